@@ -1,0 +1,69 @@
+/**
+ * Durations, local times and time zones as the IR writes them. Parsing returns `null` for text
+ * that is not valid; the compiler turns that into a diagnostic (CK114/CK115/CK116).
+ */
+
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+const SHORT = /^(\d+(?:\.\d+)?)(s|m|h|d|w)$/;
+const ISO = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+
+/** `30m`, `36h`, `2d`, `1w`, or ISO 8601 without years and months (`P2DT3H`, `PT30M`) → milliseconds. */
+export function parseDuration(text: string): number | null {
+  const short = SHORT.exec(text);
+  if (short) {
+    const ms = Number(short[1]) * UNIT_MS[short[2] as keyof typeof UNIT_MS];
+    return Number.isFinite(ms) ? Math.round(ms) : null;
+  }
+  const iso = ISO.exec(text);
+  if (iso && text !== 'P' && !text.endsWith('T')) {
+    const [, w, d, h, m, s] = iso.map((part) => Number(part ?? 0));
+    return ((((w! * 7 + d!) * 24 + h!) * 60 + m!) * 60 + s!) * 1000;
+  }
+  return null;
+}
+
+/** Like `parseDuration`, for values the compiler has already validated. */
+export function durationMs(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === null) throw new Error(`invalid duration "${text}" reached the runtime`);
+  return ms;
+}
+
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [['w', UNIT_MS.w], ['d', UNIT_MS.d], ['h', UNIT_MS.h], ['m', UNIT_MS.m]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${Math.round(ms / 1000)}s`;
+}
+
+/** `HH:MM` (24h) → minutes after midnight. */
+export function parseLocalTime(text: string): number | null {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : null;
+}
+
+const zoneCache = new Map<string, boolean>();
+
+export function isValidTimeZone(zone: string): boolean {
+  let valid = zoneCache.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      valid = zone.length > 0;
+    } catch {
+      valid = false;
+    }
+    zoneCache.set(zone, valid);
+  }
+  return valid;
+}
+
+export function isIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
+
+export function isIsoDateTime(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text));
+}

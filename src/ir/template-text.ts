@@ -1,0 +1,76 @@
+/**
+ * Template text: `Hello {{firstName ?? "there"}}`. Placeholders name contact fields (or a system
+ * placeholder such as `unsubscribeUrl`); the optional fallback is used when the field is empty.
+ */
+
+export type TemplatePart =
+  | { kind: 'text'; text: string }
+  | { kind: 'field'; field: string; fallback?: string; raw: string; offset: number };
+
+/** Placeholders every template may use besides the contact fields. */
+export const SYSTEM_PLACEHOLDERS = ['id', 'unsubscribeUrl'] as const;
+export type SystemPlaceholder = (typeof SYSTEM_PLACEHOLDERS)[number];
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z_$][\w$]*)\s*(?:\?\?\s*"((?:[^"\\]|\\.)*)"\s*)?\}\}/g;
+
+export function parseTemplateText(text: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let last = 0;
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    const offset = match.index;
+    if (offset > last) parts.push({ kind: 'text', text: text.slice(last, offset) });
+    const fallback = match[2] === undefined ? undefined : unescapeFallback(match[2]);
+    parts.push({ kind: 'field', field: match[1]!, fallback, raw: match[0], offset });
+    last = offset + match[0].length;
+  }
+  if (last < text.length) parts.push({ kind: 'text', text: text.slice(last) });
+  return parts;
+}
+
+/**
+ * A fallback is written like a JSON string (`"the \"team\""`). One that JSON does not accept
+ * (`"C:\x"`, a raw line break) keeps its characters, minus the escaping backslashes, instead of throwing.
+ */
+function unescapeFallback(text: string): string {
+  try {
+    return JSON.parse(`"${text}"`) as string;
+  } catch {
+    return text.replace(/\\(.)/gs, '$1');
+  }
+}
+
+/** `{{` sequences that are not well-formed placeholders (e.g. `{{ first name }}`). */
+export function malformedPlaceholders(text: string): string[] {
+  const stripped = text.replace(PLACEHOLDER, '');
+  return [...stripped.matchAll(/\{\{[^}]*\}?\}?/g)].map((m) => m[0]);
+}
+
+export function placeholderFields(text: string): string[] {
+  return parseTemplateText(text).flatMap((part) => (part.kind === 'field' ? [part.field] : []));
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]!);
+}
+
+export type PlaceholderValues = Record<string, unknown>;
+
+/**
+ * Renders template text. In `html` mode every substituted value is HTML-escaped; the template's
+ * own markup is kept as written.
+ */
+export function renderTemplateText(text: string, values: PlaceholderValues, mode: 'text' | 'html'): string {
+  let out = '';
+  for (const part of parseTemplateText(text)) {
+    if (part.kind === 'text') {
+      out += part.text;
+      continue;
+    }
+    const raw = values[part.field];
+    const value = raw === undefined || raw === null || raw === '' ? (part.fallback ?? '') : String(raw);
+    out += mode === 'html' ? escapeHtml(value) : value;
+  }
+  return out;
+}

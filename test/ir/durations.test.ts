@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import {
+  durationMs,
+  formatDuration,
+  isIsoDate,
+  isIsoDateTime,
+  isValidTimeZone,
+  parseDuration,
+  parseLocalTime,
+} from '../../src/ir/durations.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+describe('parseDuration', () => {
+  it.each([
+    ['45s', 45_000],
+    ['30m', 30 * MINUTE],
+    ['36h', 36 * HOUR],
+    ['2d', 2 * DAY],
+    ['1w', 7 * DAY],
+    ['1.5h', 90 * MINUTE],
+    ['0d', 0],
+    ['P2DT3H', 2 * DAY + 3 * HOUR],
+    ['PT30M', 30 * MINUTE],
+    ['P1W', 7 * DAY],
+    ['PT1H30M15S', HOUR + 30 * MINUTE + 15_000],
+  ])('reads %s', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(['', '2x', '2 d', '-5s', 'd', '2D', 'P', 'PT', 'P1DT', 'P1Y', 'P1M', 'p2d', '1h30m', 'soon'])('rejects %j', (text) => {
+    expect(parseDuration(text)).toBeNull();
+  });
+
+  it('throws for an invalid duration that reached the runtime', () => {
+    expect(durationMs('2d')).toBe(2 * DAY);
+    expect(() => durationMs('2x')).toThrow('invalid duration "2x"');
+  });
+});
+
+describe('formatDuration', () => {
+  it('writes the largest whole unit', () => {
+    expect(formatDuration(14 * DAY)).toBe('2w');
+    expect(formatDuration(2 * DAY)).toBe('2d');
+    expect(formatDuration(36 * HOUR)).toBe('36h');
+    expect(formatDuration(90 * MINUTE)).toBe('90m');
+    expect(formatDuration(45_000)).toBe('45s');
+    expect(formatDuration(0)).toBe('0s');
+  });
+
+  it('round-trips through parseDuration', () => {
+    for (const text of ['1w', '3d', '36h', '90m', '45s']) expect(formatDuration(parseDuration(text)!)).toBe(text);
+  });
+});
+
+describe('parseLocalTime', () => {
+  it('reads 24-hour HH:MM as minutes after midnight', () => {
+    expect(parseLocalTime('00:00')).toBe(0);
+    expect(parseLocalTime('09:30')).toBe(570);
+    expect(parseLocalTime('23:59')).toBe(1439);
+  });
+
+  it.each(['24:00', '9:00', '12:60', '12:5', '0900', '9am', ' 09:00', ''])('rejects %j', (text) => {
+    expect(parseLocalTime(text)).toBeNull();
+  });
+});
+
+describe('isValidTimeZone', () => {
+  it('accepts IANA zones and UTC, and rejects the rest', () => {
+    expect(isValidTimeZone('Europe/Paris')).toBe(true);
+    expect(isValidTimeZone('America/New_York')).toBe(true);
+    expect(isValidTimeZone('UTC')).toBe(true);
+    expect(isValidTimeZone('Europe/Pariss')).toBe(false);
+    expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+    expect(isValidTimeZone('')).toBe(false);
+  });
+});
+
+describe('ISO dates', () => {
+  it('accepts calendar dates only', () => {
+    expect(isIsoDate('2026-01-31')).toBe(true);
+    expect(isIsoDate('2024-02-29')).toBe(true);
+    for (const text of ['2026-02-29', '2026-02-30', '2026-13-01', '2026-1-1', '2026-01-31T00:00:00Z', 'tomorrow']) {
+      expect(isIsoDate(text), text).toBe(false);
+    }
+  });
+
+  it('accepts date-times with a zone only', () => {
+    for (const text of ['2026-01-31T09:00:00Z', '2026-01-31T09:00Z', '2026-01-31T09:00:00.123+02:00']) {
+      expect(isIsoDateTime(text), text).toBe(true);
+    }
+    for (const text of ['2026-01-31T09:00:00', '2026-01-31', '2026-01-31 09:00:00Z', '2026-01-31T25:00:00Z']) {
+      expect(isIsoDateTime(text), text).toBe(false);
+    }
+  });
+});
