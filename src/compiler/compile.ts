@@ -1,0 +1,179 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { normalizeProgramOrder, programManifest, type ProgramManifest } from '../ir/canonical.ts';
+import type { Program } from '../ir/types.ts';
+import { collect, type WorkspaceSchemas } from './collect.ts';
+import { hasErrors, sortDiagnostics, type Diagnostic, type Site, type SiteDiagnostic } from './diagnostics.ts';
+import { CONFIG_FILE, discoverModules } from './discover.ts';
+import { loadWorkspace } from './load.ts';
+import { SourceLocator } from './locate.ts';
+import { runRules } from './rules/index.ts';
+import { validateIr } from './validate-ir.ts';
+
+export interface CompileOptions {
+  /** The workspace directory (holding campaign.config.ts). */
+  workspace: string;
+  /** Diagnostic file paths are relative to this directory (default: the process's). */
+  cwd?: string;
+  /** Type-check with the TypeScript compiler (default true). */
+  typecheck?: boolean;
+}
+
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface CompileResult {
+  /** No error diagnostics. */
+  ok: boolean;
+  workspace: string;
+  files: string[];
+  /** The validated program; null when any error was found. */
+  program: Program | null;
+  manifest: ProgramManifest | null;
+  /** The workspace's live zod schemas, for validating contacts and events. */
+  schemas: WorkspaceSchemas | null;
+  diagnostics: Diagnostic[];
+  /** Where each entity is defined (`campaign:welcome` → file, line, column). */
+  sources: Record<string, SourceLocation>;
+  timings: { typecheckMs: number; loadMs: number; totalMs: number };
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Compiles a workspace: discover → type-check → load → collect → validate the IR → semantic rules.
+ * Never throws for a user mistake; everything wrong is a diagnostic. Compilations in one process
+ * run one at a time (loading uses a process-wide registry).
+ */
+export function compile(options: CompileOptions): Promise<CompileResult> {
+  const run = queue.then(() => compileNow(options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function compileNow(options: CompileOptions): Promise<CompileResult> {
+  const started = performance.now();
+  const workspace = path.resolve(options.workspace);
+  const cwd = options.cwd ?? process.cwd();
+  const files = discoverModules(workspace);
+  const siteDiagnostics: SiteDiagnostic[] = [];
+
+  // esbuild bundles in its own process while the type-checker runs here.
+  const loading = loadWorkspace(workspace, files);
+  let typecheckMs = 0;
+  if (options.typecheck !== false) {
+    const t0 = performance.now();
+    const { typecheck } = await import('./typecheck.ts');
+    siteDiagnostics.push(...typecheck(files));
+    typecheckMs = performance.now() - t0;
+  }
+  const t1 = performance.now();
+  const loaded = await loading;
+  const loadMs = performance.now() - t1;
+  siteDiagnostics.push(...dropDuplicateSyntaxErrors(loaded.diagnostics, siteDiagnostics));
+
+  const rel = (file: string) => path.relative(cwd, file).split(path.sep).join('/');
+  const config = path.join(workspace, CONFIG_FILE);
+  const collected = loaded.bundled
+    ? collect(loaded.registrations, loaded.origins, { dir: rel(workspace) || '.', config: existsSync(config) ? config : null })
+    : null;
+  let program: Program | null = null;
+  if (collected) {
+    siteDiagnostics.push(...collected.diagnostics);
+    if (collected.program) {
+      const validated = validateIr(collected.program);
+      siteDiagnostics.push(...validated.diagnostics);
+      if (validated.program) {
+        program = normalizeProgramOrder(validated.program);
+        siteDiagnostics.push(...runRules(program));
+      }
+    }
+  }
+
+  // The locator parses every module with TypeScript: build it only when something needs a position.
+  let locator: SourceLocator | undefined;
+  const locate = () => (locator ??= new SourceLocator(files));
+  const origins = new Map<string, string>();
+  for (const [entity, file] of collected?.origins ?? []) origins.set(`${entity.type}:${entity.id}`, file);
+  const draft = collected?.program ?? null;
+  const diagnostics = sortDiagnostics(dropShadowedByTypeScript(siteDiagnostics.map((d) => resolve(d, locate(), origins, rel, draft))));
+
+  const ok = program !== null && !hasErrors(diagnostics);
+  let sources: Record<string, SourceLocation> | undefined;
+  return {
+    ok,
+    workspace,
+    files,
+    program: ok ? program : null,
+    manifest: ok && program ? programManifest(program) : null,
+    schemas: collected?.schemas ?? null,
+    diagnostics,
+    get sources() {
+      return (sources ??= entitySources(locate(), origins, rel));
+    },
+    timings: { typecheckMs, loadMs, totalMs: performance.now() - started },
+  };
+}
+
+/** Where each entity is defined, for plans and the terminal UI. */
+function entitySources(locator: SourceLocator, origins: Map<string, string>, rel: (file: string) => string): Record<string, SourceLocation> {
+  const sources: Record<string, SourceLocation> = {};
+  for (const [key, file] of origins) {
+    const span = locator.locate({ entity: key }, file);
+    if (span) {
+      const start = locator.position(span.file, span.start);
+      sources[key] = { file: rel(span.file), line: start.line, column: start.column };
+    }
+  }
+  return sources;
+}
+
+function resolve(
+  d: SiteDiagnostic,
+  locator: SourceLocator,
+  origins: Map<string, string>,
+  rel: (file: string) => string,
+  program: Program | null,
+): Diagnostic {
+  const out: Diagnostic = { code: d.code, severity: d.severity, message: d.message };
+  if (d.hint) out.hint = d.hint;
+  if (d.rule) out.rule = d.rule;
+  if (d.site.entity && d.site.entity !== 'workspace') out.entity = d.site.entity;
+  const span = locator.locate(d.site, d.site.entity ? origins.get(d.site.entity) : undefined, ruleIndex(d.site, program));
+  if (span) {
+    out.file = rel(span.file);
+    out.range = { start: locator.position(span.file, span.start), end: locator.position(span.file, span.end) };
+  }
+  return out;
+}
+
+/** Where the scoring rule a site names sits in its model's `rules` (the `occurrence`-th with that id). */
+function ruleIndex(site: Site, program: Program | null): number | undefined {
+  if (site.scoreRule === undefined || !program) return undefined;
+  const model = program.scores.find((score) => `score:${score.id}` === site.entity);
+  const indexes = (model?.rules ?? []).flatMap((rule, index) => (rule.id === site.scoreRule ? [index] : []));
+  return indexes[site.occurrence ?? 0];
+}
+
+/**
+ * A rule that finds a mistake on a line where TypeScript reports an error is, in practice, the same
+ * mistake seen twice (`c.contry` → TS2551 and CK106). Keep TypeScript's, which passes through with
+ * its code, so that one mistake is one diagnostic; the rule speaks again if the line still needs it.
+ */
+function dropShadowedByTypeScript(diagnostics: Diagnostic[]): Diagnostic[] {
+  const lineOf = (d: Diagnostic) => (d.file && d.range ? `${d.file}:${d.range.start.line}` : null);
+  const tsLines = new Set(diagnostics.filter((d) => d.code.startsWith('TS') && d.severity === 'error').flatMap((d) => lineOf(d) ?? []));
+  return diagnostics.filter((d) => {
+    const line = lineOf(d);
+    return line === null || !/^CK(005|1\d\d)$/.test(d.code) || !tsLines.has(line);
+  });
+}
+
+/** With type-checking on, TypeScript reports syntax errors too; keep its copy. */
+function dropDuplicateSyntaxErrors(load: SiteDiagnostic[], ts: SiteDiagnostic[]): SiteDiagnostic[] {
+  const seen = new Set(ts.filter((d) => d.site.file).map((d) => `${d.site.file}:${d.site.line}`));
+  return load.filter((d) => d.code !== 'CK004' || !seen.has(`${d.site.file}:${d.site.line}`));
+}

@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { collectRegistrations, type Registration } from '../dsl/registry.ts';
+import type { SiteDiagnostic } from './diagnostics.ts';
+import { diagnostic } from './messages.ts';
+import { originalPosition, type RawSourceMap } from './source-map.ts';
+
+/**
+ * Loading: bundle the workspace's modules with esbuild (one entry per module, shared code split
+ * into chunks), write the bundle to a fresh temporary directory and import each entry natively.
+ * `campaignkit` resolves to the DSL of this campaignkit and `zod` to its zod, so a workspace
+ * needs no node_modules of its own and its schemas are the very zod objects the compiler reads.
+ * A module that throws becomes a CK003 diagnostic; the other modules still load.
+ */
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DSL_ENTRY = path.resolve(here, '../dsl/index.ts');
+
+const require = createRequire(import.meta.url);
+
+function zodPaths(): { esm: string; types: string } {
+  const dir = path.dirname(require.resolve('zod/package.json'));
+  return { esm: path.join(dir, 'index.js'), types: path.join(dir, 'index.d.ts') };
+}
+export const ZOD = zodPaths();
+
+const nativeImport = (specifier: string): Promise<unknown> => import(/* @vite-ignore */ specifier);
+
+export interface LoadResult {
+  registrations: Registration[];
+  /** The module whose import made each registration (same index). */
+  origins: string[];
+  diagnostics: SiteDiagnostic[];
+  /** False when the workspace could not be bundled at all. */
+  bundled: boolean;
+}
+
+const sharedModulesPlugin: esbuild.Plugin = {
+  name: 'campaignkit-shared-modules',
+  setup(build) {
+    build.onResolve({ filter: /^campaignkit$/ }, () => ({ path: DSL_ENTRY }));
+    build.onResolve({ filter: /^zod$/ }, () => ({ path: pathToFileURL(ZOD.esm).href, external: true }));
+  },
+};
+
+export async function loadWorkspace(workspace: string, files: string[]): Promise<LoadResult> {
+  const outdir = mkdtempSync(path.join(os.tmpdir(), 'campaignkit-load-'));
+  try {
+    let build: esbuild.BuildResult<{ write: false; metafile: true }>;
+    try {
+      build = await esbuild.build({
+        entryPoints: files,
+        absWorkingDir: workspace,
+        outbase: workspace,
+        outdir,
+        bundle: true,
+        splitting: true,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        sourcemap: 'external',
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+        chunkNames: '_chunks/[name]-[hash]',
+        outExtension: { '.js': '.mjs' },
+        plugins: [sharedModulesPlugin],
+      });
+    } catch (error) {
+      return { registrations: [], origins: [], bundled: false, diagnostics: buildErrors(error, workspace) };
+    }
+
+    const maps = new Map<string, RawSourceMap>();
+    for (const file of build.outputFiles) {
+      mkdirSync(path.dirname(file.path), { recursive: true });
+      if (file.path.endsWith('.map')) maps.set(file.path.slice(0, -4), JSON.parse(file.text) as RawSourceMap);
+      else writeFileSync(file.path, file.contents);
+    }
+    const entryOutputs = new Map<string, string>();
+    for (const [output, meta] of Object.entries(build.metafile.outputs)) {
+      if (meta.entryPoint) entryOutputs.set(path.resolve(workspace, meta.entryPoint), path.resolve(workspace, output));
+    }
+
+    const origins: string[] = [];
+    const diagnostics: SiteDiagnostic[] = [];
+    const { registrations } = await collectRegistrations(async () => {
+      const list = (globalThis as Record<symbol, Registration[]>)[Symbol.for('campaignkit.registry')]!;
+      for (const file of files) {
+        const output = entryOutputs.get(file);
+        if (!output) continue;
+        try {
+          await nativeImport(pathToFileURL(output).href);
+        } catch (error) {
+          diagnostics.push(moduleThrew(error, file, workspace, maps));
+        }
+        while (origins.length < list.length) origins.push(file);
+      }
+    });
+    return { registrations, origins, diagnostics, bundled: true };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function buildErrors(error: unknown, workspace: string): SiteDiagnostic[] {
+  const messages = (error as esbuild.BuildFailure).errors;
+  if (!Array.isArray(messages)) throw error;
+  return messages.map((message) => {
+    const location = message.location;
+    return diagnostic(
+      'CK004',
+      { error: message.text.replace(/\.$/, '') },
+      location
+        ? { file: path.resolve(workspace, location.file), line: location.line, column: location.column + 1, length: location.length }
+        : {},
+    );
+  });
+}
+
+const FRAME = /(?:file:\/\/)?(\/[^\s():]+):(\d+):(\d+)/g;
+
+/** Finds the first stack frame in a workspace module, mapping bundled frames through the source maps. */
+function moduleThrew(error: unknown, file: string, workspace: string, maps: Map<string, RawSourceMap>): SiteDiagnostic {
+  const text = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  let site: { file: string; line?: number; column?: number } = { file };
+  for (const match of stack.matchAll(FRAME)) {
+    const [, framePath, line, column] = match as unknown as [string, string, string, string];
+    const map = maps.get(framePath);
+    let candidate: { file: string; line: number; column: number } | null = null;
+    if (map) {
+      const original = originalPosition(map, Number(line), Number(column));
+      if (original) candidate = { file: path.resolve(path.dirname(framePath), original.source), line: original.line, column: original.column };
+    } else if (!framePath.includes('node_modules')) {
+      candidate = { file: framePath, line: Number(line), column: Number(column) };
+    }
+    if (candidate && candidate.file.startsWith(workspace + path.sep)) {
+      site = candidate;
+      break;
+    }
+  }
+  return diagnostic('CK003', { file: path.relative(workspace, file).split(path.sep).join('/'), error: text }, site);
+}

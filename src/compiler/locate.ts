@@ -1,0 +1,262 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { ts as TS } from 'ts-morph';
+import type { Position, Site } from './diagnostics.ts';
+import { CONFIG_FILE } from './discover.ts';
+
+
+// TypeScript (through ts-morph) loads only when a locator is built: commands that compile a valid
+// workspace without type-checking never pay for it.
+const require = createRequire(import.meta.url);
+let ts: typeof TS;
+function loadTypeScript(): void {
+  ts ??= (require('ts-morph') as { ts: typeof TS }).ts;
+}
+
+/**
+ * Finds where things are written. Definitions are plain data, so positions come from the source:
+ * every call whose first argument is a string literal (`campaign('trial-nurture', …)`,
+ * `send('welcome', …)`, `on('asset.downloaded')`) is indexed with its object-literal properties,
+ * every `defineWorkspace({ … })` call, and every object literal with an `id: '…'` property
+ * (thresholds).
+ */
+
+export interface Span {
+  file: string;
+  start: number;
+  end: number;
+}
+
+interface PropSpan extends Span {
+  /** Keys of the object literal the property holds, directly or as a call argument (`z.object({ … })`). */
+  keys: Map<string, Span>;
+  /** Elements of the array literal the property holds. */
+  elements: Span[] | null;
+}
+
+interface CallSite extends Span {
+  callee: string;
+  /** The string literal first argument (null for `defineWorkspace({ … })`). */
+  id: string | null;
+  /** Property name → span, for object-literal arguments of the call. */
+  props: Map<string, PropSpan>;
+}
+
+export interface SourceFileInfo {
+  file: string;
+  text: string;
+  lineStarts: readonly number[];
+}
+
+const ENTITY_CALLEES: Record<string, string[]> = {
+  segment: ['segment'],
+  score: ['scoring'],
+  grades: ['grades'],
+  campaign: ['campaign'],
+  template: ['email'],
+  workspace: ['defineWorkspace'],
+};
+
+const STEP_CALLEES = new Set([
+  'send', 'wait', 'waitUntil', 'waitForEvent', 'branch', 'split', 'holdout', 'update', 'tag', 'untag',
+  'addScore', 'notify', 'webhook', 'enroll', 'exit', 'goal',
+]);
+
+function calleeName(expression: TS.Expression): string {
+  if (ts.isIdentifier(expression)) return expression.text;
+  if (ts.isPropertyAccessExpression(expression)) return expression.name.text;
+  return '';
+}
+
+function literalText(node: TS.Node | undefined): string | null {
+  if (node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))) return node.text;
+  return null;
+}
+
+function propertyName(prop: TS.ObjectLiteralElementLike): string | null {
+  const name = prop.name;
+  if (!name) return null;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  return null;
+}
+
+/** The object literal an expression spells: `{ … }`, `z.object({ … })`, `z.object({ … }).strict()`, `{ … } as const`. */
+function objectLiteralOf(node: TS.Expression): TS.ObjectLiteralExpression | null {
+  if (ts.isObjectLiteralExpression(node)) return node;
+  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) return objectLiteralOf(node.expression);
+  if (ts.isCallExpression(node)) {
+    const arg = node.arguments.find(ts.isObjectLiteralExpression);
+    return arg ?? objectLiteralOf(node.expression);
+  }
+  if (ts.isPropertyAccessExpression(node)) return objectLiteralOf(node.expression);
+  return null;
+}
+
+function propSpan(file: string, prop: TS.ObjectLiteralElementLike, source: TS.SourceFile): PropSpan {
+  const span: PropSpan = { file, start: prop.getStart(source), end: prop.getEnd(), keys: new Map(), elements: null };
+  if (!ts.isPropertyAssignment(prop)) return span;
+  const object = objectLiteralOf(prop.initializer);
+  for (const inner of object?.properties ?? []) {
+    const name = propertyName(inner);
+    if (name !== null && !span.keys.has(name)) span.keys.set(name, { file, start: inner.getStart(source), end: inner.getEnd() });
+  }
+  if (ts.isArrayLiteralExpression(prop.initializer)) {
+    span.elements = prop.initializer.elements.map((element) => ({ file, start: element.getStart(source), end: element.getEnd() }));
+  }
+  return span;
+}
+
+function objectProps(file: string, args: readonly TS.Expression[], source: TS.SourceFile): Map<string, PropSpan> {
+  const props = new Map<string, PropSpan>();
+  for (const arg of args) {
+    if (!ts.isObjectLiteralExpression(arg)) continue;
+    for (const prop of arg.properties) {
+      const name = propertyName(prop);
+      if (name !== null && !props.has(name)) props.set(name, propSpan(file, prop, source));
+    }
+  }
+  return props;
+}
+
+export class SourceLocator {
+  private readonly files = new Map<string, SourceFileInfo>();
+  private readonly calls: CallSite[] = [];
+  private readonly idObjects: (Span & { id: string })[] = [];
+
+  constructor(paths: readonly string[], readText: (file: string) => string = (file) => readFileSync(file, 'utf8')) {
+    // The workspace config first, so that its defineWorkspace call is the first one.
+    const ordered = [...paths].sort((a, b) => Number(path.basename(b) === CONFIG_FILE) - Number(path.basename(a) === CONFIG_FILE));
+    for (const file of ordered) this.index(file, readText(file));
+  }
+
+  private index(file: string, text: string): void {
+    loadTypeScript();
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    this.files.set(file, { file, text, lineStarts: source.getLineStarts() });
+    const visit = (node: TS.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const callee = calleeName(node.expression);
+        const id = literalText(node.arguments[0]);
+        if (id !== null || callee === 'defineWorkspace') {
+          this.calls.push({
+            file,
+            callee,
+            id,
+            start: node.getStart(source),
+            end: node.getEnd(),
+            props: objectProps(file, id === null ? node.arguments : node.arguments.slice(1), source),
+          });
+        }
+      } else if (ts.isObjectLiteralExpression(node)) {
+        for (const prop of node.properties) {
+          if (ts.isPropertyAssignment(prop) && ts.isIdentifier(prop.name) && prop.name.text === 'id') {
+            const id = literalText(prop.initializer);
+            if (id !== null) this.idObjects.push({ file, id, start: node.getStart(source), end: node.getEnd() });
+          }
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+
+  fileInfo(file: string): SourceFileInfo | undefined {
+    return this.files.get(file);
+  }
+
+  position(file: string, offset: number): Position {
+    const info = this.files.get(file);
+    if (!info) return { line: 1, column: 1, offset };
+    let low = 0;
+    let high = info.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (info.lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - info.lineStarts[low]! + 1, offset };
+  }
+
+  offsetOf(file: string, line: number, column: number): number {
+    const info = this.files.get(file);
+    return (info?.lineStarts[line - 1] ?? 0) + column - 1;
+  }
+
+  /**
+   * Resolves a site to a span; `fallbackFile` is the module that registered the entity, and
+   * `ruleIndex` the position of `site.scoreRule` in its model's `rules`.
+   */
+  locate(site: Site, fallbackFile?: string, ruleIndex?: number): Span | null {
+    if (site.file) {
+      const start = site.line ? this.offsetOf(site.file, site.line, site.column ?? 1) : 0;
+      return { file: site.file, start, end: start + (site.length ?? 0) };
+    }
+    // `occurrence` counts the innermost thing the site names: a step, threshold or rule, else the entity.
+    const nth = site.occurrence ?? 0;
+    const inner = site.step ?? site.threshold ?? site.scoreRule;
+    const owner = site.entity ? this.entityCall(site.entity, inner === undefined ? nth : 0) : undefined;
+    let target: Span | undefined = owner;
+    let props = owner?.props;
+    if (site.step !== undefined) {
+      const step = pick(this.calls.filter((call) => call.id === site.step && STEP_CALLEES.has(call.callee)), owner, nth);
+      if (step) {
+        target = step;
+        props = step.props;
+      }
+    } else if (site.threshold !== undefined) {
+      target = pick(this.idObjects.filter((o) => o.id === site.threshold), owner, nth, false) ?? target;
+    } else if (site.scoreRule !== undefined) {
+      const element = ruleIndex === undefined ? undefined : owner?.props.get('rules')?.elements?.[ruleIndex];
+      target = element ?? pick(this.calls.filter((call) => call.callee === 'on' && call.id === site.scoreRule), owner, nth, false) ?? target;
+    }
+    const prop = site.property === undefined ? undefined : props?.get(site.property);
+    if (prop) target = (site.key === undefined ? undefined : prop.keys.get(site.key)) ?? prop;
+    if (target && site.mention !== undefined) target = this.mentionIn(target, site.mention) ?? target;
+    if (target) return { file: target.file, start: target.start, end: target.end };
+    return fallbackFile ? { file: fallbackFile, start: 0, end: 0 } : null;
+  }
+
+  /** Where a span first writes `mention`: as a string literal (`'eu-trials'`) or a property access (`c.contry`). */
+  private mentionIn(span: Span, mention: string): Span | null {
+    const text = this.files.get(span.file)?.text.slice(span.start, span.end);
+    if (!text || mention === '') return null;
+    const escaped = mention.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const found: { at: number; length: number }[] = [];
+    const literal = new RegExp(`(['"\`])${escaped}\\1`).exec(text);
+    if (literal) found.push({ at: literal.index, length: literal[0].length });
+    if (/^[A-Za-z_$][\w$]*$/.test(mention)) {
+      const access = new RegExp(`\\.\\s*${escaped}(?![\\w$])`).exec(text);
+      if (access) found.push({ at: access.index + access[0].length - mention.length, length: mention.length });
+    }
+    const first = found.sort((a, b) => a.at - b.at)[0];
+    return first ? { file: span.file, start: span.start + first.at, end: span.start + first.at + first.length } : null;
+  }
+
+  /** The `occurrence`-th call that defines an entity (`campaign:welcome`, `workspace`). */
+  private entityCall(entity: string, occurrence: number): CallSite | undefined {
+    const [kind, id] = splitKey(entity);
+    const callees = ENTITY_CALLEES[kind] ?? [];
+    const matches = this.calls.filter((call) => callees.includes(call.callee) && (kind === 'workspace' || call.id === id));
+    return matches[Math.min(occurrence, matches.length - 1)];
+  }
+}
+
+/**
+ * The `nth` of the candidates inside `owner`. Steps are often built outside the campaign call
+ * (`const welcome = send(…)`), so for them (`anywhere`) any candidate will do when none is inside.
+ */
+function pick<T extends Span>(candidates: T[], owner: Span | undefined, nth: number, anywhere = true): T | undefined {
+  const inside = owner ? candidates.filter((c) => within(c, owner)) : candidates;
+  const list = inside.length > 0 || !anywhere ? inside : candidates;
+  return list[Math.min(nth, list.length - 1)];
+}
+
+function within(inner: Span, outer: Span): boolean {
+  return inner.file === outer.file && inner.start >= outer.start && inner.end <= outer.end;
+}
+
+function splitKey(key: string): [string, string] {
+  const colon = key.indexOf(':');
+  return colon < 0 ? [key, ''] : [key.slice(0, colon), key.slice(colon + 1)];
+}

@@ -1,0 +1,41 @@
+import type { Program } from '../../ir/types.ts';
+import type { SiteDiagnostic } from '../diagnostics.ts';
+import { actionFields, conditionFields, settingsFields } from './fields.ts';
+import { duplicateId, duplicateStepId, renamedFrom, stepMoves } from './ids.ts';
+import { enrollLoop, journeyShape, splitsAndBranches, unreachableSteps } from './journeys.ts';
+import { unknownReference } from './references.ts';
+import { createContext, type Rule } from './rule.ts';
+import { gradeBands, thresholds } from './scoring.ts';
+import { segmentCycle } from './segments.ts';
+import { templatePlaceholders, unusedTemplate } from './templates.ts';
+import { timeValues } from './time.ts';
+
+export const RULES: readonly Rule[] = [
+  duplicateId,
+  duplicateStepId,
+  renamedFrom,
+  stepMoves,
+  unknownReference,
+  conditionFields,
+  actionFields,
+  settingsFields,
+  journeyShape,
+  unreachableSteps,
+  splitsAndBranches,
+  enrollLoop,
+  segmentCycle,
+  thresholds,
+  gradeBands,
+  timeValues,
+  templatePlaceholders,
+  unusedTemplate,
+];
+
+export function runRules(program: Program, rules: readonly Rule[] = RULES): SiteDiagnostic[] {
+  const out: SiteDiagnostic[] = [];
+  const ctx = createContext(program, (d) => out.push(d));
+  for (const rule of rules) rule.check(ctx);
+  return out;
+}
+
+export type { Rule, RuleContext } from './rule.ts';

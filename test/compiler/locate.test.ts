@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { Site } from '../../src/compiler/diagnostics.ts';
+import { SourceLocator } from '../../src/compiler/locate.ts';
+
+/** Where a site resolves, as `file:line:column` of its start and the text it spans. */
+function locator(files: Record<string, string>) {
+  const loc = new SourceLocator(Object.keys(files), (file) => files[file]!);
+  return (site: Site, fallback?: string, ruleIndex?: number) => {
+    const span = loc.locate(site, fallback, ruleIndex);
+    if (!span) return null;
+    const { line, column } = loc.position(span.file, span.start);
+    return `${span.file}:${line}:${column} ${files[span.file]!.slice(span.start, span.end)}`;
+  };
+}
+
+const config = [
+  "export const { segment } = defineWorkspace({",
+  "  contact: z.object({ email: z.email(), timezone: z.string(), tags: z.array(z.string()) }),",
+  "  events: { 'trial.started': z.object({}), 'demo.requested': z.string() },",
+  "  timezone: 'Europe/Pariss',",
+  "  webhooks: { crm: { url: 'x', timeout: 'soon' } },",
+  '});',
+].join('\n');
+
+describe('SourceLocator', () => {
+  it('finds workspace settings by property and key in the defineWorkspace call, not by text', () => {
+    // a.ts sorts before the config and mentions "timezone:" too.
+    const locate = locator({ '/w/a.ts': "const timezone: string = 'x';", '/w/campaign.config.ts': config });
+    expect(locate({ entity: 'workspace', property: 'timezone' })).toBe("/w/campaign.config.ts:4:3 timezone: 'Europe/Pariss'");
+    expect(locate({ entity: 'workspace', property: 'contact', key: 'tags' })).toBe('/w/campaign.config.ts:2:63 tags: z.array(z.string())');
+    expect(locate({ entity: 'workspace', property: 'events', key: 'demo.requested' })).toBe("/w/campaign.config.ts:3:44 'demo.requested': z.string()");
+    expect(locate({ entity: 'workspace', property: 'webhooks', key: 'crm' })).toBe("/w/campaign.config.ts:5:15 crm: { url: 'x', timeout: 'soon' }");
+    // An unknown key falls back to the property.
+    expect(locate({ entity: 'workspace', property: 'webhooks', key: 'hubspot' })).toMatch(/^\/w\/campaign\.config\.ts:5:3 webhooks:/);
+  });
+
+  it('picks the n-th definition of a duplicated entity, step or threshold', () => {
+    const locate = locator({
+      '/w/x.ts': [
+        "segment('s', { where: a });",
+        "segment('s', { where: b });",
+        "campaign('c', { steps: [wait('w', '1d'), branch('b', f, { yes: [wait('w', '2d')] })] });",
+        "scoring('e', { thresholds: [{ id: 'mql', at: 1 }, { id: 'mql', at: 2 }] });",
+      ].join('\n'),
+    });
+    expect(locate({ entity: 'segment:s', occurrence: 1 })).toBe("/w/x.ts:2:1 segment('s', { where: b })");
+    expect(locate({ entity: 'segment:s', property: 'where', occurrence: 1 })).toBe('/w/x.ts:2:16 where: b');
+    expect(locate({ entity: 'campaign:c', step: 'w' })).toBe("/w/x.ts:3:25 wait('w', '1d')");
+    expect(locate({ entity: 'campaign:c', step: 'w', occurrence: 1 })).toBe("/w/x.ts:3:65 wait('w', '2d')");
+    expect(locate({ entity: 'score:e', threshold: 'mql', occurrence: 1 })).toBe("/w/x.ts:4:51 { id: 'mql', at: 2 }");
+  });
+
+  it('finds a step built outside its campaign, and prefers the one inside', () => {
+    const locate = locator({
+      '/w/x.ts': ["const hello = send('hello', t);", "campaign('a', { steps: [hello] });", "campaign('b', { steps: [send('hello', u)] });"].join('\n'),
+    });
+    expect(locate({ entity: 'campaign:a', step: 'hello' })).toBe("/w/x.ts:1:15 send('hello', t)");
+    expect(locate({ entity: 'campaign:b', step: 'hello' })).toBe("/w/x.ts:3:25 send('hello', u)");
+  });
+
+  it('finds a scoring rule by its index in rules, whatever its id', () => {
+    const locate = locator({
+      '/w/x.ts': ["scoring('e', {", '  rules: [', "    on('a').add(1),", "    profile((c) => c.x.gte(1), { id: 'p' }).add(2),", '  ],', '});'].join('\n'),
+    });
+    expect(locate({ entity: 'score:e', scoreRule: 'p' }, undefined, 1)).toBe("/w/x.ts:4:5 profile((c) => c.x.gte(1), { id: 'p' }).add(2)");
+    expect(locate({ entity: 'score:e', scoreRule: 'a' })).toBe("/w/x.ts:3:5 on('a')");
+  });
+
+  it('finds the keys of a step property and template-literal ids', () => {
+    const locate = locator({
+      '/w/x.ts': ['campaign(`c`, {', '  removedSteps: {', "    'old-step': 'exit',", '  },', "  steps: [split('s', { a: { weight: 1 } })],", '});'].join('\n'),
+    });
+    expect(locate({ entity: 'campaign:c', property: 'removedSteps', key: 'old-step' })).toBe("/w/x.ts:3:5 'old-step': 'exit'");
+    expect(locate({ entity: 'campaign:c', step: 's', property: 'a' })).toBe('/w/x.ts:5:24 a: { weight: 1 }');
+  });
+
+  it('falls back to the start of the registering module, or to nothing', () => {
+    const locate = locator({ '/w/x.ts': 'export default build(id);' });
+    expect(locate({ entity: 'segment:dynamic' }, '/w/x.ts')).toBe('/w/x.ts:1:1 ');
+    expect(locate({ entity: 'segment:dynamic' })).toBeNull();
+  });
+
+  it('narrows to where the definition writes the mentioned field, event or value', () => {
+    const locate = locator({
+      '/w/x.ts': ["segment('s', {", '  where: (c) =>', '    c.all(', "      c.plan.eq('pro'),", "      c.inSegment('eu-trails'),", '      c.planned.exists(),', '    ),', '});'].join('\n'),
+    });
+    expect(locate({ entity: 'segment:s', property: 'where', mention: 'eu-trails' })).toBe("/w/x.ts:5:19 'eu-trails'");
+    expect(locate({ entity: 'segment:s', property: 'where', mention: 'plan' })).toBe('/w/x.ts:4:9 plan');
+    expect(locate({ entity: 'segment:s', property: 'where', mention: 'planned' })).toBe('/w/x.ts:6:9 planned');
+    expect(locate({ entity: 'segment:s', property: 'where', mention: 'absent' })).toMatch(/^\/w\/x\.ts:2:3 where:/);
+  });
+
+  it('keeps known positions and their length', () => {
+    const locate = locator({ '/w/x.ts': 'line one\nconst x = c.contry;\n' });
+    expect(locate({ file: '/w/x.ts', line: 2, column: 13, length: 6 })).toBe('/w/x.ts:2:13 contry');
+  });
+});

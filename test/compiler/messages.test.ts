@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOGUE, diagnostic } from '../../src/compiler/messages.ts';
+
+describe('the catalogue', () => {
+  it('has unique kebab-case rule names and loading/rule code ranges', () => {
+    const entries = Object.entries(CATALOGUE);
+    const rules = entries.map(([, item]) => item.rule);
+    expect(new Set(rules).size).toBe(rules.length);
+    for (const [code, item] of entries) {
+      expect(code).toMatch(/^CK(00[1-9]|1\d\d)$/);
+      expect(item.rule, code).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(item.about, code).toMatch(/\.$/);
+    }
+  });
+
+  it('builds diagnostics from the catalogue', () => {
+    expect(diagnostic('CK124', { campaign: 'todo' }, { entity: 'campaign:todo', property: 'steps' })).toEqual({
+      code: 'CK124',
+      severity: 'error',
+      rule: 'empty-journey',
+      message: 'Campaign "todo" has no steps.',
+      hint: 'Add at least one step.',
+      site: { entity: 'campaign:todo', property: 'steps' },
+    });
+  });
+});
