@@ -1,0 +1,133 @@
+import { readdir, readFile, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { auditEntry } from '../store/audit.ts';
+import { addSuppression, normalizeEmail, suppressionHash } from '../store/suppression.ts';
+import type { ContactRecord, StoreData } from '../store/types.ts';
+
+/**
+ * Erasing a contact (GDPR art. 17): its record, event history, enrollments and pending changes
+ * go; outbox and webhook entries stay (their keys keep sends idempotent) with the personal data
+ * redacted; a suppression entry (a hash of the address) keeps it from being emailed again.
+ */
+
+/** What replaces erased personal data in kept entries. */
+export const REDACTED = '[erased]';
+
+export interface ErasePlan {
+  contact: ContactRecord;
+  /** The contact's address, if it had one (for the suppression entry; never written to the audit). */
+  email: string | undefined;
+  events: number;
+  enrollments: string[];
+  pending: number;
+  /** Keys of the outbox messages about the contact (redacted, kept). */
+  outbox: string[];
+  webhooks: string[];
+}
+
+export function planErase(data: StoreData, contact: ContactRecord, emailField: string): ErasePlan {
+  const id = contact.id;
+  const email = contact.fields[emailField];
+  return {
+    contact,
+    email: typeof email === 'string' ? email : undefined,
+    events: data.events.reduce((n, e) => n + (e.contact === id ? 1 : 0), 0),
+    enrollments: data.enrollments.filter((e) => e.contact === id).map((e) => e.id),
+    pending: data.pending.reduce((n, p) => n + (p.contact === id ? 1 : 0), 0),
+    outbox: data.outbox.filter((m) => m.contact === id).map((m) => m.key),
+    webhooks: data.webhooks.filter((w) => w.contact === id).map((w) => w.key),
+  };
+}
+
+/** Applies an erase in memory (the caller writes the store once). */
+export function applyErase(data: StoreData, plan: ErasePlan, options: { now: Date; env: Record<string, string | undefined> }): void {
+  const id = plan.contact.id;
+  const at = options.now.toISOString();
+  data.contacts = data.contacts.filter((c) => c.id !== id);
+  data.events = data.events.filter((e) => e.contact !== id);
+  data.enrollments = data.enrollments.filter((e) => e.contact !== id);
+  data.pending = data.pending.filter((p) => p.contact !== id);
+  data.pending.push({ contact: id, at, kind: 'erased', fields: [] });
+  data.outbox = data.outbox.map((m) => {
+    if (m.contact !== id) return m;
+    const { reason: _reason, ...rest } = m;
+    return { ...rest, to: REDACTED, subject: REDACTED };
+  });
+  data.webhooks = data.webhooks.map((w) => {
+    if (w.contact !== id) return w;
+    const { lastError: _lastError, ...rest } = w;
+    return rest;
+  });
+  if (plan.email !== undefined) addSuppression(data, { hash: suppressionHash(plan.email), reason: 'erased', at });
+  data.audit.push(auditEntry('erase', options.now, options.env, `Erased contact ${id}: ${eraseCounts(plan)}${plan.email !== undefined ? '; address suppressed' : ''}.`));
+}
+
+export function eraseCounts(plan: ErasePlan): string {
+  const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+  return [
+    n(plan.events, 'event'),
+    n(plan.enrollments.length, 'enrollment'),
+    n(plan.outbox.length, 'outbox message') + ' redacted',
+    n(plan.webhooks.length, 'webhook delivery', 'webhook deliveries') + ' redacted',
+  ].join(', ');
+}
+
+/**
+ * The `.eml` files in the outbox folder addressed to the contact or carrying one of its
+ * messages' Message-IDs (names are the transport's business, so the content is searched).
+ */
+export async function findOutboxFiles(outboxDir: string, data: StoreData, plan: ErasePlan): Promise<string[]> {
+  const ids = data.outbox.filter((m) => m.contact === plan.contact.id).map((m) => m.messageId).filter(Boolean);
+  const email = plan.email !== undefined ? normalizeEmail(plan.email) : undefined;
+  if (ids.length === 0 && email === undefined) return [];
+  const found: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile() && entry.name.endsWith('.eml')) {
+        const text = await readFile(full, 'utf8');
+        if (ids.some((id) => containsToken(text, id)) || (email !== undefined && containsToken(text.toLowerCase(), email))) found.push(full);
+      }
+    }
+  };
+  await walk(outboxDir);
+  return found;
+}
+
+export async function removeFiles(files: readonly string[]): Promise<void> {
+  for (const file of files) await unlink(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+}
+
+/** Lines of the event journal (not folded in yet) that mention the contact's id or address. */
+export async function journalMentions(journal: string, plan: ErasePlan): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(journal, 'utf8');
+  } catch {
+    return 0;
+  }
+  const id = JSON.stringify(plan.contact.id);
+  const email = plan.email !== undefined ? normalizeEmail(plan.email) : undefined;
+  return text.split('\n').filter((line) => line.includes(id) || (email !== undefined && containsToken(line.toLowerCase(), email))).length;
+}
+
+const TOKEN_CHAR = /[A-Za-z0-9._%+@-]/;
+
+/** `token` occurs in `text` as a whole (so "al@x.example" does not match "val@x.example"). */
+export function containsToken(text: string, token: string): boolean {
+  for (let at = text.indexOf(token); at !== -1; at = text.indexOf(token, at + 1)) {
+    const before = at > 0 ? text[at - 1]! : '';
+    const after = text[at + token.length] ?? '';
+    if (!TOKEN_CHAR.test(before) && !TOKEN_CHAR.test(after)) return true;
+  }
+  return false;
+}

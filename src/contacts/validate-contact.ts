@@ -1,0 +1,76 @@
+import type { z } from 'zod';
+
+/** Validates a contact's fields against the workspace's contact schema. */
+export type ContactValidator = (fields: Record<string, unknown>) => { ok: true; fields: Record<string, unknown> } | { ok: false; errors: ContactIssue[] };
+
+/** A problem with one contact's values: the top-level field it is about, and the message. */
+export interface ContactIssue {
+  field?: string;
+  message: string;
+}
+
+/** A validator over the workspace's zod contact schema, with zod's issues phrased for a person. */
+export function zodContactValidator(schema: z.ZodType): ContactValidator {
+  return (fields) => {
+    const result = schema.safeParse(fields);
+    if (result.success) return { ok: true, fields: jsonFields(result.data as Record<string, unknown>) };
+    const errors: ContactIssue[] = [];
+    const missing: string[] = [];
+    for (const issue of result.error.issues) {
+      if (isMissing(issue, fields)) missing.push(pathText(issue.path));
+      else errors.push({ ...(issue.path.length > 0 ? { field: String(issue.path[0]) } : {}), message: describeIssue(issue, fields) });
+    }
+    if (missing.length > 0) errors.unshift({ message: missingText(missing) });
+    return { ok: false, errors };
+  };
+}
+
+/** `"email": invalid email address (got "bob@")`, `"country" is required`. */
+export function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>): string {
+  const value = valueAt(input, issue.path);
+  const path = pathText(issue.path);
+  if (isMissing(issue, input)) return missingText([path]);
+  const message = issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+  const shown = showValue(value);
+  return `${path ? `"${path}": ` : ''}${message}${shown ? ` (got ${shown})` : ''}`;
+}
+
+function isMissing(issue: z.core.$ZodIssue, input: Record<string, unknown>): boolean {
+  return issue.path.length > 0 && valueAt(input, issue.path) === undefined && ['invalid_type', 'invalid_value', 'invalid_union'].includes(issue.code);
+}
+
+/** `"country" is required`, `"country" and "plan" are required`. */
+function missingText(paths: string[]): string {
+  const quoted = paths.map((p) => `"${p}"`);
+  if (quoted.length === 1) return `${quoted[0]} is required`;
+  return `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} are required`;
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function showValue(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.length <= 60 ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, 57))}…`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** Dates (z.date() fields) become ISO strings so the store stays plain JSON. */
+function jsonFields(fields: Record<string, unknown>): Record<string, unknown> {
+  for (const key in fields) {
+    const value = fields[key];
+    if (value instanceof Date) fields[key] = value.toISOString();
+    else if (value === undefined) delete fields[key];
+  }
+  return fields;
+}

@@ -1,0 +1,18 @@
+/**
+ * A mistake of the user's (bad input, a stale plan, a missing file): the CLI prints its message
+ * on one line and exits 1, without a stack trace.
+ */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+  constructor(
+    message: string,
+    /** Exit code for the CLI (default 1). */
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof Error && error.name === 'UserError';
+}

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Writes a file atomically: the chunks go to a temporary file in the same directory, which is
+ * fsynced and renamed over the target, then the directory is fsynced so the rename is durable.
+ * A crash leaves either the old file or the new one, never a mix; on error the temporary file is
+ * removed. New files get mode 0600 (the store holds personal data); an existing file keeps its mode.
+ */
+export async function writeFileAtomic(file: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
+  const dir = path.dirname(file);
+  await mkdir(dir, { recursive: true });
+  const mode = await stat(file).then((s) => s.mode & 0o777, () => 0o600);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', mode);
+  try {
+    try {
+      for await (const chunk of chunks) await handle.write(chunk);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(dir);
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Some platforms and file systems cannot fsync a directory; the rename is still atomic.
+  } finally {
+    await handle?.close();
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The store's "line layout": compact JSON that stays one valid JSON document, with a line per
+ * top-level member and a line per array element, so that neither writing nor reading ever holds
+ * the whole document in one string (V8 caps strings at ~512 MB, about 1.2M contacts).
+ *
+ *   {"format":"campaignkit-store","formatVersion":1,"lineage":"…","serial":3,…,   ← scalar members
+ *   "journal":{"generation":"…","offset":0},                                      ← object members
+ *   "contacts":[                                                                   ← array members
+ *   {"id":"c_1",…},
+ *   {"id":"c_2",…}
+ *   ],
+ *   "audit":[]}
+ */
+
+/** Elements joined into one string per chunk handed to the writer. */
+const ELEMENTS_PER_CHUNK = 10_000;
+
+/**
+ * The document as text chunks, in the line layout: scalar (and null) members on line 1, then the
+ * object members, then the array members, each group in the object's key order.
+ */
+export function* lineLayoutChunks(data: object, elementsPerChunk = ELEMENTS_PER_CHUNK): Generator<string> {
+  const entries = Object.entries(data).filter(([, value]) => value !== undefined);
+  const isArray = ([, value]: [string, unknown]) => Array.isArray(value);
+  const isObject = ([, value]: [string, unknown]) => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const scalars = entries.filter((e) => !isArray(e) && !isObject(e));
+  const members = [...entries.filter(isObject), ...entries.filter(isArray)];
+
+  let head = `{${scalars.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',')}`;
+  if (members.length === 0) {
+    yield `${head}}\n`;
+    return;
+  }
+  if (scalars.length > 0) head += ',';
+  yield `${head}\n`;
+  for (let m = 0; m < members.length; m++) {
+    const [key, value] = members[m]!;
+    const end = m === members.length - 1 ? '}\n' : ',\n';
+    if (!Array.isArray(value) || value.length === 0) {
+      yield `${JSON.stringify(key)}:${JSON.stringify(value)}${end}`;
+      continue;
+    }
+    yield `${JSON.stringify(key)}:[\n`;
+    for (let start = 0; start < value.length; start += elementsPerChunk) {
+      const stop = Math.min(start + elementsPerChunk, value.length);
+      const parts = new Array<string>(stop - start);
+      for (let i = start; i < stop; i++) parts[i - start] = JSON.stringify(value[i]) ?? 'null';
+      yield `${parts.join(',\n')}${stop === value.length ? '\n' : ',\n'}`;
+    }
+    yield `]${end}`;
+  }
+}
+
+/** Why a buffer is not in the line layout (or not valid JSON), with the 1-based line. */
+export class LayoutError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Bytes decoded into one string at a time when reading (lines are cut at block boundaries). */
+const BLOCK_BYTES = 8 * 1024 * 1024;
+
+/** Iterates over the lines of a UTF-8 buffer without decoding it into one string. */
+function* linesOf(buffer: Buffer): Generator<string> {
+  let start = 0;
+  while (start < buffer.length) {
+    let end = Math.min(start + BLOCK_BYTES, buffer.length);
+    if (end < buffer.length) {
+      const newline = buffer.indexOf(0x0a, end);
+      end = newline === -1 ? buffer.length : newline + 1;
+    }
+    const text = buffer.toString('utf8', start, end);
+    let from = 0;
+    while (from < text.length) {
+      const newline = text.indexOf('\n', from);
+      const to = newline === -1 ? text.length : newline;
+      yield text.charCodeAt(to - 1) === 13 ? text.slice(from, to - 1) : text.slice(from, to);
+      from = to + 1;
+    }
+    start = end;
+  }
+}
+
+const ARRAY_OPENER = /^("(?:[^"\\]|\\.)*"):\[$/;
+
+/**
+ * Parses a buffer written in the line layout. Throws a LayoutError (with the line) when the
+ * buffer is not in the layout — hand-edited but valid JSON, or broken JSON; the caller decides.
+ */
+export function parseLineLayout(buffer: Buffer): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const lines = linesOf(buffer);
+  let lineNo = 0;
+  const next = (): string | undefined => {
+    const result = lines.next();
+    if (result.done) return undefined;
+    lineNo++;
+    return result.value;
+  };
+  const parse = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new LayoutError(lineNo, jsonErrorText(error));
+    }
+  };
+  const assign = (object: unknown) => {
+    for (const [key, value] of Object.entries(object as object)) {
+      if (key === '__proto__') throw new LayoutError(lineNo, 'the key "__proto__" is not allowed');
+      out[key] = value;
+    }
+  };
+
+  let line = next();
+  if (line === undefined || !line.startsWith('{')) throw new LayoutError(Math.max(lineNo, 1), line === undefined ? 'the file is empty' : 'it does not start with "{"');
+  let closed = false;
+  if (line.endsWith('}')) {
+    assign(parse(line));
+    closed = true;
+  } else if (line !== '{') {
+    if (!line.endsWith(',')) throw new LayoutError(lineNo, 'line 1 is not the header line');
+    assign(parse(`${line.slice(0, -1)}}`));
+  }
+  while (!closed) {
+    line = next();
+    if (line === undefined) throw new LayoutError(lineNo + 1, 'the file ends before the closing "}" (it looks truncated)');
+    const opener = ARRAY_OPENER.exec(line);
+    if (opener) {
+      const key = parse(opener[1]!) as string;
+      if (key === '__proto__') throw new LayoutError(lineNo, 'the key "__proto__" is not allowed');
+      const elements: unknown[] = [];
+      for (;;) {
+        line = next();
+        if (line === undefined) throw new LayoutError(lineNo + 1, `the file ends inside "${key}" (it looks truncated)`);
+        if (line === ']' || line === '],' || line === ']}') break;
+        elements.push(parse(line.endsWith(',') ? line.slice(0, -1) : line));
+      }
+      out[key] = elements;
+      closed = line === ']}';
+      continue;
+    }
+    const last = line.at(-1);
+    if (last !== ',' && last !== '}') throw new LayoutError(lineNo, 'a member line must end with "," or "}"');
+    assign(parse(`{${line.slice(0, -1)}}`));
+    closed = last === '}';
+  }
+  for (let rest = next(); rest !== undefined; rest = next()) {
+    if (rest.trim() !== '') throw new LayoutError(lineNo, 'there is text after the closing "}"');
+  }
+  return out;
+}
+
+/** A JSON.parse error message without V8's copy of the input. */
+export function jsonErrorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/, ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '');
+}
+
+/** The 1-based line of a JSON.parse error in `text`, when V8 reports a position. */
+export function jsonErrorLine(error: unknown, text: string): number | undefined {
+  const match = error instanceof Error ? /at position (\d+)/.exec(error.message) : null;
+  if (!match) return undefined;
+  const position = Number(match[1]);
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < position; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}

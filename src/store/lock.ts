@@ -1,0 +1,151 @@
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { UserError } from '../errors.ts';
+import { storePaths } from './paths.ts';
+
+/** What a lock file holds. */
+export interface LockInfo {
+  pid: number;
+  host: string;
+  /** The command holding it, e.g. "campaign apply". */
+  purpose: string;
+  since: string;
+}
+
+export interface StoreLock {
+  readonly path: string;
+  readonly info: LockInfo;
+  /** Removes the lock file (idempotent). */
+  release(): void;
+}
+
+export interface LockOptions {
+  /** How messages name the lock file (default: its path). */
+  label?: string;
+  now?: () => Date;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Takes the store's lock: `${store}.lock`, created with O_EXCL and holding {pid, host, purpose,
+ * since}. A lock held by a live process (or one on another host) is a UserError naming the holder;
+ * a lock left by a dead process on this host is taken over. The lock is released by `release()`,
+ * and also when the process exits or gets SIGINT/SIGTERM/SIGHUP while holding it.
+ */
+export function acquireStoreLock(store: string, purpose: string, options: LockOptions = {}): StoreLock {
+  const file = storePaths(store).lock;
+  const label = options.label ?? file;
+  const info: LockInfo = { pid: process.pid, host: hostname(), purpose, since: (options.now?.() ?? new Date()).toISOString() };
+  mkdirSync(path.dirname(file), { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    if (tryCreate(file, info)) return holdLock(file, info);
+    const holder = readHolder(file);
+    if (holder === 'gone') continue;
+    if (holder !== 'unreadable' && holder.host === info.host && !isAlive(holder.pid) && attempt < 3) {
+      takeOver(file, holder.text);
+      continue;
+    }
+    if (holder === 'unreadable') {
+      throw new UserError(`The store is locked (the lock file "${label}" is unreadable); if no campaign command is running, remove "${label}" and try again.`);
+    }
+    const where = holder.host === info.host ? `pid ${holder.pid}` : `pid ${holder.pid} on ${holder.host}`;
+    throw new UserError(`The store is locked by ${holder.purpose} (${where}) since ${holder.since}; wait for it to finish, or remove "${label}" if that process is gone.`);
+  }
+}
+
+function tryCreate(file: string, info: LockInfo): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx', 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new UserError(`Cannot create the lock file "${file}": ${(error as Error).message}.`);
+  }
+  try {
+    writeSync(fd, `${JSON.stringify(info)}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function readHolder(file: string): (LockInfo & { text: string }) | 'gone' | 'unreadable' {
+  // The holder writes its info right after creating the file: give it a moment.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+      return 'unreadable';
+    }
+    try {
+      const value = JSON.parse(text) as Partial<LockInfo>;
+      if (typeof value.pid === 'number' && typeof value.host === 'string') {
+        return { pid: value.pid, host: value.host, purpose: String(value.purpose ?? 'another command'), since: String(value.since ?? 'an unknown time'), text };
+      }
+    } catch {
+      // Half-written: retry below.
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
+  return 'unreadable';
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Moves a stale lock aside before removing it. If what was moved is not the stale lock (another
+ * process took it over and locked in between), it is put back with link(), which never overwrites.
+ */
+function takeOver(file: string, staleText: string): void {
+  const aside = `${file}.stale.${process.pid}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return; // Gone already; the next O_EXCL attempt decides.
+  }
+  try {
+    if (readFileSync(aside, 'utf8') !== staleText) linkSync(aside, file);
+  } catch {
+    // The file was re-created meanwhile: that holder wins.
+  } finally {
+    try {
+      unlinkSync(aside);
+    } catch {
+      // Nothing to clean up.
+    }
+  }
+}
+
+function holdLock(file: string, info: LockInfo): StoreLock {
+  let held = true;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    process.off('exit', release);
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+    try {
+      if (readFileSync(file, 'utf8').trim() === JSON.stringify(info)) unlinkSync(file);
+    } catch {
+      // Already gone.
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    release();
+    // Re-raise with the default behaviour (exit) unless someone else handles this signal.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  process.on('exit', release);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  return { path: file, info, release };
+}

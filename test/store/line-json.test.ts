@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { LayoutError, lineLayoutChunks, parseLineLayout } from '../../src/store/line-json.ts';
+
+const text = (data: object, perChunk?: number) => [...lineLayoutChunks(data, perChunk)].join('');
+
+describe('line layout', () => {
+  it('puts scalars on line 1, then one member per line and one array element per line', () => {
+    const data = { format: 'x', serial: 2, clock: null, journal: { offset: 0 }, items: [{ a: 1 }, { a: 'two\nlines' }], empty: [] };
+    expect(text(data)).toBe(
+      '{"format":"x","serial":2,"clock":null,\n' +
+        '"journal":{"offset":0},\n' +
+        '"items":[\n{"a":1},\n{"a":"two\\nlines"}\n],\n' +
+        '"empty":[]}\n',
+    );
+  });
+
+  it('is valid JSON and round-trips, whatever the chunk size', () => {
+    const data = { v: 1, list: Array.from({ length: 25 }, (_, i) => ({ i, s: `é${i}` })), obj: { k: [1, 2] } };
+    for (const perChunk of [1, 7, 25, 100]) {
+      const out = text(data, perChunk);
+      expect(JSON.parse(out)).toEqual(data);
+      expect(parseLineLayout(Buffer.from(out))).toEqual(data);
+    }
+  });
+
+  it('handles objects with only scalars or only collections', () => {
+    expect(text({ a: 1 })).toBe('{"a":1}\n');
+    expect(parseLineLayout(Buffer.from(text({ a: 1 })))).toEqual({ a: 1 });
+    const onlyArrays = { list: [1, 2] };
+    expect(text(onlyArrays)).toBe('{\n"list":[\n1,\n2\n]}\n');
+    expect(parseLineLayout(Buffer.from(text(onlyArrays)))).toEqual(onlyArrays);
+  });
+
+  it('reports the line of a truncated or broken element', () => {
+    const out = text({ v: 1, list: [{ a: 1 }, { a: 2 }, { a: 3 }] });
+    const truncated = out.slice(0, out.indexOf('{"a":3}') + 4);
+    expect(() => parseLineLayout(Buffer.from(truncated))).toThrow(LayoutError);
+    try {
+      parseLineLayout(Buffer.from(truncated));
+    } catch (error) {
+      expect((error as LayoutError).line).toBe(5);
+    }
+    const cut = out.slice(0, out.indexOf('{"a":3}'));
+    expect(() => parseLineLayout(Buffer.from(cut))).toThrow(/ends inside "list"/);
+  });
+
+  it('refuses a top-level __proto__ member', () => {
+    expect(() => parseLineLayout(Buffer.from('{"a":1,\n"__proto__":{"x":1}}\n'))).toThrow(/__proto__/);
+  });
+});

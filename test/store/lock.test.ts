@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isUserError } from '../../src/errors.ts';
+import { acquireStoreLock } from '../../src/store/index.ts';
+import { tempDir } from '../helpers/run-cli.ts';
+
+let dir: string;
+let cleanup: () => void;
+let store: string;
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  store = path.join(dir, '.campaign', 'store.json');
+  mkdirSync(path.dirname(store));
+});
+afterEach(() => cleanup());
+
+function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(isUserError(error)).toBe(true);
+    return (error as Error).message;
+  }
+  throw new Error('expected a refusal');
+}
+
+/** A pid that is certainly not running: a child that has exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(child.stdout);
+}
+
+describe('store lock', () => {
+  it('creates the lock file with its holder, and removes it on release', () => {
+    const lock = acquireStoreLock(store, 'campaign apply', { now: () => new Date('2026-01-01T00:00:00Z') });
+    expect(lock.path).toBe(`${store}.lock`);
+    expect(JSON.parse(readFileSync(lock.path, 'utf8'))).toEqual({ pid: process.pid, host: hostname(), purpose: 'campaign apply', since: '2026-01-01T00:00:00.000Z' });
+    lock.release();
+    lock.release();
+    expect(existsSync(lock.path)).toBe(false);
+  });
+
+  it('refuses a second holder while the first holds it, then lets it in', () => {
+    const first = acquireStoreLock(store, 'campaign apply', { now: () => new Date('2026-01-01T00:00:00Z') });
+    const message = refusal(() => acquireStoreLock(store, 'campaign contacts import', { label: 'store.json.lock' }));
+    expect(message).toBe(`The store is locked by campaign apply (pid ${process.pid}) since 2026-01-01T00:00:00.000Z; wait for it to finish, or remove "store.json.lock" if that process is gone.`);
+    expect(JSON.parse(readFileSync(first.path, 'utf8')).purpose).toBe('campaign apply');
+    first.release();
+    acquireStoreLock(store, 'campaign contacts import').release();
+  });
+
+  it('takes over a lock left by a dead process on this host', () => {
+    const pid = deadPid();
+    writeFileSync(`${store}.lock`, JSON.stringify({ pid, host: hostname(), purpose: 'campaign run', since: '2026-01-01T00:00:00.000Z' }));
+    const lock = acquireStoreLock(store, 'campaign contacts import');
+    expect(JSON.parse(readFileSync(lock.path, 'utf8')).pid).toBe(process.pid);
+    lock.release();
+  });
+
+  it('does not take over a lock held on another host', () => {
+    writeFileSync(`${store}.lock`, JSON.stringify({ pid: deadPid(), host: 'elsewhere.example', purpose: 'campaign run', since: '2026-01-01T00:00:00.000Z' }));
+    expect(refusal(() => acquireStoreLock(store, 'x'))).toMatch(/locked by campaign run \(pid \d+ on elsewhere\.example\)/);
+  });
+
+  it('refuses when the lock file is unreadable', () => {
+    writeFileSync(`${store}.lock`, 'garbage');
+    expect(refusal(() => acquireStoreLock(store, 'x'))).toMatch(/lock file .* is unreadable/);
+  });
+
+  it('is released when the process exits', () => {
+    const script = `
+      const { acquireStoreLock } = await import(${JSON.stringify(path.resolve(import.meta.dirname, '../../src/store/lock.ts'))});
+      acquireStoreLock(${JSON.stringify(store)}, 'test');
+      process.exit(3);`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: path.resolve(import.meta.dirname, '../..') });
+    expect(child.status, child.stderr).toBe(3);
+    expect(existsSync(`${store}.lock`)).toBe(false);
+  });
+
+  it('is released on SIGTERM, and the process still ends', () => {
+    const script = `
+      const { acquireStoreLock } = await import(${JSON.stringify(path.resolve(import.meta.dirname, '../../src/store/lock.ts'))});
+      acquireStoreLock(${JSON.stringify(store)}, 'test');
+      process.kill(process.pid, 'SIGTERM');
+      setTimeout(() => {}, 5000);`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: path.resolve(import.meta.dirname, '../..') });
+    expect(child.signal, child.stderr).toBe('SIGTERM');
+    expect(existsSync(`${store}.lock`)).toBe(false);
+  });
+});

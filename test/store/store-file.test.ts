@@ -1,0 +1,139 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isUserError } from '../../src/errors.ts';
+import { createStore, openStore, readStore, StoreAdapter, writeStore, type StoreData } from '../../src/store/index.ts';
+import { tempDir } from '../helpers/run-cli.ts';
+
+let dir: string;
+let cleanup: () => void;
+let file: string;
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  file = path.join(dir, 'nested', 'store.json');
+});
+afterEach(() => cleanup());
+
+const now = () => new Date('2026-03-01T10:00:00Z');
+
+function sample(): StoreData {
+  const data = createStore(new Date('2026-01-01T00:00:00Z'));
+  for (const id of ['c_2', 'c_1']) {
+    data.contacts.push({ id, fields: { email: `${id}@x.example`, n: 1 }, tags: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', scores: {}, segments: [] });
+  }
+  data.contacts.sort((a, b) => a.id.localeCompare(b.id));
+  data.audit.push({ at: '2026-01-01T00:00:00.000Z', actor: 't', action: 'import', summary: 's' });
+  return data;
+}
+
+async function expectUserError(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(isUserError(error), String(error)).toBe(true);
+  expect((error as Error).message).toMatch(pattern);
+  expect((error as Error).message).not.toContain('\n');
+}
+
+describe('store file', () => {
+  it('returns null when there is no store yet', async () => {
+    expect(await readStore(file)).toBeNull();
+  });
+
+  it('writes the line layout atomically and reads it back; serial grows on every write', async () => {
+    const data = sample();
+    await writeStore(file, data, { now });
+    expect(data.serial).toBe(1);
+    expect(data.savedAt).toBe('2026-03-01T10:00:00.000Z');
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^\{"format":"campaignkit-store","formatVersion":1,"lineage":"[0-9a-f-]{36}","serial":1,"savedAt":"2026-03-01T10:00:00.000Z","clock":null,"deployed":null,$/);
+    expect(lines).toContain('"contacts":[');
+    expect(lines[lines.indexOf('"contacts":[') + 1]).toMatch(/^\{"id":"c_1",.*\},$/);
+    expect(lines).toContain('"enrollments":[],');
+    expect(JSON.parse(text)).toEqual(data);
+    expect(readdirSync(path.dirname(file))).toEqual(['store.json']);
+
+    const back = (await readStore(file))!;
+    expect(back).toEqual(data);
+    await writeStore(file, back, { now });
+    expect(back.serial).toBe(2);
+    expect((await readStore(file))!.serial).toBe(2);
+  });
+
+  it('works through lowdb', async () => {
+    await writeStore(file, sample(), { now });
+    const db = await openStore(file);
+    expect(db.data?.contacts).toHaveLength(2);
+    db.data!.contacts.pop();
+    await db.write();
+    const back = (await readStore(file))!;
+    expect(back.contacts.map((c) => c.id)).toEqual(['c_1']);
+    expect(back.serial).toBe(2);
+    expect(new StoreAdapter(file).label).toBe(file);
+  });
+
+  it('reads a store whose layout was changed by hand but is still valid JSON', async () => {
+    const data = sample();
+    await writeStore(file, data, { now });
+    writeFileSync(file, JSON.stringify(JSON.parse(readFileSync(file, 'utf8')), null, 2));
+    const back = (await readStore(file))!;
+    expect(back.contacts).toHaveLength(2);
+    await writeStore(file, back, { now });
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toContain('"serial":2');
+  });
+
+  describe('refuses a store it cannot read, and leaves its bytes alone', () => {
+    const cases: [string, (text: string) => string, RegExp][] = [
+      ['truncated', (t) => t.slice(0, Math.floor(t.length * 0.6)), /is not valid JSON \(line \d+: .*\)\. Restore it from a backup or delete it to start over; nothing was written\./],
+      ['garbage', () => 'PK\u0003\u0004 not json at all', /is not valid JSON \(line 1/],
+      ['empty', () => '', /is not valid JSON/],
+      ['newer format', (t) => t.replace('"formatVersion":1', '"formatVersion":2'), /was written by a newer campaignkit \(format 2\); upgrade campaignkit to read it\. Nothing was changed\./],
+      ['wrong format tag', (t) => t.replace('"campaignkit-store"', '"something-else"'), /is not a campaignkit store: its format tag is "something-else"/],
+      ['not a store', () => '{"hello":"world"}\n', /is not a campaignkit store: it has no "format" tag/],
+      ['missing collection', (t) => t.replace(/"webhooks":\[\],\n/, ''), /is damaged: the "webhooks" collection is missing/],
+      ['bad contact', (t) => t.replace('{"id":"c_2",', '{"idx":"c_2",'), /is damaged: .*contacts/],
+      ['duplicate contact id', (t) => t.replace('{"id":"c_2",', '{"id":"c_1",'), /the contact id "c_1" appears twice/],
+      ['bad header', (t) => t.replace('"serial":1', '"serial":"one"'), /is damaged: "serial"/],
+    ];
+    for (const [name, corrupt, message] of cases) {
+      it(name, async () => {
+        await writeStore(file, sample(), { now });
+        writeFileSync(file, corrupt(readFileSync(file, 'utf8')));
+        const before = readFileSync(file);
+        await expectUserError(readStore(file, { label: 'store.json' }), message);
+        expect(readFileSync(file).equals(before)).toBe(true);
+      });
+    }
+
+    it('names the line of a broken element', async () => {
+      await writeStore(file, sample(), { now });
+      const text = readFileSync(file, 'utf8');
+      const line = text.split('\n').findIndex((l) => l.startsWith('{"id":"c_2"')) + 1;
+      writeFileSync(file, text.replace('{"id":"c_2",', '{"id":"c_2",,'));
+      await expectUserError(readStore(file, { label: 'store.json' }), new RegExp(`^The store "store.json" is not valid JSON \\(line ${line}:`));
+    });
+  });
+
+  it('never overwrites a store it did not read, or one that changed since', async () => {
+    const first = sample();
+    await writeStore(file, first, { now });
+    const before = readFileSync(file);
+    await expectUserError(writeStore(file, createStore(), { label: 'store.json' }), /A store already exists at "store.json"/);
+    const a = (await readStore(file))!;
+    const b = (await readStore(file))!;
+    await writeStore(file, a, { now });
+    const afterA = readFileSync(file);
+    expect(afterA.equals(before)).toBe(false);
+    await expectUserError(writeStore(file, b), /was changed by another process since it was read \(serial 1, now 2\)/);
+    expect(readFileSync(file).equals(afterA)).toBe(true);
+    expect(b.serial).toBe(1);
+  });
+
+  it('refuses to replace an unreadable file', async () => {
+    await writeStore(file, sample(), { now });
+    const data = (await readStore(file))!;
+    writeFileSync(file, 'garbage');
+    await expectUserError(writeStore(file, data), /not valid JSON/);
+    expect(readFileSync(file, 'utf8')).toBe('garbage');
+    expect(existsSync(file)).toBe(true);
+  });
+});
