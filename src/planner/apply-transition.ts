@@ -1,0 +1,115 @@
+import type { Program } from '../ir/types.ts';
+import { enrollmentId } from '../runtime/journeys/eligibility.ts';
+import type { ContactRecord, Enrollment, PendingChange, StoreData } from '../store/types.ts';
+import { summarizeTransition } from './summarize.ts';
+import type { ContactTransition, EnrollmentChange, Transition } from './transition-types.ts';
+
+const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Carries out a transition on a store, in memory, and returns the new store data (the input is
+ * not modified): deploys the program, migrates enrollments, stores re-scored score states (their
+ * `above` kept, so threshold actions fire at the next run) with a pending change for the run,
+ * records the new segment memberships, enrolls entering contacts at their campaign's first step
+ * (due now: the runtime executes steps, apply never does), and appends an audit entry.
+ * Serial and `savedAt` are the store writer's business.
+ */
+export function applyTransition(store: StoreData, transition: Transition, program: Program, hash: string, now: string, actor: string): StoreData {
+  const byContact = new Map(transition.contacts.map((c) => [c.contact, c]));
+  const rewriteAll = transition.renames.segments.size + transition.renames.scores.size + transition.deleted.segments.size + transition.deleted.scores.size > 0;
+  const contacts = store.contacts.map((contact) => {
+    const change = byContact.get(contact.id);
+    return change || (rewriteAll && mentionsChangedIds(contact, transition)) ? applyToContact(contact, change, transition) : contact;
+  });
+  const pending: PendingChange[] = [...store.pending];
+  // A contact with a pending change due by now already gets looked at by the next run.
+  const queued = new Set(store.pending.filter((p) => p.at <= now).map((p) => p.contact));
+  for (const change of transition.contacts) {
+    if (change.pending && !queued.has(change.contact)) pending.push({ contact: change.contact, at: now, kind: 'updated', fields: [] });
+  }
+  return {
+    ...store,
+    deployed: { program, hash, appliedAt: now, appliedBy: actor },
+    contacts,
+    enrollments: migrate(store.enrollments, transition, now),
+    pending,
+    audit: [...store.audit, { at: now, actor, action: 'apply', programHash: hash, summary: summarizeTransition(transition) }],
+  };
+}
+
+function mentionsChangedIds(contact: ContactRecord, t: Transition): boolean {
+  for (const id of contact.segments) if (t.renames.segments.has(id) || t.deleted.segments.has(id)) return true;
+  for (const id of Object.keys(contact.scores)) if (t.renames.scores.has(id) || t.deleted.scores.has(id)) return true;
+  return false;
+}
+
+function applyToContact(contact: ContactRecord, change: ContactTransition | undefined, t: Transition): ContactRecord {
+  const left = new Set(change?.left);
+  const segments = new Set<string>();
+  for (const id of contact.segments) {
+    if (t.deleted.segments.has(id)) continue;
+    const renamed = t.renames.segments.get(id) ?? id;
+    if (!left.has(renamed)) segments.add(renamed);
+  }
+  for (const id of change?.joined ?? []) segments.add(id);
+
+  const scores: ContactRecord['scores'] = {};
+  for (const [id, state] of Object.entries(contact.scores)) {
+    if (!t.deleted.scores.has(id)) scores[t.renames.scores.get(id) ?? id] = state;
+  }
+  for (const score of change?.scores ?? []) if (score.state) scores[score.score] = score.state;
+
+  // Memberships and scores are derived state: the contact's own `updatedAt` stays.
+  return { ...contact, segments: [...segments].sort(), scores: sortKeys(scores) };
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function migrate(enrollments: readonly Enrollment[], t: Transition, now: string): Enrollment[] {
+  const changes = new Map<string, EnrollmentChange>(t.enrollments.map((c) => [c.enrollment, c]));
+  const out = enrollments.map((enrollment) => {
+    const change = changes.get(enrollment.id);
+    return change ? migrateOne(enrollment, change, now) : enrollment;
+  });
+  out.push(...t.created);
+  return out.sort(byId);
+}
+
+function migrateOne(enrollment: Enrollment, change: EnrollmentChange, now: string): Enrollment {
+  const out: Enrollment = { ...enrollment, campaign: change.toCampaign, id: enrollmentId(change.toCampaign, enrollment.contact, enrollment.seq) };
+  if (change.variants) out.variants = change.variants;
+  const note = (outcome: string) => {
+    out.history = [...enrollment.history, { at: now, step: enrollment.step ?? '', outcome }].slice(-20);
+    out.updatedAt = now;
+  };
+  switch (change.outcome) {
+    case 'rename':
+    case 'stay':
+      out.step = change.toStep;
+      if (change.wakeShiftMs !== undefined && enrollment.wakeAt !== null) {
+        out.wakeAt = new Date(Date.parse(enrollment.wakeAt) + change.wakeShiftMs).toISOString();
+      }
+      break;
+    case 'move':
+      // Like the engine's own moves: the destination step runs next, due now.
+      out.step = change.toStep;
+      out.phase = 'pending';
+      out.wakeAt = now;
+      delete out.waitingFor;
+      note(`moved to "${change.toStep}" by apply`);
+      break;
+    case 'exit':
+      // The step (or campaign) is gone, so no step is kept; the history says where it left from.
+      out.status = 'exited';
+      out.step = null;
+      out.phase = 'pending';
+      out.wakeAt = null;
+      delete out.waitingFor;
+      out.exitReason = change.exitReason ?? 'removed by apply';
+      note(`exited: ${out.exitReason}`);
+      break;
+  }
+  return out;
+}

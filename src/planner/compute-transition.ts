@@ -1,0 +1,210 @@
+import { canonicalJson, hashProgram } from '../ir/canonical.ts';
+import type { Program, ScoreModel } from '../ir/types.ts';
+import { compileProgram, evaluateContact, eventsByContact, type ContactEvaluation } from '../runtime/evaluate/snapshot.ts';
+import type { ContactRecord, Enrollment, StoreData } from '../store/types.ts';
+import { entryTallies, type EntryTally } from './campaign-entry.ts';
+import { comparePrograms, type ProgramComparison } from './diff-programs.ts';
+import type { EntityPair } from './match-entities.ts';
+import { migrateEnrollments, type EnrollmentMigration } from './migrate-enrollments.ts';
+import type { CampaignImpact, ChangeAction, ImpactChange } from './plan-types.ts';
+import { sameScore, ScoreTally } from './score-impact.ts';
+import { SegmentTally } from './segment-impact.ts';
+import type { ContactTransition, ScoreTransition, Transition } from './transition-types.ts';
+
+export interface TransitionInput {
+  /** The deployed program (null: nothing deployed yet). */
+  deployed: Program | null;
+  next: Program;
+  store: Pick<StoreData, 'contacts' | 'events' | 'enrollments'>;
+  /** The evaluation instant (ISO 8601): both programs are evaluated at it. */
+  now: string;
+}
+
+/**
+ * What applying `next` over `deployed` does to the store's contacts: every contact is evaluated
+ * once under each program at the same instant (the deployed one as "before", the new one as
+ * "after", re-scoring only the models whose scoring changed), and the differences become segment
+ * entries and exits, score changes and threshold crossings, campaign entries, and enrollment
+ * moves. Pure: reads the store, writes nothing (`applyTransition` does).
+ */
+export function computeTransition(input: TransitionInput): Transition {
+  const { deployed, next, store, now } = input;
+  const nowMs = Date.parse(now);
+  const comparison = comparePrograms(deployed, next);
+  const migration = migrateEnrollments(store.enrollments, comparison);
+  const actions = actionsByKey(comparison);
+
+  const before = deployed ? compileProgram(deployed) : null;
+  const after = compileProgram(next);
+  const segments = comparison.segments.map((pair) => new SegmentTally(pair, actions.get(`segment:${(pair.after ?? pair.before)!.id}`) ?? 'none'));
+  const scoring = scoreTallies(comparison, actions, store.contacts.length);
+  const rescore = new Set(scoring.filter((t) => t.rescored).map((t) => t.model.id));
+  const entries = entryTallies(comparison, next, store.enrollments, new Map(migration.changes.map((c) => [c.enrollment, c])));
+  const scoreRenames = comparison.renames.scores;
+
+  const contacts: ContactTransition[] = [];
+  const created: Enrollment[] = [];
+  const pass: Pass = { segments, scoring, entries, now, nowMs };
+  // The same program evaluates the same for every contact: nothing to compare.
+  const identical = deployed !== null && hashProgram(deployed) === hashProgram(next);
+  const events = identical ? new Map<string, never[]>() : eventsByContact(store.events);
+  // One evaluation per contact per program; nothing is allocated for a contact nothing happens to.
+  for (const contact of identical ? NONE : store.contacts) {
+    const history = events.get(contact.id) ?? NONE;
+    const was = before ? evaluateContact(before, contact, history, nowMs) : null;
+    const wasIn = was ? before!.segments.evaluate(was.subject, nowMs) : NONE;
+    const is = evaluateContact(after, scoreRenames.size > 0 ? withRenamedScores(contact, scoreRenames) : contact, history, nowMs, { rescore });
+    const isIn = after.segments.evaluate(is.subject, nowMs);
+    const change = compareContact(pass, contact, was, wasIn, is, isIn, created);
+    if (change) contacts.push(change);
+  }
+
+  return {
+    now,
+    changes: comparison.changes,
+    impact: {
+      contacts: store.contacts.length,
+      segments: segments.filter((t) => t.relevant).map((t) => t.result()),
+      scores: scoring.map((t) => t.result()),
+      campaigns: campaignImpacts(comparison, actions, migration, entries),
+    },
+    errors: migration.errors,
+    warnings: [...comparison.warnings, ...migration.warnings],
+    renames: comparison.renames,
+    deleted: {
+      segments: new Set(comparison.segments.filter((p) => !p.after).map((p) => p.before!.id)),
+      scores: new Set(comparison.scores.filter((p) => !p.after).map((p) => p.before!.id)),
+    },
+    contacts,
+    enrollments: migration.changes,
+    created,
+  };
+}
+
+const NONE: readonly never[] = [];
+
+interface Pass {
+  segments: SegmentTally[];
+  scoring: ScoreTally[];
+  entries: EntryTally[];
+  now: string;
+  nowMs: number;
+}
+
+/** Tallies one contact's before/after and returns what to write for it (null: nothing). */
+function compareContact(
+  pass: Pass,
+  contact: ContactRecord,
+  was: ContactEvaluation | null,
+  wasIn: readonly string[],
+  is: ContactEvaluation,
+  isIn: readonly string[],
+  created: Enrollment[],
+): ContactTransition | null {
+  let change: ContactTransition | null = null;
+  const draft = () => (change ??= { contact: contact.id, joined: [], left: [], scores: [], enters: [], pending: false });
+  let entered: string[] | null = null;
+  let left: string[] | null = null;
+  for (const tally of pass.segments) {
+    const wasMember = tally.beforeId !== null && wasIn.includes(tally.beforeId);
+    const isMember = tally.afterId !== null && isIn.includes(tally.afterId);
+    const moved = tally.add(contact.id, wasMember, isMember);
+    if (moved === 1) (entered ??= []).push(tally.id);
+    if (moved === -1) {
+      (left ??= []).push(tally.id);
+      draft().left.push(tally.id);
+    }
+    // New segments are joined without being "entered": their members are there from the start.
+    if (isMember && (tally.beforeId === null || moved === 1)) draft().joined.push(tally.id);
+  }
+  for (const tally of pass.scoring) {
+    const oldId = tally.from ?? (tally.change === 'create' ? null : tally.model.id);
+    const stored = oldId === null ? undefined : contact.scores[oldId];
+    const beforeValue = oldId !== null && was ? (was.subject.scores[oldId] ?? null) : null;
+    const afterValue = is.subject.scores[tally.model.id] ?? 0;
+    const crosses = tally.add(contact.id, beforeValue, afterValue, stored?.above ?? NONE);
+    const state = tally.rescored ? is.states[tally.model.id]! : null;
+    const moved = !sameScore(afterValue, beforeValue ?? 0);
+    if (!state && !moved && crosses.length === 0) continue;
+    const score: ScoreTransition = { score: tally.model.id, before: beforeValue, after: afterValue, crosses, state };
+    if (tally.from !== undefined) score.from = tally.from;
+    draft().scores.push(score);
+    if (moved || crosses.length > 0) draft().pending = true;
+  }
+  if (pass.entries.length > 0) {
+    // Audiences read memberships from the subject.
+    is.subject.segments = new Set(isIn);
+    for (const tally of pass.entries) {
+      const segment = tally.segment;
+      const enrollment = tally.admit(is.subject, entered?.includes(segment) ?? false, left?.includes(segment) ?? false, isIn.includes(segment), pass.nowMs, pass.now);
+      if (enrollment) {
+        created.push(enrollment);
+        draft().enters.push(tally.campaign.id);
+      }
+    }
+  }
+  return change;
+}
+
+/** `segment:eu-trials` → create / update / rename / delete (absent: unchanged). */
+function actionsByKey(comparison: ProgramComparison): Map<string, ChangeAction> {
+  return new Map(comparison.changes.filter((c) => c.type !== 'workspace').map((c) => [`${c.type}:${c.id}`, c.action]));
+}
+
+/** Settings of a model that change its values (not its name or thresholds). */
+const scoringOf = (model: ScoreModel) => canonicalJson({ rules: model.rules, decay: model.decay, floor: model.floor, cap: model.cap });
+
+/** Tallies for new, changed and renamed models; re-scored when new or when their scoring changed. */
+function scoreTallies(comparison: ProgramComparison, actions: Map<string, ChangeAction>, contacts: number): ScoreTally[] {
+  const out: ScoreTally[] = [];
+  for (const pair of comparison.scores as EntityPair<ScoreModel>[]) {
+    if (!pair.after) continue;
+    const action = actions.get(`score:${pair.after.id}`);
+    if (!action) continue;
+    const rescored = !pair.before || scoringOf(pair.before) !== scoringOf(pair.after);
+    out.push(new ScoreTally(pair, action, rescored, contacts));
+  }
+  return out;
+}
+
+/** The contact with its score states under the new ids of renamed models (for the "after" evaluation). */
+function withRenamedScores(contact: ContactRecord, renames: ReadonlyMap<string, string>): ContactRecord {
+  let scores: ContactRecord['scores'] | null = null;
+  for (const [from, to] of renames) {
+    const state = contact.scores[from];
+    if (state === undefined) continue;
+    scores ??= { ...contact.scores };
+    delete scores[from];
+    scores[to] = state;
+  }
+  return scores ? { ...contact, scores } : contact;
+}
+
+function campaignImpacts(
+  comparison: ProgramComparison,
+  actions: Map<string, ChangeAction>,
+  migration: EnrollmentMigration,
+  entries: EntryTally[],
+): CampaignImpact[] {
+  const byCampaign = new Map(entries.map((t) => [t.campaign.id, t]));
+  const out: CampaignImpact[] = [];
+  for (const pair of comparison.campaigns) {
+    const id = (pair.after ?? pair.before)!.id;
+    const change: ImpactChange = actions.get(`campaign:${id}`) ?? 'none';
+    const entry = pair.after ? byCampaign.get(pair.after.id)?.impact() : undefined;
+    const impact: CampaignImpact = {
+      campaign: id,
+      change,
+      entry: entry?.entry ?? null,
+      entering: entry?.entering ?? 0,
+      examples: entry?.examples ?? [],
+      notAdmitted: entry?.notAdmitted ?? [],
+      renamed: pair.after ? (migration.renamed.get(pair.after.id) ?? 0) : 0,
+      exiting: pair.after ? 0 : (migration.exiting.get(id) ?? 0),
+      steps: pair.after ? (migration.steps.get(pair.after.id) ?? []) : [],
+    };
+    if (pair.renamed) impact.from = pair.before!.id;
+    if (change !== 'none' || impact.entering > 0 || impact.notAdmitted.length > 0) out.push(impact);
+  }
+  return out;
+}

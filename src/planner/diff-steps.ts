@@ -1,0 +1,101 @@
+import { durationMs } from '../ir/durations.ts';
+import type { Step } from '../ir/types.ts';
+import { allSteps, childLists, journeyGraph, type JourneyGraph } from '../ir/walk.ts';
+import { describeStep } from './describe-step.ts';
+import { diffValues, without } from './diff-values.ts';
+import type { FieldChange } from './plan-types.ts';
+
+/** How the steps of a deployed campaign map onto the steps of its new version. */
+export interface StepMapping {
+  /** Deployed step id → id in the new version, for every step that still exists (renamed or not). */
+  kept: Map<string, string>;
+  /** Deployed id → new id, for steps renamed with `renamedFrom`. */
+  renamed: Map<string, string>;
+  /** Deployed ids of kept steps whose definition or continuation changed. */
+  changed: Set<string>;
+  /** Deployed ids of steps that no longer exist. */
+  removed: Set<string>;
+  /** Deployed ids of waits whose duration changed → how far their scheduled wake-ups move (ms). */
+  wakeShift: Map<string, number>;
+}
+
+const CHILD_KEYS = ['yes', 'no', 'onEvent', 'onTimeout'] as const;
+
+/** A step's own settings: without its id and nested step lists (those are steps of their own). */
+function ownFields(step: Step, renamed: boolean): Record<string, unknown> {
+  // `renamedFrom` is shown like any setting, except when it is what makes this a rename.
+  const own = without(step, renamed ? ['id', 'renamedFrom', ...CHILD_KEYS] : ['id', ...CHILD_KEYS]);
+  if (step.type === 'split') own.variants = step.variants.map((v) => ({ id: v.id, weight: v.weight }));
+  return own;
+}
+
+/**
+ * Diffs the steps of a campaign by step id (honouring step `renamedFrom`): added, removed, renamed
+ * and changed steps, with field paths like `steps.cool-off.duration`. A step whose continuation
+ * changed (the step after it, or the first step of one of its arms) is changed too: contacts
+ * waiting in it will go somewhere else next.
+ */
+export function diffSteps(before: Step[], after: Step[]): { fields: FieldChange[]; mapping: StepMapping } {
+  const oldSteps = new Map(allSteps(before).map((step) => [step.id, step]));
+  const newSteps = allSteps(after);
+  const newIds = new Set(newSteps.map((step) => step.id));
+  const mapping: StepMapping = { kept: new Map(), renamed: new Map(), changed: new Set(), removed: new Set(), wakeShift: new Map() };
+  for (const step of newSteps) if (oldSteps.has(step.id)) mapping.kept.set(step.id, step.id);
+  for (const step of newSteps) {
+    const from = step.renamedFrom;
+    if (oldSteps.has(step.id) || from === undefined) continue;
+    if (oldSteps.has(from) && !newIds.has(from) && !mapping.kept.has(from)) {
+      mapping.kept.set(from, step.id);
+      mapping.renamed.set(from, step.id);
+    }
+  }
+  const oldIdOf = new Map([...mapping.kept].map(([old, id]) => [id, old]));
+  const graphs = { before: journeyGraph(before), after: journeyGraph(after) };
+  const fields: FieldChange[] = [];
+
+  for (const step of newSteps) {
+    const path = `steps.${step.id}`;
+    const oldId = oldIdOf.get(step.id);
+    const old = oldId === undefined ? undefined : oldSteps.get(oldId);
+    if (oldId === undefined || !old) {
+      fields.push({ path, kind: 'added', after: describeStep(step), text: true });
+      continue;
+    }
+    if (oldId !== step.id) fields.push({ path: `${path}.id`, kind: 'changed', before: oldId, after: step.id });
+    const own: FieldChange[] = [];
+    const renamed = oldId !== step.id;
+    diffValues(path, ownFields(old, renamed), ownFields(step, renamed), own);
+    own.push(...continuationChanges(step, oldId, graphs, mapping.kept));
+    if (own.length > 0) mapping.changed.add(oldId);
+    fields.push(...own);
+    if (old.type === 'wait' && step.type === 'wait' && old.duration !== step.duration) {
+      mapping.wakeShift.set(oldId, durationMs(step.duration) - durationMs(old.duration));
+    }
+  }
+  for (const [oldId, old] of oldSteps) {
+    if (mapping.kept.has(oldId)) continue;
+    mapping.removed.add(oldId);
+    fields.push({ path: `steps.${oldId}`, kind: 'removed', before: describeStep(old), text: true });
+  }
+  return { fields, mapping };
+}
+
+/** Where a kept step continues (`next`, and the first step of each arm), if that changed. */
+function continuationChanges(
+  step: Step,
+  oldId: string,
+  graphs: { before: JourneyGraph; after: JourneyGraph },
+  kept: ReadonlyMap<string, string>,
+): FieldChange[] {
+  const out: FieldChange[] = [];
+  const compare = (path: string, oldTarget: string | null | undefined, newTarget: string | null | undefined) => {
+    if (oldTarget === undefined || newTarget === undefined) return;
+    const mapped = oldTarget === null ? null : (kept.get(oldTarget) ?? `removed:${oldTarget}`);
+    if (mapped !== newTarget) out.push({ path, kind: 'changed', before: oldTarget, after: newTarget });
+  };
+  compare(`steps.${step.id}.next`, graphs.before.next.get(oldId), graphs.after.next.get(step.id));
+  for (const { arm } of childLists(step)) {
+    compare(`steps.${step.id}.${arm}.first`, graphs.before.armStart.get(`${oldId}/${arm}`), graphs.after.armStart.get(`${step.id}/${arm}`));
+  }
+  return out;
+}

@@ -1,0 +1,11 @@
+export * from './plan-types.ts';
+export * from './plan-schema.ts';
+export * from './transition-types.ts';
+export { describeAction, describeDecay, describeFieldType, describeReentry, describeRule, describeStep, describeThreshold, describeTrigger, describeWindow } from './describe-step.ts';
+export { comparePrograms, diffPrograms, type ProgramComparison } from './diff-programs.ts';
+export { diffSteps, type StepMapping } from './diff-steps.ts';
+export { computeTransition, type TransitionInput } from './compute-transition.ts';
+export { applyTransition } from './apply-transition.ts';
+export { buildPlan, planChanges, type BuildPlanInput, type PlanChangesInput, type PlanStore } from './build-plan.ts';
+export { countChanges, describeCounts, describeImpact, impactHighlights, summarizeTransition } from './summarize.ts';
+export { stalePlanReason } from './check-plan.ts';

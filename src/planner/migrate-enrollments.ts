@@ -1,0 +1,161 @@
+import type { Campaign } from '../ir/types.ts';
+import type { Enrollment } from '../store/types.ts';
+import type { ProgramComparison } from './diff-programs.ts';
+import type { StepMapping } from './diff-steps.ts';
+import { Examples } from './examples.ts';
+import type { PlanMessage, StepImpact } from './plan-types.ts';
+import type { EnrollmentChange } from './transition-types.ts';
+
+export interface EnrollmentMigration {
+  changes: EnrollmentChange[];
+  /** New campaign id → its changed, renamed and removed steps with the enrollments waiting there. */
+  steps: Map<string, StepImpact[]>;
+  /** New campaign id → active enrollments following the campaign's rename. */
+  renamed: Map<string, number>;
+  /** Deleted campaign id → active enrollments that exit. */
+  exiting: Map<string, number>;
+  errors: PlanMessage[];
+  warnings: PlanMessage[];
+}
+
+/**
+ * Where existing enrollments go when the program changes: a renamed campaign or step keeps them
+ * (under the new id), a removed step sends them where the campaign's `removedSteps` says (another
+ * step, or exit), and a deleted campaign ends them. A removed step that contacts wait in, with no
+ * destination, is an error: the plan never guesses where people go.
+ */
+export function migrateEnrollments(enrollments: readonly Enrollment[], comparison: ProgramComparison): EnrollmentMigration {
+  const out: EnrollmentMigration = { changes: [], steps: new Map(), renamed: new Map(), exiting: new Map(), errors: [], warnings: [] };
+  const pairs = new Map(comparison.campaigns.filter((p) => p.before).map((p) => [p.before!.id, p]));
+  /** Deployed campaign id → step → active enrollments waiting there. */
+  const waiting = new Map<string, Map<string, Examples>>();
+
+  for (const enrollment of enrollments) {
+    const pair = pairs.get(enrollment.campaign);
+    if (!pair) continue;
+    const active = enrollment.status === 'active' && enrollment.step !== null;
+    if (!pair.after) {
+      if (enrollment.status !== 'active') continue;
+      out.exiting.set(enrollment.campaign, (out.exiting.get(enrollment.campaign) ?? 0) + 1);
+      out.changes.push(change(enrollment, enrollment.campaign, null, 'exit', `campaign "${enrollment.campaign}" deleted`));
+      continue;
+    }
+    const toCampaign = pair.after.id;
+    if (!active) {
+      if (toCampaign !== enrollment.campaign) out.changes.push(change(enrollment, toCampaign, enrollment.step, 'rename'));
+      continue;
+    }
+    if (toCampaign !== enrollment.campaign) out.renamed.set(toCampaign, (out.renamed.get(toCampaign) ?? 0) + 1);
+    const step = enrollment.step!;
+    let byStep = waiting.get(enrollment.campaign);
+    if (!byStep) waiting.set(enrollment.campaign, (byStep = new Map()));
+    let list = byStep.get(step);
+    if (!list) byStep.set(step, (list = new Examples()));
+    list.add(enrollment.contact);
+    const planned = migrateOne(enrollment, pair.after, comparison.steps.get(toCampaign)!);
+    if (planned) out.changes.push(planned);
+  }
+
+  for (const pair of comparison.campaigns) {
+    if (!pair.before || !pair.after) continue;
+    const impacts = stepImpacts(pair.before, pair.after, comparison.steps.get(pair.after.id)!, waiting.get(pair.before.id), out.errors);
+    if (impacts.length > 0) out.steps.set(pair.after.id, impacts);
+  }
+  for (const [campaign, count] of out.exiting) {
+    out.warnings.push({
+      code: 'deleted-campaign-has-contacts',
+      entity: `campaign:${campaign}`,
+      message: `Campaign "${campaign}" is deleted while ${count} contact${count === 1 ? ' is' : 's are'} in it; they exit on apply. Keep the campaign (paused) if they should finish it.`,
+    });
+  }
+  return out;
+}
+
+function change(enrollment: Enrollment, toCampaign: string, toStep: string | null, outcome: EnrollmentChange['outcome'], exitReason?: string): EnrollmentChange {
+  const out: EnrollmentChange = {
+    enrollment: enrollment.id,
+    contact: enrollment.contact,
+    campaign: enrollment.campaign,
+    toCampaign,
+    step: enrollment.step,
+    toStep,
+    outcome,
+  };
+  if (exitReason !== undefined) out.exitReason = exitReason;
+  return out;
+}
+
+/** The change to one active enrollment of a kept campaign, or null when it stays as it is. */
+function migrateOne(enrollment: Enrollment, campaign: Campaign, mapping: StepMapping): EnrollmentChange | null {
+  const step = enrollment.step!;
+  const renamedCampaign = campaign.id !== enrollment.campaign;
+  const kept = mapping.kept.get(step);
+  const variants = renamedVariants(enrollment.variants, mapping.renamed);
+  if (kept !== undefined) {
+    // Only a wait that has started has a wake-up computed from its duration.
+    const shift = enrollment.phase === 'waiting' ? mapping.wakeShift.get(step) : undefined;
+    const renamed = kept !== step || renamedCampaign || variants !== undefined;
+    if (!renamed && shift === undefined) return null;
+    const out = change(enrollment, campaign.id, kept, renamed ? 'rename' : 'stay');
+    if (shift !== undefined && enrollment.wakeAt !== null) out.wakeShiftMs = shift;
+    if (variants) out.variants = variants;
+    return out;
+  }
+  const move = campaign.stepMoves.find((m) => m.from === step);
+  if (!move) return null; // an error, reported per step
+  if (move.to === null) return change(enrollment, campaign.id, null, 'exit', `step "${step}" removed`);
+  const out = change(enrollment, campaign.id, move.to, 'move');
+  if (variants) out.variants = variants;
+  return out;
+}
+
+/** The split assignments under renamed split step ids (undefined: nothing renamed). */
+function renamedVariants(variants: Record<string, string> | undefined, renamed: ReadonlyMap<string, string>): Record<string, string> | undefined {
+  if (!variants || !Object.keys(variants).some((step) => renamed.has(step))) return undefined;
+  return Object.fromEntries(Object.entries(variants).map(([step, variant]) => [renamed.get(step) ?? step, variant]));
+}
+
+function stepImpacts(
+  before: Campaign,
+  after: Campaign,
+  mapping: StepMapping,
+  waiting: Map<string, Examples> | undefined,
+  errors: PlanMessage[],
+): StepImpact[] {
+  const out: StepImpact[] = [];
+  // Steps contacts wait in that the deployed campaign does not have count as removed too.
+  const removed = new Set(mapping.removed);
+  for (const step of waiting?.keys() ?? []) if (!mapping.kept.has(step)) removed.add(step);
+  const listed = new Set([...mapping.changed, ...mapping.renamed.keys(), ...removed]);
+  for (const step of [...listed].sort()) {
+    const here = waiting?.get(step);
+    const base = { step, waiting: here?.count ?? 0, examples: here?.ids ?? [] };
+    if (removed.has(step)) {
+      const move = after.stepMoves.find((m) => m.from === step);
+      if (move) out.push({ ...base, change: 'removed', outcome: move.to === null ? 'exit' : 'move', to: move.to });
+      else if (base.waiting === 0) out.push({ ...base, change: 'removed', outcome: 'exit', to: null });
+      else {
+        out.push({ ...base, change: 'removed', outcome: 'error', to: null });
+        errors.push(removedStepError(after.id, step, base.waiting, before.id));
+      }
+      continue;
+    }
+    const impact: StepImpact = { ...base, change: mapping.renamed.has(step) ? 'renamed' : 'changed', outcome: 'stay', to: mapping.kept.get(step)! };
+    // Only a wait that has started has a wake-up computed from its duration.
+    const shift = mapping.wakeShift.get(step);
+    if (shift !== undefined) impact.wakeShiftMs = shift;
+    out.push(impact);
+  }
+  return out;
+}
+
+function removedStepError(campaign: string, step: string, count: number, deployedId: string): PlanMessage {
+  const who = `${count} contact${count === 1 ? ' waits' : 's wait'}`;
+  const where = campaign === deployedId ? `campaign "${campaign}"` : `campaign "${campaign}" (was "${deployedId}")`;
+  return {
+    code: 'removed-step-has-contacts',
+    entity: `campaign:${campaign}`,
+    step,
+    message: `Step "${step}" was removed from ${where} while ${who} in it. Say where they go in the campaign: removedSteps: { '${step}': { moveTo: '<step id>' } } or { '${step}': 'exit' }.`,
+  };
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { ActionStepSchema, ProgramSchema } from '../ir/schema.ts';
+import { PLAN_FORMAT_VERSION, type Plan } from './plan-types.ts';
+
+/**
+ * The zod schema of a saved plan (`campaign plan --out plan.json`, `--format json`). Described
+ * field by field in docs/plan-json.md; `campaign apply PLAN` validates the file with it.
+ */
+
+const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO 8601 instant');
+const count = z.number().int().min(0);
+const ids = z.array(z.string()).max(5);
+const action = z.enum(['create', 'update', 'delete', 'rename']);
+const impactChange = z.enum(['create', 'update', 'delete', 'rename', 'none']);
+const source = z.strictObject({ file: z.string(), line: z.number().int().min(1) });
+
+export const FieldChangeSchema = z.strictObject({
+  path: z.string(),
+  kind: z.enum(['added', 'removed', 'changed']),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  text: z.literal(true).optional(),
+});
+
+export const EntityChangeSchema = z.strictObject({
+  action,
+  type: z.enum(['segment', 'score', 'grades', 'campaign', 'template', 'workspace']),
+  id: z.string(),
+  from: z.string().optional(),
+  name: z.string().optional(),
+  fields: z.array(FieldChangeSchema),
+  source: source.optional(),
+});
+
+export const PlanMessageSchema = z.strictObject({
+  code: z.string(),
+  message: z.string(),
+  entity: z.string().optional(),
+  step: z.string().optional(),
+  source: source.optional(),
+});
+
+const SegmentImpactSchema = z.strictObject({
+  segment: z.string(),
+  from: z.string().optional(),
+  change: impactChange,
+  before: count.nullable(),
+  after: count.nullable(),
+  entering: count,
+  leaving: count,
+  examples: z.strictObject({ entering: ids, leaving: ids }),
+});
+
+const ScoreImpactSchema = z.strictObject({
+  score: z.string(),
+  from: z.string().optional(),
+  change: impactChange,
+  rescored: z.boolean(),
+  changed: count,
+  examples: ids,
+  delta: z.strictObject({ min: z.number(), median: z.number(), max: z.number() }).nullable(),
+  distribution: z.array(z.strictObject({ bucket: z.string(), count })),
+  thresholds: z.array(
+    z.strictObject({ threshold: z.string(), at: z.number(), crossing: count, examples: ids, actions: z.array(ActionStepSchema) }),
+  ),
+});
+
+const StepImpactSchema = z.strictObject({
+  step: z.string(),
+  change: z.enum(['changed', 'renamed', 'removed']),
+  outcome: z.enum(['stay', 'move', 'exit', 'error']),
+  to: z.string().nullable(),
+  waiting: count,
+  examples: ids,
+  wakeShiftMs: z.number().optional(),
+});
+
+const CampaignImpactSchema = z.strictObject({
+  campaign: z.string(),
+  from: z.string().optional(),
+  change: impactChange,
+  entry: z
+    .strictObject({ trigger: z.enum(['segmentEntry', 'segmentExit']), segment: z.string(), enrollExisting: z.boolean() })
+    .nullable(),
+  entering: count,
+  examples: ids,
+  notAdmitted: z.array(z.strictObject({ reason: z.string(), count })),
+  renamed: count,
+  exiting: count,
+  steps: z.array(StepImpactSchema),
+});
+
+export const PlanSchema = z.strictObject({
+  formatVersion: z.literal(PLAN_FORMAT_VERSION),
+  createdAt: isoInstant,
+  now: isoInstant,
+  programHash: z.string().regex(/^[0-9a-f]{64}$/),
+  deployedHash: z.string().nullable(),
+  store: z.strictObject({ lineage: z.string().nullable(), serial: count }),
+  summary: z.strictObject({
+    create: count,
+    update: count,
+    delete: count,
+    rename: count,
+    firstDeploy: z.boolean(),
+    changes: z.boolean(),
+    errors: count,
+    warnings: count,
+  }),
+  changes: z.array(EntityChangeSchema),
+  impact: z.strictObject({
+    contacts: count,
+    segments: z.array(SegmentImpactSchema),
+    scores: z.array(ScoreImpactSchema),
+    campaigns: z.array(CampaignImpactSchema),
+  }),
+  errors: z.array(PlanMessageSchema),
+  warnings: z.array(PlanMessageSchema),
+  thresholdActions: z.literal('next-run'),
+  contactEmails: z.record(z.string(), z.string()).optional(),
+  program: ProgramSchema,
+}) satisfies z.ZodType<Plan>;

@@ -1,0 +1,185 @@
+import type { ActionStep, EntityType, Program } from '../ir/types.ts';
+
+/**
+ * The plan: what `campaign plan` shows and `--out` saves, and what `campaign apply PLAN` applies.
+ * Plain JSON, versioned by `formatVersion`, documented field by field in docs/plan-json.md, with
+ * a zod schema in `plan-schema.ts`. Contacts appear by id only (emails only when asked for).
+ */
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type ChangeAction = 'create' | 'update' | 'delete' | 'rename';
+
+/** What a change is about: an entity, or the workspace's `settings` / data `schema`. */
+export type ChangeType = EntityType | 'workspace';
+
+export interface FieldChange {
+  /** Dotted path inside the entity: `where`, `steps.cool-off.duration`, `rules.download.points`. */
+  path: string;
+  kind: 'added' | 'removed' | 'changed';
+  /**
+   * The value before (absent when added) and after (absent when removed), as JSON. Conditions,
+   * steps and schema field types are given as readable text (`country in ["FR"]`, `wait 2d`, `string?`).
+   */
+  before?: unknown;
+  after?: unknown;
+  /** Set when `before`/`after` are readable descriptions (conditions, steps, field types), not literal values. */
+  text?: true;
+}
+
+export interface SourceRef {
+  file: string;
+  line: number;
+}
+
+export interface EntityChange {
+  action: ChangeAction;
+  type: ChangeType;
+  /** The id after the change (the deployed id for a delete); `settings` or `schema` for the workspace. */
+  id: string;
+  /** For a rename: the deployed id. */
+  from?: string;
+  /** The human name, when the entity has one. */
+  name?: string;
+  /** Field-level differences (for a create: every field as added; for a delete: none). */
+  fields: FieldChange[];
+  /** Where the entity is defined, when the compiler told us. */
+  source?: SourceRef;
+}
+
+export interface PlanMessage {
+  /** Stable code, e.g. `removed-step-has-contacts`. */
+  code: string;
+  message: string;
+  /** Entity key (`campaign:trial-nurture`). */
+  entity?: string;
+  step?: string;
+  source?: SourceRef;
+}
+
+/** How an entity changes in this plan (`none`: unchanged, listed because its members change). */
+export type ImpactChange = ChangeAction | 'none';
+
+export interface SegmentImpact {
+  segment: string;
+  /** The deployed id, when renamed. */
+  from?: string;
+  change: ImpactChange;
+  /** Members under the deployed program (null for a new segment). */
+  before: number | null;
+  /** Members under the new program (null for a deleted segment). */
+  after: number | null;
+  entering: number;
+  leaving: number;
+  /** Up to 5 contact ids each. */
+  examples: { entering: string[]; leaving: string[] };
+}
+
+/** Buckets of the change of a score (after − before): `≤-50`, `-50..-10`, `-10..0`, `0`, `0..10`, `10..50`, `≥50`. */
+export interface ScoreBucket {
+  bucket: string;
+  count: number;
+}
+
+export interface ThresholdImpact {
+  threshold: string;
+  at: number;
+  /** Contacts now at or above `at` that have not crossed it before (their actions fire once). */
+  crossing: number;
+  examples: string[];
+  actions: ActionStep[];
+}
+
+export interface ScoreImpact {
+  score: string;
+  from?: string;
+  change: ImpactChange;
+  /** Were contacts re-scored from their event history (rules, decay, floor or cap changed, or a new model)? */
+  rescored: boolean;
+  /** Contacts whose value changes. */
+  changed: number;
+  examples: string[];
+  /** Min / median / max of (after − before) over every contact; null without contacts. */
+  delta: { min: number; median: number; max: number } | null;
+  distribution: ScoreBucket[];
+  thresholds: ThresholdImpact[];
+}
+
+export type StepOutcome = 'stay' | 'move' | 'exit' | 'error';
+
+export interface StepImpact {
+  /** The step the enrollments wait in now (deployed id). */
+  step: string;
+  change: 'changed' | 'renamed' | 'removed';
+  outcome: StepOutcome;
+  /** Where they will be: the same or renamed step (stay), the destination (move); null for exit/error. */
+  to: string | null;
+  waiting: number;
+  examples: string[];
+  /** For a wait whose duration changed: how far scheduled wake-ups move, in ms (negative: earlier). */
+  wakeShiftMs?: number;
+}
+
+export interface CampaignImpact {
+  campaign: string;
+  from?: string;
+  change: ImpactChange;
+  /** The trigger that admits contacts on apply, if any. */
+  entry: { trigger: 'segmentEntry' | 'segmentExit'; segment: string; enrollExisting: boolean } | null;
+  /** Contacts enrolled on apply (at the first step, due at once: the next run executes it). */
+  entering: number;
+  examples: string[];
+  /** Contacts the trigger selected but who may not enter, by reason (`re-entry not allowed`, …). */
+  notAdmitted: { reason: string; count: number }[];
+  /** Active enrollments that follow a campaign rename to the new id. */
+  renamed: number;
+  /** Active enrollments that end because the campaign is deleted. */
+  exiting: number;
+  steps: StepImpact[];
+}
+
+export interface Impact {
+  /** Contacts evaluated (every contact in the store). */
+  contacts: number;
+  segments: SegmentImpact[];
+  scores: ScoreImpact[];
+  campaigns: CampaignImpact[];
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  rename: number;
+  /** The store has no deployed program yet. */
+  firstDeploy: boolean;
+  /** Does applying change anything (the program hash differs from the deployed one)? */
+  changes: boolean;
+  errors: number;
+  warnings: number;
+}
+
+export interface Plan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  /** When the plan was made (wall clock). */
+  createdAt: string;
+  /** The evaluation instant: the impact is computed at it, and `apply PLAN` applies at it. */
+  now: string;
+  /** Hash of `program` (what apply deploys). */
+  programHash: string;
+  /** Hash of the deployed program (null: nothing deployed yet). */
+  deployedHash: string | null;
+  /** The store the plan was made against; apply refuses a plan whose store has moved on. */
+  store: { lineage: string | null; serial: number };
+  summary: PlanSummary;
+  changes: EntityChange[];
+  impact: Impact;
+  errors: PlanMessage[];
+  warnings: PlanMessage[];
+  /** Threshold actions of re-scored contacts fire at the next `campaign run`, never at apply. */
+  thresholdActions: 'next-run';
+  /** Emails of the example contacts, only when asked for (`--show-emails`). */
+  contactEmails?: Record<string, string>;
+  /** The complete new program. */
+  program: Program;
+}

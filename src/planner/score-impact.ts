@@ -1,0 +1,100 @@
+import type { ScoreModel } from '../ir/types.ts';
+import { Examples } from './examples.ts';
+import type { EntityPair } from './match-entities.ts';
+import type { ImpactChange, ScoreBucket, ScoreImpact } from './plan-types.ts';
+
+const round = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/**
+ * Score differences smaller than this are rounding noise, not changes: a stored state decayed in
+ * one step and the same history re-scored event by event round differently in the 4th decimal.
+ */
+export const SCORE_EPSILON = 0.005;
+
+export function sameScore(a: number, b: number): boolean {
+  return Math.abs(a - b) < SCORE_EPSILON;
+}
+
+/** Shared by every contact that crosses nothing (never modified). */
+const NONE: string[] = [];
+
+/** The buckets of a score change, in display order, with their bounds. */
+const BUCKETS: { bucket: string; test: (d: number) => boolean }[] = [
+  { bucket: '≤-50', test: (d) => d <= -50 },
+  { bucket: '-50..-10', test: (d) => d > -50 && d <= -10 },
+  { bucket: '-10..0', test: (d) => d > -10 && d < 0 },
+  { bucket: '0', test: (d) => d === 0 },
+  { bucket: '0..10', test: (d) => d > 0 && d < 10 },
+  { bucket: '10..50', test: (d) => d >= 10 && d < 50 },
+  { bucket: '≥50', test: (d) => d >= 50 },
+];
+
+export function deltaDistribution(deltas: Float64Array): { delta: ScoreImpact['delta']; distribution: ScoreBucket[] } {
+  const distribution = BUCKETS.map(({ bucket }) => ({ bucket, count: 0 }));
+  if (deltas.length === 0) return { delta: null, distribution };
+  for (const d of deltas) {
+    const index = BUCKETS.findIndex((b) => b.test(d));
+    distribution[index]!.count++;
+  }
+  const sorted = Float64Array.from(deltas).sort();
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { delta: { min: sorted[0]!, median: round(median), max: sorted[sorted.length - 1]! }, distribution };
+}
+
+/** Accumulates the impact of one new, changed or renamed scoring model over all contacts. */
+export class ScoreTally {
+  readonly model: ScoreModel;
+  readonly from: string | undefined;
+  readonly deltas: Float64Array;
+  readonly changed = new Examples();
+  readonly crossing: Map<string, Examples>;
+  private n = 0;
+
+  constructor(
+    pair: EntityPair<ScoreModel>,
+    readonly change: ImpactChange,
+    readonly rescored: boolean,
+    contacts: number,
+  ) {
+    this.model = pair.after!;
+    this.from = pair.renamed ? pair.before!.id : undefined;
+    this.deltas = new Float64Array(contacts);
+    this.crossing = new Map(this.model.thresholds.map((t) => [t.id, new Examples()]));
+  }
+
+  /** Records one contact; returns the thresholds it crosses upward (`above`: the stored crossings). */
+  add(contact: string, before: number | null, after: number, above: readonly string[]): string[] {
+    const delta = sameScore(after, before ?? 0) ? 0 : round(after - (before ?? 0));
+    this.deltas[this.n++] = delta;
+    if (delta !== 0) this.changed.add(contact);
+    let crosses: string[] = NONE;
+    for (const threshold of this.model.thresholds) {
+      if (after >= threshold.at && !above.includes(threshold.id)) {
+        if (crosses === NONE) crosses = [];
+        crosses.push(threshold.id);
+        this.crossing.get(threshold.id)!.add(contact);
+      }
+    }
+    return crosses;
+  }
+
+  result(): ScoreImpact {
+    const { delta, distribution } = deltaDistribution(this.deltas.subarray(0, this.n));
+    const out: ScoreImpact = {
+      score: this.model.id,
+      change: this.change,
+      rescored: this.rescored,
+      changed: this.changed.count,
+      examples: this.changed.ids,
+      delta,
+      distribution,
+      thresholds: this.model.thresholds.map((t) => {
+        const crossing = this.crossing.get(t.id)!;
+        return { threshold: t.id, at: t.at, crossing: crossing.count, examples: crossing.ids, actions: t.actions };
+      }),
+    };
+    if (this.from !== undefined) out.from = this.from;
+    return out;
+  }
+}

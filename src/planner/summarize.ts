@@ -1,0 +1,74 @@
+import type { EntityChange, Impact } from './plan-types.ts';
+import type { Transition } from './transition-types.ts';
+
+export interface ChangeCounts {
+  create: number;
+  update: number;
+  delete: number;
+  rename: number;
+}
+
+export function countChanges(changes: readonly EntityChange[]): ChangeCounts {
+  const counts: ChangeCounts = { create: 0, update: 0, delete: 0, rename: 0 };
+  for (const change of changes) counts[change.action]++;
+  return counts;
+}
+
+/** `2 to create, 1 to change, 1 to rename` (empty when nothing changes). */
+export function describeCounts(counts: ChangeCounts): string {
+  const parts: string[] = [];
+  if (counts.create) parts.push(`${counts.create} to create`);
+  if (counts.update) parts.push(`${counts.update} to change`);
+  if (counts.rename) parts.push(`${counts.rename} to rename`);
+  if (counts.delete) parts.push(`${counts.delete} to delete`);
+  return parts.join(', ');
+}
+
+interface Highlight {
+  count: number;
+  /** The text after the number: `enter "eu-trials"`. */
+  text: string;
+}
+
+/**
+ * The most telling effects on contacts, biggest first: segment entries and exits, threshold
+ * crossings, campaign enrollments, enrollments moved or ended.
+ */
+export function impactHighlights(impact: Impact): Highlight[] {
+  const out: Highlight[] = [];
+  for (const s of impact.segments) {
+    if (s.entering > 0) out.push({ count: s.entering, text: `enter "${s.segment}"` });
+    if (s.leaving > 0) out.push({ count: s.leaving, text: `leave "${s.segment}"` });
+  }
+  for (const score of impact.scores) {
+    for (const t of score.thresholds) {
+      if (t.crossing > 0) out.push({ count: t.crossing, text: `cross "${score.score}" ≥ ${t.at} (${t.threshold})` });
+    }
+  }
+  for (const c of impact.campaigns) {
+    if (c.entering > 0) out.push({ count: c.entering, text: `enroll in "${c.campaign}"` });
+    if (c.exiting > 0) out.push({ count: c.exiting, text: `exit deleted campaign "${c.campaign}"` });
+    for (const step of c.steps) {
+      if (step.waiting === 0) continue;
+      if (step.outcome === 'move') out.push({ count: step.waiting, text: `move from "${step.step}" to "${step.to}"` });
+      if (step.outcome === 'exit') out.push({ count: step.waiting, text: `exit "${c.campaign}" at removed step "${step.step}"` });
+      if (step.outcome === 'error') out.push({ count: step.waiting, text: `wait in removed step "${step.step}" with no destination` });
+    }
+  }
+  return out.sort((a, b) => b.count - a.count);
+}
+
+/** `173 contacts enter "eu-trials", 41 cross "engagement" ≥ 100 (mql), and 2 more` (empty: no impact). */
+export function describeImpact(impact: Impact, limit = 4): string {
+  const highlights = impactHighlights(impact);
+  const shown = highlights.slice(0, limit).map((h, i) => `${h.count}${i === 0 ? ` contact${h.count === 1 ? '' : 's'}` : ''} ${h.text}`);
+  if (highlights.length > limit) shown.push(`and ${highlights.length - limit} more`);
+  return shown.join(', ');
+}
+
+/** The one-line summary of a transition, for the audit log. */
+export function summarizeTransition(t: Pick<Transition, 'changes' | 'impact'>): string {
+  const counts = describeCounts(countChanges(t.changes)) || 'no entity changes';
+  const impact = describeImpact(t.impact);
+  return `${counts}.${impact ? ` Impact: ${impact}.` : ''}`;
+}

@@ -1,0 +1,70 @@
+import type { Enrollment, ScoreState } from '../store/types.ts';
+import type { EntityChange, Impact, PlanMessage } from './plan-types.ts';
+
+/**
+ * A transition: everything applying a new program does to a store, per contact and per
+ * enrollment, computed by `computeTransition` and carried out by `applyTransition`. The plan
+ * is its aggregate; `apply --dry-run` prints it contact by contact. Not serialized.
+ */
+export interface Transition {
+  /** The evaluation instant (ISO). */
+  now: string;
+  changes: EntityChange[];
+  impact: Impact;
+  errors: PlanMessage[];
+  warnings: PlanMessage[];
+  /** Old id → new id of renamed segments, scores and campaigns. */
+  renames: { segments: Map<string, string>; scores: Map<string, string>; campaigns: Map<string, string> };
+  /** Deployed ids of deleted segments and scores (their memberships and states are dropped). */
+  deleted: { segments: Set<string>; scores: Set<string> };
+  /** Contacts with something to write, in store order. */
+  contacts: ContactTransition[];
+  /** Existing enrollments that change (renamed, moved, exited, re-timed). */
+  enrollments: EnrollmentChange[];
+  /** Enrollments created on apply (contacts entering segment-triggered campaigns). */
+  created: Enrollment[];
+}
+
+export interface ContactTransition {
+  contact: string;
+  /** Segments (new ids) the contact joins and leaves because of the program change. */
+  joined: string[];
+  left: string[];
+  scores: ScoreTransition[];
+  /** Campaigns the contact is enrolled in on apply. */
+  enters: string[];
+  /** Something the next run must react to (a re-scored value or a threshold to cross). */
+  pending: boolean;
+}
+
+export interface ScoreTransition {
+  score: string;
+  /** The deployed id, when the model was renamed. */
+  from?: string;
+  /** The value under the deployed program (null: new model). */
+  before: number | null;
+  after: number;
+  /** Thresholds the contact now crosses upward; their actions fire at the next run. */
+  crosses: string[];
+  /** The re-scored state to store (null: the stored state stays). */
+  state: ScoreState | null;
+}
+
+export type EnrollmentOutcome = 'rename' | 'stay' | 'move' | 'exit';
+
+export interface EnrollmentChange {
+  /** The enrollment's current id. */
+  enrollment: string;
+  contact: string;
+  /** Campaign and step now, and after apply. */
+  campaign: string;
+  toCampaign: string;
+  step: string | null;
+  toStep: string | null;
+  /** rename: only ids change; stay: the wake-up moves; move: to another step, due now; exit: the enrollment ends. */
+  outcome: EnrollmentOutcome;
+  exitReason?: string;
+  wakeShiftMs?: number;
+  /** Split assignments under renamed split step ids. */
+  variants?: Record<string, string>;
+}

@@ -1,0 +1,57 @@
+import type { ContactExplanation } from '../runtime/explain.ts';
+import type { Colors } from './colors.ts';
+
+/** `campaign contact ID`: one contact, explained. */
+
+const short = (iso: string | null | undefined) => (iso ? iso.replace(/(:00)?\.\d{3}Z$/, 'Z') : '—');
+const num = (value: number) => String(Math.round(value * 100) / 100);
+
+export function renderContactExplanation(x: ContactExplanation, c: Colors, options: { deployed: boolean }): string {
+  const out: string[] = [];
+  const name = [x.contact.fields.firstName, x.contact.fields.lastName].filter((v) => typeof v === 'string').join(' ');
+  out.push(`${c.bold(x.contact.id)}${x.email ? ` <${x.email}>` : ''}${name ? ` — ${name}` : ''}`);
+  out.push(c.dim(`as of ${short(x.now)}, time zone ${x.timezone}${x.contact.tags.length ? `, tags: ${x.contact.tags.join(', ')}` : ''}${options.deployed ? '' : ' (nothing deployed: explained with the workspace as it is)'}`));
+
+  out.push('', c.bold('Scores'));
+  for (const score of x.scores) {
+    out.push(`  ${score.id}: ${c.bold(num(score.value))}${score.thresholds.length ? c.dim(`  (thresholds: ${score.thresholds.map((t) => `${t.id} ${t.at}${t.reached ? ' ✓' : ''}`).join(', ')})`) : ''}`);
+    for (const rule of score.rules) {
+      out.push(`    ${rule.points >= 0 ? '+' : ''}${rule.points}  ${rule.rule}${rule.kind === 'event' && rule.count ? c.dim(` (${rule.count}×, decayed)`) : rule.kind === 'profile' ? c.dim(' (profile)') : ''}`);
+    }
+    if (Math.abs(score.adjustment) >= 0.05) out.push(c.dim(`    ${score.adjustment >= 0 ? '+' : ''}${score.adjustment}  floor/cap`));
+  }
+  for (const grade of x.grades) out.push(`  grade ${grade.matrix}: ${c.bold(grade.grade)}`);
+
+  out.push('', c.bold('Segments'));
+  // Members with every clause; non-members on one line each, with the first clause that fails.
+  for (const segment of x.segments.filter((s) => s.member)) {
+    out.push(`  ${c.green('✓')} ${segment.id}`);
+    const joiner = segment.joiner ? c.dim(` ${segment.joiner}`) : '';
+    segment.clauses.forEach((clause, i) => {
+      out.push(`      ${clause.holds ? c.green('✓') : c.red('✗')} ${clause.text}${i < segment.clauses.length - 1 ? joiner : ''}`);
+    });
+  }
+  for (const segment of x.segments.filter((s) => !s.member)) {
+    const failing = segment.joiner === 'or' ? null : segment.clauses.find((clause) => !clause.holds);
+    out.push(`  ${c.dim('✗')} ${segment.id}${failing ? c.dim(` — not: ${failing.text}`) : ''}`);
+  }
+
+  out.push('', c.bold('Journeys'));
+  if (x.journeys.length === 0) out.push(c.dim('  none'));
+  for (const j of x.journeys) {
+    let where: string;
+    if (j.status !== 'active') where = `${j.status}${j.exitReason ? ` (${j.exitReason})` : ''}`;
+    else if (j.waitingFor) where = `waiting in ${j.step} for ${j.waitingFor} until ${short(j.wakeAt)}`;
+    else if (j.phase === 'waiting') where = j.wakeAt ? `waiting in ${j.step} until ${short(j.wakeAt)}` : `waiting in ${j.step} for its goal`;
+    else where = `next: ${j.step} at ${short(j.wakeAt)}`;
+    out.push(`  ${j.campaign} ${c.dim(`#${j.enrollment.split('/').at(-1)}`)}: ${where} ${c.dim(`(entered ${short(j.enteredAt)})`)}`);
+  }
+
+  out.push('', c.bold('Emails'));
+  if (x.emails.length === 0) out.push(c.dim('  none'));
+  for (const m of [...x.emails].sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0))) out.push(`  ${short(m.dueAt)} ${m.kind === 'notification' ? 'notified' : m.kind} "${m.subject}" → ${m.to} [${m.status}${m.reason ? `: ${m.reason}` : ''}]`);
+
+  out.push('', c.bold('Timeline') + c.dim(' (newest first)'));
+  for (const item of x.timeline) out.push(`  ${c.dim(short(item.at))} ${item.kind.padEnd(7)} ${item.text}`);
+  return out.join('\n');
+}

@@ -1,0 +1,61 @@
+import { formatDuration } from '../ir/durations.ts';
+import type { EntityChange, FieldChange, StepImpact } from '../planner/plan-types.ts';
+
+/** Small formatting helpers shared by the plan renderers (text, Markdown). */
+
+export const count = (n: number): string => n.toLocaleString('en-US');
+
+export const plural = (n: number, word: string, many = `${word}s`): string => `${count(n)} ${n === 1 ? word : many}`;
+
+export const shortHash = (hash: string | null): string => (hash ? hash.slice(0, 12) : 'none');
+
+/** `+3`, `-5.2`, `0` (one decimal at most: scores decay to fractions). */
+export const signed = (n: number): string => {
+  const rounded = Math.round(n * 10) / 10;
+  return rounded > 0 ? `+${rounded}` : String(rounded === 0 ? 0 : rounded);
+};
+
+/** A field value for a diff line: descriptions as they are, strings quoted, long values cut. */
+export function formatValue(value: unknown, text: boolean | undefined, max = 100): string {
+  if (value === undefined) return '';
+  const shown = text && typeof value === 'string' ? value : value === null ? 'none' : JSON.stringify(value);
+  return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
+}
+
+/** One line of a field diff, without colour: `steps.cool-off.duration: "2d" → "3d"`. */
+export function fieldLine(field: FieldChange, max?: number): string {
+  switch (field.kind) {
+    case 'added':
+      return `${field.path}: added ${formatValue(field.after, field.text, max)}`;
+    case 'removed':
+      return `${field.path}: removed (was ${formatValue(field.before, field.text, max)})`;
+    case 'changed':
+      return `${field.path}: ${formatValue(field.before, field.text, max)} → ${formatValue(field.after, field.text, max)}`;
+  }
+}
+
+/** `segment "eu-trials"`, `workspace settings`. */
+export function entityLabel(change: EntityChange): string {
+  return change.type === 'workspace' ? `workspace ${change.id}` : `${change.type} "${change.id}"`;
+}
+
+export const ACTION_WORD = { create: 'create', update: 'update', delete: 'delete', rename: 'rename' } as const;
+export const ACTION_SIGN = { create: '+', update: '~', delete: '-', rename: '→' } as const;
+
+/** What happens to the enrollments waiting in a step: `move to "follow-up"`, `stay (wake-ups 1d later)`. */
+export function stepOutcome(step: StepImpact): string {
+  switch (step.outcome) {
+    case 'move':
+      return `move to "${step.to}"`;
+    case 'exit':
+      return 'exit the campaign';
+    case 'error':
+      return 'no destination (error)';
+    case 'stay': {
+      const where = step.change === 'renamed' ? `stay, now in "${step.to}"` : 'stay';
+      if (step.wakeShiftMs === undefined || step.wakeShiftMs === 0) return where;
+      const shift = formatDuration(Math.abs(step.wakeShiftMs));
+      return `${where}; scheduled wake-ups move ${shift} ${step.wakeShiftMs > 0 ? 'later' : 'earlier'}`;
+    }
+  }
+}

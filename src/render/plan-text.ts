@@ -1,0 +1,152 @@
+import { describeAction, describeTrigger } from '../planner/describe-step.ts';
+import type { CampaignImpact, EntityChange, Plan, PlanMessage, ScoreImpact, SegmentImpact } from '../planner/plan-types.ts';
+import { describeCounts, describeImpact } from '../planner/summarize.ts';
+import type { Colors } from './colors.ts';
+import { ACTION_SIGN, count, entityLabel, fieldLine, plural, shortHash, signed, stepOutcome } from './plan-format.ts';
+
+/**
+ * A plan for a person at a terminal. The first line sums it up; then every changed entity with its
+ * field diffs, the impact on contacts, and the errors and warnings.
+ *
+ *   Plan: 1 to create, 1 to change. Impact: 173 contacts enter "eu-trials", 41 cross "engagement" ≥ 100 (mql).
+ */
+export function renderPlanText(plan: Plan, c: Colors): string {
+  if (!plan.summary.changes && plan.errors.length === 0) {
+    return `No changes. The deployed program matches the workspace (hash ${shortHash(plan.programHash)}).\n`;
+  }
+  const out: string[] = [summaryLine(plan, c), ''];
+  out.push(...changesSection(plan, c));
+  out.push(...impactSection(plan, c));
+  out.push(...messages('Errors', plan.errors, c.red('✖'), c));
+  out.push(...messages('Warnings', plan.warnings, c.yellow('!'), c));
+  out.push(footer(plan, c));
+  return `${out.join('\n')}\n`;
+}
+
+/** The first line: counts, errors, and the biggest effects on contacts. */
+export function summaryLine(plan: Plan, c: Colors = identity): string {
+  const counts = describeCounts(plan.summary) || (plan.summary.changes ? 'the program changes' : 'nothing to change');
+  const errors = plan.errors.length > 0 ? `, ${c.red(plural(plan.errors.length, 'error'))}` : '';
+  const impact = describeImpact(plan.impact);
+  return `${c.bold('Plan:')} ${counts}${errors}.${impact ? ` Impact: ${impact}.` : ''}`;
+}
+
+const identity: Colors = (() => {
+  const plain = (text: string | number | null | undefined) => String(text ?? '');
+  return { red: plain, yellow: plain, green: plain, cyan: plain, dim: plain, bold: plain, magenta: plain, blue: plain };
+})();
+
+function changesSection(plan: Plan, c: Colors): string[] {
+  if (plan.changes.length === 0) return [];
+  const heading = plan.summary.firstDeploy
+    ? `Changes (first deployment, program ${shortHash(plan.programHash)}):`
+    : `Changes (program ${shortHash(plan.deployedHash)} → ${shortHash(plan.programHash)}):`;
+  const out = [c.bold(heading), ''];
+  for (const change of plan.changes) {
+    out.push(...changeLines(change, c));
+    if (change.fields.length > 0) out.push('');
+  }
+  if (out.at(-1) !== '') out.push('');
+  return out;
+}
+
+function changeLines(change: EntityChange, c: Colors): string[] {
+  const paint = { create: c.green, update: c.yellow, delete: c.red, rename: c.cyan }[change.action];
+  const renamed = change.from ? ` (was "${change.from}")` : '';
+  const name = change.name && change.name !== change.from ? c.dim(` ${change.name}`) : '';
+  const where = change.source ? `  ${c.dim(`${change.source.file}:${change.source.line}`)}` : '';
+  const head = `  ${paint(`${ACTION_SIGN[change.action]} ${change.action} ${entityLabel(change)}`)}${renamed}${name}${where}`;
+  return [head, ...change.fields.map((field) => `      ${fieldLine(field)}`)];
+}
+
+function impactSection(plan: Plan, c: Colors): string[] {
+  const { impact } = plan;
+  const out = [c.bold(`Impact on ${plural(impact.contacts, 'contact')} (evaluated at ${plan.now}):`), ''];
+  if (impact.segments.length === 0 && impact.scores.length === 0 && impact.campaigns.length === 0) {
+    return [...out, '  No contact is affected.', ''];
+  }
+  if (impact.segments.length > 0) out.push('  Segments', ...segmentLines(impact.segments, c), '');
+  if (impact.scores.length > 0) {
+    out.push('  Scores');
+    for (const score of impact.scores) out.push(...scoreLines(score, c));
+    if (impact.scores.some((s) => s.thresholds.some((t) => t.crossing > 0))) {
+      out.push(c.dim('    Threshold actions fire at the next `campaign run`, not at apply.'));
+    }
+    out.push('');
+  }
+  const campaigns = impact.campaigns.flatMap((campaign) => campaignLines(campaign, c));
+  if (campaigns.length > 0) out.push('  Campaigns', ...campaigns, '');
+  return out;
+}
+
+const examples = (ids: readonly string[], total: number, c: Colors) =>
+  ids.length === 0 ? '' : c.dim(`  e.g. ${ids.join(', ')}${total > ids.length ? ', …' : ''}`);
+
+function segmentLines(segments: SegmentImpact[], c: Colors): string[] {
+  const width = Math.max(...segments.map((s) => s.segment.length));
+  return segments.map((s) => {
+    const before = s.before === null ? 'new' : count(s.before);
+    const after = s.after === null ? 'deleted' : count(s.after);
+    const moves: string[] = [];
+    if (s.entering > 0) moves.push(c.green(`${count(s.entering)} entering`));
+    if (s.leaving > 0) moves.push(c.red(`${count(s.leaving)} leaving`));
+    const renamed = s.from ? ` (was "${s.from}")` : '';
+    const ids = examples([...s.examples.entering, ...s.examples.leaving].slice(0, 5), s.entering + s.leaving, c);
+    return `    ${s.segment.padEnd(width)}  ${before} → ${after}${moves.length ? `  (${moves.join(', ')})` : ''}${renamed}${ids}`;
+  });
+}
+
+function scoreLines(score: ScoreImpact, c: Colors): string[] {
+  const how = !score.rescored ? 'values unchanged' : score.change === 'create' ? 'new: scored from event history and profile' : 're-scored from event history';
+  const renamed = score.from ? `, was "${score.from}"` : '';
+  const out = [`    ${score.score} (${how}${renamed}): ${plural(score.changed, 'contact')} change${examples(score.examples, score.changed, c)}`];
+  if (score.rescored && score.delta) {
+    out.push(`      change: min ${signed(score.delta.min)}, median ${signed(score.delta.median)}, max ${signed(score.delta.max)}`);
+    out.push(`      contacts by change: ${score.distribution.map((b) => `${b.bucket}: ${count(b.count)}`).join('  ')}`);
+  }
+  for (const t of score.thresholds) {
+    if (t.crossing === 0) continue;
+    const actions = t.actions.length > 0 ? ` → ${t.actions.map(describeAction).join(', ')}` : '';
+    out.push(`      ${t.threshold} (≥ ${t.at}): ${plural(t.crossing, 'contact')} cross${actions}${examples(t.examples, t.crossing, c)}`);
+  }
+  return out;
+}
+
+function campaignLines(campaign: CampaignImpact, c: Colors): string[] {
+  const lines: string[] = [];
+  if (campaign.entry && (campaign.entering > 0 || campaign.notAdmitted.length > 0)) {
+    const trigger = describeEntry(campaign.entry);
+    lines.push(`      ${c.green(plural(campaign.entering, 'contact'))} enroll on ${trigger}${examples(campaign.examples, campaign.entering, c)}`);
+    for (const { reason, count: n } of campaign.notAdmitted) lines.push(c.dim(`      ${plural(n, 'contact')} not admitted: ${reason}`));
+  }
+  if (campaign.renamed > 0) lines.push(`      ${plural(campaign.renamed, 'active enrollment')} move to the new id "${campaign.campaign}"`);
+  if (campaign.exiting > 0) lines.push(c.yellow(`      ${plural(campaign.exiting, 'contact')} exit (campaign deleted)`));
+  for (const step of campaign.steps) {
+    if (step.waiting === 0) continue;
+    const line = `      ${plural(step.waiting, 'contact')} waiting in "${step.step}" (${step.change}) → ${stepOutcome(step)}${examples(step.examples, step.waiting, c)}`;
+    lines.push(step.outcome === 'error' ? c.red(line) : line);
+  }
+  if (lines.length === 0) return [];
+  const renamed = campaign.from ? ` (was "${campaign.from}")` : '';
+  return [`    ${campaign.campaign}${renamed}`, ...lines];
+}
+
+export function describeEntry(entry: NonNullable<CampaignImpact['entry']>): string {
+  return describeTrigger(
+    entry.trigger === 'segmentEntry'
+      ? { type: 'segmentEntry', segment: entry.segment, enrollExisting: entry.enrollExisting }
+      : { type: 'segmentExit', segment: entry.segment },
+  );
+}
+
+function messages(title: string, list: PlanMessage[], mark: string, c: Colors): string[] {
+  if (list.length === 0) return [];
+  const out = [c.bold(`${title}:`)];
+  for (const m of list) out.push(`  ${mark} ${m.message}${m.source ? c.dim(`  (${m.source.file}:${m.source.line})`) : ''}`);
+  return [...out, ''];
+}
+
+function footer(plan: Plan, c: Colors): string {
+  if (plan.errors.length > 0) return c.red('This plan has errors and cannot be applied. Fix them and plan again.');
+  return c.dim(`Store ${plan.store.lineage ?? '(new)'} at serial ${plan.store.serial}. Apply with \`campaign apply\`, or save it with --out and apply that file.`);
+}

@@ -1,0 +1,106 @@
+import { ChangeLog, type ContactChanges } from '../runtime/engine/changes.ts';
+import type { RunResult } from '../runtime/run.ts';
+import type { Colors } from './colors.ts';
+
+/** `campaign run` output: a summary, and with --dry-run what would change per contact. */
+
+const n = (value: number) => value.toLocaleString('en-US');
+const plural = (count: number, word: string) => `${n(count)} ${word}${count === 1 ? '' : 's'}`;
+const short = (iso: string | null) => (iso ? iso.replace(':00.000Z', 'Z').replace('.000Z', 'Z') : '—');
+
+function byCount(record: Record<string, number>): string {
+  return Object.entries(record)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([key, count]) => `${key} ${n(count)}`)
+    .join(', ');
+}
+
+export function renderRunSummary(result: RunResult, c: Colors): string {
+  const { stats } = result;
+  const emails = Object.values(stats.emailsByCampaign).reduce((a, b) => a + b, 0);
+  const skipped = Object.values(stats.skippedSends).reduce((a, b) => a + b, 0);
+  const lines: string[] = [];
+  const verb = result.dryRun ? 'Dry run (nothing written, nothing sent)' : 'Run';
+  lines.push(`${c.bold(verb)}: ${short(result.from)} → ${short(result.to)}; ${plural(result.journalEvents, 'new event')} from the journal, ${plural(stats.events, 'event')} processed${stats.duplicateEvents ? ` (${n(stats.duplicateEvents)} duplicates ignored)` : ''}, ${plural(stats.enrollments, 'enrollment')}.`);
+  lines.push(`Emails: ${n(emails)} ${result.dryRun ? 'would be sent' : 'scheduled'}${emails ? ` (${byCount(stats.emailsByCampaign)})` : ''}.`);
+  if (stats.deferredSends) lines.push(`Deferred: ${plural(stats.deferredSends, 'send')} waited for quiet hours, a sending window or the frequency cap (delivered later, not dropped).`);
+  if (skipped) lines.push(`Not sent: ${n(skipped)} (${byCount(stats.skippedSends)}).`);
+  const sales = stats.notificationsByTeam.sales ?? 0;
+  const teams = Object.values(stats.notificationsByTeam).reduce((a, b) => a + b, 0);
+  if (teams) lines.push(`Handed to teams: ${byCount(stats.notificationsByTeam)}${sales ? ` — ${plural(sales, 'contact')} handed to sales` : ''}.`);
+  if (stats.webhooks) lines.push(`Webhooks: ${n(stats.webhooks)} queued.`);
+  if (result.delivery) {
+    const d = result.delivery;
+    lines.push(`Delivered: ${n(d.sent)} sent, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.unknown ? `, ${n(d.unknown)} unknown (an interrupted run may have sent them; not retried)` : ''}${d.deferred ? `, ${n(d.deferred)} not due yet` : ''}.`);
+  }
+  if (result.webhooks && (result.webhooks.delivered || result.webhooks.failed)) {
+    lines.push(`Webhooks delivered: ${n(result.webhooks.delivered)}, failed: ${n(result.webhooks.failed)}${result.webhooks.failed ? ' (retried on later runs)' : ''}.`);
+  }
+  return lines.join('\n');
+}
+
+function value(v: unknown): string {
+  return v === undefined ? '∅' : JSON.stringify(v);
+}
+
+export function renderContactChanges(change: ContactChanges, c: Colors): string {
+  const lines = [`${c.bold(change.contact)}${change.email ? ` ${c.dim(change.email)}` : ''}${change.events ? c.dim(` (${plural(change.events, 'event')})`) : ''}`];
+  for (const [field, diff] of Object.entries(change.fields)) lines.push(`  field ${field}: ${value(diff.before)} → ${value(diff.after)}`);
+  if (change.tags.added.length || change.tags.removed.length) {
+    lines.push(`  tags: ${[...change.tags.added.map((t) => c.green(`+${t}`)), ...change.tags.removed.map((t) => c.red(`-${t}`))].join(' ')}`);
+  }
+  for (const [score, diff] of Object.entries(change.scores)) {
+    if (diff.before === diff.after && diff.thresholds.length === 0) continue;
+    const rules = new Map<string, { points: number; count: number; capped: number }>();
+    for (const rule of diff.rules) {
+      const entry = rules.get(rule.rule) ?? { points: 0, count: 0, capped: 0 };
+      entry.points += rule.points;
+      entry.count += 1;
+      if (rule.capped) entry.capped += 1;
+      rules.set(rule.rule, entry);
+    }
+    const fired = [...rules].map(([rule, e]) => `${rule} ${e.points >= 0 ? '+' : ''}${e.points}${e.count > 1 ? ` (${e.count}×${e.capped ? `, ${e.capped} capped` : ''})` : e.capped ? ' (capped)' : ''}`);
+    lines.push(`  score ${score}: ${diff.before} → ${c.bold(String(diff.after))}${fired.length ? ` [${fired.join(', ')}]` : ''}${diff.thresholds.length ? c.magenta(` crossed ${diff.thresholds.join(', ')}`) : ''}`);
+  }
+  for (const s of change.segments.entered) lines.push(`  ${c.green('+')} segment ${s}`);
+  for (const s of change.segments.left) lines.push(`  ${c.red('-')} segment ${s}`);
+  for (const journey of Object.values(change.journeys)) {
+    const before = journey.before ? `${journey.before.step ?? '(end)'} [${journey.before.status}]` : '(not enrolled)';
+    const after = `${journey.after.step ?? '(end)'} [${journey.after.status}]`;
+    const wake = journey.after.status === 'active' ? (journey.after.waitingFor ? `, waiting for ${journey.after.waitingFor} until ${short(journey.after.wakeAt)}` : journey.after.wakeAt ? `, next ${short(journey.after.wakeAt)}` : ', waiting for a goal') : '';
+    lines.push(`  journey ${journey.campaign}: ${before} → ${after}${wake}`);
+  }
+  for (const email of change.emails) {
+    const what = email.kind === 'notification' ? 'notify' : 'email';
+    if (email.outcome === 'scheduled') lines.push(`  ${what} ${short(email.at)} "${email.subject}" → ${email.to}${email.campaign ? c.dim(` (${email.campaign})`) : ''}`);
+    else lines.push(`  ${c.yellow(`${what} ${email.outcome}`)} ${short(email.at)}${email.template ? ` ${email.template}` : ''}: ${email.reason}`);
+  }
+  for (const hook of change.webhooks) lines.push(`  webhook ${hook.endpoint} ${short(hook.at)}`);
+  return lines.join('\n');
+}
+
+/** Per-contact diffs, most eventful first, at most `limit` contacts. */
+export function renderRunDiffs(log: ChangeLog, c: Colors, limit: number): string {
+  const changed = [...log.contacts.values()].filter((change) => !ChangeLog.isEmpty(change)).sort((a, b) => (a.contact < b.contact ? -1 : 1));
+  const shown = changed.slice(0, limit);
+  const out = shown.map((change) => renderContactChanges(change, c));
+  if (changed.length > shown.length) out.push(c.dim(`… and ${plural(changed.length - shown.length, 'more contact')} (use --limit or --format json to see all).`));
+  if (changed.length === 0) out.push('No contact would change.');
+  return out.join('\n\n');
+}
+
+export const RUN_FORMAT_VERSION = 1;
+
+export function runJson(result: RunResult): unknown {
+  return {
+    formatVersion: RUN_FORMAT_VERSION,
+    dryRun: result.dryRun,
+    from: result.from,
+    to: result.to,
+    journalEvents: result.journalEvents,
+    stats: result.stats,
+    contacts: [...result.log.contacts.values()].filter((change) => !ChangeLog.isEmpty(change)),
+    delivery: result.delivery && { ...result.delivery, messages: undefined },
+    webhooks: result.webhooks && { ...result.webhooks, deliveries: undefined },
+  };
+}

@@ -1,0 +1,84 @@
+import { sameScore } from '../planner/score-impact.ts';
+import type { ContactTransition, EnrollmentChange, Transition } from '../planner/transition-types.ts';
+import type { Colors } from './colors.ts';
+import { plural } from './plan-format.ts';
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * What applying does, contact by contact (`campaign apply --dry-run`):
+ *
+ *   c01 (c01@example.com)
+ *     segments: + eu-trials
+ *     engagement: 20 → 40, crosses mql (fires at the next run)
+ *     trial-nurture: enrolls at "welcome"
+ *     trial-nurture/c01/1: "reminder" → "follow-up" (moved)
+ *
+ * Contacts whose stored state changes without a visible difference (a re-scored state with the
+ * same value) are counted, not listed.
+ */
+export function renderTransitionText(t: Transition, c: Colors, emails?: ReadonlyMap<string, string>): string[] {
+  const byContact = new Map<string, { change?: ContactTransition; enrollments: EnrollmentChange[] }>();
+  const entry = (id: string) => {
+    let e = byContact.get(id);
+    if (!e) byContact.set(id, (e = { enrollments: [] }));
+    return e;
+  };
+  for (const change of t.contacts) entry(change.contact).change = change;
+  for (const change of t.enrollments) entry(change.contact).enrollments.push(change);
+  const firstSteps = new Map(t.created.map((e) => [`${e.campaign}/${e.contact}`, e.step]));
+
+  const out: string[] = [];
+  let quiet = 0;
+  for (const id of [...byContact.keys()].sort()) {
+    const { change, enrollments } = byContact.get(id)!;
+    const lines: string[] = [];
+    if (change) {
+      const segments = [...change.joined.map((s) => c.green(`+ ${s}`)), ...change.left.map((s) => c.red(`- ${s}`))];
+      if (segments.length > 0) lines.push(`segments: ${segments.join(', ')}`);
+      for (const s of change.scores) {
+        if (sameScore(s.after, s.before ?? 0) && s.crosses.length === 0) continue;
+        const from = s.before === null ? 'new' : String(round(s.before));
+        const crosses = s.crosses.length > 0 ? `, crosses ${s.crosses.join(', ')} (fires at the next run)` : '';
+        lines.push(`${s.score}: ${from} → ${round(s.after)}${crosses}`);
+      }
+      for (const campaign of change.enters) lines.push(c.green(`${campaign}: enrolls at "${firstSteps.get(`${campaign}/${id}`) ?? '?'}"`));
+    }
+    for (const e of enrollments) lines.push(enrollmentLine(e, c));
+    if (lines.length === 0) {
+      quiet++;
+      continue;
+    }
+    const email = emails?.get(id);
+    out.push(c.bold(email ? `${id} (${email})` : id), ...lines.map((line) => `  ${line}`));
+  }
+  const listed = byContact.size - quiet;
+  out.push('', `${plural(listed, 'contact')} change${listed === 1 ? 's' : ''}${quiet > 0 ? `; ${plural(quiet, 'more contact')} get${quiet === 1 ? 's' : ''} a re-scored state with the same value` : ''}.`);
+  return out;
+}
+
+function enrollmentLine(e: EnrollmentChange, c: Colors): string {
+  const step = (id: string | null) => (id === null ? 'none' : `"${id}"`);
+  switch (e.outcome) {
+    case 'exit':
+      return c.yellow(`${e.enrollment}: exits (${e.exitReason ?? 'removed by apply'})`);
+    case 'move':
+      return `${e.enrollment}: ${step(e.step)} → ${step(e.toStep)} (moved, runs next)`;
+    case 'rename': {
+      const parts: string[] = [];
+      if (e.toCampaign !== e.campaign) parts.push(`campaign "${e.campaign}" → "${e.toCampaign}"`);
+      if (e.toStep !== e.step) parts.push(`step ${step(e.step)} → ${step(e.toStep)}`);
+      if (e.variants) parts.push('split assignments renamed');
+      if (e.wakeShiftMs !== undefined) parts.push(shift(e.wakeShiftMs));
+      return `${e.enrollment}: ${parts.join(', ')} (renamed)`;
+    }
+    case 'stay':
+      return `${e.enrollment}: stays at ${step(e.step)}, ${shift(e.wakeShiftMs ?? 0)}`;
+  }
+}
+
+function shift(ms: number): string {
+  const hours = Math.abs(ms) / 3_600_000;
+  const amount = hours % 24 === 0 ? `${hours / 24}d` : `${round(hours)}h`;
+  return `wakes up ${amount} ${ms >= 0 ? 'later' : 'earlier'}`;
+}

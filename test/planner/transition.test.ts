@@ -1,0 +1,275 @@
+import { describe, expect, it } from 'vitest';
+import { hashProgram } from '../../src/ir/canonical.ts';
+import type { Program } from '../../src/ir/types.ts';
+import { applyTransition } from '../../src/planner/apply-transition.ts';
+import { planChanges } from '../../src/planner/build-plan.ts';
+import { computeTransition } from '../../src/planner/compute-transition.ts';
+import { PlanSchema } from '../../src/planner/plan-schema.ts';
+import type { StoreData } from '../../src/store/types.ts';
+import { all, campaign, contact, enrollment, event, inCountries, inSegment, NOW, planIs, program, score, segment, send, store, wait } from './helpers.ts';
+
+/** Deploys `p` on the store (a first apply), so the store holds consistent scores and segments. */
+function deploy(data: StoreData, p: Program, now = NOW): StoreData {
+  const t = computeTransition({ deployed: data.deployed?.program ?? null, next: p, store: data, now });
+  expect(t.errors).toEqual([]);
+  return applyTransition(data, t, p, hashProgram(p), now, 'test');
+}
+
+const v1 = program({
+  segments: [segment('eu', inCountries('FR', 'DE')), segment('eu-trials', all(inSegment('eu'), planIs('trial')))],
+  scores: [score('engagement')],
+  campaigns: [
+    campaign('nurture', [send('welcome'), wait('cool-off', '2d'), send('reminder', 'reminder-email'), send('last', 'last-email')], {
+      trigger: { type: 'segmentEntry', segment: 'eu-trials', enrollExisting: false },
+    }),
+  ],
+});
+
+function people(): StoreData {
+  return store(null, {
+    contacts: [
+      contact('c1', { country: 'FR', plan: 'trial' }),
+      contact('c2', { country: 'BE', plan: 'trial' }),
+      contact('c3', { country: 'DE', plan: 'pro' }),
+      contact('c4', { country: 'US', plan: 'trial' }),
+    ],
+    events: [
+      event('c1', 'asset.downloaded', '2026-11-10T10:00:00.000Z'),
+      event('c2', 'asset.downloaded', '2026-11-11T10:00:00.000Z'),
+      event('c1', 'asset.downloaded', '2026-11-12T10:00:00.000Z'),
+    ],
+  });
+}
+
+describe('computeTransition: segments', () => {
+  it('counts members before/after with entering and leaving, through a segment of a segment', () => {
+    const base = deploy(people(), v1);
+    expect(base.contacts.map((c) => c.segments)).toEqual([['eu', 'eu-trials'], [], ['eu'], []]);
+    const v2 = { ...v1, segments: [segment('eu', inCountries('FR', 'BE')), v1.segments[1]!] };
+    const t = computeTransition({ deployed: v1, next: v2, store: base, now: NOW });
+    expect(t.impact.segments).toEqual([
+      { segment: 'eu', change: 'update', before: 2, after: 2, entering: 1, leaving: 1, examples: { entering: ['c2'], leaving: ['c3'] } },
+      { segment: 'eu-trials', change: 'none', before: 1, after: 2, entering: 1, leaving: 0, examples: { entering: ['c2'], leaving: [] } },
+    ]);
+    // The unchanged campaign on eu-trials admits the contact who enters it.
+    expect(t.impact.campaigns).toEqual([
+      expect.objectContaining({ campaign: 'nurture', change: 'none', entering: 1, examples: ['c2'], entry: { trigger: 'segmentEntry', segment: 'eu-trials', enrollExisting: false } }),
+    ]);
+    const after = applyTransition(base, t, v2, hashProgram(v2), NOW, 'test');
+    expect(after.contacts.map((c) => c.segments)).toEqual([['eu', 'eu-trials'], ['eu', 'eu-trials'], [], []]);
+    expect(after.enrollments).toEqual([expect.objectContaining({ id: 'nurture/c2/1', step: 'welcome', status: 'active', wakeAt: NOW })]);
+  });
+
+  it('compares a renamed segment with its old id, and gives a new segment no "before"', () => {
+    const base = deploy(people(), v1);
+    const v2: Program = {
+      ...v1,
+      segments: [
+        segment('europe', inCountries('FR', 'DE'), { renamedFrom: 'eu', name: 'eu' }),
+        segment('eu-trials', all(inSegment('europe'), planIs('trial'))),
+        segment('trials', planIs('trial')),
+      ],
+    };
+    const t = computeTransition({ deployed: v1, next: v2, store: base, now: NOW });
+    expect(t.impact.segments).toEqual([
+      { segment: 'europe', from: 'eu', change: 'rename', before: 2, after: 2, entering: 0, leaving: 0, examples: { entering: [], leaving: [] } },
+      { segment: 'eu-trials', change: 'update', before: 1, after: 1, entering: 0, leaving: 0, examples: { entering: [], leaving: [] } },
+      { segment: 'trials', change: 'create', before: null, after: 3, entering: 0, leaving: 0, examples: { entering: [], leaving: [] } },
+    ]);
+    const after = applyTransition(base, t, v2, hashProgram(v2), NOW, 'test');
+    expect(after.contacts.map((c) => c.segments)).toEqual([['eu-trials', 'europe', 'trials'], ['trials'], ['europe'], ['trials']]);
+  });
+});
+
+describe('computeTransition: scores', () => {
+  it('re-scores a changed model from history and counts threshold crossings', () => {
+    const base = { ...deploy(people(), v1), pending: [] };
+    expect(base.contacts[0]!.scores.engagement).toMatchObject({ value: 20, above: [] });
+    const v2 = { ...v1, scores: [score('engagement', { rules: [{ id: 'download', type: 'event', event: 'asset.downloaded', points: 20 }] })] };
+    const t = computeTransition({ deployed: v1, next: v2, store: base, now: NOW });
+    const [impact] = t.impact.scores;
+    expect(impact).toMatchObject({ score: 'engagement', change: 'update', rescored: true, changed: 2, examples: ['c1', 'c2'], delta: { min: 0, median: 5, max: 20 } });
+    expect(impact!.distribution.filter((b) => b.count > 0)).toEqual([
+      { bucket: '0', count: 2 },
+      { bucket: '10..50', count: 2 },
+    ]);
+    expect(impact!.thresholds).toEqual([{ threshold: 'mql', at: 30, crossing: 1, examples: ['c1'], actions: v1.scores[0]!.thresholds[0]!.actions }]);
+    const c1 = t.contacts.find((c) => c.contact === 'c1')!;
+    expect(c1.scores).toEqual([expect.objectContaining({ score: 'engagement', before: 20, after: 40, crosses: ['mql'] })]);
+    // Apply stores the new state but keeps `above`: the run fires the crossing, with a pending change to react to.
+    const after = applyTransition(base, t, v2, hashProgram(v2), NOW, 'test');
+    expect(after.contacts[0]!.scores.engagement).toMatchObject({ value: 40, above: [] });
+    expect(after.pending).toEqual([
+      { contact: 'c1', at: NOW, kind: 'updated', fields: [] },
+      { contact: 'c2', at: NOW, kind: 'updated', fields: [] },
+    ]);
+    // A contact the run will look at anyway is not queued twice.
+    const queued = { ...base, pending: [{ contact: 'c1', at: '2026-11-01T00:00:00.000Z', kind: 'created' as const, fields: [] }] };
+    expect(applyTransition(queued, t, v2, hashProgram(v2), NOW, 'test').pending.map((p) => p.contact)).toEqual(['c1', 'c2']);
+  });
+
+  it('does not count contacts that crossed before, and counts a lowered threshold without re-scoring', () => {
+    let base = deploy(people(), v1);
+    base = { ...base, contacts: base.contacts.map((c) => (c.id === 'c1' ? { ...c, scores: { engagement: { ...c.scores.engagement!, above: ['mql'] } } } : c)) };
+    const v2 = { ...v1, scores: [score('engagement', { thresholds: [{ id: 'mql', at: 10, actions: [] }] })] };
+    const t = computeTransition({ deployed: v1, next: v2, store: base, now: NOW });
+    expect(t.impact.scores[0]).toMatchObject({ rescored: false, changed: 0, thresholds: [{ threshold: 'mql', at: 10, crossing: 1, examples: ['c2'] }] });
+  });
+
+  it('moves the states of a renamed model and re-scores a new one', () => {
+    const base = deploy(people(), v1);
+    const v2 = { ...v1, scores: [score('activity', { renamedFrom: 'engagement', name: 'engagement' }), score('fit', { rules: [{ id: 'trial', type: 'profile', when: planIs('trial'), points: 5 }], thresholds: [] })] };
+    const t = computeTransition({ deployed: v1, next: v2, store: base, now: NOW });
+    expect(t.impact.scores.map((s) => [s.score, s.change, s.rescored, s.changed])).toEqual([
+      ['activity', 'rename', false, 0],
+      ['fit', 'create', true, 3],
+    ]);
+    const after = applyTransition(base, t, v2, hashProgram(v2), NOW, 'test');
+    expect(Object.keys(after.contacts[0]!.scores)).toEqual(['activity', 'fit']);
+    expect(after.contacts[0]!.scores.activity!.value).toBe(20);
+    expect(after.contacts[0]!.scores.fit!.value).toBe(5);
+  });
+});
+
+describe('computeTransition: campaigns', () => {
+  it('enrolls current members of a new campaign that says enrollExisting, filtered by mayEnter', () => {
+    const base = deploy(people(), v1);
+    const onboarding = campaign('onboarding', [send('hello')], {
+      trigger: { type: 'segmentEntry', segment: 'eu', enrollExisting: true },
+      audience: planIs('trial'),
+    });
+    const v2 = { ...v1, campaigns: [...v1.campaigns, onboarding] };
+    const t = computeTransition({ deployed: v1, next: v2, store: base, now: NOW });
+    expect(t.impact.campaigns).toEqual([
+      expect.objectContaining({ campaign: 'onboarding', change: 'create', entering: 1, examples: ['c1'], notAdmitted: [{ reason: 'not in the audience', count: 1 }] }),
+    ]);
+    expect(t.created).toEqual([expect.objectContaining({ id: 'onboarding/c1/1', step: 'hello' })]);
+  });
+
+  function waiting(): StoreData {
+    const base = deploy(people(), v1);
+    return {
+      ...base,
+      enrollments: [
+        enrollment('nurture', 'c1', 'reminder'),
+        enrollment('nurture', 'c2', 'cool-off'),
+        enrollment('nurture', 'c3', 'reminder', { status: 'completed', step: null }),
+      ],
+    };
+  }
+
+  it('makes a removed step with waiting contacts and no destination a plan error', () => {
+    const v2 = { ...v1, campaigns: [{ ...v1.campaigns[0]!, steps: [send('welcome'), wait('cool-off', '2d'), send('last', 'last-email')] }] };
+    const t = computeTransition({ deployed: v1, next: v2, store: waiting(), now: NOW });
+    expect(t.errors).toEqual([
+      expect.objectContaining({ code: 'removed-step-has-contacts', entity: 'campaign:nurture', step: 'reminder' }),
+    ]);
+    expect(t.errors[0]!.message).toContain('Step "reminder" was removed from campaign "nurture" while 1 contact waits in it.');
+    expect(t.impact.campaigns[0]!.steps).toEqual([
+      { step: 'cool-off', change: 'changed', outcome: 'stay', to: 'cool-off', waiting: 1, examples: ['c2'] },
+      { step: 'reminder', change: 'removed', outcome: 'error', to: null, waiting: 1, examples: ['c1'] },
+    ]);
+  });
+
+  it('moves contacts of a removed step where removedSteps says, and shifts changed waits', () => {
+    const v2 = {
+      ...v1,
+      campaigns: [{ ...v1.campaigns[0]!, steps: [send('welcome'), wait('cool-off', '3d'), send('last', 'last-email')], stepMoves: [{ from: 'reminder', to: 'last' }] }],
+    };
+    const data = waiting();
+    const t = computeTransition({ deployed: v1, next: v2, store: data, now: NOW });
+    expect(t.errors).toEqual([]);
+    expect(t.impact.campaigns[0]!.steps).toEqual([
+      { step: 'cool-off', change: 'changed', outcome: 'stay', to: 'cool-off', waiting: 1, examples: ['c2'], wakeShiftMs: 86_400_000 },
+      { step: 'reminder', change: 'removed', outcome: 'move', to: 'last', waiting: 1, examples: ['c1'] },
+    ]);
+    const after = applyTransition(data, t, v2, hashProgram(v2), NOW, 'test');
+    expect(after.enrollments.map((e) => [e.id, e.status, e.step, e.wakeAt])).toEqual([
+      ['nurture/c1/1', 'active', 'last', NOW],
+      ['nurture/c2/1', 'active', 'cool-off', '2026-11-25T09:00:00.000Z'],
+      ['nurture/c3/1', 'completed', null, '2026-11-24T09:00:00.000Z'],
+    ]);
+    expect(after.enrollments[0]!.history.at(-1)).toEqual({ at: NOW, step: 'reminder', outcome: 'moved to "last" by apply' });
+  });
+
+  it('exits contacts of a removed step mapped to exit', () => {
+    const v2 = { ...v1, campaigns: [{ ...v1.campaigns[0]!, steps: [send('welcome'), wait('cool-off', '2d'), send('last', 'last-email')], stepMoves: [{ from: 'reminder', to: null }] }] };
+    const data = waiting();
+    const t = computeTransition({ deployed: v1, next: v2, store: data, now: NOW });
+    const after = applyTransition(data, t, v2, hashProgram(v2), NOW, 'test');
+    expect(after.enrollments[0]).toMatchObject({ status: 'exited', step: null, exitReason: 'step "reminder" removed' });
+  });
+
+  it('follows renamed steps and a renamed campaign', () => {
+    const renamed = campaign(
+      'trial-nurture',
+      [send('welcome'), wait('cool-off', '2d'), send('nudge', 'reminder-email', { renamedFrom: 'reminder' }), send('last', 'last-email')],
+      { renamedFrom: 'nurture', name: 'nurture', trigger: { type: 'segmentEntry', segment: 'eu-trials', enrollExisting: false } },
+    );
+    const v2 = { ...v1, campaigns: [renamed] };
+    const data = waiting();
+    const t = computeTransition({ deployed: v1, next: v2, store: data, now: NOW });
+    expect(t.changes.map((c) => [c.action, c.id, c.from])).toEqual([['rename', 'trial-nurture', 'nurture']]);
+    expect(t.impact.campaigns[0]).toMatchObject({
+      campaign: 'trial-nurture',
+      from: 'nurture',
+      renamed: 2,
+      steps: [{ step: 'reminder', change: 'renamed', outcome: 'stay', to: 'nudge', waiting: 1, examples: ['c1'] }],
+    });
+    const after = applyTransition(data, t, v2, hashProgram(v2), NOW, 'test');
+    expect(after.enrollments.map((e) => [e.id, e.campaign, e.step])).toEqual([
+      ['trial-nurture/c1/1', 'trial-nurture', 'nudge'],
+      ['trial-nurture/c2/1', 'trial-nurture', 'cool-off'],
+      ['trial-nurture/c3/1', 'trial-nurture', null],
+    ]);
+  });
+
+  it('exits the active enrollments of a deleted campaign, with a warning', () => {
+    const v2 = { ...v1, campaigns: [] };
+    const data = waiting();
+    const t = computeTransition({ deployed: v1, next: v2, store: data, now: NOW });
+    expect(t.warnings).toEqual([expect.objectContaining({ code: 'deleted-campaign-has-contacts', entity: 'campaign:nurture' })]);
+    expect(t.impact.campaigns).toEqual([expect.objectContaining({ campaign: 'nurture', change: 'delete', exiting: 2 })]);
+    const after = applyTransition(data, t, v2, hashProgram(v2), NOW, 'test');
+    expect(after.enrollments.map((e) => e.status)).toEqual(['exited', 'exited', 'completed']);
+  });
+});
+
+describe('applyTransition', () => {
+  it('deploys, audits, and is a no-op when planned again', () => {
+    const data = people();
+    const { plan, transition } = planChanges({ next: v1, store: data, now: NOW });
+    expect(PlanSchema.safeParse(JSON.parse(JSON.stringify(plan))).success).toBe(true);
+    expect(plan.summary).toMatchObject({ create: 4, changes: true, firstDeploy: true, errors: 0 });
+    const applied = applyTransition(data, transition, v1, plan.programHash, NOW, 'alice');
+    expect(applied.deployed).toMatchObject({ hash: plan.programHash, appliedAt: NOW, appliedBy: 'alice' });
+    expect(applied.audit).toEqual([{ at: NOW, actor: 'alice', action: 'apply', programHash: plan.programHash, summary: '4 to create.' }]);
+    expect(data.deployed).toBeNull(); // the input is untouched
+
+    const again = planChanges({ next: v1, store: applied, now: NOW });
+    expect(again.plan.summary).toMatchObject({ create: 0, update: 0, delete: 0, rename: 0, changes: false });
+    expect(again.plan.impact).toEqual({ contacts: 4, segments: [], scores: [], campaigns: [] });
+    expect(again.transition.contacts).toEqual([]);
+    const twice = applyTransition(applied, again.transition, v1, plan.programHash, NOW, 'alice');
+    expect({ ...twice, audit: [], deployed: null }).toEqual({ ...applied, audit: [], deployed: null });
+  });
+
+  it('is idempotent after a change with entries, moves and re-scoring', () => {
+    const base = deploy(people(), v1);
+    const v2: Program = {
+      ...v1,
+      segments: [segment('eu', inCountries('FR', 'BE')), v1.segments[1]!],
+      scores: [score('engagement', { rules: [{ id: 'download', type: 'event', event: 'asset.downloaded', points: 20 }] })],
+      campaigns: [{ ...v1.campaigns[0]!, steps: [send('welcome'), wait('cool-off', '3d'), send('last', 'last-email')], stepMoves: [{ from: 'reminder', to: null }] }],
+    };
+    const data = { ...base, enrollments: [enrollment('nurture', 'c1', 'reminder')] };
+    const applied = deploy(data, v2);
+    const again = planChanges({ next: v2, store: applied, now: NOW });
+    expect(again.plan.summary.changes).toBe(false);
+    expect(again.plan.impact.segments).toEqual([]);
+    expect(again.plan.impact.scores).toEqual([]);
+    expect(again.plan.impact.campaigns).toEqual([]);
+    expect(again.transition.contacts).toEqual([]);
+    expect(again.transition.enrollments).toEqual([]);
+  });
+});
