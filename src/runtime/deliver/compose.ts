@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { domainToASCII } from 'node:url';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import type { Address } from '../../ir/types.ts';
+
+/** What goes into one email, already rendered. */
+export interface MailInput {
+  /** The outbox key: names the message everywhere (Message-ID, file name, ledger). */
+  key: string;
+  from: Address;
+  replyTo?: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** ISO instant for the Date header: the runtime's (possibly simulated) clock, not the wall clock. */
+  date: string;
+  /** A Message-ID recorded by the engine; `messageIdFor(key, from)` when missing or malformed. */
+  messageId?: string;
+  /** Marketing mail: the signed one-click unsubscribe link (adds the List-Unsubscribe headers). */
+  unsubscribeUrl?: string;
+}
+
+export interface ComposedMail {
+  key: string;
+  messageId: string;
+  /** SMTP envelope: the bounce address and the recipient. */
+  envelope: { from: string; to: string[] };
+  /** The RFC 5322 message, CRLF line endings. */
+  raw: Buffer;
+}
+
+// RFC 5322 atext without "=", which escapes everything else (so the mapping stays one-to-one).
+const ATEXT = /[A-Za-z0-9!#$%&'*+\-/?^_`{|}~]/;
+const DOT_ATOM = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*$/;
+
+/** The domain of an address, in ASCII (IDNA) form; `localhost` when it has none. */
+export function addressDomain(email: string): string {
+  const at = email.lastIndexOf('@');
+  const domain = at < 0 ? '' : domainToASCII(email.slice(at + 1).trim().toLowerCase());
+  return DOT_ATOM.test(domain) ? domain : 'localhost';
+}
+
+/**
+ * The Message-ID of an outbox message: `<${key}@${sender domain}>`. Characters a msg-id may not
+ * hold (and `=`) become `=XX` per UTF-8 byte, as do dots that would start, end or double up.
+ */
+export function messageIdFor(key: string, senderEmail: string): string {
+  let left = '';
+  const chars = [...key];
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    const dotOk = ch === '.' && i > 0 && i < chars.length - 1 && chars[i - 1] !== '.';
+    if (ATEXT.test(ch) || dotOk) left += ch;
+    else left += [...Buffer.from(ch, 'utf8')].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  }
+  return `<${left}@${addressDomain(senderEmail)}>`;
+}
+
+export function isValidMessageId(value: string): boolean {
+  const match = /^<([^<>@\s]+)@([^<>@\s]+)>$/.exec(value);
+  return match !== null && DOT_ATOM.test(match[1]!) && DOT_ATOM.test(match[2]!);
+}
+
+/** One bare address: the envelope and the To header must name the same single recipient. */
+const SINGLE_ADDRESS = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
+
+/** Options MailComposer reads but the type declarations leave out. */
+type ComposerOptions = Mail.Options & { baseBoundary: string; boundaryPrefix: string; newline: 'windows' };
+
+/**
+ * Builds the message bytes. The same input always gives the same bytes: the Date comes from the
+ * input and the MIME boundary from a hash of the key and content, never from randomness.
+ */
+export async function composeMail(input: MailInput): Promise<ComposedMail> {
+  if (!SINGLE_ADDRESS.test(input.to)) throw new Error(`the recipient "${input.to}" is not a single email address`);
+  if (!SINGLE_ADDRESS.test(input.from.email)) throw new Error(`the sender "${input.from.email}" is not a single email address`);
+  if (Number.isNaN(Date.parse(input.date))) throw new Error(`the date "${input.date}" is not a valid instant`);
+  const messageId = input.messageId !== undefined && isValidMessageId(input.messageId)
+    ? input.messageId
+    : messageIdFor(input.key, input.from.email);
+  const headers: Record<string, string> = {};
+  if (input.unsubscribeUrl !== undefined) {
+    const mailto = `mailto:unsubscribe@${addressDomain(input.from.email)}?subject=unsubscribe`;
+    headers['List-Unsubscribe'] = `<${input.unsubscribeUrl}>, <${mailto}>`;
+    // RFC 8058 one-click needs an HTTPS link; a mailto-only header must not claim it.
+    if (/^https:\/\//i.test(input.unsubscribeUrl)) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  }
+  headers['X-Campaignkit-Key'] = input.key;
+  const options: ComposerOptions = {
+    from: input.from.name === undefined ? input.from.email : { name: input.from.name, address: input.from.email },
+    to: input.to,
+    subject: input.subject,
+    date: new Date(input.date),
+    messageId,
+    text: input.text,
+    baseBoundary: createHash('sha256').update(`${input.key}\0${input.text}\0${input.html ?? ''}`).digest('hex').slice(0, 24),
+    boundaryPrefix: '--_Ck',
+    // Bodies written with "\n" get CRLF like the headers: SMTP and .eml readers expect it.
+    newline: 'windows',
+  };
+  if (input.replyTo !== undefined) options.replyTo = input.replyTo;
+  if (input.html !== undefined) options.html = input.html;
+  const root = new MailComposer(options).compile();
+  // Added after compiling so that they follow From/To/Subject/Message-ID/Date in the header block.
+  for (const [name, value] of Object.entries(headers)) root.addHeader(name, value);
+  const raw = await root.build();
+  return { key: input.key, messageId, envelope: { from: input.from.email, to: [input.to] }, raw };
+}

@@ -1,0 +1,190 @@
+import type { Program, Settings } from '../../ir/types.ts';
+import type { OutboxMessage, StoreData } from '../../store/types.ts';
+import { composeMail } from './compose.ts';
+import type { ComposedMail, MailInput } from './compose.ts';
+import { foldLedger, openLedger } from './ledger.ts';
+import type { FoldReport, LedgerWriter } from './ledger.ts';
+import { deliveryContext, mayDeliver } from './may-deliver.ts';
+import type { Deliverable, DeliveryContext } from './may-deliver.ts';
+import { removeStaleTempFiles } from './outbox-transport.ts';
+import { renderEmail } from './render-email.ts';
+import type { SendResult, Transport } from './transports.ts';
+
+export interface DeliverOutboxOptions {
+  /** The deployed program (templates, settings). */
+  program: Program;
+  transport: Transport;
+  /** `deliveries.jsonl` beside the store (`ledgerPathFor(store)`). */
+  ledgerPath: string;
+  /** Directory whose `.eml` files prove delivery; default: the transport's. */
+  outboxDir?: string;
+  /** The runtime clock (ISO): messages due up to it go out; it is `sentAt`. */
+  now: string;
+  /** Signs unsubscribe links: `resolveUnsubscribeSecret(data.lineage)`. */
+  secret: string;
+  /**
+   * Send nothing, write nothing: report what would happen. (Statuses that the ledger or the outbox
+   * files prove are still folded into `data` in memory: they describe what already happened.)
+   */
+  dryRun?: boolean;
+  /** At most this many due messages are handled; the rest wait for the next call. */
+  limit?: number;
+}
+
+export type MessageOutcome =
+  | 'sent'
+  /** An earlier, interrupted run had delivered it (its `.eml` file exists). */
+  | 'already-sent'
+  | 'would-send'
+  | 'skipped'
+  | 'failed'
+  | 'unknown'
+  | 'deferred';
+
+export interface MessageReport {
+  key: string;
+  kind: OutboxMessage['kind'];
+  to: string;
+  outcome: MessageOutcome;
+  messageId?: string;
+  reason?: string;
+}
+
+export interface DeliveryReport {
+  dryRun: boolean;
+  /** Delivered now or earlier (`already-sent`), or, in a dry run, that would be. */
+  sent: number;
+  skipped: number;
+  failed: number;
+  unknown: number;
+  /** Pending but not due yet, or over `limit`. */
+  deferred: number;
+  /** Statuses corrected from the ledger and the outbox files before delivering (a crashed run). */
+  recovered: FoldReport;
+  messages: MessageReport[];
+}
+
+/** Ledger records are fsynced at least this often (and before every non-idempotent send). */
+const FLUSH_EVERY = 100;
+
+/**
+ * Delivers the outbox messages that are `pending` and due, in key order, and marks them in `data`
+ * (the caller persists the snapshot, then `truncateLedger`). Every message is checked again first
+ * (`mayDeliver`); one that fails the checks is `skipped`, never sent.
+ *
+ * Never twice: the ledger is folded in first, so a message an interrupted run sent — or may have
+ * sent — is not sent again; for a non-idempotent transport an `attempt` is on disk before each send.
+ */
+export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptions): Promise<DeliveryReport> {
+  const dryRun = options.dryRun ?? false;
+  const outboxDir = options.outboxDir ?? options.transport.outboxDir;
+  const recovered = await foldLedger(data, options.ledgerPath, outboxDir === undefined ? { now: options.now } : { outboxDir, now: options.now });
+  const report: DeliveryReport = { dryRun, sent: 0, skipped: 0, failed: 0, unknown: 0, deferred: 0, recovered, messages: [] };
+  const now = Date.parse(options.now);
+  const due: OutboxMessage[] = [];
+  for (const message of data.outbox) {
+    if (message.status !== 'pending') continue;
+    if (Date.parse(message.dueAt) <= now) due.push(message);
+    else record(report, message, 'deferred', { reason: `due at ${message.dueAt}` });
+  }
+  due.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  for (const message of due.slice(limit)) record(report, message, 'deferred', { reason: `over the limit of ${limit} messages per run` });
+
+  const ctx = deliveryContext(data, options.program);
+  const ledger = dryRun ? null : await openLedger(options.ledgerPath);
+  if (!dryRun && outboxDir !== undefined) await removeStaleTempFiles(outboxDir);
+  try {
+    let unflushed = 0;
+    for (const message of due.slice(0, limit)) {
+      await deliverOne(message, ctx, options, ledger, report);
+      if (ledger && ++unflushed >= FLUSH_EVERY) {
+        await ledger.flush();
+        unflushed = 0;
+      }
+    }
+  } finally {
+    await ledger?.close();
+  }
+  return report;
+}
+
+async function deliverOne(
+  message: OutboxMessage,
+  ctx: DeliveryContext,
+  options: DeliverOutboxOptions,
+  ledger: LedgerWriter | null,
+  report: DeliveryReport,
+): Promise<void> {
+  const gate = mayDeliver(message, ctx);
+  if (!gate.ok) {
+    if (ledger) update(message, { status: 'skipped', reason: gate.reason });
+    return record(report, message, 'skipped', { reason: gate.reason });
+  }
+  let mail: ComposedMail;
+  try {
+    mail = await composeMail(mailInput(message, gate, ctx.program.settings, options.secret));
+  } catch (error) {
+    const reason = `cannot build the message: ${(error as Error).message}`;
+    if (ledger) update(message, { status: 'failed', reason });
+    return record(report, message, 'failed', { reason });
+  }
+  if (!ledger) return record(report, message, 'would-send', { messageId: mail.messageId });
+
+  const { transport, now } = options;
+  if (!transport.idempotent) await ledger.appendDurable({ key: message.key, state: 'attempt', at: now, transport: transport.name });
+  const result = await sendSafely(transport, mail);
+  if (result.status === 'sent') {
+    update(message, { status: 'sent', sentAt: now, transport: transport.name });
+    ledger.append({ key: message.key, state: 'sent', at: now, transport: transport.name });
+    return record(report, message, result.alreadyDelivered ? 'already-sent' : 'sent', { messageId: mail.messageId });
+  }
+  if (result.status === 'failed') {
+    update(message, { status: 'failed', reason: result.error, transport: transport.name });
+    ledger.append({ key: message.key, state: 'failed', at: now, transport: transport.name, error: result.error });
+    return record(report, message, 'failed', { messageId: mail.messageId, reason: result.error });
+  }
+  // Unknown: the `attempt` stays the last record, so a later fold says `unknown` too.
+  update(message, { status: 'unknown', reason: result.error, transport: transport.name });
+  return record(report, message, 'unknown', { messageId: mail.messageId, reason: result.error });
+}
+
+/** A transport that throws has not said what happened: for a non-idempotent one, that is "maybe sent". */
+async function sendSafely(transport: Transport, mail: ComposedMail): Promise<SendResult> {
+  try {
+    return await transport.send(mail);
+  } catch (error) {
+    const text = `the ${transport.name} transport failed unexpectedly: ${(error as Error).message}`;
+    return transport.idempotent ? { status: 'failed', error: text } : { status: 'unknown', error: text };
+  }
+}
+
+function mailInput(message: OutboxMessage, gate: Deliverable & { ok: true }, settings: Settings, secret: string): MailInput {
+  const base = { key: message.key, to: message.to, date: message.dueAt, ...(message.messageId ? { messageId: message.messageId } : {}) };
+  if (gate.kind === 'notification') {
+    return { ...base, from: settings.sender, ...replyTo(settings.replyTo), subject: message.subject, text: message.text ?? '' };
+  }
+  const rendered = renderEmail(gate.template, gate.contact.fields, gate.contact.id, settings, { secret });
+  return {
+    ...base,
+    from: gate.template.from ?? settings.sender,
+    ...replyTo(gate.template.replyTo ?? settings.replyTo),
+    subject: rendered.subject,
+    text: rendered.text,
+    ...(rendered.html === undefined ? {} : { html: rendered.html }),
+    ...(gate.kind === 'marketing' ? { unsubscribeUrl: rendered.unsubscribeUrl } : {}),
+  };
+}
+
+const replyTo = (address: string | undefined) => (address === undefined ? {} : { replyTo: address });
+
+function update(message: OutboxMessage, change: Pick<OutboxMessage, 'status'> & Partial<Pick<OutboxMessage, 'reason' | 'sentAt' | 'transport'>>): void {
+  Object.assign(message, change);
+  if (change.status === 'sent') delete message.reason;
+}
+
+function record(report: DeliveryReport, message: OutboxMessage, outcome: MessageOutcome, extra: { messageId?: string; reason?: string }): void {
+  const counter = outcome === 'already-sent' || outcome === 'would-send' ? 'sent' : outcome;
+  report[counter]++;
+  report.messages.push({ key: message.key, kind: message.kind, to: message.to, outcome, ...extra });
+}

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { OutboxMessage, StoreData } from '../../store/types.ts';
+import { syncDirectory } from './atomic-file.ts';
+import { listOutboxFiles, outboxFileName } from './outbox-transport.ts';
+import type { TransportName } from './transports.ts';
+
+/**
+ * The delivery ledger: `deliveries.jsonl` beside the store, one JSON record per line, append-only.
+ * It says what happened to outbox messages since the last snapshot, so that a crash between a send
+ * and the next snapshot cannot lead to a second send.
+ */
+export interface LedgerRecord {
+  key: string;
+  /** `attempt` is written (and fsynced) before a non-idempotent send; `sent`/`failed` after. */
+  state: 'attempt' | 'sent' | 'failed';
+  at: string;
+  transport: TransportName;
+  error?: string;
+}
+
+export const LEDGER_FILE = 'deliveries.jsonl';
+
+export function ledgerPathFor(storeFile: string): string {
+  return path.join(path.dirname(storeFile), LEDGER_FILE);
+}
+
+export interface LedgerWriter {
+  /** Buffers a record; `flush` makes it durable. */
+  append(record: LedgerRecord): void;
+  /** Writes the buffered records and fsyncs the file. */
+  flush(): Promise<void>;
+  /** `append` then `flush`: the record is on disk when this resolves. */
+  appendDurable(record: LedgerRecord): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openLedger(file: string): Promise<LedgerWriter> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const handle = await open(file, 'a+', 0o600);
+  let buffer = await needsNewline(handle) ? '\n' : '';
+  const flush = async () => {
+    if (buffer === '') return;
+    const text = buffer;
+    buffer = '';
+    await handle.appendFile(text, 'utf8');
+    await handle.sync();
+  };
+  return {
+    append(record) {
+      buffer += `${JSON.stringify(record)}\n`;
+    },
+    flush,
+    async appendDurable(record) {
+      buffer += `${JSON.stringify(record)}\n`;
+      await flush();
+    },
+    async close() {
+      await flush();
+      await handle.close();
+    },
+  };
+}
+
+/** A crash can leave a torn last line; later records must start on a line of their own. */
+async function needsNewline(handle: FileHandle): Promise<boolean> {
+  const { size } = await handle.stat();
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  return last[0] !== 0x0a;
+}
+
+export interface LedgerContents {
+  records: LedgerRecord[];
+  /** Lines that are not records (a torn write at a crash). */
+  invalidLines: number;
+}
+
+export async function readLedger(file: string): Promise<LedgerContents> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], invalidLines: 0 };
+    throw error;
+  }
+  const records: LedgerRecord[] = [];
+  let invalidLines = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const record = parseRecord(line);
+    if (record) records.push(record);
+    else invalidLines++;
+  }
+  return { records, invalidLines };
+}
+
+function parseRecord(line: string): LedgerRecord | null {
+  try {
+    const value = JSON.parse(line) as Partial<LedgerRecord> | null;
+    if (!value || typeof value.key !== 'string' || typeof value.at !== 'string') return null;
+    if (value.state !== 'attempt' && value.state !== 'sent' && value.state !== 'failed') return null;
+    if (value.transport !== 'outbox' && value.transport !== 'smtp') return null;
+    return value as LedgerRecord;
+  } catch {
+    return null;
+  }
+}
+
+export interface FoldReport {
+  /** Keys whose status the fold changed, by new status. */
+  sent: string[];
+  failed: string[];
+  unknown: string[];
+  invalidLines: number;
+}
+
+/** Statuses a ledger record or an outbox file can overrule (the snapshot predates the delivery). */
+const UNSETTLED: ReadonlySet<OutboxMessage['status']> = new Set(['pending', 'deferred']);
+
+/**
+ * Applies the ledger to the outbox statuses of `data` (in memory; idempotent). Per key the last
+ * record decides: `sent` → sent, `failed` → failed, an `attempt` with nothing after it → `unknown`
+ * (the send may have happened; it is never retried). With `outboxDir`, a message whose `.eml` file
+ * exists is sent, whatever the ledger says — the file is the proof for the outbox transport.
+ */
+export async function foldLedger(
+  data: StoreData,
+  ledgerPath: string,
+  options: { outboxDir?: string; now?: string } = {},
+): Promise<FoldReport> {
+  const { records, invalidLines } = await readLedger(ledgerPath);
+  const last = new Map<string, LedgerRecord>();
+  for (const record of records) last.set(record.key, record);
+  const report: FoldReport = { sent: [], failed: [], unknown: [], invalidLines };
+  const files = options.outboxDir === undefined ? new Set<string>() : await listOutboxFiles(options.outboxDir);
+  for (const message of data.outbox) {
+    const record = last.get(message.key);
+    const fileName = outboxFileName(message.key);
+    if (options.outboxDir !== undefined && files.has(fileName) && (UNSETTLED.has(message.status) || message.status === 'failed')) {
+      const sentAt = record?.state === 'sent' ? record.at : (options.now ?? (await mtime(path.join(options.outboxDir, fileName))));
+      settle(message, { status: 'sent', sentAt, transport: 'outbox' });
+      report.sent.push(message.key);
+      continue;
+    }
+    if (!record || !UNSETTLED.has(message.status)) continue;
+    if (record.state === 'sent') {
+      settle(message, { status: 'sent', sentAt: record.at, transport: record.transport });
+      report.sent.push(message.key);
+    } else if (record.state === 'failed') {
+      settle(message, { status: 'failed', reason: record.error ?? 'delivery failed', transport: record.transport });
+      report.failed.push(message.key);
+    } else if (record.transport !== 'outbox') {
+      settle(message, {
+        status: 'unknown',
+        reason: `delivery was interrupted at ${record.at}; the message may have been sent, so it is not retried`,
+        transport: record.transport,
+      });
+      report.unknown.push(message.key);
+    }
+  }
+  return report;
+}
+
+function settle(message: OutboxMessage, change: Pick<OutboxMessage, 'status' | 'sentAt' | 'reason' | 'transport'>): void {
+  message.status = change.status;
+  if (change.transport !== undefined) message.transport = change.transport;
+  if (change.sentAt !== undefined) {
+    message.sentAt = change.sentAt;
+    delete message.reason;
+  }
+  if (change.reason !== undefined) message.reason = change.reason;
+}
+
+async function mtime(file: string): Promise<string> {
+  return (await stat(file)).mtime.toISOString();
+}
+
+/**
+ * Drops the records whose outcome `persisted` (a snapshot that is on disk) already shows, and
+ * keeps the rest: records of messages still pending there, and of keys it does not hold (the
+ * engine may create them again). Rewrites the file atomically. Call it after persisting.
+ */
+export async function truncateLedger(ledgerPath: string, persisted: StoreData): Promise<{ kept: number; dropped: number }> {
+  const { records } = await readLedger(ledgerPath);
+  if (records.length === 0) return { kept: 0, dropped: 0 };
+  const status = new Map(persisted.outbox.map((m) => [m.key, m.status]));
+  const kept = records.filter((r) => {
+    const s = status.get(r.key);
+    return s === undefined || UNSETTLED.has(s);
+  });
+  const dir = path.dirname(ledgerPath);
+  const temp = path.join(dir, `.${path.basename(ledgerPath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(kept.map((r) => `${JSON.stringify(r)}\n`).join(''), 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, ledgerPath);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(dir);
+  return { kept: kept.length, dropped: records.length - kept.length };
+}

@@ -1,0 +1,56 @@
+import type { Program, Template } from '../../ir/types.ts';
+import type { ContactRecord, OutboxMessage, StoreData } from '../../store/types.ts';
+import { normalizeEmail, suppressionHash } from './suppression-hash.ts';
+
+/** What delivery needs to look up, built once per call. */
+export interface DeliveryContext {
+  program: Program;
+  contacts: ReadonlyMap<string, ContactRecord>;
+  /** Suppressed hash → reason. */
+  suppressed: ReadonlyMap<string, string>;
+}
+
+export function deliveryContext(data: StoreData, program: Program): DeliveryContext {
+  return {
+    program,
+    contacts: new Map(data.contacts.map((c) => [c.id, c])),
+    suppressed: new Map(data.suppression.map((s) => [s.hash, s.reason])),
+  };
+}
+
+export type Deliverable =
+  | { ok: true; kind: 'notification' }
+  | { ok: true; kind: 'marketing' | 'transactional'; contact: ContactRecord; template: Template }
+  | { ok: false; reason: string };
+
+/**
+ * The checks made again right before a message goes out, whatever the engine decided when it
+ * queued it: the contact still exists, marketing email has consent, no address is suppressed, the
+ * template is still deployed. Team notifications are not consent-gated, but are not sent about an
+ * erased contact either (they would carry its data).
+ */
+export function mayDeliver(message: OutboxMessage, ctx: DeliveryContext): Deliverable {
+  const contact = ctx.contacts.get(message.contact);
+  if (!contact) return { ok: false, reason: `contact "${message.contact}" no longer exists (erased)` };
+  if (message.kind === 'notification') return { ok: true, kind: 'notification' };
+
+  const { settings } = ctx.program;
+  const template = ctx.program.templates.find((t) => t.id === message.template);
+  if (!template) return { ok: false, reason: `template "${message.template ?? ''}" is not deployed any more` };
+  // Either side saying "marketing" is enough to require consent.
+  const kind = message.kind === 'marketing' || template.kind === 'marketing' ? 'marketing' : 'transactional';
+  if (kind === 'marketing') {
+    const consent = contact.fields[settings.consent.email];
+    if (consent !== true) return { ok: false, reason: `no email consent (field "${settings.consent.email}" is ${consent === undefined ? 'not set' : JSON.stringify(consent)})` };
+  }
+  const current = contact.fields[settings.fields.email];
+  for (const address of [message.to, typeof current === 'string' ? current : '']) {
+    if (address === '') continue;
+    const reason = ctx.suppressed.get(suppressionHash(address));
+    if (reason !== undefined) return { ok: false, reason: `the address is on the suppression list (${reason})` };
+  }
+  if (typeof current !== 'string' || normalizeEmail(current) !== normalizeEmail(message.to)) {
+    return { ok: false, reason: 'the contact\'s email address changed after the message was queued' };
+  }
+  return { ok: true, kind, contact, template };
+}

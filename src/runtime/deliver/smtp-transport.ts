@@ -1,0 +1,130 @@
+import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
+import { UserError } from '../../errors.ts';
+import type { ComposedMail } from './compose.ts';
+import type { SendResult, Transport } from './transports.ts';
+
+export const DEFAULT_SMTP_PASSWORD_ENV = 'CAMPAIGN_SMTP_PASSWORD';
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** Implicit TLS (port 465). Otherwise STARTTLS is used when the server offers it. */
+  secure?: boolean;
+  user?: string;
+  /** The environment variable holding the password (default `CAMPAIGN_SMTP_PASSWORD`); never stored. */
+  passwordEnv?: string;
+  /** Refuse to send without TLS. Default: on, unless `secure` or the host is a loopback address. */
+  requireTLS?: boolean;
+  /** Milliseconds allowed for connecting, for the greeting, and for each wait on the socket (default 15 000). */
+  timeoutMs?: number;
+  /** The client name announced in EHLO. */
+  name?: string;
+  tls?: { rejectUnauthorized?: boolean; ca?: string; servername?: string };
+}
+
+type Stage = 'connect' | 'auth' | 'send';
+
+/**
+ * Sends each message over its own SMTP connection (nodemailer's SMTP client), knowing how far it
+ * got: an error before the message was handed over, or a refusal by the server, is `failed`; a
+ * connection that breaks or times out while the message is being transferred is `unknown`.
+ *
+ * The password is read from the environment once, kept in a closure, and scrubbed from every error.
+ */
+export function smtpTransport(config: SmtpConfig, env: Record<string, string | undefined> = process.env): Transport {
+  const passwordEnv = config.passwordEnv ?? DEFAULT_SMTP_PASSWORD_ENV;
+  const password = env[passwordEnv];
+  if (config.user !== undefined && (password === undefined || password === '')) {
+    throw new UserError(`The SMTP password variable "${passwordEnv}" is not set. Set it in the environment of this command.`);
+  }
+  const credentials = config.user !== undefined ? { user: config.user, pass: password! } : undefined;
+  const scrub = scrubber(config.user ?? '', credentials ? password! : '');
+  const timeout = config.timeoutMs ?? 15_000;
+  const options: SMTPConnection.Options = {
+    host: config.host,
+    port: config.port,
+    secure: config.secure ?? false,
+    requireTLS: config.requireTLS ?? (!config.secure && !isLoopback(config.host)),
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+    logger: false,
+    debug: false,
+  };
+  if (config.name !== undefined) options.name = config.name;
+  if (config.tls !== undefined) options.tls = config.tls;
+  const where = `SMTP server ${config.host}:${config.port}`;
+
+  return {
+    name: 'smtp',
+    idempotent: false,
+    async send(mail) {
+      const outcome = await sendOnce(options, credentials, mail);
+      if (outcome.ok) return { status: 'sent', alreadyDelivered: false, detail: scrub(outcome.response) };
+      return classify(outcome.stage, outcome.error, where, scrub);
+    },
+  };
+}
+
+type Outcome = { ok: true; response: string } | { ok: false; stage: Stage; error: SMTPConnection.SMTPError };
+
+function sendOnce(options: SMTPConnection.Options, credentials: SMTPConnection.Credentials | undefined, mail: ComposedMail): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const connection = new SMTPConnection(options);
+    let stage: Stage = 'connect';
+    let settled = false;
+    const settle = (outcome: Outcome) => {
+      if (settled) return;
+      settled = true;
+      if (outcome.ok) connection.quit();
+      else connection.close();
+      resolve(outcome);
+    };
+    const fail = (error: SMTPConnection.SMTPError) => settle({ ok: false, stage, error });
+    connection.once('error', fail);
+    // A close without an error: give a pending callback the chance to report first.
+    connection.once('end', () => setTimeout(() => fail(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })), 20).unref());
+    const transfer = () => {
+      stage = 'send';
+      connection.send({ from: mail.envelope.from, to: mail.envelope.to }, mail.raw, (error, info) => {
+        if (error) fail(error);
+        else settle({ ok: true, response: info.response });
+      });
+    };
+    connection.connect(() => {
+      if (settled) return;
+      if (!credentials) return transfer();
+      stage = 'auth';
+      connection.login(credentials, (error) => {
+        if (error) fail(error);
+        else transfer();
+      });
+    });
+  });
+}
+
+function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, scrub: (text: string) => string): SendResult {
+  const detail = scrub(error.message);
+  if (stage === 'connect') return { status: 'failed', error: `${where}: cannot connect: ${detail}` };
+  if (stage === 'auth') return { status: 'failed', error: `${where}: login failed: ${detail}` };
+  // A reply code means the server answered (and refused); "API" errors happen before any bytes go out.
+  if ((error.responseCode ?? 0) >= 400 || error.command === 'API') {
+    return { status: 'failed', error: `${where} refused the message: ${detail}` };
+  }
+  return { status: 'unknown', error: `${where}: the connection broke while sending; the message may have been delivered: ${detail}` };
+}
+
+/** Removes the password (and its base64 forms, as AUTH PLAIN/LOGIN send it) from a text. */
+function scrubber(user: string, password: string): (text: string) => string {
+  if (password === '') return (text) => text;
+  const secrets = [
+    password,
+    Buffer.from(password, 'utf8').toString('base64'),
+    Buffer.from(`\0${user}\0${password}`, 'utf8').toString('base64'),
+  ].sort((a, b) => b.length - a.length);
+  return (text) => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}

@@ -1,0 +1,29 @@
+import type { OutboxMessage } from '../../store/types.ts';
+import type { ComposedMail } from './compose.ts';
+
+export type TransportName = NonNullable<OutboxMessage['transport']>;
+
+/**
+ * What a transport knows after trying one message:
+ * - `sent`: delivered (`alreadyDelivered`: an earlier run had delivered it; nothing was done now);
+ * - `failed`: certainly not delivered (the server refused it, or it never got the message);
+ * - `unknown`: maybe delivered (the connection broke after the message was handed over). Such a
+ *   message is never retried: at-most-once.
+ */
+export type SendResult =
+  | { status: 'sent'; alreadyDelivered: boolean; detail?: string }
+  | { status: 'failed'; error: string }
+  | { status: 'unknown'; error: string };
+
+export interface Transport {
+  readonly name: TransportName;
+  /**
+   * Whether sending the same message twice has no second effect (the outbox: the file is there
+   * already). When false (SMTP), delivery journals an `attempt` durably before every send.
+   */
+  readonly idempotent: boolean;
+  /** The directory whose `.eml` files prove delivery (the outbox transport). */
+  readonly outboxDir?: string;
+  send(mail: ComposedMail): Promise<SendResult>;
+  close?(): Promise<void>;
+}

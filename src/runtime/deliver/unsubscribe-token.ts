@@ -1,0 +1,34 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** The environment variable that holds the secret signing unsubscribe links. */
+export const UNSUBSCRIBE_SECRET_ENV = 'CAMPAIGN_UNSUBSCRIBE_SECRET';
+
+/** Hex digits kept of the HMAC: 128 bits, short enough for a link. */
+const TOKEN_LENGTH = 32;
+
+/**
+ * The secret that signs unsubscribe links: `$CAMPAIGN_UNSUBSCRIBE_SECRET`, else a per-store
+ * fallback (the engine passes the store's lineage, so links stay valid for the store's lifetime).
+ */
+export function resolveUnsubscribeSecret(fallback: string, env: Record<string, string | undefined> = process.env): string {
+  const fromEnv = env[UNSUBSCRIBE_SECRET_ENV];
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : fallback;
+}
+
+/** HMAC-SHA256 of the contact id, truncated (hex): proves a link was issued for that contact. */
+export function unsubscribeToken(contactId: string, secret: string): string {
+  return createHmac('sha256', secret).update(contactId, 'utf8').digest('hex').slice(0, TOKEN_LENGTH);
+}
+
+/** Constant-time check of a token taken from an unsubscribe link. */
+export function verifyUnsubscribeToken(contactId: string, token: string, secret: string): boolean {
+  const expected = Buffer.from(unsubscribeToken(contactId, secret), 'utf8');
+  const given = Buffer.from(token.trim().toLowerCase(), 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** `settings.unsubscribeUrl` with `c=<contact id>&t=<token>` appended to its query. */
+export function unsubscribeUrl(base: string, contactId: string, secret: string): string {
+  const separator = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?';
+  return `${base}${separator}c=${encodeURIComponent(contactId)}&t=${unsubscribeToken(contactId, secret)}`;
+}

@@ -1,0 +1,206 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { durationMs } from '../../ir/durations.ts';
+import type { Program } from '../../ir/types.ts';
+import type { ContactRecord, StoreData, WebhookDelivery } from '../../store/types.ts';
+
+export interface DeliverWebhooksOptions {
+  program: Program;
+  /** The runtime clock (ISO): `deliveredAt`, `nextAttemptAt` and the timestamp header derive from it. */
+  now: string;
+  /** Where `secretEnv` variables are read (default `process.env`). */
+  env?: Record<string, string | undefined>;
+  fetchImpl?: typeof fetch;
+  /** HTTP attempts per delivery across all runs before it is given up (default 10). */
+  maxAttempts?: number;
+  /** First in-call retry delay in ms, doubled per retry up to `maxBackoffMs` (defaults 100 and 2 000). */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Injected for tests; default `setTimeout`. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Post nothing, change nothing: report what would be posted. */
+  dryRun?: boolean;
+}
+
+export interface WebhookReport {
+  dryRun: boolean;
+  delivered: number;
+  failed: number;
+  deliveries: {
+    key: string;
+    endpoint: string;
+    outcome: 'delivered' | 'would-deliver' | 'failed';
+    attempts: number;
+    lastStatus?: number;
+    lastError?: string;
+    nextAttemptAt?: string;
+  }[];
+}
+
+/** The JSON body a receiver gets; `id` is the delivery key (also in `X-Campaignkit-Delivery`). */
+export interface WebhookPayload {
+  id: string;
+  type: 'campaign.step' | 'score.threshold';
+  contact: { id: string; fields: Record<string, unknown> };
+  campaign?: string;
+  step?: string;
+  at: string;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Posts the webhook deliveries that are `pending`, and the `failed` ones whose `nextAttemptAt` has
+ * come (up to `maxAttempts` in all), in key order. Network errors, timeouts, 5xx and 429 are retried
+ * within the call with doubling delays (`retries` from the endpoint's settings); other 4xx are not.
+ *
+ * At-least-once: a crash after a POST and before the next snapshot posts it again, with the same
+ * `X-Campaignkit-Delivery` id, which receivers use to drop duplicates.
+ */
+export async function deliverWebhooks(data: StoreData, options: DeliverWebhooksOptions): Promise<WebhookReport> {
+  const dryRun = options.dryRun ?? false;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const now = Date.parse(options.now);
+  const contacts = new Map(data.contacts.map((c) => [c.id, c]));
+  const report: WebhookReport = { dryRun, delivered: 0, failed: 0, deliveries: [] };
+  const due = data.webhooks
+    .filter((d) => d.status === 'pending' || (d.status === 'failed' && d.nextAttemptAt !== undefined && Date.parse(d.nextAttemptAt) <= now && d.attempts < maxAttempts))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const delivery of due) {
+    const target = dryRun ? structuredClone(delivery) : delivery;
+    const outcome = await deliverOne(target, contacts, options, maxAttempts);
+    if (outcome === 'delivered' || outcome === 'would-deliver') report.delivered++;
+    else report.failed++;
+    report.deliveries.push({
+      key: target.key,
+      endpoint: target.endpoint,
+      outcome,
+      attempts: target.attempts,
+      ...(target.lastStatus === undefined ? {} : { lastStatus: target.lastStatus }),
+      ...(target.lastError === undefined ? {} : { lastError: target.lastError }),
+      ...(target.nextAttemptAt === undefined ? {} : { nextAttemptAt: target.nextAttemptAt }),
+    });
+  }
+  return report;
+}
+
+async function deliverOne(
+  delivery: WebhookDelivery,
+  contacts: ReadonlyMap<string, ContactRecord>,
+  options: DeliverWebhooksOptions,
+  maxAttempts: number,
+): Promise<'delivered' | 'would-deliver' | 'failed'> {
+  const { settings } = options.program;
+  const endpoint = settings.webhooks[delivery.endpoint];
+  // Configuration problems: nothing was posted, so no attempt is counted; the next run tries again.
+  if (!endpoint) return fail(delivery, `webhook endpoint "${delivery.endpoint}" is not in the workspace settings: add it or remove the step`, options.now);
+  let secret: string | undefined;
+  if (endpoint.secretEnv !== undefined) {
+    secret = (options.env ?? process.env)[endpoint.secretEnv];
+    if (secret === undefined || secret === '') {
+      return fail(delivery, `secret env ${endpoint.secretEnv} is not set: set it for "campaign run" (webhook endpoint "${delivery.endpoint}")`, options.now);
+    }
+  }
+  const contact = contacts.get(delivery.contact);
+  if (!contact) return fail(delivery, `contact "${delivery.contact}" no longer exists (erased); its data is not sent`);
+  if (options.dryRun) return 'would-deliver';
+
+  const body = JSON.stringify(webhookPayload(delivery, contact));
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'User-Agent': 'campaignkit',
+    'X-Campaignkit-Delivery': delivery.key,
+    'X-Campaignkit-Timestamp': String(Math.floor(Date.parse(options.now) / 1000)),
+  };
+  if (secret !== undefined) headers['X-Campaignkit-Signature'] = signWebhookBody(body, secret);
+  const timeoutMs = durationMs(endpoint.timeout);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let retry = 0; ; retry++) {
+    if (retry > 0) await sleep(Math.min((options.backoffMs ?? 100) * 2 ** (retry - 1), options.maxBackoffMs ?? 2_000));
+    const result = await post(options.fetchImpl ?? fetch, endpoint.url, headers, body, timeoutMs);
+    delivery.attempts++;
+    if (result.status !== undefined) delivery.lastStatus = result.status;
+    if (result.ok) {
+      delivery.status = 'delivered';
+      delivery.deliveredAt = options.now;
+      delete delivery.lastError;
+      delete delivery.nextAttemptAt;
+      return 'delivered';
+    }
+    delivery.lastError = result.error;
+    if (!result.retryable) return fail(delivery, result.error);
+    if (retry >= endpoint.retries || delivery.attempts >= maxAttempts) break;
+  }
+  const retryAt = delivery.attempts < maxAttempts ? backoffAfter(options.now, delivery.attempts) : undefined;
+  return fail(delivery, delivery.lastError!, retryAt);
+}
+
+/** Marks a delivery failed; without `retryAt` it is given up. */
+function fail(delivery: WebhookDelivery, error: string, retryAt?: string): 'failed' {
+  delivery.status = 'failed';
+  delivery.lastError = error;
+  if (retryAt === undefined) delete delivery.nextAttemptAt;
+  else delivery.nextAttemptAt = retryAt;
+  return 'failed';
+}
+
+/** When a later run tries again: one minute after the first failed attempt, doubling, at most 6 hours. */
+function backoffAfter(now: string, attempts: number): string {
+  return new Date(Date.parse(now) + Math.min(MINUTE * 2 ** Math.max(0, attempts - 1), 360 * MINUTE)).toISOString();
+}
+
+type PostResult = { ok: true; status: number } | { ok: false; status?: number; error: string; retryable: boolean };
+
+async function post(fetchImpl: typeof fetch, url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<PostResult> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetchImpl(url, { method: 'POST', headers, body, signal: controller.signal, redirect: 'manual' });
+    await response.arrayBuffer();
+    const status = response.status;
+    if (status >= 200 && status < 300) return { ok: true, status };
+    if (status === 429 || status >= 500) return { ok: false, status, error: `HTTP ${status} from ${origin(url)}`, retryable: true };
+    if (status >= 300 && status < 400) {
+      return { ok: false, status, error: `HTTP ${status} (redirect) from ${origin(url)}: set the endpoint's url to the final address`, retryable: false };
+    }
+    return { ok: false, status, error: `HTTP ${status} from ${origin(url)}: the receiver rejected the payload`, retryable: false };
+  } catch (error) {
+    if (controller.signal.aborted) return { ok: false, error: `no answer from ${origin(url)} within ${timeoutMs} ms (timeout)`, retryable: true };
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const detail = cause?.code ?? cause?.message ?? (error as Error).message;
+    return { ok: false, error: `cannot reach ${origin(url)}: ${detail}`, retryable: true };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The URL without credentials, path or query, for messages. */
+function origin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'the endpoint';
+  }
+}
+
+export function webhookPayload(delivery: WebhookDelivery, contact: ContactRecord): WebhookPayload {
+  return {
+    id: delivery.key,
+    type: delivery.campaign !== undefined ? 'campaign.step' : 'score.threshold',
+    contact: { id: contact.id, fields: contact.fields },
+    ...(delivery.campaign === undefined ? {} : { campaign: delivery.campaign }),
+    ...(delivery.step === undefined ? {} : { step: delivery.step }),
+    at: delivery.createdAt,
+  };
+}
+
+/** `sha256=<hex HMAC-SHA256 of the raw body>`: the `X-Campaignkit-Signature` header. */
+export function signWebhookBody(body: string | Uint8Array, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** For receivers: checks `X-Campaignkit-Signature` against the raw body, in constant time. */
+export function verifyWebhookSignature(body: string | Uint8Array, signature: string, secret: string): boolean {
+  const expected = Buffer.from(signWebhookBody(body, secret));
+  const given = Buffer.from(signature.trim());
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}

@@ -1,0 +1,193 @@
+import { durationMs } from '../../ir/durations.ts';
+import { renderTemplateText } from '../../ir/template-text.ts';
+import type { ActionStep, Campaign, Step } from '../../ir/types.ts';
+import type { Enrollment, OutboxMessage } from '../../store/types.ts';
+import { applyManual, emptyScoreState, scoreAt } from '../evaluate/scoring.ts';
+import { messageIdFor } from '../deliver/compose.ts';
+import { afterQuietHours, nextWindowOpen } from '../time/zoned.ts';
+import type { Engine } from './engine.ts';
+
+/** Effects of steps and threshold actions. Each effect has a deterministic key; none is recorded twice. */
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function placeholderValues(engine: Engine, contactId: string): Record<string, unknown> {
+  const contact = engine.contacts.get(contactId)!;
+  return { ...contact.fields, id: contact.id };
+}
+
+/**
+ * The earliest time a marketing email may go out: after quiet hours, inside the campaign's sending
+ * window, under the frequency cap — all in the contact's time zone.
+ */
+function allowedSendTime(engine: Engine, contactId: string, campaign: Campaign, now: number): { at: number; reason: string } {
+  const { settings } = engine.program;
+  const zone = engine.subject(contactId).tz;
+  let at = now;
+  let reason = '';
+  for (let i = 0; i < 8; i++) {
+    const before = at;
+    const quiet = afterQuietHours(at, settings.quietHours, zone);
+    if (quiet > at) [at, reason] = [quiet, 'quiet hours'];
+    if (campaign.sendWindow) {
+      const open = nextWindowOpen(at, campaign.sendWindow, zone);
+      if (open > at) [at, reason] = [open, 'sending window'];
+    }
+    if (settings.frequencyCap) {
+      const per = durationMs(settings.frequencyCap.per);
+      const recent = (engine.marketingSends.get(contactId) ?? []).filter((t) => t > at - per && t <= at).sort((a, b) => a - b);
+      if (recent.length >= settings.frequencyCap.max) [at, reason] = [recent[recent.length - settings.frequencyCap.max]! + per, 'frequency cap'];
+    }
+    if (at === before) break;
+  }
+  return { at, reason };
+}
+
+/**
+ * A send step: checks consent and the suppression list (always), then quiet hours, the sending
+ * window and the frequency cap (marketing), and records the email in the outbox — or says why not.
+ */
+export function sendEmail(
+  engine: Engine,
+  enrollment: Enrollment,
+  campaign: Campaign,
+  step: Extract<Step, { type: 'send' }>,
+  now: number,
+): { deferUntil?: number; reason?: string } {
+  const key = `${enrollment.id}/${step.id}`;
+  if (engine.outboxKeys.has(key)) return {};
+  const template = engine.templates.get(step.template)!;
+  const contact = engine.contacts.get(enrollment.contact)!;
+  const to = engine.emailOf(contact);
+  const log = engine.log.for(contact.id, to);
+  const skip = (reason: string) => {
+    engine.stats.skippedSends[reason] = (engine.stats.skippedSends[reason] ?? 0) + 1;
+    log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to: to ?? '', subject: '', at: iso(now), outcome: 'skipped', reason });
+    return { reason };
+  };
+  if (!to) return skip('no email address');
+  const suppression = engine.suppressionOf(to);
+  if (template.kind === 'marketing') {
+    if (contact.fields[engine.program.settings.consent.email] !== true) return skip('no consent');
+    if (suppression) return skip(`suppressed (${suppression})`);
+    const allowed = allowedSendTime(engine, contact.id, campaign, now);
+    if (allowed.at > now) {
+      engine.stats.deferredSends += 1;
+      log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to, subject: '', at: iso(now), outcome: 'deferred', reason: `${allowed.reason} until ${iso(allowed.at)}` });
+      return { deferUntil: allowed.at, reason: allowed.reason };
+    }
+  } else if (suppression) {
+    // The suppression list is absolute, for transactional email too (as in delivery).
+    return skip(`suppressed (${suppression})`);
+  }
+  const subject = renderTemplateText(template.subject, placeholderValues(engine, contact.id), 'text');
+  const message: OutboxMessage = {
+    key,
+    messageId: messageIdFor(key, template.from?.email ?? engine.program.settings.sender.email),
+    kind: template.kind,
+    contact: contact.id,
+    campaign: campaign.id,
+    step: step.id,
+    template: template.id,
+    to,
+    subject,
+    status: 'pending',
+    createdAt: iso(now),
+    dueAt: iso(now),
+  };
+  engine.data.outbox.push(message);
+  engine.outboxKeys.add(key);
+  if (template.kind === 'marketing') engine.noteMarketingSend(contact.id, now);
+  engine.stats.emailsByCampaign[campaign.id] = (engine.stats.emailsByCampaign[campaign.id] ?? 0) + 1;
+  log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to, subject, at: iso(now), outcome: 'scheduled' });
+  return {};
+}
+
+/** Journey steps and threshold actions that change the contact or call out. */
+export function executeAction(engine: Engine, action: ActionStep | Step, contactId: string, now: number, key: string, campaign: string | undefined): void {
+  const contact = engine.contacts.get(contactId);
+  if (!contact) return;
+  switch (action.type) {
+    case 'update': {
+      const before = contact.fields[action.field];
+      if (before === action.value || (action.value === null && before === undefined)) return;
+      const fields = { ...contact.fields };
+      if (action.value === null) delete fields[action.field];
+      else fields[action.field] = action.value;
+      contact.fields = fields;
+      contact.updatedAt = iso(now);
+      engine.log.field(contactId, action.field, before, action.value);
+      engine.markDirty(contactId);
+      return;
+    }
+    case 'tag':
+    case 'untag': {
+      const has = contact.tags.includes(action.tag);
+      if (has === (action.type === 'tag')) return;
+      contact.tags = action.type === 'tag' ? [...contact.tags, action.tag].sort() : contact.tags.filter((t) => t !== action.tag);
+      contact.updatedAt = iso(now);
+      engine.log.tag(contactId, action.tag, action.type === 'tag');
+      engine.markDirty(contactId);
+      return;
+    }
+    case 'score': {
+      const score = engine.compiled.scores.get(action.score);
+      if (!score) return;
+      const state = (contact.scores[action.score] ??= emptyScoreState(iso(now)));
+      const before = scoreAt(score, state, now);
+      applyManual(score, state, action.points, now);
+      engine.log.score(contactId, action.score, before, state.value, [{ rule: `step ${action.id}`, points: action.points }], iso(now));
+      engine.markDirty(contactId);
+      return;
+    }
+    case 'notify': {
+      if (engine.outboxKeys.has(key)) return;
+      const team = engine.program.settings.teams[action.team];
+      if (!team) return;
+      const values = placeholderValues(engine, contactId);
+      const message: OutboxMessage = {
+        key,
+        messageId: messageIdFor(key, engine.program.settings.sender.email),
+        kind: 'notification',
+        contact: contactId,
+        ...(campaign ? { campaign } : {}),
+        step: action.id,
+        to: team.email,
+        subject: renderTemplateText(action.subject, values, 'text'),
+        text: renderTemplateText(action.message, values, 'text'),
+        status: 'pending',
+        createdAt: iso(now),
+        dueAt: iso(now),
+      };
+      engine.data.outbox.push(message);
+      engine.outboxKeys.add(key);
+      engine.stats.notificationsByTeam[action.team] = (engine.stats.notificationsByTeam[action.team] ?? 0) + 1;
+      engine.log.for(contactId).emails.push({ key, kind: 'notification', ...(campaign ? { campaign } : {}), to: team.email, subject: message.subject, at: iso(now), outcome: 'scheduled' });
+      return;
+    }
+    case 'webhook': {
+      if (engine.webhookKeys.has(key)) return;
+      engine.data.webhooks.push({
+        key,
+        endpoint: action.endpoint,
+        contact: contactId,
+        ...(campaign ? { campaign } : {}),
+        step: action.id,
+        status: 'pending',
+        attempts: 0,
+        createdAt: iso(now),
+      });
+      engine.webhookKeys.add(key);
+      engine.stats.webhooks += 1;
+      engine.log.for(contactId).webhooks.push({ key, endpoint: action.endpoint, at: iso(now) });
+      return;
+    }
+    case 'enroll': {
+      const target = engine.campaigns.get(action.campaign);
+      if (target) engine.tryEnroll(target, contactId, campaign ? `enrolled by ${campaign}` : 'enrolled by a score threshold');
+      return;
+    }
+    default:
+      return;
+  }
+}

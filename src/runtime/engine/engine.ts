@@ -1,0 +1,691 @@
+import { sha256 } from '../../ir/canonical.ts';
+import type { Campaign, Cond, Program, Template } from '../../ir/types.ts';
+import { forEachStep, journeyGraph, type JourneyGraph } from '../../ir/walk.ts';
+import type { ContactRecord, Enrollment, StoreData, StoredEvent } from '../../store/types.ts';
+import { compileCondition, compileEventCondition } from '../evaluate/compile-condition.ts';
+import { compileProgram, contactTimezone, type CompiledProgram } from '../evaluate/snapshot.ts';
+import { applyEvent, applyProfile, crossThresholds, emptyScoreState, gradeOf, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
+import type { EventPredicate, Predicate, Subject } from '../evaluate/subject.ts';
+import { compileNextChange, isNever, timeSensitivity, type NextChange, type NextChangeContext, type TimeSensitivity } from '../evaluate/next-change.ts';
+import { scoreCrossingTime } from '../evaluate/scoring.ts';
+import { mayEnter, newEnrollment } from '../journeys/eligibility.ts';
+import { ChangeLog } from './changes.ts';
+import { dateOccurrences } from './dates.ts';
+import { executeAction } from './actions.ts';
+import { advance, resumeOnEvent, checkGoalsAndExit } from './journeys.ts';
+import { Queue, type Item } from './queue.ts';
+
+/**
+ * The runtime engine. It works on a loaded store in memory: events, contact changes, timers,
+ * date triggers and time-based re-checks are processed in time order; scoring, segments and journeys
+ * react; effects (emails, notifications, webhooks) are recorded with deterministic keys for the
+ * delivery step. `run()` returns the change log. Nothing here does I/O: a dry run and a real run
+ * execute exactly the same code, and only the caller decides whether to persist and deliver.
+ */
+
+export interface RunStats {
+  events: number;
+  duplicateEvents: number;
+  emailsByCampaign: Record<string, number>;
+  notificationsByTeam: Record<string, number>;
+  deferredSends: number;
+  skippedSends: Record<string, number>;
+  webhooks: number;
+  enrollments: number;
+}
+
+export interface EngineOptions {
+  /** Process everything due up to this instant. */
+  until: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+interface ContactView {
+  contact: ContactRecord;
+  subject: Subject;
+  /** The record's fields and tags the subject was built from (rebuilt when they are replaced). */
+  fields: Record<string, unknown>;
+  tags: string[];
+  /** The instant the subject's scores were computed at (NaN: stale). */
+  fresh: number;
+  /** The fields and tags the profile points were computed from. */
+  profileFields: Record<string, unknown> | null;
+  profileTags: string[] | null;
+}
+
+export class Engine {
+  readonly compiled: CompiledProgram;
+  readonly log = new ChangeLog();
+  readonly stats: RunStats = { events: 0, duplicateEvents: 0, emailsByCampaign: {}, notificationsByTeam: {}, deferredSends: 0, skippedSends: {}, webhooks: 0, enrollments: 0 };
+
+  readonly contacts = new Map<string, ContactRecord>();
+  readonly eventsBy = new Map<string, StoredEvent[]>();
+  /** The instants of `eventsBy` (parallel arrays): conditions compare numbers, not ISO strings. */
+  private readonly timesBy = new Map<string, number[]>();
+  readonly eventIds = new Set<string>();
+  readonly enrollmentsBy = new Map<string, Enrollment[]>();
+  readonly enrollmentsById = new Map<string, Enrollment>();
+  readonly outboxKeys = new Set<string>();
+  readonly webhookKeys = new Set<string>();
+  readonly suppressed: Map<string, string>;
+  /** Times of marketing emails per contact (frequency caps). */
+  readonly marketingSends = new Map<string, number[]>();
+
+  readonly campaigns = new Map<string, Campaign>();
+  readonly templates = new Map<string, Template>();
+  readonly graphs = new Map<string, JourneyGraph>();
+  readonly stepOrder = new Map<string, Map<string, number>>();
+  readonly audiences = new Map<string, Predicate | null>();
+  readonly exitWhen = new Map<string, Predicate>();
+  /** `${campaign}/${step}` → compiled branch/goal condition or wait-for-event filter. */
+  readonly stepConditions = new Map<string, Predicate>();
+  readonly stepFilters = new Map<string, EventPredicate>();
+  private readonly eventTriggers = new Map<string, { campaign: Campaign; filter: EventPredicate | null }[]>();
+  private readonly segmentTriggers = new Map<string, { campaign: Campaign; on: 'entry' | 'exit' }[]>();
+  private readonly scoreTriggers = new Map<string, Campaign[]>();
+
+  private readonly queue = new Queue();
+  private readonly newEvents: StoredEvent[] = [];
+  private readonly newEnrollments: Enrollment[] = [];
+  /** Per contact: its evaluation view and what the view was derived from (one lookup per use). */
+  private readonly views = new Map<string, ContactView>();
+  private readonly dirty = new Set<string>();
+  /** When time alone could change a contact's segments, exit criteria or goals (see next-change.ts). */
+  private readonly segmentsNext: NextChange;
+  private readonly exitNext = new Map<string, NextChange>();
+  private readonly goalNext = new Map<string, NextChange>();
+  private readonly recheckAt = new Map<string, number>();
+  private readonly nextContext: NextChangeContext;
+  private readonly sensitivity: TimeSensitivity;
+  /** `compiled.scores` as an array: hot loops avoid Map iterators. */
+  private readonly scoreList: [string, CompiledScore][];
+  /** Event name → `within` windows with compiled filters (see scheduleRecheckAfterEvent). */
+  private readonly windows = new Map<string, { window: number; filter: EventPredicate | null }[]>();
+  private end = 0;
+  private start = 0;
+  now = 0;
+
+  constructor(
+    readonly data: StoreData,
+    readonly program: Program,
+  ) {
+    this.compiled = compileProgram(program);
+    this.scoreList = [...this.compiled.scores];
+    const options = { consentField: program.settings.consent.email };
+    for (const contact of data.contacts) this.contacts.set(contact.id, contact);
+    for (const event of data.events) {
+      this.eventIds.add(event.id);
+      let list = this.eventsBy.get(event.contact);
+      if (!list) {
+        this.eventsBy.set(event.contact, (list = []));
+        this.timesBy.set(event.contact, []);
+      }
+      list.push(event);
+      this.timesBy.get(event.contact)!.push(Date.parse(event.at));
+    }
+    for (const enrollment of data.enrollments) this.indexEnrollment(enrollment);
+    for (const message of data.outbox) {
+      this.outboxKeys.add(message.key);
+      if (message.kind === 'marketing' && message.status !== 'skipped') this.noteMarketingSend(message.contact, Date.parse(message.dueAt));
+    }
+    for (const hook of data.webhooks) this.webhookKeys.add(hook.key);
+    this.suppressed = new Map(data.suppression.map((s) => [s.hash, s.reason]));
+    for (const template of program.templates) this.templates.set(template.id, template);
+
+    for (const campaign of program.campaigns) {
+      this.campaigns.set(campaign.id, campaign);
+      const graph = journeyGraph(campaign.steps);
+      this.graphs.set(campaign.id, graph);
+      const order = new Map<string, number>();
+      const goals: NextChange[] = [];
+      forEachStep(campaign.steps, ({ step }) => {
+        order.set(step.id, order.size);
+        const key = `${campaign.id}/${step.id}`;
+        if (step.type === 'branch' || step.type === 'goal') this.stepConditions.set(key, compileCondition(step.when, options));
+        if (step.type === 'goal') goals.push(compileNextChange(step.when));
+        if (step.type === 'waitForEvent' && step.where) this.stepFilters.set(key, compileEventCondition(step.where, options));
+      });
+      this.stepOrder.set(campaign.id, order);
+      const goalNext = goals.filter((g) => !isNever(g));
+      if (goalNext.length > 0) this.goalNext.set(campaign.id, (subject, now, ctx) => Math.min(...goalNext.map((g) => g(subject, now, ctx))));
+      this.audiences.set(campaign.id, campaign.audience ? compileCondition(campaign.audience, options) : null);
+      if (campaign.exitWhen) {
+        this.exitWhen.set(campaign.id, compileCondition(campaign.exitWhen, options));
+        const next = compileNextChange(campaign.exitWhen);
+        if (!isNever(next)) this.exitNext.set(campaign.id, next);
+      }
+      const trigger = campaign.trigger;
+      if (trigger?.type === 'event') {
+        const list = this.eventTriggers.get(trigger.event) ?? [];
+        list.push({ campaign, filter: trigger.where ? compileEventCondition(trigger.where, options) : null });
+        this.eventTriggers.set(trigger.event, list);
+      } else if (trigger?.type === 'segmentEntry' || trigger?.type === 'segmentExit') {
+        const list = this.segmentTriggers.get(trigger.segment) ?? [];
+        list.push({ campaign, on: trigger.type === 'segmentEntry' ? 'entry' : 'exit' });
+        this.segmentTriggers.set(trigger.segment, list);
+      } else if (trigger?.type === 'score') {
+        const list = this.scoreTriggers.get(trigger.score) ?? [];
+        list.push(campaign);
+        this.scoreTriggers.set(trigger.score, list);
+      }
+    }
+    this.segmentsNext = compileNextChange({ type: 'all', of: program.segments.filter((s) => this.compiled.segments.timeDependent.has(s.id)).map((s) => s.where) });
+    this.nextContext = { scores: this.compiled.scores, states: {}, grades: new Map(program.grades.map((g) => [g.id, g])) };
+    const timeConds = [
+      ...program.segments.filter((s) => this.compiled.segments.timeDependent.has(s.id)).map((s) => s.where),
+      ...program.campaigns.flatMap((c) => (c.exitWhen ? [c.exitWhen] : [])),
+      ...program.campaigns.flatMap((c) => {
+        const goals: Cond[] = [];
+        forEachStep(c.steps, ({ step }) => {
+          if (step.type === 'goal') goals.push(step.when);
+        });
+        return goals;
+      }),
+    ];
+    this.sensitivity = timeSensitivity(timeConds, this.nextContext.grades);
+    for (const [event, list] of this.sensitivity.windows) {
+      this.windows.set(event, list.map((w) => ({ window: w.window, filter: w.filter ? compileEventCondition(w.filter, options) : null })));
+    }
+  }
+
+  private indexEnrollment(enrollment: Enrollment): void {
+    this.enrollmentsById.set(enrollment.id, enrollment);
+    let list = this.enrollmentsBy.get(enrollment.contact);
+    if (!list) this.enrollmentsBy.set(enrollment.contact, (list = []));
+    list.push(enrollment);
+  }
+
+  noteMarketingSend(contact: string, at: number): void {
+    let list = this.marketingSends.get(contact);
+    if (!list) this.marketingSends.set(contact, (list = []));
+    list.push(at);
+  }
+
+  /**
+   * Processes `pending` events (from the journal) and everything due up to `until`. Returns the
+   * change log; the store data is updated in memory.
+   */
+  run(pendingEvents: readonly StoredEvent[], options: EngineOptions): ChangeLog {
+    const clock = this.data.clock ? Date.parse(this.data.clock) : null;
+    const end = options.until;
+    const incoming = [...pendingEvents].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // The first run starts with its earliest input; later runs continue from the clock.
+    // A loop, not Math.min(...list): a store can hold more pending changes than a call has arguments.
+    let first = incoming[0] ? Date.parse(incoming[0].at) : end;
+    for (const p of this.data.pending) first = Math.min(first, Date.parse(p.at));
+    this.start = clock ?? Math.min(end, first);
+    this.now = this.start;
+    this.end = end;
+
+    for (const event of incoming) {
+      const at = Math.max(Date.parse(event.at), this.start);
+      if (at > end) continue;
+      this.queue.push({ kind: 'event', at, key: event.id, event });
+    }
+    // Events folded earlier whose time had not come yet.
+    if (clock !== null) {
+      for (const event of this.data.events) {
+        const at = Date.parse(event.at);
+        if (at > clock && at <= end) this.queue.push({ kind: 'event', at, key: event.id, event });
+      }
+    }
+    const laterEvents = incoming.filter((e) => Date.parse(e.at) > end && !this.eventIds.has(e.id));
+    for (const change of this.data.pending) {
+      const at = Math.max(Date.parse(change.at), this.start);
+      if (at <= end) this.queue.push({ kind: 'change', at, key: change.contact, contact: change.contact, fields: change.fields });
+    }
+    this.data.pending = this.data.pending.filter((p) => Math.max(Date.parse(p.at), this.start) > end);
+    for (const enrollment of this.data.enrollments) this.scheduleWake(enrollment, end);
+    this.scheduleDates(this.start, end, null);
+    for (const campaign of this.program.campaigns) {
+      if (campaign.trigger?.type !== 'schedule') continue;
+      const at = Date.parse(campaign.trigger.at);
+      // A broadcast fires once, when the clock passes its instant (not on a store's first catch-up past it).
+      if (at > this.start && at <= end) this.queue.push({ kind: 'broadcast', at, key: campaign.id, campaign: campaign.id });
+    }
+    // Time-based re-checks: a first run re-evaluates everyone at its start; later runs wake each
+    // contact when its conditions could next change with time.
+    for (const id of this.contacts.keys()) {
+      if (clock === null) this.scheduleRecheck(id, this.start);
+      else this.scheduleRecheck(id, this.nextRecheck(id, clock));
+    }
+
+    for (let item = this.queue.pop(); item; item = this.queue.pop()) {
+      if (item.at > end) break;
+      this.now = Math.max(this.now, item.at);
+      this.process(item, end);
+      this.drainDirty();
+    }
+    this.now = end;
+    this.finish(end, laterEvents);
+    return this.log;
+  }
+
+  private process(item: Item, end: number): void {
+    switch (item.kind) {
+      case 'event':
+        this.processEvent(item.event, end);
+        break;
+      case 'change': {
+        const contact = this.contacts.get(item.contact);
+        if (!contact) break;
+        this.dirty.add(contact.id);
+        if (item.fields.length > 0) this.scheduleDates(this.now, end, contact.id);
+        break;
+      }
+      case 'wake': {
+        const enrollment = this.enrollmentsById.get(item.enrollment);
+        if (enrollment?.status === 'active' && enrollment.wakeAt === item.wakeAt) {
+          advance(this, enrollment, this.now, 'wake');
+          this.scheduleWake(enrollment, end);
+        }
+        break;
+      }
+      case 'date': {
+        const campaign = this.campaigns.get(item.campaign);
+        if (campaign && this.contacts.has(item.contact)) this.tryEnroll(campaign, item.contact, `date trigger ${campaign.trigger?.type === 'date' ? campaign.trigger.field : ''}`.trim());
+        break;
+      }
+      case 'broadcast': {
+        const campaign = this.campaigns.get(item.campaign);
+        if (!campaign) break;
+        for (const id of [...this.contacts.keys()].sort()) this.tryEnroll(campaign, id, `broadcast at ${new Date(item.at).toISOString()}`);
+        break;
+      }
+      case 'recheck':
+        if (this.recheckAt.get(item.contact) === item.at) {
+          this.recheckAt.delete(item.contact);
+          this.dirty.add(item.contact);
+        }
+        break;
+    }
+  }
+
+  private processEvent(event: StoredEvent, end: number): void {
+    if (this.eventIds.has(event.id) && !this.isFutureHistoryEvent(event)) {
+      this.stats.duplicateEvents += 1;
+      return;
+    }
+    const contact = this.contacts.get(event.contact);
+    if (!contact) return;
+    if (!this.eventIds.has(event.id)) {
+      this.eventIds.add(event.id);
+      this.insertEvent(event);
+      this.newEvents.push(event);
+    }
+    this.stats.events += 1;
+    const log = this.log.for(contact.id, this.emailOf(contact));
+    log.events += 1;
+
+    // The scores this event adds to, as decayed until now: a threshold they fell below re-arms first.
+    this.checkThresholds(contact.id, null, (score) => score.byEvent.has(event.event));
+    const changedScores: string[] = [];
+    for (const [id, score] of this.scoreList) {
+      if (!score.byEvent.has(event.event)) continue;
+      changedScores.push(id);
+      const state = (contact.scores[id] ??= emptyScoreState(event.at));
+      const before = scoreAt(score, state, Date.parse(event.at));
+      const fired = applyEvent(score, state, event);
+      if (fired.length > 0) this.log.score(contact.id, id, before, state.value, fired, event.at);
+    }
+    this.touch(contact.id);
+    this.refresh(contact.id, { event, scores: changedScores });
+
+    for (const { campaign, filter } of this.eventTriggers.get(event.event) ?? []) {
+      if (!filter || filter(event.data)) this.tryEnroll(campaign, contact.id, `event ${event.event}`);
+    }
+    for (const enrollment of [...(this.enrollmentsBy.get(contact.id) ?? [])]) {
+      if (enrollment.status === 'active' && enrollment.waitingFor?.event === event.event && event.at >= enrollment.waitingFor.since) {
+        const filter = this.stepFilters.get(`${enrollment.campaign}/${enrollment.step}`);
+        if (!filter || filter(event.data)) {
+          resumeOnEvent(this, enrollment, this.now);
+          this.scheduleWake(enrollment, end);
+        }
+      }
+    }
+  }
+
+  private futureHistory = new Set<string>();
+
+  private isFutureHistoryEvent(event: StoredEvent): boolean {
+    const clock = this.data.clock;
+    if (clock === null || event.at <= clock || this.futureHistory.has(event.id)) return false;
+    this.futureHistory.add(event.id);
+    return true;
+  }
+
+  private insertEvent(event: StoredEvent): void {
+    let list = this.eventsBy.get(event.contact);
+    let times = this.timesBy.get(event.contact);
+    if (!list || !times) {
+      this.eventsBy.set(event.contact, (list = []));
+      this.timesBy.set(event.contact, (times = []));
+    }
+    let i = list.length;
+    while (i > 0 && (list[i - 1]!.at > event.at || (list[i - 1]!.at === event.at && list[i - 1]!.id > event.id))) i--;
+    list.splice(i, 0, event);
+    times.splice(i, 0, Date.parse(event.at));
+    const subject = this.views.get(event.contact)?.subject;
+    if (subject) {
+      subject.events = list;
+      subject.times = times;
+    }
+  }
+
+  emailOf(contact: ContactRecord): string | undefined {
+    const value = contact.fields[this.program.settings.fields.email];
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  suppressionOf(email: string): string | undefined {
+    return this.suppressed.get(sha256(email.trim().toLowerCase()));
+  }
+
+  private view(contactId: string): ContactView {
+    let view = this.views.get(contactId);
+    if (!view) {
+      const contact = this.contacts.get(contactId)!;
+      view = {
+        contact,
+        subject: {
+          id: contact.id,
+          fields: contact.fields,
+          tags: new Set(contact.tags),
+          segments: new Set(contact.segments),
+          scores: {},
+          grades: {},
+          events: this.eventsBy.get(contactId) ?? [],
+          times: this.timesBy.get(contactId) ?? [],
+          tz: contactTimezone(this.program, contact.fields),
+        },
+        fields: contact.fields,
+        tags: contact.tags,
+        fresh: Number.NaN,
+        profileFields: null,
+        profileTags: null,
+      };
+      this.views.set(contactId, view);
+    }
+    return view;
+  }
+
+  /** The contact's evaluation view at the current time (scores decayed, grades, tags). */
+  subject(contactId: string): Subject {
+    const view = this.view(contactId);
+    const { contact, subject } = view;
+    subject.entryAt = undefined;
+    if (view.fields !== contact.fields) {
+      view.fields = subject.fields = contact.fields;
+      subject.tz = contactTimezone(this.program, contact.fields);
+    }
+    if (view.tags !== contact.tags) {
+      view.tags = contact.tags;
+      subject.tags = new Set(contact.tags);
+    }
+    if (view.fresh === this.now) return subject;
+    view.fresh = this.now;
+    const scores = contact.scores;
+    for (let i = 0; i < this.scoreList.length; i++) {
+      const [id, score] = this.scoreList[i]!;
+      subject.scores[id] = scoreAt(score, scores[id], this.now);
+    }
+    for (const matrix of this.program.grades) {
+      subject.grades[matrix.id] = gradeOf(matrix, subject.scores[matrix.fit.score] ?? 0, subject.scores[matrix.engagement.score] ?? 0);
+    }
+    return subject;
+  }
+
+  /** The subject with `entryAt` set for `sinceEntry` conditions of this enrollment (valid until the next call). */
+  subjectInJourney(enrollment: Enrollment): Subject {
+    const subject = this.subject(enrollment.contact);
+    subject.entryAt = Date.parse(enrollment.enteredAt);
+    return subject;
+  }
+
+  /** When time alone could next change the contact's segments, exit criteria or goals. */
+  private nextRecheck(contactId: string, from: number): number {
+    const contact = this.contacts.get(contactId)!;
+    const subject = this.subject(contactId);
+    const ctx = this.nextContext;
+    ctx.states = contact.scores;
+    let next = this.segmentsNext(subject, from, ctx);
+    for (const enrollment of this.enrollmentsBy.get(contactId) ?? []) {
+      if (enrollment.status !== 'active') continue;
+      const exit = this.exitNext.get(enrollment.campaign);
+      const goal = this.goalNext.get(enrollment.campaign);
+      if (!exit && !goal) continue;
+      subject.entryAt = Date.parse(enrollment.enteredAt);
+      if (exit) next = Math.min(next, exit(subject, from, ctx));
+      if (goal) next = Math.min(next, goal(subject, from, ctx));
+      subject.entryAt = undefined;
+    }
+    return next;
+  }
+
+  private scheduleRecheck(contactId: string, at: number): void {
+    if (!(at <= this.end)) return;
+    const when = Math.max(at, this.now);
+    const scheduled = this.recheckAt.get(contactId);
+    if (scheduled !== undefined && scheduled <= when) return;
+    this.recheckAt.set(contactId, when);
+    this.queue.push({ kind: 'recheck', at: when, key: contactId, contact: contactId });
+  }
+
+  /**
+   * Fires the actions of thresholds the score has reached and re-arms those it fell below (score
+   * triggers of campaigns too). Called before an event's points are added — so a score that
+   * decayed below a threshold since the last event re-arms it — and after every change.
+   */
+  private checkThresholds(contactId: string, subject: Subject | null, only?: (score: CompiledScore) => boolean): void {
+    const contact = this.contacts.get(contactId)!;
+    const at = iso(this.now);
+    for (const [id, score] of this.scoreList) {
+      if (only && !only(score)) continue;
+      const value = subject ? (subject.scores[id] ?? 0) : scoreAt(score, contact.scores[id], this.now);
+      const triggers = this.scoreTriggers.get(id);
+      if (score.model.thresholds.length === 0 && !triggers) continue;
+      const state = (contact.scores[id] ??= emptyScoreState(at));
+      const { up } = crossThresholds(score, state, value);
+      for (const threshold of up) {
+        this.log.threshold(contactId, id, threshold.id, value);
+        const key = `threshold/${id}/${threshold.id}/${contactId}/${at}`;
+        threshold.actions.forEach((action, i) => executeAction(this, action, contactId, this.now, `${key}/${action.id || i}`, undefined));
+      }
+      for (const campaign of triggers ?? []) {
+        if (campaign.trigger?.type !== 'score') continue;
+        const marker = `@${campaign.id}`;
+        const above = state.above.includes(marker);
+        if (value >= campaign.trigger.crosses && !above) {
+          state.above = [...state.above, marker].sort();
+          this.tryEnroll(campaign, contactId, `score ${id} crossed ${campaign.trigger.crosses}`);
+        } else if (value < campaign.trigger.crosses && above) {
+          state.above = state.above.filter((m) => m !== marker);
+        }
+      }
+    }
+  }
+
+  /** The contact changed (fields, tags, scores): its subject must be recomputed. */
+  touch(contactId: string): void {
+    const view = this.views.get(contactId);
+    if (view) view.fresh = Number.NaN;
+  }
+
+  markDirty(contactId: string): void {
+    this.touch(contactId);
+    this.dirty.add(contactId);
+  }
+
+  private drainDirty(): void {
+    for (let pass = 0; pass < 8 && this.dirty.size > 0; pass++) {
+      const batch = [...this.dirty];
+      this.dirty.clear();
+      for (const id of batch) this.refresh(id);
+    }
+    this.dirty.clear();
+  }
+
+  /** Re-evaluates a contact: profile scores, thresholds, score triggers, segments, exit criteria and goals. */
+  refresh(contactId: string, cause?: { event: StoredEvent; scores: string[] }): void {
+    const contact = this.contacts.get(contactId);
+    if (!contact) return;
+    let subject = this.subject(contactId);
+    const at = iso(this.now);
+    // Profile points depend on the contact's fields and tags: recompute them only when those changed.
+    const view = this.view(contactId);
+    const profileStale = view.profileFields !== contact.fields || view.profileTags !== contact.tags;
+    if (profileStale) {
+      view.profileFields = contact.fields;
+      view.profileTags = contact.tags;
+    }
+    for (const [id, score] of this.scoreList) {
+      if (score.profile.length === 0 || !profileStale) continue;
+      const state = (contact.scores[id] ??= emptyScoreState(at));
+      const before = scoreAt(score, state, this.now);
+      if (applyProfile(score, state, subject, this.now)) {
+        this.touch(contactId);
+        if (state.value !== before) this.log.score(contactId, id, before, state.value, [], at);
+      }
+    }
+    subject = this.subject(contactId);
+    this.checkThresholds(contactId, subject);
+    const segments = this.compiled.segments.evaluate(subject, this.now);
+    const previous = contact.segments;
+    // Both lists are sorted: compare them without building sets in the common no-change case.
+    if (segments.length !== previous.length || segments.some((id, i) => id !== previous[i])) {
+      const before = new Set(previous);
+      const after = new Set(segments);
+      contact.segments = segments;
+      subject.segments = after;
+      for (const id of segments) if (!before.has(id)) this.segmentChanged(contactId, id, 'entry');
+      for (const id of before) if (!after.has(id)) this.segmentChanged(contactId, id, 'exit');
+    }
+    const enrollments = this.enrollmentsBy.get(contactId);
+    for (const enrollment of enrollments ? [...enrollments] : []) {
+      if (enrollment.status === 'active' && checkGoalsAndExit(this, enrollment, this.now)) this.scheduleWake(enrollment, Infinity);
+    }
+    if (cause) this.scheduleRecheckAfterEvent(contactId, cause.event, cause.scores);
+    else this.scheduleRecheck(contactId, this.nextRecheck(contactId, this.now));
+  }
+
+  /**
+   * After an event, only two things can bring a time-based change earlier than already scheduled:
+   * the new event leaving a `within` window, and a changed score crossing a compared value.
+   */
+  private scheduleRecheckAfterEvent(contactId: string, event: StoredEvent, scores: string[]): void {
+    // An event on a windowed condition can only make a condition flip later — except the flip
+    // when this very event leaves its window. A re-check already due by then recomputes everything;
+    // otherwise compute the next flip now.
+    let window = Infinity;
+    for (const w of this.windows.get(event.event) ?? []) if (w.window < window && (!w.filter || w.filter(event.data))) window = w.window;
+    if (window !== Infinity) {
+      const scheduled = this.recheckAt.get(contactId);
+      if (scheduled === undefined || scheduled > Date.parse(event.at) + window) {
+        this.scheduleRecheck(contactId, this.nextRecheck(contactId, this.now));
+        return;
+      }
+    }
+    const contact = this.contacts.get(contactId)!;
+    for (const id of scores) {
+      const compiled = this.compiled.scores.get(id);
+      for (const value of this.sensitivity.scores.get(id) ?? []) {
+        if (compiled) this.scheduleRecheck(contactId, scoreCrossingTime(compiled, contact.scores[id], value, this.now));
+      }
+    }
+  }
+
+  private segmentChanged(contactId: string, segment: string, change: 'entry' | 'exit'): void {
+    this.log.segment(contactId, segment, change === 'entry');
+    for (const trigger of this.segmentTriggers.get(segment) ?? []) {
+      if (trigger.on === change) this.tryEnroll(trigger.campaign, contactId, `${change === 'entry' ? 'entered' : 'left'} segment ${segment}`);
+    }
+  }
+
+  /** Enrolls the contact if the campaign admits it, and runs its first steps now. */
+  tryEnroll(campaign: Campaign, contactId: string, cause: string): Enrollment | null {
+    const previous = (this.enrollmentsBy.get(contactId) ?? []).filter((e) => e.campaign === campaign.id);
+    const verdict = mayEnter(campaign, this.audiences.get(campaign.id) ?? null, this.subject(contactId), previous, this.now);
+    if (!verdict.ok) return null;
+    const enrollment = newEnrollment(campaign, contactId, previous, iso(this.now));
+    this.indexEnrollment(enrollment);
+    this.newEnrollments.push(enrollment);
+    this.stats.enrollments += 1;
+    const change = this.journeyLog(enrollment);
+    change.notes.push(`entered (${cause})`);
+    advance(this, enrollment, this.now, 'enter');
+    this.scheduleWake(enrollment, Infinity);
+    return enrollment;
+  }
+
+  journeyLog(enrollment: Enrollment) {
+    const log = this.log.for(enrollment.contact);
+    return (log.journeys[enrollment.id] ??= {
+      campaign: enrollment.campaign,
+      enrollment: enrollment.id,
+      before: this.newEnrollments.includes(enrollment) ? null : { step: enrollment.step, status: enrollment.status },
+      after: { step: enrollment.step, status: enrollment.status, wakeAt: enrollment.wakeAt },
+      notes: [],
+    });
+  }
+
+  scheduleWake(enrollment: Enrollment, end: number): void {
+    if (enrollment.status !== 'active' || enrollment.wakeAt === null) return;
+    const at = Date.parse(enrollment.wakeAt);
+    if (at <= end) this.queue.push({ kind: 'wake', at: Math.max(at, this.now), key: enrollment.id, enrollment: enrollment.id, wakeAt: enrollment.wakeAt });
+  }
+
+  /** Queues date-trigger firings in (from, to]; for one contact when `only` is given. */
+  private scheduleDates(from: number, to: number, only: string | null): void {
+    for (const campaign of this.program.campaigns) {
+      const trigger = campaign.trigger;
+      if (trigger?.type !== 'date') continue;
+      const contacts = only ? [this.contacts.get(only)].filter((c): c is ContactRecord => !!c) : this.contacts.values();
+      for (const contact of contacts) {
+        const zone = contactTimezone(this.program, contact.fields);
+        for (const at of dateOccurrences(trigger, contact.fields[trigger.field], zone, from, to)) {
+          this.queue.push({ kind: 'date', at, key: `${campaign.id}/${contact.id}/${at}`, campaign: campaign.id, contact: contact.id });
+        }
+      }
+    }
+  }
+
+  /** Puts the in-memory indexes back into the store data, in canonical order. */
+  private finish(end: number, laterEvents: StoredEvent[]): void {
+    const data = this.data;
+    for (const event of laterEvents) {
+      if (!this.eventIds.has(event.id)) {
+        this.eventIds.add(event.id);
+        this.newEvents.push(event);
+      }
+    }
+    if (this.newEvents.length > 0) data.events = mergeSorted(data.events, this.newEvents);
+    if (this.newEnrollments.length > 0) data.enrollments = [...data.enrollments, ...this.newEnrollments].sort((a, b) => (a.id < b.id ? -1 : 1));
+    data.outbox.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    data.webhooks.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (data.clock === null || Date.parse(data.clock) < end) data.clock = iso(end);
+    for (const [, change] of this.log.contacts) {
+      for (const journey of Object.values(change.journeys)) {
+        const enrollment = this.enrollmentsById.get(journey.enrollment)!;
+        journey.after = { step: enrollment.step, status: enrollment.status, wakeAt: enrollment.wakeAt, ...(enrollment.waitingFor ? { waitingFor: enrollment.waitingFor.event } : {}) };
+      }
+    }
+  }
+}
+
+function compareEvents(a: StoredEvent, b: StoredEvent): number {
+  return a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Merges new events into the sorted history without re-sorting it. */
+export function mergeSorted(history: StoredEvent[], added: StoredEvent[]): StoredEvent[] {
+  const fresh = [...added].sort(compareEvents);
+  const out: StoredEvent[] = new Array(history.length + fresh.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < history.length && j < fresh.length) out[k++] = compareEvents(history[i]!, fresh[j]!) <= 0 ? history[i++]! : fresh[j++]!;
+  while (i < history.length) out[k++] = history[i++]!;
+  while (j < fresh.length) out[k++] = fresh[j++]!;
+  return out;
+}

@@ -1,0 +1,67 @@
+import type { StoredEvent } from '../../store/types.ts';
+
+/**
+ * What the engine processes, in a deterministic order: by time, then kind (events before
+ * contact changes before timers before date triggers before broadcasts before time-based re-checks), then key.
+ */
+export type Item =
+  | { kind: 'event'; at: number; key: string; event: StoredEvent }
+  | { kind: 'change'; at: number; key: string; contact: string; fields: string[] }
+  | { kind: 'wake'; at: number; key: string; enrollment: string; wakeAt: string }
+  | { kind: 'date'; at: number; key: string; campaign: string; contact: string }
+  | { kind: 'broadcast'; at: number; key: string; campaign: string }
+  | { kind: 'recheck'; at: number; key: string; contact: string };
+
+const ORDER: Record<Item['kind'], number> = { event: 0, change: 1, wake: 2, date: 3, broadcast: 4, recheck: 5 };
+
+function before(a: Item, b: Item): boolean {
+  if (a.at !== b.at) return a.at < b.at;
+  if (a.kind !== b.kind) return ORDER[a.kind] < ORDER[b.kind];
+  return a.key < b.key;
+}
+
+/** A binary min-heap. */
+export class Queue {
+  private readonly heap: Item[] = [];
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  push(item: Item): void {
+    const heap = this.heap;
+    heap.push(item);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  peek(): Item | undefined {
+    return this.heap[0];
+  }
+
+  pop(): Item | undefined {
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (heap.length > 0 && last) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && before(heap[l]!, heap[m]!)) m = l;
+        if (r < heap.length && before(heap[r]!, heap[m]!)) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}

@@ -1,0 +1,216 @@
+import { parseDuration } from '../../ir/durations.ts';
+import type { Cond } from '../../ir/types.ts';
+import type { ScoreState } from '../../store/types.ts';
+import { DAY_MS, anniversaryIn, daysBetween, localParts, parseLocalDate, zonedInstant } from '../time/zoned.ts';
+import { scoreCrossingTime, type CompiledScore } from './scoring.ts';
+import { compileEventCondition } from './compile-condition.ts';
+import type { Subject } from './subject.ts';
+
+/**
+ * When could a condition's truth change with the passage of time alone (no new event, no
+ * contact change)? The engine wakes a contact up at that instant instead of re-evaluating every
+ * contact every day: an event leaving a `within` window, a date field reaching `moreThanAgo`, an
+ * anniversary window opening or closing, a decaying score crossing a value. The answer may be
+ * early (a wake-up that changes nothing) but never late.
+ */
+
+export interface NextChangeContext {
+  scores: ReadonlyMap<string, CompiledScore>;
+  /** Score states of the contact (for decay crossings). */
+  states: Record<string, ScoreState | undefined>;
+  grades: ReadonlyMap<string, { fit: { score: string; bands: { min: number }[] }; engagement: { score: string; bands: { min: number }[] } }>;
+}
+
+export type NextChange = (subject: Subject, now: number, ctx: NextChangeContext) => number;
+
+const NEVER = Number.POSITIVE_INFINITY;
+
+
+const never: NextChange = () => NEVER;
+
+function min(fns: NextChange[]): NextChange {
+  const live = fns.filter((f) => f !== never);
+  if (live.length === 0) return never;
+  if (live.length === 1) return live[0]!;
+  return (s, now, ctx) => {
+    let best = NEVER;
+    for (const f of live) {
+      const t = f(s, now, ctx);
+      if (t < best) best = t;
+    }
+    return best;
+  };
+}
+
+function fieldMs(value: unknown): number {
+  if (typeof value !== 'string') return Number.NaN;
+  return Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+}
+
+/** The first of the instants after `now`. */
+function after(now: number, ...candidates: number[]): number {
+  let best = NEVER;
+  for (const t of candidates) if (t > now && t < best) best = t;
+  return best;
+}
+
+function anniversaryChange(field: string, before: number, after: number): NextChange {
+  // The next boundary only moves once it has passed: remember it per contact and field value.
+  const memo = new Map<string, { value: unknown; at: number }>();
+  return (s, now) => {
+    const value = s.fields[field];
+    const known = memo.get(s.id);
+    if (known && known.value === value && known.at > now) return known.at;
+    const at = nextAnniversaryBoundary(s, value, now, before, after);
+    memo.set(s.id, { value, at });
+    return at;
+  };
+}
+
+function nextAnniversaryBoundary(s: Subject, value: unknown, now: number, before: number, after: number): number {
+  if (typeof value !== 'string') return NEVER;
+  const date = parseLocalDate(value);
+  if (!date) return NEVER;
+  const p = localParts(now, s.tz);
+  const today = { year: p.year, month: p.month, day: p.day };
+  let best = NEVER;
+  for (const year of [today.year - 1, today.year, today.year + 1]) {
+    const anniversary = anniversaryIn(year, date.month, date.day);
+    // The window [anniversary − before, anniversary + after] opens and closes at local midnights.
+    for (const offset of [-before, after + 1]) {
+      const d = new Date(Date.UTC(anniversary.year, anniversary.month - 1, anniversary.day) + offset * DAY_MS);
+      const at = zonedInstant(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), 0, s.tz);
+      if (at > now && at < best && daysBetween(today, { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }) > 0) best = at;
+    }
+  }
+  return best;
+}
+
+function scoreChange(score: string, value: number | [number, number]): NextChange {
+  const values = Array.isArray(value) ? value : [value];
+  return (_s, now, ctx) => {
+    const compiled = ctx.scores.get(score);
+    if (!compiled) return NEVER;
+    let best = NEVER;
+    for (const v of values) best = Math.min(best, scoreCrossingTime(compiled, ctx.states[score], v, now));
+    return best;
+  };
+}
+
+export function compileNextChange(cond: Cond): NextChange {
+  switch (cond.type) {
+    case 'all':
+    case 'any':
+      return min(cond.of.map(compileNextChange));
+    case 'not':
+      return compileNextChange(cond.of);
+    case 'date': {
+      if (cond.op === 'before' || cond.op === 'after') return never;
+      const span = parseDuration(cond.value) ?? 0;
+      const field = cond.field;
+      if (cond.op === 'inNext') return (s, now) => { const t = fieldMs(s.fields[field]); return Number.isNaN(t) ? NEVER : after(now, t - span, t + 1); };
+      return (s, now) => { const t = fieldMs(s.fields[field]); return Number.isNaN(t) ? NEVER : after(now, t, t + span + 1); };
+    }
+    case 'anniversary':
+      return anniversaryChange(cond.field, cond.daysBefore, cond.daysAfter);
+    case 'did': {
+      if (cond.within === undefined) return never;
+      const window = parseDuration(cond.within) ?? 0;
+      const { event, min, max } = cond;
+      const filter = cond.where ? compileEventCondition(cond.where, { consentField: '' }) : null;
+      // The truth changes only when the count in the window crosses a bound as events leave it:
+      // with c matching events, "at least min" turns false when the (c − min + 1)-th oldest leaves;
+      // "at most max" turns true when the (c − max)-th oldest leaves. Counting rises only with new events.
+      return (s, now) => {
+        const events = s.events;
+        const times = s.times;
+        const from = now - window;
+        let lo = 0;
+        let hi = events.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if ((times ? times[mid]! : Date.parse(events[mid]!.at)) <= from) lo = mid + 1;
+          else hi = mid;
+        }
+        const matching: number[] = [];
+        for (let i = lo; i < events.length; i++) {
+          const t = times ? times[i]! : Date.parse(events[i]!.at);
+          if (t > now) break;
+          const e = events[i]!;
+          if (e.event === event && (!filter || filter(e.data))) matching.push(t);
+        }
+        const c = matching.length;
+        let index = -1;
+        if (c >= min && min > 0) index = c - min;
+        if (max !== undefined && c > max) index = index < 0 ? c - max - 1 : Math.min(index, c - max - 1);
+        return index >= 0 ? matching[index]! + window + 1 : NEVER;
+      };
+    }
+    case 'score':
+      return scoreChange(cond.score, cond.value);
+    case 'grade': {
+      const id = cond.grades;
+      return (s, now, ctx) => {
+        const matrix = ctx.grades.get(id);
+        if (!matrix) return NEVER;
+        let best = NEVER;
+        for (const axis of [matrix.fit, matrix.engagement]) {
+          for (const band of axis.bands) best = Math.min(best, scoreChange(axis.score, band.min)(s, now, ctx));
+        }
+        return best;
+      };
+    }
+    default:
+      return never;
+  }
+}
+
+export function isNever(fn: NextChange): boolean {
+  return fn === never;
+}
+
+/**
+ * What in a set of conditions depends on time through events and scores: the shortest `within`
+ * window per event name, and the values each score is compared with. After an event, the engine
+ * only has to consider the new event leaving its windows and the changed scores' crossings.
+ */
+export interface TimeSensitivity {
+  /** Event name → the `within` windows of the conditions on it, with their property filters. */
+  windows: Map<string, { window: number; filter: Cond | undefined }[]>;
+  scores: Map<string, number[]>;
+}
+
+export function timeSensitivity(conds: readonly Cond[], grades: NextChangeContext['grades']): TimeSensitivity {
+  const windows = new Map<string, { window: number; filter: Cond | undefined }[]>();
+  const scores = new Map<string, number[]>();
+  const addScore = (id: string, value: number) => scores.set(id, [...(scores.get(id) ?? []), value]);
+  const visit = (cond: Cond): void => {
+    switch (cond.type) {
+      case 'all':
+      case 'any':
+        cond.of.forEach(visit);
+        break;
+      case 'not':
+        visit(cond.of);
+        break;
+      case 'did':
+        if (cond.within !== undefined) {
+          const window = parseDuration(cond.within) ?? 0;
+          windows.set(cond.event, [...(windows.get(cond.event) ?? []), { window, filter: cond.where }]);
+        }
+        break;
+      case 'score':
+        for (const v of Array.isArray(cond.value) ? cond.value : [cond.value]) addScore(cond.score, v);
+        break;
+      case 'grade': {
+        const matrix = grades.get(cond.grades);
+        for (const axis of matrix ? [matrix.fit, matrix.engagement] : []) for (const band of axis.bands) addScore(axis.score, band.min);
+        break;
+      }
+      default:
+        break;
+    }
+  };
+  conds.forEach(visit);
+  return { windows, scores };
+}

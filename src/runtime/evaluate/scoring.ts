@@ -1,0 +1,307 @@
+import { durationMs } from '../../ir/durations.ts';
+import type { Program, ScoreModel, ScoreRule, Threshold } from '../../ir/types.ts';
+import type { RuleState, ScoreState, StoredEvent } from '../../store/types.ts';
+import { localDate, offsetMinutes } from '../time/zoned.ts';
+import { compileCondition, compileEventCondition } from './compile-condition.ts';
+import type { EventPredicate, Predicate, Subject } from './subject.ts';
+
+/**
+ * Scoring: behaviour points from events (with per-day and lifetime caps), profile points from
+ * conditions, decay over time, floor and cap, and threshold crossings. Scores are a fold over a
+ * contact's event history, so a changed model can re-score contacts from the history
+ * (`rescore`) and gets the same result as having run with it all along.
+ */
+
+type EventRule = Extract<ScoreRule, { type: 'event' }>;
+type ProfileRule = Extract<ScoreRule, { type: 'profile' }>;
+
+export interface CompiledScore {
+  model: ScoreModel;
+  byEvent: Map<string, { rule: EventRule; filter: EventPredicate | null }[]>;
+  profile: { rule: ProfileRule; when: Predicate }[];
+  /** Ids of the profile rules (the other rules of a state are behaviour points). */
+  profileIds: ReadonlySet<string>;
+  /** The decay's half-life or step in ms (0: no decay), parsed once. */
+  decayMs: number;
+  /** The workspace time zone, for per-day caps. */
+  timezone: string;
+}
+
+export interface FiredRule {
+  rule: string;
+  points: number;
+  /** Set when a cap stopped the rule from adding points. */
+  capped?: 'perDay' | 'lifetime';
+}
+
+const round = (n: number) => Math.round(n * 10_000) / 10_000;
+
+export function compileScores(program: Program): Map<string, CompiledScore> {
+  const options = { consentField: program.settings.consent.email };
+  const out = new Map<string, CompiledScore>();
+  for (const model of program.scores) {
+    const byEvent = new Map<string, { rule: EventRule; filter: EventPredicate | null }[]>();
+    const profile: { rule: ProfileRule; when: Predicate }[] = [];
+    for (const rule of model.rules) {
+      if (rule.type === 'event') {
+        const list = byEvent.get(rule.event) ?? [];
+        list.push({ rule, filter: rule.where ? compileEventCondition(rule.where, options) : null });
+        byEvent.set(rule.event, list);
+      } else {
+        profile.push({ rule, when: compileCondition(rule.when, options) });
+      }
+    }
+    const decayMs = !model.decay ? 0 : durationMs(model.decay.type === 'halfLife' ? model.decay.halfLife : model.decay.every);
+    const profileIds = new Set(profile.map((p) => p.rule.id));
+    out.set(model.id, { model, byEvent, profile, profileIds, decayMs, timezone: program.settings.timezone });
+  }
+  return out;
+}
+
+export function emptyScoreState(at: string): ScoreState {
+  return { value: 0, asOf: at, rules: {}, manual: 0, above: [] };
+}
+
+function isProfileRule(score: CompiledScore, ruleId: string): boolean {
+  return score.profileIds.has(ruleId);
+}
+
+/** Behaviour points (event rules + manual) of a state. */
+function behaviour(score: CompiledScore, state: ScoreState): number {
+  let sum = state.manual;
+  const rules = state.rules;
+  // A for-in loop: re-scoring calls this for every event, and Object.entries allocates.
+  for (const id in rules) if (!score.profileIds.has(id)) sum += rules[id]!.points;
+  return sum;
+}
+
+function profilePoints(score: CompiledScore, state: ScoreState): number {
+  let sum = 0;
+  for (const p of score.profile) sum += state.rules[p.rule.id]?.points ?? 0;
+  return sum;
+}
+
+export function clampScore(model: ScoreModel, value: number): number {
+  const floored = Math.max(model.floor, value);
+  return round(model.cap === undefined ? floored : Math.min(model.cap, floored));
+}
+
+/** The factor behaviour points keep between two instants (1 when there is no decay). */
+function decayScale(score: CompiledScore, total: number, from: number, to: number): number {
+  const decay = score.model.decay;
+  if (!decay || to <= from || total === 0) return 1;
+  if (decay.type === 'halfLife') return Math.pow(0.5, (to - from) / score.decayMs);
+  // Linear: `points` off at every multiple of `every` since the epoch, never below zero.
+  const every = score.decayMs;
+  const steps = Math.floor(to / every) - Math.floor(from / every);
+  if (steps <= 0 || total <= 0) return 1;
+  return Math.max(0, total - steps * decay.points) / total;
+}
+
+const QUARTER_HOUR = 900_000;
+const dayCache = new Map<string, Map<number, string>>();
+
+/**
+ * `localDate`, cached per zone and quarter hour: zone offsets are constant within a UTC hour (see
+ * `offsetMinutes`), so with an offset of whole quarter hours the local date cannot change inside one.
+ */
+function dayOf(at: number, zone: string): string {
+  let days = dayCache.get(zone);
+  if (!days) dayCache.set(zone, (days = new Map()));
+  const bucket = Math.floor(at / QUARTER_HOUR);
+  let day = days.get(bucket);
+  if (day === undefined) {
+    day = localDate(at, zone);
+    if (offsetMinutes(at, zone) % 15 === 0) {
+      if (days.size > 100_000) days.clear();
+      days.set(bucket, day);
+    }
+  }
+  return day;
+}
+
+/** The last `asOf` written and its instant: re-scoring folds many events into one state in a row. */
+let lastAsOf = '';
+let lastAsOfMs = Number.NaN;
+
+const asOfMs = (asOf: string): number => (asOf === lastAsOf ? lastAsOfMs : Date.parse(asOf));
+
+/** Moves a state forward to `to`, decaying behaviour points. */
+export function decayTo(score: CompiledScore, state: ScoreState, to: number): void {
+  const from = asOfMs(state.asOf);
+  if (to <= from) return;
+  const scale = decayScale(score, behaviour(score, state), from, to);
+  if (scale !== 1) {
+    const rules = state.rules;
+    for (const id in rules) if (!isProfileRule(score, id)) rules[id]!.points = round(rules[id]!.points * scale);
+    state.manual = round(state.manual * scale);
+  }
+  state.asOf = new Date(to).toISOString();
+  if (Number.isInteger(to)) {
+    lastAsOf = state.asOf;
+    lastAsOfMs = to;
+  }
+  state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
+}
+
+/** The value at `now` without changing the state. */
+export function scoreAt(score: CompiledScore, state: ScoreState | undefined, now: number): number {
+  if (!state) return clampScore(score.model, 0);
+  const from = Date.parse(state.asOf);
+  const b = behaviour(score, state);
+  const scale = decayScale(score, b, from, now);
+  return clampScore(score.model, b * scale + profilePoints(score, state));
+}
+
+/** Applies an event (already known to be the contact's). Returns the rules that fired. */
+export function applyEvent(score: CompiledScore, state: ScoreState, event: StoredEvent): FiredRule[] {
+  if (!score.byEvent.has(event.event)) return [];
+  const fired: FiredRule[] = [];
+  foldEvent(score, state, event, Date.parse(event.at), fired);
+  return fired;
+}
+
+/** `applyEvent` with the event's instant already parsed; reports fired rules to `fired` when given. */
+function foldEvent(score: CompiledScore, state: ScoreState, event: StoredEvent, at: number, fired: FiredRule[] | null): void {
+  const rules = score.byEvent.get(event.event);
+  if (!rules) return;
+  decayTo(score, state, at);
+  // A late event (older than the state) adds its points as decayed since it happened.
+  const asOf = asOfMs(state.asOf);
+  const late = at < asOf;
+  let day: string | undefined;
+  for (const { rule, filter } of rules) {
+    if (filter && !filter(event.data)) continue;
+    const current: RuleState = state.rules[rule.id] ?? { points: 0, count: 0 };
+    day ??= dayOf(at, score.timezone);
+    const dayCount = current.day === day ? (current.dayCount ?? 0) : 0;
+    if (rule.lifetime !== undefined && current.count >= rule.lifetime) {
+      fired?.push({ rule: rule.id, points: 0, capped: 'lifetime' });
+      continue;
+    }
+    if (rule.perDay !== undefined && dayCount >= rule.perDay) {
+      fired?.push({ rule: rule.id, points: 0, capped: 'perDay' });
+      continue;
+    }
+    const points = late ? rule.points * decayScale(score, rule.points, at, asOf) : rule.points;
+    state.rules[rule.id] =
+      late && current.day !== undefined && current.day > day
+        ? { ...current, points: round(current.points + points), count: current.count + 1 }
+        : { points: round(current.points + points), count: current.count + 1, day, dayCount: dayCount + 1 };
+    fired?.push({ rule: rule.id, points: rule.points });
+  }
+  state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
+}
+
+/** Adds points from a journey step (`addScore`). */
+export function applyManual(score: CompiledScore, state: ScoreState, points: number, at: number): void {
+  decayTo(score, state, at);
+  state.manual = round(state.manual + points);
+  state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
+}
+
+/** Re-evaluates the profile rules for the contact as it is now. Returns true when points changed. */
+export function applyProfile(score: CompiledScore, state: ScoreState, subject: Subject, now: number): boolean {
+  if (score.profile.length === 0) return false;
+  decayTo(score, state, now);
+  let changed = false;
+  for (const { rule, when } of score.profile) {
+    const points = when(subject, now) ? rule.points : 0;
+    const current = state.rules[rule.id];
+    if ((current?.points ?? 0) !== points) changed = true;
+    if (points === 0) delete state.rules[rule.id];
+    else state.rules[rule.id] = { points, count: current?.count ?? 0 };
+  }
+  state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
+  return changed;
+}
+
+/**
+ * Threshold crossings between the recorded `above` set and `value`: thresholds reached from below
+ * fire (once per upward crossing), thresholds the score fell below re-arm. Updates `state.above`.
+ */
+const NO_CROSSING: { up: Threshold[]; down: string[] } = Object.freeze({ up: [], down: [] }) as never;
+
+export function crossThresholds(score: CompiledScore, state: ScoreState, value: number): { up: Threshold[]; down: string[] } {
+  // Fast path (no allocation): nothing crossed either way.
+  if (score.model.thresholds.every((t) => (value >= t.at) === state.above.includes(t.id))) return NO_CROSSING;
+  const above = new Set(state.above);
+  const up: Threshold[] = [];
+  const down: string[] = [];
+  for (const threshold of score.model.thresholds) {
+    const reached = value >= threshold.at;
+    if (reached && !above.has(threshold.id)) {
+      up.push(threshold);
+      above.add(threshold.id);
+    } else if (!reached && above.has(threshold.id)) {
+      down.push(threshold.id);
+      above.delete(threshold.id);
+    }
+  }
+  state.above = [...above].sort();
+  return { up, down };
+}
+
+/**
+ * Re-scores a contact from its history with the model as it is now: events in time order, the
+ * profile as the contact is now, decayed to `now`. `manual` points are carried over from `previous`.
+ */
+export function rescore(score: CompiledScore, events: readonly StoredEvent[], subject: Subject, now: number, previous?: ScoreState): ScoreState {
+  const first = events[0]?.at ?? new Date(now).toISOString();
+  const state = emptyScoreState(first);
+  for (const event of events) {
+    const at = Date.parse(event.at);
+    if (at > now) break;
+    foldEvent(score, state, event, at, null);
+  }
+  if (previous && previous.manual !== 0) {
+    const kept = scoreAtManual(score, previous, now);
+    decayTo(score, state, now);
+    state.manual = kept;
+  }
+  applyProfile(score, state, subject, now);
+  decayTo(score, state, now);
+  state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
+  state.above = previous ? [...previous.above] : [];
+  return state;
+}
+
+function scoreAtManual(score: CompiledScore, previous: ScoreState, now: number): number {
+  const copy: ScoreState = { ...previous, rules: {}, manual: previous.manual };
+  decayTo(score, copy, now);
+  return copy.manual;
+}
+
+/** A grade from a matrix: the fit band then the engagement band (e.g. "A1"). */
+export function gradeOf(
+  matrix: { fit: { bands: { grade: string; min: number }[] }; engagement: { bands: { grade: string; min: number }[] } },
+  fit: number,
+  engagement: number,
+): string {
+  const band = (bands: { grade: string; min: number }[], value: number) =>
+    (bands.find((b) => value >= b.min) ?? bands[bands.length - 1])?.grade ?? '';
+  return `${band(matrix.fit.bands, fit)}${band(matrix.engagement.bands, engagement)}`;
+}
+
+/**
+ * The first instant after `now` at which the score (decaying, with no new points) reaches `value`
+ * from either side, or Infinity. Early answers are harmless (a wake-up that changes nothing).
+ */
+export function scoreCrossingTime(score: CompiledScore, state: ScoreState | undefined, value: number, now: number): number {
+  const decay = score.model.decay;
+  if (!decay || !state) return Number.POSITIVE_INFINITY;
+  const t0 = Date.parse(state.asOf);
+  const b0 = behaviour(score, state);
+  const target = value - profilePoints(score, state);
+  if (b0 === 0) return Number.POSITIVE_INFINITY;
+  if (decay.type === 'halfLife') {
+    const ratio = target / b0;
+    if (!(ratio > 0 && ratio < 1)) return Number.POSITIVE_INFINITY;
+    const at = Math.ceil(t0 + score.decayMs * Math.log2(1 / ratio)) + 1;
+    return at > now ? at : Number.POSITIVE_INFINITY;
+  }
+  if (b0 < 0 || target >= b0 || target < 0) return Number.POSITIVE_INFINITY;
+  const steps = Math.max(1, Math.ceil((b0 - target) / decay.points));
+  const at = (Math.floor(t0 / score.decayMs) + steps) * score.decayMs;
+  return at > now ? at : Math.floor(now / score.decayMs + 1) * score.decayMs;
+}

@@ -1,0 +1,98 @@
+import type { Cond, Program, Segment } from '../../ir/types.ts';
+import { walkCond } from '../../ir/walk.ts';
+import { compileFused } from './compile-condition.ts';
+import type { Subject } from './subject.ts';
+
+/**
+ * All segments of a program compiled into one fused function, in dependency order, so a segment
+ * that references another reads the result computed a moment earlier in the same pass.
+ */
+export interface SegmentEvaluator {
+  /** Segment ids in evaluation (dependency) order. */
+  ids: string[];
+  /** Segments whose membership can change with the passage of time alone. */
+  timeDependent: Set<string>;
+  /** Segments whose membership depends on events. */
+  eventDependent: Set<string>;
+  /** Evaluates every segment for a subject; returns the ids it is a member of (sorted). */
+  evaluate(subject: Subject, now: number): string[];
+}
+
+/** Topological order of segments by their references (cycles are rejected by CK110 beforehand). */
+export function segmentOrder(segments: readonly Segment[]): Segment[] {
+  const byId = new Map(segments.map((s) => [s.id, s]));
+  const done = new Set<string>();
+  const order: Segment[] = [];
+  const visit = (segment: Segment, stack: Set<string>) => {
+    if (done.has(segment.id) || stack.has(segment.id)) return;
+    stack.add(segment.id);
+    walkCond(segment.where, (node) => {
+      if (node.type === 'segment') {
+        const dep = byId.get(node.segment);
+        if (dep) visit(dep, stack);
+      }
+    });
+    stack.delete(segment.id);
+    done.add(segment.id);
+    order.push(segment);
+  };
+  for (const segment of [...segments].sort((a, b) => (a.id < b.id ? -1 : 1))) visit(segment, new Set());
+  return order;
+}
+
+/** Does the condition's truth change as time passes, with no new data? */
+export function isTimeDependent(cond: Cond): boolean {
+  let dependent = false;
+  walkCond(cond, (node) => {
+    if (node.type === 'anniversary') dependent = true;
+    if (node.type === 'date' && node.op !== 'before' && node.op !== 'after') dependent = true;
+    if (node.type === 'did' && node.within !== undefined) dependent = true;
+    if (node.type === 'score' || node.type === 'grade') dependent = true; // scores decay
+  });
+  return dependent;
+}
+
+function isEventDependent(cond: Cond): boolean {
+  let dependent = false;
+  walkCond(cond, (node) => {
+    if (node.type === 'did' || node.type === 'score' || node.type === 'grade') dependent = true;
+  });
+  return dependent;
+}
+
+export function compileSegments(program: Program): SegmentEvaluator {
+  const order = segmentOrder(program.segments);
+  const ids = order.map((s) => s.id);
+  const fused = compileFused(
+    order.map((s) => ({ name: s.id, cond: s.where })),
+    { consentField: program.settings.consent.email },
+  );
+  // Transitive: a segment of a time-dependent segment is time-dependent too.
+  const timeDependent = new Set<string>();
+  const eventDependent = new Set<string>();
+  for (const segment of order) {
+    let time = isTimeDependent(segment.where);
+    let events = isEventDependent(segment.where);
+    walkCond(segment.where, (node) => {
+      if (node.type === 'segment') {
+        time ||= timeDependent.has(node.segment);
+        events ||= eventDependent.has(node.segment);
+      }
+    });
+    if (time) timeDependent.add(segment.id);
+    if (events) eventDependent.add(segment.id);
+  }
+  const sortedIndex = ids.map((id, i) => [id, i] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, i]) => i);
+  const out: boolean[] = new Array(ids.length).fill(false);
+  return {
+    ids,
+    timeDependent,
+    eventDependent,
+    evaluate(subject, now) {
+      fused(subject, now, out);
+      const members: string[] = [];
+      for (const i of sortedIndex) if (out[i]) members.push(ids[i]!);
+      return members;
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { isValidTimeZone } from '../../ir/durations.ts';
+import type { Program } from '../../ir/types.ts';
+import type { ContactRecord, ScoreState, StoredEvent } from '../../store/types.ts';
+import { compileScores, gradeOf, rescore, scoreAt, type CompiledScore } from './scoring.ts';
+import { compileSegments, type SegmentEvaluator } from './segments.ts';
+import type { Subject } from './subject.ts';
+
+/**
+ * Evaluates a program over a set of contacts at one instant: every contact's scores, grades and
+ * segment memberships. The planner runs it twice (deployed program, new program) to show impact;
+ * the runtime uses the same pieces incrementally.
+ */
+
+export interface CompiledProgram {
+  program: Program;
+  segments: SegmentEvaluator;
+  scores: Map<string, CompiledScore>;
+}
+
+export function compileProgram(program: Program): CompiledProgram {
+  return { program, segments: compileSegments(program), scores: compileScores(program) };
+}
+
+/** Groups events by contact, keeping time order (the store keeps them sorted by time). */
+export function eventsByContact(events: readonly StoredEvent[]): Map<string, StoredEvent[]> {
+  const map = new Map<string, StoredEvent[]>();
+  for (const event of events) {
+    let list = map.get(event.contact);
+    if (!list) map.set(event.contact, (list = []));
+    list.push(event);
+  }
+  return map;
+}
+
+export function contactTimezone(program: Program, fields: Record<string, unknown>): string {
+  const field = program.settings.fields.timezone;
+  const zone = field ? fields[field] : undefined;
+  return typeof zone === 'string' && isValidTimeZone(zone) ? zone : program.settings.timezone;
+}
+
+export interface ContactEvaluation {
+  subject: Subject;
+  /** Score id → state as of `now` (re-scored when asked to). */
+  states: Record<string, ScoreState>;
+}
+
+export interface EvaluateOptions {
+  /** Re-score these scores from the event history instead of reading the stored state. */
+  rescore?: ReadonlySet<string>;
+}
+
+/** Builds the subject of a contact at `now` (scores decayed, grades computed, no segments yet). */
+export function evaluateContact(
+  compiled: CompiledProgram,
+  contact: ContactRecord,
+  events: readonly StoredEvent[],
+  now: number,
+  options: EvaluateOptions = {},
+): ContactEvaluation {
+  const { program } = compiled;
+  const subject: Subject = {
+    id: contact.id,
+    fields: contact.fields,
+    tags: new Set(contact.tags),
+    segments: new Set(contact.segments),
+    scores: {},
+    grades: {},
+    events,
+    tz: contactTimezone(program, contact.fields),
+  };
+  const states: Record<string, ScoreState> = {};
+  for (const [id, score] of compiled.scores) {
+    const stored = contact.scores[id];
+    if (options.rescore?.has(id) || !stored) {
+      const state = rescore(score, events, subject, now, stored);
+      states[id] = state;
+      subject.scores[id] = state.value;
+    } else {
+      states[id] = stored;
+      subject.scores[id] = scoreAt(score, stored, now);
+    }
+  }
+  for (const matrix of program.grades) {
+    subject.grades[matrix.id] = gradeOf(matrix, subject.scores[matrix.fit.score] ?? 0, subject.scores[matrix.engagement.score] ?? 0);
+  }
+  return { subject, states };
+}
+
+/** Evaluates every contact: scores, grades and segment memberships at `now`. */
+export function evaluateAll(
+  compiled: CompiledProgram,
+  contacts: readonly ContactRecord[],
+  events: ReadonlyMap<string, StoredEvent[]>,
+  now: number,
+  options: EvaluateOptions = {},
+): Map<string, ContactEvaluation & { segments: string[] }> {
+  const out = new Map<string, ContactEvaluation & { segments: string[] }>();
+  for (const contact of contacts) {
+    const evaluation = evaluateContact(compiled, contact, events.get(contact.id) ?? [], now, options);
+    const segments = compiled.segments.evaluate(evaluation.subject, now);
+    evaluation.subject.segments = new Set(segments);
+    out.set(contact.id, { ...evaluation, segments });
+  }
+  return out;
+}

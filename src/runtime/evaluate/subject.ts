@@ -1,0 +1,31 @@
+import type { StoredEvent } from '../../store/types.ts';
+
+/**
+ * What a compiled condition reads about a contact. The engine builds one per contact and keeps
+ * it current, so evaluating many conditions does not re-derive sets and scores each time.
+ */
+export interface Subject {
+  id: string;
+  fields: Record<string, unknown>;
+  tags: ReadonlySet<string>;
+  /** Current segment memberships (segment references outside segment evaluation read these). */
+  segments: ReadonlySet<string>;
+  /** Score id → value at the evaluation time. */
+  scores: Record<string, number>;
+  /** Grade matrix id → grade (e.g. "A1"). */
+  grades: Record<string, string>;
+  /** The contact's events, sorted by time. */
+  events: readonly StoredEvent[];
+  /** The instants of `events` in ms (same order), when the caller keeps them; else parsed on demand. */
+  times?: readonly number[];
+  /** The contact's IANA time zone (its own, else the workspace's). */
+  tz: string;
+  /** When the contact entered the current journey (for `sinceEntry` behaviour conditions). */
+  entryAt?: number;
+}
+
+/** A compiled contact condition. */
+export type Predicate = (subject: Subject, now: number) => boolean;
+
+/** A compiled condition on an event's properties. */
+export type EventPredicate = (data: Record<string, unknown>) => boolean;

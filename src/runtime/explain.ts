@@ -1,0 +1,138 @@
+import { clauses, describeCondition } from '../ir/describe-condition.ts';
+import type { Program } from '../ir/types.ts';
+import type { ContactRecord, Enrollment, OutboxMessage, StoreData, StoredEvent, WebhookDelivery } from '../store/types.ts';
+import { compileCondition } from './evaluate/compile-condition.ts';
+import { compileProgram, evaluateContact } from './evaluate/snapshot.ts';
+import { decayTo, scoreAt } from './evaluate/scoring.ts';
+import { compileSegments } from './evaluate/segments.ts';
+
+/**
+ * Why a contact is where it is: each score with its rule-by-rule contributions, each segment with
+ * the clauses that hold or not, each journey with the step it waits in and when it wakes, a
+ * timeline of recent events and actions, and the emails. `campaign contact` and the terminal UI
+ * render it.
+ */
+
+export interface ContactExplanation {
+  contact: ContactRecord;
+  email?: string;
+  timezone: string;
+  now: string;
+  scores: {
+    id: string;
+    name: string;
+    value: number;
+    grade?: { matrix: string; grade: string };
+    rules: { rule: string; kind: 'event' | 'profile' | 'manual'; points: number; count?: number }[];
+    adjustment: number;
+    thresholds: { id: string; at: number; reached: boolean }[];
+  }[];
+  grades: { matrix: string; grade: string }[];
+  segments: { id: string; name: string; member: boolean; joiner: 'and' | 'or' | null; clauses: { text: string; holds: boolean }[] }[];
+  journeys: {
+    enrollment: string;
+    campaign: string;
+    status: Enrollment['status'];
+    step: string | null;
+    phase: Enrollment['phase'];
+    wakeAt: string | null;
+    waitingFor?: string;
+    exitReason?: string;
+    enteredAt: string;
+    history: Enrollment['history'];
+  }[];
+  timeline: { at: string; kind: 'event' | 'step' | 'email' | 'webhook'; text: string }[];
+  emails: OutboxMessage[];
+  webhooks: WebhookDelivery[];
+}
+
+export function findContact(data: StoreData, program: Program | null, idOrEmail: string): ContactRecord | undefined {
+  const byId = data.contacts.find((c) => c.id === idOrEmail);
+  if (byId) return byId;
+  const field = program?.settings.fields.email ?? 'email';
+  const wanted = idOrEmail.trim().toLowerCase();
+  return data.contacts.find((c) => typeof c.fields[field] === 'string' && (c.fields[field] as string).toLowerCase() === wanted);
+}
+
+export function explainContact(data: StoreData, program: Program, contact: ContactRecord, now: number, timelineLimit = 30): ContactExplanation {
+  const compiled = compileProgram(program);
+  const events: StoredEvent[] = data.events.filter((e) => e.contact === contact.id && Date.parse(e.at) <= now);
+  const { subject } = evaluateContact(compiled, contact, events, now);
+  const segmentIds = new Set(compileSegments(program).evaluate(subject, now));
+  subject.segments = segmentIds;
+  const options = { consentField: program.settings.consent.email };
+
+  const scores = program.scores.map((model) => {
+    const score = compiled.scores.get(model.id)!;
+    const state = contact.scores[model.id];
+    const value = scoreAt(score, state, now);
+    // The stored contributions are as of the state's last update; decay a copy to now.
+    const current = state ? structuredClone(state) : undefined;
+    if (current) decayTo(score, current, now);
+    const rules: ContactExplanation['scores'][number]['rules'] = [];
+    for (const rule of model.rules) {
+      const r = current?.rules[rule.id];
+      if (!r) continue;
+      rules.push({ rule: rule.id, kind: rule.type, points: Math.round(r.points * 100) / 100, ...(rule.type === 'event' ? { count: r.count } : {}) });
+    }
+    if (current && current.manual !== 0) rules.push({ rule: 'journey steps', kind: 'manual', points: Math.round(current.manual * 100) / 100 });
+    const sum = rules.reduce((s, r) => s + r.points, 0);
+    return {
+      id: model.id,
+      name: model.name,
+      value,
+      rules,
+      adjustment: Math.round((value - sum) * 100) / 100,
+      thresholds: model.thresholds.map((t) => ({ id: t.id, at: t.at, reached: value >= t.at })),
+    };
+  });
+
+  const segments = program.segments.map((segment) => {
+    const { joiner, parts } = clauses(segment.where);
+    return {
+      id: segment.id,
+      name: segment.name,
+      member: segmentIds.has(segment.id),
+      joiner,
+      clauses: parts.map((part) => ({ text: describeCondition(part), holds: compileCondition(part, options)(subject, now) })),
+    };
+  });
+
+  const enrollments = data.enrollments.filter((e) => e.contact === contact.id);
+  const emails = data.outbox.filter((m) => m.contact === contact.id);
+  const webhooks = data.webhooks.filter((w) => w.contact === contact.id);
+  const timeline: ContactExplanation['timeline'] = [
+    ...events.map((e) => ({ at: e.at, kind: 'event' as const, text: `${e.event}${Object.keys(e.data).length ? ` ${JSON.stringify(e.data)}` : ''}` })),
+    ...enrollments.flatMap((e) => e.history.map((h) => ({ at: h.at, kind: 'step' as const, text: `${e.campaign} › ${h.step}: ${h.outcome}` }))),
+    ...emails.map((m) => ({ at: m.dueAt, kind: 'email' as const, text: `${m.kind === 'notification' ? 'notified' : 'email'} "${m.subject}" to ${m.to} (${m.status})` })),
+    ...webhooks.map((w) => ({ at: w.createdAt, kind: 'webhook' as const, text: `webhook ${w.endpoint} (${w.status})` })),
+  ]
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+    .slice(0, timelineLimit);
+
+  const email = contact.fields[program.settings.fields.email];
+  return {
+    contact,
+    ...(typeof email === 'string' ? { email } : {}),
+    timezone: subject.tz,
+    now: new Date(now).toISOString(),
+    scores,
+    grades: program.grades.map((g) => ({ matrix: g.id, grade: subject.grades[g.id] ?? '' })),
+    segments,
+    journeys: enrollments.map((e) => ({
+      enrollment: e.id,
+      campaign: e.campaign,
+      status: e.status,
+      step: e.step,
+      phase: e.phase,
+      wakeAt: e.wakeAt,
+      ...(e.waitingFor ? { waitingFor: e.waitingFor.event } : {}),
+      ...(e.exitReason ? { exitReason: e.exitReason } : {}),
+      enteredAt: e.enteredAt,
+      history: e.history,
+    })),
+    timeline,
+    emails,
+    webhooks,
+  };
+}

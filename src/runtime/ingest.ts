@@ -1,0 +1,83 @@
+import type { z } from 'zod';
+import { canonicalJson, sha256 } from '../ir/canonical.ts';
+import { isIsoDateTime } from '../ir/durations.ts';
+import type { StoredEvent } from '../store/types.ts';
+
+/**
+ * Validation of incoming events (`campaign track`, `campaign events ingest`) against the
+ * workspace's event schemas. Errors are one line each, naming the row and the field.
+ */
+
+export interface IngestContext {
+  events: Record<string, z.ZodObject>;
+  /** Contact id or email → contact id, or null when unknown. */
+  resolveContact(idOrEmail: string): string | null;
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const ROW_KEYS = new Set(['id', 'event', 'contact', 'at', 'data']);
+
+function forbiddenKey(value: unknown, path: string): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) return `${path}${key}`;
+    const nested = forbiddenKey((value as Record<string, unknown>)[key], `${path}${key}.`);
+    if (nested) return nested;
+  }
+  return null;
+}
+
+const strictCache = new WeakMap<z.ZodObject, z.ZodObject>();
+
+/** Unknown event properties are errors, not silently dropped. */
+function strict(schema: z.ZodObject): z.ZodObject {
+  let out = strictCache.get(schema);
+  if (!out) {
+    out = schema.strict();
+    strictCache.set(schema, out);
+  }
+  return out;
+}
+
+/** A deterministic id for an event that came without one. */
+export function eventId(event: string, contact: string, at: string, data: Record<string, unknown>): string {
+  return `e_${sha256(canonicalJson({ event, contact, at, data })).slice(0, 24)}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length > 0 ? `"data.${issue.path.join('.')}": ` : '"data": ';
+  return `${where}${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1).replace(/\.$/, '')}`;
+}
+
+/** Validates one raw row; `defaultAt` is used when the row has no `at`. */
+export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: string): { event: StoredEvent } | { error: string } {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { error: 'expected an object {"event", "contact", "at", "data"}' };
+  const bad = forbiddenKey(raw, '');
+  if (bad) return { error: `key "${bad}" is not allowed` };
+  const row = raw as Record<string, unknown>;
+  for (const key of Object.keys(row)) {
+    if (!ROW_KEYS.has(key)) return { error: `unknown key "${key}": an event has "event", "contact", "at", "data" and optionally "id"` };
+  }
+  if (typeof row.event !== 'string' || row.event === '') return { error: '"event": missing; give the event name' };
+  const schema = ctx.events[row.event];
+  if (!schema) {
+    const known = Object.keys(ctx.events);
+    return { error: `unknown event "${row.event}": the workspace declares ${known.length > 0 ? known.map((e) => `"${e}"`).join(', ') : 'no events'}` };
+  }
+  if (typeof row.contact !== 'string' || row.contact === '') return { error: '"contact": missing; give a contact id or email' };
+  const contact = ctx.resolveContact(row.contact);
+  if (!contact) return { error: `unknown contact "${row.contact}": import it first (campaign contacts import)` };
+  let at = defaultAt;
+  if (row.at !== undefined) {
+    if (typeof row.at !== 'string' || !isIsoDateTime(row.at)) return { error: `"at": ${JSON.stringify(row.at)} is not an ISO 8601 date-time such as "2026-11-23T09:00:00Z"` };
+    at = new Date(row.at).toISOString();
+  }
+  const dataIn = row.data ?? {};
+  if (dataIn === null || typeof dataIn !== 'object' || Array.isArray(dataIn)) return { error: '"data": expected an object' };
+  const parsed = strict(schema).safeParse(dataIn);
+  if (!parsed.success) return { error: describeIssue(parsed.error.issues[0]!) };
+  const data = parsed.data as Record<string, unknown>;
+  if (row.id !== undefined && (typeof row.id !== 'string' || row.id === '')) return { error: '"id": expected a non-empty string' };
+  const id = typeof row.id === 'string' ? row.id : eventId(row.event, contact, at, data);
+  return { event: { id, contact, event: row.event, at, data } };
+}

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.ts';
+import type { JournalCursor, StoredEvent } from '../store/types.ts';
+
+/**
+ * The event journal: an append-only JSONL file beside the store. `campaign track` and
+ * `campaign events ingest` append accepted events and fsync before reporting success; the next
+ * `campaign run` reads everything after the snapshot's cursor and folds it in. The first line
+ * names the file's generation; a fully folded journal is replaced by an empty new generation.
+ */
+
+const HEADER_KIND = 'campaignkit-journal';
+
+export interface JournalRead {
+  events: StoredEvent[];
+  /** The cursor to record once these events are folded into a persisted snapshot. */
+  cursor: JournalCursor;
+}
+
+function header(generation: string): string {
+  return `${JSON.stringify({ journal: HEADER_KIND, generation })}\n`;
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** A short-held lock (appends and compaction), retried for up to `waitMs`. */
+export function withJournalLock<T>(journal: string, fn: () => T, waitMs = 10_000): T {
+  const lock = `${journal}.lock`;
+  const deadline = Date.now() + waitMs;
+  let fd: number | null = null;
+  while (fd === null) {
+    try {
+      fd = openSync(lock, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
+      writeSync(fd, String(process.pid));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (staleLock(lock)) continue;
+      if (Date.now() > deadline) throw new UserError(`The event journal "${journal}" is locked by another process; try again, or remove "${lock}" if no campaign command is running.`);
+      sleep(20);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    closeSync(fd);
+    try {
+      unlinkSync(lock);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function staleLock(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') {
+      try {
+        unlinkSync(lock);
+      } catch {
+        // someone else took it over
+      }
+      return true;
+    }
+    return false;
+  }
+}
+
+/** Appends events durably: one write per batch, fsync before returning. */
+export function appendEvents(journal: string, events: readonly StoredEvent[], receivedAt: string): void {
+  if (events.length === 0) return;
+  withJournalLock(journal, () => {
+    const fd = openSync(journal, constants.O_CREAT | constants.O_WRONLY | constants.O_APPEND);
+    try {
+      if (statSync(journal).size === 0) writeSync(fd, header(randomUUID()));
+      const CHUNK = 20_000;
+      for (let i = 0; i < events.length; i += CHUNK) {
+        let text = '';
+        for (const event of events.slice(i, i + CHUNK)) text += `${JSON.stringify({ ...event, receivedAt })}\n`;
+        writeSync(fd, text);
+      }
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+/** Reads the events after the cursor. A torn last line (a writer that died mid-write, never acknowledged) is ignored. */
+export function readJournal(journal: string, cursor: JournalCursor): JournalRead {
+  if (!existsSync(journal)) return { events: [], cursor };
+  const buffer = readFileSync(journal);
+  const firstNewline = buffer.indexOf(10);
+  if (firstNewline < 0) return { events: [], cursor };
+  let generation: string;
+  try {
+    const head = JSON.parse(buffer.toString('utf8', 0, firstNewline)) as { journal?: string; generation?: string };
+    if (head.journal !== HEADER_KIND || typeof head.generation !== 'string') throw new Error('not a journal header');
+    generation = head.generation;
+  } catch {
+    throw new UserError(`"${journal}":1 is not a campaignkit event journal header; restore the file from a backup or move it away (events in it are then lost).`);
+  }
+  // A different generation means the journal was rotated after being fully folded: start at its beginning.
+  let offset = generation === cursor.generation ? cursor.offset : firstNewline + 1;
+  if (offset > buffer.length) offset = firstNewline + 1;
+  const events: StoredEvent[] = [];
+  let start = offset;
+  while (start < buffer.length) {
+    const end = buffer.indexOf(10, start);
+    if (end < 0) break;
+    const text = buffer.toString('utf8', start, end);
+    try {
+      const { receivedAt: _received, ...event } = JSON.parse(text) as StoredEvent & { receivedAt?: string };
+      events.push(event);
+    } catch {
+      let line = 1;
+      for (let i = buffer.indexOf(10); i >= 0 && i < start; i = buffer.indexOf(10, i + 1)) line += 1;
+      throw new UserError(`"${journal}":${line} is not valid JSON; the journal is damaged. Restore it from a backup, or remove that line to drop the event.`);
+    }
+    start = end + 1;
+  }
+  return { events, cursor: { generation, offset: start } };
+}
+
+/**
+ * Replaces a fully folded journal with an empty new generation (only when nothing was appended
+ * after `cursor`, checked under the lock). Call after the snapshot holding `cursor` is persisted.
+ */
+export function compactJournal(journal: string, cursor: JournalCursor): void {
+  if (!existsSync(journal)) return;
+  withJournalLock(journal, () => {
+    if (statSync(journal).size !== cursor.offset) return;
+    const tmp = path.join(path.dirname(journal), `.${path.basename(journal)}.${process.pid}.tmp`);
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, header(randomUUID()));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, journal);
+  });
+}
+
+export function journalPathFor(storePath: string): string {
+  return path.join(path.dirname(storePath), 'journal.jsonl');
+}

@@ -1,0 +1,91 @@
+import { UserError } from '../errors.ts';
+import type { StoreData } from '../store/types.ts';
+import { acquireStoreLock, auditEntry, readStore, storePaths, writeStore } from '../store/index.ts';
+import { deliverOutbox, deliverWebhooks, ledgerPathFor, resolveUnsubscribeSecret, truncateLedger } from './deliver/index.ts';
+import type { DeliveryReport, Transport, WebhookReport } from './deliver/index.ts';
+import type { ChangeLog } from './engine/changes.ts';
+import { Engine, type RunStats } from './engine/engine.ts';
+import { compactJournal, readJournal } from './journal.ts';
+
+/**
+ * `campaign run`: fold the journal into the deployed program's engine, process everything due up
+ * to `until`, persist, then deliver. The order makes it crash-safe:
+ *
+ * 1. the snapshot (with new outbox messages `pending` and the journal cursor) is written
+ *    atomically — a crash before it loses nothing (the journal still holds the events, and a
+ *    rerun computes the same effects with the same keys);
+ * 2. only then are messages delivered, each recorded in the delivery ledger (never twice);
+ * 3. the snapshot is written again with the delivery statuses, and the ledger trimmed.
+ *
+ * A dry run executes steps 0–1 in memory and writes nothing.
+ */
+
+export interface RunOptions {
+  store: string;
+  /** The run's clock: events and timers due up to it are processed. */
+  now: Date;
+  /** Fast-forward: keep processing timers and date triggers up to this instant. */
+  until?: Date;
+  dryRun: boolean;
+  transport: () => Transport;
+  env: Record<string, string | undefined>;
+}
+
+export interface RunResult {
+  dryRun: boolean;
+  from: string | null;
+  to: string;
+  journalEvents: number;
+  log: ChangeLog;
+  stats: RunStats;
+  delivery: DeliveryReport | null;
+  webhooks: WebhookReport | null;
+  store: StoreData;
+}
+
+export async function runStore(options: RunOptions): Promise<RunResult> {
+  const paths = storePaths(options.store);
+  const lock = options.dryRun ? null : acquireStoreLock(options.store, 'campaign run');
+  try {
+    const data = await readStore(options.store);
+    if (!data) throw new UserError(`There is no store at "${options.store}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`);
+    if (!data.deployed) throw new UserError('Nothing is deployed in this store yet. Run `campaign apply` first.');
+    const end = (options.until ?? options.now).getTime();
+    if (options.until && options.until.getTime() < options.now.getTime()) throw new UserError('--until is before --now; give a later --until.');
+    const from = data.clock;
+    const { events, cursor } = readJournal(paths.journal, data.journal);
+
+    const engine = new Engine(data, data.deployed.program);
+    const log = engine.run(events, { until: end });
+    data.journal = cursor;
+    const to = new Date(end).toISOString();
+    const result: RunResult = { dryRun: options.dryRun, from, to, journalEvents: events.length, log, stats: engine.stats, delivery: null, webhooks: null, store: data };
+    if (options.dryRun) return result;
+
+    data.audit.push(auditEntry('run', options.now, options.env, summarizeStats(engine.stats, events.length)));
+    // The run's own clock stamps the snapshot: the same inputs give the same bytes.
+    const stamp = { now: () => options.now };
+    await writeStore(options.store, data, stamp);
+    compactJournal(paths.journal, cursor);
+
+    const secret = resolveUnsubscribeSecret(data.lineage, options.env);
+    const transport = options.transport();
+    try {
+      result.delivery = await deliverOutbox(data, { program: data.deployed.program, transport, ledgerPath: ledgerPathFor(options.store), now: to, secret });
+    } finally {
+      await transport.close?.();
+    }
+    result.webhooks = await deliverWebhooks(data, { program: data.deployed.program, now: to, env: options.env });
+    await writeStore(options.store, data, stamp);
+    await truncateLedger(ledgerPathFor(options.store), data);
+    return result;
+  } finally {
+    lock?.release();
+  }
+}
+
+export function summarizeStats(stats: RunStats, journalEvents: number): string {
+  const emails = Object.values(stats.emailsByCampaign).reduce((a, b) => a + b, 0);
+  const notifications = Object.values(stats.notificationsByTeam).reduce((a, b) => a + b, 0);
+  return `${journalEvents} journal events, ${stats.events} processed, ${stats.enrollments} enrollments, ${emails} emails, ${notifications} notifications, ${stats.deferredSends} deferred sends`;
+}

@@ -1,0 +1,160 @@
+import { parseLocalTime } from '../../ir/durations.ts';
+import type { TimeWindow, Weekday } from '../../ir/types.ts';
+
+/**
+ * Wall-clock arithmetic in IANA time zones with `Intl` only. Formatters are cached per zone and
+ * offsets per (zone, hour), so evaluating 100k contacts in a handful of zones stays cheap.
+ */
+
+export const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+export interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  /** 0 = Monday … 6 = Sunday. */
+  weekday: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+const offsetCache = new Map<string, number>();
+
+/** The zone's offset from UTC in minutes at an instant (positive east of Greenwich). */
+export function offsetMinutes(instant: number, zone: string): number {
+  if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
+  const hourKey = `${zone}|${Math.floor(instant / HOUR_MS)}`;
+  const cached = offsetCache.get(hourKey);
+  if (cached !== undefined) return cached;
+  const parts = formatter(zone).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+  const offset = Math.round((asUtc - Math.floor(instant / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
+  if (offsetCache.size > 100_000) offsetCache.clear();
+  offsetCache.set(hourKey, offset);
+  return offset;
+}
+
+export function localParts(instant: number, zone: string): LocalParts {
+  const local = new Date(instant + offsetMinutes(instant, zone) * MINUTE_MS);
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    weekday: (local.getUTCDay() + 6) % 7,
+  };
+}
+
+/** `YYYY-MM-DD` of the instant in the zone. */
+export function localDate(instant: number, zone: string): string {
+  const p = localParts(instant, zone);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+/** Minutes since local midnight. */
+export function localMinutes(instant: number, zone: string): number {
+  const p = localParts(instant, zone);
+  return p.hour * 60 + p.minute;
+}
+
+/**
+ * The instant when the local wall clock in `zone` shows `minutes` after midnight on the given
+ * local date (year, month 1-12, day). A time skipped by a DST change resolves to just after it.
+ */
+export function zonedInstant(year: number, month: number, day: number, minutes: number, zone: string): number {
+  const wall = Date.UTC(year, month - 1, day) + minutes * MINUTE_MS;
+  let guess = wall - offsetMinutes(wall, zone) * MINUTE_MS;
+  const second = wall - offsetMinutes(guess, zone) * MINUTE_MS;
+  if (second !== guess) guess = Math.max(guess, second);
+  return guess;
+}
+
+export function parseLocalDate(text: string): { year: number; month: number; day: number } | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  return m ? { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) } : null;
+}
+
+const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** Is the instant inside the weekly window (in the zone)? Windows may cross midnight (21:00–08:00). */
+export function inWindow(instant: number, window: TimeWindow, zone: string): boolean {
+  const start = parseLocalTime(window.start) ?? 0;
+  const end = parseLocalTime(window.end) ?? 0;
+  const p = localParts(instant, zone);
+  const minute = p.hour * 60 + p.minute;
+  const dayOk = (weekday: number) => !window.days || window.days.includes(WEEKDAYS[weekday]!);
+  if (start < end) return minute >= start && minute < end && dayOk(p.weekday);
+  // Crosses midnight: the part after midnight belongs to the previous day's window.
+  if (minute >= start) return dayOk(p.weekday);
+  if (minute < end) return dayOk((p.weekday + 6) % 7);
+  return false;
+}
+
+/** The first instant at or after `instant` inside the window (within the next 8 days). */
+export function nextWindowOpen(instant: number, window: TimeWindow, zone: string): number {
+  if (inWindow(instant, window, zone)) return instant;
+  const start = parseLocalTime(window.start) ?? 0;
+  const p = localParts(instant, zone);
+  for (let offset = 0; offset <= 8; offset++) {
+    const date = new Date(Date.UTC(p.year, p.month - 1, p.day + offset));
+    const candidate = zonedInstant(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), start, zone);
+    if (candidate >= instant && inWindow(candidate, window, zone)) return candidate;
+  }
+  return instant;
+}
+
+/** Quiet hours are a window nothing may be sent in; returns when they end, or the instant itself. */
+export function afterQuietHours(instant: number, quiet: { start: string; end: string } | undefined, zone: string): number {
+  if (!quiet) return instant;
+  const window: TimeWindow = { start: quiet.start, end: quiet.end };
+  if (!inWindow(instant, window, zone)) return instant;
+  const open: TimeWindow = { start: quiet.end, end: quiet.start };
+  return nextWindowOpen(instant, open, zone);
+}
+
+/** Whole days from local date a to local date b (b − a). */
+export function daysBetween(a: { year: number; month: number; day: number }, b: { year: number; month: number; day: number }): number {
+  return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / DAY_MS);
+}
+
+function isLeap(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** The anniversary of (month, day) in a year; 29 February falls on the 28th in other years. */
+export function anniversaryIn(year: number, month: number, day: number): { year: number; month: number; day: number } {
+  return month === 2 && day === 29 && !isLeap(year) ? { year, month: 2, day: 28 } : { year, month, day };
+}
+
+/** Signed days from today to the nearest anniversary of the date (negative: it was |n| days ago). */
+export function daysToAnniversary(today: { year: number; month: number; day: number }, date: { month: number; day: number }): number {
+  let best = Infinity;
+  for (const year of [today.year - 1, today.year, today.year + 1]) {
+    const diff = daysBetween(today, anniversaryIn(year, date.month, date.day));
+    if (Math.abs(diff) < Math.abs(best)) best = diff;
+  }
+  return best;
+}

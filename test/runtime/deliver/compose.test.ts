@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { composeMail, isValidMessageId, messageIdFor } from '../../../src/runtime/deliver/compose.ts';
+import type { MailInput } from '../../../src/runtime/deliver/compose.ts';
+import { parseMessage } from './fixtures.ts';
+
+const input: MailInput = {
+  key: 'trial-nurture/1/c1/welcome',
+  from: { name: 'Acmé Team', email: 'hello@acme.example' },
+  replyTo: 'support@acme.example',
+  to: 'ann@example.com',
+  subject: 'Welcome, Ann — a subject long enough to be folded over more than one line of the header',
+  text: 'Hi Ann,\nünïcode text\n',
+  html: '<p>Hi Ann</p>',
+  date: '2026-11-23T09:00:00.000Z',
+  unsubscribeUrl: 'https://acme.example/unsubscribe?c=c1&t=0123456789abcdef0123456789abcdef',
+};
+
+describe('composeMail', () => {
+  it('writes a well-formed RFC 5322 message with the expected headers', async () => {
+    const mail = await composeMail(input);
+    const raw = mail.raw.toString('utf8');
+    // CRLF only, no bare LF, 7-bit, lines within 998 octets.
+    expect(raw.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    expect(raw).toMatch(/^[\x00-\x7f]*$/);
+    expect(raw.split('\r\n').every((line) => line.length <= 998)).toBe(true);
+    const msg = parseMessage(raw);
+    expect(msg.headerLines.every((line) => line.length <= 78)).toBe(true);
+    expect(msg.header('Message-ID')).toBe('<trial-nurture/1/c1/welcome@acme.example>');
+    expect(mail.messageId).toBe('<trial-nurture/1/c1/welcome@acme.example>');
+    expect(msg.header('Date')).toBe('Mon, 23 Nov 2026 09:00:00 +0000');
+    expect(msg.header('From')).toBe('=?UTF-8?Q?Acm=C3=A9_Team?= <hello@acme.example>');
+    expect(msg.header('To')).toBe('ann@example.com');
+    expect(msg.header('Reply-To')).toBe('support@acme.example');
+    expect(msg.header('MIME-Version')).toBe('1.0');
+    expect(msg.header('X-Campaignkit-Key')).toBe('trial-nurture/1/c1/welcome');
+    // The subject was folded into encoded words; unfolded and decoded it is the original.
+    expect(msg.headerLines.filter((l) => /^[ \t]/.test(l)).length).toBeGreaterThan(0);
+    expect(decodeWords(msg.header('Subject')!)).toBe(input.subject);
+    expect(msg.header('List-Unsubscribe')!.replace(/\s+/g, ' ').trim()).toBe(
+      '<https://acme.example/unsubscribe?c=c1&t=0123456789abcdef0123456789abcdef>, <mailto:unsubscribe@acme.example?subject=unsubscribe>',
+    );
+    expect(msg.header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(mail.envelope).toEqual({ from: 'hello@acme.example', to: ['ann@example.com'] });
+  });
+
+  it('has text and HTML alternatives under one boundary', async () => {
+    const msg = parseMessage((await composeMail(input)).raw.toString('utf8'));
+    const type = msg.header('Content-Type')!;
+    expect(type).toMatch(/^multipart\/alternative;\s*boundary="([^"]+)"$/);
+    const boundary = /boundary="([^"]+)"/.exec(type)![1]!;
+    const parts = msg.body.split(`--${boundary}`);
+    expect(parts.at(-1)).toBe('--\r\n');
+    const [text, html] = parts.slice(1, -1).map((part) => parseMessage(part.replace(/^\r\n/, '')));
+    expect(text!.header('Content-Type')).toBe('text/plain; charset=utf-8');
+    expect(text!.header('Content-Transfer-Encoding')).toBe('quoted-printable');
+    expect(text!.body).toContain('=C3=BCn=C3=AFcode');
+    expect(html!.header('Content-Type')).toBe('text/html; charset=utf-8');
+    expect(html!.body).toContain('<p>Hi Ann</p>');
+  });
+
+  it('gives the same bytes for the same input, and another boundary for other content', async () => {
+    const first = await composeMail(input);
+    const second = await composeMail({ ...input });
+    expect(Buffer.compare(first.raw, second.raw)).toBe(0);
+    const other = await composeMail({ ...input, text: 'other' });
+    const boundary = (raw: Buffer) => /boundary="([^"]+)"/.exec(raw.toString())![1];
+    expect(boundary(other.raw)).not.toBe(boundary(first.raw));
+  });
+
+  it('leaves List-Unsubscribe off non-marketing mail, and One-Click off non-HTTPS links', async () => {
+    const plain = parseMessage((await composeMail({ ...input, unsubscribeUrl: undefined, html: undefined })).raw.toString());
+    expect(plain.header('List-Unsubscribe')).toBeUndefined();
+    expect(plain.header('Content-Type')).toBe('text/plain; charset=utf-8');
+    const http = parseMessage((await composeMail({ ...input, unsubscribeUrl: 'http://localhost/u?c=1' })).raw.toString());
+    expect(http.header('List-Unsubscribe')).toContain('<http://localhost/u?c=1>');
+    expect(http.header('List-Unsubscribe-Post')).toBeUndefined();
+  });
+
+  it('uses a valid Message-ID recorded by the engine, else derives one', async () => {
+    const given = parseMessage((await composeMail({ ...input, messageId: '<given/1@acme.example>' })).raw.toString());
+    expect(given.header('Message-ID')).toBe('<given/1@acme.example>');
+    const bad = parseMessage((await composeMail({ ...input, messageId: 'not an id' })).raw.toString());
+    expect(bad.header('Message-ID')).toBe('<trial-nurture/1/c1/welcome@acme.example>');
+  });
+});
+
+describe('messageIdFor', () => {
+  it('keeps atext and "/" and escapes everything else one-to-one', () => {
+    expect(messageIdFor('a/b-c_d', 'x@acme.example')).toBe('<a/b-c_d@acme.example>');
+    expect(messageIdFor('a b/é=', 'x@acme.example')).toBe('<a=20b/=C3=A9=3D@acme.example>');
+    expect(messageIdFor('a_b', 'x@y.example')).not.toBe(messageIdFor('a b', 'x@y.example'));
+    expect(messageIdFor('.a..b.', 'x@y.example')).toBe('<=2Ea.=2Eb=2E@y.example>');
+    expect(messageIdFor('k', 'x@Bücher.Example')).toBe('<k@xn--bcher-kva.example>');
+    expect(messageIdFor('k', 'no-domain')).toBe('<k@localhost>');
+    for (const key of ['a b/é=', '.a..b.', 'x<y>@z', 'tab\there']) expect(isValidMessageId(messageIdFor(key, 'x@y.example'))).toBe(true);
+  });
+});
+
+/** RFC 2047 Q-encoded words (what nodemailer writes for a non-ASCII subject). */
+function decodeWords(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_, text: string) =>
+      Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'),
+    );
+}

@@ -1,0 +1,158 @@
+import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import type { SMTPServerOptions } from 'smtp-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deliverOutbox } from '../../../src/runtime/deliver/deliver-outbox.ts';
+import { readLedger } from '../../../src/runtime/deliver/ledger.ts';
+import { outboxFileName, outboxTransport } from '../../../src/runtime/deliver/outbox-transport.ts';
+import { smtpTransport } from '../../../src/runtime/deliver/smtp-transport.ts';
+import type { SmtpConfig } from '../../../src/runtime/deliver/smtp-transport.ts';
+import { NOW, SECRET, contact, email, parseMessage, program, store, tempDirs } from './fixtures.ts';
+
+const PASSWORD = 'pa$$-Wörd-7f3c91';
+const env = { CAMPAIGN_SMTP_PASSWORD: PASSWORD };
+
+interface Received {
+  user: unknown;
+  from: string;
+  to: string[];
+  raw: Buffer;
+}
+
+const temp = tempDirs();
+const servers: SMTPServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  await temp.cleanup();
+});
+
+/** A real SMTP server on 127.0.0.1 that wants user "mailer" and rejects recipients starting with "reject". */
+async function startServer(over: Partial<SMTPServerOptions> = {}): Promise<{ port: number; received: Received[] }> {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    logger: false,
+    onAuth(auth, _session, callback) {
+      if (auth.username === 'mailer' && auth.password === PASSWORD) return callback(null, { user: 'mailer' });
+      // A careless server that echoes what it was given: the client must scrub it.
+      return callback(new Error(`Invalid username or password (${auth.password})`));
+    },
+    onRcptTo(address, _session, callback) {
+      if (!address.address.startsWith('reject')) return callback();
+      return callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        received.push({
+          user: session.user,
+          from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks),
+        });
+        callback();
+      });
+    },
+    ...over,
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { port: (server.server.address() as AddressInfo).port, received };
+}
+
+function config(port: number, over: Partial<SmtpConfig> = {}): SmtpConfig {
+  return { host: '127.0.0.1', port, user: 'mailer', timeoutMs: 2_000, ...over };
+}
+
+const base64 = (text: string) => Buffer.from(text).toString('base64');
+function expectNoPassword(...texts: string[]): void {
+  for (const text of texts) {
+    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toContain(base64(PASSWORD));
+    expect(text).not.toContain(base64(`\0mailer\0${PASSWORD}`));
+  }
+}
+
+describe('smtpTransport against a real SMTP server', () => {
+  it('authenticates, sends the same bytes as the outbox with the right envelope, and records a rejected recipient as failed', async () => {
+    const { port, received } = await startServer();
+    const dir = await temp.make();
+    const ledgerPath = path.join(dir, 'deliveries.jsonl');
+    const data = store({ outbox: [email('c1', 'ann@example.com'), email('c9', 'reject@example.com')] });
+    data.contacts.push(contact('c9', { email: 'reject@example.com', emailOptIn: true }));
+    const transport = smtpTransport(config(port), env);
+    const report = await deliverOutbox(data, { program: program(), transport, ledgerPath, now: NOW, secret: SECRET });
+
+    expect(report).toMatchObject({ sent: 1, failed: 1, unknown: 0 });
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ user: 'mailer', from: 'hello@acme.example', to: ['ann@example.com'] });
+    const msg = parseMessage(received[0]!.raw.toString('utf8'));
+    expect(msg.header('Message-ID')).toBe('<trial-nurture/1/c1/welcome@acme.example>');
+    expect(msg.header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(msg.header('List-Unsubscribe')).toContain('<mailto:unsubscribe@acme.example?subject=unsubscribe>');
+    expect(msg.header('X-Campaignkit-Key')).toBe('trial-nurture/1/c1/welcome');
+    expect(data.outbox[0]).toMatchObject({ status: 'sent', sentAt: NOW, transport: 'smtp' });
+
+    // What the server got is byte for byte what the outbox transport writes.
+    const copy = store({ outbox: [email('c1', 'ann@example.com')] });
+    await deliverOutbox(copy, { program: program(), transport: outboxTransport(path.join(dir, 'outbox')), ledgerPath: path.join(dir, 'other.jsonl'), now: NOW, secret: SECRET });
+    const eml = await readFile(path.join(dir, 'outbox', outboxFileName('trial-nurture/1/c1/welcome')));
+    expect(Buffer.compare(received[0]!.raw, eml)).toBe(0);
+
+    const rejected = data.outbox[1]!;
+    expect(rejected).toMatchObject({ status: 'failed', transport: 'smtp' });
+    expect(rejected.reason).toMatch(/^SMTP server 127\.0\.0\.1:\d+ refused the message: .*550/);
+    expect((await readLedger(ledgerPath)).records.map((r) => [r.key, r.state])).toEqual([
+      ['trial-nurture/1/c1/welcome', 'attempt'],
+      ['trial-nurture/1/c1/welcome', 'sent'],
+      ['trial-nurture/1/c9/welcome', 'attempt'],
+      ['trial-nurture/1/c9/welcome', 'failed'],
+    ]);
+    expectNoPassword(JSON.stringify(report), JSON.stringify(data), await readFile(ledgerPath, 'utf8'), JSON.stringify(transport));
+  });
+
+  it('a refused login fails without the password in any message', async () => {
+    const { port, received } = await startServer();
+    const dir = await temp.make();
+    const data = store({ outbox: [email('c1', 'ann@example.com')] });
+    const transport = smtpTransport(config(port, { passwordEnv: 'OTHER_PASSWORD' }), { OTHER_PASSWORD: `${PASSWORD}-wrong` });
+    const report = await deliverOutbox(data, { program: program(), transport, ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+    expect(received).toEqual([]);
+    expect(report.messages[0]!.outcome).toBe('failed');
+    expect(report.messages[0]!.reason).toMatch(/login failed: .*Invalid username or password \(\*\*\*\)/);
+    expectNoPassword(JSON.stringify(report), JSON.stringify(data), await readFile(path.join(dir, 'd.jsonl'), 'utf8'));
+  });
+
+  it('refuses to start without the password variable, naming the variable only', () => {
+    expect(() => smtpTransport(config(25), {})).toThrow('The SMTP password variable "CAMPAIGN_SMTP_PASSWORD" is not set. Set it in the environment of this command.');
+  });
+
+  it('a server that takes the message but never confirms it makes it unknown (maybe sent), not failed', async () => {
+    const { port } = await startServer({ onData(stream) { stream.resume(); } });
+    const dir = await temp.make();
+    const data = store({ outbox: [email('c1', 'ann@example.com')] });
+    const started = Date.now();
+    const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port, { timeoutMs: 300 }), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(report.messages[0]).toMatchObject({ outcome: 'unknown' });
+    expect(report.messages[0]!.reason).toMatch(/may have been delivered/);
+    expect(data.outbox[0]!.status).toBe('unknown');
+    // The ledger ends with the attempt: a later fold also says unknown.
+    expect((await readLedger(path.join(dir, 'd.jsonl'))).records.map((r) => r.state)).toEqual(['attempt']);
+  });
+
+  it('a server that is not there is a plain failure', async () => {
+    const { port } = await startServer();
+    await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
+    const dir = await temp.make();
+    const data = store({ outbox: [email('c1', 'ann@example.com')] });
+    const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+    expect(report.messages[0]).toMatchObject({ outcome: 'failed' });
+    expect(report.messages[0]!.reason).toMatch(/cannot connect: .*ECONNREFUSED/);
+  });
+});

@@ -1,0 +1,179 @@
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Program } from '../../../src/ir/types.ts';
+import { deliverWebhooks, verifyWebhookSignature } from '../../../src/runtime/deliver/webhooks.ts';
+import type { WebhookDelivery } from '../../../src/store/types.ts';
+import { NOW, program, store, webhook } from './fixtures.ts';
+
+const SECRET = 'whsec-test';
+const env = { CRM_WEBHOOK_SECRET: SECRET };
+
+interface Request {
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+/** A real HTTP receiver on 127.0.0.1; `respond` answers request number n (0-based), or leaves it hanging. */
+async function receiver(respond: (n: number, res: ServerResponse) => void): Promise<{ url: string; requests: Request[] }> {
+  const requests: Request[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      requests.push({ headers: req.headers, body: Buffer.concat(chunks) });
+      respond(requests.length - 1, res);
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/campaignkit`, requests };
+}
+
+const reply = (status: number) => (_n: number, res: ServerResponse) => res.writeHead(status).end(status < 300 ? 'ok' : 'nope');
+
+function withEndpoint(url: string, over: Partial<Program['settings']['webhooks'][string]> = {}): Program {
+  return program({ webhooks: { crm: { url, secretEnv: 'CRM_WEBHOOK_SECRET', timeout: '1s', retries: 3, ...over } } });
+}
+
+async function run(deliveries: WebhookDelivery[], prog: Program, over: { now?: string; env?: Record<string, string>; dryRun?: boolean; maxAttempts?: number } = {}) {
+  const data = store({ webhooks: deliveries });
+  const report = await deliverWebhooks(data, { program: prog, now: over.now ?? NOW, env: over.env ?? env, dryRun: over.dryRun, maxAttempts: over.maxAttempts, backoffMs: 20 });
+  return { data, report };
+}
+
+describe('deliverWebhooks against a real HTTP receiver', () => {
+  it('posts a signed JSON payload that the receiver can verify from the raw body', async () => {
+    const { url, requests } = await receiver(reply(204));
+    const { data, report } = await run([webhook('mql-handoff/1/c1/sync-crm')], withEndpoint(url));
+    expect(report).toMatchObject({ delivered: 1, failed: 0 });
+    expect(data.webhooks[0]).toMatchObject({ status: 'delivered', deliveredAt: NOW, attempts: 1, lastStatus: 204 });
+    expect(requests).toHaveLength(1);
+    const { headers, body } = requests[0]!;
+    expect(headers['content-type']).toBe('application/json');
+    expect(headers['x-campaignkit-delivery']).toBe('mql-handoff/1/c1/sync-crm');
+    expect(headers['x-campaignkit-timestamp']).toBe(String(Date.parse(NOW) / 1000));
+    expect(verifyWebhookSignature(body, String(headers['x-campaignkit-signature']), SECRET)).toBe(true);
+    expect(verifyWebhookSignature(body, String(headers['x-campaignkit-signature']), 'wrong')).toBe(false);
+    expect(verifyWebhookSignature(Buffer.concat([body, Buffer.from(' ')]), String(headers['x-campaignkit-signature']), SECRET)).toBe(false);
+    expect(JSON.parse(body.toString('utf8'))).toEqual({
+      id: 'mql-handoff/1/c1/sync-crm',
+      type: 'campaign.step',
+      contact: { id: 'c1', fields: { email: 'ann@example.com', firstName: 'Ann', emailOptIn: true } },
+      campaign: 'mql-handoff',
+      step: 'sync-crm',
+      at: NOW,
+    });
+  });
+
+  it('retries a 500 and delivers on the second attempt', async () => {
+    const { url, requests } = await receiver((n, res) => reply(n === 0 ? 500 : 200)(n, res));
+    const { data } = await run([webhook('k1')], withEndpoint(url));
+    expect(data.webhooks[0]).toMatchObject({ status: 'delivered', attempts: 2, lastStatus: 200 });
+    expect(data.webhooks[0]!.lastError).toBeUndefined();
+    expect(requests.map((r) => r.headers['x-campaignkit-delivery'])).toEqual(['k1', 'k1']);
+    expect(requests[0]!.body.equals(requests[1]!.body)).toBe(true);
+  });
+
+  it('retries a 429', async () => {
+    const { url } = await receiver((n, res) => reply(n < 2 ? 429 : 200)(n, res));
+    const { data } = await run([webhook('k1')], withEndpoint(url));
+    expect(data.webhooks[0]).toMatchObject({ status: 'delivered', attempts: 3 });
+  });
+
+  it('gives up on a receiver that never answers after the timeout, and schedules a later attempt', async () => {
+    const { url, requests } = await receiver(() => undefined);
+    const started = Date.now();
+    const { data, report } = await run([webhook('k1')], withEndpoint(url, { timeout: '0.2s', retries: 1 }));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(requests).toHaveLength(2);
+    const delivery = data.webhooks[0]!;
+    expect(delivery).toMatchObject({ status: 'failed', attempts: 2, nextAttemptAt: '2026-11-23T09:02:00.000Z' });
+    expect(delivery.lastError).toMatch(/^no answer from http:\/\/127\.0\.0\.1:\d+ within 200 ms \(timeout\)$/);
+    expect(delivery.lastStatus).toBeUndefined();
+    expect(report.deliveries[0]).toMatchObject({ outcome: 'failed', attempts: 2 });
+  });
+
+  it('does not retry a 400', async () => {
+    const { url, requests } = await receiver(reply(400));
+    const { data } = await run([webhook('k1')], withEndpoint(url));
+    expect(requests).toHaveLength(1);
+    expect(data.webhooks[0]).toMatchObject({ status: 'failed', attempts: 1, lastStatus: 400 });
+    expect(data.webhooks[0]!.lastError).toMatch(/HTTP 400 .*rejected/);
+    expect(data.webhooks[0]!.nextAttemptAt).toBeUndefined();
+  });
+
+  it('fails with a clear reason when the secret is not set, posting nothing', async () => {
+    const { url, requests } = await receiver(reply(200));
+    const { data } = await run([webhook('k1')], withEndpoint(url), { env: {} });
+    expect(requests).toEqual([]);
+    expect(data.webhooks[0]).toMatchObject({ status: 'failed', attempts: 0, nextAttemptAt: NOW });
+    expect(data.webhooks[0]!.lastError).toContain('secret env CRM_WEBHOOK_SECRET is not set');
+    // Once the secret is there, the next run delivers it.
+    const later = await deliverWebhooks(data, { program: withEndpoint(url), now: NOW, env });
+    expect(later.delivered).toBe(1);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('posts unsigned only to an endpoint declared without secretEnv', async () => {
+    const { url, requests } = await receiver(reply(200));
+    await run([webhook('k1')], withEndpoint(url, { secretEnv: undefined }), { env: {} });
+    expect(requests[0]!.headers['x-campaignkit-signature']).toBeUndefined();
+  });
+
+  it('retries failed deliveries in a later run once nextAttemptAt has passed, up to maxAttempts', async () => {
+    const { url, requests } = await receiver((n, res) => reply(n < 3 ? 503 : 200)(n, res));
+    const prog = withEndpoint(url, { retries: 0 });
+    const { data } = await run([webhook('k1')], prog);
+    expect(data.webhooks[0]).toMatchObject({ status: 'failed', attempts: 1, lastStatus: 503, nextAttemptAt: '2026-11-23T09:01:00.000Z' });
+    // Not yet due: nothing happens.
+    await deliverWebhooks(data, { program: prog, now: '2026-11-23T09:00:30.000Z', env });
+    expect(requests).toHaveLength(1);
+    await deliverWebhooks(data, { program: prog, now: '2026-11-23T09:01:00.000Z', env, maxAttempts: 2 });
+    expect(data.webhooks[0]).toMatchObject({ status: 'failed', attempts: 2 });
+    // maxAttempts reached: given up, no further attempt is scheduled or made.
+    expect(data.webhooks[0]!.nextAttemptAt).toBeUndefined();
+    await deliverWebhooks(data, { program: prog, now: '2026-11-30T00:00:00.000Z', env, maxAttempts: 2 });
+    expect(requests).toHaveLength(2);
+  });
+
+  it('does not send the data of an erased contact, and labels threshold webhooks', async () => {
+    const { url, requests } = await receiver(reply(200));
+    const { data } = await run(
+      [webhook('a', { contact: 'gone' }), webhook('score/engagement/mql/c1', { campaign: undefined, step: undefined })],
+      withEndpoint(url),
+    );
+    expect(data.webhooks[0]).toMatchObject({ status: 'failed', attempts: 0, lastError: 'contact "gone" no longer exists (erased); its data is not sent' });
+    expect(requests).toHaveLength(1);
+    expect(JSON.parse(requests[0]!.body.toString())).toMatchObject({ id: 'score/engagement/mql/c1', type: 'score.threshold' });
+  });
+
+  it('reports a network error (nothing listening) as retryable', async () => {
+    const { url } = await receiver(reply(200));
+    const server = servers.pop()!;
+    await new Promise((resolve) => server.close(resolve));
+    const { data } = await run([webhook('k1')], withEndpoint(url, { retries: 1 }));
+    expect(data.webhooks[0]).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(data.webhooks[0]!.lastError).toMatch(/^cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED$/);
+    expect(data.webhooks[0]!.nextAttemptAt).toBeDefined();
+  });
+
+  it('in a dry run posts nothing and changes nothing', async () => {
+    const { url, requests } = await receiver(reply(200));
+    const deliveries = [webhook('k1')];
+    const { data, report } = await run(deliveries, withEndpoint(url), { dryRun: true });
+    expect(report).toMatchObject({ dryRun: true, delivered: 1 });
+    expect(report.deliveries[0]!.outcome).toBe('would-deliver');
+    expect(requests).toEqual([]);
+    expect(data.webhooks).toEqual([webhook('k1')]);
+  });
+});
