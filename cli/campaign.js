@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// The `campaign` command. campaignkit is written in TypeScript; tsx compiles it on the fly.
+import { register } from 'tsx/esm/api';
+
+process.setSourceMapsEnabled(true);
+// `campaign contacts export | head`: the reader has gone; stop quietly, like other Unix tools.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+// `campaign preview` on a terminal: load ink and React before the TypeScript loader is in place,
+// which would otherwise see each of their modules go by (a third of a second).
+if (process.argv[2] === 'preview' && process.stdout.isTTY && process.stdin.isTTY && !process.env.CI) {
+  process.env.NODE_ENV ??= 'production';
+  await Promise.all([import('ink'), import('react')]);
+}
+register();
+const { main } = await import('./main.ts');
+process.exitCode = await main({
+  argv: process.argv.slice(2),
+  cwd: process.cwd(),
+  env: process.env,
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+});

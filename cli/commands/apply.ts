@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../../src/errors.ts';
+import type { Program } from '../../src/ir/types.ts';
+import { applyTransition } from '../../src/planner/apply-transition.ts';
+import { planChanges } from '../../src/planner/build-plan.ts';
+import { stalePlanReason } from '../../src/planner/check-plan.ts';
+import { PlanSchema } from '../../src/planner/plan-schema.ts';
+import type { Plan } from '../../src/planner/plan-types.ts';
+import { summarizeTransition } from '../../src/planner/summarize.ts';
+import { colors } from '../../src/render/colors.ts';
+import { renderPlanText, summaryLine } from '../../src/render/plan-text.ts';
+import { renderTransitionText } from '../../src/render/transition-text.ts';
+import { acquireStoreLock, actorFrom, createStore, readStore, writeStore } from '../../src/store/index.ts';
+import { unprocessedEvents } from '../journal-status.ts';
+import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts';
+import type { CliContext } from '../context.ts';
+import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { askLine } from '../prompt.ts';
+import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { compileOrFail } from '../workspace.ts';
+
+export const apply: Command = {
+  name: 'apply',
+  usage: '[PLAN] [--auto-approve] [--dry-run] [--now ISO] [--store FILE]',
+  help: [
+    'PLAN                       a plan saved with `campaign plan --out PLAN`: applied exactly, at its',
+    '                           time, and refused if the store or the workspace changed since',
+    '--auto-approve             apply without asking (needed without a terminal, e.g. in CI)',
+    '--dry-run                  print what would change, contact by contact; write nothing',
+    '--show-emails              show contacts with their email in --dry-run output',
+    '--no-typecheck             skip the TypeScript type-check when planning',
+    STORE_HELP,
+    NOW_HELP.replace('the current time to record', 'the instant to evaluate contacts at (not with PLAN)'),
+  ],
+  options: {
+    ...STORE_OPTIONS,
+    ...NOW_OPTIONS,
+    'auto-approve': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    'show-emails': { type: 'boolean' },
+    'no-typecheck': { type: 'boolean' },
+  },
+  maxPositionals: 1,
+  async run(ctx, args) {
+    const planFile = args.positionals[0];
+    const saved = planFile === undefined ? null : readPlanFile(ctx, planFile);
+    if (saved && stringOption(args, 'now') !== undefined) {
+      throw new UserError('--now cannot be used with a saved plan: it applies at the time it was planned for. Plan again with --now to change it.');
+    }
+    const dryRun = flag(args, 'dry-run');
+    const now = saved ? saved.plan.now : nowFor(ctx, args).toISOString();
+    // A saved plan was type-checked when it was made; its hash is checked against the workspace below.
+    const compiled = await compileOrFail(ctx, args, { typecheck: !saved && !flag(args, 'no-typecheck') });
+    const storeFile = storePathFor(ctx, args, compiled);
+    const label = displayPath(ctx, storeFile);
+    const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign apply', { label: displayPath(ctx, `${storeFile}.lock`) });
+    try {
+      const store = await readStore(storeFile, { label });
+      let program: Program = compiled.program;
+      if (saved) {
+        const stale = stalePlanReason(saved.plan, store, compiled.manifest!.hash);
+        if (stale) throw new UserError(`The plan "${saved.name}" is stale: ${stale}. Run \`campaign plan --out ${saved.name}\` again and apply the new plan. Nothing was applied.`);
+        program = saved.plan.program;
+      }
+      const emailField = compiled.program.settings.fields.email;
+      const { plan, transition } = planChanges({
+        next: program,
+        store,
+        now,
+        createdAt: new Date().toISOString(),
+        sources: compiled.sources,
+        unprocessedEvents: unprocessedEvents(storeFile, store),
+      });
+      const c = colors(ctx.color);
+      if (plan.errors.length > 0) {
+        ctx.out(renderPlanText(plan, c).trimEnd());
+        throw new UserError('The plan has errors (see above); fix them and plan again. Nothing was applied.');
+      }
+      if (!plan.summary.changes) {
+        ctx.out(renderPlanText(plan, c).trimEnd());
+        return 0;
+      }
+      if (dryRun) {
+        ctx.out(summaryLine(plan, c));
+        ctx.out('');
+        const emails = flag(args, 'show-emails') ? emailsOf(store?.contacts ?? [], emailField) : undefined;
+        for (const line of renderTransitionText(transition, c, emails)) ctx.out(line);
+        ctx.out(c.dim('Dry run: nothing was written.'));
+        return 0;
+      }
+      if (!saved) {
+        ctx.out(renderPlanText(plan, c).trimEnd());
+        if (!(await approved(ctx, args))) {
+          ctx.out('Apply cancelled. Nothing was written.');
+          return 1;
+        }
+      }
+      const data = store ?? createStore(new Date(now));
+      Object.assign(data, applyTransition(data, transition, program, plan.programHash, now, actorFrom(ctx.env)));
+      await writeStore(storeFile, data, { label });
+      ctx.out(`${c.green('Applied:')} ${summarizeTransition(transition)} Store: ${label} (serial ${data.serial}).`);
+      if (plan.impact.scores.some((s) => s.thresholds.some((t) => t.crossing > 0))) {
+        ctx.out(c.dim('Threshold actions of re-scored contacts fire at the next `campaign run`.'));
+      }
+      return 0;
+    } finally {
+      lock?.release();
+    }
+  },
+};
+
+function readPlanFile(ctx: CliContext, file: string): { plan: Plan; name: string } {
+  const full = path.resolve(ctx.cwd, file);
+  const name = path.relative(ctx.cwd, full).startsWith('..') ? full : file;
+  let text: string;
+  try {
+    text = readFileSync(full, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new UserError(`Cannot read the plan "${name}": ${missing ? 'no such file' : (error as Error).message}. Save one with \`campaign plan --out ${name}\`.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UserError(`"${name}" is not a plan: it is not JSON. Save one with \`campaign plan --out ${name}\`.`);
+  }
+  const version = (json as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && version > 1) {
+    throw new UserError(`The plan "${name}" has format version ${version}, newer than this campaignkit understands (1). Upgrade campaignkit or plan again with this version.`);
+  }
+  const parsed = PlanSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(`"${name}" is not a valid campaignkit plan (${issue.path.join('.') || 'top level'}: ${issue.message}). Save a new one with \`campaign plan --out ${name}\`.`);
+  }
+  return { plan: parsed.data as Plan, name };
+}
+
+async function approved(ctx: CliContext, args: ParsedArgs): Promise<boolean> {
+  if (flag(args, 'auto-approve')) return true;
+  if (!ctx.interactive) {
+    throw new UserError('Refusing to apply without confirmation: there is no terminal to ask on. Re-run with --auto-approve or apply a saved plan (`campaign plan --out plan.json`, then `campaign apply plan.json`).');
+  }
+  const answer = await askLine(ctx, '\nApply these changes? Only "yes" is accepted: ');
+  return answer.trim() === 'yes';
+}
+
+function emailsOf(contacts: readonly { id: string; fields: Record<string, unknown> }[], field: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const contact of contacts) {
+    const email = contact.fields[field];
+    if (typeof email === 'string') out.set(contact.id, email);
+  }
+  return out;
+}

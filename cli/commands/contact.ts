@@ -1,0 +1,35 @@
+import { UserError } from '../../src/errors.ts';
+import { colors } from '../../src/render/colors.ts';
+import { renderContactExplanation } from '../../src/render/contact-text.ts';
+import { explainContact, findContact } from '../../src/runtime/explain.ts';
+import { readStore } from '../../src/store/index.ts';
+import { stringOption, type Command } from '../command.ts';
+import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { compileOrFail } from '../workspace.ts';
+
+export const contact: Command = {
+  name: 'contact',
+  usage: 'ID|EMAIL [--now ISO] [--format text|json] [--store FILE]',
+  help: [NOW_HELP.replace('the current time to record', 'explain the contact as of this time'), '--format text|json         text (default) or JSON', STORE_HELP],
+  options: { ...STORE_OPTIONS, ...NOW_OPTIONS, format: { type: 'string', default: 'text' } },
+  maxPositionals: 1,
+  async run(ctx, args) {
+    const wanted = args.positionals[0];
+    if (!wanted) throw new UserError('Missing the contact: `campaign contact ID|EMAIL`.');
+    const format = stringOption(args, 'format') ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new UserError(`Unknown format "${format}": use text or json.`);
+    const compiled = await compileOrFail(ctx, args);
+    const store = storePathFor(ctx, args, compiled);
+    const data = await readStore(store, { label: displayPath(ctx, store) });
+    if (!data) throw new UserError(`There is no store at "${displayPath(ctx, store)}" yet; import contacts first.`);
+    const program = data.deployed?.program ?? compiled.program;
+    const record = findContact(data, program, wanted);
+    if (!record) throw new UserError(`No contact "${wanted}" in the store; give a contact id or email address.`);
+    const now = stringOption(args, 'now') !== undefined || ctx.env.CAMPAIGN_NOW ? nowFor(ctx, args).getTime() : Date.parse(data.clock ?? new Date().toISOString());
+    const explanation = explainContact(data, program, record, now);
+    if (format === 'json') ctx.out(JSON.stringify(explanation, null, 2));
+    else ctx.out(renderContactExplanation(explanation, colors(ctx.color), { deployed: data.deployed !== null }));
+    return 0;
+  },
+};

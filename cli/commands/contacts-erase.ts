@@ -1,0 +1,66 @@
+import { applyErase, eraseCounts, findOutboxFiles, journalMentions, planErase, removeFiles } from '../../src/contacts/erase-contact.ts';
+import { UserError } from '../../src/errors.ts';
+import { colors } from '../../src/render/colors.ts';
+import { acquireStoreLock, ContactIndex, readStore, storePaths, writeStore } from '../../src/store/index.ts';
+import { flag, type Command } from '../command.ts';
+import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { compileOrFail } from '../workspace.ts';
+
+export const contactsErase: Command = {
+  name: 'contacts erase',
+  usage: 'ID|EMAIL [--dry-run] [--store FILE] [--now ISO]',
+  help: [
+    '--dry-run                  show what would be removed, change nothing',
+    STORE_HELP,
+    NOW_HELP,
+    '',
+    'Removes the contact, its events, enrollments and pending changes, and its outbox files;',
+    'redacts its outbox and webhook entries (their keys stay, so nothing is sent twice); keeps a',
+    'hash of the address in the suppression list so it is never emailed again.',
+  ],
+  options: { ...STORE_OPTIONS, ...NOW_OPTIONS, 'dry-run': { type: 'boolean' } },
+  maxPositionals: 1,
+  async run(ctx, args) {
+    const target = args.positionals[0];
+    if (target === undefined || target.trim() === '') throw new UserError('Missing the contact to erase: `campaign contacts erase ID|EMAIL`.');
+    const dryRun = flag(args, 'dry-run');
+    const now = nowFor(ctx, args);
+    const compiled = await compileOrFail(ctx, args);
+    const storeFile = storePathFor(ctx, args, compiled);
+    const storeLabel = displayPath(ctx, storeFile);
+    const emailField = compiled.program.settings.fields.email;
+    const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign contacts erase', { label: displayPath(ctx, `${storeFile}.lock`) });
+    try {
+      const data = await readStore(storeFile, { label: storeLabel });
+      const contact = data ? new ContactIndex(data.contacts, emailField).find(target.trim()) : undefined;
+      if (!data || !contact) throw new UserError(`No contact "${target}" in the store "${storeLabel}"; nothing was changed.`);
+      const plan = planErase(data, contact, emailField);
+      const paths = storePaths(storeFile);
+      const files = await findOutboxFiles(paths.outbox, data, plan);
+      const c = colors(ctx.color);
+      if (dryRun) {
+        ctx.out(`Would erase contact ${contact.id}${plan.email !== undefined ? ` (${plan.email})` : ''}:`);
+        ctx.out(`  ${c.red('-')} the contact record (${Object.keys(contact.fields).length} fields, ${contact.tags.length} tags)`);
+        ctx.out(`  ${c.red('-')} ${plan.events} events, ${plan.enrollments.length} enrollments${plan.enrollments.length ? ` (${plan.enrollments.join(', ')})` : ''}, ${plan.pending} pending changes`);
+        ctx.out(`  ${c.yellow('~')} personal data of ${plan.outbox.length} outbox messages and ${plan.webhooks.length} webhook deliveries (kept, redacted)`);
+        ctx.out(`  ${c.red('-')} ${files.length} outbox files${files.length ? `: ${files.map((f) => displayPath(ctx, f)).join(', ')}` : ''}`);
+        if (plan.email !== undefined) ctx.out(`  ${c.green('+')} a suppression entry, so the address is never emailed again`);
+        ctx.out(c.dim('Dry run: nothing was changed.'));
+      } else {
+        // Files first: if the write below fails, erasing again finds the contact and finishes the job.
+        await removeFiles(files);
+        applyErase(data, plan, { now, env: ctx.env });
+        await writeStore(storeFile, data, { label: storeLabel, now: () => now });
+        ctx.out(`Erased contact ${contact.id}: ${eraseCounts(plan)}, ${files.length} outbox file${files.length === 1 ? '' : 's'} removed${plan.email !== undefined ? '; the address is suppressed' : ''}.`);
+      }
+      const mentions = await journalMentions(paths.journal, plan);
+      if (mentions > 0) {
+        ctx.err(`warning: ${displayPath(ctx, paths.journal)} has ${mentions} line${mentions === 1 ? '' : 's'} about this contact that \`campaign run\` has not folded in yet; this command does not rewrite the journal, so that personal data stays there until the journal is rotated.`);
+      }
+      return 0;
+    } finally {
+      lock?.release();
+    }
+  },
+};

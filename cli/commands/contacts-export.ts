@@ -1,0 +1,58 @@
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { exportChunks, fieldsOutsideSchema, type ExportFormat } from '../../src/contacts/export-contacts.ts';
+import { UserError } from '../../src/errors.ts';
+import { readStore, writeFileAtomic } from '../../src/store/index.ts';
+import { stringOption, type Command } from '../command.ts';
+import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { compileOrFail } from '../workspace.ts';
+
+const FORMATS: readonly ExportFormat[] = ['csv', 'json', 'jsonl'];
+
+export const contactsExport: Command = {
+  name: 'contacts export',
+  usage: '[--format csv|json|jsonl] [--out FILE] [--store FILE]',
+  help: [
+    '--format csv|json|jsonl    the output format (default: from --out\'s extension, else csv)',
+    '--out FILE                 write to FILE (atomically) instead of standard output',
+    STORE_HELP,
+  ],
+  options: { ...STORE_OPTIONS, format: { type: 'string' }, out: { type: 'string' } },
+  async run(ctx, args) {
+    const out = stringOption(args, 'out');
+    const format = exportFormat(stringOption(args, 'format'), out);
+    const compiled = await compileOrFail(ctx, args);
+    const storeFile = storePathFor(ctx, args, compiled);
+    const storeLabel = displayPath(ctx, storeFile);
+    const data = await readStore(storeFile, { label: storeLabel });
+    if (!data) throw new UserError(`There is no store at "${storeLabel}" yet; import contacts first (\`campaign contacts import FILE\`).`);
+    const schema = compiled.program.schema.contact;
+    const dropped = fieldsOutsideSchema(data.contacts, schema);
+    if (dropped.length > 0) ctx.err(`warning: stored fields not in the contact schema are not exported: ${dropped.map((f) => `"${f}"`).join(', ')}.`);
+    const chunks = exportChunks(data.contacts, schema, format);
+    if (out === undefined) {
+      await writeChunks(ctx.stdout, chunks);
+      return 0;
+    }
+    const outFile = path.resolve(ctx.cwd, out);
+    await writeFileAtomic(outFile, chunks);
+    ctx.out(`Exported ${data.contacts.length} contact${data.contacts.length === 1 ? '' : 's'} to ${displayPath(ctx, outFile)}.`);
+    return 0;
+  },
+};
+
+function exportFormat(option: string | undefined, out: string | undefined): ExportFormat {
+  if (option !== undefined) {
+    if (!(FORMATS as readonly string[]).includes(option)) throw new UserError(`Unknown format "${option}": use csv, json or jsonl.`);
+    return option as ExportFormat;
+  }
+  const ext = out !== undefined ? /\.(csv|json|jsonl|ndjson)$/i.exec(out)?.[1]?.toLowerCase() : undefined;
+  return ext === 'ndjson' ? 'jsonl' : ((ext as ExportFormat | undefined) ?? 'csv');
+}
+
+/** Writes chunks to a stream, waiting for it to drain (large exports to a pipe). */
+async function writeChunks(stream: Writable, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+  }
+}

@@ -1,0 +1,75 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../../src/errors.ts';
+import { validateEvent } from '../../src/runtime/ingest.ts';
+import { appendEvents } from '../../src/runtime/journal.ts';
+import type { StoredEvent } from '../../src/store/types.ts';
+import { flag, stringOption, type Command } from '../command.ts';
+import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { displayPath, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
+import { ingestContext } from './track.ts';
+
+const MAX_BYTES = 500 * 1024 * 1024;
+const MAX_SHOWN = 20;
+
+export const eventsIngest: Command = {
+  name: 'events ingest',
+  usage: 'FILE.jsonl [--skip-invalid [--rejects FILE]] [--store FILE]',
+  help: [
+    '--skip-invalid             accept the valid rows and write the invalid ones to the rejects file',
+    '--rejects FILE             where --skip-invalid writes rejected rows (default FILE.rejects.jsonl)',
+    NOW_HELP,
+    STORE_HELP,
+    '',
+    'Each line: {"event": NAME, "contact": ID-or-EMAIL, "at": ISO, "data": {…}, "id"?: ID}.',
+  ],
+  options: { ...STORE_OPTIONS, ...NOW_OPTIONS, 'skip-invalid': { type: 'boolean' }, rejects: { type: 'string' } },
+  maxPositionals: 1,
+  async run(ctx, args) {
+    const input = args.positionals[0];
+    if (!input) throw new UserError('Missing the file: `campaign events ingest FILE.jsonl`.');
+    const file = path.resolve(ctx.cwd, input);
+    const name = displayPath(ctx, file);
+    let size: number;
+    try {
+      size = statSync(file).size;
+    } catch {
+      throw new UserError(`Cannot read "${name}": no such file.`);
+    }
+    if (size > MAX_BYTES) throw new UserError(`"${name}" is ${Math.round(size / 1048576)} MB; split it into files under ${MAX_BYTES / 1048576} MB.`);
+    const now = nowFor(ctx, args);
+    const { journal, context } = await ingestContext(ctx, args);
+    const text = readFileSync(file, 'utf8');
+    const accepted: StoredEvent[] = [];
+    const errors: { line: number; text: string; error: string }[] = [];
+    let line = 0;
+    for (const raw of text.split('\n')) {
+      line += 1;
+      const trimmed = raw.trim();
+      if (trimmed === '') continue;
+      let row: unknown;
+      try {
+        row = JSON.parse(trimmed);
+      } catch {
+        errors.push({ line, text: raw, error: 'not valid JSON' });
+        continue;
+      }
+      const result = validateEvent(row, context, now.toISOString());
+      if ('error' in result) errors.push({ line, text: raw, error: result.error });
+      else accepted.push(result.event);
+    }
+    if (accepted.length === 0 && errors.length === 0) throw new UserError(`"${name}" has no events.`);
+    const skip = flag(args, 'skip-invalid');
+    if (errors.length > 0) {
+      for (const e of errors.slice(0, MAX_SHOWN)) ctx.err(`${name}:${e.line}: ${e.error}`);
+      if (errors.length > MAX_SHOWN) ctx.err(`… and ${errors.length - MAX_SHOWN} more.`);
+      if (!skip) throw new UserError(`${errors.length} of ${errors.length + accepted.length} events are invalid; nothing was accepted. Fix them, or pass --skip-invalid to accept the rest.`);
+      const rejects = path.resolve(ctx.cwd, stringOption(args, 'rejects') ?? `${input.replace(/\.jsonl?$/, '')}.rejects.jsonl`);
+      writeFileSync(rejects, errors.map((e) => JSON.stringify({ line: e.line, error: e.error, row: e.text })).join('\n') + '\n');
+      ctx.err(`Wrote ${errors.length} rejected rows to ${displayPath(ctx, rejects)}.`);
+    }
+    appendEvents(journal, accepted, now.toISOString());
+    ctx.out(`Accepted ${accepted.length.toLocaleString('en-US')} events from ${name}${errors.length ? ` (${errors.length} rejected)` : ''}; \`campaign run\` will process them.`);
+    return 0;
+  },
+};

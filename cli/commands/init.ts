@@ -1,0 +1,50 @@
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../../src/errors.ts';
+import type { Command } from '../command.ts';
+import { STARTER_FILES } from '../init/starter-files.ts';
+import { displayPath } from '../store-options.ts';
+
+/** Entries a directory may already hold and still count as empty (a fresh `git init`). */
+const IGNORED = new Set(['.git']);
+
+export const init: Command = {
+  name: 'init',
+  usage: '[DIR]',
+  help: [
+    'DIR                        the folder to create it in (default: the current folder); it must be',
+    '                           empty or not exist yet',
+    '',
+    'The new workspace validates and plans right away; `campaignkit` and `zod` resolve to this',
+    "campaign command's copies, so it needs no `npm install`.",
+  ],
+  options: {},
+  maxPositionals: 1,
+  async run(ctx, args) {
+    const target = path.resolve(ctx.cwd, args.positionals[0] ?? '.');
+    const name = target === path.resolve(ctx.cwd) ? '.' : displayPath(ctx, target);
+    if (existsSync(target)) {
+      if (!statSync(target).isDirectory()) throw new UserError(`"${name}" is a file; pass a new or empty folder to \`campaign init\`.`);
+      const entries = readdirSync(target).filter((entry) => !IGNORED.has(entry));
+      if (entries.length > 0) {
+        throw new UserError(`"${name}" is not empty (it holds "${entries.sort()[0]}"${entries.length > 1 ? ` and ${entries.length - 1} more` : ''}); pass a new or empty folder to \`campaign init\`. Nothing was written.`);
+      }
+    }
+    const files = Object.keys(STARTER_FILES);
+    for (const file of files) {
+      const full = path.join(target, ...file.split('/'));
+      mkdirSync(path.dirname(full), { recursive: true });
+      writeFileSync(full, STARTER_FILES[file]!, { flag: 'wx' });
+    }
+    const cd = name === '.' ? '' : `cd ${/\s/.test(name) ? JSON.stringify(name) : name} && `;
+    ctx.out(
+      [
+        `Created a campaignkit workspace in ${name === '.' ? 'the current folder' : `"${name}"`}:`,
+        ...files.sort().map((file) => `  ${file}`),
+        '',
+        `Next: ${cd}campaign validate && campaign plan`,
+      ].join('\n'),
+    );
+    return 0;
+  },
+};

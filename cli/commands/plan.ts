@@ -1,0 +1,165 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../../src/errors.ts';
+import { planChanges } from '../../src/planner/build-plan.ts';
+import type { Plan } from '../../src/planner/plan-types.ts';
+import { colors } from '../../src/render/colors.ts';
+import { renderPlanAnnotations } from '../../src/render/github.ts';
+import { renderPlanJson } from '../../src/render/plan-json.ts';
+import { renderPlanMarkdown } from '../../src/render/plan-markdown.ts';
+import { renderPlanText, summaryLine } from '../../src/render/plan-text.ts';
+import type { PlanMessage } from '../../src/planner/plan-types.ts';
+import { readStore, snapshotGaps, type StoreData } from '../../src/store/index.ts';
+import type { Program } from '../../src/ir/types.ts';
+import { unprocessedEvents } from '../journal-status.ts';
+import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts';
+import type { CliContext } from '../context.ts';
+import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { compileOrFail } from '../workspace.ts';
+
+const FORMATS = ['text', 'json', 'markdown', 'github'] as const;
+type Format = (typeof FORMATS)[number];
+
+export const plan: Command = {
+  name: 'plan',
+  usage: '[--out FILE] [--format text|json|markdown|github] [--state FILE] [--detailed-exitcode] [--now ISO] [--no-typecheck] [--store FILE]',
+  help: [
+    '--out FILE                 save the plan (JSON, docs/plan-json.md) for `campaign apply FILE`',
+    '--format FORMAT            text (default); json: the versioned JSON plan; markdown: a pull-request',
+    '                           comment; github: annotations for GitHub Actions, and the Markdown plan',
+    '                           appended to $GITHUB_STEP_SUMMARY when it is set',
+    '--markdown-out FILE        also write the Markdown plan (the pull-request comment) to FILE',
+    '--state FILE               plan against a state snapshot (`campaign state export`) instead of the',
+    '                           store: read-only, no personal data, for CI (docs/ci.md)',
+    '--detailed-exitcode        exit 0 when nothing changes, 2 when something does, 1 on errors',
+    '--show-emails              include the emails of example contacts (personal data: off by default)',
+    '--no-typecheck             skip the TypeScript type-check (faster; rules still run)',
+    STORE_HELP,
+    NOW_HELP.replace('the current time to record', 'the instant to evaluate contacts at'),
+    '',
+    'Nothing is written to the store. Without a store yet, the plan is made against an empty one.',
+  ],
+  options: {
+    ...STORE_OPTIONS,
+    ...NOW_OPTIONS,
+    out: { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    'markdown-out': { type: 'string' },
+    state: { type: 'string' },
+    'detailed-exitcode': { type: 'boolean' },
+    'show-emails': { type: 'boolean' },
+    'no-typecheck': { type: 'boolean' },
+  },
+  async run(ctx, args) {
+    const format = stringOption(args, 'format') ?? 'text';
+    if (!(FORMATS as readonly string[]).includes(format)) throw new UserError(`Unknown format "${format}": use text, json, markdown or github.`);
+    const out = fileOption(args, 'out', 'plan.json');
+    const markdownOut = fileOption(args, 'markdown-out', 'plan.md');
+    const stateFile = fileOption(args, 'state', 'snapshot.json');
+    if (stateFile !== undefined && stringOption(args, 'store') !== undefined) throw new UserError('--state and --store cannot be used together: plan against the store or against a state snapshot.');
+    if (stateFile !== undefined && flag(args, 'show-emails')) throw new UserError('--show-emails cannot be used with --state: a state snapshot holds no emails.');
+    const now = nowFor(ctx, args);
+    const compiled = await compileOrFail(ctx, args, { typecheck: !flag(args, 'no-typecheck') });
+    const source = stateFile !== undefined ? await readSnapshot(ctx, stateFile, compiled.program) : await readLiveStore(ctx, args, compiled);
+    const { plan } = planChanges({
+      next: compiled.program,
+      store: source.store,
+      now: now.toISOString(),
+      createdAt: new Date().toISOString(),
+      sources: compiled.sources,
+      unprocessedEvents: source.unprocessedEvents,
+      warnings: source.warnings,
+      ...(flag(args, 'show-emails') ? { emailField: compiled.program.settings.fields.email } : {}),
+    });
+    if (format === 'github') {
+      const annotations = renderPlanAnnotations(plan, compiled.sources);
+      if (annotations) ctx.out(annotations);
+      ctx.out(summaryLine(plan));
+      const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
+      if (summaryFile) appendFile(summaryFile, renderPlanMarkdown(plan), '$GITHUB_STEP_SUMMARY');
+    } else {
+      ctx.out(renderPlan(plan, format as Exclude<Format, 'github'>, ctx).trimEnd());
+    }
+    if (markdownOut !== undefined) writeFile(ctx, markdownOut, renderPlanMarkdown(plan), 'the Markdown plan');
+    if (out !== undefined) savePlan(ctx, plan, out, format as Format);
+    if (plan.errors.length > 0) return 1;
+    return flag(args, 'detailed-exitcode') && plan.summary.changes ? 2 : 0;
+  },
+};
+
+function fileOption(args: ParsedArgs, name: string, example: string): string | undefined {
+  const value = stringOption(args, name);
+  if (value !== undefined && value.trim() === '') throw new UserError(`The --${name} option is empty; pass a file, e.g. --${name} ${example}.`);
+  return value;
+}
+
+interface PlanSource {
+  store: StoreData | null;
+  unprocessedEvents: number;
+  warnings: PlanMessage[];
+}
+
+async function readLiveStore(ctx: CliContext, args: ParsedArgs, compiled: Parameters<typeof storePathFor>[2]): Promise<PlanSource> {
+  const storeFile = storePathFor(ctx, args, compiled);
+  const store = await readStore(storeFile, { label: displayPath(ctx, storeFile) });
+  return { store, unprocessedEvents: unprocessedEvents(storeFile, store), warnings: [] };
+}
+
+/** A state snapshot (or any store file), read-only; warns when the workspace reads data it left out. */
+async function readSnapshot(ctx: CliContext, file: string, program: Program): Promise<PlanSource> {
+  const full = path.resolve(ctx.cwd, file);
+  const label = displayPath(ctx, full);
+  const store = await readStore(full, { label });
+  if (!store) throw new UserError(`There is no state snapshot at "${label}". Export one where the store lives with \`campaign state export --out ${label}\` (docs/ci.md).`);
+  const warnings: PlanMessage[] = [];
+  const gaps = store.snapshot ? snapshotGaps(store.snapshot, program) : [];
+  if (gaps.length > 0) {
+    warnings.push({
+      code: 'snapshot-missing-data',
+      message: `The state snapshot "${label}" leaves out ${gaps.slice(0, 5).join(', ')}${gaps.length > 5 ? ` and ${gaps.length - 5} more` : ''}, which the workspace reads: contacts are evaluated without ${gaps.length === 1 ? 'it' : 'them'}, so the impact may be off. Export the snapshot again with --keep-field, or plan against the store.`,
+    });
+  }
+  return { store, unprocessedEvents: store.snapshot?.unprocessedEvents ?? 0, warnings };
+}
+
+function appendFile(file: string, text: string, label: string): void {
+  try {
+    appendFileSync(file, text);
+  } catch (error) {
+    throw new UserError(`Cannot append to ${label} ("${file}"): ${(error as Error).message}.`);
+  }
+}
+
+function writeFile(ctx: CliContext, out: string, text: string, what: string): void {
+  const file = path.resolve(ctx.cwd, out);
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new UserError(`Cannot write ${what} to "${displayPath(ctx, file)}": ${(error as Error).message}.`);
+  }
+}
+
+export function renderPlan(plan: Plan, format: Exclude<Format, 'github'>, ctx: CliContext): string {
+  if (format === 'json') return renderPlanJson(plan);
+  if (format === 'markdown') return renderPlanMarkdown(plan);
+  return renderPlanText(plan, colors(ctx.color));
+}
+
+/** Writes the plan file; a plan with errors is not saved (it could not be applied). */
+function savePlan(ctx: CliContext, plan: Plan, out: string, format: Format): void {
+  const file = path.resolve(ctx.cwd, out);
+  const name = displayPath(ctx, file);
+  // Keep stdout clean for machine-readable formats.
+  const say = format === 'text' ? ctx.out : ctx.err;
+  if (plan.errors.length > 0) {
+    say(`The plan has errors, so it was not saved to "${name}".`);
+    return;
+  }
+  try {
+    writeFileSync(file, renderPlanJson(plan));
+  } catch (error) {
+    throw new UserError(`Cannot save the plan to "${name}": ${(error as Error).message}.`);
+  }
+  say(`Saved the plan to "${name}". Apply exactly this plan with \`campaign apply ${name}\`.`);
+}

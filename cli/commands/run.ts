@@ -1,0 +1,77 @@
+import { UserError } from '../../src/errors.ts';
+import { colors } from '../../src/render/colors.ts';
+import { renderRunDiffs, renderRunSummary, runJson } from '../../src/render/run-text.ts';
+import { outboxTransport, smtpTransport, type Transport } from '../../src/runtime/deliver/index.ts';
+import { runStore } from '../../src/runtime/run.ts';
+import { storePaths } from '../../src/store/index.ts';
+import { flag, stringOption, type Command } from '../command.ts';
+import type { CliContext } from '../context.ts';
+import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { compileOrFail } from '../workspace.ts';
+
+function transportFor(ctx: CliContext, name: string, outboxDir: string): () => Transport {
+  if (name === 'outbox') return () => outboxTransport(outboxDir);
+  if (name === 'smtp') {
+    const host = ctx.env.CAMPAIGN_SMTP_HOST;
+    if (!host) throw new UserError('--transport smtp needs CAMPAIGN_SMTP_HOST (and CAMPAIGN_SMTP_PORT, CAMPAIGN_SMTP_USER, CAMPAIGN_SMTP_PASSWORD) in the environment.');
+    const port = Number(ctx.env.CAMPAIGN_SMTP_PORT ?? 587);
+    if (!Number.isInteger(port) || port <= 0) throw new UserError(`CAMPAIGN_SMTP_PORT "${ctx.env.CAMPAIGN_SMTP_PORT}" is not a port number.`);
+    const user = ctx.env.CAMPAIGN_SMTP_USER;
+    return () => smtpTransport({ host, port, secure: ctx.env.CAMPAIGN_SMTP_SECURE === 'true' || port === 465, ...(user ? { user } : {}) }, ctx.env);
+  }
+  throw new UserError(`Unknown transport "${name}": use outbox (default) or smtp.`);
+}
+
+function parseUntil(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw new UserError(`--until "${value}" is not an ISO 8601 time; use e.g. 2026-12-31T00:00:00Z.`);
+  return date;
+}
+
+export const run: Command = {
+  name: 'run',
+  usage: '[--now ISO] [--until ISO] [--dry-run] [--format text|json] [--transport outbox|smtp] [--store FILE]',
+  help: [
+    NOW_HELP,
+    '--until ISO                fast-forward a simulation: every wait, window and date trigger fires at its own time up to ISO',
+    '--dry-run                  show per contact what would change (scores, segments, journeys, emails); write and send nothing',
+    '--limit N                  contacts shown by --dry-run in text (default 50; JSON shows all)',
+    '--format text|json         the report format (JSON: docs/run-json.md)',
+    '--transport outbox|smtp    outbox: .eml files beside the store (default); smtp: CAMPAIGN_SMTP_HOST/PORT/USER/PASSWORD',
+    STORE_HELP,
+  ],
+  options: {
+    ...STORE_OPTIONS,
+    ...NOW_OPTIONS,
+    until: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    limit: { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    transport: { type: 'string', default: 'outbox' },
+  },
+  async run(ctx, args) {
+    const format = stringOption(args, 'format') ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new UserError(`Unknown format "${format}": use text or json.`);
+    const limit = Number(stringOption(args, 'limit') ?? 50);
+    if (!Number.isInteger(limit) || limit < 0) throw new UserError('--limit takes a whole number of contacts.');
+    const now = nowFor(ctx, args);
+    const until = parseUntil(stringOption(args, 'until'));
+    // The run executes the deployed program from the store: the workspace is compiled only to find
+    // the store when --store is not given.
+    const explicit = stringOption(args, 'store');
+    const store = explicit !== undefined ? storePathFor(ctx, args, { workspace: ctx.cwd, program: null }) : storePathFor(ctx, args, await compileOrFail(ctx, args));
+    const transport = transportFor(ctx, stringOption(args, 'transport') ?? 'outbox', storePaths(store).outbox);
+    const dryRun = flag(args, 'dry-run');
+    const result = await runStore({ store, now, ...(until ? { until } : {}), dryRun, transport, env: ctx.env });
+    if (format === 'json') {
+      ctx.out(JSON.stringify(runJson(result), null, 2));
+      return 0;
+    }
+    const c = colors(ctx.color);
+    if (dryRun) ctx.out(`${renderRunDiffs(result.log, c, limit)}\n`);
+    ctx.out(renderRunSummary(result, c));
+    return 0;
+  },
+};

@@ -1,0 +1,54 @@
+import { UserError } from '../../src/errors.ts';
+import { validateEvent } from '../../src/runtime/ingest.ts';
+import { appendEvents } from '../../src/runtime/journal.ts';
+import { ContactIndex, readStore, storePaths } from '../../src/store/index.ts';
+import { stringOption, type Command } from '../command.ts';
+import type { CliContext } from '../context.ts';
+import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { compileOrFail } from '../workspace.ts';
+
+/** The compiled workspace's event schemas and the store's contacts, for validating events. */
+export async function ingestContext(ctx: CliContext, args: Parameters<Command['run']>[1]) {
+  const compiled = await compileOrFail(ctx, args);
+  const store = storePathFor(ctx, args, compiled);
+  const data = await readStore(store, { label: displayPath(ctx, store) });
+  if (!data) throw new UserError(`There is no store at "${displayPath(ctx, store)}" yet; import contacts first (campaign contacts import).`);
+  const index = new ContactIndex(data.contacts, compiled.program.settings.fields.email);
+  return {
+    store,
+    journal: storePaths(store).journal,
+    context: { events: compiled.schemas!.events, resolveContact: (idOrEmail: string) => index.find(idOrEmail)?.id ?? null },
+  };
+}
+
+export const track: Command = {
+  name: 'track',
+  usage: 'EVENT --contact ID|EMAIL [--data JSON] [--at ISO] [--store FILE]',
+  help: ['--contact ID|EMAIL         the contact it happened to', '--data JSON                the event properties (default {})', '--at ISO                   when it happened (default: now)', NOW_HELP, STORE_HELP],
+  options: { ...STORE_OPTIONS, ...NOW_OPTIONS, contact: { type: 'string' }, data: { type: 'string' }, at: { type: 'string' } },
+  maxPositionals: 1,
+  async run(ctx, args) {
+    const name = args.positionals[0];
+    if (!name) throw new UserError('Missing the event name: `campaign track EVENT --contact ID|EMAIL`.');
+    const contact = stringOption(args, 'contact');
+    if (!contact) throw new UserError('Missing --contact ID|EMAIL: which contact did it?');
+    let data: unknown = {};
+    const rawData = stringOption(args, 'data');
+    if (rawData !== undefined) {
+      try {
+        data = JSON.parse(rawData);
+      } catch (error) {
+        throw new UserError(`--data is not valid JSON (${(error as Error).message}); quote it, e.g. --data '{"url":"/pricing"}'.`);
+      }
+    }
+    const now = nowFor(ctx, args);
+    const { journal, context } = await ingestContext(ctx, args);
+    const at = stringOption(args, 'at');
+    const result = validateEvent({ event: name, contact, ...(at !== undefined ? { at } : {}), data }, context, now.toISOString());
+    if ('error' in result) throw new UserError(`${name}: ${result.error}.`);
+    appendEvents(journal, [result.event], now.toISOString());
+    ctx.out(`Accepted ${result.event.event} for ${result.event.contact} at ${result.event.at} (${result.event.id}); \`campaign run\` will process it.`);
+    return 0;
+  },
+};

@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import { isUserError } from '../src/errors.ts';
+import { COMMON_OPTIONS, type Command } from './command.ts';
+import { COMMANDS, type CommandEntry } from './commands/index.ts';
+import { createContext, type CliIO } from './context.ts';
+
+const VERSION = '0.1.0';
+
+function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } | null {
+  const two = COMMANDS.find((c) => c.name === `${argv[0]} ${argv[1]}`);
+  if (two) return { entry: two, rest: argv.slice(2) };
+  const one = COMMANDS.find((c) => c.name === argv[0]);
+  return one ? { entry: one, rest: argv.slice(1) } : null;
+}
+
+export function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'campaign — campaigns-as-code for marketing automation',
+    '',
+    'Usage: campaign <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Every command takes --workspace DIR (default: ./campaigns, or . when it holds campaign.config.ts),',
+    '--no-color and --help. Run `campaign <command> --help` for its options.',
+  ].join('\n');
+}
+
+function commandHelp(command: Command, summary: string): string {
+  return [`Usage: campaign ${command.name} ${command.usage}`.trimEnd(), '', summary, ...(command.help ? ['', 'Options:', ...command.help.map((l) => `  ${l}`)] : [])].join('\n');
+}
+
+/** Runs the CLI and returns the exit code. Only this function's caller exits the process. */
+export async function main(io: CliIO): Promise<number> {
+  const argv = io.argv;
+  const noColor = argv.includes('--no-color');
+  const ctx = createContext(io, noColor);
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    ctx.out(overview());
+    return 0;
+  }
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    ctx.out(VERSION);
+    return 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    ctx.err(`error: Unknown command "${argv.slice(0, 2).join(' ')}". Run \`campaign --help\` for the list of commands.`);
+    return 1;
+  }
+  const { rest } = found;
+  const command = await found.entry.load();
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    } catch (error) {
+      const message = (error as Error).message;
+      const unknown = /Unknown option '([^']+)'/.exec(message);
+      const text = unknown ? `Unknown option "${unknown[1]}".` : message.split('\n')[0]!.replace(/\s*$/, '');
+      ctx.err(`error: ${text} Run \`campaign ${command.name} --help\` for its options.`);
+      return 1;
+    }
+    if (parsed.values.help) {
+      ctx.out(commandHelp(command, found.entry.summary));
+      return 0;
+    }
+    if (parsed.positionals.length > (command.maxPositionals ?? 0)) {
+      ctx.err(`error: Unexpected argument "${parsed.positionals[command.maxPositionals ?? 0]}". Run \`campaign ${command.name} --help\` for its usage.`);
+      return 1;
+    }
+    return await command.run(ctx, parsed as never);
+  } catch (error) {
+    if (isUserError(error)) {
+      ctx.err(`error: ${error.message}`);
+      return error.exitCode;
+    }
+    ctx.err(`campaign: internal error — this is a bug in campaignkit, please report it with the output below.\n${(error as Error)?.stack ?? String(error)}`);
+    return 70;
+  }
+}

@@ -1,0 +1,30 @@
+import path from 'node:path';
+import type { CompileResult } from '../src/compiler/compile.ts';
+import { DEFAULT_STORE } from '../src/compiler/collect.ts';
+import { UserError } from '../src/errors.ts';
+import { stringOption, type OptionSpec, type ParsedArgs } from './command.ts';
+import type { CliContext } from './context.ts';
+
+/** `--store FILE` (every command that reads or writes the store). */
+export const STORE_OPTIONS: OptionSpec = { store: { type: 'string' } };
+
+export const STORE_HELP = '--store FILE               the store file (default: settings.store of the workspace, .campaign/store.json)';
+
+/**
+ * The store file of this invocation: `--store FILE` resolved against the current directory, else
+ * the program's `settings.store` resolved against the workspace directory.
+ */
+export function storePathFor(ctx: CliContext, args: ParsedArgs, compiled: Pick<CompileResult, 'workspace' | 'program'>): string {
+  const explicit = stringOption(args, 'store');
+  if (explicit !== undefined) {
+    if (explicit.trim() === '') throw new UserError('The --store option is empty; pass the path of the store file.');
+    return path.resolve(ctx.cwd, explicit);
+  }
+  return path.resolve(compiled.workspace, compiled.program?.settings.store ?? DEFAULT_STORE);
+}
+
+/** A path as messages show it: relative to the current directory when inside it. */
+export function displayPath(ctx: Pick<CliContext, 'cwd'>, file: string): string {
+  const relative = path.relative(ctx.cwd, file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
+}

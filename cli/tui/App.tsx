@@ -1,0 +1,122 @@
+import { Box, useApp, useInput, type Key } from 'ink';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { CampaignsScreen } from './CampaignsScreen.tsx';
+import { ContactsScreen } from './ContactsScreen.tsx';
+import { EmailScreen } from './EmailScreen.tsx';
+import { Footer } from './Footer.tsx';
+import { Header } from './Header.tsx';
+import { HelpOverlay } from './HelpOverlay.tsx';
+import { OverviewScreen } from './OverviewScreen.tsx';
+import { PlanScreen } from './PlanScreen.tsx';
+import { PreviewContext, type PreviewContextValue } from './preview-context.ts';
+import type { PreviewSession } from './preview-session.ts';
+import { SCREENS, type KeyHint, type Navigation, type ScreenId } from './screens.ts';
+import { ScoringScreen } from './ScoringScreen.tsx';
+import { ScreenErrorBoundary } from './ScreenErrorBoundary.tsx';
+import { SegmentsScreen } from './SegmentsScreen.tsx';
+import { SimulateScreen } from './SimulateScreen.tsx';
+import type { KeyTarget } from './use-keys.ts';
+import { usePreviewState } from './use-preview-state.ts';
+import { useTerminalSize, type TerminalSize } from './use-terminal-size.ts';
+
+export interface AppProps {
+  session: PreviewSession;
+  /** Colour in text rendered outside ink (code frames, explanations). */
+  color?: boolean;
+  /** A fixed size instead of the terminal's (tests). */
+  size?: TerminalSize;
+  initialScreen?: ScreenId;
+  /** Called when the user quits (the command unmounts and exits). */
+  onQuit?: () => void;
+}
+
+export const GLOBAL_KEYS: readonly KeyHint[] = [
+  ['1–8 Tab', 'switch screen'],
+  ['/', 'search'],
+  ['Esc ⌫', 'back'],
+  ['?', 'help'],
+  ['q', 'quit'],
+];
+
+/** `campaign preview`: a header with the screens, the current screen, and a footer with its keys. */
+export function App({ session, color = false, size, initialScreen = 'overview', onQuit }: AppProps) {
+  const state = usePreviewState(session);
+  const { columns, rows } = useTerminalSize(size);
+  const { exit } = useApp();
+  const [screen, setScreen] = useState<ScreenId>(initialScreen);
+  const [help, setHelp] = useState(false);
+  // Keys in one burst are handled before React renders again: read the latest values from refs.
+  const screenRef = useRef(screen);
+  const helpRef = useRef(help);
+  const [keys, setKeys] = useState<readonly KeyHint[]>([]);
+  const [request, setRequest] = useState<Navigation | null>(null);
+  const keyTarget = useRef<KeyTarget | null>(null);
+  const seq = useRef(0);
+
+  const navigate = useCallback((to: ScreenId, details: Omit<Navigation, 'screen' | 'seq' | 'from'> = {}) => {
+    const from = screenRef.current;
+    setScreen((screenRef.current = to));
+    setRequest({ ...details, screen: to, from, seq: ++seq.current });
+  }, []);
+  const show = useCallback((to: ScreenId) => setScreen((screenRef.current = to)), []);
+  const context: PreviewContextValue = useMemo(
+    () => ({ state, color, setKeys, navigate, show, request, keyTarget }),
+    [state, color, navigate, show, request],
+  );
+
+  const quit = () => {
+    onQuit?.();
+    exit();
+  };
+  // The only reader of the keyboard: global keys here, the rest to the view that has it (useKeys).
+  // A burst of characters (keys typed faster than a render, or a paste) is handled one by one.
+  const onKey = (input: string, key: Key) => {
+    const target = keyTarget.current;
+    if (helpRef.current) {
+      if (input === 'q') quit();
+      else setHelp((helpRef.current = false));
+      return;
+    }
+    if (!target?.textEntry()) {
+      const index = SCREENS.findIndex((s) => s.id === screenRef.current);
+      const go = (to: ScreenId) => setScreen((screenRef.current = to));
+      if (input === 'q') return quit();
+      if (input === '?') return setHelp((helpRef.current = true));
+      if (/^[1-8]$/.test(input)) return go(SCREENS[Number(input) - 1]!.id);
+      if (key.tab) return go(SCREENS[(index + (key.shift ? SCREENS.length - 1 : 1)) % SCREENS.length]!.id);
+    }
+    target?.handle(input, key);
+  };
+  useInput((input, key) => {
+    if (input.length <= 1 || key.ctrl || key.meta) onKey(input, key);
+    else for (const char of input) onKey(char, { ...key, shift: /[A-Z]/.test(char) });
+  });
+
+  // The last row stays free: a frame as tall as the terminal makes ink clear the screen on every update.
+  const height = Math.max(8, rows - 1);
+  const bodyHeight = height - 3;
+  const width = Math.max(40, columns);
+  const body = { height: bodyHeight, width };
+  const active = (id: ScreenId) => !help && screen === id;
+  return (
+    <PreviewContext.Provider value={context}>
+      <Box flexDirection="column" width={width} height={height}>
+        <Header state={state} screen={screen} width={width} />
+        <Box flexDirection="column" height={bodyHeight} overflow="hidden">
+          <ScreenErrorBoundary resetKey={screen}>
+          {help ? <HelpOverlay keys={keys} global={GLOBAL_KEYS} screen={screen} {...body} /> : null}
+          <OverviewScreen active={active('overview')} {...body} />
+          <CampaignsScreen active={active('campaigns')} {...body} />
+          <SegmentsScreen active={active('segments')} {...body} />
+          <ScoringScreen active={active('scoring')} {...body} />
+          <ContactsScreen active={active('contacts')} {...body} />
+          <PlanScreen active={active('plan')} {...body} />
+          <EmailScreen active={active('email')} {...body} />
+          <SimulateScreen active={active('simulate')} {...body} />
+          </ScreenErrorBoundary>
+        </Box>
+        <Footer keys={help ? [['any key', 'closes the help']] : keys} width={width} />
+      </Box>
+    </PreviewContext.Provider>
+  );
+}

@@ -1,0 +1,41 @@
+import { Box } from 'ink';
+import type { PreviewModel } from '../../src/tui-support/preview-model.ts';
+import { triggerText } from '../../src/tui-support/step-tree.ts';
+import { Columns } from './Columns.tsx';
+import { count } from './format.ts';
+import { VirtualList } from './VirtualList.tsx';
+
+/** The campaigns with their status, enrollments (active, completed, exited) and trigger. */
+export function CampaignList({ model, cursor, offset, width, height }: { model: PreviewModel; cursor: number; offset: number; width: number; height: number }) {
+  const campaigns = model.program.campaigns;
+  const idWidth = Math.min(26, Math.max(8, ...campaigns.map((c) => c.id.length)));
+  const cells = (id: string, status: string, a: string, c: string, x: string, trigger: string, dim = false) => [
+    { text: id, width: idWidth, dim, bold: !dim },
+    { text: status, width: 6, dim, color: status === 'paused' ? 'yellow' : undefined },
+    { text: a, width: 7, align: 'right' as const, dim },
+    { text: c, width: 9, align: 'right' as const, dim },
+    { text: x, width: 7, align: 'right' as const, dim },
+    { text: trigger, width: 0, dim },
+  ];
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Box>
+        <Box width={2} flexShrink={0} />
+        <Columns cells={cells('campaign', 'status', 'active', 'completed', 'exited', 'trigger', true)} />
+      </Box>
+      <VirtualList
+        count={campaigns.length}
+        cursor={cursor}
+        offset={offset}
+        height={height - 1}
+        width={width}
+        empty="The program has no campaigns."
+        renderRow={(i) => {
+          const campaign = campaigns[i]!;
+          const n = model.enrollmentCounts.get(campaign.id) ?? { active: 0, completed: 0, exited: 0 };
+          return <Columns cells={cells(campaign.id, campaign.status, count(n.active), count(n.completed), count(n.exited), triggerText(campaign))} />;
+        }}
+      />
+    </Box>
+  );
+}

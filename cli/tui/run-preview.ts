@@ -1,0 +1,29 @@
+import { render } from 'ink';
+import { createElement } from 'react';
+import type { CliIO } from '../context.ts';
+import { App } from './App.tsx';
+import type { PreviewSession } from './preview-session.ts';
+import { clearScreen, enterScreen, leaveScreen } from './terminal-screen.ts';
+
+/**
+ * Runs the interactive preview on a terminal until the user quits, on the alternate screen
+ * (entered here unless the caller did already, to show something while ink loads).
+ */
+export async function runPreview(io: Pick<CliIO, 'stdin' | 'stdout' | 'stderr'>, session: PreviewSession, options: { color: boolean; screenEntered?: boolean }): Promise<number> {
+  const stdout = io.stdout as NodeJS.WriteStream;
+  if (options.screenEntered) clearScreen(stdout);
+  else enterScreen(stdout, '');
+  try {
+    const instance = render(createElement(App, { session, color: options.color }), {
+      stdin: io.stdin as NodeJS.ReadStream,
+      stdout,
+      stderr: io.stderr as NodeJS.WriteStream,
+      exitOnCtrlC: true,
+      patchConsole: false,
+    });
+    await instance.waitUntilExit();
+  } finally {
+    leaveScreen(stdout);
+  }
+  return 0;
+}

@@ -1,0 +1,70 @@
+import { formatDuration } from '../ir/durations.ts';
+import type { EnrollmentOutcome, Transition } from '../planner/transition-types.ts';
+
+/**
+ * The contacts behind one number of a plan's impact, read from the planner's transition (which
+ * holds every contact and enrollment the plan counts, not just the examples), each with what
+ * happens to it.
+ */
+export type ImpactSelector =
+  | { kind: 'segment'; segment: string; direction: 'entering' | 'leaving' }
+  | { kind: 'score'; score: string }
+  | { kind: 'threshold'; score: string; threshold: string }
+  | { kind: 'enroll'; campaign: string }
+  /** Enrollments of a campaign (its deployed id), at one step or all, with one outcome or any. */
+  | { kind: 'enrollments'; campaign: string; step?: string; outcome?: EnrollmentOutcome };
+
+export interface ImpactContact {
+  contact: string;
+  detail: string;
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+export function impactContacts(transition: Pick<Transition, 'contacts' | 'enrollments'>, selector: ImpactSelector): ImpactContact[] {
+  const out: ImpactContact[] = [];
+  switch (selector.kind) {
+    case 'segment':
+      for (const c of transition.contacts) {
+        const list = selector.direction === 'entering' ? c.joined : c.left;
+        if (list.includes(selector.segment)) out.push({ contact: c.contact, detail: selector.direction === 'entering' ? 'enters' : 'leaves' });
+      }
+      break;
+    case 'score':
+    case 'threshold':
+      for (const c of transition.contacts) {
+        const s = c.scores.find((x) => x.score === selector.score);
+        if (!s) continue;
+        const crossing = selector.kind === 'threshold' && s.crosses.includes(selector.threshold);
+        if (selector.kind === 'score' ? s.before === null || round(s.before) !== round(s.after) : crossing) {
+          out.push({ contact: c.contact, detail: `${s.before === null ? 'new' : round(s.before)} → ${round(s.after)}` });
+        }
+      }
+      break;
+    case 'enroll':
+      for (const c of transition.contacts) if (c.enters.includes(selector.campaign)) out.push({ contact: c.contact, detail: 'enrolled on apply' });
+      break;
+    case 'enrollments':
+      for (const e of transition.enrollments) {
+        if (e.campaign !== selector.campaign) continue;
+        if (selector.step !== undefined && e.step !== selector.step) continue;
+        if (selector.outcome !== undefined && e.outcome !== selector.outcome) continue;
+        out.push({ contact: e.contact, detail: enrollmentDetail(e.outcome, e.toStep, e.wakeShiftMs) });
+      }
+      break;
+  }
+  return out;
+}
+
+function enrollmentDetail(outcome: EnrollmentOutcome, to: string | null, shift: number | undefined): string {
+  switch (outcome) {
+    case 'move':
+      return `moves to ${to}`;
+    case 'exit':
+      return 'exits';
+    case 'rename':
+      return to ? `now in ${to}` : 'renamed';
+    case 'stay':
+      return shift ? `wakes ${formatDuration(Math.abs(shift))} ${shift > 0 ? 'later' : 'earlier'}` : 'stays';
+  }
+}

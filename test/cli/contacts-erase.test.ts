@@ -1,0 +1,107 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readStore, suppressionHash, writeStore } from '../../src/store/index.ts';
+import { CONTACT_FIXTURES, EXAMPLE_WORKSPACE, runCli, tempDir } from '../helpers/run-cli.ts';
+
+let dir: string;
+let cleanup: () => void;
+let store: string;
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  store = path.join(dir, '.campaign', 'store.json');
+});
+afterEach(() => cleanup());
+
+const NOW = '2026-03-01T10:00:00.000Z';
+const cli = (...argv: string[]) => runCli([...argv, '--workspace', EXAMPLE_WORKSPACE, '--store', '.campaign/store.json', '--now', NOW], { cwd: dir });
+
+/** A store with two contacts, plus events, an enrollment, outbox/webhook entries and .eml files for Ada. */
+async function seed(): Promise<{ ada: string; bob: string }> {
+  expect((await cli('contacts', 'import', path.join(CONTACT_FIXTURES, 'valid.jsonl'))).code).toBe(0);
+  const data = (await readStore(store))!;
+  const ada = data.contacts.find((c) => c.fields.email === 'ada@acme.example')!.id;
+  const bob = data.contacts.find((c) => c.fields.email === 'bob@acme.example')!.id;
+  data.events.push(
+    { id: 'e1', contact: ada, event: 'page.viewed', at: NOW, data: { url: '/pricing' } },
+    { id: 'e2', contact: bob, event: 'page.viewed', at: NOW, data: { url: '/' } },
+  );
+  data.enrollments.push({ id: `trial-nurture/${ada}/1`, campaign: 'trial-nurture', contact: ada, seq: 1, status: 'active', step: 'welcome', phase: 'waiting', enteredAt: NOW, updatedAt: NOW, wakeAt: null, history: [] });
+  const message = (contact: string, to: string) => ({
+    key: `trial-nurture/1/${contact}/welcome`, messageId: `<${contact}.welcome@acme.example>`, kind: 'marketing' as const, contact, to, subject: 'Welcome, friend',
+    status: 'sent' as const, createdAt: NOW, dueAt: NOW, sentAt: NOW,
+  });
+  data.outbox.push(message(ada, 'ada@acme.example'), message(bob, 'bob@acme.example'));
+  data.webhooks.push({ key: `crm/${ada}`, endpoint: 'crm', contact: ada, status: 'failed', attempts: 3, createdAt: NOW, lastError: 'ada@acme.example rejected' });
+  await writeStore(store, data);
+  const outbox = path.join(dir, '.campaign', 'outbox');
+  mkdirSync(outbox);
+  writeFileSync(path.join(outbox, '1.eml'), `Message-ID: <${ada}.welcome@acme.example>\nTo: ada@acme.example\n\nHi Ada`);
+  writeFileSync(path.join(outbox, '2.eml'), `Message-ID: <${bob}.welcome@acme.example>\nTo: bob@acme.example\n\nHi Bob`);
+  writeFileSync(path.join(outbox, '3.eml'), 'To: vada@acme.example\n\nnot Ada');
+  return { ada, bob };
+}
+
+describe('contacts erase', () => {
+  it('removes personal data, redacts kept entries, suppresses the address', async () => {
+    const { ada, bob } = await seed();
+    const run = await cli('contacts', 'erase', 'ADA@acme.example');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`Erased contact ${ada}: 1 event, 1 enrollment, 1 outbox message redacted, 1 webhook delivery redacted, 1 outbox file removed; the address is suppressed.\n`);
+    const data = (await readStore(store))!;
+    expect(data.contacts.map((c) => c.id)).toEqual([bob]);
+    expect(data.events.map((e) => e.id)).toEqual(['e2']);
+    expect(data.enrollments).toEqual([]);
+    const kept = data.outbox.find((m) => m.contact === ada)!;
+    expect(kept).toMatchObject({ key: `trial-nurture/1/${ada}/welcome`, status: 'sent', to: '[erased]', subject: '[erased]' });
+    expect(data.outbox.find((m) => m.contact === bob)!.to).toBe('bob@acme.example');
+    expect(data.webhooks[0]).toEqual({ key: `crm/${ada}`, endpoint: 'crm', contact: ada, status: 'failed', attempts: 3, createdAt: NOW });
+    expect(data.suppression).toEqual([{ hash: suppressionHash('ada@acme.example'), reason: 'erased', at: NOW }]);
+    expect(data.pending.filter((p) => p.contact === ada)).toEqual([{ contact: ada, at: NOW, kind: 'erased', fields: [] }]);
+    const audit = data.audit.at(-1)!;
+    expect(audit).toMatchObject({ action: 'erase', actor: 'tester', at: NOW });
+    expect(audit.summary).not.toMatch(/ada@/i);
+    expect(readFileSync(store, 'utf8')).not.toMatch(/ada@acme/i);
+    expect(existsSync(path.join(dir, '.campaign', 'outbox', '1.eml'))).toBe(false);
+    expect(existsSync(path.join(dir, '.campaign', 'outbox', '2.eml'))).toBe(true);
+    expect(existsSync(path.join(dir, '.campaign', 'outbox', '3.eml'))).toBe(true);
+    expect(existsSync(`${store}.lock`)).toBe(false);
+
+    // Importing the address again creates a contact that stays suppressed.
+    const again = await cli('contacts', 'import', path.join(CONTACT_FIXTURES, 'valid.jsonl'));
+    expect(again.stderr).toContain('warning: 1 imported address is suppressed');
+  });
+
+  it('shows what would be removed with --dry-run and changes nothing', async () => {
+    const { ada } = await seed();
+    const bytes = readFileSync(store);
+    const run = await cli('contacts', 'erase', ada, '--dry-run');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Would erase contact ${ada} (ada@acme.example):`);
+    expect(run.stdout).toContain('1 events, 1 enrollments');
+    expect(run.stdout).toContain('1 outbox files: .campaign/outbox/1.eml');
+    expect(run.stdout).toContain('Dry run: nothing was changed.');
+    expect(readFileSync(store).equals(bytes)).toBe(true);
+    expect(existsSync(path.join(dir, '.campaign', 'outbox', '1.eml'))).toBe(true);
+    expect(existsSync(`${store}.lock`)).toBe(false);
+  });
+
+  it('warns about journal lines it cannot erase', async () => {
+    const { ada } = await seed();
+    writeFileSync(path.join(dir, '.campaign', 'journal.jsonl'), `{"contact":"${ada}","event":"page.viewed"}\n{"contact":"other"}\n`);
+    const run = await cli('contacts', 'erase', ada);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('warning: .campaign/journal.jsonl has 1 line about this contact');
+  });
+
+  it('refuses an unknown contact in one line, changing nothing', async () => {
+    await seed();
+    const bytes = readFileSync(store);
+    const run = await cli('contacts', 'erase', 'nobody@acme.example');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('error: No contact "nobody@acme.example" in the store ".campaign/store.json"; nothing was changed.\n');
+    expect(readFileSync(store).equals(bytes)).toBe(true);
+    expect(existsSync(`${store}.lock`)).toBe(false);
+  });
+});

@@ -1,0 +1,63 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readStore } from '../../src/store/index.ts';
+import { CONTACT_FIXTURES, EXAMPLE_WORKSPACE, runCli, tempDir } from '../helpers/run-cli.ts';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir()));
+afterEach(() => cleanup());
+
+const NOW = '2026-03-01T10:00:00.000Z';
+const cli = (...argv: string[]) => runCli([...argv, '--workspace', EXAMPLE_WORKSPACE], { cwd: dir });
+
+async function seed(store = 'a.json') {
+  for (const file of ['valid.json', 'valid.csv', 'valid.jsonl']) {
+    const run = await cli('contacts', 'import', path.join(CONTACT_FIXTURES, file), '--store', store, '--now', NOW);
+    expect(run.code, run.stderr).toBe(0);
+  }
+  // A value CSV must quote, and one with surrounding spaces.
+  writeFileSync(path.join(dir, 'extra.json'), JSON.stringify([{ id: 'quote-1', email: 'q@acme.example', firstName: ' Spaced ', company: 'Say "hi", please', companySize: 0, industry: 'media', country: 'GB', plan: 'pro', lifecycleStage: 'sql', signedUpAt: '2026-01-02T09:00:00Z', emailOptIn: true, birthday: '1990-05-17', tags: ['a-b', 'c'] }]));
+  expect((await cli('contacts', 'import', 'extra.json', '--store', store, '--now', NOW)).code).toBe(0);
+}
+
+describe('contacts export', () => {
+  it('writes CSV with the import columns to stdout', async () => {
+    await seed();
+    const run = await cli('contacts', 'export', '--store', 'a.json');
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe('id,email,firstName,lastName,company,jobTitle,companySize,industry,country,plan,lifecycleStage,timezone,birthday,signedUpAt,trialEndsAt,contractEndsAt,lastActiveAt,emailOptIn,tags');
+    expect(run.stdout).toContain('quote-1,q@acme.example," Spaced ",,"Say ""hi"", please",,0,media,GB,pro,sql,,1990-05-17,2026-01-02T09:00:00Z,,,,true,a-b;c');
+  });
+
+  for (const format of ['csv', 'json', 'jsonl'] as const) {
+    it(`round-trips through ${format}: export, import into a new store, identical contacts`, async () => {
+      await seed();
+      const out = await cli('contacts', 'export', '--store', 'a.json', '--out', `contacts.${format}`);
+      expect(out.code, out.stderr).toBe(0);
+      expect(out.stdout).toMatch(/^Exported 5 contacts to contacts\.\w+\.\n$/);
+      const run = await cli('contacts', 'import', `contacts.${format}`, '--store', 'b.json', '--now', NOW);
+      expect(run.code, run.stderr).toBe(0);
+      const [a, b] = [(await readStore(path.join(dir, 'a.json')))!, (await readStore(path.join(dir, 'b.json')))!];
+      expect(b.contacts).toEqual(a.contacts);
+      expect(b.lineage).not.toBe(a.lineage);
+    });
+  }
+
+  it('writes a JSON array with one contact per line', async () => {
+    await seed();
+    await cli('contacts', 'export', '--store', 'a.json', '--out', 'c.json');
+    const text = readFileSync(path.join(dir, 'c.json'), 'utf8');
+    expect(text.startsWith('[\n{"id":')).toBe(true);
+    expect(text.endsWith('}\n]\n')).toBe(true);
+    expect(JSON.parse(text)).toHaveLength(5);
+  });
+
+  it('says so when there is no store', async () => {
+    const run = await cli('contacts', 'export', '--store', 'none.json');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('error: There is no store at "none.json" yet; import contacts first (`campaign contacts import FILE`).\n');
+  });
+});

@@ -1,0 +1,62 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { STARTER_FILES } from '../../cli/init/starter-files.ts';
+import { runCli, tempDir } from '../helpers/run-cli.ts';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir('campaignkit-init-')));
+afterEach(() => cleanup());
+
+const cli = (cwd: string, ...argv: string[]) => runCli(argv, { cwd, env: { NO_COLOR: '1' } });
+
+/** Every file under `root`, relative, sorted. */
+function tree(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .sort();
+}
+
+describe('campaign init', () => {
+  it('scaffolds a workspace that validates without warnings and plans a first deployment', async () => {
+    const created = await cli(dir, 'init', 'marketing');
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('Created a campaignkit workspace in "marketing":');
+    expect(created.stdout).toContain('Next: cd marketing && campaign validate && campaign plan');
+    const ws = path.join(dir, 'marketing');
+    expect(tree(ws)).toEqual(Object.keys(STARTER_FILES).sort());
+    expect(readFileSync(path.join(ws, '.gitignore'), 'utf8')).toMatch(/^\.campaign\/$/m);
+
+    const validated = await cli(ws, 'validate');
+    expect(validated.stderr).toBe('');
+    expect(validated.stdout).toBe('✔ 5 modules valid.\n');
+    expect(validated.code).toBe(0);
+
+    const planned = await cli(ws, 'plan', '--detailed-exitcode', '--no-typecheck');
+    expect(planned.stderr).toBe('');
+    expect(planned.stdout.split('\n')[0]).toBe('Plan: 4 to create.');
+    expect(planned.code).toBe(2);
+    expect(tree(ws)).toEqual(Object.keys(STARTER_FILES).sort());
+  });
+
+  it('refuses a folder that is not empty, in one line, writing nothing', async () => {
+    writeFileSync(path.join(dir, 'notes.txt'), 'hello');
+    const refused = await cli(dir, 'init');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('error: "." is not empty (it holds "notes.txt"); pass a new or empty folder to `campaign init`. Nothing was written.\n');
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+    const file = await cli(dir, 'init', 'notes.txt');
+    expect(file.stderr).toBe('error: "notes.txt" is a file; pass a new or empty folder to `campaign init`.\n');
+  });
+
+  it('accepts the current folder when it is empty but for .git', async () => {
+    mkdirSync(path.join(dir, '.git'));
+    const created = await cli(dir, 'init');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('Created a campaignkit workspace in the current folder:');
+    expect(created.stdout).toContain('Next: campaign validate && campaign plan');
+  });
+});

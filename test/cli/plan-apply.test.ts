@@ -1,0 +1,232 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
+import { PlanSchema } from '../../src/planner/plan-schema.ts';
+import { readStore } from '../../src/store/index.ts';
+import { EXAMPLE_WORKSPACE, runCli, tempDir } from '../helpers/run-cli.ts';
+
+/**
+ * `campaign plan` and `campaign apply` end to end, on a copy of the example workspace and a store
+ * in a temporary directory, filled by `campaign contacts import` with the example's contacts.
+ */
+const CONTACTS = path.resolve(import.meta.dirname, '../../fixtures/contacts.csv');
+const CAMPAIGN = path.resolve(import.meta.dirname, '../../cli/campaign.js');
+const NOW = '2026-11-23T09:00:00Z';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir('campaignkit-plan-'));
+  cpSync(EXAMPLE_WORKSPACE, path.join(dir, 'campaigns'), { recursive: true });
+});
+afterEach(() => cleanup());
+
+const store = () => path.join(dir, 'store.json');
+const common = ['--workspace', 'campaigns', '--store', 'store.json', '--no-typecheck'];
+const cli = (...argv: string[]) => runCli(argv, { cwd: dir, env: { NO_COLOR: '1' } });
+
+async function importContacts(): Promise<void> {
+  const result = await cli('contacts', 'import', CONTACTS, '--workspace', 'campaigns', '--store', 'store.json', '--now', NOW);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+}
+
+/** Runs `campaign …` with a terminal on stdin/stdout (interactive), answering through `answer`. */
+function runInteractive(argv: string[]) {
+  const stdin = Object.assign(new PassThrough(), { isTTY: true });
+  const stdout = Object.assign(new PassThrough(), { isTTY: true });
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const done = main({ argv, cwd: dir, env: { CAMPAIGN_ACTOR: 'tester', NO_COLOR: '1' }, stdin, stdout, stderr });
+  return {
+    done,
+    output: () => out,
+    errors: () => err,
+    answer: (line: string) => stdin.write(`${line}\n`),
+    /** Resolves once the question is on the screen. */
+    async asked(): Promise<void> {
+      for (let i = 0; i < 600 && !out.includes('Only "yes" is accepted:'); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(out).toContain('Apply these changes? Only "yes" is accepted:');
+    },
+  };
+}
+
+describe('campaign plan / apply', () => {
+  it('plans (exit 2), applies, and plans again with no changes (exit 0)', async () => {
+    await importContacts();
+    const first = await cli('plan', ...common, '--now', NOW, '--detailed-exitcode');
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(2);
+    expect(first.stdout.split('\n')[0]).toMatch(/^Plan: \d+ to create\. Impact: \d+ contacts enroll in "/);
+    expect(first.stdout).toContain('Impact on 1,000 contacts');
+
+    const applied = await cli('apply', ...common, '--now', NOW, '--auto-approve');
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/Applied: \d+ to create\./);
+
+    const data = (await readStore(store()))!;
+    expect(data.deployed?.appliedBy).toBe('tester');
+    expect(data.audit.at(-1)).toMatchObject({ action: 'apply', actor: 'tester', programHash: data.deployed!.hash });
+    expect(data.enrollments.length).toBeGreaterThan(0);
+
+    const again = await cli('plan', ...common, '--now', NOW, '--detailed-exitcode');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(`No changes. The deployed program matches the workspace (hash ${data.deployed!.hash.slice(0, 12)}).\n`);
+  });
+
+  it('creates nothing when planning without a store, and prints the plan as versioned JSON or Markdown', async () => {
+    const json = await cli('plan', ...common, '--now', NOW, '--format', 'json');
+    expect(json.code).toBe(0);
+    const plan = PlanSchema.parse(JSON.parse(json.stdout));
+    expect(plan).toMatchObject({ formatVersion: 1, store: { lineage: null, serial: 0 }, deployedHash: null, summary: { firstDeploy: true, changes: true } });
+    expect(plan.impact.contacts).toBe(0);
+    expect(existsSync(store())).toBe(false);
+    const markdown = await cli('plan', ...common, '--now', NOW, '--format', 'markdown');
+    expect(markdown.stdout).toMatch(/^<!-- campaignkit-plan -->\n<!-- program [0-9a-f]{64} deployed none -->\n### campaignkit plan: \d+ to create \(first deployment\)\n/);
+  });
+
+  it('applies a saved plan exactly, and refuses it once the store or the workspace changed', async () => {
+    await importContacts();
+    const saved = await cli('plan', ...common, '--now', NOW, '--out', 'plan.json');
+    expect(saved.code).toBe(0);
+    expect(saved.stdout).toContain('Saved the plan to "plan.json".');
+    const plan = PlanSchema.parse(JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')));
+    expect(plan.store.serial).toBe(1);
+
+    // The store changes in between (another import): the plan is stale.
+    writeFileSync(path.join(dir, 'more.csv'), `${readFileSync(CONTACTS, 'utf8').split('\n').slice(0, 2).join('\n').replace('c_000001', 'c_999999').replace(/[\w.]+@[\w.]+/, 'new.person@example.com')}\n`);
+    expect((await cli('contacts', 'import', 'more.csv', '--workspace', 'campaigns', '--store', 'store.json', '--now', NOW)).code).toBe(0);
+    const stale = await cli('apply', 'plan.json', ...common);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toBe('error: The plan "plan.json" is stale: the store changed since it was made (serial 1, now 2). Run `campaign plan --out plan.json` again and apply the new plan. Nothing was applied.\n');
+
+    // Planned again, then the workspace changes: stale too.
+    expect((await cli('plan', ...common, '--now', NOW, '--out', 'plan.json')).code).toBe(0);
+    const journey = path.join(dir, 'campaigns/journeys/win-back.ts');
+    writeFileSync(journey, readFileSync(journey, 'utf8').replace("name: 'Win-back'", "name: 'Win back'"));
+    const changed = await cli('apply', 'plan.json', ...common);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(/is stale: the workspace no longer compiles to the planned program/);
+
+    // Planned once more: applied exactly, at the plan's time.
+    expect((await cli('plan', ...common, '--now', NOW, '--out', 'plan.json')).code).toBe(0);
+    const applied = await cli('apply', 'plan.json', ...common);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    const data = (await readStore(store()))!;
+    expect(data.deployed?.appliedAt).toBe('2026-11-23T09:00:00.000Z');
+    expect(data.deployed?.hash).toBe(JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')).programHash);
+    // Applying the same plan twice: the second time it is stale.
+    expect((await cli('apply', 'plan.json', ...common)).stderr).toMatch(/is stale: the store changed since it was made/);
+  });
+
+  it('refuses without a terminal unless --auto-approve, and asks on a terminal (only "yes" applies)', async () => {
+    await importContacts();
+    const before = readFileSync(store());
+    const refused = await cli('apply', ...common, '--now', NOW);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: Refusing to apply without confirmation: there is no terminal to ask on\. Re-run with --auto-approve or apply a saved plan/);
+
+    const no = runInteractive(['apply', ...common, '--now', NOW]);
+    await no.asked();
+    no.answer('y');
+    expect(await no.done).toBe(1);
+    expect(no.output()).toContain('Apply cancelled. Nothing was written.');
+    expect(readFileSync(store()).equals(before)).toBe(true);
+
+    const yes = runInteractive(['apply', ...common, '--now', NOW]);
+    await yes.asked();
+    yes.answer('yes');
+    expect(await yes.done).toBe(0);
+    expect(yes.output()).toMatch(/Applied: /);
+  });
+
+  it('refuses a second apply while one holds the lock', async () => {
+    await importContacts();
+    const first = runInteractive(['apply', ...common, '--now', NOW]);
+    await first.asked(); // holds the store lock while it waits for an answer
+    const second = await cli('apply', ...common, '--now', NOW, '--auto-approve');
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/^error: The store is locked by campaign apply \(pid \d+\) since .*; wait for it to finish, or remove "store\.json\.lock" if that process is gone\.\n$/);
+    first.answer('yes');
+    expect(await first.done).toBe(0);
+    expect((await cli('plan', ...common, '--now', NOW, '--detailed-exitcode')).code).toBe(0);
+  });
+
+  it('--dry-run prints per-contact changes and leaves the store bytes unchanged', async () => {
+    await importContacts();
+    const before = readFileSync(store());
+    const dry = await cli('apply', ...common, '--now', NOW, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^Plan: \d+ to create\. .*\n\nc_000001\n/);
+    expect(dry.stdout).toMatch(/^c_000002\n {2}segments: .*\+ inactive-60-days\n {2}fit: new → \d+\n {2}win-back: enrolls at "we-miss-you"\n/m);
+    expect(dry.stdout).toContain('Dry run: nothing was written.');
+    expect(dry.stdout).not.toContain('@'); // ids only, unless --show-emails
+    expect(readFileSync(store()).equals(before)).toBe(true);
+    expect(existsSync(`${store()}.lock`)).toBe(false);
+  });
+
+  it('makes a removed step with waiting contacts a plan error, and moves them with removedSteps', async () => {
+    await importContacts();
+    expect((await cli('apply', ...common, '--now', NOW, '--auto-approve')).code).toBe(0);
+    const waiting = (await readStore(store()))!.enrollments.filter((e) => e.campaign === 'win-back' && e.step === 'we-miss-you' && e.status === 'active');
+    expect(waiting.length).toBeGreaterThan(0);
+
+    const journey = path.join(dir, 'campaigns/journeys/win-back.ts');
+    const source = readFileSync(journey, 'utf8');
+    writeFileSync(journey, source.replace("    send('we-miss-you', weMissYou),\n", ''));
+    const error = await cli('plan', ...common, '--now', NOW, '--detailed-exitcode', '--out', 'plan.json');
+    expect(error.code).toBe(1);
+    expect(error.stdout).toContain(`✖ Step "we-miss-you" was removed from campaign "win-back" while ${waiting.length} contacts wait in it.`);
+    expect(error.stdout).toContain('(campaigns/journeys/win-back.ts:');
+    expect(error.stdout).toContain('The plan has errors, so it was not saved to "plan.json".');
+    expect(existsSync(path.join(dir, 'plan.json'))).toBe(false);
+    const refused = await cli('apply', ...common, '--now', NOW, '--auto-approve');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('error: The plan has errors (see above); fix them and plan again. Nothing was applied.\n');
+
+    writeFileSync(journey, readFileSync(journey, 'utf8').replace("  reentry: { after: '90d' },\n", "  reentry: { after: '90d' },\n  removedSteps: { 'we-miss-you': { moveTo: 'one-week' } },\n"));
+    const planned = await cli('plan', ...common, '--now', NOW, '--detailed-exitcode');
+    expect(planned.code).toBe(2);
+    expect(planned.stdout.split('\n')[0]).toBe(`Plan: 1 to change. Impact: ${waiting.length} contacts move from "we-miss-you" to "one-week".`);
+    expect((await cli('apply', ...common, '--now', NOW, '--auto-approve')).code).toBe(0);
+    const moved = (await readStore(store()))!.enrollments.filter((e) => e.campaign === 'win-back' && e.status === 'active');
+    expect(moved.map((e) => e.step)).toEqual(waiting.map(() => 'one-week'));
+    expect(moved.every((e) => e.phase === 'pending' && e.history.at(-1)?.outcome === 'moved to "one-week" by apply')).toBe(true);
+  });
+});
+
+describe('campaign plan with unprocessed events', () => {
+  it('warns that the journal holds events no run has processed', async () => {
+    await importContacts();
+    const event = { id: 'e1', event: 'page.viewed', contact: 'c_000001', at: '2026-11-22T10:00:00.000Z', data: { url: '/pricing' } };
+    writeFileSync(path.join(dir, 'events.jsonl'), `${JSON.stringify(event)}\n`);
+    expect((await cli('events', 'ingest', 'events.jsonl', '--workspace', 'campaigns', '--store', 'store.json')).code).toBe(0);
+    const plan = await cli('plan', ...common, '--now', NOW);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('! The journal holds 1 event that no run has processed yet: this impact leaves it out, and scores stored by apply would take it in late. Run `campaign run` first, then plan again.');
+  });
+});
+
+describe('campaign plan / apply (real process)', () => {
+  it('exits 2 with changes, 0 without, 1 on a refusal, without a stack trace', async () => {
+    await importContacts();
+    const campaign = (...argv: string[]) =>
+      spawnSync(process.execPath, [CAMPAIGN, ...argv, ...common, '--now', NOW], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '' }, input: '' });
+    expect(campaign('plan', '--detailed-exitcode').status).toBe(2);
+    const refused = campaign('apply');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^error: Refusing to apply without confirmation/);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    expect(campaign('apply', '--auto-approve').status).toBe(0);
+    expect(campaign('plan', '--detailed-exitcode').status).toBe(0);
+    expect(campaign('plan').status).toBe(0);
+  });
+});

@@ -1,0 +1,68 @@
+import { PassThrough } from 'node:stream';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
+import { writeStore } from '../../src/store/index.ts';
+import { buildExampleStore } from '../helpers/example-store.ts';
+import { EXAMPLE_WORKSPACE, tempDir } from '../helpers/run-cli.ts';
+
+/** `campaign preview` without a person at a terminal prints a summary and never waits for input. */
+
+let temp: { dir: string; cleanup: () => void };
+let store: string;
+
+beforeAll(async () => {
+  temp = tempDir('campaignkit-preview-');
+  store = path.join(temp.dir, 'store.json');
+  const { data } = await buildExampleStore({ contacts: 40, events: 500 });
+  await writeStore(store, data);
+});
+
+afterAll(() => temp.cleanup());
+
+async function preview(argv: string[], options: { tty?: boolean; env?: Record<string, string> } = {}) {
+  const tty = <T extends object>(stream: T) => Object.assign(stream, { isTTY: options.tty ?? false, columns: 100, rows: 30, setRawMode: () => undefined });
+  const stdout = tty(new PassThrough());
+  const stderr = new PassThrough();
+  const chunks: string[] = [];
+  const errors: string[] = [];
+  stdout.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  stderr.on('data', (chunk: Buffer) => errors.push(chunk.toString('utf8')));
+  const code = await main({ argv: ['preview', ...argv], cwd: path.dirname(EXAMPLE_WORKSPACE), env: options.env ?? {}, stdin: tty(new PassThrough()), stdout, stderr });
+  return { code, stdout: chunks.join(''), stderr: errors.join('') };
+}
+
+describe('campaign preview without a terminal', () => {
+  it('prints the overview and the campaigns, segments and scores with their counts, and exits 0', async () => {
+    const { code, stdout, stderr } = await preview(['--store', store]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('static summary');
+    expect(stdout).toMatch(/Validation\s+✔ valid/);
+    expect(stdout).toMatch(/Deployed\s+same as the workspace, nothing to apply · \S+ applied 2026-08-03 00:00Z by example/);
+    expect(stdout).toMatch(/Counts\s+10 segments · 2 scores · 10 campaigns · \d+ templates · 40 contacts/);
+    expect(stdout).toMatch(/trial-nurture\s+active\s+\d+\s+\d+\s+\d+\s+event trial\.started/);
+    expect(stdout).toMatch(/ideal-customer-profile\s+\d+/);
+    expect(stdout).toMatch(/engagement\s+[\d.]+\s+[\d.]+\s+mql ≥ 100: \d+, hot ≥ 150: \d+/);
+    expect(stdout).not.toContain('\u001B[');
+  });
+
+  it('prints the summary on a terminal when CI is set', async () => {
+    const { code, stdout } = await preview(['--store', store], { tty: true, env: { CI: 'true', NO_COLOR: '1' } });
+    expect(code).toBe(0);
+    expect(stdout).toContain('static summary');
+  });
+
+  it('says when there is no store yet', async () => {
+    const { code, stdout } = await preview(['--store', path.join(temp.dir, 'missing.json')]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Deployed\s+no store yet/);
+    expect(stdout).toMatch(/40 contacts|0 contacts/);
+  });
+
+  it('rejects a --now that is not a time', async () => {
+    const { code, stderr } = await preview(['--store', store, '--now', 'tomorrow']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('--now "tomorrow" is not an ISO 8601 time');
+  });
+});

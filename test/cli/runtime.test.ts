@@ -1,0 +1,165 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
+
+/**
+ * `campaign track`, `events ingest`, `run` and `contact` in-process, on the example workspace and
+ * a small slice of the fixtures (the same store is set up once and copied per test).
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+let base: string;
+const dirs: string[] = [];
+
+async function cli(cwd: string, ...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main({
+    argv: [...argv, '--workspace', path.join(ROOT, 'campaigns')],
+    cwd,
+    env: { NO_COLOR: '1', CAMPAIGN_ACTOR: 'test' },
+    stdin: Object.assign(process.stdin, {}) as never,
+    stdout: { write: (s: string) => ((stdout += s), true), isTTY: false } as never,
+    stderr: { write: (s: string) => ((stderr += s), true), isTTY: false } as never,
+  });
+  return { code, stdout, stderr };
+}
+
+function copyBase(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-runtime-'));
+  dirs.push(dir);
+  for (const name of readdirSync(base)) writeFileSync(path.join(dir, name), readFileSync(path.join(base, name)));
+  return dir;
+}
+
+beforeAll(async () => {
+  base = mkdtempSync(path.join(os.tmpdir(), 'ck-runtime-base-'));
+  dirs.push(base);
+  const contacts = readFileSync(path.join(ROOT, 'fixtures/contacts.csv'), 'utf8').split('\n');
+  writeFileSync(path.join(base, 'contacts.csv'), contacts.slice(0, 201).join('\n'));
+  const ids = new Set(contacts.slice(1, 201).map((line) => line.split(',')[0]));
+  const events = readFileSync(path.join(ROOT, 'fixtures/events.jsonl'), 'utf8').split('\n').filter((line) => line && ids.has(JSON.parse(line).contact));
+  writeFileSync(path.join(base, 'events.jsonl'), `${events.join('\n')}\n`);
+  expect((await cli(base, 'contacts', 'import', 'contacts.csv', '--store', 'store.json', '--now', '2026-08-01T00:00:00Z')).code).toBe(0);
+  const applied = await cli(base, 'apply', '--auto-approve', '--store', 'store.json', '--now', '2026-08-01T00:00:00Z');
+  expect(applied.code, applied.stderr).toBe(0);
+}, 60_000);
+
+afterEach(() => {
+  while (dirs.length > 1) rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+
+describe('campaign track', () => {
+  it('appends a valid event to the journal and refuses bad ones with one line, writing nothing', async () => {
+    const dir = copyBase();
+    const ok = await cli(dir, 'track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/pricing"}', '--at', '2026-08-02T10:00:00Z', '--store', 'store.json');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^Accepted page\.viewed for c_000001 at 2026-08-02T10:00:00\.000Z/);
+    const journal = readFileSync(path.join(dir, 'journal.jsonl'), 'utf8');
+    expect(journal.trim().split('\n')).toHaveLength(2);
+    for (const [argv, message] of [
+      [['track', 'page.viewd', '--contact', 'c_000001'], /unknown event "page\.viewd"/],
+      [['track', 'page.viewed', '--contact', 'nobody@nowhere.example', '--data', '{"url":"/"}'], /unknown contact "nobody@nowhere\.example"/],
+      [['track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":1}'], /"data\.url"/],
+      [['track', 'page.viewed', '--contact', 'c_000001', '--data', '{url}'], /--data is not valid JSON/],
+      [['track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/","__proto__":{"x":1}}'], /not allowed/],
+      [['track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/"}', '--at', 'yesterday'], /"at"/],
+    ] as const) {
+      const result = await cli(dir, ...argv, '--store', 'store.json');
+      expect(result.code, argv.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')).toBe(journal);
+  });
+});
+
+describe('campaign events ingest', () => {
+  it('accepts nothing from a file with a bad row, unless --skip-invalid', async () => {
+    const dir = copyBase();
+    const good = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').slice(0, 5);
+    writeFileSync(path.join(dir, 'mixed.jsonl'), [...good.slice(0, 2), '{"event":"nope","contact":"c_000001","data":{}}', 'not json', ...good.slice(2)].join('\n'));
+    const refused = await cli(dir, 'events', 'ingest', 'mixed.jsonl', '--store', 'store.json');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('mixed.jsonl:3: unknown event "nope"');
+    expect(refused.stderr).toContain('mixed.jsonl:4: not valid JSON');
+    expect(existsSync(path.join(dir, 'journal.jsonl'))).toBe(false);
+    const skipped = await cli(dir, 'events', 'ingest', 'mixed.jsonl', '--skip-invalid', '--store', 'store.json');
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stdout).toContain('Accepted 5 events');
+    const rejects = readFileSync(path.join(dir, 'mixed.rejects.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(rejects.map((r) => r.line)).toEqual([3, 4]);
+  });
+});
+
+describe('campaign run', () => {
+  it('--dry-run shows per-contact changes and leaves the store bytes unchanged', async () => {
+    const dir = copyBase();
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    const before = readFileSync(path.join(dir, 'store.json'));
+    const journal = readFileSync(path.join(dir, 'journal.jsonl'));
+    const dry = await cli(dir, 'run', '--dry-run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json', '--limit', '5');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/score engagement: 0 → [\d.]+ \[/);
+    expect(dry.stdout).toMatch(/journey \w[\w-]*: \(not enrolled\) → /);
+    expect(dry.stdout).toContain('Dry run (nothing written, nothing sent)');
+    expect(readFileSync(path.join(dir, 'store.json')).equals(before)).toBe(true);
+    expect(readFileSync(path.join(dir, 'journal.jsonl')).equals(journal)).toBe(true);
+    expect(existsSync(path.join(dir, 'outbox'))).toBe(false);
+    const json = JSON.parse((await cli(dir, 'run', '--dry-run', '--format', 'json', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json')).stdout);
+    expect(json.formatVersion).toBe(1);
+    expect(json.contacts.length).toBeGreaterThan(50);
+  });
+
+  it('runs, writes each email once as an .eml file, and a second run sends nothing again', async () => {
+    const dir = copyBase();
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    const first = await cli(dir, 'run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json');
+    expect(first.code, first.stderr).toBe(0);
+    const files = readdirSync(path.join(dir, 'outbox')).filter((f) => f.endsWith('.eml'));
+    expect(files.length).toBeGreaterThan(50);
+    const ids = files.map((f) => /^Message-ID:\s+(<[^>]+>)/m.exec(readFileSync(path.join(dir, 'outbox', f), 'utf8'))![1]);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Ingesting the same file again and running again changes nothing: events are deduplicated by id.
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    const second = await cli(dir, 'run', '--now', '2026-12-31T00:00:00Z', '--store', 'store.json');
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/Emails: 0 scheduled/);
+    expect(readdirSync(path.join(dir, 'outbox')).filter((f) => f.endsWith('.eml'))).toHaveLength(files.length);
+  });
+
+  it('refuses to run a store with nothing deployed', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-runtime-'));
+    dirs.push(dir);
+    writeFileSync(path.join(dir, 'c.csv'), readFileSync(path.join(base, 'contacts.csv'), 'utf8').split('\n').slice(0, 3).join('\n'));
+    expect((await cli(dir, 'contacts', 'import', 'c.csv', '--store', 'store.json')).code).toBe(0);
+    const result = await cli(dir, 'run', '--store', 'store.json');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('error: Nothing is deployed in this store yet. Run `campaign apply` first.\n');
+  });
+});
+
+describe('campaign contact', () => {
+  it('explains scores by rule, segments by clause, journeys and the timeline', async () => {
+    const dir = copyBase();
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    expect((await cli(dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json')).code).toBe(0);
+    const json = JSON.parse((await cli(dir, 'run', '--dry-run', '--format', 'json', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json')).stdout);
+    expect(json.contacts).toEqual([]);
+    const store = JSON.parse(readFileSync(path.join(dir, 'store.json'), 'utf8'));
+    const scored = store.contacts.find((c: { scores: { engagement?: { value: number } } }) => (c.scores.engagement?.value ?? 0) > 20);
+    const result = await cli(dir, 'contact', scored.fields.email.toUpperCase(), '--store', 'store.json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(scored.id);
+    expect(result.stdout).toMatch(/Scores\n  engagement: [\d.]+/);
+    expect(result.stdout).toMatch(/\n    \+[\d.]+ {2}[\w.-]+ \(\d+×, decayed\)/);
+    expect(result.stdout).toMatch(/Segments\n/);
+    expect(result.stdout).toMatch(/[✓✗] /);
+    expect(result.stdout).toContain('Timeline');
+    const unknown = await cli(dir, 'contact', 'nobody', '--store', 'store.json');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^error: No contact "nobody"/);
+  });
+});

@@ -1,0 +1,138 @@
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Plan } from '../../src/planner/plan-types.ts';
+import { readStore, writeStore, type StoredEvent } from '../../src/store/index.ts';
+import { EXAMPLE_WORKSPACE, runCli, tempDir } from '../helpers/run-cli.ts';
+
+/**
+ * `campaign state export` and `campaign plan --state`, on a copy of the example workspace whose
+ * store holds the example contacts and events, deployed. Then the workspace changes (a scoring
+ * rule, a wait, a removed step with a move, a new segment) and is planned against the store and
+ * against its snapshot.
+ */
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const NOW = '2026-11-23T09:00:00Z';
+
+let dir: string;
+let cleanup: () => void;
+const cli = (...argv: string[]) => runCli(argv, { cwd: dir, env: { NO_COLOR: '1' } });
+const common = ['--workspace', 'campaigns', '--no-typecheck', '--now', NOW];
+const file = (name: string) => path.join(dir, name);
+
+function edit(relative: string, from: string, to: string): void {
+  const full = path.join(dir, 'campaigns', relative);
+  const text = readFileSync(full, 'utf8');
+  expect(text).toContain(from);
+  writeFileSync(full, text.replace(from, to));
+}
+
+beforeAll(async () => {
+  ({ dir, cleanup } = tempDir('campaignkit-state-'));
+  cpSync(EXAMPLE_WORKSPACE, file('campaigns'), { recursive: true });
+  expect((await cli('contacts', 'import', path.join(ROOT, 'fixtures/contacts.csv'), '--workspace', 'campaigns', '--store', 'store.json', '--now', NOW)).code).toBe(0);
+  // The example's event history, as a run would have stored it (sorted by time, then id).
+  const store = (await readStore(file('store.json')))!;
+  const events = readFileSync(path.join(ROOT, 'fixtures/events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as StoredEvent);
+  // Ingest resolves contacts given by email to their id; do the same.
+  const byEmail = new Map(store.contacts.map((c) => [c.fields.email as string, c.id]));
+  const ids = new Set(store.contacts.map((c) => c.id));
+  store.events = events
+    .map((e) => ({ ...e, contact: byEmail.get(e.contact) ?? e.contact }))
+    .filter((e) => e.at <= NOW && ids.has(e.contact))
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : 1));
+  await writeStore(file('store.json'), store);
+  expect((await cli('apply', ...common, '--store', 'store.json', '--auto-approve')).code).toBe(0);
+  // A realistic change: a scoring rule, a wait, a removed step whose contacts move, a new segment.
+  edit('scoring/engagement.ts', "on('asset.downloaded', { id: 'asset-download' }).add(10)", "on('asset.downloaded', { id: 'asset-download' }).add(15)");
+  edit('journeys/win-back.ts', "wait('one-week', '7d')", "wait('one-week', '5d')");
+  edit('journeys/customer-health.ts', "exitWhen:", "removedSteps: { 'alert-csm': { moveTo: 'notify-csm' } },\n  exitWhen:");
+  edit('journeys/customer-health.ts', "notify('alert-csm'", "notify('notify-csm'");
+  edit('journeys/win-back.ts', "    send('we-miss-you', weMissYou),\n", '');
+  edit('journeys/win-back.ts', "exitWhen:", "removedSteps: { 'we-miss-you': 'exit' },\n  exitWhen:");
+  edit('journeys/win-back.ts', "import weMissYou from '../emails/we-miss-you';\n", '');
+  writeFileSync(
+    file('campaigns/segments/eu-enterprise.ts'),
+    "import { segment } from '../campaign.config';\n\nexport default segment('eu-enterprise', {\n  name: 'EU enterprise',\n  where: (c) => c.all(c.country.in(['FR', 'DE', 'BE', 'NL']), c.plan.eq('enterprise'), c.birthday.anniversary({ daysAfter: 30 })),\n});\n",
+  );
+}, 120_000);
+afterAll(() => cleanup());
+
+const planJson = (stdout: string) => JSON.parse(stdout) as Plan;
+/** The impact without example ids (hashed ids differ). */
+const counts = (plan: Plan) => JSON.parse(JSON.stringify(plan.impact, (key, value: unknown) => (key === 'examples' ? undefined : value))) as unknown;
+
+describe('campaign state export', () => {
+  it('writes a snapshot without emails or names, that plans to the same impact as the store', async () => {
+    const exported = await cli('state', 'export', '--store', 'store.json', '--out', 'snapshot.json');
+    expect(exported.stderr).toBe('');
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toMatch(/^Exported the state of store\.json \(serial 3\) to snapshot\.json: 1000 contacts, \d+ events, \d+ enrollments\.\n {2}fields kept: .*\n {2}hashed: email\n {2}year removed: birthday\n {2}left out: company, firstName, lastName, trialEndsAt\n$/);
+
+    const text = readFileSync(file('snapshot.json'), 'utf8');
+    const store = (await readStore(file('store.json')))!;
+    for (const contact of store.contacts) {
+      expect(text.includes(contact.fields.email as string), `${contact.id}: email`).toBe(false);
+      for (const field of ['firstName', 'lastName', 'company']) {
+        if (typeof contact.fields[field] === "string") expect(text.includes(JSON.stringify(contact.fields[field])), `${contact.id}: ${field}`).toBe(false);
+      }
+    }
+    const snapshot = (await readStore(file('snapshot.json')))!;
+    expect(snapshot).toMatchObject({ lineage: store.lineage, serial: store.serial, outbox: [], audit: [], suppression: [], pending: [], webhooks: [] });
+    expect(snapshot.snapshot?.fields.hashed).toEqual(['email']);
+    expect(snapshot.contacts.map((c) => c.id)).toEqual(store.contacts.map((c) => c.id));
+    expect(snapshot.contacts[0]!.fields.email).toMatch(/^h_[0-9a-f]{16}@/);
+    expect(snapshot.contacts[0]!.fields.birthday ?? '2000').toMatch(/^2000/);
+
+    const live = await cli('plan', ...common, '--store', 'store.json', '--format', 'json');
+    const fromSnapshot = await cli('plan', ...common, '--state', 'snapshot.json', '--format', 'json');
+    expect(live.code).toBe(0);
+    expect(fromSnapshot.code).toBe(0);
+    const [a, b] = [planJson(live.stdout), planJson(fromSnapshot.stdout)];
+    const outcomes = a.impact.campaigns.flatMap((c) => c.steps.filter((s) => s.waiting > 0).map((s) => s.outcome));
+    expect(outcomes).toEqual(expect.arrayContaining(['move', 'exit']));
+    expect(a.impact.scores.some((s) => s.changed > 0)).toBe(true);
+    expect(b.impact).toEqual(a.impact);
+    expect(b.summary).toEqual(a.summary);
+    expect(b.warnings).toEqual(a.warnings);
+    expect(b.store).toEqual(a.store);
+  });
+
+  it('hashes contact ids with --hash-ids, with the same counts', async () => {
+    expect((await cli('state', 'export', '--store', 'store.json', '--out', 'hashed.json', '--hash-ids')).code).toBe(0);
+    const snapshot = (await readStore(file('hashed.json')))!;
+    expect(snapshot.contacts.every((c) => /^c_[0-9a-f]{16}$/.test(c.id))).toBe(true);
+    expect(readFileSync(file('hashed.json'), 'utf8')).not.toMatch(/"c_0\d{5}"/);
+    const live = planJson((await cli('plan', ...common, '--store', 'store.json', '--format', 'json')).stdout);
+    const hashed = planJson((await cli('plan', ...common, '--state', 'hashed.json', '--format', 'json')).stdout);
+    expect(counts(hashed)).toEqual(counts(live));
+  });
+
+  it('warns when the workspace reads data the snapshot left out, and keeps fields on request', async () => {
+    writeFileSync(file('campaigns/segments/named.ts'), "import { segment } from '../campaign.config';\n\nexport default segment('named', { where: (c) => c.firstName.exists() });\n");
+    try {
+      const gap = planJson((await cli('plan', ...common, '--state', 'snapshot.json', '--format', 'json')).stdout);
+      expect(gap.warnings).toContainEqual({
+        code: 'snapshot-missing-data',
+        message: 'The state snapshot "snapshot.json" leaves out contact field "firstName", which the workspace reads: contacts are evaluated without it, so the impact may be off. Export the snapshot again with --keep-field, or plan against the store.',
+      });
+      expect((await cli('state', 'export', '--store', 'store.json', '--out', 'kept.json', '--keep-field', 'firstName')).code).toBe(0);
+      const kept = planJson((await cli('plan', ...common, '--state', 'kept.json', '--format', 'json')).stdout);
+      expect(kept.warnings.map((w) => w.code)).not.toContain('snapshot-missing-data');
+      const live = planJson((await cli('plan', ...common, '--store', 'store.json', '--format', 'json')).stdout);
+      expect(kept.impact.segments.find((s) => s.segment === 'named')?.after).toBe(live.impact.segments.find((s) => s.segment === 'named')?.after);
+    } finally {
+      rmSync(file('campaigns/segments/named.ts'));
+    }
+  });
+
+  it('refuses to write a snapshot, to plan with both --state and --store, or without a snapshot', async () => {
+    const applied = await cli('apply', ...common, '--store', 'snapshot.json', '--auto-approve');
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toBe('error: "snapshot.json" is a state snapshot (`campaign state export`): it is read-only and holds no personal data, so nothing can run on it. Pass the store itself with --store. Nothing was written.\n');
+    const both = await cli('plan', ...common, '--state', 'snapshot.json', '--store', 'store.json');
+    expect(both.stderr).toBe('error: --state and --store cannot be used together: plan against the store or against a state snapshot.\n');
+    const missing = await cli('plan', ...common, '--state', 'nope.json');
+    expect(missing.stderr).toBe('error: There is no state snapshot at "nope.json". Export one where the store lives with `campaign state export --out nope.json` (docs/ci.md).\n');
+  });
+});

@@ -1,0 +1,298 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { drive, KEY, previewFixture, sessionFor, olderDeployment, type Driver, type PreviewFixture } from './preview-fixture.ts';
+
+let fixture: PreviewFixture;
+let driver: Driver | null = null;
+
+beforeAll(async () => {
+  fixture = await previewFixture();
+});
+
+afterEach(() => {
+  driver?.unmount();
+  driver = null;
+});
+
+async function open(options: Parameters<typeof drive>[1] = {}) {
+  const session = sessionFor(fixture);
+  await session.loaded;
+  driver = await drive(session, options);
+  return driver;
+}
+
+describe('campaign preview: the app', () => {
+  it('shows a loading state first, then the overview', async () => {
+    let finish!: () => void;
+    const compiled = new Promise<void>((resolve) => (finish = resolve));
+    const session = sessionFor(fixture, { compile: async () => (await compiled, fixture.compiled) });
+    driver = await drive(session);
+    expect(driver.frame()).toContain('compiling the workspace…');
+    expect(driver.frame()).toContain('Workspace   campaigns · compiling…');
+    finish();
+    await session.loaded;
+    const frame = await driver.waitFor('40 contacts');
+    expect(frame).not.toContain('compiling');
+    expect(frame).toMatchSnapshot();
+  });
+
+  it('switches screens with number keys and Tab, and shows the keys of each in the footer', async () => {
+    const d = await open();
+    expect(await d.press('2')).toContain('[2 Campaigns]');
+    expect(d.frame().split('\n').at(-1)).toContain('⏎ show the steps');
+    expect(await d.press(KEY.tab)).toContain('[3 Segments]');
+    expect(await d.press('\u001B[Z')).toContain('[2 Campaigns]');
+    expect(await d.press('1')).toContain('[1 Overview]');
+  });
+
+  it('? shows the keys of the screen and of the app; any key closes it', async () => {
+    const d = await open();
+    await d.press('3');
+    const help = await d.press('?');
+    expect(help).toContain('Keys — Segments');
+    expect(help).toContain('members and condition');
+    expect(help).toContain('switch screen');
+    expect(help).toMatchSnapshot();
+    expect(await d.press('x')).not.toContain('Keys — Segments');
+  });
+
+  it('Campaigns: the list with trigger, status and enrollments, then a campaign as a tree of steps', async () => {
+    const d = await open();
+    const list = await d.press('2');
+    expect(list).toMatch(/trial-nurture\s+active\s+\d+\s+\d+\s+\d+ event trial\.started/);
+    expect(list).toMatchSnapshot();
+    const at = list.split('\n').filter((l) => /^[ ›] \S/.test(l) && !l.includes('campaign ')).findIndex((l) => l.includes('trial-nurture'));
+    for (let i = 0; i < at; i++) await d.press('j');
+    const tree = await d.press(KEY.enter);
+    expect(tree).toContain('trial-nurture — Trial nurture');
+    expect(tree).toContain('├─ await-first-report');
+    expect(tree).toContain('│  ├─ on event');
+    expect(tree).toContain('wait for');
+    expect(tree).toMatch(/decision-time\s+wait\s+\S+\s+12d/);
+    expect(tree).toMatchSnapshot();
+    expect(await d.press(KEY.escape)).toContain('campaign ');
+  });
+
+  it('Campaigns: the contacts waiting in a step', async () => {
+    const d = await open();
+    await d.press('2');
+    const tree = await d.press('G', KEY.enter);
+    expect(tree).toContain('win-back');
+    // The first step that has contacts waiting.
+    const rows = tree.split('\n').filter((l) => /^[ ›] [│├└ ]/.test(l));
+    const waiting = rows.findIndex((l) => /\s(wait|send|wait for|goal)\s+[1-9]\d*\s/.test(l));
+    expect(waiting).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < waiting; i++) await d.press('j');
+    const contacts = await d.press(KEY.enter);
+    expect(contacts).toMatch(/win-back › \S+\s+\d+ waiting/);
+    expect(contacts).toMatch(/@.*until 2026-/);
+    expect(contacts).toMatchSnapshot();
+  });
+
+  it('Segments: member counts, then a segment with its condition and a searchable member list', async () => {
+    const d = await open();
+    const list = await d.press('3');
+    expect(list).toMatch(/ideal-customer-profile\s+\d+ companySize between 50 and 5000/);
+    expect(list).toMatchSnapshot();
+    const at = list.split('\n').slice(3).findIndex((l) => /^[ ›] ideal-customer-profile /.test(l));
+    for (let i = 0; i < at; i++) await d.press(KEY.down);
+    const detail = await d.press(KEY.enter);
+    expect(detail).toMatch(/ideal-customer-profile — Ideal customer profile\s+\d+ members of 40/);
+    expect(detail).toContain('where companySize between 50 and 5000');
+    expect(detail).toMatchSnapshot();
+    const members = Number(/(\d+) members of 40/.exec(detail)![1]);
+    const email = /› (\S+@\S+)/.exec(detail)![1]!;
+    await d.press('/');
+    const found = await d.type(email.slice(0, 8));
+    expect(found).toContain(`/ ${email.slice(0, 8)}`);
+    expect(found).toMatch(new RegExp(`\\d+ of ${members} contacts`));
+    expect(found).toContain(email);
+    expect(await d.type('zzzz')).toContain('No contact matches');
+    await d.press(KEY.escape);
+    expect(d.frame()).toContain(`${members} contacts`);
+    expect(await d.press(KEY.escape)).toContain('segment ');
+  });
+
+  it('Scoring: a bar chart with thresholds, the grade matrix with counts, the top contacts', async () => {
+    const d = await open();
+    const engagement = await d.press('4');
+    expect(engagement).toContain('[engagement]');
+    expect(engagement).toMatch(/0–20 │█+ \d+/);
+    expect(engagement).toMatch(/── mql ≥ 100: \d+ contacts ──/);
+    expect(engagement).toContain('Grade matrix lead-grade');
+    expect(engagement).toMatch(/A\s+\d+\s+\d+\s+\d+\s+\d+/);
+    expect(engagement).toContain('Top contacts by engagement');
+    expect(engagement).toMatchSnapshot();
+    const fit = await d.press(KEY.right);
+    expect(fit).toContain('[fit]');
+    expect(fit).toContain('Top contacts by fit');
+  });
+
+  it('Contacts: search by email, then the explanation of `campaign contact`', async () => {
+    const d = await open();
+    const contact = fixture.data.contacts[7]!;
+    await d.press('5', '/');
+    const found = await d.type(String(contact.fields.email));
+    expect(found).toMatch(/1 of 40 contacts/);
+    const explained = await d.press(KEY.enter, KEY.enter);
+    expect(explained).toContain(`campaign contact ${contact.id}`);
+    expect(explained).toContain(`${contact.id} <${contact.fields.email}>`);
+    expect(explained).toContain('Scores');
+    expect(explained).toMatchSnapshot();
+    expect(await d.press('G')).toMatch(/lines \d+–(\d+) of \1\b/);
+    expect(await d.press(KEY.backspace)).toContain('1 of 40 contacts');
+  });
+
+  it('Contacts: a search by id finds the contact', async () => {
+    const d = await open();
+    const contact = fixture.data.contacts[3]!;
+    await d.press('5', '/');
+    const found = await d.type(contact.id);
+    expect(found).toContain('1 of 40 contacts');
+    expect(found).toContain(String(contact.fields.email));
+    expect(await d.press(KEY.enter)).toMatch(new RegExp(`› ${String(contact.fields.email).slice(0, 10)}`));
+  });
+
+  it('Plan: nothing to apply when the workspace is what is deployed', async () => {
+    const d = await open();
+    await d.press('6');
+    const plan = await d.waitFor('Nothing to apply');
+    expect(plan).toContain('Plan: nothing to change.');
+    expect(plan).toMatchSnapshot();
+  });
+
+  it('Plan: the changes with their field diffs, the impact with the contacts behind each number', async () => {
+    const session = sessionFor(fixture, { data: await olderDeployment() });
+    await session.loaded;
+    const d = (driver = await drive(session));
+    await d.press('6');
+    const plan = await d.waitFor('Impact on 40 contacts');
+    expect(plan).toMatch(/Plan: 3 to change\./);
+    expect(plan).toContain('~ update segment "ideal-customer-profile"  1 field');
+    expect(plan).toContain('~ update score "engagement"  1 field');
+    expect(plan).toContain('~ update campaign "trial-nurture"  1 field');
+    expect(plan).toMatch(/segment ideal-customer-profile: \d+ → \d+ members/);
+    expect(plan).toMatch(/\d+ contacts? enters?\n/);
+    expect(plan).toMatch(/\d+ contacts? changes?\n/);
+    expect(plan).toMatch(/waiting in "decision-time" \(changed\) → stay; scheduled wake-ups move 2d later/);
+    expect(plan).toMatchSnapshot();
+
+    const diff = await d.press(KEY.enter);
+    expect(diff).toContain('~ update segment "ideal-customer-profile"');
+    expect(diff).toContain('− companySize between 200 and 5000');
+    expect(diff).toContain('+ companySize between 50 and 5000');
+    await d.press(KEY.escape);
+
+    // Down to the contacts entering the segment, then to the explanation of one of them.
+    const rows = d.frame().split('\n');
+    const selected = rows.findIndex((l) => l.startsWith('› '));
+    const entering = rows.findIndex((l) => / contacts? enters?$/.test(l));
+    const stops = rows.slice(selected, entering + 1).filter((l) => /^[ ›]\s+(~|\d)/.test(l)).length - 1;
+    for (let i = 0; i < stops; i++) await d.press('j');
+    const who = await d.press(KEY.enter);
+    expect(who).toMatch(/entering segment ideal-customer-profile\s+\d+ contacts?, as the plan counts them/);
+    expect(who).toContain('enters');
+    const explained = await d.press(KEY.enter);
+    expect(explained).toContain('[5 Contacts]');
+    expect(await d.press(KEY.escape)).toContain('[6 Plan]');
+  });
+
+  it('Email: a template rendered for a contact with From/To/Subject/List-Unsubscribe', async () => {
+    const d = await open();
+    const list = await d.press('7');
+    expect(list).toMatch(/for \S+@\S+ \(c_000001\)/);
+    expect(list).toMatchSnapshot();
+    await d.press(KEY.enter);
+    const preview = await d.waitFor('Subject:');
+    expect(preview).toContain('From:                  Acme Analytics <hello@acme-analytics.example>');
+    expect(preview).toMatch(/To:\s+\S+@\S+/);
+    expect(preview).toContain('List-Unsubscribe:      <https://acme-analytics.example/unsubscribe?c=c_000001&t=');
+    expect(preview).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(preview).not.toContain('{{');
+    expect(preview).toMatchSnapshot();
+    // Another contact.
+    await d.press('c', '/');
+    await d.type(String(fixture.data.contacts[4]!.fields.email));
+    await d.press(KEY.enter, KEY.enter);
+    expect(await d.waitFor(`c=${fixture.data.contacts[4]!.id}&t=`)).toContain(`rendered for ${fixture.data.contacts[4]!.id}`);
+  });
+
+  it('Simulate: pick a contact and a campaign, then step through the journey', async () => {
+    const d = await open();
+    await d.press('8', '/');
+    await d.type(fixture.data.contacts[2]!.id);
+    const campaigns = await d.press(KEY.enter, KEY.enter);
+    expect(campaigns).toContain('in which campaign?');
+    const at = campaigns.split('\n').slice(4).findIndex((l) => l.includes('trial-nurture'));
+    for (let i = 0; i < at; i++) await d.press('j');
+    const started = await d.press(KEY.enter);
+    expect(started).toContain('in trial-nurture');
+    expect(started).toContain('entered trial-nurture (forced by the simulation)');
+    expect(started).toContain('confirm-trial: email scheduled');
+    expect(started).toMatch(/position waiting in await-first-report for feature\.used until 2026-11-06/);
+    const next = await d.press('n');
+    expect(next).toContain('await-first-report: timed out');
+    let frame = next;
+    for (let i = 0; i < 6 && !/position (completed|exited)/.test(frame); i++) frame = await d.press('n');
+    expect(frame).toMatch(/position (exited|completed)/);
+    expect(frame).toMatchSnapshot();
+    const restarted = await d.press('r');
+    expect(restarted).toMatch(/position waiting in await-first-report/);
+    expect(await d.press('e')).toContain('feature.used (simulated)');
+  });
+
+  it('jumps from a segment member to the contact explorer and on to the simulator, and Esc comes back', async () => {
+    const d = await open();
+    await d.press('3', KEY.enter);
+    const explained = await d.press(KEY.enter);
+    expect(explained).toContain('[5 Contacts]');
+    expect(explained).toContain('as `campaign contact');
+    expect(explained).toContain('Esc back to Segments');
+    const simulate = await d.press('s');
+    expect(simulate).toContain('[8 Simulate]');
+    expect(simulate).toContain('in which campaign?');
+    expect(await d.press(KEY.escape)).toContain('as `campaign contact');
+    const segment = await d.press(KEY.escape);
+    expect(segment).toContain('[3 Segments]');
+    expect(segment).toMatch(/members of 40/);
+  });
+
+  it('simulates a campaign from its step tree: pick the contact, then step', async () => {
+    const d = await open();
+    await d.press('2', KEY.enter);
+    const picker = await d.press('s');
+    expect(picker).toContain('Simulate birthday for which contact?');
+    const started = await d.press(KEY.enter);
+    expect(started).toMatch(/Simulating \S+ in birthday/);
+    expect(await d.press(KEY.escape, KEY.escape)).toContain('birthday — ');
+  });
+
+  it('fits 80×24: header, tabs and footer stay on one line each', async () => {
+    const d = await open({ columns: 80, rows: 24 });
+    for (const screen of ['1', '2', '3', '4', '5', '6', '7', '8']) {
+      const frame = await d.press(screen);
+      const lines = frame.split('\n');
+      expect(lines.length).toBeLessThanOrEqual(23);
+      for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+      expect(lines[1]).toContain(`[${screen} `);
+    }
+    expect(await d.press('2')).toMatchSnapshot();
+  });
+
+  it('says what is missing: no store yet', async () => {
+    const session = sessionFor(fixture, { data: null });
+    await session.loaded;
+    driver = await drive(session);
+    expect(driver.frame()).toContain('no store yet');
+    expect(await driver.press('5')).toContain('The store has no contacts yet');
+    expect(await driver.press('2')).toMatch(/trial-nurture\s+active\s+0\s+0\s+0/);
+  });
+
+  it('q quits', async () => {
+    const d = await open();
+    expect(d.frame()).toContain('[1 Overview]');
+    await d.press('q');
+    // After exit the app no longer reads keys: '2' would otherwise switch to Campaigns.
+    // (What the last frame holds after exit depends on ink's timing, so it is not checked.)
+    expect(await d.press('2')).not.toContain('[2 Campaigns]');
+  });
+});
