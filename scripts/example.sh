@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The main job on the bundled example (campaigns/ + fixtures/), end to end on a fresh store:
+# validate → import the fixture contacts → plan and apply → ingest the fixture events (90 days of
+# history) → run, fast-forwarding 60 days past them → explain one contact.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=campaigns/.campaign/example
+store="$dir/store.json"
+rm -rf "$dir"
+campaign() { node cli/campaign.js "$@"; }
+step() { printf '\n\033[1m$ campaign %s\033[0m\n' "$*"; campaign "$@"; }
+
+step validate
+step contacts import fixtures/contacts.csv --store "$store" --now 2026-08-01T00:00:00Z
+step plan --store "$store" --now 2026-08-01T00:00:00Z --out "$dir/plan.json" --no-typecheck | head -n 12
+step apply "$dir/plan.json" --store "$store"
+step events ingest fixtures/events.jsonl --store "$store" --now 2026-11-01T00:00:00Z
+step run --store "$store" --now 2026-11-01T00:00:00Z --until 2026-12-31T00:00:00Z
+step contact c_000005 --store "$store" | head -n 58
+printf '\nEmails are in %s/outbox/ (.eml files); the store is %s.\n' "$dir" "$store"
