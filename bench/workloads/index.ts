@@ -1,0 +1,9 @@
+import type { Workload } from '../lib/workload.ts';
+import { compileWorkload } from './compile.ts';
+import { planWorkload } from './plan.ts';
+import { runtimeWorkload } from './runtime.ts';
+import { segmentsWorkload } from './segments.ts';
+import { storeWorkload } from './store.ts';
+
+/** Every workload, in the order they run. */
+export const WORKLOADS: Workload[] = [compileWorkload, segmentsWorkload, storeWorkload, planWorkload, runtimeWorkload];

@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, rmSync } from 'node:fs';
+import path from 'node:path';
+import { once } from 'node:events';
+import { outboxTransport, type Transport } from '../../src/runtime/deliver/index.ts';
+import { Engine } from '../../src/runtime/engine/engine.ts';
+import { runStore } from '../../src/runtime/run.ts';
+import { storePaths, writeStore, type StoreData } from '../../src/store/index.ts';
+import { benchData, deployedStore, ROOT, WINDOW } from '../lib/data.ts';
+import { count, measure, measureSteps, peakRssMb, rateAtLeast, ratioOf, type Measurement } from '../lib/harness.ts';
+import type { Workload } from '../lib/workload.ts';
+
+/**
+ * The runtime end to end, as an operator runs it: `campaign events ingest` (validate, append to
+ * the journal, fsync) of a JSONL file, then `campaign run` (read the journal, run the engine,
+ * write the snapshot, compact the journal, deliver every email as an .eml file, write again).
+ * Baseline: the same events through the engine in memory only (no files, no delivery).
+ */
+export const runtimeWorkload: Workload = {
+  name: 'runtime',
+  description: 'events ingested and run end to end (journal, snapshot, delivery) vs the engine in memory',
+  cases: (sizes) => [
+    { workload: 'runtime', label: `${count(sizes.runtimeEvents)} events × ${count(sizes.runtimeContacts)} contacts`, params: { contacts: sizes.runtimeContacts, events: sizes.runtimeEvents } },
+  ],
+  async run(spec, ctx) {
+    const setupStarted = performance.now();
+    const { contacts, events: eventCount } = spec.params as { contacts: number; events: number };
+    const data = await benchData({ contacts, events: eventCount, seed: ctx.seed });
+    const n = data.events.length;
+    const eventsFile = path.join(ctx.tmp, 'events.jsonl');
+    const out = createWriteStream(eventsFile);
+    for (const e of data.events) if (!out.write(`${JSON.stringify({ id: e.id, event: e.event, contact: e.contact, at: e.at, data: e.data })}\n`)) await once(out, 'drain');
+    out.end();
+    await once(out, 'close');
+    const storeFile = path.join(ctx.tmp, 'store', 'store.json');
+    const fresh = (): StoreData => deployedStore({ ...data, contacts: structuredClone(data.contacts) });
+    const setupMs = performance.now() - setupStarted;
+    const options = { runs: ctx.runs, budgetMs: ctx.budgetMs };
+    const now = new Date(WINDOW.end);
+    const items = { count: n, unit: 'events' };
+
+    let deliverMs = 0;
+    let sent = 0;
+    let emails = 0;
+    const [ingest, run] = await measureSteps(
+      [
+        { name: 'ingest: campaign events ingest (CLI)', fn: () => ingestCli(eventsFile, storeFile, now), items },
+        {
+          name: 'run: campaign run (journal → engine → store → .eml)',
+          items,
+          fn: async () => {
+            deliverMs = 0;
+            const result = await runStore({ store: storeFile, now, dryRun: false, transport: () => timed(outboxTransport(storePaths(storeFile).outbox), (ms) => (deliverMs += ms)), env: {} });
+            sent = result.delivery?.sent ?? 0;
+            emails = result.store.outbox.length;
+          },
+        },
+      ],
+      {
+        ...options,
+        before: async () => {
+          rmSync(path.dirname(storeFile), { recursive: true, force: true });
+          await writeStore(storeFile, fresh());
+        },
+      },
+    );
+    const endToEnd: Measurement = {
+      name: 'end to end: ingest + run',
+      medianMs: ingest!.medianMs !== null && run!.medianMs !== null ? Math.round((ingest!.medianMs + run!.medianMs) * 10) / 10 : null,
+      samples: ingest!.samples.map((s, i) => Math.round((s + (run!.samples[i] ?? 0)) * 10) / 10),
+      items,
+    };
+
+    let base: StoreData | null = null;
+    const memory = await measure('engine in memory (baseline)', () => new Engine(base!, data.program).run(data.events, { until: WINDOW.end }), { ...options, before: () => void (base = fresh()) }, items);
+
+    return {
+      workload: 'runtime',
+      case: spec.label,
+      params: spec.params,
+      measurements: [ingest!, run!, endToEnd, memory],
+      comparisons: [rateAtLeast('end to end: events/s', endToEnd, 100_000), rateAtLeast('engine in memory: events/s', memory, 100_000), ratioOf('end to end / in memory', endToEnd, memory)],
+      peakRssMb: peakRssMb(),
+      setupMs,
+      notes: [`${count(n)} events over 90 days for ${count(contacts)} contacts; ${emails} emails in the outbox, ${sent} delivered as .eml files in ${(deliverMs / 1000).toFixed(1)} s (last run)`],
+    };
+  },
+};
+
+function ingestCli(file: string, store: string, now: Date): void {
+  const child = spawnSync(process.execPath, [path.join(ROOT, 'cli/campaign.js'), 'events', 'ingest', file, '--store', store, '--now', now.toISOString()], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  if (child.status !== 0) throw new Error(`campaign events ingest exited with ${child.status}: ${(child.stderr || child.stdout).trim().split('\n')[0]}`);
+}
+
+/** The transport, with the time spent sending added up. */
+function timed(transport: Transport, add: (ms: number) => void): Transport {
+  return {
+    ...transport,
+    async send(mail) {
+      const started = performance.now();
+      try {
+        return await transport.send(mail);
+      } finally {
+        add(performance.now() - started);
+      }
+    },
+  };
+}

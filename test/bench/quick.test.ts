@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * `npm run bench -- --quick` runs every workload at a small size, so the benchmark cannot rot:
+ * every workload produces figures, campaignkit and the baselines agree on every segment
+ * membership and score, and the JSON results have the documented shape. Whether the targets are
+ * met is not asserted here: that is what the full benchmark reports, on a quiet machine.
+ */
+const dir = mkdtempSync(path.join(os.tmpdir(), 'campaignkit-bench-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('npm run bench -- --quick', () => {
+  it('runs every workload, prints the table and writes the JSON results', () => {
+    const out = path.join(dir, 'results.json');
+    const child = spawnSync(process.execPath, ['cli/run-ts.js', 'bench/index.ts', '--quick', '--out', out], { encoding: 'utf8', timeout: 150_000 });
+    expect(child.stderr).not.toMatch(/FAILED|MISMATCH/);
+    expect(child.status).toBe(0);
+    for (const workload of ['compile', 'segments', 'store', 'plan', 'runtime']) expect(child.stdout).toContain(`${workload} · `);
+    expect(child.stdout).toMatch(/Targets\n/);
+    expect(child.stdout).toMatch(/\d+ of \d+ targets met/);
+
+    const results = JSON.parse(readFileSync(out, 'utf8')) as {
+      machine: { node: string };
+      results: { workload: string; notes: string[]; peakRssMb: number; measurements: { name: string; medianMs: number | null; error?: string }[]; comparisons: { ratio: number | null }[] }[];
+    };
+    expect(results.machine.node).toBe(process.version);
+    expect(results.results.map((r) => r.workload)).toEqual(['compile', 'segments', 'store', 'plan', 'runtime']);
+    for (const result of results.results) {
+      expect(result.notes.join('\n')).not.toMatch(/FAILED|MISMATCH/);
+      expect(result.peakRssMb).toBeGreaterThan(0);
+      for (const m of result.measurements) expect({ name: m.name, error: m.error, timed: m.medianMs !== null && m.medianMs > 0 }).toEqual({ name: m.name, error: undefined, timed: true });
+    }
+    const segments = results.results.find((r) => r.workload === 'segments')!;
+    expect(segments.measurements.map((m) => m.name)).toEqual([
+      'scoring: campaignkit', 'scoring: hand-written loop', 'scoring: json-logic-js',
+      'segments: campaignkit', 'segments: hand-written loop', 'segments: json-logic-js',
+    ]);
+    expect(segments.comparisons.every((c) => c.ratio !== null && c.ratio > 0)).toBe(true);
+  }, 180_000);
+
+  it('refuses an unknown workload in one line', () => {
+    const child = spawnSync(process.execPath, ['cli/run-ts.js', 'bench/index.ts', '--only', 'nope'], { encoding: 'utf8' });
+    expect(child.status).toBe(1);
+    expect(child.stderr.trim()).toBe('bench: unknown workload "nope"; choose from compile, segments, store, plan, runtime.');
+  });
+});
