@@ -50,7 +50,7 @@ export const runtimeWorkload: Workload = {
           items,
           fn: async () => {
             deliverMs = 0;
-            const result = await runStore({ store: storeFile, now, dryRun: false, transport: () => timed(outboxTransport(storePaths(storeFile).outbox), (ms) => (deliverMs += ms)), env: {} });
+            const result = await runStore({ store: storeFile, now, dryRun: false, transport: () => timed(outboxTransport(storePaths(storeFile).outbox), (ms) => (deliverMs = ms)), env: {} });
             sent = result.delivery?.sent ?? 0;
             emails = result.store.outbox.length;
           },
@@ -92,16 +92,17 @@ function ingestCli(file: string, store: string, now: Date): void {
   if (child.status !== 0) throw new Error(`campaign events ingest exited with ${child.status}: ${(child.stderr || child.stdout).trim().split('\n')[0]}`);
 }
 
-/** The transport, with the time spent sending added up. */
-function timed(transport: Transport, add: (ms: number) => void): Transport {
+/** The transport, reporting the wall time from its first send to the end of its last. */
+function timed(transport: Transport, report: (ms: number) => void): Transport {
+  let first = 0;
   return {
     ...transport,
     async send(mail) {
-      const started = performance.now();
+      if (first === 0) first = performance.now();
       try {
         return await transport.send(mail);
       } finally {
-        add(performance.now() - started);
+        report(performance.now() - first);
       }
     },
   };

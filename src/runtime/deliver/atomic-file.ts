@@ -7,8 +7,12 @@ import path from 'node:path';
  * directory, which is fsynced and then hard-linked to the target name (which fails if the name is
  * taken, so an existing file is never replaced), then the directory is fsynced. A crash leaves either
  * no file or the complete file, never a partial one.
+ *
+ * With `syncDirectory: false` the caller fsyncs the directory itself, once for many files
+ * (`syncDirectory(dir)`), before it relies on the new names surviving a crash.
  */
-export async function createFileOnce(file: string, bytes: Uint8Array): Promise<'created' | 'exists'> {
+export async function createFileOnce(file: string, bytes: Uint8Array, options: { syncDirectory?: boolean } = {}): Promise<'created' | 'exists'> {
+  const syncDir = options.syncDirectory ?? true;
   if (await exists(file)) return 'exists';
   const dir = path.dirname(file);
   await mkdir(dir, { recursive: true });
@@ -38,7 +42,7 @@ export async function createFileOnce(file: string, bytes: Uint8Array): Promise<'
   }
   // The target is complete from here on: a leftover temporary file is only litter.
   await unlink(temp).catch(() => undefined);
-  await syncDirectory(dir);
+  if (syncDir) await syncDirectory(dir);
   return outcome;
 }
 

@@ -37,16 +37,31 @@ export interface LedgerWriter {
   close(): Promise<void>;
 }
 
-export async function openLedger(file: string): Promise<LedgerWriter> {
+export interface LedgerOptions {
+  /**
+   * Runs before buffered records are written (after they are taken from the buffer): what they
+   * record must be durable first (the transport's `commit`).
+   */
+  beforeWrite?: () => Promise<void>;
+}
+
+export async function openLedger(file: string, options: LedgerOptions = {}): Promise<LedgerWriter> {
   await mkdir(path.dirname(file), { recursive: true });
   const handle = await open(file, 'a+', 0o600);
   let buffer = await needsNewline(handle) ? '\n' : '';
-  const flush = async () => {
-    if (buffer === '') return;
-    const text = buffer;
-    buffer = '';
-    await handle.appendFile(text, 'utf8');
-    await handle.sync();
+  // Flushes run one after another (concurrent deliveries may ask at once): two appends in flight
+  // could interleave their chunks.
+  let last: Promise<void> = Promise.resolve();
+  const flush = () => {
+    last = last.then(async () => {
+      if (buffer === '') return;
+      const text = buffer;
+      buffer = '';
+      await options.beforeWrite?.();
+      await handle.appendFile(text, 'utf8');
+      await handle.sync();
+    });
+    return last;
   };
   return {
     append(record) {

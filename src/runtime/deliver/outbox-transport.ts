@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { createFileOnce } from './atomic-file.ts';
+import { createFileOnce, syncDirectory } from './atomic-file.ts';
 import type { Transport } from './transports.ts';
 
 /**
@@ -20,6 +20,9 @@ export function outboxFileName(key: string): string {
  * as it is. The files are the record of delivery — a relay that picks them up must not delete them.
  */
 export function outboxTransport(dir: string): Transport {
+  // Each file is fsynced when written; the directory (which makes the new names durable) once per
+  // `commit`, which delivery calls before it records the messages as sent.
+  let uncommitted = false;
   return {
     name: 'outbox',
     idempotent: true,
@@ -27,11 +30,18 @@ export function outboxTransport(dir: string): Transport {
     async send(mail) {
       const file = path.join(dir, outboxFileName(mail.key));
       try {
-        const outcome = await createFileOnce(file, mail.raw);
+        const outcome = await createFileOnce(file, mail.raw, { syncDirectory: false });
+        uncommitted = true;
         return { status: 'sent', alreadyDelivered: outcome === 'exists', detail: file };
       } catch (error) {
         return { status: 'failed', error: `cannot write "${file}": ${(error as Error).message}` };
       }
+    },
+    async commit() {
+      if (!uncommitted) return;
+      // Cleared first: a file linked while the fsync runs is covered by the next commit.
+      uncommitted = false;
+      await syncDirectory(dir);
     },
   };
 }

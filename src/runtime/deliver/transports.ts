@@ -25,5 +25,10 @@ export interface Transport {
   /** The directory whose `.eml` files prove delivery (the outbox transport). */
   readonly outboxDir?: string;
   send(mail: ComposedMail): Promise<SendResult>;
+  /**
+   * Makes what `send` reported as sent so far durable, when `send` alone does not (the outbox
+   * fsyncs its directory once for many files). Called before delivery records reach the ledger.
+   */
+  commit?(): Promise<void>;
   close?(): Promise<void>;
 }
