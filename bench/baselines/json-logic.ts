@@ -29,6 +29,8 @@ export interface LogicData {
   grades: Record<string, string>;
   events: readonly StoredEvent[];
   times: readonly number[];
+  /** The events as JsonLogic items (`{ event, t, data }`), for `pure` behaviour conditions. */
+  items: readonly { event: string; t: number; data: Record<string, unknown> }[];
   tz: string;
   now: number;
 }
@@ -89,17 +91,29 @@ function register(): void {
 
 const v = (name: string) => ({ var: name });
 
-/** Translates a condition; `scope` says whether fields are the contact's or an event's. */
-export function toJsonLogic(cond: Cond, consentField: string, scope: 'contact' | 'event' = 'contact'): unknown {
-  const field = (name: string) => v(scope === 'event' ? name : `f.${name}`);
+/**
+ * How behaviour conditions (`did`) are evaluated:
+ * - `pure`: in JsonLogic itself — `filter` the events, count them with `reduce` — with the time
+ *   bounds written into the rule (JsonLogic cannot read the outer `now` inside `filter`), so rules
+ *   are built for one evaluation instant, as an integrator batching at one instant would;
+ * - `native`: a custom `ck_did` operation in plain JavaScript (the interpreter only glues).
+ */
+export type DidMode = { kind: 'pure'; now: number } | { kind: 'native' };
+
+/** Fields read: the contact's (`f.x`), an event's data in a custom op (`x`), or an event item's inside `filter` (`data.x`). */
+type Scope = 'contact' | 'event' | 'item';
+
+/** Translates a condition to JsonLogic. */
+export function toJsonLogic(cond: Cond, consentField: string, did: DidMode = { kind: 'native' }, scope: Scope = 'contact'): unknown {
+  const field = (name: string) => v(scope === 'event' ? name : scope === 'item' ? `data.${name}` : `f.${name}`);
   const now = v('now');
   switch (cond.type) {
     case 'all':
-      return { and: cond.of.map((c) => toJsonLogic(c, consentField, scope)) };
+      return { and: cond.of.map((c) => toJsonLogic(c, consentField, did, scope)) };
     case 'any':
-      return { or: cond.of.map((c) => toJsonLogic(c, consentField, scope)) };
+      return { or: cond.of.map((c) => toJsonLogic(c, consentField, did, scope)) };
     case 'not':
-      return { '!': [toJsonLogic(cond.of, consentField, scope)] };
+      return { '!': [toJsonLogic(cond.of, consentField, did, scope)] };
     case 'const':
       return cond.value;
     case 'cmp': {
@@ -150,12 +164,19 @@ export function toJsonLogic(cond: Cond, consentField: string, scope: 'contact' |
       return { ck_anniversary: [field(cond.field), v('tz'), now, cond.daysBefore, cond.daysAfter] };
     case 'did': {
       if (cond.sinceEntry) throw new Error('json-logic baseline: sinceEntry is not translated');
+      const within = cond.within ? (parseDuration(cond.within) ?? 0) : 0;
+      if (did.kind === 'pure') {
+        const match: unknown[] = [{ '===': [v('event'), cond.event] }, { '<=': [v('t'), did.now] }];
+        if (within > 0) match.push({ '>=': [v('t'), did.now - within] });
+        if (cond.where) match.push(toJsonLogic(cond.where, consentField, did, 'item'));
+        const count = { reduce: [{ filter: [v('items'), { and: match }] }, { '+': [v('accumulator'), 1] }, 0] };
+        return cond.max === undefined ? { '>=': [count, cond.min] } : { '<=': [cond.min, count, cond.max] };
+      }
       let filter = -1;
       if (cond.where) {
-        filters.push(toJsonLogic(cond.where, consentField, 'event'));
+        filters.push(toJsonLogic(cond.where, consentField, did, 'event'));
         filter = filters.length - 1;
       }
-      const within = cond.within ? (parseDuration(cond.within) ?? 0) : 0;
       return { ck_did: [v('events'), v('times'), now, cond.event, filter, cond.min, cond.max ?? -1, within] };
     }
     case 'score': {
@@ -185,10 +206,10 @@ export interface LogicSegments {
 }
 
 /** The program's segments as JsonLogic rules, evaluated in dependency order. */
-export function jsonLogicSegments(program: Program): LogicSegments {
+export function jsonLogicSegments(program: Program, did: DidMode): LogicSegments {
   register();
   const consent = program.settings.consent.email;
-  const order = segmentOrder(program.segments).map((s) => ({ id: s.id, rule: toJsonLogic(s.where, consent) }));
+  const order = segmentOrder(program.segments).map((s) => ({ id: s.id, rule: toJsonLogic(s.where, consent, did) }));
   const ids = order.map((s) => s.id).sort();
   const slot = order.map((s) => ids.indexOf(s.id));
   return {
@@ -219,7 +240,7 @@ export function jsonLogicScoreRules(program: Program): LogicScoreRules {
   for (const model of program.scores) {
     for (const rule of model.rules) {
       if (rule.type === 'profile') profile.push({ score: model.id, points: rule.points, rule: toJsonLogic(rule.when, consent) });
-      else eventFilter.set(`${model.id}/${rule.id}`, rule.where ? toJsonLogic(rule.where, consent, 'event') : null);
+      else eventFilter.set(`${model.id}/${rule.id}`, rule.where ? toJsonLogic(rule.where, consent, { kind: 'native' }, 'event') : null);
     }
   }
   return { profile, eventFilter };

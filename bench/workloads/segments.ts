@@ -71,7 +71,6 @@ export const segmentsWorkload: Workload = {
         for (let j = 0; j < k; j++) handOut[i * k + j] = row[j] ? 1 : 0;
       }
     }, options);
-    const logicSegments = jsonLogicSegments(data.program);
     const logicData: LogicData[] = subjects.map((s) => ({
       f: s.fields,
       tags: [...s.tags],
@@ -80,17 +79,21 @@ export const segmentsWorkload: Workload = {
       grades: s.grades,
       events: s.events,
       times: s.times!,
+      items: s.events.map((e, i) => ({ event: e.event, t: s.times![i]!, data: e.data })),
       tz: s.tz,
       now,
     }));
-    const logicOut = new Uint8Array(n * k);
-    const segmentsLogic = await measure('json-logic-js', () => {
+    const runLogic = (segmentsOf: ReturnType<typeof jsonLogicSegments>, out: Uint8Array) => () => {
       for (let i = 0; i < n; i++) {
-        logicSegments.evaluate(logicData[i]!, row);
-        for (let j = 0; j < k; j++) logicOut[i * k + j] = row[j] ? 1 : 0;
+        segmentsOf.evaluate(logicData[i]!, row);
+        for (let j = 0; j < k; j++) out[i * k + j] = row[j] ? 1 : 0;
       }
-    }, options);
-    const segmentMismatch = compareMembership(ids, ours, handOut, logicOut, n);
+    };
+    const logicOut = new Uint8Array(n * k);
+    const segmentsLogic = await measure('json-logic-js', runLogic(jsonLogicSegments(data.program, { kind: 'pure', now }), logicOut), options);
+    const nativeOut = new Uint8Array(n * k);
+    const segmentsNative = await measure('json-logic-js, behaviour as a native op', runLogic(jsonLogicSegments(data.program, { kind: 'native' }), nativeOut), options);
+    const segmentMismatch = compareMembership(ids, ours, handOut, logicOut, n) ?? compareMembership(ids, ours, handOut, nativeOut, n);
     const members = ids.map((id, j) => {
       let m = 0;
       for (let i = 0; i < n; i++) m += ours[i * k + j]!;
@@ -107,13 +110,14 @@ export const segmentsWorkload: Workload = {
       params: spec.params,
       measurements: [
         label(scoring, 'scoring'), label(scoringHand, 'scoring'), label(scoringLogic, 'scoring'),
-        label(segments, 'segments'), label(segmentsHand, 'segments'), label(segmentsLogic, 'segments'),
+        label(segments, 'segments'), label(segmentsHand, 'segments'), label(segmentsLogic, 'segments'), label(segmentsNative, 'segments'),
       ],
       comparisons: [
         atMost('scoring: campaignkit / hand-written', scoring, scoringHand, 1.5),
         fasterBy('scoring: json-logic-js / campaignkit', scoring, scoringLogic, 15),
         atMost('segments: campaignkit / hand-written', segments, segmentsHand, 1.5),
         fasterBy('segments: json-logic-js / campaignkit', segments, segmentsLogic, 15),
+        { ...fasterBy('segments: json-logic-js (native did) / campaignkit', segments, segmentsNative, 15), target: '', met: null },
       ],
       peakRssMb: peakRssMb(),
       setupMs,

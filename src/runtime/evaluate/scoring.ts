@@ -248,8 +248,16 @@ export function crossThresholds(score: CompiledScore, state: ScoreState, value: 
  */
 export function rescore(score: CompiledScore, events: readonly StoredEvent[], subject: Subject, now: number, previous?: ScoreState): ScoreState {
   const first = events[0]?.at ?? new Date(now).toISOString();
-  const state = emptyScoreState(first);
-  for (const event of events) {
+  let state = emptyScoreState(first);
+  let folded = foldInOrder(score, state, events, now);
+  if (folded < events.length && events.slice(0, folded).some((e) => Date.parse(e.at) > now)) {
+    // Out of order, with an event after `now` among those the fast path skipped: fold it all
+    // the slow way, which stops at the first event after `now`, whatever it is.
+    state = emptyScoreState(first);
+    folded = 0;
+  }
+  for (let i = folded; i < events.length; i++) {
+    const event = events[i]!;
     const at = Date.parse(event.at);
     if (at > now) break;
     foldEvent(score, state, event, at, null);
@@ -264,6 +272,62 @@ export function rescore(score: CompiledScore, events: readonly StoredEvent[], su
   state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
   state.above = previous ? [...previous.above] : [];
   return state;
+}
+
+/**
+ * `foldEvent` over a history in time order, for re-scoring (planning re-scores every contact):
+ * the same arithmetic in the same order — rule states in first-fired order, rounding at every
+ * decay — but the state's instant stays a number, rule states are updated in place, and
+ * `asOf`/`value` are written once at the end. Stops at the first event after `now` or out of
+ * order (a late event), and returns how many events it folded; `foldEvent` does the rest.
+ */
+function foldInOrder(score: CompiledScore, state: ScoreState, events: readonly StoredEvent[], now: number): number {
+  // A model without event rules (profile fit) ignores every event.
+  if (score.byEvent.size === 0) return events.length;
+  const rules = state.rules;
+  let asOf = Date.parse(state.asOf);
+  let manual = state.manual;
+  let i = 0;
+  for (; i < events.length; i++) {
+    const event = events[i]!;
+    const matching = score.byEvent.get(event.event);
+    // Events no rule reads are skipped unparsed: whether they are after `now` changes nothing.
+    if (!matching) continue;
+    const at = Date.parse(event.at);
+    if (at > now || at < asOf) break;
+    if (at > asOf) {
+      // decayTo(at): behaviour points (no profile rules yet) and manual points.
+      let total = manual;
+      for (const id in rules) total += rules[id]!.points;
+      const scale = decayScale(score, total, asOf, at);
+      if (scale !== 1) {
+        for (const id in rules) rules[id]!.points = round(rules[id]!.points * scale);
+        manual = round(manual * scale);
+      }
+      asOf = at;
+    }
+    let day: string | undefined;
+    for (const { rule, filter } of matching) {
+      if (filter && !filter(event.data)) continue;
+      const current = rules[rule.id];
+      day ??= dayOf(at, score.timezone);
+      const dayCount = current?.day === day ? (current.dayCount ?? 0) : 0;
+      if (rule.lifetime !== undefined && (current?.count ?? 0) >= rule.lifetime) continue;
+      if (rule.perDay !== undefined && dayCount >= rule.perDay) continue;
+      if (current) {
+        current.points = round(current.points + rule.points);
+        current.count += 1;
+        current.day = day;
+        current.dayCount = dayCount + 1;
+      } else {
+        rules[rule.id] = { points: round(rule.points), count: 1, day, dayCount: 1 };
+      }
+    }
+  }
+  state.manual = manual;
+  if (Date.parse(state.asOf) !== asOf) state.asOf = new Date(asOf).toISOString();
+  state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
+  return i;
 }
 
 function scoreAtManual(score: CompiledScore, previous: ScoreState, now: number): number {

@@ -134,6 +134,30 @@ describe('scoring', () => {
     expect(folded.rules).toEqual(incremental.rules);
   });
 
+  it('re-scores a history with late events and events after now as folding them one by one does', () => {
+    const score = compileScores(program(model({ decay: { type: 'halfLife', halfLife: '30d' }, cap: 200 }))).get('engagement')!;
+    const now = Date.parse('2026-11-23T00:00:00Z');
+    // One event nobody scores lies after `now`, a scored one is out of order: folding stops at the
+    // first event after `now`, whatever it is, and adds late events as decayed.
+    const histories = [
+      [ev('asset.downloaded', '2026-09-01T10:00:00Z'), ev('asset.downloaded', '2026-10-01T10:00:00Z'), ev('page.viewed', '2026-08-20T10:00:00Z', { url: '/pricing' }), ev('asset.downloaded', '2026-11-01T10:00:00Z')],
+      [ev('asset.downloaded', '2026-09-01T10:00:00Z'), ev('email.opened', '2026-12-01T10:00:00Z'), ev('asset.downloaded', '2026-08-01T10:00:00Z'), ev('demo.requested', '2026-10-01T10:00:00Z')],
+      [ev('asset.downloaded', '2026-09-01T10:00:00Z'), ev('demo.requested', '2026-12-01T10:00:00Z'), ev('asset.downloaded', '2026-10-01T10:00:00Z')],
+    ];
+    for (const events of histories) {
+      const incremental = emptyScoreState(events[0]!.at);
+      for (const e of events) {
+        if (Date.parse(e.at) > now) break;
+        applyEvent(score, incremental, e);
+      }
+      decayTo(score, incremental, now);
+      const folded = rescore(score, events, subject, now);
+      expect(JSON.stringify(folded.rules)).toBe(JSON.stringify(incremental.rules));
+      expect(folded.value).toBe(incremental.value);
+      expect(folded.asOf).toBe(incremental.asOf);
+    }
+  });
+
   it('carries manual points over a re-score', () => {
     const score = compileScores(program(model())).get('engagement')!;
     const state = emptyScoreState('2026-11-01T00:00:00Z');
