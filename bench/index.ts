@@ -24,6 +24,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --runtime-events N      runtime events (default 1000000)
   --plan-contacts N       plan store size (default 100000)
   --modules N             compile: generated campaign modules added to the example (default 50)
+  --import-rows N         import: CSV rows (default 100000)
   --out FILE              where to write the JSON results (default bench/results.json)`;
 
 const { values } = parseArgs({
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     'runtime-events': { type: 'string' },
     'plan-contacts': { type: 'string' },
     modules: { type: 'string' },
+    'import-rows': { type: 'string' },
     out: { type: 'string', default: path.join(ROOT, 'bench/results.json') },
     help: { type: 'boolean', default: false },
   },
@@ -65,6 +67,7 @@ const sizes: Sizes = {
   runtimeEvents: integer('runtime-events', values['runtime-events'], quick ? 10_000 : 1_000_000),
   planContacts: integer('plan-contacts', values['plan-contacts'], quick ? 2000 : 100_000),
   modules: integer('modules', values.modules, quick ? 5 : 50),
+  importRows: integer('import-rows', values['import-rows'], quick ? 2000 : 100_000),
 };
 const context: Omit<RunContext, 'tmp'> = {
   runs: integer('runs', values.runs, quick ? 1 : 3),

@@ -26,6 +26,8 @@ export interface Sizes {
   planContacts: number;
   /** Compile workload: generated campaign modules added to the example. */
   modules: number;
+  /** Import workload: CSV rows. */
+  importRows: number;
 }
 
 export interface Workload {

@@ -19,7 +19,7 @@ describe('npm run bench -- --quick', () => {
     const child = spawnSync(process.execPath, ['cli/run-ts.js', 'bench/index.ts', '--quick', '--out', out], { encoding: 'utf8', timeout: 150_000 });
     expect(child.stderr).not.toMatch(/FAILED|MISMATCH/);
     expect(child.status).toBe(0);
-    for (const workload of ['compile', 'segments', 'store', 'plan', 'runtime']) expect(child.stdout).toContain(`${workload} · `);
+    for (const workload of ['compile', 'segments', 'store', 'import', 'plan', 'runtime']) expect(child.stdout).toContain(`${workload} · `);
     expect(child.stdout).toMatch(/Targets\n/);
     expect(child.stdout).toMatch(/\d+ of \d+ targets met/);
 
@@ -28,7 +28,7 @@ describe('npm run bench -- --quick', () => {
       results: { workload: string; notes: string[]; peakRssMb: number; measurements: { name: string; medianMs: number | null; error?: string }[]; comparisons: { ratio: number | null }[] }[];
     };
     expect(results.machine.node).toBe(process.version);
-    expect(results.results.map((r) => r.workload)).toEqual(['compile', 'segments', 'store', 'plan', 'runtime']);
+    expect(results.results.map((r) => r.workload)).toEqual(['compile', 'segments', 'store', 'import', 'plan', 'runtime']);
     for (const result of results.results) {
       expect(result.notes.join('\n')).not.toMatch(/FAILED|MISMATCH/);
       expect(result.peakRssMb).toBeGreaterThan(0);
@@ -45,6 +45,6 @@ describe('npm run bench -- --quick', () => {
   it('refuses an unknown workload in one line', () => {
     const child = spawnSync(process.execPath, ['cli/run-ts.js', 'bench/index.ts', '--only', 'nope'], { encoding: 'utf8' });
     expect(child.status).toBe(1);
-    expect(child.stderr.trim()).toBe('bench: unknown workload "nope"; choose from compile, segments, store, plan, runtime.');
+    expect(child.stderr.trim()).toBe('bench: unknown workload "nope"; choose from compile, segments, store, import, plan, runtime.');
   });
 });
