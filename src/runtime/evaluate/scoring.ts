@@ -391,9 +391,13 @@ export function gradeOf(
   fit: number,
   engagement: number,
 ): string {
-  const band = (bands: { grade: string; min: number }[], value: number) =>
-    (bands.find((b) => value >= b.min) ?? bands[bands.length - 1])?.grade ?? '';
   return `${band(matrix.fit.bands, fit)}${band(matrix.engagement.bands, engagement)}`;
+}
+
+/** The first band (highest first) whose minimum the value reaches, else the last. */
+function band(bands: readonly { grade: string; min: number }[], value: number): string {
+  for (const b of bands) if (value >= b.min) return b.grade;
+  return bands[bands.length - 1]?.grade ?? '';
 }
 
 /**

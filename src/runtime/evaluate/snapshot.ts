@@ -49,6 +49,9 @@ export interface EvaluateOptions {
   rescore?: ReadonlySet<string>;
 }
 
+/** Shared by the subjects of contacts without tags or segments (read-only). */
+const EMPTY: ReadonlySet<string> = new Set();
+
 /** Builds the subject of a contact at `now` (scores decayed, grades computed, no segments yet). */
 export function evaluateContact(
   compiled: CompiledProgram,
@@ -61,8 +64,8 @@ export function evaluateContact(
   const subject: Subject = {
     id: contact.id,
     fields: contact.fields,
-    tags: new Set(contact.tags),
-    segments: new Set(contact.segments),
+    tags: contact.tags.length === 0 ? EMPTY : new Set(contact.tags),
+    segments: contact.segments.length === 0 ? EMPTY : new Set(contact.segments),
     scores: {},
     grades: {},
     events,
