@@ -14,6 +14,7 @@ import { dateOccurrences } from './dates.ts';
 import { executeAction } from './actions.ts';
 import { advance, resumeOnEvent, checkGoalsAndExit } from './journeys.ts';
 import { Queue, type Item } from './queue.ts';
+import { isoOf as iso } from '../time/instants.ts';
 
 /**
  * The runtime engine. It works on a loaded store in memory: events, contact changes, timers,
@@ -38,8 +39,6 @@ export interface EngineOptions {
   /** Process everything due up to this instant. */
   until: number;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 interface ContactView {
   contact: ContactRecord;

@@ -6,6 +6,7 @@ import { nextWindowOpen } from '../time/zoned.ts';
 import { bucket, pickVariant } from './assign.ts';
 import { executeAction, sendEmail } from './actions.ts';
 import type { Engine } from './engine.ts';
+import { isoOf as iso } from '../time/instants.ts';
 
 /**
  * Moving contacts through journeys. An enrollment sits at a step in one of two phases:
@@ -13,7 +14,6 @@ import type { Engine } from './engine.ts';
  * event or a goal). `advance` runs steps until the enrollment waits or finishes.
  */
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const MAX_STEPS_PER_ADVANCE = 500;
 const HISTORY_LIMIT = 25;
 
