@@ -4,6 +4,7 @@ import { forEachStep, journeyGraph, type JourneyGraph } from '../../ir/walk.ts';
 import type { ContactRecord, Enrollment, StoreData, StoredEvent } from '../../store/types.ts';
 import { compileCondition, compileEventCondition } from '../evaluate/compile-condition.ts';
 import { compileProgram, contactTimezone, type CompiledProgram } from '../evaluate/snapshot.ts';
+import { parseInstant } from '../time/instants.ts';
 import { applyEvent, applyProfile, crossThresholds, emptyScoreState, gradeOf, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
 import type { EventPredicate, Predicate, Subject } from '../evaluate/subject.ts';
 import { compileNextChange, isNever, timeSensitivity, type NextChange, type NextChangeContext, type TimeSensitivity } from '../evaluate/next-change.ts';
@@ -310,31 +311,35 @@ export class Engine {
     if (!contact) return;
     if (!this.eventIds.has(event.id)) {
       this.eventIds.add(event.id);
-      this.insertEvent(event);
+      this.insertEvent(event, Date.parse(event.at));
       this.newEvents.push(event);
     }
     this.stats.events += 1;
     const log = this.log.for(contact.id, this.emailOf(contact));
     log.events += 1;
+    const eventAt = Date.parse(event.at);
 
     // The scores this event adds to, as decayed until now: a threshold they fell below re-arms first.
-    this.checkThresholds(contact.id, null, (score) => score.byEvent.has(event.event));
+    this.checkThresholds(contact.id, null, event.event);
     const changedScores: string[] = [];
     for (const [id, score] of this.scoreList) {
       if (!score.byEvent.has(event.event)) continue;
       changedScores.push(id);
       const state = (contact.scores[id] ??= emptyScoreState(event.at));
-      const before = scoreAt(score, state, Date.parse(event.at));
-      const fired = applyEvent(score, state, event);
+      const before = scoreAt(score, state, eventAt);
+      const fired = applyEvent(score, state, event, eventAt);
       if (fired.length > 0) this.log.score(contact.id, id, before, state.value, fired, event.at);
     }
     this.touch(contact.id);
-    this.refresh(contact.id, { event, scores: changedScores });
+    this.refresh(contact.id, { event, at: eventAt, scores: changedScores });
 
     for (const { campaign, filter } of this.eventTriggers.get(event.event) ?? []) {
       if (!filter || filter(event.data)) this.tryEnroll(campaign, contact.id, `event ${event.event}`);
     }
-    for (const enrollment of [...(this.enrollmentsBy.get(contact.id) ?? [])]) {
+    // By index up to the current length: resuming may enroll the contact elsewhere (lists only grow).
+    const enrollments = this.enrollmentsBy.get(contact.id) ?? [];
+    for (let i = 0, n = enrollments.length; i < n; i++) {
+      const enrollment = enrollments[i]!;
       if (enrollment.status === 'active' && enrollment.waitingFor?.event === event.event && event.at >= enrollment.waitingFor.since) {
         const filter = this.stepFilters.get(`${enrollment.campaign}/${enrollment.step}`);
         if (!filter || filter(event.data)) {
@@ -354,7 +359,8 @@ export class Engine {
     return true;
   }
 
-  private insertEvent(event: StoredEvent): void {
+  /** Inserts the event into the contact's sorted history (`at`: its parsed instant). */
+  private insertEvent(event: StoredEvent, at: number): void {
     let list = this.eventsBy.get(event.contact);
     let times = this.timesBy.get(event.contact);
     if (!list || !times) {
@@ -363,8 +369,14 @@ export class Engine {
     }
     let i = list.length;
     while (i > 0 && (list[i - 1]!.at > event.at || (list[i - 1]!.at === event.at && list[i - 1]!.id > event.id))) i--;
-    list.splice(i, 0, event);
-    times.splice(i, 0, Date.parse(event.at));
+    // Events mostly arrive in time order: appending is the common case.
+    if (i === list.length) {
+      list.push(event);
+      times.push(at);
+    } else {
+      list.splice(i, 0, event);
+      times.splice(i, 0, at);
+    }
     const subject = this.views.get(event.contact)?.subject;
     if (subject) {
       subject.events = list;
@@ -438,7 +450,7 @@ export class Engine {
   /** The subject with `entryAt` set for `sinceEntry` conditions of this enrollment (valid until the next call). */
   subjectInJourney(enrollment: Enrollment): Subject {
     const subject = this.subject(enrollment.contact);
-    subject.entryAt = Date.parse(enrollment.enteredAt);
+    subject.entryAt = parseInstant(enrollment.enteredAt);
     return subject;
   }
 
@@ -454,7 +466,7 @@ export class Engine {
       const exit = this.exitNext.get(enrollment.campaign);
       const goal = this.goalNext.get(enrollment.campaign);
       if (!exit && !goal) continue;
-      subject.entryAt = Date.parse(enrollment.enteredAt);
+      subject.entryAt = parseInstant(enrollment.enteredAt);
       if (exit) next = Math.min(next, exit(subject, from, ctx));
       if (goal) next = Math.min(next, goal(subject, from, ctx));
       subject.entryAt = undefined;
@@ -475,12 +487,13 @@ export class Engine {
    * Fires the actions of thresholds the score has reached and re-arms those it fell below (score
    * triggers of campaigns too). Called before an event's points are added — so a score that
    * decayed below a threshold since the last event re-arms it — and after every change.
+   * With `onlyEvent`, only the scores that event adds to are checked.
    */
-  private checkThresholds(contactId: string, subject: Subject | null, only?: (score: CompiledScore) => boolean): void {
+  private checkThresholds(contactId: string, subject: Subject | null, onlyEvent?: string): void {
     const contact = this.contacts.get(contactId)!;
     const at = iso(this.now);
     for (const [id, score] of this.scoreList) {
-      if (only && !only(score)) continue;
+      if (onlyEvent !== undefined && !score.byEvent.has(onlyEvent)) continue;
       const value = subject ? (subject.scores[id] ?? 0) : scoreAt(score, contact.scores[id], this.now);
       const triggers = this.scoreTriggers.get(id);
       if (score.model.thresholds.length === 0 && !triggers) continue;
@@ -526,7 +539,7 @@ export class Engine {
   }
 
   /** Re-evaluates a contact: profile scores, thresholds, score triggers, segments, exit criteria and goals. */
-  refresh(contactId: string, cause?: { event: StoredEvent; scores: string[] }): void {
+  refresh(contactId: string, cause?: { event: StoredEvent; at: number; scores: string[] }): void {
     const contact = this.contacts.get(contactId);
     if (!contact) return;
     let subject = this.subject(contactId);
@@ -549,10 +562,10 @@ export class Engine {
     }
     subject = this.subject(contactId);
     this.checkThresholds(contactId, subject);
-    const segments = this.compiled.segments.evaluate(subject, this.now);
     const previous = contact.segments;
-    // Both lists are sorted: compare them without building sets in the common no-change case.
-    if (segments.length !== previous.length || segments.some((id, i) => id !== previous[i])) {
+    // Null in the common no-change case: the memberships are compared without building a list.
+    const segments = this.compiled.segments.evaluateChanged(subject, this.now, previous);
+    if (segments) {
       const before = new Set(previous);
       const after = new Set(segments);
       contact.segments = segments;
@@ -560,11 +573,13 @@ export class Engine {
       for (const id of segments) if (!before.has(id)) this.segmentChanged(contactId, id, 'entry');
       for (const id of before) if (!after.has(id)) this.segmentChanged(contactId, id, 'exit');
     }
+    // By index up to the current length: a goal may enroll the contact elsewhere (lists only grow).
     const enrollments = this.enrollmentsBy.get(contactId);
-    for (const enrollment of enrollments ? [...enrollments] : []) {
+    for (let i = 0, n = enrollments ? enrollments.length : 0; i < n; i++) {
+      const enrollment = enrollments![i]!;
       if (enrollment.status === 'active' && checkGoalsAndExit(this, enrollment, this.now)) this.scheduleWake(enrollment, Infinity);
     }
-    if (cause) this.scheduleRecheckAfterEvent(contactId, cause.event, cause.scores);
+    if (cause) this.scheduleRecheckAfterEvent(contactId, cause.event, cause.at, cause.scores);
     else this.scheduleRecheck(contactId, this.nextRecheck(contactId, this.now));
   }
 
@@ -572,7 +587,7 @@ export class Engine {
    * After an event, only two things can bring a time-based change earlier than already scheduled:
    * the new event leaving a `within` window, and a changed score crossing a compared value.
    */
-  private scheduleRecheckAfterEvent(contactId: string, event: StoredEvent, scores: string[]): void {
+  private scheduleRecheckAfterEvent(contactId: string, event: StoredEvent, eventAt: number, scores: string[]): void {
     // An event on a windowed condition can only make a condition flip later — except the flip
     // when this very event leaves its window. A re-check already due by then recomputes everything;
     // otherwise compute the next flip now.
@@ -580,7 +595,7 @@ export class Engine {
     for (const w of this.windows.get(event.event) ?? []) if (w.window < window && (!w.filter || w.filter(event.data))) window = w.window;
     if (window !== Infinity) {
       const scheduled = this.recheckAt.get(contactId);
-      if (scheduled === undefined || scheduled > Date.parse(event.at) + window) {
+      if (scheduled === undefined || scheduled > eventAt + window) {
         this.scheduleRecheck(contactId, this.nextRecheck(contactId, this.now));
         return;
       }

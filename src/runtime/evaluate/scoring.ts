@@ -1,6 +1,7 @@
 import { durationMs } from '../../ir/durations.ts';
 import type { Program, ScoreModel, ScoreRule, Threshold } from '../../ir/types.ts';
 import type { RuleState, ScoreState, StoredEvent } from '../../store/types.ts';
+import { parseInstant } from '../time/instants.ts';
 import { localDate, offsetMinutes } from '../time/zoned.ts';
 import { compileCondition, compileEventCondition } from './compile-condition.ts';
 import type { EventPredicate, Predicate, Subject } from './subject.ts';
@@ -120,11 +121,11 @@ function dayOf(at: number, zone: string): string {
   return day;
 }
 
-/** The last `asOf` written and its instant: re-scoring folds many events into one state in a row. */
-let lastAsOf = '';
-let lastAsOfMs = Number.NaN;
-
-const asOfMs = (asOf: string): number => (asOf === lastAsOf ? lastAsOfMs : Date.parse(asOf));
+/**
+ * The instant of a state's `asOf`. The same strings are read many times (every evaluation of a
+ * contact's scores, every event folded into a state), so the parse is cached.
+ */
+const asOfMs = parseInstant;
 
 /** Moves a state forward to `to`, decaying behaviour points. */
 export function decayTo(score: CompiledScore, state: ScoreState, to: number): void {
@@ -137,27 +138,26 @@ export function decayTo(score: CompiledScore, state: ScoreState, to: number): vo
     state.manual = round(state.manual * scale);
   }
   state.asOf = new Date(to).toISOString();
-  if (Number.isInteger(to)) {
-    lastAsOf = state.asOf;
-    lastAsOfMs = to;
-  }
   state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
 }
 
 /** The value at `now` without changing the state. */
 export function scoreAt(score: CompiledScore, state: ScoreState | undefined, now: number): number {
   if (!state) return clampScore(score.model, 0);
-  const from = Date.parse(state.asOf);
+  const from = asOfMs(state.asOf);
   const b = behaviour(score, state);
   const scale = decayScale(score, b, from, now);
   return clampScore(score.model, b * scale + profilePoints(score, state));
 }
 
-/** Applies an event (already known to be the contact's). Returns the rules that fired. */
-export function applyEvent(score: CompiledScore, state: ScoreState, event: StoredEvent): FiredRule[] {
+/**
+ * Applies an event (already known to be the contact's). Returns the rules that fired. `at` is the
+ * event's instant when the caller has parsed it already.
+ */
+export function applyEvent(score: CompiledScore, state: ScoreState, event: StoredEvent, at: number = Date.parse(event.at)): FiredRule[] {
   if (!score.byEvent.has(event.event)) return [];
   const fired: FiredRule[] = [];
-  foldEvent(score, state, event, Date.parse(event.at), fired);
+  foldEvent(score, state, event, at, fired);
   return fired;
 }
 
@@ -290,7 +290,7 @@ export function gradeOf(
 export function scoreCrossingTime(score: CompiledScore, state: ScoreState | undefined, value: number, now: number): number {
   const decay = score.model.decay;
   if (!decay || !state) return Number.POSITIVE_INFINITY;
-  const t0 = Date.parse(state.asOf);
+  const t0 = asOfMs(state.asOf);
   const b0 = behaviour(score, state);
   const target = value - profilePoints(score, state);
   if (b0 === 0) return Number.POSITIVE_INFINITY;
