@@ -218,19 +218,23 @@ export class Engine {
     this.now = this.start;
     this.end = end;
 
+    const eventItems: Item[] = [];
+    const laterEvents: StoredEvent[] = [];
     for (const event of incoming) {
-      const at = Math.max(Date.parse(event.at), this.start);
+      const parsed = Date.parse(event.at);
+      if (parsed > end && !this.eventIds.has(event.id)) laterEvents.push(event);
+      const at = Math.max(parsed, this.start);
       if (at > end) continue;
-      this.queue.push({ kind: 'event', at, key: event.id, event });
+      eventItems.push({ kind: 'event', at, key: event.id, event });
     }
     // Events folded earlier whose time had not come yet.
     if (clock !== null) {
       for (const event of this.data.events) {
         const at = Date.parse(event.at);
-        if (at > clock && at <= end) this.queue.push({ kind: 'event', at, key: event.id, event });
+        if (at > clock && at <= end) eventItems.push({ kind: 'event', at, key: event.id, event });
       }
     }
-    const laterEvents = incoming.filter((e) => Date.parse(e.at) > end && !this.eventIds.has(e.id));
+    this.queue.pushAll(eventItems);
     for (const change of this.data.pending) {
       const at = Math.max(Date.parse(change.at), this.start);
       if (at <= end) this.queue.push({ kind: 'change', at, key: change.contact, contact: change.contact, fields: change.fields });
@@ -303,13 +307,14 @@ export class Engine {
   }
 
   private processEvent(event: StoredEvent, end: number): void {
-    if (this.eventIds.has(event.id) && !this.isFutureHistoryEvent(event)) {
+    const known = this.eventIds.has(event.id);
+    if (known && !this.isFutureHistoryEvent(event)) {
       this.stats.duplicateEvents += 1;
       return;
     }
     const contact = this.contacts.get(event.contact);
     if (!contact) return;
-    if (!this.eventIds.has(event.id)) {
+    if (!known) {
       this.eventIds.add(event.id);
       this.insertEvent(event, Date.parse(event.at));
       this.newEvents.push(event);
@@ -530,12 +535,14 @@ export class Engine {
   }
 
   private drainDirty(): void {
+    // Most items leave nothing dirty; `Set#clear` allocates a new table even when empty.
+    if (this.dirty.size === 0) return;
     for (let pass = 0; pass < 8 && this.dirty.size > 0; pass++) {
       const batch = [...this.dirty];
       this.dirty.clear();
       for (const id of batch) this.refresh(id);
     }
-    this.dirty.clear();
+    if (this.dirty.size > 0) this.dirty.clear();
   }
 
   /** Re-evaluates a contact: profile scores, thresholds, score triggers, segments, exit criteria and goals. */

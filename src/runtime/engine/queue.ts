@@ -20,12 +20,28 @@ function before(a: Item, b: Item): boolean {
   return a.key < b.key;
 }
 
-/** A binary min-heap. */
+function compare(a: Item, b: Item): number {
+  return before(a, b) ? -1 : before(b, a) ? 1 : 0;
+}
+
+/**
+ * A binary min-heap, plus a sorted run of items known up front (a run's events): those are sorted
+ * once and merged with the heap as they are popped, instead of each going through the heap — with
+ * a million events, the heap would otherwise hold them all. Pops come out in the same order.
+ */
 export class Queue {
   private readonly heap: Item[] = [];
+  private sorted: Item[] = [];
+  private next = 0;
 
   get size(): number {
-    return this.heap.length;
+    return this.heap.length + this.sorted.length - this.next;
+  }
+
+  /** Adds many items at once (sorted here, stably: equal items keep their order). */
+  pushAll(items: readonly Item[]): void {
+    this.sorted = [...this.sorted.slice(this.next), ...items].sort(compare);
+    this.next = 0;
   }
 
   push(item: Item): void {
@@ -41,10 +57,28 @@ export class Queue {
   }
 
   peek(): Item | undefined {
-    return this.heap[0];
+    const first = this.sorted[this.next];
+    const top = this.heap[0];
+    return first !== undefined && (top === undefined || !before(top, first)) ? first : top;
   }
 
   pop(): Item | undefined {
+    const first = this.sorted[this.next];
+    if (first !== undefined) {
+      const top = this.heap[0];
+      if (top === undefined || !before(top, first)) {
+        this.next++;
+        if (this.next === this.sorted.length) {
+          this.sorted = [];
+          this.next = 0;
+        }
+        return first;
+      }
+    }
+    return this.popHeap();
+  }
+
+  private popHeap(): Item | undefined {
     const heap = this.heap;
     const top = heap[0];
     const last = heap.pop();

@@ -144,9 +144,9 @@ export function decayTo(score: CompiledScore, state: ScoreState, to: number): vo
 /** The value at `now` without changing the state. */
 export function scoreAt(score: CompiledScore, state: ScoreState | undefined, now: number): number {
   if (!state) return clampScore(score.model, 0);
-  const from = asOfMs(state.asOf);
   const b = behaviour(score, state);
-  const scale = decayScale(score, b, from, now);
+  // Without decay or behaviour points the scale is 1: no need to parse `asOf`.
+  const scale = !score.model.decay || b === 0 ? 1 : decayScale(score, b, asOfMs(state.asOf), now);
   return clampScore(score.model, b * scale + profilePoints(score, state));
 }
 
