@@ -1,7 +1,7 @@
 import { sha256 } from '../../ir/canonical.ts';
 import type { Campaign, Cond, Program, Template } from '../../ir/types.ts';
 import { forEachStep, journeyGraph, type JourneyGraph } from '../../ir/walk.ts';
-import type { ContactRecord, Enrollment, StoreData, StoredEvent } from '../../store/types.ts';
+import type { ContactRecord, Enrollment, ScoreState, StoreData, StoredEvent } from '../../store/types.ts';
 import { compileCondition, compileEventCondition } from '../evaluate/compile-condition.ts';
 import { compileProgram, contactTimezone, type CompiledProgram } from '../evaluate/snapshot.ts';
 import { parseInstant } from '../time/instants.ts';
@@ -47,8 +47,16 @@ interface ContactView {
   /** The record's fields and tags the subject was built from (rebuilt when they are replaced). */
   fields: Record<string, unknown>;
   tags: string[];
-  /** The instant the subject's scores were computed at (NaN: stale). */
+  /** The instant the subject's scores were computed at (NaN: stale, the contact changed since). */
   fresh: number;
+  /**
+   * Per score (in `scoreList` order): the state its value in the subject was computed from. A score
+   * without decay is a function of its state alone, so while the contact is untouched and the
+   * state is the same object, only time moved and the value stands.
+   */
+  scoreStates: (ScoreState | undefined)[];
+  /** Per grade matrix: the fit and engagement values its grade was computed from (NaN: none yet). */
+  gradeInputs: number[];
   /** The fields and tags the profile points were computed from. */
   profileFields: Record<string, unknown> | null;
   profileTags: string[] | null;
@@ -418,6 +426,8 @@ export class Engine {
         fields: contact.fields,
         tags: contact.tags,
         fresh: Number.NaN,
+        scoreStates: new Array<ScoreState | undefined>(this.scoreList.length),
+        gradeInputs: new Array<number>(this.program.grades.length * 2).fill(Number.NaN),
         profileFields: null,
         profileTags: null,
       };
@@ -440,14 +450,27 @@ export class Engine {
       subject.tags = new Set(contact.tags);
     }
     if (view.fresh === this.now) return subject;
+    // Not NaN: the contact was not touched since the last computation, only time moved.
+    const untouched = view.fresh === view.fresh;
     view.fresh = this.now;
     const scores = contact.scores;
     for (let i = 0; i < this.scoreList.length; i++) {
       const [id, score] = this.scoreList[i]!;
-      subject.scores[id] = scoreAt(score, scores[id], this.now);
+      const state = scores[id];
+      if (untouched && !score.model.decay && state === view.scoreStates[i] && id in subject.scores) continue;
+      view.scoreStates[i] = state;
+      subject.scores[id] = scoreAt(score, state, this.now);
     }
-    for (const matrix of this.program.grades) {
-      subject.grades[matrix.id] = gradeOf(matrix, subject.scores[matrix.fit.score] ?? 0, subject.scores[matrix.engagement.score] ?? 0);
+    const grades = this.program.grades;
+    for (let i = 0; i < grades.length; i++) {
+      const matrix = grades[i]!;
+      const fit = subject.scores[matrix.fit.score] ?? 0;
+      const engagement = subject.scores[matrix.engagement.score] ?? 0;
+      // A grade is a function of the two values: recompute it only when one of them changed.
+      if (fit === view.gradeInputs[2 * i] && engagement === view.gradeInputs[2 * i + 1]) continue;
+      view.gradeInputs[2 * i] = fit;
+      view.gradeInputs[2 * i + 1] = engagement;
+      subject.grades[matrix.id] = gradeOf(matrix, fit, engagement);
     }
     return subject;
   }
