@@ -28,14 +28,20 @@ function compare(a: Item, b: Item): number {
  * A binary min-heap, plus a sorted run of items known up front (a run's events): those are sorted
  * once and merged with the heap as they are popped, instead of each going through the heap — with
  * a million events, the heap would otherwise hold them all. Pops come out in the same order.
+ *
+ * The heap keeps each entry's sort key (time, kind rank, key) in parallel arrays: comparisons read
+ * numbers and strings from arrays instead of properties of items of six different shapes.
  */
 export class Queue {
-  private readonly heap: Item[] = [];
+  private readonly times: number[] = [];
+  private readonly ranks: number[] = [];
+  private readonly keys: string[] = [];
+  private readonly items: Item[] = [];
   private sorted: Item[] = [];
   private next = 0;
 
   get size(): number {
-    return this.heap.length + this.sorted.length - this.next;
+    return this.items.length + this.sorted.length - this.next;
   }
 
   /** Adds many items at once (sorted here, stably: equal items keep their order). */
@@ -45,56 +51,99 @@ export class Queue {
   }
 
   push(item: Item): void {
-    const heap = this.heap;
-    heap.push(item);
-    let i = heap.length - 1;
+    const { times, ranks, keys, items } = this;
+    let i = items.length;
+    times.push(item.at);
+    ranks.push(ORDER[item.kind]);
+    keys.push(item.key);
+    items.push(item);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      if (!this.less(i, parent)) break;
+      this.swap(i, parent);
       i = parent;
     }
   }
 
   peek(): Item | undefined {
-    const first = this.sorted[this.next];
-    const top = this.heap[0];
-    return first !== undefined && (top === undefined || !before(top, first)) ? first : top;
+    return this.sortedFirst() ? this.sorted[this.next] : this.items[0];
   }
 
   pop(): Item | undefined {
-    const first = this.sorted[this.next];
-    if (first !== undefined) {
-      const top = this.heap[0];
-      if (top === undefined || !before(top, first)) {
-        this.next++;
-        if (this.next === this.sorted.length) {
-          this.sorted = [];
-          this.next = 0;
-        }
-        return first;
+    if (this.sortedFirst()) {
+      const first = this.sorted[this.next++]!;
+      if (this.next === this.sorted.length) {
+        this.sorted = [];
+        this.next = 0;
       }
+      return first;
     }
     return this.popHeap();
   }
 
+  /** Is the next item the sorted run's (it goes first unless the heap's top is strictly before it)? */
+  private sortedFirst(): boolean {
+    const first = this.sorted[this.next];
+    if (first === undefined) return false;
+    if (this.items.length === 0) return true;
+    // !before(top, first), spelled out on the heap's arrays.
+    const at = this.times[0]!;
+    if (at !== first.at) return !(at < first.at);
+    const rank = this.ranks[0]!;
+    const firstRank = ORDER[first.kind];
+    if (rank !== firstRank) return !(rank < firstRank);
+    return !(this.keys[0]! < first.key);
+  }
+
+  /** `before(items[i], items[j])`. */
+  private less(i: number, j: number): boolean {
+    const { times, ranks, keys } = this;
+    if (times[i] !== times[j]) return times[i]! < times[j]!;
+    if (ranks[i] !== ranks[j]) return ranks[i]! < ranks[j]!;
+    return keys[i]! < keys[j]!;
+  }
+
+  private swap(i: number, j: number): void {
+    const { times, ranks, keys, items } = this;
+    const t = times[i]!;
+    times[i] = times[j]!;
+    times[j] = t;
+    const r = ranks[i]!;
+    ranks[i] = ranks[j]!;
+    ranks[j] = r;
+    const k = keys[i]!;
+    keys[i] = keys[j]!;
+    keys[j] = k;
+    const item = items[i]!;
+    items[i] = items[j]!;
+    items[j] = item;
+  }
+
   private popHeap(): Item | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && before(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && before(heap[r]!, heap[m]!)) m = r;
-        if (m === i) break;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-        i = m;
-      }
+    const { times, ranks, keys, items } = this;
+    const top = items[0];
+    const last = items.length - 1;
+    if (last > 0) {
+      times[0] = times[last]!;
+      ranks[0] = ranks[last]!;
+      keys[0] = keys[last]!;
+      items[0] = items[last]!;
+    }
+    times.pop();
+    ranks.pop();
+    keys.pop();
+    items.pop();
+    const length = items.length;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < length && this.less(l, m)) m = l;
+      if (r < length && this.less(r, m)) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
     }
     return top;
   }
