@@ -1,7 +1,7 @@
 import { durationMs } from '../../ir/durations.ts';
 import type { Program, ScoreModel, ScoreRule, Threshold } from '../../ir/types.ts';
 import type { RuleState, ScoreState, StoredEvent } from '../../store/types.ts';
-import { parseInstant } from '../time/instants.ts';
+import { isoOf, parseInstant } from '../time/instants.ts';
 import { localDate, offsetMinutes } from '../time/zoned.ts';
 import { compileCondition, compileEventCondition } from './compile-condition.ts';
 import type { EventPredicate, Predicate, Subject } from './subject.ts';
@@ -137,7 +137,7 @@ export function decayTo(score: CompiledScore, state: ScoreState, to: number): vo
     for (const id in rules) if (!isProfileRule(score, id)) rules[id]!.points = round(rules[id]!.points * scale);
     state.manual = round(state.manual * scale);
   }
-  state.asOf = new Date(to).toISOString();
+  state.asOf = isoOf(to);
   state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
 }
 

@@ -22,6 +22,8 @@ const PARSED_LIMIT = 100_000;
 
 /** `Date.parse(text)`, cached (bounded: the cache is dropped when it grows past a limit). */
 export function parseInstant(text: string): number {
+  // The text just formatted (a state's new `asOf` is read right after it is written).
+  if (text === lastIso && Number.isInteger(lastMs)) return lastMs;
   let ms = parsed.get(text);
   if (ms === undefined) {
     ms = Date.parse(text);
