@@ -77,6 +77,8 @@ export class Engine {
   readonly outboxKeys = new Set<string>();
   readonly webhookKeys = new Set<string>();
   readonly suppressed: Map<string, string>;
+  /** Email → the hash the suppression list is keyed by (a contact gets many emails). */
+  private readonly emailHashes = new Map<string, string>();
   /** Times of marketing emails per contact (frequency caps). */
   readonly marketingSends = new Map<string, number[]>();
 
@@ -96,6 +98,8 @@ export class Engine {
   private readonly queue = new Queue();
   private readonly newEvents: StoredEvent[] = [];
   private readonly newEnrollments: Enrollment[] = [];
+  /** The same, for membership tests (a list scan per enrollment would be quadratic). */
+  private readonly newEnrollmentSet = new Set<Enrollment>();
   /** Per contact: its evaluation view and what the view was derived from (one lookup per use). */
   private readonly views = new Map<string, ContactView>();
   private readonly dirty = new Set<string>();
@@ -403,7 +407,11 @@ export class Engine {
   }
 
   suppressionOf(email: string): string | undefined {
-    return this.suppressed.get(sha256(email.trim().toLowerCase()));
+    // No list, nothing to hash.
+    if (this.suppressed.size === 0) return undefined;
+    let hash = this.emailHashes.get(email);
+    if (hash === undefined) this.emailHashes.set(email, (hash = sha256(email.trim().toLowerCase())));
+    return this.suppressed.get(hash);
   }
 
   private view(contactId: string): ContactView {
@@ -654,6 +662,7 @@ export class Engine {
     const enrollment = newEnrollment(campaign, contactId, previous, iso(this.now));
     this.indexEnrollment(enrollment);
     this.newEnrollments.push(enrollment);
+    this.newEnrollmentSet.add(enrollment);
     this.stats.enrollments += 1;
     const change = this.journeyLog(enrollment);
     change.notes.push(`entered (${cause})`);
@@ -667,7 +676,7 @@ export class Engine {
     return (log.journeys[enrollment.id] ??= {
       campaign: enrollment.campaign,
       enrollment: enrollment.id,
-      before: this.newEnrollments.includes(enrollment) ? null : { step: enrollment.step, status: enrollment.status },
+      before: this.newEnrollmentSet.has(enrollment) ? null : { step: enrollment.step, status: enrollment.status },
       after: { step: enrollment.step, status: enrollment.status, wakeAt: enrollment.wakeAt },
       notes: [],
     });
