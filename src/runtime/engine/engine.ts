@@ -1,5 +1,5 @@
 import { sha256 } from '../../ir/canonical.ts';
-import type { Campaign, Cond, Program, Template } from '../../ir/types.ts';
+import type { Campaign, Cond, Program, Template, Threshold } from '../../ir/types.ts';
 import { forEachStep, journeyGraph, type JourneyGraph } from '../../ir/walk.ts';
 import type { ContactRecord, Enrollment, ScoreState, StoreData, StoredEvent } from '../../store/types.ts';
 import { compileCondition, compileEventCondition } from '../evaluate/compile-condition.ts';
@@ -35,6 +35,8 @@ export interface RunStats {
   webhooks: number;
   enrollments: number;
 }
+
+const NO_THRESHOLDS: readonly Threshold[] = [];
 
 export interface EngineOptions {
   /** Process everything due up to this instant. */
@@ -90,10 +92,13 @@ export class Engine {
   readonly exitWhen = new Map<string, Predicate>();
   /** `${campaign}/${step}` → compiled branch/goal condition or wait-for-event filter. */
   readonly stepConditions = new Map<string, Predicate>();
+  /** Per campaign: its goal steps in step order, with their position and compiled condition. */
+  readonly goalSteps = new Map<string, { id: string; index: number; when: Predicate }[]>();
   readonly stepFilters = new Map<string, EventPredicate>();
   private readonly eventTriggers = new Map<string, { campaign: Campaign; filter: EventPredicate | null }[]>();
   private readonly segmentTriggers = new Map<string, { campaign: Campaign; on: 'entry' | 'exit' }[]>();
-  private readonly scoreTriggers = new Map<string, Campaign[]>();
+  /** Score → campaigns it triggers, with the marker recorded in the state's `above` list. */
+  private readonly scoreTriggers = new Map<string, { campaign: Campaign; marker: string }[]>();
 
   private readonly queue = new Queue();
   private readonly newEvents: StoredEvent[] = [];
@@ -159,6 +164,12 @@ export class Engine {
         if (step.type === 'waitForEvent' && step.where) this.stepFilters.set(key, compileEventCondition(step.where, options));
       });
       this.stepOrder.set(campaign.id, order);
+      // Goal steps in order (the step graph and the order map list the same steps).
+      const goalSteps: { id: string; index: number; when: Predicate }[] = [];
+      for (const [id, index] of order) {
+        if (graph.steps.get(id)?.type === 'goal') goalSteps.push({ id, index, when: this.stepConditions.get(`${campaign.id}/${id}`)! });
+      }
+      this.goalSteps.set(campaign.id, goalSteps);
       const goalNext = goals.filter((g) => !isNever(g));
       if (goalNext.length > 0) this.goalNext.set(campaign.id, (subject, now, ctx) => Math.min(...goalNext.map((g) => g(subject, now, ctx))));
       this.audiences.set(campaign.id, campaign.audience ? compileCondition(campaign.audience, options) : null);
@@ -178,7 +189,7 @@ export class Engine {
         this.segmentTriggers.set(trigger.segment, list);
       } else if (trigger?.type === 'score') {
         const list = this.scoreTriggers.get(trigger.score) ?? [];
-        list.push(campaign);
+        list.push({ campaign, marker: `@${campaign.id}` });
         this.scoreTriggers.set(trigger.score, list);
       }
     }
@@ -534,15 +545,15 @@ export class Engine {
       const triggers = this.scoreTriggers.get(id);
       if (score.model.thresholds.length === 0 && !triggers) continue;
       const state = (contact.scores[id] ??= emptyScoreState(at));
-      const { up } = crossThresholds(score, state, value);
+      const up = score.model.thresholds.length === 0 ? NO_THRESHOLDS : crossThresholds(score, state, value).up;
       for (const threshold of up) {
         this.log.threshold(contactId, id, threshold.id, value);
         const key = `threshold/${id}/${threshold.id}/${contactId}/${at}`;
         threshold.actions.forEach((action, i) => executeAction(this, action, contactId, this.now, `${key}/${action.id || i}`, undefined));
       }
-      for (const campaign of triggers ?? []) {
+      if (!triggers) continue;
+      for (const { campaign, marker } of triggers) {
         if (campaign.trigger?.type !== 'score') continue;
-        const marker = `@${campaign.id}`;
         const above = state.above.includes(marker);
         if (value >= campaign.trigger.crosses && !above) {
           state.above = [...state.above, marker].sort();

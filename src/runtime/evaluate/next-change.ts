@@ -47,12 +47,16 @@ function fieldMs(value: unknown): number {
   return Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
 }
 
-/** The first of the instants after `now`. */
-function after(now: number, ...candidates: number[]): number {
+/** The first of the two instants after `now` (two parameters, not a rest array: a hot path). */
+function after(now: number, a: number, b: number): number {
   let best = NEVER;
-  for (const t of candidates) if (t > now && t < best) best = t;
+  if (a > now && a < best) best = a;
+  if (b > now && b < best) best = b;
   return best;
 }
+
+/** The instants of the matching events in a window, reused between calls (nothing keeps them). */
+const matching: number[] = [];
 
 function anniversaryChange(field: string, before: number, after: number): NextChange {
   // The next boundary only moves once it has passed: remember it per contact and field value.
@@ -132,7 +136,7 @@ export function compileNextChange(cond: Cond): NextChange {
           if ((times ? times[mid]! : Date.parse(events[mid]!.at)) <= from) lo = mid + 1;
           else hi = mid;
         }
-        const matching: number[] = [];
+        matching.length = 0;
         for (let i = lo; i < events.length; i++) {
           const t = times ? times[i]! : Date.parse(events[i]!.at);
           if (t > now) break;
