@@ -116,7 +116,7 @@ export class Engine {
   private readonly nextContext: NextChangeContext;
   private readonly sensitivity: TimeSensitivity;
   /** `compiled.scores` as an array: hot loops avoid Map iterators. */
-  private readonly scoreList: [string, CompiledScore][];
+  private readonly scoreList: { id: string; score: CompiledScore }[];
   /** Event name → `within` windows with compiled filters (see scheduleRecheckAfterEvent). */
   private readonly windows = new Map<string, { window: number; filter: EventPredicate | null }[]>();
   private end = 0;
@@ -128,7 +128,7 @@ export class Engine {
     readonly program: Program,
   ) {
     this.compiled = compileProgram(program);
-    this.scoreList = [...this.compiled.scores];
+    this.scoreList = [...this.compiled.scores].map(([id, score]) => ({ id, score }));
     const options = { consentField: program.settings.consent.email };
     for (const contact of data.contacts) this.contacts.set(contact.id, contact);
     for (const event of data.events) {
@@ -350,7 +350,7 @@ export class Engine {
     // The scores this event adds to, as decayed until now: a threshold they fell below re-arms first.
     this.checkThresholds(contact.id, null, event.event);
     const changedScores: string[] = [];
-    for (const [id, score] of this.scoreList) {
+    for (const { id, score } of this.scoreList) {
       if (!score.byEvent.has(event.event)) continue;
       changedScores.push(id);
       const state = (contact.scores[id] ??= emptyScoreState(event.at));
@@ -474,7 +474,7 @@ export class Engine {
     view.fresh = this.now;
     const scores = contact.scores;
     for (let i = 0; i < this.scoreList.length; i++) {
-      const [id, score] = this.scoreList[i]!;
+      const { id, score } = this.scoreList[i]!;
       const state = scores[id];
       if (untouched && !score.model.decay && state === view.scoreStates[i] && id in subject.scores) continue;
       view.scoreStates[i] = state;
@@ -539,7 +539,7 @@ export class Engine {
   private checkThresholds(contactId: string, subject: Subject | null, onlyEvent?: string): void {
     const contact = this.contacts.get(contactId)!;
     const at = iso(this.now);
-    for (const [id, score] of this.scoreList) {
+    for (const { id, score } of this.scoreList) {
       if (onlyEvent !== undefined && !score.byEvent.has(onlyEvent)) continue;
       const value = subject ? (subject.scores[id] ?? 0) : scoreAt(score, contact.scores[id], this.now);
       const triggers = this.scoreTriggers.get(id);
@@ -600,7 +600,7 @@ export class Engine {
       view.profileFields = contact.fields;
       view.profileTags = contact.tags;
     }
-    for (const [id, score] of this.scoreList) {
+    for (const { id, score } of this.scoreList) {
       if (score.profile.length === 0 || !profileStale) continue;
       const state = (contact.scores[id] ??= emptyScoreState(at));
       const before = scoreAt(score, state, this.now);

@@ -61,6 +61,33 @@ function today(tz: string, now: number) {
   return date;
 }
 
+type LocalDate = { year: number; month: number; day: number };
+
+/** Parsed local dates of field values (birthdays): the same values are read on every evaluation. */
+const localDates = new Map<string, LocalDate | null>();
+
+function localDateOf(value: string): LocalDate | null {
+  let date = localDates.get(value);
+  if (date === undefined) {
+    date = parseLocalDate(value);
+    if (localDates.size > 200_000) localDates.clear();
+    localDates.set(value, date);
+  }
+  return date;
+}
+
+/** Per `today` date object (one per zone and local day): days to the anniversary, by month and day. */
+const anniversaryDays = new WeakMap<LocalDate, Map<number, number>>();
+
+function daysToAnniversaryOf(todayDate: LocalDate, date: LocalDate): number {
+  let byDay = anniversaryDays.get(todayDate);
+  if (!byDay) anniversaryDays.set(todayDate, (byDay = new Map()));
+  const key = date.month * 100 + date.day;
+  let days = byDay.get(key);
+  if (days === undefined) byDay.set(key, (days = daysToAnniversary(todayDate, date)));
+  return days;
+}
+
 function makeHelpers(): Helpers {
   const helpers: Helpers = {
     re: [],
@@ -72,9 +99,9 @@ function makeHelpers(): Helpers {
       typeof value === 'string' ? typeof needle === 'string' && value.includes(needle) : Array.isArray(value) && value.includes(needle),
     anniversary: (value, tz, now, before, after) => {
       if (typeof value !== 'string') return false;
-      const date = parseLocalDate(value);
+      const date = localDateOf(value);
       if (!date) return false;
-      const days = daysToAnniversary(today(tz, now), date);
+      const days = daysToAnniversaryOf(today(tz, now), date);
       return days <= before && -days <= after;
     },
     did: (s, now, event, filter, min, max, within, sinceEntry) => {

@@ -154,13 +154,18 @@ export function compileNextChange(cond: Cond): NextChange {
       return scoreChange(cond.score, cond.value);
     case 'grade': {
       const id = cond.grades;
+      // The crossing of each band of the matrix, built once per matrix rather than on every call.
+      let built: unknown = null;
+      let bands: NextChange[] = [];
       return (s, now, ctx) => {
         const matrix = ctx.grades.get(id);
         if (!matrix) return NEVER;
-        let best = NEVER;
-        for (const axis of [matrix.fit, matrix.engagement]) {
-          for (const band of axis.bands) best = Math.min(best, scoreChange(axis.score, band.min)(s, now, ctx));
+        if (matrix !== built) {
+          built = matrix;
+          bands = [matrix.fit, matrix.engagement].flatMap((axis) => axis.bands.map((band) => scoreChange(axis.score, band.min)));
         }
+        let best = NEVER;
+        for (const band of bands) best = Math.min(best, band(s, now, ctx));
         return best;
       };
     }

@@ -222,9 +222,14 @@ export function applyProfile(score: CompiledScore, state: ScoreState, subject: S
  */
 const NO_CROSSING: { up: Threshold[]; down: string[] } = Object.freeze({ up: [], down: [] }) as never;
 
+function noCrossing(thresholds: readonly Threshold[], above: readonly string[], value: number): boolean {
+  for (const t of thresholds) if ((value >= t.at) !== above.includes(t.id)) return false;
+  return true;
+}
+
 export function crossThresholds(score: CompiledScore, state: ScoreState, value: number): { up: Threshold[]; down: string[] } {
   // Fast path (no allocation): nothing crossed either way.
-  if (score.model.thresholds.every((t) => (value >= t.at) === state.above.includes(t.id))) return NO_CROSSING;
+  if (noCrossing(score.model.thresholds, state.above, value)) return NO_CROSSING;
   const above = new Set(state.above);
   const up: Threshold[] = [];
   const down: string[] = [];
