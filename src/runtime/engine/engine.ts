@@ -52,11 +52,13 @@ interface ContactView {
   /** The instant the subject's scores were computed at (NaN: stale, the contact changed since). */
   fresh: number;
   /**
-   * Per score (in `scoreList` order): the state its value in the subject was computed from. A score
-   * without decay is a function of its state alone, so while the contact is untouched and the
-   * state is the same object, only time moved and the value stands.
+   * Per score (in `scoreList` order): the state its value in the subject was computed from, and
+   * whether that state may have changed since (`touch` sets all, `touchScores` some). A score
+   * without decay is a function of its state alone: while it is the same, unchanged object, only
+   * time moved and the value stands. (Decaying scores are recomputed whenever anything is stale.)
    */
   scoreStates: (ScoreState | undefined)[];
+  scoreChanged: boolean[];
   /** Per grade matrix: the fit and engagement values its grade was computed from (NaN: none yet). */
   gradeInputs: number[];
   /** The fields and tags the profile points were computed from. */
@@ -358,7 +360,7 @@ export class Engine {
       const fired = applyEvent(score, state, event, eventAt);
       if (fired.length > 0) this.log.score(contact.id, id, before, state.value, fired, event.at);
     }
-    this.touch(contact.id);
+    this.touchScores(contact.id, changedScores);
     this.refresh(contact.id, { event, at: eventAt, scores: changedScores });
 
     for (const { campaign, filter } of this.eventTriggers.get(event.event) ?? []) {
@@ -446,6 +448,7 @@ export class Engine {
         tags: contact.tags,
         fresh: Number.NaN,
         scoreStates: new Array<ScoreState | undefined>(this.scoreList.length),
+        scoreChanged: new Array<boolean>(this.scoreList.length).fill(true),
         gradeInputs: new Array<number>(this.program.grades.length * 2).fill(Number.NaN),
         profileFields: null,
         profileTags: null,
@@ -469,15 +472,14 @@ export class Engine {
       subject.tags = new Set(contact.tags);
     }
     if (view.fresh === this.now) return subject;
-    // Not NaN: the contact was not touched since the last computation, only time moved.
-    const untouched = view.fresh === view.fresh;
     view.fresh = this.now;
     const scores = contact.scores;
     for (let i = 0; i < this.scoreList.length; i++) {
       const { id, score } = this.scoreList[i]!;
       const state = scores[id];
-      if (untouched && !score.model.decay && state === view.scoreStates[i] && id in subject.scores) continue;
+      if (!score.model.decay && !view.scoreChanged[i] && state === view.scoreStates[i] && id in subject.scores) continue;
       view.scoreStates[i] = state;
+      view.scoreChanged[i] = false;
       subject.scores[id] = scoreAt(score, state, this.now);
     }
     const grades = this.program.grades;
@@ -538,17 +540,16 @@ export class Engine {
    */
   private checkThresholds(contactId: string, subject: Subject | null, onlyEvent?: string): void {
     const contact = this.contacts.get(contactId)!;
-    const at = iso(this.now);
     for (const { id, score } of this.scoreList) {
       if (onlyEvent !== undefined && !score.byEvent.has(onlyEvent)) continue;
       const value = subject ? (subject.scores[id] ?? 0) : scoreAt(score, contact.scores[id], this.now);
       const triggers = this.scoreTriggers.get(id);
       if (score.model.thresholds.length === 0 && !triggers) continue;
-      const state = (contact.scores[id] ??= emptyScoreState(at));
+      const state = (contact.scores[id] ??= emptyScoreState(iso(this.now)));
       const up = score.model.thresholds.length === 0 ? NO_THRESHOLDS : crossThresholds(score, state, value).up;
       for (const threshold of up) {
         this.log.threshold(contactId, id, threshold.id, value);
-        const key = `threshold/${id}/${threshold.id}/${contactId}/${at}`;
+        const key = `threshold/${id}/${threshold.id}/${contactId}/${iso(this.now)}`;
         threshold.actions.forEach((action, i) => executeAction(this, action, contactId, this.now, `${key}/${action.id || i}`, undefined));
       }
       if (!triggers) continue;
@@ -568,7 +569,17 @@ export class Engine {
   /** The contact changed (fields, tags, scores): its subject must be recomputed. */
   touch(contactId: string): void {
     const view = this.views.get(contactId);
-    if (view) view.fresh = Number.NaN;
+    if (!view) return;
+    view.fresh = Number.NaN;
+    view.scoreChanged.fill(true);
+  }
+
+  /** `touch` when only these scores' states changed (an event's points). */
+  private touchScores(contactId: string, scores: readonly string[]): void {
+    const view = this.views.get(contactId);
+    if (!view) return;
+    view.fresh = Number.NaN;
+    for (let i = 0; i < this.scoreList.length; i++) if (scores.includes(this.scoreList[i]!.id)) view.scoreChanged[i] = true;
   }
 
   markDirty(contactId: string): void {
@@ -592,7 +603,6 @@ export class Engine {
     const contact = this.contacts.get(contactId);
     if (!contact) return;
     let subject = this.subject(contactId);
-    const at = iso(this.now);
     // Profile points depend on the contact's fields and tags: recompute them only when those changed.
     const view = this.view(contactId);
     const profileStale = view.profileFields !== contact.fields || view.profileTags !== contact.tags;
@@ -602,11 +612,11 @@ export class Engine {
     }
     for (const { id, score } of this.scoreList) {
       if (score.profile.length === 0 || !profileStale) continue;
-      const state = (contact.scores[id] ??= emptyScoreState(at));
+      const state = (contact.scores[id] ??= emptyScoreState(iso(this.now)));
       const before = scoreAt(score, state, this.now);
       if (applyProfile(score, state, subject, this.now)) {
         this.touch(contactId);
-        if (state.value !== before) this.log.score(contactId, id, before, state.value, [], at);
+        if (state.value !== before) this.log.score(contactId, id, before, state.value, [], iso(this.now));
       }
     }
     subject = this.subject(contactId);
