@@ -339,15 +339,15 @@ export class Engine {
     }
     const contact = this.contacts.get(event.contact);
     if (!contact) return;
+    const eventAt = Date.parse(event.at);
     if (!known) {
       this.eventIds.add(event.id);
-      this.insertEvent(event, Date.parse(event.at));
+      this.insertEvent(event, eventAt);
       this.newEvents.push(event);
     }
     this.stats.events += 1;
     const log = this.log.for(contact.id, this.emailOf(contact));
     log.events += 1;
-    const eventAt = Date.parse(event.at);
 
     // The scores this event adds to, as decayed until now: a threshold they fell below re-arms first.
     this.checkThresholds(contact.id, null, event.event);
@@ -460,7 +460,10 @@ export class Engine {
 
   /** The contact's evaluation view at the current time (scores decayed, grades, tags). */
   subject(contactId: string): Subject {
-    const view = this.view(contactId);
+    return this.subjectOf(this.view(contactId));
+  }
+
+  private subjectOf(view: ContactView): Subject {
     const { contact, subject } = view;
     subject.entryAt = undefined;
     if (view.fields !== contact.fields) {
@@ -505,12 +508,16 @@ export class Engine {
 
   /** When time alone could next change the contact's segments, exit criteria or goals. */
   private nextRecheck(contactId: string, from: number): number {
-    const contact = this.contacts.get(contactId)!;
-    const subject = this.subject(contactId);
+    return this.nextRecheckOf(this.view(contactId), from);
+  }
+
+  private nextRecheckOf(view: ContactView, from: number): number {
+    const contact = view.contact;
+    const subject = this.subjectOf(view);
     const ctx = this.nextContext;
     ctx.states = contact.scores;
     let next = this.segmentsNext(subject, from, ctx);
-    for (const enrollment of this.enrollmentsBy.get(contactId) ?? []) {
+    for (const enrollment of this.enrollmentsBy.get(contact.id) ?? []) {
       if (enrollment.status !== 'active') continue;
       const exit = this.exitNext.get(enrollment.campaign);
       const goal = this.goalNext.get(enrollment.campaign);
@@ -600,11 +607,11 @@ export class Engine {
 
   /** Re-evaluates a contact: profile scores, thresholds, score triggers, segments, exit criteria and goals. */
   refresh(contactId: string, cause?: { event: StoredEvent; at: number; scores: string[] }): void {
-    const contact = this.contacts.get(contactId);
-    if (!contact) return;
-    let subject = this.subject(contactId);
+    const view = this.views.get(contactId) ?? (this.contacts.has(contactId) ? this.view(contactId) : undefined);
+    if (!view) return;
+    const contact = view.contact;
+    let subject = this.subjectOf(view);
     // Profile points depend on the contact's fields and tags: recompute them only when those changed.
-    const view = this.view(contactId);
     const profileStale = view.profileFields !== contact.fields || view.profileTags !== contact.tags;
     if (profileStale) {
       view.profileFields = contact.fields;
@@ -619,7 +626,7 @@ export class Engine {
         if (state.value !== before) this.log.score(contactId, id, before, state.value, [], iso(this.now));
       }
     }
-    subject = this.subject(contactId);
+    subject = this.subjectOf(view);
     this.checkThresholds(contactId, subject);
     const previous = contact.segments;
     // Null in the common no-change case: the memberships are compared without building a list.
@@ -638,15 +645,17 @@ export class Engine {
       const enrollment = enrollments![i]!;
       if (enrollment.status === 'active' && checkGoalsAndExit(this, enrollment, this.now)) this.scheduleWake(enrollment, Infinity);
     }
-    if (cause) this.scheduleRecheckAfterEvent(contactId, cause.event, cause.at, cause.scores);
-    else this.scheduleRecheck(contactId, this.nextRecheck(contactId, this.now));
+    if (cause) this.scheduleRecheckAfterEvent(view, cause.event, cause.at, cause.scores);
+    else this.scheduleRecheck(contactId, this.nextRecheckOf(view, this.now));
   }
 
   /**
    * After an event, only two things can bring a time-based change earlier than already scheduled:
    * the new event leaving a `within` window, and a changed score crossing a compared value.
    */
-  private scheduleRecheckAfterEvent(contactId: string, event: StoredEvent, eventAt: number, scores: string[]): void {
+  private scheduleRecheckAfterEvent(view: ContactView, event: StoredEvent, eventAt: number, scores: string[]): void {
+    const contact = view.contact;
+    const contactId = contact.id;
     // An event on a windowed condition can only make a condition flip later — except the flip
     // when this very event leaves its window. A re-check already due by then recomputes everything;
     // otherwise compute the next flip now.
@@ -655,11 +664,10 @@ export class Engine {
     if (window !== Infinity) {
       const scheduled = this.recheckAt.get(contactId);
       if (scheduled === undefined || scheduled > eventAt + window) {
-        this.scheduleRecheck(contactId, this.nextRecheck(contactId, this.now));
+        this.scheduleRecheck(contactId, this.nextRecheckOf(view, this.now));
         return;
       }
     }
-    const contact = this.contacts.get(contactId)!;
     for (const id of scores) {
       const compiled = this.compiled.scores.get(id);
       for (const value of this.sensitivity.scores.get(id) ?? []) {
