@@ -443,6 +443,7 @@ export class Engine {
           events: this.eventsBy.get(contactId) ?? [],
           times: this.timesBy.get(contactId) ?? [],
           tz: contactTimezone(this.program, contact.fields),
+          fieldTimes: new Map(),
         },
         fields: contact.fields,
         tags: contact.tags,

@@ -26,6 +26,7 @@ interface Helpers {
   sets: Set<Scalar>[];
   filters: EventPredicate[];
   ms: (value: unknown) => number;
+  fieldTime: (s: Subject, name: string, value: unknown) => number;
   has: (value: unknown) => boolean;
   contains: (value: unknown, needle: Scalar) => boolean;
   anniversary: (value: unknown, tz: string, now: number, before: number, after: number) => boolean;
@@ -34,14 +35,35 @@ interface Helpers {
 
 const dateCache = new Map<string, number>();
 
+/** The instant of a date or date-time field value (a date alone is midnight UTC); NaN if none. */
+function parseFieldTime(value: string): number {
+  return Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+}
+
 function toMs(value: unknown): number {
   if (typeof value !== 'string') return Number.NaN;
   let ms = dateCache.get(value);
   if (ms === undefined) {
-    ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+    ms = parseFieldTime(value);
     if (dateCache.size > 200_000) dateCache.clear();
     dateCache.set(value, ms);
   }
+  return ms;
+}
+
+/**
+ * The instant of the subject's date field `name`, whose current value is `value`. A subject with a
+ * `fieldTimes` memo keeps the parsed instant per field while the value stays the same: the engine
+ * re-evaluates the same contact many times, and a process-wide cache of every contact's dates
+ * would be large and slow.
+ */
+export function fieldTime(s: Subject, name: string, value: unknown): number {
+  const memo = s.fieldTimes;
+  if (memo === undefined) return toMs(value);
+  const known = memo.get(name);
+  if (known !== undefined && known.value === value) return known.ms;
+  const ms = typeof value === 'string' ? parseFieldTime(value) : Number.NaN;
+  memo.set(name, { value, ms });
   return ms;
 }
 
@@ -94,6 +116,7 @@ function makeHelpers(): Helpers {
     sets: [],
     filters: [],
     ms: toMs,
+    fieldTime,
     has: (value) => value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0),
     contains: (value, needle) =>
       typeof value === 'string' ? typeof needle === 'string' && value.includes(needle) : Array.isArray(value) && value.includes(needle),
@@ -231,7 +254,7 @@ class Generator {
   }
 
   date(cond: Extract<Cond, { type: 'date' }>): string {
-    const t = `h.ms(${this.field(cond.field)})`;
+    const t = this.scope === 'event' ? `h.ms(${this.field(cond.field)})` : `h.fieldTime(s, ${lit(cond.field)}, ${this.field(cond.field)})`;
     if (cond.op === 'before' || cond.op === 'after') {
       const bound = toMs(cond.value);
       return cond.op === 'before' ? `(${t} < ${bound})` : `(${t} > ${bound})`;

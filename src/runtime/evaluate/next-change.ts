@@ -3,7 +3,7 @@ import type { Cond } from '../../ir/types.ts';
 import type { ScoreState } from '../../store/types.ts';
 import { DAY_MS, anniversaryIn, daysBetween, localParts, parseLocalDate, zonedInstant } from '../time/zoned.ts';
 import { scoreCrossingTime, type CompiledScore } from './scoring.ts';
-import { compileEventCondition } from './compile-condition.ts';
+import { compileEventCondition, fieldTime } from './compile-condition.ts';
 import type { Subject } from './subject.ts';
 
 /**
@@ -42,10 +42,6 @@ function min(fns: NextChange[]): NextChange {
   };
 }
 
-function fieldMs(value: unknown): number {
-  if (typeof value !== 'string') return Number.NaN;
-  return Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
-}
 
 /** The first of the two instants after `now` (two parameters, not a rest array: a hot path). */
 function after(now: number, a: number, b: number): number {
@@ -112,8 +108,8 @@ export function compileNextChange(cond: Cond): NextChange {
       if (cond.op === 'before' || cond.op === 'after') return never;
       const span = parseDuration(cond.value) ?? 0;
       const field = cond.field;
-      if (cond.op === 'inNext') return (s, now) => { const t = fieldMs(s.fields[field]); return Number.isNaN(t) ? NEVER : after(now, t - span, t + 1); };
-      return (s, now) => { const t = fieldMs(s.fields[field]); return Number.isNaN(t) ? NEVER : after(now, t, t + span + 1); };
+      if (cond.op === 'inNext') return (s, now) => { const t = fieldTime(s, field, s.fields[field]); return Number.isNaN(t) ? NEVER : after(now, t - span, t + 1); };
+      return (s, now) => { const t = fieldTime(s, field, s.fields[field]); return Number.isNaN(t) ? NEVER : after(now, t, t + span + 1); };
     }
     case 'anniversary':
       return anniversaryChange(cond.field, cond.daysBefore, cond.daysAfter);

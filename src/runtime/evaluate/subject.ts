@@ -22,6 +22,8 @@ export interface Subject {
   tz: string;
   /** When the contact entered the current journey (for `sinceEntry` behaviour conditions). */
   entryAt?: number;
+  /** Parsed date fields with the value they were parsed from, when the caller keeps a memo (see `fieldTime`). */
+  fieldTimes?: Map<string, { value: unknown; ms: number }>;
 }
 
 /** A compiled contact condition. */
