@@ -243,23 +243,28 @@ export class Engine {
     this.now = this.start;
     this.end = end;
 
-    const eventItems: Item[] = [];
+    const due: StoredEvent[] = [];
+    const dueAt: number[] = [];
     const laterEvents: StoredEvent[] = [];
     for (const event of incoming) {
       const parsed = Date.parse(event.at);
       if (parsed > end && !this.eventIds.has(event.id)) laterEvents.push(event);
       const at = Math.max(parsed, this.start);
       if (at > end) continue;
-      eventItems.push({ kind: 'event', at, key: event.id, event });
+      due.push(event);
+      dueAt.push(at);
     }
     // Events folded earlier whose time had not come yet.
     if (clock !== null) {
       for (const event of this.data.events) {
         const at = Date.parse(event.at);
-        if (at > clock && at <= end) eventItems.push({ kind: 'event', at, key: event.id, event });
+        if (at > clock && at <= end) {
+          due.push(event);
+          dueAt.push(at);
+        }
       }
     }
-    this.queue.pushAll(eventItems);
+    this.queue.pushEvents(due, dueAt);
     for (const change of this.data.pending) {
       const at = Math.max(Date.parse(change.at), this.start);
       if (at <= end) this.queue.push({ kind: 'change', at, key: change.contact, contact: change.contact, fields: change.fields });

@@ -20,14 +20,12 @@ function before(a: Item, b: Item): boolean {
   return a.key < b.key;
 }
 
-function compare(a: Item, b: Item): number {
-  return before(a, b) ? -1 : before(b, a) ? 1 : 0;
-}
-
 /**
- * A binary min-heap, plus a sorted run of items known up front (a run's events): those are sorted
- * once and merged with the heap as they are popped, instead of each going through the heap — with
- * a million events, the heap would otherwise hold them all. Pops come out in the same order.
+ * A binary min-heap, plus a sorted run of the events known up front (a run's input): those are
+ * sorted once and merged with the heap as they are popped, instead of each going through the heap
+ * — with a million events, the heap would otherwise hold them all. Pops come out in the same order.
+ * The run keeps events and their instants in parallel arrays; an event's item is made when it is
+ * popped, so a million items do not stay alive (and get copied by the garbage collector) meanwhile.
  *
  * The heap keeps each entry's sort key (time, kind rank, key) in parallel arrays: comparisons read
  * numbers and strings from arrays instead of properties of items of six different shapes.
@@ -37,16 +35,32 @@ export class Queue {
   private readonly ranks: number[] = [];
   private readonly keys: string[] = [];
   private readonly items: Item[] = [];
-  private sorted: Item[] = [];
+  private events: StoredEvent[] = [];
+  private eventTimes: number[] = [];
   private next = 0;
 
   get size(): number {
-    return this.items.length + this.sorted.length - this.next;
+    return this.items.length + this.events.length - this.next;
   }
 
-  /** Adds many items at once (sorted here, stably: equal items keep their order). */
-  pushAll(items: readonly Item[]): void {
-    this.sorted = [...this.sorted.slice(this.next), ...items].sort(compare);
+  /**
+   * Adds events at once, `times[i]` being when `events[i]` is due. They are sorted here the way the
+   * heap orders event items (time, then id), stably: equal ones keep their order.
+   */
+  pushEvents(events: readonly StoredEvent[], times: readonly number[]): void {
+    const all = [...this.events.slice(this.next), ...events];
+    const allTimes = [...this.eventTimes.slice(this.next), ...times];
+    const order = all.map((_, i) => i);
+    order.sort((a, b) => {
+      const ta = allTimes[a]!;
+      const tb = allTimes[b]!;
+      if (ta !== tb) return ta < tb ? -1 : tb < ta ? 1 : 0;
+      const ka = all[a]!.id;
+      const kb = all[b]!.id;
+      return ka < kb ? -1 : kb < ka ? 1 : 0;
+    });
+    this.events = order.map((i) => all[i]!);
+    this.eventTimes = order.map((i) => allTimes[i]!);
     this.next = 0;
   }
 
@@ -66,33 +80,39 @@ export class Queue {
   }
 
   peek(): Item | undefined {
-    return this.sortedFirst() ? this.sorted[this.next] : this.items[0];
+    return this.eventFirst() ? this.eventItem(this.next) : this.items[0];
   }
 
   pop(): Item | undefined {
-    if (this.sortedFirst()) {
-      const first = this.sorted[this.next++]!;
-      if (this.next === this.sorted.length) {
-        this.sorted = [];
+    if (this.eventFirst()) {
+      const item = this.eventItem(this.next++);
+      if (this.next === this.events.length) {
+        this.events = [];
+        this.eventTimes = [];
         this.next = 0;
       }
-      return first;
+      return item;
     }
     return this.popHeap();
   }
 
-  /** Is the next item the sorted run's (it goes first unless the heap's top is strictly before it)? */
-  private sortedFirst(): boolean {
-    const first = this.sorted[this.next];
-    if (first === undefined) return false;
+  private eventItem(i: number): Item {
+    const event = this.events[i]!;
+    return { kind: 'event', at: this.eventTimes[i]!, key: event.id, event };
+  }
+
+  /** Is the next item the run's next event (it goes first unless the heap's top is strictly before it)? */
+  private eventFirst(): boolean {
+    const event = this.events[this.next];
+    if (event === undefined) return false;
     if (this.items.length === 0) return true;
-    // !before(top, first), spelled out on the heap's arrays.
+    // !before(top, event item), spelled out on the heap's arrays (an event's rank is 0).
     const at = this.times[0]!;
-    if (at !== first.at) return !(at < first.at);
+    const eventAt = this.eventTimes[this.next]!;
+    if (at !== eventAt) return !(at < eventAt);
     const rank = this.ranks[0]!;
-    const firstRank = ORDER[first.kind];
-    if (rank !== firstRank) return !(rank < firstRank);
-    return !(this.keys[0]! < first.key);
+    if (rank !== ORDER.event) return !(rank < ORDER.event);
+    return !(this.keys[0]! < event.id);
   }
 
   /** `before(items[i], items[j])`. */
