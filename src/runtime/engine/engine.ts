@@ -37,6 +37,8 @@ export interface RunStats {
 }
 
 const NO_THRESHOLDS: readonly Threshold[] = [];
+/** Marks a score value in a view as to be recomputed (never equal to a state). */
+const STALE: unique symbol = Symbol('stale');
 
 export interface EngineOptions {
   /** Process everything due up to this instant. */
@@ -52,13 +54,14 @@ interface ContactView {
   /** The instant the subject's scores were computed at (NaN: stale, the contact changed since). */
   fresh: number;
   /**
-   * Per score (in `scoreList` order): the state its value in the subject was computed from, and
-   * whether that state may have changed since (`touch` sets all, `touchScores` some). A score
+   * Per score (in `scoreList` order): the state its value in the subject was computed from, or
+   * `STALE` when that state may have changed since (`touch` marks all, `touchScores` some). A score
    * without decay is a function of its state alone: while it is the same, unchanged object, only
    * time moved and the value stands. (Decaying scores are recomputed whenever anything is stale.)
    */
-  scoreStates: (ScoreState | undefined)[];
-  scoreChanged: boolean[];
+  scoreStates: (ScoreState | undefined | typeof STALE)[];
+  /** When a time-based re-check of the contact is queued (the earliest one counts), if any. */
+  recheckAt: number | undefined;
   /** Per grade matrix: the fit and engagement values its grade was computed from (NaN: none yet). */
   gradeInputs: number[];
   /** The fields and tags the profile points were computed from. */
@@ -114,7 +117,6 @@ export class Engine {
   private readonly segmentsNext: NextChange;
   private readonly exitNext = new Map<string, NextChange>();
   private readonly goalNext = new Map<string, NextChange>();
-  private readonly recheckAt = new Map<string, number>();
   private readonly nextContext: NextChangeContext;
   private readonly sensitivity: TimeSensitivity;
   /** `compiled.scores` as an array: hot loops avoid Map iterators. */
@@ -328,8 +330,9 @@ export class Engine {
         break;
       }
       case 'recheck':
-        if (this.recheckAt.get(item.contact) === item.at) {
-          this.recheckAt.delete(item.contact);
+        const view = this.views.get(item.contact);
+        if (view && view.recheckAt === item.at) {
+          view.recheckAt = undefined;
           this.dirty.add(item.contact);
         }
         break;
@@ -453,8 +456,8 @@ export class Engine {
         fields: contact.fields,
         tags: contact.tags,
         fresh: Number.NaN,
-        scoreStates: new Array<ScoreState | undefined>(this.scoreList.length),
-        scoreChanged: new Array<boolean>(this.scoreList.length).fill(true),
+        scoreStates: new Array<ScoreState | undefined | typeof STALE>(this.scoreList.length).fill(STALE),
+        recheckAt: undefined,
         gradeInputs: new Array<number>(this.program.grades.length * 2).fill(Number.NaN),
         profileFields: null,
         profileTags: null,
@@ -486,9 +489,8 @@ export class Engine {
     for (let i = 0; i < this.scoreList.length; i++) {
       const { id, score } = this.scoreList[i]!;
       const state = scores[id];
-      if (!score.model.decay && !view.scoreChanged[i] && state === view.scoreStates[i] && id in subject.scores) continue;
+      if (!score.model.decay && state === view.scoreStates[i]) continue;
       view.scoreStates[i] = state;
-      view.scoreChanged[i] = false;
       subject.scores[id] = scoreAt(score, state, this.now);
     }
     const grades = this.program.grades;
@@ -539,9 +541,10 @@ export class Engine {
   private scheduleRecheck(contactId: string, at: number): void {
     if (!(at <= this.end)) return;
     const when = Math.max(at, this.now);
-    const scheduled = this.recheckAt.get(contactId);
+    const view = this.view(contactId);
+    const scheduled = view.recheckAt;
     if (scheduled !== undefined && scheduled <= when) return;
-    this.recheckAt.set(contactId, when);
+    view.recheckAt = when;
     this.queue.push({ kind: 'recheck', at: when, key: contactId, contact: contactId });
   }
 
@@ -584,7 +587,7 @@ export class Engine {
     const view = this.views.get(contactId);
     if (!view) return;
     view.fresh = Number.NaN;
-    view.scoreChanged.fill(true);
+    view.scoreStates.fill(STALE);
   }
 
   /** `touch` when only these scores' states changed (an event's points). */
@@ -592,7 +595,7 @@ export class Engine {
     const view = this.views.get(contactId);
     if (!view) return;
     view.fresh = Number.NaN;
-    for (let i = 0; i < this.scoreList.length; i++) if (scores.includes(this.scoreList[i]!.id)) view.scoreChanged[i] = true;
+    for (let i = 0; i < this.scoreList.length; i++) if (scores.includes(this.scoreList[i]!.id)) view.scoreStates[i] = STALE;
   }
 
   markDirty(contactId: string): void {
@@ -668,7 +671,7 @@ export class Engine {
     let window = Infinity;
     for (const w of this.windows.get(event.event) ?? []) if (w.window < window && (!w.filter || w.filter(event.data))) window = w.window;
     if (window !== Infinity) {
-      const scheduled = this.recheckAt.get(contactId);
+      const scheduled = view.recheckAt;
       if (scheduled === undefined || scheduled > eventAt + window) {
         this.scheduleRecheck(contactId, this.nextRecheckOf(view, this.now));
         return;
