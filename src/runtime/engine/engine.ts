@@ -62,6 +62,9 @@ interface ContactView {
   scoreStates: (ScoreState | undefined | typeof STALE)[];
   /** When a time-based re-check of the contact is queued (the earliest one counts), if any. */
   recheckAt: number | undefined;
+  /** The contact's history and its instants (the arrays of `eventsBy` and `timesBy`, also the subject's). */
+  events: StoredEvent[];
+  times: number[];
   /** Per grade matrix: the fit and engagement values its grade was computed from (NaN: none yet). */
   gradeInputs: number[];
   /** The fields and tags the profile points were computed from. */
@@ -347,10 +350,11 @@ export class Engine {
     }
     const contact = this.contacts.get(event.contact);
     if (!contact) return;
+    const view = this.view(contact.id);
     const eventAt = Date.parse(event.at);
     if (!known) {
       this.eventIds.add(event.id);
-      this.insertEvent(event, eventAt);
+      this.insertEvent(view, event, eventAt);
       this.newEvents.push(event);
     }
     this.stats.events += 1;
@@ -368,8 +372,8 @@ export class Engine {
       const fired = applyEvent(score, state, event, eventAt);
       if (fired.length > 0) this.log.score(contact.id, id, before, state.value, fired, event.at);
     }
-    this.touchScores(contact.id, changedScores);
-    this.refresh(contact.id, { event, at: eventAt, scores: changedScores });
+    this.touchScores(view, changedScores);
+    this.refreshView(view, { event, at: eventAt, scores: changedScores });
 
     for (const { campaign, filter } of this.eventTriggers.get(event.event) ?? []) {
       if (!filter || filter(event.data)) this.tryEnroll(campaign, contact.id, `event ${event.event}`);
@@ -398,13 +402,9 @@ export class Engine {
   }
 
   /** Inserts the event into the contact's sorted history (`at`: its parsed instant). */
-  private insertEvent(event: StoredEvent, at: number): void {
-    let list = this.eventsBy.get(event.contact);
-    let times = this.timesBy.get(event.contact);
-    if (!list || !times) {
-      this.eventsBy.set(event.contact, (list = []));
-      this.timesBy.set(event.contact, (times = []));
-    }
+  private insertEvent(view: ContactView, event: StoredEvent, at: number): void {
+    const list = view.events;
+    const times = view.times;
     let i = list.length;
     while (i > 0 && (list[i - 1]!.at > event.at || (list[i - 1]!.at === event.at && list[i - 1]!.id > event.id))) i--;
     // Events mostly arrive in time order: appending is the common case.
@@ -414,11 +414,6 @@ export class Engine {
     } else {
       list.splice(i, 0, event);
       times.splice(i, 0, at);
-    }
-    const subject = this.views.get(event.contact)?.subject;
-    if (subject) {
-      subject.events = list;
-      subject.times = times;
     }
   }
 
@@ -439,6 +434,13 @@ export class Engine {
     let view = this.views.get(contactId);
     if (!view) {
       const contact = this.contacts.get(contactId)!;
+      // The history arrays are registered now, so that the subject and `eventsBy` share them.
+      let events = this.eventsBy.get(contactId);
+      let times = this.timesBy.get(contactId);
+      if (!events || !times) {
+        this.eventsBy.set(contactId, (events = []));
+        this.timesBy.set(contactId, (times = []));
+      }
       view = {
         contact,
         subject: {
@@ -448,8 +450,8 @@ export class Engine {
           segments: new Set(contact.segments),
           scores: {},
           grades: {},
-          events: this.eventsBy.get(contactId) ?? [],
-          times: this.timesBy.get(contactId) ?? [],
+          events,
+          times,
           tz: contactTimezone(this.program, contact.fields),
           fieldTimes: new Map(),
         },
@@ -458,6 +460,8 @@ export class Engine {
         fresh: Number.NaN,
         scoreStates: new Array<ScoreState | undefined | typeof STALE>(this.scoreList.length).fill(STALE),
         recheckAt: undefined,
+        events,
+        times,
         gradeInputs: new Array<number>(this.program.grades.length * 2).fill(Number.NaN),
         profileFields: null,
         profileTags: null,
@@ -591,9 +595,7 @@ export class Engine {
   }
 
   /** `touch` when only these scores' states changed (an event's points). */
-  private touchScores(contactId: string, scores: readonly string[]): void {
-    const view = this.views.get(contactId);
-    if (!view) return;
+  private touchScores(view: ContactView, scores: readonly string[]): void {
     view.fresh = Number.NaN;
     for (let i = 0; i < this.scoreList.length; i++) if (scores.includes(this.scoreList[i]!.id)) view.scoreStates[i] = STALE;
   }
@@ -615,10 +617,14 @@ export class Engine {
   }
 
   /** Re-evaluates a contact: profile scores, thresholds, score triggers, segments, exit criteria and goals. */
-  refresh(contactId: string, cause?: { event: StoredEvent; at: number; scores: string[] }): void {
+  refresh(contactId: string): void {
     const view = this.views.get(contactId) ?? (this.contacts.has(contactId) ? this.view(contactId) : undefined);
-    if (!view) return;
+    if (view) this.refreshView(view);
+  }
+
+  private refreshView(view: ContactView, cause?: { event: StoredEvent; at: number; scores: string[] }): void {
     const contact = view.contact;
+    const contactId = contact.id;
     let subject = this.subjectOf(view);
     // Profile points depend on the contact's fields and tags: recompute them only when those changed.
     const profileStale = view.profileFields !== contact.fields || view.profileTags !== contact.tags;
