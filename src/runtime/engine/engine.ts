@@ -4,7 +4,6 @@ import { forEachStep, journeyGraph, type JourneyGraph } from '../../ir/walk.ts';
 import type { ContactRecord, Enrollment, ScoreState, StoreData, StoredEvent } from '../../store/types.ts';
 import { compileCondition, compileEventCondition } from '../evaluate/compile-condition.ts';
 import { compileProgram, contactTimezone, type CompiledProgram } from '../evaluate/snapshot.ts';
-import { parseInstant } from '../time/instants.ts';
 import { applyEvent, applyProfile, crossThresholds, emptyScoreState, gradeOf, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
 import type { EventPredicate, Predicate, Subject } from '../evaluate/subject.ts';
 import { compileNextChange, isNever, timeSensitivity, type NextChange, type NextChangeContext, type TimeSensitivity } from '../evaluate/next-change.ts';
@@ -15,7 +14,7 @@ import { dateOccurrences } from './dates.ts';
 import { executeAction } from './actions.ts';
 import { advance, resumeOnEvent, checkGoalsAndExit } from './journeys.ts';
 import { Queue, type Item } from './queue.ts';
-import { isoOf as iso } from '../time/instants.ts';
+import { isoOf as iso, parseInstant } from '../time/instants.ts';
 
 /**
  * The runtime engine. It works on a loaded store in memory: events, contact changes, timers,
@@ -332,13 +331,14 @@ export class Engine {
         for (const id of [...this.contacts.keys()].sort()) this.tryEnroll(campaign, id, `broadcast at ${new Date(item.at).toISOString()}`);
         break;
       }
-      case 'recheck':
+      case 'recheck': {
         const view = this.views.get(item.contact);
         if (view && view.recheckAt === item.at) {
           view.recheckAt = undefined;
           this.dirty.add(item.contact);
         }
         break;
+      }
     }
   }
 
