@@ -64,6 +64,8 @@ interface ContactView {
   /** The contact's history and its instants (the arrays of `eventsBy` and `timesBy`, also the subject's). */
   events: StoredEvent[];
   times: number[];
+  /** The contact's enrollments (the list of `enrollmentsBy`). */
+  enrollments: Enrollment[];
   /** Per grade matrix: the fit and engagement values its grade was computed from (NaN: none yet). */
   gradeInputs: number[];
   /** The fields and tags the profile points were computed from. */
@@ -379,7 +381,7 @@ export class Engine {
       if (!filter || filter(event.data)) this.tryEnroll(campaign, contact.id, `event ${event.event}`);
     }
     // By index up to the current length: resuming may enroll the contact elsewhere (lists only grow).
-    const enrollments = this.enrollmentsBy.get(contact.id) ?? [];
+    const enrollments = view.enrollments;
     for (let i = 0, n = enrollments.length; i < n; i++) {
       const enrollment = enrollments[i]!;
       if (enrollment.status === 'active' && enrollment.waitingFor?.event === event.event && event.at >= enrollment.waitingFor.since) {
@@ -441,6 +443,8 @@ export class Engine {
         this.eventsBy.set(contactId, (events = []));
         this.timesBy.set(contactId, (times = []));
       }
+      let enrollments = this.enrollmentsBy.get(contactId);
+      if (!enrollments) this.enrollmentsBy.set(contactId, (enrollments = []));
       view = {
         contact,
         subject: {
@@ -462,6 +466,7 @@ export class Engine {
         recheckAt: undefined,
         events,
         times,
+        enrollments,
         gradeInputs: new Array<number>(this.program.grades.length * 2).fill(Number.NaN),
         profileFields: null,
         profileTags: null,
@@ -529,7 +534,7 @@ export class Engine {
     const ctx = this.nextContext;
     ctx.states = contact.scores;
     let next = this.segmentsNext(subject, from, ctx);
-    for (const enrollment of this.enrollmentsBy.get(contact.id) ?? []) {
+    for (const enrollment of view.enrollments) {
       if (enrollment.status !== 'active') continue;
       const exit = this.exitNext.get(enrollment.campaign);
       const goal = this.goalNext.get(enrollment.campaign);
@@ -655,9 +660,9 @@ export class Engine {
       for (const id of before) if (!after.has(id)) this.segmentChanged(contactId, id, 'exit');
     }
     // By index up to the current length: a goal may enroll the contact elsewhere (lists only grow).
-    const enrollments = this.enrollmentsBy.get(contactId);
-    for (let i = 0, n = enrollments ? enrollments.length : 0; i < n; i++) {
-      const enrollment = enrollments![i]!;
+    const enrollments = view.enrollments;
+    for (let i = 0, n = enrollments.length; i < n; i++) {
+      const enrollment = enrollments[i]!;
       if (enrollment.status === 'active' && checkGoalsAndExit(this, enrollment, this.now)) this.scheduleWake(enrollment, Infinity);
     }
     if (cause) this.scheduleRecheckAfterEvent(view, cause.event, cause.at, cause.scores);
