@@ -59,6 +59,13 @@ interface ContactView {
    * time moved and the value stands. (Decaying scores are recomputed whenever anything is stale.)
    */
   scoreStates: (ScoreState | undefined | typeof STALE)[];
+  /**
+   * Per score: the last `asOf` text of its state and its instant. A process-wide cache of those
+   * strings thrashes with many contacts; the view keeps its own (a state's `asOf` changes only
+   * when points are added or decayed).
+   */
+  asOfTexts: string[];
+  asOfTimes: number[];
   /** When a time-based re-check of the contact is queued (the earliest one counts), if any. */
   recheckAt: number | undefined;
   /** The contact's history and its instants (the arrays of `eventsBy` and `timesBy`, also the subject's). */
@@ -463,6 +470,8 @@ export class Engine {
         tags: contact.tags,
         fresh: Number.NaN,
         scoreStates: new Array<ScoreState | undefined | typeof STALE>(this.scoreList.length).fill(STALE),
+        asOfTexts: new Array<string>(this.scoreList.length).fill(''),
+        asOfTimes: new Array<number>(this.scoreList.length).fill(Number.NaN),
         recheckAt: undefined,
         events,
         times,
@@ -500,7 +509,15 @@ export class Engine {
       const state = scores[id];
       if (!score.model.decay && state === view.scoreStates[i]) continue;
       view.scoreStates[i] = state;
-      subject.scores[id] = scoreAt(score, state, this.now);
+      let asOf: number | undefined;
+      if (state && score.model.decay) {
+        if (view.asOfTexts[i] !== state.asOf) {
+          view.asOfTexts[i] = state.asOf;
+          view.asOfTimes[i] = parseInstant(state.asOf);
+        }
+        asOf = view.asOfTimes[i]!;
+      }
+      subject.scores[id] = scoreAt(score, state, this.now, asOf);
     }
     const grades = this.program.grades;
     for (let i = 0; i < grades.length; i++) {

@@ -141,12 +141,15 @@ export function decayTo(score: CompiledScore, state: ScoreState, to: number): vo
   state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
 }
 
-/** The value at `now` without changing the state. */
-export function scoreAt(score: CompiledScore, state: ScoreState | undefined, now: number): number {
+/**
+ * The value at `now` without changing the state. `asOf` is the instant of `state.asOf` when the
+ * caller keeps it parsed.
+ */
+export function scoreAt(score: CompiledScore, state: ScoreState | undefined, now: number, asOf?: number): number {
   if (!state) return clampScore(score.model, 0);
   const b = behaviour(score, state);
   // Without decay or behaviour points the scale is 1: no need to parse `asOf`.
-  const scale = !score.model.decay || b === 0 ? 1 : decayScale(score, b, asOfMs(state.asOf), now);
+  const scale = !score.model.decay || b === 0 ? 1 : decayScale(score, b, asOf ?? asOfMs(state.asOf), now);
   return clampScore(score.model, b * scale + profilePoints(score, state));
 }
 
