@@ -465,6 +465,7 @@ export class Engine {
           times,
           tz: contactTimezone(this.program, contact.fields),
           fieldTimes: new Map(),
+          anniversaries: new Map(),
         },
         fields: contact.fields,
         tags: contact.tags,

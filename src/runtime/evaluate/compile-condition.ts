@@ -29,7 +29,7 @@ interface Helpers {
   fieldTime: (s: Subject, name: string, value: unknown) => number;
   has: (value: unknown) => boolean;
   contains: (value: unknown, needle: Scalar) => boolean;
-  anniversary: (value: unknown, tz: string, now: number, before: number, after: number) => boolean;
+  anniversary: (s: Subject, field: string, value: unknown, tz: string, now: number, before: number, after: number) => boolean;
   did: (s: Subject, now: number, event: string, filter: number, min: number, max: number, within: number, sinceEntry: boolean) => boolean;
 }
 
@@ -110,6 +110,21 @@ function daysToAnniversaryOf(todayDate: LocalDate, date: LocalDate): number {
   return days;
 }
 
+/**
+ * Days from today to the nearest anniversary of the date field's value (null: not a date). A
+ * subject with an `anniversaries` memo keeps the answer per field while the value and the day
+ * stay the same (the process-wide caches thrash with many contacts).
+ */
+function anniversaryDistance(s: Subject, field: string, value: string, todayDate: LocalDate): number | null {
+  const memo = s.anniversaries;
+  const known = memo?.get(field);
+  if (known !== undefined && known.value === value && known.today === todayDate) return known.days;
+  const date = memo ? parseLocalDate(value) : localDateOf(value);
+  const days = date ? daysToAnniversaryOf(todayDate, date) : null;
+  memo?.set(field, { value, today: todayDate, days });
+  return days;
+}
+
 function makeHelpers(): Helpers {
   const helpers: Helpers = {
     re: [],
@@ -120,12 +135,10 @@ function makeHelpers(): Helpers {
     has: (value) => value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0),
     contains: (value, needle) =>
       typeof value === 'string' ? typeof needle === 'string' && value.includes(needle) : Array.isArray(value) && value.includes(needle),
-    anniversary: (value, tz, now, before, after) => {
+    anniversary: (s, field, value, tz, now, before, after) => {
       if (typeof value !== 'string') return false;
-      const date = localDateOf(value);
-      if (!date) return false;
-      const days = daysToAnniversaryOf(today(tz, now), date);
-      return days <= before && -days <= after;
+      const days = anniversaryDistance(s, field, value, today(tz, now));
+      return days !== null && days <= before && -days <= after;
     },
     did: (s, now, event, filter, min, max, within, sinceEntry) => {
       const from = Math.max(within > 0 ? now - within : -Infinity, sinceEntry ? (s.entryAt ?? Infinity) : -Infinity);
@@ -183,7 +196,7 @@ class Generator {
       case 'date':
         return this.date(cond);
       case 'anniversary':
-        return `h.anniversary(${this.field(cond.field)}, s.tz, now, ${cond.daysBefore}, ${cond.daysAfter})`;
+        return `h.anniversary(s, ${lit(cond.field)}, ${this.field(cond.field)}, s.tz, now, ${cond.daysBefore}, ${cond.daysAfter})`;
       case 'did': {
         let filter = -1;
         if (cond.where) {
