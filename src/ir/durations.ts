@@ -22,10 +22,17 @@ export function parseDuration(text: string): number | null {
   return null;
 }
 
-/** Like `parseDuration`, for values the compiler has already validated. */
+const durations = new Map<string, number>();
+
+/** Like `parseDuration`, for values the compiler has already validated (memoized: the runtime's hot path). */
 export function durationMs(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === null) throw new Error(`invalid duration "${text}" reached the runtime`);
+  let ms = durations.get(text);
+  if (ms === undefined) {
+    const parsed = parseDuration(text);
+    if (parsed === null) throw new Error(`invalid duration "${text}" reached the runtime`);
+    if (durations.size > 1000) durations.clear();
+    durations.set(text, (ms = parsed));
+  }
   return ms;
 }
 
@@ -36,10 +43,19 @@ export function formatDuration(ms: number): string {
   return `${Math.round(ms / 1000)}s`;
 }
 
+const localTimes = new Map<string, number | null>();
+
 /** `HH:MM` (24h) → minutes after midnight. */
 export function parseLocalTime(text: string): number | null {
-  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
-  return match ? Number(match[1]) * 60 + Number(match[2]) : null;
+  // Memoized: sending windows and quiet hours are parsed for every email the engine schedules.
+  let minutes = localTimes.get(text);
+  if (minutes === undefined) {
+    const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+    minutes = match ? Number(match[1]) * 60 + Number(match[2]) : null;
+    if (localTimes.size > 1000) localTimes.clear();
+    localTimes.set(text, minutes);
+  }
+  return minutes;
 }
 
 const zoneCache = new Map<string, boolean>();

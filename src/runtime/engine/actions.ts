@@ -6,10 +6,9 @@ import { applyManual, emptyScoreState, scoreAt } from '../evaluate/scoring.ts';
 import { messageIdFor } from '../deliver/compose.ts';
 import { afterQuietHours, nextWindowOpen } from '../time/zoned.ts';
 import type { Engine } from './engine.ts';
+import { isoOf as iso } from '../time/instants.ts';
 
 /** Effects of steps and threshold actions. Each effect has a deterministic key; none is recorded twice. */
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function placeholderValues(engine: Engine, contactId: string): Record<string, unknown> {
   const contact = engine.contacts.get(contactId)!;

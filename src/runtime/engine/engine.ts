@@ -1,7 +1,7 @@
 import { sha256 } from '../../ir/canonical.ts';
-import type { Campaign, Cond, Program, Template } from '../../ir/types.ts';
+import type { Campaign, Cond, Program, Template, Threshold } from '../../ir/types.ts';
 import { forEachStep, journeyGraph, type JourneyGraph } from '../../ir/walk.ts';
-import type { ContactRecord, Enrollment, StoreData, StoredEvent } from '../../store/types.ts';
+import type { ContactRecord, Enrollment, ScoreState, StoreData, StoredEvent } from '../../store/types.ts';
 import { compileCondition, compileEventCondition } from '../evaluate/compile-condition.ts';
 import { compileProgram, contactTimezone, type CompiledProgram } from '../evaluate/snapshot.ts';
 import { applyEvent, applyProfile, crossThresholds, emptyScoreState, gradeOf, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
@@ -14,6 +14,7 @@ import { dateOccurrences } from './dates.ts';
 import { executeAction } from './actions.ts';
 import { advance, resumeOnEvent, checkGoalsAndExit } from './journeys.ts';
 import { Queue, type Item } from './queue.ts';
+import { isoOf as iso, parseInstant } from '../time/instants.ts';
 
 /**
  * The runtime engine. It works on a loaded store in memory: events, contact changes, timers,
@@ -34,12 +35,14 @@ export interface RunStats {
   enrollments: number;
 }
 
+const NO_THRESHOLDS: readonly Threshold[] = [];
+/** Marks a score value in a view as to be recomputed (never equal to a state). */
+const STALE: unique symbol = Symbol('stale');
+
 export interface EngineOptions {
   /** Process everything due up to this instant. */
   until: number;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 interface ContactView {
   contact: ContactRecord;
@@ -47,8 +50,31 @@ interface ContactView {
   /** The record's fields and tags the subject was built from (rebuilt when they are replaced). */
   fields: Record<string, unknown>;
   tags: string[];
-  /** The instant the subject's scores were computed at (NaN: stale). */
+  /** The instant the subject's scores were computed at (NaN: stale, the contact changed since). */
   fresh: number;
+  /**
+   * Per score (in `scoreList` order): the state its value in the subject was computed from, or
+   * `STALE` when that state may have changed since (`touch` marks all, `touchScores` some). A score
+   * without decay is a function of its state alone: while it is the same, unchanged object, only
+   * time moved and the value stands. (Decaying scores are recomputed whenever anything is stale.)
+   */
+  scoreStates: (ScoreState | undefined | typeof STALE)[];
+  /**
+   * Per score: the last `asOf` text of its state and its instant. A process-wide cache of those
+   * strings thrashes with many contacts; the view keeps its own (a state's `asOf` changes only
+   * when points are added or decayed).
+   */
+  asOfTexts: string[];
+  asOfTimes: number[];
+  /** When a time-based re-check of the contact is queued (the earliest one counts), if any. */
+  recheckAt: number | undefined;
+  /** The contact's history and its instants (the arrays of `eventsBy` and `timesBy`, also the subject's). */
+  events: StoredEvent[];
+  times: number[];
+  /** The contact's enrollments (the list of `enrollmentsBy`). */
+  enrollments: Enrollment[];
+  /** Per grade matrix: the fit and engagement values its grade was computed from (NaN: none yet). */
+  gradeInputs: number[];
   /** The fields and tags the profile points were computed from. */
   profileFields: Record<string, unknown> | null;
   profileTags: string[] | null;
@@ -69,6 +95,8 @@ export class Engine {
   readonly outboxKeys = new Set<string>();
   readonly webhookKeys = new Set<string>();
   readonly suppressed: Map<string, string>;
+  /** Email → the hash the suppression list is keyed by (a contact gets many emails). */
+  private readonly emailHashes = new Map<string, string>();
   /** Times of marketing emails per contact (frequency caps). */
   readonly marketingSends = new Map<string, number[]>();
 
@@ -80,14 +108,19 @@ export class Engine {
   readonly exitWhen = new Map<string, Predicate>();
   /** `${campaign}/${step}` → compiled branch/goal condition or wait-for-event filter. */
   readonly stepConditions = new Map<string, Predicate>();
+  /** Per campaign: its goal steps in step order, with their position and compiled condition. */
+  readonly goalSteps = new Map<string, { id: string; index: number; when: Predicate }[]>();
   readonly stepFilters = new Map<string, EventPredicate>();
   private readonly eventTriggers = new Map<string, { campaign: Campaign; filter: EventPredicate | null }[]>();
   private readonly segmentTriggers = new Map<string, { campaign: Campaign; on: 'entry' | 'exit' }[]>();
-  private readonly scoreTriggers = new Map<string, Campaign[]>();
+  /** Score → campaigns it triggers, with the marker recorded in the state's `above` list. */
+  private readonly scoreTriggers = new Map<string, { campaign: Campaign; marker: string }[]>();
 
   private readonly queue = new Queue();
   private readonly newEvents: StoredEvent[] = [];
   private readonly newEnrollments: Enrollment[] = [];
+  /** The same, for membership tests (a list scan per enrollment would be quadratic). */
+  private readonly newEnrollmentSet = new Set<Enrollment>();
   /** Per contact: its evaluation view and what the view was derived from (one lookup per use). */
   private readonly views = new Map<string, ContactView>();
   private readonly dirty = new Set<string>();
@@ -95,11 +128,10 @@ export class Engine {
   private readonly segmentsNext: NextChange;
   private readonly exitNext = new Map<string, NextChange>();
   private readonly goalNext = new Map<string, NextChange>();
-  private readonly recheckAt = new Map<string, number>();
   private readonly nextContext: NextChangeContext;
   private readonly sensitivity: TimeSensitivity;
   /** `compiled.scores` as an array: hot loops avoid Map iterators. */
-  private readonly scoreList: [string, CompiledScore][];
+  private readonly scoreList: { id: string; score: CompiledScore }[];
   /** Event name → `within` windows with compiled filters (see scheduleRecheckAfterEvent). */
   private readonly windows = new Map<string, { window: number; filter: EventPredicate | null }[]>();
   private end = 0;
@@ -111,7 +143,7 @@ export class Engine {
     readonly program: Program,
   ) {
     this.compiled = compileProgram(program);
-    this.scoreList = [...this.compiled.scores];
+    this.scoreList = [...this.compiled.scores].map(([id, score]) => ({ id, score }));
     const options = { consentField: program.settings.consent.email };
     for (const contact of data.contacts) this.contacts.set(contact.id, contact);
     for (const event of data.events) {
@@ -147,6 +179,12 @@ export class Engine {
         if (step.type === 'waitForEvent' && step.where) this.stepFilters.set(key, compileEventCondition(step.where, options));
       });
       this.stepOrder.set(campaign.id, order);
+      // Goal steps in order (the step graph and the order map list the same steps).
+      const goalSteps: { id: string; index: number; when: Predicate }[] = [];
+      for (const [id, index] of order) {
+        if (graph.steps.get(id)?.type === 'goal') goalSteps.push({ id, index, when: this.stepConditions.get(`${campaign.id}/${id}`)! });
+      }
+      this.goalSteps.set(campaign.id, goalSteps);
       const goalNext = goals.filter((g) => !isNever(g));
       if (goalNext.length > 0) this.goalNext.set(campaign.id, (subject, now, ctx) => Math.min(...goalNext.map((g) => g(subject, now, ctx))));
       this.audiences.set(campaign.id, campaign.audience ? compileCondition(campaign.audience, options) : null);
@@ -166,7 +204,7 @@ export class Engine {
         this.segmentTriggers.set(trigger.segment, list);
       } else if (trigger?.type === 'score') {
         const list = this.scoreTriggers.get(trigger.score) ?? [];
-        list.push(campaign);
+        list.push({ campaign, marker: `@${campaign.id}` });
         this.scoreTriggers.set(trigger.score, list);
       }
     }
@@ -218,19 +256,28 @@ export class Engine {
     this.now = this.start;
     this.end = end;
 
+    const due: StoredEvent[] = [];
+    const dueAt: number[] = [];
+    const laterEvents: StoredEvent[] = [];
     for (const event of incoming) {
-      const at = Math.max(Date.parse(event.at), this.start);
+      const parsed = Date.parse(event.at);
+      if (parsed > end && !this.eventIds.has(event.id)) laterEvents.push(event);
+      const at = Math.max(parsed, this.start);
       if (at > end) continue;
-      this.queue.push({ kind: 'event', at, key: event.id, event });
+      due.push(event);
+      dueAt.push(at);
     }
     // Events folded earlier whose time had not come yet.
     if (clock !== null) {
       for (const event of this.data.events) {
         const at = Date.parse(event.at);
-        if (at > clock && at <= end) this.queue.push({ kind: 'event', at, key: event.id, event });
+        if (at > clock && at <= end) {
+          due.push(event);
+          dueAt.push(at);
+        }
       }
     }
-    const laterEvents = incoming.filter((e) => Date.parse(e.at) > end && !this.eventIds.has(e.id));
+    this.queue.pushEvents(due, dueAt);
     for (const change of this.data.pending) {
       const at = Math.max(Date.parse(change.at), this.start);
       if (at <= end) this.queue.push({ kind: 'change', at, key: change.contact, contact: change.contact, fields: change.fields });
@@ -293,25 +340,30 @@ export class Engine {
         for (const id of [...this.contacts.keys()].sort()) this.tryEnroll(campaign, id, `broadcast at ${new Date(item.at).toISOString()}`);
         break;
       }
-      case 'recheck':
-        if (this.recheckAt.get(item.contact) === item.at) {
-          this.recheckAt.delete(item.contact);
+      case 'recheck': {
+        const view = this.views.get(item.contact);
+        if (view && view.recheckAt === item.at) {
+          view.recheckAt = undefined;
           this.dirty.add(item.contact);
         }
         break;
+      }
     }
   }
 
   private processEvent(event: StoredEvent, end: number): void {
-    if (this.eventIds.has(event.id) && !this.isFutureHistoryEvent(event)) {
+    const known = this.eventIds.has(event.id);
+    if (known && !this.isFutureHistoryEvent(event)) {
       this.stats.duplicateEvents += 1;
       return;
     }
     const contact = this.contacts.get(event.contact);
     if (!contact) return;
-    if (!this.eventIds.has(event.id)) {
+    const view = this.view(contact.id);
+    const eventAt = Date.parse(event.at);
+    if (!known) {
       this.eventIds.add(event.id);
-      this.insertEvent(event);
+      this.insertEvent(view, event, eventAt);
       this.newEvents.push(event);
     }
     this.stats.events += 1;
@@ -319,23 +371,26 @@ export class Engine {
     log.events += 1;
 
     // The scores this event adds to, as decayed until now: a threshold they fell below re-arms first.
-    this.checkThresholds(contact.id, null, (score) => score.byEvent.has(event.event));
+    this.checkThresholds(contact.id, null, event.event);
     const changedScores: string[] = [];
-    for (const [id, score] of this.scoreList) {
+    for (const { id, score } of this.scoreList) {
       if (!score.byEvent.has(event.event)) continue;
       changedScores.push(id);
       const state = (contact.scores[id] ??= emptyScoreState(event.at));
-      const before = scoreAt(score, state, Date.parse(event.at));
-      const fired = applyEvent(score, state, event);
+      const before = scoreAt(score, state, eventAt);
+      const fired = applyEvent(score, state, event, eventAt);
       if (fired.length > 0) this.log.score(contact.id, id, before, state.value, fired, event.at);
     }
-    this.touch(contact.id);
-    this.refresh(contact.id, { event, scores: changedScores });
+    this.touchScores(view, changedScores);
+    this.refreshView(view, { event, at: eventAt, scores: changedScores });
 
     for (const { campaign, filter } of this.eventTriggers.get(event.event) ?? []) {
       if (!filter || filter(event.data)) this.tryEnroll(campaign, contact.id, `event ${event.event}`);
     }
-    for (const enrollment of [...(this.enrollmentsBy.get(contact.id) ?? [])]) {
+    // By index up to the current length: resuming may enroll the contact elsewhere (lists only grow).
+    const enrollments = view.enrollments;
+    for (let i = 0, n = enrollments.length; i < n; i++) {
+      const enrollment = enrollments[i]!;
       if (enrollment.status === 'active' && enrollment.waitingFor?.event === event.event && event.at >= enrollment.waitingFor.since) {
         const filter = this.stepFilters.get(`${enrollment.campaign}/${enrollment.step}`);
         if (!filter || filter(event.data)) {
@@ -355,21 +410,19 @@ export class Engine {
     return true;
   }
 
-  private insertEvent(event: StoredEvent): void {
-    let list = this.eventsBy.get(event.contact);
-    let times = this.timesBy.get(event.contact);
-    if (!list || !times) {
-      this.eventsBy.set(event.contact, (list = []));
-      this.timesBy.set(event.contact, (times = []));
-    }
+  /** Inserts the event into the contact's sorted history (`at`: its parsed instant). */
+  private insertEvent(view: ContactView, event: StoredEvent, at: number): void {
+    const list = view.events;
+    const times = view.times;
     let i = list.length;
     while (i > 0 && (list[i - 1]!.at > event.at || (list[i - 1]!.at === event.at && list[i - 1]!.id > event.id))) i--;
-    list.splice(i, 0, event);
-    times.splice(i, 0, Date.parse(event.at));
-    const subject = this.views.get(event.contact)?.subject;
-    if (subject) {
-      subject.events = list;
-      subject.times = times;
+    // Events mostly arrive in time order: appending is the common case.
+    if (i === list.length) {
+      list.push(event);
+      times.push(at);
+    } else {
+      list.splice(i, 0, event);
+      times.splice(i, 0, at);
     }
   }
 
@@ -379,13 +432,26 @@ export class Engine {
   }
 
   suppressionOf(email: string): string | undefined {
-    return this.suppressed.get(sha256(email.trim().toLowerCase()));
+    // No list, nothing to hash.
+    if (this.suppressed.size === 0) return undefined;
+    let hash = this.emailHashes.get(email);
+    if (hash === undefined) this.emailHashes.set(email, (hash = sha256(email.trim().toLowerCase())));
+    return this.suppressed.get(hash);
   }
 
   private view(contactId: string): ContactView {
     let view = this.views.get(contactId);
     if (!view) {
       const contact = this.contacts.get(contactId)!;
+      // The history arrays are registered now, so that the subject and `eventsBy` share them.
+      let events = this.eventsBy.get(contactId);
+      let times = this.timesBy.get(contactId);
+      if (!events || !times) {
+        this.eventsBy.set(contactId, (events = []));
+        this.timesBy.set(contactId, (times = []));
+      }
+      let enrollments = this.enrollmentsBy.get(contactId);
+      if (!enrollments) this.enrollmentsBy.set(contactId, (enrollments = []));
       view = {
         contact,
         subject: {
@@ -395,13 +461,23 @@ export class Engine {
           segments: new Set(contact.segments),
           scores: {},
           grades: {},
-          events: this.eventsBy.get(contactId) ?? [],
-          times: this.timesBy.get(contactId) ?? [],
+          events,
+          times,
           tz: contactTimezone(this.program, contact.fields),
+          fieldTimes: new Map(),
+          anniversaries: new Map(),
         },
         fields: contact.fields,
         tags: contact.tags,
         fresh: Number.NaN,
+        scoreStates: new Array<ScoreState | undefined | typeof STALE>(this.scoreList.length).fill(STALE),
+        asOfTexts: new Array<string>(this.scoreList.length).fill(''),
+        asOfTimes: new Array<number>(this.scoreList.length).fill(Number.NaN),
+        recheckAt: undefined,
+        events,
+        times,
+        enrollments,
+        gradeInputs: new Array<number>(this.program.grades.length * 2).fill(Number.NaN),
         profileFields: null,
         profileTags: null,
       };
@@ -412,7 +488,10 @@ export class Engine {
 
   /** The contact's evaluation view at the current time (scores decayed, grades, tags). */
   subject(contactId: string): Subject {
-    const view = this.view(contactId);
+    return this.subjectOf(this.view(contactId));
+  }
+
+  private subjectOf(view: ContactView): Subject {
     const { contact, subject } = view;
     subject.entryAt = undefined;
     if (view.fields !== contact.fields) {
@@ -427,11 +506,30 @@ export class Engine {
     view.fresh = this.now;
     const scores = contact.scores;
     for (let i = 0; i < this.scoreList.length; i++) {
-      const [id, score] = this.scoreList[i]!;
-      subject.scores[id] = scoreAt(score, scores[id], this.now);
+      const { id, score } = this.scoreList[i]!;
+      const state = scores[id];
+      if (!score.model.decay && state === view.scoreStates[i]) continue;
+      view.scoreStates[i] = state;
+      let asOf: number | undefined;
+      if (state && score.model.decay) {
+        if (view.asOfTexts[i] !== state.asOf) {
+          view.asOfTexts[i] = state.asOf;
+          view.asOfTimes[i] = parseInstant(state.asOf);
+        }
+        asOf = view.asOfTimes[i]!;
+      }
+      subject.scores[id] = scoreAt(score, state, this.now, asOf);
     }
-    for (const matrix of this.program.grades) {
-      subject.grades[matrix.id] = gradeOf(matrix, subject.scores[matrix.fit.score] ?? 0, subject.scores[matrix.engagement.score] ?? 0);
+    const grades = this.program.grades;
+    for (let i = 0; i < grades.length; i++) {
+      const matrix = grades[i]!;
+      const fit = subject.scores[matrix.fit.score] ?? 0;
+      const engagement = subject.scores[matrix.engagement.score] ?? 0;
+      // A grade is a function of the two values: recompute it only when one of them changed.
+      if (fit === view.gradeInputs[2 * i] && engagement === view.gradeInputs[2 * i + 1]) continue;
+      view.gradeInputs[2 * i] = fit;
+      view.gradeInputs[2 * i + 1] = engagement;
+      subject.grades[matrix.id] = gradeOf(matrix, fit, engagement);
     }
     return subject;
   }
@@ -439,23 +537,27 @@ export class Engine {
   /** The subject with `entryAt` set for `sinceEntry` conditions of this enrollment (valid until the next call). */
   subjectInJourney(enrollment: Enrollment): Subject {
     const subject = this.subject(enrollment.contact);
-    subject.entryAt = Date.parse(enrollment.enteredAt);
+    subject.entryAt = parseInstant(enrollment.enteredAt);
     return subject;
   }
 
   /** When time alone could next change the contact's segments, exit criteria or goals. */
   private nextRecheck(contactId: string, from: number): number {
-    const contact = this.contacts.get(contactId)!;
-    const subject = this.subject(contactId);
+    return this.nextRecheckOf(this.view(contactId), from);
+  }
+
+  private nextRecheckOf(view: ContactView, from: number): number {
+    const contact = view.contact;
+    const subject = this.subjectOf(view);
     const ctx = this.nextContext;
     ctx.states = contact.scores;
     let next = this.segmentsNext(subject, from, ctx);
-    for (const enrollment of this.enrollmentsBy.get(contactId) ?? []) {
+    for (const enrollment of view.enrollments) {
       if (enrollment.status !== 'active') continue;
       const exit = this.exitNext.get(enrollment.campaign);
       const goal = this.goalNext.get(enrollment.campaign);
       if (!exit && !goal) continue;
-      subject.entryAt = Date.parse(enrollment.enteredAt);
+      subject.entryAt = parseInstant(enrollment.enteredAt);
       if (exit) next = Math.min(next, exit(subject, from, ctx));
       if (goal) next = Math.min(next, goal(subject, from, ctx));
       subject.entryAt = undefined;
@@ -466,9 +568,10 @@ export class Engine {
   private scheduleRecheck(contactId: string, at: number): void {
     if (!(at <= this.end)) return;
     const when = Math.max(at, this.now);
-    const scheduled = this.recheckAt.get(contactId);
+    const view = this.view(contactId);
+    const scheduled = view.recheckAt;
     if (scheduled !== undefined && scheduled <= when) return;
-    this.recheckAt.set(contactId, when);
+    view.recheckAt = when;
     this.queue.push({ kind: 'recheck', at: when, key: contactId, contact: contactId });
   }
 
@@ -476,25 +579,25 @@ export class Engine {
    * Fires the actions of thresholds the score has reached and re-arms those it fell below (score
    * triggers of campaigns too). Called before an event's points are added — so a score that
    * decayed below a threshold since the last event re-arms it — and after every change.
+   * With `onlyEvent`, only the scores that event adds to are checked.
    */
-  private checkThresholds(contactId: string, subject: Subject | null, only?: (score: CompiledScore) => boolean): void {
+  private checkThresholds(contactId: string, subject: Subject | null, onlyEvent?: string): void {
     const contact = this.contacts.get(contactId)!;
-    const at = iso(this.now);
-    for (const [id, score] of this.scoreList) {
-      if (only && !only(score)) continue;
+    for (const { id, score } of this.scoreList) {
+      if (onlyEvent !== undefined && !score.byEvent.has(onlyEvent)) continue;
       const value = subject ? (subject.scores[id] ?? 0) : scoreAt(score, contact.scores[id], this.now);
       const triggers = this.scoreTriggers.get(id);
       if (score.model.thresholds.length === 0 && !triggers) continue;
-      const state = (contact.scores[id] ??= emptyScoreState(at));
-      const { up } = crossThresholds(score, state, value);
+      const state = (contact.scores[id] ??= emptyScoreState(iso(this.now)));
+      const up = score.model.thresholds.length === 0 ? NO_THRESHOLDS : crossThresholds(score, state, value).up;
       for (const threshold of up) {
         this.log.threshold(contactId, id, threshold.id, value);
-        const key = `threshold/${id}/${threshold.id}/${contactId}/${at}`;
+        const key = `threshold/${id}/${threshold.id}/${contactId}/${iso(this.now)}`;
         threshold.actions.forEach((action, i) => executeAction(this, action, contactId, this.now, `${key}/${action.id || i}`, undefined));
       }
-      for (const campaign of triggers ?? []) {
+      if (!triggers) continue;
+      for (const { campaign, marker } of triggers) {
         if (campaign.trigger?.type !== 'score') continue;
-        const marker = `@${campaign.id}`;
         const above = state.above.includes(marker);
         if (value >= campaign.trigger.crosses && !above) {
           state.above = [...state.above, marker].sort();
@@ -509,7 +612,15 @@ export class Engine {
   /** The contact changed (fields, tags, scores): its subject must be recomputed. */
   touch(contactId: string): void {
     const view = this.views.get(contactId);
-    if (view) view.fresh = Number.NaN;
+    if (!view) return;
+    view.fresh = Number.NaN;
+    view.scoreStates.fill(STALE);
+  }
+
+  /** `touch` when only these scores' states changed (an event's points). */
+  private touchScores(view: ContactView, scores: readonly string[]): void {
+    view.fresh = Number.NaN;
+    for (let i = 0; i < this.scoreList.length; i++) if (scores.includes(this.scoreList[i]!.id)) view.scoreStates[i] = STALE;
   }
 
   markDirty(contactId: string): void {
@@ -518,42 +629,47 @@ export class Engine {
   }
 
   private drainDirty(): void {
+    // Most items leave nothing dirty; `Set#clear` allocates a new table even when empty.
+    if (this.dirty.size === 0) return;
     for (let pass = 0; pass < 8 && this.dirty.size > 0; pass++) {
       const batch = [...this.dirty];
       this.dirty.clear();
       for (const id of batch) this.refresh(id);
     }
-    this.dirty.clear();
+    if (this.dirty.size > 0) this.dirty.clear();
   }
 
   /** Re-evaluates a contact: profile scores, thresholds, score triggers, segments, exit criteria and goals. */
-  refresh(contactId: string, cause?: { event: StoredEvent; scores: string[] }): void {
-    const contact = this.contacts.get(contactId);
-    if (!contact) return;
-    let subject = this.subject(contactId);
-    const at = iso(this.now);
+  refresh(contactId: string): void {
+    const view = this.views.get(contactId) ?? (this.contacts.has(contactId) ? this.view(contactId) : undefined);
+    if (view) this.refreshView(view);
+  }
+
+  private refreshView(view: ContactView, cause?: { event: StoredEvent; at: number; scores: string[] }): void {
+    const contact = view.contact;
+    const contactId = contact.id;
+    let subject = this.subjectOf(view);
     // Profile points depend on the contact's fields and tags: recompute them only when those changed.
-    const view = this.view(contactId);
     const profileStale = view.profileFields !== contact.fields || view.profileTags !== contact.tags;
     if (profileStale) {
       view.profileFields = contact.fields;
       view.profileTags = contact.tags;
     }
-    for (const [id, score] of this.scoreList) {
+    for (const { id, score } of this.scoreList) {
       if (score.profile.length === 0 || !profileStale) continue;
-      const state = (contact.scores[id] ??= emptyScoreState(at));
+      const state = (contact.scores[id] ??= emptyScoreState(iso(this.now)));
       const before = scoreAt(score, state, this.now);
       if (applyProfile(score, state, subject, this.now)) {
         this.touch(contactId);
-        if (state.value !== before) this.log.score(contactId, id, before, state.value, [], at);
+        if (state.value !== before) this.log.score(contactId, id, before, state.value, [], iso(this.now));
       }
     }
-    subject = this.subject(contactId);
+    subject = this.subjectOf(view);
     this.checkThresholds(contactId, subject);
-    const segments = this.compiled.segments.evaluate(subject, this.now);
     const previous = contact.segments;
-    // Both lists are sorted: compare them without building sets in the common no-change case.
-    if (segments.length !== previous.length || segments.some((id, i) => id !== previous[i])) {
+    // Null in the common no-change case: the memberships are compared without building a list.
+    const segments = this.compiled.segments.evaluateChanged(subject, this.now, previous);
+    if (segments) {
       const before = new Set(previous);
       const after = new Set(segments);
       contact.segments = segments;
@@ -561,32 +677,35 @@ export class Engine {
       for (const id of segments) if (!before.has(id)) this.segmentChanged(contactId, id, 'entry');
       for (const id of before) if (!after.has(id)) this.segmentChanged(contactId, id, 'exit');
     }
-    const enrollments = this.enrollmentsBy.get(contactId);
-    for (const enrollment of enrollments ? [...enrollments] : []) {
+    // By index up to the current length: a goal may enroll the contact elsewhere (lists only grow).
+    const enrollments = view.enrollments;
+    for (let i = 0, n = enrollments.length; i < n; i++) {
+      const enrollment = enrollments[i]!;
       if (enrollment.status === 'active' && checkGoalsAndExit(this, enrollment, this.now)) this.scheduleWake(enrollment, Infinity);
     }
-    if (cause) this.scheduleRecheckAfterEvent(contactId, cause.event, cause.scores);
-    else this.scheduleRecheck(contactId, this.nextRecheck(contactId, this.now));
+    if (cause) this.scheduleRecheckAfterEvent(view, cause.event, cause.at, cause.scores);
+    else this.scheduleRecheck(contactId, this.nextRecheckOf(view, this.now));
   }
 
   /**
    * After an event, only two things can bring a time-based change earlier than already scheduled:
    * the new event leaving a `within` window, and a changed score crossing a compared value.
    */
-  private scheduleRecheckAfterEvent(contactId: string, event: StoredEvent, scores: string[]): void {
+  private scheduleRecheckAfterEvent(view: ContactView, event: StoredEvent, eventAt: number, scores: string[]): void {
+    const contact = view.contact;
+    const contactId = contact.id;
     // An event on a windowed condition can only make a condition flip later — except the flip
     // when this very event leaves its window. A re-check already due by then recomputes everything;
     // otherwise compute the next flip now.
     let window = Infinity;
     for (const w of this.windows.get(event.event) ?? []) if (w.window < window && (!w.filter || w.filter(event.data))) window = w.window;
     if (window !== Infinity) {
-      const scheduled = this.recheckAt.get(contactId);
-      if (scheduled === undefined || scheduled > Date.parse(event.at) + window) {
-        this.scheduleRecheck(contactId, this.nextRecheck(contactId, this.now));
+      const scheduled = view.recheckAt;
+      if (scheduled === undefined || scheduled > eventAt + window) {
+        this.scheduleRecheck(contactId, this.nextRecheckOf(view, this.now));
         return;
       }
     }
-    const contact = this.contacts.get(contactId)!;
     for (const id of scores) {
       const compiled = this.compiled.scores.get(id);
       for (const value of this.sensitivity.scores.get(id) ?? []) {
@@ -610,6 +729,7 @@ export class Engine {
     const enrollment = newEnrollment(campaign, contactId, previous, iso(this.now));
     this.indexEnrollment(enrollment);
     this.newEnrollments.push(enrollment);
+    this.newEnrollmentSet.add(enrollment);
     this.stats.enrollments += 1;
     const change = this.journeyLog(enrollment);
     change.notes.push(`entered (${cause})`);
@@ -623,7 +743,7 @@ export class Engine {
     return (log.journeys[enrollment.id] ??= {
       campaign: enrollment.campaign,
       enrollment: enrollment.id,
-      before: this.newEnrollments.includes(enrollment) ? null : { step: enrollment.step, status: enrollment.status },
+      before: this.newEnrollmentSet.has(enrollment) ? null : { step: enrollment.step, status: enrollment.status },
       after: { step: enrollment.step, status: enrollment.status, wakeAt: enrollment.wakeAt },
       notes: [],
     });

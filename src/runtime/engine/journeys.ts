@@ -6,6 +6,7 @@ import { nextWindowOpen } from '../time/zoned.ts';
 import { bucket, pickVariant } from './assign.ts';
 import { executeAction, sendEmail } from './actions.ts';
 import type { Engine } from './engine.ts';
+import { isoOf as iso } from '../time/instants.ts';
 
 /**
  * Moving contacts through journeys. An enrollment sits at a step in one of two phases:
@@ -13,7 +14,6 @@ import type { Engine } from './engine.ts';
  * event or a goal). `advance` runs steps until the enrollment waits or finishes.
  */
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const MAX_STEPS_PER_ADVANCE = 500;
 const HISTORY_LIMIT = 25;
 
@@ -59,8 +59,6 @@ function waitUntil(enrollment: Enrollment, at: number | null, now: number): Outc
 /** Runs the step the enrollment is at (phase pending). */
 function enter(engine: Engine, enrollment: Enrollment, step: Step, now: number): Outcome {
   const campaign = engine.campaigns.get(enrollment.campaign)!;
-  const key = `${enrollment.id}/${step.id}`;
-  const subject = () => engine.subjectInJourney(enrollment);
   switch (step.type) {
     case 'send': {
       const result = sendEmail(engine, enrollment, campaign, step, now);
@@ -85,7 +83,7 @@ function enter(engine: Engine, enrollment: Enrollment, step: Step, now: number):
       note(engine, enrollment, step.id, `waiting for ${step.event} (timeout ${step.timeout})`, now);
       return waitUntil(enrollment, now + durationMs(step.timeout), now);
     case 'branch': {
-      const yes = engine.stepConditions.get(`${campaign.id}/${step.id}`)!(subject(), now);
+      const yes = engine.stepConditions.get(`${campaign.id}/${step.id}`)!(engine.subjectInJourney(enrollment), now);
       note(engine, enrollment, step.id, yes ? 'yes' : 'no', now);
       return { next: 'goto', step: armStart(engine.graphs.get(campaign.id)!, step.id, yes ? 'yes' : 'no') };
     }
@@ -115,7 +113,7 @@ function enter(engine: Engine, enrollment: Enrollment, step: Step, now: number):
       return { next: 'stop' };
     }
     case 'goal': {
-      if (engine.stepConditions.get(`${campaign.id}/${step.id}`)!(subject(), now)) {
+      if (engine.stepConditions.get(`${campaign.id}/${step.id}`)!(engine.subjectInJourney(enrollment), now)) {
         note(engine, enrollment, step.id, 'goal met', now);
         return { next: 'follow' };
       }
@@ -128,7 +126,7 @@ function enter(engine: Engine, enrollment: Enrollment, step: Step, now: number):
       return waitUntil(enrollment, null, now);
     }
     default:
-      executeAction(engine, step, enrollment.contact, now, key, campaign.id);
+      executeAction(engine, step, enrollment.contact, now, `${enrollment.id}/${step.id}`, campaign.id);
       note(engine, enrollment, step.id, step.type, now);
       return { next: 'follow' };
   }
@@ -206,12 +204,10 @@ export function checkGoalsAndExit(engine: Engine, enrollment: Enrollment, now: n
   const position = order.get(enrollment.step) ?? -1;
   const subject = engine.subjectInJourney(enrollment);
   const graph = engine.graphs.get(campaign.id)!;
-  for (const [stepId, index] of order) {
-    const step = graph.steps.get(stepId)!;
-    if (step.type !== 'goal') continue;
+  for (const { id: stepId, index, when } of engine.goalSteps.get(campaign.id) ?? []) {
     const isCurrentWaiting = stepId === enrollment.step && enrollment.phase === 'waiting';
     if (index <= position && !isCurrentWaiting) continue;
-    if (!engine.stepConditions.get(`${campaign.id}/${stepId}`)!(subject, now)) continue;
+    if (!when(subject, now)) continue;
     note(engine, enrollment, stepId, isCurrentWaiting ? 'goal met' : `goal met, jumped from ${enrollment.step}`, now);
     moveTo(engine, enrollment, graph.next.get(stepId) ?? null, now);
     if (enrollment.status === 'active') advance(engine, enrollment, now, 'enter');

@@ -20,47 +20,150 @@ function before(a: Item, b: Item): boolean {
   return a.key < b.key;
 }
 
-/** A binary min-heap. */
+/**
+ * A binary min-heap, plus a sorted run of the events known up front (a run's input): those are
+ * sorted once and merged with the heap as they are popped, instead of each going through the heap
+ * — with a million events, the heap would otherwise hold them all. Pops come out in the same order.
+ * The run keeps events and their instants in parallel arrays; an event's item is made when it is
+ * popped, so a million items do not stay alive (and get copied by the garbage collector) meanwhile.
+ *
+ * The heap keeps each entry's sort key (time, kind rank, key) in parallel arrays: comparisons read
+ * numbers and strings from arrays instead of properties of items of six different shapes.
+ */
 export class Queue {
-  private readonly heap: Item[] = [];
+  private readonly times: number[] = [];
+  private readonly ranks: number[] = [];
+  private readonly keys: string[] = [];
+  private readonly items: Item[] = [];
+  private events: StoredEvent[] = [];
+  private eventTimes: number[] = [];
+  private next = 0;
 
   get size(): number {
-    return this.heap.length;
+    return this.items.length + this.events.length - this.next;
+  }
+
+  /**
+   * Adds events at once, `times[i]` being when `events[i]` is due. They are sorted here the way the
+   * heap orders event items (time, then id), stably: equal ones keep their order.
+   */
+  pushEvents(events: readonly StoredEvent[], times: readonly number[]): void {
+    const all = [...this.events.slice(this.next), ...events];
+    const allTimes = [...this.eventTimes.slice(this.next), ...times];
+    const order = all.map((_, i) => i);
+    order.sort((a, b) => {
+      const ta = allTimes[a]!;
+      const tb = allTimes[b]!;
+      if (ta !== tb) return ta < tb ? -1 : tb < ta ? 1 : 0;
+      const ka = all[a]!.id;
+      const kb = all[b]!.id;
+      return ka < kb ? -1 : kb < ka ? 1 : 0;
+    });
+    this.events = order.map((i) => all[i]!);
+    this.eventTimes = order.map((i) => allTimes[i]!);
+    this.next = 0;
   }
 
   push(item: Item): void {
-    const heap = this.heap;
-    heap.push(item);
-    let i = heap.length - 1;
+    const { times, ranks, keys, items } = this;
+    let i = items.length;
+    times.push(item.at);
+    ranks.push(ORDER[item.kind]);
+    keys.push(item.key);
+    items.push(item);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      if (!this.less(i, parent)) break;
+      this.swap(i, parent);
       i = parent;
     }
   }
 
   peek(): Item | undefined {
-    return this.heap[0];
+    return this.eventFirst() ? this.eventItem(this.next) : this.items[0];
   }
 
   pop(): Item | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && before(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && before(heap[r]!, heap[m]!)) m = r;
-        if (m === i) break;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-        i = m;
+    if (this.eventFirst()) {
+      const item = this.eventItem(this.next++);
+      if (this.next === this.events.length) {
+        this.events = [];
+        this.eventTimes = [];
+        this.next = 0;
       }
+      return item;
+    }
+    return this.popHeap();
+  }
+
+  private eventItem(i: number): Item {
+    const event = this.events[i]!;
+    return { kind: 'event', at: this.eventTimes[i]!, key: event.id, event };
+  }
+
+  /** Is the next item the run's next event (it goes first unless the heap's top is strictly before it)? */
+  private eventFirst(): boolean {
+    const event = this.events[this.next];
+    if (event === undefined) return false;
+    if (this.items.length === 0) return true;
+    // !before(top, event item), spelled out on the heap's arrays (an event's rank is 0).
+    const at = this.times[0]!;
+    const eventAt = this.eventTimes[this.next]!;
+    if (at !== eventAt) return !(at < eventAt);
+    const rank = this.ranks[0]!;
+    if (rank !== ORDER.event) return !(rank < ORDER.event);
+    return !(this.keys[0]! < event.id);
+  }
+
+  /** `before(items[i], items[j])`. */
+  private less(i: number, j: number): boolean {
+    const { times, ranks, keys } = this;
+    if (times[i] !== times[j]) return times[i]! < times[j]!;
+    if (ranks[i] !== ranks[j]) return ranks[i]! < ranks[j]!;
+    return keys[i]! < keys[j]!;
+  }
+
+  private swap(i: number, j: number): void {
+    const { times, ranks, keys, items } = this;
+    const t = times[i]!;
+    times[i] = times[j]!;
+    times[j] = t;
+    const r = ranks[i]!;
+    ranks[i] = ranks[j]!;
+    ranks[j] = r;
+    const k = keys[i]!;
+    keys[i] = keys[j]!;
+    keys[j] = k;
+    const item = items[i]!;
+    items[i] = items[j]!;
+    items[j] = item;
+  }
+
+  private popHeap(): Item | undefined {
+    const { times, ranks, keys, items } = this;
+    const top = items[0];
+    const last = items.length - 1;
+    if (last > 0) {
+      times[0] = times[last]!;
+      ranks[0] = ranks[last]!;
+      keys[0] = keys[last]!;
+      items[0] = items[last]!;
+    }
+    times.pop();
+    ranks.pop();
+    keys.pop();
+    items.pop();
+    const length = items.length;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < length && this.less(l, m)) m = l;
+      if (r < length && this.less(r, m)) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
     }
     return top;
   }

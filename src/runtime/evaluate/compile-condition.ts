@@ -26,22 +26,44 @@ interface Helpers {
   sets: Set<Scalar>[];
   filters: EventPredicate[];
   ms: (value: unknown) => number;
+  fieldTime: (s: Subject, name: string, value: unknown) => number;
   has: (value: unknown) => boolean;
   contains: (value: unknown, needle: Scalar) => boolean;
-  anniversary: (value: unknown, tz: string, now: number, before: number, after: number) => boolean;
+  anniversary: (s: Subject, field: string, value: unknown, tz: string, now: number, before: number, after: number) => boolean;
   did: (s: Subject, now: number, event: string, filter: number, min: number, max: number, within: number, sinceEntry: boolean) => boolean;
 }
 
 const dateCache = new Map<string, number>();
 
+/** The instant of a date or date-time field value (a date alone is midnight UTC); NaN if none. */
+function parseFieldTime(value: string): number {
+  return Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+}
+
 function toMs(value: unknown): number {
   if (typeof value !== 'string') return Number.NaN;
   let ms = dateCache.get(value);
   if (ms === undefined) {
-    ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+    ms = parseFieldTime(value);
     if (dateCache.size > 200_000) dateCache.clear();
     dateCache.set(value, ms);
   }
+  return ms;
+}
+
+/**
+ * The instant of the subject's date field `name`, whose current value is `value`. A subject with a
+ * `fieldTimes` memo keeps the parsed instant per field while the value stays the same: the engine
+ * re-evaluates the same contact many times, and a process-wide cache of every contact's dates
+ * would be large and slow.
+ */
+export function fieldTime(s: Subject, name: string, value: unknown): number {
+  const memo = s.fieldTimes;
+  if (memo === undefined) return toMs(value);
+  const known = memo.get(name);
+  if (known !== undefined && known.value === value) return known.ms;
+  const ms = typeof value === 'string' ? parseFieldTime(value) : Number.NaN;
+  memo.set(name, { value, ms });
   return ms;
 }
 
@@ -61,21 +83,62 @@ function today(tz: string, now: number) {
   return date;
 }
 
+type LocalDate = { year: number; month: number; day: number };
+
+/** Parsed local dates of field values (birthdays): the same values are read on every evaluation. */
+const localDates = new Map<string, LocalDate | null>();
+
+function localDateOf(value: string): LocalDate | null {
+  let date = localDates.get(value);
+  if (date === undefined) {
+    date = parseLocalDate(value);
+    if (localDates.size > 200_000) localDates.clear();
+    localDates.set(value, date);
+  }
+  return date;
+}
+
+/** Per `today` date object (one per zone and local day): days to the anniversary, by month and day. */
+const anniversaryDays = new WeakMap<LocalDate, Map<number, number>>();
+
+function daysToAnniversaryOf(todayDate: LocalDate, date: LocalDate): number {
+  let byDay = anniversaryDays.get(todayDate);
+  if (!byDay) anniversaryDays.set(todayDate, (byDay = new Map()));
+  const key = date.month * 100 + date.day;
+  let days = byDay.get(key);
+  if (days === undefined) byDay.set(key, (days = daysToAnniversary(todayDate, date)));
+  return days;
+}
+
+/**
+ * Days from today to the nearest anniversary of the date field's value (null: not a date). A
+ * subject with an `anniversaries` memo keeps the answer per field while the value and the day
+ * stay the same (the process-wide caches thrash with many contacts).
+ */
+function anniversaryDistance(s: Subject, field: string, value: string, todayDate: LocalDate): number | null {
+  const memo = s.anniversaries;
+  const known = memo?.get(field);
+  if (known !== undefined && known.value === value && known.today === todayDate) return known.days;
+  const date = memo ? parseLocalDate(value) : localDateOf(value);
+  const days = date ? daysToAnniversaryOf(todayDate, date) : null;
+  memo?.set(field, { value, today: todayDate, days });
+  return days;
+}
+
 function makeHelpers(): Helpers {
   const helpers: Helpers = {
     re: [],
     sets: [],
     filters: [],
     ms: toMs,
+    fieldTime,
     has: (value) => value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0),
     contains: (value, needle) =>
       typeof value === 'string' ? typeof needle === 'string' && value.includes(needle) : Array.isArray(value) && value.includes(needle),
-    anniversary: (value, tz, now, before, after) => {
+    anniversary: (s, field, value, tz, now, before, after) => {
       if (typeof value !== 'string') return false;
-      const date = parseLocalDate(value);
-      if (!date) return false;
-      const days = daysToAnniversary(today(tz, now), date);
-      return days <= before && -days <= after;
+      const days = anniversaryDistance(s, field, value, today(tz, now));
+      return days !== null && days <= before && -days <= after;
     },
     did: (s, now, event, filter, min, max, within, sinceEntry) => {
       const from = Math.max(within > 0 ? now - within : -Infinity, sinceEntry ? (s.entryAt ?? Infinity) : -Infinity);
@@ -133,7 +196,7 @@ class Generator {
       case 'date':
         return this.date(cond);
       case 'anniversary':
-        return `h.anniversary(${this.field(cond.field)}, s.tz, now, ${cond.daysBefore}, ${cond.daysAfter})`;
+        return `h.anniversary(s, ${lit(cond.field)}, ${this.field(cond.field)}, s.tz, now, ${cond.daysBefore}, ${cond.daysAfter})`;
       case 'did': {
         let filter = -1;
         if (cond.where) {
@@ -204,7 +267,7 @@ class Generator {
   }
 
   date(cond: Extract<Cond, { type: 'date' }>): string {
-    const t = `h.ms(${this.field(cond.field)})`;
+    const t = this.scope === 'event' ? `h.ms(${this.field(cond.field)})` : `h.fieldTime(s, ${lit(cond.field)}, ${this.field(cond.field)})`;
     if (cond.op === 'before' || cond.op === 'after') {
       const bound = toMs(cond.value);
       return cond.op === 'before' ? `(${t} < ${bound})` : `(${t} > ${bound})`;

@@ -3,7 +3,7 @@ import type { Cond } from '../../ir/types.ts';
 import type { ScoreState } from '../../store/types.ts';
 import { DAY_MS, anniversaryIn, daysBetween, localParts, parseLocalDate, zonedInstant } from '../time/zoned.ts';
 import { scoreCrossingTime, type CompiledScore } from './scoring.ts';
-import { compileEventCondition } from './compile-condition.ts';
+import { compileEventCondition, fieldTime } from './compile-condition.ts';
 import type { Subject } from './subject.ts';
 
 /**
@@ -42,17 +42,17 @@ function min(fns: NextChange[]): NextChange {
   };
 }
 
-function fieldMs(value: unknown): number {
-  if (typeof value !== 'string') return Number.NaN;
-  return Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
-}
 
-/** The first of the instants after `now`. */
-function after(now: number, ...candidates: number[]): number {
+/** The first of the two instants after `now` (two parameters, not a rest array: a hot path). */
+function after(now: number, a: number, b: number): number {
   let best = NEVER;
-  for (const t of candidates) if (t > now && t < best) best = t;
+  if (a > now && a < best) best = a;
+  if (b > now && b < best) best = b;
   return best;
 }
+
+/** The instants of the matching events in a window, reused between calls (nothing keeps them). */
+const matching: number[] = [];
 
 function anniversaryChange(field: string, before: number, after: number): NextChange {
   // The next boundary only moves once it has passed: remember it per contact and field value.
@@ -108,8 +108,8 @@ export function compileNextChange(cond: Cond): NextChange {
       if (cond.op === 'before' || cond.op === 'after') return never;
       const span = parseDuration(cond.value) ?? 0;
       const field = cond.field;
-      if (cond.op === 'inNext') return (s, now) => { const t = fieldMs(s.fields[field]); return Number.isNaN(t) ? NEVER : after(now, t - span, t + 1); };
-      return (s, now) => { const t = fieldMs(s.fields[field]); return Number.isNaN(t) ? NEVER : after(now, t, t + span + 1); };
+      if (cond.op === 'inNext') return (s, now) => { const t = fieldTime(s, field, s.fields[field]); return Number.isNaN(t) ? NEVER : after(now, t - span, t + 1); };
+      return (s, now) => { const t = fieldTime(s, field, s.fields[field]); return Number.isNaN(t) ? NEVER : after(now, t, t + span + 1); };
     }
     case 'anniversary':
       return anniversaryChange(cond.field, cond.daysBefore, cond.daysAfter);
@@ -132,7 +132,7 @@ export function compileNextChange(cond: Cond): NextChange {
           if ((times ? times[mid]! : Date.parse(events[mid]!.at)) <= from) lo = mid + 1;
           else hi = mid;
         }
-        const matching: number[] = [];
+        matching.length = 0;
         for (let i = lo; i < events.length; i++) {
           const t = times ? times[i]! : Date.parse(events[i]!.at);
           if (t > now) break;
@@ -150,13 +150,18 @@ export function compileNextChange(cond: Cond): NextChange {
       return scoreChange(cond.score, cond.value);
     case 'grade': {
       const id = cond.grades;
+      // The crossing of each band of the matrix, built once per matrix rather than on every call.
+      let built: unknown = null;
+      let bands: NextChange[] = [];
       return (s, now, ctx) => {
         const matrix = ctx.grades.get(id);
         if (!matrix) return NEVER;
-        let best = NEVER;
-        for (const axis of [matrix.fit, matrix.engagement]) {
-          for (const band of axis.bands) best = Math.min(best, scoreChange(axis.score, band.min)(s, now, ctx));
+        if (matrix !== built) {
+          built = matrix;
+          bands = [matrix.fit, matrix.engagement].flatMap((axis) => axis.bands.map((band) => scoreChange(axis.score, band.min)));
         }
+        let best = NEVER;
+        for (const band of bands) best = Math.min(best, band(s, now, ctx));
         return best;
       };
     }

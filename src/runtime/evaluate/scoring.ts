@@ -1,6 +1,7 @@
 import { durationMs } from '../../ir/durations.ts';
 import type { Program, ScoreModel, ScoreRule, Threshold } from '../../ir/types.ts';
 import type { RuleState, ScoreState, StoredEvent } from '../../store/types.ts';
+import { isoOf, parseInstant } from '../time/instants.ts';
 import { localDate, offsetMinutes } from '../time/zoned.ts';
 import { compileCondition, compileEventCondition } from './compile-condition.ts';
 import type { EventPredicate, Predicate, Subject } from './subject.ts';
@@ -120,11 +121,11 @@ function dayOf(at: number, zone: string): string {
   return day;
 }
 
-/** The last `asOf` written and its instant: re-scoring folds many events into one state in a row. */
-let lastAsOf = '';
-let lastAsOfMs = Number.NaN;
-
-const asOfMs = (asOf: string): number => (asOf === lastAsOf ? lastAsOfMs : Date.parse(asOf));
+/**
+ * The instant of a state's `asOf`. The same strings are read many times (every evaluation of a
+ * contact's scores, every event folded into a state), so the parse is cached.
+ */
+const asOfMs = parseInstant;
 
 /** Moves a state forward to `to`, decaying behaviour points. */
 export function decayTo(score: CompiledScore, state: ScoreState, to: number): void {
@@ -136,28 +137,30 @@ export function decayTo(score: CompiledScore, state: ScoreState, to: number): vo
     for (const id in rules) if (!isProfileRule(score, id)) rules[id]!.points = round(rules[id]!.points * scale);
     state.manual = round(state.manual * scale);
   }
-  state.asOf = new Date(to).toISOString();
-  if (Number.isInteger(to)) {
-    lastAsOf = state.asOf;
-    lastAsOfMs = to;
-  }
+  state.asOf = isoOf(to);
   state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
 }
 
-/** The value at `now` without changing the state. */
-export function scoreAt(score: CompiledScore, state: ScoreState | undefined, now: number): number {
+/**
+ * The value at `now` without changing the state. `asOf` is the instant of `state.asOf` when the
+ * caller keeps it parsed.
+ */
+export function scoreAt(score: CompiledScore, state: ScoreState | undefined, now: number, asOf?: number): number {
   if (!state) return clampScore(score.model, 0);
-  const from = Date.parse(state.asOf);
   const b = behaviour(score, state);
-  const scale = decayScale(score, b, from, now);
+  // Without decay or behaviour points the scale is 1: no need to parse `asOf`.
+  const scale = !score.model.decay || b === 0 ? 1 : decayScale(score, b, asOf ?? asOfMs(state.asOf), now);
   return clampScore(score.model, b * scale + profilePoints(score, state));
 }
 
-/** Applies an event (already known to be the contact's). Returns the rules that fired. */
-export function applyEvent(score: CompiledScore, state: ScoreState, event: StoredEvent): FiredRule[] {
+/**
+ * Applies an event (already known to be the contact's). Returns the rules that fired. `at` is the
+ * event's instant when the caller has parsed it already.
+ */
+export function applyEvent(score: CompiledScore, state: ScoreState, event: StoredEvent, at: number = Date.parse(event.at)): FiredRule[] {
   if (!score.byEvent.has(event.event)) return [];
   const fired: FiredRule[] = [];
-  foldEvent(score, state, event, Date.parse(event.at), fired);
+  foldEvent(score, state, event, at, fired);
   return fired;
 }
 
@@ -222,9 +225,14 @@ export function applyProfile(score: CompiledScore, state: ScoreState, subject: S
  */
 const NO_CROSSING: { up: Threshold[]; down: string[] } = Object.freeze({ up: [], down: [] }) as never;
 
+function noCrossing(thresholds: readonly Threshold[], above: readonly string[], value: number): boolean {
+  for (const t of thresholds) if ((value >= t.at) !== above.includes(t.id)) return false;
+  return true;
+}
+
 export function crossThresholds(score: CompiledScore, state: ScoreState, value: number): { up: Threshold[]; down: string[] } {
   // Fast path (no allocation): nothing crossed either way.
-  if (score.model.thresholds.every((t) => (value >= t.at) === state.above.includes(t.id))) return NO_CROSSING;
+  if (noCrossing(score.model.thresholds, state.above, value)) return NO_CROSSING;
   const above = new Set(state.above);
   const up: Threshold[] = [];
   const down: string[] = [];
@@ -407,7 +415,7 @@ function band(bands: readonly { grade: string; min: number }[], value: number): 
 export function scoreCrossingTime(score: CompiledScore, state: ScoreState | undefined, value: number, now: number): number {
   const decay = score.model.decay;
   if (!decay || !state) return Number.POSITIVE_INFINITY;
-  const t0 = Date.parse(state.asOf);
+  const t0 = asOfMs(state.asOf);
   const b0 = behaviour(score, state);
   const target = value - profilePoints(score, state);
   if (b0 === 0) return Number.POSITIVE_INFINITY;

@@ -16,6 +16,11 @@ export interface SegmentEvaluator {
   eventDependent: Set<string>;
   /** Evaluates every segment for a subject; returns the ids it is a member of (sorted). */
   evaluate(subject: Subject, now: number): string[];
+  /**
+   * `evaluate`, compared with the sorted memberships `previous`: null when they are the same (no
+   * list is built in that common case), else the new memberships.
+   */
+  evaluateChanged(subject: Subject, now: number, previous: readonly string[]): string[] | null;
 }
 
 /** Topological order of segments by their references (cycles are rejected by CK110 beforehand). */
@@ -84,15 +89,30 @@ export function compileSegments(program: Program): SegmentEvaluator {
   }
   const sortedIndex = ids.map((id, i) => [id, i] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, i]) => i);
   const out: boolean[] = new Array(ids.length).fill(false);
+  const members = (): string[] => {
+    const list: string[] = [];
+    for (const i of sortedIndex) if (out[i]) list.push(ids[i]!);
+    return list;
+  };
   return {
     ids,
     timeDependent,
     eventDependent,
     evaluate(subject, now) {
       fused(subject, now, out);
-      const members: string[] = [];
-      for (const i of sortedIndex) if (out[i]) members.push(ids[i]!);
-      return members;
+      return members();
+    },
+    evaluateChanged(subject, now, previous) {
+      fused(subject, now, out);
+      // Walk the members in sorted order alongside `previous`.
+      let k = 0;
+      for (let j = 0; j < sortedIndex.length; j++) {
+        const i = sortedIndex[j]!;
+        if (!out[i]) continue;
+        if (k >= previous.length || previous[k] !== ids[i]) return members();
+        k++;
+      }
+      return k === previous.length ? null : members();
     },
   };
 }

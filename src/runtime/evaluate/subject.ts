@@ -22,6 +22,10 @@ export interface Subject {
   tz: string;
   /** When the contact entered the current journey (for `sinceEntry` behaviour conditions). */
   entryAt?: number;
+  /** Parsed date fields with the value they were parsed from, when the caller keeps a memo (see `fieldTime`). */
+  fieldTimes?: Map<string, { value: unknown; ms: number }>;
+  /** Days to the nearest anniversary of date fields, with the value and local day they hold for (see `anniversaryDistance`). */
+  anniversaries?: Map<string, { value: unknown; today: object; days: number | null }>;
 }
 
 /** A compiled contact condition. */

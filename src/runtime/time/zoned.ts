@@ -39,20 +39,23 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-const offsetCache = new Map<string, number>();
+/** Zone → (UTC hour number → offset). Nested maps: a lookup builds no string key. */
+const offsetCache = new Map<string, Map<number, number>>();
 
 /** The zone's offset from UTC in minutes at an instant (positive east of Greenwich). */
 export function offsetMinutes(instant: number, zone: string): number {
   if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
-  const hourKey = `${zone}|${Math.floor(instant / HOUR_MS)}`;
-  const cached = offsetCache.get(hourKey);
+  let hours = offsetCache.get(zone);
+  if (!hours) offsetCache.set(zone, (hours = new Map()));
+  const hour = Math.floor(instant / HOUR_MS);
+  const cached = hours.get(hour);
   if (cached !== undefined) return cached;
   const parts = formatter(zone).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
   const offset = Math.round((asUtc - Math.floor(instant / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
-  if (offsetCache.size > 100_000) offsetCache.clear();
-  offsetCache.set(hourKey, offset);
+  if (hours.size > 100_000) hours.clear();
+  hours.set(hour, offset);
   return offset;
 }
 

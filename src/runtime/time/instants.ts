@@ -1,0 +1,34 @@
+/**
+ * ISO-8601 formatting and parsing of instants, memoized. The engine formats the same instant many
+ * times in a row (every change it records while processing one item carries the current time) and
+ * parses the same stored strings again and again (score states' `asOf`, enrollment entry times):
+ * both are pure functions, so a cache returns exactly what the uncached call would.
+ */
+
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/** `new Date(ms).toISOString()` (throws the same RangeError for an invalid instant). */
+export function isoOf(ms: number): string {
+  if (ms === lastMs) return lastIso;
+  const text = new Date(ms).toISOString();
+  lastMs = ms;
+  lastIso = text;
+  return text;
+}
+
+const parsed = new Map<string, number>();
+const PARSED_LIMIT = 100_000;
+
+/** `Date.parse(text)`, cached (bounded: the cache is dropped when it grows past a limit). */
+export function parseInstant(text: string): number {
+  // The text just formatted (a state's new `asOf` is read right after it is written).
+  if (text === lastIso && Number.isInteger(lastMs)) return lastMs;
+  let ms = parsed.get(text);
+  if (ms === undefined) {
+    ms = Date.parse(text);
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    parsed.set(text, ms);
+  }
+  return ms;
+}
