@@ -1,6 +1,6 @@
 /**
- * Measures the runtime engine's throughput on the example workspace: builds the store the way
- * `test/helpers/example-store.ts` does (compile, generate fixtures, import, deploy), then times only
+ * Measures the runtime engine's throughput on the example workspace: builds the store with
+ * `prepareExampleStore` (compile, generate fixtures, import, deploy), then times only
  * `new Engine(data, program).run(events, { until: WINDOW_END })`.
  *
  *   node cli/run-ts.js scripts/engine-profile.ts [--contacts 20000] [--events 200000] [--seed 2026]
@@ -9,14 +9,9 @@
  * Profile it with `node --cpu-prof --import tsx/esm scripts/engine-profile.ts ...`.
  */
 import { writeFileSync } from 'node:fs';
-import { applyImport } from '../src/contacts/apply-import.ts';
-import { planImport } from '../src/contacts/plan-import.ts';
-import { zodContactValidator } from '../src/contacts/validate-contact.ts';
-import { compile } from '../src/compiler/compile.ts';
-import { hashProgram } from '../src/ir/canonical.ts';
 import { Engine } from '../src/runtime/engine/engine.ts';
-import { ContactIndex, createStore, type StoredEvent } from '../src/store/index.ts';
-import { generateFixtures, WINDOW_END, WINDOW_START } from '../fixtures/generate.ts';
+import { WINDOW_END } from '../fixtures/generate.ts';
+import { prepareExampleStore } from '../test/helpers/example-store.ts';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,31 +24,7 @@ const seed = Number(option('seed', '2026'));
 const dump = option('dump', '');
 
 const setupStart = performance.now();
-const compiled = await compile({ workspace: 'campaigns', typecheck: false });
-if (!compiled.program || !compiled.schemas) throw new Error(compiled.diagnostics.map((d) => d.message).join('\n'));
-const program = compiled.program;
-const fixtures = generateFixtures({ contacts, events: eventCount, seed });
-const start = new Date(WINDOW_START);
-const data = createStore(start);
-data.lineage = 'example-store';
-const rows = fixtures.contacts.map((contact, index) => ({ index, values: { ...contact } as Record<string, unknown> }));
-const plan = planImport(data, rows, {
-  schema: program.schema.contact,
-  emailField: program.settings.fields.email,
-  validate: zodContactValidator(compiled.schemas.contact),
-  coerce: false,
-  now: start,
-});
-if (plan.problems.length > 0) throw new Error(plan.problems.slice(0, 3).map((p) => p.message).join('\n'));
-applyImport(data, plan, { now: start, env: { CAMPAIGN_ACTOR: 'example' }, file: 'contacts.csv' });
-data.deployed = { program, hash: hashProgram(program), appliedAt: start.toISOString(), appliedBy: 'example' };
-
-const index = new ContactIndex(data.contacts, program.settings.fields.email);
-const events: StoredEvent[] = [];
-for (const event of fixtures.events()) {
-  const contact = index.find(event.contact);
-  if (contact) events.push({ id: event.id, contact: contact.id, event: event.event, at: event.at, data: event.data });
-}
+const { program, data, events } = await prepareExampleStore({ contacts, events: eventCount, seed });
 const setupMs = performance.now() - setupStart;
 
 const runStart = performance.now();

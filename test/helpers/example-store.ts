@@ -25,6 +25,13 @@ export interface ExampleStoreOptions {
 }
 
 export async function buildExampleStore(options: ExampleStoreOptions): Promise<{ program: Program; data: StoreData }> {
+  const { program, data, events } = await prepareExampleStore(options);
+  new Engine(data, program).run(events, { until: options.until ?? WINDOW_END });
+  return { program, data };
+}
+
+/** The store before its first run (contacts imported, program deployed) and the events to run. */
+export async function prepareExampleStore(options: ExampleStoreOptions): Promise<{ program: Program; data: StoreData; events: StoredEvent[] }> {
   const compiled = await compile({ workspace: options.workspace ?? 'campaigns', typecheck: false });
   if (!compiled.program || !compiled.schemas) throw new Error(compiled.diagnostics.map((d) => d.message).join('\n'));
   const program = options.deploy ? options.deploy(structuredClone(compiled.program)) : compiled.program;
@@ -50,6 +57,5 @@ export async function buildExampleStore(options: ExampleStoreOptions): Promise<{
     const contact = index.find(event.contact);
     if (contact) events.push({ id: event.id, contact: contact.id, event: event.event, at: event.at, data: event.data });
   }
-  new Engine(data, program).run(events, { until: options.until ?? WINDOW_END });
-  return { program, data };
+  return { program, data, events };
 }
