@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { ROOT } from './data.ts';
+
 /**
  * Measuring: medians of repeated runs, ratios against baselines, and the record a workload case
  * returns (written as JSON by the worker, tabulated by `bench/index.ts`).
@@ -56,23 +60,8 @@ export function collectGarbage(): void {
 }
 
 export async function measure(name: string, fn: () => unknown, options: MeasureOptions, items?: Measurement['items']): Promise<Measurement> {
-  const samples: number[] = [];
-  let total = 0;
-  try {
-    for (let i = 0; i < options.runs; i++) {
-      await options.before?.();
-      collectGarbage();
-      const started = performance.now();
-      await fn();
-      const ms = performance.now() - started;
-      samples.push(round(ms));
-      total += ms;
-      if (total >= options.budgetMs) break;
-    }
-  } catch (error) {
-    return { name, medianMs: null, samples, error: describeError(error), ...(items ? { items } : {}) };
-  }
-  return { name, medianMs: median(samples), samples, ...(items ? { items } : {}) };
+  const [measurement] = await measureSteps([{ name, fn, ...(items ? { items } : {}) }], options);
+  return measurement!;
 }
 
 export function median(values: readonly number[]): number {
@@ -91,6 +80,13 @@ export function atMost(label: string, a: Measurement, b: Measurement, limit: num
 export function fasterBy(label: string, a: Measurement, b: Measurement, factor: number): Comparison {
   const ratio = a.medianMs !== null && b.medianMs !== null && a.medianMs > 0 ? round2(b.medianMs / a.medianMs) : null;
   return { label, ratio, target: `≥ ${factor}× faster`, met: ratio === null ? null : ratio >= factor };
+}
+
+/** An absolute target: the median at most `limitMs` (no target when `applies` is false). */
+export function withinMs(label: string, m: Measurement, limitMs: number, applies = true): Comparison {
+  const value = m.medianMs === null ? 'n/a' : `${(m.medianMs / 1000).toFixed(2)} s`;
+  if (!applies) return { label, ratio: null, target: '', met: null, value };
+  return { label, ratio: m.medianMs === null ? null : round2(m.medianMs / limitMs), target: `≤ ${limitMs / 1000} s`, met: m.medianMs === null ? null : m.medianMs <= limitMs, value };
 }
 
 /** A ratio without a target (for context). */
@@ -144,6 +140,15 @@ export function throughput(m: Measurement): number | null {
 export function peakRssMb(): number {
   // resourceUsage().maxRSS is in kilobytes.
   return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/**
+ * Runs a node script (the `campaign` CLI by default) to completion, as CI would (CI=true, no
+ * colour); throws with the first line of its output when it fails.
+ */
+export function runNode(args: string[], script = path.join(ROOT, 'cli/campaign.js')): void {
+  const child = spawnSync(process.execPath, [script, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1' }, maxBuffer: 256 * 2 ** 20 });
+  if (child.status !== 0) throw new Error(`${path.basename(script)} ${args.slice(0, 2).join(' ')} exited with ${child.status}: ${(child.stderr || child.stdout).trim().split('\n').slice(0, 3).join(' | ')}`);
 }
 
 export function describeError(error: unknown): string {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -6,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { DSL_ENTRY, ZOD } from '../../src/compiler/load.ts';
 import { TYPECHECK_OPTIONS } from '../../src/compiler/typecheck.ts';
 import { EXAMPLE_WORKSPACE, ROOT } from '../lib/data.ts';
-import { atMost, measure, peakRssMb, ratioOf } from '../lib/harness.ts';
+import { atMost, measure, peakRssMb, ratioOf, runNode } from '../lib/harness.ts';
 import type { Workload } from '../lib/workload.ts';
 
 /**
@@ -31,11 +30,10 @@ export const compileWorkload: Workload = {
     const setupMs = performance.now() - setupStarted;
     const options = { runs: Math.max(ctx.runs, ctx.quick ? 1 : 5), budgetMs: ctx.budgetMs };
 
-    const cli = path.join(ROOT, 'cli/campaign.js');
-    const validate = await measure('campaign validate', () => run(cli, ['validate', '--workspace', workspace]), options);
-    const noTypecheck = await measure('campaign validate --no-typecheck', () => run(cli, ['validate', '--no-typecheck', '--workspace', workspace]), options);
-    const tsc = await measure('tsc --noEmit (baseline)', () => run(tscBin(), ['-p', path.join(ctx.tmp, 'tsconfig.json')]), options);
-    const bare = await measure('esbuild bundle + import (baseline)', () => run(path.join(ctx.tmp, 'bare-load.mjs'), []), options);
+        const validate = await measure('campaign validate', () => runNode(['validate', '--workspace', workspace]), options);
+    const noTypecheck = await measure('campaign validate --no-typecheck', () => runNode(['validate', '--no-typecheck', '--workspace', workspace]), options);
+    const tsc = await measure('tsc --noEmit (baseline)', () => runNode(['-p', path.join(ctx.tmp, 'tsconfig.json')], tscBin()), options);
+    const bare = await measure('esbuild bundle + import (baseline)', () => runNode([], path.join(ctx.tmp, 'bare-load.mjs')), options);
     return {
       workload: 'compile',
       case: spec.label,
@@ -53,11 +51,6 @@ export const compileWorkload: Workload = {
 };
 
 const pad = (i: number) => String(i).padStart(3, '0');
-
-function run(script: string, args: string[]): void {
-  const child = spawnSync(process.execPath, [script, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
-  if (child.status !== 0) throw new Error(`${path.basename(script)} ${args[0] ?? ''} exited with ${child.status}: ${(child.stdout + child.stderr).trim().split('\n').slice(0, 3).join(' | ')}`);
-}
 
 function tscBin(): string {
   return createRequire(import.meta.url).resolve('typescript/bin/tsc');

@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { createWriteStream, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { generateFixtures } from '../../fixtures/generate.ts';
-import { EXAMPLE_WORKSPACE, ROOT } from '../lib/data.ts';
-import { count, measure, peakRssMb, ratioOf, type Comparison, type Measurement } from '../lib/harness.ts';
+import { EXAMPLE_WORKSPACE } from '../lib/data.ts';
+import { count, measure, peakRssMb, ratioOf, runNode, withinMs } from '../lib/harness.ts';
 import type { Workload } from '../lib/workload.ts';
 
 /**
@@ -30,10 +29,7 @@ export const importWorkload: Workload = {
     const options = { runs: ctx.runs, budgetMs: ctx.budgetMs };
     const items = { count: rows, unit: 'rows' };
 
-    const command = await measure('campaign contacts import (whole command)', () => {
-      const child = spawnSync(process.execPath, [path.join(ROOT, 'cli/campaign.js'), 'contacts', 'import', csv, '--workspace', EXAMPLE_WORKSPACE, '--store', store], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
-      if (child.status !== 0) throw new Error(`campaign contacts import exited with ${child.status}: ${(child.stderr || child.stdout).trim().split('\n')[0]}`);
-    }, { ...options, before: () => rmSync(path.dirname(store), { recursive: true, force: true }) }, items);
+    const command = await measure('campaign contacts import (whole command)', () => runNode(['contacts', 'import', csv, '--workspace', EXAMPLE_WORKSPACE, '--store', store]), { ...options, before: () => rmSync(path.dirname(store), { recursive: true, force: true }) }, items);
     const parse = await measure('csv-parse alone (baseline)', () => parseCsv(readFileSync(csv), { columns: true }), options, items);
     return {
       workload: 'import',
@@ -47,9 +43,3 @@ export const importWorkload: Workload = {
     };
   },
 };
-
-function withinMs(label: string, m: Measurement, limit: number, applies: boolean): Comparison {
-  const value = m.medianMs === null ? 'n/a' : `${(m.medianMs / 1000).toFixed(2)} s`;
-  if (!applies) return { label, ratio: null, target: '', met: null, value };
-  return { label, ratio: m.medianMs === null ? null : Math.round((m.medianMs / limit) * 100) / 100, target: `≤ ${limit / 1000} s`, met: m.medianMs === null ? null : m.medianMs <= limit, value };
-}

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { forEachStep, walkCond } from '../../src/ir/walk.ts';
 import type { Program } from '../../src/ir/types.ts';
@@ -6,8 +5,8 @@ import { hashProgram } from '../../src/ir/canonical.ts';
 import { planChanges } from '../../src/planner/index.ts';
 import { Engine } from '../../src/runtime/engine/engine.ts';
 import { readStore, writeStore, type StoreData } from '../../src/store/index.ts';
-import { benchData, deployedStore, EXAMPLE_WORKSPACE, ROOT, WINDOW } from '../lib/data.ts';
-import { count, measure, peakRssMb, ratioOf, type Comparison, type Measurement } from '../lib/harness.ts';
+import { benchData, deployedStore, EXAMPLE_WORKSPACE, WINDOW } from '../lib/data.ts';
+import { count, measure, peakRssMb, ratioOf, runNode, withinMs } from '../lib/harness.ts';
 import type { Workload } from '../lib/workload.ts';
 
 /**
@@ -39,10 +38,7 @@ export const planWorkload: Workload = {
       summary = `${result.summary.update} definitions changed; impact on ${result.impact.segments.length} segments, ${result.impact.scores.length} scores, ${result.impact.campaigns.length} campaigns`;
     }, options, { count: contacts, unit: 'contacts' });
     const same = await measure('plan: no change (baseline)', () => planChanges({ next: older, store: loaded!, now }), options);
-    const command = await measure('campaign plan (whole command, --no-typecheck)', () => {
-      const child = spawnSync(process.execPath, [path.join(ROOT, 'cli/campaign.js'), 'plan', '--no-typecheck', '--workspace', EXAMPLE_WORKSPACE, '--store', file, '--now', now], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1' }, maxBuffer: 64 * 2 ** 20 });
-      if (child.status !== 0) throw new Error(`campaign plan exited with ${child.status}: ${(child.stderr || child.stdout).trim().split('\n')[0]}`);
-    }, options);
+    const command = await measure('campaign plan (whole command, --no-typecheck)', () => runNode(['plan', '--no-typecheck', '--workspace', EXAMPLE_WORKSPACE, '--store', file, '--now', now]), options);
 
     return {
       workload: 'plan',
@@ -66,11 +62,6 @@ async function prepareStore(contacts: number, events: number, seed: number, file
   new Engine(store, older).run(data.events, { until: WINDOW.end });
   await writeStore(file, store);
   return { program: data.program, older, enrollments: store.enrollments.length, eventCount: store.events.length };
-}
-
-function withinMs(label: string, m: Measurement, limit: number): Comparison {
-  const met = m.medianMs === null ? null : m.medianMs <= limit;
-  return { label, ratio: m.medianMs === null ? null : Math.round((m.medianMs / limit) * 100) / 100, target: `≤ ${limit / 1000} s`, met, value: m.medianMs === null ? 'n/a' : `${(m.medianMs / 1000).toFixed(2)} s` };
 }
 
 /**

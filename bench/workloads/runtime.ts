@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -6,8 +5,8 @@ import { outboxTransport, type Transport } from '../../src/runtime/deliver/index
 import { Engine } from '../../src/runtime/engine/engine.ts';
 import { runStore } from '../../src/runtime/run.ts';
 import { readStore, storePaths, writeStore, type StoreData, type StoredEvent } from '../../src/store/index.ts';
-import { benchData, deployedStore, ROOT, WINDOW } from '../lib/data.ts';
-import { count, measure, measureSteps, peakRssMb, rateAtLeast, ratioOf, type Measurement } from '../lib/harness.ts';
+import { benchData, deployedStore, WINDOW } from '../lib/data.ts';
+import { count, measure, measureSteps, peakRssMb, rateAtLeast, ratioOf, runNode, type Measurement } from '../lib/harness.ts';
 import type { Workload } from '../lib/workload.ts';
 
 /**
@@ -41,7 +40,7 @@ export const runtimeWorkload: Workload = {
     let emails = 0;
     const [ingest, run] = await measureSteps(
       [
-        { name: 'ingest: campaign events ingest (CLI)', fn: () => ingestCli(eventsFile, storeFile, now), items },
+        { name: 'ingest: campaign events ingest (CLI)', fn: () => runNode(['events', 'ingest', eventsFile, '--store', storeFile, '--now', now.toISOString()]), items },
         {
           name: 'run: campaign run (journal → engine → store → .eml)',
           items,
@@ -102,11 +101,6 @@ function readEvents(file: string): StoredEvent[] {
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as StoredEvent);
-}
-
-function ingestCli(file: string, store: string, now: Date): void {
-  const child = spawnSync(process.execPath, [path.join(ROOT, 'cli/campaign.js'), 'events', 'ingest', file, '--store', store, '--now', now.toISOString()], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-  if (child.status !== 0) throw new Error(`campaign events ingest exited with ${child.status}: ${(child.stderr || child.stdout).trim().split('\n')[0]}`);
 }
 
 /** The transport, reporting the wall time from its first send to the end of its last. */
