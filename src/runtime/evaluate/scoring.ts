@@ -293,9 +293,10 @@ export function rescore(score: CompiledScore, events: readonly StoredEvent[], su
 function foldInOrder(score: CompiledScore, state: ScoreState, events: readonly StoredEvent[], now: number): number {
   // A model without event rules (profile fit) ignores every event.
   if (score.byEvent.size === 0) return events.length;
+  // `state` is fresh (no rules yet). Integer-like rule ids would change the key order of
+  // `state.rules`, which the sums follow: those models take the event-by-event path.
   const plan = foldPlan(score);
-  // Integer-like rule ids would change the key order of `state.rules`, which the sums follow.
-  if (!plan || Object.keys(state.rules).length > 0) return 0;
+  if (!plan) return 0;
   const { points, count, dayCount, day, order } = scratch(plan.ids.length);
   let fired = 0;
   let asOf = Date.parse(state.asOf);
