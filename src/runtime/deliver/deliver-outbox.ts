@@ -93,50 +93,45 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
 
   const ctx = deliveryContext(data, options.program);
   const transport = options.transport;
-  const ledger = dryRun ? null : await openLedger(options.ledgerPath, transport.commit ? { beforeWrite: () => transport.commit!() } : {});
+  const ledger = dryRun ? null : await openLedger(options.ledgerPath);
   if (!dryRun && outboxDir !== undefined) await removeStaleTempFiles(outboxDir);
   const batch = due.slice(0, limit);
   const outcomes: Outcome[] = new Array(batch.length);
   try {
-    let unflushed = 0;
-    let next = 0;
-    // An idempotent transport (the outbox) delivers a few messages at once: most of the time of
-    // one is waiting for fsync, and the file system commits concurrent fsyncs together. Each
-    // message's ledger record still follows its own durable file.
-    const lanes = options.transport.idempotent && ledger ? CONCURRENT_FILES : 1;
-    const lane = async () => {
-      while (next < batch.length) {
-        const i = next++;
+    if (ledger && transport.idempotent && transport.sendBatch) {
+      // Many messages at once (the outbox: written, then made durable together); each chunk's
+      // ledger records follow its durable files.
+      for (let from = 0; from < batch.length; from += BATCH) {
+        await deliverChunk(batch, from, Math.min(batch.length, from + BATCH), outcomes, ctx, options, ledger);
+        await ledger.flush();
+      }
+    } else {
+      let unflushed = 0;
+      for (let i = 0; i < batch.length; i++) {
         outcomes[i] = await deliverOne(batch[i]!, ctx, options, ledger);
         if (ledger && ++unflushed >= FLUSH_EVERY) {
           unflushed = 0;
           await ledger.flush();
         }
       }
-    };
-    await Promise.all(Array.from({ length: lanes }, lane));
+    }
   } finally {
     await ledger?.close();
   }
-  // Reported in key order, whatever order the lanes finished in.
   for (const [i, outcome] of outcomes.entries()) if (outcome) record(report, batch[i]!, outcome.outcome, outcome.extra);
   return report;
 }
 
-/** Messages the outbox transport writes at once. */
-const CONCURRENT_FILES = 4;
+/** Messages a batching transport delivers at once (and ledger records fsynced together). */
+const BATCH = 250;
 
 interface Outcome {
   outcome: MessageOutcome;
   extra: { messageId?: string; reason?: string };
 }
 
-async function deliverOne(
-  message: OutboxMessage,
-  ctx: DeliveryContext,
-  options: DeliverOutboxOptions,
-  ledger: LedgerWriter | null,
-): Promise<Outcome> {
+/** Checks the message again and builds it: the mail to send, or the outcome when there is none. */
+async function prepare(message: OutboxMessage, ctx: DeliveryContext, options: DeliverOutboxOptions, ledger: LedgerWriter | null): Promise<ComposedMail | Outcome> {
   const gate = mayDeliver(message, ctx);
   if (!gate.ok) {
     if (ledger) update(message, { status: 'skipped', reason: gate.reason });
@@ -151,10 +146,53 @@ async function deliverOne(
     return { outcome: 'failed', extra: { reason } };
   }
   if (!ledger) return { outcome: 'would-send', extra: { messageId: mail.messageId } };
+  return mail;
+}
 
+const isMail = (value: ComposedMail | Outcome): value is ComposedMail => 'raw' in value;
+
+async function deliverOne(message: OutboxMessage, ctx: DeliveryContext, options: DeliverOutboxOptions, ledger: LedgerWriter | null): Promise<Outcome> {
+  const mail = await prepare(message, ctx, options, ledger);
+  if (!isMail(mail)) return mail;
   const { transport, now } = options;
-  if (!transport.idempotent) await ledger.appendDurable({ key: message.key, state: 'attempt', at: now, transport: transport.name });
-  const result = await sendSafely(transport, mail);
+  if (!transport.idempotent) await ledger!.appendDurable({ key: message.key, state: 'attempt', at: now, transport: transport.name });
+  return settle(message, mail, await sendSafely(transport, mail), options, ledger!);
+}
+
+/** Delivers `batch[from..to)` through the transport's `sendBatch`, filling `outcomes`. */
+async function deliverChunk(
+  batch: readonly OutboxMessage[],
+  from: number,
+  to: number,
+  outcomes: Outcome[],
+  ctx: DeliveryContext,
+  options: DeliverOutboxOptions,
+  ledger: LedgerWriter,
+): Promise<void> {
+  const mails: ComposedMail[] = [];
+  const positions: number[] = [];
+  for (let i = from; i < to; i++) {
+    const prepared = await prepare(batch[i]!, ctx, options, ledger);
+    if (isMail(prepared)) {
+      mails.push(prepared);
+      positions.push(i);
+    } else outcomes[i] = prepared;
+  }
+  if (mails.length === 0) return;
+  const transport = options.transport;
+  let results: SendResult[];
+  try {
+    results = await transport.sendBatch!(mails);
+  } catch (error) {
+    const failed: SendResult = { status: 'failed', error: `the ${transport.name} transport failed unexpectedly: ${(error as Error).message}` };
+    results = mails.map(() => failed);
+  }
+  positions.forEach((i, j) => (outcomes[i] = settle(batch[i]!, mails[j]!, results[j]!, options, ledger)));
+}
+
+/** Records what the transport said about one message: in the store data and in the ledger. */
+function settle(message: OutboxMessage, mail: ComposedMail, result: SendResult, options: DeliverOutboxOptions, ledger: LedgerWriter): Outcome {
+  const { transport, now } = options;
   if (result.status === 'sent') {
     update(message, { status: 'sent', sentAt: now, transport: transport.name });
     ledger.append({ key: message.key, state: 'sent', at: now, transport: transport.name });

@@ -37,27 +37,18 @@ export interface LedgerWriter {
   close(): Promise<void>;
 }
 
-export interface LedgerOptions {
-  /**
-   * Runs before buffered records are written (after they are taken from the buffer): what they
-   * record must be durable first (the transport's `commit`).
-   */
-  beforeWrite?: () => Promise<void>;
-}
-
-export async function openLedger(file: string, options: LedgerOptions = {}): Promise<LedgerWriter> {
+export async function openLedger(file: string): Promise<LedgerWriter> {
   await mkdir(path.dirname(file), { recursive: true });
   const handle = await open(file, 'a+', 0o600);
   let buffer = await needsNewline(handle) ? '\n' : '';
-  // Flushes run one after another (concurrent deliveries may ask at once): two appends in flight
-  // could interleave their chunks.
+  // Flushes run one after another (a caller may ask again before the last one finished): two
+  // appends in flight could interleave their chunks.
   let last: Promise<void> = Promise.resolve();
   const flush = () => {
     last = last.then(async () => {
       if (buffer === '') return;
       const text = buffer;
       buffer = '';
-      await options.beforeWrite?.();
       await handle.appendFile(text, 'utf8');
       await handle.sync();
     });

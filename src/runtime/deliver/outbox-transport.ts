@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { createFileOnce, syncDirectory } from './atomic-file.ts';
-import type { Transport } from './transports.ts';
+import { createFilesOnce } from './atomic-file.ts';
+import type { ComposedMail } from './compose.ts';
+import type { SendResult, Transport } from './transports.ts';
 
 /**
  * The `.eml` file name of an outbox key: `/` becomes `__`, other unsafe characters `_`, then a
@@ -18,31 +19,25 @@ export function outboxFileName(key: string): string {
  * The default transport: one `.eml` file per message in `dir` (the workspace's `.campaign/outbox/`).
  * Writing is atomic and happens once: a file that exists already counts as delivered and is kept
  * as it is. The files are the record of delivery — a relay that picks them up must not delete them.
+ * A batch of messages is written and made durable together (`createFilesOnce`).
  */
 export function outboxTransport(dir: string): Transport {
-  // Each file is fsynced when written; the directory (which makes the new names durable) once per
-  // `commit`, which delivery calls before it records the messages as sent.
-  let uncommitted = false;
+  const sendBatch = async (mails: readonly ComposedMail[]): Promise<SendResult[]> => {
+    const outcomes = await createFilesOnce(dir, mails.map((mail) => ({ name: outboxFileName(mail.key), bytes: mail.raw })));
+    return outcomes.map((created, i) => {
+      const file = path.join(dir, outboxFileName(mails[i]!.key));
+      if (created.outcome === 'error') return { status: 'failed', error: `cannot write "${file}": ${created.error}` };
+      return { status: 'sent', alreadyDelivered: created.outcome === 'exists', detail: file };
+    });
+  };
   return {
     name: 'outbox',
     idempotent: true,
     outboxDir: dir,
     async send(mail) {
-      const file = path.join(dir, outboxFileName(mail.key));
-      try {
-        const outcome = await createFileOnce(file, mail.raw, { syncDirectory: false });
-        uncommitted = true;
-        return { status: 'sent', alreadyDelivered: outcome === 'exists', detail: file };
-      } catch (error) {
-        return { status: 'failed', error: `cannot write "${file}": ${(error as Error).message}` };
-      }
+      return (await sendBatch([mail]))[0]!;
     },
-    async commit() {
-      if (!uncommitted) return;
-      // Cleared first: a file linked while the fsync runs is covered by the next commit.
-      uncommitted = false;
-      await syncDirectory(dir);
-    },
+    sendBatch,
   };
 }
 

@@ -26,9 +26,9 @@ export interface Transport {
   readonly outboxDir?: string;
   send(mail: ComposedMail): Promise<SendResult>;
   /**
-   * Makes what `send` reported as sent so far durable, when `send` alone does not (the outbox
-   * fsyncs its directory once for many files). Called before delivery records reach the ledger.
+   * Delivers several messages at once; the results are in the order of `mails`. Only for an
+   * idempotent transport: each result is final and durable when the promise resolves.
    */
-  commit?(): Promise<void>;
+  sendBatch?(mails: readonly ComposedMail[]): Promise<SendResult[]>;
   close?(): Promise<void>;
 }

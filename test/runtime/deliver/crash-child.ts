@@ -27,8 +27,8 @@ const transport: Transport = mode === 'smtp-after-send'
     }
   : {
       ...outbox,
-      async send(mail) {
-        await outbox.send(mail);
+      async sendBatch(mails) {
+        await outbox.sendBatch!(mails);
         process.kill(process.pid, 'SIGKILL');
         return new Promise(() => undefined);
       },

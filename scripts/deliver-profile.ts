@@ -1,0 +1,36 @@
+/**
+ * Measures email delivery through the outbox transport: builds the example store
+ * (`prepareExampleStore`), runs the engine over its events, then times `deliverOutbox` alone.
+ *
+ *   node cli/run-ts.js scripts/deliver-profile.ts [--contacts 10000] [--events 100000] [--dir /tmp/outbox]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WINDOW_END } from '../fixtures/generate.ts';
+import { deliverOutbox, outboxTransport } from '../src/runtime/deliver/index.ts';
+import { Engine } from '../src/runtime/engine/engine.ts';
+import { prepareExampleStore } from '../test/helpers/example-store.ts';
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+
+const contacts = Number(option('contacts', '10000'));
+const eventCount = Number(option('events', '100000'));
+const dir = option('dir', '') || mkdtempSync(path.join(os.tmpdir(), 'ck-deliver-'));
+
+const { program, data, events } = await prepareExampleStore({ contacts, events: eventCount, seed: 2026 });
+new Engine(data, program).run(events, { until: WINDOW_END });
+const started = performance.now();
+const report = await deliverOutbox(data, {
+  program,
+  transport: outboxTransport(path.join(dir, 'outbox')),
+  ledgerPath: path.join(dir, 'deliveries.jsonl'),
+  now: new Date(WINDOW_END).toISOString(),
+  secret: 'profile',
+});
+const ms = performance.now() - started;
+console.log(`delivered ${report.sent} (skipped ${report.skipped}, failed ${report.failed}) in ${(ms / 1000).toFixed(2)} s: ${(ms / Math.max(1, report.sent)).toFixed(3)} ms per email`);
+rmSync(dir, { recursive: true, force: true });
