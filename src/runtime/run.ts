@@ -41,11 +41,31 @@ export interface RunResult {
   delivery: DeliveryReport | null;
   webhooks: WebhookReport | null;
   store: StoreData;
+  /** Wall time of each phase, in milliseconds (the benchmark reports them; they are not printed). */
+  timings: RunTimings;
+}
+
+export interface RunTimings {
+  /** Reading the snapshot and the journal. */
+  load: number;
+  engine: number;
+  /** Writing the snapshot (both writes) and compacting the journal and the ledger. */
+  persist: number;
+  /** Delivering emails. */
+  deliver: number;
+  webhooks: number;
 }
 
 export async function runStore(options: RunOptions): Promise<RunResult> {
   const paths = storePaths(options.store);
   const lock = options.dryRun ? null : acquireStoreLock(options.store, 'campaign run');
+  const timings: RunTimings = { load: 0, engine: 0, persist: 0, deliver: 0, webhooks: 0 };
+  let mark = performance.now();
+  const lap = (phase: keyof RunTimings) => {
+    const now = performance.now();
+    timings[phase] += now - mark;
+    mark = now;
+  };
   try {
     const data = await readStore(options.store);
     if (!data) throw new UserError(`There is no store at "${options.store}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`);
@@ -54,12 +74,14 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     if (options.until && options.until.getTime() < options.now.getTime()) throw new UserError('--until is before --now; give a later --until.');
     const from = data.clock;
     const { events, cursor } = readJournal(paths.journal, data.journal);
+    lap('load');
 
     const engine = new Engine(data, data.deployed.program);
     const log = engine.run(events, { until: end });
     data.journal = cursor;
+    lap('engine');
     const to = new Date(end).toISOString();
-    const result: RunResult = { dryRun: options.dryRun, from, to, journalEvents: events.length, log, stats: engine.stats, delivery: null, webhooks: null, store: data };
+    const result: RunResult = { dryRun: options.dryRun, from, to, journalEvents: events.length, log, stats: engine.stats, delivery: null, webhooks: null, store: data, timings };
     if (options.dryRun) return result;
 
     data.audit.push(auditEntry('run', options.now, options.env, summarizeStats(engine.stats, events.length)));
@@ -67,6 +89,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     const stamp = { now: () => options.now };
     await writeStore(options.store, data, stamp);
     compactJournal(paths.journal, cursor);
+    lap('persist');
 
     const secret = resolveUnsubscribeSecret(data.lineage, options.env);
     const transport = options.transport();
@@ -75,9 +98,12 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     } finally {
       await transport.close?.();
     }
+    lap('deliver');
     result.webhooks = await deliverWebhooks(data, { program: data.deployed.program, now: to, env: options.env });
+    lap('webhooks');
     await writeStore(options.store, data, stamp);
     await truncateLedger(ledgerPathFor(options.store), data);
+    lap('persist');
     return result;
   } finally {
     lock?.release();

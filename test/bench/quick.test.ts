@@ -40,6 +40,12 @@ describe('npm run bench -- --quick', () => {
       'segments: campaignkit', 'segments: hand-written loop', 'segments: json-logic-js', 'segments: json-logic-js, behaviour as a native op',
     ]);
     expect(segments.comparisons.every((c) => c.ratio !== null && c.ratio > 0)).toBe(true);
+    // The phases of `campaign run` are parts of the run: together at most its whole time.
+    const runtime = results.results.find((r) => r.workload === 'runtime')!;
+    const ms = (name: string) => runtime.measurements.find((m) => m.name === name)?.medianMs ?? Number.NaN;
+    const phases = ['load', 'engine', 'persist', 'deliver'].map((p) => ms(`  run phase: ${p}`));
+    expect(phases.every((p) => p > 0)).toBe(true);
+    expect(phases.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(ms('run: campaign run (journal → engine → store → .eml)'));
   }, 180_000);
 
   it('refuses an unknown workload in one line', () => {
