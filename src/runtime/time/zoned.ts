@@ -3,12 +3,11 @@ import type { TimeWindow, Weekday } from '../../ir/types.ts';
 
 /**
  * Wall-clock arithmetic in IANA time zones with `Intl` only. Formatters are cached per zone and
- * offsets per (zone, hour), so evaluating 100k contacts in a handful of zones stays cheap.
+ * offsets per (zone, day), so evaluating 100k contacts in a handful of zones stays cheap.
  */
 
 export const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
 
 export interface LocalParts {
   year: number;
@@ -39,24 +38,48 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Zone → (UTC hour number → offset). Nested maps: a lookup builds no string key. */
-const offsetCache = new Map<string, Map<number, number>>();
+/**
+ * Per zone: offsets by UTC day number, for days without a transition (most of them: one lookup
+ * and two `Intl` calls per zone and day), and by minute for the few days with one. Nested maps:
+ * a lookup builds no string key.
+ */
+interface ZoneOffsets {
+  /** Day number → the day's offset, or NaN when it changes during the day. */
+  days: Map<number, number>;
+  /** Minute number → offset, on days that have a transition. */
+  minutes: Map<number, number>;
+}
+const offsetCache = new Map<string, ZoneOffsets>();
 
 /** The zone's offset from UTC in minutes at an instant (positive east of Greenwich). */
 export function offsetMinutes(instant: number, zone: string): number {
   if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
-  let hours = offsetCache.get(zone);
-  if (!hours) offsetCache.set(zone, (hours = new Map()));
-  const hour = Math.floor(instant / HOUR_MS);
-  const cached = hours.get(hour);
-  if (cached !== undefined) return cached;
+  let cache = offsetCache.get(zone);
+  if (!cache) offsetCache.set(zone, (cache = { days: new Map(), minutes: new Map() }));
+  const day = Math.floor(instant / DAY_MS);
+  let offset = cache.days.get(day);
+  if (offset === undefined) {
+    // Offsets change at most once a day: equal at its first and last minute, equal all day.
+    const first = offsetFromIntl(day * DAY_MS, zone);
+    offset = first === offsetFromIntl((day + 1) * DAY_MS - MINUTE_MS, zone) ? first : Number.NaN;
+    cache.days.set(day, offset);
+  }
+  if (!Number.isNaN(offset)) return offset;
+  const minute = Math.floor(instant / MINUTE_MS);
+  let exact = cache.minutes.get(minute);
+  if (exact === undefined) {
+    exact = offsetFromIntl(instant, zone);
+    if (cache.minutes.size > 100_000) cache.minutes.clear();
+    cache.minutes.set(minute, exact);
+  }
+  return exact;
+}
+
+function offsetFromIntl(instant: number, zone: string): number {
   const parts = formatter(zone).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
-  const offset = Math.round((asUtc - Math.floor(instant / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
-  if (hours.size > 100_000) hours.clear();
-  hours.set(hour, offset);
-  return offset;
+  return Math.round((asUtc - Math.floor(instant / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
 }
 
 export function localParts(instant: number, zone: string): LocalParts {

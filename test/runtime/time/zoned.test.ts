@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { localParts, offsetMinutes, zonedInstant } from '../../../src/runtime/time/zoned.ts';
+
+/** The offset as Intl states it, with no cache: what `offsetMinutes` must agree with. */
+function intlOffset(instant: number, zone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' }).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  return Math.round((Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute')) - Math.floor(instant / 60_000) * 60_000) / 60_000);
+}
+
+const MINUTE = 60_000;
+
+describe('offsetMinutes', () => {
+  // Around each transition, minute by minute (the cache keeps whole days and must not blur them).
+  it.each([
+    ['Europe/Paris', '2026-03-29T01:00:00Z', 60, 120],
+    ['Europe/Paris', '2026-10-25T01:00:00Z', 120, 60],
+    ['America/New_York', '2026-03-08T07:00:00Z', -300, -240],
+    ['America/New_York', '2026-11-01T06:00:00Z', -240, -300],
+    // Adelaide (+10:30/+9:30) changes at 02:00/03:00 local: half past the UTC hour.
+    ['Australia/Adelaide', '2026-04-04T16:30:00Z', 630, 570],
+    ['Australia/Adelaide', '2026-10-03T16:30:00Z', 570, 630],
+  ])('%s changes at %s, from %i to %i, to the minute', (zone, at, before, after) => {
+    const change = Date.parse(at);
+    expect(offsetMinutes(change - MINUTE, zone)).toBe(before);
+    expect(offsetMinutes(change, zone)).toBe(after);
+    for (let t = change - 26 * 60 * MINUTE; t < change + 26 * 60 * MINUTE; t += 7 * MINUTE) expect(offsetMinutes(t, zone)).toBe(intlOffset(t, zone));
+  });
+
+  it('agrees with Intl every few hours over a year in zones with and without daylight saving', () => {
+    for (const zone of ['Europe/London', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/Sao_Paulo', 'Asia/Tokyo', 'UTC']) {
+      for (let t = Date.parse('2026-01-01T00:00:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += 5 * 3600_000 + 17 * MINUTE) {
+        expect(offsetMinutes(t, zone)).toBe(intlOffset(t, zone));
+      }
+    }
+  });
+
+  it('gives local parts and instants that round-trip across a transition', () => {
+    // 09:00 in Paris on the day clocks go forward, and on the day after.
+    const morning = zonedInstant(2026, 3, 29, 9 * 60, 'Europe/Paris');
+    expect(new Date(morning).toISOString()).toBe('2026-03-29T07:00:00.000Z');
+    expect(localParts(morning, 'Europe/Paris')).toMatchObject({ year: 2026, month: 3, day: 29, hour: 9, minute: 0, weekday: 6 });
+    // 02:30 does not exist that night in Paris: it resolves to just after the jump.
+    expect(new Date(zonedInstant(2026, 3, 29, 2 * 60 + 30, 'Europe/Paris')).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+  });
+});
