@@ -55,7 +55,7 @@ export function sendEmail(
 ): { deferUntil?: number; reason?: string } {
   const key = `${enrollment.id}/${step.id}`;
   if (engine.outboxKeys.has(key)) return {};
-  const template = engine.templates.get(step.template)!;
+  const template = engine.index.templates.get(step.template)!;
   const contact = engine.contacts.get(enrollment.contact)!;
   const to = engine.emailOf(contact);
   const log = engine.log.for(contact.id, to);
@@ -182,7 +182,7 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
       return;
     }
     case 'enroll': {
-      const target = engine.campaigns.get(action.campaign);
+      const target = engine.index.campaigns.get(action.campaign);
       if (target) engine.tryEnroll(target, contactId, campaign ? `enrolled by ${campaign}` : 'enrolled by a score threshold');
       return;
     }

@@ -1,19 +1,19 @@
 import { sha256 } from '../../ir/canonical.ts';
-import type { Campaign, Cond, Program, Template, Threshold } from '../../ir/types.ts';
-import { forEachStep, journeyGraph, type JourneyGraph } from '../../ir/walk.ts';
-import type { ContactRecord, Enrollment, ScoreState, StoreData, StoredEvent } from '../../store/types.ts';
-import { compileCondition, compileEventCondition } from '../evaluate/compile-condition.ts';
+import type { Campaign, Program, Threshold } from '../../ir/types.ts';
+import type { ContactRecord, Enrollment, StoreData, StoredEvent } from '../../store/types.ts';
 import { compileProgram, contactTimezone, type CompiledProgram } from '../evaluate/snapshot.ts';
-import { applyEvent, applyProfile, crossThresholds, emptyScoreState, gradeOf, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
-import type { EventPredicate, Predicate, Subject } from '../evaluate/subject.ts';
-import { compileNextChange, isNever, timeSensitivity, type NextChange, type NextChangeContext, type TimeSensitivity } from '../evaluate/next-change.ts';
-import { scoreCrossingTime } from '../evaluate/scoring.ts';
+import { applyEvent, applyProfile, crossThresholds, emptyScoreState, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
+import type { Subject } from '../evaluate/subject.ts';
 import { mayEnter, newEnrollment } from '../journeys/eligibility.ts';
 import { ChangeLog } from './changes.ts';
 import { dateOccurrences } from './dates.ts';
 import { executeAction } from './actions.ts';
 import { advance, resumeOnEvent, checkGoalsAndExit } from './journeys.ts';
+import { ContactViews, type ContactView } from './contact-views.ts';
+import { ProgramIndex } from './program-index.ts';
 import { Queue, type Item } from './queue.ts';
+import { Rechecks } from './rechecks.ts';
+import { compareEvents, insertEvent, mergeSorted } from './history.ts';
 import { isoOf as iso, parseInstant } from '../time/instants.ts';
 
 /**
@@ -36,48 +36,10 @@ export interface RunStats {
 }
 
 const NO_THRESHOLDS: readonly Threshold[] = [];
-/** Marks a score value in a view as to be recomputed (never equal to a state). */
-const STALE: unique symbol = Symbol('stale');
 
 export interface EngineOptions {
   /** Process everything due up to this instant. */
   until: number;
-}
-
-interface ContactView {
-  contact: ContactRecord;
-  subject: Subject;
-  /** The record's fields and tags the subject was built from (rebuilt when they are replaced). */
-  fields: Record<string, unknown>;
-  tags: string[];
-  /** The instant the subject's scores were computed at (NaN: stale, the contact changed since). */
-  fresh: number;
-  /**
-   * Per score (in `scoreList` order): the state its value in the subject was computed from, or
-   * `STALE` when that state may have changed since (`touch` marks all, `touchScores` some). A score
-   * without decay is a function of its state alone: while it is the same, unchanged object, only
-   * time moved and the value stands. (Decaying scores are recomputed whenever anything is stale.)
-   */
-  scoreStates: (ScoreState | undefined | typeof STALE)[];
-  /**
-   * Per score: the last `asOf` text of its state and its instant. A process-wide cache of those
-   * strings thrashes with many contacts; the view keeps its own (a state's `asOf` changes only
-   * when points are added or decayed).
-   */
-  asOfTexts: string[];
-  asOfTimes: number[];
-  /** When a time-based re-check of the contact is queued (the earliest one counts), if any. */
-  recheckAt: number | undefined;
-  /** The contact's history and its instants (the arrays of `eventsBy` and `timesBy`, also the subject's). */
-  events: StoredEvent[];
-  times: number[];
-  /** The contact's enrollments (the list of `enrollmentsBy`). */
-  enrollments: Enrollment[];
-  /** Per grade matrix: the fit and engagement values its grade was computed from (NaN: none yet). */
-  gradeInputs: number[];
-  /** The fields and tags the profile points were computed from. */
-  profileFields: Record<string, unknown> | null;
-  profileTags: string[] | null;
 }
 
 export class Engine {
@@ -100,21 +62,8 @@ export class Engine {
   /** Times of marketing emails per contact (frequency caps). */
   readonly marketingSends = new Map<string, number[]>();
 
-  readonly campaigns = new Map<string, Campaign>();
-  readonly templates = new Map<string, Template>();
-  readonly graphs = new Map<string, JourneyGraph>();
-  readonly stepOrder = new Map<string, Map<string, number>>();
-  readonly audiences = new Map<string, Predicate | null>();
-  readonly exitWhen = new Map<string, Predicate>();
-  /** `${campaign}/${step}` → compiled branch/goal condition or wait-for-event filter. */
-  readonly stepConditions = new Map<string, Predicate>();
-  /** Per campaign: its goal steps in step order, with their position and compiled condition. */
-  readonly goalSteps = new Map<string, { id: string; index: number; when: Predicate }[]>();
-  readonly stepFilters = new Map<string, EventPredicate>();
-  private readonly eventTriggers = new Map<string, { campaign: Campaign; filter: EventPredicate | null }[]>();
-  private readonly segmentTriggers = new Map<string, { campaign: Campaign; on: 'entry' | 'exit' }[]>();
-  /** Score → campaigns it triggers, with the marker recorded in the state's `above` list. */
-  private readonly scoreTriggers = new Map<string, { campaign: Campaign; marker: string }[]>();
+  /** The deployed program, compiled for lookups (campaigns, conditions, triggers, time sensitivity). */
+  readonly index: ProgramIndex;
 
   private readonly queue = new Queue();
   private readonly newEvents: StoredEvent[] = [];
@@ -122,18 +71,11 @@ export class Engine {
   /** The same, for membership tests (a list scan per enrollment would be quadratic). */
   private readonly newEnrollmentSet = new Set<Enrollment>();
   /** Per contact: its evaluation view and what the view was derived from (one lookup per use). */
-  private readonly views = new Map<string, ContactView>();
+  private readonly views: ContactViews;
   private readonly dirty = new Set<string>();
-  /** When time alone could change a contact's segments, exit criteria or goals (see next-change.ts). */
-  private readonly segmentsNext: NextChange;
-  private readonly exitNext = new Map<string, NextChange>();
-  private readonly goalNext = new Map<string, NextChange>();
-  private readonly nextContext: NextChangeContext;
-  private readonly sensitivity: TimeSensitivity;
+  private readonly rechecks: Rechecks;
   /** `compiled.scores` as an array: hot loops avoid Map iterators. */
   private readonly scoreList: { id: string; score: CompiledScore }[];
-  /** Event name → `within` windows with compiled filters (see scheduleRecheckAfterEvent). */
-  private readonly windows = new Map<string, { window: number; filter: EventPredicate | null }[]>();
   private end = 0;
   private start = 0;
   now = 0;
@@ -144,7 +86,6 @@ export class Engine {
   ) {
     this.compiled = compileProgram(program);
     this.scoreList = [...this.compiled.scores].map(([id, score]) => ({ id, score }));
-    const options = { consentField: program.settings.consent.email };
     for (const contact of data.contacts) this.contacts.set(contact.id, contact);
     for (const event of data.events) {
       this.eventIds.add(event.id);
@@ -163,68 +104,9 @@ export class Engine {
     }
     for (const hook of data.webhooks) this.webhookKeys.add(hook.key);
     this.suppressed = new Map(data.suppression.map((s) => [s.hash, s.reason]));
-    for (const template of program.templates) this.templates.set(template.id, template);
-
-    for (const campaign of program.campaigns) {
-      this.campaigns.set(campaign.id, campaign);
-      const graph = journeyGraph(campaign.steps);
-      this.graphs.set(campaign.id, graph);
-      const order = new Map<string, number>();
-      const goals: NextChange[] = [];
-      forEachStep(campaign.steps, ({ step }) => {
-        order.set(step.id, order.size);
-        const key = `${campaign.id}/${step.id}`;
-        if (step.type === 'branch' || step.type === 'goal') this.stepConditions.set(key, compileCondition(step.when, options));
-        if (step.type === 'goal') goals.push(compileNextChange(step.when));
-        if (step.type === 'waitForEvent' && step.where) this.stepFilters.set(key, compileEventCondition(step.where, options));
-      });
-      this.stepOrder.set(campaign.id, order);
-      // Goal steps in order (the step graph and the order map list the same steps).
-      const goalSteps: { id: string; index: number; when: Predicate }[] = [];
-      for (const [id, index] of order) {
-        if (graph.steps.get(id)?.type === 'goal') goalSteps.push({ id, index, when: this.stepConditions.get(`${campaign.id}/${id}`)! });
-      }
-      this.goalSteps.set(campaign.id, goalSteps);
-      const goalNext = goals.filter((g) => !isNever(g));
-      if (goalNext.length > 0) this.goalNext.set(campaign.id, (subject, now, ctx) => Math.min(...goalNext.map((g) => g(subject, now, ctx))));
-      this.audiences.set(campaign.id, campaign.audience ? compileCondition(campaign.audience, options) : null);
-      if (campaign.exitWhen) {
-        this.exitWhen.set(campaign.id, compileCondition(campaign.exitWhen, options));
-        const next = compileNextChange(campaign.exitWhen);
-        if (!isNever(next)) this.exitNext.set(campaign.id, next);
-      }
-      const trigger = campaign.trigger;
-      if (trigger?.type === 'event') {
-        const list = this.eventTriggers.get(trigger.event) ?? [];
-        list.push({ campaign, filter: trigger.where ? compileEventCondition(trigger.where, options) : null });
-        this.eventTriggers.set(trigger.event, list);
-      } else if (trigger?.type === 'segmentEntry' || trigger?.type === 'segmentExit') {
-        const list = this.segmentTriggers.get(trigger.segment) ?? [];
-        list.push({ campaign, on: trigger.type === 'segmentEntry' ? 'entry' : 'exit' });
-        this.segmentTriggers.set(trigger.segment, list);
-      } else if (trigger?.type === 'score') {
-        const list = this.scoreTriggers.get(trigger.score) ?? [];
-        list.push({ campaign, marker: `@${campaign.id}` });
-        this.scoreTriggers.set(trigger.score, list);
-      }
-    }
-    this.segmentsNext = compileNextChange({ type: 'all', of: program.segments.filter((s) => this.compiled.segments.timeDependent.has(s.id)).map((s) => s.where) });
-    this.nextContext = { scores: this.compiled.scores, states: {}, grades: new Map(program.grades.map((g) => [g.id, g])) };
-    const timeConds = [
-      ...program.segments.filter((s) => this.compiled.segments.timeDependent.has(s.id)).map((s) => s.where),
-      ...program.campaigns.flatMap((c) => (c.exitWhen ? [c.exitWhen] : [])),
-      ...program.campaigns.flatMap((c) => {
-        const goals: Cond[] = [];
-        forEachStep(c.steps, ({ step }) => {
-          if (step.type === 'goal') goals.push(step.when);
-        });
-        return goals;
-      }),
-    ];
-    this.sensitivity = timeSensitivity(timeConds, this.nextContext.grades);
-    for (const [event, list] of this.sensitivity.windows) {
-      this.windows.set(event, list.map((w) => ({ window: w.window, filter: w.filter ? compileEventCondition(w.filter, options) : null })));
-    }
+    this.index = new ProgramIndex(program, this.compiled);
+    this.views = new ContactViews(program, this.scoreList, { contacts: this.contacts, eventsBy: this.eventsBy, timesBy: this.timesBy, enrollmentsBy: this.enrollmentsBy });
+    this.rechecks = new Rechecks(this.index, this.views, this.queue, this.compiled.scores);
   }
 
   private indexEnrollment(enrollment: Enrollment): void {
@@ -247,7 +129,7 @@ export class Engine {
   run(pendingEvents: readonly StoredEvent[], options: EngineOptions): ChangeLog {
     const clock = this.data.clock ? Date.parse(this.data.clock) : null;
     const end = options.until;
-    const incoming = [...pendingEvents].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const incoming = [...pendingEvents].sort(compareEvents);
     // The first run starts with its earliest input; later runs continue from the clock.
     // A loop, not Math.min(...list): a store can hold more pending changes than a call has arguments.
     let first = incoming[0] ? Date.parse(incoming[0].at) : end;
@@ -294,8 +176,8 @@ export class Engine {
     // Time-based re-checks: a first run re-evaluates everyone at its start; later runs wake each
     // contact when its conditions could next change with time.
     for (const id of this.contacts.keys()) {
-      if (clock === null) this.scheduleRecheck(id, this.start);
-      else this.scheduleRecheck(id, this.nextRecheck(id, clock));
+      const view = this.views.of(id);
+      this.rechecks.schedule(view, clock === null ? this.start : this.rechecks.next(view, clock, this.now), this.now, end);
     }
 
     for (let item = this.queue.pop(); item; item = this.queue.pop()) {
@@ -330,18 +212,18 @@ export class Engine {
         break;
       }
       case 'date': {
-        const campaign = this.campaigns.get(item.campaign);
+        const campaign = this.index.campaigns.get(item.campaign);
         if (campaign && this.contacts.has(item.contact)) this.tryEnroll(campaign, item.contact, `date trigger ${campaign.trigger?.type === 'date' ? campaign.trigger.field : ''}`.trim());
         break;
       }
       case 'broadcast': {
-        const campaign = this.campaigns.get(item.campaign);
+        const campaign = this.index.campaigns.get(item.campaign);
         if (!campaign) break;
         for (const id of [...this.contacts.keys()].sort()) this.tryEnroll(campaign, id, `broadcast at ${new Date(item.at).toISOString()}`);
         break;
       }
       case 'recheck': {
-        const view = this.views.get(item.contact);
+        const view = this.views.peek(item.contact);
         if (view && view.recheckAt === item.at) {
           view.recheckAt = undefined;
           this.dirty.add(item.contact);
@@ -359,11 +241,11 @@ export class Engine {
     }
     const contact = this.contacts.get(event.contact);
     if (!contact) return;
-    const view = this.view(contact.id);
+    const view = this.views.of(contact.id);
     const eventAt = Date.parse(event.at);
     if (!known) {
       this.eventIds.add(event.id);
-      this.insertEvent(view, event, eventAt);
+      insertEvent(view.events, view.times, event, eventAt);
       this.newEvents.push(event);
     }
     this.stats.events += 1;
@@ -381,10 +263,10 @@ export class Engine {
       const fired = applyEvent(score, state, event, eventAt);
       if (fired.length > 0) this.log.score(contact.id, id, before, state.value, fired, event.at);
     }
-    this.touchScores(view, changedScores);
+    this.views.touchScores(view, changedScores);
     this.refreshView(view, { event, at: eventAt, scores: changedScores });
 
-    for (const { campaign, filter } of this.eventTriggers.get(event.event) ?? []) {
+    for (const { campaign, filter } of this.index.eventTriggers.get(event.event) ?? []) {
       if (!filter || filter(event.data)) this.tryEnroll(campaign, contact.id, `event ${event.event}`);
     }
     // By index up to the current length: resuming may enroll the contact elsewhere (lists only grow).
@@ -392,7 +274,7 @@ export class Engine {
     for (let i = 0, n = enrollments.length; i < n; i++) {
       const enrollment = enrollments[i]!;
       if (enrollment.status === 'active' && enrollment.waitingFor?.event === event.event && event.at >= enrollment.waitingFor.since) {
-        const filter = this.stepFilters.get(`${enrollment.campaign}/${enrollment.step}`);
+        const filter = this.index.stepFilters.get(`${enrollment.campaign}/${enrollment.step}`);
         if (!filter || filter(event.data)) {
           resumeOnEvent(this, enrollment, this.now);
           this.scheduleWake(enrollment, end);
@@ -410,22 +292,6 @@ export class Engine {
     return true;
   }
 
-  /** Inserts the event into the contact's sorted history (`at`: its parsed instant). */
-  private insertEvent(view: ContactView, event: StoredEvent, at: number): void {
-    const list = view.events;
-    const times = view.times;
-    let i = list.length;
-    while (i > 0 && (list[i - 1]!.at > event.at || (list[i - 1]!.at === event.at && list[i - 1]!.id > event.id))) i--;
-    // Events mostly arrive in time order: appending is the common case.
-    if (i === list.length) {
-      list.push(event);
-      times.push(at);
-    } else {
-      list.splice(i, 0, event);
-      times.splice(i, 0, at);
-    }
-  }
-
   emailOf(contact: ContactRecord): string | undefined {
     const value = contact.fields[this.program.settings.fields.email];
     return typeof value === 'string' ? value : undefined;
@@ -439,99 +305,9 @@ export class Engine {
     return this.suppressed.get(hash);
   }
 
-  private view(contactId: string): ContactView {
-    let view = this.views.get(contactId);
-    if (!view) {
-      const contact = this.contacts.get(contactId)!;
-      // The history arrays are registered now, so that the subject and `eventsBy` share them.
-      let events = this.eventsBy.get(contactId);
-      let times = this.timesBy.get(contactId);
-      if (!events || !times) {
-        this.eventsBy.set(contactId, (events = []));
-        this.timesBy.set(contactId, (times = []));
-      }
-      let enrollments = this.enrollmentsBy.get(contactId);
-      if (!enrollments) this.enrollmentsBy.set(contactId, (enrollments = []));
-      view = {
-        contact,
-        subject: {
-          id: contact.id,
-          fields: contact.fields,
-          tags: new Set(contact.tags),
-          segments: new Set(contact.segments),
-          scores: {},
-          grades: {},
-          events,
-          times,
-          tz: contactTimezone(this.program, contact.fields),
-          fieldTimes: new Map(),
-          anniversaries: new Map(),
-        },
-        fields: contact.fields,
-        tags: contact.tags,
-        fresh: Number.NaN,
-        scoreStates: new Array<ScoreState | undefined | typeof STALE>(this.scoreList.length).fill(STALE),
-        asOfTexts: new Array<string>(this.scoreList.length).fill(''),
-        asOfTimes: new Array<number>(this.scoreList.length).fill(Number.NaN),
-        recheckAt: undefined,
-        events,
-        times,
-        enrollments,
-        gradeInputs: new Array<number>(this.program.grades.length * 2).fill(Number.NaN),
-        profileFields: null,
-        profileTags: null,
-      };
-      this.views.set(contactId, view);
-    }
-    return view;
-  }
-
   /** The contact's evaluation view at the current time (scores decayed, grades, tags). */
   subject(contactId: string): Subject {
-    return this.subjectOf(this.view(contactId));
-  }
-
-  private subjectOf(view: ContactView): Subject {
-    const { contact, subject } = view;
-    subject.entryAt = undefined;
-    if (view.fields !== contact.fields) {
-      view.fields = subject.fields = contact.fields;
-      subject.tz = contactTimezone(this.program, contact.fields);
-    }
-    if (view.tags !== contact.tags) {
-      view.tags = contact.tags;
-      subject.tags = new Set(contact.tags);
-    }
-    if (view.fresh === this.now) return subject;
-    view.fresh = this.now;
-    const scores = contact.scores;
-    for (let i = 0; i < this.scoreList.length; i++) {
-      const { id, score } = this.scoreList[i]!;
-      const state = scores[id];
-      if (!score.model.decay && state === view.scoreStates[i]) continue;
-      view.scoreStates[i] = state;
-      let asOf: number | undefined;
-      if (state && score.model.decay) {
-        if (view.asOfTexts[i] !== state.asOf) {
-          view.asOfTexts[i] = state.asOf;
-          view.asOfTimes[i] = parseInstant(state.asOf);
-        }
-        asOf = view.asOfTimes[i]!;
-      }
-      subject.scores[id] = scoreAt(score, state, this.now, asOf);
-    }
-    const grades = this.program.grades;
-    for (let i = 0; i < grades.length; i++) {
-      const matrix = grades[i]!;
-      const fit = subject.scores[matrix.fit.score] ?? 0;
-      const engagement = subject.scores[matrix.engagement.score] ?? 0;
-      // A grade is a function of the two values: recompute it only when one of them changed.
-      if (fit === view.gradeInputs[2 * i] && engagement === view.gradeInputs[2 * i + 1]) continue;
-      view.gradeInputs[2 * i] = fit;
-      view.gradeInputs[2 * i + 1] = engagement;
-      subject.grades[matrix.id] = gradeOf(matrix, fit, engagement);
-    }
-    return subject;
+    return this.views.subjectOf(this.views.of(contactId), this.now);
   }
 
   /** The subject with `entryAt` set for `sinceEntry` conditions of this enrollment (valid until the next call). */
@@ -539,40 +315,6 @@ export class Engine {
     const subject = this.subject(enrollment.contact);
     subject.entryAt = parseInstant(enrollment.enteredAt);
     return subject;
-  }
-
-  /** When time alone could next change the contact's segments, exit criteria or goals. */
-  private nextRecheck(contactId: string, from: number): number {
-    return this.nextRecheckOf(this.view(contactId), from);
-  }
-
-  private nextRecheckOf(view: ContactView, from: number): number {
-    const contact = view.contact;
-    const subject = this.subjectOf(view);
-    const ctx = this.nextContext;
-    ctx.states = contact.scores;
-    let next = this.segmentsNext(subject, from, ctx);
-    for (const enrollment of view.enrollments) {
-      if (enrollment.status !== 'active') continue;
-      const exit = this.exitNext.get(enrollment.campaign);
-      const goal = this.goalNext.get(enrollment.campaign);
-      if (!exit && !goal) continue;
-      subject.entryAt = parseInstant(enrollment.enteredAt);
-      if (exit) next = Math.min(next, exit(subject, from, ctx));
-      if (goal) next = Math.min(next, goal(subject, from, ctx));
-      subject.entryAt = undefined;
-    }
-    return next;
-  }
-
-  private scheduleRecheck(contactId: string, at: number): void {
-    if (!(at <= this.end)) return;
-    const when = Math.max(at, this.now);
-    const view = this.view(contactId);
-    const scheduled = view.recheckAt;
-    if (scheduled !== undefined && scheduled <= when) return;
-    view.recheckAt = when;
-    this.queue.push({ kind: 'recheck', at: when, key: contactId, contact: contactId });
   }
 
   /**
@@ -586,7 +328,7 @@ export class Engine {
     for (const { id, score } of this.scoreList) {
       if (onlyEvent !== undefined && !score.byEvent.has(onlyEvent)) continue;
       const value = subject ? (subject.scores[id] ?? 0) : scoreAt(score, contact.scores[id], this.now);
-      const triggers = this.scoreTriggers.get(id);
+      const triggers = this.index.scoreTriggers.get(id);
       if (score.model.thresholds.length === 0 && !triggers) continue;
       const state = (contact.scores[id] ??= emptyScoreState(iso(this.now)));
       const up = score.model.thresholds.length === 0 ? NO_THRESHOLDS : crossThresholds(score, state, value).up;
@@ -611,16 +353,7 @@ export class Engine {
 
   /** The contact changed (fields, tags, scores): its subject must be recomputed. */
   touch(contactId: string): void {
-    const view = this.views.get(contactId);
-    if (!view) return;
-    view.fresh = Number.NaN;
-    view.scoreStates.fill(STALE);
-  }
-
-  /** `touch` when only these scores' states changed (an event's points). */
-  private touchScores(view: ContactView, scores: readonly string[]): void {
-    view.fresh = Number.NaN;
-    for (let i = 0; i < this.scoreList.length; i++) if (scores.includes(this.scoreList[i]!.id)) view.scoreStates[i] = STALE;
+    this.views.touch(contactId);
   }
 
   markDirty(contactId: string): void {
@@ -641,14 +374,14 @@ export class Engine {
 
   /** Re-evaluates a contact: profile scores, thresholds, score triggers, segments, exit criteria and goals. */
   refresh(contactId: string): void {
-    const view = this.views.get(contactId) ?? (this.contacts.has(contactId) ? this.view(contactId) : undefined);
+    const view = this.views.peek(contactId) ?? (this.contacts.has(contactId) ? this.views.of(contactId) : undefined);
     if (view) this.refreshView(view);
   }
 
   private refreshView(view: ContactView, cause?: { event: StoredEvent; at: number; scores: string[] }): void {
     const contact = view.contact;
     const contactId = contact.id;
-    let subject = this.subjectOf(view);
+    let subject = this.views.subjectOf(view, this.now);
     // Profile points depend on the contact's fields and tags: recompute them only when those changed.
     const profileStale = view.profileFields !== contact.fields || view.profileTags !== contact.tags;
     if (profileStale) {
@@ -664,7 +397,7 @@ export class Engine {
         if (state.value !== before) this.log.score(contactId, id, before, state.value, [], iso(this.now));
       }
     }
-    subject = this.subjectOf(view);
+    subject = this.views.subjectOf(view, this.now);
     this.checkThresholds(contactId, subject);
     const previous = contact.segments;
     // Null in the common no-change case: the memberships are compared without building a list.
@@ -683,40 +416,13 @@ export class Engine {
       const enrollment = enrollments[i]!;
       if (enrollment.status === 'active' && checkGoalsAndExit(this, enrollment, this.now)) this.scheduleWake(enrollment, Infinity);
     }
-    if (cause) this.scheduleRecheckAfterEvent(view, cause.event, cause.at, cause.scores);
-    else this.scheduleRecheck(contactId, this.nextRecheckOf(view, this.now));
-  }
-
-  /**
-   * After an event, only two things can bring a time-based change earlier than already scheduled:
-   * the new event leaving a `within` window, and a changed score crossing a compared value.
-   */
-  private scheduleRecheckAfterEvent(view: ContactView, event: StoredEvent, eventAt: number, scores: string[]): void {
-    const contact = view.contact;
-    const contactId = contact.id;
-    // An event on a windowed condition can only make a condition flip later — except the flip
-    // when this very event leaves its window. A re-check already due by then recomputes everything;
-    // otherwise compute the next flip now.
-    let window = Infinity;
-    for (const w of this.windows.get(event.event) ?? []) if (w.window < window && (!w.filter || w.filter(event.data))) window = w.window;
-    if (window !== Infinity) {
-      const scheduled = view.recheckAt;
-      if (scheduled === undefined || scheduled > eventAt + window) {
-        this.scheduleRecheck(contactId, this.nextRecheckOf(view, this.now));
-        return;
-      }
-    }
-    for (const id of scores) {
-      const compiled = this.compiled.scores.get(id);
-      for (const value of this.sensitivity.scores.get(id) ?? []) {
-        if (compiled) this.scheduleRecheck(contactId, scoreCrossingTime(compiled, contact.scores[id], value, this.now));
-      }
-    }
+    if (cause) this.rechecks.afterEvent(view, cause.event, cause.at, cause.scores, this.now, this.end);
+    else this.rechecks.afterRefresh(view, this.now, this.end);
   }
 
   private segmentChanged(contactId: string, segment: string, change: 'entry' | 'exit'): void {
     this.log.segment(contactId, segment, change === 'entry');
-    for (const trigger of this.segmentTriggers.get(segment) ?? []) {
+    for (const trigger of this.index.segmentTriggers.get(segment) ?? []) {
       if (trigger.on === change) this.tryEnroll(trigger.campaign, contactId, `${change === 'entry' ? 'entered' : 'left'} segment ${segment}`);
     }
   }
@@ -724,7 +430,7 @@ export class Engine {
   /** Enrolls the contact if the campaign admits it, and runs its first steps now. */
   tryEnroll(campaign: Campaign, contactId: string, cause: string): Enrollment | null {
     const previous = (this.enrollmentsBy.get(contactId) ?? []).filter((e) => e.campaign === campaign.id);
-    const verdict = mayEnter(campaign, this.audiences.get(campaign.id) ?? null, this.subject(contactId), previous, this.now);
+    const verdict = mayEnter(campaign, this.index.audiences.get(campaign.id) ?? null, this.subject(contactId), previous, this.now);
     if (!verdict.ok) return null;
     const enrollment = newEnrollment(campaign, contactId, previous, iso(this.now));
     this.indexEnrollment(enrollment);
@@ -791,21 +497,4 @@ export class Engine {
       }
     }
   }
-}
-
-function compareEvents(a: StoredEvent, b: StoredEvent): number {
-  return a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-/** Merges new events into the sorted history without re-sorting it. */
-export function mergeSorted(history: StoredEvent[], added: StoredEvent[]): StoredEvent[] {
-  const fresh = [...added].sort(compareEvents);
-  const out: StoredEvent[] = new Array(history.length + fresh.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < history.length && j < fresh.length) out[k++] = compareEvents(history[i]!, fresh[j]!) <= 0 ? history[i++]! : fresh[j++]!;
-  while (i < history.length) out[k++] = history[i++]!;
-  while (j < fresh.length) out[k++] = fresh[j++]!;
-  return out;
 }

@@ -58,7 +58,7 @@ function waitUntil(enrollment: Enrollment, at: number | null, now: number): Outc
 
 /** Runs the step the enrollment is at (phase pending). */
 function enter(engine: Engine, enrollment: Enrollment, step: Step, now: number): Outcome {
-  const campaign = engine.campaigns.get(enrollment.campaign)!;
+  const campaign = engine.index.campaigns.get(enrollment.campaign)!;
   switch (step.type) {
     case 'send': {
       const result = sendEmail(engine, enrollment, campaign, step, now);
@@ -83,16 +83,16 @@ function enter(engine: Engine, enrollment: Enrollment, step: Step, now: number):
       note(engine, enrollment, step.id, `waiting for ${step.event} (timeout ${step.timeout})`, now);
       return waitUntil(enrollment, now + durationMs(step.timeout), now);
     case 'branch': {
-      const yes = engine.stepConditions.get(`${campaign.id}/${step.id}`)!(engine.subjectInJourney(enrollment), now);
+      const yes = engine.index.stepConditions.get(`${campaign.id}/${step.id}`)!(engine.subjectInJourney(enrollment), now);
       note(engine, enrollment, step.id, yes ? 'yes' : 'no', now);
-      return { next: 'goto', step: armStart(engine.graphs.get(campaign.id)!, step.id, yes ? 'yes' : 'no') };
+      return { next: 'goto', step: armStart(engine.index.graphs.get(campaign.id)!, step.id, yes ? 'yes' : 'no') };
     }
     case 'split': {
       const variant = pickVariant(step.variants, bucket('split', campaign.id, step.id, enrollment.contact));
       if (!variant) return { next: 'follow' };
       enrollment.variants = { ...enrollment.variants, [step.id]: variant.id };
       note(engine, enrollment, step.id, `variant ${variant.id}`, now);
-      return { next: 'goto', step: armStart(engine.graphs.get(campaign.id)!, step.id, variant.id) };
+      return { next: 'goto', step: armStart(engine.index.graphs.get(campaign.id)!, step.id, variant.id) };
     }
     case 'holdout': {
       if (bucket('holdout', campaign.id, step.id, enrollment.contact) < step.percent) {
@@ -113,7 +113,7 @@ function enter(engine: Engine, enrollment: Enrollment, step: Step, now: number):
       return { next: 'stop' };
     }
     case 'goal': {
-      if (engine.stepConditions.get(`${campaign.id}/${step.id}`)!(engine.subjectInJourney(enrollment), now)) {
+      if (engine.index.stepConditions.get(`${campaign.id}/${step.id}`)!(engine.subjectInJourney(enrollment), now)) {
         note(engine, enrollment, step.id, 'goal met', now);
         return { next: 'follow' };
       }
@@ -138,7 +138,7 @@ function resume(engine: Engine, enrollment: Enrollment, step: Step, now: number)
     case 'waitForEvent':
       delete enrollment.waitingFor;
       note(engine, enrollment, step.id, 'timed out', now);
-      return { next: 'goto', step: armStart(engine.graphs.get(enrollment.campaign)!, step.id, 'onTimeout') };
+      return { next: 'goto', step: armStart(engine.index.graphs.get(enrollment.campaign)!, step.id, 'onTimeout') };
     case 'send':
       return enter(engine, enrollment, step, now);
     default:
@@ -147,7 +147,7 @@ function resume(engine: Engine, enrollment: Enrollment, step: Step, now: number)
 }
 
 function follow(engine: Engine, enrollment: Enrollment, outcome: Outcome, now: number): boolean {
-  const graph = engine.graphs.get(enrollment.campaign)!;
+  const graph = engine.index.graphs.get(enrollment.campaign)!;
   if (outcome.next === 'wait' || outcome.next === 'stop') return false;
   const target = outcome.next === 'goto' ? outcome.step : (graph.next.get(enrollment.step!) ?? null);
   moveTo(engine, enrollment, target, now);
@@ -156,7 +156,7 @@ function follow(engine: Engine, enrollment: Enrollment, outcome: Outcome, now: n
 
 /** Runs steps until the enrollment waits or finishes. */
 export function advance(engine: Engine, enrollment: Enrollment, now: number, reason: 'enter' | 'wake'): void {
-  const graph = engine.graphs.get(enrollment.campaign);
+  const graph = engine.index.graphs.get(enrollment.campaign);
   if (!graph) return;
   engine.journeyLog(enrollment);
   if (exitIfCriteria(engine, enrollment, now)) return;
@@ -178,13 +178,13 @@ export function resumeOnEvent(engine: Engine, enrollment: Enrollment, now: numbe
   const step = enrollment.step;
   if (step === null) return;
   note(engine, enrollment, step, `received ${enrollment.waitingFor?.event}`, now);
-  const target = armStart(engine.graphs.get(enrollment.campaign)!, step, 'onEvent');
+  const target = armStart(engine.index.graphs.get(enrollment.campaign)!, step, 'onEvent');
   moveTo(engine, enrollment, target, now);
   if (enrollment.status === 'active') advance(engine, enrollment, now, 'enter');
 }
 
 function exitIfCriteria(engine: Engine, enrollment: Enrollment, now: number): boolean {
-  const exitWhen = engine.exitWhen.get(enrollment.campaign);
+  const exitWhen = engine.index.exitWhen.get(enrollment.campaign);
   if (exitWhen && exitWhen(engine.subjectInJourney(enrollment), now)) {
     finish(engine, enrollment, 'exited', 'exit criteria met', now);
     return true;
@@ -198,13 +198,13 @@ function exitIfCriteria(engine: Engine, enrollment: Enrollment, now: number): bo
  */
 export function checkGoalsAndExit(engine: Engine, enrollment: Enrollment, now: number): boolean {
   if (exitIfCriteria(engine, enrollment, now)) return true;
-  const campaign = engine.campaigns.get(enrollment.campaign);
-  const order = engine.stepOrder.get(enrollment.campaign);
+  const campaign = engine.index.campaigns.get(enrollment.campaign);
+  const order = engine.index.stepOrder.get(enrollment.campaign);
   if (!campaign || !order || enrollment.step === null) return false;
   const position = order.get(enrollment.step) ?? -1;
   const subject = engine.subjectInJourney(enrollment);
-  const graph = engine.graphs.get(campaign.id)!;
-  for (const { id: stepId, index, when } of engine.goalSteps.get(campaign.id) ?? []) {
+  const graph = engine.index.graphs.get(campaign.id)!;
+  for (const { id: stepId, index, when } of engine.index.goalSteps.get(campaign.id) ?? []) {
     const isCurrentWaiting = stepId === enrollment.step && enrollment.phase === 'waiting';
     if (index <= position && !isCurrentWaiting) continue;
     if (!when(subject, now)) continue;

@@ -1,0 +1,105 @@
+import type { Campaign, Cond, Program, Template } from '../../ir/types.ts';
+import { forEachStep, journeyGraph, type JourneyGraph } from '../../ir/walk.ts';
+import { compileCondition, compileEventCondition } from '../evaluate/compile-condition.ts';
+import { compileNextChange, isNever, timeSensitivity, type NextChange, type NextChangeContext, type TimeSensitivity } from '../evaluate/next-change.ts';
+import type { CompiledProgram } from '../evaluate/snapshot.ts';
+import type { EventPredicate, Predicate } from '../evaluate/subject.ts';
+
+/**
+ * What the engine looks up about the deployed program while it runs, compiled once: campaigns and
+ * their step graphs, compiled conditions, which triggers listen to which events, segments and
+ * scores, and when time alone could change a condition (`next-change.ts`).
+ */
+export class ProgramIndex {
+  readonly campaigns = new Map<string, Campaign>();
+  readonly templates = new Map<string, Template>();
+  readonly graphs = new Map<string, JourneyGraph>();
+  readonly stepOrder = new Map<string, Map<string, number>>();
+  readonly audiences = new Map<string, Predicate | null>();
+  readonly exitWhen = new Map<string, Predicate>();
+  /** `${campaign}/${step}` → compiled branch/goal condition or wait-for-event filter. */
+  readonly stepConditions = new Map<string, Predicate>();
+  /** Per campaign: its goal steps in step order, with their position and compiled condition. */
+  readonly goalSteps = new Map<string, { id: string; index: number; when: Predicate }[]>();
+  readonly stepFilters = new Map<string, EventPredicate>();
+  readonly eventTriggers = new Map<string, { campaign: Campaign; filter: EventPredicate | null }[]>();
+  readonly segmentTriggers = new Map<string, { campaign: Campaign; on: 'entry' | 'exit' }[]>();
+  /** Score → campaigns it triggers, with the marker recorded in the state's `above` list. */
+  readonly scoreTriggers = new Map<string, { campaign: Campaign; marker: string }[]>();
+  /** When time alone could change a contact's segments, exit criteria or goals (see next-change.ts). */
+  readonly segmentsNext: NextChange;
+  readonly exitNext = new Map<string, NextChange>();
+  readonly goalNext = new Map<string, NextChange>();
+  readonly nextContext: NextChangeContext;
+  readonly sensitivity: TimeSensitivity;
+  /** Event name → `within` windows with compiled filters (see `Rechecks.afterEvent`). */
+  readonly windows = new Map<string, { window: number; filter: EventPredicate | null }[]>();
+
+  constructor(program: Program, compiled: CompiledProgram) {
+    const options = { consentField: program.settings.consent.email };
+    for (const template of program.templates) this.templates.set(template.id, template);
+    for (const campaign of program.campaigns) this.indexCampaign(campaign, options);
+    const timeDependent = program.segments.filter((s) => compiled.segments.timeDependent.has(s.id)).map((s) => s.where);
+    this.segmentsNext = compileNextChange({ type: 'all', of: timeDependent });
+    this.nextContext = { scores: compiled.scores, states: {}, grades: new Map(program.grades.map((g) => [g.id, g])) };
+    const timeConds = [
+      ...timeDependent,
+      ...program.campaigns.flatMap((c) => (c.exitWhen ? [c.exitWhen] : [])),
+      ...program.campaigns.flatMap((c) => {
+        const goals: Cond[] = [];
+        forEachStep(c.steps, ({ step }) => {
+          if (step.type === 'goal') goals.push(step.when);
+        });
+        return goals;
+      }),
+    ];
+    this.sensitivity = timeSensitivity(timeConds, this.nextContext.grades);
+    for (const [event, list] of this.sensitivity.windows) {
+      this.windows.set(event, list.map((w) => ({ window: w.window, filter: w.filter ? compileEventCondition(w.filter, options) : null })));
+    }
+  }
+
+  private indexCampaign(campaign: Campaign, options: { consentField: string }): void {
+    this.campaigns.set(campaign.id, campaign);
+    const graph = journeyGraph(campaign.steps);
+    this.graphs.set(campaign.id, graph);
+    const order = new Map<string, number>();
+    const goals: NextChange[] = [];
+    forEachStep(campaign.steps, ({ step }) => {
+      order.set(step.id, order.size);
+      const key = `${campaign.id}/${step.id}`;
+      if (step.type === 'branch' || step.type === 'goal') this.stepConditions.set(key, compileCondition(step.when, options));
+      if (step.type === 'goal') goals.push(compileNextChange(step.when));
+      if (step.type === 'waitForEvent' && step.where) this.stepFilters.set(key, compileEventCondition(step.where, options));
+    });
+    this.stepOrder.set(campaign.id, order);
+    // Goal steps in order (the step graph and the order map list the same steps).
+    const goalSteps: { id: string; index: number; when: Predicate }[] = [];
+    for (const [id, index] of order) {
+      if (graph.steps.get(id)?.type === 'goal') goalSteps.push({ id, index, when: this.stepConditions.get(`${campaign.id}/${id}`)! });
+    }
+    this.goalSteps.set(campaign.id, goalSteps);
+    const goalNext = goals.filter((g) => !isNever(g));
+    if (goalNext.length > 0) this.goalNext.set(campaign.id, (subject, now, ctx) => Math.min(...goalNext.map((g) => g(subject, now, ctx))));
+    this.audiences.set(campaign.id, campaign.audience ? compileCondition(campaign.audience, options) : null);
+    if (campaign.exitWhen) {
+      this.exitWhen.set(campaign.id, compileCondition(campaign.exitWhen, options));
+      const next = compileNextChange(campaign.exitWhen);
+      if (!isNever(next)) this.exitNext.set(campaign.id, next);
+    }
+    const trigger = campaign.trigger;
+    if (trigger?.type === 'event') {
+      const list = this.eventTriggers.get(trigger.event) ?? [];
+      list.push({ campaign, filter: trigger.where ? compileEventCondition(trigger.where, options) : null });
+      this.eventTriggers.set(trigger.event, list);
+    } else if (trigger?.type === 'segmentEntry' || trigger?.type === 'segmentExit') {
+      const list = this.segmentTriggers.get(trigger.segment) ?? [];
+      list.push({ campaign, on: trigger.type === 'segmentEntry' ? 'entry' : 'exit' });
+      this.segmentTriggers.set(trigger.segment, list);
+    } else if (trigger?.type === 'score') {
+      const list = this.scoreTriggers.get(trigger.score) ?? [];
+      list.push({ campaign, marker: `@${campaign.id}` });
+      this.scoreTriggers.set(trigger.score, list);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import type { StoredEvent } from '../../store/types.ts';
+import { scoreCrossingTime, type CompiledScore } from '../evaluate/scoring.ts';
+import { parseInstant } from '../time/instants.ts';
+import type { ContactView, ContactViews } from './contact-views.ts';
+import type { ProgramIndex } from './program-index.ts';
+import type { Queue } from './queue.ts';
+
+/**
+ * Time-based re-checks. Conditions such as "within the last 30 days", anniversaries and decaying
+ * scores change with time alone; each contact is queued for a refresh at the earliest instant one
+ * of its segments, exit criteria or goals could flip (`next-change.ts`) — early, never late. A
+ * contact has at most one re-check queued that counts: the earliest (`ContactView.recheckAt`).
+ */
+export class Rechecks {
+  constructor(
+    private readonly index: ProgramIndex,
+    private readonly views: ContactViews,
+    private readonly queue: Queue,
+    private readonly scores: ReadonlyMap<string, CompiledScore>,
+  ) {}
+
+  /** When time alone could next change the contact's segments, exit criteria or goals, from `from`. */
+  next(view: ContactView, from: number, now: number): number {
+    const subject = this.views.subjectOf(view, now);
+    const ctx = this.index.nextContext;
+    ctx.states = view.contact.scores;
+    let next = this.index.segmentsNext(subject, from, ctx);
+    for (const enrollment of view.enrollments) {
+      if (enrollment.status !== 'active') continue;
+      const exit = this.index.exitNext.get(enrollment.campaign);
+      const goal = this.index.goalNext.get(enrollment.campaign);
+      if (!exit && !goal) continue;
+      subject.entryAt = parseInstant(enrollment.enteredAt);
+      if (exit) next = Math.min(next, exit(subject, from, ctx));
+      if (goal) next = Math.min(next, goal(subject, from, ctx));
+      subject.entryAt = undefined;
+    }
+    return next;
+  }
+
+  /** Queues a re-check at `at` (not before `now`; none after `end`) unless an earlier one is queued. */
+  schedule(view: ContactView, at: number, now: number, end: number): void {
+    if (!(at <= end)) return;
+    const when = Math.max(at, now);
+    const scheduled = view.recheckAt;
+    if (scheduled !== undefined && scheduled <= when) return;
+    view.recheckAt = when;
+    const contactId = view.contact.id;
+    this.queue.push({ kind: 'recheck', at: when, key: contactId, contact: contactId });
+  }
+
+  /** After a refresh: the next re-check, computed afresh. */
+  afterRefresh(view: ContactView, now: number, end: number): void {
+    this.schedule(view, this.next(view, now, now), now, end);
+  }
+
+  /**
+   * After an event, only two things can bring a time-based change earlier than already scheduled:
+   * the new event leaving a `within` window, and a changed score crossing a compared value.
+   */
+  afterEvent(view: ContactView, event: StoredEvent, eventAt: number, changedScores: readonly string[], now: number, end: number): void {
+    const contact = view.contact;
+    // An event on a windowed condition can only make a condition flip later — except the flip
+    // when this very event leaves its window. A re-check already due by then recomputes everything;
+    // otherwise compute the next flip now.
+    let window = Infinity;
+    for (const w of this.index.windows.get(event.event) ?? []) if (w.window < window && (!w.filter || w.filter(event.data))) window = w.window;
+    if (window !== Infinity) {
+      const scheduled = view.recheckAt;
+      if (scheduled === undefined || scheduled > eventAt + window) {
+        this.afterRefresh(view, now, end);
+        return;
+      }
+    }
+    for (const id of changedScores) {
+      const compiled = this.scores.get(id);
+      for (const value of this.index.sensitivity.scores.get(id) ?? []) {
+        if (compiled) this.schedule(view, scoreCrossingTime(compiled, contact.scores[id], value, now), now, end);
+      }
+    }
+  }
+}
