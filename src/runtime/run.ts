@@ -9,15 +9,19 @@ import { compactJournal, readJournal } from './journal.ts';
 
 /**
  * `campaign run`: fold the journal into the deployed program's engine, process everything due up
- * to `until`, persist, then deliver. The order makes it crash-safe:
+ * to `until`, deliver, then persist once. The order is crash-safe without a snapshot before
+ * delivery:
  *
- * 1. the snapshot (with new outbox messages `pending` and the journal cursor) is written
- *    atomically — a crash before it loses nothing (the journal still holds the events, and a
- *    rerun computes the same effects with the same keys);
- * 2. only then are messages delivered, each recorded in the delivery ledger (never twice);
- * 3. the snapshot is written again with the delivery statuses, and the ledger trimmed.
+ * 1. the engine computes every effect in memory, each with a deterministic key;
+ * 2. messages are delivered, each recorded in the delivery ledger (and, for the outbox, by its
+ *    `.eml` file) before it counts as sent — a crash here loses nothing: the snapshot and the
+ *    journal are as they were, a rerun computes the same messages with the same keys, and the
+ *    ledger and the files mark those already sent, so none goes twice;
+ * 3. the snapshot is written atomically (statuses, journal cursor), then the journal is compacted
+ *    and the ledger trimmed.
  *
- * A dry run executes steps 0–1 in memory and writes nothing.
+ * One write of the store per run: at 100k contacts it is most of the persistence cost.
+ * A dry run executes step 1 in memory and writes nothing.
  */
 
 export interface RunOptions {
@@ -87,9 +91,6 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     data.audit.push(auditEntry('run', options.now, options.env, summarizeStats(engine.stats, events.length)));
     // The run's own clock stamps the snapshot: the same inputs give the same bytes.
     const stamp = { now: () => options.now };
-    await writeStore(options.store, data, stamp);
-    compactJournal(paths.journal, cursor);
-    lap('persist');
 
     const secret = resolveUnsubscribeSecret(data.lineage, options.env);
     const transport = options.transport();
@@ -102,6 +103,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     result.webhooks = await deliverWebhooks(data, { program: data.deployed.program, now: to, env: options.env });
     lap('webhooks');
     await writeStore(options.store, data, stamp);
+    compactJournal(paths.journal, cursor);
     await truncateLedger(ledgerPathFor(options.store), data);
     lap('persist');
     return result;
