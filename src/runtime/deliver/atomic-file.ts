@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsync, linkSync, mkdirSync, open as openCallback, renameSync, unlinkSync, write } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 const fsyncFd = promisify(fsync);
+const openFd = promisify(openCallback);
+const writeFd = promisify(write) as (fd: number, buffer: Uint8Array, offset: number, length: number) => Promise<{ bytesWritten: number }>;
 
 /** One file for `createFilesOnce`: its name in the directory and its bytes. */
 export interface NewFile {
@@ -19,48 +21,37 @@ export type CreateOutcome = { outcome: 'created' | 'exists' } | { outcome: 'erro
  * Creates each file in `dir` unless its name exists already, for many files at once. A crash leaves
  * every file either absent or complete, never partial:
  *
- * 1. the bytes go to temporary files in `dir` (not yet durable);
- * 2. all of them are fsynced, concurrently — the file system commits concurrent fsyncs together,
- *    where one fsync per file, each waited for, costs a journal commit per file;
- * 3. each is hard-linked to its final name (which fails if the name is taken, so an existing file
- *    is never replaced) and removed;
- * 4. the directory is fsynced once, making the new names durable.
+ * 1. each file's bytes go to a temporary file in `dir`, which is fsynced — all files concurrently,
+ *    on libuv's threads: the file system commits concurrent fsyncs together, and the main thread
+ *    is free meanwhile (the caller builds the next batch of messages);
+ * 2. each is hard-linked to its final name (which fails if the name is taken, so an existing file
+ *    is never replaced) and removed — synchronously: a few microseconds of system call each, where
+ *    a thread-pool round trip costs more than the call;
+ * 3. the directory is fsynced once, making the new names durable.
  *
- * Outcomes are in the order of `files`. Small steps run synchronously: a few microseconds of system
- * call each, where the thread-pool round trip of the promise API costs more than the call.
+ * Outcomes are in the order of `files`.
  */
 export async function createFilesOnce(dir: string, files: readonly NewFile[]): Promise<CreateOutcome[]> {
   mkdirSync(dir, { recursive: true });
   const batch = `${process.pid}.${randomBytes(4).toString('hex')}`;
-  const staged = files.map((file, i): { temp: string; fd: number | null; error: string | null } => {
-    const temp = path.join(dir, `.${file.name}.${batch}.${i}.tmp`);
-    let fd: number | null = null;
-    try {
-      fd = openSync(temp, 'wx', 0o600);
-      writeFileSync(fd, file.bytes);
-      return { temp, fd, error: null };
-    } catch (error) {
-      if (fd !== null) discard(temp, fd);
-      return { temp, fd: null, error: (error as Error).message };
-    }
-  });
-  await Promise.all(
-    staged.map(async (entry) => {
-      if (entry.fd === null) return;
+  const staged = await Promise.all(
+    files.map(async (file, i): Promise<{ temp: string; fd: number | null; error: string | null }> => {
+      const temp = path.join(dir, `.${file.name}.${batch}.${i}.tmp`);
+      let fd: number | null = null;
       try {
-        await fsyncFd(entry.fd);
+        fd = await openFd(temp, 'wx', 0o600);
+        for (let written = 0; written < file.bytes.byteLength; ) written += (await writeFd(fd, file.bytes, written, file.bytes.byteLength - written)).bytesWritten;
+        await fsyncFd(fd);
+        return { temp, fd, error: null };
       } catch (error) {
-        entry.error = (error as Error).message;
+        if (fd !== null) discard(temp, fd);
+        return { temp, fd: null, error: (error as Error).message };
       }
     }),
   );
   const outcomes = staged.map((entry, i): CreateOutcome => {
     if (entry.fd === null) return { outcome: 'error', error: entry.error! };
     closeSync(entry.fd);
-    if (entry.error !== null) {
-      discard(entry.temp, null);
-      return { outcome: 'error', error: entry.error };
-    }
     try {
       return { outcome: publish(entry.temp, path.join(dir, files[i]!.name)) };
     } catch (error) {

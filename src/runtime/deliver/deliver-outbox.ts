@@ -100,10 +100,17 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   try {
     if (ledger && transport.idempotent && transport.sendBatch) {
       // Many messages at once (the outbox: written, then made durable together); each chunk's
-      // ledger records follow its durable files.
-      for (let from = 0; from < batch.length; from += BATCH) {
-        await deliverChunk(batch, from, Math.min(batch.length, from + BATCH), outcomes, ctx, options, ledger);
+      // ledger records follow its durable files. The next chunk is built while one is written.
+      let chunk: Chunk | null = await composeChunk(batch, 0, outcomes, ctx, options, ledger);
+      while (chunk) {
+        const sending = sendChunk(batch, chunk, outcomes, options, ledger);
+        const next: Promise<Chunk | null> = chunk.to < batch.length ? composeChunk(batch, chunk.to, outcomes, ctx, options, ledger) : Promise.resolve(null);
+        // Settled either way before anything else is awaited: no rejection goes unhandled.
+        const [sent, built] = await Promise.allSettled([sending, next]);
+        if (sent.status === 'rejected') throw sent.reason;
+        if (built.status === 'rejected') throw built.reason;
         await ledger.flush();
+        chunk = built.value;
       }
     } else {
       let unflushed = 0;
@@ -159,16 +166,23 @@ async function deliverOne(message: OutboxMessage, ctx: DeliveryContext, options:
   return settle(message, mail, await sendSafely(transport, mail), options, ledger!);
 }
 
-/** Delivers `batch[from..to)` through the transport's `sendBatch`, filling `outcomes`. */
-async function deliverChunk(
+/** A chunk of the batch, built: its mails and their positions in the batch. */
+interface Chunk {
+  to: number;
+  mails: ComposedMail[];
+  positions: number[];
+}
+
+/** Checks and builds the messages of `batch[from..from + BATCH)`; those that will not go get their outcome. */
+async function composeChunk(
   batch: readonly OutboxMessage[],
   from: number,
-  to: number,
   outcomes: Outcome[],
   ctx: DeliveryContext,
   options: DeliverOutboxOptions,
   ledger: LedgerWriter,
-): Promise<void> {
+): Promise<Chunk> {
+  const to = Math.min(batch.length, from + BATCH);
   const mails: ComposedMail[] = [];
   const positions: number[] = [];
   for (let i = from; i < to; i++) {
@@ -178,6 +192,12 @@ async function deliverChunk(
       positions.push(i);
     } else outcomes[i] = prepared;
   }
+  return { to, mails, positions };
+}
+
+/** Delivers a built chunk through the transport's `sendBatch`, filling `outcomes` (and the ledger's buffer). */
+async function sendChunk(batch: readonly OutboxMessage[], chunk: Chunk, outcomes: Outcome[], options: DeliverOutboxOptions, ledger: LedgerWriter): Promise<void> {
+  const { mails, positions } = chunk;
   if (mails.length === 0) return;
   const transport = options.transport;
   let results: SendResult[];

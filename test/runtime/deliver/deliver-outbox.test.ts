@@ -7,7 +7,7 @@ import { outboxFileName, outboxTransport } from '../../../src/runtime/deliver/ou
 import { suppressionHash } from '../../../src/runtime/deliver/suppression-hash.ts';
 import { unsubscribeToken } from '../../../src/runtime/deliver/unsubscribe-token.ts';
 import type { StoreData } from '../../../src/store/types.ts';
-import { NOW, SECRET, email, parseMessage, program, store, tempDirs } from './fixtures.ts';
+import { NOW, SECRET, contact, email, parseMessage, program, store, tempDirs } from './fixtures.ts';
 
 const temp = tempDirs();
 afterEach(() => temp.cleanup());
@@ -202,5 +202,25 @@ describe('deliverOutbox with the outbox transport', () => {
     ]);
     // Failed is final: the next run does not try again.
     expect((await deliverOutbox(data, options)).messages).toEqual([]);
+  });
+
+  it('delivers many messages in chunks, each recorded after its file, reported in key order', async () => {
+    // 700 messages: three chunks of up to 250, built while the previous one is written. Among them
+    // one without consent (skipped) and one with a broken address (failed), in the second chunk.
+    const keys = Array.from({ length: 700 }, (_, i) => `bulk/1/m${String(i).padStart(4, '0')}/welcome`);
+    const outbox = keys.map((key, i) => (i === 300 ? email('c2', 'bob@example.com', { key }) : i === 400 ? email('c4', 'dan@example.com, eve@evil.example', { key }) : email(i % 2 ? 'c1' : 'c3', i % 2 ? 'ann@example.com' : 'cy@example.com', { key })));
+    const data = store({ outbox: [...outbox].reverse() });
+    data.contacts.push(contact('c4', { email: 'dan@example.com, eve@evil.example', emailOptIn: true }));
+    const { options, outboxDir, dir } = await setup(data);
+    const report = await deliverOutbox(data, options);
+    expect(report).toMatchObject({ sent: 698, skipped: 1, failed: 1 });
+    expect(report.messages.map((m) => m.key)).toEqual(keys);
+    expect(report.messages[300]).toMatchObject({ outcome: 'skipped' });
+    expect(report.messages[400]).toMatchObject({ outcome: 'failed' });
+    const files = (await readdir(outboxDir)).sort();
+    expect(files).toEqual(keys.filter((_, i) => i !== 300 && i !== 400).map(outboxFileName).sort());
+    const ledger = await readLedger(path.join(dir, 'deliveries.jsonl'));
+    expect(ledger.records.filter((r) => r.state === 'sent').map((r) => r.key)).toEqual(keys.filter((_, i) => i !== 300 && i !== 400));
+    expect(data.outbox.filter((m) => m.status === 'sent')).toHaveLength(698);
   });
 });
