@@ -39,14 +39,18 @@ function formatter(zone: string): Intl.DateTimeFormat {
 }
 
 /**
- * Per zone: offsets by UTC day number, for days without a transition (most of them: one lookup
- * and two `Intl` calls per zone and day), and by minute for the few days with one. Nested maps:
- * a lookup builds no string key.
+ * Per zone: offsets by UTC day number for days known to have no transition (most days: no `Intl`
+ * call once a day is settled), and by minute otherwise. A day is settled (two `Intl` calls, at its
+ * first and last minute) the second time it is asked about, so that one-off instants — a birth
+ * date's midnight — cost one call, and a clock walking through the days costs four per day.
+ * Nested maps: a lookup builds no string key.
  */
 interface ZoneOffsets {
   /** Day number → the day's offset, or NaN when it changes during the day. */
   days: Map<number, number>;
-  /** Minute number → offset, on days that have a transition. */
+  /** Days asked about once, not settled yet. */
+  seen: Set<number>;
+  /** Minute number → offset, on days not settled or with a transition. */
   minutes: Map<number, number>;
 }
 const offsetCache = new Map<string, ZoneOffsets>();
@@ -55,22 +59,25 @@ const offsetCache = new Map<string, ZoneOffsets>();
 export function offsetMinutes(instant: number, zone: string): number {
   if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
   let cache = offsetCache.get(zone);
-  if (!cache) offsetCache.set(zone, (cache = { days: new Map(), minutes: new Map() }));
+  if (!cache) offsetCache.set(zone, (cache = { days: new Map(), seen: new Set(), minutes: new Map() }));
   const day = Math.floor(instant / DAY_MS);
-  let offset = cache.days.get(day);
-  if (offset === undefined) {
-    // Offsets change at most once a day: equal at its first and last minute, equal all day.
-    const first = offsetFromIntl(day * DAY_MS, zone);
-    offset = first === offsetFromIntl((day + 1) * DAY_MS - MINUTE_MS, zone) ? first : Number.NaN;
-    cache.days.set(day, offset);
-  }
-  if (!Number.isNaN(offset)) return offset;
+  const settled = cache.days.get(day);
+  if (settled !== undefined && !Number.isNaN(settled)) return settled;
   const minute = Math.floor(instant / MINUTE_MS);
   let exact = cache.minutes.get(minute);
   if (exact === undefined) {
     exact = offsetFromIntl(instant, zone);
     if (cache.minutes.size > 100_000) cache.minutes.clear();
     cache.minutes.set(minute, exact);
+    if (settled === undefined) {
+      if (!cache.seen.has(day)) cache.seen.add(day);
+      else {
+        // Offsets change at most once a day: equal at its first and last minute, equal all day.
+        cache.seen.delete(day);
+        const first = offsetFromIntl(day * DAY_MS, zone);
+        cache.days.set(day, first === offsetFromIntl((day + 1) * DAY_MS - MINUTE_MS, zone) ? first : Number.NaN);
+      }
+    }
   }
   return exact;
 }

@@ -1,0 +1,30 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { appendEvents, readJournal } from '../../src/runtime/journal.ts';
+import type { StoredEvent } from '../../src/store/types.ts';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const event = (i: number, data: Record<string, unknown> = {}): StoredEvent => ({ id: `e${i}`, contact: `c${i % 3}`, event: 'page_view', at: `2026-11-0${1 + (i % 9)}T09:00:00.000Z`, data });
+
+describe('the event journal', () => {
+  it('appends one line per event, each the event and when it was received, and reads them back after the cursor', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
+    dirs.push(dir);
+    const journal = path.join(dir, 'events.journal');
+    const first = [event(1, { url: '/pricing', "quote\"d": 'a\nb' }), event(2)];
+    appendEvents(journal, first, '2026-11-23T10:00:00.000Z');
+    const lines = readFileSync(journal, 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ journal: 'campaignkit-journal' });
+    // Byte for byte what JSON.stringify gives for the event with `receivedAt` last.
+    expect(lines.slice(1)).toEqual(first.map((e) => JSON.stringify({ ...e, receivedAt: '2026-11-23T10:00:00.000Z' })));
+
+    const read = readJournal(journal, { generation: 'none', offset: 0 });
+    expect(read.events).toEqual(first);
+    appendEvents(journal, [event(3)], '2026-11-23T11:00:00.000Z');
+    expect(readJournal(journal, read.cursor).events).toEqual([event(3)]);
+  });
+});
