@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { main } from '../../cli/main.ts';
 
 /**
@@ -14,12 +16,16 @@ let base: string;
 const dirs: string[] = [];
 
 async function cli(cwd: string, ...argv: string[]) {
+  return cliWith({}, cwd, ...argv);
+}
+
+async function cliWith(env: Record<string, string>, cwd: string, ...argv: string[]) {
   let stdout = '';
   let stderr = '';
   const code = await main({
     argv: [...argv, '--workspace', path.join(ROOT, 'campaigns')],
     cwd,
-    env: { NO_COLOR: '1', CAMPAIGN_ACTOR: 'test' },
+    env: { NO_COLOR: '1', CAMPAIGN_ACTOR: 'test', ...env },
     stdin: Object.assign(process.stdin, {}) as never,
     stdout: { write: (s: string) => ((stdout += s), true), isTTY: false } as never,
     stderr: { write: (s: string) => ((stderr += s), true), isTTY: false } as never,
@@ -128,6 +134,43 @@ describe('campaign run', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/Emails: 0 scheduled/);
     expect(readdirSync(path.join(dir, 'outbox')).filter((f) => f.endsWith('.eml'))).toHaveLength(files.length);
+  });
+
+  it('delivers through a real SMTP server with --transport smtp: every message once, over one connection', async () => {
+    const received: string[] = [];
+    let connections = 0;
+    const server = new SMTPServer({
+      disabledCommands: ['STARTTLS'],
+      allowInsecureAuth: true,
+      logger: false,
+      onConnect: (_session, callback) => ((connections += 1), callback()),
+      onAuth: (auth, _session, callback) => (auth.username === 'mailer' && auth.password === 'secret-9' ? callback(null, { user: 'mailer' }) : callback(new Error('Invalid login'))),
+      onData(stream, _session, callback) {
+        let text = '';
+        stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        stream.on('end', () => {
+          received.push(/^Message-ID:\s+(<[^>]+>)/m.exec(text)![1]!);
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const dir = copyBase();
+      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+      const env = { CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: String((server.server.address() as AddressInfo).port), CAMPAIGN_SMTP_USER: 'mailer', CAMPAIGN_SMTP_PASSWORD: 'secret-9' };
+      const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
+      expect(run.code, run.stderr).toBe(0);
+      const delivered = Number(/Delivered: ([\d,]+) sent/.exec(run.stdout)![1]!.replace(/,/g, ''));
+      expect(delivered).toBeGreaterThan(50);
+      expect(received).toHaveLength(delivered);
+      expect(new Set(received).size).toBe(received.length);
+      expect(connections).toBe(1);
+      expect(run.stdout + run.stderr).not.toContain('secret-9');
+      expect(existsSync(path.join(dir, 'outbox'))).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('refuses to run a store with nothing deployed', async () => {

@@ -155,4 +155,35 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(report.messages[0]).toMatchObject({ outcome: 'failed' });
     expect(report.messages[0]!.reason).toMatch(/cannot connect: .*ECONNREFUSED/);
   });
+
+  it('sends many messages over one connection (RSET between them) and closes it at the end', async () => {
+    let connections = 0;
+    const { port, received } = await startServer({ onConnect: (_session, callback) => ((connections += 1), callback()) });
+    const dir = await temp.make();
+    const data = store({ outbox: Array.from({ length: 6 }, (_, i) => email('c1', 'ann@example.com', { key: `trial-nurture/1/c1/step-${i}` })) });
+    const transport = smtpTransport(config(port), env);
+    const report = await deliverOutbox(data, { program: program(), transport, ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+    await transport.close!();
+    expect(report).toMatchObject({ sent: 6, failed: 0, unknown: 0 });
+    expect(received.map((r) => parseMessage(r.raw.toString('utf8')).header('X-Campaignkit-Key'))).toEqual(data.outbox.map((m) => m.key));
+    expect(connections).toBe(1);
+  });
+
+  it('opens a new connection when the server closed the idle one, and the next message is sent, not unknown', async () => {
+    let connections = 0;
+    // The server hangs up on a client idle for 150 ms.
+    const { port, received } = await startServer({ socketTimeout: 150, onConnect: (_session, callback) => ((connections += 1), callback()) });
+    const dir = await temp.make();
+    const transport = smtpTransport(config(port), env);
+    const deliver = (key: string) => {
+      const data = store({ outbox: [email('c1', 'ann@example.com', { key })] });
+      return deliverOutbox(data, { program: program(), transport, ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+    };
+    expect((await deliver('trial-nurture/1/c1/first')).messages[0]).toMatchObject({ outcome: 'sent' });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await deliver('trial-nurture/1/c1/second')).messages[0]).toMatchObject({ outcome: 'sent' });
+    await transport.close!();
+    expect(received).toHaveLength(2);
+    expect(connections).toBe(2);
+  });
 });
