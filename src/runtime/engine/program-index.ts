@@ -1,7 +1,7 @@
 import type { Campaign, Cond, Program, Template } from '../../ir/types.ts';
 import { forEachStep, journeyGraph, type JourneyGraph } from '../../ir/walk.ts';
 import { compileCondition, compileEventCondition } from '../evaluate/compile-condition.ts';
-import { compileNextChange, isNever, timeSensitivity, type NextChange, type NextChangeContext, type TimeSensitivity } from '../evaluate/next-change.ts';
+import { compileNextChange, earliestOf, isNever, timeSensitivity, type NextChange, type NextChangeContext, type TimeSensitivity } from '../evaluate/next-change.ts';
 import type { CompiledProgram } from '../evaluate/snapshot.ts';
 import type { EventPredicate, Predicate } from '../evaluate/subject.ts';
 
@@ -32,6 +32,11 @@ export class ProgramIndex {
   readonly goalNext = new Map<string, NextChange>();
   readonly nextContext: NextChangeContext;
   readonly sensitivity: TimeSensitivity;
+  /**
+   * Score → the values at which a threshold or a score-triggered campaign re-arms when the score
+   * decays below them (decaying scores only): a re-check at that instant makes re-arming exact.
+   */
+  readonly rearmValues = new Map<string, number[]>();
   /** Event name → `within` windows with compiled filters (see `Rechecks.afterEvent`). */
   readonly windows = new Map<string, { window: number; filter: EventPredicate | null }[]>();
 
@@ -40,7 +45,7 @@ export class ProgramIndex {
     for (const template of program.templates) this.templates.set(template.id, template);
     for (const campaign of program.campaigns) this.indexCampaign(campaign, options);
     const timeDependent = program.segments.filter((s) => compiled.segments.timeDependent.has(s.id)).map((s) => s.where);
-    this.segmentsNext = compileNextChange({ type: 'all', of: timeDependent });
+    this.segmentsNext = earliestOf(timeDependent.map((where) => compileNextChange(where, options)));
     this.nextContext = { scores: compiled.scores, states: {}, grades: new Map(program.grades.map((g) => [g.id, g])) };
     const timeConds = [
       ...timeDependent,
@@ -54,6 +59,11 @@ export class ProgramIndex {
       }),
     ];
     this.sensitivity = timeSensitivity(timeConds, this.nextContext.grades);
+    for (const score of program.scores) {
+      if (!score.decay) continue;
+      const values = [...score.thresholds.map((t) => t.at), ...(this.scoreTriggers.get(score.id) ?? []).flatMap(({ campaign }) => (campaign.trigger?.type === 'score' ? [campaign.trigger.crosses] : []))];
+      if (values.length > 0) this.rearmValues.set(score.id, [...new Set(values)]);
+    }
     for (const [event, list] of this.sensitivity.windows) {
       this.windows.set(event, list.map((w) => ({ window: w.window, filter: w.filter ? compileEventCondition(w.filter, options) : null })));
     }
@@ -69,7 +79,7 @@ export class ProgramIndex {
       order.set(step.id, order.size);
       const key = `${campaign.id}/${step.id}`;
       if (step.type === 'branch' || step.type === 'goal') this.stepConditions.set(key, compileCondition(step.when, options));
-      if (step.type === 'goal') goals.push(compileNextChange(step.when));
+      if (step.type === 'goal') goals.push(compileNextChange(step.when, options));
       if (step.type === 'waitForEvent' && step.where) this.stepFilters.set(key, compileEventCondition(step.where, options));
     });
     this.stepOrder.set(campaign.id, order);
@@ -84,7 +94,7 @@ export class ProgramIndex {
     this.audiences.set(campaign.id, campaign.audience ? compileCondition(campaign.audience, options) : null);
     if (campaign.exitWhen) {
       this.exitWhen.set(campaign.id, compileCondition(campaign.exitWhen, options));
-      const next = compileNextChange(campaign.exitWhen);
+      const next = compileNextChange(campaign.exitWhen, options);
       if (!isNever(next)) this.exitNext.set(campaign.id, next);
     }
     const trigger = campaign.trigger;

@@ -8,7 +8,8 @@ import type { Queue } from './queue.ts';
 /**
  * Time-based re-checks. Conditions such as "within the last 30 days", anniversaries and decaying
  * scores change with time alone; each contact is queued for a refresh at the earliest instant one
- * of its segments, exit criteria or goals could flip (`next-change.ts`) — early, never late. A
+ * of its segments, exit criteria or goals could flip (`next-change.ts`), or a decaying score falls
+ * below a threshold it had reached (which re-arms the threshold) — early, never late. A
  * contact has at most one re-check queued that counts: the earliest (`ContactView.recheckAt`).
  */
 export class Rechecks {
@@ -34,6 +35,12 @@ export class Rechecks {
       if (exit) next = Math.min(next, exit(subject, from, ctx));
       if (goal) next = Math.min(next, goal(subject, from, ctx));
       subject.entryAt = undefined;
+    }
+    for (const [id, values] of this.index.rearmValues) {
+      const state = view.contact.scores[id];
+      const compiled = this.scores.get(id);
+      if (!state || !compiled) continue;
+      for (const value of values) next = Math.min(next, scoreCrossingTime(compiled, state, value, from));
     }
     return next;
   }
@@ -74,9 +81,9 @@ export class Rechecks {
     }
     for (const id of changedScores) {
       const compiled = this.scores.get(id);
-      for (const value of this.index.sensitivity.scores.get(id) ?? []) {
-        if (compiled) this.schedule(view, scoreCrossingTime(compiled, contact.scores[id], value, now), now, end);
-      }
+      if (!compiled) continue;
+      for (const value of this.index.sensitivity.scores.get(id) ?? []) this.schedule(view, scoreCrossingTime(compiled, contact.scores[id], value, now), now, end);
+      for (const value of this.index.rearmValues.get(id) ?? []) this.schedule(view, scoreCrossingTime(compiled, contact.scores[id], value, now), now, end);
     }
   }
 }

@@ -3,7 +3,7 @@ import type { Cond } from '../../ir/types.ts';
 import type { ScoreState } from '../../store/types.ts';
 import { DAY_MS, anniversaryIn, daysBetween, localParts, parseLocalDate, zonedInstant } from '../time/zoned.ts';
 import { scoreCrossingTime, type CompiledScore } from './scoring.ts';
-import { compileEventCondition, fieldTime } from './compile-condition.ts';
+import { compileCondition, compileEventCondition, fieldTime, type ConditionOptions } from './compile-condition.ts';
 import type { Subject } from './subject.ts';
 
 /**
@@ -28,7 +28,7 @@ const NEVER = Number.POSITIVE_INFINITY;
 
 const never: NextChange = () => NEVER;
 
-function min(fns: NextChange[]): NextChange {
+function min(fns: readonly NextChange[]): NextChange {
   const live = fns.filter((f) => f !== never);
   if (live.length === 0) return never;
   if (live.length === 1) return live[0]!;
@@ -42,6 +42,25 @@ function min(fns: NextChange[]): NextChange {
   };
 }
 
+/**
+ * `all` / `any`: the earliest change of the parts that time can change — unless a part that time
+ * alone cannot change decides the whole (a false one in `all`, a true one in `any`). The whole then
+ * stays as it is until the contact itself changes, and every change of a contact computes its
+ * re-check time again; without this, a free-plan contact would be re-checked for "customers inactive
+ * for 30 days" every time one of its events left the window.
+ */
+function combination(type: 'all' | 'any', parts: readonly Cond[], options: ConditionOptions): NextChange {
+  const nexts = parts.map((part) => compileNextChange(part, options));
+  const earliest = min(nexts);
+  if (earliest === never) return never;
+  const fixed = parts.filter((_, i) => nexts[i] === never).map((part) => compileCondition(part, options));
+  if (fixed.length === 0) return earliest;
+  const decisive = type === 'any';
+  return (s, now, ctx) => {
+    for (const holds of fixed) if (holds(s, now) === decisive) return NEVER;
+    return earliest(s, now, ctx);
+  };
+}
 
 /** The first of the two instants after `now` (two parameters, not a rest array: a hot path). */
 function after(now: number, a: number, b: number): number {
@@ -97,13 +116,18 @@ function scoreChange(score: string, value: number | [number, number]): NextChang
   };
 }
 
-export function compileNextChange(cond: Cond): NextChange {
+/** The earliest of several independent conditions' next changes (segments, goals). */
+export function earliestOf(fns: readonly NextChange[]): NextChange {
+  return min(fns);
+}
+
+export function compileNextChange(cond: Cond, options: ConditionOptions): NextChange {
   switch (cond.type) {
     case 'all':
     case 'any':
-      return min(cond.of.map(compileNextChange));
+      return combination(cond.type, cond.of, options);
     case 'not':
-      return compileNextChange(cond.of);
+      return compileNextChange(cond.of, options);
     case 'date': {
       if (cond.op === 'before' || cond.op === 'after') return never;
       const span = parseDuration(cond.value) ?? 0;

@@ -409,11 +409,22 @@ function band(bands: readonly { grade: string; min: number }[], value: number): 
   return bands[bands.length - 1]?.grade ?? '';
 }
 
+/** Half the unit scores are rounded to (`round`): the reported value moves past `v` at `v ± HALF_UNIT`. */
+const HALF_UNIT = 0.00005;
+
 /**
- * The first instant after `now` at which the score (decaying, with no new points) reaches `value`
- * from either side, or Infinity. Early answers are harmless (a wake-up that changes nothing).
+ * The first instant after `now` at which the score as reported (decaying, with no new points,
+ * rounded to 4 decimals) could compare differently with `value`, or Infinity. A comparison flips
+ * twice around a crossing: when the rounded value comes down to `value` (`> value` turns false)
+ * and when it drops below it (`>= value` turns false), about a second apart for a typical decay;
+ * both instants count. Early answers are harmless (a wake-up that changes nothing).
  */
 export function scoreCrossingTime(score: CompiledScore, state: ScoreState | undefined, value: number, now: number): number {
+  return Math.min(continuousCrossingTime(score, state, value + HALF_UNIT, now), continuousCrossingTime(score, state, value - HALF_UNIT, now));
+}
+
+/** The first instant after `now` at which the unrounded score (decaying) drops below `value`. */
+function continuousCrossingTime(score: CompiledScore, state: ScoreState | undefined, value: number, now: number): number {
   const decay = score.model.decay;
   if (!decay || !state) return Number.POSITIVE_INFINITY;
   const t0 = asOfMs(state.asOf);

@@ -54,21 +54,42 @@ describe('scoring in the engine', () => {
     expect(engine.stats.notificationsByTeam).toEqual({ sales: 1 });
   });
 
-  it('re-arms a threshold after decay takes the score below it, and fires again on the next crossing', async () => {
+  it('re-arms a threshold at the instant decay takes the score below it, and fires again on the next crossing', async () => {
     const program = await programFrom(model);
     const store = storeWith('c1');
+    // 30 + 10 = 40 points at noon on 2 Nov; with a 7-day half-life they fall below 30 on 5 Nov
+    // around 09:00 (7d × log2(40/30) ≈ 2.9 days).
     new Engine(store, program).run(
-      [{ id: 'd1', contact: 'c1', event: 'demo.requested', at: '2026-11-02T12:00:00.000Z', data: {} }],
-      { until: Date.parse('2026-11-02T18:00:00Z') },
+      [{ id: 'd1', contact: 'c1', event: 'demo.requested', at: '2026-11-02T12:00:00.000Z', data: {} }, view('c1', '2026-11-02T12:00:00.000Z')],
+      { until: Date.parse('2026-11-04T00:00:00Z') },
     );
     expect(store.contacts[0]!.scores.engagement!.above).toEqual(['mql']);
-    // Two weeks later the score has decayed below 30; the threshold re-arms when the contact is
-    // next evaluated (lazily: no daily sweep over every contact).
+    // No event: a re-check at the crossing re-arms it, not the next event.
+    new Engine(store, program).run([], { until: Date.parse('2026-11-06T00:00:00Z') });
+    expect(store.contacts[0]!.scores.engagement!.above).toEqual([]);
     new Engine(store, program).run(
-      [view('c1', '2026-11-21T09:00:00.000Z'), view('c1', '2026-11-22T09:00:00.000Z'), view('c1', '2026-11-23T09:00:00.000Z')],
+      [view('c1', '2026-11-21T09:00:00.000Z'), view('c1', '2026-11-22T09:00:00.000Z'), view('c1', '2026-11-23T09:00:00.000Z'), { id: 'd2', contact: 'c1', event: 'demo.requested', at: '2026-11-23T10:00:00.000Z', data: {} }],
       { until: Date.parse('2026-11-24T00:00:00Z') },
     );
     expect(store.outbox.filter((m) => m.kind === 'notification')).toHaveLength(2);
+  });
+
+  it('takes a contact out of a score segment when decay takes the rounded score below the value, without an event', async () => {
+    const program = await programFrom((w) => {
+      model(w);
+      w.segment('engaged', { where: (c) => c.score('engagement').gte(30) });
+    });
+    const store = storeWith('c1');
+    new Engine(store, program).run(
+      [{ id: 'd1', contact: 'c1', event: 'demo.requested', at: '2026-11-02T12:00:00.000Z', data: {} }, view('c1', '2026-11-02T12:00:00.000Z')],
+      { until: Date.parse('2026-11-04T00:00:00Z') },
+    );
+    expect(store.contacts[0]!.segments).toEqual(['engaged']);
+    // At the exact crossing the score still rounds to 30.0000; the contact must leave once it
+    // rounds below 30 (about a second later), not at its next event.
+    const log = new Engine(store, program).run([], { until: Date.parse('2026-11-06T00:00:00Z') });
+    expect(store.contacts[0]!.segments).toEqual([]);
+    expect(log.contacts.get('c1')!.segments.left).toEqual(['engaged']);
   });
 
   it('starts a campaign when a score crosses its trigger value', async () => {

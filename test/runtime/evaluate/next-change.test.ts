@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { Cond } from '../../../src/ir/types.ts';
+import { compileNextChange, earliestOf, type NextChangeContext } from '../../../src/runtime/evaluate/next-change.ts';
+import type { Subject } from '../../../src/runtime/evaluate/subject.ts';
+
+const DAY = 86_400_000;
+const NOW = Date.parse('2026-11-10T00:00:00.000Z');
+const ctx: NextChangeContext = { scores: new Map(), states: {}, grades: new Map() };
+const options = { consentField: 'emailOptIn' };
+
+/** A contact on `plan` who viewed a page 3 days ago. */
+function subject(plan: string): Subject {
+  const at = NOW - 3 * DAY;
+  return { id: 'c1', fields: { plan }, tags: new Set(), segments: new Set(), scores: {}, grades: {}, events: [{ id: 'e1', contact: 'c1', event: 'page.viewed', at: new Date(at).toISOString(), data: {} }], times: [at], tz: 'UTC' };
+}
+
+const viewedThisWeek: Cond = { type: 'did', event: 'page.viewed', min: 1, within: '7d' };
+const isPro: Cond = { type: 'cmp', field: 'plan', op: 'eq', value: 'pro' };
+
+describe('compileNextChange', () => {
+  it('is the instant the page view leaves the 7-day window', () => {
+    expect(compileNextChange(viewedThisWeek, options)(subject('pro'), NOW, ctx)).toBe(NOW + 4 * DAY + 1);
+  });
+
+  it('is never while a part that time cannot change holds `all` false, or `any` true', () => {
+    const all = compileNextChange({ type: 'all', of: [isPro, viewedThisWeek] }, options);
+    expect(all(subject('free'), NOW, ctx)).toBe(Number.POSITIVE_INFINITY);
+    expect(all(subject('pro'), NOW, ctx)).toBe(NOW + 4 * DAY + 1);
+    const any = compileNextChange({ type: 'any', of: [isPro, viewedThisWeek] }, options);
+    expect(any(subject('pro'), NOW, ctx)).toBe(Number.POSITIVE_INFINITY);
+    expect(any(subject('free'), NOW, ctx)).toBe(NOW + 4 * DAY + 1);
+    // Negation flips at the same instants.
+    expect(compileNextChange({ type: 'not', of: { type: 'all', of: [isPro, viewedThisWeek] } }, options)(subject('free'), NOW, ctx)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('keeps independent conditions independent when combined as the earliest of them', () => {
+    const segments = earliestOf([compileNextChange({ type: 'all', of: [isPro, viewedThisWeek] }, options), compileNextChange(viewedThisWeek, options)]);
+    expect(segments(subject('free'), NOW, ctx)).toBe(NOW + 4 * DAY + 1);
+  });
+});
