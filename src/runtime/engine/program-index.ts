@@ -89,8 +89,8 @@ export class ProgramIndex {
       if (graph.steps.get(id)?.type === 'goal') goalSteps.push({ id, index, when: this.stepConditions.get(`${campaign.id}/${id}`)! });
     }
     this.goalSteps.set(campaign.id, goalSteps);
-    const goalNext = goals.filter((g) => !isNever(g));
-    if (goalNext.length > 0) this.goalNext.set(campaign.id, (subject, now, ctx) => Math.min(...goalNext.map((g) => g(subject, now, ctx))));
+    const goalNext = earliestOf(goals);
+    if (!isNever(goalNext)) this.goalNext.set(campaign.id, goalNext);
     this.audiences.set(campaign.id, campaign.audience ? compileCondition(campaign.audience, options) : null);
     if (campaign.exitWhen) {
       this.exitWhen.set(campaign.id, compileCondition(campaign.exitWhen, options));

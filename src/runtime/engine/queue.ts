@@ -12,13 +12,8 @@ export type Item =
   | { kind: 'broadcast'; at: number; key: string; campaign: string }
   | { kind: 'recheck'; at: number; key: string; contact: string };
 
+/** Items pop by time, then by kind in this order, then by key. */
 const ORDER: Record<Item['kind'], number> = { event: 0, change: 1, wake: 2, date: 3, broadcast: 4, recheck: 5 };
-
-function before(a: Item, b: Item): boolean {
-  if (a.at !== b.at) return a.at < b.at;
-  if (a.kind !== b.kind) return ORDER[a.kind] < ORDER[b.kind];
-  return a.key < b.key;
-}
 
 /**
  * A binary min-heap, plus a sorted run of the events known up front (a run's input): those are
@@ -106,7 +101,7 @@ export class Queue {
     const event = this.events[this.next];
     if (event === undefined) return false;
     if (this.items.length === 0) return true;
-    // !before(top, event item), spelled out on the heap's arrays (an event's rank is 0).
+    // The event goes first unless the heap's top is strictly before it (an event's rank is 0).
     const at = this.times[0]!;
     const eventAt = this.eventTimes[this.next]!;
     if (at !== eventAt) return !(at < eventAt);
@@ -115,7 +110,7 @@ export class Queue {
     return !(this.keys[0]! < event.id);
   }
 
-  /** `before(items[i], items[j])`. */
+  /** Does entry `i` pop before entry `j` (time, kind rank, key)? */
   private less(i: number, j: number): boolean {
     const { times, ranks, keys } = this;
     if (times[i] !== times[j]) return times[i]! < times[j]!;

@@ -420,17 +420,17 @@ const HALF_UNIT = 0.00005;
  * both instants count. Early answers are harmless (a wake-up that changes nothing).
  */
 export function scoreCrossingTime(score: CompiledScore, state: ScoreState | undefined, value: number, now: number): number {
-  return Math.min(continuousCrossingTime(score, state, value + HALF_UNIT, now), continuousCrossingTime(score, state, value - HALF_UNIT, now));
-}
-
-/** The first instant after `now` at which the unrounded score (decaying) drops below `value`. */
-function continuousCrossingTime(score: CompiledScore, state: ScoreState | undefined, value: number, now: number): number {
   const decay = score.model.decay;
   if (!decay || !state) return Number.POSITIVE_INFINITY;
-  const t0 = asOfMs(state.asOf);
   const b0 = behaviour(score, state);
-  const target = value - profilePoints(score, state);
   if (b0 === 0) return Number.POSITIVE_INFINITY;
+  const t0 = asOfMs(state.asOf);
+  const profile = profilePoints(score, state);
+  return Math.min(behaviourCrossing(score, decay, t0, b0, value + HALF_UNIT - profile, now), behaviourCrossing(score, decay, t0, b0, value - HALF_UNIT - profile, now));
+}
+
+/** The first instant after `now` at which behaviour points `b0` as of `t0`, decaying, drop below `target`. */
+function behaviourCrossing(score: CompiledScore, decay: NonNullable<ScoreModel['decay']>, t0: number, b0: number, target: number, now: number): number {
   if (decay.type === 'halfLife') {
     const ratio = target / b0;
     if (!(ratio > 0 && ratio < 1)) return Number.POSITIVE_INFINITY;
