@@ -72,6 +72,11 @@ export class ContactViews {
     return this.views.get(contactId);
   }
 
+  /** Forgets the contact's view (a later `of` makes a new one). */
+  release(contactId: string): void {
+    this.views.delete(contactId);
+  }
+
   /** The contact's view (made now if needed); the contact must exist. */
   of(contactId: string): ContactView {
     let view = this.views.get(contactId);

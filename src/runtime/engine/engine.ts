@@ -37,6 +37,42 @@ export interface RunStats {
 
 const NO_THRESHOLDS: readonly Threshold[] = [];
 
+/** One contact's share of a run's input (`Engine.contactWork`). */
+interface ContactWork {
+  /** Due events in queue order (time, then id), and when each is due. */
+  events: StoredEvent[];
+  times: number[];
+  changes: Item[];
+}
+
+function compareIds(a: StoredEvent, b: StoredEvent): number {
+  return a.id < b.id ? -1 : b.id < a.id ? 1 : 0;
+}
+
+/** Sorts a contact's events and their instants (parallel arrays) by instant, then id. */
+function sortEvents(events: StoredEvent[], times: number[]): void {
+  let sorted = true;
+  for (let i = 1; i < events.length && sorted; i++) sorted = times[i - 1]! < times[i]! || (times[i - 1] === times[i] && compareIds(events[i - 1]!, events[i]!) <= 0);
+  if (sorted) return;
+  const order = events.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || compareIds(events[a]!, events[b]!));
+  const byOrder = order.map((i) => events[i]!);
+  const timesByOrder = order.map((i) => times[i]!);
+  for (let i = 0; i < order.length; i++) {
+    events[i] = byOrder[i]!;
+    times[i] = timesByOrder[i]!;
+  }
+}
+
+function workOf(work: Map<string, ContactWork>, contact: string): ContactWork {
+  let entry = work.get(contact);
+  if (!entry) work.set(contact, (entry = { events: [], times: [], changes: [] }));
+  return entry;
+}
+
+function byName(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
 export interface EngineOptions {
   /** Process everything due up to this instant. */
   until: number;
@@ -67,6 +103,8 @@ export class Engine {
 
   private readonly queue = new Queue();
   private readonly newEvents: StoredEvent[] = [];
+  /** Their instants (parallel): the history is merged by number, not by ISO string. */
+  private readonly newEventTimes: number[] = [];
   private readonly newEnrollments: Enrollment[] = [];
   /** The same, for membership tests (a list scan per enrollment would be quadratic). */
   private readonly newEnrollmentSet = new Set<Enrollment>();
@@ -125,14 +163,19 @@ export class Engine {
   /**
    * Processes `pending` events (from the journal) and everything due up to `until`. Returns the
    * change log; the store data is updated in memory.
+   *
+   * Contacts are independent — every event, timer, trigger and action concerns one contact — so
+   * the engine runs contact by contact, each contact's work in time order: the contact's data
+   * stays in the processor's caches and the queue holds one contact's items, not everyone's.
+   * Only duplicate events (an id seen before) are decided across contacts, first in time order.
    */
   run(pendingEvents: readonly StoredEvent[], options: EngineOptions): ChangeLog {
     const clock = this.data.clock ? Date.parse(this.data.clock) : null;
     const end = options.until;
-    const incoming = [...pendingEvents].sort(compareEvents);
     // The first run starts with its earliest input; later runs continue from the clock.
     // A loop, not Math.min(...list): a store can hold more pending changes than a call has arguments.
-    let first = incoming[0] ? Date.parse(incoming[0].at) : end;
+    let first = end;
+    for (const event of pendingEvents) first = Math.min(first, Date.parse(event.at));
     for (const p of this.data.pending) first = Math.min(first, Date.parse(p.at));
     this.start = clock ?? Math.min(end, first);
     this.now = this.start;
@@ -141,7 +184,7 @@ export class Engine {
     const due: StoredEvent[] = [];
     const dueAt: number[] = [];
     const laterEvents: StoredEvent[] = [];
-    for (const event of incoming) {
+    for (const event of pendingEvents) {
       const parsed = Date.parse(event.at);
       if (parsed > end && !this.eventIds.has(event.id)) laterEvents.push(event);
       const at = Math.max(parsed, this.start);
@@ -159,36 +202,104 @@ export class Engine {
         }
       }
     }
-    this.queue.pushEvents(due, dueAt);
+    const work = this.contactWork(due, dueAt);
     for (const change of this.data.pending) {
       const at = Math.max(Date.parse(change.at), this.start);
-      if (at <= end) this.queue.push({ kind: 'change', at, key: change.contact, contact: change.contact, fields: change.fields });
+      if (at <= end) workOf(work, change.contact).changes.push({ kind: 'change', at, key: change.contact, contact: change.contact, fields: change.fields });
     }
     this.data.pending = this.data.pending.filter((p) => Math.max(Date.parse(p.at), this.start) > end);
-    for (const enrollment of this.data.enrollments) this.scheduleWake(enrollment, end);
-    this.scheduleDates(this.start, end, null);
+    // A broadcast fires once, when the clock passes its instant (not on a store's first catch-up past it).
+    const broadcasts: { at: number; campaign: string }[] = [];
     for (const campaign of this.program.campaigns) {
       if (campaign.trigger?.type !== 'schedule') continue;
       const at = Date.parse(campaign.trigger.at);
-      // A broadcast fires once, when the clock passes its instant (not on a store's first catch-up past it).
-      if (at > this.start && at <= end) this.queue.push({ kind: 'broadcast', at, key: campaign.id, campaign: campaign.id });
+      if (at > this.start && at <= end) broadcasts.push({ at, campaign: campaign.id });
     }
-    // Time-based re-checks: a first run re-evaluates everyone at its start; later runs wake each
-    // contact when its conditions could next change with time.
-    for (const id of this.contacts.keys()) {
-      const view = this.views.of(id);
-      this.rechecks.schedule(view, clock === null ? this.start : this.rechecks.next(view, clock, this.now), this.now, end);
-    }
+    for (const id of this.contacts.keys()) this.runContact(id, work.get(id), broadcasts, clock, end);
+    this.now = end;
+    this.finish(end, laterEvents);
+    return this.log;
+  }
 
+  /**
+   * The due events per contact, each contact's in queue order (time, then id). Duplicates are
+   * decided over all contacts, in that order: the first occurrence of an id is processed, later
+   * ones are counted as duplicates; events of unknown contacts are dropped.
+   */
+  private contactWork(due: StoredEvent[], dueAt: number[]): Map<string, ContactWork> {
+    const work = new Map<string, ContactWork>();
+    const order = this.withoutRepeatedIds(due);
+    if (order === null) {
+      // The common case — every id is new — needs no order across contacts: each contact's
+      // events are sorted on their own, far cheaper than sorting them all.
+      for (let i = 0; i < due.length; i++) {
+        const event = due[i]!;
+        if (!this.contacts.has(event.contact)) continue;
+        const entry = workOf(work, event.contact);
+        entry.events.push(event);
+        entry.times.push(dueAt[i]!);
+      }
+      for (const entry of work.values()) sortEvents(entry.events, entry.times);
+      return work;
+    }
+    order.sort((a, b) => dueAt[a]! - dueAt[b]! || compareIds(due[a]!, due[b]!));
+    for (const i of order) {
+      const event = due[i]!;
+      const known = this.eventIds.has(event.id);
+      if (known && !this.isFutureHistoryEvent(event)) {
+        this.stats.duplicateEvents += 1;
+        continue;
+      }
+      if (!this.contacts.has(event.contact)) continue;
+      if (!known) this.eventIds.add(event.id);
+      const entry = workOf(work, event.contact);
+      entry.events.push(event);
+      entry.times.push(dueAt[i]!);
+      if (known) this.foldedEvents.add(event);
+    }
+    return work;
+  }
+
+  /**
+   * Records the ids of `due` as seen when none of them was seen before (in the history or twice in
+   * `due`) and returns null; otherwise records nothing and returns the indexes of `due`, to be
+   * decided in time order.
+   */
+  private withoutRepeatedIds(due: readonly StoredEvent[]): number[] | null {
+    const ids = this.eventIds;
+    for (let i = 0; i < due.length; i++) {
+      if (!ids.has(due[i]!.id)) {
+        ids.add(due[i]!.id);
+        continue;
+      }
+      for (let j = 0; j < i; j++) ids.delete(due[j]!.id);
+      return due.map((_, k) => k);
+    }
+    // An event of an unknown contact is dropped without its id being recorded.
+    for (const event of due) if (!this.contacts.has(event.contact)) ids.delete(event.id);
+    return null;
+  }
+
+  /** Runs one contact's events, changes, timers, date triggers, broadcasts and re-checks up to `end`. */
+  private runContact(id: string, work: ContactWork | undefined, broadcasts: readonly { at: number; campaign: string }[], clock: number | null, end: number): void {
+    this.now = this.start;
+    this.queue.reset(work?.events ?? [], work?.times ?? []);
+    for (const change of work?.changes ?? []) this.queue.push(change);
+    for (const enrollment of this.enrollmentsBy.get(id) ?? []) this.scheduleWake(enrollment, end);
+    this.scheduleDates(this.start, end, id);
+    for (const { at, campaign } of broadcasts) this.queue.push({ kind: 'broadcast', at, key: campaign, campaign, contact: id });
+    // Time-based re-checks: a first run re-evaluates the contact at its start; later runs wake it
+    // when its conditions could next change with time.
+    const view = this.views.of(id);
+    this.rechecks.schedule(view, clock === null ? this.start : this.rechecks.next(view, clock, this.now), this.now, end);
     for (let item = this.queue.pop(); item; item = this.queue.pop()) {
       if (item.at > end) break;
       this.now = Math.max(this.now, item.at);
       this.process(item, end);
       this.drainDirty();
     }
-    this.now = end;
-    this.finish(end, laterEvents);
-    return this.log;
+    // Nothing reads the contact's view again in this run: let it go.
+    this.views.release(id);
   }
 
   private process(item: Item, end: number): void {
@@ -218,8 +329,7 @@ export class Engine {
       }
       case 'broadcast': {
         const campaign = this.index.campaigns.get(item.campaign);
-        if (!campaign) break;
-        for (const id of [...this.contacts.keys()].sort()) this.tryEnroll(campaign, id, `broadcast at ${new Date(item.at).toISOString()}`);
+        if (campaign) this.tryEnroll(campaign, item.contact, `broadcast at ${new Date(item.at).toISOString()}`);
         break;
       }
       case 'recheck': {
@@ -234,19 +344,14 @@ export class Engine {
   }
 
   private processEvent(event: StoredEvent, end: number): void {
-    const known = this.eventIds.has(event.id);
-    if (known && !this.isFutureHistoryEvent(event)) {
-      this.stats.duplicateEvents += 1;
-      return;
-    }
-    const contact = this.contacts.get(event.contact);
-    if (!contact) return;
+    // Duplicates and events of unknown contacts were set aside before (`contactWork`).
+    const contact = this.contacts.get(event.contact)!;
     const view = this.views.of(contact.id);
     const eventAt = Date.parse(event.at);
-    if (!known) {
-      this.eventIds.add(event.id);
+    if (!this.foldedEvents.has(event)) {
       insertEvent(view.events, view.times, event, eventAt);
       this.newEvents.push(event);
+      this.newEventTimes.push(eventAt);
     }
     this.stats.events += 1;
     const log = this.log.for(contact.id, this.emailOf(contact));
@@ -284,6 +389,8 @@ export class Engine {
   }
 
   private futureHistory = new Set<string>();
+  /** Due events already in the store's history (folded by an earlier run before their time came). */
+  private readonly foldedEvents = new Set<StoredEvent>();
 
   private isFutureHistoryEvent(event: StoredEvent): boolean {
     const clock = this.data.clock;
@@ -483,13 +590,19 @@ export class Engine {
       if (!this.eventIds.has(event.id)) {
         this.eventIds.add(event.id);
         this.newEvents.push(event);
+        this.newEventTimes.push(Date.parse(event.at));
       }
     }
-    if (this.newEvents.length > 0) data.events = mergeSorted(data.events, this.newEvents);
+    if (this.newEvents.length > 0) data.events = mergeSorted(data.events, this.newEvents, this.newEventTimes);
     if (this.newEnrollments.length > 0) data.enrollments = [...data.enrollments, ...this.newEnrollments].sort((a, b) => (a.id < b.id ? -1 : 1));
     data.outbox.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     data.webhooks.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     if (data.clock === null || Date.parse(data.clock) < end) data.clock = iso(end);
+    // Counts by name in name order: the order contacts were processed in is not a meaning.
+    const stats = this.stats;
+    stats.emailsByCampaign = byName(stats.emailsByCampaign);
+    stats.notificationsByTeam = byName(stats.notificationsByTeam);
+    stats.skippedSends = byName(stats.skippedSends);
     for (const [, change] of this.log.contacts) {
       for (const journey of Object.values(change.journeys)) {
         const enrollment = this.enrollmentsById.get(journey.enrollment)!;

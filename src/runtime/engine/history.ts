@@ -19,9 +19,14 @@ export function insertEvent(list: StoredEvent[], times: number[], event: StoredE
   }
 }
 
-/** Merges new events into the sorted history without re-sorting it. */
-export function mergeSorted(history: StoredEvent[], added: StoredEvent[]): StoredEvent[] {
-  const fresh = [...added].sort(compareEvents);
+/**
+ * Merges new events into the sorted history without re-sorting it. `times`, when given, holds the
+ * new events' instants (`times[i]` is `Date.parse(added[i].at)`): sorting by number first is several
+ * times faster than comparing the ISO strings, and gives the same order (equal instants fall back
+ * to `compareEvents`).
+ */
+export function mergeSorted(history: StoredEvent[], added: StoredEvent[], times?: readonly number[]): StoredEvent[] {
+  const fresh = times ? sortByTime(added, times) : [...added].sort(compareEvents);
   const out: StoredEvent[] = new Array(history.length + fresh.length);
   let i = 0;
   let j = 0;
@@ -30,4 +35,10 @@ export function mergeSorted(history: StoredEvent[], added: StoredEvent[]): Store
   while (i < history.length) out[k++] = history[i++]!;
   while (j < fresh.length) out[k++] = fresh[j++]!;
   return out;
+}
+
+function sortByTime(events: readonly StoredEvent[], times: readonly number[]): StoredEvent[] {
+  const order = Array.from(events, (_, i) => i);
+  order.sort((a, b) => times[a]! - times[b]! || compareEvents(events[a]!, events[b]!));
+  return order.map((i) => events[i]!);
 }

@@ -9,18 +9,17 @@ export type Item =
   | { kind: 'change'; at: number; key: string; contact: string; fields: string[] }
   | { kind: 'wake'; at: number; key: string; enrollment: string; wakeAt: string }
   | { kind: 'date'; at: number; key: string; campaign: string; contact: string }
-  | { kind: 'broadcast'; at: number; key: string; campaign: string }
+  | { kind: 'broadcast'; at: number; key: string; campaign: string; contact: string }
   | { kind: 'recheck'; at: number; key: string; contact: string };
 
 /** Items pop by time, then by kind in this order, then by key. */
 const ORDER: Record<Item['kind'], number> = { event: 0, change: 1, wake: 2, date: 3, broadcast: 4, recheck: 5 };
 
 /**
- * A binary min-heap, plus a sorted run of the events known up front (a run's input): those are
- * sorted once and merged with the heap as they are popped, instead of each going through the heap
- * — with a million events, the heap would otherwise hold them all. Pops come out in the same order.
- * The run keeps events and their instants in parallel arrays; an event's item is made when it is
- * popped, so a million items do not stay alive (and get copied by the garbage collector) meanwhile.
+ * One contact's work (the engine runs contact by contact): a binary min-heap, plus a sorted run of
+ * the contact's events known up front (a run's input), merged with the heap as they are popped
+ * instead of each going through the heap. Pops come out in the same order. Events and their
+ * instants are kept in parallel arrays; an event's item is made only when it is popped.
  *
  * The heap keeps each entry's sort key (time, kind rank, key) in parallel arrays: comparisons read
  * numbers and strings from arrays instead of properties of items of six different shapes.
@@ -39,23 +38,16 @@ export class Queue {
   }
 
   /**
-   * Adds events at once, `times[i]` being when `events[i]` is due. They are sorted here the way the
-   * heap orders event items (time, then id), stably: equal ones keep their order.
+   * Empties the queue and starts it with these events, `times[i]` being when `events[i]` is due,
+   * already in the order the heap orders event items (time, then id). The arrays are kept, not copied.
    */
-  pushEvents(events: readonly StoredEvent[], times: readonly number[]): void {
-    const all = [...this.events.slice(this.next), ...events];
-    const allTimes = [...this.eventTimes.slice(this.next), ...times];
-    const order = all.map((_, i) => i);
-    order.sort((a, b) => {
-      const ta = allTimes[a]!;
-      const tb = allTimes[b]!;
-      if (ta !== tb) return ta < tb ? -1 : tb < ta ? 1 : 0;
-      const ka = all[a]!.id;
-      const kb = all[b]!.id;
-      return ka < kb ? -1 : kb < ka ? 1 : 0;
-    });
-    this.events = order.map((i) => all[i]!);
-    this.eventTimes = order.map((i) => allTimes[i]!);
+  reset(events: StoredEvent[], times: number[]): void {
+    this.times.length = 0;
+    this.ranks.length = 0;
+    this.keys.length = 0;
+    this.items.length = 0;
+    this.events = events;
+    this.eventTimes = times;
     this.next = 0;
   }
 

@@ -1,7 +1,7 @@
 import { parseDuration } from '../../ir/durations.ts';
 import type { Cond, Scalar } from '../../ir/types.ts';
 import type { StoredEvent } from '../../store/types.ts';
-import { daysToAnniversary, localParts, parseLocalDate, zonedInstant } from '../time/zoned.ts';
+import { DAY_MS, daysToAnniversary, offsetMinutes, parseLocalDate } from '../time/zoned.ts';
 import type { EventPredicate, Predicate, Subject } from './subject.ts';
 
 /**
@@ -68,18 +68,24 @@ export function fieldTime(s: Subject, name: string, value: unknown): number {
 }
 
 
-/** Per zone: the local date and the instants it starts and ends (today changes only at local midnight). */
-const todayCache = new Map<string, { from: number; to: number; date: { year: number; month: number; day: number } }>();
+/**
+ * Per zone: local day number → that day's date. The engine asks about many instants of the same few
+ * days — contact by contact, each contact's timeline from the run's start — and one object per zone
+ * and day also keys `anniversaryDays`.
+ */
+const todayCache = new Map<string, Map<number, LocalDate>>();
 
-function today(tz: string, now: number) {
-  const cached = todayCache.get(tz);
-  if (cached && now >= cached.from && now < cached.to) return cached.date;
-  const p = localParts(now, tz);
-  const date = { year: p.year, month: p.month, day: p.day };
-  const from = zonedInstant(p.year, p.month, p.day, 0, tz);
-  const next = new Date(Date.UTC(p.year, p.month - 1, p.day + 1));
-  const to = zonedInstant(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), 0, tz);
-  todayCache.set(tz, { from: Math.min(from, now), to: Math.max(to, now + 1), date });
+function today(tz: string, now: number): LocalDate {
+  const dayNumber = Math.floor((now + offsetMinutes(now, tz) * 60_000) / DAY_MS);
+  let days = todayCache.get(tz);
+  if (!days) todayCache.set(tz, (days = new Map()));
+  let date = days.get(dayNumber);
+  if (!date) {
+    const local = new Date(dayNumber * DAY_MS);
+    date = { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
+    if (days.size > 10_000) days.clear();
+    days.set(dayNumber, date);
+  }
   return date;
 }
 
