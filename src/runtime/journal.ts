@@ -100,8 +100,11 @@ export function appendEvents(journal: string, events: readonly StoredEvent[], re
   });
 }
 
+/** Bytes decoded into one string at a time. */
+const BLOCK_BYTES = 8 * 1024 * 1024;
+
 /** Reads the events after the cursor. A torn last line (a writer that died mid-write, never acknowledged) is ignored. */
-export function readJournal(journal: string, cursor: JournalCursor): JournalRead {
+export function readJournal(journal: string, cursor: JournalCursor, blockBytes = BLOCK_BYTES): JournalRead {
   if (!existsSync(journal)) return { events: [], cursor };
   const buffer = readFileSync(journal);
   const firstNewline = buffer.indexOf(10);
@@ -119,21 +122,35 @@ export function readJournal(journal: string, cursor: JournalCursor): JournalRead
   if (offset > buffer.length) offset = firstNewline + 1;
   const events: StoredEvent[] = [];
   let start = offset;
+  // Decoded a block of lines at a time (one string per block, not per line).
   while (start < buffer.length) {
-    const end = buffer.indexOf(10, start);
+    const last = buffer.lastIndexOf(10, Math.min(buffer.length, start + blockBytes) - 1);
+    // A block ends at its last complete line; a line longer than a block is a block of its own.
+    const end = last >= start ? last : buffer.indexOf(10, start);
     if (end < 0) break;
-    const text = buffer.toString('utf8', start, end);
-    try {
-      const { receivedAt: _received, ...event } = JSON.parse(text) as StoredEvent & { receivedAt?: string };
-      events.push(event);
-    } catch {
-      let line = 1;
-      for (let i = buffer.indexOf(10); i >= 0 && i < start; i = buffer.indexOf(10, i + 1)) line += 1;
-      throw new UserError(`"${journal}":${line} is not valid JSON; the journal is damaged. Restore it from a backup, or remove that line to drop the event.`);
+    const text = buffer.toString('utf8', start, end + 1);
+    let from = 0;
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', from)) {
+      let row: StoredEvent;
+      try {
+        row = JSON.parse(text.slice(from, newline)) as StoredEvent;
+      } catch {
+        throw damaged(journal, buffer, start + Buffer.byteLength(text.slice(0, from)));
+      }
+      // The stored event without the journal's `receivedAt`, in the store's key order.
+      events.push({ id: row.id, contact: row.contact, event: row.event, at: row.at, data: row.data });
+      from = newline + 1;
     }
     start = end + 1;
   }
   return { events, cursor: { generation, offset: start } };
+}
+
+
+function damaged(journal: string, buffer: Buffer, at: number): UserError {
+  let line = 1;
+  for (let i = buffer.indexOf(10); i >= 0 && i < at; i = buffer.indexOf(10, i + 1)) line += 1;
+  return new UserError(`"${journal}":${line} is not valid JSON; the journal is damaged. Restore it from a backup, or remove that line to drop the event.`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,5 +26,23 @@ describe('the event journal', () => {
     expect(read.events).toEqual(first);
     appendEvents(journal, [event(3)], '2026-11-23T11:00:00.000Z');
     expect(readJournal(journal, read.cursor).events).toEqual([event(3)]);
+  });
+
+  it('ignores a torn last line (never acknowledged) and names the line of a damaged one', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
+    dirs.push(dir);
+    const journal = path.join(dir, 'events.journal');
+    // Multi-byte text in many events: lines are cut from blocks of bytes, never inside a character.
+    const events = Array.from({ length: 3000 }, (_, i) => event(i, { note: `Müller — ${'é'.repeat(i % 50)} 日本` }));
+    appendEvents(journal, events, '2026-11-23T10:00:00.000Z');
+    appendFileSync(journal, '{"id":"torn","contact":"c1","ev');
+    // Small blocks: many cuts, some inside multi-byte characters if lines were cut wrongly.
+    const read = readJournal(journal, { generation: 'none', offset: 0 }, 1000);
+    expect(read.events).toEqual(events);
+    expect(readJournal(journal, { generation: 'none', offset: 0 })).toEqual(read);
+    expect(read.cursor.offset).toBe(readFileSync(journal).length - '{"id":"torn","contact":"c1","ev'.length);
+
+    appendFileSync(journal, 'ent":\n');
+    expect(() => readJournal(journal, read.cursor, 1000)).toThrow(`"${journal}":3002 is not valid JSON`);
   });
 });
