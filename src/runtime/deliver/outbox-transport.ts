@@ -23,9 +23,10 @@ export function outboxFileName(key: string): string {
  */
 export function outboxTransport(dir: string): Transport {
   const sendBatch = async (mails: readonly ComposedMail[]): Promise<SendResult[]> => {
-    const outcomes = await createFilesOnce(dir, mails.map((mail) => ({ name: outboxFileName(mail.key), bytes: mail.raw })));
+    const names = mails.map((mail) => outboxFileName(mail.key));
+    const outcomes = await createFilesOnce(dir, mails.map((mail, i) => ({ name: names[i]!, bytes: mail.raw })));
     return outcomes.map((created, i) => {
-      const file = path.join(dir, outboxFileName(mails[i]!.key));
+      const file = path.join(dir, names[i]!);
       if (created.outcome === 'error') return { status: 'failed', error: `cannot write "${file}": ${created.error}` };
       return { status: 'sent', alreadyDelivered: created.outcome === 'exists', detail: file };
     });
