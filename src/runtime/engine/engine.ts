@@ -14,7 +14,7 @@ import { ProgramIndex } from './program-index.ts';
 import { Queue, type Item } from './queue.ts';
 import { Rechecks } from './rechecks.ts';
 import { compareEvents, insertEvent, mergeSorted } from './history.ts';
-import { isoOf as iso, parseInstant } from '../time/instants.ts';
+import { isoOf as iso, knownIso, parseInstant } from '../time/instants.ts';
 
 /**
  * The runtime engine. It works on a loaded store in memory: events, contact changes, timers,
@@ -348,6 +348,8 @@ export class Engine {
     const contact = this.contacts.get(event.contact)!;
     const view = this.views.of(contact.id);
     const eventAt = Date.parse(event.at);
+    // Scores folding the event record its instant as text: the event's own, when canonical.
+    knownIso(eventAt, event.at);
     if (!this.foldedEvents.has(event)) {
       insertEvent(view.events, view.times, event, eventAt);
       this.newEvents.push(event);

@@ -17,6 +17,23 @@ export function isoOf(ms: number): string {
   return text;
 }
 
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Tells `isoOf` that `text` is the ISO form of `ms` (`text` parsed), when it is exactly what
+ * `toISOString` gives: the engine knows an event's text and instant, and formatting the instant
+ * again would be wasted.
+ */
+export function knownIso(ms: number, text: string): void {
+  if (ms === lastMs || !Number.isFinite(ms) || !CANONICAL.test(text)) return;
+  // Days 29–31 and hour 24 parse but roll over (30 February is 2 March): check those by formatting.
+  const day = (text.charCodeAt(8) - 48) * 10 + (text.charCodeAt(9) - 48);
+  const hour = (text.charCodeAt(11) - 48) * 10 + (text.charCodeAt(12) - 48);
+  if ((day > 28 || hour > 23) && new Date(ms).toISOString() !== text) return;
+  lastMs = ms;
+  lastIso = text;
+}
+
 const parsed = new Map<string, number>();
 const PARSED_LIMIT = 100_000;
 
