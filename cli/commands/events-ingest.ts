@@ -43,7 +43,11 @@ export const eventsIngest: Command = {
     const accepted: StoredEvent[] = [];
     const errors: { line: number; text: string; error: string }[] = [];
     let line = 0;
-    for (const raw of text.split('\n')) {
+    for (let from = 0; from < text.length; ) {
+      let newline = text.indexOf('\n', from);
+      if (newline < 0) newline = text.length;
+      const raw = text.slice(from, newline);
+      from = newline + 1;
       line += 1;
       const trimmed = raw.trim();
       if (trimmed === '') continue;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { canonicalJson, sha256 } from '../ir/canonical.ts';
 import { isIsoDateTime } from '../ir/durations.ts';
 import type { StoredEvent } from '../store/types.ts';
+import { isoText } from './time/instants.ts';
 
 /**
  * Validation of incoming events (`campaign track`, `campaign events ingest`) against the
@@ -52,12 +53,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 /** Validates one raw row; `defaultAt` is used when the row has no `at`. */
 export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: string): { event: StoredEvent } | { error: string } {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { error: 'expected an object {"event", "contact", "at", "data"}' };
-  const bad = forbiddenKey(raw, '');
-  if (bad) return { error: `key "${bad}" is not allowed` };
   const row = raw as Record<string, unknown>;
   for (const key of Object.keys(row)) {
+    if (FORBIDDEN_KEYS.has(key)) return { error: `key "${key}" is not allowed` };
     if (!ROW_KEYS.has(key)) return { error: `unknown key "${key}": an event has "event", "contact", "at", "data" and optionally "id"` };
   }
+  const bad = forbiddenKey(row.data, 'data.');
+  if (bad) return { error: `key "${bad}" is not allowed` };
   if (typeof row.event !== 'string' || row.event === '') return { error: '"event": missing; give the event name' };
   const schema = ctx.events[row.event];
   if (!schema) {
@@ -70,7 +72,7 @@ export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: strin
   let at = defaultAt;
   if (row.at !== undefined) {
     if (typeof row.at !== 'string' || !isIsoDateTime(row.at)) return { error: `"at": ${JSON.stringify(row.at)} is not an ISO 8601 date-time such as "2026-11-23T09:00:00Z"` };
-    at = new Date(row.at).toISOString();
+    at = isoText(row.at);
   }
   const dataIn = row.data ?? {};
   if (dataIn === null || typeof dataIn !== 'object' || Array.isArray(dataIn)) return { error: '"data": expected an object' };

@@ -86,17 +86,29 @@ describe('campaign events ingest', () => {
   it('accepts nothing from a file with a bad row, unless --skip-invalid', async () => {
     const dir = copyBase();
     const good = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').slice(0, 5);
-    writeFileSync(path.join(dir, 'mixed.jsonl'), [...good.slice(0, 2), '{"event":"nope","contact":"c_000001","data":{}}', 'not json', ...good.slice(2)].join('\n'));
+    const bad = [
+      '{"event":"nope","contact":"c_000001","data":{}}',
+      'not json',
+      '{"event":"page.viewed","contact":"c_000001","data":{"url":"/"},"source":"crm"}',
+      '{"__proto__":{"admin":true},"event":"page.viewed","contact":"c_000001","data":{"url":"/"}}',
+      '{"event":"page.viewed","contact":"c_000001","data":{"url":"/","a":{"__proto__":1}}}',
+    ];
+    // A blank line and a Windows line end are not rows.
+    writeFileSync(path.join(dir, 'mixed.jsonl'), [...good.slice(0, 2), ...bad, '', `${good[2]}\r`, ...good.slice(3)].join('\n'));
     const refused = await cli(dir, 'events', 'ingest', 'mixed.jsonl', '--store', 'store.json');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('mixed.jsonl:3: unknown event "nope"');
     expect(refused.stderr).toContain('mixed.jsonl:4: not valid JSON');
+    expect(refused.stderr).toContain('mixed.jsonl:5: unknown key "source"');
+    expect(refused.stderr).toContain('mixed.jsonl:6: key "__proto__" is not allowed');
+    expect(refused.stderr).toContain('mixed.jsonl:7: key "data.a.__proto__" is not allowed');
+    expect(refused.stderr).toContain('5 of 10 events are invalid; nothing was accepted');
     expect(existsSync(path.join(dir, 'journal.jsonl'))).toBe(false);
     const skipped = await cli(dir, 'events', 'ingest', 'mixed.jsonl', '--skip-invalid', '--store', 'store.json');
     expect(skipped.code, skipped.stderr).toBe(0);
     expect(skipped.stdout).toContain('Accepted 5 events');
     const rejects = readFileSync(path.join(dir, 'mixed.rejects.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(rejects.map((r) => r.line)).toEqual([3, 4]);
+    expect(rejects.map((r) => r.line)).toEqual([3, 4, 5, 6, 7]);
   });
 });
 

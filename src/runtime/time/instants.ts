@@ -20,16 +20,30 @@ export function isoOf(ms: number): string {
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
+ * Is `text` exactly what `toISOString` gives for its instant? Checked without formatting in the
+ * common case: the canonical shape, and a day up to 28 and an hour up to 23 (29–31 February or
+ * hour 24 parse, but roll over to another day).
+ */
+function isCanonical(text: string, ms: number): boolean {
+  if (!Number.isFinite(ms) || !CANONICAL.test(text)) return false;
+  const day = (text.charCodeAt(8) - 48) * 10 + (text.charCodeAt(9) - 48);
+  const hour = (text.charCodeAt(11) - 48) * 10 + (text.charCodeAt(12) - 48);
+  return (day <= 28 && hour <= 23) || new Date(ms).toISOString() === text;
+}
+
+/** `new Date(text).toISOString()`, without formatting when `text` is already in that form. */
+export function isoText(text: string): string {
+  const ms = Date.parse(text);
+  return isCanonical(text, ms) ? text : new Date(ms).toISOString();
+}
+
+/**
  * Tells `isoOf` that `text` is the ISO form of `ms` (`text` parsed), when it is exactly what
  * `toISOString` gives: the engine knows an event's text and instant, and formatting the instant
  * again would be wasted.
  */
 export function knownIso(ms: number, text: string): void {
-  if (ms === lastMs || !Number.isFinite(ms) || !CANONICAL.test(text)) return;
-  // Days 29–31 and hour 24 parse but roll over (30 February is 2 March): check those by formatting.
-  const day = (text.charCodeAt(8) - 48) * 10 + (text.charCodeAt(9) - 48);
-  const hour = (text.charCodeAt(11) - 48) * 10 + (text.charCodeAt(12) - 48);
-  if ((day > 28 || hour > 23) && new Date(ms).toISOString() !== text) return;
+  if (ms === lastMs || !isCanonical(text, ms)) return;
   lastMs = ms;
   lastIso = text;
 }
