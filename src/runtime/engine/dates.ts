@@ -30,6 +30,10 @@ export function dateOccurrences(trigger: DateTrigger, value: unknown, zone: stri
   const minutes = parseLocalTime(trigger.at) ?? 9 * 60;
   const fire = (d: { year: number; month: number; day: number }) => {
     const shifted = addDays(d, trigger.offsetDays);
+    // A zone is less than a day from UTC: a wall time a day or more outside (from, to] needs no
+    // zone lookup to be left out (the lookups of other years' dates were most of a run's).
+    const wall = Date.UTC(shifted.year, shifted.month - 1, shifted.day) + minutes * 60_000;
+    if (wall + DAY_MS <= from || wall - DAY_MS > to) return Number.NaN;
     return zonedInstant(shifted.year, shifted.month, shifted.day, minutes, zone);
   };
   if (!trigger.yearly) {
