@@ -1,7 +1,7 @@
 import { parseDuration } from '../../ir/durations.ts';
 import type { Cond, Scalar } from '../../ir/types.ts';
 import type { StoredEvent } from '../../store/types.ts';
-import { DAY_MS, daysToAnniversary, offsetMinutes, parseLocalDate } from '../time/zoned.ts';
+import { DAY_MS, daysToAnniversary, localDayAt, parseLocalDate } from '../time/zoned.ts';
 import type { EventPredicate, Predicate, Subject } from './subject.ts';
 
 /**
@@ -69,23 +69,31 @@ export function fieldTime(s: Subject, name: string, value: unknown): number {
 
 
 /**
- * Per zone: local day number → that day's date. The engine asks about many instants of the same few
- * days — contact by contact, each contact's timeline from the run's start — and one object per zone
- * and day also keys `anniversaryDays`.
+ * Per zone: local day number → that day's date (one object per zone and day, which also keys
+ * `anniversaryDays`), and the span of instants the last answer holds for: a plan asks about one
+ * instant for every contact, the engine about many instants of the same few days.
  */
 const todayCache = new Map<string, Map<number, LocalDate>>();
+const lastToday = new Map<string, { from: number; to: number; date: LocalDate }>();
 
 function today(tz: string, now: number): LocalDate {
-  const dayNumber = Math.floor((now + offsetMinutes(now, tz) * 60_000) / DAY_MS);
+  const last = lastToday.get(tz);
+  if (last !== undefined && now >= last.from && now < last.to) return last.date;
+  const { day, from, to } = localDayAt(now, tz);
   let days = todayCache.get(tz);
   if (!days) todayCache.set(tz, (days = new Map()));
-  let date = days.get(dayNumber);
+  let date = days.get(day);
   if (!date) {
-    const local = new Date(dayNumber * DAY_MS);
+    const local = new Date(day * DAY_MS);
     date = { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
     if (days.size > 10_000) days.clear();
-    days.set(dayNumber, date);
+    days.set(day, date);
   }
+  if (last) {
+    last.from = from;
+    last.to = to;
+    last.date = date;
+  } else lastToday.set(tz, { from, to, date });
   return date;
 }
 

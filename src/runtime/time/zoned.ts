@@ -82,6 +82,20 @@ export function offsetMinutes(instant: number, zone: string): number {
   return exact;
 }
 
+/**
+ * The local calendar day of `instant` in `zone` (days since 1970-01-01 on the local calendar), and
+ * a span of instants around it that are on the same local day — the whole local day when the
+ * zone's offset is known not to change on that UTC day, else `instant` alone.
+ */
+export function localDayAt(instant: number, zone: string): { day: number; from: number; to: number } {
+  const offset = offsetMinutes(instant, zone) * MINUTE_MS;
+  const day = Math.floor((instant + offset) / DAY_MS);
+  const utcDay = Math.floor(instant / DAY_MS);
+  const settled = zone === 'UTC' || zone === 'Etc/UTC' ? 0 : offsetCache.get(zone)?.days.get(utcDay);
+  if (settled === undefined || Number.isNaN(settled)) return { day, from: instant, to: instant + 1 };
+  return { day, from: Math.max(utcDay * DAY_MS, day * DAY_MS - offset), to: Math.min((utcDay + 1) * DAY_MS, (day + 1) * DAY_MS - offset) };
+}
+
 function offsetFromIntl(instant: number, zone: string): number {
   const parts = formatter(zone).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);

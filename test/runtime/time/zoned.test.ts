@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localParts, offsetMinutes, zonedInstant } from '../../../src/runtime/time/zoned.ts';
+import { localDayAt, localParts, offsetMinutes, zonedInstant } from '../../../src/runtime/time/zoned.ts';
 
 /** The offset as Intl states it, with no cache: what `offsetMinutes` must agree with. */
 function intlOffset(instant: number, zone: string): number {
@@ -42,5 +42,27 @@ describe('offsetMinutes', () => {
     expect(localParts(morning, 'Europe/Paris')).toMatchObject({ year: 2026, month: 3, day: 29, hour: 9, minute: 0, weekday: 6 });
     // 02:30 does not exist that night in Paris: it resolves to just after the jump.
     expect(new Date(zonedInstant(2026, 3, 29, 2 * 60 + 30, 'Europe/Paris')).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+  });
+});
+
+describe('localDayAt', () => {
+  it('gives the local day, and a span around the instant that is all on that day', () => {
+    const dayOf = (instant: number, zone: string) => {
+      const p = localParts(instant, zone);
+      return Date.UTC(p.year, p.month - 1, p.day) / 86_400_000;
+    };
+    for (const zone of ['UTC', 'Europe/Paris', 'America/New_York', 'Australia/Adelaide', 'Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+      // Every 97 minutes over ten days around a transition, each instant asked twice (the second
+      // time its UTC day may be settled, and the span the whole local day).
+      const start = Date.parse('2026-10-20T00:00:00Z');
+      for (let instant = start; instant < start + 10 * 86_400_000; instant += 97 * MINUTE) {
+        for (const round of [1, 2]) {
+          const { day, from, to } = localDayAt(instant, zone);
+          expect(day, `${zone} ${new Date(instant).toISOString()} ${round}`).toBe(dayOf(instant, zone));
+          expect(from <= instant && instant < to).toBe(true);
+          for (const t of [from, to - 1, Math.floor((from + to) / 2)]) expect(dayOf(t, zone), `${zone} ${new Date(t).toISOString()}`).toBe(day);
+        }
+      }
+    }
   });
 });
