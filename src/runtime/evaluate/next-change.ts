@@ -97,9 +97,13 @@ function nextAnniversaryBoundary(s: Subject, value: unknown, now: number, before
     const anniversary = anniversaryIn(year, date.month, date.day);
     // The window [anniversary − before, anniversary + after] opens and closes at local midnights.
     for (const offset of [-before, after + 1]) {
-      const d = new Date(Date.UTC(anniversary.year, anniversary.month - 1, anniversary.day) + offset * DAY_MS);
+      const wall = Date.UTC(anniversary.year, anniversary.month - 1, anniversary.day) + offset * DAY_MS;
+      const d = new Date(wall);
+      // Calendar checks first: a zone lookup only for a day after today whose midnight could come
+      // before the best so far (a zone is less than a day from UTC).
+      if (daysBetween(today, { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }) <= 0 || wall - DAY_MS >= best) continue;
       const at = zonedInstant(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), 0, s.tz);
-      if (at > now && at < best && daysBetween(today, { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }) > 0) best = at;
+      if (at > now && at < best) best = at;
     }
   }
   return best;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Cond } from '../../../src/ir/types.ts';
+import { compileCondition } from '../../../src/runtime/evaluate/compile-condition.ts';
 import { compileNextChange, earliestOf, type NextChangeContext } from '../../../src/runtime/evaluate/next-change.ts';
 import type { Subject } from '../../../src/runtime/evaluate/subject.ts';
 
@@ -36,5 +37,30 @@ describe('compileNextChange', () => {
   it('keeps independent conditions independent when combined as the earliest of them', () => {
     const segments = earliestOf([compileNextChange({ type: 'all', of: [isPro, viewedThisWeek] }, options), compileNextChange(viewedThisWeek, options)]);
     expect(segments(subject('free'), NOW, ctx)).toBe(NOW + 4 * DAY + 1);
+  });
+});
+
+describe('an anniversary window', () => {
+  it('changes first at the instant returned, in zones on both sides of UTC, over year ends and 29 February', () => {
+    const HOUR = 3_600_000;
+    const cond: Cond = { type: 'anniversary', field: 'birthday', daysBefore: 3, daysAfter: 1 };
+    const holds = compileCondition(cond, options);
+    const next = compileNextChange(cond, options);
+    for (const tz of ['UTC', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Europe/Paris']) {
+      for (const birthday of ['1990-01-02', '1988-02-29', '1975-12-30', '2001-07-15']) {
+        const s: Subject = { ...subject('pro'), fields: { birthday }, tz, fieldTimes: new Map(), anniversaries: new Map() };
+        for (let now = Date.parse('2026-12-20T05:00:00Z'); now < Date.parse('2027-03-10T00:00:00Z'); now += 5 * DAY + 7 * HOUR) {
+          const at = next(s, now, ctx);
+          const label = `${tz} ${birthday} ${new Date(now).toISOString()}`;
+          expect(at, label).toBeGreaterThan(now);
+          expect(at, label).toBeLessThan(now + 400 * DAY);
+          const before = holds(s, now);
+          // No change before it (hourly), a change at it.
+          for (let t = now; t < at; t += HOUR) expect(holds(s, t), `${label} at ${new Date(t).toISOString()}`).toBe(before);
+          expect(holds(s, at - 1), label).toBe(before);
+          expect(holds(s, at), label).toBe(!before);
+        }
+      }
+    }
   });
 });
