@@ -1,19 +1,20 @@
 import { sha256 } from '../../ir/canonical.ts';
-import type { Campaign, Program, Threshold } from '../../ir/types.ts';
+import type { Campaign, Program } from '../../ir/types.ts';
 import type { ContactRecord, Enrollment, StoreData, StoredEvent } from '../../store/types.ts';
 import { compileProgram, contactTimezone, type CompiledProgram } from '../evaluate/snapshot.ts';
-import { applyEvent, applyProfile, crossThresholds, emptyScoreState, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
+import { applyEvent, applyProfile, emptyScoreState, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
 import type { Subject } from '../evaluate/subject.ts';
 import { mayEnter, newEnrollment } from '../journeys/eligibility.ts';
 import { ChangeLog } from './changes.ts';
 import { dateOccurrences } from './dates.ts';
-import { executeAction } from './actions.ts';
 import { advance, resumeOnEvent, checkGoalsAndExit } from './journeys.ts';
 import { ContactViews, type ContactView } from './contact-views.ts';
 import { ProgramIndex } from './program-index.ts';
 import { Queue, type Item } from './queue.ts';
 import { Rechecks } from './rechecks.ts';
-import { compareEvents, insertEvent, mergeSorted } from './history.ts';
+import { runInput, type ContactWork } from './run-input.ts';
+import { checkThresholds } from './thresholds.ts';
+import { insertEvent, mergeSorted } from './history.ts';
 import { isoOf as iso, knownIso, parseInstant } from '../time/instants.ts';
 
 /**
@@ -33,40 +34,6 @@ export interface RunStats {
   skippedSends: Record<string, number>;
   webhooks: number;
   enrollments: number;
-}
-
-const NO_THRESHOLDS: readonly Threshold[] = [];
-
-/** One contact's share of a run's input (`Engine.contactWork`). */
-interface ContactWork {
-  /** Due events in queue order (time, then id), and when each is due. */
-  events: StoredEvent[];
-  times: number[];
-  changes: Item[];
-}
-
-function compareIds(a: StoredEvent, b: StoredEvent): number {
-  return a.id < b.id ? -1 : b.id < a.id ? 1 : 0;
-}
-
-/** Sorts a contact's events and their instants (parallel arrays) by instant, then id. */
-function sortEvents(events: StoredEvent[], times: number[]): void {
-  let sorted = true;
-  for (let i = 1; i < events.length && sorted; i++) sorted = times[i - 1]! < times[i]! || (times[i - 1] === times[i] && compareIds(events[i - 1]!, events[i]!) <= 0);
-  if (sorted) return;
-  const order = events.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || compareIds(events[a]!, events[b]!));
-  const byOrder = order.map((i) => events[i]!);
-  const timesByOrder = order.map((i) => times[i]!);
-  for (let i = 0; i < order.length; i++) {
-    events[i] = byOrder[i]!;
-    times[i] = timesByOrder[i]!;
-  }
-}
-
-function workOf(work: Map<string, ContactWork>, contact: string): ContactWork {
-  let entry = work.get(contact);
-  if (!entry) work.set(contact, (entry = { events: [], times: [], changes: [] }));
-  return entry;
 }
 
 function byName(counts: Record<string, number>): Record<string, number> {
@@ -113,8 +80,10 @@ export class Engine {
   private readonly dirty = new Set<string>();
   private readonly rechecks: Rechecks;
   /** `compiled.scores` as an array: hot loops avoid Map iterators. */
-  private readonly scoreList: { id: string; score: CompiledScore }[];
+  readonly scoreList: { id: string; score: CompiledScore }[];
   private end = 0;
+  /** Due events already in the store's history (folded by an earlier run before their time came). */
+  private foldedEvents = new Set<StoredEvent>();
   private start = 0;
   now = 0;
 
@@ -172,112 +141,16 @@ export class Engine {
   run(pendingEvents: readonly StoredEvent[], options: EngineOptions): ChangeLog {
     const clock = this.data.clock ? Date.parse(this.data.clock) : null;
     const end = options.until;
-    // The first run starts with its earliest input; later runs continue from the clock.
-    // A loop, not Math.min(...list): a store can hold more pending changes than a call has arguments.
-    let first = end;
-    for (const event of pendingEvents) first = Math.min(first, Date.parse(event.at));
-    for (const p of this.data.pending) first = Math.min(first, Date.parse(p.at));
-    this.start = clock ?? Math.min(end, first);
+    const input = runInput(this.data, this.program, pendingEvents, end, { eventIds: this.eventIds, contacts: this.contacts });
+    this.start = input.start;
     this.now = this.start;
     this.end = end;
-
-    const due: StoredEvent[] = [];
-    const dueAt: number[] = [];
-    const laterEvents: StoredEvent[] = [];
-    for (const event of pendingEvents) {
-      const parsed = Date.parse(event.at);
-      if (parsed > end && !this.eventIds.has(event.id)) laterEvents.push(event);
-      const at = Math.max(parsed, this.start);
-      if (at > end) continue;
-      due.push(event);
-      dueAt.push(at);
-    }
-    // Events folded earlier whose time had not come yet.
-    if (clock !== null) {
-      for (const event of this.data.events) {
-        const at = Date.parse(event.at);
-        if (at > clock && at <= end) {
-          due.push(event);
-          dueAt.push(at);
-        }
-      }
-    }
-    const work = this.contactWork(due, dueAt);
-    for (const change of this.data.pending) {
-      const at = Math.max(Date.parse(change.at), this.start);
-      if (at <= end) workOf(work, change.contact).changes.push({ kind: 'change', at, key: change.contact, contact: change.contact, fields: change.fields });
-    }
-    this.data.pending = this.data.pending.filter((p) => Math.max(Date.parse(p.at), this.start) > end);
-    // A broadcast fires once, when the clock passes its instant (not on a store's first catch-up past it).
-    const broadcasts: { at: number; campaign: string }[] = [];
-    for (const campaign of this.program.campaigns) {
-      if (campaign.trigger?.type !== 'schedule') continue;
-      const at = Date.parse(campaign.trigger.at);
-      if (at > this.start && at <= end) broadcasts.push({ at, campaign: campaign.id });
-    }
-    for (const id of this.contacts.keys()) this.runContact(id, work.get(id), broadcasts, clock, end);
+    this.stats.duplicateEvents += input.duplicateEvents;
+    this.foldedEvents = input.folded;
+    for (const id of this.contacts.keys()) this.runContact(id, input.work.get(id), input.broadcasts, clock, end);
     this.now = end;
-    this.finish(end, laterEvents);
+    this.finish(end, input.laterEvents);
     return this.log;
-  }
-
-  /**
-   * The due events per contact, each contact's in queue order (time, then id). Duplicates are
-   * decided over all contacts, in that order: the first occurrence of an id is processed, later
-   * ones are counted as duplicates; events of unknown contacts are dropped.
-   */
-  private contactWork(due: StoredEvent[], dueAt: number[]): Map<string, ContactWork> {
-    const work = new Map<string, ContactWork>();
-    const order = this.withoutRepeatedIds(due);
-    if (order === null) {
-      // The common case — every id is new — needs no order across contacts: each contact's
-      // events are sorted on their own, far cheaper than sorting them all.
-      for (let i = 0; i < due.length; i++) {
-        const event = due[i]!;
-        if (!this.contacts.has(event.contact)) continue;
-        const entry = workOf(work, event.contact);
-        entry.events.push(event);
-        entry.times.push(dueAt[i]!);
-      }
-      for (const entry of work.values()) sortEvents(entry.events, entry.times);
-      return work;
-    }
-    order.sort((a, b) => dueAt[a]! - dueAt[b]! || compareIds(due[a]!, due[b]!));
-    for (const i of order) {
-      const event = due[i]!;
-      const known = this.eventIds.has(event.id);
-      if (known && !this.isFutureHistoryEvent(event)) {
-        this.stats.duplicateEvents += 1;
-        continue;
-      }
-      if (!this.contacts.has(event.contact)) continue;
-      if (!known) this.eventIds.add(event.id);
-      const entry = workOf(work, event.contact);
-      entry.events.push(event);
-      entry.times.push(dueAt[i]!);
-      if (known) this.foldedEvents.add(event);
-    }
-    return work;
-  }
-
-  /**
-   * Records the ids of `due` as seen when none of them was seen before (in the history or twice in
-   * `due`) and returns null; otherwise records nothing and returns the indexes of `due`, to be
-   * decided in time order.
-   */
-  private withoutRepeatedIds(due: readonly StoredEvent[]): number[] | null {
-    const ids = this.eventIds;
-    for (let i = 0; i < due.length; i++) {
-      if (!ids.has(due[i]!.id)) {
-        ids.add(due[i]!.id);
-        continue;
-      }
-      for (let j = 0; j < i; j++) ids.delete(due[j]!.id);
-      return due.map((_, k) => k);
-    }
-    // An event of an unknown contact is dropped without its id being recorded.
-    for (const event of due) if (!this.contacts.has(event.contact)) ids.delete(event.id);
-    return null;
   }
 
   /** Runs one contact's events, changes, timers, date triggers, broadcasts and re-checks up to `end`. */
@@ -360,7 +233,7 @@ export class Engine {
     log.events += 1;
 
     // The scores this event adds to, as decayed until now: a threshold they fell below re-arms first.
-    this.checkThresholds(contact.id, null, event.event);
+    checkThresholds(this, contact.id, null, event.event);
     const changedScores: string[] = [];
     for (const { id, score } of this.scoreList) {
       if (!score.byEvent.has(event.event)) continue;
@@ -390,17 +263,6 @@ export class Engine {
     }
   }
 
-  private futureHistory = new Set<string>();
-  /** Due events already in the store's history (folded by an earlier run before their time came). */
-  private readonly foldedEvents = new Set<StoredEvent>();
-
-  private isFutureHistoryEvent(event: StoredEvent): boolean {
-    const clock = this.data.clock;
-    if (clock === null || event.at <= clock || this.futureHistory.has(event.id)) return false;
-    this.futureHistory.add(event.id);
-    return true;
-  }
-
   emailOf(contact: ContactRecord): string | undefined {
     const value = contact.fields[this.program.settings.fields.email];
     return typeof value === 'string' ? value : undefined;
@@ -424,40 +286,6 @@ export class Engine {
     const subject = this.subject(enrollment.contact);
     subject.entryAt = parseInstant(enrollment.enteredAt);
     return subject;
-  }
-
-  /**
-   * Fires the actions of thresholds the score has reached and re-arms those it fell below (score
-   * triggers of campaigns too). Called before an event's points are added — so a score that
-   * decayed below a threshold since the last event re-arms it — and after every change.
-   * With `onlyEvent`, only the scores that event adds to are checked.
-   */
-  private checkThresholds(contactId: string, subject: Subject | null, onlyEvent?: string): void {
-    const contact = this.contacts.get(contactId)!;
-    for (const { id, score } of this.scoreList) {
-      if (onlyEvent !== undefined && !score.byEvent.has(onlyEvent)) continue;
-      const value = subject ? (subject.scores[id] ?? 0) : scoreAt(score, contact.scores[id], this.now);
-      const triggers = this.index.scoreTriggers.get(id);
-      if (score.model.thresholds.length === 0 && !triggers) continue;
-      const state = (contact.scores[id] ??= emptyScoreState(iso(this.now)));
-      const up = score.model.thresholds.length === 0 ? NO_THRESHOLDS : crossThresholds(score, state, value).up;
-      for (const threshold of up) {
-        this.log.threshold(contactId, id, threshold.id, value);
-        const key = `threshold/${id}/${threshold.id}/${contactId}/${iso(this.now)}`;
-        threshold.actions.forEach((action, i) => executeAction(this, action, contactId, this.now, `${key}/${action.id || i}`, undefined));
-      }
-      if (!triggers) continue;
-      for (const { campaign, marker } of triggers) {
-        if (campaign.trigger?.type !== 'score') continue;
-        const above = state.above.includes(marker);
-        if (value >= campaign.trigger.crosses && !above) {
-          state.above = [...state.above, marker].sort();
-          this.tryEnroll(campaign, contactId, `score ${id} crossed ${campaign.trigger.crosses}`);
-        } else if (value < campaign.trigger.crosses && above) {
-          state.above = state.above.filter((m) => m !== marker);
-        }
-      }
-    }
   }
 
   /** The contact changed (fields, tags, scores): its subject must be recomputed. */
@@ -507,7 +335,7 @@ export class Engine {
       }
     }
     subject = this.views.subjectOf(view, this.now);
-    this.checkThresholds(contactId, subject);
+    checkThresholds(this, contactId, subject);
     const previous = contact.segments;
     // Null in the common no-change case: the memberships are compared without building a list.
     const segments = this.compiled.segments.evaluateChanged(subject, this.now, previous);

@@ -1,0 +1,173 @@
+import type { Program } from '../../ir/types.ts';
+import type { ContactRecord, StoreData, StoredEvent } from '../../store/types.ts';
+import type { Item } from './queue.ts';
+
+/**
+ * What one run has to do, taken from its input (the journal's events) and the store data, split
+ * by contact: the engine runs contact by contact (`Engine.run`).
+ */
+
+/** One contact's share of a run's input. */
+export interface ContactWork {
+  /** Due events in queue order (time, then id), and when each is due. */
+  events: StoredEvent[];
+  times: number[];
+  changes: Item[];
+}
+
+export interface RunInput {
+  /** Where the run starts: the store's clock, or on a first run its earliest input. */
+  start: number;
+  work: Map<string, ContactWork>;
+  /** Events after `until`: folded into the history, processed by a later run. */
+  laterEvents: StoredEvent[];
+  /** Schedule-triggered campaigns whose instant falls in the run: they fire for every contact. */
+  broadcasts: { at: number; campaign: string }[];
+  /** Events whose id was seen before (in the history or earlier in this input). */
+  duplicateEvents: number;
+  /** Due events already in the store's history (folded by an earlier run before their time came). */
+  folded: Set<StoredEvent>;
+}
+
+/** The store's indexes the input is decided against: known event ids (updated) and contacts. */
+export interface RunIndexes {
+  eventIds: Set<string>;
+  contacts: ReadonlyMap<string, ContactRecord>;
+}
+
+/**
+ * Splits a run's input by contact. Records the ids of the events it accepts in `eventIds` and
+ * removes the pending contact changes it takes from `data.pending`.
+ */
+export function runInput(data: StoreData, program: Program, pendingEvents: readonly StoredEvent[], until: number, indexes: RunIndexes): RunInput {
+  const clock = data.clock ? Date.parse(data.clock) : null;
+  // The first run starts with its earliest input; later runs continue from the clock.
+  // A loop, not Math.min(...list): a store can hold more pending changes than a call has arguments.
+  let first = until;
+  for (const event of pendingEvents) first = Math.min(first, Date.parse(event.at));
+  for (const p of data.pending) first = Math.min(first, Date.parse(p.at));
+  const start = clock ?? Math.min(until, first);
+
+  const due: StoredEvent[] = [];
+  const dueAt: number[] = [];
+  const laterEvents: StoredEvent[] = [];
+  for (const event of pendingEvents) {
+    const parsed = Date.parse(event.at);
+    if (parsed > until && !indexes.eventIds.has(event.id)) laterEvents.push(event);
+    const at = Math.max(parsed, start);
+    if (at > until) continue;
+    due.push(event);
+    dueAt.push(at);
+  }
+  // Events folded earlier whose time had not come yet.
+  if (clock !== null) {
+    for (const event of data.events) {
+      const at = Date.parse(event.at);
+      if (at > clock && at <= until) {
+        due.push(event);
+        dueAt.push(at);
+      }
+    }
+  }
+  const input: RunInput = { start, work: new Map(), laterEvents, broadcasts: [], duplicateEvents: 0, folded: new Set() };
+  splitEvents(input, due, dueAt, data.clock, indexes);
+  for (const change of data.pending) {
+    const at = Math.max(Date.parse(change.at), start);
+    if (at <= until) workOf(input.work, change.contact).changes.push({ kind: 'change', at, key: change.contact, contact: change.contact, fields: change.fields });
+  }
+  data.pending = data.pending.filter((p) => Math.max(Date.parse(p.at), start) > until);
+  // A broadcast fires once, when the clock passes its instant (not on a store's first catch-up past it).
+  for (const campaign of program.campaigns) {
+    if (campaign.trigger?.type !== 'schedule') continue;
+    const at = Date.parse(campaign.trigger.at);
+    if (at > start && at <= until) input.broadcasts.push({ at, campaign: campaign.id });
+  }
+  return input;
+}
+
+/**
+ * The due events per contact, each contact's in queue order (time, then id). Duplicates are
+ * decided over all contacts, in that order: the first occurrence of an id is processed, later
+ * ones are counted as duplicates; events of unknown contacts are dropped.
+ */
+function splitEvents(input: RunInput, due: StoredEvent[], dueAt: number[], clock: string | null, { eventIds, contacts }: RunIndexes): void {
+  const work = input.work;
+  if (withoutRepeatedIds(due, eventIds, contacts)) {
+    // The common case — every id is new — needs no order across contacts: each contact's
+    // events are sorted on their own, far cheaper than sorting them all.
+    for (let i = 0; i < due.length; i++) {
+      const event = due[i]!;
+      if (!contacts.has(event.contact)) continue;
+      const entry = workOf(work, event.contact);
+      entry.events.push(event);
+      entry.times.push(dueAt[i]!);
+    }
+    for (const entry of work.values()) sortEvents(entry.events, entry.times);
+    return;
+  }
+  const order = due.map((_, k) => k);
+  order.sort((a, b) => dueAt[a]! - dueAt[b]! || compareIds(due[a]!, due[b]!));
+  // A history event after the store's clock is due once (its first occurrence in `due`).
+  const futureHistory = new Set<string>();
+  for (const i of order) {
+    const event = due[i]!;
+    const known = eventIds.has(event.id);
+    if (known) {
+      const dueFromHistory = clock !== null && event.at > clock && !futureHistory.has(event.id);
+      if (!dueFromHistory) {
+        input.duplicateEvents += 1;
+        continue;
+      }
+      futureHistory.add(event.id);
+    }
+    if (!contacts.has(event.contact)) continue;
+    if (!known) eventIds.add(event.id);
+    const entry = workOf(work, event.contact);
+    entry.events.push(event);
+    entry.times.push(dueAt[i]!);
+    if (known) input.folded.add(event);
+  }
+}
+
+/**
+ * Records the ids of `due` as seen when none of them was seen before (in the history or twice in
+ * `due`) and returns true; otherwise records nothing and returns false: they are decided in time
+ * order.
+ */
+function withoutRepeatedIds(due: readonly StoredEvent[], ids: Set<string>, contacts: ReadonlyMap<string, ContactRecord>): boolean {
+  for (let i = 0; i < due.length; i++) {
+    if (!ids.has(due[i]!.id)) {
+      ids.add(due[i]!.id);
+      continue;
+    }
+    for (let j = 0; j < i; j++) ids.delete(due[j]!.id);
+    return false;
+  }
+  // An event of an unknown contact is dropped without its id being recorded.
+  for (const event of due) if (!contacts.has(event.contact)) ids.delete(event.id);
+  return true;
+}
+
+function compareIds(a: StoredEvent, b: StoredEvent): number {
+  return a.id < b.id ? -1 : b.id < a.id ? 1 : 0;
+}
+
+/** Sorts a contact's events and their instants (parallel arrays) by instant, then id. */
+function sortEvents(events: StoredEvent[], times: number[]): void {
+  let sorted = true;
+  for (let i = 1; i < events.length && sorted; i++) sorted = times[i - 1]! < times[i]! || (times[i - 1] === times[i] && compareIds(events[i - 1]!, events[i]!) <= 0);
+  if (sorted) return;
+  const order = events.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || compareIds(events[a]!, events[b]!));
+  const byOrder = order.map((i) => events[i]!);
+  const timesByOrder = order.map((i) => times[i]!);
+  for (let i = 0; i < order.length; i++) {
+    events[i] = byOrder[i]!;
+    times[i] = timesByOrder[i]!;
+  }
+}
+
+function workOf(work: Map<string, ContactWork>, contact: string): ContactWork {
+  let entry = work.get(contact);
+  if (!entry) work.set(contact, (entry = { events: [], times: [], changes: [] }));
+  return entry;
+}

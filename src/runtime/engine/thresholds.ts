@@ -1,0 +1,44 @@
+import type { Threshold } from '../../ir/types.ts';
+import { crossThresholds, emptyScoreState, scoreAt } from '../evaluate/scoring.ts';
+import type { Subject } from '../evaluate/subject.ts';
+import { isoOf as iso } from '../time/instants.ts';
+import { executeAction } from './actions.ts';
+import type { Engine } from './engine.ts';
+
+const NO_THRESHOLDS: readonly Threshold[] = [];
+
+/**
+ * Fires the actions of thresholds the score has reached and re-arms those it fell below (score
+ * triggers of campaigns too). Called before an event's points are added — so a score that
+ * decayed below a threshold since the last event re-arms it — and after every change.
+ * With `onlyEvent`, only the scores that event adds to are checked. `subject` carries the scores
+ * at the engine's current time; without it they are computed here.
+ */
+export function checkThresholds(engine: Engine, contactId: string, subject: Subject | null, onlyEvent?: string): void {
+  const contact = engine.contacts.get(contactId)!;
+  const now = engine.now;
+  for (const { id, score } of engine.scoreList) {
+    if (onlyEvent !== undefined && !score.byEvent.has(onlyEvent)) continue;
+    const value = subject ? (subject.scores[id] ?? 0) : scoreAt(score, contact.scores[id], now);
+    const triggers = engine.index.scoreTriggers.get(id);
+    if (score.model.thresholds.length === 0 && !triggers) continue;
+    const state = (contact.scores[id] ??= emptyScoreState(iso(now)));
+    const up = score.model.thresholds.length === 0 ? NO_THRESHOLDS : crossThresholds(score, state, value).up;
+    for (const threshold of up) {
+      engine.log.threshold(contactId, id, threshold.id, value);
+      const key = `threshold/${id}/${threshold.id}/${contactId}/${iso(now)}`;
+      threshold.actions.forEach((action, i) => executeAction(engine, action, contactId, now, `${key}/${action.id || i}`, undefined));
+    }
+    if (!triggers) continue;
+    for (const { campaign, marker } of triggers) {
+      if (campaign.trigger?.type !== 'score') continue;
+      const above = state.above.includes(marker);
+      if (value >= campaign.trigger.crosses && !above) {
+        state.above = [...state.above, marker].sort();
+        engine.tryEnroll(campaign, contactId, `score ${id} crossed ${campaign.trigger.crosses}`);
+      } else if (value < campaign.trigger.crosses && above) {
+        state.above = state.above.filter((m) => m !== marker);
+      }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { Program } from '../../../src/ir/types.ts';
+import { runInput } from '../../../src/runtime/engine/run-input.ts';
+import type { StoreData, StoredEvent } from '../../../src/store/types.ts';
+import { contact, emptyStore, programFrom } from '../../helpers/program.ts';
+
+/** How a run's input is split by contact before the engine runs each contact. */
+
+const ev = (id: string, contactId: string, at: string): StoredEvent => ({ id, contact: contactId, event: 'page.viewed', at, data: {} });
+const t = (iso: string) => Date.parse(iso);
+
+const program: Program = await programFrom((w) => {
+  w.email('news', { subject: 'News', text: 'Hi {{unsubscribeUrl}}' });
+  w.campaign('early', { trigger: w.onSchedule('2026-11-01T00:00:00Z'), steps: [w.send('news-1', 'news')] });
+  w.campaign('mid', { trigger: w.onSchedule('2026-11-05T09:00:00Z'), steps: [w.send('news-2', 'news')] });
+  w.campaign('late', { trigger: w.onSchedule('2026-12-31T00:00:00Z'), steps: [w.send('news-3', 'news')] });
+});
+
+function store(clock: string | null = null): StoreData {
+  const data = emptyStore();
+  data.contacts = [contact('a'), contact('b')];
+  data.clock = clock;
+  return data;
+}
+
+function indexes(data: StoreData) {
+  return { eventIds: new Set(data.events.map((e) => e.id)), contacts: new Map(data.contacts.map((c) => [c.id, c])) };
+}
+
+const ids = (input: ReturnType<typeof runInput>, contactId: string) => input.work.get(contactId)?.events.map((e) => e.id) ?? [];
+
+describe('runInput', () => {
+  it('starts a first run at its earliest input and sorts each contact by time, then id', () => {
+    const data = store();
+    const input = runInput(data, program, [ev('e3', 'a', '2026-11-03T00:00:00Z'), ev('e2', 'a', '2026-11-02T00:00:00Z'), ev('e1', 'a', '2026-11-02T00:00:00Z'), ev('e4', 'b', '2026-11-04T00:00:00Z')], t('2026-11-10T00:00:00Z'), indexes(data));
+    expect(input.start).toBe(t('2026-11-02T00:00:00Z'));
+    expect(ids(input, 'a')).toEqual(['e1', 'e2', 'e3']);
+    expect(input.work.get('a')!.times).toEqual([t('2026-11-02T00:00:00Z'), t('2026-11-02T00:00:00Z'), t('2026-11-03T00:00:00Z')]);
+    expect(ids(input, 'b')).toEqual(['e4']);
+    // Only broadcasts strictly after the start and up to `until`.
+    expect(input.broadcasts).toEqual([{ at: t('2026-11-05T09:00:00Z'), campaign: 'mid' }]);
+  });
+
+  it('continues from the clock: earlier events are due at the clock, later ones are kept for a later run', () => {
+    const data = store('2026-11-05T00:00:00.000Z');
+    const late = ev('e9', 'b', '2026-11-20T00:00:00Z');
+    const input = runInput(data, program, [ev('e1', 'a', '2026-11-01T00:00:00Z'), late], t('2026-11-10T00:00:00Z'), indexes(data));
+    expect(input.start).toBe(t('2026-11-05T00:00:00Z'));
+    expect(input.work.get('a')!.times).toEqual([t('2026-11-05T00:00:00Z')]);
+    expect(input.laterEvents).toEqual([late]);
+    expect(ids(input, 'b')).toEqual([]);
+  });
+
+  it('counts a repeated id once, the first in time order across contacts, and drops unknown contacts without recording their ids', () => {
+    const data = store();
+    data.events = [ev('old', 'a', '2026-10-01T00:00:00Z')];
+    const idx = indexes(data);
+    const input = runInput(
+      data,
+      program,
+      [ev('x', 'b', '2026-11-03T00:00:00Z'), ev('x', 'a', '2026-11-02T00:00:00Z'), ev('old', 'b', '2026-11-02T00:00:00Z'), ev('ghost-1', 'nobody', '2026-11-02T00:00:00Z'), ev('y', 'b', '2026-11-04T00:00:00Z')],
+      t('2026-11-10T00:00:00Z'),
+      idx,
+    );
+    expect(ids(input, 'a')).toEqual(['x']);
+    expect(ids(input, 'b')).toEqual(['y']);
+    expect(input.duplicateEvents).toBe(2);
+    expect([...idx.eventIds].sort()).toEqual(['old', 'x', 'y']);
+  });
+
+  it('records every id when none repeats, except those of unknown contacts', () => {
+    const data = store();
+    const idx = indexes(data);
+    const input = runInput(data, program, [ev('p', 'a', '2026-11-02T00:00:00Z'), ev('q', 'nobody', '2026-11-02T00:00:00Z')], t('2026-11-10T00:00:00Z'), idx);
+    expect(input.duplicateEvents).toBe(0);
+    expect([...idx.eventIds]).toEqual(['p']);
+    expect(input.work.has('nobody')).toBe(false);
+  });
+
+  it('makes history events after the clock due once, marked as folded', () => {
+    const data = store('2026-11-05T00:00:00.000Z');
+    const future = ev('f', 'a', '2026-11-07T00:00:00.000Z');
+    data.events = [ev('past', 'a', '2026-11-01T00:00:00.000Z'), future];
+    const fromHistory = runInput(structuredClone(data), program, [], t('2026-11-10T00:00:00Z'), indexes(data));
+    expect(ids(fromHistory, 'a')).toEqual(['f']);
+    expect([...fromHistory.folded].map((e) => e.id)).toEqual(['f']);
+    expect(fromHistory.duplicateEvents).toBe(0);
+    // The journal delivering it again (a rerun after a crash): still due once.
+    const again = runInput(data, program, [{ ...future }], t('2026-11-10T00:00:00Z'), indexes(data));
+    expect(ids(again, 'a')).toEqual(['f']);
+    expect(again.folded.size).toBe(1);
+    expect(again.duplicateEvents).toBe(1);
+  });
+
+  it('takes the pending contact changes that are due and leaves the others in the store', () => {
+    const data = store('2026-11-05T00:00:00.000Z');
+    data.pending = [
+      { contact: 'a', at: '2026-11-01T00:00:00.000Z', kind: 'updated', fields: ['plan'] },
+      { contact: 'b', at: '2026-11-20T00:00:00.000Z', kind: 'updated', fields: ['country'] },
+    ];
+    const input = runInput(data, program, [], t('2026-11-10T00:00:00Z'), indexes(data));
+    expect(input.work.get('a')!.changes).toEqual([{ kind: 'change', at: t('2026-11-05T00:00:00Z'), key: 'a', contact: 'a', fields: ['plan'] }]);
+    expect(data.pending.map((p) => p.contact)).toEqual(['b']);
+  });
+});
