@@ -1,5 +1,6 @@
 import type { Program } from '../../ir/types.ts';
 import type { ContactRecord, StoreData, StoredEvent } from '../../store/types.ts';
+import { compareEvents } from './history.ts';
 import type { Item } from './queue.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { Item } from './queue.ts';
 
 /** One contact's share of a run's input. */
 export interface ContactWork {
-  /** Due events in queue order (time, then id), and when each is due. */
+  /** Due events in queue order (when due, then their own time and id), and when each is due. */
   events: StoredEvent[];
   times: number[];
   changes: Item[];
@@ -69,6 +70,8 @@ export function runInput(data: StoreData, program: Program, pendingEvents: reado
       }
     }
   }
+  // Of events after `until` sharing an id, the history keeps the first in time order.
+  laterEvents.sort(compareEvents);
   const input: RunInput = { start, work: new Map(), laterEvents, broadcasts: [], duplicateEvents: 0, folded: new Set() };
   splitEvents(input, due, dueAt, data.clock, indexes);
   for (const change of data.pending) {
@@ -86,7 +89,7 @@ export function runInput(data: StoreData, program: Program, pendingEvents: reado
 }
 
 /**
- * The due events per contact, each contact's in queue order (time, then id). Duplicates are
+ * The due events per contact, each contact's in queue order (`sortEvents`). Duplicates are
  * decided over all contacts, in that order: the first occurrence of an id is processed, later
  * ones are counted as duplicates; events of unknown contacts are dropped.
  */
@@ -106,7 +109,7 @@ function splitEvents(input: RunInput, due: StoredEvent[], dueAt: number[], clock
     return;
   }
   const order = due.map((_, k) => k);
-  order.sort((a, b) => dueAt[a]! - dueAt[b]! || compareIds(due[a]!, due[b]!));
+  order.sort((a, b) => dueAt[a]! - dueAt[b]! || compareEvents(due[a]!, due[b]!));
   // A history event after the store's clock is due once (its first occurrence in `due`).
   const futureHistory = new Set<string>();
   for (const i of order) {
@@ -148,16 +151,15 @@ function withoutRepeatedIds(due: readonly StoredEvent[], ids: Set<string>, conta
   return true;
 }
 
-function compareIds(a: StoredEvent, b: StoredEvent): number {
-  return a.id < b.id ? -1 : b.id < a.id ? 1 : 0;
-}
-
-/** Sorts a contact's events and their instants (parallel arrays) by instant, then id. */
+/**
+ * Sorts a contact's events and when they are due (parallel arrays) by that instant, then by their
+ * own time and id: events before the run's start are all due at its start, in the order they happened.
+ */
 function sortEvents(events: StoredEvent[], times: number[]): void {
   let sorted = true;
-  for (let i = 1; i < events.length && sorted; i++) sorted = times[i - 1]! < times[i]! || (times[i - 1] === times[i] && compareIds(events[i - 1]!, events[i]!) <= 0);
+  for (let i = 1; i < events.length && sorted; i++) sorted = times[i - 1]! < times[i]! || (times[i - 1] === times[i] && compareEvents(events[i - 1]!, events[i]!) <= 0);
   if (sorted) return;
-  const order = events.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || compareIds(events[a]!, events[b]!));
+  const order = events.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || compareEvents(events[a]!, events[b]!));
   const byOrder = order.map((i) => events[i]!);
   const timesByOrder = order.map((i) => times[i]!);
   for (let i = 0; i < order.length; i++) {

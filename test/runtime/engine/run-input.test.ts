@@ -68,6 +68,31 @@ describe('runInput', () => {
     expect([...idx.eventIds].sort()).toEqual(['old', 'x', 'y']);
   });
 
+  it('keeps, of events before the clock sharing an id, the one that happened first, whatever the journal order', () => {
+    const data = store('2026-11-10T00:00:00.000Z');
+    const input = runInput(data, program, [ev('X', 'b', '2026-11-09T11:00:00.000Z'), ev('X', 'a', '2026-11-09T10:00:00.000Z')], t('2026-11-12T00:00:00Z'), indexes(data));
+    expect(ids(input, 'a')).toEqual(['X']);
+    expect(ids(input, 'b')).toEqual([]);
+    expect(input.duplicateEvents).toBe(1);
+  });
+
+  it('runs a contact\'s events due at the start in the order they happened, not by id', () => {
+    const data = store('2026-11-10T00:00:00.000Z');
+    const input = runInput(data, program, [ev('a-2', 'a', '2026-11-03T00:00:00.000Z'), ev('z-1', 'a', '2026-11-01T00:00:00.000Z')], t('2026-11-12T00:00:00Z'), indexes(data));
+    expect(ids(input, 'a')).toEqual(['z-1', 'a-2']);
+    // The same when a repeated id sends the input through the order across contacts.
+    data.events = [ev('seen', 'b', '2026-11-01T00:00:00.000Z')];
+    const slow = runInput(data, program, [ev('a-2', 'a', '2026-11-03T00:00:00.000Z'), ev('seen', 'b', '2026-11-02T00:00:00.000Z'), ev('z-1', 'a', '2026-11-01T00:00:00.000Z')], t('2026-11-12T00:00:00Z'), indexes(data));
+    expect(ids(slow, 'a')).toEqual(['z-1', 'a-2']);
+  });
+
+  it('lists events after `until` in time order, so the history keeps the first of a repeated id', () => {
+    const data = store();
+    const later = [ev('dup', 'a', '2026-11-26T13:13:00.000Z'), ev('dup', 'b', '2026-11-26T10:41:00.000Z'), ev('e1', 'a', '2026-11-20T00:00:00.000Z')];
+    const input = runInput(data, program, [ev('e0', 'a', '2026-11-02T00:00:00.000Z'), ...later], t('2026-11-10T00:00:00Z'), indexes(data));
+    expect(input.laterEvents.map((e) => `${e.id} ${e.contact}`)).toEqual(['e1 a', 'dup b', 'dup a']);
+  });
+
   it('records every id when none repeats, except those of unknown contacts', () => {
     const data = store();
     const idx = indexes(data);
