@@ -131,12 +131,13 @@ export function readJournal(journal: string, cursor: JournalCursor, blockBytes =
     const text = buffer.toString('utf8', start, end + 1);
     let from = 0;
     for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', from)) {
-      let row: StoredEvent;
+      let row: unknown;
       try {
-        row = JSON.parse(text.slice(from, newline)) as StoredEvent;
+        row = JSON.parse(text.slice(from, newline));
       } catch {
-        throw damaged(journal, buffer, start + Buffer.byteLength(text.slice(0, from)));
+        throw damaged(journal, buffer, start, text, from, 'is not valid JSON');
       }
+      if (!isEvent(row)) throw damaged(journal, buffer, start, text, from, 'is not an event');
       // The stored event without the journal's `receivedAt`, in the store's key order.
       events.push({ id: row.id, contact: row.contact, event: row.event, at: row.at, data: row.data });
       from = newline + 1;
@@ -147,10 +148,19 @@ export function readJournal(journal: string, cursor: JournalCursor, blockBytes =
 }
 
 
-function damaged(journal: string, buffer: Buffer, at: number): UserError {
+/** A journal line holds an event object (what `appendEvents` wrote); anything else is damage. */
+function isEvent(row: unknown): row is StoredEvent {
+  return typeof row === 'object' && row !== null && !Array.isArray(row);
+}
+
+/** The error for the line at `from` in `text`, the block decoded from `buffer` at byte `blockStart`. */
+function damaged(journal: string, buffer: Buffer, blockStart: number, text: string, from: number, what: string): UserError {
+  // Lines are counted in bytes up to the block and in characters within it: decoding can change
+  // a line's length (invalid UTF-8 becomes U+FFFD), never its number of newlines.
   let line = 1;
-  for (let i = buffer.indexOf(10); i >= 0 && i < at; i = buffer.indexOf(10, i + 1)) line += 1;
-  return new UserError(`"${journal}":${line} is not valid JSON; the journal is damaged. Restore it from a backup, or remove that line to drop the event.`);
+  for (let i = buffer.indexOf(10); i >= 0 && i < blockStart; i = buffer.indexOf(10, i + 1)) line += 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < from; i = text.indexOf('\n', i + 1)) line += 1;
+  return new UserError(`"${journal}":${line} ${what}; the journal is damaged. Restore it from a backup, or remove that line to drop the event.`);
 }
 
 /**

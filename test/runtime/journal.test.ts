@@ -45,4 +45,22 @@ describe('the event journal', () => {
     appendFileSync(journal, 'ent":\n');
     expect(() => readJournal(journal, read.cursor, 1000)).toThrow(`"${journal}":3002 is not valid JSON`);
   });
+
+  it('rejects a line that is JSON but not an event, and numbers lines right after invalid UTF-8', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
+    dirs.push(dir);
+    const journal = path.join(dir, 'events.journal');
+    appendEvents(journal, [event(1)], '2026-11-23T10:00:00.000Z');
+    const cursor = readJournal(journal, { generation: 'none', offset: 0 }).cursor;
+    for (const line of ['null', '[1,2]', '42', '"text"']) {
+      const copy = path.join(dir, `copy-${line.length}.journal`);
+      appendFileSync(copy, readFileSync(journal));
+      appendFileSync(copy, `${line}\n`);
+      expect(() => readJournal(copy, cursor)).toThrow(`"${copy}":3 is not an event; the journal is damaged`);
+    }
+    // Four bytes that are not UTF-8 (each decodes to a 3-byte U+FFFD) on line 3, then a blank line 4.
+    const bytes = Buffer.concat([Buffer.from('{"id":"x","contact":"c1","event":"page_view","at":"2026-11-01T09:00:00.000Z","data":{"n":"'), Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from('"}}\n\n')]);
+    appendFileSync(journal, bytes);
+    expect(() => readJournal(journal, cursor)).toThrow(`"${journal}":4 is not valid JSON`);
+  });
 });
