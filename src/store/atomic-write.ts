@@ -23,6 +23,9 @@ export async function writeFileAtomic(file: string, chunks: Iterable<string> | A
         for await (const chunk of chunks) {
           await writing;
           writing = handle.write(chunk);
+          // Handled now, awaited later: a write failing while the next chunk is made must not
+          // surface as an unhandled rejection (which ends the process).
+          writing.catch(() => undefined);
         }
         await writing;
       } catch (error) {

@@ -37,4 +37,27 @@ describe('writeFileAtomic', () => {
     expect(readFileSync(file, 'utf8')).toBe('before\n');
     expect(readdirSync(dir)).toEqual(['out.txt']);
   });
+
+  it('reports a write that fails while the next chunk is being made, as the error of the call', async () => {
+    const file = path.join(dir, 'out.txt');
+    writeFileSync(file, 'before\n');
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    async function* slowAfterABadChunk() {
+      // Not a string: the write of this chunk rejects (as a full disk would).
+      yield 42 as unknown as string;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      yield 'never written';
+    }
+    try {
+      await expect(writeFileAtomic(file, slowAfterABadChunk())).rejects.toThrow(/must be of type string/);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(readFileSync(file, 'utf8')).toBe('before\n');
+    expect(readdirSync(dir)).toEqual(['out.txt']);
+  });
 });
