@@ -2,7 +2,10 @@
  * Measures email delivery through the outbox transport: builds the example store
  * (`prepareExampleStore`), runs the engine over its events, then times `deliverOutbox` alone.
  *
- *   node cli/run-ts.js scripts/deliver-profile.ts [--contacts 10000] [--events 100000] [--dir /tmp/outbox]
+ *   node cli/run-ts.js scripts/deliver-profile.ts [--contacts 10000] [--events 100000] [--dir /tmp/outbox] [--worker auto|yes|no] [--keep]
+ *
+ * `--worker`: build the messages on a worker thread (default: as `campaign run` decides); `--keep`
+ * leaves the outbox in place (to compare two versions' files).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +23,8 @@ function option(name: string, fallback: string): string {
 const contacts = Number(option('contacts', '10000'));
 const eventCount = Number(option('events', '100000'));
 const dir = option('dir', '') || mkdtempSync(path.join(os.tmpdir(), 'ck-deliver-'));
+const worker = option('worker', 'auto');
+const keep = process.argv.includes('--keep');
 
 const { program, data, events } = await prepareExampleStore({ contacts, events: eventCount, seed: 2026 });
 new Engine(data, program).run(events, { until: WINDOW_END });
@@ -30,7 +35,8 @@ const report = await deliverOutbox(data, {
   ledgerPath: path.join(dir, 'deliveries.jsonl'),
   now: new Date(WINDOW_END).toISOString(),
   secret: 'profile',
+  ...(worker === 'auto' ? {} : { composeInWorker: worker === 'yes' }),
 });
 const ms = performance.now() - started;
 console.log(`delivered ${report.sent} (skipped ${report.skipped}, failed ${report.failed}) in ${(ms / 1000).toFixed(2)} s: ${(ms / Math.max(1, report.sent)).toFixed(3)} ms per email`);
-rmSync(dir, { recursive: true, force: true });
+if (!keep) rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 import type { Program, Settings } from '../../ir/types.ts';
 import type { OutboxMessage, StoreData } from '../../store/types.ts';
+import { availableParallelism } from 'node:os';
 import { composeMail } from './compose.ts';
+import { ComposePool, type Composed } from './compose-pool.ts';
 import type { ComposedMail, MailInput } from './compose.ts';
 import { foldLedger, openLedger } from './ledger.ts';
 import type { FoldReport, LedgerWriter } from './ledger.ts';
@@ -29,6 +31,11 @@ export interface DeliverOutboxOptions {
   dryRun?: boolean;
   /** At most this many due messages are handled; the rest wait for the next call. */
   limit?: number;
+  /**
+   * Build messages on worker threads (batching transports only). Default: from 2,000 due
+   * messages, on a machine with more than one processor.
+   */
+  composeInWorker?: boolean;
 }
 
 export type MessageOutcome =
@@ -97,14 +104,18 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   if (!dryRun && outboxDir !== undefined) await removeStaleTempFiles(outboxDir);
   const batch = due.slice(0, limit);
   const outcomes: Outcome[] = new Array(batch.length);
+  let pool: ComposePool | null = null;
   try {
     if (ledger && transport.idempotent && transport.sendBatch) {
       // Many messages at once (the outbox: written, then made durable together); each chunk's
       // ledger records follow its durable files. The next chunk is built while one is written.
-      let chunk: Chunk | null = await composeChunk(batch, 0, outcomes, ctx, options, ledger);
+      // Large deliveries build their messages on worker threads (`ComposePool`).
+      const useWorker = options.composeInWorker ?? (batch.length >= WORKER_MIN && availableParallelism() > 1);
+      pool = useWorker ? new ComposePool(Math.min(COMPOSE_WORKERS, availableParallelism())) : null;
+      let chunk: Chunk | null = await composeChunk(batch, 0, outcomes, ctx, options, ledger, pool);
       while (chunk) {
         const sending = sendChunk(batch, chunk, outcomes, options, ledger);
-        const next: Promise<Chunk | null> = chunk.to < batch.length ? composeChunk(batch, chunk.to, outcomes, ctx, options, ledger) : Promise.resolve(null);
+        const next: Promise<Chunk | null> = chunk.to < batch.length ? composeChunk(batch, chunk.to, outcomes, ctx, options, ledger, pool) : Promise.resolve(null);
         // Settled either way before anything else is awaited: no rejection goes unhandled.
         const [sent, built] = await Promise.allSettled([sending, next]);
         if (sent.status === 'rejected') throw sent.reason;
@@ -123,6 +134,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
       }
     }
   } finally {
+    await pool?.close();
     await ledger?.close();
   }
   for (const [i, outcome] of outcomes.entries()) if (outcome) record(report, batch[i]!, outcome.outcome, outcome.extra);
@@ -132,29 +144,58 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
 /** Messages a batching transport delivers at once (and ledger records fsynced together). */
 const BATCH = 250;
 
+/** From this many messages, building them on workers repays their start (~0.2 s). */
+const WORKER_MIN = 2000;
+
+/**
+ * Workers building messages (at most one per processor). Two on a 2-processor machine: the main
+ * thread mostly waits for the file system, and at 88k messages on tmpfs one worker took
+ * 0.37 → 0.29 ms per message, two 0.27 ms.
+ */
+const COMPOSE_WORKERS = 2;
+
 interface Outcome {
   outcome: MessageOutcome;
   extra: { messageId?: string; reason?: string };
 }
 
-/** Checks the message again and builds it: the mail to send, or the outcome when there is none. */
-async function prepare(message: OutboxMessage, ctx: DeliveryContext, options: DeliverOutboxOptions, ledger: LedgerWriter | null): Promise<ComposedMail | Outcome> {
+/** Checks the message again and renders it: what to build, or the outcome when nothing will be. */
+function check(message: OutboxMessage, ctx: DeliveryContext, options: DeliverOutboxOptions, ledger: LedgerWriter | null): MailInput | Outcome {
   const gate = mayDeliver(message, ctx);
   if (!gate.ok) {
     if (ledger) update(message, { status: 'skipped', reason: gate.reason });
     return { outcome: 'skipped', extra: { reason: gate.reason } };
   }
-  let mail: ComposedMail;
   try {
-    mail = await composeMail(mailInput(message, gate, ctx.program.settings, options.secret));
+    return mailInput(message, gate, ctx.program.settings, options.secret);
   } catch (error) {
-    const reason = `cannot build the message: ${(error as Error).message}`;
-    if (ledger) update(message, { status: 'failed', reason });
-    return { outcome: 'failed', extra: { reason } };
+    return cannotBuild(message, (error as Error).message, ledger);
   }
-  if (!ledger) return { outcome: 'would-send', extra: { messageId: mail.messageId } };
-  return mail;
 }
+
+function cannotBuild(message: OutboxMessage, error: string, ledger: LedgerWriter | null): Outcome {
+  const reason = `cannot build the message: ${error}`;
+  if (ledger) update(message, { status: 'failed', reason });
+  return { outcome: 'failed', extra: { reason } };
+}
+
+/** The built message to send, or (a dry run) what would be sent. */
+function built(mail: ComposedMail, ledger: LedgerWriter | null): ComposedMail | Outcome {
+  return ledger ? mail : { outcome: 'would-send', extra: { messageId: mail.messageId } };
+}
+
+/** Checks the message again and builds it: the mail to send, or the outcome when there is none. */
+async function prepare(message: OutboxMessage, ctx: DeliveryContext, options: DeliverOutboxOptions, ledger: LedgerWriter | null): Promise<ComposedMail | Outcome> {
+  const input = check(message, ctx, options, ledger);
+  if (!isInput(input)) return input;
+  try {
+    return built(await composeMail(input), ledger);
+  } catch (error) {
+    return cannotBuild(message, (error as Error).message, ledger);
+  }
+}
+
+const isInput = (value: MailInput | Outcome): value is MailInput => 'key' in value;
 
 const isMail = (value: ComposedMail | Outcome): value is ComposedMail => 'raw' in value;
 
@@ -173,7 +214,10 @@ interface Chunk {
   positions: number[];
 }
 
-/** Checks and builds the messages of `batch[from..from + BATCH)`; those that will not go get their outcome. */
+/**
+ * Checks and builds the messages of `batch[from..from + BATCH)` (on the pool's worker when there
+ * is one); those that will not go get their outcome. Outcomes are the same either way.
+ */
 async function composeChunk(
   batch: readonly OutboxMessage[],
   from: number,
@@ -181,17 +225,38 @@ async function composeChunk(
   ctx: DeliveryContext,
   options: DeliverOutboxOptions,
   ledger: LedgerWriter,
+  pool: ComposePool | null,
 ): Promise<Chunk> {
   const to = Math.min(batch.length, from + BATCH);
   const mails: ComposedMail[] = [];
   const positions: number[] = [];
-  for (let i = from; i < to; i++) {
-    const prepared = await prepare(batch[i]!, ctx, options, ledger);
+  const add = (i: number, prepared: ComposedMail | Outcome) => {
     if (isMail(prepared)) {
       mails.push(prepared);
       positions.push(i);
     } else outcomes[i] = prepared;
+  };
+  if (!pool) {
+    for (let i = from; i < to; i++) add(i, await prepare(batch[i]!, ctx, options, ledger));
+    return { to, mails, positions };
   }
+  const inputs: MailInput[] = [];
+  const inputAt: number[] = [];
+  for (let i = from; i < to; i++) {
+    const input = check(batch[i]!, ctx, options, ledger);
+    if (isInput(input)) {
+      inputs.push(input);
+      inputAt.push(i);
+    } else outcomes[i] = input;
+  }
+  let composed: Composed[];
+  try {
+    composed = await pool.compose(inputs);
+  } catch {
+    // The worker failed: build these in process (same bytes).
+    composed = await Promise.all(inputs.map((input) => composeMail(input).then((mail): Composed => ({ ok: true, mail }), (error: Error): Composed => ({ ok: false, error: error.message }))));
+  }
+  composed.forEach((result, j) => add(inputAt[j]!, result.ok ? built(result.mail, ledger) : cannotBuild(batch[inputAt[j]!]!, result.error, ledger)));
   return { to, mails, positions };
 }
 

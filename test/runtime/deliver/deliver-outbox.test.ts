@@ -204,15 +204,24 @@ describe('deliverOutbox with the outbox transport', () => {
     expect((await deliverOutbox(data, options)).messages).toEqual([]);
   });
 
-  it('delivers many messages in chunks, each recorded after its file, reported in key order', async () => {
-    // 700 messages: three chunks of up to 250, built while the previous one is written. Among them
-    // one without consent (skipped) and one with a broken address (failed), in the second chunk.
-    const keys = Array.from({ length: 700 }, (_, i) => `bulk/1/m${String(i).padStart(4, '0')}/welcome`);
-    const outbox = keys.map((key, i) => (i === 300 ? email('c2', 'bob@example.com', { key }) : i === 400 ? email('c4', 'dan@example.com, eve@evil.example', { key }) : email(i % 2 ? 'c1' : 'c3', i % 2 ? 'ann@example.com' : 'cy@example.com', { key })));
+  // 700 messages: three chunks of up to 250, built while the previous one is written. Among them
+  // one without consent (skipped) and one with a broken address (failed), in the second chunk.
+  const bulkKeys = Array.from({ length: 700 }, (_, i) => `bulk/1/m${String(i).padStart(4, '0')}/welcome`);
+  function bulkStore(): StoreData {
+    const outbox = bulkKeys.map((key, i) => (i === 300 ? email('c2', 'bob@example.com', { key }) : i === 400 ? email('c4', 'dan@example.com, eve@evil.example', { key }) : email(i % 2 ? 'c1' : 'c3', i % 2 ? 'ann@example.com' : 'cy@example.com', { key })));
     const data = store({ outbox: [...outbox].reverse() });
     data.contacts.push(contact('c4', { email: 'dan@example.com, eve@evil.example', emailOptIn: true }));
+    return data;
+  }
+
+  it.each([
+    ['in process', false],
+    ['on worker threads', true],
+  ])('delivers many messages in chunks, each recorded after its file, reported in key order (built %s)', async (_, composeInWorker) => {
+    const keys = bulkKeys;
+    const data = bulkStore();
     const { options, outboxDir, dir } = await setup(data);
-    const report = await deliverOutbox(data, options);
+    const report = await deliverOutbox(data, { ...options, composeInWorker });
     expect(report).toMatchObject({ sent: 698, skipped: 1, failed: 1 });
     expect(report.messages.map((m) => m.key)).toEqual(keys);
     expect(report.messages[300]).toMatchObject({ outcome: 'skipped' });
@@ -222,5 +231,17 @@ describe('deliverOutbox with the outbox transport', () => {
     const ledger = await readLedger(path.join(dir, 'deliveries.jsonl'));
     expect(ledger.records.filter((r) => r.state === 'sent').map((r) => r.key)).toEqual(keys.filter((_, i) => i !== 300 && i !== 400));
     expect(data.outbox.filter((m) => m.status === 'sent')).toHaveLength(698);
+  });
+
+  it('writes the same files and reports the same outcomes whether messages are built on workers or in process', async () => {
+    const runs = [];
+    for (const composeInWorker of [false, true]) {
+      const data = bulkStore();
+      const { options, outboxDir } = await setup(data);
+      const report = await deliverOutbox(data, { ...options, composeInWorker });
+      const names = (await readdir(outboxDir)).sort();
+      runs.push({ report, data: data.outbox, files: await Promise.all(names.map(async (name) => [name, (await readFile(path.join(outboxDir, name))).toString('base64')])) });
+    }
+    expect(runs[1]).toEqual(runs[0]);
   });
 });
