@@ -4,7 +4,7 @@ import type { ComposedMail, MailInput } from './compose.ts';
 /** A message built by the worker, or why it could not be. */
 export type Composed = { ok: true; mail: ComposedMail } | { ok: false; error: string };
 
-type WorkerResult = { ok: true; messageId: string; envelope: ComposedMail['envelope']; raw: Uint8Array } | { ok: false; error: string };
+type WorkerResult = { ok: true; messageId: string; envelope: ComposedMail['envelope']; raw: string } | { ok: false; error: string };
 
 /** One worker thread running `compose-worker.js`. */
 class ComposeWorker {
@@ -19,7 +19,7 @@ class ComposeWorker {
       const pending = this.waiting.get(id);
       if (!pending) return;
       this.waiting.delete(id);
-      pending.resolve(results.map((r, i): Composed => (r.ok ? { ok: true, mail: { key: pending.keys[i]!, messageId: r.messageId, envelope: r.envelope, raw: Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength) } } : r)));
+      pending.resolve(results.map((r, i): Composed => (r.ok ? { ok: true, mail: { key: pending.keys[i]!, messageId: r.messageId, envelope: r.envelope, raw: Buffer.from(r.raw, 'latin1') } } : r)));
     });
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`the compose worker exited (code ${code})`)));

@@ -8,18 +8,17 @@ const { composeMail } = await import('./compose.ts');
 
 parentPort.on('message', async ({ id, inputs }) => {
   const results = [];
-  const transfer = [];
   for (const input of inputs) {
     try {
       const mail = await composeMail(input);
-      // The bytes as a standalone ArrayBuffer, moved (not copied) to the main thread.
-      const bytes = new Uint8Array(mail.raw.byteLength);
-      bytes.set(mail.raw);
-      transfer.push(bytes.buffer);
-      results.push({ ok: true, messageId: mail.messageId, envelope: mail.envelope, raw: bytes });
+      // The bytes as a latin1 string (one char per byte, lossless): strings land in the main
+      // thread's heap and go with its young garbage. Transferred ArrayBuffers were ~10% faster but
+      // stayed allocated until a full collection of the (large) main heap: +1 GB of peak RSS when
+      // delivering 176k messages from a 100k-contact store.
+      results.push({ ok: true, messageId: mail.messageId, envelope: mail.envelope, raw: mail.raw.toString('latin1') });
     } catch (error) {
       results.push({ ok: false, error: error instanceof Error ? error.message : String(error) });
     }
   }
-  parentPort.postMessage({ id, results }, transfer);
+  parentPort.postMessage({ id, results });
 });
