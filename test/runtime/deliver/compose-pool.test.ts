@@ -1,18 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { composeMail, type MailInput } from '../../../src/runtime/deliver/compose.ts';
 import { ComposePool } from '../../../src/runtime/deliver/compose-pool.ts';
+import { mailInput } from './fixtures.ts';
 
-const base: MailInput = {
-  key: 'trial-nurture/1/c1/welcome',
-  from: { name: 'Acmé Team', email: 'hello@acme.example' },
-  replyTo: 'support@acme.example',
-  to: 'ann@example.com',
-  subject: 'Welcome, Ann — ünïcode in the subject',
-  text: 'Hi Ann,\nünïcode text\n',
-  html: '<p>Hi Ann &amp; co</p>',
-  date: '2026-11-23T09:00:00.000Z',
-  unsubscribeUrl: 'https://acme.example/unsubscribe?c=c1&t=0123456789abcdef',
-};
+const base: MailInput = mailInput;
 
 const pools: ComposePool[] = [];
 afterEach(async () => {

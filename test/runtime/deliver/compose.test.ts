@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { composeMail, isValidMessageId, messageIdFor } from '../../../src/runtime/deliver/compose.ts';
 import type { MailInput } from '../../../src/runtime/deliver/compose.ts';
-import { parseMessage } from './fixtures.ts';
+import { mailInput, parseMessage } from './fixtures.ts';
 
-const input: MailInput = {
-  key: 'trial-nurture/1/c1/welcome',
-  from: { name: 'Acmé Team', email: 'hello@acme.example' },
-  replyTo: 'support@acme.example',
-  to: 'ann@example.com',
-  subject: 'Welcome, Ann — a subject long enough to be folded over more than one line of the header',
-  text: 'Hi Ann,\nünïcode text\n',
-  html: '<p>Hi Ann</p>',
-  date: '2026-11-23T09:00:00.000Z',
-  unsubscribeUrl: 'https://acme.example/unsubscribe?c=c1&t=0123456789abcdef0123456789abcdef',
-};
+const input: MailInput = mailInput;
 
 describe('composeMail', () => {
   it('writes a well-formed RFC 5322 message with the expected headers', async () => {

@@ -4,6 +4,20 @@ import path from 'node:path';
 import type { Program, Template } from '../../../src/ir/types.ts';
 import { messageIdFor } from '../../../src/runtime/deliver/compose.ts';
 import type { ContactRecord, OutboxMessage, StoreData, WebhookDelivery } from '../../../src/store/types.ts';
+import type { MailInput } from '../../../src/runtime/deliver/compose.ts';
+
+/** One rendered message, for the tests of building it. */
+export const mailInput: MailInput = {
+  key: 'trial-nurture/1/c1/welcome',
+  from: { name: 'Acmé Team', email: 'hello@acme.example' },
+  replyTo: 'support@acme.example',
+  to: 'ann@example.com',
+  subject: 'Welcome, Ann — a subject long enough to be folded over more than one line of the header',
+  text: 'Hi Ann,\nünïcode text\n',
+  html: '<p>Hi Ann</p>',
+  date: '2026-11-23T09:00:00.000Z',
+  unsubscribeUrl: 'https://acme.example/unsubscribe?c=c1&t=0123456789abcdef0123456789abcdef',
+};
 
 export const NOW = '2026-11-23T09:00:00.000Z';
 export const SECRET = 'test-unsubscribe-secret';
