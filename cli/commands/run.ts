@@ -8,6 +8,7 @@ import { flag, stringOption, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
 import { STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { runProgress } from '../run-progress.ts';
 import { compileOrFail } from '../workspace.ts';
 
 function transportFor(ctx: CliContext, name: string, outboxDir: string): () => Transport {
@@ -64,7 +65,13 @@ export const run: Command = {
     const store = explicit !== undefined ? storePathFor(ctx, args, { workspace: ctx.cwd, program: null }) : storePathFor(ctx, args, await compileOrFail(ctx, args));
     const transport = transportFor(ctx, stringOption(args, 'transport') ?? 'outbox', storePaths(store).outbox);
     const dryRun = flag(args, 'dry-run');
-    const result = await runStore({ store, now, ...(until ? { until } : {}), dryRun, transport, env: ctx.env });
+    const progress = runProgress(ctx.stderr, store);
+    let result;
+    try {
+      result = await runStore({ store, now, ...(until ? { until } : {}), dryRun, transport, env: ctx.env, onProgress: (p) => progress.report(p) });
+    } finally {
+      progress.done();
+    }
     if (format === 'json') {
       ctx.out(JSON.stringify(runJson(result), null, 2));
       return 0;

@@ -33,6 +33,15 @@ export interface RunOptions {
   dryRun: boolean;
   transport: () => Transport;
   env: Record<string, string | undefined>;
+  /** Told when each phase starts, and how far the engine and delivery are (a terminal shows it). */
+  onProgress?: (progress: RunProgress) => void;
+}
+
+/** A phase starting (no counts), or the count so far: contacts run, or emails handled. */
+export interface RunProgress {
+  phase: keyof RunTimings;
+  done?: number;
+  total?: number;
 }
 
 export interface RunResult {
@@ -70,7 +79,9 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     timings[phase] += now - mark;
     mark = now;
   };
+  const progress = options.onProgress ?? (() => undefined);
   try {
+    progress({ phase: 'load' });
     const data = await readStore(options.store);
     if (!data) throw new UserError(`There is no store at "${options.store}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`);
     if (!data.deployed) throw new UserError('Nothing is deployed in this store yet. Run `campaign apply` first.');
@@ -81,7 +92,8 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     lap('load');
 
     const engine = new Engine(data, data.deployed.program);
-    const log = engine.run(events, { until: end });
+    progress({ phase: 'engine' });
+    const log = engine.run(events, { until: end, onProgress: (done, total) => progress({ phase: 'engine', done, total }) });
     data.journal = cursor;
     lap('engine');
     const to = new Date(end).toISOString();
@@ -95,13 +107,23 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     const secret = resolveUnsubscribeSecret(data.lineage, options.env);
     const transport = options.transport();
     try {
-      result.delivery = await deliverOutbox(data, { program: data.deployed.program, transport, ledgerPath: ledgerPathFor(options.store), now: to, secret });
+      progress({ phase: 'deliver' });
+      result.delivery = await deliverOutbox(data, {
+        program: data.deployed.program,
+        transport,
+        ledgerPath: ledgerPathFor(options.store),
+        now: to,
+        secret,
+        onProgress: (done, total) => progress({ phase: 'deliver', done, total }),
+      });
     } finally {
       await transport.close?.();
     }
     lap('deliver');
+    progress({ phase: 'webhooks' });
     result.webhooks = await deliverWebhooks(data, { program: data.deployed.program, now: to, env: options.env });
     lap('webhooks');
+    progress({ phase: 'persist' });
     await writeStore(options.store, data, stamp);
     compactJournal(paths.journal, cursor);
     await truncateLedger(ledgerPathFor(options.store), data);

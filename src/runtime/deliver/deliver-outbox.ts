@@ -31,6 +31,8 @@ export interface DeliverOutboxOptions {
   dryRun?: boolean;
   /** At most this many due messages are handled; the rest wait for the next call. */
   limit?: number;
+  /** Messages handled so far, of those due (within `limit`): after each batch, and once at the end. */
+  onProgress?: (done: number, total: number) => void;
   /**
    * Build messages on worker threads (batching transports only). Default: from 2,000 due
    * messages, on a machine with more than one processor.
@@ -121,6 +123,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
         if (sent.status === 'rejected') throw sent.reason;
         if (built.status === 'rejected') throw built.reason;
         await ledger.flush();
+        options.onProgress?.(chunk.to, batch.length);
         chunk = built.value;
       }
     } else {
@@ -131,12 +134,14 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
           unflushed = 0;
           await ledger.flush();
         }
+        if ((i + 1) % FLUSH_EVERY === 0) options.onProgress?.(i + 1, batch.length);
       }
     }
   } finally {
     await pool?.close();
     await ledger?.close();
   }
+  options.onProgress?.(batch.length, batch.length);
   for (const [i, outcome] of outcomes.entries()) if (outcome) record(report, batch[i]!, outcome.outcome, outcome.extra);
   return report;
 }

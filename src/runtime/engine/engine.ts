@@ -43,7 +43,11 @@ function byName(counts: Record<string, number>): Record<string, number> {
 export interface EngineOptions {
   /** Process everything due up to this instant. */
   until: number;
+  /** Contacts run so far, of all: called every `PROGRESS_EVERY` contacts and once at the end. */
+  onProgress?: (done: number, total: number) => void;
 }
+
+const PROGRESS_EVERY = 1000;
 
 export class Engine {
   readonly compiled: CompiledProgram;
@@ -147,7 +151,13 @@ export class Engine {
     this.end = end;
     this.stats.duplicateEvents += input.duplicateEvents;
     this.foldedEvents = input.folded;
-    for (const id of this.contacts.keys()) this.runContact(id, input.work.get(id), input.broadcasts, clock, end);
+    const total = this.contacts.size;
+    let done = 0;
+    for (const id of this.contacts.keys()) {
+      this.runContact(id, input.work.get(id), input.broadcasts, clock, end);
+      if (++done % PROGRESS_EVERY === 0) options.onProgress?.(done, total);
+    }
+    options.onProgress?.(total, total);
     this.now = end;
     this.finish(end, input.laterEvents);
     return this.log;

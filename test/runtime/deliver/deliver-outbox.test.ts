@@ -233,6 +233,14 @@ describe('deliverOutbox with the outbox transport', () => {
     expect(data.outbox.filter((m) => m.status === 'sent')).toHaveLength(698);
   });
 
+  it('reports progress after each chunk of 250 and once at the end', async () => {
+    const data = bulkStore();
+    const { options } = await setup(data);
+    const seen: string[] = [];
+    await deliverOutbox(data, { ...options, composeInWorker: false, onProgress: (done, total) => seen.push(`${done}/${total}`) });
+    expect(seen).toEqual(['250/700', '500/700', '700/700', '700/700']);
+  });
+
   it('writes the same files and reports the same outcomes whether messages are built on workers or in process', async () => {
     const runs = [];
     for (const composeInWorker of [false, true]) {

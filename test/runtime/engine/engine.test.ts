@@ -71,6 +71,15 @@ describe('the engine, contact by contact', () => {
     expect(forward.contacts.find((c) => c.id === 'c3')!.tags).toContain('mql');
   });
 
+  it('reports its progress every 1,000 contacts and once at the end', async () => {
+    const program = await programFrom(workspace);
+    const store = emptyStore();
+    store.contacts = Array.from({ length: 2500 }, (_, i) => contact(`p${i}`, { plan: 'free' }));
+    const seen: string[] = [];
+    new Engine(store, program).run([], { until: Date.parse('2026-11-20T00:00:00Z'), onProgress: (done, total) => seen.push(`${done}/${total}`) });
+    expect(seen).toEqual(['1000/2500', '2000/2500', '2500/2500']);
+  });
+
   it('enrolls every contact the audience admits in a broadcast, at its instant, once', async () => {
     const program = await programFrom(workspace);
     const store = storeOf(contacts);
