@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { RunProgress } from '../src/runtime/run.ts';
+import { storePaths } from '../src/store/index.ts';
 import { progressBar, type Progress } from './progress.ts';
 
-/** Stores smaller than this are read and written too fast for a status line to be worth drawing. */
+/** A store (with its journal) smaller than this is read and written too fast for a status line. */
 const BIG_STORE_BYTES = 20 * 1024 * 1024;
 
 /** Counts below this finish too fast for a bar. */
@@ -20,16 +21,11 @@ export interface RunProgressView {
 
 /**
  * What `campaign run` shows on a terminal while it works, on stderr: a status line while a large
- * store is read or written, and a bar while contacts are run and emails delivered (from 1,000 of
+ * store (20 MiB with its journal) is read or written, and a bar while contacts are run and emails delivered (from 1,000 of
  * them). Nothing at all when stderr is not a terminal (CI, pipes).
  */
 export function runProgress(stream: Writable & { isTTY?: boolean }, storeFile: string): RunProgressView {
-  let big = false;
-  try {
-    big = statSync(storeFile).size >= BIG_STORE_BYTES;
-  } catch {
-    // No store yet: the run reports that.
-  }
+  const big = sizeOf(storeFile) + sizeOf(storePaths(storeFile).journal) >= BIG_STORE_BYTES;
   let phase: RunProgress['phase'] | null = null;
   let current: Progress | null = null;
   return {
@@ -49,4 +45,13 @@ export function runProgress(stream: Writable & { isTTY?: boolean }, storeFile: s
       phase = null;
     },
   };
+}
+
+/** The file's size in bytes; 0 when it does not exist (the run reports a missing store). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }

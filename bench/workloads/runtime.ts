@@ -12,7 +12,7 @@ import type { Workload } from '../lib/workload.ts';
 /**
  * The runtime end to end, as an operator runs it: `campaign events ingest` (validate, append to
  * the journal, fsync) of a JSONL file, then `campaign run` (read the journal, run the engine,
- * write the snapshot, compact the journal, deliver every email as an .eml file, write again).
+ * deliver every email as an .eml file, write the snapshot once, compact the journal).
  * Baseline: the same events through the engine in memory only (no files, no delivery).
  */
 export const runtimeWorkload: Workload = {

@@ -62,7 +62,7 @@ export interface RunTimings {
   /** Reading the snapshot and the journal. */
   load: number;
   engine: number;
-  /** Writing the snapshot (both writes) and compacting the journal and the ledger. */
+  /** Writing the snapshot and compacting the journal and the ledger. */
   persist: number;
   /** Delivering emails. */
   deliver: number;

@@ -49,6 +49,17 @@ describe('runProgress', () => {
     expect(writes.at(-1)).toBe('\r\x1b[K');
   });
 
+  it('counts the journal of events not yet run: a small store with a large journal is large', () => {
+    const { writes, stream } = terminal();
+    const store = storeOfSize(1024);
+    writeFileSync(path.join(path.dirname(store), 'journal.jsonl'), '');
+    truncateSync(path.join(path.dirname(store), 'journal.jsonl'), 25 * 1024 * 1024);
+    const progress = runProgress(stream, store);
+    progress.report({ phase: 'load' });
+    progress.done();
+    expect(writes.join('')).toContain('Reading the store and the event journal…');
+  });
+
   it('draws no status line for a small store and no bar for small counts', () => {
     const { writes, stream } = terminal();
     const progress = runProgress(stream, storeOfSize(1024));

@@ -19,7 +19,14 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-example-'));
 const store = path.join(dir, 'store.json');
 let data: StoreData;
 
+let runStderr = '';
+
 async function cli(...argv: string[]) {
+  return cliOn(false, ...argv);
+}
+
+/** `stderrTTY`: stderr claims to be a terminal, as for an operator (progress is drawn there). */
+async function cliOn(stderrTTY: boolean, ...argv: string[]) {
   let stderr = '';
   let stdout = '';
   const code = await main({
@@ -28,9 +35,10 @@ async function cli(...argv: string[]) {
     env: { NO_COLOR: '1', CAMPAIGN_ACTOR: 'test' },
     stdin: process.stdin as never,
     stdout: { write: (s: string) => ((stdout += s), true), isTTY: false } as never,
-    stderr: { write: (s: string) => ((stderr += s), true), isTTY: false } as never,
+    stderr: { write: (s: string) => ((stderr += s), true), isTTY: stderrTTY } as never,
   });
   expect(code, `${argv.join(' ')}\n${stderr}`).toBe(0);
+  if (argv[0] === 'run') runStderr = stderr;
   return stdout;
 }
 
@@ -38,7 +46,7 @@ beforeAll(async () => {
   await cli('contacts', 'import', 'fixtures/contacts.csv', '--now', '2026-08-01T00:00:00Z');
   await cli('apply', '--auto-approve', '--now', '2026-08-01T00:00:00Z');
   await cli('events', 'ingest', 'fixtures/events.jsonl', '--now', '2026-11-01T00:00:00Z');
-  const summary = await cli('run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z');
+  const summary = await cliOn(true, 'run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z');
   expect(summary).toMatch(/Emails: [\d,]+ scheduled \(/);
   expect(summary).toMatch(/handed to sales/);
   data = (await readStore(store))!;
@@ -49,6 +57,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const contactOf = (id: string) => data.contacts.find((c) => c.id === id)!;
 
 describe('the example, end to end', () => {
+  it('showed its progress on the terminal and cleared the line before the report', () => {
+    expect(runStderr).toContain('Running contacts');
+    expect(runStderr).toContain('1,000/1,000');
+    expect(runStderr).toMatch(/Delivering emails .*100%/);
+    expect(runStderr.endsWith('\r\x1b[K')).toBe(true);
+  });
+
   it('processed every fixture event and advanced the clock to --until', () => {
     expect(data.events).toHaveLength(10_000);
     expect(data.clock).toBe('2026-12-31T00:00:00.000Z');

@@ -31,7 +31,10 @@ export interface DeliverOutboxOptions {
   dryRun?: boolean;
   /** At most this many due messages are handled; the rest wait for the next call. */
   limit?: number;
-  /** Messages handled so far, of those due (within `limit`): after each batch, and once at the end. */
+  /**
+   * Messages handled so far, of those due (within `limit`): after each chunk of a batching
+   * transport, after each message otherwise, and when none are due.
+   */
   onProgress?: (done: number, total: number) => void;
   /**
    * Build messages on worker threads (batching transports only). Default: from 2,000 due
@@ -106,6 +109,10 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   if (!dryRun && outboxDir !== undefined) await removeStaleTempFiles(outboxDir);
   const batch = due.slice(0, limit);
   const outcomes: Outcome[] = new Array(batch.length);
+  let reported = -1;
+  const progress = (done: number) => {
+    if (done !== reported) options.onProgress?.((reported = done), batch.length);
+  };
   let pool: ComposePool | null = null;
   try {
     if (ledger && transport.idempotent && transport.sendBatch) {
@@ -123,7 +130,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
         if (sent.status === 'rejected') throw sent.reason;
         if (built.status === 'rejected') throw built.reason;
         await ledger.flush();
-        options.onProgress?.(chunk.to, batch.length);
+        progress(chunk.to);
         chunk = built.value;
       }
     } else {
@@ -134,14 +141,14 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
           unflushed = 0;
           await ledger.flush();
         }
-        if ((i + 1) % FLUSH_EVERY === 0) options.onProgress?.(i + 1, batch.length);
+        progress(i + 1);
       }
     }
   } finally {
     await pool?.close();
     await ledger?.close();
   }
-  options.onProgress?.(batch.length, batch.length);
+  progress(batch.length);
   for (const [i, outcome] of outcomes.entries()) if (outcome) record(report, batch[i]!, outcome.outcome, outcome.extra);
   return report;
 }

@@ -43,7 +43,7 @@ function byName(counts: Record<string, number>): Record<string, number> {
 export interface EngineOptions {
   /** Process everything due up to this instant. */
   until: number;
-  /** Contacts run so far, of all: called every `PROGRESS_EVERY` contacts and once at the end. */
+  /** Contacts run so far, of all: called every `PROGRESS_EVERY` contacts and after the last one. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -157,7 +157,7 @@ export class Engine {
       this.runContact(id, input.work.get(id), input.broadcasts, clock, end);
       if (++done % PROGRESS_EVERY === 0) options.onProgress?.(done, total);
     }
-    options.onProgress?.(total, total);
+    if (total % PROGRESS_EVERY !== 0 || total === 0) options.onProgress?.(total, total);
     this.now = end;
     this.finish(end, input.laterEvents);
     return this.log;

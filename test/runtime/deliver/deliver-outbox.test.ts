@@ -238,7 +238,19 @@ describe('deliverOutbox with the outbox transport', () => {
     const { options } = await setup(data);
     const seen: string[] = [];
     await deliverOutbox(data, { ...options, composeInWorker: false, onProgress: (done, total) => seen.push(`${done}/${total}`) });
-    expect(seen).toEqual(['250/700', '500/700', '700/700', '700/700']);
+    expect(seen).toEqual(['250/700', '500/700', '700/700']);
+  });
+
+  it('reports progress after each message on the one-at-a-time path (a dry run here), and 0/0 when nothing is due', async () => {
+    const data = bulkStore();
+    const { options } = await setup(data);
+    const seen: number[] = [];
+    await deliverOutbox(data, { ...options, dryRun: true, onProgress: (done, total) => seen.push(total === 700 ? done : Number.NaN) });
+    expect(seen).toEqual(Array.from({ length: 700 }, (_, i) => i + 1));
+    const empty = store({ outbox: [] });
+    const none: string[] = [];
+    await deliverOutbox(empty, { ...(await setup(empty)).options, onProgress: (done, total) => none.push(`${done}/${total}`) });
+    expect(none).toEqual(['0/0']);
   });
 
   it('writes the same files and reports the same outcomes whether messages are built on workers or in process', async () => {

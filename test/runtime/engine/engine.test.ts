@@ -78,6 +78,12 @@ describe('the engine, contact by contact', () => {
     const seen: string[] = [];
     new Engine(store, program).run([], { until: Date.parse('2026-11-20T00:00:00Z'), onProgress: (done, total) => seen.push(`${done}/${total}`) });
     expect(seen).toEqual(['1000/2500', '2000/2500', '2500/2500']);
+    // A round number is reported once at the end, not twice.
+    const round = emptyStore();
+    round.contacts = store.contacts.slice(0, 2000);
+    const roundSeen: string[] = [];
+    new Engine(round, program).run([], { until: Date.parse('2026-11-20T00:00:00Z'), onProgress: (done, total) => roundSeen.push(`${done}/${total}`) });
+    expect(roundSeen).toEqual(['1000/2000', '2000/2000']);
   });
 
   it('enrolls every contact the audience admits in a broadcast, at its instant, once', async () => {
