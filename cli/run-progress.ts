@@ -10,7 +10,7 @@ const BIG_STORE_BYTES = 20 * 1024 * 1024;
 /** Counts below this finish too fast for a bar. */
 const BAR_THRESHOLD = 1000;
 
-const BARS: Partial<Record<RunProgress['phase'], string>> = { engine: 'Running contacts', deliver: 'Delivering emails' };
+const BARS: Partial<Record<RunProgress['phase'], string>> = { engine: 'Processing contacts', deliver: 'Delivering emails' };
 const NOTES: Partial<Record<RunProgress['phase'], string>> = { load: 'Reading the store and the event journal…', persist: 'Writing the store…' };
 
 export interface RunProgressView {
@@ -21,8 +21,8 @@ export interface RunProgressView {
 
 /**
  * What `campaign run` shows on a terminal while it works, on stderr: a status line while a large
- * store (20 MiB with its journal) is read or written, and a bar while contacts are run and emails delivered (from 1,000 of
- * them). Nothing at all when stderr is not a terminal (CI, pipes).
+ * store (20 MiB with its journal) is read or written, and a bar while contacts are processed and
+ * emails delivered (from 1,000 of them). Nothing at all when stderr is not a terminal (CI, pipes).
  */
 export function runProgress(stream: Writable & { isTTY?: boolean }, storeFile: string): RunProgressView {
   const big = sizeOf(storeFile) + sizeOf(storePaths(storeFile).journal) >= BIG_STORE_BYTES;

@@ -40,7 +40,7 @@ describe('runProgress', () => {
     progress.done();
     const shown = writes.join('');
     expect(shown).toContain('Reading the store and the event journal…');
-    expect(shown).toContain('Running contacts');
+    expect(shown).toContain('Processing contacts');
     expect(shown).toContain('2,000/2,000');
     expect(shown).toContain('Delivering emails');
     expect(shown).toContain('3,000/3,000');

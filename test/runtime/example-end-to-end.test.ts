@@ -58,7 +58,7 @@ const contactOf = (id: string) => data.contacts.find((c) => c.id === id)!;
 
 describe('the example, end to end', () => {
   it('showed its progress on the terminal and cleared the line before the report', () => {
-    expect(runStderr).toContain('Running contacts');
+    expect(runStderr).toContain('Processing contacts');
     expect(runStderr).toContain('1,000/1,000');
     expect(runStderr).toMatch(/Delivering emails .*100%/);
     expect(runStderr.endsWith('\r\x1b[K')).toBe(true);
