@@ -20,6 +20,11 @@ async function cli(cwd: string, ...argv: string[]) {
 }
 
 async function cliWith(env: Record<string, string>, cwd: string, ...argv: string[]) {
+  return cliOn({ env, stderrTTY: false }, cwd, ...argv);
+}
+
+/** `stderrTTY`: stderr claims to be a terminal (progress is drawn there). */
+async function cliOn({ env, stderrTTY }: { env: Record<string, string>; stderrTTY: boolean }, cwd: string, ...argv: string[]) {
   let stdout = '';
   let stderr = '';
   const code = await main({
@@ -28,7 +33,7 @@ async function cliWith(env: Record<string, string>, cwd: string, ...argv: string
     env: { NO_COLOR: '1', CAMPAIGN_ACTOR: 'test', ...env },
     stdin: Object.assign(process.stdin, {}) as never,
     stdout: { write: (s: string) => ((stdout += s), true), isTTY: false } as never,
-    stderr: { write: (s: string) => ((stderr += s), true), isTTY: false } as never,
+    stderr: { write: (s: string) => ((stderr += s), true), isTTY: stderrTTY } as never,
   });
   return { code, stdout, stderr };
 }
@@ -83,6 +88,24 @@ describe('campaign track', () => {
 });
 
 describe('campaign events ingest', () => {
+  it('shows its progress on a terminal for large files only, and clears the line', async () => {
+    const dir = copyBase();
+    const rows = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const big = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ ...rows[i % rows.length], id: `big-${i}` }));
+    writeFileSync(path.join(dir, 'big.jsonl'), `${big.join('\n')}\n`);
+    const tty = await cliOn({ env: {}, stderrTTY: true }, dir, 'events', 'ingest', 'big.jsonl', '--store', 'store.json');
+    expect(tty.code, tty.stderr).toBe(0);
+    expect(tty.stderr).toContain('Checking big.jsonl');
+    expect(tty.stderr).toContain('0/6,000');
+    expect(tty.stderr).toContain('Writing 6,000 events to the journal…');
+    expect(tty.stderr.endsWith('\r\x1b[K')).toBe(true);
+    expect(tty.stdout).toContain('Accepted 6,000 events');
+    const small = await cliOn({ env: {}, stderrTTY: true }, dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json');
+    expect(small.stderr).toBe('');
+    const piped = await cli(dir, 'events', 'ingest', 'big.jsonl', '--store', 'store.json');
+    expect(piped.stderr).toBe('');
+  });
+
   it('accepts nothing from a file with a bad row, unless --skip-invalid', async () => {
     const dir = copyBase();
     const good = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').slice(0, 5);
