@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import type MimeNode from 'nodemailer/lib/mime-node/index.js';
 import type { Address } from '../../ir/types.ts';
+import { mimeTreeBytes } from './mime-tree-bytes.ts';
 
 /** What goes into one email, already rendered. */
 export interface MailInput {
@@ -74,6 +76,13 @@ type ComposerOptions = Mail.Options & { baseBoundary: string; boundaryPrefix: st
  * input and the MIME boundary from a hash of the key and content, never from randomness.
  */
 export async function composeMail(input: MailInput): Promise<ComposedMail> {
+  const { root, messageId } = mimeTree(input);
+  const raw = mimeTreeBytes(root) ?? (await root.build());
+  return { key: input.key, messageId, envelope: { from: input.from.email, to: [input.to] }, raw };
+}
+
+/** The message as nodemailer's MIME tree (`MailComposer`), not yet built; throws on an input that cannot make one. */
+export function mimeTree(input: MailInput): { root: MimeNode; messageId: string } {
   if (!SINGLE_ADDRESS.test(input.to)) throw new Error(`the recipient "${input.to}" is not a single email address`);
   if (!SINGLE_ADDRESS.test(input.from.email)) throw new Error(`the sender "${input.from.email}" is not a single email address`);
   if (Number.isNaN(Date.parse(input.date))) throw new Error(`the date "${input.date}" is not a valid instant`);
@@ -105,6 +114,5 @@ export async function composeMail(input: MailInput): Promise<ComposedMail> {
   const root = new MailComposer(options).compile();
   // Added after compiling so that they follow From/To/Subject/Message-ID/Date in the header block.
   for (const [name, value] of Object.entries(headers)) root.addHeader(name, value);
-  const raw = await root.build();
-  return { key: input.key, messageId, envelope: { from: input.from.email, to: [input.to] }, raw };
+  return { root, messageId };
 }
