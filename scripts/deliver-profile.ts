@@ -29,6 +29,7 @@ const keep = process.argv.includes('--keep');
 const { program, data, events } = await prepareExampleStore({ contacts, events: eventCount, seed: 2026 });
 new Engine(data, program).run(events, { until: WINDOW_END });
 const started = performance.now();
+const cpuStart = process.cpuUsage();
 const report = await deliverOutbox(data, {
   program,
   transport: outboxTransport(path.join(dir, 'outbox')),
@@ -38,5 +39,7 @@ const report = await deliverOutbox(data, {
   ...(worker === 'auto' ? {} : { composeInWorker: worker === 'yes' }),
 });
 const ms = performance.now() - started;
-console.log(`delivered ${report.sent} (skipped ${report.skipped}, failed ${report.failed}) in ${(ms / 1000).toFixed(2)} s: ${(ms / Math.max(1, report.sent)).toFixed(3)} ms per email`);
+// CPU time of every thread of the process (workers too): about twice the wall time means both processors were busy.
+const cpu = process.cpuUsage(cpuStart);
+console.log(`delivered ${report.sent} (skipped ${report.skipped}, failed ${report.failed}) in ${(ms / 1000).toFixed(2)} s: ${(ms / Math.max(1, report.sent)).toFixed(3)} ms per email; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)}, system ${(cpu.system / 1e6).toFixed(2)})`);
 if (!keep) rmSync(dir, { recursive: true, force: true });

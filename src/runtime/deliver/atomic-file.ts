@@ -3,6 +3,7 @@ import { closeSync, existsSync, fsync, linkSync, mkdirSync, open as openCallback
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { FileSystemSync } from './file-system-sync.ts';
 
 const fsyncFd = promisify(fsync);
 const openFd = promisify(openCallback);
@@ -21,9 +22,11 @@ export type CreateOutcome = { outcome: 'created' | 'exists' } | { outcome: 'erro
  * Creates each file in `dir` unless its name exists already, for many files at once. A crash leaves
  * every file either absent or complete, never partial:
  *
- * 1. each file's bytes go to a temporary file in `dir`, which is fsynced — all files concurrently,
- *    on libuv's threads: the file system commits concurrent fsyncs together, and the main thread
- *    is free meanwhile (the caller builds the next batch of messages);
+ * 1. each file's bytes go to a temporary file in `dir` — all files concurrently, on libuv's
+ *    threads, so that the main thread is free meanwhile (the caller builds the next batch of
+ *    messages) — and are made durable: by one `fileSystemSync` of the whole file system for a
+ *    batch of `SYNC_FILE_SYSTEM_MIN` files or more when the caller passes one (one device flush
+ *    for all), else (or if that fails) by an fsync of each file;
  * 2. each is hard-linked to its final name (which fails if the name is taken, so an existing file
  *    is never replaced) and removed — synchronously: a few microseconds of system call each, where
  *    a thread-pool round trip costs more than the call;
@@ -31,24 +34,23 @@ export type CreateOutcome = { outcome: 'created' | 'exists' } | { outcome: 'erro
  *
  * Outcomes are in the order of `files`.
  */
-export async function createFilesOnce(dir: string, files: readonly NewFile[]): Promise<CreateOutcome[]> {
+export async function createFilesOnce(dir: string, files: readonly NewFile[], fileSystemSync?: Pick<FileSystemSync, 'sync'>): Promise<CreateOutcome[]> {
   mkdirSync(dir, { recursive: true });
   const batch = `${process.pid}.${randomBytes(4).toString('hex')}`;
-  const staged = await Promise.all(
-    files.map(async (file, i): Promise<{ temp: string; fd: number | null; error: string | null }> => {
-      const temp = path.join(dir, `.${file.name}.${batch}.${i}.tmp`);
-      let fd: number | null = null;
+  const syncAll = fileSystemSync !== undefined && files.length >= SYNC_FILE_SYSTEM_MIN;
+  const staged = await Promise.all(files.map((file, i) => stage(path.join(dir, `.${file.name}.${batch}.${i}.tmp`), file.bytes, !syncAll)));
+  if (syncAll && !(await fileSystemSync.sync(dir))) {
+    // No syncfs here, or it reported a write error: the files one by one, as without it.
+    await Promise.all(staged.map(async (entry) => {
+      if (entry.fd === null) return;
       try {
-        fd = await openFd(temp, 'wx', 0o600);
-        for (let written = 0; written < file.bytes.byteLength; ) written += (await writeFd(fd, file.bytes, written, file.bytes.byteLength - written)).bytesWritten;
-        await fsyncFd(fd);
-        return { temp, fd, error: null };
+        await fsyncFd(entry.fd);
       } catch (error) {
-        if (fd !== null) discard(temp, fd);
-        return { temp, fd: null, error: (error as Error).message };
+        discard(entry.temp, entry.fd);
+        Object.assign(entry, { fd: null, error: (error as Error).message });
       }
-    }),
-  );
+    }));
+  }
   const outcomes = staged.map((entry, i): CreateOutcome => {
     if (entry.fd === null) return { outcome: 'error', error: entry.error! };
     closeSync(entry.fd);
@@ -61,6 +63,29 @@ export async function createFilesOnce(dir: string, files: readonly NewFile[]): P
   });
   await syncDirectory(dir);
   return outcomes;
+}
+
+/** From this many files in a batch, one sync of the whole file system beats an fsync per file. */
+export const SYNC_FILE_SYSTEM_MIN = 16;
+
+interface Staged {
+  temp: string;
+  fd: number | null;
+  error: string | null;
+}
+
+/** Writes a temporary file (and fsyncs it when `fsync`); on failure nothing is left of it. */
+async function stage(temp: string, bytes: Uint8Array, fsync: boolean): Promise<Staged> {
+  let fd: number | null = null;
+  try {
+    fd = await openFd(temp, 'wx', 0o600);
+    for (let written = 0; written < bytes.byteLength; ) written += (await writeFd(fd, bytes, written, bytes.byteLength - written)).bytesWritten;
+    if (fsync) await fsyncFd(fd);
+    return { temp, fd, error: null };
+  } catch (error) {
+    if (fd !== null) discard(temp, fd);
+    return { temp, fd: null, error: (error as Error).message };
+  }
 }
 
 /** Gives the durable temporary file its final name, unless that name is taken. */

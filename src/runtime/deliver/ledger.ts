@@ -30,8 +30,11 @@ export function ledgerPathFor(storeFile: string): string {
 export interface LedgerWriter {
   /** Buffers a record; `flush` makes it durable. */
   append(record: LedgerRecord): void;
-  /** Writes the buffered records and fsyncs the file. */
-  flush(): Promise<void>;
+  /**
+   * Writes the buffered records and fsyncs the file. `durable: false` leaves the fsync to the next
+   * durable flush (or `close`): for records that other proof backs, such as the outbox's files.
+   */
+  flush(durable?: boolean): Promise<void>;
   /** `append` then `flush`: the record is on disk when this resolves. */
   appendDurable(record: LedgerRecord): Promise<void>;
   close(): Promise<void>;
@@ -44,13 +47,19 @@ export async function openLedger(file: string): Promise<LedgerWriter> {
   // Flushes run one after another (a caller may ask again before the last one finished): two
   // appends in flight could interleave their chunks.
   let last: Promise<void> = Promise.resolve();
-  const flush = () => {
+  let unsynced = false;
+  const flush = (durable = true) => {
     last = last.then(async () => {
-      if (buffer === '') return;
-      const text = buffer;
-      buffer = '';
-      await handle.appendFile(text, 'utf8');
-      await handle.sync();
+      if (buffer !== '') {
+        const text = buffer;
+        buffer = '';
+        await handle.appendFile(text, 'utf8');
+        unsynced = true;
+      }
+      if (durable && unsynced) {
+        await handle.sync();
+        unsynced = false;
+      }
     });
     return last;
   };

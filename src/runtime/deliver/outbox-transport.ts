@@ -3,6 +3,7 @@ import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { createFilesOnce } from './atomic-file.ts';
 import type { ComposedMail } from './compose.ts';
+import { FileSystemSync } from './file-system-sync.ts';
 import type { SendResult, Transport } from './transports.ts';
 
 /**
@@ -19,12 +20,14 @@ export function outboxFileName(key: string): string {
  * The default transport: one `.eml` file per message in `dir` (the workspace's `.campaign/outbox/`).
  * Writing is atomic and happens once: a file that exists already counts as delivered and is kept
  * as it is. The files are the record of delivery — a relay that picks them up must not delete them.
- * A batch of messages is written and made durable together (`createFilesOnce`).
+ * A batch of messages is written and made durable together (`createFilesOnce`, with one sync of
+ * the file system on Linux: `FileSystemSync`). Close the transport when done.
  */
 export function outboxTransport(dir: string): Transport {
+  const fileSystemSync = new FileSystemSync();
   const sendBatch = async (mails: readonly ComposedMail[]): Promise<SendResult[]> => {
     const names = mails.map((mail) => outboxFileName(mail.key));
-    const outcomes = await createFilesOnce(dir, mails.map((mail, i) => ({ name: names[i]!, bytes: mail.raw })));
+    const outcomes = await createFilesOnce(dir, mails.map((mail, i) => ({ name: names[i]!, bytes: mail.raw })), fileSystemSync);
     return outcomes.map((created, i) => {
       const file = path.join(dir, names[i]!);
       if (created.outcome === 'error') return { status: 'failed', error: `cannot write "${file}": ${created.error}` };
@@ -39,6 +42,9 @@ export function outboxTransport(dir: string): Transport {
       return (await sendBatch([mail]))[0]!;
     },
     sendBatch,
+    async close() {
+      fileSystemSync.close();
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFilesOnce } from '../../../src/runtime/deliver/atomic-file.ts';
+import { createFilesOnce, SYNC_FILE_SYSTEM_MIN } from '../../../src/runtime/deliver/atomic-file.ts';
+import { FileSystemSync } from '../../../src/runtime/deliver/file-system-sync.ts';
 import { tempDirs } from './fixtures.ts';
 
 const temp = tempDirs();
@@ -43,5 +44,40 @@ describe('createFilesOnce', () => {
     const dir = path.join(await temp.make(), 'a', 'b');
     await mkdir(path.dirname(dir), { recursive: true });
     expect(await createFilesOnce(dir, [{ name: 'x.eml', bytes: bytes('x') }])).toEqual([{ outcome: 'created' }]);
+  });
+});
+
+describe('createFilesOnce with a file-system sync', () => {
+  const files = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `m${i}.eml`, bytes: bytes(`message ${i}\r\n`) }));
+
+  it('syncs the file system once for a large batch, and fsyncs each file of a small one', async () => {
+    const dir = await temp.make();
+    const calls: string[] = [];
+    const sync = { sync: async (d: string) => (calls.push(d), true) };
+    expect(await createFilesOnce(dir, files(SYNC_FILE_SYSTEM_MIN), sync)).toEqual(files(SYNC_FILE_SYSTEM_MIN).map(() => ({ outcome: 'created' })));
+    expect(calls).toEqual([dir]);
+    const small = path.join(dir, 'small');
+    await createFilesOnce(small, files(SYNC_FILE_SYSTEM_MIN - 1), sync);
+    expect(calls).toEqual([dir]);
+    expect((await readdir(small)).length).toBe(SYNC_FILE_SYSTEM_MIN - 1);
+  });
+
+  it('falls back to an fsync of each file when the sync fails, and still creates every file', async () => {
+    const dir = await temp.make();
+    const outcomes = await createFilesOnce(dir, files(40), { sync: async () => false });
+    expect(outcomes).toEqual(files(40).map(() => ({ outcome: 'created' })));
+    expect((await readdir(dir)).sort()).toEqual(files(40).map((f) => f.name).sort());
+    expect(await readFile(path.join(dir, 'm39.eml'), 'utf8')).toBe('message 39\r\n');
+  });
+
+  it.runIf(process.platform === 'linux')('works with the real syncfs helper, leaving no temporary file', async () => {
+    const dir = await temp.make();
+    const sync = new FileSystemSync();
+    try {
+      expect(await createFilesOnce(dir, files(100), sync)).toEqual(files(100).map(() => ({ outcome: 'created' })));
+      expect((await readdir(dir)).length).toBe(100);
+    } finally {
+      sync.close();
+    }
   });
 });
