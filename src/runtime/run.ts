@@ -112,6 +112,9 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
         program: data.deployed.program,
         transport,
         ledgerPath: ledgerPathFor(options.store),
+        // The workspace's `.eml` files prove delivery whatever this run's transport: after a crash,
+        // an SMTP run must not send again what an outbox run wrote.
+        outboxDir: paths.outbox,
         now: to,
         secret,
         onProgress: (done, total) => progress({ phase: 'deliver', done, total }),

@@ -171,14 +171,15 @@ describe('campaign run', () => {
     expect(readdirSync(path.join(dir, 'outbox')).filter((f) => f.endsWith('.eml'))).toHaveLength(files.length);
   });
 
-  it('delivers through a real SMTP server with --transport smtp: every message once, over one connection', async () => {
+  /** A real SMTP server on 127.0.0.1 that records the Message-IDs it receives, and the environment to reach it. */
+  async function smtpServer() {
     const received: string[] = [];
-    let connections = 0;
+    const counts = { connections: 0 };
     const server = new SMTPServer({
       disabledCommands: ['STARTTLS'],
       allowInsecureAuth: true,
       logger: false,
-      onConnect: (_session, callback) => ((connections += 1), callback()),
+      onConnect: (_session, callback) => ((counts.connections += 1), callback()),
       onAuth: (auth, _session, callback) => (auth.username === 'mailer' && auth.password === 'secret-9' ? callback(null, { user: 'mailer' }) : callback(new Error('Invalid login'))),
       onData(stream, _session, callback) {
         let text = '';
@@ -190,21 +191,51 @@ describe('campaign run', () => {
       },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const env = { CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: String((server.server.address() as AddressInfo).port), CAMPAIGN_SMTP_USER: 'mailer', CAMPAIGN_SMTP_PASSWORD: 'secret-9' };
+    return { received, counts, env, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  it('does not send over SMTP what an interrupted outbox run wrote: the .eml files prove delivery whatever the transport', async () => {
+    const smtp = await smtpServer();
     try {
       const dir = copyBase();
       expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
-      const env = { CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: String((server.server.address() as AddressInfo).port), CAMPAIGN_SMTP_USER: 'mailer', CAMPAIGN_SMTP_PASSWORD: 'secret-9' };
+      const before = Object.fromEntries(['store.json', 'journal.jsonl'].map((f) => [f, readFileSync(path.join(dir, f))]));
+      const args = ['run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json'];
+      expect((await cli(dir, ...args)).code).toBe(0);
+      const written = readdirSync(path.join(dir, 'outbox')).filter((f) => f.endsWith('.eml')).length;
+      expect(written).toBeGreaterThan(50);
+      // A power cut after the files were durable: the snapshot, the journal and the ledger as before.
+      for (const [file, bytes] of Object.entries(before)) writeFileSync(path.join(dir, file), bytes);
+      rmSync(path.join(dir, 'deliveries.jsonl'), { force: true });
+      const again = await cliWith(smtp.env, dir, ...args, '--transport', 'smtp');
+      expect(again.code, again.stderr).toBe(0);
+      expect(smtp.received).toEqual([]);
+      expect(again.stdout).toMatch(/Delivered: [\d,]+ sent/);
+      const store = JSON.parse(readFileSync(path.join(dir, 'store.json'), 'utf8'));
+      expect(store.outbox.filter((m: { status: string }) => m.status === 'sent')).toHaveLength(written);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('delivers through a real SMTP server with --transport smtp: every message once, over one connection', async () => {
+    const smtp = await smtpServer();
+    const { received, env } = smtp;
+    try {
+      const dir = copyBase();
+      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
       const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
       expect(run.code, run.stderr).toBe(0);
       const delivered = Number(/Delivered: ([\d,]+) sent/.exec(run.stdout)![1]!.replace(/,/g, ''));
       expect(delivered).toBeGreaterThan(50);
       expect(received).toHaveLength(delivered);
       expect(new Set(received).size).toBe(received.length);
-      expect(connections).toBe(1);
+      expect(smtp.counts.connections).toBe(1);
       expect(run.stdout + run.stderr).not.toContain('secret-9');
       expect(existsSync(path.join(dir, 'outbox'))).toBe(false);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await smtp.close();
     }
   });
 

@@ -25,8 +25,8 @@ export type CreateOutcome = { outcome: 'created' | 'exists' } | { outcome: 'erro
  * 1. each file's bytes go to a temporary file in `dir` — all files concurrently, on libuv's
  *    threads, so that the main thread is free meanwhile (the caller builds the next batch of
  *    messages) — and are made durable: by one `fileSystemSync` of the whole file system for a
- *    batch of `SYNC_FILE_SYSTEM_MIN` files or more when the caller passes one (one device flush
- *    for all), else (or if that fails) by an fsync of each file;
+ *    batch of `SYNC_FILE_SYSTEM_MIN` files or more when the caller passes one and it can serve
+ *    `dir` (`FileSystemSync.prepare`), else (or if it fails) by an fsync of each file;
  * 2. each is hard-linked to its final name (which fails if the name is taken, so an existing file
  *    is never replaced) and removed — synchronously: a few microseconds of system call each, where
  *    a thread-pool round trip costs more than the call;
@@ -34,12 +34,13 @@ export type CreateOutcome = { outcome: 'created' | 'exists' } | { outcome: 'erro
  *
  * Outcomes are in the order of `files`.
  */
-export async function createFilesOnce(dir: string, files: readonly NewFile[], fileSystemSync?: Pick<FileSystemSync, 'sync'>): Promise<CreateOutcome[]> {
+export async function createFilesOnce(dir: string, files: readonly NewFile[], fileSystemSync?: Pick<FileSystemSync, 'prepare' | 'sync'>): Promise<CreateOutcome[]> {
   mkdirSync(dir, { recursive: true });
   const batch = `${process.pid}.${randomBytes(4).toString('hex')}`;
-  const syncAll = fileSystemSync !== undefined && files.length >= SYNC_FILE_SYSTEM_MIN;
+  // Decided (and the helper started) before any temporary file is open.
+  const syncAll = fileSystemSync !== undefined && files.length >= SYNC_FILE_SYSTEM_MIN && fileSystemSync.prepare(dir);
   const staged = await Promise.all(files.map((file, i) => stage(path.join(dir, `.${file.name}.${batch}.${i}.tmp`), file.bytes, !syncAll)));
-  if (syncAll && !(await fileSystemSync.sync(dir))) {
+  if (syncAll && !(await fileSystemSync.sync(dir).catch(() => false))) {
     // No syncfs here, or it reported a write error: the files one by one, as without it.
     await Promise.all(staged.map(async (entry) => {
       if (entry.fd === null) return;
@@ -53,8 +54,9 @@ export async function createFilesOnce(dir: string, files: readonly NewFile[], fi
   }
   const outcomes = staged.map((entry, i): CreateOutcome => {
     if (entry.fd === null) return { outcome: 'error', error: entry.error! };
-    closeSync(entry.fd);
     try {
+      // Inside the try: a network file system may report a write error only here.
+      closeSync(entry.fd);
       return { outcome: publish(entry.temp, path.join(dir, files[i]!.name)) };
     } catch (error) {
       discard(entry.temp, null);

@@ -129,9 +129,10 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
         const [sent, built] = await Promise.allSettled([sending, next]);
         if (sent.status === 'rejected') throw sent.reason;
         if (built.status === 'rejected') throw built.reason;
-        // Outbox files prove delivery by themselves (`foldLedger`): their records need no fsync of
-        // their own; they are written after the files are durable, and synced with the ledger's close.
-        await ledger.flush(outboxDir === undefined);
+        // The transport's own files prove delivery (`foldLedger`): their `sent` records are written
+        // after the files are durable and need no fsync of their own; the ledger's close syncs them.
+        // (A `failed` record lost to a power cut means one more attempt: the outbox is idempotent.)
+        await ledger.flush(transport.outboxDir === undefined || transport.outboxDir !== outboxDir);
         progress(chunk.to);
         chunk = built.value;
       }
@@ -155,7 +156,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   return report;
 }
 
-/** Messages a batching transport delivers at once (and ledger records fsynced together). */
+/** Messages a batching transport delivers at once (and ledger records written together). */
 const BATCH = 250;
 
 /** From this many messages, building them on workers repays their start (~0.2 s). */

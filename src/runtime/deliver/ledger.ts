@@ -28,7 +28,7 @@ export function ledgerPathFor(storeFile: string): string {
 }
 
 export interface LedgerWriter {
-  /** Buffers a record; `flush` makes it durable. */
+  /** Buffers a record; `flush` writes it (and makes it durable unless told otherwise). */
   append(record: LedgerRecord): void;
   /**
    * Writes the buffered records and fsyncs the file. `durable: false` leaves the fsync to the next

@@ -53,7 +53,7 @@ describe('createFilesOnce with a file-system sync', () => {
   it('syncs the file system once for a large batch, and fsyncs each file of a small one', async () => {
     const dir = await temp.make();
     const calls: string[] = [];
-    const sync = { sync: async (d: string) => (calls.push(d), true) };
+    const sync = { prepare: () => true, sync: async (d: string) => (calls.push(d), true) };
     expect(await createFilesOnce(dir, files(SYNC_FILE_SYSTEM_MIN), sync)).toEqual(files(SYNC_FILE_SYSTEM_MIN).map(() => ({ outcome: 'created' })));
     expect(calls).toEqual([dir]);
     const small = path.join(dir, 'small');
@@ -62,9 +62,13 @@ describe('createFilesOnce with a file-system sync', () => {
     expect((await readdir(small)).length).toBe(SYNC_FILE_SYSTEM_MIN - 1);
   });
 
-  it('falls back to an fsync of each file when the sync fails, and still creates every file', async () => {
+  it.each([
+    ['answers false', { prepare: () => true, sync: async () => false }],
+    ['throws', { prepare: () => true, sync: () => Promise.reject(new Error('broken')) }],
+    ['cannot serve the directory', { prepare: () => false, sync: async () => expect.unreachable() as never }],
+  ])('fsyncs each file when the file-system sync %s, and still creates every file', async (_name, sync) => {
     const dir = await temp.make();
-    const outcomes = await createFilesOnce(dir, files(40), { sync: async () => false });
+    const outcomes = await createFilesOnce(dir, files(40), sync);
     expect(outcomes).toEqual(files(40).map(() => ({ outcome: 'created' })));
     expect((await readdir(dir)).sort()).toEqual(files(40).map((f) => f.name).sort());
     expect(await readFile(path.join(dir, 'm39.eml'), 'utf8')).toBe('message 39\r\n');

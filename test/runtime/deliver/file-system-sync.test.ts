@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,9 +12,11 @@ afterEach(() => temp.cleanup());
 
 const run = promisify(execFile);
 const onLinux = process.platform === 'linux';
+/** Where the temporary directories are: ext4, XFS or btrfs (not tmpfs), as on this project's machines. */
+const soundTemp = onLinux && [0xef53, 0x58465342, 0x9123683e].includes(Number(statfsSync(tmpdir()).type));
 
 describe('FileSystemSync', () => {
-  it.runIf(onLinux)('syncs a directory\'s file system, and answers concurrent requests in order', async () => {
+  it.runIf(soundTemp)('syncs a directory\'s file system, and answers concurrent requests in order', async () => {
     const dir = await temp.make();
     const sync = new FileSystemSync();
     try {
@@ -30,6 +34,11 @@ describe('FileSystemSync', () => {
     const noShell = new FileSystemSync({ shell: path.join(dir, 'no-such-shell') });
     expect(await noShell.sync(dir)).toBe(false);
     expect(await noShell.sync(dir)).toBe(false);
+    expect(noShell.prepare(dir)).toBe(false);
+    // Before Linux 5.8, syncfs reported success even after a write error.
+    const oldKernel = new FileSystemSync({ kernel: '5.4.0-150-generic' });
+    expect(oldKernel.prepare(dir)).toBe(false);
+    expect(await oldKernel.sync(dir)).toBe(false);
     const sync = new FileSystemSync();
     // A path that cannot be passed on one line is not sent to the helper.
     expect(await sync.sync(`${dir}\nx`)).toBe(false);
@@ -37,7 +46,36 @@ describe('FileSystemSync', () => {
     expect(await sync.sync(dir)).toBe(false);
   });
 
-  it.runIf(onLinux)('neither keeps a process alive when idle nor lets it exit under a pending sync', async () => {
+  it.runIf(onLinux)('serves only file systems whose syncfs is as durable as fsync', async () => {
+    const sync = new FileSystemSync();
+    try {
+      const type = Number(statfsSync(tmpdir()).type);
+      expect(sync.prepare(tmpdir())).toBe([0xef53, 0x58465342, 0x9123683e].includes(type));
+      // procfs is none of them.
+      expect(sync.prepare('/proc')).toBe(false);
+      expect(await sync.sync('/proc')).toBe(false);
+    } finally {
+      sync.close();
+    }
+  });
+
+  it.runIf(onLinux)('gives up, without throwing, when the helper cannot be spawned for lack of file descriptors', async () => {
+    const dir = await temp.make();
+    const module = path.resolve('src/runtime/deliver/file-system-sync.ts');
+    // Every descriptor taken, then the helper is needed: spawn fails with EMFILE.
+    const script = `import { openSync } from 'node:fs';
+      const { FileSystemSync } = await import(${JSON.stringify(module)});
+      const sync = new FileSystemSync();
+      const held = [];
+      try { for (;;) held.push(openSync('/dev/null', 'r')); } catch {}
+      const prepared = sync.prepare(${JSON.stringify(dir)});
+      const synced = await sync.sync(${JSON.stringify(dir)});
+      console.log(JSON.stringify([held.length > 0, prepared, synced]));`;
+    const { stdout } = await run('bash', ['-c', 'ulimit -n 64 && exec "$0" --import tsx --input-type=module -e "$1"', process.execPath, script], { timeout: 20_000 });
+    expect(stdout.trim()).toBe('[true,false,false]');
+  });
+
+  it.runIf(soundTemp)('neither keeps a process alive when idle nor lets it exit under a pending sync', async () => {
     const dir = await temp.make();
     const module = path.resolve('src/runtime/deliver/file-system-sync.ts');
     // Nothing else keeps this process alive while it awaits the answer; then it must exit by itself.
