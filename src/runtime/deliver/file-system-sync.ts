@@ -43,7 +43,10 @@ export class FileSystemSync {
   private readonly sound = new Map<string, boolean>();
   private output = '';
 
-  /** `shell`: the POSIX shell that runs the helper (tests pass one that does not exist). */
+  /**
+   * `shell`: the POSIX shell that runs the helper; `kernel`: the Linux release to check instead of
+   * this machine's (tests pass a shell that does not exist and an old release).
+   */
   constructor(options: { shell?: string; kernel?: string } = {}) {
     this.shell = options.shell ?? 'sh';
     this.broken = process.platform !== 'linux' || !kernelReportsErrors(options.kernel);

@@ -21,8 +21,8 @@ interface NodeInternals {
  * The bytes nodemailer's `MimeNode.build()` gives for a message of text parts, built synchronously.
  *
  * `build()` pipes every part through a chain of streams (content, encoder, line endings), with a
- * `setImmediate` between parts: about two thirds of the CPU time of building an email. This walks
- * the same tree and calls the same nodemailer code for everything that decides bytes — each part's
+ * `setImmediate` between parts: a third of the CPU time of building an email (180 → 120 µs). This
+ * walks the same tree and calls the same nodemailer code for everything that decides bytes — each part's
  * `buildHeaders()` (header encoding, folding, charset, transfer encoding, boundary) and the
  * quoted-printable and base64 encoders — and does only the stream plumbing itself: parts and
  * boundaries in `MimeNode.stream`'s order, the encoders' 76-character lines, `LastNewline`'s final
