@@ -9,7 +9,7 @@ import path from 'node:path';
  * Not FUSE, 9p or CIFS (their `syncfs` can succeed without reaching the server), NFS (errors
  * surface at close), overlayfs or tmpfs: there, an fsync per file.
  */
-const SYNCFS_SOUND = new Set([0xef53, 0x58465342, 0x9123683e]);
+export const SYNCFS_SOUND: ReadonlySet<number> = new Set([0xef53, 0x58465342, 0x9123683e]);
 
 /** `syncfs` reports write-back errors from Linux 5.8 on; before, it returned success regardless. */
 function kernelReportsErrors(version = release()): boolean {

@@ -9,7 +9,6 @@ interface NodeInternals {
   multipart?: string | false;
   boundary?: string;
   newline?: string;
-  rootNode: NodeInternals;
   _raw?: unknown;
   _transforms: unknown[];
   _processFuncs: unknown[];

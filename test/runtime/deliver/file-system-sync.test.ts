@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileSystemSync } from '../../../src/runtime/deliver/file-system-sync.ts';
+import { FileSystemSync, SYNCFS_SOUND } from '../../../src/runtime/deliver/file-system-sync.ts';
 import { tempDirs } from './fixtures.ts';
 
 const temp = tempDirs();
@@ -13,7 +13,7 @@ afterEach(() => temp.cleanup());
 const run = promisify(execFile);
 const onLinux = process.platform === 'linux';
 /** Where the temporary directories are: ext4, XFS or btrfs (not tmpfs), as on this project's machines. */
-const soundTemp = onLinux && [0xef53, 0x58465342, 0x9123683e].includes(Number(statfsSync(tmpdir()).type));
+const soundTemp = onLinux && SYNCFS_SOUND.has(Number(statfsSync(tmpdir()).type));
 
 describe('FileSystemSync', () => {
   it.runIf(soundTemp)('syncs a directory\'s file system, and answers concurrent requests in order', async () => {
@@ -49,8 +49,7 @@ describe('FileSystemSync', () => {
   it.runIf(onLinux)('serves only file systems whose syncfs is as durable as fsync', async () => {
     const sync = new FileSystemSync();
     try {
-      const type = Number(statfsSync(tmpdir()).type);
-      expect(sync.prepare(tmpdir())).toBe([0xef53, 0x58465342, 0x9123683e].includes(type));
+      expect(sync.prepare(tmpdir())).toBe(soundTemp);
       // procfs is none of them.
       expect(sync.prepare('/proc')).toBe(false);
       expect(await sync.sync('/proc')).toBe(false);
