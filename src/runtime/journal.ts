@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
+import { syncDirectorySync } from '../store/durable-directory.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
 
 /**
@@ -79,8 +80,9 @@ export function appendEvents(journal: string, events: readonly StoredEvent[], re
   if (events.length === 0) return;
   withJournalLock(journal, () => {
     const fd = openSync(journal, constants.O_CREAT | constants.O_WRONLY | constants.O_APPEND);
+    const created = statSync(journal).size === 0;
     try {
-      if (statSync(journal).size === 0) writeSync(fd, header(randomUUID()));
+      if (created) writeSync(fd, header(randomUUID()));
       const CHUNK = 20_000;
       // `{ ...event, receivedAt }` as JSON, without copying each event: the same bytes.
       const tail = `,"receivedAt":${JSON.stringify(receivedAt)}}\n`;
@@ -97,6 +99,8 @@ export function appendEvents(journal: string, events: readonly StoredEvent[], re
     } finally {
       closeSync(fd);
     }
+    // A new journal's name, too, is durable before the events in it are reported accepted.
+    if (created) syncDirectorySync(path.dirname(journal));
   });
 }
 
@@ -180,6 +184,9 @@ export function compactJournal(journal: string, cursor: JournalCursor): void {
       closeSync(fd);
     }
     renameSync(tmp, journal);
+    // Durable before the next append: if a power cut undid the rename, events appended to the new
+    // generation would be lost with it (the snapshot's cursor names the new generation).
+    syncDirectorySync(path.dirname(journal));
   });
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { makeDirectoryDurable, syncDirectory } from './durable-directory.ts';
 
 /**
  * Writes a file atomically: the chunks go to a temporary file in the same directory, which is
@@ -10,7 +11,7 @@ import path from 'node:path';
  */
 export async function writeFileAtomic(file: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
   const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true });
+  makeDirectoryDurable(dir);
   const mode = await stat(file).then((s) => s.mode & 0o777, () => 0o600);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
@@ -43,16 +44,4 @@ export async function writeFileAtomic(file: string, chunks: Iterable<string> | A
     throw error;
   }
   await syncDirectory(dir);
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Some platforms and file systems cannot fsync a directory; the rename is still atomic.
-  } finally {
-    await handle?.close();
-  }
 }

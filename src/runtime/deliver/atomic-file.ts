@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsync, linkSync, mkdirSync, open as openCallback, renameSync, unlinkSync, write } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, existsSync, fsync, linkSync, open as openCallback, renameSync, unlinkSync, write } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { makeDirectoryDurable, syncDirectory } from '../../store/durable-directory.ts';
 import type { FileSystemSync } from './file-system-sync.ts';
 
 const fsyncFd = promisify(fsync);
@@ -35,7 +35,9 @@ export type CreateOutcome = { outcome: 'created' | 'exists' } | { outcome: 'erro
  * Outcomes are in the order of `files`.
  */
 export async function createFilesOnce(dir: string, files: readonly NewFile[], fileSystemSync?: Pick<FileSystemSync, 'prepare' | 'sync'>): Promise<CreateOutcome[]> {
-  mkdirSync(dir, { recursive: true });
+  // On the first delivery the directory is new: its name is made durable first, which the
+  // fsyncs of each file (when there is no syncfs) would not do.
+  makeDirectoryDurable(dir);
   const batch = `${process.pid}.${randomBytes(4).toString('hex')}`;
   // Decided (and the helper started) before any temporary file is open.
   const syncAll = fileSystemSync !== undefined && files.length >= SYNC_FILE_SYSTEM_MIN && fileSystemSync.prepare(dir);
@@ -118,18 +120,5 @@ function discard(temp: string, fd: number | null): void {
     unlinkSync(temp);
   } catch {
     // Litter at worst: `removeStaleTempFiles` clears it before the next delivery.
-  }
-}
-
-/** Makes a rename or link in `dir` durable. */
-export async function syncDirectory(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Some platforms cannot fsync a directory; the rename or link is still atomic there.
-  } finally {
-    await handle?.close();
   }
 }

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutboxMessage, StoreData } from '../../store/types.ts';
-import { syncDirectory } from './atomic-file.ts';
+import { makeDirectoryDurable, syncDirectory } from '../../store/durable-directory.ts';
 import { listOutboxFiles, outboxFileName } from './outbox-transport.ts';
 import type { TransportName } from './transports.ts';
 
@@ -41,8 +42,11 @@ export interface LedgerWriter {
 }
 
 export async function openLedger(file: string): Promise<LedgerWriter> {
-  await mkdir(path.dirname(file), { recursive: true });
+  makeDirectoryDurable(path.dirname(file));
+  const created = !existsSync(file);
   const handle = await open(file, 'a+', 0o600);
+  // A new ledger's name is durable before any record in it counts (an `attempt` guards a send).
+  if (created) await syncDirectory(path.dirname(file));
   let buffer = await needsNewline(handle) ? '\n' : '';
   // Flushes run one after another (a caller may ask again before the last one finished): two
   // appends in flight could interleave their chunks.
