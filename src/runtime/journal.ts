@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { syncDirectorySync } from '../store/durable-directory.ts';
@@ -79,9 +79,11 @@ function staleLock(lock: string): boolean {
 export function appendEvents(journal: string, events: readonly StoredEvent[], receivedAt: string): void {
   if (events.length === 0) return;
   withJournalLock(journal, () => {
-    const fd = openSync(journal, constants.O_CREAT | constants.O_WRONLY | constants.O_APPEND);
-    const created = statSync(journal).size === 0;
+    // 0600 like the store: events are personal data.
+    const fd = openSync(journal, constants.O_CREAT | constants.O_RDWR | constants.O_APPEND, 0o600);
     try {
+      // A new journal, or one whose header itself was torn, starts with a header.
+      const created = dropTornTail(fd, statSync(journal).size) === 0;
       if (created) writeSync(fd, header(randomUUID()));
       const CHUNK = 20_000;
       // `{ ...event, receivedAt }` as JSON, without copying each event: the same bytes.
@@ -96,12 +98,32 @@ export function appendEvents(journal: string, events: readonly StoredEvent[], re
         writeSync(fd, text);
       }
       fsyncSync(fd);
+      // A new journal's name, too, is durable before the events in it are reported accepted.
+      if (created) syncDirectorySync(path.dirname(journal));
     } finally {
       closeSync(fd);
     }
-    // A new journal's name, too, is durable before the events in it are reported accepted.
-    if (created) syncDirectorySync(path.dirname(journal));
   });
+}
+
+/**
+ * A writer that died mid-line left a torn last line, never acknowledged: it is cut off (the
+ * file's new size is returned), or the next event would be glued to it and unreadable.
+ */
+function dropTornTail(fd: number, size: number): number {
+  const last = Buffer.alloc(1);
+  if (size === 0 || (readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === 10)) return size;
+  const TAIL = 64 * 1024;
+  let keep = 0;
+  for (let end = size; end > 0 && keep === 0; end -= TAIL) {
+    const start = Math.max(0, end - TAIL);
+    const chunk = Buffer.alloc(end - start);
+    readSync(fd, chunk, 0, chunk.length, start);
+    const newline = chunk.lastIndexOf(10);
+    if (newline >= 0) keep = start + newline + 1;
+  }
+  ftruncateSync(fd, keep);
+  return keep;
 }
 
 /** Bytes decoded into one string at a time. */
@@ -176,7 +198,7 @@ export function compactJournal(journal: string, cursor: JournalCursor): void {
   withJournalLock(journal, () => {
     if (statSync(journal).size !== cursor.offset) return;
     const tmp = path.join(path.dirname(journal), `.${path.basename(journal)}.${process.pid}.tmp`);
-    const fd = openSync(tmp, 'w');
+    const fd = openSync(tmp, 'w', 0o600);
     try {
       writeSync(fd, header(randomUUID()));
       fsyncSync(fd);

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,6 +26,30 @@ describe('the event journal', () => {
     expect(read.events).toEqual(first);
     appendEvents(journal, [event(3)], '2026-11-23T11:00:00.000Z');
     expect(readJournal(journal, read.cursor).events).toEqual([event(3)]);
+  });
+
+  it('cuts a torn last line off before appending, so the next event is not glued to it', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
+    dirs.push(dir);
+    const journal = path.join(dir, 'events.journal');
+    appendEvents(journal, [event(1)], '2026-11-23T10:00:00.000Z');
+    const before = readFileSync(journal, 'utf8');
+    appendFileSync(journal, `{"id":"torn","contact":"c1","ev${'x'.repeat(70_000)}`);
+    appendEvents(journal, [event(2)], '2026-11-23T11:00:00.000Z');
+    expect(readFileSync(journal, 'utf8')).toBe(`${before}${JSON.stringify({ ...event(2), receivedAt: '2026-11-23T11:00:00.000Z' })}\n`);
+    expect(readJournal(journal, { generation: 'none', offset: 0 }).events).toEqual([event(1), event(2)]);
+  });
+
+  it('starts over with a header when even the header was torn, and keeps the journal private (0600)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
+    dirs.push(dir);
+    const journal = path.join(dir, 'events.journal');
+    writeFileSync(journal, '{"journal":"campaignkit-jou');
+    appendEvents(journal, [event(1)], '2026-11-23T10:00:00.000Z');
+    expect(readJournal(journal, { generation: 'none', offset: 0 }).events).toEqual([event(1)]);
+    const fresh = path.join(dir, 'new.journal');
+    appendEvents(fresh, [event(1)], '2026-11-23T10:00:00.000Z');
+    expect(statSync(fresh).mode & 0o777).toBe(0o600);
   });
 
   it('ignores a torn last line (never acknowledged) and names the line of a damaged one', () => {

@@ -184,14 +184,18 @@ export async function foldLedger(
   return report;
 }
 
+/**
+ * Keys are added in the order delivery adds them (`status`, `sentAt` or `reason`, `transport`): a
+ * message settled from the ledger after a crash is stored with the same bytes as one delivered.
+ */
 function settle(message: OutboxMessage, change: Pick<OutboxMessage, 'status' | 'sentAt' | 'reason' | 'transport'>): void {
   message.status = change.status;
-  if (change.transport !== undefined) message.transport = change.transport;
   if (change.sentAt !== undefined) {
     message.sentAt = change.sentAt;
     delete message.reason;
   }
   if (change.reason !== undefined) message.reason = change.reason;
+  if (change.transport !== undefined) message.transport = change.transport;
 }
 
 async function mtime(file: string): Promise<string> {
