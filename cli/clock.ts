@@ -1,4 +1,6 @@
 import { UserError } from '../src/errors.ts';
+import { isIsoDateTime } from '../src/ir/durations.ts';
+import { EARLIEST_INSTANT } from '../src/runtime/time/instants.ts';
 import { stringOption, type OptionSpec, type ParsedArgs } from './command.ts';
 import type { CliContext } from './context.ts';
 
@@ -12,9 +14,16 @@ export function nowFor(ctx: Pick<CliContext, 'env'>, args: ParsedArgs): Date {
   const option = stringOption(args, 'now');
   const value = option ?? ctx.env.CAMPAIGN_NOW;
   if (value === undefined || value === '') return new Date();
-  const date = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) {
-    throw new UserError(`${option !== undefined ? '--now' : 'CAMPAIGN_NOW'} "${value}" is not an ISO 8601 time; use e.g. 2026-11-23T09:00:00Z.`);
-  }
+  return instantOption(option !== undefined ? '--now' : 'CAMPAIGN_NOW', value, '2026-11-23T09:00:00Z');
+}
+
+/**
+ * A time given on the command line: a date-time with its zone (read in the machine's zone, the
+ * same command would mean different instants on different machines), on the calendar, from 1970.
+ */
+export function instantOption(name: string, value: string, example: string): Date {
+  if (!isIsoDateTime(value)) throw new UserError(`${name} "${value}" is not an ISO 8601 date-time with a zone; use e.g. ${example}.`);
+  const date = new Date(value);
+  if (date.getTime() < EARLIEST_INSTANT) throw new UserError(`${name} "${value}" is before 1970; give a time from 1970 on.`);
   return date;
 }

@@ -27,6 +27,8 @@ export const contact: Command = {
     const record = findContact(data, program, wanted);
     if (!record) throw new UserError(`No contact "${wanted}" in the store; give a contact id or email address.`);
     const now = stringOption(args, 'now') !== undefined || ctx.env.CAMPAIGN_NOW ? nowFor(ctx, args).getTime() : Date.parse(data.clock ?? new Date().toISOString());
+    // The store holds the state as of its clock: an explanation before it would mix later scores, emails and journeys.
+    if (data.clock !== null && now < Date.parse(data.clock)) throw new UserError(`--now is before the store's clock (${data.clock}): the store holds the contact as of then. Give --now ${data.clock} or later, or leave it out.`);
     const explanation = explainContact(data, program, record, now);
     if (format === 'json') ctx.out(JSON.stringify(explanation, null, 2));
     else ctx.out(renderContactExplanation(explanation, colors(ctx.color), { deployed: data.deployed !== null }));

@@ -2,6 +2,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { validateEvent } from '../../src/runtime/ingest.ts';
+import { decodeUtf8OrFail } from '../../src/text/strict-utf8.ts';
 import { appendEvents } from '../../src/runtime/journal.ts';
 import type { StoredEvent } from '../../src/store/types.ts';
 import { flag, stringOption, type Command } from '../command.ts';
@@ -33,14 +34,17 @@ export const eventsIngest: Command = {
     const name = displayPath(ctx, file);
     let size: number;
     try {
-      size = statSync(file).size;
-    } catch {
+      const stat = statSync(file);
+      if (!stat.isFile()) throw new UserError(`"${name}" is not a file; give the JSONL file of events.`);
+      size = stat.size;
+    } catch (error) {
+      if (error instanceof UserError) throw error;
       throw new UserError(`Cannot read "${name}": no such file.`);
     }
     if (size > MAX_BYTES) throw new UserError(`"${name}" is ${Math.round(size / 1048576)} MB; split it into files under ${MAX_BYTES / 1048576} MB.`);
     const now = nowFor(ctx, args);
     const { journal, context } = await ingestContext(ctx, args);
-    const text = readFileSync(file, 'utf8');
+    const text = decodeUtf8OrFail(readFileSync(file), name);
     const accepted: StoredEvent[] = [];
     const errors: { line: number; text: string; error: string }[] = [];
     // On a terminal, a bar while the rows are checked (it draws from 5,000 lines) and a status line

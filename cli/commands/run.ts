@@ -6,7 +6,8 @@ import { runStore } from '../../src/runtime/run.ts';
 import { storePaths } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
-import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { instantOption, NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { MAX_AHEAD_MS } from '../../src/runtime/time/instants.ts';
 import { STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { runProgress } from '../run-progress.ts';
 import { compileOrFail } from '../workspace.ts';
@@ -24,11 +25,11 @@ function transportFor(ctx: CliContext, name: string, outboxDir: string): () => T
   throw new UserError(`Unknown transport "${name}": use outbox (default) or smtp.`);
 }
 
-function parseUntil(value: string | undefined): Date | undefined {
+function parseUntil(value: string | undefined, now: Date): Date | undefined {
   if (value === undefined) return undefined;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw new UserError(`--until "${value}" is not an ISO 8601 time; use e.g. 2026-12-31T00:00:00Z.`);
-  return date;
+  const until = instantOption('--until', value, '2026-12-31T00:00:00Z');
+  if (until.getTime() - now.getTime() > MAX_AHEAD_MS) throw new UserError(`--until "${value}" is more than ten years after now (${now.toISOString()}); simulate at most ten years at a time.`);
+  return until;
 }
 
 export const run: Command = {
@@ -58,7 +59,7 @@ export const run: Command = {
     const limit = Number(stringOption(args, 'limit') ?? 50);
     if (!Number.isInteger(limit) || limit < 0) throw new UserError('--limit takes a whole number of contacts.');
     const now = nowFor(ctx, args);
-    const until = parseUntil(stringOption(args, 'until'));
+    const until = parseUntil(stringOption(args, 'until'), now);
     // The run executes the deployed program from the store: the workspace is compiled only to find
     // the store when --store is not given.
     const explicit = stringOption(args, 'store');

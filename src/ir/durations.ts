@@ -80,6 +80,16 @@ export function isIsoDate(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
 }
 
+const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * A date-time with its zone, on the calendar: `Date.parse` alone would take 2026-02-30 for March 2nd
+ * and 24:00 for the next day.
+ */
 export function isIsoDateTime(text: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text));
+  const m = ISO_DATE_TIME.exec(text);
+  if (!m || !isIsoDate(m[1]!)) return false;
+  if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59) return false;
+  if (m[5] !== undefined && (Number(m[5]) > 23 || Number(m[6]) > 59)) return false;
+  return !Number.isNaN(Date.parse(text));
 }

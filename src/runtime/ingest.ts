@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { canonicalJson, sha256 } from '../ir/canonical.ts';
 import { isIsoDateTime } from '../ir/durations.ts';
 import type { StoredEvent } from '../store/types.ts';
-import { isoText } from './time/instants.ts';
+import { EARLIEST_INSTANT, isoText, MAX_AHEAD_MS } from './time/instants.ts';
 
 /**
  * Validation of incoming events (`campaign track`, `campaign events ingest`) against the
@@ -61,7 +61,8 @@ export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: strin
   const bad = forbiddenKey(row.data, 'data.');
   if (bad) return { error: `key "${bad}" is not allowed` };
   if (typeof row.event !== 'string' || row.event === '') return { error: '"event": missing; give the event name' };
-  const schema = ctx.events[row.event];
+  // Own names only: "toString" or "__proto__" are not events of the workspace.
+  const schema = Object.hasOwn(ctx.events, row.event) ? ctx.events[row.event] : undefined;
   if (!schema) {
     const known = Object.keys(ctx.events);
     return { error: `unknown event "${row.event}": the workspace declares ${known.length > 0 ? known.map((e) => `"${e}"`).join(', ') : 'no events'}` };
@@ -73,6 +74,9 @@ export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: strin
   if (row.at !== undefined) {
     if (typeof row.at !== 'string' || !isIsoDateTime(row.at)) return { error: `"at": ${JSON.stringify(row.at)} is not an ISO 8601 date-time such as "2026-11-23T09:00:00Z"` };
     at = isoText(row.at);
+    const ms = Date.parse(at);
+    if (ms < EARLIEST_INSTANT) return { error: `"at": ${row.at} is before 1970; check the year` };
+    if (ms - Date.parse(defaultAt) > MAX_AHEAD_MS) return { error: `"at": ${row.at} is more than ten years after now (${defaultAt}); check the year` };
   }
   const dataIn = row.data ?? {};
   if (dataIn === null || typeof dataIn !== 'object' || Array.isArray(dataIn)) return { error: '"data": expected an object' };

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,11 @@ describe('campaign track', () => {
       [['track', 'page.viewed', '--contact', 'c_000001', '--data', '{url}'], /--data is not valid JSON/],
       [['track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/","__proto__":{"x":1}}'], /not allowed/],
       [['track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/"}', '--at', 'yesterday'], /"at"/],
+      [['track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/"}', '--at', '2026-02-30T00:00:00Z'], /"at": "2026-02-30T00:00:00Z" is not an ISO 8601 date-time/],
+      [['track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/"}', '--at', '1900-10-31T00:00:00Z'], /"at": 1900-10-31T00:00:00Z is before 1970/],
+      [['track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/"}', '--at', '9999-10-31T00:00:00Z'], /more than ten years after now/],
+      [['track', '__proto__', '--contact', 'c_000001'], /unknown event "__proto__"/],
+      [['track', 'toString', '--contact', 'c_000001'], /unknown event "toString"/],
     ] as const) {
       const result = await cli(dir, ...argv, '--store', 'store.json');
       expect(result.code, argv.join(' ')).toBe(1);
@@ -132,6 +137,22 @@ describe('campaign events ingest', () => {
     expect(skipped.stdout).toContain('Accepted 5 events');
     const rejects = readFileSync(path.join(dir, 'mixed.rejects.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(rejects.map((r) => r.line)).toEqual([3, 4, 5, 6, 7]);
+  });
+});
+
+describe('campaign events ingest: rows and files it refuses', () => {
+  it('names the row of an event called like an Object property, and refuses a directory, in one line each', async () => {
+    const dir = copyBase();
+    writeFileSync(path.join(dir, 'odd.jsonl'), ['{"event":"toString","contact":"c_000001","data":{}}', '{"event":"__proto__","contact":"c_000001","data":{}}'].join('\n'));
+    const odd = await cli(dir, 'events', 'ingest', 'odd.jsonl', '--store', 'store.json');
+    expect(odd.code).toBe(1);
+    expect(odd.stderr).toContain('odd.jsonl:1: unknown event "toString"');
+    expect(odd.stderr).toContain('odd.jsonl:2: unknown event "__proto__"');
+    mkdirSync(path.join(dir, 'events'));
+    const folder = await cli(dir, 'events', 'ingest', 'events', '--store', 'store.json');
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toBe('error: "events" is not a file; give the JSONL file of events.\n');
+    expect(existsSync(path.join(dir, 'journal.jsonl'))).toBe(false);
   });
 });
 
@@ -237,6 +258,31 @@ describe('campaign run', () => {
     } finally {
       await smtp.close();
     }
+  });
+
+  it('refuses times it cannot run to, with one line and nothing written: no zone, before the store clock, beyond ten years', async () => {
+    const dir = copyBase();
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    expect((await cli(dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json')).code).toBe(0);
+    const store = readFileSync(path.join(dir, 'store.json'));
+    const journal = readFileSync(path.join(dir, 'journal.jsonl'));
+    for (const [argv, message] of [
+      [['--now', '2026-11-02T00:00:00'], /^error: --now "2026-11-02T00:00:00" is not an ISO 8601 date-time with a zone/],
+      [['--now', '2026-11-02'], /with a zone/],
+      [['--now', '2027-02-30T00:00:00Z'], /with a zone/],
+      [['--now', '2026-10-31T00:00:00Z'], /^error: The store's clock is at 2026-11-01T00:00:00.000Z .* a run cannot go back in time/],
+      [['--now', '2026-11-02T00:00:00Z', '--until', '9999-01-01T00:00:00Z'], /^error: --until "9999-01-01T00:00:00Z" is more than ten years after now/],
+    ] as const) {
+      const result = await cli(dir, 'run', ...argv, '--store', 'store.json');
+      expect(result.code, argv.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    const explained = await cli(dir, 'contact', 'c_000001', '--now', '2026-01-01T00:00:00Z', '--store', 'store.json');
+    expect(explained.code).toBe(1);
+    expect(explained.stderr).toMatch(/^error: --now is before the store's clock \(2026-11-01T00:00:00.000Z\)/);
+    expect(readFileSync(path.join(dir, 'store.json')).equals(store)).toBe(true);
+    expect(readFileSync(path.join(dir, 'journal.jsonl')).equals(journal)).toBe(true);
   });
 
   it('refuses to run a store with nothing deployed', async () => {

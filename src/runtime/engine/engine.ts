@@ -89,6 +89,8 @@ export class Engine {
   /** Due events already in the store's history (folded by an earlier run before their time came). */
   private foldedEvents = new Set<StoredEvent>();
   private start = 0;
+  /** Date triggers fire from here: on a store's first run, the deployment (see `run`). */
+  private datesFrom = -Infinity;
   now = 0;
 
   constructor(
@@ -147,6 +149,9 @@ export class Engine {
     const end = options.until;
     const input = runInput(this.data, this.program, pendingEvents, end, { eventIds: this.eventIds, contacts: this.contacts });
     this.start = input.start;
+    // A first run starts at its earliest input, which may be years of history: date triggers
+    // (birthdays, anniversaries) fire only from the program's deployment, not for every year since.
+    this.datesFrom = clock === null && this.data.deployed ? Date.parse(this.data.deployed.appliedAt) : -Infinity;
     this.now = this.start;
     this.end = end;
     this.stats.duplicateEvents += input.duplicateEvents;
@@ -409,7 +414,8 @@ export class Engine {
   }
 
   /** Queues date-trigger firings in (from, to]; for one contact when `only` is given. */
-  private scheduleDates(from: number, to: number, only: string | null): void {
+  private scheduleDates(since: number, to: number, only: string | null): void {
+    const from = Math.max(since, this.datesFrom);
     for (const campaign of this.program.campaigns) {
       const trigger = campaign.trigger;
       if (trigger?.type !== 'date') continue;

@@ -63,3 +63,12 @@ export function parseInstant(text: string): number {
   }
   return ms;
 }
+
+/** The earliest instant campaignkit takes from input (events, `--now`): 1970-01-01T00:00:00Z. */
+export const EARLIEST_INSTANT = 0;
+
+/**
+ * How far ahead of now an event or a simulation (`--until`) may go: ten years of waits, windows and
+ * date triggers. Beyond it, a typo (9999 for 2026) would schedule centuries of yearly triggers.
+ */
+export const MAX_AHEAD_MS = 10 * 366 * 24 * 3600 * 1000;

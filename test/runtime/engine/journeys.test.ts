@@ -272,6 +272,19 @@ describe('journeys', () => {
     ]);
   });
 
+  it("fires date triggers on a store's first run from the deployment on, not for every year of an old event's history", async () => {
+    const store = storeWith(['paris', { birthday: '1985-11-21', timezone: 'Europe/Paris' }]);
+    const program = await programFrom((w) => {
+      marketing(w, 'bday');
+      w.campaign('birthday', { trigger: w.onDate('birthday', { yearly: true, at: '09:00' }), reentry: 'always', steps: [w.send('card', 'bday')] });
+    });
+    store.deployed = { program, hash: 'test', appliedAt: '2026-08-01T00:00:00.000Z', appliedBy: 'test' };
+    // One event mistyped ten years back: the first run starts there, with its history.
+    new Engine(store, program).run([ev('paris', 'signup.completed', '2016-10-31T00:00:00.000Z')], { until: Date.parse('2026-12-31T00:00:00Z') });
+    expect(sends(store)).toEqual(['2026-11-21T08:00:00.000Z paris@example.com Hello there (bday)']);
+    expect(store.events).toHaveLength(1);
+  });
+
   it('caps marketing email per contact and defers the rest', async () => {
     const store = storeWith(['c1']);
     const { engine } = await simulate(
