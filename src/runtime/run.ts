@@ -88,8 +88,9 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     const end = (options.until ?? options.now).getTime();
     if (options.until && options.until.getTime() < options.now.getTime()) throw new UserError('--until is before --now; give a later --until.');
     const from = data.clock;
-    if (from !== null && options.now.getTime() < Date.parse(from)) {
-      throw new UserError(`The store's clock is at ${from} (an earlier run, or a simulation with --until, went up to it); a run cannot go back in time: give --now ${from} or later.`);
+    // Running again to the same instant (the same command after a crash) is fine: nothing is due.
+    if (from !== null && end < Date.parse(from)) {
+      throw new UserError(`The store's clock is at ${from} (an earlier run, or a simulation with --until, went up to it); a run cannot go back in time: run to ${from} or later.`);
     }
     const { events, cursor } = readJournal(paths.journal, data.journal);
     lap('load');

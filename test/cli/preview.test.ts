@@ -63,6 +63,6 @@ describe('campaign preview without a terminal', () => {
   it('rejects a --now that is not a time', async () => {
     const { code, stderr } = await preview(['--store', store, '--now', 'tomorrow']);
     expect(code).toBe(1);
-    expect(stderr).toContain('--now "tomorrow" is not an ISO 8601 time');
+    expect(stderr).toContain('--now "tomorrow" is not an ISO 8601 date-time with a zone');
   });
 });
