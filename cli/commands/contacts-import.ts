@@ -77,6 +77,7 @@ export const contactsImport: Command = {
       const plan = planImport(data, file.rows, {
         schema: program.schema.contact,
         emailField: program.settings.fields.email,
+        timezoneField: program.settings.fields.timezone,
         validate: zodContactValidator(compiled.schemas!.contact),
         coerce: format === 'csv',
         now,

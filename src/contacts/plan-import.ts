@@ -1,3 +1,4 @@
+import { isValidTimeZone } from '../ir/durations.ts';
 import type { FieldType } from '../ir/types.ts';
 import { ContactIndex } from '../store/contact-index.ts';
 import { contactIdForEmail, normalizeEmail, suppressedHashes, suppressionHash } from '../store/suppression.ts';
@@ -20,6 +21,11 @@ export interface ImportOptions {
   schema: Record<string, FieldType>;
   /** The field holding the email address (`settings.fields.email`). */
   emailField: string;
+  /**
+   * The field holding the contact's time zone (`settings.fields.timezone`), if any: a value there
+   * must be an IANA zone (runs would otherwise fall back to the workspace's zone without a word).
+   */
+  timezoneField?: string | undefined;
   validate: ContactValidator;
   /** CSV rows hold strings to coerce; JSON rows are typed already (null clears a field). */
   coerce: boolean;
@@ -175,6 +181,8 @@ function importRow(row: InputRow, index: ContactIndex, options: ImportOptions, n
   const valid = options.validate(merged);
   // A cell that could not be coerced is reported once, by the coercion.
   if (!valid.ok) for (const issue of valid.errors) if (issue.field === undefined || !coerced.failed.has(issue.field)) errors.push(issue.message);
+  const zoneError = checkTimeZone(coerced.values, options.timezoneField, valid);
+  if (zoneError) errors.push(zoneError);
   if (errors.length > 0 || !valid.ok || typeof tags === 'string' || !('id' in match)) return { errors };
   const contact: ContactRecord = target
     ? { ...target, fields: valid.fields, tags: tags ?? target.tags }
@@ -225,6 +233,21 @@ function withoutKeys(values: Record<string, unknown>, skip: ReadonlySet<string>)
   const out: Record<string, unknown> = {};
   for (const key in values) if (!skip.has(key)) out[key] = values[key];
   return out;
+}
+
+/**
+ * The row's time zone, when it gives one the schema accepts: an empty string is no zone (as it
+ * is at run time), anything else must be a zone the runtime knows. The stored value of a field
+ * the row leaves alone is not the row's to answer for.
+ */
+function checkTimeZone(values: Record<string, unknown>, field: string | undefined, valid: ReturnType<ContactValidator>): string | undefined {
+  if (field === undefined || values[field] === undefined || values[field] === null) return undefined;
+  // What would be stored, when the schema accepts the row (it may transform the value).
+  const zone = valid.ok ? valid.fields[field] : values[field];
+  if (typeof zone !== 'string' || zone === '' || isValidTimeZone(zone)) return undefined;
+  if (!valid.ok && valid.errors.some((issue) => issue.field === field)) return undefined; // the schema said why
+  const shown = zone.length <= 60 ? JSON.stringify(zone) : `${JSON.stringify(zone.slice(0, 57))}…`;
+  return `"${field}": unknown time zone ${shown}; use an IANA name such as "Europe/Paris"`;
 }
 
 /** Tags from a CSV cell (`;`-separated) or a JSON array; a string is a problem to report. */

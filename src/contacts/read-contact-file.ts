@@ -1,5 +1,6 @@
 import { parse as parseCsv, type CsvError } from 'csv-parse/sync';
 import { jsonErrorLine, jsonErrorText } from '../store/line-json.ts';
+import { decodeUtf8, invalidUtf8Message, isValidUtf8, locateInvalidUtf8 } from '../text/strict-utf8.ts';
 import { FORBIDDEN_KEYS, forbiddenKey } from './forbidden-keys.ts';
 
 /**
@@ -61,6 +62,9 @@ export function readContactFile(buffer: Buffer, format: ContactFileFormat, name:
 const CSV_OPTIONS = { bom: true, skip_empty_lines: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'] };
 
 function readCsv(buffer: Buffer, name: string, columns: ReadonlySet<string>): ContactFile {
+  // csv-parse reads a file with a UTF-16LE byte-order mark as UTF-16; anything else must be UTF-8.
+  const utf16 = buffer[0] === 0xff && buffer[1] === 0xfe;
+  if (!utf16 && !isValidUtf8(buffer)) return notUtf8('csv', buffer, name);
   const problems: FileProblem[] = [];
   let records: string[][];
   try {
@@ -183,7 +187,8 @@ function csvErrorText(error: CsvError): string {
 function readJsonArray(buffer: Buffer, name: string, columns: ReadonlySet<string>): ContactFile {
   const position = (row: number) => row + 1;
   const locate = (row: number) => `${name} item ${position(row)}`;
-  const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
+  const text = decodeUtf8(buffer);
+  if (text === undefined) return notUtf8('json', buffer, name);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -203,7 +208,8 @@ function readJsonArray(buffer: Buffer, name: string, columns: ReadonlySet<string
 }
 
 function readJsonLines(buffer: Buffer, name: string, columns: ReadonlySet<string>): ContactFile {
-  const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
+  const text = decodeUtf8(buffer);
+  if (text === undefined) return notUtf8('jsonl', buffer, name);
   const lines: number[] = [];
   const position = (row: number) => lines[row] ?? 1;
   const locate = (row: number) => `${name}:${position(row)}`;
@@ -233,6 +239,19 @@ function readJsonLines(buffer: Buffer, name: string, columns: ReadonlySet<string
     rows.push({ index: rows.length, values: item as Record<string, unknown> });
   }
   return { format: 'jsonl', rows, problems, locate, position };
+}
+
+/**
+ * A file that is not UTF-8 (a Latin-1 or Windows-1252 export, most often): one problem at the first
+ * invalid byte, and no rows, rather than text with U+FFFD in place of its accents.
+ */
+function notUtf8(format: ContactFileFormat, buffer: Buffer, name: string): ContactFile {
+  const where = locateInvalidUtf8(buffer);
+  const line = where?.line ?? 1;
+  const problem: FileProblem = where
+    ? { where: `${name}:${where.line}`, position: line, message: invalidUtf8Message(where) }
+    : { where: name, position: line, message: 'not valid UTF-8; save the file as UTF-8' };
+  return { format, rows: [], problems: [problem], locate: () => name, position: () => line };
 }
 
 /** Why a JSON item cannot be a contact row (null: it can). */

@@ -239,9 +239,9 @@ describe('contacts import', () => {
 
     it('refuses a --now or CAMPAIGN_NOW that is not a time', async () => {
       const file = input('a.csv', [HEADER, row('z@acme.example')].join('\n'));
-      expect((await importFile(file, '--now', 'yesterday')).stderr).toBe('error: --now "yesterday" is not an ISO 8601 time; use e.g. 2026-11-23T09:00:00Z.\n');
+      expect((await importFile(file, '--now', 'yesterday')).stderr).toBe('error: --now "yesterday" is not an ISO 8601 date-time with a zone; use e.g. 2026-11-23T09:00:00Z.\n');
       const env = await runCli(['contacts', 'import', file, '-w', EXAMPLE_WORKSPACE, '--store', 'store.json'], { cwd: dir, env: { CAMPAIGN_NOW: '2026-13-45' } });
-      expect(env.stderr).toBe('error: CAMPAIGN_NOW "2026-13-45" is not an ISO 8601 time; use e.g. 2026-11-23T09:00:00Z.\n');
+      expect(env.stderr).toBe('error: CAMPAIGN_NOW "2026-13-45" is not an ISO 8601 date-time with a zone; use e.g. 2026-11-23T09:00:00Z.\n');
     });
 
     it('refuses files over the size limit', async () => {
@@ -262,6 +262,41 @@ describe('contacts import', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toBe(`error: The store is locked by campaign apply (pid ${process.pid}) since ${NOW}; wait for it to finish, or remove "store.json.lock" if that process is gone.\n`);
       (await import('node:fs')).unlinkSync(`${store}.lock`);
+    });
+
+    it('refuses a file that is not UTF-8 (a Latin-1 export), at the line and column of the first bad byte', async () => {
+      // "é" saved as Latin-1 is the single byte 0xE9, which UTF-8 decoding used to turn into U+FFFD.
+      const csv = input('latin1.csv', '');
+      writeFileSync(path.join(dir, csv), Buffer.from([HEADER, row('ada@acme.example', { firstName: 'Zoé' })].join('\n'), 'latin1'));
+      for (const extra of [[], ['--dry-run']]) {
+        const run = await importFile(csv, ...extra);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toBe('');
+        expect(run.stderr.trimEnd().split('\n')).toEqual([
+          'latin1.csv:2: not valid UTF-8 (byte 0xE9 at column 20); save the file as UTF-8',
+          'error: "latin1.csv" has 1 problem (see above); fix the file and import it again. Nothing was written.',
+        ]);
+      }
+      const jsonl = input('bad.jsonl', '');
+      writeFileSync(path.join(dir, jsonl), Buffer.concat([Buffer.from('{"email":"a@acme.example"}\n{"email":"b@acme.example","firstName":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n')]));
+      expect((await importFile(jsonl)).stderr.split('\n')[0]).toBe('bad.jsonl:2: not valid UTF-8 (byte 0xFF at column 40); save the file as UTF-8');
+      const json = input('bad.json', '');
+      writeFileSync(path.join(dir, json), Buffer.from('[{"email":"a@acme.example","firstName":"Zoé"}]', 'latin1'));
+      expect((await importFile(json)).stderr.split('\n')[0]).toBe('bad.json:1: not valid UTF-8 (byte 0xE9 at column 43); save the file as UTF-8');
+    });
+
+    it('refuses a time zone the runtime does not know, in CSV and JSON', async () => {
+      const csv = input('tz.csv', [`${HEADER},timezone`, `${row('ada@acme.example')},Europe/Paris`, `${row('bob@acme.example')},Not/AZone`, `${row('cy@acme.example')},`].join('\n'));
+      const run = await importFile(csv);
+      expect(run.code).toBe(1);
+      expect(run.stderr.trimEnd().split('\n')).toEqual([
+        'tz.csv:3: "timezone": unknown time zone "Not/AZone"; use an IANA name such as "Europe/Paris"',
+        'error: "tz.csv" has 1 problem (see above); fix the file and import it again. Nothing was written.',
+      ]);
+      const json = input('tz.json', JSON.stringify([{ id: 'c_009002', email: 'a@b.example', companySize: 1, industry: 'saas', country: 'FR', plan: 'free', lifecycleStage: 'lead', signedUpAt: '2026-01-01T00:00:00Z', emailOptIn: true, timezone: 'Not/AZone' }]));
+      const fromJson = await importFile(json);
+      expect(fromJson.code).toBe(1);
+      expect(fromJson.stderr.split('\n')[0]).toBe('tz.json item 1: "timezone": unknown time zone "Not/AZone"; use an IANA name such as "Europe/Paris"');
     });
   });
 

@@ -154,6 +154,25 @@ describe('campaign events ingest: rows and files it refuses', () => {
     expect(folder.stderr).toBe('error: "events" is not a file; give the JSONL file of events.\n');
     expect(existsSync(path.join(dir, 'journal.jsonl'))).toBe(false);
   });
+
+  it('refuses a file that is not UTF-8 in one line naming its line and column, even with --skip-invalid; a byte-order mark is fine', async () => {
+    const dir = copyBase();
+    const good = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').slice(0, 4);
+    const bad = Buffer.concat([Buffer.from('{"event":"page.viewed","contact":"c_000001","data":{"url":"/'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]);
+    writeFileSync(path.join(dir, 'bytes.jsonl'), Buffer.concat([Buffer.from(`${good.slice(0, 2).join('\n')}\n`), bad, Buffer.from(`\n${good.slice(2).join('\n')}\n`)]));
+    for (const extra of [[], ['--skip-invalid']]) {
+      const run = await cli(dir, 'events', 'ingest', 'bytes.jsonl', ...extra, '--store', 'store.json');
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe('error: bytes.jsonl:3: not valid UTF-8 (byte 0xFF at column 61); save the file as UTF-8\n');
+    }
+    expect(existsSync(path.join(dir, 'journal.jsonl'))).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.includes('rejects'))).toEqual([]);
+    writeFileSync(path.join(dir, 'bom.jsonl'), `\uFEFF${good.join('\n')}\n`);
+    const bom = await cli(dir, 'events', 'ingest', 'bom.jsonl', '--store', 'store.json');
+    expect(bom.code, bom.stderr).toBe(0);
+    expect(bom.stdout).toContain('Accepted 4 events');
+  });
 });
 
 describe('campaign run', () => {
