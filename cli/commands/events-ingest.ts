@@ -1,6 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
+import { canonicalJson } from '../../src/ir/canonical.ts';
 import { validateEvent } from '../../src/runtime/ingest.ts';
 import { decodeUtf8OrFail } from '../../src/text/strict-utf8.ts';
 import { appendEvents } from '../../src/runtime/journal.ts';
@@ -52,6 +53,8 @@ export const eventsIngest: Command = {
     const progress = progressBar(ctx.stderr, `Checking ${name}`);
     const lines = ctx.stderr.isTTY ? countLines(text) : 0;
     let line = 0;
+    const nowIso = now.toISOString();
+    const lineOfId = new Map<string, { line: number; event: StoredEvent }>();
     try {
       for (let from = 0; from < text.length; ) {
         if (line % 1000 === 0) progress.update(line, lines);
@@ -69,9 +72,20 @@ export const eventsIngest: Command = {
           errors.push({ line, text: raw, error: 'not valid JSON' });
           continue;
         }
-        const result = validateEvent(row, context, now.toISOString());
-        if ('error' in result) errors.push({ line, text: raw, error: result.error });
-        else accepted.push(result.event);
+        const result = validateEvent(row, context, nowIso);
+        if ('error' in result) {
+          errors.push({ line, text: raw, error: result.error });
+          continue;
+        }
+        // An id given twice in one file: the same event again is harmless (the run keeps one), but
+        // another event under the same id would be dropped without a word.
+        const earlier = lineOfId.get(result.event.id);
+        if (earlier === undefined) lineOfId.set(result.event.id, { line, event: result.event });
+        else if (!sameEvent(earlier.event, result.event)) {
+          errors.push({ line, text: raw, error: `"id": ${JSON.stringify(result.event.id)} is also the id of line ${earlier.line}, a different event; give each event its own id` });
+          continue;
+        }
+        accepted.push(result.event);
       }
     } finally {
       progress.done();
@@ -102,4 +116,8 @@ function countLines(text: string): number {
   let count = text.length > 0 && !text.endsWith('\n') ? 1 : 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count += 1;
   return count;
+}
+
+function sameEvent(a: StoredEvent, b: StoredEvent): boolean {
+  return a.contact === b.contact && a.event === b.event && a.at === b.at && canonicalJson(a.data) === canonicalJson(b.data);
 }

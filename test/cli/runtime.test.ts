@@ -141,13 +141,19 @@ describe('campaign events ingest', () => {
 });
 
 describe('campaign events ingest: rows and files it refuses', () => {
-  it('names the row of an event called like an Object property, and refuses a directory, in one line each', async () => {
+  it('names the row of an event called like an Object property or of an id reused for another event, and refuses a directory', async () => {
     const dir = copyBase();
     writeFileSync(path.join(dir, 'odd.jsonl'), ['{"event":"toString","contact":"c_000001","data":{}}', '{"event":"__proto__","contact":"c_000001","data":{}}'].join('\n'));
     const odd = await cli(dir, 'events', 'ingest', 'odd.jsonl', '--store', 'store.json');
     expect(odd.code).toBe(1);
     expect(odd.stderr).toContain('odd.jsonl:1: unknown event "toString"');
     expect(odd.stderr).toContain('odd.jsonl:2: unknown event "__proto__"');
+    const same = '{"id":"e_1","event":"page.viewed","contact":"c_000001","at":"2026-08-02T10:00:00Z","data":{"url":"/a"}}';
+    writeFileSync(path.join(dir, 'ids.jsonl'), [same, same, '{"id":"e_1","event":"page.viewed","contact":"c_000002","at":"2026-08-02T10:00:00Z","data":{"url":"/a"}}'].join('\n'));
+    const ids = await cli(dir, 'events', 'ingest', 'ids.jsonl', '--store', 'store.json');
+    expect(ids.code).toBe(1);
+    expect(ids.stderr).toContain('ids.jsonl:3: "id": "e_1" is also the id of line 1, a different event; give each event its own id');
+    expect(ids.stderr).not.toContain('ids.jsonl:2');
     mkdirSync(path.join(dir, 'events'));
     const folder = await cli(dir, 'events', 'ingest', 'events', '--store', 'store.json');
     expect(folder.code).toBe(1);
