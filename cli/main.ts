@@ -59,7 +59,13 @@ export async function main(io: CliIO): Promise<number> {
     } catch (error) {
       const message = (error as Error).message;
       const unknown = /Unknown option '([^']+)'/.exec(message);
-      const text = unknown ? `Unknown option "${unknown[1]}".` : message.split('\n')[0]!.replace(/\s*$/, '');
+      // Node's words for `--limit -5`: the value looks like an option.
+      const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message);
+      const text = unknown
+        ? `Unknown option "${unknown[1]}".`
+        : ambiguous
+          ? `The value after ${ambiguous[1]} starts with "-"; write ${ambiguous[1]}=VALUE if that is the value you mean.`
+          : message.split('\n')[0]!.replace(/\s*$/, '');
       ctx.err(`error: ${text} Run \`campaign ${command.name} --help\` for its options.`);
       return 1;
     }
