@@ -98,7 +98,7 @@ export const eventsIngest: Command = {
       if (!skip) throw new UserError(`${errors.length} of ${errors.length + accepted.length} events are invalid; nothing was accepted. Fix them, or pass --skip-invalid to accept the rest.`);
       const rejects = path.resolve(ctx.cwd, stringOption(args, 'rejects') ?? `${input.replace(/\.jsonl?$/, '')}.rejects.jsonl`);
       writeFileSync(rejects, errors.map((e) => JSON.stringify({ line: e.line, error: e.error, row: e.text })).join('\n') + '\n');
-      ctx.err(`Wrote ${errors.length} rejected rows to ${displayPath(ctx, rejects)}.`);
+      ctx.err(`Wrote ${count(errors.length, 'rejected row')} to ${displayPath(ctx, rejects)}.`);
     }
     if (accepted.length >= 5000) progress.note(`Writing ${accepted.length.toLocaleString('en-US')} events to the journal…`);
     try {
@@ -106,7 +106,8 @@ export const eventsIngest: Command = {
     } finally {
       progress.done();
     }
-    ctx.out(`Accepted ${accepted.length.toLocaleString('en-US')} events from ${name}${errors.length ? ` (${errors.length} rejected)` : ''}; \`campaign run\` will process them.`);
+    const rejected = errors.length ? ` (${errors.length} rejected)` : '';
+    ctx.out(accepted.length === 0 ? `Accepted no events from ${name}${rejected}.` : `Accepted ${count(accepted.length, 'event')} from ${name}${rejected}; \`campaign run\` will process ${accepted.length === 1 ? 'it' : 'them'}.`);
     return 0;
   },
 };
@@ -120,4 +121,9 @@ function countLines(text: string): number {
 
 function sameEvent(a: StoredEvent, b: StoredEvent): boolean {
   return a.contact === b.contact && a.event === b.event && a.at === b.at && canonicalJson(a.data) === canonicalJson(b.data);
+}
+
+/** `1 event`, `1,000 events`. */
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }

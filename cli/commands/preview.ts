@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { UserError } from '../../src/errors.ts';
 import { compile } from '../../src/compiler/compile.ts';
 import { DEFAULT_STORE } from '../../src/compiler/collect.ts';
 import { colors } from '../../src/render/colors.ts';
@@ -37,6 +38,10 @@ export const preview: Command = {
         const file = storeOption !== undefined && storeOption.trim() !== '' ? path.resolve(ctx.cwd, storeOption) : path.resolve(workspace, program?.settings.store ?? DEFAULT_STORE);
         const label = displayPath(ctx, file);
         const data = await readStore(file, { label });
+        // As `campaign contact`: the store holds its contacts as of its clock, not before.
+        if (explicitNow !== undefined && data?.clock && explicitNow < Date.parse(data.clock)) {
+          throw new UserError(`--now is before the store's clock (${data.clock}): the store holds its contacts as of then. Give --now ${data.clock} or later, or leave it out.`);
+        }
         return { data, label, unprocessedEvents: unprocessedEvents(file, data) };
       },
       ...(explicitNow !== undefined ? { now: explicitNow } : {}),

@@ -7,7 +7,7 @@ import { storePaths } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { instantOption, NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
-import { MAX_AHEAD_MS } from '../../src/runtime/time/instants.ts';
+import { latestAhead } from '../../src/runtime/time/instants.ts';
 import { STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { runProgress } from '../run-progress.ts';
 import { compileOrFail } from '../workspace.ts';
@@ -28,7 +28,7 @@ function transportFor(ctx: CliContext, name: string, outboxDir: string): () => T
 function parseUntil(value: string | undefined, now: Date): Date | undefined {
   if (value === undefined) return undefined;
   const until = instantOption('--until', value, '2026-12-31T00:00:00Z');
-  if (until.getTime() - now.getTime() > MAX_AHEAD_MS) throw new UserError(`--until "${value}" is more than ten years after now (${now.toISOString()}); simulate at most ten years at a time.`);
+  if (until.getTime() > latestAhead(now.getTime())) throw new UserError(`--until "${value}" is more than ten years after now (${now.toISOString()}); simulate at most ten years at a time.`);
   return until;
 }
 

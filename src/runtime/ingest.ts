@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { canonicalJson, sha256 } from '../ir/canonical.ts';
 import { isIsoDateTime } from '../ir/durations.ts';
 import type { StoredEvent } from '../store/types.ts';
-import { EARLIEST_INSTANT, isoText, MAX_AHEAD_MS } from './time/instants.ts';
+import { EARLIEST_INSTANT, isoText, latestAhead } from './time/instants.ts';
 
 /**
  * Validation of incoming events (`campaign track`, `campaign events ingest`) against the
@@ -76,7 +76,7 @@ export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: strin
     at = isoText(row.at);
     const ms = Date.parse(at);
     if (ms < EARLIEST_INSTANT) return { error: `"at": ${row.at} is before 1970; check the year` };
-    if (ms - Date.parse(defaultAt) > MAX_AHEAD_MS) return { error: `"at": ${row.at} is more than ten years after now (${defaultAt}); check the year` };
+    if (ms > latestAhead(Date.parse(defaultAt))) return { error: `"at": ${row.at} is more than ten years after now (${defaultAt}); check the year` };
   }
   const dataIn = row.data ?? {};
   if (dataIn === null || typeof dataIn !== 'object' || Array.isArray(dataIn)) return { error: '"data": expected an object' };

@@ -60,6 +60,16 @@ describe('campaign preview without a terminal', () => {
     expect(stdout).toMatch(/40 contacts|0 contacts/);
   });
 
+  it('shows an error instead of contacts as of a --now before the store clock', async () => {
+    const clocked = path.join(temp.dir, 'clocked.json');
+    const { data } = await buildExampleStore({ contacts: 40, events: 500 });
+    data.clock = '2026-12-31T00:00:00.000Z';
+    await writeStore(clocked, data);
+    const { stdout } = await preview(['--store', clocked, '--now', '2026-12-30T00:00:00Z']);
+    expect(stdout).toMatch(/Error\s+--now is before the store's clock \(2026-12-31T00:00:00.000Z\)/);
+    expect(stdout).not.toMatch(/\d+ contacts/);
+  });
+
   it('rejects a --now that is not a time', async () => {
     const { code, stderr } = await preview(['--store', store, '--now', 'tomorrow']);
     expect(code).toBe(1);

@@ -68,7 +68,12 @@ export function parseInstant(text: string): number {
 export const EARLIEST_INSTANT = 0;
 
 /**
- * How far ahead of now an event or a simulation (`--until`) may go: ten years of waits, windows and
- * date triggers. Beyond it, a typo (9999 for 2026) would schedule centuries of yearly triggers.
+ * How far ahead of now an event or a simulation (`--until`) may go: ten calendar years of waits,
+ * windows and date triggers. Beyond it, a typo (9999 for 2026) would schedule centuries of yearly
+ * triggers.
  */
-export const MAX_AHEAD_MS = 10 * 366 * 24 * 3600 * 1000;
+export function latestAhead(now: number): number {
+  const limit = new Date(now);
+  limit.setUTCFullYear(limit.getUTCFullYear() + 10);
+  return limit.getTime();
+}
