@@ -54,7 +54,9 @@ export const eventsIngest: Command = {
     const lines = ctx.stderr.isTTY ? countLines(text) : 0;
     let line = 0;
     const nowIso = now.toISOString();
-    const lineOfId = new Map<string, { line: number; event: StoredEvent }>();
+    // Id → index in `accepted`, and the line of each accepted event (numbers: no object per row).
+    const acceptedById = new Map<string, number>();
+    const acceptedLines: number[] = [];
     try {
       for (let from = 0; from < text.length; ) {
         if (line % 1000 === 0) progress.update(line, lines);
@@ -79,13 +81,14 @@ export const eventsIngest: Command = {
         }
         // An id given twice in one file: the same event again is harmless (the run keeps one), but
         // another event under the same id would be dropped without a word.
-        const earlier = lineOfId.get(result.event.id);
-        if (earlier === undefined) lineOfId.set(result.event.id, { line, event: result.event });
-        else if (!sameEvent(earlier.event, result.event)) {
-          errors.push({ line, text: raw, error: `"id": ${JSON.stringify(result.event.id)} is also the id of line ${earlier.line}, a different event; give each event its own id` });
+        const earlier = acceptedById.get(result.event.id);
+        if (earlier === undefined) acceptedById.set(result.event.id, accepted.length);
+        else if (!sameEvent(accepted[earlier]!, result.event)) {
+          errors.push({ line, text: raw, error: `"id": ${JSON.stringify(result.event.id)} is also the id of line ${acceptedLines[earlier]}, a different event; give each event its own id` });
           continue;
         }
         accepted.push(result.event);
+        acceptedLines.push(line);
       }
     } finally {
       progress.done();

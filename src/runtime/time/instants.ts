@@ -73,7 +73,14 @@ export const EARLIEST_INSTANT = 0;
  * triggers.
  */
 export function latestAhead(now: number): number {
+  // Asked once per ingested row, always with the same now.
+  if (now === aheadOf) return aheadLimit;
   const limit = new Date(now);
   limit.setUTCFullYear(limit.getUTCFullYear() + 10);
-  return limit.getTime();
+  aheadOf = now;
+  aheadLimit = limit.getTime();
+  return aheadLimit;
 }
+
+let aheadOf = Number.NaN;
+let aheadLimit = Number.NaN;
