@@ -27,3 +27,11 @@ export function instantOption(name: string, value: string, example: string): Dat
   if (date.getTime() < EARLIEST_INSTANT) throw new UserError(`${name} "${value}" is before 1970; give a time from 1970 on.`);
   return date;
 }
+
+/**
+ * Views of a store (`contact`, `preview`) show its contacts as of its clock: a `--now` before it
+ * would mix later scores, emails and journeys into an earlier time.
+ */
+export function refuseBeforeClock(now: number, clock: string | null, held: string): void {
+  if (clock !== null && now < Date.parse(clock)) throw new UserError(`--now is before the store's clock (${clock}): the store holds ${held} as of then. Give --now ${clock} or later, or leave it out.`);
+}

@@ -4,7 +4,7 @@ import { renderContactExplanation } from '../../src/render/contact-text.ts';
 import { explainContact, findContact } from '../../src/runtime/explain.ts';
 import { readStore } from '../../src/store/index.ts';
 import { stringOption, type Command } from '../command.ts';
-import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { NOW_HELP, NOW_OPTIONS, nowFor, refuseBeforeClock } from '../clock.ts';
 import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
@@ -27,8 +27,7 @@ export const contact: Command = {
     const record = findContact(data, program, wanted);
     if (!record) throw new UserError(`No contact "${wanted}" in the store; give a contact id or email address.`);
     const now = stringOption(args, 'now') !== undefined || ctx.env.CAMPAIGN_NOW ? nowFor(ctx, args).getTime() : Date.parse(data.clock ?? new Date().toISOString());
-    // The store holds the state as of its clock: an explanation before it would mix later scores, emails and journeys.
-    if (data.clock !== null && now < Date.parse(data.clock)) throw new UserError(`--now is before the store's clock (${data.clock}): the store holds the contact as of then. Give --now ${data.clock} or later, or leave it out.`);
+    refuseBeforeClock(now, data.clock, 'the contact');
     const explanation = explainContact(data, program, record, now);
     if (format === 'json') ctx.out(JSON.stringify(explanation, null, 2));
     else ctx.out(renderContactExplanation(explanation, colors(ctx.color), { deployed: data.deployed !== null }));

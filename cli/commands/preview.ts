@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { UserError } from '../../src/errors.ts';
 import { compile } from '../../src/compiler/compile.ts';
 import { DEFAULT_STORE } from '../../src/compiler/collect.ts';
 import { colors } from '../../src/render/colors.ts';
 import { readStore } from '../../src/store/index.ts';
 import { stringOption, type Command } from '../command.ts';
-import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { NOW_HELP, NOW_OPTIONS, nowFor, refuseBeforeClock } from '../clock.ts';
 import { createPreviewSession, type PreviewLoaders } from '../tui/preview-session.ts';
 import { renderStaticSummary } from '../tui/static-summary.ts';
 import { enterScreen, leaveScreen } from '../tui/terminal-screen.ts';
@@ -38,10 +37,7 @@ export const preview: Command = {
         const file = storeOption !== undefined && storeOption.trim() !== '' ? path.resolve(ctx.cwd, storeOption) : path.resolve(workspace, program?.settings.store ?? DEFAULT_STORE);
         const label = displayPath(ctx, file);
         const data = await readStore(file, { label });
-        // As `campaign contact`: the store holds its contacts as of its clock, not before.
-        if (explicitNow !== undefined && data?.clock && explicitNow < Date.parse(data.clock)) {
-          throw new UserError(`--now is before the store's clock (${data.clock}): the store holds its contacts as of then. Give --now ${data.clock} or later, or leave it out.`);
-        }
+        if (explicitNow !== undefined && data) refuseBeforeClock(explicitNow, data.clock, 'its contacts');
         return { data, label, unprocessedEvents: unprocessedEvents(file, data) };
       },
       ...(explicitNow !== undefined ? { now: explicitNow } : {}),
