@@ -81,7 +81,7 @@ export const {
     'customer-success': { email: 'cs@acme-analytics.example' },
   },
   webhooks: {
-    crm: { url: 'http://127.0.0.1:9/hooks/campaignkit', secretEnv: 'CRM_WEBHOOK_SECRET', timeout: '5s', retries: 3 },
+    crm: { url: 'http://127.0.0.1:47011/hooks/campaignkit', secretEnv: 'CRM_WEBHOOK_SECRET', timeout: '5s', retries: 3 },
   },
   unsubscribeUrl: 'https://acme-analytics.example/unsubscribe',
 });

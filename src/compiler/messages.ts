@@ -356,6 +356,23 @@ export const CATALOGUE = {
     () => 'Add steps to an arm or remove the branch.',
     'A branch has no steps in either arm, so it does nothing.',
   ),
+  CK138: entry<{ setting: string; url: string; problem: string }>(
+    'invalid-url',
+    'error',
+    (p) => `The workspace setting ${p.setting} "${p.url}" cannot be used: ${p.problem}.`,
+    (p) =>
+      p.setting === 'unsubscribeUrl'
+        ? 'Give the absolute https URL of your unsubscribe page; each email adds a signed token to it.'
+        : 'Give an absolute http or https URL on a usual port, without credentials: the endpoint signs its requests with the secret named by secretEnv.',
+    'A webhook endpoint\'s `url` or the `unsubscribeUrl` is not an absolute http(s) URL, holds a user name or password, or uses a port that `fetch` refuses (such as 9, 25 or 6000), so nothing could ever reach it.',
+  ),
+  CK139: entry<{ url: string }>(
+    'unsubscribe-not-https',
+    'warning',
+    (p) => `The workspace setting unsubscribeUrl "${p.url}" is not HTTPS, so marketing email carries no one-click unsubscribe (List-Unsubscribe-Post).`,
+    () => 'Use an https:// address: one-click unsubscribe (RFC 8058) requires HTTPS, and large mailbox providers require one-click unsubscribe from bulk senders.',
+    'The `unsubscribeUrl` is `http://`. RFC 8058 allows one-click unsubscribe only over HTTPS, so marketing email goes out with a `List-Unsubscribe` link but without `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.',
+  ),
 } as const;
 
 export type CatalogueCode = keyof typeof CATALOGUE;

@@ -46,7 +46,7 @@ export async function programFrom(build: (w: TestWorkspace) => void, settings: P
       sender: { name: 'Acme', email: 'hello@acme.example' },
       consent: { email: 'optIn' },
       teams: { sales: { email: 'sales@acme.example' } },
-      webhooks: { crm: { url: 'http://127.0.0.1:9/hook', secretEnv: 'TEST_SECRET' } },
+      webhooks: { crm: { url: 'http://127.0.0.1:47011/hook', secretEnv: 'TEST_SECRET' } },
       unsubscribeUrl: 'https://acme.example/unsubscribe',
       ...settings,
     } as Parameters<typeof defineWorkspace>[0]) as unknown as TestWorkspace;

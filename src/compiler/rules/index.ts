@@ -9,6 +9,7 @@ import { gradeBands, thresholds } from './scoring.ts';
 import { segmentCycle } from './segments.ts';
 import { templatePlaceholders, unusedTemplate } from './templates.ts';
 import { timeValues } from './time.ts';
+import { settingsUrls } from './urls.ts';
 
 export const RULES: readonly Rule[] = [
   duplicateId,
@@ -19,6 +20,7 @@ export const RULES: readonly Rule[] = [
   conditionFields,
   actionFields,
   settingsFields,
+  settingsUrls,
   journeyShape,
   unreachableSteps,
   splitsAndBranches,
