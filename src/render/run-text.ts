@@ -32,11 +32,28 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
   if (result.delivery) {
     const d = result.delivery;
     lines.push(`Delivered: ${n(d.sent)} sent, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.unknown ? `, ${n(d.unknown)} unknown (an interrupted run may have sent them; not retried)` : ''}${d.deferred ? `, ${n(d.deferred)} not due yet` : ''}.`);
+    // Why, so that an operator can act: a refused connection, a rejected recipient, a bad template.
+    const failures = d.messages.filter((m) => m.outcome === 'failed').map((m) => m.reason ?? 'no reason recorded');
+    lines.push(...mostCommon(failures, c));
   }
   if (result.webhooks && (result.webhooks.delivered || result.webhooks.failed)) {
-    lines.push(`Webhooks delivered: ${n(result.webhooks.delivered)}, failed: ${n(result.webhooks.failed)}${result.webhooks.failed ? ' (retried on later runs)' : ''}.`);
+    const w = result.webhooks;
+    lines.push(`Webhooks delivered: ${n(w.delivered)}, failed: ${n(w.failed)}.`);
+    const failures = w.deliveries.filter((h) => h.outcome === 'failed').map((h) => `${h.lastError ?? 'no reason recorded'} (${h.nextAttemptAt ? (h.nextAttemptAt <= result.to ? 'retried by the next run' : `retried by a run from ${short(h.nextAttemptAt)}`) : `given up after ${plural(h.attempts, 'attempt')}`})`);
+    lines.push(...mostCommon(failures, c));
   }
   return lines.join('\n');
+}
+
+/** The most frequent reasons, one line each with their count, at most `limit` of them. */
+function mostCommon(reasons: readonly string[], c: Colors, limit = 3): string[] {
+  const counts = new Map<string, number>();
+  for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const lines = sorted.slice(0, limit).map(([reason, count]) => `  ${c.yellow(`${n(count)} failed:`)} ${reason}`);
+  const rest = sorted.slice(limit).reduce((sum, [, count]) => sum + count, 0);
+  if (rest) lines.push(c.dim(`  ${n(rest)} more failed for ${plural(sorted.length - limit, 'other reason')} (--format json lists every failure).`));
+  return lines;
 }
 
 function value(v: unknown): string {
@@ -100,7 +117,16 @@ export function runJson(result: RunResult): unknown {
     journalEvents: result.journalEvents,
     stats: result.stats,
     contacts: [...result.log.contacts.values()].filter((change) => !ChangeLog.isEmpty(change)),
-    delivery: result.delivery && { ...result.delivery, messages: undefined },
-    webhooks: result.webhooks && { ...result.webhooks, deliveries: undefined },
+    // Every message is in the store; only the failures are listed here (what an operator acts on).
+    delivery: result.delivery && {
+      ...result.delivery,
+      messages: undefined,
+      failures: result.delivery.messages.filter((m) => m.outcome === 'failed').map(({ key, kind, to, reason }) => ({ key, kind, to, reason })),
+    },
+    webhooks: result.webhooks && {
+      ...result.webhooks,
+      deliveries: undefined,
+      failures: result.webhooks.deliveries.filter((h) => h.outcome === 'failed').map(({ outcome: _, ...failure }) => failure),
+    },
   };
 }

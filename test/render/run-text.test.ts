@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { colors } from '../../src/render/colors.ts';
+import { renderRunSummary, runJson } from '../../src/render/run-text.ts';
+import { ChangeLog } from '../../src/runtime/engine/changes.ts';
+import type { MessageReport } from '../../src/runtime/deliver/deliver-outbox.ts';
+import type { WebhookReport } from '../../src/runtime/deliver/webhooks.ts';
+import type { RunResult } from '../../src/runtime/run.ts';
+
+const plain = colors(false);
+const TO = '2026-12-31T00:00:00.000Z';
+
+function failedEmail(i: number, reason: string): MessageReport {
+  return { key: `welcome/c${i}/1/hello`, kind: 'marketing', to: `c${i}@example.com`, outcome: 'failed', reason };
+}
+
+function result(messages: MessageReport[], hooks: WebhookReport['deliveries']): RunResult {
+  const failed = messages.filter((m) => m.outcome === 'failed').length;
+  return {
+    dryRun: false,
+    from: '2026-12-30T00:00:00.000Z',
+    to: TO,
+    journalEvents: 0,
+    log: new ChangeLog(),
+    stats: { events: 0, duplicateEvents: 0, emailsByCampaign: {}, notificationsByTeam: {}, deferredSends: 0, skippedSends: {}, webhooks: 0, enrollments: 0 },
+    delivery: { dryRun: false, sent: messages.length - failed, skipped: 0, failed, unknown: 0, deferred: 0, recovered: { sent: [], failed: [], unknown: [], invalidLines: 0 }, messages },
+    webhooks: { dryRun: false, delivered: hooks.filter((h) => h.outcome === 'delivered').length, failed: hooks.filter((h) => h.outcome === 'failed').length, deliveries: hooks },
+    store: {} as RunResult['store'],
+    timings: { load: 0, engine: 0, persist: 0, deliver: 0, webhooks: 0 },
+  };
+}
+
+describe('run summary', () => {
+  it('says why emails and webhooks failed, most frequent reason first, and what happens to them next', () => {
+    const messages = [
+      { key: 'ok', kind: 'marketing', to: 'ok@example.com', outcome: 'sent' } as MessageReport,
+      ...[1, 2, 3].map((i) => failedEmail(i, 'smtp 127.0.0.1:2525 refused the message: 550 mailbox unavailable')),
+      failedEmail(4, 'smtp 127.0.0.1:2525: cannot connect: ECONNREFUSED'),
+      failedEmail(5, 'reason five'),
+      failedEmail(6, 'reason six'),
+      failedEmail(7, 'reason six'),
+    ];
+    const hooks: WebhookReport['deliveries'] = [
+      { key: 'h1', endpoint: 'crm', outcome: 'failed', attempts: 4, lastError: 'cannot reach http://127.0.0.1:47011: ECONNREFUSED', nextAttemptAt: '2026-12-31T00:08:00.000Z' },
+      { key: 'h2', endpoint: 'crm', outcome: 'failed', attempts: 1, lastError: 'HTTP 500 from http://127.0.0.1:47011', nextAttemptAt: TO },
+      { key: 'h3', endpoint: 'crm', outcome: 'failed', attempts: 1, lastStatus: 400, lastError: 'HTTP 400 from http://127.0.0.1:47011: the receiver rejected the payload' },
+      { key: 'h4', endpoint: 'crm', outcome: 'delivered', attempts: 1, lastStatus: 200 },
+    ];
+    expect(renderRunSummary(result(messages, hooks), plain).split('\n').slice(2)).toEqual([
+      'Delivered: 1 sent, 0 skipped at delivery, 7 failed.',
+      '  3 failed: smtp 127.0.0.1:2525 refused the message: 550 mailbox unavailable',
+      '  2 failed: reason six',
+      '  1 failed: reason five',
+      '  1 more failed for 1 other reason (--format json lists every failure).',
+      'Webhooks delivered: 1, failed: 3.',
+      '  1 failed: HTTP 400 from http://127.0.0.1:47011: the receiver rejected the payload (given up after 1 attempt)',
+      '  1 failed: HTTP 500 from http://127.0.0.1:47011 (retried by the next run)',
+      '  1 failed: cannot reach http://127.0.0.1:47011: ECONNREFUSED (retried by a run from 2026-12-31T00:08Z)',
+    ]);
+  });
+
+  it('prints no failure lines when nothing failed', () => {
+    const text = renderRunSummary(result([{ key: 'ok', kind: 'marketing', to: 'ok@example.com', outcome: 'sent' }], []), plain);
+    expect(text).toContain('Delivered: 1 sent, 0 skipped at delivery, 0 failed.');
+    expect(text).not.toMatch(/failed:|Webhooks/);
+  });
+
+  it('lists every failure in --format json, not every message', () => {
+    const json = runJson(result([failedEmail(1, 'bounced'), { key: 'ok', kind: 'marketing', to: 'ok@example.com', outcome: 'sent' }], [
+      { key: 'h1', endpoint: 'crm', outcome: 'failed', attempts: 2, lastError: 'timeout', nextAttemptAt: TO },
+    ])) as { delivery: Record<string, unknown>; webhooks: Record<string, unknown> };
+    expect(json.delivery.messages).toBeUndefined();
+    expect(json.delivery.failures).toEqual([{ key: 'welcome/c1/1/hello', kind: 'marketing', to: 'c1@example.com', reason: 'bounced' }]);
+    expect(json.webhooks.deliveries).toBeUndefined();
+    expect(json.webhooks.failures).toEqual([{ key: 'h1', endpoint: 'crm', attempts: 2, lastError: 'timeout', nextAttemptAt: TO }]);
+  });
+});
