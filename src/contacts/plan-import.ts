@@ -1,4 +1,4 @@
-import { isValidTimeZone } from '../ir/durations.ts';
+import { canonicalTimeZone } from '../ir/durations.ts';
 import type { FieldType } from '../ir/types.ts';
 import { ContactIndex } from '../store/contact-index.ts';
 import { contactIdForEmail, normalizeEmail, suppressedHashes, suppressionHash } from '../store/suppression.ts';
@@ -181,7 +181,7 @@ function importRow(row: InputRow, index: ContactIndex, options: ImportOptions, n
   const valid = options.validate(merged);
   // A cell that could not be coerced is reported once, by the coercion.
   if (!valid.ok) for (const issue of valid.errors) if (issue.field === undefined || !coerced.failed.has(issue.field)) errors.push(issue.message);
-  const zoneError = checkTimeZone(coerced.values, options.timezoneField, valid);
+  const zoneError = settleTimeZone(coerced.values, options.timezoneField, options.schema, valid);
   if (zoneError) errors.push(zoneError);
   if (errors.length > 0 || !valid.ok || typeof tags === 'string' || !('id' in match)) return { errors };
   const contact: ContactRecord = target
@@ -237,14 +237,21 @@ function withoutKeys(values: Record<string, unknown>, skip: ReadonlySet<string>)
 
 /**
  * The row's time zone, when it gives one the schema accepts: an empty string is no zone (as it
- * is at run time), anything else must be a zone the runtime knows. The stored value of a field
- * the row leaves alone is not the row's to answer for.
+ * is at run time), anything else must be a zone the runtime knows, and is stored as the IANA
+ * database spells it ("europe/london" → "Europe/London": segments and exports compare it as
+ * text). An enum field keeps its own spellings. The stored value of a field the row leaves alone
+ * is not the row's to answer for.
  */
-function checkTimeZone(values: Record<string, unknown>, field: string | undefined, valid: ReturnType<ContactValidator>): string | undefined {
+function settleTimeZone(values: Record<string, unknown>, field: string | undefined, schema: Record<string, FieldType>, valid: ReturnType<ContactValidator>): string | undefined {
   if (field === undefined || values[field] === undefined || values[field] === null) return undefined;
   // What would be stored, when the schema accepts the row (it may transform the value).
   const zone = valid.ok ? valid.fields[field] : values[field];
-  if (typeof zone !== 'string' || zone === '' || isValidTimeZone(zone)) return undefined;
+  if (typeof zone !== 'string' || zone === '') return undefined;
+  const name = canonicalTimeZone(zone);
+  if (name !== undefined) {
+    if (valid.ok && schema[field]?.kind !== 'enum') valid.fields[field] = name;
+    return undefined;
+  }
   if (!valid.ok && valid.errors.some((issue) => issue.field === field)) return undefined; // the schema said why
   const shown = zone.length <= 60 ? JSON.stringify(zone) : `${JSON.stringify(zone.slice(0, 57))}…`;
   return `"${field}": unknown time zone ${shown}; use an IANA name such as "Europe/Paris"`;

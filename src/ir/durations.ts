@@ -74,6 +74,28 @@ export function isValidTimeZone(zone: string): boolean {
   return valid;
 }
 
+const zoneNames = new Map<string, string | null>();
+
+/**
+ * A time zone as the IANA database spells it, for a name `Intl` knows in any case
+ * ("europe/london" → "Europe/London"); undefined for a name it does not know. Only the case
+ * changes: an alias keeps its own name, since `Intl` would also swap it for another name of the
+ * zone, depending on the ICU version ("Asia/Kolkata" → "Asia/Calcutta", "GMT" → "UTC"). An alias
+ * in the wrong case ("asia/kolkata") stays as written: `Intl` names no aliases to match it against.
+ */
+export function canonicalTimeZone(zone: string): string | undefined {
+  let name = zoneNames.get(zone);
+  if (name === undefined) {
+    name = null;
+    if (isValidTimeZone(zone)) {
+      const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+      name = resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
+    }
+    zoneNames.set(zone, name);
+  }
+  return name ?? undefined;
+}
+
 export function isIsoDate(text: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
   // Arithmetic, not a Date: ingest checks a million of these.

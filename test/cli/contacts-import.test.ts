@@ -300,6 +300,18 @@ describe('contacts import', () => {
     });
   });
 
+  it('stores a time zone typed in the wrong case as the IANA name, which `campaign contact` shows', async () => {
+    const csv = input('tz.csv', [`${HEADER},timezone`, `${row('ada@acme.example')},europe/london`].join('\n'));
+    const run = await importFile(csv);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const data = (await readStore(store))!;
+    expect(data.contacts[0]!.fields.timezone).toBe('Europe/London');
+    const explained = await runCli(['contact', 'ada@acme.example', '--workspace', EXAMPLE_WORKSPACE, '--store', 'store.json', '--now', NOW], { cwd: dir });
+    expect(explained.stdout).toContain('time zone Europe/London');
+    expect((await importFile(input('again.csv', [`${HEADER},timezone`, `${row('ada@acme.example')},EUROPE/LONDON`].join('\n')))).stdout).toContain('Import: 0 created, 0 updated, 1 unchanged.');
+  });
+
   it('refuses a corrupt store without touching it', async () => {
     writeFileSync(store, '{"format":"campaignkit-store","formatVersion":1,\n"contacts":[\n{"id":');
     const run = await importFile(fixture('valid.csv'));

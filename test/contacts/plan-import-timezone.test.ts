@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { planImport, type ImportOptions } from '../../src/contacts/plan-import.ts';
+import { planImport, type ImportOptions, type ImportPlan } from '../../src/contacts/plan-import.ts';
 import { zodContactValidator } from '../../src/contacts/validate-contact.ts';
 import type { InputRow } from '../../src/contacts/read-contact-file.ts';
 import type { ContactRecord } from '../../src/store/types.ts';
@@ -17,6 +17,7 @@ const options = (extra: Partial<ImportOptions> = {}): ImportOptions => ({
 });
 const rows = (...values: Record<string, unknown>[]): InputRow[] => values.map((v, index) => ({ index, values: v }));
 const empty = { contacts: [] as ContactRecord[], suppression: [] };
+const zones = (plan: ImportPlan) => Object.fromEntries(plan.contacts.map((c) => [c.fields.email, c.fields.zone]));
 
 describe('planImport: the time zone field', () => {
   it('refuses a zone the runtime does not know, naming the field and what to write instead', () => {
@@ -32,6 +33,26 @@ describe('planImport: the time zone field', () => {
     const plan = planImport(empty, rows({ email: 'a@b.example', zone: 'America/Sao_Paulo' }, { email: 'c@d.example', zone: '' }, { email: 'e@f.example' }, { email: 'g@h.example', zone: null }, { email: 'i@j.example', zone: 'UTC' }), options({ coerce: false }));
     expect(plan.problems).toEqual([]);
     expect(plan.created).toBe(5);
+  });
+
+  it('stores a zone typed in the wrong case as the IANA database spells it, so that re-importing it changes nothing', () => {
+    const plan = planImport(empty, rows({ email: 'a@b.example', zone: 'europe/london' }, { email: 'c@d.example', zone: 'AMERICA/SAO_PAULO' }, { email: 'e@f.example', zone: 'utc' }), options());
+    expect(plan.problems).toEqual([]);
+    expect(zones(plan)).toEqual({ 'a@b.example': 'Europe/London', 'c@d.example': 'America/Sao_Paulo', 'e@f.example': 'UTC' });
+    const stored: ContactRecord = { id: 'c1', fields: { email: 'a@b.example', zone: 'Europe/London' }, tags: [], createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(), scores: {}, segments: [] };
+    const again = planImport({ contacts: [stored], suppression: [] }, rows({ email: 'a@b.example', zone: 'EUROPE/LONDON' }), options());
+    expect(again.changes).toEqual([]);
+    expect(again.unchanged).toBe(1);
+  });
+
+  it('keeps an alias as written (Intl would swap Asia/Kolkata for Asia/Calcutta), and the spellings of an enum field', () => {
+    const plan = planImport(empty, rows({ email: 'a@b.example', zone: 'Asia/Kolkata' }, { email: 'c@d.example', zone: 'GMT' }), options());
+    expect(zones(plan)).toEqual({ 'a@b.example': 'Asia/Kolkata', 'c@d.example': 'GMT' });
+    const enumOptions = options({
+      schema: { email: { kind: 'string', optional: false }, zone: { kind: 'enum', optional: true, values: ['europe/london'] } },
+      validate: zodContactValidator(z.object({ email: z.email(), zone: z.enum(['europe/london']).optional() })),
+    });
+    expect(planImport(empty, rows({ email: 'a@b.example', zone: 'europe/london' }), enumOptions).contacts[0]!.fields.zone).toBe('europe/london');
   });
 
   it('leaves the schema to report a zone of the wrong type, once', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalTimeZone,
   durationMs,
   formatDuration,
   isIsoDate,
@@ -75,6 +76,26 @@ describe('isValidTimeZone', () => {
     expect(isValidTimeZone('Europe/Pariss')).toBe(false);
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
     expect(isValidTimeZone('')).toBe(false);
+  });
+});
+
+describe('canonicalTimeZone', () => {
+  it('spells a zone typed in any case as the IANA database does, and knows no other zone', () => {
+    expect(canonicalTimeZone('europe/london')).toBe('Europe/London');
+    expect(canonicalTimeZone('AMERICA/SAO_PAULO')).toBe('America/Sao_Paulo');
+    expect(canonicalTimeZone('utc')).toBe('UTC');
+    expect(canonicalTimeZone('Europe/Paris')).toBe('Europe/Paris');
+    expect(canonicalTimeZone('Europe/Pariss')).toBeUndefined();
+    expect(canonicalTimeZone('')).toBeUndefined();
+  });
+
+  // Intl also swaps an alias for another name of the zone, and which one depends on the ICU
+  // version (Node 20: Asia/Kolkata → Asia/Calcutta, Europe/Kyiv → Europe/Kiev, GMT → UTC,
+  // EST → America/Panama): a person who wrote a valid name gets that name back.
+  it('keeps an alias as written: only the case is fixed, and only when that is all that differs', () => {
+    for (const alias of ['Asia/Kolkata', 'Asia/Calcutta', 'Europe/Kyiv', 'GMT', 'Etc/UTC', 'EST', 'US/Eastern']) expect(canonicalTimeZone(alias), alias).toBe(alias);
+    // Intl names no aliases, so an alias in the wrong case cannot be matched to its spelling.
+    expect(canonicalTimeZone('us/eastern')).toBe('us/eastern');
   });
 });
 

@@ -1,4 +1,4 @@
-import { isValidTimeZone } from '../../ir/durations.ts';
+import { canonicalTimeZone } from '../../ir/durations.ts';
 import type { Program } from '../../ir/types.ts';
 import type { ContactRecord, ScoreState, StoredEvent } from '../../store/types.ts';
 import { compileScores, gradeOf, rescore, scoreAt, type CompiledScore } from './scoring.ts';
@@ -32,10 +32,15 @@ export function eventsByContact(events: readonly StoredEvent[]): Map<string, Sto
   return map;
 }
 
+/**
+ * The zone a contact's local times are in, as the IANA database spells it (a zone stored before
+ * imports fixed its case, "europe/london", is read as "Europe/London"); else the workspace's.
+ */
 export function contactTimezone(program: Program, fields: Record<string, unknown>): string {
   const field = program.settings.fields.timezone;
   const zone = field ? fields[field] : undefined;
-  return typeof zone === 'string' && isValidTimeZone(zone) ? zone : program.settings.timezone;
+  const settings = program.settings.timezone;
+  return (typeof zone === 'string' ? canonicalTimeZone(zone) : undefined) ?? canonicalTimeZone(settings) ?? settings;
 }
 
 export interface ContactEvaluation {
