@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { canonicalJson } from '../../src/ir/canonical.ts';
 import { validateEvent } from '../../src/runtime/ingest.ts';
+import { mayHoldNul, nulMessage, nulPath, rawNulMessage } from '../../src/text/nul-character.ts';
 import { decodeUtf8OrFail } from '../../src/text/strict-utf8.ts';
 import { appendEvents } from '../../src/runtime/journal.ts';
 import type { StoredEvent } from '../../src/store/types.ts';
@@ -57,6 +58,8 @@ export const eventsIngest: Command = {
     // Id → index in `accepted`, and the line of each accepted event (numbers: no object per row).
     const acceptedById = new Map<string, number>();
     const acceptedLines: number[] = [];
+    // One scan of the text; rows are checked for a NUL only when it finds one.
+    const nul = mayHoldNul(text);
     try {
       for (let from = 0; from < text.length; ) {
         if (line % 1000 === 0) progress.update(line, lines);
@@ -71,7 +74,13 @@ export const eventsIngest: Command = {
         try {
           row = JSON.parse(trimmed);
         } catch {
-          errors.push({ line, text: raw, error: 'not valid JSON' });
+          const rawNul = nul ? raw.indexOf('\u0000') : -1;
+          errors.push({ line, text: raw, error: rawNul >= 0 ? rawNulMessage(rawNul + 1) : 'not valid JSON' });
+          continue;
+        }
+        const withNul = nul ? nulPath(row) : undefined;
+        if (withNul !== undefined) {
+          errors.push({ line, text: raw, error: nulMessage(withNul) });
           continue;
         }
         const result = validateEvent(row, context, nowIso);

@@ -1,5 +1,6 @@
 import { UserError } from '../../src/errors.ts';
 import { validateEvent } from '../../src/runtime/ingest.ts';
+import { nulMessage, nulPath } from '../../src/text/nul-character.ts';
 import { appendEvents } from '../../src/runtime/journal.ts';
 import { ContactIndex, readStore, storePaths } from '../../src/store/index.ts';
 import { stringOption, type Command } from '../command.ts';
@@ -42,6 +43,8 @@ export const track: Command = {
         throw new UserError(`--data is not valid JSON (${(error as Error).message}); quote it, e.g. --data '{"url":"/pricing"}'.`);
       }
     }
+    const withNul = nulPath(data, 'data');
+    if (withNul !== undefined) throw new UserError(`${name}: ${nulMessage(withNul)}.`);
     const now = nowFor(ctx, args);
     const { journal, context } = await ingestContext(ctx, args);
     const at = stringOption(args, 'at');

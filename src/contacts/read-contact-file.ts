@@ -1,5 +1,6 @@
 import { parse as parseCsv, type CsvError } from 'csv-parse/sync';
 import { jsonErrorLine, jsonErrorText } from '../store/line-json.ts';
+import { mayHoldNul, nulMessage, nulPath, rawNulMessage, rawNulPosition } from '../text/nul-character.ts';
 import { decodeUtf8, invalidUtf8Message, isValidUtf8, locateInvalidUtf8 } from '../text/strict-utf8.ts';
 import { FORBIDDEN_KEYS, forbiddenKey } from './forbidden-keys.ts';
 
@@ -86,6 +87,12 @@ function readCsv(buffer: Buffer, name: string, columns: ReadonlySet<string>): Co
   if (!header) return { format: 'csv', rows: [], problems: [{ where: `${name}:1`, position: 1, message: 'the file is empty: the first line must name the columns' }], locate, position };
 
   const names = header.map((cell) => cell.trim());
+  // One scan of the bytes (of the text, for UTF-16); cells are looked at only when it finds a NUL.
+  const nul = utf16 ? buffer.toString('utf16le').includes('\u0000') : buffer.includes(0);
+  if (nul && names.some((column) => column.includes('\u0000'))) {
+    const message = 'the first line contains NUL characters (U+0000), as a UTF-16 file without a byte-order mark does; save the file as UTF-8';
+    return { format: 'csv', rows: [], problems: [{ where: `${name}:${lineOf(0)}`, position: 1, message }], locate, position };
+  }
   const separator = names.length === 1 ? [';', '\t'].find((sep) => names[0]!.includes(sep)) : undefined;
   if (separator) {
     const shown = separator === ';' ? '";"' : 'tabs';
@@ -105,6 +112,12 @@ function readCsv(buffer: Buffer, name: string, columns: ReadonlySet<string>): Co
   const rows: InputRow[] = [];
   for (let r = 1; r < records.length; r++) {
     const cells = records[r]!;
+    const withNul = nul ? cells.findIndex((cell) => cell.includes('\u0000')) : -1;
+    if (withNul >= 0) {
+      const column = names[withNul];
+      problems.push({ where: locate(r - 1), position: position(r - 1), message: column !== undefined ? nulMessage(column) : `cell ${withNul + 1} ${nulMessage('')}` });
+      continue;
+    }
     const values: Record<string, unknown> = {};
     const count = Math.min(cells.length, names.length);
     let empty = true;
@@ -189,10 +202,13 @@ function readJsonArray(buffer: Buffer, name: string, columns: ReadonlySet<string
   const locate = (row: number) => `${name} item ${position(row)}`;
   const text = decodeUtf8(buffer);
   if (text === undefined) return notUtf8('json', buffer, name);
+  const nul = mayHoldNul(text);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (error) {
+    const at = nul ? rawNulPosition(text) : undefined;
+    if (at) return { format: 'json', rows: [], problems: [{ where: `${name}:${at.line}`, position: 0, message: rawNulMessage(at.column) }], locate, position };
     const line = jsonErrorLine(error, text);
     return { format: 'json', rows: [], problems: [{ where: line ? `${name}:${line}` : name, position: 0, message: `malformed JSON: ${lowerFirst(jsonErrorText(error))}` }], locate, position };
   }
@@ -200,7 +216,7 @@ function readJsonArray(buffer: Buffer, name: string, columns: ReadonlySet<string
   const problems: FileProblem[] = [];
   const rows: InputRow[] = [];
   doc.forEach((item, index) => {
-    const problem = checkObject(item, columns);
+    const problem = checkObject(item, columns, nul);
     if (problem) problems.push({ where: locate(index), position: position(index), message: problem });
     else rows.push({ index, values: item as Record<string, unknown> });
   });
@@ -210,6 +226,7 @@ function readJsonArray(buffer: Buffer, name: string, columns: ReadonlySet<string
 function readJsonLines(buffer: Buffer, name: string, columns: ReadonlySet<string>): ContactFile {
   const text = decodeUtf8(buffer);
   if (text === undefined) return notUtf8('jsonl', buffer, name);
+  const nul = mayHoldNul(text);
   const lines: number[] = [];
   const position = (row: number) => lines[row] ?? 1;
   const locate = (row: number) => `${name}:${position(row)}`;
@@ -219,7 +236,8 @@ function readJsonLines(buffer: Buffer, name: string, columns: ReadonlySet<string
   for (let from = 0; from < text.length; ) {
     const newline = text.indexOf('\n', from);
     const to = newline === -1 ? text.length : newline;
-    const line = text.slice(from, to).trim();
+    const raw = text.slice(from, to);
+    const line = raw.trim();
     from = to + 1;
     lineNo++;
     if (line === '') continue;
@@ -227,10 +245,12 @@ function readJsonLines(buffer: Buffer, name: string, columns: ReadonlySet<string
     try {
       item = JSON.parse(line);
     } catch (error) {
-      problems.push({ where: `${name}:${lineNo}`, position: lineNo, message: `malformed JSON: ${lowerFirst(jsonErrorText(error))}` });
+      const rawNul = nul ? raw.indexOf('\u0000') : -1;
+      const message = rawNul >= 0 ? rawNulMessage(rawNul + 1) : `malformed JSON: ${lowerFirst(jsonErrorText(error))}`;
+      problems.push({ where: `${name}:${lineNo}`, position: lineNo, message });
       continue;
     }
-    const problem = checkObject(item, columns);
+    const problem = checkObject(item, columns, nul);
     if (problem) {
       problems.push({ where: `${name}:${lineNo}`, position: lineNo, message: problem });
       continue;
@@ -254,9 +274,14 @@ function notUtf8(format: ContactFileFormat, buffer: Buffer, name: string): Conta
   return { format, rows: [], problems: [problem], locate: () => name, position: () => line };
 }
 
-/** Why a JSON item cannot be a contact row (null: it can). */
-function checkObject(item: unknown, columns: ReadonlySet<string>): string | null {
+/**
+ * Why a JSON item cannot be a contact row (null: it can). `nul`: the file may hold a NUL, so the
+ * item's strings and keys are checked for one.
+ */
+function checkObject(item: unknown, columns: ReadonlySet<string>, nul: boolean): string | null {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return `expected a contact object, got ${item === null ? 'null' : Array.isArray(item) ? 'an array' : typeof item}`;
+  const withNul = nul ? nulPath(item) : undefined;
+  if (withNul !== undefined) return nulMessage(withNul);
   const forbidden = forbiddenKey(item);
   if (forbidden) return `key "${forbidden}" is not allowed`;
   for (const key of Object.keys(item)) {

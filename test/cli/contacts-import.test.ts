@@ -211,6 +211,19 @@ describe('contacts import', () => {
       });
     }
 
+    it('refuses a NUL character in a CSV cell or a JSON value in one line naming the row and the field', async () => {
+      const csv = await importFile(input('nul.csv', [HEADER, row('ada@acme.example'), row('bob@acme.example', { firstName: 'B\u0000ob' })].join('\n')));
+      expect(csv.code).toBe(1);
+      expect(csv.stdout).toBe('');
+      expect(csv.stderr.trimEnd().split('\n')).toEqual([
+        'nul.csv:3: "firstName": contains a NUL character (U+0000); remove it',
+        'error: "nul.csv" has 1 problem (see above); fix the file and import it again. Nothing was written.',
+      ]);
+      const jsonl = await importFile(input('nul.jsonl', '{"email":"ada@acme.example","firstName":"A\\u0000da"}\n'));
+      expect(jsonl.code).toBe(1);
+      expect(jsonl.stderr.split('\n')[0]).toBe('nul.jsonl:1: "firstName": contains a NUL character (U+0000); remove it');
+    });
+
     it('refuses __proto__ hidden in a nested value', async () => {
       const run = await importFile(input('n.json', '[{"email":"a@b.example","tags":[{"constructor":1}]}]'));
       expect(run.stderr).toContain('n.json item 1: key "constructor" is not allowed');

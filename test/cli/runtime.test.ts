@@ -161,6 +161,29 @@ describe('campaign events ingest: rows and files it refuses', () => {
     expect(existsSync(path.join(dir, 'journal.jsonl'))).toBe(false);
   });
 
+  it('refuses a row with a NUL character, escaped or raw, naming its line and field; --skip-invalid rejects just that row', async () => {
+    const dir = copyBase();
+    const good = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').slice(0, 3);
+    const escaped = '{"event":"page.viewed","contact":"c_000001","data":{"url":"/a\\u0000b"}}';
+    const raw = '{"event":"page.viewed","contact":"c_000001","data":{"url":"/a\u0000b"}}';
+    writeFileSync(path.join(dir, 'nul.jsonl'), [good[0], escaped, good[1], raw, good[2]].join('\n'));
+    const refused = await cli(dir, 'events', 'ingest', 'nul.jsonl', '--store', 'store.json');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trimEnd().split('\n')).toEqual([
+      'nul.jsonl:2: "data.url": contains a NUL character (U+0000); remove it',
+      'nul.jsonl:4: a NUL character (U+0000) at column 62; remove it',
+      'error: 2 of 5 events are invalid; nothing was accepted. Fix them, or pass --skip-invalid to accept the rest.',
+    ]);
+    expect(existsSync(path.join(dir, 'journal.jsonl'))).toBe(false);
+    const skipped = await cli(dir, 'events', 'ingest', 'nul.jsonl', '--skip-invalid', '--store', 'store.json');
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stdout).toContain('Accepted 3 events');
+    expect(readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')).not.toContain('\\u0000');
+    const tracked = await cli(dir, 'track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/a\\u0000"}', '--store', 'store.json');
+    expect(tracked.code).toBe(1);
+    expect(tracked.stderr).toBe('error: page.viewed: "data.url": contains a NUL character (U+0000); remove it.\n');
+  });
+
   it('refuses a file that is not UTF-8 in one line naming its line and column, even with --skip-invalid; a byte-order mark is fine', async () => {
     const dir = copyBase();
     const good = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').slice(0, 4);

@@ -38,3 +38,44 @@ describe('readContactFile: encodings', () => {
     expect(file.rows[0]!.values).toEqual({ email: 'a@b.example', lastName: 'Zoë' });
   });
 });
+
+describe('readContactFile: NUL characters', () => {
+  const problem = (where: string, message: string) => ({ where, position: expect.any(Number), message });
+
+  it('refuses a CSV cell with a NUL, naming the line and the column, and leaves the row out', () => {
+    const file = read('csv', Buffer.from('email,lastName\na@b.example,Camp\u0000bell\nc@d.example,Hopper\n"e@f.example","multi\nline\u0000"\ng@h.example,ok,x\u0000\n'));
+    expect(file.problems).toEqual([
+      problem('c.csv:2', '"lastName": contains a NUL character (U+0000); remove it'),
+      problem('c.csv:4', '"lastName": contains a NUL character (U+0000); remove it'),
+      problem('c.csv:6', 'cell 3 contains a NUL character (U+0000); remove it'),
+    ]);
+    expect(file.rows.map((row) => row.values.email)).toEqual(['c@d.example']);
+  });
+
+  it('says what a CSV whose header holds NULs is: UTF-16 without a byte-order mark', () => {
+    const file = read('csv', Buffer.from('email,lastName\na@b.example,Zoe\n', 'utf16le'));
+    expect(file.problems).toEqual([problem('c.csv:1', 'the first line contains NUL characters (U+0000), as a UTF-16 file without a byte-order mark does; save the file as UTF-8')]);
+  });
+
+  it('refuses a NUL in a CSV saved as UTF-16 with its byte-order mark', () => {
+    const file = read('csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('email,lastName\na@b.example,Zo\u0000ë\n', 'utf16le')]));
+    expect(file.problems).toEqual([problem('c.csv:2', '"lastName": contains a NUL character (U+0000); remove it')]);
+  });
+
+  it('refuses a NUL in JSON and JSONL, escaped (valid JSON) or raw, in a value, a list or a key', () => {
+    expect(read('jsonl', Buffer.from('{"email":"a@b.example"}\n{"email":"c@d.example","lastName":"x\\u0000"}\n{"email":"e@f.example","tags":["a","b\\u0000"]}\n{"email":"g@h.example","last\\u0000":1}\n{"email":"i@j.example","lastName":"raw\u0000"}\n')).problems).toEqual([
+      problem('c.jsonl:2', '"lastName": contains a NUL character (U+0000); remove it'),
+      problem('c.jsonl:3', '"tags[1]": contains a NUL character (U+0000); remove it'),
+      problem('c.jsonl:4', '"last\\u0000": contains a NUL character (U+0000); remove it'),
+      problem('c.jsonl:5', 'a NUL character (U+0000) at column 39; remove it'),
+    ]);
+    expect(read('json', Buffer.from('[{"email":"a@b.example"},\n {"email":"c@d.example","lastName":"x\\u0000"}]')).problems).toEqual([problem('c.json item 2', '"lastName": contains a NUL character (U+0000); remove it')]);
+    expect(read('json', Buffer.from('[{"email":"a@b.example"},\n {"email":"c@d.example","lastName":"x\u0000"}]')).problems).toEqual([problem('c.json:2', 'a NUL character (U+0000) at column 38; remove it')]);
+  });
+
+  it('reads an escaped backslash before "u0000" as text, not as a NUL', () => {
+    const file = read('jsonl', Buffer.from('{"email":"a@b.example","lastName":"C:\\\\u0000"}\n'));
+    expect(file.problems).toEqual([]);
+    expect(file.rows[0]!.values.lastName).toBe('C:\\u0000');
+  });
+});

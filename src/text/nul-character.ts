@@ -1,0 +1,64 @@
+/**
+ * NUL (U+0000) in input files. Valid UTF-8, and JSON can even escape it (`"\u0000"`), but no
+ * contact field or event property should hold one: it almost always means a wrong encoding (UTF-16
+ * saved without a byte-order mark) or binary data pasted into a cell, and other systems refuse it
+ * outright (PostgreSQL text, C strings). Contact imports and event ingest refuse it in every format.
+ *
+ * Other control characters are left alone: tab, CR and LF are text in a quoted CSV cell, and the
+ * rest (a DOS end-of-file mark, a vertical tab from a spreadsheet) are stored escaped and harmless.
+ *
+ * The checks cost one scan of the whole text (`mayHoldNul`); rows are looked at only when it finds
+ * one, so files without a NUL — all of them, in practice — pay nothing per row.
+ */
+
+/** `"firstName": contains a NUL character (U+0000); remove it` */
+export function nulMessage(path: string): string {
+  return `${path === '' ? '' : `"${path}": `}contains a NUL character (U+0000); remove it`;
+}
+
+/** A NUL written as is in JSON text (not `\u0000`), where JSON.parse only says "bad control character". */
+export function rawNulMessage(column: number): string {
+  return `a NUL character (U+0000) at column ${column}; remove it`;
+}
+
+/** Whether the text holds a NUL, raw or as a JSON escape: true when rows must be checked. */
+export function mayHoldNul(text: string): boolean {
+  return text.includes('\u0000') || text.includes('\\u0000');
+}
+
+/**
+ * Where the first NUL is in a parsed JSON value, in a string or a key: `firstName`, `data.url`,
+ * `tags[1]` ('' for the value itself); undefined when there is none.
+ */
+export function nulPath(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulPath(value[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    const inner = path === '' ? key : `${path}.${key}`;
+    // A key is shown escaped: the raw NUL would not show on a terminal.
+    if (key.includes('\u0000')) return JSON.stringify(inner).slice(1, -1);
+    const found = nulPath((value as Record<string, unknown>)[key], inner);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The 1-based line and column of the first raw NUL in the text; undefined when there is none. */
+export function rawNulPosition(text: string): { line: number; column: number } | undefined {
+  const at = text.indexOf('\u0000');
+  if (at < 0) return undefined;
+  let line = 1;
+  let start = 0;
+  for (let newline = text.indexOf('\n'); newline >= 0 && newline < at; newline = text.indexOf('\n', newline + 1)) {
+    line++;
+    start = newline + 1;
+  }
+  return { line, column: at - start + 1 };
+}
