@@ -35,3 +35,15 @@ export function instantOption(name: string, value: string, example: string): Dat
 export function refuseBeforeClock(now: number, clock: string | null, held: string): void {
   if (clock !== null && now < Date.parse(clock)) throw new UserError(`--now is before the store's clock (${clock}): the store holds ${held} as of then. Give --now ${clock} or later, or leave it out.`);
 }
+
+/**
+ * A change recorded in the store (`contacts import`) cannot be dated before its clock: a run has
+ * processed everything up to it, so the change would go back in time (its pending change, its
+ * audit entry, `createdAt`/`updatedAt`, `savedAt`). Checked whatever the time's source, as `run`
+ * does: a store that a simulation ran ahead is ahead of the system clock too.
+ */
+export function refuseChangeBeforeClock(ctx: Pick<CliContext, 'env'>, args: ParsedArgs, now: Date, clock: string | null, change: string): void {
+  if (clock === null || now.getTime() >= Date.parse(clock)) return;
+  const source = stringOption(args, 'now') !== undefined ? '--now' : ctx.env.CAMPAIGN_NOW ? 'CAMPAIGN_NOW' : `The current time (${now.toISOString()})`;
+  throw new UserError(`${source} is before the store's clock (${clock}): a run has processed the store up to then, and ${change} cannot be recorded earlier. Give --now ${clock} or later.`);
+}

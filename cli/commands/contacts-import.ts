@@ -10,7 +10,7 @@ import { importReport, importSummaryLine, renderImportChanges } from '../../src/
 import { acquireStoreLock, createStore, readStore, writeStore } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
-import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { NOW_HELP, NOW_OPTIONS, nowFor, refuseChangeBeforeClock } from '../clock.ts';
 import { progressBar } from '../progress.ts';
 import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
@@ -73,6 +73,7 @@ export const contactsImport: Command = {
     const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign contacts import', { label: displayPath(ctx, `${storeFile}.lock`) });
     try {
       const existing = await readStore(storeFile, { label: storeLabel });
+      refuseChangeBeforeClock(ctx, args, now, existing?.clock ?? null, 'an import');
       const data = existing ?? createStore(now);
       const plan = planImport(data, file.rows, {
         schema: program.schema.contact,

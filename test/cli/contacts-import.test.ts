@@ -325,6 +325,34 @@ describe('contacts import', () => {
     expect((await importFile(input('again.csv', [`${HEADER},timezone`, `${row('ada@acme.example')},EUROPE/LONDON`].join('\n')))).stdout).toContain('Import: 0 created, 0 updated, 1 unchanged.');
   });
 
+  it("refuses a time before the store's clock (a run went up to it), with --now, CAMPAIGN_NOW or the system clock, writing nothing", async () => {
+    expect((await importFile(input('seed.csv', [HEADER, row('seed@acme.example')].join('\n')))).code).toBe(0);
+    const data = (await readStore(store))!;
+    // What a simulation run past the end of next year leaves: its clock there, ahead of the system clock.
+    const year = new Date().getUTCFullYear() + 1;
+    data.clock = `${year}-12-31T00:00:00.000Z`;
+    await writeStore(store, data, { now: () => new Date(`${year}-11-01T00:00:00Z`) });
+    const bytes = readFileSync(store);
+    const file = input('late.csv', [HEADER, row('late@acme.example')].join('\n'));
+    const clock = `the store's clock (${data.clock}): a run has processed the store up to then, and an import cannot be recorded earlier. Give --now ${data.clock} or later.`;
+    for (const extra of [[], ['--dry-run']]) {
+      const run = await runCli(['contacts', 'import', file, '-w', EXAMPLE_WORKSPACE, '--store', 'store.json', '--now', `${year}-12-30T23:59:59Z`, ...extra], { cwd: dir });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(`error: --now is before ${clock}\n`);
+    }
+    const env = await runCli(['contacts', 'import', file, '-w', EXAMPLE_WORKSPACE, '--store', 'store.json'], { cwd: dir, env: { CAMPAIGN_NOW: '2026-08-01T00:00:00Z' } });
+    expect(env.stderr).toBe(`error: CAMPAIGN_NOW is before ${clock}\n`);
+    const system = await runCli(['contacts', 'import', file, '-w', EXAMPLE_WORKSPACE, '--store', 'store.json'], { cwd: dir });
+    expect(system.code).toBe(1);
+    expect(system.stderr).toMatch(/^error: The current time \(\S+Z\) is before the store's clock/);
+    expect(readFileSync(store).equals(bytes)).toBe(true);
+    expect(existsSync(`${store}.lock`)).toBe(false);
+    const atClock = await runCli(['contacts', 'import', file, '-w', EXAMPLE_WORKSPACE, '--store', 'store.json', '--now', data.clock], { cwd: dir });
+    expect(atClock.code, atClock.stderr).toBe(0);
+    expect((await readStore(store))!.savedAt).toBe(data.clock);
+  });
+
   it('refuses a corrupt store without touching it', async () => {
     writeFileSync(store, '{"format":"campaignkit-store","formatVersion":1,\n"contacts":[\n{"id":');
     const run = await importFile(fixture('valid.csv'));
