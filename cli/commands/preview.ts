@@ -6,6 +6,7 @@ import { readStore } from '../../src/store/index.ts';
 import { stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, refuseBeforeClock } from '../clock.ts';
 import { createPreviewSession, type PreviewLoaders } from '../tui/preview-session.ts';
+import { previewExitCode } from '../tui/preview-problem.ts';
 import { renderStaticSummary } from '../tui/static-summary.ts';
 import { enterScreen, leaveScreen } from '../tui/terminal-screen.ts';
 import { displayPath, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
@@ -21,7 +22,8 @@ export const preview: Command = {
     '',
     'Keys: arrows or j/k move, Enter opens, Esc or Backspace goes back, / searches, 1–8 or Tab',
     'switch screens, ? shows every key, q quits. Without a terminal (a pipe, CI) it prints a',
-    'static summary and exits.',
+    'static summary and exits. It exits 1 when it shows an error: a store it cannot read, a --now',
+    "before the store's clock, or a workspace with errors.",
   ],
   options: { ...STORE_OPTIONS, ...NOW_OPTIONS },
   async run(ctx, args) {
@@ -48,7 +50,7 @@ export const preview: Command = {
     if (!ctx.interactive) {
       const state = await session.loaded;
       ctx.out(renderStaticSummary(state, colors(ctx.color)));
-      return 0;
+      return previewExitCode(state, ctx.err);
     }
     // Loading started above: esbuild bundles the workspace while ink and React load. React's
     // development build checks more and renders slower; a terminal UI has no use for it.

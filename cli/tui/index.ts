@@ -1,6 +1,7 @@
 /** The terminal UI of `campaign preview` (ink + React). */
 export { createPreviewSession, type Phase, type PreviewLoaders, type PreviewSession, type PreviewState, type StoreRead } from './preview-session.ts';
 export { PreviewContext, usePreview, type PreviewContextValue } from './preview-context.ts';
+export { previewExitCode, previewProblem } from './preview-problem.ts';
 export { runPreview } from './run-preview.ts';
 export { renderStaticSummary } from './static-summary.ts';
 export { clearScreen, enterScreen, leaveScreen } from './terminal-screen.ts';

@@ -60,14 +60,26 @@ describe('campaign preview without a terminal', () => {
     expect(stdout).toMatch(/40 contacts|0 contacts/);
   });
 
-  it('shows an error instead of contacts as of a --now before the store clock', async () => {
+  it('shows an error instead of contacts as of a --now before the store clock, and exits 1 (CI too)', async () => {
     const clocked = path.join(temp.dir, 'clocked.json');
     const { data } = await buildExampleStore({ contacts: 40, events: 500 });
     data.clock = '2026-12-31T00:00:00.000Z';
     await writeStore(clocked, data);
-    const { stdout } = await preview(['--store', clocked, '--now', '2026-12-30T00:00:00Z']);
-    expect(stdout).toMatch(/Error\s+--now is before the store's clock \(2026-12-31T00:00:00.000Z\)/);
-    expect(stdout).not.toMatch(/\d+ contacts/);
+    for (const options of [{}, { tty: true, env: { CI: 'true', NO_COLOR: '1' } }]) {
+      const { code, stdout, stderr } = await preview(['--store', clocked, '--now', '2026-12-30T00:00:00Z'], options);
+      expect(stdout).toMatch(/Error\s+--now is before the store's clock \(2026-12-31T00:00:00.000Z\)/);
+      expect(stdout).not.toMatch(/\d+ contacts/);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^error: --now is before the store's clock \(2026-12-31T00:00:00.000Z\)[^\n]*\n$/);
+    }
+  });
+
+  it('exits 1 for a workspace with errors, while it shows the deployed program', async () => {
+    const { code, stdout, stderr } = await preview(['--store', store, '--workspace', path.resolve(import.meta.dirname, 'fixtures/many-errors')]);
+    expect(stdout).toMatch(/Validation\s+✖ 12 errors/);
+    expect(stdout).toMatch(/Showing\s+the deployed program \(the workspace has errors\)/);
+    expect(code).toBe(1);
+    expect(stderr).toBe('error: The workspace has 12 errors (the preview shows the deployed program); `campaign validate` lists them.\n');
   });
 
   it('rejects a --now that is not a time', async () => {

@@ -107,6 +107,20 @@ describe.skipIf(!HAS_TMUX)('campaign preview in a terminal (tmux)', () => {
     expect(alive()).toBe(false);
     expect(existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : 'no exit code').toBe('0');
   });
+
+  it('exits 1 after showing an error (a --now before the store clock), with the error on stderr', async () => {
+    const exitFile = path.join(dir, 'exit-code-error');
+    const errFile = path.join(dir, 'stderr');
+    const command = `cd '${ROOT}' && env -u CI node cli/campaign.js preview --store '${store}' --now 2026-01-01T00:00:00Z 2> '${errFile}'; echo $? > '${exitFile}'`;
+    tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', SESSION, command);
+    await waitFor('failed to load');
+    await keys('q');
+    const started = Date.now();
+    while (alive() && Date.now() - started < 10_000) await sleep(50);
+    expect(alive()).toBe(false);
+    expect(existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : 'no exit code').toBe('1');
+    expect(readFileSync(errFile, 'utf8')).toMatch(/^error: --now is before the store's clock \(/);
+  });
 });
 
 if (!HAS_TMUX) {
