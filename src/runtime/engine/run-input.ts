@@ -60,7 +60,8 @@ export function runInput(data: StoreData, program: Program, pendingEvents: reado
     due.push(event);
     dueAt.push(at);
   }
-  // Events folded earlier whose time had not come yet.
+  // Events folded earlier whose time had not come yet (from `historyFrom` on in `due`).
+  const historyFrom = due.length;
   if (clock !== null) {
     for (const event of data.events) {
       const at = Date.parse(event.at);
@@ -73,7 +74,7 @@ export function runInput(data: StoreData, program: Program, pendingEvents: reado
   // Of events after `until` sharing an id, the history keeps the first in time order.
   laterEvents.sort(compareEvents);
   const input: RunInput = { start, work: new Map(), laterEvents, broadcasts: [], duplicateEvents: 0, folded: new Set() };
-  splitEvents(input, due, dueAt, data.clock, indexes);
+  splitEvents(input, due, dueAt, historyFrom, indexes);
   for (const change of data.pending) {
     const at = Math.max(Date.parse(change.at), start);
     if (at <= until) workOf(input.work, change.contact).changes.push({ kind: 'change', at, key: change.contact, contact: change.contact, fields: change.fields });
@@ -91,9 +92,11 @@ export function runInput(data: StoreData, program: Program, pendingEvents: reado
 /**
  * The due events per contact, each contact's in queue order (`sortEvents`). Duplicates are
  * decided over all contacts, in that order: the first occurrence of an id is processed, later
- * ones are counted as duplicates; events of unknown contacts are dropped.
+ * ones are counted as duplicates; events of unknown contacts are dropped. `due` holds the
+ * journal's events, then from `historyFrom` on the history's events after the store's clock,
+ * which are processed (once) although their ids are known.
  */
-function splitEvents(input: RunInput, due: StoredEvent[], dueAt: number[], clock: string | null, { eventIds, contacts }: RunIndexes): void {
+function splitEvents(input: RunInput, due: StoredEvent[], dueAt: number[], historyFrom: number, { eventIds, contacts }: RunIndexes): void {
   const work = input.work;
   if (withoutRepeatedIds(due, eventIds, contacts)) {
     // The common case — every id is new — needs no order across contacts: each contact's
@@ -116,7 +119,9 @@ function splitEvents(input: RunInput, due: StoredEvent[], dueAt: number[], clock
     const event = due[i]!;
     const known = eventIds.has(event.id);
     if (known) {
-      const dueFromHistory = clock !== null && event.at > clock && !futureHistory.has(event.id);
+      // Only the history's own copy: a journal event whose id was seen before is a duplicate,
+      // whether its time is before or after the clock (one seen earlier in this loop included).
+      const dueFromHistory = i >= historyFrom && !futureHistory.has(event.id);
       if (!dueFromHistory) {
         input.duplicateEvents += 1;
         continue;

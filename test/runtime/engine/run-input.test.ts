@@ -117,6 +117,19 @@ describe('runInput', () => {
     expect(again.duplicateEvents).toBe(1);
   });
 
+  it('counts an event after the clock that the journal holds twice (a file ingested twice) once', () => {
+    const data = store('2026-11-05T00:00:00.000Z');
+    data.events = [ev('past', 'a', '2026-11-01T00:00:00.000Z'), ev('f', 'b', '2026-11-07T00:00:00.000Z')];
+    const idx = indexes(data);
+    const twice = [ev('n', 'a', '2026-11-06T00:00:00.000Z'), ev('past', 'a', '2026-11-01T00:00:00.000Z')];
+    const input = runInput(data, program, [...twice, ...twice.map((e) => ({ ...e })), ev('f', 'b', '2026-11-07T00:00:00.000Z')], t('2026-11-10T00:00:00Z'), idx);
+    expect(ids(input, 'a')).toEqual(['n']);
+    // The history's copy of "f" is the one processed (and not added to the history again).
+    expect(ids(input, 'b')).toEqual(['f']);
+    expect([...input.folded]).toEqual([data.events[1]]);
+    expect(input.duplicateEvents).toBe(4);
+  });
+
   it('takes the pending contact changes that are due and leaves the others in the store', () => {
     const data = store('2026-11-05T00:00:00.000Z');
     data.pending = [
