@@ -2,10 +2,10 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { canonicalJson } from '../../src/ir/canonical.ts';
-import { validateEvent } from '../../src/runtime/ingest.ts';
+import { repeatedIds, validateEvent, type RepeatedIds } from '../../src/runtime/ingest.ts';
 import { mayHoldNul, nulMessage, nulPath, rawNulMessage } from '../../src/text/nul-character.ts';
 import { decodeUtf8OrFail } from '../../src/text/strict-utf8.ts';
-import { appendEvents } from '../../src/runtime/journal.ts';
+import { appendEvents, pendingEventIds } from '../../src/runtime/journal.ts';
 import type { StoredEvent } from '../../src/store/types.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { progressBar } from '../progress.ts';
@@ -45,7 +45,7 @@ export const eventsIngest: Command = {
     }
     if (size > MAX_BYTES) throw new UserError(`"${name}" is ${Math.round(size / 1048576)} MB; split it into files under ${MAX_BYTES / 1048576} MB.`);
     const now = nowFor(ctx, args);
-    const { journal, context } = await ingestContext(ctx, args);
+    const { journal, context, data } = await ingestContext(ctx, args);
     const text = decodeUtf8OrFail(readFileSync(file), name);
     const accepted: StoredEvent[] = [];
     const errors: { line: number; text: string; error: string }[] = [];
@@ -112,17 +112,38 @@ export const eventsIngest: Command = {
       writeFileSync(rejects, errors.map((e) => JSON.stringify({ line: e.line, error: e.error, row: e.text })).join('\n') + '\n');
       ctx.err(`Wrote ${count(errors.length, 'rejected row')} to ${displayPath(ctx, rejects)}.`);
     }
+    // Before appending: the journal's events after the store's cursor are the ones accepted earlier.
+    const repeated = repeatedIds(accepted, acceptedById, data.events, (ids) => pendingEventIds(journal, data.journal, ids));
     if (accepted.length >= 5000) progress.note(`Writing ${accepted.length.toLocaleString('en-US')} events to the journal…`);
     try {
       appendEvents(journal, accepted, now.toISOString());
     } finally {
       progress.done();
     }
-    const rejected = errors.length ? ` (${errors.length} rejected)` : '';
-    ctx.out(accepted.length === 0 ? `Accepted no events from ${name}${rejected}.` : `Accepted ${count(accepted.length, 'event')} from ${name}${rejected}; \`campaign run\` will process ${accepted.length === 1 ? 'it' : 'them'}.`);
+    ctx.out(acceptedLine(accepted.length, repeated, `${name}${errors.length ? ` (${errors.length} rejected)` : ''}`));
     return 0;
   },
 };
+
+/**
+ * `Accepted 10 events from FILE; 6 repeat the id of an event seen before (3 in the store, 2 in the
+ * journal, 1 earlier in the file) and \`campaign run\` keeps one event per id, so it will process 4.`
+ * The repeats are appended all the same: the run decides which event of an id counts (docs/runtime.md).
+ */
+function acceptedLine(accepted: number, repeated: RepeatedIds, from: string): string {
+  if (accepted === 0) return `Accepted no events from ${from}.`;
+  const repeats = repeated.store + repeated.journal + repeated.file;
+  if (repeats === 0) return `Accepted ${count(accepted, 'event')} from ${from}; \`campaign run\` will process ${accepted === 1 ? 'it' : 'them'}.`;
+  const where = [
+    repeated.store ? `${repeated.store.toLocaleString('en-US')} in the store` : '',
+    repeated.journal ? `${repeated.journal.toLocaleString('en-US')} in the journal` : '',
+    repeated.file ? `${repeated.file.toLocaleString('en-US')} earlier in the file` : '',
+  ].filter(Boolean).join(', ');
+  const rule = '`campaign run` keeps one event per id';
+  if (repeats === accepted) return `Accepted ${count(accepted, 'event')} from ${from}, but ${accepted === 1 ? 'it repeats' : 'each repeats'} the id of an event seen before (${where}); ${rule}, so ${accepted === 1 ? 'it adds' : 'they add'} none.`;
+  const fresh = accepted - repeats;
+  return `Accepted ${count(accepted, 'event')} from ${from}; ${repeats.toLocaleString('en-US')} ${repeats === 1 ? 'repeats' : 'repeat'} the id of an event seen before (${where}) and ${rule}, so it will process ${fresh.toLocaleString('en-US')}.`;
+}
 
 /** Lines in the text, a last one without a newline included. */
 function countLines(text: string): number {

@@ -18,6 +18,7 @@ export async function ingestContext(ctx: CliContext, args: Parameters<Command['r
   const index = new ContactIndex(data.contacts, compiled.program.settings.fields.email);
   return {
     store,
+    data,
     journal: storePaths(store).journal,
     context: { events: compiled.schemas!.events, resolveContact: (idOrEmail: string) => index.find(idOrEmail)?.id ?? null },
   };

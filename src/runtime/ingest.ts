@@ -87,3 +87,42 @@ export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: strin
   const id = typeof row.id === 'string' ? row.id : eventId(row.event, contact, at, data);
   return { event: { id, contact, event: row.event, at, data } };
 }
+
+/** How many accepted events repeat the id of an event seen before, by where it was seen first. */
+export interface RepeatedIds {
+  /** In the store's history (folded by a run). */
+  store: number;
+  /** In the journal, accepted before but not folded by a run yet. */
+  journal: number;
+  /** Earlier in the same file (the same event twice). */
+  file: number;
+}
+
+/**
+ * Which of a file's accepted events repeat an id seen before: `campaign run` keeps one event per
+ * id, so they add none. `firstIndex` maps each id to its first event's index; `pending` answers
+ * which of the ids the journal holds after the store's cursor. One pass over the history, and one
+ * over the events only when some ids were seen before the file: no read per event.
+ */
+export function repeatedIds(
+  events: readonly StoredEvent[],
+  firstIndex: ReadonlyMap<string, number>,
+  history: readonly StoredEvent[],
+  pending: (ids: ReadonlyMap<string, number>) => ReadonlySet<string>,
+): RepeatedIds {
+  const inStore = new Set<string>();
+  for (const event of history) if (firstIndex.has(event.id)) inStore.add(event.id);
+  const inJournal = pending(firstIndex);
+  // Every event after the first of its id repeats one earlier in the file.
+  const counts: RepeatedIds = { store: 0, journal: 0, file: events.length - firstIndex.size };
+  if (inStore.size === 0 && inJournal.size === 0) return counts;
+  // An id seen before the file counts every event of it there instead.
+  let seenIds = inStore.size;
+  for (const id of inJournal) if (!inStore.has(id)) seenIds += 1;
+  for (const event of events) {
+    if (inStore.has(event.id)) counts.store += 1;
+    else if (inJournal.has(event.id)) counts.journal += 1;
+  }
+  counts.file -= counts.store + counts.journal - seenIds;
+  return counts;
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { syncDirectorySync } from '../store/durable-directory.ts';
@@ -173,6 +173,72 @@ export function readJournal(journal: string, cursor: JournalCursor, blockBytes =
   return { events, cursor: { generation, offset: start } };
 }
 
+/** How every line `appendEvents` writes begins: the event's id comes first. */
+const ID_PREFIX = '{"id":"';
+
+/**
+ * Which of `ids` the journal holds after the cursor, that is, among the events accepted that no
+ * run has folded in yet (`events ingest` reports which of its events repeat one). Reads only that
+ * part of the file, and of each line only its id, which `appendEvents` writes first; a line it
+ * cannot read is skipped (the run reports damage).
+ */
+export function pendingEventIds(journal: string, cursor: JournalCursor, ids: ReadonlyMap<string, unknown> | ReadonlySet<string>, blockBytes = BLOCK_BYTES): Set<string> {
+  const found = new Set<string>();
+  if (ids.size === 0 || !existsSync(journal)) return found;
+  const fd = openSync(journal, 'r');
+  let buffer: Buffer;
+  let start: number;
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(Math.min(size, 4096));
+    readSync(fd, head, 0, head.length, 0);
+    const headEnd = head.indexOf(10);
+    if (headEnd < 0) return found;
+    let generation: unknown;
+    try {
+      generation = (JSON.parse(head.toString('utf8', 0, headEnd)) as { generation?: unknown }).generation;
+    } catch {
+      return found;
+    }
+    // As `readJournal`: another generation (a rotated journal) is read from its beginning.
+    start = generation === cursor.generation ? cursor.offset : headEnd + 1;
+    if (start > size) start = headEnd + 1;
+    buffer = Buffer.alloc(size - start);
+    readSync(fd, buffer, 0, buffer.length, start);
+  } finally {
+    closeSync(fd);
+  }
+  // Decoded a block of lines at a time, as `readJournal` does; a torn last line is left out.
+  for (let from = 0; from < buffer.length; ) {
+    const last = buffer.lastIndexOf(10, Math.min(buffer.length, from + blockBytes) - 1);
+    const end = last >= from ? last : buffer.indexOf(10, from);
+    if (end < 0) break;
+    const text = buffer.toString('utf8', from, end + 1);
+    for (let line = 0, newline = text.indexOf('\n'); newline >= 0; line = newline + 1, newline = text.indexOf('\n', line)) {
+      const id = lineId(text, line, newline);
+      if (id !== undefined && ids.has(id)) found.add(id);
+    }
+    from = end + 1;
+  }
+  return found;
+}
+
+/** The id of the line from `from` to `end` in `text`, read without parsing the line when it can be. */
+function lineId(text: string, from: number, end: number): string | undefined {
+  if (text.startsWith(ID_PREFIX, from)) {
+    const start = from + ID_PREFIX.length;
+    const quote = text.indexOf('"', start);
+    const id = quote > start && quote < end ? text.slice(start, quote) : undefined;
+    // An escape in the id: the line is parsed.
+    if (id !== undefined && !id.includes('\\')) return id;
+  }
+  try {
+    const row = JSON.parse(text.slice(from, end)) as { id?: unknown };
+    return typeof row.id === 'string' ? row.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A journal line holds an event object (what `appendEvents` wrote); anything else is damage. */
 function isEvent(row: unknown): row is StoredEvent {

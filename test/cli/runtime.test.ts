@@ -111,6 +111,27 @@ describe('campaign events ingest', () => {
     expect(piped.stderr).toBe('');
   });
 
+  it('says how many events repeat the id of one seen before: in the journal, in the store after a run, or earlier in the file', async () => {
+    const dir = copyBase();
+    const lines = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n');
+    const n = lines.length.toLocaleString('en-US');
+    const first = await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json');
+    expect(first.stdout).toBe(`Accepted ${n} events from events.jsonl; \`campaign run\` will process them.\n`);
+    const again = await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(`Accepted ${n} events from events.jsonl, but each repeats the id of an event seen before (${n} in the journal); \`campaign run\` keeps one event per id, so they add none.\n`);
+    // The run agrees: it counts each of them as a duplicate.
+    const ran = await cli(dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json');
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain(`(${n} duplicates ignored)`);
+    const fresh = '{"id":"fresh-1","event":"page.viewed","contact":"c_000001","at":"2026-11-02T10:00:00Z","data":{"url":"/new"}}';
+    writeFileSync(path.join(dir, 'mixed.jsonl'), [lines[0], lines[1], fresh, fresh].join('\n'));
+    const mixed = await cli(dir, 'events', 'ingest', 'mixed.jsonl', '--store', 'store.json', '--now', '2026-11-02T12:00:00Z');
+    expect(mixed.stdout).toBe('Accepted 4 events from mixed.jsonl; 3 repeat the id of an event seen before (2 in the store, 1 earlier in the file) and `campaign run` keeps one event per id, so it will process 1.\n');
+    const next = await cli(dir, 'run', '--now', '2026-11-03T00:00:00Z', '--store', 'store.json', '--format', 'json');
+    expect(JSON.parse(next.stdout).stats).toMatchObject({ events: 1, duplicateEvents: 3 });
+  });
+
   it('accepts nothing from a file with a bad row, unless --skip-invalid', async () => {
     const dir = copyBase();
     const good = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').slice(0, 5);

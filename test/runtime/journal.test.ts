@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileS
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendEvents, readJournal } from '../../src/runtime/journal.ts';
+import { appendEvents, pendingEventIds, readJournal } from '../../src/runtime/journal.ts';
 import type { StoredEvent } from '../../src/store/types.ts';
 
 const dirs: string[] = [];
@@ -86,5 +86,24 @@ describe('the event journal', () => {
     const bytes = Buffer.concat([Buffer.from('{"id":"x","contact":"c1","event":"page_view","at":"2026-11-01T09:00:00.000Z","data":{"n":"'), Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from('"}}\n\n')]);
     appendFileSync(journal, bytes);
     expect(() => readJournal(journal, cursor)).toThrow(`"${journal}":4 is not valid JSON`);
+  });
+
+  it('pendingEventIds finds which ids the journal holds after the cursor, reading only their ids', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
+    dirs.push(dir);
+    const journal = path.join(dir, 'events.journal');
+    const ids = (...wanted: string[]) => new Set(wanted);
+    expect(pendingEventIds(journal, { generation: 'none', offset: 0 }, ids('e1'))).toEqual(new Set());
+    const odd = { ...event(9), id: 'quote"d\\id é' };
+    appendEvents(journal, [event(1), event(2), odd], '2026-11-23T10:00:00.000Z');
+    const folded = readJournal(journal, { generation: 'none', offset: 0 }).cursor;
+    appendEvents(journal, [event(3)], '2026-11-23T11:00:00.000Z');
+    // Another generation (the store's cursor is from before a rotation): the whole journal.
+    expect(pendingEventIds(journal, { generation: 'none', offset: 0 }, ids('e1', 'e3', odd.id, 'e4'))).toEqual(ids('e1', 'e3', odd.id));
+    // After the cursor: only what no run has folded.
+    expect(pendingEventIds(journal, folded, ids('e1', 'e3', odd.id))).toEqual(ids('e3'));
+    // A torn last line was never accepted.
+    appendFileSync(journal, '{"id":"e5","contact":"c1"');
+    expect(pendingEventIds(journal, folded, ids('e3', 'e5'))).toEqual(ids('e3'));
   });
 });
