@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
+import { hashProgram } from '../../src/ir/canonical.ts';
 import type { Program } from '../../src/ir/types.ts';
 import { applyTransition } from '../../src/planner/apply-transition.ts';
 import { planChanges } from '../../src/planner/build-plan.ts';
@@ -134,6 +135,10 @@ function readPlanFile(ctx: CliContext, file: string): { plan: Plan; name: string
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UserError(`"${name}" is not a valid campaignkit plan (${issue.path.join('.') || 'top level'}: ${issue.message}). Save a new one with \`campaign plan --out ${name}\`.`);
+  }
+  // The program is what gets deployed; the hash is what was reviewed and is checked against the workspace.
+  if (hashProgram(parsed.data.program as Program) !== parsed.data.programHash) {
+    throw new UserError(`The plan "${name}" was edited or damaged: its program no longer matches its hash ${parsed.data.programHash.slice(0, 12)}. Save a new one with \`campaign plan --out ${name}\`. Nothing was applied.`);
   }
   return { plan: parsed.data as Plan, name };
 }

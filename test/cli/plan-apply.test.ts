@@ -127,6 +127,22 @@ describe('campaign plan / apply', () => {
     expect((await cli('apply', 'plan.json', ...common)).stderr).toMatch(/is stale: the store changed since it was made/);
   });
 
+  it('refuses a saved plan whose program was edited after it was saved, and writes nothing', async () => {
+    await importContacts();
+    expect((await cli('plan', ...common, '--now', NOW, '--out', 'plan.json')).code).toBe(0);
+    const file = path.join(dir, 'plan.json');
+    const plan = JSON.parse(readFileSync(file, 'utf8'));
+    // The hash (checked against the workspace) is left as reviewed; the program that would be deployed is not.
+    plan.program.settings.webhooks.crm.url = 'https://elsewhere.example/hooks';
+    writeFileSync(file, JSON.stringify(plan, null, 2));
+    const bytes = readFileSync(store());
+    const tampered = await cli('apply', 'plan.json', ...common);
+    expect(tampered.code).toBe(1);
+    expect(tampered.stderr).toBe(`error: The plan "plan.json" was edited or damaged: its program no longer matches its hash ${plan.programHash.slice(0, 12)}. Save a new one with \`campaign plan --out plan.json\`. Nothing was applied.\n`);
+    expect(readFileSync(store()).equals(bytes)).toBe(true);
+    expect(existsSync(`${store()}.lock`)).toBe(false);
+  });
+
   it('refuses without a terminal unless --auto-approve, and asks on a terminal (only "yes" applies)', async () => {
     await importContacts();
     const before = readFileSync(store());
