@@ -51,7 +51,8 @@ export function applyErase(data: StoreData, plan: ErasePlan, options: { now: Dat
   data.outbox = data.outbox.map((m) => {
     if (m.contact !== id) return m;
     const { reason: _reason, ...rest } = m;
-    return { ...rest, to: REDACTED, subject: REDACTED };
+    // A team notification's text is rendered from the contact's fields (name, email, company…).
+    return { ...rest, to: REDACTED, subject: REDACTED, ...(m.text === undefined ? {} : { text: REDACTED }) };
   });
   data.webhooks = data.webhooks.map((w) => {
     if (w.contact !== id) return w;

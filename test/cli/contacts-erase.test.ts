@@ -73,6 +73,22 @@ describe('contacts erase', () => {
     expect(again.stderr).toContain('warning: 1 imported address is suppressed');
   });
 
+  it('redacts the text of team notifications about the contact, which quotes its fields', async () => {
+    const { ada } = await seed();
+    const data = (await readStore(store))!;
+    data.outbox.push({
+      key: `threshold/engagement/mql/${ada}/${NOW}/alert-sales`, messageId: `<${ada}.mql@acme.example>`, kind: 'notification', contact: ada,
+      to: 'sales@acme.example', subject: 'New MQL: Ada Lovelace', text: 'Ada Lovelace (CTO, Analytical Engines) reached 100 points. Email: ada@acme.example.',
+      status: 'sent', createdAt: NOW, dueAt: NOW, sentAt: NOW,
+    });
+    await writeStore(store, data);
+    const run = await cli('contacts', 'erase', ada);
+    expect(run.code).toBe(0);
+    const kept = (await readStore(store))!.outbox.find((m) => m.kind === 'notification')!;
+    expect(kept).toMatchObject({ contact: ada, to: '[erased]', subject: '[erased]', text: '[erased]', status: 'sent' });
+    expect(readFileSync(store, 'utf8')).not.toMatch(/ada@acme|Lovelace/i);
+  });
+
   it('shows what would be removed with --dry-run and changes nothing', async () => {
     const { ada } = await seed();
     const bytes = readFileSync(store);
