@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { CompileResult } from '../src/compiler/compile.ts';
 import { DEFAULT_STORE } from '../src/compiler/collect.ts';
 import { UserError } from '../src/errors.ts';
+import { ledgerPathFor } from '../src/runtime/deliver/ledger.ts';
+import { storePaths } from '../src/store/paths.ts';
 import { stringOption, type OptionSpec, type ParsedArgs } from './command.ts';
 import type { CliContext } from './context.ts';
 
@@ -27,4 +29,16 @@ export function storePathFor(ctx: CliContext, args: ParsedArgs, compiled: Pick<C
 export function displayPath(ctx: Pick<CliContext, 'cwd'>, file: string): string {
   const relative = path.relative(ctx.cwd, file);
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
+}
+
+/**
+ * Refuses an output file (`--out FILE`, `--rejects FILE`…) that is the store or a file kept beside
+ * it: writing there would replace the store, the events no run has processed, the lock or the
+ * delivery ledger.
+ */
+export function refuseStoreFile(ctx: Pick<CliContext, 'cwd'>, option: string, file: string, store: string): void {
+  const { lock, journal } = storePaths(store);
+  const what =
+    file === store ? 'the store' : file === journal ? "the store's event journal" : file === lock ? "the store's lock" : file === ledgerPathFor(store) ? "the store's delivery ledger" : undefined;
+  if (what !== undefined) throw new UserError(`${option} names ${what} ("${displayPath(ctx, file)}"); write to another file. Nothing was written.`);
 }

@@ -4,7 +4,7 @@ import { exportChunks, fieldsOutsideSchema, type ExportFormat } from '../../src/
 import { UserError } from '../../src/errors.ts';
 import { readStore, writeFileAtomic } from '../../src/store/index.ts';
 import { stringOption, type Command } from '../command.ts';
-import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, refuseStoreFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
 const FORMATS: readonly ExportFormat[] = ['csv', 'json', 'jsonl'];
@@ -23,6 +23,7 @@ export const contactsExport: Command = {
     const format = exportFormat(stringOption(args, 'format'), out);
     const compiled = await compileOrFail(ctx, args);
     const storeFile = storePathFor(ctx, args, compiled);
+    if (out !== undefined) refuseStoreFile(ctx, '--out', path.resolve(ctx.cwd, out), storeFile);
     const storeLabel = displayPath(ctx, storeFile);
     const data = await readStore(storeFile, { label: storeLabel });
     if (!data) throw new UserError(`There is no store at "${storeLabel}" yet; import contacts first (\`campaign contacts import FILE\`).`);

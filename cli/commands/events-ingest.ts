@@ -10,7 +10,7 @@ import type { StoredEvent } from '../../src/store/types.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { progressBar } from '../progress.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
-import { displayPath, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
+import { displayPath, refuseStoreFile, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
 import { ingestContext } from './track.ts';
 
 const MAX_BYTES = 500 * 1024 * 1024;
@@ -45,7 +45,9 @@ export const eventsIngest: Command = {
     }
     if (size > MAX_BYTES) throw new UserError(`"${name}" is ${Math.round(size / 1048576)} MB; split it into files under ${MAX_BYTES / 1048576} MB.`);
     const now = nowFor(ctx, args);
-    const { journal, context, data } = await ingestContext(ctx, args);
+    const { store, journal, context, data } = await ingestContext(ctx, args);
+    const rejects = path.resolve(ctx.cwd, stringOption(args, 'rejects') ?? `${input.replace(/\.jsonl?$/, '')}.rejects.jsonl`);
+    if (flag(args, 'skip-invalid')) refuseStoreFile(ctx, '--rejects', rejects, store);
     const text = decodeUtf8OrFail(readFileSync(file), name);
     const accepted: StoredEvent[] = [];
     const errors: { line: number; text: string; error: string }[] = [];
@@ -108,7 +110,6 @@ export const eventsIngest: Command = {
       for (const e of errors.slice(0, MAX_SHOWN)) ctx.err(`${name}:${e.line}: ${e.error}`);
       if (errors.length > MAX_SHOWN) ctx.err(`… and ${errors.length - MAX_SHOWN} more.`);
       if (!skip) throw new UserError(`${errors.length} of ${errors.length + accepted.length} events are invalid; nothing was accepted. Fix them, or pass --skip-invalid to accept the rest.`);
-      const rejects = path.resolve(ctx.cwd, stringOption(args, 'rejects') ?? `${input.replace(/\.jsonl?$/, '')}.rejects.jsonl`);
       writeFileSync(rejects, errors.map((e) => JSON.stringify({ line: e.line, error: e.error, row: e.text })).join('\n') + '\n');
       ctx.err(`Wrote ${count(errors.length, 'rejected row')} to ${displayPath(ctx, rejects)}.`);
     }

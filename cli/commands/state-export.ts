@@ -4,7 +4,7 @@ import { UserError } from '../../src/errors.ts';
 import { exportState, lineLayoutChunks, readStore, writeFileAtomic } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { unprocessedEvents } from '../journal-status.ts';
-import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, refuseStoreFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
 export const stateExport: Command = {
@@ -52,7 +52,7 @@ export const stateExport: Command = {
       return 0;
     }
     const outFile = path.resolve(ctx.cwd, out);
-    if (outFile === storeFile) throw new UserError('--out names the store itself; write the snapshot to another file.');
+    refuseStoreFile(ctx, '--out', outFile, storeFile);
     await writeFileAtomic(outFile, chunks);
     const { kept, hashed, yearRemoved, dropped } = snapshot.snapshot!.fields;
     const list = (fields: string[]) => (fields.length ? fields.join(', ') : 'none');

@@ -55,6 +55,20 @@ describe('contacts export', () => {
     expect(JSON.parse(text)).toHaveLength(5);
   });
 
+  it('refuses to write the export over the store or its journal, in one line, changing nothing', async () => {
+    await seed();
+    writeFileSync(path.join(dir, 'journal.jsonl'), '{"id":"e1"}\n');
+    const store = readFileSync(path.join(dir, 'a.json'));
+    const onStore = await cli('contacts', 'export', '--store', 'a.json', '--out', 'a.json');
+    expect(onStore.code).toBe(1);
+    expect(onStore.stderr).toBe('error: --out names the store ("a.json"); write to another file. Nothing was written.\n');
+    const onJournal = await cli('contacts', 'export', '--store', 'a.json', '--format', 'jsonl', '--out', 'journal.jsonl');
+    expect(onJournal.code).toBe(1);
+    expect(onJournal.stderr).toBe('error: --out names the store\'s event journal ("journal.jsonl"); write to another file. Nothing was written.\n');
+    expect(readFileSync(path.join(dir, 'a.json')).equals(store)).toBe(true);
+    expect(readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')).toBe('{"id":"e1"}\n');
+  });
+
   it('says so when there is no store', async () => {
     const run = await cli('contacts', 'export', '--store', 'none.json');
     expect(run.code).toBe(1);

@@ -143,6 +143,20 @@ describe('campaign plan / apply', () => {
     expect(existsSync(`${store()}.lock`)).toBe(false);
   });
 
+  it('refuses to save the plan over the store or the journal beside it, which it would destroy', async () => {
+    await importContacts();
+    writeFileSync(path.join(dir, 'journal.jsonl'), '{"id":"e1"}\n');
+    const bytes = readFileSync(store());
+    const onJournal = await cli('plan', ...common, '--now', NOW, '--out', 'journal.jsonl');
+    expect(onJournal.code).toBe(1);
+    expect(onJournal.stderr).toBe('error: --out names the store\'s event journal ("journal.jsonl"); write to another file. Nothing was written.\n');
+    const onStore = await cli('plan', ...common, '--now', NOW, '--markdown-out', 'store.json');
+    expect(onStore.code).toBe(1);
+    expect(onStore.stderr).toBe('error: --markdown-out names the store ("store.json"); write to another file. Nothing was written.\n');
+    expect(readFileSync(store()).equals(bytes)).toBe(true);
+    expect(readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')).toBe('{"id":"e1"}\n');
+  });
+
   it('refuses without a terminal unless --auto-approve, and asks on a terminal (only "yes" applies)', async () => {
     await importContacts();
     const before = readFileSync(store());

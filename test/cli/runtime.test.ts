@@ -159,6 +159,23 @@ describe('campaign events ingest', () => {
     const rejects = readFileSync(path.join(dir, 'mixed.rejects.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(rejects.map((r) => r.line)).toEqual([3, 4, 5, 6, 7]);
   });
+
+  it('refuses --rejects naming the journal or the store, before anything is written', async () => {
+    const dir = copyBase();
+    const good = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').slice(0, 3);
+    writeFileSync(path.join(dir, 'first.jsonl'), `${good[0]}\n`);
+    expect((await cli(dir, 'events', 'ingest', 'first.jsonl', '--store', 'store.json')).code).toBe(0);
+    writeFileSync(path.join(dir, 'mixed.jsonl'), [good[1], 'not json', good[2]].join('\n'));
+    const journal = readFileSync(path.join(dir, 'journal.jsonl'));
+    const store = readFileSync(path.join(dir, 'store.json'));
+    for (const [target, what] of [['journal.jsonl', "the store's event journal"], ['store.json', 'the store']]) {
+      const refused = await cli(dir, 'events', 'ingest', 'mixed.jsonl', '--skip-invalid', '--rejects', target!, '--store', 'store.json');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(`error: --rejects names ${what} ("${target}"); write to another file. Nothing was written.\n`);
+    }
+    expect(readFileSync(path.join(dir, 'journal.jsonl')).equals(journal)).toBe(true);
+    expect(readFileSync(path.join(dir, 'store.json')).equals(store)).toBe(true);
+  });
 });
 
 describe('campaign events ingest: rows and files it refuses', () => {
