@@ -36,7 +36,11 @@ export const contactsExport: Command = {
       return 0;
     }
     const outFile = path.resolve(ctx.cwd, out);
-    await writeFileAtomic(outFile, chunks);
+    try {
+      await writeFileAtomic(outFile, chunks);
+    } catch (error) {
+      throw new UserError(`Cannot write the contacts to "${displayPath(ctx, outFile)}": ${(error as Error).message}.`);
+    }
     ctx.out(`Exported ${data.contacts.length} contact${data.contacts.length === 1 ? '' : 's'} to ${displayPath(ctx, outFile)}.`);
     return 0;
   },

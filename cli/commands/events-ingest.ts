@@ -110,7 +110,11 @@ export const eventsIngest: Command = {
       for (const e of errors.slice(0, MAX_SHOWN)) ctx.err(`${name}:${e.line}: ${e.error}`);
       if (errors.length > MAX_SHOWN) ctx.err(`… and ${errors.length - MAX_SHOWN} more.`);
       if (!skip) throw new UserError(`${errors.length} of ${errors.length + accepted.length} events are invalid; nothing was accepted. Fix them, or pass --skip-invalid to accept the rest.`);
-      writeFileSync(rejects, errors.map((e) => JSON.stringify({ line: e.line, error: e.error, row: e.text })).join('\n') + '\n');
+      try {
+        writeFileSync(rejects, errors.map((e) => JSON.stringify({ line: e.line, error: e.error, row: e.text })).join('\n') + '\n');
+      } catch (error) {
+        throw new UserError(`Cannot write the rejected rows to "${displayPath(ctx, rejects)}": ${(error as Error).message}; nothing was accepted.`);
+      }
       ctx.err(`Wrote ${count(errors.length, 'rejected row')} to ${displayPath(ctx, rejects)}.`);
     }
     // Before appending: the journal's events after the store's cursor are the ones accepted earlier.

@@ -53,7 +53,11 @@ export const stateExport: Command = {
     }
     const outFile = path.resolve(ctx.cwd, out);
     refuseStoreFile(ctx, '--out', outFile, storeFile);
-    await writeFileAtomic(outFile, chunks);
+    try {
+      await writeFileAtomic(outFile, chunks);
+    } catch (error) {
+      throw new UserError(`Cannot write the snapshot to "${displayPath(ctx, outFile)}": ${(error as Error).message}.`);
+    }
     const { kept, hashed, yearRemoved, dropped } = snapshot.snapshot!.fields;
     const list = (fields: string[]) => (fields.length ? fields.join(', ') : 'none');
     ctx.out(

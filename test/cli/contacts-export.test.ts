@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readStore } from '../../src/store/index.ts';
@@ -67,6 +67,17 @@ describe('contacts export', () => {
     expect(onJournal.stderr).toBe('error: --out names the store\'s event journal ("journal.jsonl"); write to another file. Nothing was written.\n');
     expect(readFileSync(path.join(dir, 'a.json')).equals(store)).toBe(true);
     expect(readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')).toBe('{"id":"e1"}\n');
+  });
+
+  it('says in one line why it cannot write the file: a folder, or a path through a file', async () => {
+    await seed();
+    mkdirSync(path.join(dir, 'a-folder'));
+    const folder = await cli('contacts', 'export', '--store', 'a.json', '--out', 'a-folder');
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toMatch(/^error: Cannot write the contacts to "a-folder": EISDIR: [^\n]*\.\n$/);
+    const through = await cli('contacts', 'export', '--store', 'a.json', '--out', 'a.json/contacts.csv');
+    expect(through.code).toBe(1);
+    expect(through.stderr).toMatch(/^error: Cannot write the contacts to "a.json\/contacts.csv": [^\n]*\.\n$/);
   });
 
   it('says so when there is no store', async () => {

@@ -160,7 +160,7 @@ describe('campaign events ingest', () => {
     expect(rejects.map((r) => r.line)).toEqual([3, 4, 5, 6, 7]);
   });
 
-  it('refuses --rejects naming the journal or the store, before anything is written', async () => {
+  it('refuses --rejects naming the journal, the store or a folder, accepting nothing', async () => {
     const dir = copyBase();
     const good = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').slice(0, 3);
     writeFileSync(path.join(dir, 'first.jsonl'), `${good[0]}\n`);
@@ -173,6 +173,10 @@ describe('campaign events ingest', () => {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toBe(`error: --rejects names ${what} ("${target}"); write to another file. Nothing was written.\n`);
     }
+    mkdirSync(path.join(dir, 'a-folder'));
+    const folder = await cli(dir, 'events', 'ingest', 'mixed.jsonl', '--skip-invalid', '--rejects', 'a-folder', '--store', 'store.json');
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toMatch(/\nerror: Cannot write the rejected rows to "a-folder": EISDIR: [^\n]*; nothing was accepted\.\n$/);
     expect(readFileSync(path.join(dir, 'journal.jsonl')).equals(journal)).toBe(true);
     expect(readFileSync(path.join(dir, 'store.json')).equals(store)).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/planner/plan-types.ts';
@@ -124,6 +124,17 @@ describe('campaign state export', () => {
     } finally {
       rmSync(file('campaigns/segments/named.ts'));
     }
+  });
+
+  it('says in one line why it cannot write the snapshot (a folder, the store itself)', async () => {
+    mkdirSync(file('a-folder'));
+    const folder = await cli('state', 'export', '--store', 'store.json', '--out', 'a-folder');
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toMatch(/^error: Cannot write the snapshot to "a-folder": EISDIR: [^\n]*\.\n$/);
+    const store = await cli('state', 'export', '--store', 'store.json', '--out', 'store.json');
+    expect(store.code).toBe(1);
+    expect(store.stderr).toBe('error: --out names the store ("store.json"); write to another file. Nothing was written.\n');
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
   it('refuses to write a snapshot, to plan with both --state and --store, or without a snapshot', async () => {
