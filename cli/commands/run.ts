@@ -18,7 +18,7 @@ function transportFor(ctx: CliContext, name: string, outboxDir: string): () => T
     const host = ctx.env.CAMPAIGN_SMTP_HOST;
     if (!host) throw new UserError('--transport smtp needs CAMPAIGN_SMTP_HOST (and CAMPAIGN_SMTP_PORT, CAMPAIGN_SMTP_USER, CAMPAIGN_SMTP_PASSWORD) in the environment.');
     const port = Number(ctx.env.CAMPAIGN_SMTP_PORT ?? 587);
-    if (!Number.isInteger(port) || port <= 0) throw new UserError(`CAMPAIGN_SMTP_PORT "${ctx.env.CAMPAIGN_SMTP_PORT}" is not a port number.`);
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UserError(`CAMPAIGN_SMTP_PORT "${ctx.env.CAMPAIGN_SMTP_PORT}" is not a port number (1 to 65535).`);
     const user = ctx.env.CAMPAIGN_SMTP_USER;
     return () => smtpTransport({ host, port, secure: ctx.env.CAMPAIGN_SMTP_SECURE === 'true' || port === 465, ...(user ? { user } : {}) }, ctx.env);
   }

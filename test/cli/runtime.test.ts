@@ -350,6 +350,18 @@ describe('campaign run', () => {
     }
   });
 
+  it('refuses an SMTP port above 65535 in one line, before anything is sent or written', async () => {
+    const dir = copyBase();
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    const before = Object.fromEntries(['store.json', 'journal.jsonl'].map((f) => [f, readFileSync(path.join(dir, f))]));
+    const env = { CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: '70000' };
+    const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('error: CAMPAIGN_SMTP_PORT "70000" is not a port number (1 to 65535).\n');
+    for (const [file, bytes] of Object.entries(before)) expect(readFileSync(path.join(dir, file)).equals(bytes)).toBe(true);
+    expect(existsSync(path.join(dir, 'deliveries.jsonl'))).toBe(false);
+  });
+
   it('refuses times it cannot run to, with one line and nothing written: no zone, before the store clock, beyond ten years', async () => {
     const dir = copyBase();
     expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
