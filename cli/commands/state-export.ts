@@ -41,6 +41,11 @@ export const stateExport: Command = {
     if (store.snapshot) throw new UserError(`"${label}" is already a state snapshot; export from the store itself.`);
     if (!store.deployed) ctx.err('warning: nothing is deployed in this store yet, so no contact field is kept; plans against this snapshot show every contact without fields.');
     const keep = args.values['keep-field'];
+    const schemaFields = store.deployed ? Object.keys(store.deployed.program.schema.contact) : null;
+    const unknown = schemaFields && Array.isArray(keep) ? keep.find((field) => !schemaFields.includes(field)) : undefined;
+    if (unknown !== undefined) {
+      throw new UserError(`--keep-field "${unknown}" is not a field of the deployed contact schema (${schemaFields!.join(', ')}). Nothing was written.`);
+    }
     const snapshot = exportState(store, {
       hashIds: flag(args, 'hash-ids'),
       keepFields: Array.isArray(keep) ? keep : [],

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/planner/plan-types.ts';
@@ -124,6 +124,13 @@ describe('campaign state export', () => {
     } finally {
       rmSync(file('campaigns/segments/named.ts'));
     }
+  });
+
+  it('refuses a --keep-field that is not a field of the deployed contact schema, writing nothing', async () => {
+    const typo = await cli('state', 'export', '--store', 'store.json', '--out', 'typo.json', '--keep-field', 'firstName', '--keep-field', 'compnay');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/^error: --keep-field "compnay" is not a field of the deployed contact schema \(email, firstName, [^\n]*\)\. Nothing was written\.\n$/);
+    expect(existsSync(file('typo.json'))).toBe(false);
   });
 
   it('says in one line why it cannot write the snapshot (a folder, the store itself)', async () => {
