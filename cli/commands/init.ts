@@ -31,10 +31,15 @@ export const init: Command = {
       }
     }
     const files = Object.keys(STARTER_FILES);
-    for (const file of files) {
-      const full = path.join(target, ...file.split('/'));
-      mkdirSync(path.dirname(full), { recursive: true });
-      writeFileSync(full, STARTER_FILES[file]!, { flag: 'wx' });
+    try {
+      for (const file of files) {
+        const full = path.join(target, ...file.split('/'));
+        mkdirSync(path.dirname(full), { recursive: true });
+        writeFileSync(full, STARTER_FILES[file]!, { flag: 'wx' });
+      }
+    } catch (error) {
+      // A path through a file (ENOTDIR), a read-only folder, a full disk: the user's to fix.
+      throw new UserError(`Cannot create the workspace in "${name}": ${(error as Error).message}.`);
     }
     const cd = name === '.' ? '' : `cd ${/\s/.test(name) ? JSON.stringify(name) : name} && `;
     ctx.out(

@@ -42,7 +42,7 @@ describe('campaign init', () => {
     expect(tree(ws)).toEqual(Object.keys(STARTER_FILES).sort());
   });
 
-  it('refuses a folder that is not empty, in one line, writing nothing', async () => {
+  it('refuses a folder that is not empty, or a path through a file, in one line, writing nothing', async () => {
     writeFileSync(path.join(dir, 'notes.txt'), 'hello');
     const refused = await cli(dir, 'init');
     expect(refused.code).toBe(1);
@@ -50,6 +50,10 @@ describe('campaign init', () => {
     expect(readdirSync(dir)).toEqual(['notes.txt']);
     const file = await cli(dir, 'init', 'notes.txt');
     expect(file.stderr).toBe('error: "notes.txt" is a file; pass a new or empty folder to `campaign init`.\n');
+    const through = await cli(dir, 'init', 'notes.txt/workspace');
+    expect(through.code).toBe(1);
+    expect(through.stderr).toMatch(/^error: Cannot create the workspace in "notes.txt\/workspace": ENOTDIR: [^\n]*\.\n$/);
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
   });
 
   it('accepts the current folder when it is empty but for .git', async () => {
