@@ -38,7 +38,12 @@ export function acquireStoreLock(store: string, purpose: string, options: LockOp
   const file = storePaths(store).lock;
   const label = options.label ?? file;
   const info: LockInfo = { pid: process.pid, host: hostname(), purpose, since: (options.now?.() ?? new Date()).toISOString() };
-  mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+  } catch (error) {
+    // A --store through a file (ENOTDIR/EEXIST), a read-only folder: the user's to fix.
+    throw new UserError(`Cannot create the folder of the lock file "${label}": ${(error as Error).message}. Nothing was written.`);
+  }
   for (let attempt = 0; ; attempt++) {
     if (tryCreate(file, info)) return holdLock(file, info);
     const holder = readHolder(file);

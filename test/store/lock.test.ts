@@ -65,6 +65,14 @@ describe('store lock', () => {
     expect(refusal(() => acquireStoreLock(store, 'x'))).toMatch(/locked by campaign run \(pid \d+ on elsewhere\.example\)/);
   });
 
+  it('refuses a store whose folder cannot be created (a path through a file), as a user error', () => {
+    writeFileSync(path.join(dir, 'notes.txt'), 'hello');
+    const through = path.join(dir, 'notes.txt', 'store.json');
+    expect(refusal(() => acquireStoreLock(through, 'x', { label: 'notes.txt/store.json.lock' }))).toMatch(
+      /^Cannot create the folder of the lock file "notes\.txt\/store\.json\.lock": E(EXIST|NOTDIR): .*\. Nothing was written\.$/,
+    );
+  });
+
   it('refuses when the lock file is unreadable', () => {
     writeFileSync(`${store}.lock`, 'garbage');
     expect(refusal(() => acquireStoreLock(store, 'x'))).toMatch(/lock file .* is unreadable/);
