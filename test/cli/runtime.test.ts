@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { main } from '../../cli/main.ts';
+import { readStore, writeStore } from '../../src/store/index.ts';
 
 /**
  * `campaign track`, `events ingest`, `run` and `contact` in-process, on the example workspace and
@@ -347,6 +349,30 @@ describe('campaign run', () => {
       expect(existsSync(path.join(dir, 'outbox'))).toBe(false);
     } finally {
       await smtp.close();
+    }
+  });
+
+  it('says why emails and webhooks failed, and which webhooks are given up rather than retried', async () => {
+    // The SMTP server has gone away (connection refused); the webhook receiver answers with a redirect.
+    const gone = await smtpServer();
+    await gone.close();
+    const hooks = createServer((request, response) => request.resume().on('end', () => response.writeHead(302, { Location: '/elsewhere' }).end()));
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const dir = copyBase();
+      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+      const data = (await readStore(path.join(dir, 'store.json')))!;
+      data.deployed!.program.settings.webhooks.crm!.url = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hooks`;
+      await writeStore(path.join(dir, 'store.json'), data);
+      const env = { ...gone.env, CRM_WEBHOOK_SECRET: 'hook-secret' };
+      const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
+      expect(run.code, run.stderr).toBe(0);
+      const port = gone.env.CAMPAIGN_SMTP_PORT;
+      const failed = /Delivered: 0 sent, [\d,]+ skipped at delivery, ([\d,]+) failed\.\n/.exec(run.stdout)![1]!;
+      expect(run.stdout).toContain(`failed.\n  ${failed} failed: SMTP server 127.0.0.1:${port}: cannot connect: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+      expect(run.stdout).toMatch(/\nWebhooks delivered: 0, failed: ([\d,]+)\.\n {2}\1 failed: HTTP 302 \(redirect\) from http:\/\/127\.0\.0\.1:\d+: set the endpoint's url to the final address \(given up after 1 attempt\)\n$/);
+    } finally {
+      await new Promise<void>((resolve) => hooks.close(() => resolve()));
     }
   });
 
