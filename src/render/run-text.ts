@@ -31,28 +31,29 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
   if (stats.webhooks) lines.push(`Webhooks: ${n(stats.webhooks)} queued.`);
   if (result.delivery) {
     const d = result.delivery;
-    lines.push(`Delivered: ${n(d.sent)} sent, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.unknown ? `, ${n(d.unknown)} unknown (an interrupted run may have sent them; not retried)` : ''}${d.deferred ? `, ${n(d.deferred)} not due yet` : ''}.`);
+    lines.push(`Delivered: ${n(d.sent)} sent, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.retry ? `, ${n(d.retry)} left pending for the next run` : ''}${d.unknown ? `, ${n(d.unknown)} unknown (an interrupted run may have sent them; not retried)` : ''}${d.deferred ? `, ${n(d.deferred)} not due yet` : ''}.`);
     // Why, so that an operator can act: a refused connection, a rejected recipient, a bad template.
     const failures = d.messages.filter((m) => m.outcome === 'failed').map((m) => m.reason ?? 'no reason recorded');
-    lines.push(...mostCommon(failures, c));
+    lines.push(...mostCommon(failures, 'failed', c));
+    lines.push(...mostCommon(d.messages.filter((m) => m.outcome === 'retry').map((m) => m.reason ?? 'no reason recorded'), 'pending', c));
   }
   if (result.webhooks && (result.webhooks.delivered || result.webhooks.failed)) {
     const w = result.webhooks;
     lines.push(`Webhooks delivered: ${n(w.delivered)}, failed: ${n(w.failed)}.`);
     const failures = w.deliveries.filter((h) => h.outcome === 'failed').map((h) => `${h.lastError ?? 'no reason recorded'} (${h.nextAttemptAt ? (h.nextAttemptAt <= result.to ? 'retried by the next run' : `retried by a run from ${short(h.nextAttemptAt)}`) : `given up after ${plural(h.attempts, 'attempt')}`})`);
-    lines.push(...mostCommon(failures, c));
+    lines.push(...mostCommon(failures, 'failed', c));
   }
   return lines.join('\n');
 }
 
-/** The most frequent reasons, one line each with their count, at most `limit` of them. */
-function mostCommon(reasons: readonly string[], c: Colors, limit = 3): string[] {
+/** The most frequent reasons, one line each with their count (`12 failed: …`), at most `limit` of them. */
+function mostCommon(reasons: readonly string[], what: 'failed' | 'pending', c: Colors, limit = 3): string[] {
   const counts = new Map<string, number>();
   for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
   const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const lines = sorted.slice(0, limit).map(([reason, count]) => `  ${c.yellow(`${n(count)} failed:`)} ${reason}`);
+  const lines = sorted.slice(0, limit).map(([reason, count]) => `  ${c.yellow(`${n(count)} ${what}:`)} ${reason}`);
   const rest = sorted.slice(limit).reduce((sum, [, count]) => sum + count, 0);
-  if (rest) lines.push(c.dim(`  ${n(rest)} more failed for ${plural(sorted.length - limit, 'other reason')} (--format json lists every failure).`));
+  if (rest) lines.push(c.dim(`  ${n(rest)} more ${what} for ${plural(sorted.length - limit, 'other reason')} (--format json lists them).`));
   return lines;
 }
 
@@ -122,6 +123,7 @@ export function runJson(result: RunResult): unknown {
       ...result.delivery,
       messages: undefined,
       failures: result.delivery.messages.filter((m) => m.outcome === 'failed').map(({ key, kind, to, reason }) => ({ key, kind, to, reason })),
+      retries: result.delivery.messages.filter((m) => m.outcome === 'retry').map(({ key, kind, to, reason }) => ({ key, kind, to, reason })),
     },
     webhooks: result.webhooks && {
       ...result.webhooks,

@@ -50,6 +50,8 @@ export type MessageOutcome =
   | 'would-send'
   | 'skipped'
   | 'failed'
+  /** Not delivered, for a reason that may pass (or not tried after the server was found unavailable): still pending. */
+  | 'retry'
   | 'unknown'
   | 'deferred';
 
@@ -68,6 +70,8 @@ export interface DeliveryReport {
   sent: number;
   skipped: number;
   failed: number;
+  /** Left pending for a later run: a temporary failure, or not tried once the server was unavailable. */
+  retry: number;
   unknown: number;
   /** Pending but not due yet, or over `limit`. */
   deferred: number;
@@ -91,7 +95,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const dryRun = options.dryRun ?? false;
   const outboxDir = options.outboxDir ?? options.transport.outboxDir;
   const recovered = await foldLedger(data, options.ledgerPath, outboxDir === undefined ? { now: options.now } : { outboxDir, now: options.now });
-  const report: DeliveryReport = { dryRun, sent: 0, skipped: 0, failed: 0, unknown: 0, deferred: 0, recovered, messages: [] };
+  const report: DeliveryReport = { dryRun, sent: 0, skipped: 0, failed: 0, retry: 0, unknown: 0, deferred: 0, recovered, messages: [] };
   const now = Date.parse(options.now);
   const due: OutboxMessage[] = [];
   for (const message of data.outbox) {
@@ -139,7 +143,12 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
     } else {
       let unflushed = 0;
       for (let i = 0; i < batch.length; i++) {
-        outcomes[i] = await deliverOne(batch[i]!, ctx, options, ledger);
+        const outcome = (outcomes[i] = await deliverOne(batch[i]!, ctx, options, ledger));
+        if (outcome.stop) {
+          // The server is unavailable: the rest stay pending, untouched, for a later run.
+          for (let j = i + 1; j < batch.length; j++) outcomes[j] = { outcome: 'retry', extra: { ...(outcome.extra.reason === undefined ? {} : { reason: outcome.extra.reason }) } };
+          break;
+        }
         if (ledger && ++unflushed >= FLUSH_EVERY) {
           unflushed = 0;
           await ledger.flush();
@@ -172,6 +181,8 @@ const COMPOSE_WORKERS = 2;
 interface Outcome {
   outcome: MessageOutcome;
   extra: { messageId?: string; reason?: string };
+  /** The transport's server is unavailable: try no further message in this run. */
+  stop?: boolean;
 }
 
 /** Checks the message again and renders it: what to build, or the outcome when nothing will be. */
@@ -307,6 +318,12 @@ function settle(message: OutboxMessage, mail: ComposedMail, result: SendResult, 
     update(message, { status: 'failed', reason: result.error, transport: transport.name });
     ledger.append({ key: message.key, state: 'failed', at: now, transport: transport.name, error: result.error });
     return { outcome: 'failed', extra: { messageId: mail.messageId, reason: result.error } };
+  }
+  if (result.status === 'retry') {
+    // Pending again; the `retry` record tells a later fold that this attempt ended unsent.
+    update(message, { status: 'pending', reason: result.error, transport: transport.name });
+    ledger.append({ key: message.key, state: 'retry', at: now, transport: transport.name, error: result.error });
+    return { outcome: 'retry', extra: { messageId: mail.messageId, reason: result.error }, stop: result.stop };
   }
   // Unknown: the `attempt` stays the last record, so a later fold says `unknown` too.
   update(message, { status: 'unknown', reason: result.error, transport: transport.name });

@@ -15,8 +15,11 @@ import type { TransportName } from './transports.ts';
  */
 export interface LedgerRecord {
   key: string;
-  /** `attempt` is written (and fsynced) before a non-idempotent send; `sent`/`failed` after. */
-  state: 'attempt' | 'sent' | 'failed';
+  /**
+   * `attempt` is written (and fsynced) before a non-idempotent send; `sent`/`failed` after, or
+   * `retry` when the message certainly did not go out and stays pending (a temporary failure).
+   */
+  state: 'attempt' | 'sent' | 'failed' | 'retry';
   at: string;
   transport: TransportName;
   error?: string;
@@ -121,7 +124,7 @@ function parseRecord(line: string): LedgerRecord | null {
   try {
     const value = JSON.parse(line) as Partial<LedgerRecord> | null;
     if (!value || typeof value.key !== 'string' || typeof value.at !== 'string') return null;
-    if (value.state !== 'attempt' && value.state !== 'sent' && value.state !== 'failed') return null;
+    if (value.state !== 'attempt' && value.state !== 'sent' && value.state !== 'failed' && value.state !== 'retry') return null;
     if (value.transport !== 'outbox' && value.transport !== 'smtp') return null;
     return value as LedgerRecord;
   } catch {
@@ -142,7 +145,7 @@ const UNSETTLED: ReadonlySet<OutboxMessage['status']> = new Set(['pending', 'def
 
 /**
  * Applies the ledger to the outbox statuses of `data` (in memory; idempotent). Per key the last
- * record decides: `sent` → sent, `failed` → failed, an `attempt` with nothing after it → `unknown`
+ * record decides: `sent` → sent, `failed` → failed, `retry` → pending, an `attempt` with nothing after it → `unknown`
  * (the send may have happened; it is never retried). With `outboxDir`, a message whose `.eml` file
  * exists is sent, whatever the ledger says — the file is the proof for the outbox transport.
  */
@@ -172,6 +175,9 @@ export async function foldLedger(
     } else if (record.state === 'failed') {
       settle(message, { status: 'failed', reason: record.error ?? 'delivery failed', transport: record.transport });
       report.failed.push(message.key);
+    } else if (record.state === 'retry') {
+      // The attempt ended without sending: pending, as delivery left it.
+      settle(message, { status: 'pending', reason: record.error ?? 'delivery was deferred', transport: record.transport });
     } else if (record.transport !== 'outbox') {
       settle(message, {
         status: 'unknown',

@@ -29,8 +29,9 @@ type Stage = 'connect' | 'auth' | 'send';
  * Sends messages over one SMTP connection (nodemailer's SMTP client), kept open between messages:
  * before each reuse an RSET checks that the server still answers, and a connection that fails
  * before a message is involved is replaced by a new one. Each send knows how far it got: an error
- * before the message was handed over, or a refusal by the server, is `failed`; a connection that
- * breaks or times out while the message is being transferred is `unknown`.
+ * before the message was handed over, or a temporary refusal, is `retry` (the message stays
+ * pending); a permanent refusal is `failed`; a connection that breaks or times out while the
+ * message is being transferred is `unknown` (`classify`).
  *
  * The password is read from the environment once, kept in a closure, and scrubbed from every error.
  */
@@ -163,14 +164,21 @@ function openSession(options: SMTPConnection.Options, credentials: SMTPConnectio
   });
 }
 
+/**
+ * What a failure means for the message, as mail servers read SMTP reply codes (RFC 5321 4.2.1): a
+ * 5xx refusal is permanent (`failed`); a 4xx one is temporary (`retry`, in a later run), and 421
+ * means the server is closing for everyone. Not reaching the server or not being let in (a login
+ * refused: a setting to fix) leaves every message pending and stops the run's delivery.
+ */
 function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, scrub: (text: string) => string): SendResult {
   const detail = scrub(error.message);
-  if (stage === 'connect') return { status: 'failed', error: `${where}: cannot connect: ${detail}` };
-  if (stage === 'auth') return { status: 'failed', error: `${where}: login failed: ${detail}` };
-  // A reply code means the server answered (and refused); "API" errors happen before any bytes go out.
-  if ((error.responseCode ?? 0) >= 400 || error.command === 'API') {
-    return { status: 'failed', error: `${where} refused the message: ${detail}` };
-  }
+  if (stage === 'connect') return { status: 'retry', error: `${where}: cannot connect: ${detail}`, stop: true };
+  if (stage === 'auth') return { status: 'retry', error: `${where}: login failed: ${detail}`, stop: true };
+  const code = error.responseCode ?? 0;
+  if (code >= 400 && code < 500) return { status: 'retry', error: `${where} deferred the message: ${detail}`, stop: code === 421 };
+  if (code >= 500) return { status: 'failed', error: `${where} refused the message: ${detail}` };
+  // "API" errors happen before any bytes of the message go out (the connection had closed).
+  if (error.command === 'API') return { status: 'retry', error: `${where}: the connection closed before the message was sent: ${detail}`, stop: false };
   return { status: 'unknown', error: `${where}: the connection broke while sending; the message may have been delivered: ${detail}` };
 }
 

@@ -7,12 +7,16 @@ export type TransportName = NonNullable<OutboxMessage['transport']>;
  * What a transport knows after trying one message:
  * - `sent`: delivered (`alreadyDelivered`: an earlier run had delivered it; nothing was done now);
  * - `failed`: certainly not delivered (the server refused it, or it never got the message);
+ * - `retry`: certainly not delivered, for a reason that may pass (the server cannot be reached,
+ *   refuses the login, or answers with a temporary 4xx code): the message stays pending for a
+ *   later run. `stop`: the server itself is unavailable, so this run tries no further message;
  * - `unknown`: maybe delivered (the connection broke after the message was handed over). Such a
  *   message is never retried: at-most-once.
  */
 export type SendResult =
   | { status: 'sent'; alreadyDelivered: boolean; detail?: string }
   | { status: 'failed'; error: string }
+  | { status: 'retry'; error: string; stop: boolean }
   | { status: 'unknown'; error: string };
 
 export interface Transport {

@@ -5,7 +5,7 @@ import { SMTPServer } from 'smtp-server';
 import type { SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliverOutbox } from '../../../src/runtime/deliver/deliver-outbox.ts';
-import { readLedger } from '../../../src/runtime/deliver/ledger.ts';
+import { foldLedger, readLedger } from '../../../src/runtime/deliver/ledger.ts';
 import { outboxFileName, outboxTransport } from '../../../src/runtime/deliver/outbox-transport.ts';
 import { smtpTransport } from '../../../src/runtime/deliver/smtp-transport.ts';
 import type { SmtpConfig } from '../../../src/runtime/deliver/smtp-transport.ts';
@@ -116,15 +116,20 @@ describe('smtpTransport against a real SMTP server', () => {
     expectNoPassword(JSON.stringify(report), JSON.stringify(data), await readFile(ledgerPath, 'utf8'), JSON.stringify(transport));
   });
 
-  it('a refused login fails without the password in any message', async () => {
-    const { port, received } = await startServer();
+  it('a refused login leaves the messages pending, tries no further one, and prints no password', async () => {
+    let logins = 0;
+    const { port, received } = await startServer({ onAuth: (auth, _session, callback) => ((logins += 1), callback(new Error(`Invalid username or password (${auth.password})`))) });
     const dir = await temp.make();
-    const data = store({ outbox: [email('c1', 'ann@example.com')] });
+    const data = store({ outbox: [email('c1', 'ann@example.com'), email('c1', 'ann@example.com', { key: 'trial-nurture/1/c1/second' })] });
     const transport = smtpTransport(config(port, { passwordEnv: 'OTHER_PASSWORD' }), { OTHER_PASSWORD: `${PASSWORD}-wrong` });
     const report = await deliverOutbox(data, { program: program(), transport, ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
     expect(received).toEqual([]);
-    expect(report.messages[0]!.outcome).toBe('failed');
+    expect(logins).toBe(1);
+    expect(report).toMatchObject({ sent: 0, failed: 0, retry: 2 });
+    expect(report.messages.map((m) => m.outcome)).toEqual(['retry', 'retry']);
+    expect(report.messages[1]!.reason).toBe(report.messages[0]!.reason);
     expect(report.messages[0]!.reason).toMatch(/login failed: .*Invalid username or password \(\*\*\*\)/);
+    expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'pending']);
     expectNoPassword(JSON.stringify(report), JSON.stringify(data), await readFile(path.join(dir, 'd.jsonl'), 'utf8'));
   });
 
@@ -146,14 +151,59 @@ describe('smtpTransport against a real SMTP server', () => {
     expect((await readLedger(path.join(dir, 'd.jsonl'))).records.map((r) => r.state)).toEqual(['attempt']);
   });
 
-  it('a server that is not there is a plain failure', async () => {
+  it('a server that is not there: one connection attempt, every message stays pending, and the next run delivers them once', async () => {
     const { port } = await startServer();
     await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
     const dir = await temp.make();
-    const data = store({ outbox: [email('c1', 'ann@example.com')] });
+    const ledgerPath = path.join(dir, 'd.jsonl');
+    const keys = ['trial-nurture/1/c1/a', 'trial-nurture/1/c1/b', 'trial-nurture/1/c1/c'];
+    const data = store({ outbox: keys.map((key) => email('c1', 'ann@example.com', { key })) });
+    const down = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath, now: NOW, secret: SECRET });
+    expect(down).toMatchObject({ sent: 0, failed: 0, retry: 3, unknown: 0 });
+    expect(down.messages[0]!.reason).toMatch(/cannot connect: .*ECONNREFUSED/);
+    expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'pending', 'pending']);
+    // Only the first was attempted; its `retry` record makes a fold (after a crash) leave it pending, not unknown.
+    expect((await readLedger(ledgerPath)).records.map((r) => [r.key, r.state])).toEqual([
+      [keys[0], 'attempt'],
+      [keys[0], 'retry'],
+    ]);
+    const crashed = store({ outbox: keys.map((key) => email('c1', 'ann@example.com', { key })) });
+    await foldLedger(crashed, ledgerPath);
+    expect(crashed.outbox.map((m) => m.status)).toEqual(['pending', 'pending', 'pending']);
+
+    // The server is back (on another port: the settings changed): the next delivery sends each once.
+    const { port: back, received } = await startServer();
+    const again = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(back), env), ledgerPath, now: NOW, secret: SECRET });
+    expect(again).toMatchObject({ sent: 3, failed: 0, retry: 0 });
+    expect(received.map((r) => parseMessage(r.raw.toString('utf8')).header('X-Campaignkit-Key'))).toEqual(keys);
+    expect(data.outbox.map((m) => m.status)).toEqual(['sent', 'sent', 'sent']);
+    expect(data.outbox[0]!.reason).toBeUndefined();
+  });
+
+  it('a temporary refusal (4xx) leaves that message pending and goes on; 421 stops the run; 5xx fails for good', async () => {
+    const answers: Record<string, number> = { 'busy@example.com': 452, 'gone@example.com': 550, 'closing@example.com': 421 };
+    const { port, received } = await startServer({
+      onRcptTo(address, _session, callback) {
+        const code = answers[address.address];
+        return code ? callback(Object.assign(new Error(`answer ${code}`), { responseCode: code })) : callback();
+      },
+    });
+    const dir = await temp.make();
+    const to = ['busy@example.com', 'gone@example.com', 'ann@example.com', 'closing@example.com', 'bob@example.com'];
+    const data = store({ outbox: to.map((address, i) => email(`c${i}`, address, { key: `trial-nurture/1/c${i}/welcome` })) });
+    to.forEach((address, i) => data.contacts.push(contact(`c${i}`, { email: address, emailOptIn: true })));
     const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
-    expect(report.messages[0]).toMatchObject({ outcome: 'failed' });
-    expect(report.messages[0]!.reason).toMatch(/cannot connect: .*ECONNREFUSED/);
+    expect(report.messages.map((m) => [m.to, m.outcome])).toEqual([
+      ['busy@example.com', 'retry'],
+      ['gone@example.com', 'failed'],
+      ['ann@example.com', 'sent'],
+      ['closing@example.com', 'retry'],
+      ['bob@example.com', 'retry'],
+    ]);
+    expect(report.messages[0]!.reason).toMatch(/deferred the message: .*452/);
+    expect(report.messages[4]!.reason).toBe(report.messages[3]!.reason);
+    expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'failed', 'sent', 'pending', 'pending']);
+    expect(received.map((r) => r.to)).toEqual([['ann@example.com']]);
   });
 
   it('sends many messages over one connection (RSET between them) and closes it at the end', async () => {
