@@ -52,6 +52,8 @@ const MINUTE = 60_000;
  * Posts the webhook deliveries that are `pending`, and the `failed` ones whose `nextAttemptAt` has
  * come (up to `maxAttempts` in all), in key order. Network errors, timeouts, 5xx and 429 are retried
  * within the call with doubling delays (`retries` from the endpoint's settings); other 4xx are not.
+ * An endpoint that still gives no answer (or 429/503) after them is not tried again in this call:
+ * its other deliveries are reported failed ("not tried"), unchanged, for the next run.
  *
  * At-least-once: a crash after a POST and before the next snapshot posts it again, with the same
  * `X-Campaignkit-Delivery` id, which receivers use to drop duplicates.
@@ -65,9 +67,19 @@ export async function deliverWebhooks(data: StoreData, options: DeliverWebhooksO
   const due = data.webhooks
     .filter((d) => d.status === 'pending' || (d.status === 'failed' && d.nextAttemptAt !== undefined && Date.parse(d.nextAttemptAt) <= now && d.attempts < maxAttempts))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // Endpoints that did not answer (or said they are unavailable) after all retries: their other
+  // deliveries are not tried in this run, which would otherwise wait out every timeout again.
+  const unavailable = new Map<string, string>();
   for (const delivery of due) {
+    const down = unavailable.get(delivery.endpoint);
+    if (down !== undefined) {
+      report.failed++;
+      report.deliveries.push({ key: delivery.key, endpoint: delivery.endpoint, outcome: 'failed', attempts: delivery.attempts, lastError: `not tried: ${down}`, nextAttemptAt: options.now });
+      continue;
+    }
     const target = dryRun ? structuredClone(delivery) : delivery;
-    const outcome = await deliverOne(target, contacts, options, maxAttempts);
+    const { outcome, endpointDown } = await deliverOne(target, contacts, options, maxAttempts);
+    if (endpointDown) unavailable.set(delivery.endpoint, target.lastError!);
     if (outcome === 'delivered' || outcome === 'would-deliver') report.delivered++;
     else report.failed++;
     report.deliveries.push({
@@ -88,21 +100,21 @@ async function deliverOne(
   contacts: ReadonlyMap<string, ContactRecord>,
   options: DeliverWebhooksOptions,
   maxAttempts: number,
-): Promise<'delivered' | 'would-deliver' | 'failed'> {
+): Promise<{ outcome: 'delivered' | 'would-deliver' | 'failed'; endpointDown?: boolean }> {
   const { settings } = options.program;
   const endpoint = settings.webhooks[delivery.endpoint];
   // Configuration problems: nothing was posted, so no attempt is counted; the next run tries again.
-  if (!endpoint) return fail(delivery, `webhook endpoint "${delivery.endpoint}" is not in the workspace settings: add it or remove the step`, options.now);
+  if (!endpoint) return { outcome: fail(delivery, `webhook endpoint "${delivery.endpoint}" is not in the workspace settings: add it or remove the step`, options.now) };
   let secret: string | undefined;
   if (endpoint.secretEnv !== undefined) {
     secret = (options.env ?? process.env)[endpoint.secretEnv];
     if (secret === undefined || secret === '') {
-      return fail(delivery, `secret env ${endpoint.secretEnv} is not set: set it for "campaign run" (webhook endpoint "${delivery.endpoint}")`, options.now);
+      return { outcome: fail(delivery, `secret env ${endpoint.secretEnv} is not set: set it for "campaign run" (webhook endpoint "${delivery.endpoint}")`, options.now) };
     }
   }
   const contact = contacts.get(delivery.contact);
-  if (!contact) return fail(delivery, `contact "${delivery.contact}" no longer exists (erased); its data is not sent`);
-  if (options.dryRun) return 'would-deliver';
+  if (!contact) return { outcome: fail(delivery, `contact "${delivery.contact}" no longer exists (erased); its data is not sent`) };
+  if (options.dryRun) return { outcome: 'would-deliver' };
 
   const body = JSON.stringify(webhookPayload(delivery, contact));
   const headers: Record<string, string> = {
@@ -114,9 +126,10 @@ async function deliverOne(
   if (secret !== undefined) headers['X-Campaignkit-Signature'] = signWebhookBody(body, secret);
   const timeoutMs = durationMs(endpoint.timeout);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let result: PostResult;
   for (let retry = 0; ; retry++) {
     if (retry > 0) await sleep(Math.min((options.backoffMs ?? 100) * 2 ** (retry - 1), options.maxBackoffMs ?? 2_000));
-    const result = await post(options.fetchImpl ?? fetch, endpoint.url, headers, body, timeoutMs);
+    result = await post(options.fetchImpl ?? fetch, endpoint.url, headers, body, timeoutMs);
     delivery.attempts++;
     if (result.status !== undefined) delivery.lastStatus = result.status;
     if (result.ok) {
@@ -124,14 +137,16 @@ async function deliverOne(
       delivery.deliveredAt = options.now;
       delete delivery.lastError;
       delete delivery.nextAttemptAt;
-      return 'delivered';
+      return { outcome: 'delivered' };
     }
     delivery.lastError = result.error;
-    if (!result.retryable) return fail(delivery, result.error);
+    if (!result.retryable) return { outcome: fail(delivery, result.error) };
     if (retry >= endpoint.retries || delivery.attempts >= maxAttempts) break;
   }
   const retryAt = delivery.attempts < maxAttempts ? backoffAfter(options.now, delivery.attempts) : undefined;
-  return fail(delivery, delivery.lastError!, retryAt);
+  // No answer at all, or "too many requests" / "unavailable": the endpoint, not this delivery.
+  const endpointDown = result.ok === false && (result.status === undefined || result.status === 429 || result.status === 503);
+  return { outcome: fail(delivery, delivery.lastError!, retryAt), endpointDown };
 }
 
 /** Marks a delivery failed; without `retryAt` it is given up. */

@@ -167,6 +167,30 @@ describe('deliverWebhooks against a real HTTP receiver', () => {
     expect(data.webhooks[0]!.nextAttemptAt).toBeDefined();
   });
 
+  it('tries no other delivery to an endpoint that never answered in this run: they stay as they were, for the next run', async () => {
+    const { url, requests } = await receiver(() => undefined);
+    const started = Date.now();
+    const earlier = webhook('k0', { status: 'failed', attempts: 2, lastError: 'HTTP 500 from x', nextAttemptAt: '2026-11-23T08:00:00.000Z' });
+    const { data, report } = await run([earlier, webhook('k1'), webhook('k2')], withEndpoint(url, { timeout: '0.2s', retries: 1 }));
+    // One delivery waited out its timeouts (two attempts); the others were not posted.
+    expect(requests).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(data.webhooks.map((d) => [d.key, d.status, d.attempts])).toEqual([
+      ['k0', 'failed', 4],
+      ['k1', 'pending', 0],
+      ['k2', 'pending', 0],
+    ]);
+    expect(report).toMatchObject({ delivered: 0, failed: 3 });
+    expect(report.deliveries[1]).toEqual({ key: 'k1', endpoint: 'crm', outcome: 'failed', attempts: 0, lastError: `not tried: ${data.webhooks[0]!.lastError}`, nextAttemptAt: NOW });
+  });
+
+  it('keeps delivering to an endpoint that answered, even with an error (a 500 is about one payload)', async () => {
+    const { url, requests } = await receiver((n, res) => res.writeHead(n < 2 ? 500 : 204).end());
+    const { data } = await run([webhook('k1'), webhook('k2')], withEndpoint(url, { retries: 1 }));
+    expect(requests).toHaveLength(3);
+    expect(data.webhooks.map((d) => d.status)).toEqual(['failed', 'delivered']);
+  });
+
   it('in a dry run posts nothing and changes nothing', async () => {
     const { url, requests } = await receiver(reply(200));
     const deliveries = [webhook('k1')];
