@@ -75,7 +75,9 @@ export function validateStore(doc: Record<string, unknown>): StoreData {
 }
 
 /**
- * Every contact is an object with a string id, `fields` and `tags`, and ids are unique. Contacts
+ * Every contact is an object with a string id, `fields`, `tags`, `segments` and well-formed
+ * `scores` (a hand-edited value there would otherwise fail deep inside a plan or a run), and ids
+ * are unique. Contacts
  * are kept sorted by id; a hand-edited, unsorted list is sorted here (plain checks, ~20 ms per 1M).
  */
 function checkContacts(contacts: unknown[]): void {
@@ -85,6 +87,8 @@ function checkContacts(contacts: unknown[]): void {
     if (typeof c !== 'object' || c === null || typeof c.id !== 'string' || typeof c.fields !== 'object' || c.fields === null || !Array.isArray(c.tags)) {
       throw new StoreShapeError(`contacts[${i}] is not a contact record (it needs "id", "fields" and "tags")`);
     }
+    const problem = scoresProblem(c.scores) ?? (Array.isArray(c.segments) ? null : '"segments" is not a list');
+    if (problem) throw new StoreShapeError(`contacts[${i}] ("${c.id}"): ${problem}`);
     if (i > 0 && sorted && (contacts[i - 1] as { id: string }).id >= c.id) sorted = false;
   }
   if (sorted) return;
@@ -93,6 +97,21 @@ function checkContacts(contacts: unknown[]): void {
   for (let i = 1; i < byId.length; i++) {
     if (byId[i - 1]!.id === byId[i]!.id) throw new StoreShapeError(`the contact id "${byId[i]!.id}" appears twice`);
   }
+}
+
+/** What is wrong with a contact's `scores` (each a `ScoreState` the runtime folds into), or null. */
+function scoresProblem(scores: unknown): string | null {
+  if (typeof scores !== 'object' || scores === null || Array.isArray(scores)) return '"scores" is not an object';
+  for (const [id, state] of Object.entries(scores)) {
+    const s = state as Partial<Record<string, unknown>> | null;
+    if (
+      typeof s !== 'object' || s === null || typeof s.value !== 'number' || typeof s.asOf !== 'string' || typeof s.manual !== 'number' ||
+      typeof s.rules !== 'object' || s.rules === null || !Array.isArray(s.above)
+    ) {
+      return `"scores.${id}" is not a score state (it needs "value", "asOf", "rules", "manual" and "above")`;
+    }
+  }
+  return null;
 }
 
 function sampleIndexes(length: number): number[] {

@@ -91,6 +91,7 @@ describe('store file', () => {
       ['not a store', () => '{"hello":"world"}\n', /is not a campaignkit store: it has no "format" tag/],
       ['missing collection', (t) => t.replace(/"webhooks":\[\],\n/, ''), /is damaged: the "webhooks" collection is missing/],
       ['bad contact', (t) => t.replace('{"id":"c_2",', '{"idx":"c_2",'), /is damaged: .*contacts/],
+      ['score that is not a score state', (t) => t.replace(/("id":"c_2".*?"scores":)\{\}/, '$1{"fit":7}'), /is damaged: contacts\[1\] \("c_2"\): "scores\.fit" is not a score state/],
       ['duplicate contact id', (t) => t.replace('{"id":"c_2",', '{"id":"c_1",'), /the contact id "c_1" appears twice/],
       ['bad header', (t) => t.replace('"serial":1', '"serial":"one"'), /is damaged: "serial"/],
     ];
