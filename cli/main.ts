@@ -37,17 +37,26 @@ export async function main(io: CliIO): Promise<number> {
   const argv = io.argv;
   const noColor = argv.includes('--no-color');
   const ctx = createContext(io, noColor);
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || (argv[0] === 'help' && argv.length === 1)) {
     ctx.out(overview());
     return 0;
   }
+  // `campaign help plan` is `campaign plan --help`.
+  if (argv[0] === 'help') return main({ ...io, argv: [...argv.slice(1).filter((a) => a !== '--no-color'), '--help', ...(noColor ? ['--no-color'] : [])] });
   if (argv[0] === '--version' || argv[0] === '-v') {
     ctx.out(VERSION);
     return 0;
   }
   const found = findCommand(argv);
   if (!found) {
-    ctx.err(`error: Unknown command "${argv.slice(0, 2).join(' ')}". Run \`campaign --help\` for the list of commands.`);
+    const named = argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ');
+    // `campaign contacts`: a group of commands, not one.
+    const group = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `)).map((c) => c.name);
+    if (group.length > 0) {
+      ctx.err(`error: "${named}" is not a command; ${argv[0]} has ${group.map((name) => `\`campaign ${name}\``).join(', ')}.`);
+      return 1;
+    }
+    ctx.err(`error: Unknown command "${named}". Run \`campaign --help\` for the list of commands.`);
     return 1;
   }
   const { rest } = found;

@@ -1,0 +1,41 @@
+import { PassThrough, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
+
+/** Runs `campaign …` in-process with fake streams (no command here touches a workspace). */
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const capture = () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    });
+    return { stream, text: () => chunks.join('') };
+  };
+  const stdout = capture();
+  const stderr = capture();
+  const code = await main({ argv, cwd: process.cwd(), env: {}, stdin: new PassThrough(), stdout: stdout.stream, stderr: stderr.stream });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe('campaign (the command line)', () => {
+  it('prints the help of one command with `campaign help COMMAND`, as with --help', async () => {
+    const viaHelp = await run(['help', 'contacts', 'import']);
+    expect(viaHelp).toEqual(await run(['contacts', 'import', '--help']));
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.stdout).toMatch(/^Usage: campaign contacts import FILE/);
+    expect((await run(['help'])).stdout).toMatch(/^campaign — campaigns-as-code/);
+  });
+
+  it('names the commands of a group given without one, and an unknown command without its options', async () => {
+    expect(await run(['contacts'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: "contacts" is not a command; contacts has `campaign contacts import`, `campaign contacts export`, `campaign contacts erase`.\n',
+    });
+    expect((await run(['help', 'nope'])).stderr).toBe('error: Unknown command "nope". Run `campaign --help` for the list of commands.\n');
+    expect((await run(['nope', '--store', 'x'])).code).toBe(1);
+  });
+});
