@@ -14,6 +14,16 @@ if (process.argv[2] === 'preview' && process.stdout.isTTY && process.stdin.isTTY
   process.env.NODE_ENV ??= 'production';
   await Promise.all([import('ink'), import('react')]);
 }
+// Exit code 13: the event loop ran dry while a top-level await was pending — a workspace module
+// (or a promise it made) that never settles. Say so instead of exiting without a word.
+// (Node sets process.exitCode to 13 before 'exit'; the listener's argument says 0.)
+process.on('exit', () => {
+  if (process.exitCode !== 13) return;
+  process.stderr.write(
+    'error: campaign stopped before finishing: a module of the workspace awaits something that never settles (a top-level await on a promise nothing resolves). Remove that await; the command did not finish.\n',
+  );
+  process.exitCode = 1;
+});
 register();
 const { main } = await import('./main.ts');
 process.exitCode = await main({

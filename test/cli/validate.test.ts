@@ -154,4 +154,13 @@ describe('campaign validate (real process)', () => {
     expect(`${throws.stdout}${throws.stderr}`).not.toMatch(/^\s+at /m);
     expect(throws.status).toBe(1);
   });
+
+  it('says so, exit 1, when a module awaits a promise that never settles (Node would exit 13 without a word)', () => {
+    const tmp = tempDir('campaignkit-cli-');
+    cpSync(path.join(ROOT, VALID), tmp, { recursive: true });
+    writeFileSync(path.join(tmp, 'segments.ts'), "import { segment } from './campaign.config';\n\nawait new Promise(() => {});\n\nexport default segment('trials', { where: (c) => c.plan.eq('trial') });\n");
+    const hangs = validate(tmp);
+    expect(hangs.stderr).toBe('error: campaign stopped before finishing: a module of the workspace awaits something that never settles (a top-level await on a promise nothing resolves). Remove that await; the command did not finish.\n');
+    expect(hangs.status).toBe(1);
+  });
 });
