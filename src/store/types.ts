@@ -159,9 +159,14 @@ export interface OutboxMessage {
   /** When it may be delivered (later than createdAt when deferred). */
   dueAt: string;
   sentAt?: string;
-  /** Why it was deferred, skipped or failed. */
+  /** Why it was deferred, skipped or failed (or, pending, why the last delivery did not happen). */
   reason?: string;
   transport?: 'outbox' | 'smtp';
+  /**
+   * Pending after a temporary failure: when delivery first failed. After `RETRY_FOR` (5 days) of
+   * failures the message fails for good, as mail servers give up on a message.
+   */
+  retryingSince?: string;
 }
 
 export interface WebhookDelivery {

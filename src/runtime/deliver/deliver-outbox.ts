@@ -100,6 +100,12 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const due: OutboxMessage[] = [];
   for (const message of data.outbox) {
     if (message.status !== 'pending') continue;
+    if (message.retryingSince !== undefined && now - Date.parse(message.retryingSince) >= RETRY_FOR) {
+      const reason = `not delivered after 5 days of temporary failures (since ${message.retryingSince}); the last: ${message.reason ?? 'unknown'}`;
+      if (!dryRun) update(message, { status: 'failed', reason });
+      record(report, message, 'failed', { reason });
+      continue;
+    }
     if (Date.parse(message.dueAt) <= now) due.push(message);
     else record(report, message, 'deferred', { reason: `due at ${message.dueAt}` });
   }
@@ -146,7 +152,10 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
         const outcome = (outcomes[i] = await deliverOne(batch[i]!, ctx, options, ledger));
         if (outcome.stop) {
           // The server is unavailable: the rest stay pending, untouched, for a later run.
-          for (let j = i + 1; j < batch.length; j++) outcomes[j] = { outcome: 'retry', extra: { ...(outcome.extra.reason === undefined ? {} : { reason: outcome.extra.reason }) } };
+          for (let j = i + 1; j < batch.length; j++) {
+            if (ledger) retrying(batch[j]!, outcome.extra.reason ?? 'not tried', options);
+            outcomes[j] = { outcome: 'retry', extra: { ...(outcome.extra.reason === undefined ? {} : { reason: outcome.extra.reason }) } };
+          }
           break;
         }
         if (ledger && ++unflushed >= FLUSH_EVERY) {
@@ -164,6 +173,9 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   for (const [i, outcome] of outcomes.entries()) if (outcome) record(report, batch[i]!, outcome.outcome, outcome.extra);
   return report;
 }
+
+/** How long a message is retried after its first temporary failure (mail servers: 4–5 days). */
+const RETRY_FOR = 5 * 24 * 3_600_000;
 
 /** Messages a batching transport delivers at once (and ledger records written together). */
 const BATCH = 250;
@@ -321,7 +333,7 @@ function settle(message: OutboxMessage, mail: ComposedMail, result: SendResult, 
   }
   if (result.status === 'retry') {
     // Pending again; the `retry` record tells a later fold that this attempt ended unsent.
-    update(message, { status: 'pending', reason: result.error, transport: transport.name });
+    retrying(message, result.error, options);
     ledger.append({ key: message.key, state: 'retry', at: now, transport: transport.name, error: result.error });
     return { outcome: 'retry', extra: { messageId: mail.messageId, reason: result.error }, stop: result.stop };
   }
@@ -362,6 +374,13 @@ const replyTo = (address: string | undefined) => (address === undefined ? {} : {
 function update(message: OutboxMessage, change: Pick<OutboxMessage, 'status'> & Partial<Pick<OutboxMessage, 'reason' | 'sentAt' | 'transport'>>): void {
   Object.assign(message, change);
   if (change.status === 'sent') delete message.reason;
+  if (change.status !== 'pending') delete message.retryingSince;
+}
+
+/** Pending after a temporary failure (or not tried after one): the reason, and since when it is retried. */
+function retrying(message: OutboxMessage, reason: string, options: DeliverOutboxOptions): void {
+  update(message, { status: 'pending', reason, transport: options.transport.name });
+  message.retryingSince ??= options.now;
 }
 
 function record(report: DeliveryReport, message: OutboxMessage, outcome: MessageOutcome, extra: { messageId?: string; reason?: string }): void {

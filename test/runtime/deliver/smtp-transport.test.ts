@@ -178,6 +178,30 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(received.map((r) => parseMessage(r.raw.toString('utf8')).header('X-Campaignkit-Key'))).toEqual(keys);
     expect(data.outbox.map((m) => m.status)).toEqual(['sent', 'sent', 'sent']);
     expect(data.outbox[0]!.reason).toBeUndefined();
+    expect(data.outbox[0]!.retryingSince).toBeUndefined();
+  });
+
+  it('gives up on a message after 5 days of temporary failures, counted from the first one', async () => {
+    const { port } = await startServer();
+    await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
+    const dir = await temp.make();
+    const ledgerPath = path.join(dir, 'd.jsonl');
+    const data = store({ outbox: [email('c1', 'ann@example.com', { key: 'trial-nurture/1/c1/a' }), email('c1', 'ann@example.com', { key: 'trial-nurture/1/c1/b' })] });
+    const at = (hours: number) => new Date(Date.parse(NOW) + hours * 3_600_000).toISOString();
+    const deliver = (now: string) => deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath, now, secret: SECRET });
+    await deliver(NOW);
+    // The one tried and the one not tried after it both count from this run.
+    expect(data.outbox.map((m) => [m.status, m.retryingSince])).toEqual([
+      ['pending', NOW],
+      ['pending', NOW],
+    ]);
+    expect((await deliver(at(5 * 24 - 1))).retry).toBe(2);
+    expect(data.outbox.map((m) => m.retryingSince)).toEqual([NOW, NOW]);
+    const late = await deliver(at(5 * 24));
+    expect(late).toMatchObject({ failed: 2, retry: 0, sent: 0 });
+    expect(data.outbox.map((m) => m.status)).toEqual(['failed', 'failed']);
+    expect(data.outbox[0]!.reason).toMatch(/^not delivered after 5 days of temporary failures \(since 2026-.*\); the last: SMTP server 127\.0\.0\.1:\d+: cannot connect/);
+    expect(data.outbox[0]!.retryingSince).toBeUndefined();
   });
 
   it('a temporary refusal (4xx) leaves that message pending and goes on; 421 stops the run; 5xx fails for good', async () => {
