@@ -28,5 +28,5 @@ export {
   unsubscribeUrl,
   verifyUnsubscribeToken,
 } from './unsubscribe-token.ts';
-export { deliverWebhooks, signWebhookBody, verifyWebhookSignature, webhookPayload } from './webhooks.ts';
+export { deliverWebhooks, signWebhook, verifyWebhookSignature, webhookPayload } from './webhooks.ts';
 export type { DeliverWebhooksOptions, WebhookPayload, WebhookReport } from './webhooks.ts';

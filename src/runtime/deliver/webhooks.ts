@@ -5,8 +5,14 @@ import type { ContactRecord, StoreData, WebhookDelivery } from '../../store/type
 
 export interface DeliverWebhooksOptions {
   program: Program;
-  /** The runtime clock (ISO): `deliveredAt`, `nextAttemptAt` and the timestamp header derive from it. */
+  /** The runtime clock (ISO): `deliveredAt` and `nextAttemptAt` derive from it. */
   now: string;
+  /**
+   * The real time (ms) put in `X-Campaignkit-Timestamp` and signed with the body, so that a receiver
+   * can refuse a replayed request: the moment of sending, not the runtime clock (which a simulation
+   * moves). Default `Date.now`.
+   */
+  wallClock?: () => number;
   /** Where `secretEnv` variables are read (default `process.env`). */
   env?: Record<string, string | undefined>;
   fetchImpl?: typeof fetch;
@@ -117,18 +123,20 @@ async function deliverOne(
   if (options.dryRun) return { outcome: 'would-deliver' };
 
   const body = JSON.stringify(webhookPayload(delivery, contact));
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/json',
-    'User-Agent': 'campaignkit',
-    'X-Campaignkit-Delivery': delivery.key,
-    'X-Campaignkit-Timestamp': String(Math.floor(Date.parse(options.now) / 1000)),
-  };
-  if (secret !== undefined) headers['X-Campaignkit-Signature'] = signWebhookBody(body, secret);
   const timeoutMs = durationMs(endpoint.timeout);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let result: PostResult;
   for (let retry = 0; ; retry++) {
     if (retry > 0) await sleep(Math.min((options.backoffMs ?? 100) * 2 ** (retry - 1), options.maxBackoffMs ?? 2_000));
+    // Each attempt is stamped (and signed) when it is sent.
+    const timestamp = Math.floor((options.wallClock ?? Date.now)() / 1000);
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'User-Agent': 'campaignkit',
+      'X-Campaignkit-Delivery': delivery.key,
+      'X-Campaignkit-Timestamp': String(timestamp),
+    };
+    if (secret !== undefined) headers['X-Campaignkit-Signature'] = signWebhook(body, timestamp, secret);
     result = await post(options.fetchImpl ?? fetch, endpoint.url, headers, body, timeoutMs);
     delivery.attempts++;
     if (result.status !== undefined) delivery.lastStatus = result.status;
@@ -208,14 +216,28 @@ export function webhookPayload(delivery: WebhookDelivery, contact: ContactRecord
   };
 }
 
-/** `sha256=<hex HMAC-SHA256 of the raw body>`: the `X-Campaignkit-Signature` header. */
-export function signWebhookBody(body: string | Uint8Array, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+/**
+ * The `X-Campaignkit-Signature` header: `sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`, with
+ * the `X-Campaignkit-Timestamp` value (Unix seconds). Signing the time too lets a receiver refuse a
+ * captured request sent again later (as Stripe and Slack sign theirs).
+ */
+export function signWebhook(body: string | Uint8Array, timestamp: number | string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')}`;
 }
 
-/** For receivers: checks `X-Campaignkit-Signature` against the raw body, in constant time. */
-export function verifyWebhookSignature(body: string | Uint8Array, signature: string, secret: string): boolean {
-  const expected = Buffer.from(signWebhookBody(body, secret));
-  const given = Buffer.from(signature.trim());
+/**
+ * For receivers: checks `X-Campaignkit-Signature` against the raw body and `X-Campaignkit-Timestamp`,
+ * in constant time, and that the timestamp is within `toleranceSeconds` (default 300) of `now`.
+ */
+export function verifyWebhookSignature(
+  body: string | Uint8Array,
+  headers: { signature: string; timestamp: string },
+  secret: string,
+  { toleranceSeconds = 300, now = Date.now() }: { toleranceSeconds?: number; now?: number } = {},
+): boolean {
+  const timestamp = headers.timestamp.trim();
+  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now / 1000 - Number(timestamp)) > toleranceSeconds) return false;
+  const expected = Buffer.from(signWebhook(body, timestamp, secret));
+  const given = Buffer.from(headers.signature.trim());
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

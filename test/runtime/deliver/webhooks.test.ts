@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,8 +53,9 @@ async function run(deliveries: WebhookDelivery[], prog: Program, over: { now?: s
 }
 
 describe('deliverWebhooks against a real HTTP receiver', () => {
-  it('posts a signed JSON payload that the receiver can verify from the raw body', async () => {
+  it('posts a signed JSON payload that the receiver can verify from the raw body and the time it was sent', async () => {
     const { url, requests } = await receiver(reply(204));
+    const sentAt = Date.now();
     const { data, report } = await run([webhook('mql-handoff/1/c1/sync-crm')], withEndpoint(url));
     expect(report).toMatchObject({ delivered: 1, failed: 0 });
     expect(data.webhooks[0]).toMatchObject({ status: 'delivered', deliveredAt: NOW, attempts: 1, lastStatus: 204 });
@@ -61,10 +63,18 @@ describe('deliverWebhooks against a real HTTP receiver', () => {
     const { headers, body } = requests[0]!;
     expect(headers['content-type']).toBe('application/json');
     expect(headers['x-campaignkit-delivery']).toBe('mql-handoff/1/c1/sync-crm');
-    expect(headers['x-campaignkit-timestamp']).toBe(String(Date.parse(NOW) / 1000));
-    expect(verifyWebhookSignature(body, String(headers['x-campaignkit-signature']), SECRET)).toBe(true);
-    expect(verifyWebhookSignature(body, String(headers['x-campaignkit-signature']), 'wrong')).toBe(false);
-    expect(verifyWebhookSignature(Buffer.concat([body, Buffer.from(' ')]), String(headers['x-campaignkit-signature']), SECRET)).toBe(false);
+    // The real time of sending, not the runtime clock (NOW is 2026-11-23): a simulation moves that one.
+    const timestamp = String(headers['x-campaignkit-timestamp']);
+    expect(Math.abs(Number(timestamp) - sentAt / 1000)).toBeLessThan(60);
+    const signed = { signature: String(headers['x-campaignkit-signature']), timestamp };
+    expect(signed.signature).toBe(`sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${body.toString('utf8')}`).digest('hex')}`);
+    expect(verifyWebhookSignature(body, signed, SECRET)).toBe(true);
+    expect(verifyWebhookSignature(body, signed, 'wrong')).toBe(false);
+    expect(verifyWebhookSignature(Buffer.concat([body, Buffer.from(' ')]), signed, SECRET)).toBe(false);
+    // A replay: the same request with another time, or the same one six minutes later.
+    expect(verifyWebhookSignature(body, { ...signed, timestamp: String(Number(timestamp) + 1) }, SECRET)).toBe(false);
+    expect(verifyWebhookSignature(body, signed, SECRET, { now: (Number(timestamp) + 360) * 1000 })).toBe(false);
+    expect(verifyWebhookSignature(body, signed, SECRET, { now: (Number(timestamp) + 360) * 1000, toleranceSeconds: 600 })).toBe(true);
     expect(JSON.parse(body.toString('utf8'))).toEqual({
       id: 'mql-handoff/1/c1/sync-crm',
       type: 'campaign.step',
