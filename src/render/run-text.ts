@@ -36,6 +36,7 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
     const failures = d.messages.filter((m) => m.outcome === 'failed').map((m) => m.reason ?? 'no reason recorded');
     lines.push(...mostCommon(failures, 'failed', c));
     lines.push(...mostCommon(d.messages.filter((m) => m.outcome === 'retry').map((m) => m.reason ?? 'no reason recorded'), 'pending', c));
+    if (d.bounced) lines.push(`Suppressed: ${n(d.bounced)} ${d.bounced === 1 ? 'address' : 'addresses'} whose mailbox does not exist (hard bounce); no email goes to them again.`);
   }
   if (result.webhooks && (result.webhooks.delivered || result.webhooks.failed)) {
     const w = result.webhooks;

@@ -22,7 +22,7 @@ function result(messages: MessageReport[], hooks: WebhookReport['deliveries']): 
     journalEvents: 0,
     log: new ChangeLog(),
     stats: { events: 0, duplicateEvents: 0, emailsByCampaign: {}, notificationsByTeam: {}, deferredSends: 0, skippedSends: {}, webhooks: 0, enrollments: 0 },
-    delivery: { dryRun: false, sent: messages.length - failed, skipped: 0, failed, retry: 0, unknown: 0, deferred: 0, recovered: { sent: [], failed: [], unknown: [], invalidLines: 0 }, messages },
+    delivery: { dryRun: false, sent: messages.length - failed, skipped: 0, failed, retry: 0, bounced: 0, unknown: 0, deferred: 0, recovered: { sent: [], failed: [], unknown: [], invalidLines: 0 }, messages },
     webhooks: { dryRun: false, delivered: hooks.filter((h) => h.outcome === 'delivered').length, failed: hooks.filter((h) => h.outcome === 'failed').length, deliveries: hooks },
     store: {} as RunResult['store'],
     timings: { load: 0, engine: 0, persist: 0, deliver: 0, webhooks: 0 },
@@ -56,6 +56,14 @@ describe('run summary', () => {
       '  1 failed: HTTP 500 from http://127.0.0.1:47011 (retried by the next run)',
       '  1 failed: cannot reach http://127.0.0.1:47011: ECONNREFUSED (retried by a run from 2026-12-31T00:08Z)',
     ]);
+  });
+
+  it('says how many addresses a hard bounce put on the suppression list', () => {
+    const report = result([failedEmail(1, 'SMTP server x refused the message: 550 5.1.1 No such user')], []);
+    report.delivery!.bounced = 1;
+    expect(renderRunSummary(report, plain)).toContain('\nSuppressed: 1 address whose mailbox does not exist (hard bounce); no email goes to them again.');
+    report.delivery!.bounced = 2;
+    expect(renderRunSummary(report, plain)).toContain('\nSuppressed: 2 addresses whose mailbox');
   });
 
   it('prints no failure lines when nothing failed', () => {

@@ -10,6 +10,7 @@ import { deliveryContext, mayDeliver } from './may-deliver.ts';
 import type { Deliverable, DeliveryContext } from './may-deliver.ts';
 import { removeStaleTempFiles } from './outbox-transport.ts';
 import { renderEmail } from './render-email.ts';
+import { suppressionHash } from './suppression-hash.ts';
 import type { SendResult, Transport } from './transports.ts';
 
 export interface DeliverOutboxOptions {
@@ -72,6 +73,8 @@ export interface DeliveryReport {
   failed: number;
   /** Left pending for a later run: a temporary failure, or not tried once the server was unavailable. */
   retry: number;
+  /** Addresses put on the suppression list because the server said their mailbox does not exist. */
+  bounced: number;
   unknown: number;
   /** Pending but not due yet, or over `limit`. */
   deferred: number;
@@ -95,7 +98,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const dryRun = options.dryRun ?? false;
   const outboxDir = options.outboxDir ?? options.transport.outboxDir;
   const recovered = await foldLedger(data, options.ledgerPath, outboxDir === undefined ? { now: options.now } : { outboxDir, now: options.now });
-  const report: DeliveryReport = { dryRun, sent: 0, skipped: 0, failed: 0, retry: 0, unknown: 0, deferred: 0, recovered, messages: [] };
+  const report: DeliveryReport = { dryRun, sent: 0, skipped: 0, failed: 0, retry: 0, bounced: 0, unknown: 0, deferred: 0, recovered, messages: [] };
   const now = Date.parse(options.now);
   const due: OutboxMessage[] = [];
   for (const message of data.outbox) {
@@ -150,6 +153,8 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
       let unflushed = 0;
       for (let i = 0; i < batch.length; i++) {
         const outcome = (outcomes[i] = await deliverOne(batch[i]!, ctx, options, ledger));
+        // Later messages of this run to a mailbox that does not exist are skipped, not sent.
+        if (outcome.bounced) (ctx.suppressed as Map<string, string>).set(suppressionHash(batch[i]!.to), 'bounced');
         if (outcome.stop) {
           // The server is unavailable: the rest stay pending, untouched, for a later run.
           for (let j = i + 1; j < batch.length; j++) {
@@ -170,7 +175,13 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
     await ledger?.close();
   }
   progress(batch.length);
-  for (const [i, outcome] of outcomes.entries()) if (outcome) record(report, batch[i]!, outcome.outcome, outcome.extra);
+  const bounced: string[] = [];
+  for (const [i, outcome] of outcomes.entries()) {
+    if (!outcome) continue;
+    record(report, batch[i]!, outcome.outcome, outcome.extra);
+    if (outcome.bounced) bounced.push(batch[i]!.to);
+  }
+  if (ledger) report.bounced = suppressBounced(data, bounced, options.now);
   return report;
 }
 
@@ -195,6 +206,8 @@ interface Outcome {
   extra: { messageId?: string; reason?: string };
   /** The transport's server is unavailable: try no further message in this run. */
   stop?: boolean;
+  /** A hard bounce: the recipient's address goes on the suppression list. */
+  bounced?: boolean;
 }
 
 /** Checks the message again and renders it: what to build, or the outcome when nothing will be. */
@@ -329,7 +342,7 @@ function settle(message: OutboxMessage, mail: ComposedMail, result: SendResult, 
   if (result.status === 'failed') {
     update(message, { status: 'failed', reason: result.error, transport: transport.name });
     ledger.append({ key: message.key, state: 'failed', at: now, transport: transport.name, error: result.error });
-    return { outcome: 'failed', extra: { messageId: mail.messageId, reason: result.error } };
+    return { outcome: 'failed', extra: { messageId: mail.messageId, reason: result.error }, ...(result.bounced ? { bounced: true } : {}) };
   }
   if (result.status === 'retry') {
     // Pending again; the `retry` record tells a later fold that this attempt ended unsent.
@@ -375,6 +388,25 @@ function update(message: OutboxMessage, change: Pick<OutboxMessage, 'status'> & 
   Object.assign(message, change);
   if (change.status === 'sent') delete message.reason;
   if (change.status !== 'pending') delete message.retryingSince;
+}
+
+/**
+ * Puts the addresses that hard-bounced on the suppression list (reason `bounced`), once each, in
+ * one pass; an address already on it keeps its entry. Returns how many were added.
+ */
+function suppressBounced(data: StoreData, addresses: readonly string[], now: string): number {
+  if (addresses.length === 0) return 0;
+  const known = new Set(data.suppression.map((s) => s.hash));
+  let added = 0;
+  for (const address of addresses) {
+    const hash = suppressionHash(address);
+    if (known.has(hash)) continue;
+    known.add(hash);
+    data.suppression.push({ hash, reason: 'bounced', at: now });
+    added++;
+  }
+  data.suppression.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  return added;
 }
 
 /** Pending after a temporary failure (or not tried after one): the reason, and since when it is retried. */

@@ -165,6 +165,14 @@ function openSession(options: SMTPConnection.Options, credentials: SMTPConnectio
 }
 
 /**
+ * Enhanced status codes (RFC 3463) that say the address itself is bad: 5.1.1 no such mailbox, 5.1.2
+ * no such domain, 5.1.3 malformed address, 5.1.6 mailbox moved, 5.1.10 the domain accepts no mail
+ * (null MX). A 5xx without one of these (a policy block, a message too big) says nothing about the
+ * address, so it is not a hard bounce.
+ */
+const HARD_BOUNCE = /(?:^|\D)5\.1\.(?:1|2|3|6|10)(?!\d|\.\d)/;
+
+/**
  * What a failure means for the message, as mail servers read SMTP reply codes (RFC 5321 4.2.1): a
  * 5xx refusal is permanent (`failed`); a 4xx one is temporary (`retry`, in a later run), and 421
  * means the server is closing for everyone. Not reaching the server or not being let in (a login
@@ -176,7 +184,7 @@ function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, 
   if (stage === 'auth') return { status: 'retry', error: `${where}: login failed: ${detail}`, stop: true };
   const code = error.responseCode ?? 0;
   if (code >= 400 && code < 500) return { status: 'retry', error: `${where} deferred the message: ${detail}`, stop: code === 421 };
-  if (code >= 500) return { status: 'failed', error: `${where} refused the message: ${detail}` };
+  if (code >= 500) return { status: 'failed', error: `${where} refused the message: ${detail}`, ...(HARD_BOUNCE.test(detail) ? { bounced: true } : {}) };
   // "API" errors happen before any bytes of the message go out (the connection had closed).
   if (error.command === 'API') return { status: 'retry', error: `${where}: the connection closed before the message was sent: ${detail}`, stop: false };
   return { status: 'unknown', error: `${where}: the connection broke while sending; the message may have been delivered: ${detail}` };

@@ -15,7 +15,8 @@ export type TransportName = NonNullable<OutboxMessage['transport']>;
  */
 export type SendResult =
   | { status: 'sent'; alreadyDelivered: boolean; detail?: string }
-  | { status: 'failed'; error: string }
+  /** `bounced`: the server said the mailbox does not exist (a hard bounce): the address is suppressed. */
+  | { status: 'failed'; error: string; bounced?: boolean }
   | { status: 'retry'; error: string; stop: boolean }
   | { status: 'unknown'; error: string };
 

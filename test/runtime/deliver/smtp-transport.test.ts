@@ -8,6 +8,7 @@ import { deliverOutbox } from '../../../src/runtime/deliver/deliver-outbox.ts';
 import { foldLedger, readLedger } from '../../../src/runtime/deliver/ledger.ts';
 import { outboxFileName, outboxTransport } from '../../../src/runtime/deliver/outbox-transport.ts';
 import { smtpTransport } from '../../../src/runtime/deliver/smtp-transport.ts';
+import { suppressionHash } from '../../../src/runtime/deliver/suppression-hash.ts';
 import type { SmtpConfig } from '../../../src/runtime/deliver/smtp-transport.ts';
 import { NOW, SECRET, contact, email, parseMessage, program, store, tempDirs } from './fixtures.ts';
 
@@ -179,6 +180,36 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(data.outbox.map((m) => m.status)).toEqual(['sent', 'sent', 'sent']);
     expect(data.outbox[0]!.reason).toBeUndefined();
     expect(data.outbox[0]!.retryingSince).toBeUndefined();
+  });
+
+  it('suppresses an address whose mailbox does not exist (5.1.1), not one refused for policy (5.7.1), and sends it nothing more', async () => {
+    const answers: Record<string, string> = { 'gone@example.com': '5.1.1 No such user', 'blocked@example.com': '5.7.1 Message refused by policy' };
+    const { port, received } = await startServer({
+      onRcptTo(address, _session, callback) {
+        const text = answers[address.address];
+        return text ? callback(Object.assign(new Error(text), { responseCode: 550 })) : callback();
+      },
+    });
+    const dir = await temp.make();
+    const to = ['gone@example.com', 'blocked@example.com', 'ann@example.com'];
+    const data = store({
+      outbox: [
+        ...to.map((address, i) => email(`c${i}`, address, { key: `trial-nurture/1/c${i}/welcome` })),
+        email('c0', 'gone@example.com', { key: 'trial-nurture/1/c0/zz-second' }),
+      ],
+    });
+    to.forEach((address, i) => data.contacts.push(contact(`c${i}`, { email: address, emailOptIn: true })));
+    const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+    expect(report.messages.map((m) => [m.to, m.outcome])).toEqual([
+      ['gone@example.com', 'failed'],
+      ['gone@example.com', 'skipped'],
+      ['blocked@example.com', 'failed'],
+      ['ann@example.com', 'sent'],
+    ]);
+    expect(report.messages[1]!.reason).toBe('the address is on the suppression list (bounced)');
+    expect(report.bounced).toBe(1);
+    expect(data.suppression).toEqual([{ hash: suppressionHash('gone@example.com'), reason: 'bounced', at: NOW }]);
+    expect(received.map((r) => r.to)).toEqual([['ann@example.com']]);
   });
 
   it('gives up on a message after 5 days of temporary failures, counted from the first one', async () => {
