@@ -156,7 +156,8 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
         // Later messages of this run to a mailbox that does not exist are skipped, not sent.
         if (outcome.bounced) (ctx.suppressed as Map<string, string>).set(suppressionHash(batch[i]!.to), 'bounced');
         if (outcome.stop) {
-          // The server is unavailable: the rest stay pending, untouched, for a later run.
+          // The server is unavailable: the rest are not tried; they stay pending for a later run,
+          // retried (and given up after `RETRY_FOR`) from now, like the one that failed.
           for (let j = i + 1; j < batch.length; j++) {
             if (ledger) retrying(batch[j]!, outcome.extra.reason ?? 'not tried', options);
             outcomes[j] = { outcome: 'retry', extra: { ...(outcome.extra.reason === undefined ? {} : { reason: outcome.extra.reason }) } };
