@@ -25,6 +25,25 @@ export function suppressedHashes(data: Pick<StoreData, 'suppression'>): Set<stri
   return new Set(data.suppression.map((s) => s.hash));
 }
 
+/**
+ * Suppresses many addresses at once (one sort), each once; an address already on the list keeps
+ * its entry. Returns how many were added.
+ */
+export function addSuppressions(data: Pick<StoreData, 'suppression'>, addresses: readonly string[], reason: Suppression['reason'], at: string): number {
+  if (addresses.length === 0) return 0;
+  const known = new Set(data.suppression.map((s) => s.hash));
+  let added = 0;
+  for (const address of addresses) {
+    const hash = suppressionHash(address);
+    if (known.has(hash)) continue;
+    known.add(hash);
+    data.suppression.push({ hash, reason, at });
+    added++;
+  }
+  data.suppression.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  return added;
+}
+
 /** Adds (or replaces, for the same hash) a suppression entry, keeping the list sorted by hash. */
 export function addSuppression(data: Pick<StoreData, 'suppression'>, entry: Suppression): void {
   const rest = data.suppression.filter((s) => s.hash !== entry.hash);

@@ -1,4 +1,4 @@
-import type { Program, Settings } from '../../ir/types.ts';
+import type { Program } from '../../ir/types.ts';
 import type { OutboxMessage, StoreData } from '../../store/types.ts';
 import { availableParallelism } from 'node:os';
 import { composeMail } from './compose.ts';
@@ -7,10 +7,11 @@ import type { ComposedMail, MailInput } from './compose.ts';
 import { foldLedger, openLedger } from './ledger.ts';
 import type { FoldReport, LedgerWriter } from './ledger.ts';
 import { deliveryContext, mayDeliver } from './may-deliver.ts';
-import type { Deliverable, DeliveryContext } from './may-deliver.ts';
+import type { DeliveryContext } from './may-deliver.ts';
 import { removeStaleTempFiles } from './outbox-transport.ts';
-import { renderEmail } from './render-email.ts';
+import { mailInputFor } from './render-email.ts';
 import { suppressionHash } from './suppression-hash.ts';
+import { addSuppressions } from '../../store/suppression.ts';
 import type { SendResult, Transport } from './transports.ts';
 
 export interface DeliverOutboxOptions {
@@ -182,7 +183,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
     record(report, batch[i]!, outcome.outcome, outcome.extra);
     if (outcome.bounced) bounced.push(batch[i]!.to);
   }
-  if (ledger) report.bounced = suppressBounced(data, bounced, options.now);
+  if (ledger) report.bounced = addSuppressions(data, bounced, 'bounced', options.now);
   return report;
 }
 
@@ -219,7 +220,7 @@ function check(message: OutboxMessage, ctx: DeliveryContext, options: DeliverOut
     return { outcome: 'skipped', extra: { reason: gate.reason } };
   }
   try {
-    return mailInput(message, gate, ctx.program.settings, options.secret);
+    return mailInputFor(message, gate, ctx.program.settings, options.secret);
   } catch (error) {
     return cannotBuild(message, (error as Error).message, ledger);
   }
@@ -366,48 +367,10 @@ async function sendSafely(transport: Transport, mail: ComposedMail): Promise<Sen
   }
 }
 
-function mailInput(message: OutboxMessage, gate: Deliverable & { ok: true }, settings: Settings, secret: string): MailInput {
-  const base = { key: message.key, to: message.to, date: message.dueAt, ...(message.messageId ? { messageId: message.messageId } : {}) };
-  if (gate.kind === 'notification') {
-    return { ...base, from: settings.sender, ...replyTo(settings.replyTo), subject: message.subject, text: message.text ?? '' };
-  }
-  const rendered = renderEmail(gate.template, gate.contact.fields, gate.contact.id, settings, { secret });
-  return {
-    ...base,
-    from: gate.template.from ?? settings.sender,
-    ...replyTo(gate.template.replyTo ?? settings.replyTo),
-    subject: rendered.subject,
-    text: rendered.text,
-    ...(rendered.html === undefined ? {} : { html: rendered.html }),
-    ...(gate.kind === 'marketing' ? { unsubscribeUrl: rendered.unsubscribeUrl } : {}),
-  };
-}
-
-const replyTo = (address: string | undefined) => (address === undefined ? {} : { replyTo: address });
-
 function update(message: OutboxMessage, change: Pick<OutboxMessage, 'status'> & Partial<Pick<OutboxMessage, 'reason' | 'sentAt' | 'transport'>>): void {
   Object.assign(message, change);
   if (change.status === 'sent') delete message.reason;
   if (change.status !== 'pending') delete message.retryingSince;
-}
-
-/**
- * Puts the addresses that hard-bounced on the suppression list (reason `bounced`), once each, in
- * one pass; an address already on it keeps its entry. Returns how many were added.
- */
-function suppressBounced(data: StoreData, addresses: readonly string[], now: string): number {
-  if (addresses.length === 0) return 0;
-  const known = new Set(data.suppression.map((s) => s.hash));
-  let added = 0;
-  for (const address of addresses) {
-    const hash = suppressionHash(address);
-    if (known.has(hash)) continue;
-    known.add(hash);
-    data.suppression.push({ hash, reason: 'bounced', at: now });
-    added++;
-  }
-  data.suppression.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
-  return added;
 }
 
 /** Pending after a temporary failure (or not tried after one): the reason, and since when it is retried. */

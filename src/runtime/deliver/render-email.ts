@@ -1,5 +1,8 @@
 import { escapeHtml, renderTemplateText } from '../../ir/template-text.ts';
 import type { Settings, Template } from '../../ir/types.ts';
+import type { OutboxMessage } from '../../store/types.ts';
+import type { MailInput } from './compose.ts';
+import type { Deliverable } from './may-deliver.ts';
 import { unsubscribeUrl } from './unsubscribe-token.ts';
 
 export interface RenderedEmail {
@@ -40,3 +43,23 @@ function withPreheader(html: string, preheader: string): string {
   const at = body.index + body[0].length;
   return html.slice(0, at) + block + html.slice(at);
 }
+
+/** What to build for one message: a team notification as queued, an email rendered from its template. */
+export function mailInputFor(message: OutboxMessage, gate: Deliverable & { ok: true }, settings: Settings, secret: string): MailInput {
+  const base = { key: message.key, to: message.to, date: message.dueAt, ...(message.messageId ? { messageId: message.messageId } : {}) };
+  if (gate.kind === 'notification') {
+    return { ...base, from: settings.sender, ...replyTo(settings.replyTo), subject: message.subject, text: message.text ?? '' };
+  }
+  const rendered = renderEmail(gate.template, gate.contact.fields, gate.contact.id, settings, { secret });
+  return {
+    ...base,
+    from: gate.template.from ?? settings.sender,
+    ...replyTo(gate.template.replyTo ?? settings.replyTo),
+    subject: rendered.subject,
+    text: rendered.text,
+    ...(rendered.html === undefined ? {} : { html: rendered.html }),
+    ...(gate.kind === 'marketing' ? { unsubscribeUrl: rendered.unsubscribeUrl } : {}),
+  };
+}
+
+const replyTo = (address: string | undefined) => (address === undefined ? {} : { replyTo: address });
