@@ -1,0 +1,122 @@
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { describe, expect, it } from 'vitest';
+import { readStore, writeStore } from '../../src/store/index.ts';
+import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
+
+/**
+ * `campaign run` delivering through real servers on 127.0.0.1 (an SMTP server from the
+ * `smtp-server` package, a Node HTTP receiver for webhooks), in-process on the example workspace.
+ */
+
+const { cli, cliWith, copyBase } = runtimeCliWorkspace();
+
+describe('campaign run: delivery through real servers', () => {
+  /** A real SMTP server on 127.0.0.1 that records the Message-IDs it receives, and the environment to reach it. */
+  async function smtpServer() {
+    const received: string[] = [];
+    const counts = { connections: 0 };
+    const server = new SMTPServer({
+      disabledCommands: ['STARTTLS'],
+      allowInsecureAuth: true,
+      logger: false,
+      onConnect: (_session, callback) => ((counts.connections += 1), callback()),
+      onAuth: (auth, _session, callback) => (auth.username === 'mailer' && auth.password === 'secret-9' ? callback(null, { user: 'mailer' }) : callback(new Error('Invalid login'))),
+      onData(stream, _session, callback) {
+        let text = '';
+        stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        stream.on('end', () => {
+          received.push(/^Message-ID:\s+(<[^>]+>)/m.exec(text)![1]!);
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const env = { CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: String((server.server.address() as AddressInfo).port), CAMPAIGN_SMTP_USER: 'mailer', CAMPAIGN_SMTP_PASSWORD: 'secret-9' };
+    return { received, counts, env, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  it('does not send over SMTP what an interrupted outbox run wrote: the .eml files prove delivery whatever the transport', async () => {
+    const smtp = await smtpServer();
+    try {
+      const dir = copyBase();
+      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+      const before = Object.fromEntries(['store.json', 'journal.jsonl'].map((f) => [f, readFileSync(path.join(dir, f))]));
+      const args = ['run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json'];
+      expect((await cli(dir, ...args)).code).toBe(0);
+      const written = readdirSync(path.join(dir, 'outbox')).filter((f) => f.endsWith('.eml')).length;
+      expect(written).toBeGreaterThan(50);
+      // A power cut after the files were durable: the snapshot, the journal and the ledger as before.
+      for (const [file, bytes] of Object.entries(before)) writeFileSync(path.join(dir, file), bytes);
+      rmSync(path.join(dir, 'deliveries.jsonl'), { force: true });
+      const again = await cliWith(smtp.env, dir, ...args, '--transport', 'smtp');
+      expect(again.code, again.stderr).toBe(0);
+      expect(smtp.received).toEqual([]);
+      expect(again.stdout).toMatch(/Delivered: [\d,]+ sent/);
+      const store = JSON.parse(readFileSync(path.join(dir, 'store.json'), 'utf8'));
+      expect(store.outbox.filter((m: { status: string }) => m.status === 'sent')).toHaveLength(written);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('delivers through a real SMTP server with --transport smtp: every message once, over one connection', async () => {
+    const smtp = await smtpServer();
+    const { received, env } = smtp;
+    try {
+      const dir = copyBase();
+      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+      const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
+      expect(run.code, run.stderr).toBe(0);
+      const delivered = Number(/Delivered: ([\d,]+) sent/.exec(run.stdout)![1]!.replace(/,/g, ''));
+      expect(delivered).toBeGreaterThan(50);
+      expect(received).toHaveLength(delivered);
+      expect(new Set(received).size).toBe(received.length);
+      expect(smtp.counts.connections).toBe(1);
+      expect(run.stdout + run.stderr).not.toContain('secret-9');
+      expect(existsSync(path.join(dir, 'outbox'))).toBe(false);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('says why emails and webhooks failed, or stay pending, and which webhooks are given up rather than retried', async () => {
+    // The SMTP server has gone away (connection refused); the webhook receiver answers with a redirect.
+    const gone = await smtpServer();
+    await gone.close();
+    const hooks = createServer((request, response) => request.resume().on('end', () => response.writeHead(302, { Location: '/elsewhere' }).end()));
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const dir = copyBase();
+      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+      const data = (await readStore(path.join(dir, 'store.json')))!;
+      data.deployed!.program.settings.webhooks.crm!.url = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hooks`;
+      await writeStore(path.join(dir, 'store.json'), data);
+      const env = { ...gone.env, CRM_WEBHOOK_SECRET: 'hook-secret' };
+      const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
+      expect(run.code, run.stderr).toBe(0);
+      const port = gone.env.CAMPAIGN_SMTP_PORT;
+      // Not reaching the server is temporary: every email stays pending for the next run.
+      const pending = /Delivered: 0 sent, [\d,]+ skipped at delivery, 0 failed, ([\d,]+) left pending for the next run\.\n/.exec(run.stdout)![1]!;
+      expect(run.stdout).toContain(`run.\n  ${pending} pending: SMTP server 127.0.0.1:${port}: cannot connect: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+      expect(run.stdout).toMatch(/\nWebhooks delivered: 0, failed: ([\d,]+)\.\n {2}\1 failed: HTTP 302 \(redirect\) from http:\/\/127\.0\.0\.1:\d+: set the endpoint's url to the final address \(given up after 1 attempt\)\n$/);
+    } finally {
+      await new Promise<void>((resolve) => hooks.close(() => resolve()));
+    }
+  });
+
+  it('refuses an SMTP port above 65535 in one line, before anything is sent or written', async () => {
+    const dir = copyBase();
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    const before = Object.fromEntries(['store.json', 'journal.jsonl'].map((f) => [f, readFileSync(path.join(dir, f))]));
+    const env = { CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: '70000' };
+    const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('error: CAMPAIGN_SMTP_PORT "70000" is not a port number (1 to 65535).\n');
+    for (const [file, bytes] of Object.entries(before)) expect(readFileSync(path.join(dir, file)).equals(bytes)).toBe(true);
+    expect(existsSync(path.join(dir, 'deliveries.jsonl'))).toBe(false);
+  });
+});

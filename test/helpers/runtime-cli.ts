@@ -1,0 +1,60 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, expect } from 'vitest';
+import { main } from '../../cli/main.ts';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * The CLI in-process on the example workspace, with a small store set up once per test file (the
+ * first 200 fixture contacts imported and the program applied; their events in `events.jsonl`) and
+ * copied into a new directory per test (`copyBase`). Registers the file's `beforeAll`/`afterEach`.
+ */
+export function runtimeCliWorkspace() {
+  let base = '';
+  const dirs: string[] = [];
+
+  /** `stderrTTY`: stderr claims to be a terminal (progress is drawn there). */
+  async function cliOn({ env, stderrTTY }: { env: Record<string, string>; stderrTTY: boolean }, cwd: string, ...argv: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await main({
+      argv: [...argv, '--workspace', path.join(ROOT, 'campaigns')],
+      cwd,
+      env: { NO_COLOR: '1', CAMPAIGN_ACTOR: 'test', ...env },
+      stdin: Object.assign(process.stdin, {}) as never,
+      stdout: { write: (s: string) => ((stdout += s), true), isTTY: false } as never,
+      stderr: { write: (s: string) => ((stderr += s), true), isTTY: stderrTTY } as never,
+    });
+    return { code, stdout, stderr };
+  }
+  const cliWith = (env: Record<string, string>, cwd: string, ...argv: string[]) => cliOn({ env, stderrTTY: false }, cwd, ...argv);
+  const cli = (cwd: string, ...argv: string[]) => cliWith({}, cwd, ...argv);
+
+  function copyBase(): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-runtime-'));
+    dirs.push(dir);
+    for (const name of readdirSync(base)) writeFileSync(path.join(dir, name), readFileSync(path.join(base, name)));
+    return dir;
+  }
+
+  beforeAll(async () => {
+    base = mkdtempSync(path.join(os.tmpdir(), 'ck-runtime-base-'));
+    dirs.push(base);
+    const contacts = readFileSync(path.join(ROOT, 'fixtures/contacts.csv'), 'utf8').split('\n');
+    writeFileSync(path.join(base, 'contacts.csv'), contacts.slice(0, 201).join('\n'));
+    const ids = new Set(contacts.slice(1, 201).map((line) => line.split(',')[0]));
+    const events = readFileSync(path.join(ROOT, 'fixtures/events.jsonl'), 'utf8').split('\n').filter((line) => line && ids.has(JSON.parse(line).contact));
+    writeFileSync(path.join(base, 'events.jsonl'), `${events.join('\n')}\n`);
+    expect((await cli(base, 'contacts', 'import', 'contacts.csv', '--store', 'store.json', '--now', '2026-08-01T00:00:00Z')).code).toBe(0);
+    const applied = await cli(base, 'apply', '--auto-approve', '--store', 'store.json', '--now', '2026-08-01T00:00:00Z');
+    expect(applied.code, applied.stderr).toBe(0);
+  }, 60_000);
+
+  afterEach(() => {
+    while (dirs.length > 1) rmSync(dirs.pop()!, { recursive: true, force: true });
+  });
+
+  return { cli, cliWith, cliOn, copyBase };
+}
