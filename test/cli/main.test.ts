@@ -1,24 +1,8 @@
-import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
-/** Runs `campaign …` in-process with fake streams (no command here touches a workspace). */
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const capture = () => {
-    const chunks: string[] = [];
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        chunks.push(String(chunk));
-        done();
-      },
-    });
-    return { stream, text: () => chunks.join('') };
-  };
-  const stdout = capture();
-  const stderr = capture();
-  const code = await main({ argv, cwd: process.cwd(), env: {}, stdin: new PassThrough(), stdout: stdout.stream, stderr: stderr.stream });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+/** `campaign …` in-process (no command here touches a workspace). */
+const run = (argv: string[]) => runCli(argv, { cwd: process.cwd() });
 
 describe('campaign (the command line)', () => {
   it('prints the help of one command with `campaign help COMMAND`, as with --help', async () => {
