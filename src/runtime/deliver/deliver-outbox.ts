@@ -10,8 +10,7 @@ import { deliveryContext, mayDeliver } from './may-deliver.ts';
 import type { DeliveryContext } from './may-deliver.ts';
 import { removeStaleTempFiles } from './outbox-transport.ts';
 import { mailInputFor } from './render-email.ts';
-import { suppressionHash } from './suppression-hash.ts';
-import { addSuppressions } from '../../store/suppression.ts';
+import { addSuppressions, suppressionHash } from '../../store/suppression.ts';
 import type { SendResult, Transport } from './transports.ts';
 
 export interface DeliverOutboxOptions {

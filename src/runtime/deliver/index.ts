@@ -17,7 +17,7 @@ export { renderEmail } from './render-email.ts';
 export type { RenderedEmail } from './render-email.ts';
 export { DEFAULT_SMTP_PASSWORD_ENV, smtpTransport } from './smtp-transport.ts';
 export type { SmtpConfig } from './smtp-transport.ts';
-export { normalizeEmail, suppressionHash } from './suppression-hash.ts';
+export { normalizeEmail, suppressionHash } from '../../store/suppression.ts';
 export type { SendResult, Transport, TransportName } from './transports.ts';
 export { unsubscribe } from './unsubscribe.ts';
 export type { UnsubscribeResult } from './unsubscribe.ts';

@@ -1,6 +1,6 @@
 import type { Program, Template } from '../../ir/types.ts';
 import type { ContactRecord, OutboxMessage, StoreData } from '../../store/types.ts';
-import { normalizeEmail, suppressionHash } from './suppression-hash.ts';
+import { normalizeEmail, suppressionHash } from '../../store/suppression.ts';
 
 /** What delivery needs to look up, built once per call. */
 export interface DeliveryContext {

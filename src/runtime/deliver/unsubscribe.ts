@@ -1,5 +1,5 @@
 import type { StoreData, Suppression } from '../../store/types.ts';
-import { suppressionHash } from './suppression-hash.ts';
+import { suppressionHash } from '../../store/suppression.ts';
 import { verifyUnsubscribeToken } from './unsubscribe-token.ts';
 
 export type UnsubscribeResult =

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deliverOutbox } from '../../../src/runtime/deliver/deliver-outbox.ts';
 import { readLedger } from '../../../src/runtime/deliver/ledger.ts';
 import { outboxFileName, outboxTransport } from '../../../src/runtime/deliver/outbox-transport.ts';
-import { suppressionHash } from '../../../src/runtime/deliver/suppression-hash.ts';
+import { suppressionHash } from '../../../src/store/suppression.ts';
 import { unsubscribeToken } from '../../../src/runtime/deliver/unsubscribe-token.ts';
 import type { StoreData } from '../../../src/store/types.ts';
 import { NOW, SECRET, contact, email, parseMessage, program, store, tempDirs } from './fixtures.ts';

@@ -8,7 +8,7 @@ import { deliverOutbox } from '../../../src/runtime/deliver/deliver-outbox.ts';
 import { foldLedger, readLedger } from '../../../src/runtime/deliver/ledger.ts';
 import { outboxFileName, outboxTransport } from '../../../src/runtime/deliver/outbox-transport.ts';
 import { smtpTransport } from '../../../src/runtime/deliver/smtp-transport.ts';
-import { suppressionHash } from '../../../src/runtime/deliver/suppression-hash.ts';
+import { suppressionHash } from '../../../src/store/suppression.ts';
 import type { SmtpConfig } from '../../../src/runtime/deliver/smtp-transport.ts';
 import { NOW, SECRET, contact, email, parseMessage, program, store, tempDirs } from './fixtures.ts';
 

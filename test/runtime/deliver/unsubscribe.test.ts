@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliverOutbox } from '../../../src/runtime/deliver/deliver-outbox.ts';
 import { outboxTransport } from '../../../src/runtime/deliver/outbox-transport.ts';
-import { suppressionHash } from '../../../src/runtime/deliver/suppression-hash.ts';
+import { suppressionHash } from '../../../src/store/suppression.ts';
 import { unsubscribe } from '../../../src/runtime/deliver/unsubscribe.ts';
 import { unsubscribeToken } from '../../../src/runtime/deliver/unsubscribe-token.ts';
 import { NOW, SECRET, email, program, store, tempDirs } from './fixtures.ts';
