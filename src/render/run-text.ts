@@ -31,6 +31,15 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
   if (stats.webhooks) lines.push(`Webhooks: ${n(stats.webhooks)} queued.`);
   if (result.delivery) {
     const d = result.delivery;
+    const r = d.recovered;
+    if (r.sent.length || r.failed.length || r.unknown.length) {
+      // A run interrupted after delivering: what its ledger and files say, so nothing goes twice.
+      const parts = [`${plural(r.sent.length, 'email')} it had sent (not sent again)`];
+      if (r.failed.length) parts.push(`${n(r.failed.length)} it had failed to send`);
+      if (r.unknown.length) parts.push(`${n(r.unknown.length)} whose send it did not see end (unknown, not retried)`);
+      if (r.bounced) parts.push(`${n(r.bounced)} ${r.bounced === 1 ? 'address' : 'addresses'} suppressed for a hard bounce`);
+      lines.push(`Recovered from an interrupted run: ${parts.join(', ')}.`);
+    }
     lines.push(`Delivered: ${n(d.sent)} sent, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.retry ? `, ${n(d.retry)} left pending for the next run` : ''}${d.unknown ? `, ${n(d.unknown)} unknown (an interrupted run may have sent them; not retried)` : ''}${d.deferred ? `, ${n(d.deferred)} not due yet` : ''}.`);
     // Why, so that an operator can act: a refused connection, a rejected recipient, a bad template.
     const failures = d.messages.filter((m) => m.outcome === 'failed').map((m) => m.reason ?? 'no reason recorded');

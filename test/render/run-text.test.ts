@@ -22,7 +22,7 @@ function result(messages: MessageReport[], hooks: WebhookReport['deliveries']): 
     journalEvents: 0,
     log: new ChangeLog(),
     stats: { events: 0, duplicateEvents: 0, emailsByCampaign: {}, notificationsByTeam: {}, deferredSends: 0, skippedSends: {}, webhooks: 0, enrollments: 0 },
-    delivery: { dryRun: false, sent: messages.length - failed, skipped: 0, failed, retry: 0, bounced: 0, unknown: 0, deferred: 0, recovered: { sent: [], failed: [], unknown: [], invalidLines: 0 }, messages },
+    delivery: { dryRun: false, sent: messages.length - failed, skipped: 0, failed, retry: 0, bounced: 0, unknown: 0, deferred: 0, recovered: { sent: [], failed: [], unknown: [], bounced: 0, invalidLines: 0 }, messages },
     webhooks: { dryRun: false, delivered: hooks.filter((h) => h.outcome === 'delivered').length, failed: hooks.filter((h) => h.outcome === 'failed').length, deliveries: hooks },
     store: {} as RunResult['store'],
     timings: { load: 0, engine: 0, persist: 0, deliver: 0, webhooks: 0 },
@@ -64,6 +64,18 @@ describe('run summary', () => {
     expect(renderRunSummary(report, plain)).toContain('\nSuppressed: 1 address whose mailbox does not exist (hard bounce); no email goes to them again.');
     report.delivery!.bounced = 2;
     expect(renderRunSummary(report, plain)).toContain('\nSuppressed: 2 addresses whose mailbox');
+  });
+
+  it('says what a rerun found of the run that was interrupted, before what it delivered itself', () => {
+    const report = result([{ key: 'ok', kind: 'marketing', to: 'ok@example.com', outcome: 'sent' }], []);
+    report.delivery!.recovered = { sent: ['a', 'b', 'c'], failed: ['d'], unknown: ['e', 'f'], bounced: 1, invalidLines: 0 };
+    const lines = renderRunSummary(report, plain).split('\n');
+    expect(lines.slice(2, 4)).toEqual([
+      'Recovered from an interrupted run: 3 emails it had sent (not sent again), 1 it had failed to send, 2 whose send it did not see end (unknown, not retried), 1 address suppressed for a hard bounce.',
+      'Delivered: 1 sent, 0 skipped at delivery, 0 failed.',
+    ]);
+    report.delivery!.recovered = { sent: [], failed: [], unknown: [], bounced: 0, invalidLines: 0 };
+    expect(renderRunSummary(report, plain)).not.toContain('Recovered');
   });
 
   it('prints no failure lines when nothing failed', () => {

@@ -154,7 +154,11 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
       for (let i = 0; i < batch.length; i++) {
         const outcome = (outcomes[i] = await deliverOne(batch[i]!, ctx, options, ledger));
         // Later messages of this run to a mailbox that does not exist are skipped, not sent.
-        if (outcome.bounced) (ctx.suppressed as Map<string, string>).set(suppressionHash(batch[i]!.to), 'bounced');
+        if (outcome.bounced) {
+          (ctx.suppressed as Map<string, string>).set(suppressionHash(batch[i]!.to), 'bounced');
+          // Durable now: a crash before the snapshot must not forget the suppression (`foldLedger`).
+          if (ledger) await ledger.flush();
+        }
         if (outcome.stop) {
           // The server is unavailable: the rest are not tried; they stay pending for a later run,
           // retried (and given up after `RETRY_FOR`) from now, like the one that failed.
@@ -342,7 +346,7 @@ function settle(message: OutboxMessage, mail: ComposedMail, result: SendResult, 
   }
   if (result.status === 'failed') {
     update(message, { status: 'failed', reason: result.error, transport: transport.name });
-    ledger.append({ key: message.key, state: 'failed', at: now, transport: transport.name, error: result.error });
+    ledger.append({ key: message.key, state: 'failed', at: now, transport: transport.name, error: result.error, ...(result.bounced ? { bounced: true as const } : {}) });
     return { outcome: 'failed', extra: { messageId: mail.messageId, reason: result.error }, ...(result.bounced ? { bounced: true } : {}) };
   }
   if (result.status === 'retry') {

@@ -5,6 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutboxMessage, StoreData } from '../../store/types.ts';
 import { makeDirectoryDurable, syncDirectory } from '../../store/durable-directory.ts';
+import { addSuppressions } from '../../store/suppression.ts';
 import { listOutboxFiles, outboxFileName } from './outbox-transport.ts';
 import type { TransportName } from './transports.ts';
 
@@ -23,6 +24,8 @@ export interface LedgerRecord {
   at: string;
   transport: TransportName;
   error?: string;
+  /** On `failed`: a hard bounce (the mailbox does not exist), so the address is suppressed. */
+  bounced?: true;
 }
 
 export const LEDGER_FILE = 'deliveries.jsonl';
@@ -137,6 +140,8 @@ export interface FoldReport {
   sent: string[];
   failed: string[];
   unknown: string[];
+  /** Addresses suppressed for a hard bounce that only the ledger recorded (the run was interrupted). */
+  bounced: number;
   invalidLines: number;
 }
 
@@ -157,7 +162,8 @@ export async function foldLedger(
   const { records, invalidLines } = await readLedger(ledgerPath);
   const last = new Map<string, LedgerRecord>();
   for (const record of records) last.set(record.key, record);
-  const report: FoldReport = { sent: [], failed: [], unknown: [], invalidLines };
+  const report: FoldReport = { sent: [], failed: [], unknown: [], bounced: 0, invalidLines };
+  const bounced: string[] = [];
   const files = options.outboxDir === undefined ? new Set<string>() : await listOutboxFiles(options.outboxDir);
   for (const message of data.outbox) {
     const record = last.get(message.key);
@@ -175,6 +181,7 @@ export async function foldLedger(
     } else if (record.state === 'failed') {
       settle(message, { status: 'failed', reason: record.error ?? 'delivery failed', transport: record.transport });
       report.failed.push(message.key);
+      if (record.bounced) bounced.push(message.to);
     } else if (record.state === 'retry') {
       // The attempt ended without sending: pending, as delivery left it.
       settle(message, { status: 'pending', reason: record.error ?? 'delivery was deferred', transport: record.transport });
@@ -187,6 +194,8 @@ export async function foldLedger(
       report.unknown.push(message.key);
     }
   }
+  // The interrupted run suppressed these in memory only: its snapshot was never written.
+  report.bounced = addSuppressions(data, bounced, 'bounced', options.now ?? new Date().toISOString());
   return report;
 }
 

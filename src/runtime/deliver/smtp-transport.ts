@@ -167,10 +167,27 @@ function openSession(options: SMTPConnection.Options, credentials: SMTPConnectio
 /**
  * Enhanced status codes (RFC 3463) that say the address itself is bad: 5.1.1 no such mailbox, 5.1.2
  * no such domain, 5.1.3 malformed address, 5.1.6 mailbox moved, 5.1.10 the domain accepts no mail
- * (null MX). A 5xx without one of these (a policy block, a message too big) says nothing about the
+ * (null MX). A 5xx with another one (a policy block, a message too big) says nothing about the
  * address, so it is not a hard bounce.
  */
 const HARD_BOUNCE = /(?:^|\D)5\.1\.(?:1|2|3|6|10)(?!\d|\.\d)/;
+
+/** Any enhanced status code (RFC 3463): when the server gave one, it alone decides. */
+const ENHANCED_CODE = /(?:^|\D)[245]\.\d{1,3}\.\d{1,3}(?!\d|\.\d)/;
+
+/**
+ * Servers without enhanced status codes (RFC 5321 only) say it in words; RFC 5321's own example of
+ * a 550 is "No such user here". Only these unambiguous phrases count: a bare "mailbox unavailable"
+ * is also what a 550 for a policy block says.
+ */
+const NO_SUCH_MAILBOX = /\b(?:no such (?:user|mailbox|recipient|address)|user unknown|unknown (?:user|recipient|mailbox)|mailbox (?:not found|does not exist)|(?:user|recipient|mailbox|address) does not exist)\b/i;
+
+/** A hard bounce: the recipient's mailbox or domain does not exist (never a policy refusal). */
+function isHardBounce(code: number, command: string | undefined, detail: string): boolean {
+  if (HARD_BOUNCE.test(detail)) return true;
+  if (ENHANCED_CODE.test(detail)) return false;
+  return (code === 550 || code === 551 || code === 553) && command === 'RCPT TO' && NO_SUCH_MAILBOX.test(detail);
+}
 
 /**
  * What a failure means for the message, as mail servers read SMTP reply codes (RFC 5321 4.2.1): a
@@ -184,7 +201,7 @@ function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, 
   if (stage === 'auth') return { status: 'retry', error: `${where}: login failed: ${detail}`, stop: true };
   const code = error.responseCode ?? 0;
   if (code >= 400 && code < 500) return { status: 'retry', error: `${where} deferred the message: ${detail}`, stop: code === 421 };
-  if (code >= 500) return { status: 'failed', error: `${where} refused the message: ${detail}`, ...(HARD_BOUNCE.test(detail) ? { bounced: true } : {}) };
+  if (code >= 500) return { status: 'failed', error: `${where} refused the message: ${detail}`, ...(isHardBounce(code, error.command, detail) ? { bounced: true } : {}) };
   // "API" errors happen before any bytes of the message go out (the connection had closed).
   if (error.command === 'API') return { status: 'retry', error: `${where}: the connection closed before the message was sent: ${detail}`, stop: false };
   return { status: 'unknown', error: `${where}: the connection broke while sending; the message may have been delivered: ${detail}` };

@@ -8,6 +8,7 @@ import { foldLedger, openLedger, readLedger, truncateLedger } from '../../../src
 import type { LedgerRecord } from '../../../src/runtime/deliver/ledger.ts';
 import { outboxFileName, outboxTransport } from '../../../src/runtime/deliver/outbox-transport.ts';
 import type { Transport } from '../../../src/runtime/deliver/transports.ts';
+import { suppressionHash } from '../../../src/store/suppression.ts';
 import type { StoreData } from '../../../src/store/types.ts';
 import { NOW, SECRET, email, program, store, tempDirs } from './fixtures.ts';
 
@@ -93,7 +94,7 @@ describe('crash semantics', () => {
       { key: 'a', state: 'attempt', at: NOW, transport: 'smtp' },
       { key: 'a', state: 'sent', at: NOW, transport: 'smtp' },
       { key: 'b', state: 'attempt', at: NOW, transport: 'smtp' },
-      { key: 'b', state: 'failed', at: NOW, transport: 'smtp', error: '550 no such user' },
+      { key: 'b', state: 'failed', at: NOW, transport: 'smtp', error: '550 no such user', bounced: true },
       { key: 'c', state: 'attempt', at: NOW, transport: 'smtp' },
       { key: 'd', state: 'attempt', at: NOW, transport: 'smtp' },
       { key: 'e', state: 'sent', at: NOW, transport: 'outbox' },
@@ -108,11 +109,13 @@ describe('crash semantics', () => {
       ],
     });
     const report = await foldLedger(data, ledgerPath);
-    expect(report).toEqual({ sent: ['a', 'e'], failed: ['b'], unknown: ['c'], invalidLines: 0 });
+    expect(report).toEqual({ sent: ['a', 'e'], failed: ['b'], unknown: ['c'], bounced: 1, invalidLines: 0 });
     expect(data.outbox.map((m) => m.status)).toEqual(['sent', 'failed', 'unknown', 'skipped', 'sent']);
     expect(data.outbox[1]!.reason).toBe('550 no such user');
+    // The hard bounce that the interrupted run had suppressed in memory only.
+    expect(data.suppression).toEqual([{ hash: suppressionHash('ann@example.com'), reason: 'bounced', at: expect.any(String) }]);
     const snapshot = structuredClone(data);
-    expect(await foldLedger(data, ledgerPath)).toEqual({ sent: [], failed: [], unknown: [], invalidLines: 0 });
+    expect(await foldLedger(data, ledgerPath)).toEqual({ sent: [], failed: [], unknown: [], bounced: 0, invalidLines: 0 });
     expect(data).toEqual(snapshot);
   });
 

@@ -210,6 +210,40 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(report.bounced).toBe(1);
     expect(data.suppression).toEqual([{ hash: suppressionHash('gone@example.com'), reason: 'bounced', at: NOW }]);
     expect(received.map((r) => r.to)).toEqual([['ann@example.com']]);
+
+    // A crash before the snapshot: the store is as it was, and only the ledger (fsynced at the
+    // bounce) remembers. The rerun suppresses the address again and sends it nothing.
+    const ledgerPath = path.join(dir, 'd.jsonl');
+    expect((await readLedger(ledgerPath)).records.filter((r) => r.bounced).map((r) => r.key)).toEqual(['trial-nurture/1/c0/welcome']);
+    const crashed = store({ outbox: data.outbox.map((m) => email(m.contact, m.to, { key: m.key })) });
+    to.forEach((address, i) => crashed.contacts.push(contact(`c${i}`, { email: address, emailOptIn: true })));
+    const rerun = await deliverOutbox(crashed, { program: program(), transport: smtpTransport(config(port), env), ledgerPath, now: NOW, secret: SECRET });
+    expect(rerun.recovered).toMatchObject({ sent: ['trial-nurture/1/c2/welcome'], failed: ['trial-nurture/1/c0/welcome', 'trial-nurture/1/c1/welcome'], bounced: 1 });
+    expect(rerun.messages.map((m) => [m.to, m.outcome])).toEqual([['gone@example.com', 'skipped']]);
+    expect(crashed.suppression).toEqual([{ hash: suppressionHash('gone@example.com'), reason: 'bounced', at: NOW }]);
+    expect(received).toHaveLength(1);
+  });
+
+  it('without enhanced status codes, a 550 to RCPT TO saying the user does not exist is a hard bounce; "mailbox unavailable" is not', async () => {
+    const answers: Record<string, string> = {
+      'gone@example.com': 'No such user here',
+      'unknown@example.com': '<unknown@example.com>: Recipient address rejected: User unknown in local recipient table',
+      'blocked@example.com': 'Requested action not taken: mailbox unavailable',
+      'policy@example.com': '5.7.1 Unknown user or policy, refused',
+    };
+    const { port } = await startServer({
+      onRcptTo(address, _session, callback) {
+        const text = answers[address.address];
+        return text ? callback(Object.assign(new Error(text), { responseCode: 550 })) : callback();
+      },
+    });
+    const dir = await temp.make();
+    const to = Object.keys(answers);
+    const data = store({ outbox: to.map((address, i) => email(`c${i}`, address, { key: `trial-nurture/1/c${i}/welcome` })) });
+    to.forEach((address, i) => data.contacts.push(contact(`c${i}`, { email: address, emailOptIn: true })));
+    const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+    expect(report).toMatchObject({ failed: 4, bounced: 2 });
+    expect(data.suppression.map((s) => s.hash).sort()).toEqual([suppressionHash('gone@example.com'), suppressionHash('unknown@example.com')].sort());
   });
 
   it('gives up on a message after 5 days of temporary failures, counted from the first one', async () => {
