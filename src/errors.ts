@@ -13,6 +13,9 @@ export class UserError extends Error {
   }
 }
 
+/** The store is locked by another command: try again when it is done (`campaign run --watch` does). */
+export class StoreLockedError extends UserError {}
+
 export function isUserError(error: unknown): error is UserError {
   return error instanceof Error && error.name === 'UserError';
 }

@@ -2,13 +2,14 @@ import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { renderRunDiffs, renderRunSummary, runJson } from '../../src/render/run-text.ts';
 import { outboxTransport, smtpTransport, type Transport } from '../../src/runtime/deliver/index.ts';
-import { runStore } from '../../src/runtime/run.ts';
+import { runStore, type RunResult } from '../../src/runtime/run.ts';
 import { storePaths } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { instantOption, NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
 import { latestAhead } from '../../src/runtime/time/instants.ts';
-import { STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { WATCH_HELP, watchInterval, watchRuns } from '../run-watch.ts';
 import { runProgress } from '../run-progress.ts';
 import { compileOrFail } from '../workspace.ts';
 
@@ -34,13 +35,14 @@ function parseUntil(value: string | undefined, now: Date): Date | undefined {
 
 export const run: Command = {
   name: 'run',
-  usage: '[--now ISO] [--until ISO] [--dry-run] [--format text|json] [--transport outbox|smtp] [--store FILE]',
+  usage: '[--now ISO] [--until ISO] [--dry-run] [--watch [--every DURATION]] [--format text|json] [--transport outbox|smtp] [--store FILE]',
   help: [
     NOW_HELP,
     '--until ISO                fast-forward a simulation: every wait, window and date trigger fires at its own time up to ISO',
     '--dry-run                  show per contact what would change (scores, segments, journeys, emails); write and send nothing',
     '--limit N                  contacts shown by --dry-run in text (default 50; JSON shows all)',
-    '--format text|json         the report format (JSON: docs/run-json.md)',
+    ...WATCH_HELP,
+    '--format text|json         the report format (JSON: docs/run-json.md; with --watch, one line per run)',
     '--transport outbox|smtp    outbox: .eml files beside the store (default); smtp: CAMPAIGN_SMTP_HOST/PORT/USER/PASSWORD',
     STORE_HELP,
   ],
@@ -50,6 +52,8 @@ export const run: Command = {
     until: { type: 'string' },
     'dry-run': { type: 'boolean' },
     limit: { type: 'string' },
+    watch: { type: 'boolean' },
+    every: { type: 'string' },
     format: { type: 'string', default: 'text' },
     transport: { type: 'string', default: 'outbox' },
   },
@@ -58,6 +62,10 @@ export const run: Command = {
     if (format !== 'text' && format !== 'json') throw new UserError(`Unknown format "${format}": use text or json.`);
     const limit = Number(stringOption(args, 'limit') ?? 50);
     if (!Number.isInteger(limit) || limit < 0) throw new UserError('--limit takes a whole number of contacts.');
+    const watching = flag(args, 'watch');
+    if (!watching && stringOption(args, 'every') !== undefined) throw new UserError('--every sets how often --watch runs; add --watch, or leave --every out.');
+    if (watching) refuseWithWatch(ctx, args);
+    const every = watching ? watchInterval(stringOption(args, 'every')) : 0;
     const now = nowFor(ctx, args);
     const until = parseUntil(stringOption(args, 'until'), now);
     // The run executes the deployed program from the store: the workspace is compiled only to find
@@ -65,6 +73,11 @@ export const run: Command = {
     const explicit = stringOption(args, 'store');
     const store = explicit !== undefined ? storePathFor(ctx, args, { workspace: ctx.cwd, program: null }) : storePathFor(ctx, args, await compileOrFail(ctx, args));
     const transport = transportFor(ctx, stringOption(args, 'transport') ?? 'outbox', storePaths(store).outbox);
+    if (watching) {
+      const c = colors(ctx.color);
+      const report = (result: RunResult) => (format === 'json' ? JSON.stringify(runJson(result)) : `${renderRunSummary(result, c)}\n`);
+      return watchRuns(ctx, { store, label: displayPath(ctx, store), every, transport, report });
+    }
     const dryRun = flag(args, 'dry-run');
     const progress = runProgress(ctx.stderr, store);
     const result = await runStore({ store, now, ...(until ? { until } : {}), dryRun, transport, env: ctx.env, onProgress: (p) => progress.report(p) }).finally(() => progress.done());
@@ -78,3 +91,12 @@ export const run: Command = {
     return 0;
   },
 };
+
+/** --watch runs at the clock's time, for real, again and again: these make no sense with it. */
+function refuseWithWatch(ctx: CliContext, args: Parameters<Command['run']>[1]): void {
+  for (const option of ['dry-run', 'until', 'now', 'limit'] as const) {
+    const given = option === 'dry-run' ? flag(args, option) : stringOption(args, option) !== undefined;
+    if (given) throw new UserError(`--${option} cannot be used with --watch, which runs at the clock's time, for real, until stopped; run once without --watch instead.`);
+  }
+  if (ctx.env.CAMPAIGN_NOW) throw new UserError("CAMPAIGN_NOW is set, but --watch runs at the clock's time; unset CAMPAIGN_NOW to watch, or run once without --watch.");
+}

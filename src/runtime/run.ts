@@ -3,7 +3,7 @@ import type { StoreData } from '../store/types.ts';
 import { acquireStoreLock, auditEntry, readStore, storePaths, writeStore } from '../store/index.ts';
 import { deliverOutbox, deliverWebhooks, ledgerPathFor, resolveUnsubscribeSecret, truncateLedger } from './deliver/index.ts';
 import type { DeliveryReport, Transport, WebhookReport } from './deliver/index.ts';
-import type { ChangeLog } from './engine/changes.ts';
+import { ChangeLog } from './engine/changes.ts';
 import { Engine, type RunStats } from './engine/engine.ts';
 import { compactJournal, readJournal } from './journal.ts';
 
@@ -35,6 +35,12 @@ export interface RunOptions {
   env: Record<string, string | undefined>;
   /** Told when each phase starts, and how far the engine and delivery are (a terminal shows it). */
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Leave the store as it is when the run found nothing to do (`campaign run --watch`: a run a
+   * minute must not rewrite the store and add an audit entry each time). The next run then starts
+   * from the store's clock again and finds the same nothing.
+   */
+  skipIdleWrite?: boolean;
 }
 
 /** A phase starting (no counts), or the count so far: contacts run, or emails handled. */
@@ -56,6 +62,8 @@ export interface RunResult {
   store: StoreData;
   /** Wall time of each phase, in milliseconds (the benchmark reports them; they are not printed). */
   timings: RunTimings;
+  /** Whether the store was written (false: a dry run, or an idle run with `skipIdleWrite`). */
+  written: boolean;
 }
 
 export interface RunTimings {
@@ -93,6 +101,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
       throw new UserError(`The store's clock is at ${from} (an earlier run, or a simulation with --until, went up to it); a run cannot go back in time: run to ${from} or later.`);
     }
     const { events, cursor } = readJournal(paths.journal, data.journal);
+    const cursorBefore = JSON.stringify(data.journal);
     lap('load');
 
     const engine = new Engine(data, data.deployed.program);
@@ -101,7 +110,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     data.journal = cursor;
     lap('engine');
     const to = new Date(end).toISOString();
-    const result: RunResult = { dryRun: options.dryRun, from, to, journalEvents: events.length, log, stats: engine.stats, delivery: null, webhooks: null, store: data, timings };
+    const result: RunResult = { dryRun: options.dryRun, from, to, journalEvents: events.length, log, stats: engine.stats, delivery: null, webhooks: null, store: data, timings, written: false };
     if (options.dryRun) return result;
 
     data.audit.push(auditEntry('run', options.now, options.env, summarizeStats(engine.stats, events.length)));
@@ -130,8 +139,10 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     progress({ phase: 'webhooks' });
     result.webhooks = await deliverWebhooks(data, { program: data.deployed.program, now: to, env: options.env });
     lap('webhooks');
+    if (options.skipIdleWrite && from !== null && JSON.stringify(cursor) === cursorBefore && isIdle(result)) return result;
     progress({ phase: 'persist' });
     await writeStore(options.store, data, stamp);
+    result.written = true;
     compactJournal(paths.journal, cursor);
     await truncateLedger(ledgerPathFor(options.store), data);
     lap('persist');
@@ -139,6 +150,16 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
   } finally {
     lock?.release();
   }
+}
+
+/** Nothing happened: no event, no change to any contact, nothing delivered or recovered, no webhook tried. */
+export function isIdle(result: RunResult): boolean {
+  const { delivery: d, webhooks: w } = result;
+  if (result.journalEvents > 0 || result.stats.events > 0 || result.stats.enrollments > 0) return false;
+  if (d && (d.sent || d.skipped || d.failed || d.retry || d.unknown || d.bounced || d.recovered.sent.length || d.recovered.failed.length || d.recovered.unknown.length)) return false;
+  if (w && (w.delivered || w.changed)) return false;
+  for (const change of result.log.contacts.values()) if (!ChangeLog.isEmpty(change)) return false;
+  return true;
 }
 
 export function summarizeStats(stats: RunStats, journalEvents: number): string {

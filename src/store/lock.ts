@@ -1,7 +1,7 @@
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { UserError } from '../errors.ts';
+import { StoreLockedError, UserError } from '../errors.ts';
 import { storePaths } from './paths.ts';
 
 /** What a lock file holds. */
@@ -32,7 +32,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * Takes the store's lock: `${store}.lock`, created with O_EXCL and holding {pid, host, purpose,
  * since}. A lock held by a live process (or one on another host) is a UserError naming the holder;
  * a lock left by a dead process on this host is taken over. The lock is released by `release()`,
- * and also when the process exits or gets SIGINT/SIGTERM/SIGHUP while holding it.
+ * and also when the process exits or gets SIGINT/SIGTERM/SIGHUP while holding it (and nothing
+ * else handles that signal).
  */
 export function acquireStoreLock(store: string, purpose: string, options: LockOptions = {}): StoreLock {
   const file = storePaths(store).lock;
@@ -53,10 +54,10 @@ export function acquireStoreLock(store: string, purpose: string, options: LockOp
       continue;
     }
     if (holder === 'unreadable') {
-      throw new UserError(`The store is locked (the lock file "${label}" is unreadable); if no campaign command is running, remove "${label}" and try again.`);
+      throw new StoreLockedError(`The store is locked (the lock file "${label}" is unreadable); if no campaign command is running, remove "${label}" and try again.`);
     }
     const where = holder.host === info.host ? `pid ${holder.pid}` : `pid ${holder.pid} on ${holder.host}`;
-    throw new UserError(`The store is locked by ${holder.purpose} (${where}) since ${holder.since}; wait for it to finish, or remove "${label}" if that process is gone.`);
+    throw new StoreLockedError(`The store is locked by ${holder.purpose} (${where}) since ${holder.since}; wait for it to finish, or remove "${label}" if that process is gone.`);
   }
 }
 
@@ -146,9 +147,12 @@ function holdLock(file: string, info: LockInfo): StoreLock {
     }
   };
   const onSignal = (signal: NodeJS.Signals) => {
+    // Someone else handles this signal (`campaign run --watch` finishes its run first): the command
+    // goes on, holding the lock, and releases it when done (or at exit).
+    if (process.listenerCount(signal) > 1) return;
     release();
-    // Re-raise with the default behaviour (exit) unless someone else handles this signal.
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    // Re-raise with the default behaviour (exit).
+    process.kill(process.pid, signal);
   };
   process.on('exit', release);
   for (const signal of SIGNALS) process.on(signal, onSignal);

@@ -98,4 +98,18 @@ describe('store lock', () => {
     expect(child.signal, child.stderr).toBe('SIGTERM');
     expect(existsSync(`${store}.lock`)).toBe(false);
   });
+
+  it('stays held on a signal that another handler takes care of (run --watch finishes its run), and is released at exit', () => {
+    const script = `
+      const { existsSync } = await import('node:fs');
+      const { acquireStoreLock } = await import(${JSON.stringify(path.resolve(import.meta.dirname, '../../src/store/lock.ts'))});
+      acquireStoreLock(${JSON.stringify(store)}, 'test');
+      process.on('SIGTERM', () => setImmediate(() => console.log('handled; held: ' + existsSync(${JSON.stringify(`${store}.lock`)}))));
+      process.kill(process.pid, 'SIGTERM');
+      setTimeout(() => process.exit(4), 200);`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: path.resolve(import.meta.dirname, '../..') });
+    expect(child.status, child.stderr).toBe(4);
+    expect(child.stdout).toBe('handled; held: true\n');
+    expect(existsSync(`${store}.lock`)).toBe(false);
+  });
 });

@@ -31,6 +31,8 @@ export interface WebhookReport {
   dryRun: boolean;
   delivered: number;
   failed: number;
+  /** Deliveries whose stored record this run changed (a POST, a new status or error); not a retry that changed nothing. */
+  changed: number;
   deliveries: {
     key: string;
     endpoint: string;
@@ -69,7 +71,7 @@ export async function deliverWebhooks(data: StoreData, options: DeliverWebhooksO
   const maxAttempts = options.maxAttempts ?? 10;
   const now = Date.parse(options.now);
   const contacts = new Map(data.contacts.map((c) => [c.id, c]));
-  const report: WebhookReport = { dryRun, delivered: 0, failed: 0, deliveries: [] };
+  const report: WebhookReport = { dryRun, delivered: 0, failed: 0, changed: 0, deliveries: [] };
   const due = data.webhooks
     .filter((d) => d.status === 'pending' || (d.status === 'failed' && d.nextAttemptAt !== undefined && Date.parse(d.nextAttemptAt) <= now && d.attempts < maxAttempts))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -84,7 +86,9 @@ export async function deliverWebhooks(data: StoreData, options: DeliverWebhooksO
       continue;
     }
     const target = dryRun ? structuredClone(delivery) : delivery;
+    const before = fingerprint(target);
     const { outcome, endpointDown } = await deliverOne(target, contacts, options, maxAttempts);
+    if (fingerprint(target) !== before) report.changed++;
     if (endpointDown) unavailable.set(delivery.endpoint, target.lastError!);
     if (outcome === 'delivered' || outcome === 'would-deliver') report.delivered++;
     else report.failed++;
@@ -155,6 +159,11 @@ async function deliverOne(
   // No answer at all, or "too many requests" / "unavailable": the endpoint, not this delivery.
   const endpointDown = result.ok === false && (result.status === undefined || result.status === 429 || result.status === 503);
   return { outcome: fail(delivery, delivery.lastError!, retryAt), endpointDown };
+}
+
+/** A delivery's record but its next attempt time (a configuration problem moves it to every run's time). */
+function fingerprint(delivery: WebhookDelivery): string {
+  return JSON.stringify({ ...delivery, nextAttemptAt: delivery.nextAttemptAt === undefined ? null : 'set' });
 }
 
 /** Marks a delivery failed; without `retryAt` it is given up. */

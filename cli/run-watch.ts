@@ -1,0 +1,115 @@
+import { StoreLockedError, UserError } from '../src/errors.ts';
+import { formatDuration, parseDuration } from '../src/ir/durations.ts';
+import type { Transport } from '../src/runtime/deliver/index.ts';
+import { runStore, type RunResult } from '../src/runtime/run.ts';
+import type { CliContext } from './context.ts';
+
+/**
+ * `campaign run --watch`: a run at the clock's time every `--every`, until SIGINT, SIGTERM or
+ * SIGHUP, for operators who keep campaignkit running instead of scheduling `campaign run` (cron).
+ *
+ * Each run is an ordinary `campaign run` (lock, journal, delivery, one store write). A signal ends
+ * the watch with exit code 0: at once while waiting, after the run in progress otherwise. A run that
+ * finds nothing to do writes nothing (no store write, no audit entry every minute). A store locked by another command (an apply, an import) is tried
+ * again at the next run; any other error ends the watch like a failed `campaign run`.
+ */
+
+export const WATCH_HELP = [
+  "--watch                    keep running: a run at the clock's time every --every, until Ctrl-C or SIGTERM",
+  '--every DURATION           how often --watch runs: 30s, 5m, 1h (default 1m)',
+];
+
+const DEFAULT_EVERY = 60_000;
+const MIN_EVERY = 1_000;
+const MAX_EVERY = 86_400_000;
+
+export function watchInterval(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_EVERY;
+  const ms = parseDuration(value);
+  if (ms === null || ms < MIN_EVERY || ms > MAX_EVERY) throw new UserError(`--every "${value}" is not a duration from 1s to 1d; use e.g. 30s, 5m or 1h.`);
+  return ms;
+}
+
+export interface WatchOptions {
+  store: string;
+  /** How the store is named in messages. */
+  label: string;
+  every: number;
+  transport: () => Transport;
+  /** What to print of a run that did something (text summary or a JSON line). */
+  report(result: RunResult): string;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+const short = (date: Date) => date.toISOString().replace('.000Z', 'Z');
+
+export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise<number> {
+  ctx.err(`Watching "${options.label}": a run every ${formatDuration(options.every)}. Stop with Ctrl-C or SIGTERM (a run in progress finishes first; a second signal stops at once, and the next run recovers).`);
+  const stop = stopSignals(ctx);
+  try {
+    let idleSaid = false;
+    while (!stop.requested) {
+      const started = Date.now();
+      // Whole seconds: what the summaries print, and what an operator compares with a log.
+      const now = new Date(Math.floor(started / 1000) * 1000);
+      try {
+        const result = await runStore({ store: options.store, now, dryRun: false, transport: options.transport, env: ctx.env, skipIdleWrite: true });
+        if (result.written) {
+          ctx.out(options.report(result));
+          idleSaid = false;
+        } else if (!idleSaid) {
+          // Once, not every minute: the log says when something happens.
+          ctx.err(`${short(now)}: nothing due; the store is unchanged. Waiting…`);
+          idleSaid = true;
+        }
+      } catch (error) {
+        if (!(error instanceof StoreLockedError)) throw error;
+        ctx.err(`${short(now)}: skipped this run: ${error.message}`);
+        idleSaid = false;
+      }
+      await stop.wait(started + options.every - Date.now());
+    }
+  } finally {
+    stop.dispose();
+  }
+  ctx.err('Stopped watching.');
+  return 0;
+}
+
+/**
+ * SIGINT, SIGTERM and SIGHUP for the whole watch: the first one ends the watch after the run in
+ * progress (the store lock stays held until that run releases it), or at once while waiting; a
+ * second one exits at once (130), like an interrupted `campaign run`, which the next run recovers.
+ */
+function stopSignals(ctx: CliContext): { readonly requested: boolean; wait(ms: number): Promise<void>; dispose(): void } {
+  let requested = false;
+  let wake: (() => void) | null = null;
+  const onSignal = () => {
+    if (requested) process.exit(130);
+    requested = true;
+    if (wake) wake();
+    else ctx.err('Stopping after this run… (again to stop now)');
+  };
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  return {
+    get requested() {
+      return requested;
+    },
+    wait(ms) {
+      if (requested) return Promise.resolve();
+      return new Promise((resolve) => {
+        const timer = setTimeout(done, Math.max(0, ms));
+        function done() {
+          clearTimeout(timer);
+          wake = null;
+          resolve();
+        }
+        wake = done;
+      });
+    },
+    dispose() {
+      for (const signal of SIGNALS) process.off(signal, onSignal);
+    },
+  };
+}

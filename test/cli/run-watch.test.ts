@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { acquireStoreLock, readStore } from '../../src/store/index.ts';
+import { ROOT, runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
+
+const CAMPAIGN = path.join(ROOT, 'cli/campaign.js');
+const { cli, copyBase } = runtimeCliWorkspace();
+
+interface Watcher {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/** `campaign run --watch` as a real process, at the real clock (no CAMPAIGN_NOW). */
+function watch(dir: string, ...argv: string[]): Watcher {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CAMPAIGN_ACTOR: 'test' };
+  delete env.CAMPAIGN_NOW;
+  const child = spawn(process.execPath, [CAMPAIGN, 'run', '--watch', ...argv, '--store', 'store.json', '--workspace', path.join(ROOT, 'campaigns')], { cwd: dir, env });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function until(what: string, check: () => boolean, watcher: Watcher, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nstdout:\n${watcher.stdout()}\nstderr:\n${watcher.stderr()}`);
+    if (watcher.child.exitCode !== null) throw new Error(`the watcher exited (${watcher.child.exitCode}) before ${what}\nstderr:\n${watcher.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const runs = (text: string) => text.split('\n').filter((line) => line.startsWith('Run: ')).length;
+
+describe('campaign run --watch', () => {
+  it('runs at the clock every --every, writes nothing while nothing is due, picks up a tracked event, and stops on SIGTERM with exit 0', async () => {
+    const dir = copyBase();
+    const store = path.join(dir, 'store.json');
+    const watcher = watch(dir, '--every', '1s');
+    // The first run processes everything since the deployment; the next one finds nothing due.
+    await until('an idle run', () => watcher.stderr().includes('nothing due; the store is unchanged'), watcher);
+    expect(runs(watcher.stdout())).toBe(1);
+    expect(watcher.stderr()).toMatch(/^Watching "store\.json": a run every 1s\./);
+    const idle = (await readStore(store))!;
+    const mtime = statSync(store).mtimeMs;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Two or three idle runs later: the same file, no audit entry per run, "nothing due" said once.
+    expect(statSync(store).mtimeMs).toBe(mtime);
+    expect((await readStore(store))!.serial).toBe(idle.serial);
+    expect(watcher.stderr().split('nothing due').length - 1).toBe(1);
+
+    const tracked = await cli(dir, 'track', 'page.viewed', '--contact', idle.contacts[0]!.id, '--data', '{"url":"/pricing"}', '--store', 'store.json');
+    expect(tracked.code, tracked.stderr).toBe(0);
+    await until('the run that processes the tracked event', () => runs(watcher.stdout()) === 2, watcher);
+    expect(watcher.stdout()).toMatch(/\nRun: [^\n]*; 1 new event from the journal, 1 event processed/);
+    const after = (await readStore(store))!;
+    expect(after.serial).toBe(idle.serial + 1);
+    expect(after.events.length).toBe(idle.events.length + 1);
+
+    watcher.child.kill('SIGTERM');
+    expect(await watcher.exited).toEqual({ code: 0, signal: null });
+    expect(watcher.stderr()).toMatch(/Stopped watching\.\n$/);
+    expect(existsSync(`${store}.lock`)).toBe(false);
+  }, 120_000);
+
+  it('skips a run while another command holds the lock; a signal during a run lets it finish, then exits 0', async () => {
+    const dir = copyBase();
+    const store = path.join(dir, 'store.json');
+    const lock = acquireStoreLock(store, 'campaign apply');
+    const watcher = watch(dir, '--every', '1s');
+    try {
+      await until('a skipped run', () => watcher.stderr().includes('skipped this run: The store is locked by campaign apply'), watcher);
+      expect(runs(watcher.stdout())).toBe(0);
+    } finally {
+      lock.release();
+    }
+    // The watcher's next run takes the lock: SIGTERM while it holds it (the first run processes
+    // months of history, seconds of work).
+    const holder = () => existsSync(`${store}.lock`) && readFileSync(`${store}.lock`, 'utf8').includes(`"pid":${watcher.child.pid},`);
+    await until('the run to start', holder, watcher);
+    watcher.child.kill('SIGTERM');
+    expect(await watcher.exited).toEqual({ code: 0, signal: null });
+    expect(watcher.stderr()).toContain('Stopping after this run… (again to stop now)');
+    expect(runs(watcher.stdout())).toBe(1);
+    expect(existsSync(`${store}.lock`)).toBe(false);
+    expect((await readStore(store))!.clock).not.toBeNull();
+    expect(readdirSync(path.join(dir, 'outbox')).length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('refuses options that make no sense with --watch, and a bad --every, in one line', async () => {
+    const dir = copyBase();
+    const cases: [string[], RegExp][] = [
+      [['--until', '2026-12-31T00:00:00Z'], /^--until cannot be used with --watch/],
+      [['--dry-run'], /^--dry-run cannot be used with --watch/],
+      [['--now', '2026-12-01T00:00:00Z'], /^--now cannot be used with --watch/],
+      [['--every', '0s'], /^--every "0s" is not a duration from 1s to 1d; use e\.g\. 30s, 5m or 1h\./],
+      [['--every', 'soon'], /^--every "soon" is not a duration/],
+    ];
+    for (const [options, message] of cases) {
+      const result = await cli(dir, 'run', '--watch', ...options, '--store', 'store.json');
+      expect(result.code, options.join(' ')).toBe(1);
+      expect(result.stderr.replace(/^error: /, '')).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    const every = await cli(dir, 'run', '--every', '5m', '--store', 'store.json');
+    expect(every.code).toBe(1);
+    expect(every.stderr).toMatch(/--every sets how often --watch runs/);
+    expect(existsSync(path.join(dir, 'outbox'))).toBe(false);
+  });
+});
