@@ -195,7 +195,7 @@ export interface AuditEntry {
   at: string;
   /** `$CAMPAIGN_ACTOR`, `$GITHUB_ACTOR`, `$USER`, or "unknown". */
   actor: string;
-  action: 'apply' | 'import' | 'erase' | 'run' | 'enroll' | 'migrate';
+  action: 'apply' | 'import' | 'erase' | 'run' | 'enroll' | 'migrate' | 'webhooks retry';
   programHash?: string;
   summary: string;
 }

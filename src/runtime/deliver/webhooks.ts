@@ -27,6 +27,9 @@ export interface DeliverWebhooksOptions {
   dryRun?: boolean;
 }
 
+/** Attempts (POSTs) a delivery gets over all runs before it is given up. */
+export const MAX_WEBHOOK_ATTEMPTS = 10;
+
 export interface WebhookReport {
   dryRun: boolean;
   delivered: number;
@@ -68,7 +71,7 @@ const MINUTE = 60_000;
  */
 export async function deliverWebhooks(data: StoreData, options: DeliverWebhooksOptions): Promise<WebhookReport> {
   const dryRun = options.dryRun ?? false;
-  const maxAttempts = options.maxAttempts ?? 10;
+  const maxAttempts = options.maxAttempts ?? MAX_WEBHOOK_ATTEMPTS;
   const now = Date.parse(options.now);
   const contacts = new Map(data.contacts.map((c) => [c.id, c]));
   const report: WebhookReport = { dryRun, delivered: 0, failed: 0, changed: 0, deliveries: [] };

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Program } from '../../../src/ir/types.ts';
+import { applyWebhookRetry, isGivenUp, planWebhookRetry } from '../../../src/runtime/deliver/webhook-retry.ts';
 import { deliverWebhooks, verifyWebhookSignature } from '../../../src/runtime/deliver/webhooks.ts';
 import type { WebhookDelivery } from '../../../src/store/types.ts';
 import { NOW, program, store, webhook } from './fixtures.ts';
@@ -209,5 +210,34 @@ describe('deliverWebhooks against a real HTTP receiver', () => {
     expect(report.deliveries[0]!.outcome).toBe('would-deliver');
     expect(requests).toEqual([]);
     expect(data.webhooks).toEqual([webhook('k1')]);
+  });
+
+  it('queues given-up deliveries again (webhooks retry): the next delivery posts each once, with the same delivery id', async () => {
+    let status = 400;
+    const { url, requests } = await receiver((_n, res) => res.writeHead(status).end());
+    const prog = withEndpoint(url);
+    const data = store({ webhooks: [webhook('mql-handoff/1/c1/sync-crm'), webhook('mql-handoff/1/c9/sync-crm', { contact: 'c9' }), webhook('other/1/c1/x', { endpoint: 'erp' })] });
+    data.webhooks[2]!.status = 'failed';
+    data.webhooks[2]!.attempts = 10;
+    data.webhooks[2]!.nextAttemptAt = NOW;
+    const first = await deliverWebhooks(data, { program: prog, now: NOW, env, backoffMs: 20 });
+    // A 400 is given up at once; the erased contact (c9 is not in the store) too.
+    expect(first).toMatchObject({ delivered: 0, failed: 2, changed: 2 });
+    expect(data.webhooks.map((d) => isGivenUp(d))).toEqual([true, true, true]);
+
+    const onlyCrm = planWebhookRetry(data, { endpoint: 'crm' });
+    expect(onlyCrm.retry.map((d) => d.key)).toEqual(['mql-handoff/1/c1/sync-crm']);
+    expect(onlyCrm.erased.map((d) => d.key)).toEqual(['mql-handoff/1/c9/sync-crm']);
+    expect(planWebhookRetry(data).retry.map((d) => d.key)).toEqual(['mql-handoff/1/c1/sync-crm', 'other/1/c1/x']);
+    applyWebhookRetry(onlyCrm);
+    expect(data.webhooks[0]).toMatchObject({ status: 'pending', attempts: 0, lastStatus: 400 });
+    expect(data.webhooks[0]!.nextAttemptAt).toBeUndefined();
+
+    status = 204;
+    const again = await deliverWebhooks(data, { program: prog, now: NOW, env, backoffMs: 20 });
+    expect(again).toMatchObject({ delivered: 1, failed: 0 });
+    expect(requests.map((r) => r.headers['x-campaignkit-delivery'])).toEqual(['mql-handoff/1/c1/sync-crm', 'mql-handoff/1/c1/sync-crm']);
+    expect(data.webhooks.map((d) => d.status)).toEqual(['delivered', 'failed', 'failed']);
+    expect(await deliverWebhooks(data, { program: prog, now: NOW, env, backoffMs: 20 })).toMatchObject({ delivered: 0, failed: 0, changed: 0 });
   });
 });

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { UserError } from '../../src/errors.ts';
+import { colors } from '../../src/render/colors.ts';
+import { applyWebhookRetry, planWebhookRetry } from '../../src/runtime/deliver/webhook-retry.ts';
+import { acquireStoreLock, auditEntry, readStore, writeStore } from '../../src/store/index.ts';
+import type { WebhookDelivery } from '../../src/store/types.ts';
+import { flag, stringOption, type Command } from '../command.ts';
+import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { compileOrFail } from '../workspace.ts';
+
+/** Deliveries listed one by one up to this many; beyond, the counts say it. */
+const LISTED = 10;
+
+export const webhooksRetry: Command = {
+  name: 'webhooks retry',
+  usage: '[--endpoint NAME] [--dry-run] [--store FILE] [--now ISO]',
+  help: [
+    '--endpoint NAME            only the deliveries to this endpoint (settings.webhooks)',
+    '--dry-run                  list what would be queued again, change nothing',
+    STORE_HELP,
+    NOW_HELP,
+    '',
+    'Queues again the webhook deliveries that were given up (a 4xx or redirect answer, or every',
+    'attempt used), once the receiver is fixed; the next `campaign run` posts them with the same',
+    'delivery id, so a receiver that did get one can drop it. Deliveries whose contact was erased',
+    'are not queued: their data is gone.',
+  ],
+  options: { ...STORE_OPTIONS, ...NOW_OPTIONS, endpoint: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  async run(ctx, args) {
+    const dryRun = flag(args, 'dry-run');
+    const endpoint = stringOption(args, 'endpoint');
+    const now = nowFor(ctx, args);
+    const explicit = stringOption(args, 'store');
+    const storeFile = explicit !== undefined ? storePathFor(ctx, args, { workspace: ctx.cwd, program: null }) : storePathFor(ctx, args, await compileOrFail(ctx, args));
+    const storeLabel = displayPath(ctx, storeFile);
+    // Checked before the lock, which would create the store's folder.
+    if (!existsSync(storeFile)) throw new UserError(`There is no store at "${storeLabel}"; nothing was changed.`);
+    const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign webhooks retry', { label: displayPath(ctx, `${storeFile}.lock`) });
+    try {
+      const data = await readStore(storeFile, { label: storeLabel });
+      if (!data) throw new UserError(`There is no store at "${storeLabel}"; nothing was changed.`);
+      if (endpoint !== undefined) {
+        const known = new Set([...Object.keys(data.deployed?.program.settings.webhooks ?? {}), ...data.webhooks.map((d) => d.endpoint)]);
+        if (!known.has(endpoint)) {
+          const names = [...known].sort();
+          throw new UserError(`No webhook endpoint "${endpoint}" in the store${names.length ? `; its endpoints: ${names.join(', ')}` : ' (it has none)'}. Nothing was changed.`);
+        }
+      }
+      const plan = planWebhookRetry(data, endpoint === undefined ? {} : { endpoint });
+      const c = colors(ctx.color);
+      const scope = endpoint === undefined ? '' : ` to "${endpoint}"`;
+      if (plan.retry.length === 0) {
+        ctx.out(`No given-up webhook deliveries${scope} to queue again${plan.erased.length ? ` (${plural(plan.erased.length)} of erased contacts cannot be: their data is gone)` : ''}; nothing was changed.`);
+        return 0;
+      }
+      const lines = [`${dryRun ? 'Would queue again' : 'Queued again'}: ${plural(plan.retry.length)}${scope} (${byEndpoint(plan.retry)}).`];
+      // Why they were given up (most frequent first), then which ones.
+      const reasons = new Map<string, number>();
+      for (const d of plan.retry) reasons.set(d.lastError ?? 'no reason recorded', (reasons.get(d.lastError ?? 'no reason recorded') ?? 0) + 1);
+      for (const [reason, count] of [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) lines.push(`  ${c.yellow(`${count.toLocaleString('en-US')} given up:`)} ${reason}`);
+      const listed = plan.retry.slice(0, LISTED).map((d) => d.key);
+      lines.push(c.dim(`  ${listed.join(', ')}${plan.retry.length > LISTED ? `, … and ${(plan.retry.length - LISTED).toLocaleString('en-US')} more` : ''}`));
+      if (plan.erased.length) lines.push(`Not queued: ${plural(plan.erased.length)} of erased contacts (their data is gone).`);
+      if (dryRun) lines.push(c.dim('Dry run: nothing was changed.'));
+      else {
+        applyWebhookRetry(plan);
+        data.audit.push(auditEntry('webhooks retry', now, ctx.env, `${plan.retry.length} webhook deliveries queued again${scope}`));
+        await writeStore(storeFile, data, { label: storeLabel, now: () => now });
+        lines.push('`campaign run` posts them.');
+      }
+      ctx.out(lines.join('\n'));
+      return 0;
+    } finally {
+      lock?.release();
+    }
+  },
+};
+
+const plural = (count: number) => `${count.toLocaleString('en-US')} webhook deliver${count === 1 ? 'y' : 'ies'}`;
+
+function byEndpoint(deliveries: readonly WebhookDelivery[]): string {
+  const counts = new Map<string, number>();
+  for (const d of deliveries) counts.set(d.endpoint, (counts.get(d.endpoint) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, count]) => `${name} ${count.toLocaleString('en-US')}`).join(', ');
+}
