@@ -42,7 +42,7 @@ export interface WatchOptions {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-const short = (date: Date) => date.toISOString().replace('.000Z', 'Z');
+const short = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise<number> {
   ctx.err(`Watching "${options.label}": a run every ${formatDuration(options.every)}. Stop with Ctrl-C or SIGTERM (a run in progress finishes first; a second signal stops at once, and the next run recovers).`);
@@ -51,8 +51,8 @@ export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise
     let idleSaid = false;
     while (!stop.requested) {
       const started = Date.now();
-      // Whole seconds: what the summaries print, and what an operator compares with a log.
-      const now = new Date(Math.floor(started / 1000) * 1000);
+      // The exact time: an event tracked a moment ago is due in this run, not the next one.
+      const now = new Date(started);
       try {
         const result = await runStore({ store: options.store, now, dryRun: false, transport: options.transport, env: ctx.env, skipIdleWrite: true });
         if (result.written) {

@@ -61,20 +61,44 @@ export function acquireStoreLock(store: string, purpose: string, options: LockOp
   }
 }
 
+/**
+ * Creates the lock file with its holder already in it: the info goes to a temporary file that is
+ * then hard-linked to the lock's name (link never replaces an existing file). A process killed in
+ * between leaves a stray temporary file, never an empty lock that nobody could identify.
+ */
 function tryCreate(file: string, info: LockInfo): boolean {
-  let fd: number;
+  const temp = `${file}.${process.pid}.tmp`;
   try {
-    fd = openSync(file, 'wx', 0o644);
+    const fd = openSync(temp, 'w', 0o644);
+    try {
+      writeSync(fd, `${JSON.stringify(info)}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(temp, file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A file system without hard links: create the lock exclusively, then write into it.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+      const fd = openSync(file, 'wx', 0o644);
+      try {
+        writeSync(fd, `${JSON.stringify(info)}\n`);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new UserError(`Cannot create the lock file "${file}": ${(error as Error).message}.`);
-  }
-  try {
-    writeSync(fd, `${JSON.stringify(info)}\n`);
   } finally {
-    closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Not created.
+    }
   }
-  return true;
 }
 
 function readHolder(file: string): (LockInfo & { text: string }) | 'gone' | 'unreadable' {
