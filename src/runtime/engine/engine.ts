@@ -393,6 +393,7 @@ export class Engine {
     change.notes.push(`entered (${cause})`);
     advance(this, enrollment, this.now, 'enter');
     this.scheduleWake(enrollment, Infinity);
+    this.rechecks.afterEnroll(this.views.of(contactId), enrollment, this.now, this.end);
     return enrollment;
   }
 

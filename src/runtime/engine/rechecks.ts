@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../../store/types.ts';
+import type { Enrollment, StoredEvent } from '../../store/types.ts';
 import { scoreCrossingTime, type CompiledScore } from '../evaluate/scoring.ts';
 import { parseInstant } from '../time/instants.ts';
 import type { ContactView, ContactViews } from './contact-views.ts';
@@ -43,6 +43,23 @@ export class Rechecks {
       for (const value of values) next = Math.min(next, scoreCrossingTime(compiled, state, value, from));
     }
     return next;
+  }
+
+  /**
+   * A contact just entered a journey: when could time alone meet its exit criteria or goals? The
+   * contact's re-check was computed before the enrollment existed, so it does not cover them.
+   */
+  afterEnroll(view: ContactView, enrollment: Enrollment, now: number, end: number): void {
+    const exit = this.index.exitNext.get(enrollment.campaign);
+    const goal = this.index.goalNext.get(enrollment.campaign);
+    if ((!exit && !goal) || enrollment.status !== 'active') return;
+    const subject = this.views.subjectOf(view, now);
+    const ctx = this.index.nextContext;
+    ctx.states = view.contact.scores;
+    subject.entryAt = parseInstant(enrollment.enteredAt);
+    const next = Math.min(exit ? exit(subject, now, ctx) : Infinity, goal ? goal(subject, now, ctx) : Infinity);
+    subject.entryAt = undefined;
+    this.schedule(view, next, now, end);
   }
 
   /** Queues a re-check at `at` (not before `now`; none after `end`) unless an earlier one is queued. */
