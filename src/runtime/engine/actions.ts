@@ -23,23 +23,29 @@ function allowedSendTime(engine: Engine, contactId: string, campaign: Campaign, 
   const { settings } = engine.program;
   const zone = engine.subject(contactId).tz;
   let at = now;
-  let reason = '';
+  // Every rule that pushed the send back, in order: "frequency cap, then quiet hours" — the last
+  // one alone would say "quiet hours" for a send due at noon.
+  const reasons: string[] = [];
+  const deferTo = (later: number, reason: string) => {
+    at = later;
+    if (!reasons.includes(reason)) reasons.push(reason);
+  };
   for (let i = 0; i < 8; i++) {
     const before = at;
     const quiet = afterQuietHours(at, settings.quietHours, zone);
-    if (quiet > at) [at, reason] = [quiet, 'quiet hours'];
+    if (quiet > at) deferTo(quiet, 'quiet hours');
     if (campaign.sendWindow) {
       const open = nextWindowOpen(at, campaign.sendWindow, zone);
-      if (open > at) [at, reason] = [open, 'sending window'];
+      if (open > at) deferTo(open, 'sending window');
     }
     if (settings.frequencyCap) {
       const per = durationMs(settings.frequencyCap.per);
       const recent = (engine.marketingSends.get(contactId) ?? []).filter((t) => t > at - per && t <= at).sort((a, b) => a - b);
-      if (recent.length >= settings.frequencyCap.max) [at, reason] = [recent[recent.length - settings.frequencyCap.max]! + per, 'frequency cap'];
+      if (recent.length >= settings.frequencyCap.max) deferTo(recent[recent.length - settings.frequencyCap.max]! + per, 'frequency cap');
     }
     if (at === before) break;
   }
-  return { at, reason };
+  return { at, reason: reasons.join(', then ') };
 }
 
 /**
