@@ -159,16 +159,30 @@ function ruleIndex(site: Site, program: Program | null): number | undefined {
 }
 
 /**
- * A rule that finds a mistake on a line where TypeScript reports an error is, in practice, the same
- * mistake seen twice (`c.contry` → TS2551 and CK106). Keep TypeScript's, which passes through with
- * its code, so that one mistake is one diagnostic; the rule speaks again if the line still needs it.
+ * A rule that finds a mistake where TypeScript reports an error — on the same line, at the same
+ * code — is, in practice, the same mistake seen twice (`c.contry` → TS2551 and CK106). Keep
+ * TypeScript's, which passes through with its code, so that one mistake is one diagnostic. A rule
+ * diagnostic elsewhere on that line (`waitUntil(…, { start: '25:00' })` beside a mistyped
+ * `wait(…)`) is another mistake, which TypeScript cannot see, and stays.
  */
 function dropShadowedByTypeScript(diagnostics: Diagnostic[]): Diagnostic[] {
   const lineOf = (d: Diagnostic) => (d.file && d.range ? `${d.file}:${d.range.start.line}` : null);
-  const tsLines = new Set(diagnostics.filter((d) => d.code.startsWith('TS') && d.severity === 'error').flatMap((d) => lineOf(d) ?? []));
+  const tsByLine = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) {
+    const line = lineOf(d);
+    if (line === null || !d.code.startsWith('TS') || d.severity !== 'error') continue;
+    const list = tsByLine.get(line);
+    if (list) list.push(d);
+    else tsByLine.set(line, [d]);
+  }
+  // Ranges [start, end] by offset; a zero-length range still covers its own position.
+  const overlaps = (a: Diagnostic, b: Diagnostic) =>
+    a.range!.start.offset <= Math.max(b.range!.end.offset, b.range!.start.offset) &&
+    b.range!.start.offset <= Math.max(a.range!.end.offset, a.range!.start.offset);
   return diagnostics.filter((d) => {
     const line = lineOf(d);
-    return line === null || !/^CK(005|1\d\d)$/.test(d.code) || !tsLines.has(line);
+    if (line === null || !/^CK(005|1\d\d)$/.test(d.code)) return true;
+    return !(tsByLine.get(line) ?? []).some((ts) => overlaps(ts, d));
   });
 }
 
