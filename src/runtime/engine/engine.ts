@@ -247,6 +247,14 @@ export class Engine {
     const log = this.log.for(contact.id, this.emailOf(contact));
     log.events += 1;
 
+    // The journeys waiting for this event when it arrived. Not one that the event itself starts
+    // (a trigger on the same event) or moves into a wait: that wait is for a later event.
+    let waiting: { enrollment: Enrollment; waitingFor: NonNullable<Enrollment['waitingFor']> }[] | undefined;
+    for (const enrollment of view.enrollments) {
+      const waitingFor = enrollment.waitingFor;
+      if (enrollment.status === 'active' && waitingFor?.event === event.event && event.at >= waitingFor.since) (waiting ??= []).push({ enrollment, waitingFor });
+    }
+
     // The scores this event adds to, as decayed until now: a threshold they fell below re-arms first.
     checkThresholds(this, contact.id, null, event.event);
     const changedScores: string[] = [];
@@ -264,11 +272,9 @@ export class Engine {
     for (const { campaign, filter } of this.index.eventTriggers.get(event.event) ?? []) {
       if (!filter || filter(event.data)) this.tryEnroll(campaign, contact.id, `event ${event.event}`);
     }
-    // By index up to the current length: resuming may enroll the contact elsewhere (lists only grow).
-    const enrollments = view.enrollments;
-    for (let i = 0, n = enrollments.length; i < n; i++) {
-      const enrollment = enrollments[i]!;
-      if (enrollment.status === 'active' && enrollment.waitingFor?.event === event.event && event.at >= enrollment.waitingFor.since) {
+    for (const { enrollment, waitingFor } of waiting ?? []) {
+      // Still in the same wait (exit criteria or a goal may have moved it since).
+      if (enrollment.status === 'active' && enrollment.waitingFor === waitingFor) {
         const filter = this.index.stepFilters.get(`${enrollment.campaign}/${enrollment.step}`);
         if (!filter || filter(event.data)) {
           resumeOnEvent(this, enrollment, this.now);
