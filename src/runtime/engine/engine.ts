@@ -456,7 +456,12 @@ export class Engine {
     stats.emailsByCampaign = byName(stats.emailsByCampaign);
     stats.notificationsByTeam = byName(stats.notificationsByTeam);
     stats.skippedSends = byName(stats.skippedSends);
-    for (const [, change] of this.log.contacts) {
+    for (const [id, change] of this.log.contacts) {
+      // Contacts changed by timers, date triggers or thresholds alone were logged without it.
+      if (change.email === undefined) {
+        const contact = this.contacts.get(id);
+        if (contact) change.email = this.emailOf(contact);
+      }
       for (const journey of Object.values(change.journeys)) {
         const enrollment = this.enrollmentsById.get(journey.enrollment)!;
         journey.after = { step: enrollment.step, status: enrollment.status, wakeAt: enrollment.wakeAt, ...(enrollment.waitingFor ? { waitingFor: enrollment.waitingFor.event } : {}) };
