@@ -57,7 +57,10 @@ export interface GradesDef extends EntityCommon {
 }
 
 export interface CampaignDef<C> extends EntityCommon {
-  /** `paused` keeps waiting contacts where they are and admits nobody new. */
+  /**
+   * `paused` admits nobody new; contacts already in the campaign carry on through its steps (and
+   * get its emails) to the end. To stop them, exit them (`exitWhen`, or an `exit` step elsewhere).
+   */
   status?: 'active' | 'paused';
   trigger: Trigger;
   /** Only contacts in this segment (or matching this condition) enter. */
