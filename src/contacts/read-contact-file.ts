@@ -3,6 +3,7 @@ import { jsonErrorLine, jsonErrorText } from '../store/line-json.ts';
 import { mayHoldNul, nulMessage, nulPath, rawNulMessage, rawNulPosition } from '../text/nul-character.ts';
 import { decodeUtf8, invalidUtf8Message, isValidUtf8, locateInvalidUtf8 } from '../text/strict-utf8.ts';
 import { FORBIDDEN_KEYS, forbiddenKey } from './forbidden-keys.ts';
+import { unescapeFormula } from './formula-cells.ts';
 
 /**
  * Reads a contact file (CSV, JSON array, JSONL) into rows of raw values, with what is needed to
@@ -124,7 +125,8 @@ function readCsv(buffer: Buffer, name: string, columns: ReadonlySet<string>): Co
     for (let c = 0; c < count; c++) {
       const cell = cells[c]!;
       if (cell !== '') {
-        values[names[c]!] = cell;
+        // `contacts export` writes "'=x" for "=x", so that spreadsheets do not run it.
+        values[names[c]!] = unescapeFormula(cell);
         empty = false;
       }
     }

@@ -46,6 +46,53 @@ describe('contacts export', () => {
     });
   }
 
+  describe('cells a spreadsheet would run as a formula', () => {
+    const formulas = { company: '=HYPERLINK("http://evil.example","Click")', jobTitle: '@SUM(1+1)', lastName: "'-already-escaped" };
+    async function seedFormulas() {
+      await seed();
+      const row = { id: 'formula-1', email: 'f@acme.example', ...formulas, companySize: 3, industry: 'media', country: 'GB', plan: 'pro', lifecycleStage: 'sql', signedUpAt: '2026-01-02T09:00:00Z', emailOptIn: true, tags: ['+vip'] };
+      writeFileSync(path.join(dir, 'formulas.json'), JSON.stringify([row]));
+      expect((await cli('contacts', 'import', 'formulas.json', '--store', 'a.json', '--now', NOW)).code).toBe(0);
+    }
+
+    it('start with \' in CSV, and the summary line says how many', async () => {
+      await seedFormulas();
+      const run = await cli('contacts', 'export', '--store', 'a.json', '--out', 'c.csv');
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe("Exported 6 contacts to c.csv; 4 cells that a spreadsheet would run as a formula start with ' (--raw-formulas writes them as they are).\n");
+      const line = readFileSync(path.join(dir, 'c.csv'), 'utf8').split('\n').find((l) => l.startsWith('formula-1,'));
+      expect(line).toBe(`formula-1,f@acme.example,,''-already-escaped,"'=HYPERLINK(""http://evil.example"",""Click"")",'@SUM(1+1),3,media,GB,pro,sql,,,2026-01-02T09:00:00Z,,,,true,'+vip`);
+    });
+
+    it('says so on stderr when the CSV goes to standard output', async () => {
+      await seedFormulas();
+      const run = await cli('contacts', 'export', '--store', 'a.json');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(",'@SUM(1+1),");
+      expect(run.stderr).toBe("note: 4 cells that a spreadsheet would run as a formula start with ' (--raw-formulas writes them as they are).\n");
+    });
+
+    it('are written as they are with --raw-formulas, and in JSON', async () => {
+      await seedFormulas();
+      const raw = await cli('contacts', 'export', '--store', 'a.json', '--raw-formulas');
+      expect(raw.stdout).toContain('formula-1,f@acme.example,,\'-already-escaped,"=HYPERLINK(""http://evil.example"",""Click"")",@SUM(1+1),');
+      expect(raw.stderr).toBe('');
+      const json = await cli('contacts', 'export', '--store', 'a.json', '--format', 'json');
+      expect(JSON.parse(json.stdout).find((c: { id: string }) => c.id === 'formula-1')).toMatchObject({ ...formulas, tags: ['+vip'] });
+      const both = await cli('contacts', 'export', '--store', 'a.json', '--format', 'json', '--raw-formulas');
+      expect(both).toEqual({ code: 1, stdout: '', stderr: 'error: --raw-formulas is for CSV: JSON is written as it is; leave the option out.\n' });
+    });
+
+    it('round-trip: importing the CSV export gives the same contacts', async () => {
+      await seedFormulas();
+      expect((await cli('contacts', 'export', '--store', 'a.json', '--out', 'c.csv')).code).toBe(0);
+      const run = await cli('contacts', 'import', 'c.csv', '--store', 'b.json', '--now', NOW);
+      expect(run.code, run.stderr).toBe(0);
+      const [a, b] = [(await readStore(path.join(dir, 'a.json')))!, (await readStore(path.join(dir, 'b.json')))!];
+      expect(b.contacts).toEqual(a.contacts);
+    });
+  });
+
   it('writes a JSON array with one contact per line', async () => {
     await seed();
     await cli('contacts', 'export', '--store', 'a.json', '--out', 'c.json');
