@@ -54,7 +54,7 @@ export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise
       // The exact time: an event tracked a moment ago is due in this run, not the next one.
       const now = new Date(started);
       try {
-        const result = await runStore({ store: options.store, now, dryRun: false, transport: options.transport, env: ctx.env, skipIdleWrite: true });
+        const result = await runStore({ store: options.store, label: options.label, now, dryRun: false, transport: options.transport, env: ctx.env, skipIdleWrite: true });
         if (result.written) {
           ctx.out(options.report(result));
           idleSaid = false;

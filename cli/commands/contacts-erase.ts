@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { applyErase, eraseCounts, findOutboxFiles, journalMentions, planErase, removeFiles } from '../../src/contacts/erase-contact.ts';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
@@ -30,6 +31,8 @@ export const contactsErase: Command = {
     const storeFile = storePathFor(ctx, args, compiled);
     const storeLabel = displayPath(ctx, storeFile);
     const emailField = compiled.program.settings.fields.email;
+    // Before the lock, which would create the store's folder.
+    if (!existsSync(storeFile)) throw new UserError(`There is no store at "${storeLabel}"; pass the store that holds the contact with --store. Nothing was changed.`);
     const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign contacts erase', { label: displayPath(ctx, `${storeFile}.lock`) });
     try {
       const data = await readStore(storeFile, { label: storeLabel });

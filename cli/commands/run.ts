@@ -80,7 +80,7 @@ export const run: Command = {
     }
     const dryRun = flag(args, 'dry-run');
     const progress = runProgress(ctx.stderr, store);
-    const result = await runStore({ store, now, ...(until ? { until } : {}), dryRun, transport, env: ctx.env, onProgress: (p) => progress.report(p) }).finally(() => progress.done());
+    const result = await runStore({ store, label: displayPath(ctx, store), now, ...(until ? { until } : {}), dryRun, transport, env: ctx.env, onProgress: (p) => progress.report(p) }).finally(() => progress.done());
     if (format === 'json') {
       ctx.out(JSON.stringify(runJson(result), null, 2));
       return 0;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import type { StoreData } from '../store/types.ts';
 import { acquireStoreLock, auditEntry, readStore, storePaths, writeStore } from '../store/index.ts';
@@ -26,6 +27,8 @@ import { compactJournal, readJournal } from './journal.ts';
 
 export interface RunOptions {
   store: string;
+  /** How messages name the store (default: its path). */
+  label?: string;
   /** The run's clock: events and timers due up to it are processed. */
   now: Date;
   /** Fast-forward: keep processing timers and date triggers up to this instant. */
@@ -79,7 +82,10 @@ export interface RunTimings {
 
 export async function runStore(options: RunOptions): Promise<RunResult> {
   const paths = storePaths(options.store);
-  const lock = options.dryRun ? null : acquireStoreLock(options.store, 'campaign run');
+  const noStore = () => new UserError(`There is no store at "${options.label ?? options.store}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`);
+  // Before the lock, which would create the store's folder.
+  if (!existsSync(options.store)) throw noStore();
+  const lock = options.dryRun ? null : acquireStoreLock(options.store, 'campaign run', { label: `${options.label ?? options.store}.lock` });
   const timings: RunTimings = { load: 0, engine: 0, persist: 0, deliver: 0, webhooks: 0 };
   let mark = performance.now();
   const lap = (phase: keyof RunTimings) => {
@@ -90,8 +96,8 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
   const progress = options.onProgress ?? (() => undefined);
   try {
     progress({ phase: 'load' });
-    const data = await readStore(options.store);
-    if (!data) throw new UserError(`There is no store at "${options.store}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`);
+    const data = await readStore(options.store, options.label !== undefined ? { label: options.label } : {});
+    if (!data) throw noStore();
     if (!data.deployed) throw new UserError('Nothing is deployed in this store yet. Run `campaign apply` first.');
     const end = (options.until ?? options.now).getTime();
     if (options.until && options.until.getTime() < options.now.getTime()) throw new UserError('--until is before --now; give a later --until.');
