@@ -1,4 +1,4 @@
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { StoreLockedError, UserError } from '../errors.ts';
@@ -34,19 +34,36 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * a lock left by a dead process on this host is taken over. The lock is released by `release()`,
  * and also when the process exits or gets SIGINT/SIGTERM/SIGHUP while holding it (and nothing
  * else handles that signal).
+ *
+ * The store's folder is created for the lock when missing (the first `contacts import` or
+ * `apply`); if no store was written there by the time the lock is released (the command failed or
+ * was cancelled), the folders it created are removed again, when empty.
  */
 export function acquireStoreLock(store: string, purpose: string, options: LockOptions = {}): StoreLock {
   const file = storePaths(store).lock;
   const label = options.label ?? file;
   const info: LockInfo = { pid: process.pid, host: hostname(), purpose, since: (options.now?.() ?? new Date()).toISOString() };
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-  } catch (error) {
-    // A --store through a file (ENOTDIR/EEXIST), a read-only folder: the user's to fix.
-    throw new UserError(`Cannot create the folder of the lock file "${label}": ${(error as Error).message}. Nothing was written.`);
-  }
+  let created: string | undefined;
+  const makeFolder = () => {
+    try {
+      // The outermost folder created (undefined when it existed).
+      const first = mkdirSync(path.dirname(file), { recursive: true });
+      if (first !== undefined && (created === undefined || first.length < created.length)) created = first;
+    } catch (error) {
+      // A --store through a file (ENOTDIR/EEXIST), a read-only folder: the user's to fix.
+      throw new UserError(`Cannot create the folder of the lock file "${label}": ${(error as Error).message}. Nothing was written.`);
+    }
+  };
+  makeFolder();
   for (let attempt = 0; ; attempt++) {
-    if (tryCreate(file, info)) return holdLock(file, info);
+    const made = tryCreate(file, info);
+    if (made === true) return holdLock(file, info, created === undefined ? undefined : { store, created });
+    // Another command that failed removed the folder it had created in between: create it again.
+    if (made === 'no-folder' && attempt < 3) {
+      makeFolder();
+      continue;
+    }
+    if (made === 'no-folder') throw new UserError(`Cannot create the lock file "${label}": its folder keeps disappearing. Nothing was written.`);
     const holder = readHolder(file);
     if (holder === 'gone') continue;
     if (holder !== 'unreadable' && holder.host === info.host && !isAlive(holder.pid) && attempt < 3) {
@@ -66,7 +83,7 @@ export function acquireStoreLock(store: string, purpose: string, options: LockOp
  * then hard-linked to the lock's name (link never replaces an existing file). A process killed in
  * between leaves a stray temporary file, never an empty lock that nobody could identify.
  */
-function tryCreate(file: string, info: LockInfo): boolean {
+function tryCreate(file: string, info: LockInfo): boolean | 'no-folder' {
   const temp = `${file}.${process.pid}.tmp`;
   try {
     const fd = openSync(temp, 'w', 0o644);
@@ -91,6 +108,7 @@ function tryCreate(file: string, info: LockInfo): boolean {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'no-folder';
     throw new UserError(`Cannot create the lock file "${file}": ${(error as Error).message}.`);
   } finally {
     try {
@@ -157,7 +175,7 @@ function takeOver(file: string, staleText: string): void {
   }
 }
 
-function holdLock(file: string, info: LockInfo): StoreLock {
+function holdLock(file: string, info: LockInfo, folders?: { store: string; created: string }): StoreLock {
   let held = true;
   const release = () => {
     if (!held) return;
@@ -169,6 +187,7 @@ function holdLock(file: string, info: LockInfo): StoreLock {
     } catch {
       // Already gone.
     }
+    if (folders && !existsSync(folders.store)) removeEmptyFolders(path.dirname(folders.store), folders.created);
   };
   const onSignal = (signal: NodeJS.Signals) => {
     // Someone else handles this signal (`campaign run --watch` finishes its run first): the command
@@ -181,4 +200,17 @@ function holdLock(file: string, info: LockInfo): StoreLock {
   process.on('exit', release);
   for (const signal of SIGNALS) process.on(signal, onSignal);
   return { path: file, info, release };
+}
+
+/** Removes `dir` and its parents up to `outermost`, innermost first, stopping at one that is not empty. */
+function removeEmptyFolders(dir: string, outermost: string): void {
+  const last = path.resolve(outermost);
+  for (let current = path.resolve(dir); current.length >= last.length && current.startsWith(last); current = path.dirname(current)) {
+    try {
+      rmdirSync(current);
+    } catch {
+      return; // Not empty (another command's lock, an outbox…) or gone: leave it.
+    }
+    if (current === last) return;
+  }
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXAMPLE_WORKSPACE, runCli, tempDir } from '../helpers/run-cli.ts';
+import { CONTACT_FIXTURES, EXAMPLE_WORKSPACE, runCli, tempDir } from '../helpers/run-cli.ts';
 
 /**
  * `--store new/dir/store.json` where nothing exists yet: a command that needs a store refuses in
@@ -44,5 +44,24 @@ describe('a command given a store that does not exist', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^Plan: \d+ to create\./);
     expect(existsSync(path.join(dir, 'new'))).toBe(false);
+  });
+});
+
+describe('a command that creates the store, given one that does not exist', () => {
+  it('contacts import: a file with invalid rows writes nothing and leaves no folder; a valid one creates the store', async () => {
+    const refused = await cli('contacts', 'import', path.join(CONTACT_FIXTURES, 'invalid-rows.csv'), '--now', NOW);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/Nothing was written\.\n$/);
+    expect(readdirSync(dir)).toEqual([]);
+    const created = await cli('contacts', 'import', path.join(CONTACT_FIXTURES, 'valid.csv'), '--now', NOW);
+    expect(created.code, created.stderr).toBe(0);
+    expect(readdirSync(path.join(dir, 'new', 'dir'))).toEqual(['store.json']);
+  });
+
+  it('apply: refused without confirmation, it writes nothing and leaves no folder', async () => {
+    const run = await cli('apply', '--no-typecheck', '--now', NOW);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: Refusing to apply without confirmation/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

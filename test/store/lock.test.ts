@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,33 @@ describe('store lock', () => {
     expect(refusal(() => acquireStoreLock(through, 'x', { label: 'notes.txt/store.json.lock' }))).toMatch(
       /^Cannot create the folder of the lock file "notes\.txt\/store\.json\.lock": E(EXIST|NOTDIR): .*\. Nothing was written\.$/,
     );
+  });
+
+  describe('the folders it creates for a store that does not exist yet', () => {
+    const nested = () => path.join(dir, 'new', 'dir', 'store.json');
+
+    it('are removed on release when no store was written there (the command failed)', () => {
+      const lock = acquireStoreLock(nested(), 'campaign contacts import');
+      expect(existsSync(lock.path)).toBe(true);
+      lock.release();
+      expect(readdirSync(dir)).toEqual(['.campaign']);
+    });
+
+    it('are kept once the store is written, and a folder that existed is never removed', () => {
+      const lock = acquireStoreLock(nested(), 'campaign apply');
+      writeFileSync(nested(), '{}');
+      lock.release();
+      expect(readdirSync(path.join(dir, 'new', 'dir'))).toEqual(['store.json']);
+      acquireStoreLock(store, 'campaign contacts import').release();
+      expect(existsSync(path.dirname(store))).toBe(true);
+    });
+
+    it('are kept when something else was put in them', () => {
+      const lock = acquireStoreLock(nested(), 'campaign contacts import');
+      writeFileSync(path.join(dir, 'new', 'notes.txt'), 'mine');
+      lock.release();
+      expect(readdirSync(path.join(dir, 'new'))).toEqual(['notes.txt']);
+    });
   });
 
   it('refuses when the lock file is unreadable', () => {
