@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { UserError } from '../errors.ts';
+import { hashProgram } from '../ir/canonical.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { jsonErrorLine, jsonErrorText, LayoutError, lineLayoutChunks, parseLineLayout } from './line-json.ts';
 import { STORE_FORMAT, STORE_FORMAT_VERSION, type StoreData } from './types.ts';
@@ -57,14 +58,31 @@ export class StoreAdapter implements Adapter<StoreData> {
       throw new UserError(`"${this.label}" is not a campaignkit store: ${(error as Error).message}. Pass the store file with --store, or move this file away. Nothing was written.`);
     }
     if (version > STORE_FORMAT_VERSION) throw this.newer(version);
+    let data: StoreData;
     try {
-      const data = validateStore(doc as Record<string, unknown>);
-      origins.set(data, { lineage: data.lineage, serial: data.serial });
-      return data;
+      data = validateStore(doc as Record<string, unknown>);
     } catch (error) {
       if (!(error instanceof StoreShapeError)) throw error;
       throw new UserError(`The store "${this.label}" is damaged: ${error.message}. Restore it from a backup or delete it to start over; nothing was written.`);
     }
+    this.checkDeployedHash(data);
+    origins.set(data, { lineage: data.lineage, serial: data.serial });
+    return data;
+  }
+
+  /**
+   * The deployed program must be the one its hash names: plans compare hashes first ("no changes"
+   * when the workspace's equals the deployed one), so a hand-edited program or hash would make a
+   * plan show the changes of another program, or none. Like Terraform with a state whose checksum
+   * does not match, the file is refused.
+   */
+  private checkDeployedHash(data: StoreData): void {
+    if (!data.deployed || hashProgram(data.deployed.program) === data.deployed.hash) return;
+    const hash = data.deployed.hash.slice(0, 12);
+    if (data.snapshot) {
+      throw new UserError(`The state snapshot "${this.label}" was edited or damaged: its deployed program does not match its hash ${hash}. Export it again with \`campaign state export --out ${this.label}\` where the store lives.`);
+    }
+    throw new UserError(`The store "${this.label}" was edited or damaged: its deployed program does not match its hash ${hash}. Undo the edit or restore the store from a backup; nothing was written.`);
   }
 
   async write(data: StoreData): Promise<void> {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
+import { hashProgram } from '../../src/ir/canonical.ts';
 import { readStore, writeStore } from '../../src/store/index.ts';
 import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
 
@@ -94,6 +95,8 @@ describe('campaign run: delivery through real servers', () => {
       expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
       const data = (await readStore(path.join(dir, 'store.json')))!;
       data.deployed!.program.settings.webhooks.crm!.url = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hooks`;
+      // As apply would deploy it: a program that does not match its hash is refused on read.
+      data.deployed!.hash = hashProgram(data.deployed!.program);
       await writeStore(path.join(dir, 'store.json'), data);
       const env = { ...gone.env, CRM_WEBHOOK_SECRET: 'hook-secret' };
       const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');

@@ -144,6 +144,49 @@ describe('campaign state export', () => {
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  describe('a snapshot or store edited by hand', () => {
+    /** Edits the deployed program or hash of a store file, as a person would (it stays valid JSON). */
+    function tamper(from: string, to: string, change: (deployed: { program: unknown; hash: string }) => void): void {
+      const doc = JSON.parse(readFileSync(file(from), 'utf8')) as { deployed: { program: unknown; hash: string } };
+      change(doc.deployed);
+      writeFileSync(file(to), JSON.stringify(doc, null, 2));
+    }
+    let workspace: Plan;
+    beforeAll(async () => {
+      expect((await cli('state', 'export', '--store', 'store.json', '--out', 'untouched.json')).code).toBe(0);
+      workspace = planJson((await cli('plan', ...common, '--state', 'untouched.json', '--format', 'json')).stdout);
+      expect(workspace.summary.changes).toBe(true);
+    });
+
+    it('refuses a snapshot whose hash was set to the workspace\'s (it planned "No changes")', async () => {
+      tamper('untouched.json', 'edited-hash.json', (deployed) => (deployed.hash = workspace.programHash));
+      const run = await cli('plan', ...common, '--state', 'edited-hash.json', '--detailed-exitcode');
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(`error: The state snapshot "edited-hash.json" was edited or damaged: its deployed program does not match its hash ${workspace.programHash.slice(0, 12)}. Export it again with \`campaign state export --out edited-hash.json\` where the store lives.\n`);
+      expect(run.code).toBe(1);
+    });
+
+    it('refuses a snapshot whose program was edited but not its hash (the plan mixed the hash of one program with the changes of another)', async () => {
+      tamper('untouched.json', 'edited-program.json', (deployed) => (deployed.program = workspace.program));
+      // Planned with the workspace as deployed: the hash matches it, the program does not.
+      const run = await cli('plan', '--workspace', EXAMPLE_WORKSPACE, '--no-typecheck', '--now', NOW, '--state', 'edited-program.json', '--detailed-exitcode');
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^error: The state snapshot "edited-program\.json" was edited or damaged: its deployed program does not match its hash [0-9a-f]{12}\. Export it again with `campaign state export --out edited-program\.json` where the store lives\.\n$/);
+      expect(run.code).toBe(1);
+    });
+
+    it('refuses a store whose hash was edited, for every command, and exports no snapshot of it', async () => {
+      tamper('store.json', 'edited-store.json', (deployed) => (deployed.hash = workspace.programHash));
+      const message = `error: The store "edited-store.json" was edited or damaged: its deployed program does not match its hash ${workspace.programHash.slice(0, 12)}. Undo the edit or restore the store from a backup; nothing was written.\n`;
+      for (const argv of [['plan', ...common], ['state', 'export', '--out', 'from-edited.json'], ['run', '--now', NOW]]) {
+        const run = await cli(...argv, '--store', 'edited-store.json');
+        expect(run.stderr, argv.join(' ')).toBe(message);
+        expect(run.code).toBe(1);
+      }
+      expect(existsSync(file('from-edited.json'))).toBe(false);
+    });
+  });
+
   it('refuses to write a snapshot, to plan with both --state and --store, or without a snapshot', async () => {
     const applied = await cli('apply', ...common, '--store', 'snapshot.json', '--auto-approve');
     expect(applied.code).toBe(1);
