@@ -52,6 +52,13 @@ export async function main(io: CliIO): Promise<number> {
     const named = argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ');
     // `campaign contacts`: a group of commands, not one.
     const group = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `)).map((c) => c.name);
+    if (group.length > 0 && (argv.includes('--help') || argv.includes('-h'))) {
+      // `campaign contacts --help`, `campaign help contacts`: the group's commands.
+      const entries = COMMANDS.filter((c) => group.includes(c.name));
+      const width = Math.max(...entries.map((c) => c.name.length));
+      ctx.out([`Usage: campaign ${argv[0]} <command> [options]`, '', 'Commands:', ...entries.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', `Run \`campaign ${argv[0]} <command> --help\` for its options.`].join('\n'));
+      return 0;
+    }
     if (group.length > 0) {
       ctx.err(`error: "${named}" is not a command; ${argv[0]} has ${group.map((name) => `\`campaign ${name}\``).join(', ')}.`);
       return 1;

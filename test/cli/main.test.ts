@@ -22,4 +22,12 @@ describe('campaign (the command line)', () => {
     expect((await run(['help', 'nope'])).stderr).toBe('error: Unknown command "nope". Run `campaign --help` for the list of commands.\n');
     expect((await run(['nope', '--store', 'x'])).code).toBe(1);
   });
+
+  it('shows the commands of a group for `help GROUP` and `GROUP --help`', async () => {
+    const help = await run(['help', 'contacts']);
+    expect(help.code).toBe(0);
+    expect(help.stdout.split('\n').slice(0, 4)).toEqual(['Usage: campaign contacts <command> [options]', '', 'Commands:', expect.stringMatching(/^ {2}contacts import {2}Import contacts/)]);
+    expect(help.stdout).toContain('\n  contacts erase ');
+    expect(await run(['webhooks', '--help'])).toMatchObject({ code: 0, stderr: '', stdout: expect.stringContaining('  webhooks retry  Queue again') });
+  });
 });
