@@ -2,6 +2,7 @@ import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, ren
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { StoreLockedError, UserError } from '../errors.ts';
+import { parentsOfNew, syncDirectorySync } from './durable-directory.ts';
 import { storePaths } from './paths.ts';
 
 /** What a lock file holds. */
@@ -48,6 +49,8 @@ export function acquireStoreLock(store: string, purpose: string, options: LockOp
     try {
       // The outermost folder created (undefined when it existed).
       const first = mkdirSync(path.dirname(file), { recursive: true });
+      // The new folders' names durable now: the store written in them later finds them existing.
+      if (first !== undefined) for (const parent of parentsOfNew(first, path.dirname(file))) syncDirectorySync(parent);
       if (first !== undefined && (created === undefined || first.length < created.length)) created = first;
     } catch (error) {
       // A --store through a file (ENOTDIR/EEXIST), a read-only folder: the user's to fix.
