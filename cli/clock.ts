@@ -47,3 +47,17 @@ export function refuseChangeBeforeClock(ctx: Pick<CliContext, 'env'>, args: Pars
   const source = stringOption(args, 'now') !== undefined ? '--now' : ctx.env.CAMPAIGN_NOW ? 'CAMPAIGN_NOW' : `The current time (${now.toISOString()})`;
   throw new UserError(`${source} is before the store's clock (${clock}): a run has processed the store up to then, and ${change} cannot be recorded earlier. Give --now ${clock} or later.`);
 }
+
+/**
+ * The time `plan` and `apply` evaluate the workspace at. A store that a run (or a simulation with
+ * `--until`) took past the system clock holds its memberships, scores and journeys as of its clock:
+ * evaluated earlier, a plan would report differences of time, not of the change, and an apply would
+ * enroll contacts before their last run. So, without `--now`/`CAMPAIGN_NOW`, the later of the system
+ * clock and the store's clock; a time given before the store's clock is refused.
+ */
+export function timeForStore(ctx: Pick<CliContext, 'env'>, args: ParsedArgs, clock: string | null, change: string): Date {
+  const now = nowFor(ctx, args);
+  if (clock === null || now.getTime() >= Date.parse(clock)) return now;
+  if (stringOption(args, 'now') !== undefined || ctx.env.CAMPAIGN_NOW) refuseChangeBeforeClock(ctx, args, now, clock, change);
+  return new Date(clock);
+}

@@ -16,7 +16,7 @@ import { acquireStoreLock, actorFrom, createStore, readStore, writeStore } from 
 import { unprocessedEvents } from '../journal-status.ts';
 import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts';
 import type { CliContext } from '../context.ts';
-import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
 import { askLine } from '../prompt.ts';
 import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
@@ -50,7 +50,6 @@ export const apply: Command = {
       throw new UserError('--now cannot be used with a saved plan: it applies at the time it was planned for. Plan again with --now to change it.');
     }
     const dryRun = flag(args, 'dry-run');
-    const now = saved ? saved.plan.now : nowFor(ctx, args).toISOString();
     // A saved plan was type-checked when it was made; its hash is checked against the workspace below.
     const compiled = await compileOrFail(ctx, args, { typecheck: !saved && !flag(args, 'no-typecheck') });
     const storeFile = storePathFor(ctx, args, compiled);
@@ -58,6 +57,7 @@ export const apply: Command = {
     const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign apply', { label: displayPath(ctx, `${storeFile}.lock`) });
     try {
       const store = await readStore(storeFile, { label });
+      const now = saved ? saved.plan.now : timeForStore(ctx, args, store?.clock ?? null, 'an apply').toISOString();
       let program: Program = compiled.program;
       if (saved) {
         const stale = stalePlanReason(saved.plan, store, compiled.manifest!.hash);

@@ -14,7 +14,7 @@ import type { Program } from '../../src/ir/types.ts';
 import { unprocessedEvents } from '../journal-status.ts';
 import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts';
 import type { CliContext } from '../context.ts';
-import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
 import { displayPath, refuseStoreFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
@@ -59,13 +59,13 @@ export const plan: Command = {
     const stateFile = fileOption(args, 'state', 'snapshot.json');
     if (stateFile !== undefined && stringOption(args, 'store') !== undefined) throw new UserError('--state and --store cannot be used together: plan against the store or against a state snapshot.');
     if (stateFile !== undefined && flag(args, 'show-emails')) throw new UserError('--show-emails cannot be used with --state: a state snapshot holds no emails.');
-    const now = nowFor(ctx, args);
     const compiled = await compileOrFail(ctx, args, { typecheck: !flag(args, 'no-typecheck') });
     // With --state too: the plan must not land on the live store beside the workspace.
     const storeFile = storePathFor(ctx, args, compiled);
     if (out !== undefined) refuseStoreFile(ctx, '--out', path.resolve(ctx.cwd, out), storeFile);
     if (markdownOut !== undefined) refuseStoreFile(ctx, '--markdown-out', path.resolve(ctx.cwd, markdownOut), storeFile);
     const source = stateFile !== undefined ? await readSnapshot(ctx, stateFile, compiled.program) : await readLiveStore(ctx, args, compiled);
+    const now = timeForStore(ctx, args, source.store?.clock ?? null, 'a plan');
     const { plan } = planChanges({
       next: compiled.program,
       store: source.store,
