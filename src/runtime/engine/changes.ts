@@ -6,7 +6,9 @@ import type { FiredRule } from '../evaluate/scoring.ts';
  */
 
 export interface ScoreChange {
+  /** The value just before the run's first change to the score. */
   before: number;
+  /** The value at the run's end (`until`), decayed since the last change. */
   after: number;
   rules: { rule: string; points: number; at: string; capped?: string }[];
   thresholds: string[];
@@ -92,6 +94,19 @@ export class ChangeLog {
     const i = from.indexOf(segment);
     if (i >= 0) from.splice(i, 1);
     else into.push(segment);
+  }
+
+  /**
+   * Sets the `after` of every score the run changed to `valueAt(score)`, its value at the run's
+   * end: decay goes on after the last change, and `campaign contact` shows the decayed value.
+   * Called once per contact when the run ends, not per event. A score the run did not change
+   * (its rules all capped) keeps `before` = `after`.
+   */
+  static scoresAt(c: ContactChanges, valueAt: (score: string) => number): void {
+    for (const id in c.scores) {
+      const diff = c.scores[id]!;
+      if (diff.before !== diff.after || diff.thresholds.length > 0) diff.after = valueAt(id);
+    }
   }
 
   /** Is there anything to report for the contact? */

@@ -458,10 +458,10 @@ export class Engine {
     stats.skippedSends = byName(stats.skippedSends);
     for (const [id, change] of this.log.contacts) {
       // Contacts changed by timers, date triggers or thresholds alone were logged without it.
-      if (change.email === undefined) {
-        const contact = this.contacts.get(id);
-        if (contact) change.email = this.emailOf(contact);
-      }
+      const contact = this.contacts.get(id);
+      if (contact && change.email === undefined) change.email = this.emailOf(contact);
+      // Decay goes on after a score's last change: its `after` is its value at the run's end.
+      if (contact) ChangeLog.scoresAt(change, (score) => scoreAt(this.compiled.scores.get(score)!, contact.scores[score], end));
       for (const journey of Object.values(change.journeys)) {
         const enrollment = this.enrollmentsById.get(journey.enrollment)!;
         journey.after = { step: enrollment.step, status: enrollment.status, wakeAt: enrollment.wakeAt, ...(enrollment.waitingFor ? { waitingFor: enrollment.waitingFor.event } : {}) };
