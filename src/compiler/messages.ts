@@ -321,12 +321,24 @@ export const CATALOGUE = {
     () => 'Write dates as ISO 8601: "2026-01-31" or "2026-01-31T09:00:00Z".',
     'A date in a condition (`before`, `after`) or a schedule trigger is not a valid ISO 8601 date or date-time.',
   ),
-  CK133: entry<{ score: string; threshold: string; at: number; bound: string }>(
+  CK133: entry<{ score: string; at: number; bound: string } & ({ threshold: string } | { campaign: string })>(
     'threshold-unreachable',
     'warning',
-    (p) => `Threshold "${p.threshold}" of score "${p.score}" at ${p.at} can never be crossed (${p.bound}).`,
-    (p) => (p.bound.startsWith('the floor') ? 'Raise the threshold above the floor, or lower the floor.' : 'Lower the threshold or raise the cap.'),
-    'A threshold can never be crossed upwards: it is above the score\'s cap, or at or below its floor.',
+    (p) =>
+      'campaign' in p
+        ? p.bound.startsWith('the floor')
+          ? `The onScore trigger of campaign "${p.campaign}" at ${p.at} is never crossed: score "${p.score}" is never below ${p.at} (${p.bound}), so contacts enter when their score is first checked, not on a crossing.`
+          : `The onScore trigger of campaign "${p.campaign}" at ${p.at} can never fire: score "${p.score}" never reaches ${p.at} (${p.bound}).`
+        : `Threshold "${p.threshold}" of score "${p.score}" at ${p.at} can never be crossed (${p.bound}).`,
+    (p) =>
+      'campaign' in p
+        ? p.bound.startsWith('the floor')
+          ? `Raise the trigger's value above the floor of score "${p.score}", or lower the floor.`
+          : `Lower the trigger's value to at most the cap of score "${p.score}", or raise the cap.`
+        : p.bound.startsWith('the floor')
+          ? 'Raise the threshold above the floor, or lower the floor.'
+          : 'Lower the threshold or raise the cap.',
+    'A threshold, or the value of an `onScore` trigger, can never be crossed upwards: it is above the score\'s cap, or at or below its floor.',
   ),
   CK134: entry<{ template: string }>(
     'unused-template',

@@ -1,10 +1,22 @@
 import { diagnostic } from '../messages.ts';
 import type { Rule } from './rule.ts';
 
-/** CK113 / CK133: thresholds listed in ascending order, each crossable between floor and cap. */
+/**
+ * CK113 / CK133: thresholds listed in ascending order, each crossable between floor and cap; the
+ * value of every `onScore` trigger too.
+ */
 export const thresholds: Rule = {
   name: 'thresholds',
   check({ program, report }) {
+    const models = new Map(program.scores.map((score) => [score.id, score]));
+    for (const campaign of program.campaigns) {
+      const trigger = campaign.trigger;
+      const score = trigger?.type === 'score' ? models.get(trigger.score) : undefined;
+      if (trigger?.type !== 'score' || !score) continue;
+      const at = trigger.crosses;
+      const bound = score.cap !== undefined && at > score.cap ? `the cap is ${score.cap}` : at <= score.floor ? `the floor is ${score.floor}` : null;
+      if (bound) report(diagnostic('CK133', { score: score.id, campaign: campaign.id, at, bound }, { entity: `campaign:${campaign.id}`, property: 'trigger' }));
+    }
     for (const score of program.scores) {
       const entity = `score:${score.id}`;
       score.thresholds.forEach((threshold, index) => {
