@@ -204,7 +204,7 @@ export const CATALOGUE = {
     'error',
     (p) => `${p.owner} names an unknown time zone "${p.value}".`,
     () => 'Use an IANA time zone such as "Europe/Paris" or "America/New_York".',
-    'The workspace time zone is not an IANA time zone name.',
+    'The workspace time zone, or a value an `update` step or threshold action writes to the contacts\' time zone field (`fields.timezone`), is not an IANA time zone name. `contacts import` refuses such a value; written by a step, the runtime would silently use the workspace time zone instead.',
   ),
   CK117: entry<{ owner: string; field: string; kind: string }>(
     'date-field-kind',

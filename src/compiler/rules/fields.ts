@@ -1,4 +1,4 @@
-import { isIsoDate, isIsoDateTime } from '../../ir/durations.ts';
+import { canonicalTimeZone, isIsoDate, isIsoDateTime } from '../../ir/durations.ts';
 import type { Cond, FieldType, Scalar } from '../../ir/types.ts';
 import { forEachStep, programConditions, walkCond, type CondScope } from '../../ir/walk.ts';
 import { isDateKind } from '../describe-schema.ts';
@@ -129,7 +129,7 @@ export const conditionFields: Rule = {
   },
 };
 
-/** CK106 / CK126 / CK117 for update steps and date triggers. */
+/** CK106 / CK126 / CK117 for update steps and date triggers; CK116 for a time zone an update writes. */
 export const actionFields: Rule = {
   name: 'action-fields',
   check(ctx) {
@@ -142,6 +142,9 @@ export const actionFields: Rule = {
       const expected = expectedValue(type, value);
       if (expected) {
         ctx.report(diagnostic('CK126', { owner: describeSite(owner, at), field, kind: type.kind, sets: true, value: JSON.stringify(value), expected }, siteOf(owner, at)));
+      } else if (field === ctx.program.settings.fields.timezone && typeof value === 'string' && value !== '' && canonicalTimeZone(value) === undefined) {
+        // Import refuses such a value; written by a step, the runtime would fall back to the workspace zone.
+        ctx.report(diagnostic('CK116', { owner: `${describeSite(owner, at)} (field "${field}")`, value }, { ...siteOf(owner, at), mention: value }));
       }
     };
     for (const campaign of ctx.program.campaigns) {
