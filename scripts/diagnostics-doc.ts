@@ -51,6 +51,8 @@ export function renderDiagnosticsDoc(): string {
     'and the file, line and column of the definition, step or property concerned. Errors make',
     '`campaign validate` exit with 1; warnings do not. `--format json` prints them as data',
     '([diagnostics-json.md](diagnostics-json.md)), `--format github` as GitHub annotations.',
+    'A definition made by a helper function (`const tip = (id) => email(id, …)`) is located at',
+    "the helper's call that writes its id (`tip('tip-3', …)`), else at the builder call inside the helper.",
     '',
     '- **CK001–CK007** come from loading the workspace: the config, the modules, the IR schema.',
     '- **CK100–CK137** are semantic rules, run on a program that loaded and matches the IR schema.',

@@ -119,10 +119,38 @@ function objectProps(file: string, args: readonly TS.Expression[], source: TS.So
   return props;
 }
 
+/**
+ * A builder call whose id is not a literal, as in a helper function (`const mk = (id) => email(id, …)`):
+ * the entities it makes are located at the calls of `helper` (`mk('welcome')`), else at `call`.
+ */
+interface HelperCall {
+  /** The function it is written in, when it has a name. */
+  helper: string | null;
+  callee: string;
+  call: CallSite;
+}
+
+/** The name of the function a node is written in (`const mk = (id) => …`, `function mk(id) {…}`), if any. */
+function enclosingFunctionName(node: TS.Node): string | null {
+  for (let at = node.parent; at; at = at.parent) {
+    if (ts.isFunctionDeclaration(at) || ts.isMethodDeclaration(at)) return at.name && ts.isIdentifier(at.name) ? at.name.text : null;
+    if (ts.isArrowFunction(at) || ts.isFunctionExpression(at)) {
+      const parent = at.parent;
+      if (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent)) return ts.isIdentifier(parent.name) ? parent.name.text : null;
+      if (ts.isFunctionExpression(at) && at.name) return at.name.text;
+      return null;
+    }
+  }
+  return null;
+}
+
+const ENTITY_BUILDERS = new Set(Object.values(ENTITY_CALLEES).flat().filter((callee) => callee !== 'defineWorkspace'));
+
 export class SourceLocator {
   private readonly files = new Map<string, SourceFileInfo>();
   private readonly calls: CallSite[] = [];
   private readonly idObjects: (Span & { id: string })[] = [];
+  private readonly helpers: HelperCall[] = [];
 
   constructor(paths: readonly string[], readText: (file: string) => string = (file) => readFileSync(file, 'utf8')) {
     // The workspace config first, so that its defineWorkspace call is the first one.
@@ -147,6 +175,9 @@ export class SourceLocator {
             end: node.getEnd(),
             props: objectProps(file, id === null ? node.arguments : node.arguments.slice(1), source),
           });
+        } else if (ENTITY_BUILDERS.has(callee) && node.arguments.length > 0) {
+          const call = { file, callee, id: null, start: node.getStart(source), end: node.getEnd(), props: objectProps(file, node.arguments.slice(1), source) };
+          this.helpers.push({ helper: enclosingFunctionName(node), callee, call });
         }
       } else if (ts.isObjectLiteralExpression(node)) {
         for (const prop of node.properties) {
@@ -195,7 +226,7 @@ export class SourceLocator {
     // `occurrence` counts the innermost thing the site names: a step, threshold or rule, else the entity.
     const nth = site.occurrence ?? 0;
     const inner = site.step ?? site.threshold ?? site.scoreRule;
-    const owner = site.entity ? this.entityCall(site.entity, inner === undefined ? nth : 0) : undefined;
+    const owner = site.entity ? this.entityCall(site.entity, inner === undefined ? nth : 0, fallbackFile) : undefined;
     let target: Span | undefined = owner;
     let props = owner?.props;
     if (site.step !== undefined) {
@@ -234,11 +265,27 @@ export class SourceLocator {
   }
 
   /** The `occurrence`-th call that defines an entity (`campaign:welcome`, `workspace`). */
-  private entityCall(entity: string, occurrence: number): CallSite | undefined {
+  private entityCall(entity: string, occurrence: number, file?: string): CallSite | undefined {
     const [kind, id] = splitKey(entity);
     const callees = ENTITY_CALLEES[kind] ?? [];
-    const matches = this.calls.filter((call) => callees.includes(call.callee) && (kind === 'workspace' || call.id === id));
+    let matches = this.calls.filter((call) => callees.includes(call.callee) && (kind === 'workspace' || call.id === id));
+    if (matches.length === 0 && kind !== 'workspace') matches = this.helperCalls(callees, id, file);
     return matches[Math.min(occurrence, matches.length - 1)];
+  }
+
+  /**
+   * Where an entity made by a helper function is written: the helper's calls with the id as their
+   * first argument (`mk('welcome', …)`, in authoring order), else the builder calls inside helpers
+   * (`email(id, …)`), those in `file` (the module that registered the entity) first.
+   */
+  private helperCalls(callees: readonly string[], id: string, file?: string): CallSite[] {
+    const helpers = this.helpers.filter((h) => callees.includes(h.callee));
+    if (helpers.length === 0) return [];
+    const names = new Set(helpers.map((h) => h.helper).filter((name) => name !== null));
+    const sites = this.calls.filter((call) => call.id === id && names.has(call.callee));
+    if (sites.length > 0) return sites;
+    const inner = helpers.map((h) => h.call);
+    return [...inner.filter((call) => call.file === file), ...inner.filter((call) => call.file !== file)];
   }
 }
 

@@ -80,6 +80,25 @@ describe('SourceLocator', () => {
     expect(locate({ entity: 'segment:dynamic' })).toBeNull();
   });
 
+  it('finds an entity made by a helper function at the call of the helper, else at the builder call inside it', () => {
+    const locate = locator({
+      '/w/helpers.ts': ['export function mk(id: string, options: O) {', '  return email(id, { text: t, ...options });', '}'].join('\n'),
+      '/w/tips.ts': [
+        "const tip = (id: string, subject: string) => email(id, { subject, text: 'x' });",
+        "export const a = tip('tip-1', 'First');",
+        "export const b = mk('tip-2', { subject: 'Second' });",
+        "export const c = ['tip-3'].map((id) => tip(id, 'More'));",
+        "campaign('tips', { steps: [send('tip-1', a)] });", // a step named like the template is not it
+      ].join('\n'),
+    });
+    expect(locate({ entity: 'template:tip-1' }, '/w/tips.ts')).toBe("/w/tips.ts:2:18 tip('tip-1', 'First')");
+    expect(locate({ entity: 'template:tip-2' }, '/w/tips.ts')).toBe("/w/tips.ts:3:18 mk('tip-2', { subject: 'Second' })");
+    expect(locate({ entity: 'template:tip-2', property: 'subject' }, '/w/tips.ts')).toBe("/w/tips.ts:3:32 subject: 'Second'");
+    // No call writes the id: the builder call of a helper, in the registering module first.
+    expect(locate({ entity: 'template:tip-3' }, '/w/tips.ts')).toBe("/w/tips.ts:1:46 email(id, { subject, text: 'x' })");
+    expect(locate({ entity: 'template:tip-3' }, '/w/helpers.ts')).toBe('/w/helpers.ts:2:10 email(id, { text: t, ...options })');
+  });
+
   it('narrows to where the definition writes the mentioned field, event or value', () => {
     const locate = locator({
       '/w/x.ts': ["segment('s', {", '  where: (c) =>', '    c.all(', "      c.plan.eq('pro'),", "      c.inSegment('eu-trails'),", '      c.planned.exists(),', '    ),', '});'].join('\n'),
