@@ -1,4 +1,4 @@
-import { StoreLockedError, UserError } from '../src/errors.ts';
+import { StoreClockAheadError, StoreLockedError, UserError } from '../src/errors.ts';
 import { formatDuration, parseDuration } from '../src/ir/durations.ts';
 import type { Transport } from '../src/runtime/deliver/index.ts';
 import { runStore, type RunResult } from '../src/runtime/run.ts';
@@ -49,12 +49,14 @@ export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise
   const stop = stopSignals(ctx);
   try {
     let idleSaid = false;
+    let aheadSaid: string | null = null;
     while (!stop.requested) {
       const started = Date.now();
       // The exact time: an event tracked a moment ago is due in this run, not the next one.
       const now = new Date(started);
       try {
         const result = await runStore({ store: options.store, label: options.label, now, dryRun: false, transport: options.transport, env: ctx.env, skipIdleWrite: true });
+        aheadSaid = null;
         if (result.written) {
           ctx.out(options.report(result));
           idleSaid = false;
@@ -64,9 +66,16 @@ export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise
           idleSaid = true;
         }
       } catch (error) {
-        if (!(error instanceof StoreLockedError)) throw error;
-        ctx.err(`${short(now)}: skipped this run: ${error.message}`);
-        idleSaid = false;
+        if (error instanceof StoreClockAheadError) {
+          // A simulation (--until) or another machine's clock went past this one's: a run cannot
+          // go back in time, so runs wait until the clock gets there (said once).
+          if (aheadSaid !== error.clock) ctx.err(`${short(now)}: skipped: the store's clock is at ${short(new Date(error.clock))}, ahead of this machine's clock (a simulation with --until, or another machine's clock); runs resume when the clock gets there.`);
+          aheadSaid = error.clock;
+          idleSaid = false;
+        } else if (error instanceof StoreLockedError) {
+          ctx.err(`${short(now)}: skipped this run: ${error.message}`);
+          idleSaid = false;
+        } else throw error;
       }
       await stop.wait(started + options.every - Date.now());
     }

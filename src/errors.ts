@@ -16,6 +16,17 @@ export class UserError extends Error {
 /** The store is locked by another command: try again when it is done (`campaign run --watch` does). */
 export class StoreLockedError extends UserError {}
 
+/** The store's clock is after the run's time (a simulation, another host's clock): `campaign run --watch` waits for it. */
+export class StoreClockAheadError extends UserError {
+  constructor(
+    message: string,
+    /** The store's clock (ISO). */
+    readonly clock: string,
+  ) {
+    super(message);
+  }
+}
+
 export function isUserError(error: unknown): error is UserError {
   return error instanceof Error && error.name === 'UserError';
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { UserError } from '../errors.ts';
+import { StoreClockAheadError, UserError } from '../errors.ts';
 import type { StoreData } from '../store/types.ts';
 import { acquireStoreLock, auditEntry, readStore, storePaths, writeStore } from '../store/index.ts';
 import { deliverOutbox, deliverWebhooks, ledgerPathFor, resolveUnsubscribeSecret, truncateLedger } from './deliver/index.ts';
@@ -104,7 +104,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     const from = data.clock;
     // Running again to the same instant (the same command after a crash) is fine: nothing is due.
     if (from !== null && end < Date.parse(from)) {
-      throw new UserError(`The store's clock is at ${from} (an earlier run, or a simulation with --until, went up to it); a run cannot go back in time: run to ${from} or later.`);
+      throw new StoreClockAheadError(`The store's clock is at ${from} (an earlier run, or a simulation with --until, went up to it); a run cannot go back in time: run to ${from} or later.`, from);
     }
     const { events, cursor } = readJournal(paths.journal, data.journal);
     lap('load');

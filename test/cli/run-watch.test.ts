@@ -100,6 +100,21 @@ describe('campaign run --watch', () => {
     expect(readdirSync(path.join(dir, 'outbox')).length).toBeGreaterThan(0);
   }, 120_000);
 
+  it("waits, without exiting, while the store's clock is ahead of the machine's (a simulation with --until), then runs", async () => {
+    const dir = copyBase();
+    const now = Date.now();
+    // A simulation a few seconds into the future: the watch starts with the store's clock ahead.
+    const simulated = await cli(dir, 'run', '--now', new Date(now).toISOString(), '--until', new Date(now + 10_000).toISOString(), '--store', 'store.json');
+    expect(simulated.code, simulated.stderr).toBe(0);
+    const watcher = watch(dir, '--every', '1s');
+    await until('a skipped run', () => watcher.stderr().includes("skipped: the store's clock is at"), watcher);
+    await until('the clock to catch up', () => watcher.stderr().includes('nothing due; the store is unchanged'), watcher);
+    // Said once, not at every skipped run.
+    expect(watcher.stderr().split("the store's clock is at").length - 1).toBe(1);
+    watcher.child.kill('SIGTERM');
+    expect(await watcher.exited).toEqual({ code: 0, signal: null });
+  }, 120_000);
+
   it('refuses options that make no sense with --watch, and a bad --every, in one line', async () => {
     const dir = copyBase();
     const cases: [string[], RegExp][] = [
