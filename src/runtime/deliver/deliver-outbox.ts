@@ -345,9 +345,12 @@ function settle(message: OutboxMessage, mail: ComposedMail, result: SendResult, 
     return { outcome: result.alreadyDelivered ? 'already-sent' : 'sent', extra: { messageId: mail.messageId } };
   }
   if (result.status === 'failed') {
+    // A team's own address (settings) that bounces is the operator's to fix: team notifications
+    // ignore the suppression list, so suppressing it would only claim that nothing goes to it again.
+    const bounced = result.bounced === true && message.kind !== 'notification';
     update(message, { status: 'failed', reason: result.error, transport: transport.name });
-    ledger.append({ key: message.key, state: 'failed', at: now, transport: transport.name, error: result.error, ...(result.bounced ? { bounced: true as const } : {}) });
-    return { outcome: 'failed', extra: { messageId: mail.messageId, reason: result.error }, ...(result.bounced ? { bounced: true } : {}) };
+    ledger.append({ key: message.key, state: 'failed', at: now, transport: transport.name, error: result.error, ...(bounced ? { bounced: true as const } : {}) });
+    return { outcome: 'failed', extra: { messageId: mail.messageId, reason: result.error }, ...(bounced ? { bounced: true } : {}) };
   }
   if (result.status === 'retry') {
     // Pending again; the `retry` record tells a later fold that this attempt ended unsent.

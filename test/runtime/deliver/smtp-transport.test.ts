@@ -224,6 +224,28 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(received).toHaveLength(1);
   });
 
+  it("a team notification whose address bounces fails, but does not put the team's address on the suppression list (notifications ignore it)", async () => {
+    const { port, received } = await startServer({
+      onRcptTo(address, _session, callback) {
+        if (address.address !== 'sales@acme.example') return callback();
+        return callback(Object.assign(new Error('5.1.1 No such user'), { responseCode: 550 }));
+      },
+    });
+    const dir = await temp.make();
+    const ledgerPath = path.join(dir, 'd.jsonl');
+    const notification = (contactId: string) => ({
+      key: `notify/mql/${contactId}/sales`, messageId: `<notify/mql/${contactId}/sales@acme.example>`, kind: 'notification' as const, contact: contactId,
+      to: 'sales@acme.example', subject: 'New MQL', text: 'A contact crossed the MQL threshold.', status: 'pending' as const, createdAt: NOW, dueAt: NOW,
+    });
+    const data = store({ outbox: [notification('c1'), notification('c2')] });
+    const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath, now: NOW, secret: SECRET });
+    expect(report.messages.map((m) => m.outcome)).toEqual(['failed', 'failed']);
+    expect(report.bounced).toBe(0);
+    expect(data.suppression).toEqual([]);
+    expect((await readLedger(ledgerPath)).records.filter((r) => r.bounced)).toEqual([]);
+    expect(received).toEqual([]);
+  });
+
   it('without enhanced status codes, a 550 to RCPT TO saying the user does not exist is a hard bounce; "mailbox unavailable" is not', async () => {
     const answers: Record<string, string> = {
       'gone@example.com': 'No such user here',
