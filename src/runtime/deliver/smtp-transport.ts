@@ -170,10 +170,11 @@ function openSession(options: SMTPConnection.Options, credentials: SMTPConnectio
  * (null MX). A 5xx with another one (a policy block, a message too big) says nothing about the
  * address, so it is not a hard bounce.
  */
-const HARD_BOUNCE = /(?:^|\D)5\.1\.(?:1|2|3|6|10)(?!\d|\.\d)/;
+// Not the end of a dotted number: "Client host [10.5.1.1] blocked" is an IP address, not 5.1.1.
+const HARD_BOUNCE = /(?:^|[^\d.])5\.1\.(?:1|2|3|6|10)(?!\d|\.\d)/;
 
 /** Any enhanced status code (RFC 3463): when the server gave one, it alone decides. */
-const ENHANCED_CODE = /(?:^|\D)[245]\.\d{1,3}\.\d{1,3}(?!\d|\.\d)/;
+const ENHANCED_CODE = /(?:^|[^\d.])[245]\.\d{1,3}\.\d{1,3}(?!\d|\.\d)/;
 
 /**
  * Servers without enhanced status codes (RFC 5321 only) say it in words; RFC 5321's own example of

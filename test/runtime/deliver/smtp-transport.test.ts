@@ -252,6 +252,9 @@ describe('smtpTransport against a real SMTP server', () => {
       'unknown@example.com': '<unknown@example.com>: Recipient address rejected: User unknown in local recipient table',
       'blocked@example.com': 'Requested action not taken: mailbox unavailable',
       'policy@example.com': '5.7.1 Unknown user or policy, refused',
+      // A policy block naming the sending host: the end of its IP address is not a 5.1.1.
+      'spamhaus@example.com': '5.7.1 Service unavailable; Client host [10.5.1.1] blocked using zen.spamhaus.org',
+      'ip@example.com': 'No such user here (from [10.2.0.1])',
     };
     const { port } = await startServer({
       onRcptTo(address, _session, callback) {
@@ -264,8 +267,8 @@ describe('smtpTransport against a real SMTP server', () => {
     const data = store({ outbox: to.map((address, i) => email(`c${i}`, address, { key: `trial-nurture/1/c${i}/welcome` })) });
     to.forEach((address, i) => data.contacts.push(contact(`c${i}`, { email: address, emailOptIn: true })));
     const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
-    expect(report).toMatchObject({ failed: 4, bounced: 2 });
-    expect(data.suppression.map((s) => s.hash).sort()).toEqual([suppressionHash('gone@example.com'), suppressionHash('unknown@example.com')].sort());
+    expect(report).toMatchObject({ failed: 6, bounced: 3 });
+    expect(data.suppression.map((s) => s.hash).sort()).toEqual([suppressionHash('gone@example.com'), suppressionHash('unknown@example.com'), suppressionHash('ip@example.com')].sort());
   });
 
   it('gives up on a message after 5 days of temporary failures, counted from the first one', async () => {
