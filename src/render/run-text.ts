@@ -34,9 +34,13 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
     const r = d.recovered;
     if (r.sent.length || r.failed.length || r.unknown.length) {
       // A run interrupted after delivering: what its ledger and files say, so nothing goes twice.
-      const parts = [`${plural(r.sent.length, 'email')} it had sent (not sent again)`];
-      if (r.failed.length) parts.push(`${n(r.failed.length)} it had failed to send`);
-      if (r.unknown.length) parts.push(`${n(r.unknown.length)} whose send it did not see end (unknown, not retried)`);
+      const counts: [number, string][] = [
+        [r.sent.length, 'it had sent (not sent again)'],
+        [r.failed.length, 'it had failed to send'],
+        [r.unknown.length, 'whose send it did not see end (unknown, not retried)'],
+      ];
+      // The first count present names what is counted: "2 emails it had failed to send", never "0 emails it had sent".
+      const parts = counts.filter(([count]) => count > 0).map(([count, text], i) => `${i === 0 ? plural(count, 'email') : n(count)} ${text}`);
       if (r.bounced) parts.push(`${n(r.bounced)} ${r.bounced === 1 ? 'address' : 'addresses'} suppressed for a hard bounce`);
       lines.push(`Recovered from an interrupted run: ${parts.join(', ')}.`);
     }

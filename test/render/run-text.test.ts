@@ -75,6 +75,9 @@ describe('run summary', () => {
       'Recovered from an interrupted run: 3 emails it had sent (not sent again), 1 it had failed to send, 2 whose send it did not see end (unknown, not retried), 1 address suppressed for a hard bounce.',
       'Delivered: 1 sent, 0 skipped at delivery, 0 failed.',
     ]);
+    // Killed after a bounce, before anything was sent: no "0 emails it had sent".
+    report.delivery!.recovered = { sent: [], failed: ['d'], unknown: ['e'], bounced: 1, invalidLines: 0 };
+    expect(renderRunSummary(report, plain).split('\n')[2]).toBe('Recovered from an interrupted run: 1 email it had failed to send, 1 whose send it did not see end (unknown, not retried), 1 address suppressed for a hard bounce.');
     report.delivery!.recovered = { sent: [], failed: [], unknown: [], bounced: 0, invalidLines: 0 };
     expect(renderRunSummary(report, plain)).not.toContain('Recovered');
   });
