@@ -27,8 +27,13 @@ export interface DeliverWebhooksOptions {
   dryRun?: boolean;
 }
 
-/** Attempts (POSTs) a delivery gets over all runs before it is given up. */
-export const MAX_WEBHOOK_ATTEMPTS = 10;
+/**
+ * Attempts (POSTs) a delivery gets over all runs before it is given up. A run spends up to
+ * `retries + 1` of them (4 by default) and the next run waits 8 min, 2 h 8 min, then 6 h each time
+ * (`backoffAfter`): a receiver that stays down is given up after 10 runs, about 44 hours, as webhook
+ * senders retry for a day or more. (10 attempts gave up after 3 runs and about 2 hours.)
+ */
+export const MAX_WEBHOOK_ATTEMPTS = 40;
 
 export interface WebhookReport {
   dryRun: boolean;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Program } from '../../../src/ir/types.ts';
 import { applyWebhookRetry, isGivenUp, planWebhookRetry } from '../../../src/runtime/deliver/webhook-retry.ts';
-import { deliverWebhooks, verifyWebhookSignature } from '../../../src/runtime/deliver/webhooks.ts';
+import { deliverWebhooks, MAX_WEBHOOK_ATTEMPTS, verifyWebhookSignature } from '../../../src/runtime/deliver/webhooks.ts';
 import type { WebhookDelivery } from '../../../src/store/types.ts';
 import { NOW, program, store, webhook } from './fixtures.ts';
 
@@ -157,6 +157,23 @@ describe('deliverWebhooks against a real HTTP receiver', () => {
     expect(requests).toHaveLength(2);
   });
 
+  it('keeps trying a receiver that stays down for about two days of runs (default retries), then gives up', async () => {
+    const { url, requests } = await receiver(reply(503));
+    const prog = withEndpoint(url);
+    const data = store({ webhooks: [webhook('k1')] });
+    const runs: string[] = [];
+    for (let now: string | undefined = NOW; now !== undefined && runs.length < 50; now = data.webhooks[0]!.nextAttemptAt) {
+      runs.push(now);
+      await deliverWebhooks(data, { program: prog, now, env, backoffMs: 1 });
+    }
+    expect(runs).toHaveLength(10);
+    expect(requests).toHaveLength(40);
+    const hours = (Date.parse(runs.at(-1)!) - Date.parse(NOW)) / 3_600_000;
+    expect(hours).toBeGreaterThan(36);
+    expect(data.webhooks[0]).toMatchObject({ status: 'failed', attempts: 40, lastStatus: 503 });
+    expect(data.webhooks[0]!.nextAttemptAt).toBeUndefined();
+  });
+
   it('does not send the data of an erased contact, and labels threshold webhooks', async () => {
     const { url, requests } = await receiver(reply(200));
     const { data } = await run(
@@ -218,7 +235,7 @@ describe('deliverWebhooks against a real HTTP receiver', () => {
     const prog = withEndpoint(url);
     const data = store({ webhooks: [webhook('mql-handoff/1/c1/sync-crm'), webhook('mql-handoff/1/c9/sync-crm', { contact: 'c9' }), webhook('other/1/c1/x', { endpoint: 'erp' })] });
     data.webhooks[2]!.status = 'failed';
-    data.webhooks[2]!.attempts = 10;
+    data.webhooks[2]!.attempts = MAX_WEBHOOK_ATTEMPTS;
     data.webhooks[2]!.nextAttemptAt = NOW;
     const first = await deliverWebhooks(data, { program: prog, now: NOW, env, backoffMs: 20 });
     // A 400 is given up at once; the erased contact (c9 is not in the store) too.
