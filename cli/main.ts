@@ -13,15 +13,20 @@ function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } | 
   return one ? { entry: one, rest: argv.slice(1) } : null;
 }
 
+/** Commands with their summaries, one a line, names aligned. */
+function commandList(entries: readonly CommandEntry[]): string[] {
+  const width = Math.max(...entries.map((c) => c.name.length));
+  return entries.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+}
+
 export function overview(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     'campaign — campaigns-as-code for marketing automation',
     '',
     'Usage: campaign <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commandList(COMMANDS),
     '',
     'Every command takes --workspace DIR (default: ./campaigns, or . when it holds campaign.config.ts),',
     '--no-color and --help. Run `campaign <command> --help` for its options.',
@@ -55,8 +60,7 @@ export async function main(io: CliIO): Promise<number> {
     if (group.length > 0 && (argv.includes('--help') || argv.includes('-h'))) {
       // `campaign contacts --help`, `campaign help contacts`: the group's commands.
       const entries = COMMANDS.filter((c) => group.includes(c.name));
-      const width = Math.max(...entries.map((c) => c.name.length));
-      ctx.out([`Usage: campaign ${argv[0]} <command> [options]`, '', 'Commands:', ...entries.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', `Run \`campaign ${argv[0]} <command> --help\` for its options.`].join('\n'));
+      ctx.out([`Usage: campaign ${argv[0]} <command> [options]`, '', 'Commands:', ...commandList(entries), '', `Run \`campaign ${argv[0]} <command> --help\` for its options.`].join('\n'));
       return 0;
     }
     if (group.length > 0) {

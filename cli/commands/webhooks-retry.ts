@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
+import { mostCommon } from '../../src/render/run-text.ts';
 import { applyWebhookRetry, planWebhookRetry } from '../../src/runtime/deliver/webhook-retry.ts';
 import { acquireStoreLock, auditEntry, readStore, writeStore } from '../../src/store/index.ts';
 import type { WebhookDelivery } from '../../src/store/types.ts';
@@ -34,12 +35,13 @@ export const webhooksRetry: Command = {
     const explicit = stringOption(args, 'store');
     const storeFile = explicit !== undefined ? storePathFor(ctx, args, { workspace: ctx.cwd, program: null }) : storePathFor(ctx, args, await compileOrFail(ctx, args));
     const storeLabel = displayPath(ctx, storeFile);
+    const noStore = () => new UserError(`There is no store at "${storeLabel}"; nothing was changed.`);
     // Checked before the lock, which would create the store's folder.
-    if (!existsSync(storeFile)) throw new UserError(`There is no store at "${storeLabel}"; nothing was changed.`);
+    if (!existsSync(storeFile)) throw noStore();
     const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign webhooks retry', { label: displayPath(ctx, `${storeFile}.lock`) });
     try {
       const data = await readStore(storeFile, { label: storeLabel });
-      if (!data) throw new UserError(`There is no store at "${storeLabel}"; nothing was changed.`);
+      if (!data) throw noStore();
       if (endpoint !== undefined) {
         const known = new Set([...Object.keys(data.deployed?.program.settings.webhooks ?? {}), ...data.webhooks.map((d) => d.endpoint)]);
         if (!known.has(endpoint)) {
@@ -55,10 +57,8 @@ export const webhooksRetry: Command = {
         return 0;
       }
       const lines = [`${dryRun ? 'Would queue again' : 'Queued again'}: ${plural(plan.retry.length)}${scope} (${byEndpoint(plan.retry)}).`];
-      // Why they were given up (most frequent first), then which ones.
-      const reasons = new Map<string, number>();
-      for (const d of plan.retry) reasons.set(d.lastError ?? 'no reason recorded', (reasons.get(d.lastError ?? 'no reason recorded') ?? 0) + 1);
-      for (const [reason, count] of [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) lines.push(`  ${c.yellow(`${count.toLocaleString('en-US')} given up:`)} ${reason}`);
+      // Why they were given up (most frequent first, every reason), then which ones.
+      lines.push(...mostCommon(plan.retry.map((d) => d.lastError ?? 'no reason recorded'), 'given up', c, Infinity));
       const listed = plan.retry.slice(0, LISTED).map((d) => d.key);
       lines.push(c.dim(`  ${listed.join(', ')}${plan.retry.length > LISTED ? `, … and ${(plan.retry.length - LISTED).toLocaleString('en-US')} more` : ''}`));
       if (plan.erased.length) lines.push(`Not queued: ${plural(plan.erased.length)} of erased contacts (their data is gone).`);

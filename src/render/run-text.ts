@@ -61,7 +61,7 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
 }
 
 /** The most frequent reasons, one line each with their count (`12 failed: …`), at most `limit` of them. */
-function mostCommon(reasons: readonly string[], what: 'failed' | 'pending', c: Colors, limit = 3): string[] {
+export function mostCommon(reasons: readonly string[], what: string, c: Colors, limit = 3): string[] {
   const counts = new Map<string, number>();
   for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
   const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
