@@ -3,6 +3,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, r
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { syncDirectorySync } from '../store/durable-directory.ts';
+import { createFileWith } from '../store/lock.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
 
 /**
@@ -32,22 +33,16 @@ function sleep(ms: number): void {
 export function withJournalLock<T>(journal: string, fn: () => T, waitMs = 10_000): T {
   const lock = `${journal}.lock`;
   const deadline = Date.now() + waitMs;
-  let fd: number | null = null;
-  while (fd === null) {
-    try {
-      fd = openSync(lock, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
-      writeSync(fd, String(process.pid));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (staleLock(lock)) continue;
-      if (Date.now() > deadline) throw new UserError(`The event journal "${journal}" is locked by another process; try again, or remove "${lock}" if no campaign command is running.`);
-      sleep(20);
-    }
+  // Created with its pid already in it (`createFileWith`): a process killed while taking the lock
+  // leaves no empty lock file, which no later command could tell from a live one.
+  while (!createFileWith(lock, String(process.pid))) {
+    if (staleLock(lock)) continue;
+    if (Date.now() > deadline) throw new UserError(`The event journal "${journal}" is locked by another process; try again, or remove "${lock}" if no campaign command is running.`);
+    sleep(20);
   }
   try {
     return fn();
   } finally {
-    closeSync(fd);
     try {
       unlinkSync(lock);
     } catch {

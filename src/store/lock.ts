@@ -82,43 +82,50 @@ export function acquireStoreLock(store: string, purpose: string, options: LockOp
 }
 
 /**
- * Creates the lock file with its holder already in it: the info goes to a temporary file that is
- * then hard-linked to the lock's name (link never replaces an existing file). A process killed in
- * between leaves a stray temporary file, never an empty lock that nobody could identify.
+ * Creates `file` holding `content`, only if it does not exist (false when it does): the content goes
+ * to a temporary file that is then hard-linked to the name (link never replaces an existing file).
+ * A process killed in between leaves a stray temporary file, never an empty lock file that nobody
+ * could identify. Other errors (a missing folder: ENOENT) are thrown as they are.
  */
-function tryCreate(file: string, info: LockInfo): boolean | 'no-folder' {
+export function createFileWith(file: string, content: string): boolean {
   const temp = `${file}.${process.pid}.tmp`;
-  try {
-    const fd = openSync(temp, 'w', 0o644);
+  const write = (target: string, flags: 'w' | 'wx') => {
+    const fd = openSync(target, flags, 0o644);
     try {
-      writeSync(fd, `${JSON.stringify(info)}\n`);
+      writeSync(fd, content);
     } finally {
       closeSync(fd);
     }
+  };
+  try {
+    write(temp, 'w');
     try {
       linkSync(temp, file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      // A file system without hard links: create the lock exclusively, then write into it.
+      // A file system without hard links: create the file exclusively, then write into it.
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
-      const fd = openSync(file, 'wx', 0o644);
-      try {
-        writeSync(fd, `${JSON.stringify(info)}\n`);
-      } finally {
-        closeSync(fd);
-      }
+      write(file, 'wx');
     }
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'no-folder';
-    throw new UserError(`Cannot create the lock file "${file}": ${(error as Error).message}.`);
+    throw error;
   } finally {
     try {
       unlinkSync(temp);
     } catch {
       // Not created.
     }
+  }
+}
+
+function tryCreate(file: string, info: LockInfo): boolean | 'no-folder' {
+  try {
+    return createFileWith(file, `${JSON.stringify(info)}\n`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'no-folder';
+    throw new UserError(`Cannot create the lock file "${file}": ${(error as Error).message}.`);
   }
 }
 

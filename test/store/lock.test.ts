@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/errors.ts';
 import { acquireStoreLock } from '../../src/store/index.ts';
+import { createFileWith } from '../../src/store/lock.ts';
 import { tempDir } from '../helpers/run-cli.ts';
 
 let dir: string;
@@ -138,5 +139,14 @@ describe('store lock', () => {
     expect(child.status, child.stderr).toBe(4);
     expect(child.stdout).toBe('handled; held: true\n');
     expect(existsSync(`${store}.lock`)).toBe(false);
+  });
+
+  it('creates a lock file with its content already in it, only once, leaving no temporary file', () => {
+    const file = path.join(dir, 'x.lock');
+    expect(createFileWith(file, '123')).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe('123');
+    expect(createFileWith(file, '456')).toBe(false);
+    expect(readFileSync(file, 'utf8')).toBe('123');
+    expect(readdirSync(dir).sort()).toEqual(['.campaign', 'x.lock']);
   });
 });
