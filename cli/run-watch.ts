@@ -1,5 +1,8 @@
 import { StoreClockAheadError, StoreLockedError, UserError } from '../src/errors.ts';
 import { formatDuration, parseDuration } from '../src/ir/durations.ts';
+import { colors } from '../src/render/colors.ts';
+import { plural } from '../src/render/plan-format.ts';
+import { mostCommon } from '../src/render/run-text.ts';
 import type { Transport } from '../src/runtime/deliver/index.ts';
 import { runStore, type RunResult } from '../src/runtime/run.ts';
 import type { CliContext } from './context.ts';
@@ -48,7 +51,7 @@ export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise
   ctx.err(`Watching "${options.label}": a run every ${formatDuration(options.every)}. Stop with Ctrl-C or SIGTERM (a run in progress finishes first; a second signal stops at once, and the next run recovers).`);
   const stop = stopSignals(ctx);
   try {
-    let idleSaid = false;
+    let idleSaid: string | null = null;
     let aheadSaid: string | null = null;
     while (!stop.requested) {
       const started = Date.now();
@@ -59,11 +62,12 @@ export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise
         aheadSaid = null;
         if (result.written) {
           ctx.out(options.report(result));
-          idleSaid = false;
-        } else if (!idleSaid) {
-          // Once, not every minute: the log says when something happens.
-          ctx.err(`${short(now)}: nothing due; the store is unchanged. Waiting…`);
-          idleSaid = true;
+          idleSaid = null;
+        } else {
+          // Once, not every minute: the log says when something happens (or what is still waiting).
+          const said = idleLine(result);
+          if (said !== idleSaid) ctx.err(`${short(now)}: ${said}`);
+          idleSaid = said;
         }
       } catch (error) {
         if (error instanceof StoreClockAheadError) {
@@ -71,10 +75,10 @@ export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise
           // go back in time, so runs wait until the clock gets there (said once).
           if (aheadSaid !== error.clock) ctx.err(`${short(now)}: skipped: the store's clock is at ${short(new Date(error.clock))}, ahead of this machine's clock (a simulation with --until, or another machine's clock); runs resume when the clock gets there.`);
           aheadSaid = error.clock;
-          idleSaid = false;
+          idleSaid = null;
         } else if (error instanceof StoreLockedError) {
           ctx.err(`${short(now)}: skipped this run: ${error.message}`);
-          idleSaid = false;
+          idleSaid = null;
         } else throw error;
       }
       await stop.wait(started + options.every - Date.now());
@@ -84,6 +88,17 @@ export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise
   }
   ctx.err('Stopped watching.');
   return 0;
+}
+
+/**
+ * What an idle run says: nothing due, or the emails still waiting for a server that stays
+ * unavailable (their most frequent reason; said again when it changes).
+ */
+function idleLine(result: RunResult): string {
+  const waiting = result.delivery?.messages.filter((m) => m.outcome === 'retry') ?? [];
+  if (waiting.length === 0) return 'nothing due; the store is unchanged. Waiting…';
+  const reasons = mostCommon(waiting.map((m) => m.reason ?? 'no reason recorded'), 'still pending', colors(false), 1);
+  return `${plural(waiting.length, 'email')} still waiting, tried again at every run; the store is unchanged.\n${reasons.join('\n')}`;
 }
 
 /**

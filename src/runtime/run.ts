@@ -160,11 +160,15 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
   }
 }
 
-/** Nothing happened: no event, no change to any contact, nothing delivered or recovered, no webhook tried. */
+/**
+ * Nothing happened: no event, no change to any contact, nothing delivered or recovered, no webhook
+ * record changed, and no message whose retry changed it (one retried again for the same reason, the
+ * server still down, leaves the store as it was).
+ */
 export function isIdle(result: RunResult): boolean {
   const { delivery: d, webhooks: w } = result;
   if (result.journalEvents > 0 || result.stats.events > 0 || result.stats.enrollments > 0) return false;
-  if (d && (d.sent || d.skipped || d.failed || d.retry || d.unknown || d.bounced || d.recovered.sent.length || d.recovered.failed.length || d.recovered.unknown.length)) return false;
+  if (d && (d.sent || d.skipped || d.failed || d.retry > d.retryUnchanged || d.unknown || d.bounced || d.recovered.sent.length || d.recovered.failed.length || d.recovered.unknown.length)) return false;
   if (w && (w.delivered || w.changed)) return false;
   for (const change of result.log.contacts.values()) if (!ChangeLog.isEmpty(change)) return false;
   return true;

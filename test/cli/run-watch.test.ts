@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireStoreLock, readStore } from '../../src/store/index.ts';
@@ -22,7 +23,11 @@ afterEach(() => {
 
 /** `campaign run --watch` as a real process, at the real clock (no CAMPAIGN_NOW). */
 function watch(dir: string, ...argv: string[]): Watcher {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CAMPAIGN_ACTOR: 'test' };
+  return watchWith({}, dir, ...argv);
+}
+
+function watchWith(extraEnv: NodeJS.ProcessEnv, dir: string, ...argv: string[]): Watcher {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CAMPAIGN_ACTOR: 'test', ...extraEnv };
   delete env.CAMPAIGN_NOW;
   const child = spawn(process.execPath, [CAMPAIGN, 'run', '--watch', ...argv, '--store', 'store.json', '--workspace', path.join(ROOT, 'campaigns')], { cwd: dir, env });
   children.push(child);
@@ -111,6 +116,37 @@ describe('campaign run --watch', () => {
     await until('the clock to catch up', () => watcher.stderr().includes('nothing due; the store is unchanged'), watcher);
     // Said once, not at every skipped run.
     expect(watcher.stderr().split("the store's clock is at").length - 1).toBe(1);
+    watcher.child.kill('SIGTERM');
+    expect(await watcher.exited).toEqual({ code: 0, signal: null });
+  }, 120_000);
+
+  it('writes nothing while the SMTP server stays down and the waiting emails fail as before, and says so once', async () => {
+    const dir = copyBase();
+    const store = path.join(dir, 'store.json');
+    // A port nothing listens on: every run finds the server down.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const watcher = watchWith({ CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: String(port) }, dir, '--every', '1s', '--transport', 'smtp');
+    // The first run processes the history and leaves every email pending (written: the first retry).
+    await until('the emails to wait for the server', () => watcher.stderr().includes('still waiting, tried again at every run; the store is unchanged.'), watcher);
+    expect(runs(watcher.stdout())).toBe(1);
+    expect(watcher.stdout()).toMatch(/left pending for the next run/);
+    const first = (await readStore(store))!;
+    const pending = first.outbox.filter((m) => m.status === 'pending' && m.retryingSince !== undefined).length;
+    expect(pending).toBeGreaterThan(0);
+    expect(watcher.stderr()).toContain(`${pending.toLocaleString('en-US')} emails still waiting`);
+    expect(watcher.stderr()).toMatch(/\n {2}[\d,]+ still pending: SMTP server 127\.0\.0\.1:\d+: cannot connect/);
+    const mtime = statSync(store).mtimeMs;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // More runs, each trying the server again: the same file, no summary, the line said once.
+    expect(statSync(store).mtimeMs).toBe(mtime);
+    expect((await readStore(store))!.serial).toBe(first.serial);
+    expect(runs(watcher.stdout())).toBe(1);
+    expect(watcher.stderr().split('still waiting').length - 1).toBe(1);
     watcher.child.kill('SIGTERM');
     expect(await watcher.exited).toEqual({ code: 0, signal: null });
   }, 120_000);

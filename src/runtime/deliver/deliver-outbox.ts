@@ -73,6 +73,12 @@ export interface DeliveryReport {
   failed: number;
   /** Left pending for a later run: a temporary failure, or not tried once the server was unavailable. */
   retry: number;
+  /**
+   * Of `retry`: messages already retried before, for the same reason, that this run left as they
+   * were in the store (the server is still down). A run whose deliveries are all of this kind has
+   * changed nothing (`isIdle`).
+   */
+  retryUnchanged: number;
   /** Addresses put on the suppression list because the server said their mailbox does not exist. */
   bounced: number;
   unknown: number;
@@ -98,7 +104,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const dryRun = options.dryRun ?? false;
   const outboxDir = options.outboxDir ?? options.transport.outboxDir;
   const recovered = await foldLedger(data, options.ledgerPath, outboxDir === undefined ? { now: options.now } : { outboxDir, now: options.now });
-  const report: DeliveryReport = { dryRun, sent: 0, skipped: 0, failed: 0, retry: 0, bounced: 0, unknown: 0, deferred: 0, recovered, messages: [] };
+  const report: DeliveryReport = { dryRun, sent: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, recovered, messages: [] };
   const now = Date.parse(options.now);
   const due: OutboxMessage[] = [];
   for (const message of data.outbox) {
@@ -121,6 +127,9 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const ledger = dryRun ? null : await openLedger(options.ledgerPath);
   if (!dryRun && outboxDir !== undefined) await removeStaleTempFiles(outboxDir);
   const batch = due.slice(0, limit);
+  // What the messages already being retried look like before this run tries them again.
+  const retried = new Map<OutboxMessage, string>();
+  for (const message of batch) if (message.retryingSince !== undefined) retried.set(message, retrySignature(message));
   const outcomes: Outcome[] = new Array(batch.length);
   let reported = -1;
   const progress = (done: number) => {
@@ -184,6 +193,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   for (const [i, outcome] of outcomes.entries()) {
     if (!outcome) continue;
     record(report, batch[i]!, outcome.outcome, outcome.extra);
+    if (outcome.outcome === 'retry' && retried.get(batch[i]!) === retrySignature(batch[i]!)) report.retryUnchanged++;
     if (outcome.bounced) bounced.push(batch[i]!.to);
   }
   if (ledger) report.bounced = addSuppressions(data, bounced, 'bounced', options.now);
@@ -384,6 +394,9 @@ function retrying(message: OutboxMessage, reason: string, options: DeliverOutbox
   update(message, { status: 'pending', reason, transport: options.transport.name });
   message.retryingSince ??= options.now;
 }
+
+/** What a retry changes of a message in the store. */
+const retrySignature = (message: OutboxMessage) => `${message.status}\n${message.transport ?? ''}\n${message.retryingSince ?? ''}\n${message.reason ?? ''}`;
 
 function record(report: DeliveryReport, message: OutboxMessage, outcome: MessageOutcome, extra: { messageId?: string; reason?: string }): void {
   const counter = outcome === 'already-sent' || outcome === 'would-send' ? 'sent' : outcome;
