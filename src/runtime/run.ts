@@ -85,7 +85,10 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
   const noStore = () => new UserError(`There is no store at "${options.label ?? options.store}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`);
   // Before the lock, which would create the store's folder.
   if (!existsSync(options.store)) throw noStore();
-  const lock = options.dryRun ? null : acquireStoreLock(options.store, 'campaign run', { label: `${options.label ?? options.store}.lock` });
+  const lock = options.dryRun ? null : acquireStoreLock(options.store, 'campaign run', {
+    label: `${options.label ?? options.store}.lock`,
+    interrupted: 'campaign run stopped. What it had not saved yet is done again by the next run; an email it sent is not sent again.',
+  });
   const timings: RunTimings = { load: 0, engine: 0, persist: 0, deliver: 0, webhooks: 0 };
   let mark = performance.now();
   const lap = (phase: keyof RunTimings) => {
@@ -111,7 +114,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
 
     const engine = new Engine(data, data.deployed.program);
     progress({ phase: 'engine' });
-    const log = engine.run(events, { until: end, onProgress: (done, total) => progress({ phase: 'engine', done, total }) });
+    const log = await engine.runYielding(events, { until: end, onProgress: (done, total) => progress({ phase: 'engine', done, total }) });
     data.journal = cursor;
     lap('engine');
     const to = new Date(end).toISOString();

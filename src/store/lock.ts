@@ -25,6 +25,8 @@ export interface LockOptions {
   /** How messages name the lock file (default: its path). */
   label?: string;
   now?: () => Date;
+  /** Written to stderr when a signal ends the command while it holds the lock (what became of its work). */
+  interrupted?: string;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -60,7 +62,7 @@ export function acquireStoreLock(store: string, purpose: string, options: LockOp
   makeFolder();
   for (let attempt = 0; ; attempt++) {
     const made = tryCreate(file, info);
-    if (made === true) return holdLock(file, info, created === undefined ? undefined : { store, created });
+    if (made === true) return holdLock(file, info, created === undefined ? undefined : { store, created }, options.interrupted);
     // Another command that failed removed the folder it had created in between: create it again.
     if (made === 'no-folder' && attempt < 3) {
       makeFolder();
@@ -185,7 +187,7 @@ function takeOver(file: string, staleText: string): void {
   }
 }
 
-function holdLock(file: string, info: LockInfo, folders?: { store: string; created: string }): StoreLock {
+function holdLock(file: string, info: LockInfo, folders: { store: string; created: string } | undefined, interrupted: string | undefined): StoreLock {
   let held = true;
   const release = () => {
     if (!held) return;
@@ -204,6 +206,7 @@ function holdLock(file: string, info: LockInfo, folders?: { store: string; creat
     // goes on, holding the lock, and releases it when done (or at exit).
     if (process.listenerCount(signal) > 1) return;
     release();
+    if (interrupted !== undefined) process.stderr.write(`\n${signal}: ${interrupted}\n`);
     // Re-raise with the default behaviour (exit).
     process.kill(process.pid, signal);
   };

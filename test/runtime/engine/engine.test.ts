@@ -71,6 +71,26 @@ describe('the engine, contact by contact', () => {
     expect(forward.contacts.find((c) => c.id === 'c3')!.tags).toContain('mql');
   });
 
+  it('runYielding lets the event loop take turns between contacts (a Ctrl-C is handled) and gives the same store as run', async () => {
+    const program = await programFrom(workspace);
+    const until = Date.parse('2026-11-20T00:00:00Z');
+    const plain = storeOf(contacts);
+    const plainLog = new Engine(plain, program).run(events, { until });
+    const yielding = storeOf(contacts);
+    const turns: number[] = [];
+    const tick = () => {
+      turns.push(yielding.outbox.length);
+      if (turns.length < 10) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const log = await new Engine(yielding, program).runYielding(events, { until }, 0);
+    // Turns were taken while the engine ran (between contacts), not only after it.
+    expect(turns.length).toBeGreaterThanOrEqual(contacts.length);
+    expect(new Set(turns).size).toBeGreaterThan(1);
+    expect(JSON.stringify(yielding)).toBe(JSON.stringify(plain));
+    expect([...log.contacts.keys()]).toEqual([...plainLog.contacts.keys()]);
+  });
+
   it('reports its progress every 1,000 contacts and once at the end', async () => {
     const program = await programFrom(workspace);
     const store = emptyStore();
