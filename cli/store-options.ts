@@ -3,6 +3,7 @@ import type { CompileResult } from '../src/compiler/compile.ts';
 import { DEFAULT_STORE } from '../src/compiler/collect.ts';
 import { UserError } from '../src/errors.ts';
 import { ledgerPathFor } from '../src/runtime/deliver/ledger.ts';
+import { webhookLedgerPathFor } from '../src/runtime/deliver/webhook-ledger.ts';
 import { storePaths } from '../src/store/paths.ts';
 import { stringOption, type OptionSpec, type ParsedArgs } from './command.ts';
 import type { CliContext } from './context.ts';
@@ -33,12 +34,22 @@ export function displayPath(ctx: Pick<CliContext, 'cwd'>, file: string): string 
 
 /**
  * Refuses an output file (`--out FILE`, `--rejects FILE`…) that is the store or a file kept beside
- * it: writing there would replace the store, the events no run has processed, the lock or the
- * delivery ledger.
+ * it: writing there would replace the store, the events no run has processed, the lock or a
+ * ledger of deliveries.
  */
 export function refuseStoreFile(ctx: Pick<CliContext, 'cwd'>, option: string, file: string, store: string): void {
   const { lock, journal } = storePaths(store);
   const what =
-    file === store ? 'the store' : file === journal ? "the store's event journal" : file === lock ? "the store's lock" : file === ledgerPathFor(store) ? "the store's delivery ledger" : undefined;
+    file === store
+      ? 'the store'
+      : file === journal
+        ? "the store's event journal"
+        : file === lock
+          ? "the store's lock"
+          : file === ledgerPathFor(store)
+            ? "the store's delivery ledger"
+            : file === webhookLedgerPathFor(store)
+              ? "the store's webhook ledger"
+              : undefined;
   if (what !== undefined) throw new UserError(`${option} names ${what} ("${displayPath(ctx, file)}"); write to another file. Nothing was written.`);
 }

@@ -51,6 +51,7 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
     lines.push(...mostCommon(d.messages.filter((m) => m.outcome === 'retry').map((m) => m.reason ?? 'no reason recorded'), 'pending', c));
     if (d.bounced) lines.push(`Suppressed: ${n(d.bounced)} ${d.bounced === 1 ? 'address' : 'addresses'} whose mailbox does not exist (hard bounce); no email goes to them again.`);
   }
+  if (result.webhooks?.recovered) lines.push(`Recovered from an interrupted run: ${plural(result.webhooks.recovered, 'webhook')} it had delivered (not posted again).`);
   if (result.webhooks && (result.webhooks.delivered || result.webhooks.failed)) {
     const w = result.webhooks;
     lines.push(`Webhooks delivered: ${n(w.delivered)}, failed: ${n(w.failed)}.`);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { StoreClockAheadError, UserError } from '../errors.ts';
 import type { StoreData } from '../store/types.ts';
 import { acquireStoreLock, auditEntry, readStore, storePaths, writeStore } from '../store/index.ts';
-import { deliverOutbox, deliverWebhooks, ledgerPathFor, resolveUnsubscribeSecret, truncateLedger } from './deliver/index.ts';
+import { clearWebhookLedger, deliverOutbox, deliverWebhooks, ledgerPathFor, resolveUnsubscribeSecret, truncateLedger, webhookLedgerPathFor } from './deliver/index.ts';
 import type { DeliveryReport, Transport, WebhookReport } from './deliver/index.ts';
 import { ChangeLog } from './engine/changes.ts';
 import { Engine, type RunStats } from './engine/engine.ts';
@@ -145,7 +145,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     }
     lap('deliver');
     progress({ phase: 'webhooks' });
-    result.webhooks = await deliverWebhooks(data, { program: data.deployed.program, now: to, env: options.env });
+    result.webhooks = await deliverWebhooks(data, { program: data.deployed.program, now: to, env: options.env, ledgerPath: webhookLedgerPathFor(options.store) });
     lap('webhooks');
     // No event read (`isIdle`): the cursor can still differ from the stored one, by the new, empty
     // generation the last run's compaction started; following it needs no write (the next run reads
@@ -156,6 +156,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     result.written = true;
     compactJournal(paths.journal, cursor);
     await truncateLedger(ledgerPathFor(options.store), data);
+    clearWebhookLedger(webhookLedgerPathFor(options.store));
     lap('persist');
     return result;
   } finally {
@@ -172,7 +173,7 @@ export function isIdle(result: RunResult): boolean {
   const { delivery: d, webhooks: w } = result;
   if (result.journalEvents > 0 || result.stats.events > 0 || result.stats.enrollments > 0) return false;
   if (d && (d.sent || d.skipped || d.failed || d.retry > d.retryUnchanged || d.unknown || d.bounced || d.recovered.sent.length || d.recovered.failed.length || d.recovered.unknown.length)) return false;
-  if (w && (w.delivered || w.changed)) return false;
+  if (w && (w.delivered || w.changed || w.recovered)) return false;
   for (const change of result.log.contacts.values()) if (!ChangeLog.isEmpty(change)) return false;
   return true;
 }

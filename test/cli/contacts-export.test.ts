@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readStore } from '../../src/store/index.ts';
@@ -112,6 +112,10 @@ describe('contacts export', () => {
     const onJournal = await cli('contacts', 'export', '--store', 'a.json', '--format', 'jsonl', '--out', 'journal.jsonl');
     expect(onJournal.code).toBe(1);
     expect(onJournal.stderr).toBe('error: --out names the store\'s event journal ("journal.jsonl"); write to another file. Nothing was written.\n');
+    const onWebhooks = await cli('contacts', 'export', '--store', 'a.json', '--format', 'jsonl', '--out', 'webhooks.jsonl');
+    expect(onWebhooks.code).toBe(1);
+    expect(onWebhooks.stderr).toBe('error: --out names the store\'s webhook ledger ("webhooks.jsonl"); write to another file. Nothing was written.\n');
+    expect(existsSync(path.join(dir, 'webhooks.jsonl'))).toBe(false);
     expect(readFileSync(path.join(dir, 'a.json')).equals(store)).toBe(true);
     expect(readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')).toBe('{"id":"e1"}\n');
   });

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +7,7 @@ import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import { hashProgram } from '../../src/ir/canonical.ts';
 import { readStore, writeStore } from '../../src/store/index.ts';
-import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
+import { ROOT, runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
 
 /**
  * `campaign run` delivering through real servers on 127.0.0.1 (an SMTP server from the
@@ -110,6 +111,55 @@ describe('campaign run: delivery through real servers', () => {
       await new Promise<void>((resolve) => hooks.close(() => resolve()));
     }
   });
+
+  it('posts no webhook twice when a run is killed after posting some: the rerun reads the webhook ledger', async () => {
+    const ids: string[] = [];
+    let child: ChildProcess | null = null;
+    // The receiver accepts two POSTs, then kills the run when the third arrives (before answering it).
+    const hooks = createServer((request, response) =>
+      request.resume().on('end', () => {
+        ids.push(String(request.headers['x-campaignkit-delivery']));
+        if (ids.length === 3 && child) {
+          child.kill('SIGKILL');
+          response.destroy();
+        } else response.writeHead(204).end();
+      }),
+    );
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const dir = copyBase();
+      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+      const data = (await readStore(path.join(dir, 'store.json')))!;
+      data.deployed!.program.settings.webhooks.crm!.url = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hooks`;
+      data.deployed!.hash = hashProgram(data.deployed!.program);
+      await writeStore(path.join(dir, 'store.json'), data);
+      const before = readFileSync(path.join(dir, 'store.json'));
+      const args = ['run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json'];
+      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CRM_WEBHOOK_SECRET: 'hook-secret' };
+      delete env.CAMPAIGN_NOW;
+      child = spawn(process.execPath, [path.join(ROOT, 'cli/campaign.js'), ...args, '--workspace', path.join(ROOT, 'campaigns')], { cwd: dir, env, stdio: 'ignore' });
+      expect(await new Promise((resolve) => child!.on('exit', (_code, signal) => resolve(signal)))).toBe('SIGKILL');
+      child = null;
+      // Killed before its snapshot: the store is as before; the ledger holds the two accepted POSTs.
+      expect(readFileSync(path.join(dir, 'store.json')).equals(before)).toBe(true);
+      expect(readFileSync(path.join(dir, 'webhooks.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line).key)).toEqual(ids.slice(0, 2));
+
+      const rerun = await cliWith({ CRM_WEBHOOK_SECRET: 'hook-secret' }, dir, ...args);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(rerun.stdout).toContain('\nRecovered from an interrupted run: 2 webhooks it had delivered (not posted again).\n');
+      const after = (await readStore(path.join(dir, 'store.json')))!;
+      expect(after.webhooks.length).toBeGreaterThan(3);
+      expect(after.webhooks.every((w) => w.status === 'delivered')).toBe(true);
+      // Each delivery was accepted once: only the one the receiver never answered was posted twice.
+      expect(ids.length).toBe(after.webhooks.length + 1);
+      expect(ids.filter((id) => id === ids[2]).length).toBe(2);
+      expect(new Set(ids).size).toBe(after.webhooks.length);
+      // The snapshot holds the statuses now: the ledger is emptied.
+      expect(readFileSync(path.join(dir, 'webhooks.jsonl'), 'utf8')).toBe('');
+    } finally {
+      await new Promise<void>((resolve) => hooks.close(() => resolve()));
+    }
+  }, 60_000);
 
   it('refuses an SMTP port above 65535 in one line, before anything is sent or written', async () => {
     const dir = copyBase();

@@ -23,7 +23,7 @@ function result(messages: MessageReport[], hooks: WebhookReport['deliveries']): 
     log: new ChangeLog(),
     stats: { events: 0, duplicateEvents: 0, emailsByCampaign: {}, notificationsByTeam: {}, deferredSends: 0, skippedSends: {}, webhooks: 0, enrollments: 0 },
     delivery: { dryRun: false, sent: messages.length - failed, skipped: 0, failed, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, recovered: { sent: [], failed: [], unknown: [], bounced: 0, invalidLines: 0 }, messages },
-    webhooks: { dryRun: false, delivered: hooks.filter((h) => h.outcome === 'delivered').length, failed: hooks.filter((h) => h.outcome === 'failed').length, changed: hooks.length, deliveries: hooks },
+    webhooks: { dryRun: false, delivered: hooks.filter((h) => h.outcome === 'delivered').length, failed: hooks.filter((h) => h.outcome === 'failed').length, changed: hooks.length, recovered: 0, deliveries: hooks },
     store: {} as RunResult['store'],
     timings: { load: 0, engine: 0, persist: 0, deliver: 0, webhooks: 0 },
     written: true,
@@ -80,6 +80,9 @@ describe('run summary', () => {
     expect(renderRunSummary(report, plain).split('\n')[2]).toBe('Recovered from an interrupted run: 1 email it had failed to send, 1 whose send it did not see end (unknown, not retried), 1 address suppressed for a hard bounce.');
     report.delivery!.recovered = { sent: [], failed: [], unknown: [], bounced: 0, invalidLines: 0 };
     expect(renderRunSummary(report, plain)).not.toContain('Recovered');
+    // Webhooks the interrupted run got through (its webhook ledger).
+    report.webhooks!.recovered = 3;
+    expect(renderRunSummary(report, plain).split('\n')).toContain('Recovered from an interrupted run: 3 webhooks it had delivered (not posted again).');
   });
 
   it('prints no failure lines when nothing failed', () => {

@@ -28,5 +28,7 @@ export {
   unsubscribeUrl,
   verifyUnsubscribeToken,
 } from './unsubscribe-token.ts';
+export { WEBHOOK_LEDGER_FILE, clearWebhookLedger, foldWebhookLedger, readWebhookLedger, webhookLedgerPathFor } from './webhook-ledger.ts';
+export type { WebhookLedgerRecord } from './webhook-ledger.ts';
 export { deliverWebhooks, signWebhook, verifyWebhookSignature, webhookPayload } from './webhooks.ts';
 export type { DeliverWebhooksOptions, WebhookPayload, WebhookReport } from './webhooks.ts';

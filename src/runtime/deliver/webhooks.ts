@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { durationMs } from '../../ir/durations.ts';
 import type { Program } from '../../ir/types.ts';
 import type { ContactRecord, StoreData, WebhookDelivery } from '../../store/types.ts';
+import { foldWebhookLedger, markDelivered, openWebhookLedger, type WebhookLedgerWriter } from './webhook-ledger.ts';
 
 export interface DeliverWebhooksOptions {
   program: Program;
@@ -25,6 +26,12 @@ export interface DeliverWebhooksOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Post nothing, change nothing: report what would be posted. */
   dryRun?: boolean;
+  /**
+   * `webhooks.jsonl` beside the store (`webhookLedgerPathFor`): applied first (deliveries an
+   * interrupted run got through are not posted again, also in a dry run), and each accepted POST
+   * is recorded in it at once.
+   */
+  ledgerPath?: string;
 }
 
 /**
@@ -41,6 +48,8 @@ export interface WebhookReport {
   failed: number;
   /** Deliveries whose stored record this run changed (a POST, a new status or error); not a retry that changed nothing. */
   changed: number;
+  /** Deliveries an interrupted run had got through (its ledger records): marked delivered, not posted again. */
+  recovered: number;
   deliveries: {
     key: string;
     endpoint: string;
@@ -71,15 +80,29 @@ const MINUTE = 60_000;
  * An endpoint that still gives no answer (or 429/503) after them is not tried again in this call:
  * its other deliveries are reported failed ("not tried"), unchanged, for the next run.
  *
- * At-least-once: a crash after a POST and before the next snapshot posts it again, with the same
- * `X-Campaignkit-Delivery` id, which receivers use to drop duplicates.
+ * With `ledgerPath`, each accepted POST is recorded at once, so a run killed before its snapshot
+ * does not post it again. What remains (killed between the answer and the record, a power cut
+ * before the fsync) posts again with the same `X-Campaignkit-Delivery` id, which receivers use to
+ * drop duplicates.
  */
 export async function deliverWebhooks(data: StoreData, options: DeliverWebhooksOptions): Promise<WebhookReport> {
+  const dryRun = options.dryRun ?? false;
+  const recovered = options.ledgerPath === undefined ? 0 : foldWebhookLedger(data, options.ledgerPath);
+  const report: WebhookReport = { dryRun, delivered: 0, failed: 0, changed: 0, recovered, deliveries: [] };
+  const ledger = options.ledgerPath === undefined || dryRun ? null : openWebhookLedger(options.ledgerPath);
+  try {
+    await deliverDue(data, options, report, ledger);
+  } finally {
+    ledger?.close();
+  }
+  return report;
+}
+
+async function deliverDue(data: StoreData, options: DeliverWebhooksOptions, report: WebhookReport, ledger: WebhookLedgerWriter | null): Promise<void> {
   const dryRun = options.dryRun ?? false;
   const maxAttempts = options.maxAttempts ?? MAX_WEBHOOK_ATTEMPTS;
   const now = Date.parse(options.now);
   const contacts = new Map(data.contacts.map((c) => [c.id, c]));
-  const report: WebhookReport = { dryRun, delivered: 0, failed: 0, changed: 0, deliveries: [] };
   const due = data.webhooks
     .filter((d) => d.status === 'pending' || (d.status === 'failed' && d.nextAttemptAt !== undefined && Date.parse(d.nextAttemptAt) <= now && d.attempts < maxAttempts))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -96,6 +119,7 @@ export async function deliverWebhooks(data: StoreData, options: DeliverWebhooksO
     const target = dryRun ? structuredClone(delivery) : delivery;
     const before = fingerprint(target);
     const { outcome, endpointDown } = await deliverOne(target, contacts, options, maxAttempts);
+    if (outcome === 'delivered') ledger?.delivered(target);
     if (fingerprint(target) !== before) report.changed++;
     if (endpointDown) unavailable.set(delivery.endpoint, target.lastError!);
     if (outcome === 'delivered' || outcome === 'would-deliver') report.delivered++;
@@ -110,7 +134,6 @@ export async function deliverWebhooks(data: StoreData, options: DeliverWebhooksO
       ...(target.nextAttemptAt === undefined ? {} : { nextAttemptAt: target.nextAttemptAt }),
     });
   }
-  return report;
 }
 
 async function deliverOne(
@@ -153,10 +176,7 @@ async function deliverOne(
     delivery.attempts++;
     if (result.status !== undefined) delivery.lastStatus = result.status;
     if (result.ok) {
-      delivery.status = 'delivered';
-      delivery.deliveredAt = options.now;
-      delete delivery.lastError;
-      delete delivery.nextAttemptAt;
+      markDelivered(delivery, options.now, result.status);
       return { outcome: 'delivered' };
     }
     delivery.lastError = result.error;

@@ -1,14 +1,19 @@
 import { createHmac } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Program } from '../../../src/ir/types.ts';
 import { applyWebhookRetry, isGivenUp, planWebhookRetry } from '../../../src/runtime/deliver/webhook-retry.ts';
 import { deliverWebhooks, MAX_WEBHOOK_ATTEMPTS, verifyWebhookSignature } from '../../../src/runtime/deliver/webhooks.ts';
 import type { WebhookDelivery } from '../../../src/store/types.ts';
-import { NOW, program, store, webhook } from './fixtures.ts';
+import { NOW, program, store, tempDirs, webhook } from './fixtures.ts';
+import { clearWebhookLedger, foldWebhookLedger, readWebhookLedger } from '../../../src/runtime/deliver/webhook-ledger.ts';
 
+const ROOT = path.resolve(import.meta.dirname, '../../..');
 const SECRET = 'whsec-test';
 const env = { CRM_WEBHOOK_SECRET: SECRET };
 
@@ -256,5 +261,63 @@ describe('deliverWebhooks against a real HTTP receiver', () => {
     expect(requests.map((r) => r.headers['x-campaignkit-delivery'])).toEqual(['mql-handoff/1/c1/sync-crm', 'mql-handoff/1/c1/sync-crm']);
     expect(data.webhooks.map((d) => d.status)).toEqual(['delivered', 'failed', 'failed']);
     expect(await deliverWebhooks(data, { program: prog, now: NOW, env, backoffMs: 20 })).toMatchObject({ delivered: 0, failed: 0, changed: 0 });
+  });
+});
+
+describe('a run killed while posting webhooks (the webhook ledger)', () => {
+  const temp = tempDirs();
+  afterEach(() => temp.cleanup());
+  const keys = ['a', 'b', 'c', 'd', 'e'].map((k) => `mql-handoff/1/c1/${k}`);
+
+  it('does not post again what the receiver accepted before the kill; the next run posts the rest, once', async () => {
+    const dir = await temp.make();
+    const ledgerPath = path.join(dir, 'webhooks.jsonl');
+    let child: ChildProcess | null = null;
+    // Three POSTs are accepted; the fourth reaches the receiver, which kills the sender before answering.
+    const { url, requests } = await receiver((n, res) => {
+      if (n === 3) {
+        child!.kill('SIGKILL');
+        res.destroy();
+      } else res.writeHead(200).end('ok');
+    });
+    child = spawn(process.execPath, [path.join(ROOT, 'cli/run-ts.js'), path.join(import.meta.dirname, 'webhook-crash-child.ts'), ledgerPath, url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const signal = await new Promise((resolve) => child!.on('exit', (_code, signal) => resolve(signal)));
+    expect(signal, output).toBe('SIGKILL');
+    expect(requests.map((r) => r.headers['x-campaignkit-delivery'])).toEqual(keys.slice(0, 4));
+    expect(readWebhookLedger(ledgerPath).map((r) => [r.key, r.status, r.attempts])).toEqual(keys.slice(0, 3).map((key) => [key, 200, 1]));
+
+    // The next run starts from the same snapshot (every delivery pending), as a rerun would.
+    const data = store({ webhooks: keys.map((key) => webhook(key)) });
+    const report = await deliverWebhooks(data, { program: withEndpoint(url, { retries: 0 }), now: NOW, env, ledgerPath });
+    expect(report).toMatchObject({ recovered: 3, delivered: 2, failed: 0 });
+    expect(report.deliveries.map((d) => d.key)).toEqual(keys.slice(3));
+    // Each accepted once: the fourth was never answered, so it is the only one posted twice.
+    expect(requests.map((r) => r.headers['x-campaignkit-delivery'])).toEqual([...keys.slice(0, 4), ...keys.slice(3)]);
+    for (const delivery of data.webhooks) expect(delivery).toMatchObject({ status: 'delivered', deliveredAt: NOW, lastStatus: 200 });
+
+    // Once a snapshot holds them, the ledger is emptied; folding it again changes nothing.
+    clearWebhookLedger(ledgerPath);
+    expect(readFileSync(ledgerPath, 'utf8')).toBe('');
+    expect(foldWebhookLedger(data, ledgerPath)).toBe(0);
+  }, 60_000);
+
+  it('skips a line torn by a killed writer and starts the next record on a line of its own', async () => {
+    const dir = await temp.make();
+    const ledgerPath = path.join(dir, 'webhooks.jsonl');
+    writeFileSync(ledgerPath, `{"key":"${keys[0]}","at":"${NOW}","status":200,"attempts":1}\n{"key":"${keys[1]}","at":"20`);
+    const { url } = await receiver(reply(200));
+    const data = store({ webhooks: keys.slice(0, 3).map((key) => webhook(key)) });
+    const report = await deliverWebhooks(data, { program: withEndpoint(url), now: NOW, env, ledgerPath });
+    expect(report).toMatchObject({ recovered: 1, delivered: 2 });
+    expect(readWebhookLedger(ledgerPath).map((r) => r.key)).toEqual([keys[0], keys[1], keys[2]]);
+    // A dry run reads the ledger too, and writes none.
+    const again = store({ webhooks: keys.slice(0, 3).map((key) => webhook(key)) });
+    const before = readFileSync(ledgerPath);
+    const dry = await deliverWebhooks(again, { program: withEndpoint(url), now: NOW, env, ledgerPath, dryRun: true });
+    expect(dry).toMatchObject({ recovered: 3, delivered: 0 });
+    expect(readFileSync(ledgerPath).equals(before)).toBe(true);
   });
 });
