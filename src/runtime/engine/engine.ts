@@ -94,6 +94,8 @@ export class Engine {
   private start = 0;
   /** Date triggers fire from here: on a store's first run, the deployment (see `run`). */
   private datesFrom = -Infinity;
+  /** Keys of the date-trigger firings queued for the contact being run: a contact change queues them again. */
+  private readonly datesQueued = new Set<string>();
   now = 0;
 
   constructor(
@@ -197,6 +199,7 @@ export class Engine {
   private runContact(id: string, work: ContactWork | undefined, broadcasts: readonly { at: number; campaign: string }[], clock: number | null, end: number): void {
     this.now = this.start;
     this.queue.reset(work?.events ?? [], work?.times ?? []);
+    this.datesQueued.clear();
     for (const change of work?.changes ?? []) this.queue.push(change);
     for (const enrollment of this.enrollmentsBy.get(id) ?? []) this.scheduleWake(enrollment, end);
     this.scheduleDates(this.start, end, id);
@@ -455,7 +458,10 @@ export class Engine {
       for (const contact of contacts) {
         const zone = contactTimezone(this.program, contact.fields);
         for (const at of dateOccurrences(trigger, contact.fields[trigger.field], zone, from, to)) {
-          this.queue.push({ kind: 'date', at, key: `${campaign.id}/${contact.id}/${at}`, campaign: campaign.id, contact: contact.id });
+          const key = `${campaign.id}/${contact.id}/${at}`;
+          if (this.datesQueued.has(key)) continue;
+          this.datesQueued.add(key);
+          this.queue.push({ kind: 'date', at, key, campaign: campaign.id, contact: contact.id });
         }
       }
     }

@@ -152,3 +152,20 @@ describe('the engine, contact by contact', () => {
     expect(engine.stats.notificationsByTeam).toEqual({ sales: 1 });
   });
 });
+
+describe('date triggers', () => {
+  it('fires a birthday once when the contact was updated earlier in the same run', async () => {
+    const program = await programFrom((w) => {
+      w.email('card', { subject: 'Happy birthday', text: 'Hi {{unsubscribeUrl}}' });
+      w.campaign('birthday', { trigger: w.onDate('birthday', { yearly: true, at: '09:00' }), reentry: 'always', steps: [w.send('card', 'card')] });
+    });
+    const store = emptyStore();
+    store.contacts = [contact('c1', { birthday: '1990-11-21' })];
+    store.clock = '2026-11-21T08:00:00.000Z';
+    // An import changed the contact's first name at 08:30, before the next (hourly) run.
+    store.pending = [{ contact: 'c1', at: '2026-11-21T08:30:00.000Z', kind: 'updated', fields: ['firstName'] }];
+    new Engine(store, program).run([], { until: Date.parse('2026-11-21T09:30:00Z') });
+    expect(store.outbox.map((m) => `${m.dueAt} ${m.subject}`)).toEqual(['2026-11-21T09:00:00.000Z Happy birthday']);
+    expect(store.enrollments.map((e) => e.id)).toEqual(['birthday/c1/1']);
+  });
+});
