@@ -133,10 +133,15 @@ export function localMinutes(instant: number, zone: string): number {
  */
 export function zonedInstant(year: number, month: number, day: number, minutes: number, zone: string): number {
   const wall = Date.UTC(year, month - 1, day) + minutes * MINUTE_MS;
-  let guess = wall - offsetMinutes(wall, zone) * MINUTE_MS;
-  const second = wall - offsetMinutes(guess, zone) * MINUTE_MS;
-  if (second !== guess) guess = Math.max(guess, second);
-  return guess;
+  const offset = offsetMinutes(wall, zone);
+  const guess = wall - offset * MINUTE_MS;
+  const other = offsetMinutes(guess, zone);
+  if (other === offset) return guess;
+  // Near a change the offset at `wall` may be the wrong side's: the other offset, if it holds at
+  // its own instant, is the answer (01:30 in Berlin the night clocks go back). If neither holds,
+  // the time was skipped.
+  const second = wall - other * MINUTE_MS;
+  return offsetMinutes(second, zone) === other ? second : Math.max(guess, second);
 }
 
 export function parseLocalDate(text: string): { year: number; month: number; day: number } | null {

@@ -45,6 +45,32 @@ describe('offsetMinutes', () => {
   });
 });
 
+describe('zonedInstant', () => {
+  // Every local time that exists on a transition day must round-trip, also those between the
+  // local and the UTC time of the change (01:30 in Berlin the night clocks go back; 03:00–06:59
+  // in New York the day they go forward).
+  it.each([
+    ['Europe/Berlin', 2026, 3, 29],
+    ['Europe/Berlin', 2026, 10, 25],
+    ['America/New_York', 2026, 3, 8],
+    ['America/New_York', 2026, 11, 1],
+    ['Australia/Sydney', 2026, 4, 5],
+    ['Australia/Lord_Howe', 2026, 10, 4],
+  ])('gives an instant that shows the asked local time in %s on %i-%i-%i', (zone, year, month, day) => {
+    const shown = new Set<number>();
+    const midnight = Date.UTC(year, month - 1, day);
+    for (let t = midnight - 15 * 60 * MINUTE; t < midnight + 39 * 60 * MINUTE; t += MINUTE) {
+      const p = localParts(t, zone);
+      if (p.year === year && p.month === month && p.day === day) shown.add(p.hour * 60 + p.minute);
+    }
+    for (let minutes = 0; minutes < 24 * 60; minutes += 5) {
+      if (!shown.has(minutes)) continue;
+      const p = localParts(zonedInstant(year, month, day, minutes, zone), zone);
+      expect({ day: p.day, time: p.hour * 60 + p.minute }, `${zone} ${Math.floor(minutes / 60)}:${minutes % 60}`).toEqual({ day, time: minutes });
+    }
+  });
+});
+
 describe('localDayAt', () => {
   it('gives the local day, and a span around the instant that is all on that day', () => {
     const dayOf = (instant: number, zone: string) => {
