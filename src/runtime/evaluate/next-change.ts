@@ -157,7 +157,7 @@ export function compileNextChange(cond: Cond, options: ConditionOptions): NextCh
         let hi = events.length;
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
-          if ((times ? times[mid]! : Date.parse(events[mid]!.at)) <= from) lo = mid + 1;
+          if ((times ? times[mid]! : Date.parse(events[mid]!.at)) < from) lo = mid + 1;
           else hi = mid;
         }
         matching.length = 0;

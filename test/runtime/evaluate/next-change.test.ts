@@ -34,6 +34,16 @@ describe('compileNextChange', () => {
     expect(compileNextChange({ type: 'not', of: { type: 'all', of: [isPro, viewedThisWeek] } }, options)(subject('free'), NOW, ctx)).toBe(Number.POSITIVE_INFINITY);
   });
 
+  it('counts an event exactly a window old, as the condition does: it leaves the window a millisecond later', () => {
+    // Daily views at 10:00 sharp: at the second one, the first is exactly one day old and counts.
+    const first = NOW - DAY;
+    const s: Subject = { ...subject('pro'), events: [first, NOW].map((at, i) => ({ id: `e${i}`, contact: 'c1', event: 'page.viewed', at: new Date(at).toISOString(), data: {} })), times: [first, NOW] };
+    const twiceToday: Cond = { type: 'did', event: 'page.viewed', min: 2, within: '1d' };
+    expect(compileCondition(twiceToday, options)(s, NOW)).toBe(true);
+    expect(compileCondition(twiceToday, options)(s, NOW + 1)).toBe(false);
+    expect(compileNextChange(twiceToday, options)(s, NOW, ctx)).toBe(NOW + 1);
+  });
+
   it('keeps independent conditions independent when combined as the earliest of them', () => {
     const segments = earliestOf([compileNextChange({ type: 'all', of: [isPro, viewedThisWeek] }, options), compileNextChange(viewedThisWeek, options)]);
     expect(segments(subject('free'), NOW, ctx)).toBe(NOW + 4 * DAY + 1);
