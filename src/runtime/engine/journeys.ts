@@ -162,6 +162,8 @@ export function advance(engine: Engine, enrollment: Enrollment, now: number, rea
   if (exitIfCriteria(engine, enrollment, now)) return;
   let first = true;
   for (let guard = 0; guard < MAX_STEPS_PER_ADVANCE && enrollment.status === 'active' && enrollment.step !== null; guard++) {
+    // A step just run may have changed the contact (update, tag, score): it leaves before the next one.
+    if (!first && exitIfCriteria(engine, enrollment, now)) return;
     const step = graph.steps.get(enrollment.step);
     if (!step) {
       finish(engine, enrollment, 'exited', `step ${enrollment.step} no longer exists`, now);

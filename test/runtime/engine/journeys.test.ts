@@ -200,6 +200,27 @@ describe('journeys', () => {
     expect(sends(store2)).toHaveLength(1);
   });
 
+  it('leaves at once when a step of the journey itself meets the exit criteria, before its next step', async () => {
+    const store = storeWith(['c1']);
+    await simulate(
+      (w) => {
+        marketing(w, 'tips');
+        w.scoring('engagement', { rules: [w.on('page.viewed').add(30)] });
+        // Sales-ready contacts (50 points) leave the nurture; finishing the trial's first day earns 30.
+        w.campaign('nurture', {
+          trigger: w.onEvent('trial.started'),
+          exitWhen: (c) => c.score('engagement').gte(50),
+          steps: [w.addScore('day-one-bonus', 'engagement', 30), w.send('tips', 'tips')],
+        });
+      },
+      store,
+      [ev('c1', 'page.viewed', '2026-11-02T09:00:00.000Z', { url: '/pricing' }), ev('c1', 'trial.started', '2026-11-02T10:00:00.000Z')],
+      '2026-11-05T00:00:00Z',
+    );
+    expect(sends(store)).toEqual([]);
+    expect(store.enrollments.map((e) => `${e.id} ${e.status} ${e.exitReason ?? ''}`)).toEqual(['nurture/c1/1 exited exit criteria met']);
+  });
+
   it('jumps forward to a goal that is met', async () => {
     const store = storeWith(['c1']);
     await simulate(
