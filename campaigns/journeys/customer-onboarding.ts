@@ -4,7 +4,7 @@ import upgradeThankYou from '../emails/upgrade-thank-you';
 
 /**
  * Onboarding for new paying customers. Started by trial-nurture when a trial upgrades, or by an
- * account executive with `campaign enroll customer-onboarding <contact>` after a sales-led deal.
+ * account executive with `campaign enroll customer-onboarding --contact <id or email>` after a sales-led deal.
  */
 export default campaign('customer-onboarding', {
   name: 'Customer onboarding',

@@ -21,6 +21,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'contacts erase', summary: 'Erase a contact (GDPR): remove its personal data, keep a hashed suppression entry.', load: async () => (await import('./contacts-erase.ts')).contactsErase },
   { name: 'track', summary: 'Record one event for a contact (durable in the journal; `campaign run` processes it).', load: async () => (await import('./track.ts')).track },
   { name: 'events ingest', summary: 'Validate a JSONL file of events and append them to the journal (all or nothing).', load: async () => (await import('./events-ingest.ts')).eventsIngest },
+  { name: 'enroll', summary: 'Enroll one contact in a campaign (queued; the next `campaign run` starts the journey).', load: async () => (await import('./enroll.ts')).enroll },
   { name: 'run', summary: 'Process pending events, timers and date triggers up to now (or --until), then deliver.', load: async () => (await import('./run.ts')).run },
   { name: 'webhooks retry', summary: 'Queue again the webhook deliveries that were given up, once the receiver is fixed.', load: async () => (await import('./webhooks-retry.ts')).webhooksRetry },
   { name: 'state export', summary: 'Export the deployed state without personal data, for planning in CI (plan --state).', load: async () => (await import('./state-export.ts')).stateExport },

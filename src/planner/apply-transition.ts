@@ -23,7 +23,7 @@ export function applyTransition(store: StoreData, transition: Transition, progra
   });
   const pending: PendingChange[] = [...store.pending];
   // A contact with a pending change due by now already gets looked at by the next run.
-  const queued = new Set(store.pending.filter((p) => p.at <= now).map((p) => p.contact));
+  const queued = new Set(store.pending.filter((p) => p.at <= now && p.kind !== 'enroll').map((p) => p.contact));
   for (const change of transition.contacts) {
     if (change.pending && !queued.has(change.contact)) pending.push({ contact: change.contact, at: now, kind: 'updated', fields: [] });
   }

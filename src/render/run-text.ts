@@ -29,6 +29,7 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
   const teams = Object.values(stats.notificationsByTeam).reduce((a, b) => a + b, 0);
   if (teams) lines.push(`Handed to teams: ${byCount(stats.notificationsByTeam)}${sales ? ` — ${plural(sales, 'contact')} handed to sales` : ''}.`);
   if (stats.webhooks) lines.push(`Webhooks: ${n(stats.webhooks)} queued.`);
+  lines.push(...manualLines(stats.manual ?? [], result.dryRun));
   if (result.delivery) {
     const d = result.delivery;
     const r = d.recovered;
@@ -60,6 +61,18 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
   }
   return lines.join('\n');
 }
+
+/** What became of the manual enrollments (`campaign enroll`): each one, as an operator asked for it. */
+function manualLines(manual: NonNullable<RunResult['stats']['manual']>, dryRun: boolean): string[] {
+  if (manual.length === 0) return [];
+  const entered = manual.filter((m) => m.enrollment !== undefined).length;
+  const lines = [`Manual enrollments: ${n(entered)} ${dryRun ? 'would enter' : 'entered'}, ${n(manual.length - entered)} refused.`];
+  for (const m of manual.slice(0, MANUAL_LISTED)) lines.push(`  ${m.contact} → ${m.campaign} (by ${m.by}): ${m.enrollment !== undefined ? (dryRun ? 'would enter' : `entered (${m.enrollment})`) : `refused: ${m.refused}`}`);
+  if (manual.length > MANUAL_LISTED) lines.push(`  … and ${n(manual.length - MANUAL_LISTED)} more (--format json lists them).`);
+  return lines;
+}
+
+const MANUAL_LISTED = 10;
 
 /** The most frequent reasons, one line each with their count (`12 failed: …`), at most `limit` of them. */
 export function mostCommon(reasons: readonly string[], what: string, c: Colors, limit = 3): string[] {

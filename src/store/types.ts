@@ -106,12 +106,17 @@ export interface StoredEvent {
   data: Record<string, unknown>;
 }
 
+/** Input for the next run besides events: a contact change, or a manual enrollment (`campaign enroll`). */
 export interface PendingChange {
   contact: string;
   at: string;
-  kind: 'created' | 'updated' | 'erased';
-  /** Names of the fields that changed (empty for created/erased). */
+  kind: 'created' | 'updated' | 'erased' | 'enroll';
+  /** Names of the fields that changed (empty for created/erased/enroll). */
   fields: string[];
+  /** `enroll`: the campaign the contact is to enter. */
+  campaign?: string;
+  /** `enroll`: who asked (the audit actor). */
+  by?: string;
 }
 
 export interface Enrollment {

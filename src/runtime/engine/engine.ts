@@ -34,6 +34,17 @@ export interface RunStats {
   skippedSends: Record<string, number>;
   webhooks: number;
   enrollments: number;
+  /** Manual enrollments (`campaign enroll`) this run handled: entered, or refused and why. */
+  manual?: ManualEnrollment[];
+}
+
+export interface ManualEnrollment {
+  contact: string;
+  campaign: string;
+  by: string;
+  /** The enrollment it started, or why the contact could not enter (re-entry, audience…). */
+  enrollment?: string;
+  refused?: string;
 }
 
 function byName(counts: Record<string, number>): Record<string, number> {
@@ -243,6 +254,14 @@ export class Engine {
         if (campaign && this.contacts.has(item.contact)) this.tryEnroll(campaign, item.contact, `date trigger ${campaign.trigger?.type === 'date' ? campaign.trigger.field : ''}`.trim());
         break;
       }
+      case 'enroll': {
+        if (!this.contacts.has(item.contact)) break;
+        const campaign = this.index.campaigns.get(item.campaign);
+        const entered = campaign ? this.enter(campaign, item.contact, `manual enrollment by ${item.by}`) : 'the campaign is no longer deployed';
+        const outcome = typeof entered === 'string' ? { refused: entered } : { enrollment: entered.id };
+        (this.stats.manual ??= []).push({ contact: item.contact, campaign: item.campaign, by: item.by, ...outcome });
+        break;
+      }
       case 'broadcast': {
         const campaign = this.index.campaigns.get(item.campaign);
         if (campaign) this.tryEnroll(campaign, item.contact, `broadcast at ${new Date(item.at).toISOString()}`);
@@ -415,9 +434,15 @@ export class Engine {
 
   /** Enrolls the contact if the campaign admits it, and runs its first steps now. */
   tryEnroll(campaign: Campaign, contactId: string, cause: string): Enrollment | null {
+    const entered = this.enter(campaign, contactId, cause);
+    return typeof entered === 'string' ? null : entered;
+  }
+
+  /** Enrolls the contact now, or says why it may not enter (`mayEnter`). */
+  private enter(campaign: Campaign, contactId: string, cause: string): Enrollment | string {
     const previous = (this.enrollmentsBy.get(contactId) ?? []).filter((e) => e.campaign === campaign.id);
     const verdict = mayEnter(campaign, this.index.audiences.get(campaign.id) ?? null, this.subject(contactId), previous, this.now);
-    if (!verdict.ok) return null;
+    if (!verdict.ok) return verdict.reason;
     const enrollment = newEnrollment(campaign, contactId, previous, iso(this.now));
     this.indexEnrollment(enrollment);
     this.newEnrollments.push(enrollment);

@@ -2,18 +2,19 @@ import type { StoredEvent } from '../../store/types.ts';
 
 /**
  * What the engine processes, in a deterministic order: by time, then kind (events before
- * contact changes before timers before date triggers before broadcasts before time-based re-checks), then key.
+ * contact changes before manual enrollments before timers before date triggers before broadcasts before time-based re-checks), then key.
  */
 export type Item =
   | { kind: 'event'; at: number; key: string; event: StoredEvent }
   | { kind: 'change'; at: number; key: string; contact: string; fields: string[] }
+  | { kind: 'enroll'; at: number; key: string; contact: string; campaign: string; by: string }
   | { kind: 'wake'; at: number; key: string; enrollment: string; wakeAt: string }
   | { kind: 'date'; at: number; key: string; campaign: string; contact: string }
   | { kind: 'broadcast'; at: number; key: string; campaign: string; contact: string }
   | { kind: 'recheck'; at: number; key: string; contact: string };
 
 /** Items pop by time, then by kind in this order, then by key. */
-const ORDER: Record<Item['kind'], number> = { event: 0, change: 1, wake: 2, date: 3, broadcast: 4, recheck: 5 };
+const ORDER: Record<Item['kind'], number> = { event: 0, change: 1, enroll: 2, wake: 3, date: 4, broadcast: 5, recheck: 6 };
 
 /**
  * One contact's work (the engine runs contact by contact): a binary min-heap, plus a sorted run of

@@ -77,7 +77,10 @@ export function runInput(data: StoreData, program: Program, pendingEvents: reado
   splitEvents(input, due, dueAt, historyFrom, indexes);
   for (const change of data.pending) {
     const at = Math.max(Date.parse(change.at), start);
-    if (at <= until) workOf(input.work, change.contact).changes.push({ kind: 'change', at, key: change.contact, contact: change.contact, fields: change.fields });
+    if (at > until) continue;
+    const { changes } = workOf(input.work, change.contact);
+    if (change.kind === 'enroll') changes.push({ kind: 'enroll', at, key: change.campaign!, contact: change.contact, campaign: change.campaign!, by: change.by ?? 'unknown' });
+    else changes.push({ kind: 'change', at, key: change.contact, contact: change.contact, fields: change.fields });
   }
   data.pending = data.pending.filter((p) => Math.max(Date.parse(p.at), start) > until);
   // A broadcast fires once, when the clock passes its instant (not on a store's first catch-up past it).
