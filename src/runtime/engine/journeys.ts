@@ -159,11 +159,11 @@ export function advance(engine: Engine, enrollment: Enrollment, now: number, rea
   const graph = engine.index.graphs.get(enrollment.campaign);
   if (!graph) return;
   engine.journeyLog(enrollment);
-  if (exitIfCriteria(engine, enrollment, now)) return;
   let first = true;
   for (let guard = 0; guard < MAX_STEPS_PER_ADVANCE && enrollment.status === 'active' && enrollment.step !== null; guard++) {
-    // A step just run may have changed the contact (update, tag, score): it leaves before the next one.
-    if (!first && exitIfCriteria(engine, enrollment, now)) return;
+    // Before each step (a step just run may have changed the contact: update, tag, score): exit
+    // criteria, then a goal later in the journey that is met — also one met already on entering.
+    if (first ? exitIfCriteria(engine, enrollment, now) || (reason === 'enter' && jumpToGoal(engine, enrollment, now)) : checkGoalsAndExit(engine, enrollment, now)) return;
     const step = graph.steps.get(enrollment.step);
     if (!step) {
       finish(engine, enrollment, 'exited', `step ${enrollment.step} no longer exists`, now);
@@ -199,14 +199,19 @@ function exitIfCriteria(engine: Engine, enrollment: Enrollment, now: number): bo
  * met pulls the contact forward to it. Returns true when the enrollment moved.
  */
 export function checkGoalsAndExit(engine: Engine, enrollment: Enrollment, now: number): boolean {
-  if (exitIfCriteria(engine, enrollment, now)) return true;
+  return exitIfCriteria(engine, enrollment, now) || jumpToGoal(engine, enrollment, now);
+}
+
+/** A goal later in the journey (or the one it waits at) that is met: moves there and goes on. */
+function jumpToGoal(engine: Engine, enrollment: Enrollment, now: number): boolean {
   const campaign = engine.index.campaigns.get(enrollment.campaign);
   const order = engine.index.stepOrder.get(enrollment.campaign);
-  if (!campaign || !order || enrollment.step === null) return false;
+  const goals = engine.index.goalSteps.get(enrollment.campaign);
+  if (!campaign || !order || enrollment.step === null || !goals?.length) return false;
   const position = order.get(enrollment.step) ?? -1;
   const subject = engine.subjectInJourney(enrollment);
   const graph = engine.index.graphs.get(campaign.id)!;
-  for (const { id: stepId, index, when } of engine.index.goalSteps.get(campaign.id) ?? []) {
+  for (const { id: stepId, index, when } of goals) {
     const isCurrentWaiting = stepId === enrollment.step && enrollment.phase === 'waiting';
     if (index <= position && !isCurrentWaiting) continue;
     if (!when(subject, now)) continue;

@@ -240,6 +240,26 @@ describe('journeys', () => {
     expect(store.enrollments.find((e) => e.campaign === 'trial')!.history.map((h) => h.outcome)).toContain('goal met, jumped from w1');
   });
 
+  it('jumps to a goal met by one of its own steps before the next step, and to one already met on entering', async () => {
+    const build = (w: TestWorkspace) => {
+      for (const t of ['one', 'two', 'three']) marketing(w, t);
+      w.campaign('trial', {
+        trigger: w.onEvent('trial.started'),
+        steps: [w.send('one', 'one'), w.update('set-pro', 'plan', 'pro'), w.send('two', 'two'), w.wait('w1', '2d'), w.goal('upgraded', (c) => c.plan.eq('pro')), w.send('three', 'three')],
+      });
+    };
+    // The update step meets the goal: "two" (before the goal) is not sent.
+    const store = storeWith(['c1']);
+    await simulate(build, store, [ev('c1', 'trial.started', '2026-11-02T10:00:00.000Z')], '2026-11-10T00:00:00Z');
+    expect(sends(store).map((s) => s.split(' ').at(-1))).toEqual(['(one)', '(three)']);
+    expect(store.enrollments[0]!.history.map((h) => h.outcome)).toContain('goal met, jumped from two');
+    // Already on the pro plan when the journey starts: straight to the goal, nothing before it.
+    const pro = storeWith(['c2', { plan: 'pro' }]);
+    await simulate(build, pro, [ev('c2', 'trial.started', '2026-11-02T10:00:00.000Z')], '2026-11-10T00:00:00Z');
+    expect(sends(pro).map((s) => s.split(' ').at(-1))).toEqual(['(three)']);
+    expect(pro.enrollments[0]!.history.map((h) => h.outcome)).toContain('goal met, jumped from one');
+  });
+
   it('respects re-entry rules', async () => {
     const build = (reentry: 'never' | 'always' | { after: '7d' }) => (w: TestWorkspace) => {
       marketing(w, 'x');
