@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -39,6 +39,18 @@ describe('campaign run: delivery through real servers', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const env = { CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: String((server.server.address() as AddressInfo).port), CAMPAIGN_SMTP_USER: 'mailer', CAMPAIGN_SMTP_PASSWORD: 'secret-9' };
     return { received, counts, env, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  /** A store with the example's events ingested whose deployed CRM webhook endpoint is `receiver`. */
+  async function storeWithReceiver(receiver: Server): Promise<string> {
+    const dir = copyBase();
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    const data = (await readStore(path.join(dir, 'store.json')))!;
+    data.deployed!.program.settings.webhooks.crm!.url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    // As apply would deploy it: a program that does not match its hash is refused on read.
+    data.deployed!.hash = hashProgram(data.deployed!.program);
+    await writeStore(path.join(dir, 'store.json'), data);
+    return dir;
   }
 
   it('does not send over SMTP what an interrupted outbox run wrote: the .eml files prove delivery whatever the transport', async () => {
@@ -92,13 +104,7 @@ describe('campaign run: delivery through real servers', () => {
     const hooks = createServer((request, response) => request.resume().on('end', () => response.writeHead(302, { Location: '/elsewhere' }).end()));
     await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', () => resolve()));
     try {
-      const dir = copyBase();
-      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
-      const data = (await readStore(path.join(dir, 'store.json')))!;
-      data.deployed!.program.settings.webhooks.crm!.url = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hooks`;
-      // As apply would deploy it: a program that does not match its hash is refused on read.
-      data.deployed!.hash = hashProgram(data.deployed!.program);
-      await writeStore(path.join(dir, 'store.json'), data);
+      const dir = await storeWithReceiver(hooks);
       const env = { ...gone.env, CRM_WEBHOOK_SECRET: 'hook-secret' };
       const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
       expect(run.code, run.stderr).toBe(0);
@@ -127,12 +133,7 @@ describe('campaign run: delivery through real servers', () => {
     );
     await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', () => resolve()));
     try {
-      const dir = copyBase();
-      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
-      const data = (await readStore(path.join(dir, 'store.json')))!;
-      data.deployed!.program.settings.webhooks.crm!.url = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hooks`;
-      data.deployed!.hash = hashProgram(data.deployed!.program);
-      await writeStore(path.join(dir, 'store.json'), data);
+      const dir = await storeWithReceiver(hooks);
       const before = readFileSync(path.join(dir, 'store.json'));
       const args = ['run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json'];
       const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CRM_WEBHOOK_SECRET: 'hook-secret' };
