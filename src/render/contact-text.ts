@@ -37,7 +37,7 @@ export function renderContactExplanation(x: ContactExplanation, c: Colors, optio
   }
 
   out.push('', c.bold('Journeys'));
-  if (x.journeys.length === 0) out.push(c.dim('  none'));
+  if (x.journeys.length === 0 && x.queued.length === 0) out.push(c.dim('  none'));
   for (const j of x.journeys) {
     let where: string;
     if (j.status !== 'active') where = `${j.status}${j.exitReason ? ` (${j.exitReason})` : ''}`;
@@ -46,6 +46,7 @@ export function renderContactExplanation(x: ContactExplanation, c: Colors, optio
     else where = `next: ${j.step} at ${short(j.wakeAt)}`;
     out.push(`  ${j.campaign} ${c.dim(`#${j.enrollment.split('/').at(-1)}`)}: ${where} ${c.dim(`(entered ${short(j.enteredAt)})`)}`);
   }
+  for (const q of x.queued) out.push(`  ${q.campaign}: queued by ${q.by} for ${short(q.at)}; the next \`campaign run\` enrolls it (campaign enroll)`);
 
   out.push('', c.bold('Emails'));
   if (x.emails.length === 0) out.push(c.dim('  none'));

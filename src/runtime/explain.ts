@@ -41,6 +41,8 @@ export interface ContactExplanation {
     enteredAt: string;
     history: Enrollment['history'];
   }[];
+  /** Manual enrollments (`campaign enroll`) waiting for the next run. */
+  queued: { campaign: string; at: string; by: string }[];
   timeline: { at: string; kind: 'event' | 'step' | 'email' | 'webhook'; text: string }[];
   emails: OutboxMessage[];
   webhooks: WebhookDelivery[];
@@ -131,6 +133,7 @@ export function explainContact(data: StoreData, program: Program, contact: Conta
       enteredAt: e.enteredAt,
       history: e.history,
     })),
+    queued: data.pending.filter((p) => p.kind === 'enroll' && p.contact === contact.id).map((p) => ({ campaign: p.campaign!, at: p.at, by: p.by ?? 'unknown' })),
     timeline,
     emails,
     webhooks,

@@ -21,6 +21,8 @@ describe('campaign enroll', () => {
     const before = (await readStore(store))!;
     expect(before.pending.filter((p) => p.kind === 'enroll')).toEqual([{ contact: PRO, at: '2026-08-02T10:00:00.000Z', kind: 'enroll', fields: [], campaign: 'customer-onboarding', by: 'alice' }]);
     expect(before.audit.at(-1)).toMatchObject({ action: 'enroll', actor: 'alice', summary: `${PRO} into customer-onboarding` });
+    const explained = await cli(dir, 'contact', PRO, '--store', 'store.json');
+    expect(explained.stdout).toContain('\n  customer-onboarding: queued by alice for 2026-08-02T10:00Z; the next `campaign run` enrolls it (campaign enroll)\n');
 
     const run = await cli(dir, 'run', '--now', '2026-08-03T00:00:00Z', '--store', 'store.json');
     expect(run.code, run.stderr).toBe(0);
