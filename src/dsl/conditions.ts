@@ -106,7 +106,12 @@ export interface DidOptions<E> {
   atMost?: number;
   /** Only events within this window before now. */
   within?: DurationText;
-  /** Only events since the contact entered the current journey (branches, goals, exit criteria). */
+  /**
+   * Only events since the contact entered the current journey (branches, goals, exit criteria),
+   * from the instant of entry on: the event that started the journey, or pushed a score over its
+   * `onScore` trigger, counts (a demo request that made the lead an MQL is a demo requested). To
+   * ask for another one than a triggering event, use `atLeast: 2`.
+   */
   sinceEntry?: boolean;
 }
 
