@@ -6,6 +6,7 @@ import { applyManual, emptyScoreState, scoreAt } from '../evaluate/scoring.ts';
 import { messageIdFor } from '../deliver/compose.ts';
 import { afterQuietHours, nextWindowOpen } from '../time/zoned.ts';
 import type { Engine } from './engine.ts';
+import { checkThresholds } from './thresholds.ts';
 import { isoOf as iso } from '../time/instants.ts';
 
 /** Effects of steps and threshold actions. Each effect has a deterministic key; none is recorded twice. */
@@ -143,6 +144,9 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
       applyManual(score, state, action.points, now);
       engine.log.score(contactId, action.score, before, state.value, [{ rule: `step ${action.id}`, points: action.points }], iso(now));
       engine.markDirty(contactId);
+      // Thresholds crossed now, not when the journey next waits: their actions (a tag) are what the
+      // journey's exit criteria and goals read before its next step.
+      checkThresholds(engine, contactId, null);
       return;
     }
     case 'notify': {

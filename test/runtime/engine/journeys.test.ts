@@ -221,6 +221,31 @@ describe('journeys', () => {
     expect(store.enrollments.map((e) => `${e.id} ${e.status} ${e.exitReason ?? ''}`)).toEqual(['nurture/c1/1 exited exit criteria met']);
   });
 
+  it("runs a threshold's actions as soon as a step's points cross it, so exit criteria that read them apply before the next step", async () => {
+    const store = storeWith(['c1']);
+    await simulate(
+      (w) => {
+        marketing(w, 'tips');
+        w.scoring('engagement', {
+          rules: [w.on('page.viewed').add(30)],
+          thresholds: [{ id: 'mql', at: 50, actions: [w.tag('tag-mql', 'mql')] }],
+        });
+        // MQLs (tagged by the threshold) leave the nurture; finishing the trial's first day earns 30.
+        w.campaign('nurture', {
+          trigger: w.onEvent('trial.started'),
+          exitWhen: (c) => c.hasTag('mql'),
+          steps: [w.addScore('day-one-bonus', 'engagement', 30), w.send('tips', 'tips')],
+        });
+      },
+      store,
+      [ev('c1', 'page.viewed', '2026-11-02T09:00:00.000Z', { url: '/pricing' }), ev('c1', 'trial.started', '2026-11-02T10:00:00.000Z')],
+      '2026-11-05T00:00:00Z',
+    );
+    expect(store.contacts[0]!.tags).toEqual(['mql']);
+    expect(sends(store)).toEqual([]);
+    expect(store.enrollments.map((e) => `${e.id} ${e.status} ${e.exitReason ?? ''}`)).toEqual(['nurture/c1/1 exited exit criteria met']);
+  });
+
   it('jumps forward to a goal that is met', async () => {
     const store = storeWith(['c1']);
     await simulate(
