@@ -45,7 +45,7 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
       if (r.bounced) parts.push(`${n(r.bounced)} ${r.bounced === 1 ? 'address' : 'addresses'} suppressed for a hard bounce`);
       lines.push(`Recovered from an interrupted run: ${parts.join(', ')}.`);
     }
-    lines.push(`Delivered: ${n(d.sent)} sent, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.retry ? `, ${n(d.retry)} left pending for the next run` : ''}${d.unknown ? `, ${n(d.unknown)} unknown (an interrupted run may have sent them; not retried)` : ''}${d.deferred ? `, ${n(d.deferred)} not due yet` : ''}.`);
+    lines.push(`${d.dryRun ? `Delivery: ${n(d.sent)} would be sent` : `Delivered: ${n(d.sent)} sent`}, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.retry ? `, ${n(d.retry)} left pending for the next run` : ''}${d.unknown ? `, ${n(d.unknown)} unknown (an interrupted run may have sent them; not retried)` : ''}${d.deferred ? `, ${n(d.deferred)} not due yet` : ''}.`);
     // Why, so that an operator can act: a refused connection, a rejected recipient, a bad template.
     const failures = d.messages.filter((m) => m.outcome === 'failed').map((m) => m.reason ?? 'no reason recorded');
     lines.push(...mostCommon(failures, 'failed', c));
@@ -55,7 +55,7 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
   if (result.webhooks?.recovered) lines.push(`Recovered from an interrupted run: ${plural(result.webhooks.recovered, 'webhook')} it had delivered (not posted again).`);
   if (result.webhooks && (result.webhooks.delivered || result.webhooks.failed)) {
     const w = result.webhooks;
-    lines.push(`Webhooks delivered: ${n(w.delivered)}, failed: ${n(w.failed)}.`);
+    lines.push(`${w.dryRun ? 'Webhooks that would be posted' : 'Webhooks delivered'}: ${n(w.delivered)}, failed: ${n(w.failed)}.`);
     const failures = w.deliveries.filter((h) => h.outcome === 'failed').map((h) => `${h.lastError ?? 'no reason recorded'} (${h.nextAttemptAt ? (h.nextAttemptAt <= result.to ? 'retried by the next run' : `retried by a run from ${short(h.nextAttemptAt)}`) : `given up after ${plural(h.attempts, 'attempt')}`})`);
     lines.push(...mostCommon(failures, 'failed', c));
   }

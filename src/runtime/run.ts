@@ -22,7 +22,7 @@ import { compactJournal, readJournal } from './journal.ts';
  *    and the ledger trimmed.
  *
  * One write of the store per run: at 100k contacts it is most of the persistence cost.
- * A dry run executes step 1 in memory and writes nothing.
+ * A dry run executes step 1 in memory, reports what step 2 would deliver, and writes nothing.
  */
 
 export interface RunOptions {
@@ -119,7 +119,21 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     lap('engine');
     const to = new Date(end).toISOString();
     const result: RunResult = { dryRun: options.dryRun, from, to, journalEvents: events.length, log, stats: engine.stats, delivery: null, webhooks: null, store: data, timings, written: false };
-    if (options.dryRun) return result;
+    if (options.dryRun) {
+      // What the real run would deliver: also the emails and webhooks that earlier runs left pending
+      // (the server was down, `webhooks retry`) and what an interrupted run's ledger says was sent.
+      // Sends nothing, posts nothing, writes nothing.
+      const ledgerPath = ledgerPathFor(options.store);
+      const secret = resolveUnsubscribeSecret(data.lineage, options.env);
+      const transport = options.transport();
+      try {
+        result.delivery = await deliverOutbox(data, { program: data.deployed.program, transport, ledgerPath, outboxDir: paths.outbox, now: to, secret, dryRun: true });
+      } finally {
+        await transport.close?.();
+      }
+      result.webhooks = await deliverWebhooks(data, { program: data.deployed.program, now: to, env: options.env, ledgerPath: webhookLedgerPathFor(options.store), dryRun: true });
+      return result;
+    }
 
     data.audit.push(auditEntry('run', options.now, options.env, summarizeStats(engine.stats, events.length)));
     // The run's own clock stamps the snapshot: the same inputs give the same bytes.

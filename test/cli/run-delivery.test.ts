@@ -162,6 +162,56 @@ describe('campaign run: delivery through real servers', () => {
     }
   }, 60_000);
 
+  it('--dry-run predicts the deliveries of the real run: emails left pending by an earlier run, webhooks queued again', async () => {
+    // The first run finds the SMTP server gone and the receiver refusing (400, given up); then the
+    // server is back, the receiver fixed and its deliveries queued again (`webhooks retry`).
+    const gone = await smtpServer();
+    await gone.close();
+    let status = 400;
+    const posted: string[] = [];
+    const hooks = createServer((request, response) => {
+      posted.push(String(request.headers['x-campaignkit-delivery']));
+      request.resume().on('end', () => response.writeHead(status).end());
+    });
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', () => resolve()));
+    const smtp = await smtpServer();
+    try {
+      const dir = await storeWithReceiver(hooks);
+      const secret = { CRM_WEBHOOK_SECRET: 'hook-secret' };
+      const args = ['run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json', '--transport', 'smtp'];
+      const first = await cliWith({ ...gone.env, ...secret }, dir, ...args);
+      expect(first.code, first.stderr).toBe(0);
+      const pending = /, ([\d,]+) left pending for the next run\./.exec(first.stdout)![1]!;
+      expect(Number(pending.replace(/,/g, ''))).toBeGreaterThan(50);
+      const given = /Webhooks delivered: 0, failed: ([\d,]+)\./.exec(first.stdout)![1]!;
+      expect((await cli(dir, 'webhooks', 'retry', '--store', 'store.json')).code).toBe(0);
+      status = 200;
+      posted.length = 0;
+      const before = readFileSync(path.join(dir, 'store.json'));
+
+      const dry = await cliWith({ ...smtp.env, ...secret }, dir, ...args, '--dry-run');
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toContain(`\nDelivery: ${pending} would be sent, 0 skipped at delivery, 0 failed.\n`);
+      expect(dry.stdout).toContain(`\nWebhooks that would be posted: ${given}, failed: 0.`);
+      const json = JSON.parse((await cliWith({ ...smtp.env, ...secret }, dir, ...args, '--dry-run', '--format', 'json')).stdout);
+      expect(json.delivery).toMatchObject({ dryRun: true, sent: Number(pending.replace(/,/g, '')), failed: 0 });
+      expect(json.webhooks).toMatchObject({ dryRun: true, delivered: Number(given.replace(/,/g, '')), failed: 0 });
+      expect(smtp.received).toEqual([]);
+      expect(posted).toEqual([]);
+      expect(readFileSync(path.join(dir, 'store.json')).equals(before)).toBe(true);
+
+      const real = await cliWith({ ...smtp.env, ...secret }, dir, ...args);
+      expect(real.code, real.stderr).toBe(0);
+      expect(real.stdout).toContain(`\nDelivered: ${pending} sent, 0 skipped at delivery, 0 failed.\n`);
+      expect(real.stdout).toContain(`\nWebhooks delivered: ${given}, failed: 0.`);
+      expect(smtp.received.length.toLocaleString('en-US')).toBe(pending);
+      expect(posted.length.toLocaleString('en-US')).toBe(given);
+    } finally {
+      await smtp.close();
+      await new Promise<void>((resolve) => hooks.close(() => resolve()));
+    }
+  });
+
   it('refuses an SMTP port above 65535 in one line, before anything is sent or written', async () => {
     const dir = copyBase();
     expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
