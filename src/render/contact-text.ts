@@ -1,4 +1,5 @@
 import type { ContactExplanation } from '../runtime/explain.ts';
+import type { StoredEvent } from '../store/types.ts';
 import type { Colors } from './colors.ts';
 
 /** `campaign contact ID`: one contact, explained. */
@@ -6,11 +7,19 @@ import type { Colors } from './colors.ts';
 const short = (iso: string | null | undefined) => (iso ? iso.replace(/(:00)?\.\d{3}Z$/, 'Z') : '—');
 const num = (value: number) => String(Math.round(value * 100) / 100);
 
-export function renderContactExplanation(x: ContactExplanation, c: Colors, options: { deployed: boolean }): string {
+/** `unprocessed`: the contact's events accepted into the journal that no run has processed yet. */
+export function renderContactExplanation(x: ContactExplanation, c: Colors, options: { deployed: boolean; unprocessed?: readonly StoredEvent[] }): string {
   const out: string[] = [];
   const name = [x.contact.fields.firstName, x.contact.fields.lastName].filter((v) => typeof v === 'string').join(' ');
   out.push(`${c.bold(x.contact.id)}${x.email ? ` <${x.email}>` : ''}${name ? ` — ${name}` : ''}`);
   out.push(c.dim(`as of ${short(x.now)}, time zone ${x.timezone}${x.contact.tags.length ? `, tags: ${x.contact.tags.join(', ')}` : ''}${options.deployed ? '' : ' (nothing deployed: explained with the workspace as it is)'}`));
+  const unprocessed = options.unprocessed ?? [];
+  if (unprocessed.length) {
+    // Accepted (`track`, `events ingest`) but not run: without this line they look lost.
+    const last = unprocessed.reduce((a, b) => (b.at > a.at ? b : a));
+    const one = unprocessed.length === 1;
+    out.push(c.yellow(`${one ? '1 event' : `${unprocessed.length.toLocaleString('en-US')} events`} of this contact ${one ? 'is' : 'are'} in the journal, not run yet (${one ? '' : 'the last: '}${last.event} at ${short(last.at)}); this explanation leaves ${one ? 'it' : 'them'} out until \`campaign run\` processes ${one ? 'it' : 'them'}.`));
+  }
 
   out.push('', c.bold('Scores'));
   for (const score of x.scores) {

@@ -286,4 +286,19 @@ describe('campaign contact', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^error: No contact "nobody"/);
   });
+
+  it('says which of the contact\'s events are in the journal, accepted but not run yet', async () => {
+    const dir = copyBase();
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    expect((await cli(dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json')).code).toBe(0);
+    const quiet = await cli(dir, 'contact', 'c_000005', '--store', 'store.json');
+    expect(quiet.stdout).not.toContain('not run yet');
+    for (const at of ['2026-10-31T10:00:00Z', '2026-11-01T00:00:00Z']) {
+      expect((await cli(dir, 'track', 'demo.requested', '--contact', 'c_000005', '--at', at, '--store', 'store.json')).code).toBe(0);
+    }
+    expect((await cli(dir, 'track', 'demo.requested', '--contact', 'c_000006', '--store', 'store.json', '--at', '2026-11-01T00:00:00Z')).code).toBe(0);
+    const result = await cli(dir, 'contact', 'c_000005', '--store', 'store.json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split('\n')[2]).toBe('2 events of this contact are in the journal, not run yet (the last: demo.requested at 2026-11-01T00:00Z); this explanation leaves them out until `campaign run` processes them.');
+  });
 });
