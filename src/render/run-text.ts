@@ -45,11 +45,12 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
       if (r.bounced) parts.push(`${n(r.bounced)} ${r.bounced === 1 ? 'address' : 'addresses'} suppressed for a hard bounce`);
       lines.push(`Recovered from an interrupted run: ${parts.join(', ')}.`);
     }
-    lines.push(`${d.dryRun ? `Delivery: ${n(d.sent)} would be sent` : `Delivered: ${n(d.sent)} sent`}, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.retry ? `, ${n(d.retry)} left pending for the next run` : ''}${d.unknown ? `, ${n(d.unknown)} unknown (an interrupted run may have sent them; not retried)` : ''}${d.deferred ? `, ${n(d.deferred)} not due yet` : ''}.`);
+    lines.push(`${d.dryRun ? `Delivery: ${n(d.sent)} would be sent` : `Delivered: ${n(d.sent)} sent`}, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.retry ? `, ${n(d.retry)} left pending for the next run` : ''}${d.unknown ? `, ${n(d.unknown)} unknown (the send broke off: it may have gone out, so it is not retried)` : ''}${d.deferred ? `, ${n(d.deferred)} not due yet` : ''}.`);
     // Why, so that an operator can act: a refused connection, a rejected recipient, a bad template.
     const failures = d.messages.filter((m) => m.outcome === 'failed').map((m) => m.reason ?? 'no reason recorded');
     lines.push(...mostCommon(failures, 'failed', c));
     lines.push(...mostCommon(d.messages.filter((m) => m.outcome === 'retry').map((m) => m.reason ?? 'no reason recorded'), 'pending', c));
+    lines.push(...mostCommon(d.messages.filter((m) => m.outcome === 'unknown').map((m) => m.reason ?? 'no reason recorded'), 'unknown', c));
     if (d.bounced) lines.push(`Suppressed: ${n(d.bounced)} ${d.bounced === 1 ? 'address' : 'addresses'} whose mailbox does not exist (hard bounce); no email goes to them again.`);
   }
   if (result.webhooks?.recovered) lines.push(`Recovered from an interrupted run: ${plural(result.webhooks.recovered, 'webhook')} it had delivered (not posted again).`);

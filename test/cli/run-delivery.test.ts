@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
@@ -209,6 +209,36 @@ describe('campaign run: delivery through real servers', () => {
     } finally {
       await smtp.close();
       await new Promise<void>((resolve) => hooks.close(() => resolve()));
+    }
+  });
+
+  it('says why a send ended unknown in this run (the connection broke), not that an interrupted run may have sent it', async () => {
+    // A real SMTP server whose connection breaks while the third message is being transferred.
+    const sockets: Socket[] = [];
+    let messages = 0;
+    const server = new SMTPServer({
+      disabledCommands: ['STARTTLS'],
+      authOptional: true,
+      disableReverseLookup: true,
+      logger: false,
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on('end', () => (++messages === 3 ? sockets.at(-1)!.destroy() : callback()));
+      },
+    });
+    server.server.on('connection', (socket: Socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const dir = copyBase();
+      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+      const env = { CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: String((server.server.address() as AddressInfo).port) };
+      const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/\nDelivered: [\d,]+ sent, 0 skipped at delivery, 0 failed, 1 unknown \(the send broke off: it may have gone out, so it is not retried\)\.\n/);
+      expect(run.stdout).toContain(`\n  1 unknown: SMTP server 127.0.0.1:${env.CAMPAIGN_SMTP_PORT}: the connection broke while sending; the message may have been delivered`);
+      expect(run.stdout).not.toContain('interrupted run');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 
