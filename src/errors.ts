@@ -16,6 +16,9 @@ export class UserError extends Error {
 /** The store is locked by another command: try again when it is done (`campaign run --watch` does). */
 export class StoreLockedError extends UserError {}
 
+/** The event journal is locked by another command (an append in progress), past the wait. */
+export class JournalLockedError extends UserError {}
+
 /** The store's clock is after the run's time (a simulation, another host's clock): `campaign run --watch` waits for it. */
 export class StoreClockAheadError extends UserError {
   constructor(

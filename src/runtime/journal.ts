@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors.ts';
+import { JournalLockedError, UserError } from '../errors.ts';
 import { syncDirectorySync } from '../store/durable-directory.ts';
 import { createFileWith } from '../store/lock.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
@@ -37,7 +37,7 @@ export function withJournalLock<T>(journal: string, fn: () => T, waitMs = 10_000
   // leaves no empty lock file, which no later command could tell from a live one.
   while (!createFileWith(lock, String(process.pid))) {
     if (staleLock(lock)) continue;
-    if (Date.now() > deadline) throw new UserError(`The event journal "${journal}" is locked by another process; try again, or remove "${lock}" if no campaign command is running.`);
+    if (Date.now() > deadline) throw new JournalLockedError(`The event journal "${journal}" is locked by another process; try again, or remove "${lock}" if no campaign command is running.`);
     sleep(20);
   }
   try {
@@ -256,6 +256,17 @@ function damaged(journal: string, buffer: Buffer, blockStart: number, text: stri
  */
 export function compactJournal(journal: string, cursor: JournalCursor): void {
   if (!existsSync(journal)) return;
+  try {
+    compactLocked(journal, cursor);
+  } catch (error) {
+    // Another command holds the lock to append (a large ingest holds it for seconds): the journal
+    // then has events past `cursor` and would not be compacted anyway; a later run compacts it.
+    // Waiting, then failing, would report a run that has delivered and written its snapshot as failed.
+    if (!(error instanceof JournalLockedError)) throw error;
+  }
+}
+
+function compactLocked(journal: string, cursor: JournalCursor): void {
   withJournalLock(journal, () => {
     if (statSync(journal).size !== cursor.offset) return;
     const tmp = path.join(path.dirname(journal), `.${path.basename(journal)}.${process.pid}.tmp`);
@@ -270,7 +281,7 @@ export function compactJournal(journal: string, cursor: JournalCursor): void {
     // Durable before the next append: if a power cut undid the rename, events appended to the new
     // generation would be lost with it (the snapshot's cursor names the new generation).
     syncDirectorySync(path.dirname(journal));
-  });
+  }, 0);
 }
 
 export function journalPathFor(storePath: string): string {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
@@ -254,6 +254,25 @@ describe('campaign run', () => {
     expect(readFileSync(path.join(dir, 'store.json')).equals(store)).toBe(true);
     expect(readFileSync(path.join(dir, 'journal.jsonl')).equals(journal)).toBe(true);
   });
+
+  it('finishes a run while another command holds the journal lock (an ingest appending): the journal is compacted by a later run', async () => {
+    const dir = copyBase();
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    // A live process (this one) holds the journal's lock, as `events ingest` does while it appends a large file.
+    const lock = path.join(dir, 'journal.jsonl.lock');
+    writeFileSync(lock, String(process.pid));
+    const started = Date.now();
+    const run = await cli(dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/\nDelivered: [\d,]+ sent/);
+    expect(Date.now() - started).toBeLessThan(8_000);
+    rmSync(lock);
+    const again = await cli(dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('0 new events from the journal');
+    expect(readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+  }, 30_000);
 
   it('refuses to run a store with nothing deployed', async () => {
     const dir = copyBase();
