@@ -53,6 +53,9 @@ export function renderContactExplanation(x: ContactExplanation, c: Colors, optio
     else if (j.waitingFor) where = `waiting in ${j.step} for ${j.waitingFor} until ${short(j.wakeAt)}`;
     else if (j.phase === 'waiting') where = j.wakeAt ? `waiting in ${j.step} until ${short(j.wakeAt)}` : `waiting in ${j.step} for its goal`;
     else where = `next: ${j.step} at ${short(j.wakeAt)}`;
+    // Explained after the store's clock (--now): what the store says waits until then is due, and
+    // nothing moves it before a run does.
+    if (j.status === 'active' && j.wakeAt && j.wakeAt <= x.now) where += ', due: the next run moves it on';
     out.push(`  ${j.campaign} ${c.dim(`#${j.enrollment.split('/').at(-1)}`)}: ${where} ${c.dim(`(entered ${short(j.enteredAt)})`)}`);
   }
   for (const q of x.queued) out.push(`  ${q.campaign}: queued by ${q.by} for ${short(q.at)}; the next \`campaign run\` enrolls it (campaign enroll)`);

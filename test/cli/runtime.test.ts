@@ -306,6 +306,20 @@ describe('campaign contact', () => {
     expect(unknown.stderr).toMatch(/^error: No contact "nobody"/);
   });
 
+  it('with --now after the store\'s clock, says that a wait that has ended is due, not that the contact is still waiting', async () => {
+    const dir = copyBase();
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    expect((await cli(dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json')).code).toBe(0);
+    const store = JSON.parse(readFileSync(path.join(dir, 'store.json'), 'utf8'));
+    const waiting = store.enrollments.find((e: { status: string; wakeAt?: string }) => e.status === 'active' && e.wakeAt && e.wakeAt < '2026-11-20T00:00:00Z');
+    const later = await cli(dir, 'contact', waiting.contact, '--now', '2026-11-20T00:00:00Z', '--store', 'store.json');
+    expect(later.code, later.stderr).toBe(0);
+    const line = later.stdout.split('\n').find((l) => l.startsWith(`  ${waiting.campaign} #`))!;
+    expect(line).toMatch(/ until [\dT:-]+Z, due: the next run moves it on \(entered /);
+    const now = await cli(dir, 'contact', waiting.contact, '--store', 'store.json');
+    expect(now.stdout).not.toContain('due: the next run');
+  });
+
   it('says which of the contact\'s events are in the journal, accepted but not run yet', async () => {
     const dir = copyBase();
     expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
