@@ -13,6 +13,9 @@ export function renderContactExplanation(x: ContactExplanation, c: Colors, optio
   const name = [x.contact.fields.firstName, x.contact.fields.lastName].filter((v) => typeof v === 'string').join(' ');
   out.push(`${c.bold(x.contact.id)}${x.email ? ` <${x.email}>` : ''}${name ? ` — ${name}` : ''}`);
   out.push(c.dim(`as of ${short(x.now)}, time zone ${x.timezone}${x.contact.tags.length ? `, tags: ${x.contact.tags.join(', ')}` : ''}${options.deployed ? '' : ' (nothing deployed: explained with the workspace as it is)'}`));
+  const { suppressed, consent } = x.emailable;
+  if (suppressed) out.push(c.yellow(`No email goes to this address: it is on the suppression list (${suppressed.reason}, ${short(suppressed.at)}), marketing and transactional alike.`));
+  else if (!consent && x.email) out.push(c.yellow('No marketing email goes to this contact: it has not consented to email (transactional email and team notifications still go).'));
   const unprocessed = options.unprocessed ?? [];
   if (unprocessed.length) {
     // Accepted (`track`, `events ingest`) but not run: without this line they look lost.

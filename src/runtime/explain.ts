@@ -5,6 +5,7 @@ import { compileCondition } from './evaluate/compile-condition.ts';
 import { compileProgram, evaluateContact } from './evaluate/snapshot.ts';
 import { decayTo, scoreAt } from './evaluate/scoring.ts';
 import { compileSegments } from './evaluate/segments.ts';
+import { suppressionHash } from '../store/suppression.ts';
 
 /**
  * Why a contact is where it is: each score with its rule-by-rule contributions, each segment with
@@ -16,6 +17,8 @@ import { compileSegments } from './evaluate/segments.ts';
 export interface ContactExplanation {
   contact: ContactRecord;
   email?: string;
+  /** Why no email goes to the contact, if that is so: its address is suppressed (all email), or it has no consent (marketing). */
+  emailable: { suppressed?: { reason: string; at: string }; consent: boolean };
   timezone: string;
   now: string;
   scores: {
@@ -113,9 +116,11 @@ export function explainContact(data: StoreData, program: Program, contact: Conta
     .slice(0, timelineLimit);
 
   const email = contact.fields[program.settings.fields.email];
+  const suppression = typeof email === 'string' ? data.suppression.find((s) => s.hash === suppressionHash(email)) : undefined;
   return {
     contact,
     ...(typeof email === 'string' ? { email } : {}),
+    emailable: { ...(suppression ? { suppressed: { reason: suppression.reason, at: suppression.at } } : {}), consent: contact.fields[program.settings.consent.email] === true },
     timezone: subject.tz,
     now: new Date(now).toISOString(),
     scores,

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readStore, suppressionHash, writeStore } from '../../src/store/index.ts';
 import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
 
 /**
@@ -304,6 +305,22 @@ describe('campaign contact', () => {
     const unknown = await cli(dir, 'contact', 'nobody', '--store', 'store.json');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^error: No contact "nobody"/);
+  });
+
+  it('says when no email goes to the contact: a suppressed address, or no consent for marketing', async () => {
+    const dir = copyBase();
+    const store = (await readStore(path.join(dir, 'store.json')))!;
+    const consenting = store.contacts.find((c) => c.fields.emailOptIn === true)!;
+    const refusing = store.contacts.find((c) => c.fields.emailOptIn !== true)!;
+    const plain = await cli(dir, 'contact', consenting.id, '--store', 'store.json');
+    expect(plain.stdout).not.toMatch(/No (marketing )?email goes/);
+    const noConsent = await cli(dir, 'contact', refusing.id, '--store', 'store.json');
+    expect(noConsent.stdout.split('\n')[2]).toBe('No marketing email goes to this contact: it has not consented to email (transactional email and team notifications still go).');
+    store.suppression.push({ hash: suppressionHash(String(consenting.fields.email)), reason: 'bounced', at: '2026-08-01T12:00:00.000Z' });
+    await writeStore(path.join(dir, 'store.json'), store);
+    const bounced = await cli(dir, 'contact', consenting.id, '--store', 'store.json');
+    expect(bounced.stdout.split('\n')[2]).toBe('No email goes to this address: it is on the suppression list (bounced, 2026-08-01T12:00Z), marketing and transactional alike.');
+    expect(JSON.parse((await cli(dir, 'contact', consenting.id, '--format', 'json', '--store', 'store.json')).stdout).emailable).toEqual({ suppressed: { reason: 'bounced', at: '2026-08-01T12:00:00.000Z' }, consent: true });
   });
 
   it('with --now after the store\'s clock, says that a wait that has ended is due, not that the contact is still waiting', async () => {
