@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { renderRunDiffs, renderRunSummary, runJson } from '../../src/render/run-text.ts';
 import { outboxTransport, smtpTransport, type Transport } from '../../src/runtime/deliver/index.ts';
-import { runStore, type RunResult } from '../../src/runtime/run.ts';
+import { noStoreError, runStore, type RunResult } from '../../src/runtime/run.ts';
 import { storePaths } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
@@ -74,6 +75,8 @@ export const run: Command = {
     const store = explicit !== undefined ? storePathFor(ctx, args, { workspace: ctx.cwd, program: null }) : storePathFor(ctx, args, await compileOrFail(ctx, args));
     const transport = transportFor(ctx, stringOption(args, 'transport') ?? 'outbox', storePaths(store).outbox);
     if (watching) {
+      // Said before the banner, not after "Watching…": there is nothing to watch.
+      if (!existsSync(store)) throw noStoreError(displayPath(ctx, store));
       const c = colors(ctx.color);
       const report = (result: RunResult) => (format === 'json' ? JSON.stringify(runJson(result)) : `${renderRunSummary(result, c)}\n`);
       return watchRuns(ctx, { store, label: displayPath(ctx, store), every, transport, report });

@@ -82,7 +82,7 @@ export interface RunTimings {
 
 export async function runStore(options: RunOptions): Promise<RunResult> {
   const paths = storePaths(options.store);
-  const noStore = () => new UserError(`There is no store at "${options.label ?? options.store}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`);
+  const noStore = () => noStoreError(options.label ?? options.store);
   // Before the lock, which would create the store's folder.
   if (!existsSync(options.store)) throw noStore();
   const lock = options.dryRun ? null : acquireStoreLock(options.store, 'campaign run', {
@@ -176,6 +176,10 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
   } finally {
     lock?.release();
   }
+}
+
+export function noStoreError(label: string): UserError {
+  return new UserError(`There is no store at "${label}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`);
 }
 
 /**

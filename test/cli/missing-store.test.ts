@@ -23,6 +23,8 @@ describe('a command given a store that does not exist', () => {
     ['contacts erase --dry-run', ['contacts', 'erase', 'ada@acme.example', '--dry-run', '--now', NOW], `There is no store at "${STORE}"; pass the store that holds the contact with --store. Nothing was changed.`],
     ['run', ['run', '--now', NOW], `There is no store at "${STORE}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`],
     ['run --dry-run', ['run', '--now', NOW, '--dry-run'], `There is no store at "${STORE}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`],
+    ['run --watch', ['run', '--watch'], `There is no store at "${STORE}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`],
+    ['enroll', ['enroll', 'customer-onboarding', '--contact', 'c_000001', '--now', NOW], `There is no store at "${STORE}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`],
     ['track', ['track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/"}', '--now', NOW], `There is no store at "${STORE}" yet; import contacts first (campaign contacts import).`],
     ['events ingest', ['events', 'ingest', 'events.jsonl', '--now', NOW], `There is no store at "${STORE}" yet; import contacts first (campaign contacts import).`],
     ['contacts export', ['contacts', 'export'], `There is no store at "${STORE}" yet; import contacts first (\`campaign contacts import FILE\`).`],
