@@ -18,12 +18,32 @@ export interface IngestContext {
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const ROW_KEYS = new Set(['id', 'event', 'contact', 'at', 'data']);
 
+/** A member still to look at, and the one it is in (for the path in the message). */
+interface Member {
+  value: unknown;
+  key: string;
+  parent: Member | null;
+}
+
 function forbiddenKey(value: unknown, path: string): string | null {
   if (value === null || typeof value !== 'object') return null;
-  for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) return `${path}${key}`;
-    const nested = forbiddenKey((value as Record<string, unknown>)[key], `${path}${key}.`);
-    if (nested) return nested;
+  // A list of members still to look at, not recursion: JSON.parse reads data nested 100,000 deep,
+  // which would overflow the call stack here. A key is checked when it comes off the list, before
+  // its value is looked into, so the first key found is the same; its path is built only then.
+  const pending: Member[] = [];
+  const push = (object: object, parent: Member | null) => {
+    const keys = Object.keys(object);
+    for (let i = keys.length - 1; i >= 0; i--) pending.push({ value: (object as Record<string, unknown>)[keys[i]!], key: keys[i]!, parent });
+  };
+  push(value, null);
+  while (pending.length > 0) {
+    const member = pending.pop()!;
+    if (FORBIDDEN_KEYS.has(member.key)) {
+      const keys: string[] = [];
+      for (let at: Member | null = member; at; at = at.parent) keys.unshift(at.key);
+      return `${path}${keys.join('.')}`;
+    }
+    if (member.value !== null && typeof member.value === 'object') push(member.value, member);
   }
   return null;
 }

@@ -26,26 +26,46 @@ export function mayHoldNul(text: string): boolean {
   return text.includes('\u0000') || text.includes('\\u0000');
 }
 
+/** A value still to look at, and how it was reached: the key or index of each value it is in. */
+interface Place {
+  value: unknown;
+  step: { key: string } | { index: number } | null;
+  parent: Place | null;
+}
+
+function pathTo(place: Place, root: string): string {
+  const steps: Place[] = [];
+  for (let at: Place | null = place; at?.step; at = at.parent) steps.unshift(at);
+  let path = root;
+  for (const { step } of steps) path = 'index' in step! ? `${path}[${step.index}]` : path === '' ? step!.key : `${path}.${step!.key}`;
+  return path;
+}
+
 /**
  * Where the first NUL is in a parsed JSON value, in a string or a key: `firstName`, `data.url`,
  * `tags[1]` ('' for the value itself); undefined when there is none.
  */
 export function nulPath(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulPath(value[i], `${path}[${i}]`);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  for (const key of Object.keys(value)) {
-    const inner = path === '' ? key : `${path}.${key}`;
+  // A list of what is still to look at, not recursion: JSON.parse reads a value nested 100,000
+  // deep, which would overflow the call stack here. A member's key is checked when it comes off
+  // the list, before its value is looked into, so the first NUL found is the same.
+  const pending: Place[] = [{ value, step: null, parent: null }];
+  while (pending.length > 0) {
+    const place = pending.pop()!;
     // A key is shown escaped: the raw NUL would not show on a terminal.
-    if (key.includes('\u0000')) return JSON.stringify(inner).slice(1, -1);
-    const found = nulPath((value as Record<string, unknown>)[key], inner);
-    if (found !== undefined) return found;
+    if (place.step && 'key' in place.step && place.step.key.includes('\u0000')) return JSON.stringify(pathTo(place, path)).slice(1, -1);
+    const current = place.value;
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return pathTo(place, path);
+      continue;
+    }
+    if (typeof current !== 'object' || current === null) continue;
+    if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) pending.push({ value: current[i], step: { index: i }, parent: place });
+      continue;
+    }
+    const keys = Object.keys(current);
+    for (let i = keys.length - 1; i >= 0; i--) pending.push({ value: (current as Record<string, unknown>)[keys[i]!], step: { key: keys[i]! }, parent: place });
   }
   return undefined;
 }

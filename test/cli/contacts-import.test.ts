@@ -31,6 +31,14 @@ const row = (email: string, extra: Partial<Record<'firstName' | 'companySize' | 
   `${email},${extra.firstName ?? 'Ann'},${extra.companySize ?? '10'},saas,FR,${extra.plan ?? 'trial'},lead,2026-01-02T09:00:00Z,yes`;
 
 describe('contacts import', () => {
+  it('refuses a value nested 100,000 deep in one line, not a stack trace, and writes nothing', async () => {
+    const deep = `${'{"a":'.repeat(100_000)}{"__proto__":1}${'}'.repeat(100_000)}`;
+    const run = await importFile(input('deep.json', `[{"email":"ada@acme.example","firstName":${deep}}]`));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('deep.json item 1: key "__proto__" is not allowed\nerror: "deep.json" has 1 problem (see above); fix the file and import it again. Nothing was written.\n');
+    expect(existsSync(store)).toBe(false);
+  });
+
   it('imports a CSV file: coerced values, tags, quoted cells, deterministic ids', async () => {
     const run = await importFile(fixture('valid.csv'));
     expect(run.stderr).toBe('');

@@ -175,6 +175,22 @@ describe('campaign events ingest: rows and files it refuses', () => {
     expect(tracked.stderr).toBe('error: page.viewed: "data.url": contains a NUL character (U+0000); remove it.\n');
   });
 
+  it('refuses data nested 100,000 deep in one line per row, not a stack trace (ingest, --skip-invalid, track)', async () => {
+    const dir = copyBase();
+    const deep = `{"url":"/","x":${'{"a":'.repeat(100_000)}{"b":"\\u0000"}${'}'.repeat(100_000)}}`;
+    writeFileSync(path.join(dir, 'deep.jsonl'), `{"event":"page.viewed","contact":"c_000001","data":${deep}}\n`);
+    const refused = await cli(dir, 'events', 'ingest', 'deep.jsonl', '--store', 'store.json');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^deep\.jsonl:1: "data\.x(\.a)+\.b": contains a NUL character \(U\+0000\); remove it\nerror: 1 of 1 events are invalid/);
+    const skipped = await cli(dir, 'events', 'ingest', 'deep.jsonl', '--skip-invalid', '--store', 'store.json');
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stdout).toContain('Accepted no events');
+    const tracked = await cli(dir, 'track', 'page.viewed', '--contact', 'c_000001', '--data', deep.replace('\\u0000', ''), '--store', 'store.json');
+    expect(tracked.code).toBe(1);
+    expect(tracked.stderr).toBe('error: page.viewed: "data": unrecognized key: "x".\n');
+    expect(existsSync(path.join(dir, 'journal.jsonl'))).toBe(false);
+  });
+
   it('refuses a file that is not UTF-8 in one line naming its line and column, even with --skip-invalid; a byte-order mark is fine', async () => {
     const dir = copyBase();
     const good = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').slice(0, 4);

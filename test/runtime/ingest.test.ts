@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { repeatedIds } from '../../src/runtime/ingest.ts';
+import { z } from 'zod';
+import { repeatedIds, validateEvent, type IngestContext } from '../../src/runtime/ingest.ts';
 import type { StoredEvent } from '../../src/store/types.ts';
 
 const ev = (id: string): StoredEvent => ({ id, contact: 'c1', event: 'page.viewed', at: '2026-11-01T00:00:00.000Z', data: {} });
@@ -22,5 +23,22 @@ describe('repeatedIds', () => {
   it('counts repeats within the file alone when nothing was seen before', () => {
     const events = ['a', 'b', 'a', 'a'].map(ev);
     expect(repeatedIds(events, firstIndex(events), [ev('x')], () => new Set())).toEqual({ store: 0, journal: 0, file: 2 });
+  });
+});
+
+describe('validateEvent', () => {
+  const ctx: IngestContext = { events: { 'page.viewed': z.object({ url: z.string() }) }, resolveContact: (id) => (id === 'c1' ? 'c1' : null) };
+  const row = (data: string) => ({ event: 'page.viewed', contact: 'c1', data: JSON.parse(data) as unknown });
+
+  it('names a forbidden key anywhere in the data by its path', () => {
+    expect(validateEvent(row('{"url":"/","a":{"b":[{"c":{"__proto__":1}}]}}'), ctx, '2026-11-01T00:00:00.000Z')).toEqual({ error: 'key "data.a.b.0.c.__proto__" is not allowed' });
+    expect(validateEvent(row('{"url":"/","a":{"constructor":1},"prototype":1}'), ctx, '2026-11-01T00:00:00.000Z')).toEqual({ error: 'key "data.a.constructor" is not allowed' });
+  });
+
+  it('refuses data nested 100,000 deep as an error, without overflowing the call stack', () => {
+    const deep = (inner: string) => row(`{"url":${'{"a":'.repeat(100_000)}${inner}${'}'.repeat(100_000)}}`);
+    expect(validateEvent(deep('1'), ctx, '2026-11-01T00:00:00.000Z')).toEqual({ error: '"data.url": invalid input: expected string, received object' });
+    const found = validateEvent(deep('{"__proto__":1}'), ctx, '2026-11-01T00:00:00.000Z');
+    expect(found).toEqual({ error: `key "data.url${'.a'.repeat(100_000)}.__proto__" is not allowed` });
   });
 });

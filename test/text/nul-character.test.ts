@@ -17,6 +17,12 @@ describe('NUL characters', () => {
     expect(nulPath({ a: 'x', b: 1, c: null, d: [true] })).toBeUndefined();
   });
 
+  it('nulPath looks through a value nested 100,000 deep without overflowing the call stack', () => {
+    const nested = (inner: string) => JSON.parse(`${'{"a":'.repeat(100_000)}${inner}${'}'.repeat(100_000)}`) as unknown;
+    expect(nulPath(nested('"x"'), 'data')).toBeUndefined();
+    expect(nulPath(nested('["ok","\\u0000"]'), 'data')).toBe(`data${'.a'.repeat(100_000)}[1]`);
+  });
+
   it('rawNulPosition gives the line and column of the first raw NUL', () => {
     expect(rawNulPosition('ab\ncd\u0000e\n\u0000')).toEqual({ line: 2, column: 3 });
     expect(rawNulPosition('abc')).toBeUndefined();
