@@ -123,10 +123,24 @@ function buildErrors(error: unknown, workspace: string): SiteDiagnostic[] {
 
 const FRAME = /(?:file:\/\/)?(\/[^\s():]+):(\d+):(\d+)/g;
 
+/** What a module threw, as text; a value whose conversion to text throws too is named by its kind. */
+function thrownText(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+  } catch {
+    return `${error instanceof Error ? 'an Error' : 'an object'} that cannot be shown as text`;
+  }
+}
+
 /** Finds the first stack frame in a workspace module, mapping bundled frames through the source maps. */
 function moduleThrew(error: unknown, file: string, workspace: string, maps: Map<string, RawSourceMap>): SiteDiagnostic {
-  const text = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
-  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  const text = thrownText(error);
+  let stack = '';
+  try {
+    stack = error instanceof Error ? String(error.stack ?? '') : '';
+  } catch {
+    // A stack getter that throws: the diagnostic names the module instead of a line.
+  }
   let site: { file: string; line?: number; column?: number } = { file };
   for (const match of stack.matchAll(FRAME)) {
     const [, framePath, line, column] = match as unknown as [string, string, string, string];

@@ -62,6 +62,27 @@ describe('compile', () => {
     }
   });
 
+  it('reports a module that throws a value which cannot be turned into text, instead of crashing', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'campaignkit-throws-'));
+    try {
+      cpSync(fixtureDir('valid', 'minimal'), tmp, { recursive: true });
+      const thrown = {
+        'a.ts': 'throw Object.create(null);',
+        'b.ts': 'throw { toString() { throw new Error("no text"); } };',
+        'c.ts': 'const e = new Error("x"); Object.defineProperty(e, "message", { get() { throw 1; } }); throw e;',
+      };
+      for (const [file, text] of Object.entries(thrown)) writeFileSync(path.join(tmp, file), `${text}\nexport {};\n`);
+      const result = await compile({ workspace: tmp, typecheck: false });
+      expect(result.diagnostics.map((d) => `${d.file ? path.basename(d.file) : ''} ${d.code} ${d.message}`)).toEqual([
+        'a.ts CK003 Module "a.ts" threw while loading: an object that cannot be shown as text.',
+        'b.ts CK003 Module "b.ts" threw while loading: an object that cannot be shown as text.',
+        'c.ts CK003 Module "c.ts" threw while loading: an Error that cannot be shown as text.',
+      ]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('reports a workspace folder that does not exist instead of throwing', async () => {
     const result = await compile({ workspace: path.join(os.tmpdir(), 'campaignkit-no-such-dir'), typecheck: false });
     expect(result.ok).toBe(false);
