@@ -65,6 +65,8 @@ export const run: Command = {
     if (!Number.isInteger(limit) || limit < 0) throw new UserError('--limit takes a whole number of contacts.');
     const watching = flag(args, 'watch');
     if (!watching && stringOption(args, 'every') !== undefined) throw new UserError('--every sets how often --watch runs; add --watch, or leave --every out.');
+    // `run --limit 10` read as "run 10 contacts" would run them all, for real.
+    if (!watching && stringOption(args, 'limit') !== undefined && !flag(args, 'dry-run')) throw new UserError('--limit sets how many contacts --dry-run shows; add --dry-run, or leave --limit out.');
     if (watching) refuseWithWatch(ctx, args);
     const every = watching ? watchInterval(stringOption(args, 'every')) : 0;
     const now = nowFor(ctx, args);

@@ -291,6 +291,20 @@ describe('campaign run', () => {
     expect(readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
   }, 30_000);
 
+  it('refuses --limit without --dry-run (it only limits what a dry run shows) instead of running for real', async () => {
+    const dir = copyBase();
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    const store = readFileSync(path.join(dir, 'store.json'));
+    const journal = readFileSync(path.join(dir, 'journal.jsonl'));
+    const result = await cli(dir, 'run', '--limit', '10', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('error: --limit sets how many contacts --dry-run shows; add --dry-run, or leave --limit out.\n');
+    expect(readFileSync(path.join(dir, 'store.json')).equals(store)).toBe(true);
+    expect(readFileSync(path.join(dir, 'journal.jsonl')).equals(journal)).toBe(true);
+    expect(existsSync(path.join(dir, 'outbox'))).toBe(false);
+  });
+
   it('refuses to run a store with nothing deployed', async () => {
     const dir = copyBase();
     writeFileSync(path.join(dir, 'c.csv'), readFileSync(path.join(dir, 'contacts.csv'), 'utf8').split('\n').slice(0, 3).join('\n'));
