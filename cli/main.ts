@@ -82,13 +82,17 @@ export async function main(io: CliIO): Promise<number> {
       // Node's words for `--limit -5`: the value looks like an option.
       const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message);
       const missing = /Option '([^'<]+?) <value>' argument missing/.exec(message);
+      // `--dry-run=false`: a flag is set by being there.
+      const valued = /Option '([^']+)' does not take an argument/.exec(message);
       const text = unknown
         ? `Unknown option "${unknown[1]}".`
         : ambiguous
           ? `The value after ${ambiguous[1]} starts with "-"; write ${ambiguous[1]}=VALUE if that is the value you mean.`
           : missing
             ? `${missing[1]!.split(', ').at(-1)} needs a value.`
-            : message.split('\n')[0]!.replace(/\s*$/, '');
+            : valued
+              ? `${valued[1]} takes no value: give ${valued[1]} alone, or leave it out.`
+              : message.split('\n')[0]!.replace(/\s*$/, '');
       ctx.err(`error: ${text} Run \`campaign ${command.name} --help\` for its options.`);
       return 1;
     }

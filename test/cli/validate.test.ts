@@ -120,6 +120,7 @@ describe('campaign validate (in-process)', () => {
     expect((await run(['validate', '--format', 'xml'])).stderr).toBe('error: Unknown format "xml": use text, json or github.\n');
     expect((await run(['validate', '--format'])).stderr).toBe('error: --format needs a value. Run `campaign validate --help` for its options.\n');
     expect((await run(['validate', '--format', '-x'])).stderr).toBe('error: The value after --format starts with "-"; write --format=VALUE if that is the value you mean. Run `campaign validate --help` for its options.\n');
+    expect((await run(['validate', '--no-typecheck=false'])).stderr).toBe('error: --no-typecheck takes no value: give --no-typecheck alone, or leave it out. Run `campaign validate --help` for its options.\n');
   });
 });
 
