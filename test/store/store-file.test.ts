@@ -114,6 +114,33 @@ describe('store file', () => {
     });
   });
 
+  it('refuses an event or enrollment edited by hand beyond the checked sample, naming it, instead of failing in a later command', async () => {
+    // 200 of each: zod checks a sample of 64, which leaves out index 1.
+    const many = (): StoreData => {
+      const data = sample();
+      for (let i = 0; i < 200; i++) {
+        data.events.push({ id: `e_${i}`, contact: 'c_1', event: 'page.viewed', at: '2026-01-01T00:00:00.000Z', data: { url: '/' } });
+        data.enrollments.push({ id: `trial/c_1/${i + 1}`, campaign: 'trial', contact: 'c_1', seq: i + 1, status: 'completed', step: null, phase: 'pending', enteredAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', wakeAt: null, history: [] });
+      }
+      return data;
+    };
+    const cases: [(text: string) => string, RegExp][] = [
+      [(t) => t.replace('"id":"e_1","contact":"c_1","event":"page.viewed","at":"2026-01-01T00:00:00.000Z","data":{"url":"/"}', '"id":"e_1","contact":"c_1","event":"page.viewed","at":"2026-01-01T00:00:00.000Z","data":null'), /is damaged: events\[1\] \("e_1"\) is not an event/],
+      [(t) => t.replace('"id":"e_1","contact":"c_1","event":"page.viewed","at":"2026-01-01T00:00:00.000Z"', '"id":"e_1","contact":"c_1","event":"page.viewed","at":5'), /is damaged: events\[1\] \("e_1"\) is not an event/],
+      [(t) => t.replace(/("id":"trial\/c_1\/2".*?"history":)\[\]/, '$1null'), /is damaged: enrollments\[1\] \("trial\/c_1\/2"\) is not an enrollment/],
+    ];
+    for (const [i, [corrupt, message]] of cases.entries()) {
+      const store = path.join(dir, `case-${i}`, 'store.json');
+      await writeStore(store, many(), { now });
+      const text = readFileSync(store, 'utf8');
+      const corrupted = corrupt(text);
+      expect(corrupted).not.toBe(text);
+      writeFileSync(store, corrupted);
+      await expectUserError(readStore(store, { label: 'store.json' }), message);
+      expect(readFileSync(store, 'utf8')).toBe(corrupted);
+    }
+  });
+
   it('never overwrites a store it did not read, or one that changed since', async () => {
     const first = sample();
     await writeStore(file, first, { now });
