@@ -236,8 +236,17 @@ function lineId(text: string, from: number, end: number): string | undefined {
 }
 
 /** A journal line holds an event object (what `appendEvents` wrote); anything else is damage. */
+/**
+ * Ingest wrote the line, but it may have been edited by hand since: what the run reads without
+ * checking must be there (a `"data": null` or an `"at"` that is not a time failed deep in the engine).
+ */
 function isEvent(row: unknown): row is StoredEvent {
-  return typeof row === 'object' && row !== null && !Array.isArray(row);
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) return false;
+  const { id, contact, event, at, data } = row as Partial<Record<string, unknown>>;
+  return (
+    typeof id === 'string' && typeof contact === 'string' && typeof event === 'string' && typeof at === 'string' && !Number.isNaN(Date.parse(at)) &&
+    typeof data === 'object' && data !== null && !Array.isArray(data)
+  );
 }
 
 /** The error for the line at `from` in `text`, the block decoded from `buffer` at byte `blockStart`. */

@@ -76,8 +76,11 @@ describe('the event journal', () => {
     const journal = path.join(dir, 'events.journal');
     appendEvents(journal, [event(1)], '2026-11-23T10:00:00.000Z');
     const cursor = readJournal(journal, { generation: 'none', offset: 0 }).cursor;
-    for (const line of ['null', '[1,2]', '42', '"text"']) {
-      const copy = path.join(dir, `copy-${line.length}.journal`);
+    const edited = (change: Record<string, unknown>) => JSON.stringify({ ...event(2), ...change });
+    // Hand edits a run would otherwise fail on deep inside the engine (data.url of null, an Invalid Date).
+    const lines = ['null', '[1,2]', '42', '"text"', edited({ data: null }), edited({ data: [1] }), edited({ at: 'garbage' }), edited({ at: 5 }), edited({ id: 7 }), edited({ contact: undefined }), edited({ event: null })];
+    for (const [i, line] of lines.entries()) {
+      const copy = path.join(dir, `copy-${i}.journal`);
       appendFileSync(copy, readFileSync(journal));
       appendFileSync(copy, `${line}\n`);
       expect(() => readJournal(copy, cursor)).toThrow(`"${copy}":3 is not an event; the journal is damaged`);
