@@ -62,6 +62,10 @@ export const apply: Command = {
       if (saved) {
         const stale = stalePlanReason(saved.plan, store, compiled.manifest!.hash);
         if (stale) throw new UserError(`The plan "${saved.name}" is stale: ${stale}. Run \`campaign plan --out ${saved.name}\` again and apply the new plan. Nothing was applied.`);
+        // `plan` refuses a time before the store's clock, and the serial pins the clock: only an edit gets here.
+        if (store?.clock && Date.parse(now) < Date.parse(store.clock)) {
+          throw new UserError(`The plan "${saved.name}" was edited or damaged: it applies at ${now}, before the store's clock (${store.clock}). Save a new one with \`campaign plan --out ${saved.name}\`. Nothing was applied.`);
+        }
         program = saved.plan.program;
       }
       const emailField = compiled.program.settings.fields.email;

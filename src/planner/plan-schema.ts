@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIsoDateTime } from '../ir/durations.ts';
 import { ActionStepSchema, ProgramSchema } from '../ir/schema.ts';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan-types.ts';
 
@@ -7,7 +8,9 @@ import { PLAN_FORMAT_VERSION, type Plan } from './plan-types.ts';
  * field by field in docs/plan-json.md; `campaign apply PLAN` validates the file with it.
  */
 
-const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO 8601 instant');
+// Checked as the command line checks --now: `Date.parse` alone takes 2026-02-30 for March 2nd and
+// a time without a zone in the machine's zone, and apply evaluates contacts at a saved plan's `now`.
+const isoInstant = z.string().refine(isIsoDateTime, 'an ISO 8601 date-time with a zone');
 const count = z.number().int().min(0);
 const ids = z.array(z.string()).max(5);
 const action = z.enum(['create', 'update', 'delete', 'rename']);

@@ -143,6 +143,34 @@ describe('campaign plan / apply', () => {
     expect(existsSync(`${store()}.lock`)).toBe(false);
   });
 
+  it('refuses a saved plan whose time was edited: not a date-time with a zone on the calendar, or before the store\'s clock', async () => {
+    await importContacts();
+    expect((await cli('plan', ...common, '--now', NOW, '--out', 'first.json')).code).toBe(0);
+    expect((await cli('apply', 'first.json', ...common)).code).toBe(0);
+    expect((await cli('run', '--now', '2026-11-24T00:00:00Z', '--store', 'store.json')).code).toBe(0);
+    const segment = path.join(dir, 'campaigns/segments/at-risk-customers.ts');
+    writeFileSync(segment, readFileSync(segment, 'utf8').replace("moreThanAgo('30d')", "moreThanAgo('60d')"));
+    expect((await cli('plan', ...common, '--now', '2026-11-24T00:00:00Z', '--out', 'plan.json')).code).toBe(0);
+    const file = path.join(dir, 'plan.json');
+    const plan = JSON.parse(readFileSync(file, 'utf8'));
+    expect(plan.summary.changes).toBe(true);
+    const bytes = readFileSync(store());
+    for (const [now, message] of [
+      ['2026-11-30T24:00:00Z', 'error: "plan.json" is not a valid campaignkit plan (now: an ISO 8601 date-time with a zone). Save a new one with `campaign plan --out plan.json`.\n'],
+      ['2026-02-30T09:00:00.000Z', 'error: "plan.json" is not a valid campaignkit plan (now: an ISO 8601 date-time with a zone). Save a new one with `campaign plan --out plan.json`.\n'],
+      ['2026-11-25T00:00:00', 'error: "plan.json" is not a valid campaignkit plan (now: an ISO 8601 date-time with a zone). Save a new one with `campaign plan --out plan.json`.\n'],
+      [NOW, `error: The plan "plan.json" was edited or damaged: it applies at ${NOW}, before the store's clock (2026-11-24T00:00:00.000Z). Save a new one with \`campaign plan --out plan.json\`. Nothing was applied.\n`],
+    ]) {
+      writeFileSync(file, JSON.stringify({ ...plan, now }, null, 2));
+      const edited = await cli('apply', 'plan.json', ...common);
+      expect(edited.code, now).toBe(1);
+      expect(edited.stderr).toBe(message);
+    }
+    expect(readFileSync(store()).equals(bytes)).toBe(true);
+    writeFileSync(file, JSON.stringify(plan, null, 2));
+    expect((await cli('apply', 'plan.json', ...common)).code).toBe(0);
+  });
+
   it('refuses to save the plan over the store or the journal beside it, which it would destroy', async () => {
     await importContacts();
     writeFileSync(path.join(dir, 'journal.jsonl'), '{"id":"e1"}\n');
