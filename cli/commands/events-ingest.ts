@@ -32,6 +32,9 @@ export const eventsIngest: Command = {
   async run(ctx, args) {
     const input = args.positionals[0];
     if (!input) throw new UserError('Missing the file: `campaign events ingest FILE.jsonl`.');
+    if (!flag(args, 'skip-invalid') && stringOption(args, 'rejects') !== undefined) {
+      throw new UserError('--rejects names where --skip-invalid writes the rejected rows; add --skip-invalid, or leave --rejects out.');
+    }
     const file = path.resolve(ctx.cwd, input);
     const name = displayPath(ctx, file);
     let size: number;

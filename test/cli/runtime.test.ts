@@ -126,6 +126,10 @@ describe('campaign events ingest', () => {
     const folder = await cli(dir, 'events', 'ingest', 'mixed.jsonl', '--skip-invalid', '--rejects', 'a-folder', '--store', 'store.json');
     expect(folder.code).toBe(1);
     expect(folder.stderr).toMatch(/\nerror: Cannot write the rejected rows to "a-folder": EISDIR: [^\n]*; nothing was accepted\.\n$/);
+    // Without --skip-invalid no rejects file is written: --rejects alone would be ignored without a word.
+    const alone = await cli(dir, 'events', 'ingest', 'first.jsonl', '--rejects', 'rejects.jsonl', '--store', 'store.json');
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toBe('error: --rejects names where --skip-invalid writes the rejected rows; add --skip-invalid, or leave --rejects out.\n');
     expect(readFileSync(path.join(dir, 'journal.jsonl')).equals(journal)).toBe(true);
     expect(readFileSync(path.join(dir, 'store.json')).equals(store)).toBe(true);
   });
