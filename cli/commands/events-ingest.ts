@@ -50,7 +50,10 @@ export const eventsIngest: Command = {
     const now = nowFor(ctx, args);
     const { store, journal, context, data } = await ingestContext(ctx, args);
     const rejects = path.resolve(ctx.cwd, stringOption(args, 'rejects') ?? `${input.replace(/\.jsonl?$/, '')}.rejects.jsonl`);
-    if (flag(args, 'skip-invalid')) refuseStoreFile(ctx, '--rejects', rejects, store);
+    if (flag(args, 'skip-invalid')) {
+      refuseStoreFile(ctx, '--rejects', rejects, store);
+      if (rejects === file) throw new UserError(`--rejects names the file being ingested ("${name}"); write the rejected rows to another file. Nothing was written.`);
+    }
     const text = decodeUtf8OrFail(readFileSync(file), name);
     const accepted: StoredEvent[] = [];
     const errors: { line: number; text: string; error: string }[] = [];

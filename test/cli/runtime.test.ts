@@ -126,6 +126,12 @@ describe('campaign events ingest', () => {
     const folder = await cli(dir, 'events', 'ingest', 'mixed.jsonl', '--skip-invalid', '--rejects', 'a-folder', '--store', 'store.json');
     expect(folder.code).toBe(1);
     expect(folder.stderr).toMatch(/\nerror: Cannot write the rejected rows to "a-folder": EISDIR: [^\n]*; nothing was accepted\.\n$/);
+    // The file being ingested: its rows would be replaced by the rejected ones.
+    const mixed = readFileSync(path.join(dir, 'mixed.jsonl'));
+    const input = await cli(dir, 'events', 'ingest', 'mixed.jsonl', '--skip-invalid', '--rejects', './mixed.jsonl', '--store', 'store.json');
+    expect(input.code).toBe(1);
+    expect(input.stderr).toBe('error: --rejects names the file being ingested ("mixed.jsonl"); write the rejected rows to another file. Nothing was written.\n');
+    expect(readFileSync(path.join(dir, 'mixed.jsonl')).equals(mixed)).toBe(true);
     // Without --skip-invalid no rejects file is written: --rejects alone would be ignored without a word.
     const alone = await cli(dir, 'events', 'ingest', 'first.jsonl', '--rejects', 'rejects.jsonl', '--store', 'store.json');
     expect(alone.code).toBe(1);
