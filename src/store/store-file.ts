@@ -47,7 +47,10 @@ export class StoreAdapter implements Adapter<StoreData> {
     try {
       buffer = await readFile(this.file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return null;
+      // `--store .campaign` for `--store .campaign/store.json`, or a settings.store of ''.
+      if (code === 'EISDIR') throw new UserError(`"${this.label}" is a folder, not a store file; give the path of the store file itself. Nothing was written.`);
       throw new UserError(`Cannot read the store "${this.label}": ${(error as Error).message}. Nothing was written.`);
     }
     const doc = this.parse(buffer);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/errors.ts';
@@ -139,6 +139,12 @@ describe('store file', () => {
       await expectUserError(readStore(store, { label: 'store.json' }), message);
       expect(readFileSync(store, 'utf8')).toBe(corrupted);
     }
+  });
+
+  it('refuses a store path that is a folder, saying so, and creates nothing in it', async () => {
+    mkdirSync(file, { recursive: true });
+    await expectUserError(readStore(file, { label: 'nested/store.json' }), /^"nested\/store\.json" is a folder, not a store file; give the path of the store file itself\. Nothing was written\.$/);
+    expect(readdirSync(file)).toEqual([]);
   });
 
   it('never overwrites a store it did not read, or one that changed since', async () => {
