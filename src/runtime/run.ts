@@ -7,6 +7,7 @@ import type { DeliveryReport, Transport, WebhookReport } from './deliver/index.t
 import { ChangeLog } from './engine/changes.ts';
 import { Engine, type RunStats } from './engine/engine.ts';
 import { compactJournal, readJournal } from './journal.ts';
+import { latestAhead } from './time/instants.ts';
 
 /**
  * `campaign run`: fold the journal into the deployed program's engine, process everything due up
@@ -108,6 +109,14 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     // Running again to the same instant (the same command after a crash) is fine: nothing is due.
     if (from !== null && end < Date.parse(from)) {
       throw new StoreClockAheadError(`The store's clock is at ${from} (an earlier run, or a simulation with --until, went up to it); a run cannot go back in time: run to ${from} or later.`, from);
+    }
+    // As --until is held to ten years after now: a --now typed wrong (9999 for 2026) would run
+    // millennia of yearly triggers from the clock on, until memory runs out.
+    // A first run fires date triggers from the deployment on.
+    const since = from ?? data.deployed.appliedAt;
+    if (end > latestAhead(Date.parse(since))) {
+      const what = from !== null ? "the store's clock" : 'the deployment';
+      throw new UserError(`The run would go from ${what} (${since}) to ${new Date(end).toISOString()}, more than ten years; check the year of --now (or --until, CAMPAIGN_NOW), and simulate at most ten years at a time.`);
     }
     const { events, cursor } = readJournal(paths.journal, data.journal);
     lap('load');

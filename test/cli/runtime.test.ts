@@ -269,6 +269,9 @@ describe('campaign run', () => {
       [['--now', '2027-02-30T00:00:00Z'], /with a zone/],
       [['--now', '2026-10-31T00:00:00Z'], /^error: The store's clock is at 2026-11-01T00:00:00.000Z .* a run cannot go back in time/],
       [['--now', '2026-11-02T00:00:00Z', '--until', '9999-01-01T00:00:00Z'], /^error: --until "9999-01-01T00:00:00Z" is more than ten years after now/],
+      // A --now typed wrong (9999 for 2026) would run millennia of yearly triggers: it ran out of memory.
+      [['--now', '9999-01-01T00:00:00Z'], /^error: The run would go from the store's clock \(2026-11-01T00:00:00.000Z\) to 9999-01-01T00:00:00.000Z, more than ten years; check the year of --now/],
+      [['--now', '2036-11-01T00:00:01Z', '--dry-run'], /^error: The run would go from the store's clock .* more than ten years/],
     ] as const) {
       const result = await cli(dir, 'run', ...argv, '--store', 'store.json');
       expect(result.code, argv.join(' ')).toBe(1);
@@ -300,6 +303,15 @@ describe('campaign run', () => {
     expect(again.stdout).toContain('0 new events from the journal');
     expect(readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
   }, 30_000);
+
+  it('refuses a first run more than ten years after the deployment, writing nothing', async () => {
+    const dir = copyBase();
+    const store = readFileSync(path.join(dir, 'store.json'));
+    const result = await cli(dir, 'run', '--now', '9999-01-01T00:00:00Z', '--store', 'store.json');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: The run would go from the deployment \(\S+\) to 9999-01-01T00:00:00.000Z, more than ten years; check the year of --now[^\n]*\n$/);
+    expect(readFileSync(path.join(dir, 'store.json')).equals(store)).toBe(true);
+  });
 
   it('refuses --limit without --dry-run (it only limits what a dry run shows) instead of running for real', async () => {
     const dir = copyBase();
