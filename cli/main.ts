@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isUserError } from '../src/errors.ts';
+import { fileSystemErrorMessage, isUserError } from '../src/errors.ts';
 import { COMMON_OPTIONS, type Command } from './command.ts';
 import { COMMANDS, type CommandEntry } from './commands/index.ts';
 import { createContext, type CliIO } from './context.ts';
@@ -109,6 +109,11 @@ export async function main(io: CliIO): Promise<number> {
     if (isUserError(error)) {
       ctx.err(`error: ${error.message}`);
       return error.exitCode;
+    }
+    const refused = fileSystemErrorMessage(error);
+    if (refused !== null) {
+      ctx.err(`error: ${refused}`);
+      return 1;
     }
     ctx.err(`campaign: internal error — this is a bug in campaignkit, please report it with the output below.\n${(error as Error)?.stack ?? String(error)}`);
     return 70;

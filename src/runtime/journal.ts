@@ -127,6 +127,7 @@ const BLOCK_BYTES = 8 * 1024 * 1024;
 /** Reads the events after the cursor. A torn last line (a writer that died mid-write, never acknowledged) is ignored. */
 export function readJournal(journal: string, cursor: JournalCursor, blockBytes = BLOCK_BYTES): JournalRead {
   if (!existsSync(journal)) return { events: [], cursor };
+  refuseFolder(journal);
   const buffer = readFileSync(journal);
   const firstNewline = buffer.indexOf(10);
   if (firstNewline < 0) return { events: [], cursor };
@@ -180,6 +181,7 @@ const ID_PREFIX = '{"id":"';
 export function pendingEventIds(journal: string, cursor: JournalCursor, ids: ReadonlyMap<string, unknown> | ReadonlySet<string>, blockBytes = BLOCK_BYTES): Set<string> {
   const found = new Set<string>();
   if (ids.size === 0 || !existsSync(journal)) return found;
+  refuseFolder(journal);
   const fd = openSync(journal, 'r');
   let buffer: Buffer;
   let start: number;
@@ -291,6 +293,11 @@ function compactLocked(journal: string, cursor: JournalCursor): void {
     // generation would be lost with it (the snapshot's cursor names the new generation).
     syncDirectorySync(path.dirname(journal));
   }, 0);
+}
+
+/** A folder where the journal should be: reading it would fail with a bare EISDIR. */
+function refuseFolder(journal: string): void {
+  if (statSync(journal).isDirectory()) throw new UserError(`"${journal}" is a folder, not the event journal (a file beside the store); move it away and run the command again.`);
 }
 
 export function journalPathFor(storePath: string): string {

@@ -404,3 +404,24 @@ describe('campaign contact', () => {
     expect(result.stdout.split('\n')[2]).toBe('2 events of this contact are in the journal, not run yet (the last: demo.requested at 2026-11-01T00:00Z); this explanation leaves them out until `campaign run` processes them.');
   });
 });
+
+describe("a folder or a file where the store's side files belong", () => {
+  it('is refused in one line naming the path, not reported as a bug, and the store is left as it was', async () => {
+    const dir = copyBase();
+    const store = path.join(dir, 'store.json');
+    const bytes = readFileSync(store);
+    const run = ['run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json'];
+    mkdirSync(path.join(dir, 'journal.jsonl'));
+    const journal = await cli(dir, ...run, '--dry-run');
+    expect(journal.code).toBe(1);
+    expect(journal.stderr).toBe(`error: "${path.join(dir, 'journal.jsonl')}" is a folder, not the event journal (a file beside the store); move it away and run the command again.\n`);
+    const track = await cli(dir, 'track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/"}', '--store', 'store.json');
+    expect(track.stderr).toBe(`error: Cannot open "${path.join(dir, 'journal.jsonl')}" (EISDIR): it is a folder where a file is expected; move the folder away or give another path.\n`);
+    rmSync(path.join(dir, 'journal.jsonl'), { recursive: true });
+    writeFileSync(path.join(dir, 'outbox'), '');
+    const outbox = await cli(dir, ...run);
+    expect(outbox.code).toBe(1);
+    expect(outbox.stderr).toMatch(/^error: Cannot [a-z ]+ "[^"]*outbox[^"]*" \(ENOTDIR\): part of the path is a file where a folder is expected; move the file away or give another path\.\n$/);
+    expect(readFileSync(store).equals(bytes)).toBe(true);
+  });
+});
