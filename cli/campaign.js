@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `campaign` command. campaignkit is written in TypeScript; tsx compiles it on the fly.
+import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
 process.setSourceMapsEnabled(true);
@@ -24,7 +25,9 @@ process.on('exit', () => {
   );
   process.exitCode = 1;
 });
-register();
+// campaignkit's own tsconfig (the TUI's JSX), not the one tsx would find in the current directory:
+// `campaign preview` runs in the user's folder, which has none or its own.
+register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
 const { main } = await import('./main.ts');
 process.exitCode = await main({
   argv: process.argv.slice(2),

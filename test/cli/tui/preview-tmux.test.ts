@@ -121,6 +121,20 @@ describe.skipIf(!HAS_TMUX)('campaign preview in a terminal (tmux)', () => {
     expect(existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : 'no exit code').toBe('1');
     expect(readFileSync(errFile, 'utf8')).toMatch(/^error: --now is before the store's clock \(/);
   });
+
+  it('opens in a workspace of its own (`campaign init`), run from that folder, outside this repository', async () => {
+    const workspace = path.join(dir, 'marketing');
+    execFileSync('node', [path.join(ROOT, 'cli/campaign.js'), 'init', workspace], { encoding: 'utf8' });
+    const exitFile = path.join(dir, 'exit-code-init');
+    const command = `cd '${workspace}' && env -u CI node '${ROOT}/cli/campaign.js' preview; echo $? > '${exitFile}'`;
+    tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', SESSION, command);
+    const overview = await waitFor('[1 Overview]');
+    expect(overview).not.toContain('React is not defined');
+    await keys('q');
+    const started = Date.now();
+    while (alive() && Date.now() - started < 10_000) await sleep(50);
+    expect(existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : 'no exit code').toBe('0');
+  });
 });
 
 if (!HAS_TMUX) {
