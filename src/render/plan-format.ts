@@ -22,6 +22,17 @@ export function formatValue(value: unknown, text: boolean | undefined, max = 100
   return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
 }
 
+/**
+ * Before and after of a changed field, each cut like `formatValue`, unless cutting leaves them the
+ * same (they differ past the cut): then whole, so that a reviewer sees what changed.
+ */
+export function formatChanged(field: FieldChange, max = 100): [before: string, after: string] {
+  const before = formatValue(field.before, field.text, max);
+  const after = formatValue(field.after, field.text, max);
+  if (before !== after) return [before, after];
+  return [formatValue(field.before, field.text, Infinity), formatValue(field.after, field.text, Infinity)];
+}
+
 /** One line of a field diff, without colour: `steps.cool-off.duration: "2d" → "3d"`. */
 export function fieldLine(field: FieldChange, max?: number): string {
   switch (field.kind) {
@@ -29,8 +40,10 @@ export function fieldLine(field: FieldChange, max?: number): string {
       return `${field.path}: added ${formatValue(field.after, field.text, max)}`;
     case 'removed':
       return `${field.path}: removed (was ${formatValue(field.before, field.text, max)})`;
-    case 'changed':
-      return `${field.path}: ${formatValue(field.before, field.text, max)} → ${formatValue(field.after, field.text, max)}`;
+    case 'changed': {
+      const [before, after] = formatChanged(field, max);
+      return `${field.path}: ${before} → ${after}`;
+    }
   }
 }
 

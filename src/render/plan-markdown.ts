@@ -3,7 +3,7 @@ import { describeAction } from '../planner/describe-step.ts';
 import type { CampaignImpact, EntityChange, FieldChange, Plan, PlanMessage, StepImpact } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import { fencedBlock, mdCode, mdText, tableHead, tableRow } from './markdown.ts';
-import { count, formatValue, plural, signed } from './plan-format.ts';
+import { count, formatChanged, formatValue, plural, signed } from './plan-format.ts';
 import { describeEntry } from './plan-text.ts';
 
 /** The first line of every plan comment: a workflow finds its earlier comment by it and edits it. */
@@ -372,8 +372,10 @@ function diffLines(field: FieldChange): string[] {
       return [`+ ${field.path}: ${value(field.after)}`];
     case 'removed':
       return [`- ${field.path}: ${value(field.before)}`];
-    case 'changed':
-      return [`- ${field.path}: ${value(field.before)}`, `+ ${field.path}: ${value(field.after)}`];
+    case 'changed': {
+      const [before, after] = formatChanged(field, VALUE_MAX).map((v) => v.replace(/\r?\n/g, ' '));
+      return [`- ${field.path}: ${before}`, `+ ${field.path}: ${after}`];
+    }
   }
 }
 

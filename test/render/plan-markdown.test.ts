@@ -122,6 +122,17 @@ describe('renderPlanMarkdown', () => {
     expect(md).toContain('+ subject: "Q4 | <b>promo</b> **now** _x_ [click](https://evil.example) `tick` @sales-team #12 & </details>\\nline two"');
   });
 
+  it('shows where a long condition changes, even past the length a value is cut at', () => {
+    const countries = Array.from({ length: 40 }, (_, i) => `C${i}`);
+    const v1 = program({ segments: [segment('wide', inCountries(...countries, 'FR'))] });
+    const v2 = program({ segments: [segment('wide', inCountries(...countries, 'DE'))] });
+    const md = renderPlanMarkdown(planChanges({ next: v2, store: deploy(store(null), v1), now: NOW }).plan);
+    const before = md.split('\n').find((line) => line.startsWith('- where: '));
+    const after = md.split('\n').find((line) => line.startsWith('+ where: '));
+    expect(before).toContain('"FR"]');
+    expect(after).toContain('"DE"]');
+  });
+
   it('says so when nothing changes', () => {
     const p = program({ segments: [segment('eu', inCountries('FR'))] });
     const data = deploy(store(null), p);
