@@ -32,9 +32,13 @@ export function ScoringScreen({ active, width, height }: ScreenProps) {
   const matrices = state.program?.grades ?? [];
   const matrix = matrices[matrixAt % Math.max(1, matrices.length)];
   const cells = useMemo(() => (matrix && model ? gradeCells(matrix, model.grades.get(matrix.id) ?? []) : null), [matrix, model]);
-  const matrixLines = cells ? cells.fit.length + 2 : 0;
-  // Below the score tabs: the grade matrix, the title of the top list, then the list.
-  const topHeight = Math.max(1, (side ? height - 1 : height - 1 - (distribution ? distribution.buckets.length + distribution.thresholds.length : 0)) - matrixLines - 1);
+  // Below the score tabs (and the chart, when stacked): the grade matrix, the title of the top list,
+  // then the list. A terminal too short for the matrix and one row of the list leaves the matrix out:
+  // ink would otherwise print the rows over each other.
+  const below = side ? height - 1 : height - 1 - (distribution ? distribution.buckets.length + distribution.thresholds.length : 0);
+  const showMatrix = cells !== null && cells.fit.length + 2 <= below - 2;
+  const matrixLines = showMatrix ? cells.fit.length + 2 : 0;
+  const topHeight = Math.max(1, below - matrixLines - 1);
   const top = useMemo(() => (values ? topPositions(values, 50) : []), [values]);
   const list = useListCursor(top.length, topHeight);
 
@@ -68,7 +72,7 @@ export function ScoringScreen({ active, width, height }: ScreenProps) {
   );
   const panel = (
     <Box flexDirection="column" width={rightWidth}>
-      {cells && matrix ? <GradeMatrix name={matrix.id} cells={cells} fitScore={matrix.fit.score} engagementScore={matrix.engagement.score} /> : null}
+      {showMatrix && matrix ? <GradeMatrix name={matrix.id} cells={cells} fitScore={matrix.fit.score} engagementScore={matrix.engagement.score} /> : null}
       <Text bold>{`Top contacts by ${score.id}`}</Text>
       <VirtualList
         count={top.length}

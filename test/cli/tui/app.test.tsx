@@ -278,6 +278,26 @@ describe('campaign preview: the app', () => {
     expect(await d.press('2')).toMatchSnapshot();
   });
 
+  it('Scoring fits a short terminal: bars, grade matrix and top contacts never print over each other', async () => {
+    for (const [columns, rows] of [[60, 15], [60, 20], [80, 15]] as const) {
+      const d = await open({ columns, rows });
+      const lines = (await d.press('4')).split('\n');
+      // Each bucket of the chart on a line of its own, starting with its label; bars only after it.
+      const bars = lines.filter((l) => l.includes('│'));
+      expect(bars.length).toBeGreaterThanOrEqual(4);
+      for (const bar of bars) expect(bar).toMatch(/^\s*[\d.]+–[\d.]+ │(█* [\d,]+.*)$/);
+      // A grade matrix, when shown, has its title above its column numbers and every row of it.
+      if (lines.some((l) => l.includes('Grade matrix'))) {
+        expect(lines.findIndex((l) => l.includes('Grade matrix'))).toBeLessThan(lines.findIndex((l) => /\s1\s+2\s+3\s+4$/.test(l)));
+        for (const grade of ['A', 'B', 'C', 'D']) expect(lines.some((l) => new RegExp(`(^|\\s)${grade}(\\s+[\\d,]+){4}$`).test(l))).toBe(true);
+      }
+      expect(lines.some((l) => l.includes('Top contacts by engagement'))).toBe(true);
+      expect(lines.filter((l) => /(^|\s)›\s+[\d.]+ /.test(l))).toHaveLength(1);
+      d.unmount();
+      driver = null;
+    }
+  });
+
   it('says what is missing: no store yet', async () => {
     const session = sessionFor(fixture, { data: null });
     await session.loaded;
