@@ -12,21 +12,28 @@ export function ScoreChart({ distribution, width }: { distribution: Distribution
   const labelWidth = Math.max(...labels.map((l) => l.length));
   const counts = buckets.map((b) => count(b.count));
   const countWidth = Math.max(...counts.map((c) => c.length));
-  const barWidth = Math.max(4, width - labelWidth - countWidth - 4);
   const most = Math.max(1, ...buckets.map((b) => b.count));
+  // A threshold inside a bucket is marked after its count (`◂ mql 30`): the scale leaves it room
+  // on its line, or a long bar would push it off the screen.
+  const markers = buckets.map((b) => {
+    const inside = thresholds.filter((t) => t.at > b.from && t.at < b.to);
+    return inside.length ? ` ◂ ${inside.map((t) => `${t.id} ${t.at}`).join(', ')}` : '';
+  });
+  const room = width - labelWidth - countWidth - 4;
+  const fits = buckets.map((b, i) => (markers[i] && b.count > 0 ? Math.floor((room - markers[i]!.length) / (b.count / most)) : room));
+  const barWidth = Math.max(4, Math.min(room, ...fits));
   const rows: ReactNode[] = [];
   buckets.forEach((bucket, i) => {
     for (const t of thresholds) {
       if (t.at === bucket.from || (i === 0 && t.at < bucket.from)) rows.push(<Box key={`t${t.id}`}>{thresholdLine(t, width)}</Box>);
     }
     const length = bucket.count === 0 ? 0 : Math.max(1, Math.round((bucket.count / most) * barWidth));
-    const inside = thresholds.filter((t) => t.at > bucket.from && t.at < bucket.to);
     rows.push(
       <Text key={`b${i}`} wrap="truncate-end">
         <Text dimColor>{`${right(labels[i]!, labelWidth)} │`}</Text>
         <Text color="cyan">{'█'.repeat(length)}</Text>
         <Text>{` ${counts[i]}`}</Text>
-        {inside.length ? <Text color="magenta">{` ◂ ${inside.map((t) => `${t.id} ${t.at}`).join(', ')}`}</Text> : null}
+        {markers[i] ? <Text color="magenta">{markers[i]}</Text> : null}
       </Text>,
     );
   });
