@@ -65,24 +65,28 @@ function impactSection(plan: Plan, c: Colors): string[] {
   if (impact.segments.length === 0 && impact.scores.length === 0 && impact.campaigns.length === 0) {
     return [...out, '  No contact is affected.', ''];
   }
-  if (impact.segments.length > 0) out.push('  Segments', ...segmentLines(impact.segments, c), '');
+  const emails = plan.contactEmails;
+  if (impact.segments.length > 0) out.push('  Segments', ...segmentLines(impact.segments, c, emails), '');
   if (impact.scores.length > 0) {
     out.push('  Scores');
-    for (const score of impact.scores) out.push(...scoreLines(score, c));
+    for (const score of impact.scores) out.push(...scoreLines(score, c, emails));
     if (impact.scores.some((s) => s.thresholds.some((t) => t.crossing > 0))) {
       out.push(c.dim('    Threshold actions fire at the next `campaign run`, not at apply.'));
     }
     out.push('');
   }
-  const campaigns = impact.campaigns.flatMap((campaign) => campaignLines(campaign, c));
+  const campaigns = impact.campaigns.flatMap((campaign) => campaignLines(campaign, c, emails));
   if (campaigns.length > 0) out.push('  Campaigns', ...campaigns, '');
   return out;
 }
 
-const examples = (ids: readonly string[], total: number, c: Colors) =>
-  ids.length === 0 ? '' : c.dim(`  e.g. ${ids.join(', ')}${total > ids.length ? ', …' : ''}`);
+type Emails = Plan['contactEmails'];
 
-function segmentLines(segments: SegmentImpact[], c: Colors): string[] {
+/** `  e.g. c01, c02, …`, each with its email when the plan carries emails (`--show-emails`). */
+const examples = (ids: readonly string[], total: number, c: Colors, emails: Emails) =>
+  ids.length === 0 ? '' : c.dim(`  e.g. ${ids.map((id) => (emails?.[id] ? `${id} <${emails[id]}>` : id)).join(', ')}${total > ids.length ? ', …' : ''}`);
+
+function segmentLines(segments: SegmentImpact[], c: Colors, emails: Emails): string[] {
   const width = Math.max(...segments.map((s) => s.segment.length));
   return segments.map((s) => {
     const before = s.before === null ? 'new' : count(s.before);
@@ -91,15 +95,15 @@ function segmentLines(segments: SegmentImpact[], c: Colors): string[] {
     if (s.entering > 0) moves.push(c.green(`${count(s.entering)} entering`));
     if (s.leaving > 0) moves.push(c.red(`${count(s.leaving)} leaving`));
     const renamed = s.from ? ` (was "${s.from}")` : '';
-    const ids = examples([...s.examples.entering, ...s.examples.leaving].slice(0, 5), s.entering + s.leaving, c);
+    const ids = examples([...s.examples.entering, ...s.examples.leaving].slice(0, 5), s.entering + s.leaving, c, emails);
     return `    ${s.segment.padEnd(width)}  ${before} → ${after}${moves.length ? `  (${moves.join(', ')})` : ''}${renamed}${ids}`;
   });
 }
 
-function scoreLines(score: ScoreImpact, c: Colors): string[] {
+function scoreLines(score: ScoreImpact, c: Colors, emails: Emails): string[] {
   const how = !score.rescored ? 'values unchanged' : score.change === 'create' ? 'new: scored from event history and profile' : 're-scored from event history';
   const renamed = score.from ? `, was "${score.from}"` : '';
-  const out = [`    ${score.score} (${how}${renamed}): ${plural(score.changed, 'contact')} change${examples(score.examples, score.changed, c)}`];
+  const out = [`    ${score.score} (${how}${renamed}): ${plural(score.changed, 'contact')} change${examples(score.examples, score.changed, c, emails)}`];
   if (score.rescored && score.delta) {
     out.push(`      change: min ${signed(score.delta.min)}, median ${signed(score.delta.median)}, max ${signed(score.delta.max)}`);
     out.push(`      contacts by change: ${score.distribution.map((b) => `${b.bucket}: ${count(b.count)}`).join('  ')}`);
@@ -107,23 +111,23 @@ function scoreLines(score: ScoreImpact, c: Colors): string[] {
   for (const t of score.thresholds) {
     if (t.crossing === 0) continue;
     const actions = t.actions.length > 0 ? ` → ${t.actions.map(describeAction).join(', ')}` : '';
-    out.push(`      ${t.threshold} (≥ ${t.at}): ${plural(t.crossing, 'contact')} cross${actions}${examples(t.examples, t.crossing, c)}`);
+    out.push(`      ${t.threshold} (≥ ${t.at}): ${plural(t.crossing, 'contact')} cross${actions}${examples(t.examples, t.crossing, c, emails)}`);
   }
   return out;
 }
 
-function campaignLines(campaign: CampaignImpact, c: Colors): string[] {
+function campaignLines(campaign: CampaignImpact, c: Colors, emails: Emails): string[] {
   const lines: string[] = [];
   if (campaign.entry && (campaign.entering > 0 || campaign.notAdmitted.length > 0)) {
     const trigger = describeEntry(campaign.entry);
-    lines.push(`      ${c.green(plural(campaign.entering, 'contact'))} enroll on ${trigger}${examples(campaign.examples, campaign.entering, c)}`);
+    lines.push(`      ${c.green(plural(campaign.entering, 'contact'))} enroll on ${trigger}${examples(campaign.examples, campaign.entering, c, emails)}`);
     for (const { reason, count: n } of campaign.notAdmitted) lines.push(c.dim(`      ${plural(n, 'contact')} not admitted: ${reason}`));
   }
   if (campaign.renamed > 0) lines.push(`      ${plural(campaign.renamed, 'active enrollment')} move to the new id "${campaign.campaign}"`);
   if (campaign.exiting > 0) lines.push(c.yellow(`      ${plural(campaign.exiting, 'contact')} exit (campaign deleted)`));
   for (const step of campaign.steps) {
     if (step.waiting === 0) continue;
-    const line = `      ${plural(step.waiting, 'contact')} waiting in "${step.step}" (${step.change}) → ${stepOutcome(step)}${examples(step.examples, step.waiting, c)}`;
+    const line = `      ${plural(step.waiting, 'contact')} waiting in "${step.step}" (${step.change}) → ${stepOutcome(step)}${examples(step.examples, step.waiting, c, emails)}`;
     lines.push(step.outcome === 'error' ? c.red(line) : line);
   }
   if (lines.length === 0) return [];
