@@ -20,7 +20,7 @@ interface Row extends StepTreeRow {
 }
 
 /** One campaign: trigger, audience, exit criteria, and its steps as a tree with the contacts waiting in each. */
-export function CampaignDetail({ active, model, id, width, height, onBack, onStep }: { active: boolean; model: PreviewModel; id: string; width: number; height: number; onBack(): void; onStep(step: string): void }) {
+export function CampaignDetail({ active, model, id, step, width, height, onBack, onStep }: { active: boolean; model: PreviewModel; id: string; step?: string; width: number; height: number; onBack(): void; onStep(step: string): void }) {
   const { navigate } = usePreview();
   const campaign = findCampaign(model.program, id);
   const rows = useMemo<Row[]>(() => {
@@ -37,7 +37,8 @@ export function CampaignDetail({ active, model, id, width, height, onBack, onSte
     return tree;
   }, [model, id]);
   const header = 6;
-  const list = useListCursor(rows.length, Math.max(1, height - header - 1));
+  // Back from a step's contacts, the cursor is on that step again.
+  const list = useListCursor(rows.length, Math.max(1, height - header - 1), Math.max(0, rows.findIndex((r) => r.kind === 'step' && (r.step?.id ?? r.label) === step)));
 
   useScreenKeys(active, [['↑↓ j/k', 'move'], ['⏎', 'contacts waiting in the step'], ['s', 'simulate'], ['Esc', 'back']]);
   useKeys((input, key) => {

@@ -11,7 +11,7 @@ import { useListCursor } from './use-list-cursor.ts';
 import { useNavigation } from './use-navigation.ts';
 import { useScreenKeys } from './use-screen-keys.ts';
 
-type View = { kind: 'list' } | { kind: 'campaign'; id: string } | { kind: 'step'; id: string; step: string };
+type View = { kind: 'list' } | { kind: 'campaign'; id: string; step?: string } | { kind: 'step'; id: string; step: string };
 
 /** 2 Campaigns: the list with trigger, status and enrollments; a campaign's steps as a tree; the contacts waiting in a step. */
 export function CampaignsScreen({ active, width, height }: ScreenProps) {
@@ -39,10 +39,10 @@ export function CampaignsScreen({ active, width, height }: ScreenProps) {
 
   if (!model) return active ? <Loading state={state} what="campaigns" /> : null;
   if (view.kind === 'campaign') {
-    return <CampaignDetail active={active} model={model} id={view.id} width={width} height={height} onBack={() => setView({ kind: 'list' })} onStep={(step) => setView({ kind: 'step', id: view.id, step })} />;
+    return <CampaignDetail active={active} model={model} id={view.id} step={view.step} width={width} height={height} onBack={() => setView({ kind: 'list' })} onStep={(step) => setView({ kind: 'step', id: view.id, step })} />;
   }
   if (view.kind === 'step') {
-    return <StepContacts active={active} model={model} campaign={view.id} step={view.step} width={width} height={height} onBack={() => setView({ kind: 'campaign', id: view.id })} />;
+    return <StepContacts active={active} model={model} campaign={view.id} step={view.step} width={width} height={height} onBack={() => setView({ kind: 'campaign', id: view.id, step: view.step })} />;
   }
   if (!active) return null;
   return <CampaignList model={model} cursor={list.cursor} offset={list.offset} width={width} height={height} />;

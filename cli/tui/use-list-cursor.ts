@@ -23,11 +23,12 @@ export function scrollWindow(cursor: number, offset: number, height: number, cou
 }
 
 /**
- * Cursor and scroll position of a virtualized list of `count` rows shown `height` at a time.
- * The position lives in a ref so that keys arriving before the next render build on each other.
+ * Cursor and scroll position of a virtualized list of `count` rows shown `height` at a time,
+ * starting at `initial`. The position lives in a ref so that keys arriving before the next render
+ * build on each other.
  */
-export function useListCursor(count: number, height: number): ListCursor {
-  const ref = useRef({ cursor: 0, offset: 0 });
+export function useListCursor(count: number, height: number, initial = 0): ListCursor {
+  const ref = useRef({ cursor: initial, offset: 0 });
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   ref.current = scrollWindow(ref.current.cursor, ref.current.offset, height, count);
   const move = (to: number) => {

@@ -88,6 +88,20 @@ describe('campaign preview: the app', () => {
     expect(contacts).toMatchSnapshot();
   });
 
+  it('Campaigns: back from the contacts of a step, the cursor is on that step again', async () => {
+    const d = await open();
+    await d.press('2');
+    const tree = await d.press('G', KEY.enter);
+    const rows = tree.split('\n').filter((l) => /^[ ›] [│├└ ]/.test(l));
+    const waiting = rows.findIndex((l) => /\s(wait|send|wait for|goal)\s+[1-9]\d*\s/.test(l));
+    expect(waiting).toBeGreaterThan(0);
+    for (let i = 0; i < waiting; i++) await d.press('j');
+    const selected = d.frame().split('\n').find((l) => l.startsWith('› '));
+    await d.press(KEY.enter);
+    const back = await d.press(KEY.escape);
+    expect(back.split('\n').find((l) => l.startsWith('› '))).toBe(selected);
+  });
+
   it('Segments: member counts, then a segment with its condition and a searchable member list', async () => {
     const d = await open();
     const list = await d.press('3');
