@@ -312,6 +312,21 @@ describe('campaign preview: the app', () => {
     }
   });
 
+  it('the footer always ends with `? help  q quit`, also when the keys of the screen do not fit', async () => {
+    const contact = fixture.data.contacts[7]!;
+    for (const [columns, rows] of [[80, 24], [60, 15]] as const) {
+      const d = await open({ columns, rows });
+      await d.press('5', '/');
+      await d.type(String(contact.fields.email));
+      const footer = (await d.press(KEY.enter, KEY.enter)).split('\n').at(-1)!;
+      expect(footer).toContain('↑↓ j/k');
+      expect(footer).toMatch(/ {2}\? help {2}q quit$/);
+      expect([...footer].length).toBeLessThanOrEqual(columns);
+      d.unmount();
+      driver = null;
+    }
+  });
+
   it('says what is missing: no store yet', async () => {
     const session = sessionFor(fixture, { data: null });
     await session.loaded;
