@@ -2,7 +2,7 @@ import { Text } from 'ink';
 import { useMemo } from 'react';
 import type { Transition } from '../../src/planner/transition-types.ts';
 import { impactContacts, type ImpactSelector } from '../../src/tui-support/impact-contacts.ts';
-import type { PreviewModel } from '../../src/tui-support/preview-model.ts';
+import { stepKey, type PreviewModel } from '../../src/tui-support/preview-model.ts';
 import { ContactPicker } from './ContactPicker.tsx';
 import { count } from './format.ts';
 import { usePreview } from './preview-context.ts';
@@ -12,7 +12,8 @@ export function ImpactContactsView({ active, model, transition, title, selector,
   const { navigate } = usePreview();
   const { pool, detail } = useMemo(() => {
     const detail = new Map<number, string>();
-    for (const { contact, detail: text } of impactContacts(transition, selector)) {
+    const waiting = selector.kind === 'enrollments' && selector.step !== undefined ? model.atStep.get(stepKey(selector.campaign, selector.step)) : undefined;
+    for (const { contact, detail: text } of impactContacts(transition, selector, waiting)) {
       const at = model.position.get(contact);
       if (at !== undefined) detail.set(at, text);
     }

@@ -89,7 +89,7 @@ export function planRows(plan: Plan): PlanRow[] {
         text: `${plural(step.waiting, 'contact')} waiting in "${step.step}" (${step.change}) → ${stepOutcome(step)}`,
         depth: 2,
         ...(step.outcome === 'error' ? { color: 'red' as const } : {}),
-        contacts: { title: `waiting in ${c.campaign} › ${step.step}`, selector: { kind: 'enrollments', campaign: deployedId, step: step.step } },
+        contacts: { title: `waiting in ${c.campaign} › ${step.step}`, selector: { kind: 'enrollments', campaign: deployedId, step: step.step, unchanged: step.outcome === 'error' ? 'no destination (error)' : 'stays' } },
       });
     }
     if (lines.length > 0) rows.push({ kind: 'note', text: `campaign ${c.campaign}${c.from ? ` (was "${c.from}")` : ''}`, depth: 1 }, ...lines);

@@ -1,5 +1,6 @@
 import { formatDuration } from '../ir/durations.ts';
 import type { EnrollmentOutcome, Transition } from '../planner/transition-types.ts';
+import type { Enrollment } from '../store/types.ts';
 
 /**
  * The contacts behind one number of a plan's impact, read from the planner's transition (which
@@ -11,8 +12,12 @@ export type ImpactSelector =
   | { kind: 'score'; score: string }
   | { kind: 'threshold'; score: string; threshold: string }
   | { kind: 'enroll'; campaign: string }
-  /** Enrollments of a campaign (its deployed id), at one step or all, with one outcome or any. */
-  | { kind: 'enrollments'; campaign: string; step?: string; outcome?: EnrollmentOutcome };
+  /**
+   * Enrollments of a campaign (its deployed id), at one step or all, with one outcome or any.
+   * `unchanged`: what happens to the enrollments waiting at the step that the plan does not change
+   * (a step row counts them all: those that stay as they are, those stuck in a removed step).
+   */
+  | { kind: 'enrollments'; campaign: string; step?: string; outcome?: EnrollmentOutcome; unchanged?: string };
 
 export interface ImpactContact {
   contact: string;
@@ -21,7 +26,8 @@ export interface ImpactContact {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
-export function impactContacts(transition: Pick<Transition, 'contacts' | 'enrollments'>, selector: ImpactSelector): ImpactContact[] {
+/** `waiting`: the active enrollments at the selector's step, for `unchanged`. */
+export function impactContacts(transition: Pick<Transition, 'contacts' | 'enrollments'>, selector: ImpactSelector, waiting: readonly Enrollment[] = []): ImpactContact[] {
   const out: ImpactContact[] = [];
   switch (selector.kind) {
     case 'segment':
@@ -44,14 +50,20 @@ export function impactContacts(transition: Pick<Transition, 'contacts' | 'enroll
     case 'enroll':
       for (const c of transition.contacts) if (c.enters.includes(selector.campaign)) out.push({ contact: c.contact, detail: 'enrolled on apply' });
       break;
-    case 'enrollments':
+    case 'enrollments': {
+      const changed = new Set<string>();
       for (const e of transition.enrollments) {
         if (e.campaign !== selector.campaign) continue;
         if (selector.step !== undefined && e.step !== selector.step) continue;
         if (selector.outcome !== undefined && e.outcome !== selector.outcome) continue;
+        changed.add(e.enrollment);
         out.push({ contact: e.contact, detail: enrollmentDetail(e.outcome, e.toStep, e.wakeShiftMs) });
       }
+      if (selector.unchanged !== undefined) {
+        for (const e of waiting) if (!changed.has(e.id)) out.push({ contact: e.contact, detail: selector.unchanged });
+      }
       break;
+    }
   }
   return out;
 }
