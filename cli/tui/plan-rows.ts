@@ -80,7 +80,7 @@ export function planRows(plan: Plan): PlanRow[] {
       lines.push({ kind: 'impact', text: `${contacts(c.entering, 'enroll')} on ${trigger}`, depth: 2, color: 'green', contacts: { title: `enrolling in ${c.campaign}`, selector: { kind: 'enroll', campaign: c.campaign } } });
     }
     for (const { reason, count } of c.notAdmitted) lines.push({ kind: 'note', text: `${plural(count, 'contact')} not admitted: ${reason}`, depth: 2, dim: true });
-    if (c.renamed > 0) lines.push({ kind: 'impact', text: `${plural(c.renamed, 'active enrollment')} ${c.renamed === 1 ? 'moves' : 'move'} to the new id`, depth: 2, contacts: { title: `enrollments renamed to ${c.campaign}`, selector: { kind: 'enrollments', campaign: deployedId, outcome: 'rename' } } });
+    if (c.renamed > 0) lines.push({ kind: 'impact', text: `${plural(c.renamed, 'active enrollment')} ${c.renamed === 1 ? 'moves' : 'move'} to the new id`, depth: 2, contacts: { title: `enrollments renamed to ${c.campaign}`, selector: { kind: 'enrollments', campaign: deployedId, outcome: 'rename', activeOnly: true } } });
     if (c.exiting > 0) lines.push({ kind: 'impact', text: `${contacts(c.exiting, 'exit')} (campaign deleted)`, depth: 2, color: 'yellow', contacts: { title: `exiting ${c.campaign}`, selector: { kind: 'enrollments', campaign: deployedId, outcome: 'exit' } } });
     for (const step of c.steps) {
       if (step.waiting === 0) continue;

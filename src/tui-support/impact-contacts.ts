@@ -16,8 +16,9 @@ export type ImpactSelector =
    * Enrollments of a campaign (its deployed id), at one step or all, with one outcome or any.
    * `unchanged`: what happens to the enrollments waiting at the step that the plan does not change
    * (a step row counts them all: those that stay as they are, those stuck in a removed step).
+   * `activeOnly`: only active enrollments (a campaign rename counts those; the others follow too).
    */
-  | { kind: 'enrollments'; campaign: string; step?: string; outcome?: EnrollmentOutcome; unchanged?: string };
+  | { kind: 'enrollments'; campaign: string; step?: string; outcome?: EnrollmentOutcome; unchanged?: string; activeOnly?: boolean };
 
 export interface ImpactContact {
   contact: string;
@@ -26,8 +27,8 @@ export interface ImpactContact {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
-/** `waiting`: the active enrollments at the selector's step, for `unchanged`. */
-export function impactContacts(transition: Pick<Transition, 'contacts' | 'enrollments'>, selector: ImpactSelector, waiting: readonly Enrollment[] = []): ImpactContact[] {
+/** `active`: the store's active enrollments the selector is about (its campaign, at its step), for `unchanged` and `activeOnly`. */
+export function impactContacts(transition: Pick<Transition, 'contacts' | 'enrollments'>, selector: ImpactSelector, active: readonly Enrollment[] = []): ImpactContact[] {
   const out: ImpactContact[] = [];
   switch (selector.kind) {
     case 'segment':
@@ -52,15 +53,17 @@ export function impactContacts(transition: Pick<Transition, 'contacts' | 'enroll
       break;
     case 'enrollments': {
       const changed = new Set<string>();
+      const isActive = new Set(active.map((e) => e.id));
       for (const e of transition.enrollments) {
         if (e.campaign !== selector.campaign) continue;
         if (selector.step !== undefined && e.step !== selector.step) continue;
         if (selector.outcome !== undefined && e.outcome !== selector.outcome) continue;
+        if (selector.activeOnly && !isActive.has(e.enrollment)) continue;
         changed.add(e.enrollment);
         out.push({ contact: e.contact, detail: enrollmentDetail(e.outcome, e.toStep, e.wakeShiftMs) });
       }
       if (selector.unchanged !== undefined) {
-        for (const e of waiting) if (!changed.has(e.id)) out.push({ contact: e.contact, detail: selector.unchanged });
+        for (const e of active) if (!changed.has(e.id)) out.push({ contact: e.contact, detail: selector.unchanged });
       }
       break;
     }

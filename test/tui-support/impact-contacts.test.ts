@@ -32,4 +32,20 @@ describe('impactContacts', () => {
     const atWelcome = waiting.filter((e) => e.step === 'welcome');
     expect(impactContacts(transition, { kind: 'enrollments', campaign: 'onboarding', step: 'welcome', unchanged: 'stays' }, atWelcome)).toEqual([{ contact: 'c3', detail: 'stays' }]);
   });
+
+  it('lists only the active enrollments that follow a campaign rename, as the plan counts them', () => {
+    const steps = [send('welcome', 'welcome-email'), wait('pause', '3d')];
+    const v1 = program({ campaigns: [campaign('onboarding', steps)] });
+    const v2 = program({ campaigns: [campaign('first-steps', steps, { renamedFrom: 'onboarding' })] });
+    const base = deploy(store(null, { contacts: ['c1', 'c2', 'c3'].map((id) => contact(id, {})) }), v1);
+    const enrollments = [
+      enrollment('onboarding', 'c1', 'pause'),
+      enrollment('onboarding', 'c2', null, { status: 'completed', phase: 'pending' }),
+      enrollment('onboarding', 'c3', 'welcome', { status: 'exited', phase: 'pending' }),
+    ];
+    const { plan, transition } = planChanges({ next: v2, store: { ...base, enrollments }, now: NOW });
+    expect(plan.impact.campaigns.find((c) => c.campaign === 'first-steps')).toMatchObject({ renamed: 1 });
+    const active = enrollments.filter((e) => e.status === 'active');
+    expect(impactContacts(transition, { kind: 'enrollments', campaign: 'onboarding', outcome: 'rename', activeOnly: true }, active)).toEqual([{ contact: 'c1', detail: 'now in pause' }]);
+  });
 });
