@@ -50,7 +50,7 @@ export function PlanList({ active, plan, width, height, onOpen }: { active: bool
       {summary.map((line, i) => (
         <Text key={i} bold={i === 0} wrap="truncate-end">{line}</Text>
       ))}
-      <Text dimColor wrap="truncate-end">{plan.summary.changes ? 'Not applied yet: `campaign plan --out plan.json` saves it, `campaign apply` applies it.' : 'Nothing to apply.'}</Text>
+      <Text dimColor wrap="truncate-end">{plan.summary.errors > 0 ? 'It cannot be applied: fix the errors, then open the preview again.' : plan.summary.changes ? 'Not applied yet: `campaign plan --out plan.json` saves it, `campaign apply` applies it.' : 'Nothing to apply.'}</Text>
       <VirtualList
         count={rows.length}
         cursor={current ?? -1}

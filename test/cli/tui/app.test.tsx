@@ -210,6 +210,20 @@ describe('campaign preview: the app', () => {
     expect(await d.press(KEY.escape)).toContain('[6 Plan]');
   });
 
+  it('Plan: a plan with errors says it cannot be applied, not how to apply it', async () => {
+    const data = await olderDeployment();
+    // A contact waiting in a step the workspace's trial-nurture does not have: the plan's error.
+    const waiting = data.enrollments.find((e) => e.campaign === 'trial-nurture')!;
+    data.enrollments.push({ ...waiting, id: `${waiting.id}-gone`, status: 'active', step: 'gone-step', phase: 'waiting' });
+    const session = sessionFor(fixture, { data });
+    await session.loaded;
+    const d = (driver = await drive(session));
+    await d.press('6');
+    const plan = await d.waitFor('Errors (1)');
+    expect(plan).toContain('the plan cannot be applied');
+    expect(plan).not.toContain('`campaign apply` applies it');
+  });
+
   it('Email: a template rendered for a contact with From/To/Subject/List-Unsubscribe', async () => {
     const d = await open();
     const list = await d.press('7');
