@@ -128,48 +128,43 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     lap('engine');
     const to = new Date(end).toISOString();
     const result: RunResult = { dryRun: options.dryRun, from, to, journalEvents: events.length, log, stats: engine.stats, delivery: null, webhooks: null, store: data, timings, written: false };
-    if (options.dryRun) {
-      // What the real run would deliver: also the emails and webhooks that earlier runs left pending
-      // (the server was down, `webhooks retry`) and what an interrupted run's ledger says was sent.
-      // Sends nothing, posts nothing, writes nothing.
-      const ledgerPath = ledgerPathFor(options.store);
-      const secret = resolveUnsubscribeSecret(data.lineage, options.env);
+    // Delivery, the same code in a dry run: what the real run would deliver, also the emails and
+    // webhooks that earlier runs left pending (the server was down, `webhooks retry`) and what an
+    // interrupted run's ledgers say was sent — sending, posting and writing nothing.
+    const program = data.deployed.program;
+    const deliver = async (dryRun: boolean) => {
       const transport = options.transport();
       try {
-        result.delivery = await deliverOutbox(data, { program: data.deployed.program, transport, ledgerPath, outboxDir: paths.outbox, now: to, secret, dryRun: true });
+        progress({ phase: 'deliver' });
+        result.delivery = await deliverOutbox(data, {
+          program,
+          transport,
+          ledgerPath: ledgerPathFor(options.store),
+          // The workspace's `.eml` files prove delivery whatever this run's transport: after a crash,
+          // an SMTP run must not send again what an outbox run wrote.
+          outboxDir: paths.outbox,
+          now: to,
+          secret: resolveUnsubscribeSecret(data.lineage, options.env),
+          dryRun,
+          onProgress: (done, total) => progress({ phase: 'deliver', done, total }),
+        });
       } finally {
         await transport.close?.();
       }
-      result.webhooks = await deliverWebhooks(data, { program: data.deployed.program, now: to, env: options.env, ledgerPath: webhookLedgerPathFor(options.store), dryRun: true });
+      lap('deliver');
+      progress({ phase: 'webhooks' });
+      result.webhooks = await deliverWebhooks(data, { program, now: to, env: options.env, ledgerPath: webhookLedgerPathFor(options.store), dryRun });
+      lap('webhooks');
+    };
+    if (options.dryRun) {
+      await deliver(true);
       return result;
     }
 
     data.audit.push(auditEntry('run', options.now, options.env, summarizeStats(engine.stats, events.length)));
     // The run's own clock stamps the snapshot: the same inputs give the same bytes.
     const stamp = { now: () => options.now };
-
-    const secret = resolveUnsubscribeSecret(data.lineage, options.env);
-    const transport = options.transport();
-    try {
-      progress({ phase: 'deliver' });
-      result.delivery = await deliverOutbox(data, {
-        program: data.deployed.program,
-        transport,
-        ledgerPath: ledgerPathFor(options.store),
-        // The workspace's `.eml` files prove delivery whatever this run's transport: after a crash,
-        // an SMTP run must not send again what an outbox run wrote.
-        outboxDir: paths.outbox,
-        now: to,
-        secret,
-        onProgress: (done, total) => progress({ phase: 'deliver', done, total }),
-      });
-    } finally {
-      await transport.close?.();
-    }
-    lap('deliver');
-    progress({ phase: 'webhooks' });
-    result.webhooks = await deliverWebhooks(data, { program: data.deployed.program, now: to, env: options.env, ledgerPath: webhookLedgerPathFor(options.store) });
-    lap('webhooks');
+    await deliver(false);
     // No event read (`isIdle`): the cursor can still differ from the stored one, by the new, empty
     // generation the last run's compaction started; following it needs no write (the next run reads
     // that generation from its start), and writing would compact it into yet another one.

@@ -163,7 +163,8 @@ export function advance(engine: Engine, enrollment: Enrollment, now: number, rea
   for (let guard = 0; guard < MAX_STEPS_PER_ADVANCE && enrollment.status === 'active' && enrollment.step !== null; guard++) {
     // Before each step (a step just run may have changed the contact: update, tag, score): exit
     // criteria, then a goal later in the journey that is met — also one met already on entering.
-    if (first ? exitIfCriteria(engine, enrollment, now) || (reason === 'enter' && jumpToGoal(engine, enrollment, now)) : checkGoalsAndExit(engine, enrollment, now)) return;
+    // (A waiting step that wakes is resumed first: its own goal is checked when the contact changes.)
+    if (exitIfCriteria(engine, enrollment, now) || ((!first || reason === 'enter') && jumpToGoal(engine, enrollment, now))) return;
     const step = graph.steps.get(enrollment.step);
     if (!step) {
       finish(engine, enrollment, 'exited', `step ${enrollment.step} no longer exists`, now);
