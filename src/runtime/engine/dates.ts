@@ -1,5 +1,7 @@
 import { parseLocalTime } from '../../ir/durations.ts';
-import type { Trigger } from '../../ir/types.ts';
+import type { Campaign, Program, Trigger } from '../../ir/types.ts';
+import type { ContactRecord } from '../../store/types.ts';
+import { contactTimezone } from '../evaluate/snapshot.ts';
 import { DAY_MS, anniversaryIn, localDate, parseLocalDate, zonedInstant } from '../time/zoned.ts';
 
 type DateTrigger = Extract<Trigger, { type: 'date' }>;
@@ -61,4 +63,38 @@ export function dailyTicks(zone: string, from: number, to: number): number[] {
     if (at > from) out.push(at);
   }
   return out;
+}
+
+/** The date-trigger firings of the contact being run, each queued once. */
+export class DateSchedule {
+  /** Date triggers fire from here: on a store's first run, the deployment (see `Engine.run`). */
+  from = -Infinity;
+  /** Keys of the firings queued for the contact being run: a contact change asks for them again. */
+  private readonly queued = new Set<string>();
+  private readonly campaigns: (Campaign & { trigger: DateTrigger })[];
+
+  constructor(private readonly program: Program) {
+    this.campaigns = program.campaigns.filter((c): c is Campaign & { trigger: DateTrigger } => c.trigger?.type === 'date');
+  }
+
+  nextContact(): void {
+    this.queued.clear();
+  }
+
+  /** The contact's firings in (since, to] (and not before `from`) that were not given yet. */
+  firings(contact: ContactRecord, since: number, to: number): { at: number; key: string; campaign: string; contact: string }[] {
+    const out: { at: number; key: string; campaign: string; contact: string }[] = [];
+    if (this.campaigns.length === 0) return out;
+    const from = Math.max(since, this.from);
+    const zone = contactTimezone(this.program, contact.fields);
+    for (const campaign of this.campaigns) {
+      for (const at of dateOccurrences(campaign.trigger, contact.fields[campaign.trigger.field], zone, from, to)) {
+        const key = `${campaign.id}/${contact.id}/${at}`;
+        if (this.queued.has(key)) continue;
+        this.queued.add(key);
+        out.push({ at, key, campaign: campaign.id, contact: contact.id });
+      }
+    }
+    return out;
+  }
 }

@@ -1,12 +1,12 @@
 import { sha256 } from '../../ir/canonical.ts';
 import type { Campaign, Program } from '../../ir/types.ts';
 import type { ContactRecord, Enrollment, StoreData, StoredEvent } from '../../store/types.ts';
-import { compileProgram, contactTimezone, type CompiledProgram } from '../evaluate/snapshot.ts';
+import { compileProgram, type CompiledProgram } from '../evaluate/snapshot.ts';
 import { applyEvent, applyProfile, emptyScoreState, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
 import type { Subject } from '../evaluate/subject.ts';
 import { mayEnter, newEnrollment } from '../journeys/eligibility.ts';
 import { ChangeLog } from './changes.ts';
-import { dateOccurrences } from './dates.ts';
+import { DateSchedule } from './dates.ts';
 import { advance, resumeOnEvent, checkGoalsAndExit } from './journeys.ts';
 import { ContactViews, type ContactView } from './contact-views.ts';
 import { ProgramIndex } from './program-index.ts';
@@ -16,6 +16,9 @@ import { runInput, type ContactWork } from './run-input.ts';
 import { checkThresholds } from './thresholds.ts';
 import { insertEvent, mergeSorted } from './history.ts';
 import { isoOf as iso, knownIso, parseInstant } from '../time/instants.ts';
+import { emptyRunStats, sortCounts, type RunStats } from './run-stats.ts';
+
+export type { ManualEnrollment, RunStats } from './run-stats.ts';
 
 /**
  * The runtime engine. It works on a loaded store in memory: events, contact changes, timers,
@@ -24,32 +27,6 @@ import { isoOf as iso, knownIso, parseInstant } from '../time/instants.ts';
  * delivery step. `run()` returns the change log. Nothing here does I/O: a dry run and a real run
  * execute exactly the same code, and only the caller decides whether to persist and deliver.
  */
-
-export interface RunStats {
-  events: number;
-  duplicateEvents: number;
-  emailsByCampaign: Record<string, number>;
-  notificationsByTeam: Record<string, number>;
-  deferredSends: number;
-  skippedSends: Record<string, number>;
-  webhooks: number;
-  enrollments: number;
-  /** Manual enrollments (`campaign enroll`) this run handled: entered, or refused and why. */
-  manual?: ManualEnrollment[];
-}
-
-export interface ManualEnrollment {
-  contact: string;
-  campaign: string;
-  by: string;
-  /** The enrollment it started, or why the contact could not enter (re-entry, audience…). */
-  enrollment?: string;
-  refused?: string;
-}
-
-function byName(counts: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
-}
 
 export interface EngineOptions {
   /** Process everything due up to this instant. */
@@ -66,7 +43,7 @@ const TURN_MS = 50;
 export class Engine {
   readonly compiled: CompiledProgram;
   readonly log = new ChangeLog();
-  readonly stats: RunStats = { events: 0, duplicateEvents: 0, emailsByCampaign: {}, notificationsByTeam: {}, deferredSends: 0, skippedSends: {}, webhooks: 0, enrollments: 0 };
+  readonly stats: RunStats = emptyRunStats();
 
   readonly contacts = new Map<string, ContactRecord>();
   readonly eventsBy = new Map<string, StoredEvent[]>();
@@ -103,10 +80,7 @@ export class Engine {
   /** Due events already in the store's history (folded by an earlier run before their time came). */
   private foldedEvents = new Set<StoredEvent>();
   private start = 0;
-  /** Date triggers fire from here: on a store's first run, the deployment (see `run`). */
-  private datesFrom = -Infinity;
-  /** Keys of the date-trigger firings queued for the contact being run: a contact change queues them again. */
-  private readonly datesQueued = new Set<string>();
+  private readonly dates: DateSchedule;
   now = 0;
 
   constructor(
@@ -134,6 +108,7 @@ export class Engine {
     for (const hook of data.webhooks) this.webhookKeys.add(hook.key);
     this.suppressed = new Map(data.suppression.map((s) => [s.hash, s.reason]));
     this.index = new ProgramIndex(program, this.compiled);
+    this.dates = new DateSchedule(program);
     this.views = new ContactViews(program, this.scoreList, { contacts: this.contacts, eventsBy: this.eventsBy, timesBy: this.timesBy, enrollmentsBy: this.enrollmentsBy });
     this.rechecks = new Rechecks(this.index, this.views, this.queue, this.compiled.scores);
   }
@@ -189,7 +164,7 @@ export class Engine {
     this.start = input.start;
     // A first run starts at its earliest input, which may be years of history: date triggers
     // (birthdays, anniversaries) fire only from the program's deployment, not for every year since.
-    this.datesFrom = clock === null && this.data.deployed ? Date.parse(this.data.deployed.appliedAt) : -Infinity;
+    this.dates.from = clock === null && this.data.deployed ? Date.parse(this.data.deployed.appliedAt) : -Infinity;
     this.now = this.start;
     this.end = end;
     this.stats.duplicateEvents += input.duplicateEvents;
@@ -210,7 +185,7 @@ export class Engine {
   private runContact(id: string, work: ContactWork | undefined, broadcasts: readonly { at: number; campaign: string }[], clock: number | null, end: number): void {
     this.now = this.start;
     this.queue.reset(work?.events ?? [], work?.times ?? []);
-    this.datesQueued.clear();
+    this.dates.nextContact();
     for (const change of work?.changes ?? []) this.queue.push(change);
     for (const enrollment of this.enrollmentsBy.get(id) ?? []) this.scheduleWake(enrollment, end);
     this.scheduleDates(this.start, end, id);
@@ -473,23 +448,10 @@ export class Engine {
     if (at <= end) this.queue.push({ kind: 'wake', at: Math.max(at, this.now), key: enrollment.id, enrollment: enrollment.id, wakeAt: enrollment.wakeAt });
   }
 
-  /** Queues date-trigger firings in (from, to]; for one contact when `only` is given. */
-  private scheduleDates(since: number, to: number, only: string | null): void {
-    const from = Math.max(since, this.datesFrom);
-    for (const campaign of this.program.campaigns) {
-      const trigger = campaign.trigger;
-      if (trigger?.type !== 'date') continue;
-      const contacts = only ? [this.contacts.get(only)].filter((c): c is ContactRecord => !!c) : this.contacts.values();
-      for (const contact of contacts) {
-        const zone = contactTimezone(this.program, contact.fields);
-        for (const at of dateOccurrences(trigger, contact.fields[trigger.field], zone, from, to)) {
-          const key = `${campaign.id}/${contact.id}/${at}`;
-          if (this.datesQueued.has(key)) continue;
-          this.datesQueued.add(key);
-          this.queue.push({ kind: 'date', at, key, campaign: campaign.id, contact: contact.id });
-        }
-      }
-    }
+  /** Queues the contact's date-trigger firings in (since, to] not queued yet. */
+  private scheduleDates(since: number, to: number, contactId: string): void {
+    const contact = this.contacts.get(contactId);
+    if (contact) for (const firing of this.dates.firings(contact, since, to)) this.queue.push({ kind: 'date', ...firing });
   }
 
   /** Puts the in-memory indexes back into the store data, in canonical order. */
@@ -507,11 +469,7 @@ export class Engine {
     data.outbox.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     data.webhooks.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     if (data.clock === null || Date.parse(data.clock) < end) data.clock = iso(end);
-    // Counts by name in name order: the order contacts were processed in is not a meaning.
-    const stats = this.stats;
-    stats.emailsByCampaign = byName(stats.emailsByCampaign);
-    stats.notificationsByTeam = byName(stats.notificationsByTeam);
-    stats.skippedSends = byName(stats.skippedSends);
+    sortCounts(this.stats);
     for (const [id, change] of this.log.contacts) {
       // Contacts changed by timers, date triggers or thresholds alone were logged without it.
       const contact = this.contacts.get(id);
