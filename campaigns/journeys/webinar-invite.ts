@@ -10,7 +10,8 @@ import icp from '../segments/ideal-customer-profile';
  * Invitation to the "Funnels that convert" webinar (Thursday 12 November), sent on Tuesday 3
  * November at 10:00 Paris time. 10% of the audience is held out to measure the webinar's effect
  * on pipeline; the rest is split 50/50 between two subject lines. Afterwards, attendees get the
- * recording and slides, everyone else the on-demand link.
+ * recording and slides, everyone else the on-demand link. An invitation that the frequency cap
+ * holds back until the eve of the webinar (8 days after it was due) is not sent at all.
  */
 export default campaign('webinar-invite', {
   name: 'Webinar invite: Funnels that convert',
@@ -24,8 +25,8 @@ export default campaign('webinar-invite', {
   steps: [
     holdout('control-group', 10),
     split('subject-line', {
-      curiosity: { weight: 50, steps: [send('invite-curiosity', webinarInviteCuriosity)] },
-      benefit: { weight: 50, steps: [send('invite-benefit', webinarInviteBenefit)] },
+      curiosity: { weight: 50, steps: [send('invite-curiosity', webinarInviteCuriosity, { expiresAfter: '8d' })] },
+      benefit: { weight: 50, steps: [send('invite-benefit', webinarInviteBenefit, { expiresAfter: '8d' })] },
     }),
     waitForEvent('await-attendance', 'webinar.attended', {
       timeout: '10d',

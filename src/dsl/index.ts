@@ -18,7 +18,7 @@ export type {
   ScoreOps,
 } from './conditions.ts';
 export { RESERVED_FIELD_NAMES } from './conditions.ts';
-export type { DurationText, TimeText, WeekdayName, StepOptions } from './types.ts';
+export type { DurationText, SendOptions, TimeText, WeekdayName, StepOptions } from './types.ts';
 export type { CheckedText, Placeholders } from './template-types.ts';
 export type { FieldKindOf, KeysOfKind } from './schema-types.ts';
 export type { WorkspaceDefinition, Registration } from './registry.ts';

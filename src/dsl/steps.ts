@@ -1,5 +1,5 @@
 import type { ActionStep, Cond, Scalar, Step, Template, TimeWindow } from '../ir/types.ts';
-import type { DurationText, StepOptions, TimeText, WeekdayName } from './types.ts';
+import type { DurationText, SendOptions, StepOptions, TimeText, WeekdayName } from './types.ts';
 
 /** Step builders that need no knowledge of the workspace's schemas. */
 
@@ -25,11 +25,14 @@ export function toWindow(window: WindowInput): TimeWindow {
 }
 
 /**
- * Sends an email template.
+ * Sends an email template; `expiresAfter` drops it when it cannot go out in time.
  * @example send('welcome', welcomeEmail)
+ * @example send('starts-soon', webinarReminder, { expiresAfter: '1h' })
  */
-export function send(id: string, template: Template | string, options?: StepOptions): Step {
-  return { ...base(id, options), type: 'send', template: refId(template) };
+export function send(id: string, template: Template | string, options?: SendOptions): Step {
+  const step: Step = { ...base(id, options), type: 'send', template: refId(template) };
+  if (options?.expiresAfter !== undefined) step.expiresAfter = options.expiresAfter;
+  return step;
 }
 
 /**

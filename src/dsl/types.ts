@@ -13,3 +13,14 @@ export interface StepOptions {
   /** A human label for plans and the terminal UI. */
   label?: string;
 }
+
+/** Options of a `send` step. */
+export interface SendOptions extends StepOptions {
+  /**
+   * How long after the contact reaches the step the email may still go out. An email deferred
+   * (quiet hours, sending window, frequency cap) or retried after delivery failures past this is
+   * not sent: a "the webinar starts in one hour" reminder is worse than none a day late.
+   * Without it, a deferred email waits as long as it takes, and delivery retries for 5 days.
+   */
+  expiresAfter?: DurationText;
+}

@@ -96,7 +96,7 @@ export const ActionStepSchema: z.ZodType<ActionStep> = z.discriminatedUnion('typ
 export const StepSchema: z.ZodType<Step> = z.lazy(() =>
   z.discriminatedUnion('type', [
     ...actionSchemas,
-    z.strictObject({ ...stepBase, type: z.literal('send'), template: id }),
+    z.strictObject({ ...stepBase, type: z.literal('send'), template: id, expiresAfter: duration.optional() }),
     z.strictObject({ ...stepBase, type: z.literal('wait'), duration }),
     z.strictObject({ ...stepBase, type: z.literal('waitUntil'), window: timeWindow }),
     z.strictObject({

@@ -95,7 +95,7 @@ export interface SplitVariant {
 
 export type Step =
   | ActionStep
-  | (StepBase & { type: 'send'; template: string })
+  | (StepBase & { type: 'send'; template: string; /** Not sent when it cannot go out this long after the step is reached. */ expiresAfter?: string })
   | (StepBase & { type: 'wait'; duration: Duration })
   | (StepBase & { type: 'waitUntil'; window: TimeWindow })
   | (StepBase & {

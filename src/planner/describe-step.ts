@@ -31,7 +31,7 @@ export function describeAction(action: ActionStep): string {
 export function describeStep(step: Step): string {
   switch (step.type) {
     case 'send':
-      return `send "${step.template}"`;
+      return `send "${step.template}"${step.expiresAfter ? ` (expires after ${step.expiresAfter})` : ''}`;
     case 'wait':
       return `wait ${step.duration}`;
     case 'waitUntil':

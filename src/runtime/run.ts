@@ -144,6 +144,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
           // an SMTP run must not send again what an outbox run wrote.
           outboxDir: paths.outbox,
           now: to,
+          runFrom: from,
           secret: resolveUnsubscribeSecret(data.lineage, options.env),
           dryRun,
           onProgress: (done, total) => progress({ phase: 'deliver', done, total }),

@@ -163,6 +163,11 @@ export interface OutboxMessage {
   createdAt: string;
   /** When it may be delivered (later than createdAt when deferred). */
   dueAt: string;
+  /**
+   * The send step's `expiresAfter`, counted from when the contact reached the step: a message
+   * still not delivered then (retried after failures) is given up instead of sent late.
+   */
+  expiresAt?: string;
   sentAt?: string;
   /** Why it was deferred, skipped or failed (or, pending, why the last delivery did not happen). */
   reason?: string;

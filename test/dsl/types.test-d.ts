@@ -150,6 +150,9 @@ describe('templates', () => {
     });
     expectTypeOf(welcome).toEqualTypeOf<Template>();
     expectTypeOf(send('welcome', welcome)).toEqualTypeOf<Step>();
+    expectTypeOf(send('starts-soon', welcome, { expiresAfter: '1h' })).toEqualTypeOf<Step>();
+    // @ts-expect-error — a duration is a number and a unit ("2h"), not words
+    send('late', welcome, { expiresAfter: 'soon' });
     notify('alert', 'sales', { subject: 'Lead: {{email}}', message: 'From {{country}}' });
   });
 

@@ -60,6 +60,7 @@ export const timeValues: Rule = {
         const stepOwner = `Step "${step.id}" of campaign "${campaign.id}"`;
         const stepSite = { entity, step: step.id };
         if (step.type === 'wait') duration(ctx, step.duration, stepOwner, stepSite);
+        if (step.type === 'send' && step.expiresAfter !== undefined) duration(ctx, step.expiresAfter, stepOwner, stepSite);
         if (step.type === 'waitForEvent') duration(ctx, step.timeout, stepOwner, stepSite);
         if (step.type === 'waitUntil') window(ctx, step.window, stepOwner, stepSite);
       });

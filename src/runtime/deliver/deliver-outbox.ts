@@ -33,6 +33,13 @@ export interface DeliverOutboxOptions {
   /** At most this many due messages are handled; the rest wait for the next call. */
   limit?: number;
   /**
+   * Where the run started (the store's clock before it). A message with an `expiresAt` that is
+   * past is given up when it was left by an earlier run (created before this instant) or has
+   * failed already; one this run created is delivered as if on time, even in a simulation
+   * (`--until`) that delivers at its end. Without it, only messages that failed already expire.
+   */
+  runFrom?: string | null;
+  /**
    * Messages handled so far, of those due (within `limit`): after each chunk of a batching
    * transport, after each message otherwise, and when none are due.
    */
@@ -109,6 +116,12 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const due: OutboxMessage[] = [];
   for (const message of data.outbox) {
     if (message.status !== 'pending') continue;
+    if (message.expiresAt !== undefined && now >= Date.parse(message.expiresAt) && (message.retryingSince !== undefined || (options.runFrom != null && message.createdAt < options.runFrom))) {
+      const reason = `expired at ${message.expiresAt} (its send step's expiresAfter) before it could be delivered${message.reason ? `; the last failure: ${message.reason}` : ''}`;
+      if (!dryRun) update(message, { status: 'failed', reason });
+      record(report, message, 'failed', { reason });
+      continue;
+    }
     if (message.retryingSince !== undefined && now - Date.parse(message.retryingSince) >= RETRY_FOR) {
       const reason = `not delivered after 5 days of temporary failures (since ${message.retryingSince}); the last: ${message.reason ?? 'unknown'}`;
       if (!dryRun) update(message, { status: 'failed', reason });

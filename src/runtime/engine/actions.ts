@@ -50,6 +50,18 @@ function allowedSendTime(engine: Engine, contactId: string, campaign: Campaign, 
 }
 
 /**
+ * When the enrollment reached `stepId`: the earliest of the notes it has left there since (a send
+ * deferred by quiet hours or a frequency cap notes each deferral), else `now`. A step is visited
+ * once per enrollment, so the trailing notes of the step are all of this visit.
+ */
+function reachedAt(enrollment: Enrollment, stepId: string, now: number): number {
+  let at = now;
+  const history = enrollment.history;
+  for (let i = history.length - 1; i >= 0 && history[i]!.step === stepId; i--) at = Date.parse(history[i]!.at);
+  return at;
+}
+
+/**
  * A send step: checks consent and the suppression list (always), then quiet hours, the sending
  * window and the frequency cap (marketing), and records the email in the outbox — or says why not.
  */
@@ -66,11 +78,13 @@ export function sendEmail(
   const contact = engine.contacts.get(enrollment.contact)!;
   const to = engine.emailOf(contact);
   const log = engine.log.for(contact.id, to);
-  const skip = (reason: string) => {
+  // `reason` is what the run's summary counts by; `detail`, when given, what this contact's diff says.
+  const skip = (reason: string, detail = reason) => {
     engine.stats.skippedSends[reason] = (engine.stats.skippedSends[reason] ?? 0) + 1;
-    log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to: to ?? '', subject: '', at: iso(now), outcome: 'skipped', reason });
-    return { reason };
+    log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to: to ?? '', subject: '', at: iso(now), outcome: 'skipped', reason: detail });
+    return { reason: detail };
   };
+  const expiresAt = step.expiresAfter === undefined ? undefined : reachedAt(enrollment, step.id, now) + durationMs(step.expiresAfter);
   if (!to) return skip('no email address');
   const suppression = engine.suppressionOf(to);
   if (template.kind === 'marketing') {
@@ -78,6 +92,7 @@ export function sendEmail(
     if (suppression) return skip(`suppressed (${suppression})`);
     const allowed = allowedSendTime(engine, contact.id, campaign, now);
     if (allowed.at > now) {
+      if (expiresAt !== undefined && allowed.at > expiresAt) return skip('expired while deferred', `expired while deferred: ${allowed.reason} until ${iso(allowed.at)}, past its expiry at ${iso(expiresAt)} (expiresAfter ${step.expiresAfter})`);
       engine.stats.deferredSends += 1;
       log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to, subject: '', at: iso(now), outcome: 'deferred', reason: `${allowed.reason} until ${iso(allowed.at)}` });
       return { deferUntil: allowed.at, reason: allowed.reason };
@@ -101,6 +116,7 @@ export function sendEmail(
     createdAt: iso(now),
     dueAt: iso(now),
   };
+  if (expiresAt !== undefined) message.expiresAt = iso(expiresAt);
   engine.data.outbox.push(message);
   engine.outboxKeys.add(key);
   if (template.kind === 'marketing') engine.noteMarketingSend(contact.id, now);

@@ -10,6 +10,7 @@ import { outboxFileName, outboxTransport } from '../../../src/runtime/deliver/ou
 import { smtpTransport } from '../../../src/runtime/deliver/smtp-transport.ts';
 import { suppressionHash } from '../../../src/store/suppression.ts';
 import type { SmtpConfig } from '../../../src/runtime/deliver/smtp-transport.ts';
+import type { OutboxMessage } from '../../../src/store/types.ts';
 import { NOW, SECRET, contact, email, parseMessage, program, store, tempDirs } from './fixtures.ts';
 
 const PASSWORD = 'pa$$-Wörd-7f3c91';
@@ -292,6 +293,31 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(data.outbox.map((m) => m.status)).toEqual(['failed', 'failed']);
     expect(data.outbox[0]!.reason).toMatch(/^not delivered after 5 days of temporary failures \(since 2026-.*\); the last: SMTP server 127\.0\.0\.1:\d+: cannot connect/);
     expect(data.outbox[0]!.retryingSince).toBeUndefined();
+  });
+
+  it("gives up at its send step's expiry a message that failed, or that an earlier run left; one this run created goes out", async () => {
+    const { port } = await startServer();
+    const down = await startServer();
+    await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
+    const dir = await temp.make();
+    const ledgerPath = path.join(dir, 'd.jsonl');
+    const at = (hours: number) => new Date(Date.parse(NOW) + hours * 3_600_000).toISOString();
+    const expiring = (key: string, extra: Partial<OutboxMessage> = {}) => ({ ...email('c1', 'ann@example.com', { key }), expiresAt: at(2), ...extra });
+    const data = store({ outbox: [expiring('trial-nurture/1/c1/failed'), expiring('trial-nurture/1/c1/no-expiry', { expiresAt: undefined })] });
+    data.contacts.push(contact('c1', { email: 'ann@example.com', emailOptIn: true }));
+    await deliverOutbox(data, { program: program(), transport: smtpTransport(config(down.port), env), ledgerPath, now: NOW, secret: SECRET });
+    expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'pending']);
+    // Two earlier-run messages never tried (an interrupted run, --limit), one of this run.
+    data.outbox.push(expiring('trial-nurture/1/c1/left', { createdAt: NOW }), expiring('trial-nurture/1/c1/new', { createdAt: at(1) }));
+    const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath, now: at(2), runFrom: at(1), secret: SECRET });
+    expect(report).toMatchObject({ failed: 2, sent: 2 });
+    const byKey = Object.fromEntries(data.outbox.map((m) => [m.key.split('/').pop(), [m.status, m.reason]]));
+    expect(byKey).toEqual({
+      failed: ['failed', expect.stringMatching(/^expired at 2026-\S+ \(its send step's expiresAfter\) before it could be delivered; the last failure: SMTP server 127\.0\.0\.1:\d+: cannot connect/)],
+      'no-expiry': ['sent', undefined],
+      left: ['failed', `expired at ${at(2)} (its send step's expiresAfter) before it could be delivered`],
+      new: ['sent', undefined],
+    });
   });
 
   it('a temporary refusal (4xx) leaves that message pending and goes on; 421 stops the run; 5xx fails for good', async () => {

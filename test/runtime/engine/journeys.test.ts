@@ -66,6 +66,48 @@ describe('journeys', () => {
     expect(log.contacts.get('c1')!.emails[0]).toMatchObject({ outcome: 'deferred' });
   }, 10_000);
 
+  it('drops a send deferred past its expiresAfter (quiet hours, frequency cap); sends one deferred within it, with its expiry', async () => {
+    const quiet = async (expiresAfter: '1h' | '10h') => {
+      const store = storeWith(['c1', { timezone: 'America/New_York' }]);
+      const { log, engine } = await simulate(
+        (w) => {
+          marketing(w, 'starts-soon');
+          w.campaign('webinar', { trigger: w.onEvent('signup.completed'), steps: [w.send('starts-soon', 'starts-soon', { expiresAfter })] });
+        },
+        store,
+        // 22:00 in New York, quiet until 08:00: ten hours of deferral.
+        [ev('c1', 'signup.completed', '2026-11-03T03:00:00.000Z')],
+        '2026-11-05T00:00:00Z',
+        { quietHours: { start: '21:00', end: '08:00' } },
+      );
+      return { store, engine, emails: log.contacts.get('c1')!.emails.map((e) => `${e.outcome} ${e.reason ?? ''}`.trim()) };
+    };
+    const late = await quiet('1h');
+    expect(late.store.outbox).toEqual([]);
+    expect(late.emails).toEqual(['skipped expired while deferred: quiet hours until 2026-11-03T13:00:00.000Z, past its expiry at 2026-11-03T04:00:00.000Z (expiresAfter 1h)']);
+    expect(late.engine.stats.skippedSends).toEqual({ 'expired while deferred': 1 });
+    expect(late.store.enrollments[0]).toMatchObject({ status: 'completed' });
+    const inTime = await quiet('10h');
+    expect(inTime.store.outbox.map((m) => [m.dueAt, m.expiresAt])).toEqual([['2026-11-03T13:00:00.000Z', '2026-11-03T13:00:00.000Z']]);
+    expect(inTime.emails).toEqual(['deferred quiet hours until 2026-11-03T13:00:00.000Z', 'scheduled']);
+
+    // A frequency cap of 2 a week defers the third send of a burst by 7 days.
+    const capped = async (expiresAfter: '6d' | '8d') => {
+      const store = storeWith(['c1']);
+      const program = await programFrom(
+        (w) => {
+          for (const t of ['a', 'b', 'c']) marketing(w, t);
+          w.campaign('burst', { trigger: w.onEvent('signup.completed'), steps: [w.send('a', 'a'), w.send('b', 'b'), w.send('c', 'c', { expiresAfter })] });
+        },
+        { frequencyCap: { max: 2, per: '7d' } },
+      );
+      new Engine(store, program).run([ev('c1', 'signup.completed', '2026-11-02T10:00:00.000Z')], { until: Date.parse('2026-11-20T00:00:00Z') });
+      return store.outbox.map((m) => `${m.step} ${m.dueAt} ${m.expiresAt ?? '-'}`);
+    };
+    expect(await capped('6d')).toEqual(['a 2026-11-02T10:00:00.000Z -', 'b 2026-11-02T10:00:00.000Z -']);
+    expect(await capped('8d')).toEqual(['a 2026-11-02T10:00:00.000Z -', 'b 2026-11-02T10:00:00.000Z -', 'c 2026-11-09T10:00:00.000Z 2026-11-10T10:00:00.000Z']);
+  }, 20_000);
+
   it('waits for an event with a timeout: the event arm or the timeout arm', async () => {
     const store = storeWith(['fast'], ['slow']);
     await simulate(
