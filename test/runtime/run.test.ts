@@ -1,9 +1,12 @@
 import { statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hashProgram } from '../../src/ir/canonical.ts';
 import { outboxTransport } from '../../src/runtime/deliver/index.ts';
 import { runStore } from '../../src/runtime/run.ts';
-import { readStore } from '../../src/store/index.ts';
+import { readStore, writeStore } from '../../src/store/index.ts';
 import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
 
 const { cli, copyBase } = runtimeCliWorkspace();
@@ -27,5 +30,46 @@ describe('runStore with skipIdleWrite (campaign run --watch)', () => {
     }
     expect((await readStore(store))!.serial).toBe(serial);
     expect(statSync(store).mtimeMs).toBe(mtime);
+  }, 60_000);
+
+  it('writes nothing while a webhook receiver stays down: the deliveries not tried wait for the next attempt of the one tried, whose attempts are written', async () => {
+    // A real receiver that says it is unavailable (503): the endpoint, not one payload.
+    let posts = 0;
+    const receiver = createServer((request, response) => request.resume().on('end', () => ((posts += 1), response.writeHead(503).end())));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const dir = copyBase();
+      const store = path.join(dir, 'store.json');
+      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json', '--now', '2026-11-01T00:00:00Z')).code).toBe(0);
+      const data = (await readStore(store))!;
+      data.deployed!.program.settings.webhooks.crm!.url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      data.deployed!.program.settings.webhooks.crm!.retries = 0;
+      data.deployed!.hash = hashProgram(data.deployed!.program);
+      await writeStore(store, data);
+      const run = (now: string, until?: string) =>
+        runStore({ store, now: new Date(now), ...(until ? { until: new Date(until) } : {}), dryRun: false, transport: () => outboxTransport(path.join(dir, 'outbox')), env: { CRM_WEBHOOK_SECRET: 's' }, skipIdleWrite: true });
+      const first = await run('2026-11-01T00:00:00Z', '2026-12-31T00:00:00Z');
+      expect(first.written).toBe(true);
+      expect(first.webhooks!.failed).toBeGreaterThan(2);
+      expect(posts).toBe(1);
+      const written = (await readStore(store))!;
+      const retryAt = written.webhooks.find((d) => d.attempts === 1)!.nextAttemptAt!;
+      expect(retryAt).toBe('2026-12-31T00:01:00.000Z');
+      // Every delivery waits for that attempt, none is posted before it, and the store is not rewritten.
+      expect(new Set(written.webhooks.map((d) => d.nextAttemptAt))).toEqual(new Set([retryAt]));
+      const mtime = statSync(store).mtimeMs;
+      for (const now of ['2026-12-31T00:00:01Z', '2026-12-31T00:00:02Z', '2026-12-31T00:00:59Z']) expect((await run(now)).written, now).toBe(false);
+      expect(posts).toBe(1);
+      expect(statSync(store).mtimeMs).toBe(mtime);
+      // At that time one delivery is posted again; its attempts and the next backoff are written.
+      expect((await run(retryAt)).written).toBe(true);
+      expect(posts).toBe(2);
+      const again = (await readStore(store))!;
+      expect(again.webhooks.find((d) => d.attempts === 2)!.nextAttemptAt).toBe('2026-12-31T00:03:00.000Z');
+      expect(new Set(again.webhooks.map((d) => d.nextAttemptAt))).toEqual(new Set(['2026-12-31T00:03:00.000Z']));
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   }, 60_000);
 });

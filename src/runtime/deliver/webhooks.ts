@@ -78,7 +78,8 @@ const MINUTE = 60_000;
  * come (up to `maxAttempts` in all), in key order. Network errors, timeouts, 5xx and 429 are retried
  * within the call with doubling delays (`retries` from the endpoint's settings); other 4xx are not.
  * An endpoint that still gives no answer (or 429/503) after them is not tried again in this call:
- * its other deliveries are reported failed ("not tried"), unchanged, for the next run.
+ * its other deliveries are reported failed ("not tried") and wait for the next attempt of the one
+ * that was tried (their `nextAttemptAt`; a pending one stays pending, its attempts unchanged).
  *
  * With `ledgerPath`, each accepted POST is recorded at once, so a run killed before its snapshot
  * does not post it again. What remains (killed between the answer and the record, a power cut
@@ -103,17 +104,25 @@ async function deliverDue(data: StoreData, options: DeliverWebhooksOptions, repo
   const maxAttempts = options.maxAttempts ?? MAX_WEBHOOK_ATTEMPTS;
   const now = Date.parse(options.now);
   const contacts = new Map(data.contacts.map((c) => [c.id, c]));
+  const isDue = (d: WebhookDelivery) => d.nextAttemptAt === undefined || Date.parse(d.nextAttemptAt) <= now;
   const due = data.webhooks
-    .filter((d) => d.status === 'pending' || (d.status === 'failed' && d.nextAttemptAt !== undefined && Date.parse(d.nextAttemptAt) <= now && d.attempts < maxAttempts))
+    .filter((d) => (d.status === 'pending' && isDue(d)) || (d.status === 'failed' && d.nextAttemptAt !== undefined && isDue(d) && d.attempts < maxAttempts))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   // Endpoints that did not answer (or said they are unavailable) after all retries: their other
   // deliveries are not tried in this run, which would otherwise wait out every timeout again.
-  const unavailable = new Map<string, string>();
+  const unavailable = new Map<string, { reason: string; retryAt?: string }>();
   for (const delivery of due) {
     const down = unavailable.get(delivery.endpoint);
     if (down !== undefined) {
+      // They wait with the delivery that was tried, until its next attempt: left due, the next run
+      // (a minute later with --watch) would post the next one and rewrite the store, run after run.
+      // Not posted, so their attempts do not grow; if that delivery was given up, they stay due.
+      if (!dryRun && down.retryAt !== undefined && delivery.nextAttemptAt !== down.retryAt) {
+        delivery.nextAttemptAt = down.retryAt;
+        report.changed++;
+      }
       report.failed++;
-      report.deliveries.push({ key: delivery.key, endpoint: delivery.endpoint, outcome: 'failed', attempts: delivery.attempts, lastError: `not tried: ${down}`, nextAttemptAt: options.now });
+      report.deliveries.push({ key: delivery.key, endpoint: delivery.endpoint, outcome: 'failed', attempts: delivery.attempts, lastError: `not tried: ${down.reason}`, nextAttemptAt: down.retryAt ?? options.now });
       continue;
     }
     const target = dryRun ? structuredClone(delivery) : delivery;
@@ -121,7 +130,7 @@ async function deliverDue(data: StoreData, options: DeliverWebhooksOptions, repo
     const { outcome, endpointDown } = await deliverOne(target, contacts, options, maxAttempts);
     if (outcome === 'delivered') ledger?.delivered(target);
     if (fingerprint(target) !== before) report.changed++;
-    if (endpointDown) unavailable.set(delivery.endpoint, target.lastError!);
+    if (endpointDown) unavailable.set(delivery.endpoint, { reason: target.lastError!, ...(target.nextAttemptAt === undefined ? {} : { retryAt: target.nextAttemptAt }) });
     if (outcome === 'delivered' || outcome === 'would-deliver') report.delivered++;
     else report.failed++;
     report.deliveries.push({

@@ -200,7 +200,7 @@ describe('deliverWebhooks against a real HTTP receiver', () => {
     expect(data.webhooks[0]!.nextAttemptAt).toBeDefined();
   });
 
-  it('tries no other delivery to an endpoint that never answered in this run: they stay as they were, for the next run', async () => {
+  it('tries no other delivery to an endpoint that never answered in this run: they wait for the next attempt of the one tried', async () => {
     const { url, requests } = await receiver(() => undefined);
     const started = Date.now();
     const earlier = webhook('k0', { status: 'failed', attempts: 2, lastError: 'HTTP 500 from x', nextAttemptAt: '2026-11-23T08:00:00.000Z' });
@@ -208,13 +208,22 @@ describe('deliverWebhooks against a real HTTP receiver', () => {
     // One delivery waited out its timeouts (two attempts); the others were not posted.
     expect(requests).toHaveLength(2);
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(data.webhooks.map((d) => [d.key, d.status, d.attempts])).toEqual([
-      ['k0', 'failed', 4],
-      ['k1', 'pending', 0],
-      ['k2', 'pending', 0],
+    const retryAt = data.webhooks[0]!.nextAttemptAt!;
+    expect(retryAt > NOW).toBe(true);
+    // Not posted: their attempts and status as they were; their next attempt with k0's.
+    expect(data.webhooks.map((d) => [d.key, d.status, d.attempts, d.nextAttemptAt])).toEqual([
+      ['k0', 'failed', 4, retryAt],
+      ['k1', 'pending', 0, retryAt],
+      ['k2', 'pending', 0, retryAt],
     ]);
     expect(report).toMatchObject({ delivered: 0, failed: 3 });
-    expect(report.deliveries[1]).toEqual({ key: 'k1', endpoint: 'crm', outcome: 'failed', attempts: 0, lastError: `not tried: ${data.webhooks[0]!.lastError}`, nextAttemptAt: NOW });
+    expect(report.deliveries[1]).toEqual({ key: 'k1', endpoint: 'crm', outcome: 'failed', attempts: 0, lastError: `not tried: ${data.webhooks[0]!.lastError}`, nextAttemptAt: retryAt });
+    // Nothing is due before then; at that time the first of them is posted again.
+    await deliverWebhooks(data, { program: withEndpoint(url, { timeout: '0.2s', retries: 1 }), now: new Date(Date.parse(retryAt) - 1000).toISOString(), env });
+    expect(requests).toHaveLength(2);
+    await deliverWebhooks(data, { program: withEndpoint(url, { timeout: '0.2s', retries: 1 }), now: retryAt, env });
+    expect(requests).toHaveLength(4);
+    expect(data.webhooks.map((d) => d.attempts)).toEqual([6, 0, 0]);
   });
 
   it('keeps delivering to an endpoint that answered, even with an error (a 500 is about one payload)', async () => {
