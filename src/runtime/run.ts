@@ -162,10 +162,11 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
       return result;
     }
 
-    data.audit.push(auditEntry('run', options.now, options.env, summarizeStats(engine.stats, events.length)));
     // The run's own clock stamps the snapshot: the same inputs give the same bytes.
     const stamp = { now: () => options.now };
     await deliver(false);
+    // After delivery, so that the entry says what was delivered, not only what was scheduled.
+    data.audit.push(auditEntry('run', options.now, options.env, `${summarizeStats(engine.stats, events.length)}; ${summarizeDelivery(result.delivery, result.webhooks)}`));
     // No event read (`isIdle`): the cursor can still differ from the stored one, by the new, empty
     // generation the last run's compaction started; following it needs no write (the next run reads
     // that generation from its start), and writing would compact it into yet another one.
@@ -205,4 +206,12 @@ export function summarizeStats(stats: RunStats, journalEvents: number): string {
   const emails = Object.values(stats.emailsByCampaign).reduce((a, b) => a + b, 0);
   const notifications = Object.values(stats.notificationsByTeam).reduce((a, b) => a + b, 0);
   return `${journalEvents} journal events, ${stats.events} processed, ${stats.enrollments} enrollments, ${emails} emails, ${notifications} notifications, ${stats.deferredSends} deferred sends`;
+}
+
+/** What the run delivered, for its audit entry: emails and webhooks, each count always present. */
+export function summarizeDelivery(delivery: DeliveryReport | null, webhooks: WebhookReport | null): string {
+  const d = delivery ?? { sent: 0, failed: 0, deferred: 0, retry: 0 };
+  const w = webhooks ?? { delivered: 0, failed: 0, deliveries: [] };
+  const givenUp = w.deliveries.filter((h) => h.outcome === 'failed' && h.nextAttemptAt === undefined).length;
+  return `emails ${d.sent} sent, ${d.failed} failed, ${d.deferred} deferred, ${d.retry} left pending; webhooks ${w.delivered} delivered, ${w.failed - givenUp} failed (retried later), ${givenUp} given up`;
 }

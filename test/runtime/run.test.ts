@@ -73,3 +73,34 @@ describe('runStore with skipIdleWrite (campaign run --watch)', () => {
     }
   }, 60_000);
 });
+
+describe('the audit entry of a run', () => {
+  it('says what the run delivered: emails sent, failed, deferred, left pending; webhooks delivered, failed, given up', async () => {
+    // A real receiver that rejects the first POST (given up: a 400 is not retried) and accepts the rest.
+    let posts = 0;
+    const receiver = createServer((request, response) => request.resume().on('end', () => response.writeHead(posts++ === 0 ? 400 : 204).end()));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const dir = copyBase();
+      const store = path.join(dir, 'store.json');
+      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json', '--now', '2026-11-01T00:00:00Z')).code).toBe(0);
+      const data = (await readStore(store))!;
+      data.deployed!.program.settings.webhooks.crm!.url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      data.deployed!.hash = hashProgram(data.deployed!.program);
+      await writeStore(store, data);
+      const result = await runStore({ store, now: new Date('2026-11-01T00:00:00Z'), until: new Date('2026-12-31T00:00:00Z'), dryRun: false, transport: () => outboxTransport(path.join(dir, 'outbox')), env: { CRM_WEBHOOK_SECRET: 's' } });
+      const d = result.delivery!;
+      const w = result.webhooks!;
+      expect(d.sent).toBeGreaterThan(0);
+      expect(w.delivered).toBeGreaterThan(0);
+      expect(w.failed).toBe(1);
+      const entry = (await readStore(store))!.audit.at(-1)!;
+      expect(entry.action).toBe('run');
+      expect(entry.summary).toMatch(/ deferred sends; emails \d+ sent/);
+      expect(entry.summary.endsWith(`; emails ${d.sent} sent, ${d.failed} failed, ${d.deferred} deferred, ${d.retry} left pending; webhooks ${w.delivered} delivered, 0 failed (retried later), 1 given up`)).toBe(true);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  }, 60_000);
+});
