@@ -53,6 +53,8 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
     lines.push(...mostCommon(d.messages.filter((m) => m.outcome === 'unknown').map((m) => m.reason ?? 'no reason recorded'), 'unknown', c));
     if (d.bounced) lines.push(`Suppressed: ${n(d.bounced)} ${d.bounced === 1 ? 'address' : 'addresses'} whose mailbox does not exist (hard bounce); no email goes to them again.`);
   }
+  const unreadable = ledgerLines(result);
+  if (unreadable) lines.push(c.yellow(unreadable));
   if (result.webhooks?.recovered) lines.push(`Recovered from an interrupted run: ${plural(result.webhooks.recovered, 'webhook')} it had delivered (not posted again).`);
   if (result.webhooks && (result.webhooks.delivered || result.webhooks.failed)) {
     const w = result.webhooks;
@@ -61,6 +63,20 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
     lines.push(...mostCommon(failures, 'failed', c));
   }
   return lines.join('\n');
+}
+
+/**
+ * Ledger lines that are not records (cut off when a run was killed, or edited by hand) were
+ * skipped: the JSON has the counts (`delivery.recovered.invalidLines`, `webhooks.invalidLines`).
+ */
+function ledgerLines(result: RunResult): string | null {
+  const counts: string[] = [];
+  const outbox = result.delivery?.recovered.invalidLines ?? 0;
+  const webhooks = result.webhooks?.invalidLines ?? 0;
+  if (outbox) counts.push(`${plural(outbox, 'line')} of deliveries.jsonl`);
+  if (webhooks) counts.push(`${plural(webhooks, 'line')} of webhooks.jsonl`);
+  if (counts.length === 0) return null;
+  return `Unreadable ledger lines skipped: ${counts.join(' and ')} (a line cut off when a run was killed, or edited by hand).`;
 }
 
 /** What became of the manual enrollments (`campaign enroll`): each one, as an operator asked for it. */

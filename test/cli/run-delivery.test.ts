@@ -253,4 +253,27 @@ describe('campaign run: delivery through real servers', () => {
     for (const [file, bytes] of Object.entries(before)) expect(readFileSync(path.join(dir, file)).equals(bytes)).toBe(true);
     expect(existsSync(path.join(dir, 'deliveries.jsonl'))).toBe(false);
   });
+
+  it('says in the text summary, as in the JSON, how many unreadable ledger lines it skipped', async () => {
+    const hooks = createServer((request, response) => request.resume().on('end', () => response.writeHead(204).end()));
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const dir = await storeWithReceiver(hooks);
+      // Lines cut off by a killed run: one in each ledger (two in the outbox's).
+      writeFileSync(path.join(dir, 'deliveries.jsonl'), '{"key":"welcome/c1/1/hel\n{"key":"x","state":"sent","at":"2026-\n');
+      writeFileSync(path.join(dir, 'webhooks.jsonl'), '{"key":"mql-handoff/1/c1/sync-crm","at":"20\n');
+      const args = ['run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json'];
+      const env = { CRM_WEBHOOK_SECRET: 'hook-secret' };
+      const json = await cliWith(env, dir, ...args, '--dry-run', '--format', 'json');
+      expect(json.code, json.stderr).toBe(0);
+      const report = JSON.parse(json.stdout);
+      expect(report.delivery.recovered.invalidLines).toBe(2);
+      expect(report.webhooks.invalidLines).toBe(1);
+      const text = await cliWith(env, dir, ...args);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain('\nUnreadable ledger lines skipped: 2 lines of deliveries.jsonl and 1 line of webhooks.jsonl (a line cut off when a run was killed, or edited by hand).\n');
+    } finally {
+      await new Promise<void>((resolve) => hooks.close(() => resolve()));
+    }
+  });
 });

@@ -32,19 +32,27 @@ export function webhookLedgerPathFor(storeFile: string): string {
 
 /** The ledger's records; a line that is not one (a line torn by a killed writer) is skipped. */
 export function readWebhookLedger(file: string): WebhookLedgerRecord[] {
-  if (!existsSync(file)) return [];
+  return readWebhookLedgerContents(file).records;
+}
+
+/** The ledger's records, and how many lines were skipped as not being one. */
+export function readWebhookLedgerContents(file: string): { records: WebhookLedgerRecord[]; invalidLines: number } {
   const records: WebhookLedgerRecord[] = [];
+  let invalidLines = 0;
+  if (!existsSync(file)) return { records, invalidLines };
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line === '') continue;
+    if (line.trim() === '') continue;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
+      invalidLines++;
       continue;
     }
     if (isRecord(value)) records.push({ key: value.key, at: value.at, status: value.status, attempts: value.attempts });
+    else invalidLines++;
   }
-  return records;
+  return { records, invalidLines };
 }
 
 function isRecord(value: unknown): value is WebhookLedgerRecord {
@@ -55,10 +63,12 @@ function isRecord(value: unknown): value is WebhookLedgerRecord {
 
 /**
  * Marks the deliveries the ledger says were delivered (in memory; idempotent). Returns how many of
- * them the store did not know about yet: deliveries of an interrupted run.
+ * them the store did not know about yet (deliveries of an interrupted run), and with `skipped` tells
+ * how many lines were not records.
  */
-export function foldWebhookLedger(data: StoreData, file: string): number {
-  const records = readWebhookLedger(file);
+export function foldWebhookLedger(data: StoreData, file: string, skipped?: (invalidLines: number) => void): number {
+  const { records, invalidLines } = readWebhookLedgerContents(file);
+  skipped?.(invalidLines);
   if (records.length === 0) return 0;
   const byKey = new Map<string, WebhookDelivery>(data.webhooks.map((d) => [d.key, d]));
   let recovered = 0;

@@ -50,6 +50,8 @@ export interface WebhookReport {
   changed: number;
   /** Deliveries an interrupted run had got through (its ledger records): marked delivered, not posted again. */
   recovered: number;
+  /** Lines of the webhook ledger that are not records (a line torn by a killed run), skipped. */
+  invalidLines: number;
   deliveries: {
     key: string;
     endpoint: string;
@@ -88,8 +90,9 @@ const MINUTE = 60_000;
  */
 export async function deliverWebhooks(data: StoreData, options: DeliverWebhooksOptions): Promise<WebhookReport> {
   const dryRun = options.dryRun ?? false;
-  const recovered = options.ledgerPath === undefined ? 0 : foldWebhookLedger(data, options.ledgerPath);
-  const report: WebhookReport = { dryRun, delivered: 0, failed: 0, changed: 0, recovered, deliveries: [] };
+  let invalidLines = 0;
+  const recovered = options.ledgerPath === undefined ? 0 : foldWebhookLedger(data, options.ledgerPath, (n) => (invalidLines = n));
+  const report: WebhookReport = { dryRun, delivered: 0, failed: 0, changed: 0, recovered, invalidLines, deliveries: [] };
   const ledger = options.ledgerPath === undefined || dryRun ? null : openWebhookLedger(options.ledgerPath);
   try {
     await deliverDue(data, options, report, ledger);
