@@ -44,8 +44,12 @@ export function refuseBeforeClock(now: number, clock: string | null, held: strin
  */
 export function refuseChangeBeforeClock(ctx: Pick<CliContext, 'env'>, args: ParsedArgs, now: Date, clock: string | null, change: string): void {
   if (clock === null || now.getTime() >= Date.parse(clock)) return;
-  const source = stringOption(args, 'now') !== undefined ? '--now' : ctx.env.CAMPAIGN_NOW ? 'CAMPAIGN_NOW' : `The current time (${now.toISOString()})`;
-  throw new UserError(`${source} is before the store's clock (${clock}): a run has processed the store up to then, and ${change} cannot be recorded earlier. Give --now ${clock} or later.`);
+  throw new UserError(`${nowSource(ctx, args, now)} is before the store's clock (${clock}): a run has processed the store up to then, and ${change} cannot be recorded earlier. Give --now ${clock} or later.`);
+}
+
+/** Where the time came from, for messages: `--now`, `CAMPAIGN_NOW`, or the current time. */
+export function nowSource(ctx: Pick<CliContext, 'env'>, args: ParsedArgs, now: Date): string {
+  return stringOption(args, 'now') !== undefined ? '--now' : ctx.env.CAMPAIGN_NOW ? 'CAMPAIGN_NOW' : `The current time (${now.toISOString()})`;
 }
 
 /**

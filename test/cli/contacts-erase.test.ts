@@ -111,6 +111,26 @@ describe('contacts erase', () => {
     expect(run.stderr).toContain('warning: .campaign/journal.jsonl has 1 line about this contact');
   });
 
+  it("does not refuse a --now before the store's clock: it warns in one line and records the erasure at the clock", async () => {
+    const { ada } = await seed();
+    const data = (await readStore(store))!;
+    const clock = '2026-03-05T00:00:00.000Z';
+    data.clock = clock;
+    await writeStore(store, data);
+    const dry = await cli('contacts', 'erase', ada, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toBe(`warning: --now is before the store's clock (${clock}); the erasure would be recorded at the store's clock.\n`);
+    const run = await cli('contacts', 'erase', ada);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(`warning: --now is before the store's clock (${clock}); the erasure is recorded at the store's clock.\n`);
+    expect(run.stdout).toMatch(new RegExp(`^Erased contact ${ada}: `));
+    const after = (await readStore(store))!;
+    expect(after.contacts.some((c) => c.id === ada)).toBe(false);
+    expect(after.suppression).toEqual([{ hash: suppressionHash('ada@acme.example'), reason: 'erased', at: clock }]);
+    expect(after.pending.filter((p) => p.kind === 'erased')).toEqual([{ contact: ada, at: clock, kind: 'erased', fields: [] }]);
+    expect(after.audit.at(-1)).toMatchObject({ action: 'erase', at: clock });
+  });
+
   it('refuses an unknown contact in one line, changing nothing', async () => {
     await seed();
     const bytes = readFileSync(store);
