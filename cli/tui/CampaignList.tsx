@@ -1,14 +1,21 @@
 import { Box } from 'ink';
+import { pendingLabel, type PendingChanges } from '../../src/tui-support/pending-changes.ts';
 import type { PreviewModel } from '../../src/tui-support/preview-model.ts';
 import { triggerText } from '../../src/tui-support/step-tree.ts';
 import { Columns } from './Columns.tsx';
 import { count } from './format.ts';
+import { PendingNote } from './PendingNote.tsx';
 import { VirtualList } from './VirtualList.tsx';
 
-/** The campaigns with their status, enrollments (active, completed, exited) and trigger. */
-export function CampaignList({ model, cursor, offset, width, height }: { model: PreviewModel; cursor: number; offset: number; width: number; height: number }) {
+/**
+ * The deployed campaigns with their status, enrollments (active, completed, exited) and trigger;
+ * marked when the workspace changes them.
+ */
+export function CampaignList({ model, pending, cursor, offset, width, height }: { model: PreviewModel; pending: PendingChanges | null; cursor: number; offset: number; width: number; height: number }) {
   const campaigns = model.program.campaigns;
-  const idWidth = Math.min(26, Math.max(8, ...campaigns.map((c) => c.id.length)));
+  const labels = campaigns.map((c) => pendingLabel(pending, 'campaign', c.id));
+  const idWidth = Math.min(26, Math.max(8, ...labels.map((label) => label.length)));
+  const note = pending ? 1 : 0;
   const cells = (id: string, status: string, a: string, c: string, x: string, trigger: string, dim = false) => [
     { text: id, width: idWidth, dim, bold: !dim },
     { text: status, width: 6, dim, color: status === 'paused' ? 'yellow' : undefined },
@@ -19,6 +26,7 @@ export function CampaignList({ model, cursor, offset, width, height }: { model: 
   ];
   return (
     <Box flexDirection="column" width={width} height={height}>
+      <PendingNote pending={pending} type="campaign" what="campaign" />
       <Box>
         <Box width={2} flexShrink={0} />
         <Columns cells={cells('campaign', 'status', 'active', 'completed', 'exited', 'trigger', true)} />
@@ -27,13 +35,13 @@ export function CampaignList({ model, cursor, offset, width, height }: { model: 
         count={campaigns.length}
         cursor={cursor}
         offset={offset}
-        height={height - 1}
+        height={height - 1 - note}
         width={width}
         empty="The program has no campaigns."
         renderRow={(i) => {
           const campaign = campaigns[i]!;
           const n = model.enrollmentCounts.get(campaign.id) ?? { active: 0, completed: 0, exited: 0 };
-          return <Columns cells={cells(campaign.id, campaign.status, count(n.active), count(n.completed), count(n.exited), triggerText(campaign))} />;
+          return <Columns cells={cells(labels[i]!, campaign.status, count(n.active), count(n.completed), count(n.exited), triggerText(campaign))} />;
         }}
       />
     </Box>

@@ -18,8 +18,9 @@ export function CampaignsScreen({ active, width, height }: ScreenProps) {
   const { state } = usePreview();
   const model = state.model;
   const [view, setView] = useState<View>({ kind: 'list' });
-  const campaigns = state.program?.campaigns ?? [];
-  const list = useListCursor(campaigns.length, height - 1);
+  // The deployed program's campaigns: the store's enrollments are theirs.
+  const campaigns = model?.program.campaigns ?? [];
+  const list = useListCursor(campaigns.length, height - 1 - (state.pending ? 1 : 0));
 
   useNavigation('campaigns', (request) => {
     const at = campaigns.findIndex((c) => c.id === request.campaign);
@@ -45,5 +46,5 @@ export function CampaignsScreen({ active, width, height }: ScreenProps) {
     return <StepContacts active={active} model={model} campaign={view.id} step={view.step} width={width} height={height} onBack={() => setView({ kind: 'campaign', id: view.id, step: view.step })} />;
   }
   if (!active) return null;
-  return <CampaignList model={model} cursor={list.cursor} offset={list.offset} width={width} height={height} />;
+  return <CampaignList model={model} pending={state.pending} cursor={list.cursor} offset={list.offset} width={width} height={height} />;
 }

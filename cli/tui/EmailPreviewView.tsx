@@ -19,7 +19,7 @@ export function EmailPreviewView({ active, model, template, contact, width, heig
   useEffect(() => {
     let live = true;
     setPreview(null);
-    previewEmail(model.program, template, person, { secret: state.secret, now: model.now, suppression: model.data.suppression }).then(
+    previewEmail(state.program ?? model.program, template, person, { secret: state.secret, now: model.now, suppression: model.data.suppression }).then(
       (result) => live && setPreview(result),
       (error: Error) => live && setPreview({ error: error.message }),
     );

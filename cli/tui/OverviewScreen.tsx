@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { colors } from '../../src/render/colors.ts';
 import { renderDiagnosticsText } from '../../src/render/diagnostics-text.ts';
 import { Columns } from './Columns.tsx';
-import { deploymentText } from './deployment-text.ts';
+import { deploymentText, showingText } from './deployment-text.ts';
 import { count, plural, shortTime } from './format.ts';
 import { isBack, isOpen } from './keys.ts';
 import { LabeledLine } from './LabeledLine.tsx';
@@ -74,7 +74,7 @@ export function OverviewScreen({ active, width, height }: ScreenProps) {
         <Text color={deployment.differs ? 'yellow' : undefined}>{state.phase === 'compiling' ? '…' : deployment.text}</Text>
       </LabeledLine>
       <LabeledLine label="Showing">
-        {state.programSource === 'workspace' ? 'the workspace program' : state.programSource === 'deployed' ? 'the deployed program (the workspace has errors)' : state.phase === 'compiling' || state.phase === 'reading' ? '…' : 'nothing: no valid workspace and nothing deployed'}
+        {showingText(state)}
         <Text dimColor>{state.program ? `, evaluated as of ${shortTime(state.now)}` : ''}</Text>
       </LabeledLine>
       <Text> </Text>

@@ -1,7 +1,9 @@
 import { Box, Text } from 'ink';
 import { useMemo, useState } from 'react';
+import { pendingLabel } from '../../src/tui-support/pending-changes.ts';
 import { gradeCells, scoreDistribution, topPositions } from '../../src/tui-support/score-distribution.ts';
 import { right } from './format.ts';
+import { PendingNote } from './PendingNote.tsx';
 import { GradeMatrix } from './GradeMatrix.tsx';
 import { isOpen } from './keys.ts';
 import { Loading } from './Loading.tsx';
@@ -19,7 +21,8 @@ const round = (n: number) => String(Math.round(n * 10) / 10);
 export function ScoringScreen({ active, width, height }: ScreenProps) {
   const { state, navigate } = usePreview();
   const model = state.model;
-  const scores = state.program?.scores ?? [];
+  // The deployed models: the store's score states were computed by them.
+  const scores = model?.program.scores ?? [];
   const [which, setWhich] = useState(0);
   const [matrixAt, setMatrixAt] = useState(0);
   const score = scores[Math.min(which, scores.length - 1)];
@@ -29,13 +32,14 @@ export function ScoringScreen({ active, width, height }: ScreenProps) {
   const rightWidth = side ? width - leftWidth - 2 : width;
   const maxBuckets = Math.max(4, Math.min(12, (side ? height : Math.floor(height / 2)) - 4));
   const distribution = useMemo(() => (score && values ? scoreDistribution(score, values, maxBuckets) : null), [score, values, maxBuckets]);
-  const matrices = state.program?.grades ?? [];
+  const matrices = model?.program.grades ?? [];
   const matrix = matrices[matrixAt % Math.max(1, matrices.length)];
   const cells = useMemo(() => (matrix && model ? gradeCells(matrix, model.grades.get(matrix.id) ?? []) : null), [matrix, model]);
   // Below the score tabs (and the chart, when stacked): the grade matrix, the title of the top list,
   // then the list. A terminal too short for the matrix and one row of the list leaves the matrix out:
   // ink would otherwise print the rows over each other.
-  const below = side ? height - 1 : height - 1 - (distribution ? distribution.buckets.length + distribution.thresholds.length : 0);
+  const note = state.pending ? 1 : 0;
+  const below = side ? height - 1 - note : height - 1 - note - (distribution ? distribution.buckets.length + distribution.thresholds.length : 0);
   const showMatrix = cells !== null && cells.fit.length + 2 <= below - 2;
   const matrixLines = showMatrix ? cells.fit.length + 2 : 0;
   const topHeight = Math.max(1, below - matrixLines - 1);
@@ -64,7 +68,7 @@ export function ScoringScreen({ active, width, height }: ScreenProps) {
       {scores.map((s, i) => (
         <Text key={s.id}>
           {i > 0 ? ' ' : ''}
-          {s.id === score.id ? <Text inverse bold>{`[${s.id}]`}</Text> : <Text>{s.id}</Text>}
+          {s.id === score.id ? <Text inverse bold>{`[${pendingLabel(state.pending, 'score', s.id)}]`}</Text> : <Text>{pendingLabel(state.pending, 'score', s.id)}</Text>}
         </Text>
       ))}
       <Text dimColor>{`  mean ${round(distribution.mean)} · min ${round(distribution.min)} · max ${round(distribution.max)}${score.cap !== undefined ? ` · cap ${score.cap}` : ''}${score.decay ? ` · decay ${score.decay.type === 'halfLife' ? `half-life ${score.decay.halfLife}` : `${score.decay.points} every ${score.decay.every}`}` : ''}`}</Text>
@@ -91,6 +95,7 @@ export function ScoringScreen({ active, width, height }: ScreenProps) {
   );
   return (
     <Box flexDirection="column" width={width} height={height}>
+      <PendingNote pending={state.pending} type="score" what="score" />
       {tabs}
       {side ? (
         <Box>

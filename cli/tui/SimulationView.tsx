@@ -5,6 +5,7 @@ import { JourneySimulation, type SimulationPosition, type SimulationTick } from 
 import { shortTime } from './format.ts';
 import { isBack, isOpen } from './keys.ts';
 import { useKeys } from './use-keys.ts';
+import { usePreview } from './preview-context.ts';
 import { useScreenKeys } from './use-screen-keys.ts';
 
 const DAY = 86_400_000;
@@ -12,10 +13,12 @@ const KIND_COLOR: Record<string, string | undefined> = { email: 'cyan', segment:
 
 /** One contact stepped through one campaign on a simulated clock, with the runtime engine (`JourneySimulation`). */
 export function SimulationView({ active, model, contact, campaign, width, height, onBack }: { active: boolean; model: PreviewModel; contact: number; campaign: string; width: number; height: number; onBack(): void }) {
+  // The workspace's program: the simulator tries what `campaign apply` would deploy.
+  const { state } = usePreview();
   const person = model.contacts[contact]!;
   const create = (): { sim: JourneySimulation | null; error: string | null } => {
     try {
-      return { sim: new JourneySimulation(model.program, model.data, person.id, campaign, model.now), error: null };
+      return { sim: new JourneySimulation(state.program ?? model.program, model.data, person.id, campaign, model.now), error: null };
     } catch (e) {
       return { sim: null, error: (e as Error).message };
     }

@@ -11,3 +11,11 @@ export function deploymentText(state: Pick<PreviewState, 'data' | 'workspaceHash
   if (state.workspaceHash === deployed.hash) return { text: `same as the workspace, nothing to apply · ${what}`, differs: false };
   return { text: `the workspace differs (${next}) · ${what}`, differs: true };
 }
+
+/** Which program the numbers are of: the store's are the deployed program's, whatever the workspace says. */
+export function showingText(state: Pick<PreviewState, 'programSource' | 'pending' | 'phase'>, differs = 'the store as deployed (2–5); the workspace in 7 Email, 8 Simulate'): string {
+  if (state.programSource === 'deployed') return 'the deployed program (the workspace has errors)';
+  if (state.programSource === null) return state.phase === 'compiling' || state.phase === 'reading' ? '…' : 'nothing: no valid workspace and nothing deployed';
+  if (state.pending) return differs;
+  return 'the workspace program';
+}

@@ -4,6 +4,7 @@ import type { Program } from '../../src/ir/types.ts';
 import { resolveUnsubscribeSecret } from '../../src/runtime/deliver/unsubscribe-token.ts';
 import { createStore } from '../../src/store/store-file.ts';
 import type { StoreData } from '../../src/store/types.ts';
+import { pendingChanges, type PendingChanges } from '../../src/tui-support/pending-changes.ts';
 import { buildPreviewModel, type PreviewModel } from '../../src/tui-support/preview-model.ts';
 
 /**
@@ -50,7 +51,12 @@ export interface PreviewState {
   store: string | null;
   compiled: CompileResult | null;
   data: StoreData | null;
-  /** The program the screens show: the workspace's when it compiles, else the deployed one. */
+  /**
+   * The workspace's program when it compiles, else the deployed one: Email and Simulate try it.
+   * The store's screens (Campaigns, Segments, Scoring, Contacts) show `model.program`: the program
+   * that made the store's enrollments and scores (the deployed one), with `pending` marking what
+   * applying the workspace changes.
+   */
   program: Program | null;
   programSource: 'workspace' | 'deployed' | null;
   workspaceHash: string | null;
@@ -58,6 +64,8 @@ export interface PreviewState {
   unprocessedEvents: number;
   now: number;
   model: PreviewModel | null;
+  /** What applying the workspace changes in the deployed program (null: nothing, or nothing to compare). */
+  pending: PendingChanges | null;
   error: string | null;
   /** The secret that signs unsubscribe links (as delivery computes it). */
   secret: string;
@@ -90,6 +98,7 @@ export function createPreviewSession(loaders: PreviewLoaders): PreviewSession {
     unprocessedEvents: 0,
     now: loaders.now ?? Date.now(),
     model: null,
+    pending: null,
     error: null,
     secret: '',
     readSource: loaders.readSource,
@@ -121,6 +130,7 @@ export function createPreviewSession(loaders: PreviewLoaders): PreviewSession {
         data,
         program,
         programSource: workspaceProgram ? 'workspace' : deployed ? 'deployed' : null,
+        pending: pendingChanges(deployed?.program ?? null, workspaceProgram),
         deployedHash: deployed?.hash ?? null,
         unprocessedEvents: read.unprocessedEvents ?? 0,
         now,
@@ -132,7 +142,10 @@ export function createPreviewSession(loaders: PreviewLoaders): PreviewSession {
       const t2 = performance.now();
       // Let the UI draw what is known (ink draws at most every ~33 ms) before evaluating contacts.
       await (loaders.yieldToUi ? pause() : new Promise<void>((resolve) => setTimeout(resolve, 40)));
-      const model = await buildPreviewModel(program, data ?? createStore(new Date(0)), now, {
+      // The store's enrollments and score states were made by the deployed program: evaluated
+      // with the workspace's, a renamed campaign has no enrollments and changed thresholds are drawn
+      // over scores of the old model.
+      const model = await buildPreviewModel(deployed?.program ?? program, data ?? createStore(new Date(0)), now, {
         ...(loaders.chunk ? { chunk: loaders.chunk } : {}),
         onProgress: async (done, total) => {
           if (done < total) {

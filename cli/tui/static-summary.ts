@@ -3,7 +3,7 @@ import type { Colors } from '../../src/render/colors.ts';
 import { renderDiagnosticsText } from '../../src/render/diagnostics-text.ts';
 import { triggerText } from '../../src/tui-support/step-tree.ts';
 import { scoreDistribution } from '../../src/tui-support/score-distribution.ts';
-import { deploymentText } from './deployment-text.ts';
+import { deploymentText, showingText } from './deployment-text.ts';
 import { count, fit, plural, right, shortTime } from './format.ts';
 import type { PreviewState } from './preview-session.ts';
 
@@ -24,12 +24,12 @@ export function renderStaticSummary(state: PreviewState, c: Colors): string {
   if (diagnostics.length) out.push('', renderDiagnosticsText(diagnostics, state.readSource, c).trimEnd(), '');
   out.push(`${label('Store')}${state.store ?? '—'}${state.data ? c.dim(` · serial ${state.data.serial} · clock ${shortTime(state.data.clock)}`) : ''}`);
   out.push(`${label('Deployed')}${deploymentText(state, '`campaign plan` shows how').text}`);
-  const source = state.programSource === 'workspace' ? 'the workspace program' : state.programSource === 'deployed' ? 'the deployed program (the workspace has errors)' : 'nothing (no valid workspace, nothing deployed)';
-  out.push(`${label('Showing')}${source}, as of ${shortTime(state.now)}`);
+  out.push(`${label('Showing')}${showingText(state, 'the store as the deployed program made it (`campaign plan` shows what the workspace changes)')}, as of ${shortTime(state.now)}`);
   if (state.error) out.push(`${label('Error')}${c.red(state.error)}`);
-  const program = state.program;
   const model = state.model;
-  if (!program || !model) return out.join('\n');
+  if (!state.program || !model) return out.join('\n');
+  // The store's numbers with the program that made them (the deployed one): see `showingText`.
+  const program = model.program;
   const data = model.data;
   out.push(`${label('Counts')}${[plural(program.segments.length, 'segment'), plural(program.scores.length, 'score'), plural(program.campaigns.length, 'campaign'), plural(program.templates.length, 'template'), plural(data.contacts.length, 'contact'), plural(data.enrollments.length, 'enrollment')].join(' · ')}`);
 

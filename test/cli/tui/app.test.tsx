@@ -141,6 +141,28 @@ describe('campaign preview: the app', () => {
     expect(fit).toContain('Top contacts by fit');
   });
 
+  it('Campaigns, Segments, Scoring: the store as the deployed program made it, marked where the workspace changes it', async () => {
+    // The workspace renames trial-nurture and lowers the mql threshold; the store ran the old program.
+    const program = structuredClone(fixture.compiled.program!);
+    const trial = program.campaigns.find((c) => c.id === 'trial-nurture')!;
+    Object.assign(trial, { id: 'trial-journey', renamedFrom: 'trial-nurture' });
+    program.scores.find((s) => s.id === 'engagement')!.thresholds.find((t) => t.id === 'mql')!.at = 40;
+    const session = sessionFor(fixture, { compile: async () => ({ ...fixture.compiled, program, manifest: null }) });
+    await session.loaded;
+    const d = (driver = await drive(session));
+    const active = fixture.data.enrollments.filter((e) => e.campaign === 'trial-nurture' && e.status === 'active').length;
+    expect(active).toBeGreaterThan(0);
+    expect(d.frame()).toContain('Showing     the store as deployed (2–5); the workspace in 7 Email, 8 Simulate, evaluated as of');
+    const campaigns = await d.press('2');
+    expect(campaigns).toContain('As deployed; ~ changed, → renamed, − removed in the workspace: see 6 Plan.');
+    expect(campaigns).toMatch(new RegExp(`trial-nurture → trial-jou\\S*\\s+active\\s+${active}\\s`));
+    expect(await d.press('3')).toContain('As deployed; the workspace changes other things: see 6 Plan.');
+    const scoring = await d.press('4');
+    expect(scoring).toContain('[engagement ~]');
+    expect(scoring).toMatch(/── mql ≥ 100: \d+ contacts ──/);
+    expect(scoring).not.toContain('mql ≥ 40');
+  });
+
   it('Contacts: search by email, then the explanation of `campaign contact`', async () => {
     const d = await open();
     const contact = fixture.data.contacts[7]!;
