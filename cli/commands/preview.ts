@@ -23,7 +23,7 @@ export const preview: Command = {
     'Keys: arrows or j/k move, Enter opens, Esc or Backspace goes back, / searches, 1–8 or Tab',
     'switch screens, ? shows every key, q quits. Without a terminal (a pipe, CI) it prints a',
     'static summary and exits. It exits 1 when it shows an error: a store it cannot read, a --now',
-    "before the store's clock, or a workspace with errors.",
+    "before the store's clock, or a workspace with errors; 130 after Ctrl-C.",
   ],
   options: { ...STORE_OPTIONS, ...NOW_OPTIONS },
   async run(ctx, args) {

@@ -28,6 +28,8 @@ export interface AppProps {
   initialScreen?: ScreenId;
   /** Called when the user quits (the command unmounts and exits). */
   onQuit?: () => void;
+  /** Called on Ctrl-C, before the app exits (the command exits 130, as if interrupted by SIGINT). */
+  onInterrupt?: () => void;
 }
 
 export const GLOBAL_KEYS: readonly KeyHint[] = [
@@ -39,7 +41,7 @@ export const GLOBAL_KEYS: readonly KeyHint[] = [
 ];
 
 /** `campaign preview`: a header with the screens, the current screen, and a footer with its keys. */
-export function App({ session, color = false, size, initialScreen = 'overview', onQuit }: AppProps) {
+export function App({ session, color = false, size, initialScreen = 'overview', onQuit, onInterrupt }: AppProps) {
   const state = usePreviewState(session);
   const { columns, rows } = useTerminalSize(size);
   const { exit } = useApp();
@@ -71,6 +73,11 @@ export function App({ session, color = false, size, initialScreen = 'overview', 
   // The only reader of the keyboard: global keys here, the rest to the view that has it (useKeys).
   // A burst of characters (keys typed faster than a render, or a paste) is handled one by one.
   const onKey = (input: string, key: Key) => {
+    // Raw mode turns Ctrl-C into a key, not SIGINT: it interrupts from anywhere, search fields too.
+    if (key.ctrl && input === 'c') {
+      onInterrupt?.();
+      return exit();
+    }
     const target = keyTarget.current;
     if (helpRef.current) {
       if (input === 'q') quit();

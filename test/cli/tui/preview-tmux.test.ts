@@ -122,6 +122,18 @@ describe.skipIf(!HAS_TMUX)('campaign preview in a terminal (tmux)', () => {
     expect(readFileSync(errFile, 'utf8')).toMatch(/^error: --now is before the store's clock \(/);
   });
 
+  it('exits 130 on Ctrl-C, like an interrupted `campaign run`', async () => {
+    const exitFile = path.join(dir, 'exit-code-interrupt');
+    const command = `cd '${ROOT}' && env -u CI node cli/campaign.js preview --store '${store}'; echo $? > '${exitFile}'`;
+    tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', SESSION, command);
+    await waitFor(/40 contacts/);
+    await keys('C-c');
+    const started = Date.now();
+    while (alive() && Date.now() - started < 10_000) await sleep(50);
+    expect(alive()).toBe(false);
+    expect(existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : 'no exit code').toBe('130');
+  });
+
   it('opens in a workspace of its own (`campaign init`), run from that folder, outside this repository', async () => {
     const workspace = path.join(dir, 'marketing');
     execFileSync('node', [path.join(ROOT, 'cli/campaign.js'), 'init', workspace], { encoding: 'utf8' });

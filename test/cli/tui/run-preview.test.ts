@@ -32,7 +32,7 @@ function terminal() {
  * Runs the preview until it has loaded and reads keys, presses q, and returns the exit code; the
  * last frame must show `wanted`. (With CI set, as in `CI=true npm test`, ink draws only that frame.)
  */
-async function quitAfter(loaders: PreviewLoaders, wanted: string) {
+async function quitAfter(loaders: PreviewLoaders, wanted: string, key = 'q') {
   const t = terminal();
   const session = createPreviewSession(loaders);
   const exited = runPreview(t.io as never, session, { color: false });
@@ -40,7 +40,7 @@ async function quitAfter(loaders: PreviewLoaders, wanted: string) {
   const started = Date.now();
   while (t.stdin.listenerCount('readable') === 0 && Date.now() - started < 5000) await new Promise((resolve) => setTimeout(resolve, 20));
   await new Promise((resolve) => setTimeout(resolve, 50));
-  t.stdin.write('q');
+  t.stdin.write(key);
   const code = await exited;
   expect(t.screen().replace(/\u001B\[[0-9;?]*[A-Za-z]/g, '')).toContain(wanted);
   return { code, stderr: t.errors(), writes: t.writes };
@@ -78,5 +78,15 @@ describe('campaign preview on a terminal: the exit code', () => {
     );
     expect(stderr).toBe('');
     expect(code).toBe(0);
+  });
+
+  it('exits 130 on Ctrl-C, as a command interrupted by SIGINT does, and prints nothing', async () => {
+    const { code, stderr } = await quitAfter(
+      loaders(async () => ({ data: null, label: '(none)' })),
+      'no store yet',
+      '\u0003',
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(130);
   });
 });
