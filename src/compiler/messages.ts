@@ -385,6 +385,13 @@ export const CATALOGUE = {
     () => 'Use an https:// address: one-click unsubscribe (RFC 8058) requires HTTPS, and large mailbox providers require one-click unsubscribe from bulk senders.',
     'The `unsubscribeUrl` is `http://`. RFC 8058 allows one-click unsubscribe only over HTTPS, so marketing email goes out with a `List-Unsubscribe` link but without `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.',
   ),
+  CK140: entry<{ owner: string; what: string; text: string; char: string }>(
+    'control-character',
+    'error',
+    (p) => `${p.owner} has a control character (${p.char}) in its ${p.what} "${p.text}".`,
+    (p) => `Write the ${p.what} on one line, without line breaks, tabs or other control characters: plans, the preview and logs show it on one line.`,
+    'A name, a step label or a scoring rule id holds a line break, a tab or another control character. Plans, the preview and logs print these on one line, where such a character breaks the layout (or hides what follows it).',
+  ),
 } as const;
 
 export type CatalogueCode = keyof typeof CATALOGUE;

@@ -3,6 +3,7 @@ import type { SiteDiagnostic } from '../diagnostics.ts';
 import { actionFields, conditionFields, settingsFields } from './fields.ts';
 import { duplicateId, duplicateStepId, renamedFrom, stepMoves } from './ids.ts';
 import { enrollLoop, journeyShape, splitsAndBranches, unreachableSteps } from './journeys.ts';
+import { controlCharacters } from './names.ts';
 import { unknownReference } from './references.ts';
 import { createContext, type Rule } from './rule.ts';
 import { gradeBands, thresholds } from './scoring.ts';
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   duplicateStepId,
   renamedFrom,
   stepMoves,
+  controlCharacters,
   unknownReference,
   conditionFields,
   actionFields,
