@@ -22,15 +22,51 @@ export function formatValue(value: unknown, text: boolean | undefined, max = 100
   return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
 }
 
+/** Characters of what stays the same shown on each side of a difference in a long value. */
+const CONTEXT = 24;
+
 /**
- * Before and after of a changed field, each cut like `formatValue`, unless cutting leaves them the
- * same (they differ past the cut): then whole, so that a reviewer sees what changed.
+ * Before and after of a changed field. Short values are shown whole; when either is longer than
+ * `max`, each is cut to the part that differs, with up to CONTEXT characters around it and … where
+ * text was left out (the difference itself is cut at `max` too): a long template body or condition
+ * shows where it changed, not twice in full.
  */
 export function formatChanged(field: FieldChange, max = 100): [before: string, after: string] {
-  const before = formatValue(field.before, field.text, max);
-  const after = formatValue(field.after, field.text, max);
-  if (before !== after) return [before, after];
-  return [formatValue(field.before, field.text, Infinity), formatValue(field.after, field.text, Infinity)];
+  const before = formatValue(field.before, field.text, Infinity);
+  const after = formatValue(field.after, field.text, Infinity);
+  if ([...before].length <= max && [...after].length <= max) return [before, after];
+  return aroundDifference([...before], [...after], max);
+}
+
+function aroundDifference(a: string[], b: string[], max: number): [string, string] {
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  // The context starts and ends at a space when there is one near the cut (whole words).
+  let from = Math.max(0, start - CONTEXT);
+  if (from > 0) {
+    const space = a.slice(from, Math.min(start, from + CONTEXT / 2)).indexOf(' ');
+    if (space >= 0) from += space + 1;
+  }
+  const cut = (chars: string[]): string => {
+    const differs = chars.length - end;
+    let to = Math.min(chars.length, differs + CONTEXT);
+    if (to < chars.length) {
+      const space = chars.slice(Math.max(differs, to - CONTEXT / 2), to).lastIndexOf(' ');
+      if (space >= 0) to = Math.max(differs, to - CONTEXT / 2) + space;
+    }
+    const head = from > 0 ? '…' : '';
+    let shown = chars.slice(from, to);
+    let tail = to < chars.length ? '…' : '';
+    const room = Math.max(1, max - head.length - tail.length);
+    if (shown.length > room) {
+      shown = shown.slice(0, Math.max(1, max - head.length - 1));
+      tail = '…';
+    }
+    return `${head}${shown.join('')}${tail}`;
+  };
+  return [cut(a), cut(b)];
 }
 
 /** One line of a field diff, without colour: `steps.cool-off.duration: "2d" → "3d"`. */
