@@ -1,4 +1,4 @@
-import { Box, useApp, useInput, type Key } from 'ink';
+import { Box, Text, useApp, useInput, type Key } from 'ink';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { CampaignsScreen } from './CampaignsScreen.tsx';
 import { ContactsScreen } from './ContactsScreen.tsx';
@@ -31,6 +31,12 @@ export interface AppProps {
   /** Called on Ctrl-C, before the app exits (the command exits 130, as if interrupted by SIGINT). */
   onInterrupt?: () => void;
 }
+
+/**
+ * The smallest terminal every screen is laid out for (tested): below it rows and columns would be
+ * drawn over each other, so the app says so instead, and keeps its state for when it grows.
+ */
+export const MIN_SIZE: TerminalSize = { columns: 60, rows: 15 };
 
 export const GLOBAL_KEYS: readonly KeyHint[] = [
   ['1–8 Tab', 'switch screen'],
@@ -72,12 +78,15 @@ export function App({ session, color = false, size, initialScreen = 'overview', 
   };
   // The only reader of the keyboard: global keys here, the rest to the view that has it (useKeys).
   // A burst of characters (keys typed faster than a render, or a paste) is handled one by one.
+  const tooSmall = columns < MIN_SIZE.columns || rows < MIN_SIZE.rows;
   const onKey = (input: string, key: Key) => {
     // Raw mode turns Ctrl-C into a key, not SIGINT: it interrupts from anywhere, search fields too.
     if (key.ctrl && input === 'c') {
       onInterrupt?.();
       return exit();
     }
+    // The screens are hidden: only q reaches the app.
+    if (tooSmall) return input === 'q' ? quit() : undefined;
     const target = keyTarget.current;
     if (helpRef.current) {
       if (input === 'q') quit();
@@ -100,14 +109,20 @@ export function App({ session, color = false, size, initialScreen = 'overview', 
   });
 
   // The last row stays free: a frame as tall as the terminal makes ink clear the screen on every update.
-  const height = Math.max(8, rows - 1);
+  const height = Math.max(MIN_SIZE.rows, rows) - 1;
   const bodyHeight = height - 3;
-  const width = Math.max(40, columns);
+  const width = Math.max(MIN_SIZE.columns, columns);
   const body = { height: bodyHeight, width };
   const active = (id: ScreenId) => !help && screen === id;
   return (
     <PreviewContext.Provider value={context}>
-      <Box flexDirection="column" width={width} height={height}>
+      {tooSmall ? (
+        <Box width={columns} height={Math.max(1, rows - 1)} overflow="hidden">
+          <Text wrap="wrap">{`The terminal is too small for campaign preview: it needs ${MIN_SIZE.columns}×${MIN_SIZE.rows}, this one is ${columns}×${rows}. Enlarge it, or press q to quit.`}</Text>
+        </Box>
+      ) : null}
+      {/* Hidden, not unmounted, while the terminal is too small: each screen keeps where it was. */}
+      <Box flexDirection="column" width={width} height={height} display={tooSmall ? 'none' : 'flex'}>
         <Header state={state} screen={screen} width={width} />
         <Box flexDirection="column" height={bodyHeight} overflow="hidden">
           <ScreenErrorBoundary resetKey={screen}>

@@ -348,6 +348,28 @@ describe('campaign preview: the app', () => {
     }
   });
 
+  it('below 60×15 says the terminal is too small instead of drawing screens over each other; at 60×15 every screen fits', async () => {
+    for (const [columns, rows] of [[59, 15], [60, 14], [40, 10], [30, 6]] as const) {
+      const d = await open({ columns, rows });
+      for (const frame of [d.frame(), await d.press('4')]) {
+        const lines = frame.split('\n');
+        expect(lines.join(' ')).toContain(`The terminal is too small for campaign preview: it needs 60×15, this one is ${columns}×${rows}.`);
+        expect(lines.length).toBeLessThanOrEqual(rows - 1);
+        for (const line of lines) expect([...line].length).toBeLessThanOrEqual(columns);
+      }
+      d.unmount();
+      driver = null;
+    }
+    const d = await open({ columns: 60, rows: 15 });
+    for (const screen of ['1', '2', '3', '4', '5', '6', '7', '8']) {
+      const lines = (await d.press(screen)).split('\n');
+      expect(lines.length).toBeLessThanOrEqual(14);
+      for (const line of lines) expect([...line].length).toBeLessThanOrEqual(60);
+      expect(lines[1]).toContain(`[${screen} `);
+      expect(lines.at(-1)).toMatch(/\? help {2}q quit$/);
+    }
+  });
+
   it('the footer always ends with `? help  q quit`, also when the keys of the screen do not fit', async () => {
     const contact = fixture.data.contacts[7]!;
     for (const [columns, rows] of [[80, 24], [60, 15]] as const) {

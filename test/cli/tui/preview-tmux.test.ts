@@ -134,6 +134,29 @@ describe.skipIf(!HAS_TMUX)('campaign preview in a terminal (tmux)', () => {
     expect(existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : 'no exit code').toBe('130');
   });
 
+  it('says the terminal is too small below 60×15, and comes back where it was when it grows', async () => {
+    const exitFile = path.join(dir, 'exit-code-small');
+    const command = `cd '${ROOT}' && env -u CI node cli/campaign.js preview --store '${store}'; echo $? > '${exitFile}'`;
+    tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', SESSION, command);
+    await waitFor(/40 contacts/);
+    await keys('2');
+    await waitFor('[2 Campaigns]');
+    tmux('resize-window', '-t', SESSION, '-x', '50', '-y', '12');
+    const small = await waitFor('too small');
+    expect(small.replace(/\s+/g, ' ')).toContain('it needs 60×15, this one is 50×12.');
+    expect(small).not.toContain('[2 Campaigns]');
+    await keys('3');
+    tmux('resize-window', '-t', SESSION, '-x', '100', '-y', '30');
+    const back = await waitFor('[2 Campaigns]');
+    expect(back).toMatch(/^  campaign\s+status/m);
+    tmux('resize-window', '-t', SESSION, '-x', '40', '-y', '10');
+    await waitFor('too small');
+    await keys('q');
+    const started = Date.now();
+    while (alive() && Date.now() - started < 10_000) await sleep(50);
+    expect(existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : 'no exit code').toBe('0');
+  });
+
   it('opens in a workspace of its own (`campaign init`), run from that folder, outside this repository', async () => {
     const workspace = path.join(dir, 'marketing');
     execFileSync('node', [path.join(ROOT, 'cli/campaign.js'), 'init', workspace], { encoding: 'utf8' });
