@@ -25,7 +25,8 @@ export const webhooksRetry: Command = {
     'Queues again the webhook deliveries that were given up (a 4xx or redirect answer, or every',
     'attempt used), once the receiver is fixed; the next `campaign run` posts them with the same',
     'delivery id, so a receiver that did get one can drop it. Deliveries whose contact was erased',
-    'are not queued: their data is gone.',
+    'are not queued: their data is gone. Deliveries waiting out the backoff of a receiver that was',
+    'down (up to 6 hours) are made due now, their attempts kept.',
   ],
   options: { ...STORE_OPTIONS, ...NOW_OPTIONS, endpoint: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   async run(ctx, args) {
@@ -49,23 +50,32 @@ export const webhooksRetry: Command = {
           throw new UserError(`No webhook endpoint "${endpoint}" in the store${names.length ? `; its endpoints: ${names.join(', ')}` : ' (it has none)'}. Nothing was changed.`);
         }
       }
-      const plan = planWebhookRetry(data, endpoint === undefined ? {} : { endpoint });
+      const plan = planWebhookRetry(data, { ...(endpoint === undefined ? {} : { endpoint }), now: now.toISOString() });
       const c = colors(ctx.color);
       const scope = endpoint === undefined ? '' : ` to "${endpoint}"`;
-      if (plan.retry.length === 0) {
-        ctx.out(`No given-up webhook deliveries${scope} to queue again${plan.erased.length ? ` (${plural(plan.erased.length)} of erased contacts cannot be: their data is gone)` : ''}; nothing was changed.`);
+      if (plan.retry.length === 0 && plan.waiting.length === 0) {
+        ctx.out(`No given-up or waiting webhook deliveries${scope} to queue again${plan.erased.length ? ` (${plural(plan.erased.length)} of erased contacts cannot be: their data is gone)` : ''}; nothing was changed.`);
         return 0;
       }
-      const lines = [`${dryRun ? 'Would queue again' : 'Queued again'}: ${plural(plan.retry.length)}${scope} (${byEndpoint(plan.retry)}).`];
-      // Why they were given up (most frequent first, every reason), then which ones.
-      lines.push(...mostCommon(plan.retry.map((d) => d.lastError ?? 'no reason recorded'), 'given up', c, Infinity));
-      const listed = plan.retry.slice(0, LISTED).map((d) => d.key);
-      lines.push(c.dim(`  ${listed.join(', ')}${plan.retry.length > LISTED ? `, … and ${(plan.retry.length - LISTED).toLocaleString('en-US')} more` : ''}`));
+      const lines: string[] = [];
+      if (plan.retry.length > 0) {
+        lines.push(`${dryRun ? 'Would queue again' : 'Queued again'}: ${plural(plan.retry.length)}${scope} (${byEndpoint(plan.retry)}).`);
+        // Why they were given up (most frequent first, every reason), then which ones.
+        lines.push(...mostCommon(plan.retry.map((d) => d.lastError ?? 'no reason recorded'), 'given up', c, Infinity));
+        const listed = plan.retry.slice(0, LISTED).map((d) => d.key);
+        lines.push(c.dim(`  ${listed.join(', ')}${plan.retry.length > LISTED ? `, … and ${(plan.retry.length - LISTED).toLocaleString('en-US')} more` : ''}`));
+      }
+      if (plan.waiting.length > 0) {
+        // Waiting out the backoff of a receiver that was down: once it is fixed, no need to wait.
+        const next = plan.waiting.map((d) => d.nextAttemptAt!).sort()[0]!;
+        lines.push(`${dryRun ? 'Would make due now' : 'Due now'}: ${plural(plan.waiting.length)}${scope} (${byEndpoint(plan.waiting)}) that waited for a retry at ${next} or later; their attempts are kept.`);
+      }
       if (plan.erased.length) lines.push(`Not queued: ${plural(plan.erased.length)} of erased contacts (their data is gone).`);
       if (dryRun) lines.push(c.dim('Dry run: nothing was changed.'));
       else {
         applyWebhookRetry(plan);
-        data.audit.push(auditEntry('webhooks retry', now, ctx.env, `${plan.retry.length} webhook deliveries queued again${scope}`));
+        const summary = [plan.retry.length > 0 ? `${plan.retry.length} webhook deliveries queued again${scope}` : '', plan.waiting.length > 0 ? `${plan.waiting.length} waiting made due now${plan.retry.length > 0 ? '' : scope}` : ''].filter(Boolean).join(', ');
+        data.audit.push(auditEntry('webhooks retry', now, ctx.env, summary));
         await writeStore(storeFile, data, { label: storeLabel, now: () => now });
         lines.push('`campaign run` posts them.');
       }

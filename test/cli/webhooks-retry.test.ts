@@ -50,7 +50,25 @@ describe('campaign webhooks retry', () => {
     expect(data.audit.at(-1)).toMatchObject({ action: 'webhooks retry', at: '2026-12-02T00:00:00.000Z', summary: '2 webhook deliveries queued again to "crm"' });
 
     const nothing = await cli(dir, 'webhooks', 'retry', '--store', 'store.json');
-    expect(nothing.stdout).toBe('No given-up webhook deliveries to queue again (1 webhook delivery of erased contacts cannot be: their data is gone); nothing was changed.\n');
+    expect(nothing.stdout).toBe('No given-up or waiting webhook deliveries to queue again (1 webhook delivery of erased contacts cannot be: their data is gone); nothing was changed.\n');
+  });
+
+  it('makes due now the deliveries waiting out the backoff of a receiver that was down, their attempts kept', async () => {
+    const dir = copyBase();
+    const ran = await cli(dir, 'run', '--now', '2026-12-01T00:00:00Z', '--store', 'store.json');
+    expect(ran.code, ran.stderr).toBe(0);
+    const store = path.join(dir, 'store.json');
+    // As after a receiver answered 503 for hours: the one tried waits 6 hours, the others with it.
+    const data = (await readStore(store))!;
+    data.webhooks.forEach((d, i) => Object.assign(d, i === 0 ? { status: 'failed', attempts: 12, lastStatus: 503 } : {}, { nextAttemptAt: '2026-12-01T06:00:00.000Z' }));
+    await writeStore(store, data);
+    const before = data.webhooks;
+    const done = await cli(dir, 'webhooks', 'retry', '--store', 'store.json', '--now', '2026-12-01T00:01:00Z');
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toBe(`Due now: ${before.length} webhook deliveries (crm ${before.length}) that waited for a retry at 2026-12-01T06:00:00.000Z or later; their attempts are kept.\n\`campaign run\` posts them.\n`);
+    const after = (await readStore(store))!;
+    expect(after.webhooks.map((d) => [d.status, d.attempts, d.nextAttemptAt])).toEqual(before.map((d) => [d.status, d.attempts, '2026-12-01T00:01:00.000Z']));
+    expect(after.audit.at(-1)).toMatchObject({ action: 'webhooks retry', summary: `${before.length} waiting made due now` });
   });
 
   it('refuses an unknown endpoint and a missing store in one line, writing nothing', async () => {

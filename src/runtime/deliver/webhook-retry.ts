@@ -6,6 +6,8 @@ import { MAX_WEBHOOK_ATTEMPTS } from './webhooks.ts';
  * 4xx, a redirect) or every attempt used — are queued again once the operator has fixed the
  * receiver, like a "resend" in a webhook dashboard. The next `campaign run` posts them, with the
  * same delivery id (`X-Campaignkit-Delivery`), so a receiver that did get one drops it.
+ * Deliveries waiting for their next attempt (the receiver was down: they wait out its backoff, up to
+ * 6 hours) are made due now, their attempts kept.
  */
 
 export interface RetryPlan {
@@ -13,6 +15,9 @@ export interface RetryPlan {
   retry: WebhookDelivery[];
   /** Given up, but their contact was erased: their data is gone, so they cannot be sent. */
   erased: WebhookDelivery[];
+  /** Not given up, waiting for a next attempt later than `now`: made due at `now`. */
+  waiting: WebhookDelivery[];
+  now: string;
 }
 
 /** A failed delivery that no run will try again. */
@@ -20,16 +25,19 @@ export function isGivenUp(delivery: WebhookDelivery, maxAttempts = MAX_WEBHOOK_A
   return delivery.status === 'failed' && (delivery.nextAttemptAt === undefined || delivery.attempts >= maxAttempts);
 }
 
-export function planWebhookRetry(data: Pick<StoreData, 'webhooks' | 'contacts'>, options: { endpoint?: string } = {}): RetryPlan {
+export function planWebhookRetry(data: Pick<StoreData, 'webhooks' | 'contacts'>, options: { endpoint?: string; now: string }): RetryPlan {
   const contacts = new Set(data.contacts.map((c) => c.id));
-  const plan: RetryPlan = { retry: [], erased: [] };
+  const plan: RetryPlan = { retry: [], erased: [], waiting: [], now: options.now };
+  const now = Date.parse(options.now);
   for (const delivery of data.webhooks) {
-    if (!isGivenUp(delivery) || (options.endpoint !== undefined && delivery.endpoint !== options.endpoint)) continue;
-    (contacts.has(delivery.contact) ? plan.retry : plan.erased).push(delivery);
+    if (options.endpoint !== undefined && delivery.endpoint !== options.endpoint) continue;
+    if (isGivenUp(delivery)) (contacts.has(delivery.contact) ? plan.retry : plan.erased).push(delivery);
+    else if (delivery.status !== 'delivered' && delivery.nextAttemptAt !== undefined && Date.parse(delivery.nextAttemptAt) > now && contacts.has(delivery.contact)) plan.waiting.push(delivery);
   }
   const byKey = (a: WebhookDelivery, b: WebhookDelivery) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   plan.retry.sort(byKey);
   plan.erased.sort(byKey);
+  plan.waiting.sort(byKey);
   return plan;
 }
 
@@ -43,4 +51,6 @@ export function applyWebhookRetry(plan: RetryPlan): void {
     delivery.attempts = 0;
     delete delivery.nextAttemptAt;
   }
+  // Due now; not removed: a failed delivery without a next attempt counts as given up.
+  for (const delivery of plan.waiting) delivery.nextAttemptAt = plan.now;
 }

@@ -256,10 +256,10 @@ describe('deliverWebhooks against a real HTTP receiver', () => {
     expect(first).toMatchObject({ delivered: 0, failed: 2, changed: 2 });
     expect(data.webhooks.map((d) => isGivenUp(d))).toEqual([true, true, true]);
 
-    const onlyCrm = planWebhookRetry(data, { endpoint: 'crm' });
+    const onlyCrm = planWebhookRetry(data, { endpoint: 'crm', now: NOW });
     expect(onlyCrm.retry.map((d) => d.key)).toEqual(['mql-handoff/1/c1/sync-crm']);
     expect(onlyCrm.erased.map((d) => d.key)).toEqual(['mql-handoff/1/c9/sync-crm']);
-    expect(planWebhookRetry(data).retry.map((d) => d.key)).toEqual(['mql-handoff/1/c1/sync-crm', 'other/1/c1/x']);
+    expect(planWebhookRetry(data, { now: NOW }).retry.map((d) => d.key)).toEqual(['mql-handoff/1/c1/sync-crm', 'other/1/c1/x']);
     applyWebhookRetry(onlyCrm);
     expect(data.webhooks[0]).toMatchObject({ status: 'pending', attempts: 0, lastStatus: 400 });
     expect(data.webhooks[0]!.nextAttemptAt).toBeUndefined();
@@ -270,6 +270,32 @@ describe('deliverWebhooks against a real HTTP receiver', () => {
     expect(requests.map((r) => r.headers['x-campaignkit-delivery'])).toEqual(['mql-handoff/1/c1/sync-crm', 'mql-handoff/1/c1/sync-crm']);
     expect(data.webhooks.map((d) => d.status)).toEqual(['delivered', 'failed', 'failed']);
     expect(await deliverWebhooks(data, { program: prog, now: NOW, env, backoffMs: 20 })).toMatchObject({ delivered: 0, failed: 0, changed: 0 });
+  });
+
+  it('makes due now the deliveries waiting out the backoff of a receiver that was down (webhooks retry), their attempts kept', async () => {
+    let status = 503;
+    const { url, requests } = await receiver((_n, res) => res.writeHead(status).end());
+    const prog = withEndpoint(url);
+    const data = store({ webhooks: [webhook('mql-handoff/1/c1/a'), webhook('mql-handoff/1/c1/b'), webhook('mql-handoff/1/c1/c')] });
+    await deliverWebhooks(data, { program: prog, now: NOW, env, backoffMs: 5 });
+    // The one tried failed; the two not tried wait with it, until its next attempt.
+    const waitingUntil = data.webhooks[0]!.nextAttemptAt!;
+    expect(Date.parse(waitingUntil)).toBeGreaterThan(Date.parse(NOW));
+    expect(data.webhooks.map((d) => [d.status, d.nextAttemptAt])).toEqual([['failed', waitingUntil], ['pending', waitingUntil], ['pending', waitingUntil]]);
+    const attempts = data.webhooks.map((d) => d.attempts);
+    status = 204;
+    const fixedAt = new Date(Date.parse(NOW) + 60_000).toISOString();
+    expect(await deliverWebhooks(data, { program: prog, now: fixedAt, env, backoffMs: 5 })).toMatchObject({ delivered: 0, failed: 0 });
+
+    const plan = planWebhookRetry(data, { now: fixedAt });
+    expect(plan.retry).toEqual([]);
+    expect(plan.waiting.map((d) => d.key)).toEqual(['mql-handoff/1/c1/a', 'mql-handoff/1/c1/b', 'mql-handoff/1/c1/c']);
+    applyWebhookRetry(plan);
+    expect(data.webhooks.map((d) => [d.nextAttemptAt, d.attempts])).toEqual(attempts.map((n) => [fixedAt, n]));
+    expect(data.webhooks.map((d) => isGivenUp(d))).toEqual([false, false, false]);
+    const tried = requests.length;
+    expect(await deliverWebhooks(data, { program: prog, now: fixedAt, env, backoffMs: 5 })).toMatchObject({ delivered: 3, failed: 0 });
+    expect(requests.length - tried).toBe(3);
   });
 });
 
