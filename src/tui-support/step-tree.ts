@@ -15,7 +15,8 @@ export function stepDetail(step: Step, program: Pick<Program, 'templates'>): str
   switch (step.type) {
     case 'send': {
       const template = program.templates.find((t) => t.id === step.template);
-      return template ? `"${template.subject}"` : `template ${step.template}`;
+      const expiry = step.expiresAfter ? ` · expires after ${step.expiresAfter}` : '';
+      return `${template ? `"${template.subject}"` : `template ${step.template}`}${expiry}`;
     }
     case 'wait':
       return step.duration;

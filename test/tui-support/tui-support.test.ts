@@ -60,6 +60,14 @@ describe('stepTree', () => {
     ]);
     expect(rows.at(-1)).toBe('└─ start-customer-onboarding [enroll] customer-onboarding');
   });
+
+  it("shows a send step's expiry", () => {
+    const campaign = program.campaigns.find((c) => c.id === 'webinar-invite')!;
+    const details = stepTree(campaign, program).filter((r) => r.type === 'send').map((r) => `${r.label}: ${r.detail}`);
+    expect(details[0]).toMatch(/^invite-curiosity: ".+" · expires after 8d$/);
+    expect(details.at(-1)).toMatch(/^send-on-demand: ".+"$/);
+    expect(details.at(-1)).not.toContain("expires");
+  });
 });
 
 describe('score-distribution', () => {
