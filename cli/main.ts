@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { fileSystemErrorMessage, isUserError } from '../src/errors.ts';
-import { COMMON_OPTIONS, type Command } from './command.ts';
+import { COMMON_OPTIONS, type Command, type OptionSpec } from './command.ts';
 import { COMMANDS, type CommandEntry } from './commands/index.ts';
 import { createContext, type CliIO } from './context.ts';
 
@@ -35,6 +35,23 @@ export function overview(): string {
 
 function commandHelp(command: Command, summary: string): string {
   return [`Usage: campaign ${command.name} ${command.usage}`.trimEnd(), '', summary, ...(command.help ? ['', 'Options:', ...command.help.map((l) => `  ${l}`)] : [])].join('\n');
+}
+
+/**
+ * The first single-valued option given twice (`--contact a --contact b`), as written (`--contact`),
+ * or null. parseArgs keeps the last value silently; which one the user meant is a guess. Options
+ * declared `multiple` repeat by design; a flag given twice means the same thing once.
+ */
+function repeatedOption(tokens: ReturnType<typeof parseArgs>['tokens'], options: OptionSpec): string | null {
+  const seen = new Set<string>();
+  for (const token of tokens ?? []) {
+    if (token.kind !== 'option') continue;
+    const spec = options[token.name];
+    if (spec === undefined || spec.type !== 'string' || spec.multiple === true) continue;
+    if (seen.has(token.name)) return `--${token.name}`;
+    seen.add(token.name);
+  }
+  return null;
 }
 
 /** Runs the CLI and returns the exit code. Only this function's caller exits the process. */
@@ -75,7 +92,13 @@ export async function main(io: CliIO): Promise<number> {
   try {
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+      const options = { ...COMMON_OPTIONS, ...command.options };
+      parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true, tokens: true });
+      const repeated = repeatedOption(parsed.tokens, options);
+      if (repeated !== null) {
+        ctx.err(`error: ${repeated} was given twice; give it once. Run \`campaign ${command.name} --help\` for its options.`);
+        return 1;
+      }
     } catch (error) {
       const message = (error as Error).message;
       const unknown = /Unknown option '([^']+)'/.exec(message);

@@ -260,7 +260,7 @@ describe('contacts import', () => {
 
     it('refuses a --now or CAMPAIGN_NOW that is not a time', async () => {
       const file = input('a.csv', [HEADER, row('z@acme.example')].join('\n'));
-      expect((await importFile(file, '--now', 'yesterday')).stderr).toBe('error: --now "yesterday" is not an ISO 8601 date-time with a zone; use e.g. 2026-11-23T09:00:00Z.\n');
+      expect((await runCli(['contacts', 'import', file, '-w', EXAMPLE_WORKSPACE, '--store', 'store.json', '--now', 'yesterday'], { cwd: dir })).stderr).toBe('error: --now "yesterday" is not an ISO 8601 date-time with a zone; use e.g. 2026-11-23T09:00:00Z.\n');
       const env = await runCli(['contacts', 'import', file, '-w', EXAMPLE_WORKSPACE, '--store', 'store.json'], { cwd: dir, env: { CAMPAIGN_NOW: '2026-13-45' } });
       expect(env.stderr).toBe('error: CAMPAIGN_NOW "2026-13-45" is not an ISO 8601 date-time with a zone; use e.g. 2026-11-23T09:00:00Z.\n');
     });

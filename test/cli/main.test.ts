@@ -1,5 +1,6 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.ts';
+import { runCli, tempDir } from '../helpers/run-cli.ts';
 
 /** `campaign …` in-process (no command here touches a workspace). */
 const run = (argv: string[]) => runCli(argv, { cwd: process.cwd() });
@@ -29,5 +30,20 @@ describe('campaign (the command line)', () => {
     expect(help.stdout.split('\n').slice(0, 4)).toEqual(['Usage: campaign contacts <command> [options]', '', 'Commands:', expect.stringMatching(/^ {2}contacts import {2}Import contacts/)]);
     expect(help.stdout).toContain('\n  contacts erase ');
     expect(await run(['webhooks', '--help'])).toMatchObject({ code: 0, stderr: '', stdout: expect.stringContaining('  webhooks retry  Queue again') });
+  });
+
+  it('refuses a single-valued option given twice in one line, writing nothing', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const twice = await runCli(['enroll', 'trial-nurture', '--contact', 'a', '--contact', 'b', '--store', 'store.json'], { cwd: dir });
+      expect(twice).toEqual({ code: 1, stdout: '', stderr: 'error: --contact was given twice; give it once. Run `campaign enroll --help` for its options.\n' });
+      // -w is --workspace: the same option in two spellings.
+      const spelled = await runCli(['track', 'signup', '--contact', 'a', '--at', '2024-01-01T00:00:00Z', '--at=2024-02-01T00:00:00Z'], { cwd: dir });
+      expect(spelled.stderr).toBe('error: --at was given twice; give it once. Run `campaign track --help` for its options.\n');
+      expect((await runCli(['validate', '-w', dir, '--workspace', dir], { cwd: dir })).stderr).toMatch(/^error: --workspace was given twice; give it once\./);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      cleanup();
+    }
   });
 });
