@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { clipQuoted } from '../src/text/clip-quoted.ts';
 
 /** Everything a command touches of the outside world, injected so tests can run commands in-process. */
 export interface CliIO {
@@ -25,7 +26,11 @@ export function createContext(io: CliIO, noColor: boolean): CliContext {
     ...io,
     color,
     out: (text) => void io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => void io.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    // Errors and warnings quote user values; a huge one (a 2 MB CSV cell) is clipped.
+    err: (text) => {
+      const clipped = clipQuoted(text);
+      io.stderr.write(clipped.endsWith('\n') ? clipped : `${clipped}\n`);
+    },
     interactive: Boolean(io.stdin.isTTY && io.stdout.isTTY) && !io.env.CI,
   };
 }

@@ -1,3 +1,4 @@
+import { clipQuoted } from '../text/clip-quoted.ts';
 import type { Severity, Site, SiteDiagnostic } from './diagnostics.ts';
 
 /**
@@ -403,8 +404,8 @@ export function diagnostic<C extends CatalogueCode>(code: C, params: ParamsOf<C>
   return {
     code,
     severity: item.severity,
-    message: item.message(params),
-    hint: item.hint(params),
+    message: clipQuoted(item.message(params)),
+    hint: clipQuoted(item.hint(params)),
     rule: item.rule,
     site,
   };

@@ -39,6 +39,16 @@ describe('contacts import', () => {
     expect(existsSync(store)).toBe(false);
   });
 
+  it('clips a 2 MB header cell and a huge value in its error lines, and writes nothing', async () => {
+    const cell = 'x'.repeat(2_000_000);
+    const run = await importFile(input('big.csv', `email,${cell}\nada@acme.example,blue\n`));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`big.csv:1: unknown column "${'x'.repeat(80)}…" (2000000 characters): the contact schema has no such field\nerror: "big.csv" has 1 problem (see above); fix the file and import it again. Nothing was written.\n`);
+    const value = await importFile(input('value.csv', `${HEADER}\n${row('ada@acme.example', { companySize: '9'.repeat(5000) + 'x' })}\n`));
+    expect(value.stderr).toBe(`value.csv:2: "companySize": "${'9'.repeat(80)}…" (5001 characters) is not a number\nerror: "value.csv" has 1 problem (see above); fix the file and import it again. Nothing was written.\n`);
+    expect(existsSync(store)).toBe(false);
+  });
+
   it('imports a CSV file: coerced values, tags, quoted cells, deterministic ids', async () => {
     const run = await importFile(fixture('valid.csv'));
     expect(run.stderr).toBe('');
