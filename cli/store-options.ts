@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { CompileResult } from '../src/compiler/compile.ts';
 import { DEFAULT_STORE } from '../src/compiler/collect.ts';
@@ -52,4 +53,22 @@ export function refuseStoreFile(ctx: Pick<CliContext, 'cwd'>, option: string, fi
               ? "the store's webhook ledger"
               : undefined;
   if (what !== undefined) throw new UserError(`${option} names ${what} ("${displayPath(ctx, file)}"); write to another file. Nothing was written.`);
+}
+
+/**
+ * Refuses an output file whose folder does not exist (`--out reports/plan.json` without `reports/`),
+ * before anything is done: every `--out` creates the file, never folders (a typo in the folder
+ * would otherwise leave the export somewhere unexpected).
+ */
+export function refuseMissingFolder(ctx: Pick<CliContext, 'cwd'>, option: string, file: string): void {
+  const folder = path.dirname(file);
+  let found: 'folder' | 'file' | 'none';
+  try {
+    found = statSync(folder).isDirectory() ? 'folder' : 'file';
+  } catch {
+    found = 'none';
+  }
+  if (found === 'folder') return;
+  const problem = found === 'file' ? 'is a file, not a folder' : 'does not exist; create it first or give another path';
+  throw new UserError(`${option} "${displayPath(ctx, file)}": the folder "${displayPath(ctx, folder)}" ${problem}. Nothing was written.`);
 }

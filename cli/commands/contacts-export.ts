@@ -4,7 +4,7 @@ import { exportChunks, fieldsOutsideSchema, type ExportFormat } from '../../src/
 import { UserError } from '../../src/errors.ts';
 import { readStore, writeFileAtomic } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
-import { displayPath, refuseStoreFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, refuseMissingFolder, refuseStoreFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
 const FORMATS: readonly ExportFormat[] = ['csv', 'json', 'jsonl'];
@@ -29,7 +29,10 @@ export const contactsExport: Command = {
     if (format !== 'csv' && flag(args, 'raw-formulas')) throw new UserError(`--raw-formulas is for CSV: ${format.toUpperCase()} is written as it is; leave the option out.`);
     const compiled = await compileOrFail(ctx, args);
     const storeFile = storePathFor(ctx, args, compiled);
-    if (out !== undefined) refuseStoreFile(ctx, '--out', path.resolve(ctx.cwd, out), storeFile);
+    if (out !== undefined) {
+      refuseStoreFile(ctx, '--out', path.resolve(ctx.cwd, out), storeFile);
+      refuseMissingFolder(ctx, '--out', path.resolve(ctx.cwd, out));
+    }
     const storeLabel = displayPath(ctx, storeFile);
     const data = await readStore(storeFile, { label: storeLabel });
     if (!data) throw new UserError(`There is no store at "${storeLabel}" yet; import contacts first (\`campaign contacts import FILE\`).`);

@@ -15,7 +15,7 @@ import { unprocessedEvents } from '../journal-status.ts';
 import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
-import { displayPath, refuseStoreFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, refuseMissingFolder, refuseStoreFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
 const FORMATS = ['text', 'json', 'markdown', 'github'] as const;
@@ -62,8 +62,11 @@ export const plan: Command = {
     const compiled = await compileOrFail(ctx, args, { typecheck: !flag(args, 'no-typecheck') });
     // With --state too: the plan must not land on the live store beside the workspace.
     const storeFile = storePathFor(ctx, args, compiled);
-    if (out !== undefined) refuseStoreFile(ctx, '--out', path.resolve(ctx.cwd, out), storeFile);
-    if (markdownOut !== undefined) refuseStoreFile(ctx, '--markdown-out', path.resolve(ctx.cwd, markdownOut), storeFile);
+    for (const [option, file] of [['--out', out], ['--markdown-out', markdownOut]] as const) {
+      if (file === undefined) continue;
+      refuseStoreFile(ctx, option, path.resolve(ctx.cwd, file), storeFile);
+      refuseMissingFolder(ctx, option, path.resolve(ctx.cwd, file));
+    }
     const source = stateFile !== undefined ? await readSnapshot(ctx, stateFile, compiled.program) : await readLiveStore(ctx, args, compiled);
     const now = timeForStore(ctx, args, source.store?.clock ?? null, 'a plan');
     const { plan } = planChanges({

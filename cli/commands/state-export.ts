@@ -4,7 +4,7 @@ import { UserError } from '../../src/errors.ts';
 import { exportState, lineLayoutChunks, readStore, writeFileAtomic } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { unprocessedEvents } from '../journal-status.ts';
-import { displayPath, refuseStoreFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, refuseMissingFolder, refuseStoreFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
 export const stateExport: Command = {
@@ -35,6 +35,7 @@ export const stateExport: Command = {
       stringOption(args, 'store') !== undefined
         ? storePathFor(ctx, args, { workspace: ctx.cwd, program: null })
         : storePathFor(ctx, args, await compileOrFail(ctx, args, { typecheck: false }));
+    if (out !== undefined) refuseMissingFolder(ctx, '--out', path.resolve(ctx.cwd, out));
     const label = displayPath(ctx, storeFile);
     const store = await readStore(storeFile, { label });
     if (!store) throw new UserError(`There is no store at "${label}". Pass the production store with --store FILE.`);
