@@ -45,6 +45,9 @@ export const apply: Command = {
   maxPositionals: 1,
   async run(ctx, args) {
     const planFile = args.positionals[0];
+    if (planFile !== undefined && planFile.trim() === '') {
+      throw new UserError('The plan file argument is empty; give the file saved by `campaign plan --out FILE`, or leave it out to plan and apply now. Nothing was applied.');
+    }
     const saved = planFile === undefined ? null : readPlanFile(ctx, planFile);
     if (saved && stringOption(args, 'now') !== undefined) {
       throw new UserError('--now cannot be used with a saved plan: it applies at the time it was planned for. Plan again with --now to change it.');

@@ -51,6 +51,7 @@ export const contactsImport: Command = {
   async run(ctx, args) {
     const input = args.positionals[0];
     if (input === undefined) throw new UserError('Missing the file to import: `campaign contacts import FILE`.');
+    if (input.trim() === '') throw new UserError('The file argument is empty; give the file to import: `campaign contacts import FILE`.');
     const format = inputFormat(input, stringOption(args, 'format'));
     const maxBytes = maxSize(stringOption(args, 'max-size')) * 1024 * 1024;
     const dryRun = flag(args, 'dry-run');

@@ -21,6 +21,7 @@ export const init: Command = {
   options: {},
   maxPositionals: 1,
   async run(ctx, args) {
+    if (args.positionals[0]?.trim() === '') throw new UserError('The folder argument is empty; give a new or empty folder, or leave it out for the current one. Nothing was written.');
     const target = path.resolve(ctx.cwd, args.positionals[0] ?? '.');
     const name = target === path.resolve(ctx.cwd) ? '.' : displayPath(ctx, target);
     if (existsSync(target)) {

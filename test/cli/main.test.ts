@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/run-cli.ts';
 
@@ -41,6 +42,23 @@ describe('campaign (the command line)', () => {
       const spelled = await runCli(['track', 'signup', '--contact', 'a', '--at', '2024-01-01T00:00:00Z', '--at=2024-02-01T00:00:00Z'], { cwd: dir });
       expect(spelled.stderr).toBe('error: --at was given twice; give it once. Run `campaign track --help` for its options.\n');
       expect((await runCli(['validate', '-w', dir, '--workspace', dir], { cwd: dir })).stderr).toMatch(/^error: --workspace was given twice; give it once\./);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('refuses an empty path argument instead of reading or writing the current folder', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const workspace = path.resolve(import.meta.dirname, '../../campaigns');
+      expect(await runCli(['apply', '', '-w', workspace, '--store', 'store.json', '--auto-approve'], { cwd: dir })).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'error: The plan file argument is empty; give the file saved by `campaign plan --out FILE`, or leave it out to plan and apply now. Nothing was applied.\n',
+      });
+      expect((await runCli(['contacts', 'import', ' ', '-w', workspace, '--store', 'store.json', '--format', 'csv'], { cwd: dir })).stderr).toBe('error: The file argument is empty; give the file to import: `campaign contacts import FILE`.\n');
+      expect(await runCli(['init', ''], { cwd: dir })).toMatchObject({ code: 1, stderr: 'error: The folder argument is empty; give a new or empty folder, or leave it out for the current one. Nothing was written.\n' });
       expect(readdirSync(dir)).toEqual([]);
     } finally {
       cleanup();
