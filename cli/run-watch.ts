@@ -1,5 +1,5 @@
 import { StoreClockAheadError, StoreLockedError, UserError } from '../src/errors.ts';
-import { formatDuration, parseDuration } from '../src/ir/durations.ts';
+import { formatDuration, parseCompoundDuration } from '../src/ir/durations.ts';
 import { colors } from '../src/render/colors.ts';
 import { plural } from '../src/render/plan-format.ts';
 import { mostCommon } from '../src/render/run-text.ts';
@@ -19,7 +19,7 @@ import type { CliContext } from './context.ts';
 
 export const WATCH_HELP = [
   "--watch                    keep running: a run at the clock's time every --every, until Ctrl-C or SIGTERM",
-  '--every DURATION           how often --watch runs: 30s, 5m, 1h (default 1m)',
+  '--every DURATION           how often --watch runs: 30s, 5m, 1h, 1h30m (default 1m)',
 ];
 
 const DEFAULT_EVERY = 60_000;
@@ -28,8 +28,8 @@ const MAX_EVERY = 86_400_000;
 
 export function watchInterval(value: string | undefined): number {
   if (value === undefined) return DEFAULT_EVERY;
-  const ms = parseDuration(value);
-  if (ms === null || ms < MIN_EVERY || ms > MAX_EVERY) throw new UserError(`--every "${value}" is not a duration from 1s to 1d; use e.g. 30s, 5m or 1h.`);
+  const ms = parseCompoundDuration(value);
+  if (ms === null || ms < MIN_EVERY || ms > MAX_EVERY) throw new UserError(`--every "${value}" is not a duration from 1s to 1d; use e.g. 30s, 5m, 1h or 1h30m.`);
   return ms;
 }
 

@@ -22,6 +22,28 @@ export function parseDuration(text: string): number | null {
   return null;
 }
 
+const COMPOUND = /^(?:\d+(?:\.\d+)?[smhdw])+$/;
+const UNIT_ORDER = 'wdhms';
+
+/**
+ * Like `parseDuration`, and also compound durations with units from largest to smallest, each
+ * once: `1h30m`, `2d12h`, `1w2d` → milliseconds. For command-line options (`run --every`);
+ * durations in the DSL stay single-unit (`parseDuration`).
+ */
+export function parseCompoundDuration(text: string): number | null {
+  const single = parseDuration(text);
+  if (single !== null || !COMPOUND.test(text)) return single;
+  let total = 0;
+  let last = -1;
+  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)([smhdw])/g)) {
+    const order = UNIT_ORDER.indexOf(unit!);
+    if (order <= last) return null;
+    last = order;
+    total += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+  }
+  return Number.isFinite(total) ? Math.round(total) : null;
+}
+
 const durations = new Map<string, number>();
 
 /** Like `parseDuration`, for values the compiler has already validated (memoized: the runtime's hot path). */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireStoreLock, readStore } from '../../src/store/index.ts';
 import { ROOT, runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
+import { watchInterval } from '../../cli/run-watch.ts';
 
 const CAMPAIGN = path.join(ROOT, 'cli/campaign.js');
 const { cli, copyBase } = runtimeCliWorkspace();
@@ -160,7 +161,7 @@ describe('campaign run --watch', () => {
       [['--until', '2026-12-31T00:00:00Z'], /^--until cannot be used with --watch/],
       [['--dry-run'], /^--dry-run cannot be used with --watch/],
       [['--now', '2026-12-01T00:00:00Z'], /^--now cannot be used with --watch/],
-      [['--every', '0s'], /^--every "0s" is not a duration from 1s to 1d; use e\.g\. 30s, 5m or 1h\./],
+      [['--every', '0s'], /^--every "0s" is not a duration from 1s to 1d; use e\.g\. 30s, 5m, 1h or 1h30m\./],
       [['--every', 'soon'], /^--every "soon" is not a duration/],
     ];
     for (const [options, message] of cases) {
@@ -173,5 +174,14 @@ describe('campaign run --watch', () => {
     expect(every.code).toBe(1);
     expect(every.stderr).toMatch(/--every sets how often --watch runs/);
     expect(existsSync(path.join(dir, 'outbox'))).toBe(false);
+  });
+
+  it('takes compound durations for --every (1h30m, 2d12h is too long), units from largest to smallest, and refuses garbage', () => {
+    expect(watchInterval('1h30m')).toBe(5_400_000);
+    expect(watchInterval('2m30s')).toBe(150_000);
+    expect(watchInterval('23h59m59s')).toBe(86_399_000);
+    expect(watchInterval('90m')).toBe(5_400_000);
+    expect(() => watchInterval('2d12h')).toThrow('--every "2d12h" is not a duration from 1s to 1d; use e.g. 30s, 5m, 1h or 1h30m.');
+    for (const bad of ['30m1h', '1h1h', '1h 30m', 'h30m', '1h30', '1x', '']) expect(() => watchInterval(bad), bad).toThrow(/^--every ".*" is not a duration from 1s to 1d/);
   });
 });

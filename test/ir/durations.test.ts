@@ -6,6 +6,7 @@ import {
   isIsoDate,
   isIsoDateTime,
   isValidTimeZone,
+  parseCompoundDuration,
   parseDuration,
   parseLocalTime,
 } from '../../src/ir/durations.ts';
@@ -128,5 +129,17 @@ describe('ISO dates', () => {
     ]) {
       expect(isIsoDateTime(text), text).toBe(false);
     }
+  });
+});
+
+describe('parseCompoundDuration (command-line options only)', () => {
+  it('sums units from largest to smallest, each once; the DSL parser still takes one unit', () => {
+    expect(parseCompoundDuration('1h30m')).toBe(5_400_000);
+    expect(parseCompoundDuration('2d12h')).toBe(216_000_000);
+    expect(parseCompoundDuration('1w1d1h1m1s')).toBe(694_861_000);
+    expect(parseCompoundDuration('45s')).toBe(45_000);
+    expect(parseCompoundDuration('PT1H30M')).toBe(5_400_000);
+    for (const bad of ['30m1h', '1h1h', '1h 30m', '1h30', 'h', '', '1.5.h']) expect(parseCompoundDuration(bad), bad).toBeNull();
+    expect(parseDuration('1h30m')).toBeNull();
   });
 });
