@@ -198,6 +198,8 @@ function isHardBounce(code: number, command: string | undefined, detail: string)
  */
 function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, scrub: (text: string) => string): SendResult {
   const detail = scrub(error.message);
+  const tls = tlsFailure(detail);
+  if (tls !== null) return { status: 'retry', error: `${where}: the TLS handshake failed (${tls}); check CAMPAIGN_SMTP_SECURE and CAMPAIGN_SMTP_PORT: implicit TLS is usually port 465, STARTTLS port 587.`, stop: true };
   if (stage === 'connect') return { status: 'retry', error: `${where}: cannot connect: ${detail}`, stop: true };
   if (stage === 'auth') return { status: 'retry', error: `${where}: login failed: ${detail}`, stop: true };
   const code = error.responseCode ?? 0;
@@ -206,6 +208,19 @@ function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, 
   // "API" errors happen before any bytes of the message go out (the connection had closed).
   if (error.command === 'API') return { status: 'retry', error: `${where}: the connection closed before the message was sent: ${detail}`, stop: false };
   return { status: 'unknown', error: `${where}: the connection broke while sending; the message may have been delivered: ${detail}` };
+}
+
+/**
+ * OpenSSL's words for a failed handshake (`80AC…:error:0A00010B:SSL routines:ssl3_get_record:wrong
+ * version number:../deps/openssl/…`), as the reason a person can act on, or null for another error.
+ * "wrong version number" is the usual one: implicit TLS (secure) against a port that speaks plain
+ * SMTP, whose greeting is not a TLS record.
+ */
+function tlsFailure(detail: string): string | null {
+  const openssl = /:SSL routines:(?:\w*:)?([^:]+)/.exec(detail);
+  if (!openssl) return null;
+  const reason = openssl[1]!.trim();
+  return reason === 'wrong version number' ? 'the server does not speak TLS on this port' : reason;
 }
 
 /** Removes the password (and its base64 forms, as AUTH PLAIN/LOGIN send it) from a text. */

@@ -153,6 +153,18 @@ describe('smtpTransport against a real SMTP server', () => {
     expect((await readLedger(path.join(dir, 'd.jsonl'))).records.map((r) => r.state)).toEqual(['attempt']);
   });
 
+  it('implicit TLS (secure) against a plain server: one line saying TLS failed and what to check, no OpenSSL code', async () => {
+    const { port } = await startServer();
+    const dir = await temp.make();
+    const data = store({ outbox: [email('c1', 'ann@example.com', { key: 'trial-nurture/1/c1/a' })] });
+    const result = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port, { secure: true }), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+    expect(result).toMatchObject({ sent: 0, retry: 1 });
+    expect(result.messages[0]!.reason).toBe(
+      `SMTP server 127.0.0.1:${port}: the TLS handshake failed (the server does not speak TLS on this port); check CAMPAIGN_SMTP_SECURE and CAMPAIGN_SMTP_PORT: implicit TLS is usually port 465, STARTTLS port 587.`,
+    );
+    expect(data.outbox[0]!.status).toBe('pending');
+  });
+
   it('a server that is not there: one connection attempt, every message stays pending, and the next run delivers them once', async () => {
     const { port } = await startServer();
     await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
