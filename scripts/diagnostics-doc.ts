@@ -54,7 +54,7 @@ export function renderDiagnosticsDoc(): string {
     'A definition made by a helper function (`const tip = (id) => email(id, …)`) is located at',
     "the helper's call that writes its id (`tip('tip-3', …)`), else at the builder call inside the helper.",
     '',
-    '- **CK001–CK007** come from loading the workspace: the config, the modules, the IR schema.',
+    '- **CK001–CK008** come from loading the workspace: the config, the modules, the IR schema.',
     '- **CK100–CK137** are semantic rules, run on a program that loaded and matches the IR schema.',
     '- **TS*nnnn*** are TypeScript errors, passed through with their own codes when the workspace is',
     '  type-checked (the default; `--no-typecheck` skips it). When TypeScript reports an error on a',

@@ -89,15 +89,24 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
     const diagnostics: SiteDiagnostic[] = [];
     const { registrations } = await collectRegistrations(async () => {
       const list = (globalThis as Record<symbol, Registration[]>)[Symbol.for('campaignkit.registry')]!;
-      for (const file of files) {
-        const output = entryOutputs.get(file);
-        if (!output) continue;
-        try {
-          await nativeImport(pathToFileURL(output).href);
-        } catch (error) {
-          diagnostics.push(moduleThrew(error, file, workspace, maps));
+      // A module calling process.exit would end the command at once, silently, with its code.
+      const exit = process.exit;
+      process.exit = ((code?: string | number | null) => {
+        throw new ProcessExitCall(code);
+      }) as typeof process.exit;
+      try {
+        for (const file of files) {
+          const output = entryOutputs.get(file);
+          if (!output) continue;
+          try {
+            await nativeImport(pathToFileURL(output).href);
+          } catch (error) {
+            diagnostics.push(moduleThrew(error, file, workspace, maps));
+          }
+          while (origins.length < list.length) origins.push(file);
         }
-        while (origins.length < list.length) origins.push(file);
+      } finally {
+        process.exit = exit;
       }
     });
     return { registrations, origins, diagnostics, bundled: true };
@@ -119,6 +128,13 @@ function buildErrors(error: unknown, workspace: string): SiteDiagnostic[] {
         : {},
     );
   });
+}
+
+/** What `process.exit` throws while the modules load: the call, stopped. */
+class ProcessExitCall extends Error {
+  constructor(code: string | number | null | undefined) {
+    super(`process.exit(${code === undefined ? '' : String(code)})`);
+  }
 }
 
 const FRAME = /(?:file:\/\/)?(\/[^\s():]+):(\d+):(\d+)/g;
@@ -157,5 +173,7 @@ function moduleThrew(error: unknown, file: string, workspace: string, maps: Map<
       break;
     }
   }
-  return diagnostic('CK003', { file: path.relative(workspace, file).split(path.sep).join('/'), error: text }, site);
+  const shown = path.relative(workspace, file).split(path.sep).join('/');
+  if (error instanceof ProcessExitCall) return diagnostic('CK008', { file: shown, call: error.message }, site);
+  return diagnostic('CK003', { file: shown, error: text }, site);
 }

@@ -80,6 +80,13 @@ export const CATALOGUE = {
     () => 'Rename the field; "id", "tags" and the condition helpers (all, any, not, did, score, …) are reserved.',
     'A contact field has a name that the condition proxy `c` uses for itself (`id`, `tags`, `all`, `any`, `not`, `did`, `score`, …), so `c.<name>` could not reach the field.',
   ),
+  CK008: entry<{ file: string; call: string }>(
+    'module-exits',
+    'error',
+    (p) => `Module "${p.file}" called ${p.call} while being loaded.`,
+    () => 'Remove the call: a module only defines, and the command decides when it ends (throw an Error to stop with a message).',
+    'A module called `process.exit` while it was imported. The compiler stops the call (the command would otherwise end at once, silently, with that exit code) and reports it; the other modules still load.',
+  ),
 
   // Semantic rules -----------------------------------------------------------------------------
   CK100: entry<{ kind: string; id: string; within?: string }>(

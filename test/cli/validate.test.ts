@@ -156,6 +156,18 @@ describe('campaign validate (real process)', () => {
     expect(throws.status).toBe(1);
   });
 
+  it('reports a module that calls process.exit while loading, exit 1 (it used to end validate with its code, silently)', () => {
+    const tmp = tempDir('campaignkit-cli-');
+    cpSync(path.join(ROOT, VALID), tmp, { recursive: true });
+    const module = path.join(tmp, 'segments.ts');
+    const shown = path.relative(ROOT, module).split(path.sep).join('/');
+    writeFileSync(module, "import { segment } from './campaign.config';\n\nprocess.exit(3);\n\nexport default segment('trials', { where: (c) => c.plan.eq('trial') });\n");
+    const exits = validate(tmp);
+    expect(exits.stdout).toContain(`${shown}:3:9 - error CK008: Module "segments.ts" called process.exit(3) while being loaded.`);
+    expect(exits.stderr).toBe('');
+    expect(exits.status).toBe(1);
+  });
+
   it('says so, exit 1, when a module awaits a promise that never settles (Node would exit 13 without a word)', () => {
     const tmp = tempDir('campaignkit-cli-');
     cpSync(path.join(ROOT, VALID), tmp, { recursive: true });
