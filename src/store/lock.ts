@@ -60,26 +60,32 @@ export function acquireStoreLock(store: string, purpose: string, options: LockOp
     }
   };
   makeFolder();
-  for (let attempt = 0; ; attempt++) {
-    const made = tryCreate(file, info);
-    if (made === true) return holdLock(file, info, created === undefined ? undefined : { store, created }, options.interrupted);
-    // Another command that failed removed the folder it had created in between: create it again.
-    if (made === 'no-folder' && attempt < 3) {
-      makeFolder();
-      continue;
+  const lock = lockHolder(file, info, options.interrupted);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const made = tryCreate(file, info);
+      if (made === true) return lock.hold(created === undefined ? undefined : { store, created });
+      // Another command that failed removed the folder it had created in between: create it again.
+      if (made === 'no-folder' && attempt < 3) {
+        makeFolder();
+        continue;
+      }
+      if (made === 'no-folder') throw new UserError(`Cannot create the lock file "${label}": its folder keeps disappearing. Nothing was written.`);
+      const holder = readHolder(file);
+      if (holder === 'gone') continue;
+      if (holder !== 'unreadable' && holder.host === info.host && !isAlive(holder.pid) && attempt < 3) {
+        takeOver(file, holder.text);
+        continue;
+      }
+      if (holder === 'unreadable') {
+        throw new StoreLockedError(`The store is locked (the lock file "${label}" is unreadable); if no campaign command is running, remove "${label}" and try again.`);
+      }
+      const where = holder.host === info.host ? `pid ${holder.pid}` : `pid ${holder.pid} on ${holder.host}`;
+      throw new StoreLockedError(`The store is locked by ${holder.purpose} (${where}) since ${holder.since}; wait for it to finish, or remove "${label}" if that process is gone.`);
     }
-    if (made === 'no-folder') throw new UserError(`Cannot create the lock file "${label}": its folder keeps disappearing. Nothing was written.`);
-    const holder = readHolder(file);
-    if (holder === 'gone') continue;
-    if (holder !== 'unreadable' && holder.host === info.host && !isAlive(holder.pid) && attempt < 3) {
-      takeOver(file, holder.text);
-      continue;
-    }
-    if (holder === 'unreadable') {
-      throw new StoreLockedError(`The store is locked (the lock file "${label}" is unreadable); if no campaign command is running, remove "${label}" and try again.`);
-    }
-    const where = holder.host === info.host ? `pid ${holder.pid}` : `pid ${holder.pid} on ${holder.host}`;
-    throw new StoreLockedError(`The store is locked by ${holder.purpose} (${where}) since ${holder.since}; wait for it to finish, or remove "${label}" if that process is gone.`);
+  } catch (error) {
+    lock.abandon();
+    throw error;
   }
 }
 
@@ -187,13 +193,23 @@ function takeOver(file: string, staleText: string): void {
   }
 }
 
-function holdLock(file: string, info: LockInfo, folders: { store: string; created: string } | undefined, interrupted: string | undefined): StoreLock {
-  let held = true;
+/**
+ * Listens for the signals and `exit` before the lock file exists: a signal arriving between its
+ * creation and the listeners (a few microseconds, longer on a loaded machine) would end the process
+ * with the default action, saying nothing and leaving the lock behind. A signal received while the
+ * lock is being taken is handled once `acquireStoreLock` returns (it is synchronous): by then the
+ * lock is held, or the listeners are gone with the error.
+ */
+function lockHolder(file: string, info: LockInfo, interrupted: string | undefined) {
+  let state: 'taking' | 'held' | 'released' = 'taking';
+  let folders: { store: string; created: string } | undefined;
   const release = () => {
-    if (!held) return;
-    held = false;
+    if (state === 'released') return;
+    const held = state === 'held';
+    state = 'released';
     process.off('exit', release);
     for (const signal of SIGNALS) process.off(signal, onSignal);
+    if (!held) return;
     try {
       if (readFileSync(file, 'utf8').trim() === JSON.stringify(info)) unlinkSync(file);
     } catch {
@@ -205,14 +221,23 @@ function holdLock(file: string, info: LockInfo, folders: { store: string; create
     // Someone else handles this signal (`campaign run --watch` finishes its run first): the command
     // goes on, holding the lock, and releases it when done (or at exit).
     if (process.listenerCount(signal) > 1) return;
+    const held = state === 'held';
     release();
-    if (interrupted !== undefined) process.stderr.write(`\n${signal}: ${interrupted}\n`);
+    if (held && interrupted !== undefined) process.stderr.write(`\n${signal}: ${interrupted}\n`);
     // Re-raise with the default behaviour (exit).
     process.kill(process.pid, signal);
   };
   process.on('exit', release);
   for (const signal of SIGNALS) process.on(signal, onSignal);
-  return { path: file, info, release };
+  return {
+    hold(created: { store: string; created: string } | undefined): StoreLock {
+      state = 'held';
+      folders = created;
+      return { path: file, info, release };
+    },
+    /** The lock was not taken: stop listening. */
+    abandon: release,
+  };
 }
 
 /** Removes `dir` and its parents up to `outermost`, innermost first, stopping at one that is not empty. */

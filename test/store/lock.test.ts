@@ -2,11 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isUserError } from '../../src/errors.ts';
 import { acquireStoreLock } from '../../src/store/index.ts';
 import { createFileWith } from '../../src/store/lock.ts';
 import { tempDir } from '../helpers/run-cli.ts';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 let dir: string;
 let cleanup: () => void;
@@ -42,6 +44,30 @@ describe('store lock', () => {
     lock.release();
     lock.release();
     expect(existsSync(lock.path)).toBe(false);
+  });
+
+  it('listens for signals before the lock file exists, and stops listening when the lock is refused', () => {
+    // A signal between the file's creation and the listeners would end the process with nothing
+    // said and the lock left behind (seen once on a loaded machine).
+    const listening = () => SIGNALS.map((signal) => process.listenerCount(signal));
+    const before = listening();
+    const fileWhenListened: boolean[] = [];
+    const on = process.on.bind(process);
+    const spy = vi.spyOn(process, 'on').mockImplementation(((event: string, listener: (...args: unknown[]) => void) => {
+      if (event === 'SIGINT') fileWhenListened.push(existsSync(`${store}.lock`));
+      return on(event, listener);
+    }) as typeof process.on);
+    try {
+      const lock = acquireStoreLock(store, 'campaign run');
+      expect(fileWhenListened).toEqual([false]);
+      expect(listening()).toEqual(before.map((n) => n + 1));
+      refusal(() => acquireStoreLock(store, 'campaign apply'));
+      expect(listening()).toEqual(before.map((n) => n + 1));
+      lock.release();
+      expect(listening()).toEqual(before);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('refuses a second holder while the first holds it, then lets it in', () => {
