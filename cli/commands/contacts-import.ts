@@ -20,15 +20,18 @@ const DEFAULT_MAX_MB = 256;
 const HARD_MAX_MB = 500;
 /** Above this size, a terminal shows "Reading FILE…" while the file is parsed. */
 const BIG_FILE_BYTES = 1024 * 1024;
+/** Contacts whose change --dry-run prints (text) before "… and N more contacts". */
+const DEFAULT_LIMIT = 50;
 /** Errors shown before "… and N more". */
 const MAX_SHOWN = 20;
 
 export const contactsImport: Command = {
   name: 'contacts import',
-  usage: 'FILE [--format csv|json|jsonl] [--dry-run] [--json] [--store FILE] [--now ISO]',
+  usage: 'FILE [--format csv|json|jsonl] [--dry-run [--limit N]] [--json] [--store FILE] [--now ISO]',
   help: [
     '--format csv|json|jsonl    the file format (default: from the extension)',
     '--dry-run                  show what would be created and updated, write nothing',
+    `--limit N                  contacts shown by --dry-run in text (default ${DEFAULT_LIMIT}; --json shows all)`,
     '--json                     print the result as JSON (docs/store-format.md)',
     STORE_HELP,
     NOW_HELP,
@@ -44,6 +47,7 @@ export const contactsImport: Command = {
     ...NOW_OPTIONS,
     format: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    limit: { type: 'string' },
     json: { type: 'boolean' },
     'max-size': { type: 'string' },
   },
@@ -56,6 +60,9 @@ export const contactsImport: Command = {
     const maxBytes = maxSize(stringOption(args, 'max-size')) * 1024 * 1024;
     const dryRun = flag(args, 'dry-run');
     const json = flag(args, 'json');
+    const limit = Number(stringOption(args, 'limit') ?? DEFAULT_LIMIT);
+    if (!Number.isInteger(limit) || limit < 0) throw new UserError('--limit takes a whole number of contacts.');
+    if (stringOption(args, 'limit') !== undefined && !dryRun) throw new UserError('--limit sets how many contacts --dry-run shows; add --dry-run, or leave --limit out.');
     const now = nowFor(ctx, args);
     const compiled = await compileOrFail(ctx, args);
     const { program } = compiled;
@@ -99,7 +106,7 @@ export const contactsImport: Command = {
       if (json) {
         ctx.out(JSON.stringify(importReport(plan, { dryRun, file: name, store: storeLabel, warnings }), null, 2));
       } else {
-        if (dryRun) for (const line of renderImportChanges(plan.changes, program.settings.fields.email, c)) ctx.out(line);
+        if (dryRun) for (const line of renderImportChanges(plan.changes, program.settings.fields.email, c, limit)) ctx.out(line);
         ctx.out(importSummaryLine(plan, dryRun));
         if (dryRun) ctx.out(c.dim('Dry run: nothing was written.'));
         else if (changed) ctx.out(c.dim(`Store: ${storeLabel} (serial ${data.serial}).`));

@@ -6,16 +6,20 @@ import type { Colors } from './colors.ts';
  *
  *   + c_3f9a0c1d2e4b5a69 ada@acme.example
  *   ~ c_000045: plan "trial" → "pro", companySize 40 → 55
+ *   … and 3 more contacts (use --limit or --json to see all).      ← beyond `limit` contacts
  *   Import: 1 to create, 1 to update, 985 unchanged.
  */
-export function renderImportChanges(changes: readonly ContactChange[], emailField: string, c: Colors): string[] {
-  return changes.map((change) => {
+export function renderImportChanges(changes: readonly ContactChange[], emailField: string, c: Colors, limit = Infinity): string[] {
+  const lines = changes.slice(0, limit).map((change) => {
     if (change.kind === 'create') {
       const email = change.contact.fields[emailField];
       return `${c.green('+')} ${change.contact.id}${typeof email === 'string' ? ` ${email}` : ''}`;
     }
     return `${c.yellow('~')} ${change.contact.id}: ${change.changes.map(renderFieldChange).join(', ')}`;
   });
+  const more = changes.length - lines.length;
+  if (more > 0) lines.push(c.dim(`… and ${more.toLocaleString('en-US')} more contact${more === 1 ? '' : 's'} (use --limit or --json to see all).`));
+  return lines;
 }
 
 export function renderFieldChange(change: FieldChange): string {

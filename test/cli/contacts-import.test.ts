@@ -173,6 +173,25 @@ describe('contacts import', () => {
       expect(readdirSync(dir).sort()).toEqual(['a.csv', 'b.csv', 'c.csv', 'd.csv', 'store.json']);
     });
 
+    it('shows the first 50 contacts, or --limit N, then how many more: not one line per row of a 100k-row file', async () => {
+      const rows = Array.from({ length: 53 }, (_, i) => row(`u${String(i).padStart(2, '0')}@acme.example`));
+      const file = input('many.csv', [HEADER, ...rows].join('\n'));
+      const dry = await importFile(file, '--dry-run');
+      expect(dry.code, dry.stderr).toBe(0);
+      const lines = dry.stdout.trimEnd().split('\n');
+      expect(lines.filter((line) => line.startsWith('+ '))).toHaveLength(50);
+      expect(lines.slice(-3)).toEqual(['… and 3 more contacts (use --limit or --json to see all).', 'Import: 53 to create, 0 to update, 0 unchanged.', 'Dry run: nothing was written.']);
+      const two = await importFile(file, '--dry-run', '--limit', '2');
+      expect(two.stdout.split('\n').filter((line) => line.startsWith('+ '))).toHaveLength(2);
+      expect(two.stdout).toContain('… and 51 more contacts (use --limit or --json to see all).');
+      const json = await importFile(file, '--dry-run', '--json', '--limit', '2');
+      expect(JSON.parse(json.stdout).changes).toHaveLength(53);
+      const real = await importFile(file, '--limit', '2');
+      expect(real.code).toBe(1);
+      expect(real.stderr).toBe('error: --limit sets how many contacts --dry-run shows; add --dry-run, or leave --limit out.\n');
+      expect(existsSync(store)).toBe(false);
+    });
+
     it('creates no store and no lock file', async () => {
       const run = await importFile(fixture('valid.csv'), '--dry-run');
       expect(run.code).toBe(0);
