@@ -1,11 +1,11 @@
 import path from 'node:path';
-import type { Writable } from 'node:stream';
 import { exportChunks, fieldsOutsideSchema, type ExportFormat } from '../../src/contacts/export-contacts.ts';
 import { UserError } from '../../src/errors.ts';
 import { readStore, writeFileAtomic } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { displayPath, refuseMissingFolder, refuseStoreFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
+import { writeChunks } from '../write-chunks.ts';
 
 const FORMATS: readonly ExportFormat[] = ['csv', 'json', 'jsonl'];
 
@@ -71,11 +71,4 @@ function exportFormat(option: string | undefined, out: string | undefined): Expo
   }
   const ext = out !== undefined ? /\.(csv|json|jsonl|ndjson)$/i.exec(out)?.[1]?.toLowerCase() : undefined;
   return ext === 'ndjson' ? 'jsonl' : ((ext as ExportFormat | undefined) ?? 'csv');
-}
-
-/** Writes chunks to a stream, waiting for it to drain (large exports to a pipe). */
-async function writeChunks(stream: Writable, chunks: Iterable<string>): Promise<void> {
-  for (const chunk of chunks) {
-    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', resolve));
-  }
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
-import { renderRunDiffs, renderRunSummary, runJson } from '../../src/render/run-text.ts';
+import { renderRunDiffs, renderRunSummary, runJson, runJsonChunks } from '../../src/render/run-text.ts';
 import { outboxTransport, smtpTransport, type Transport } from '../../src/runtime/deliver/index.ts';
 import { noStoreError, runStore, type RunResult } from '../../src/runtime/run.ts';
 import { storePaths } from '../../src/store/index.ts';
@@ -13,6 +13,7 @@ import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-o
 import { WATCH_HELP, watchInterval, watchRuns } from '../run-watch.ts';
 import { runProgress } from '../run-progress.ts';
 import { compileOrFail } from '../workspace.ts';
+import { writeChunks } from '../write-chunks.ts';
 
 function transportFor(ctx: CliContext, name: string, outboxDir: string): () => Transport {
   if (name === 'outbox') return () => outboxTransport(outboxDir);
@@ -87,7 +88,8 @@ export const run: Command = {
     const progress = runProgress(ctx.stderr, store);
     const result = await runStore({ store, label: displayPath(ctx, store), now, ...(until ? { until } : {}), dryRun, transport, env: ctx.env, onProgress: (p) => progress.report(p) }).finally(() => progress.done());
     if (format === 'json') {
-      ctx.out(JSON.stringify(runJson(result), null, 2));
+      // In chunks: the per-contact changes of a large dry run are more than one string can hold.
+      await writeChunks(ctx.stdout, runJsonChunks(result));
       return 0;
     }
     const c = colors(ctx.color);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { colors } from '../../src/render/colors.ts';
-import { renderRunSummary, runJson } from '../../src/render/run-text.ts';
+import { renderRunSummary, runJson, runJsonChunks } from '../../src/render/run-text.ts';
 import { ChangeLog } from '../../src/runtime/engine/changes.ts';
 import type { MessageReport } from '../../src/runtime/deliver/deliver-outbox.ts';
 import type { WebhookReport } from '../../src/runtime/deliver/webhooks.ts';
@@ -99,5 +99,24 @@ describe('run summary', () => {
     expect(json.delivery.failures).toEqual([{ key: 'welcome/c1/1/hello', kind: 'marketing', to: 'c1@example.com', reason: 'bounced' }]);
     expect(json.webhooks.deliveries).toBeUndefined();
     expect(json.webhooks.failures).toEqual([{ key: 'h1', endpoint: 'crm', attempts: 2, lastError: 'timeout', nextAttemptAt: TO }]);
+  });
+
+  it('writes --format json in chunks of contacts, byte for byte what JSON.stringify(…, null, 2) gives', () => {
+    // A dry run of 1M events over 100k contacts reports 283 MB of JSON; one string of it all
+    // fails at ~200k contacts (V8's ~512 MB string limit), after the whole run.
+    const report = result([failedEmail(1, 'bounced'), failedEmail(2, 'a "quoted"\nreason')], [
+      { key: 'h1', endpoint: 'crm', outcome: 'failed', attempts: 2, lastError: 'timeout', nextAttemptAt: TO },
+    ]);
+    for (let i = 0; i < 7; i++) {
+      report.log.field(`c_${i}`, 'plan', 'trial', 'pro');
+      report.log.tag(`c_${i}`, 'vip', true);
+    }
+    report.log.for('c_empty');
+    const chunks = [...runJsonChunks(report, 3)];
+    expect(chunks.join('')).toBe(`${JSON.stringify(runJson(report), null, 2)}\n`);
+    const withContacts = chunks.filter((chunk) => chunk.includes('"contact": "c_'));
+    expect(withContacts.map((chunk) => chunk.match(/"contact": "c_/g)!.length)).toEqual([3, 3, 1]);
+    const empty = { ...report, log: new ChangeLog(), delivery: null, webhooks: null };
+    expect([...runJsonChunks(empty)].join('')).toBe(`${JSON.stringify(runJson(empty), null, 2)}\n`);
   });
 });
