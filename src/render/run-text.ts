@@ -142,7 +142,7 @@ export function renderContactChanges(change: ContactChanges, c: Colors): string 
   return lines.join('\n');
 }
 
-/** Per-contact diffs, most eventful first, at most `limit` contacts. */
+/** Per-contact diffs, in id order, at most `limit` contacts. */
 export function renderRunDiffs(log: ChangeLog, c: Colors, limit: number): string {
   const changed = [...log.contacts.values()].filter((change) => !ChangeLog.isEmpty(change)).sort((a, b) => (a.contact < b.contact ? -1 : 1));
   const shown = changed.slice(0, limit);

@@ -241,6 +241,27 @@ describe('campaign run', () => {
     expect(json.contacts.length).toBeGreaterThan(50);
   });
 
+  it('--dry-run --contact ID|EMAIL shows that one contact\'s changes, in text and JSON', async () => {
+    const dir = copyBase();
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    const dry = ['run', '--dry-run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json'];
+    const text = await cli(dir, ...dry, '--contact', 'c_000005');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.split('\n').filter((line) => /^c_\d+ /.test(line))).toEqual([expect.stringMatching(/^c_000005 /)]);
+    expect(text.stdout).not.toContain('more contact');
+    expect(text.stdout).toContain('Dry run (nothing written, nothing sent)');
+    const email = /^c_000005 (\S+)/m.exec(text.stdout)![1]!;
+    const json = JSON.parse((await cli(dir, ...dry, '--format', 'json', '--contact', email.toUpperCase())).stdout);
+    expect(json.contacts.map((change: { contact: string }) => change.contact)).toEqual(['c_000005']);
+    const unknown = await cli(dir, ...dry, '--contact', 'c_999999');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('error: No contact "c_999999" in the store; give a contact id or email address.\n');
+    const real = await cli(dir, 'run', '--contact', 'c_000005', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json');
+    expect(real.code).toBe(1);
+    expect(real.stderr).toBe('error: --contact picks the contact whose changes --dry-run shows; add --dry-run, or leave --contact out.\n');
+    expect(existsSync(path.join(dir, 'outbox'))).toBe(false);
+  });
+
   it('runs, writes each email once as an .eml file, and a second run sends nothing again', async () => {
     const dir = copyBase();
     expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
