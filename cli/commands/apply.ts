@@ -20,6 +20,7 @@ import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
 import { askLine } from '../prompt.ts';
 import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
+import { storeStatus } from '../run-progress.ts';
 
 export const apply: Command = {
   name: 'apply',
@@ -59,7 +60,8 @@ export const apply: Command = {
     const label = displayPath(ctx, storeFile);
     const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign apply', { label: displayPath(ctx, `${storeFile}.lock`) });
     try {
-      const store = await readStore(storeFile, { label });
+      const status = storeStatus(ctx.stderr, storeFile);
+      const store = await status.during('Reading the store…', () => readStore(storeFile, { label }));
       const now = saved ? saved.plan.now : timeForStore(ctx, args, store?.clock ?? null, 'an apply').toISOString();
       let program: Program = compiled.program;
       if (saved) {
@@ -72,14 +74,14 @@ export const apply: Command = {
         program = saved.plan.program;
       }
       const emailField = compiled.program.settings.fields.email;
-      const { plan, transition } = planChanges({
+      const { plan, transition } = status.during(`Evaluating the impact on ${(store?.contacts.length ?? 0).toLocaleString('en-US')} contacts…`, () => planChanges({
         next: program,
         store,
         now,
         createdAt: new Date().toISOString(),
         sources: compiled.sources,
         unprocessedEvents: unprocessedEvents(storeFile, store),
-      });
+      }));
       const c = colors(ctx.color);
       if (plan.errors.length > 0) {
         ctx.out(renderPlanText(plan, c).trimEnd());

@@ -16,6 +16,7 @@ import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
 import { displayPath, refuseMissingFolder, refuseStoreFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { storeStatus } from '../run-progress.ts';
 import { compileOrFail } from '../workspace.ts';
 
 const FORMATS = ['text', 'json', 'markdown', 'github'] as const;
@@ -67,9 +68,12 @@ export const plan: Command = {
       refuseStoreFile(ctx, option, path.resolve(ctx.cwd, file), storeFile);
       refuseMissingFolder(ctx, option, path.resolve(ctx.cwd, file));
     }
-    const source = stateFile !== undefined ? await readSnapshot(ctx, stateFile, compiled.program) : await readLiveStore(ctx, args, compiled);
+    const status = storeStatus(ctx.stderr, stateFile !== undefined ? path.resolve(ctx.cwd, stateFile) : storeFile);
+    const source = await (stateFile !== undefined
+      ? status.during('Reading the state snapshot…', () => readSnapshot(ctx, stateFile, compiled.program))
+      : status.during('Reading the store…', () => readLiveStore(ctx, args, compiled)));
     const now = timeForStore(ctx, args, source.store?.clock ?? null, 'a plan');
-    const { plan } = planChanges({
+    const { plan } = status.during(`Evaluating the impact on ${(source.store?.contacts.length ?? 0).toLocaleString('en-US')} contacts…`, () => planChanges({
       next: compiled.program,
       store: source.store,
       now: now.toISOString(),
@@ -78,7 +82,7 @@ export const plan: Command = {
       unprocessedEvents: source.unprocessedEvents,
       warnings: source.warnings,
       ...(flag(args, 'show-emails') ? { emailField: compiled.program.settings.fields.email } : {}),
-    });
+    }));
     if (format === 'github') {
       const annotations = renderPlanAnnotations(plan, compiled.sources);
       if (annotations) ctx.out(annotations);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runProgress } from '../../cli/run-progress.ts';
+import { runProgress, storeStatus } from '../../cli/run-progress.ts';
 
 /** What `campaign run` draws on stderr while it works. */
 
@@ -83,5 +83,32 @@ describe('runProgress', () => {
     missing.report({ phase: 'load' });
     missing.done();
     expect(tty.writes).toEqual([]);
+  });
+});
+
+describe('storeStatus (plan, apply)', () => {
+  it('says what it reads and evaluates on a large store, and clears the line when each step ends, failed or not', async () => {
+    const { writes, stream } = terminal();
+    const status = storeStatus(stream, storeOfSize(25 * 1024 * 1024));
+    expect(await status.during('Reading the store…', async () => 'data')).toBe('data');
+    expect(status.during('Evaluating the impact on 100,000 contacts…', () => 42)).toBe(42);
+    expect(() => status.during('Evaluating…', () => {
+      throw new Error('boom');
+    })).toThrow('boom');
+    await expect(status.during('Reading…', () => Promise.reject(new Error('gone')))).rejects.toThrow('gone');
+    expect(writes).toEqual([
+      '\rReading the store…\x1b[K', '\r\x1b[K',
+      '\rEvaluating the impact on 100,000 contacts…\x1b[K', '\r\x1b[K',
+      '\rEvaluating…\x1b[K', '\r\x1b[K',
+      '\rReading…\x1b[K', '\r\x1b[K',
+    ]);
+  });
+
+  it('writes nothing for a small store, or when stderr is not a terminal', () => {
+    for (const [tty, bytes] of [[true, 1024], [false, 25 * 1024 * 1024]] as const) {
+      const { writes, stream } = terminal(tty);
+      expect(storeStatus(stream, storeOfSize(bytes)).during('Reading the store…', () => 1)).toBe(1);
+      expect(writes).toEqual([]);
+    }
   });
 });
