@@ -7,3 +7,5 @@ export * from './dsl/index.ts';
 export * from './ir/index.ts';
 export * from './store/index.ts';
 export * from './planner/index.ts';
+// For receivers of campaignkit's webhooks (docs/runtime.md): check `X-Campaignkit-Signature`.
+export { signWebhook, verifyWebhookSignature } from './runtime/deliver/webhooks.ts';

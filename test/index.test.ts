@@ -1,0 +1,25 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as campaignkit from '../src/index.ts';
+
+/** What `import … from 'campaignkit'` gives a program that depends on campaignkit. */
+describe('the package entry point', () => {
+  it('is src/index.ts', () => {
+    const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../package.json'), 'utf8')) as { exports: Record<string, string> };
+    expect(pkg.exports['.']).toBe('./src/index.ts');
+  });
+
+  it('exports verifyWebhookSignature and signWebhook for webhook receivers (docs/runtime.md)', () => {
+    const { verifyWebhookSignature, signWebhook } = campaignkit as Partial<typeof import('../src/runtime/deliver/webhooks.ts')>;
+    expect(typeof verifyWebhookSignature).toBe('function');
+    expect(typeof signWebhook).toBe('function');
+    const body = '{"id":"trial/c1/1/sync-crm"}';
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = `sha256=${createHmac('sha256', 's3cret').update(`${timestamp}.${body}`).digest('hex')}`;
+    expect(signWebhook!(body, timestamp, 's3cret')).toBe(signature);
+    expect(verifyWebhookSignature!(body, { signature, timestamp }, 's3cret')).toBe(true);
+    expect(verifyWebhookSignature!(body, { signature, timestamp }, 'other')).toBe(false);
+  });
+});
