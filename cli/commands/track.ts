@@ -2,7 +2,7 @@ import { UserError } from '../../src/errors.ts';
 import { validateEvent } from '../../src/runtime/ingest.ts';
 import { nulMessage, nulPath } from '../../src/text/nul-character.ts';
 import { appendEvents } from '../../src/runtime/journal.ts';
-import { ContactIndex, readStore, storePaths } from '../../src/store/index.ts';
+import { ContactIndex, readStore, refuseSnapshot, storePaths } from '../../src/store/index.ts';
 import { stringOption, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
@@ -15,6 +15,8 @@ export async function ingestContext(ctx: CliContext, args: Parameters<Command['r
   const store = storePathFor(ctx, args, compiled);
   const data = await readStore(store, { label: displayPath(ctx, store) });
   if (!data) throw new UserError(`There is no store at "${displayPath(ctx, store)}" yet; import contacts first (campaign contacts import).`);
+  // The journal beside a snapshot would hold events (personal data) that no run can process.
+  refuseSnapshot(data, displayPath(ctx, store));
   const index = new ContactIndex(data.contacts, compiled.program.settings.fields.email);
   return {
     store,

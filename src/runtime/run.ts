@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { StoreClockAheadError, UserError } from '../errors.ts';
 import type { StoreData } from '../store/types.ts';
-import { acquireStoreLock, auditEntry, readStore, storePaths, writeStore } from '../store/index.ts';
+import { acquireStoreLock, auditEntry, readStore, refuseSnapshot, storePaths, writeStore } from '../store/index.ts';
 import { clearWebhookLedger, deliverOutbox, deliverWebhooks, ledgerPathFor, resolveUnsubscribeSecret, truncateLedger, webhookLedgerPathFor } from './deliver/index.ts';
 import type { DeliveryReport, Transport, WebhookReport } from './deliver/index.ts';
 import { ChangeLog } from './engine/changes.ts';
@@ -102,6 +102,8 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     progress({ phase: 'load' });
     const data = await readStore(options.store, options.label !== undefined ? { label: options.label } : {});
     if (!data) throw noStore();
+    // Before the delivery ledgers are opened beside it.
+    if (!options.dryRun) refuseSnapshot(data, options.label ?? options.store);
     if (!data.deployed) throw new UserError('Nothing is deployed in this store yet. Run `campaign apply` first.');
     const end = (options.until ?? options.now).getTime();
     if (options.until && options.until.getTime() < options.now.getTime()) throw new UserError('--until is before --now; give a later --until.');

@@ -1,6 +1,6 @@
 /** The contact store: one versioned JSON file, read and written whole, under a lock. */
 export * from './types.ts';
-export { createStore, openStore, readStore, StoreAdapter, writeStore, type StoreFileOptions } from './store-file.ts';
+export { createStore, openStore, readStore, refuseSnapshot, StoreAdapter, writeStore, type StoreFileOptions } from './store-file.ts';
 export { acquireStoreLock, type LockInfo, type LockOptions, type StoreLock } from './lock.ts';
 export { ContactIndex } from './contact-index.ts';
 export { addSuppression, contactIdForEmail, normalizeEmail, suppressedHashes, suppressionHash } from './suppression.ts';

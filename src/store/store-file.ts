@@ -89,9 +89,7 @@ export class StoreAdapter implements Adapter<StoreData> {
   }
 
   async write(data: StoreData): Promise<void> {
-    if (data.snapshot) {
-      throw new UserError(`"${this.label}" is a state snapshot (\`campaign state export\`): it is read-only and holds no personal data, so nothing can run on it. Pass the store itself with --store. Nothing was written.`);
-    }
+    refuseSnapshot(data, this.label);
     await this.checkReplaceable(data);
     data.serial += 1;
     data.savedAt = (this.options.now?.() ?? new Date()).toISOString();
@@ -188,6 +186,16 @@ function ordered(data: StoreData): Record<string, unknown> {
 }
 
 /** An empty store with a new random lineage (serial 0: the first write makes it 1). */
+/**
+ * A state snapshot (`campaign state export`) is read-only: no command writes it, nor anything beside
+ * it (a journal, the delivery ledgers). Commands that would call this first, before they write
+ * anything.
+ */
+export function refuseSnapshot(data: StoreData, label: string): void {
+  if (!data.snapshot) return;
+  throw new UserError(`"${label}" is a state snapshot (\`campaign state export\`): it is read-only and holds no personal data, so nothing can run on it. Pass the store itself with --store. Nothing was written.`);
+}
+
 export function createStore(now: Date = new Date()): StoreData {
   return {
     format: STORE_FORMAT,

@@ -191,6 +191,20 @@ describe('campaign state export', () => {
     const applied = await cli('apply', ...common, '--store', 'snapshot.json', '--auto-approve');
     expect(applied.code).toBe(1);
     expect(applied.stderr).toBe('error: "snapshot.json" is a state snapshot (`campaign state export`): it is read-only and holds no personal data, so nothing can run on it. Pass the store itself with --store. Nothing was written.\n');
+    // Nor anything beside it: a journal of events no run can process, the delivery ledgers.
+    mkdirSync(file('snap'), { recursive: true });
+    cpSync(file('snapshot.json'), file('snap/snapshot.json'));
+    writeFileSync(file('snap/events.jsonl'), '{"contact":"c_000001","event":"page.viewed","at":"2026-11-23T08:00:00Z","data":{"url":"/pricing"}}\n');
+    for (const argv of [
+      ['track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/pricing"}'],
+      ['events', 'ingest', 'snap/events.jsonl'],
+      ['run', '--now', '2026-11-24T09:00:00Z'],
+    ]) {
+      const refused = await cli(...argv, '--workspace', 'campaigns', '--store', 'snap/snapshot.json');
+      expect(refused.stderr, argv.join(' ')).toBe('error: "snap/snapshot.json" is a state snapshot (`campaign state export`): it is read-only and holds no personal data, so nothing can run on it. Pass the store itself with --store. Nothing was written.\n');
+      expect(refused.code, argv.join(' ')).toBe(1);
+      expect(readdirSync(file('snap')).sort(), argv.join(' ')).toEqual(['events.jsonl', 'snapshot.json']);
+    }
     const both = await cli('plan', ...common, '--state', 'snapshot.json', '--store', 'store.json');
     expect(both.stderr).toBe('error: --state and --store cannot be used together: plan against the store or against a state snapshot.\n');
     const missing = await cli('plan', ...common, '--state', 'nope.json');
