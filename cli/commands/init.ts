@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
-import type { Command } from '../command.ts';
+import { stringOption, type Command } from '../command.ts';
 import { STARTER_FILES } from '../init/starter-files.ts';
 import { displayPath } from '../store-options.ts';
 
@@ -12,8 +12,8 @@ export const init: Command = {
   name: 'init',
   usage: '[DIR]',
   help: [
-    'DIR                        the folder to create it in (default: the current folder); it must be',
-    '                           empty or not exist yet',
+    'DIR                        the folder to create it in (default: --workspace DIR, else the current',
+    '                           folder); it must be empty or not exist yet',
     '',
     'The new workspace validates and plans right away; `campaignkit` and `zod` resolve to this',
     "campaign command's copies, so it needs no `npm install`.",
@@ -21,8 +21,14 @@ export const init: Command = {
   options: {},
   maxPositionals: 1,
   async run(ctx, args) {
-    if (args.positionals[0]?.trim() === '') throw new UserError('The folder argument is empty; give a new or empty folder, or leave it out for the current one. Nothing was written.');
-    const target = path.resolve(ctx.cwd, args.positionals[0] ?? '.');
+    // `--workspace DIR`, which every command takes, names the folder too.
+    const [dir] = args.positionals;
+    const workspace = stringOption(args, 'workspace');
+    if (dir?.trim() === '' || workspace?.trim() === '') throw new UserError('The folder argument is empty; give a new or empty folder, or leave it out for the current one. Nothing was written.');
+    if (dir !== undefined && workspace !== undefined && path.resolve(ctx.cwd, dir) !== path.resolve(ctx.cwd, workspace)) {
+      throw new UserError(`\`campaign init ${dir} --workspace ${workspace}\` names two folders; give one: \`campaign init DIR\`. Nothing was written.`);
+    }
+    const target = path.resolve(ctx.cwd, dir ?? workspace ?? '.');
     const name = target === path.resolve(ctx.cwd) ? '.' : displayPath(ctx, target);
     if (existsSync(target)) {
       if (!statSync(target).isDirectory()) throw new UserError(`"${name}" is a file; pass a new or empty folder to \`campaign init\`.`);

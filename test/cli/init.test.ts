@@ -56,6 +56,19 @@ describe('campaign init', () => {
     expect(readdirSync(dir)).toEqual(['notes.txt']);
   });
 
+  it('creates the workspace in --workspace DIR, which every command takes, rather than in the current folder', async () => {
+    const created = await cli(dir, 'init', '--workspace', 'marketing');
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('Next: cd marketing && campaign validate && campaign plan');
+    expect(readdirSync(dir)).toEqual(['marketing']);
+    expect(tree(path.join(dir, 'marketing'))).toEqual(Object.keys(STARTER_FILES).sort());
+    const both = await cli(dir, 'init', 'sales', '--workspace', 'ops');
+    expect(both.stderr).toBe('error: `campaign init sales --workspace ops` names two folders; give one: `campaign init DIR`. Nothing was written.\n');
+    expect(both.code).toBe(1);
+    expect(readdirSync(dir)).toEqual(['marketing']);
+  });
+
   it('accepts the current folder when it is empty but for .git', async () => {
     mkdirSync(path.join(dir, '.git'));
     const created = await cli(dir, 'init');
