@@ -12,7 +12,7 @@ import { compileOrFail } from '../workspace.ts';
 export const contact: Command = {
   name: 'contact',
   usage: 'ID|EMAIL [--now ISO] [--format text|json] [--store FILE]',
-  help: [NOW_HELP.replace('the current time to record', 'explain the contact as of this time'), '--format text|json         text (default) or JSON', STORE_HELP],
+  help: [NOW_HELP.replace('the current time to record', 'explain the contact as of this time').replace('else the clock', "else the store's clock"), '--format text|json         text (default) or JSON', STORE_HELP],
   options: { ...STORE_OPTIONS, ...NOW_OPTIONS, format: { type: 'string', default: 'text' } },
   maxPositionals: 1,
   async run(ctx, args) {

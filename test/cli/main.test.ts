@@ -64,4 +64,9 @@ describe('campaign (the command line)', () => {
       cleanup();
     }
   });
+
+  it("says that `campaign contact` explains a contact as of the store's clock by default, as it does (docs/runtime.md)", async () => {
+    const help = await run(['contact', '--help']);
+    expect(help.stdout).toContain("--now ISO                  explain the contact as of this time (default: $CAMPAIGN_NOW, else the store's clock)\n");
+  });
 });
