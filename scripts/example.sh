@@ -16,7 +16,7 @@ step plan --store "$store" --now 2026-08-01T00:00:00Z --out "$dir/plan.json" --n
 step apply "$dir/plan.json" --store "$store"
 step events ingest fixtures/events.jsonl --store "$store" --now 2026-11-01T00:00:00Z
 # The CRM webhook endpoint (campaign.config.ts) signs with this secret; nothing listens at its
-# address (127.0.0.1:9), so the run reports those webhooks as failed, to be retried later.
+# address (127.0.0.1:47011), so the run reports those webhooks as failed, to be retried later.
 export CRM_WEBHOOK_SECRET=example-only-secret
 step run --store "$store" --now 2026-11-01T00:00:00Z --until 2026-12-31T00:00:00Z
 step contact c_000005 --store "$store" | head -n 58
