@@ -3,7 +3,7 @@ import { applyErase, eraseCounts, findOutboxFiles, journalMentions, planErase, r
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { acquireStoreLock, ContactIndex, readStore, storePaths, writeStore } from '../../src/store/index.ts';
-import { flag, type Command } from '../command.ts';
+import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, nowSource } from '../clock.ts';
 import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
@@ -27,15 +27,17 @@ export const contactsErase: Command = {
     if (target === undefined || target.trim() === '') throw new UserError('Missing the contact to erase: `campaign contacts erase ID|EMAIL`.');
     const dryRun = flag(args, 'dry-run');
     const now = nowFor(ctx, args);
-    const compiled = await compileOrFail(ctx, args);
-    const storeFile = storePathFor(ctx, args, compiled);
+    // An erasure must not wait for the workspace to compile (someone's edit in progress): with
+    // --store, the workspace is needed only when nothing is deployed to say which field is the email.
+    const compiled = stringOption(args, 'store') !== undefined ? null : await compileOrFail(ctx, args);
+    const storeFile = storePathFor(ctx, args, compiled ?? { workspace: ctx.cwd, program: null });
     const storeLabel = displayPath(ctx, storeFile);
-    const emailField = compiled.program.settings.fields.email;
     // Before the lock, which would create the store's folder.
     if (!existsSync(storeFile)) throw new UserError(`There is no store at "${storeLabel}"; pass the store that holds the contact with --store. Nothing was changed.`);
     const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign contacts erase', { label: displayPath(ctx, `${storeFile}.lock`) });
     try {
       const data = await readStore(storeFile, { label: storeLabel });
+      const emailField = (compiled?.program ?? data?.deployed?.program ?? (await compileOrFail(ctx, args)).program).settings.fields.email;
       const contact = data ? new ContactIndex(data.contacts, emailField).find(target.trim()) : undefined;
       if (!data || !contact) throw new UserError(`No contact "${target}" in the store "${storeLabel}"; nothing was changed.`);
       const plan = planErase(data, contact, emailField);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readStore, suppressionHash, writeStore } from '../../src/store/index.ts';
@@ -139,5 +139,21 @@ describe('contacts erase', () => {
     expect(run.stderr).toBe('error: No contact "nobody@acme.example" in the store ".campaign/store.json"; nothing was changed.\n');
     expect(readFileSync(store).equals(bytes)).toBe(true);
     expect(existsSync(`${store}.lock`)).toBe(false);
+  });
+
+  it('erases from the store given with --store while the workspace has errors, by its deployed program', async () => {
+    const { ada } = await seed();
+    expect((await cli('apply', '--auto-approve', '--no-typecheck')).code).toBe(0);
+    // Someone's edit in progress: a GDPR erasure must not wait for it.
+    const broken = path.join(dir, 'campaigns');
+    cpSync(EXAMPLE_WORKSPACE, broken, { recursive: true });
+    writeFileSync(path.join(broken, 'journeys', 'welcome.ts'), 'export default campaign(;\n');
+    const run = await runCli(['contacts', 'erase', 'ada@acme.example', '--workspace', broken, '--store', '.campaign/store.json', '--now', NOW], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^Erased contact ${ada}: `));
+    const data = (await readStore(store))!;
+    expect(data.contacts.map((c) => c.id)).not.toContain(ada);
+    expect(data.suppression.map((s) => s.hash)).toContain(suppressionHash('ada@acme.example'));
   });
 });
