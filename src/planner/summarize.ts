@@ -61,9 +61,16 @@ export function impactHighlights(impact: Impact): Highlight[] {
 /** `173 contacts enter "eu-trials", 41 cross "engagement" ≥ 100 (mql), and 2 more` (empty: no impact). */
 export function describeImpact(impact: Impact, limit = 4): string {
   const highlights = impactHighlights(impact);
-  const shown = highlights.slice(0, limit).map((h, i) => `${h.count}${i === 0 ? ` contact${h.count === 1 ? '' : 's'}` : ''} ${h.text}`);
+  const shown = highlights.slice(0, limit).map((h, i) => `${h.count}${i === 0 ? ` contact${h.count === 1 ? '' : 's'}` : ''} ${h.count === 1 ? singular(h.text) : h.text}`);
   if (highlights.length > limit) shown.push(`and ${highlights.length - limit} more`);
   return shown.join(', ');
+}
+
+/** `move from …` → `moves from …`, `cross …` → `crosses …`: the verb for one contact. */
+function singular(text: string): string {
+  const space = text.indexOf(' ');
+  const verb = space < 0 ? text : text.slice(0, space);
+  return `${verb}${/(s|sh|ch|x)$/.test(verb) ? 'es' : 's'}${space < 0 ? '' : text.slice(space)}`;
 }
 
 /** The one-line summary of a transition, for the audit log. */
