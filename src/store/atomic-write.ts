@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDirectoryDurable, syncDirectory } from './durable-directory.ts';
 
@@ -13,6 +13,7 @@ export async function writeFileAtomic(file: string, chunks: Iterable<string> | A
   const dir = path.dirname(file);
   makeDirectoryDurable(dir);
   const mode = await stat(file).then((s) => s.mode & 0o777, () => 0o600);
+  await removeStaleTemps(dir, path.basename(file));
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
   try {
@@ -44,4 +45,35 @@ export async function writeFileAtomic(file: string, chunks: Iterable<string> | A
     throw error;
   }
   await syncDirectory(dir);
+}
+
+/**
+ * Removes the temporary files of `name` that writers killed mid-write (SIGKILL, OOM, a power cut)
+ * left behind: each is as large as the file, and nothing else ever removes them. Only those of a
+ * process that no longer runs: a live writer's temporary file is its own to rename or remove.
+ */
+async function removeStaleTemps(dir: string, name: string): Promise<void> {
+  const prefix = `.${name}.`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const entry of names) {
+    if (!entry.startsWith(prefix)) continue;
+    const match = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(entry.slice(prefix.length));
+    if (!match || isRunning(Number(match[1]))) continue;
+    await unlink(path.join(dir, entry)).catch(() => undefined);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

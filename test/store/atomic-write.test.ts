@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,4 +61,39 @@ describe('writeFileAtomic', () => {
     expect(readFileSync(file, 'utf8')).toBe('before\n');
     expect(readdirSync(dir)).toEqual(['out.txt']);
   });
+});
+
+describe('writeFileAtomic after a writer was killed', () => {
+  const root = path.resolve(import.meta.dirname, '../..');
+
+  /** A child process in the middle of writing `file`, its temporary file on disk. */
+  function startWriter(file: string): Promise<ChildProcess> {
+    const child = spawn(process.execPath, [path.join(root, 'cli/run-ts.js'), path.join(import.meta.dirname, 'atomic-write-child.ts'), file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    return new Promise((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('writing') && resolve(child));
+      child.on('exit', (code) => reject(new Error(`the writer exited (${code}) before writing`)));
+    });
+  }
+  const killed = (child: ChildProcess, signal: NodeJS.Signals) => new Promise((resolve) => (child.once('exit', resolve), child.kill(signal)));
+
+  it('removes the temporary file a writer killed with SIGKILL left, and keeps a live writer’s', async () => {
+    const file = path.join(dir, 'store.json');
+    writeFileSync(file, 'before\n');
+    const dead = await startWriter(file);
+    await killed(dead, 'SIGKILL');
+    const left = readdirSync(dir).filter((name) => name.endsWith('.tmp'));
+    expect(left).toEqual([expect.stringMatching(new RegExp(`^\\.store\\.json\\.${dead.pid}\\.[0-9a-f]{8}\\.tmp$`))]);
+    expect(readFileSync(path.join(dir, left[0]!), 'utf8')).toBe('half of a store\n');
+    expect(readFileSync(file, 'utf8')).toBe('before\n');
+
+    const live = await startWriter(file);
+    try {
+      await writeFileAtomic(file, ['after\n']);
+      expect(readFileSync(file, 'utf8')).toBe('after\n');
+      // The killed writer's file is gone; the live one's is its own to rename or remove.
+      expect(readdirSync(dir).sort()).toEqual([expect.stringMatching(new RegExp(`^\\.store\\.json\\.${live.pid}\\.`)), 'store.json']);
+    } finally {
+      await killed(live, 'SIGKILL');
+    }
+  }, 20_000);
 });
