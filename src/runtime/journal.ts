@@ -21,8 +21,31 @@ export interface JournalRead {
   cursor: JournalCursor;
 }
 
+/**
+ * Every append ends with a commit line (`{"commit":N}`, N its events). In a journal whose header
+ * says `commits: true` (every journal created or compacted since), readers take only the events
+ * up to the last commit line: an ingest killed mid-append (SIGKILL, Ctrl-C, OOM) left part of its
+ * file, never reported accepted, which would otherwise be processed as if it had been; the next
+ * append cuts that tail off. A journal from before has no such header: every complete line counts.
+ */
 function header(generation: string): string {
-  return `${JSON.stringify({ journal: HEADER_KIND, generation })}\n`;
+  return `${JSON.stringify({ journal: HEADER_KIND, generation, commits: true })}\n`;
+}
+
+const COMMIT_PREFIX = '{"commit":';
+
+/** A commit line's row. */
+function isCommit(row: unknown): boolean {
+  return typeof row === 'object' && row !== null && !Array.isArray(row) && typeof (row as { commit?: unknown }).commit === 'number' && !('id' in row);
+}
+
+/** Whether the header line (`text`, without its newline) marks a journal with commit lines. */
+function hasCommits(text: string): boolean {
+  try {
+    return (JSON.parse(text) as { commits?: unknown }).commits === true;
+  } catch {
+    return false;
+  }
 }
 
 function sleep(ms: number): void {
@@ -78,7 +101,7 @@ export function appendEvents(journal: string, events: readonly StoredEvent[], re
     const fd = openSync(journal, constants.O_CREAT | constants.O_RDWR | constants.O_APPEND, 0o600);
     try {
       // A new journal, or one whose header itself was torn, starts with a header.
-      const created = dropTornTail(fd, statSync(journal).size) === 0;
+      const created = dropUncommittedTail(fd, dropTornTail(fd, statSync(journal).size)) === 0;
       if (created) writeSync(fd, header(randomUUID()));
       const CHUNK = 20_000;
       // `{ ...event, receivedAt }` as JSON, without copying each event: the same bytes.
@@ -90,6 +113,7 @@ export function appendEvents(journal: string, events: readonly StoredEvent[], re
           const json = JSON.stringify(event);
           text += json.length > 2 && !('receivedAt' in event) ? `${json.slice(0, -1)}${tail}` : `${JSON.stringify({ ...event, receivedAt })}\n`;
         }
+        if (i + CHUNK >= events.length) text += `${COMMIT_PREFIX}${events.length}}\n`;
         writeSync(fd, text);
       }
       fsyncSync(fd);
@@ -121,6 +145,39 @@ function dropTornTail(fd: number, size: number): number {
   return keep;
 }
 
+/**
+ * In a journal with commit lines, the events after the last one are what an append killed midway
+ * left (the journal's lock is held, so no append is under way): they are cut off, and the file's
+ * new size returned. The size as it is otherwise (a journal from before commit lines, or none).
+ */
+function dropUncommittedTail(fd: number, size: number): number {
+  if (size === 0) return size;
+  const head = Buffer.alloc(Math.min(size, 4096));
+  readSync(fd, head, 0, head.length, 0);
+  const headEnd = head.indexOf(10);
+  if (headEnd < 0 || !hasCommits(head.toString('utf8', 0, headEnd))) return size;
+  // Backwards from the end, for the last line that starts with the commit prefix.
+  const marker = Buffer.from(`\n${COMMIT_PREFIX}`);
+  const TAIL = 64 * 1024;
+  let keep = headEnd + 1;
+  for (let end = size; end > headEnd; ) {
+    const start = Math.max(headEnd, end - TAIL);
+    const chunk = Buffer.alloc(end - start);
+    readSync(fd, chunk, 0, chunk.length, start);
+    const at = chunk.lastIndexOf(marker);
+    if (at >= 0) {
+      // The commit line ends at the next newline (the file ends with one: its torn tail is gone).
+      const lineEnd = chunk.indexOf(10, at + 1);
+      keep = lineEnd >= 0 ? start + lineEnd + 1 : size;
+      break;
+    }
+    if (start === headEnd) break;
+    end = start + marker.length;
+  }
+  if (keep < size) ftruncateSync(fd, keep);
+  return keep;
+}
+
 /** Bytes decoded into one string at a time. */
 const BLOCK_BYTES = 8 * 1024 * 1024;
 
@@ -132,10 +189,12 @@ export function readJournal(journal: string, cursor: JournalCursor, blockBytes =
   const firstNewline = buffer.indexOf(10);
   if (firstNewline < 0) return { events: [], cursor };
   let generation: string;
+  let commits: boolean;
   try {
-    const head = JSON.parse(buffer.toString('utf8', 0, firstNewline)) as { journal?: string; generation?: string };
+    const head = JSON.parse(buffer.toString('utf8', 0, firstNewline)) as { journal?: string; generation?: string; commits?: unknown };
     if (head.journal !== HEADER_KIND || typeof head.generation !== 'string') throw new Error('not a journal header');
     generation = head.generation;
+    commits = head.commits === true;
   } catch {
     throw new UserError(`"${journal}":1 is not a campaignkit event journal header; restore the file from a backup or move it away (events in it are then lost).`);
   }
@@ -143,6 +202,9 @@ export function readJournal(journal: string, cursor: JournalCursor, blockBytes =
   let offset = generation === cursor.generation ? cursor.offset : firstNewline + 1;
   if (offset > buffer.length) offset = firstNewline + 1;
   const events: StoredEvent[] = [];
+  // Events since the last commit line, and where that line ends (with commit lines: what is read).
+  let batch: StoredEvent[] = [];
+  let committed = offset;
   let start = offset;
   // Decoded a block of lines at a time (one string per block, not per line).
   while (start < buffer.length) {
@@ -152,6 +214,8 @@ export function readJournal(journal: string, cursor: JournalCursor, blockBytes =
     if (end < 0) break;
     const text = buffer.toString('utf8', start, end + 1);
     let from = 0;
+    // The byte where the line at `from` starts (newlines are the same in bytes and in text).
+    let at = start;
     for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', from)) {
       let row: unknown;
       try {
@@ -159,14 +223,23 @@ export function readJournal(journal: string, cursor: JournalCursor, blockBytes =
       } catch {
         throw damaged(journal, buffer, start, text, from, 'is not valid JSON');
       }
+      at = buffer.indexOf(10, at) + 1;
+      if (isCommit(row)) {
+        for (const event of batch) events.push(event);
+        batch = [];
+        committed = at;
+        from = newline + 1;
+        continue;
+      }
       if (!isEvent(row)) throw damaged(journal, buffer, start, text, from, 'is not an event');
       // The stored event without the journal's `receivedAt`, in the store's key order.
-      events.push({ id: row.id, contact: row.contact, event: row.event, at: row.at, data: row.data });
+      (commits ? batch : events).push({ id: row.id, contact: row.contact, event: row.event, at: row.at, data: row.data });
       from = newline + 1;
     }
     start = end + 1;
   }
-  return { events, cursor: { generation, offset: start } };
+  // With commit lines, events after the last one are an append under way or killed: not read.
+  return { events, cursor: { generation, offset: commits ? committed : start } };
 }
 
 /** How every line `appendEvents` writes begins: the event's id comes first. */
@@ -185,6 +258,7 @@ export function pendingEventIds(journal: string, cursor: JournalCursor, ids: Rea
   const fd = openSync(journal, 'r');
   let buffer: Buffer;
   let start: number;
+  let commits = false;
   try {
     const size = fstatSync(fd).size;
     const head = Buffer.alloc(Math.min(size, 4096));
@@ -193,7 +267,9 @@ export function pendingEventIds(journal: string, cursor: JournalCursor, ids: Rea
     if (headEnd < 0) return found;
     let generation: unknown;
     try {
-      generation = (JSON.parse(head.toString('utf8', 0, headEnd)) as { generation?: unknown }).generation;
+      const parsed = JSON.parse(head.toString('utf8', 0, headEnd)) as { generation?: unknown; commits?: unknown };
+      generation = parsed.generation;
+      commits = parsed.commits === true;
     } catch {
       return found;
     }
@@ -205,15 +281,24 @@ export function pendingEventIds(journal: string, cursor: JournalCursor, ids: Rea
   } finally {
     closeSync(fd);
   }
-  // Decoded a block of lines at a time, as `readJournal` does; a torn last line is left out.
+  // Decoded a block of lines at a time, as `readJournal` does; a torn last line is left out, and
+  // with commit lines, the ids after the last one (an append under way or killed).
+  let batch: string[] = [];
   for (let from = 0; from < buffer.length; ) {
     const last = buffer.lastIndexOf(10, Math.min(buffer.length, from + blockBytes) - 1);
     const end = last >= from ? last : buffer.indexOf(10, from);
     if (end < 0) break;
     const text = buffer.toString('utf8', from, end + 1);
     for (let line = 0, newline = text.indexOf('\n'); newline >= 0; line = newline + 1, newline = text.indexOf('\n', line)) {
+      if (text.startsWith(COMMIT_PREFIX, line)) {
+        for (const id of batch) found.add(id);
+        batch = [];
+        continue;
+      }
       const id = lineId(text, line, newline);
-      if (id !== undefined && ids.has(id)) found.add(id);
+      if (id === undefined || !ids.has(id)) continue;
+      if (commits) batch.push(id);
+      else found.add(id);
     }
     from = end + 1;
   }

@@ -18,7 +18,8 @@ describe('campaign track', () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/^Accepted page\.viewed for c_000001 at 2026-08-02T10:00:00\.000Z/);
     const journal = readFileSync(path.join(dir, 'journal.jsonl'), 'utf8');
-    expect(journal.trim().split('\n')).toHaveLength(2);
+    // The header, the event and the append's commit line.
+    expect(journal.trim().split('\n')).toHaveLength(3);
     for (const [argv, message] of [
       [['track', 'page.viewd', '--contact', 'c_000001'], /unknown event "page\.viewd"/],
       [['track', 'page.viewed', '--contact', 'nobody@nowhere.example', '--data', '{"url":"/"}'], /unknown contact "nobody@nowhere\.example"/],

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,9 @@ describe('the event journal', () => {
     const lines = readFileSync(journal, 'utf8').trim().split('\n');
     expect(JSON.parse(lines[0]!)).toMatchObject({ journal: 'campaignkit-journal' });
     // Byte for byte what JSON.stringify gives for the event with `receivedAt` last.
-    expect(lines.slice(1)).toEqual(first.map((e) => JSON.stringify({ ...e, receivedAt: '2026-11-23T10:00:00.000Z' })));
+    expect(lines.slice(1, -1)).toEqual(first.map((e) => JSON.stringify({ ...e, receivedAt: '2026-11-23T10:00:00.000Z' })));
+    // The append's commit line: readers take the events up to the last one.
+    expect(lines.at(-1)).toBe('{"commit":2}');
 
     const read = readJournal(journal, { generation: 'none', offset: 0 });
     expect(read.events).toEqual(first);
@@ -36,7 +39,7 @@ describe('the event journal', () => {
     const before = readFileSync(journal, 'utf8');
     appendFileSync(journal, `{"id":"torn","contact":"c1","ev${'x'.repeat(70_000)}`);
     appendEvents(journal, [event(2)], '2026-11-23T11:00:00.000Z');
-    expect(readFileSync(journal, 'utf8')).toBe(`${before}${JSON.stringify({ ...event(2), receivedAt: '2026-11-23T11:00:00.000Z' })}\n`);
+    expect(readFileSync(journal, 'utf8')).toBe(`${before}${JSON.stringify({ ...event(2), receivedAt: '2026-11-23T11:00:00.000Z' })}\n{"commit":1}\n`);
     expect(readJournal(journal, { generation: 'none', offset: 0 }).events).toEqual([event(1), event(2)]);
   });
 
@@ -67,7 +70,7 @@ describe('the event journal', () => {
     expect(read.cursor.offset).toBe(readFileSync(journal).length - '{"id":"torn","contact":"c1","ev'.length);
 
     appendFileSync(journal, 'ent":\n');
-    expect(() => readJournal(journal, read.cursor, 1000)).toThrow(`"${journal}":3002 is not valid JSON`);
+    expect(() => readJournal(journal, read.cursor, 1000)).toThrow(`"${journal}":3003 is not valid JSON`);
   });
 
   it('rejects a line that is JSON but not an event, and numbers lines right after invalid UTF-8', () => {
@@ -83,12 +86,12 @@ describe('the event journal', () => {
       const copy = path.join(dir, `copy-${i}.journal`);
       appendFileSync(copy, readFileSync(journal));
       appendFileSync(copy, `${line}\n`);
-      expect(() => readJournal(copy, cursor)).toThrow(`"${copy}":3 is not an event; the journal is damaged`);
+      expect(() => readJournal(copy, cursor)).toThrow(`"${copy}":4 is not an event; the journal is damaged`);
     }
-    // Four bytes that are not UTF-8 (each decodes to a 3-byte U+FFFD) on line 3, then a blank line 4.
+    // Four bytes that are not UTF-8 (each decodes to a 3-byte U+FFFD) on line 4 (after the commit line), then a blank line 5.
     const bytes = Buffer.concat([Buffer.from('{"id":"x","contact":"c1","event":"page_view","at":"2026-11-01T09:00:00.000Z","data":{"n":"'), Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from('"}}\n\n')]);
     appendFileSync(journal, bytes);
-    expect(() => readJournal(journal, cursor)).toThrow(`"${journal}":4 is not valid JSON`);
+    expect(() => readJournal(journal, cursor)).toThrow(`"${journal}":5 is not valid JSON`);
   });
 
   it('pendingEventIds finds which ids the journal holds after the cursor, reading only their ids', () => {
@@ -109,4 +112,35 @@ describe('the event journal', () => {
     appendFileSync(journal, '{"id":"e5","contact":"c1"');
     expect(pendingEventIds(journal, folded, ids('e3', 'e5'))).toEqual(ids('e3'));
   });
+
+  it('an append killed midway (SIGKILL) is not read, nor its ids reported, and the next append cuts it off', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
+    dirs.push(dir);
+    const root = path.resolve(import.meta.dirname, '../..');
+    const journal = path.join(dir, 'journal.jsonl');
+    appendEvents(journal, [event(1)], '2026-11-23T10:00:00.000Z');
+    const accepted = statSync(journal).size;
+    // Killed as soon as its first write is in the file: 200k events go in 10 writes, then fsync.
+    for (let attempt = 0; ; attempt++) {
+      const child = spawn(process.execPath, [path.join(root, 'cli/run-ts.js'), path.join(import.meta.dirname, 'journal-append-child.ts'), journal, '200000'], { cwd: root, stdio: 'ignore' });
+      await new Promise<void>((resolve) => {
+        const poll = setInterval(() => statSync(journal).size > accepted && child.kill('SIGKILL'), 1);
+        child.on('exit', () => (clearInterval(poll), resolve()));
+      });
+      if (!readFileSync(journal, 'utf8').endsWith('{"commit":200000}\n')) break;
+      // It got to its end before the kill: start again from the one accepted event.
+      expect(attempt).toBeLessThan(3);
+      writeFileSync(journal, readFileSync(journal).subarray(0, accepted));
+    }
+    expect(statSync(journal).size).toBeGreaterThan(accepted + 100_000);
+    const start = { generation: 'none', offset: 0 };
+    // Never reported accepted: a run does not process it, an ingest does not count its ids.
+    const read = readJournal(journal, start);
+    expect(read.events).toEqual([event(1)]);
+    expect(read.cursor.offset).toBe(accepted);
+    expect(pendingEventIds(journal, start, new Set(['e1', 'big-0', 'big-1']))).toEqual(new Set(['e1']));
+    appendEvents(journal, [event(2)], '2026-11-23T13:00:00.000Z');
+    expect(readJournal(journal, start).events).toEqual([event(1), event(2)]);
+    expect(readFileSync(journal, 'utf8')).not.toContain('big-');
+  }, 30_000);
 });
