@@ -116,16 +116,10 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const due: OutboxMessage[] = [];
   for (const message of data.outbox) {
     if (message.status !== 'pending') continue;
-    if (message.expiresAt !== undefined && now >= Date.parse(message.expiresAt) && (message.retryingSince !== undefined || (options.runFrom != null && message.createdAt < options.runFrom))) {
-      const reason = `expired at ${message.expiresAt} (its send step's expiresAfter) before it could be delivered${message.reason ? `; the last failure: ${message.reason}` : ''}`;
-      if (!dryRun) update(message, { status: 'failed', reason });
-      record(report, message, 'failed', { reason });
-      continue;
-    }
-    if (message.retryingSince !== undefined && now - Date.parse(message.retryingSince) >= RETRY_FOR) {
-      const reason = `not delivered after 5 days of temporary failures (since ${message.retryingSince}); the last: ${message.reason ?? 'unknown'}`;
-      if (!dryRun) update(message, { status: 'failed', reason });
-      record(report, message, 'failed', { reason });
+    const givenUp = giveUpReason(message, now, options.runFrom ?? null);
+    if (givenUp !== undefined) {
+      if (!dryRun) update(message, { status: 'failed', reason: givenUp });
+      record(report, message, 'failed', { reason: givenUp });
       continue;
     }
     if (Date.parse(message.dueAt) <= now) due.push(message);
@@ -215,6 +209,21 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
 
 /** How long a message is retried after its first temporary failure (mail servers: 4–5 days). */
 const RETRY_FOR = 5 * 24 * 3_600_000;
+
+/**
+ * Why a pending message is given up instead of tried again: past its send step's expiry, when it
+ * failed already or an earlier run left it (see `runFrom`); or 5 days of temporary failures.
+ */
+function giveUpReason(message: OutboxMessage, now: number, runFrom: string | null): string | undefined {
+  const leftOver = message.retryingSince !== undefined || (runFrom !== null && message.createdAt < runFrom);
+  if (message.expiresAt !== undefined && now >= Date.parse(message.expiresAt) && leftOver) {
+    return `expired at ${message.expiresAt} (its send step's expiresAfter) before it could be delivered${message.reason ? `; the last failure: ${message.reason}` : ''}`;
+  }
+  if (message.retryingSince !== undefined && now - Date.parse(message.retryingSince) >= RETRY_FOR) {
+    return `not delivered after 5 days of temporary failures (since ${message.retryingSince}); the last: ${message.reason ?? 'unknown'}`;
+  }
+  return undefined;
+}
 
 /** Messages a batching transport delivers at once (and ledger records written together). */
 const BATCH = 250;
