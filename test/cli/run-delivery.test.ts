@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
-import { hashProgram } from '../../src/ir/canonical.ts';
-import { readStore, writeStore } from '../../src/store/index.ts';
+import { readStore } from '../../src/store/index.ts';
 import { ROOT, runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
 
 /**
@@ -14,7 +13,7 @@ import { ROOT, runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
  * `smtp-server` package, a Node HTTP receiver for webhooks), in-process on the example workspace.
  */
 
-const { cli, cliWith, copyBase } = runtimeCliWorkspace();
+const { cli, cliWith, copyBase, storeWithReceiver } = runtimeCliWorkspace();
 
 describe('campaign run: delivery through real servers', () => {
   /** A real SMTP server on 127.0.0.1 that records the Message-IDs it receives, and the environment to reach it. */
@@ -39,18 +38,6 @@ describe('campaign run: delivery through real servers', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const env = { CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: String((server.server.address() as AddressInfo).port), CAMPAIGN_SMTP_USER: 'mailer', CAMPAIGN_SMTP_PASSWORD: 'secret-9' };
     return { received, counts, env, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-  }
-
-  /** A store with the example's events ingested whose deployed CRM webhook endpoint is `receiver`. */
-  async function storeWithReceiver(receiver: Server): Promise<string> {
-    const dir = copyBase();
-    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
-    const data = (await readStore(path.join(dir, 'store.json')))!;
-    data.deployed!.program.settings.webhooks.crm!.url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-    // As apply would deploy it: a program that does not match its hash is refused on read.
-    data.deployed!.hash = hashProgram(data.deployed!.program);
-    await writeStore(path.join(dir, 'store.json'), data);
-    return dir;
   }
 
   it('does not send over SMTP what an interrupted outbox run wrote: the .eml files prove delivery whatever the transport', async () => {

@@ -1,8 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, expect } from 'vitest';
 import { main } from '../../cli/main.ts';
+import { hashProgram } from '../../src/ir/canonical.ts';
+import { readStore, writeStore } from '../../src/store/index.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -39,6 +43,25 @@ export function runtimeCliWorkspace() {
     return dir;
   }
 
+  /**
+   * A copy of the base store with the example's events ingested, whose deployed CRM webhook
+   * endpoint is `receiver` (with `retries` when given): a folder holding `store.json`.
+   */
+  async function storeWithReceiver(receiver: Server, options: { retries?: number; now?: string } = {}): Promise<string> {
+    const dir = copyBase();
+    const store = path.join(dir, 'store.json');
+    const ingested = await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json', ...(options.now ? ['--now', options.now] : []));
+    expect(ingested.code, ingested.stderr).toBe(0);
+    const data = (await readStore(store))!;
+    const crm = data.deployed!.program.settings.webhooks.crm!;
+    crm.url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    if (options.retries !== undefined) crm.retries = options.retries;
+    // As apply would deploy it: a program that does not match its hash is refused on read.
+    data.deployed!.hash = hashProgram(data.deployed!.program);
+    await writeStore(store, data);
+    return dir;
+  }
+
   beforeAll(async () => {
     base = mkdtempSync(path.join(os.tmpdir(), 'ck-runtime-base-'));
     dirs.push(base);
@@ -56,5 +79,5 @@ export function runtimeCliWorkspace() {
     while (dirs.length > 1) rmSync(dirs.pop()!, { recursive: true, force: true });
   });
 
-  return { cli, cliWith, cliOn, copyBase };
+  return { cli, cliWith, cliOn, copyBase, storeWithReceiver };
 }

@@ -1,15 +1,13 @@
 import { statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashProgram } from '../../src/ir/canonical.ts';
 import { outboxTransport } from '../../src/runtime/deliver/index.ts';
 import { runStore } from '../../src/runtime/run.ts';
-import { readStore, writeStore } from '../../src/store/index.ts';
+import { readStore } from '../../src/store/index.ts';
 import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
 
-const { cli, copyBase } = runtimeCliWorkspace();
+const { cli, copyBase, storeWithReceiver } = runtimeCliWorkspace();
 
 describe('runStore with skipIdleWrite (campaign run --watch)', () => {
   it('writes nothing once the journal it folded was compacted: an empty new generation is not a change', async () => {
@@ -38,14 +36,8 @@ describe('runStore with skipIdleWrite (campaign run --watch)', () => {
     const receiver = createServer((request, response) => request.resume().on('end', () => ((posts += 1), response.writeHead(503).end())));
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
     try {
-      const dir = copyBase();
+      const dir = await storeWithReceiver(receiver, { retries: 0, now: '2026-11-01T00:00:00Z' });
       const store = path.join(dir, 'store.json');
-      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json', '--now', '2026-11-01T00:00:00Z')).code).toBe(0);
-      const data = (await readStore(store))!;
-      data.deployed!.program.settings.webhooks.crm!.url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-      data.deployed!.program.settings.webhooks.crm!.retries = 0;
-      data.deployed!.hash = hashProgram(data.deployed!.program);
-      await writeStore(store, data);
       const run = (now: string, until?: string) =>
         runStore({ store, now: new Date(now), ...(until ? { until: new Date(until) } : {}), dryRun: false, transport: () => outboxTransport(path.join(dir, 'outbox')), env: { CRM_WEBHOOK_SECRET: 's' }, skipIdleWrite: true });
       const first = await run('2026-11-01T00:00:00Z', '2026-12-31T00:00:00Z');
@@ -81,13 +73,8 @@ describe('the audit entry of a run', () => {
     const receiver = createServer((request, response) => request.resume().on('end', () => response.writeHead(posts++ === 0 ? 400 : 204).end()));
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
     try {
-      const dir = copyBase();
+      const dir = await storeWithReceiver(receiver, { now: '2026-11-01T00:00:00Z' });
       const store = path.join(dir, 'store.json');
-      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json', '--now', '2026-11-01T00:00:00Z')).code).toBe(0);
-      const data = (await readStore(store))!;
-      data.deployed!.program.settings.webhooks.crm!.url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-      data.deployed!.hash = hashProgram(data.deployed!.program);
-      await writeStore(store, data);
       const result = await runStore({ store, now: new Date('2026-11-01T00:00:00Z'), until: new Date('2026-12-31T00:00:00Z'), dryRun: false, transport: () => outboxTransport(path.join(dir, 'outbox')), env: { CRM_WEBHOOK_SECRET: 's' } });
       const d = result.delivery!;
       const w = result.webhooks!;
