@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDirectoryDurable, syncDirectory } from './durable-directory.ts';
+import { isAlive } from './lock.ts';
 
 /**
  * Writes a file atomically: the chunks go to a temporary file in the same directory, which is
@@ -63,17 +64,8 @@ async function removeStaleTemps(dir: string, name: string): Promise<void> {
   for (const entry of names) {
     if (!entry.startsWith(prefix)) continue;
     const match = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(entry.slice(prefix.length));
-    if (!match || isRunning(Number(match[1]))) continue;
+    const pid = match ? Number(match[1]) : undefined;
+    if (pid === undefined || pid === process.pid || isAlive(pid)) continue;
     await unlink(path.join(dir, entry)).catch(() => undefined);
-  }
-}
-
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -160,7 +160,8 @@ function readHolder(file: string): (LockInfo & { text: string }) | 'gone' | 'unr
   return 'unreadable';
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid runs on this host (EPERM: it runs, as another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
