@@ -3,7 +3,7 @@ import { useReducer, useRef } from 'react';
 import { isDown, isEnd, isHome, isPageDown, isPageUp, isUp } from './keys.ts';
 
 export interface ListCursor {
-  /** The selected position (0 when the list is empty). */
+  /** The selected position (0 when the list is empty), as of the last key handled. */
   cursor: number;
   /** The first visible position. */
   offset: number;
@@ -37,8 +37,14 @@ export function useListCursor(count: number, height: number, initial = 0): ListC
     redraw();
   };
   return {
-    cursor: ref.current.cursor,
-    offset: ref.current.offset,
+    // Read when used, not when rendered: a key handled before the next render (Enter right after
+    // a move) sees the position the move left.
+    get cursor() {
+      return ref.current.cursor;
+    },
+    get offset() {
+      return ref.current.offset;
+    },
     set: move,
     handle(input, key) {
       const { cursor } = ref.current;
