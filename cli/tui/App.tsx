@@ -1,5 +1,6 @@
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import { useCallback, useMemo, useRef, useState } from 'react';
+import { splitKeys } from './keys.ts';
 import { CampaignsScreen } from './CampaignsScreen.tsx';
 import { ContactsScreen } from './ContactsScreen.tsx';
 import { EmailScreen } from './EmailScreen.tsx';
@@ -103,9 +104,28 @@ export function App({ session, color = false, size, initialScreen = 'overview', 
     }
     target?.handle(input, key);
   };
+  // One key per turn of the event loop, each after the render of the one before: keys handled in
+  // one go (a paste, or keys arriving faster than a render) went to the screen a key had just left,
+  // and a key after a move read the selection from before it. Keys queue while one settles.
+  const onKeyRef = useRef(onKey);
+  onKeyRef.current = onKey;
+  const queued = useRef<[string, Key][]>([]);
+  const settling = useRef(false);
+  const drain = useCallback(() => {
+    const next = queued.current.shift();
+    settling.current = next !== undefined;
+    if (!next) return;
+    onKeyRef.current(...next);
+    setTimeout(drain, 0);
+  }, []);
   useInput((input, key) => {
-    if (input.length <= 1 || key.ctrl || key.meta) onKey(input, key);
-    else for (const char of input) onKey(char, { ...key, shift: /[A-Z]/.test(char) });
+    // Ctrl-C does not wait behind a long paste.
+    if (key.ctrl && input === 'c') {
+      queued.current = [];
+      return onKey(input, key);
+    }
+    queued.current.push(...splitKeys(input, key));
+    if (!settling.current) drain();
   });
 
   // The last row stays free: a frame as tall as the terminal makes ink clear the screen on every update.

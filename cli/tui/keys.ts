@@ -24,3 +24,24 @@ export const LIST_KEYS = [
   ['↑↓ j/k', 'move'],
   ['⏎', 'open'],
 ] as const;
+
+/**
+ * The keys of one chunk of input. Ink hands over a chunk of several characters (a paste, or keys
+ * that arrived together) as one `input` whose flags describe no single key — `j` followed by Enter
+ * is neither `j` nor Enter. Each character becomes the key a terminal sends it for: CR is Enter,
+ * TAB Tab, DEL and BS Backspace, other control characters Ctrl+letter, capitals Shift. Escape
+ * sequences (arrows, Esc) arrive in chunks of their own.
+ */
+export function splitKeys(input: string, key: Key): [string, Key][] {
+  if (input.length <= 1 || key.ctrl || key.meta) return [[input, key]];
+  const none = Object.fromEntries(Object.entries(key).map(([name, value]) => [name, typeof value === 'boolean' ? false : value])) as unknown as Key;
+  return [...input].map((char): [string, Key] => {
+    const code = char.charCodeAt(0);
+    if (char === '\r') return ['', { ...none, return: true }];
+    if (char === '\t') return ['', { ...none, tab: true }];
+    if (char === '\u007f') return ['', { ...none, delete: true }];
+    if (char === '\b') return ['', { ...none, backspace: true }];
+    if (code >= 1 && code <= 26) return [String.fromCharCode(code + 96), { ...none, ctrl: true }];
+    return [char, { ...none, shift: /^[A-Z]$/.test(char) }];
+  });
+}

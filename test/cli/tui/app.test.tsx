@@ -44,6 +44,26 @@ describe('campaign preview: the app', () => {
     expect(await d.press('1')).toContain('[1 Overview]');
   });
 
+  it('a burst of keys (a paste, or keys typed faster than a render) reaches the screen each key switches to', async () => {
+    const typed = await open();
+    await typed.press('2');
+    await typed.press('j');
+    const expected = (await typed.press('j')).split('\n').find((l) => l.startsWith('›'));
+    typed.unmount();
+    const burst = await open();
+    // One write: the screen switch and the moves arrive in the same chunk of input.
+    await burst.press('2jj');
+    // The last keys are handled after the renders of those before them: wait for the frame.
+    const frame = await burst.waitFor(expected!);
+    expect(frame).toContain('[2 Campaigns]');
+    expect(frame.split('\n').find((l) => l.startsWith('›'))).toBe(expected);
+    // A move then Enter in one chunk: Enter opens the campaign the move reached.
+    const rows = frame.split('\n').filter((l) => /^[ ›] [a-z]/.test(l) && !l.includes('campaign '));
+    const below = rows[rows.findIndex((l) => l === expected) + 1]!.slice(2).split(' ')[0]!;
+    await burst.press('j\r');
+    expect(await burst.waitFor(`${below} — `)).toContain('step');
+  });
+
   it('? shows the keys of the screen and of the app; any key closes it', async () => {
     const d = await open();
     await d.press('3');
