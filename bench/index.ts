@@ -25,6 +25,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --plan-contacts N       plan store size (default 100000)
   --modules N             compile: generated campaign modules added to the example (default 50)
   --import-rows N         import: CSV rows (default 100000)
+  --preview-contacts N    preview: contacts, three events each (default 100000)
   --out FILE              where to write the JSON results (default bench/results.json)`;
 
 const { values } = parseArgs({
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     'plan-contacts': { type: 'string' },
     modules: { type: 'string' },
     'import-rows': { type: 'string' },
+    'preview-contacts': { type: 'string' },
     out: { type: 'string', default: path.join(ROOT, 'bench/results.json') },
     help: { type: 'boolean', default: false },
   },
@@ -68,6 +70,7 @@ const sizes: Sizes = {
   planContacts: integer('plan-contacts', values['plan-contacts'], quick ? 2000 : 100_000),
   modules: integer('modules', values.modules, quick ? 5 : 50),
   importRows: integer('import-rows', values['import-rows'], quick ? 2000 : 100_000),
+  previewContacts: integer('preview-contacts', values['preview-contacts'], quick ? 1000 : 100_000),
 };
 const context: Omit<RunContext, 'tmp'> = {
   runs: integer('runs', values.runs, quick ? 1 : 3),

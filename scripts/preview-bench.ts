@@ -10,8 +10,8 @@ import { buildExampleStore } from '../test/helpers/example-store.ts';
 /**
  * Measures `campaign preview`:
  *
- * - keypress latency: the App rendered in-process on a store (ink-testing-library), a scripted
- *   tour of every screen, the time from writing a key to the new frame;
+ * - keypress latency: the App rendered in-process on a store, the scripted tour of every screen
+ *   of `bench/lib/preview-tour.ts` (also `npm run bench -- --only preview`), with its slowest keys;
  * - open time (--open): the real command in tmux, from launch until the overview shows the
  *   contact count (the first useful frame) and until every contact is evaluated.
  *
@@ -20,10 +20,7 @@ import { buildExampleStore } from '../test/helpers/example-store.ts';
  */
 // As `campaign preview` runs it: React's production build (set before React loads).
 process.env.NODE_ENV ??= 'production';
-const { render } = await import('ink-testing-library');
-const { createElement } = await import('react');
-const { App } = await import('../cli/tui/index.ts');
-const { createPreviewSession } = await import('../cli/tui/preview-session.ts');
+const { previewTour, percentile } = await import('../bench/lib/preview-tour.ts');
 
 const { values } = parseArgs({
   options: {
@@ -87,69 +84,10 @@ async function measureKeys(store: string): Promise<void> {
   const compiled = await compile({ workspace: 'campaigns', typecheck: false });
   const data = await readStore(store);
   const t1 = performance.now();
-  const session = createPreviewSession({
-    workspace: 'campaigns',
-    compile: async () => compiled,
-    readStore: async () => ({ data, label: store }),
-    readSource: () => undefined,
-  });
-  const state = await session.loaded;
-  console.log(`compile + read ${ms(t1 - t0)}, evaluate and index ${ms(state.timings.evaluateMs)} (${state.data?.contacts.length} contacts)`);
-  const app = render(createElement(App, { session, size: { columns: 100, rows: 30 } }));
-  const samples: { key: string; what: string; ms: number }[] = [];
-  const press = async (key: string, what: string) => {
-    const before = app.frames.length;
-    const t = performance.now();
-    app.stdin.write(key);
-    // React commits synchronously in legacy mode; wait for ink's frame when it is deferred.
-    while (app.frames.length === before && performance.now() - t < 2000) await new Promise((r) => setImmediate(r));
-    samples.push({ key, what, ms: performance.now() - t });
-  };
-  const type = async (text: string, what: string) => {
-    for (const char of text) await press(char, `${what} "${char}"`);
-  };
-  const ENTER = '\r';
-  const ESC = '\u001B';
-  const DOWN = '\u001B[B';
-  const biggest = [...state.model!.members].sort((a, b) => b[1].length - a[1].length)[0]!;
-  const segmentAt = state.program!.segments.findIndex((s) => s.id === biggest[0]);
-
-  await press('2', 'campaigns screen');
-  for (let i = 0; i < 6; i++) await press('j', 'campaign list down');
-  await press(ENTER, 'open a campaign (step tree)');
-  for (let i = 0; i < 8; i++) await press(DOWN, 'step tree down');
-  await press(ESC, 'back to the campaigns');
-  await press('3', 'segments screen');
-  for (let i = 0; i < segmentAt; i++) await press('j', 'segment list down');
-  await press(ENTER, `open segment ${biggest[0]} (${biggest[1].length} members)`);
-  for (let i = 0; i < 40; i++) await press('j', 'member list down');
-  await press('G', 'member list end');
-  await press('/', 'start searching members');
-  await type('anna', 'search members');
-  await press(ENTER, 'end the search');
-  await press(ESC, 'clear the search');
-  await press('4', 'scoring screen');
-  await press('\u001B[C', 'next score');
-  await press('\u001B[D', 'previous score');
-  await press('5', 'contacts screen');
-  await press('/', 'start searching contacts');
-  await type('smith', 'search all contacts');
-  await press(ENTER, 'end the search');
-  await press(ENTER, 'explain the contact');
-  for (let i = 0; i < 5; i++) await press('j', 'scroll the explanation');
-  await press('e', 'email screen for the contact');
-  await press(ENTER, 'render an email');
-  await press('8', 'simulate screen');
-  await press(ENTER, 'pick a contact');
-  await press(ENTER, 'simulate a campaign');
-  await press('n', 'next wake-up');
-  await press('w', '+1 week');
-  await press('1', 'overview');
-  app.unmount();
-
-  const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-  console.log(`keypresses: ${samples.length}, median ${ms(pct(50))}, p95 ${ms(pct(95))}, max ${ms(sorted.at(-1)!)}`);
+  const tour = await previewTour(compiled, data!, store);
+  console.log(`compile + read ${ms(t1 - t0)}, evaluate and index ${ms(tour.evaluateMs)} (${tour.contacts} contacts)`);
+  const { samples } = tour;
+  console.log(`keypresses: ${samples.length}, median ${ms(percentile(samples, 50))}, p95 ${ms(percentile(samples, 95))}, max ${ms(Math.max(...samples.map((s) => s.ms)))}`);
   console.log('slowest:');
   for (const s of [...samples].sort((a, b) => b.ms - a.ms).slice(0, 8)) console.log(`  ${ms(s.ms).padStart(10)}  ${s.what}`);
 }

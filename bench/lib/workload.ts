@@ -28,6 +28,8 @@ export interface Sizes {
   modules: number;
   /** Import workload: CSV rows. */
   importRows: number;
+  /** Preview workload: contacts (and three events each). */
+  previewContacts: number;
 }
 
 export interface Workload {

@@ -16,10 +16,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('npm run bench -- --quick', () => {
   it('runs every workload, prints the table and writes the JSON results', () => {
     const out = path.join(dir, 'results.json');
-    const child = spawnSync(process.execPath, ['cli/run-ts.js', 'bench/index.ts', '--quick', '--out', out], { encoding: 'utf8', timeout: 150_000 });
+    const child = spawnSync(process.execPath, ['cli/run-ts.js', 'bench/index.ts', '--quick', '--out', out], { encoding: 'utf8', timeout: 240_000 });
     expect(child.stderr).not.toMatch(/FAILED|MISMATCH/);
     expect(child.status).toBe(0);
-    for (const workload of ['compile', 'segments', 'store', 'import', 'plan', 'runtime']) expect(child.stdout).toContain(`${workload} · `);
+    for (const workload of ['compile', 'segments', 'store', 'import', 'plan', 'preview', 'runtime']) expect(child.stdout).toContain(`${workload} · `);
     expect(child.stdout).toMatch(/Targets\n/);
     expect(child.stdout).toMatch(/\d+ of \d+ targets met/);
 
@@ -28,7 +28,7 @@ describe('npm run bench -- --quick', () => {
       results: { workload: string; notes: string[]; peakRssMb: number; measurements: { name: string; medianMs: number | null; error?: string }[]; comparisons: { ratio: number | null }[] }[];
     };
     expect(results.machine.node).toBe(process.version);
-    expect(results.results.map((r) => r.workload)).toEqual(['compile', 'segments', 'store', 'import', 'plan', 'runtime']);
+    expect(results.results.map((r) => r.workload)).toEqual(['compile', 'segments', 'store', 'import', 'plan', 'preview', 'runtime']);
     for (const result of results.results) {
       expect(result.notes.join('\n')).not.toMatch(/FAILED|MISMATCH/);
       expect(result.peakRssMb).toBeGreaterThan(0);
@@ -46,11 +46,11 @@ describe('npm run bench -- --quick', () => {
     const phases = ['load', 'engine', 'persist', 'deliver'].map((p) => ms(`  run phase: ${p}`));
     expect(phases.every((p) => p > 0)).toBe(true);
     expect(phases.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(ms('run: campaign run (journal → engine → store → .eml)'));
-  }, 180_000);
+  }, 270_000);
 
   it('refuses an unknown workload in one line', () => {
     const child = spawnSync(process.execPath, ['cli/run-ts.js', 'bench/index.ts', '--only', 'nope'], { encoding: 'utf8' });
     expect(child.status).toBe(1);
-    expect(child.stderr.trim()).toBe('bench: unknown workload "nope"; choose from compile, segments, store, import, plan, runtime.');
+    expect(child.stderr.trim()).toBe('bench: unknown workload "nope"; choose from compile, segments, store, import, plan, preview, runtime.');
   });
 });
