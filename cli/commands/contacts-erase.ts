@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { applyErase, eraseCounts, findOutboxFiles, journalMentions, planErase, removeFiles } from '../../src/contacts/erase-contact.ts';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
+import { plural } from '../../src/render/plan-format.ts';
 import { acquireStoreLock, ContactIndex, readStore, storePaths, writeStore } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, nowSource } from '../clock.ts';
@@ -51,10 +52,10 @@ export const contactsErase: Command = {
       const c = colors(ctx.color);
       if (dryRun) {
         ctx.out(`Would erase contact ${contact.id}${plan.email !== undefined ? ` (${plan.email})` : ''}:`);
-        ctx.out(`  ${c.red('-')} the contact record (${Object.keys(contact.fields).length} fields, ${contact.tags.length} tags)`);
-        ctx.out(`  ${c.red('-')} ${plan.events} events, ${plan.enrollments.length} enrollments${plan.enrollments.length ? ` (${plan.enrollments.join(', ')})` : ''}, ${plan.pending} pending changes`);
-        ctx.out(`  ${c.yellow('~')} personal data of ${plan.outbox.length} outbox messages and ${plan.webhooks.length} webhook deliveries (kept, redacted)`);
-        ctx.out(`  ${c.red('-')} ${files.length} outbox files${files.length ? `: ${files.map((f) => displayPath(ctx, f)).join(', ')}` : ''}`);
+        ctx.out(`  ${c.red('-')} the contact record (${plural(Object.keys(contact.fields).length, 'field')}, ${plural(contact.tags.length, 'tag')})`);
+        ctx.out(`  ${c.red('-')} ${plural(plan.events, 'event')}, ${plural(plan.enrollments.length, 'enrollment')}${plan.enrollments.length ? ` (${plan.enrollments.join(', ')})` : ''}, ${plural(plan.pending, 'pending change')}`);
+        ctx.out(`  ${c.yellow('~')} personal data of ${plural(plan.outbox.length, 'outbox message')} and ${plural(plan.webhooks.length, 'webhook delivery', 'webhook deliveries')} (kept, redacted)`);
+        ctx.out(`  ${c.red('-')} ${plural(files.length, 'outbox file')}${files.length ? `: ${files.map((f) => displayPath(ctx, f)).join(', ')}` : ''}`);
         if (plan.email !== undefined) ctx.out(`  ${c.green('+')} a suppression entry, so the address is never emailed again`);
         ctx.out(c.dim('Dry run: nothing was changed.'));
       } else {
@@ -62,11 +63,11 @@ export const contactsErase: Command = {
         await removeFiles(files);
         applyErase(data, plan, { now: at, env: ctx.env });
         await writeStore(storeFile, data, { label: storeLabel, now: () => at });
-        ctx.out(`Erased contact ${contact.id}: ${eraseCounts(plan)}, ${files.length} outbox file${files.length === 1 ? '' : 's'} removed${plan.email !== undefined ? '; the address is suppressed' : ''}.`);
+        ctx.out(`Erased contact ${contact.id}: ${eraseCounts(plan)}, ${plural(files.length, 'outbox file')} removed${plan.email !== undefined ? '; the address is suppressed' : ''}.`);
       }
       const mentions = await journalMentions(paths.journal, plan);
       if (mentions > 0) {
-        ctx.err(`warning: ${displayPath(ctx, paths.journal)} has ${mentions} line${mentions === 1 ? '' : 's'} about this contact that \`campaign run\` has not folded in yet; this command does not rewrite the journal, so that personal data stays there until the journal is rotated.`);
+        ctx.err(`warning: ${displayPath(ctx, paths.journal)} has ${plural(mentions, 'line')} about this contact that \`campaign run\` has not folded in yet; this command does not rewrite the journal, so that personal data stays there until the journal is rotated.`);
       }
       return 0;
     } finally {

@@ -95,8 +95,11 @@ describe('contacts erase', () => {
     const run = await cli('contacts', 'erase', ada, '--dry-run');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Would erase contact ${ada} (ada@acme.example):`);
-    expect(run.stdout).toContain('1 events, 1 enrollments');
-    expect(run.stdout).toContain('1 outbox files: .campaign/outbox/1.eml');
+    // Singular for a count of 1, as in the summary of a real erasure.
+    expect(run.stdout).toContain(`1 event, 1 enrollment (trial-nurture/${ada}/1), 1 pending change`);
+    expect(run.stdout).toContain('personal data of 1 outbox message and 1 webhook delivery (kept, redacted)');
+    expect(run.stdout).toContain('1 outbox file: .campaign/outbox/1.eml');
+    expect(run.stdout).not.toMatch(/\b1 [a-z ]*?(events|enrollments|changes|messages|deliveries|files|fields|tags)\b/);
     expect(run.stdout).toContain('Dry run: nothing was changed.');
     expect(readFileSync(store).equals(bytes)).toBe(true);
     expect(existsSync(path.join(dir, '.campaign', 'outbox', '1.eml'))).toBe(true);
