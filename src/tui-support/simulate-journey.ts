@@ -161,7 +161,9 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 function emailText(email: EmailChange): string {
   const what = email.kind === 'notification' ? 'notify' : 'email';
-  const outcome = email.outcome === 'scheduled' ? '' : ` — ${email.outcome}${email.reason ? `: ${email.reason}` : ''}`;
+  // The outcome before the subject: a long subject must not push it out of a narrow line.
+  const outcome = email.outcome === 'scheduled' ? '' : ` ${email.outcome}`;
+  const reason = email.outcome !== 'scheduled' && email.reason ? ` — ${email.reason}` : '';
   const subject = email.subject ? `"${email.subject}"` : (email.template ?? '');
-  return `${what} ${subject} → ${email.to}${outcome}`;
+  return `${what}${outcome} ${subject} → ${email.to}${reason}`;
 }

@@ -1,6 +1,6 @@
 import { durationMs } from '../../ir/durations.ts';
 import { renderTemplateText } from '../../ir/template-text.ts';
-import type { ActionStep, Campaign, Step } from '../../ir/types.ts';
+import type { ActionStep, Campaign, Step, Template } from '../../ir/types.ts';
 import type { Enrollment, OutboxMessage } from '../../store/types.ts';
 import { applyManual, emptyScoreState, scoreAt } from '../evaluate/scoring.ts';
 import { messageIdFor } from '../deliver/compose.ts';
@@ -14,6 +14,10 @@ import { isoOf as iso } from '../time/instants.ts';
 function placeholderValues(engine: Engine, contactId: string): Record<string, unknown> {
   const contact = engine.contacts.get(contactId)!;
   return { ...contact.fields, id: contact.id };
+}
+
+function renderSubject(engine: Engine, template: Template, contactId: string): string {
+  return renderTemplateText(template.subject, placeholderValues(engine, contactId), 'text');
 }
 
 /**
@@ -94,14 +98,16 @@ export function sendEmail(
     if (allowed.at > now) {
       if (expiresAt !== undefined && allowed.at > expiresAt) return skip('expired while deferred', `expired while deferred: ${allowed.reason} until ${iso(allowed.at)}, past its expiry at ${iso(expiresAt)} (expiresAfter ${step.expiresAfter})`);
       engine.stats.deferredSends += 1;
-      log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to, subject: '', at: iso(now), outcome: 'deferred', reason: `${allowed.reason} until ${iso(allowed.at)}` });
+      // Rendered as it would be sent now, so the diff names the email; the send step is visited
+      // again at `deferUntil` and renders it then, with the contact's fields of that moment.
+      log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to, subject: renderSubject(engine, template, contact.id), at: iso(now), outcome: 'deferred', reason: `${allowed.reason} until ${iso(allowed.at)}` });
       return { deferUntil: allowed.at, reason: allowed.reason };
     }
   } else if (suppression) {
     // The suppression list is absolute, for transactional email too (as in delivery).
     return skip(`suppressed (${suppression})`);
   }
-  const subject = renderTemplateText(template.subject, placeholderValues(engine, contact.id), 'text');
+  const subject = renderSubject(engine, template, contact.id);
   const message: OutboxMessage = {
     key,
     messageId: messageIdFor(key, template.from?.email ?? engine.program.settings.sender.email),

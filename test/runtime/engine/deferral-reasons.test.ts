@@ -31,4 +31,19 @@ describe('why a send was deferred', () => {
     expect(history[0]).toBe('deferred until 2026-11-03T09:00:00.000Z (frequency cap, then sending window)');
     expect(store.outbox.find((m) => m.step === 'c')!.dueAt).toBe('2026-11-03T09:00:00.000Z');
   });
+
+  it('carries the subject rendered for the contact, as a scheduled email does', async () => {
+    const program = await programFrom(
+      (w) => {
+        w.email('welcome', { subject: 'Welcome, {{firstName}}', text: 'Hi {{unsubscribeUrl}}' });
+        w.campaign('onboarding', { trigger: w.onEvent('signup.completed'), steps: [w.send('welcome', 'welcome')] });
+      },
+      { quietHours: { start: '21:00', end: '08:00' } },
+    );
+    const store: StoreData = emptyStore();
+    store.contacts = [contact('c1', { firstName: 'Ada' })];
+    const log = new Engine(store, program).run([ev('signup.completed', '2026-10-26T23:00:00.000Z')], { until: Date.parse('2026-10-27T12:00:00Z') });
+    const emails = log.contacts.get('c1')!.emails.map((e) => `${e.outcome} ${e.at} "${e.subject}"`);
+    expect(emails).toEqual(['deferred 2026-10-26T23:00:00.000Z "Welcome, Ada"', 'scheduled 2026-10-27T08:00:00.000Z "Welcome, Ada"']);
+  });
 });
