@@ -90,10 +90,10 @@ export const plan: Command = {
       const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
       if (summaryFile) appendFile(summaryFile, renderPlanMarkdown(plan), '$GITHUB_STEP_SUMMARY');
     } else {
-      ctx.out(renderPlan(plan, format as Exclude<Format, 'github'>, ctx).trimEnd());
+      ctx.out(renderPlan(plan, format as Exclude<Format, 'github'>, ctx, stateFile).trimEnd());
     }
     if (markdownOut !== undefined) writeFile(ctx, markdownOut, renderPlanMarkdown(plan), 'the Markdown plan');
-    if (out !== undefined) savePlan(ctx, plan, out, format as Format);
+    if (out !== undefined) savePlan(ctx, plan, out, format as Format, stateFile);
     if (plan.errors.length > 0) return 1;
     return flag(args, 'detailed-exitcode') && plan.summary.changes ? 2 : 0;
   },
@@ -151,14 +151,14 @@ function writeFile(ctx: CliContext, out: string, text: string, what: string): vo
   }
 }
 
-export function renderPlan(plan: Plan, format: Exclude<Format, 'github'>, ctx: CliContext): string {
+export function renderPlan(plan: Plan, format: Exclude<Format, 'github'>, ctx: CliContext, snapshot?: string): string {
   if (format === 'json') return renderPlanJson(plan);
   if (format === 'markdown') return renderPlanMarkdown(plan);
-  return renderPlanText(plan, colors(ctx.color));
+  return renderPlanText(plan, colors(ctx.color), snapshot !== undefined ? { snapshot: displayPath(ctx, path.resolve(ctx.cwd, snapshot)) } : {});
 }
 
 /** Writes the plan file; a plan with errors is not saved (it could not be applied). */
-function savePlan(ctx: CliContext, plan: Plan, out: string, format: Format): void {
+function savePlan(ctx: CliContext, plan: Plan, out: string, format: Format, snapshot: string | undefined): void {
   const file = path.resolve(ctx.cwd, out);
   const name = displayPath(ctx, file);
   // Keep stdout clean for machine-readable formats.
@@ -172,5 +172,13 @@ function savePlan(ctx: CliContext, plan: Plan, out: string, format: Format): voi
   } catch (error) {
     throw new UserError(`Cannot save the plan to "${name}": ${(error as Error).message}.`);
   }
-  say(`Saved the plan to "${name}". Apply exactly this plan with \`campaign apply ${name}\`.`);
+  if (snapshot === undefined) {
+    say(`Saved the plan to "${name}". Apply exactly this plan with \`campaign apply ${name}\`.`);
+    return;
+  }
+  // apply checks the plan's lineage and serial, which are the exported store's.
+  say(
+    `Saved the plan to "${name}". It was made against a state snapshot, which cannot be applied to: \`campaign apply ${name} --store STORE\` applies it to the store the snapshot was exported from ` +
+      `(lineage ${plan.store.lineage ?? '(new)'}) only while that store is still at serial ${plan.store.serial}; once a run or an import has written to it, plan again against the store.`,
+  );
 }

@@ -10,7 +10,12 @@ import { ACTION_SIGN, count, entityLabel, fieldLine, plural, shortHash, signed, 
  *
  *   Plan: 1 to create, 1 to change. Impact: 173 contacts enter "eu-trials", 41 cross "engagement" ≥ 100 (mql).
  */
-export function renderPlanText(plan: Plan, c: Colors): string {
+export interface PlanTextOptions {
+  /** The state snapshot (`plan --state FILE`, as the reader wrote it) the plan was made against, not a store. */
+  snapshot?: string;
+}
+
+export function renderPlanText(plan: Plan, c: Colors, options: PlanTextOptions = {}): string {
   if (!plan.summary.changes && plan.errors.length === 0) {
     return `No changes. The deployed program matches the workspace (hash ${shortHash(plan.programHash)}).\n`;
   }
@@ -19,7 +24,7 @@ export function renderPlanText(plan: Plan, c: Colors): string {
   out.push(...impactSection(plan, c));
   out.push(...messages('Errors', plan.errors, c.red('✖'), c));
   out.push(...messages('Warnings', plan.warnings, c.yellow('!'), c));
-  out.push(footer(plan, c));
+  out.push(footer(plan, c, options));
   return `${out.join('\n')}\n`;
 }
 
@@ -150,7 +155,15 @@ function messages(title: string, list: PlanMessage[], mark: string, c: Colors): 
   return [...out, ''];
 }
 
-function footer(plan: Plan, c: Colors): string {
+function footer(plan: Plan, c: Colors, options: PlanTextOptions): string {
   if (plan.errors.length > 0) return c.red('This plan has errors and cannot be applied. Fix them and plan again.');
+  if (options.snapshot !== undefined) {
+    // `apply` writes to a store, never to a snapshot; a plan saved from one passes apply's stale
+    // check on the exported store only while that store's lineage and serial are unchanged.
+    return c.dim(
+      `Planned against the state snapshot "${options.snapshot}" of store ${plan.store.lineage ?? '(new)'} at serial ${plan.store.serial}: a snapshot is read-only, for reviewing the impact. ` +
+        'To deploy, plan and apply against the store where it lives: `campaign plan --store STORE --out plan.json`, then `campaign apply plan.json --store STORE`.',
+    );
+  }
   return c.dim(`Store ${plan.store.lineage ?? '(new)'} at serial ${plan.store.serial}. Apply with \`campaign apply\`, or save it with --out and apply that file.`);
 }

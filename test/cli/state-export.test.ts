@@ -98,6 +98,30 @@ describe('campaign state export', () => {
     expect(b.store).toEqual(a.store);
   });
 
+  it('ends a plan against a snapshot with what it is for and how to deploy, not with "Apply with `campaign apply`"', async () => {
+    const text = await cli('plan', ...common, '--state', 'snapshot.json');
+    expect(text.code).toBe(0);
+    const store = (await readStore(file('store.json')))!;
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `Planned against the state snapshot "snapshot.json" of store ${store.lineage} at serial ${store.serial}: a snapshot is read-only, for reviewing the impact. ` +
+        'To deploy, plan and apply against the store where it lives: `campaign plan --store STORE --out plan.json`, then `campaign apply plan.json --store STORE`.',
+    );
+    expect(text.stdout).not.toContain('Apply with `campaign apply`');
+
+    const saved = await cli('plan', ...common, '--state', 'snapshot.json', '--out', 'from-snapshot.json');
+    expect(saved.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `Saved the plan to "from-snapshot.json". It was made against a state snapshot, which cannot be applied to: \`campaign apply from-snapshot.json --store STORE\` applies it to the store the snapshot was exported from (lineage ${store.lineage}) only while that store is still at serial ${store.serial}; once a run or an import has written to it, plan again against the store.`,
+    );
+    // What it says is what apply does: accepted by the exported store while it is unchanged…
+    const accepted = await cli('apply', 'from-snapshot.json', '--workspace', 'campaigns', '--store', 'store.json', '--dry-run');
+    expect(accepted.stderr).toBe('');
+    expect(accepted.code).toBe(0);
+    // …and refused beside the workspace, where there is no store.
+    const elsewhere = await cli('apply', 'from-snapshot.json', '--workspace', 'campaigns', '--dry-run');
+    expect(elsewhere.stderr).toContain('is stale: the store it was made for no longer exists');
+    expect(elsewhere.code).toBe(1);
+  });
+
   it('hashes contact ids with --hash-ids, with the same counts', async () => {
     expect((await cli('state', 'export', '--store', 'store.json', '--out', 'hashed.json', '--hash-ids')).code).toBe(0);
     const snapshot = (await readStore(file('hashed.json')))!;
