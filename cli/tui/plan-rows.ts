@@ -63,9 +63,11 @@ export function planRows(plan: Plan): PlanRow[] {
   }
   for (const score of impact.scores) {
     const how = !score.rescored ? 'values unchanged' : score.change === 'create' ? 'new: scored from history' : 're-scored from history';
-    const delta = score.rescored && score.delta ? `, median change ${signed(score.delta.median)} (min ${signed(score.delta.min)}, max ${signed(score.delta.max)})` : '';
-    rows.push({ kind: 'note', text: `score ${score.score}${score.from ? ` (was "${score.from}")` : ''}: ${how}${delta}`, depth: 1 });
-    if (score.changed > 0) rows.push({ kind: 'impact', text: contacts(score.changed, 'change'), depth: 2, color: 'yellow', contacts: { title: `score ${score.score} changes`, selector: { kind: 'score', score: score.score } } });
+    // Of the contacts that change, not of every contact (where a few changes read as a median of 0).
+    const d = score.changedDelta;
+    const delta = score.rescored && d ? `: median ${signed(d.median)} (min ${signed(d.min)}, max ${signed(d.max)})` : '';
+    rows.push({ kind: 'note', text: `score ${score.score}${score.from ? ` (was "${score.from}")` : ''}: ${how}`, depth: 1 });
+    if (score.changed > 0) rows.push({ kind: 'impact', text: `${contacts(score.changed, 'change')}${delta}`, depth: 2, color: 'yellow', contacts: { title: `score ${score.score} changes`, selector: { kind: 'score', score: score.score } } });
     for (const t of score.thresholds) {
       if (t.crossing === 0) continue;
       const actions = t.actions.length ? ` → ${t.actions.map(describeAction).join(', ')} (at the next run)` : '';

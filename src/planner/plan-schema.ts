@@ -62,6 +62,9 @@ const ScoreImpactSchema = z.strictObject({
   changed: count,
   examples: ids,
   delta: z.strictObject({ min: z.number(), median: z.number(), max: z.number() }).nullable(),
+  // Optional: plans saved before these fields existed still read.
+  changedDelta: z.strictObject({ min: z.number(), median: z.number(), max: z.number() }).nullable().optional(),
+  crossing: count.optional(),
   distribution: z.array(z.strictObject({ bucket: z.string(), count })),
   thresholds: z.array(
     z.strictObject({ threshold: z.string(), at: z.number(), crossing: count, examples: ids, actions: z.array(ActionStepSchema) }),

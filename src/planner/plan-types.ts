@@ -101,6 +101,13 @@ export interface ScoreImpact {
   examples: string[];
   /** Min / median / max of (after − before) over every contact; null without contacts. */
   delta: { min: number; median: number; max: number } | null;
+  /**
+   * Min / median / max of (after − before) over the `changed` contacts only; null when none changes.
+   * Always set by the planner; absent only in plan files saved before it existed.
+   */
+  changedDelta?: { min: number; median: number; max: number } | null;
+  /** Contacts that cross at least one threshold (counted once however many they cross); absent as `changedDelta`. */
+  crossing?: number;
   distribution: ScoreBucket[];
   thresholds: ThresholdImpact[];
 }

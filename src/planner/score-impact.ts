@@ -29,17 +29,24 @@ const BUCKETS: { bucket: string; test: (d: number) => boolean }[] = [
   { bucket: '≥50', test: (d) => d >= 50 },
 ];
 
-export function deltaDistribution(deltas: Float64Array): { delta: ScoreImpact['delta']; distribution: ScoreBucket[] } {
+export function deltaDistribution(deltas: Float64Array): { delta: ScoreImpact['delta']; changedDelta: ScoreImpact['changedDelta']; distribution: ScoreBucket[] } {
   const distribution = BUCKETS.map(({ bucket }) => ({ bucket, count: 0 }));
-  if (deltas.length === 0) return { delta: null, distribution };
+  if (deltas.length === 0) return { delta: null, changedDelta: null, distribution };
   for (const d of deltas) {
     const index = BUCKETS.findIndex((b) => b.test(d));
     distribution[index]!.count++;
   }
   const sorted = Float64Array.from(deltas).sort();
+  // A contact whose value does not change has a delta of exactly 0 (see ScoreTally.add).
+  return { delta: statistics(sorted), changedDelta: statistics(sorted.filter((d) => d !== 0)), distribution };
+}
+
+/** Min, median and max of sorted values; null for none. */
+function statistics(sorted: Float64Array): ScoreImpact['delta'] {
+  if (sorted.length === 0) return null;
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { delta: { min: sorted[0]!, median: round(median), max: sorted[sorted.length - 1]! }, distribution };
+  return { min: sorted[0]!, median: round(median), max: sorted[sorted.length - 1]! };
 }
 
 /** Accumulates the impact of one new, changed or renamed scoring model over all contacts. */
@@ -50,6 +57,8 @@ export class ScoreTally {
   readonly changed = new Examples();
   readonly crossing: Map<string, Examples>;
   private n = 0;
+  /** Contacts that cross at least one threshold. */
+  private crossingAny = 0;
 
   constructor(
     pair: EntityPair<ScoreModel>,
@@ -76,11 +85,12 @@ export class ScoreTally {
         this.crossing.get(threshold.id)!.add(contact);
       }
     }
+    if (crosses !== NONE) this.crossingAny++;
     return crosses;
   }
 
   result(): ScoreImpact {
-    const { delta, distribution } = deltaDistribution(this.deltas.subarray(0, this.n));
+    const { delta, changedDelta, distribution } = deltaDistribution(this.deltas.subarray(0, this.n));
     const out: ScoreImpact = {
       score: this.model.id,
       change: this.change,
@@ -88,6 +98,8 @@ export class ScoreTally {
       changed: this.changed.count,
       examples: this.changed.ids,
       delta,
+      changedDelta,
+      crossing: this.crossingAny,
       distribution,
       thresholds: this.model.thresholds.map((t) => {
         const crossing = this.crossing.get(t.id)!;

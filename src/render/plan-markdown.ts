@@ -255,7 +255,8 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
 
   const scoreRows = scores.map((s) => {
     const how = s.change === 'delete' ? 'deleted' : !s.rescored ? 'values unchanged' : s.change === 'create' ? 'new, scored from history' : 're-scored from history';
-    const delta = s.rescored && s.delta ? `${signed(s.delta.min)} / ${signed(s.delta.median)} / ${signed(s.delta.max)}` : '—';
+    const d = s.changedDelta;
+    const delta = s.rescored && d ? `${signed(d.min)} / ${signed(d.median)} / ${signed(d.max)}` : '—';
     return tableRow([`${mdCode(s.score)}${renamed(s.from)}`, how, count(s.changed), delta, examples(s.examples, s.changed)]);
   });
 
@@ -278,7 +279,7 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
     ...table('the threshold table', 3, '**Score thresholds crossed** — their actions fire at the next `campaign run`, not at apply', ['Score', 'Threshold', 'Contacts crossing', 'Actions that will fire', 'Examples'], ['l', 'l', 'r', 'l', 'l'], crossingRows),
     ...table('the campaign entry table', 4, '**Contacts entering campaigns on apply**', ['Campaign', 'Trigger', 'Entering', 'Not admitted', 'Examples'], ['l', 'l', 'r', 'l', 'l'], entryRows),
     ...table('the step table', 5, '**Contacts waiting in changed steps**', ['Campaign', 'Step', 'Change', 'Waiting', 'What happens to them', 'Examples'], ['l', 'l', 'l', 'r', 'l', 'l'], stepRows),
-    ...table('the score table', 6, '**Scores**', ['Score', 'How', 'Contacts changing', 'Change (min / median / max)', 'Examples'], ['l', 'l', 'r', 'l', 'l'], scoreRows),
+    ...table('the score table', 6, '**Scores**', ['Score', 'How', 'Contacts changing', 'Their change (min / median / max)', 'Examples'], ['l', 'l', 'r', 'l', 'l'], scoreRows),
   ];
   const heading = '#### Impact on contacts';
   if (sections.length === 0) return [heading, '', plan.impact.contacts === 0 ? '_The store has no contacts yet._' : '_No contact is affected._', ''];

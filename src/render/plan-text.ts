@@ -108,15 +108,22 @@ function segmentLines(segments: SegmentImpact[], c: Colors, emails: Emails): str
 function scoreLines(score: ScoreImpact, c: Colors, emails: Emails): string[] {
   const how = !score.rescored ? 'values unchanged' : score.change === 'create' ? 'new: scored from event history and profile' : 're-scored from event history';
   const renamed = score.from ? `, was "${score.from}"` : '';
-  const out = [`    ${score.score} (${how}${renamed}): ${plural(score.changed, 'contact')} change${examples(score.examples, score.changed, c, emails)}`];
+  const out = [`    ${score.score} (${how}${renamed}): ${plural(score.changed, 'contact')} change${score.changed === 1 ? 's' : ''}${examples(score.examples, score.changed, c, emails)}`];
   if (score.rescored && score.delta) {
-    out.push(`      change: min ${signed(score.delta.min)}, median ${signed(score.delta.median)}, max ${signed(score.delta.max)}`);
+    // Of the contacts counted on the line above: over every contact, a few changes among many
+    // contacts would read as a median of 0.
+    const d = score.changedDelta;
+    if (d) out.push(`      change of ${score.changed === 1 ? 'that contact' : `those ${count(score.changed)}`}: min ${signed(d.min)}, median ${signed(d.median)}, max ${signed(d.max)}`);
     out.push(`      contacts by change: ${score.distribution.map((b) => `${b.bucket}: ${count(b.count)}`).join('  ')}`);
+  }
+  // One line per threshold below; with several, how many contacts cross any of them (once each).
+  if (score.crossing !== undefined && score.thresholds.filter((t) => t.crossing > 0).length > 1) {
+    out.push(`      ${plural(score.crossing, 'contact')} cross${score.crossing === 1 ? 'es' : ''} at least one threshold:`);
   }
   for (const t of score.thresholds) {
     if (t.crossing === 0) continue;
     const actions = t.actions.length > 0 ? ` → ${t.actions.map(describeAction).join(', ')}` : '';
-    out.push(`      ${t.threshold} (≥ ${t.at}): ${plural(t.crossing, 'contact')} cross${actions}${examples(t.examples, t.crossing, c, emails)}`);
+    out.push(`      ${t.threshold} (≥ ${t.at}): ${plural(t.crossing, 'contact')} cross${t.crossing === 1 ? 'es' : ''}${actions}${examples(t.examples, t.crossing, c, emails)}`);
   }
   return out;
 }

@@ -82,6 +82,19 @@ describe('computeTransition: segments', () => {
 });
 
 describe('computeTransition: scores', () => {
+  it('counts a contact that crosses two thresholds once in `crossing`, and gives no change figures when no contact changes', () => {
+    const base = deploy(people(), v1);
+    const thresholds = [...v1.scores[0]!.thresholds, { id: 'sql', at: 35, actions: [] }];
+    const v2 = { ...v1, scores: [score('engagement', { rules: [{ id: 'download', type: 'event', event: 'asset.downloaded', points: 20 }], thresholds })] };
+    const [impact] = computeTransition({ deployed: v1, next: v2, store: base, now: NOW }).impact.scores;
+    expect(impact!.thresholds.map((t) => [t.threshold, t.crossing])).toEqual([['mql', 1], ['sql', 1]]);
+    expect(impact!.crossing).toBe(1);
+
+    const same = { ...v1, scores: [score('engagement', { name: 'Engagement, renamed in the UI' })] };
+    const [unchanged] = computeTransition({ deployed: v1, next: same, store: base, now: NOW }).impact.scores;
+    expect(unchanged).toMatchObject({ changed: 0, delta: { min: 0, median: 0, max: 0 }, changedDelta: null, crossing: 0 });
+  });
+
   it('re-scores a changed model from history and counts threshold crossings', () => {
     const base = { ...deploy(people(), v1), pending: [] };
     expect(base.contacts[0]!.scores.engagement).toMatchObject({ value: 20, above: [] });
@@ -89,6 +102,9 @@ describe('computeTransition: scores', () => {
     const t = computeTransition({ deployed: v1, next: v2, store: base, now: NOW });
     const [impact] = t.impact.scores;
     expect(impact).toMatchObject({ score: 'engagement', change: 'update', rescored: true, changed: 2, examples: ['c1', 'c2'], delta: { min: 0, median: 5, max: 20 } });
+    // Of the 2 that change (+10 and +20), not of all 4: the two unchanged ones would pull the median to +5.
+    expect(impact!.changedDelta).toEqual({ min: 10, median: 15, max: 20 });
+    expect(impact!.crossing).toBe(1);
     expect(impact!.distribution.filter((b) => b.count > 0)).toEqual([
       { bucket: '0', count: 2 },
       { bucket: '10..50', count: 2 },
@@ -240,6 +256,11 @@ describe('applyTransition', () => {
     const data = people();
     const { plan, transition } = planChanges({ next: v1, store: data, now: NOW });
     expect(PlanSchema.safeParse(JSON.parse(JSON.stringify(plan))).success).toBe(true);
+    // A plan file saved before `changedDelta` and `crossing` existed still reads.
+    const older = JSON.parse(JSON.stringify(plan)) as { impact: { scores: Record<string, unknown>[] } };
+    expect(older.impact.scores.length).toBeGreaterThan(0);
+    for (const s of older.impact.scores) delete s.changedDelta, delete s.crossing;
+    expect(PlanSchema.safeParse(older).success).toBe(true);
     expect(plan.summary).toMatchObject({ create: 4, changes: true, firstDeploy: true, errors: 0 });
     const applied = applyTransition(data, transition, v1, plan.programHash, NOW, 'alice');
     expect(applied.deployed).toMatchObject({ hash: plan.programHash, appliedAt: NOW, appliedBy: 'alice' });

@@ -7,7 +7,7 @@ import { computeTransition } from '../../src/planner/compute-transition.ts';
 import { colors } from '../../src/render/colors.ts';
 import { renderPlanText } from '../../src/render/plan-text.ts';
 import type { StoreData } from '../../src/store/types.ts';
-import { contact, inCountries, NOW, program, segment, store } from '../planner/helpers.ts';
+import { contact, event, inCountries, NOW, program, score, segment, store } from '../planner/helpers.ts';
 
 function deploy(data: StoreData, p: Program): StoreData {
   const t = computeTransition({ deployed: null, next: p, store: data, now: NOW });
@@ -23,5 +23,17 @@ describe('renderPlanText', () => {
     expect(withEmails).toMatch(/eu\s+1 → 2 {2}\(1 entering\) {2}e\.g\. c2 <c2@example\.com>$/m);
     const withoutEmails = renderPlanText(planChanges({ next: v2, store: data, now: NOW }).plan, colors(false));
     expect(withoutEmails).toMatch(/eu\s+1 → 2 {2}\(1 entering\) {2}e\.g\. c2$/m);
+  });
+
+  it('gives the change of the contacts that change, not of every contact, and how many cross any of several thresholds', () => {
+    const contacts = ['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => contact(id, { country: 'FR' }));
+    const events = [event('c1', 'asset.downloaded', '2026-11-10T10:00:00.000Z'), event('c1', 'asset.downloaded', '2026-11-11T10:00:00.000Z'), event('c2', 'asset.downloaded', '2026-11-11T10:00:00.000Z')];
+    const v1 = program({ scores: [score('engagement')] });
+    const thresholds = [...v1.scores[0]!.thresholds, { id: 'sql', at: 35, actions: [] }];
+    const v2 = program({ scores: [score('engagement', { rules: [{ id: 'download', type: 'event', event: 'asset.downloaded', points: 20 }], thresholds })] });
+    const text = renderPlanText(planChanges({ next: v2, store: deploy(store(null, { contacts, events }), v1), now: NOW }).plan, colors(false));
+    // 3 of the 5 contacts do not change: over all of them, the median would be 0.
+    expect(text).toContain('engagement (re-scored from event history): 2 contacts change  e.g. c1, c2\n      change of those 2: min +10, median +15, max +20\n');
+    expect(text).toContain('      1 contact crosses at least one threshold:\n      mql (≥ 30): 1 contact crosses');
   });
 });

@@ -228,7 +228,7 @@ describe('campaign preview: the app', () => {
     expect(plan).toContain('~ update campaign "trial-nurture"  1 field');
     expect(plan).toMatch(/segment ideal-customer-profile: \d+ → \d+ members/);
     expect(plan).toMatch(/\d+ contacts? enters?\n/);
-    expect(plan).toMatch(/\d+ contacts? changes?\n/);
+    expect(plan).toMatch(/\d+ contacts? changes?: median [+-]?[\d.]+ \(min [+-]?[\d.]+, max [+-]?[\d.]+\)\n/);
     expect(plan).toMatch(/waiting in "decision-time" \(changed\) → stay; scheduled wake-ups move 2d later/);
     expect(plan).toMatchSnapshot();
 
