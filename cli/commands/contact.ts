@@ -7,7 +7,7 @@ import { stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, refuseBeforeClock } from '../clock.ts';
 import { unprocessedEventsOf } from '../journal-status.ts';
 import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
-import { compileOrFail } from '../workspace.ts';
+import { compileOrDeployed } from '../workspace.ts';
 
 export const contact: Command = {
   name: 'contact',
@@ -20,11 +20,12 @@ export const contact: Command = {
     if (!wanted) throw new UserError('Missing the contact: `campaign contact ID|EMAIL`.');
     const format = stringOption(args, 'format') ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UserError(`Unknown format "${format}": use text or json.`);
-    const compiled = await compileOrFail(ctx, args);
-    const store = storePathFor(ctx, args, compiled);
+    const { compiled, fallback } = await compileOrDeployed(ctx, args, 'contact');
+    const store = storePathFor(ctx, args, compiled ?? { workspace: ctx.cwd, program: null });
     const data = await readStore(store, { label: displayPath(ctx, store) });
     if (!data) throw new UserError(`There is no store at "${displayPath(ctx, store)}" yet; import contacts first.`);
-    const program = data.deployed?.program ?? compiled.program;
+    if (!compiled) fallback(data.deployed);
+    const program = data.deployed?.program ?? compiled!.program;
     const record = findContact(data, program, wanted);
     if (!record) throw new UserError(`No contact "${wanted}" in the store; give a contact id or email address.`);
     const now = stringOption(args, 'now') !== undefined || ctx.env.CAMPAIGN_NOW ? nowFor(ctx, args).getTime() : Date.parse(data.clock ?? new Date().toISOString());

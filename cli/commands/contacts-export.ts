@@ -4,7 +4,7 @@ import { UserError } from '../../src/errors.ts';
 import { readStore, writeFileAtomic } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { displayPath, refuseMissingFolder, refuseStoreFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
-import { compileOrFail } from '../workspace.ts';
+import { compileOrDeployed } from '../workspace.ts';
 import { writeChunks } from '../write-chunks.ts';
 
 const FORMATS: readonly ExportFormat[] = ['csv', 'json', 'jsonl'];
@@ -27,8 +27,8 @@ export const contactsExport: Command = {
     const out = stringOption(args, 'out');
     const format = exportFormat(stringOption(args, 'format'), out);
     if (format !== 'csv' && flag(args, 'raw-formulas')) throw new UserError(`--raw-formulas is for CSV: ${format.toUpperCase()} is written as it is; leave the option out.`);
-    const compiled = await compileOrFail(ctx, args);
-    const storeFile = storePathFor(ctx, args, compiled);
+    const { compiled, fallback } = await compileOrDeployed(ctx, args, 'contacts export');
+    const storeFile = storePathFor(ctx, args, compiled ?? { workspace: ctx.cwd, program: null });
     if (out !== undefined) {
       refuseStoreFile(ctx, '--out', path.resolve(ctx.cwd, out), storeFile);
       refuseMissingFolder(ctx, '--out', path.resolve(ctx.cwd, out));
@@ -36,7 +36,8 @@ export const contactsExport: Command = {
     const storeLabel = displayPath(ctx, storeFile);
     const data = await readStore(storeFile, { label: storeLabel });
     if (!data) throw new UserError(`There is no store at "${storeLabel}" yet; import contacts first (\`campaign contacts import FILE\`).`);
-    const schema = compiled.program.schema.contact;
+    if (!compiled) fallback(data.deployed);
+    const schema = (compiled?.program ?? data.deployed!.program).schema.contact;
     const dropped = fieldsOutsideSchema(data.contacts, schema);
     if (dropped.length > 0) ctx.err(`warning: stored fields not in the contact schema are not exported: ${dropped.map((f) => `"${f}"`).join(', ')}.`);
     const tally = { formulaCells: 0 };

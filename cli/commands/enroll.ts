@@ -10,7 +10,7 @@ import type { ContactRecord, StoreData } from '../../src/store/types.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
 import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
-import { compileOrFail } from '../workspace.ts';
+import { compileOrDeployed } from '../workspace.ts';
 
 /**
  * `campaign enroll CAMPAIGN --contact ID|EMAIL`: a manual enrollment, as a sales rep or an
@@ -39,8 +39,8 @@ export const enroll: Command = {
     const wanted = stringOption(args, 'contact');
     if (!wanted) throw new UserError('Missing --contact ID|EMAIL: which contact enters the campaign?');
     const dryRun = flag(args, 'dry-run');
-    const compiled = await compileOrFail(ctx, args);
-    const storeFile = storePathFor(ctx, args, compiled);
+    const { compiled, fallback } = await compileOrDeployed(ctx, args, 'enroll');
+    const storeFile = storePathFor(ctx, args, compiled ?? { workspace: ctx.cwd, program: null });
     const storeLabel = displayPath(ctx, storeFile);
     // Before the lock, which would create the store's folder.
     if (!existsSync(storeFile)) throw new UserError(`There is no store at "${storeLabel}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`);
@@ -48,10 +48,11 @@ export const enroll: Command = {
     try {
       const data = await readStore(storeFile, { label: storeLabel });
       if (!data) throw new UserError(`There is no store at "${storeLabel}" yet. Import contacts and apply the workspace first.`);
+      if (!compiled) fallback(data.deployed);
       if (!data.deployed) throw new UserError('Nothing is deployed in this store yet. Run `campaign apply` first.');
       const program = data.deployed.program;
       const campaign = program.campaigns.find((c) => c.id === campaignId);
-      if (!campaign) throw new UserError(unknownCampaign(campaignId, program, compiled.program));
+      if (!campaign) throw new UserError(unknownCampaign(campaignId, program, compiled?.program ?? null));
       const contact = new ContactIndex(data.contacts, program.settings.fields.email).find(wanted.trim());
       if (!contact) throw new UserError(`No contact "${wanted}" in the store "${storeLabel}"; give a contact id or email address. Nothing was queued.`);
       const at = timeForStore(ctx, args, data.clock, 'an enrollment');
@@ -87,8 +88,8 @@ function whyNot(data: StoreData, program: Program, campaign: Campaign, contact: 
   return verdict.ok ? null : verdict.reason;
 }
 
-function unknownCampaign(id: string, deployed: Program, workspace: Program): string {
-  if (workspace.campaigns.some((c) => c.id === id)) return `Campaign "${id}" is in the workspace but not deployed; run \`campaign plan\` and \`campaign apply\` first. Nothing was queued.`;
+function unknownCampaign(id: string, deployed: Program, workspace: Program | null): string {
+  if (workspace?.campaigns.some((c) => c.id === id)) return `Campaign "${id}" is in the workspace but not deployed; run \`campaign plan\` and \`campaign apply\` first. Nothing was queued.`;
   const ids = deployed.campaigns.map((c) => c.id);
   return `No campaign "${id}" is deployed${ids.length ? `; deployed: ${ids.join(', ')}` : ''}. Nothing was queued.`;
 }

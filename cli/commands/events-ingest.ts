@@ -48,7 +48,7 @@ export const eventsIngest: Command = {
     }
     if (size > MAX_BYTES) throw new UserError(`"${name}" is ${Math.round(size / 1048576)} MB; split it into files under ${MAX_BYTES / 1048576} MB.`);
     const now = nowFor(ctx, args);
-    const { store, journal, context, data } = await ingestContext(ctx, args);
+    const { store, journal, context, data } = await ingestContext(ctx, args, 'events ingest');
     const rejects = path.resolve(ctx.cwd, stringOption(args, 'rejects') ?? `${input.replace(/\.jsonl?$/, '')}.rejects.jsonl`);
     if (flag(args, 'skip-invalid')) {
       refuseStoreFile(ctx, '--rejects', rejects, store);

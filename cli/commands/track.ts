@@ -9,9 +9,16 @@ import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
 import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
-/** The compiled workspace's event schemas and the store's contacts, for validating events. */
-export async function ingestContext(ctx: CliContext, args: Parameters<Command['run']>[1]) {
-  const compiled = await compileOrFail(ctx, args);
+/**
+ * The compiled workspace's event schemas and the store's contacts, for validating events. Never
+ * the deployed program instead, even with --store: its schema only describes each property's kind,
+ * without the workspace's own checks (formats, lengths, refinements), and an event accepted into
+ * the journal cannot be taken back.
+ */
+export async function ingestContext(ctx: CliContext, args: Parameters<Command['run']>[1], command: string) {
+  const compiled = await compileOrFail(ctx, args, {
+    why: `\`campaign ${command}\` cannot do without it, even with --store: events are checked against the workspace's event schemas, which the deployed program holds only in outline; nothing was accepted`,
+  });
   const store = storePathFor(ctx, args, compiled);
   const data = await readStore(store, { label: displayPath(ctx, store) });
   if (!data) throw new UserError(`There is no store at "${displayPath(ctx, store)}" yet; import contacts first (campaign contacts import).`);
@@ -49,7 +56,7 @@ export const track: Command = {
     const withNul = nulPath(data, 'data');
     if (withNul !== undefined) throw new UserError(`${name}: ${nulMessage(withNul)}.`);
     const now = nowFor(ctx, args);
-    const { journal, context } = await ingestContext(ctx, args);
+    const { journal, context } = await ingestContext(ctx, args, 'track');
     const at = stringOption(args, 'at');
     const result = validateEvent({ event: name, contact, ...(at !== undefined ? { at } : {}), data }, context, now.toISOString());
     if ('error' in result) throw new UserError(`${name}: ${result.error}.`);
