@@ -113,7 +113,7 @@ function scoreLines(score: ScoreImpact, c: Colors, emails: Emails): string[] {
     // Of the contacts counted on the line above: over every contact, a few changes among many
     // contacts would read as a median of 0.
     const d = score.changedDelta;
-    if (d) out.push(`      change of ${score.changed === 1 ? 'that contact' : `those ${count(score.changed)}`}: min ${signed(d.min)}, median ${signed(d.median)}, max ${signed(d.max)}`);
+    if (d) out.push(score.changed === 1 ? `      change of that contact: ${signed(d.median)}` : `      change of those ${count(score.changed)}: min ${signed(d.min)}, median ${signed(d.median)}, max ${signed(d.max)}`);
     out.push(`      contacts by change: ${score.distribution.map((b) => `${b.bucket}: ${count(b.count)}`).join('  ')}`);
   }
   // One line per threshold below; with several, how many contacts cross any of them (once each).

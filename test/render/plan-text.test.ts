@@ -36,4 +36,12 @@ describe('renderPlanText', () => {
     expect(text).toContain('engagement (re-scored from event history): 2 contacts change  e.g. c1, c2\n      change of those 2: min +10, median +15, max +20\n');
     expect(text).toContain('      1 contact crosses at least one threshold:\n      mql (≥ 30): 1 contact crosses');
   });
+
+  it("gives one contact's change as a single figure, not a min, median and max", () => {
+    const contacts = ['c1', 'c2'].map((id) => contact(id, { country: 'FR' }));
+    const v1 = program({ scores: [score('engagement')] });
+    const v2 = program({ scores: [score('engagement', { rules: [{ id: 'download', type: 'event', event: 'asset.downloaded', points: 20 }] })] });
+    const text = renderPlanText(planChanges({ next: v2, store: deploy(store(null, { contacts, events: [event('c1', 'asset.downloaded', '2026-11-10T10:00:00.000Z')] }), v1), now: NOW }).plan, colors(false));
+    expect(text).toMatch(/1 contact changes {2}e\.g\. c1\n {6}change of that contact: \+\d+(\.\d+)?\n/);
+  });
 });
