@@ -4,7 +4,10 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type MimeNode from 'nodemailer/lib/mime-node/index.js';
 import type { Address } from '../../ir/types.ts';
+import { memoizeHeaderKeys } from './memoize-header-keys.ts';
 import { mimeTreeBytes } from './mime-tree-bytes.ts';
+
+memoizeHeaderKeys();
 
 /** What goes into one email, already rendered. */
 export interface MailInput {
