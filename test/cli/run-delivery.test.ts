@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
+import { outboxFileName } from '../../src/runtime/deliver/outbox-transport.ts';
 import { readStore } from '../../src/store/index.ts';
 import { ROOT, runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
 
@@ -103,6 +104,31 @@ describe('campaign run: delivery through real servers', () => {
     } finally {
       await new Promise<void>((resolve) => hooks.close(() => resolve()));
     }
+  });
+
+  it('keeps an email pending, not failed, when the outbox folder cannot take its file (too many open files): the next run writes it', async () => {
+    const dir = copyBase();
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    // A real process with a low limit of open files: a batch of 250 .eml files cannot all be open.
+    const command = `ulimit -n 64 && exec '${process.execPath}' '${path.join(ROOT, 'cli/campaign.js')}' run --now 2026-11-01T00:00:00Z --until 2026-12-31T00:00:00Z --store store.json --workspace '${path.join(ROOT, 'campaigns')}'`;
+    const limited = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    expect(limited.status, limited.stderr).toBe(0);
+    const pending = /Delivered: [\d,]+ sent, [\d,]+ skipped at delivery, 0 failed, ([\d,]+) left pending for the next run\.\n/.exec(limited.stdout)?.[1];
+    expect(pending, limited.stdout).toBeDefined();
+    expect(limited.stdout).toContain(`  ${pending} pending: cannot write to the outbox folder "${path.join(dir, 'outbox')}": EMFILE: too many open files\n`);
+    const after = (await readStore(path.join(dir, 'store.json')))!;
+    expect(after.outbox.filter((m) => m.status === 'failed')).toEqual([]);
+
+    const next = await cli(dir, 'run', '--now', '2026-12-31T00:00:00Z', '--store', 'store.json');
+    expect(next.code, next.stderr).toBe(0);
+    const final = (await readStore(path.join(dir, 'store.json')))!;
+    const files = new Set(readdirSync(path.join(dir, 'outbox')).filter((f) => f.endsWith('.eml')));
+    // Every email is written now, but those whose send step expired meanwhile (the webinar's invitations).
+    for (const message of final.outbox) {
+      if (message.status === 'failed') expect(message.reason).toMatch(/^expired at .* the last failure: cannot write to the outbox folder/);
+      else if (message.status === 'sent') expect(files.has(outboxFileName(message.key))).toBe(true);
+    }
+    expect(final.outbox.filter((m) => m.status === 'pending')).toEqual([]);
   });
 
   it('posts no webhook twice when a run is killed after posting some: the rerun reads the webhook ledger', async () => {

@@ -30,7 +30,9 @@ export function outboxTransport(dir: string): Transport {
     const outcomes = await createFilesOnce(dir, mails.map((mail, i) => ({ name: names[i]!, bytes: mail.raw })), fileSystemSync);
     return outcomes.map((created, i) => {
       const file = path.join(dir, names[i]!);
-      if (created.outcome === 'error') return { status: 'failed', error: `cannot write "${file}": ${created.error}` };
+      // The folder, not the message, is at fault (a full disk, too many open files, permissions):
+      // the message stays pending and the next run writes it; the rest of the batch is still tried.
+      if (created.outcome === 'error') return { status: 'retry', error: `cannot write to the outbox folder "${dir}": ${withoutPath(created.error)}`, stop: false };
       return { status: 'sent', alreadyDelivered: created.outcome === 'exists', detail: file };
     });
   };
@@ -46,6 +48,14 @@ export function outboxTransport(dir: string): Transport {
       fileSystemSync.close();
     },
   };
+}
+
+/**
+ * A file-system error without the temporary file's path ("EMFILE: too many open files, open
+ * '/…/.x.eml.123.tmp'" → "EMFILE: too many open files"), so that a run's failures group by cause.
+ */
+function withoutPath(message: string): string {
+  return message.replace(/, \w+ '[^']*'(?: -> '[^']*')?$/, '');
 }
 
 /** The `.eml` file names present in an outbox directory (none when it does not exist). */
