@@ -52,6 +52,8 @@ export function addressDomain(email: string): string {
  * hold (and `=`) become `=XX` per UTF-8 byte, as do dots that would start, end or double up.
  */
 export function messageIdFor(key: string, senderEmail: string): string {
+  // The common case — a key of atext with single inner dots — needs no escaping.
+  if (PLAIN_KEY.test(key)) return `<${key}@${senderDomain(senderEmail)}>`;
   let left = '';
   const chars = [...key];
   for (let i = 0; i < chars.length; i++) {
@@ -60,7 +62,21 @@ export function messageIdFor(key: string, senderEmail: string): string {
     if (ATEXT.test(ch) || dotOk) left += ch;
     else left += [...Buffer.from(ch, 'utf8')].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
   }
-  return `<${left}@${addressDomain(senderEmail)}>`;
+  return `<${left}@${senderDomain(senderEmail)}>`;
+}
+
+/** A key that `messageIdFor` leaves as it is: atext (without "="), dots only between two of them. */
+const PLAIN_KEY = /^[A-Za-z0-9!#$%&'*+\-/?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/?^_`{|}~]+)*$/;
+
+/** `addressDomain` of the last sender asked about (a run's messages share one or two senders). */
+let lastSender = '';
+let lastDomain = '';
+function senderDomain(email: string): string {
+  if (email !== lastSender) {
+    lastDomain = addressDomain(email);
+    lastSender = email;
+  }
+  return lastDomain;
 }
 
 export function isValidMessageId(value: string): boolean {
