@@ -52,11 +52,15 @@ export interface ContactExplanation {
 }
 
 export function findContact(data: StoreData, program: Program | null, idOrEmail: string): ContactRecord | undefined {
-  const byId = data.contacts.find((c) => c.id === idOrEmail);
+  return findContactIn(data.contacts, program?.settings.fields.email ?? 'email', idOrEmail);
+}
+
+/** By id, else by the email in `emailField` (case-insensitive). */
+export function findContactIn(contacts: readonly ContactRecord[], emailField: string, idOrEmail: string): ContactRecord | undefined {
+  const byId = contacts.find((c) => c.id === idOrEmail);
   if (byId) return byId;
-  const field = program?.settings.fields.email ?? 'email';
   const wanted = idOrEmail.trim().toLowerCase();
-  return data.contacts.find((c) => typeof c.fields[field] === 'string' && (c.fields[field] as string).toLowerCase() === wanted);
+  return contacts.find((c) => typeof c.fields[emailField] === 'string' && (c.fields[emailField] as string).toLowerCase() === wanted);
 }
 
 export function explainContact(data: StoreData, program: Program, contact: ContactRecord, now: number, timelineLimit = 30): ContactExplanation {

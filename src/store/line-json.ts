@@ -88,10 +88,18 @@ function* linesOf(buffer: Buffer): Generator<string> {
 const ARRAY_OPENER = /^("(?:[^"\\]|\\.)*"):\[$/;
 
 /**
+ * Chooses which element lines of a collection are parsed, given the members parsed before it:
+ * a test on the raw line (without its trailing comma), or undefined to parse them all. A line
+ * the test rejects is skipped unparsed, so it is not checked to be JSON either.
+ */
+export type ElementSelector = (collection: string, membersSoFar: Readonly<Record<string, unknown>>) => ((line: string) => boolean) | undefined;
+
+/**
  * Parses a buffer written in the line layout. Throws a LayoutError (with the line) when the
  * buffer is not in the layout — hand-edited but valid JSON, or broken JSON; the caller decides.
+ * With `select`, only the element lines it keeps are parsed (a store read for one contact).
  */
-export function parseLineLayout(buffer: Buffer): Record<string, unknown> {
+export function parseLineLayout(buffer: Buffer, select?: ElementSelector): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const lines = linesOf(buffer);
   let lineNo = 0;
@@ -133,11 +141,14 @@ export function parseLineLayout(buffer: Buffer): Record<string, unknown> {
       const key = parse(opener[1]!) as string;
       if (key === '__proto__') throw new LayoutError(lineNo, 'the key "__proto__" is not allowed');
       const elements: unknown[] = [];
+      const keep = select?.(key, out);
       for (;;) {
         line = next();
         if (line === undefined) throw new LayoutError(lineNo + 1, `the file ends inside "${key}" (it looks truncated)`);
         if (line === ']' || line === '],' || line === ']}') break;
-        elements.push(parse(line.endsWith(',') ? line.slice(0, -1) : line));
+        const element = line.endsWith(',') ? line.slice(0, -1) : line;
+        if (keep && !keep(element)) continue;
+        elements.push(parse(element));
       }
       out[key] = elements;
       closed = line === ']}';

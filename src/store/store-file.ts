@@ -4,7 +4,7 @@ import { Low, type Adapter } from 'lowdb';
 import { UserError } from '../errors.ts';
 import { hashProgram } from '../ir/canonical.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { jsonErrorLine, jsonErrorText, LayoutError, lineLayoutChunks, parseLineLayout } from './line-json.ts';
+import { jsonErrorLine, jsonErrorText, LayoutError, lineLayoutChunks, parseLineLayout, type ElementSelector } from './line-json.ts';
 import { STORE_FORMAT, STORE_FORMAT_VERSION, type StoreData } from './types.ts';
 import { checkFormat, StoreShapeError, validateStore } from './validate-store.ts';
 
@@ -27,6 +27,9 @@ export interface StoreFileOptions {
 /** Where each store object in memory was read from, to refuse writing over a newer file. */
 const origins = new WeakMap<StoreData, { lineage: string; serial: number }>();
 
+/** Stores read with an element selector: they lack elements, so writing one would lose them. */
+const partial = new WeakSet<StoreData>();
+
 /**
  * lowdb adapter for the store file: compact JSON in the line layout (`line-json.ts`), atomic
  * writes, and validation on read. `read()` returns null when there is no file; any other problem
@@ -38,6 +41,8 @@ export class StoreAdapter implements Adapter<StoreData> {
   constructor(
     readonly file: string,
     private readonly options: StoreFileOptions = {},
+    /** Parse only the collection elements it keeps (see `readStorePart`). */
+    private readonly select?: ElementSelector,
   ) {
     this.label = options.label ?? file;
   }
@@ -69,7 +74,8 @@ export class StoreAdapter implements Adapter<StoreData> {
       throw new UserError(`The store "${this.label}" is damaged: ${error.message}. Restore it from a backup or delete it to start over; nothing was written.`);
     }
     this.checkDeployedHash(data);
-    origins.set(data, { lineage: data.lineage, serial: data.serial });
+    if (this.select) partial.add(data);
+    else origins.set(data, { lineage: data.lineage, serial: data.serial });
     return data;
   }
 
@@ -89,6 +95,7 @@ export class StoreAdapter implements Adapter<StoreData> {
   }
 
   async write(data: StoreData): Promise<void> {
+    if (partial.has(data)) throw new Error(`Refusing to write "${this.label}" from a read of part of its collections (readStorePart); this is a bug.`);
     refuseSnapshot(data, this.label);
     await this.checkReplaceable(data);
     data.serial += 1;
@@ -104,7 +111,7 @@ export class StoreAdapter implements Adapter<StoreData> {
 
   private parse(buffer: Buffer): unknown {
     try {
-      return parseLineLayout(buffer);
+      return parseLineLayout(buffer, this.select);
     } catch (error) {
       if (!(error instanceof LayoutError)) throw error;
       const version = headerVersion(buffer);
@@ -228,6 +235,17 @@ export async function openStore(file: string, options: StoreFileOptions = {}): P
 /** Reads and validates a store; null when the file does not exist (callers decide whether to create one). */
 export async function readStore(file: string, options: StoreFileOptions = {}): Promise<StoreData | null> {
   return (await openStore(file, options)).data;
+}
+
+/**
+ * Reads a store but parses, of each collection, only the element lines `select` keeps (`campaign
+ * contact` reads one contact's elements out of a 400 MB store): the header and object members are
+ * read whole and everything parsed is checked as `readStore` checks it; skipped lines are not
+ * parsed, so damage there goes unnoticed. A file not in the line layout is read whole. The result
+ * lacks elements: it is for reading only, and `writeStore` refuses it.
+ */
+export async function readStorePart(file: string, select: ElementSelector, options: StoreFileOptions = {}): Promise<StoreData | null> {
+  return new StoreAdapter(file, options, select).read();
 }
 
 /**

@@ -48,3 +48,22 @@ describe('line layout', () => {
     expect(() => parseLineLayout(Buffer.from('{"a":1,\n"__proto__":{"x":1}}\n'))).toThrow(/__proto__/);
   });
 });
+
+describe('line layout, read in part', () => {
+  it('parses only the element lines the selector keeps, given the members read before', () => {
+    const data = { v: 1, meta: { keep: 'b' }, items: [{ k: 'a' }, { k: 'b' }, { k: 'ab' }], other: [1, 2] };
+    const seen: string[] = [];
+    const out = parseLineLayout(Buffer.from(text(data)), (collection, members) => {
+      seen.push(`${collection}:${JSON.stringify(members.meta)}`);
+      return collection === 'items' ? (line) => line.includes(`"${(members.meta as { keep: string }).keep}"`) : undefined;
+    });
+    expect(out).toEqual({ v: 1, meta: { keep: 'b' }, items: [{ k: 'b' }], other: [1, 2] });
+    expect(seen).toEqual(['items:{"keep":"b"}', 'other:{"keep":"b"}']);
+  });
+
+  it('does not parse the lines it skips', () => {
+    const broken = '{"v":1,\n"items":[\n{"k":"a"},\n{not json},\n{"k":"b"}\n]}\n';
+    expect(parseLineLayout(Buffer.from(broken), () => (line) => !line.startsWith('{not'))).toEqual({ v: 1, items: [{ k: 'a' }, { k: 'b' }] });
+    expect(() => parseLineLayout(Buffer.from(broken))).toThrow(LayoutError);
+  });
+});

@@ -1,0 +1,65 @@
+import type { ElementSelector } from '../store/line-json.ts';
+import { suppressionHash } from '../store/suppression.ts';
+import type { ContactRecord } from '../store/types.ts';
+import { findContactIn } from './explain.ts';
+
+/**
+ * Which element lines of a store `campaign contact ID|EMAIL` needs parsed (`readStorePart`): the
+ * contacts that may be the one asked for, then the enrollments, events, pending changes, outbox
+ * messages and webhooks that may be that contact's, and its address's suppression entry. Each
+ * test is a substring search on the raw line, before any JSON.parse: it may keep lines that are
+ * not the contact's (`explainContact` filters exactly), never drop one that is.
+ *
+ * Why the tests cannot miss a line:
+ * - A string member is written as `JSON.stringify` writes it, so the line holds the contact id
+ *   (or hash) in that spelling — unless the file was edited by hand with an escape `JSON.stringify`
+ *   never writes (`\u0063_1` for `c_1`, `\/`): lines with `\u` or `\/` are always kept.
+ * - The email is matched like `findContact` does, case-insensitively: the line is lower-cased and
+ *   searched for `"address"` (quotes included). Lower-casing the whole line gives the same text
+ *   inside the quotes as lower-casing the value alone: the one context-dependent mapping (final
+ *   sigma) stops at a `"`.
+ * - The email field is the deployed program's, else the workspace's, as `campaign contact` uses;
+ *   when the file puts a collection before the members it depends on (a hand edit), every line of
+ *   that collection is kept.
+ */
+export function contactSelector(idOrEmail: string, workspaceEmailField: string): ElementSelector {
+  const idText = JSON.stringify(idOrEmail);
+  const emailText = JSON.stringify(idOrEmail.trim().toLowerCase());
+  const contactLine = (line: string) => line.includes(idText) || UNUSUAL_ESCAPE.test(line) || line.toLowerCase().includes(emailText);
+  return (collection, members) => {
+    if (!('deployed' in members)) return undefined;
+    const emailField = deployedEmailField(members.deployed) ?? workspaceEmailField;
+    if (collection === 'contacts') return contactLine;
+    if (!PER_CONTACT.has(collection) && collection !== 'suppression' && collection !== 'audit') return undefined;
+    if (!Array.isArray(members.contacts)) return undefined;
+    let contact: ContactRecord | undefined;
+    try {
+      contact = findContactIn(members.contacts as ContactRecord[], emailField, idOrEmail);
+    } catch {
+      return undefined; // A malformed contact: read everything, and let validation say what is wrong.
+    }
+    if (!contact || collection === 'audit') return nothing;
+    if (collection === 'suppression') {
+      const email = contact.fields[emailField];
+      return typeof email === 'string' ? containing(JSON.stringify(suppressionHash(email))) : nothing;
+    }
+    return containing(JSON.stringify(contact.id));
+  };
+}
+
+/** Collections whose elements name their contact in `contact`. */
+const PER_CONTACT = new Set(['enrollments', 'events', 'pending', 'outbox', 'webhooks']);
+
+/** Escapes `JSON.stringify` never writes for characters that need none: a hand-edited line may spell a value this way. */
+const UNUSUAL_ESCAPE = /\\[u/]/;
+
+const nothing = () => false;
+
+function containing(text: string): (line: string) => boolean {
+  return (line) => line.includes(text) || UNUSUAL_ESCAPE.test(line);
+}
+
+function deployedEmailField(deployed: unknown): string | undefined {
+  const field = (deployed as { program?: { settings?: { fields?: { email?: unknown } } } } | null)?.program?.settings?.fields?.email;
+  return typeof field === 'string' ? field : undefined;
+}
