@@ -2,7 +2,8 @@ import { UserError } from '../../src/errors.ts';
 import { validateEvent } from '../../src/runtime/ingest.ts';
 import { nulMessage, nulPath } from '../../src/text/nul-character.ts';
 import { appendEvents } from '../../src/runtime/journal.ts';
-import { ContactIndex, readStore, refuseSnapshot, storePaths } from '../../src/store/index.ts';
+import { contactOnlySelector } from '../../src/runtime/contact-selector.ts';
+import { ContactIndex, readStore, readStorePart, refuseSnapshot, storePaths } from '../../src/store/index.ts';
 import { stringOption, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
@@ -13,14 +14,16 @@ import { compileOrFail } from '../workspace.ts';
  * The compiled workspace's event schemas and the store's contacts, for validating events. Never
  * the deployed program instead, even with --store: its schema only describes each property's kind,
  * without the workspace's own checks (formats, lengths, refinements), and an event accepted into
- * the journal cannot be taken back.
+ * the journal cannot be taken back. With `contact` (`track`), only the store's lines that may be
+ * that contact are parsed.
  */
-export async function ingestContext(ctx: CliContext, args: Parameters<Command['run']>[1], command: string) {
+export async function ingestContext(ctx: CliContext, args: Parameters<Command['run']>[1], command: string, contact?: string) {
   const compiled = await compileOrFail(ctx, args, {
     why: `\`campaign ${command}\` cannot do without it, even with --store: events are checked against the workspace's event schemas, which the deployed program holds only in outline; nothing was accepted`,
   });
   const store = storePathFor(ctx, args, compiled);
-  const data = await readStore(store, { label: displayPath(ctx, store) });
+  const label = { label: displayPath(ctx, store) };
+  const data = await (contact === undefined ? readStore(store, label) : readStorePart(store, contactOnlySelector(contact), label));
   if (!data) throw new UserError(`There is no store at "${displayPath(ctx, store)}" yet; import contacts first (campaign contacts import).`);
   // The journal beside a snapshot would hold events (personal data) that no run can process.
   refuseSnapshot(data, displayPath(ctx, store));
@@ -56,7 +59,7 @@ export const track: Command = {
     const withNul = nulPath(data, 'data');
     if (withNul !== undefined) throw new UserError(`${name}: ${nulMessage(withNul)}.`);
     const now = nowFor(ctx, args);
-    const { journal, context } = await ingestContext(ctx, args, 'track');
+    const { journal, context } = await ingestContext(ctx, args, 'track', contact);
     const at = stringOption(args, 'at');
     const result = validateEvent({ event: name, contact, ...(at !== undefined ? { at } : {}), data }, context, now.toISOString());
     if ('error' in result) throw new UserError(`${name}: ${result.error}.`);

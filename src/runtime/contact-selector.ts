@@ -47,6 +47,17 @@ export function contactSelector(idOrEmail: string, workspaceEmailField: string):
   };
 }
 
+/**
+ * Only the contacts that may be `idOrEmail` — by id, or by address as `ContactIndex` matches it
+ * (trimmed and lower-cased on both sides, so without the quotes) — and nothing of the other
+ * collections: `campaign track` resolves one contact and appends to the journal.
+ */
+export function contactOnlySelector(idOrEmail: string): ElementSelector {
+  const idText = JSON.stringify(idOrEmail);
+  const emailText = JSON.stringify(idOrEmail.trim().toLowerCase()).slice(1, -1);
+  return (collection) => (collection === 'contacts' ? (line) => line.includes(idText) || UNUSUAL_ESCAPE.test(line) || line.toLowerCase().includes(emailText) : nothing);
+}
+
 /** Collections whose elements name their contact in `contact`. */
 const PER_CONTACT = new Set(['enrollments', 'events', 'pending', 'outbox', 'webhooks']);
 

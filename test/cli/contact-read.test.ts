@@ -113,6 +113,14 @@ describe('campaign contact reads only the lines of one contact', () => {
     expect((await cli('contact', emails[9]!, '--store', 'store.json')).stderr).toMatch(/No contact/);
   }, 60_000);
 
+  it('campaign track resolves its contact from the same kind of read', async () => {
+    for (const [who, id] of [[` ${emails[2]!.toUpperCase()} `, ids[2]], [emails[21]!, ids[21]], [ids[20]!, ids[20]], [ids[0]!, ids[0]]] as const) {
+      const tracked = await cli('track', 'page.viewed', '--contact', who, '--data', '{"url":"/"}', '--store', 'store.json');
+      expect(tracked.stdout, who).toContain(`Accepted page.viewed for ${id} at`);
+    }
+    expect((await cli('track', 'page.viewed', '--contact', emails[9]!, '--data', '{"url":"/"}', '--store', 'store.json')).stderr).toMatch(/unknown contact/);
+  }, 60_000);
+
   it('parses a fraction of the store, and never writes what it read', async () => {
     const file = path.join(dir, 'store.json');
     const full = (await readStore(file))!;
