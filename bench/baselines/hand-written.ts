@@ -103,7 +103,7 @@ export function handWrittenSegments(s: Subject, now: number, out: boolean[]): vo
     !s.tags.has('competitor') &&
     !(typeof f.email === 'string' && f.email.endsWith('@acme-analytics.example'));
   out[0] = PAID.has(plan as string) && !did(s, now, 'feature.used', 30) && ms(f.signedUpAt) < now - 30 * DAY;
-  out[1] = birthdayWithin(f.birthday, s.tz, now, 0, 6) && consent;
+  out[1] = birthdayWithin(f.birthday, s.tz, now, 6, 0) && consent;
   const contractEnds = ms(f.contractEndsAt);
   out[2] = PAID.has(plan as string) && contractEnds >= now && contractEnds <= now + 30 * DAY;
   out[3] = EU_TRIAL_COUNTRIES.has(f.country as string) && plan === 'trial' && did(s, now, 'asset.downloaded', 30);

@@ -59,7 +59,10 @@ export interface DateOps extends PresenceOps {
   moreThanAgo(duration: DurationText): Cond;
   /**
    * The yearly anniversary (birthday, signup anniversary) is within the window around today, in
-   * the contact's time zone. `{ within: 3 }` is ±3 days; `{}` is the day itself.
+   * the contact's time zone. `{}` is the day itself; `{ within: 3 }` is ±3 days. `daysBefore: n`
+   * lets today be up to n days before the anniversary (it is in the next n days), `daysAfter: n`
+   * up to n days after it (it was up to n days ago); both override `within`.
+   * @example c.birthday.anniversary({ daysBefore: 6 }) // today or in the next six days
    */
   anniversary(window?: { within?: number; daysBefore?: number; daysAfter?: number }): Cond;
 }

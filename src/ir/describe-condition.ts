@@ -46,6 +46,21 @@ function didText(cond: Extract<Cond, { type: 'did' }>): string {
   return `${negated ? 'did not do' : 'did'} ${cond.event}${count}${where}${window}${since}`;
 }
 
+const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+
+/**
+ * The window of an anniversary condition as evaluated: `daysBefore` lets today be up to that many
+ * days before the anniversary (it is coming up), `daysAfter` up to that many days after it (it has
+ * passed).
+ */
+function anniversaryWindow(ahead: number, ago: number): string {
+  if (ahead === 0 && ago === 0) return 'is today';
+  if (ago === 0) return `is today or in the next ${days(ahead)}`;
+  if (ahead === 0) return `is today or was up to ${days(ago)} ago`;
+  if (ahead === ago) return `is within ${days(ahead)} of today, either way`;
+  return `was up to ${days(ago)} ago, is today or is in the next ${days(ahead)}`;
+}
+
 export function describeCondition(cond: Cond, nested = false): string {
   const wrap = (text: string) => (nested ? `(${text})` : text);
   switch (cond.type) {
@@ -69,10 +84,8 @@ export function describeCondition(cond: Cond, nested = false): string {
     case 'date':
       if (cond.op === 'moreThanAgo') return `${cond.field} more than ${cond.value} ago`;
       return `${cond.field} ${DATE_OPS[cond.op]} ${cond.value}`;
-    case 'anniversary': {
-      const window = cond.daysBefore === 0 && cond.daysAfter === 0 ? 'today' : cond.daysBefore === cond.daysAfter ? `within ±${cond.daysBefore} days` : `from ${cond.daysBefore} days before to ${cond.daysAfter} days after today`;
-      return `anniversary of ${cond.field} ${window}`;
-    }
+    case 'anniversary':
+      return `anniversary of ${cond.field} ${anniversaryWindow(cond.daysBefore, cond.daysAfter)}`;
     case 'did':
       return didText(cond);
     case 'score': {

@@ -51,7 +51,7 @@ export type Cond =
    * `moreThanAgo` take a duration relative to the evaluation time.
    */
   | { type: 'date'; field: string; op: DateOp; value: string }
-  /** The yearly anniversary of a date field falls within [-daysBefore, +daysAfter] of today, in the contact's time zone. */
+  /** The yearly anniversary of a date field is up to `daysBefore` days ahead or up to `daysAfter` days ago (today counts), in the contact's time zone. */
   | { type: 'anniversary'; field: string; daysBefore: number; daysAfter: number }
   /** Behaviour: the contact did `event` between `min` and `max` times (optionally within a window / since journey entry). */
   | { type: 'did'; event: string; where?: Cond; min: number; max?: number; within?: Duration; sinceEntry?: boolean }
