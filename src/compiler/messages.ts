@@ -400,6 +400,13 @@ export const CATALOGUE = {
     (p) => `Write the ${p.what} on one line, without line breaks, tabs or other control characters: plans, the preview and logs show it on one line.`,
     'A name, a step label or a scoring rule id holds a line break, a tab or another control character. Plans, the preview and logs print these on one line, where such a character breaks the layout (or hides what follows it).',
   ),
+  CK141: entry<{ owner: string; part: string }>(
+    'unsubscribe-link-in-notify',
+    'error',
+    (p) => `${p.owner} uses "{{unsubscribeUrl}}" in its ${p.part}, but a team notification has no unsubscribe link.`,
+    () => 'Remove {{unsubscribeUrl}}: a notify step writes to a team, not to the contact, and the placeholder renders empty there.',
+    'A `notify` step (in a journey or among a threshold\'s actions) uses `{{unsubscribeUrl}}` in its subject or message. Notifications go to a team, not to the contact, so there is no unsubscribe link to put there: it would render empty.',
+  ),
 } as const;
 
 export type CatalogueCode = keyof typeof CATALOGUE;

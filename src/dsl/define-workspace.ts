@@ -137,7 +137,11 @@ export interface Workspace<C extends ObjectSchema, E extends EventSchemas> {
   ): Step;
   /** Sets a contact field. */
   update<F extends keyof ShapeOf<C> & string>(id: string, field: F, value: ValueOf<ShapeOf<C>[F]> | null, options?: StepOptions): ActionStep;
-  /** Alerts a team declared in the workspace config (an email to the team, with the contact's details). */
+  /**
+   * Alerts a team declared in the workspace config (an email to the team, with the contact's
+   * details). Subject and message take the contact's `{{placeholders}}`, but not
+   * `{{unsubscribeUrl}}` (CK141): a notification has no unsubscribe link.
+   */
   notify<const S extends string = string, const M extends string = string>(
     id: string,
     team: string,

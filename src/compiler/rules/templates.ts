@@ -17,7 +17,10 @@ function checkText(ctx: RuleContext, text: string | undefined, owner: string, pa
 
 const hasUnsubscribe = (text: string) => parseTemplateText(text).some((p) => p.kind === 'field' && p.field === 'unsubscribeUrl');
 
-/** CK118 / CK136 / CK119: placeholders name contact fields; marketing email has an unsubscribe link. */
+/**
+ * CK118 / CK136 / CK119 / CK141: placeholders name contact fields; marketing email has an
+ * unsubscribe link, and a team notification none.
+ */
 export const templatePlaceholders: Rule = {
   name: 'template-placeholders',
   check(ctx) {
@@ -35,8 +38,10 @@ export const templatePlaceholders: Rule = {
     }
     const checkNotify = (step: ActionStep | Step, owner: string, site: Site) => {
       if (step.type !== 'notify') return;
-      checkText(ctx, step.subject, owner, 'subject', site);
-      checkText(ctx, step.message, owner, 'message', site);
+      for (const [part, text] of [['subject', step.subject], ['message', step.message]] as const) {
+        checkText(ctx, text, owner, part, site);
+        if (hasUnsubscribe(text)) ctx.report(diagnostic('CK141', { owner, part }, site));
+      }
     };
     for (const campaign of ctx.program.campaigns) {
       forEachStep(campaign.steps, ({ step }) => {
