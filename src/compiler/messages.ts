@@ -407,6 +407,13 @@ export const CATALOGUE = {
     () => 'Remove {{unsubscribeUrl}}: a notify step writes to a team, not to the contact, and the placeholder renders empty there.',
     'A `notify` step (in a journey or among a threshold\'s actions) uses `{{unsubscribeUrl}}` in its subject or message. Notifications go to a team, not to the contact, so there is no unsubscribe link to put there: it would render empty.',
   ),
+  CK142: entry<{ owner: string; event: string }>(
+    'since-entry-outside-journey',
+    'error',
+    (p) => `${p.owner} counts "${p.event}" events since entry (sinceEntry: true), but it is evaluated outside any journey enrollment, so no event ever counts.`,
+    () => 'Use within: "…" to count recent events, or move the condition to a branch, goal or exitWhen of a campaign, where sinceEntry counts from the contact\'s entry.',
+    '`c.did(…, { sinceEntry: true })` (or `c.didNot`) in a segment, a campaign\'s `audience` or a scoring rule. `sinceEntry` counts events from the contact\'s entry into the current journey; these conditions are evaluated outside any enrollment (an audience before the contact enters), so no event counts: `did` is always false and `didNot` always true.',
+  ),
 } as const;
 
 export type CatalogueCode = keyof typeof CATALOGUE;

@@ -113,7 +113,8 @@ export interface DidOptions<E> {
    * Only events since the contact entered the current journey (branches, goals, exit criteria),
    * from the instant of entry on: the event that started the journey, or pushed a score over its
    * `onScore` trigger, counts (a demo request that made the lead an MQL is a demo requested). To
-   * ask for another one than a triggering event, use `atLeast: 2`.
+   * ask for another one than a triggering event, use `atLeast: 2`. Outside a journey (a segment,
+   * an audience, a scoring rule) there is no entry and no event would count: CK142.
    */
   sinceEntry?: boolean;
 }

@@ -8,6 +8,7 @@ import { unknownReference } from './references.ts';
 import { createContext, type Rule } from './rule.ts';
 import { gradeBands, thresholds } from './scoring.ts';
 import { segmentCycle } from './segments.ts';
+import { sinceEntryOutsideJourney } from './since-entry.ts';
 import { templatePlaceholders, unusedTemplate } from './templates.ts';
 import { timeValues } from './time.ts';
 import { settingsUrls } from './urls.ts';
@@ -28,6 +29,7 @@ export const RULES: readonly Rule[] = [
   splitsAndBranches,
   enrollLoop,
   segmentCycle,
+  sinceEntryOutsideJourney,
   thresholds,
   gradeBands,
   timeValues,
