@@ -253,7 +253,7 @@ export const CATALOGUE = {
     'missing-trigger',
     'error',
     (p) => `Campaign "${p.campaign}" has no trigger.`,
-    () => 'Add trigger: onEvent(…), onSegmentEntry(…), onDate(…), onScore(…) or manual().',
+    () => 'Add trigger: onEvent(…), onSegmentEntry(…), onSegmentExit(…), onDate(…), onScore(…), onSchedule(…) or manual().',
     'A campaign has no trigger, so no contact can enter it (the types require one; this appears with `--no-typecheck`).',
   ),
   CK123: entry<{ campaign: string; step: string }>(
