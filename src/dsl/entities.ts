@@ -43,9 +43,15 @@ export interface ThresholdDef {
 export interface ScoringDef extends EntityCommon {
   rules: ScoreRule[];
   decay?: { halfLife: DurationText } | { every: DurationText; points: number };
-  /** Lowest value (default 0). */
+  /**
+   * The lowest value the score reports (default 0). It clamps the value, not the points behind it:
+   * a contact at the floor with points below it needs them made up before the value rises.
+   */
   floor?: number;
-  /** Highest value. */
+  /**
+   * The highest value the score reports (none by default). It clamps the value, not the points
+   * behind it: a capped contact stays at the cap until decay or lost points bring them under it.
+   */
   cap?: number;
   thresholds?: ThresholdDef[];
 }
@@ -69,7 +75,10 @@ export interface CampaignDef<C> extends EntityCommon {
   reentry?: 'never' | 'always' | { after: DurationText };
   /** Contacts who meet this leave the journey at once. */
   exitWhen?: CondInput<C>;
-  /** Emails of this campaign go out only inside this window (contact's time zone). */
+  /**
+   * Marketing emails of this campaign go out only inside this window (contact's time zone); a send
+   * outside it waits for the window. Transactional emails and team notifications ignore it.
+   */
   sendWindow?: WindowInput;
   steps: Step[];
   /**

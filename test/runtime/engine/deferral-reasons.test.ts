@@ -46,4 +46,22 @@ describe('why a send was deferred', () => {
     const emails = log.contacts.get('c1')!.emails.map((e) => `${e.outcome} ${e.at} "${e.subject}"`);
     expect(emails).toEqual(['deferred 2026-10-26T23:00:00.000Z "Welcome, Ada"', 'scheduled 2026-10-27T08:00:00.000Z "Welcome, Ada"']);
   });
+
+  it('holds marketing email for the sending window, never transactional email', async () => {
+    const program = await programFrom((w) => {
+      w.email('receipt', { kind: 'transactional', subject: 'Receipt', text: 'Thanks.' });
+      w.email('news', { subject: 'News', text: 'Hi {{unsubscribeUrl}}' });
+      w.campaign('tuesdays', {
+        trigger: w.onEvent('trial.started'),
+        sendWindow: { days: ['tue'], start: '09:00', end: '17:00' },
+        steps: [w.send('receipt', 'receipt'), w.send('news', 'news')],
+      });
+    });
+    const store: StoreData = emptyStore();
+    store.contacts = [contact('c1')];
+    // Thursday 29 October, 10:00 UTC: outside the Tuesday window.
+    new Engine(store, program).run([ev('trial.started', '2026-10-29T10:00:00.000Z')], { until: Date.parse('2026-11-10T00:00:00Z') });
+    const due = Object.fromEntries(store.outbox.map((m) => [m.step, m.dueAt]));
+    expect(due).toEqual({ receipt: '2026-10-29T10:00:00.000Z', news: '2026-11-03T09:00:00.000Z' });
+  });
 });

@@ -67,6 +67,25 @@ describe('scoring', () => {
     expect(state.value).toBe(0); // -10 clamped to the floor
   });
 
+  it('clamps the value to the floor and the cap, and keeps the points behind it', () => {
+    const score = compileScores(program(model({ cap: 25 }))).get('engagement')!;
+    const low = emptyScoreState('2026-11-01T00:00:00Z');
+    applyEvent(score, low, ev('email.unsubscribed', '2026-11-01T09:00:00Z'));
+    expect(low.value).toBe(0); // -20 points behind it
+    applyEvent(score, low, ev('asset.downloaded', '2026-11-01T10:00:00Z'));
+    expect(low.value).toBe(0); // -10: still below the floor
+    applyEvent(score, low, ev('asset.downloaded', '2026-11-01T11:00:00Z'));
+    expect(low.value).toBe(0);
+    applyEvent(score, low, ev('asset.downloaded', '2026-11-01T12:00:00Z'));
+    expect(low.value).toBe(10);
+
+    const high = emptyScoreState('2026-11-01T00:00:00Z');
+    for (let i = 0; i < 4; i++) applyEvent(score, high, ev('asset.downloaded', `2026-11-01T0${i}:00:00Z`));
+    expect(high.value).toBe(25); // 40 points behind it
+    applyEvent(score, high, ev('email.unsubscribed', '2026-11-01T05:00:00Z'));
+    expect(high.value).toBe(20);
+  });
+
   it('applies the cap', () => {
     const score = compileScores(program(model({ cap: 25 }))).get('engagement')!;
     const state = emptyScoreState('2026-11-01T00:00:00Z');
