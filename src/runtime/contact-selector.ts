@@ -23,9 +23,7 @@ import { findContactIn } from './explain.ts';
  *   that collection is kept.
  */
 export function contactSelector(idOrEmail: string, workspaceEmailField: string): ElementSelector {
-  const idText = JSON.stringify(idOrEmail);
-  const emailText = JSON.stringify(idOrEmail.trim().toLowerCase());
-  const contactLine = (line: string) => line.includes(idText) || UNUSUAL_ESCAPE.test(line) || line.toLowerCase().includes(emailText);
+  const contactLine = mayBeContact(idOrEmail, true);
   return (collection, members) => {
     if (!('deployed' in members)) return undefined;
     const emailField = deployedEmailField(members.deployed) ?? workspaceEmailField;
@@ -53,9 +51,20 @@ export function contactSelector(idOrEmail: string, workspaceEmailField: string):
  * collections: `campaign track` resolves one contact and appends to the journal.
  */
 export function contactOnlySelector(idOrEmail: string): ElementSelector {
+  const contactLine = mayBeContact(idOrEmail, false);
+  return (collection) => (collection === 'contacts' ? contactLine : nothing);
+}
+
+/**
+ * A contact line that may be `idOrEmail`: it holds the quoted id, an escape only a hand edit
+ * writes, or the address lower-cased — the whole quoted value (`findContact`), or anywhere in it
+ * when the stored address may carry spaces around it (`ContactIndex` trims both sides).
+ */
+function mayBeContact(idOrEmail: string, wholeValue: boolean): (line: string) => boolean {
   const idText = JSON.stringify(idOrEmail);
-  const emailText = JSON.stringify(idOrEmail.trim().toLowerCase()).slice(1, -1);
-  return (collection) => (collection === 'contacts' ? (line) => line.includes(idText) || UNUSUAL_ESCAPE.test(line) || line.toLowerCase().includes(emailText) : nothing);
+  const quoted = JSON.stringify(idOrEmail.trim().toLowerCase());
+  const emailText = wholeValue ? quoted : quoted.slice(1, -1);
+  return (line) => line.includes(idText) || UNUSUAL_ESCAPE.test(line) || line.toLowerCase().includes(emailText);
 }
 
 /** Collections whose elements name their contact in `contact`. */
