@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput, type Key } from 'ink';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { splitKeys } from './keys.ts';
 import { CampaignsScreen } from './CampaignsScreen.tsx';
 import { ContactsScreen } from './ContactsScreen.tsx';
@@ -104,20 +104,31 @@ export function App({ session, color = false, size, initialScreen = 'overview', 
     }
     target?.handle(input, key);
   };
-  // One key per turn of the event loop, each after the render of the one before: keys handled in
-  // one go (a paste, or keys arriving faster than a render) went to the screen a key had just left,
-  // and a key after a move read the selection from before it. Keys queue while one settles.
+  // One key at a time, each after the commit of the render of the one before: keys handled in one
+  // go (a paste, or keys arriving faster than a render) went to the screen a key had just left,
+  // and a key after a move read the selection from before it. A turn of the event loop is not
+  // enough: on a loaded machine React renders later (its scheduler yields after 5 ms). So each key
+  // bumps `handled`, and the layout effect of the commit that carries the key's changes (the new
+  // screen's own layout effects, which take the keyboard, have run by then) handles the next one.
   const onKeyRef = useRef(onKey);
   onKeyRef.current = onKey;
   const queued = useRef<[string, Key][]>([]);
   const settling = useRef(false);
+  const [handled, bump] = useReducer((n: number) => n + 1, 0);
   const drain = useCallback(() => {
     const next = queued.current.shift();
     settling.current = next !== undefined;
     if (!next) return;
     onKeyRef.current(...next);
-    setTimeout(drain, 0);
+    bump();
   }, []);
+  useLayoutEffect(() => {
+    if (!settling.current) return;
+    // Not handled here: a key's updates in a layout effect render at once, nested, and a long
+    // paste would exceed React's limit of nested updates.
+    const timer = setTimeout(drain, 0);
+    return () => clearTimeout(timer);
+  }, [handled, drain]);
   useInput((input, key) => {
     // Ctrl-C does not wait behind a long paste.
     if (key.ctrl && input === 'c') {
