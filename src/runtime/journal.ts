@@ -55,11 +55,14 @@ function sleep(ms: number): void {
 /** A short-held lock (appends and compaction), retried for up to `waitMs`. */
 export function withJournalLock<T>(journal: string, fn: () => T, waitMs = 10_000): T {
   const lock = `${journal}.lock`;
+  // The pid (for the stale check) and a token only this holder writes: a release removes this
+  // holder's file, never one another process created after taking a stale lock over.
+  const mine = `${process.pid} ${randomUUID()}`;
   const deadline = Date.now() + waitMs;
-  // Created with its pid already in it (`createFileWith`): a process killed while taking the lock
-  // leaves no empty lock file, which no later command could tell from a live one.
-  while (!createFileWith(lock, String(process.pid))) {
-    if (staleLock(lock)) continue;
+  // Created with its content already in it (`createFileWith`): a process killed while taking the
+  // lock leaves no empty lock file, which no later command could tell from a live one.
+  while (!createFileWith(lock, mine)) {
+    if (takeOverStale(lock)) continue;
     if (Date.now() > deadline) throw new JournalLockedError(`The event journal "${journal}" is locked by another process; try again, or remove "${lock}" if no campaign command is running.`);
     sleep(20);
   }
@@ -67,30 +70,63 @@ export function withJournalLock<T>(journal: string, fn: () => T, waitMs = 10_000
     return fn();
   } finally {
     try {
-      unlinkSync(lock);
+      if (readFileSync(lock, 'utf8') === mine) unlinkSync(lock);
     } catch {
       // already gone
     }
   }
 }
 
-function staleLock(lock: string): boolean {
+/** The pid at the start of a lock file's text (a lock from before the token holds only the pid). */
+function lockPid(text: string): number {
+  return Number(text.split(' ')[0]);
+}
+
+function isDead(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
-    const pid = Number(readFileSync(lock, 'utf8'));
-    if (!Number.isInteger(pid) || pid <= 0) return false;
     process.kill(pid, 0);
     return false;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') {
-      try {
-        unlinkSync(lock);
-      } catch {
-        // someone else took it over
-      }
-      return true;
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Removes a lock left by a dead process; true when the caller should try to take the lock again.
+ * Reading the dead pid and then removing the file by name is not enough: two waiters can both
+ * read it, the first remove it and take the lock, and the second then remove the first's live
+ * lock and take it too — an append and a compaction at once lose the append's events in the
+ * replaced file. So the removal happens under a second short lock (`.takeover`), after reading
+ * the file again under it: only the very file found stale (its token) is removed.
+ */
+function takeOverStale(lock: string): boolean {
+  let stale: string;
+  try {
+    stale = readFileSync(lock, 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  if (!isDead(lockPid(stale))) return false;
+  const guard = `${lock}.takeover`;
+  if (!createFileWith(guard, String(process.pid))) {
+    // Held for microseconds, so a dead holder is rare (killed mid-takeover): then it is removed
+    // by name, the one race left, which needs that kill and two waiters at once.
+    try {
+      if (isDead(lockPid(readFileSync(guard, 'utf8')))) unlinkSync(guard);
+    } catch {
+      // gone meanwhile
     }
     return false;
   }
+  try {
+    if (readFileSync(lock, 'utf8') === stale) unlinkSync(lock);
+  } catch {
+    // gone meanwhile: the next attempt decides
+  } finally {
+    unlinkSync(guard);
+  }
+  return true;
 }
 
 /** Appends events durably: one write per batch, fsync before returning. */
