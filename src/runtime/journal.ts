@@ -3,7 +3,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, r
 import path from 'node:path';
 import { JournalLockedError, UserError } from '../errors.ts';
 import { syncDirectorySync } from '../store/durable-directory.ts';
-import { createFileWith } from '../store/lock.ts';
+import { createFileWith, isAlive, removeStaleLock } from '../store/lock.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
 
 /**
@@ -83,23 +83,10 @@ function lockPid(text: string): number {
 }
 
 function isDead(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return Number.isInteger(pid) && pid > 0 && !isAlive(pid);
 }
 
-/**
- * Removes a lock left by a dead process; true when the caller should try to take the lock again.
- * Reading the dead pid and then removing the file by name is not enough: two waiters can both
- * read it, the first remove it and take the lock, and the second then remove the first's live
- * lock and take it too — an append and a compaction at once lose the append's events in the
- * replaced file. So the removal happens under a second short lock (`.takeover`), after reading
- * the file again under it: only the very file found stale (its token) is removed.
- */
+/** Removes a lock left by a dead process (`removeStaleLock`); true when the caller should try to take the lock again. */
 function takeOverStale(lock: string): boolean {
   let stale: string;
   try {
@@ -107,26 +94,7 @@ function takeOverStale(lock: string): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT';
   }
-  if (!isDead(lockPid(stale))) return false;
-  const guard = `${lock}.takeover`;
-  if (!createFileWith(guard, String(process.pid))) {
-    // Held for microseconds, so a dead holder is rare (killed mid-takeover): then it is removed
-    // by name, the one race left, which needs that kill and two waiters at once.
-    try {
-      if (isDead(lockPid(readFileSync(guard, 'utf8')))) unlinkSync(guard);
-    } catch {
-      // gone meanwhile
-    }
-    return false;
-  }
-  try {
-    if (readFileSync(lock, 'utf8') === stale) unlinkSync(lock);
-  } catch {
-    // gone meanwhile: the next attempt decides
-  } finally {
-    unlinkSync(guard);
-  }
-  return true;
+  return isDead(lockPid(stale)) && removeStaleLock(lock, stale);
 }
 
 /** Appends events durably: one write per batch, fsync before returning. */

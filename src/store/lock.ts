@@ -1,4 +1,4 @@
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { StoreLockedError, UserError } from '../errors.ts';
@@ -74,7 +74,7 @@ export function acquireStoreLock(store: string, purpose: string, options: LockOp
       const holder = readHolder(file);
       if (holder === 'gone') continue;
       if (holder !== 'unreadable' && holder.host === info.host && !isAlive(holder.pid) && attempt < 3) {
-        takeOver(file, holder.text);
+        removeStaleLock(file, holder.text);
         continue;
       }
       if (holder === 'unreadable') {
@@ -171,27 +171,37 @@ export function isAlive(pid: number): boolean {
 }
 
 /**
- * Moves a stale lock aside before removing it. If what was moved is not the stale lock (another
- * process took it over and locked in between), it is put back with link(), which never overwrites.
+ * Removes a lock file left by a dead process if it still holds `staleText`; false when another
+ * process is taking a stale lock over at this moment (the caller looks again). Reading a dead
+ * holder's lock and then removing it (or moving it aside and putting back what was not the stale
+ * lock) is not enough: two waiters can both read it, the first remove it and take the lock, and the
+ * second then remove — or, with a third creating the lock in the gap, fail to put back — the first's
+ * live lock, and two commands hold it. So the removal happens under a second short lock
+ * (`FILE.takeover`), after reading the file again under it: only the very file found stale goes.
+ * Live holders remove only their own file, so nothing else can change it in between.
  */
-function takeOver(file: string, staleText: string): void {
-  const aside = `${file}.stale.${process.pid}`;
-  try {
-    renameSync(file, aside);
-  } catch {
-    return; // Gone already; the next O_EXCL attempt decides.
-  }
-  try {
-    if (readFileSync(aside, 'utf8') !== staleText) linkSync(aside, file);
-  } catch {
-    // The file was re-created meanwhile: that holder wins.
-  } finally {
+export function removeStaleLock(file: string, staleText: string): boolean {
+  const guard = `${file}.takeover`;
+  const me = `${process.pid} ${hostname()}`;
+  if (!createFileWith(guard, me)) {
+    // Held for microseconds: a guard that stays is one whose holder was killed taking over. It is
+    // removed by name, the one race left, which needs that kill and two waiters at once.
     try {
-      unlinkSync(aside);
+      const [pid, host] = readFileSync(guard, 'utf8').split(' ');
+      if (host === hostname() && !isAlive(Number(pid))) unlinkSync(guard);
     } catch {
-      // Nothing to clean up.
+      // Gone meanwhile.
     }
+    return false;
   }
+  try {
+    if (readFileSync(file, 'utf8') === staleText) unlinkSync(file);
+  } catch {
+    // Gone meanwhile: the next attempt decides.
+  } finally {
+    unlinkSync(guard);
+  }
+  return true;
 }
 
 /**
