@@ -373,8 +373,14 @@ describe('smtpTransport against a real SMTP server', () => {
 
   it('opens a new connection when the server closed the idle one, and the next message is sent, not unknown', async () => {
     let connections = 0;
-    // The server hangs up on a client idle for 150 ms.
-    const { port, received } = await startServer({ socketTimeout: 150, onConnect: (_session, callback) => ((connections += 1), callback()) });
+    let hungUp = 0;
+    // The server hangs up on a client idle for 1.5 s: long enough that a loaded machine's pauses
+    // between the commands of a session do not reach it (150 ms did: the second session was cut).
+    const { port, received } = await startServer({
+      socketTimeout: 1500,
+      onConnect: (_session, callback) => ((connections += 1), callback()),
+      onClose: () => void (hungUp += 1),
+    });
     const dir = await temp.make();
     const transport = smtpTransport(config(port), env);
     const deliver = (key: string) => {
@@ -382,7 +388,9 @@ describe('smtpTransport against a real SMTP server', () => {
       return deliverOutbox(data, { program: program(), transport, ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
     };
     expect((await deliver('trial-nurture/1/c1/first')).messages[0]).toMatchObject({ outcome: 'sent' });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Until the server has closed the idle connection (the client still holds it as open).
+    for (const started = Date.now(); hungUp === 0 && Date.now() - started < 20_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(hungUp).toBe(1);
     expect((await deliver('trial-nurture/1/c1/second')).messages[0]).toMatchObject({ outcome: 'sent' });
     await transport.close!();
     expect(received).toHaveLength(2);
