@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { makeDirectoryDurable, syncDirectory } from '../../store/durable-directory.ts';
 import type { FileSystemSync } from './file-system-sync.ts';
+import { isOutOfDescriptors, OpenFileLimit } from './open-file-limit.ts';
 
 const fsyncFd = promisify(fsync);
 const openFd = promisify(openCallback);
@@ -32,17 +33,53 @@ export type CreateOutcome = { outcome: 'created' | 'exists' } | { outcome: 'erro
  *    a thread-pool round trip costs more than the call;
  * 3. the directory is fsynced once, making the new names durable.
  *
- * Outcomes are in the order of `files`.
+ * Every temporary file stays open until it is durable. When the process runs out of file
+ * descriptors (a low `ulimit -n`), the files that could not be opened are written in another round
+ * once the others are closed, and later rounds open at most `openFiles.max` files
+ * (`OpenFileLimit`, which the caller keeps from one batch to the next); a file gets the EMFILE
+ * error only when a whole round could open none. Outcomes are in the order of `files`.
  */
-export async function createFilesOnce(dir: string, files: readonly NewFile[], fileSystemSync?: Pick<FileSystemSync, 'prepare' | 'sync'>): Promise<CreateOutcome[]> {
+export async function createFilesOnce(dir: string, files: readonly NewFile[], fileSystemSync?: Pick<FileSystemSync, 'prepare' | 'sync'>, openFiles = new OpenFileLimit()): Promise<CreateOutcome[]> {
   // On the first delivery the directory is new: its name is made durable first, which the
   // fsyncs of each file (when there is no syncfs) would not do.
   makeDirectoryDurable(dir);
-  const batch = `${process.pid}.${randomBytes(4).toString('hex')}`;
-  // Decided (and the helper started) before any temporary file is open.
+  // Decided (and the helper started) before any temporary file is open, for all the rounds.
   const syncAll = fileSystemSync !== undefined && files.length >= SYNC_FILE_SYSTEM_MIN && fileSystemSync.prepare(dir);
-  const staged = await Promise.all(files.map((file, i) => stage(path.join(dir, `.${file.name}.${batch}.${i}.tmp`), file.bytes, !syncAll)));
-  if (syncAll && !(await fileSystemSync.sync(dir).catch(() => false))) {
+  const outcomes: CreateOutcome[] = new Array(files.length);
+  let waiting = files.map((_, i) => i);
+  while (waiting.length > 0) {
+    const round = waiting.slice(0, openFiles.max);
+    const created = await createRound(dir, round.map((i) => files[i]!), syncAll ? fileSystemSync! : null);
+    const opened = created.filter((entry) => entry.opened).length;
+    const again: number[] = [];
+    created.forEach((entry, j) => {
+      if (isOutOfDescriptors(entry.code) && opened > 0) again.push(round[j]!);
+      else outcomes[round[j]!] = entry.outcome;
+    });
+    waiting = [...again, ...waiting.slice(round.length)];
+    if (again.length > 0) openFiles.ranOut(opened);
+    else if (opened === 0 && created.some((entry) => isOutOfDescriptors(entry.code))) {
+      // Not one file could be opened: another round would not either; the rest wait for a later run.
+      const error = created.find((entry) => isOutOfDescriptors(entry.code))!.outcome;
+      for (const i of waiting) outcomes[i] = error;
+      break;
+    }
+  }
+  return outcomes;
+}
+
+/** A file of a round: its outcome, the error's code, whether its temporary file was opened. */
+interface RoundOutcome {
+  outcome: CreateOutcome;
+  code: string | undefined;
+  opened: boolean;
+}
+
+/** Steps 1–3 of `createFilesOnce` for files that are all open at once; `fileSystemSync` when it serves them. */
+async function createRound(dir: string, files: readonly NewFile[], fileSystemSync: Pick<FileSystemSync, 'sync'> | null): Promise<RoundOutcome[]> {
+  const batch = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  const staged = await Promise.all(files.map((file, i) => stage(path.join(dir, `.${file.name}.${batch}.${i}.tmp`), file.bytes, fileSystemSync === null)));
+  if (fileSystemSync !== null && !(await fileSystemSync.sync(dir).catch(() => false))) {
     // No syncfs here, or it reported a write error: the files one by one, as without it.
     await Promise.all(staged.map(async (entry) => {
       if (entry.fd === null) return;
@@ -50,19 +87,20 @@ export async function createFilesOnce(dir: string, files: readonly NewFile[], fi
         await fsyncFd(entry.fd);
       } catch (error) {
         discard(entry.temp, entry.fd);
-        Object.assign(entry, { fd: null, error: (error as Error).message });
+        Object.assign(entry, { fd: null, error: (error as Error).message, code: (error as NodeJS.ErrnoException).code });
       }
     }));
   }
-  const outcomes = staged.map((entry, i): CreateOutcome => {
-    if (entry.fd === null) return { outcome: 'error', error: entry.error! };
+  const outcomes = staged.map((entry, i): RoundOutcome => {
+    const failed = (error: string, code: string | undefined): RoundOutcome => ({ outcome: { outcome: 'error', error }, code, opened: entry.opened });
+    if (entry.fd === null) return failed(entry.error!, entry.code);
     try {
       // Inside the try: a network file system may report a write error only here.
       closeSync(entry.fd);
-      return { outcome: publish(entry.temp, path.join(dir, files[i]!.name)) };
+      return { outcome: { outcome: publish(entry.temp, path.join(dir, files[i]!.name)) }, code: undefined, opened: true };
     } catch (error) {
       discard(entry.temp, null);
-      return { outcome: 'error', error: (error as Error).message };
+      return failed((error as Error).message, (error as NodeJS.ErrnoException).code);
     }
   });
   await syncDirectory(dir);
@@ -75,7 +113,10 @@ export const SYNC_FILE_SYSTEM_MIN = 16;
 interface Staged {
   temp: string;
   fd: number | null;
+  /** Whether the temporary file was opened (it held a descriptor until it was closed). */
+  opened: boolean;
   error: string | null;
+  code: string | undefined;
 }
 
 /** Writes a temporary file (and fsyncs it when `fsync`); on failure nothing is left of it. */
@@ -85,10 +126,10 @@ async function stage(temp: string, bytes: Uint8Array, fsync: boolean): Promise<S
     fd = await openFd(temp, 'wx', 0o600);
     for (let written = 0; written < bytes.byteLength; ) written += (await writeFd(fd, bytes, written, bytes.byteLength - written)).bytesWritten;
     if (fsync) await fsyncFd(fd);
-    return { temp, fd, error: null };
+    return { temp, fd, opened: true, error: null, code: undefined };
   } catch (error) {
     if (fd !== null) discard(temp, fd);
-    return { temp, fd: null, error: (error as Error).message };
+    return { temp, fd: null, opened: fd !== null, error: (error as Error).message, code: (error as NodeJS.ErrnoException).code };
   }
 }
 

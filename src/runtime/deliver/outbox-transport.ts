@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createFilesOnce } from './atomic-file.ts';
 import type { ComposedMail } from './compose.ts';
 import { FileSystemSync } from './file-system-sync.ts';
+import { OpenFileLimit } from './open-file-limit.ts';
 import type { SendResult, Transport } from './transports.ts';
 
 /**
@@ -21,13 +22,15 @@ export function outboxFileName(key: string): string {
  * Writing is atomic and happens once: a file that exists already counts as delivered and is kept
  * as it is. The files are the record of delivery — a relay that picks them up must not delete them.
  * A batch of messages is written and made durable together (`createFilesOnce`, with one sync of
- * the file system on Linux: `FileSystemSync`). Close the transport when done.
+ * the file system on Linux: `FileSystemSync`); under a low limit of open files, in rounds
+ * (`OpenFileLimit`, learnt once for the run's batches). Close the transport when done.
  */
 export function outboxTransport(dir: string): Transport {
   const fileSystemSync = new FileSystemSync();
+  const openFiles = new OpenFileLimit();
   const sendBatch = async (mails: readonly ComposedMail[]): Promise<SendResult[]> => {
     const names = mails.map((mail) => outboxFileName(mail.key));
-    const outcomes = await createFilesOnce(dir, mails.map((mail, i) => ({ name: names[i]!, bytes: mail.raw })), fileSystemSync);
+    const outcomes = await createFilesOnce(dir, mails.map((mail, i) => ({ name: names[i]!, bytes: mail.raw })), fileSystemSync, openFiles);
     return outcomes.map((created, i) => {
       const file = path.join(dir, names[i]!);
       // The folder, not the message, is at fault (a full disk, too many open files, permissions):

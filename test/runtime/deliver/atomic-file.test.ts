@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFilesOnce, SYNC_FILE_SYSTEM_MIN } from '../../../src/runtime/deliver/atomic-file.ts';
 import { FileSystemSync } from '../../../src/runtime/deliver/file-system-sync.ts';
@@ -83,5 +85,46 @@ describe('createFilesOnce with a file-system sync', () => {
     } finally {
       sync.close();
     }
+  });
+});
+
+describe('createFilesOnce under a low limit of open files', () => {
+  it.runIf(process.platform === 'linux')('writes a batch larger than the descriptors left in rounds, and leaves a file pending only when none can be opened', async () => {
+    const dir = await temp.make();
+    const modules = ['atomic-file', 'file-system-sync', 'open-file-limit', 'outbox-transport'].map((name) => JSON.stringify(path.resolve(`src/runtime/deliver/${name}.ts`)));
+    // A real process under `ulimit -n 64` that takes every descriptor, then gives ten back.
+    const script = `import { closeSync, openSync, readdirSync } from 'node:fs';
+      const [{ createFilesOnce }, { FileSystemSync }, { OpenFileLimit }, { outboxTransport }] = await Promise.all([${modules.join(', ')}].map((m) => import(m)));
+      const files = (n) => Array.from({ length: n }, (_, i) => ({ name: 'm' + i + '.eml', bytes: Buffer.from('message ' + i) }));
+      const sync = new FileSystemSync();
+      sync.prepare(${JSON.stringify(dir)});
+      const transport = outboxTransport(${JSON.stringify(path.join(dir, 'outbox'))});
+      const limit = new OpenFileLimit();
+      const held = [];
+      try { for (;;) held.push(openSync('/dev/null', 'r')); } catch {}
+      const none = await createFilesOnce(${JSON.stringify(path.join(dir, 'none'))}, files(20), sync, limit);
+      const [sent] = await transport.sendBatch([{ key: 'a/b', raw: Buffer.from('x') }]);
+      for (const fd of held.splice(0, 10)) closeSync(fd);
+      const some = await createFilesOnce(${JSON.stringify(path.join(dir, 'some'))}, files(100), sync, limit);
+      sync.close();
+      await transport.close();
+      console.log(JSON.stringify({
+        none: [...new Set(none.map((o) => o.outcome === 'error' ? o.error.replace(/,.*/, '') : o.outcome))],
+        sent,
+        some: [...new Set(some.map((o) => o.outcome))],
+        files: readdirSync(${JSON.stringify(path.join(dir, 'some'))}).sort(),
+        max: limit.max,
+      }));`;
+    const { stdout } = await promisify(execFile)('bash', ['-c', 'ulimit -n 64 && exec "$0" --import tsx --input-type=module -e "$1"', process.execPath, script], { timeout: 20_000 });
+    const result = JSON.parse(stdout);
+    // No descriptor at all: every file says why (no round could open one), nothing is thrown; the
+    // outbox transport leaves such a message pending for the next run.
+    expect(result.none).toEqual(['EMFILE: too many open files']);
+    expect(result.sent).toEqual({ status: 'retry', error: `cannot write to the outbox folder "${path.join(dir, 'outbox')}": EMFILE: too many open files`, stop: false });
+    // Ten descriptors: all 100 files, and no temporary file left; later rounds keep a few descriptors free.
+    expect(result.some).toEqual(['created']);
+    expect(result.files).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}.eml`).sort());
+    expect(result.max).toBeGreaterThanOrEqual(1);
+    expect(result.max).toBeLessThan(10);
   });
 });
