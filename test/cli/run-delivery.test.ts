@@ -128,6 +128,17 @@ describe('campaign run: delivery through real servers', () => {
     expect(files.size).toBe(delivered.length);
   });
 
+  it('refuses in one line, before any change, when a file stands where the outbox folder goes', async () => {
+    const dir = copyBase();
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    writeFileSync(path.join(dir, 'outbox'), 'not a folder');
+    const before = readFileSync(path.join(dir, 'store.json'));
+    const run = await cli(dir, 'run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-11-10T00:00:00Z', '--store', 'store.json');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: Cannot list "[^"\n]*outbox" \(ENOTDIR\): part of the path is a file where a folder is expected; move the file away or give another path\.\n$/);
+    expect(readFileSync(path.join(dir, 'store.json')).equals(before)).toBe(true);
+  });
+
   it('posts no webhook twice when a run is killed after posting some: the rerun reads the webhook ledger', async () => {
     const ids: string[] = [];
     let child: ChildProcess | null = null;
