@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The `campaign` command. campaignkit is written in TypeScript; tsx compiles it on the fly.
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
 
 process.setSourceMapsEnabled(true);
 // `campaign contacts export | head`: the reader has gone; stop quietly, like other Unix tools.
@@ -11,9 +10,23 @@ process.stdout.on('error', (error) => {
 });
 // `campaign preview` on a terminal: load ink and React before the TypeScript loader is in place,
 // which would otherwise see each of their modules go by (a third of a second).
+// Loading campaignkit (and then the workspace's modules) opens a few hundred module files, many at
+// once: under a very low limit of open files (`ulimit -n` below ~50) that fails before main() could
+// report it — or, for modules loaded side by side, as an error Node raises outside any await
+// (from its module loader). Say so in one line; any other uncaught error is reported as Node would.
+const outOfFiles = (error) => {
+  if (error?.code !== 'EMFILE' && error?.code !== 'ENFILE') throw error;
+  process.stderr.write(`error: campaign ran out of open files (${error.code}) loading its modules; raise the limit (ulimit -n; 1024 is usual) and run the command again.\n`);
+  process.exit(1);
+};
+process.on('uncaughtException', (error) => {
+  if (error?.code === 'EMFILE' || error?.code === 'ENFILE') outOfFiles(error);
+  process.stderr.write(`${error?.stack ?? String(error)}\n`);
+  process.exit(1);
+});
 if (process.argv[2] === 'preview' && process.stdout.isTTY && process.stdin.isTTY && !process.env.CI) {
   process.env.NODE_ENV ??= 'production';
-  await Promise.all([import('ink'), import('react')]);
+  await Promise.all([import('ink'), import('react')]).catch(outOfFiles);
 }
 // Exit code 13: the event loop ran dry while a top-level await was pending — a workspace module
 // (or a promise it made) that never settles. Say so instead of exiting without a word.
@@ -27,8 +40,12 @@ process.on('exit', () => {
 });
 // campaignkit's own tsconfig (the TUI's JSX), not the one tsx would find in the current directory:
 // `campaign preview` runs in the user's folder, which has none or its own.
-register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
-const { main } = await import('./main.ts');
+const { main } = await import('tsx/esm/api')
+  .then(({ register }) => {
+    register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
+    return import('./main.ts');
+  })
+  .catch(outOfFiles);
 process.exitCode = await main({
   argv: process.argv.slice(2),
   cwd: process.cwd(),

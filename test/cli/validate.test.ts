@@ -168,6 +168,14 @@ describe('campaign validate (real process)', () => {
     expect(exits.status).toBe(1);
   });
 
+  it('says in one line, exit 1, that it ran out of open files when the limit is too low to load its modules', () => {
+    // Node itself starts with ~20; campaignkit's modules need more (below ~50 it may fail).
+    const limited = spawnSync('sh', ['-c', `ulimit -n 24 && exec '${process.execPath}' cli/campaign.js validate --no-typecheck`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(limited.stderr).toBe('error: campaign ran out of open files (EMFILE) loading its modules; raise the limit (ulimit -n; 1024 is usual) and run the command again.\n');
+    expect(limited.stdout).toBe('');
+    expect(limited.status).toBe(1);
+  });
+
   it('says so, exit 1, when a module awaits a promise that never settles (Node would exit 13 without a word)', () => {
     const tmp = tempDir('campaignkit-cli-');
     cpSync(path.join(ROOT, VALID), tmp, { recursive: true });
