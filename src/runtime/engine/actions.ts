@@ -5,6 +5,7 @@ import type { Enrollment, OutboxMessage } from '../../store/types.ts';
 import { applyManual, emptyScoreState, scoreAt } from '../evaluate/scoring.ts';
 import { messageIdFor } from '../deliver/compose.ts';
 import { afterQuietHours, nextWindowOpen } from '../time/zoned.ts';
+import type { ContactChanges } from './changes.ts';
 import type { Engine } from './engine.ts';
 import { checkThresholds } from './thresholds.ts';
 import { isoOf as iso } from '../time/instants.ts';
@@ -31,26 +32,45 @@ function allowedSendTime(engine: Engine, contactId: string, campaign: Campaign, 
   // Every rule that pushed the send back, in order: "frequency cap, then quiet hours" — the last
   // one alone would say "quiet hours" for a send due at noon.
   const reasons: string[] = [];
-  const deferTo = (later: number, reason: string) => {
-    at = later;
-    if (!reasons.includes(reason)) reasons.push(reason);
-  };
   for (let i = 0; i < 8; i++) {
     const before = at;
     const quiet = afterQuietHours(at, settings.quietHours, zone);
-    if (quiet > at) deferTo(quiet, 'quiet hours');
+    if (quiet > at) at = deferredBy(reasons, quiet, 'quiet hours');
     if (campaign.sendWindow) {
       const open = nextWindowOpen(at, campaign.sendWindow, zone);
-      if (open > at) deferTo(open, 'sending window');
+      if (open > at) at = deferredBy(reasons, open, 'sending window');
     }
     if (settings.frequencyCap) {
       const per = durationMs(settings.frequencyCap.per);
-      const recent = (engine.marketingSends.get(contactId) ?? []).filter((t) => t > at - per && t <= at).sort((a, b) => a - b);
-      if (recent.length >= settings.frequencyCap.max) deferTo(recent[recent.length - settings.frequencyCap.max]! + per, 'frequency cap');
+      const recent = recentSends(engine.marketingSends.get(contactId), at - per, at);
+      if (recent.length >= settings.frequencyCap.max) at = deferredBy(reasons, recent[recent.length - settings.frequencyCap.max]! + per, 'frequency cap');
     }
     if (at === before) break;
   }
   return { at, reason: reasons.join(', then ') };
+}
+
+/*
+ * The helpers below are top-level functions rather than closures in the functions that use them:
+ * tsx (esbuild keepNames) wraps every closure it creates in a `__name` call, a measurable cost on
+ * paths run for every email.
+ */
+
+/** Notes why a send was pushed back (once per reason) and returns the new send time. */
+function deferredBy(reasons: string[], later: number, reason: string): number {
+  if (!reasons.includes(reason)) reasons.push(reason);
+  return later;
+}
+
+/** The send times in (after, upTo], ascending. */
+function recentSends(sends: readonly number[] | undefined, after: number, upTo: number): number[] {
+  const recent: number[] = [];
+  for (const t of sends ?? []) if (t > after && t <= upTo) recent.push(t);
+  return recent.sort(ascending);
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
 }
 
 /**
@@ -82,21 +102,16 @@ export function sendEmail(
   const contact = engine.contacts.get(enrollment.contact)!;
   const to = engine.emailOf(contact);
   const log = engine.log.for(contact.id, to);
-  // `reason` is what the run's summary counts by; `detail`, when given, what this contact's diff says.
-  const skip = (reason: string, detail = reason) => {
-    engine.stats.skippedSends[reason] = (engine.stats.skippedSends[reason] ?? 0) + 1;
-    log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to: to ?? '', subject: '', at: iso(now), outcome: 'skipped', reason: detail });
-    return { reason: detail };
-  };
+  const skip = { engine, log, key, template, campaign, to, now };
   const expiresAt = step.expiresAfter === undefined ? undefined : reachedAt(enrollment, step.id, now) + durationMs(step.expiresAfter);
-  if (!to) return skip('no email address');
+  if (!to) return skipSend(skip, 'no email address');
   const suppression = engine.suppressionOf(to);
   if (template.kind === 'marketing') {
-    if (contact.fields[engine.program.settings.consent.email] !== true) return skip('no consent');
-    if (suppression) return skip(`suppressed (${suppression})`);
+    if (contact.fields[engine.program.settings.consent.email] !== true) return skipSend(skip, 'no consent');
+    if (suppression) return skipSend(skip, `suppressed (${suppression})`);
     const allowed = allowedSendTime(engine, contact.id, campaign, now);
     if (allowed.at > now) {
-      if (expiresAt !== undefined && allowed.at > expiresAt) return skip('expired while deferred', `expired while deferred: ${allowed.reason} until ${iso(allowed.at)}, past its expiry at ${iso(expiresAt)} (expiresAfter ${step.expiresAfter})`);
+      if (expiresAt !== undefined && allowed.at > expiresAt) return skipSend(skip, 'expired while deferred', `expired while deferred: ${allowed.reason} until ${iso(allowed.at)}, past its expiry at ${iso(expiresAt)} (expiresAfter ${step.expiresAfter})`);
       engine.stats.deferredSends += 1;
       // Rendered as it would be sent now, so the diff names the email; the send step is visited
       // again at `deferUntil` and renders it then, with the contact's fields of that moment.
@@ -105,7 +120,7 @@ export function sendEmail(
     }
   } else if (suppression) {
     // The suppression list is absolute, for transactional email too (as in delivery).
-    return skip(`suppressed (${suppression})`);
+    return skipSend(skip, `suppressed (${suppression})`);
   }
   const subject = renderSubject(engine, template, contact.id);
   const message: OutboxMessage = {
@@ -129,6 +144,21 @@ export function sendEmail(
   engine.stats.emailsByCampaign[campaign.id] = (engine.stats.emailsByCampaign[campaign.id] ?? 0) + 1;
   log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to, subject, at: iso(now), outcome: 'scheduled' });
   return {};
+}
+
+/**
+ * Records a send step's email as skipped. `reason` is what the run's summary counts by; `detail`,
+ * when given, what this contact's diff says.
+ */
+function skipSend(
+  send: { engine: Engine; log: ContactChanges; key: string; template: Template; campaign: Campaign; to: string | undefined; now: number },
+  reason: string,
+  detail = reason,
+): { reason: string } {
+  const { engine, log, key, template, campaign, to, now } = send;
+  engine.stats.skippedSends[reason] = (engine.stats.skippedSends[reason] ?? 0) + 1;
+  log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to: to ?? '', subject: '', at: iso(now), outcome: 'skipped', reason: detail });
+  return { reason: detail };
 }
 
 /** Journey steps and threshold actions that change the contact or call out. */

@@ -30,26 +30,32 @@ export function dateOccurrences(trigger: DateTrigger, value: unknown, zone: stri
   const date = fieldDate(value, zone);
   if (!date || to <= from) return [];
   const minutes = parseLocalTime(trigger.at) ?? 9 * 60;
-  const fire = (d: { year: number; month: number; day: number }) => {
-    const shifted = addDays(d, trigger.offsetDays);
-    // A zone is less than a day from UTC: a wall time a day or more outside (from, to] needs no
-    // zone lookup to be left out (the lookups of other years' dates were most of a run's).
-    const wall = Date.UTC(shifted.year, shifted.month - 1, shifted.day) + minutes * 60_000;
-    if (wall + DAY_MS <= from || wall - DAY_MS > to) return Number.NaN;
-    return zonedInstant(shifted.year, shifted.month, shifted.day, minutes, zone);
-  };
   if (!trigger.yearly) {
-    const at = fire(date);
+    const at = firingOn(date, trigger.offsetDays, minutes, zone, from, to);
     return at > from && at <= to ? [at] : [];
   }
   const out: number[] = [];
   const firstYear = new Date(from).getUTCFullYear() - 1;
   const lastYear = new Date(to).getUTCFullYear() + 1;
   for (let year = Math.max(firstYear, date.year); year <= lastYear; year++) {
-    const at = fire(anniversaryIn(year, date.month, date.day));
+    const at = firingOn(anniversaryIn(year, date.month, date.day), trigger.offsetDays, minutes, zone, from, to);
     if (at > from && at <= to) out.push(at);
   }
   return out;
+}
+
+/**
+ * When a trigger for date `d` fires (`offsetDays` later, at `minutes` local time), or NaN when that
+ * is clearly outside (from, to]. A top-level function, not a closure in `dateOccurrences`: tsx
+ * (esbuild keepNames) wraps every closure it creates in a `__name` call.
+ */
+function firingOn(d: { year: number; month: number; day: number }, offsetDays: number, minutes: number, zone: string, from: number, to: number): number {
+  const shifted = addDays(d, offsetDays);
+  // A zone is less than a day from UTC: a wall time a day or more outside (from, to] needs no
+  // zone lookup to be left out (the lookups of other years' dates were most of a run's).
+  const wall = Date.UTC(shifted.year, shifted.month - 1, shifted.day) + minutes * 60_000;
+  if (wall + DAY_MS <= from || wall - DAY_MS > to) return Number.NaN;
+  return zonedInstant(shifted.year, shifted.month, shifted.day, minutes, zone);
 }
 
 /** Local midnights of the zone in (from, to]: when time-relative segments are re-evaluated. */

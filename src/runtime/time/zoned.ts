@@ -96,10 +96,18 @@ export function localDayAt(instant: number, zone: string): { day: number; from: 
   return { day, from: Math.max(utcDay * DAY_MS, day * DAY_MS - offset), to: Math.min((utcDay + 1) * DAY_MS, (day + 1) * DAY_MS - offset) };
 }
 
+/**
+ * The number in the first part of the type (NaN if none). A top-level function, not a closure in
+ * `offsetFromIntl`: tsx (esbuild keepNames) wraps every closure it creates in a `__name` call.
+ */
+function partNumber(parts: readonly Intl.DateTimeFormatPart[], type: string): number {
+  for (const part of parts) if (part.type === type) return Number(part.value);
+  return Number.NaN;
+}
+
 function offsetFromIntl(instant: number, zone: string): number {
   const parts = formatter(zone).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+  const asUtc = Date.UTC(partNumber(parts, 'year'), partNumber(parts, 'month') - 1, partNumber(parts, 'day'), partNumber(parts, 'hour'), partNumber(parts, 'minute'));
   return Math.round((asUtc - Math.floor(instant / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
 }
 
@@ -157,12 +165,16 @@ export function inWindow(instant: number, window: TimeWindow, zone: string): boo
   const end = parseLocalTime(window.end) ?? 0;
   const p = localParts(instant, zone);
   const minute = p.hour * 60 + p.minute;
-  const dayOk = (weekday: number) => !window.days || window.days.includes(WEEKDAYS[weekday]!);
-  if (start < end) return minute >= start && minute < end && dayOk(p.weekday);
+  if (start < end) return minute >= start && minute < end && onWindowDay(window, p.weekday);
   // Crosses midnight: the part after midnight belongs to the previous day's window.
-  if (minute >= start) return dayOk(p.weekday);
-  if (minute < end) return dayOk((p.weekday + 6) % 7);
+  if (minute >= start) return onWindowDay(window, p.weekday);
+  if (minute < end) return onWindowDay(window, (p.weekday + 6) % 7);
   return false;
+}
+
+/** Is the weekday one of the window's? (Not a closure in `inWindow`: see `partNumber`.) */
+function onWindowDay(window: TimeWindow, weekday: number): boolean {
+  return !window.days || window.days.includes(WEEKDAYS[weekday]!);
 }
 
 /** The first instant at or after `instant` inside the window (within the next 8 days). */
