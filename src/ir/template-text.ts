@@ -62,15 +62,46 @@ export type PlaceholderValues = Record<string, unknown>;
  * own markup is kept as written.
  */
 export function renderTemplateText(text: string, values: PlaceholderValues, mode: 'text' | 'html'): string {
+  return render(partsOf(text), values, undefined, mode);
+}
+
+/**
+ * `renderTemplateText(text, { ...fields, id }, 'text')` without copying the contact's fields: the
+ * engine renders a subject for every email it schedules, and reads only a few of them.
+ */
+export function renderContactText(text: string, fields: PlaceholderValues, id: string): string {
+  return render(partsOf(text), fields, id, 'text');
+}
+
+/** `values`, with `id` (when given) standing for the placeholder `id`. */
+function render(parts: readonly TemplatePart[], values: PlaceholderValues, id: string | undefined, mode: 'text' | 'html'): string {
   let out = '';
-  for (const part of parseTemplateText(text)) {
+  for (const part of parts) {
     if (part.kind === 'text') {
       out += part.text;
       continue;
     }
-    const raw = values[part.field];
+    const raw = id !== undefined && part.field === 'id' ? id : values[part.field];
     const value = raw === undefined || raw === null || raw === '' ? (part.fallback ?? '') : String(raw);
     out += mode === 'html' ? escapeHtml(value) : value;
   }
   return out;
+}
+
+/**
+ * Parsed texts for rendering (bounded: dropped when it grows past a limit). A program has a few
+ * templates, rendered for every email: parsing each time was most of the rendering. The parts are
+ * only read, never handed out.
+ */
+const parsedTexts = new Map<string, TemplatePart[]>();
+const PARSED_TEXTS_LIMIT = 1000;
+
+function partsOf(text: string): readonly TemplatePart[] {
+  let parts = parsedTexts.get(text);
+  if (!parts) {
+    parts = parseTemplateText(text);
+    if (parsedTexts.size >= PARSED_TEXTS_LIMIT) parsedTexts.clear();
+    parsedTexts.set(text, parts);
+  }
+  return parts;
 }

@@ -1,5 +1,5 @@
 import { durationMs } from '../../ir/durations.ts';
-import { renderTemplateText } from '../../ir/template-text.ts';
+import { renderContactText } from '../../ir/template-text.ts';
 import type { ActionStep, Campaign, Step, Template } from '../../ir/types.ts';
 import type { Enrollment, OutboxMessage } from '../../store/types.ts';
 import { applyManual, emptyScoreState, scoreAt } from '../evaluate/scoring.ts';
@@ -12,13 +12,10 @@ import { isoOf as iso } from '../time/instants.ts';
 
 /** Effects of steps and threshold actions. Each effect has a deterministic key; none is recorded twice. */
 
-function placeholderValues(engine: Engine, contactId: string): Record<string, unknown> {
-  const contact = engine.contacts.get(contactId)!;
-  return { ...contact.fields, id: contact.id };
-}
-
 function renderSubject(engine: Engine, template: Template, contactId: string): string {
-  return renderTemplateText(template.subject, placeholderValues(engine, contactId), 'text');
+  // The placeholders are the contact's fields and its `id`.
+  const contact = engine.contacts.get(contactId)!;
+  return renderContactText(template.subject, contact.fields, contact.id);
 }
 
 /**
@@ -205,7 +202,6 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
       if (engine.outboxKeys.has(key)) return;
       const team = engine.program.settings.teams[action.team];
       if (!team) return;
-      const values = placeholderValues(engine, contactId);
       const message: OutboxMessage = {
         key,
         messageId: messageIdFor(key, engine.program.settings.sender.email),
@@ -214,8 +210,8 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
         ...(campaign ? { campaign } : {}),
         step: action.id,
         to: team.email,
-        subject: renderTemplateText(action.subject, values, 'text'),
-        text: renderTemplateText(action.message, values, 'text'),
+        subject: renderContactText(action.subject, contact.fields, contact.id),
+        text: renderContactText(action.message, contact.fields, contact.id),
         status: 'pending',
         createdAt: iso(now),
         dueAt: iso(now),
