@@ -7,13 +7,27 @@
 
 let lastMs = Number.NaN;
 let lastIso = '';
+/**
+ * The instant formatted before the last one: a journey step that waits formats its wake-up time
+ * between two uses of the current time (`wakeAt`, then `updatedAt`), which a single entry would
+ * format again every time.
+ */
+let previousMs = Number.NaN;
+let previousIso = '';
+
+function remember(ms: number, text: string): void {
+  previousMs = lastMs;
+  previousIso = lastIso;
+  lastMs = ms;
+  lastIso = text;
+}
 
 /** `new Date(ms).toISOString()` (throws the same RangeError for an invalid instant). */
 export function isoOf(ms: number): string {
   if (ms === lastMs) return lastIso;
+  if (ms === previousMs) return previousIso;
   const text = new Date(ms).toISOString();
-  lastMs = ms;
-  lastIso = text;
+  remember(ms, text);
   return text;
 }
 
@@ -44,8 +58,7 @@ export function isoText(text: string): string {
  */
 export function knownIso(ms: number, text: string): void {
   if (ms === lastMs || !isCanonical(text, ms)) return;
-  lastMs = ms;
-  lastIso = text;
+  remember(ms, text);
 }
 
 const parsed = new Map<string, number>();
