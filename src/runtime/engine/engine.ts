@@ -7,7 +7,7 @@ import type { Subject } from '../evaluate/subject.ts';
 import { mayEnter, newEnrollment } from '../journeys/eligibility.ts';
 import { ChangeLog } from './changes.ts';
 import { DateSchedule } from './dates.ts';
-import { advance, resumeOnEvent, checkGoalsAndExit } from './journeys.ts';
+import { advance, resumeOnEvent, checkGoalsAndExit, waitingForEvent } from './journeys.ts';
 import { ContactViews, type ContactView } from './contact-views.ts';
 import { ProgramIndex } from './program-index.ts';
 import { Queue, type Item } from './queue.ts';
@@ -36,6 +36,7 @@ export interface EngineOptions {
 }
 
 const PROGRESS_EVERY = 1000;
+const NONE: readonly never[] = []; // `?? NONE` on hot paths: `?? []` allocates an array every time.
 
 /** How long `runYielding` works between two turns of the event loop (ms). */
 const TURN_MS = 50;
@@ -186,8 +187,8 @@ export class Engine {
     this.now = this.start;
     this.queue.reset(work?.events ?? [], work?.times ?? []);
     this.dates.nextContact();
-    for (const change of work?.changes ?? []) this.queue.push(change);
-    for (const enrollment of this.enrollmentsBy.get(id) ?? []) this.scheduleWake(enrollment, end);
+    for (const change of work?.changes ?? NONE) this.queue.push(change);
+    for (const enrollment of this.enrollmentsBy.get(id) ?? NONE) this.scheduleWake(enrollment, end);
     this.scheduleDates(this.start, end, id);
     for (const { at, campaign } of broadcasts) this.queue.push({ kind: 'broadcast', at, key: campaign, campaign, contact: id });
     // Time-based re-checks: a first run re-evaluates the contact at its start; later runs wake it
@@ -271,16 +272,13 @@ export class Engine {
 
     // The journeys waiting for this event when it arrived. Not one that the event itself starts
     // (a trigger on the same event) or moves into a wait: that wait is for a later event.
-    let waiting: { enrollment: Enrollment; waitingFor: NonNullable<Enrollment['waitingFor']> }[] | undefined;
-    for (const enrollment of view.enrollments) {
-      const waitingFor = enrollment.waitingFor;
-      if (enrollment.status === 'active' && waitingFor?.event === event.event && event.at >= waitingFor.since) (waiting ??= []).push({ enrollment, waitingFor });
-    }
+    const waiting = waitingForEvent(view.enrollments, event);
 
     // The scores this event adds to, as decayed until now: a threshold they fell below re-arms first.
     checkThresholds(this, contact.id, null, event.event);
     const changedScores: string[] = [];
-    for (const { id, score } of this.scoreList) {
+    for (let i = 0; i < this.scoreList.length; i++) {
+      const { id, score } = this.scoreList[i]!;
       if (!score.byEvent.has(event.event)) continue;
       changedScores.push(id);
       const state = (contact.scores[id] ??= emptyScoreState(event.at));
@@ -291,10 +289,10 @@ export class Engine {
     this.views.touchScores(view, changedScores);
     this.refreshView(view, { event, at: eventAt, scores: changedScores });
 
-    for (const { campaign, filter } of this.index.eventTriggers.get(event.event) ?? []) {
+    for (const { campaign, filter } of this.index.eventTriggers.get(event.event) ?? NONE) {
       if (!filter || filter(event.data)) this.tryEnroll(campaign, contact.id, `event ${event.event}`);
     }
-    for (const { enrollment, waitingFor } of waiting ?? []) {
+    for (const { enrollment, waitingFor } of waiting ?? NONE) {
       // Still in the same wait (exit criteria or a goal may have moved it since).
       if (enrollment.status === 'active' && enrollment.waitingFor === waitingFor) {
         const filter = this.index.stepFilters.get(`${enrollment.campaign}/${enrollment.step}`);
@@ -368,8 +366,8 @@ export class Engine {
       view.profileFields = contact.fields;
       view.profileTags = contact.tags;
     }
-    for (const { id, score } of this.scoreList) {
-      if (score.profile.length === 0 || !profileStale) continue;
+    for (const { id, score } of profileStale ? this.scoreList : NONE) {
+      if (score.profile.length === 0) continue;
       const state = (contact.scores[id] ??= emptyScoreState(iso(this.now)));
       const before = scoreAt(score, state, this.now);
       if (applyProfile(score, state, subject, this.now)) {
@@ -402,7 +400,7 @@ export class Engine {
 
   private segmentChanged(contactId: string, segment: string, change: 'entry' | 'exit'): void {
     this.log.segment(contactId, segment, change === 'entry');
-    for (const trigger of this.index.segmentTriggers.get(segment) ?? []) {
+    for (const trigger of this.index.segmentTriggers.get(segment) ?? NONE) {
       if (trigger.on === change) this.tryEnroll(trigger.campaign, contactId, `${change === 'entry' ? 'entered' : 'left'} segment ${segment}`);
     }
   }

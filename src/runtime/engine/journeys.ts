@@ -1,7 +1,7 @@
 import { durationMs } from '../../ir/durations.ts';
 import type { Step } from '../../ir/types.ts';
 import { armStart } from '../../ir/walk.ts';
-import type { Enrollment } from '../../store/types.ts';
+import type { Enrollment, StoredEvent } from '../../store/types.ts';
 import { nextWindowOpen } from '../time/zoned.ts';
 import { bucket, pickVariant } from './assign.ts';
 import { executeAction, sendEmail } from './actions.ts';
@@ -174,6 +174,19 @@ export function advance(engine: Engine, enrollment: Enrollment, now: number, rea
     first = false;
     if (!follow(engine, enrollment, outcome, now)) return;
   }
+}
+
+/**
+ * The active enrollments waiting for this event since before it happened, each with the wait it is
+ * in (undefined: none, the common case).
+ */
+export function waitingForEvent(enrollments: readonly Enrollment[], event: StoredEvent): { enrollment: Enrollment; waitingFor: NonNullable<Enrollment['waitingFor']> }[] | undefined {
+  let waiting: { enrollment: Enrollment; waitingFor: NonNullable<Enrollment['waitingFor']> }[] | undefined;
+  for (const enrollment of enrollments) {
+    const waitingFor = enrollment.waitingFor;
+    if (enrollment.status === 'active' && waitingFor?.event === event.event && event.at >= waitingFor.since) (waiting ??= []).push({ enrollment, waitingFor });
+  }
+  return waiting;
 }
 
 /** A matching event arrived for an enrollment waiting in a wait-for-event step. */

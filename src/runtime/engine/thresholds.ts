@@ -17,7 +17,10 @@ const NO_THRESHOLDS: readonly Threshold[] = [];
 export function checkThresholds(engine: Engine, contactId: string, subject: Subject | null, onlyEvent?: string): void {
   const contact = engine.contacts.get(contactId)!;
   const now = engine.now;
-  for (const { id, score } of engine.scoreList) {
+  // Indexed loops: called twice per event, and `for…of` here allocated its iterator results.
+  const scoreList = engine.scoreList;
+  for (let s = 0; s < scoreList.length; s++) {
+    const { id, score } = scoreList[s]!;
     if (onlyEvent !== undefined && !score.byEvent.has(onlyEvent)) continue;
     const value = subject ? (subject.scores[id] ?? 0) : scoreAt(score, contact.scores[id], now);
     const triggers = engine.index.scoreTriggers.get(id);
@@ -27,10 +30,14 @@ export function checkThresholds(engine: Engine, contactId: string, subject: Subj
     for (const threshold of up) {
       engine.log.threshold(contactId, id, threshold.id, value);
       const key = `threshold/${id}/${threshold.id}/${contactId}/${iso(now)}`;
-      threshold.actions.forEach((action, i) => executeAction(engine, action, contactId, now, `${key}/${action.id || i}`, undefined));
+      for (let i = 0; i < threshold.actions.length; i++) {
+        const action = threshold.actions[i]!;
+        executeAction(engine, action, contactId, now, `${key}/${action.id || i}`, undefined);
+      }
     }
     if (!triggers) continue;
-    for (const { campaign, marker } of triggers) {
+    for (let t = 0; t < triggers.length; t++) {
+      const { campaign, marker } = triggers[t]!;
       if (campaign.trigger?.type !== 'score') continue;
       const above = state.above.includes(marker);
       if (value >= campaign.trigger.crosses && !above) {
