@@ -208,7 +208,7 @@ export class Engine {
   private process(item: Item, end: number): void {
     switch (item.kind) {
       case 'event':
-        this.processEvent(item.event, end);
+        this.processEvent(item.event, item.at, end);
         break;
       case 'change': {
         const contact = this.contacts.get(item.contact);
@@ -254,11 +254,13 @@ export class Engine {
     }
   }
 
-  private processEvent(event: StoredEvent, end: number): void {
+  /** `dueAt`: when the event is processed, its own instant or the run's start if that is later. */
+  private processEvent(event: StoredEvent, dueAt: number, end: number): void {
     // Duplicates and events of unknown contacts were set aside before (`contactWork`).
     const contact = this.contacts.get(event.contact)!;
     const view = this.views.of(contact.id);
-    const eventAt = Date.parse(event.at);
+    // After the start, `dueAt` is the parsed instant itself (it is max(instant, start)).
+    const eventAt = dueAt > this.start ? dueAt : Date.parse(event.at);
     // Scores folding the event record its instant as text: the event's own, when canonical.
     knownIso(eventAt, event.at);
     if (!this.foldedEvents.has(event)) {
