@@ -119,12 +119,21 @@ export function canonicalTimeZone(zone: string): string | undefined {
 }
 
 export function isIsoDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  // Arithmetic, not a Date: ingest checks a million of these.
-  const year = Number(text.slice(0, 4));
-  const month = Number(text.slice(5, 7));
-  const day = Number(text.slice(8, 10));
-  if (month < 1 || month > 12 || day < 1) return false;
+  return text.length === 10 && isDateAtStart(text);
+}
+
+/**
+ * Whether the text's first ten characters are a date `YYYY-MM-DD` on the calendar. Arithmetic on
+ * character codes, not a Date, a regular expression or slices: ingest checks a million of these.
+ */
+function isDateAtStart(text: string): boolean {
+  if (text.charCodeAt(4) !== 45 /* - */ || text.charCodeAt(7) !== 45) return false;
+  const century = twoDigits(text, 0);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const year = century * 100 + twoDigits(text, 2);
+  // NaN (a character that is not a digit) fails every comparison.
+  if (!(year >= 0) || !(month >= 1 && month <= 12) || !(day >= 1)) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= (month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31);
 }
@@ -135,29 +144,37 @@ export function isIsoDate(text: string): boolean {
  * ingest checks a million of these.
  */
 export function isIsoDateTime(text: string): boolean {
+  return !Number.isNaN(isoDateTimeMs(text));
+}
+
+/**
+ * `Date.parse(text)` when `isIsoDateTime(text)`, else NaN: ingest needs the instant of the text it
+ * has just checked, and parsing it again costs as much as the check.
+ */
+export function isoDateTimeMs(text: string): number {
   const n = text.length;
-  if (n < 17 || text.charCodeAt(10) !== 84 /* T */ || !isIsoDate(text.slice(0, 10))) return false;
+  if (n < 17 || text.charCodeAt(10) !== 84 /* T */ || !isDateAtStart(text)) return Number.NaN;
   const hour = twoDigits(text, 11);
-  if (!(hour <= 23) || text.charCodeAt(13) !== 58 /* : */ || !(twoDigits(text, 14) <= 59)) return false;
+  if (!(hour <= 23) || text.charCodeAt(13) !== 58 /* : */ || !(twoDigits(text, 14) <= 59)) return Number.NaN;
   let i = 16;
   if (text.charCodeAt(i) === 58) {
-    if (!(twoDigits(text, i + 1) <= 59)) return false;
+    if (!(twoDigits(text, i + 1) <= 59)) return Number.NaN;
     i += 3;
     if (text.charCodeAt(i) === 46 /* . */) {
       const from = ++i;
       while (i < n && isDigit(text.charCodeAt(i))) i++;
-      if (i === from) return false;
+      if (i === from) return Number.NaN;
     }
   }
   if (i === n - 1) {
-    if (text.charCodeAt(i) !== 90 /* Z */) return false;
+    if (text.charCodeAt(i) !== 90 /* Z */) return Number.NaN;
   } else {
     const sign = text.charCodeAt(i);
-    if (i !== n - 6 || (sign !== 43 && sign !== 45) || text.charCodeAt(i + 3) !== 58) return false;
-    if (!(twoDigits(text, i + 1) <= 23 && twoDigits(text, i + 4) <= 59)) return false;
+    if (i !== n - 6 || (sign !== 43 && sign !== 45) || text.charCodeAt(i + 3) !== 58) return Number.NaN;
+    if (!(twoDigits(text, i + 1) <= 23 && twoDigits(text, i + 4) <= 59)) return Number.NaN;
   }
   // What the callers do next; a form V8 would not read is not one to accept.
-  return !Number.isNaN(Date.parse(text));
+  return Date.parse(text);
 }
 
 function isDigit(code: number): boolean {

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { canonicalJson, sha256 } from '../ir/canonical.ts';
-import { isIsoDateTime } from '../ir/durations.ts';
+import { isoDateTimeMs } from '../ir/durations.ts';
 import type { StoredEvent } from '../store/types.ts';
-import { EARLIEST_INSTANT, isoText, latestAhead } from './time/instants.ts';
+import { EARLIEST_INSTANT, isoTextOf, latestAhead } from './time/instants.ts';
 
 /**
  * Validation of incoming events (`campaign track`, `campaign events ingest`) against the
@@ -27,6 +27,21 @@ interface Member {
 
 function forbiddenKey(value: unknown, path: string): string | null {
   if (value === null || typeof value !== 'object') return null;
+  // Most events' data is flat (strings and numbers): its keys, in order, are the members the list
+  // below would look at, so the first forbidden one is the same; nested data takes the list.
+  const top = Object.keys(value);
+  let flat = true;
+  for (let i = 0; i < top.length; i++) {
+    const member = (value as Record<string, unknown>)[top[i]!];
+    if (member !== null && typeof member === 'object') {
+      flat = false;
+      break;
+    }
+  }
+  if (flat) {
+    for (let i = 0; i < top.length; i++) if (FORBIDDEN_KEYS.has(top[i]!)) return `${path}${top[i]!}`;
+    return null;
+  }
   // A list of members still to look at, not recursion: JSON.parse reads data nested 100,000 deep,
   // which would overflow the call stack here. A key is checked when it comes off the list, before
   // its value is looked into, so the first key found is the same; its path is built only then.
@@ -70,11 +85,25 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${where}${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1).replace(/\.$/, '')}`;
 }
 
+let nowText = '';
+let nowMs = Number.NaN;
+
+/** `Date.parse(defaultAt)`: every row of a file is checked against the same now. */
+function parsedNow(text: string): number {
+  if (text !== nowText) {
+    nowMs = Date.parse(text);
+    nowText = text;
+  }
+  return nowMs;
+}
+
 /** Validates one raw row; `defaultAt` is used when the row has no `at`. */
 export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: string): { event: StoredEvent } | { error: string } {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { error: 'expected an object {"event", "contact", "at", "data"}' };
   const row = raw as Record<string, unknown>;
   for (const key of Object.keys(row)) {
+    // The five keys of an event first: compared as strings, before the sets (neither holds them).
+    if (key === 'event' || key === 'contact' || key === 'at' || key === 'data' || key === 'id') continue;
     if (FORBIDDEN_KEYS.has(key)) return { error: `key "${key}" is not allowed` };
     if (!ROW_KEYS.has(key)) return { error: `unknown key "${key}": an event has "event", "contact", "at", "data" and optionally "id"` };
   }
@@ -92,11 +121,13 @@ export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: strin
   if (!contact) return { error: `unknown contact "${row.contact}": import it first (campaign contacts import)` };
   let at = defaultAt;
   if (row.at !== undefined) {
-    if (typeof row.at !== 'string' || !isIsoDateTime(row.at)) return { error: `"at": ${JSON.stringify(row.at)} is not an ISO 8601 date-time such as "2026-11-23T09:00:00Z"` };
-    at = isoText(row.at);
-    const ms = Date.parse(at);
+    // Parsed once: the instant of the text checked is that of its ISO form too (`toISOString` of
+    // an instant parses back to it).
+    const ms = typeof row.at === 'string' ? isoDateTimeMs(row.at) : Number.NaN;
+    if (Number.isNaN(ms)) return { error: `"at": ${JSON.stringify(row.at)} is not an ISO 8601 date-time such as "2026-11-23T09:00:00Z"` };
+    at = isoTextOf(row.at as string, ms);
     if (ms < EARLIEST_INSTANT) return { error: `"at": ${row.at} is before 1970; check the year` };
-    if (ms > latestAhead(Date.parse(defaultAt))) return { error: `"at": ${row.at} is more than ten years after now (${defaultAt}); check the year` };
+    if (ms > latestAhead(parsedNow(defaultAt))) return { error: `"at": ${row.at} is more than ten years after now (${defaultAt}); check the year` };
   }
   const dataIn = row.data ?? {};
   if (dataIn === null || typeof dataIn !== 'object' || Array.isArray(dataIn)) return { error: '"data": expected an object' };

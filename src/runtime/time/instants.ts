@@ -47,7 +47,11 @@ function isCanonical(text: string, ms: number): boolean {
 
 /** `new Date(text).toISOString()`, without formatting when `text` is already in that form. */
 export function isoText(text: string): string {
-  const ms = Date.parse(text);
+  return isoTextOf(text, Date.parse(text));
+}
+
+/** `isoText(text)` when the caller has already parsed it: `ms` is `Date.parse(text)`. */
+export function isoTextOf(text: string, ms: number): string {
   return isCanonical(text, ms) ? text : new Date(ms).toISOString();
 }
 
