@@ -31,7 +31,18 @@ export function isoOf(ms: number): string {
   return text;
 }
 
-const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** `/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/`, by character codes (asked once per ingested row). */
+function hasCanonicalShape(text: string): boolean {
+  if (text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */) return false;
+  for (let i = 0; i < 23; i++) {
+    const code = text.charCodeAt(i);
+    const expected = SHAPE.charCodeAt(i);
+    if (expected === 100 /* d */ ? code < 48 || code > 57 : code !== expected) return false;
+  }
+  return true;
+}
+
+const SHAPE = 'dddd-dd-ddTdd:dd:dd.ddd';
 
 /**
  * Is `text` exactly what `toISOString` gives for its instant? Checked without formatting in the
@@ -39,7 +50,7 @@ const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * hour 24 parse, but roll over to another day).
  */
 function isCanonical(text: string, ms: number): boolean {
-  if (!Number.isFinite(ms) || !CANONICAL.test(text)) return false;
+  if (!Number.isFinite(ms) || !hasCanonicalShape(text)) return false;
   const day = (text.charCodeAt(8) - 48) * 10 + (text.charCodeAt(9) - 48);
   const hour = (text.charCodeAt(11) - 48) * 10 + (text.charCodeAt(12) - 48);
   return (day <= 28 && hour <= 23) || new Date(ms).toISOString() === text;
