@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The compiler bundles a workspace into a new temporary folder and imports it natively, as the
+    // CLI does: left to Vite, every compile's bundle (the DSL inlined) would be transformed anew.
+    server: { deps: { external: [/[\\/]campaignkit-load-[^\\/]+[\\/]/] } },
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },
 });
