@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { compile, type CompileResult } from '../src/compiler/compile.ts';
 import { findWorkspace } from '../src/compiler/discover.ts';
+import { typecheckCacheDir } from '../src/compiler/typecheck-cache.ts';
 import { UserError } from '../src/errors.ts';
 import { renderDiagnosticsText } from '../src/render/diagnostics-text.ts';
 import { colors } from '../src/render/colors.ts';
@@ -34,7 +35,7 @@ export function readRelative(ctx: CliContext) {
  * Prints the diagnostics and throws when the workspace has errors.
  */
 export async function compileOrFail(ctx: CliContext, args: ParsedArgs, options: { typecheck?: boolean; why?: string } = {}): Promise<Compiled> {
-  const result = await compile({ workspace: workspaceDir(ctx, args), cwd: ctx.cwd, typecheck: options.typecheck ?? false });
+  const result = await compile({ workspace: workspaceDir(ctx, args), cwd: ctx.cwd, typecheck: options.typecheck ?? false, typecheckCache: typecheckCacheDir(ctx.env) });
   if (!result.ok || !result.program) failed(ctx, result, options.why);
   return result as Compiled;
 }

@@ -146,8 +146,8 @@ export function peakRssMb(): number {
  * Runs a node script (the `campaign` CLI by default) to completion, as CI would (CI=true, no
  * colour); throws with the first line of its output when it fails.
  */
-export function runNode(args: string[], script = path.join(ROOT, 'cli/campaign.js')): void {
-  const child = spawnSync(process.execPath, [script, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1' }, maxBuffer: 256 * 2 ** 20 });
+export function runNode(args: string[], script = path.join(ROOT, 'cli/campaign.js'), env: Record<string, string> = {}): void {
+  const child = spawnSync(process.execPath, [script, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env }, maxBuffer: 256 * 2 ** 20 });
   if (child.status !== 0) throw new Error(`${path.basename(script)} ${args.slice(0, 2).join(' ')} exited with ${child.status}: ${(child.stderr || child.stdout).trim().split('\n').slice(0, 3).join(' | ')}`);
 }
 

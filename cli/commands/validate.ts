@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { compile } from '../../src/compiler/compile.ts';
+import { typecheckCacheDir } from '../../src/compiler/typecheck-cache.ts';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { diagnosticsReport } from '../../src/render/diagnostics-json.ts';
@@ -20,7 +21,7 @@ export const validate: Command = {
   async run(ctx, args) {
     const format = stringOption(args, 'format') ?? 'text';
     if (!['text', 'json', 'github'].includes(format)) throw new UserError(`Unknown format "${format}": use text, json or github.`);
-    const result = await compile({ workspace: workspaceDir(ctx, args), cwd: ctx.cwd, typecheck: !flag(args, 'no-typecheck') });
+    const result = await compile({ workspace: workspaceDir(ctx, args), cwd: ctx.cwd, typecheck: !flag(args, 'no-typecheck'), typecheckCache: typecheckCacheDir(ctx.env) });
     const c = colors(ctx.color);
     if (format === 'json') {
       ctx.out(JSON.stringify(diagnosticsReport(result.diagnostics, result.files.length, result.manifest?.hash ?? null), null, 2));

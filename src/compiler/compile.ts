@@ -7,6 +7,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic, type Site, type SiteDiagno
 import { CONFIG_FILE, discoverModules } from './discover.ts';
 import { loadWorkspace } from './load.ts';
 import { SourceLocator } from './locate.ts';
+import { typecheckCache } from './typecheck-cache.ts';
 import { runRules } from './rules/index.ts';
 import { validateIr } from './validate-ir.ts';
 
@@ -17,6 +18,11 @@ export interface CompileOptions {
   cwd?: string;
   /** Type-check with the TypeScript compiler (default true). */
   typecheck?: boolean;
+  /**
+   * A folder remembering type-checks between compilations (typecheck-cache.ts; the CLI's is
+   * `typecheckCacheDir`). Without it every compilation type-checks.
+   */
+  typecheckCache?: string | null;
 }
 
 export interface SourceLocation {
@@ -38,7 +44,8 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
   /** Where each entity is defined (`campaign:welcome` → file, line, column). */
   sources: Record<string, SourceLocation>;
-  timings: { typecheckMs: number; loadMs: number; totalMs: number };
+  /** `typecheckCached`: the type-check's answer was remembered from an earlier one on the same files. */
+  timings: { typecheckMs: number; typecheckCached: boolean; loadMs: number; totalMs: number };
 }
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -64,10 +71,20 @@ async function compileNow(options: CompileOptions): Promise<CompileResult> {
   // esbuild bundles in its own process while the type-checker runs here.
   const loading = loadWorkspace(workspace, files);
   let typecheckMs = 0;
+  let typecheckCached = false;
   if (options.typecheck !== false) {
     const t0 = performance.now();
-    const { typecheck } = await import('./typecheck.ts');
-    siteDiagnostics.push(...typecheck(files));
+    const cache = options.typecheckCache ? typecheckCache(options.typecheckCache, workspace) : null;
+    const remembered = cache?.lookup(files) ?? null;
+    if (remembered) {
+      siteDiagnostics.push(...remembered);
+      typecheckCached = true;
+    } else {
+      const { typecheck } = await import('./typecheck.ts');
+      const checked = typecheck(files);
+      siteDiagnostics.push(...checked.diagnostics);
+      cache?.remember(files, checked.texts, checked.diagnostics);
+    }
     typecheckMs = performance.now() - t0;
   }
   const t1 = performance.now();
@@ -114,7 +131,7 @@ async function compileNow(options: CompileOptions): Promise<CompileResult> {
     get sources() {
       return (sources ??= entitySources(locate(), origins, rel));
     },
-    timings: { typecheckMs, loadMs, totalMs: performance.now() - started },
+    timings: { typecheckMs, typecheckCached, loadMs, totalMs: performance.now() - started },
   };
 }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Project, ts } from 'ts-morph';
 import type { SiteDiagnostic } from './diagnostics.ts';
 import { DSL_ENTRY, ZOD } from './load.ts';
@@ -23,10 +24,20 @@ export const TYPECHECK_OPTIONS: ts.CompilerOptions = {
   paths: { campaignkit: [DSL_ENTRY], zod: [ZOD.types] },
 };
 
-export function typecheck(files: readonly string[]): SiteDiagnostic[] {
+/**
+ * Type-checks the modules. `texts`: every file the program read but TypeScript's own libraries,
+ * with the text the compiler read (what a remembered check depends on; typecheck-cache.ts).
+ */
+export function typecheck(files: readonly string[]): { diagnostics: SiteDiagnostic[]; texts: Map<string, string> } {
   const project = new Project({ compilerOptions: TYPECHECK_OPTIONS, skipAddingFilesFromTsConfig: true });
   for (const file of files) project.addSourceFileAtPath(file);
-  const diagnostics = project.getProgram().compilerObject;
+  const program = project.getProgram().compilerObject;
+  const texts = new Map<string, string>();
+  for (const source of program.getSourceFiles()) if (!program.isSourceFileDefaultLibrary(source)) texts.set(path.resolve(source.fileName), source.text);
+  return { diagnostics: check(program, files), texts };
+}
+
+function check(diagnostics: ts.Program, files: readonly string[]): SiteDiagnostic[] {
   const all = [
     ...diagnostics.getOptionsDiagnostics(),
     ...diagnostics.getGlobalDiagnostics(),
