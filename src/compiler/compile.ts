@@ -7,6 +7,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic, type Site, type SiteDiagno
 import { CONFIG_FILE, discoverModules } from './discover.ts';
 import { loadWorkspace } from './load.ts';
 import { SourceLocator } from './locate.ts';
+import { recallCompilation, rememberCompilation } from './recent-compilations.ts';
 import { typecheckCache } from './typecheck-cache.ts';
 import { runRules } from './rules/index.ts';
 import { validateIr } from './validate-ir.ts';
@@ -44,8 +45,11 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
   /** Where each entity is defined (`campaign:welcome` → file, line, column). */
   sources: Record<string, SourceLocation>;
-  /** `typecheckCached`: the type-check's answer was remembered from an earlier one on the same files. */
-  timings: { typecheckMs: number; typecheckCached: boolean; loadMs: number; totalMs: number };
+  /**
+   * `typecheckCached`: the type-check's answer was remembered from an earlier one on the same
+   * files; `reused`: the whole result was (recent-compilations.ts).
+   */
+  timings: { typecheckMs: number; typecheckCached: boolean; loadMs: number; totalMs: number; reused: boolean };
 }
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -66,6 +70,12 @@ async function compileNow(options: CompileOptions): Promise<CompileResult> {
   const workspace = path.resolve(options.workspace);
   const cwd = options.cwd ?? process.cwd();
   const files = discoverModules(workspace);
+  const recentKey = options.typecheck === false ? JSON.stringify({ workspace, cwd, files }) : null;
+  const recalled = recentKey === null ? null : recallCompilation(recentKey);
+  if (recalled) {
+    recalled.timings.totalMs = performance.now() - started;
+    return recalled;
+  }
   const siteDiagnostics: SiteDiagnostic[] = [];
 
   // esbuild bundles in its own process while the type-checker runs here.
@@ -120,7 +130,7 @@ async function compileNow(options: CompileOptions): Promise<CompileResult> {
 
   const ok = program !== null && !hasErrors(diagnostics);
   let sources: Record<string, SourceLocation> | undefined;
-  return {
+  const result: CompileResult = {
     ok,
     workspace,
     files,
@@ -131,8 +141,10 @@ async function compileNow(options: CompileOptions): Promise<CompileResult> {
     get sources() {
       return (sources ??= entitySources(locate(), origins, rel));
     },
-    timings: { typecheckMs, typecheckCached, loadMs, totalMs: performance.now() - started },
+    timings: { typecheckMs, typecheckCached, loadMs, totalMs: performance.now() - started, reused: false },
   };
+  if (recentKey !== null && loaded.bundled) rememberCompilation(recentKey, loaded.inputs, result);
+  return result;
 }
 
 /** Where each entity is defined, for plans and the terminal UI. */

@@ -37,6 +37,8 @@ export interface LoadResult {
   diagnostics: SiteDiagnostic[];
   /** False when the workspace could not be bundled at all. */
   bundled: boolean;
+  /** Every file the bundle was built from (the modules, what they import, campaignkit's DSL). */
+  inputs: string[];
 }
 
 const sharedModulesPlugin: esbuild.Plugin = {
@@ -71,7 +73,7 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
         plugins: [sharedModulesPlugin],
       });
     } catch (error) {
-      return { registrations: [], origins: [], bundled: false, diagnostics: buildErrors(error, workspace) };
+      return { registrations: [], origins: [], bundled: false, inputs: [], diagnostics: buildErrors(error, workspace) };
     }
 
     const maps = new Map<string, RawSourceMap>();
@@ -109,7 +111,8 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
         process.exit = exit;
       }
     });
-    return { registrations, origins, diagnostics, bundled: true };
+    const inputs = Object.keys(build.metafile.inputs).map((input) => path.resolve(workspace, input));
+    return { registrations, origins, diagnostics, bundled: true, inputs };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -1,20 +1,19 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SiteDiagnostic } from './diagnostics.ts';
+import { sha, stampFiles, stampsHold, type FileStamps } from './file-stamps.ts';
 
 /**
  * Remembers the type-check of a workspace between commands, as `tsc --incremental` does: the
  * TypeScript check is most of `campaign validate`, `plan` and `apply` (seconds), and its answer
- * depends only on the files of the program. An entry holds the diagnostics and, for every file the
- * program read (the workspace's modules, campaignkit's DSL, zod's declarations; not TypeScript's own
- * libraries, fixed by its version), a hash of its text; and the names in each folder holding one of
- * them outside `node_modules`, since a new file there can change what an import resolves to. The
- * entry is used only when all of that is unchanged, for the same module list, compiler version and
- * options. A check that could not resolve an import is not remembered: creating the missing file
+ * depends only on the files of the program. An entry holds the diagnostics and the stamps
+ * (file-stamps.ts) of every file the program read: the workspace's modules, campaignkit's DSL,
+ * zod's declarations; not TypeScript's own libraries, fixed by its version. The entry is used only
+ * when they hold, for the same module list, compiler version and options. A check that could not resolve an import is not remembered: creating the missing file
  * changes the answer without changing any file the program read.
  *
  * Entries live in a folder of the user's own (`os.tmpdir()/campaignkit-<uid>/typecheck`, mode 700;
@@ -28,11 +27,9 @@ export interface TypecheckCache {
   remember(roots: readonly string[], texts: ReadonlyMap<string, string>, diagnostics: readonly SiteDiagnostic[]): void;
 }
 
-interface Entry {
+interface Entry extends FileStamps {
   version: 1;
   key: string;
-  files: Record<string, string>;
-  folders: Record<string, string>;
   diagnostics: SiteDiagnostic[];
 }
 
@@ -77,27 +74,13 @@ export function typecheckCache(dir: string, workspace: string): TypecheckCache {
         return null;
       }
       if (entry?.version !== 1 || entry.key !== keyOf(roots) || !Array.isArray(entry.diagnostics)) return null;
-      for (const [name, hash] of Object.entries(entry.files ?? {})) {
-        const text = readText(name);
-        if (text === null || sha(text) !== hash) return null;
-      }
-      for (const [folder, hash] of Object.entries(entry.folders ?? {})) if (listing(folder) !== hash) return null;
-      return entry.diagnostics;
+      return stampsHold(entry) ? entry.diagnostics : null;
     },
     remember(roots, texts, diagnostics) {
       if (diagnostics.some((d) => UNRESOLVED.has(d.code) || /cannot find module/i.test(d.message))) return;
-      const files: Record<string, string> = {};
-      const folders: Record<string, string> = {};
-      for (const [name, text] of texts) {
-        files[name] = sha(text);
-        const folder = path.dirname(name);
-        if (!name.split(path.sep).includes('node_modules') && !(folder in folders)) {
-          const names = listing(folder);
-          if (names === null) return;
-          folders[folder] = names;
-        }
-      }
-      const entry: Entry = { version: 1, key: keyOf(roots), files, folders, diagnostics: [...diagnostics] };
+      const stamps = stampFiles(texts);
+      if (!stamps) return;
+      const entry: Entry = { version: 1, key: keyOf(roots), ...stamps, diagnostics: [...diagnostics] };
       const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
       try {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -123,27 +106,4 @@ function ownFolder(dir: string): boolean {
     const stat = statSync(folder);
     return stat.uid === uid && (stat.mode & 0o022) === 0;
   });
-}
-
-function sha(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** A file's text as the compiler reads it (without a byte-order mark), or null. */
-function readText(name: string): string | null {
-  try {
-    const text = readFileSync(name, 'utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch {
-    return null;
-  }
-}
-
-/** A hash of the names in a folder, or null when it cannot be read. */
-function listing(folder: string): string | null {
-  try {
-    return sha(readdirSync(folder).sort().join('\n'));
-  } catch {
-    return null;
-  }
 }
