@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/runtime/journal.ts';
@@ -38,6 +38,8 @@ describe('events accepted while other commands hold the store', () => {
     for (let i = 0; appending; i++) {
       const done = await (i === 2 ? campaign(dir, 'contacts', 'import', 'contacts.csv') : campaign(dir, 'run'));
       others.push(`${done.code} ${done.stderr.trim()}`);
+      // The appenders wait for these (track-loop-child.ts).
+      writeFileSync(path.join(dir, 'commands-done'), String(others.filter((line) => line.startsWith('0 ')).length));
     }
     const accepted: string[] = [];
     for (const appended of await Promise.all(appenders)) {

@@ -111,7 +111,7 @@ describe('campaign run: delivery through real servers', () => {
     expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
     // A real process with a low limit of open files: a batch of 250 .eml files cannot all be open.
     // (Such a run used to write ~120 of the 760 emails and leave the rest pending for later runs.)
-    const command = `ulimit -n 64 && exec '${process.execPath}' '${path.join(ROOT, 'cli/campaign.js')}' run --now 2026-11-01T00:00:00Z --until 2026-12-31T00:00:00Z --store store.json --workspace '${path.join(ROOT, 'campaigns')}'`;
+    const command = `ulimit -n 128 && exec '${process.execPath}' '${path.join(ROOT, 'cli/campaign.js')}' run --now 2026-11-01T00:00:00Z --until 2026-12-31T00:00:00Z --store store.json --workspace '${path.join(ROOT, 'campaigns')}'`;
     const limited = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
     expect(limited.status, limited.stderr).toBe(0);
     const sent = /Delivered: ([\d,]+) sent, [\d,]+ skipped at delivery, 0 failed\.\n/.exec(limited.stdout)?.[1];
