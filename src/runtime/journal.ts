@@ -368,7 +368,9 @@ export function compactJournal(journal: string, cursor: JournalCursor): void {
 
 function compactLocked(journal: string, cursor: JournalCursor): void {
   withJournalLock(journal, () => {
-    if (statSync(journal).size !== cursor.offset) return;
+    // Another generation of the same size (compacted by another run, then appended to) holds
+    // events this snapshot has not folded in.
+    if (statSync(journal).size !== cursor.offset || generationOf(journal) !== cursor.generation) return;
     const tmp = path.join(path.dirname(journal), `.${path.basename(journal)}.${process.pid}.tmp`);
     const fd = openSync(tmp, 'w', 0o600);
     try {
@@ -382,6 +384,21 @@ function compactLocked(journal: string, cursor: JournalCursor): void {
     // generation would be lost with it (the snapshot's cursor names the new generation).
     syncDirectorySync(path.dirname(journal));
   }, 0);
+}
+
+/** The generation named by the journal's header line, or null. */
+function generationOf(journal: string): string | null {
+  const fd = openSync(journal, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const end = head.subarray(0, readSync(fd, head, 0, head.length, 0)).indexOf(10);
+    const generation = end < 0 ? undefined : (JSON.parse(head.toString('utf8', 0, end)) as { generation?: unknown }).generation;
+    return typeof generation === 'string' ? generation : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A folder where the journal should be: reading it would fail with a bare EISDIR. */

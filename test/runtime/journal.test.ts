@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileS
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendEvents, pendingEventIds, readJournal } from '../../src/runtime/journal.ts';
+import { appendEvents, compactJournal, pendingEventIds, readJournal } from '../../src/runtime/journal.ts';
 import type { StoredEvent } from '../../src/store/types.ts';
 
 const dirs: string[] = [];
@@ -29,6 +29,27 @@ describe('the event journal', () => {
     expect(read.events).toEqual(first);
     appendEvents(journal, [event(3)], '2026-11-23T11:00:00.000Z');
     expect(readJournal(journal, read.cursor).events).toEqual([event(3)]);
+  });
+
+  it('compacts only the generation the cursor folded: another journal of the same size keeps its events', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
+    dirs.push(dir);
+    const journal = path.join(dir, 'events.journal');
+    appendEvents(journal, [event(1)], '2026-11-23T10:00:00.000Z');
+    const folded = readJournal(journal, { generation: 'none', offset: 0 }).cursor;
+    // Replaced meanwhile (compacted by another run, then appended to) by a journal of exactly the folded size.
+    const other = path.join(dir, 'other.journal');
+    appendEvents(other, [event(2)], '2026-11-23T10:00:00.000Z');
+    expect(statSync(other).size).toBe(folded.offset);
+    writeFileSync(journal, readFileSync(other));
+    compactJournal(journal, folded);
+    expect(readJournal(journal, folded).events).toEqual([event(2)]);
+    // The generation it folded is compacted: an empty new one.
+    writeFileSync(journal, readFileSync(other));
+    const all = readJournal(journal, { generation: 'none', offset: 0 }).cursor;
+    compactJournal(journal, all);
+    expect(readJournal(journal, all).events).toEqual([]);
+    expect(readFileSync(journal, 'utf8').split('\n')).toHaveLength(2);
   });
 
   it('cuts a torn last line off before appending, so the next event is not glued to it', () => {
