@@ -13,12 +13,14 @@ import { sha, stampFiles, stampsHold, type FileStamps } from './file-stamps.ts';
  * depends only on the files of the program. An entry holds the diagnostics and the stamps
  * (file-stamps.ts) of every file the program read: the workspace's modules, campaignkit's DSL,
  * zod's declarations; not TypeScript's own libraries, fixed by its version. The entry is used only
- * when they hold, for the same module list, compiler version and options. A check that could not resolve an import is not remembered: creating the missing file
- * changes the answer without changing any file the program read.
+ * when they hold, for the same module list, compiler version and options. A check that could not
+ * resolve an import is not remembered: creating the missing file changes the answer without
+ * changing any file the program read.
  *
  * Entries live in a folder of the user's own (`os.tmpdir()/campaignkit-<uid>/typecheck`, mode 700;
  * `CAMPAIGN_CACHE_DIR` elsewhere, `CAMPAIGN_CACHE=off` not at all), one per workspace, never in the
- * workspace. A cache that cannot be read or written is ignored: the check runs, as without one.
+ * workspace. A folder that others own or may write is not trusted (an entry there could hide an
+ * error), and a cache that cannot be read or written is ignored: the check runs, as without one.
  */
 export interface TypecheckCache {
   /** The remembered diagnostics, or null when anything they depend on changed. */
