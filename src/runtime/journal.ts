@@ -265,21 +265,12 @@ export function pendingEventIds(journal: string, cursor: JournalCursor, ids: Rea
   let commits = false;
   try {
     const size = fstatSync(fd).size;
-    const head = Buffer.alloc(Math.min(size, 4096));
-    readSync(fd, head, 0, head.length, 0);
-    const headEnd = head.indexOf(10);
-    if (headEnd < 0) return found;
-    let generation: unknown;
-    try {
-      const parsed = JSON.parse(head.toString('utf8', 0, headEnd)) as { generation?: unknown; commits?: unknown };
-      generation = parsed.generation;
-      commits = parsed.commits === true;
-    } catch {
-      return found;
-    }
+    const header = readHeader(fd, size);
+    if (!header) return found;
+    commits = header.commits;
     // As `readJournal`: another generation (a rotated journal) is read from its beginning.
-    start = generation === cursor.generation ? cursor.offset : headEnd + 1;
-    if (start > size) start = headEnd + 1;
+    start = header.generation === cursor.generation ? cursor.offset : header.end + 1;
+    if (start > size) start = header.end + 1;
     buffer = Buffer.alloc(size - start);
     readSync(fd, buffer, 0, buffer.length, start);
   } finally {
@@ -370,7 +361,15 @@ function compactLocked(journal: string, cursor: JournalCursor): void {
   withJournalLock(journal, () => {
     // Another generation of the same size (compacted by another run, then appended to) holds
     // events this snapshot has not folded in.
-    if (statSync(journal).size !== cursor.offset || generationOf(journal) !== cursor.generation) return;
+    const current = openSync(journal, 'r');
+    let folded: boolean;
+    try {
+      const size = fstatSync(current).size;
+      folded = size === cursor.offset && readHeader(current, size)?.generation === cursor.generation;
+    } finally {
+      closeSync(current);
+    }
+    if (!folded) return;
     const tmp = path.join(path.dirname(journal), `.${path.basename(journal)}.${process.pid}.tmp`);
     const fd = openSync(tmp, 'w', 0o600);
     try {
@@ -386,18 +385,17 @@ function compactLocked(journal: string, cursor: JournalCursor): void {
   }, 0);
 }
 
-/** The generation named by the journal's header line, or null. */
-function generationOf(journal: string): string | null {
-  const fd = openSync(journal, 'r');
+/** The header line of an open journal of `size` bytes (where it ends, what it says); null without one. */
+function readHeader(fd: number, size: number): { end: number; generation: unknown; commits: boolean } | null {
+  const head = Buffer.alloc(Math.min(size, 4096));
+  readSync(fd, head, 0, head.length, 0);
+  const end = head.indexOf(10);
+  if (end < 0) return null;
   try {
-    const head = Buffer.alloc(4096);
-    const end = head.subarray(0, readSync(fd, head, 0, head.length, 0)).indexOf(10);
-    const generation = end < 0 ? undefined : (JSON.parse(head.toString('utf8', 0, end)) as { generation?: unknown }).generation;
-    return typeof generation === 'string' ? generation : null;
+    const parsed = JSON.parse(head.toString('utf8', 0, end)) as { generation?: unknown; commits?: unknown };
+    return { end, generation: parsed.generation, commits: parsed.commits === true };
   } catch {
     return null;
-  } finally {
-    closeSync(fd);
   }
 }
 
