@@ -8,13 +8,18 @@ import type { StoredEvent } from '../../src/store/types.ts';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+/** A new temporary folder, removed after the test. */
+function journalDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
+  dirs.push(dir);
+  return dir;
+}
 
 const event = (i: number, data: Record<string, unknown> = {}): StoredEvent => ({ id: `e${i}`, contact: `c${i % 3}`, event: 'page_view', at: `2026-11-0${1 + (i % 9)}T09:00:00.000Z`, data });
 
 describe('the event journal', () => {
   it('appends one line per event, each the event and when it was received, and reads them back after the cursor', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
-    dirs.push(dir);
+    const dir = journalDir();
     const journal = path.join(dir, 'events.journal');
     const first = [event(1, { url: '/pricing', "quote\"d": 'a\nb' }), event(2)];
     appendEvents(journal, first, '2026-11-23T10:00:00.000Z');
@@ -32,8 +37,7 @@ describe('the event journal', () => {
   });
 
   it('compacts only the generation the cursor folded: another journal of the same size keeps its events', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
-    dirs.push(dir);
+    const dir = journalDir();
     const journal = path.join(dir, 'events.journal');
     appendEvents(journal, [event(1)], '2026-11-23T10:00:00.000Z');
     const folded = readJournal(journal, { generation: 'none', offset: 0 }).cursor;
@@ -53,8 +57,7 @@ describe('the event journal', () => {
   });
 
   it('cuts a torn last line off before appending, so the next event is not glued to it', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
-    dirs.push(dir);
+    const dir = journalDir();
     const journal = path.join(dir, 'events.journal');
     appendEvents(journal, [event(1)], '2026-11-23T10:00:00.000Z');
     const before = readFileSync(journal, 'utf8');
@@ -65,8 +68,7 @@ describe('the event journal', () => {
   });
 
   it('starts over with a header when even the header was torn, and keeps the journal private (0600)', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
-    dirs.push(dir);
+    const dir = journalDir();
     const journal = path.join(dir, 'events.journal');
     writeFileSync(journal, '{"journal":"campaignkit-jou');
     appendEvents(journal, [event(1)], '2026-11-23T10:00:00.000Z');
@@ -77,8 +79,7 @@ describe('the event journal', () => {
   });
 
   it('ignores a torn last line (never acknowledged) and names the line of a damaged one', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
-    dirs.push(dir);
+    const dir = journalDir();
     const journal = path.join(dir, 'events.journal');
     // Multi-byte text in many events: lines are cut from blocks of bytes, never inside a character.
     const events = Array.from({ length: 3000 }, (_, i) => event(i, { note: `Müller — ${'é'.repeat(i % 50)} 日本` }));
@@ -95,8 +96,7 @@ describe('the event journal', () => {
   });
 
   it('rejects a line that is JSON but not an event, and numbers lines right after invalid UTF-8', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
-    dirs.push(dir);
+    const dir = journalDir();
     const journal = path.join(dir, 'events.journal');
     appendEvents(journal, [event(1)], '2026-11-23T10:00:00.000Z');
     const cursor = readJournal(journal, { generation: 'none', offset: 0 }).cursor;
@@ -116,8 +116,7 @@ describe('the event journal', () => {
   });
 
   it('pendingEventIds finds which ids the journal holds after the cursor, reading only their ids', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
-    dirs.push(dir);
+    const dir = journalDir();
     const journal = path.join(dir, 'events.journal');
     const ids = (...wanted: string[]) => new Set(wanted);
     expect(pendingEventIds(journal, { generation: 'none', offset: 0 }, ids('e1'))).toEqual(new Set());
@@ -135,8 +134,7 @@ describe('the event journal', () => {
   });
 
   it('an append killed midway (SIGKILL) is not read, nor its ids reported, and the next append cuts it off', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-journal-'));
-    dirs.push(dir);
+    const dir = journalDir();
     const root = path.resolve(import.meta.dirname, '../..');
     const journal = path.join(dir, 'journal.jsonl');
     appendEvents(journal, [event(1)], '2026-11-23T10:00:00.000Z');
