@@ -3,7 +3,8 @@ import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, r
 import path from 'node:path';
 import { JournalLockedError, UserError } from '../errors.ts';
 import { syncDirectorySync } from '../store/durable-directory.ts';
-import { createFileWith, isAlive, removeStaleLock } from '../store/lock.ts';
+import { createFileWith, removeStaleLock } from '../store/lock.ts';
+import { isHolderAlive, processIdentity } from '../store/process-identity.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
 
 /**
@@ -55,9 +56,9 @@ function sleep(ms: number): void {
 /** A short-held lock (appends and compaction), retried for up to `waitMs`. */
 export function withJournalLock<T>(journal: string, fn: () => T, waitMs = 10_000): T {
   const lock = `${journal}.lock`;
-  // The pid (for the stale check) and a token only this holder writes: a release removes this
-  // holder's file, never one another process created after taking a stale lock over.
-  const mine = `${process.pid} ${randomUUID()}`;
+  // The pid and its identity (for the stale check) and a token only this holder writes: a release
+  // removes this holder's file, never one another process created after taking a stale lock over.
+  const mine = `${process.pid} ${randomUUID()} ${processIdentity() ?? ''}`.trimEnd();
   const deadline = Date.now() + waitMs;
   // Created with its content already in it (`createFileWith`): a process killed while taking the
   // lock leaves no empty lock file, which no later command could tell from a live one.
@@ -77,13 +78,14 @@ export function withJournalLock<T>(journal: string, fn: () => T, waitMs = 10_000
   }
 }
 
-/** The pid at the start of a lock file's text (a lock from before the token holds only the pid). */
-function lockPid(text: string): number {
-  return Number(text.split(' ')[0]);
-}
-
-function isDead(pid: number): boolean {
-  return Number.isInteger(pid) && pid > 0 && !isAlive(pid);
+/**
+ * Whether a lock file's holder is gone: its text is "pid token identity" (older versions wrote
+ * "pid token", or only the pid). A pid that runs as another process (`isHolderAlive`) is gone.
+ */
+function holderGone(text: string): boolean {
+  const [pidText, , identity] = text.split(' ');
+  const pid = Number(pidText);
+  return Number.isInteger(pid) && pid > 0 && !isHolderAlive(pid, identity);
 }
 
 /** Removes a lock left by a dead process (`removeStaleLock`); true when the caller should try to take the lock again. */
@@ -94,7 +96,7 @@ function takeOverStale(lock: string): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT';
   }
-  return isDead(lockPid(stale)) && removeStaleLock(lock, stale);
+  return holderGone(stale) && removeStaleLock(lock, stale);
 }
 
 /** Appends events durably: one write per batch, fsync before returning. */

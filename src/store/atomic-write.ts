@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDirectoryDurable, syncDirectory } from './durable-directory.ts';
-import { isAlive } from './lock.ts';
+import { pidRuns } from './process-identity.ts';
 
 /**
  * Writes a file atomically: the chunks go to a temporary file in the same directory, which is
@@ -65,7 +65,7 @@ async function removeStaleTemps(dir: string, name: string): Promise<void> {
     if (!entry.startsWith(prefix)) continue;
     const match = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(entry.slice(prefix.length));
     const pid = match ? Number(match[1]) : undefined;
-    if (pid === undefined || pid === process.pid || isAlive(pid)) continue;
+    if (pid === undefined || pid === process.pid || pidRuns(pid)) continue;
     await unlink(path.join(dir, entry)).catch(() => undefined);
   }
 }

@@ -4,11 +4,14 @@ import path from 'node:path';
 import { StoreLockedError, UserError } from '../errors.ts';
 import { parentsOfNew, syncDirectorySync } from './durable-directory.ts';
 import { storePaths } from './paths.ts';
+import { isHolderAlive, processIdentity } from './process-identity.ts';
 
 /** What a lock file holds. */
 export interface LockInfo {
   pid: number;
   host: string;
+  /** The holder's boot and start time (`processIdentity`), where the system gives them: a reused pid is not the holder. */
+  process?: string;
   /** The command holding it, e.g. "campaign apply". */
   purpose: string;
   since: string;
@@ -45,7 +48,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export function acquireStoreLock(store: string, purpose: string, options: LockOptions = {}): StoreLock {
   const file = storePaths(store).lock;
   const label = options.label ?? file;
-  const info: LockInfo = { pid: process.pid, host: hostname(), purpose, since: (options.now?.() ?? new Date()).toISOString() };
+  const identity = processIdentity();
+  const info: LockInfo = { pid: process.pid, host: hostname(), ...(identity ? { process: identity } : {}), purpose, since: (options.now?.() ?? new Date()).toISOString() };
   let created: string | undefined;
   const makeFolder = () => {
     try {
@@ -73,7 +77,7 @@ export function acquireStoreLock(store: string, purpose: string, options: LockOp
       if (made === 'no-folder') throw new UserError(`Cannot create the lock file "${label}": its folder keeps disappearing. Nothing was written.`);
       const holder = readHolder(file);
       if (holder === 'gone') continue;
-      if (holder !== 'unreadable' && holder.host === info.host && !isAlive(holder.pid) && attempt < 3) {
+      if (holder !== 'unreadable' && holder.host === info.host && !isHolderAlive(holder.pid, holder.process) && attempt < 3) {
         removeStaleLock(file, holder.text);
         continue;
       }
@@ -150,7 +154,8 @@ function readHolder(file: string): (LockInfo & { text: string }) | 'gone' | 'unr
     try {
       const value = JSON.parse(text) as Partial<LockInfo>;
       if (typeof value.pid === 'number' && typeof value.host === 'string') {
-        return { pid: value.pid, host: value.host, purpose: String(value.purpose ?? 'another command'), since: String(value.since ?? 'an unknown time'), text };
+        const identity = typeof value.process === 'string' ? { process: value.process } : {};
+        return { pid: value.pid, host: value.host, ...identity, purpose: String(value.purpose ?? 'another command'), since: String(value.since ?? 'an unknown time'), text };
       }
     } catch {
       // Half-written: retry below.
@@ -158,16 +163,6 @@ function readHolder(file: string): (LockInfo & { text: string }) | 'gone' | 'unr
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   }
   return 'unreadable';
-}
-
-/** Whether a process with this pid runs on this host (EPERM: it runs, as another user). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -182,13 +177,13 @@ export function isAlive(pid: number): boolean {
  */
 export function removeStaleLock(file: string, staleText: string): boolean {
   const guard = `${file}.takeover`;
-  const me = `${process.pid} ${hostname()}`;
+  const me = `${process.pid} ${hostname()} ${processIdentity() ?? ''}`.trimEnd();
   if (!createFileWith(guard, me)) {
     // Held for microseconds: a guard that stays is one whose holder was killed taking over. It is
     // removed by name, the one race left, which needs that kill and two waiters at once.
     try {
-      const [pid, host] = readFileSync(guard, 'utf8').split(' ');
-      if (host === hostname() && !isAlive(Number(pid))) unlinkSync(guard);
+      const [pid, host, identity] = readFileSync(guard, 'utf8').split(' ');
+      if (host === hostname() && !isHolderAlive(Number(pid), identity)) unlinkSync(guard);
     } catch {
       // Gone meanwhile.
     }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JournalLockedError } from '../../src/errors.ts';
 import { withJournalLock } from '../../src/runtime/journal.ts';
+import { identityOf, processIdentity } from '../../src/store/process-identity.ts';
 
 // `readFileSync` passes through, except where a test puts another process's step between two of
 // the lock's own: the interleaving of two real waiters is microseconds wide, too rare to hit on cue.
@@ -63,6 +64,21 @@ describe('the journal lock', () => {
     expect(withJournalLock(journal, () => 'in', 300)).toBe('in');
     expect(fs.existsSync(lock)).toBe(false);
     expect(fs.existsSync(`${lock}.takeover`)).toBe(false);
+  });
+
+  it('takes over a lock whose pid now runs another process (a reused pid), and writes its own identity', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ck-journal-lock-'));
+    dirs.push(dir);
+    const journal = path.join(dir, 'journal.jsonl');
+    const lock = `${journal}.lock`;
+    const other = spawn('sleep', ['30']);
+    children.push(other);
+    const boot = processIdentity()!.split(':')[0];
+    fs.writeFileSync(lock, `${other.pid} their-token ${boot}:1`);
+    expect(withJournalLock(journal, () => fs.readFileSync(lock, 'utf8'), 300)).toMatch(new RegExp(`^${process.pid} [0-9a-f-]{36} ${processIdentity()}$`));
+    // The same pid with its own start time is the holder: it waits, then gives up.
+    fs.writeFileSync(lock, `${other.pid} their-token ${identityOf(other.pid!)}`);
+    expect(() => withJournalLock(journal, () => 'in', 100)).toThrow(JournalLockedError);
   });
 
   it('releases only its own lock file', () => {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isUserError } from '../../src/errors.ts';
 import { acquireStoreLock } from '../../src/store/index.ts';
 import { createFileWith } from '../../src/store/lock.ts';
+import { identityOf, processIdentity } from '../../src/store/process-identity.ts';
 import { tempDir } from '../helpers/run-cli.ts';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -40,7 +41,7 @@ describe('store lock', () => {
   it('creates the lock file with its holder, and removes it on release', () => {
     const lock = acquireStoreLock(store, 'campaign apply', { now: () => new Date('2026-01-01T00:00:00Z') });
     expect(lock.path).toBe(`${store}.lock`);
-    expect(JSON.parse(readFileSync(lock.path, 'utf8'))).toEqual({ pid: process.pid, host: hostname(), purpose: 'campaign apply', since: '2026-01-01T00:00:00.000Z' });
+    expect(JSON.parse(readFileSync(lock.path, 'utf8'))).toEqual({ pid: process.pid, host: hostname(), process: processIdentity(), purpose: 'campaign apply', since: '2026-01-01T00:00:00.000Z' });
     lock.release();
     lock.release();
     expect(existsSync(lock.path)).toBe(false);
@@ -85,6 +86,22 @@ describe('store lock', () => {
     const lock = acquireStoreLock(store, 'campaign contacts import');
     expect(JSON.parse(readFileSync(lock.path, 'utf8')).pid).toBe(process.pid);
     lock.release();
+  });
+
+  it('takes over a lock whose pid now runs another process (a reused pid), not one whose holder runs', () => {
+    const child = spawn('sleep', ['30']);
+    try {
+      const holder = { pid: child.pid!, host: hostname(), purpose: 'campaign run', since: '2026-01-01T00:00:00.000Z' };
+      // Started at another time than the process that has the pid now: the holder is gone.
+      writeFileSync(`${store}.lock`, JSON.stringify({ ...holder, process: `${processIdentity()!.split(':')[0]}:1` }));
+      const lock = acquireStoreLock(store, 'campaign contacts import');
+      expect(JSON.parse(readFileSync(lock.path, 'utf8')).pid).toBe(process.pid);
+      lock.release();
+      writeFileSync(`${store}.lock`, JSON.stringify({ ...holder, process: identityOf(child.pid!) }));
+      expect(refusal(() => acquireStoreLock(store, 'x'))).toMatch(/locked by campaign run \(pid \d+\)/);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('does not take over a lock held on another host', () => {
