@@ -43,6 +43,7 @@ const FILE_SYSTEM_ERRORS: Record<string, string> = {
   ENOSPC: 'no space left on the device; free some space and run the command again',
   EDQUOT: 'the disk quota is exceeded; free some space and run the command again',
   EROFS: 'the file system is read-only; give a path on a writable one',
+  EIO: 'the device reported an input/output error; check the disk (dmesg) before running the command again',
   EMFILE: 'too many open files; raise the limit (ulimit -n) and run the command again',
   ENFILE: 'too many open files on the system; run the command again later',
   ENAMETOOLONG: 'the path is too long; give a shorter one',

@@ -1,8 +1,8 @@
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readFileSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { StoreLockedError, UserError } from '../errors.ts';
-import { parentsOfNew, syncDirectorySync } from './durable-directory.ts';
+import { makeDirectoryDurable } from './durable-directory.ts';
 import { storePaths } from './paths.ts';
 import { isHolderAlive, processIdentity } from './process-identity.ts';
 
@@ -53,10 +53,9 @@ export function acquireStoreLock(store: string, purpose: string, options: LockOp
   let created: string | undefined;
   const makeFolder = () => {
     try {
-      // The outermost folder created (undefined when it existed).
-      const first = mkdirSync(path.dirname(file), { recursive: true });
-      // The new folders' names durable now: the store written in them later finds them existing.
-      if (first !== undefined) for (const parent of parentsOfNew(first, path.dirname(file))) syncDirectorySync(parent);
+      // The outermost folder created (undefined when it existed), its name durable now: the store
+      // written in it later finds it existing.
+      const first = makeDirectoryDurable(path.dirname(file));
       if (first !== undefined && (created === undefined || first.length < created.length)) created = first;
     } catch (error) {
       // A --store through a file (ENOTDIR/EEXIST), a read-only folder: the user's to fix.

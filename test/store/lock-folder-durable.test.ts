@@ -3,11 +3,20 @@ import path from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { tempDir } from '../helpers/run-cli.ts';
 
-// The fsyncs of directories the lock asks for, recorded (and still done).
+// The paths fsynced, recorded (and still synced): a directory's fsync makes its new entries durable.
 const synced: string[] = [];
-vi.mock('../../src/store/durable-directory.ts', async (original) => {
-  const actual = await original<typeof import('../../src/store/durable-directory.ts')>();
-  return { ...actual, syncDirectorySync: (dir: string) => (synced.push(dir), actual.syncDirectorySync(dir)) };
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const opened = new Map<number, string>();
+  return {
+    ...fs,
+    openSync: (file: string, ...rest: unknown[]) => {
+      const fd = (fs.openSync as (...args: unknown[]) => number)(file, ...rest);
+      opened.set(fd, String(file));
+      return fd;
+    },
+    fsyncSync: (fd: number) => (synced.push(opened.get(fd) ?? `fd ${fd}`), fs.fsyncSync(fd)),
+  };
 });
 const { acquireStoreLock } = await import('../../src/store/lock.ts');
 

@@ -41,8 +41,14 @@ export type CreateOutcome = { outcome: 'created' | 'exists' } | { outcome: 'erro
  */
 export async function createFilesOnce(dir: string, files: readonly NewFile[], fileSystemSync?: Pick<FileSystemSync, 'prepare' | 'sync'>, openFiles = new OpenFileLimit()): Promise<CreateOutcome[]> {
   // On the first delivery the directory is new: its name is made durable first, which the
-  // fsyncs of each file (when there is no syncfs) would not do.
-  makeDirectoryDurable(dir);
+  // fsyncs of each file (when there is no syncfs) would not do. Out of descriptors, no file could
+  // be created either: each gets the error, and waits for a later run.
+  try {
+    makeDirectoryDurable(dir);
+  } catch (error) {
+    if (!isOutOfDescriptors((error as NodeJS.ErrnoException).code)) throw error;
+    return files.map(() => ({ outcome: 'error', error: (error as Error).message }));
+  }
   // Decided (and the helper started) before any temporary file is open, for all the rounds.
   const syncAll = fileSystemSync !== undefined && files.length >= SYNC_FILE_SYSTEM_MIN && fileSystemSync.prepare(dir);
   const outcomes: CreateOutcome[] = new Array(files.length);
