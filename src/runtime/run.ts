@@ -147,6 +147,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
           outboxDir: paths.outbox,
           now: to,
           runFrom: from,
+          simulation: options.until !== undefined,
           secret: resolveUnsubscribeSecret(data.lineage, options.env),
           dryRun,
           onProgress: (done, total) => progress({ phase: 'deliver', done, total }),

@@ -35,10 +35,17 @@ export interface DeliverOutboxOptions {
   /**
    * Where the run started (the store's clock before it). A message with an `expiresAt` that is
    * past is given up when it was left by an earlier run (created before this instant) or has
-   * failed already; one this run created is delivered as if on time, even in a simulation
-   * (`--until`) that delivers at its end. Without it, only messages that failed already expire.
+   * failed already; in a simulation (`simulation`), one this run created is delivered as if on
+   * time, although the simulation delivers at its end. Without it, only messages that failed
+   * already expire (and, outside a simulation, every one past its expiry).
    */
   runFrom?: string | null;
+  /**
+   * The run simulated time up to `now` (`--until`). Otherwise `now` is when the messages really go
+   * out, and one past its expiry is given up whichever run created it: a run catching up on days of
+   * events (the scheduler was down) does not send a reminder for a webinar that is over.
+   */
+  simulation?: boolean;
   /**
    * Messages handled so far, of those due (within `limit`): after each chunk of a batching
    * transport, after each message otherwise, and when none are due.
@@ -116,7 +123,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const due: OutboxMessage[] = [];
   for (const message of data.outbox) {
     if (message.status !== 'pending') continue;
-    const givenUp = giveUpReason(message, now, options.runFrom ?? null);
+    const givenUp = giveUpReason(message, now, options.runFrom ?? null, options.simulation ?? false);
     if (givenUp !== undefined) {
       if (!dryRun) update(message, { status: 'failed', reason: givenUp });
       record(report, message, 'failed', { reason: givenUp });
@@ -211,12 +218,13 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
 const RETRY_FOR = 5 * 24 * 3_600_000;
 
 /**
- * Why a pending message is given up instead of tried again: past its send step's expiry, when it
- * failed already or an earlier run left it (see `runFrom`); or 5 days of temporary failures.
+ * Why a pending message is given up instead of tried again: past its send step's expiry (in a
+ * simulation, only when it failed already or an earlier run left it: see `runFrom`); or 5 days of
+ * temporary failures.
  */
-function giveUpReason(message: OutboxMessage, now: number, runFrom: string | null): string | undefined {
-  const leftOver = message.retryingSince !== undefined || (runFrom !== null && message.createdAt < runFrom);
-  if (message.expiresAt !== undefined && now >= Date.parse(message.expiresAt) && leftOver) {
+function giveUpReason(message: OutboxMessage, now: number, runFrom: string | null, simulation: boolean): string | undefined {
+  const late = !simulation || message.retryingSince !== undefined || (runFrom !== null && message.createdAt < runFrom);
+  if (message.expiresAt !== undefined && now >= Date.parse(message.expiresAt) && late) {
     return `expired at ${message.expiresAt} (its send step's expiresAfter) before it could be delivered${message.reason ? `; the last failure: ${message.reason}` : ''}`;
   }
   if (message.retryingSince !== undefined && now - Date.parse(message.retryingSince) >= RETRY_FOR) {

@@ -142,6 +142,23 @@ describe('deliverOutbox with the outbox transport', () => {
     expect(msg.body).toBe('Bob crossed the MQL threshold.\r\n');
   });
 
+  it("outside a simulation gives up a message past its expiry even when this run created it: a run catching up on days of events sends no reminder for what is over", async () => {
+    const at = (hours: number) => new Date(Date.parse(NOW) + hours * 3_600_000).toISOString();
+    const reminder = (key: string, expiresAt: string) => ({ ...email('c1', 'ann@example.com', { key }), createdAt: at(-48), dueAt: at(-48), expiresAt });
+    const outbox = () => [reminder('webinar/1/c1/over', at(-46)), reminder('webinar/1/c1/still-on', at(1))];
+    // The run went from three days ago (the scheduler was down) to now.
+    const caughtUp = await setup(store({ outbox: outbox() }));
+    const report = await deliverOutbox(caughtUp.data, { ...caughtUp.options, runFrom: at(-72) });
+    expect(report.messages.map((m) => [m.key, m.outcome, m.reason])).toEqual([
+      ['webinar/1/c1/over', 'failed', `expired at ${at(-46)} (its send step's expiresAfter) before it could be delivered`],
+      ['webinar/1/c1/still-on', 'sent', undefined],
+    ]);
+    expect(await readdir(caughtUp.outboxDir)).toEqual([outboxFileName('webinar/1/c1/still-on')]);
+    // A simulation (--until) that ends now delivered both on time along the way.
+    const simulated = await setup(store({ outbox: outbox() }));
+    expect(await deliverOutbox(simulated.data, { ...simulated.options, runFrom: at(-72), simulation: true })).toMatchObject({ sent: 2, failed: 0 });
+  });
+
   it('delivers only what is due, in key order, up to the limit', async () => {
     const data = store({
       outbox: [

@@ -307,7 +307,7 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(data.outbox[0]!.retryingSince).toBeUndefined();
   });
 
-  it("gives up at its send step's expiry a message that failed, or that an earlier run left; one this run created goes out", async () => {
+  it("gives up at its send step's expiry a message that failed, or that an earlier run left; in a simulation, one this run created goes out", async () => {
     const { port } = await startServer();
     const down = await startServer();
     await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
@@ -321,7 +321,7 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'pending']);
     // Two earlier-run messages never tried (an interrupted run, --limit), one of this run.
     data.outbox.push(expiring('trial-nurture/1/c1/left', { createdAt: NOW }), expiring('trial-nurture/1/c1/new', { createdAt: at(1) }));
-    const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath, now: at(2), runFrom: at(1), secret: SECRET });
+    const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath, now: at(2), runFrom: at(1), simulation: true, secret: SECRET });
     expect(report).toMatchObject({ failed: 2, sent: 2 });
     const byKey = Object.fromEntries(data.outbox.map((m) => [m.key.split('/').pop(), [m.status, m.reason]]));
     expect(byKey).toEqual({
