@@ -65,3 +65,14 @@ export function timeForStore(ctx: Pick<CliContext, 'env'>, args: ParsedArgs, clo
   if (stringOption(args, 'now') !== undefined || ctx.env.CAMPAIGN_NOW) refuseChangeBeforeClock(ctx, args, now, clock, change);
   return new Date(clock);
 }
+
+/**
+ * The time of a change the law may require (`contacts erase`, `unsubscribe`): not refused before
+ * the store's clock, as an import is — that could hold it up — but recorded at the store's clock,
+ * which a run has processed up to (dated earlier, it would go back in time), with a warning.
+ */
+export function timeNotBeforeClock(ctx: Pick<CliContext, 'env' | 'err'>, args: ParsedArgs, now: Date, clock: string | null, what: string, dryRun: boolean): Date {
+  if (clock === null || now.getTime() >= Date.parse(clock)) return now;
+  ctx.err(`warning: ${nowSource(ctx, args, now)} is before the store's clock (${clock}); ${what} ${dryRun ? 'would be' : 'is'} recorded at the store's clock.`);
+  return new Date(clock);
+}

@@ -5,7 +5,7 @@ import { colors } from '../../src/render/colors.ts';
 import { plural } from '../../src/render/plan-format.ts';
 import { acquireStoreLock, ContactIndex, readStore, storePaths, writeStore } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
-import { NOW_HELP, NOW_OPTIONS, nowFor, nowSource } from '../clock.ts';
+import { NOW_HELP, NOW_OPTIONS, nowFor, timeNotBeforeClock } from '../clock.ts';
 import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
@@ -42,11 +42,8 @@ export const contactsErase: Command = {
       const contact = data ? new ContactIndex(data.contacts, emailField).find(target.trim()) : undefined;
       if (!data || !contact) throw new UserError(`No contact "${target}" in the store "${storeLabel}"; nothing was changed.`);
       const plan = planErase(data, contact, emailField);
-      // Not refused, as an import is: that could block an erasure the law requires. Recorded at the
-      // store's clock instead (its pending change, suppression and audit entry), which a run has
-      // processed up to: dated earlier, they would go back in time.
-      const at = data.clock !== null && now.getTime() < Date.parse(data.clock) ? new Date(data.clock) : now;
-      if (at !== now) ctx.err(`warning: ${nowSource(ctx, args, now)} is before the store's clock (${data.clock}); the erasure ${dryRun ? 'would be' : 'is'} recorded at the store's clock.`);
+      // Its pending change, suppression and audit entry.
+      const at = timeNotBeforeClock(ctx, args, now, data.clock, 'the erasure', dryRun);
       const paths = storePaths(storeFile);
       const files = await findOutboxFiles(paths.outbox, data, plan);
       const c = colors(ctx.color);

@@ -205,7 +205,7 @@ export interface AuditEntry {
   at: string;
   /** `$CAMPAIGN_ACTOR`, `$GITHUB_ACTOR`, `$USER`, or "unknown". */
   actor: string;
-  action: 'apply' | 'import' | 'erase' | 'run' | 'enroll' | 'migrate' | 'webhooks retry';
+  action: 'apply' | 'import' | 'erase' | 'run' | 'enroll' | 'migrate' | 'webhooks retry' | 'unsubscribe';
   programHash?: string;
   summary: string;
 }

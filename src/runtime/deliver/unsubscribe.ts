@@ -1,16 +1,18 @@
-import type { StoreData, Suppression } from '../../store/types.ts';
-import { suppressionHash } from '../../store/suppression.ts';
+import type { ContactRecord, StoreData, Suppression } from '../../store/types.ts';
+import type { Settings } from '../../ir/types.ts';
+import { normalizeEmail, suppressionHash } from '../../store/suppression.ts';
 import { verifyUnsubscribeToken } from './unsubscribe-token.ts';
 
+/** `alreadySuppressed`: the address was on the list; `consentWithdrawn`: a contact's consent field was set to false now. */
 export type UnsubscribeResult =
-  | { ok: true; contact: string; alreadySuppressed: boolean }
+  | { ok: true; contact: string; alreadySuppressed: boolean; consentWithdrawn: boolean }
   | { ok: false; code: 'bad-token' | 'unknown-contact' | 'not-deployed' | 'no-address'; reason: string };
 
 /**
  * Handles a click on an unsubscribe link (or a one-click POST): checks the token, puts the contact's
  * address on the suppression list and sets its consent field to false, and records the change for
  * the next run (segments and journeys that look at consent). Changes `data` in memory; idempotent.
- * The caller persists the store under its lock.
+ * The caller persists the store under its lock (`campaign unsubscribe`).
  */
 export function unsubscribe(data: StoreData, contactId: string, token: string, secret: string, now: string): UnsubscribeResult {
   // Check the token before anything else: a wrong one must not reveal whether the contact exists.
@@ -25,18 +27,42 @@ export function unsubscribe(data: StoreData, contactId: string, token: string, s
   if (typeof email !== 'string' || email.trim() === '') {
     return { ok: false, code: 'no-address', reason: `Contact "${contactId}" has no email address in field "${settings.fields.email}".` };
   }
+  return { ok: true, contact: contact.id, alreadySuppressed: !suppress(data, email, now), consentWithdrawn: withdrawConsent(data, settings, contact, now) };
+}
 
+/**
+ * An unsubscribe by address, without a link: a reply to the `mailto:` of the List-Unsubscribe
+ * header, a request by phone. The address goes on the suppression list (whether or not a contact
+ * has it: it is never emailed, even if imported later), and every contact with that address has
+ * its consent withdrawn. Changes `data` in memory; idempotent.
+ */
+export function unsubscribeAddress(data: StoreData, settings: Settings, email: string, now: string): { contacts: string[]; alreadySuppressed: boolean; consentWithdrawn: string[] } {
+  const wanted = normalizeEmail(email);
+  const contacts = data.contacts.filter((c) => {
+    const value = c.fields[settings.fields.email];
+    return typeof value === 'string' && normalizeEmail(value) === wanted;
+  });
+  const alreadySuppressed = !suppress(data, email, now);
+  const consentWithdrawn = contacts.filter((contact) => withdrawConsent(data, settings, contact, now)).map((c) => c.id);
+  return { contacts: contacts.map((c) => c.id), alreadySuppressed, consentWithdrawn };
+}
+
+/** Puts the address on the suppression list; false when it was there (an entry keeps its reason and date: bounced, complained…). */
+function suppress(data: StoreData, email: string, now: string): boolean {
   const hash = suppressionHash(email);
-  const alreadySuppressed = data.suppression.some((s) => s.hash === hash);
-  // An existing entry (bounced, complained, …) keeps its reason and date.
-  if (!alreadySuppressed) addSorted(data.suppression, { hash, reason: 'unsubscribed', at: now });
+  if (data.suppression.some((s) => s.hash === hash)) return false;
+  addSorted(data.suppression, { hash, reason: 'unsubscribed', at: now });
+  return true;
+}
+
+/** Sets the contact's consent field to false and records the change for the next run; false when it was already. */
+function withdrawConsent(data: StoreData, settings: Settings, contact: ContactRecord, now: string): boolean {
   const consentField = settings.consent.email;
-  if (contact.fields[consentField] !== false) {
-    contact.fields[consentField] = false;
-    contact.updatedAt = now;
-    data.pending.push({ contact: contact.id, at: now, kind: 'updated', fields: [consentField] });
-  }
-  return { ok: true, contact: contact.id, alreadySuppressed };
+  if (contact.fields[consentField] === false) return false;
+  contact.fields[consentField] = false;
+  contact.updatedAt = now;
+  data.pending.push({ contact: contact.id, at: now, kind: 'updated', fields: [consentField] });
+  return true;
 }
 
 function addSorted(list: Suppression[], entry: Suppression): void {

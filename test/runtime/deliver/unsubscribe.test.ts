@@ -15,7 +15,7 @@ describe('unsubscribe', () => {
   it('suppresses the address, withdraws consent and records the change for the next run', () => {
     const data = store({ suppression: [{ hash: '0000', reason: 'manual', at: NOW }, { hash: 'ffff', reason: 'bounced', at: NOW }] });
     const result = unsubscribe(data, 'c1', unsubscribeToken('c1', SECRET), SECRET, LATER);
-    expect(result).toEqual({ ok: true, contact: 'c1', alreadySuppressed: false });
+    expect(result).toEqual({ ok: true, contact: 'c1', alreadySuppressed: false, consentWithdrawn: true });
     const hash = suppressionHash('ann@example.com');
     expect(data.suppression.find((s) => s.hash === hash)).toEqual({ hash, reason: 'unsubscribed', at: LATER });
     expect(data.suppression.map((s) => s.hash)).toEqual([...data.suppression.map((s) => s.hash)].sort());
@@ -23,7 +23,7 @@ describe('unsubscribe', () => {
     expect(data.pending).toEqual([{ contact: 'c1', at: LATER, kind: 'updated', fields: ['emailOptIn'] }]);
     // Idempotent: a second click changes nothing.
     const before = structuredClone(data);
-    expect(unsubscribe(data, 'c1', unsubscribeToken('c1', SECRET), SECRET, '2026-11-25T00:00:00.000Z')).toEqual({ ok: true, contact: 'c1', alreadySuppressed: true });
+    expect(unsubscribe(data, 'c1', unsubscribeToken('c1', SECRET), SECRET, '2026-11-25T00:00:00.000Z')).toEqual({ ok: true, contact: 'c1', alreadySuppressed: true, consentWithdrawn: false });
     expect(data).toEqual(before);
   });
 

@@ -1,0 +1,113 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readStore } from '../../src/store/index.ts';
+import { suppressionHash } from '../../src/store/suppression.ts';
+import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
+
+const { cli, cliWith, copyBase } = runtimeCliWorkspace();
+
+const T = '2026-09-01T00:00:00Z';
+const U = '2026-11-30T00:00:00Z';
+
+/** A copy of the base store, its events ingested and run up to T (emails delivered to `outbox/`). */
+async function ranToT(): Promise<string> {
+  const dir = copyBase();
+  expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json', '--now', T)).code).toBe(0);
+  const run = await cli(dir, 'run', '--now', T, '--store', 'store.json');
+  expect(run.code, run.stderr).toBe(0);
+  return dir;
+}
+
+/** The HTTPS unsubscribe link of the List-Unsubscribe header of one of the contact's `.eml` files. */
+function linkFor(dir: string, contact: string): string {
+  for (const name of readdirSync(path.join(dir, 'outbox'))) {
+    const text = readFileSync(path.join(dir, 'outbox', name), 'latin1').replace(/\r?\n[ \t]+/g, ' ');
+    const link = /^List-Unsubscribe: <(https:[^>]+)>/m.exec(text)?.[1];
+    if (link && new URL(link).searchParams.get('c') === contact) return link;
+  }
+  throw new Error(`no email with an unsubscribe link for ${contact}`);
+}
+
+/** Marketing emails sent, created after (or up to) T. */
+const marketing = async (dir: string, after: boolean) =>
+  (await readStore(path.join(dir, 'store.json')))!.outbox.filter((m) => m.kind === 'marketing' && m.status === 'sent' && m.createdAt > '2026-09-01T00:00:00.000Z' === after);
+
+describe('campaign unsubscribe', () => {
+  it('records the link of a delivered email: suppression entry, consent withdrawn, audit entry; later runs send that contact no marketing email', async () => {
+    // Without the unsubscribe, a contact who got marketing email before T gets more after it.
+    const reference = await ranToT();
+    expect((await cli(reference, 'run', '--now', T, '--until', U, '--store', 'store.json')).code).toBe(0);
+    const before = new Set((await marketing(reference, false)).map((m) => m.contact));
+    const contact = (await marketing(reference, true)).map((m) => m.contact).find((id) => before.has(id))!;
+    expect(contact).toBeDefined();
+
+    const dir = await ranToT();
+    const link = linkFor(dir, contact);
+    const done = await cliWith({ CAMPAIGN_ACTOR: 'web' }, dir, 'unsubscribe', link, '--now', '2026-09-01T08:00:00Z', '--store', 'store.json');
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toBe(`Unsubscribed ${contact}: the address is on the suppression list; emailOptIn is now false.\nThe next \`campaign run\` takes the change into account (segments, exit criteria); no marketing email goes to these addresses from now on.\n`);
+    const data = (await readStore(path.join(dir, 'store.json')))!;
+    const record = data.contacts.find((c) => c.id === contact)!;
+    expect(record.fields.emailOptIn).toBe(false);
+    expect(data.suppression).toContainEqual({ hash: suppressionHash(String(record.fields.email)), reason: 'unsubscribed', at: '2026-09-01T08:00:00.000Z' });
+    expect(data.pending).toContainEqual({ contact, at: '2026-09-01T08:00:00.000Z', kind: 'updated', fields: ['emailOptIn'] });
+    // The audit entry names the contact, not its address.
+    expect(data.audit.at(-1)).toMatchObject({ action: 'unsubscribe', actor: 'web', summary: contact });
+
+    expect((await cli(dir, 'run', '--now', T, '--until', U, '--store', 'store.json')).code).toBe(0);
+    expect((await marketing(dir, true)).filter((m) => m.contact === contact)).toEqual([]);
+    // A second click (or a one-click POST after the page's) changes nothing and writes nothing.
+    const bytes = readFileSync(path.join(dir, 'store.json'));
+    const again = await cli(dir, 'unsubscribe', link, '--store', 'store.json');
+    expect(again).toMatchObject({ code: 0, stdout: `${contact} was already unsubscribed.\nNothing to change; nothing was written.\n` });
+    expect(readFileSync(path.join(dir, 'store.json')).equals(bytes)).toBe(true);
+  }, 60_000);
+
+  it('refuses, writing nothing, a link with a wrong token or signed with another secret, and anything that is not a link; --dry-run writes nothing', async () => {
+    const dir = await ranToT();
+    const store = path.join(dir, 'store.json');
+    const bytes = readFileSync(store);
+    const link = linkFor(dir, (await marketing(dir, false))[0]!.contact);
+    const forged = link.replace(/t=([0-9a-f])/, (_, d: string) => `t=${d === '0' ? '1' : '0'}`);
+    const refused = await cli(dir, 'unsubscribe', link, forged, '--store', 'store.json');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: link 2 \(c=c_\d+\): The unsubscribe link is not valid\. Use the link from the email as it is\. If the emails were sent with \$CAMPAIGN_UNSUBSCRIBE_SECRET, set it here too\.\nNothing was written\.\n$/);
+    const otherSecret = await cliWith({ CAMPAIGN_UNSUBSCRIBE_SECRET: 'another' }, dir, 'unsubscribe', link, '--store', 'store.json');
+    expect(otherSecret.code).toBe(1);
+    expect(otherSecret.stderr).toMatch(/^error: c=c_\d+: The unsubscribe link is not valid\. Use the link from the email as it is\.\nNothing was written\.\n$/);
+    expect(await cli(dir, 'unsubscribe', 'https://acme-analytics.example/unsubscribe', '--store', 'store.json')).toMatchObject({
+      code: 1,
+      stderr: `error: "https://acme-analytics.example/unsubscribe" is not an unsubscribe link: it needs c= (the contact) and t= (the token), as in the emails' List-Unsubscribe header. Nothing was written.\n`,
+    });
+    expect((await cli(dir, 'unsubscribe', '--email', 'not an address', '--store', 'store.json')).stderr).toBe('error: --email "not an address" is not an email address; give one address, as in user@example.com.\n');
+    const dry = await cli(dir, 'unsubscribe', link, '--dry-run', '--store', 'store.json');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^Would unsubscribe c_\d+: the address is on the suppression list; emailOptIn is now false\.\nDry run: nothing was written\.\n$/);
+    expect(readFileSync(store).equals(bytes)).toBe(true);
+    // A time before the store's clock is not refused (the law may require the unsubscribe): recorded at the clock.
+    const early = await cli(dir, 'unsubscribe', link, '--now', '2026-08-15T00:00:00Z', '--store', 'store.json');
+    expect(early.code, early.stderr).toBe(0);
+    expect(early.stderr).toBe("warning: --now is before the store's clock (2026-09-01T00:00:00.000Z); the unsubscribe is recorded at the store's clock.\n");
+    expect((await readStore(store))!.suppression.map((s) => s.at)).toContain('2026-09-01T00:00:00.000Z');
+  }, 60_000);
+
+  it('--email suppresses an address without a link: its contacts lose consent, and an address no contact has stays suppressed when imported later', async () => {
+    const dir = copyBase();
+    const data = (await readStore(path.join(dir, 'store.json')))!;
+    const contact = data.contacts.find((c) => c.fields.emailOptIn === true)!;
+    const address = String(contact.fields.email).toUpperCase();
+    const done = await cli(dir, 'unsubscribe', '--email', ` ${address} `, '--now', '2026-08-02T00:00:00Z', '--store', 'store.json');
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout.split('\n')[0]).toBe(`Unsubscribed ${address} (1 contact: ${contact.id}): the address is on the suppression list; emailOptIn is now false.`);
+    const nobody = await cli(dir, 'unsubscribe', '--email', 'gone@elsewhere.example', '--now', '2026-08-02T00:00:00Z', '--store', 'store.json');
+    expect(nobody.stdout.split('\n')[0]).toBe('Unsubscribed gone@elsewhere.example (no contact has it now; it stays suppressed if imported later): the address is on the suppression list.');
+    const after = (await readStore(path.join(dir, 'store.json')))!;
+    expect(after.contacts.find((c) => c.id === contact.id)!.fields.emailOptIn).toBe(false);
+    expect(after.suppression.filter((s) => s.reason === 'unsubscribed').map((s) => s.hash).sort()).toEqual([suppressionHash(address), suppressionHash('gone@elsewhere.example')].sort());
+    expect(after.audit.slice(-2).map((a) => [a.action, a.summary])).toEqual([
+      ['unsubscribe', `an address, by request (--email), ${contact.id}`],
+      ['unsubscribe', 'an address, by request (--email)'],
+    ]);
+  }, 60_000);
+});
