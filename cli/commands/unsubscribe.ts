@@ -1,11 +1,16 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { plural } from '../../src/render/plan-format.ts';
-import { unsubscribe, unsubscribeAddress } from '../../src/runtime/deliver/unsubscribe.ts';
+import { unsubscribe, unsubscribeAddresses, type AddressReason } from '../../src/runtime/deliver/unsubscribe.ts';
 import { resolveUnsubscribeSecret, UNSUBSCRIBE_SECRET_ENV } from '../../src/runtime/deliver/unsubscribe-token.ts';
 import { acquireStoreLock, auditEntry, readStore, writeStore } from '../../src/store/index.ts';
-import { flag, stringOption, type Command } from '../command.ts';
+import type { Settings } from '../../src/ir/types.ts';
+import type { StoreData } from '../../src/store/types.ts';
+import { decodeUtf8OrFail } from '../../src/text/strict-utf8.ts';
+import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts';
+import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, timeNotBeforeClock } from '../clock.ts';
 import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
@@ -19,26 +24,33 @@ import { compileOrFail } from '../workspace.ts';
  */
 export const unsubscribeCommand: Command = {
   name: 'unsubscribe',
-  usage: 'LINK [LINK…] | --email ADDRESS [--dry-run] [--store FILE] [--now ISO]',
+  usage: 'LINK… | --links FILE | --email ADDRESS | --emails FILE [--reason R] [--dry-run] [--store FILE] [--now ISO]',
   help: [
-    '--email ADDRESS            unsubscribe an address without a link (a reply to the mailto:, a request)',
+    '--links FILE               unsubscribe links, one per line (those a page queued)',
+    '--email ADDRESS            an address without a link (a reply to the mailto:, a request)',
+    '--emails FILE              addresses, one per line (a bounce or complaint report)',
+    '--reason R                 with addresses: unsubscribed (default), complained, bounced or manual',
     '--dry-run                  check and show what would change, write nothing',
     STORE_HELP,
     NOW_HELP,
     '',
     'LINK is an unsubscribe link as clicked (https://…?c=ID&t=TOKEN) or its query (c=ID&t=TOKEN).',
     `Links are signed with $${UNSUBSCRIBE_SECRET_ENV} when the run that sent them had it: give it here too.`,
-    'All or nothing: one link that is not valid and nothing is written.',
+    'An unsubscribe or a complaint also sets the contact\'s consent field to false; a bounce or',
+    'manual suppression only stops email. All or nothing: one bad line and nothing is written.',
   ],
-  options: { ...STORE_OPTIONS, ...NOW_OPTIONS, email: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  options: {
+    ...STORE_OPTIONS,
+    ...NOW_OPTIONS,
+    links: { type: 'string' },
+    email: { type: 'string' },
+    emails: { type: 'string' },
+    reason: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  },
   maxPositionals: Number.POSITIVE_INFINITY,
   async run(ctx, args) {
-    const links = args.positionals;
-    const address = stringOption(args, 'email');
-    if (address !== undefined && links.length > 0) throw new UserError('Give unsubscribe links or --email ADDRESS, not both.');
-    if (address === undefined && links.length === 0) throw new UserError('Missing what to unsubscribe: `campaign unsubscribe LINK` (the link from the email) or `campaign unsubscribe --email ADDRESS`.');
-    if (address !== undefined && !/^[^\s@]+@[^\s@]+$/.test(address.trim())) throw new UserError(`--email "${address}" is not an email address; give one address, as in user@example.com.`);
-    const requests = links.map(parseLink);
+    const request = readRequest(ctx, args);
     const dryRun = flag(args, 'dry-run');
     const now = nowFor(ctx, args);
     // As an erasure: with --store, an unsubscribe does not wait for the workspace to compile.
@@ -52,48 +64,23 @@ export const unsubscribeCommand: Command = {
       const settings = data?.deployed?.program.settings;
       if (!data || !settings) throw new UserError('Nothing is deployed in this store yet, so no email was sent with an unsubscribe link. Run `campaign apply` first.');
       const at = timeNotBeforeClock(ctx, args, now, data.clock, 'the unsubscribe', dryRun);
-      const when = at.toISOString();
-      const lines: string[] = [];
-      // Contacts (or the address, by request) whose unsubscribe changed the store: for the audit entry.
-      const touched: string[] = [];
-      let changed = 0;
-      if (address !== undefined) {
-        const result = unsubscribeAddress(data, settings, address, when);
-        const contacts = result.contacts.length > 0 ? ` (${plural(result.contacts.length, 'contact')}: ${result.contacts.join(', ')})` : ' (no contact has it now; it stays suppressed if imported later)';
-        changed = Number(!result.alreadySuppressed) + result.consentWithdrawn.length;
-        touched.push('an address, by request (--email)', ...result.consentWithdrawn);
-        lines.push(changed > 0 ? `${address.trim()}${contacts}: ${describe(!result.alreadySuppressed, result.consentWithdrawn.length > 0, settings.consent.email)}` : `${address.trim()} was already unsubscribed${contacts}.`);
-      } else {
-        const secret = resolveUnsubscribeSecret(data.lineage, ctx.env);
-        const problems: string[] = [];
-        requests.forEach((request, i) => {
-          const result = unsubscribe(data, request.contact, request.token, secret, when);
-          const which = links.length > 1 ? `link ${i + 1} (c=${request.contact})` : `c=${request.contact}`;
-          if (!result.ok) problems.push(`${which}: ${result.reason}${result.code === 'bad-token' && ctx.env[UNSUBSCRIBE_SECRET_ENV] === undefined ? ` If the emails were sent with $${UNSUBSCRIBE_SECRET_ENV}, set it here too.` : ''}`);
-          else if (!result.alreadySuppressed || result.consentWithdrawn) {
-            changed += 1;
-            touched.push(result.contact);
-            lines.push(`${result.contact}: ${describe(!result.alreadySuppressed, result.consentWithdrawn, settings.consent.email)}`);
-          } else lines.push(`${result.contact} was already unsubscribed.`);
-        });
-        if (problems.length > 0) throw new UserError(`${problems.join('\n')}\nNothing was written.`);
-      }
+      const outcome = request.kind === 'links' ? applyLinks(ctx, data, settings, request.links, at.toISOString()) : applyAddresses(data, settings, request, at.toISOString());
       const c = colors(ctx.color);
+      const shown = outcome.lines.length > MAX_LINES ? [...outcome.lines.slice(0, MAX_LINES), `… and ${(outcome.lines.length - MAX_LINES).toLocaleString('en-US')} more`] : outcome.lines;
       if (dryRun) {
-        for (const line of lines) ctx.out(`Would unsubscribe ${line}`);
+        for (const line of shown) ctx.out(`Would unsubscribe ${line}`);
         ctx.out(c.dim('Dry run: nothing was written.'));
         return 0;
       }
-      if (changed === 0) {
-        for (const line of lines) ctx.out(line);
+      if (outcome.audit === null) {
+        for (const line of shown) ctx.out(line);
         ctx.out(c.dim('Nothing to change; nothing was written.'));
         return 0;
       }
-      // Names no address (as an erasure's entry).
-      data.audit.push(auditEntry('unsubscribe', at, ctx.env, touched.join(', ')));
+      data.audit.push(auditEntry('unsubscribe', at, ctx.env, outcome.audit));
       await writeStore(storeFile, data, { label: storeLabel, now: () => at });
-      for (const line of lines) ctx.out(`Unsubscribed ${line}`);
-      ctx.out('The next `campaign run` takes the change into account (segments, exit criteria); no marketing email goes to these addresses from now on.');
+      for (const line of shown) ctx.out(`Unsubscribed ${line}`);
+      ctx.out('The next `campaign run` takes the change into account (segments, exit criteria); no email goes to suppressed addresses from now on.');
       return 0;
     } finally {
       lock?.release();
@@ -101,19 +88,136 @@ export const unsubscribeCommand: Command = {
   },
 };
 
-/** The contact id and token of an unsubscribe link (a URL, or its query string). */
-function parseLink(link: string): { contact: string; token: string } {
+/** Lines of output listed before "… and N more" (a bounce report can hold thousands). */
+const MAX_LINES = 20;
+/** A list file larger than this is refused (a million addresses fit in ~40 MB). */
+const MAX_LIST_BYTES = 64 * 1024 * 1024;
+const REASONS: readonly AddressReason[] = ['unsubscribed', 'complained', 'bounced', 'manual'];
+
+type Request = { kind: 'links'; links: { contact: string; token: string; where: string }[] } | { kind: 'addresses'; emails: string[]; reason: AddressReason };
+
+/** What the arguments ask for, every line checked: links, or addresses with a reason. */
+function readRequest(ctx: CliContext, args: ParsedArgs): Request {
+  const linksFile = stringOption(args, 'links');
+  const address = stringOption(args, 'email');
+  const emailsFile = stringOption(args, 'emails');
+  const reason = stringOption(args, 'reason');
+  const byLink = args.positionals.length > 0 || linksFile !== undefined;
+  const byAddress = address !== undefined || emailsFile !== undefined;
+  if (byLink && byAddress) throw new UserError('Give unsubscribe links (LINK, --links) or addresses (--email, --emails), not both.');
+  if (!byLink && !byAddress) throw new UserError('Missing what to unsubscribe: `campaign unsubscribe LINK` (the link from the email), --links FILE, --email ADDRESS or --emails FILE.');
+  if (reason !== undefined && !byAddress) throw new UserError('--reason goes with addresses (--email, --emails): a link is always an unsubscribe.');
+  if (reason !== undefined && !REASONS.includes(reason as AddressReason)) throw new UserError(`--reason "${reason}" is not one of ${REASONS.join(', ')}.`);
+  const problems: string[] = [];
+  if (byLink) {
+    const given = args.positionals.map((text, i) => ({ text, where: args.positionals.length > 1 ? `link ${i + 1}` : 'the link' }));
+    const links: { contact: string; token: string; where: string }[] = [];
+    for (const { text, where } of [...given, ...(linksFile === undefined ? [] : listLines(ctx, linksFile))]) {
+      const link = parseLink(text);
+      if (typeof link === 'string') problems.push(`${where}: "${text}" ${link}`);
+      else links.push({ ...link, where: `${where} (c=${link.contact})` });
+    }
+    refuse(problems);
+    return { kind: 'links', links };
+  }
+  const lines = [...(address === undefined ? [] : [{ text: address, where: '--email' }]), ...(emailsFile === undefined ? [] : listLines(ctx, emailsFile))];
+  const emails = new Map<string, string>();
+  for (const { text, where } of lines) {
+    const email = text.trim();
+    if (!/^[^\s@]+@[^\s@]+$/.test(email)) problems.push(`${where}: "${text}" is not an email address; give one address per line, as in user@example.com.`);
+    else if (!emails.has(email.toLowerCase())) emails.set(email.toLowerCase(), email);
+  }
+  refuse(problems);
+  return { kind: 'addresses', emails: [...emails.values()], reason: (reason as AddressReason | undefined) ?? 'unsubscribed' };
+}
+
+function refuse(problems: string[]): void {
+  if (problems.length === 0) return;
+  const shown = problems.length > MAX_LINES ? [...problems.slice(0, MAX_LINES), `… and ${problems.length - MAX_LINES} more`] : problems;
+  throw new UserError(`${shown.join('\n')}\nNothing was written.`);
+}
+
+/** The non-empty lines of a list file that are not `#` comments, each with its `FILE:LINE`. */
+function listLines(ctx: CliContext, file: string): { text: string; where: string }[] {
+  const full = path.resolve(ctx.cwd, file);
+  const name = displayPath(ctx, full);
+  let size: number;
+  try {
+    const stat = statSync(full);
+    if (!stat.isFile()) throw new UserError(`"${name}" is not a file; give a text file with one entry per line.`);
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`Cannot read "${name}": no such file.`);
+  }
+  if (size > MAX_LIST_BYTES) throw new UserError(`"${name}" is ${Math.round(size / 1048576)} MB; split it into files under ${MAX_LIST_BYTES / 1048576} MB.`);
+  const text = decodeUtf8OrFail(readFileSync(full), name).replace(/^\uFEFF/, '');
+  const lines: { text: string; where: string }[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() !== '' && !line.trimStart().startsWith('#')) lines.push({ text: line, where: `${name}:${i + 1}` });
+  });
+  if (lines.length === 0) throw new UserError(`"${name}" lists nothing (blank lines and # comments only). Nothing was written.`);
+  return lines;
+}
+
+/** The contact id and token of an unsubscribe link (a URL, or its query string), or why it is not one. */
+function parseLink(link: string): { contact: string; token: string } | string {
   const text = link.trim();
   let query: URLSearchParams;
   try {
     query = /^[a-z][a-z0-9+.-]*:/i.test(text) ? new URL(text).searchParams : new URLSearchParams(text.replace(/^\?/, ''));
   } catch {
-    throw new UserError(`"${link}" is not a link; give the unsubscribe link as clicked (https://…?c=ID&t=TOKEN). Nothing was written.`);
+    return 'is not a link; give the unsubscribe link as clicked (https://…?c=ID&t=TOKEN).';
   }
   const contact = query.get('c');
   const token = query.get('t');
-  if (!contact || !token) throw new UserError(`"${link}" is not an unsubscribe link: it needs c= (the contact) and t= (the token), as in the emails' List-Unsubscribe header. Nothing was written.`);
+  if (!contact || !token) return "is not an unsubscribe link: it needs c= (the contact) and t= (the token), as in the emails' List-Unsubscribe header.";
   return { contact, token };
+}
+
+/** What was done, one line per item, and the audit entry's summary (null: nothing changed). */
+interface Outcome {
+  lines: string[];
+  audit: string | null;
+}
+
+function applyLinks(ctx: CliContext, data: StoreData, settings: Settings, links: { contact: string; token: string; where: string }[], when: string): Outcome {
+  const secret = resolveUnsubscribeSecret(data.lineage, ctx.env);
+  const hint = ctx.env[UNSUBSCRIBE_SECRET_ENV] === undefined ? ` If the emails were sent with $${UNSUBSCRIBE_SECRET_ENV}, set it here too.` : '';
+  const problems: string[] = [];
+  const lines: string[] = [];
+  const changed: string[] = [];
+  for (const link of links) {
+    const result = unsubscribe(data, link.contact, link.token, secret, when);
+    if (!result.ok) problems.push(`${link.where}: ${result.reason}${result.code === 'bad-token' ? hint : ''}`);
+    else if (!result.alreadySuppressed || result.consentWithdrawn) {
+      changed.push(result.contact);
+      lines.push(`${result.contact}: ${describe(!result.alreadySuppressed, result.consentWithdrawn, settings.consent.email)}`);
+    } else lines.push(`${result.contact} was already unsubscribed.`);
+  }
+  refuse(problems);
+  // Names contacts, never an address (as an erasure's entry).
+  return { lines, audit: changed.length === 0 ? null : listed(changed) };
+}
+
+function applyAddresses(data: StoreData, settings: Settings, request: Extract<Request, { kind: 'addresses' }>, when: string): Outcome {
+  const results = unsubscribeAddresses(data, settings, request.emails, when, request.reason);
+  const why = request.reason === 'unsubscribed' ? '' : ` (${request.reason})`;
+  const lines = results.map((result) => {
+    const contacts = result.contacts.length > 0 ? ` (${plural(result.contacts.length, 'contact')}: ${result.contacts.join(', ')})` : ' (no contact has it now; it stays suppressed if imported later)';
+    const changed = !result.alreadySuppressed || result.consentWithdrawn.length > 0;
+    return changed ? `${result.email}${why}${contacts}: ${describe(!result.alreadySuppressed, result.consentWithdrawn.length > 0, settings.consent.email)}` : `${result.email} was already suppressed${contacts}.`;
+  });
+  const added = results.filter((r) => !r.alreadySuppressed).length;
+  const withdrawn = results.flatMap((r) => r.consentWithdrawn);
+  if (added === 0 && withdrawn.length === 0) return { lines, audit: null };
+  const summary = `${plural(added, 'address', 'addresses')} suppressed (${request.reason})${withdrawn.length > 0 ? `; consent withdrawn: ${listed(withdrawn)}` : ''}`;
+  return { lines, audit: summary };
+}
+
+/** Ids, the first 20 of them and how many more. */
+function listed(ids: string[]): string {
+  return ids.length > MAX_LINES ? `${ids.slice(0, MAX_LINES).join(', ')} and ${ids.length - MAX_LINES} more` : ids.join(', ');
 }
 
 function describe(suppressed: boolean, consentWithdrawn: boolean, consentField: string): string {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readStore } from '../../src/store/index.ts';
@@ -46,7 +46,7 @@ describe('campaign unsubscribe', () => {
     const link = linkFor(dir, contact);
     const done = await cliWith({ CAMPAIGN_ACTOR: 'web' }, dir, 'unsubscribe', link, '--now', '2026-09-01T08:00:00Z', '--store', 'store.json');
     expect(done.code, done.stderr).toBe(0);
-    expect(done.stdout).toBe(`Unsubscribed ${contact}: the address is on the suppression list; emailOptIn is now false.\nThe next \`campaign run\` takes the change into account (segments, exit criteria); no marketing email goes to these addresses from now on.\n`);
+    expect(done.stdout).toBe(`Unsubscribed ${contact}: the address is on the suppression list; emailOptIn is now false.\nThe next \`campaign run\` takes the change into account (segments, exit criteria); no email goes to suppressed addresses from now on.\n`);
     const data = (await readStore(path.join(dir, 'store.json')))!;
     const record = data.contacts.find((c) => c.id === contact)!;
     expect(record.fields.emailOptIn).toBe(false);
@@ -75,12 +75,20 @@ describe('campaign unsubscribe', () => {
     expect(refused.stderr).toMatch(/^error: link 2 \(c=c_\d+\): The unsubscribe link is not valid\. Use the link from the email as it is\. If the emails were sent with \$CAMPAIGN_UNSUBSCRIBE_SECRET, set it here too\.\nNothing was written\.\n$/);
     const otherSecret = await cliWith({ CAMPAIGN_UNSUBSCRIBE_SECRET: 'another' }, dir, 'unsubscribe', link, '--store', 'store.json');
     expect(otherSecret.code).toBe(1);
-    expect(otherSecret.stderr).toMatch(/^error: c=c_\d+: The unsubscribe link is not valid\. Use the link from the email as it is\.\nNothing was written\.\n$/);
+    expect(otherSecret.stderr).toMatch(/^error: the link \(c=c_\d+\): The unsubscribe link is not valid\. Use the link from the email as it is\.\nNothing was written\.\n$/);
     expect(await cli(dir, 'unsubscribe', 'https://acme-analytics.example/unsubscribe', '--store', 'store.json')).toMatchObject({
       code: 1,
-      stderr: `error: "https://acme-analytics.example/unsubscribe" is not an unsubscribe link: it needs c= (the contact) and t= (the token), as in the emails' List-Unsubscribe header. Nothing was written.\n`,
+      stderr: `error: the link: "https://acme-analytics.example/unsubscribe" is not an unsubscribe link: it needs c= (the contact) and t= (the token), as in the emails' List-Unsubscribe header.\nNothing was written.\n`,
     });
-    expect((await cli(dir, 'unsubscribe', '--email', 'not an address', '--store', 'store.json')).stderr).toBe('error: --email "not an address" is not an email address; give one address, as in user@example.com.\n');
+    expect((await cli(dir, 'unsubscribe', '--email', 'not an address', '--store', 'store.json')).stderr).toBe('error: --email: "not an address" is not an email address; give one address per line, as in user@example.com.\nNothing was written.\n');
+    // A queued list: every line checked, the bad ones named by file and line.
+    writeFileSync(path.join(dir, 'queued.txt'), `# from the page\n${link}\n\nc=c_000001\n${forged}\n`);
+    const listed = await cli(dir, 'unsubscribe', '--links', 'queued.txt', '--store', 'store.json');
+    expect(listed.code).toBe(1);
+    expect(listed.stderr).toMatch(/^error: queued\.txt:4: "c=c_000001" is not an unsubscribe link: .*\nNothing was written\.\n$/);
+    writeFileSync(path.join(dir, 'queued.txt'), `${link}\n${forged}\n`);
+    expect((await cli(dir, 'unsubscribe', '--links', 'queued.txt', '--store', 'store.json')).stderr).toMatch(/^error: queued\.txt:2 \(c=c_\d+\): The unsubscribe link is not valid\./);
+    expect((await cli(dir, 'unsubscribe', link, '--reason', 'bounced', '--store', 'store.json')).stderr).toBe('error: --reason goes with addresses (--email, --emails): a link is always an unsubscribe.\n');
     const dry = await cli(dir, 'unsubscribe', link, '--dry-run', '--store', 'store.json');
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/^Would unsubscribe c_\d+: the address is on the suppression list; emailOptIn is now false\.\nDry run: nothing was written\.\n$/);
@@ -106,8 +114,42 @@ describe('campaign unsubscribe', () => {
     expect(after.contacts.find((c) => c.id === contact.id)!.fields.emailOptIn).toBe(false);
     expect(after.suppression.filter((s) => s.reason === 'unsubscribed').map((s) => s.hash).sort()).toEqual([suppressionHash(address), suppressionHash('gone@elsewhere.example')].sort());
     expect(after.audit.slice(-2).map((a) => [a.action, a.summary])).toEqual([
-      ['unsubscribe', `an address, by request (--email), ${contact.id}`],
-      ['unsubscribe', 'an address, by request (--email)'],
+      ['unsubscribe', `1 address suppressed (unsubscribed); consent withdrawn: ${contact.id}`],
+      ['unsubscribe', '1 address suppressed (unsubscribed)'],
     ]);
+  }, 60_000);
+
+  it('--emails records a bounce or complaint report: every address suppressed with its reason; a complaint withdraws consent, a bounce does not', async () => {
+    const dir = copyBase();
+    const store = path.join(dir, 'store.json');
+    const opted = (await readStore(store))!.contacts.filter((c) => c.fields.emailOptIn === true).slice(0, 3);
+    const [a, b, c] = opted.map((contact) => String(contact.fields.email));
+    writeFileSync(path.join(dir, 'bounces.txt'), `\uFEFF# provider report\r\n${a}\r\n${b!.toUpperCase()}\r\n${b}\r\nnobody@elsewhere.example\r\n`);
+    const bounced = await cli(dir, 'unsubscribe', '--emails', 'bounces.txt', '--reason', 'bounced', '--now', '2026-08-02T00:00:00Z', '--store', 'store.json');
+    expect(bounced.code, bounced.stderr).toBe(0);
+    // Three addresses (the same one twice counts once), in the order given.
+    expect(bounced.stdout.split('\n').slice(0, 3)).toEqual([
+      `Unsubscribed ${a} (bounced) (1 contact: ${opted[0]!.id}): the address is on the suppression list.`,
+      `Unsubscribed ${b!.toUpperCase()} (bounced) (1 contact: ${opted[1]!.id}): the address is on the suppression list.`,
+      'Unsubscribed nobody@elsewhere.example (bounced) (no contact has it now; it stays suppressed if imported later): the address is on the suppression list.',
+    ]);
+    let data = (await readStore(store))!;
+    expect(data.suppression.filter((s) => s.reason === 'bounced').map((s) => s.hash).sort()).toEqual([a!, b!, 'nobody@elsewhere.example'].map(suppressionHash).sort());
+    expect(data.suppression.map((s) => s.hash)).toEqual(data.suppression.map((s) => s.hash).sort());
+    // A bounce says nothing of the person's wishes: consent stays as it was.
+    expect(data.contacts.filter((x) => opted.slice(0, 2).some((o) => o.id === x.id)).map((x) => x.fields.emailOptIn)).toEqual([true, true]);
+
+    writeFileSync(path.join(dir, 'complaints.txt'), `${c}\n${a}\nnot-an-address\n`);
+    const bad = await cli(dir, 'unsubscribe', '--emails', 'complaints.txt', '--reason', 'complained', '--store', 'store.json');
+    expect(bad).toMatchObject({ code: 1, stderr: 'error: complaints.txt:3: "not-an-address" is not an email address; give one address per line, as in user@example.com.\nNothing was written.\n' });
+    writeFileSync(path.join(dir, 'complaints.txt'), `${c}\n${a}\n`);
+    const complained = await cli(dir, 'unsubscribe', '--emails', 'complaints.txt', '--reason', 'complained', '--now', '2026-08-02T00:00:00Z', '--store', 'store.json');
+    expect(complained.code, complained.stderr).toBe(0);
+    data = (await readStore(store))!;
+    // c is new on the list; a keeps its entry (bounced) and, complained of, loses consent.
+    expect(data.suppression.find((s) => s.hash === suppressionHash(c!))!.reason).toBe('complained');
+    expect(data.suppression.find((s) => s.hash === suppressionHash(a!))!.reason).toBe('bounced');
+    expect(data.contacts.filter((x) => x.id === opted[0]!.id || x.id === opted[2]!.id).map((x) => x.fields.emailOptIn)).toEqual([false, false]);
+    expect(await cli(dir, 'unsubscribe', '--email', String(a), '--reason', 'nope', '--store', 'store.json')).toMatchObject({ code: 1, stderr: 'error: --reason "nope" is not one of unsubscribed, complained, bounced, manual.\n' });
   }, 60_000);
 });

@@ -30,21 +30,55 @@ export function unsubscribe(data: StoreData, contactId: string, token: string, s
   return { ok: true, contact: contact.id, alreadySuppressed: !suppress(data, email, now), consentWithdrawn: withdrawConsent(data, settings, contact, now) };
 }
 
+/** Why an address is suppressed by request (`unsubscribeAddress`); erasures and hard bounces at delivery add their own. */
+export type AddressReason = Extract<Suppression['reason'], 'unsubscribed' | 'bounced' | 'complained' | 'manual'>;
+
+/** What `unsubscribeAddresses` did for one address. */
+export interface AddressResult {
+  email: string;
+  /** The contacts with that address. */
+  contacts: string[];
+  alreadySuppressed: boolean;
+  /** Those whose consent field was set to false now. */
+  consentWithdrawn: string[];
+}
+
 /**
- * An unsubscribe by address, without a link: a reply to the `mailto:` of the List-Unsubscribe
- * header, a request by phone. The address goes on the suppression list (whether or not a contact
- * has it: it is never emailed, even if imported later), and every contact with that address has
- * its consent withdrawn. Changes `data` in memory; idempotent.
+ * Addresses suppressed without a link: a reply to the `mailto:` of the List-Unsubscribe header, a
+ * request by phone (`unsubscribed`); a bounce or a spam complaint the email provider reported later
+ * (`bounced`, `complained`); an operator's decision (`manual`). Each address goes on the suppression
+ * list (whether or not a contact has it: it is never emailed, even if imported later). An
+ * unsubscribe or a complaint — the person asked to hear no more — also withdraws the consent of
+ * every contact with that address; a bounce or an operator's decision does not speak for the
+ * person, and leaves consent as it is. Changes `data` in memory; idempotent. A list of thousands
+ * (a provider's bounce report) costs one pass over the contacts and one sort of the list.
  */
-export function unsubscribeAddress(data: StoreData, settings: Settings, email: string, now: string): { contacts: string[]; alreadySuppressed: boolean; consentWithdrawn: string[] } {
-  const wanted = normalizeEmail(email);
-  const contacts = data.contacts.filter((c) => {
-    const value = c.fields[settings.fields.email];
-    return typeof value === 'string' && normalizeEmail(value) === wanted;
+export function unsubscribeAddresses(data: StoreData, settings: Settings, emails: readonly string[], now: string, reason: AddressReason = 'unsubscribed'): AddressResult[] {
+  const byEmail = new Map<string, ContactRecord[]>();
+  for (const contact of data.contacts) {
+    const value = contact.fields[settings.fields.email];
+    if (typeof value !== 'string') continue;
+    const key = normalizeEmail(value);
+    const list = byEmail.get(key);
+    if (list) list.push(contact);
+    else byEmail.set(key, [contact]);
+  }
+  const suppressed = new Set(data.suppression.map((s) => s.hash));
+  const added: Suppression[] = [];
+  const withdraws = reason === 'unsubscribed' || reason === 'complained';
+  const results = emails.map((email): AddressResult => {
+    const hash = suppressionHash(email);
+    const alreadySuppressed = suppressed.has(hash);
+    if (!alreadySuppressed) {
+      suppressed.add(hash);
+      added.push({ hash, reason, at: now });
+    }
+    const contacts = byEmail.get(normalizeEmail(email)) ?? [];
+    const consentWithdrawn = withdraws ? contacts.filter((contact) => withdrawConsent(data, settings, contact, now)).map((c) => c.id) : [];
+    return { email, contacts: contacts.map((c) => c.id), alreadySuppressed, consentWithdrawn };
   });
-  const alreadySuppressed = !suppress(data, email, now);
-  const consentWithdrawn = contacts.filter((contact) => withdrawConsent(data, settings, contact, now)).map((c) => c.id);
-  return { contacts: contacts.map((c) => c.id), alreadySuppressed, consentWithdrawn };
+  if (added.length > 0) data.suppression = [...data.suppression, ...added].sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  return results;
 }
 
 /** Puts the address on the suppression list; false when it was there (an entry keeps its reason and date: bounced, complained…). */
