@@ -16,11 +16,13 @@ import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-o
 import { compileOrFail } from '../workspace.ts';
 
 /**
- * `campaign unsubscribe LINK…` / `--email ADDRESS`: records unsubscribes. Every marketing email
- * carries a signed link (`settings.unsubscribeUrl?c=ID&t=TOKEN`, also the one-click
+ * `campaign unsubscribe`: records unsubscribes and other reasons not to email an address. Every
+ * marketing email carries a signed link (`settings.unsubscribeUrl?c=ID&t=TOKEN`, also the one-click
  * `List-Unsubscribe` header) and a `mailto:`; the web page or the mailbox that receives them runs
- * this command. The address goes on the suppression list and the contact's consent field becomes
- * false, a change the next `campaign run` reacts to (segments, journeys' exit criteria).
+ * this command (`LINK…`, `--links FILE`, `--email`), as does whoever has a bounce or complaint
+ * report from the email provider (`--emails FILE --reason`). The addresses go on the suppression
+ * list; for an unsubscribe or a complaint the contact's consent field becomes false, a change the
+ * next `campaign run` reacts to (segments, journeys' exit criteria).
  */
 export const unsubscribeCommand: Command = {
   name: 'unsubscribe',
@@ -66,20 +68,24 @@ export const unsubscribeCommand: Command = {
       const at = timeNotBeforeClock(ctx, args, now, data.clock, 'the unsubscribe', dryRun);
       const outcome = request.kind === 'links' ? applyLinks(ctx, data, settings, request.links, at.toISOString()) : applyAddresses(data, settings, request, at.toISOString());
       const c = colors(ctx.color);
-      const shown = outcome.lines.length > MAX_LINES ? [...outcome.lines.slice(0, MAX_LINES), `… and ${(outcome.lines.length - MAX_LINES).toLocaleString('en-US')} more`] : outcome.lines;
+      // What changes is said as "Unsubscribed …" ("Would unsubscribe …"); what was so already, as it is.
+      const say = (verb: string) => {
+        for (const line of outcome.lines.slice(0, MAX_LINES)) ctx.out(line.changed ? `${verb} ${line.text}` : line.text);
+        if (outcome.lines.length > MAX_LINES) ctx.out(`… and ${(outcome.lines.length - MAX_LINES).toLocaleString('en-US')} more`);
+      };
       if (dryRun) {
-        for (const line of shown) ctx.out(`Would unsubscribe ${line}`);
+        say('Would unsubscribe');
         ctx.out(c.dim('Dry run: nothing was written.'));
         return 0;
       }
       if (outcome.audit === null) {
-        for (const line of shown) ctx.out(line);
+        say('Unsubscribed');
         ctx.out(c.dim('Nothing to change; nothing was written.'));
         return 0;
       }
       data.audit.push(auditEntry('unsubscribe', at, ctx.env, outcome.audit));
       await writeStore(storeFile, data, { label: storeLabel, now: () => at });
-      for (const line of shown) ctx.out(`Unsubscribed ${line}`);
+      say('Unsubscribed');
       ctx.out('The next `campaign run` takes the change into account (segments, exit criteria); no email goes to suppressed addresses from now on.');
       return 0;
     } finally {
@@ -114,7 +120,7 @@ function readRequest(ctx: CliContext, args: ParsedArgs): Request {
     const links: { contact: string; token: string; where: string }[] = [];
     for (const { text, where } of [...given, ...(linksFile === undefined ? [] : listLines(ctx, linksFile))]) {
       const link = parseLink(text);
-      if (typeof link === 'string') problems.push(`${where}: "${text}" ${link}`);
+      if (typeof link === 'string') problems.push(`${where}: "${clip(text)}" ${link}`);
       else links.push({ ...link, where: `${where} (c=${link.contact})` });
     }
     refuse(problems);
@@ -124,11 +130,16 @@ function readRequest(ctx: CliContext, args: ParsedArgs): Request {
   const emails = new Map<string, string>();
   for (const { text, where } of lines) {
     const email = text.trim();
-    if (!/^[^\s@]+@[^\s@]+$/.test(email)) problems.push(`${where}: "${text}" is not an email address; give one address per line, as in user@example.com.`);
+    if (!/^[^\s@]+@[^\s@]+$/.test(email)) problems.push(`${where}: "${clip(text)}" is not an email address; give one address per line, as in user@example.com.`);
     else if (!emails.has(email.toLowerCase())) emails.set(email.toLowerCase(), email);
   }
   refuse(problems);
   return { kind: 'addresses', emails: [...emails.values()], reason: (reason as AddressReason | undefined) ?? 'unsubscribed' };
+}
+
+/** A line as quoted in an error: a whole file on one line would flood the terminal. */
+function clip(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }
 
 function refuse(problems: string[]): void {
@@ -177,7 +188,7 @@ function parseLink(link: string): { contact: string; token: string } | string {
 
 /** What was done, one line per item, and the audit entry's summary (null: nothing changed). */
 interface Outcome {
-  lines: string[];
+  lines: { text: string; changed: boolean }[];
   audit: string | null;
 }
 
@@ -185,15 +196,15 @@ function applyLinks(ctx: CliContext, data: StoreData, settings: Settings, links:
   const secret = resolveUnsubscribeSecret(data.lineage, ctx.env);
   const hint = ctx.env[UNSUBSCRIBE_SECRET_ENV] === undefined ? ` If the emails were sent with $${UNSUBSCRIBE_SECRET_ENV}, set it here too.` : '';
   const problems: string[] = [];
-  const lines: string[] = [];
+  const lines: Outcome['lines'] = [];
   const changed: string[] = [];
   for (const link of links) {
     const result = unsubscribe(data, link.contact, link.token, secret, when);
     if (!result.ok) problems.push(`${link.where}: ${result.reason}${result.code === 'bad-token' ? hint : ''}`);
     else if (!result.alreadySuppressed || result.consentWithdrawn) {
       changed.push(result.contact);
-      lines.push(`${result.contact}: ${describe(!result.alreadySuppressed, result.consentWithdrawn, settings.consent.email)}`);
-    } else lines.push(`${result.contact} was already unsubscribed.`);
+      lines.push({ text: `${result.contact}: ${describe(!result.alreadySuppressed, result.consentWithdrawn, settings.consent.email)}`, changed: true });
+    } else lines.push({ text: `${result.contact} was already unsubscribed.`, changed: false });
   }
   refuse(problems);
   // Names contacts, never an address (as an erasure's entry).
@@ -206,7 +217,8 @@ function applyAddresses(data: StoreData, settings: Settings, request: Extract<Re
   const lines = results.map((result) => {
     const contacts = result.contacts.length > 0 ? ` (${plural(result.contacts.length, 'contact')}: ${result.contacts.join(', ')})` : ' (no contact has it now; it stays suppressed if imported later)';
     const changed = !result.alreadySuppressed || result.consentWithdrawn.length > 0;
-    return changed ? `${result.email}${why}${contacts}: ${describe(!result.alreadySuppressed, result.consentWithdrawn.length > 0, settings.consent.email)}` : `${result.email} was already suppressed${contacts}.`;
+    const text = changed ? `${result.email}${why}${contacts}: ${describe(!result.alreadySuppressed, result.consentWithdrawn.length > 0, settings.consent.email)}` : `${result.email} was already suppressed${contacts}.`;
+    return { text, changed };
   });
   const added = results.filter((r) => !r.alreadySuppressed).length;
   const withdrawn = results.flatMap((r) => r.consentWithdrawn);

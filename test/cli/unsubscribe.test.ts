@@ -61,6 +61,7 @@ describe('campaign unsubscribe', () => {
     const bytes = readFileSync(path.join(dir, 'store.json'));
     const again = await cli(dir, 'unsubscribe', link, '--store', 'store.json');
     expect(again).toMatchObject({ code: 0, stdout: `${contact} was already unsubscribed.\nNothing to change; nothing was written.\n` });
+    expect(await cli(dir, 'unsubscribe', link, '--dry-run', '--store', 'store.json')).toMatchObject({ code: 0, stdout: `${contact} was already unsubscribed.\nDry run: nothing was written.\n` });
     expect(readFileSync(path.join(dir, 'store.json')).equals(bytes)).toBe(true);
   }, 60_000);
 
@@ -150,6 +151,11 @@ describe('campaign unsubscribe', () => {
     expect(data.suppression.find((s) => s.hash === suppressionHash(c!))!.reason).toBe('complained');
     expect(data.suppression.find((s) => s.hash === suppressionHash(a!))!.reason).toBe('bounced');
     expect(data.contacts.filter((x) => x.id === opted[0]!.id || x.id === opted[2]!.id).map((x) => x.fields.emailOptIn)).toEqual([false, false]);
+    // A long report: 20 lines, then how many more.
+    writeFileSync(path.join(dir, 'many.txt'), Array.from({ length: 25 }, (_, i) => `old${i}@elsewhere.example`).join('\n'));
+    const many = await cli(dir, 'unsubscribe', '--emails', 'many.txt', '--reason', 'manual', '--now', '2026-08-02T00:00:00Z', '--store', 'store.json');
+    expect(many.stdout.split('\n').slice(19, 22)).toEqual(['Unsubscribed old19@elsewhere.example (manual) (no contact has it now; it stays suppressed if imported later): the address is on the suppression list.', '… and 5 more', expect.stringMatching(/^The next `campaign run`/)]);
+    expect((await readStore(store))!.audit.at(-1)!.summary).toBe('25 addresses suppressed (manual)');
     expect(await cli(dir, 'unsubscribe', '--email', String(a), '--reason', 'nope', '--store', 'store.json')).toMatchObject({ code: 1, stderr: 'error: --reason "nope" is not one of unsubscribed, complained, bounced, manual.\n' });
   }, 60_000);
 });
