@@ -6,6 +6,8 @@ import { UserError } from '../src/errors.ts';
 import { ledgerPathFor } from '../src/runtime/deliver/ledger.ts';
 import { webhookLedgerPathFor } from '../src/runtime/deliver/webhook-ledger.ts';
 import { storePaths } from '../src/store/paths.ts';
+import { waitForStoreLock, type LockOptions, type StoreLock } from '../src/store/lock.ts';
+import { parseCompoundDuration } from '../src/ir/durations.ts';
 import { stringOption, type OptionSpec, type ParsedArgs } from './command.ts';
 import type { CliContext } from './context.ts';
 
@@ -13,6 +15,28 @@ import type { CliContext } from './context.ts';
 export const STORE_OPTIONS: OptionSpec = { store: { type: 'string' } };
 
 export const STORE_HELP = '--store FILE               the store file (default: settings.store of the workspace, .campaign/store.json)';
+
+/** `--lock-timeout DURATION` (every command that writes the store), as Terraform's `-lock-timeout`. */
+export const LOCK_OPTIONS: OptionSpec = { 'lock-timeout': { type: 'string' } };
+
+export const LOCK_HELP = "--lock-timeout DURATION    wait up to DURATION (30s, 5m) while another command holds the store's lock (default: refuse at once)";
+
+/** The longest `--lock-timeout`: a command waiting longer is better scheduled after the other. */
+const MAX_LOCK_TIMEOUT = 3_600_000;
+
+/** `--lock-timeout` in milliseconds (0 when not given). */
+export function lockTimeout(args: ParsedArgs): number {
+  const value = stringOption(args, 'lock-timeout');
+  if (value === undefined) return 0;
+  const ms = value === '0' ? 0 : parseCompoundDuration(value);
+  if (ms === null || ms > MAX_LOCK_TIMEOUT) throw new UserError(`--lock-timeout "${value}" is not a duration up to 1h; use e.g. 30s, 5m or 1m30s.`);
+  return ms;
+}
+
+/** Takes the lock of the store a command writes, waiting up to `--lock-timeout`; messages name the lock file as the user typed the store. */
+export function lockStore(ctx: CliContext, args: ParsedArgs, storeFile: string, purpose: string, options: Omit<LockOptions, 'label'> = {}): Promise<StoreLock> {
+  return waitForStoreLock(storeFile, purpose, { ...options, label: displayPath(ctx, `${storeFile}.lock`), timeoutMs: lockTimeout(args) });
+}
 
 /**
  * The store file of this invocation: `--store FILE` resolved against the current directory, else

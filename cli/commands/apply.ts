@@ -12,13 +12,13 @@ import { summarizeTransition } from '../../src/planner/summarize.ts';
 import { colors } from '../../src/render/colors.ts';
 import { renderPlanText, summaryLine } from '../../src/render/plan-text.ts';
 import { renderTransitionText } from '../../src/render/transition-text.ts';
-import { acquireStoreLock, actorFrom, createStore, readStore, writeStore } from '../../src/store/index.ts';
+import { actorFrom, createStore, readStore, writeStore } from '../../src/store/index.ts';
 import { unprocessedEvents } from '../journal-status.ts';
 import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
 import { askLine } from '../prompt.ts';
-import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 import { storeStatus } from '../run-progress.ts';
 
@@ -33,10 +33,11 @@ export const apply: Command = {
     '--show-emails              show contacts with their email in --dry-run output',
     '--no-typecheck             skip the TypeScript type-check when planning',
     STORE_HELP,
+    LOCK_HELP,
     NOW_HELP.replace('the current time to record', 'the instant to evaluate contacts at (not with PLAN)'),
   ],
   options: {
-    ...STORE_OPTIONS,
+    ...STORE_OPTIONS, ...LOCK_OPTIONS,
     ...NOW_OPTIONS,
     'auto-approve': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
@@ -58,7 +59,7 @@ export const apply: Command = {
     const compiled = await compileOrFail(ctx, args, { typecheck: !saved && !flag(args, 'no-typecheck') });
     const storeFile = storePathFor(ctx, args, compiled);
     const label = displayPath(ctx, storeFile);
-    const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign apply', { label: displayPath(ctx, `${storeFile}.lock`) });
+    const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign apply');
     try {
       const status = storeStatus(ctx.stderr, storeFile);
       const store = await status.during('Reading the store…', () => readStore(storeFile, { label }));

@@ -3,10 +3,10 @@ import { applyErase, eraseCounts, findOutboxFiles, journalMentions, planErase, r
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { plural } from '../../src/render/plan-format.ts';
-import { acquireStoreLock, ContactIndex, readStore, storePaths, writeStore } from '../../src/store/index.ts';
+import { ContactIndex, readStore, storePaths, writeStore } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, timeNotBeforeClock } from '../clock.ts';
-import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
 export const contactsErase: Command = {
@@ -15,13 +15,14 @@ export const contactsErase: Command = {
   help: [
     '--dry-run                  show what would be removed, change nothing',
     STORE_HELP,
+    LOCK_HELP,
     NOW_HELP,
     '',
     'Removes the contact, its events, enrollments and pending changes, and its outbox files;',
     'redacts its outbox and webhook entries (their keys stay, so nothing is sent twice); keeps a',
     'hash of the address in the suppression list so it is never emailed again.',
   ],
-  options: { ...STORE_OPTIONS, ...NOW_OPTIONS, 'dry-run': { type: 'boolean' } },
+  options: { ...STORE_OPTIONS, ...LOCK_OPTIONS, ...NOW_OPTIONS, 'dry-run': { type: 'boolean' } },
   maxPositionals: 1,
   async run(ctx, args) {
     const target = args.positionals[0];
@@ -35,7 +36,7 @@ export const contactsErase: Command = {
     const storeLabel = displayPath(ctx, storeFile);
     // Before the lock, which would create the store's folder.
     if (!existsSync(storeFile)) throw new UserError(`There is no store at "${storeLabel}"; pass the store that holds the contact with --store. Nothing was changed.`);
-    const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign contacts erase', { label: displayPath(ctx, `${storeFile}.lock`) });
+    const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign contacts erase');
     try {
       const data = await readStore(storeFile, { label: storeLabel });
       const emailField = (compiled?.program ?? data?.deployed?.program ?? (await compileOrFail(ctx, args)).program).settings.fields.email;

@@ -7,12 +7,12 @@ import { zodContactValidator } from '../../src/contacts/validate-contact.ts';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { importReport, importSummaryLine, renderImportChanges } from '../../src/render/import-report.ts';
-import { acquireStoreLock, createStore, readStore, writeStore } from '../../src/store/index.ts';
+import { createStore, readStore, writeStore } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, refuseChangeBeforeClock } from '../clock.ts';
 import { progressBar } from '../progress.ts';
-import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
 /** Input files above this size are refused (`--max-size` raises it, up to what one string can hold). */
@@ -34,6 +34,7 @@ export const contactsImport: Command = {
     `--limit N                  contacts shown by --dry-run in text (default ${DEFAULT_LIMIT}; --json shows all)`,
     '--json                     print the result as JSON (docs/store-format.md)',
     STORE_HELP,
+    LOCK_HELP,
     NOW_HELP,
     `--max-size MB              refuse larger files (default ${DEFAULT_MAX_MB}, at most ${HARD_MAX_MB})`,
     '',
@@ -43,7 +44,7 @@ export const contactsImport: Command = {
     'nothing is written.',
   ],
   options: {
-    ...STORE_OPTIONS,
+    ...STORE_OPTIONS, ...LOCK_OPTIONS,
     ...NOW_OPTIONS,
     format: { type: 'string' },
     'dry-run': { type: 'boolean' },
@@ -78,7 +79,7 @@ export const contactsImport: Command = {
     const file = readContactFile(buffer, format, name, columns);
     progress.done();
 
-    const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign contacts import', { label: displayPath(ctx, `${storeFile}.lock`) });
+    const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign contacts import');
     try {
       const existing = await readStore(storeFile, { label: storeLabel });
       refuseChangeBeforeClock(ctx, args, now, existing?.clock ?? null, 'an import');

@@ -5,11 +5,11 @@ import { colors } from '../../src/render/colors.ts';
 import { ProgramIndex } from '../../src/runtime/engine/program-index.ts';
 import { compileProgram, evaluateContact } from '../../src/runtime/evaluate/snapshot.ts';
 import { mayEnter } from '../../src/runtime/journeys/eligibility.ts';
-import { acquireStoreLock, actorFrom, auditEntry, ContactIndex, readStore, writeStore } from '../../src/store/index.ts';
+import { actorFrom, auditEntry, ContactIndex, readStore, writeStore } from '../../src/store/index.ts';
 import type { ContactRecord, StoreData } from '../../src/store/types.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
-import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrDeployed } from '../workspace.ts';
 
 /**
@@ -26,12 +26,13 @@ export const enroll: Command = {
     '--dry-run                  check and show the request, write nothing',
     NOW_HELP.replace('the current time to record', 'when the contact enters'),
     STORE_HELP,
+    LOCK_HELP,
     '',
     'Queues the enrollment for the next `campaign run`, which starts the journey at that time.',
     'Any deployed campaign can be entered this way; those with a `manual()` trigger only this way',
     'or by an enroll step. Refused now if the contact cannot enter (already in it, re-entry, audience).',
   ],
-  options: { ...STORE_OPTIONS, ...NOW_OPTIONS, contact: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  options: { ...STORE_OPTIONS, ...LOCK_OPTIONS, ...NOW_OPTIONS, contact: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   maxPositionals: 1,
   async run(ctx, args) {
     const campaignId = args.positionals[0];
@@ -44,7 +45,7 @@ export const enroll: Command = {
     const storeLabel = displayPath(ctx, storeFile);
     // Before the lock, which would create the store's folder.
     if (!existsSync(storeFile)) throw new UserError(`There is no store at "${storeLabel}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`);
-    const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign enroll', { label: displayPath(ctx, `${storeFile}.lock`) });
+    const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign enroll');
     try {
       const data = await readStore(storeFile, { label: storeLabel });
       if (!data) throw new UserError(`There is no store at "${storeLabel}" yet. Import contacts and apply the workspace first.`);

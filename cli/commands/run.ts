@@ -11,7 +11,7 @@ import { flag, stringOption, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { instantOption, NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
 import { latestAhead } from '../../src/runtime/time/instants.ts';
-import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockTimeout, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { WATCH_HELP, watchInterval, watchRuns } from '../run-watch.ts';
 import { runProgress } from '../run-progress.ts';
 import { compileOrFail } from '../workspace.ts';
@@ -50,9 +50,11 @@ export const run: Command = {
     '--format text|json         the report format (JSON: docs/run-json.md; with --watch, one line per run)',
     '--transport outbox|smtp    outbox: .eml files beside the store (default); smtp: CAMPAIGN_SMTP_HOST/PORT/USER/PASSWORD',
     STORE_HELP,
+    LOCK_HELP,
   ],
   options: {
     ...STORE_OPTIONS,
+    ...LOCK_OPTIONS,
     ...NOW_OPTIONS,
     until: { type: 'string' },
     'dry-run': { type: 'boolean' },
@@ -92,7 +94,8 @@ export const run: Command = {
     }
     const dryRun = flag(args, 'dry-run');
     const progress = runProgress(ctx.stderr, store);
-    const ran = await runStore({ store, label: displayPath(ctx, store), now, ...(until ? { until } : {}), dryRun, transport, env: ctx.env, onProgress: (p) => progress.report(p) }).finally(() => progress.done());
+    const lockTimeoutMs = lockTimeout(args);
+    const ran = await runStore({ store, label: displayPath(ctx, store), now, ...(until ? { until } : {}), dryRun, transport, env: ctx.env, lockTimeoutMs, onProgress: (p) => progress.report(p) }).finally(() => progress.done());
     const result = only === undefined ? ran : { ...ran, log: contactLog(ran, only) };
     if (format === 'json') {
       // In chunks: the per-contact changes of a large dry run are more than one string can hold.
@@ -118,7 +121,7 @@ function contactLog(result: RunResult, wanted: string): ChangeLog {
 
 /** --watch runs at the clock's time, for real, again and again: these make no sense with it. */
 function refuseWithWatch(ctx: CliContext, args: Parameters<Command['run']>[1]): void {
-  for (const option of ['dry-run', 'until', 'now', 'limit', 'contact'] as const) {
+  for (const option of ['dry-run', 'until', 'now', 'limit', 'contact', 'lock-timeout'] as const) {
     const given = option === 'dry-run' ? flag(args, option) : stringOption(args, option) !== undefined;
     if (given) throw new UserError(`--${option} cannot be used with --watch, which runs at the clock's time, for real, until stopped; run once without --watch instead.`);
   }

@@ -5,14 +5,14 @@ import { colors } from '../../src/render/colors.ts';
 import { plural } from '../../src/render/plan-format.ts';
 import { unsubscribe, unsubscribeAddresses, type AddressReason } from '../../src/runtime/deliver/unsubscribe.ts';
 import { resolveUnsubscribeSecret, UNSUBSCRIBE_SECRET_ENV } from '../../src/runtime/deliver/unsubscribe-token.ts';
-import { acquireStoreLock, auditEntry, readStore, writeStore } from '../../src/store/index.ts';
+import { auditEntry, readStore, writeStore } from '../../src/store/index.ts';
 import type { Settings } from '../../src/ir/types.ts';
 import type { StoreData } from '../../src/store/types.ts';
 import { decodeUtf8OrFail } from '../../src/text/strict-utf8.ts';
 import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, timeNotBeforeClock } from '../clock.ts';
-import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
 /**
@@ -34,6 +34,7 @@ export const unsubscribeCommand: Command = {
     '--reason R                 with addresses: unsubscribed (default), complained, bounced or manual',
     '--dry-run                  check and show what would change, write nothing',
     STORE_HELP,
+    LOCK_HELP,
     NOW_HELP,
     '',
     'LINK is an unsubscribe link as clicked (https://…?c=ID&t=TOKEN) or its query (c=ID&t=TOKEN).',
@@ -42,7 +43,7 @@ export const unsubscribeCommand: Command = {
     'manual suppression only stops email. All or nothing: one bad line and nothing is written.',
   ],
   options: {
-    ...STORE_OPTIONS,
+    ...STORE_OPTIONS, ...LOCK_OPTIONS,
     ...NOW_OPTIONS,
     links: { type: 'string' },
     email: { type: 'string' },
@@ -60,7 +61,7 @@ export const unsubscribeCommand: Command = {
     const storeFile = storePathFor(ctx, args, compiled ?? { workspace: ctx.cwd, program: null });
     const storeLabel = displayPath(ctx, storeFile);
     if (!existsSync(storeFile)) throw new UserError(`There is no store at "${storeLabel}"; pass the store that holds the contacts with --store. Nothing was changed.`);
-    const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign unsubscribe', { label: displayPath(ctx, `${storeFile}.lock`) });
+    const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign unsubscribe');
     try {
       const data = await readStore(storeFile, { label: storeLabel });
       const settings = data?.deployed?.program.settings;

@@ -3,11 +3,11 @@ import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { mostCommon } from '../../src/render/run-text.ts';
 import { applyWebhookRetry, planWebhookRetry } from '../../src/runtime/deliver/webhook-retry.ts';
-import { acquireStoreLock, auditEntry, readStore, writeStore } from '../../src/store/index.ts';
+import { auditEntry, readStore, writeStore } from '../../src/store/index.ts';
 import type { WebhookDelivery } from '../../src/store/types.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
-import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
 /** Deliveries listed one by one up to this many; beyond, the counts say it. */
@@ -20,6 +20,7 @@ export const webhooksRetry: Command = {
     '--endpoint NAME            only the deliveries to this endpoint (settings.webhooks)',
     '--dry-run                  list what would be queued again, change nothing',
     STORE_HELP,
+    LOCK_HELP,
     NOW_HELP,
     '',
     'Queues again the webhook deliveries that were given up (a 4xx or redirect answer, or every',
@@ -28,7 +29,7 @@ export const webhooksRetry: Command = {
     'are not queued: their data is gone. Deliveries waiting out the backoff of a receiver that was',
     'down (up to 6 hours) are made due now, their attempts kept.',
   ],
-  options: { ...STORE_OPTIONS, ...NOW_OPTIONS, endpoint: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  options: { ...STORE_OPTIONS, ...LOCK_OPTIONS, ...NOW_OPTIONS, endpoint: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   async run(ctx, args) {
     const dryRun = flag(args, 'dry-run');
     const endpoint = stringOption(args, 'endpoint');
@@ -39,7 +40,7 @@ export const webhooksRetry: Command = {
     const noStore = () => new UserError(`There is no store at "${storeLabel}"; nothing was changed.`);
     // Checked before the lock, which would create the store's folder.
     if (!existsSync(storeFile)) throw noStore();
-    const lock = dryRun ? null : acquireStoreLock(storeFile, 'campaign webhooks retry', { label: displayPath(ctx, `${storeFile}.lock`) });
+    const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign webhooks retry');
     try {
       const data = await readStore(storeFile, { label: storeLabel });
       if (!data) throw noStore();

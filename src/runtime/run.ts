@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { StoreClockAheadError, UserError } from '../errors.ts';
 import type { StoreData } from '../store/types.ts';
-import { acquireStoreLock, auditEntry, readStore, refuseSnapshot, storePaths, writeStore } from '../store/index.ts';
+import { auditEntry, readStore, refuseSnapshot, storePaths, writeStore } from '../store/index.ts';
+import { waitForStoreLock } from '../store/lock.ts';
 import { clearWebhookLedger, deliverOutbox, deliverWebhooks, ledgerPathFor, resolveUnsubscribeSecret, truncateLedger, webhookLedgerPathFor } from './deliver/index.ts';
 import type { DeliveryReport, Transport, WebhookReport } from './deliver/index.ts';
 import { ChangeLog } from './engine/changes.ts';
@@ -45,6 +46,8 @@ export interface RunOptions {
    * from the store's clock again and finds the same nothing.
    */
   skipIdleWrite?: boolean;
+  /** How long to wait while another command holds the store's lock (`--lock-timeout`; default 0: refuse at once). */
+  lockTimeoutMs?: number;
 }
 
 /** A phase starting (no counts), or the count so far: contacts run, or emails handled. */
@@ -86,9 +89,10 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
   const noStore = () => noStoreError(options.label ?? options.store);
   // Before the lock, which would create the store's folder.
   if (!existsSync(options.store)) throw noStore();
-  const lock = options.dryRun ? null : acquireStoreLock(options.store, 'campaign run', {
+  const lock = options.dryRun ? null : await waitForStoreLock(options.store, 'campaign run', {
     label: `${options.label ?? options.store}.lock`,
     interrupted: 'campaign run stopped. What it had not saved yet is done again by the next run; an email it sent is not sent again.',
+    timeoutMs: options.lockTimeoutMs ?? 0,
   });
   const timings: RunTimings = { load: 0, engine: 0, persist: 0, deliver: 0, webhooks: 0 };
   let mark = performance.now();

@@ -93,6 +93,33 @@ export function acquireStoreLock(store: string, purpose: string, options: LockOp
 }
 
 /**
+ * `acquireStoreLock`, waiting up to `timeoutMs` while another command holds the lock (Terraform's
+ * `-lock-timeout`): a cron job that overlaps a run, or a job recording unsubscribes while
+ * `run --watch` works, waits its turn instead of failing. The lock is tried again every 250 ms,
+ * asynchronously, so a signal (Ctrl-C) ends the wait at once. Refused as without a timeout once it
+ * has passed, saying how long it waited.
+ */
+export async function waitForStoreLock(store: string, purpose: string, options: LockOptions & { timeoutMs: number }): Promise<StoreLock> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    try {
+      return acquireStoreLock(store, purpose, options);
+    } catch (error) {
+      const left = deadline - Date.now();
+      if (!(error instanceof StoreLockedError) || options.timeoutMs <= 0) throw error;
+      if (left <= 0) throw new StoreLockedError(`${error.message} (Waited ${formatWait(options.timeoutMs)} for it: --lock-timeout.)`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_RETRY_MS, left)));
+    }
+  }
+}
+
+const LOCK_RETRY_MS = 250;
+
+function formatWait(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 100) / 10} s`;
+}
+
+/**
  * Creates `file` holding `content`, only if it does not exist (false when it does): the content goes
  * to a temporary file that is then hard-linked to the name (link never replaces an existing file).
  * A process killed in between leaves a stray temporary file, never an empty lock file that nobody

@@ -162,6 +162,7 @@ describe('campaign run --watch', () => {
       [['--until', '2026-12-31T00:00:00Z'], /^--until cannot be used with --watch/],
       [['--dry-run'], /^--dry-run cannot be used with --watch/],
       [['--now', '2026-12-01T00:00:00Z'], /^--now cannot be used with --watch/],
+      [['--lock-timeout', '30s'], /^--lock-timeout cannot be used with --watch/],
       [['--every', '0s'], /^--every "0s" is not a duration from 1s to 1d; use e\.g\. 30s, 5m, 1h or 1h30m\./],
       [['--every', 'soon'], /^--every "soon" is not a duration/],
     ];

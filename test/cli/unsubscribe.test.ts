@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readStore } from '../../src/store/index.ts';
+import { acquireStoreLock, readStore } from '../../src/store/index.ts';
 import { suppressionHash } from '../../src/store/suppression.ts';
 import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
 
@@ -99,6 +99,24 @@ describe('campaign unsubscribe', () => {
     expect(early.code, early.stderr).toBe(0);
     expect(early.stderr).toBe("warning: --now is before the store's clock (2026-09-01T00:00:00.000Z); the unsubscribe is recorded at the store's clock.\n");
     expect((await readStore(store))!.suppression.map((s) => s.at)).toContain('2026-09-01T00:00:00.000Z');
+  }, 60_000);
+
+  it('waits for the store\'s lock with --lock-timeout (a run holds it), and is refused at once without', async () => {
+    const dir = copyBase();
+    const store = path.join(dir, 'store.json');
+    const run = acquireStoreLock(store, 'campaign run');
+    try {
+      const refused = await cli(dir, 'unsubscribe', '--email', 'ann@elsewhere.example', '--store', 'store.json');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^error: The store is locked by campaign run \(pid \d+\)/);
+      expect((await cli(dir, 'unsubscribe', '--email', 'ann@elsewhere.example', '--lock-timeout', 'soon', '--store', 'store.json')).stderr).toBe('error: --lock-timeout "soon" is not a duration up to 1h; use e.g. 30s, 5m or 1m30s.\n');
+      setTimeout(() => run.release(), 500);
+      const waited = await cli(dir, 'unsubscribe', '--email', 'ann@elsewhere.example', '--lock-timeout', '10s', '--store', 'store.json');
+      expect(waited.code, waited.stderr).toBe(0);
+      expect((await readStore(store))!.suppression.map((s) => s.hash)).toContain(suppressionHash('ann@elsewhere.example'));
+    } finally {
+      run.release();
+    }
   }, 60_000);
 
   it('--email suppresses an address without a link: its contacts lose consent, and an address no contact has stays suppressed when imported later', async () => {

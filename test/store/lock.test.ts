@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isUserError } from '../../src/errors.ts';
 import { acquireStoreLock } from '../../src/store/index.ts';
-import { createFileWith } from '../../src/store/lock.ts';
+import { createFileWith, waitForStoreLock } from '../../src/store/lock.ts';
 import { identityOf, processIdentity } from '../../src/store/process-identity.ts';
 import { tempDir } from '../helpers/run-cli.ts';
 
@@ -102,6 +102,23 @@ describe('store lock', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  it('with a timeout, waits for the holder to finish (--lock-timeout), and is refused, saying how long it waited, when it does not', async () => {
+    const first = acquireStoreLock(store, 'campaign run', { now: () => new Date('2026-01-01T00:00:00Z') });
+    const started = Date.now();
+    setTimeout(() => first.release(), 400);
+    const second = await waitForStoreLock(store, 'campaign unsubscribe', { timeoutMs: 5_000 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(JSON.parse(readFileSync(second.path, 'utf8')).purpose).toBe('campaign unsubscribe');
+    const waited = Date.now();
+    const refused = await waitForStoreLock(store, 'campaign enroll', { timeoutMs: 600, label: 'store.json.lock' }).catch((error: Error) => error);
+    expect(Date.now() - waited).toBeGreaterThanOrEqual(550);
+    expect(isUserError(refused)).toBe(true);
+    expect((refused as Error).message).toMatch(/^The store is locked by campaign unsubscribe \(pid \d+\) since .*; wait for it to finish, or remove "store\.json\.lock" if that process is gone\. \(Waited 0\.6 s for it: --lock-timeout\.\)$/);
+    // Without a timeout: refused at once, as before.
+    expect(((await waitForStoreLock(store, 'x', { timeoutMs: 0 }).catch((error: Error) => error)) as Error).message).not.toMatch(/Waited/);
+    second.release();
   });
 
   it('does not take over a lock held on another host', () => {
