@@ -22,4 +22,13 @@ describe('the package entry point', () => {
     expect(verifyWebhookSignature!(body, { signature, timestamp }, 's3cret')).toBe(true);
     expect(verifyWebhookSignature!(body, { signature, timestamp }, 'other')).toBe(false);
   });
+
+  it('exports verifyUnsubscribeToken for the unsubscribe page, which checks a link before queueing it (docs/runtime.md)', () => {
+    const { verifyUnsubscribeToken, unsubscribeToken, UNSUBSCRIBE_SECRET_ENV } = campaignkit as Partial<typeof import('../src/runtime/deliver/unsubscribe-token.ts')>;
+    expect(UNSUBSCRIBE_SECRET_ENV).toBe('CAMPAIGN_UNSUBSCRIBE_SECRET');
+    const token = createHmac('sha256', 's3cret').update('c_000003').digest('hex').slice(0, 32);
+    expect(unsubscribeToken!('c_000003', 's3cret')).toBe(token);
+    expect(verifyUnsubscribeToken!('c_000003', token, 's3cret')).toBe(true);
+    expect(verifyUnsubscribeToken!('c_000004', token, 's3cret')).toBe(false);
+  });
 });

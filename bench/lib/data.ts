@@ -67,6 +67,7 @@ function tileContact(contact: ContactRecord, copy: number, emailField: string): 
 export function deployedStore(data: BenchData, lineage = 'bench'): StoreData {
   const store = createStore(new Date(WINDOW_START));
   store.lineage = lineage;
+  store.unsubscribeSecret = 'b'.repeat(64);
   store.contacts = data.contacts;
   store.deployed = { program: data.program, hash: hashProgram(data.program), appliedAt: new Date(WINDOW_START).toISOString(), appliedBy: 'bench' };
   return store;

@@ -11,6 +11,7 @@ import { flag, stringOption, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { instantOption, NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
 import { latestAhead } from '../../src/runtime/time/instants.ts';
+import { LINEAGE_SECRET_WARNING, signsWithLineage } from '../../src/runtime/deliver/unsubscribe-token.ts';
 import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockTimeout, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { WATCH_HELP, watchInterval, watchRuns } from '../run-watch.ts';
 import { runProgress } from '../run-progress.ts';
@@ -97,6 +98,7 @@ export const run: Command = {
     const lockTimeoutMs = lockTimeout(args);
     const ran = await runStore({ store, label: displayPath(ctx, store), now, ...(until ? { until } : {}), dryRun, transport, env: ctx.env, lockTimeoutMs, onProgress: (p) => progress.report(p) }).finally(() => progress.done());
     const result = only === undefined ? ran : { ...ran, log: contactLog(ran, only) };
+    if (!dryRun && (ran.delivery?.sent ?? 0) > 0 && signsWithLineage(ran.store, ctx.env)) ctx.err(LINEAGE_SECRET_WARNING);
     if (format === 'json') {
       // In chunks: the per-contact changes of a large dry run are more than one string can hold.
       await writeChunks(ctx.stdout, runJsonChunks(result));

@@ -4,7 +4,7 @@ import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { plural } from '../../src/render/plan-format.ts';
 import { unsubscribe, unsubscribeAddresses, type AddressReason } from '../../src/runtime/deliver/unsubscribe.ts';
-import { resolveUnsubscribeSecret, UNSUBSCRIBE_SECRET_ENV } from '../../src/runtime/deliver/unsubscribe-token.ts';
+import { LINEAGE_SECRET_WARNING, resolveUnsubscribeSecret, signsWithLineage, UNSUBSCRIBE_SECRET_ENV, unsubscribeSecretOf } from '../../src/runtime/deliver/unsubscribe-token.ts';
 import { auditEntry, readStore, writeStore } from '../../src/store/index.ts';
 import type { Settings } from '../../src/ir/types.ts';
 import type { StoreData } from '../../src/store/types.ts';
@@ -194,7 +194,8 @@ interface Outcome {
 }
 
 function applyLinks(ctx: CliContext, data: StoreData, settings: Settings, links: { contact: string; token: string; where: string }[], when: string): Outcome {
-  const secret = resolveUnsubscribeSecret(data.lineage, ctx.env);
+  if (signsWithLineage(data, ctx.env)) ctx.err(LINEAGE_SECRET_WARNING);
+  const secret = resolveUnsubscribeSecret(unsubscribeSecretOf(data), ctx.env);
   const hint = ctx.env[UNSUBSCRIBE_SECRET_ENV] === undefined ? ` If the emails were sent with $${UNSUBSCRIBE_SECRET_ENV}, set it here too.` : '';
   const problems: string[] = [];
   const lines: Outcome['lines'] = [];

@@ -1,7 +1,7 @@
 import type { CompileResult } from '../../src/compiler/compile.ts';
 import { hashProgram } from '../../src/ir/canonical.ts';
 import type { Program } from '../../src/ir/types.ts';
-import { resolveUnsubscribeSecret } from '../../src/runtime/deliver/unsubscribe-token.ts';
+import { resolveUnsubscribeSecret, unsubscribeSecretOf } from '../../src/runtime/deliver/unsubscribe-token.ts';
 import { createStore } from '../../src/store/store-file.ts';
 import type { StoreData } from '../../src/store/types.ts';
 import { pendingChanges, type PendingChanges } from '../../src/tui-support/pending-changes.ts';
@@ -134,7 +134,7 @@ export function createPreviewSession(loaders: PreviewLoaders): PreviewSession {
         deployedHash: deployed?.hash ?? null,
         unprocessedEvents: read.unprocessedEvents ?? 0,
         now,
-        secret: data ? resolveUnsubscribeSecret(data.lineage, loaders.env ?? {}) : '',
+        secret: data ? resolveUnsubscribeSecret(unsubscribeSecretOf(data), loaders.env ?? {}) : '',
         phase: program ? 'evaluating' : 'ready',
         timings: { ...state.timings, compileMs: t1 - t0, readMs: performance.now() - t1 },
       });

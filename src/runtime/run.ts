@@ -3,7 +3,7 @@ import { StoreClockAheadError, UserError } from '../errors.ts';
 import type { StoreData } from '../store/types.ts';
 import { auditEntry, readStore, refuseSnapshot, storePaths, writeStore } from '../store/index.ts';
 import { waitForStoreLock } from '../store/lock.ts';
-import { clearWebhookLedger, deliverOutbox, deliverWebhooks, ledgerPathFor, resolveUnsubscribeSecret, truncateLedger, webhookLedgerPathFor } from './deliver/index.ts';
+import { clearWebhookLedger, deliverOutbox, deliverWebhooks, ledgerPathFor, resolveUnsubscribeSecret, truncateLedger, unsubscribeSecretOf, webhookLedgerPathFor } from './deliver/index.ts';
 import type { DeliveryReport, Transport, WebhookReport } from './deliver/index.ts';
 import { ChangeLog } from './engine/changes.ts';
 import { Engine, type RunStats } from './engine/engine.ts';
@@ -152,7 +152,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
           now: to,
           runFrom: from,
           simulation: options.until !== undefined,
-          secret: resolveUnsubscribeSecret(data.lineage, options.env),
+          secret: resolveUnsubscribeSecret(unsubscribeSecretOf(data), options.env),
           dryRun,
           onProgress: (done, total) => progress({ phase: 'deliver', done, total }),
         });

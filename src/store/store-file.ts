@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { UserError } from '../errors.ts';
@@ -13,7 +13,7 @@ const WHOLE_PARSE_LIMIT = 500 * 1024 * 1024;
 
 /** Top-level members in the order they are written. */
 const KEY_ORDER: readonly (keyof StoreData)[] = [
-  'format', 'formatVersion', 'lineage', 'serial', 'savedAt', 'clock', 'journal', 'snapshot', 'deployed',
+  'format', 'formatVersion', 'lineage', 'unsubscribeSecret', 'serial', 'savedAt', 'clock', 'journal', 'snapshot', 'deployed',
   'contacts', 'enrollments', 'events', 'pending', 'outbox', 'webhooks', 'suppression', 'audit',
 ];
 
@@ -208,6 +208,7 @@ export function createStore(now: Date = new Date()): StoreData {
     format: STORE_FORMAT,
     formatVersion: STORE_FORMAT_VERSION,
     lineage: randomUUID(),
+    unsubscribeSecret: randomBytes(32).toString('hex'),
     serial: 0,
     savedAt: now.toISOString(),
     clock: null,

@@ -17,6 +17,12 @@ export interface StoreData {
   formatVersion: number;
   /** Random id given when the store is created; a plan records it. */
   lineage: string;
+  /**
+   * Signs unsubscribe links when `$CAMPAIGN_UNSUBSCRIBE_SECRET` is not set: 32 random bytes (hex),
+   * made with the store, in no state export or plan. Stores made before it have none: their links
+   * are signed with the lineage, which plans show (`unsubscribeSecretOf`).
+   */
+  unsubscribeSecret?: string;
   /** Grows by one on every write; a plan records it. */
   serial: number;
   savedAt: string;

@@ -17,6 +17,7 @@ const HeaderSchema = z.object({
   format: z.literal(STORE_FORMAT),
   formatVersion: z.number().int().positive(),
   lineage: z.string().min(1),
+  unsubscribeSecret: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   serial: z.number().int().nonnegative(),
   savedAt: iso,
   clock: iso.nullable(),

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireStoreLock, readStore } from '../../src/store/index.ts';
+import { acquireStoreLock, readStore, writeStore } from '../../src/store/index.ts';
 import { suppressionHash } from '../../src/store/suppression.ts';
+import { unsubscribeToken } from '../../src/runtime/deliver/unsubscribe-token.ts';
 import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
 
 const { cli, cliWith, copyBase } = runtimeCliWorkspace();
@@ -74,6 +75,13 @@ describe('campaign unsubscribe', () => {
     const refused = await cli(dir, 'unsubscribe', link, forged, '--store', 'store.json');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^error: link 2 \(c=c_\d+\): The unsubscribe link is not valid\. Use the link from the email as it is\. If the emails were sent with \$CAMPAIGN_UNSUBSCRIBE_SECRET, set it here too\.\nNothing was written\.\n$/);
+    // The store's lineage, which every plan prints, signs nothing: the store keeps its own secret.
+    const data = (await readStore(store))!;
+    expect(data.unsubscribeSecret).toMatch(/^[0-9a-f]{64}$/);
+    const contactId = new URL(link).searchParams.get('c')!;
+    const signedWithLineage = `c=${contactId}&t=${unsubscribeToken(contactId, data.lineage)}`;
+    expect((await cli(dir, 'unsubscribe', signedWithLineage, '--store', 'store.json')).stderr).toMatch(/^error: the link \(c=c_\d+\): The unsubscribe link is not valid\./);
+    expect(link).toContain(`t=${unsubscribeToken(contactId, data.unsubscribeSecret!)}`);
     const otherSecret = await cliWith({ CAMPAIGN_UNSUBSCRIBE_SECRET: 'another' }, dir, 'unsubscribe', link, '--store', 'store.json');
     expect(otherSecret.code).toBe(1);
     expect(otherSecret.stderr).toMatch(/^error: the link \(c=c_\d+\): The unsubscribe link is not valid\. Use the link from the email as it is\.\nNothing was written\.\n$/);
@@ -117,6 +125,33 @@ describe('campaign unsubscribe', () => {
     } finally {
       run.release();
     }
+  }, 60_000);
+
+  it('warns when a store made before stores kept a secret signs links with its lineage, and still honours those links', async () => {
+    const dir = await ranToT();
+    const store = path.join(dir, 'store.json');
+    const data = (await readStore(store))!;
+    delete data.unsubscribeSecret;
+    await writeStore(store, data);
+    const contact = (await marketing(dir, false))[0]!.contact;
+    const legacy = `https://acme-analytics.example/unsubscribe?c=${contact}&t=${unsubscribeToken(contact, data.lineage)}`;
+    const done = await cli(dir, 'unsubscribe', legacy, '--store', 'store.json');
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toBe('warning: this store was made before stores kept a secret for unsubscribe links: they are signed with its lineage, which plans print. Set $CAMPAIGN_UNSUBSCRIBE_SECRET (the same for every command) so that nobody else can sign one.\n');
+    // A run that emails links signed that way says so too.
+    const run = await cli(dir, 'run', '--now', T, '--until', U, '--store', 'store.json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('warning: this store was made before stores kept a secret for unsubscribe links');
+    // With the secret set, no warning (and the lineage-signed link is no longer valid).
+    expect((await cliWith({ CAMPAIGN_UNSUBSCRIBE_SECRET: 'set' }, dir, 'unsubscribe', legacy, '--store', 'store.json')).stderr).not.toContain('warning:');
+  }, 60_000);
+
+  it("keeps the store's secret out of state exports and plans", async () => {
+    const dir = await ranToT();
+    const secret = (await readStore(path.join(dir, 'store.json')))!.unsubscribeSecret!;
+    expect((await cli(dir, 'state', 'export', '--store', 'store.json', '--out', 'state.json')).code).toBe(0);
+    expect((await cli(dir, 'plan', '--no-typecheck', '--store', 'store.json', '--out', 'plan.json')).code).not.toBe(1);
+    for (const file of ['state.json', 'plan.json']) expect(readFileSync(path.join(dir, file), 'utf8')).not.toContain(secret);
   }, 60_000);
 
   it('--email suppresses an address without a link: its contacts lose consent, and an address no contact has stays suppressed when imported later', async () => {

@@ -38,7 +38,9 @@ export async function prepareExampleStore(options: ExampleStoreOptions): Promise
   const fixtures = generateFixtures({ contacts: options.contacts, events: options.events, seed: options.seed ?? 2026 });
   const start = new Date(WINDOW_START);
   const data = createStore(start);
+  // Fixed, as the lineage: stores built from the same options are byte-identical (profiles compare dumps).
   data.lineage = 'example-store';
+  data.unsubscribeSecret = 'e'.repeat(64);
   const rows = fixtures.contacts.map((contact, index) => ({ index, values: { ...contact } as Record<string, unknown> }));
   const plan = planImport(data, rows, {
     schema: program.schema.contact,

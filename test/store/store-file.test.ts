@@ -45,7 +45,7 @@ describe('store file', () => {
     expect(data.savedAt).toBe('2026-03-01T10:00:00.000Z');
     const text = readFileSync(file, 'utf8');
     const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^\{"format":"campaignkit-store","formatVersion":1,"lineage":"[0-9a-f-]{36}","serial":1,"savedAt":"2026-03-01T10:00:00.000Z","clock":null,"deployed":null,$/);
+    expect(lines[0]).toMatch(/^\{"format":"campaignkit-store","formatVersion":1,"lineage":"[0-9a-f-]{36}","unsubscribeSecret":"[0-9a-f]{64}","serial":1,"savedAt":"2026-03-01T10:00:00.000Z","clock":null,"deployed":null,$/);
     expect(lines).toContain('"contacts":[');
     expect(lines[lines.indexOf('"contacts":[') + 1]).toMatch(/^\{"id":"c_1",.*\},$/);
     expect(lines).toContain('"enrollments":[],');

@@ -23,7 +23,7 @@ export interface DeliverOutboxOptions {
   outboxDir?: string;
   /** The runtime clock (ISO): messages due up to it go out; it is `sentAt`. */
   now: string;
-  /** Signs unsubscribe links: `resolveUnsubscribeSecret(data.lineage)`. */
+  /** Signs unsubscribe links: `resolveUnsubscribeSecret(unsubscribeSecretOf(data))`. */
   secret: string;
   /**
    * Send nothing, write nothing: report what would happen. (Statuses that the ledger or the outbox

@@ -24,6 +24,8 @@ export type { AddressReason, AddressResult, UnsubscribeResult } from './unsubscr
 export {
   UNSUBSCRIBE_SECRET_ENV,
   resolveUnsubscribeSecret,
+  signsWithLineage,
+  unsubscribeSecretOf,
   unsubscribeToken,
   unsubscribeUrl,
   verifyUnsubscribeToken,

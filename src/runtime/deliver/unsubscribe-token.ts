@@ -7,13 +7,31 @@ export const UNSUBSCRIBE_SECRET_ENV = 'CAMPAIGN_UNSUBSCRIBE_SECRET';
 const TOKEN_LENGTH = 32;
 
 /**
- * The secret that signs unsubscribe links: `$CAMPAIGN_UNSUBSCRIBE_SECRET`, else a per-store
- * fallback (the engine passes the store's lineage, so links stay valid for the store's lifetime).
+ * The secret that signs unsubscribe links: `$CAMPAIGN_UNSUBSCRIBE_SECRET`, else the store's own
+ * (`unsubscribeSecretOf`), so links stay valid for the store's lifetime.
  */
 export function resolveUnsubscribeSecret(fallback: string, env: Record<string, string | undefined> = process.env): string {
   const fromEnv = env[UNSUBSCRIBE_SECRET_ENV];
   return fromEnv !== undefined && fromEnv !== '' ? fromEnv : fallback;
 }
+
+/**
+ * A store's secret for unsubscribe links: the random one made with it. A store made before
+ * campaignkit kept one signs with its lineage — which every plan prints, so anyone who reads a
+ * plan could sign a link for any contact: `signsWithLineage` says so, and the CLI warns.
+ */
+export function unsubscribeSecretOf(store: { lineage: string; unsubscribeSecret?: string }): string {
+  return store.unsubscribeSecret ?? store.lineage;
+}
+
+/** Whether links are signed with the store's (printed) lineage: no secret in the environment or the store. */
+export function signsWithLineage(store: { unsubscribeSecret?: string }, env: Record<string, string | undefined>): boolean {
+  const fromEnv = env[UNSUBSCRIBE_SECRET_ENV];
+  return store.unsubscribeSecret === undefined && (fromEnv === undefined || fromEnv === '');
+}
+
+/** The CLI's warning when `signsWithLineage`. */
+export const LINEAGE_SECRET_WARNING = `warning: this store was made before stores kept a secret for unsubscribe links: they are signed with its lineage, which plans print. Set $${UNSUBSCRIBE_SECRET_ENV} (the same for every command) so that nobody else can sign one.`;
 
 /** HMAC-SHA256 of the contact id, truncated (hex): proves a link was issued for that contact. */
 export function unsubscribeToken(contactId: string, secret: string): string {
