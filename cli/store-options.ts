@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CompileResult } from '../src/compiler/compile.ts';
 import { DEFAULT_STORE } from '../src/compiler/collect.ts';
@@ -10,6 +10,7 @@ import { waitForStoreLock, type LockOptions, type StoreLock } from '../src/store
 import { parseCompoundDuration } from '../src/ir/durations.ts';
 import { stringOption, type OptionSpec, type ParsedArgs } from './command.ts';
 import type { CliContext } from './context.ts';
+import { compileOrFail } from './workspace.ts';
 
 /** `--store FILE` (every command that reads or writes the store). */
 export const STORE_OPTIONS: OptionSpec = { store: { type: 'string' } };
@@ -36,6 +37,20 @@ export function lockTimeout(args: ParsedArgs): number {
 /** Takes the lock of the store a command writes, waiting up to `--lock-timeout`; messages name the lock file as the user typed the store. */
 export function lockStore(ctx: CliContext, args: ParsedArgs, storeFile: string, purpose: string, options: Omit<LockOptions, 'label'> = {}): Promise<StoreLock> {
   return waitForStoreLock(storeFile, purpose, { ...options, label: displayPath(ctx, `${storeFile}.lock`), timeoutMs: lockTimeout(args) });
+}
+
+/**
+ * The existing store a change the law may require works on (`contacts erase`, `unsubscribe`): with
+ * `--store`, found without compiling the workspace (someone's edit in progress must not hold it
+ * up); refused in one line, before the lock would create its folder, when there is no file there.
+ * `compiled` is null when the workspace was not compiled.
+ */
+export async function storeForUrgentChange(ctx: CliContext, args: ParsedArgs, missing: string): Promise<{ compiled: CompileResult | null; storeFile: string; storeLabel: string }> {
+  const compiled = stringOption(args, 'store') !== undefined ? null : await compileOrFail(ctx, args);
+  const storeFile = storePathFor(ctx, args, compiled ?? { workspace: ctx.cwd, program: null });
+  const storeLabel = displayPath(ctx, storeFile);
+  if (!existsSync(storeFile)) throw new UserError(`There is no store at "${storeLabel}"; pass the store that holds ${missing} with --store. Nothing was changed.`);
+  return { compiled, storeFile, storeLabel };
 }
 
 /**

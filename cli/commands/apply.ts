@@ -37,7 +37,8 @@ export const apply: Command = {
     NOW_HELP.replace('the current time to record', 'the instant to evaluate contacts at (not with PLAN)'),
   ],
   options: {
-    ...STORE_OPTIONS, ...LOCK_OPTIONS,
+    ...STORE_OPTIONS,
+    ...LOCK_OPTIONS,
     ...NOW_OPTIONS,
     'auto-approve': { type: 'boolean' },
     'dry-run': { type: 'boolean' },

@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
 import { applyErase, eraseCounts, findOutboxFiles, journalMentions, planErase, removeFiles } from '../../src/contacts/erase-contact.ts';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { plural } from '../../src/render/plan-format.ts';
 import { ContactIndex, readStore, storePaths, writeStore } from '../../src/store/index.ts';
-import { flag, stringOption, type Command } from '../command.ts';
+import { flag, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, timeNotBeforeClock } from '../clock.ts';
-import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storeForUrgentChange } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
 export const contactsErase: Command = {
@@ -29,13 +28,8 @@ export const contactsErase: Command = {
     if (target === undefined || target.trim() === '') throw new UserError('Missing the contact to erase: `campaign contacts erase ID|EMAIL`.');
     const dryRun = flag(args, 'dry-run');
     const now = nowFor(ctx, args);
-    // An erasure must not wait for the workspace to compile (someone's edit in progress): with
-    // --store, the workspace is needed only when nothing is deployed to say which field is the email.
-    const compiled = stringOption(args, 'store') !== undefined ? null : await compileOrFail(ctx, args);
-    const storeFile = storePathFor(ctx, args, compiled ?? { workspace: ctx.cwd, program: null });
-    const storeLabel = displayPath(ctx, storeFile);
-    // Before the lock, which would create the store's folder.
-    if (!existsSync(storeFile)) throw new UserError(`There is no store at "${storeLabel}"; pass the store that holds the contact with --store. Nothing was changed.`);
+    // With --store, the workspace is needed only when nothing is deployed to say which field is the email.
+    const { compiled, storeFile, storeLabel } = await storeForUrgentChange(ctx, args, 'the contact');
     const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign contacts erase');
     try {
       const data = await readStore(storeFile, { label: storeLabel });

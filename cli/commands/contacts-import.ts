@@ -44,7 +44,8 @@ export const contactsImport: Command = {
     'nothing is written.',
   ],
   options: {
-    ...STORE_OPTIONS, ...LOCK_OPTIONS,
+    ...STORE_OPTIONS,
+    ...LOCK_OPTIONS,
     ...NOW_OPTIONS,
     format: { type: 'string' },
     'dry-run': { type: 'boolean' },

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
@@ -12,8 +12,7 @@ import { decodeUtf8OrFail } from '../../src/text/strict-utf8.ts';
 import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, timeNotBeforeClock } from '../clock.ts';
-import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
-import { compileOrFail } from '../workspace.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storeForUrgentChange } from '../store-options.ts';
 
 /**
  * `campaign unsubscribe`: records unsubscribes and other reasons not to email an address. Every
@@ -43,7 +42,8 @@ export const unsubscribeCommand: Command = {
     'manual suppression only stops email. All or nothing: one bad line and nothing is written.',
   ],
   options: {
-    ...STORE_OPTIONS, ...LOCK_OPTIONS,
+    ...STORE_OPTIONS,
+    ...LOCK_OPTIONS,
     ...NOW_OPTIONS,
     links: { type: 'string' },
     email: { type: 'string' },
@@ -56,11 +56,7 @@ export const unsubscribeCommand: Command = {
     const request = readRequest(ctx, args);
     const dryRun = flag(args, 'dry-run');
     const now = nowFor(ctx, args);
-    // As an erasure: with --store, an unsubscribe does not wait for the workspace to compile.
-    const compiled = stringOption(args, 'store') !== undefined ? null : await compileOrFail(ctx, args);
-    const storeFile = storePathFor(ctx, args, compiled ?? { workspace: ctx.cwd, program: null });
-    const storeLabel = displayPath(ctx, storeFile);
-    if (!existsSync(storeFile)) throw new UserError(`There is no store at "${storeLabel}"; pass the store that holds the contacts with --store. Nothing was changed.`);
+    const { storeFile, storeLabel } = await storeForUrgentChange(ctx, args, 'the contacts');
     const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign unsubscribe');
     try {
       const data = await readStore(storeFile, { label: storeLabel });

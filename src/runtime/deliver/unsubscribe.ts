@@ -1,6 +1,6 @@
 import type { ContactRecord, StoreData, Suppression } from '../../store/types.ts';
 import type { Settings } from '../../ir/types.ts';
-import { normalizeEmail, suppressionHash } from '../../store/suppression.ts';
+import { addSuppressions, normalizeEmail, suppressedHashes, suppressionHash } from '../../store/suppression.ts';
 import { verifyUnsubscribeToken } from './unsubscribe-token.ts';
 
 /** `alreadySuppressed`: the address was on the list; `consentWithdrawn`: a contact's consent field was set to false now. */
@@ -63,21 +63,17 @@ export function unsubscribeAddresses(data: StoreData, settings: Settings, emails
     if (list) list.push(contact);
     else byEmail.set(key, [contact]);
   }
-  const suppressed = new Set(data.suppression.map((s) => s.hash));
-  const added: Suppression[] = [];
+  const suppressed = suppressedHashes(data);
   const withdraws = reason === 'unsubscribed' || reason === 'complained';
   const results = emails.map((email): AddressResult => {
     const hash = suppressionHash(email);
     const alreadySuppressed = suppressed.has(hash);
-    if (!alreadySuppressed) {
-      suppressed.add(hash);
-      added.push({ hash, reason, at: now });
-    }
+    suppressed.add(hash);
     const contacts = byEmail.get(normalizeEmail(email)) ?? [];
     const consentWithdrawn = withdraws ? contacts.filter((contact) => withdrawConsent(data, settings, contact, now)).map((c) => c.id) : [];
     return { email, contacts: contacts.map((c) => c.id), alreadySuppressed, consentWithdrawn };
   });
-  if (added.length > 0) data.suppression = [...data.suppression, ...added].sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  addSuppressions(data, results.filter((r) => !r.alreadySuppressed).map((r) => r.email), reason, now);
   return results;
 }
 
