@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { journalPathFor, readJournal } from '../src/runtime/journal.ts';
+import { journalPathFor, readJournal, type JournalUnsubscribe } from '../src/runtime/journal.ts';
 import type { StoredEvent, StoreData } from '../src/store/types.ts';
 
 /** How many journal events no run has folded into the store yet (0 without a journal). */
@@ -9,9 +9,10 @@ export function unprocessedEvents(storeFile: string, store: Pick<StoreData, 'jou
   return readJournal(journal, store?.journal ?? { generation: '', offset: 0 }).events.length;
 }
 
-/** The journal events of one contact that no run has folded into the store yet (`campaign contact`). */
-export function unprocessedEventsOf(storeFile: string, store: Pick<StoreData, 'journal'>, contact: string): StoredEvent[] {
+/** The journal events and unsubscribes of one contact that no run has folded into the store yet (`campaign contact`). */
+export function unprocessedOf(storeFile: string, store: Pick<StoreData, 'journal'>, contact: string): { events: StoredEvent[]; unsubscribes: JournalUnsubscribe[] } {
   const journal = journalPathFor(storeFile);
-  if (!existsSync(journal)) return [];
-  return readJournal(journal, store.journal).events.filter((event) => event.contact === contact);
+  if (!existsSync(journal)) return { events: [], unsubscribes: [] };
+  const read = readJournal(journal, store.journal);
+  return { events: read.events.filter((event) => event.contact === contact), unsubscribes: read.unsubscribes.filter((entry) => entry.contact === contact) };
 }

@@ -6,7 +6,7 @@ import { explainContact, findContact } from '../../src/runtime/explain.ts';
 import { readStorePart } from '../../src/store/index.ts';
 import { stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, refuseBeforeClock } from '../clock.ts';
-import { unprocessedEventsOf } from '../journal-status.ts';
+import { unprocessedOf } from '../journal-status.ts';
 import { displayPath, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrDeployed } from '../workspace.ts';
 
@@ -36,7 +36,7 @@ export const contact: Command = {
     refuseBeforeClock(now, data.clock, 'the contact');
     const explanation = explainContact(data, program, record, now);
     if (format === 'json') ctx.out(JSON.stringify(explanation, null, 2));
-    else ctx.out(renderContactExplanation(explanation, colors(ctx.color), { deployed: data.deployed !== null, unprocessed: unprocessedEventsOf(store, data, record.id) }));
+    else ctx.out(renderContactExplanation(explanation, colors(ctx.color), { deployed: data.deployed !== null, ...unprocessedOf(store, data, record.id) }));
     return 0;
   },
 };

@@ -3,9 +3,12 @@ import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { plural } from '../../src/render/plan-format.ts';
-import { unsubscribe, unsubscribeAddresses, type AddressReason } from '../../src/runtime/deliver/unsubscribe.ts';
+import { randomUUID } from 'node:crypto';
+import { checkUnsubscribeLink, unsubscribeAddresses, type AddressReason } from '../../src/runtime/deliver/unsubscribe.ts';
+import { contactsSelector } from '../../src/runtime/contact-selector.ts';
+import { appendUnsubscribes, type JournalUnsubscribe } from '../../src/runtime/journal.ts';
 import { LINEAGE_SECRET_WARNING, resolveUnsubscribeSecret, signsWithLineage, UNSUBSCRIBE_SECRET_ENV, unsubscribeSecretOf } from '../../src/runtime/deliver/unsubscribe-token.ts';
-import { auditEntry, readStore, writeStore } from '../../src/store/index.ts';
+import { auditEntry, readStore, readStorePart, refuseSnapshot, storePaths, writeStore } from '../../src/store/index.ts';
 import type { Settings } from '../../src/ir/types.ts';
 import type { StoreData } from '../../src/store/types.ts';
 import { decodeUtf8OrFail } from '../../src/text/strict-utf8.ts';
@@ -21,7 +24,9 @@ import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTI
  * this command (`LINK…`, `--links FILE`, `--email`), as does whoever has a bounce or complaint
  * report from the email provider (`--emails FILE --reason`). The addresses go on the suppression
  * list; for an unsubscribe or a complaint the contact's consent field becomes false, a change the
- * next `campaign run` reacts to (segments, journeys' exit criteria).
+ * next `campaign run` reacts to (segments, journeys' exit criteria). Links are recorded in the event
+ * journal, which the next run applies first (no wait for a run in progress); addresses, which may
+ * belong to no contact, are written to the store under its lock.
  */
 export const unsubscribeCommand: Command = {
   name: 'unsubscribe',
@@ -37,6 +42,8 @@ export const unsubscribeCommand: Command = {
     NOW_HELP,
     '',
     'LINK is an unsubscribe link as clicked (https://…?c=ID&t=TOKEN) or its query (c=ID&t=TOKEN).',
+    'Links are checked, then recorded in the event journal without waiting for a run in progress;',
+    'the next `campaign run` applies them before it sends anything. Addresses take the store\'s lock.',
     `Links are signed with $${UNSUBSCRIBE_SECRET_ENV} when the run that sent them had it: give it here too.`,
     'An unsubscribe or a complaint also sets the contact\'s consent field to false; a bounce or',
     'manual suppression only stops email. All or nothing: one bad line and nothing is written.',
@@ -57,39 +64,76 @@ export const unsubscribeCommand: Command = {
     const dryRun = flag(args, 'dry-run');
     const now = nowFor(ctx, args);
     const { storeFile, storeLabel } = await storeForUrgentChange(ctx, args, 'the contacts');
+    if (request.kind === 'links') return recordLinks(ctx, storeFile, storeLabel, request.links, now, dryRun);
     const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign unsubscribe');
     try {
       const data = await readStore(storeFile, { label: storeLabel });
       const settings = data?.deployed?.program.settings;
-      if (!data || !settings) throw new UserError('Nothing is deployed in this store yet, so no email was sent with an unsubscribe link. Run `campaign apply` first.');
+      if (!data || !settings) throw new UserError(NOT_DEPLOYED);
       const at = timeNotBeforeClock(ctx, args, now, data.clock, 'the unsubscribe', dryRun);
-      const outcome = request.kind === 'links' ? applyLinks(ctx, data, settings, request.links, at.toISOString()) : applyAddresses(data, settings, request, at.toISOString());
-      const c = colors(ctx.color);
-      // What changes is said as "Unsubscribed …" ("Would unsubscribe …"); what was so already, as it is.
-      const say = (verb: string) => {
-        for (const line of outcome.lines.slice(0, MAX_LINES)) ctx.out(line.changed ? `${verb} ${line.text}` : line.text);
-        if (outcome.lines.length > MAX_LINES) ctx.out(`… and ${(outcome.lines.length - MAX_LINES).toLocaleString('en-US')} more`);
-      };
-      if (dryRun) {
-        say('Would unsubscribe');
-        ctx.out(c.dim('Dry run: nothing was written.'));
-        return 0;
-      }
-      if (outcome.audit === null) {
-        say('Unsubscribed');
-        ctx.out(c.dim('Nothing to change; nothing was written.'));
-        return 0;
-      }
+      const outcome = applyAddresses(data, settings, request, at.toISOString());
+      if (dryRun) return say(ctx, outcome.lines, 'Would unsubscribe', 'Dry run: nothing was written.');
+      if (outcome.audit === null) return say(ctx, outcome.lines, 'Unsubscribed', 'Nothing to change; nothing was written.');
       data.audit.push(auditEntry('unsubscribe', at, ctx.env, outcome.audit));
       await writeStore(storeFile, data, { label: storeLabel, now: () => at });
-      say('Unsubscribed');
-      ctx.out('The next `campaign run` takes the change into account (segments, exit criteria); no email goes to suppressed addresses from now on.');
-      return 0;
+      return say(ctx, outcome.lines, 'Unsubscribed', 'The next `campaign run` takes the change into account (segments, exit criteria); no email goes to suppressed addresses from now on.', false);
     } finally {
       lock?.release();
     }
   },
 };
+
+const NOT_DEPLOYED = 'Nothing is deployed in this store yet, so no email was sent with an unsubscribe link. Run `campaign apply` first.';
+
+/**
+ * Prints each line ("Unsubscribed …" for what changes, "Would unsubscribe …" in a dry run; what
+ * was so already, as it is), then `last`, dimmed unless `dim` is false.
+ */
+function say(ctx: CliContext, lines: Outcome['lines'], verb: string, last: string, dim = true): 0 {
+  for (const line of lines.slice(0, MAX_LINES)) ctx.out(line.changed ? `${verb} ${line.text}` : line.text);
+  if (lines.length > MAX_LINES) ctx.out(`… and ${(lines.length - MAX_LINES).toLocaleString('en-US')} more`);
+  ctx.out(dim ? colors(ctx.color).dim(last) : last);
+  return 0;
+}
+
+/** Links whose contacts are read from the store's lines for them alone (each a substring search); more are read with the whole store. */
+const MAX_PART_READ = 20;
+
+/**
+ * Links are checked against the store, then recorded in the event journal, as `campaign track`
+ * records events: the journal's lock is held for the append alone, so a click never waits for a
+ * run, which holds the store's lock for the whole run (the web page answers at once). The next run
+ * applies them before it runs the engine or delivers anything (`applyJournalUnsubscribes`).
+ */
+async function recordLinks(ctx: CliContext, storeFile: string, storeLabel: string, links: Link[], now: Date, dryRun: boolean): Promise<number> {
+  const ids = [...new Set(links.map((link) => link.contact))];
+  const data = ids.length <= MAX_PART_READ ? await readStorePart(storeFile, contactsSelector(ids, ''), { label: storeLabel }) : await readStore(storeFile, { label: storeLabel });
+  const settings = data?.deployed?.program.settings;
+  if (!data || !settings) throw new UserError(NOT_DEPLOYED);
+  // The journal beside a snapshot would hold what no run can process.
+  refuseSnapshot(data, storeLabel);
+  if (signsWithLineage(data, ctx.env)) ctx.err(LINEAGE_SECRET_WARNING);
+  const secret = resolveUnsubscribeSecret(unsubscribeSecretOf(data), ctx.env);
+  const hint = ctx.env[UNSUBSCRIBE_SECRET_ENV] === undefined ? ` If the emails were sent with $${UNSUBSCRIBE_SECRET_ENV}, set it here too.` : '';
+  const problems: string[] = [];
+  const lines: Outcome['lines'] = [];
+  const entries = new Map<string, JournalUnsubscribe>();
+  for (const link of links) {
+    const checked = checkUnsubscribeLink(data, link.contact, link.token, secret);
+    if (!checked.ok) problems.push(`${link.where}: ${checked.reason}${checked.code === 'bad-token' ? hint : ''}`);
+    else if (checked.done) lines.push({ text: `${checked.contact} was already unsubscribed.`, changed: false });
+    else if (!entries.has(checked.contact)) {
+      entries.set(checked.contact, { id: randomUUID(), contact: checked.contact, unsubscribe: 'link', at: now.toISOString() });
+      lines.push({ text: `${checked.contact}: the address goes on the suppression list and ${settings.consent.email} becomes false at the next \`campaign run\`, before it sends anything.`, changed: true });
+    }
+  }
+  refuse(problems);
+  if (dryRun) return say(ctx, lines, 'Would unsubscribe', 'Dry run: nothing was written.');
+  if (entries.size === 0) return say(ctx, lines, 'Unsubscribed', 'Nothing to change; nothing was written.');
+  const journal = storePaths(storeFile).journal;
+  appendUnsubscribes(journal, [...entries.values()], now.toISOString());
+  return say(ctx, lines, 'Unsubscribed', `Recorded in ${displayPath(ctx, journal)}.`);
+}
 
 /** Lines of output listed before "… and N more" (a bounce report can hold thousands). */
 const MAX_LINES = 20;
@@ -97,7 +141,9 @@ const MAX_LINES = 20;
 const MAX_LIST_BYTES = 64 * 1024 * 1024;
 const REASONS: readonly AddressReason[] = ['unsubscribed', 'complained', 'bounced', 'manual'];
 
-type Request = { kind: 'links'; links: { contact: string; token: string; where: string }[] } | { kind: 'addresses'; emails: string[]; reason: AddressReason };
+type Link = { contact: string; token: string; where: string };
+
+type Request = { kind: 'links'; links: Link[] } | { kind: 'addresses'; emails: string[]; reason: AddressReason };
 
 /** What the arguments ask for, every line checked: links, or addresses with a reason. */
 function readRequest(ctx: CliContext, args: ParsedArgs): Request {
@@ -114,7 +160,7 @@ function readRequest(ctx: CliContext, args: ParsedArgs): Request {
   const problems: string[] = [];
   if (byLink) {
     const given = args.positionals.map((text, i) => ({ text, where: args.positionals.length > 1 ? `link ${i + 1}` : 'the link' }));
-    const links: { contact: string; token: string; where: string }[] = [];
+    const links: Link[] = [];
     for (const { text, where } of [...given, ...(linksFile === undefined ? [] : listLines(ctx, linksFile))]) {
       const link = parseLink(text);
       if (typeof link === 'string') problems.push(`${where}: "${clip(text)}" ${link}`);
@@ -187,26 +233,6 @@ function parseLink(link: string): { contact: string; token: string } | string {
 interface Outcome {
   lines: { text: string; changed: boolean }[];
   audit: string | null;
-}
-
-function applyLinks(ctx: CliContext, data: StoreData, settings: Settings, links: { contact: string; token: string; where: string }[], when: string): Outcome {
-  if (signsWithLineage(data, ctx.env)) ctx.err(LINEAGE_SECRET_WARNING);
-  const secret = resolveUnsubscribeSecret(unsubscribeSecretOf(data), ctx.env);
-  const hint = ctx.env[UNSUBSCRIBE_SECRET_ENV] === undefined ? ` If the emails were sent with $${UNSUBSCRIBE_SECRET_ENV}, set it here too.` : '';
-  const problems: string[] = [];
-  const lines: Outcome['lines'] = [];
-  const changed: string[] = [];
-  for (const link of links) {
-    const result = unsubscribe(data, link.contact, link.token, secret, when);
-    if (!result.ok) problems.push(`${link.where}: ${result.reason}${result.code === 'bad-token' ? hint : ''}`);
-    else if (!result.alreadySuppressed || result.consentWithdrawn) {
-      changed.push(result.contact);
-      lines.push({ text: `${result.contact}: ${describe(!result.alreadySuppressed, result.consentWithdrawn, settings.consent.email)}`, changed: true });
-    } else lines.push({ text: `${result.contact} was already unsubscribed.`, changed: false });
-  }
-  refuse(problems);
-  // Names contacts, never an address (as an erasure's entry).
-  return { lines, audit: changed.length === 0 ? null : listed(changed) };
 }
 
 function applyAddresses(data: StoreData, settings: Settings, request: Extract<Request, { kind: 'addresses' }>, when: string): Outcome {

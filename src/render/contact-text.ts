@@ -7,8 +7,8 @@ import type { Colors } from './colors.ts';
 const short = (iso: string | null | undefined) => (iso ? iso.replace(/(:00)?\.\d{3}Z$/, 'Z') : '—');
 const num = (value: number) => String(Math.round(value * 100) / 100);
 
-/** `unprocessed`: the contact's events accepted into the journal that no run has processed yet. */
-export function renderContactExplanation(x: ContactExplanation, c: Colors, options: { deployed: boolean; unprocessed?: readonly StoredEvent[] }): string {
+/** `events`, `unsubscribes`: the contact's events and unsubscribe clicks in the journal that no run has processed yet. */
+export function renderContactExplanation(x: ContactExplanation, c: Colors, options: { deployed: boolean; events?: readonly StoredEvent[]; unsubscribes?: readonly { at: string }[] }): string {
   const out: string[] = [];
   const name = [x.contact.fields.firstName, x.contact.fields.lastName].filter((v) => typeof v === 'string').join(' ');
   out.push(`${c.bold(x.contact.id)}${x.email ? ` <${x.email}>` : ''}${name ? ` — ${name}` : ''}`);
@@ -16,7 +16,11 @@ export function renderContactExplanation(x: ContactExplanation, c: Colors, optio
   const { suppressed, consent } = x.emailable;
   if (suppressed) out.push(c.yellow(`No email goes to this address: it is on the suppression list (${suppressed.reason}, ${short(suppressed.at)}), marketing and transactional alike.`));
   else if (!consent && x.email) out.push(c.yellow('No marketing email goes to this contact: it has not consented to email (transactional email and team notifications still go).'));
-  const unprocessed = options.unprocessed ?? [];
+  const clicked = options.unsubscribes?.[0];
+  if (clicked && !(suppressed && !consent)) {
+    out.push(c.yellow(`This contact clicked an unsubscribe link (${short(clicked.at)}): the next \`campaign run\` puts the address on the suppression list and withdraws consent, before it sends anything.`));
+  }
+  const unprocessed = options.events ?? [];
   if (unprocessed.length) {
     // Accepted (`track`, `events ingest`) but not run: without this line they look lost.
     const last = unprocessed.reduce((a, b) => (b.at > a.at ? b : a));

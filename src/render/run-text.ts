@@ -22,6 +22,11 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
   const lines: string[] = [];
   const verb = result.dryRun ? 'Dry run (nothing written, nothing sent)' : 'Run';
   lines.push(`${c.bold(verb)}: ${short(result.from)} → ${short(result.to)}; ${plural(result.journalEvents, 'new event')} from the journal, ${plural(stats.events, 'event')} processed${stats.duplicateEvents ? ` (${n(stats.duplicateEvents)} duplicates ignored)` : ''}, ${plural(stats.enrollments, 'enrollment')}.`);
+  const { read, changed } = result.unsubscribes;
+  if (read > 0) {
+    const already = changed.length < read ? ` (the other ${read - changed.length === 1 ? 'click' : 'clicks'}: already unsubscribed)` : '';
+    lines.push(`Unsubscribes: ${plural(read, 'click')} on unsubscribe links from the journal; ${plural(changed.length, 'contact')} ${result.dryRun ? 'would be' : ''} suppressed, consent withdrawn${already}.`.replace('  ', ' '));
+  }
   lines.push(`Emails: ${n(emails)} ${result.dryRun ? 'would be sent' : 'scheduled'}${emails ? ` (${byCount(stats.emailsByCampaign)})` : ''}.`);
   if (stats.deferredSends) lines.push(`Deferred: ${plural(stats.deferredSends, 'send')} waited for quiet hours, a sending window or the frequency cap (delivered later, not dropped).`);
   if (skipped) lines.push(`Not sent: ${n(skipped)} (${byCount(stats.skippedSends)}).`);
@@ -195,6 +200,7 @@ export function runJson(result: RunResult): unknown {
     from: result.from,
     to: result.to,
     journalEvents: result.journalEvents,
+    unsubscribes: result.unsubscribes,
     stats: result.stats,
     contacts: [...result.log.contacts.values()].filter((change) => !ChangeLog.isEmpty(change)),
     // Every message is in the store; only the failures are listed here (what an operator acts on).

@@ -45,6 +45,16 @@ export function contactSelector(idOrEmail: string, workspaceEmailField: string):
   };
 }
 
+/** Every line `contactSelector` keeps for any of `ids` (the contacts of a few unsubscribe links). */
+export function contactsSelector(ids: readonly string[], workspaceEmailField: string): ElementSelector {
+  const selectors = ids.map((id) => contactSelector(id, workspaceEmailField));
+  return (collection, members) => {
+    const keeps = selectors.map((select) => select(collection, members));
+    if (keeps.some((keep) => keep === undefined)) return undefined;
+    return (line) => keeps.some((keep) => keep!(line));
+  };
+}
+
 /**
  * Only the contacts that may be `idOrEmail` — by id, or by address as `ContactIndex` matches it
  * (trimmed and lower-cased on both sides, so without the quotes) — and nothing of the other

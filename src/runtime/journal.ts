@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync, constants } from 'node:fs';
 import path from 'node:path';
 import { JournalLockedError, UserError } from '../errors.ts';
 import { syncDirectorySync } from '../store/durable-directory.ts';
-import { createFileWith, removeStaleLock } from '../store/lock.ts';
-import { isHolderAlive, processIdentity } from '../store/process-identity.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
+import { withJournalLock } from './journal-lock.ts';
 
 /**
  * The event journal: an append-only JSONL file beside the store. `campaign track` and
@@ -14,10 +13,25 @@ import type { JournalCursor, StoredEvent } from '../store/types.ts';
  * names the file's generation; a fully folded journal is replaced by an empty new generation.
  */
 
+/**
+ * An unsubscribe link's click, its token already checked (a click must not wait for a run holding
+ * the store's lock): the next run applies it first (`applyJournalUnsubscribes`). A line
+ * `{"id","contact","unsubscribe":"link","at","receivedAt"}`: no `event`, so no event name a
+ * workspace chooses can be mistaken for one.
+ */
+export interface JournalUnsubscribe {
+  id: string;
+  contact: string;
+  unsubscribe: 'link';
+  at: string;
+}
+
 const HEADER_KIND = 'campaignkit-journal';
 
 export interface JournalRead {
   events: StoredEvent[];
+  /** Clicks on unsubscribe links (`campaign unsubscribe LINK`), in the order they were recorded. */
+  unsubscribes: JournalUnsubscribe[];
   /** The cursor to record once these events are folded into a persisted snapshot. */
   cursor: JournalCursor;
 }
@@ -49,59 +63,24 @@ function hasCommits(text: string): boolean {
   }
 }
 
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** A short-held lock (appends and compaction), retried for up to `waitMs`. */
-export function withJournalLock<T>(journal: string, fn: () => T, waitMs = 10_000): T {
-  const lock = `${journal}.lock`;
-  // The pid and its identity (for the stale check) and a token only this holder writes: a release
-  // removes this holder's file, never one another process created after taking a stale lock over.
-  const mine = `${process.pid} ${randomUUID()} ${processIdentity() ?? ''}`.trimEnd();
-  const deadline = Date.now() + waitMs;
-  // Created with its content already in it (`createFileWith`): a process killed while taking the
-  // lock leaves no empty lock file, which no later command could tell from a live one.
-  while (!createFileWith(lock, mine)) {
-    if (takeOverStale(lock)) continue;
-    if (Date.now() > deadline) throw new JournalLockedError(`The event journal "${journal}" is locked by another process; try again, or remove "${lock}" if no campaign command is running.`);
-    sleep(20);
-  }
-  try {
-    return fn();
-  } finally {
-    try {
-      if (readFileSync(lock, 'utf8') === mine) unlinkSync(lock);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-/**
- * Whether a lock file's holder is gone: its text is "pid token identity" (older versions wrote
- * "pid token", or only the pid). A pid that runs as another process (`isHolderAlive`) is gone.
- */
-function holderGone(text: string): boolean {
-  const [pidText, , identity] = text.split(' ');
-  const pid = Number(pidText);
-  return Number.isInteger(pid) && pid > 0 && !isHolderAlive(pid, identity);
-}
-
-/** Removes a lock left by a dead process (`removeStaleLock`); true when the caller should try to take the lock again. */
-function takeOverStale(lock: string): boolean {
-  let stale: string;
-  try {
-    stale = readFileSync(lock, 'utf8');
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT';
-  }
-  return holderGone(stale) && removeStaleLock(lock, stale);
-}
-
 /** Appends events durably: one write per batch, fsync before returning. */
 export function appendEvents(journal: string, events: readonly StoredEvent[], receivedAt: string): void {
-  if (events.length === 0) return;
+  // `{ ...event, receivedAt }` as JSON, without copying each event: the same bytes.
+  const tail = `,"receivedAt":${JSON.stringify(receivedAt)}}\n`;
+  appendRows(journal, events, (event) => {
+    const json = JSON.stringify(event);
+    return json.length > 2 && !('receivedAt' in event) ? `${json.slice(0, -1)}${tail}` : `${JSON.stringify({ ...event, receivedAt })}\n`;
+  });
+}
+
+/** Appends unsubscribes durably, as `appendEvents` appends events. */
+export function appendUnsubscribes(journal: string, unsubscribes: readonly JournalUnsubscribe[], receivedAt: string): void {
+  appendRows(journal, unsubscribes, ({ id, contact, unsubscribe, at }) => `${JSON.stringify({ id, contact, unsubscribe, at, receivedAt })}\n`);
+}
+
+/** Appends one line per row and their commit line under the journal's lock, then fsyncs. */
+function appendRows<T>(journal: string, rows: readonly T[], line: (row: T) => string): void {
+  if (rows.length === 0) return;
   withJournalLock(journal, () => {
     // 0600 like the store: events are personal data.
     const fd = openSync(journal, constants.O_CREAT | constants.O_RDWR | constants.O_APPEND, 0o600);
@@ -110,16 +89,10 @@ export function appendEvents(journal: string, events: readonly StoredEvent[], re
       const created = dropUncommittedTail(fd, dropTornTail(fd, statSync(journal).size)) === 0;
       if (created) writeSync(fd, header(randomUUID()));
       const CHUNK = 20_000;
-      // `{ ...event, receivedAt }` as JSON, without copying each event: the same bytes.
-      const tail = `,"receivedAt":${JSON.stringify(receivedAt)}}\n`;
-      for (let i = 0; i < events.length; i += CHUNK) {
+      for (let i = 0; i < rows.length; i += CHUNK) {
         let text = '';
-        for (let j = i; j < Math.min(events.length, i + CHUNK); j++) {
-          const event = events[j]!;
-          const json = JSON.stringify(event);
-          text += json.length > 2 && !('receivedAt' in event) ? `${json.slice(0, -1)}${tail}` : `${JSON.stringify({ ...event, receivedAt })}\n`;
-        }
-        if (i + CHUNK >= events.length) text += `${COMMIT_PREFIX}${events.length}}\n`;
+        for (let j = i; j < Math.min(rows.length, i + CHUNK); j++) text += line(rows[j]!);
+        if (i + CHUNK >= rows.length) text += `${COMMIT_PREFIX}${rows.length}}\n`;
         writeSync(fd, text);
       }
       fsyncSync(fd);
@@ -189,11 +162,11 @@ const BLOCK_BYTES = 8 * 1024 * 1024;
 
 /** Reads the events after the cursor. A torn last line (a writer that died mid-write, never acknowledged) is ignored. */
 export function readJournal(journal: string, cursor: JournalCursor, blockBytes = BLOCK_BYTES): JournalRead {
-  if (!existsSync(journal)) return { events: [], cursor };
+  if (!existsSync(journal)) return { events: [], unsubscribes: [], cursor };
   refuseFolder(journal);
   const buffer = readFileSync(journal);
   const firstNewline = buffer.indexOf(10);
-  if (firstNewline < 0) return { events: [], cursor };
+  if (firstNewline < 0) return { events: [], unsubscribes: [], cursor };
   let generation: string;
   let commits: boolean;
   try {
@@ -208,8 +181,10 @@ export function readJournal(journal: string, cursor: JournalCursor, blockBytes =
   let offset = generation === cursor.generation ? cursor.offset : firstNewline + 1;
   if (offset > buffer.length) offset = firstNewline + 1;
   const events: StoredEvent[] = [];
-  // Events since the last commit line, and where that line ends (with commit lines: what is read).
+  const unsubscribes: JournalUnsubscribe[] = [];
+  // Events and unsubscribes since the last commit line, and where that line ends (with commit lines: what is read).
   let batch: StoredEvent[] = [];
+  let unsubscribeBatch: JournalUnsubscribe[] = [];
   let committed = offset;
   let start = offset;
   // Decoded a block of lines at a time (one string per block, not per line).
@@ -232,8 +207,15 @@ export function readJournal(journal: string, cursor: JournalCursor, blockBytes =
       at = buffer.indexOf(10, at) + 1;
       if (isCommit(row)) {
         for (const event of batch) events.push(event);
+        for (const entry of unsubscribeBatch) unsubscribes.push(entry);
         batch = [];
+        unsubscribeBatch = [];
         committed = at;
+        from = newline + 1;
+        continue;
+      }
+      if (isUnsubscribe(row)) {
+        (commits ? unsubscribeBatch : unsubscribes).push({ id: row.id, contact: row.contact, unsubscribe: row.unsubscribe, at: row.at });
         from = newline + 1;
         continue;
       }
@@ -245,7 +227,7 @@ export function readJournal(journal: string, cursor: JournalCursor, blockBytes =
     start = end + 1;
   }
   // With commit lines, events after the last one are an append under way or killed: not read.
-  return { events, cursor: { generation, offset: commits ? committed : start } };
+  return { events, unsubscribes, cursor: { generation, offset: commits ? committed : start } };
 }
 
 /** How every line `appendEvents` writes begins: the event's id comes first. */
@@ -319,8 +301,15 @@ function lineId(text: string, from: number, end: number): string | undefined {
   }
 }
 
-/** A journal line holds an event object (what `appendEvents` wrote); anything else is damage. */
+/** A line `appendUnsubscribes` wrote (and, edited by hand, still has what the run reads). */
+function isUnsubscribe(row: unknown): row is JournalUnsubscribe {
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) return false;
+  const { id, contact, unsubscribe, at, event } = row as Partial<Record<string, unknown>>;
+  return event === undefined && unsubscribe === 'link' && typeof id === 'string' && typeof contact === 'string' && typeof at === 'string' && !Number.isNaN(Date.parse(at));
+}
+
 /**
+ * A journal line holds an event object (what `appendEvents` wrote); anything else is damage.
  * Ingest wrote the line, but it may have been edited by hand since: what the run reads without
  * checking must be there (a `"data": null` or an `"at"` that is not a time failed deep in the engine).
  */

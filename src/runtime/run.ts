@@ -4,6 +4,7 @@ import type { StoreData } from '../store/types.ts';
 import { auditEntry, readStore, refuseSnapshot, storePaths, writeStore } from '../store/index.ts';
 import { waitForStoreLock } from '../store/lock.ts';
 import { clearWebhookLedger, deliverOutbox, deliverWebhooks, ledgerPathFor, resolveUnsubscribeSecret, truncateLedger, unsubscribeSecretOf, webhookLedgerPathFor } from './deliver/index.ts';
+import { applyJournalUnsubscribes } from './deliver/unsubscribe.ts';
 import type { DeliveryReport, Transport, WebhookReport } from './deliver/index.ts';
 import { ChangeLog } from './engine/changes.ts';
 import { Engine, type RunStats } from './engine/engine.ts';
@@ -62,6 +63,8 @@ export interface RunResult {
   from: string | null;
   to: string;
   journalEvents: number;
+  /** Unsubscribe links' clicks read from the journal, and the contacts they changed (suppressed, consent withdrawn). */
+  unsubscribes: { read: number; changed: string[] };
   log: ChangeLog;
   stats: RunStats;
   delivery: DeliveryReport | null;
@@ -124,7 +127,9 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
       const what = from !== null ? "the store's clock" : 'the deployment';
       throw new UserError(`The run would go from ${what} (${since}) to ${new Date(end).toISOString()}, more than ten years; check the year of --now (or --until, CAMPAIGN_NOW), and simulate at most ten years at a time.`);
     }
-    const { events, cursor } = readJournal(paths.journal, data.journal);
+    const { events, unsubscribes, cursor } = readJournal(paths.journal, data.journal);
+    // Before the engine and delivery: nothing this run schedules or delivers goes to those addresses.
+    const unsubscribed = applyJournalUnsubscribes(data, unsubscribes);
     lap('load');
 
     const engine = new Engine(data, data.deployed.program);
@@ -133,7 +138,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     data.journal = cursor;
     lap('engine');
     const to = new Date(end).toISOString();
-    const result: RunResult = { dryRun: options.dryRun, from, to, journalEvents: events.length, log, stats: engine.stats, delivery: null, webhooks: null, store: data, timings, written: false };
+    const result: RunResult = { dryRun: options.dryRun, from, to, journalEvents: events.length, unsubscribes: { read: unsubscribes.length, changed: unsubscribed }, log, stats: engine.stats, delivery: null, webhooks: null, store: data, timings, written: false };
     // Delivery, the same code in a dry run: what the real run would deliver, also the emails and
     // webhooks that earlier runs left pending (the server was down, `webhooks retry`) and what an
     // interrupted run's ledgers say was sent — sending, posting and writing nothing.
@@ -172,6 +177,8 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     // The run's own clock stamps the snapshot: the same inputs give the same bytes.
     const stamp = { now: () => options.now };
     await deliver(false);
+    // Names contacts, never an address (as `campaign unsubscribe` with addresses does).
+    if (unsubscribed.length > 0) data.audit.push(auditEntry('unsubscribe', options.now, options.env, `${listedIds(unsubscribed)} (links recorded in the journal)`));
     // After delivery, so that the entry says what was delivered, not only what was scheduled.
     data.audit.push(auditEntry('run', options.now, options.env, `${summarizeStats(engine.stats, events.length)}; ${summarizeDelivery(result.delivery, result.webhooks)}`));
     // No event read (`isIdle`): the cursor can still differ from the stored one, by the new, empty
@@ -202,11 +209,16 @@ export function noStoreError(label: string): UserError {
  */
 export function isIdle(result: RunResult): boolean {
   const { delivery: d, webhooks: w } = result;
-  if (result.journalEvents > 0 || result.stats.events > 0 || result.stats.enrollments > 0) return false;
+  if (result.journalEvents > 0 || result.unsubscribes.read > 0 || result.stats.events > 0 || result.stats.enrollments > 0) return false;
   if (d && (d.sent || d.skipped || d.failed || d.retry > d.retryUnchanged || d.unknown || d.bounced || d.recovered.sent.length || d.recovered.failed.length || d.recovered.unknown.length)) return false;
   if (w && (w.delivered || w.changed || w.recovered)) return false;
   for (const change of result.log.contacts.values()) if (!ChangeLog.isEmpty(change)) return false;
   return true;
+}
+
+/** Ids, the first 20 of them and how many more. */
+export function listedIds(ids: readonly string[]): string {
+  return ids.length > 20 ? `${ids.slice(0, 20).join(', ')} and ${ids.length - 20} more` : ids.join(', ');
 }
 
 export function summarizeStats(stats: RunStats, journalEvents: number): string {

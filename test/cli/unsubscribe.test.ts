@@ -35,7 +35,7 @@ const marketing = async (dir: string, after: boolean) =>
   (await readStore(path.join(dir, 'store.json')))!.outbox.filter((m) => m.kind === 'marketing' && m.status === 'sent' && m.createdAt > '2026-09-01T00:00:00.000Z' === after);
 
 describe('campaign unsubscribe', () => {
-  it('records the link of a delivered email: suppression entry, consent withdrawn, audit entry; later runs send that contact no marketing email', async () => {
+  it('records the link of a delivered email in the journal, without waiting for a run; the next run suppresses the address and withdraws consent before it sends, and later runs send that contact no marketing email', async () => {
     // Without the unsubscribe, a contact who got marketing email before T gets more after it.
     const reference = await ranToT();
     expect((await cli(reference, 'run', '--now', T, '--until', U, '--store', 'store.json')).code).toBe(0);
@@ -44,32 +44,51 @@ describe('campaign unsubscribe', () => {
     expect(contact).toBeDefined();
 
     const dir = await ranToT();
+    const store = path.join(dir, 'store.json');
+    const bytes = readFileSync(store);
     const link = linkFor(dir, contact);
-    const done = await cliWith({ CAMPAIGN_ACTOR: 'web' }, dir, 'unsubscribe', link, '--now', '2026-09-01T08:00:00Z', '--store', 'store.json');
+    // A run in progress holds the store's lock: the click does not wait for it.
+    const run = acquireStoreLock(store, 'campaign run');
+    let done: Awaited<ReturnType<typeof cli>>;
+    try {
+      done = await cliWith({ CAMPAIGN_ACTOR: 'web' }, dir, 'unsubscribe', link, '--now', '2026-09-01T08:00:00Z', '--store', 'store.json');
+    } finally {
+      run.release();
+    }
     expect(done.code, done.stderr).toBe(0);
-    expect(done.stdout).toBe(`Unsubscribed ${contact}: the address is on the suppression list; emailOptIn is now false.\nThe next \`campaign run\` takes the change into account (segments, exit criteria); no email goes to suppressed addresses from now on.\n`);
-    const data = (await readStore(path.join(dir, 'store.json')))!;
+    expect(done.stdout).toBe(`Unsubscribed ${contact}: the address goes on the suppression list and emailOptIn becomes false at the next \`campaign run\`, before it sends anything.\nRecorded in journal.jsonl.\n`);
+    expect(readFileSync(store).equals(bytes)).toBe(true);
+    expect((await cli(dir, 'contact', contact, '--store', 'store.json')).stdout).toContain('This contact clicked an unsubscribe link (2026-09-01T08:00Z): the next `campaign run` puts the address on the suppression list and withdraws consent, before it sends anything.');
+
+    // A dry run shows it and writes nothing; the run applies it first.
+    const dry = await cli(dir, 'run', '--now', T, '--until', U, '--dry-run', '--store', 'store.json');
+    expect(dry.stdout).toContain('Unsubscribes: 1 click on unsubscribe links from the journal; 1 contact would be suppressed, consent withdrawn.');
+    expect(readFileSync(store).equals(bytes)).toBe(true);
+    const ran = await cli(dir, 'run', '--now', T, '--until', U, '--store', 'store.json');
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('Unsubscribes: 1 click on unsubscribe links from the journal; 1 contact suppressed, consent withdrawn.');
+    const data = (await readStore(store))!;
     const record = data.contacts.find((c) => c.id === contact)!;
     expect(record.fields.emailOptIn).toBe(false);
     expect(data.suppression).toContainEqual({ hash: suppressionHash(String(record.fields.email)), reason: 'unsubscribed', at: '2026-09-01T08:00:00.000Z' });
-    expect(data.pending).toContainEqual({ contact, at: '2026-09-01T08:00:00.000Z', kind: 'updated', fields: ['emailOptIn'] });
     // The audit entry names the contact, not its address.
-    expect(data.audit.at(-1)).toMatchObject({ action: 'unsubscribe', actor: 'web', summary: contact });
-
-    expect((await cli(dir, 'run', '--now', T, '--until', U, '--store', 'store.json')).code).toBe(0);
+    expect(data.audit.find((a) => a.action === 'unsubscribe')).toMatchObject({ summary: `${contact} (links recorded in the journal)` });
     expect((await marketing(dir, true)).filter((m) => m.contact === contact)).toEqual([]);
     // A second click (or a one-click POST after the page's) changes nothing and writes nothing.
-    const bytes = readFileSync(path.join(dir, 'store.json'));
+    const journalBytes = readFileSync(path.join(dir, 'journal.jsonl'));
+    const after = readFileSync(store);
     const again = await cli(dir, 'unsubscribe', link, '--store', 'store.json');
     expect(again).toMatchObject({ code: 0, stdout: `${contact} was already unsubscribed.\nNothing to change; nothing was written.\n` });
     expect(await cli(dir, 'unsubscribe', link, '--dry-run', '--store', 'store.json')).toMatchObject({ code: 0, stdout: `${contact} was already unsubscribed.\nDry run: nothing was written.\n` });
-    expect(readFileSync(path.join(dir, 'store.json')).equals(bytes)).toBe(true);
+    expect(readFileSync(store).equals(after)).toBe(true);
+    expect(readFileSync(path.join(dir, 'journal.jsonl')).equals(journalBytes)).toBe(true);
   }, 60_000);
 
   it('refuses, writing nothing, a link with a wrong token or signed with another secret, and anything that is not a link; --dry-run writes nothing', async () => {
     const dir = await ranToT();
     const store = path.join(dir, 'store.json');
     const bytes = readFileSync(store);
+    const journal = readFileSync(path.join(dir, 'journal.jsonl'));
     const link = linkFor(dir, (await marketing(dir, false))[0]!.contact);
     const forged = link.replace(/t=([0-9a-f])/, (_, d: string) => `t=${d === '0' ? '1' : '0'}`);
     const refused = await cli(dir, 'unsubscribe', link, forged, '--store', 'store.json');
@@ -100,12 +119,13 @@ describe('campaign unsubscribe', () => {
     expect((await cli(dir, 'unsubscribe', link, '--reason', 'bounced', '--store', 'store.json')).stderr).toBe('error: --reason goes with addresses (--email, --emails): a link is always an unsubscribe.\n');
     const dry = await cli(dir, 'unsubscribe', link, '--dry-run', '--store', 'store.json');
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/^Would unsubscribe c_\d+: the address is on the suppression list; emailOptIn is now false\.\nDry run: nothing was written\.\n$/);
+    expect(dry.stdout).toMatch(/^Would unsubscribe c_\d+: the address goes on the suppression list and emailOptIn becomes false at the next `campaign run`, before it sends anything\.\nDry run: nothing was written\.\n$/);
     expect(readFileSync(store).equals(bytes)).toBe(true);
-    // A time before the store's clock is not refused (the law may require the unsubscribe): recorded at the clock.
+    expect(readFileSync(path.join(dir, 'journal.jsonl')).equals(journal)).toBe(true);
+    // A click before the store's clock is not refused (the law may require the unsubscribe): the run records it at its clock.
     const early = await cli(dir, 'unsubscribe', link, '--now', '2026-08-15T00:00:00Z', '--store', 'store.json');
-    expect(early.code, early.stderr).toBe(0);
-    expect(early.stderr).toBe("warning: --now is before the store's clock (2026-09-01T00:00:00.000Z); the unsubscribe is recorded at the store's clock.\n");
+    expect(early).toMatchObject({ code: 0, stderr: '' });
+    expect((await cli(dir, 'run', '--now', T, '--store', 'store.json')).code).toBe(0);
     expect((await readStore(store))!.suppression.map((s) => s.at)).toContain('2026-09-01T00:00:00.000Z');
   }, 60_000);
 

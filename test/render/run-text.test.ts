@@ -20,6 +20,7 @@ function result(messages: MessageReport[], hooks: WebhookReport['deliveries']): 
     from: '2026-12-30T00:00:00.000Z',
     to: TO,
     journalEvents: 0,
+    unsubscribes: { read: 0, changed: [] },
     log: new ChangeLog(),
     stats: { events: 0, duplicateEvents: 0, emailsByCampaign: {}, notificationsByTeam: {}, deferredSends: 0, skippedSends: {}, webhooks: 0, enrollments: 0 },
     delivery: { dryRun: false, sent: messages.length - failed, skipped: 0, failed, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, recovered: { sent: [], failed: [], unknown: [], bounced: 0, invalidLines: 0 }, messages },

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JournalLockedError } from '../../src/errors.ts';
-import { withJournalLock } from '../../src/runtime/journal.ts';
+import { withJournalLock } from '../../src/runtime/journal-lock.ts';
 import { identityOf, processIdentity } from '../../src/store/process-identity.ts';
 
 // `readFileSync` passes through, except where a test puts another process's step between two of

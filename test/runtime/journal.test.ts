@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileS
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendEvents, compactJournal, pendingEventIds, readJournal } from '../../src/runtime/journal.ts';
+import { appendEvents, appendUnsubscribes, compactJournal, pendingEventIds, readJournal } from '../../src/runtime/journal.ts';
 import type { StoredEvent } from '../../src/store/types.ts';
 
 const dirs: string[] = [];
@@ -113,6 +113,26 @@ describe('the event journal', () => {
     const bytes = Buffer.concat([Buffer.from('{"id":"x","contact":"c1","event":"page_view","at":"2026-11-01T09:00:00.000Z","data":{"n":"'), Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from('"}}\n\n')]);
     appendFileSync(journal, bytes);
     expect(() => readJournal(journal, cursor)).toThrow(`"${journal}":5 is not valid JSON`);
+  });
+
+  it('holds unsubscribes beside events: read apart from them, committed the same way, never taken for an event whatever its name', () => {
+    const dir = journalDir();
+    const journal = path.join(dir, 'events.journal');
+    const click = { id: 'u1', contact: 'c1', unsubscribe: 'link' as const, at: '2026-11-23T10:05:00.000Z' };
+    appendEvents(journal, [event(1)], '2026-11-23T10:00:00.000Z');
+    appendUnsubscribes(journal, [click], '2026-11-23T10:06:00.000Z');
+    expect(readFileSync(journal, 'utf8').split('\n').slice(-3)).toEqual(['{"id":"u1","contact":"c1","unsubscribe":"link","at":"2026-11-23T10:05:00.000Z","receivedAt":"2026-11-23T10:06:00.000Z"}', '{"commit":1}', '']);
+    const read = readJournal(journal, { generation: 'none', offset: 0 });
+    expect(read).toMatchObject({ events: [event(1)], unsubscribes: [click] });
+    expect(readJournal(journal, read.cursor)).toMatchObject({ events: [], unsubscribes: [] });
+    // An append killed before its commit line: its unsubscribe is not read.
+    appendFileSync(journal, `${JSON.stringify({ ...click, id: 'u2' })}\n`);
+    expect(readJournal(journal, read.cursor).unsubscribes).toEqual([]);
+    // A line with an event name is an event, even beside `unsubscribe`; one without a time is damage.
+    const copy = path.join(dir, 'copy.journal');
+    writeFileSync(copy, readFileSync(journal).subarray(0, read.cursor.offset));
+    appendFileSync(copy, `${JSON.stringify({ ...click, at: 'soon' })}\n{"commit":1}\n`);
+    expect(() => readJournal(copy, read.cursor)).toThrow(`"${copy}":6 is not an event; the journal is damaged`);
   });
 
   it('pendingEventIds finds which ids the journal holds after the cursor, reading only their ids', () => {

@@ -4,17 +4,16 @@ import { addSuppressions, normalizeEmail, suppressedHashes, suppressionHash } fr
 import { verifyUnsubscribeToken } from './unsubscribe-token.ts';
 
 /** `alreadySuppressed`: the address was on the list; `consentWithdrawn`: a contact's consent field was set to false now. */
-export type UnsubscribeResult =
-  | { ok: true; contact: string; alreadySuppressed: boolean; consentWithdrawn: boolean }
-  | { ok: false; code: 'bad-token' | 'unknown-contact' | 'not-deployed' | 'no-address'; reason: string };
+export type UnsubscribeResult = { ok: true; contact: string; alreadySuppressed: boolean; consentWithdrawn: boolean } | UnsubscribeRefusal;
+
+export type UnsubscribeRefusal = { ok: false; code: 'bad-token' | 'unknown-contact' | 'not-deployed' | 'no-address'; reason: string };
 
 /**
- * Handles a click on an unsubscribe link (or a one-click POST): checks the token, puts the contact's
- * address on the suppression list and sets its consent field to false, and records the change for
- * the next run (segments and journeys that look at consent). Changes `data` in memory; idempotent.
- * The caller persists the store under its lock (`campaign unsubscribe`).
+ * Checks a click on an unsubscribe link (or a one-click POST): the token, then that the contact
+ * exists and has an address. `done`: its address is on the suppression list and its consent field
+ * false already (as far as `data` holds them: a store read for these contacts has their entries).
  */
-export function unsubscribe(data: StoreData, contactId: string, token: string, secret: string, now: string): UnsubscribeResult {
+export function checkUnsubscribeLink(data: StoreData, contactId: string, token: string, secret: string): { ok: true; contact: string; done: boolean } | UnsubscribeRefusal {
   // Check the token before anything else: a wrong one must not reveal whether the contact exists.
   if (!verifyUnsubscribeToken(contactId, token, secret)) {
     return { ok: false, code: 'bad-token', reason: 'The unsubscribe link is not valid. Use the link from the email as it is.' };
@@ -27,7 +26,43 @@ export function unsubscribe(data: StoreData, contactId: string, token: string, s
   if (typeof email !== 'string' || email.trim() === '') {
     return { ok: false, code: 'no-address', reason: `Contact "${contactId}" has no email address in field "${settings.fields.email}".` };
   }
-  return { ok: true, contact: contact.id, alreadySuppressed: !suppress(data, email, now), consentWithdrawn: withdrawConsent(data, settings, contact, now) };
+  const hash = suppressionHash(email);
+  return { ok: true, contact: contact.id, done: contact.fields[settings.consent.email] === false && data.suppression.some((s) => s.hash === hash) };
+}
+
+/**
+ * A checked link's unsubscribe: puts the contact's address on the suppression list and sets its
+ * consent field to false, and records the change for the next run (segments and journeys that look
+ * at consent). Changes `data` in memory; idempotent. Null when the contact is gone or has no
+ * address now (erased, or changed since the click was recorded).
+ */
+export function recordUnsubscribe(data: StoreData, contactId: string, now: string): Extract<UnsubscribeResult, { ok: true }> | null {
+  const settings = data.deployed?.program.settings;
+  const contact = settings && data.contacts.find((c) => c.id === contactId);
+  const email = contact?.fields[settings!.fields.email];
+  if (!contact || typeof email !== 'string' || email.trim() === '') return null;
+  return { ok: true, contact: contact.id, alreadySuppressed: !suppress(data, email, now), consentWithdrawn: withdrawConsent(data, settings!, contact, now) };
+}
+
+/** `checkUnsubscribeLink`, then `recordUnsubscribe` (a page that holds the store in memory). */
+export function unsubscribe(data: StoreData, contactId: string, token: string, secret: string, now: string): UnsubscribeResult {
+  const checked = checkUnsubscribeLink(data, contactId, token, secret);
+  return checked.ok ? recordUnsubscribe(data, contactId, now)! : checked;
+}
+
+/**
+ * The unsubscribes a run read from the journal (`campaign unsubscribe LINK`), applied before its
+ * engine runs and before it delivers: each at its click's time, or the store's clock when that is
+ * later (a run never records a change before its clock). The contacts changed now.
+ */
+export function applyJournalUnsubscribes(data: StoreData, entries: readonly { contact: string; at: string }[]): string[] {
+  const changed = new Set<string>();
+  for (const entry of entries) {
+    const at = new Date(Math.max(Date.parse(entry.at), data.clock === null ? -Infinity : Date.parse(data.clock))).toISOString();
+    const result = recordUnsubscribe(data, entry.contact, at);
+    if (result && (!result.alreadySuppressed || result.consentWithdrawn)) changed.add(result.contact);
+  }
+  return [...changed];
 }
 
 /** Why an address is suppressed by request (`unsubscribeAddress`); erasures and hard bounces at delivery add their own. */

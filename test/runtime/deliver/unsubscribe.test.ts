@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deliverOutbox } from '../../../src/runtime/deliver/deliver-outbox.ts';
 import { outboxTransport } from '../../../src/runtime/deliver/outbox-transport.ts';
 import { suppressionHash } from '../../../src/store/suppression.ts';
-import { unsubscribe } from '../../../src/runtime/deliver/unsubscribe.ts';
+import { applyJournalUnsubscribes, unsubscribe } from '../../../src/runtime/deliver/unsubscribe.ts';
 import { unsubscribeToken } from '../../../src/runtime/deliver/unsubscribe-token.ts';
 import { NOW, SECRET, email, program, store, tempDirs } from './fixtures.ts';
 
@@ -33,6 +33,24 @@ describe('unsubscribe', () => {
     expect(unsubscribe(data, 'c1', unsubscribeToken('c2', SECRET), SECRET, LATER)).toMatchObject({ ok: false, code: 'bad-token' });
     expect(unsubscribe(data, 'nobody', 'x', SECRET, LATER)).toMatchObject({ ok: false, code: 'bad-token' });
     expect(unsubscribe(data, 'nobody', unsubscribeToken('nobody', SECRET), SECRET, LATER)).toMatchObject({ ok: false, code: 'unknown-contact' });
+    expect(data).toEqual(before);
+  });
+
+  it('applies the clicks a run reads from the journal: at the click, or at the store\'s clock when later; a contact erased since is passed over', () => {
+    const data = store({ clock: '2026-11-24T00:00:00.000Z' });
+    const changed = applyJournalUnsubscribes(data, [
+      { contact: 'c1', at: LATER },
+      { contact: 'c3', at: '2026-11-01T00:00:00.000Z' },
+      { contact: 'c1', at: '2026-11-24T11:00:00.000Z' },
+      { contact: 'gone', at: LATER },
+    ]);
+    expect(changed).toEqual(['c1', 'c3']);
+    expect(data.suppression.find((s) => s.hash === suppressionHash('ann@example.com'))?.at).toBe(LATER);
+    expect(data.suppression.find((s) => s.hash === suppressionHash('cy@example.com'))?.at).toBe('2026-11-24T00:00:00.000Z');
+    expect(data.pending.map((p) => [p.contact, p.at])).toEqual([['c1', LATER], ['c3', '2026-11-24T00:00:00.000Z']]);
+    // Again (a run that crashed before its snapshot, run again): nothing changes.
+    const before = structuredClone(data);
+    expect(applyJournalUnsubscribes(data, [{ contact: 'c1', at: LATER }])).toEqual([]);
     expect(data).toEqual(before);
   });
 
