@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { checkUnsubscribeLink, unsubscribeAddresses, type AddressReason } from '../../src/runtime/deliver/unsubscribe.ts';
 import { contactsSelector } from '../../src/runtime/contact-selector.ts';
 import { appendUnsubscribes, type JournalUnsubscribe } from '../../src/runtime/journal.ts';
-import { LINEAGE_SECRET_WARNING, resolveUnsubscribeSecret, signsWithLineage, UNSUBSCRIBE_SECRET_ENV, unsubscribeSecretOf } from '../../src/runtime/deliver/unsubscribe-token.ts';
+import { acceptedUnsubscribeSecrets, LINEAGE_SECRET_WARNING, signsWithLineage, UNSUBSCRIBE_SECRET_ENV } from '../../src/runtime/deliver/unsubscribe-token.ts';
 import { auditEntry, readStore, readStorePart, refuseSnapshot, storePaths, writeStore } from '../../src/store/index.ts';
 import type { Settings } from '../../src/ir/types.ts';
 import type { StoreData } from '../../src/store/types.ts';
@@ -113,13 +113,13 @@ async function recordLinks(ctx: CliContext, storeFile: string, storeLabel: strin
   // The journal beside a snapshot would hold what no run can process.
   refuseSnapshot(data, storeLabel);
   if (signsWithLineage(data, ctx.env)) ctx.err(LINEAGE_SECRET_WARNING);
-  const secret = resolveUnsubscribeSecret(unsubscribeSecretOf(data), ctx.env);
+  const secrets = acceptedUnsubscribeSecrets(data, ctx.env, now);
   const hint = ctx.env[UNSUBSCRIBE_SECRET_ENV] === undefined ? ` If the emails were sent with $${UNSUBSCRIBE_SECRET_ENV}, set it here too.` : '';
   const problems: string[] = [];
   const lines: Outcome['lines'] = [];
   const entries = new Map<string, JournalUnsubscribe>();
   for (const link of links) {
-    const checked = checkUnsubscribeLink(data, link.contact, link.token, secret);
+    const checked = checkUnsubscribeLink(data, link.contact, link.token, secrets);
     if (!checked.ok) problems.push(`${link.where}: ${checked.reason}${checked.code === 'bad-token' ? hint : ''}`);
     else if (checked.done) lines.push({ text: `${checked.contact} was already unsubscribed.`, changed: false });
     else if (!entries.has(checked.contact)) {

@@ -13,7 +13,7 @@ const WHOLE_PARSE_LIMIT = 500 * 1024 * 1024;
 
 /** Top-level members in the order they are written. */
 const KEY_ORDER: readonly (keyof StoreData)[] = [
-  'format', 'formatVersion', 'lineage', 'unsubscribeSecret', 'serial', 'savedAt', 'clock', 'journal', 'snapshot', 'deployed',
+  'format', 'formatVersion', 'lineage', 'unsubscribeSecret', 'retiredUnsubscribeSecret', 'serial', 'savedAt', 'clock', 'journal', 'snapshot', 'deployed',
   'contacts', 'enrollments', 'events', 'pending', 'outbox', 'webhooks', 'suppression', 'audit',
 ];
 

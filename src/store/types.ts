@@ -23,6 +23,11 @@ export interface StoreData {
    * are signed with the lineage, which plans show (`unsubscribeSecretOf`).
    */
   unsubscribeSecret?: string;
+  /**
+   * The secret `campaign secret rotate` replaced (or the lineage, for a store that had none): links
+   * signed with it are honoured until `until`, so that emails already sent keep working links.
+   */
+  retiredUnsubscribeSecret?: { secret: string; until: string };
   /** Grows by one on every write; a plan records it. */
   serial: number;
   savedAt: string;
@@ -211,7 +216,7 @@ export interface AuditEntry {
   at: string;
   /** `$CAMPAIGN_ACTOR`, `$GITHUB_ACTOR`, `$USER`, or "unknown". */
   actor: string;
-  action: 'apply' | 'import' | 'erase' | 'run' | 'enroll' | 'migrate' | 'webhooks retry' | 'unsubscribe';
+  action: 'apply' | 'import' | 'erase' | 'run' | 'enroll' | 'migrate' | 'webhooks retry' | 'unsubscribe' | 'secret rotate';
   programHash?: string;
   summary: string;
 }

@@ -18,6 +18,7 @@ const HeaderSchema = z.object({
   formatVersion: z.number().int().positive(),
   lineage: z.string().min(1),
   unsubscribeSecret: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  retiredUnsubscribeSecret: z.object({ secret: z.string().min(1), until: iso }).optional(),
   serial: z.number().int().nonnegative(),
   savedAt: iso,
   clock: iso.nullable(),

@@ -1,34 +1,19 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireStoreLock, readStore, writeStore } from '../../src/store/index.ts';
 import { suppressionHash } from '../../src/store/suppression.ts';
 import { unsubscribeToken } from '../../src/runtime/deliver/unsubscribe-token.ts';
 import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
+import { linkFor, ranTo } from '../helpers/unsubscribe-links.ts';
 
-const { cli, cliWith, copyBase } = runtimeCliWorkspace();
+const workspace = runtimeCliWorkspace();
+const { cli, cliWith, copyBase } = workspace;
 
 const T = '2026-09-01T00:00:00Z';
 const U = '2026-11-30T00:00:00Z';
 
-/** A copy of the base store, its events ingested and run up to T (emails delivered to `outbox/`). */
-async function ranToT(): Promise<string> {
-  const dir = copyBase();
-  expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json', '--now', T)).code).toBe(0);
-  const run = await cli(dir, 'run', '--now', T, '--store', 'store.json');
-  expect(run.code, run.stderr).toBe(0);
-  return dir;
-}
-
-/** The HTTPS unsubscribe link of the List-Unsubscribe header of one of the contact's `.eml` files. */
-function linkFor(dir: string, contact: string): string {
-  for (const name of readdirSync(path.join(dir, 'outbox'))) {
-    const text = readFileSync(path.join(dir, 'outbox', name), 'latin1').replace(/\r?\n[ \t]+/g, ' ');
-    const link = /^List-Unsubscribe: <(https:[^>]+)>/m.exec(text)?.[1];
-    if (link && new URL(link).searchParams.get('c') === contact) return link;
-  }
-  throw new Error(`no email with an unsubscribe link for ${contact}`);
-}
+const ranToT = () => ranTo(workspace, T);
 
 /** Marketing emails sent, created after (or up to) T. */
 const marketing = async (dir: string, after: boolean) =>
@@ -157,7 +142,7 @@ describe('campaign unsubscribe', () => {
     const legacy = `https://acme-analytics.example/unsubscribe?c=${contact}&t=${unsubscribeToken(contact, data.lineage)}`;
     const done = await cli(dir, 'unsubscribe', legacy, '--store', 'store.json');
     expect(done.code, done.stderr).toBe(0);
-    expect(done.stderr).toBe('warning: this store was made before stores kept a secret for unsubscribe links: they are signed with its lineage, which plans print. Set $CAMPAIGN_UNSUBSCRIBE_SECRET (the same for every command) so that nobody else can sign one.\n');
+    expect(done.stderr).toBe('warning: this store was made before stores kept a secret for unsubscribe links: they are signed with its lineage, which plans print. Run `campaign secret rotate` (links already sent stay valid for 30 days), or set $CAMPAIGN_UNSUBSCRIBE_SECRET (the same for every command), so that nobody else can sign one.\n');
     // A run that emails links signed that way says so too.
     const run = await cli(dir, 'run', '--now', T, '--until', U, '--store', 'store.json');
     expect(run.code, run.stderr).toBe(0);

@@ -13,7 +13,7 @@ export type UnsubscribeRefusal = { ok: false; code: 'bad-token' | 'unknown-conta
  * exists and has an address. `done`: its address is on the suppression list and its consent field
  * false already (as far as `data` holds them: a store read for these contacts has their entries).
  */
-export function checkUnsubscribeLink(data: StoreData, contactId: string, token: string, secret: string): { ok: true; contact: string; done: boolean } | UnsubscribeRefusal {
+export function checkUnsubscribeLink(data: StoreData, contactId: string, token: string, secret: string | readonly string[]): { ok: true; contact: string; done: boolean } | UnsubscribeRefusal {
   // Check the token before anything else: a wrong one must not reveal whether the contact exists.
   if (!verifyUnsubscribeToken(contactId, token, secret)) {
     return { ok: false, code: 'bad-token', reason: 'The unsubscribe link is not valid. Use the link from the email as it is.' };
