@@ -3,6 +3,9 @@
 import { fileURLToPath } from 'node:url';
 
 process.setSourceMapsEnabled(true);
+// The real exit: while the workspace's modules load, `process.exit` is a stub that throws (a module
+// calling it must not end the command), and an error handler calling the stub would crash Node.
+const exit = process.exit.bind(process);
 // `campaign contacts export | head`: the reader has gone; stop quietly, like other Unix tools.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -19,10 +22,19 @@ const outOfFiles = (error) => {
   process.stderr.write(`error: campaign ran out of open files (${error.code}) loading its modules; raise the limit (ulimit -n; 1024 is usual) and run the command again.\n`);
   process.exit(1);
 };
+// An error a workspace module raised outside any await — from a timer, or a promise it did not
+// await — names the module, in one line; its stack runs through the modules compiled for loading
+// (src/compiler/load.ts: a `campaignkit-load-` folder). Any other is reported as Node would.
 process.on('uncaughtException', (error) => {
   if (error?.code === 'EMFILE' || error?.code === 'ENFILE') outOfFiles(error);
-  process.stderr.write(`${error?.stack ?? String(error)}\n`);
-  process.exit(1);
+  const module = /campaignkit-load-[^/\\]+[/\\](.+?)\.mjs:\d+/.exec(String(error?.stack ?? ''))?.[1];
+  if (module !== undefined) {
+    const message = String(error?.message ?? error).split('\n')[0];
+    process.stderr.write(`error: the workspace module ${module.split('\\').join('/')} raised an error from a timer or a promise it did not await: ${message}. Campaign modules only define; remove that code. The command did not finish.\n`);
+  } else {
+    process.stderr.write(`${error?.stack ?? String(error)}\n`);
+  }
+  exit(1);
 });
 if (process.argv[2] === 'preview' && process.stdout.isTTY && process.stdin.isTTY && !process.env.CI) {
   process.env.NODE_ENV ??= 'production';
@@ -46,7 +58,7 @@ const { main } = await import('tsx/esm/api')
     return import('./main.ts');
   })
   .catch(outOfFiles);
-process.exitCode = await main({
+const code = await main({
   argv: process.argv.slice(2),
   cwd: process.cwd(),
   env: process.env,
@@ -54,3 +66,7 @@ process.exitCode = await main({
   stdout: process.stdout,
   stderr: process.stderr,
 });
+// Exit now that the command is done, rather than when the event loop empties: a workspace module
+// that started a timer (`setInterval`) would otherwise keep `validate` or `plan` alive forever, and a
+// CI job would never end. Output is written synchronously (files, and pipes and terminals on Linux).
+exit(code);

@@ -96,6 +96,11 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
       process.exit = ((code?: string | number | null) => {
         throw new ProcessExitCall(code);
       }) as typeof process.exit;
+      // A promise a module rejects without awaiting it (a fetch at load time) would crash the
+      // command later, outside any diagnostic: caught here, and named by the module in its stack.
+      const rejected: unknown[] = [];
+      const onRejection = (reason: unknown) => rejected.push(reason);
+      process.on('unhandledRejection', onRejection);
       try {
         for (const file of files) {
           const output = entryOutputs.get(file);
@@ -107,8 +112,23 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
           }
           while (origins.length < list.length) origins.push(file);
         }
+        // Rejections are reported once the microtasks of the last module have run.
+        await new Promise((resolve) => setImmediate(resolve));
       } finally {
         process.exit = exit;
+        process.off('unhandledRejection', onRejection);
+      }
+      const sources = new Map([...entryOutputs].map(([file, output]) => [output, file]));
+      for (const reason of rejected) {
+        let stack = '';
+        try {
+          stack = reason instanceof Error ? String(reason.stack ?? '') : '';
+        } catch {
+          // A stack getter that throws: the first module is named.
+        }
+        const output = [...stack.matchAll(FRAME)].map((match) => match[1]!).find((frame) => sources.has(frame));
+        const file = output !== undefined ? sources.get(output)! : files[0]!;
+        diagnostics.push(moduleThrew(reason, file, workspace, maps));
       }
     });
     const inputs = Object.keys(build.metafile.inputs).map((input) => path.resolve(workspace, input));

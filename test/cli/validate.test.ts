@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -183,5 +183,25 @@ describe('campaign validate (real process)', () => {
     const hangs = validate(tmp);
     expect(hangs.stderr).toBe('error: campaign stopped before finishing: a module of the workspace awaits something that never settles (a top-level await on a promise nothing resolves). Remove that await; the command did not finish.\n');
     expect(hangs.status).toBe(1);
+  });
+
+  it('names the module, exit 1, that rejects a promise it does not await (Node would crash later, exit 7)', () => {
+    const tmp = tempDir('campaignkit-cli-');
+    cpSync(path.join(ROOT, VALID), tmp, { recursive: true });
+    appendFileSync(path.join(tmp, 'segments.ts'), "\nPromise.reject(new Error('no CRM token'));\n");
+    const rejected = validate(tmp);
+    expect(rejected.stdout + rejected.stderr).toContain('segments.ts:5:16 - error CK003: Module "segments.ts" threw while loading: no CRM token.');
+    expect(rejected.stderr).not.toContain('    at ');
+    expect(rejected.status).toBe(1);
+  });
+
+  it('ends once the command is done, even when a module left a timer running (a CI job would never end)', () => {
+    const tmp = tempDir('campaignkit-cli-');
+    cpSync(path.join(ROOT, VALID), tmp, { recursive: true });
+    appendFileSync(path.join(tmp, 'segments.ts'), '\nsetInterval(() => {}, 1000);\n');
+    const result = spawnSync(process.execPath, ['cli/campaign.js', 'validate', '--no-typecheck', '--workspace', tmp], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('valid');
   });
 });
