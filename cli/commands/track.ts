@@ -1,7 +1,8 @@
 import { UserError } from '../../src/errors.ts';
 import { validateEvent } from '../../src/runtime/ingest.ts';
 import { nulMessage, nulPath } from '../../src/text/nul-character.ts';
-import { appendEvents } from '../../src/runtime/journal.ts';
+import { appendEvents, pendingEventIds } from '../../src/runtime/journal.ts';
+import type { JournalCursor } from '../../src/store/types.ts';
 import { contactOnlySelector } from '../../src/runtime/contact-selector.ts';
 import { ContactIndex, readStore, readStorePart, refuseSnapshot, storePaths } from '../../src/store/index.ts';
 import { stringOption, type Command } from '../command.ts';
@@ -36,6 +37,18 @@ export async function ingestContext(ctx: CliContext, args: Parameters<Command['r
   };
 }
 
+/**
+ * Where an event with this id was accepted before: the journal, after the store's cursor (its ids
+ * alone are read), or the store's history (only its event lines that hold the id are parsed); null
+ * when nowhere. The same check `events ingest` makes for a file (`repeatedIds`).
+ */
+async function seenBefore(store: string, cursor: JournalCursor, journal: string, id: string, label: string): Promise<'the journal' | 'the store' | null> {
+  if (pendingEventIds(journal, cursor, new Set([id])).has(id)) return 'the journal';
+  const quoted = JSON.stringify(id);
+  const history = await readStorePart(store, (collection) => (collection === 'events' ? (line) => line.includes(quoted) || line.includes('\\') : () => false), { label });
+  return history?.events.some((e) => e.id === id) ? 'the store' : null;
+}
+
 export const track: Command = {
   name: 'track',
   usage: 'EVENT --contact ID|EMAIL [--data JSON] [--at ISO] [--store FILE]',
@@ -59,12 +72,16 @@ export const track: Command = {
     const withNul = nulPath(data, 'data');
     if (withNul !== undefined) throw new UserError(`${name}: ${nulMessage(withNul)}.`);
     const now = nowFor(ctx, args);
-    const { journal, context } = await ingestContext(ctx, args, 'track', contact);
+    const { store, data: part, journal, context } = await ingestContext(ctx, args, 'track', contact);
     const at = stringOption(args, 'at');
     const result = validateEvent({ event: name, contact, ...(at !== undefined ? { at } : {}), data }, context, now.toISOString());
     if ('error' in result) throw new UserError(`${name}: ${result.error}.`);
-    appendEvents(journal, [result.event], now.toISOString());
-    ctx.out(`Accepted ${result.event.event} for ${result.event.contact} at ${result.event.at} (${result.event.id}); \`campaign run\` will process it.`);
+    const { event } = result;
+    const seen = await seenBefore(store, part.journal, journal, event.id, displayPath(ctx, store));
+    // Appended all the same, as `events ingest` appends repeats: the run decides which event of an id counts.
+    appendEvents(journal, [event], now.toISOString());
+    const next = seen === null ? '`campaign run` will process it' : `it repeats the id of an event seen before (in ${seen}), and \`campaign run\` keeps one event per id, so it adds none`;
+    ctx.out(`Accepted ${event.event} for ${event.contact} at ${event.at} (${event.id}); ${next}.`);
     return 0;
   },
 };

@@ -21,7 +21,7 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
   const skipped = Object.values(stats.skippedSends).reduce((a, b) => a + b, 0);
   const lines: string[] = [];
   const verb = result.dryRun ? 'Dry run (nothing written, nothing sent)' : 'Run';
-  lines.push(`${c.bold(verb)}: ${short(result.from)} → ${short(result.to)}; ${plural(result.journalEvents, 'new event')} from the journal, ${plural(stats.events, 'event')} processed${stats.duplicateEvents ? ` (${n(stats.duplicateEvents)} duplicates ignored)` : ''}, ${plural(stats.enrollments, 'enrollment')}.`);
+  lines.push(`${c.bold(verb)}: ${short(result.from)} → ${short(result.to)}; ${plural(result.journalEvents, 'new event')} from the journal, ${plural(stats.events, 'event')} processed${stats.duplicateEvents ? ` (${plural(stats.duplicateEvents, 'duplicate')} ignored)` : ''}, ${plural(stats.enrollments, 'enrollment')}.`);
   const { read, changed } = result.unsubscribes;
   if (read > 0) {
     const already = changed.length < read ? ` (the other ${read - changed.length === 1 ? 'click' : 'clicks'}: already unsubscribed)` : '';

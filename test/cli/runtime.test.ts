@@ -61,6 +61,16 @@ describe('campaign events ingest', () => {
     expect(piped.stderr).toBe('');
   });
 
+  it('track says when its event repeats the id of one accepted before: in the journal, then in the store after a run', async () => {
+    const dir = copyBase();
+    const track = () => cli(dir, 'track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/again"}', '--at', '2026-11-01T10:00:00Z', '--now', '2026-11-01T11:00:00Z', '--store', 'store.json');
+    const tracked = await track();
+    expect(tracked.stdout).toMatch(/^Accepted page\.viewed for c_000001 at 2026-11-01T10:00:00\.000Z \(e_[0-9a-f]+\); `campaign run` will process it\.\n$/);
+    expect((await track()).stdout).toContain('; it repeats the id of an event seen before (in the journal), and `campaign run` keeps one event per id, so it adds none.\n');
+    expect((await cli(dir, 'run', '--now', '2026-11-01T12:00:00Z', '--store', 'store.json')).stdout).toContain('1 event processed (1 duplicate ignored)');
+    expect((await track()).stdout).toContain('(in the store)');
+  });
+
   it('says how many events repeat the id of one seen before: in the journal, in the store after a run, or earlier in the file', async () => {
     const dir = copyBase();
     const lines = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n');
@@ -439,7 +449,7 @@ describe("a folder or a file where the store's side files belong", () => {
     expect(journal.code).toBe(1);
     expect(journal.stderr).toBe(`error: "${path.join(dir, 'journal.jsonl')}" is a folder, not the event journal (a file beside the store); move it away and run the command again.\n`);
     const track = await cli(dir, 'track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/"}', '--store', 'store.json');
-    expect(track.stderr).toBe(`error: Cannot open "${path.join(dir, 'journal.jsonl')}" (EISDIR): it is a folder where a file is expected; move the folder away or give another path.\n`);
+    expect(track.stderr).toBe(`error: "${path.join(dir, 'journal.jsonl')}" is a folder, not the event journal (a file beside the store); move it away and run the command again.\n`);
     rmSync(path.join(dir, 'journal.jsonl'), { recursive: true });
     writeFileSync(path.join(dir, 'outbox'), '');
     const outbox = await cli(dir, ...run);
