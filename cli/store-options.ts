@@ -34,6 +34,17 @@ export function lockTimeout(args: ParsedArgs): number {
   return ms;
 }
 
+/**
+ * The store's lock for a command that writes it (`lockStore`), or null in a dry run, which writes
+ * nothing — its `--lock-timeout` checked all the same, so that a dry run refuses what the real
+ * command would.
+ */
+export async function lockStoreUnlessDryRun(ctx: CliContext, args: ParsedArgs, storeFile: string, purpose: string, dryRun: boolean): Promise<StoreLock | null> {
+  if (!dryRun) return lockStore(ctx, args, storeFile, purpose);
+  lockTimeout(args);
+  return null;
+}
+
 /** Takes the lock of the store a command writes, waiting up to `--lock-timeout`; messages name the lock file as the user typed the store. */
 export function lockStore(ctx: CliContext, args: ParsedArgs, storeFile: string, purpose: string, options: Omit<LockOptions, 'label'> = {}): Promise<StoreLock> {
   return waitForStoreLock(storeFile, purpose, { ...options, label: displayPath(ctx, `${storeFile}.lock`), timeoutMs: lockTimeout(args) });

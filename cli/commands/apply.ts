@@ -18,7 +18,7 @@ import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
 import { askLine } from '../prompt.ts';
-import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStoreUnlessDryRun, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 import { storeStatus } from '../run-progress.ts';
 
@@ -60,7 +60,7 @@ export const apply: Command = {
     const compiled = await compileOrFail(ctx, args, { typecheck: !saved && !flag(args, 'no-typecheck') });
     const storeFile = storePathFor(ctx, args, compiled);
     const label = displayPath(ctx, storeFile);
-    const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign apply');
+    const lock = await lockStoreUnlessDryRun(ctx, args, storeFile, 'campaign apply', dryRun);
     try {
       const status = storeStatus(ctx.stderr, storeFile);
       const store = await status.during('Reading the store…', () => readStore(storeFile, { label }));

@@ -5,7 +5,7 @@ import { plural } from '../../src/render/plan-format.ts';
 import { ContactIndex, readStore, storePaths, writeStore } from '../../src/store/index.ts';
 import { flag, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, timeNotBeforeClock } from '../clock.ts';
-import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storeForUrgentChange } from '../store-options.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStoreUnlessDryRun, STORE_HELP, STORE_OPTIONS, storeForUrgentChange } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
 export const contactsErase: Command = {
@@ -30,7 +30,7 @@ export const contactsErase: Command = {
     const now = nowFor(ctx, args);
     // With --store, the workspace is needed only when nothing is deployed to say which field is the email.
     const { compiled, storeFile, storeLabel } = await storeForUrgentChange(ctx, args, 'the contact');
-    const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign contacts erase');
+    const lock = await lockStoreUnlessDryRun(ctx, args, storeFile, 'campaign contacts erase', dryRun);
     try {
       const data = await readStore(storeFile, { label: storeLabel });
       const emailField = (compiled?.program ?? data?.deployed?.program ?? (await compileOrFail(ctx, args)).program).settings.fields.email;

@@ -12,7 +12,7 @@ import { flag, stringOption, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, refuseChangeBeforeClock } from '../clock.ts';
 import { progressBar } from '../progress.ts';
-import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStoreUnlessDryRun, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
 /** Input files above this size are refused (`--max-size` raises it, up to what one string can hold). */
@@ -80,7 +80,7 @@ export const contactsImport: Command = {
     const file = readContactFile(buffer, format, name, columns);
     progress.done();
 
-    const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign contacts import');
+    const lock = await lockStoreUnlessDryRun(ctx, args, storeFile, 'campaign contacts import', dryRun);
     try {
       const existing = await readStore(storeFile, { label: storeLabel });
       refuseChangeBeforeClock(ctx, args, now, existing?.clock ?? null, 'an import');

@@ -9,7 +9,7 @@ import { actorFrom, auditEntry, ContactIndex, readStore, writeStore } from '../.
 import type { ContactRecord, StoreData } from '../../src/store/types.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
-import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStoreUnlessDryRun, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrDeployed } from '../workspace.ts';
 
 /**
@@ -45,7 +45,7 @@ export const enroll: Command = {
     const storeLabel = displayPath(ctx, storeFile);
     // Before the lock, which would create the store's folder.
     if (!existsSync(storeFile)) throw new UserError(`There is no store at "${storeLabel}" yet. Import contacts and apply the workspace first (campaign contacts import, campaign apply).`);
-    const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign enroll');
+    const lock = await lockStoreUnlessDryRun(ctx, args, storeFile, 'campaign enroll', dryRun);
     try {
       const data = await readStore(storeFile, { label: storeLabel });
       if (!data) throw new UserError(`There is no store at "${storeLabel}" yet. Import contacts and apply the workspace first.`);

@@ -5,7 +5,7 @@ import { rotateUnsubscribeSecret, UNSUBSCRIBE_SECRET_ENV } from '../../src/runti
 import { auditEntry, readStore, refuseSnapshot, writeStore } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
-import { LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storeForUrgentChange } from '../store-options.ts';
+import { LOCK_HELP, LOCK_OPTIONS, lockStoreUnlessDryRun, STORE_HELP, STORE_OPTIONS, storeForUrgentChange } from '../store-options.ts';
 
 /** How long links signed with the replaced secret stay valid by default: 30 days, as CAN-SPAM asks an unsubscribe link to work after the email is sent. */
 const DEFAULT_GRACE = '30d';
@@ -44,7 +44,7 @@ export const secretRotate: Command = {
     }
     const now = nowFor(ctx, args);
     const { storeFile, storeLabel } = await storeForUrgentChange(ctx, args, 'the unsubscribe secret');
-    const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign secret rotate');
+    const lock = await lockStoreUnlessDryRun(ctx, args, storeFile, 'campaign secret rotate', dryRun);
     try {
       const data = await readStore(storeFile, { label: storeLabel });
       if (!data) throw new UserError(`There is no store at "${storeLabel}"; nothing was changed.`);

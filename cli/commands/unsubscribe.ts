@@ -15,7 +15,7 @@ import { decodeUtf8OrFail } from '../../src/text/strict-utf8.ts';
 import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, timeNotBeforeClock } from '../clock.ts';
-import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storeForUrgentChange } from '../store-options.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStoreUnlessDryRun, lockTimeout, STORE_HELP, STORE_OPTIONS, storeForUrgentChange } from '../store-options.ts';
 
 /**
  * `campaign unsubscribe`: records unsubscribes and other reasons not to email an address. Every
@@ -64,8 +64,10 @@ export const unsubscribeCommand: Command = {
     const dryRun = flag(args, 'dry-run');
     const now = nowFor(ctx, args);
     const { storeFile, storeLabel } = await storeForUrgentChange(ctx, args, 'the contacts');
+    // Links take no store lock; a --lock-timeout given with them is checked all the same.
+    if (request.kind === 'links') lockTimeout(args);
     if (request.kind === 'links') return recordLinks(ctx, storeFile, storeLabel, request.links, now, dryRun);
-    const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign unsubscribe');
+    const lock = await lockStoreUnlessDryRun(ctx, args, storeFile, 'campaign unsubscribe', dryRun);
     try {
       const data = await readStore(storeFile, { label: storeLabel });
       const settings = data?.deployed?.program.settings;

@@ -7,7 +7,7 @@ import { auditEntry, readStore, writeStore } from '../../src/store/index.ts';
 import type { WebhookDelivery } from '../../src/store/types.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
-import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStore, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStoreUnlessDryRun, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { compileOrFail } from '../workspace.ts';
 
 /** Deliveries listed one by one up to this many; beyond, the counts say it. */
@@ -40,7 +40,7 @@ export const webhooksRetry: Command = {
     const noStore = () => new UserError(`There is no store at "${storeLabel}"; nothing was changed.`);
     // Checked before the lock, which would create the store's folder.
     if (!existsSync(storeFile)) throw noStore();
-    const lock = dryRun ? null : await lockStore(ctx, args, storeFile, 'campaign webhooks retry');
+    const lock = await lockStoreUnlessDryRun(ctx, args, storeFile, 'campaign webhooks retry', dryRun);
     try {
       const data = await readStore(storeFile, { label: storeLabel });
       if (!data) throw noStore();
