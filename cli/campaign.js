@@ -68,5 +68,9 @@ const code = await main({
 });
 // Exit now that the command is done, rather than when the event loop empties: a workspace module
 // that started a timer (`setInterval`) would otherwise keep `validate` or `plan` alive forever, and a
-// CI job would never end. Output is written synchronously (files, and pipes and terminals on Linux).
+// CI job would never end. Not before the output is out: a pipe takes 64 KB at a time, and the rest
+// of a large write (a JSON plan) waits in the stream — an empty write's callback comes after it.
+const flushed = (stream) => new Promise((resolve) => (stream.writableLength > 0 ? stream.write('', resolve) : resolve()));
+process.exitCode = code;
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 exit(code);

@@ -7,7 +7,10 @@ import { countChanges } from './summarize.ts';
 import type { Transition } from './transition-types.ts';
 
 /** The parts of the store a plan reads. */
-export type PlanStore = Pick<StoreData, 'lineage' | 'serial' | 'deployed' | 'contacts' | 'events' | 'enrollments'>;
+export type PlanStore = Pick<StoreData, 'lineage' | 'serial' | 'deployed' | 'contacts' | 'events' | 'enrollments'> & { clock?: string | null };
+
+/** How far behind the plan's time the store's clock (its last run) may be without a warning: `run --watch` and hourly jobs stay within it. */
+const CLOCK_BEHIND_MS = 3_600_000;
 
 export interface BuildPlanInput {
   transition: Transition;
@@ -88,6 +91,13 @@ export function planChanges(input: PlanChangesInput): { plan: Plan; transition: 
       message: `The journal holds ${unprocessed} event${unprocessed === 1 ? '' : 's'} that no run has processed yet: this impact leaves ${unprocessed === 1 ? 'it' : 'them'} out, and scores stored by apply would take ${unprocessed === 1 ? 'it' : 'them'} in late. Run \`campaign run\` first, then plan again.`,
     });
   }
+  const clock = store?.clock ?? null;
+  if (clock !== null && Date.parse(input.now) - Date.parse(clock) > CLOCK_BEHIND_MS) {
+    transition.warnings.push({
+      code: 'store-clock-behind',
+      message: `The store's last run went up to ${clock}, ${behind(Date.parse(input.now) - Date.parse(clock))} before this plan's time (${input.now}): timers and date triggers due in between have not run and are not in this impact, and contacts it enrolls enter at ${input.now}, so events dated in between do not count for their journeys. Run \`campaign run\` first, then plan again.`,
+    });
+  }
   transition.warnings.push(...(input.warnings ?? []));
   let emails: Map<string, string> | undefined;
   if (input.emailField && store) {
@@ -126,4 +136,10 @@ function exampleEmails(plan: Plan, emails: ReadonlyMap<string, string>): Record<
     if (email !== undefined) out[id] = email;
   }
   return out;
+}
+
+/** A gap as hours, or days from two days on. */
+function behind(ms: number): string {
+  const hours = Math.floor(ms / 3_600_000);
+  return hours < 48 ? `${hours} hour${hours === 1 ? '' : 's'}` : `${Math.floor(hours / 24)} days`;
 }

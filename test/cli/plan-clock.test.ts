@@ -28,4 +28,15 @@ describe('plan and apply on a store whose clock is ahead of the system clock', (
     expect(apply.stderr).toMatch(/^error: CAMPAIGN_NOW is before the store's clock \(.*\): a run has processed the store up to then, and an apply cannot be recorded earlier\./);
     expect(readFileSync(path.join(dir, 'store.json'))).toEqual(before);
   }, 60_000);
+
+  it('warns when the store\'s last run is more than an hour behind the plan\'s time: what is due in between is not in the impact, and contacts enrolled at the plan\'s time miss events dated in between', async () => {
+    const dir = copyBase();
+    expect((await cli(dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json')).code).toBe(0);
+    const warnings = async (now: string) => (JSON.parse((await cli(dir, 'plan', '--format', 'json', '--no-typecheck', '--now', now, '--store', 'store.json')).stdout) as { warnings: { code: string; message: string }[] }).warnings;
+    expect((await warnings('2026-11-01T00:59:00Z')).map((w) => w.code)).not.toContain('store-clock-behind');
+    expect((await warnings('2026-12-01T00:00:00Z')).find((w) => w.code === 'store-clock-behind')?.message).toBe(
+      "The store's last run went up to 2026-11-01T00:00:00.000Z, 30 days before this plan's time (2026-12-01T00:00:00.000Z): timers and date triggers due in between have not run and are not in this impact, and contacts it enrolls enter at 2026-12-01T00:00:00.000Z, so events dated in between do not count for their journeys. Run `campaign run` first, then plan again.",
+    );
+    expect((await warnings('2026-11-01T05:00:00Z')).find((w) => w.code === 'store-clock-behind')?.message).toContain(', 5 hours before');
+  }, 60_000);
 });
