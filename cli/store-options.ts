@@ -108,9 +108,17 @@ export function refuseStoreFile(ctx: Pick<CliContext, 'cwd'>, option: string, fi
 /**
  * Refuses an output file whose folder does not exist (`--out reports/plan.json` without `reports/`),
  * before anything is done: every `--out` creates the file, never folders (a typo in the folder
- * would otherwise leave the export somewhere unexpected).
+ * would otherwise leave the export somewhere unexpected). A folder given as the file is refused
+ * too (the atomic rename onto it failed with a bare EISDIR).
  */
 export function refuseMissingFolder(ctx: Pick<CliContext, 'cwd'>, option: string, file: string): void {
+  let isFolder = false;
+  try {
+    isFolder = statSync(file).isDirectory();
+  } catch {
+    // Not there yet: written as a new file.
+  }
+  if (isFolder) throw new UserError(`${option} "${displayPath(ctx, file)}" is a folder; give the path of a file (in it, or elsewhere). Nothing was written.`);
   const folder = path.dirname(file);
   let found: 'folder' | 'file' | 'none';
   try {

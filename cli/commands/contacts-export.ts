@@ -70,6 +70,10 @@ function exportFormat(option: string | undefined, out: string | undefined): Expo
     if (!(FORMATS as readonly string[]).includes(option)) throw new UserError(`Unknown format "${option}": use csv, json or jsonl.`);
     return option as ExportFormat;
   }
-  const ext = out !== undefined ? /\.(csv|json|jsonl|ndjson)$/i.exec(out)?.[1]?.toLowerCase() : undefined;
-  return ext === 'ndjson' ? 'jsonl' : ((ext as ExportFormat | undefined) ?? 'csv');
+  const ext = out !== undefined ? /\.([a-z0-9]+)$/i.exec(path.basename(out))?.[1]?.toLowerCase() : undefined;
+  if (ext === undefined) return 'csv';
+  if (ext === 'ndjson') return 'jsonl';
+  if ((FORMATS as readonly string[]).includes(ext)) return ext as ExportFormat;
+  // A spreadsheet's name (.xlsx) would get CSV in it, which the spreadsheet program then refuses.
+  throw new UserError(`--out "${out}": contacts are exported as CSV, JSON or JSONL; name the file .csv, .json or .jsonl, or give --format. Nothing was written.`);
 }

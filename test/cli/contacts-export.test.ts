@@ -131,12 +131,20 @@ describe('contacts export', () => {
     expect(readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')).toBe('{"id":"e1"}\n');
   });
 
-  it('says in one line why it cannot write the file: a folder, or a path through a file', async () => {
+  it('says in one line why it cannot write the file: a folder, a path through a file, a name that is not CSV, JSON or JSONL', async () => {
     await seed();
     mkdirSync(path.join(dir, 'a-folder'));
     const folder = await cli('contacts', 'export', '--store', 'a.json', '--out', 'a-folder');
-    expect(folder.code).toBe(1);
-    expect(folder.stderr).toMatch(/^error: Cannot write the contacts to "a-folder": EISDIR: [^\n]*\.\n$/);
+    expect(folder).toEqual({ code: 1, stdout: '', stderr: 'error: --out "a-folder" is a folder; give the path of a file (in it, or elsewhere). Nothing was written.\n' });
+    expect((await cli('state', 'export', '--store', 'a.json', '--out', 'a-folder/')).stderr).toBe('error: --out "a-folder" is a folder; give the path of a file (in it, or elsewhere). Nothing was written.\n');
+    // A spreadsheet's name would get CSV in it: refused, unless --format says what to write.
+    expect(await cli('contacts', 'export', '--store', 'a.json', '--out', 'contacts.xlsx')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: --out "contacts.xlsx": contacts are exported as CSV, JSON or JSONL; name the file .csv, .json or .jsonl, or give --format. Nothing was written.\n',
+    });
+    expect(existsSync(path.join(dir, 'contacts.xlsx'))).toBe(false);
+    expect((await cli('contacts', 'export', '--store', 'a.json', '--out', 'contacts.v2.data', '--format', 'jsonl')).code).toBe(0);
     const through = await cli('contacts', 'export', '--store', 'a.json', '--out', 'a.json/contacts.csv');
     expect(through.code).toBe(1);
     expect(through.stderr).toBe('error: --out "a.json/contacts.csv": the folder "a.json" is a file, not a folder. Nothing was written.\n');
