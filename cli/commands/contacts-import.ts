@@ -174,7 +174,11 @@ function importWarnings(file: ContactFile, plan: ImportPlan, name: string): stri
   if (first) {
     const where = first.rows.map((row) => file.locate(row).slice(name.length).replace(/^:/, 'line ').replace(/^ /, '')).join(', ');
     const others = plan.duplicates.length - 1;
-    warnings.push(`${others === 0 ? 'contact' : `${plan.duplicates.length} contacts, e.g.`} "${first.id}" appears more than once in ${name} (${where}); the last row wins.`);
+    warnings.push(
+      others === 0
+        ? `contact "${first.id}" appears more than once in ${name} (${where}); the last row wins.`
+        : `${plan.duplicates.length} contacts appear more than once in ${name}, e.g. "${first.id}" (${where}); for each, the last row wins.`,
+    );
   }
   if (plan.suppressed > 0) {
     warnings.push(`${plan.suppressed === 1 ? '1 imported address is' : `${plan.suppressed} imported addresses are`} suppressed (erased, unsubscribed or bounced); they stay suppressed and will not be emailed.`);

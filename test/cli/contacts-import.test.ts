@@ -132,6 +132,8 @@ describe('contacts import', () => {
     const data = (await readStore(store))!;
     expect(data.contacts).toHaveLength(2);
     expect(data.contacts.find((c) => c.fields.email === 'ada@acme.example')!.fields.plan).toBe('pro');
+    const two = await importFile(input('d2.csv', [HEADER, row('ada@acme.example'), row('bob@acme.example'), row('ada@acme.example'), row('bob@acme.example')].join('\n')));
+    expect(two.stderr).toMatch(/^warning: 2 contacts appear more than once in d2\.csv, e\.g\. "c_[0-9a-f]{16}" \(line 2, line 4\); for each, the last row wins\.\n$/);
   });
 
   it('imports a suppressed address but keeps it suppressed, with a warning', async () => {
