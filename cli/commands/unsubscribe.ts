@@ -1,14 +1,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { plural } from '../../src/render/plan-format.ts';
-import { randomUUID } from 'node:crypto';
 import { checkUnsubscribeLink, unsubscribeAddresses, type AddressReason } from '../../src/runtime/deliver/unsubscribe.ts';
 import { contactsSelector } from '../../src/runtime/contact-selector.ts';
 import { appendUnsubscribes, type JournalUnsubscribe } from '../../src/runtime/journal.ts';
 import { acceptedUnsubscribeSecrets, LINEAGE_SECRET_WARNING, signsWithLineage, UNSUBSCRIBE_SECRET_ENV } from '../../src/runtime/deliver/unsubscribe-token.ts';
-import { auditEntry, readStore, readStorePart, refuseSnapshot, storePaths, writeStore } from '../../src/store/index.ts';
+import { auditEntry, auditIds, readStore, readStorePart, refuseSnapshot, storePaths, writeStore } from '../../src/store/index.ts';
 import type { Settings } from '../../src/ir/types.ts';
 import type { StoreData } from '../../src/store/types.ts';
 import { decodeUtf8OrFail } from '../../src/text/strict-utf8.ts';
@@ -64,9 +64,11 @@ export const unsubscribeCommand: Command = {
     const dryRun = flag(args, 'dry-run');
     const now = nowFor(ctx, args);
     const { storeFile, storeLabel } = await storeForUrgentChange(ctx, args, 'the contacts');
-    // Links take no store lock; a --lock-timeout given with them is checked all the same.
-    if (request.kind === 'links') lockTimeout(args);
-    if (request.kind === 'links') return recordLinks(ctx, storeFile, storeLabel, request.links, now, dryRun);
+    if (request.kind === 'links') {
+      // Links take no store lock; a --lock-timeout given with them is checked all the same.
+      lockTimeout(args);
+      return recordLinks(ctx, storeFile, storeLabel, request.links, now, dryRun);
+    }
     const lock = await lockStoreUnlessDryRun(ctx, args, storeFile, 'campaign unsubscribe', dryRun);
     try {
       const data = await readStore(storeFile, { label: storeLabel });
@@ -249,13 +251,8 @@ function applyAddresses(data: StoreData, settings: Settings, request: Extract<Re
   const added = results.filter((r) => !r.alreadySuppressed).length;
   const withdrawn = results.flatMap((r) => r.consentWithdrawn);
   if (added === 0 && withdrawn.length === 0) return { lines, audit: null };
-  const summary = `${plural(added, 'address', 'addresses')} suppressed (${request.reason})${withdrawn.length > 0 ? `; consent withdrawn: ${listed(withdrawn)}` : ''}`;
+  const summary = `${plural(added, 'address', 'addresses')} suppressed (${request.reason})${withdrawn.length > 0 ? `; consent withdrawn: ${auditIds(withdrawn)}` : ''}`;
   return { lines, audit: summary };
-}
-
-/** Ids, the first 20 of them and how many more. */
-function listed(ids: string[]): string {
-  return ids.length > MAX_LINES ? `${ids.slice(0, MAX_LINES).join(', ')} and ${ids.length - MAX_LINES} more` : ids.join(', ');
 }
 
 function describe(suppressed: boolean, consentWithdrawn: boolean, consentField: string): string {

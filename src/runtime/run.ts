@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { StoreClockAheadError, UserError } from '../errors.ts';
 import type { StoreData } from '../store/types.ts';
-import { auditEntry, readStore, refuseSnapshot, storePaths, writeStore } from '../store/index.ts';
+import { auditEntry, auditIds, readStore, refuseSnapshot, storePaths, writeStore } from '../store/index.ts';
 import { waitForStoreLock } from '../store/lock.ts';
-import { clearWebhookLedger, deliverOutbox, deliverWebhooks, ledgerPathFor, resolveUnsubscribeSecret, truncateLedger, unsubscribeSecretOf, webhookLedgerPathFor } from './deliver/index.ts';
-import { applyJournalUnsubscribes } from './deliver/unsubscribe.ts';
+import { applyJournalUnsubscribes, clearWebhookLedger, deliverOutbox, deliverWebhooks, ledgerPathFor, resolveUnsubscribeSecret, truncateLedger, unsubscribeSecretOf, webhookLedgerPathFor } from './deliver/index.ts';
 import type { DeliveryReport, Transport, WebhookReport } from './deliver/index.ts';
 import { ChangeLog } from './engine/changes.ts';
 import { Engine, type RunStats } from './engine/engine.ts';
@@ -178,7 +177,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     const stamp = { now: () => options.now };
     await deliver(false);
     // Names contacts, never an address (as `campaign unsubscribe` with addresses does).
-    if (unsubscribed.length > 0) data.audit.push(auditEntry('unsubscribe', options.now, options.env, `${listedIds(unsubscribed)} (links recorded in the journal)`));
+    if (unsubscribed.length > 0) data.audit.push(auditEntry('unsubscribe', options.now, options.env, `${auditIds(unsubscribed)} (links recorded in the journal)`));
     // After delivery, so that the entry says what was delivered, not only what was scheduled.
     data.audit.push(auditEntry('run', options.now, options.env, `${summarizeStats(engine.stats, events.length)}; ${summarizeDelivery(result.delivery, result.webhooks)}`));
     // No event read (`isIdle`): the cursor can still differ from the stored one, by the new, empty
@@ -214,11 +213,6 @@ export function isIdle(result: RunResult): boolean {
   if (w && (w.delivered || w.changed || w.recovered)) return false;
   for (const change of result.log.contacts.values()) if (!ChangeLog.isEmpty(change)) return false;
   return true;
-}
-
-/** Ids, the first 20 of them and how many more. */
-export function listedIds(ids: readonly string[]): string {
-  return ids.length > 20 ? `${ids.slice(0, 20).join(', ')} and ${ids.length - 20} more` : ids.join(', ');
 }
 
 export function summarizeStats(stats: RunStats, journalEvents: number): string {

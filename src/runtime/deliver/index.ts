@@ -19,11 +19,13 @@ export { DEFAULT_SMTP_PASSWORD_ENV, smtpTransport } from './smtp-transport.ts';
 export type { SmtpConfig } from './smtp-transport.ts';
 export { normalizeEmail, suppressionHash } from '../../store/suppression.ts';
 export type { SendResult, Transport, TransportName } from './transports.ts';
-export { unsubscribe, unsubscribeAddresses } from './unsubscribe.ts';
+export { applyJournalUnsubscribes, checkUnsubscribeLink, recordUnsubscribe, unsubscribe, unsubscribeAddresses } from './unsubscribe.ts';
 export type { AddressReason, AddressResult, UnsubscribeResult } from './unsubscribe.ts';
 export {
   UNSUBSCRIBE_SECRET_ENV,
+  acceptedUnsubscribeSecrets,
   resolveUnsubscribeSecret,
+  rotateUnsubscribeSecret,
   signsWithLineage,
   unsubscribeSecretOf,
   unsubscribeToken,
