@@ -3,7 +3,7 @@ import { validateEvent } from '../../src/runtime/ingest.ts';
 import { nulMessage, nulPath } from '../../src/text/nul-character.ts';
 import { appendEvents, pendingEventIds } from '../../src/runtime/journal.ts';
 import type { JournalCursor } from '../../src/store/types.ts';
-import { contactOnlySelector } from '../../src/runtime/contact-selector.ts';
+import { contactOnlySelector, containing } from '../../src/runtime/contact-selector.ts';
 import { ContactIndex, readStore, readStorePart, refuseSnapshot, storePaths } from '../../src/store/index.ts';
 import { stringOption, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
@@ -44,8 +44,8 @@ export async function ingestContext(ctx: CliContext, args: Parameters<Command['r
  */
 async function seenBefore(store: string, cursor: JournalCursor, journal: string, id: string, label: string): Promise<'the journal' | 'the store' | null> {
   if (pendingEventIds(journal, cursor, new Set([id])).has(id)) return 'the journal';
-  const quoted = JSON.stringify(id);
-  const history = await readStorePart(store, (collection) => (collection === 'events' ? (line) => line.includes(quoted) || line.includes('\\') : () => false), { label });
+  const mayBeIt = containing(JSON.stringify(id));
+  const history = await readStorePart(store, (collection) => (collection === 'events' ? mayBeIt : () => false), { label });
   return history?.events.some((e) => e.id === id) ? 'the store' : null;
 }
 

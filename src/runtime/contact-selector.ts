@@ -85,7 +85,8 @@ const UNUSUAL_ESCAPE = /\\[u/]/;
 
 const nothing = () => false;
 
-function containing(text: string): (line: string) => boolean {
+/** A line that may hold `text` (a JSON-quoted value): it does, or it spells something with an escape only a hand edit writes. */
+export function containing(text: string): (line: string) => boolean {
   return (line) => line.includes(text) || UNUSUAL_ESCAPE.test(line);
 }
 
