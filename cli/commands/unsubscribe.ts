@@ -118,7 +118,11 @@ async function recordLinks(ctx: CliContext, storeFile: string, storeLabel: strin
   refuseSnapshot(data, storeLabel);
   if (signsWithLineage(data, ctx.env)) ctx.err(LINEAGE_SECRET_WARNING);
   const secrets = acceptedUnsubscribeSecrets(data, ctx.env, now);
-  const hint = ctx.env[UNSUBSCRIBE_SECRET_ENV] === undefined ? ` If the emails were sent with $${UNSUBSCRIBE_SECRET_ENV}, set it here too.` : '';
+  const fromEnv = ctx.env[UNSUBSCRIBE_SECRET_ENV];
+  const hint =
+    fromEnv === undefined || fromEnv === ''
+      ? ` If the emails were sent with $${UNSUBSCRIBE_SECRET_ENV}, set it here too.`
+      : ` $${UNSUBSCRIBE_SECRET_ENV} is set: links sent before it was are signed with the store's secret and are not valid while it is.`;
   const problems: string[] = [];
   const lines: Outcome['lines'] = [];
   const entries = new Map<string, JournalUnsubscribe>();

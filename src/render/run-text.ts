@@ -24,7 +24,8 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
   lines.push(`${c.bold(verb)}: ${short(result.from)} → ${short(result.to)}; ${plural(result.journalEvents, 'new event')} from the journal, ${plural(stats.events, 'event')} processed${stats.duplicateEvents ? ` (${plural(stats.duplicateEvents, 'duplicate')} ignored)` : ''}, ${plural(stats.enrollments, 'enrollment')}.`);
   const { read, changed } = result.unsubscribes;
   if (read > 0) {
-    const already = changed.length < read ? ` (the other ${read - changed.length === 1 ? 'click' : 'clicks'}: already unsubscribed)` : '';
+    const others = read - changed.length;
+    const already = others > 0 ? `; ${plural(others, 'click')} changed nothing (already unsubscribed, a repeated click, or a contact erased since)` : '';
     lines.push(`Unsubscribes: ${plural(read, 'click')} on unsubscribe links from the journal; ${plural(changed.length, 'contact')} ${result.dryRun ? 'would be' : ''} suppressed, consent withdrawn${already}.`.replace('  ', ' '));
   }
   lines.push(`Emails: ${n(emails)} ${result.dryRun ? 'would be sent' : 'scheduled'}${emails ? ` (${byCount(stats.emailsByCampaign)})` : ''}.`);

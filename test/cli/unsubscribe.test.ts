@@ -69,6 +69,16 @@ describe('campaign unsubscribe', () => {
     expect(readFileSync(path.join(dir, 'journal.jsonl')).equals(journalBytes)).toBe(true);
   }, 60_000);
 
+  it('the run counts clicks that changed nothing: a repeated click, a contact erased since', async () => {
+    const dir = await ranToT();
+    const [a, b] = [...new Set((await marketing(dir, false)).map((m) => m.contact))];
+    for (const contact of [a!, a!, b!]) expect((await cli(dir, 'unsubscribe', linkFor(dir, contact), '--now', T, '--store', 'store.json')).code).toBe(0);
+    expect((await cli(dir, 'contacts', 'erase', b!, '--now', T, '--store', 'store.json')).code).toBe(0);
+    const ran = await cli(dir, 'run', '--now', '2026-09-02T00:00:00Z', '--store', 'store.json');
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('Unsubscribes: 3 clicks on unsubscribe links from the journal; 1 contact suppressed, consent withdrawn; 2 clicks changed nothing (already unsubscribed, a repeated click, or a contact erased since).');
+  }, 60_000);
+
   it('refuses, writing nothing, a link with a wrong token or signed with another secret, and anything that is not a link; --dry-run writes nothing', async () => {
     const dir = await ranToT();
     const store = path.join(dir, 'store.json');
@@ -88,7 +98,7 @@ describe('campaign unsubscribe', () => {
     expect(link).toContain(`t=${unsubscribeToken(contactId, data.unsubscribeSecret!)}`);
     const otherSecret = await cliWith({ CAMPAIGN_UNSUBSCRIBE_SECRET: 'another' }, dir, 'unsubscribe', link, '--store', 'store.json');
     expect(otherSecret.code).toBe(1);
-    expect(otherSecret.stderr).toMatch(/^error: the link \(c=c_\d+\): The unsubscribe link is not valid\. Use the link from the email as it is\.\nNothing was written\.\n$/);
+    expect(otherSecret.stderr).toMatch(/^error: the link \(c=c_\d+\): The unsubscribe link is not valid\. Use the link from the email as it is\. \$CAMPAIGN_UNSUBSCRIBE_SECRET is set: links sent before it was are signed with the store's secret and are not valid while it is\.\nNothing was written\.\n$/);
     expect(await cli(dir, 'unsubscribe', 'https://acme-analytics.example/unsubscribe', '--store', 'store.json')).toMatchObject({
       code: 1,
       stderr: `error: the link: "https://acme-analytics.example/unsubscribe" is not an unsubscribe link: it needs c= (the contact) and t= (the token), as in the emails' List-Unsubscribe header.\nNothing was written.\n`,
@@ -142,7 +152,7 @@ describe('campaign unsubscribe', () => {
     const legacy = `https://acme-analytics.example/unsubscribe?c=${contact}&t=${unsubscribeToken(contact, data.lineage)}`;
     const done = await cli(dir, 'unsubscribe', legacy, '--store', 'store.json');
     expect(done.code, done.stderr).toBe(0);
-    expect(done.stderr).toBe('warning: this store was made before stores kept a secret for unsubscribe links: they are signed with its lineage, which plans print. Run `campaign secret rotate` (links already sent stay valid for 30 days), or set $CAMPAIGN_UNSUBSCRIBE_SECRET (the same for every command), so that nobody else can sign one.\n');
+    expect(done.stderr).toBe('warning: this store was made before stores kept a secret for unsubscribe links: they are signed with its lineage, which plans print, so anyone could sign one. Run `campaign secret rotate`: links already sent stay valid for 30 days (setting $CAMPAIGN_UNSUBSCRIBE_SECRET instead would make them invalid at once).\n');
     // A run that emails links signed that way says so too.
     const run = await cli(dir, 'run', '--now', T, '--until', U, '--store', 'store.json');
     expect(run.code, run.stderr).toBe(0);

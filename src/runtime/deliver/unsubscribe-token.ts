@@ -60,18 +60,23 @@ export function signsWithLineage(store: { unsubscribeSecret?: string }, env: Rec
 }
 
 /** The CLI's warning when `signsWithLineage`. */
-export const LINEAGE_SECRET_WARNING = `warning: this store was made before stores kept a secret for unsubscribe links: they are signed with its lineage, which plans print. Run \`campaign secret rotate\` (links already sent stay valid for 30 days), or set $${UNSUBSCRIBE_SECRET_ENV} (the same for every command), so that nobody else can sign one.`;
+export const LINEAGE_SECRET_WARNING = `warning: this store was made before stores kept a secret for unsubscribe links: they are signed with its lineage, which plans print, so anyone could sign one. Run \`campaign secret rotate\`: links already sent stay valid for 30 days (setting $${UNSUBSCRIBE_SECRET_ENV} instead would make them invalid at once).`;
 
 /** HMAC-SHA256 of the contact id, truncated (hex): proves a link was issued for that contact. */
 export function unsubscribeToken(contactId: string, secret: string): string {
   return createHmac('sha256', secret).update(contactId, 'utf8').digest('hex').slice(0, TOKEN_LENGTH);
 }
 
-/** Constant-time check of a token taken from an unsubscribe link, against a secret or any of several (`acceptedUnsubscribeSecrets`). */
-export function verifyUnsubscribeToken(contactId: string, token: string, secret: string | readonly string[]): boolean {
-  const given = Buffer.from(token.trim().toLowerCase(), 'utf8');
+/**
+ * Constant-time check of a token taken from an unsubscribe link, against a secret or any of several
+ * (`acceptedUnsubscribeSecrets`); false without one.
+ */
+export function verifyUnsubscribeToken(contactId: string, token: string, secret: string | readonly string[] | undefined): boolean {
+  const given = Buffer.from(String(token).trim().toLowerCase(), 'utf8');
   let valid = false;
-  for (const each of typeof secret === 'string' ? [secret] : secret) {
+  // Without a secret (`process.env.CAMPAIGN_UNSUBSCRIBE_SECRET` unset, on a page) nothing is valid.
+  for (const each of typeof secret === 'string' ? [secret] : (secret ?? [])) {
+    if (typeof each !== 'string' || each === '') continue;
     const expected = Buffer.from(unsubscribeToken(contactId, each), 'utf8');
     // Every secret is tried: the time taken does not tell which one signed it.
     if (given.length === expected.length && timingSafeEqual(given, expected)) valid = true;

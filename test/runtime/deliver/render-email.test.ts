@@ -57,6 +57,12 @@ describe('unsubscribe tokens', () => {
     expect(verifyUnsubscribeToken('c1', token, 'other')).toBe(false);
     expect(verifyUnsubscribeToken('c1', token.slice(0, 31), SECRET)).toBe(false);
     expect(verifyUnsubscribeToken('c1', '', SECRET)).toBe(false);
+    // Several secrets (one retired by `campaign secret rotate`): any of them.
+    expect(verifyUnsubscribeToken('c1', token, ['newer', SECRET])).toBe(true);
+    expect(verifyUnsubscribeToken('c1', token, ['newer', 'other'])).toBe(false);
+    // A page whose $CAMPAIGN_UNSUBSCRIBE_SECRET is unset: no secret, nothing valid (it threw).
+    expect(verifyUnsubscribeToken('c1', token, process.env.NO_SUCH_VARIABLE)).toBe(false);
+    expect(verifyUnsubscribeToken('c1', unsubscribeToken('c1', ''), '')).toBe(false);
   });
 
   it('appends to an existing query and encodes the contact id', () => {
