@@ -70,13 +70,27 @@ export function OverviewScreen({ active, width, height }: ScreenProps) {
         {state.store ?? '…'}
         {data ? <Text dimColor>{` · serial ${data.serial} · clock ${shortTime(data.clock)}`}</Text> : null}
       </LabeledLine>
-      <LabeledLine label="Deployed">
-        <Text color={deployment.differs ? 'yellow' : undefined}>{state.phase === 'compiling' ? '…' : deployment.text}</Text>
-      </LabeledLine>
-      <LabeledLine label="Showing">
-        {showingText(state)}
-        <Text dimColor>{state.program ? `, evaluated as of ${shortTime(state.now)}` : ''}</Text>
-      </LabeledLine>
+      {state.phase === 'failed' ? (
+        // Why nothing is shown, instead of "no store yet" for a store that could not be read or used.
+        <Box>
+          <Box width={12} flexShrink={0}>
+            <Text bold>Failed</Text>
+          </Box>
+          <Box flexGrow={1} flexShrink={1}>
+            <Text color="red">{state.error ?? 'the preview could not load'}</Text>
+          </Box>
+        </Box>
+      ) : (
+        <>
+          <LabeledLine label="Deployed">
+            <Text color={deployment.differs ? 'yellow' : undefined}>{state.phase === 'compiling' ? '…' : deployment.text}</Text>
+          </LabeledLine>
+          <LabeledLine label="Showing">
+            {showingText(state)}
+            <Text dimColor>{state.program ? `, evaluated as of ${shortTime(state.now)}` : ''}</Text>
+          </LabeledLine>
+        </>
+      )}
       <Text> </Text>
       <Columns
         cells={[

@@ -114,6 +114,9 @@ describe.skipIf(!HAS_TMUX)('campaign preview in a terminal (tmux)', () => {
     const command = `cd '${ROOT}' && env -u CI node cli/campaign.js preview --store '${store}' --now 2026-01-01T00:00:00Z 2> '${errFile}'; echo $? > '${exitFile}'`;
     tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', SESSION, command);
     await waitFor('failed to load');
+    // The overview says why, instead of "no store yet" beside a store it did read.
+    const shown = await waitFor(/Failed\s+--now is before the store's clock/);
+    expect(shown).not.toContain('no store yet');
     await keys('q');
     const started = Date.now();
     while (alive() && Date.now() - started < 10_000) await sleep(50);
