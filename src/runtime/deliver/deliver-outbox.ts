@@ -6,6 +6,7 @@ import { ComposePool, type Composed } from './compose-pool.ts';
 import type { ComposedMail, MailInput } from './compose.ts';
 import { foldLedger, openLedger } from './ledger.ts';
 import type { FoldReport, LedgerWriter } from './ledger.ts';
+import { deliveryHeldUntil } from './delivery-hours.ts';
 import { deliveryContext, mayDeliver } from './may-deliver.ts';
 import type { DeliveryContext } from './may-deliver.ts';
 import { removeStaleTempFiles } from './outbox-transport.ts';
@@ -98,6 +99,8 @@ export interface DeliveryReport {
   unknown: number;
   /** Pending but not due yet, or over `limit`. */
   deferred: number;
+  /** Of `deferred`: due, but held for the contact's quiet hours or its campaign's sending window (`deliveryHeldUntil`). */
+  held: number;
   /** Statuses corrected from the ledger and the outbox files before delivering (a crashed run). */
   recovered: FoldReport;
   messages: MessageReport[];
@@ -118,8 +121,9 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const dryRun = options.dryRun ?? false;
   const outboxDir = options.outboxDir ?? options.transport.outboxDir;
   const recovered = await foldLedger(data, options.ledgerPath, outboxDir === undefined ? { now: options.now } : { outboxDir, now: options.now });
-  const report: DeliveryReport = { dryRun, sent: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, recovered, messages: [] };
+  const report: DeliveryReport = { dryRun, sent: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, recovered, messages: [] };
   const now = Date.parse(options.now);
+  const ctx = deliveryContext(data, options.program);
   const due: OutboxMessage[] = [];
   for (const message of data.outbox) {
     if (message.status !== 'pending') continue;
@@ -129,14 +133,23 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
       record(report, message, 'failed', { reason: givenUp });
       continue;
     }
-    if (Date.parse(message.dueAt) <= now) due.push(message);
-    else record(report, message, 'deferred', { reason: `due at ${message.dueAt}` });
+    if (Date.parse(message.dueAt) > now) {
+      record(report, message, 'deferred', { reason: `due at ${message.dueAt}` });
+      continue;
+    }
+    // A simulation delivers at its end what the engine scheduled at allowed times: not held.
+    const held = options.simulation ? null : deliveryHeldUntil(message, ctx.contacts.get(message.contact), options.program, now);
+    if (held === null) due.push(message);
+    else {
+      if (!dryRun) Object.assign(message, { dueAt: new Date(held.until).toISOString(), reason: held.reason });
+      record(report, message, 'deferred', { reason: held.reason });
+      report.held++;
+    }
   }
   due.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   for (const message of due.slice(limit)) record(report, message, 'deferred', { reason: `over the limit of ${limit} messages per run` });
 
-  const ctx = deliveryContext(data, options.program);
   const transport = options.transport;
   const ledger = dryRun ? null : await openLedger(options.ledgerPath);
   if (!dryRun && outboxDir !== undefined) await removeStaleTempFiles(outboxDir);

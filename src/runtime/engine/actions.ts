@@ -4,7 +4,7 @@ import type { ActionStep, Campaign, Step, Template } from '../../ir/types.ts';
 import type { Enrollment, OutboxMessage } from '../../store/types.ts';
 import { applyManual, emptyScoreState, scoreAt } from '../evaluate/scoring.ts';
 import { messageIdFor } from '../deliver/compose.ts';
-import { afterQuietHours, nextWindowOpen } from '../time/zoned.ts';
+import { afterQuietHoursAndWindow, deferredBy } from '../time/zoned.ts';
 import type { ContactChanges } from './changes.ts';
 import type { Engine } from './engine.ts';
 import { checkThresholds } from './thresholds.ts';
@@ -31,12 +31,7 @@ function allowedSendTime(engine: Engine, contactId: string, campaign: Campaign, 
   const reasons: string[] = [];
   for (let i = 0; i < 8; i++) {
     const before = at;
-    const quiet = afterQuietHours(at, settings.quietHours, zone);
-    if (quiet > at) at = deferredBy(reasons, quiet, 'quiet hours');
-    if (campaign.sendWindow) {
-      const open = nextWindowOpen(at, campaign.sendWindow, zone);
-      if (open > at) at = deferredBy(reasons, open, 'sending window');
-    }
+    at = afterQuietHoursAndWindow(at, settings.quietHours, campaign.sendWindow, zone, reasons);
     if (settings.frequencyCap) {
       const per = durationMs(settings.frequencyCap.per);
       const recent = recentSends(engine.marketingSends.get(contactId), at - per, at);
@@ -52,12 +47,6 @@ function allowedSendTime(engine: Engine, contactId: string, campaign: Campaign, 
  * tsx (esbuild keepNames) wraps every closure it creates in a `__name` call, a measurable cost on
  * paths run for every email.
  */
-
-/** Notes why a send was pushed back (once per reason) and returns the new send time. */
-function deferredBy(reasons: string[], later: number, reason: string): number {
-  if (!reasons.includes(reason)) reasons.push(reason);
-  return later;
-}
 
 /** The send times in (after, upTo], ascending. */
 function recentSends(sends: readonly number[] | undefined, after: number, upTo: number): number[] {

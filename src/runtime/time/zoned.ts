@@ -211,6 +211,28 @@ export function afterQuietHours(instant: number, quiet: { start: string; end: st
   return nextWindowOpen(instant, open, zone);
 }
 
+/**
+ * One round of the marketing send rules that depend on the clock alone, in the contact's zone:
+ * after quiet hours, then inside the campaign's sending window. Each rule that pushes `at` back is
+ * noted in `reasons` (once). The engine adds the frequency cap and repeats until nothing moves;
+ * delivery repeats it alone (`deliveryHeldUntil`).
+ */
+export function afterQuietHoursAndWindow(at: number, quiet: { start: string; end: string } | undefined, window: TimeWindow | undefined, zone: string, reasons: string[]): number {
+  const afterQuiet = afterQuietHours(at, quiet, zone);
+  if (afterQuiet > at) at = deferredBy(reasons, afterQuiet, 'quiet hours');
+  if (window) {
+    const open = nextWindowOpen(at, window, zone);
+    if (open > at) at = deferredBy(reasons, open, 'sending window');
+  }
+  return at;
+}
+
+/** Notes why a send was pushed back (once per reason) and returns the new send time. */
+export function deferredBy(reasons: string[], later: number, reason: string): number {
+  if (!reasons.includes(reason)) reasons.push(reason);
+  return later;
+}
+
 /** Whole days from local date a to local date b (b − a). */
 export function daysBetween(a: { year: number; month: number; day: number }, b: { year: number; month: number; day: number }): number {
   return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / DAY_MS);
