@@ -35,6 +35,8 @@ const report = await deliverOutbox(data, {
   transport: outboxTransport(path.join(dir, 'outbox')),
   ledgerPath: path.join(dir, 'deliveries.jsonl'),
   now: new Date(WINDOW_END).toISOString(),
+  // Every email, as the end of a simulation delivers it (not held for quiet hours at this instant).
+  simulation: true,
   secret: 'profile',
   ...(worker === 'auto' ? {} : { composeInWorker: worker === 'yes' }),
 });
