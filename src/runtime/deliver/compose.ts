@@ -68,15 +68,20 @@ export function messageIdFor(key: string, senderEmail: string): string {
 /** A key that `messageIdFor` leaves as it is: atext (without "="), dots only between two of them. */
 const PLAIN_KEY = /^[A-Za-z0-9!#$%&'*+\-/?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/?^_`{|}~]+)*$/;
 
-/** `addressDomain` of the last sender asked about (a run's messages share one or two senders). */
-let lastSender = '';
-let lastDomain = '';
+/**
+ * `addressDomain` per sender. A run's messages share a few senders, but templates with their own
+ * `from` alternate with the default one: a cache of the last sender alone missed on most messages.
+ */
+const senderDomains = new Map<string, string>();
 function senderDomain(email: string): string {
-  if (email !== lastSender) {
-    lastDomain = addressDomain(email);
-    lastSender = email;
+  let domain = senderDomains.get(email);
+  if (domain === undefined) {
+    domain = addressDomain(email);
+    // Bounded: senders are the program's, but a long-lived process may see many programs.
+    if (senderDomains.size >= 1000) senderDomains.clear();
+    senderDomains.set(email, domain);
   }
-  return lastDomain;
+  return domain;
 }
 
 export function isValidMessageId(value: string): boolean {
