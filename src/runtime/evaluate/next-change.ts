@@ -2,7 +2,7 @@ import { parseDuration } from '../../ir/durations.ts';
 import type { Cond } from '../../ir/types.ts';
 import type { ScoreState } from '../../store/types.ts';
 import { DAY_MS, anniversaryIn, daysBetween, localParts, parseLocalDate, zonedInstant } from '../time/zoned.ts';
-import { scoreCrossingTime, type CompiledScore } from './scoring.ts';
+import { earliestCrossing, type CompiledScore } from './scoring.ts';
 import { compileCondition, compileEventCondition, fieldTime, type ConditionOptions } from './compile-condition.ts';
 import type { Subject } from './subject.ts';
 
@@ -109,15 +109,23 @@ function nextAnniversaryBoundary(s: Subject, value: unknown, now: number, before
   return best;
 }
 
-function scoreChange(score: string, value: number | [number, number]): NextChange {
-  const values = Array.isArray(value) ? value : [value];
+function scoreChange(score: string, value: number | readonly number[]): NextChange {
+  const values = typeof value === 'number' ? [value] : value;
   return (_s, now, ctx) => {
     const compiled = ctx.scores.get(score);
-    if (!compiled) return NEVER;
-    let best = NEVER;
-    for (const v of values) best = Math.min(best, scoreCrossingTime(compiled, ctx.states[score], v, now));
-    return best;
+    return compiled ? earliestCrossing(compiled, ctx.states[score], values, now) : NEVER;
   };
+}
+
+/** A grade matrix's band minimums per score (the two axes may share a score). */
+function bandsByScore(matrix: NonNullable<ReturnType<NextChangeContext['grades']['get']>>): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const axis of [matrix.fit, matrix.engagement]) {
+    let list = out.get(axis.score);
+    if (!list) out.set(axis.score, (list = []));
+    for (const band of axis.bands) list.push(band.min);
+  }
+  return out;
 }
 
 /** The earliest of several independent conditions' next changes (segments, goals). */
@@ -186,7 +194,8 @@ export function compileNextChange(cond: Cond, options: ConditionOptions): NextCh
         if (!matrix) return NEVER;
         if (matrix !== built) {
           built = matrix;
-          bands = [matrix.fit, matrix.engagement].flatMap((axis) => axis.bands.map((band) => scoreChange(axis.score, band.min)));
+          // One crossing per score over all its band minimums: the earliest is the same.
+          bands = [...bandsByScore(matrix)].map(([score, mins]) => scoreChange(score, mins));
         }
         let best = NEVER;
         for (const band of bands) best = Math.min(best, band(s, now, ctx));

@@ -429,6 +429,24 @@ export function scoreCrossingTime(score: CompiledScore, state: ScoreState | unde
   return Math.min(behaviourCrossing(score, decay, t0, b0, value + HALF_UNIT - profile, now), behaviourCrossing(score, decay, t0, b0, value - HALF_UNIT - profile, now));
 }
 
+/**
+ * The earliest `scoreCrossingTime` of several values (a grade's bands, re-arm values): the state's
+ * behaviour points, instant and profile points are read once, not once per value.
+ */
+export function earliestCrossing(score: CompiledScore, state: ScoreState | undefined, values: readonly number[], now: number): number {
+  const decay = score.model.decay;
+  if (!decay || !state || values.length === 0) return Number.POSITIVE_INFINITY;
+  const b0 = behaviour(score, state);
+  if (b0 === 0) return Number.POSITIVE_INFINITY;
+  const t0 = asOfMs(state.asOf);
+  const profile = profilePoints(score, state);
+  let best = Number.POSITIVE_INFINITY;
+  for (const value of values) {
+    best = Math.min(best, behaviourCrossing(score, decay, t0, b0, value + HALF_UNIT - profile, now), behaviourCrossing(score, decay, t0, b0, value - HALF_UNIT - profile, now));
+  }
+  return best;
+}
+
 /** The first instant after `now` at which behaviour points `b0` as of `t0`, decaying, drop below `target`. */
 function behaviourCrossing(score: CompiledScore, decay: NonNullable<ScoreModel['decay']>, t0: number, b0: number, target: number, now: number): number {
   if (decay.type === 'halfLife') {
