@@ -127,15 +127,24 @@ function daysToAnniversaryOf(todayDate: LocalDate, date: LocalDate): number {
 /**
  * Days from today to the nearest anniversary of the date field's value (null: not a date). A
  * subject with an `anniversaries` memo keeps the answer per field while the value and the day
- * stay the same (the process-wide caches thrash with many contacts).
+ * stay the same (the process-wide caches thrash with many contacts), and the parsed value while
+ * the value does: a contact walked through a run's days asks again every day.
  */
 function anniversaryDistance(s: Subject, field: string, value: string, todayDate: LocalDate): number | null {
   const memo = s.anniversaries;
   const known = memo?.get(field);
-  if (known !== undefined && known.value === value && known.today === todayDate) return known.days;
-  const date = memo ? parseLocalDate(value) : localDateOf(value);
+  const sameValue = known !== undefined && known.value === value;
+  if (sameValue && known.today === todayDate) return known.days;
+  const date = sameValue ? known.date : memo ? parseLocalDate(value) : localDateOf(value);
   const days = date ? daysToAnniversaryOf(todayDate, date) : null;
-  memo?.set(field, { value, today: todayDate, days });
+  if (known === undefined) memo?.set(field, { value, today: todayDate, days, date });
+  else {
+    // Updated in place (nothing else holds the entry): a new one every day would be garbage.
+    known.value = value;
+    known.today = todayDate;
+    known.days = days;
+    known.date = date;
+  }
   return days;
 }
 

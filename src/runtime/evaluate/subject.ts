@@ -24,8 +24,11 @@ export interface Subject {
   entryAt?: number;
   /** Parsed date fields with the value they were parsed from, when the caller keeps a memo (see `fieldTime`). */
   fieldTimes?: Map<string, { value: unknown; ms: number }>;
-  /** Days to the nearest anniversary of date fields, with the value and local day they hold for (see `anniversaryDistance`). */
-  anniversaries?: Map<string, { value: unknown; today: object; days: number | null }>;
+  /**
+   * Days to the nearest anniversary of date fields, with the value and local day they hold for, and
+   * the value's parsed date (see `anniversaryDistance`).
+   */
+  anniversaries?: Map<string, { value: unknown; today: object; days: number | null; date: { year: number; month: number; day: number } | null }>;
 }
 
 /** A compiled contact condition. */
