@@ -1,5 +1,5 @@
 import type { Enrollment, StoredEvent } from '../../store/types.ts';
-import { earliestCrossing, scoreCrossingTime, type CompiledScore } from '../evaluate/scoring.ts';
+import { scoreCrossingTime, type CompiledScore } from '../evaluate/scoring.ts';
 import { parseInstant } from '../time/instants.ts';
 import type { ContactView, ContactViews } from './contact-views.ts';
 import type { ProgramIndex } from './program-index.ts';
@@ -40,7 +40,7 @@ export class Rechecks {
       const state = view.contact.scores[id];
       const compiled = this.scores.get(id);
       if (!state || !compiled) continue;
-      next = Math.min(next, earliestCrossing(compiled, state, values, from));
+      next = Math.min(next, scoreCrossingTime(compiled, state, values, from));
     }
     return next;
   }

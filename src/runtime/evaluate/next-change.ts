@@ -2,7 +2,7 @@ import { parseDuration } from '../../ir/durations.ts';
 import type { Cond } from '../../ir/types.ts';
 import type { ScoreState } from '../../store/types.ts';
 import { DAY_MS, anniversaryIn, daysBetween, localParts, parseLocalDate, zonedInstant } from '../time/zoned.ts';
-import { earliestCrossing, type CompiledScore } from './scoring.ts';
+import { scoreCrossingTime, type CompiledScore } from './scoring.ts';
 import { compileCondition, compileEventCondition, fieldTime, type ConditionOptions } from './compile-condition.ts';
 import type { Subject } from './subject.ts';
 
@@ -113,7 +113,7 @@ function scoreChange(score: string, value: number | readonly number[]): NextChan
   const values = typeof value === 'number' ? [value] : value;
   return (_s, now, ctx) => {
     const compiled = ctx.scores.get(score);
-    return compiled ? earliestCrossing(compiled, ctx.states[score], values, now) : NEVER;
+    return compiled ? scoreCrossingTime(compiled, ctx.states[score], values, now) : NEVER;
   };
 }
 

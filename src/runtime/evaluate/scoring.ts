@@ -414,35 +414,25 @@ const HALF_UNIT = 0.00005;
 
 /**
  * The first instant after `now` at which the score as reported (decaying, with no new points,
- * rounded to 4 decimals) could compare differently with `value`, or Infinity. A comparison flips
- * twice around a crossing: when the rounded value comes down to `value` (`> value` turns false)
- * and when it drops below it (`>= value` turns false), about a second apart for a typical decay;
- * both instants count. Early answers are harmless (a wake-up that changes nothing).
+ * rounded to 4 decimals) could compare differently with `value` — or with any of several values
+ * (a grade's bands, re-arm values: the state is read once for all) — or Infinity. A comparison
+ * flips twice around a crossing: when the rounded value comes down to `value` (`> value` turns
+ * false) and when it drops below it (`>= value` turns false), about a second apart for a typical
+ * decay; both instants count. Early answers are harmless (a wake-up that changes nothing).
  */
-export function scoreCrossingTime(score: CompiledScore, state: ScoreState | undefined, value: number, now: number): number {
+export function scoreCrossingTime(score: CompiledScore, state: ScoreState | undefined, value: number | readonly number[], now: number): number {
   const decay = score.model.decay;
   if (!decay || !state) return Number.POSITIVE_INFINITY;
   const b0 = behaviour(score, state);
   if (b0 === 0) return Number.POSITIVE_INFINITY;
   const t0 = asOfMs(state.asOf);
   const profile = profilePoints(score, state);
-  return Math.min(behaviourCrossing(score, decay, t0, b0, value + HALF_UNIT - profile, now), behaviourCrossing(score, decay, t0, b0, value - HALF_UNIT - profile, now));
-}
-
-/**
- * The earliest `scoreCrossingTime` of several values (a grade's bands, re-arm values): the state's
- * behaviour points, instant and profile points are read once, not once per value.
- */
-export function earliestCrossing(score: CompiledScore, state: ScoreState | undefined, values: readonly number[], now: number): number {
-  const decay = score.model.decay;
-  if (!decay || !state || values.length === 0) return Number.POSITIVE_INFINITY;
-  const b0 = behaviour(score, state);
-  if (b0 === 0) return Number.POSITIVE_INFINITY;
-  const t0 = asOfMs(state.asOf);
-  const profile = profilePoints(score, state);
+  // No closure per call: this runs for every contact change that a score's value may matter to.
+  const count = typeof value === 'number' ? 1 : value.length;
   let best = Number.POSITIVE_INFINITY;
-  for (const value of values) {
-    best = Math.min(best, behaviourCrossing(score, decay, t0, b0, value + HALF_UNIT - profile, now), behaviourCrossing(score, decay, t0, b0, value - HALF_UNIT - profile, now));
+  for (let i = 0; i < count; i++) {
+    const v = typeof value === 'number' ? value : value[i]!;
+    best = Math.min(best, behaviourCrossing(score, decay, t0, b0, v + HALF_UNIT - profile, now), behaviourCrossing(score, decay, t0, b0, v - HALF_UNIT - profile, now));
   }
   return best;
 }
