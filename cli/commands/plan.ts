@@ -11,7 +11,7 @@ import { renderPlanText, summaryLine } from '../../src/render/plan-text.ts';
 import type { PlanMessage } from '../../src/planner/plan-types.ts';
 import { readStore, snapshotGaps, type StoreData } from '../../src/store/index.ts';
 import type { Program } from '../../src/ir/types.ts';
-import { unprocessedEvents } from '../journal-status.ts';
+import { journalBacklog } from '../journal-status.ts';
 import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
@@ -114,7 +114,16 @@ interface PlanSource {
 async function readLiveStore(ctx: CliContext, args: ParsedArgs, compiled: Parameters<typeof storePathFor>[2]): Promise<PlanSource> {
   const storeFile = storePathFor(ctx, args, compiled);
   const store = await readStore(storeFile, { label: displayPath(ctx, storeFile) });
-  return { store, unprocessedEvents: unprocessedEvents(storeFile, store), warnings: [] };
+  const backlog = journalBacklog(storeFile, store);
+  const warnings: PlanMessage[] = [];
+  if (backlog.unsubscribes > 0) {
+    const one = backlog.unsubscribes === 1;
+    warnings.push({
+      code: 'unprocessed-unsubscribes',
+      message: `The journal holds ${one ? '1 unsubscribe click' : `${backlog.unsubscribes} unsubscribe clicks`} that no run has applied yet: ${one ? 'that contact still counts' : 'those contacts still count'} as consenting in this impact. The next \`campaign run\` applies ${one ? 'it' : 'them'} before it sends anything; run it first for an exact impact.`,
+    });
+  }
+  return { store, unprocessedEvents: backlog.events, warnings };
 }
 
 /** A state snapshot (or any store file), read-only; warns when the workspace reads data it left out. */

@@ -44,6 +44,8 @@ describe('campaign unsubscribe', () => {
     expect(done.stdout).toBe(`Unsubscribed ${contact}: the address goes on the suppression list and emailOptIn becomes false at the next \`campaign run\`, before it sends anything.\nRecorded in journal.jsonl.\n`);
     expect(readFileSync(store).equals(bytes)).toBe(true);
     expect((await cli(dir, 'contact', contact, '--store', 'store.json')).stdout).toContain('This contact clicked an unsubscribe link (2026-09-01T08:00Z): the next `campaign run` puts the address on the suppression list and withdraws consent, before it sends anything.');
+    const plan = JSON.parse((await cli(dir, 'plan', '--format', 'json', '--no-typecheck', '--now', T, '--store', 'store.json')).stdout) as { warnings: { code: string; message: string }[] };
+    expect(plan.warnings.find((w) => w.code === 'unprocessed-unsubscribes')?.message).toBe('The journal holds 1 unsubscribe click that no run has applied yet: that contact still counts as consenting in this impact. The next `campaign run` applies it before it sends anything; run it first for an exact impact.');
 
     // A dry run shows it and writes nothing; the run applies it first.
     const dry = await cli(dir, 'run', '--now', T, '--until', U, '--dry-run', '--store', 'store.json');
