@@ -171,7 +171,9 @@ describe('the event journal', () => {
       expect(attempt).toBeLessThan(3);
       writeFileSync(journal, readFileSync(journal).subarray(0, accepted));
     }
-    expect(statSync(journal).size).toBeGreaterThan(accepted + 100_000);
+    // Some of it is in the file: whole writes, or (killed inside one, as the file grows a page at a
+    // time) part of one, ending in a torn line. Either way none of it was committed.
+    expect(statSync(journal).size).toBeGreaterThan(accepted);
     const start = { generation: 'none', offset: 0 };
     // Never reported accepted: a run does not process it, an ingest does not count its ids.
     const read = readJournal(journal, start);
