@@ -51,7 +51,7 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
       if (r.bounced) parts.push(`${n(r.bounced)} ${r.bounced === 1 ? 'address' : 'addresses'} suppressed for a hard bounce`);
       lines.push(`Recovered from an interrupted run: ${parts.join(', ')}.`);
     }
-    lines.push(`${d.dryRun ? `Delivery: ${n(d.sent)} would be sent` : `Delivered: ${n(d.sent)} sent`}, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.retry ? `, ${n(d.retry)} left pending for the next run` : ''}${d.unknown ? `, ${n(d.unknown)} unknown (the send broke off: it may have gone out, so it is not retried)` : ''}${d.deferred > d.held ? `, ${n(d.deferred - d.held)} not due yet` : ''}${d.held ? `, ${n(d.held)} held for quiet hours or a sending window (they go at the next allowed time)` : ''}.`);
+    lines.push(`${d.dryRun ? `Delivery: ${n(d.sent)} would be sent` : `Delivered: ${n(d.sent)} sent`}, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.retry ? `, ${n(d.retry)} left pending for the next run` : ''}${d.unknown ? `, ${n(d.unknown)} unknown (the send broke off: it may have gone out, so it is not retried)` : ''}${d.deferred > d.held ? `, ${n(d.deferred - d.held)} not due yet` : ''}${d.held ? `, ${n(d.held)} held for quiet hours, a sending window or the frequency cap (they go at the next allowed time)` : ''}.`);
     // Why, so that an operator can act: a refused connection, a rejected recipient, a bad template.
     const failures = d.messages.filter((m) => m.outcome === 'failed').map((m) => m.reason ?? 'no reason recorded');
     lines.push(...mostCommon(failures, 'failed', c));

@@ -204,7 +204,7 @@ describe('campaign run: delivery through real servers', () => {
       expect(first.code, first.stderr).toBe(0);
       const pending = /, ([\d,]+) left pending for the next run, /.exec(first.stdout)![1]!;
       // At 00:00Z many contacts are in their quiet hours: those emails wait for 08:00 local time.
-      const held = /, ([\d,]+) held for quiet hours or a sending window \(they go at the next allowed time\)\.\n/.exec(first.stdout)![1]!;
+      const held = /, ([\d,]+) held for quiet hours, a sending window or the frequency cap \(they go at the next allowed time\)\.\n/.exec(first.stdout)![1]!;
       expect(Number(pending.replace(/,/g, ''))).toBeGreaterThan(50);
       const given = /Webhooks delivered: 0, failed: ([\d,]+)\./.exec(first.stdout)![1]!;
       expect((await cli(dir, 'webhooks', 'retry', '--store', 'store.json')).code).toBe(0);
@@ -257,7 +257,7 @@ describe('campaign run: delivery through real servers', () => {
       const env = { CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: String((server.server.address() as AddressInfo).port) };
       const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/\nDelivered: [\d,]+ sent, 0 skipped at delivery, 0 failed, 1 unknown \(the send broke off: it may have gone out, so it is not retried\), [\d,]+ held for quiet hours or a sending window \(they go at the next allowed time\)\.\n/);
+      expect(run.stdout).toMatch(/\nDelivered: [\d,]+ sent, 0 skipped at delivery, 0 failed, 1 unknown \(the send broke off: it may have gone out, so it is not retried\), [\d,]+ held for quiet hours, a sending window or the frequency cap \(they go at the next allowed time\)\.\n/);
       expect(run.stdout).toContain(`\n  1 unknown: SMTP server 127.0.0.1:${env.CAMPAIGN_SMTP_PORT}: the connection broke while sending; the message may have been delivered`);
       expect(run.stdout).not.toContain('interrupted run');
     } finally {

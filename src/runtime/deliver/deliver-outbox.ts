@@ -6,7 +6,7 @@ import { ComposePool, type Composed } from './compose-pool.ts';
 import type { ComposedMail, MailInput } from './compose.ts';
 import { foldLedger, openLedger } from './ledger.ts';
 import type { FoldReport, LedgerWriter } from './ledger.ts';
-import { deliveryHeldUntil } from './delivery-hours.ts';
+import { DeliveryCap, deliveryHeldUntil } from './delivery-hours.ts';
 import { deliveryContext, mayDeliver } from './may-deliver.ts';
 import type { DeliveryContext } from './may-deliver.ts';
 import { removeStaleTempFiles } from './outbox-transport.ts';
@@ -99,7 +99,7 @@ export interface DeliveryReport {
   unknown: number;
   /** Pending but not due yet, or over `limit`. */
   deferred: number;
-  /** Of `deferred`: due, but held for the contact's quiet hours or its campaign's sending window (`deliveryHeldUntil`). */
+  /** Of `deferred`: due, but held for the contact's quiet hours, its campaign's sending window or the frequency cap (`deliveryHeldUntil`). */
   held: number;
   /** Statuses corrected from the ledger and the outbox files before delivering (a crashed run). */
   recovered: FoldReport;
@@ -124,6 +124,8 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const report: DeliveryReport = { dryRun, sent: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, recovered, messages: [] };
   const now = Date.parse(options.now);
   const ctx = deliveryContext(data, options.program);
+  const frequencyCap = options.program.settings.frequencyCap;
+  const cap = frequencyCap && !options.simulation ? new DeliveryCap(data.outbox, frequencyCap) : undefined;
   const due: OutboxMessage[] = [];
   for (const message of data.outbox) {
     if (message.status !== 'pending') continue;
@@ -138,7 +140,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
       continue;
     }
     // A simulation delivers at its end what the engine scheduled at allowed times: not held.
-    const held = options.simulation ? null : deliveryHeldUntil(message, ctx.contacts.get(message.contact), options.program, now);
+    const held = options.simulation ? null : deliveryHeldUntil(message, ctx.contacts.get(message.contact), options.program, now, cap);
     if (held === null) due.push(message);
     else {
       if (!dryRun) Object.assign(message, { dueAt: new Date(held.until).toISOString(), reason: held.reason });

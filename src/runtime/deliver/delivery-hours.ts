@@ -1,7 +1,10 @@
+import { durationMs } from '../../ir/durations.ts';
 import type { Program } from '../../ir/types.ts';
+import { deferredBy } from '../time/zoned.ts';
 import type { ContactRecord, OutboxMessage } from '../../store/types.ts';
 import { contactTimezone } from '../evaluate/snapshot.ts';
 import { afterQuietHoursAndWindow } from '../time/zoned.ts';
+
 
 /**
  * When a marketing email that is due may really go out, if not now: the engine schedules every
@@ -11,7 +14,7 @@ import { afterQuietHoursAndWindow } from '../time/zoned.ts';
  * dropped, as the engine defers). Null when now is allowed, for transactional email and team
  * notifications (never held), and for a contact that is gone (`mayDeliver` skips it).
  */
-export function deliveryHeldUntil(message: OutboxMessage, contact: ContactRecord | undefined, program: Program, now: number): { until: number; reason: string } | null {
+export function deliveryHeldUntil(message: OutboxMessage, contact: ContactRecord | undefined, program: Program, now: number, cap?: DeliveryCap): { until: number; reason: string } | null {
   if (!contact || message.kind === 'notification') return null;
   const template = program.templates.find((t) => t.id === message.template);
   if (message.kind !== 'marketing' && template?.kind !== 'marketing') return null;
@@ -19,11 +22,48 @@ export function deliveryHeldUntil(message: OutboxMessage, contact: ContactRecord
   const window = message.campaign === undefined ? undefined : program.campaigns.find((c) => c.id === message.campaign)?.sendWindow;
   const reasons: string[] = [];
   let at = now;
-  // A window that opens inside quiet hours is pushed on again: a few rounds settle it.
+  // A window that opens inside quiet hours, or a cap that ends in them, is pushed on again: a few rounds settle it.
   for (let i = 0; i < 4; i++) {
     const before = at;
     at = afterQuietHoursAndWindow(at, program.settings.quietHours, window, zone, reasons);
+    const capped = cap?.nextAllowed(contact.id, at);
+    if (capped !== undefined && capped > at) at = deferredBy(reasons, capped, 'frequency cap');
     if (at === before) break;
   }
-  return at > now ? { until: at, reason: `${reasons.join(', then ')} (${zone}) at delivery: held until ${new Date(at).toISOString()}` } : null;
+  if (at > now) return { until: at, reason: `${reasons.join(', then ')} (${zone}) at delivery: held until ${new Date(at).toISOString()}` };
+  cap?.count(contact.id, now);
+  return null;
+}
+
+/**
+ * The frequency cap at delivery (`settings.frequencyCap`): the engine keeps it when it schedules
+ * sends, but emails delivered late arrive together — after an outage, three days of a contact's
+ * emails at 08:00. Counts the marketing emails each contact was sent within the cap's period, from
+ * the outbox and as this delivery sends them (in key order, so the same store gives the same
+ * answer).
+ */
+export class DeliveryCap {
+  private readonly sent = new Map<string, number[]>();
+  private readonly per: number;
+
+  constructor(
+    outbox: readonly OutboxMessage[],
+    private readonly cap: { max: number; per: string },
+  ) {
+    this.per = durationMs(cap.per);
+    for (const message of outbox) if (message.kind === 'marketing' && message.status === 'sent' && message.sentAt !== undefined) this.count(message.contact, Date.parse(message.sentAt));
+  }
+
+  /** When the contact may get another marketing email, at `at` or later. */
+  nextAllowed(contact: string, at: number): number {
+    const recent = (this.sent.get(contact) ?? []).filter((t) => t > at - this.per && t <= at).sort((a, b) => a - b);
+    return recent.length < this.cap.max ? at : recent[recent.length - this.cap.max]! + this.per;
+  }
+
+  /** A marketing email the contact gets at `at`. */
+  count(contact: string, at: number): void {
+    const list = this.sent.get(contact);
+    if (list) list.push(at);
+    else this.sent.set(contact, [at]);
+  }
 }

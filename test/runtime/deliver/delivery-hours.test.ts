@@ -49,4 +49,25 @@ describe('deliveryHeldUntil', () => {
     const simulated = await deliver(true);
     expect(simulated.report).toMatchObject({ sent: 1, held: 0 });
   });
+
+  it('keeps the frequency cap at delivery: emails delivered late arrive no faster than the cap allows, counted from the outbox and in key order', async () => {
+    const capped = (): Program => program({ frequencyCap: { max: 2, per: '7d' }, fields: { email: 'email', timezone: 'tz' } });
+    const dir = await temp.make();
+    const morning = Date.parse('2026-11-24T10:00:00.000Z');
+    // One sent two days ago; three due (an outage delayed them).
+    const sent = email('c1', 'ann@example.com', { key: 'a/1/c1/s', status: 'sent', sentAt: '2026-11-22T10:00:00.000Z', dueAt: '2026-11-22T10:00:00.000Z' });
+    const due = ['b', 'c', 'd'].map((k) => email('c1', 'ann@example.com', { key: `${k}/1/c1/s`, dueAt: '2026-11-23T10:00:00.000Z' }));
+    const data = store({ contacts: [PARIS], outbox: [sent, ...due] });
+    data.deployed!.program = capped();
+    const report = await deliverOutbox(data, { program: capped(), transport: outboxTransport(path.join(dir, 'outbox')), ledgerPath: path.join(dir, 'd.jsonl'), now: new Date(morning).toISOString(), secret: SECRET });
+    expect(report).toMatchObject({ sent: 1, held: 2 });
+    expect(data.outbox.map((m) => [m.key, m.status, m.status === 'sent' ? m.sentAt : m.dueAt])).toEqual([
+      ['a/1/c1/s', 'sent', '2026-11-22T10:00:00.000Z'],
+      ['b/1/c1/s', 'sent', '2026-11-24T10:00:00.000Z'],
+      // Two within 7 days: the next may go once the first of them is 7 days old.
+      ['c/1/c1/s', 'pending', '2026-11-29T10:00:00.000Z'],
+      ['d/1/c1/s', 'pending', '2026-11-29T10:00:00.000Z'],
+    ]);
+    expect(data.outbox[2]!.reason).toBe('frequency cap (Europe/Paris) at delivery: held until 2026-11-29T10:00:00.000Z');
+  });
 });
