@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { plural } from '../../src/render/plan-format.ts';
-import { checkUnsubscribeLink, unsubscribeAddresses, type AddressReason } from '../../src/runtime/deliver/unsubscribe.ts';
+import { checkUnsubscribeLink, contactsById, unsubscribeAddresses, type AddressReason } from '../../src/runtime/deliver/unsubscribe.ts';
 import { contactsSelector } from '../../src/runtime/contact-selector.ts';
 import { appendUnsubscribes, type JournalUnsubscribe } from '../../src/runtime/journal.ts';
 import { acceptedUnsubscribeSecrets, LINEAGE_SECRET_WARNING, signsWithLineage, UNSUBSCRIBE_SECRET_ENV } from '../../src/runtime/deliver/unsubscribe-token.ts';
@@ -126,8 +126,9 @@ async function recordLinks(ctx: CliContext, storeFile: string, storeLabel: strin
   const problems: string[] = [];
   const lines: Outcome['lines'] = [];
   const entries = new Map<string, JournalUnsubscribe>();
+  const byId = links.length > 1 ? contactsById(data) : undefined;
   for (const link of links) {
-    const checked = checkUnsubscribeLink(data, link.contact, link.token, secrets);
+    const checked = checkUnsubscribeLink(data, link.contact, link.token, secrets, byId);
     if (!checked.ok) problems.push(`${link.where}: ${checked.reason}${checked.code === 'bad-token' ? hint : ''}`);
     else if (checked.done) lines.push({ text: `${checked.contact} was already unsubscribed.`, changed: false });
     else if (!entries.has(checked.contact)) {

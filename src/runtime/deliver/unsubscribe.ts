@@ -13,14 +13,14 @@ export type UnsubscribeRefusal = { ok: false; code: 'bad-token' | 'unknown-conta
  * exists and has an address. `done`: its address is on the suppression list and its consent field
  * false already (as far as `data` holds them: a store read for these contacts has their entries).
  */
-export function checkUnsubscribeLink(data: StoreData, contactId: string, token: string, secret: string | readonly string[]): { ok: true; contact: string; done: boolean } | UnsubscribeRefusal {
+export function checkUnsubscribeLink(data: StoreData, contactId: string, token: string, secret: string | readonly string[], byId?: ReadonlyMap<string, ContactRecord>): { ok: true; contact: string; done: boolean } | UnsubscribeRefusal {
   // Check the token before anything else: a wrong one must not reveal whether the contact exists.
   if (!verifyUnsubscribeToken(contactId, token, secret)) {
     return { ok: false, code: 'bad-token', reason: 'The unsubscribe link is not valid. Use the link from the email as it is.' };
   }
   const settings = data.deployed?.program.settings;
   if (!settings) return { ok: false, code: 'not-deployed', reason: 'Nothing is deployed in this store. Run "campaign apply" first.' };
-  const contact = data.contacts.find((c) => c.id === contactId);
+  const contact = findById(data, contactId, byId);
   if (!contact) return { ok: false, code: 'unknown-contact', reason: `Contact "${contactId}" does not exist (it may have been erased).` };
   const email = contact.fields[settings.fields.email];
   if (typeof email !== 'string' || email.trim() === '') {
@@ -36,12 +36,23 @@ export function checkUnsubscribeLink(data: StoreData, contactId: string, token: 
  * at consent). Changes `data` in memory; idempotent. Null when the contact is gone or has no
  * address now (erased, or changed since the click was recorded).
  */
-export function recordUnsubscribe(data: StoreData, contactId: string, now: string): Extract<UnsubscribeResult, { ok: true }> | null {
+export function recordUnsubscribe(data: StoreData, contactId: string, now: string, byId?: ReadonlyMap<string, ContactRecord>): Extract<UnsubscribeResult, { ok: true }> | null {
   const settings = data.deployed?.program.settings;
-  const contact = settings && data.contacts.find((c) => c.id === contactId);
-  const email = contact?.fields[settings!.fields.email];
+  if (!settings) return null;
+  const contact = findById(data, contactId, byId);
+  const email = contact?.fields[settings.fields.email];
   if (!contact || typeof email !== 'string' || email.trim() === '') return null;
-  return { ok: true, contact: contact.id, alreadySuppressed: !suppress(data, email, now), consentWithdrawn: withdrawConsent(data, settings!, contact, now) };
+  return { ok: true, contact: contact.id, alreadySuppressed: !suppress(data, email, now), consentWithdrawn: withdrawConsent(data, settings, contact, now) };
+}
+
+/** The contact with this id, from `byId` when the caller looks up many (a scan of 100k contacts per link or click would add up). */
+function findById(data: StoreData, contactId: string, byId?: ReadonlyMap<string, ContactRecord>): ContactRecord | undefined {
+  return byId ? byId.get(contactId) : data.contacts.find((c) => c.id === contactId);
+}
+
+/** Contacts by id, for `checkUnsubscribeLink` and `recordUnsubscribe` over many links. */
+export function contactsById(data: StoreData): Map<string, ContactRecord> {
+  return new Map(data.contacts.map((c) => [c.id, c]));
 }
 
 /** `checkUnsubscribeLink`, then `recordUnsubscribe` (a page that holds the store in memory). */
@@ -57,9 +68,11 @@ export function unsubscribe(data: StoreData, contactId: string, token: string, s
  */
 export function applyJournalUnsubscribes(data: StoreData, entries: readonly { contact: string; at: string }[]): string[] {
   const changed = new Set<string>();
+  // Built only when there are clicks: a run without any pays nothing.
+  const byId = entries.length > 0 ? contactsById(data) : undefined;
   for (const entry of entries) {
     const at = new Date(Math.max(Date.parse(entry.at), data.clock === null ? -Infinity : Date.parse(data.clock))).toISOString();
-    const result = recordUnsubscribe(data, entry.contact, at);
+    const result = recordUnsubscribe(data, entry.contact, at, byId);
     if (result && (!result.alreadySuppressed || result.consentWithdrawn)) changed.add(result.contact);
   }
   return [...changed];
