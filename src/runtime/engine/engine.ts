@@ -2,21 +2,22 @@ import { sha256 } from '../../ir/canonical.ts';
 import type { Campaign, Program } from '../../ir/types.ts';
 import type { ContactRecord, Enrollment, StoreData, StoredEvent } from '../../store/types.ts';
 import { compileProgram, type CompiledProgram } from '../evaluate/snapshot.ts';
-import { applyEvent, applyProfile, emptyScoreState, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
+import { applyProfile, emptyScoreState, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
 import type { Subject } from '../evaluate/subject.ts';
 import { mayEnter, newEnrollment } from '../journeys/eligibility.ts';
 import { ChangeLog } from './changes.ts';
 import { DateSchedule } from './dates.ts';
-import { advance, resumeOnEvent, checkGoalsAndExit, waitingForEvent } from './journeys.ts';
+import { advance, checkGoalsAndExit } from './journeys.ts';
 import { ContactViews, type ContactView } from './contact-views.ts';
 import { ProgramIndex } from './program-index.ts';
-import { Queue, type Item } from './queue.ts';
+import { finishRun } from './finish-run.ts';
+import { processItem } from './process-item.ts';
+import { Queue } from './queue.ts';
 import { Rechecks } from './rechecks.ts';
 import { runInput, type ContactWork } from './run-input.ts';
 import { checkThresholds } from './thresholds.ts';
-import { insertEvent, mergeSorted } from './history.ts';
-import { isoOf as iso, knownIso, parseInstant } from '../time/instants.ts';
-import { emptyRunStats, sortCounts, type RunStats } from './run-stats.ts';
+import { isoOf as iso, parseInstant } from '../time/instants.ts';
+import { emptyRunStats, type RunStats } from './run-stats.ts';
 
 export type { ManualEnrollment, RunStats } from './run-stats.ts';
 
@@ -65,22 +66,25 @@ export class Engine {
   readonly index: ProgramIndex;
 
   private readonly queue = new Queue();
-  private readonly newEvents: StoredEvent[] = [];
+  /** What this run adds to the store's events and enrollments (`processItem`, written back by `finishRun`). */
+  readonly newEvents: StoredEvent[] = [];
   /** Their instants (parallel): the history is merged by number, not by ISO string. */
-  private readonly newEventTimes: number[] = [];
-  private readonly newEnrollments: Enrollment[] = [];
+  readonly newEventTimes: number[] = [];
+  readonly newEnrollments: Enrollment[] = [];
   /** The same, for membership tests (a list scan per enrollment would be quadratic). */
   private readonly newEnrollmentSet = new Set<Enrollment>();
   /** Per contact: its evaluation view and what the view was derived from (one lookup per use). */
-  private readonly views: ContactViews;
-  private readonly dirty = new Set<string>();
+  readonly views: ContactViews;
+  /** Contacts to re-evaluate once the current item is processed (`drainDirty`). */
+  readonly dirty = new Set<string>();
   private readonly rechecks: Rechecks;
   /** `compiled.scores` as an array: hot loops avoid Map iterators. */
   readonly scoreList: { id: string; score: CompiledScore }[];
   private end = 0;
   /** Due events already in the store's history (folded by an earlier run before their time came). */
-  private foldedEvents = new Set<StoredEvent>();
-  private start = 0;
+  foldedEvents = new Set<StoredEvent>();
+  /** The run's start: events due before it are processed at it. */
+  start = 0;
   private readonly dates: DateSchedule;
   now = 0;
 
@@ -179,7 +183,7 @@ export class Engine {
     }
     if (total % PROGRESS_EVERY !== 0 || total === 0) options.onProgress?.(total, total);
     this.now = end;
-    this.finish(end, input.laterEvents);
+    finishRun(this, end, input.laterEvents);
   }
 
   /** Runs one contact's events, changes, timers, date triggers, broadcasts and re-checks up to `end`. */
@@ -198,112 +202,11 @@ export class Engine {
     for (let item = this.queue.pop(); item; item = this.queue.pop()) {
       if (item.at > end) break;
       this.now = Math.max(this.now, item.at);
-      this.process(item, end);
+      processItem(this, item, end);
       this.drainDirty();
     }
     // Nothing reads the contact's view again in this run: let it go.
     this.views.release(id);
-  }
-
-  private process(item: Item, end: number): void {
-    switch (item.kind) {
-      case 'event':
-        this.processEvent(item.event, item.at, end);
-        break;
-      case 'change': {
-        const contact = this.contacts.get(item.contact);
-        if (!contact) break;
-        this.dirty.add(contact.id);
-        if (item.fields.length > 0) this.scheduleDates(this.now, end, contact.id);
-        break;
-      }
-      case 'wake': {
-        const enrollment = this.enrollmentsById.get(item.enrollment);
-        if (enrollment?.status === 'active' && enrollment.wakeAt === item.wakeAt) {
-          advance(this, enrollment, this.now, 'wake');
-          this.scheduleWake(enrollment, end);
-        }
-        break;
-      }
-      case 'date': {
-        const campaign = this.index.campaigns.get(item.campaign);
-        if (campaign && this.contacts.has(item.contact)) this.tryEnroll(campaign, item.contact, `date trigger ${campaign.trigger?.type === 'date' ? campaign.trigger.field : ''}`.trim());
-        break;
-      }
-      case 'enroll': {
-        if (!this.contacts.has(item.contact)) break;
-        const campaign = this.index.campaigns.get(item.campaign);
-        const entered = campaign ? this.enter(campaign, item.contact, `manual enrollment by ${item.by}`) : 'the campaign is no longer deployed';
-        const outcome = typeof entered === 'string' ? { refused: entered } : { enrollment: entered.id };
-        (this.stats.manual ??= []).push({ contact: item.contact, campaign: item.campaign, by: item.by, ...outcome });
-        break;
-      }
-      case 'broadcast': {
-        const campaign = this.index.campaigns.get(item.campaign);
-        if (campaign) this.tryEnroll(campaign, item.contact, `broadcast at ${new Date(item.at).toISOString()}`);
-        break;
-      }
-      case 'recheck': {
-        const view = this.views.peek(item.contact);
-        if (view && view.recheckAt === item.at) {
-          view.recheckAt = undefined;
-          this.dirty.add(item.contact);
-        }
-        break;
-      }
-    }
-  }
-
-  /** `dueAt`: when the event is processed, its own instant or the run's start if that is later. */
-  private processEvent(event: StoredEvent, dueAt: number, end: number): void {
-    // Duplicates and events of unknown contacts were set aside before (`contactWork`).
-    const contact = this.contacts.get(event.contact)!;
-    const view = this.views.of(contact.id);
-    // After the start, `dueAt` is the parsed instant itself (it is max(instant, start)).
-    const eventAt = dueAt > this.start ? dueAt : Date.parse(event.at);
-    // Scores folding the event record its instant as text: the event's own, when canonical.
-    knownIso(eventAt, event.at);
-    if (!this.foldedEvents.has(event)) {
-      insertEvent(view.events, view.times, event, eventAt);
-      this.newEvents.push(event);
-      this.newEventTimes.push(eventAt);
-    }
-    this.stats.events += 1;
-    const log = this.log.for(contact.id, this.emailOf(contact));
-    log.events += 1;
-
-    // The journeys waiting for this event when it arrived. Not one that the event itself starts
-    // (a trigger on the same event) or moves into a wait: that wait is for a later event.
-    const waiting = waitingForEvent(view.enrollments, event);
-
-    // The scores this event adds to, as decayed until now: a threshold they fell below re-arms first.
-    checkThresholds(this, contact.id, null, event.event);
-    const changedScores: string[] = [];
-    for (let i = 0; i < this.scoreList.length; i++) {
-      const { id, score } = this.scoreList[i]!;
-      if (!score.byEvent.has(event.event)) continue;
-      changedScores.push(id);
-      const state = (contact.scores[id] ??= emptyScoreState(event.at));
-      const before = scoreAt(score, state, eventAt);
-      const fired = applyEvent(score, state, event, eventAt);
-      if (fired.length > 0) this.log.score(contact.id, id, before, state.value, fired, event.at);
-    }
-    this.views.touchScores(view, changedScores);
-    this.refreshView(view, { event, at: eventAt, scores: changedScores });
-
-    for (const { campaign, filter } of this.index.eventTriggers.get(event.event) ?? NONE) {
-      if (!filter || filter(event.data)) this.tryEnroll(campaign, contact.id, `event ${event.event}`);
-    }
-    for (const { enrollment, waitingFor } of waiting ?? NONE) {
-      // Still in the same wait (exit criteria or a goal may have moved it since).
-      if (enrollment.status === 'active' && enrollment.waitingFor === waitingFor) {
-        const filter = this.index.stepFilters.get(`${enrollment.campaign}/${enrollment.step}`);
-        if (!filter || filter(event.data)) {
-          resumeOnEvent(this, enrollment, this.now);
-          this.scheduleWake(enrollment, end);
-        }
-      }
-    }
   }
 
   emailOf(contact: ContactRecord): string | undefined {
@@ -358,7 +261,7 @@ export class Engine {
     if (view) this.refreshView(view);
   }
 
-  private refreshView(view: ContactView, cause?: { event: StoredEvent; at: number; scores: string[] }): void {
+  refreshView(view: ContactView, cause?: { event: StoredEvent; at: number; scores: string[] }): void {
     const contact = view.contact;
     const contactId = contact.id;
     let subject = this.views.subjectOf(view, this.now);
@@ -414,7 +317,7 @@ export class Engine {
   }
 
   /** Enrolls the contact now, or says why it may not enter (`mayEnter`). */
-  private enter(campaign: Campaign, contactId: string, cause: string): Enrollment | string {
+  enter(campaign: Campaign, contactId: string, cause: string): Enrollment | string {
     const previous = (this.enrollmentsBy.get(contactId) ?? []).filter((e) => e.campaign === campaign.id);
     const verdict = mayEnter(campaign, this.index.audiences.get(campaign.id) ?? null, this.subject(contactId), previous, this.now);
     if (!verdict.ok) return verdict.reason;
@@ -449,37 +352,8 @@ export class Engine {
   }
 
   /** Queues the contact's date-trigger firings in (since, to] not queued yet. */
-  private scheduleDates(since: number, to: number, contactId: string): void {
+  scheduleDates(since: number, to: number, contactId: string): void {
     const contact = this.contacts.get(contactId);
     if (contact) for (const firing of this.dates.firings(contact, since, to)) this.queue.push({ kind: 'date', ...firing });
-  }
-
-  /** Puts the in-memory indexes back into the store data, in canonical order. */
-  private finish(end: number, laterEvents: StoredEvent[]): void {
-    const data = this.data;
-    for (const event of laterEvents) {
-      if (!this.eventIds.has(event.id)) {
-        this.eventIds.add(event.id);
-        this.newEvents.push(event);
-        this.newEventTimes.push(Date.parse(event.at));
-      }
-    }
-    if (this.newEvents.length > 0) data.events = mergeSorted(data.events, this.newEvents, this.newEventTimes);
-    if (this.newEnrollments.length > 0) data.enrollments = [...data.enrollments, ...this.newEnrollments].sort((a, b) => (a.id < b.id ? -1 : 1));
-    data.outbox.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    data.webhooks.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    if (data.clock === null || Date.parse(data.clock) < end) data.clock = iso(end);
-    sortCounts(this.stats);
-    for (const [id, change] of this.log.contacts) {
-      // Contacts changed by timers, date triggers or thresholds alone were logged without it.
-      const contact = this.contacts.get(id);
-      if (contact && change.email === undefined) change.email = this.emailOf(contact);
-      // Decay goes on after a score's last change: its `after` is its value at the run's end.
-      if (contact) ChangeLog.scoresAt(change, (score) => scoreAt(this.compiled.scores.get(score)!, contact.scores[score], end));
-      for (const journey of Object.values(change.journeys)) {
-        const enrollment = this.enrollmentsById.get(journey.enrollment)!;
-        journey.after = { step: enrollment.step, status: enrollment.status, wakeAt: enrollment.wakeAt, ...(enrollment.waitingFor ? { waitingFor: enrollment.waitingFor.event } : {}) };
-      }
-    }
   }
 }

@@ -1,0 +1,112 @@
+import type { StoredEvent } from '../../store/types.ts';
+import { applyEvent, emptyScoreState, scoreAt } from '../evaluate/scoring.ts';
+import { knownIso } from '../time/instants.ts';
+import type { Engine } from './engine.ts';
+import { insertEvent } from './history.ts';
+import { advance, resumeOnEvent, waitingForEvent } from './journeys.ts';
+import type { Item } from './queue.ts';
+import { checkThresholds } from './thresholds.ts';
+
+const NONE: readonly never[] = []; // `?? NONE` on hot paths: `?? []` allocates an array every time.
+
+/** Processes one item of the contact's queue, due now (`engine.now`). */
+export function processItem(engine: Engine, item: Item, end: number): void {
+  switch (item.kind) {
+    case 'event':
+      processEvent(engine, item.event, item.at, end);
+      break;
+    case 'change': {
+      const contact = engine.contacts.get(item.contact);
+      if (!contact) break;
+      engine.dirty.add(contact.id);
+      if (item.fields.length > 0) engine.scheduleDates(engine.now, end, contact.id);
+      break;
+    }
+    case 'wake': {
+      const enrollment = engine.enrollmentsById.get(item.enrollment);
+      if (enrollment?.status === 'active' && enrollment.wakeAt === item.wakeAt) {
+        advance(engine, enrollment, engine.now, 'wake');
+        engine.scheduleWake(enrollment, end);
+      }
+      break;
+    }
+    case 'date': {
+      const campaign = engine.index.campaigns.get(item.campaign);
+      if (campaign && engine.contacts.has(item.contact)) engine.tryEnroll(campaign, item.contact, `date trigger ${campaign.trigger?.type === 'date' ? campaign.trigger.field : ''}`.trim());
+      break;
+    }
+    case 'enroll': {
+      if (!engine.contacts.has(item.contact)) break;
+      const campaign = engine.index.campaigns.get(item.campaign);
+      const entered = campaign ? engine.enter(campaign, item.contact, `manual enrollment by ${item.by}`) : 'the campaign is no longer deployed';
+      const outcome = typeof entered === 'string' ? { refused: entered } : { enrollment: entered.id };
+      (engine.stats.manual ??= []).push({ contact: item.contact, campaign: item.campaign, by: item.by, ...outcome });
+      break;
+    }
+    case 'broadcast': {
+      const campaign = engine.index.campaigns.get(item.campaign);
+      if (campaign) engine.tryEnroll(campaign, item.contact, `broadcast at ${new Date(item.at).toISOString()}`);
+      break;
+    }
+    case 'recheck': {
+      const view = engine.views.peek(item.contact);
+      if (view && view.recheckAt === item.at) {
+        view.recheckAt = undefined;
+        engine.dirty.add(item.contact);
+      }
+      break;
+    }
+  }
+}
+
+/** `dueAt`: when the event is processed, its own instant or the run's start if that is later. */
+function processEvent(engine: Engine, event: StoredEvent, dueAt: number, end: number): void {
+  // Duplicates and events of unknown contacts were set aside before (`contactWork`).
+  const contact = engine.contacts.get(event.contact)!;
+  const view = engine.views.of(contact.id);
+  // After the start, `dueAt` is the parsed instant itself (it is max(instant, start)).
+  const eventAt = dueAt > engine.start ? dueAt : Date.parse(event.at);
+  // Scores folding the event record its instant as text: the event's own, when canonical.
+  knownIso(eventAt, event.at);
+  if (!engine.foldedEvents.has(event)) {
+    insertEvent(view.events, view.times, event, eventAt);
+    engine.newEvents.push(event);
+    engine.newEventTimes.push(eventAt);
+  }
+  engine.stats.events += 1;
+  const log = engine.log.for(contact.id, engine.emailOf(contact));
+  log.events += 1;
+
+  // The journeys waiting for this event when it arrived. Not one that the event itself starts
+  // (a trigger on the same event) or moves into a wait: that wait is for a later event.
+  const waiting = waitingForEvent(view.enrollments, event);
+
+  // The scores this event adds to, as decayed until now: a threshold they fell below re-arms first.
+  checkThresholds(engine, contact.id, null, event.event);
+  const changedScores: string[] = [];
+  for (let i = 0; i < engine.scoreList.length; i++) {
+    const { id, score } = engine.scoreList[i]!;
+    if (!score.byEvent.has(event.event)) continue;
+    changedScores.push(id);
+    const state = (contact.scores[id] ??= emptyScoreState(event.at));
+    const before = scoreAt(score, state, eventAt);
+    const fired = applyEvent(score, state, event, eventAt);
+    if (fired.length > 0) engine.log.score(contact.id, id, before, state.value, fired, event.at);
+  }
+  engine.views.touchScores(view, changedScores);
+  engine.refreshView(view, { event, at: eventAt, scores: changedScores });
+
+  for (const { campaign, filter } of engine.index.eventTriggers.get(event.event) ?? NONE) {
+    if (!filter || filter(event.data)) engine.tryEnroll(campaign, contact.id, `event ${event.event}`);
+  }
+  for (const { enrollment, waitingFor } of waiting ?? NONE) {
+    // Still in the same wait (exit criteria or a goal may have moved it since).
+    if (enrollment.status === 'active' && enrollment.waitingFor === waitingFor) {
+      const filter = engine.index.stepFilters.get(`${enrollment.campaign}/${enrollment.step}`);
+      if (!filter || filter(event.data)) {
+        resumeOnEvent(engine, enrollment, engine.now);
+        engine.scheduleWake(enrollment, end);
+      }
+    }
+  }
+}
