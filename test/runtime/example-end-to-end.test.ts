@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { compileProgram, eventsByContact } from '../../src/runtime/evaluate/snapshot.ts';
-import { rescore } from '../../src/runtime/evaluate/scoring.ts';
+import { rescore } from '../../src/runtime/evaluate/rescore.ts';
 import { localParts } from '../../src/runtime/time/zoned.ts';
 import { readStore } from '../../src/store/index.ts';
 import type { StoreData } from '../../src/store/types.ts';

@@ -10,10 +10,10 @@ import type { EventPredicate, Predicate, Subject } from './subject.ts';
  * Scoring: behaviour points from events (with per-day and lifetime caps), profile points from
  * conditions, decay over time, floor and cap, and threshold crossings. Scores are a fold over a
  * contact's event history, so a changed model can re-score contacts from the history
- * (`rescore`) and gets the same result as having run with it all along.
+ * (`rescore`, in rescore.ts) and gets the same result as having run with it all along.
  */
 
-type EventRule = Extract<ScoreRule, { type: 'event' }>;
+export type EventRule = Extract<ScoreRule, { type: 'event' }>;
 type ProfileRule = Extract<ScoreRule, { type: 'profile' }>;
 
 export interface CompiledScore {
@@ -35,7 +35,8 @@ export interface FiredRule {
   capped?: 'perDay' | 'lifetime';
 }
 
-const round = (n: number) => Math.round(n * 10_000) / 10_000;
+/** Scores are kept to 4 decimals. */
+export const round = (n: number) => Math.round(n * 10_000) / 10_000;
 
 export function compileScores(program: Program): Map<string, CompiledScore> {
   const options = { consentField: program.settings.consent.email };
@@ -68,7 +69,7 @@ function isProfileRule(score: CompiledScore, ruleId: string): boolean {
 }
 
 /** Behaviour points (event rules + manual) of a state. */
-function behaviour(score: CompiledScore, state: ScoreState): number {
+export function behaviour(score: CompiledScore, state: ScoreState): number {
   let sum = state.manual;
   const rules = state.rules;
   // A for-in loop: re-scoring calls this for every event, and Object.entries allocates.
@@ -76,7 +77,7 @@ function behaviour(score: CompiledScore, state: ScoreState): number {
   return sum;
 }
 
-function profilePoints(score: CompiledScore, state: ScoreState): number {
+export function profilePoints(score: CompiledScore, state: ScoreState): number {
   let sum = 0;
   for (const p of score.profile) sum += state.rules[p.rule.id]?.points ?? 0;
   return sum;
@@ -88,7 +89,7 @@ export function clampScore(model: ScoreModel, value: number): number {
 }
 
 /** The factor behaviour points keep between two instants (1 when there is no decay). */
-function decayScale(score: CompiledScore, total: number, from: number, to: number): number {
+export function decayScale(score: CompiledScore, total: number, from: number, to: number): number {
   const decay = score.model.decay;
   if (!decay || to <= from || total === 0) return 1;
   if (decay.type === 'halfLife') return Math.pow(0.5, (to - from) / score.decayMs);
@@ -106,7 +107,7 @@ const dayCache = new Map<string, Map<number, string>>();
  * `localDate`, cached per zone and quarter hour: zone offsets are constant within a UTC hour (see
  * `offsetMinutes`), so with an offset of whole quarter hours the local date cannot change inside one.
  */
-function dayOf(at: number, zone: string): string {
+export function dayOf(at: number, zone: string): string {
   let days = dayCache.get(zone);
   if (!days) dayCache.set(zone, (days = new Map()));
   const bucket = Math.floor(at / QUARTER_HOUR);
@@ -165,7 +166,7 @@ export function applyEvent(score: CompiledScore, state: ScoreState, event: Store
 }
 
 /** `applyEvent` with the event's instant already parsed; reports fired rules to `fired` when given. */
-function foldEvent(score: CompiledScore, state: ScoreState, event: StoredEvent, at: number, fired: FiredRule[] | null): void {
+export function foldEvent(score: CompiledScore, state: ScoreState, event: StoredEvent, at: number, fired: FiredRule[] | null): void {
   const rules = score.byEvent.get(event.event);
   if (!rules) return;
   decayTo(score, state, at);
@@ -248,150 +249,6 @@ export function crossThresholds(score: CompiledScore, state: ScoreState, value: 
   }
   state.above = [...above].sort();
   return { up, down };
-}
-
-/**
- * Re-scores a contact from its history with the model as it is now: events in time order, the
- * profile as the contact is now, decayed to `now`. `manual` points are carried over from `previous`.
- */
-export function rescore(score: CompiledScore, events: readonly StoredEvent[], subject: Subject, now: number, previous?: ScoreState): ScoreState {
-  const first = events[0]?.at ?? new Date(now).toISOString();
-  let state = emptyScoreState(first);
-  let folded = foldInOrder(score, state, events, now);
-  if (folded < events.length && events.slice(0, folded).some((e) => Date.parse(e.at) > now)) {
-    // Out of order, with an event after `now` among those the fast path skipped: fold it all
-    // the slow way, which stops at the first event after `now`, whatever it is.
-    state = emptyScoreState(first);
-    folded = 0;
-  }
-  for (let i = folded; i < events.length; i++) {
-    const event = events[i]!;
-    const at = Date.parse(event.at);
-    if (at > now) break;
-    foldEvent(score, state, event, at, null);
-  }
-  if (previous && previous.manual !== 0) {
-    const kept = scoreAtManual(score, previous, now);
-    decayTo(score, state, now);
-    state.manual = kept;
-  }
-  applyProfile(score, state, subject, now);
-  decayTo(score, state, now);
-  state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
-  state.above = previous ? [...previous.above] : [];
-  return state;
-}
-
-/**
- * `foldEvent` over a history in time order, for re-scoring (planning re-scores every contact):
- * the same arithmetic in the same order — rule contributions summed in first-fired order,
- * rounded at every decay — but on flat arrays indexed by rule, with the state's instant as a
- * number; the rule states, `asOf` and `value` are written once at the end. Stops at the first
- * event after `now` or out of order (a late event), and returns how many events it folded;
- * `foldEvent` does the rest.
- */
-function foldInOrder(score: CompiledScore, state: ScoreState, events: readonly StoredEvent[], now: number): number {
-  // A model without event rules (profile fit) ignores every event.
-  if (score.byEvent.size === 0) return events.length;
-  // `state` is fresh (no rules yet). Integer-like rule ids would change the key order of
-  // `state.rules`, which the sums follow: those models take the event-by-event path.
-  const plan = foldPlan(score);
-  if (!plan) return 0;
-  const { points, count, dayCount, day, order } = scratch(plan.ids.length);
-  let fired = 0;
-  let asOf = Date.parse(state.asOf);
-  let manual = state.manual;
-  // decayTo(to): behaviour points (no profile rules yet) and manual points, summed in the order
-  // `behaviour` sums them.
-  const decay = (to: number) => {
-    let total = manual;
-    for (let k = 0; k < fired; k++) total += points[order[k]!]!;
-    const scale = decayScale(score, total, asOf, to);
-    if (scale !== 1) {
-      for (let k = 0; k < fired; k++) points[order[k]!] = round(points[order[k]!]! * scale);
-      manual = round(manual * scale);
-    }
-    asOf = to;
-  };
-  let i = 0;
-  let outOfOrder = false;
-  for (; i < events.length; i++) {
-    const event = events[i]!;
-    const matching = plan.byEvent.get(event.event);
-    // Events no rule reads are skipped unparsed: whether they are after `now` changes nothing.
-    if (!matching) continue;
-    const at = Date.parse(event.at);
-    if (at > now) break;
-    if (at < asOf) {
-      outOfOrder = true;
-      break;
-    }
-    if (at > asOf) decay(at);
-    let today: string | undefined;
-    for (const { index, rule, filter } of matching) {
-      if (filter && !filter(event.data)) continue;
-      const seen = count[index]! > 0;
-      today ??= dayOf(at, score.timezone);
-      const todays = seen && day[index] === today ? dayCount[index]! : 0;
-      if (rule.lifetime !== undefined && count[index]! >= rule.lifetime) continue;
-      if (rule.perDay !== undefined && todays >= rule.perDay) continue;
-      if (!seen) order[fired++] = index;
-      points[index] = round(points[index]! + rule.points);
-      count[index] = count[index]! + 1;
-      day[index] = today;
-      dayCount[index] = todays + 1;
-    }
-  }
-  // Done with the history (not handing a late event over): decay to `now` here too, as
-  // `rescore` would next (`decayTo` is then a no-op).
-  if (!outOfOrder && now > asOf) decay(now);
-  for (let k = 0; k < fired; k++) {
-    const index = order[k]!;
-    state.rules[plan.ids[index]!] = { points: points[index]!, count: count[index]!, day: day[index]!, dayCount: dayCount[index]! };
-  }
-  state.manual = manual;
-  if (Date.parse(state.asOf) !== asOf) state.asOf = new Date(asOf).toISOString();
-  return i;
-}
-
-interface FoldPlan {
-  /** Event rule ids by index. */
-  ids: string[];
-  byEvent: Map<string, { index: number; rule: EventRule; filter: EventPredicate | null }[]>;
-}
-
-const foldPlans = new WeakMap<CompiledScore, FoldPlan | null>();
-
-/** The event rules of a model by index; null when an id is integer-like (see `foldInOrder`). */
-function foldPlan(score: CompiledScore): FoldPlan | null {
-  let plan = foldPlans.get(score);
-  if (plan === undefined) {
-    const ids: string[] = [];
-    const byEvent: FoldPlan['byEvent'] = new Map();
-    for (const [event, rules] of score.byEvent) {
-      byEvent.set(event, rules.map(({ rule, filter }) => ({ index: ids.push(rule.id) - 1, rule, filter })));
-    }
-    plan = ids.some((id) => /^(0|[1-9][0-9]*)$/.test(id)) ? null : { ids, byEvent };
-    foldPlans.set(score, plan);
-  }
-  return plan;
-}
-
-/** Per-rule arrays reused from one re-score to the next (reset for `n` rules). */
-let arrays = { points: new Float64Array(0), count: new Int32Array(0), dayCount: new Int32Array(0), day: [] as (string | undefined)[], order: new Int32Array(0) };
-function scratch(n: number) {
-  if (arrays.points.length < n) arrays = { points: new Float64Array(n), count: new Int32Array(n), dayCount: new Int32Array(n), day: new Array(n), order: new Int32Array(n) };
-  arrays.points.fill(0, 0, n);
-  arrays.count.fill(0, 0, n);
-  arrays.dayCount.fill(0, 0, n);
-  arrays.day.fill(undefined, 0, n);
-  return arrays;
-}
-
-function scoreAtManual(score: CompiledScore, previous: ScoreState, now: number): number {
-  const copy: ScoreState = { ...previous, rules: {}, manual: previous.manual };
-  decayTo(score, copy, now);
-  return copy.manual;
 }
 
 /** A grade from a matrix: the fit band then the engagement band (e.g. "A1"). */

@@ -1,7 +1,8 @@
 import { canonicalTimeZone } from '../../ir/durations.ts';
 import type { Program } from '../../ir/types.ts';
 import type { ContactRecord, ScoreState, StoredEvent } from '../../store/types.ts';
-import { compileScores, gradeOf, rescore, scoreAt, type CompiledScore } from './scoring.ts';
+import { rescore } from './rescore.ts';
+import { compileScores, gradeOf, scoreAt, type CompiledScore } from './scoring.ts';
 import { compileSegments, type SegmentEvaluator } from './segments.ts';
 import type { Subject } from './subject.ts';
 

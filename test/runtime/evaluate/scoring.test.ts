@@ -9,9 +9,9 @@ import {
   decayTo,
   emptyScoreState,
   gradeOf,
-  rescore,
   scoreAt,
 } from '../../../src/runtime/evaluate/scoring.ts';
+import { rescore } from '../../../src/runtime/evaluate/rescore.ts';
 import type { Subject } from '../../../src/runtime/evaluate/subject.ts';
 import type { StoredEvent } from '../../../src/store/types.ts';
 
