@@ -1,18 +1,14 @@
 import type { Program } from '../../ir/types.ts';
 import type { OutboxMessage, StoreData } from '../../store/types.ts';
-import { availableParallelism } from 'node:os';
-import { composeMail } from './compose.ts';
-import { ComposePool, type Composed } from './compose-pool.ts';
-import type { ComposedMail, MailInput } from './compose.ts';
+import { deliverInChunks } from './deliver-in-chunks.ts';
+import { deliverOne, retrying, update, type Outcome } from './deliver-one.ts';
 import { foldLedger, openLedger } from './ledger.ts';
-import type { FoldReport, LedgerWriter } from './ledger.ts';
+import type { FoldReport } from './ledger.ts';
 import { DeliveryCap, deliveryHeldUntil } from './delivery-hours.ts';
-import { deliveryContext, mayDeliver } from './may-deliver.ts';
-import type { DeliveryContext } from './may-deliver.ts';
+import { deliveryContext } from './may-deliver.ts';
 import { removeStaleTempFiles } from './outbox-transport.ts';
-import { mailInputFor } from './render-email.ts';
 import { addSuppressions, suppressionHash } from '../../store/suppression.ts';
-import type { SendResult, Transport } from './transports.ts';
+import type { Transport } from './transports.ts';
 
 export interface DeliverOutboxOptions {
   /** The deployed program (templates, settings). */
@@ -164,29 +160,9 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const progress = (done: number) => {
     if (done !== reported) options.onProgress?.((reported = done), batch.length);
   };
-  let pool: ComposePool | null = null;
   try {
     if (ledger && transport.idempotent && transport.sendBatch) {
-      // Many messages at once (the outbox: written, then made durable together); each chunk's
-      // ledger records follow its durable files. The next chunk is built while one is written.
-      // Large deliveries build their messages on worker threads (`ComposePool`).
-      const useWorker = options.composeInWorker ?? (batch.length >= WORKER_MIN && availableParallelism() > 1);
-      pool = useWorker ? new ComposePool(Math.min(COMPOSE_WORKERS, availableParallelism())) : null;
-      let chunk: Chunk | null = await composeChunk(batch, 0, outcomes, ctx, options, ledger, pool);
-      while (chunk) {
-        const sending = sendChunk(batch, chunk, outcomes, options, ledger);
-        const next: Promise<Chunk | null> = chunk.to < batch.length ? composeChunk(batch, chunk.to, outcomes, ctx, options, ledger, pool) : Promise.resolve(null);
-        // Settled either way before anything else is awaited: no rejection goes unhandled.
-        const [sent, built] = await Promise.allSettled([sending, next]);
-        if (sent.status === 'rejected') throw sent.reason;
-        if (built.status === 'rejected') throw built.reason;
-        // The transport's own files prove delivery (`foldLedger`): their `sent` records are written
-        // after the files are durable and need no fsync of their own; the ledger's close syncs them.
-        // (A `failed` record lost to a power cut means one more attempt: the outbox is idempotent.)
-        await ledger.flush(transport.outboxDir === undefined || transport.outboxDir !== outboxDir);
-        progress(chunk.to);
-        chunk = built.value;
-      }
+      await deliverInChunks(batch, outcomes, ctx, options, ledger, outboxDir, progress);
     } else {
       let unflushed = 0;
       for (let i = 0; i < batch.length; i++) {
@@ -214,7 +190,6 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
       }
     }
   } finally {
-    await pool?.close();
     await ledger?.close();
   }
   progress(batch.length);
@@ -246,198 +221,6 @@ function giveUpReason(message: OutboxMessage, now: number, runFrom: string | nul
     return `not delivered after 5 days of temporary failures (since ${message.retryingSince}); the last: ${message.reason ?? 'unknown'}`;
   }
   return undefined;
-}
-
-/** Messages a batching transport delivers at once (and ledger records written together). */
-const BATCH = 250;
-
-/** From this many messages, building them on workers repays their start (~0.2 s). */
-const WORKER_MIN = 2000;
-
-/**
- * Workers building messages (at most one per processor). Two on a 2-processor machine, where the
- * main thread mostly waits for the file system: 35k messages on tmpfs took 0.31–0.39 ms each built
- * in process, 0.24–0.29 ms with one worker, 0.19–0.23 ms with two.
- */
-const COMPOSE_WORKERS = 2;
-
-interface Outcome {
-  outcome: MessageOutcome;
-  extra: { messageId?: string; reason?: string };
-  /** The transport's server is unavailable: try no further message in this run. */
-  stop?: boolean;
-  /** A hard bounce: the recipient's address goes on the suppression list. */
-  bounced?: boolean;
-}
-
-/** Checks the message again and renders it: what to build, or the outcome when nothing will be. */
-function check(message: OutboxMessage, ctx: DeliveryContext, options: DeliverOutboxOptions, ledger: LedgerWriter | null): MailInput | Outcome {
-  const gate = mayDeliver(message, ctx);
-  if (!gate.ok) {
-    if (ledger) update(message, { status: 'skipped', reason: gate.reason });
-    return { outcome: 'skipped', extra: { reason: gate.reason } };
-  }
-  try {
-    return mailInputFor(message, gate, ctx.program.settings, options.secret);
-  } catch (error) {
-    return cannotBuild(message, (error as Error).message, ledger);
-  }
-}
-
-function cannotBuild(message: OutboxMessage, error: string, ledger: LedgerWriter | null): Outcome {
-  const reason = `cannot build the message: ${error}`;
-  if (ledger) update(message, { status: 'failed', reason });
-  return { outcome: 'failed', extra: { reason } };
-}
-
-/** The built message to send, or (a dry run) what would be sent. */
-function built(mail: ComposedMail, ledger: LedgerWriter | null): ComposedMail | Outcome {
-  return ledger ? mail : { outcome: 'would-send', extra: { messageId: mail.messageId } };
-}
-
-/** Checks the message again and builds it: the mail to send, or the outcome when there is none. */
-async function prepare(message: OutboxMessage, ctx: DeliveryContext, options: DeliverOutboxOptions, ledger: LedgerWriter | null): Promise<ComposedMail | Outcome> {
-  const input = check(message, ctx, options, ledger);
-  if (!isInput(input)) return input;
-  try {
-    return built(await composeMail(input), ledger);
-  } catch (error) {
-    return cannotBuild(message, (error as Error).message, ledger);
-  }
-}
-
-const isInput = (value: MailInput | Outcome): value is MailInput => 'key' in value;
-
-const isMail = (value: ComposedMail | Outcome): value is ComposedMail => 'raw' in value;
-
-async function deliverOne(message: OutboxMessage, ctx: DeliveryContext, options: DeliverOutboxOptions, ledger: LedgerWriter | null): Promise<Outcome> {
-  const mail = await prepare(message, ctx, options, ledger);
-  if (!isMail(mail)) return mail;
-  const { transport, now } = options;
-  if (!transport.idempotent) await ledger!.appendDurable({ key: message.key, state: 'attempt', at: now, transport: transport.name });
-  return settle(message, mail, await sendSafely(transport, mail), options, ledger!);
-}
-
-/** A chunk of the batch, built: its mails and their positions in the batch. */
-interface Chunk {
-  to: number;
-  mails: ComposedMail[];
-  positions: number[];
-}
-
-/** Builds the messages on the pool's workers when there is one, else (or if they fail) in process: the same bytes. */
-async function composeAll(inputs: readonly MailInput[], pool: ComposePool | null): Promise<Composed[]> {
-  if (pool) {
-    try {
-      return await pool.compose(inputs);
-    } catch {
-      // A worker failed: build them here.
-    }
-  }
-  const results: Composed[] = [];
-  for (const input of inputs) results.push(await composeMail(input).then((mail): Composed => ({ ok: true, mail }), (error: Error): Composed => ({ ok: false, error: error.message })));
-  return results;
-}
-
-/**
- * Checks and builds the messages of `batch[from..from + BATCH)` (`composeAll`); those that will
- * not go get their outcome.
- */
-async function composeChunk(
-  batch: readonly OutboxMessage[],
-  from: number,
-  outcomes: Outcome[],
-  ctx: DeliveryContext,
-  options: DeliverOutboxOptions,
-  ledger: LedgerWriter,
-  pool: ComposePool | null,
-): Promise<Chunk> {
-  const to = Math.min(batch.length, from + BATCH);
-  const mails: ComposedMail[] = [];
-  const positions: number[] = [];
-  const inputs: MailInput[] = [];
-  const inputAt: number[] = [];
-  for (let i = from; i < to; i++) {
-    const input = check(batch[i]!, ctx, options, ledger);
-    if (isInput(input)) {
-      inputs.push(input);
-      inputAt.push(i);
-    } else outcomes[i] = input;
-  }
-  const composed = await composeAll(inputs, pool);
-  composed.forEach((result, j) => {
-    const i = inputAt[j]!;
-    if (!result.ok) outcomes[i] = cannotBuild(batch[i]!, result.error, ledger);
-    else {
-      mails.push(result.mail);
-      positions.push(i);
-    }
-  });
-  return { to, mails, positions };
-}
-
-/** Delivers a built chunk through the transport's `sendBatch`, filling `outcomes` (and the ledger's buffer). */
-async function sendChunk(batch: readonly OutboxMessage[], chunk: Chunk, outcomes: Outcome[], options: DeliverOutboxOptions, ledger: LedgerWriter): Promise<void> {
-  const { mails, positions } = chunk;
-  if (mails.length === 0) return;
-  const transport = options.transport;
-  let results: SendResult[];
-  try {
-    results = await transport.sendBatch!(mails);
-  } catch (error) {
-    const failed: SendResult = { status: 'failed', error: `the ${transport.name} transport failed unexpectedly: ${(error as Error).message}` };
-    results = mails.map(() => failed);
-  }
-  positions.forEach((i, j) => (outcomes[i] = settle(batch[i]!, mails[j]!, results[j]!, options, ledger)));
-}
-
-/** Records what the transport said about one message: in the store data and in the ledger. */
-function settle(message: OutboxMessage, mail: ComposedMail, result: SendResult, options: DeliverOutboxOptions, ledger: LedgerWriter): Outcome {
-  const { transport, now } = options;
-  if (result.status === 'sent') {
-    update(message, { status: 'sent', sentAt: now, transport: transport.name });
-    ledger.append({ key: message.key, state: 'sent', at: now, transport: transport.name });
-    return { outcome: result.alreadyDelivered ? 'already-sent' : 'sent', extra: { messageId: mail.messageId } };
-  }
-  if (result.status === 'failed') {
-    // A team's own address (settings) that bounces is the operator's to fix: team notifications
-    // ignore the suppression list, so suppressing it would only claim that nothing goes to it again.
-    const bounced = result.bounced === true && message.kind !== 'notification';
-    update(message, { status: 'failed', reason: result.error, transport: transport.name });
-    ledger.append({ key: message.key, state: 'failed', at: now, transport: transport.name, error: result.error, ...(bounced ? { bounced: true as const } : {}) });
-    return { outcome: 'failed', extra: { messageId: mail.messageId, reason: result.error }, ...(bounced ? { bounced: true } : {}) };
-  }
-  if (result.status === 'retry') {
-    // Pending again; the `retry` record tells a later fold that this attempt ended unsent.
-    retrying(message, result.error, options);
-    ledger.append({ key: message.key, state: 'retry', at: now, transport: transport.name, error: result.error });
-    return { outcome: 'retry', extra: { messageId: mail.messageId, reason: result.error }, stop: result.stop };
-  }
-  // Unknown: the `attempt` stays the last record, so a later fold says `unknown` too.
-  update(message, { status: 'unknown', reason: result.error, transport: transport.name });
-  return { outcome: 'unknown', extra: { messageId: mail.messageId, reason: result.error } };
-}
-
-/** A transport that throws has not said what happened: for a non-idempotent one, that is "maybe sent". */
-async function sendSafely(transport: Transport, mail: ComposedMail): Promise<SendResult> {
-  try {
-    return await transport.send(mail);
-  } catch (error) {
-    const text = `the ${transport.name} transport failed unexpectedly: ${(error as Error).message}`;
-    return transport.idempotent ? { status: 'failed', error: text } : { status: 'unknown', error: text };
-  }
-}
-
-function update(message: OutboxMessage, change: Pick<OutboxMessage, 'status'> & Partial<Pick<OutboxMessage, 'reason' | 'sentAt' | 'transport'>>): void {
-  Object.assign(message, change);
-  if (change.status === 'sent') delete message.reason;
-  if (change.status !== 'pending') delete message.retryingSince;
-}
-
-/** Pending after a temporary failure (or not tried after one): the reason, and since when it is retried. */
-function retrying(message: OutboxMessage, reason: string, options: DeliverOutboxOptions): void {
-  update(message, { status: 'pending', reason, transport: options.transport.name });
-  message.retryingSince ??= options.now;
 }
 
 /** What a retry changes of a message in the store. */

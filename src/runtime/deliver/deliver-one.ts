@@ -1,0 +1,122 @@
+import type { OutboxMessage } from '../../store/types.ts';
+import { composeMail } from './compose.ts';
+import type { ComposedMail, MailInput } from './compose.ts';
+import type { DeliverOutboxOptions, MessageOutcome } from './deliver-outbox.ts';
+import type { LedgerWriter } from './ledger.ts';
+import { mayDeliver } from './may-deliver.ts';
+import type { DeliveryContext } from './may-deliver.ts';
+import { mailInputFor } from './render-email.ts';
+import type { SendResult, Transport } from './transports.ts';
+
+/**
+ * One message's delivery: checked again, built, sent, and what the transport said recorded in the
+ * store data and the ledger. `deliverOne` does it all for one message; a batching transport's
+ * chunks (`deliverInChunks`) go through the same steps.
+ */
+
+/** What became of one message in this run. */
+export interface Outcome {
+  outcome: MessageOutcome;
+  extra: { messageId?: string; reason?: string };
+  /** The transport's server is unavailable: try no further message in this run. */
+  stop?: boolean;
+  /** A hard bounce: the recipient's address goes on the suppression list. */
+  bounced?: boolean;
+}
+
+/** Checks the message again and renders it: what to build, or the outcome when nothing will be. */
+export function check(message: OutboxMessage, ctx: DeliveryContext, options: DeliverOutboxOptions, ledger: LedgerWriter | null): MailInput | Outcome {
+  const gate = mayDeliver(message, ctx);
+  if (!gate.ok) {
+    if (ledger) update(message, { status: 'skipped', reason: gate.reason });
+    return { outcome: 'skipped', extra: { reason: gate.reason } };
+  }
+  try {
+    return mailInputFor(message, gate, ctx.program.settings, options.secret);
+  } catch (error) {
+    return cannotBuild(message, (error as Error).message, ledger);
+  }
+}
+
+export function cannotBuild(message: OutboxMessage, error: string, ledger: LedgerWriter | null): Outcome {
+  const reason = `cannot build the message: ${error}`;
+  if (ledger) update(message, { status: 'failed', reason });
+  return { outcome: 'failed', extra: { reason } };
+}
+
+/** The built message to send, or (a dry run) what would be sent. */
+function built(mail: ComposedMail, ledger: LedgerWriter | null): ComposedMail | Outcome {
+  return ledger ? mail : { outcome: 'would-send', extra: { messageId: mail.messageId } };
+}
+
+/** Checks the message again and builds it: the mail to send, or the outcome when there is none. */
+async function prepare(message: OutboxMessage, ctx: DeliveryContext, options: DeliverOutboxOptions, ledger: LedgerWriter | null): Promise<ComposedMail | Outcome> {
+  const input = check(message, ctx, options, ledger);
+  if (!isInput(input)) return input;
+  try {
+    return built(await composeMail(input), ledger);
+  } catch (error) {
+    return cannotBuild(message, (error as Error).message, ledger);
+  }
+}
+
+export const isInput = (value: MailInput | Outcome): value is MailInput => 'key' in value;
+
+const isMail = (value: ComposedMail | Outcome): value is ComposedMail => 'raw' in value;
+
+export async function deliverOne(message: OutboxMessage, ctx: DeliveryContext, options: DeliverOutboxOptions, ledger: LedgerWriter | null): Promise<Outcome> {
+  const mail = await prepare(message, ctx, options, ledger);
+  if (!isMail(mail)) return mail;
+  const { transport, now } = options;
+  if (!transport.idempotent) await ledger!.appendDurable({ key: message.key, state: 'attempt', at: now, transport: transport.name });
+  return settle(message, mail, await sendSafely(transport, mail), options, ledger!);
+}
+
+/** Records what the transport said about one message: in the store data and in the ledger. */
+export function settle(message: OutboxMessage, mail: ComposedMail, result: SendResult, options: DeliverOutboxOptions, ledger: LedgerWriter): Outcome {
+  const { transport, now } = options;
+  if (result.status === 'sent') {
+    update(message, { status: 'sent', sentAt: now, transport: transport.name });
+    ledger.append({ key: message.key, state: 'sent', at: now, transport: transport.name });
+    return { outcome: result.alreadyDelivered ? 'already-sent' : 'sent', extra: { messageId: mail.messageId } };
+  }
+  if (result.status === 'failed') {
+    // A team's own address (settings) that bounces is the operator's to fix: team notifications
+    // ignore the suppression list, so suppressing it would only claim that nothing goes to it again.
+    const bounced = result.bounced === true && message.kind !== 'notification';
+    update(message, { status: 'failed', reason: result.error, transport: transport.name });
+    ledger.append({ key: message.key, state: 'failed', at: now, transport: transport.name, error: result.error, ...(bounced ? { bounced: true as const } : {}) });
+    return { outcome: 'failed', extra: { messageId: mail.messageId, reason: result.error }, ...(bounced ? { bounced: true } : {}) };
+  }
+  if (result.status === 'retry') {
+    // Pending again; the `retry` record tells a later fold that this attempt ended unsent.
+    retrying(message, result.error, options);
+    ledger.append({ key: message.key, state: 'retry', at: now, transport: transport.name, error: result.error });
+    return { outcome: 'retry', extra: { messageId: mail.messageId, reason: result.error }, stop: result.stop };
+  }
+  // Unknown: the `attempt` stays the last record, so a later fold says `unknown` too.
+  update(message, { status: 'unknown', reason: result.error, transport: transport.name });
+  return { outcome: 'unknown', extra: { messageId: mail.messageId, reason: result.error } };
+}
+
+/** A transport that throws has not said what happened: for a non-idempotent one, that is "maybe sent". */
+async function sendSafely(transport: Transport, mail: ComposedMail): Promise<SendResult> {
+  try {
+    return await transport.send(mail);
+  } catch (error) {
+    const text = `the ${transport.name} transport failed unexpectedly: ${(error as Error).message}`;
+    return transport.idempotent ? { status: 'failed', error: text } : { status: 'unknown', error: text };
+  }
+}
+
+export function update(message: OutboxMessage, change: Pick<OutboxMessage, 'status'> & Partial<Pick<OutboxMessage, 'reason' | 'sentAt' | 'transport'>>): void {
+  Object.assign(message, change);
+  if (change.status === 'sent') delete message.reason;
+  if (change.status !== 'pending') delete message.retryingSince;
+}
+
+/** Pending after a temporary failure (or not tried after one): the reason, and since when it is retried. */
+export function retrying(message: OutboxMessage, reason: string, options: DeliverOutboxOptions): void {
+  update(message, { status: 'pending', reason, transport: options.transport.name });
+  message.retryingSince ??= options.now;
+}
