@@ -57,6 +57,24 @@ export interface Site {
   length?: number;
 }
 
+/** A code of the catalogue (`CATALOGUE` in messages.ts): its wording for the parameters `P`. */
+export type CatalogueEntry<P> = {
+  rule: string;
+  severity: Severity;
+  message: (p: P) => string;
+  hint: (p: P) => string;
+  /** What the diagnostic means, for docs/diagnostics.md (Markdown). */
+  about: string;
+};
+
+export const catalogueEntry = <P>(rule: string, severity: Severity, message: (p: P) => string, hint: (p: P) => string, about: string): CatalogueEntry<P> => ({
+  rule,
+  severity,
+  message,
+  hint,
+  about,
+});
+
 export interface SiteDiagnostic {
   code: string;
   severity: Severity;

@@ -1,0 +1,67 @@
+import { catalogueEntry as entry } from './diagnostics.ts';
+
+/**
+ * The catalogue's codes CK001–CK008: problems found while loading the workspace (the config, the
+ * modules, the IR schema). Part of `CATALOGUE` (messages.ts).
+ */
+export const LOADING_MESSAGES = {
+  CK001: entry<{ dir: string }>(
+    'missing-workspace-config',
+    'error',
+    (p) => `No workspace config was found in "${p.dir}": no module calls defineWorkspace.`,
+    () => 'Add campaign.config.ts that exports the builders returned by defineWorkspace({ contact, events, … }).',
+    'No module of the workspace calls `defineWorkspace`, so there are no contact and event schemas to check definitions against. The compiler stops here.',
+  ),
+  CK002: entry<{ count: number }>(
+    'duplicate-workspace-config',
+    'error',
+    (p) => `defineWorkspace is called ${p.count} times.`,
+    () => 'Keep one defineWorkspace call in campaign.config.ts and import its builders everywhere else.',
+    '`defineWorkspace` runs more than once (usually a second config, or a module that calls it instead of importing the builders). Each extra call is reported; the first one, in campaign.config.ts, is used.',
+  ),
+  CK003: entry<{ file: string; error: string }>(
+    'module-throws',
+    'error',
+    (p) => `Module "${p.file}" threw while loading: ${p.error}${/[.!?]$/.test(p.error) ? '' : '.'}`,
+    () => 'Fix the error in the module; definitions must not depend on the network, the clock or the environment.',
+    'A module threw an exception while it was imported. Definitions are evaluated once, at compile time, and must be plain data; the other modules still load.',
+  ),
+  CK004: entry<{ error: string }>(
+    'module-build-error',
+    'error',
+    (p) => `${p.error}.`,
+    () => 'Fix the syntax or the import path; campaign modules may import the workspace config, each other, zod and campaignkit.',
+    'esbuild could not bundle a module: a syntax error, or an import that does not resolve.',
+  ),
+  CK005: entry<{ path: string; error: string }>(
+    'invalid-definition',
+    'error',
+    (p) => `Definition is invalid at "${p.path}": ${p.error}.`,
+    (p) =>
+      p.error.startsWith('it is missing')
+        ? 'Give it a value; a condition callback such as where: (c) => … must return the condition it builds.'
+        : 'Use the builders from campaign.config.ts rather than writing IR objects by hand.',
+    'A definition does not match the IR schema — an id with capitals or spaces, a string where a number belongs. The builders\' types prevent most of these; they appear with `--no-typecheck` or when IR objects are written by hand.',
+  ),
+  CK006: entry<{ what: string; error: string }>(
+    'invalid-workspace-config',
+    'error',
+    (p) => `The workspace config's ${p.what} is invalid: ${p.error}.`,
+    () => 'Check defineWorkspace({ … }) in campaign.config.ts against its documented options.',
+    'The contact schema or an event schema passed to `defineWorkspace` is not a `z.object({ … })`, so its fields cannot be read.',
+  ),
+  CK007: entry<{ field: string }>(
+    'reserved-field-name',
+    'error',
+    (p) => `Contact field "${p.field}" uses a name reserved by campaignkit.`,
+    () => 'Rename the field; "id", "tags" and the condition helpers (all, any, not, did, score, …) are reserved.',
+    'A contact field has a name that the condition proxy `c` uses for itself (`id`, `tags`, `all`, `any`, `not`, `did`, `score`, …), so `c.<name>` could not reach the field.',
+  ),
+  CK008: entry<{ file: string; call: string }>(
+    'module-exits',
+    'error',
+    (p) => `Module "${p.file}" called ${p.call} while being loaded.`,
+    () => 'Remove the call: a module only defines, and the command decides when it ends (throw an Error to stop with a message).',
+    'A module called `process.exit` while it was imported. The compiler stops the call (the command would otherwise end at once, silently, with that exit code) and reports it; the other modules still load.',
+  ),
+} as const;
