@@ -109,7 +109,9 @@ async function compileNow(options: CompileOptions): Promise<CompileResult> {
     : null;
   let program: Program | null = null;
   if (collected) {
-    siteDiagnostics.push(...collected.diagnostics);
+    // A config that threw while loading registered no workspace: its CK003 says why, not CK001.
+    const configThrew = loaded.failed.has(config);
+    siteDiagnostics.push(...collected.diagnostics.filter((d) => !(configThrew && d.code === 'CK001')));
     if (collected.program) {
       const validated = validateIr(collected.program);
       siteDiagnostics.push(...validated.diagnostics);

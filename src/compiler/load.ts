@@ -35,6 +35,8 @@ export interface LoadResult {
   /** The module whose import made each registration (same index). */
   origins: string[];
   diagnostics: SiteDiagnostic[];
+  /** The modules whose import threw (each also has a diagnostic, maybe shared with others). */
+  failed: Set<string>;
   /** False when the workspace could not be bundled at all. */
   bundled: boolean;
   /** Every file the bundle was built from (the modules, what they import, campaignkit's DSL). */
@@ -73,7 +75,7 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
         plugins: [sharedModulesPlugin],
       });
     } catch (error) {
-      return { registrations: [], origins: [], bundled: false, inputs: [], diagnostics: buildErrors(error, workspace) };
+      return { registrations: [], origins: [], failed: new Set(), bundled: false, inputs: [], diagnostics: buildErrors(error, workspace) };
     }
 
     const maps = new Map<string, RawSourceMap>();
@@ -89,6 +91,10 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
 
     const origins: string[] = [];
     const diagnostics: SiteDiagnostic[] = [];
+    // An error in shared code (the config, a helper, a module in an import cycle) is thrown again
+    // to every module importing it: one diagnostic, naming the modules it stopped.
+    const failures: { error: unknown; files: string[] }[] = [];
+    const failureOf = new Map<unknown, { error: unknown; files: string[] }>();
     const { registrations } = await collectRegistrations(async () => {
       const list = (globalThis as Record<symbol, Registration[]>)[Symbol.for('campaignkit.registry')]!;
       // A module calling process.exit would end the command at once, silently, with its code.
@@ -108,10 +114,17 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
           try {
             await nativeImport(pathToFileURL(output).href);
           } catch (error) {
-            diagnostics.push(moduleThrew(error, file, workspace, maps));
+            const known = typeof error === 'object' && error !== null ? failureOf.get(error) : undefined;
+            if (known) known.files.push(file);
+            else {
+              const failure = { error, files: [file] };
+              failures.push(failure);
+              if (typeof error === 'object' && error !== null) failureOf.set(error, failure);
+            }
           }
           while (origins.length < list.length) origins.push(file);
         }
+        for (const { error, files: stopped } of failures) diagnostics.push(moduleThrew(error, stopped, workspace, maps));
         // Rejections are reported once the microtasks of the last module have run.
         await new Promise((resolve) => setImmediate(resolve));
       } finally {
@@ -128,11 +141,12 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
         }
         const output = [...stack.matchAll(FRAME)].map((match) => match[1]!).find((frame) => sources.has(frame));
         const file = output !== undefined ? sources.get(output)! : files[0]!;
-        diagnostics.push(moduleThrew(reason, file, workspace, maps));
+        diagnostics.push(moduleThrew(reason, [file], workspace, maps));
       }
     });
     const inputs = Object.keys(build.metafile.inputs).map((input) => path.resolve(workspace, input));
-    return { registrations, origins, diagnostics, bundled: true, inputs };
+    const failed = new Set(failures.flatMap((failure) => failure.files));
+    return { registrations, origins, failed, diagnostics, bundled: true, inputs };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -171,8 +185,12 @@ function thrownText(error: unknown): string {
   }
 }
 
-/** Finds the first stack frame in a workspace module, mapping bundled frames through the source maps. */
-function moduleThrew(error: unknown, file: string, workspace: string, maps: Map<string, RawSourceMap>): SiteDiagnostic {
+/**
+ * Finds the first stack frame in a workspace module, mapping bundled frames through the source maps.
+ * `files`: the modules whose import threw this error (shared code throws it to each importer); the
+ * one the frame is in is named, else the first.
+ */
+function moduleThrew(error: unknown, files: string[], workspace: string, maps: Map<string, RawSourceMap>): SiteDiagnostic {
   const text = thrownText(error);
   let stack = '';
   try {
@@ -180,7 +198,7 @@ function moduleThrew(error: unknown, file: string, workspace: string, maps: Map<
   } catch {
     // A stack getter that throws: the diagnostic names the module instead of a line.
   }
-  let site: { file: string; line?: number; column?: number } = { file };
+  let site: { file: string; line?: number; column?: number } = { file: files[0]! };
   for (const match of stack.matchAll(FRAME)) {
     const [, framePath, line, column] = match as unknown as [string, string, string, string];
     const map = maps.get(framePath);
@@ -196,7 +214,11 @@ function moduleThrew(error: unknown, file: string, workspace: string, maps: Map<
       break;
     }
   }
-  const shown = path.relative(workspace, file).split(path.sep).join('/');
+  const relative = (file: string) => path.relative(workspace, file).split(path.sep).join('/');
+  const file = files.includes(site.file) ? site.file : files[0]!;
+  const shown = relative(file);
+  const others = files.filter((other) => other !== file).map(relative);
+  const stopped = others.length === 0 ? '' : ` ${others.length === 1 ? `${others[0]} imports it and did not load either` : `${others.length} modules that import it did not load either (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''})`}.`;
   if (error instanceof ProcessExitCall) return diagnostic('CK008', { file: shown, call: error.message }, site);
-  return diagnostic('CK003', { file: shown, error: text }, site);
+  return diagnostic('CK003', { file: shown, error: text, stopped }, site);
 }

@@ -19,10 +19,10 @@ export const LOADING_MESSAGES = {
     () => 'Keep one defineWorkspace call in campaign.config.ts and import its builders everywhere else.',
     '`defineWorkspace` runs more than once (usually a second config, or a module that calls it instead of importing the builders). Each extra call is reported; the first one, in campaign.config.ts, is used.',
   ),
-  CK003: entry<{ file: string; error: string }>(
+  CK003: entry<{ file: string; error: string; stopped?: string }>(
     'module-throws',
     'error',
-    (p) => `Module "${p.file}" threw while loading: ${p.error}${/[.!?]$/.test(p.error) ? '' : '.'}`,
+    (p) => `Module "${p.file}" threw while loading: ${p.error}${/[.!?]$/.test(p.error) ? '' : '.'}${p.stopped ?? ''}`,
     () => 'Fix the error in the module; definitions must not depend on the network, the clock or the environment.',
     'A module threw an exception while it was imported. Definitions are evaluated once, at compile time, and must be plain data; the other modules still load.',
   ),

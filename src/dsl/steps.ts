@@ -107,7 +107,7 @@ export function webhook(id: string, endpoint: string, options?: StepOptions): Ac
  * @example enroll('start-onboarding', 'onboarding')
  */
 export function enroll(id: string, campaign: { id: string } | string, options?: StepOptions): ActionStep {
-  return { ...base(id, options), type: 'enroll', campaign: refId(campaign) };
+  return { ...base(id, options), type: 'enroll', campaign: campaignRef('enroll', id, campaign) };
 }
 
 /**
@@ -116,8 +116,25 @@ export function enroll(id: string, campaign: { id: string } | string, options?: 
  */
 export function exit(id: string, options?: StepOptions & { campaign?: { id: string } | string }): Step {
   const step: Step = { ...base(id, options), type: 'exit' };
-  if (options?.campaign !== undefined) step.campaign = refId(options.campaign);
+  // `{ campaign: undefined }` is a mistake, not "this journey": read as the latter, an import
+  // cycle (the other module not loaded yet) would quietly end this journey instead.
+  if (options && 'campaign' in options) step.campaign = campaignRef('exit', id, options.campaign);
   return step;
+}
+
+/**
+ * The id of a campaign a step names. A campaign imported from a module that imports this one
+ * (`trial-nurture` enrolls in `onboarding`, which exits `trial-nurture`) is still undefined when
+ * this module runs: that is said, with the fix, rather than failing on `undefined.id`.
+ */
+function campaignRef(builder: string, step: string, campaign: { id: string } | string | undefined): string {
+  if (typeof campaign === 'string') return campaign;
+  if (campaign !== null && typeof campaign === 'object' && typeof campaign.id === 'string') return campaign.id;
+  throw new Error(
+    `${builder}('${step}') names a campaign that is ${campaign === undefined ? 'undefined' : 'not a campaign'}; ` +
+      'if it is imported from a module that imports this one (a circular import), name it by its id instead, e.g. ' +
+      `${builder}('${step}', ${builder === 'exit' ? "{ campaign: 'other-campaign' }" : "'other-campaign'"}).`,
+  );
 }
 
 export function updateStep(id: string, field: string, value: Scalar, options?: StepOptions): ActionStep {

@@ -83,6 +83,42 @@ describe('compile', () => {
     }
   });
 
+  it('reports a campaign named through a circular import, instead of reading `exit({ campaign: undefined })` as "end this journey"', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'campaignkit-cycle-'));
+    try {
+      cpSync(fixtureDir('valid', 'journeys'), tmp, { recursive: true });
+      // trial-nurture already imports onboarding; onboarding now imports trial-nurture back.
+      const onboarding = path.join(tmp, 'journeys/onboarding.ts');
+      const text = readFileSync(onboarding, 'utf8')
+        .replace("exit('leave-nurture', { campaign: 'trial-nurture' })", "exit('leave-nurture', { campaign: trialNurture })")
+        .replace("from '../campaign.config';", "from '../campaign.config';\nimport trialNurture from './trial-nurture';");
+      writeFileSync(onboarding, text);
+      const result = await compile({ workspace: tmp, typecheck: false });
+      expect(result.ok).toBe(false);
+      const errors = result.diagnostics.filter((d) => d.severity === 'error');
+      expect(errors.map((d) => d.code)).toEqual(['CK003']);
+      // One diagnostic: the importer of the module that threw gets the same error, and is named in it.
+      expect(errors[0]!.message).toMatch(/^Module "journeys\/(onboarding|trial-nurture)\.ts" threw while loading: (enroll\('start-onboarding'\)|exit\('leave-nurture'\)) names a campaign that is undefined; .*circular import.* journeys\/(trial-nurture|onboarding)\.ts imports it and did not load either\.$/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a config that throws once, not as a missing config plus one error per module importing it', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'campaignkit-config-throws-'));
+    try {
+      cpSync(fixtureDir('valid', 'journeys'), tmp, { recursive: true });
+      const config = path.join(tmp, 'campaign.config.ts');
+      writeFileSync(config, readFileSync(config, 'utf8').replace('export const', 'const broken: string = (undefined as any).name;\nexport const'));
+      const result = await compile({ workspace: tmp, typecheck: false });
+      const shown = result.diagnostics.map((d) => `${d.file ? path.basename(d.file) : ''}:${d.range?.start.line} ${d.code} ${d.message}`);
+      expect(shown).toHaveLength(1);
+      expect(shown[0]).toMatch(/^campaign\.config\.ts:5 CK003 Module "campaign\.config\.ts" threw while loading: TypeError: Cannot read properties of undefined \(reading 'name'\)\. 3 modules that import it did not load either \(emails\/index\.ts, journeys\/onboarding\.ts, journeys\/trial-nurture\.ts\)\.$/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('reports a workspace folder that does not exist instead of throwing', async () => {
     const result = await compile({ workspace: path.join(os.tmpdir(), 'campaignkit-no-such-dir'), typecheck: false });
     expect(result.ok).toBe(false);
