@@ -162,6 +162,7 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
       contact.updatedAt = iso(now);
       engine.log.field(contactId, action.field, before, action.value);
       engine.markDirty(contactId);
+      engine.fieldUpdated(contactId, action.field);
       return;
     }
     case 'tag':

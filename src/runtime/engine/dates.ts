@@ -83,6 +83,19 @@ export class DateSchedule {
     this.campaigns = program.campaigns.filter((c): c is Campaign & { trigger: DateTrigger } => c.trigger?.type === 'date');
   }
 
+  /** Whether a date trigger reads this field. */
+  uses(field: string): boolean {
+    return this.campaigns.some((campaign) => campaign.trigger.field === field);
+  }
+
+  /** Whether the campaign's trigger fires at `at` for the contact's current field value. */
+  fires(campaignId: string, contact: ContactRecord, at: number): boolean {
+    const campaign = this.campaigns.find((c) => c.id === campaignId);
+    if (!campaign) return false;
+    const zone = contactTimezone(this.program, contact.fields);
+    return dateOccurrences(campaign.trigger, contact.fields[campaign.trigger.field], zone, at - 1, at).includes(at);
+  }
+
   nextContact(): void {
     this.queued.clear();
   }

@@ -356,4 +356,15 @@ export class Engine {
     const contact = this.contacts.get(contactId);
     if (contact) for (const firing of this.dates.firings(contact, since, to)) this.queue.push({ kind: 'date', ...firing });
   }
+
+  /** A journey step changed a field of the contact: the date triggers on its new value are queued. */
+  fieldUpdated(contactId: string, field: string): void {
+    if (this.dates.uses(field)) this.scheduleDates(this.now, this.end, contactId);
+  }
+
+  /** Whether a queued date-trigger firing still stands: the field may have changed since it was queued. */
+  dateStillDue(campaign: string, contactId: string, at: number): boolean {
+    const contact = this.contacts.get(contactId);
+    return contact !== undefined && this.dates.fires(campaign, contact, at);
+  }
 }

@@ -32,7 +32,8 @@ export function processItem(engine: Engine, item: Item, end: number): void {
     }
     case 'date': {
       const campaign = engine.index.campaigns.get(item.campaign);
-      if (campaign && engine.contacts.has(item.contact)) engine.tryEnroll(campaign, item.contact, `date trigger ${campaign.trigger?.type === 'date' ? campaign.trigger.field : ''}`.trim());
+      // Queued from the field's value then: a journey's `update` may have moved the date since.
+      if (campaign && engine.dateStillDue(campaign.id, item.contact, item.at)) engine.tryEnroll(campaign, item.contact, `date trigger ${campaign.trigger?.type === 'date' ? campaign.trigger.field : ''}`.trim());
       break;
     }
     case 'enroll': {

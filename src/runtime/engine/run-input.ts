@@ -86,11 +86,14 @@ export function runInput(data: StoreData, program: Program, pendingEvents: reado
     else changes.push({ kind: 'change', at, key: change.contact, contact: change.contact, fields: change.fields });
   }
   data.pending = data.pending.filter((p) => Math.max(Date.parse(p.at), start) > until);
-  // A broadcast fires once, when the clock passes its instant (not on a store's first catch-up past it).
+  // A broadcast fires once, when the clock passes its instant. A store's first run starts at its
+  // earliest input (history, maybe months old): an instant already past at the deployment is not
+  // fired (an invitation to a webinar that is over), as date triggers fire from the deployment on.
+  const broadcastsAfter = clock === null && data.deployed ? Math.max(start, Date.parse(data.deployed.appliedAt)) : start;
   for (const campaign of program.campaigns) {
     if (campaign.trigger?.type !== 'schedule') continue;
     const at = Date.parse(campaign.trigger.at);
-    if (at > start && at <= until) input.broadcasts.push({ at, campaign: campaign.id });
+    if (at > broadcastsAfter && at <= until) input.broadcasts.push({ at, campaign: campaign.id });
   }
   return input;
 }

@@ -393,6 +393,32 @@ describe('journeys', () => {
     expect(store.events).toHaveLength(1);
   });
 
+  it("follows a date field a journey's update step changed: the old date no longer fires, the new one does, in one run as in two", async () => {
+    const build = (w: TestWorkspace, moveTo: string) => {
+      marketing(w, 'renew');
+      w.campaign('renewal', { trigger: w.onDate('contractEndsAt', { daysBefore: 10, at: '09:00' }), steps: [w.send('remind', 'renew')] });
+      w.campaign('renewed', { trigger: w.onEvent('demo.requested'), steps: [w.update('push-end', 'contractEndsAt', moveTo)] });
+    };
+    const outcome = async (moveTo: string, runsUntil: string[]) => {
+      const store = storeWith(['c1', { contractEndsAt: '2026-04-30' }]);
+      store.clock = '2026-03-01T00:00:00.000Z';
+      const program = await programFrom((w) => build(w, moveTo));
+      let pending = [ev('c1', 'demo.requested', '2026-03-05T12:00:00.000Z')];
+      for (const until of runsUntil) {
+        new Engine(store, program).run(pending, { until: Date.parse(until) });
+        pending = [];
+      }
+      return sends(store);
+    };
+    // Moved later: the reminder of the old date (20 April) is not sent; the new one is (10 March 2027 is outside).
+    expect(await outcome('2027-03-20', ['2026-05-10T00:00:00Z'])).toEqual([]);
+    expect(await outcome('2027-03-20', ['2026-03-06T00:00:00Z', '2026-05-10T00:00:00Z'])).toEqual([]);
+    // Moved earlier: the reminder of the new date goes out (15 March at 09:00 UTC), once.
+    const earlier = ['2026-03-15T09:00:00.000Z c1@example.com Hello there (renew)'];
+    expect(await outcome('2026-03-25', ['2026-05-10T00:00:00Z'])).toEqual(earlier);
+    expect(await outcome('2026-03-25', ['2026-03-06T00:00:00Z', '2026-05-10T00:00:00Z'])).toEqual(earlier);
+  });
+
   it('caps marketing email per contact and defers the rest', async () => {
     const store = storeWith(['c1']);
     const { engine } = await simulate(

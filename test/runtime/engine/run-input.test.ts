@@ -41,6 +41,15 @@ describe('runInput', () => {
     expect(input.broadcasts).toEqual([{ at: t('2026-11-05T09:00:00Z'), campaign: 'mid' }]);
   });
 
+  it("does not fire on a store's first run a broadcast whose instant was already past at the deployment", () => {
+    const data = store();
+    data.deployed = { program, hash: 'test', appliedAt: '2026-11-06T00:00:00.000Z', appliedBy: 'test' };
+    // History from 2 November: 'mid' (5 November 09:00) was over when the program was applied.
+    const input = runInput(data, program, [ev('e1', 'a', '2026-11-02T00:00:00Z')], t('2027-01-10T00:00:00Z'), indexes(data));
+    expect(input.start).toBe(t('2026-11-02T00:00:00Z'));
+    expect(input.broadcasts).toEqual([{ at: t('2026-12-31T00:00:00Z'), campaign: 'late' }]);
+  });
+
   it('continues from the clock: earlier events are due at the clock, later ones are kept for a later run', () => {
     const data = store('2026-11-05T00:00:00.000Z');
     const late = ev('e9', 'b', '2026-11-20T00:00:00Z');
