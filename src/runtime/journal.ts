@@ -4,6 +4,7 @@ import path from 'node:path';
 import { JournalLockedError, UserError } from '../errors.ts';
 import { syncDirectorySync } from '../store/durable-directory.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
+import { header, parseHeader, refuseForeign } from './journal-header.ts';
 import { withJournalLock } from './journal-lock.ts';
 
 /**
@@ -26,8 +27,6 @@ export interface JournalUnsubscribe {
   at: string;
 }
 
-const HEADER_KIND = 'campaignkit-journal';
-
 export interface JournalRead {
   events: StoredEvent[];
   /** Clicks on unsubscribe links (`campaign unsubscribe LINK`), in the order they were recorded. */
@@ -36,31 +35,11 @@ export interface JournalRead {
   cursor: JournalCursor;
 }
 
-/**
- * Every append ends with a commit line (`{"commit":N}`, N its events). In a journal whose header
- * says `commits: true` (every journal created or compacted since), readers take only the events
- * up to the last commit line: an ingest killed mid-append (SIGKILL, Ctrl-C, OOM) left part of its
- * file, never reported accepted, which would otherwise be processed as if it had been; the next
- * append cuts that tail off. A journal from before has no such header: every complete line counts.
- */
-function header(generation: string): string {
-  return `${JSON.stringify({ journal: HEADER_KIND, generation, commits: true })}\n`;
-}
-
 const COMMIT_PREFIX = '{"commit":';
 
 /** A commit line's row. */
 function isCommit(row: unknown): boolean {
   return typeof row === 'object' && row !== null && !Array.isArray(row) && typeof (row as { commit?: unknown }).commit === 'number' && !('id' in row);
-}
-
-/** Whether the header line (`text`, without its newline) marks a journal with commit lines. */
-function hasCommits(text: string): boolean {
-  try {
-    return (JSON.parse(text) as { commits?: unknown }).commits === true;
-  } catch {
-    return false;
-  }
 }
 
 /** Appends events durably: one write per batch, fsync before returning. */
@@ -86,7 +65,11 @@ function appendRows<T>(journal: string, rows: readonly T[], line: (row: T) => st
     const fd = openSync(journal, constants.O_CREAT | constants.O_RDWR | constants.O_APPEND, 0o600);
     try {
       // A new journal, or one whose header itself was torn, starts with a header.
-      const created = dropUncommittedTail(fd, dropTornTail(fd, statSync(journal).size)) === 0;
+      // A file that is not a journal is refused before anything is appended: readers refuse it,
+      // and an event written into it would be reported accepted, then lost with the file.
+      const size = statSync(journal).size;
+      refuseForeign(journal, fd, size);
+      const created = dropUncommittedTail(journal, fd, dropTornTail(fd, size)) === 0;
       if (created) writeSync(fd, header(randomUUID()));
       const CHUNK = 20_000;
       for (let i = 0; i < rows.length; i += CHUNK) {
@@ -129,12 +112,12 @@ function dropTornTail(fd: number, size: number): number {
  * left (the journal's lock is held, so no append is under way): they are cut off, and the file's
  * new size returned. The size as it is otherwise (a journal from before commit lines, or none).
  */
-function dropUncommittedTail(fd: number, size: number): number {
+function dropUncommittedTail(journal: string, fd: number, size: number): number {
   if (size === 0) return size;
   const head = Buffer.alloc(Math.min(size, 4096));
   readSync(fd, head, 0, head.length, 0);
   const headEnd = head.indexOf(10);
-  if (headEnd < 0 || !hasCommits(head.toString('utf8', 0, headEnd))) return size;
+  if (headEnd < 0 || !parseHeader(journal, head.toString('utf8', 0, headEnd)).commits) return size;
   // Backwards from the end, for the last line that starts with the commit prefix.
   const marker = Buffer.from(`\n${COMMIT_PREFIX}`);
   const TAIL = 64 * 1024;
@@ -167,16 +150,7 @@ export function readJournal(journal: string, cursor: JournalCursor, blockBytes =
   const buffer = readFileSync(journal);
   const firstNewline = buffer.indexOf(10);
   if (firstNewline < 0) return { events: [], unsubscribes: [], cursor };
-  let generation: string;
-  let commits: boolean;
-  try {
-    const head = JSON.parse(buffer.toString('utf8', 0, firstNewline)) as { journal?: string; generation?: string; commits?: unknown };
-    if (head.journal !== HEADER_KIND || typeof head.generation !== 'string') throw new Error('not a journal header');
-    generation = head.generation;
-    commits = head.commits === true;
-  } catch {
-    throw new UserError(`"${journal}":1 is not a campaignkit event journal header; restore the file from a backup or move it away (events in it are then lost).`);
-  }
+  const { generation, commits } = parseHeader(journal, buffer.toString('utf8', 0, firstNewline));
   // A different generation means the journal was rotated after being fully folded: start at its beginning.
   let offset = generation === cursor.generation ? cursor.offset : firstNewline + 1;
   if (offset > buffer.length) offset = firstNewline + 1;

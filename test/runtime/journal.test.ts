@@ -78,6 +78,17 @@ describe('the event journal', () => {
     expect(statSync(fresh).mode & 0o777).toBe(0o600);
   });
 
+  it('refuses to append to a file that is not a journal, as its readers refuse it, and leaves the file as it was', () => {
+    const dir = journalDir();
+    for (const text of ['this is not a journal\n', 'this is not a journal either', '{"journal":"something-else","generation":"g"}\n']) {
+      const journal = path.join(dir, 'events.journal');
+      writeFileSync(journal, text);
+      expect(() => appendEvents(journal, [event(1)], '2026-11-23T10:00:00.000Z')).toThrow(/events\.journal":1 is not a campaignkit event journal header; restore the file from a backup or move it away/);
+      expect(() => appendUnsubscribes(journal, [{ id: 'u1', contact: 'c1', unsubscribe: 'link', at: '2026-11-23T10:05:00.000Z' }], '2026-11-23T10:06:00.000Z')).toThrow(/not a campaignkit event journal header/);
+      expect(readFileSync(journal, 'utf8')).toBe(text);
+    }
+  });
+
   it('ignores a torn last line (never acknowledged) and names the line of a damaged one', () => {
     const dir = journalDir();
     const journal = path.join(dir, 'events.journal');

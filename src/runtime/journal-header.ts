@@ -1,0 +1,42 @@
+import { readSync } from 'node:fs';
+import { UserError } from '../errors.ts';
+
+/** The journal's first line, `{"journal":"campaignkit-journal","generation":…,"commits":true}`: written, read, checked. */
+const HEADER_KIND = 'campaignkit-journal';
+
+/**
+ * Every append ends with a commit line (`{"commit":N}`, N its events). In a journal whose header
+ * says `commits: true` (every journal created or compacted since), readers take only the events
+ * up to the last commit line: an ingest killed mid-append (SIGKILL, Ctrl-C, OOM) left part of its
+ * file, never reported accepted, which would otherwise be processed as if it had been; the next
+ * append cuts that tail off. A journal from before has no such header: every complete line counts.
+ */
+export function header(generation: string): string {
+  return `${JSON.stringify({ journal: HEADER_KIND, generation, commits: true })}\n`;
+}
+
+/** The journal's first line, read; a line that is not a journal header is refused, naming the file. */
+export function parseHeader(journal: string, text: string): { generation: string; commits: boolean } {
+  try {
+    const head = JSON.parse(text) as { journal?: string; generation?: string; commits?: unknown };
+    if (head.journal === HEADER_KIND && typeof head.generation === 'string') return { generation: head.generation, commits: head.commits === true };
+  } catch {
+    // Said below.
+  }
+  throw new UserError(`"${journal}":1 is not a campaignkit event journal header; restore the file from a backup or move it away (events in it are then lost).`);
+}
+
+/** Refuses a file whose first line is not a journal header (a header torn by a crash is fine: it is replaced). */
+export function refuseForeign(journal: string, fd: number, size: number): void {
+  if (size === 0) return;
+  const head = Buffer.alloc(Math.min(size, 4096));
+  readSync(fd, head, 0, head.length, 0);
+  const headEnd = head.indexOf(10);
+  if (headEnd >= 0) {
+    parseHeader(journal, head.toString('utf8', 0, headEnd));
+    return;
+  }
+  const text = head.toString('utf8');
+  const start = `{"journal":${JSON.stringify(HEADER_KIND)}`;
+  if (!(text.startsWith(start) || start.startsWith(text))) parseHeader(journal, text);
+}
