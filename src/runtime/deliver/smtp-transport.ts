@@ -42,7 +42,9 @@ export function smtpTransport(config: SmtpConfig, env: Record<string, string | u
     throw new UserError(`The SMTP password variable "${passwordEnv}" is not set. Set it in the environment of this command.`);
   }
   const credentials = config.user !== undefined ? { user: config.user, pass: password! } : undefined;
-  const scrub = scrubber(config.user ?? '', credentials ? password! : '');
+  const withoutPassword = scrubber(config.user ?? '', credentials ? password! : '');
+  // Replies are recorded (the outbox, deliveries.jsonl) and kept after an erasure: no addresses.
+  const scrub = (text: string) => withoutAddresses(withoutPassword(text));
   const timeout = config.timeoutMs ?? 15_000;
   const options: SMTPConnection.Options = {
     host: config.host,
@@ -221,6 +223,14 @@ function tlsFailure(detail: string): string | null {
   if (!openssl) return null;
   const reason = openssl[1]!.trim();
   return reason === 'wrong version number' ? 'the server does not speak TLS on this port' : reason;
+}
+
+/**
+ * A server's reply with the addresses in it replaced (`550 5.1.1 <ann@example.com>: User unknown`
+ * → `550 5.1.1 <address>: User unknown`): the reason is kept, the personal data is not.
+ */
+export function withoutAddresses(text: string): string {
+  return text.replace(/[^\s<>()[\]"',;:@]+@[^\s<>()[\]"',;:@]+/g, '<address>').replace(/<<address>>/g, '<address>');
 }
 
 /** Removes the password (and its base64 forms, as AUTH PLAIN/LOGIN send it) from a text. */

@@ -237,6 +237,33 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(received).toHaveLength(1);
   });
 
+  it('records a reply that names the recipient without the address (the ledger outlives an erasure), still reading it as a bounce or a deferral', async () => {
+    const answers: Record<string, [number, string]> = {
+      'gone@example.com': [550, '5.1.1 <gone@example.com>: Recipient address rejected: User unknown'],
+      'full@example.com': [452, '4.2.2 <full@example.com>: mailbox full (quota of full@example.com)'],
+    };
+    const { port } = await startServer({
+      onRcptTo(address, _session, callback) {
+        const answer = answers[address.address];
+        return answer ? callback(Object.assign(new Error(answer[1]), { responseCode: answer[0] })) : callback();
+      },
+    });
+    const dir = await temp.make();
+    const to = ['gone@example.com', 'full@example.com'];
+    const data = store({ outbox: to.map((address, i) => email(`c${i}`, address, { key: `trial-nurture/1/c${i}/welcome` })) });
+    to.forEach((address, i) => data.contacts.push(contact(`c${i}`, { email: address, emailOptIn: true })));
+    const ledgerPath = path.join(dir, 'd.jsonl');
+    const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath, now: NOW, secret: SECRET });
+    expect(report.messages.map((m) => [m.to, m.outcome])).toEqual([['gone@example.com', 'failed'], ['full@example.com', 'retry']]);
+    expect(report.bounced).toBe(1);
+    expect(report.messages.map((m) => m.reason)).toEqual([
+      expect.stringMatching(/refused the message: .*5\.1\.1 <address>: Recipient address rejected: User unknown$/),
+      expect.stringMatching(/deferred the message: .*4\.2\.2 <address>: mailbox full \(quota of <address>\)$/),
+    ]);
+    expect(await readFile(ledgerPath, 'utf8')).not.toMatch(/@example\.com/);
+    expect(JSON.stringify(data.outbox.map((m) => m.reason ?? null))).not.toMatch(/@example\.com/);
+  });
+
   it("a team notification whose address bounces fails, but does not put the team's address on the suppression list (notifications ignore it)", async () => {
     const { port, received } = await startServer({
       onRcptTo(address, _session, callback) {
