@@ -1,5 +1,6 @@
 import type { ContactExplanation } from '../runtime/explain.ts';
 import type { StoredEvent } from '../store/types.ts';
+import { terminalSafeDeep } from '../text/terminal-safe.ts';
 import type { Colors } from './colors.ts';
 
 /** `campaign contact ID`: one contact, explained. */
@@ -8,7 +9,10 @@ const short = (iso: string | null | undefined) => (iso ? iso.replace(/(:00)?\.\d
 const num = (value: number) => String(Math.round(value * 100) / 100);
 
 /** `events`, `unsubscribes`: the contact's events and unsubscribe clicks in the journal that no run has processed yet. */
-export function renderContactExplanation(x: ContactExplanation, c: Colors, options: { deployed: boolean; events?: readonly StoredEvent[]; unsubscribes?: readonly { at: string }[] }): string {
+export function renderContactExplanation(explanation: ContactExplanation, c: Colors, shown: { deployed: boolean; events?: readonly StoredEvent[]; unsubscribes?: readonly { at: string }[] }): string {
+  // Contact data is shown with its control characters escaped (`terminalSafe`).
+  const x = terminalSafeDeep(explanation);
+  const options = terminalSafeDeep(shown);
   const out: string[] = [];
   const name = [x.contact.fields.firstName, x.contact.fields.lastName].filter((v) => typeof v === 'string').join(' ');
   out.push(`${c.bold(x.contact.id)}${x.email ? ` <${x.email}>` : ''}${name ? ` — ${name}` : ''}`);

@@ -1,6 +1,7 @@
 import { ChangeLog, type ContactChanges } from '../runtime/engine/changes.ts';
 import type { RunResult } from '../runtime/run.ts';
 import type { Colors } from './colors.ts';
+import { terminalSafeDeep } from '../text/terminal-safe.ts';
 
 /** `campaign run` output: a summary, and with --dry-run what would change per contact. */
 
@@ -112,7 +113,9 @@ function value(v: unknown): string {
   return v === undefined ? '∅' : JSON.stringify(v);
 }
 
-export function renderContactChanges(change: ContactChanges, c: Colors): string {
+/** Contact data is shown with its control characters escaped (`terminalSafe`). */
+export function renderContactChanges(changes: ContactChanges, c: Colors): string {
+  const change = terminalSafeDeep(changes);
   const lines = [`${c.bold(change.contact)}${change.email ? ` ${c.dim(change.email)}` : ''}${change.events ? c.dim(` (${plural(change.events, 'event')})`) : ''}`];
   for (const [field, diff] of Object.entries(change.fields)) lines.push(`  field ${field}: ${value(diff.before)} → ${value(diff.after)}`);
   if (change.tags.added.length || change.tags.removed.length) {

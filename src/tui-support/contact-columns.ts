@@ -1,5 +1,6 @@
 import type { Program } from '../ir/types.ts';
 import type { ContactRecord } from '../store/types.ts';
+import { terminalSafe } from '../text/terminal-safe.ts';
 
 /**
  * The key fields of a contact in lists (email, name, company, plan), taken from the workspace's
@@ -14,7 +15,8 @@ export interface ContactColumns {
   plan(contact: ContactRecord): string;
 }
 
-const text = (value: unknown) => (value === undefined || value === null ? '' : String(value));
+// Contact data is shown with its control characters escaped: a tab or an escape sequence in a name would break the list.
+const text = (value: unknown) => (value === undefined || value === null ? '' : terminalSafe(String(value)));
 
 export function contactColumns(program: Program): ContactColumns {
   const schema = program.schema.contact;

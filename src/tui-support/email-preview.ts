@@ -3,6 +3,7 @@ import { composeMail } from '../runtime/deliver/compose.ts';
 import { renderEmail } from '../runtime/deliver/render-email.ts';
 import { mayDeliver } from '../runtime/deliver/may-deliver.ts';
 import type { ContactRecord, Suppression } from '../store/types.ts';
+import { terminalSafe } from '../text/terminal-safe.ts';
 
 /**
  * A template rendered for one contact as delivery would send it: the body from `renderEmail`,
@@ -48,14 +49,16 @@ export async function previewEmail(
   const parsed = parseHeaders(raw.toString('utf8'));
   const headers = SHOWN.flatMap((name) => {
     const value = name === 'Subject' ? rendered.subject : parsed.get(name.toLowerCase());
-    return value === undefined ? [] : [{ name, value }];
+    // Rendered from contact data: shown with control characters escaped.
+    return value === undefined ? [] : [{ name, value: terminalSafe(value) }];
   });
   const gate = mayDeliver(
     { key: 'preview', messageId: '', kind: template.kind, contact: contact.id, template: template.id, to, subject: rendered.subject, status: 'pending', createdAt: '', dueAt: '' },
     { program, contacts: new Map([[contact.id, contact]]), suppressed: new Map((options.suppression ?? []).map((s) => [s.hash, s.reason])) },
   );
   const delivery = gate.ok ? ({ ok: true } as const) : { ok: false as const, reason: gate.reason };
-  return { headers, text: rendered.text, ...(rendered.html === undefined ? {} : { html: rendered.html }), delivery };
+  const body = (text: string) => terminalSafe(text.replace(/\r\n/g, '\n'), { lines: true });
+  return { headers, text: body(rendered.text), ...(rendered.html === undefined ? {} : { html: body(rendered.html) }), delivery };
 }
 
 /** The header block of a message, unfolded, with RFC 2047 encoded words decoded. */
