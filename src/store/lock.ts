@@ -1,4 +1,4 @@
-import { closeSync, existsSync, linkSync, openSync, readFileSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readFileSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { StoreLockedError, UserError } from '../errors.ts';
@@ -63,7 +63,7 @@ export function acquireStoreLock(store: string, purpose: string, options: LockOp
     }
   };
   makeFolder();
-  const lock = lockHolder(file, info, options.interrupted);
+  const lock = lockHolder(file, info, options.interrupted ?? ((written) => `${purpose} was stopped ${written ? 'after it saved the store: its changes are in it' : 'before it wrote the store: nothing changed'}.`), store);
   try {
     for (let attempt = 0; ; attempt++) {
       const made = tryCreate(file, info);
@@ -232,9 +232,12 @@ export function removeStaleLock(file: string, staleText: string): boolean {
  * lock is being taken is handled once `acquireStoreLock` returns (it is synchronous): by then the
  * lock is held, or the listeners are gone with the error.
  */
-function lockHolder(file: string, info: LockInfo, interrupted: string | undefined) {
+function lockHolder(file: string, info: LockInfo, interrupted: string | ((written: boolean) => string), store: string) {
   let state: 'taking' | 'held' | 'released' = 'taking';
   let folders: { store: string; created: string } | undefined;
+  // The store as the lock found it: a signal says whether the command had written it (replaced by
+  // its atomic rename) or not — a command stopped a moment after saving did its work.
+  let found: string | null = null;
   const release = () => {
     if (state === 'released') return;
     const held = state === 'held';
@@ -255,7 +258,7 @@ function lockHolder(file: string, info: LockInfo, interrupted: string | undefine
     if (process.listenerCount(signal) > 1) return;
     const held = state === 'held';
     release();
-    if (held && interrupted !== undefined) process.stderr.write(`\n${signal}: ${interrupted}\n`);
+    if (held) process.stderr.write(`\n${signal}: ${typeof interrupted === 'string' ? interrupted : interrupted(storeIdentity(store) !== found)}\n`);
     // Re-raise with the default behaviour (exit).
     process.kill(process.pid, signal);
   };
@@ -264,12 +267,23 @@ function lockHolder(file: string, info: LockInfo, interrupted: string | undefine
   return {
     hold(created: { store: string; created: string } | undefined): StoreLock {
       state = 'held';
+      found = storeIdentity(store);
       folders = created;
       return { path: file, info, release };
     },
     /** The lock was not taken: stop listening. */
     abandon: release,
   };
+}
+
+/** Which file the store is (inode, size, modification time), or null when there is none. */
+function storeIdentity(store: string): string | null {
+  try {
+    const stat = statSync(store, { bigint: true });
+    return `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+  } catch {
+    return null;
+  }
 }
 
 /** Removes `dir` and its parents up to `outermost`, innermost first, stopping at one that is not empty. */

@@ -185,6 +185,22 @@ describe('store lock', () => {
     const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: path.resolve(import.meta.dirname, '../..') });
     expect(child.signal, child.stderr).toBe('SIGTERM');
     expect(existsSync(`${store}.lock`)).toBe(false);
+    expect(child.stderr).toBe('\nSIGTERM: test was stopped before it wrote the store: nothing changed.\n');
+  });
+
+  it('says on a signal that the store was written when the command had saved it (an import stopped a moment too late did its work)', () => {
+    writeFileSync(store, '{"old":true}');
+    const script = `
+      const { renameSync, writeFileSync } = await import('node:fs');
+      const { acquireStoreLock } = await import(${JSON.stringify(path.resolve(import.meta.dirname, '../../src/store/lock.ts'))});
+      acquireStoreLock(${JSON.stringify(store)}, 'campaign contacts import');
+      writeFileSync(${JSON.stringify(`${store}.new`)}, '{"new":true}');
+      renameSync(${JSON.stringify(`${store}.new`)}, ${JSON.stringify(store)});
+      process.kill(process.pid, 'SIGINT');
+      setTimeout(() => {}, 5000);`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: path.resolve(import.meta.dirname, '../..') });
+    expect(child.signal, child.stderr).toBe('SIGINT');
+    expect(child.stderr).toBe('\nSIGINT: campaign contacts import was stopped after it saved the store: its changes are in it.\n');
   });
 
   it('stays held on a signal that another handler takes care of (run --watch finishes its run), and is released at exit', () => {
