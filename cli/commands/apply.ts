@@ -6,6 +6,7 @@ import type { Program } from '../../src/ir/types.ts';
 import { applyTransition } from '../../src/planner/apply-transition.ts';
 import { planChanges } from '../../src/planner/build-plan.ts';
 import { stalePlanReason } from '../../src/planner/check-plan.ts';
+import { impactMismatch } from '../../src/planner/impact-mismatch.ts';
 import { PlanSchema } from '../../src/planner/plan-schema.ts';
 import type { Plan } from '../../src/planner/plan-types.ts';
 import { summarizeTransition } from '../../src/planner/summarize.ts';
@@ -27,7 +28,8 @@ export const apply: Command = {
   usage: '[PLAN] [--auto-approve] [--dry-run] [--now ISO] [--store FILE]',
   help: [
     'PLAN                       a plan saved with `campaign plan --out PLAN`: applied exactly, at its',
-    '                           time, and refused if the store or the workspace changed since',
+    '                           time, and refused if the store or the workspace changed since, or if',
+    '                           the impact it shows is not what applying it does (docs/plan-json.md)',
     '--auto-approve             apply without asking (needed without a terminal, e.g. in CI)',
     '--dry-run                  print what would change, contact by contact; write nothing',
     '--show-emails              show contacts with their email in --dry-run output',
@@ -84,6 +86,7 @@ export const apply: Command = {
         sources: compiled.sources,
         unprocessedEvents: unprocessedEvents(storeFile, store),
       }));
+      if (saved) refuseOtherImpact(saved, plan);
       const c = colors(ctx.color);
       if (plan.errors.length > 0) {
         ctx.out(renderPlanText(plan, c).trimEnd());
@@ -152,6 +155,23 @@ function readPlanFile(ctx: CliContext, file: string): { plan: Plan; name: string
     throw new UserError(`The plan "${name}" was edited or damaged: its program no longer matches its hash ${parsed.data.programHash.slice(0, 12)}. Save a new one with \`campaign plan --out ${name}\`. Nothing was applied.`);
   }
   return { plan: parsed.data as Plan, name };
+}
+
+/**
+ * Apply evaluates the contacts again; a saved plan whose impact differs was made against other
+ * data than the store (a state snapshot without fields the workspace reads, or with hashed ids)
+ * or edited. Applying it would do something other than what was reviewed.
+ */
+function refuseOtherImpact(saved: { plan: Plan; name: string }, plan: Plan): void {
+  const mismatch = impactMismatch(saved.plan.impact, plan.impact);
+  if (mismatch === null) return;
+  const snapshot = saved.plan.warnings.some((w) => w.code === 'snapshot-missing-data');
+  const why = snapshot
+    ? 'it was made against a state snapshot that leaves out data the workspace reads'
+    : 'it was made against different data (a state snapshot without some fields, or with hashed ids) or was edited';
+  throw new UserError(
+    `The plan "${saved.name}" does not show what applying it would do: ${why} (${mismatch}). Make a new plan against the store with \`campaign plan --out ${saved.name}\` and apply that. Nothing was applied.`,
+  );
 }
 
 async function approved(ctx: CliContext, args: ParsedArgs): Promise<boolean> {

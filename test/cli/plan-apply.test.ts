@@ -143,6 +143,33 @@ describe('campaign plan / apply', () => {
     expect(existsSync(`${store()}.lock`)).toBe(false);
   });
 
+  it('refuses a saved plan whose impact was edited (apply evaluates it again), also with --dry-run, and applies the plan as saved', async () => {
+    await importContacts();
+    expect((await cli('plan', ...common, '--now', NOW, '--out', 'plan.json')).code).toBe(0);
+    const file = path.join(dir, 'plan.json');
+    const saved = readFileSync(file, 'utf8');
+    const plan = JSON.parse(saved);
+    const campaign = plan.impact.campaigns.find((c: { entering: number }) => c.entering > 0);
+    const entering = campaign.entering;
+    campaign.entering = 0;
+    writeFileSync(file, JSON.stringify(plan, null, 2));
+    const bytes = readFileSync(store());
+    for (const extra of [['--dry-run'], []]) {
+      const edited = await cli('apply', 'plan.json', ...common, ...extra);
+      expect(edited.stdout).toBe('');
+      expect(edited.stderr).toBe(
+        `error: The plan "plan.json" does not show what applying it would do: it was made against different data (a state snapshot without some fields, or with hashed ids) or was edited (campaign "${campaign.campaign}" entering: 0 in the plan, ${entering} now). Make a new plan against the store with \`campaign plan --out plan.json\` and apply that. Nothing was applied.\n`,
+      );
+      expect(edited.code).toBe(1);
+    }
+    expect(readFileSync(store()).equals(bytes)).toBe(true);
+    // The file as saved (its key order, createdAt and numbers as JSON) applies.
+    writeFileSync(file, saved);
+    const applied = await cli('apply', 'plan.json', ...common);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+  });
+
   it('refuses a saved plan whose time was edited: not a date-time with a zone on the calendar, or before the store\'s clock', async () => {
     await importContacts();
     expect((await cli('plan', ...common, '--now', NOW, '--out', 'first.json')).code).toBe(0);

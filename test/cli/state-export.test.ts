@@ -150,6 +150,38 @@ describe('campaign state export', () => {
     }
   });
 
+  it('refuses to apply a plan whose impact, evaluated again on the store, differs: a snapshot left out a field the workspace reads', async () => {
+    writeFileSync(file('campaigns/segments/has-company.ts'), "import { segment } from '../campaign.config';\n\nexport default segment('has-company', { where: (c) => c.company.startsWith('A') });\n");
+    writeFileSync(
+      file('campaigns/journeys/company-hello.ts'),
+      "import { campaign, onSegmentEntry, tag } from '../campaign.config';\nimport hasCompany from '../segments/has-company';\n\nexport default campaign('company-hello', { trigger: onSegmentEntry(hasCompany), steps: [tag('hello', 'hello')] });\n",
+    );
+    try {
+      const planned = await cli('plan', ...common, '--state', 'snapshot.json', '--out', 'without-company.json');
+      expect(planned.code).toBe(0);
+      const plan = JSON.parse(readFileSync(file('without-company.json'), 'utf8')) as Plan;
+      expect(plan.impact.segments.find((s) => s.segment === 'has-company')?.after).toBe(0);
+      expect(plan.warnings.map((w) => w.code)).toContain('snapshot-missing-data');
+      const live = planJson((await cli('plan', ...common, '--store', 'store.json', '--format', 'json')).stdout);
+      const members = live.impact.segments.find((s) => s.segment === 'has-company')!.after!;
+      expect(members).toBeGreaterThan(0);
+
+      const bytes = readFileSync(file('store.json'));
+      const message = `error: The plan "without-company.json" does not show what applying it would do: it was made against a state snapshot that leaves out data the workspace reads (segment "has-company" after: 0 in the plan, ${members} now). Make a new plan against the store with \`campaign plan --out without-company.json\` and apply that. Nothing was applied.\n`;
+      for (const extra of [['--dry-run'], []]) {
+        const refused = await cli('apply', 'without-company.json', '--workspace', 'campaigns', '--store', 'store.json', ...extra);
+        expect(refused.stdout, extra.join(' ')).toBe('');
+        expect(refused.stderr, extra.join(' ')).toBe(message);
+        expect(refused.code, extra.join(' ')).toBe(1);
+      }
+      expect(readFileSync(file('store.json')).equals(bytes)).toBe(true);
+      expect(existsSync(file('store.json.lock'))).toBe(false);
+    } finally {
+      rmSync(file('campaigns/segments/has-company.ts'));
+      rmSync(file('campaigns/journeys/company-hello.ts'));
+    }
+  });
+
   it('refuses a --keep-field that is not a field of the deployed contact schema, writing nothing', async () => {
     const typo = await cli('state', 'export', '--store', 'store.json', '--out', 'typo.json', '--keep-field', 'firstName', '--keep-field', 'compnay');
     expect(typo.code).toBe(1);
