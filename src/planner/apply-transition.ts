@@ -88,9 +88,16 @@ function migrateOne(enrollment: Enrollment, change: EnrollmentChange, now: strin
     case 'rename':
     case 'stay':
       out.step = change.toStep;
-      if (change.wakeShiftMs !== undefined && enrollment.wakeAt !== null) {
-        out.wakeAt = new Date(Date.parse(enrollment.wakeAt) + change.wakeShiftMs).toISOString();
-      }
+      if (change.wakeAt !== undefined) out.wakeAt = change.wakeAt;
+      break;
+    case 'restart':
+      // What it waited for (a timer, a window, an event, a goal) is not what the step says now:
+      // the step runs again, as changed, due now, like a move to it.
+      out.step = change.toStep;
+      out.phase = 'pending';
+      out.wakeAt = now;
+      delete out.waitingFor;
+      note(`restarted by apply: step "${change.toStep}" changed`);
       break;
     case 'move':
       // Like the engine's own moves: the destination step runs next, due now.

@@ -31,7 +31,7 @@ export function computeTransition(input: TransitionInput): Transition {
   const { deployed, next, store, now } = input;
   const nowMs = Date.parse(now);
   const comparison = comparePrograms(deployed, next);
-  const migration = migrateEnrollments(store.enrollments, comparison);
+  const migration = migrateEnrollments(store.enrollments, comparison, now);
   const actions = actionsByKey(comparison);
 
   const before = deployed ? compileProgram(deployed) : null;

@@ -1,3 +1,4 @@
+import { canonicalJson } from '../ir/canonical.ts';
 import { durationMs } from '../ir/durations.ts';
 import type { Step } from '../ir/types.ts';
 import { allSteps, childLists, journeyGraph, type JourneyGraph } from '../ir/walk.ts';
@@ -15,9 +16,22 @@ export interface StepMapping {
   changed: Set<string>;
   /** Deployed ids of steps that no longer exist. */
   removed: Set<string>;
-  /** Deployed ids of waits whose duration changed → how far their scheduled wake-ups move (ms). */
+  /**
+   * Deployed ids of waits whose duration (wait) or timeout (waitForEvent) changed → how far the
+   * scheduled wake-ups of contacts already waiting move (ms).
+   */
   wakeShift: Map<string, number>;
+  /**
+   * Deployed ids of kept steps whose waiting contacts start the step again on apply (it runs as
+   * changed at the next run): the type changed, a waitForEvent waits for another event, a
+   * waitUntil has another window, a goal another condition. What they wait for is no longer what
+   * the step says.
+   */
+  restart: Set<string>;
 }
+
+/** Step types a contact can wait in after the step ran (phase `waiting`): timers, windows, events, deferred sends, goals. */
+const WAITING_TYPES = new Set<Step['type']>(['wait', 'waitUntil', 'waitForEvent', 'send', 'goal']);
 
 const CHILD_KEYS = ['yes', 'no', 'onEvent', 'onTimeout'] as const;
 
@@ -39,7 +53,7 @@ export function diffSteps(before: Step[], after: Step[]): { fields: FieldChange[
   const oldSteps = new Map(allSteps(before).map((step) => [step.id, step]));
   const newSteps = allSteps(after);
   const newIds = new Set(newSteps.map((step) => step.id));
-  const mapping: StepMapping = { kept: new Map(), renamed: new Map(), changed: new Set(), removed: new Set(), wakeShift: new Map() };
+  const mapping: StepMapping = { kept: new Map(), renamed: new Map(), changed: new Set(), removed: new Set(), wakeShift: new Map(), restart: new Set() };
   for (const step of newSteps) if (oldSteps.has(step.id)) mapping.kept.set(step.id, step.id);
   for (const step of newSteps) {
     const from = step.renamedFrom;
@@ -68,9 +82,9 @@ export function diffSteps(before: Step[], after: Step[]): { fields: FieldChange[
     own.push(...continuationChanges(step, oldId, graphs, mapping.kept));
     if (own.length > 0) mapping.changed.add(oldId);
     fields.push(...own);
-    if (old.type === 'wait' && step.type === 'wait' && old.duration !== step.duration) {
-      mapping.wakeShift.set(oldId, durationMs(step.duration) - durationMs(old.duration));
-    }
+    const waiting = retiming(old, step);
+    if (waiting === 'restart') mapping.restart.add(oldId);
+    else if (waiting !== null) mapping.wakeShift.set(oldId, waiting);
   }
   for (const [oldId, old] of oldSteps) {
     if (mapping.kept.has(oldId)) continue;
@@ -78,6 +92,27 @@ export function diffSteps(before: Step[], after: Step[]): { fields: FieldChange[
     fields.push({ path: `steps.${oldId}`, kind: 'removed', before: describeStep(old), text: true });
   }
   return { fields, mapping };
+}
+
+/**
+ * What a change to a step does to contacts already waiting in it: their wake-up moves by the
+ * change of a wait's duration or a waitForEvent's timeout (ms: as if they had entered the step as
+ * it is now), they start it again ('restart') when it no longer waits for what they wait for, or
+ * nothing (null).
+ */
+function retiming(old: Step, step: Step): number | 'restart' | null {
+  if (old.type !== step.type) return WAITING_TYPES.has(old.type) ? 'restart' : null;
+  if (old.type === 'wait' && step.type === 'wait') {
+    return old.duration === step.duration ? null : durationMs(step.duration) - durationMs(old.duration);
+  }
+  if (old.type === 'waitForEvent' && step.type === 'waitForEvent') {
+    if (old.event !== step.event) return 'restart';
+    return old.timeout === step.timeout ? null : durationMs(step.timeout) - durationMs(old.timeout);
+  }
+  if (old.type === 'waitUntil' && step.type === 'waitUntil') return canonicalJson(old.window) === canonicalJson(step.window) ? null : 'restart';
+  // A contact waits at a goal until it is met: checked again, as it is now, it may be met or let them go on.
+  if (old.type === 'goal' && step.type === 'goal') return canonicalJson([old.when, old.ifNotMet]) === canonicalJson([step.when, step.ifNotMet]) ? null : 'restart';
+  return null;
 }
 
 /** Where a kept step continues (`next`, and the first step of each arm), if that changed. */

@@ -24,7 +24,7 @@ export interface EnrollmentMigration {
  * step, or exit), and a deleted campaign ends them. A removed step that contacts wait in, with no
  * destination, is an error: the plan never guesses where people go.
  */
-export function migrateEnrollments(enrollments: readonly Enrollment[], comparison: ProgramComparison): EnrollmentMigration {
+export function migrateEnrollments(enrollments: readonly Enrollment[], comparison: ProgramComparison, now: string): EnrollmentMigration {
   const out: EnrollmentMigration = { changes: [], steps: new Map(), renamed: new Map(), exiting: new Map(), errors: [], warnings: [] };
   const pairs = new Map(comparison.campaigns.filter((p) => p.before).map((p) => [p.before!.id, p]));
   /** Deployed campaign id → step → active enrollments waiting there. */
@@ -52,7 +52,7 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
     let list = byStep.get(step);
     if (!list) byStep.set(step, (list = new Examples()));
     list.add(enrollment.contact);
-    const planned = migrateOne(enrollment, pair.after, comparison.steps.get(toCampaign)!);
+    const planned = migrateOne(enrollment, pair.after, comparison.steps.get(toCampaign)!, now);
     if (planned) out.changes.push(planned);
   }
 
@@ -86,18 +86,29 @@ function change(enrollment: Enrollment, toCampaign: string, toStep: string | nul
 }
 
 /** The change to one active enrollment of a kept campaign, or null when it stays as it is. */
-function migrateOne(enrollment: Enrollment, campaign: Campaign, mapping: StepMapping): EnrollmentChange | null {
+function migrateOne(enrollment: Enrollment, campaign: Campaign, mapping: StepMapping, now: string): EnrollmentChange | null {
   const step = enrollment.step!;
   const renamedCampaign = campaign.id !== enrollment.campaign;
   const kept = mapping.kept.get(step);
   const variants = renamedVariants(enrollment.variants, mapping.renamed);
   if (kept !== undefined) {
+    // Only a step that has run waits (phase `waiting`); a pending one runs as it is now when due.
+    const started = enrollment.phase === 'waiting';
+    if (started && mapping.restart.has(step)) {
+      const out = change(enrollment, campaign.id, kept, 'restart');
+      if (variants) out.variants = variants;
+      return out;
+    }
     // Only a wait that has started has a wake-up computed from its duration.
-    const shift = enrollment.phase === 'waiting' ? mapping.wakeShift.get(step) : undefined;
+    const shift = started ? mapping.wakeShift.get(step) : undefined;
     const renamed = kept !== step || renamedCampaign || variants !== undefined;
     if (!renamed && shift === undefined) return null;
     const out = change(enrollment, campaign.id, kept, renamed ? 'rename' : 'stay');
-    if (shift !== undefined && enrollment.wakeAt !== null) out.wakeShiftMs = shift;
+    if (shift !== undefined && enrollment.wakeAt !== null) {
+      out.wakeShiftMs = shift;
+      // A wake-up moved into the past is due at apply: the next run wakes it (as the engine would anyway).
+      out.wakeAt = new Date(Math.max(Date.parse(enrollment.wakeAt) + shift, Date.parse(now))).toISOString();
+    }
     if (variants) out.variants = variants;
     return out;
   }
@@ -140,7 +151,8 @@ function stepImpacts(
       }
       continue;
     }
-    const impact: StepImpact = { ...base, change: mapping.renamed.has(step) ? 'renamed' : 'changed', outcome: 'stay', to: mapping.kept.get(step)! };
+    const outcome = mapping.restart.has(step) ? 'restart' : 'stay';
+    const impact: StepImpact = { ...base, change: mapping.renamed.has(step) ? 'renamed' : 'changed', outcome, to: mapping.kept.get(step)! };
     // Only a wait that has started has a wake-up computed from its duration.
     const shift = mapping.wakeShift.get(step);
     if (shift !== undefined) impact.wakeShiftMs = shift;

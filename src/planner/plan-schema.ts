@@ -74,7 +74,7 @@ const ScoreImpactSchema = z.strictObject({
 const StepImpactSchema = z.strictObject({
   step: z.string(),
   change: z.enum(['changed', 'renamed', 'removed']),
-  outcome: z.enum(['stay', 'move', 'exit', 'error']),
+  outcome: z.enum(['stay', 'restart', 'move', 'exit', 'error']),
   to: z.string().nullable(),
   waiting: count,
   examples: ids,

@@ -112,18 +112,21 @@ export interface ScoreImpact {
   thresholds: ThresholdImpact[];
 }
 
-export type StepOutcome = 'stay' | 'move' | 'exit' | 'error';
+export type StepOutcome = 'stay' | 'restart' | 'move' | 'exit' | 'error';
 
 export interface StepImpact {
   /** The step the enrollments wait in now (deployed id). */
   step: string;
   change: 'changed' | 'renamed' | 'removed';
   outcome: StepOutcome;
-  /** Where they will be: the same or renamed step (stay), the destination (move); null for exit/error. */
+  /**
+   * Where they will be: the same or renamed step (stay, restart: they start it again, as changed,
+   * at the next run), the destination (move); null for exit/error.
+   */
   to: string | null;
   waiting: number;
   examples: string[];
-  /** For a wait whose duration changed: how far scheduled wake-ups move, in ms (negative: earlier). */
+  /** For a wait whose duration or a waitForEvent whose timeout changed: how far scheduled wake-ups move, in ms (negative: earlier). */
   wakeShiftMs?: number;
 }
 

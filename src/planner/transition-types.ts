@@ -50,7 +50,7 @@ export interface ScoreTransition {
   state: ScoreState | null;
 }
 
-export type EnrollmentOutcome = 'rename' | 'stay' | 'move' | 'exit';
+export type EnrollmentOutcome = 'rename' | 'stay' | 'restart' | 'move' | 'exit';
 
 export interface EnrollmentChange {
   /** The enrollment's current id. */
@@ -61,10 +61,16 @@ export interface EnrollmentChange {
   toCampaign: string;
   step: string | null;
   toStep: string | null;
-  /** rename: only ids change; stay: the wake-up moves; move: to another step, due now; exit: the enrollment ends. */
+  /**
+   * rename: only ids change; stay: the wake-up moves (never to before apply); restart: the step it
+   * waits in changed, it runs again (as changed), due now; move: to another step, due now; exit:
+   * the enrollment ends.
+   */
   outcome: EnrollmentOutcome;
   exitReason?: string;
   wakeShiftMs?: number;
+  /** The wake-up after the shift: never before the apply (a wake-up moved into the past is due at once). */
+  wakeAt?: string;
   /** Split assignments under renamed split step ids. */
   variants?: Record<string, string>;
 }

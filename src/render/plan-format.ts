@@ -91,7 +91,7 @@ export function entityLabel(change: EntityChange): string {
 export const ACTION_WORD = { create: 'create', update: 'update', delete: 'delete', rename: 'rename' } as const;
 export const ACTION_SIGN = { create: '+', update: '~', delete: '-', rename: '→' } as const;
 
-/** What happens to the enrollments waiting in a step: `move to "follow-up"`, `stay (wake-ups 1d later)`. */
+/** What happens to the enrollments waiting in a step: `move to "follow-up"`, `stay; scheduled wake-ups move 1d later`, `restart it: …`. */
 export function stepOutcome(step: StepImpact): string {
   switch (step.outcome) {
     case 'move':
@@ -100,11 +100,14 @@ export function stepOutcome(step: StepImpact): string {
       return 'exit the campaign';
     case 'error':
       return 'no destination (error)';
+    case 'restart':
+      return `${step.change === 'renamed' ? `restart it, now "${step.to}"` : 'restart it'}: the changed step runs again at the next run`;
     case 'stay': {
       const where = step.change === 'renamed' ? `stay, now in "${step.to}"` : 'stay';
       if (step.wakeShiftMs === undefined || step.wakeShiftMs === 0) return where;
       const shift = formatDuration(Math.abs(step.wakeShiftMs));
-      return `${where}; scheduled wake-ups move ${shift} ${step.wakeShiftMs > 0 ? 'later' : 'earlier'}`;
+      if (step.wakeShiftMs > 0) return `${where}; scheduled wake-ups move ${shift} later`;
+      return `${where}; scheduled wake-ups move ${shift} earlier (any now past wake at the next run)`;
     }
   }
 }

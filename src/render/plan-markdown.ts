@@ -164,9 +164,14 @@ function warningBlock(plan: Plan): Part[] {
       rows.push(`> - **${plural(campaign.exiting, 'contact')}** ${campaign.exiting === 1 ? 'exits' : 'exit'} ${mdCode(campaign.campaign)}: the campaign is deleted.`);
     }
     for (const step of campaign.steps) {
-      if (step.waiting === 0 || (step.outcome !== 'move' && step.outcome !== 'exit')) continue;
+      if (step.waiting === 0 || (step.outcome !== 'move' && step.outcome !== 'exit' && step.outcome !== 'restart')) continue;
       const one = step.waiting === 1;
-      const what = step.outcome === 'move' ? `${one ? 'moves' : 'move'} to ${mdCode(step.to ?? '')}` : `${one ? 'exits' : 'exit'} the campaign`;
+      const what =
+        step.outcome === 'move'
+          ? `${one ? 'moves' : 'move'} to ${mdCode(step.to ?? '')}`
+          : step.outcome === 'restart'
+            ? `${one ? 'restarts' : 'restart'} it: it runs again, as changed, at the next run`
+            : `${one ? 'exits' : 'exit'} the campaign`;
       moves.push(`> - **${plural(step.waiting, 'contact')}** waiting in ${step.change} step ${mdCode(step.step)} of ${mdCode(campaign.campaign)} ${what}.`);
       moved += step.waiting;
       campaignsMoving.add(campaign.campaign);
@@ -306,10 +311,13 @@ function stepOutcome(step: StepImpact): string {
       return '**exit** the campaign';
     case 'error':
       return '❌ no destination (see the errors)';
+    case 'restart':
+      return `**restart** the step${step.change === 'renamed' && step.to ? ` (now ${mdCode(step.to)})` : ''}: it runs again, as changed, at the next run`;
     case 'stay': {
       const stay = step.change === 'renamed' && step.to ? `stay (now ${mdCode(step.to)})` : 'stay';
       if (!step.wakeShiftMs) return stay;
-      return `${stay}; wake-ups ${formatDuration(Math.abs(step.wakeShiftMs))} ${step.wakeShiftMs > 0 ? 'later' : 'earlier'}`;
+      if (step.wakeShiftMs > 0) return `${stay}; wake-ups ${formatDuration(step.wakeShiftMs)} later`;
+      return `${stay}; wake-ups ${formatDuration(-step.wakeShiftMs)} earlier (any now past wake at the next run)`;
     }
   }
 }

@@ -44,7 +44,7 @@ export function renderTransitionText(t: Transition, c: Colors, emails?: Readonly
       }
       for (const campaign of change.enters) lines.push(c.green(`${campaign}: enrolls at "${firstSteps.get(`${campaign}/${id}`) ?? '?'}"`));
     }
-    for (const e of enrollments) lines.push(enrollmentLine(e, c));
+    for (const e of enrollments) lines.push(enrollmentLine(e, c, t.now));
     if (lines.length === 0) {
       quiet++;
       continue;
@@ -57,7 +57,7 @@ export function renderTransitionText(t: Transition, c: Colors, emails?: Readonly
   return out;
 }
 
-function enrollmentLine(e: EnrollmentChange, c: Colors): string {
+function enrollmentLine(e: EnrollmentChange, c: Colors, now: string): string {
   const step = (id: string | null) => (id === null ? 'none' : `"${id}"`);
   switch (e.outcome) {
     case 'exit':
@@ -69,16 +69,21 @@ function enrollmentLine(e: EnrollmentChange, c: Colors): string {
       if (e.toCampaign !== e.campaign) parts.push(`campaign "${e.campaign}" → "${e.toCampaign}"`);
       if (e.toStep !== e.step) parts.push(`step ${step(e.step)} → ${step(e.toStep)}`);
       if (e.variants) parts.push('split assignments renamed');
-      if (e.wakeShiftMs !== undefined) parts.push(shift(e.wakeShiftMs));
+      if (e.wakeShiftMs !== undefined) parts.push(shift(e, now));
       return `${e.enrollment}: ${parts.join(', ')} (renamed)`;
     }
+    case 'restart':
+      return `${e.enrollment}: restarts ${step(e.toStep)} (changed; runs again at the next run)`;
     case 'stay':
-      return `${e.enrollment}: stays at ${step(e.step)}, ${shift(e.wakeShiftMs ?? 0)}`;
+      return `${e.enrollment}: stays at ${step(e.step)}, ${shift(e, now)}`;
   }
 }
 
-function shift(ms: number): string {
+function shift(e: EnrollmentChange, now: string): string {
+  const ms = e.wakeShiftMs ?? 0;
   const hours = Math.abs(ms) / 3_600_000;
   const amount = hours % 24 === 0 ? `${hours / 24}d` : `${round(hours)}h`;
-  return `wakes up ${amount} ${ms >= 0 ? 'later' : 'earlier'}`;
+  // Moved to before the apply: due at once.
+  const past = ms < 0 && e.wakeAt !== undefined && Date.parse(e.wakeAt) <= Date.parse(now) ? ', already past: at the next run' : '';
+  return `wakes up ${amount} ${ms >= 0 ? 'later' : 'earlier'}${past}`;
 }

@@ -77,6 +77,8 @@ function enrollmentDetail(outcome: EnrollmentOutcome, to: string | null, shift: 
       return `moves to ${to}`;
     case 'exit':
       return 'exits';
+    case 'restart':
+      return `restarts ${to}`;
     case 'rename':
       return to ? `now in ${to}` : 'renamed';
     case 'stay':

@@ -116,6 +116,26 @@ describe('diffSteps', () => {
     expect(mapping.wakeShift.get('cool-off')).toBe(86_400_000);
   });
 
+  it('says which waiting steps shift their wake-ups and which restart', () => {
+    const wfe = (id: string, over: Record<string, unknown> = {}): Step => ({ id, type: 'waitForEvent', event: 'asset.downloaded', timeout: '10d', onEvent: [], onTimeout: [], ...over }) as Step;
+    const window = (start: string): Step => ({ id: 'office-hours', type: 'waitUntil', window: { start, end: '17:00' } });
+    const tag: Step = { id: 'tagged', type: 'tag', tag: 'x' } as Step;
+    const old = [wfe('timeout'), wfe('event'), wfe('typed'), window('09:00'), wait('wait-to-event', '2d'), tag, wfe('same', { where: { type: 'cmp', field: 'asset', op: 'eq', value: 'a' } })];
+    const next = [
+      wfe('timeout', { timeout: '2d' }),
+      wfe('event', { event: 'demo.requested' }),
+      send('typed'),
+      window('10:00'),
+      wfe('wait-to-event'),
+      send('tagged'),
+      wfe('same', { where: { type: 'cmp', field: 'asset', op: 'eq', value: 'b' } }),
+    ];
+    const { mapping } = diffSteps(old, next);
+    expect([...mapping.wakeShift]).toEqual([['timeout', -8 * 86_400_000]]);
+    // A step that never waits (tag) holds only contacts about to run it: they run the new one.
+    expect([...mapping.restart].sort()).toEqual(['event', 'office-hours', 'typed', 'wait-to-event']);
+  });
+
   it('honours step renamedFrom (a rename can carry updates)', () => {
     const after: Step[] = [
       send('welcome'),

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashProgram } from '../../src/ir/canonical.ts';
 import type { Program } from '../../src/ir/types.ts';
@@ -6,6 +7,7 @@ import { planChanges } from '../../src/planner/build-plan.ts';
 import { computeTransition } from '../../src/planner/compute-transition.ts';
 import { PlanSchema } from '../../src/planner/plan-schema.ts';
 import type { StoreData } from '../../src/store/types.ts';
+import { PLAN_FIXTURES, preparePlanFixture } from './fixture-cases.ts';
 import { all, campaign, contact, enrollment, event, inCountries, inSegment, NOW, planIs, program, score, segment, send, store, wait } from './helpers.ts';
 
 /** Deploys `p` on the store (a first apply), so the store holds consistent scores and segments. */
@@ -292,5 +294,40 @@ describe('applyTransition', () => {
     expect(again.plan.impact.campaigns).toEqual([]);
     expect(again.transition.contacts).toEqual([]);
     expect(again.transition.enrollments).toEqual([]);
+  });
+});
+
+describe('contacts waiting in a changed waiting step', () => {
+  // fixtures/waiting-steps-change: "await-demo" waitForEvent timeout 10d → 2d (c04 waits since
+  // 11-13, c05 since 11-22), "office-hours" waitUntil 09:00 → 10:00 (c06), "await-reply"
+  // waitForEvent → send (c07 waiting, c08 pending: it has not run yet).
+  const { store: data, after: next, now } = preparePlanFixture(path.join(PLAN_FIXTURES, 'waiting-steps-change'));
+  const deployed = data.deployed!.program;
+  const t = computeTransition({ deployed, next, store: data, now });
+  const applied = applyTransition(data, t, next, hashProgram(next), now, 'test');
+  const byContact = new Map(applied.enrollments.map((e) => [e.contact, e]));
+
+  it('shifts the timeout of a waitForEvent as a wait\'s duration, never to before the apply', () => {
+    expect(t.impact.campaigns[0]!.steps[0]).toEqual({ step: 'await-demo', change: 'changed', outcome: 'stay', to: 'await-demo', waiting: 2, examples: ['c04', 'c05'], wakeShiftMs: -8 * 86_400_000 });
+    // c04: 11-23 − 8d is before the apply: due at once. c05: 12-02 − 8d.
+    expect(byContact.get('c04')).toMatchObject({ step: 'await-demo', phase: 'waiting', wakeAt: now, waitingFor: { event: 'asset.downloaded' } });
+    expect(byContact.get('c05')).toMatchObject({ step: 'await-demo', phase: 'waiting', wakeAt: '2026-11-24T09:00:00.000Z', waitingFor: { event: 'asset.downloaded' } });
+  });
+
+  it('restarts a step whose type changed, or a waitUntil whose window changed: due now, no longer waiting for the event', () => {
+    expect(t.impact.campaigns[0]!.steps.slice(1).map((s) => [s.step, s.outcome, s.to, s.waiting])).toEqual([
+      ['await-reply', 'restart', 'await-reply', 2],
+      ['office-hours', 'restart', 'office-hours', 1],
+    ]);
+    for (const id of ['c06', 'c07']) {
+      const e = byContact.get(id)!;
+      expect(e).toMatchObject({ status: 'active', phase: 'pending', wakeAt: now, updatedAt: now });
+      expect(e.waitingFor).toBeUndefined();
+      expect(e.history.at(-1)).toEqual({ at: now, step: e.step, outcome: `restarted by apply: step "${e.step}" changed` });
+    }
+    // Pending: the step runs as it is now when due; nothing to change.
+    expect(byContact.get('c08')).toEqual(data.enrollments.find((e) => e.contact === 'c08'));
+    // Applied, nothing is left to do.
+    expect(computeTransition({ deployed: next, next, store: applied, now }).enrollments).toEqual([]);
   });
 });

@@ -87,7 +87,7 @@ describe('renderPlanMarkdown', () => {
     expect(md).toContain('> - **1 contact** waiting in removed step `pause` of `onboarding` exits the campaign.');
     const steps = tables(root).find((t) => plainText(t.children[0]!).startsWith('CampaignStep'))!;
     expect(steps.children.slice(1).map((row) => row.children.map(plainText))).toEqual([
-      ['onboarding', 'cool-off', 'changed', '1', 'stay; wake-ups 1d earlier', 'c4'],
+      ['onboarding', 'cool-off', 'changed', '1', 'stay; wake-ups 1d earlier (any now past wake at the next run)', 'c4'],
       ['onboarding', 'pause', 'removed', '1', 'exit the campaign', 'c3'],
       ['onboarding', 'tips', 'removed', '2', 'move to follow-up', 'c1, c2'],
     ]);
