@@ -176,6 +176,14 @@ class ProcessExitCall extends Error {
 
 const FRAME = /(?:file:\/\/)?(\/[^\s():]+):(\d+):(\d+)/g;
 
+/** campaignkit's own sources: a frame in the DSL is not where the user's mistake is. */
+const CAMPAIGNKIT_SOURCES = path.resolve(path.dirname(DSL_ENTRY), '..') + path.sep;
+
+/** Code the workspace imports from outside it (a schema shared in a monorepo), not a package or campaignkit. */
+function isUserCode(file: string): boolean {
+  return !file.split(path.sep).includes('node_modules') && !file.startsWith(CAMPAIGNKIT_SOURCES);
+}
+
 /** What a module threw, as text; a value whose conversion to text throws too is named by its kind. */
 function thrownText(error: unknown): string {
   try {
@@ -209,7 +217,8 @@ function moduleThrew(error: unknown, files: string[], workspace: string, maps: M
     } else if (!framePath.includes('node_modules')) {
       candidate = { file: framePath, line: Number(line), column: Number(column) };
     }
-    if (candidate && candidate.file.startsWith(workspace + path.sep)) {
+    // A bundled frame maps back to its source, which may be the user's code outside the workspace.
+    if (candidate && (candidate.file.startsWith(workspace + path.sep) || (map && isUserCode(candidate.file)))) {
       site = candidate;
       break;
     }

@@ -152,7 +152,10 @@ export class SourceLocator {
   private readonly idObjects: (Span & { id: string })[] = [];
   private readonly helpers: HelperCall[] = [];
 
-  constructor(paths: readonly string[], readText: (file: string) => string = (file) => readFileSync(file, 'utf8')) {
+  constructor(
+    paths: readonly string[],
+    private readonly readText: (file: string) => string = (file) => readFileSync(file, 'utf8'),
+  ) {
     // The workspace config first, so that its defineWorkspace call is the first one.
     const ordered = [...paths].sort((a, b) => Number(path.basename(b) === CONFIG_FILE) - Number(path.basename(a) === CONFIG_FILE));
     for (const file of ordered) this.index(file, readText(file));
@@ -196,8 +199,27 @@ export class SourceLocator {
     return this.files.get(file);
   }
 
+  /**
+   * A file's lines: a module's from its index, another file's (code a module imports from outside
+   * the workspace, where TypeScript found an error) read when first asked for.
+   */
+  private lines(file: string): SourceFileInfo | undefined {
+    let info = this.files.get(file);
+    if (info) return info;
+    try {
+      const text = this.readText(file);
+      const lineStarts = [0];
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lineStarts.push(at + 1);
+      info = { file, text, lineStarts };
+    } catch {
+      return undefined;
+    }
+    this.files.set(file, info);
+    return info;
+  }
+
   position(file: string, offset: number): Position {
-    const info = this.files.get(file);
+    const info = this.lines(file);
     if (!info) return { line: 1, column: 1, offset };
     let low = 0;
     let high = info.lineStarts.length - 1;
@@ -210,7 +232,7 @@ export class SourceLocator {
   }
 
   offsetOf(file: string, line: number, column: number): number {
-    const info = this.files.get(file);
+    const info = this.lines(file);
     return (info?.lineStarts[line - 1] ?? 0) + column - 1;
   }
 

@@ -37,14 +37,27 @@ export function typecheck(files: readonly string[]): { diagnostics: SiteDiagnost
   return { diagnostics: check(program, files), texts };
 }
 
-function check(diagnostics: ts.Program, files: readonly string[]): SiteDiagnostic[] {
+/** campaignkit's own sources (the DSL and what it imports): checked by campaignkit's build, not here. */
+const CAMPAIGNKIT_SOURCES = path.resolve(path.dirname(DSL_ENTRY), '..') + path.sep;
+
+/**
+ * The modules, and the user's code they import from outside the workspace (a schema shared in a
+ * monorepo): not declarations, packages or campaignkit itself.
+ */
+function checkedSources(program: ts.Program, files: readonly string[]): ts.SourceFile[] {
+  const modules = new Set(files.map((file) => path.resolve(file)));
+  return program.getSourceFiles().filter((source) => {
+    const file = path.resolve(source.fileName);
+    if (modules.has(file)) return true;
+    return !source.isDeclarationFile && !program.isSourceFileDefaultLibrary(source) && !file.split(path.sep).includes('node_modules') && !file.startsWith(CAMPAIGNKIT_SOURCES);
+  });
+}
+
+function check(program: ts.Program, files: readonly string[]): SiteDiagnostic[] {
   const all = [
-    ...diagnostics.getOptionsDiagnostics(),
-    ...diagnostics.getGlobalDiagnostics(),
-    ...files.flatMap((file) => {
-      const source = diagnostics.getSourceFile(file);
-      return source ? [...diagnostics.getSyntacticDiagnostics(source), ...diagnostics.getSemanticDiagnostics(source)] : [];
-    }),
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...checkedSources(program, files).flatMap((source) => [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)]),
   ];
   return all.map(toSiteDiagnostic);
 }

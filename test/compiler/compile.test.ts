@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -116,6 +116,21 @@ describe('compile', () => {
       expect(shown[0]).toMatch(/^campaign\.config\.ts:5 CK003 Module "campaign\.config\.ts" threw while loading: TypeError: Cannot read properties of undefined \(reading 'name'\)\. 3 modules that import it did not load either \(emails\/index\.ts, journeys\/onboarding\.ts, journeys\/trial-nurture\.ts\)\.$/);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('places an error thrown by code imported from outside the workspace (a monorepo) at its own line', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'campaignkit-mono-throws-'));
+    try {
+      const workspace = path.join(root, 'campaigns');
+      cpSync(fixtureDir('valid', 'minimal'), workspace, { recursive: true });
+      mkdirSync(path.join(root, 'shared'));
+      writeFileSync(path.join(root, 'shared/schema.ts'), "// shared\nexport const broken = (undefined as unknown as { name: string }).name;\n");
+      writeFileSync(path.join(workspace, 'uses-shared.ts'), "import { broken } from '../shared/schema';\nexport const copy = broken;\n");
+      const result = await compile({ workspace, typecheck: false });
+      expect(result.diagnostics.map((d) => `${d.file ? path.relative(root, path.resolve(d.file)) : ''}:${d.range?.start.line} ${d.code}`)).toEqual([`${path.join('shared', 'schema.ts')}:2 CK003`]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 

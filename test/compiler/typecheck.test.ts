@@ -1,5 +1,8 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compile } from '../../src/compiler/compile.ts';
 import { simplifyTypeNames } from '../../src/compiler/typecheck.ts';
 import {
   actualLocations,
@@ -26,6 +29,22 @@ describe('type-checked fixtures', () => {
       await expect(renderFixture(result, dir)).toMatchFileSnapshot(path.join(dir, 'diagnostics.snap.txt'));
     });
   }
+
+  it('type-checks code the modules import from outside the workspace (a schema shared in a monorepo), at its own line', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'campaignkit-mono-'));
+    try {
+      const workspace = path.join(root, 'campaigns');
+      cpSync(fixtureDir('valid', 'minimal'), workspace, { recursive: true });
+      mkdirSync(path.join(root, 'shared'));
+      writeFileSync(path.join(root, 'shared/oops.ts'), "// shared\nexport const oops: number = 'not a number';\n");
+      writeFileSync(path.join(workspace, 'uses-shared.ts'), "import { oops } from '../shared/oops';\nexport const twice = oops * 2;\n");
+      const result = await compile({ workspace, typecheck: true });
+      expect(result.diagnostics.map((d) => `${path.basename(d.file ?? '')}:${d.range?.start.line} ${d.code}`)).toEqual(['oops.ts:2 TS2322']);
+      expect(result.ok).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 
   it('finds no type error in a valid workspace that uses every builder', async () => {
     const result = await compileFixture(fixtureDir('valid', 'journeys'), true);
