@@ -1,6 +1,8 @@
 import type { StoredEvent } from '../../store/types.ts';
-import { applyEvent, emptyScoreState, scoreAt } from '../evaluate/scoring.ts';
-import { knownIso } from '../time/instants.ts';
+import { rescoreLate } from '../evaluate/rescore.ts';
+import { applyEvent, emptyScoreState, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
+import { knownIso, parseInstant } from '../time/instants.ts';
+import type { ContactView } from './contact-views.ts';
 import type { Engine } from './engine.ts';
 import { insertEvent } from './history.ts';
 import { advance, resumeOnEvent, waitingForEvent } from './journeys.ts';
@@ -90,6 +92,12 @@ function processEvent(engine: Engine, event: StoredEvent, dueAt: number, end: nu
     if (!score.byEvent.has(event.event)) continue;
     changedScores.push(id);
     const state = (contact.scores[id] ??= emptyScoreState(event.at));
+    // Older than what the state has folded (tracked late): re-scored from the history, which
+    // holds it now. Only late events pay for it; in time order the event is folded in.
+    if (eventAt < parseInstant(state.asOf)) {
+      scoreLateEvent(engine, view, id, score, event);
+      continue;
+    }
     const before = scoreAt(score, state, eventAt);
     const fired = applyEvent(score, state, event, eventAt);
     if (fired.length > 0) engine.log.score(contact.id, id, before, state.value, fired, event.at);
@@ -110,4 +118,21 @@ function processEvent(engine: Engine, event: StoredEvent, dueAt: number, end: nu
       }
     }
   }
+}
+
+/**
+ * Applies a late event to one score (`rescoreLate`). The change is logged from the value at
+ * `engine.now` (a late event's own instant is before the state's), with the rules as re-scored:
+ * a rule another event of the same day or an earlier one already capped reports `capped`.
+ */
+function scoreLateEvent(engine: Engine, view: ContactView, id: string, score: CompiledScore, event: StoredEvent): void {
+  const contact = view.contact;
+  const state = contact.scores[id]!;
+  const before = scoreAt(score, state, engine.now);
+  // Profile points are re-evaluated too: the subject must hold this event's other scores.
+  engine.views.touch(contact.id);
+  const subject = engine.views.subjectOf(view, engine.now);
+  const { state: next, fired } = rescoreLate(score, state, event, view.events, subject, engine.now);
+  contact.scores[id] = next;
+  if (fired.length > 0) engine.log.score(contact.id, id, before, next.value, fired, event.at);
 }

@@ -1,5 +1,5 @@
 import type { ScoreState, StoredEvent } from '../../store/types.ts';
-import { applyProfile, behaviour, clampScore, dayOf, decayScale, decayTo, emptyScoreState, foldEvent, profilePoints, round, type CompiledScore, type EventRule } from './scoring.ts';
+import { applyProfile, behaviour, clampScore, dayOf, decayScale, decayTo, emptyScoreState, foldEvent, profilePoints, round, type CompiledScore, type EventRule, type FiredRule } from './scoring.ts';
 import type { EventPredicate, Subject } from './subject.ts';
 
 /**
@@ -32,6 +32,26 @@ export function rescore(score: CompiledScore, events: readonly StoredEvent[], su
   state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
   state.above = previous ? [...previous.above] : [];
   return state;
+}
+
+/**
+ * Applies a late event — older than what `state` has folded — by re-scoring from `events`, the
+ * contact's history with the event in it: per-day and lifetime caps and decay then count it where
+ * it belongs in time, as if it had been there from the start. Returns the new state and the
+ * event's rules as `applyEvent` reports them: fired when the rule's count grew, else capped.
+ */
+export function rescoreLate(score: CompiledScore, state: ScoreState, event: StoredEvent, events: readonly StoredEvent[], subject: Subject, now: number): { state: ScoreState; fired: FiredRule[] } {
+  const rules = (score.byEvent.get(event.event) ?? []).filter(({ filter }) => !filter || filter(event.data));
+  // No rule reads it: the event changes nothing.
+  if (rules.length === 0) return { state, fired: [] };
+  const next = rescore(score, events, subject, now, state);
+  const fired: FiredRule[] = [];
+  for (const { rule } of rules) {
+    const count = next.rules[rule.id]?.count ?? 0;
+    if (count > (state.rules[rule.id]?.count ?? 0)) fired.push({ rule: rule.id, points: rule.points });
+    else fired.push({ rule: rule.id, points: 0, capped: rule.lifetime !== undefined && count >= rule.lifetime ? 'lifetime' : 'perDay' });
+  }
+  return { state: next, fired };
 }
 
 /**
