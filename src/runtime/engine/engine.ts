@@ -2,7 +2,7 @@ import { sha256 } from '../../ir/canonical.ts';
 import type { Campaign, Program } from '../../ir/types.ts';
 import type { ContactRecord, Enrollment, StoreData, StoredEvent } from '../../store/types.ts';
 import { compileProgram, type CompiledProgram } from '../evaluate/snapshot.ts';
-import { applyProfile, emptyScoreState, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
+import { applyProfile, emptyScoreState, refreshProfile, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
 import type { Subject } from '../evaluate/subject.ts';
 import { mayEnter, newEnrollment } from '../journeys/eligibility.ts';
 import { ChangeLog } from './changes.ts';
@@ -80,6 +80,10 @@ export class Engine {
   private readonly rechecks: Rechecks;
   /** `compiled.scores` as an array: hot loops avoid Map iterators. */
   readonly scoreList: { id: string; score: CompiledScore }[];
+  /** The scores with profile rules on segments, events, scores or relative time (`liveProfile`). */
+  private readonly liveProfiles: { id: string; score: CompiledScore }[];
+  /** Of those, the scores with a profile rule on segments. */
+  private readonly segmentProfiles: { id: string; score: CompiledScore }[];
   private end = 0;
   /** Due events already in the store's history (folded by an earlier run before their time came). */
   foldedEvents = new Set<StoredEvent>();
@@ -94,6 +98,8 @@ export class Engine {
   ) {
     this.compiled = compileProgram(program);
     this.scoreList = [...this.compiled.scores].map(([id, score]) => ({ id, score }));
+    this.liveProfiles = this.scoreList.filter(({ score }) => score.liveProfile.length > 0);
+    this.segmentProfiles = this.scoreList.filter(({ score }) => score.profileOnSegments);
     for (const contact of data.contacts) this.contacts.set(contact.id, contact);
     for (const event of data.events) {
       this.eventIds.add(event.id);
@@ -265,20 +271,15 @@ export class Engine {
     const contact = view.contact;
     const contactId = contact.id;
     let subject = this.views.subjectOf(view, this.now);
-    // Profile points depend on the contact's fields and tags: recompute them only when those changed.
+    // Most profile points depend on the contact's fields and tags alone: recompute them only when
+    // those changed. Those on segments, events, scores or relative time are checked every time.
     const profileStale = view.profileFields !== contact.fields || view.profileTags !== contact.tags;
     if (profileStale) {
       view.profileFields = contact.fields;
       view.profileTags = contact.tags;
-    }
-    for (const { id, score } of profileStale ? this.scoreList : NONE) {
-      if (score.profile.length === 0) continue;
-      const state = (contact.scores[id] ??= emptyScoreState(iso(this.now)));
-      const before = scoreAt(score, state, this.now);
-      if (applyProfile(score, state, subject, this.now)) {
-        this.touch(contactId);
-        if (state.value !== before) this.log.score(contactId, id, before, state.value, [], iso(this.now));
-      }
+      this.updateProfiles(view, subject, this.scoreList, true);
+    } else if (this.liveProfiles.length > 0) {
+      this.updateProfiles(view, subject, this.liveProfiles, false);
     }
     subject = this.views.subjectOf(view, this.now);
     checkThresholds(this, contactId, subject);
@@ -292,6 +293,8 @@ export class Engine {
       subject.segments = after;
       for (const id of segments) if (!before.has(id)) this.segmentChanged(contactId, id, 'entry');
       for (const id of before) if (!after.has(id)) this.segmentChanged(contactId, id, 'exit');
+      // Profile points on the memberships just computed (another pass re-evaluates what reads the score).
+      if (this.segmentProfiles.length > 0) this.updateProfiles(view, subject, this.segmentProfiles, false);
     }
     // By index up to the current length: a goal may enroll the contact elsewhere (lists only grow).
     const enrollments = view.enrollments;
@@ -301,6 +304,25 @@ export class Engine {
     }
     if (cause) this.rechecks.afterEvent(view, cause.event, cause.at, cause.scores, this.now, this.end);
     else this.rechecks.afterRefresh(view, this.now, this.end);
+  }
+
+  /**
+   * Recomputes the profile points of `scores` for the contact as it is now, and logs the changes.
+   * `all`: its fields or tags changed, every rule is re-evaluated (`applyProfile`); else only
+   * points that change are updated (`refreshProfile`), and the contact is refreshed again for what
+   * reads the new score (thresholds, segments, exit criteria, other profiles).
+   */
+  private updateProfiles(view: ContactView, subject: Subject, scores: readonly { id: string; score: CompiledScore }[], all: boolean): void {
+    const contact = view.contact;
+    for (const { id, score } of scores) {
+      if (score.profile.length === 0) continue;
+      const state = (contact.scores[id] ??= emptyScoreState(iso(this.now)));
+      const before = scoreAt(score, state, this.now);
+      if (!(all ? applyProfile(score, state, subject, this.now) : refreshProfile(score, state, subject, this.now))) continue;
+      if (all) this.touch(contact.id);
+      else this.markDirty(contact.id);
+      if (state.value !== before) this.log.score(contact.id, id, before, state.value, [], iso(this.now));
+    }
   }
 
   private segmentChanged(contactId: string, segment: string, change: 'entry' | 'exit'): void {

@@ -28,6 +28,8 @@ export class ProgramIndex {
   readonly scoreTriggers = new Map<string, { campaign: Campaign; marker: string }[]>();
   /** When time alone could change a contact's segments, exit criteria or goals (see next-change.ts). */
   readonly segmentsNext: NextChange;
+  /** The same for profile rules on relative time, events in a window or decaying scores (never: none). */
+  readonly profileNext: NextChange;
   readonly exitNext = new Map<string, NextChange>();
   readonly goalNext = new Map<string, NextChange>();
   readonly nextContext: NextChangeContext;
@@ -46,9 +48,12 @@ export class ProgramIndex {
     for (const campaign of program.campaigns) this.indexCampaign(campaign, options);
     const timeDependent = program.segments.filter((s) => compiled.segments.timeDependent.has(s.id)).map((s) => s.where);
     this.segmentsNext = earliestOf(timeDependent.map((where) => compileNextChange(where, options)));
+    const liveProfile = [...compiled.scores.values()].flatMap((score) => score.liveProfile);
+    this.profileNext = earliestOf(liveProfile.map((when) => compileNextChange(when, options)));
     this.nextContext = { scores: compiled.scores, states: {}, grades: new Map(program.grades.map((g) => [g.id, g])) };
     const timeConds = [
       ...timeDependent,
+      ...liveProfile,
       ...program.campaigns.flatMap((c) => (c.exitWhen ? [c.exitWhen] : [])),
       ...program.campaigns.flatMap((c) => {
         const goals: Cond[] = [];

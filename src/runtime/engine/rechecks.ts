@@ -1,4 +1,5 @@
 import type { Enrollment, StoredEvent } from '../../store/types.ts';
+import { isNever } from '../evaluate/next-change.ts';
 import { scoreCrossingTime, type CompiledScore } from '../evaluate/scoring.ts';
 import { parseInstant } from '../time/instants.ts';
 import type { ContactView, ContactViews } from './contact-views.ts';
@@ -8,9 +9,10 @@ import type { Queue } from './queue.ts';
 /**
  * Time-based re-checks. Conditions such as "within the last 30 days", anniversaries and decaying
  * scores change with time alone; each contact is queued for a refresh at the earliest instant one
- * of its segments, exit criteria or goals could flip (`next-change.ts`), or a decaying score falls
- * below a threshold it had reached (which re-arms the threshold) — early, never late. A
- * contact has at most one re-check queued that counts: the earliest (`ContactView.recheckAt`).
+ * of its segments, profile rules, exit criteria or goals could flip (`next-change.ts`), or a
+ * decaying score falls below a threshold it had reached (which re-arms the threshold) — early,
+ * never late. A contact has at most one re-check queued that counts: the earliest
+ * (`ContactView.recheckAt`).
  */
 export class Rechecks {
   constructor(
@@ -20,12 +22,13 @@ export class Rechecks {
     private readonly scores: ReadonlyMap<string, CompiledScore>,
   ) {}
 
-  /** When time alone could next change the contact's segments, exit criteria or goals, from `from`. */
+  /** When time alone could next change the contact's segments, profile points, exit criteria or goals, from `from`. */
   next(view: ContactView, from: number, now: number): number {
     const subject = this.views.subjectOf(view, now);
     const ctx = this.index.nextContext;
     ctx.states = view.contact.scores;
     let next = this.index.segmentsNext(subject, from, ctx);
+    if (!isNever(this.index.profileNext)) next = Math.min(next, this.index.profileNext(subject, from, ctx));
     for (const enrollment of view.enrollments) {
       if (enrollment.status !== 'active') continue;
       const exit = this.index.exitNext.get(enrollment.campaign);

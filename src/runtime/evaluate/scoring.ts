@@ -1,5 +1,6 @@
 import { durationMs } from '../../ir/durations.ts';
-import type { Program, ScoreModel, ScoreRule, Threshold } from '../../ir/types.ts';
+import type { Cond, Program, ScoreModel, ScoreRule, Threshold } from '../../ir/types.ts';
+import { walkCond } from '../../ir/walk.ts';
 import type { RuleState, ScoreState, StoredEvent } from '../../store/types.ts';
 import { isoOf, parseInstant } from '../time/instants.ts';
 import { localDate, offsetMinutes } from '../time/zoned.ts';
@@ -22,6 +23,14 @@ export interface CompiledScore {
   profile: { rule: ProfileRule; when: Predicate }[];
   /** Ids of the profile rules (the other rules of a state are behaviour points). */
   profileIds: ReadonlySet<string>;
+  /**
+   * The conditions of profile rules that read more than the contact's fields and tags (segments,
+   * events, scores, grades, relative time, `profileReads`): they can change while the fields and
+   * tags stay the same, so the engine re-evaluates them at every refresh.
+   */
+  liveProfile: Cond[];
+  /** Whether one of those reads segment memberships (re-evaluated once the segments are). */
+  profileOnSegments: boolean;
   /** The decay's half-life or step in ms (0: no decay), parsed once. */
   decayMs: number;
   /** The workspace time zone, for per-day caps. */
@@ -55,9 +64,38 @@ export function compileScores(program: Program): Map<string, CompiledScore> {
     }
     const decayMs = !model.decay ? 0 : durationMs(model.decay.type === 'halfLife' ? model.decay.halfLife : model.decay.every);
     const profileIds = new Set(profile.map((p) => p.rule.id));
-    out.set(model.id, { model, byEvent, profile, profileIds, decayMs, timezone: program.settings.timezone });
+    const liveProfile = profile.map((p) => p.rule.when).filter((when) => profileReads(when) !== 'fields');
+    const profileOnSegments = liveProfile.some((when) => profileReads(when) === 'segments');
+    out.set(model.id, { model, byEvent, profile, profileIds, liveProfile, profileOnSegments, decayMs, timezone: program.settings.timezone });
   }
   return out;
+}
+
+/**
+ * What a profile condition reads beyond the contact's fields and tags: `segments` (memberships,
+ * maybe with more), `other` (events, scores, grades, the time relative to now), or nothing more.
+ */
+export function profileReads(cond: Cond): 'fields' | 'segments' | 'other' {
+  let reads: 'fields' | 'segments' | 'other' = 'fields';
+  walkCond(cond, (node) => {
+    if (node.type === 'segment') reads = 'segments';
+    else if (reads === 'fields' && isLive(node)) reads = 'other';
+  });
+  return reads;
+}
+
+function isLive(node: Cond): boolean {
+  switch (node.type) {
+    case 'did':
+    case 'score':
+    case 'grade':
+    case 'anniversary':
+      return true;
+    case 'date':
+      return node.op !== 'before' && node.op !== 'after';
+    default:
+      return false;
+  }
 }
 
 export function emptyScoreState(at: string): ScoreState {
@@ -218,6 +256,18 @@ export function applyProfile(score: CompiledScore, state: ScoreState, subject: S
   }
   state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
   return changed;
+}
+
+/**
+ * `applyProfile` for a refresh where the contact's fields and tags did not change: only when a
+ * rule's points change (its condition reads segments, events or time), so that the state is
+ * decayed and re-dated at the instants the profile changes, not at every refresh.
+ */
+export function refreshProfile(score: CompiledScore, state: ScoreState, subject: Subject, now: number): boolean {
+  for (const { rule, when } of score.profile) {
+    if ((when(subject, now) ? rule.points : 0) !== (state.rules[rule.id]?.points ?? 0)) return applyProfile(score, state, subject, now);
+  }
+  return false;
 }
 
 /**

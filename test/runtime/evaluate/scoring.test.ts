@@ -9,6 +9,8 @@ import {
   decayTo,
   emptyScoreState,
   gradeOf,
+  profileReads,
+  refreshProfile,
   scoreAt,
 } from '../../../src/runtime/evaluate/scoring.ts';
 import { rescore } from '../../../src/runtime/evaluate/rescore.ts';
@@ -204,5 +206,32 @@ describe('late events', () => {
     expect(state.value).toBe(15);
     const inOrder = rescore(score, [ev('demo.requested', '2026-11-01T00:00:00Z')], subject, Date.parse('2026-12-01T00:00:00Z'));
     expect(state.value).toBe(inOrder.value);
+  });
+});
+
+describe('profile rules beyond fields and tags', () => {
+  it('tells the conditions that read segments, events, scores or relative time', () => {
+    expect(profileReads({ type: 'all', of: [{ type: 'cmp', field: 'size', op: 'gte', value: 10 }, { type: 'tag', tag: 'vip' }, { type: 'date', field: 'end', op: 'before', value: '2027-01-01' }] })).toBe('fields');
+    expect(profileReads({ type: 'not', of: { type: 'segment', segment: 'recent' } })).toBe('segments');
+    expect(profileReads({ type: 'any', of: [{ type: 'did', event: 'x', min: 1 }, { type: 'segment', segment: 'recent' }] })).toBe('segments');
+    expect(profileReads({ type: 'date', field: 'end', op: 'inNext', value: '30d' })).toBe('other');
+    expect(profileReads({ type: 'did', event: 'demo.requested', min: 1 })).toBe('other');
+    expect(profileReads({ type: 'score', score: 'eng', op: 'gte', value: 20 })).toBe('other');
+    expect(profileReads({ type: 'anniversary', field: 'birthday', daysBefore: 0, daysAfter: 0 })).toBe('other');
+  });
+
+  it('updates a state only when the points change (no decay, no new asOf otherwise)', () => {
+    const rules: ScoreModel['rules'] = [
+      { id: 'download', type: 'event', event: 'asset.downloaded', points: 10 },
+      { id: 'recent', type: 'profile', when: { type: 'segment', segment: 'recent' }, points: 10 },
+    ];
+    const score = compileScores(program(model({ rules, decay: { type: 'halfLife', halfLife: '30d' } }))).get('engagement')!;
+    const state = emptyScoreState('2026-11-01T00:00:00Z');
+    applyEvent(score, state, ev('asset.downloaded', '2026-11-01T00:00:00Z'));
+    const outside = { ...subject, segments: new Set<string>() };
+    expect(refreshProfile(score, state, outside, Date.parse('2026-12-01T00:00:00Z'))).toBe(false);
+    expect(state).toMatchObject({ asOf: '2026-11-01T00:00:00Z', value: 10 });
+    expect(refreshProfile(score, state, { ...subject, segments: new Set(['recent']) }, Date.parse('2026-12-01T00:00:00Z'))).toBe(true);
+    expect(state).toMatchObject({ asOf: '2026-12-01T00:00:00.000Z', value: 15 });
   });
 });
