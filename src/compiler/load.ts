@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
 import { collectRegistrations, type Registration } from '../dsl/registry.ts';
 import type { SiteDiagnostic } from './diagnostics.ts';
@@ -107,11 +108,13 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
       const rejected: unknown[] = [];
       const onRejection = (reason: unknown) => rejected.push(reason);
       process.on('unhandledRejection', onRejection);
+      const watchdog = loadWatchdog(workspace, outdir);
       try {
         for (const file of files) {
           const output = entryOutputs.get(file);
           if (!output) continue;
           try {
+            watchdog.loading(file);
             await nativeImport(pathToFileURL(output).href);
           } catch (error) {
             const known = typeof error === 'object' && error !== null ? failureOf.get(error) : undefined;
@@ -128,6 +131,7 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
         // Rejections are reported once the microtasks of the last module have run.
         await new Promise((resolve) => setImmediate(resolve));
       } finally {
+        await watchdog.stop();
         process.exit = exit;
         process.off('unhandledRejection', onRejection);
       }
@@ -150,6 +154,44 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** How long one module may take to load (ms); `CAMPAIGN_LOAD_TIMEOUT` (seconds) overrides it. */
+const LOAD_TIMEOUT_MS = 30_000;
+
+/**
+ * The thread that stops a module stuck in an endless loop at its top level. Loading runs the
+ * modules' code on this thread, where nothing else runs while it loops: a CI job would hang until
+ * its runner gave up. Another thread sees the time pass, says which module it was in one line, and
+ * ends the process (SIGKILL: the only way to stop a thread that never yields; nothing is written
+ * while modules load), removing the bundle's temporary folder first.
+ */
+function loadWatchdog(workspace: string, outdir: string): { loading(file: string): void; stop(): Promise<void> } {
+  const seconds = Number(process.env.CAMPAIGN_LOAD_TIMEOUT);
+  const ms = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : LOAD_TIMEOUT_MS;
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const { rmSync, writeSync } = require('node:fs');
+     let timer;
+     parentPort.on('message', (file) => {
+       clearTimeout(timer);
+       timer = setTimeout(() => {
+         writeSync(2, 'error: the workspace module ' + file + ' has not finished loading after ' + workerData.seconds + ' s: an endless loop, or work that never ends, at its top level. Campaign modules only define; fix that code (CAMPAIGN_LOAD_TIMEOUT sets the limit in seconds). The command was stopped and wrote nothing.\\n');
+         rmSync(workerData.outdir, { recursive: true, force: true });
+         process.kill(process.pid, 'SIGKILL');
+       }, workerData.ms);
+     });`,
+    { eval: true, workerData: { ms, seconds: ms / 1000, outdir } },
+  );
+  worker.unref();
+  // A watchdog that could not start must not fail the command it watches.
+  worker.on('error', () => undefined);
+  return {
+    loading: (file) => worker.postMessage(path.relative(workspace, file).split(path.sep).join('/')),
+    stop: async () => {
+      await worker.terminate();
+    },
+  };
 }
 
 function buildErrors(error: unknown, workspace: string): SiteDiagnostic[] {
