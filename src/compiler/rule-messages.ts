@@ -332,4 +332,11 @@ export const RULE_MESSAGES = {
     () => 'Use within: "…" to count recent events, or move the condition to a branch, goal or exitWhen of a campaign, where sinceEntry counts from the contact\'s entry.',
     '`c.did(…, { sinceEntry: true })` (or `c.didNot`) in a segment, a campaign\'s `audience` or a scoring rule. `sinceEntry` counts events from the contact\'s entry into the current journey; these conditions are evaluated outside any enrollment (an audience before the contact enters), so no event counts: `did` is always false and `didNot` always true.',
   ),
+  CK143: entry<{ campaign: string; window: string; quiet: string }>(
+    'send-window-in-quiet-hours',
+    'error',
+    (p) => `Campaign "${p.campaign}" sends marketing email only in its sendWindow ${p.window}, which lies inside the workspace's quiet hours ${p.quiet}: none of it could ever be sent (contacts would wait forever).`,
+    () => 'Move the sendWindow (partly) outside quiet hours, or change quietHours in campaign.config.ts.',
+    "A campaign's `sendWindow` lies wholly inside the workspace's `quietHours`, and the campaign sends marketing email. Quiet hours defer a marketing email to their end, the window to its next opening, which is inside quiet hours again: the email would be deferred forever. Transactional email ignores quiet hours, so a campaign sending only transactional email is not reported.",
+  ),
 } as const;

@@ -73,7 +73,7 @@ describe('the fixture set', () => {
           continue;
         }
         if (config !== shared) {
-          expect(config, `${kind}/${name}/campaign.config.ts differs from _shared; mark the lines it tests with "// expect:"`).toMatch(/\/\/ expect: /);
+          expect(config, `${kind}/${name}/campaign.config.ts differs from _shared; mark the lines it tests with "// expect:", or say why a line differs with "// fixture:"`).toMatch(/\/\/ (expect|fixture): /);
         }
       }
     }

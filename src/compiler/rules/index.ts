@@ -8,6 +8,7 @@ import { unknownReference } from './references.ts';
 import { createContext, type Rule } from './rule.ts';
 import { gradeBands, thresholds } from './scoring.ts';
 import { segmentCycle } from './segments.ts';
+import { sendWindowInQuietHours } from './send-window.ts';
 import { sinceEntryOutsideJourney } from './since-entry.ts';
 import { templatePlaceholders, unusedTemplate } from './templates.ts';
 import { timeValues } from './time.ts';
@@ -33,6 +34,7 @@ export const RULES: readonly Rule[] = [
   thresholds,
   gradeBands,
   timeValues,
+  sendWindowInQuietHours,
   templatePlaceholders,
   unusedTemplate,
 ];
