@@ -59,7 +59,7 @@ export function renderDiagnosticsDoc(): string {
     '  is one CK003 naming the modules it stopped. A module still loading after 30 s (an endless loop at',
     '  its top level) stops the command with one line naming it, instead of hanging a CI job',
     '  (`CAMPAIGN_LOAD_TIMEOUT`, in seconds, sets the limit).',
-    '- **CK100–CK137** are semantic rules, run on a program that loaded and matches the IR schema.',
+    `- **CK100–${Object.keys(CATALOGUE).sort().at(-1)}** are semantic rules, run on a program that loaded and matches the IR schema.`,
     '- **TS*nnnn*** are TypeScript errors, passed through with their own codes when the workspace is',
     '  type-checked (the default; `--no-typecheck` skips it). When TypeScript reports an error on a',
     '  line, a rule diagnostic on the same line is the same mistake seen twice and is not shown.',
