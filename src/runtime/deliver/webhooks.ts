@@ -74,12 +74,17 @@ export interface WebhookPayload {
 }
 
 const MINUTE = 60_000;
+/** Statuses about the endpoint, not the payload: too many requests, bad gateway, unavailable, gateway timeout. */
+const ENDPOINT_DOWN = new Set([429, 502, 503, 504]);
+/** Deliveries in a row an endpoint answers with a server error before it counts as down for the run. */
+const SERVER_ERRORS_IN_A_ROW = 3;
 
 /**
  * Posts the webhook deliveries that are `pending`, and the `failed` ones whose `nextAttemptAt` has
  * come (up to `maxAttempts` in all), in key order. Network errors, timeouts, 5xx and 429 are retried
  * within the call with doubling delays (`retries` from the endpoint's settings); other 4xx are not.
- * An endpoint that still gives no answer (or 429/503) after them is not tried again in this call:
+ * An endpoint that still gives no answer (or 429, 502, 503, 504) after them, or that answered three
+ * deliveries in a row with a server error, is not tried again in this call:
  * its other deliveries are reported failed ("not tried") and wait for the next attempt of the one
  * that was tried (their `nextAttemptAt`; a pending one stays pending, its attempts unchanged).
  *
@@ -114,6 +119,9 @@ async function deliverDue(data: StoreData, options: DeliverWebhooksOptions, repo
   // Endpoints that did not answer (or said they are unavailable) after all retries: their other
   // deliveries are not tried in this run, which would otherwise wait out every timeout again.
   const unavailable = new Map<string, { reason: string; retryAt?: string }>();
+  // Server errors (5xx) in a row per endpoint: one is about its payload, several say the receiver
+  // is broken — its other deliveries are not tried either (each would cost its retries).
+  const serverErrors = new Map<string, number>();
   for (const delivery of due) {
     const down = unavailable.get(delivery.endpoint);
     if (down !== undefined) {
@@ -133,7 +141,12 @@ async function deliverDue(data: StoreData, options: DeliverWebhooksOptions, repo
     const { outcome, endpointDown } = await deliverOne(target, contacts, options, maxAttempts);
     if (outcome === 'delivered') ledger?.delivered(target);
     if (fingerprint(target) !== before) report.changed++;
-    if (endpointDown) unavailable.set(delivery.endpoint, { reason: target.lastError!, ...(target.nextAttemptAt === undefined ? {} : { retryAt: target.nextAttemptAt }) });
+    const streak = outcome === 'failed' && (target.lastStatus ?? 0) >= 500 && target.lastError?.startsWith('HTTP ') ? (serverErrors.get(delivery.endpoint) ?? 0) + 1 : 0;
+    serverErrors.set(delivery.endpoint, streak);
+    if (endpointDown || streak >= SERVER_ERRORS_IN_A_ROW) {
+      const reason = endpointDown ? target.lastError! : `${target.lastError!} (and to the ${streak - 1} deliveries before it)`;
+      unavailable.set(delivery.endpoint, { reason, ...(target.nextAttemptAt === undefined ? {} : { retryAt: target.nextAttemptAt }) });
+    }
     if (outcome === 'delivered' || outcome === 'would-deliver') report.delivered++;
     else report.failed++;
     report.deliveries.push({
@@ -197,7 +210,7 @@ async function deliverOne(
   }
   const retryAt = delivery.attempts < maxAttempts ? backoffAfter(options.now, delivery.attempts) : undefined;
   // No answer at all, or "too many requests" / "unavailable": the endpoint, not this delivery.
-  const endpointDown = result.ok === false && (result.status === undefined || result.status === 429 || result.status === 503);
+  const endpointDown = result.ok === false && (result.status === undefined || ENDPOINT_DOWN.has(result.status));
   return { outcome: fail(delivery, delivery.lastError!, retryAt), endpointDown };
 }
 

@@ -233,6 +233,27 @@ describe('deliverWebhooks against a real HTTP receiver', () => {
     expect(data.webhooks.map((d) => d.status)).toEqual(['failed', 'delivered']);
   });
 
+  it('stops trying an endpoint that answered three deliveries in a row with a server error, or at once with a gateway error', async () => {
+    const broken = await receiver(reply(500));
+    const { data, report } = await run(['k1', 'k2', 'k3', 'k4', 'k5'].map((key) => webhook(key)), withEndpoint(broken.url, { retries: 1 }));
+    // Three deliveries, two attempts each; the last two not posted and waiting with the third.
+    expect(broken.requests).toHaveLength(6);
+    expect(data.webhooks.map((d) => [d.key, d.status, d.attempts])).toEqual([
+      ['k1', 'failed', 2],
+      ['k2', 'failed', 2],
+      ['k3', 'failed', 2],
+      ['k4', 'pending', 0],
+      ['k5', 'pending', 0],
+    ]);
+    expect(report.deliveries[3]!.lastError).toMatch(/^not tried: HTTP 500 from http:\/\/127\.0\.0\.1:\d+ \(and to the 2 deliveries before it\)$/);
+    expect(data.webhooks[3]!.nextAttemptAt).toBe(data.webhooks[2]!.nextAttemptAt);
+
+    const gateway = await receiver(reply(502));
+    const second = await run([webhook('k1'), webhook('k2')], withEndpoint(gateway.url, { retries: 1 }));
+    expect(gateway.requests).toHaveLength(2);
+    expect(second.data.webhooks.map((d) => d.attempts)).toEqual([2, 0]);
+  });
+
   it('in a dry run posts nothing and changes nothing', async () => {
     const { url, requests } = await receiver(reply(200));
     const deliveries = [webhook('k1')];
