@@ -105,7 +105,7 @@ export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: strin
     // The five keys of an event first: compared as strings, before the sets (neither holds them).
     if (key === 'event' || key === 'contact' || key === 'at' || key === 'data' || key === 'id') continue;
     if (FORBIDDEN_KEYS.has(key)) return { error: `key "${key}" is not allowed` };
-    if (!ROW_KEYS.has(key)) return { error: `unknown key "${key}": an event has "event", "contact", "at", "data" and optionally "id"` };
+    if (!ROW_KEYS.has(key)) return { error: `unknown key "${key}": an event has "event", "contact" and "data", and optionally "at" (when it happened; default: now) and "id"` };
   }
   const bad = forbiddenKey(row.data, 'data.');
   if (bad) return { error: `key "${bad}" is not allowed` };
