@@ -39,10 +39,14 @@ function difference(where: string, saved: unknown, now: unknown): string | null 
 }
 
 function listDifference(where: string, saved: unknown[], now: unknown[]): string | null {
-  const key = itemKey(saved) ?? itemKey(now);
+  const key = itemKey(saved, now);
   if (!key) {
-    if (saved.length !== now.length || saved.some((item, i) => difference('', item, now[i]) !== null)) {
-      return `${where}: ${shown(saved)} in the plan, ${shown(now)} now`;
+    // Ids, example contacts: shown whole. Objects (actions): the first that differs, by position.
+    const whole = saved.length !== now.length || !saved.every(isObject);
+    if (whole) return saved.some((item, i) => difference('', item, now[i]) !== null) || saved.length !== now.length ? `${where}: ${shown(saved)} in the plan, ${shown(now)} now` : null;
+    for (let i = 0; i < saved.length; i++) {
+      const found = difference(`${where} ${i + 1}`, saved[i], now[i]);
+      if (found) return found;
     }
     return null;
   }
@@ -60,9 +64,15 @@ function listDifference(where: string, saved: unknown[], now: unknown[]): string
   return null;
 }
 
-function itemKey(list: unknown[]): (typeof ITEM_KEYS)[number] | undefined {
-  const first = list.find(isObject);
-  return first ? ITEM_KEYS.find((key) => typeof first[key] === 'string') : undefined;
+/**
+ * The field naming the items of both lists: one every item has, different for each item of a list.
+ * Other lists (a threshold's actions, where `addScore` names a score and `tag` none, or two
+ * `addScore`s name the same one) are compared in order.
+ */
+function itemKey(saved: unknown[], now: unknown[]): (typeof ITEM_KEYS)[number] | undefined {
+  const names = (list: unknown[], key: string) => (list.every((item) => isObject(item) && typeof item[key] === 'string') ? new Set(list.map((item) => (item as Record<string, unknown>)[key])).size === list.length : false);
+  if (saved.length === 0 && now.length === 0) return undefined;
+  return ITEM_KEYS.find((key) => names(saved, key) && names(now, key));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

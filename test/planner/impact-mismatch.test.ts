@@ -32,6 +32,20 @@ describe('impactMismatch', () => {
     expect(impactMismatch(saved(now), now)).toBeNull();
   });
 
+  it("compares in order the lists whose items are not all named, or not uniquely (a threshold's actions): an honest plan is not refused", () => {
+    const actions = [
+      { type: 'addScore', score: 'fit', points: 5 },
+      { type: 'addScore', score: 'fit', points: 3 },
+      { type: 'tag', tag: 'mql' },
+      { type: 'enroll', campaign: 'sales' },
+    ];
+    const withActions = (list: unknown[]) => ({ scores: [{ score: 'engagement', thresholds: [{ threshold: 'mql', crossing: 2, actions: list }] }] }) as unknown as Impact;
+    expect(impactMismatch(saved(withActions(actions)), withActions(actions))).toBeNull();
+    // A real difference is still found, at its place.
+    const changed = actions.map((action, i) => (i === 1 ? { ...action, points: 4 } : action));
+    expect(impactMismatch(saved(withActions(actions)), withActions(changed))).toBe('threshold "mql" actions 2 points: 3 in the plan, 4 now');
+  });
+
   it('accepts a plan saved before changedDelta and crossing existed', () => {
     const now = impact();
     const old = saved(now);
