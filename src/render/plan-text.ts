@@ -13,11 +13,16 @@ import { ACTION_SIGN, count, entityLabel, fieldLine, plural, shortHash, signed, 
 export interface PlanTextOptions {
   /** The state snapshot (`plan --state FILE`, as the reader wrote it) the plan was made against, not a store. */
   snapshot?: string;
+  /** Shown by `campaign apply` before it asks: the footer does not say to run apply. */
+  applying?: boolean;
 }
 
 export function renderPlanText(plan: Plan, c: Colors, options: PlanTextOptions = {}): string {
   if (!plan.summary.changes && plan.errors.length === 0) {
-    return `No changes. The deployed program matches the workspace (hash ${shortHash(plan.programHash)}).\n`;
+    // Warnings still say something with no change (the store's clock behind the plan's time).
+    const warnings = messages('Warnings', plan.warnings, c.yellow('!'), c).slice(0, -1);
+    const lines = [`No changes. The deployed program matches the workspace (hash ${shortHash(plan.programHash)}).`, ...(warnings.length > 0 ? ['', ...warnings] : [])];
+    return `${lines.join('\n')}\n`;
   }
   const out: string[] = [summaryLine(plan, c), ''];
   out.push(...changesSection(plan, c));
@@ -172,5 +177,6 @@ function footer(plan: Plan, c: Colors, options: PlanTextOptions): string {
         'To deploy, plan and apply against the store where it lives: `campaign plan --store STORE --out plan.json`, then `campaign apply plan.json --store STORE`.',
     );
   }
-  return c.dim(`Store ${plan.store.lineage ?? '(new)'} at serial ${plan.store.serial}. Apply with \`campaign apply\`, or save it with --out and apply that file.`);
+  const store = `Store ${plan.store.lineage ?? '(new)'} at serial ${plan.store.serial}.`;
+  return c.dim(options.applying ? store : `${store} Apply with \`campaign apply\`, or save it with --out and apply that file.`);
 }

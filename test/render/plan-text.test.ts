@@ -15,6 +15,26 @@ function deploy(data: StoreData, p: Program): StoreData {
 }
 
 describe('renderPlanText', () => {
+  it('keeps the warnings of a plan with no change (the store clock behind the plan time still matters)', () => {
+    const v1 = program({ segments: [segment('eu', inCountries('FR'))] });
+    const data = deploy(store(null, { contacts: [contact('c1', { country: 'FR' })] }), v1);
+    const plan = planChanges({ next: v1, store: data, now: NOW }).plan;
+    expect(renderPlanText(plan, colors(false))).toBe(`No changes. The deployed program matches the workspace (hash ${plan.programHash.slice(0, 12)}).\n`);
+    plan.warnings.push({ code: 'store-clock-behind', message: "The store's clock is behind." } as (typeof plan.warnings)[number]);
+    expect(renderPlanText(plan, colors(false))).toBe(`No changes. The deployed program matches the workspace (hash ${plan.programHash.slice(0, 12)}).\n\nWarnings:\n  ! The store's clock is behind.\n`);
+  });
+
+  it('does not end with "Apply with `campaign apply`" when apply itself shows the plan before asking', () => {
+    const v1 = program({ segments: [segment('eu', inCountries('FR'))] });
+    const v2 = program({ segments: [segment('eu', inCountries('FR', 'DE'))] });
+    const data = deploy(store(null, { contacts: [contact('c1', { country: 'FR' })] }), v1);
+    const plan = planChanges({ next: v2, store: data, now: NOW }).plan;
+    expect(renderPlanText(plan, colors(false))).toContain('Apply with `campaign apply`');
+    const applying = renderPlanText(plan, colors(false), { applying: true });
+    expect(applying).not.toContain('Apply with');
+    expect(applying.trimEnd().split('\n').at(-1)).toMatch(/^Store \S+ at serial \d+\.$/);
+  });
+
   it('shows the emails of example contacts when the plan carries them (--show-emails), and only then', () => {
     const v1 = program({ segments: [segment('eu', inCountries('FR'))] });
     const v2 = program({ segments: [segment('eu', inCountries('FR', 'DE'))] });
