@@ -44,7 +44,8 @@ export function mayDeliver(message: OutboxMessage, ctx: DeliveryContext): Delive
     if (consent !== true) return { ok: false, reason: `no email consent (field "${settings.consent.email}" is ${consent === undefined ? 'not set' : JSON.stringify(consent)})` };
   }
   const current = contact.fields[settings.fields.email];
-  for (const address of [message.to, typeof current === 'string' ? current : '']) {
+  // No list, nothing to hash (the engine asks this of every pending email under a frequency cap).
+  for (const address of ctx.suppressed.size === 0 ? [] : [message.to, typeof current === 'string' ? current : '']) {
     if (address === '') continue;
     const reason = ctx.suppressed.get(suppressionHash(address));
     if (reason !== undefined) return { ok: false, reason: `the address is on the suppression list (${reason})` };

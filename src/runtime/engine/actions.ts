@@ -5,6 +5,7 @@ import type { Enrollment, OutboxMessage } from '../../store/types.ts';
 import { applyManual, emptyScoreState, scoreAt } from '../evaluate/scoring.ts';
 import { messageIdFor } from '../deliver/compose.ts';
 import { afterQuietHoursAndWindow, deferredBy } from '../time/zoned.ts';
+import { countsTowardCap, type MarketingSend } from './cap-counts.ts';
 import type { ContactChanges } from './changes.ts';
 import type { Engine } from './engine.ts';
 import { checkThresholds } from './thresholds.ts';
@@ -34,7 +35,7 @@ function allowedSendTime(engine: Engine, contactId: string, campaign: Campaign, 
     at = afterQuietHoursAndWindow(at, settings.quietHours, campaign.sendWindow, zone, reasons);
     if (settings.frequencyCap) {
       const per = durationMs(settings.frequencyCap.per);
-      const recent = recentSends(engine.marketingSends.get(contactId), at - per, at);
+      const recent = recentSends(engine, engine.marketingSends.get(contactId), at - per, at, now);
       if (recent.length >= settings.frequencyCap.max) at = deferredBy(reasons, recent[recent.length - settings.frequencyCap.max]! + per, 'frequency cap');
     }
     if (at === before) break;
@@ -48,10 +49,10 @@ function allowedSendTime(engine: Engine, contactId: string, campaign: Campaign, 
  * paths run for every email.
  */
 
-/** The send times in (after, upTo], ascending. */
-function recentSends(sends: readonly number[] | undefined, after: number, upTo: number): number[] {
+/** The times in (after, upTo] of the marketing emails that count toward the cap at `now`, ascending. */
+function recentSends(engine: Engine, sends: readonly MarketingSend[] | undefined, after: number, upTo: number, now: number): number[] {
   const recent: number[] = [];
-  for (const t of sends ?? []) if (t > after && t <= upTo) recent.push(t);
+  for (const send of sends ?? []) if (send.at > after && send.at <= upTo && countsTowardCap(send, engine.deliveryContext, now)) recent.push(send.at);
   return recent.sort(ascending);
 }
 
@@ -126,7 +127,7 @@ export function sendEmail(
   if (expiresAt !== undefined) message.expiresAt = iso(expiresAt);
   engine.data.outbox.push(message);
   engine.outboxKeys.add(key);
-  if (template.kind === 'marketing') engine.noteMarketingSend(contact.id, now);
+  if (template.kind === 'marketing') engine.noteMarketingSend(message, now, false);
   engine.stats.emailsByCampaign[campaign.id] = (engine.stats.emailsByCampaign[campaign.id] ?? 0) + 1;
   log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to, subject, at: iso(now), outcome: 'scheduled' });
   return {};

@@ -1,10 +1,12 @@
 import { sha256 } from '../../ir/canonical.ts';
 import type { Campaign, Program } from '../../ir/types.ts';
-import type { ContactRecord, Enrollment, StoreData, StoredEvent } from '../../store/types.ts';
+import type { ContactRecord, Enrollment, OutboxMessage, StoreData, StoredEvent } from '../../store/types.ts';
+import type { DeliveryContext } from '../deliver/may-deliver.ts';
 import { compileProgram, type CompiledProgram } from '../evaluate/snapshot.ts';
 import { applyProfile, emptyScoreState, refreshProfile, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
 import type { Subject } from '../evaluate/subject.ts';
 import { mayEnter, newEnrollment } from '../journeys/eligibility.ts';
+import type { MarketingSend } from './cap-counts.ts';
 import { ChangeLog } from './changes.ts';
 import { DateSchedule } from './dates.ts';
 import { advance, checkGoalsAndExit } from './journeys.ts';
@@ -59,8 +61,10 @@ export class Engine {
   readonly suppressed: Map<string, string>;
   /** Email → the hash the suppression list is keyed by (a contact gets many emails). */
   private readonly emailHashes = new Map<string, string>();
-  /** Times of marketing emails per contact (frequency caps). */
-  readonly marketingSends = new Map<string, number[]>();
+  /** Marketing emails per contact, sent or to send (frequency caps: `countsTowardCap`). */
+  readonly marketingSends = new Map<string, MarketingSend[]>();
+  /** What delivery checks a message against (`mayDeliver`): the contacts as the run has them now. */
+  readonly deliveryContext: DeliveryContext;
 
   /** The deployed program, compiled for lookups (campaigns, conditions, triggers, time sensitivity). */
   readonly index: ProgramIndex;
@@ -114,10 +118,11 @@ export class Engine {
     for (const enrollment of data.enrollments) this.indexEnrollment(enrollment);
     for (const message of data.outbox) {
       this.outboxKeys.add(message.key);
-      if (message.kind === 'marketing' && message.status !== 'skipped') this.noteMarketingSend(message.contact, Date.parse(message.dueAt));
+      if (message.kind === 'marketing' && message.status !== 'skipped' && message.status !== 'failed') this.noteMarketingSend(message, Date.parse(message.dueAt), true);
     }
     for (const hook of data.webhooks) this.webhookKeys.add(hook.key);
     this.suppressed = new Map(data.suppression.map((s) => [s.hash, s.reason]));
+    this.deliveryContext = { program, contacts: this.contacts, suppressed: this.suppressed };
     this.index = new ProgramIndex(program, this.compiled);
     this.dates = new DateSchedule(program);
     this.views = new ContactViews(program, this.scoreList, { contacts: this.contacts, eventsBy: this.eventsBy, timesBy: this.timesBy, enrollmentsBy: this.enrollmentsBy });
@@ -131,10 +136,11 @@ export class Engine {
     list.push(enrollment);
   }
 
-  noteMarketingSend(contact: string, at: number): void {
-    let list = this.marketingSends.get(contact);
-    if (!list) this.marketingSends.set(contact, (list = []));
-    list.push(at);
+  /** A marketing email in the outbox, due at `at`; `earlier`: stored before this run. */
+  noteMarketingSend(message: OutboxMessage, at: number, earlier: boolean): void {
+    let list = this.marketingSends.get(message.contact);
+    if (!list) this.marketingSends.set(message.contact, (list = []));
+    list.push({ at, message, earlier });
   }
 
   /**
