@@ -6,7 +6,7 @@ import { foldLedger, openLedger } from './ledger.ts';
 import type { FoldReport } from './ledger.ts';
 import { DeliveryCap, deliveryHeldUntil } from './delivery-hours.ts';
 import { giveUpReason } from './give-up-reason.ts';
-import { deliveryContext } from './may-deliver.ts';
+import { deliveryContext, mayDeliver, type DeliveryContext } from './may-deliver.ts';
 import { removeStaleTempFiles } from './outbox-transport.ts';
 import { addSuppressions, suppressionHash } from '../../store/suppression.ts';
 import type { Transport } from './transports.ts';
@@ -124,6 +124,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const frequencyCap = options.program.settings.frequencyCap;
   const cap = frequencyCap && !options.simulation ? new DeliveryCap(data.outbox, frequencyCap) : undefined;
   const due: OutboxMessage[] = [];
+  const holds: Hold[] = [];
   for (const message of data.outbox) {
     if (message.status !== 'pending') continue;
     const givenUp = giveUpReason(message, now, options.runFrom ?? null, options.simulation ?? false);
@@ -136,18 +137,22 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
       record(report, message, 'deferred', { reason: `due at ${message.dueAt}` });
       continue;
     }
-    // A simulation delivers at its end what the engine scheduled at allowed times: not held.
-    const held = options.simulation ? null : deliveryHeldUntil(message, ctx.contacts.get(message.contact), options.program, now, cap);
+    // A simulation delivers at its end what the engine scheduled at allowed times: not held. One
+    // that fails the checks is skipped now, not held (nor counted toward the cap).
+    const held = options.simulation || !mayDeliver(message, ctx).ok ? null : deliveryHeldUntil(message, ctx.contacts.get(message.contact), options.program, now, cap);
     if (held === null) due.push(message);
     else {
+      holds.push({ message, dueAt: message.dueAt, report: record(report, message, 'deferred', { reason: held.reason }) });
       if (!dryRun) Object.assign(message, { dueAt: new Date(held.until).toISOString(), reason: held.reason });
-      record(report, message, 'deferred', { reason: held.reason });
       report.held++;
     }
   }
   due.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  for (const message of due.slice(limit)) record(report, message, 'deferred', { reason: `over the limit of ${limit} messages per run` });
+  for (const message of due.slice(limit)) {
+    cap?.uncount(message);
+    record(report, message, 'deferred', { reason: `over the limit of ${limit} messages per run` });
+  }
 
   const transport = options.transport;
   const ledger = dryRun ? null : await openLedger(options.ledgerPath);
@@ -202,14 +207,49 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
     if (outcome.bounced) bounced.push(batch[i]!.to);
   }
   if (ledger) report.bounced = addSuppressions(data, bounced, 'bounced', options.now);
+  if (cap) reweighHolds(cap, holds, batch, outcomes, ctx, options, report);
   return report;
+}
+
+/** A message this delivery held: its due time before, and its line in the report. */
+interface Hold {
+  message: OutboxMessage;
+  dueAt: string;
+  report: MessageReport;
+}
+
+/** Outcomes of an email that reached, or may have reached, the contact: it uses up the frequency cap. */
+const RECEIVED: ReadonlySet<MessageOutcome> = new Set(['sent', 'already-sent', 'would-send', 'unknown']);
+
+/**
+ * The frequency cap counted the emails this delivery let go before they were sent. Those that did
+ * not go out after all (skipped, failed, left pending because the server was down, over `limit`)
+ * give back the allowance they took, and the emails held in this delivery are weighed again: one
+ * the cap no longer holds is due again at the next delivery (its due time as before), instead of
+ * waiting for the end of the period for an email its contact never got.
+ */
+function reweighHolds(cap: DeliveryCap, holds: readonly Hold[], batch: readonly OutboxMessage[], outcomes: readonly Outcome[], ctx: DeliveryContext, options: DeliverOutboxOptions, report: DeliveryReport): void {
+  let freed = false;
+  for (const [i, message] of batch.entries()) if (!RECEIVED.has(outcomes[i]?.outcome ?? 'retry') && cap.uncount(message)) freed = true;
+  if (!freed) return;
+  const now = Date.parse(options.now);
+  for (const hold of holds) {
+    const held = deliveryHeldUntil(hold.message, ctx.contacts.get(hold.message.contact), options.program, now, cap);
+    const reason = held?.reason ?? 'not sent in this run: held for the frequency cap by an email that was not sent after all; due again at the next delivery';
+    if (reason === hold.report.reason) continue;
+    hold.report.reason = reason;
+    if (held === null) report.held--;
+    if (!options.dryRun) Object.assign(hold.message, { dueAt: held === null ? hold.dueAt : new Date(held.until).toISOString(), reason });
+  }
 }
 
 /** What a retry changes of a message in the store. */
 const retrySignature = (message: OutboxMessage) => `${message.status}\n${message.transport ?? ''}\n${message.retryingSince ?? ''}\n${message.reason ?? ''}`;
 
-function record(report: DeliveryReport, message: OutboxMessage, outcome: MessageOutcome, extra: { messageId?: string; reason?: string }): void {
+function record(report: DeliveryReport, message: OutboxMessage, outcome: MessageOutcome, extra: { messageId?: string; reason?: string }): MessageReport {
   const counter = outcome === 'already-sent' || outcome === 'would-send' ? 'sent' : outcome;
   report[counter]++;
-  report.messages.push({ key: message.key, kind: message.kind, to: message.to, outcome, ...extra });
+  const line: MessageReport = { key: message.key, kind: message.kind, to: message.to, outcome, ...extra };
+  report.messages.push(line);
+  return line;
 }

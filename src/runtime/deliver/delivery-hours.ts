@@ -31,19 +31,21 @@ export function deliveryHeldUntil(message: OutboxMessage, contact: ContactRecord
     if (at === before) break;
   }
   if (at > now) return { until: at, reason: `${reasons.join(', then ')} (${zone}) at delivery: held until ${new Date(at).toISOString()}` };
-  cap?.count(contact.id, now);
+  cap?.count(message, now);
   return null;
 }
 
 /**
  * The frequency cap at delivery (`settings.frequencyCap`): the engine keeps it when it schedules
  * sends, but emails delivered late arrive together — after an outage, three days of a contact's
- * emails at 08:00. Counts the marketing emails each contact was sent within the cap's period, from
- * the outbox and as this delivery sends them (in key order, so the same store gives the same
- * answer).
+ * emails at 08:00. Counts the marketing emails each contact received within the cap's period:
+ * from the outbox those sent (at `sentAt`) or maybe sent (`unknown`, at `dueAt`), and those this
+ * delivery lets go (in key order, so the same store gives the same answer) — until one of them
+ * turns out not sent after all (`uncount`: skipped, failed, or left pending when the server was
+ * down). Emails that never reached the contact leave its allowance to the next one.
  */
 export class DeliveryCap {
-  private readonly sent = new Map<string, number[]>();
+  private readonly sent = new Map<string, { at: number; message: OutboxMessage }[]>();
   private readonly per: number;
 
   constructor(
@@ -51,19 +53,33 @@ export class DeliveryCap {
     private readonly cap: { max: number; per: string },
   ) {
     this.per = durationMs(cap.per);
-    for (const message of outbox) if (message.kind === 'marketing' && message.status === 'sent' && message.sentAt !== undefined) this.count(message.contact, Date.parse(message.sentAt));
+    for (const message of outbox) {
+      if (message.kind !== 'marketing') continue;
+      if (message.status === 'sent' && message.sentAt !== undefined) this.count(message, Date.parse(message.sentAt));
+      // The attempt's time is not stored; it was due then, and tried at the next delivery.
+      else if (message.status === 'unknown') this.count(message, Date.parse(message.dueAt));
+    }
   }
 
   /** When the contact may get another marketing email, at `at` or later. */
   nextAllowed(contact: string, at: number): number {
-    const recent = (this.sent.get(contact) ?? []).filter((t) => t > at - this.per && t <= at).sort((a, b) => a - b);
+    const recent = (this.sent.get(contact) ?? []).map((s) => s.at).filter((t) => t > at - this.per && t <= at).sort((a, b) => a - b);
     return recent.length < this.cap.max ? at : recent[recent.length - this.cap.max]! + this.per;
   }
 
   /** A marketing email the contact gets at `at`. */
-  count(contact: string, at: number): void {
-    const list = this.sent.get(contact);
-    if (list) list.push(at);
-    else this.sent.set(contact, [at]);
+  count(message: OutboxMessage, at: number): void {
+    const list = this.sent.get(message.contact);
+    if (list) list.push({ at, message });
+    else this.sent.set(message.contact, [{ at, message }]);
+  }
+
+  /** The email was counted, but did not go out after all. Whether it had been counted. */
+  uncount(message: OutboxMessage): boolean {
+    const list = this.sent.get(message.contact);
+    const i = list?.findIndex((s) => s.message === message) ?? -1;
+    if (i < 0) return false;
+    list!.splice(i, 1);
+    return true;
   }
 }

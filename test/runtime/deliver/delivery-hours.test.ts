@@ -4,6 +4,8 @@ import { deliverOutbox } from '../../../src/runtime/deliver/deliver-outbox.ts';
 import { deliveryHeldUntil } from '../../../src/runtime/deliver/delivery-hours.ts';
 import { outboxTransport } from '../../../src/runtime/deliver/outbox-transport.ts';
 import type { Program } from '../../../src/ir/types.ts';
+import type { SendResult, Transport } from '../../../src/runtime/deliver/transports.ts';
+import type { OutboxMessage } from '../../../src/store/types.ts';
 import { SECRET, contact, email, program, store, tempDirs } from './fixtures.ts';
 
 const temp = tempDirs();
@@ -69,5 +71,66 @@ describe('deliveryHeldUntil', () => {
       ['d/1/c1/s', 'pending', '2026-11-29T10:00:00.000Z'],
     ]);
     expect(data.outbox[2]!.reason).toBe('frequency cap (Europe/Paris) at delivery: held until 2026-11-29T10:00:00.000Z');
+  });
+
+  describe('counts only the emails the contact receives', () => {
+    const capped = (): Program => program({ frequencyCap: { max: 2, per: '7d' }, fields: { email: 'email', timezone: 'tz' } });
+    const MORNING = '2026-11-24T10:00:00.000Z';
+    const due = (k: string, over: Partial<OutboxMessage> = {}) => email('c1', 'ann@example.com', { key: `${k}/1/c1/s`, dueAt: '2026-11-23T10:00:00.000Z', ...over });
+    /** An SMTP-like transport that answers `answer(key)` and records what it was given. */
+    const smtp = (answer: (key: string) => SendResult) => {
+      const tried: string[] = [];
+      const transport: Transport = { name: 'smtp', idempotent: false, send: async (mail) => (tried.push(mail.key.slice(0, 1)), answer(mail.key)) };
+      return { transport, tried };
+    };
+    const deliver = async (data: ReturnType<typeof store>, transport: Transport, now = MORNING) => {
+      const dir = await temp.make();
+      return deliverOutbox(data, { program: capped(), transport, ledgerPath: path.join(dir, 'd.jsonl'), now, secret: SECRET });
+    };
+    const statuses = (data: ReturnType<typeof store>) => data.outbox.map((m) => `${m.key.slice(0, 1)} ${m.status} ${m.status === 'sent' ? m.sentAt : m.dueAt}`);
+    const sent = (): SendResult => ({ status: 'sent', alreadyDelivered: false });
+
+    it('does not count emails it skips (QA: three queued to the address the contact had before held its welcome email for days)', async () => {
+      const moved = contact('c1', { email: 'ann-new@example.com', emailOptIn: true, tz: 'Europe/Paris' });
+      const data = store({ contacts: [moved], outbox: [due('a'), due('b'), due('c'), due('d', { to: 'ann-new@example.com', dueAt: MORNING })] });
+      const { transport, tried } = smtp(sent);
+      const report = await deliver(data, transport);
+      expect(report).toMatchObject({ sent: 1, skipped: 3, held: 0 });
+      expect(tried).toEqual(['d']);
+      expect(data.outbox.map((m) => m.status)).toEqual(['skipped', 'skipped', 'skipped', 'sent']);
+    });
+
+    it('does not count an email the server refused: the one it held is due again at the next delivery', async () => {
+      const data = store({ contacts: [PARIS], outbox: [due('a'), due('b'), due('c')] });
+      const { transport } = smtp((key) => (key.startsWith('a') ? { status: 'failed', error: '554 message refused' } : sent()));
+      const report = await deliver(data, transport);
+      expect(report).toMatchObject({ sent: 1, failed: 1, held: 0, deferred: 1 });
+      expect(statuses(data)).toEqual(['a failed 2026-11-23T10:00:00.000Z', 'b sent 2026-11-24T10:00:00.000Z', 'c pending 2026-11-23T10:00:00.000Z']);
+      const reason = 'not sent in this run: held for the frequency cap by an email that was not sent after all; due again at the next delivery';
+      expect(data.outbox[2]!.reason).toBe(reason);
+      expect(report.messages.find((m) => m.key.startsWith('c'))).toMatchObject({ outcome: 'deferred', reason });
+      // The next delivery sends it: one received in the week so far.
+      await deliver(data, smtp(sent).transport, '2026-11-24T11:00:00.000Z');
+      expect(statuses(data)[2]).toBe('c sent 2026-11-24T11:00:00.000Z');
+    });
+
+    it('counts an email that may have been sent (unknown: the connection broke), at its due time', async () => {
+      const data = store({ contacts: [PARIS], outbox: [due('a', { status: 'unknown', reason: 'the connection broke' }), due('b', { status: 'sent', sentAt: '2026-11-23T10:00:00.000Z' }), due('c')] });
+      const report = await deliver(data, smtp(sent).transport);
+      expect(report).toMatchObject({ sent: 0, held: 1 });
+      expect(statuses(data)[2]).toBe('c pending 2026-11-30T10:00:00.000Z');
+    });
+
+    it('does not count emails left pending because the server was down, and never sends more than the cap once it is back', async () => {
+      const data = store({ contacts: [PARIS], outbox: [due('a'), due('b'), due('c')] });
+      const down = await deliver(data, smtp(() => ({ status: 'retry', error: 'connection refused', stop: true })).transport);
+      expect(down).toMatchObject({ sent: 0, retry: 2, held: 0 });
+      expect(statuses(data)).toEqual(['a pending 2026-11-23T10:00:00.000Z', 'b pending 2026-11-23T10:00:00.000Z', 'c pending 2026-11-23T10:00:00.000Z']);
+      const up = smtp(sent);
+      const back = await deliver(data, up.transport, '2026-11-24T11:00:00.000Z');
+      expect(back).toMatchObject({ sent: 2, held: 1 });
+      expect(up.tried).toEqual(['a', 'b']);
+      expect(statuses(data)[2]).toBe('c pending 2026-12-01T11:00:00.000Z');
+    });
   });
 });
