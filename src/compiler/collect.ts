@@ -19,6 +19,8 @@ export interface Collected {
   /** The module that registered each entity, for diagnostics the locator cannot place. */
   origins: Map<Entity, string>;
   diagnostics: SiteDiagnostic[];
+  /** Events declared with a schema that is not a z.object (CK006): left out of the program's schema. */
+  invalidEvents: Set<string>;
 }
 
 export const DEFAULT_STORE = '.campaign/store.json';
@@ -68,9 +70,10 @@ export function collect(registrations: Registration[], origins: string[], worksp
   const diagnostics: SiteDiagnostic[] = [];
   const workspaces = registrations.filter((r): r is Extract<Registration, { kind: 'workspace' }> => r.kind === 'workspace');
   const entityOrigins = new Map<Entity, string>();
+  const invalidEvents = new Set<string>();
   if (workspaces.length === 0) {
     diagnostics.push(diagnostic('CK001', { dir: workspace.dir }, workspace.config ? { file: workspace.config } : {}));
-    return { program: null, schemas: null, origins: entityOrigins, diagnostics };
+    return { program: null, schemas: null, origins: entityOrigins, diagnostics, invalidEvents };
   }
   // Reported on each extra call (the config's own call comes first).
   for (let occurrence = 1; occurrence < workspaces.length; occurrence++) {
@@ -80,12 +83,16 @@ export function collect(registrations: Registration[], origins: string[], worksp
 
   if (!isObjectSchema(def.contact)) {
     diagnostics.push(diagnostic('CK006', { what: 'contact schema', error: 'it must be a z.object({ … })' }, { entity: 'workspace', property: 'contact' }));
-    return { program: null, schemas: null, origins: entityOrigins, diagnostics };
+    return { program: null, schemas: null, origins: entityOrigins, diagnostics, invalidEvents };
   }
   const events: Record<string, z.ZodObject> = {};
   for (const [name, schema] of Object.entries(def.events ?? {})) {
-    if (isObjectSchema(schema)) events[name] = schema;
-    else diagnostics.push(diagnostic('CK006', { what: `event "${name}"`, error: 'its properties must be a z.object({ … })' }, { entity: 'workspace', property: 'events', key: name }));
+    if (isObjectSchema(schema)) {
+      events[name] = schema;
+      continue;
+    }
+    invalidEvents.add(name);
+    diagnostics.push(diagnostic('CK006', { what: `event "${name}"`, error: 'its properties must be a z.object({ … })' }, { entity: 'workspace', property: 'events', key: name }));
   }
   const schema: DataSchema = {
     contact: describeObject(def.contact),
@@ -129,5 +136,5 @@ export function collect(registrations: Registration[], origins: string[], worksp
         break;
     }
   });
-  return { program, schemas: { contact: def.contact, events }, origins: entityOrigins, diagnostics };
+  return { program, schemas: { contact: def.contact, events }, origins: entityOrigins, diagnostics, invalidEvents };
 }

@@ -117,7 +117,9 @@ async function compileNow(options: CompileOptions): Promise<CompileResult> {
       siteDiagnostics.push(...validated.diagnostics);
       if (validated.program) {
         program = normalizeProgramOrder(validated.program);
-        siteDiagnostics.push(...runRules(program));
+        // An event whose schema is invalid (CK006) is declared: its uses are not CK105 as well.
+        const invalid = collected.invalidEvents;
+        siteDiagnostics.push(...runRules(program).filter((d) => !(d.code === 'CK105' && invalid.has(d.site.mention ?? ''))));
       }
     }
   }

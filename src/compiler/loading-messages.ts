@@ -48,7 +48,7 @@ export const LOADING_MESSAGES = {
     'error',
     (p) => `The workspace config's ${p.what} is invalid: ${p.error}.`,
     () => 'Check defineWorkspace({ … }) in campaign.config.ts against its documented options.',
-    'The contact schema or an event schema passed to `defineWorkspace` is not a `z.object({ … })`, so its fields cannot be read.',
+    'The contact schema or an event schema passed to `defineWorkspace` is not a `z.object({ … })`, so its fields cannot be read. The uses of such an event are not reported again as undeclared (CK105).',
   ),
   CK007: entry<{ field: string }>(
     'reserved-field-name',

@@ -1,25 +1,22 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type { ts as TS } from 'ts-morph';
+import { Declarations, propertyName, valueSpan, type ValueSpan } from './declarations.ts';
 import type { Position, Site } from './diagnostics.ts';
 import { CONFIG_FILE } from './discover.ts';
-
+import { typescript } from './typescript.ts';
 
 // TypeScript (through ts-morph) loads only when a locator is built: commands that compile a valid
 // workspace without type-checking never pay for it.
-const require = createRequire(import.meta.url);
 let ts: typeof TS;
-function loadTypeScript(): void {
-  ts ??= (require('ts-morph') as { ts: typeof TS }).ts;
-}
 
 /**
  * Finds where things are written. Definitions are plain data, so positions come from the source:
  * every call whose first argument is a string literal (`campaign('trial-nurture', …)`,
  * `send('welcome', …)`, `on('asset.downloaded')`) is indexed with its object-literal properties,
  * every `defineWorkspace({ … })` call, and every object literal with an `id: '…'` property
- * (thresholds).
+ * (thresholds). A property that only names its value (`defineWorkspace({ contact, events })`) is
+ * followed to where that value is declared (declarations.ts), in another module if imported.
  */
 
 export interface Span {
@@ -28,9 +25,8 @@ export interface Span {
   end: number;
 }
 
-interface PropSpan extends Span {
-  /** Keys of the object literal the property holds, directly or as a call argument (`z.object({ … })`). */
-  keys: Map<string, Span>;
+/** A property, with the keys of the object literal it holds (`ValueSpan`). */
+interface PropSpan extends ValueSpan {
   /** Elements of the array literal the property holds. */
   elements: Span[] | null;
 }
@@ -74,33 +70,10 @@ function literalText(node: TS.Node | undefined): string | null {
   return null;
 }
 
-function propertyName(prop: TS.ObjectLiteralElementLike): string | null {
-  const name = prop.name;
-  if (!name) return null;
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
-  return null;
-}
-
-/** The object literal an expression spells: `{ … }`, `z.object({ … })`, `z.object({ … }).strict()`, `{ … } as const`. */
-function objectLiteralOf(node: TS.Expression): TS.ObjectLiteralExpression | null {
-  if (ts.isObjectLiteralExpression(node)) return node;
-  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) return objectLiteralOf(node.expression);
-  if (ts.isCallExpression(node)) {
-    const arg = node.arguments.find(ts.isObjectLiteralExpression);
-    return arg ?? objectLiteralOf(node.expression);
-  }
-  if (ts.isPropertyAccessExpression(node)) return objectLiteralOf(node.expression);
-  return null;
-}
-
 function propSpan(file: string, prop: TS.ObjectLiteralElementLike, source: TS.SourceFile): PropSpan {
-  const span: PropSpan = { file, start: prop.getStart(source), end: prop.getEnd(), keys: new Map(), elements: null };
+  const value = ts.isPropertyAssignment(prop) ? prop.initializer : ts.isShorthandPropertyAssignment(prop) ? prop.name : null;
+  const span: PropSpan = { ...valueSpan(file, prop, value, source), elements: null };
   if (!ts.isPropertyAssignment(prop)) return span;
-  const object = objectLiteralOf(prop.initializer);
-  for (const inner of object?.properties ?? []) {
-    const name = propertyName(inner);
-    if (name !== null && !span.keys.has(name)) span.keys.set(name, { file, start: inner.getStart(source), end: inner.getEnd() });
-  }
   if (ts.isArrayLiteralExpression(prop.initializer)) {
     span.elements = prop.initializer.elements.map((element) => ({ file, start: element.getStart(source), end: element.getEnd() }));
   }
@@ -151,20 +124,23 @@ export class SourceLocator {
   private readonly calls: CallSite[] = [];
   private readonly idObjects: (Span & { id: string })[] = [];
   private readonly helpers: HelperCall[] = [];
+  private readonly declarations: Declarations;
 
   constructor(
     paths: readonly string[],
     private readonly readText: (file: string) => string = (file) => readFileSync(file, 'utf8'),
   ) {
+    this.declarations = new Declarations(readText);
     // The workspace config first, so that its defineWorkspace call is the first one.
     const ordered = [...paths].sort((a, b) => Number(path.basename(b) === CONFIG_FILE) - Number(path.basename(a) === CONFIG_FILE));
     for (const file of ordered) this.index(file, readText(file));
   }
 
   private index(file: string, text: string): void {
-    loadTypeScript();
+    ts ??= typescript();
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     this.files.set(file, { file, text, lineStarts: source.getLineStarts() });
+    this.declarations.add(file, source);
     const visit = (node: TS.Node): void => {
       if (ts.isCallExpression(node)) {
         const callee = calleeName(node.expression);
@@ -264,7 +240,11 @@ export class SourceLocator {
       target = element ?? pick(this.calls.filter((call) => call.callee === 'on' && call.id === site.scoreRule), owner, nth, false) ?? target;
     }
     const prop = site.property === undefined ? undefined : props?.get(site.property);
-    if (prop) target = (site.key === undefined ? undefined : prop.keys.get(site.key)) ?? prop;
+    if (prop) {
+      // A property that names its value (`contact,`) is written where that value is declared.
+      const written = site.key === undefined ? this.declarations.declarationOf(prop) : this.declarations.keyIn(prop, site.key);
+      target = written ?? prop;
+    }
     if (target && site.mention !== undefined) target = this.mentionIn(target, site.mention) ?? target;
     if (target) return { file: target.file, start: target.start, end: target.end };
     return fallbackFile ? { file: fallbackFile, start: 0, end: 0 } : null;

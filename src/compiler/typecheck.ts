@@ -98,9 +98,13 @@ function hintFor(code: number): string {
 /** Replaces the long generated type names of the DSL with what they stand for. */
 export function simplifyTypeNames(message: string): string {
   return shortenGeneric(
-    shortenGeneric(message, 'ContactConditions', 'the contact (its fields and condition helpers)'),
-    'EventConditions',
-    'the event (its properties)',
+    shortenGeneric(
+      shortenGeneric(message, 'ContactConditions', 'the contact (its fields and condition helpers)'),
+      'EventConditions',
+      'the event (its properties)',
+    ),
+    'CheckedEvents',
+    'the events of defineWorkspace (event name → z.object({ … }) of its properties)',
   )
     // update(…, 'plan', …): `ValueOf<ZodEnum<{ free: "free"; pro: "pro"; }>>` → `"free" | "pro"`.
     .replace(/ValueOf<ZodEnum<\{([^{}]*)\}>>/g, (whole, entries: string) => {

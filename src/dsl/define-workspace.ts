@@ -178,6 +178,15 @@ const defaultNotify = (emailField: string) => ({
 });
 
 /**
+ * The events as written, where a schema that is not a `z.object` reads as an object with no known
+ * properties: TypeScript reports that one event, and the others keep their properties' types
+ * (inferring `E` against `EventSchemas` would fall back to it, and every event filter would fail).
+ */
+type CheckedEvents<E> = { [K in keyof E]: E[K] extends ObjectSchema ? E[K] : ObjectSchema };
+/** The events the builders know: `E` itself when every schema is a z.object (the usual case, and the cheap one to check). */
+type ValidEvents<E> = E extends EventSchemas ? E : CheckedEvents<E>;
+
+/**
  * Declares the workspace: its contact and event schemas and its defaults. Returns the builders,
  * bound to those schemas, that every other module imports.
  *
@@ -189,9 +198,9 @@ const defaultNotify = (emailField: string) => ({
  *   unsubscribeUrl: 'https://acme.example/unsubscribe',
  * });
  */
-export function defineWorkspace<const C extends ObjectSchema, const E extends EventSchemas>(
-  options: WorkspaceOptions<C, E>,
-): Workspace<C, E> {
+export function defineWorkspace<const C extends ObjectSchema, const E extends Record<string, unknown>>(
+  options: WorkspaceOptions<C, CheckedEvents<E>>,
+): Workspace<C, ValidEvents<E>> {
   const { contact, events, ...settings } = options;
   const definition: WorkspaceDefinition = { kind: 'workspace', contact, events, settings: settings as unknown as WorkspaceDefinition['settings'] };
   register({ kind: 'workspace', value: definition });
@@ -280,5 +289,5 @@ export function defineWorkspace<const C extends ObjectSchema, const E extends Ev
     enroll: plain.enroll,
     exit: plain.exit,
   };
-  return impl as unknown as Workspace<C, E>;
+  return impl as unknown as Workspace<C, ValidEvents<E>>;
 }

@@ -34,6 +34,29 @@ describe('SourceLocator', () => {
     expect(locate({ entity: 'workspace', property: 'webhooks', key: 'hubspot' })).toMatch(/^\/w\/campaign\.config\.ts:5:3 webhooks:/);
   });
 
+  it('follows a schema the config names to where it is written, in the module it is imported from', () => {
+    const locate = locator({
+      '/w/campaign.config.ts': [
+        "import { contact } from './schemas/contact';",
+        "import * as ev from './schemas';",
+        'defineWorkspace({ contact, events: ev.events, webhooks: hooks });',
+      ].join('\n'),
+      '/w/schemas/index.ts': "export * from './events';",
+      '/w/schemas/contact.ts': ['export const contact = z.object({', '  email: z.email(),', '  tags: z.array(z.string()),', '});'].join('\n'),
+      '/w/schemas/events.ts': [
+        "const product = { 'demo.requested': z.string() };",
+        "const all = { ...product, 'trial.started': z.object({}) };",
+        'export { all as events };',
+      ].join('\n'),
+    });
+    expect(locate({ entity: 'workspace', property: 'contact', key: 'tags' })).toBe('/w/schemas/contact.ts:3:3 tags: z.array(z.string())');
+    expect(locate({ entity: 'workspace', property: 'contact' })).toMatch(/^\/w\/schemas\/contact\.ts:1:14 contact = z\.object\(/);
+    expect(locate({ entity: 'workspace', property: 'events', key: 'demo.requested' })).toBe("/w/schemas/events.ts:1:19 'demo.requested': z.string()");
+    expect(locate({ entity: 'workspace', property: 'events', key: 'trial.started' })).toBe("/w/schemas/events.ts:2:27 'trial.started': z.object({})");
+    // A name declared nowhere the locator can see: the property in the config.
+    expect(locate({ entity: 'workspace', property: 'webhooks', key: 'crm' })).toBe('/w/campaign.config.ts:3:47 webhooks: hooks');
+  });
+
   it('picks the n-th definition of a duplicated entity, step or threshold', () => {
     const locate = locator({
       '/w/x.ts': [
