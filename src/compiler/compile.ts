@@ -175,10 +175,16 @@ function resolve(
   if (d.hint) out.hint = d.hint;
   if (d.rule) out.rule = d.rule;
   if (d.site.entity && d.site.entity !== 'workspace') out.entity = d.site.entity;
-  const span = locator.locate(d.site, d.site.entity ? origins.get(d.site.entity) : undefined, ruleIndex(d.site, program));
+  const place = (site: Site) => locator.locate(site, site.entity ? origins.get(site.entity) : undefined, ruleIndex(site, program));
+  const span = place(d.site);
   if (span) {
     out.file = rel(span.file);
     out.range = { start: locator.position(span.file, span.start), end: locator.position(span.file, span.end) };
+  }
+  const other = d.naming ? place(d.naming.site) : null;
+  if (d.naming && other) {
+    const { line, column } = locator.position(other.file, other.start);
+    out.message = d.naming.message(`${rel(other.file)}:${line}:${column}`);
   }
   return out;
 }

@@ -82,6 +82,11 @@ export interface SiteDiagnostic {
   hint?: string;
   rule?: string;
   site: Site;
+  /**
+   * Another place the message names once the compiler has located it (where a duplicate is first
+   * defined): `message` words the diagnostic with that place as `file:line:column`.
+   */
+  naming?: { site: Site; message: (at: string) => string };
 }
 
 export function countBySeverity(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number } {

@@ -26,3 +26,18 @@ export function diagnostic<C extends CatalogueCode>(code: C, params: ParamsOf<C>
     site,
   };
 }
+
+/**
+ * A diagnostic whose message names another place, `other` (the first definition of a duplicate), as
+ * its parameter `param` once the compiler has located it; worded without it when it cannot be.
+ */
+export function diagnosticNaming<C extends CatalogueCode>(
+  code: C,
+  params: ParamsOf<C>,
+  site: Site,
+  other: { param: keyof ParamsOf<C> & string; site: Site },
+): SiteDiagnostic {
+  const item = CATALOGUE[code] as unknown as CatalogueEntry<ParamsOf<C>>;
+  const message = (at: string) => clipQuoted(item.message({ ...params, [other.param]: at }));
+  return { ...diagnostic(code, params, site), naming: { site: other.site, message } };
+}

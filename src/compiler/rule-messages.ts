@@ -7,12 +7,12 @@ type Ref = { kind: string; id: string; owner: string };
  * matches the IR schema. Part of `CATALOGUE` (messages.ts).
  */
 export const RULE_MESSAGES = {
-  CK100: entry<{ kind: string; id: string; within?: string }>(
+  CK100: entry<{ kind: string; id: string; within?: string; first?: string }>(
     'duplicate-id',
     'error',
-    (p) => `The ${p.kind} id "${p.id}"${p.within ? ` in ${p.within}` : ''} is defined more than once.`,
+    (p) => `The ${p.kind} id "${p.id}"${p.within ? ` in ${p.within}` : ''} is defined more than once${p.first ? `; it is first defined at ${p.first}` : ''}.`,
     () => 'Give each definition its own id; ids are how plans match code to what is deployed.',
-    'Two definitions of the same kind share an id (segments, scores, grade matrices, campaigns, templates; scoring rules or thresholds within a score). Ids are how a plan matches code to what is deployed.',
+    'Two definitions of the same kind share an id (segments, scores, grade matrices, campaigns, templates; scoring rules or thresholds within a score). Ids are how a plan matches code to what is deployed. Each later definition is reported, and the message says where the first one is.',
   ),
   CK101: entry<Ref>(
     'unknown-segment',
@@ -174,12 +174,12 @@ export const RULE_MESSAGES = {
     () => 'Add trigger: onEvent(…), onSegmentEntry(…), onSegmentExit(…), onDate(…), onScore(…), onSchedule(…) or manual().',
     'A campaign has no trigger, so no contact can enter it (the types require one; this appears with `--no-typecheck`).',
   ),
-  CK123: entry<{ campaign: string; step: string }>(
+  CK123: entry<{ campaign: string; step: string; first?: string }>(
     'duplicate-step-id',
     'error',
-    (p) => `Step id "${p.step}" is used more than once in campaign "${p.campaign}".`,
+    (p) => `Step id "${p.step}" is used more than once in campaign "${p.campaign}"${p.first ? `; it is first used at ${p.first}` : ''}.`,
     () => 'Give each step its own id; ids are where waiting contacts are kept.',
-    'Two steps of a campaign, at any depth, share an id. Step ids are where waiting contacts are kept.',
+    'Two steps of a campaign, at any depth, share an id. Step ids are where waiting contacts are kept. Each later step is reported, and the message says where the first one is.',
   ),
   CK124: entry<{ campaign: string }>(
     'empty-journey',

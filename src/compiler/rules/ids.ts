@@ -1,6 +1,6 @@
 import { allSteps, forEachStep } from '../../ir/walk.ts';
 import type { Entity, Program } from '../../ir/types.ts';
-import { diagnostic } from '../messages.ts';
+import { diagnostic, diagnosticNaming } from '../messages.ts';
 import type { Rule } from './rule.ts';
 
 const KIND_NAMES: Record<Entity['type'], string> = {
@@ -25,7 +25,8 @@ export const duplicateId: Rule = {
         const count = seen.get(entity.id) ?? 0;
         seen.set(entity.id, count + 1);
         if (count > 0) {
-          report(diagnostic('CK100', { kind: KIND_NAMES[entity.type], id: entity.id }, { entity: `${entity.type}:${entity.id}`, occurrence: count }));
+          const key = `${entity.type}:${entity.id}`;
+          report(diagnosticNaming('CK100', { kind: KIND_NAMES[entity.type], id: entity.id }, { entity: key, occurrence: count }, { param: 'first', site: { entity: key } }));
         }
       }
     }
@@ -35,12 +36,18 @@ export const duplicateId: Rule = {
       const rules = counter();
       for (const rule of score.rules) {
         const occurrence = rules(rule.id);
-        if (occurrence > 0) report(diagnostic('CK100', { kind: 'scoring rule', id: rule.id, within }, { entity, scoreRule: rule.id, occurrence }));
+        if (occurrence > 0) {
+          const first = { param: 'first', site: { entity, scoreRule: rule.id } } as const;
+          report(diagnosticNaming('CK100', { kind: 'scoring rule', id: rule.id, within }, { entity, scoreRule: rule.id, occurrence }, first));
+        }
       }
       const thresholds = counter();
       for (const threshold of score.thresholds) {
         const occurrence = thresholds(threshold.id);
-        if (occurrence > 0) report(diagnostic('CK100', { kind: 'threshold', id: threshold.id, within }, { entity, threshold: threshold.id, occurrence }));
+        if (occurrence > 0) {
+          const first = { param: 'first', site: { entity, threshold: threshold.id } } as const;
+          report(diagnosticNaming('CK100', { kind: 'threshold', id: threshold.id, within }, { entity, threshold: threshold.id, occurrence }, first));
+        }
       }
     }
   },
@@ -64,7 +71,9 @@ export const duplicateStepId: Rule = {
       const steps = counter();
       forEachStep(campaign.steps, ({ step }) => {
         const occurrence = steps(step.id);
-        if (occurrence > 0) report(diagnostic('CK123', { campaign: campaign.id, step: step.id }, { entity: `campaign:${campaign.id}`, step: step.id, occurrence }));
+        if (occurrence === 0) return;
+        const site = { entity: `campaign:${campaign.id}`, step: step.id };
+        report(diagnosticNaming('CK123', { campaign: campaign.id, step: step.id }, { ...site, occurrence }, { param: 'first', site }));
       });
     }
   },
