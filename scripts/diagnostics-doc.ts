@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ALSO_TYPE_ERRORS } from '../src/compiler/compile.ts';
 import { CATALOGUE, type CatalogueCode } from '../src/compiler/messages.ts';
 
 /**
@@ -64,8 +65,11 @@ export function renderDiagnosticsDoc(): string {
     '  (`CAMPAIGN_LOAD_TIMEOUT`, in seconds, sets the limit).',
     `- **CK100–${Object.keys(CATALOGUE).sort().at(-1)}** are semantic rules, run on a program that loaded and matches the IR schema.`,
     '- **TS*nnnn*** are TypeScript errors, passed through with their own codes when the workspace is',
-    '  type-checked (the default; `--no-typecheck` skips it). When TypeScript reports an error on a',
-    '  line, a rule diagnostic on the same line is the same mistake seen twice and is not shown.',
+    '  type-checked (the default; `--no-typecheck` skips it). Some rules find mistakes the builders\'',
+    `  types reject too (${[...ALSO_TYPE_ERRORS].join(', ')}): where`,
+    '  TypeScript reports an error at the same place, such a diagnostic is the same mistake seen twice',
+    '  and is not shown. Every other rule diagnostic is shown even there (a template without an',
+    '  unsubscribe link, CK119, beside a misspelled placeholder that TypeScript reports).',
     '  The type-check is remembered between commands (`validate`, `plan`, `apply`) while no file it',
     '  read changes, as `tsc --incremental` does: in `os.tmpdir()/campaignkit-<uid>/typecheck`,',
     '  `$CAMPAIGN_CACHE_DIR/typecheck` if set; `CAMPAIGN_CACHE=off` checks every time.',

@@ -198,11 +198,20 @@ function ruleIndex(site: Site, program: Program | null): number | undefined {
 }
 
 /**
- * A rule that finds a mistake where TypeScript reports an error — on the same line, at the same
- * code — is, in practice, the same mistake seen twice (`c.contry` → TS2551 and CK106). Keep
- * TypeScript's, which passes through with its code, so that one mistake is one diagnostic. A rule
- * diagnostic elsewhere on that line (`waitUntil(…, { start: '25:00' })` beside a mistyped
- * `wait(…)`) is another mistake, which TypeScript cannot see, and stays.
+ * The rule codes whose mistakes the builders' types reject too: an invalid definition (CK005), an
+ * unknown event, field or event property (CK105–CK107; `c.contry` → TS2551), a malformed duration
+ * or time (CK114, CK115: `DurationText`, `TimeText`), a field of the wrong kind (CK117, CK128), an
+ * unknown placeholder (CK118: `CheckedText`), a missing trigger (CK122), a value of the wrong type
+ * (CK126).
+ */
+export const ALSO_TYPE_ERRORS: ReadonlySet<string> = new Set(['CK005', 'CK105', 'CK106', 'CK107', 'CK114', 'CK115', 'CK117', 'CK118', 'CK122', 'CK126', 'CK128']);
+
+/**
+ * A diagnostic of such a rule where TypeScript reports an error — on the same line, at the same
+ * code — is the same mistake seen twice. Keep TypeScript's, which passes through with its code, so
+ * that one mistake is one diagnostic. Any other rule diagnostic stays, even there: it is a mistake
+ * no type can see (a template without an unsubscribe link beside a misspelled placeholder, a
+ * `waitUntil(…, { start: '25:00' })` beside a mistyped `wait(…)`).
  */
 function dropShadowedByTypeScript(diagnostics: Diagnostic[]): Diagnostic[] {
   const lineOf = (d: Diagnostic) => (d.file && d.range ? `${d.file}:${d.range.start.line}` : null);
@@ -220,7 +229,7 @@ function dropShadowedByTypeScript(diagnostics: Diagnostic[]): Diagnostic[] {
     b.range!.start.offset <= Math.max(a.range!.end.offset, a.range!.start.offset);
   return diagnostics.filter((d) => {
     const line = lineOf(d);
-    if (line === null || !/^CK(005|1\d\d)$/.test(d.code)) return true;
+    if (line === null || !ALSO_TYPE_ERRORS.has(d.code)) return true;
     return !(tsByLine.get(line) ?? []).some((ts) => overlaps(ts, d));
   });
 }
