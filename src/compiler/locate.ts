@@ -94,7 +94,8 @@ function objectProps(file: string, args: readonly TS.Expression[], source: TS.So
 
 /**
  * A builder call whose id is not a literal, as in a helper function (`const mk = (id) => email(id, …)`):
- * the entities it makes are located at the calls of `helper` (`mk('welcome')`), else at `call`.
+ * the entities or steps it makes are located at the calls of `helper` (`mk('welcome')`), else (for
+ * entities) at `call`.
  */
 interface HelperCall {
   /** The function it is written in, when it has a name. */
@@ -154,7 +155,7 @@ export class SourceLocator {
             end: node.getEnd(),
             props: objectProps(file, id === null ? node.arguments : node.arguments.slice(1), source),
           });
-        } else if (ENTITY_BUILDERS.has(callee) && node.arguments.length > 0) {
+        } else if ((ENTITY_BUILDERS.has(callee) || STEP_CALLEES.has(callee)) && node.arguments.length > 0) {
           const call = { file, callee, id: null, start: node.getStart(source), end: node.getEnd(), props: objectProps(file, node.arguments.slice(1), source) };
           this.helpers.push({ helper: enclosingFunctionName(node), callee, call });
         }
@@ -228,7 +229,7 @@ export class SourceLocator {
     let target: Span | undefined = owner;
     let props = owner?.props;
     if (site.step !== undefined) {
-      const step = pick(this.calls.filter((call) => call.id === site.step && STEP_CALLEES.has(call.callee)), owner, nth);
+      const step = pick(this.stepCalls(site.step), owner, nth);
       if (step) {
         target = step;
         props = step.props;
@@ -264,6 +265,16 @@ export class SourceLocator {
     }
     const first = found.sort((a, b) => a.at - b.at)[0];
     return first ? { file: span.file, start: span.start + first.at, end: span.start + first.at + first.length } : null;
+  }
+
+  /**
+   * The calls that write a step with this id, in authoring order: its builder's (`wait('pause', …)`)
+   * and those of helper functions that build steps (`pause('pause', …)` for
+   * `function pause(id, d) { return wait(id, d); }`).
+   */
+  private stepCalls(id: string): CallSite[] {
+    const helpers = new Set(this.helpers.filter((h) => STEP_CALLEES.has(h.callee)).map((h) => h.helper));
+    return this.calls.filter((call) => call.id === id && (STEP_CALLEES.has(call.callee) || helpers.has(call.callee)));
   }
 
   /** The `occurrence`-th call that defines an entity (`campaign:welcome`, `workspace`). */
