@@ -91,21 +91,15 @@ function migrateOne(enrollment: Enrollment, change: EnrollmentChange, now: strin
       if (change.wakeAt !== undefined) out.wakeAt = change.wakeAt;
       break;
     case 'restart':
-      // What it waited for (a timer, a window, an event, a goal) is not what the step says now:
-      // the step runs again, as changed, due now, like a move to it.
-      out.step = change.toStep;
-      out.phase = 'pending';
-      out.wakeAt = now;
-      delete out.waitingFor;
-      note(`restarted by apply: step "${change.toStep}" changed`);
-      break;
     case 'move':
-      // Like the engine's own moves: the destination step runs next, due now.
+      // Like the engine's own moves: the destination step runs next, due now. A restart is a move
+      // to the same step: what it waited for (a timer, a window, an event, a goal) is not what the
+      // step says now, so it runs again, as changed.
       out.step = change.toStep;
       out.phase = 'pending';
       out.wakeAt = now;
       delete out.waitingFor;
-      note(`moved to "${change.toStep}" by apply`);
+      note(change.outcome === 'restart' ? `restarted by apply: step "${change.toStep}" changed` : `moved to "${change.toStep}" by apply`);
       break;
     case 'exit':
       // The step (or campaign) is gone, so no step is kept; the history says where it left from.
