@@ -179,6 +179,7 @@ export interface OutboxMessage {
    * still not delivered then (retried after failures) is given up instead of sent late.
    */
   expiresAt?: string;
+  /** When it was handed to the transport: sent, or maybe sent (`unknown`). */
   sentAt?: string;
   /** Why it was deferred, skipped or failed (or, pending, why the last delivery did not happen). */
   reason?: string;

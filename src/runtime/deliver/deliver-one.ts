@@ -94,8 +94,9 @@ export function settle(message: OutboxMessage, mail: ComposedMail, result: SendR
     ledger.append({ key: message.key, state: 'retry', at: now, transport: transport.name, error: result.error });
     return { outcome: 'retry', extra: { messageId: mail.messageId, reason: result.error }, stop: result.stop };
   }
-  // Unknown: the `attempt` stays the last record, so a later fold says `unknown` too.
-  update(message, { status: 'unknown', reason: result.error, transport: transport.name });
+  // Unknown: the `attempt` stays the last record, so a later fold says `unknown` too. `sentAt`:
+  // when it was handed to the server (the frequency cap counts it from then).
+  update(message, { status: 'unknown', reason: result.error, sentAt: now, transport: transport.name });
   return { outcome: 'unknown', extra: { messageId: mail.messageId, reason: result.error } };
 }
 

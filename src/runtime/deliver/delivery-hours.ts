@@ -39,7 +39,8 @@ export function deliveryHeldUntil(message: OutboxMessage, contact: ContactRecord
  * The frequency cap at delivery (`settings.frequencyCap`): the engine keeps it when it schedules
  * sends, but emails delivered late arrive together — after an outage, three days of a contact's
  * emails at 08:00. Counts the marketing emails each contact received within the cap's period:
- * from the outbox those sent (at `sentAt`) or maybe sent (`unknown`, at `dueAt`), and those this
+ * from the outbox those sent or maybe sent (`unknown`), at `sentAt` (when handed to the server; an
+ * `unknown` one from before it was recorded, at `dueAt`), and those this
  * delivery lets go (in key order, so the same store gives the same answer) — until one of them
  * turns out not sent after all (`uncount`: skipped, failed, or left pending when the server was
  * down). Emails that never reached the contact leave its allowance to the next one.
@@ -56,8 +57,7 @@ export class DeliveryCap {
     for (const message of outbox) {
       if (message.kind !== 'marketing') continue;
       if (message.status === 'sent' && message.sentAt !== undefined) this.count(message, Date.parse(message.sentAt));
-      // The attempt's time is not stored; it was due then, and tried at the next delivery.
-      else if (message.status === 'unknown') this.count(message, Date.parse(message.dueAt));
+      else if (message.status === 'unknown') this.count(message, Date.parse(message.sentAt ?? message.dueAt));
     }
   }
 

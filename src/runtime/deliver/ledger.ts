@@ -189,6 +189,7 @@ export async function foldLedger(
       settle(message, {
         status: 'unknown',
         reason: `delivery was interrupted at ${record.at}; the message may have been sent, so it is not retried`,
+        sentAt: record.at,
         transport: record.transport,
       });
       report.unknown.push(message.key);
@@ -205,11 +206,10 @@ export async function foldLedger(
  */
 function settle(message: OutboxMessage, change: Pick<OutboxMessage, 'status' | 'sentAt' | 'reason' | 'transport'>): void {
   message.status = change.status;
-  if (change.sentAt !== undefined) {
-    message.sentAt = change.sentAt;
-    delete message.reason;
-  }
+  // A sent message keeps no reason; a maybe-sent one (`unknown`) has both.
   if (change.reason !== undefined) message.reason = change.reason;
+  else if (change.sentAt !== undefined) delete message.reason;
+  if (change.sentAt !== undefined) message.sentAt = change.sentAt;
   if (change.transport !== undefined) message.transport = change.transport;
 }
 

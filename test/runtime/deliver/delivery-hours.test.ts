@@ -121,6 +121,17 @@ describe('deliveryHeldUntil', () => {
       expect(statuses(data)[2]).toBe('c pending 2026-11-30T10:00:00.000Z');
     });
 
+    it('counts a maybe-sent email from when it was handed to the server, not from its due time (QA: after an outage, one over the cap)', async () => {
+      // Due a week before, tried (and maybe delivered) only now, after an outage.
+      const data = store({ contacts: [PARIS], outbox: [due('a', { dueAt: '2026-11-16T10:00:00.000Z' }), due('b', { status: 'sent', sentAt: '2026-11-23T10:00:00.000Z' })] });
+      await deliver(data, smtp(() => ({ status: 'unknown', error: 'the connection broke after DATA' })).transport);
+      expect(data.outbox[0]).toMatchObject({ status: 'unknown', sentAt: MORNING });
+      // Two received, on the 23rd and the 24th (cap 2 per 7 days): the next one waits until the 30th.
+      data.outbox.push(due('c', { dueAt: '2026-11-24T10:00:00.000Z' }));
+      await deliver(data, smtp(sent).transport, '2026-11-24T11:00:00.000Z');
+      expect(statuses(data)[2]).toBe('c pending 2026-11-30T10:00:00.000Z');
+    });
+
     it('does not count emails left pending because the server was down, and never sends more than the cap once it is back', async () => {
       const data = store({ contacts: [PARIS], outbox: [due('a'), due('b'), due('c')] });
       const down = await deliver(data, smtp(() => ({ status: 'retry', error: 'connection refused', stop: true })).transport);
