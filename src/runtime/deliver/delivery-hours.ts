@@ -1,10 +1,8 @@
 import { durationMs } from '../../ir/durations.ts';
 import type { Program } from '../../ir/types.ts';
-import { deferredBy } from '../time/zoned.ts';
 import type { ContactRecord, OutboxMessage } from '../../store/types.ts';
 import { contactTimezone } from '../evaluate/snapshot.ts';
-import { afterQuietHoursAndWindow } from '../time/zoned.ts';
-
+import { afterQuietHoursAndWindow, deferredBy } from '../time/zoned.ts';
 
 /**
  * When a marketing email that is due may really go out, if not now: the engine schedules every
