@@ -25,7 +25,7 @@ export const eventsIngest: Command = {
     NOW_HELP,
     STORE_HELP,
     '',
-    'Each line: {"event": NAME, "contact": ID-or-EMAIL, "at": ISO, "data": {…}, "id"?: ID}.',
+    'Each line: {"event": NAME, "contact": ID-or-EMAIL, "data": {…}, "at"?: ISO (default: now), "id"?: ID}; without "at" nor "id", ingesting the file again adds the event again.',
   ],
   options: { ...STORE_OPTIONS, ...NOW_OPTIONS, 'skip-invalid': { type: 'boolean' }, rejects: { type: 'string' } },
   maxPositionals: 1,
@@ -66,6 +66,8 @@ export const eventsIngest: Command = {
     // Id → index in `accepted`, and the line of each accepted event (numbers: no object per row).
     const acceptedById = new Map<string, number>();
     const acceptedLines: number[] = [];
+    /** Accepted rows with neither "at" nor "id" (see the warning below). */
+    let untimed = 0;
     // One scan of the text; rows are checked for a NUL only when it finds one.
     const nul = mayHoldNul(text);
     try {
@@ -106,6 +108,8 @@ export const eventsIngest: Command = {
         }
         accepted.push(result.event);
         acceptedLines.push(line);
+        const given = row as { at?: unknown; id?: unknown };
+        if (given.at === undefined && given.id === undefined) untimed++;
       }
     } finally {
       progress.done();
@@ -132,6 +136,11 @@ export const eventsIngest: Command = {
       progress.done();
     }
     ctx.out(acceptedLine(accepted.length, repeated, `${name}${errors.length ? ` (${errors.length} rejected)` : ''}`));
+    // Their id is a hash of their content with the time of this ingest: another ingest of the file
+    // gives them other ids, and adds them again.
+    if (untimed > 0) {
+      ctx.err(`warning: ${untimed === 1 ? '1 event has' : `${untimed.toLocaleString('en-US')} events have`} neither "at" nor "id": ${untimed === 1 ? 'it takes' : 'they take'} the time of this ingest, so ingesting ${name} again would add ${untimed === 1 ? 'it' : 'them'} again. Give each event its "at" (when it happened) or an "id".`);
+    }
     return 0;
   },
 };
