@@ -56,6 +56,11 @@ export function impactHighlights(impact: Impact): Highlight[] {
       if (step.outcome === 'error') out.push({ count: step.waiting, text: `wait in removed step "${step.step}" with no destination` });
     }
   }
+  // A new segment's members are not "entering" (there was no segment to enter). With nothing else
+  // to show they are what the plan does to contacts, not "no contact is affected" (QA).
+  if (out.length === 0) {
+    for (const s of impact.segments) if (s.before === null && s.after !== null && s.after > 0) out.push({ count: s.after, text: `join new segment "${s.segment}"` });
+  }
   return out.sort((a, b) => b.count - a.count);
 }
 

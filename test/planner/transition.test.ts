@@ -266,7 +266,7 @@ describe('applyTransition', () => {
     expect(plan.summary).toMatchObject({ create: 4, changes: true, firstDeploy: true, errors: 0 });
     const applied = applyTransition(data, transition, v1, plan.programHash, NOW, 'alice');
     expect(applied.deployed).toMatchObject({ hash: plan.programHash, appliedAt: NOW, appliedBy: 'alice' });
-    expect(applied.audit).toEqual([{ at: NOW, actor: 'alice', action: 'apply', programHash: plan.programHash, summary: '4 to create.' }]);
+    expect(applied.audit).toEqual([{ at: NOW, actor: 'alice', action: 'apply', programHash: plan.programHash, summary: '4 to create. Impact: 2 contacts join new segment "eu", 1 joins new segment "eu-trials".' }]);
     expect(data.deployed).toBeNull(); // the input is untouched
 
     const again = planChanges({ next: v1, store: applied, now: NOW });

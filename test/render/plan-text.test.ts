@@ -5,6 +5,7 @@ import { applyTransition } from '../../src/planner/apply-transition.ts';
 import { planChanges } from '../../src/planner/build-plan.ts';
 import { computeTransition } from '../../src/planner/compute-transition.ts';
 import { colors } from '../../src/render/colors.ts';
+import { renderPlanMarkdown } from '../../src/render/plan-markdown.ts';
 import { renderPlanText } from '../../src/render/plan-text.ts';
 import type { StoreData } from '../../src/store/types.ts';
 import { contact, event, inCountries, NOW, program, score, segment, store } from '../planner/helpers.ts';
@@ -22,6 +23,14 @@ describe('renderPlanText', () => {
     expect(renderPlanText(plan, colors(false))).toBe(`No changes. The deployed program matches the workspace (hash ${plan.programHash.slice(0, 12)}).\n`);
     plan.warnings.push({ code: 'store-clock-behind', message: "The store's clock is behind." } as (typeof plan.warnings)[number]);
     expect(renderPlanText(plan, colors(false))).toBe(`No changes. The deployed program matches the workspace (hash ${plan.programHash.slice(0, 12)}).\n\nWarnings:\n  ! The store's clock is behind.\n`);
+  });
+
+  it('says how many contacts a first deployment puts in its new segments, not that no contact is affected (QA)', () => {
+    const v1 = program({ segments: [segment('eu', inCountries('FR', 'DE'))] });
+    const data = store(null, { contacts: [contact('c1', { country: 'FR' }), contact('c2', { country: 'DE' }), contact('c3', { country: 'US' })] });
+    const plan = planChanges({ next: v1, store: data, now: NOW }).plan;
+    expect(renderPlanText(plan, colors(false)).split('\n')[0]).toBe('Plan: 1 to create. Impact: 2 contacts join new segment "eu".');
+    expect(renderPlanMarkdown(plan)).toContain('**Impact on 3 contacts:** 2 contacts join new segment "eu".');
   });
 
   it('does not end with "Apply with `campaign apply`" when apply itself shows the plan before asking', () => {
