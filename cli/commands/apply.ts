@@ -105,7 +105,7 @@ export const apply: Command = {
         return 0;
       }
       if (!saved) {
-        ctx.out(renderPlanText(plan, c, { applying: true }).trimEnd());
+        ctx.out(renderPlanText(plan, c, { applyHint: false }).trimEnd());
         if (!(await approved(ctx, args))) {
           ctx.out('Apply cancelled. Nothing was written.');
           return 1;

@@ -90,7 +90,7 @@ export const plan: Command = {
       const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
       if (summaryFile) appendFile(summaryFile, renderPlanMarkdown(plan), '$GITHUB_STEP_SUMMARY');
     } else {
-      ctx.out(renderPlan(plan, format as Exclude<Format, 'github'>, ctx, stateFile).trimEnd());
+      ctx.out(renderPlan(plan, format as Exclude<Format, 'github'>, ctx, stateFile, out === undefined).trimEnd());
     }
     if (markdownOut !== undefined) writeFile(ctx, markdownOut, renderPlanMarkdown(plan), 'the Markdown plan');
     if (out !== undefined) savePlan(ctx, plan, out, format as Format, stateFile);
@@ -160,10 +160,11 @@ function writeFile(ctx: CliContext, out: string, text: string, what: string): vo
   }
 }
 
-export function renderPlan(plan: Plan, format: Exclude<Format, 'github'>, ctx: CliContext, snapshot?: string): string {
+/** `applyHint`: the text ends saying how to apply (not when the plan is saved: that line says it). */
+export function renderPlan(plan: Plan, format: Exclude<Format, 'github'>, ctx: CliContext, snapshot?: string, applyHint = true): string {
   if (format === 'json') return renderPlanJson(plan);
   if (format === 'markdown') return renderPlanMarkdown(plan);
-  return renderPlanText(plan, colors(ctx.color), snapshot !== undefined ? { snapshot: displayPath(ctx, path.resolve(ctx.cwd, snapshot)) } : {});
+  return renderPlanText(plan, colors(ctx.color), { applyHint, ...(snapshot !== undefined ? { snapshot: displayPath(ctx, path.resolve(ctx.cwd, snapshot)) } : {}) });
 }
 
 /** Writes the plan file; a plan with errors is not saved (it could not be applied). */

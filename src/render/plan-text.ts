@@ -13,8 +13,8 @@ import { ACTION_SIGN, count, entityLabel, fieldLine, plural, shortHash, signed, 
 export interface PlanTextOptions {
   /** The state snapshot (`plan --state FILE`, as the reader wrote it) the plan was made against, not a store. */
   snapshot?: string;
-  /** Shown by `campaign apply` before it asks: the footer does not say to run apply. */
-  applying?: boolean;
+  /** Whether the footer says how to apply (default): not when `campaign apply` shows it before asking, nor with `plan --out`, which says it. */
+  applyHint?: boolean;
 }
 
 export function renderPlanText(plan: Plan, c: Colors, options: PlanTextOptions = {}): string {
@@ -178,5 +178,5 @@ function footer(plan: Plan, c: Colors, options: PlanTextOptions): string {
     );
   }
   const store = `Store ${plan.store.lineage ?? '(new)'} at serial ${plan.store.serial}.`;
-  return c.dim(options.applying ? store : `${store} Apply with \`campaign apply\`, or save it with --out and apply that file.`);
+  return c.dim(options.applyHint === false ? store : `${store} Apply with \`campaign apply\`, or save it with --out and apply that file.`);
 }

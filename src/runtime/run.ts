@@ -116,7 +116,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     const from = data.clock;
     // Running again to the same instant (the same command after a crash) is fine: nothing is due.
     if (from !== null && end < Date.parse(from)) {
-      throw new StoreClockAheadError(`The store's clock is at ${from} (an earlier run, or a simulation with --until, went up to it); a run cannot go back in time: run to ${from} or later.`, from);
+      throw new StoreClockAheadError(`The store's clock is at ${from} (an earlier run, or a simulation with --until, went up to it); a run cannot go back in time: run to ${from} or later (\`--now ${from}\`, or a later --now).`, from);
     }
     // As --until is held to ten years after now: a --now typed wrong (9999 for 2026) would run
     // millennia of yearly triggers from the clock on, until memory runs out.

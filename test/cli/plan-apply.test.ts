@@ -97,6 +97,8 @@ describe('campaign plan / apply', () => {
     const saved = await cli('plan', ...common, '--now', NOW, '--out', 'plan.json');
     expect(saved.code).toBe(0);
     expect(saved.stdout).toContain('Saved the plan to "plan.json".');
+    // The saved plan's line says how to apply it; the plan text above it does not say it again.
+    expect(saved.stdout).not.toContain('save it with --out');
     const plan = PlanSchema.parse(JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')));
     expect(plan.store.serial).toBe(1);
 

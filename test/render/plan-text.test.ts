@@ -39,7 +39,7 @@ describe('renderPlanText', () => {
     const data = deploy(store(null, { contacts: [contact('c1', { country: 'FR' })] }), v1);
     const plan = planChanges({ next: v2, store: data, now: NOW }).plan;
     expect(renderPlanText(plan, colors(false))).toContain('Apply with `campaign apply`');
-    const applying = renderPlanText(plan, colors(false), { applying: true });
+    const applying = renderPlanText(plan, colors(false), { applyHint: false });
     expect(applying).not.toContain('Apply with');
     expect(applying.trimEnd().split('\n').at(-1)).toMatch(/^Store \S+ at serial \d+\.$/);
   });
