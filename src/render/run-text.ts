@@ -109,6 +109,11 @@ export function mostCommon(reasons: readonly string[], what: string, c: Colors, 
   return lines;
 }
 
+/** Points as `campaign contact` shows them: to two decimals (39.9999 after seconds of decay is 40). */
+function points(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
+
 function value(v: unknown): string {
   return v === undefined ? '∅' : JSON.stringify(v);
 }
@@ -132,7 +137,7 @@ export function renderContactChanges(changes: ContactChanges, c: Colors): string
       rules.set(rule.rule, entry);
     }
     const fired = [...rules].map(([rule, e]) => `${rule} ${e.points >= 0 ? '+' : ''}${e.points}${e.count > 1 ? ` (${e.count}×${e.capped ? `, ${e.capped} capped` : ''})` : e.capped ? ' (capped)' : ''}`);
-    lines.push(`  score ${score}: ${diff.before} → ${c.bold(String(diff.after))}${fired.length ? ` [${fired.join(', ')}]` : ''}${diff.thresholds.length ? c.magenta(` crossed ${diff.thresholds.join(', ')}`) : ''}`);
+    lines.push(`  score ${score}: ${points(diff.before)} → ${c.bold(points(diff.after))}${fired.length ? ` [${fired.join(', ')}]` : ''}${diff.thresholds.length ? c.magenta(` crossed ${diff.thresholds.join(', ')}`) : ''}`);
   }
   for (const s of change.segments.entered) lines.push(`  ${c.green('+')} segment ${s}`);
   for (const s of change.segments.left) lines.push(`  ${c.red('-')} segment ${s}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { colors } from '../../src/render/colors.ts';
-import { renderRunSummary, runJson, runJsonChunks } from '../../src/render/run-text.ts';
+import { renderContactChanges, renderRunSummary, runJson, runJsonChunks } from '../../src/render/run-text.ts';
 import { ChangeLog } from '../../src/runtime/engine/changes.ts';
 import type { MessageReport } from '../../src/runtime/deliver/deliver-outbox.ts';
 import type { WebhookReport } from '../../src/runtime/deliver/webhooks.ts';
@@ -119,5 +119,14 @@ describe('run summary', () => {
     expect(withContacts.map((chunk) => chunk.match(/"contact": "c_/g)!.length)).toEqual([3, 3, 1]);
     const empty = { ...report, log: new ChangeLog(), delivery: null, webhooks: null };
     expect([...runJsonChunks(empty)].join('')).toBe(`${JSON.stringify(runJson(empty), null, 2)}\n`);
+  });
+});
+
+describe('per-contact diff', () => {
+  it('shows scores to two decimals, as campaign contact does (QA: 40 points after seconds of decay read 39.9999)', () => {
+    const log = new ChangeLog();
+    log.score('c1', 'intent', 0, 39.99994, [{ rule: 'pricing', points: 40 }] as never, '2026-11-23T10:00:00.000Z');
+    const text = renderContactChanges(log.contacts.get('c1')!, plain);
+    expect(text).toMatch(/^  score intent: 0 → 40 \[pricing \+40\]$/m);
   });
 });
