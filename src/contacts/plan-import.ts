@@ -59,7 +59,7 @@ export interface ImportPlan {
   problems: RowProblem[];
   /** Contacts given by more than one row (the last row wins), with their rows. */
   duplicates: { id: string; rows: number[] }[];
-  /** Imported contacts whose address is suppressed (they stay suppressed). */
+  /** Imported addresses that are suppressed (they stay suppressed), each counted once. */
   suppressed: number;
   /** The store's contact list after the import, sorted by id (empty when there are problems). */
   contacts: ContactRecord[];
@@ -83,7 +83,8 @@ export function planImport(data: Pick<StoreData, 'contacts' | 'suppression'>, ro
   const touched = new Map<string, Touched>();
   const problems: RowProblem[] = [];
   const now = options.now.toISOString();
-  let suppressedRows = 0;
+  // Hashes, not rows: two rows for one contact are one suppressed address.
+  const suppressedRows = new Set<string>();
 
   for (let r = 0; r < rows.length; r++) {
     if (r % 1000 === 0) options.onProgress?.(r, rows.length);
@@ -98,7 +99,10 @@ export function planImport(data: Pick<StoreData, 'contacts' | 'suppression'>, ro
     if (seen) seen.rows.push(row.index);
     else touched.set(contact.id, { before: target ?? null, rows: [row.index] });
     index.upsert(contact);
-    if (suppressed && email !== undefined && suppressed.has(suppressionHash(email))) suppressedRows++;
+    if (suppressed && email !== undefined) {
+      const hash = suppressionHash(email);
+      if (suppressed.has(hash)) suppressedRows.add(hash);
+    }
   }
   options.onProgress?.(rows.length, rows.length);
 
@@ -112,7 +116,7 @@ export function planImport(data: Pick<StoreData, 'contacts' | 'suppression'>, ro
     unchanged,
     problems,
     duplicates: [...touched].filter(([, t]) => t.rows.length > 1).map(([id, t]) => ({ id, rows: t.rows })),
-    suppressed: suppressedRows,
+    suppressed: suppressedRows.size,
     contacts: problems.length === 0 ? contacts : [],
   };
 }

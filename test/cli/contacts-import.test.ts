@@ -141,7 +141,8 @@ describe('contacts import', () => {
     const data = (await readStore(store))!;
     data.suppression.push({ hash: suppressionHash('ada@acme.example'), reason: 'unsubscribed', at: NOW });
     await writeStore(store, data);
-    const run = await importFile(input('b.csv', [HEADER, row('ada@acme.example')].join('\n')));
+    // Two rows for the one suppressed contact, and one that is not suppressed: one address (QA: it said 2).
+    const run = await importFile(input('b.csv', [HEADER, row('ada@acme.example'), row('ada@acme.example'), row('bob@acme.example')].join('\n')));
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('warning: 1 imported address is suppressed');
     const after = (await readStore(store))!;
