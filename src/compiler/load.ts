@@ -222,7 +222,7 @@ const FRAME = /(?:file:\/\/)?(\/[^\s():]+):(\d+):(\d+)/g;
 const CAMPAIGNKIT_SOURCES = path.resolve(path.dirname(DSL_ENTRY), '..') + path.sep;
 
 /** Code the workspace imports from outside it (a schema shared in a monorepo), not a package or campaignkit. */
-function isUserCode(file: string): boolean {
+export function isUserCode(file: string): boolean {
   return !file.split(path.sep).includes('node_modules') && !file.startsWith(CAMPAIGNKIT_SOURCES);
 }
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Project, ts } from 'ts-morph';
 import type { SiteDiagnostic } from './diagnostics.ts';
-import { DSL_ENTRY, ZOD } from './load.ts';
+import { DSL_ENTRY, isUserCode, ZOD } from './load.ts';
 
 /**
  * Type-checks the workspace with the TypeScript compiler API (through ts-morph). `campaignkit`
@@ -37,9 +37,6 @@ export function typecheck(files: readonly string[]): { diagnostics: SiteDiagnost
   return { diagnostics: check(program, files), texts };
 }
 
-/** campaignkit's own sources (the DSL and what it imports): checked by campaignkit's build, not here. */
-const CAMPAIGNKIT_SOURCES = path.resolve(path.dirname(DSL_ENTRY), '..') + path.sep;
-
 /**
  * The modules, and the user's code they import from outside the workspace (a schema shared in a
  * monorepo): not declarations, packages or campaignkit itself.
@@ -49,7 +46,7 @@ function checkedSources(program: ts.Program, files: readonly string[]): ts.Sourc
   return program.getSourceFiles().filter((source) => {
     const file = path.resolve(source.fileName);
     if (modules.has(file)) return true;
-    return !source.isDeclarationFile && !program.isSourceFileDefaultLibrary(source) && !file.split(path.sep).includes('node_modules') && !file.startsWith(CAMPAIGNKIT_SOURCES);
+    return !source.isDeclarationFile && !program.isSourceFileDefaultLibrary(source) && isUserCode(file);
   });
 }
 

@@ -1,21 +1,11 @@
 import { forEachStep } from '../../ir/walk.ts';
 import { diagnostic } from '../messages.ts';
 import type { Site } from '../diagnostics.ts';
+import { terminalSafe } from '../../text/terminal-safe.ts';
 import { describeSite, type Rule } from './rule.ts';
 
 // C0 and C1 control characters, DEL, and the Unicode line and paragraph separators.
 const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
-
-/** As a JavaScript string writes it: `\n`, `\t`, `\r`, else `\u001B`. */
-function escapeChar(char: string): string {
-  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-  return named[char] ?? `\\u${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-}
-
-/** The text with every control character written as its escape, so the message stays on one line. */
-function escapeControls(text: string): string {
-  return text.replace(new RegExp(CONTROL.source, 'g'), escapeChar);
-}
 
 /** CK140: an entity's name, a step's label or a scoring rule's id holds a control character. */
 export const controlCharacters: Rule = {
@@ -24,7 +14,7 @@ export const controlCharacters: Rule = {
     const check = (text: string | undefined, owner: string, what: string, site: Site) => {
       const found = text === undefined ? null : CONTROL.exec(text);
       if (!found) return;
-      report(diagnostic('CK140', { owner, what, text: escapeControls(text!), char: escapeChar(found[0]) }, site));
+      report(diagnostic('CK140', { owner, what, text: terminalSafe(text!), char: terminalSafe(found[0]) }, site));
     };
     for (const entity of [...program.segments, ...program.scores, ...program.grades, ...program.campaigns]) {
       const key = `${entity.type}:${entity.id}`;
