@@ -26,17 +26,19 @@ export function parseHeader(journal: string, text: string): { generation: string
   throw new UserError(`"${journal}":1 is not a campaignkit event journal header; restore the file from a backup or move it away (events in it are then lost).`);
 }
 
-/** Refuses a file whose first line is not a journal header (a header torn by a crash is fine: it is replaced). */
-export function refuseForeign(journal: string, fd: number, size: number): void {
-  if (size === 0) return;
+/**
+ * The header of the journal open as `fd`, before an append: where its line ends and whether the
+ * journal has commit lines; null for an empty file or a header torn by a crash (it is replaced).
+ * A file whose first line is not a journal header is refused.
+ */
+export function appendHeader(journal: string, fd: number, size: number): { end: number; commits: boolean } | null {
+  if (size === 0) return null;
   const head = Buffer.alloc(Math.min(size, 4096));
   readSync(fd, head, 0, head.length, 0);
-  const headEnd = head.indexOf(10);
-  if (headEnd >= 0) {
-    parseHeader(journal, head.toString('utf8', 0, headEnd));
-    return;
-  }
+  const end = head.indexOf(10);
+  if (end >= 0) return { end, commits: parseHeader(journal, head.toString('utf8', 0, end)).commits };
   const text = head.toString('utf8');
   const start = `{"journal":${JSON.stringify(HEADER_KIND)}`;
   if (!(text.startsWith(start) || start.startsWith(text))) parseHeader(journal, text);
+  return null;
 }

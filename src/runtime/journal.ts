@@ -4,7 +4,7 @@ import path from 'node:path';
 import { JournalLockedError, UserError } from '../errors.ts';
 import { syncDirectorySync } from '../store/durable-directory.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
-import { header, parseHeader, refuseForeign } from './journal-header.ts';
+import { appendHeader, header, parseHeader } from './journal-header.ts';
 import { withJournalLock } from './journal-lock.ts';
 
 /**
@@ -68,8 +68,8 @@ function appendRows<T>(journal: string, rows: readonly T[], line: (row: T) => st
       // A file that is not a journal is refused before anything is appended: readers refuse it,
       // and an event written into it would be reported accepted, then lost with the file.
       const size = statSync(journal).size;
-      refuseForeign(journal, fd, size);
-      const created = dropUncommittedTail(journal, fd, dropTornTail(fd, size)) === 0;
+      const head = appendHeader(journal, fd, size);
+      const created = dropUncommittedTail(fd, head, dropTornTail(fd, size)) === 0;
       if (created) writeSync(fd, header(randomUUID()));
       const CHUNK = 20_000;
       for (let i = 0; i < rows.length; i += CHUNK) {
@@ -112,12 +112,10 @@ function dropTornTail(fd: number, size: number): number {
  * left (the journal's lock is held, so no append is under way): they are cut off, and the file's
  * new size returned. The size as it is otherwise (a journal from before commit lines, or none).
  */
-function dropUncommittedTail(journal: string, fd: number, size: number): number {
-  if (size === 0) return size;
-  const head = Buffer.alloc(Math.min(size, 4096));
-  readSync(fd, head, 0, head.length, 0);
-  const headEnd = head.indexOf(10);
-  if (headEnd < 0 || !parseHeader(journal, head.toString('utf8', 0, headEnd)).commits) return size;
+function dropUncommittedTail(fd: number, head: { end: number; commits: boolean } | null, size: number): number {
+  // `head`: as read before the torn tail was cut (that cut never reaches a complete header line).
+  if (size === 0 || head === null || !head.commits) return size;
+  const headEnd = head.end;
   // Backwards from the end, for the last line that starts with the commit prefix.
   const marker = Buffer.from(`\n${COMMIT_PREFIX}`);
   const TAIL = 64 * 1024;
