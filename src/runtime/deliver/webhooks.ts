@@ -138,10 +138,10 @@ async function deliverDue(data: StoreData, options: DeliverWebhooksOptions, repo
     }
     const target = dryRun ? structuredClone(delivery) : delivery;
     const before = fingerprint(target);
-    const { outcome, endpointDown } = await deliverOne(target, contacts, options, maxAttempts);
+    const { outcome, endpointDown, serverError } = await deliverOne(target, contacts, options, maxAttempts);
     if (outcome === 'delivered') ledger?.delivered(target);
     if (fingerprint(target) !== before) report.changed++;
-    const streak = outcome === 'failed' && (target.lastStatus ?? 0) >= 500 && target.lastError?.startsWith('HTTP ') ? (serverErrors.get(delivery.endpoint) ?? 0) + 1 : 0;
+    const streak = serverError ? (serverErrors.get(delivery.endpoint) ?? 0) + 1 : 0;
     serverErrors.set(delivery.endpoint, streak);
     if (endpointDown || streak >= SERVER_ERRORS_IN_A_ROW) {
       const reason = endpointDown ? target.lastError! : `${target.lastError!} (and to the ${streak - 1} deliveries before it)`;
@@ -166,7 +166,7 @@ async function deliverOne(
   contacts: ReadonlyMap<string, ContactRecord>,
   options: DeliverWebhooksOptions,
   maxAttempts: number,
-): Promise<{ outcome: 'delivered' | 'would-deliver' | 'failed'; endpointDown?: boolean }> {
+): Promise<{ outcome: 'delivered' | 'would-deliver' | 'failed'; endpointDown?: boolean; serverError?: boolean }> {
   const { settings } = options.program;
   const endpoint = settings.webhooks[delivery.endpoint];
   // Configuration problems: nothing was posted, so no attempt is counted; the next run tries again.
@@ -211,7 +211,9 @@ async function deliverOne(
   const retryAt = delivery.attempts < maxAttempts ? backoffAfter(options.now, delivery.attempts) : undefined;
   // No answer at all, or "too many requests" / "unavailable": the endpoint, not this delivery.
   const endpointDown = result.ok === false && (result.status === undefined || ENDPOINT_DOWN.has(result.status));
-  return { outcome: fail(delivery, delivery.lastError!, retryAt), endpointDown };
+  // Its last answer a 5xx: the endpoint may be broken (several in a row say it is).
+  const serverError = result.ok === false && result.status !== undefined && result.status >= 500;
+  return { outcome: fail(delivery, delivery.lastError!, retryAt), endpointDown, serverError };
 }
 
 /** A delivery's record but its next attempt time (a configuration problem moves it to every run's time). */
