@@ -42,11 +42,12 @@ function listDifference(where: string, saved: unknown[], now: unknown[]): string
   const key = itemKey(saved, now);
   if (!key) {
     // Ids, example contacts: shown whole. Objects (actions): the first that differs, by position.
-    const whole = saved.length !== now.length || !saved.every(isObject);
-    if (whole) return saved.some((item, i) => difference('', item, now[i]) !== null) || saved.length !== now.length ? `${where}: ${shown(saved)} in the plan, ${shown(now)} now` : null;
+    const wholeList = `${where}: ${shown(saved)} in the plan, ${shown(now)} now`;
+    if (saved.length !== now.length) return wholeList;
+    const objects = saved.every(isObject);
     for (let i = 0; i < saved.length; i++) {
       const found = difference(`${where} ${i + 1}`, saved[i], now[i]);
-      if (found) return found;
+      if (found) return objects ? found : wholeList;
     }
     return null;
   }
