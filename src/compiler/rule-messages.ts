@@ -139,11 +139,12 @@ export const RULE_MESSAGES = {
     () => 'Use a field declared with z.iso.date() or z.iso.datetime().',
     'A date operator (`withinLast`, `before`, `anniversary`, …) or a date trigger uses a field that is not declared with `z.iso.date()` or `z.iso.datetime()`.',
   ),
-  CK118: entry<{ owner: string; placeholder: string; part: string }>(
+  CK118: entry<{ owner: string; placeholder: string; part: string; notify?: boolean }>(
     'unknown-placeholder',
     'error',
     (p) => `${p.owner} uses placeholder "{{${p.placeholder}}}" in its ${p.part}, which is not a contact field.`,
-    () => 'Use a contact field from campaign.config.ts, "id" or "unsubscribeUrl".',
+    // A team notification has no unsubscribe link (CK141): not a placeholder to suggest there.
+    (p) => (p.notify ? 'Use a contact field from campaign.config.ts or "id".' : 'Use a contact field from campaign.config.ts, "id" or "unsubscribeUrl".'),
     'A `{{placeholder}}` in a template or a notify message is neither a contact field nor a system placeholder (`id`, `unsubscribeUrl`).',
   ),
   CK119: entry<{ template: string; part: 'text' | 'HTML' }>(

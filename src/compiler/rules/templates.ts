@@ -5,12 +5,12 @@ import type { ActionStep, Step } from '../../ir/types.ts';
 import { diagnostic } from '../messages.ts';
 import type { Rule, RuleContext } from './rule.ts';
 
-function checkText(ctx: RuleContext, text: string | undefined, owner: string, part: string, site: Site): void {
+function checkText(ctx: RuleContext, text: string | undefined, owner: string, part: string, site: Site, notify = false): void {
   if (text === undefined) return;
   for (const placeholder of parseTemplateText(text)) {
     if (placeholder.kind !== 'field') continue;
     if (placeholder.field in ctx.program.schema.contact || (SYSTEM_PLACEHOLDERS as readonly string[]).includes(placeholder.field)) continue;
-    ctx.report(diagnostic('CK118', { owner, placeholder: placeholder.field, part }, site));
+    ctx.report(diagnostic('CK118', { owner, placeholder: placeholder.field, part, notify }, site));
   }
   for (const bad of malformedPlaceholders(text)) ctx.report(diagnostic('CK136', { owner, text: bad }, site));
 }
@@ -39,7 +39,7 @@ export const templatePlaceholders: Rule = {
     const checkNotify = (step: ActionStep | Step, owner: string, site: Site) => {
       if (step.type !== 'notify') return;
       for (const [part, text] of [['subject', step.subject], ['message', step.message]] as const) {
-        checkText(ctx, text, owner, part, site);
+        checkText(ctx, text, owner, part, site, true);
         if (hasUnsubscribe(text)) ctx.report(diagnostic('CK141', { owner, part }, site));
       }
     };
