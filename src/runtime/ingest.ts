@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { canonicalJson, sha256 } from '../ir/canonical.ts';
 import { isoDateTimeMs } from '../ir/durations.ts';
+import { describeIssue } from '../contacts/validate-contact.ts';
 import type { StoredEvent } from '../store/types.ts';
 import { EARLIEST_INSTANT, isoTextOf, latestAhead } from './time/instants.ts';
 
@@ -80,9 +81,9 @@ export function eventId(event: string, contact: string, at: string, data: Record
   return `e_${sha256(canonicalJson({ event, contact, at, data })).slice(0, 24)}`;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = issue.path.length > 0 ? `"data.${issue.path.join('.')}": ` : '"data": ';
-  return `${where}${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1).replace(/\.$/, '')}`;
+/** `"data.source": invalid option: expected one of "website"|"ads" (got "tv")`, as `contacts import` says it. */
+function describeDataIssue(issue: z.core.$ZodIssue, data: object): string {
+  return describeIssue({ ...issue, path: ['data', ...issue.path] }, { data }).replace(/\.$/, '');
 }
 
 let nowText = '';
@@ -132,7 +133,7 @@ export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: strin
   const dataIn = row.data ?? {};
   if (dataIn === null || typeof dataIn !== 'object' || Array.isArray(dataIn)) return { error: '"data": expected an object' };
   const parsed = strict(schema).safeParse(dataIn);
-  if (!parsed.success) return { error: describeIssue(parsed.error.issues[0]!) };
+  if (!parsed.success) return { error: describeDataIssue(parsed.error.issues[0]!, dataIn) };
   const data = parsed.data as Record<string, unknown>;
   if (row.id !== undefined && (typeof row.id !== 'string' || row.id === '')) return { error: '"id": expected a non-empty string' };
   const id = typeof row.id === 'string' ? row.id : eventId(row.event, contact, at, data);

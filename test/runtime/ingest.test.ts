@@ -41,4 +41,14 @@ describe('validateEvent', () => {
     const found = validateEvent(deep('{"__proto__":1}'), ctx, '2026-11-01T00:00:00.000Z');
     expect(found).toEqual({ error: `key "data.url${'.a'.repeat(100_000)}.__proto__" is not allowed` });
   });
+
+  it('shows the value a property was refused for, as contacts import does, and says which are required', () => {
+    const plans: IngestContext = { events: { 'plan.changed': z.object({ plan: z.enum(['pro', 'team']), seats: z.number().int() }) }, resolveContact: () => 'c1' };
+    const at = '2026-11-01T00:00:00.000Z';
+    const event = (data: unknown) => validateEvent({ event: 'plan.changed', contact: 'c1', data }, plans, at);
+    expect(event({ plan: 'gold', seats: 1 })).toEqual({ error: '"data.plan": invalid option: expected one of "pro"|"team" (got "gold")' });
+    expect(event({ plan: 'pro', seats: 1.5 })).toEqual({ error: '"data.seats": invalid input: expected int, received number (got 1.5)' });
+    expect(event({ seats: 1 })).toEqual({ error: '"data.plan" is required' });
+    expect(event({ plan: 'pro', seats: 1, extra: true })).toEqual({ error: '"data": unrecognized key: "extra"' });
+  });
 });
