@@ -139,7 +139,7 @@ export interface CampaignImpact {
   /** Contacts enrolled on apply (at the first step, due at once: the next run executes it). */
   entering: number;
   examples: string[];
-  /** Contacts the trigger selected but who may not enter, by reason (`re-entry not allowed`, …). */
+  /** Contacts the trigger selected but who may not enter, by reason (`re-entry not allowed (reentry: 'never')`, …). */
   notAdmitted: { reason: string; count: number }[];
   /** Active enrollments that follow a campaign rename to the new id. */
   renamed: number;

@@ -17,7 +17,7 @@ export function mayEnter(
   if (campaign.status !== 'active') return { ok: false, reason: 'campaign paused' };
   if (previous.some((e) => e.status === 'active')) return { ok: false, reason: 'already in the campaign' };
   if (previous.length > 0) {
-    if (campaign.reentry.type === 'never') return { ok: false, reason: 're-entry not allowed' };
+    if (campaign.reentry.type === 'never') return { ok: false, reason: "re-entry not allowed (reentry: 'never')" };
     if (campaign.reentry.type === 'after') {
       const last = previous.reduce((latest, e) => (e.updatedAt > latest ? e.updatedAt : latest), '');
       if (Date.parse(last) + durationMs(campaign.reentry.after) > now) return { ok: false, reason: `re-entry only after ${campaign.reentry.after}` };
