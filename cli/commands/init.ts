@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UserError } from '../../src/errors.ts';
 import { stringOption, type Command } from '../command.ts';
 import { STARTER_FILES } from '../init/starter-files.ts';
@@ -7,6 +8,30 @@ import { displayPath } from '../store-options.ts';
 
 /** Entries a directory may already hold and still count as empty (a fresh `git init`). */
 const IGNORED = new Set(['.git']);
+
+/** This command's script, for a `Next:` line that works where `campaign` is not on the PATH. */
+const CLI_SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'campaign.js');
+
+const quoted = (text: string) => (/[\s"'$`\\]/.test(text) ? JSON.stringify(text) : text);
+
+/**
+ * How to run `campaign` from the new workspace: through npx when npx ran this one (it put the
+ * command on the PATH for this process only), by name when the PATH has it (a global install,
+ * `npm link`), else through node with this script's path.
+ */
+function campaignCommand(env: NodeJS.ProcessEnv, from: string): string {
+  if (env.npm_command === 'exec') return 'npx campaign';
+  const onPath = (env.PATH ?? '').split(path.delimiter).some((dir) => {
+    if (dir === '') return false;
+    try {
+      accessSync(path.join(dir, 'campaign'), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return onPath ? 'campaign' : `node ${quoted(path.relative(from, CLI_SCRIPT))}`;
+}
 
 export const init: Command = {
   name: 'init',
@@ -48,13 +73,14 @@ export const init: Command = {
       // A path through a file (ENOTDIR), a read-only folder, a full disk: the user's to fix.
       throw new UserError(`Cannot create the workspace in "${name}": ${(error as Error).message}.`);
     }
-    const cd = name === '.' ? '' : `cd ${/\s/.test(name) ? JSON.stringify(name) : name} && `;
+    const cd = name === '.' ? '' : `cd ${quoted(name)} && `;
+    const campaign = campaignCommand(ctx.env, target);
     ctx.out(
       [
         `Created a campaignkit workspace in ${name === '.' ? 'the current folder' : `"${name}"`}:`,
         ...files.sort().map((file) => `  ${file}`),
         '',
-        `Next: ${cd}campaign validate && campaign plan`,
+        `Next: ${cd}${campaign} validate && ${campaign} plan`,
       ].join('\n'),
     );
     return 0;

@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STARTER_FILES } from '../../cli/init/starter-files.ts';
 import { runCli, tempDir } from '../helpers/run-cli.ts';
 
@@ -9,7 +10,18 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir('campaignkit-init-')));
 afterEach(() => cleanup());
 
-const cli = (cwd: string, ...argv: string[]) => runCli(argv, { cwd, env: { NO_COLOR: '1' } });
+/** A PATH on which `campaign` is installed (as a global install or `npm link` makes it). */
+let bin: { dir: string; cleanup: () => void };
+beforeAll(() => {
+  bin = tempDir('campaignkit-bin-');
+  writeFileSync(path.join(bin.dir, 'campaign'), '#!/bin/sh\n');
+  chmodSync(path.join(bin.dir, 'campaign'), 0o755);
+});
+afterAll(() => bin.cleanup());
+const installedPath = () => bin.dir;
+
+const cliWith = (env: Record<string, string>, cwd: string, ...argv: string[]) => runCli(argv, { cwd, env: { NO_COLOR: '1', ...env } });
+const cli = (cwd: string, ...argv: string[]) => cliWith({ PATH: installedPath() }, cwd, ...argv);
 
 /** Every file under `root`, relative, sorted. */
 function tree(root: string): string[] {
@@ -48,9 +60,9 @@ describe('campaign init', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe('error: "." is not empty (it holds "notes.txt"); pass a new or empty folder to `campaign init`. Nothing was written.\n');
     expect(readdirSync(dir)).toEqual(['notes.txt']);
-    const file = await cli(dir, 'init', 'notes.txt');
+    const file = await cliWith({}, dir, 'init', 'notes.txt');
     expect(file.stderr).toBe('error: "notes.txt" is a file; pass a new or empty folder to `campaign init`.\n');
-    const through = await cli(dir, 'init', 'notes.txt/workspace');
+    const through = await cliWith({}, dir, 'init', 'notes.txt/workspace');
     expect(through.code).toBe(1);
     expect(through.stderr).toMatch(/^error: Cannot create the workspace in "notes.txt\/workspace": ENOTDIR: [^\n]*\.\n$/);
     expect(readdirSync(dir)).toEqual(['notes.txt']);
@@ -63,7 +75,7 @@ describe('campaign init', () => {
     expect(created.stdout).toContain('Next: cd marketing && campaign validate && campaign plan');
     expect(readdirSync(dir)).toEqual(['marketing']);
     expect(tree(path.join(dir, 'marketing'))).toEqual(Object.keys(STARTER_FILES).sort());
-    const both = await cli(dir, 'init', 'sales', '--workspace', 'ops');
+    const both = await cliWith({}, dir, 'init', 'sales', '--workspace', 'ops');
     expect(both.stderr).toBe('error: `campaign init sales --workspace ops` names two folders; give one: `campaign init DIR`. Nothing was written.\n');
     expect(both.code).toBe(1);
     expect(readdirSync(dir)).toEqual(['marketing']);
@@ -71,9 +83,20 @@ describe('campaign init', () => {
 
   it('accepts the current folder when it is empty but for .git', async () => {
     mkdirSync(path.join(dir, '.git'));
-    const created = await cli(dir, 'init');
+    const created = await cliWith({ PATH: `/nonexistent${path.delimiter}${installedPath()}` }, dir, 'init');
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('Created a campaignkit workspace in the current folder:');
     expect(created.stdout).toContain('Next: campaign validate && campaign plan');
+  });
+
+  it('ends with a next step the user can run: through npx when npx ran it, through node where `campaign` is not on the PATH', async () => {
+    const viaNpx = await cliWith({ npm_command: 'exec', PATH: installedPath() }, dir, 'init', 'with npx');
+    expect(viaNpx.stdout).toContain('Next: cd "with npx" && npx campaign validate && npx campaign plan');
+    const bare = await cliWith({ PATH: '/usr/bin' }, dir, 'init', 'marketing');
+    const next = /Next: cd marketing && node (\S+) validate && node \1 plan\n/.exec(bare.stdout);
+    expect(next, bare.stdout).not.toBeNull();
+    // The command as printed, run from the new workspace.
+    const validated = execFileSync(process.execPath, [next![1]!, 'validate', '--no-typecheck'], { cwd: path.join(dir, 'marketing'), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(validated).toBe('✔ 5 modules valid.\n');
   });
 });
