@@ -110,14 +110,18 @@ export function explainContact(data: StoreData, program: Program, contact: Conta
   const enrollments = data.enrollments.filter((e) => e.contact === contact.id);
   const emails = data.outbox.filter((m) => m.contact === contact.id);
   const webhooks = data.webhooks.filter((w) => w.contact === contact.id);
+  // In causal order within an instant (an event, the steps it moved, their emails and webhooks),
+  // then newest first: an effect is listed above its cause, as it happened after it.
   const timeline: ContactExplanation['timeline'] = [
     ...events.map((e) => ({ at: e.at, kind: 'event' as const, text: `${e.event}${Object.keys(e.data).length ? ` ${JSON.stringify(e.data)}` : ''}` })),
     ...enrollments.flatMap((e) => e.history.map((h) => ({ at: h.at, kind: 'step' as const, text: `${e.campaign} › ${h.step}: ${h.outcome}` }))),
     ...emails.map((m) => ({ at: m.dueAt, kind: 'email' as const, text: `${m.kind === 'notification' ? 'notified' : 'email'} "${m.subject}" to ${m.to} (${m.status})` })),
     ...webhooks.map((w) => ({ at: w.createdAt, kind: 'webhook' as const, text: `webhook ${w.endpoint} (${w.status})` })),
   ]
-    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
-    .slice(0, timelineLimit);
+    .map((entry, order) => ({ entry, at: Date.parse(entry.at), order }))
+    .sort((a, b) => b.at - a.at || b.order - a.order)
+    .slice(0, timelineLimit)
+    .map(({ entry }) => entry);
 
   const email = contact.fields[program.settings.fields.email];
   const suppression = typeof email === 'string' ? data.suppression.find((s) => s.hash === suppressionHash(email)) : undefined;
