@@ -146,6 +146,11 @@ export function renderContactChanges(changes: ContactChanges, c: Colors): string
     const after = `${journey.after.step ?? '(end)'} [${journey.after.status}]`;
     const wake = journey.after.status === 'active' ? (journey.after.waitingFor ? `, waiting for ${journey.after.waitingFor} until ${short(journey.after.wakeAt)}` : journey.after.wakeAt ? `, next ${short(journey.after.wakeAt)}` : ', waiting for a goal') : '';
     lines.push(`  journey ${journey.campaign}: ${before} → ${after}${wake}`);
+    // A step that did not do what it says (an `enroll` the target campaign refused).
+    for (const note of journey.notes) {
+      const space = note.indexOf(' ');
+      if (note.includes(' refused: ')) lines.push(`    ${c.yellow(`${short(note.slice(0, space))} ${note.slice(space + 1)}`)}`);
+    }
   }
   for (const email of change.emails) {
     const what = email.kind === 'notification' ? 'notify' : 'email';

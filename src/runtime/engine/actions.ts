@@ -148,10 +148,13 @@ function skipSend(
   return { reason: detail };
 }
 
-/** Journey steps and threshold actions that change the contact or call out. */
-export function executeAction(engine: Engine, action: ActionStep | Step, contactId: string, now: number, key: string, campaign: string | undefined): void {
+/**
+ * Journey steps and threshold actions that change the contact or call out. Returns what the step
+ * records when it did not do what it says (an `enroll` the target campaign refused), else nothing.
+ */
+export function executeAction(engine: Engine, action: ActionStep | Step, contactId: string, now: number, key: string, campaign: string | undefined): string | undefined {
   const contact = engine.contacts.get(contactId);
-  if (!contact) return;
+  if (!contact) return undefined;
   switch (action.type) {
     case 'update': {
       const before = contact.fields[action.field];
@@ -232,10 +235,11 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
     }
     case 'enroll': {
       const target = engine.index.campaigns.get(action.campaign);
-      if (target) engine.tryEnroll(target, contactId, campaign ? `enrolled by ${campaign}` : 'enrolled by a score threshold');
-      return;
+      if (!target) return undefined;
+      const entered = engine.enter(target, contactId, campaign ? `enrolled by ${campaign}` : 'enrolled by a score threshold');
+      return typeof entered === 'string' ? `enroll in ${action.campaign} refused: ${entered}` : undefined;
     }
     default:
-      return;
+      return undefined;
   }
 }

@@ -126,8 +126,7 @@ function enter(engine: Engine, enrollment: Enrollment, step: Step, now: number):
       return waitUntil(enrollment, null, now);
     }
     default:
-      executeAction(engine, step, enrollment.contact, now, `${enrollment.id}/${step.id}`, campaign.id);
-      note(engine, enrollment, step.id, step.type, now);
+      note(engine, enrollment, step.id, executeAction(engine, step, enrollment.contact, now, `${enrollment.id}/${step.id}`, campaign.id) ?? step.type, now);
       return { next: 'follow' };
   }
 }

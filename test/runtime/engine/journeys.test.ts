@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/runtime/engine/engine.ts';
 import { programFrom, type TestWorkspace } from '../../helpers/program.ts';
 import { ev, marketing, sends, simulate, storeWith } from './journey-helpers.ts';
+import { renderContactChanges } from '../../../src/render/run-text.ts';
+import { colors } from '../../../src/render/colors.ts';
 
 describe('journeys', () => {
   it('sends on an event trigger, waits, then sends again; skips contacts without consent', async () => {
@@ -215,6 +217,26 @@ describe('journeys', () => {
       'second/c2/1 exited exit criteria met',
     ]);
     expect(sends(store2)).toHaveLength(1);
+  });
+
+  it("records an enroll step the target campaign refused, with the reason, in the journey's history and the dry-run diff", async () => {
+    const store = storeWith(['c1']);
+    const { log } = await simulate(
+      (w) => {
+        marketing(w, 'x');
+        w.campaign('first', { trigger: w.onEvent('signup.completed'), reentry: 'always', steps: [w.enroll('go', 'second')] });
+        w.campaign('second', { trigger: w.manual(), steps: [w.tag('done', 'onboarded')] });
+      },
+      store,
+      [ev('c1', 'signup.completed', '2026-11-02T10:00:00.000Z'), ev('c1', 'signup.completed', '2026-11-03T10:00:00.000Z')],
+      '2026-11-04T00:00:00Z',
+    );
+    expect(store.enrollments.map((e) => `${e.id} ${e.status}`)).toEqual(['first/c1/1 completed', 'first/c1/2 completed', 'second/c1/1 completed']);
+    const second = store.enrollments.find((e) => e.id === 'first/c1/2')!;
+    expect(second.history.map((h) => h.outcome)).toEqual(["enroll in second refused: re-entry not allowed (reentry: 'never')"]);
+    expect(store.enrollments.find((e) => e.id === 'first/c1/1')!.history.map((h) => h.outcome)).toEqual(['enroll']);
+    const text = renderContactChanges(log.contacts.get('c1')!, colors(false));
+    expect(text).toContain("\n    2026-11-03T10:00Z go: enroll in second refused: re-entry not allowed (reentry: 'never')");
   });
 
   it('leaves at once when a step of the journey itself meets the exit criteria, before its next step', async () => {
