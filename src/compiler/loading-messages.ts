@@ -33,14 +33,16 @@ export const LOADING_MESSAGES = {
     () => 'Fix the syntax or the import path; campaign modules may import the workspace config, each other, zod and campaignkit.',
     'esbuild could not bundle a module: a syntax error, or an import that does not resolve.',
   ),
-  CK005: entry<{ path: string; error: string }>(
+  CK005: entry<{ path: string; error: string; id?: string }>(
     'invalid-definition',
     'error',
     (p) => `Definition is invalid at "${p.path}": ${p.error}.`,
     (p) =>
-      p.error.startsWith('it is missing')
-        ? 'Give it a value; a condition callback such as where: (c) => … must return the condition it builds.'
-        : 'Use the builders from campaign.config.ts rather than writing IR objects by hand.',
+      p.id !== undefined
+        ? `Use lowercase letters, digits, ".", "_" and "-"${p.id === '' ? '' : `, such as "${p.id}"`}.`
+        : p.error.startsWith('it is missing')
+          ? 'Give it a value; a condition callback such as where: (c) => … must return the condition it builds.'
+          : 'Use the builders from campaign.config.ts rather than writing IR objects by hand.',
     'A definition does not match the IR schema — an id with capitals or spaces, a string where a number belongs. The builders\' types prevent most of these; they appear with `--no-typecheck` or when IR objects are written by hand.',
   ),
   CK006: entry<{ what: string; error: string }>(

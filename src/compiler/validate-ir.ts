@@ -11,13 +11,31 @@ import { diagnostic } from './messages.ts';
 export function validateIr(program: Program): { program: Program | null; diagnostics: SiteDiagnostic[] } {
   const parsed = ProgramSchema.safeParse(program);
   if (parsed.success) return { program: parsed.data as Program, diagnostics: [] };
-  const diagnostics = parsed.error.issues.slice(0, 50).map((issue) =>
-    diagnostic('CK005', { path: formatPath(program, issue.path), error: issueText(issue) }, siteOf(program, issue.path)),
-  );
+  const diagnostics = parsed.error.issues.slice(0, 50).map((issue) => {
+    const id = idSuggestion(program, issue);
+    return diagnostic('CK005', { path: formatPath(program, issue.path), error: issueText(issue), ...(id !== undefined ? { id } : {}) }, siteOf(program, issue.path));
+  });
   return { program: null, diagnostics };
 }
 
 type Path = readonly PropertyKey[];
+
+/**
+ * An id the builders accepted but the IR does not (`campaign('Bad Id', …)`: the types take any
+ * string): the id it could be, lowercase with "-" for spaces; "" when nothing is left of it.
+ */
+function idSuggestion(program: Program, issue: z.core.$ZodIssue): string | undefined {
+  if (issue.path.at(-1) !== 'id' || issue.code !== 'invalid_format') return undefined;
+  let value: unknown = program;
+  for (const key of issue.path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  if (typeof value !== 'string') return undefined;
+  return value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s/]+/g, '-')
+    .replace(/[^a-z0-9._-]/g, '')
+    .replace(/^[._-]+/, '');
+}
 
 /** zod's wording, without its "Invalid input: " prefix; a missing value says so. */
 function issueText(issue: z.core.$ZodIssue): string {
