@@ -44,6 +44,8 @@ export interface Site {
    * event, an id, a duration — so that the diagnostic points at it rather than at the whole property.
    */
   mention?: string;
+  /** Which writing of `mention` (0-based, in source order) when the definition writes it more than once. */
+  mentionIndex?: number;
   /**
    * For duplicates: which occurrence (0-based, in authoring order) of the innermost thing the site
    * names — the step, threshold or scoring rule when there is one, else the entity.

@@ -246,25 +246,27 @@ export class SourceLocator {
       const written = site.key === undefined ? this.declarations.declarationOf(prop) : this.declarations.keyIn(prop, site.key);
       target = written ?? prop;
     }
-    if (target && site.mention !== undefined) target = this.mentionIn(target, site.mention) ?? target;
+    if (target && site.mention !== undefined) target = this.mentionIn(target, site.mention, site.mentionIndex ?? 0) ?? target;
     if (target) return { file: target.file, start: target.start, end: target.end };
     return fallbackFile ? { file: fallbackFile, start: 0, end: 0 } : null;
   }
 
-  /** Where a span first writes `mention`: as a string literal (`'eu-trials'`) or a property access (`c.contry`). */
-  private mentionIn(span: Span, mention: string): Span | null {
+  /**
+   * Where a span writes `mention` for the `index`-th time (else the first): as a string literal
+   * (`'eu-trials'`) or a property access (`c.contry`).
+   */
+  private mentionIn(span: Span, mention: string, index: number): Span | null {
     const text = this.files.get(span.file)?.text.slice(span.start, span.end);
     if (!text || mention === '') return null;
     const escaped = mention.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const found: { at: number; length: number }[] = [];
-    const literal = new RegExp(`(['"\`])${escaped}\\1`).exec(text);
-    if (literal) found.push({ at: literal.index, length: literal[0].length });
+    for (const literal of text.matchAll(new RegExp(`(['"\`])${escaped}\\1`, 'g'))) found.push({ at: literal.index, length: literal[0].length });
     if (/^[A-Za-z_$][\w$]*$/.test(mention)) {
-      const access = new RegExp(`\\.\\s*${escaped}(?![\\w$])`).exec(text);
-      if (access) found.push({ at: access.index + access[0].length - mention.length, length: mention.length });
+      for (const access of text.matchAll(new RegExp(`\\.\\s*${escaped}(?![\\w$])`, 'g'))) found.push({ at: access.index + access[0].length - mention.length, length: mention.length });
     }
-    const first = found.sort((a, b) => a.at - b.at)[0];
-    return first ? { file: span.file, start: span.start + first.at, end: span.start + first.at + first.length } : null;
+    found.sort((a, b) => a.at - b.at);
+    const chosen = found[index] ?? found[0];
+    return chosen ? { file: span.file, start: span.start + chosen.at, end: span.start + chosen.at + chosen.length } : null;
   }
 
   /**

@@ -15,9 +15,14 @@ export const sinceEntryOutsideJourney: Rule = {
   check({ program, report }) {
     for (const { cond, owner, at } of programConditions(program)) {
       if (inJourney(owner, at)) continue;
+      // The event's n-th `c.did` in the condition: the one with `sinceEntry`, not the first.
+      const seen = new Map<string, number>();
       walkCond(cond, (node) => {
-        if (node.type !== 'did' || node.sinceEntry !== true) return;
-        report(diagnostic('CK142', { owner: describeSite(owner, at), event: node.event }, { ...siteOf(owner, at), mention: node.event }));
+        if (node.type !== 'did') return;
+        const nth = seen.get(node.event) ?? 0;
+        seen.set(node.event, nth + 1);
+        if (node.sinceEntry !== true) return;
+        report(diagnostic('CK142', { owner: describeSite(owner, at), event: node.event }, { ...siteOf(owner, at), mention: node.event, mentionIndex: nth }));
       });
     }
   },
