@@ -8,6 +8,7 @@ import type { TimeWindow, Weekday } from '../../ir/types.ts';
 
 export const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
 
 export interface LocalParts {
   year: number;
@@ -149,14 +150,24 @@ export function localMinutes(instant: number, zone: string): number {
 
 /**
  * The instant when the local wall clock in `zone` shows `minutes` after midnight on the given
- * local date (year, month 1-12, day). A time skipped by a DST change resolves to just after it.
+ * local date (year, month 1-12, day). A time skipped by a DST change resolves to just after it; a
+ * time shown twice (clocks going back), to the first.
  */
 export function zonedInstant(year: number, month: number, day: number, minutes: number, zone: string): number {
   const wall = Date.UTC(year, month - 1, day) + minutes * MINUTE_MS;
   const offset = offsetMinutes(wall, zone);
   const guess = wall - offset * MINUTE_MS;
   const other = offsetMinutes(guess, zone);
-  if (other === offset) return guess;
+  if (other === offset) {
+    // A time the clocks show twice (they went back in the last hours): the first of the two, as
+    // Temporal's "compatible" resolution takes it — quiet hours end at the first 02:30.
+    const before = offsetMinutes(guess - 3 * HOUR_MS, zone);
+    if (before > offset) {
+      const first = wall - before * MINUTE_MS;
+      if (offsetMinutes(first, zone) === before) return first;
+    }
+    return guess;
+  }
   // Near a change the offset at `wall` may be the wrong side's: the other offset, if it holds at
   // its own instant, is the answer (01:30 in Berlin the night clocks go back). If neither holds,
   // the time was skipped.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localDayAt, localParts, offsetMinutes, zonedInstant } from '../../../src/runtime/time/zoned.ts';
+import { afterQuietHours, localDayAt, localParts, offsetMinutes, zonedInstant } from '../../../src/runtime/time/zoned.ts';
 
 /** The offset as Intl states it, with no cache: what `offsetMinutes` must agree with. */
 function intlOffset(instant: number, zone: string): number {
@@ -56,18 +56,27 @@ describe('zonedInstant', () => {
     ['America/New_York', 2026, 11, 1],
     ['Australia/Sydney', 2026, 4, 5],
     ['Australia/Lord_Howe', 2026, 10, 4],
-  ])('gives an instant that shows the asked local time in %s on %i-%i-%i', (zone, year, month, day) => {
-    const shown = new Set<number>();
+  ])('gives the first instant that shows the asked local time in %s on %i-%i-%i', (zone, year, month, day) => {
+    // Local minute → the first instant showing it (a time shown twice, when clocks go back: the first).
+    const shown = new Map<number, number>();
     const midnight = Date.UTC(year, month - 1, day);
     for (let t = midnight - 15 * 60 * MINUTE; t < midnight + 39 * 60 * MINUTE; t += MINUTE) {
       const p = localParts(t, zone);
-      if (p.year === year && p.month === month && p.day === day) shown.add(p.hour * 60 + p.minute);
+      if (p.year === year && p.month === month && p.day === day && !shown.has(p.hour * 60 + p.minute)) shown.set(p.hour * 60 + p.minute, t);
     }
     for (let minutes = 0; minutes < 24 * 60; minutes += 5) {
-      if (!shown.has(minutes)) continue;
-      const p = localParts(zonedInstant(year, month, day, minutes, zone), zone);
+      const first = shown.get(minutes);
+      if (first === undefined) continue;
+      const at = zonedInstant(year, month, day, minutes, zone);
+      const p = localParts(at, zone);
       expect({ day: p.day, time: p.hour * 60 + p.minute }, `${zone} ${Math.floor(minutes / 60)}:${minutes % 60}`).toEqual({ day, time: minutes });
+      expect(new Date(at).toISOString(), `${zone} ${Math.floor(minutes / 60)}:${minutes % 60}`).toBe(new Date(first).toISOString());
     }
+  });
+
+  it('ends quiet hours at the first 02:30 the night clocks go back (Paris: 00:30Z, not 01:30Z)', () => {
+    const end = afterQuietHours(Date.parse('2026-10-24T22:30:00Z'), { start: '23:00', end: '02:30' }, 'Europe/Paris');
+    expect(new Date(end).toISOString()).toBe('2026-10-25T00:30:00.000Z');
   });
 });
 
