@@ -59,7 +59,11 @@ export function SimulationView({ active, model, contact, campaign, width, height
     if (input === 'n' || isOpen(input, key)) run((s) => s.step());
     else if (input === 'd') run((s) => s.advance(s.clock + DAY));
     else if (input === 'w') run((s) => s.advance(s.clock + 7 * DAY));
-    else if (input === 'e' && waitingFor) run((s) => s.trigger(waitingFor));
+    else if (input === 'e' && waitingFor) {
+      run((s) => {
+        if (!s.triggerAwaited()) throw new Error(`Cannot simulate ${waitingFor}: no event properties found that the step's where accepts; use n to let it time out.`);
+      });
+    }
     else if (input === 'r') {
       setBack(0);
       start();

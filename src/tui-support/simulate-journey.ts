@@ -1,5 +1,6 @@
 import type { Program } from '../ir/types.ts';
-import { findCampaign } from '../ir/walk.ts';
+import { allSteps, findCampaign } from '../ir/walk.ts';
+import { eventWitness } from './event-witness.ts';
 import type { EmailChange } from '../runtime/engine/changes.ts';
 import { Engine } from '../runtime/engine/engine.ts';
 import { newEnrollment } from '../runtime/journeys/eligibility.ts';
@@ -116,10 +117,23 @@ export class JourneySimulation {
     return this.advance(this.nextWake ?? this.clock + fallbackMs);
   }
 
+  /**
+   * The event the enrollment waits for happens now, with properties its step's `where` accepts
+   * (`eventWitness`); null when the step waits for nothing, or no such properties were found.
+   */
+  triggerAwaited(): SimulationTick | null {
+    const waiting = this.enrollment.waitingFor;
+    if (this.enrollment.status !== 'active' || !waiting) return null;
+    const campaign = findCampaign(this.program, this.campaignId);
+    const step = campaign && allSteps(campaign.steps).find((s) => s.id === this.enrollment.step);
+    const data = eventWitness(step?.type === 'waitForEvent' ? step.where : undefined, this.program.settings.consent.email);
+    return data === null ? null : this.trigger(waiting.event, data);
+  }
+
   /** The contact does `event` now (with `data`), and the engine reacts. */
   trigger(event: string, data: Record<string, unknown> = {}): SimulationTick {
     const stored: StoredEvent = { id: `simulated-${++this.eventSeq}`, contact: this.contactId, event, at: iso(this.clock), data };
-    return this.run([stored], this.clock, `${event} (simulated)`);
+    return this.run([stored], this.clock, `${event}${Object.keys(data).length > 0 ? ` ${JSON.stringify(data)}` : ''} (simulated)`);
   }
 
   private run(events: StoredEvent[], until: number, first?: string): SimulationTick {

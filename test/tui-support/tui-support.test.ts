@@ -6,6 +6,7 @@ import { parseHeaders, previewEmail } from '../../src/tui-support/email-preview.
 import { buildPreviewModel, findContactIndex, searchContacts, stepKey, type PreviewModel } from '../../src/tui-support/preview-model.ts';
 import { gradeCells, scoreDistribution, topPositions } from '../../src/tui-support/score-distribution.ts';
 import { JourneySimulation } from '../../src/tui-support/simulate-journey.ts';
+import { eventWitness } from '../../src/tui-support/event-witness.ts';
 import { buildExampleStore } from '../helpers/example-store.ts';
 
 let program: Program;
@@ -144,8 +145,24 @@ describe('JourneySimulation', () => {
     const free = data.contacts.find((c) => c.fields.plan === 'free')!;
     const sim = new JourneySimulation(program, data, free.id, 'trial-nurture', now);
     const tick = sim.trigger('feature.used', { feature: 'funnels' });
-    expect(tick.lines.map((l) => l.text)).toEqual(expect.arrayContaining(['feature.used (simulated)', 'await-first-report: received feature.used']));
+    expect(tick.lines.map((l) => l.text)).toEqual(expect.arrayContaining(['feature.used {"feature":"funnels"} (simulated)', 'await-first-report: received feature.used']));
     expect(sim.position.step).not.toBe('await-first-report');
+  });
+
+  it("simulates the awaited event with properties the step's where accepts (the webinar it waits for)", () => {
+    let sim: JourneySimulation | undefined;
+    for (const contact of data.contacts) {
+      sim = new JourneySimulation(program, data, contact.id, 'webinar-invite', now);
+      for (let i = 0; i < 4 && !sim.finished && sim.position.waitingFor !== 'webinar.attended'; i++) sim.step();
+      if (sim.position.waitingFor === 'webinar.attended') break;
+    }
+    expect(sim!.position).toMatchObject({ step: 'await-attendance', waitingFor: 'webinar.attended' });
+    const tick = sim!.triggerAwaited()!;
+    expect(tick.lines.map((l) => l.text)).toEqual(expect.arrayContaining(['webinar.attended {"webinar":"funnels-that-convert-2026-11"} (simulated)', 'await-attendance: received webinar.attended']));
+    expect(sim!.position.step).not.toBe('await-attendance');
+    // Without data the step's filter refuses it, and the contact would still wait.
+    expect(eventWitness({ type: 'cmp', field: 'webinar', op: 'matches', value: '^f' }, 'emailOptIn')).toBeNull();
+    expect(eventWitness({ type: 'all', of: [{ type: 'cmp', field: 'seats', op: 'gt', value: 5 }, { type: 'cmp', field: 'plan', op: 'in', value: ['pro', 'team'] }] }, 'emailOptIn')).toEqual({ seats: 6, plan: 'pro' });
   });
 
   it('refuses an unknown campaign or contact', () => {
