@@ -15,7 +15,7 @@ export function PlanList({ active, plan, width, height, onOpen }: { active: bool
   const rows = useMemo(() => planRows(plan), [plan]);
   const stops = useMemo(() => rows.flatMap((row, i) => (selectable(row) ? [i] : [])), [rows]);
   const summary = wrap(summaryLine(plan), width).slice(0, 2);
-  const listHeight = Math.max(1, height - summary.length - 1);
+  const listHeight = Math.max(1, height - summary.length - 2);
   const place = useRef({ stop: 0, offset: 0 });
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   const current = stops[Math.min(place.current.stop, stops.length - 1)];
@@ -51,6 +51,8 @@ export function PlanList({ active, plan, width, height, onOpen }: { active: bool
         <Text key={i} bold={i === 0} wrap="truncate-end">{line}</Text>
       ))}
       <Text dimColor wrap="truncate-end">{plan.summary.errors > 0 ? 'It cannot be applied: fix the errors, then open the preview again.' : plan.summary.changes ? 'Not applied yet: `campaign plan --out plan.json` saves it, `campaign apply` applies it.' : 'Nothing to apply.'}</Text>
+      {/* The preview's time is the store's clock (or --now); `campaign plan` plans at the current time unless told. */}
+      <Text dimColor wrap="truncate-end">{`Same as \`campaign plan --now ${plan.now.replace('.000Z', 'Z')}\` (without --now it plans at the current time).`}</Text>
       <VirtualList
         count={rows.length}
         cursor={current ?? -1}
