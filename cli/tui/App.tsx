@@ -41,7 +41,6 @@ export const MIN_SIZE: TerminalSize = { columns: 60, rows: 15 };
 
 export const GLOBAL_KEYS: readonly KeyHint[] = [
   ['1–8 Tab', 'switch screen'],
-  ['/', 'search'],
   ['Esc ⌫', 'back'],
   ['?', 'help'],
   ['q', 'quit'],

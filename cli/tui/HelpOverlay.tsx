@@ -13,19 +13,20 @@ export function HelpOverlay({ keys, global, screen, width, height }: { keys: rea
       <Text wrap="truncate-end">{action}</Text>
     </Box>
   );
+  // One line each, cut to the height: rows squeezed below a line overlap each other in ink.
+  const lines = [
+    <Text key="title" bold wrap="truncate-end">Keys — {label}</Text>,
+    ...keys.map(row),
+    <Text key="gap1"> </Text>,
+    <Text key="everywhere" bold>Everywhere</Text>,
+    ...global.map(row),
+    <Text key="gap2"> </Text>,
+    <Text key="note" dimColor wrap="truncate-end">Computed by the compiler, the engine and the planner, as the CLI computes it.</Text>,
+  ];
+  const shown = lines.length <= height ? lines : [...lines.slice(0, Math.max(0, height - 1)), <Text key="more" dimColor wrap="truncate-end">… more: enlarge the terminal to see every key</Text>];
   return (
-    <Box flexDirection="column" width={width} height={height} paddingLeft={1}>
-      <Text bold>Keys — {label}</Text>
-      {keys.map(row)}
-      <Text> </Text>
-      <Text bold>Everywhere</Text>
-      {global.map(row)}
-      <Text wrap="wrap">
-        <Text dimColor>Screens: </Text>
-        {SCREENS.map((s, i) => `${i + 1} ${s.label}`).join(' · ')}
-      </Text>
-      <Text> </Text>
-      <Text dimColor wrap="wrap">The preview computes nothing of its own: the compiler, the evaluation engine, the runtime and the planner do.</Text>
+    <Box flexDirection="column" width={width} height={height} paddingLeft={1} overflow="hidden">
+      {shown}
     </Box>
   );
 }

@@ -75,6 +75,18 @@ describe('campaign preview: the app', () => {
     expect(await d.press('x')).not.toContain('Keys — Segments');
   });
 
+  it('? at 60×15 shows whole rows, a key beside its action, and says when some do not fit', async () => {
+    const d = await open({ columns: 60, rows: 15 });
+    await d.press('5');
+    await d.press(KEY.enter);
+    const help = (await d.press('?')).split('\n');
+    const body = help.slice(help.findIndex((l) => l.includes('Keys — ')));
+    expect(body.join('\n')).toContain('… more: enlarge the terminal to see every key');
+    // Each key row: the key, spaces, its action — not two rows drawn over each other.
+    for (const line of body.filter((l) => /^ (↑|⏎|Esc|e |s |1–8|\?|q )/.test(l))) expect(line).toMatch(/^ \S+(?: \S+)? {2,}\S/);
+    expect(help.join('\n')).not.toContain('Everywhereack');
+  });
+
   it('Campaigns: the list with trigger, status and enrollments, then a campaign as a tree of steps', async () => {
     const d = await open();
     const list = await d.press('2');
