@@ -23,6 +23,11 @@ export function renderStaticSummary(state: PreviewState, c: Colors): string {
   out.push(`${label('Validation')}${validity} ${c.dim('(without type-check: `campaign validate` type-checks)')}`);
   if (diagnostics.length) out.push('', renderDiagnosticsText(diagnostics, state.readSource, c).trimEnd(), '');
   out.push(`${label('Store')}${state.store ?? '—'}${state.data ? c.dim(` · serial ${state.data.serial} · clock ${shortTime(state.data.clock)}`) : ''}`);
+  // As the Overview: why nothing is shown, not "no store yet" for a store that could not be read or used.
+  if (state.phase === 'failed') {
+    out.push(`${label('Failed')}${c.red(state.error ?? 'the preview could not load')}`);
+    return out.join('\n');
+  }
   out.push(`${label('Deployed')}${deploymentText(state, '`campaign plan` shows how').text}`);
   out.push(`${label('Showing')}${showingText(state, 'the store as the deployed program made it (`campaign plan` shows what the workspace changes)')}, as of ${shortTime(state.now)}`);
   if (state.error) out.push(`${label('Error')}${c.red(state.error)}`);

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +61,16 @@ describe('campaign preview without a terminal', () => {
     expect(stdout).toMatch(/40 contacts|0 contacts/);
   });
 
+  it('says the store could not be read, not that there is none yet, and exits 1', async () => {
+    const broken = path.join(temp.dir, 'broken.json');
+    writeFileSync(broken, '{bad');
+    const { code, stdout, stderr } = await preview(['--store', broken]);
+    expect(stdout).toMatch(/Failed\s+The store "[^"]+broken.json" is not valid JSON \(line 1/);
+    expect(stdout).not.toMatch(/no store yet|Showing|no valid workspace/);
+    expect(stderr).toMatch(/^error: The store "[^"]+broken.json" is not valid JSON/);
+    expect(code).toBe(1);
+  });
+
   it('shows an error instead of contacts as of a --now before the store clock, and exits 1 (CI too)', async () => {
     const clocked = path.join(temp.dir, 'clocked.json');
     const { data } = await buildExampleStore({ contacts: 40, events: 500 });
@@ -67,7 +78,7 @@ describe('campaign preview without a terminal', () => {
     await writeStore(clocked, data);
     for (const options of [{}, { tty: true, env: { CI: 'true', NO_COLOR: '1' } }]) {
       const { code, stdout, stderr } = await preview(['--store', clocked, '--now', '2026-12-30T00:00:00Z'], options);
-      expect(stdout).toMatch(/Error\s+--now is before the store's clock \(2026-12-31T00:00:00.000Z\)/);
+      expect(stdout).toMatch(/Failed\s+--now is before the store's clock \(2026-12-31T00:00:00.000Z\)/);
       expect(stdout).not.toMatch(/\d+ contacts/);
       expect(code).toBe(1);
       expect(stderr).toMatch(/^error: --now is before the store's clock \(2026-12-31T00:00:00.000Z\)[^\n]*\n$/);
