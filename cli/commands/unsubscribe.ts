@@ -182,11 +182,24 @@ function readRequest(ctx: CliContext, args: ParsedArgs): Request {
   const emails = new Map<string, string>();
   for (const { text, where } of lines) {
     const email = text.trim();
-    if (!/^[^\s@]+@[^\s@]+$/.test(email)) problems.push(`${where}: "${clip(text)}" is not an email address; give one address per line, as in user@example.com.`);
+    const problem = addressProblem(email);
+    if (problem) problems.push(`${where}: "${clip(text)}" ${problem}`);
     else if (!emails.has(email.toLowerCase())) emails.set(email.toLowerCase(), email);
   }
   refuse(problems);
   return { kind: 'addresses', emails: [...emails.values()], reason: (reason as AddressReason | undefined) ?? 'unsubscribed' };
+}
+
+/**
+ * Why a line is not one bare address, else null. A bounce report's CSV line (`ann@x.example,bounced`),
+ * `mailto:`, `<…>`, double quotes or a trailing dot would otherwise be suppressed as given — a string no
+ * contact has — while the contact it meant goes on getting email.
+ */
+function addressProblem(email: string): string | null {
+  if (/^[^\s@,;:<>"()[\]]+@[^\s@,;:<>"()[\]]+$/.test(email) && !email.endsWith('.') && !/@\.|\.\.|\.@/.test(email)) return null;
+  const inside = /[^\s@,;:<>"()[\]]+@[^\s@,;:<>"()[\]]+/.exec(email.replace(/^mailto:/i, ''))?.[0]?.replace(/\.+$/, '');
+  const meant = inside && inside !== email ? ` Did you mean "${inside}"?` : '';
+  return `is not an email address; give one bare address per line, as in user@example.com, with no other column, name, brackets or mailto:.${meant}`;
 }
 
 /** A line as quoted in an error: a whole file on one line would flood the terminal. */

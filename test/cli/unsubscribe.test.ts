@@ -105,7 +105,7 @@ describe('campaign unsubscribe', () => {
       code: 1,
       stderr: `error: the link: "https://acme-analytics.example/unsubscribe" is not an unsubscribe link: it needs c= (the contact) and t= (the token), as in the emails' List-Unsubscribe header.\nNothing was written.\n`,
     });
-    expect((await cli(dir, 'unsubscribe', '--email', 'not an address', '--store', 'store.json')).stderr).toBe('error: --email: "not an address" is not an email address; give one address per line, as in user@example.com.\nNothing was written.\n');
+    expect((await cli(dir, 'unsubscribe', '--email', 'not an address', '--store', 'store.json')).stderr).toBe('error: --email: "not an address" is not an email address; give one bare address per line, as in user@example.com, with no other column, name, brackets or mailto:.\nNothing was written.\n');
     // A queued list: every line checked, the bad ones named by file and line.
     writeFileSync(path.join(dir, 'queued.txt'), `# from the page\n${link}\n\nc=c_000001\n${forged}\n`);
     const listed = await cli(dir, 'unsubscribe', '--links', 'queued.txt', '--store', 'store.json');
@@ -212,7 +212,20 @@ describe('campaign unsubscribe', () => {
 
     writeFileSync(path.join(dir, 'complaints.txt'), `${c}\n${a}\nnot-an-address\n`);
     const bad = await cli(dir, 'unsubscribe', '--emails', 'complaints.txt', '--reason', 'complained', '--store', 'store.json');
-    expect(bad).toMatchObject({ code: 1, stderr: 'error: complaints.txt:3: "not-an-address" is not an email address; give one address per line, as in user@example.com.\nNothing was written.\n' });
+    expect(bad).toMatchObject({ code: 1, stderr: 'error: complaints.txt:3: "not-an-address" is not an email address; give one bare address per line, as in user@example.com, with no other column, name, brackets or mailto:.\nNothing was written.\n' });
+    // A bounce report's CSV line, mailto:, brackets or a trailing dot: refused, with the address meant.
+    writeFileSync(path.join(dir, 'complaints.txt'), `${a},bounced\nmailto:${c}\n<${c}>\n${c}.\n"${c}"\n`);
+    const pasted = await cli(dir, 'unsubscribe', '--emails', 'complaints.txt', '--reason', 'complained', '--store', 'store.json');
+    expect(pasted.code).toBe(1);
+    expect(pasted.stderr.split('\n').slice(0, 5).map((line) => /^(?:error: )?complaints\.txt:(\d): .* Did you mean "([^"]+)"\?$/.exec(line)?.slice(1))).toEqual([
+      ['1', a],
+      ['2', c],
+      ['3', c],
+      ['4', c],
+      ['5', c],
+    ]);
+    expect((await readStore(store))!.suppression).toEqual(data.suppression);
+    expect((await cli(dir, 'unsubscribe', '--email', "o'brien@example.com", '--dry-run', '--store', 'store.json')).code).toBe(0);
     writeFileSync(path.join(dir, 'complaints.txt'), `${c}\n${a}\n`);
     const complained = await cli(dir, 'unsubscribe', '--emails', 'complaints.txt', '--reason', 'complained', '--now', '2026-08-02T00:00:00Z', '--store', 'store.json');
     expect(complained.code, complained.stderr).toBe(0);
