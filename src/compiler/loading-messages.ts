@@ -40,7 +40,9 @@ export const LOADING_MESSAGES = {
     (p) =>
       p.id !== undefined
         ? `Use lowercase letters, digits, ".", "_" and "-"${p.id === '' ? '' : `, such as "${p.id}"`}.`
-        : p.error.startsWith('it is missing')
+        : p.error.includes('is reserved in JavaScript')
+          ? 'Choose another name: JavaScript objects already have this one.'
+          : p.error.startsWith('it is missing')
           ? 'Give it a value; a condition callback such as where: (c) => … must return the condition it builds.'
           : 'Use the builders from campaign.config.ts rather than writing IR objects by hand.',
     'A definition does not match the IR schema — an id with capitals or spaces, a string where a number belongs. The builders\' types prevent most of these; they appear with `--no-typecheck` or when IR objects are written by hand.',

@@ -12,7 +12,23 @@ import {
  * validates the deployed program it reads back, so a hand-edited IR never reaches the runtime.
  */
 
-const id = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'ids are lowercase letters, digits, ".", "_" and "-"');
+/**
+ * Names the runtime keys plain objects by (a contact's scores, counts per campaign or team) must not
+ * be those of `Object.prototype`: `obj["constructor"]` is a function before it is set. Only
+ * lowercase ones can pass the id pattern.
+ */
+const RESERVED = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'ids are lowercase letters, digits, ".", "_" and "-"')
+  .refine((value) => !RESERVED.has(value), { error: (issue) => `"${String(issue.input)}" is reserved in JavaScript and cannot be an id` });
+/** A scoring rule id (any text: the builders derive it from the event or condition). */
+const ruleId = z
+  .string()
+  .min(1)
+  .refine((value) => !RESERVED.has(value), { error: (issue) => `"${String(issue.input)}" is reserved in JavaScript and cannot be a rule id` });
+/** A team or webhook endpoint name. */
+const settingName = z.string().refine((value) => !RESERVED.has(value), { error: (issue) => `"${String(issue.input)}" is reserved in JavaScript and cannot be a name` });
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const duration = z.string().min(1);
 const localTime = z.string().min(1);
@@ -178,7 +194,7 @@ export const CampaignSchema = z.strictObject({
 
 const scoreRule = z.discriminatedUnion('type', [
   z.strictObject({
-    id: z.string().min(1),
+    id: ruleId,
     type: z.literal('event'),
     event: z.string().min(1),
     where: CondSchema.optional(),
@@ -186,7 +202,7 @@ const scoreRule = z.discriminatedUnion('type', [
     perDay: z.number().int().positive().optional(),
     lifetime: z.number().int().positive().optional(),
   }),
-  z.strictObject({ id: z.string().min(1), type: z.literal('profile'), when: CondSchema, points: z.number() }),
+  z.strictObject({ id: ruleId, type: z.literal('profile'), when: CondSchema, points: z.number() }),
 ]);
 
 export const ScoreModelSchema = z.strictObject({
@@ -254,9 +270,9 @@ export const SettingsSchema = z.strictObject({
   frequencyCap: z.strictObject({ max: z.number().int().positive(), per: duration }).optional(),
   fields: z.strictObject({ email: z.string(), timezone: z.string().optional() }),
   consent: z.strictObject({ email: z.string() }),
-  teams: z.record(z.string(), z.strictObject({ email: z.string() })),
+  teams: z.record(settingName, z.strictObject({ email: z.string() })),
   webhooks: z.record(
-    z.string(),
+    settingName,
     z.strictObject({
       url: z.string(),
       secretEnv: z.string().optional(),

@@ -26,6 +26,11 @@ describe('ProgramSchema', () => {
     expect(issuePaths(valid)).toEqual([]);
   });
 
+  it('rejects team and webhook names of Object.prototype, which the runtime counts by in plain objects', () => {
+    expect(issuePaths(edited((p) => (p.settings.teams = { constructor: { email: 'a@b.example' } })))).toEqual(['settings.teams.constructor']);
+    expect(issuePaths(edited((p) => (p.settings.teams = { sales: { email: 'a@b.example' }, hasOwnProperty: { email: 'a@b.example' } })))).toEqual(['settings.teams.hasOwnProperty']);
+  });
+
   it('rejects unknown keys at every level', () => {
     expect(issuePaths(edited((p) => (p.extra = 1)))).toEqual(['']);
     expect(issuePaths(edited((p) => (p.campaigns[0].priority = 1)))).toEqual(['campaigns.0']);

@@ -22,7 +22,9 @@ export interface ManualEnrollment {
 }
 
 export function emptyRunStats(): RunStats {
-  return { events: 0, duplicateEvents: 0, emailsByCampaign: {}, notificationsByTeam: {}, deferredSends: 0, skippedSends: {}, webhooks: 0, enrollments: 0 };
+  // Without a prototype: a count keyed "constructor" must not start from `Object`.
+  const counts = () => Object.create(null) as Record<string, number>;
+  return { events: 0, duplicateEvents: 0, emailsByCampaign: counts(), notificationsByTeam: counts(), deferredSends: 0, skippedSends: counts(), webhooks: 0, enrollments: 0 };
 }
 
 function byName(counts: Record<string, number>): Record<string, number> {
