@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CompileResult } from '../src/compiler/compile.ts';
 import { DEFAULT_STORE } from '../src/compiler/collect.ts';
@@ -90,19 +90,45 @@ export function displayPath(ctx: Pick<CliContext, 'cwd'>, file: string): string 
  */
 export function refuseStoreFile(ctx: Pick<CliContext, 'cwd'>, option: string, file: string, store: string): void {
   const { lock, journal } = storePaths(store);
-  const what =
-    file === store
-      ? 'the store'
-      : file === journal
-        ? "the store's event journal"
-        : file === lock
-          ? "the store's lock"
-          : file === ledgerPathFor(store)
-            ? "the store's delivery ledger"
-            : file === webhookLedgerPathFor(store)
-              ? "the store's webhook ledger"
-              : undefined;
+  // By the file itself, not its name: a symbolic link (or another spelling on a case-insensitive
+  // file system) to the store would be written through.
+  const is = (kept: string) => sameFile(file, kept);
+  const what = is(store)
+    ? 'the store'
+    : is(journal)
+      ? "the store's event journal"
+      : is(lock)
+        ? "the store's lock"
+        : is(ledgerPathFor(store))
+          ? "the store's delivery ledger"
+          : is(webhookLedgerPathFor(store))
+            ? "the store's webhook ledger"
+            : undefined;
   if (what !== undefined) throw new UserError(`${option} names ${what} ("${displayPath(ctx, file)}"); write to another file. Nothing was written.`);
+}
+
+/** The path with its symbolic links resolved (those of its folder when it does not exist yet). */
+function realPath(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    try {
+      return path.join(realpathSync(path.dirname(file)), path.basename(file));
+    } catch {
+      return path.resolve(file);
+    }
+  }
+}
+
+/** Whether two paths name the same file: the same real path, or the same inode when both exist. */
+export function sameFile(a: string, b: string): boolean {
+  if (a === b || realPath(a) === realPath(b)) return true;
+  try {
+    const [x, y] = [statSync(a), statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import type { StoredEvent } from '../../src/store/types.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { progressBar } from '../progress.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
-import { displayPath, refuseStoreFile, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
+import { displayPath, refuseStoreFile, sameFile, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
 import { ingestContext } from './track.ts';
 
 const MAX_BYTES = 500 * 1024 * 1024;
@@ -52,7 +52,7 @@ export const eventsIngest: Command = {
     const rejects = path.resolve(ctx.cwd, stringOption(args, 'rejects') ?? `${input.replace(/\.jsonl?$/, '')}.rejects.jsonl`);
     if (flag(args, 'skip-invalid')) {
       refuseStoreFile(ctx, '--rejects', rejects, store);
-      if (rejects === file) throw new UserError(`--rejects names the file being ingested ("${name}"); write the rejected rows to another file. Nothing was written.`);
+      if (sameFile(rejects, file)) throw new UserError(`--rejects names the file being ingested ("${name}"); write the rejected rows to another file. Nothing was written.`);
     }
     const text = decodeUtf8OrFail(readFileSync(file), name);
     const accepted: StoredEvent[] = [];

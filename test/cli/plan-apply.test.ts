@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, linkSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -210,6 +210,14 @@ describe('campaign plan / apply', () => {
     const onStore = await cli('plan', ...common, '--now', NOW, '--markdown-out', 'store.json');
     expect(onStore.code).toBe(1);
     expect(onStore.stderr).toBe('error: --markdown-out names the store ("store.json"); write to another file. Nothing was written.\n');
+    // Through a symbolic link, or a hard link: the same file by another name.
+    symlinkSync(store(), path.join(dir, 'link.json'));
+    linkSync(store(), path.join(dir, 'hard.json'));
+    for (const name of ['link.json', 'hard.json']) {
+      const through = await cli('plan', ...common, '--now', NOW, '--out', name);
+      expect(through.code, name).toBe(1);
+      expect(through.stderr).toBe(`error: --out names the store ("${name}"); write to another file. Nothing was written.\n`);
+    }
     expect(readFileSync(store()).equals(bytes)).toBe(true);
     expect(readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')).toBe('{"id":"e1"}\n');
   });
