@@ -86,6 +86,12 @@ function describeDataIssue(issue: z.core.$ZodIssue, data: object): string {
   return describeIssue({ ...issue, path: ['data', ...issue.path] }, { data }).replace(/\.$/, '');
 }
 
+/** A value as an error quotes it, cut at 60 characters. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
 let nowText = '';
 let nowMs = Number.NaN;
 
@@ -110,14 +116,16 @@ export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: strin
   }
   const bad = forbiddenKey(row.data, 'data.');
   if (bad) return { error: `key "${bad}" is not allowed` };
-  if (typeof row.event !== 'string' || row.event === '') return { error: '"event": missing; give the event name' };
+  if (row.event === undefined || row.event === '') return { error: '"event": missing; give the event name' };
+  if (typeof row.event !== 'string') return { error: `"event": expected the event name as a string, got ${shown(row.event)}` };
   // Own names only: "toString" or "__proto__" are not events of the workspace.
   const schema = Object.hasOwn(ctx.events, row.event) ? ctx.events[row.event] : undefined;
   if (!schema) {
     const known = Object.keys(ctx.events);
     return { error: `unknown event "${row.event}": the workspace declares ${known.length > 0 ? known.map((e) => `"${e}"`).join(', ') : 'no events'}` };
   }
-  if (typeof row.contact !== 'string' || row.contact === '') return { error: '"contact": missing; give a contact id or email' };
+  if (row.contact === undefined || row.contact === '') return { error: '"contact": missing; give a contact id or email' };
+  if (typeof row.contact !== 'string') return { error: `"contact": expected a contact id or email as a string, got ${shown(row.contact)}` };
   const contact = ctx.resolveContact(row.contact);
   if (!contact) return { error: `unknown contact "${row.contact}": import it first (campaign contacts import)` };
   let at = defaultAt;

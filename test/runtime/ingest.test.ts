@@ -50,5 +50,8 @@ describe('validateEvent', () => {
     expect(event({ plan: 'pro', seats: 1.5 })).toEqual({ error: '"data.seats": invalid input: expected int, received number (got 1.5)' });
     expect(event({ seats: 1 })).toEqual({ error: '"data.plan" is required' });
     expect(event({ plan: 'pro', seats: 1, extra: true })).toEqual({ error: '"data": unrecognized key: "extra"' });
+    expect(validateEvent({ event: 'plan.changed', contact: 2, data: {} }, plans, at)).toEqual({ error: '"contact": expected a contact id or email as a string, got 2' });
+    expect(validateEvent({ event: ['plan.changed'], contact: 'c1', data: {} }, plans, at)).toEqual({ error: '"event": expected the event name as a string, got ["plan.changed"]' });
+    expect(validateEvent({ event: 'plan.changed', data: {} }, plans, at)).toEqual({ error: '"contact": missing; give a contact id or email' });
   });
 });
