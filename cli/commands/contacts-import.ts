@@ -134,7 +134,7 @@ function inputFormat(input: string, option: string | undefined): ContactFileForm
 function maxSize(option: string | undefined): number {
   if (option === undefined) return DEFAULT_MAX_MB;
   const mb = Number(option);
-  if (!Number.isFinite(mb) || mb <= 0 || mb > HARD_MAX_MB) throw new UserError(`--max-size "${option}" must be a number of megabytes between 1 and ${HARD_MAX_MB}.`);
+  if (!Number.isFinite(mb) || mb < 1 || mb > HARD_MAX_MB) throw new UserError(`--max-size "${option}" must be a number of megabytes between 1 and ${HARD_MAX_MB}.`);
   return mb;
 }
 

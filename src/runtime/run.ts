@@ -112,7 +112,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     if (!options.dryRun) refuseSnapshot(data, options.label ?? options.store);
     if (!data.deployed) throw new UserError('Nothing is deployed in this store yet. Run `campaign apply` first.');
     const end = (options.until ?? options.now).getTime();
-    if (options.until && options.until.getTime() < options.now.getTime()) throw new UserError('--until is before --now; give a later --until.');
+    if (options.until && options.until.getTime() < options.now.getTime()) throw new UserError(`--until is before the run's time (${options.now.toISOString()}, --now or the clock); give a later --until.`);
     const from = data.clock;
     // Running again to the same instant (the same command after a crash) is fine: nothing is due.
     if (from !== null && end < Date.parse(from)) {

@@ -301,6 +301,8 @@ describe('contacts import', () => {
       const run = await importFile(input('big.csv', `${HEADER}\n${'x'.repeat(1024 * 1024 + 10)}`), '--max-size', '1');
       expect(run.code).toBe(1);
       expect(run.stderr).toBe('error: "big.csv" is 1 MB, over the 1 MB import limit; split it into smaller files and import them one after another (or raise --max-size).\n');
+      // Below 1 MB the limit would refuse every file ("is 0 MB, over the 0 MB limit").
+      expect((await importFile(input('small.csv', HEADER), '--max-size', '0.0001')).stderr).toMatch(/^error: --max-size "0.0001" must be a number of megabytes between 1 and \d+\.\n$/);
     });
 
     it('refuses unknown formats and missing files in one line', async () => {

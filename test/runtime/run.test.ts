@@ -91,3 +91,12 @@ describe('the audit entry of a run', () => {
     }
   }, 60_000);
 });
+
+describe('runStore refusals', () => {
+  it("names the run's time when --until is before it, whether it came from --now or the clock", async () => {
+    const dir = copyBase();
+    const dry = await cli(dir, 'run', '--until', '2026-06-01T00:00:00Z', '--now', '2026-07-01T00:00:00Z', '--dry-run', '--store', 'store.json');
+    expect(dry.code).toBe(1);
+    expect(dry.stderr).toBe("error: --until is before the run's time (2026-07-01T00:00:00.000Z, --now or the clock); give a later --until.\n");
+  });
+});
