@@ -15,7 +15,7 @@ import { journalBacklog } from '../journal-status.ts';
 import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
-import { displayPath, refuseMissingFolder, refuseStoreFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { displayPath, refuseMissingFolder, refuseStoreFile, sameFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { storeStatus } from '../run-progress.ts';
 import { compileOrFail } from '../workspace.ts';
 
@@ -57,6 +57,9 @@ export const plan: Command = {
     if (!(FORMATS as readonly string[]).includes(format)) throw new UserError(`Unknown format "${format}": use text, json, markdown or github.`);
     const out = fileOption(args, 'out', 'plan.json');
     const markdownOut = fileOption(args, 'markdown-out', 'plan.md');
+    if (out !== undefined && markdownOut !== undefined && sameFile(path.resolve(ctx.cwd, out), path.resolve(ctx.cwd, markdownOut))) {
+      throw new UserError(`--out and --markdown-out name the same file ("${out}"); give each its own (plan.json, plan.md). Nothing was written.`);
+    }
     const stateFile = fileOption(args, 'state', 'snapshot.json');
     if (stateFile !== undefined && stringOption(args, 'store') !== undefined) throw new UserError('--state and --store cannot be used together: plan against the store or against a state snapshot.');
     if (stateFile !== undefined && flag(args, 'show-emails')) throw new UserError('--show-emails cannot be used with --state: a state snapshot holds no emails.');

@@ -218,6 +218,9 @@ describe('campaign plan / apply', () => {
       expect(through.code, name).toBe(1);
       expect(through.stderr).toBe(`error: --out names the store ("${name}"); write to another file. Nothing was written.\n`);
     }
+    const both = await cli('plan', ...common, '--now', NOW, '--out', 'p.json', '--markdown-out', './p.json');
+    expect(both.stderr).toBe('error: --out and --markdown-out name the same file ("p.json"); give each its own (plan.json, plan.md). Nothing was written.\n');
+    expect(existsSync(path.join(dir, 'p.json'))).toBe(false);
     expect(readFileSync(store()).equals(bytes)).toBe(true);
     expect(readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')).toBe('{"id":"e1"}\n');
   });
