@@ -56,7 +56,7 @@ export function applyErase(data: StoreData, plan: ErasePlan, options: { now: Dat
   });
   data.webhooks = data.webhooks.map((w) => {
     if (w.contact !== id) return w;
-    const { lastError: _lastError, ...rest } = w;
+    const { lastError: _lastError, fields: _fields, ...rest } = w;
     return rest;
   });
   if (plan.email !== undefined) addSuppression(data, { hash: suppressionHash(plan.email), reason: 'erased', at });

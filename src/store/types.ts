@@ -200,6 +200,12 @@ export interface WebhookDelivery {
   status: 'pending' | 'delivered' | 'failed';
   attempts: number;
   createdAt: string;
+  /**
+   * The contact's fields when the step ran, which the payload carries: a step after the webhook
+   * (`update`) or a retry days later must not change what the receiver is told happened then.
+   * Absent in deliveries recorded before it was kept (their payload has the fields at delivery).
+   */
+  fields?: Record<string, unknown>;
   nextAttemptAt?: string;
   lastStatus?: number;
   lastError?: string;

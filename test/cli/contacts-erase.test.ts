@@ -32,7 +32,7 @@ async function seed(): Promise<{ ada: string; bob: string }> {
     status: 'sent' as const, createdAt: NOW, dueAt: NOW, sentAt: NOW,
   });
   data.outbox.push(message(ada, 'ada@acme.example'), message(bob, 'bob@acme.example'));
-  data.webhooks.push({ key: `crm/${ada}`, endpoint: 'crm', contact: ada, status: 'failed', attempts: 3, createdAt: NOW, lastError: 'ada@acme.example rejected' });
+  data.webhooks.push({ key: `crm/${ada}`, endpoint: 'crm', contact: ada, status: 'failed', attempts: 3, createdAt: NOW, lastError: 'ada@acme.example rejected', fields: { email: 'ada@acme.example' } });
   await writeStore(store, data);
   const outbox = path.join(dir, '.campaign', 'outbox');
   mkdirSync(outbox);

@@ -137,7 +137,8 @@ function suppress(data: StoreData, email: string, now: string): boolean {
 function withdrawConsent(data: StoreData, settings: Settings, contact: ContactRecord, now: string): boolean {
   const consentField = settings.consent.email;
   if (contact.fields[consentField] === false) return false;
-  contact.fields[consentField] = false;
+  // A new object, as every change of fields makes: a webhook recorded earlier keeps the fields it saw.
+  contact.fields = { ...contact.fields, [consentField]: false };
   contact.updatedAt = now;
   data.pending.push({ contact: contact.id, at: now, kind: 'updated', fields: [consentField] });
   return true;

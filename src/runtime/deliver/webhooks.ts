@@ -273,7 +273,7 @@ export function webhookPayload(delivery: WebhookDelivery, contact: ContactRecord
   return {
     id: delivery.key,
     type: delivery.campaign !== undefined ? 'campaign.step' : 'score.threshold',
-    contact: { id: contact.id, fields: contact.fields },
+    contact: { id: contact.id, fields: delivery.fields ?? contact.fields },
     ...(delivery.campaign === undefined ? {} : { campaign: delivery.campaign }),
     ...(delivery.step === undefined ? {} : { step: delivery.step }),
     at: delivery.createdAt,

@@ -227,6 +227,8 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
         status: 'pending',
         attempts: 0,
         createdAt: iso(now),
+        // As the step saw the contact: fields are replaced on change, never edited in place.
+        fields: contact.fields,
       });
       engine.webhookKeys.add(key);
       engine.stats.webhooks += 1;

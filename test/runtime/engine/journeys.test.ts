@@ -4,6 +4,7 @@ import { programFrom, type TestWorkspace } from '../../helpers/program.ts';
 import { ev, marketing, sends, simulate, storeWith } from './journey-helpers.ts';
 import { renderContactChanges } from '../../../src/render/run-text.ts';
 import { colors } from '../../../src/render/colors.ts';
+import { webhookPayload } from '../../../src/runtime/deliver/webhooks.ts';
 
 describe('journeys', () => {
   it('sends on an event trigger, waits, then sends again; skips contacts without consent', async () => {
@@ -237,6 +238,22 @@ describe('journeys', () => {
     expect(store.enrollments.find((e) => e.id === 'first/c1/1')!.history.map((h) => h.outcome)).toEqual(['enroll']);
     const text = renderContactChanges(log.contacts.get('c1')!, colors(false));
     expect(text).toContain("\n    2026-11-03T10:00Z go: enroll in second refused: re-entry not allowed (reentry: 'never')");
+  });
+
+  it('records a webhook with the fields the contact had at its step, not those a later step sets before delivery', async () => {
+    const store = storeWith(['c1', { stage: 'mql' }]);
+    await simulate(
+      (w) => {
+        w.campaign('handoff', { trigger: w.onEvent('signup.completed'), steps: [w.webhook('sync', 'crm'), w.update('promote', 'stage', 'customer')] });
+      },
+      store,
+      [ev('c1', 'signup.completed', '2026-11-02T10:00:00.000Z')],
+      '2026-11-03T00:00:00Z',
+    );
+    expect(store.contacts[0]!.fields.stage).toBe('customer');
+    expect(store.webhooks).toHaveLength(1);
+    expect(store.webhooks[0]!.fields).toMatchObject({ stage: 'mql' });
+    expect(webhookPayload(store.webhooks[0]!, store.contacts[0]!).contact.fields).toMatchObject({ stage: 'mql' });
   });
 
   it('leaves at once when a step of the journey itself meets the exit criteria, before its next step', async () => {
