@@ -132,8 +132,10 @@ function readPlanFile(ctx: CliContext, file: string): { plan: Plan; name: string
   try {
     text = readFileSync(full, 'utf8');
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new UserError(`Cannot read the plan "${name}": ${missing ? 'no such file' : (error as Error).message}. Save one with \`campaign plan --out ${name}\`.`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new UserError(`The plan "${name}" is a folder; give the plan file (\`campaign plan --out plan.json\` saves one).`);
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new UserError(`Cannot read the plan "${name}": ${reason}. Save one with \`campaign plan --out ${name}\`.`);
   }
   let json: unknown;
   try {

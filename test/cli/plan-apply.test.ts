@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, linkSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -143,6 +143,11 @@ describe('campaign plan / apply', () => {
     expect(tampered.stderr).toBe(`error: The plan "plan.json" was edited or damaged: its program no longer matches its hash ${plan.programHash.slice(0, 12)}. Save a new one with \`campaign plan --out plan.json\`. Nothing was applied.\n`);
     expect(readFileSync(store()).equals(bytes)).toBe(true);
     expect(existsSync(`${store()}.lock`)).toBe(false);
+    // Not a file at all: a folder, a missing file.
+    mkdirSync(path.join(dir, 'plans'));
+    expect((await cli('apply', 'plans', ...common)).stderr).toBe('error: The plan "plans" is a folder; give the plan file (`campaign plan --out plan.json` saves one).\n');
+    expect((await cli('apply', 'gone.json', ...common)).stderr).toBe('error: Cannot read the plan "gone.json": no such file. Save one with `campaign plan --out gone.json`.\n');
+    expect(readFileSync(store()).equals(bytes)).toBe(true);
   });
 
   it('refuses a saved plan whose impact was edited (apply evaluates it again), also with --dry-run, and applies the plan as saved', async () => {
