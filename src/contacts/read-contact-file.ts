@@ -260,6 +260,8 @@ function readJsonLines(buffer: Buffer, name: string, columns: ReadonlySet<string
     lines.push(lineNo);
     rows.push({ index: rows.length, values: item as Record<string, unknown> });
   }
+  // As an empty CSV or JSON file: most likely not the file meant (an empty array, `[]`, is a choice).
+  if (rows.length === 0 && problems.length === 0 && text.trim() === '') problems.push({ where: `${name}:1`, position: 1, message: 'the file is empty: give one contact object per line' });
   return { format: 'jsonl', rows, problems, locate, position };
 }
 

@@ -79,3 +79,13 @@ describe('readContactFile: NUL characters', () => {
     expect(file.rows[0]!.values.lastName).toBe('C:\\u0000');
   });
 });
+
+describe('readContactFile: empty files', () => {
+  it('refuses an empty file in every format (most likely not the file meant), and accepts an empty JSON array', () => {
+    for (const format of ['csv', 'json', 'jsonl'] as const) {
+      for (const text of ['', '\n\n  \n']) expect(read(format, Buffer.from(text)).problems, `${format} ${JSON.stringify(text)}`).toHaveLength(1);
+    }
+    expect(read('jsonl', Buffer.from('\n')).problems[0]).toMatchObject({ where: 'c.jsonl:1', message: 'the file is empty: give one contact object per line' });
+    expect(read('json', Buffer.from('[]'))).toMatchObject({ rows: [], problems: [] });
+  });
+});
