@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { decodeUtf8OrFail } from '../../src/text/strict-utf8.ts';
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { hashProgram } from '../../src/ir/canonical.ts';
@@ -128,15 +129,17 @@ export const apply: Command = {
 function readPlanFile(ctx: CliContext, file: string): { plan: Plan; name: string } {
   const full = path.resolve(ctx.cwd, file);
   const name = path.relative(ctx.cwd, full).startsWith('..') ? full : file;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(full, 'utf8');
+    bytes = readFileSync(full);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') throw new UserError(`The plan "${name}" is a folder; give the plan file (\`campaign plan --out plan.json\` saves one).`);
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new UserError(`Cannot read the plan "${name}": ${reason}. Save one with \`campaign plan --out ${name}\`.`);
   }
+  // A byte-order mark, as some editors save: not part of the JSON.
+  const text = decodeUtf8OrFail(bytes, name).replace(/^\uFEFF/, '');
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -101,6 +101,8 @@ describe('campaign plan / apply', () => {
     expect(saved.stdout).not.toContain('save it with --out');
     const plan = PlanSchema.parse(JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')));
     expect(plan.store.serial).toBe(1);
+    // Saved again by an editor that writes a byte-order mark: still the same plan.
+    writeFileSync(path.join(dir, 'plan.json'), `\uFEFF${readFileSync(path.join(dir, 'plan.json'), 'utf8')}`);
 
     // The store changes in between (another import): the plan is stale.
     writeFileSync(path.join(dir, 'more.csv'), `${readFileSync(CONTACTS, 'utf8').split('\n').slice(0, 2).join('\n').replace('c_000001', 'c_999999').replace(/[\w.]+@[\w.]+/, 'new.person@example.com')}\n`);
@@ -147,6 +149,8 @@ describe('campaign plan / apply', () => {
     mkdirSync(path.join(dir, 'plans'));
     expect((await cli('apply', 'plans', ...common)).stderr).toBe('error: The plan "plans" is a folder; give the plan file (`campaign plan --out plan.json` saves one).\n');
     expect((await cli('apply', 'gone.json', ...common)).stderr).toBe('error: Cannot read the plan "gone.json": no such file. Save one with `campaign plan --out gone.json`.\n');
+    writeFileSync(path.join(dir, 'latin1.json'), Buffer.concat([Buffer.from('{"formatVersion":1,"x":"'), Buffer.from([0xe9]), Buffer.from('"}')]));
+    expect((await cli('apply', 'latin1.json', ...common)).stderr).toMatch(/^error: latin1\.json:1: not valid UTF-8 \(byte 0xE9 at column 25\); save the file as UTF-8\.?\n$/);
     expect(readFileSync(store()).equals(bytes)).toBe(true);
   });
 
