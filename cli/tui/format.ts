@@ -8,7 +8,9 @@ export function shortTime(value: string | number | null | undefined, minutes = f
   if (value === null || value === undefined) return '—';
   const iso = typeof value === 'number' ? new Date(value).toISOString() : value;
   if (minutes) return iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z');
-  return iso.replace('T', ' ').replace(/:00\.000Z$/, 'Z').replace(/\.000Z$/, 'Z');
+  // Seconds at most: a wall-clock now or an engine instant a millisecond after a step (`.583Z`,
+  // `.001Z`) would widen the column and wrap.
+  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/:00Z$/, 'Z');
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {
