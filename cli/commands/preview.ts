@@ -20,7 +20,7 @@ export const preview: Command = {
     STORE_HELP,
     NOW_HELP.replace('the current time to record', 'evaluate scores and segments as of this time').replace('else the clock', "else the store's clock"),
     '',
-    'Keys: arrows or j/k move, Enter opens, Esc or Backspace goes back, / searches, 1–8 or Tab',
+    'Keys: arrows or j/k move, Enter opens, Esc or Backspace goes back, / searches a contact list, 1–8 or Tab',
     'switch screens, ? shows every key, q quits. Without a terminal (a pipe, CI) it prints a',
     'static summary and exits. It exits 1 when it shows an error: a store it cannot read, a --now',
     "before the store's clock, or a workspace with errors; 130 after Ctrl-C.",

@@ -40,13 +40,15 @@ export function PlanScreen({ active, width, height }: ScreenProps) {
   // The planner evaluates every contact under both programs: only when the screen is opened, once.
   useEffect(() => {
     if (!active || computed || !model) return;
+    // Later than ink's next frame (it draws at most every ~33 ms): the footer's keys, set by the
+    // render that showed "Planning…", must be on screen before the planner holds the thread.
     const timer = setTimeout(() => {
       try {
         setComputed(computePlan(state));
       } catch (error) {
         setComputed({ error: `The planner failed: ${(error as Error).message}` });
       }
-    }, 20);
+    }, 100);
     return () => clearTimeout(timer);
   }, [active, computed, model]);
 
