@@ -11,7 +11,8 @@ import type { ContactRecord, StoreData } from '../store/types.ts';
  */
 
 /** What replaces erased personal data in kept entries. */
-export const REDACTED = '[erased]';
+export { ERASED as REDACTED } from '../runtime/journeys/eligibility.ts';
+import { ERASED as REDACTED } from '../runtime/journeys/eligibility.ts';
 
 export interface ErasePlan {
   contact: ContactRecord;
@@ -51,13 +52,17 @@ export function applyErase(data: StoreData, plan: ErasePlan, options: { now: Dat
   data.outbox = data.outbox.map((m) => {
     if (m.contact !== id) return m;
     const { reason: _reason, ...rest } = m;
+    // Not sent any more: a person imported again under the same id is another contact (nor would
+    // a message addressed to "[erased]" reach anyone).
+    const settled = m.status === 'pending' || m.status === 'deferred' || m.status === 'failed';
     // A team notification's text is rendered from the contact's fields (name, email, company…).
-    return { ...rest, to: REDACTED, subject: REDACTED, ...(m.text === undefined ? {} : { text: REDACTED }) };
+    return { ...rest, to: REDACTED, subject: REDACTED, ...(m.text === undefined ? {} : { text: REDACTED }), ...(settled ? { status: 'skipped' as const, reason: 'contact erased' } : {}) };
   });
   data.webhooks = data.webhooks.map((w) => {
     if (w.contact !== id) return w;
-    const { lastError: _lastError, fields: _fields, ...rest } = w;
-    return rest;
+    const { lastError: _lastError, fields: _fields, nextAttemptAt: _next, ...rest } = w;
+    // Never retried: it would post the fields of whoever has the id next.
+    return { ...rest, erased: true as const, ...(w.status === 'delivered' ? {} : { status: 'failed' as const, lastError: 'contact erased' }) };
   });
   if (plan.email !== undefined) addSuppression(data, { hash: suppressionHash(plan.email), reason: 'erased', at });
   data.audit.push(auditEntry('erase', options.now, options.env, `Erased contact ${id}: ${eraseCounts(plan)}${plan.email !== undefined ? '; address suppressed' : ''}.`));

@@ -30,6 +30,8 @@ export class EntryTally {
     private readonly audience: Predicate | null,
     /** Contact → its enrollments in this campaign, after the migration. */
     private readonly previous: Map<string, Enrollment[]>,
+    /** `erasedEnrollmentSeqs` of the store. */
+    private readonly erasedSeqs: ReadonlyMap<string, number> = new Map(),
   ) {}
 
   /** The new enrollment of the contact, if it enters. */
@@ -43,7 +45,7 @@ export class EntryTally {
       return null;
     }
     this.entering.add(subject.id);
-    return newEnrollment(this.campaign, subject.id, previous, nowIso);
+    return newEnrollment(this.campaign, subject.id, previous, nowIso, this.erasedSeqs.get(`${this.campaign.id}/${subject.id}`));
   }
 
   impact(): Pick<CampaignImpact, 'entry' | 'entering' | 'examples' | 'notAdmitted'> {
@@ -62,6 +64,7 @@ export function entryTallies(
   next: Program,
   enrollments: readonly Enrollment[],
   migrated: ReadonlyMap<string, EnrollmentChange>,
+  erasedSeqs: ReadonlyMap<string, number> = new Map(),
 ): EntryTally[] {
   const options = { consentField: next.settings.consent.email };
   const tallies: EntryTally[] = [];
@@ -75,7 +78,7 @@ export function entryTallies(
     const previous = new Map<string, Enrollment[]>();
     previousByCampaign.set(campaign.id, previous);
     const audience = campaign.audience ? compileCondition(campaign.audience, options) : null;
-    tallies.push(new EntryTally(campaign, trigger.type, trigger.segment, enrollExisting, audience, previous));
+    tallies.push(new EntryTally(campaign, trigger.type, trigger.segment, enrollExisting, audience, previous, erasedSeqs));
   }
   if (tallies.length === 0) return tallies;
   for (const enrollment of enrollments) {

@@ -3,6 +3,7 @@ import type { Program, ScoreModel } from '../ir/types.ts';
 import { compileProgram, evaluateContact, eventsByContact, type ContactEvaluation } from '../runtime/evaluate/snapshot.ts';
 import type { ContactRecord, Enrollment, StoreData } from '../store/types.ts';
 import { entryTallies, type EntryTally } from './campaign-entry.ts';
+import { erasedEnrollmentSeqs } from '../runtime/journeys/eligibility.ts';
 import { comparePrograms, type ProgramComparison } from './diff-programs.ts';
 import type { EntityPair } from './match-entities.ts';
 import { migrateEnrollments, type EnrollmentMigration } from './migrate-enrollments.ts';
@@ -15,7 +16,8 @@ export interface TransitionInput {
   /** The deployed program (null: nothing deployed yet). */
   deployed: Program | null;
   next: Program;
-  store: Pick<StoreData, 'contacts' | 'events' | 'enrollments'>;
+  /** With its outbox and webhooks when read (apply): erased contacts' enrollment numbers (`erasedEnrollmentSeqs`). */
+  store: Pick<StoreData, 'contacts' | 'events' | 'enrollments'> & Partial<Pick<StoreData, 'outbox' | 'webhooks'>>;
   /** The evaluation instant (ISO 8601): both programs are evaluated at it. */
   now: string;
 }
@@ -39,7 +41,7 @@ export function computeTransition(input: TransitionInput): Transition {
   const segments = comparison.segments.map((pair) => new SegmentTally(pair, actions.get(`segment:${(pair.after ?? pair.before)!.id}`) ?? 'none'));
   const scoring = scoreTallies(comparison, actions, store.contacts.length);
   const rescore = new Set(scoring.filter((t) => t.rescored).map((t) => t.model.id));
-  const entries = entryTallies(comparison, next, store.enrollments, new Map(migration.changes.map((c) => [c.enrollment, c])));
+  const entries = entryTallies(comparison, next, store.enrollments, new Map(migration.changes.map((c) => [c.enrollment, c])), erasedEnrollmentSeqs({ outbox: store.outbox ?? [], webhooks: store.webhooks ?? [] }));
   const scoreRenames = comparison.renames.scores;
 
   const contacts: ContactTransition[] = [];

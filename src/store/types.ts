@@ -206,6 +206,8 @@ export interface WebhookDelivery {
    * Absent in deliveries recorded before it was kept (their payload has the fields at delivery).
    */
   fields?: Record<string, unknown>;
+  /** Its contact was erased (`contacts erase`): kept for its key, without personal data. */
+  erased?: true;
   nextAttemptAt?: string;
   lastStatus?: number;
   lastError?: string;

@@ -56,7 +56,7 @@ describe('contacts erase', () => {
     const kept = data.outbox.find((m) => m.contact === ada)!;
     expect(kept).toMatchObject({ key: `trial-nurture/1/${ada}/welcome`, status: 'sent', to: '[erased]', subject: '[erased]' });
     expect(data.outbox.find((m) => m.contact === bob)!.to).toBe('bob@acme.example');
-    expect(data.webhooks[0]).toEqual({ key: `crm/${ada}`, endpoint: 'crm', contact: ada, status: 'failed', attempts: 3, createdAt: NOW });
+    expect(data.webhooks[0]).toEqual({ key: `crm/${ada}`, endpoint: 'crm', contact: ada, status: 'failed', attempts: 3, createdAt: NOW, erased: true, lastError: 'contact erased' });
     expect(data.suppression).toEqual([{ hash: suppressionHash('ada@acme.example'), reason: 'erased', at: NOW }]);
     expect(data.pending.filter((p) => p.contact === ada)).toEqual([{ contact: ada, at: NOW, kind: 'erased', fields: [] }]);
     const audit = data.audit.at(-1)!;
@@ -71,6 +71,23 @@ describe('contacts erase', () => {
     // Importing the address again creates a contact that stays suppressed.
     const again = await cli('contacts', 'import', path.join(CONTACT_FIXTURES, 'valid.jsonl'));
     expect(again.stderr).toContain('warning: 1 imported address is suppressed');
+  });
+
+  it("settles the contact's unsent messages and webhooks, so that nothing goes out for whoever is imported under its id later", async () => {
+    const { ada } = await seed();
+    const data = (await readStore(store))!;
+    const due = { kind: 'notification' as const, contact: ada, to: 'sales@acme.example', subject: 'Ada is hot', text: 'Ada', createdAt: NOW, dueAt: NOW };
+    data.outbox.push({ ...due, key: `mql-handoff/${ada}/1/alert`, messageId: '<a1@acme.example>', status: 'pending' }, { ...due, key: `mql-handoff/${ada}/1/again`, messageId: '<a2@acme.example>', status: 'failed' });
+    data.webhooks[0] = { ...data.webhooks[0]!, status: 'failed', nextAttemptAt: NOW };
+    await writeStore(store, data);
+    expect((await cli('contacts', 'erase', 'ada@acme.example')).code).toBe(0);
+    // Ada is imported again: same email, same id.
+    expect((await cli('contacts', 'import', path.join(CONTACT_FIXTURES, 'valid.jsonl'))).code).toBe(0);
+    const after = (await readStore(store))!;
+    expect(after.contacts.some((c) => c.id === ada)).toBe(true);
+    expect(after.outbox.filter((m) => m.contact === ada).map((m) => `${m.status} ${m.reason ?? ''} ${m.to}`)).toEqual(['sent  [erased]', 'skipped contact erased [erased]', 'skipped contact erased [erased]']);
+    expect(after.webhooks[0]).toMatchObject({ status: 'failed', erased: true, lastError: 'contact erased' });
+    expect(after.webhooks[0]!.nextAttemptAt).toBeUndefined();
   });
 
   it('redacts the text of team notifications about the contact, which quotes its fields', async () => {

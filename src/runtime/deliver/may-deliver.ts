@@ -1,3 +1,4 @@
+import { ERASED } from '../journeys/eligibility.ts';
 import type { Program, Template } from '../../ir/types.ts';
 import type { ContactRecord, OutboxMessage, StoreData } from '../../store/types.ts';
 import { normalizeEmail, suppressionHash } from '../../store/suppression.ts';
@@ -31,7 +32,8 @@ export type Deliverable =
  */
 export function mayDeliver(message: OutboxMessage, ctx: DeliveryContext): Deliverable {
   const contact = ctx.contacts.get(message.contact);
-  if (!contact) return { ok: false, reason: `contact "${message.contact}" no longer exists (erased)` };
+  // Redacted by an erase: whoever has the id now (the person imported again) is another contact.
+  if (!contact || message.to === ERASED) return { ok: false, reason: `contact "${message.contact}" no longer exists (erased)` };
   if (message.kind === 'notification') return { ok: true, kind: 'notification' };
 
   const { settings } = ctx.program;

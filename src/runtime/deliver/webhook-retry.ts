@@ -31,7 +31,8 @@ export function planWebhookRetry(data: Pick<StoreData, 'webhooks' | 'contacts'>,
   const now = Date.parse(options.now);
   for (const delivery of data.webhooks) {
     if (options.endpoint !== undefined && delivery.endpoint !== options.endpoint) continue;
-    if (isGivenUp(delivery)) (contacts.has(delivery.contact) ? plan.retry : plan.erased).push(delivery);
+    // An erased contact's, also when a person imported again has its id now.
+    if (isGivenUp(delivery)) (contacts.has(delivery.contact) && delivery.erased !== true ? plan.retry : plan.erased).push(delivery);
     else if (delivery.status !== 'delivered' && delivery.nextAttemptAt !== undefined && Date.parse(delivery.nextAttemptAt) > now && contacts.has(delivery.contact)) plan.waiting.push(delivery);
   }
   const byKey = (a: WebhookDelivery, b: WebhookDelivery) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);

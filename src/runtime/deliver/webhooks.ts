@@ -114,7 +114,7 @@ async function deliverDue(data: StoreData, options: DeliverWebhooksOptions, repo
   const contacts = new Map(data.contacts.map((c) => [c.id, c]));
   const isDue = (d: WebhookDelivery) => d.nextAttemptAt === undefined || Date.parse(d.nextAttemptAt) <= now;
   const due = data.webhooks
-    .filter((d) => (d.status === 'pending' && isDue(d)) || (d.status === 'failed' && d.nextAttemptAt !== undefined && isDue(d) && d.attempts < maxAttempts))
+    .filter((d) => d.erased !== true && ((d.status === 'pending' && isDue(d)) || (d.status === 'failed' && d.nextAttemptAt !== undefined && isDue(d) && d.attempts < maxAttempts)))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   // Endpoints that did not answer (or said they are unavailable) after all retries: their other
   // deliveries are not tried in this run, which would otherwise wait out every timeout again.

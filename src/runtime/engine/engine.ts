@@ -5,7 +5,7 @@ import type { DeliveryContext } from '../deliver/may-deliver.ts';
 import { compileProgram, type CompiledProgram } from '../evaluate/snapshot.ts';
 import { applyProfile, emptyScoreState, refreshProfile, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
 import type { Subject } from '../evaluate/subject.ts';
-import { mayEnter, newEnrollment } from '../journeys/eligibility.ts';
+import { erasedEnrollmentSeqs, mayEnter, newEnrollment } from '../journeys/eligibility.ts';
 import type { MarketingSend } from './cap-counts.ts';
 import { ChangeLog } from './changes.ts';
 import { DateSchedule } from './dates.ts';
@@ -40,7 +40,6 @@ export interface EngineOptions {
 
 const PROGRESS_EVERY = 1000;
 const NONE: readonly never[] = []; // `?? NONE` on hot paths: `?? []` allocates an array every time.
-
 /** How long `runYielding` works between two turns of the event loop (ms). */
 const TURN_MS = 50;
 
@@ -58,6 +57,7 @@ export class Engine {
   readonly enrollmentsById = new Map<string, Enrollment>();
   readonly outboxKeys = new Set<string>();
   readonly webhookKeys = new Set<string>();
+  private readonly erasedSeqs: Map<string, number>; // `erasedEnrollmentSeqs`
   readonly suppressed: Map<string, string>;
   /** Email → the hash the suppression list is keyed by (a contact gets many emails). */
   private readonly emailHashes = new Map<string, string>();
@@ -121,6 +121,7 @@ export class Engine {
       if (message.kind === 'marketing' && message.status !== 'skipped' && message.status !== 'failed') this.noteMarketingSend(message, Date.parse(message.dueAt), true);
     }
     for (const hook of data.webhooks) this.webhookKeys.add(hook.key);
+    this.erasedSeqs = erasedEnrollmentSeqs(data);
     this.suppressed = new Map(data.suppression.map((s) => [s.hash, s.reason]));
     this.deliveryContext = { program, contacts: this.contacts, suppressed: this.suppressed };
     this.index = new ProgramIndex(program, this.compiled);
@@ -210,7 +211,8 @@ export class Engine {
     // Time-based re-checks: a first run re-evaluates the contact at its start; later runs wake it
     // when its conditions could next change with time.
     const view = this.views.of(id);
-    this.rechecks.schedule(view, clock === null ? this.start : this.rechecks.next(view, clock, this.now), this.now, end);
+    // (Of a contact imported since the last run, from its creation: nothing changed before it existed.)
+    this.rechecks.schedule(view, clock === null ? this.start : this.rechecks.next(view, Math.max(clock, Date.parse(view.contact.createdAt)), this.now), this.now, end);
     for (let item = this.queue.pop(); item; item = this.queue.pop()) {
       if (item.at > end) break;
       this.now = Math.max(this.now, item.at);
@@ -349,7 +351,7 @@ export class Engine {
     const previous = (this.enrollmentsBy.get(contactId) ?? []).filter((e) => e.campaign === campaign.id);
     const verdict = mayEnter(campaign, this.index.audiences.get(campaign.id) ?? null, this.subject(contactId), previous, this.now);
     if (!verdict.ok) return verdict.reason;
-    const enrollment = newEnrollment(campaign, contactId, previous, iso(this.now));
+    const enrollment = newEnrollment(campaign, contactId, previous, iso(this.now), previous.length === 0 ? this.erasedSeqs.get(`${campaign.id}/${contactId}`) : undefined);
     this.indexEnrollment(enrollment);
     this.newEnrollments.push(enrollment);
     this.newEnrollmentSet.add(enrollment);

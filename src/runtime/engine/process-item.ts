@@ -19,7 +19,8 @@ export function processItem(engine: Engine, item: Item, end: number): void {
       break;
     case 'change': {
       const contact = engine.contacts.get(item.contact);
-      if (!contact) break;
+      // A change before the contact existed: the erasure of an earlier contact with its id.
+      if (!contact || item.at < Date.parse(contact.createdAt)) break;
       engine.dirty.add(contact.id);
       if (item.fields.length > 0) engine.scheduleDates(engine.now, end, contact.id);
       break;

@@ -1,6 +1,6 @@
 import { durationMs } from '../../ir/durations.ts';
 import type { Campaign } from '../../ir/types.ts';
-import type { Enrollment } from '../../store/types.ts';
+import type { Enrollment, StoreData } from '../../store/types.ts';
 import type { Predicate, Subject } from '../evaluate/subject.ts';
 
 /**
@@ -31,9 +31,37 @@ export function enrollmentId(campaign: string, contact: string, seq: number): st
   return `${campaign}/${contact}/${seq}`;
 }
 
-/** A new enrollment at the campaign's first step, due now. */
-export function newEnrollment(campaign: Campaign, contact: string, previous: readonly Enrollment[], at: string): Enrollment {
-  const seq = previous.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
+/**
+ * Per `campaign/contact`: the highest enrollment number an erased contact's kept effects use.
+ * `contacts erase` drops the enrollments but keeps the outbox and webhook entries (their keys keep
+ * sends idempotent), so a person imported again under the same id (ids derive from the email)
+ * must number its enrollments after them: enrollment 1 again would make the same effect keys, and
+ * its emails, notifications and webhooks would count as already done.
+ */
+export function erasedEnrollmentSeqs(data: Pick<StoreData, 'outbox' | 'webhooks'>): Map<string, number> {
+  const seqs = new Map<string, number>();
+  const note = (key: string) => {
+    // `campaign/contact/seq/step`; threshold effects (`threshold/…`) belong to no enrollment.
+    const [campaign, contact, seq] = key.split('/', 3);
+    const n = Number(seq);
+    if (campaign === 'threshold' || contact === undefined || !Number.isInteger(n)) return;
+    const id = `${campaign}/${contact}`;
+    if (n > (seqs.get(id) ?? 0)) seqs.set(id, n);
+  };
+  for (const message of data.outbox) if (message.to === ERASED) note(message.key);
+  for (const hook of data.webhooks) if (hook.erased === true) note(hook.key);
+  return seqs;
+}
+
+/** What `contacts erase` writes in place of personal data. */
+export const ERASED = '[erased]';
+
+/**
+ * A new enrollment at the campaign's first step, due now. `after`: the highest number already used
+ * by the contact's erased enrollments in the campaign (`erasedEnrollmentSeqs`).
+ */
+export function newEnrollment(campaign: Campaign, contact: string, previous: readonly Enrollment[], at: string, after = 0): Enrollment {
+  const seq = previous.reduce((max, e) => Math.max(max, e.seq), after) + 1;
   return {
     id: enrollmentId(campaign.id, contact, seq),
     campaign: campaign.id,

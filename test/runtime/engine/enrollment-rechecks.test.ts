@@ -82,3 +82,26 @@ describe('time-based exit criteria and goals of a journey entered in the same ru
     expect(store.outbox.map((m) => m.step).sort()).toEqual(['a', 'c']);
   });
 });
+
+describe('a contact imported since the last run', () => {
+  it('is evaluated from its creation, not from the store clock or an erasure of its id: it does not enter a segment journey before it existed', async () => {
+    const program = await programFrom((w) => {
+      // True from 2 November (30 days before the contract ends): between the last run and the import.
+      w.segment('renewal-due', { where: (c) => c.contractEndsAt.inNext('30d') });
+      w.email('hello', { subject: 'Hello', text: 'Hi {{unsubscribeUrl}}' });
+      w.campaign('onboard', { trigger: w.onSegmentEntry('renewal-due'), steps: [w.send('hello', 'hello')] });
+    });
+    const store = emptyStore();
+    store.clock = '2026-11-01T00:00:00.000Z';
+    // Imported two days after the last run (with the pending change the import records).
+    store.contacts = [{ ...contact('c1', { contractEndsAt: '2026-12-02' } as never), createdAt: '2026-11-03T00:00:00.000Z', updatedAt: '2026-11-03T00:00:00.000Z' }];
+    // Also the erasure, on 2 November, of an earlier contact with its id (ids derive from the email).
+    store.pending = [
+      { contact: 'c1', at: '2026-11-02T12:00:00.000Z', kind: 'erased', fields: [] },
+      { contact: 'c1', at: '2026-11-03T00:00:00.000Z', kind: 'created', fields: [] },
+    ];
+    new Engine(store, program).run([], { until: Date.parse('2026-11-04T00:00:00Z') });
+    expect(store.enrollments.map((e) => `${e.campaign} ${e.enteredAt}`)).toEqual(['onboard 2026-11-03T00:00:00.000Z']);
+    expect(store.outbox.map((m) => m.dueAt)).toEqual(['2026-11-03T00:00:00.000Z']);
+  });
+});

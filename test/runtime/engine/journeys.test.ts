@@ -256,6 +256,25 @@ describe('journeys', () => {
     expect(webhookPayload(store.webhooks[0]!, store.contacts[0]!).contact.fields).toMatchObject({ stage: 'mql' });
   });
 
+  it("numbers a re-imported person's enrollments after the erased ones, so that its notifications and webhooks are not taken as already done", async () => {
+    const store = storeWith(['c1']);
+    // What `contacts erase` kept of the earlier c1 (same id: ids derive from the email).
+    const at = '2026-10-01T10:00:00.000Z';
+    store.outbox.push({ key: 'handoff/c1/1/alert', messageId: '<x@acme.example>', kind: 'notification', contact: 'c1', campaign: 'handoff', step: 'alert', to: '[erased]', subject: '[erased]', text: '[erased]', status: 'sent', createdAt: at, dueAt: at, sentAt: at });
+    store.webhooks.push({ key: 'handoff/c1/1/sync', endpoint: 'crm', contact: 'c1', campaign: 'handoff', step: 'sync', status: 'delivered', attempts: 1, createdAt: at, erased: true });
+    await simulate(
+      (w) => {
+        w.campaign('handoff', { trigger: w.onEvent('signup.completed'), steps: [w.notify('alert', 'sales', { subject: 'New: {{email}}' }), w.webhook('sync', 'crm')] });
+      },
+      store,
+      [ev('c1', 'signup.completed', '2026-11-02T10:00:00.000Z')],
+      '2026-11-03T00:00:00Z',
+    );
+    expect(store.enrollments.map((e) => e.id)).toEqual(['handoff/c1/2']);
+    expect(store.outbox.map((m) => `${m.key} ${m.to}`)).toEqual(['handoff/c1/1/alert [erased]', 'handoff/c1/2/alert sales@acme.example']);
+    expect(store.webhooks.map((h) => `${h.key} ${h.status}`)).toEqual(['handoff/c1/1/sync delivered', 'handoff/c1/2/sync pending']);
+  });
+
   it('leaves at once when a step of the journey itself meets the exit criteria, before its next step', async () => {
     const store = storeWith(['c1']);
     await simulate(
