@@ -79,13 +79,20 @@ export const apply: Command = {
         program = saved.plan.program;
       }
       const emailField = compiled.program.settings.fields.email;
+      const backlog = unprocessedEvents(storeFile, store);
+      // Events tracked since the plan was made are in no store serial: the plan did not see them
+      // (a win-back email to a contact active yesterday). Only a run takes them in.
+      if (saved && backlog > (saved.plan.store.unprocessedEvents ?? 0)) {
+        const arrived = backlog - (saved.plan.store.unprocessedEvents ?? 0);
+        throw new UserError(`The plan "${saved.name}" is stale: ${arrived} event${arrived === 1 ? '' : 's'} arrived in the journal since it was made, which it does not take into account. Run \`campaign run\`, then \`campaign plan --out ${saved.name}\` again and apply the new plan. Nothing was applied.`);
+      }
       const { plan, transition } = status.during(`Evaluating the impact on ${(store?.contacts.length ?? 0).toLocaleString('en-US')} contacts…`, () => planChanges({
         next: program,
         store,
         now,
         createdAt: new Date().toISOString(),
         sources: compiled.sources,
-        unprocessedEvents: unprocessedEvents(storeFile, store),
+        unprocessedEvents: backlog,
       }));
       if (saved) refuseOtherImpact(saved, plan);
       const c = colors(ctx.color);

@@ -16,7 +16,7 @@ export interface BuildPlanInput {
   transition: Transition;
   program: Program;
   /** The store planned against: null lineage when there is no store file yet. */
-  store: { lineage: string | null; serial: number; deployedHash: string | null };
+  store: { lineage: string | null; serial: number; deployedHash: string | null; unprocessedEvents?: number };
   /** Wall clock (default: `transition.now`). */
   createdAt?: string;
   /** Where entities are defined (`campaign:welcome` → file, line), from the compiler. */
@@ -40,7 +40,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
     now: transition.now,
     programHash,
     deployedHash: store.deployedHash,
-    store: { lineage: store.lineage, serial: store.serial },
+    store: { lineage: store.lineage, serial: store.serial, ...(store.unprocessedEvents ? { unprocessedEvents: store.unprocessedEvents } : {}) },
     summary: {
       ...counts,
       firstDeploy: store.deployedHash === null,
@@ -111,7 +111,7 @@ export function planChanges(input: PlanChangesInput): { plan: Plan; transition: 
   const plan = buildPlan({
     transition,
     program: input.next,
-    store: { lineage: store?.lineage ?? null, serial: store?.serial ?? 0, deployedHash: deployed?.hash ?? null },
+    store: { lineage: store?.lineage ?? null, serial: store?.serial ?? 0, deployedHash: deployed?.hash ?? null, unprocessedEvents: unprocessed },
     ...(input.createdAt !== undefined ? { createdAt: input.createdAt } : {}),
     ...(input.sources ? { sources: input.sources } : {}),
     ...(emails ? { emails } : {}),

@@ -102,7 +102,7 @@ export const PlanSchema = z.strictObject({
   now: isoInstant,
   programHash: z.string().regex(/^[0-9a-f]{64}$/),
   deployedHash: z.string().nullable(),
-  store: z.strictObject({ lineage: z.string().nullable(), serial: count }),
+  store: z.strictObject({ lineage: z.string().nullable(), serial: count, unprocessedEvents: count.optional() }),
   summary: z.strictObject({
     create: count,
     update: count,

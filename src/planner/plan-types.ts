@@ -180,7 +180,11 @@ export interface Plan {
   /** Hash of the deployed program (null: nothing deployed yet). */
   deployedHash: string | null;
   /** The store the plan was made against; apply refuses a plan whose store has moved on. */
-  store: { lineage: string | null; serial: number };
+  /**
+   * The store planned against. `unprocessedEvents`: events its journal held that no run had
+   * processed (absent: none); `apply` refuses the plan once more have arrived.
+   */
+  store: { lineage: string | null; serial: number; unprocessedEvents?: number };
   summary: PlanSummary;
   changes: EntityChange[];
   impact: Impact;

@@ -119,8 +119,20 @@ describe('campaign plan / apply', () => {
     expect(changed.code).toBe(1);
     expect(changed.stderr).toMatch(/is stale: the workspace no longer compiles to the planned program/);
 
-    // Planned once more: applied exactly, at the plan's time.
+    // Planned again, then an event is tracked: it is only in the journal (no serial changes), and
+    // the plan did not see it.
+    writeFileSync(journey, readFileSync(journey, 'utf8').replace("name: 'Win back'", "name: 'Win-back'"));
     expect((await cli('plan', ...common, '--now', NOW, '--out', 'plan.json')).code).toBe(0);
+    const tracked = await cli('track', 'page.viewed', '--contact', 'c_000001', '--data', '{"url":"/pricing"}', '--at', NOW, '--now', NOW, '--workspace', 'campaigns', '--store', 'store.json');
+    expect(tracked.code, tracked.stderr).toBe(0);
+    const behind = await cli('apply', 'plan.json', ...common);
+    expect(behind.code).toBe(1);
+    expect(behind.stderr).toBe('error: The plan "plan.json" is stale: 1 event arrived in the journal since it was made, which it does not take into account. Run `campaign run`, then `campaign plan --out plan.json` again and apply the new plan. Nothing was applied.\n');
+
+    // Planned once more (it sees the event, as a warning): applied exactly, at the plan's time.
+    const replanned = await cli('plan', ...common, '--now', NOW, '--out', 'plan.json');
+    expect(replanned.stdout).toContain('The journal holds 1 event that no run has processed yet');
+    expect(JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')).store.unprocessedEvents).toBe(1);
     const applied = await cli('apply', 'plan.json', ...common);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
