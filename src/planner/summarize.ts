@@ -1,3 +1,4 @@
+import { formatDuration } from '../ir/durations.ts';
 import type { EntityChange, Impact } from './plan-types.ts';
 import type { Transition } from './transition-types.ts';
 
@@ -48,12 +49,20 @@ export function impactHighlights(impact: Impact): Highlight[] {
   for (const c of impact.campaigns) {
     if (c.entering > 0) out.push({ count: c.entering, text: `enroll in "${c.campaign}"` });
     if (c.exiting > 0) out.push({ count: c.exiting, text: `exit deleted campaign "${c.campaign}"` });
+    if (c.renamed > 0 && c.from !== undefined) out.push({ count: c.renamed, text: `follow "${c.from}" renamed to "${c.campaign}"` });
     for (const step of c.steps) {
       if (step.waiting === 0) continue;
       if (step.outcome === 'move') out.push({ count: step.waiting, text: `move from "${step.step}" to "${step.to}"` });
       if (step.outcome === 'restart') out.push({ count: step.waiting, text: `restart changed step "${step.step}" of "${c.campaign}"` });
       if (step.outcome === 'exit') out.push({ count: step.waiting, text: `exit "${c.campaign}" at removed step "${step.step}"` });
       if (step.outcome === 'error') out.push({ count: step.waiting, text: `wait in removed step "${step.step}" with no destination` });
+      // They stay, but the step they wait in changed: a table row that the headline must not deny.
+      if (step.outcome === 'stay') {
+        const shift = step.wakeShiftMs ?? 0;
+        if (shift !== 0) out.push({ count: step.waiting, text: `wake ${formatDuration(Math.abs(shift))} ${shift < 0 ? 'earlier' : 'later'} in "${step.step}" of "${c.campaign}"` });
+        else if (step.change === 'renamed') out.push({ count: step.waiting, text: `wait in "${step.step}" (now "${step.to}") of "${c.campaign}"` });
+        else out.push({ count: step.waiting, text: `wait in changed step "${step.step}" of "${c.campaign}"` });
+      }
     }
   }
   // A new segment's members are not "entering" (there was no segment to enter). With nothing else

@@ -87,6 +87,8 @@ function impactSection(plan: Plan, c: Colors): string[] {
   }
   const campaigns = impact.campaigns.flatMap((campaign) => campaignLines(campaign, c, emails));
   if (campaigns.length > 0) out.push('  Campaigns', ...campaigns, '');
+  // Changed campaigns with nothing to list (a paused one, a new sending window): not an empty section.
+  if (out.length === 2) out.push('  No contact is affected.', '');
   return out;
 }
 

@@ -33,6 +33,15 @@ describe('renderPlanText', () => {
     expect(renderPlanMarkdown(plan)).toContain('**Impact on 3 contacts:** 2 contacts join new segment "eu".');
   });
 
+  it('says no contact is affected when the only changed campaign has nothing to list (paused, a new sending window), not an empty section', () => {
+    const v1 = program({ segments: [segment('eu', inCountries('FR'))] });
+    const plan = planChanges({ next: v1, store: deploy(store(null, { contacts: [contact('c1', { country: 'FR' })] }), v1), now: NOW }).plan;
+    plan.impact = { ...plan.impact, segments: [], scores: [], campaigns: [{ campaign: 'win-back', change: 'update', entry: null, entering: 0, examples: [], notAdmitted: [], renamed: 0, exiting: 0, steps: [] }] };
+    plan.summary = { ...plan.summary, changes: true, update: 1 };
+    const text = renderPlanText(plan, colors(false));
+    expect(text).toContain('(evaluated at 2026-11-23T09:00:00.000Z):\n\n  No contact is affected.\n');
+  });
+
   it('does not end with "Apply with `campaign apply`" when apply itself shows the plan before asking', () => {
     const v1 = program({ segments: [segment('eu', inCountries('FR'))] });
     const v2 = program({ segments: [segment('eu', inCountries('FR', 'DE'))] });
