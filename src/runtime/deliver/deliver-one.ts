@@ -97,7 +97,7 @@ export function settle(message: OutboxMessage, mail: ComposedMail, result: SendR
   // Unknown: the `attempt` stays the last record, so a later fold says `unknown` too. `sentAt`:
   // when it was handed to the server (the frequency cap counts it from then).
   update(message, { status: 'unknown', reason: result.error, sentAt: now, transport: transport.name });
-  return { outcome: 'unknown', extra: { messageId: mail.messageId, reason: result.error } };
+  return { outcome: 'unknown', extra: { messageId: mail.messageId, reason: result.error }, ...(result.stop ? { stop: true } : {}) };
 }
 
 /** A transport that throws has not said what happened: for a non-idempotent one, that is "maybe sent". */

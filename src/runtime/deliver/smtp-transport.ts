@@ -79,7 +79,7 @@ export function smtpTransport(config: SmtpConfig, env: Record<string, string | u
       const outcome = await session.transfer(mail);
       if (outcome.ok) return { status: 'sent', alreadyDelivered: false, detail: scrub(outcome.response) };
       drop();
-      return classify('send', outcome.error, where, scrub);
+      return classify('send', outcome.error, where, scrub, outcome.handedOver);
     },
     async close() {
       session?.connection.quit();
@@ -93,8 +93,11 @@ type Failure = { ok: false; stage: Stage; error: SMTPConnection.SMTPError };
 /** An open (and logged-in) connection, and the one operation on it that is waiting, if any. */
 interface Session {
   connection: SMTPConnection;
-  /** Sends one message: its outcome once the server confirmed it, or why not. */
-  transfer(mail: ComposedMail): Promise<{ ok: true; response: string } | { ok: false; error: SMTPConnection.SMTPError }>;
+  /**
+   * Sends one message: its outcome once the server confirmed it, or why not, and whether the whole
+   * message (its final ".") had been handed to the connection by then.
+   */
+  transfer(mail: ComposedMail): Promise<{ ok: true; response: string } | { ok: false; error: SMTPConnection.SMTPError; handedOver: boolean }>;
   /** RSET: whether the connection still answers (no message is involved). */
   reset(): Promise<boolean>;
 }
@@ -115,6 +118,13 @@ function openSession(options: SMTPConnection.Options, credentials: SMTPConnectio
       waiting = null;
       report?.(error);
     };
+    // nodemailer makes the message's data stream once the server said "354" to DATA; the stream
+    // ends after the message's final ".". A server discards a message whose "." it did not get
+    // (RFC 5321 4.1.1.4): before that, a broken connection delivered nothing and it can be sent again.
+    let dataStream: { readableEnded: boolean; writableFinished: boolean } | null = null;
+    const internals = connection as unknown as { _createSendStream(callback: unknown): typeof dataStream };
+    const createSendStream = internals._createSendStream.bind(connection);
+    internals._createSendStream = (callback) => (dataStream = createSendStream(callback));
     connection.on('error', fail);
     // A close without an error: give a pending callback the chance to report first.
     connection.on('end', () => setTimeout(() => fail(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })), 20).unref());
@@ -122,16 +132,18 @@ function openSession(options: SMTPConnection.Options, credentials: SMTPConnectio
       connection,
       transfer: (mail) =>
         new Promise((done) => {
-          if (dead) return done({ ok: false, error: Object.assign(new Error('Connection closed'), { code: 'ECONNECTION', command: 'API' }) });
+          if (dead) return done({ ok: false, error: Object.assign(new Error('Connection closed'), { code: 'ECONNECTION', command: 'API' }), handedOver: false });
+          dataStream = null;
+          const handedOver = () => dataStream !== null && (dataStream.readableEnded || dataStream.writableFinished);
           let settled = false;
-          const settle = (outcome: { ok: true; response: string } | { ok: false; error: SMTPConnection.SMTPError }) => {
+          const settle = (outcome: { ok: true; response: string } | { ok: false; error: SMTPConnection.SMTPError; handedOver: boolean }) => {
             if (settled) return;
             settled = true;
             waiting = null;
             done(outcome);
           };
-          waiting = (error) => settle({ ok: false, error });
-          connection.send({ from: mail.envelope.from, to: mail.envelope.to }, mail.raw, (error, info) => settle(error ? { ok: false, error } : { ok: true, response: info.response }));
+          waiting = (error) => settle({ ok: false, error, handedOver: handedOver() });
+          connection.send({ from: mail.envelope.from, to: mail.envelope.to }, mail.raw, (error, info) => settle(error ? { ok: false, error, handedOver: handedOver() } : { ok: true, response: info.response }));
         }),
       reset: () =>
         new Promise((done) => {
@@ -198,7 +210,7 @@ function isHardBounce(code: number, command: string | undefined, detail: string)
  * means the server is closing for everyone. Not reaching the server or not being let in (a login
  * refused: a setting to fix) leaves every message pending and stops the run's delivery.
  */
-function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, scrub: (text: string) => string): SendResult {
+function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, scrub: (text: string) => string, handedOver = true): SendResult {
   const detail = scrub(error.message);
   const tls = tlsFailure(detail);
   if (tls !== null) return { status: 'retry', error: `${where}: the TLS handshake failed (${tls}); check CAMPAIGN_SMTP_SECURE and CAMPAIGN_SMTP_PORT: implicit TLS is usually port 465, STARTTLS port 587.`, stop: true };
@@ -209,7 +221,12 @@ function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, 
   if (code >= 500) return { status: 'failed', error: `${where} refused the message: ${detail}`, ...(isHardBounce(code, error.command, detail) ? { bounced: true } : {}) };
   // "API" errors happen before any bytes of the message go out (the connection had closed).
   if (error.command === 'API') return { status: 'retry', error: `${where}: the connection closed before the message was sent: ${detail}`, stop: false };
-  return { status: 'unknown', error: `${where}: the connection broke while sending; the message may have been delivered: ${detail}` };
+  // A server that stops answering mid-session is down for this run: each further message would
+  // wait out the timeout (15 s) and end the same way, with the store locked meanwhile.
+  const timedOut = error.code === 'ETIMEDOUT';
+  const stopped = timedOut ? ' (it stopped answering: no more messages are tried in this run)' : '';
+  if (!handedOver) return { status: 'retry', error: `${where}: the connection broke before the whole message was sent${stopped}: ${detail}`, stop: timedOut };
+  return { status: 'unknown', error: `${where}: the connection broke while sending; the message may have been delivered${stopped}: ${detail}`, ...(timedOut ? { stop: true } : {}) };
 }
 
 /**

@@ -18,7 +18,8 @@ export type SendResult =
   /** `bounced`: the server said the mailbox does not exist (a hard bounce): the address is suppressed. */
   | { status: 'failed'; error: string; bounced?: boolean }
   | { status: 'retry'; error: string; stop: boolean }
-  | { status: 'unknown'; error: string };
+  /** `stop`: the server stopped answering (a timeout): the run tries no more messages. */
+  | { status: 'unknown'; error: string; stop?: boolean };
 
 export interface Transport {
   readonly name: TransportName;

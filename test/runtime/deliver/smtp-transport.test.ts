@@ -139,18 +139,53 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(() => smtpTransport(config(25), {})).toThrow('The SMTP password variable "CAMPAIGN_SMTP_PASSWORD" is not set. Set it in the environment of this command.');
   });
 
-  it('a server that takes the message but never confirms it makes it unknown (maybe sent), not failed', async () => {
+  it('a server that takes the message but never confirms it makes it unknown (maybe sent), not failed, and is not tried again in the run', async () => {
     const { port } = await startServer({ onData(stream) { stream.resume(); } });
     const dir = await temp.make();
-    const data = store({ outbox: [email('c1', 'ann@example.com')] });
+    const data = store({ outbox: [email('c1', 'ann@example.com'), email('c3', 'cy@example.com')] });
     const started = Date.now();
     const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port, { timeoutMs: 300 }), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+    // One timeout, not one per message: a stuck server would hold the store's lock for hours.
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(report.messages[0]).toMatchObject({ outcome: 'unknown' });
-    expect(report.messages[0]!.reason).toMatch(/may have been delivered/);
-    expect(data.outbox[0]!.status).toBe('unknown');
+    expect(report.messages[0]!.reason).toMatch(/may have been delivered \(it stopped answering: no more messages are tried in this run\)/);
+    expect(data.outbox.map((m) => m.status)).toEqual(['unknown', 'pending']);
     // The ledger ends with the attempt: a later fold also says unknown.
-    expect((await readLedger(path.join(dir, 'd.jsonl'))).records.map((r) => r.state)).toEqual(['attempt']);
+    expect((await readLedger(path.join(dir, 'd.jsonl'))).records.filter((r) => r.key === data.outbox[0]!.key).map((r) => r.state)).toEqual(['attempt']);
+  });
+
+  it('a connection that breaks or stalls before the whole message went out leaves it pending (a server discards a message it did not receive whole); a stall stops the run', async () => {
+    let drops = 0;
+    const rcpt = (rule: (address: string) => 'drop' | 'stall' | 'ok'): Partial<SMTPServerOptions> => ({
+      onRcptTo(address, session, callback) {
+        const what = rule(address.address);
+        if (what === 'drop') {
+          // The connection breaks before DATA: the server has not got the message.
+          const connections = (servers.at(-1) as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections;
+          return [...connections].find((c) => c.id === session.id)!._socket.destroy();
+        }
+        if (what === 'ok') callback(); // 'stall': never answers
+      },
+    });
+    const { port, received } = await startServer(rcpt((a) => (a === 'ann@example.com' && drops++ === 0 ? 'drop' : 'ok')));
+    const dir = await temp.make();
+    const ledgerPath = path.join(dir, 'd.jsonl');
+    const data = store({ outbox: [email('c1', 'ann@example.com'), email('c3', 'cy@example.com')] });
+    const deliver = () => deliverOutbox(data, { program: program(), transport: smtpTransport(config(port, { timeoutMs: 300 }), env), ledgerPath, now: NOW, secret: SECRET });
+    const first = await deliver();
+    expect(first.messages.map((m) => m.outcome)).toEqual(['retry', 'sent']);
+    expect(first.messages[0]!.reason).toMatch(/the connection broke before the whole message was sent/);
+    expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'sent']);
+    await deliver();
+    expect(received.map((r) => r.to.join())).toEqual(['cy@example.com', 'ann@example.com']);
+
+    const stuck = await startServer(rcpt((a) => (a === 'ann@example.com' ? 'stall' : 'ok')));
+    const stalled = store({ outbox: [email('c1', 'ann@example.com'), email('c3', 'cy@example.com')] });
+    const report = await deliverOutbox(stalled, { program: program(), transport: smtpTransport(config(stuck.port, { timeoutMs: 300 }), env), ledgerPath: path.join(dir, 'e.jsonl'), now: NOW, secret: SECRET });
+    expect(report.messages.map((m) => m.outcome)).toEqual(['retry', 'retry']);
+    expect(report.messages[0]!.reason).toMatch(/before the whole message was sent \(it stopped answering: no more messages are tried in this run\)/);
+    expect(stalled.outbox.map((m) => m.status)).toEqual(['pending', 'pending']);
+    expect(stuck.received).toHaveLength(0);
   });
 
   it('implicit TLS (secure) against a plain server: one line saying TLS failed and what to check, no OpenSSL code', async () => {
