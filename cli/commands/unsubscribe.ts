@@ -130,7 +130,7 @@ async function recordLinks(ctx: CliContext, storeFile: string, storeLabel: strin
   for (const link of links) {
     const checked = checkUnsubscribeLink(data, link.contact, link.token, secrets, byId);
     if (!checked.ok) problems.push(`${link.where}: ${checked.reason}${checked.code === 'bad-token' ? hint : ''}`);
-    else if (checked.done) lines.push({ text: `${checked.contact} was already unsubscribed.`, changed: false });
+    else if (checked.done) lines.push({ text: checked.erased ? `${checked.contact} was erased; its address is on the suppression list.` : `${checked.contact} was already unsubscribed.`, changed: false });
     else if (!entries.has(checked.contact)) {
       entries.set(checked.contact, { id: randomUUID(), contact: checked.contact, unsubscribe: 'link', at: now.toISOString() });
       lines.push({ text: `${checked.contact}: the address goes on the suppression list and ${settings.consent.email} becomes false at the next \`campaign run\`, before it sends anything.`, changed: true });

@@ -6,14 +6,14 @@ import { verifyUnsubscribeToken } from './unsubscribe-token.ts';
 /** `alreadySuppressed`: the address was on the list; `consentWithdrawn`: a contact's consent field was set to false now. */
 export type UnsubscribeResult = { ok: true; contact: string; alreadySuppressed: boolean; consentWithdrawn: boolean } | UnsubscribeRefusal;
 
-export type UnsubscribeRefusal = { ok: false; code: 'bad-token' | 'unknown-contact' | 'not-deployed' | 'no-address'; reason: string };
+export type UnsubscribeRefusal = { ok: false; code: 'bad-token' | 'not-deployed' | 'no-address'; reason: string };
 
 /**
  * Checks a click on an unsubscribe link (or a one-click POST): the token, then that the contact
  * exists and has an address. `done`: its address is on the suppression list and its consent field
  * false already (as far as `data` holds them: a store read for these contacts has their entries).
  */
-export function checkUnsubscribeLink(data: StoreData, contactId: string, token: string, secret: string | readonly string[], byId?: ReadonlyMap<string, ContactRecord>): { ok: true; contact: string; done: boolean } | UnsubscribeRefusal {
+export function checkUnsubscribeLink(data: StoreData, contactId: string, token: string, secret: string | readonly string[], byId?: ReadonlyMap<string, ContactRecord>): { ok: true; contact: string; done: boolean; erased?: true } | UnsubscribeRefusal {
   // Check the token before anything else: a wrong one must not reveal whether the contact exists.
   if (!verifyUnsubscribeToken(contactId, token, secret)) {
     return { ok: false, code: 'bad-token', reason: 'The unsubscribe link is not valid. Use the link from the email as it is.' };
@@ -21,7 +21,9 @@ export function checkUnsubscribeLink(data: StoreData, contactId: string, token: 
   const settings = data.deployed?.program.settings;
   if (!settings) return { ok: false, code: 'not-deployed', reason: 'Nothing is deployed in this store. Run "campaign apply" first.' };
   const contact = findById(data, contactId, byId);
-  if (!contact) return { ok: false, code: 'unknown-contact', reason: `Contact "${contactId}" does not exist (it may have been erased).` };
+  // A link this store signed names a contact it had: gone now, it was erased, and an erasure
+  // suppresses the address. The person is unsubscribed; the page must not say the link is bad.
+  if (!contact) return { ok: true, contact: contactId, done: true, erased: true };
   const email = contact.fields[settings.fields.email];
   if (typeof email !== 'string' || email.trim() === '') {
     return { ok: false, code: 'no-address', reason: `Contact "${contactId}" has no email address in field "${settings.fields.email}".` };
@@ -58,6 +60,7 @@ export function contactsById(data: StoreData): Map<string, ContactRecord> {
 /** `checkUnsubscribeLink`, then `recordUnsubscribe` (a page that holds the store in memory). */
 export function unsubscribe(data: StoreData, contactId: string, token: string, secret: string, now: string): UnsubscribeResult {
   const checked = checkUnsubscribeLink(data, contactId, token, secret);
+  if (checked.ok && checked.erased) return { ok: true, contact: contactId, alreadySuppressed: true, consentWithdrawn: false };
   return checked.ok ? recordUnsubscribe(data, contactId, now)! : checked;
 }
 
