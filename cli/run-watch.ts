@@ -110,7 +110,11 @@ function stopSignals(ctx: CliContext): { readonly requested: boolean; wait(ms: n
   let requested = false;
   let wake: (() => void) | null = null;
   const onSignal = () => {
-    if (requested) process.exit(130);
+    if (requested) {
+      // As an interrupted `campaign run` says it (the lock's own message is not shown: the watch handles signals).
+      ctx.err('Stopped now: the run in progress was interrupted. What it had not saved yet is done again by the next run; an email it sent is not sent again.');
+      process.exit(130);
+    }
     requested = true;
     if (wake) wake();
     else ctx.err('Stopping after this run… (again to stop now)');

@@ -106,6 +106,20 @@ describe('campaign run --watch', () => {
     expect(readdirSync(path.join(dir, 'outbox')).length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('a second signal during a run stops it at once (130) and says what the next run recovers', async () => {
+    const dir = copyBase();
+    const store = path.join(dir, 'store.json');
+    const watcher = watch(dir, '--every', '1s');
+    const holder = () => existsSync(`${store}.lock`) && readFileSync(`${store}.lock`, 'utf8').includes(`"pid":${watcher.child.pid},`);
+    await until('the run to start', holder, watcher);
+    watcher.child.kill('SIGINT');
+    await until('the first signal to be taken', () => watcher.stderr().includes('again to stop now'), watcher);
+    watcher.child.kill('SIGINT');
+    expect(await watcher.exited).toEqual({ code: 130, signal: null });
+    expect(watcher.stderr()).toMatch(/Stopped now: the run in progress was interrupted\. What it had not saved yet is done again by the next run; an email it sent is not sent again\.\n$/);
+    expect(existsSync(`${store}.lock`)).toBe(false);
+  }, 120_000);
+
   it("waits, without exiting, while the store's clock is ahead of the machine's (a simulation with --until), then runs", async () => {
     const dir = copyBase();
     const now = Date.now();
