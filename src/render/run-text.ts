@@ -29,7 +29,7 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
     const already = others > 0 ? `; ${plural(others, 'click')} changed nothing (already unsubscribed, a repeated click, or a contact erased since)` : '';
     lines.push(`Unsubscribes: ${plural(read, 'click')} on unsubscribe links from the journal; ${plural(changed.length, 'contact')} ${result.dryRun ? 'would be suppressed' : 'suppressed'}, consent withdrawn${already}.`);
   }
-  lines.push(`Emails: ${n(emails)} ${result.dryRun ? 'would be sent' : 'scheduled'}${emails ? ` (${byCount(stats.emailsByCampaign)})` : ''}.`);
+  lines.push(`Emails: ${n(emails)} ${result.dryRun ? 'would be scheduled' : 'scheduled'}${emails ? ` (${byCount(stats.emailsByCampaign)})` : ''}.`);
   if (stats.deferredSends) lines.push(`Deferred: ${plural(stats.deferredSends, 'send')} waited for quiet hours, a sending window or the frequency cap (delivered later, not dropped).`);
   if (skipped) lines.push(`Not sent: ${n(skipped)} (${byCount(stats.skippedSends)}).`);
   const sales = stats.notificationsByTeam.sales ?? 0;
