@@ -57,7 +57,7 @@ export interface ImportPlan {
   updated: number;
   unchanged: number;
   problems: RowProblem[];
-  /** Contacts given by more than one row (the last row wins), with their rows. */
+  /** Contacts given by more than one row (applied in order: a later value replaces an earlier one), with their rows. */
   duplicates: { id: string; rows: number[] }[];
   /** Imported addresses that are suppressed (they stay suppressed), each counted once. */
   suppressed: number;

@@ -125,15 +125,15 @@ describe('contacts import', () => {
     expect(readFileSync(store).equals(bytes)).toBe(true);
   });
 
-  it('lets the last of duplicate rows win, with one warning', async () => {
+  it('applies duplicate rows in order, a later value replacing an earlier one, with one warning', async () => {
     const run = await importFile(input('d.csv', [HEADER, row('ada@acme.example', { plan: 'free' }), row('bob@acme.example'), row('Ada@acme.example', { plan: 'pro' })].join('\n')));
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/^warning: contact "c_[0-9a-f]{16}" appears more than once in d\.csv \(line 2, line 4\); the last row wins\.\n$/);
+    expect(run.stderr).toMatch(/^warning: contact "c_[0-9a-f]{16}" appears more than once in d\.csv \(line 2, line 4\); its rows apply in order, a later value replacing an earlier one\.\n$/);
     const data = (await readStore(store))!;
     expect(data.contacts).toHaveLength(2);
     expect(data.contacts.find((c) => c.fields.email === 'ada@acme.example')!.fields.plan).toBe('pro');
     const two = await importFile(input('d2.csv', [HEADER, row('ada@acme.example'), row('bob@acme.example'), row('ada@acme.example'), row('bob@acme.example')].join('\n')));
-    expect(two.stderr).toMatch(/^warning: 2 contacts appear more than once in d2\.csv, e\.g\. "c_[0-9a-f]{16}" \(line 2, line 4\); for each, the last row wins\.\n$/);
+    expect(two.stderr).toMatch(/^warning: 2 contacts appear more than once in d2\.csv, e\.g\. "c_[0-9a-f]{16}" \(line 2, line 4\); each one's rows apply in order, a later value replacing an earlier one\.\n$/);
   });
 
   it('imports a suppressed address but keeps it suppressed, with a warning', async () => {
