@@ -185,7 +185,16 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     // that generation from its start), and writing would compact it into yet another one.
     if (options.skipIdleWrite && from !== null && isIdle(result)) return result;
     progress({ phase: 'persist' });
-    await writeStore(options.store, data, stamp);
+    try {
+      await writeStore(options.store, data, stamp);
+    } catch (error) {
+      // "The previous version is unchanged" must not read as "nothing happened": what went out is
+      // in the ledgers, and the next run records it without sending it again.
+      const sent = (result.delivery?.sent ?? 0) + (result.delivery?.unknown ?? 0);
+      const posted = result.webhooks?.delivered ?? 0;
+      if (!(error instanceof UserError) || sent + posted === 0) throw error;
+      throw new UserError(`${error.message} This run had already delivered ${sent.toLocaleString('en-US')} email${sent === 1 ? '' : 's'} and ${posted.toLocaleString('en-US')} webhook${posted === 1 ? '' : 's'}: the next run records them from the ledgers without sending them again. Fix the cause and run again.`);
+    }
     result.written = true;
     compactJournal(paths.journal, cursor);
     await truncateLedger(ledgerPathFor(options.store), data);

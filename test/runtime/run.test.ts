@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outboxTransport } from '../../src/runtime/deliver/index.ts';
 import { runStore } from '../../src/runtime/run.ts';
-import { readStore } from '../../src/store/index.ts';
+import { readStore, writeStore } from '../../src/store/index.ts';
 import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
 
 const { cli, copyBase, storeWithReceiver } = runtimeCliWorkspace();
@@ -98,5 +98,28 @@ describe('runStore refusals', () => {
     const dry = await cli(dir, 'run', '--until', '2026-06-01T00:00:00Z', '--now', '2026-07-01T00:00:00Z', '--dry-run', '--store', 'store.json');
     expect(dry.code).toBe(1);
     expect(dry.stderr).toBe("error: --until is before the run's time (2026-07-01T00:00:00.000Z, --now or the clock); give a later --until.\n");
+  });
+});
+
+describe('runStore when the store cannot be written after delivery', () => {
+  it('says what the run had already delivered, which the next run records without sending again', async () => {
+    const dir = copyBase();
+    const store = path.join(dir, 'store.json');
+    const outbox = outboxTransport(path.join(dir, 'outbox'));
+    let meddled = false;
+    // Another process writes the store while this run delivers: its snapshot is refused.
+    const meddling: typeof outbox = {
+      ...outbox,
+      sendBatch: undefined,
+      async send(mail) {
+        if (!meddled) {
+          meddled = true;
+          await writeStore(store, (await readStore(store))!);
+        }
+        return outbox.send(mail);
+      },
+    };
+    const run = runStore({ store, now: new Date('2026-11-01T00:00:00Z'), until: new Date('2026-11-03T00:00:00Z'), dryRun: false, transport: () => meddling, env: {} });
+    await expect(run).rejects.toThrow(/was changed by another process since it was read .* This run had already delivered [\d,]+ emails and \d+ webhooks?: the next run records them from the ledgers without sending them again\. Fix the cause and run again\.$/);
   });
 });
