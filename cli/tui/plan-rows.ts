@@ -84,6 +84,8 @@ export function planRows(plan: Plan): PlanRow[] {
     for (const { reason, count } of c.notAdmitted) lines.push({ kind: 'note', text: `${plural(count, 'contact')} not admitted: ${reason}`, depth: 2, dim: true });
     if (c.renamed > 0) lines.push({ kind: 'impact', text: `${plural(c.renamed, 'active enrollment')} ${c.renamed === 1 ? 'moves' : 'move'} to the new id`, depth: 2, contacts: { title: `enrollments renamed to ${c.campaign}`, selector: { kind: 'enrollments', campaign: deployedId, outcome: 'rename', activeOnly: true } } });
     if (c.exiting > 0) lines.push({ kind: 'impact', text: `${contacts(c.exiting, 'exit')} (campaign deleted)`, depth: 2, color: 'yellow', contacts: { title: `exiting ${c.campaign}`, selector: { kind: 'enrollments', campaign: deployedId, outcome: 'exit' } } });
+    const meeting = c.exitCriteria?.meeting ?? 0;
+    if (meeting > 0) lines.push({ kind: 'note', text: `${plural(meeting, 'contact')} ${meeting === 1 ? 'meets' : 'meet'} the new exit criteria: ${meeting === 1 ? 'it exits' : 'they exit'} at the next run (e.g. ${c.exitCriteria!.examples.join(', ')})`, depth: 2 });
     for (const step of c.steps) {
       if (step.waiting === 0) continue;
       lines.push({

@@ -3,6 +3,7 @@ import type { Program, ScoreModel } from '../ir/types.ts';
 import { compileProgram, evaluateContact, eventsByContact, type ContactEvaluation } from '../runtime/evaluate/snapshot.ts';
 import type { ContactRecord, Enrollment, StoreData } from '../store/types.ts';
 import { entryTallies, type EntryTally } from './campaign-entry.ts';
+import { exitTallies, type ExitTally } from './exit-criteria.ts';
 import { erasedEnrollmentSeqs } from '../runtime/journeys/eligibility.ts';
 import { comparePrograms, type ProgramComparison } from './diff-programs.ts';
 import type { EntityPair } from './match-entities.ts';
@@ -41,12 +42,14 @@ export function computeTransition(input: TransitionInput): Transition {
   const segments = comparison.segments.map((pair) => new SegmentTally(pair, actions.get(`segment:${(pair.after ?? pair.before)!.id}`) ?? 'none'));
   const scoring = scoreTallies(comparison, actions, store.contacts.length);
   const rescore = new Set(scoring.filter((t) => t.rescored).map((t) => t.model.id));
-  const entries = entryTallies(comparison, next, store.enrollments, new Map(migration.changes.map((c) => [c.enrollment, c])), erasedEnrollmentSeqs({ outbox: store.outbox ?? [], webhooks: store.webhooks ?? [] }));
+  const migrated = new Map(migration.changes.map((c) => [c.enrollment, c]));
+  const entries = entryTallies(comparison, next, store.enrollments, migrated, erasedEnrollmentSeqs({ outbox: store.outbox ?? [], webhooks: store.webhooks ?? [] }));
+  const exits = exitTallies(comparison, next, store.enrollments, migrated);
   const scoreRenames = comparison.renames.scores;
 
   const contacts: ContactTransition[] = [];
   const created: Enrollment[] = [];
-  const pass: Pass = { segments, scoring, entries, now, nowMs };
+  const pass: Pass = { segments, scoring, entries, exits, now, nowMs };
   // The same program evaluates the same for every contact: nothing to compare.
   const identical = deployed !== null && hashProgram(deployed) === hashProgram(next);
   const events = identical ? new Map<string, never[]>() : eventsByContact(store.events);
@@ -68,7 +71,7 @@ export function computeTransition(input: TransitionInput): Transition {
       contacts: store.contacts.length,
       segments: segments.filter((t) => t.relevant).map((t) => t.result()),
       scores: scoring.map((t) => t.result()),
-      campaigns: campaignImpacts(comparison, actions, migration, entries),
+      campaigns: campaignImpacts(comparison, actions, migration, entries, exits),
     },
     errors: migration.errors,
     warnings: [...comparison.warnings, ...migration.warnings],
@@ -89,6 +92,7 @@ interface Pass {
   segments: SegmentTally[];
   scoring: ScoreTally[];
   entries: EntryTally[];
+  exits: ExitTally[];
   now: string;
   nowMs: number;
 }
@@ -133,9 +137,10 @@ function compareContact(
     draft().scores.push(score);
     if (moved || crosses.length > 0) draft().pending = true;
   }
+  // Audiences and exit criteria read memberships from the subject.
+  if (pass.entries.length > 0 || pass.exits.length > 0) is.subject.segments = new Set(isIn);
+  for (const tally of pass.exits) tally.add(is.subject, pass.nowMs);
   if (pass.entries.length > 0) {
-    // Audiences read memberships from the subject.
-    is.subject.segments = new Set(isIn);
     for (const tally of pass.entries) {
       const segment = tally.segment;
       const enrollment = tally.admit(is.subject, entered?.includes(segment) ?? false, left?.includes(segment) ?? false, isIn.includes(segment), pass.nowMs, pass.now);
@@ -187,8 +192,10 @@ function campaignImpacts(
   actions: Map<string, ChangeAction>,
   migration: EnrollmentMigration,
   entries: EntryTally[],
+  exits: ExitTally[],
 ): CampaignImpact[] {
   const byCampaign = new Map(entries.map((t) => [t.campaign.id, t]));
+  const exitsBy = new Map(exits.map((t) => [t.campaign, t]));
   const out: CampaignImpact[] = [];
   for (const pair of comparison.campaigns) {
     const id = (pair.after ?? pair.before)!.id;
@@ -206,6 +213,8 @@ function campaignImpacts(
       steps: pair.after ? (migration.steps.get(pair.after.id) ?? []) : [],
     };
     if (pair.renamed) impact.from = pair.before!.id;
+    const exit = pair.after ? exitsBy.get(pair.after.id) : undefined;
+    if (exit) impact.exitCriteria = exit.impact();
     if (change !== 'none' || impact.entering > 0 || impact.notAdmitted.length > 0) out.push(impact);
   }
   return out;

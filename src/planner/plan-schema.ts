@@ -94,6 +94,7 @@ const CampaignImpactSchema = z.strictObject({
   renamed: count,
   exiting: count,
   steps: z.array(StepImpactSchema),
+  exitCriteria: z.strictObject({ meeting: count, examples: z.array(z.string()) }).optional(),
 });
 
 export const PlanSchema = z.strictObject({

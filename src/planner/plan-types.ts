@@ -146,6 +146,11 @@ export interface CampaignImpact {
   /** Active enrollments that end because the campaign is deleted. */
   exiting: number;
   steps: StepImpact[];
+  /**
+   * When the exit criteria (`exitWhen`) changed: contacts in the campaign who meet the new ones now,
+   * and leave it at the next run (apply itself moves no one).
+   */
+  exitCriteria?: { meeting: number; examples: string[] };
 }
 
 export interface Impact {

@@ -163,6 +163,8 @@ function warningBlock(plan: Plan): Part[] {
     if (campaign.exiting > 0 && !warned.has(`campaign:${campaign.campaign}`)) {
       rows.push(`> - **${plural(campaign.exiting, 'contact')}** ${campaign.exiting === 1 ? 'exits' : 'exit'} ${mdCode(campaign.campaign)}: the campaign is deleted.`);
     }
+    const meeting = campaign.exitCriteria?.meeting ?? 0;
+    if (meeting > 0) rows.push(`> - **${plural(meeting, 'contact')}** in ${mdCode(campaign.campaign)} ${meeting === 1 ? 'meets' : 'meet'} its new exit criteria and ${meeting === 1 ? 'exits' : 'exit'} at the next run.`);
     for (const step of campaign.steps) {
       if (step.waiting === 0 || (step.outcome !== 'move' && step.outcome !== 'exit' && step.outcome !== 'restart')) continue;
       const one = step.waiting === 1;
@@ -296,6 +298,9 @@ function stepRowsOf(c: CampaignImpact, examples: ExampleFormatter): string[] {
   const rows: string[] = [];
   if (c.exiting > 0) rows.push(tableRow([campaign, '—', 'campaign deleted', count(c.exiting), '**exit** the campaign', '']));
   if (c.renamed > 0) rows.push(tableRow([campaign, '—', 'campaign renamed', count(c.renamed), `follow it to ${mdCode(c.campaign)}`, '']));
+  if (c.exitCriteria && c.exitCriteria.meeting > 0) {
+    rows.push(tableRow([campaign, '—', 'exit criteria changed', count(c.exitCriteria.meeting), '**exit** at the next run: they meet the new criteria', examples(c.exitCriteria.examples, c.exitCriteria.meeting)]));
+  }
   for (const step of c.steps) {
     if (step.waiting === 0) continue;
     rows.push(tableRow([campaign, mdCode(step.step), step.change, count(step.waiting), stepOutcome(step), examples(step.examples, step.waiting)]));

@@ -144,6 +144,8 @@ function campaignLines(campaign: CampaignImpact, c: Colors, emails: Emails): str
   }
   if (campaign.renamed > 0) lines.push(`      ${plural(campaign.renamed, 'active enrollment')} move to the new id "${campaign.campaign}"`);
   if (campaign.exiting > 0) lines.push(c.yellow(`      ${plural(campaign.exiting, 'contact')} exit (campaign deleted)`));
+  const meeting = campaign.exitCriteria?.meeting ?? 0;
+  if (meeting > 0) lines.push(c.yellow(`      ${plural(meeting, 'contact')} ${meeting === 1 ? 'meets' : 'meet'} the new exit criteria: ${meeting === 1 ? 'it exits' : 'they exit'} at the next run${examples(campaign.exitCriteria!.examples, meeting, c, emails)}`));
   for (const step of campaign.steps) {
     if (step.waiting === 0) continue;
     const line = `      ${plural(step.waiting, 'contact')} waiting in "${step.step}" (${step.change}) → ${stepOutcome(step)}${examples(step.examples, step.waiting, c, emails)}`;

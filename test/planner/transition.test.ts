@@ -6,6 +6,9 @@ import { applyTransition } from '../../src/planner/apply-transition.ts';
 import { planChanges } from '../../src/planner/build-plan.ts';
 import { computeTransition } from '../../src/planner/compute-transition.ts';
 import { PlanSchema } from '../../src/planner/plan-schema.ts';
+import { colors } from '../../src/render/colors.ts';
+import { renderPlanMarkdown } from '../../src/render/plan-markdown.ts';
+import { renderPlanText } from '../../src/render/plan-text.ts';
 import type { StoreData } from '../../src/store/types.ts';
 import { PLAN_FIXTURES, preparePlanFixture } from './fixture-cases.ts';
 import { all, campaign, contact, enrollment, event, inCountries, inSegment, NOW, planIs, program, score, segment, send, store, wait } from './helpers.ts';
@@ -175,6 +178,21 @@ describe('computeTransition: campaigns', () => {
       ],
     };
   }
+
+  it('counts the contacts in a campaign who meet its changed exit criteria: the next run takes them out', async () => {
+    // c1 is in France, c2 in Belgium; both active in nurture. The new criteria: leave when in the EU.
+    const v2 = { ...v1, campaigns: [{ ...v1.campaigns[0]!, exitWhen: inSegment('eu') }] };
+    const t = computeTransition({ deployed: v1, next: v2, store: waiting(), now: NOW });
+    expect(t.impact.campaigns).toEqual([expect.objectContaining({ campaign: 'nurture', change: 'update', exitCriteria: { meeting: 1, examples: ['c1'] } })]);
+    const { plan } = planChanges({ next: v2, store: waiting(), now: NOW });
+    expect(plan.summary).toMatchObject({ update: 1 });
+    expect(renderPlanText(plan, colors(false)).split('\n')[0]).toBe('Plan: 1 to change. Impact: 1 contact exits "nurture" at the next run (new exit criteria).');
+    expect(renderPlanText(plan, colors(false))).toContain('      1 contact meets the new exit criteria: it exits at the next run  e.g. c1');
+    expect(renderPlanMarkdown(plan)).toContain('| `nurture` | — | exit criteria changed | 1 | **exit** at the next run: they meet the new criteria | `c1` |');
+    PlanSchema.parse(JSON.parse(JSON.stringify(plan)));
+    // Unchanged criteria: nothing counted.
+    expect(computeTransition({ deployed: v2, next: v2, store: waiting(), now: NOW }).impact.campaigns).toEqual([]);
+  });
 
   it('makes a removed step with waiting contacts and no destination a plan error', () => {
     const v2 = { ...v1, campaigns: [{ ...v1.campaigns[0]!, steps: [send('welcome'), wait('cool-off', '2d'), send('last', 'last-email')] }] };
