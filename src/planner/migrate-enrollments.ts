@@ -60,6 +60,18 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
     if (!pair.before || !pair.after) continue;
     const impacts = stepImpacts(pair.before, pair.after, comparison.steps.get(pair.after.id)!, waiting.get(pair.before.id), out.errors);
     if (impacts.length > 0) out.steps.set(pair.after.id, impacts);
+    // Contacts taken out of a journey by `removedSteps: { step: 'exit' }`: as for a deleted campaign,
+    // a warning (a CI annotation), not only a table row.
+    for (const impact of impacts) {
+      if (impact.outcome !== 'exit' || impact.waiting === 0) continue;
+      const who = `${impact.waiting} contact${impact.waiting === 1 ? ' waits' : 's wait'}`;
+      out.warnings.push({
+        code: 'removed-step-exits-contacts',
+        entity: `campaign:${pair.after.id}`,
+        step: impact.step,
+        message: `Step "${impact.step}" of campaign "${pair.after.id}" is removed while ${who} in it; removedSteps says 'exit', so they leave the campaign on apply. Give it { moveTo: '<step id>' } if they should go on.`,
+      });
+    }
   }
   for (const [campaign, count] of out.exiting) {
     out.warnings.push({

@@ -156,6 +156,8 @@ function warningBlock(plan: Plan): Part[] {
     rows.push(`> - **Deletes** ${listed.join('; ')}.`);
   }
   const warned = new Set(plan.warnings.flatMap((m) => (m.code === 'deleted-campaign-has-contacts' && m.entity ? [m.entity] : [])));
+  // Steps whose contacts exit with a warning of their own: listed once, by the warning.
+  const warnedSteps = new Set(plan.warnings.flatMap((m) => (m.code === 'removed-step-exits-contacts' && m.entity ? [`${m.entity}/${m.step}`] : [])));
   const moves: string[] = [];
   let moved = 0;
   const campaignsMoving = new Set<string>();
@@ -167,6 +169,7 @@ function warningBlock(plan: Plan): Part[] {
     if (meeting > 0) rows.push(`> - **${plural(meeting, 'contact')}** in ${mdCode(campaign.campaign)} ${meeting === 1 ? 'meets' : 'meet'} its new exit criteria and ${meeting === 1 ? 'exits' : 'exit'} at the next run.`);
     for (const step of campaign.steps) {
       if (step.waiting === 0 || (step.outcome !== 'move' && step.outcome !== 'exit' && step.outcome !== 'restart')) continue;
+      if (step.outcome === 'exit' && warnedSteps.has(`campaign:${campaign.campaign}/${step.step}`)) continue;
       const one = step.waiting === 1;
       const what =
         step.outcome === 'move'

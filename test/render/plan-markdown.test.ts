@@ -84,7 +84,10 @@ describe('renderPlanMarkdown', () => {
     expect(md).toContain(`<!-- program ${plan.programHash} deployed ${plan.deployedHash} -->`);
     expect(md).toContain('> [!WARNING]');
     expect(md).toContain('> - **2 contacts** waiting in removed step `tips` of `onboarding` move to `follow-up`.');
-    expect(md).toContain('> - **1 contact** waiting in removed step `pause` of `onboarding` exits the campaign.');
+    // An exit by removedSteps is a warning of its own (a CI annotation too), listed once.
+    expect(md).toContain("> - Step \"pause\" of campaign \"onboarding\" is removed while 1 contact waits in it; removedSteps says 'exit', so they leave the campaign on apply.");
+    expect(md).not.toContain('waiting in removed step `pause` of `onboarding` exits the campaign');
+    expect(plan.warnings.map((w) => w.code)).toContain('removed-step-exits-contacts');
     const steps = tables(root).find((t) => plainText(t.children[0]!).startsWith('CampaignStep'))!;
     expect(steps.children.slice(1).map((row) => row.children.map(plainText))).toEqual([
       ['onboarding', 'cool-off', 'changed', '1', 'stay; wake-ups 1d earlier (any now past wake at the next run)', 'c4'],
