@@ -49,7 +49,9 @@ export function computeTransition(input: TransitionInput): Transition {
 
   const contacts: ContactTransition[] = [];
   const created: Enrollment[] = [];
-  const pass: Pass = { segments, scoring, entries, exits, now, nowMs };
+  // Profile rules on segments: apply changes memberships without evaluating them again; the next run does.
+  const profilesReadSegments = [...after.scores.values()].some((score) => score.profileOnSegments);
+  const pass: Pass = { segments, scoring, entries, exits, profilesReadSegments, now, nowMs };
   // The same program evaluates the same for every contact: nothing to compare.
   const identical = deployed !== null && hashProgram(deployed) === hashProgram(next);
   const events = identical ? new Map<string, never[]>() : eventsByContact(store.events);
@@ -93,6 +95,7 @@ interface Pass {
   scoring: ScoreTally[];
   entries: EntryTally[];
   exits: ExitTally[];
+  profilesReadSegments: boolean;
   now: string;
   nowMs: number;
 }
@@ -122,6 +125,8 @@ function compareContact(
     }
     // New segments are joined without being "entered": their members are there from the start.
     if (isMember && (tally.beforeId === null || moved === 1)) draft().joined.push(tally.id);
+    // A profile rule reading the segment (`c.inSegment(bigco)`) is evaluated again by the next run.
+    if (pass.profilesReadSegments && (moved !== 0 || (isMember && tally.beforeId === null))) draft().pending = true;
   }
   for (const tally of pass.scoring) {
     const oldId = tally.from ?? (tally.change === 'create' ? null : tally.model.id);

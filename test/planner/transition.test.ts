@@ -6,6 +6,7 @@ import { applyTransition } from '../../src/planner/apply-transition.ts';
 import { planChanges } from '../../src/planner/build-plan.ts';
 import { computeTransition } from '../../src/planner/compute-transition.ts';
 import { PlanSchema } from '../../src/planner/plan-schema.ts';
+import { Engine } from '../../src/runtime/engine/engine.ts';
 import { colors } from '../../src/render/colors.ts';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.ts';
 import { renderPlanText } from '../../src/render/plan-text.ts';
@@ -192,6 +193,22 @@ describe('computeTransition: campaigns', () => {
     PlanSchema.parse(JSON.parse(JSON.stringify(plan)));
     // Unchanged criteria: nothing counted.
     expect(computeTransition({ deployed: v2, next: v2, store: waiting(), now: NOW }).impact.campaigns).toEqual([]);
+  });
+
+  it('queues contacts whose memberships apply changes for the next run when a profile rule reads segments, which then re-scores them', () => {
+    const fit = score('fit', { rules: [{ id: 'in-eu', type: 'profile', when: inSegment('eu'), points: 3 }], thresholds: [] });
+    const p1 = program({ segments: [segment('eu', inCountries('FR', 'DE'))], scores: [fit] });
+    let data = deploy(people(), p1);
+    new Engine(data, p1).run([], { until: Date.parse(NOW) });
+    const fitOf = (id: string) => Math.round(data.contacts.find((c) => c.id === id)!.scores.fit!.value);
+    expect(['c1', 'c3'].map(fitOf)).toEqual([3, 3]);
+    // "eu" no longer holds Germany: c3 leaves it, and its +3 must go.
+    const p2 = program({ segments: [segment('eu', inCountries('FR'))], scores: [fit] });
+    const t = computeTransition({ deployed: p1, next: p2, store: data, now: NOW });
+    expect(t.contacts.find((c) => c.contact === 'c3')).toMatchObject({ left: ['eu'], pending: true });
+    data = applyTransition(data, t, p2, hashProgram(p2), NOW, 'test');
+    new Engine(data, p2).run([], { until: Date.parse(NOW) + 60_000 });
+    expect(['c1', 'c3'].map(fitOf)).toEqual([3, 0]);
   });
 
   it('makes a removed step with waiting contacts and no destination a plan error', () => {
