@@ -1,4 +1,4 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CompileResult } from '../src/compiler/compile.ts';
 import { DEFAULT_STORE } from '../src/compiler/collect.ts';
@@ -107,11 +107,20 @@ export function refuseStoreFile(ctx: Pick<CliContext, 'cwd'>, option: string, fi
   if (what !== undefined) throw new UserError(`${option} names ${what} ("${displayPath(ctx, file)}"); write to another file. Nothing was written.`);
 }
 
-/** The path with its symbolic links resolved (those of its folder when it does not exist yet). */
-function realPath(file: string): string {
+/**
+ * The path with its symbolic links resolved: those of its folder when it does not exist yet, and a
+ * link whose target does not exist yet (`ln -s store.json.lock out.json`) followed to that target,
+ * as a write would follow it.
+ */
+function realPath(file: string, depth = 0): string {
   try {
     return realpathSync(file);
   } catch {
+    try {
+      if (depth < 40 && lstatSync(file).isSymbolicLink()) return realPath(path.resolve(path.dirname(file), readlinkSync(file)), depth + 1);
+    } catch {
+      // Not there at all: resolve its folder.
+    }
     try {
       return path.join(realpathSync(path.dirname(file)), path.basename(file));
     } catch {

@@ -239,6 +239,11 @@ describe('campaign plan / apply', () => {
       expect(through.code, name).toBe(1);
       expect(through.stderr).toBe(`error: --out names the store ("${name}"); write to another file. Nothing was written.\n`);
     }
+    // A link to a file kept beside the store that does not exist yet: the write would create it.
+    symlinkSync(`${store()}.lock`, path.join(dir, 'to-lock.json'));
+    const toLock = await cli('plan', ...common, '--now', NOW, '--out', 'to-lock.json');
+    expect(toLock.stderr).toBe('error: --out names the store\'s lock ("to-lock.json"); write to another file. Nothing was written.\n');
+    expect(existsSync(`${store()}.lock`)).toBe(false);
     const both = await cli('plan', ...common, '--now', NOW, '--out', 'p.json', '--markdown-out', './p.json');
     expect(both.stderr).toBe('error: --out and --markdown-out name the same file ("p.json"); give each its own (plan.json, plan.md). Nothing was written.\n');
     expect(existsSync(path.join(dir, 'p.json'))).toBe(false);
