@@ -6,6 +6,7 @@ import { compileProgram, evaluateContact } from './evaluate/snapshot.ts';
 import { decayTo, scoreAt } from './evaluate/scoring.ts';
 import { compileSegments } from './evaluate/segments.ts';
 import { suppressionHash } from '../store/suppression.ts';
+import { ERASED } from './journeys/eligibility.ts';
 
 /**
  * Why a contact is where it is: each score with its rule-by-rule contributions, each segment with
@@ -84,7 +85,7 @@ export function explainContact(data: StoreData, program: Program, contact: Conta
       if (!r) continue;
       rules.push({ rule: rule.id, kind: rule.type, points: Math.round(r.points * 100) / 100, ...(rule.type === 'event' ? { count: r.count } : {}) });
     }
-    if (current && current.manual !== 0) rules.push({ rule: 'journey steps', kind: 'manual', points: Math.round(current.manual * 100) / 100 });
+    if (current && current.manual !== 0) rules.push({ rule: 'journey steps and threshold actions', kind: 'manual', points: Math.round(current.manual * 100) / 100 });
     const sum = rules.reduce((s, r) => s + r.points, 0);
     return {
       id: model.id,
@@ -108,8 +109,9 @@ export function explainContact(data: StoreData, program: Program, contact: Conta
   });
 
   const enrollments = data.enrollments.filter((e) => e.contact === contact.id);
-  const emails = data.outbox.filter((m) => m.contact === contact.id);
-  const webhooks = data.webhooks.filter((w) => w.contact === contact.id);
+  // Not those kept of an erased contact that had this id (a person imported again under it).
+  const emails = data.outbox.filter((m) => m.contact === contact.id && m.to !== ERASED);
+  const webhooks = data.webhooks.filter((w) => w.contact === contact.id && w.erased !== true);
   // In causal order within an instant (an event, the steps it moved, their emails and webhooks),
   // then newest first: an effect is listed above its cause, as it happened after it.
   const timeline: ContactExplanation['timeline'] = [

@@ -23,3 +23,16 @@ describe('explainContact timeline', () => {
     expect(sameInstant).toBeGreaterThan(50);
   });
 });
+
+describe('explainContact of a person imported again under an erased contact id', () => {
+  it("lists none of the erased contact's kept emails and webhooks as its own", async () => {
+    const { program, data } = await buildExampleStore({ contacts: 20, events: 100, seed: 11 });
+    const contact = data.contacts[0]!;
+    const at = '2026-08-01T00:00:00.000Z';
+    data.outbox.push({ key: `welcome/${contact.id}/1/hello`, messageId: '<x@acme.example>', kind: 'marketing', contact: contact.id, to: '[erased]', subject: '[erased]', status: 'sent', createdAt: at, dueAt: at, sentAt: at });
+    data.webhooks.push({ key: `welcome/${contact.id}/1/sync`, endpoint: 'crm', contact: contact.id, status: 'failed', attempts: 1, createdAt: at, erased: true });
+    const { timeline, emails } = explainContact(data, program, contact, WINDOW_END, 1000);
+    expect(emails.map((m) => m.to)).not.toContain('[erased]');
+    expect(timeline.filter((t) => t.text.includes('[erased]') || (t.kind === 'webhook' && t.at === at))).toEqual([]);
+  });
+});

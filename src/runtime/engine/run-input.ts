@@ -54,9 +54,12 @@ export function runInput(data: StoreData, program: Program, pendingEvents: reado
   const due: StoredEvent[] = [];
   const dueAt: number[] = [];
   const laterEvents: StoredEvent[] = [];
+  const erased = erasedBeforeCreation(data.pending, indexes.contacts);
   for (let i = 0; i < pendingEvents.length; i++) {
     const event = pendingEvents[i]!;
     const parsed = instants[i]!;
+    // The journal events of an erased contact, not of the person imported again under its id.
+    if (erased !== null && parsed <= (erased.get(event.contact) ?? -Infinity)) continue;
     if (parsed > until && !indexes.eventIds.has(event.id)) laterEvents.push(event);
     const at = Math.max(parsed, start);
     if (at > until) continue;
@@ -96,6 +99,22 @@ export function runInput(data: StoreData, program: Program, pendingEvents: reado
     if (at > broadcastsAfter && at <= until) input.broadcasts.push({ at, campaign: campaign.id });
   }
   return input;
+}
+
+/**
+ * Contact ids erased (`contacts erase`) and imported again since the last run, with the instant of
+ * the erasure: the journal still holds the erased contact's unprocessed events (it is not
+ * rewritten), and they are not the new contact's. Null when there are none (the common case).
+ */
+function erasedBeforeCreation(pending: StoreData['pending'], contacts: ReadonlyMap<string, ContactRecord>): Map<string, number> | null {
+  let out: Map<string, number> | null = null;
+  for (const change of pending) {
+    if (change.kind !== 'erased') continue;
+    const contact = contacts.get(change.contact);
+    const at = Date.parse(change.at);
+    if (contact && Date.parse(contact.createdAt) > at) (out ??= new Map()).set(change.contact, Math.max(at, out.get(change.contact) ?? -Infinity));
+  }
+  return out;
 }
 
 /**

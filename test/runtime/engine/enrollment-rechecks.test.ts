@@ -104,4 +104,19 @@ describe('a contact imported since the last run', () => {
     expect(store.enrollments.map((e) => `${e.campaign} ${e.enteredAt}`)).toEqual(['onboard 2026-11-03T00:00:00.000Z']);
     expect(store.outbox.map((m) => m.dueAt)).toEqual(['2026-11-03T00:00:00.000Z']);
   });
+
+  it("does not take in the journal events of an erased contact whose id it has (they were tracked before the erasure)", async () => {
+    const program = await programFrom(() => undefined);
+    const store = emptyStore();
+    store.clock = '2026-11-01T00:00:00.000Z';
+    store.contacts = [{ ...contact('c1'), createdAt: '2026-11-03T00:00:00.000Z', updatedAt: '2026-11-03T00:00:00.000Z' }];
+    store.pending = [
+      { contact: 'c1', at: '2026-11-02T12:00:00.000Z', kind: 'erased', fields: [] },
+      { contact: 'c1', at: '2026-11-03T00:00:00.000Z', kind: 'created', fields: [] },
+    ];
+    const engine = new Engine(store, program);
+    engine.run([ev('c1', 'page.viewed', '2026-11-02T10:00:00.000Z'), ev('c1', 'page.viewed', '2026-11-03T10:00:00.000Z')], { until: Date.parse('2026-11-04T00:00:00Z') });
+    expect(store.events.map((e) => e.at)).toEqual(['2026-11-03T10:00:00.000Z']);
+    expect(engine.stats.events).toBe(1);
+  });
 });
