@@ -182,9 +182,11 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
         if (outcome.stop) {
           // The server is unavailable: the rest are not tried; they stay pending for a later run,
           // retried (and given up after `RETRY_FOR`) from now, like the one that failed.
+          // Their reason says they were not tried: "may have been delivered" is the one that was.
+          const reason = `not tried in this run: ${outcome.extra.reason ?? 'the server is unavailable'}`;
           for (let j = i + 1; j < batch.length; j++) {
-            if (ledger) retrying(batch[j]!, outcome.extra.reason ?? 'not tried', options);
-            outcomes[j] = { outcome: 'retry', extra: { ...(outcome.extra.reason === undefined ? {} : { reason: outcome.extra.reason }) } };
+            if (ledger) retrying(batch[j]!, reason, options);
+            outcomes[j] = { outcome: 'retry', extra: { reason } };
           }
           break;
         }
