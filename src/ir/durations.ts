@@ -65,6 +65,20 @@ export function formatDuration(ms: number): string {
   return `${Math.round(ms / 1000)}s`;
 }
 
+/** A span as a person reads it, largest units first: `23h30m`, `1d1h`, `8d` (seconds only under a minute). */
+export function describeDuration(ms: number): string {
+  if (ms < UNIT_MS.m) return `${Math.round(ms / 1000)}s`;
+  let left = Math.round(ms / UNIT_MS.m) * UNIT_MS.m;
+  let out = '';
+  for (const [unit, size] of [['d', UNIT_MS.d], ['h', UNIT_MS.h], ['m', UNIT_MS.m]] as const) {
+    if (left >= size) {
+      out += `${Math.floor(left / size)}${unit}`;
+      left %= size;
+    }
+  }
+  return out;
+}
+
 const localTimes = new Map<string, number | null>();
 
 /** `HH:MM` (24h) → minutes after midnight. */

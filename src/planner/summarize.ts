@@ -1,4 +1,4 @@
-import { formatDuration } from '../ir/durations.ts';
+import { describeDuration } from '../ir/durations.ts';
 import type { EntityChange, Impact } from './plan-types.ts';
 import type { Transition } from './transition-types.ts';
 
@@ -60,7 +60,7 @@ export function impactHighlights(impact: Impact): Highlight[] {
       // They stay, but the step they wait in changed: a table row that the headline must not deny.
       if (step.outcome === 'stay') {
         const shift = step.wakeShiftMs ?? 0;
-        if (shift !== 0) out.push({ count: step.waiting, text: `wake ${formatDuration(Math.abs(shift))} ${shift < 0 ? 'earlier' : 'later'} in "${step.step}" of "${c.campaign}"` });
+        if (shift !== 0) out.push({ count: step.waiting, text: `wake ${describeDuration(Math.abs(shift))} ${shift < 0 ? 'earlier' : 'later'} in "${step.step}" of "${c.campaign}"` });
         else if (step.change === 'renamed') out.push({ count: step.waiting, text: `wait in "${step.step}" (now "${step.to}") of "${c.campaign}"` });
         else out.push({ count: step.waiting, text: `wait in changed step "${step.step}" of "${c.campaign}"` });
       }

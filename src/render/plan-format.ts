@@ -1,4 +1,4 @@
-import { formatDuration } from '../ir/durations.ts';
+import { describeDuration } from '../ir/durations.ts';
 import type { EntityChange, FieldChange, StepImpact } from '../planner/plan-types.ts';
 
 /** Small formatting helpers shared by the plan renderers (text, Markdown). */
@@ -105,7 +105,7 @@ export function stepOutcome(step: StepImpact): string {
     case 'stay': {
       const where = step.change === 'renamed' ? `stay, now in "${step.to}"` : 'stay';
       if (step.wakeShiftMs === undefined || step.wakeShiftMs === 0) return where;
-      const shift = formatDuration(Math.abs(step.wakeShiftMs));
+      const shift = describeDuration(Math.abs(step.wakeShiftMs));
       if (step.wakeShiftMs > 0) return `${where}; scheduled wake-ups move ${shift} later`;
       return `${where}; scheduled wake-ups move ${shift} earlier (any now past wake at the next run)`;
     }

@@ -1,4 +1,4 @@
-import { formatDuration } from '../ir/durations.ts';
+import { describeDuration } from '../ir/durations.ts';
 import { describeAction } from '../planner/describe-step.ts';
 import type { CampaignImpact, EntityChange, FieldChange, Plan, PlanMessage, StepImpact } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
@@ -324,8 +324,8 @@ function stepOutcome(step: StepImpact): string {
     case 'stay': {
       const stay = step.change === 'renamed' && step.to ? `stay (now ${mdCode(step.to)})` : 'stay';
       if (!step.wakeShiftMs) return stay;
-      if (step.wakeShiftMs > 0) return `${stay}; wake-ups ${formatDuration(step.wakeShiftMs)} later`;
-      return `${stay}; wake-ups ${formatDuration(-step.wakeShiftMs)} earlier (any now past wake at the next run)`;
+      if (step.wakeShiftMs > 0) return `${stay}; wake-ups ${describeDuration(step.wakeShiftMs)} later`;
+      return `${stay}; wake-ups ${describeDuration(-step.wakeShiftMs)} earlier (any now past wake at the next run)`;
     }
   }
 }

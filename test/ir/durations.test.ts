@@ -143,3 +143,10 @@ describe('parseCompoundDuration (command-line options only)', () => {
     expect(parseDuration('1h30m')).toBeNull();
   });
 });
+
+describe('describeDuration', () => {
+  it('writes a span with its largest units first, as a person reads it', async () => {
+    const { describeDuration } = await import('../../src/ir/durations.ts');
+    expect([8 * 86_400_000, 1410 * 60_000, 25 * 3_600_000, 90 * 60_000, 45_000].map(describeDuration)).toEqual(['8d', '23h30m', '1d1h', '1h30m', '45s']);
+  });
+});
