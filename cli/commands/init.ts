@@ -12,7 +12,8 @@ const IGNORED = new Set(['.git']);
 /** This command's script, for a `Next:` line that works where `campaign` is not on the PATH. */
 const CLI_SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'campaign.js');
 
-const quoted = (text: string) => (/[\s"'$`\\]/.test(text) ? JSON.stringify(text) : text);
+/** A path as a POSIX shell takes it: in single quotes (nothing expands there) when it needs quoting. */
+const quoted = (text: string) => (/[^\w@%+=:,./-]/.test(text) ? `'${text.replace(/'/g, `'\\''`)}'` : text);
 
 /**
  * How to run `campaign` from the new workspace: through npx when npx ran this one (it put the

@@ -91,7 +91,10 @@ describe('campaign init', () => {
 
   it('ends with a next step the user can run: through npx when npx ran it, through node where `campaign` is not on the PATH', async () => {
     const viaNpx = await cliWith({ npm_command: 'exec', PATH: installedPath() }, dir, 'init', 'with npx');
-    expect(viaNpx.stdout).toContain('Next: cd "with npx" && npx campaign validate && npx campaign plan');
+    expect(viaNpx.stdout).toContain("Next: cd 'with npx' && npx campaign validate && npx campaign plan");
+    // Quoted so that the shell expands nothing in the folder's name.
+    const dollar = await cli(dir, 'init', 'qa-$HOME');
+    expect(dollar.stdout).toContain("Next: cd 'qa-$HOME' && campaign validate && campaign plan");
     const bare = await cliWith({ PATH: '/usr/bin' }, dir, 'init', 'marketing');
     const next = /Next: cd marketing && node (\S+) validate && node \1 plan\n/.exec(bare.stdout);
     expect(next, bare.stdout).not.toBeNull();
