@@ -41,7 +41,9 @@ export const LOADING_MESSAGES = {
       p.id !== undefined
         ? `Use lowercase letters, digits, ".", "_" and "-"${p.id === '' ? '' : `, such as "${p.id}"`}.`
         : p.error.includes('is reserved in JavaScript')
-          ? 'Choose another name: JavaScript objects already have this one.'
+          ? /\.rules\[\d+\]\.id$/.test(p.path)
+            ? "Give the rule an id of its own, e.g. on('…', { id: 'my-rule' }): a rule without one is named after its event."
+            : 'Choose another name: JavaScript objects already have this one.'
           : p.error.startsWith('it is missing')
           ? 'Give it a value; a condition callback such as where: (c) => … must return the condition it builds.'
           : 'Use the builders from campaign.config.ts rather than writing IR objects by hand.',
