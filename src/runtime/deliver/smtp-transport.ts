@@ -70,7 +70,15 @@ export function smtpTransport(config: SmtpConfig, env: Record<string, string | u
     name: 'smtp',
     idempotent: false,
     async send(mail) {
-      if (session && !(await session.reset())) drop();
+      if (session) {
+        const reset = await session.reset();
+        // A server that no longer answers (RSET timed out) is down for this run, as after a send.
+        if (reset === 'timeout') {
+          drop();
+          return { status: 'retry', error: `${where}: the server stopped answering (no reply to RSET): no more messages are tried in this run`, stop: true };
+        }
+        if (reset === 'closed') drop();
+      }
       if (!session) {
         const opened = await openSession(options, credentials);
         if (!opened.ok) return classify(opened.stage, opened.error, where, scrub);
@@ -98,8 +106,8 @@ interface Session {
    * message (its final ".") had been handed to the connection by then.
    */
   transfer(mail: ComposedMail): Promise<{ ok: true; response: string } | { ok: false; error: SMTPConnection.SMTPError; handedOver: boolean }>;
-  /** RSET: whether the connection still answers (no message is involved). */
-  reset(): Promise<boolean>;
+  /** RSET: whether the connection still answers (no message is involved), or why not. */
+  reset(): Promise<'alive' | 'closed' | 'timeout'>;
 }
 
 function openSession(options: SMTPConnection.Options, credentials: SMTPConnection.Credentials | undefined): Promise<{ ok: true; session: Session } | Failure> {
@@ -147,16 +155,17 @@ function openSession(options: SMTPConnection.Options, credentials: SMTPConnectio
         }),
       reset: () =>
         new Promise((done) => {
-          if (dead) return done(false);
+          if (dead) return done('closed');
           let settled = false;
-          const settle = (alive: boolean) => {
+          const settle = (outcome: 'alive' | 'closed' | 'timeout') => {
             if (settled) return;
             settled = true;
             waiting = null;
-            done(alive);
+            done(outcome);
           };
-          waiting = () => settle(false);
-          connection.reset((error) => settle(!error));
+          const failed = (error: SMTPConnection.SMTPError | null | undefined) => (error?.code === 'ETIMEDOUT' ? 'timeout' : 'closed');
+          waiting = (error) => settle(failed(error));
+          connection.reset((error) => settle(error ? failed(error) : 'alive'));
         }),
     };
     const opened = () => {

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -187,6 +187,52 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(report.messages[0]!.reason).toMatch(/before the whole message was sent \(it stopped answering: no more messages are tried in this run\)/);
     expect(stalled.outbox.map((m) => m.status)).toEqual(['pending', 'pending']);
     expect(stuck.received).toHaveLength(0);
+  });
+
+  it('a server that stops answering RSET between two messages stops the run after one timeout, the rest pending', async () => {
+    // A raw SMTP server (smtp-server answers RSET itself): it takes one message, then never answers RSET.
+    const sockets: Socket[] = [];
+    const raw = createNetServer((socket) => {
+      sockets.push(socket);
+      let data = false;
+      let buffer = '';
+      socket.write('220 raw ESMTP\r\n');
+      socket.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('latin1');
+        if (data) {
+          if (!buffer.includes('\r\n.\r\n')) return;
+          buffer = buffer.slice(buffer.indexOf('\r\n.\r\n') + 5);
+          data = false;
+          socket.write('250 queued\r\n');
+        }
+        for (let end = buffer.indexOf('\r\n'); end >= 0 && !data; end = buffer.indexOf('\r\n')) {
+          const line = buffer.slice(0, end).toUpperCase();
+          buffer = buffer.slice(end + 2);
+          if (line.startsWith('EHLO')) socket.write('250 raw\r\n');
+          else if (line.startsWith('MAIL') || line.startsWith('RCPT')) socket.write('250 ok\r\n');
+          else if (line === 'DATA') {
+            data = true;
+            socket.write('354 go\r\n');
+          } else if (line === 'QUIT') socket.end('221 bye\r\n');
+          // RSET: no answer, ever.
+        }
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const port = (raw.address() as AddressInfo).port;
+      const dir = await temp.make();
+      const data = store({ outbox: [email('c1', 'ann@example.com'), email('c3', 'cy@example.com'), email('c1', 'ann@example.com', { key: 'trial-nurture/1/c1/third' })] });
+      const started = Date.now();
+      const report = await deliverOutbox(data, { program: program(), transport: smtpTransport({ host: '127.0.0.1', port, timeoutMs: 300 }, env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(report.messages.map((m) => m.outcome)).toEqual(['sent', 'retry', 'retry']);
+      expect(report.messages[1]!.reason).toMatch(/stopped answering \(no reply to RSET\)/);
+      expect(data.outbox.map((m) => m.status).sort()).toEqual(['pending', 'pending', 'sent']);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => raw.close(resolve));
+    }
   });
 
   it('implicit TLS (secure) against a plain server: one line saying TLS failed and what to check, no OpenSSL code', async () => {
