@@ -1,84 +1,14 @@
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
-import type { SMTPServerOptions } from 'smtp-server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deliverOutbox } from '../../../src/runtime/deliver/deliver-outbox.ts';
-import { foldLedger, readLedger } from '../../../src/runtime/deliver/ledger.ts';
+import { readLedger } from '../../../src/runtime/deliver/ledger.ts';
 import { outboxFileName, outboxTransport } from '../../../src/runtime/deliver/outbox-transport.ts';
 import { smtpTransport } from '../../../src/runtime/deliver/smtp-transport.ts';
 import { suppressionHash } from '../../../src/store/suppression.ts';
-import type { SmtpConfig } from '../../../src/runtime/deliver/smtp-transport.ts';
 import type { OutboxMessage } from '../../../src/store/types.ts';
-import { NOW, SECRET, contact, email, parseMessage, program, store, tempDirs } from './fixtures.ts';
-
-const PASSWORD = 'pa$$-Wörd-7f3c91';
-const env = { CAMPAIGN_SMTP_PASSWORD: PASSWORD };
-
-interface Received {
-  user: unknown;
-  from: string;
-  to: string[];
-  raw: Buffer;
-}
-
-const temp = tempDirs();
-const servers: SMTPServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-  await temp.cleanup();
-});
-
-/** A real SMTP server on 127.0.0.1 that wants user "mailer" and rejects recipients starting with "reject". */
-async function startServer(over: Partial<SMTPServerOptions> = {}): Promise<{ port: number; received: Received[] }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    authMethods: ['PLAIN', 'LOGIN'],
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'mailer' && auth.password === PASSWORD) return callback(null, { user: 'mailer' });
-      // A careless server that echoes what it was given: the client must scrub it.
-      return callback(new Error(`Invalid username or password (${auth.password})`));
-    },
-    onRcptTo(address, _session, callback) {
-      if (!address.address.startsWith('reject')) return callback();
-      return callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          user: session.user,
-          from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks),
-        });
-        callback();
-      });
-    },
-    ...over,
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { port: (server.server.address() as AddressInfo).port, received };
-}
-
-function config(port: number, over: Partial<SmtpConfig> = {}): SmtpConfig {
-  return { host: '127.0.0.1', port, user: 'mailer', timeoutMs: 2_000, ...over };
-}
-
-const base64 = (text: string) => Buffer.from(text).toString('base64');
-function expectNoPassword(...texts: string[]): void {
-  for (const text of texts) {
-    expect(text).not.toContain(PASSWORD);
-    expect(text).not.toContain(base64(PASSWORD));
-    expect(text).not.toContain(base64(`\0mailer\0${PASSWORD}`));
-  }
-}
+import { NOW, SECRET, contact, email, parseMessage, program, store } from './fixtures.ts';
+import { PASSWORD, config, env, expectNoPassword, servers, startServer, temp } from './smtp-test-server.ts';
 
 describe('smtpTransport against a real SMTP server', () => {
   it('authenticates, sends the same bytes as the outbox with the right envelope, and records a rejected recipient as failed', async () => {
@@ -138,143 +68,6 @@ describe('smtpTransport against a real SMTP server', () => {
 
   it('refuses to start without the password variable, naming the variable only', () => {
     expect(() => smtpTransport(config(25), {})).toThrow('The SMTP password variable "CAMPAIGN_SMTP_PASSWORD" is not set. Set it in the environment of this command.');
-  });
-
-  it('a server that takes the message but never confirms it makes it unknown (maybe sent), not failed, and is not tried again in the run', async () => {
-    const { port } = await startServer({ onData(stream) { stream.resume(); } });
-    const dir = await temp.make();
-    const data = store({ outbox: [email('c1', 'ann@example.com'), email('c3', 'cy@example.com')] });
-    const started = Date.now();
-    const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port, { timeoutMs: 300 }), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
-    // One timeout, not one per message: a stuck server would hold the store's lock for hours.
-    expect(Date.now() - started).toBeLessThan(3_000);
-    expect(report.messages[0]).toMatchObject({ outcome: 'unknown' });
-    expect(report.messages[0]!.reason).toMatch(/may have been delivered \(it stopped answering: no more messages are tried in this run\)/);
-    expect(data.outbox.map((m) => m.status)).toEqual(['unknown', 'pending']);
-    // The ledger ends with the attempt: a later fold also says unknown.
-    expect((await readLedger(path.join(dir, 'd.jsonl'))).records.filter((r) => r.key === data.outbox[0]!.key).map((r) => r.state)).toEqual(['attempt']);
-  });
-
-  it('a connection that breaks or stalls before the whole message went out leaves it pending (a server discards a message it did not receive whole); a stall stops the run', async () => {
-    let drops = 0;
-    const rcpt = (rule: (address: string) => 'drop' | 'stall' | 'ok'): Partial<SMTPServerOptions> => ({
-      onRcptTo(address, session, callback) {
-        const what = rule(address.address);
-        if (what === 'drop') {
-          // The connection breaks before DATA: the server has not got the message.
-          const connections = (servers.at(-1) as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections;
-          return [...connections].find((c) => c.id === session.id)!._socket.destroy();
-        }
-        if (what === 'ok') callback(); // 'stall': never answers
-      },
-    });
-    const { port, received } = await startServer(rcpt((a) => (a === 'ann@example.com' && drops++ === 0 ? 'drop' : 'ok')));
-    const dir = await temp.make();
-    const ledgerPath = path.join(dir, 'd.jsonl');
-    const data = store({ outbox: [email('c1', 'ann@example.com'), email('c3', 'cy@example.com')] });
-    const deliver = () => deliverOutbox(data, { program: program(), transport: smtpTransport(config(port, { timeoutMs: 300 }), env), ledgerPath, now: NOW, secret: SECRET });
-    const first = await deliver();
-    expect(first.messages.map((m) => m.outcome)).toEqual(['retry', 'sent']);
-    expect(first.messages[0]!.reason).toMatch(/the connection broke before the whole message was sent/);
-    expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'sent']);
-    await deliver();
-    expect(received.map((r) => r.to.join())).toEqual(['cy@example.com', 'ann@example.com']);
-
-    const stuck = await startServer(rcpt((a) => (a === 'ann@example.com' ? 'stall' : 'ok')));
-    const stalled = store({ outbox: [email('c1', 'ann@example.com'), email('c3', 'cy@example.com')] });
-    const report = await deliverOutbox(stalled, { program: program(), transport: smtpTransport(config(stuck.port, { timeoutMs: 300 }), env), ledgerPath: path.join(dir, 'e.jsonl'), now: NOW, secret: SECRET });
-    expect(report.messages.map((m) => m.outcome)).toEqual(['retry', 'retry']);
-    expect(report.messages[0]!.reason).toMatch(/before the whole message was sent \(it stopped answering: no more messages are tried in this run\)/);
-    expect(stalled.outbox.map((m) => m.status)).toEqual(['pending', 'pending']);
-    expect(stuck.received).toHaveLength(0);
-  });
-
-  it('a server that stops answering RSET between two messages stops the run after one timeout, the rest pending', async () => {
-    // A raw SMTP server (smtp-server answers RSET itself): it takes one message, then never answers RSET.
-    const sockets: Socket[] = [];
-    const raw = createNetServer((socket) => {
-      sockets.push(socket);
-      let data = false;
-      let buffer = '';
-      socket.write('220 raw ESMTP\r\n');
-      socket.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString('latin1');
-        if (data) {
-          if (!buffer.includes('\r\n.\r\n')) return;
-          buffer = buffer.slice(buffer.indexOf('\r\n.\r\n') + 5);
-          data = false;
-          socket.write('250 queued\r\n');
-        }
-        for (let end = buffer.indexOf('\r\n'); end >= 0 && !data; end = buffer.indexOf('\r\n')) {
-          const line = buffer.slice(0, end).toUpperCase();
-          buffer = buffer.slice(end + 2);
-          if (line.startsWith('EHLO')) socket.write('250 raw\r\n');
-          else if (line.startsWith('MAIL') || line.startsWith('RCPT')) socket.write('250 ok\r\n');
-          else if (line === 'DATA') {
-            data = true;
-            socket.write('354 go\r\n');
-          } else if (line === 'QUIT') socket.end('221 bye\r\n');
-          // RSET: no answer, ever.
-        }
-      });
-    });
-    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', () => resolve()));
-    try {
-      const port = (raw.address() as AddressInfo).port;
-      const dir = await temp.make();
-      const data = store({ outbox: [email('c1', 'ann@example.com'), email('c3', 'cy@example.com'), email('c1', 'ann@example.com', { key: 'trial-nurture/1/c1/third' })] });
-      const started = Date.now();
-      const report = await deliverOutbox(data, { program: program(), transport: smtpTransport({ host: '127.0.0.1', port, timeoutMs: 300 }, env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
-      expect(Date.now() - started).toBeLessThan(3_000);
-      expect(report.messages.map((m) => m.outcome)).toEqual(['sent', 'retry', 'retry']);
-      expect(report.messages[1]!.reason).toMatch(/stopped answering \(no reply to RSET\)/);
-      expect(data.outbox.map((m) => m.status).sort()).toEqual(['pending', 'pending', 'sent']);
-    } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => raw.close(resolve));
-    }
-  });
-
-  it('implicit TLS (secure) against a plain server: one line saying TLS failed and what to check, no OpenSSL code', async () => {
-    const { port } = await startServer();
-    const dir = await temp.make();
-    const data = store({ outbox: [email('c1', 'ann@example.com', { key: 'trial-nurture/1/c1/a' })] });
-    const result = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port, { secure: true }), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
-    expect(result).toMatchObject({ sent: 0, retry: 1 });
-    expect(result.messages[0]!.reason).toBe(
-      `SMTP server 127.0.0.1:${port}: the TLS handshake failed (the server does not speak TLS on this port); check CAMPAIGN_SMTP_SECURE and CAMPAIGN_SMTP_PORT: implicit TLS is usually port 465, STARTTLS port 587.`,
-    );
-    expect(data.outbox[0]!.status).toBe('pending');
-  });
-
-  it('a server that is not there: one connection attempt, every message stays pending, and the next run delivers them once', async () => {
-    const { port } = await startServer();
-    await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
-    const dir = await temp.make();
-    const ledgerPath = path.join(dir, 'd.jsonl');
-    const keys = ['trial-nurture/1/c1/a', 'trial-nurture/1/c1/b', 'trial-nurture/1/c1/c'];
-    const data = store({ outbox: keys.map((key) => email('c1', 'ann@example.com', { key })) });
-    const down = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath, now: NOW, secret: SECRET });
-    expect(down).toMatchObject({ sent: 0, failed: 0, retry: 3, unknown: 0 });
-    expect(down.messages[0]!.reason).toMatch(/cannot connect: .*ECONNREFUSED/);
-    expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'pending', 'pending']);
-    // Only the first was attempted; its `retry` record makes a fold (after a crash) leave it pending, not unknown.
-    expect((await readLedger(ledgerPath)).records.map((r) => [r.key, r.state])).toEqual([
-      [keys[0], 'attempt'],
-      [keys[0], 'retry'],
-    ]);
-    const crashed = store({ outbox: keys.map((key) => email('c1', 'ann@example.com', { key })) });
-    await foldLedger(crashed, ledgerPath);
-    expect(crashed.outbox.map((m) => m.status)).toEqual(['pending', 'pending', 'pending']);
-
-    // The server is back (on another port: the settings changed): the next delivery sends each once.
-    const { port: back, received } = await startServer();
-    const again = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(back), env), ledgerPath, now: NOW, secret: SECRET });
-    expect(again).toMatchObject({ sent: 3, failed: 0, retry: 0 });
-    expect(received.map((r) => parseMessage(r.raw.toString('utf8')).header('X-Campaignkit-Key'))).toEqual(keys);
-    expect(data.outbox.map((m) => m.status)).toEqual(['sent', 'sent', 'sent']);
-    expect(data.outbox[0]!.reason).toBeUndefined();
-    expect(data.outbox[0]!.retryingSince).toBeUndefined();
   });
 
   it('suppresses an address whose mailbox does not exist (5.1.1), not one refused for policy (5.7.1), and sends it nothing more', async () => {
@@ -465,44 +258,5 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(report.messages[4]!.reason).toBe(`not tried in this run: ${report.messages[3]!.reason}`);
     expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'failed', 'sent', 'pending', 'pending']);
     expect(received.map((r) => r.to)).toEqual([['ann@example.com']]);
-  });
-
-  it('sends many messages over one connection (RSET between them) and closes it at the end', async () => {
-    let connections = 0;
-    const { port, received } = await startServer({ onConnect: (_session, callback) => ((connections += 1), callback()) });
-    const dir = await temp.make();
-    const data = store({ outbox: Array.from({ length: 6 }, (_, i) => email('c1', 'ann@example.com', { key: `trial-nurture/1/c1/step-${i}` })) });
-    const transport = smtpTransport(config(port), env);
-    const report = await deliverOutbox(data, { program: program(), transport, ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
-    await transport.close!();
-    expect(report).toMatchObject({ sent: 6, failed: 0, unknown: 0 });
-    expect(received.map((r) => parseMessage(r.raw.toString('utf8')).header('X-Campaignkit-Key'))).toEqual(data.outbox.map((m) => m.key));
-    expect(connections).toBe(1);
-  });
-
-  it('opens a new connection when the server closed the idle one, and the next message is sent, not unknown', async () => {
-    let connections = 0;
-    let hungUp = 0;
-    // The server hangs up on a client idle for 1.5 s: long enough that a loaded machine's pauses
-    // between the commands of a session do not reach it (150 ms did: the second session was cut).
-    const { port, received } = await startServer({
-      socketTimeout: 1500,
-      onConnect: (_session, callback) => ((connections += 1), callback()),
-      onClose: () => void (hungUp += 1),
-    });
-    const dir = await temp.make();
-    const transport = smtpTransport(config(port), env);
-    const deliver = (key: string) => {
-      const data = store({ outbox: [email('c1', 'ann@example.com', { key })] });
-      return deliverOutbox(data, { program: program(), transport, ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
-    };
-    expect((await deliver('trial-nurture/1/c1/first')).messages[0]).toMatchObject({ outcome: 'sent' });
-    // Until the server has closed the idle connection (the client still holds it as open).
-    for (const started = Date.now(); hungUp === 0 && Date.now() - started < 20_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(hungUp).toBe(1);
-    expect((await deliver('trial-nurture/1/c1/second')).messages[0]).toMatchObject({ outcome: 'sent' });
-    await transport.close!();
-    expect(received).toHaveLength(2);
-    expect(connections).toBe(2);
   });
 });
