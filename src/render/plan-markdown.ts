@@ -155,9 +155,8 @@ function warningBlock(plan: Plan): Part[] {
     const listed = [...byType].map(([type, ids]) => `${ids.length === 1 ? type : `${ids.length} ${type === 'grades' ? 'grade matrices' : `${type}s`}`} ${ids.slice(0, 8).map(mdCode).join(', ')}${ids.length > 8 ? `, …` : ''}`);
     rows.push(`> - **Deletes** ${listed.join('; ')}.`);
   }
-  const warned = new Set(plan.warnings.flatMap((m) => (m.code === 'deleted-campaign-has-contacts' && m.entity ? [m.entity] : [])));
-  // Steps whose contacts exit with a warning of their own: listed once, by the warning.
-  const warnedSteps = new Set(plan.warnings.flatMap((m) => (m.code === 'removed-step-exits-contacts' && m.entity ? [`${m.entity}/${m.step}`] : [])));
+  // Campaigns and steps whose contacts exit with a warning of their own: listed once, by the warning.
+  const warned = new Set(plan.warnings.flatMap((m) => ((m.code === 'deleted-campaign-has-contacts' || m.code === 'removed-step-exits-contacts') && m.entity ? [m.step === undefined ? m.entity : `${m.entity}/${m.step}`] : [])));
   const moves: string[] = [];
   let moved = 0;
   const campaignsMoving = new Set<string>();
@@ -166,10 +165,10 @@ function warningBlock(plan: Plan): Part[] {
       rows.push(`> - **${plural(campaign.exiting, 'contact')}** ${campaign.exiting === 1 ? 'exits' : 'exit'} ${mdCode(campaign.campaign)}: the campaign is deleted.`);
     }
     const meeting = campaign.exitCriteria?.meeting ?? 0;
-    if (meeting > 0) rows.push(`> - **${plural(meeting, 'contact')}** in ${mdCode(campaign.campaign)} ${meeting === 1 ? 'meets' : 'meet'} its new exit criteria and ${meeting === 1 ? 'exits' : 'exit'} at the next run.`);
+    if (meeting > 0) rows.push(`> - **${plural(meeting, 'contact')}** in ${mdCode(campaign.campaign)} ${meeting === 1 ? 'meets its new exit criteria and exits' : 'meet its new exit criteria and exit'} at the next run.`);
     for (const step of campaign.steps) {
       if (step.waiting === 0 || (step.outcome !== 'move' && step.outcome !== 'exit' && step.outcome !== 'restart')) continue;
-      if (step.outcome === 'exit' && warnedSteps.has(`campaign:${campaign.campaign}/${step.step}`)) continue;
+      if (step.outcome === 'exit' && warned.has(`campaign:${campaign.campaign}/${step.step}`)) continue;
       const one = step.waiting === 1;
       const what =
         step.outcome === 'move'
@@ -301,9 +300,7 @@ function stepRowsOf(c: CampaignImpact, examples: ExampleFormatter): string[] {
   const rows: string[] = [];
   if (c.exiting > 0) rows.push(tableRow([campaign, '—', 'campaign deleted', count(c.exiting), '**exit** the campaign', '']));
   if (c.renamed > 0) rows.push(tableRow([campaign, '—', 'campaign renamed', count(c.renamed), `follow it to ${mdCode(c.campaign)}`, '']));
-  if (c.exitCriteria && c.exitCriteria.meeting > 0) {
-    rows.push(tableRow([campaign, '—', 'exit criteria changed', count(c.exitCriteria.meeting), '**exit** at the next run: they meet the new criteria', examples(c.exitCriteria.examples, c.exitCriteria.meeting)]));
-  }
+  if (c.exitCriteria && c.exitCriteria.meeting > 0) rows.push(tableRow([campaign, '—', 'exit criteria changed', count(c.exitCriteria.meeting), '**exit** at the next run: they meet the new criteria', examples(c.exitCriteria.examples, c.exitCriteria.meeting)]));
   for (const step of c.steps) {
     if (step.waiting === 0) continue;
     rows.push(tableRow([campaign, mdCode(step.step), step.change, count(step.waiting), stepOutcome(step), examples(step.examples, step.waiting)]));
