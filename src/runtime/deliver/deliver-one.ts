@@ -20,6 +20,8 @@ export interface Outcome {
   extra: { messageId?: string; reason?: string };
   /** The transport's server is unavailable: try no further message in this run. */
   stop?: boolean;
+  /** With `stop`: the reason the messages not tried record, when it is not this one's. */
+  rest?: string;
   /** A hard bounce: the recipient's address goes on the suppression list. */
   bounced?: boolean;
 }
@@ -92,12 +94,12 @@ export function settle(message: OutboxMessage, mail: ComposedMail, result: SendR
     // Pending again; the `retry` record tells a later fold that this attempt ended unsent.
     retrying(message, result.error, options);
     ledger.append({ key: message.key, state: 'retry', at: now, transport: transport.name, error: result.error });
-    return { outcome: 'retry', extra: { messageId: mail.messageId, reason: result.error }, stop: result.stop };
+    return { outcome: 'retry', extra: { messageId: mail.messageId, reason: result.error }, stop: result.stop, ...(result.rest ? { rest: result.rest } : {}) };
   }
   // Unknown: the `attempt` stays the last record, so a later fold says `unknown` too. `sentAt`:
   // when it was handed to the server (the frequency cap counts it from then).
   update(message, { status: 'unknown', reason: result.error, sentAt: now, transport: transport.name });
-  return { outcome: 'unknown', extra: { messageId: mail.messageId, reason: result.error }, ...(result.stop ? { stop: true } : {}) };
+  return { outcome: 'unknown', extra: { messageId: mail.messageId, reason: result.error }, ...(result.stop ? { stop: true } : {}), ...(result.rest ? { rest: result.rest } : {}) };
 }
 
 /** A transport that throws has not said what happened: for a non-idempotent one, that is "maybe sent". */

@@ -182,8 +182,9 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
         if (outcome.stop) {
           // The server is unavailable: the rest are not tried; they stay pending for a later run,
           // retried (and given up after `RETRY_FOR`) from now, like the one that failed.
-          // Their reason says they were not tried: "may have been delivered" is the one that was.
-          const reason = `not tried in this run: ${outcome.extra.reason ?? 'the server is unavailable'}`;
+          // The server's reason (cannot connect, 421), or what the transport says of the rest when the
+          // tried message's reason is its own ("may have been delivered").
+          const reason = outcome.rest ?? outcome.extra.reason ?? 'the server is unavailable';
           for (let j = i + 1; j < batch.length; j++) {
             if (ledger) retrying(batch[j]!, reason, options);
             outcomes[j] = { outcome: 'retry', extra: { reason } };

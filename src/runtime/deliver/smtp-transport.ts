@@ -234,8 +234,9 @@ function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, 
   // wait out the timeout (15 s) and end the same way, with the store locked meanwhile.
   const timedOut = error.code === 'ETIMEDOUT';
   const stopped = timedOut ? ' (it stopped answering: no more messages are tried in this run)' : '';
-  if (!handedOver) return { status: 'retry', error: `${where}: the connection broke before the whole message was sent${stopped}: ${detail}`, stop: timedOut };
-  return { status: 'unknown', error: `${where}: the connection broke while sending; the message may have been delivered${stopped}: ${detail}`, ...(timedOut ? { stop: true } : {}) };
+  const rest = `${where} stopped answering (${detail}): not tried in this run`;
+  if (!handedOver) return { status: 'retry', error: `${where}: the connection broke before the whole message was sent${stopped}: ${detail}`, stop: timedOut, ...(timedOut ? { rest } : {}) };
+  return { status: 'unknown', error: `${where}: the connection broke while sending; the message may have been delivered${stopped}: ${detail}`, ...(timedOut ? { stop: true, rest } : {}) };
 }
 
 /**

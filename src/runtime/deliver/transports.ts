@@ -17,9 +17,10 @@ export type SendResult =
   | { status: 'sent'; alreadyDelivered: boolean; detail?: string }
   /** `bounced`: the server said the mailbox does not exist (a hard bounce): the address is suppressed. */
   | { status: 'failed'; error: string; bounced?: boolean }
-  | { status: 'retry'; error: string; stop: boolean }
+  /** `stop`: the server is unavailable, no more messages are tried; `rest`: what the untried ones record (default: `error`). */
+  | { status: 'retry'; error: string; stop: boolean; rest?: string }
   /** `stop`: the server stopped answering (a timeout): the run tries no more messages. */
-  | { status: 'unknown'; error: string; stop?: boolean };
+  | { status: 'unknown'; error: string; stop?: boolean; rest?: string };
 
 export interface Transport {
   readonly name: TransportName;

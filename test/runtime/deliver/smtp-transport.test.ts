@@ -59,8 +59,8 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(logins).toBe(1);
     expect(report).toMatchObject({ sent: 0, failed: 0, retry: 2 });
     expect(report.messages.map((m) => m.outcome)).toEqual(['retry', 'retry']);
-    // The second was not tried: its reason says so, with the first one's.
-    expect(report.messages[1]!.reason).toBe(`not tried in this run: ${report.messages[0]!.reason}`);
+    // The second was not tried, for the same reason: the server let no one in.
+    expect(report.messages[1]!.reason).toBe(report.messages[0]!.reason);
     expect(report.messages[0]!.reason).toMatch(/login failed: .*Invalid username or password \(\*\*\*\)/);
     expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'pending']);
     expectNoPassword(JSON.stringify(report), JSON.stringify(data), await readFile(path.join(dir, 'd.jsonl'), 'utf8'));
@@ -255,7 +255,7 @@ describe('smtpTransport against a real SMTP server', () => {
       ['bob@example.com', 'retry'],
     ]);
     expect(report.messages[0]!.reason).toMatch(/deferred the message: .*452/);
-    expect(report.messages[4]!.reason).toBe(`not tried in this run: ${report.messages[3]!.reason}`);
+    expect(report.messages[4]!.reason).toBe(report.messages[3]!.reason);
     expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'failed', 'sent', 'pending', 'pending']);
     expect(received.map((r) => r.to)).toEqual([['ann@example.com']]);
   });
