@@ -3,6 +3,7 @@ import path from 'node:path';
 import { auditEntry } from '../store/audit.ts';
 import { addSuppression, normalizeEmail, suppressionHash } from '../store/suppression.ts';
 import type { ContactRecord, StoreData } from '../store/types.ts';
+import { ERASED } from '../runtime/journeys/eligibility.ts';
 
 /**
  * Erasing a contact (GDPR art. 17): its record, event history, enrollments and pending changes
@@ -10,9 +11,8 @@ import type { ContactRecord, StoreData } from '../store/types.ts';
  * redacted; a suppression entry (a hash of the address) keeps it from being emailed again.
  */
 
-/** What replaces erased personal data in kept entries. */
-export { ERASED as REDACTED } from '../runtime/journeys/eligibility.ts';
-import { ERASED as REDACTED } from '../runtime/journeys/eligibility.ts';
+/** What replaces erased personal data in kept entries (the runtime reads it: `erasedEnrollmentSeqs`, `mayDeliver`). */
+const REDACTED = ERASED;
 
 export interface ErasePlan {
   contact: ContactRecord;

@@ -83,7 +83,7 @@ export function entryTallies(
   if (tallies.length === 0) return tallies;
   for (const enrollment of enrollments) {
     const change = migrated.get(enrollment.id);
-    const campaign = change ? change.toCampaign : (comparison.renames.campaigns.get(enrollment.campaign) ?? enrollment.campaign);
+    const campaign = campaignAfterApply(enrollment, change, comparison);
     const previous = previousByCampaign.get(campaign);
     if (!previous) continue;
     const after = change?.outcome === 'exit' ? { ...enrollment, status: 'exited' as const } : enrollment;
@@ -92,6 +92,11 @@ export function entryTallies(
     else previous.set(enrollment.contact, [after]);
   }
   return tallies;
+}
+
+/** The campaign an enrollment belongs to once apply has migrated it (moved, or following a rename). */
+export function campaignAfterApply(enrollment: Enrollment, change: EnrollmentChange | undefined, comparison: ProgramComparison): string {
+  return change ? change.toCampaign : (comparison.renames.campaigns.get(enrollment.campaign) ?? enrollment.campaign);
 }
 
 function triggerChanged(before: Campaign, after: Campaign, segmentRenames: ReadonlyMap<string, string>): boolean {

@@ -3,6 +3,7 @@ import type { Program } from '../ir/types.ts';
 import { compileCondition } from '../runtime/evaluate/compile-condition.ts';
 import type { Predicate, Subject } from '../runtime/evaluate/subject.ts';
 import type { Enrollment } from '../store/types.ts';
+import { campaignAfterApply } from './campaign-entry.ts';
 import type { ProgramComparison } from './diff-programs.ts';
 import { Examples } from './examples.ts';
 import type { EnrollmentChange } from './transition-types.ts';
@@ -55,7 +56,7 @@ export function exitTallies(comparison: ProgramComparison, next: Program, enroll
     if (enrollment.status !== 'active') continue;
     const change = migrated.get(enrollment.id);
     if (change?.outcome === 'exit') continue;
-    const campaign = change ? change.toCampaign : (comparison.renames.campaigns.get(enrollment.campaign) ?? enrollment.campaign);
+    const campaign = campaignAfterApply(enrollment, change, comparison);
     if (!changed.has(campaign)) continue;
     let byContact = active.get(campaign);
     if (!byContact) active.set(campaign, (byContact = new Map()));
