@@ -74,6 +74,12 @@ export function planRows(plan: Plan): PlanRow[] {
       rows.push({ kind: 'impact', text: `${contacts(t.crossing, 'cross')} ${t.threshold} (≥ ${t.at})${actions}`, depth: 2, color: 'magenta', contacts: { title: `crossing ${score.score} ${t.threshold} (≥ ${t.at})`, selector: { kind: 'threshold', score: score.score, threshold: t.threshold } } });
     }
   }
+  for (const g of impact.grades ?? []) {
+    const moves = g.moves.slice(0, 4).map((m) => `${m.from === null ? '' : `${m.from} → `}${m.to}: ${m.count.toLocaleString('en-US')}`);
+    if (g.moves.length > 4) moves.push(`${g.moves.length - 4} more`);
+    const what = g.change === 'create' ? `new: ${contacts(g.changed, 'get')} a grade` : contacts(g.changed, 'change');
+    rows.push({ kind: 'note', text: `grades ${g.matrix}${g.from ? ` (was "${g.from}")` : ''}: ${what}${moves.length > 0 ? ` (${moves.join(', ')})` : ''}`, depth: 1 });
+  }
   for (const c of impact.campaigns) {
     const deployedId = c.from ?? c.campaign;
     const lines: PlanRow[] = [];

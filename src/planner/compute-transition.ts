@@ -9,6 +9,7 @@ import { comparePrograms, type ProgramComparison } from './diff-programs.ts';
 import type { EntityPair } from './match-entities.ts';
 import { migrateEnrollments, type EnrollmentMigration } from './migrate-enrollments.ts';
 import type { CampaignImpact, ChangeAction, ImpactChange } from './plan-types.ts';
+import { GradeTally } from './grade-impact.ts';
 import { sameScore, ScoreTally } from './score-impact.ts';
 import { SegmentTally } from './segment-impact.ts';
 import type { ContactTransition, ScoreTransition, Transition } from './transition-types.ts';
@@ -41,6 +42,7 @@ export function computeTransition(input: TransitionInput): Transition {
   const after = compileProgram(next);
   const segments = comparison.segments.map((pair) => new SegmentTally(pair, actions.get(`segment:${(pair.after ?? pair.before)!.id}`) ?? 'none'));
   const scoring = scoreTallies(comparison, actions, store.contacts.length);
+  const grades = comparison.grades.filter((pair) => pair.after).map((pair) => new GradeTally(pair, actions.get(`grades:${pair.after!.id}`) ?? 'none'));
   const rescore = new Set(scoring.filter((t) => t.rescored).map((t) => t.model.id));
   const migrated = new Map(migration.changes.map((c) => [c.enrollment, c]));
   const entries = entryTallies(comparison, next, store.enrollments, migrated, erasedEnrollmentSeqs({ outbox: store.outbox ?? [], webhooks: store.webhooks ?? [] }));
@@ -51,7 +53,7 @@ export function computeTransition(input: TransitionInput): Transition {
   const created: Enrollment[] = [];
   // Profile rules on segments: apply changes memberships without evaluating them again; the next run does.
   const profilesReadSegments = [...after.scores.values()].some((score) => score.profileOnSegments);
-  const pass: Pass = { segments, scoring, entries, exits, profilesReadSegments, now, nowMs };
+  const pass: Pass = { segments, scoring, grades, entries, exits, profilesReadSegments, now, nowMs };
   // The same program evaluates the same for every contact: nothing to compare.
   const identical = deployed !== null && hashProgram(deployed) === hashProgram(next);
   const events = identical ? new Map<string, never[]>() : eventsByContact(store.events);
@@ -73,6 +75,7 @@ export function computeTransition(input: TransitionInput): Transition {
       contacts: store.contacts.length,
       segments: segments.filter((t) => t.relevant).map((t) => t.result()),
       scores: scoring.map((t) => t.result()),
+      grades: grades.filter((t) => t.relevant).map((t) => t.result()),
       campaigns: campaignImpacts(comparison, actions, migration, entries, exits),
     },
     errors: migration.errors,
@@ -93,6 +96,7 @@ const NONE: readonly never[] = [];
 interface Pass {
   segments: SegmentTally[];
   scoring: ScoreTally[];
+  grades: GradeTally[];
   entries: EntryTally[];
   exits: ExitTally[];
   profilesReadSegments: boolean;
@@ -142,6 +146,8 @@ function compareContact(
     draft().scores.push(score);
     if (moved || crosses.length > 0) draft().pending = true;
   }
+  // Grades are computed, not stored: nothing to write, only to show.
+  for (const tally of pass.grades) tally.add(contact.id, tally.beforeId !== null && was ? (was.subject.grades[tally.beforeId] ?? null) : null, is.subject.grades[tally.id] ?? '');
   // Audiences and exit criteria read memberships from the subject.
   if (pass.entries.length > 0 || pass.exits.length > 0) is.subject.segments = new Set(isIn);
   for (const tally of pass.exits) tally.add(is.subject, pass.nowMs);

@@ -70,6 +70,11 @@ export function diffValues(path: string, before: unknown, after: unknown, out: F
   }
   if (canonicalJson(before) === canonicalJson(after)) return;
   const key = lastKey(path);
+  // A grade matrix's bands: `A ≥ 70, B ≥ 45, …`, not an array of objects.
+  if (key === 'bands' && isBands(before) && isBands(after)) {
+    out.push({ path, kind: 'changed', before: describeBands(before), after: describeBands(after), text: true });
+    return;
+  }
   const describe = describer(key, before) && describer(key, after);
   if (describe) {
     const [a, b] = [describe(before as never), describe(after as never)];
@@ -94,6 +99,11 @@ export function diffValues(path: string, before: unknown, after: unknown, out: F
   }
   out.push({ path, kind: 'changed', before, after });
 }
+
+const isBands = (value: unknown): value is { grade: string; min: number }[] =>
+  Array.isArray(value) && value.every((band) => isObject(band) && typeof band.grade === 'string' && typeof band.min === 'number');
+
+const describeBands = (bands: readonly { grade: string; min: number }[]) => bands.map((band) => `${band.grade} ≥ ${band.min}`).join(', ');
 
 function strip(entry: { id: string }): Record<string, unknown> {
   const { id: _id, ...rest } = entry as Record<string, unknown>;

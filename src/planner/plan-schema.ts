@@ -71,6 +71,15 @@ const ScoreImpactSchema = z.strictObject({
   ),
 });
 
+const GradeImpactSchema = z.strictObject({
+  matrix: z.string(),
+  from: z.string().optional(),
+  change: impactChange,
+  changed: count,
+  examples: ids,
+  moves: z.array(z.strictObject({ from: z.string().nullable(), to: z.string(), count })),
+});
+
 const StepImpactSchema = z.strictObject({
   step: z.string(),
   change: z.enum(['changed', 'renamed', 'removed']),
@@ -119,6 +128,8 @@ export const PlanSchema = z.strictObject({
     contacts: count,
     segments: z.array(SegmentImpactSchema),
     scores: z.array(ScoreImpactSchema),
+    // Optional: plans saved before grades had an impact still read.
+    grades: z.array(GradeImpactSchema).optional(),
     campaigns: z.array(CampaignImpactSchema),
   }),
   errors: z.array(PlanMessageSchema),

@@ -112,6 +112,20 @@ export interface ScoreImpact {
   thresholds: ThresholdImpact[];
 }
 
+/** How a grade matrix's grades change (`lead-grade`: fit A–D × engagement 1–4). */
+export interface GradeImpact {
+  /** The matrix's id under the new program. */
+  matrix: string;
+  /** The deployed id, when renamed. */
+  from?: string;
+  change: ImpactChange;
+  /** Contacts whose grade changes (for a new matrix: every contact, which gets its first grade). */
+  changed: number;
+  examples: string[];
+  /** Grade before → after, with how many contacts, most first; `from` is null for a new matrix. */
+  moves: { from: string | null; to: string; count: number }[];
+}
+
 export type StepOutcome = 'stay' | 'restart' | 'move' | 'exit' | 'error';
 
 export interface StepImpact {
@@ -158,6 +172,11 @@ export interface Impact {
   contacts: number;
   segments: SegmentImpact[];
   scores: ScoreImpact[];
+  /**
+   * Grade matrices that change, or whose grades change with the scores they read. Always set by
+   * the planner; absent only in plan files saved before it existed.
+   */
+  grades?: GradeImpact[];
   campaigns: CampaignImpact[];
 }
 

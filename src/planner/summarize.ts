@@ -46,6 +46,9 @@ export function impactHighlights(impact: Impact): Highlight[] {
       if (t.crossing > 0) out.push({ count: t.crossing, text: `cross "${score.score}" ≥ ${t.at} (${t.threshold})` });
     }
   }
+  for (const g of impact.grades ?? []) {
+    if (g.change !== 'create' && g.changed > 0) out.push({ count: g.changed, text: `change grade in "${g.matrix}"` });
+  }
   for (const c of impact.campaigns) {
     if (c.entering > 0) out.push({ count: c.entering, text: `enroll in "${c.campaign}"` });
     if (c.exiting > 0) out.push({ count: c.exiting, text: `exit deleted campaign "${c.campaign}"` });

@@ -1,9 +1,9 @@
-import { describeDuration } from '../ir/durations.ts';
 import { describeAction } from '../planner/describe-step.ts';
-import type { CampaignImpact, EntityChange, FieldChange, Plan, PlanMessage, StepImpact } from '../planner/plan-types.ts';
+import type { EntityChange, FieldChange, Plan, PlanMessage } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import { fencedBlock, mdCode, mdText, tableHead, tableRow } from './markdown.ts';
 import { count, formatChanged, formatValue, plural, signed } from './plan-format.ts';
+import { gradeRows, stepRowsOf, type ExampleFormatter } from './plan-markdown-impact.ts';
 import { describeEntry } from './plan-text.ts';
 
 /** The first line of every plan comment: a workflow finds its earlier comment by it and edits it. */
@@ -202,8 +202,6 @@ function warningBlock(plan: Plan): Part[] {
 // ---------------------------------------------------------------------------------------------
 // Impact
 
-type ExampleFormatter = (ids: readonly string[], total: number) => string;
-
 /** `` `c01`, `c02`, … `` — with the email when the plan carries emails (`--show-emails`). */
 function exampleFormatter(plan: Plan): ExampleFormatter {
   const emails = plan.contactEmails;
@@ -235,7 +233,7 @@ function table(name: string, priority: number, title: string, header: string[], 
 }
 
 function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
-  const { segments, scores, campaigns } = plan.impact;
+  const { segments, scores, grades = [], campaigns } = plan.impact;
   const renamed = (from: string | undefined) => (from ? ` (was ${mdCode(from)})` : '');
 
   const segmentRows = [...segments]
@@ -289,46 +287,12 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
     ...table('the campaign entry table', 4, '**Contacts entering campaigns on apply**', ['Campaign', 'Trigger', 'Entering', 'Not admitted', 'Examples'], ['l', 'l', 'r', 'l', 'l'], entryRows),
     ...table('the step table', 5, '**Contacts waiting in changed steps**', ['Campaign', 'Step', 'Change', 'Waiting', 'What happens to them', 'Examples'], ['l', 'l', 'l', 'r', 'l', 'l'], stepRows),
     ...table('the score table', 6, '**Scores**', ['Score', 'How', 'Contacts changing', 'Their change (min / median / max)', 'Examples'], ['l', 'l', 'r', 'l', 'l'], scoreRows),
+    ...table('the grade table', 7, '**Grades**', ['Grade matrix', 'Definition', 'Contacts changing', 'Moves', 'Examples'], ['l', 'l', 'r', 'l', 'l'], gradeRows(grades, examples)),
   ];
   const heading = '#### Impact on contacts';
   if (sections.length === 0) return [heading, '', plan.impact.contacts === 0 ? '_The store has no contacts yet._' : '_No contact is affected._', ''];
   return [heading, '', ...sections];
 }
-
-function stepRowsOf(c: CampaignImpact, examples: ExampleFormatter): string[] {
-  const campaign = `${mdCode(c.campaign)}${c.from ? ` (was ${mdCode(c.from)})` : ''}`;
-  const rows: string[] = [];
-  if (c.exiting > 0) rows.push(tableRow([campaign, '—', 'campaign deleted', count(c.exiting), '**exit** the campaign', '']));
-  if (c.renamed > 0) rows.push(tableRow([campaign, '—', 'campaign renamed', count(c.renamed), `follow it to ${mdCode(c.campaign)}`, '']));
-  if (c.exitCriteria && c.exitCriteria.meeting > 0) rows.push(tableRow([campaign, '—', 'exit criteria changed', count(c.exitCriteria.meeting), '**exit** at the next run: they meet the new criteria', examples(c.exitCriteria.examples, c.exitCriteria.meeting)]));
-  for (const step of c.steps) {
-    if (step.waiting === 0) continue;
-    rows.push(tableRow([campaign, mdCode(step.step), step.change, count(step.waiting), stepOutcome(step), examples(step.examples, step.waiting)]));
-  }
-  return rows;
-}
-
-function stepOutcome(step: StepImpact): string {
-  switch (step.outcome) {
-    case 'move':
-      return `**move** to ${mdCode(step.to ?? '')}`;
-    case 'exit':
-      return '**exit** the campaign';
-    case 'error':
-      return '❌ no destination (see the errors)';
-    case 'restart':
-      return `**restart** the step${step.change === 'renamed' && step.to ? ` (now ${mdCode(step.to)})` : ''}: it runs again, as changed, at the next run`;
-    case 'stay': {
-      const stay = step.change === 'renamed' && step.to ? `stay (now ${mdCode(step.to)})` : 'stay';
-      if (!step.wakeShiftMs) return stay;
-      if (step.wakeShiftMs > 0) return `${stay}; wake-ups ${describeDuration(step.wakeShiftMs)} later`;
-      return `${stay}; wake-ups ${describeDuration(-step.wakeShiftMs)} earlier (any now past wake at the next run)`;
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Changes and field-level diffs
 
 const SIGN = { create: '+', update: '~', delete: '−', rename: '→' } as const;
 

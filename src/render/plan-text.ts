@@ -1,5 +1,5 @@
 import { describeAction, describeTrigger } from '../planner/describe-step.ts';
-import type { CampaignImpact, EntityChange, Plan, PlanMessage, ScoreImpact, SegmentImpact } from '../planner/plan-types.ts';
+import type { CampaignImpact, EntityChange, GradeImpact, Plan, PlanMessage, ScoreImpact, SegmentImpact } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import type { Colors } from './colors.ts';
 import { ACTION_SIGN, count, entityLabel, fieldLine, plural, shortHash, signed, stepOutcome } from './plan-format.ts';
@@ -72,7 +72,8 @@ function changeLines(change: EntityChange, c: Colors): string[] {
 function impactSection(plan: Plan, c: Colors): string[] {
   const { impact } = plan;
   const out = [c.bold(`Impact on ${plural(impact.contacts, 'contact')} (evaluated at ${plan.now}):`), ''];
-  if (impact.segments.length === 0 && impact.scores.length === 0 && impact.campaigns.length === 0) {
+  const grades = impact.grades ?? [];
+  if (impact.segments.length === 0 && impact.scores.length === 0 && grades.length === 0 && impact.campaigns.length === 0) {
     return [...out, '  No contact is affected.', ''];
   }
   const emails = plan.contactEmails;
@@ -85,6 +86,7 @@ function impactSection(plan: Plan, c: Colors): string[] {
     }
     out.push('');
   }
+  if (grades.length > 0) out.push('  Grades', ...grades.flatMap((g) => gradeLines(g, c, emails)), '');
   const campaigns = impact.campaigns.flatMap((campaign) => campaignLines(campaign, c, emails));
   if (campaigns.length > 0) out.push('  Campaigns', ...campaigns, '');
   // Changed campaigns with nothing to list (a paused one, a new sending window): not an empty section.
@@ -131,6 +133,22 @@ function scoreLines(score: ScoreImpact, c: Colors, emails: Emails): string[] {
     if (t.crossing === 0) continue;
     const actions = t.actions.length > 0 ? ` → ${t.actions.map(describeAction).join(', ')}` : '';
     out.push(`      ${t.threshold} (≥ ${t.at}): ${plural(t.crossing, 'contact')} cross${t.crossing === 1 ? 'es' : ''}${actions}${examples(t.examples, t.crossing, c, emails)}`);
+  }
+  return out;
+}
+
+/** How many grade moves a line lists before "and N more". */
+const MOVES_SHOWN = 6;
+
+function gradeLines(grades: GradeImpact, c: Colors, emails: Emails): string[] {
+  const renamed = grades.from ? ` (was "${grades.from}")` : '';
+  const created = grades.change === 'create';
+  const head = created ? `${plural(grades.changed, 'contact')} get${grades.changed === 1 ? 's' : ''} a grade` : `${plural(grades.changed, 'contact')} change${grades.changed === 1 ? 's' : ''} grade`;
+  const out = [`    ${grades.matrix}${created ? ' (new)' : ''}${renamed}: ${head}${created ? '' : examples(grades.examples, grades.changed, c, emails)}`];
+  if (grades.moves.length > 0) {
+    const shown = grades.moves.slice(0, MOVES_SHOWN).map((m) => `${m.from === null ? '' : `${m.from} → `}${m.to}: ${count(m.count)}`);
+    const more = grades.moves.length > MOVES_SHOWN ? `, and ${plural(grades.moves.length - MOVES_SHOWN, 'other move')}` : '';
+    out.push(`      ${shown.join(', ')}${more}`);
   }
   return out;
 }

@@ -1,0 +1,57 @@
+import { describeDuration } from '../ir/durations.ts';
+import type { CampaignImpact, GradeImpact, StepImpact } from '../planner/plan-types.ts';
+import { mdCode, tableRow } from './markdown.ts';
+import { count } from './plan-format.ts';
+
+/** Rows of the Markdown plan's impact tables that take more than a line to build. */
+
+/** Example contact ids of a list of `total`, as the Markdown shows them (`plan-markdown.ts`). */
+export type ExampleFormatter = (ids: readonly string[], total: number) => string;
+
+/** Grade moves a row lists before "and N more". */
+const MOVES_SHOWN = 4;
+
+export function gradeRows(grades: readonly GradeImpact[], examples: ExampleFormatter): string[] {
+  return grades.map((g) => {
+    const moves = g.moves.slice(0, MOVES_SHOWN).map((m) => `${m.from === null ? '' : `${m.from} → `}${m.to}: ${count(m.count)}`);
+    if (g.moves.length > MOVES_SHOWN) moves.push(`${g.moves.length - MOVES_SHOWN} more`);
+    const definition = { create: 'new', update: 'changed', delete: 'deleted', rename: 'renamed', none: 'unchanged (its scores change)' }[g.change];
+    return tableRow([`${mdCode(g.matrix)}${g.from ? ` (was ${mdCode(g.from)})` : ''}`, definition, count(g.changed), moves.join(' · '), g.change === 'create' ? '' : examples(g.examples, g.changed)]);
+  });
+}
+
+export function stepRowsOf(c: CampaignImpact, examples: ExampleFormatter): string[] {
+  const campaign = `${mdCode(c.campaign)}${c.from ? ` (was ${mdCode(c.from)})` : ''}`;
+  const rows: string[] = [];
+  if (c.exiting > 0) rows.push(tableRow([campaign, '—', 'campaign deleted', count(c.exiting), '**exit** the campaign', '']));
+  if (c.renamed > 0) rows.push(tableRow([campaign, '—', 'campaign renamed', count(c.renamed), `follow it to ${mdCode(c.campaign)}`, '']));
+  if (c.exitCriteria && c.exitCriteria.meeting > 0) rows.push(tableRow([campaign, '—', 'exit criteria changed', count(c.exitCriteria.meeting), '**exit** at the next run: they meet the new criteria', examples(c.exitCriteria.examples, c.exitCriteria.meeting)]));
+  for (const step of c.steps) {
+    if (step.waiting === 0) continue;
+    rows.push(tableRow([campaign, mdCode(step.step), step.change, count(step.waiting), stepOutcome(step), examples(step.examples, step.waiting)]));
+  }
+  return rows;
+}
+
+function stepOutcome(step: StepImpact): string {
+  switch (step.outcome) {
+    case 'move':
+      return `**move** to ${mdCode(step.to ?? '')}`;
+    case 'exit':
+      return '**exit** the campaign';
+    case 'error':
+      return '❌ no destination (see the errors)';
+    case 'restart':
+      return `**restart** the step${step.change === 'renamed' && step.to ? ` (now ${mdCode(step.to)})` : ''}: it runs again, as changed, at the next run`;
+    case 'stay': {
+      const stay = step.change === 'renamed' && step.to ? `stay (now ${mdCode(step.to)})` : 'stay';
+      if (!step.wakeShiftMs) return stay;
+      if (step.wakeShiftMs > 0) return `${stay}; wake-ups ${describeDuration(step.wakeShiftMs)} later`;
+      return `${stay}; wake-ups ${describeDuration(-step.wakeShiftMs)} earlier (any now past wake at the next run)`;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes and field-level diffs
+
