@@ -1,6 +1,6 @@
 import { describeAction, describeTrigger } from '../../src/planner/describe-step.ts';
 import type { EntityChange, Plan } from '../../src/planner/plan-types.ts';
-import { ACTION_SIGN, entityLabel, plural, shortHash, signed, stepOutcome } from '../../src/render/plan-format.ts';
+import { ACTION_SIGN, entityLabel, plural, scoreHow, scoreMoves, shortHash, signed, stepOutcome } from '../../src/render/plan-format.ts';
 import type { ImpactSelector } from '../../src/tui-support/impact-contacts.ts';
 
 /**
@@ -62,10 +62,10 @@ export function planRows(plan: Plan): PlanRow[] {
     if (s.leaving > 0) rows.push({ kind: 'impact', text: contacts(s.leaving, 'leave'), depth: 2, color: 'red', contacts: { title: `leaving segment ${s.segment}`, selector: { kind: 'segment', segment: s.segment, direction: 'leaving' } } });
   }
   for (const score of impact.scores) {
-    const how = !score.rescored ? 'values unchanged' : score.change === 'create' ? 'new: scored from history' : 're-scored from history';
+    const how = scoreHow(score, 'new: scored from history', 're-scored from history');
     // Of the contacts that change, not of every contact (where a few changes read as a median of 0).
     const d = score.changedDelta;
-    const delta = score.rescored && d ? `: median ${signed(d.median)} (min ${signed(d.min)}, max ${signed(d.max)})` : '';
+    const delta = scoreMoves(score) && d ? `: median ${signed(d.median)} (min ${signed(d.min)}, max ${signed(d.max)})` : '';
     rows.push({ kind: 'note', text: `score ${score.score}${score.from ? ` (was "${score.from}")` : ''}: ${how}`, depth: 1 });
     if (score.changed > 0) rows.push({ kind: 'impact', text: `${contacts(score.changed, 'change')}${delta}`, depth: 2, color: 'yellow', contacts: { title: `score ${score.score} changes`, selector: { kind: 'score', score: score.score } } });
     for (const t of score.thresholds) {

@@ -1,6 +1,6 @@
 import { canonicalJson, hashProgram } from '../ir/canonical.ts';
 import type { Program, ScoreModel } from '../ir/types.ts';
-import { compileProgram, evaluateContact, eventsByContact, type ContactEvaluation } from '../runtime/evaluate/snapshot.ts';
+import { compileProgram, evaluateContact, eventsByContact, settleSegmentProfiles, type CompiledProgram, type ContactEvaluation } from '../runtime/evaluate/snapshot.ts';
 import type { ContactRecord, Enrollment, StoreData } from '../store/types.ts';
 import { entryTallies, type EntryTally } from './campaign-entry.ts';
 import { exitTallies, type ExitTally } from './exit-criteria.ts';
@@ -41,7 +41,7 @@ export function computeTransition(input: TransitionInput): Transition {
   const before = deployed ? compileProgram(deployed) : null;
   const after = compileProgram(next);
   const segments = comparison.segments.map((pair) => new SegmentTally(pair, actions.get(`segment:${(pair.after ?? pair.before)!.id}`) ?? 'none'));
-  const scoring = scoreTallies(comparison, actions, store.contacts.length);
+  const scoring = scoreTallies(comparison, actions, store.contacts.length, after);
   const grades = comparison.grades.filter((pair) => pair.after).map((pair) => new GradeTally(pair, actions.get(`grades:${pair.after!.id}`) ?? 'none'));
   const rescore = new Set(scoring.filter((t) => t.rescored).map((t) => t.model.id));
   const migrated = new Map(migration.changes.map((c) => [c.enrollment, c]));
@@ -63,7 +63,9 @@ export function computeTransition(input: TransitionInput): Transition {
     const was = before ? evaluateContact(before, contact, history, nowMs) : null;
     const wasIn = was ? before!.segments.evaluate(was.subject, nowMs) : NONE;
     const is = evaluateContact(after, scoreRenames.size > 0 ? withRenamedScores(contact, scoreRenames) : contact, history, nowMs, { rescore });
-    const isIn = after.segments.evaluate(is.subject, nowMs);
+    const memberships = after.segments.evaluate(is.subject, nowMs);
+    // Profile points on segments follow the new memberships, as at the next run.
+    const isIn = profilesReadSegments ? settleSegmentProfiles(after, is, memberships, nowMs) : memberships;
     const change = compareContact(pass, contact, was, wasIn, is, isIn, created);
     if (change) contacts.push(change);
   }
@@ -74,7 +76,7 @@ export function computeTransition(input: TransitionInput): Transition {
     impact: {
       contacts: store.contacts.length,
       segments: segments.filter((t) => t.relevant).map((t) => t.result()),
-      scores: scoring.map((t) => t.result()),
+      scores: scoring.filter((t) => t.relevant).map((t) => t.result()),
       grades: grades.filter((t) => t.relevant).map((t) => t.result()),
       campaigns: campaignImpacts(comparison, actions, migration, entries, exits),
     },
@@ -172,15 +174,19 @@ function actionsByKey(comparison: ProgramComparison): Map<string, ChangeAction> 
 /** Settings of a model that change its values (not its name or thresholds). */
 const scoringOf = (model: ScoreModel) => canonicalJson({ rules: model.rules, decay: model.decay, floor: model.floor, cap: model.cap });
 
-/** Tallies for new, changed and renamed models; re-scored when new or when their scoring changed. */
-function scoreTallies(comparison: ProgramComparison, actions: Map<string, ChangeAction>, contacts: number): ScoreTally[] {
+/**
+ * Tallies for new, changed and renamed models, re-scored when new or when their scoring changed;
+ * and for unchanged models with profile rules on segments, whose points follow memberships the
+ * change may move (shown when some do).
+ */
+function scoreTallies(comparison: ProgramComparison, actions: Map<string, ChangeAction>, contacts: number, after: CompiledProgram): ScoreTally[] {
   const out: ScoreTally[] = [];
   for (const pair of comparison.scores as EntityPair<ScoreModel>[]) {
     if (!pair.after) continue;
     const action = actions.get(`score:${pair.after.id}`);
-    if (!action) continue;
-    const rescored = !pair.before || scoringOf(pair.before) !== scoringOf(pair.after);
-    out.push(new ScoreTally(pair, action, rescored, contacts));
+    if (!action && !after.scores.get(pair.after.id)?.profileOnSegments) continue;
+    const rescored = action !== undefined && (!pair.before || scoringOf(pair.before) !== scoringOf(pair.after));
+    out.push(new ScoreTally(pair, action ?? 'none', rescored, contacts));
   }
   return out;
 }

@@ -89,6 +89,11 @@ export class ScoreTally {
     return crosses;
   }
 
+  /** Is there anything to show (a changed model, or values that move with the memberships they read)? */
+  get relevant(): boolean {
+    return this.change !== 'none' || this.changed.count > 0 || this.crossingAny > 0;
+  }
+
   result(): ScoreImpact {
     const { delta, changedDelta, distribution } = deltaDistribution(this.deltas.subarray(0, this.n));
     const out: ScoreImpact = {

@@ -1,5 +1,5 @@
 import { describeDuration } from '../ir/durations.ts';
-import type { EntityChange, FieldChange, StepImpact } from '../planner/plan-types.ts';
+import type { EntityChange, FieldChange, ScoreImpact, StepImpact } from '../planner/plan-types.ts';
 
 /** Small formatting helpers shared by the plan renderers (text, Markdown). */
 
@@ -111,3 +111,14 @@ export function stepOutcome(step: StepImpact): string {
     }
   }
 }
+
+/** Why a score's values move in a plan: how the text, Markdown and preview plans name it. */
+export function scoreHow(score: Pick<ScoreImpact, 'change' | 'rescored'>, created: string, rescored: string): string {
+  if (score.change === 'delete') return 'deleted';
+  if (score.change === 'none') return 'profile points on segments follow the new memberships';
+  if (!score.rescored) return 'values unchanged';
+  return score.change === 'create' ? created : rescored;
+}
+
+/** Are a score's changes figures worth showing (its values moved for a reason the plan computed)? */
+export const scoreMoves = (score: Pick<ScoreImpact, 'change' | 'rescored'>) => score.rescored || score.change === 'none';

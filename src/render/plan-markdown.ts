@@ -2,7 +2,7 @@ import { describeAction } from '../planner/describe-step.ts';
 import type { EntityChange, FieldChange, Plan, PlanMessage } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import { fencedBlock, mdCode, mdText, tableHead, tableRow } from './markdown.ts';
-import { count, formatChanged, formatValue, plural, signed } from './plan-format.ts';
+import { count, formatChanged, formatValue, plural, scoreHow, scoreMoves, signed } from './plan-format.ts';
 import { gradeRows, stepRowsOf, type ExampleFormatter } from './plan-markdown-impact.ts';
 import { describeEntry } from './plan-text.ts';
 
@@ -261,9 +261,9 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
   );
 
   const scoreRows = scores.map((s) => {
-    const how = s.change === 'delete' ? 'deleted' : !s.rescored ? 'values unchanged' : s.change === 'create' ? 'new, scored from history' : 're-scored from history';
+    const how = scoreHow(s, 'new, scored from history', 're-scored from history');
     const d = s.changedDelta;
-    const delta = s.rescored && d ? `${signed(d.min)} / ${signed(d.median)} / ${signed(d.max)}` : '—';
+    const delta = scoreMoves(s) && d ? `${signed(d.min)} / ${signed(d.median)} / ${signed(d.max)}` : '—';
     return tableRow([`${mdCode(s.score)}${renamed(s.from)}`, how, count(s.changed), delta, examples(s.examples, s.changed)]);
   });
 

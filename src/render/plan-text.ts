@@ -2,7 +2,7 @@ import { describeAction, describeTrigger } from '../planner/describe-step.ts';
 import type { CampaignImpact, EntityChange, GradeImpact, Plan, PlanMessage, ScoreImpact, SegmentImpact } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import type { Colors } from './colors.ts';
-import { ACTION_SIGN, count, entityLabel, fieldLine, plural, shortHash, signed, stepOutcome } from './plan-format.ts';
+import { ACTION_SIGN, count, entityLabel, fieldLine, plural, scoreHow, scoreMoves, shortHash, signed, stepOutcome } from './plan-format.ts';
 
 /**
  * A plan for a person at a terminal. The first line sums it up; then every changed entity with its
@@ -115,10 +115,10 @@ function segmentLines(segments: SegmentImpact[], c: Colors, emails: Emails): str
 }
 
 function scoreLines(score: ScoreImpact, c: Colors, emails: Emails): string[] {
-  const how = !score.rescored ? 'values unchanged' : score.change === 'create' ? 'new: scored from event history and profile' : 're-scored from event history';
+  const how = scoreHow(score, 'new: scored from event history and profile', 're-scored from event history');
   const renamed = score.from ? `, was "${score.from}"` : '';
   const out = [`    ${score.score} (${how}${renamed}): ${plural(score.changed, 'contact')} change${score.changed === 1 ? 's' : ''}${examples(score.examples, score.changed, c, emails)}`];
-  if (score.rescored && score.delta) {
+  if (scoreMoves(score) && score.delta) {
     // Of the contacts counted on the line above: over every contact, a few changes among many
     // contacts would read as a median of 0.
     const d = score.changedDelta;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashProgram } from '../../src/ir/canonical.ts';
-import type { Program } from '../../src/ir/types.ts';
+import type { Cond, Program } from '../../src/ir/types.ts';
 import { applyTransition } from '../../src/planner/apply-transition.ts';
 import { planChanges } from '../../src/planner/build-plan.ts';
 import { computeTransition } from '../../src/planner/compute-transition.ts';
@@ -195,17 +195,23 @@ describe('computeTransition: campaigns', () => {
     expect(computeTransition({ deployed: v2, next: v2, store: waiting(), now: NOW }).impact.campaigns).toEqual([]);
   });
 
-  it('queues contacts whose memberships apply changes for the next run when a profile rule reads segments, which then re-scores them', () => {
+  it('counts the points of a profile rule on a changed segment, and what reads them; queues those contacts so that the next run re-scores them', () => {
     const fit = score('fit', { rules: [{ id: 'in-eu', type: 'profile', when: inSegment('eu'), points: 3 }], thresholds: [] });
-    const p1 = program({ segments: [segment('eu', inCountries('FR', 'DE'))], scores: [fit] });
+    const fitEu: Cond = { type: 'score', score: 'fit', op: 'gte', value: 3 };
+    const p1 = program({ segments: [segment('eu', inCountries('FR', 'DE')), segment('fit-eu', fitEu)], scores: [fit] });
     let data = deploy(people(), p1);
     new Engine(data, p1).run([], { until: Date.parse(NOW) });
     const fitOf = (id: string) => Math.round(data.contacts.find((c) => c.id === id)!.scores.fit!.value);
     expect(['c1', 'c3'].map(fitOf)).toEqual([3, 3]);
-    // "eu" no longer holds Germany: c3 leaves it, and its +3 must go.
-    const p2 = program({ segments: [segment('eu', inCountries('FR'))], scores: [fit] });
+    // "eu" no longer holds Germany: c3 leaves it, its +3 goes (the score itself is unchanged), and so
+    // it leaves "fit-eu", which reads the score.
+    const p2 = program({ segments: [segment('eu', inCountries('FR')), segment('fit-eu', fitEu)], scores: [fit] });
     const t = computeTransition({ deployed: p1, next: p2, store: data, now: NOW });
-    expect(t.contacts.find((c) => c.contact === 'c3')).toMatchObject({ left: ['eu'], pending: true });
+    expect(t.impact.scores).toEqual([expect.objectContaining({ score: 'fit', change: 'none', rescored: false, changed: 1, examples: ['c3'], changedDelta: { min: -3, median: -3, max: -3 } })]);
+    expect(t.impact.segments.map((s) => [s.segment, s.leaving, s.examples.leaving])).toEqual([['eu', 1, ['c3']], ['fit-eu', 1, ['c3']]]);
+    expect(t.contacts.find((c) => c.contact === 'c3')).toMatchObject({ left: ['eu', 'fit-eu'], pending: true, scores: [{ score: 'fit', before: 3, after: 0, state: null }] });
+    // The stored state is the store's: the plan computed a copy.
+    expect(fitOf('c3')).toBe(3);
     data = applyTransition(data, t, p2, hashProgram(p2), NOW, 'test');
     new Engine(data, p2).run([], { until: Date.parse(NOW) + 60_000 });
     expect(['c1', 'c3'].map(fitOf)).toEqual([3, 0]);

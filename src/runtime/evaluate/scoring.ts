@@ -264,8 +264,13 @@ export function applyProfile(score: CompiledScore, state: ScoreState, subject: S
  * decayed and re-dated at the instants the profile changes, not at every refresh.
  */
 export function refreshProfile(score: CompiledScore, state: ScoreState, subject: Subject, now: number): boolean {
+  return profileStale(score, state, subject, now) && applyProfile(score, state, subject, now);
+}
+
+/** Would a rule's profile points differ for the contact as it is now (reads the state, changes nothing)? */
+export function profileStale(score: CompiledScore, state: ScoreState, subject: Subject, now: number): boolean {
   for (const { rule, when } of score.profile) {
-    if ((when(subject, now) ? rule.points : 0) !== (state.rules[rule.id]?.points ?? 0)) return applyProfile(score, state, subject, now);
+    if ((when(subject, now) ? rule.points : 0) !== (state.rules[rule.id]?.points ?? 0)) return true;
   }
   return false;
 }

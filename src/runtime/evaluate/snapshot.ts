@@ -2,7 +2,7 @@ import { canonicalTimeZone } from '../../ir/durations.ts';
 import type { Program } from '../../ir/types.ts';
 import type { ContactRecord, ScoreState, StoredEvent } from '../../store/types.ts';
 import { rescore } from './rescore.ts';
-import { compileScores, gradeOf, scoreAt, type CompiledScore } from './scoring.ts';
+import { applyProfile, compileScores, gradeOf, profileStale, scoreAt, type CompiledScore } from './scoring.ts';
 import { compileSegments, type SegmentEvaluator } from './segments.ts';
 import type { Subject } from './subject.ts';
 
@@ -89,10 +89,46 @@ export function evaluateContact(
       subject.scores[id] = scoreAt(score, stored, now);
     }
   }
+  gradeSubject(program, subject);
+  return { subject, states };
+}
+
+function gradeSubject(program: Program, subject: Subject): void {
   for (const matrix of program.grades) {
     subject.grades[matrix.id] = gradeOf(matrix, subject.scores[matrix.fit.score] ?? 0, subject.scores[matrix.engagement.score] ?? 0);
   }
-  return { subject, states };
+}
+
+/** As many passes as the engine makes when a refresh changes what the next one reads. */
+const SETTLE_PASSES = 8;
+
+/**
+ * Profile points on segment memberships (`c.inSegment(bigco)`), given the memberships
+ * `segments` the program gives the contact — as the engine does when a contact's memberships
+ * change: the points follow, then segments and grades that read those scores, until nothing moves.
+ * `evaluation`'s states are replaced, never changed (they may be the store's). Returns the
+ * memberships after the last pass.
+ */
+export function settleSegmentProfiles(compiled: CompiledProgram, evaluation: ContactEvaluation, segments: string[], now: number): string[] {
+  const { subject, states } = evaluation;
+  let memberships = segments;
+  for (let pass = 0; pass < SETTLE_PASSES; pass++) {
+    subject.segments = new Set(memberships);
+    let moved = false;
+    for (const [id, score] of compiled.scores) {
+      const stored = states[id];
+      if (!score.profileOnSegments || !stored || !profileStale(score, stored, subject, now)) continue;
+      const state = structuredClone(stored);
+      applyProfile(score, state, subject, now);
+      states[id] = state;
+      subject.scores[id] = state.value;
+      moved = true;
+    }
+    if (!moved) break;
+    gradeSubject(compiled.program, subject);
+    memberships = compiled.segments.evaluate(subject, now);
+  }
+  return memberships;
 }
 
 /** Evaluates every contact: scores, grades and segment memberships at `now`. */
