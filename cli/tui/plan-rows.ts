@@ -80,6 +80,10 @@ export function planRows(plan: Plan): PlanRow[] {
     const what = g.change === 'create' ? `new: ${contacts(g.changed, 'get')} a grade` : contacts(g.changed, 'change');
     rows.push({ kind: 'note', text: `grades ${g.matrix}${g.from ? ` (was "${g.from}")` : ''}: ${what}${moves.length > 0 ? ` (${moves.join(', ')})` : ''}`, depth: 1 });
   }
+  for (const t of impact.templates ?? []) {
+    const what = t.change === 'delete' ? `deleted: ${plural(t.pending, 'contact')} with an email waiting: skipped at delivery` : `${t.change === 'rename' ? 'renamed' : 'changed'}: ${plural(t.pending, 'contact')} with an email waiting, ${plural(t.upcoming, 'contact')} in journeys that may still send it`;
+    rows.push({ kind: 'note', text: `template ${t.template}${t.from ? ` (was "${t.from}")` : ''}: ${what}`, depth: 1, ...(t.change === 'delete' && t.pending > 0 ? { color: 'red' as const } : {}) });
+  }
   for (const c of impact.campaigns) {
     const deployedId = c.from ?? c.campaign;
     const lines: PlanRow[] = [];

@@ -32,9 +32,23 @@ export function applyTransition(store: StoreData, transition: Transition, progra
     deployed: { program, hash, appliedAt: now, appliedBy: actor },
     contacts,
     enrollments: migrate(store.enrollments, transition, now),
+    outbox: renameTemplates(store.outbox, transition.renames.templates),
     pending,
     audit: [...store.audit, { at: now, actor, action: 'apply', programHash: hash, summary: summarizeTransition(transition) }],
   };
+}
+
+/**
+ * Emails are rendered from their template at delivery, found by id: those of a renamed template
+ * follow it (else a waiting one would be skipped, "not deployed any more"); delivered ones too,
+ * as finished enrollments follow a renamed campaign.
+ */
+function renameTemplates(outbox: StoreData['outbox'], renames: ReadonlyMap<string, string>): StoreData['outbox'] {
+  if (renames.size === 0) return outbox;
+  return outbox.map((message) => {
+    const to = message.template === undefined ? undefined : renames.get(message.template);
+    return to === undefined ? message : { ...message, template: to };
+  });
 }
 
 function mentionsChangedIds(contact: ContactRecord, t: Transition): boolean {

@@ -10,6 +10,7 @@ import type { EntityPair } from './match-entities.ts';
 import { migrateEnrollments, type EnrollmentMigration } from './migrate-enrollments.ts';
 import type { CampaignImpact, ChangeAction, ImpactChange } from './plan-types.ts';
 import { GradeTally } from './grade-impact.ts';
+import { templateImpacts } from './template-impact.ts';
 import { sameScore, ScoreTally } from './score-impact.ts';
 import { SegmentTally } from './segment-impact.ts';
 import type { ContactTransition, ScoreTransition, Transition } from './transition-types.ts';
@@ -48,6 +49,7 @@ export function computeTransition(input: TransitionInput): Transition {
   const entries = entryTallies(comparison, next, store.enrollments, migrated, erasedEnrollmentSeqs({ outbox: store.outbox ?? [], webhooks: store.webhooks ?? [] }));
   const exits = exitTallies(comparison, next, store.enrollments, migrated);
   const scoreRenames = comparison.renames.scores;
+  const templates = templateImpacts(comparison, actions, next, store, migrated);
 
   const contacts: ContactTransition[] = [];
   const created: Enrollment[] = [];
@@ -78,10 +80,11 @@ export function computeTransition(input: TransitionInput): Transition {
       segments: segments.filter((t) => t.relevant).map((t) => t.result()),
       scores: scoring.filter((t) => t.relevant).map((t) => t.result()),
       grades: grades.filter((t) => t.relevant).map((t) => t.result()),
+      templates: templates.impacts,
       campaigns: campaignImpacts(comparison, actions, migration, entries, exits),
     },
     errors: migration.errors,
-    warnings: [...comparison.warnings, ...migration.warnings],
+    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings],
     renames: comparison.renames,
     deleted: {
       segments: new Set(comparison.segments.filter((p) => !p.after).map((p) => p.before!.id)),

@@ -16,7 +16,7 @@ export interface ProgramComparison {
   campaigns: EntityPair<Campaign>[];
   templates: EntityPair<Template>[];
   /** Old id → new id per kind. */
-  renames: { segments: Map<string, string>; scores: Map<string, string>; campaigns: Map<string, string> };
+  renames: { segments: Map<string, string>; scores: Map<string, string>; campaigns: Map<string, string>; templates: Map<string, string> };
   /** New campaign id → step mapping, for campaigns deployed before (updated, renamed or unchanged). */
   steps: Map<string, StepMapping>;
 }
@@ -57,7 +57,7 @@ export function comparePrograms(deployed: Program | null, next: Program): Progra
     grades,
     campaigns,
     templates,
-    renames: { segments: renameMap(segments), scores: renameMap(scores), campaigns: renameMap(campaigns) },
+    renames: { segments: renameMap(segments), scores: renameMap(scores), campaigns: renameMap(campaigns), templates: renameMap(templates) },
     steps,
   };
 }

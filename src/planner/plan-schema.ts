@@ -80,6 +80,16 @@ const GradeImpactSchema = z.strictObject({
   moves: z.array(z.strictObject({ from: z.string().nullable(), to: z.string(), count })),
 });
 
+const TemplateImpactSchema = z.strictObject({
+  template: z.string(),
+  from: z.string().optional(),
+  change: z.enum(['create', 'update', 'delete', 'rename']),
+  pending: count,
+  examples: ids,
+  upcoming: count,
+  upcomingExamples: ids,
+});
+
 const StepImpactSchema = z.strictObject({
   step: z.string(),
   change: z.enum(['changed', 'renamed', 'removed']),
@@ -130,6 +140,7 @@ export const PlanSchema = z.strictObject({
     scores: z.array(ScoreImpactSchema),
     // Optional: plans saved before grades had an impact still read.
     grades: z.array(GradeImpactSchema).optional(),
+    templates: z.array(TemplateImpactSchema).optional(),
     campaigns: z.array(CampaignImpactSchema),
   }),
   errors: z.array(PlanMessageSchema),

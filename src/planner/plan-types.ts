@@ -126,6 +126,22 @@ export interface GradeImpact {
   moves: { from: string | null; to: string; count: number }[];
 }
 
+/** Who a changed, renamed or deleted email template reaches. */
+export interface TemplateImpact {
+  /** The template's id under the new program (the deployed id for a deleted one). */
+  template: string;
+  /** The deployed id, when renamed. */
+  from?: string;
+  change: ChangeAction;
+  /** Contacts with an email waiting in the outbox (pending or deferred) that uses it: rendered at delivery, as the template is after apply. */
+  pending: number;
+  /** Up to 5 of them. */
+  examples: string[];
+  /** Contacts with an active enrollment whose journey may still send it (from their step, over every arm and goal). */
+  upcoming: number;
+  upcomingExamples: string[];
+}
+
 export type StepOutcome = 'stay' | 'restart' | 'move' | 'exit' | 'error';
 
 export interface StepImpact {
@@ -177,6 +193,8 @@ export interface Impact {
    * the planner; absent only in plan files saved before it existed.
    */
   grades?: GradeImpact[];
+  /** Templates that change, are renamed or deleted; absent in plan files saved before it existed, as `grades`. */
+  templates?: TemplateImpact[];
   campaigns: CampaignImpact[];
 }
 

@@ -49,6 +49,15 @@ export function impactHighlights(impact: Impact): Highlight[] {
   for (const g of impact.grades ?? []) {
     if (g.change !== 'create' && g.changed > 0) out.push({ count: g.changed, text: `change grade in "${g.matrix}"` });
   }
+  for (const t of impact.templates ?? []) {
+    if (t.change === 'delete') {
+      if (t.pending > 0) out.push({ count: t.pending, text: `lose a waiting email (template "${t.template}" deleted)` });
+      continue;
+    }
+    if (t.change !== 'update') continue;
+    if (t.pending > 0) out.push({ count: t.pending, text: `get changed template "${t.template}" in a waiting email` });
+    if (t.upcoming > 0) out.push({ count: t.upcoming, text: `wait at or before a step that sends changed template "${t.template}"` });
+  }
   for (const c of impact.campaigns) {
     if (c.entering > 0) out.push({ count: c.entering, text: `enroll in "${c.campaign}"` });
     if (c.exiting > 0) out.push({ count: c.exiting, text: `exit deleted campaign "${c.campaign}"` });

@@ -14,7 +14,7 @@ export interface Transition {
   errors: PlanMessage[];
   warnings: PlanMessage[];
   /** Old id → new id of renamed segments, scores and campaigns. */
-  renames: { segments: Map<string, string>; scores: Map<string, string>; campaigns: Map<string, string> };
+  renames: { segments: Map<string, string>; scores: Map<string, string>; campaigns: Map<string, string>; templates: Map<string, string> };
   /** Deployed ids of deleted segments and scores (their memberships and states are dropped). */
   deleted: { segments: Set<string>; scores: Set<string> };
   /** Contacts with something to write, in store order. */

@@ -1,5 +1,5 @@
 import { describeDuration } from '../ir/durations.ts';
-import type { CampaignImpact, GradeImpact, StepImpact } from '../planner/plan-types.ts';
+import type { CampaignImpact, GradeImpact, StepImpact, TemplateImpact } from '../planner/plan-types.ts';
 import { mdCode, tableRow } from './markdown.ts';
 import { count } from './plan-format.ts';
 
@@ -17,6 +17,15 @@ export function gradeRows(grades: readonly GradeImpact[], examples: ExampleForma
     if (g.moves.length > MOVES_SHOWN) moves.push(`${g.moves.length - MOVES_SHOWN} more`);
     const definition = { create: 'new', update: 'changed', delete: 'deleted', rename: 'renamed', none: 'unchanged (its scores change)' }[g.change];
     return tableRow([`${mdCode(g.matrix)}${g.from ? ` (was ${mdCode(g.from)})` : ''}`, definition, count(g.changed), moves.join(' · '), g.change === 'create' ? '' : examples(g.examples, g.changed)]);
+  });
+}
+
+export function templateRows(templates: readonly TemplateImpact[], examples: ExampleFormatter): string[] {
+  return templates.map((t) => {
+    const definition = { create: 'new', update: 'changed', delete: 'deleted', rename: 'renamed' }[t.change];
+    const waiting = t.pending === 0 ? '0' : t.change === 'delete' ? `${count(t.pending)}: **skipped** at delivery` : count(t.pending);
+    const shown = [t.pending > 0 ? `waiting: ${examples(t.examples, t.pending)}` : '', t.upcoming > 0 ? `journeys: ${examples(t.upcomingExamples, t.upcoming)}` : ''].filter(Boolean).join(' · ');
+    return tableRow([`${mdCode(t.template)}${t.from ? ` (was ${mdCode(t.from)})` : ''}`, definition, waiting, t.change === 'delete' ? '—' : count(t.upcoming), shown]);
   });
 }
 

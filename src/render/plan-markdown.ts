@@ -3,7 +3,7 @@ import type { EntityChange, FieldChange, Plan, PlanMessage } from '../planner/pl
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import { fencedBlock, mdCode, mdText, tableHead, tableRow } from './markdown.ts';
 import { count, formatChanged, formatValue, plural, scoreHow, scoreMoves, signed } from './plan-format.ts';
-import { gradeRows, stepRowsOf, type ExampleFormatter } from './plan-markdown-impact.ts';
+import { gradeRows, stepRowsOf, templateRows, type ExampleFormatter } from './plan-markdown-impact.ts';
 import { describeEntry } from './plan-text.ts';
 
 /** The first line of every plan comment: a workflow finds its earlier comment by it and edits it. */
@@ -233,7 +233,7 @@ function table(name: string, priority: number, title: string, header: string[], 
 }
 
 function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
-  const { segments, scores, grades = [], campaigns } = plan.impact;
+  const { segments, scores, grades = [], templates = [], campaigns } = plan.impact;
   const renamed = (from: string | undefined) => (from ? ` (was ${mdCode(from)})` : '');
 
   const segmentRows = [...segments]
@@ -288,6 +288,7 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
     ...table('the step table', 5, '**Contacts waiting in changed steps**', ['Campaign', 'Step', 'Change', 'Waiting', 'What happens to them', 'Examples'], ['l', 'l', 'l', 'r', 'l', 'l'], stepRows),
     ...table('the score table', 6, '**Scores**', ['Score', 'How', 'Contacts changing', 'Their change (min / median / max)', 'Examples'], ['l', 'l', 'r', 'l', 'l'], scoreRows),
     ...table('the grade table', 7, '**Grades**', ['Grade matrix', 'Definition', 'Contacts changing', 'Moves', 'Examples'], ['l', 'l', 'r', 'l', 'l'], gradeRows(grades, examples)),
+    ...table('the template table', 8, '**Email templates** — emails are rendered at delivery: those waiting go out as the template is after apply', ['Template', 'Definition', 'Contacts with an email waiting', 'Contacts in journeys that may still send it', 'Examples'], ['l', 'l', 'r', 'r', 'l'], templateRows(templates, examples)),
   ];
   const heading = '#### Impact on contacts';
   if (sections.length === 0) return [heading, '', plan.impact.contacts === 0 ? '_The store has no contacts yet._' : '_No contact is affected._', ''];

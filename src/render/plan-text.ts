@@ -1,5 +1,5 @@
 import { describeAction, describeTrigger } from '../planner/describe-step.ts';
-import type { CampaignImpact, EntityChange, GradeImpact, Plan, PlanMessage, ScoreImpact, SegmentImpact } from '../planner/plan-types.ts';
+import type { CampaignImpact, EntityChange, GradeImpact, Plan, PlanMessage, ScoreImpact, SegmentImpact, TemplateImpact } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import type { Colors } from './colors.ts';
 import { ACTION_SIGN, count, entityLabel, fieldLine, plural, scoreHow, scoreMoves, shortHash, signed, stepOutcome } from './plan-format.ts';
@@ -73,7 +73,8 @@ function impactSection(plan: Plan, c: Colors): string[] {
   const { impact } = plan;
   const out = [c.bold(`Impact on ${plural(impact.contacts, 'contact')} (evaluated at ${plan.now}):`), ''];
   const grades = impact.grades ?? [];
-  if (impact.segments.length === 0 && impact.scores.length === 0 && grades.length === 0 && impact.campaigns.length === 0) {
+  const templates = impact.templates ?? [];
+  if (impact.segments.length === 0 && impact.scores.length === 0 && grades.length === 0 && templates.length === 0 && impact.campaigns.length === 0) {
     return [...out, '  No contact is affected.', ''];
   }
   const emails = plan.contactEmails;
@@ -87,6 +88,7 @@ function impactSection(plan: Plan, c: Colors): string[] {
     out.push('');
   }
   if (grades.length > 0) out.push('  Grades', ...grades.flatMap((g) => gradeLines(g, c, emails)), '');
+  if (templates.length > 0) out.push('  Email templates', ...templates.flatMap((t) => templateLines(t, c, emails)), '');
   const campaigns = impact.campaigns.flatMap((campaign) => campaignLines(campaign, c, emails));
   if (campaigns.length > 0) out.push('  Campaigns', ...campaigns, '');
   // Changed campaigns with nothing to list (a paused one, a new sending window): not an empty section.
@@ -152,6 +154,20 @@ function gradeLines(grades: GradeImpact, c: Colors, emails: Emails): string[] {
   }
   return out;
 }
+
+function templateLines(t: TemplateImpact, c: Colors, emails: Emails): string[] {
+  const head = `    ${t.template}${t.from ? ` (was "${t.from}")` : ''} (${DEFINITION_OF[t.change]})`;
+  const waiting = `${plural(t.pending, 'contact')} with an email waiting to be delivered`;
+  if (t.change === 'delete') return [`${head}: ${t.pending > 0 ? c.red(`${waiting}: skipped at delivery`) : 'no email waiting'}${examples(t.examples, t.pending, c, emails)}`];
+  if (t.pending === 0 && t.upcoming === 0) return [`${head}: no email waiting, no contact in a journey that sends it`];
+  const verb = t.change === 'rename' ? 'follows the rename' : 'goes out as changed';
+  const out = [`${head}:`];
+  if (t.pending > 0) out.push(`      ${waiting}: it ${verb}${examples(t.examples, t.pending, c, emails)}`);
+  if (t.upcoming > 0) out.push(`      ${plural(t.upcoming, 'contact')} in journeys that may still send it${examples(t.upcomingExamples, t.upcoming, c, emails)}`);
+  return out;
+}
+
+const DEFINITION_OF = { create: 'new', update: 'changed', delete: 'deleted', rename: 'renamed' } as const;
 
 function campaignLines(campaign: CampaignImpact, c: Colors, emails: Emails): string[] {
   const lines: string[] = [];

@@ -312,7 +312,7 @@ describe('applyTransition', () => {
 
     const again = planChanges({ next: v1, store: applied, now: NOW });
     expect(again.plan.summary).toMatchObject({ create: 0, update: 0, delete: 0, rename: 0, changes: false });
-    expect(again.plan.impact).toEqual({ contacts: 4, segments: [], scores: [], grades: [], campaigns: [] });
+    expect(again.plan.impact).toEqual({ contacts: 4, segments: [], scores: [], grades: [], templates: [], campaigns: [] });
     expect(again.transition.contacts).toEqual([]);
     const twice = applyTransition(applied, again.transition, v1, plan.programHash, NOW, 'alice');
     expect({ ...twice, audit: [], deployed: null }).toEqual({ ...applied, audit: [], deployed: null });
