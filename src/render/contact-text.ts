@@ -8,6 +8,18 @@ import type { Colors } from './colors.ts';
 const short = (iso: string | null | undefined) => (iso ? iso.replace(/(:00)?\.\d{3}Z$/, 'Z') : '—');
 const num = (value: number) => String(Math.round(value * 100) / 100);
 
+/**
+ * A score as `num` shows it, to two decimals — unless that would put it on the other side of one
+ * of `marks` (its thresholds) or round it up to a whole number it has not reached: 49.9998 after
+ * decay is "49.9998", not "50" beside a threshold at 50 that it has not crossed. Scores are kept
+ * to 4 decimals, and conditions compare those.
+ */
+export function scoreText(value: number, marks: readonly number[]): string {
+  const shown = Math.round(value * 100) / 100;
+  const misleading = marks.some((mark) => value >= mark !== shown >= mark) || (Number.isInteger(shown) && value < shown);
+  return String(misleading ? Math.round(value * 10_000) / 10_000 : shown);
+}
+
 /** `events`, `unsubscribes`: the contact's events and unsubscribe clicks in the journal that no run has processed yet. */
 export function renderContactExplanation(explanation: ContactExplanation, c: Colors, shown: { deployed: boolean; events?: readonly StoredEvent[]; unsubscribes?: readonly { at: string }[] }): string {
   // Contact data is shown with its control characters escaped (`terminalSafe`).
@@ -34,7 +46,7 @@ export function renderContactExplanation(explanation: ContactExplanation, c: Col
 
   out.push('', c.bold('Scores'));
   for (const score of x.scores) {
-    out.push(`  ${score.id}: ${c.bold(num(score.value))}${score.thresholds.length ? c.dim(`  (thresholds: ${score.thresholds.map((t) => `${t.id} ${t.at}${t.reached ? ' ✓' : ''}`).join(', ')})`) : ''}`);
+    out.push(`  ${score.id}: ${c.bold(scoreText(score.value, score.thresholds.map((t) => t.at)))}${score.thresholds.length ? c.dim(`  (thresholds: ${score.thresholds.map((t) => `${t.id} ${t.at}${t.reached ? ' ✓' : ''}`).join(', ')})`) : ''}`);
     for (const rule of score.rules) {
       out.push(`    ${rule.points >= 0 ? '+' : ''}${rule.points}  ${rule.rule}${rule.kind === 'event' && rule.count ? c.dim(` (${rule.count}×, decayed)`) : rule.kind === 'profile' ? c.dim(' (profile)') : ''}`);
     }
