@@ -213,6 +213,19 @@ function isHardBounce(code: number, command: string | undefined, detail: string)
   return (code === 550 || code === 551 || code === 553) && command === 'RCPT TO' && NO_SUCH_MAILBOX.test(detail);
 }
 
+const RELAY_DENIED = /\b(?:relay(?:ing)? (?:access )?(?:is )?(?:denied|not permitted|not allowed|prohibited)|(?:not permitted|unable) to relay|authentication required)\b/i;
+
+/**
+ * A permanent refusal of the sender rather than of the message or its recipient — authentication
+ * required (530), the sender address refused (any 5xx to MAIL FROM but a size limit, 552 / 5.3.4),
+ * relaying denied: a setting to fix, after which every message goes. Marking each `failed` would
+ * lose the whole queue for good.
+ */
+function refusesSender(code: number, command: string | undefined, detail: string): boolean {
+  if (code === 530 || RELAY_DENIED.test(detail)) return true;
+  return command === 'MAIL FROM' && code !== 552 && !/(?:^|[^\d.])5\.3\.4(?!\d)/.test(detail);
+}
+
 /**
  * What a failure means for the message, as mail servers read SMTP reply codes (RFC 5321 4.2.1): a
  * 5xx refusal is permanent (`failed`); a 4xx one is temporary (`retry`, in a later run), and 421
@@ -227,6 +240,9 @@ function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, 
   if (stage === 'auth') return { status: 'retry', error: `${where}: login failed: ${detail}`, stop: true };
   const code = error.responseCode ?? 0;
   if (code >= 400 && code < 500) return { status: 'retry', error: `${where} deferred the message: ${detail}`, stop: code === 421 };
+  if (code >= 500 && refusesSender(code, error.command, detail)) {
+    return { status: 'retry', error: `${where} refuses to send for us: ${detail}. Every message would be refused the same way: check the sender address, CAMPAIGN_SMTP_USER and the server's relay rules; the messages stay pending for the next run`, stop: true };
+  }
   if (code >= 500) return { status: 'failed', error: `${where} refused the message: ${detail}`, ...(isHardBounce(code, error.command, detail) ? { bounced: true } : {}) };
   // "API" errors happen before any bytes of the message go out (the connection had closed).
   if (error.command === 'API') return { status: 'retry', error: `${where}: the connection closed before the message was sent: ${detail}`, stop: false };

@@ -259,4 +259,30 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'failed', 'sent', 'pending', 'pending']);
     expect(received.map((r) => r.to)).toEqual([['ann@example.com']]);
   });
+  it('a server that refuses the sender (MAIL FROM, 530, relaying denied) leaves every message pending and stops, instead of failing the queue for good; a message too big fails alone', async () => {
+    const cases: { over: Parameters<typeof startServer>[0]; reason: RegExp }[] = [
+      { over: { onMailFrom: (_address, _session, callback) => callback(Object.assign(new Error('5.7.1 Sender address rejected: not owned by user'), { responseCode: 553 })) }, reason: /refuses to send for us: .*Sender address rejected/ },
+      { over: { onRcptTo: (_address, _session, callback) => callback(Object.assign(new Error('5.7.1 Relay access denied'), { responseCode: 554 })) }, reason: /refuses to send for us: .*Relay access denied.*stay pending/ },
+      { over: { onMailFrom: (_address, _session, callback) => callback(Object.assign(new Error('5.7.0 Authentication required'), { responseCode: 530 })) }, reason: /refuses to send for us: .*Authentication required/ },
+    ];
+    for (const { over, reason } of cases) {
+      let tried = 0;
+      const counting = over.onMailFrom ?? ((_address: unknown, _session: unknown, callback: (error?: Error | null) => void) => callback());
+      const { port, received } = await startServer({ ...over, onMailFrom: (address, session, callback) => ((tried += 1), counting(address, session, callback)) });
+      const dir = await temp.make();
+      const data = store({ outbox: [email('c1', 'ann@example.com'), email('c1', 'ann@example.com', { key: 'trial-nurture/1/c1/second' })] });
+      const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+      expect(report).toMatchObject({ sent: 0, failed: 0, retry: 2 });
+      expect(report.messages[0]!.reason).toMatch(reason);
+      expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'pending']);
+      expect(tried).toBe(1);
+      expect(received).toEqual([]);
+    }
+
+    const { port } = await startServer({ onMailFrom: (_address, _session, callback) => callback(Object.assign(new Error('5.3.4 Message size exceeds fixed limit'), { responseCode: 552 })) });
+    const data = store({ outbox: [email('c1', 'ann@example.com')] });
+    const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath: path.join(await temp.make(), 'd.jsonl'), now: NOW, secret: SECRET });
+    expect(data.outbox.map((m) => m.status)).toEqual(['failed']);
+    expect(report.messages[0]!.reason).toMatch(/refused the message: .*size/);
+  });
 });
