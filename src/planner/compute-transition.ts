@@ -53,7 +53,7 @@ export function computeTransition(input: TransitionInput): Transition {
 
   const contacts: ContactTransition[] = [];
   const created: Enrollment[] = [];
-  // Profile rules on segments: apply changes memberships without evaluating them again; the next run does.
+  // Profile rules on segments: the plan evaluates them on the new memberships; apply stores no points, the next run does.
   const profilesReadSegments = [...after.scores.values()].some((score) => score.profileOnSegments);
   const pass: Pass = { segments, scoring, grades, entries, exits, profilesReadSegments, now, nowMs };
   // The same program evaluates the same for every contact: nothing to compare.
