@@ -1,16 +1,16 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../../src/errors.ts';
 import { stringOption, type Command } from '../command.ts';
 import { STARTER_FILES } from '../init/starter-files.ts';
 import { displayPath } from '../store-options.ts';
+import { PACKAGE_ROOT } from '../../src/package-root.ts';
 
 /** Entries a directory may already hold and still count as empty (a fresh `git init`). */
 const IGNORED = new Set(['.git']);
 
 /** This command's script, for a `Next:` line that works where `campaign` is not on the PATH. */
-const CLI_SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'campaign.js');
+const CLI_SCRIPT = path.join(PACKAGE_ROOT, 'cli', 'campaign.js');
 
 /** A path as a POSIX shell takes it: in single quotes (nothing expands there) when it needs quoting. */
 const quoted = (text: string) => (/[^\w@%+=:,./-]/.test(text) ? `'${text.replace(/'/g, `'\\''`)}'` : text);

@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
 import { collectRegistrations, type Registration } from '../dsl/registry.ts';
 import type { SiteDiagnostic } from './diagnostics.ts';
 import { diagnostic } from './messages.ts';
 import { originalPosition, type RawSourceMap } from './source-map.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
 /**
  * Loading: bundle the workspace's modules with esbuild (one entry per module, shared code split
@@ -18,8 +19,7 @@ import { originalPosition, type RawSourceMap } from './source-map.ts';
  * A module that throws becomes a CK003 diagnostic; the other modules still load.
  */
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const DSL_ENTRY = path.resolve(here, '../dsl/index.ts');
+export const DSL_ENTRY = path.join(PACKAGE_ROOT, 'src', 'dsl', 'index.ts');
 
 const require = createRequire(import.meta.url);
 

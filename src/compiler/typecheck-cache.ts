@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSyn
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import type { SiteDiagnostic } from './diagnostics.ts';
 import { sha, stampFiles, stampsHold, type FileStamps } from './file-stamps.ts';
 
@@ -58,7 +58,7 @@ export function typecheckCacheDir(env: Readonly<Record<string, string | undefine
 function checkerKey(): string {
   const require = createRequire(import.meta.url);
   const tsMorph = JSON.parse(readFileSync(require.resolve('ts-morph/package.json'), 'utf8')) as { version: string };
-  const options = readFileSync(fileURLToPath(new URL('./typecheck.ts', import.meta.url)), 'utf8');
+  const options = readFileSync(path.join(PACKAGE_ROOT, 'src', 'compiler', 'typecheck.ts'), 'utf8');
   return sha(JSON.stringify({ tsMorph: tsMorph.version, node: process.version, options }));
 }
 

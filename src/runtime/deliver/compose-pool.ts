@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { PACKAGE_ROOT } from '../../package-root.ts';
 import type { ComposedMail, MailInput } from './compose.ts';
 
 /** A message built by the worker, or why it could not be. */
@@ -14,7 +16,7 @@ class ComposeWorker {
   private failure: Error | null = null;
 
   constructor() {
-    this.worker = new Worker(new URL('./compose-worker.js', import.meta.url));
+    this.worker = new Worker(path.join(PACKAGE_ROOT, 'src', 'runtime', 'deliver', 'compose-worker.js'));
     this.worker.on('message', ({ id, results }: { id: number; results: WorkerResult[] }) => {
       const pending = this.waiting.get(id);
       if (!pending) return;

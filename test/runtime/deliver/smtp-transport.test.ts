@@ -260,7 +260,7 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(received.map((r) => r.to)).toEqual([['ann@example.com']]);
   });
   it('a server that refuses the sender (MAIL FROM, 530, relaying denied) leaves every message pending and stops, instead of failing the queue for good; a message too big fails alone', async () => {
-    const cases: { over: Parameters<typeof startServer>[0]; reason: RegExp }[] = [
+    const cases: { over: NonNullable<Parameters<typeof startServer>[0]>; reason: RegExp }[] = [
       { over: { onMailFrom: (_address, _session, callback) => callback(Object.assign(new Error('5.7.1 Sender address rejected: not owned by user'), { responseCode: 553 })) }, reason: /refuses to send for us: .*Sender address rejected/ },
       { over: { onRcptTo: (_address, _session, callback) => callback(Object.assign(new Error('5.7.1 Relay access denied'), { responseCode: 554 })) }, reason: /refuses to send for us: .*Relay access denied.*stay pending/ },
       { over: { onMailFrom: (_address, _session, callback) => callback(Object.assign(new Error('5.7.0 Authentication required'), { responseCode: 530 })) }, reason: /refuses to send for us: .*Authentication required/ },
