@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDirectoryDurable, syncDirectory } from './durable-directory.ts';
 import { pidRuns } from './process-identity.ts';
@@ -10,7 +10,7 @@ import { pidRuns } from './process-identity.ts';
  * A crash leaves either the old file or the new one, never a mix; on error the temporary file is
  * removed. New files get mode 0600 (the store holds personal data); an existing file keeps its mode.
  */
-export async function writeFileAtomic(file: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
+export async function writeFileAtomic(file: string, chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>): Promise<void> {
   const dir = path.dirname(file);
   makeDirectoryDurable(dir);
   const mode = await stat(file).then((s) => s.mode & 0o777, () => 0o600);
@@ -25,7 +25,7 @@ export async function writeFileAtomic(file: string, chunks: Iterable<string> | A
       try {
         for await (const chunk of chunks) {
           await writing;
-          writing = handle.write(chunk);
+          writing = writeChunk(handle, chunk);
           // Handled now, awaited later: a write failing while the next chunk is made must not
           // surface as an unhandled rejection (which ends the process).
           writing.catch(() => undefined);
@@ -46,6 +46,17 @@ export async function writeFileAtomic(file: string, chunks: Iterable<string> | A
     throw error;
   }
   await syncDirectory(dir);
+}
+
+/** Writes a chunk; of a buffer, all of it (a write may take fewer bytes than it is given). */
+async function writeChunk(handle: FileHandle, chunk: string | Uint8Array): Promise<void> {
+  if (typeof chunk === 'string') {
+    await handle.write(chunk);
+    return;
+  }
+  let offset = 0;
+  do offset += (await handle.write(chunk, offset)).bytesWritten;
+  while (offset < chunk.byteLength);
 }
 
 /**

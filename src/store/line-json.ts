@@ -16,39 +16,97 @@
 const ELEMENTS_PER_CHUNK = 10_000;
 
 /**
- * The document as text chunks, in the line layout: scalar (and null) members on line 1, then the
- * object members, then the array members, each group in the object's key order.
+ * Bytes of each buffer `lineLayoutBytes` fills before handing it to the writer (measured on a
+ * 400 MB store: 256 kB to 2 MB alike, 4 MB 60% more CPU), and characters encoded at once.
  */
-export function* lineLayoutChunks(data: object, elementsPerChunk = ELEMENTS_PER_CHUNK): Generator<string> {
+const CHUNK_BYTES = 1024 * 1024;
+const TEXT_BATCH = 16 * 1024;
+
+/** The layout as text pieces in order: member lines as text, and each array's elements as they are. */
+type Piece = string | { elements: readonly unknown[]; close: string };
+
+/**
+ * Scalar (and null) members on line 1, then the object members, then the array members, each
+ * group in the object's key order.
+ */
+function layoutPieces(data: object): Piece[] {
   const entries = Object.entries(data).filter(([, value]) => value !== undefined);
   const isArray = ([, value]: [string, unknown]) => Array.isArray(value);
   const isObject = ([, value]: [string, unknown]) => typeof value === 'object' && value !== null && !Array.isArray(value);
   const scalars = entries.filter((e) => !isArray(e) && !isObject(e));
   const members = [...entries.filter(isObject), ...entries.filter(isArray)];
 
-  let head = `{${scalars.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',')}`;
-  if (members.length === 0) {
-    yield `${head}}\n`;
-    return;
-  }
-  if (scalars.length > 0) head += ',';
-  yield `${head}\n`;
+  const head = `{${scalars.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',')}`;
+  if (members.length === 0) return [`${head}}\n`];
+  const pieces: Piece[] = [`${head}${scalars.length > 0 ? ',' : ''}\n`];
   for (let m = 0; m < members.length; m++) {
     const [key, value] = members[m]!;
     const end = m === members.length - 1 ? '}\n' : ',\n';
     if (!Array.isArray(value) || value.length === 0) {
-      yield `${JSON.stringify(key)}:${JSON.stringify(value)}${end}`;
+      pieces.push(`${JSON.stringify(key)}:${JSON.stringify(value)}${end}`);
       continue;
     }
-    yield `${JSON.stringify(key)}:[\n`;
+    pieces.push(`${JSON.stringify(key)}:[\n`, { elements: value, close: `]${end}` });
+  }
+  return pieces;
+}
+
+/** An array element's line, without its separator. */
+const elementText = (element: unknown): string => JSON.stringify(element) ?? 'null';
+
+/** The document as text chunks, in the line layout. */
+export function* lineLayoutChunks(data: object, elementsPerChunk = ELEMENTS_PER_CHUNK): Generator<string> {
+  for (const piece of layoutPieces(data)) {
+    if (typeof piece === 'string') {
+      yield piece;
+      continue;
+    }
+    const { elements: value } = piece;
     for (let start = 0; start < value.length; start += elementsPerChunk) {
       const stop = Math.min(start + elementsPerChunk, value.length);
       const parts = new Array<string>(stop - start);
-      for (let i = start; i < stop; i++) parts[i - start] = JSON.stringify(value[i]) ?? 'null';
+      for (let i = start; i < stop; i++) parts[i - start] = elementText(value[i]);
       yield `${parts.join(',\n')}${stop === value.length ? '\n' : ',\n'}`;
     }
-    yield `]${end}`;
+    yield piece.close;
   }
+}
+
+/**
+ * The same bytes as `lineLayoutChunks`, UTF-8 encoded into buffers of about `chunkBytes` (a new
+ * one each time: a buffer handed out is never written again). Text is encoded as it is made, a
+ * few kB at a time, so that element strings die young and no chunk string is joined then encoded
+ * again: at 400 MB, about 20% less CPU and a tenth of the kernel time of writing the text chunks.
+ */
+export function* lineLayoutBytes(data: object, chunkBytes = CHUNK_BYTES): Generator<Uint8Array> {
+  let chunk = Buffer.allocUnsafe(chunkBytes);
+  let used = 0;
+  // Encoding element by element costs more than concatenating them first.
+  let text = '';
+  function* encode(): Generator<Uint8Array> {
+    // At most 3 bytes per UTF-16 unit; a text larger than a chunk gets a buffer of its own.
+    if (used + text.length * 3 > chunk.length) {
+      if (used > 0) yield chunk.subarray(0, used);
+      chunk = Buffer.allocUnsafe(Math.max(chunkBytes, text.length * 3));
+      used = 0;
+    }
+    used += chunk.write(text, used);
+    text = '';
+  }
+  for (const piece of layoutPieces(data)) {
+    if (typeof piece === 'string') {
+      text += piece;
+      continue;
+    }
+    const last = piece.elements.length - 1;
+    for (let i = 0; i <= last; i++) {
+      text += elementText(piece.elements[i]) + (i < last ? ',\n' : '\n');
+      if (text.length >= TEXT_BATCH) yield* encode();
+    }
+    text += piece.close;
+  }
+  yield* encode();
+  if (used > 0) yield chunk.subarray(0, used);
 }
 
 /** Why a buffer is not in the line layout (or not valid JSON), with the 1-based line. */

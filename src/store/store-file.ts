@@ -4,7 +4,7 @@ import { Low, type Adapter } from 'lowdb';
 import { UserError } from '../errors.ts';
 import { hashProgram } from '../ir/canonical.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { jsonErrorLine, jsonErrorText, LayoutError, lineLayoutChunks, parseLineLayout, type ElementSelector } from './line-json.ts';
+import { jsonErrorLine, jsonErrorText, LayoutError, lineLayoutBytes, parseLineLayout, type ElementSelector } from './line-json.ts';
 import { STORE_FORMAT, STORE_FORMAT_VERSION, type StoreData } from './types.ts';
 import { checkFormat, StoreShapeError, validateStore } from './validate-store.ts';
 
@@ -101,7 +101,7 @@ export class StoreAdapter implements Adapter<StoreData> {
     data.serial += 1;
     data.savedAt = (this.options.now?.() ?? new Date()).toISOString();
     try {
-      await writeFileAtomic(this.file, lineLayoutChunks(ordered(data)));
+      await writeFileAtomic(this.file, lineLayoutBytes(ordered(data)));
     } catch (error) {
       data.serial -= 1;
       throw new UserError(`Cannot write the store "${this.label}": ${(error as Error).message}. The previous version is unchanged.`);

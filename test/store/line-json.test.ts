@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LayoutError, lineLayoutChunks, parseLineLayout } from '../../src/store/line-json.ts';
+import { LayoutError, lineLayoutBytes, lineLayoutChunks, parseLineLayout } from '../../src/store/line-json.ts';
 
 const text = (data: object, perChunk?: number) => [...lineLayoutChunks(data, perChunk)].join('');
 
@@ -42,6 +42,24 @@ describe('line layout', () => {
     }
     const cut = out.slice(0, out.indexOf('{"a":3}'));
     expect(() => parseLineLayout(Buffer.from(cut))).toThrow(/ends inside "list"/);
+  });
+
+  it('writes the same bytes as buffers, whatever their size, also for text longer than a buffer', () => {
+    const long = 'é😀x'.repeat(3000);
+    const cases: object[] = [
+      { format: 'x', serial: 2, clock: null, journal: { offset: 0 }, items: [{ a: 1 }, { a: 'two\nlines' }], empty: [] },
+      { a: 1 },
+      { list: [1, 2] },
+      { v: 1, list: Array.from({ length: 40 }, (_, i) => ({ i, s: i % 9 === 0 ? long : `é${i}😀`, u: undefined, f: () => i })), holes: [undefined, null, 'z'], tail: [long] },
+    ];
+    for (const data of cases) {
+      const expected = Buffer.from(text(data));
+      for (const size of [1, 16, 1000, 1 << 20]) {
+        // All collected before they are joined: a buffer written again after it was handed out would show.
+        const chunks = [...lineLayoutBytes(data, size)];
+        expect(Buffer.concat(chunks).equals(expected), `buffers of ${size} bytes`).toBe(true);
+      }
+    }
   });
 
   it('refuses a top-level __proto__ member', () => {
