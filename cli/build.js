@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'campaignkit-cli');
 /** Bumped when the build's options change: an older build is not used. */
-const FORMAT = '1';
+const FORMAT = '2';
 
 /**
  * The key of a build: every source file's path, size and modification time (and the build's
@@ -63,7 +63,8 @@ async function build(dir) {
   const temporary = `${dir}.${process.pid}.${Date.now()}.tmp`;
   try {
     await esbuild({
-      entryPoints: [path.join(ROOT, 'cli', 'main.ts')],
+      // The compose pool's worker thread is an entry of its own (src/runtime/deliver/compose-pool.ts).
+      entryPoints: [path.join(ROOT, 'cli', 'main.ts'), path.join(ROOT, 'src', 'runtime', 'deliver', 'compose-worker-main.ts')],
       outdir: temporary,
       bundle: true,
       splitting: true,

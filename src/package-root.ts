@@ -10,3 +10,6 @@ declare const CAMPAIGNKIT_ROOT: string | undefined;
  * found from here (the DSL, the compose worker, the CLI script) are then the same for both.
  */
 export const PACKAGE_ROOT = typeof CAMPAIGNKIT_ROOT === 'string' ? CAMPAIGNKIT_ROOT : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Running the built CLI (`cli/build.js`), not the sources. */
+export const BUILT = typeof CAMPAIGNKIT_ROOT === 'string';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { PACKAGE_ROOT } from '../../package-root.ts';
+import { BUILT, PACKAGE_ROOT } from '../../package-root.ts';
 import type { ComposedMail, MailInput } from './compose.ts';
 
 /** A message built by the worker, or why it could not be. */
@@ -8,7 +8,7 @@ export type Composed = { ok: true; mail: ComposedMail } | { ok: false; error: st
 
 type WorkerResult = { ok: true; messageId: string; envelope: ComposedMail['envelope']; raw: string } | { ok: false; error: string };
 
-/** One worker thread running `compose-worker.js`. */
+/** One worker thread running `compose-worker-main.ts`. */
 class ComposeWorker {
   private readonly worker: Worker;
   private nextId = 1;
@@ -16,7 +16,8 @@ class ComposeWorker {
   private failure: Error | null = null;
 
   constructor() {
-    this.worker = new Worker(path.join(PACKAGE_ROOT, 'src', 'runtime', 'deliver', 'compose-worker.js'));
+    // Built: the worker's own entry beside this chunk; from the sources: through tsx.
+    this.worker = new Worker(BUILT ? new URL('./compose-worker-main.js', import.meta.url) : path.join(PACKAGE_ROOT, 'src', 'runtime', 'deliver', 'compose-worker.js'));
     this.worker.on('message', ({ id, results }: { id: number; results: WorkerResult[] }) => {
       const pending = this.waiting.get(id);
       if (!pending) return;

@@ -1,24 +1,7 @@
-// The compose pool's worker (`compose-pool.ts`): builds messages with nodemailer off the main
-// thread. Plain JavaScript: a worker starts without the main thread's TypeScript loader.
-import { parentPort } from 'node:worker_threads';
+// The compose pool's worker from the sources (`compose-pool.ts`): plain JavaScript, since a worker
+// starts without the main thread's TypeScript loader; registers tsx, then runs the worker itself
+// (`compose-worker-main.ts`, which the built CLI runs directly).
 import { register } from 'tsx/esm/api';
 
 register();
-const { composeMail } = await import('./compose.ts');
-
-parentPort.on('message', async ({ id, inputs }) => {
-  const results = [];
-  for (const input of inputs) {
-    try {
-      const mail = await composeMail(input);
-      // The bytes as a latin1 string (one char per byte, lossless): strings land in the main
-      // thread's heap and go with its young garbage. Transferred ArrayBuffers were ~10% faster but
-      // stayed allocated until a full collection of the (large) main heap: +1 GB of peak RSS when
-      // delivering 176k messages from a 100k-contact store.
-      results.push({ ok: true, messageId: mail.messageId, envelope: mail.envelope, raw: mail.raw.toString('latin1') });
-    } catch (error) {
-      results.push({ ok: false, error: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  parentPort.postMessage({ id, results });
-});
+await import('./compose-worker-main.ts');
