@@ -62,6 +62,8 @@ export function smtpTransport(config: SmtpConfig, env: Record<string, string | u
   const where = `SMTP server ${config.host}:${config.port}`;
 
   let session: Session | null = null;
+  /** Envelope senders the server refused in this run, with why: their next messages are not tried. */
+  const refusedSenders = new Map<string, SendResult>();
   const drop = () => {
     session?.connection.close();
     session = null;
@@ -70,6 +72,8 @@ export function smtpTransport(config: SmtpConfig, env: Record<string, string | u
     name: 'smtp',
     idempotent: false,
     async send(mail) {
+      const refused = refusedSenders.get(mail.envelope.from);
+      if (refused) return refused;
       if (session) {
         const reset = await session.reset();
         // A server that no longer answers (RSET timed out) is down for this run, as after a send.
@@ -87,7 +91,9 @@ export function smtpTransport(config: SmtpConfig, env: Record<string, string | u
       const outcome = await session.transfer(mail);
       if (outcome.ok) return { status: 'sent', alreadyDelivered: false, detail: scrub(outcome.response) };
       drop();
-      return classify('send', outcome.error, where, scrub, outcome.handedOver);
+      const result = classify('send', outcome.error, where, scrub, outcome.handedOver);
+      if (refusesSender(outcome.error)) refusedSenders.set(mail.envelope.from, result);
+      return result;
     },
     async close() {
       session?.connection.quit();
@@ -216,14 +222,26 @@ function isHardBounce(code: number, command: string | undefined, detail: string)
 const RELAY_DENIED = /\b(?:relay(?:ing)? (?:access )?(?:is )?(?:denied|not permitted|not allowed|prohibited)|(?:not permitted|unable) to relay|authentication required)\b/i;
 
 /**
- * A permanent refusal of the sender rather than of the message or its recipient — authentication
- * required (530), the sender address refused (any 5xx to MAIL FROM but a size limit, 552 / 5.3.4),
- * relaying denied: a setting to fix, after which every message goes. Marking each `failed` would
- * lose the whole queue for good.
+ * A permanent refusal of us rather than of the message or its recipient — authentication required
+ * (530), relaying denied: a setting to fix, after which every message goes. Marking each `failed`
+ * would lose the whole queue for good.
  */
-function refusesSender(code: number, command: string | undefined, detail: string): boolean {
-  if (code === 530 || RELAY_DENIED.test(detail)) return true;
-  return command === 'MAIL FROM' && code !== 552 && !/(?:^|[^\d.])5\.3\.4(?!\d)/.test(detail);
+function refusesUs(code: number, detail: string): boolean {
+  return code === 530 || RELAY_DENIED.test(detail);
+}
+
+const SEND_AS_DENIED = /SendAsDenied|\bnot (?:allowed|authori[sz]ed|permitted) to send (?:as|on behalf of)\b/i;
+
+/**
+ * A permanent refusal of the message's sender (any 5xx to MAIL FROM but a size limit, 552 / 5.3.4):
+ * a template may have its own `from`, so only the messages from that sender wait for the fix.
+ */
+function refusesSender(error: SMTPConnection.SMTPError): boolean {
+  const code = error.responseCode ?? 0;
+  if (code < 500) return false;
+  // Microsoft 365 refuses a sender the login may not send as after DATA: "5.2.0 … SendAsDenied".
+  if (SEND_AS_DENIED.test(error.message)) return true;
+  return error.command === 'MAIL FROM' && code !== 552 && !/(?:^|[^\d.])5\.3\.4(?!\d)/.test(error.message);
 }
 
 /**
@@ -240,8 +258,11 @@ function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, 
   if (stage === 'auth') return { status: 'retry', error: `${where}: login failed: ${detail}`, stop: true };
   const code = error.responseCode ?? 0;
   if (code >= 400 && code < 500) return { status: 'retry', error: `${where} deferred the message: ${detail}`, stop: code === 421 };
-  if (code >= 500 && refusesSender(code, error.command, detail)) {
-    return { status: 'retry', error: `${where} refuses to send for us: ${detail}. Every message would be refused the same way: check the sender address, CAMPAIGN_SMTP_USER and the server's relay rules; the messages stay pending for the next run`, stop: true };
+  if (code >= 500 && refusesUs(code, detail)) {
+    return { status: 'retry', error: `${where} refuses to send for us: ${detail}. Every message would be refused the same way: check CAMPAIGN_SMTP_USER and the server's relay rules; the messages stay pending for the next run`, stop: true };
+  }
+  if (refusesSender(error)) {
+    return { status: 'retry', error: `${where} refuses this sender: ${detail}. Messages from that address (the template's \`from\`, or the workspace's sender) stay pending and are not tried again in this run; check that the server lets you send from it`, stop: false };
   }
   if (code >= 500) return { status: 'failed', error: `${where} refused the message: ${detail}`, ...(isHardBounce(code, error.command, detail) ? { bounced: true } : {}) };
   // "API" errors happen before any bytes of the message go out (the connection had closed).

@@ -7,7 +7,7 @@ import { outboxFileName, outboxTransport } from '../../../src/runtime/deliver/ou
 import { smtpTransport } from '../../../src/runtime/deliver/smtp-transport.ts';
 import { suppressionHash } from '../../../src/store/suppression.ts';
 import type { OutboxMessage } from '../../../src/store/types.ts';
-import { NOW, SECRET, contact, email, parseMessage, program, store } from './fixtures.ts';
+import { NOW, SECRET, contact, email, parseMessage, program, receipt, store, welcome } from './fixtures.ts';
 import { PASSWORD, config, env, expectNoPassword, servers, startServer, temp } from './smtp-test-server.ts';
 
 describe('smtpTransport against a real SMTP server', () => {
@@ -259,9 +259,8 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'failed', 'sent', 'pending', 'pending']);
     expect(received.map((r) => r.to)).toEqual([['ann@example.com']]);
   });
-  it('a server that refuses the sender (MAIL FROM, 530, relaying denied) leaves every message pending and stops, instead of failing the queue for good; a message too big fails alone', async () => {
+  it('a server that refuses us (530, relaying denied) leaves every message pending and stops, instead of failing the queue for good', async () => {
     const cases: { over: NonNullable<Parameters<typeof startServer>[0]>; reason: RegExp }[] = [
-      { over: { onMailFrom: (_address, _session, callback) => callback(Object.assign(new Error('5.7.1 Sender address rejected: not owned by user'), { responseCode: 553 })) }, reason: /refuses to send for us: .*Sender address rejected/ },
       { over: { onRcptTo: (_address, _session, callback) => callback(Object.assign(new Error('5.7.1 Relay access denied'), { responseCode: 554 })) }, reason: /refuses to send for us: .*Relay access denied.*stay pending/ },
       { over: { onMailFrom: (_address, _session, callback) => callback(Object.assign(new Error('5.7.0 Authentication required'), { responseCode: 530 })) }, reason: /refuses to send for us: .*Authentication required/ },
     ];
@@ -277,6 +276,33 @@ describe('smtpTransport against a real SMTP server', () => {
       expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'pending']);
       expect(tried).toBe(1);
       expect(received).toEqual([]);
+    }
+  });
+
+  it('a refused sender (5xx to MAIL FROM, or "SendAsDenied" after DATA) holds the messages from that address only; a message too big fails alone', async () => {
+    // The welcome template sends from its own address, the receipt from the workspace's sender.
+    const promo = { ...program(), templates: [{ ...welcome, from: { email: 'promo@other.example' } }, receipt] };
+    const outbox = () => [email('c1', 'ann@example.com'), email('c1', 'ann@example.com', { key: 'trial-nurture/1/c1/second' }), email('c1', 'ann@example.com', { key: 'trial-nurture/1/c1/receipt', template: 'receipt', kind: 'transactional' })];
+    const refusals: NonNullable<Parameters<typeof startServer>[0]>[] = [
+      { onMailFrom: (address, _session, callback) => (address.address.startsWith('promo@') ? callback(Object.assign(new Error('5.7.1 Sender address rejected: not owned by user'), { responseCode: 553 })) : callback()) },
+      {
+        onData(stream, session, callback) {
+          stream.resume();
+          const from = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
+          stream.on('end', () => (from.startsWith('promo@') ? callback(Object.assign(new Error('5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied'), { responseCode: 554 })) : callback()));
+        },
+      },
+    ];
+    for (const over of refusals) {
+      let promoTried = 0;
+      const inner = over.onMailFrom ?? ((_address: { address: string }, _session: unknown, callback: (error?: Error | null) => void) => callback());
+      const { port } = await startServer({ ...over, onMailFrom: (address, session, callback) => ((promoTried += address.address.startsWith('promo@') ? 1 : 0), inner(address, session, callback)) });
+      const data = store({ outbox: outbox() });
+      data.contacts.push(contact('c1', { email: 'ann@example.com', emailOptIn: true }));
+      const report = await deliverOutbox(data, { program: promo, transport: smtpTransport(config(port), env), ledgerPath: path.join(await temp.make(), 'd.jsonl'), now: NOW, secret: SECRET });
+      expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'pending', 'sent']);
+      expect(report.messages.find((m) => m.key === 'trial-nurture/1/c1/welcome')!.reason).toMatch(/refuses this sender: .*stay pending and are not tried again in this run/);
+      expect(promoTried).toBe(1);
     }
 
     const { port } = await startServer({ onMailFrom: (_address, _session, callback) => callback(Object.assign(new Error('5.3.4 Message size exceeds fixed limit'), { responseCode: 552 })) });
