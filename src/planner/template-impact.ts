@@ -24,23 +24,26 @@ export function templateImpacts(
   migrated: ReadonlyMap<string, EnrollmentChange>,
 ): { impacts: TemplateImpact[]; warnings: PlanMessage[] } {
   /** Deployed template id → its tally. */
-  const tallies = new Map<string, { pair: { before: Template; after: Template | null }; change: ChangeAction; pending: Examples; upcoming: Examples }>();
+  const tallies = new Map<string, { pair: { before: Template; after: Template | null }; change: ChangeAction; pending: Examples; emails: number; upcoming: Examples }>();
   for (const pair of comparison.templates) {
     if (!pair.before) continue;
     const id = (pair.after ?? pair.before).id;
     const change = actions.get(`template:${id}`);
-    if (change) tallies.set(pair.before.id, { pair: { before: pair.before, after: pair.after ?? null }, change, pending: new Examples(), upcoming: new Examples() });
+    if (change) tallies.set(pair.before.id, { pair: { before: pair.before, after: pair.after ?? null }, change, pending: new Examples(), emails: 0, upcoming: new Examples() });
   }
   if (tallies.size === 0) return { impacts: [], warnings: [] };
 
   const counted = new Set<string>();
   for (const message of store.outbox ?? []) {
     if (message.template === undefined || !UNDELIVERED.has(message.status)) continue;
+    const tally = tallies.get(message.template);
+    if (!tally) continue;
+    tally.emails++;
     // Contacts, not emails: one may have two waiting (two campaigns send it).
     const key = `${message.template}\u0000${message.contact}`;
     if (counted.has(key)) continue;
     counted.add(key);
-    tallies.get(message.template)?.pending.add(message.contact);
+    tally.pending.add(message.contact);
   }
   // Templates are counted under their new ids here: enrollments continue in the new program.
   const renamed = new Map([...tallies].filter(([, t]) => t.pair.after).map(([from, t]) => [t.pair.after!.id, t]));
@@ -56,14 +59,14 @@ export function templateImpacts(
 
   const impacts: TemplateImpact[] = [];
   const warnings: PlanMessage[] = [];
-  for (const { pair, change, pending, upcoming } of tallies.values()) {
+  for (const { pair, change, pending, emails, upcoming } of tallies.values()) {
     const impact: TemplateImpact = { template: (pair.after ?? pair.before).id, change, pending: pending.count, examples: pending.ids, upcoming: upcoming.count, upcomingExamples: upcoming.ids };
     if (pair.after && pair.after.id !== pair.before.id) impact.from = pair.before.id;
     impacts.push(impact);
     if (!pair.after && pending.count > 0) {
       warnings.push({
         code: 'deleted-template-has-emails',
-        message: `${pending.count} email${pending.count === 1 ? '' : 's'} waiting to be delivered use${pending.count === 1 ? 's' : ''} template "${pair.before.id}", which this plan deletes: ${pending.count === 1 ? 'it is' : 'they are'} skipped at delivery ("not deployed any more"). Keep the template until they are delivered, or rename it (\`renamedFrom\`) instead.`,
+        message: `${emails} email${emails === 1 ? '' : 's'} waiting to be delivered${pending.count === emails ? '' : ` to ${pending.count} contact${pending.count === 1 ? '' : 's'}`} use${emails === 1 ? 's' : ''} template "${pair.before.id}", which this plan deletes: ${emails === 1 ? 'it is' : 'they are'} skipped at delivery ("not deployed any more"). Keep the template until they are delivered, or rename it (\`renamedFrom\`) instead.`,
         entity: `template:${pair.before.id}`,
       });
     }

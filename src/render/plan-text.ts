@@ -156,11 +156,11 @@ function gradeLines(grades: GradeImpact, c: Colors, emails: Emails): string[] {
 }
 
 function templateLines(t: TemplateImpact, c: Colors, emails: Emails): string[] {
-  const head = `    ${t.template}${t.from ? ` (was "${t.from}")` : ''} (${DEFINITION_OF[t.change]})`;
+  const head = `    ${t.template} (${t.from ? `renamed from "${t.from}"` : DEFINITION_OF[t.change]})`;
   const waiting = `${plural(t.pending, 'contact')} with an email waiting to be delivered`;
   if (t.change === 'delete') return [`${head}: ${t.pending > 0 ? c.red(`${waiting}: skipped at delivery`) : 'no email waiting'}${examples(t.examples, t.pending, c, emails)}`];
   if (t.pending === 0 && t.upcoming === 0) return [`${head}: no email waiting, no contact in a journey that sends it`];
-  const verb = t.change === 'rename' ? 'follows the rename' : 'goes out as changed';
+  const verb = t.change === 'rename' ? 'follows the rename, and goes out as the template is now' : 'goes out as changed';
   const out = [`${head}:`];
   if (t.pending > 0) out.push(`      ${waiting}: it ${verb}${examples(t.examples, t.pending, c, emails)}`);
   if (t.upcoming > 0) out.push(`      ${plural(t.upcoming, 'contact')} in journeys that may still send it${examples(t.upcomingExamples, t.upcoming, c, emails)}`);

@@ -58,6 +58,7 @@ describe('computeTransition: email templates', () => {
     const before = data();
     const t = computeTransition({ deployed: v1, next: v2, store: before, now: NOW });
     expect(t.impact.templates).toEqual([{ template: 'trial-tips', from: 'tips-email', change: 'rename', pending: 1, examples: ['c3'], upcoming: 2, upcomingExamples: ['c1', 'c4'] }]);
+    expect(renderPlanText(planChanges({ next: v2, store: before, now: NOW }).plan, colors(false))).toContain('    trial-tips (renamed from "tips-email"):\n      1 contact with an email waiting to be delivered: it follows the rename, and goes out as the template is now  e.g. c3\n');
     const after = applyTransition(before, t, v2, 'hash', NOW, 'test');
     expect(after.outbox.map((m) => [m.contact, m.template, m.status])).toEqual([
       ['c3', 'trial-tips', 'deferred'],
@@ -73,7 +74,7 @@ describe('computeTransition: email templates', () => {
     const { plan } = planChanges({ next: v2, store: data(), now: NOW });
     expect(plan.impact.templates).toEqual([{ template: 'tips-email', change: 'delete', pending: 1, examples: ['c3'], upcoming: 0, upcomingExamples: [] }]);
     expect(plan.warnings.map((w) => w.code)).toContain('deleted-template-has-emails');
-    expect(plan.warnings.find((w) => w.code === 'deleted-template-has-emails')!.message).toMatch(/^1 email waiting to be delivered uses template "tips-email", which this plan deletes: it is skipped at delivery/);
+    expect(plan.warnings.find((w) => w.code === 'deleted-template-has-emails')!.message).toMatch(/^2 emails waiting to be delivered to 1 contact use template "tips-email", which this plan deletes: they are skipped at delivery/);
     expect(describeImpact(plan.impact)).toContain('1 contact loses a waiting email (template "tips-email" deleted)');
   });
 
