@@ -46,7 +46,7 @@ function describer(key: string, value: unknown): ((value: never) => string) | un
 /** An added or removed value: as text when it has a describer (`item` names an id-array member). */
 function shown(path: string, kind: 'added' | 'removed', value: unknown, item?: string): FieldChange {
   const describe = item !== undefined ? ITEM[item] : describer(lastKey(path), value);
-  const text = describe ? describe(value as never) : undefined;
+  const text = describe ? describe(value as never) : isGradeAxis(value) ? `"${value.score}": ${describeBands(value.bands)}` : undefined;
   const side = text ?? value;
   const change: FieldChange = kind === 'added' ? { path, kind, after: side } : { path, kind, before: side };
   if (text !== undefined) change.text = true;
@@ -102,6 +102,10 @@ export function diffValues(path: string, before: unknown, after: unknown, out: F
 
 const isBands = (value: unknown): value is { grade: string; min: number }[] =>
   Array.isArray(value) && value.every((band) => isObject(band) && typeof band.grade === 'string' && typeof band.min === 'number');
+
+/** A grade matrix's axis: `{ score, bands }` (added with a new matrix). */
+const isGradeAxis = (value: unknown): value is { score: string; bands: { grade: string; min: number }[] } =>
+  isObject(value) && typeof value.score === 'string' && isBands(value.bands) && Object.keys(value).length === 2;
 
 const describeBands = (bands: readonly { grade: string; min: number }[]) => bands.map((band) => `${band.grade} ≥ ${band.min}`).join(', ');
 

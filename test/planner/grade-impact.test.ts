@@ -74,6 +74,12 @@ describe('computeTransition: grades', () => {
     const created = computeTransition({ deployed: withoutGrades, next: v1, store: deployed(withoutGrades), now: NOW }).impact;
     expect(created.grades).toEqual([{ matrix: 'lead-grade', change: 'create', changed: 3, examples: ['c1', 'c2', 'c3'], moves: [{ from: null, to: 'A1', count: 1 }, { from: null, to: 'A2', count: 1 }, { from: null, to: 'C3', count: 1 }] }]);
     expect(describeImpact(created)).toBe('');
+    // Its bands read as bands, not as JSON.
+    const { plan } = planChanges({ next: v1, store: deployed(withoutGrades), now: NOW });
+    expect(plan.changes.find((c) => c.type === 'grades')!.fields).toEqual([
+      { path: 'fit', kind: 'added', after: '"fit": A ≥ 30, B ≥ 10, C ≥ 0', text: true },
+      { path: 'engagement', kind: 'added', after: '"engagement": 1 ≥ 20, 2 ≥ 10, 3 ≥ 0', text: true },
+    ]);
 
     const renamed = { ...v1, grades: [grades([30, 10], [20, 10], { id: 'abm-grade', renamedFrom: 'lead-grade' })] };
     expect(computeTransition({ deployed: v1, next: renamed, store: deployed(), now: NOW }).impact.grades).toEqual([{ matrix: 'abm-grade', from: 'lead-grade', change: 'rename', changed: 0, examples: [], moves: [] }]);
