@@ -1,6 +1,6 @@
 import { describeAction, describeTrigger } from '../../src/planner/describe-step.ts';
 import type { EntityChange, Plan } from '../../src/planner/plan-types.ts';
-import { ACTION_SIGN, entityLabel, plural, scoreHow, scoreMoves, shortHash, signed, stepOutcome } from '../../src/render/plan-format.ts';
+import { ACTION_SIGN, entityLabel, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepOutcome } from '../../src/render/plan-format.ts';
 import type { ImpactSelector } from '../../src/tui-support/impact-contacts.ts';
 
 /**
@@ -75,7 +75,7 @@ export function planRows(plan: Plan): PlanRow[] {
     }
   }
   for (const g of impact.grades ?? []) {
-    const moves = g.moves.slice(0, 4).map((m) => `${m.from === null ? '' : `${m.from} → `}${m.to}: ${m.count.toLocaleString('en-US')}`);
+    const moves = gradeMoves(g.moves, 4);
     if (g.moves.length > 4) moves.push(`${g.moves.length - 4} more`);
     const what = g.change === 'create' ? `new: ${contacts(g.changed, 'get')} a grade` : contacts(g.changed, 'change');
     rows.push({ kind: 'note', text: `grades ${g.matrix}${g.from ? ` (was "${g.from}")` : ''}: ${what}${moves.length > 0 ? ` (${moves.join(', ')})` : ''}`, depth: 1 });

@@ -1,5 +1,5 @@
 import type { Campaign, Program, Template } from '../ir/types.ts';
-import { childLists, journeyGraph, type JourneyGraph } from '../ir/walk.ts';
+import { armStart, childLists, journeyGraph, type JourneyGraph } from '../ir/walk.ts';
 import type { Enrollment, OutboxMessage } from '../store/types.ts';
 import { campaignAfterApply } from './campaign-entry.ts';
 import type { ProgramComparison } from './diff-programs.ts';
@@ -46,7 +46,7 @@ export function templateImpacts(
     tally.pending.add(message.contact);
   }
   // Templates are counted under their new ids here: enrollments continue in the new program.
-  const renamed = new Map([...tallies].filter(([, t]) => t.pair.after).map(([from, t]) => [t.pair.after!.id, t]));
+  const byNewId = new Map([...tallies].filter(([, t]) => t.pair.after).map(([from, t]) => [t.pair.after!.id, t]));
   const reach = new Reach(next.campaigns);
   for (const enrollment of store.enrollments) {
     if (enrollment.status !== 'active' || enrollment.step === null) continue;
@@ -54,7 +54,7 @@ export function templateImpacts(
     if (change?.outcome === 'exit' || (change && change.toStep === null)) continue;
     // The step it is at has not completed (due, waiting for its time, window or event), or runs again (moved, restarted).
     const step = change ? change.toStep! : enrollment.step;
-    for (const template of reach.templates(campaignAfterApply(enrollment, change, comparison), step)) renamed.get(template)?.upcoming.add(enrollment.contact);
+    for (const template of reach.templates(campaignAfterApply(enrollment, change, comparison), step)) byNewId.get(template)?.upcoming.add(enrollment.contact);
   }
 
   const impacts: TemplateImpact[] = [];
@@ -132,5 +132,5 @@ function successors(graph: JourneyGraph, id: string): string[] {
     const next = graph.next.get(id);
     return next ? [next] : [];
   }
-  return arms.map((arm) => graph.armStart.get(`${id}/${arm.arm}`)).filter((s): s is string => typeof s === 'string');
+  return arms.map((arm) => armStart(graph, id, arm.arm)).filter((s): s is string => s !== null);
 }

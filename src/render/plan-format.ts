@@ -1,5 +1,5 @@
 import { describeDuration } from '../ir/durations.ts';
-import type { EntityChange, FieldChange, ScoreImpact, StepImpact } from '../planner/plan-types.ts';
+import type { EntityChange, FieldChange, GradeImpact, ScoreImpact, StepImpact } from '../planner/plan-types.ts';
 
 /** Small formatting helpers shared by the plan renderers (text, Markdown). */
 
@@ -122,3 +122,10 @@ export function scoreHow(score: Pick<ScoreImpact, 'change' | 'rescored'>, create
 
 /** Are a score's changes figures worth showing (its values moved for a reason the plan computed)? */
 export const scoreMoves = (score: Pick<ScoreImpact, 'change' | 'rescored'>) => score.rescored || score.change === 'none';
+
+/** How the plans name an entity's change in the impact (`none`: unchanged, listed for what it reads). */
+export const DEFINITION = { create: 'new', update: 'changed', delete: 'deleted', rename: 'renamed', none: 'unchanged' } as const;
+
+/** The first `limit` grade moves as the plans list them: `B4 → A4: 161` (a new matrix's: `A1: 12`). */
+export const gradeMoves = (moves: GradeImpact['moves'], limit: number): string[] =>
+  moves.slice(0, limit).map((m) => `${m.from === null ? '' : `${m.from} → `}${m.to}: ${count(m.count)}`);

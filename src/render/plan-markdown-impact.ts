@@ -1,7 +1,7 @@
 import { describeDuration } from '../ir/durations.ts';
 import type { CampaignImpact, GradeImpact, StepImpact, TemplateImpact } from '../planner/plan-types.ts';
 import { mdCode, tableRow } from './markdown.ts';
-import { count } from './plan-format.ts';
+import { count, DEFINITION, gradeMoves } from './plan-format.ts';
 
 /** Rows of the Markdown plan's impact tables that take more than a line to build. */
 
@@ -13,19 +13,18 @@ const MOVES_SHOWN = 4;
 
 export function gradeRows(grades: readonly GradeImpact[], examples: ExampleFormatter): string[] {
   return grades.map((g) => {
-    const moves = g.moves.slice(0, MOVES_SHOWN).map((m) => `${m.from === null ? '' : `${m.from} → `}${m.to}: ${count(m.count)}`);
+    const moves = gradeMoves(g.moves, MOVES_SHOWN);
     if (g.moves.length > MOVES_SHOWN) moves.push(`${g.moves.length - MOVES_SHOWN} more`);
-    const definition = { create: 'new', update: 'changed', delete: 'deleted', rename: 'renamed', none: 'unchanged (its scores change)' }[g.change];
+    const definition = g.change === 'none' ? 'unchanged (its scores change)' : DEFINITION[g.change];
     return tableRow([`${mdCode(g.matrix)}${g.from ? ` (was ${mdCode(g.from)})` : ''}`, definition, count(g.changed), moves.join(' · '), g.change === 'create' ? '' : examples(g.examples, g.changed)]);
   });
 }
 
 export function templateRows(templates: readonly TemplateImpact[], examples: ExampleFormatter): string[] {
   return templates.map((t) => {
-    const definition = { create: 'new', update: 'changed', delete: 'deleted', rename: 'renamed' }[t.change];
     const waiting = t.pending === 0 ? '0' : t.change === 'delete' ? `${count(t.pending)}: **skipped** at delivery` : count(t.pending);
     const shown = [t.pending > 0 ? `waiting: ${examples(t.examples, t.pending)}` : '', t.upcoming > 0 ? `journeys: ${examples(t.upcomingExamples, t.upcoming)}` : ''].filter(Boolean).join(' · ');
-    return tableRow([`${mdCode(t.template)}${t.from ? ` (was ${mdCode(t.from)})` : ''}`, definition, waiting, t.change === 'delete' ? '—' : count(t.upcoming), shown]);
+    return tableRow([`${mdCode(t.template)}${t.from ? ` (was ${mdCode(t.from)})` : ''}`, DEFINITION[t.change], waiting, t.change === 'delete' ? '—' : count(t.upcoming), shown]);
   });
 }
 

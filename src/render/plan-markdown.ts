@@ -2,7 +2,7 @@ import { describeAction } from '../planner/describe-step.ts';
 import type { EntityChange, FieldChange, Plan, PlanMessage } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import { fencedBlock, mdCode, mdText, tableHead, tableRow } from './markdown.ts';
-import { count, formatChanged, formatValue, plural, scoreHow, scoreMoves, signed } from './plan-format.ts';
+import { count, DEFINITION, formatChanged, formatValue, plural, scoreHow, scoreMoves, signed } from './plan-format.ts';
 import { gradeRows, stepRowsOf, templateRows, type ExampleFormatter } from './plan-markdown-impact.ts';
 import { describeEntry } from './plan-text.ts';
 
@@ -213,7 +213,6 @@ function exampleFormatter(plan: Plan): ExampleFormatter {
 }
 
 /** What happened to a segment's definition, for the segment table. */
-const DEFINITION = { create: 'new', update: 'changed', delete: 'deleted', rename: 'renamed', none: 'unchanged' } as const;
 
 const n = (value: number | null, none: string) => (value === null ? none : count(value));
 

@@ -2,7 +2,7 @@ import { describeAction, describeTrigger } from '../planner/describe-step.ts';
 import type { CampaignImpact, EntityChange, GradeImpact, Plan, PlanMessage, ScoreImpact, SegmentImpact, TemplateImpact } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import type { Colors } from './colors.ts';
-import { ACTION_SIGN, count, entityLabel, fieldLine, plural, scoreHow, scoreMoves, shortHash, signed, stepOutcome } from './plan-format.ts';
+import { ACTION_SIGN, count, DEFINITION, entityLabel, fieldLine, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepOutcome } from './plan-format.ts';
 
 /**
  * A plan for a person at a terminal. The first line sums it up; then every changed entity with its
@@ -148,7 +148,7 @@ function gradeLines(grades: GradeImpact, c: Colors, emails: Emails): string[] {
   const head = created ? `${plural(grades.changed, 'contact')} get${grades.changed === 1 ? 's' : ''} a grade` : `${plural(grades.changed, 'contact')} change${grades.changed === 1 ? 's' : ''} grade`;
   const out = [`    ${grades.matrix}${created ? ' (new)' : ''}${renamed}: ${head}${created ? '' : examples(grades.examples, grades.changed, c, emails)}`];
   if (grades.moves.length > 0) {
-    const shown = grades.moves.slice(0, MOVES_SHOWN).map((m) => `${m.from === null ? '' : `${m.from} → `}${m.to}: ${count(m.count)}`);
+    const shown = gradeMoves(grades.moves, MOVES_SHOWN);
     const more = grades.moves.length > MOVES_SHOWN ? `, and ${plural(grades.moves.length - MOVES_SHOWN, 'other move')}` : '';
     out.push(`      ${shown.join(', ')}${more}`);
   }
@@ -156,7 +156,7 @@ function gradeLines(grades: GradeImpact, c: Colors, emails: Emails): string[] {
 }
 
 function templateLines(t: TemplateImpact, c: Colors, emails: Emails): string[] {
-  const head = `    ${t.template} (${t.from ? `renamed from "${t.from}"` : DEFINITION_OF[t.change]})`;
+  const head = `    ${t.template} (${t.from ? `renamed from "${t.from}"` : DEFINITION[t.change]})`;
   const waiting = `${plural(t.pending, 'contact')} with an email waiting to be delivered`;
   if (t.change === 'delete') return [`${head}: ${t.pending > 0 ? c.red(`${waiting}: skipped at delivery`) : 'no email waiting'}${examples(t.examples, t.pending, c, emails)}`];
   if (t.pending === 0 && t.upcoming === 0) return [`${head}: no email waiting, no contact in a journey that sends it`];
@@ -166,8 +166,6 @@ function templateLines(t: TemplateImpact, c: Colors, emails: Emails): string[] {
   if (t.upcoming > 0) out.push(`      ${plural(t.upcoming, 'contact')} in journeys that may still send it${examples(t.upcomingExamples, t.upcoming, c, emails)}`);
   return out;
 }
-
-const DEFINITION_OF = { create: 'new', update: 'changed', delete: 'deleted', rename: 'renamed' } as const;
 
 function campaignLines(campaign: CampaignImpact, c: Colors, emails: Emails): string[] {
   const lines: string[] = [];
