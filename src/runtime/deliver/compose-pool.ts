@@ -12,7 +12,7 @@ type WorkerResult = { ok: true; messageId: string; envelope: ComposedMail['envel
 class ComposeWorker {
   private readonly worker: Worker;
   private nextId = 1;
-  private readonly waiting = new Map<number, { keys: string[]; resolve: (results: Composed[]) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, { inputs: readonly MailInput[]; resolve: (results: Composed[]) => void; reject: (error: Error) => void }>();
   private failure: Error | null = null;
 
   constructor() {
@@ -22,7 +22,7 @@ class ComposeWorker {
       const pending = this.waiting.get(id);
       if (!pending) return;
       this.waiting.delete(id);
-      pending.resolve(results.map((r, i): Composed => (r.ok ? { ok: true, mail: { key: pending.keys[i]!, messageId: r.messageId, envelope: r.envelope, raw: Buffer.from(r.raw, 'latin1') } } : r)));
+      pending.resolve(results.map((r, i): Composed => (r.ok ? { ok: true, mail: { key: pending.inputs[i]!.key, messageId: r.messageId, subject: pending.inputs[i]!.subject, envelope: r.envelope, raw: Buffer.from(r.raw, 'latin1') } } : r)));
     });
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`the compose worker exited (code ${code})`)));
@@ -41,7 +41,7 @@ class ComposeWorker {
     if (inputs.length === 0) return Promise.resolve([]);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { keys: inputs.map((input) => input.key), resolve, reject });
+      this.waiting.set(id, { inputs, resolve, reject });
       try {
         this.worker.postMessage({ id, inputs });
       } catch (error) {

@@ -30,6 +30,8 @@ export interface MailInput {
 export interface ComposedMail {
   key: string;
   messageId: string;
+  /** The Subject the message carries (as rendered at delivery: it may differ from the one scheduled). */
+  subject: string;
   /** SMTP envelope: the bounce address and the recipient. */
   envelope: { from: string; to: string[] };
   /** The RFC 5322 message, CRLF line endings. */
@@ -102,7 +104,7 @@ type ComposerOptions = Mail.Options & { baseBoundary: string; boundaryPrefix: st
 export async function composeMail(input: MailInput): Promise<ComposedMail> {
   const { root, messageId } = mimeTree(input);
   const raw = mimeTreeBytes(root) ?? (await root.build());
-  return { key: input.key, messageId, envelope: { from: input.from.email, to: [input.to] }, raw };
+  return { key: input.key, messageId, subject: input.subject, envelope: { from: input.from.email, to: [input.to] }, raw };
 }
 
 /** The message as nodemailer's MIME tree (`MailComposer`), not yet built; throws on an input that cannot make one. */

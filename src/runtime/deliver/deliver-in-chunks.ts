@@ -4,7 +4,7 @@ import { composeMail } from './compose.ts';
 import { ComposePool, type Composed } from './compose-pool.ts';
 import type { ComposedMail, MailInput } from './compose.ts';
 import type { DeliverOutboxOptions } from './deliver-outbox.ts';
-import { cannotBuild, check, isInput, settle, type Outcome } from './deliver-one.ts';
+import { cannotBuild, check, isInput, settle, subjectChange, type Outcome } from './deliver-one.ts';
 import type { LedgerWriter } from './ledger.ts';
 import type { DeliveryContext } from './may-deliver.ts';
 import type { SendResult } from './transports.ts';
@@ -125,6 +125,16 @@ async function sendChunk(batch: readonly OutboxMessage[], chunk: Chunk, outcomes
   const { mails, positions } = chunk;
   if (mails.length === 0) return;
   const transport = options.transport;
+  // A message going out with another subject than the one scheduled: its subject is in the ledger
+  // before its file can exist, so that a crash in between settles it with that subject.
+  let changed = false;
+  positions.forEach((i, j) => {
+    const subject = subjectChange(batch[i]!, mails[j]!);
+    if (subject.subject === undefined) return;
+    ledger.append({ key: mails[j]!.key, state: 'attempt', at: options.now, transport: transport.name, ...subject });
+    changed = true;
+  });
+  if (changed) await ledger.flush(false);
   let results: SendResult[];
   try {
     results = await transport.sendBatch!(mails);

@@ -70,7 +70,7 @@ export async function deliverOne(message: OutboxMessage, ctx: DeliveryContext, o
   const mail = await prepare(message, ctx, options, ledger);
   if (!isMail(mail)) return mail;
   const { transport, now } = options;
-  if (!transport.idempotent) await ledger!.appendDurable({ key: message.key, state: 'attempt', at: now, transport: transport.name });
+  if (!transport.idempotent) await ledger!.appendDurable({ key: message.key, state: 'attempt', at: now, transport: transport.name, ...subjectChange(message, mail) });
   return settle(message, mail, await sendSafely(transport, mail), options, ledger!);
 }
 
@@ -78,8 +78,9 @@ export async function deliverOne(message: OutboxMessage, ctx: DeliveryContext, o
 export function settle(message: OutboxMessage, mail: ComposedMail, result: SendResult, options: DeliverOutboxOptions, ledger: LedgerWriter): Outcome {
   const { transport, now } = options;
   if (result.status === 'sent') {
-    update(message, { status: 'sent', sentAt: now, transport: transport.name });
-    ledger.append({ key: message.key, state: 'sent', at: now, transport: transport.name });
+    const changed = subjectChange(message, mail);
+    update(message, { status: 'sent', sentAt: now, transport: transport.name, ...changed });
+    ledger.append({ key: message.key, state: 'sent', at: now, transport: transport.name, ...changed });
     return { outcome: result.alreadyDelivered ? 'already-sent' : 'sent', extra: { messageId: mail.messageId } };
   }
   if (result.status === 'failed') {
@@ -98,7 +99,7 @@ export function settle(message: OutboxMessage, mail: ComposedMail, result: SendR
   }
   // Unknown: the `attempt` stays the last record, so a later fold says `unknown` too. `sentAt`:
   // when it was handed to the server (the frequency cap counts it from then).
-  update(message, { status: 'unknown', reason: result.error, sentAt: now, transport: transport.name });
+  update(message, { status: 'unknown', reason: result.error, sentAt: now, transport: transport.name, ...subjectChange(message, mail) });
   return { outcome: 'unknown', extra: { messageId: mail.messageId, reason: result.error }, ...(result.stop ? { stop: true } : {}), ...(result.rest ? { rest: result.rest } : {}) };
 }
 
@@ -112,7 +113,17 @@ async function sendSafely(transport: Transport, mail: ComposedMail): Promise<Sen
   }
 }
 
-export function update(message: OutboxMessage, change: Pick<OutboxMessage, 'status'> & Partial<Pick<OutboxMessage, 'reason' | 'sentAt' | 'transport'>>): void {
+/**
+ * `{ subject }` when the message goes out with another subject than the one it was scheduled with
+ * (its template or the contact's fields changed since), else nothing: the store then shows what the
+ * recipient got. Ledger records carry it too, so that a message settled from the ledger or its
+ * file after a crash is stored as an uninterrupted run stores it.
+ */
+export function subjectChange(message: OutboxMessage, mail: ComposedMail): { subject?: string } {
+  return mail.subject === message.subject ? {} : { subject: mail.subject };
+}
+
+export function update(message: OutboxMessage, change: Pick<OutboxMessage, 'status'> & Partial<Pick<OutboxMessage, 'reason' | 'sentAt' | 'transport' | 'subject'>>): void {
   Object.assign(message, change);
   if (change.status === 'sent') delete message.reason;
   if (change.status !== 'pending') delete message.retryingSince;

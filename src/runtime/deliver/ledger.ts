@@ -26,6 +26,11 @@ export interface LedgerRecord {
   error?: string;
   /** On `failed`: a hard bounce (the mailbox does not exist), so the address is suppressed. */
   bounced?: true;
+  /**
+   * On `attempt` and `sent`: the subject the message went out with, when it is not the one the
+   * store holds (the template or the contact's fields changed since it was scheduled).
+   */
+  subject?: string;
 }
 
 export const LEDGER_FILE = 'deliveries.jsonl';
@@ -129,6 +134,7 @@ function parseRecord(line: string): LedgerRecord | null {
     if (!value || typeof value.key !== 'string' || typeof value.at !== 'string') return null;
     if (value.state !== 'attempt' && value.state !== 'sent' && value.state !== 'failed' && value.state !== 'retry') return null;
     if (value.transport !== 'outbox' && value.transport !== 'smtp') return null;
+    if (value.subject !== undefined && typeof value.subject !== 'string') return null;
     return value as LedgerRecord;
   } catch {
     return null;
@@ -170,13 +176,13 @@ export async function foldLedger(
     const fileName = outboxFileName(message.key);
     if (options.outboxDir !== undefined && files.has(fileName) && (UNSETTLED.has(message.status) || message.status === 'failed')) {
       const sentAt = record?.state === 'sent' ? record.at : (options.now ?? (await mtime(path.join(options.outboxDir, fileName))));
-      settle(message, { status: 'sent', sentAt, transport: 'outbox' });
+      settle(message, { status: 'sent', sentAt, transport: 'outbox', subject: record?.subject });
       report.sent.push(message.key);
       continue;
     }
     if (!record || !UNSETTLED.has(message.status)) continue;
     if (record.state === 'sent') {
-      settle(message, { status: 'sent', sentAt: record.at, transport: record.transport });
+      settle(message, { status: 'sent', sentAt: record.at, transport: record.transport, subject: record.subject });
       report.sent.push(message.key);
     } else if (record.state === 'failed') {
       settle(message, { status: 'failed', reason: record.error ?? 'delivery failed', transport: record.transport });
@@ -191,6 +197,7 @@ export async function foldLedger(
         reason: `delivery was interrupted at ${record.at}; the message may have been sent, so it is not retried`,
         sentAt: record.at,
         transport: record.transport,
+        subject: record.subject,
       });
       report.unknown.push(message.key);
     }
@@ -204,13 +211,14 @@ export async function foldLedger(
  * Keys are added in the order delivery adds them (`status`, `sentAt` or `reason`, `transport`): a
  * message settled from the ledger after a crash is stored with the same bytes as one delivered.
  */
-function settle(message: OutboxMessage, change: Pick<OutboxMessage, 'status' | 'sentAt' | 'reason' | 'transport'>): void {
+function settle(message: OutboxMessage, change: Pick<OutboxMessage, 'status' | 'sentAt' | 'reason' | 'transport'> & { subject?: string | undefined }): void {
   message.status = change.status;
   // A sent message keeps no reason; a maybe-sent one (`unknown`) has both.
   if (change.reason !== undefined) message.reason = change.reason;
   else if (change.sentAt !== undefined) delete message.reason;
   if (change.sentAt !== undefined) message.sentAt = change.sentAt;
   if (change.transport !== undefined) message.transport = change.transport;
+  if (change.subject !== undefined) message.subject = change.subject;
 }
 
 async function mtime(file: string): Promise<string> {

@@ -9,8 +9,9 @@ import { outboxTransport } from '../../../src/runtime/deliver/outbox-transport.t
 import type { Transport } from '../../../src/runtime/deliver/transports.ts';
 import { NOW, SECRET, email, program, store } from './fixtures.ts';
 
-const [mode, dir] = process.argv.slice(2) as ['smtp-after-send' | 'outbox-after-file', string];
-const data = store({ outbox: [email('c1', 'ann@example.com')] });
+const [mode, dir, stale] = process.argv.slice(2) as ['smtp-after-send' | 'outbox-after-file', string, 'stale-subject' | undefined];
+// `stale-subject`: scheduled before the template changed, so it goes out with another subject.
+const data = store({ outbox: [email('c1', 'ann@example.com', stale ? { subject: 'Welcome (old template)' } : {})] });
 await writeFile(path.join(dir, 'store.json'), JSON.stringify(data));
 
 const outbox = outboxTransport(path.join(dir, 'outbox'));

@@ -74,11 +74,15 @@ export function store(over: Partial<StoreData> = {}): StoreData {
   };
 }
 
+/** The subjects the engine schedules for the fixture contacts (delivery renders the same). */
+const SUBJECTS: Record<string, string> = { c1: 'Welcome, Ann', c2: 'Welcome, Bob', c3: 'Welcome, there' };
+
 export function email(contactId: string, to: string, over: Partial<OutboxMessage> = {}): OutboxMessage {
+  const subject = over.template === 'receipt' ? 'Your receipt' : (SUBJECTS[contactId] ?? 'Welcome');
   const key = over.key ?? `trial-nurture/1/${contactId}/welcome`;
   return {
     key, messageId: messageIdFor(key, 'hello@acme.example'), kind: 'marketing', contact: contactId,
-    campaign: 'trial-nurture', step: 'welcome', template: 'welcome', to, subject: 'Welcome',
+    campaign: 'trial-nurture', step: 'welcome', template: 'welcome', to, subject,
     status: 'pending', createdAt: NOW, dueAt: NOW, ...over,
   };
 }

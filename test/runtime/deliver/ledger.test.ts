@@ -29,8 +29,8 @@ async function writeLedger(file: string, records: LedgerRecord[]): Promise<void>
   await writeFile(file, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
 }
 
-function crashChild(mode: string, dir: string) {
-  const child = spawnSync(process.execPath, [path.join(root, 'cli/run-ts.js'), path.join(here, 'crash-child.ts'), mode, dir], { cwd: root, encoding: 'utf8' });
+function crashChild(mode: string, dir: string, ...rest: string[]) {
+  const child = spawnSync(process.execPath, [path.join(root, 'cli/run-ts.js'), path.join(here, 'crash-child.ts'), mode, dir, ...rest], { cwd: root, encoding: 'utf8' });
   expect(child.signal, child.stderr).toBe('SIGKILL');
 }
 
@@ -68,6 +68,38 @@ describe('crash semantics', () => {
     expect(report.messages).toEqual([]);
     expect(data.outbox[0]).toMatchObject({ status: 'sent', sentAt: NOW, transport: 'outbox' });
     expect((await stat(file)).mtimeMs).toBe(before.mtimeMs);
+  });
+
+  it('a message that goes out with a newer subject than scheduled is stored with it, after a crash too', async () => {
+    // Uninterrupted: the store and the ledger take the subject the message went out with.
+    const dir = await temp.make();
+    const stale = () => store({ outbox: [email('c1', 'ann@example.com', { subject: 'Welcome (old template)' })] });
+    const whole = stale();
+    await deliverOutbox(whole, { program: program(), transport: outboxTransport(path.join(dir, 'outbox')), ledgerPath: path.join(dir, 'deliveries.jsonl'), now: NOW, secret: SECRET });
+    expect(whole.outbox[0]).toMatchObject({ status: 'sent', subject: 'Welcome, Ann' });
+    expect((await readLedger(path.join(dir, 'deliveries.jsonl'))).records.map((r) => [r.state, r.subject])).toEqual([['attempt', 'Welcome, Ann'], ['sent', 'Welcome, Ann']]);
+
+    // Killed after the file was written, before its `sent` record: the `attempt` before the file has the subject.
+    const outboxDir = await temp.make();
+    crashChild('outbox-after-file', outboxDir, 'stale-subject');
+    const afterFile = JSON.parse(await readFile(path.join(outboxDir, 'store.json'), 'utf8')) as StoreData;
+    await deliverOutbox(afterFile, { program: program(), transport: outboxTransport(path.join(outboxDir, 'outbox')), ledgerPath: path.join(outboxDir, 'deliveries.jsonl'), now: NOW, secret: SECRET });
+    expect(JSON.stringify(afterFile.outbox[0])).toBe(JSON.stringify(whole.outbox[0]));
+
+    // SMTP, killed after the send: unknown, with the subject it was handed to the server with.
+    const smtpDir = await temp.make();
+    crashChild('smtp-after-send', smtpDir, 'stale-subject');
+    const afterSend = JSON.parse(await readFile(path.join(smtpDir, 'store.json'), 'utf8')) as StoreData;
+    const report = await deliverOutbox(afterSend, { program: program(), transport: countingSmtp(), ledgerPath: path.join(smtpDir, 'deliveries.jsonl'), now: NOW, secret: SECRET });
+    expect(report.recovered.unknown).toEqual([KEY]);
+    expect(afterSend.outbox[0]).toMatchObject({ status: 'unknown', subject: 'Welcome, Ann' });
+  });
+
+  it('a message whose subject is unchanged writes no subject and no extra record', async () => {
+    const dir = await temp.make();
+    const data = store({ outbox: [email('c1', 'ann@example.com')] });
+    await deliverOutbox(data, { program: program(), transport: outboxTransport(path.join(dir, 'outbox')), ledgerPath: path.join(dir, 'deliveries.jsonl'), now: NOW, secret: SECRET });
+    expect((await readLedger(path.join(dir, 'deliveries.jsonl'))).records).toEqual([{ key: KEY, state: 'sent', at: NOW, transport: 'outbox' }]);
   });
 
   it('an outbox file without any ledger marks the message sent on fold', async () => {
