@@ -8,7 +8,8 @@ const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id 
 
 /**
  * Carries out a transition on a store, in memory, and returns the new store data (the input is
- * not modified): deploys the program, migrates enrollments, stores re-scored score states (their
+ * not modified): deploys the program, migrates enrollments, stores re-scored score states and
+ * profile points that follow new segment memberships (their
  * `above` kept, so threshold actions fire at the next run) with a pending change for the run,
  * records the new segment memberships, enrolls entering contacts at their campaign's first step
  * (due now: the runtime executes steps, apply never does), and appends an audit entry.

@@ -53,7 +53,7 @@ export function computeTransition(input: TransitionInput): Transition {
 
   const contacts: ContactTransition[] = [];
   const created: Enrollment[] = [];
-  // Profile rules on segments: the plan evaluates them on the new memberships; apply stores no points, the next run does.
+  // Profile rules on segments: evaluated on the new memberships; apply stores the points (as a re-scored state).
   const profilesReadSegments = [...after.scores.values()].some((score) => score.profileOnSegments);
   const pass: Pass = { segments, scoring, grades, entries, exits, profilesReadSegments, now, nowMs };
   // The same program evaluates the same for every contact: nothing to compare.
@@ -143,7 +143,9 @@ function compareContact(
     const beforeValue = oldId !== null && was ? (was.subject.scores[oldId] ?? null) : null;
     const afterValue = is.subject.scores[tally.model.id] ?? 0;
     const crosses = tally.add(contact.id, beforeValue, afterValue, stored?.above ?? NONE);
-    const state = tally.rescored ? is.states[tally.model.id]! : null;
+    // Re-scored, or an unchanged model's profile points settled on the new memberships (a copy of the stored state).
+    const settled = stored !== undefined && is.states[tally.model.id] !== stored;
+    const state = tally.rescored || settled ? is.states[tally.model.id]! : null;
     const moved = !sameScore(afterValue, beforeValue ?? 0);
     if (!state && !moved && crosses.length === 0) continue;
     const score: ScoreTransition = { score: tally.model.id, before: beforeValue, after: afterValue, crosses, state };

@@ -46,7 +46,7 @@ export interface ScoreTransition {
   after: number;
   /** Thresholds the contact now crosses upward; their actions fire at the next run. */
   crosses: string[];
-  /** The re-scored state to store (null: the stored state stays). */
+  /** The re-scored state to store, or one whose profile points on segments moved (null: the stored state stays). */
   state: ScoreState | null;
 }
 

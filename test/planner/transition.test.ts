@@ -195,7 +195,7 @@ describe('computeTransition: campaigns', () => {
     expect(computeTransition({ deployed: v2, next: v2, store: waiting(), now: NOW }).impact.campaigns).toEqual([]);
   });
 
-  it('counts the points of a profile rule on a changed segment, and what reads them; queues those contacts so that the next run re-scores them', () => {
+  it('counts the points of a profile rule on a changed segment, and what reads them; apply stores them and the next run agrees', () => {
     const fit = score('fit', { rules: [{ id: 'in-eu', type: 'profile', when: inSegment('eu'), points: 3 }], thresholds: [] });
     const fitEu: Cond = { type: 'score', score: 'fit', op: 'gte', value: 3 };
     const p1 = program({ segments: [segment('eu', inCountries('FR', 'DE')), segment('fit-eu', fitEu)], scores: [fit] });
@@ -209,12 +209,36 @@ describe('computeTransition: campaigns', () => {
     const t = computeTransition({ deployed: p1, next: p2, store: data, now: NOW });
     expect(t.impact.scores).toEqual([expect.objectContaining({ score: 'fit', change: 'none', rescored: false, changed: 1, examples: ['c3'], changedDelta: { min: -3, median: -3, max: -3 } })]);
     expect(t.impact.segments.map((s) => [s.segment, s.leaving, s.examples.leaving])).toEqual([['eu', 1, ['c3']], ['fit-eu', 1, ['c3']]]);
-    expect(t.contacts.find((c) => c.contact === 'c3')).toMatchObject({ left: ['eu', 'fit-eu'], pending: true, scores: [{ score: 'fit', before: 3, after: 0, state: null }] });
+    expect(t.contacts.find((c) => c.contact === 'c3')).toMatchObject({ left: ['eu', 'fit-eu'], pending: true, scores: [{ score: 'fit', before: 3, after: 0, state: expect.objectContaining({ value: 0 }) }] });
     // The stored state is the store's: the plan computed a copy.
     expect(fitOf('c3')).toBe(3);
     data = applyTransition(data, t, p2, hashProgram(p2), NOW, 'test');
+    // Stored by apply (`campaign contact` shows it before any run), and the run agrees.
+    expect(['c1', 'c3'].map(fitOf)).toEqual([3, 0]);
+    expect(data.contacts.find((c) => c.id === 'c3')!.scores.fit!.rules).toEqual({});
+    const applied = structuredClone(data.contacts.find((c) => c.id === 'c3')!.scores.fit);
     new Engine(data, p2).run([], { until: Date.parse(NOW) + 60_000 });
     expect(['c1', 'c3'].map(fitOf)).toEqual([3, 0]);
+    expect(data.contacts.find((c) => c.id === 'c3')!.scores.fit!.rules).toEqual(applied!.rules);
+  });
+
+  it('stores profile points a segment change adds, and the threshold they reach fires its actions at the next run', () => {
+    const fit = score('fit', { rules: [{ id: 'in-eu', type: 'profile', when: inSegment('eu'), points: 3 }], thresholds: [{ id: 'eu-fit', at: 3, actions: [{ id: 'tag-it', type: 'tag', tag: 'eu-fit' }] }] });
+    const p1 = program({ segments: [segment('eu', inCountries('FR'))], scores: [fit] });
+    let data = deploy(people(), p1);
+    new Engine(data, p1).run([], { until: Date.parse(NOW) });
+    const of = (id: string) => data.contacts.find((c) => c.id === id)!;
+    expect(of('c3').scores.fit!.value).toBe(0);
+    // "eu" takes Germany in: c3 gains 3 points, which reach the threshold.
+    const p2 = program({ segments: [segment('eu', inCountries('FR', 'DE'))], scores: [fit] });
+    const t = computeTransition({ deployed: p1, next: p2, store: data, now: NOW });
+    expect(t.impact.scores).toEqual([expect.objectContaining({ score: 'fit', change: 'none', changed: 1, thresholds: [expect.objectContaining({ threshold: 'eu-fit', crossing: 1 })] })]);
+    data = applyTransition(data, t, p2, hashProgram(p2), NOW, 'test');
+    expect(of('c3').scores.fit).toMatchObject({ value: 3, above: [] });
+    expect(of('c3').tags).not.toContain('eu-fit');
+    new Engine(data, p2).run([], { until: Date.parse(NOW) + 60_000 });
+    expect(of('c3').scores.fit).toMatchObject({ value: 3, above: ['eu-fit'] });
+    expect(of('c3').tags).toContain('eu-fit');
   });
 
   it('makes a removed step with waiting contacts and no destination a plan error', () => {
