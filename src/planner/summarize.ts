@@ -42,6 +42,8 @@ export function impactHighlights(impact: Impact): Highlight[] {
     if (s.leaving > 0) out.push({ count: s.leaving, text: `leave "${s.segment}"` });
   }
   for (const score of impact.scores) {
+    // A new model's values are not a change: there was nothing to change (its crossings still show).
+    if (score.change !== 'create' && score.changed > 0) out.push({ count: score.changed, text: `change score "${score.score}"` });
     for (const t of score.thresholds) {
       if (t.crossing > 0) out.push({ count: t.crossing, text: `cross "${score.score}" ≥ ${t.at} (${t.threshold})` });
     }
