@@ -32,9 +32,10 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
   lines.push(`Emails: ${n(emails)} ${result.dryRun ? 'would be scheduled' : 'scheduled'}${emails ? ` (${byCount(stats.emailsByCampaign)})` : ''}.`);
   if (stats.deferredSends) lines.push(`Deferred: ${plural(stats.deferredSends, 'send')} waited for quiet hours, a sending window or the frequency cap (delivered later, not dropped).`);
   if (skipped) lines.push(`Not sent: ${n(skipped)} (${byCount(stats.skippedSends)}).`);
-  const sales = stats.notificationsByTeam.sales ?? 0;
+  // Contacts, not notifications: a contact whose score crosses the threshold twice is handed over once (QA).
+  const sales = stats.contactsByTeam.sales ?? 0;
   const teams = Object.values(stats.notificationsByTeam).reduce((a, b) => a + b, 0);
-  if (teams) lines.push(`Handed to teams: ${byCount(stats.notificationsByTeam)}${sales ? ` — ${plural(sales, 'contact')} handed to sales` : ''}.`);
+  if (teams) lines.push(`Team notifications: ${byCount(stats.notificationsByTeam)}${sales ? ` — ${plural(sales, 'contact')} handed to sales` : ''}.`);
   if (stats.webhooks) lines.push(`Webhooks: ${n(stats.webhooks)} queued.`);
   lines.push(...manualLines(stats.manual ?? [], result.dryRun));
   if (result.delivery) {

@@ -9,6 +9,7 @@ import { countsTowardCap, type MarketingSend } from './cap-counts.ts';
 import type { ContactChanges } from './changes.ts';
 import type { Engine } from './engine.ts';
 import { checkThresholds } from './thresholds.ts';
+import { countNotification } from './run-stats.ts';
 import { isoOf as iso } from '../time/instants.ts';
 
 /** Effects of steps and threshold actions. Each effect has a deterministic key; none is recorded twice. */
@@ -212,7 +213,7 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
       };
       engine.data.outbox.push(message);
       engine.outboxKeys.add(key);
-      engine.stats.notificationsByTeam[action.team] = (engine.stats.notificationsByTeam[action.team] ?? 0) + 1;
+      countNotification(engine.stats, action.team, contactId);
       engine.log.for(contactId).emails.push({ key, kind: 'notification', ...(campaign ? { campaign } : {}), to: team.email, subject: message.subject, at: iso(now), outcome: 'scheduled' });
       return;
     }

@@ -4,6 +4,8 @@ export interface RunStats {
   duplicateEvents: number;
   emailsByCampaign: Record<string, number>;
   notificationsByTeam: Record<string, number>;
+  /** Contacts notified to each team (a contact notified twice is handed over once). */
+  contactsByTeam: Record<string, number>;
   deferredSends: number;
   skippedSends: Record<string, number>;
   webhooks: number;
@@ -24,7 +26,7 @@ export interface ManualEnrollment {
 export function emptyRunStats(): RunStats {
   // Without a prototype: a count keyed "constructor" must not start from `Object`.
   const counts = () => Object.create(null) as Record<string, number>;
-  return { events: 0, duplicateEvents: 0, emailsByCampaign: counts(), notificationsByTeam: counts(), deferredSends: 0, skippedSends: counts(), webhooks: 0, enrollments: 0 };
+  return { events: 0, duplicateEvents: 0, emailsByCampaign: counts(), notificationsByTeam: counts(), contactsByTeam: counts(), deferredSends: 0, skippedSends: counts(), webhooks: 0, enrollments: 0 };
 }
 
 function byName(counts: Record<string, number>): Record<string, number> {
@@ -35,5 +37,20 @@ function byName(counts: Record<string, number>): Record<string, number> {
 export function sortCounts(stats: RunStats): void {
   stats.emailsByCampaign = byName(stats.emailsByCampaign);
   stats.notificationsByTeam = byName(stats.notificationsByTeam);
+  stats.contactsByTeam = byName(stats.contactsByTeam);
   stats.skippedSends = byName(stats.skippedSends);
+}
+
+/** Team and contact pairs already counted in a run's `contactsByTeam`. */
+const notified = new WeakMap<RunStats, Set<string>>();
+
+/** Counts a notification to `team` about `contact`: one more notification, and the contact once. */
+export function countNotification(stats: RunStats, team: string, contact: string): void {
+  stats.notificationsByTeam[team] = (stats.notificationsByTeam[team] ?? 0) + 1;
+  let seen = notified.get(stats);
+  if (!seen) notified.set(stats, (seen = new Set()));
+  const pair = `${team}\u0000${contact}`;
+  if (seen.has(pair)) return;
+  seen.add(pair);
+  stats.contactsByTeam[team] = (stats.contactsByTeam[team] ?? 0) + 1;
 }

@@ -74,6 +74,23 @@ describe('scoring in the engine', () => {
     expect(store.outbox.filter((m) => m.kind === 'notification')).toHaveLength(2);
   });
 
+  it('counts the contacts handed to a team once however many notifications they get in a run', async () => {
+    const program = await programFrom(model);
+    const store = storeWith('c1');
+    // The two crossings of the test above, in one run: two notifications, one contact.
+    const engine = new Engine(store, program);
+    engine.run(
+      [
+        { id: 'd1', contact: 'c1', event: 'demo.requested', at: '2026-11-02T12:00:00.000Z', data: {} }, view('c1', '2026-11-02T12:00:00.000Z'),
+        view('c1', '2026-11-21T09:00:00.000Z'), view('c1', '2026-11-22T09:00:00.000Z'), view('c1', '2026-11-23T09:00:00.000Z'), { id: 'd2', contact: 'c1', event: 'demo.requested', at: '2026-11-23T10:00:00.000Z', data: {} },
+      ],
+      { until: Date.parse('2026-11-24T00:00:00Z') },
+    );
+    expect(store.outbox.filter((m) => m.kind === 'notification')).toHaveLength(2);
+    expect(engine.stats.notificationsByTeam).toEqual({ sales: 2 });
+    expect(engine.stats.contactsByTeam).toEqual({ sales: 1 });
+  });
+
   it('takes a contact out of a score segment when decay takes the rounded score below the value, without an event', async () => {
     const program = await programFrom((w) => {
       model(w);
