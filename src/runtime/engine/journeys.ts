@@ -20,9 +20,20 @@ const HISTORY_LIMIT = 25;
 type Outcome = { next: 'follow' } | { next: 'goto'; step: string | null } | { next: 'wait' } | { next: 'stop' };
 
 function note(engine: Engine, enrollment: Enrollment, step: string, outcome: string, now: number): void {
+  remember(enrollment, step, outcome, now);
+  engine.journeyLog(enrollment).notes.push(`${iso(now)} ${step}: ${outcome}`);
+}
+
+/** An entry of the enrollment's history (`campaign contact`'s timeline), the oldest dropped past the limit. */
+function remember(enrollment: Enrollment, step: string, outcome: string, now: number): void {
   enrollment.history.push({ at: iso(now), step, outcome });
   if (enrollment.history.length > HISTORY_LIMIT) enrollment.history.splice(0, enrollment.history.length - HISTORY_LIMIT);
-  engine.journeyLog(enrollment).notes.push(`${iso(now)} ${step}: ${outcome}`);
+}
+
+/** Ends the enrollment for a reason no step noted: its history says where and why (QA: the timeline stopped at the wait it left). */
+function exitWithHistory(engine: Engine, enrollment: Enrollment, outcome: string, reason: string, now: number): void {
+  remember(enrollment, enrollment.step ?? '', outcome, now);
+  finish(engine, enrollment, 'exited', reason, now);
 }
 
 export function finish(engine: Engine, enrollment: Enrollment, status: 'completed' | 'exited', reason: string, now: number): void {
@@ -105,7 +116,7 @@ function enter(engine: Engine, enrollment: Enrollment, step: Step, now: number):
     case 'exit': {
       if (step.campaign !== undefined) {
         const other = (engine.enrollmentsBy.get(enrollment.contact) ?? []).find((e) => e.campaign === step.campaign && e.status === 'active');
-        if (other) finish(engine, other, 'exited', `exit step ${campaign.id}/${step.id}`, now);
+        if (other) exitWithHistory(engine, other, `exited by "${campaign.id}" (step ${step.id})`, `exit step ${campaign.id}/${step.id}`, now);
         return { next: 'follow' };
       }
       note(engine, enrollment, step.id, 'exit', now);
@@ -119,7 +130,7 @@ function enter(engine: Engine, enrollment: Enrollment, step: Step, now: number):
       }
       if (step.ifNotMet === 'continue') return { next: 'follow' };
       if (step.ifNotMet === 'exit') {
-        finish(engine, enrollment, 'exited', `goal ${step.id} not met`, now);
+        exitWithHistory(engine, enrollment, 'goal not met: exited', `goal ${step.id} not met`, now);
         return { next: 'stop' };
       }
       note(engine, enrollment, step.id, 'waiting for the goal', now);
@@ -166,7 +177,7 @@ export function advance(engine: Engine, enrollment: Enrollment, now: number, rea
     if (exitIfCriteria(engine, enrollment, now) || ((!first || reason === 'enter') && jumpToGoal(engine, enrollment, now))) return;
     const step = graph.steps.get(enrollment.step);
     if (!step) {
-      finish(engine, enrollment, 'exited', `step ${enrollment.step} no longer exists`, now);
+      exitWithHistory(engine, enrollment, 'exited (the step no longer exists)', `step ${enrollment.step} no longer exists`, now);
       return;
     }
     const outcome = first && reason === 'wake' && enrollment.phase === 'waiting' ? resume(engine, enrollment, step, now) : enter(engine, enrollment, step, now);
@@ -201,7 +212,7 @@ export function resumeOnEvent(engine: Engine, enrollment: Enrollment, now: numbe
 function exitIfCriteria(engine: Engine, enrollment: Enrollment, now: number): boolean {
   const exitWhen = engine.index.exitWhen.get(enrollment.campaign);
   if (exitWhen && exitWhen(engine.subjectInJourney(enrollment), now)) {
-    finish(engine, enrollment, 'exited', 'exit criteria met', now);
+    exitWithHistory(engine, enrollment, 'exited (exit criteria met)', 'exit criteria met', now);
     return true;
   }
   return false;

@@ -215,6 +215,10 @@ describe('journeys', () => {
       'second/c2/1 exited exit criteria met',
     ]);
     expect(sends(store2)).toHaveLength(1);
+    // The history (`campaign contact`'s timeline) says where and why each left, not only the last wait.
+    const history = (id: string) => store2.enrollments.find((e) => e.id === id)!.history.map((h) => `${h.step}: ${h.outcome}`);
+    expect(history('second/c2/1').at(-1)).toBe('w: exited (exit criteria met)');
+    expect(history('first/c1/1').at(-1)).toBe('stop: exit');
   });
 
   it('leaves at once when a step of the journey itself meets the exit criteria, before its next step', async () => {
@@ -236,6 +240,7 @@ describe('journeys', () => {
     );
     expect(sends(store)).toEqual([]);
     expect(store.enrollments.map((e) => `${e.id} ${e.status} ${e.exitReason ?? ''}`)).toEqual(['nurture/c1/1 exited exit criteria met']);
+    expect(store.enrollments[0]!.history.at(-1)).toMatchObject({ step: 'tips', outcome: 'exited (exit criteria met)' });
   });
 
   it("runs a threshold's actions as soon as a step's points cross it, so exit criteria that read them apply before the next step", async () => {
@@ -261,6 +266,7 @@ describe('journeys', () => {
     expect(store.contacts[0]!.tags).toEqual(['mql']);
     expect(sends(store)).toEqual([]);
     expect(store.enrollments.map((e) => `${e.id} ${e.status} ${e.exitReason ?? ''}`)).toEqual(['nurture/c1/1 exited exit criteria met']);
+    expect(store.enrollments[0]!.history.at(-1)).toMatchObject({ step: 'tips', outcome: 'exited (exit criteria met)' });
   });
 
   it('jumps forward to a goal that is met', async () => {
