@@ -93,6 +93,8 @@ export function computeTransition(input: TransitionInput): Transition {
     contacts,
     enrollments: migration.changes,
     created,
+    grades: grades.filter((t) => t.relevant).map((t) => t.transition()),
+    templates: templates.reach,
   };
 }
 

@@ -2,6 +2,7 @@ import type { GradeMatrix } from '../ir/types.ts';
 import { Examples } from './examples.ts';
 import type { EntityPair } from './match-entities.ts';
 import type { GradeImpact, ImpactChange } from './plan-types.ts';
+import type { GradeTransition } from './transition-types.ts';
 
 /**
  * Accumulates the grades of one grade matrix under the deployed program (by its deployed id) and
@@ -15,6 +16,9 @@ export class GradeTally {
   readonly beforeId: string | null;
   readonly changed = new Examples();
   private readonly moves = new Map<string, { from: string | null; to: string; count: number }>();
+  /** Every contact counted in `changed`, with its move (shared: one object per move, not per contact). */
+  private readonly contacts: string[] = [];
+  private readonly contactMoves: { from: string | null; to: string }[] = [];
 
   constructor(
     pair: EntityPair<GradeMatrix>,
@@ -29,9 +33,11 @@ export class GradeTally {
     if (before === after) return;
     this.changed.add(contact);
     const key = `${before ?? ''}\u0000${after}`;
-    const move = this.moves.get(key);
+    let move = this.moves.get(key);
     if (move) move.count++;
-    else this.moves.set(key, { from: before, to: after, count: 1 });
+    else this.moves.set(key, (move = { from: before, to: after, count: 1 }));
+    this.contacts.push(contact);
+    this.contactMoves.push(move);
   }
 
   /** Is there anything to show (a changed matrix, or grades that change with the scores they read)? */
@@ -45,5 +51,10 @@ export class GradeTally {
     const out: GradeImpact = { matrix: this.id, change: this.change, changed: this.changed.count, examples: this.changed.ids, moves };
     if (this.beforeId !== null && this.beforeId !== this.id) out.from = this.beforeId;
     return out;
+  }
+
+  /** Each contact whose grade changes, for the lists behind the impact's count. */
+  transition(): GradeTransition {
+    return { matrix: this.id, contacts: this.contacts, moves: this.contactMoves };
   }
 }

@@ -5,7 +5,7 @@ import { campaignAfterApply } from './campaign-entry.ts';
 import type { ProgramComparison } from './diff-programs.ts';
 import { Examples } from './examples.ts';
 import type { ChangeAction, PlanMessage, TemplateImpact } from './plan-types.ts';
-import type { EnrollmentChange } from './transition-types.ts';
+import type { EnrollmentChange, TemplateTransition } from './transition-types.ts';
 
 /** Outbox statuses of an email not delivered yet: it is rendered from its template at delivery. */
 const UNDELIVERED: ReadonlySet<OutboxMessage['status']> = new Set(['pending', 'deferred']);
@@ -22,16 +22,16 @@ export function templateImpacts(
   next: Program,
   store: { enrollments: readonly Enrollment[]; outbox?: readonly OutboxMessage[] },
   migrated: ReadonlyMap<string, EnrollmentChange>,
-): { impacts: TemplateImpact[]; warnings: PlanMessage[] } {
-  /** Deployed template id → its tally. */
-  const tallies = new Map<string, { pair: { before: Template; after: Template | null }; change: ChangeAction; pending: Examples; emails: number; upcoming: Examples }>();
+): { impacts: TemplateImpact[]; warnings: PlanMessage[]; reach: TemplateTransition[] } {
+  /** Deployed template id → its tally; `reach`: the contacts behind its counts. */
+  const tallies = new Map<string, { pair: { before: Template; after: Template | null }; change: ChangeAction; pending: Examples; emails: number; upcoming: Examples; reach: TemplateTransition }>();
   for (const pair of comparison.templates) {
     if (!pair.before) continue;
     const id = (pair.after ?? pair.before).id;
     const change = actions.get(`template:${id}`);
-    if (change) tallies.set(pair.before.id, { pair: { before: pair.before, after: pair.after ?? null }, change, pending: new Examples(), emails: 0, upcoming: new Examples() });
+    if (change) tallies.set(pair.before.id, { pair: { before: pair.before, after: pair.after ?? null }, change, pending: new Examples(), emails: 0, upcoming: new Examples(), reach: { template: id, pending: new Map(), upcoming: new Set() } });
   }
-  if (tallies.size === 0) return { impacts: [], warnings: [] };
+  if (tallies.size === 0) return { impacts: [], warnings: [], reach: [] };
 
   const counted = new Set<string>();
   for (const message of store.outbox ?? []) {
@@ -39,6 +39,7 @@ export function templateImpacts(
     const tally = tallies.get(message.template);
     if (!tally) continue;
     tally.emails++;
+    tally.reach.pending.set(message.contact, (tally.reach.pending.get(message.contact) ?? 0) + 1);
     // Contacts, not emails: one may have two waiting (two campaigns send it).
     const key = `${message.template}\u0000${message.contact}`;
     if (counted.has(key)) continue;
@@ -54,7 +55,12 @@ export function templateImpacts(
     if (change?.outcome === 'exit' || (change && change.toStep === null)) continue;
     // The step it is at has not completed (due, waiting for its time, window or event), or runs again (moved, restarted).
     const step = change ? change.toStep! : enrollment.step;
-    for (const template of reach.templates(campaignAfterApply(enrollment, change, comparison), step)) byNewId.get(template)?.upcoming.add(enrollment.contact);
+    for (const template of reach.templates(campaignAfterApply(enrollment, change, comparison), step)) {
+      const tally = byNewId.get(template);
+      if (!tally) continue;
+      tally.upcoming.add(enrollment.contact);
+      tally.reach.upcoming.add(enrollment.contact);
+    }
   }
 
   const impacts: TemplateImpact[] = [];
@@ -71,7 +77,7 @@ export function templateImpacts(
       });
     }
   }
-  return { impacts, warnings };
+  return { impacts, warnings, reach: [...tallies.values()].map((t) => t.reach) };
 }
 
 /** The templates a journey may still send from a step, cached per campaign and step. */

@@ -23,6 +23,27 @@ export interface Transition {
   enrollments: EnrollmentChange[];
   /** Enrollments created on apply (contacts entering segment-triggered campaigns). */
   created: Enrollment[];
+  /** Per grade matrix of the impact: the contacts its `changed` counts (grades are not stored: nothing to write). */
+  grades: GradeTransition[];
+  /** Per template of the impact: the contacts its `pending` and `upcoming` count. */
+  templates: TemplateTransition[];
+}
+
+export interface GradeTransition {
+  /** The matrix's id under the new program. */
+  matrix: string;
+  /** Contacts whose grade changes, in store order; `moves[i]` is `contacts[i]`'s grade before (null: new matrix) and after. */
+  contacts: string[];
+  moves: { from: string | null; to: string }[];
+}
+
+export interface TemplateTransition {
+  /** The template's id as in the impact. */
+  template: string;
+  /** Contacts with emails waiting in the outbox that use it, with how many. */
+  pending: Map<string, number>;
+  /** Contacts with an active enrollment whose journey may still send it. */
+  upcoming: Set<string>;
 }
 
 export interface ContactTransition {

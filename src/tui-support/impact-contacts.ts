@@ -12,6 +12,10 @@ export type ImpactSelector =
   | { kind: 'score'; score: string }
   | { kind: 'threshold'; score: string; threshold: string }
   | { kind: 'enroll'; campaign: string }
+  /** Contacts whose grade in a matrix (new id) changes, each with its move. */
+  | { kind: 'grades'; matrix: string }
+  /** Contacts a changed, renamed or deleted template reaches: an email waiting, a journey that may send it, or both. */
+  | { kind: 'template'; template: string; deleted: boolean }
   /**
    * Enrollments of a campaign (its deployed id), at one step or all, with one outcome or any.
    * `unchanged`: what happens to the enrollments waiting at the step that the plan does not change
@@ -28,7 +32,7 @@ export interface ImpactContact {
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** `active`: the store's active enrollments the selector is about (its campaign, at its step), for `unchanged` and `activeOnly`. */
-export function impactContacts(transition: Pick<Transition, 'contacts' | 'enrollments'>, selector: ImpactSelector, active: readonly Enrollment[] = []): ImpactContact[] {
+export function impactContacts(transition: Pick<Transition, 'contacts' | 'enrollments' | 'grades' | 'templates'>, selector: ImpactSelector, active: readonly Enrollment[] = []): ImpactContact[] {
   const out: ImpactContact[] = [];
   switch (selector.kind) {
     case 'segment':
@@ -51,6 +55,25 @@ export function impactContacts(transition: Pick<Transition, 'contacts' | 'enroll
     case 'enroll':
       for (const c of transition.contacts) if (c.enters.includes(selector.campaign)) out.push({ contact: c.contact, detail: 'enrolled on apply' });
       break;
+    case 'grades': {
+      const grades = transition.grades.find((g) => g.matrix === selector.matrix);
+      grades?.contacts.forEach((contact, i) => {
+        const { from, to } = grades.moves[i]!;
+        out.push({ contact, detail: `${from ?? 'new'} → ${to}` });
+      });
+      break;
+    }
+    case 'template': {
+      const reach = transition.templates.find((t) => t.template === selector.template);
+      if (!reach) break;
+      for (const [contact, emails] of reach.pending) {
+        const waiting = emails === 1 ? 'email waiting' : `${emails} emails waiting`;
+        // Deleted: no journey may send it any more, and its waiting emails are skipped at delivery.
+        out.push({ contact, detail: selector.deleted ? `${waiting}: skipped` : reach.upcoming.has(contact) ? `${waiting}, journey too` : waiting });
+      }
+      for (const contact of reach.upcoming) if (!reach.pending.has(contact)) out.push({ contact, detail: 'journey may send it' });
+      break;
+    }
     case 'enrollments': {
       const changed = new Set<string>();
       const isActive = new Set(active.map((e) => e.id));
