@@ -78,11 +78,15 @@ export function planRows(plan: Plan): PlanRow[] {
     const moves = gradeMoves(g.moves, 4);
     if (g.moves.length > 4) moves.push(`${g.moves.length - 4} more`);
     const what = g.change === 'create' ? `new: ${contacts(g.changed, 'get')} a grade` : contacts(g.changed, 'change');
-    rows.push({ kind: 'note', text: `grades ${g.matrix}${g.from ? ` (was "${g.from}")` : ''}: ${what}${moves.length > 0 ? ` (${moves.join(', ')})` : ''}`, depth: 1 });
+    const who: PlanRow['contacts'] = g.changed > 0 ? { title: `${g.change === 'create' ? 'first grades' : 'grade changes'} in ${g.matrix}`, selector: { kind: 'grades', matrix: g.matrix } } : undefined;
+    rows.push({ kind: who ? 'impact' : 'note', text: `grades ${g.matrix}${g.from ? ` (was "${g.from}")` : ''}: ${what}${moves.length > 0 ? ` (${moves.join(', ')})` : ''}`, depth: 1, ...(who ? { contacts: who } : {}) });
   }
   for (const t of impact.templates ?? []) {
     const what = t.change === 'delete' ? `deleted: ${plural(t.pending, 'contact')} with an email waiting: skipped at delivery` : `${t.change === 'rename' ? 'renamed' : 'changed'}: ${plural(t.pending, 'contact')} with an email waiting, ${plural(t.upcoming, 'contact')} in journeys that may still send it`;
-    rows.push({ kind: 'note', text: `template ${t.template}${t.from ? ` (was "${t.from}")` : ''}: ${what}`, depth: 1, ...(t.change === 'delete' && t.pending > 0 ? { color: 'red' as const } : {}) });
+    // Short: the list's title also gives its count. Its rows say which (or both) each contact is.
+    const reaches = t.pending > 0 && t.upcoming > 0 ? 'emails waiting, journeys' : t.pending > 0 ? 'emails waiting' : t.upcoming > 0 ? 'journeys that may send it' : '';
+    const who: PlanRow['contacts'] = reaches ? { title: `template ${t.template}: ${reaches}`, selector: { kind: 'template', template: t.template, deleted: t.change === 'delete' } } : undefined;
+    rows.push({ kind: who ? 'impact' : 'note', text: `template ${t.template}${t.from ? ` (was "${t.from}")` : ''}: ${what}`, depth: 1, ...(t.change === 'delete' && t.pending > 0 ? { color: 'red' as const } : {}), ...(who ? { contacts: who } : {}) });
   }
   for (const c of impact.campaigns) {
     const deployedId = c.from ?? c.campaign;
