@@ -57,7 +57,8 @@ export function templateImpacts(
     const step = change ? change.toStep! : enrollment.step;
     for (const template of reach.templates(campaignAfterApply(enrollment, change, comparison), step)) {
       const tally = byNewId.get(template);
-      if (!tally) continue;
+      // Contacts, not enrollments: two of a contact's journeys may send it.
+      if (!tally || tally.reach.upcoming.has(enrollment.contact)) continue;
       tally.upcoming.add(enrollment.contact);
       tally.reach.upcoming.add(enrollment.contact);
     }

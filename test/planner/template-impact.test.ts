@@ -44,6 +44,14 @@ describe('computeTransition: email templates', () => {
     );
   });
 
+  it('counts a contact once when two of its journeys may still send the template', () => {
+    const again = campaign('again', [wait('pause', '3d'), send('tips', 'tips-email')]);
+    const p1 = { ...v1, campaigns: [nurture, again] };
+    const both = store(p1, { contacts: [contact('c1', { country: 'FR', plan: 'trial' })], enrollments: [enrollment('nurture', 'c1', 'cool-off'), enrollment('again', 'c1', 'pause')] });
+    const t = computeTransition({ deployed: p1, next: withTemplate(p1, template('tips-email', 'Five tips')), store: both, now: NOW });
+    expect(t.impact.templates![0]).toMatchObject({ upcoming: 1, upcomingExamples: ['c1'] });
+  });
+
   it('follows a step the plan moves contacts to, and not an exit step', () => {
     const exitFirst = campaign('nurture', [send('welcome', 'welcome-email'), wait('cool-off', '2d'), { id: 'stop', type: 'exit' }, send('tips', 'tips-email')]);
     const p1 = { ...v1, campaigns: [exitFirst] };
