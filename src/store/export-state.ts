@@ -9,7 +9,7 @@ export interface ExportStateOptions {
   /** More contact fields to keep (personal ones are still hashed). */
   keepFields?: readonly string[];
   /** The HMAC key of the hashes (default: 32 random bytes, used once and never written). */
-  key?: Buffer;
+  key?: Uint8Array;
   now?: Date;
   unprocessedEvents?: number;
 }

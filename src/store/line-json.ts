@@ -157,9 +157,11 @@ export type ElementSelector = (collection: string, membersSoFar: Readonly<Record
  * buffer is not in the layout — hand-edited but valid JSON, or broken JSON; the caller decides.
  * With `select`, only the element lines it keeps are parsed (a store read for one contact).
  */
-export function parseLineLayout(buffer: Buffer, select?: ElementSelector): Record<string, unknown> {
+export function parseLineLayout(buffer: Uint8Array, select?: ElementSelector): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const lines = linesOf(buffer);
+  // Uint8Array in the signature: the published declarations name no Node.js type. A Buffer view
+  // of the same bytes (no copy) for linesOf's UTF-8 decoding.
+  const lines = linesOf(Buffer.isBuffer(buffer) ? buffer : Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength));
   let lineNo = 0;
   const next = (): string | undefined => {
     const result = lines.next();
