@@ -6,9 +6,9 @@ import * as campaignkit from '../src/index.ts';
 
 /** What `import … from 'campaignkit'` gives a program that depends on campaignkit. */
 describe('the package entry point', () => {
-  it('is src/index.ts', () => {
-    const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../package.json'), 'utf8')) as { exports: Record<string, string> };
-    expect(pkg.exports['.']).toBe('./src/index.ts');
+  it('is dist/, built from src/index.ts (scripts/build-dist.js; package-dist.test.ts)', () => {
+    const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js', default: './dist/index.js' });
   });
 
   it('exports verifyWebhookSignature and signWebhook for webhook receivers (docs/runtime.md)', () => {
