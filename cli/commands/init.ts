@@ -16,12 +16,13 @@ const CLI_SCRIPT = path.join(PACKAGE_ROOT, 'cli', 'campaign.js');
 const quoted = (text: string) => (/[^\w@%+=:,./-]/.test(text) ? `'${text.replace(/'/g, `'\\''`)}'` : text);
 
 /**
- * How to run `campaign` from the new workspace: through npx when npx ran this one (it put the
- * command on the PATH for this process only), by name when the PATH has it (a global install,
- * `npm link`), else through node with this script's path.
+ * How to run `campaign` from where the user goes next: through npx when npx or a package script
+ * (`npm run campaign -- init`) ran this one — each put node_modules/.bin on the PATH for this
+ * process only —, by name when the PATH has it (a global install, `npm link`), else through node
+ * with this script's path.
  */
 function campaignCommand(env: NodeJS.ProcessEnv, from: string): string {
-  if (env.npm_command === 'exec') return 'npx campaign';
+  if (env.npm_command === 'exec' || env.npm_command === 'run-script' || env.npm_lifecycle_event !== undefined) return 'npx campaign';
   const onPath = (env.PATH ?? '').split(path.delimiter).some((dir) => {
     if (dir === '') return false;
     try {

@@ -92,6 +92,9 @@ describe('campaign init', () => {
   it('ends with a next step the user can run: through npx when npx ran it, through node where `campaign` is not on the PATH', async () => {
     const viaNpx = await cliWith({ npm_command: 'exec', PATH: installedPath() }, dir, 'init', 'with npx');
     expect(viaNpx.stdout).toContain("Next: cd 'with npx' && npx campaign validate && npx campaign plan");
+    // `npm run campaign -- init mk3`: npm put node_modules/.bin (and so `campaign`) on the PATH for the script only.
+    const viaScript = await cliWith({ npm_command: 'run-script', npm_lifecycle_event: 'campaign', PATH: installedPath() }, dir, 'init', 'mk3');
+    expect(viaScript.stdout).toContain('Next: cd mk3 && npx campaign validate && npx campaign plan');
     // Quoted so that the shell expands nothing in the folder's name.
     const dollar = await cli(dir, 'init', 'qa-$HOME');
     expect(dollar.stdout).toContain("Next: cd 'qa-$HOME' && campaign validate && campaign plan");
