@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync, wr
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { stringOption, type Command } from '../command.ts';
+import { CONFIG_FILE } from '../../src/compiler/discover.ts';
 import { STARTER_FILES } from '../init/starter-files.ts';
 import { displayPath } from '../store-options.ts';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
@@ -40,7 +41,8 @@ export const init: Command = {
   usage: '[DIR]',
   help: [
     'DIR                        the folder to create it in (default: --workspace DIR, else the current',
-    '                           folder); it must be empty or not exist yet',
+    '                           folder when it is empty, else ./campaigns, where every command looks',
+    '                           for the workspace); it must be empty or not exist yet',
     '',
     'The new workspace validates and plans right away; `campaignkit` and `zod` resolve to this',
     "campaign command's copies, so it needs no `npm install`.",
@@ -55,7 +57,13 @@ export const init: Command = {
     if (dir !== undefined && workspace !== undefined && path.resolve(ctx.cwd, dir) !== path.resolve(ctx.cwd, workspace)) {
       throw new UserError(`\`campaign init ${dir} --workspace ${workspace}\` names two folders; give one: \`campaign init DIR\`. Nothing was written.`);
     }
-    const target = path.resolve(ctx.cwd, dir ?? workspace ?? '.');
+    // No folder named: the current one when it is empty, as `git init`; else (a project's folder,
+    // like `npm init` or `terraform init` accept) ./campaigns, which every command finds from here.
+    const nested = dir === undefined && workspace === undefined && !isEmptyFolder(ctx.cwd);
+    if (nested && existsSync(path.join(ctx.cwd, CONFIG_FILE))) {
+      throw new UserError(`The current folder already holds a workspace (${CONFIG_FILE}); \`campaign validate\` checks it. Nothing was written.`);
+    }
+    const target = path.resolve(ctx.cwd, dir ?? workspace ?? (nested ? 'campaigns' : '.'));
     const name = target === path.resolve(ctx.cwd) ? '.' : displayPath(ctx, target);
     if (existsSync(target)) {
       if (!statSync(target).isDirectory()) throw new UserError(`"${name}" is a file; pass a new or empty folder to \`campaign init\`.`);
@@ -75,11 +83,13 @@ export const init: Command = {
       // A path through a file (ENOTDIR), a read-only folder, a full disk: the user's to fix.
       throw new UserError(`Cannot create the workspace in "${name}": ${(error as Error).message}.`);
     }
-    const cd = name === '.' ? '' : `cd ${quoted(name)} && `;
-    const campaign = campaignCommand(ctx.env, target);
+    // ./campaigns is found from the current folder: no `cd` (the store goes in the workspace all the same).
+    const cd = name === '.' || nested ? '' : `cd ${quoted(name)} && `;
+    const campaign = campaignCommand(ctx.env, nested ? ctx.cwd : target);
+    const where = name === '.' ? 'the current folder' : nested ? `"${name}" (the current folder is not empty)` : `"${name}"`;
     ctx.out(
       [
-        `Created a campaignkit workspace in ${name === '.' ? 'the current folder' : `"${name}"`}:`,
+        `Created a campaignkit workspace in ${where}:`,
         ...files.sort().map((file) => `  ${file}`),
         '',
         `Next: ${cd}${campaign} validate && ${campaign} plan`,
@@ -88,3 +98,8 @@ export const init: Command = {
     return 0;
   },
 };
+
+/** A folder that does not exist, or holds nothing but what IGNORED names. */
+function isEmptyFolder(dir: string): boolean {
+  return !existsSync(dir) || readdirSync(dir).every((entry) => IGNORED.has(entry));
+}

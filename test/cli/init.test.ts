@@ -56,7 +56,7 @@ describe('campaign init', () => {
 
   it('refuses a folder that is not empty, or a path through a file, in one line, writing nothing', async () => {
     writeFileSync(path.join(dir, 'notes.txt'), 'hello');
-    const refused = await cli(dir, 'init');
+    const refused = await cli(dir, 'init', '.');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe('error: "." is not empty (it holds "notes.txt"); pass a new or empty folder to `campaign init`. Nothing was written.\n');
     expect(readdirSync(dir)).toEqual(['notes.txt']);
@@ -66,6 +66,31 @@ describe('campaign init', () => {
     expect(through.code).toBe(1);
     expect(through.stderr).toMatch(/^error: Cannot create the workspace in "notes.txt\/workspace": ENOTDIR: [^\n]*\.\n$/);
     expect(readdirSync(dir)).toEqual(['notes.txt']);
+  });
+
+  it('creates ./campaigns when the current folder is not empty (a project): the folder every command looks in', async () => {
+    writeFileSync(path.join(dir, 'package.json'), '{}\n');
+    const created = await cli(dir, 'init');
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('Created a campaignkit workspace in "campaigns" (the current folder is not empty):');
+    // No `cd`: run from the project's folder, the commands find ./campaigns.
+    expect(created.stdout).toContain('\nNext: campaign validate && campaign plan\n');
+    expect(tree(path.join(dir, 'campaigns'))).toEqual(Object.keys(STARTER_FILES).sort());
+    const validated = await cli(dir, 'validate', '--no-typecheck');
+    expect(validated.stdout).toBe('✔ 5 modules valid.\n');
+    expect(validated.code).toBe(0);
+
+    // Again: ./campaigns is no longer empty, and is named.
+    const again = await cli(dir, 'init');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe('error: "campaigns" is not empty (it holds ".gitignore" and 6 more); pass a new or empty folder to `campaign init`. Nothing was written.\n');
+    // A folder that is a workspace itself gets no second one inside.
+    const inside = await cli(path.join(dir, 'campaigns'), 'init');
+    expect(inside.code).toBe(1);
+    expect(inside.stderr).toBe('error: The current folder already holds a workspace (campaign.config.ts); `campaign validate` checks it. Nothing was written.\n');
+    expect(readdirSync(dir).sort()).toEqual(['campaigns', 'package.json']);
+    expect(tree(path.join(dir, 'campaigns'))).toEqual(Object.keys(STARTER_FILES).sort());
   });
 
   it('creates the workspace in --workspace DIR, which every command takes, rather than in the current folder', async () => {
