@@ -1,7 +1,7 @@
 import { canonicalJson } from '../ir/canonical.ts';
 import type { Campaign, DataSchema, GradeMatrix, Program, ScoreModel, Segment, Template } from '../ir/types.ts';
 import { describeFieldType } from './describe-step.ts';
-import { diffSteps, type StepMapping } from './diff-steps.ts';
+import { diffSteps, recheckSends, type StepMapping } from './diff-steps.ts';
 import { addedFields, diffValues, without } from './diff-values.ts';
 import { matchEntities, renameMap, type EntityPair } from './match-entities.ts';
 import type { ChangeAction, EntityChange, FieldChange, PlanMessage } from './plan-types.ts';
@@ -38,12 +38,16 @@ export function comparePrograms(deployed: Program | null, next: Program): Progra
   const templates = matchEntities(deployed?.templates ?? [], next.templates, 'template', warnings);
   const steps = new Map<string, StepMapping>();
   const changes: EntityChange[] = deployed ? workspaceChanges(deployed, next) : [];
+  // Quiet hours and the frequency cap defer sends in every campaign.
+  const deferralRules = (p: Program) => canonicalJson({ quietHours: p.settings.quietHours ?? null, frequencyCap: p.settings.frequencyCap ?? null });
+  const rulesChanged = deployed !== null && deferralRules(deployed) !== deferralRules(next);
   changes.push(...entityChanges(segments, simpleFields));
   changes.push(...entityChanges(scores, simpleFields));
   changes.push(...entityChanges(grades, simpleFields));
   changes.push(
     ...entityChanges(campaigns, (before, after, omit) => {
       const { fields, mapping } = campaignFields(before, after, omit);
+      if (rulesChanged || canonicalJson(before.sendWindow ?? null) !== canonicalJson(after.sendWindow ?? null)) recheckSends(before.steps, after.steps, mapping);
       steps.set(after.id, mapping);
       return fields;
     }),

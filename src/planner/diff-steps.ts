@@ -28,6 +28,12 @@ export interface StepMapping {
    * the step says.
    */
   restart: Set<string>;
+  /**
+   * Deployed ids of kept send steps whose deferral rules changed (the campaign's sending window, the
+   * workspace's quiet hours or frequency cap): a contact deferred there starts the step again on
+   * apply, so the next run checks the new rules instead of waiting for a time the old ones set.
+   */
+  recheck: Set<string>;
 }
 
 /** Step types a contact can wait in after the step ran (phase `waiting`): timers, windows, events, deferred sends, goals. */
@@ -53,7 +59,7 @@ export function diffSteps(before: Step[], after: Step[]): { fields: FieldChange[
   const oldSteps = new Map(allSteps(before).map((step) => [step.id, step]));
   const newSteps = allSteps(after);
   const newIds = new Set(newSteps.map((step) => step.id));
-  const mapping: StepMapping = { kept: new Map(), renamed: new Map(), changed: new Set(), removed: new Set(), wakeShift: new Map(), restart: new Set() };
+  const mapping: StepMapping = { kept: new Map(), renamed: new Map(), changed: new Set(), removed: new Set(), wakeShift: new Map(), restart: new Set(), recheck: new Set() };
   for (const step of newSteps) if (oldSteps.has(step.id)) mapping.kept.set(step.id, step.id);
   for (const step of newSteps) {
     const from = step.renamedFrom;
@@ -133,4 +139,13 @@ function continuationChanges(
     compare(`steps.${step.id}.${arm}.first`, graphs.before.armStart.get(`${oldId}/${arm}`), graphs.after.armStart.get(`${step.id}/${arm}`));
   }
   return out;
+}
+
+/** Marks the kept send steps for a re-check (`StepMapping.recheck`): their deferral rules changed. */
+export function recheckSends(before: Step[], after: Step[], mapping: StepMapping): void {
+  const oldSteps = new Map(allSteps(before).map((step) => [step.id, step]));
+  const newSteps = new Map(allSteps(after).map((step) => [step.id, step]));
+  for (const [oldId, newId] of mapping.kept) {
+    if (oldSteps.get(oldId)?.type === 'send' && newSteps.get(newId)?.type === 'send' && !mapping.restart.has(oldId)) mapping.recheck.add(oldId);
+  }
 }

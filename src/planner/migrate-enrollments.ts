@@ -29,6 +29,8 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
   const pairs = new Map(comparison.campaigns.filter((p) => p.before).map((p) => [p.before!.id, p]));
   /** Deployed campaign id → step → active enrollments waiting there. */
   const waiting = new Map<string, Map<string, Examples>>();
+  /** The same, of those whose step has run and waits (`phase: waiting`): at a send step, deferred. */
+  const deferred = new Map<string, Map<string, Examples>>();
 
   for (const enrollment of enrollments) {
     const pair = pairs.get(enrollment.campaign);
@@ -47,18 +49,15 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
     }
     if (toCampaign !== enrollment.campaign) out.renamed.set(toCampaign, (out.renamed.get(toCampaign) ?? 0) + 1);
     const step = enrollment.step!;
-    let byStep = waiting.get(enrollment.campaign);
-    if (!byStep) waiting.set(enrollment.campaign, (byStep = new Map()));
-    let list = byStep.get(step);
-    if (!list) byStep.set(step, (list = new Examples()));
-    list.add(enrollment.contact);
+    examplesAt(waiting, enrollment.campaign, step).add(enrollment.contact);
+    if (enrollment.phase === 'waiting') examplesAt(deferred, enrollment.campaign, step).add(enrollment.contact);
     const planned = migrateOne(enrollment, pair.after, comparison.steps.get(toCampaign)!, now);
     if (planned) out.changes.push(planned);
   }
 
   for (const pair of comparison.campaigns) {
     if (!pair.before || !pair.after) continue;
-    const impacts = stepImpacts(pair.before, pair.after, comparison.steps.get(pair.after.id)!, waiting.get(pair.before.id), out.errors);
+    const impacts = stepImpacts(pair.before, pair.after, comparison.steps.get(pair.after.id)!, waiting.get(pair.before.id), deferred.get(pair.before.id), out.errors);
     if (impacts.length > 0) out.steps.set(pair.after.id, impacts);
     // Contacts taken out of a journey by `removedSteps: { step: 'exit' }`: as for a deleted campaign,
     // a warning (a CI annotation), not only a table row.
@@ -106,7 +105,7 @@ function migrateOne(enrollment: Enrollment, campaign: Campaign, mapping: StepMap
   if (kept !== undefined) {
     // Only a step that has run waits (phase `waiting`); a pending one runs as it is now when due.
     const started = enrollment.phase === 'waiting';
-    if (started && mapping.restart.has(step)) {
+    if (started && (mapping.restart.has(step) || mapping.recheck.has(step))) {
       const out = change(enrollment, campaign.id, kept, 'restart');
       if (variants) out.variants = variants;
       return out;
@@ -143,15 +142,20 @@ function stepImpacts(
   after: Campaign,
   mapping: StepMapping,
   waiting: Map<string, Examples> | undefined,
+  deferred: Map<string, Examples> | undefined,
   errors: PlanMessage[],
 ): StepImpact[] {
   const out: StepImpact[] = [];
   // Steps contacts wait in that the deployed campaign does not have count as removed too.
   const removed = new Set(mapping.removed);
   for (const step of waiting?.keys() ?? []) if (!mapping.kept.has(step)) removed.add(step);
-  const listed = new Set([...mapping.changed, ...mapping.renamed.keys(), ...removed]);
+  // A send step re-checked for new deferral rules (and nothing else) is listed when contacts are
+  // deferred in it, and counts those: the others run it, under the new rules, when due.
+  const recheckOnly = new Set([...mapping.recheck].filter((step) => !mapping.changed.has(step) && !mapping.renamed.has(step)));
+  const rechecked = [...recheckOnly].filter((step) => (deferred?.get(step)?.count ?? 0) > 0);
+  const listed = new Set([...mapping.changed, ...mapping.renamed.keys(), ...removed, ...rechecked]);
   for (const step of [...listed].sort()) {
-    const here = waiting?.get(step);
+    const here = (recheckOnly.has(step) ? deferred : waiting)?.get(step);
     const base = { step, waiting: here?.count ?? 0, examples: here?.ids ?? [] };
     if (removed.has(step)) {
       const move = after.stepMoves.find((m) => m.from === step);
@@ -163,7 +167,7 @@ function stepImpacts(
       }
       continue;
     }
-    const outcome = mapping.restart.has(step) ? 'restart' : 'stay';
+    const outcome = mapping.restart.has(step) || mapping.recheck.has(step) ? 'restart' : 'stay';
     const impact: StepImpact = { ...base, change: mapping.renamed.has(step) ? 'renamed' : 'changed', outcome, to: mapping.kept.get(step)! };
     // Only a wait that has started has a wake-up computed from its duration.
     const shift = mapping.wakeShift.get(step);
@@ -182,4 +186,12 @@ function removedStepError(campaign: string, step: string, count: number, deploye
     step,
     message: `Step "${step}" was removed from ${where} while ${who} in it. Say where they go in the campaign: removedSteps: { '${step}': { moveTo: '<step id>' } } or { '${step}': 'exit' }.`,
   };
+}
+
+function examplesAt(map: Map<string, Map<string, Examples>>, campaign: string, step: string): Examples {
+  let byStep = map.get(campaign);
+  if (!byStep) map.set(campaign, (byStep = new Map()));
+  let list = byStep.get(step);
+  if (!list) byStep.set(step, (list = new Examples()));
+  return list;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashProgram } from '../../src/ir/canonical.ts';
-import type { Cond, Program } from '../../src/ir/types.ts';
+import type { Campaign, Cond, Program } from '../../src/ir/types.ts';
 import { applyTransition } from '../../src/planner/apply-transition.ts';
 import { planChanges } from '../../src/planner/build-plan.ts';
 import { computeTransition } from '../../src/planner/compute-transition.ts';
@@ -394,5 +394,36 @@ describe('contacts waiting in a changed waiting step', () => {
     expect(byContact.get('c08')).toEqual(data.enrollments.find((e) => e.contact === 'c08'));
     // Applied, nothing is left to do.
     expect(computeTransition({ deployed: next, next, store: applied, now }).enrollments).toEqual([]);
+  });
+});
+
+describe('contacts deferred at a send step when the deferral rules change', () => {
+  const window = { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' } as Campaign['sendWindow'];
+  const journey = (over: Partial<Campaign> = {}) => campaign('j', [send('sa'), send('sb')], over);
+  // Deferred by the window on a Saturday: waiting in "sb" until Monday 09:00.
+  const deferred = () => [enrollment('j', 'c1', 'sb', { wakeAt: '2026-11-30T09:00:00.000Z' }), enrollment('j', 'c2', 'sa', { phase: 'pending', wakeAt: NOW })];
+
+  it("restarts them when the campaign's sending window changes, so the next run checks the new rules", () => {
+    const p1 = program({ campaigns: [journey({ sendWindow: window })] });
+    const p2 = program({ campaigns: [journey()] });
+    const data = store(p1, { enrollments: deferred() });
+    const t = computeTransition({ deployed: p1, next: p2, store: data, now: NOW });
+    expect(t.impact.campaigns[0]!.steps).toEqual([{ step: 'sb', change: 'changed', outcome: 'restart', to: 'sb', waiting: 1, examples: ['c1'] }]);
+    const applied = applyTransition(data, t, p2, hashProgram(p2), NOW, 'test');
+    expect(applied.enrollments.find((e) => e.contact === 'c1')).toMatchObject({ step: 'sb', phase: 'pending', wakeAt: NOW });
+    // Pending at "sa": it runs under the new rules when due anyway.
+    expect(applied.enrollments.find((e) => e.contact === 'c2')).toEqual(data.enrollments.find((e) => e.contact === 'c2'));
+  });
+
+  it("restarts them in every campaign when the workspace's quiet hours or frequency cap change, and not otherwise", () => {
+    const p1 = program({ campaigns: [journey()] });
+    const capped = program({ campaigns: [journey()], settings: { ...p1.settings, frequencyCap: { max: 1, per: '1d' } } });
+    const t = computeTransition({ deployed: capped, next: p1, store: store(capped, { enrollments: deferred() }), now: NOW });
+    expect(t.enrollments.map((c) => [c.contact, c.outcome])).toEqual([['c1', 'restart']]);
+    const quiet = program({ campaigns: [journey()], settings: { ...p1.settings, quietHours: { start: '21:00', end: '08:00' } } });
+    expect(computeTransition({ deployed: quiet, next: p1, store: store(quiet, { enrollments: deferred() }), now: NOW }).enrollments).toHaveLength(1);
+    // Another setting: nothing to re-check.
+    const sender = program({ campaigns: [journey()], settings: { ...p1.settings, sender: { email: 'news@example.com' } } });
+    expect(computeTransition({ deployed: sender, next: p1, store: store(sender, { enrollments: deferred() }), now: NOW }).enrollments).toEqual([]);
   });
 });
