@@ -5,7 +5,7 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import type MimeNode from 'nodemailer/lib/mime-node/index.js';
 import type { Address } from '../../ir/types.ts';
 import { memoizeHeaderKeys } from './memoize-header-keys.ts';
-import { mimeTreeBytes } from './mime-tree-bytes.ts';
+import { mailBytes } from './mail-bytes.ts';
 
 memoizeHeaderKeys();
 
@@ -99,30 +99,43 @@ type ComposerOptions = Mail.Options & { baseBoundary: string; boundaryPrefix: st
 
 /**
  * Builds the message bytes. The same input always gives the same bytes: the Date comes from the
- * input and the MIME boundary from a hash of the key and content, never from randomness.
+ * input and the MIME boundary from a hash of the key and content, never from randomness. They are
+ * the bytes nodemailer builds from `mimeTree(input)`, written directly (`mailBytes`).
  */
 export async function composeMail(input: MailInput): Promise<ComposedMail> {
-  const { root, messageId } = mimeTree(input);
-  const raw = mimeTreeBytes(root) ?? (await root.build());
+  const { messageId, headers, baseBoundary } = prepare(input);
+  const raw = mailBytes(input, messageId, headers, `${BOUNDARY_PREFIX}-${baseBoundary}-Part_1`);
   return { key: input.key, messageId, subject: input.subject, envelope: { from: input.from.email, to: [input.to] }, raw };
 }
 
-/** The message as nodemailer's MIME tree (`MailComposer`), not yet built; throws on an input that cannot make one. */
-export function mimeTree(input: MailInput): { root: MimeNode; messageId: string } {
+const BOUNDARY_PREFIX = '--_Ck';
+
+/** What both ways of building a message derive from the input; throws on an input that cannot make one. */
+function prepare(input: MailInput): { messageId: string; headers: [string, string][]; baseBoundary: string } {
   if (!SINGLE_ADDRESS.test(input.to)) throw new Error(`the recipient "${input.to}" is not a single email address`);
   if (!SINGLE_ADDRESS.test(input.from.email)) throw new Error(`the sender "${input.from.email}" is not a single email address`);
   if (Number.isNaN(Date.parse(input.date))) throw new Error(`the date "${input.date}" is not a valid instant`);
   const messageId = input.messageId !== undefined && isValidMessageId(input.messageId)
     ? input.messageId
     : messageIdFor(input.key, input.from.email);
-  const headers: Record<string, string> = {};
+  const headers: [string, string][] = [];
   if (input.unsubscribeUrl !== undefined) {
-    const mailto = `mailto:unsubscribe@${addressDomain(input.from.email)}?subject=unsubscribe`;
-    headers['List-Unsubscribe'] = `<${input.unsubscribeUrl}>, <${mailto}>`;
+    const mailto = `mailto:unsubscribe@${senderDomain(input.from.email)}?subject=unsubscribe`;
+    headers.push(['List-Unsubscribe', `<${input.unsubscribeUrl}>, <${mailto}>`]);
     // RFC 8058 one-click needs an HTTPS link; a mailto-only header must not claim it.
-    if (/^https:\/\//i.test(input.unsubscribeUrl)) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    if (/^https:\/\//i.test(input.unsubscribeUrl)) headers.push(['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click']);
   }
-  headers['X-Campaignkit-Key'] = input.key;
+  headers.push(['X-Campaignkit-Key', input.key]);
+  const baseBoundary = createHash('sha256').update(`${input.key}\0${input.text}\0${input.html ?? ''}`).digest('hex').slice(0, 24);
+  return { messageId, headers, baseBoundary };
+}
+
+/**
+ * The message as nodemailer's MIME tree (`MailComposer`), not yet built; throws on an input that
+ * cannot make one. `composeMail` writes the same bytes without it; tests build both.
+ */
+export function mimeTree(input: MailInput): { root: MimeNode; messageId: string } {
+  const { messageId, headers, baseBoundary } = prepare(input);
   const options: ComposerOptions = {
     from: input.from.name === undefined ? input.from.email : { name: input.from.name, address: input.from.email },
     to: input.to,
@@ -130,8 +143,8 @@ export function mimeTree(input: MailInput): { root: MimeNode; messageId: string 
     date: new Date(input.date),
     messageId,
     text: input.text,
-    baseBoundary: createHash('sha256').update(`${input.key}\0${input.text}\0${input.html ?? ''}`).digest('hex').slice(0, 24),
-    boundaryPrefix: '--_Ck',
+    baseBoundary,
+    boundaryPrefix: BOUNDARY_PREFIX,
     // Bodies written with "\n" get CRLF like the headers: SMTP and .eml readers expect it.
     newline: 'windows',
   };
@@ -139,6 +152,6 @@ export function mimeTree(input: MailInput): { root: MimeNode; messageId: string 
   if (input.html !== undefined) options.html = input.html;
   const root = new MailComposer(options).compile();
   // Added after compiling so that they follow From/To/Subject/Message-ID/Date in the header block.
-  for (const [name, value] of Object.entries(headers)) root.addHeader(name, value);
+  for (const [name, value] of headers) root.addHeader(name, value);
   return { root, messageId };
 }
