@@ -60,9 +60,9 @@ class ComposeWorker {
 
 /**
  * Builds messages (`composeMail`) on worker threads, so that the main thread renders, checks and
- * writes the next ones meanwhile. Building a message with nodemailer is most of a delivery's CPU
- * time, and in a process holding a large store its garbage is expensive to collect; the worker's
- * heap is small. The bytes are the same as built in process (`composeMail` is deterministic).
+ * writes the next ones meanwhile. Building a message (≈ 30 µs of CPU, ≈ 140 with nodemailer's
+ * MIME tree when this pool was measured) is a large share of a delivery's CPU time, and in a
+ * process holding a large store its garbage is expensive to collect; the worker's heap is small. The bytes are the same as built in process (`composeMail` is deterministic).
  *
  * If a worker fails, `compose` rejects: the caller builds those messages in process instead.
  */

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { composeMail, type MailInput } from './compose.ts';
 
 /**
- * The compose pool's worker thread (`compose-pool.ts`): builds messages with nodemailer off the
+ * The compose pool's worker thread (`compose-pool.ts`): builds messages (`composeMail`) off the
  * main thread. Run built (`cli/build.js` makes it an entry of its own), or from the sources through
  * `compose-worker.js`, which registers tsx first.
  */
