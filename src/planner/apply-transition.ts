@@ -114,7 +114,8 @@ function migrateOne(enrollment: Enrollment, change: EnrollmentChange, now: strin
       out.phase = 'pending';
       out.wakeAt = now;
       delete out.waitingFor;
-      note(change.outcome === 'restart' ? `restarted by apply: step "${change.toStep}" changed` : `moved to "${change.toStep}" by apply`);
+      if (change.outcome === 'move') note(`moved to "${change.toStep}" by apply`);
+      else note(change.rules ? 'restarted by apply: the sending rules it was deferred by changed' : `restarted by apply: step "${change.toStep}" changed`);
       break;
     case 'exit':
       // The step (or campaign) is gone, so no step is kept; the history says where it left from.

@@ -107,6 +107,7 @@ function migrateOne(enrollment: Enrollment, campaign: Campaign, mapping: StepMap
     const started = enrollment.phase === 'waiting';
     if (started && (mapping.restart.has(step) || mapping.recheck.has(step))) {
       const out = change(enrollment, campaign.id, kept, 'restart');
+      if (!mapping.restart.has(step) && !mapping.changed.has(step)) out.rules = true;
       if (variants) out.variants = variants;
       return out;
     }

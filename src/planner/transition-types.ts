@@ -88,6 +88,8 @@ export interface EnrollmentChange {
    * the enrollment ends.
    */
   outcome: EnrollmentOutcome;
+  /** A restart of a send step the contact is deferred in because its deferral rules changed (the step itself did not). */
+  rules?: true;
   exitReason?: string;
   wakeShiftMs?: number;
   /** The wake-up after the shift: never before the apply (a wake-up moved into the past is due at once). */

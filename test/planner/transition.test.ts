@@ -411,6 +411,7 @@ describe('contacts deferred at a send step when the deferral rules change', () =
     expect(t.impact.campaigns[0]!.steps).toEqual([{ step: 'sb', change: 'changed', outcome: 'restart', to: 'sb', waiting: 1, examples: ['c1'] }]);
     const applied = applyTransition(data, t, p2, hashProgram(p2), NOW, 'test');
     expect(applied.enrollments.find((e) => e.contact === 'c1')).toMatchObject({ step: 'sb', phase: 'pending', wakeAt: NOW });
+    expect(applied.enrollments.find((e) => e.contact === 'c1')!.history.at(-1)).toEqual({ at: NOW, step: 'sb', outcome: 'restarted by apply: the sending rules it was deferred by changed' });
     // Pending at "sa": it runs under the new rules when due anyway.
     expect(applied.enrollments.find((e) => e.contact === 'c2')).toEqual(data.enrollments.find((e) => e.contact === 'c2'));
   });
