@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { readStore } from '../../src/store/index.ts';
+import { prng } from '../helpers/prng.ts';
 
 /**
  * Crash safety of `campaign run`: in rounds, each on a fresh copy of the same store, the run is
@@ -53,15 +54,6 @@ function runProcess(cwd: string, killAfterMs?: number): Promise<{ code: number |
   });
 }
 
-/** A small deterministic PRNG (mulberry32), so a failure can be reproduced. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function messageIds(dir: string): string[] {
   const outbox = path.join(dir, 'outbox');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { composeMail, mimeTree } from '../../../src/runtime/deliver/compose.ts';
 import type { MailInput } from '../../../src/runtime/deliver/compose.ts';
 import { mailInput } from './fixtures.ts';
+import { prng as random } from '../../helpers/prng.ts';
 
 /**
  * `composeMail` writes the message itself (`mailBytes`); nodemailer builds it from `mimeTree`, the
@@ -13,16 +14,6 @@ async function bothWays(input: MailInput): Promise<{ direct: string; nodemailer:
   return { direct, nodemailer };
 }
 
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
 

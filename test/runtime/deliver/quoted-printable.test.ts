@@ -1,17 +1,8 @@
 import * as qp from 'nodemailer/lib/qp/index.js';
 import { describe, expect, it } from 'vitest';
 import { qpEncode, qpWrap, quotedPrintable } from '../../../src/runtime/deliver/quoted-printable.ts';
+import { prng as random } from '../../helpers/prng.ts';
 
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // What steers nodemailer's encoder and wrapper: white space before a line break or at the end,
 // every kind of line break, "=", the punctuation it breaks after, runs with nowhere to break, 2-, 3-
