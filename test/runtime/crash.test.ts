@@ -54,7 +54,6 @@ function runProcess(cwd: string, killAfterMs?: number): Promise<{ code: number |
   });
 }
 
-
 function messageIds(dir: string): string[] {
   const outbox = path.join(dir, 'outbox');
   if (!existsSync(outbox)) return [];

@@ -14,7 +14,6 @@ async function bothWays(input: MailInput): Promise<{ direct: string; nodemailer:
   return { direct, nodemailer };
 }
 
-
 const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
 
 // Pieces that steer nodemailer's choices: line breaks of every kind, trailing white space and

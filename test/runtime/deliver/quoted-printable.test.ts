@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { qpEncode, qpWrap, quotedPrintable } from '../../../src/runtime/deliver/quoted-printable.ts';
 import { prng as random } from '../../helpers/prng.ts';
 
-
 // What steers nodemailer's encoder and wrapper: white space before a line break or at the end,
 // every kind of line break, "=", the punctuation it breaks after, runs with nowhere to break, 2-, 3-
 // and 4-byte UTF-8 (where a line may not split a sequence), lone surrogates, control characters.
