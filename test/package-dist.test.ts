@@ -97,7 +97,7 @@ describe('the package tarball', () => {
   it('holds what a user runs and reads, not the tests, fixtures, benchmarks or scripts', () => {
     const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' })) as [{ files: { path: string }[] }];
     const files = packed.files.map((file) => file.path);
-    for (const needed of ['package.json', 'README.md', 'tsconfig.json', 'cli/campaign.js', 'cli/main.ts', 'src/dsl/index.ts', 'docs/runtime.md']) expect(files).toContain(needed);
-    expect(files.filter((file) => !/^(?:cli|src|dist|docs)\/|^(?:package\.json|README\.md|tsconfig\.json)$/.test(file))).toEqual([]);
+    for (const needed of ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'cli/campaign.js', 'cli/main.ts', 'src/dsl/index.ts', 'docs/runtime.md']) expect(files).toContain(needed);
+    expect(files.filter((file) => !/^(?:cli|src|dist|docs)\/|^(?:package\.json|README\.md|LICENSE|tsconfig\.json)$/.test(file))).toEqual([]);
   });
 });
