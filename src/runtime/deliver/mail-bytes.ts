@@ -143,7 +143,8 @@ function fromLine(from: MailInput['from']): string | null {
 
 /** From and Reply-To lines, remembered per address and name (nodemailer's address parsing is most of their cost). */
 function senderLine(key: 'From' | 'Reply-To', email: string, name?: string): string | null {
-  const cacheKey = `${key}\0${email}\0${name ?? '\0'}`;
+  // `-` for no name, `+name` for a name: no name can collide with the absence of one (a name "\0" did).
+  const cacheKey = `${key}\0${email}\0${name === undefined ? '-' : `+${name}`}`;
   let line = addressLines.get(cacheKey);
   if (line === undefined) {
     line = headerLine(key, name === undefined ? email : { name, address: email });

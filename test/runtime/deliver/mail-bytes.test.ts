@@ -107,6 +107,15 @@ describe('composeMail writes the bytes nodemailer builds', () => {
     expect(direct).toBe(nodemailer);
   });
 
+  it('for a sender without a name and one named "\\0", in either order (they shared a cached From line)', async () => {
+    const nameless = { ...mailInput, from: { email: 'nul@acme.example' } };
+    const nul = { ...mailInput, from: { email: 'nul@acme.example', name: '\u0000' } };
+    for (const input of [nameless, nul, nameless]) {
+      const { direct, nodemailer } = await bothWays(input);
+      expect(direct).toBe(nodemailer);
+    }
+  });
+
   it('for 2,000 generated messages', async () => {
     const shapes = new Set<string>();
     for (let seed = 1; seed <= 2000; seed++) {
