@@ -1,6 +1,6 @@
 import { describeAction, describeTrigger } from '../../src/planner/describe-step.ts';
 import type { EntityChange, Plan } from '../../src/planner/plan-types.ts';
-import { ACTION_SIGN, entityLabel, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepOutcome } from '../../src/render/plan-format.ts';
+import { ACTION_SIGN, entityLabel, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepChange, stepOutcome } from '../../src/render/plan-format.ts';
 import type { ImpactSelector } from '../../src/tui-support/impact-contacts.ts';
 
 /**
@@ -104,7 +104,7 @@ export function planRows(plan: Plan): PlanRow[] {
       if (step.waiting === 0) continue;
       lines.push({
         kind: 'impact',
-        text: `${plural(step.waiting, 'contact')} waiting in "${step.step}" (${step.change}) → ${stepOutcome(step)}`,
+        text: `${plural(step.waiting, 'contact')} waiting in "${step.step}" (${stepChange(step)}) → ${stepOutcome(step)}`,
         depth: 2,
         ...(step.outcome === 'error' ? { color: 'red' as const } : {}),
         contacts: { title: `waiting in ${c.campaign} › ${step.step}`, selector: { kind: 'enrollments', campaign: deployedId, step: step.step, unchanged: step.outcome === 'error' ? 'no destination (error)' : 'stays' } },

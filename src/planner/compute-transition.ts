@@ -239,7 +239,8 @@ function campaignImpacts(
     if (pair.renamed) impact.from = pair.before!.id;
     const exit = pair.after ? exitsBy.get(pair.after.id) : undefined;
     if (exit) impact.exitCriteria = exit.impact();
-    if (change !== 'none' || impact.entering > 0 || impact.notAdmitted.length > 0) out.push(impact);
+    // An unchanged campaign's steps count too: contacts deferred by workspace rules that changed (QA).
+    if (change !== 'none' || impact.entering > 0 || impact.notAdmitted.length > 0 || impact.steps.some((s) => s.waiting > 0)) out.push(impact);
   }
   return out;
 }

@@ -170,6 +170,7 @@ function stepImpacts(
     }
     const outcome = mapping.restart.has(step) || mapping.recheck.has(step) ? 'restart' : 'stay';
     const impact: StepImpact = { ...base, change: mapping.renamed.has(step) ? 'renamed' : 'changed', outcome, to: mapping.kept.get(step)! };
+    if (recheckOnly.has(step)) impact.rules = true;
     // Only a wait that has started has a wake-up computed from its duration.
     const shift = mapping.wakeShift.get(step);
     if (shift !== undefined) impact.wakeShiftMs = shift;

@@ -158,6 +158,11 @@ export interface StepImpact {
   examples: string[];
   /** For a wait whose duration or a waitForEvent whose timeout changed: how far scheduled wake-ups move, in ms (negative: earlier). */
   wakeShiftMs?: number;
+  /**
+   * A restart of a send step that did not change: the sending rules its contacts are deferred by
+   * did (the campaign's sendWindow, the workspace's quietHours or frequencyCap).
+   */
+  rules?: true;
 }
 
 export interface CampaignImpact {

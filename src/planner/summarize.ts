@@ -68,7 +68,7 @@ export function impactHighlights(impact: Impact): Highlight[] {
     for (const step of c.steps) {
       if (step.waiting === 0) continue;
       if (step.outcome === 'move') out.push({ count: step.waiting, text: `move from "${step.step}" to "${step.to}"` });
-      if (step.outcome === 'restart') out.push({ count: step.waiting, text: `restart changed step "${step.step}" of "${c.campaign}"` });
+      if (step.outcome === 'restart') out.push({ count: step.waiting, text: step.rules ? `restart "${step.step}" of "${c.campaign}" (sending rules changed)` : `restart changed step "${step.step}" of "${c.campaign}"` });
       if (step.outcome === 'exit') out.push({ count: step.waiting, text: `exit "${c.campaign}" at removed step "${step.step}"` });
       if (step.outcome === 'error') out.push({ count: step.waiting, text: `wait in removed step "${step.step}" with no destination` });
       // They stay, but the step they wait in changed: a table row that the headline must not deny.

@@ -91,6 +91,11 @@ export function entityLabel(change: EntityChange): string {
 export const ACTION_WORD = { create: 'create', update: 'update', delete: 'delete', rename: 'rename' } as const;
 export const ACTION_SIGN = { create: '+', update: '~', delete: '-', rename: '→' } as const;
 
+/** How a step changed, as the plans label it: `changed`, `renamed`, `removed`, or `sending rules changed` (`rules`). */
+export function stepChange(step: StepImpact): string {
+  return step.rules ? 'sending rules changed' : step.change;
+}
+
 /** What happens to the enrollments waiting in a step: `move to "follow-up"`, `stay; scheduled wake-ups move 1d later`, `restart it: …`. */
 export function stepOutcome(step: StepImpact): string {
   switch (step.outcome) {
@@ -101,6 +106,7 @@ export function stepOutcome(step: StepImpact): string {
     case 'error':
       return 'no destination (error)';
     case 'restart':
+      if (step.rules) return 'restart it: the sending rules that deferred them changed; the next run sends or defers under the new ones';
       return `${step.change === 'renamed' ? `restart it, now "${step.to}"` : 'restart it'}: the changed step runs again at the next run`;
     case 'stay': {
       const where = step.change === 'renamed' ? `stay, now in "${step.to}"` : 'stay';

@@ -1,7 +1,7 @@
 import { describeDuration } from '../ir/durations.ts';
 import type { CampaignImpact, GradeImpact, StepImpact, TemplateImpact } from '../planner/plan-types.ts';
 import { mdCode, tableRow } from './markdown.ts';
-import { count, DEFINITION, gradeMoves } from './plan-format.ts';
+import { count, DEFINITION, gradeMoves, stepChange } from './plan-format.ts';
 
 /** Rows of the Markdown plan's impact tables that take more than a line to build. */
 
@@ -36,7 +36,7 @@ export function stepRowsOf(c: CampaignImpact, examples: ExampleFormatter): strin
   if (c.exitCriteria && c.exitCriteria.meeting > 0) rows.push(tableRow([campaign, '—', 'exit criteria changed', count(c.exitCriteria.meeting), '**exit** at the next run: they meet the new criteria', examples(c.exitCriteria.examples, c.exitCriteria.meeting)]));
   for (const step of c.steps) {
     if (step.waiting === 0) continue;
-    rows.push(tableRow([campaign, mdCode(step.step), step.change, count(step.waiting), stepOutcome(step), examples(step.examples, step.waiting)]));
+    rows.push(tableRow([campaign, mdCode(step.step), stepChange(step), count(step.waiting), stepOutcome(step), examples(step.examples, step.waiting)]));
   }
   return rows;
 }
@@ -50,6 +50,7 @@ function stepOutcome(step: StepImpact): string {
     case 'error':
       return '❌ no destination (see the errors)';
     case 'restart':
+      if (step.rules) return '**restart** the step: the sending rules that deferred them changed; the next run sends or defers under the new ones';
       return `**restart** the step${step.change === 'renamed' && step.to ? ` (now ${mdCode(step.to)})` : ''}: it runs again, as changed, at the next run`;
     case 'stay': {
       const stay = step.change === 'renamed' && step.to ? `stay (now ${mdCode(step.to)})` : 'stay';

@@ -2,7 +2,7 @@ import { describeAction, describeTrigger } from '../planner/describe-step.ts';
 import type { CampaignImpact, EntityChange, GradeImpact, Plan, PlanMessage, ScoreImpact, SegmentImpact, TemplateImpact } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import type { Colors } from './colors.ts';
-import { ACTION_SIGN, count, DEFINITION, entityLabel, fieldLine, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepOutcome } from './plan-format.ts';
+import { ACTION_SIGN, count, DEFINITION, entityLabel, fieldLine, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepChange, stepOutcome } from './plan-format.ts';
 
 /**
  * A plan for a person at a terminal. The first line sums it up; then every changed entity with its
@@ -180,7 +180,7 @@ function campaignLines(campaign: CampaignImpact, c: Colors, emails: Emails): str
   if (meeting > 0) lines.push(c.yellow(`      ${plural(meeting, 'contact')} ${meeting === 1 ? 'meets' : 'meet'} the new exit criteria: ${meeting === 1 ? 'it exits' : 'they exit'} at the next run${examples(campaign.exitCriteria!.examples, meeting, c, emails)}`));
   for (const step of campaign.steps) {
     if (step.waiting === 0) continue;
-    const line = `      ${plural(step.waiting, 'contact')} waiting in "${step.step}" (${step.change}) → ${stepOutcome(step)}${examples(step.examples, step.waiting, c, emails)}`;
+    const line = `      ${plural(step.waiting, 'contact')} waiting in "${step.step}" (${stepChange(step)}) → ${stepOutcome(step)}${examples(step.examples, step.waiting, c, emails)}`;
     lines.push(step.outcome === 'error' ? c.red(line) : line);
   }
   if (lines.length === 0) return [];
