@@ -174,9 +174,11 @@ function warningBlock(plan: Plan): Part[] {
         step.outcome === 'move'
           ? `${one ? 'moves' : 'move'} to ${mdCode(step.to ?? '')}`
           : step.outcome === 'restart'
-            ? `${one ? 'restarts' : 'restart'} it: it runs again, as changed, at the next run`
+            ? step.rules
+              ? `${one ? 'restarts' : 'restart'} it: the sending rules that deferred ${one ? 'it' : 'them'} changed`
+              : `${one ? 'restarts' : 'restart'} it: it runs again, as changed, at the next run`
             : `${one ? 'exits' : 'exit'} the campaign`;
-      moves.push(`> - **${plural(step.waiting, 'contact')}** waiting in ${step.change} step ${mdCode(step.step)} of ${mdCode(campaign.campaign)} ${what}.`);
+      moves.push(`> - **${plural(step.waiting, 'contact')}** waiting in ${step.rules ? '' : `${step.change} `}step ${mdCode(step.step)} of ${mdCode(campaign.campaign)} ${what}.`);
       moved += step.waiting;
       campaignsMoving.add(campaign.campaign);
     }
