@@ -1,7 +1,7 @@
 import { canonicalJson } from '../ir/canonical.ts';
 import type { Campaign, DataSchema, GradeMatrix, Program, ScoreModel, Segment, Template } from '../ir/types.ts';
 import { describeFieldType } from './describe-step.ts';
-import { diffSteps, recheckSends, type StepMapping } from './diff-steps.ts';
+import { diffSteps, type StepMapping } from './diff-steps.ts';
 import { addedFields, diffValues, without } from './diff-values.ts';
 import { matchEntities, renameMap, type EntityPair } from './match-entities.ts';
 import type { ChangeAction, EntityChange, FieldChange, PlanMessage } from './plan-types.ts';
@@ -46,8 +46,7 @@ export function comparePrograms(deployed: Program | null, next: Program): Progra
   changes.push(...entityChanges(grades, simpleFields));
   changes.push(
     ...entityChanges(campaigns, (before, after, omit) => {
-      const { fields, mapping } = campaignFields(before, after, omit);
-      if (rulesChanged || canonicalJson(before.sendWindow ?? null) !== canonicalJson(after.sendWindow ?? null)) recheckSends(before.steps, after.steps, mapping);
+      const { fields, mapping } = campaignFields(before, after, omit, rulesChanged || canonicalJson(before.sendWindow ?? null) !== canonicalJson(after.sendWindow ?? null));
       steps.set(after.id, mapping);
       return fields;
     }),
@@ -111,11 +110,11 @@ function removedSteps(campaign: Campaign): Record<string, string> | undefined {
   return Object.fromEntries(campaign.stepMoves.map((move) => [move.from, move.to ?? 'exit']));
 }
 
-function campaignFields(before: Campaign, after: Campaign, identity: readonly string[]): { fields: FieldChange[]; mapping: StepMapping } {
+function campaignFields(before: Campaign, after: Campaign, identity: readonly string[], deferralRulesChanged: boolean): { fields: FieldChange[]; mapping: StepMapping } {
   const fields: FieldChange[] = [];
   const omit = [...identity, 'steps', 'stepMoves'];
   diffValues('', without(before, omit), without(after, omit), fields);
-  const steps = diffSteps(before.steps, after.steps);
+  const steps = diffSteps(before.steps, after.steps, deferralRulesChanged);
   fields.push(...steps.fields);
   diffValues('removedSteps', removedSteps(before), removedSteps(after), fields);
   return { fields, mapping: steps.mapping };

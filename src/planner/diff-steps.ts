@@ -53,9 +53,10 @@ function ownFields(step: Step, renamed: boolean): Record<string, unknown> {
  * Diffs the steps of a campaign by step id (honouring step `renamedFrom`): added, removed, renamed
  * and changed steps, with field paths like `steps.cool-off.duration`. A step whose continuation
  * changed (the step after it, or the first step of one of its arms) is changed too: contacts
- * waiting in it will go somewhere else next.
+ * waiting in it will go somewhere else next. `deferralRulesChanged`: the rules that defer sends
+ * changed, so kept send steps are re-checked (`StepMapping.recheck`).
  */
-export function diffSteps(before: Step[], after: Step[]): { fields: FieldChange[]; mapping: StepMapping } {
+export function diffSteps(before: Step[], after: Step[], deferralRulesChanged = false): { fields: FieldChange[]; mapping: StepMapping } {
   const oldSteps = new Map(allSteps(before).map((step) => [step.id, step]));
   const newSteps = allSteps(after);
   const newIds = new Set(newSteps.map((step) => step.id));
@@ -91,6 +92,7 @@ export function diffSteps(before: Step[], after: Step[]): { fields: FieldChange[
     const waiting = retiming(old, step);
     if (waiting === 'restart') mapping.restart.add(oldId);
     else if (waiting !== null) mapping.wakeShift.set(oldId, waiting);
+    else if (deferralRulesChanged && old.type === 'send' && step.type === 'send') mapping.recheck.add(oldId);
   }
   for (const [oldId, old] of oldSteps) {
     if (mapping.kept.has(oldId)) continue;
@@ -141,11 +143,7 @@ function continuationChanges(
   return out;
 }
 
-/** Marks the kept send steps for a re-check (`StepMapping.recheck`): their deferral rules changed. */
-export function recheckSends(before: Step[], after: Step[], mapping: StepMapping): void {
-  const oldSteps = new Map(allSteps(before).map((step) => [step.id, step]));
-  const newSteps = new Map(allSteps(after).map((step) => [step.id, step]));
-  for (const [oldId, newId] of mapping.kept) {
-    if (oldSteps.get(oldId)?.type === 'send' && newSteps.get(newId)?.type === 'send' && !mapping.restart.has(oldId)) mapping.recheck.add(oldId);
-  }
+/** A re-check for deferral rules alone: the step itself is neither changed nor renamed (plans say "sending rules changed"). */
+export function rulesOnly(mapping: StepMapping, step: string): boolean {
+  return mapping.recheck.has(step) && !mapping.changed.has(step) && !mapping.renamed.has(step);
 }

@@ -1,7 +1,7 @@
 import type { Campaign } from '../ir/types.ts';
 import type { Enrollment } from '../store/types.ts';
 import type { ProgramComparison } from './diff-programs.ts';
-import type { StepMapping } from './diff-steps.ts';
+import { rulesOnly, type StepMapping } from './diff-steps.ts';
 import { Examples } from './examples.ts';
 import type { PlanMessage, StepImpact } from './plan-types.ts';
 import type { EnrollmentChange } from './transition-types.ts';
@@ -107,7 +107,7 @@ function migrateOne(enrollment: Enrollment, campaign: Campaign, mapping: StepMap
     const started = enrollment.phase === 'waiting';
     if (started && (mapping.restart.has(step) || mapping.recheck.has(step))) {
       const out = change(enrollment, campaign.id, kept, 'restart');
-      if (!mapping.restart.has(step) && !mapping.changed.has(step)) out.rules = true;
+      if (rulesOnly(mapping, step)) out.rules = true;
       if (variants) out.variants = variants;
       return out;
     }
@@ -152,11 +152,10 @@ function stepImpacts(
   for (const step of waiting?.keys() ?? []) if (!mapping.kept.has(step)) removed.add(step);
   // A send step re-checked for new deferral rules (and nothing else) is listed when contacts are
   // deferred in it, and counts those: the others run it, under the new rules, when due.
-  const recheckOnly = new Set([...mapping.recheck].filter((step) => !mapping.changed.has(step) && !mapping.renamed.has(step)));
-  const rechecked = [...recheckOnly].filter((step) => (deferred?.get(step)?.count ?? 0) > 0);
+  const rechecked = [...mapping.recheck].filter((step) => rulesOnly(mapping, step) && (deferred?.get(step)?.count ?? 0) > 0);
   const listed = new Set([...mapping.changed, ...mapping.renamed.keys(), ...removed, ...rechecked]);
   for (const step of [...listed].sort()) {
-    const here = (recheckOnly.has(step) ? deferred : waiting)?.get(step);
+    const here = (rulesOnly(mapping, step) ? deferred : waiting)?.get(step);
     const base = { step, waiting: here?.count ?? 0, examples: here?.ids ?? [] };
     if (removed.has(step)) {
       const move = after.stepMoves.find((m) => m.from === step);
@@ -170,7 +169,7 @@ function stepImpacts(
     }
     const outcome = mapping.restart.has(step) || mapping.recheck.has(step) ? 'restart' : 'stay';
     const impact: StepImpact = { ...base, change: mapping.renamed.has(step) ? 'renamed' : 'changed', outcome, to: mapping.kept.get(step)! };
-    if (recheckOnly.has(step)) impact.rules = true;
+    if (rulesOnly(mapping, step)) impact.rules = true;
     // Only a wait that has started has a wake-up computed from its duration.
     const shift = mapping.wakeShift.get(step);
     if (shift !== undefined) impact.wakeShiftMs = shift;
