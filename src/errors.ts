@@ -65,4 +65,17 @@ export function fileSystemErrorMessage(error: unknown): string | null {
   return typeof path === 'string' ? `Cannot ${verb} "${path}" (${code}): ${meaning}.` : `A file ${verb} failed (${code}): ${meaning}.`;
 }
 
+/**
+ * Names `file` in a file-system error that names none — a write or fsync on an open file, whose
+ * error has no path — so that `fileSystemErrorMessage` says which file a full disk stopped.
+ * Returns the error, to be thrown again.
+ */
+export function withFilePath<E>(error: E, file: string): E {
+  if (error instanceof Error) {
+    const errno = error as NodeJS.ErrnoException;
+    if (typeof errno.code === 'string' && errno.path === undefined) errno.path = file;
+  }
+  return error;
+}
+
 const VERBS: Record<string, string> = { scandir: 'list', mkdir: 'create the folder', unlink: 'remove', rmdir: 'remove' };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync, constants } from 'node:fs';
 import path from 'node:path';
-import { JournalLockedError, UserError } from '../errors.ts';
+import { JournalLockedError, UserError, withFilePath } from '../errors.ts';
 import { syncDirectorySync } from '../store/durable-directory.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
 import { appendHeader, header, parseHeader } from './journal-header.ts';
@@ -81,6 +81,8 @@ function appendRows<T>(journal: string, rows: readonly T[], line: (row: T) => st
       fsyncSync(fd);
       // A new journal's name, too, is durable before the events in it are reported accepted.
       if (created) syncDirectorySync(path.dirname(journal));
+    } catch (error) {
+      throw withFilePath(error, journal);
     } finally {
       closeSync(fd);
     }

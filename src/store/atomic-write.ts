@@ -3,6 +3,7 @@ import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/pr
 import path from 'node:path';
 import { makeDirectoryDurable, syncDirectory } from './durable-directory.ts';
 import { pidRuns } from './process-identity.ts';
+import { withFilePath } from '../errors.ts';
 
 /**
  * Writes a file atomically: the chunks go to a temporary file in the same directory, which is
@@ -43,7 +44,8 @@ export async function writeFileAtomic(file: string, chunks: Iterable<string | Ui
     await rename(temp, file);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
-    throw error;
+    // A write or fsync names no path: the file being written is named, not its temporary file.
+    throw withFilePath(error, file);
   }
   await syncDirectory(dir);
 }

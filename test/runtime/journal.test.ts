@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fileSystemErrorMessage } from '../../src/errors.ts';
 import { appendEvents, appendUnsubscribes, compactJournal, pendingEventIds, readJournal } from '../../src/runtime/journal.ts';
 import type { StoredEvent } from '../../src/store/types.ts';
 
@@ -76,6 +77,20 @@ describe('the event journal', () => {
     const fresh = path.join(dir, 'new.journal');
     appendEvents(fresh, [event(1)], '2026-11-23T10:00:00.000Z');
     expect(statSync(fresh).mode & 0o777).toBe(0o600);
+  });
+
+  it.runIf(existsSync('/dev/full'))('names the journal when the disk is full (a write on an open file names no path)', () => {
+    const dir = journalDir();
+    const journal = path.join(dir, 'events.journal');
+    // Every write to /dev/full fails with ENOSPC, as on a full disk.
+    symlinkSync('/dev/full', journal);
+    let error: unknown;
+    try {
+      appendEvents(journal, [event(1)], '2026-11-23T10:00:00.000Z');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(fileSystemErrorMessage(error)).toBe(`Cannot write "${journal}" (ENOSPC): no space left on the device; free some space and run the command again.`);
   });
 
   it('refuses to append to a file that is not a journal, as its readers refuse it, and leaves the file as it was', () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fileSystemErrorMessage } from '../../src/errors.ts';
 import { writeFileAtomic } from '../../src/store/atomic-write.ts';
 
 let dir: string;
@@ -60,6 +61,22 @@ describe('writeFileAtomic', () => {
     expect(unhandled).toEqual([]);
     expect(readFileSync(file, 'utf8')).toBe('before\n');
     expect(readdirSync(dir)).toEqual(['out.txt']);
+  });
+});
+
+describe('writeFileAtomic on a full disk', () => {
+  it('names the file it was writing, not its temporary file: a write or fsync error carries no path', async () => {
+    const file = path.join(dir, 'store.json');
+    writeFileSync(file, 'before\n');
+    function* fullDisk() {
+      yield 'a'.repeat(1024);
+      // What a write on an open file rejects with when the disk is full: a code, no path.
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    }
+    const error = await writeFileAtomic(file, fullDisk()).catch((caught: unknown) => caught);
+    expect(fileSystemErrorMessage(error)).toBe(`Cannot write "${file}" (ENOSPC): no space left on the device; free some space and run the command again.`);
+    expect(readFileSync(file, 'utf8')).toBe('before\n');
+    expect(readdirSync(dir)).toEqual(['store.json']);
   });
 });
 

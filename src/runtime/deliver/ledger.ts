@@ -5,6 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutboxMessage, StoreData } from '../../store/types.ts';
 import { makeDirectoryDurable, syncDirectory } from '../../store/durable-directory.ts';
+import { withFilePath } from '../../errors.ts';
 import { addSuppressions } from '../../store/suppression.ts';
 import { listOutboxFiles, outboxFileName } from './outbox-transport.ts';
 import type { TransportName } from './transports.ts';
@@ -65,15 +66,19 @@ export async function openLedger(file: string): Promise<LedgerWriter> {
   let unsynced = false;
   const flush = (durable = true) => {
     last = last.then(async () => {
-      if (buffer !== '') {
-        const text = buffer;
-        buffer = '';
-        await handle.appendFile(text, 'utf8');
-        unsynced = true;
-      }
-      if (durable && unsynced) {
-        await handle.sync();
-        unsynced = false;
+      try {
+        if (buffer !== '') {
+          const text = buffer;
+          buffer = '';
+          await handle.appendFile(text, 'utf8');
+          unsynced = true;
+        }
+        if (durable && unsynced) {
+          await handle.sync();
+          unsynced = false;
+        }
+      } catch (error) {
+        throw withFilePath(error, file);
       }
     });
     return last;

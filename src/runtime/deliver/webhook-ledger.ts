@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { withFilePath } from '../../errors.ts';
 import type { StoreData, WebhookDelivery } from '../../store/types.ts';
 import { makeDirectoryDurable, syncDirectorySync } from '../../store/durable-directory.ts';
 
@@ -115,13 +116,19 @@ export function openWebhookLedger(file: string): WebhookLedgerWriter {
         if (size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10) prefix = '\n';
       }
       const record: WebhookLedgerRecord = { key: delivery.key, at: delivery.deliveredAt!, status: delivery.lastStatus!, attempts: delivery.attempts };
-      writeSync(fd, `${prefix}${JSON.stringify(record)}\n`);
+      try {
+        writeSync(fd, `${prefix}${JSON.stringify(record)}\n`);
+      } catch (error) {
+        throw withFilePath(error, file);
+      }
       prefix = '';
     },
     close() {
       if (fd === null) return;
       try {
         fsyncSync(fd);
+      } catch (error) {
+        throw withFilePath(error, file);
       } finally {
         closeSync(fd);
         fd = null;
