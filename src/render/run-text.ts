@@ -74,7 +74,7 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
 }
 
 /**
- * Ledger lines that are not records (cut off when a run was killed, or edited by hand) were
+ * Ledger lines that are not records (cut off when a run was killed or the disk was full, or edited by hand) were
  * skipped: the JSON has the counts (`delivery.recovered.invalidLines`, `webhooks.invalidLines`).
  */
 function ledgerLines(result: RunResult): string | null {
@@ -84,7 +84,7 @@ function ledgerLines(result: RunResult): string | null {
   if (outbox) counts.push(`${plural(outbox, 'line')} of deliveries.jsonl`);
   if (webhooks) counts.push(`${plural(webhooks, 'line')} of webhooks.jsonl`);
   if (counts.length === 0) return null;
-  return `Unreadable ledger lines skipped: ${counts.join(' and ')} (a line cut off when a run was killed, or edited by hand).`;
+  return `Unreadable ledger lines skipped: ${counts.join(' and ')} (a line cut off when a run was killed or the disk was full, or edited by hand).`;
 }
 
 /** What became of the manual enrollments (`campaign enroll`): each one, as an operator asked for it. */

@@ -294,7 +294,7 @@ describe('campaign run: delivery through real servers', () => {
       expect(report.webhooks.invalidLines).toBe(1);
       const text = await cliWith(env, dir, ...args);
       expect(text.code, text.stderr).toBe(0);
-      expect(text.stdout).toContain('\nUnreadable ledger lines skipped: 2 lines of deliveries.jsonl and 1 line of webhooks.jsonl (a line cut off when a run was killed, or edited by hand).\n');
+      expect(text.stdout).toContain('\nUnreadable ledger lines skipped: 2 lines of deliveries.jsonl and 1 line of webhooks.jsonl (a line cut off when a run was killed or the disk was full, or edited by hand).\n');
     } finally {
       await new Promise<void>((resolve) => hooks.close(() => resolve()));
     }
