@@ -119,7 +119,10 @@ async function compileNow(options: CompileOptions): Promise<CompileResult> {
         program = normalizeProgramOrder(validated.program);
         // An event whose schema is invalid (CK006) is declared: its uses are not CK105 as well.
         const invalid = collected.invalidEvents;
-        siteDiagnostics.push(...runRules(program).filter((d) => !(d.code === 'CK105' && invalid.has(d.site.mention ?? ''))));
+        // A module that did not load sent nothing: its templates would be reported unused (CK134),
+        // inviting the author to delete templates that are in use.
+        const partial = loaded.failed.size > 0;
+        siteDiagnostics.push(...runRules(program).filter((d) => !(d.code === 'CK105' && invalid.has(d.site.mention ?? '')) && !(partial && d.code === 'CK134')));
       }
     }
   }

@@ -272,7 +272,7 @@ export const RULE_MESSAGES = {
     'warning',
     (p) => `Template "${p.template}" is not sent by any campaign.`,
     () => 'Send it from a campaign or remove it.',
-    'A template is defined but no campaign sends it.',
+    'A template is defined but no campaign sends it. Not reported while a module fails to load (CK003): the campaigns it defines, and what they send, are unknown.',
   ),
   CK135: entry<{ owner: string; detail: string }>(
     'invalid-count',
