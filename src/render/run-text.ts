@@ -144,7 +144,9 @@ export function renderContactChanges(changes: ContactChanges, c: Colors): string
   for (const s of change.segments.left) lines.push(`  ${c.red('-')} segment ${s}`);
   for (const journey of Object.values(change.journeys)) {
     const before = journey.before ? `${journey.before.step ?? '(end)'} [${journey.before.status}]` : '(not enrolled)';
-    const after = `${journey.after.step ?? '(end)'} [${journey.after.status}]`;
+    // Why it exited (exit criteria, an unmet goal, another campaign's exit step), from its note.
+    const exit = journey.after.status === 'exited' ? journey.notes.findLast((note) => EXIT_NOTE.test(note))?.match(EXIT_NOTE)?.[1] : undefined;
+    const after = `${journey.after.step ?? '(end)'} [${journey.after.status}${exit ? `: ${exit}` : ''}]`;
     const wake = journey.after.status === 'active' ? (journey.after.waitingFor ? `, waiting for ${journey.after.waitingFor} until ${short(journey.after.wakeAt)}` : journey.after.wakeAt ? `, next ${short(journey.after.wakeAt)}` : ', waiting for a goal') : '';
     lines.push(`  journey ${journey.campaign}: ${before} → ${after}${wake}`);
     // A step that did not do what it says (an `enroll` the target campaign refused).
@@ -161,6 +163,9 @@ export function renderContactChanges(changes: ContactChanges, c: Colors): string
   for (const hook of change.webhooks) lines.push(`  webhook ${hook.endpoint} ${short(hook.at)}`);
   return lines.join('\n');
 }
+
+/** A journey's exit note: `2026-11-02T09:00:00.000Z exited (goal upgraded not met)` (`finish`). */
+const EXIT_NOTE = /^\S+ exited \((.*)\)$/;
 
 /** Per-contact diffs, in id order, at most `limit` contacts. */
 export function renderRunDiffs(log: ChangeLog, c: Colors, limit: number): string {
