@@ -1,6 +1,10 @@
 import { catalogueEntry as entry } from './diagnostics.ts';
 
-type Ref = { kind: string; id: string; owner: string };
+/** A reference to an id that does not exist; `suggestion`: a defined id close to it (`closestName`). */
+type Ref = { kind: string; id: string; owner: string; suggestion?: string };
+
+/** `Did you mean "trial-expiry-last"? ` before a hint, when a close id exists. */
+const didYouMean = (p: { suggestion?: string }) => (p.suggestion === undefined ? '' : `Did you mean "${p.suggestion}"? `);
 
 /**
  * The catalogue's codes from CK100: the semantic rules (`rules/`), run on a program that loaded and
@@ -18,35 +22,35 @@ export const RULE_MESSAGES = {
     'unknown-segment',
     'error',
     (p) => `${p.owner} references ${p.kind} "${p.id}", which does not exist.`,
-    () => 'Import the segment object instead of writing its id, or fix the id.',
+    (p) => `${didYouMean(p)}Import the segment object instead of writing its id, or fix the id.`,
     'A condition, audience or trigger names a segment that no module defines.',
   ),
   CK102: entry<Ref>(
     'unknown-template',
     'error',
     (p) => `${p.owner} sends template "${p.id}", which does not exist.`,
-    () => 'Define it with email(…) or pass the template object to send().',
+    (p) => `${didYouMean(p)}Define it with email(…) or pass the template object to send().`,
     'A `send` step names a template that no module defines.',
   ),
   CK103: entry<Ref>(
     'unknown-score',
     'error',
     (p) => `${p.owner} references ${p.kind} "${p.id}", which does not exist.`,
-    (p) => `Define it with ${p.kind === 'score' ? 'scoring' : 'grades'}(…), pass the object instead of its id, or fix the id.`,
+    (p) => `${didYouMean(p)}Define it with ${p.kind === 'score' ? 'scoring' : 'grades'}(…), pass the object instead of its id, or fix the id.`,
     'A condition, trigger, step or grade matrix names a score or grade matrix that no module defines.',
   ),
   CK104: entry<Ref>(
     'unknown-campaign',
     'error',
     (p) => `${p.owner} references ${p.kind} "${p.id}", which does not exist.`,
-    () => 'Fix the campaign id.',
+    (p) => `${didYouMean(p)}Fix the campaign id.`,
     'An `enroll` or `exit` step names a campaign that no module defines.',
   ),
   CK105: entry<Ref>(
     'unknown-event',
     'error',
     (p) => `${p.owner} uses event "${p.id}", which the workspace does not declare.`,
-    () => 'Add the event to `events` in campaign.config.ts or fix its name.',
+    (p) => `${didYouMean(p)}Add the event to \`events\` in campaign.config.ts or fix its name.`,
     'A trigger, condition, scoring rule or `waitForEvent` step uses an event that the workspace\'s `events` do not declare.',
   ),
   CK106: entry<Ref>(
@@ -139,12 +143,12 @@ export const RULE_MESSAGES = {
     () => 'Use a field declared with z.iso.date() or z.iso.datetime().',
     'A date operator (`withinLast`, `before`, `anniversary`, …) or a date trigger uses a field that is not declared with `z.iso.date()` or `z.iso.datetime()`.',
   ),
-  CK118: entry<{ owner: string; placeholder: string; part: string; notify?: boolean }>(
+  CK118: entry<{ owner: string; placeholder: string; part: string; notify?: boolean; suggestion?: string }>(
     'unknown-placeholder',
     'error',
     (p) => `${p.owner} uses placeholder "{{${p.placeholder}}}" in its ${p.part}, which is not a contact field.`,
     // A team notification has no unsubscribe link (CK141): not a placeholder to suggest there.
-    (p) => (p.notify ? 'Use a contact field from campaign.config.ts or "id".' : 'Use a contact field from campaign.config.ts, "id" or "unsubscribeUrl".'),
+    (p) => `${didYouMean(p)}${p.notify ? 'Use a contact field from campaign.config.ts or "id".' : 'Use a contact field from campaign.config.ts, "id" or "unsubscribeUrl".'}`,
     'A `{{placeholder}}` in a template or a notify message is neither a contact field nor a system placeholder (`id`, `unsubscribeUrl`).',
   ),
   CK119: entry<{ template: string; part: 'text' | 'HTML' }>(
@@ -189,11 +193,11 @@ export const RULE_MESSAGES = {
     () => 'Add at least one step.',
     'A campaign has no steps.',
   ),
-  CK125: entry<{ owner: string; kind: 'team' | 'webhook endpoint'; id: string }>(
+  CK125: entry<{ owner: string; kind: 'team' | 'webhook endpoint'; id: string; suggestion?: string }>(
     'unknown-recipient',
     'error',
     (p) => `${p.owner} uses ${p.kind} "${p.id}", which the workspace config does not declare.`,
-    (p) => `Declare it under ${p.kind === 'team' ? 'teams' : 'webhooks'} in campaign.config.ts.`,
+    (p) => `${didYouMean(p)}Declare it under ${p.kind === 'team' ? 'teams' : 'webhooks'} in campaign.config.ts.`,
     'A `notify` step names a team, or a `webhook` step an endpoint, that the workspace config does not declare.',
   ),
   CK126: entry<{ owner: string; field: string; kind: string; op?: string; value?: string; expected?: string; sets?: boolean }>(

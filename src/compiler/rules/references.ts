@@ -1,4 +1,5 @@
 import { programReferences } from '../../ir/references.ts';
+import { closestName } from '../../text/closest.ts';
 import { diagnostic } from '../messages.ts';
 import { describeSite, siteOf, type Rule } from './rule.ts';
 
@@ -12,31 +13,36 @@ export const unknownReference: Rule = {
     for (const ref of programReferences(program)) {
       const owner = describeSite(ref.owner, ref.at);
       const site = { ...siteOf(ref.owner, ref.at), mention: ref.id };
-      const params = { kind: ref.kind === 'grades' ? 'grade matrix' : ref.kind, id: ref.id, owner };
+      const kind = ref.kind === 'grades' ? 'grade matrix' : ref.kind;
+      // With a "did you mean" when a defined id is close (a typo in an id written as text).
+      const unknown = (code: 'CK101' | 'CK102' | 'CK103' | 'CK104' | 'CK105', known: Iterable<string>) =>
+        report(diagnostic(code, { kind, id: ref.id, owner, suggestion: closestName(ref.id, known) }, site));
+      const unknownRecipient = (recipient: 'team' | 'webhook endpoint', known: Iterable<string>) =>
+        report(diagnostic('CK125', { owner, kind: recipient, id: ref.id, suggestion: closestName(ref.id, known) }, site));
       switch (ref.kind) {
         case 'segment':
-          if (!ids.segments.has(ref.id)) report(diagnostic('CK101', params, site));
+          if (!ids.segments.has(ref.id)) unknown('CK101', ids.segments);
           break;
         case 'template':
-          if (!ids.templates.has(ref.id)) report(diagnostic('CK102', params, site));
+          if (!ids.templates.has(ref.id)) unknown('CK102', ids.templates);
           break;
         case 'score':
-          if (!ids.scores.has(ref.id)) report(diagnostic('CK103', params, site));
+          if (!ids.scores.has(ref.id)) unknown('CK103', ids.scores);
           break;
         case 'grades':
-          if (!ids.grades.has(ref.id)) report(diagnostic('CK103', params, site));
+          if (!ids.grades.has(ref.id)) unknown('CK103', ids.grades);
           break;
         case 'campaign':
-          if (!ids.campaigns.has(ref.id)) report(diagnostic('CK104', params, site));
+          if (!ids.campaigns.has(ref.id)) unknown('CK104', ids.campaigns);
           break;
         case 'event':
-          if (!(ref.id in program.schema.events)) report(diagnostic('CK105', params, site));
+          if (!(ref.id in program.schema.events)) unknown('CK105', Object.keys(program.schema.events));
           break;
         case 'team':
-          if (!(ref.id in program.settings.teams)) report(diagnostic('CK125', { owner, kind: 'team', id: ref.id }, site));
+          if (!(ref.id in program.settings.teams)) unknownRecipient('team', Object.keys(program.settings.teams));
           break;
         case 'webhook':
-          if (!(ref.id in program.settings.webhooks)) report(diagnostic('CK125', { owner, kind: 'webhook endpoint', id: ref.id }, site));
+          if (!(ref.id in program.settings.webhooks)) unknownRecipient('webhook endpoint', Object.keys(program.settings.webhooks));
           break;
       }
     }

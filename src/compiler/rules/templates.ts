@@ -2,6 +2,7 @@ import { SYSTEM_PLACEHOLDERS, malformedPlaceholders, parseTemplateText } from '.
 import type { Site } from '../diagnostics.ts';
 import { forEachStep, thresholdActions } from '../../ir/walk.ts';
 import type { ActionStep, Step } from '../../ir/types.ts';
+import { closestName } from '../../text/closest.ts';
 import { diagnostic } from '../messages.ts';
 import type { Rule, RuleContext } from './rule.ts';
 
@@ -10,7 +11,9 @@ function checkText(ctx: RuleContext, text: string | undefined, owner: string, pa
   for (const placeholder of parseTemplateText(text)) {
     if (placeholder.kind !== 'field') continue;
     if (placeholder.field in ctx.program.schema.contact || (SYSTEM_PLACEHOLDERS as readonly string[]).includes(placeholder.field)) continue;
-    ctx.report(diagnostic('CK118', { owner, placeholder: placeholder.field, part, notify }, site));
+    // A notification has no unsubscribe link (CK141): not a placeholder to suggest there.
+    const known = [...Object.keys(ctx.program.schema.contact), ...SYSTEM_PLACEHOLDERS.filter((p) => !notify || p !== 'unsubscribeUrl')];
+    ctx.report(diagnostic('CK118', { owner, placeholder: placeholder.field, part, notify, suggestion: closestName(placeholder.field, known) }, site));
   }
   for (const bad of malformedPlaceholders(text)) ctx.report(diagnostic('CK136', { owner, text: bad }, site));
 }
