@@ -275,7 +275,7 @@ export class Engine {
     if (view) this.refreshView(view);
   }
 
-  refreshView(view: ContactView, cause?: { event: StoredEvent; at: number; scores: string[] }): void {
+  refreshView(view: ContactView): void {
     const contact = view.contact;
     const contactId = contact.id;
     let subject = this.views.subjectOf(view, this.now);
@@ -310,8 +310,7 @@ export class Engine {
       const enrollment = enrollments[i]!;
       if (enrollment.status === 'active' && checkGoalsAndExit(this, enrollment, this.now)) this.scheduleWake(enrollment, Infinity);
     }
-    if (cause) this.rechecks.afterEvent(view, cause.event, cause.at, cause.scores, this.now, this.end);
-    else this.rechecks.afterRefresh(view, this.now, this.end);
+    this.rechecks.afterRefresh(view, this.now, this.end);
   }
 
   /**

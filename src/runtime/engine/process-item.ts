@@ -104,7 +104,7 @@ function processEvent(engine: Engine, event: StoredEvent, dueAt: number, end: nu
     if (fired.length > 0) engine.log.score(contact.id, id, before, state.value, fired, event.at);
   }
   engine.views.touchScores(view, changedScores);
-  engine.refreshView(view, { event, at: eventAt, scores: changedScores });
+  engine.refreshView(view);
 
   for (const { campaign, filter } of engine.index.eventTriggers.get(event.event) ?? NONE) {
     if (!filter || filter(event.data)) engine.tryEnroll(campaign, contact.id, `event ${event.event}`);

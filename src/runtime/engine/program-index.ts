@@ -1,7 +1,7 @@
-import type { Campaign, Cond, Program, Template } from '../../ir/types.ts';
+import type { Campaign, Program, Template } from '../../ir/types.ts';
 import { forEachStep, journeyGraph, type JourneyGraph } from '../../ir/walk.ts';
 import { compileCondition, compileEventCondition } from '../evaluate/compile-condition.ts';
-import { compileNextChange, earliestOf, isNever, timeSensitivity, type NextChange, type NextChangeContext, type TimeSensitivity } from '../evaluate/next-change.ts';
+import { compileNextChange, earliestOf, isNever, type NextChange, type NextChangeContext } from '../evaluate/next-change.ts';
 import type { CompiledProgram } from '../evaluate/snapshot.ts';
 import type { EventPredicate, Predicate } from '../evaluate/subject.ts';
 
@@ -33,14 +33,11 @@ export class ProgramIndex {
   readonly exitNext = new Map<string, NextChange>();
   readonly goalNext = new Map<string, NextChange>();
   readonly nextContext: NextChangeContext;
-  readonly sensitivity: TimeSensitivity;
   /**
    * Score → the values at which a threshold or a score-triggered campaign re-arms when the score
    * decays below them (decaying scores only): a re-check at that instant makes re-arming exact.
    */
   readonly rearmValues = new Map<string, number[]>();
-  /** Event name → `within` windows with compiled filters (see `Rechecks.afterEvent`). */
-  readonly windows = new Map<string, { window: number; filter: EventPredicate | null }[]>();
 
   constructor(program: Program, compiled: CompiledProgram) {
     const options = { consentField: program.settings.consent.email };
@@ -51,26 +48,10 @@ export class ProgramIndex {
     const liveProfile = [...compiled.scores.values()].flatMap((score) => score.liveProfile);
     this.profileNext = earliestOf(liveProfile.map((when) => compileNextChange(when, options)));
     this.nextContext = { scores: compiled.scores, states: {}, grades: new Map(program.grades.map((g) => [g.id, g])) };
-    const timeConds = [
-      ...timeDependent,
-      ...liveProfile,
-      ...program.campaigns.flatMap((c) => (c.exitWhen ? [c.exitWhen] : [])),
-      ...program.campaigns.flatMap((c) => {
-        const goals: Cond[] = [];
-        forEachStep(c.steps, ({ step }) => {
-          if (step.type === 'goal') goals.push(step.when);
-        });
-        return goals;
-      }),
-    ];
-    this.sensitivity = timeSensitivity(timeConds, this.nextContext.grades);
     for (const score of program.scores) {
       if (!score.decay) continue;
       const values = [...score.thresholds.map((t) => t.at), ...(this.scoreTriggers.get(score.id) ?? []).flatMap(({ campaign }) => (campaign.trigger?.type === 'score' ? [campaign.trigger.crosses] : []))];
       if (values.length > 0) this.rearmValues.set(score.id, [...new Set(values)]);
-    }
-    for (const [event, list] of this.sensitivity.windows) {
-      this.windows.set(event, list.map((w) => ({ window: w.window, filter: w.filter ? compileEventCondition(w.filter, options) : null })));
     }
   }
 

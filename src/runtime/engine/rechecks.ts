@@ -1,4 +1,4 @@
-import type { Enrollment, StoredEvent } from '../../store/types.ts';
+import type { Enrollment } from '../../store/types.ts';
 import { isNever } from '../evaluate/next-change.ts';
 import { scoreCrossingTime, type CompiledScore } from '../evaluate/scoring.ts';
 import { parseInstant } from '../time/instants.ts';
@@ -76,34 +76,15 @@ export class Rechecks {
     this.queue.push({ kind: 'recheck', at: when, key: contactId, contact: contactId });
   }
 
-  /** After a refresh: the next re-check, computed afresh. */
+  /**
+   * After a refresh — of an event too: the next re-check, computed afresh. An event can bring a
+   * time-based change earlier than the one queued in more ways than its own window leaving: it
+   * completes an `all` whose windowed part then expires (`all(did(trial), did(page, within 7d))`),
+   * breaks an `any` that a windowless part held true, or moves a score a composite reads. Only a
+   * full computation covers them all (it used to be skipped after events, and such a segment kept
+   * its member until the next event).
+   */
   afterRefresh(view: ContactView, now: number, end: number): void {
     this.schedule(view, this.next(view, now, now), now, end);
-  }
-
-  /**
-   * After an event, only two things can bring a time-based change earlier than already scheduled:
-   * the new event leaving a `within` window, and a changed score crossing a compared value.
-   */
-  afterEvent(view: ContactView, event: StoredEvent, eventAt: number, changedScores: readonly string[], now: number, end: number): void {
-    const contact = view.contact;
-    // An event on a windowed condition can only make a condition flip later — except the flip
-    // when this very event leaves its window. A re-check already due by then recomputes everything;
-    // otherwise compute the next flip now.
-    let window = Infinity;
-    for (const w of this.index.windows.get(event.event) ?? []) if (w.window < window && (!w.filter || w.filter(event.data))) window = w.window;
-    if (window !== Infinity) {
-      const scheduled = view.recheckAt;
-      if (scheduled === undefined || scheduled > eventAt + window) {
-        this.afterRefresh(view, now, end);
-        return;
-      }
-    }
-    for (const id of changedScores) {
-      const compiled = this.scores.get(id);
-      if (!compiled) continue;
-      for (const value of this.index.sensitivity.scores.get(id) ?? []) this.schedule(view, scoreCrossingTime(compiled, contact.scores[id], value, now), now, end);
-      for (const value of this.index.rearmValues.get(id) ?? []) this.schedule(view, scoreCrossingTime(compiled, contact.scores[id], value, now), now, end);
-    }
   }
 }
