@@ -57,6 +57,11 @@ export interface Site {
   column?: number;
   /** How many characters the known location spans (TypeScript and esbuild report it). */
   length?: number;
+  /**
+   * The known location is a name in an expression (where a stack frame points: `eq` of
+   * `c.plan.eq('trial')`): the diagnostic spans the property access or call it ends.
+   */
+  expression?: boolean;
 }
 
 /** A code of the catalogue (`CATALOGUE` in messages.ts): its wording for the parameters `P`. */

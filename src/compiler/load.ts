@@ -5,7 +5,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
+import type { DiscardedRegistration } from '../dsl/recording.ts';
 import { collectRegistrations, type Registration } from '../dsl/registry.ts';
+import { describeCondition } from '../ir/describe-condition.ts';
 import type { SiteDiagnostic } from './diagnostics.ts';
 import { diagnostic } from './messages.ts';
 import { originalPosition, type RawSourceMap } from './source-map.ts';
@@ -148,6 +150,9 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
         diagnostics.push(moduleThrew(reason, [file], workspace, maps));
       }
     });
+    registrations.forEach((registration, index) => {
+      if (registration.kind === 'discarded') diagnostics.push(discardedCondition(registration.value, origins[index] ?? files[0]!, workspace, maps));
+    });
     const inputs = Object.keys(build.metafile.inputs).map((input) => path.resolve(workspace, input));
     const failed = new Set(failures.flatMap((failure) => failure.files));
     return { registrations, origins, failed, diagnostics, bundled: true, inputs };
@@ -235,6 +240,47 @@ function thrownText(error: unknown): string {
   }
 }
 
+/** The first frame of a stack in the user's code, mapped through the bundle's source maps. */
+function userFrame(stack: string, workspace: string, maps: Map<string, RawSourceMap>): { file: string; line: number; column: number } | null {
+  for (const match of stack.matchAll(FRAME)) {
+    const [, framePath, line, column] = match as unknown as [string, string, string, string];
+    const map = maps.get(framePath);
+    let candidate: { file: string; line: number; column: number } | null = null;
+    if (map) {
+      const original = originalPosition(map, Number(line), Number(column));
+      if (original) candidate = { file: path.resolve(path.dirname(framePath), original.source), line: original.line, column: original.column };
+    } else if (!framePath.includes('node_modules')) {
+      candidate = { file: framePath, line: Number(line), column: Number(column) };
+    }
+    // A bundled frame maps back to its source, which may be the user's code outside the workspace.
+    if (candidate && (candidate.file.startsWith(workspace + path.sep) || (map && isUserCode(candidate.file)))) return candidate;
+  }
+  return null;
+}
+
+/**
+ * CK009 where a condition callback threw a condition (or a field) away: at the line its stack
+ * leads to, else in the module that was loading.
+ */
+function discardedCondition(
+  { discarded, trace }: DiscardedRegistration,
+  module: string,
+  workspace: string,
+  maps: Map<string, RawSourceMap>,
+): SiteDiagnostic {
+  let stack = '';
+  try {
+    stack = String(trace.stack ?? '');
+  } catch {
+    // A stack that cannot be formatted: the module is named instead of a line.
+  }
+  const frame = userFrame(stack, workspace, maps);
+  const site = frame ? { ...frame, expression: true } : { file: module };
+  return 'reference' in discarded
+    ? diagnostic('CK009', { made: discarded.reference, kind: 'reference' }, site)
+    : diagnostic('CK009', { made: describeCondition(discarded.condition), kind: 'condition' }, site);
+}
+
 /**
  * Finds the first stack frame in a workspace module, mapping bundled frames through the source maps.
  * `files`: the modules whose import threw this error (shared code throws it to each importer); the
@@ -248,23 +294,7 @@ function moduleThrew(error: unknown, files: string[], workspace: string, maps: M
   } catch {
     // A stack getter that throws: the diagnostic names the module instead of a line.
   }
-  let site: { file: string; line?: number; column?: number } = { file: files[0]! };
-  for (const match of stack.matchAll(FRAME)) {
-    const [, framePath, line, column] = match as unknown as [string, string, string, string];
-    const map = maps.get(framePath);
-    let candidate: { file: string; line: number; column: number } | null = null;
-    if (map) {
-      const original = originalPosition(map, Number(line), Number(column));
-      if (original) candidate = { file: path.resolve(path.dirname(framePath), original.source), line: original.line, column: original.column };
-    } else if (!framePath.includes('node_modules')) {
-      candidate = { file: framePath, line: Number(line), column: Number(column) };
-    }
-    // A bundled frame maps back to its source, which may be the user's code outside the workspace.
-    if (candidate && (candidate.file.startsWith(workspace + path.sep) || (map && isUserCode(candidate.file)))) {
-      site = candidate;
-      break;
-    }
-  }
+  const site: { file: string; line?: number; column?: number } = userFrame(stack, workspace, maps) ?? { file: files[0]! };
   const relative = (file: string) => path.relative(workspace, file).split(path.sep).join('/');
   const file = files.includes(site.file) ? site.file : files[0]!;
   const shown = relative(file);

@@ -1,7 +1,7 @@
 import { catalogueEntry as entry } from './diagnostics.ts';
 
 /**
- * The catalogue's codes CK001–CK008: problems found while loading the workspace (the config, the
+ * The catalogue's codes CK001–CK009: problems found while loading the workspace (the config, the
  * modules, the IR schema). Part of `CATALOGUE` (messages.ts).
  */
 export const LOADING_MESSAGES = {
@@ -69,5 +69,18 @@ export const LOADING_MESSAGES = {
     (p) => `Module "${p.file}" called ${p.call} while being loaded.`,
     () => 'Remove the call: a module only defines, and the command decides when it ends (throw an Error to stop with a message).',
     'A module called `process.exit` while it was imported. The compiler stops the call (the command would otherwise end at once, silently, with that exit code) and reports it; the other modules still load.',
+  ),
+  CK009: entry<{ kind: 'condition' | 'reference'; made: string } | { kind: 'unevaluated'; operator: string }>(
+    'discarded-condition',
+    'error',
+    (p) =>
+      p.kind === 'unevaluated'
+        ? `The condition after "${p.operator}" is never built: the condition before it is an object, so "${p.operator}" returns that one alone.`
+        : p.kind === 'reference'
+          ? `The ${p.made} is read in a condition callback but never compared: it is not the contact's value, so JavaScript logic on it (if, !, ?:, &&, ||) tests an object that is always there.`
+          : `The condition "${p.made}" is built in a condition callback but is not part of the condition the callback returns, so it is ignored.`,
+    (p) =>
+      `Combine conditions with c.all(…) or c.any(…) and negate with c.not(…); \`&&\`, \`||\`, \`!\` and \`?:\` on conditions do not combine them${p.kind === 'reference' ? ', and a field is tested with its operators, such as c.firstName.exists()' : ''}.`,
+    'A condition callback (a segment\'s `where`, an audience, `exitWhen`, a branch or goal, a profile rule, an event filter) built a condition it does not return, or read a field (`c.plan`, `c.score(…)`) without comparing it. Conditions are recorded objects, not booleans: `a && b` returns `b` and drops `a`, `a || b` returns `a` and never builds `b`, `!a` is `false`, and `c.plan ? x : y` always takes `x`. The diagnostic points at what was thrown away (with `||` and `??`, found by the type-check, at the condition never built). A condition kept in a variable and used, or made by a helper function, is not reported.',
   ),
 } as const;

@@ -122,6 +122,7 @@ const ENTITY_BUILDERS = new Set(Object.values(ENTITY_CALLEES).flat().filter((cal
 
 export class SourceLocator {
   private readonly files = new Map<string, SourceFileInfo>();
+  private readonly sources = new Map<string, TS.SourceFile>();
   private readonly calls: CallSite[] = [];
   private readonly idObjects: (Span & { id: string })[] = [];
   private readonly helpers: HelperCall[] = [];
@@ -141,6 +142,7 @@ export class SourceLocator {
     ts ??= typescript();
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     this.files.set(file, { file, text, lineStarts: source.getLineStarts() });
+    this.sources.set(file, source);
     this.declarations.add(file, source);
     const visit = (node: TS.Node): void => {
       if (ts.isCallExpression(node)) {
@@ -220,7 +222,7 @@ export class SourceLocator {
   locate(site: Site, fallbackFile?: string, ruleIndex?: number): Span | null {
     if (site.file) {
       const start = site.line ? this.offsetOf(site.file, site.line, site.column ?? 1) : 0;
-      return { file: site.file, start, end: start + (site.length ?? 0) };
+      return (site.expression ? this.expressionAt(site.file, start) : null) ?? { file: site.file, start, end: start + (site.length ?? 0) };
     }
     // `occurrence` counts the innermost thing the site names: a step, threshold or rule, else the entity.
     const nth = site.occurrence ?? 0;
@@ -249,6 +251,22 @@ export class SourceLocator {
     if (target && site.mention !== undefined) target = this.mentionIn(target, site.mention, site.mentionIndex ?? 0) ?? target;
     if (target) return { file: target.file, start: target.start, end: target.end };
     return fallbackFile ? { file: fallbackFile, start: 0, end: 0 } : null;
+  }
+
+  /**
+   * The property access or call that the name at `offset` ends (`c.plan.eq('trial')` for `eq`,
+   * `c.companySize` for `companySize`), from the start of its chain; null when no name is there.
+   */
+  private expressionAt(file: string, offset: number): Span | null {
+    const source = this.sources.get(file);
+    if (!source) return null;
+    const innermost = (node: TS.Node): TS.Node | undefined =>
+      ts.forEachChild(node, (child) => (child.getStart(source) <= offset && offset < child.getEnd() ? (innermost(child) ?? child) : undefined));
+    const name = innermost(source);
+    if (!name || !ts.isIdentifier(name) || !ts.isPropertyAccessExpression(name.parent) || name.parent.name !== name) return null;
+    const access = name.parent;
+    const node = ts.isCallExpression(access.parent) && access.parent.expression === access ? access.parent : access;
+    return { file, start: node.getStart(source), end: node.getEnd() };
   }
 
   /**

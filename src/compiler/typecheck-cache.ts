@@ -52,13 +52,13 @@ export function typecheckCacheDir(env: Readonly<Record<string, string | undefine
 
 /**
  * What a check depends on besides its files: the compiler (ts-morph's version pins TypeScript's)
- * and its options, which typecheck.ts defines: its text stands for them. Read without loading
- * the compiler, which takes longer than a remembered check.
+ * and its options, which typecheck.ts defines, and the check it adds (short-circuit.ts): their
+ * text stands for them. Read without loading the compiler, which takes longer than a remembered check.
  */
 function checkerKey(): string {
   const require = createRequire(import.meta.url);
   const tsMorph = JSON.parse(readFileSync(require.resolve('ts-morph/package.json'), 'utf8')) as { version: string };
-  const options = readFileSync(path.join(PACKAGE_ROOT, 'src', 'compiler', 'typecheck.ts'), 'utf8');
+  const options = ['typecheck.ts', 'short-circuit.ts'].map((file) => readFileSync(path.join(PACKAGE_ROOT, 'src', 'compiler', file), 'utf8')).join('\n');
   return sha(JSON.stringify({ tsMorph: tsMorph.version, node: process.version, options }));
 }
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Project, ts } from 'ts-morph';
 import type { SiteDiagnostic } from './diagnostics.ts';
 import { DSL_ENTRY, isUserCode, ZOD } from './load.ts';
+import { shortCircuitedConditions } from './short-circuit.ts';
 
 /**
  * Type-checks the workspace with the TypeScript compiler API (through ts-morph). `campaignkit`
@@ -50,13 +51,15 @@ function checkedSources(program: ts.Program, files: readonly string[]): ts.Sourc
   });
 }
 
+/** TypeScript's diagnostics, then the conditions that `||` or `??` never builds (CK009, short-circuit.ts). */
 function check(program: ts.Program, files: readonly string[]): SiteDiagnostic[] {
+  const sources = checkedSources(program, files);
   const all = [
     ...program.getOptionsDiagnostics(),
     ...program.getGlobalDiagnostics(),
-    ...checkedSources(program, files).flatMap((source) => [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)]),
+    ...sources.flatMap((source) => [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)]),
   ];
-  return all.map(toSiteDiagnostic);
+  return [...all.map(toSiteDiagnostic), ...shortCircuitedConditions(program, sources)];
 }
 
 function toSiteDiagnostic(d: ts.Diagnostic): SiteDiagnostic {

@@ -1,5 +1,6 @@
 import type { Cond, GradeMatrix, Scalar, ScoreModel, Segment } from '../ir/types.ts';
 import type { EventSchemas, FieldKindOf, ShapeOf, ValueOf } from './schema-types.ts';
+import { made, recorded, reference } from './recording.ts';
 import type { DurationText } from './types.ts';
 
 /**
@@ -201,9 +202,9 @@ export function fieldOps(field: string): Record<string, (...args: never[]) => Co
 }
 
 const logic: LogicOps = {
-  all: (...of) => ({ type: 'all', of }),
-  any: (...of) => ({ type: 'any', of }),
-  not: (of) => ({ type: 'not', of }),
+  all: (...of) => made({ type: 'all', of }),
+  any: (...of) => made({ type: 'any', of }),
+  not: (of) => made({ type: 'not', of }),
 };
 
 function scoreOps(score: string): ScoreOps {
@@ -218,18 +219,19 @@ function scoreOps(score: string): ScoreOps {
   };
 }
 
-function fieldProxy<T extends object>(helpers: T): T {
+/** `c` (or `e`): the helpers, and any other name as a field (`what` names it in messages). */
+function fieldProxy<T extends object>(helpers: T, what: 'field' | 'property'): T {
   return new Proxy(helpers, {
     get(target, prop) {
       if (typeof prop !== 'string') return undefined;
       if (prop in target) return (target as Record<string, unknown>)[prop];
-      return fieldOps(prop);
+      return reference(fieldOps(prop), `${what} "${prop}"`);
     },
   });
 }
 
 export function eventConditions(): EventConditions<never> {
-  return fieldProxy({ ...logic }) as unknown as EventConditions<never>;
+  return fieldProxy({ ...logic }, 'property') as unknown as EventConditions<never>;
 }
 
 function didNode(event: string, options: DidOptions<never> = {}): Extract<Cond, { type: 'did' }> {
@@ -237,30 +239,33 @@ function didNode(event: string, options: DidOptions<never> = {}): Extract<Cond, 
   if (options.atMost !== undefined) node.max = options.atMost;
   if (options.within !== undefined) node.within = options.within;
   if (options.sinceEntry) node.sinceEntry = true;
-  if (options.where) node.where = options.where(eventConditions());
+  if (options.where) node.where = recorded(options.where, eventConditions);
   return node;
 }
 
 export function contactConditions(): ContactConditions<Record<string, never>, EventSchemas> {
   const helpers: ContactHelpers<EventSchemas> = {
     ...logic,
-    did: (event, options) => didNode(event, options as unknown as DidOptions<never>),
-    didNot: (event, options) => ({ type: 'not', of: didNode(event, options as unknown as DidOptions<never>) }),
-    score: (score) => scoreOps(refId(score)),
-    grade: (matrix) => ({ in: (grades) => ({ type: 'grade', grades: refId(matrix), in: [...grades] }) }),
-    inSegment: (segment) => ({ type: 'segment', segment: refId(segment) }),
-    hasTag: (tag) => ({ type: 'tag', tag }),
-    consent: (channel = 'email') => ({ type: 'consent', channel }),
-    id: fieldOps('id') as unknown as StringOps,
+    did: (event, options) => made(didNode(event, options as unknown as DidOptions<never>)),
+    didNot: (event, options) => made({ type: 'not', of: didNode(event, options as unknown as DidOptions<never>) }),
+    score: (score) => reference(scoreOps(refId(score)), `score "${refId(score)}"`),
+    grade: (matrix) =>
+      reference({ in: (grades: readonly string[]): Cond => ({ type: 'grade', grades: refId(matrix), in: [...grades] }) }, `grade matrix "${refId(matrix)}"`),
+    inSegment: (segment) => made({ type: 'segment', segment: refId(segment) }),
+    hasTag: (tag) => made({ type: 'tag', tag }),
+    consent: (channel = 'email') => made({ type: 'consent', channel }),
+    get id() {
+      return reference(fieldOps('id'), 'field "id"') as unknown as StringOps;
+    },
   };
-  return fieldProxy(helpers) as unknown as ContactConditions<Record<string, never>, EventSchemas>;
+  return fieldProxy(helpers, 'field') as unknown as ContactConditions<Record<string, never>, EventSchemas>;
 }
 
 /** A condition argument: a recorded callback, a segment (membership) or an IR node. */
 export type CondInput<C> = ((c: C) => Cond) | Segment | Cond;
 
 export function toCond<C>(input: CondInput<C>, make: () => C): Cond {
-  if (typeof input === 'function') return input(make());
+  if (typeof input === 'function') return recorded(input, make);
   if ('type' in input && input.type === 'segment' && 'where' in input) return { type: 'segment', segment: input.id };
   return input as Cond;
 }

@@ -12,6 +12,7 @@ import type {
   Trigger,
 } from '../ir/types.ts';
 import { contactConditions, eventConditions, toCond, type ContactConditions, type EventConditions } from './conditions.ts';
+import { recorded } from './recording.ts';
 import { register, type WorkspaceDefinition } from './registry.ts';
 import type { EventSchemas, KeysOfKind, ObjectSchema, ShapeOf, ValueOf } from './schema-types.ts';
 import * as plain from './steps.ts';
@@ -216,7 +217,7 @@ export function defineWorkspace<const C extends ObjectSchema, const E extends Re
     register({ kind: 'entity', value: entity });
     return entity;
   };
-  const applyWhere = (where: ((e: Loose) => Cond) | undefined): Cond | undefined => where?.(eventCond());
+  const applyWhere = (where: ((e: Loose) => Cond) | undefined): Cond | undefined => (where ? recorded(where, eventCond) : undefined);
 
   const eventRule = (event: string, where: Cond | undefined, id: string | undefined): EventRuleBuilder => {
     const make = (points: number, caps?: { perDay?: number; lifetime?: number }): ScoreRule => {
@@ -241,10 +242,10 @@ export function defineWorkspace<const C extends ObjectSchema, const E extends Re
 
     on: (event: string, opts?: WhereOption & { id?: string }) => eventRule(event, applyWhere(opts?.where), opts?.id),
     profile: (when: (c: Loose) => Cond, opts?: { id?: string }): ProfileRuleBuilder => {
-      const make = (points: number): ScoreRule => ({ id: opts?.id ?? '', type: 'profile', when: when(contactCond()), points });
+      const make = (points: number): ScoreRule => ({ id: opts?.id ?? '', type: 'profile', when: recorded(when, contactCond), points });
       return { add: (points) => make(points), subtract: (points) => make(-points) };
     },
-    where: (when: (c: Loose) => Cond) => when(contactCond()),
+    where: (when: (c: Loose) => Cond) => recorded(when, contactCond),
 
     onEvent: (event: string, opts?: WhereOption): Trigger => {
       const where = applyWhere(opts?.where);

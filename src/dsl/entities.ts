@@ -15,6 +15,7 @@ import type {
   Trigger,
 } from '../ir/types.ts';
 import { toCond, type CondInput } from './conditions.ts';
+import { recorded } from './recording.ts';
 import { refId, toWindow, type WindowInput } from './steps.ts';
 import type { DurationText } from './types.ts';
 
@@ -107,7 +108,7 @@ function common<T extends { id: string }>(entity: T, def: EntityCommon): T {
 }
 
 export function buildSegment<C>(id: string, def: SegmentDef<C>, make: () => C): Segment {
-  return common({ type: 'segment', id, name: def.name ?? id, where: def.where(make()) }, def);
+  return common({ type: 'segment', id, name: def.name ?? id, where: recorded(def.where, make) }, def);
 }
 
 /** Rules without an explicit id get one from their event (`asset.downloaded`, `asset.downloaded-2`) or `profile-N`. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Entity, Settings } from '../ir/types.ts';
+import type { DiscardedRegistration } from './recording.ts';
 
 /**
  * Every builder call registers what it built, so the compiler collects definitions whether or not
@@ -22,7 +23,11 @@ export interface WorkspaceDefinition {
   };
 }
 
-export type Registration = { kind: 'workspace'; value: WorkspaceDefinition } | { kind: 'entity'; value: Entity };
+export type Registration =
+  | { kind: 'workspace'; value: WorkspaceDefinition }
+  | { kind: 'entity'; value: Entity }
+  /** A condition callback built a condition and threw it away (recording.ts). */
+  | { kind: 'discarded'; value: DiscardedRegistration };
 
 type Holder = { [REGISTRY]?: Registration[] };
 
