@@ -95,7 +95,7 @@ export interface ScoreState {
   rules: Record<string, RuleState>;
   /** Points added by journey steps (`addScore`), decayed like behaviour points. */
   manual: number;
-  /** Ids of the thresholds the score is at or above (crossing detection). */
+  /** Ids of the thresholds the score is at or above, and `scoreTriggerMarker`s of score triggers (crossing detection). */
   above: string[];
 }
 

@@ -1,6 +1,7 @@
 import type { Campaign, Program, Template } from '../../ir/types.ts';
 import { forEachStep, journeyGraph, type JourneyGraph } from '../../ir/walk.ts';
 import { compileCondition, compileEventCondition } from '../evaluate/compile-condition.ts';
+import { scoreTriggerMarker } from '../evaluate/scoring.ts';
 import { compileNextChange, earliestOf, isNever, type NextChange, type NextChangeContext } from '../evaluate/next-change.ts';
 import type { CompiledProgram } from '../evaluate/snapshot.ts';
 import type { EventPredicate, Predicate } from '../evaluate/subject.ts';
@@ -94,7 +95,7 @@ export class ProgramIndex {
       this.segmentTriggers.set(trigger.segment, list);
     } else if (trigger?.type === 'score') {
       const list = this.scoreTriggers.get(trigger.score) ?? [];
-      list.push({ campaign, marker: `@${campaign.id}` });
+      list.push({ campaign, marker: scoreTriggerMarker(campaign.id) });
       this.scoreTriggers.set(trigger.score, list);
     }
   }

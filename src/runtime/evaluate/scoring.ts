@@ -98,6 +98,14 @@ function isLive(node: Cond): boolean {
   }
 }
 
+/**
+ * What a score's `above` records for a campaign whose `onScore` trigger the score is at or above,
+ * next to threshold ids: ids start with a letter or digit, so the two never clash.
+ */
+export function scoreTriggerMarker(campaign: string): string {
+  return `@${campaign}`;
+}
+
 export function emptyScoreState(at: string): ScoreState {
   return { value: 0, asOf: at, rules: {}, manual: 0, above: [] };
 }
