@@ -1,6 +1,6 @@
-import { describeAction, describeTrigger } from '../../src/planner/describe-step.ts';
+import { describeAction } from '../../src/planner/describe-step.ts';
 import type { EntityChange, Plan } from '../../src/planner/plan-types.ts';
-import { ACTION_SIGN, entityLabel, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepChange, stepOutcome } from '../../src/render/plan-format.ts';
+import { ACTION_SIGN, describeEntry, entityLabel, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepChange, stepOutcome } from '../../src/render/plan-format.ts';
 import type { ImpactSelector } from '../../src/tui-support/impact-contacts.ts';
 
 /**
@@ -92,8 +92,8 @@ export function planRows(plan: Plan): PlanRow[] {
     const deployedId = c.from ?? c.campaign;
     const lines: PlanRow[] = [];
     if (c.entry && c.entering > 0) {
-      const trigger = describeTrigger(c.entry.trigger === 'segmentEntry' ? { type: 'segmentEntry', segment: c.entry.segment, enrollExisting: c.entry.enrollExisting } : { type: 'segmentExit', segment: c.entry.segment });
-      lines.push({ kind: 'impact', text: `${contacts(c.entering, 'enroll')} on ${trigger}`, depth: 2, color: 'green', contacts: { title: `enrolling in ${c.campaign}`, selector: { kind: 'enroll', campaign: c.campaign } } });
+      const when = c.entry.trigger === 'score' ? 'at the next run ' : '';
+      lines.push({ kind: 'impact', text: `${contacts(c.entering, 'enroll')} ${when}on ${describeEntry(c.entry)}`, depth: 2, color: 'green', contacts: { title: `enrolling in ${c.campaign}`, selector: { kind: 'enroll', campaign: c.campaign } } });
     }
     for (const { reason, count } of c.notAdmitted) lines.push({ kind: 'note', text: `${plural(count, 'contact')} not admitted: ${reason}`, depth: 2, dim: true });
     if (c.renamed > 0) lines.push({ kind: 'impact', text: `${plural(c.renamed, 'active enrollment')} ${c.renamed === 1 ? 'moves' : 'move'} to the new id`, depth: 2, contacts: { title: `enrollments renamed to ${c.campaign}`, selector: { kind: 'enrollments', campaign: deployedId, outcome: 'rename', activeOnly: true } } });

@@ -1,6 +1,7 @@
 import { canonicalJson } from '../ir/canonical.ts';
 import type { Campaign, Program } from '../ir/types.ts';
 import { compileCondition } from '../runtime/evaluate/compile-condition.ts';
+import { scoreTriggerMarker } from '../runtime/evaluate/scoring.ts';
 import type { Predicate, Subject } from '../runtime/evaluate/subject.ts';
 import { mayEnter, newEnrollment } from '../runtime/journeys/eligibility.ts';
 import type { Enrollment } from '../store/types.ts';
@@ -9,48 +10,75 @@ import { Examples } from './examples.ts';
 import type { CampaignImpact } from './plan-types.ts';
 import type { EnrollmentChange } from './transition-types.ts';
 
+/** What admits contacts into a campaign because of a change (`CampaignImpact['entry']`). */
+export type EntryTrigger = NonNullable<CampaignImpact['entry']>;
+
 /**
- * Contacts who enter segment-triggered campaigns on apply. Apply records the new memberships, so
- * the run will not see these segment entries (and exits) again: the planner enrolls them.
+ * Contacts who enter a campaign because of the change.
  * - `segmentEntry`: contacts entering the trigger segment because of the change; plus, when the
  *   campaign is new or its trigger changed and it says `enrollExisting`, every current member.
- * - `segmentExit`: contacts leaving the trigger segment because of the change.
+ *   Apply records the new memberships, so the run will not see these entries again: the planner
+ *   enrolls them.
+ * - `segmentExit`: contacts leaving the trigger segment because of the change (enrolled likewise).
+ * - `score`: contacts whose score is at or above the trigger's value with no crossing recorded for
+ *   the campaign (see `reachesScoreTrigger`). Apply keeps the recorded crossings, so the next run
+ *   sees the crossing and enrolls them, after firing the thresholds it crosses first, as for any
+ *   crossing: the planner only counts them, and queues them for that run.
  * Each candidate passes `mayEnter` (active campaign, audience, re-entry) like at run time.
  */
 export class EntryTally {
   readonly entering = new Examples();
   readonly notAdmitted = new Map<string, number>();
+  /** What a score's `above` records once the run has crossed this campaign's score trigger. */
+  readonly marker: string;
 
   constructor(
     readonly campaign: Campaign,
-    readonly trigger: 'segmentEntry' | 'segmentExit',
-    readonly segment: string,
-    /** Current members are candidates too (new or re-triggered campaign with enrollExisting). */
-    readonly enrollExisting: boolean,
+    readonly entry: EntryTrigger,
     private readonly audience: Predicate | null,
     /** Contact → its enrollments in this campaign, after the migration. */
     private readonly previous: Map<string, Enrollment[]>,
     /** `erasedEnrollmentSeqs` of the store. */
     private readonly erasedSeqs: ReadonlyMap<string, number> = new Map(),
-  ) {}
+    /**
+     * For a score trigger: the scores whose thresholds the run fires before it checks the trigger
+     * (those up to the trigger's own, in program order), in that order.
+     */
+    readonly firedFirst: readonly string[] = [],
+  ) {
+    this.marker = scoreTriggerMarker(campaign.id);
+  }
 
-  /** The new enrollment of the contact, if it enters. */
+  /** The new enrollment of the contact, if it enters on apply (segment triggers). */
   admit(subject: Subject, entered: boolean, left: boolean, member: boolean, now: number, nowIso: string): Enrollment | null {
-    const candidate = this.trigger === 'segmentExit' ? left : entered || (this.enrollExisting && member);
-    if (!candidate) return null;
-    const previous = this.previous.get(subject.id) ?? [];
-    const verdict = mayEnter(this.campaign, this.audience, subject, previous, now);
+    if (this.entry.trigger === 'score') return null;
+    const candidate = this.entry.trigger === 'segmentExit' ? left : entered || (this.entry.enrollExisting && member);
+    if (!candidate || !this.check(subject, now)) return null;
+    return newEnrollment(this.campaign, subject.id, this.previous.get(subject.id) ?? [], nowIso, this.erasedSeqs.get(`${this.campaign.id}/${subject.id}`));
+  }
+
+  /**
+   * Whether a contact that reaches the score trigger enters at the next run. `subject`: the
+   * contact as that run's eligibility check sees it (after the actions of the thresholds it fires first).
+   */
+  admitAtNextRun(subject: Subject, now: number): boolean {
+    return this.entry.trigger === 'score' && this.check(subject, now);
+  }
+
+  /** `mayEnter`, counted: entering, or not admitted with the reason. */
+  private check(subject: Subject, now: number): boolean {
+    const verdict = mayEnter(this.campaign, this.audience, subject, this.previous.get(subject.id) ?? [], now);
     if (!verdict.ok) {
       this.notAdmitted.set(verdict.reason, (this.notAdmitted.get(verdict.reason) ?? 0) + 1);
-      return null;
+      return false;
     }
     this.entering.add(subject.id);
-    return newEnrollment(this.campaign, subject.id, previous, nowIso, this.erasedSeqs.get(`${this.campaign.id}/${subject.id}`));
+    return true;
   }
 
   impact(): Pick<CampaignImpact, 'entry' | 'entering' | 'examples' | 'notAdmitted'> {
     return {
-      entry: { trigger: this.trigger, segment: this.segment, enrollExisting: this.enrollExisting },
+      entry: this.entry,
       entering: this.entering.count,
       examples: this.entering.ids,
       notAdmitted: [...this.notAdmitted].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count })),
@@ -58,7 +86,7 @@ export class EntryTally {
   }
 }
 
-/** One tally per segment-triggered campaign of the new program. */
+/** One tally per campaign of the new program triggered by a segment entry or exit, or by a score. */
 export function entryTallies(
   comparison: ProgramComparison,
   next: Program,
@@ -71,14 +99,14 @@ export function entryTallies(
   const previousByCampaign = new Map<string, Map<string, Enrollment[]>>();
   for (const pair of comparison.campaigns) {
     const campaign = pair.after;
-    const trigger = campaign?.trigger;
-    if (!campaign || (trigger?.type !== 'segmentEntry' && trigger?.type !== 'segmentExit')) continue;
-    const retriggered = !pair.before || triggerChanged(pair.before, campaign, comparison.renames.segments);
-    const enrollExisting = trigger.type === 'segmentEntry' && trigger.enrollExisting && retriggered;
+    const entry = campaign ? entryOf(campaign, pair.before, comparison.renames.segments) : null;
+    if (!campaign || !entry) continue;
     const previous = new Map<string, Enrollment[]>();
     previousByCampaign.set(campaign.id, previous);
     const audience = campaign.audience ? compileCondition(campaign.audience, options) : null;
-    tallies.push(new EntryTally(campaign, trigger.type, trigger.segment, enrollExisting, audience, previous, erasedSeqs));
+    const scoreAt = entry.trigger === 'score' ? next.scores.findIndex((s) => s.id === entry.score) : -1;
+    const firedFirst = next.scores.slice(0, scoreAt + 1).map((s) => s.id);
+    tallies.push(new EntryTally(campaign, entry, audience, previous, erasedSeqs, firedFirst));
   }
   if (tallies.length === 0) return tallies;
   for (const enrollment of enrollments) {
@@ -92,6 +120,15 @@ export function entryTallies(
     else previous.set(enrollment.contact, [after]);
   }
   return tallies;
+}
+
+/** The entry a campaign's trigger gives the plan to count (null: its contacts enter at run time only). */
+function entryOf(campaign: Campaign, before: Campaign | null, segmentRenames: ReadonlyMap<string, string>): EntryTrigger | null {
+  const trigger = campaign.trigger;
+  if (trigger?.type === 'score') return { trigger: 'score', score: trigger.score, crosses: trigger.crosses };
+  if (trigger?.type !== 'segmentEntry' && trigger?.type !== 'segmentExit') return null;
+  const retriggered = !before || triggerChanged(before, campaign, segmentRenames);
+  return { trigger: trigger.type, segment: trigger.segment, enrollExisting: trigger.type === 'segmentEntry' && trigger.enrollExisting && retriggered };
 }
 
 /** The campaign an enrollment belongs to once apply has migrated it (moved, or following a rename). */

@@ -1,5 +1,5 @@
 import { canonicalJson, hashProgram } from '../ir/canonical.ts';
-import type { Program, ScoreModel } from '../ir/types.ts';
+import type { ActionStep, Program, ScoreModel } from '../ir/types.ts';
 import { compileProgram, evaluateContact, eventsByContact, settleSegmentProfiles, type CompiledProgram, type ContactEvaluation } from '../runtime/evaluate/snapshot.ts';
 import type { ContactRecord, Enrollment, StoreData } from '../store/types.ts';
 import { entryTallies, type EntryTally } from './campaign-entry.ts';
@@ -12,6 +12,7 @@ import type { CampaignImpact, ChangeAction, ImpactChange } from './plan-types.ts
 import { GradeTally } from './grade-impact.ts';
 import { templateImpacts } from './template-impact.ts';
 import { sameScore, ScoreTally } from './score-impact.ts';
+import { afterThresholdActions, reachesScoreTrigger } from './score-trigger-entry.ts';
 import { SegmentTally } from './segment-impact.ts';
 import type { ContactTransition, ScoreTransition, Transition } from './transition-types.ts';
 
@@ -122,9 +123,11 @@ function compareContact(
   created: Enrollment[],
 ): ContactTransition | null {
   let change: ContactTransition | null = null;
-  const draft = () => (change ??= { contact: contact.id, joined: [], left: [], scores: [], enters: [], pending: false });
+  const draft = () => (change ??= { contact: contact.id, joined: [], left: [], scores: [], enters: [], entersAtNextRun: [], pending: false });
   let entered: string[] | null = null;
   let left: string[] | null = null;
+  /** Score → the actions of the thresholds it crosses (fired by the next run). */
+  let crossed: Map<string, ActionStep[]> | null = null;
   for (const tally of pass.segments) {
     const wasMember = tally.beforeId !== null && wasIn.includes(tally.beforeId);
     const isMember = tally.afterId !== null && isIn.includes(tally.afterId);
@@ -145,6 +148,7 @@ function compareContact(
     const beforeValue = oldId !== null && was ? (was.subject.scores[oldId] ?? null) : null;
     const afterValue = is.subject.scores[tally.model.id] ?? 0;
     const crosses = tally.add(contact.id, beforeValue, afterValue, stored?.above ?? NONE);
+    if (crosses.length > 0) (crossed ??= new Map()).set(tally.model.id, tally.model.thresholds.filter((t) => crosses.includes(t.id)).flatMap((t) => t.actions));
     // Re-scored, or an unchanged model's profile points settled on the new memberships (a copy of the stored state).
     const settled = stored !== undefined && is.states[tally.model.id] !== stored;
     const state = tally.rescored || settled ? is.states[tally.model.id]! : null;
@@ -162,7 +166,17 @@ function compareContact(
   for (const tally of pass.exits) tally.add(is.subject, pass.nowMs);
   if (pass.entries.length > 0) {
     for (const tally of pass.entries) {
-      const segment = tally.segment;
+      const entry = tally.entry;
+      if (entry.trigger === 'score') {
+        if (!reachesScoreTrigger(tally, is)) continue;
+        const actions = crossed ? tally.firedFirst.flatMap((score) => crossed!.get(score) ?? []) : NONE;
+        if (!tally.admitAtNextRun(afterThresholdActions(is.subject, actions), pass.nowMs)) continue;
+        // The run enrolls it when it checks the contact's thresholds: queued, so that it does.
+        draft().entersAtNextRun.push(tally.campaign.id);
+        draft().pending = true;
+        continue;
+      }
+      const segment = entry.segment;
       const enrollment = tally.admit(is.subject, entered?.includes(segment) ?? false, left?.includes(segment) ?? false, isIn.includes(segment), pass.nowMs, pass.now);
       if (enrollment) {
         created.push(enrollment);

@@ -106,7 +106,11 @@ const CampaignImpactSchema = z.strictObject({
   from: z.string().optional(),
   change: impactChange,
   entry: z
-    .strictObject({ trigger: z.enum(['segmentEntry', 'segmentExit']), segment: z.string(), enrollExisting: z.boolean() })
+    .discriminatedUnion('trigger', [
+      z.strictObject({ trigger: z.enum(['segmentEntry', 'segmentExit']), segment: z.string(), enrollExisting: z.boolean() }),
+      // Added within format version 1: a score trigger's entrants, enrolled by the next run.
+      z.strictObject({ trigger: z.literal('score'), score: z.string(), crosses: z.number() }),
+    ])
     .nullable(),
   entering: count,
   examples: ids,

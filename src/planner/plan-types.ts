@@ -169,9 +169,16 @@ export interface CampaignImpact {
   campaign: string;
   from?: string;
   change: ImpactChange;
-  /** The trigger that admits contacts on apply, if any. */
-  entry: { trigger: 'segmentEntry' | 'segmentExit'; segment: string; enrollExisting: boolean } | null;
-  /** Contacts enrolled on apply (at the first step, due at once: the next run executes it). */
+  /**
+   * The trigger that admits contacts because of the change, if any: a segment entry or exit
+   * (apply enrolls them), or a score reaching a value (the next run enrolls them, after the
+   * threshold actions it fires first).
+   */
+  entry: { trigger: 'segmentEntry' | 'segmentExit'; segment: string; enrollExisting: boolean } | { trigger: 'score'; score: string; crosses: number } | null;
+  /**
+   * Contacts enrolled on apply (at the first step, due at once: the next run executes it); for a
+   * `score` entry, contacts the next run enrolls (apply queues them for it).
+   */
   entering: number;
   examples: string[];
   /** Contacts the trigger selected but who may not enter, by reason (`re-entry not allowed (reentry: 'never')`, …). */

@@ -54,6 +54,8 @@ export interface ContactTransition {
   scores: ScoreTransition[];
   /** Campaigns the contact is enrolled in on apply. */
   enters: string[];
+  /** Campaigns whose score trigger the contact reaches: the next run enrolls it (apply queues it). */
+  entersAtNextRun: string[];
   /** Something the next run must react to (a re-scored value or a threshold to cross). */
   pending: boolean;
 }

@@ -1,5 +1,6 @@
 import { describeDuration } from '../ir/durations.ts';
-import type { EntityChange, FieldChange, GradeImpact, ScoreImpact, StepImpact } from '../planner/plan-types.ts';
+import { describeTrigger } from '../planner/describe-step.ts';
+import type { CampaignImpact, EntityChange, FieldChange, GradeImpact, ScoreImpact, StepImpact } from '../planner/plan-types.ts';
 
 /** Small formatting helpers shared by the plan renderers (text, Markdown). */
 
@@ -135,3 +136,15 @@ export const DEFINITION = { create: 'new', update: 'changed', delete: 'deleted',
 /** The first `limit` grade moves as the plans list them: `B4 → A4: 161` (a new matrix's: `A1: 12`). */
 export const gradeMoves = (moves: GradeImpact['moves'], limit: number): string[] =>
   moves.slice(0, limit).map((m) => `${m.from === null ? '' : `${m.from} → `}${m.to}: ${count(m.count)}`);
+
+/** The trigger of a campaign impact's entry: `entry into segment "eu-trials"`, `score engagement crosses 100`. */
+export function describeEntry(entry: NonNullable<CampaignImpact['entry']>): string {
+  switch (entry.trigger) {
+    case 'segmentEntry':
+      return describeTrigger({ type: 'segmentEntry', segment: entry.segment, enrollExisting: entry.enrollExisting });
+    case 'segmentExit':
+      return describeTrigger({ type: 'segmentExit', segment: entry.segment });
+    case 'score':
+      return describeTrigger({ type: 'score', score: entry.score, crosses: entry.crosses });
+  }
+}

@@ -1,10 +1,9 @@
 import { describeAction } from '../planner/describe-step.ts';
-import type { EntityChange, FieldChange, Plan, PlanMessage } from '../planner/plan-types.ts';
+import type { CampaignImpact, EntityChange, FieldChange, Plan, PlanMessage } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import { fencedBlock, mdCode, mdText, tableHead, tableRow } from './markdown.ts';
-import { count, DEFINITION, formatChanged, formatValue, plural, scoreHow, scoreMoves, signed } from './plan-format.ts';
+import { count, DEFINITION, describeEntry, formatChanged, formatValue, plural, scoreHow, scoreMoves, signed } from './plan-format.ts';
 import { gradeRows, stepRowsOf, templateRows, type ExampleFormatter } from './plan-markdown-impact.ts';
-import { describeEntry } from './plan-text.ts';
 
 /** The first line of every plan comment: a workflow finds its earlier comment by it and edits it. */
 export const PLAN_COMMENT_MARKER = '<!-- campaignkit-plan -->';
@@ -273,7 +272,7 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
     .map((c) =>
       tableRow([
         `${mdCode(c.campaign)}${renamed(c.from)}`,
-        mdText(describeEntry(c.entry!)),
+        mdText(describeEntry(c.entry!)) + (c.entry!.trigger === 'score' ? ' — at the next `campaign run`' : ''),
         count(c.entering),
         mdText(c.notAdmitted.map((r) => `${count(r.count)} ${r.reason}`).join('; ')),
         examples(c.examples, c.entering),
@@ -285,7 +284,7 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
   const sections: Part[] = [
     ...table('the segment table', 2, '**Segments**', ['Segment', 'Definition', 'Before', 'After', 'Entering', 'Leaving', 'Examples'], ['l', 'l', 'r', 'r', 'r', 'r', 'l'], segmentRows),
     ...table('the threshold table', 3, '**Score thresholds crossed** — their actions fire at the next `campaign run`, not at apply', ['Score', 'Threshold', 'Contacts crossing', 'Actions that will fire', 'Examples'], ['l', 'l', 'r', 'l', 'l'], crossingRows),
-    ...table('the campaign entry table', 4, '**Contacts entering campaigns on apply**', ['Campaign', 'Trigger', 'Entering', 'Not admitted', 'Examples'], ['l', 'l', 'r', 'l', 'l'], entryRows),
+    ...table('the campaign entry table', 4, entryTitle(campaigns), ['Campaign', 'Trigger', 'Entering', 'Not admitted', 'Examples'], ['l', 'l', 'r', 'l', 'l'], entryRows),
     ...table('the step table', 5, '**Contacts waiting in changed steps**', ['Campaign', 'Step', 'Change', 'Waiting', 'What happens to them', 'Examples'], ['l', 'l', 'l', 'r', 'l', 'l'], stepRows),
     ...table('the score table', 6, '**Scores**', ['Score', 'How', 'Contacts changing', 'Their change (min / median / max)', 'Examples'], ['l', 'l', 'r', 'l', 'l'], scoreRows),
     ...table('the grade table', 7, '**Grades**', ['Grade matrix', 'Definition', 'Contacts changing', 'Moves', 'Examples'], ['l', 'l', 'r', 'l', 'l'], gradeRows(grades, examples)),
@@ -294,6 +293,12 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
   const heading = '#### Impact on contacts';
   if (sections.length === 0) return [heading, '', plan.impact.contacts === 0 ? '_The store has no contacts yet._' : '_No contact is affected._', ''];
   return [heading, '', ...sections];
+}
+
+/** Score-triggered campaigns enroll at the next run, the others on apply: the title says when. */
+function entryTitle(campaigns: readonly CampaignImpact[]): string {
+  const score = campaigns.some((c) => c.entry?.trigger === 'score' && (c.entering > 0 || c.notAdmitted.length > 0));
+  return score ? '**Contacts entering campaigns** — on apply, or through a score trigger at the next `campaign run`' : '**Contacts entering campaigns on apply**';
 }
 
 const SIGN = { create: '+', update: '~', delete: '−', rename: '→' } as const;

@@ -1,8 +1,8 @@
-import { describeAction, describeTrigger } from '../planner/describe-step.ts';
+import { describeAction } from '../planner/describe-step.ts';
 import type { CampaignImpact, EntityChange, GradeImpact, Plan, PlanMessage, ScoreImpact, SegmentImpact, TemplateImpact } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import type { Colors } from './colors.ts';
-import { ACTION_SIGN, count, DEFINITION, entityLabel, fieldLine, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepChange, stepOutcome } from './plan-format.ts';
+import { ACTION_SIGN, count, DEFINITION, describeEntry, entityLabel, fieldLine, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepChange, stepOutcome } from './plan-format.ts';
 
 /**
  * A plan for a person at a terminal. The first line sums it up; then every changed entity with its
@@ -170,8 +170,8 @@ function templateLines(t: TemplateImpact, c: Colors, emails: Emails): string[] {
 function campaignLines(campaign: CampaignImpact, c: Colors, emails: Emails): string[] {
   const lines: string[] = [];
   if (campaign.entry && (campaign.entering > 0 || campaign.notAdmitted.length > 0)) {
-    const trigger = describeEntry(campaign.entry);
-    lines.push(`      ${c.green(plural(campaign.entering, 'contact'))} enroll on ${trigger}${examples(campaign.examples, campaign.entering, c, emails)}`);
+    const when = campaign.entry.trigger === 'score' ? 'at the next run ' : '';
+    lines.push(`      ${c.green(plural(campaign.entering, 'contact'))} enroll${campaign.entering === 1 ? 's' : ''} ${when}on ${describeEntry(campaign.entry)}${examples(campaign.examples, campaign.entering, c, emails)}`);
     for (const { reason, count: n } of campaign.notAdmitted) lines.push(c.dim(`      ${plural(n, 'contact')} not admitted: ${reason}`));
   }
   if (campaign.renamed > 0) lines.push(`      ${plural(campaign.renamed, 'active enrollment')} move to the new id "${campaign.campaign}"`);
@@ -186,14 +186,6 @@ function campaignLines(campaign: CampaignImpact, c: Colors, emails: Emails): str
   if (lines.length === 0) return [];
   const renamed = campaign.from ? ` (was "${campaign.from}")` : '';
   return [`    ${campaign.campaign}${renamed}`, ...lines];
-}
-
-export function describeEntry(entry: NonNullable<CampaignImpact['entry']>): string {
-  return describeTrigger(
-    entry.trigger === 'segmentEntry'
-      ? { type: 'segmentEntry', segment: entry.segment, enrollExisting: entry.enrollExisting }
-      : { type: 'segmentExit', segment: entry.segment },
-  );
 }
 
 function messages(title: string, list: PlanMessage[], mark: string, c: Colors): string[] {

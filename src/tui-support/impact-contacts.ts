@@ -53,7 +53,10 @@ export function impactContacts(transition: Pick<Transition, 'contacts' | 'enroll
       }
       break;
     case 'enroll':
-      for (const c of transition.contacts) if (c.enters.includes(selector.campaign)) out.push({ contact: c.contact, detail: 'enrolled on apply' });
+      for (const c of transition.contacts) {
+        if (c.enters.includes(selector.campaign)) out.push({ contact: c.contact, detail: 'enrolled on apply' });
+        else if (c.entersAtNextRun.includes(selector.campaign)) out.push({ contact: c.contact, detail: 'enrolls at the next run' });
+      }
       break;
     case 'grades': {
       const grades = transition.grades.find((g) => g.matrix === selector.matrix);
