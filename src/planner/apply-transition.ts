@@ -1,4 +1,5 @@
 import type { Program } from '../ir/types.ts';
+import { scoreTriggerMarker } from '../runtime/evaluate/scoring.ts';
 import { enrollmentId } from '../runtime/journeys/eligibility.ts';
 import type { ContactRecord, Enrollment, PendingChange, StoreData } from '../store/types.ts';
 import { summarizeTransition } from './summarize.ts';
@@ -12,15 +13,17 @@ const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id 
  * profile points that follow new segment memberships (their
  * `above` kept, so threshold actions fire at the next run) with a pending change for the run,
  * records the new segment memberships, enrolls entering contacts at their campaign's first step
- * (due now: the runtime executes steps, apply never does), and appends an audit entry.
+ * (due now: the runtime executes steps, apply never does), renames the score-trigger crossings of
+ * renamed campaigns, and appends an audit entry.
  * Serial and `savedAt` are the store writer's business.
  */
 export function applyTransition(store: StoreData, transition: Transition, program: Program, hash: string, now: string, actor: string): StoreData {
   const byContact = new Map(transition.contacts.map((c) => [c.contact, c]));
-  const rewriteAll = transition.renames.segments.size + transition.renames.scores.size + transition.deleted.segments.size + transition.deleted.scores.size > 0;
+  const markers = markerRenames(transition.renames.campaigns);
+  const rewriteAll = transition.renames.segments.size + transition.renames.scores.size + transition.deleted.segments.size + transition.deleted.scores.size + markers.size > 0;
   const contacts = store.contacts.map((contact) => {
     const change = byContact.get(contact.id);
-    return change || (rewriteAll && mentionsChangedIds(contact, transition)) ? applyToContact(contact, change, transition) : contact;
+    return change || (rewriteAll && mentionsChangedIds(contact, transition, markers)) ? applyToContact(contact, change, transition, markers) : contact;
   });
   const pending: PendingChange[] = [...store.pending];
   // A contact with a pending change due by now already gets looked at by the next run.
@@ -52,13 +55,25 @@ function renameTemplates(outbox: StoreData['outbox'], renames: ReadonlyMap<strin
   });
 }
 
-function mentionsChangedIds(contact: ContactRecord, t: Transition): boolean {
+/**
+ * The score-trigger markers of renamed campaigns, deployed → new: the crossings a score recorded
+ * for the campaign follow it, as its enrollments do (else the run would take every contact above
+ * the value as crossing it anew, and enroll it again).
+ */
+function markerRenames(campaigns: ReadonlyMap<string, string>): Map<string, string> {
+  return new Map([...campaigns].map(([from, to]) => [scoreTriggerMarker(from), scoreTriggerMarker(to)]));
+}
+
+function mentionsChangedIds(contact: ContactRecord, t: Transition, markers: ReadonlyMap<string, string>): boolean {
   for (const id of contact.segments) if (t.renames.segments.has(id) || t.deleted.segments.has(id)) return true;
-  for (const id of Object.keys(contact.scores)) if (t.renames.scores.has(id) || t.deleted.scores.has(id)) return true;
+  for (const [id, state] of Object.entries(contact.scores)) {
+    if (t.renames.scores.has(id) || t.deleted.scores.has(id)) return true;
+    if (markers.size > 0 && state.above.some((m) => markers.has(m))) return true;
+  }
   return false;
 }
 
-function applyToContact(contact: ContactRecord, change: ContactTransition | undefined, t: Transition): ContactRecord {
+function applyToContact(contact: ContactRecord, change: ContactTransition | undefined, t: Transition, markers: ReadonlyMap<string, string>): ContactRecord {
   const left = new Set(change?.left);
   const segments = new Set<string>();
   for (const id of contact.segments) {
@@ -73,6 +88,11 @@ function applyToContact(contact: ContactRecord, change: ContactTransition | unde
     if (!t.deleted.scores.has(id)) scores[t.renames.scores.get(id) ?? id] = state;
   }
   for (const score of change?.scores ?? []) if (score.state) scores[score.score] = score.state;
+  if (markers.size > 0) {
+    for (const [id, state] of Object.entries(scores)) {
+      if (state.above.some((m) => markers.has(m))) scores[id] = { ...state, above: state.above.map((m) => markers.get(m) ?? m).sort() };
+    }
+  }
 
   // Memberships and scores are derived state: the contact's own `updatedAt` stays.
   return { ...contact, segments: [...segments].sort(), scores: sortKeys(scores) };

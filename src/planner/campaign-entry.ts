@@ -29,8 +29,6 @@ export type EntryTrigger = NonNullable<CampaignImpact['entry']>;
 export class EntryTally {
   readonly entering = new Examples();
   readonly notAdmitted = new Map<string, number>();
-  /** What a score's `above` records once the run has crossed this campaign's score trigger. */
-  readonly marker: string;
 
   constructor(
     readonly campaign: Campaign,
@@ -45,9 +43,12 @@ export class EntryTally {
      * (those up to the trigger's own, in program order), in that order.
      */
     readonly firedFirst: readonly string[] = [],
-  ) {
-    this.marker = scoreTriggerMarker(campaign.id);
-  }
+    /**
+     * What a score's `above` holds once the run has crossed this campaign's score trigger: its
+     * marker, and for a renamed campaign the deployed id's too (apply renames it).
+     */
+    readonly markers: readonly string[] = [scoreTriggerMarker(campaign.id)],
+  ) {}
 
   /** The new enrollment of the contact, if it enters on apply (segment triggers). */
   admit(subject: Subject, entered: boolean, left: boolean, member: boolean, now: number, nowIso: string): Enrollment | null {
@@ -106,7 +107,8 @@ export function entryTallies(
     const audience = campaign.audience ? compileCondition(campaign.audience, options) : null;
     const scoreAt = entry.trigger === 'score' ? next.scores.findIndex((s) => s.id === entry.score) : -1;
     const firedFirst = next.scores.slice(0, scoreAt + 1).map((s) => s.id);
-    tallies.push(new EntryTally(campaign, entry, audience, previous, erasedSeqs, firedFirst));
+    const markers = [campaign.id, ...(pair.renamed ? [pair.before!.id] : [])].map(scoreTriggerMarker);
+    tallies.push(new EntryTally(campaign, entry, audience, previous, erasedSeqs, firedFirst, markers));
   }
   if (tallies.length === 0) return tallies;
   for (const enrollment of enrollments) {

@@ -10,8 +10,8 @@ const NONE: readonly string[] = [];
  * the engine's `checkThresholds` decides: the score is at or above the trigger's value, and the
  * state apply leaves records no crossing for the campaign. Apply keeps the recorded crossings, so
  * that holds for contacts the change pushes over the value, and for those already above it with
- * no crossing recorded: every one when the campaign is new or renamed (the run records crossings
- * under the campaign's id), those between a lowered value and the old one. A contact
+ * no crossing recorded: every one when the campaign is new, those between a lowered value and the
+ * old one. A renamed campaign's crossings follow it (apply renames their markers). A contact
  * the change puts below the value is not counted: the run re-arms the trigger, and the contact
  * enters when it next reaches the value.
  */
@@ -19,7 +19,9 @@ export function reachesScoreTrigger(tally: EntryTally, is: ContactEvaluation): b
   const entry = tally.entry;
   if (entry.trigger !== 'score') return false;
   const value = is.subject.scores[entry.score] ?? 0;
-  return value >= entry.crosses && !(is.states[entry.score]?.above ?? NONE).includes(tally.marker);
+  if (value < entry.crosses) return false;
+  const above = is.states[entry.score]?.above ?? NONE;
+  return !tally.markers.some((marker) => above.includes(marker));
 }
 
 /**

@@ -101,6 +101,17 @@ describe('plan: contacts a score change takes to an onScore trigger', () => {
     expect(enrolled).toEqual(['handoff:c1']);
   });
 
+  it('keeps the crossings of a renamed campaign: apply renames them, and nobody enters again', () => {
+    const base = planApplyRun(people(), withPoints(10)).after;
+    expect(above(base, 'c3')).toEqual(['@handoff']);
+    const renamed = withPoints(10, { campaigns: [handoff({ id: 'sales-handoff', renamedFrom: 'handoff' })] });
+    const { t, after, enrolled } = planApplyRun(base, renamed);
+    expect(t.impact.campaigns).toEqual([expect.objectContaining({ campaign: 'sales-handoff', from: 'handoff', change: 'rename', entering: 0, notAdmitted: [] })]);
+    expect(above(after, 'c3')).toEqual(['@sales-handoff']);
+    // c3 (30 points, re-entry: always) would enter again if the crossing stayed under the old id.
+    expect(enrolled).toEqual([]);
+  });
+
   it("checks the audience after the threshold actions the run fires first (a threshold that sets the field the audience reads)", () => {
     const stage = (over: Partial<ScoreModel>) => ({ ...points(10), thresholds: [{ id: 'mql', at: 30, actions: [{ id: 'set-stage', type: 'update' as const, field: 'plan', value: 'trial' }] }], ...over });
     const p1 = program({ scores: [stage({})], campaigns: [handoff()] });
