@@ -184,10 +184,16 @@ function resolve(
     out.file = rel(span.file);
     out.range = { start: locator.position(span.file, span.start), end: locator.position(span.file, span.end) };
   }
-  const other = d.naming ? place(d.naming.site) : null;
-  if (d.naming && other) {
-    const { line, column } = locator.position(other.file, other.start);
-    out.message = d.naming.message(`${rel(other.file)}:${line}:${column}`);
+  const others = (d.naming?.sites ?? []).flatMap((site) => place(site) ?? []);
+  if (d.naming && others.length > 0) {
+    const at = others.map((other) => {
+      const { line, column } = locator.position(other.file, other.start);
+      return `${rel(other.file)}:${line}:${column}`;
+    });
+    const files = [...new Set([...(span ? [span.file] : []), ...others.map((other) => other.file)])].map(rel);
+    const worded = d.naming.word(at.join(' and '), files);
+    out.message = worded.message;
+    out.hint = worded.hint;
   }
   return out;
 }

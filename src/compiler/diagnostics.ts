@@ -90,10 +90,11 @@ export interface SiteDiagnostic {
   rule?: string;
   site: Site;
   /**
-   * Another place the message names once the compiler has located it (where a duplicate is first
-   * defined): `message` words the diagnostic with that place as `file:line:column`.
+   * Other places the diagnostic names once the compiler has located them (the other definitions
+   * of a duplicate id): `word` gives the message and hint with those places as `file:line:column`
+   * (joined with "and") and the files involved, this diagnostic's first.
    */
-  naming?: { site: Site; message: (at: string) => string };
+  naming?: { sites: Site[]; word: (at: string, files: string[]) => { message: string; hint: string } };
 }
 
 export function countBySeverity(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number } {

@@ -28,16 +28,20 @@ export function diagnostic<C extends CatalogueCode>(code: C, params: ParamsOf<C>
 }
 
 /**
- * A diagnostic whose message names another place, `other` (the first definition of a duplicate), as
- * its parameter `param` once the compiler has located it; worded without it when it cannot be.
+ * A diagnostic that names other places, `other.sites` (the other definitions of a duplicate id), as
+ * its parameter `other.param` once the compiler has located them, and the files involved as its
+ * parameter `files`; worded without them when they cannot be located.
  */
 export function diagnosticNaming<C extends CatalogueCode>(
   code: C,
   params: ParamsOf<C>,
   site: Site,
-  other: { param: keyof ParamsOf<C> & string; site: Site },
+  other: { param: keyof ParamsOf<C> & string; sites: Site[] },
 ): SiteDiagnostic {
   const item = CATALOGUE[code] as unknown as CatalogueEntry<ParamsOf<C>>;
-  const message = (at: string) => clipQuoted(item.message({ ...params, [other.param]: at }));
-  return { ...diagnostic(code, params, site), naming: { site: other.site, message } };
+  const word = (at: string, files: string[]) => {
+    const located = { ...params, [other.param]: at, files };
+    return { message: clipQuoted(item.message(located)), hint: clipQuoted(item.hint(located)) };
+  };
+  return { ...diagnostic(code, params, site), naming: { sites: other.sites, word } };
 }

@@ -6,17 +6,25 @@ type Ref = { kind: string; id: string; owner: string; suggestion?: string };
 /** `Did you mean "trial-expiry-last"? ` before a hint, when a close id exists. */
 const didYouMean = (p: { suggestion?: string }) => (p.suggestion === undefined ? '' : `Did you mean "${p.suggestion}"? `);
 
+/** `; it is first defined at a.ts:3:16` or `; it is defined again at b.ts:3:16`: the other definitions of a duplicate id. */
+const placesOf = (p: { first?: string; again?: string }, verb: string) =>
+  p.first ? `; it is first ${verb} at ${p.first}` : p.again ? `; it is ${verb} again at ${p.again}` : '';
+
+/** ` (rename one in a.ts or b.ts)`: the files that define a duplicate id. */
+const renameIn = (files: string[] | undefined) =>
+  files === undefined || files.length === 0 ? '' : ` (rename one in ${files.length === 1 ? files[0] : `${files.slice(0, -1).join(', ')} or ${files.at(-1)}`})`;
+
 /**
  * The catalogue's codes from CK100: the semantic rules (`rules/`), run on a program that loaded and
  * matches the IR schema. Part of `CATALOGUE` (messages.ts).
  */
 export const RULE_MESSAGES = {
-  CK100: entry<{ kind: string; id: string; within?: string; first?: string }>(
+  CK100: entry<{ kind: string; id: string; within?: string; first?: string; again?: string; files?: string[] }>(
     'duplicate-id',
     'error',
-    (p) => `The ${p.kind} id "${p.id}"${p.within ? ` in ${p.within}` : ''} is defined more than once${p.first ? `; it is first defined at ${p.first}` : ''}.`,
-    () => 'Give each definition its own id; ids are how plans match code to what is deployed.',
-    'Two definitions of the same kind share an id (segments, scores, grade matrices, campaigns, templates; scoring rules or thresholds within a score). Ids are how a plan matches code to what is deployed. Each later definition is reported, and the message says where the first one is.',
+    (p) => `The ${p.kind} id "${p.id}"${p.within ? ` in ${p.within}` : ''} is defined more than once${placesOf(p, 'defined')}.`,
+    (p) => `Give each definition its own id${renameIn(p.files)}; ids are how plans match code to what is deployed.`,
+    'Two definitions of the same kind share an id (segments, scores, grade matrices, campaigns, templates; scoring rules or thresholds within a score). Ids are how a plan matches code to what is deployed. Every definition is reported: the first says where the id is defined again, each later one where it is first defined, and the hint names their files — so that a pull request shows the error in the code it changed, whichever definition that is.',
   ),
   CK101: entry<Ref>(
     'unknown-segment',
@@ -179,12 +187,12 @@ export const RULE_MESSAGES = {
     () => 'Add trigger: onEvent(…), onSegmentEntry(…), onSegmentExit(…), onDate(…), onScore(…), onSchedule(…) or manual().',
     'A campaign has no trigger, so no contact can enter it (the types require one; this appears with `--no-typecheck`).',
   ),
-  CK123: entry<{ campaign: string; step: string; first?: string }>(
+  CK123: entry<{ campaign: string; step: string; first?: string; again?: string; files?: string[] }>(
     'duplicate-step-id',
     'error',
-    (p) => `Step id "${p.step}" is used more than once in campaign "${p.campaign}"${p.first ? `; it is first used at ${p.first}` : ''}.`,
-    () => 'Give each step its own id; ids are where waiting contacts are kept.',
-    'Two steps of a campaign, at any depth, share an id. Step ids are where waiting contacts are kept. Each later step is reported, and the message says where the first one is.',
+    (p) => `Step id "${p.step}" is used more than once in campaign "${p.campaign}"${placesOf(p, 'used')}.`,
+    (p) => `Give each step its own id${renameIn(p.files)}; ids are where waiting contacts are kept.`,
+    'Two steps of a campaign, at any depth, share an id. Step ids are where waiting contacts are kept. Every step with the id is reported: the first says where it is used again, each later one where it is first used, and the hint names their files.',
   ),
   CK124: entry<{ campaign: string }>(
     'empty-journey',

@@ -1,6 +1,7 @@
-import { allSteps, forEachStep } from '../../ir/walk.ts';
+import { allSteps } from '../../ir/walk.ts';
 import type { Entity, Program } from '../../ir/types.ts';
-import { diagnostic, diagnosticNaming } from '../messages.ts';
+import type { Site, SiteDiagnostic } from '../diagnostics.ts';
+import { diagnostic, diagnosticNaming, type CATALOGUE } from '../messages.ts';
 import type { Rule } from './rule.ts';
 
 const KIND_NAMES: Record<Entity['type'], string> = {
@@ -15,66 +16,65 @@ function collections(program: Program): Entity[][] {
   return [program.segments, program.scores, program.grades, program.campaigns, program.templates];
 }
 
+/**
+ * Reports an id defined `count` times at each of its definitions (`site(n)`: the n-th, in
+ * authoring order): the first names where the id is defined again, every later one where it is
+ * first defined, and the hints name their files. A pull request that adds the second definition
+ * may sort before the first one, or add it above it: either way the error is where it changed code.
+ */
+function reportDuplicate<C extends 'CK100' | 'CK123'>(
+  report: (d: SiteDiagnostic) => void,
+  code: C,
+  params: Parameters<(typeof CATALOGUE)[C]['message']>[0],
+  site: (occurrence: number) => Site,
+  count: number,
+): void {
+  const later = Array.from({ length: count - 1 }, (_, index) => site(index + 1));
+  report(diagnosticNaming(code, params, site(0), { param: 'again', sites: later }));
+  for (const at of later) report(diagnosticNaming(code, params, at, { param: 'first', sites: [site(0)] }));
+}
+
+/** How many times each id is written, for the ids written more than once, in order of first writing. */
+function repeated(ids: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return new Map([...counts].filter(([, count]) => count > 1));
+}
+
 /** CK100: an entity id, a scoring rule id or a threshold id is defined twice. */
 export const duplicateId: Rule = {
   name: 'duplicate-id',
   check({ program, report }) {
     for (const list of collections(program)) {
-      const seen = new Map<string, number>();
-      for (const entity of list) {
-        const count = seen.get(entity.id) ?? 0;
-        seen.set(entity.id, count + 1);
-        if (count > 0) {
-          const key = `${entity.type}:${entity.id}`;
-          report(diagnosticNaming('CK100', { kind: KIND_NAMES[entity.type], id: entity.id }, { entity: key, occurrence: count }, { param: 'first', site: { entity: key } }));
-        }
+      const type = list[0]?.type;
+      if (type === undefined) continue;
+      for (const [id, count] of repeated(list.map((entity) => entity.id))) {
+        const entity = `${type}:${id}`;
+        reportDuplicate(report, 'CK100', { kind: KIND_NAMES[type], id }, (occurrence) => ({ entity, occurrence }), count);
       }
     }
     for (const score of program.scores) {
       const entity = `score:${score.id}`;
       const within = `score "${score.id}"`;
-      const rules = counter();
-      for (const rule of score.rules) {
-        const occurrence = rules(rule.id);
-        if (occurrence > 0) {
-          const first = { param: 'first', site: { entity, scoreRule: rule.id } } as const;
-          report(diagnosticNaming('CK100', { kind: 'scoring rule', id: rule.id, within }, { entity, scoreRule: rule.id, occurrence }, first));
-        }
+      for (const [id, count] of repeated(score.rules.map((rule) => rule.id))) {
+        reportDuplicate(report, 'CK100', { kind: 'scoring rule', id, within }, (occurrence) => ({ entity, scoreRule: id, occurrence }), count);
       }
-      const thresholds = counter();
-      for (const threshold of score.thresholds) {
-        const occurrence = thresholds(threshold.id);
-        if (occurrence > 0) {
-          const first = { param: 'first', site: { entity, threshold: threshold.id } } as const;
-          report(diagnosticNaming('CK100', { kind: 'threshold', id: threshold.id, within }, { entity, threshold: threshold.id, occurrence }, first));
-        }
+      for (const [id, count] of repeated(score.thresholds.map((threshold) => threshold.id))) {
+        reportDuplicate(report, 'CK100', { kind: 'threshold', id, within }, (occurrence) => ({ entity, threshold: id, occurrence }), count);
       }
     }
   },
 };
-
-/** Counts the ids it is given: how many times it saw each one before. */
-function counter(): (id: string) => number {
-  const seen = new Map<string, number>();
-  return (id) => {
-    const count = seen.get(id) ?? 0;
-    seen.set(id, count + 1);
-    return count;
-  };
-}
 
 /** CK123: two steps of one campaign share an id. */
 export const duplicateStepId: Rule = {
   name: 'duplicate-step-id',
   check({ program, report }) {
     for (const campaign of program.campaigns) {
-      const steps = counter();
-      forEachStep(campaign.steps, ({ step }) => {
-        const occurrence = steps(step.id);
-        if (occurrence === 0) return;
-        const site = { entity: `campaign:${campaign.id}`, step: step.id };
-        report(diagnosticNaming('CK123', { campaign: campaign.id, step: step.id }, { ...site, occurrence }, { param: 'first', site }));
-      });
+      const entity = `campaign:${campaign.id}`;
+      for (const [step, count] of repeated(allSteps(campaign.steps).map((s) => s.id))) {
+        reportDuplicate(report, 'CK123', { campaign: campaign.id, step }, (occurrence) => ({ entity, step, occurrence }), count);
+      }
     }
   },
 };

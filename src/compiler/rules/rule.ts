@@ -73,3 +73,17 @@ function splitOwner(key: string): [string, string] {
   const colon = key.indexOf(':');
   return colon < 0 ? [key, ''] : [key.slice(0, colon), key.slice(colon + 1)];
 }
+
+/**
+ * Counts the ids it is given: how many times it saw each one before. A definition whose id is
+ * defined twice (CK100) is located at its own definition, the n-th with its id (`Site.occurrence`),
+ * not at the first.
+ */
+export function occurrences(): (id: string) => number {
+  const seen = new Map<string, number>();
+  return (id) => {
+    const count = seen.get(id) ?? 0;
+    seen.set(id, count + 1);
+    return count;
+  };
+}

@@ -4,7 +4,7 @@ import { forEachStep, thresholdActions } from '../../ir/walk.ts';
 import type { ActionStep, Step } from '../../ir/types.ts';
 import { closestName } from '../../text/closest.ts';
 import { diagnostic } from '../messages.ts';
-import type { Rule, RuleContext } from './rule.ts';
+import { occurrences, type Rule, type RuleContext } from './rule.ts';
 
 function checkText(ctx: RuleContext, text: string | undefined, owner: string, part: string, site: Site, notify = false): void {
   if (text === undefined) return;
@@ -27,9 +27,11 @@ const hasUnsubscribe = (text: string) => parseTemplateText(text).some((p) => p.k
 export const templatePlaceholders: Rule = {
   name: 'template-placeholders',
   check(ctx) {
+    const occurrence = occurrences();
     for (const template of ctx.program.templates) {
       const owner = `Template "${template.id}"`;
-      const site = (property: string) => ({ entity: `template:${template.id}`, property });
+      const nth = occurrence(template.id);
+      const site = (property: string) => ({ entity: `template:${template.id}`, property, occurrence: nth });
       checkText(ctx, template.subject, owner, 'subject', site('subject'));
       checkText(ctx, template.preheader, owner, 'preheader', site('preheader'));
       checkText(ctx, template.text, owner, 'text', site('text'));
@@ -67,8 +69,11 @@ export const unusedTemplate: Rule = {
         if (step.type === 'send') sent.add(step.template);
       });
     }
+    const occurrence = occurrences();
     for (const template of program.templates) {
-      if (!sent.has(template.id)) report(diagnostic('CK134', { template: template.id }, { entity: `template:${template.id}` }));
+      const nth = occurrence(template.id);
+      if (!sent.has(template.id)) report(diagnostic('CK134', { template: template.id }, { entity: `template:${template.id}`, occurrence: nth }));
     }
   },
 };
+
