@@ -41,7 +41,8 @@ export interface Site {
   scoreRule?: string;
   /**
    * A name or value the source writes inside the located definition — a field (`c.contry`), an
-   * event, an id, a duration — so that the diagnostic points at it rather than at the whole property.
+   * event, an id, a duration, a placeholder in a template's text (`{{company}}`) — so that the
+   * diagnostic points at it rather than at the whole property.
    */
   mention?: string;
   /** Which writing of `mention` (0-based, in source order) when the definition writes it more than once. */

@@ -271,13 +271,16 @@ export class SourceLocator {
 
   /**
    * Where a span writes `mention` for the `index`-th time (else the first): as a string literal
-   * (`'eu-trials'`) or a property access (`c.contry`).
+   * (`'eu-trials'`) or a property access (`c.contry`), or a placeholder (`{{company}}`) as written in text.
    */
   private mentionIn(span: Span, mention: string, index: number): Span | null {
     const text = this.files.get(span.file)?.text.slice(span.start, span.end);
     if (!text || mention === '') return null;
     const escaped = mention.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const found: { at: number; length: number }[] = [];
+    if (mention.startsWith('{{')) {
+      for (let at = text.indexOf(mention); at >= 0; at = text.indexOf(mention, at + 1)) found.push({ at, length: mention.length });
+    }
     for (const literal of text.matchAll(new RegExp(`(['"\`])${escaped}\\1`, 'g'))) found.push({ at: literal.index, length: literal[0].length });
     if (/^[A-Za-z_$][\w$]*$/.test(mention)) {
       for (const access of text.matchAll(new RegExp(`\\.\\s*${escaped}(?![\\w$])`, 'g'))) found.push({ at: access.index + access[0].length - mention.length, length: mention.length });

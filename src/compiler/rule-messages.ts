@@ -352,4 +352,15 @@ export const RULE_MESSAGES = {
     () => 'Move the sendWindow (partly) outside quiet hours, or change quietHours in campaign.config.ts.',
     "A campaign's `sendWindow` lies wholly inside the workspace's `quietHours`, and the campaign sends marketing email. Quiet hours defer a marketing email to their end, the window to its next opening, which is inside quiet hours again: the email would be deferred forever. Transactional email ignores quiet hours, so a campaign sending only transactional email is not reported.",
   ),
+  CK144: entry<{ template: string; field: string; raw: string; part: string; sends: number; campaign?: string; step?: string }>(
+    'placeholder-without-fallback',
+    'warning',
+    (p) =>
+      `Template "${p.template}" writes "${p.raw}" in its ${p.part} without a fallback, and contact field "${p.field}" is optional: ` +
+      (p.campaign === undefined
+        ? 'a contact without it would read an empty text.'
+        : `step "${p.step}" of campaign "${p.campaign}"${p.sends > 1 ? ` (and ${p.sends - 1} other send step${p.sends > 2 ? 's' : ''})` : ''} sends it to contacts who may not have it, and they read an empty text.`),
+    (p) => `Write {{${p.field} ?? "…"}} with the words to show instead, or send the template only to contacts who have the field (an audience or a branch on c.${p.field}.exists()).`,
+    'A template writes `{{field}}` for a contact field that is optional (or nullable) in the contact schema, with no fallback, and a campaign sends it to contacts who may not have the field — or no campaign sends it yet. They would read an empty text ("Your  workspace"). The field is known to hold a value, and nothing is reported, when the campaign\'s `audience` requires it (`c.company.exists()`, a comparison such as `c.company.eq(\'Acme\')`, a date operator, membership of a segment that does), when its trigger is `onDate` on that field, `onSegmentEntry` of such a segment or `onSegmentExit` of one that every contact without it belongs to (unless an `enroll` step or action also leads into the campaign: those skip the trigger), or when the send is in the arm of a `branch` that tested it, or after an `update` that wrote it. After a `goal` step, or in a step that `removedSteps` moves contacts to, only what held at entry counts; a field that an `update` empties (`null` or `""`) is never known. An import that removes a value after the contact entered, or `campaign enroll` from the command line (which skips the trigger), is not foreseen.',
+  ),
 } as const;

@@ -7,6 +7,7 @@ import { controlCharacters } from './names.ts';
 import { unknownReference } from './references.ts';
 import { createContext, type Rule } from './rule.ts';
 import { gradeBands, thresholds } from './scoring.ts';
+import { placeholderFallbacks } from './placeholder-fallbacks.ts';
 import { segmentCycle } from './segments.ts';
 import { sendWindowInQuietHours } from './send-window.ts';
 import { sinceEntryOutsideJourney } from './since-entry.ts';
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   timeValues,
   sendWindowInQuietHours,
   templatePlaceholders,
+  placeholderFallbacks,
   unusedTemplate,
 ];
 
