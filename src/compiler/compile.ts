@@ -4,6 +4,7 @@ import { normalizeProgramOrder, programManifest, type ProgramManifest } from '..
 import type { Program } from '../ir/types.ts';
 import { collect, type WorkspaceSchemas } from './collect.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic, type Site, type SiteDiagnostic } from './diagnostics.ts';
+import { discardedConditions } from './discarded-conditions.ts';
 import { CONFIG_FILE, discoverModules } from './discover.ts';
 import { loadWorkspace } from './load.ts';
 import { SourceLocator } from './locate.ts';
@@ -102,6 +103,12 @@ async function compileNow(options: CompileOptions): Promise<CompileResult> {
   const loadMs = performance.now() - t1;
   siteDiagnostics.push(...dropDuplicateSyntaxErrors(loaded.diagnostics, siteDiagnostics));
 
+  // The locator parses every module with TypeScript: build it only when something needs a position.
+  let locator: SourceLocator | undefined;
+  const locate = () => (locator ??= new SourceLocator(files));
+  // A condition a callback lost: its source says whether JavaScript logic threw it away.
+  if (loaded.made.length > 0) siteDiagnostics.push(...discardedConditions(loaded.made, locate()));
+
   const rel = (file: string) => path.relative(cwd, file).split(path.sep).join('/');
   const config = path.join(workspace, CONFIG_FILE);
   const collected = loaded.bundled
@@ -127,9 +134,6 @@ async function compileNow(options: CompileOptions): Promise<CompileResult> {
     }
   }
 
-  // The locator parses every module with TypeScript: build it only when something needs a position.
-  let locator: SourceLocator | undefined;
-  const locate = () => (locator ??= new SourceLocator(files));
   const origins = new Map<string, string>();
   for (const [entity, file] of collected?.origins ?? []) origins.set(`${entity.type}:${entity.id}`, file);
   const draft = collected?.program ?? null;

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
-import type { DiscardedRegistration } from '../dsl/recording.ts';
+import type { MadeRegistration } from '../dsl/recording.ts';
 import { collectRegistrations, type Registration } from '../dsl/registry.ts';
-import { describeCondition } from '../ir/describe-condition.ts';
 import type { SiteDiagnostic } from './diagnostics.ts';
+import type { MadeCondition, TraceFrame } from './discarded-conditions.ts';
 import { diagnostic } from './messages.ts';
 import { originalPosition, type RawSourceMap } from './source-map.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
@@ -44,6 +44,8 @@ export interface LoadResult {
   bundled: boolean;
   /** Every file the bundle was built from (the modules, what they import, campaignkit's DSL). */
   inputs: string[];
+  /** The conditions callbacks made and lost: discarded-conditions.ts tells which are CK009. */
+  made: MadeCondition[];
 }
 
 const sharedModulesPlugin: esbuild.Plugin = {
@@ -78,7 +80,7 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
         plugins: [sharedModulesPlugin],
       });
     } catch (error) {
-      return { registrations: [], origins: [], failed: new Set(), bundled: false, inputs: [], diagnostics: buildErrors(error, workspace) };
+      return { registrations: [], origins: [], failed: new Set(), bundled: false, inputs: [], made: [], diagnostics: buildErrors(error, workspace) };
     }
 
     const maps = new Map<string, RawSourceMap>();
@@ -150,12 +152,13 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
         diagnostics.push(moduleThrew(reason, [file], workspace, maps));
       }
     });
+    const made: MadeCondition[] = [];
     registrations.forEach((registration, index) => {
-      if (registration.kind === 'discarded') diagnostics.push(discardedCondition(registration.value, origins[index] ?? files[0]!, workspace, maps));
+      if (registration.kind === 'made') made.push(madeCondition(registration.value, origins[index] ?? files[0]!, workspace, maps));
     });
     const inputs = Object.keys(build.metafile.inputs).map((input) => path.resolve(workspace, input));
     const failed = new Set(failures.flatMap((failure) => failure.files));
-    return { registrations, origins, failed, diagnostics, bundled: true, inputs };
+    return { registrations, origins, failed, diagnostics, bundled: true, inputs, made };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -240,45 +243,59 @@ function thrownText(error: unknown): string {
   }
 }
 
+type Place = { file: string; line: number; column: number };
+
+/** A frame's position mapped through the bundle's source maps, and whether it is the user's code. */
+function placeOf(framePath: string, line: number, column: number, workspace: string, maps: Map<string, RawSourceMap>): { place: Place | null; user: boolean } {
+  const map = maps.get(framePath);
+  let place: Place | null = null;
+  if (map) {
+    const original = originalPosition(map, line, column);
+    if (original) place = { file: path.resolve(path.dirname(framePath), original.source), line: original.line, column: original.column };
+  } else if (!framePath.includes('node_modules')) {
+    place = { file: framePath, line, column };
+  }
+  // A bundled frame maps back to its source, which may be the user's code outside the workspace.
+  return { place, user: place !== null && (place.file.startsWith(workspace + path.sep) || (map !== undefined && isUserCode(place.file))) };
+}
+
 /** The first frame of a stack in the user's code, mapped through the bundle's source maps. */
-function userFrame(stack: string, workspace: string, maps: Map<string, RawSourceMap>): { file: string; line: number; column: number } | null {
+function userFrame(stack: string, workspace: string, maps: Map<string, RawSourceMap>): Place | null {
   for (const match of stack.matchAll(FRAME)) {
     const [, framePath, line, column] = match as unknown as [string, string, string, string];
-    const map = maps.get(framePath);
-    let candidate: { file: string; line: number; column: number } | null = null;
-    if (map) {
-      const original = originalPosition(map, Number(line), Number(column));
-      if (original) candidate = { file: path.resolve(path.dirname(framePath), original.source), line: original.line, column: original.column };
-    } else if (!framePath.includes('node_modules')) {
-      candidate = { file: framePath, line: Number(line), column: Number(column) };
-    }
-    // A bundled frame maps back to its source, which may be the user's code outside the workspace.
-    if (candidate && (candidate.file.startsWith(workspace + path.sep) || (map && isUserCode(candidate.file)))) return candidate;
+    const { place, user } = placeOf(framePath, Number(line), Number(column), workspace, maps);
+    if (user) return place;
   }
   return null;
 }
 
+const RECORDING = path.join(PACKAGE_ROOT, 'src', 'dsl', 'recording.ts');
+const FRAME_LINE = new RegExp(FRAME.source);
+
 /**
- * CK009 where a condition callback threw a condition (or a field) away: at the line its stack
- * leads to, else in the module that was loading.
+ * A condition a callback made (registered by recording.ts), with the user frames of its stack:
+ * from where it was made out to the callback, the frame that campaignkit's `recorded` called.
  */
-function discardedCondition(
-  { discarded, trace }: DiscardedRegistration,
-  module: string,
-  workspace: string,
-  maps: Map<string, RawSourceMap>,
-): SiteDiagnostic {
+function madeCondition({ made, trace }: MadeRegistration, module: string, workspace: string, maps: Map<string, RawSourceMap>): MadeCondition {
   let stack = '';
   try {
     stack = String(trace.stack ?? '');
   } catch {
     // A stack that cannot be formatted: the module is named instead of a line.
   }
-  const frame = userFrame(stack, workspace, maps);
-  const site = frame ? { ...frame, expression: true } : { file: module };
-  return 'reference' in discarded
-    ? diagnostic('CK009', { made: discarded.reference, kind: 'reference' }, site)
-    : diagnostic('CK009', { made: describeCondition(discarded.condition), kind: 'condition' }, site);
+  const frames: TraceFrame[] = [];
+  let previousUser = false;
+  for (const line of stack.split('\n').slice(1)) {
+    const match = FRAME_LINE.exec(line);
+    const { place, user } = match ? placeOf(match[1]!, Number(match[2]), Number(match[3]), workspace, maps) : { place: null, user: false };
+    if (place?.file === RECORDING && frames.length > 0) break;
+    if (user && place) {
+      if (previousUser) frames.at(-1)!.returnsToNext = true;
+      frames.push({ ...place, returnsToNext: false });
+    }
+    previousUser = user;
+  }
+  return { made, module, frames };
 }
 
 /**

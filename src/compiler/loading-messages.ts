@@ -70,17 +70,19 @@ export const LOADING_MESSAGES = {
     () => 'Remove the call: a module only defines, and the command decides when it ends (throw an Error to stop with a message).',
     'A module called `process.exit` while it was imported. The compiler stops the call (the command would otherwise end at once, silently, with that exit code) and reports it; the other modules still load.',
   ),
-  CK009: entry<{ kind: 'condition' | 'reference'; made: string } | { kind: 'unevaluated'; operator: string }>(
+  CK009: entry<{ kind: 'condition' | 'reference'; made: string; inside?: string } | { kind: 'unevaluated'; operator: string }>(
     'discarded-condition',
     'error',
     (p) =>
       p.kind === 'unevaluated'
         ? `The condition after "${p.operator}" is never built: the condition before it is an object, so "${p.operator}" returns that one alone.`
         : p.kind === 'reference'
-          ? `The ${p.made} is read in a condition callback but never compared: it is not the contact's value, so JavaScript logic on it (if, !, ?:, &&, ||) tests an object that is always there.`
-          : `The condition "${p.made}" is built in a condition callback but is not part of the condition the callback returns, so it is ignored.`,
+          ? `The ${p.made} is read ${p.inside ? `at ${p.inside}, in a function this callback calls, ` : 'in a condition callback '}but never compared: it is not the contact's value, so JavaScript logic on it (if, !, ?:, &&, ||) tests an object that is always there.`
+          : p.inside
+            ? `The condition "${p.made}" is built and thrown away at ${p.inside}, in a function this callback calls, so the condition the callback returns ignores it.`
+            : `The condition "${p.made}" is built in a condition callback but is not part of the condition the callback returns, so it is ignored.`,
     (p) =>
       `Combine conditions with c.all(…) or c.any(…) and negate with c.not(…); \`&&\`, \`||\`, \`!\` and \`?:\` on conditions do not combine them${p.kind === 'reference' ? ', and a field is tested with its operators, such as c.firstName.exists()' : ''}.`,
-    'A condition callback (a segment\'s `where`, an audience, `exitWhen`, a branch or goal, a profile rule, an event filter) built a condition it does not return, or read a field (`c.plan`, `c.score(…)`) without comparing it. Conditions are recorded objects, not booleans: `a && b` returns `b` and drops `a`, `a || b` returns `a` and never builds `b`, `!a` is `false`, and `c.plan ? x : y` always takes `x`. The diagnostic points at what was thrown away (with `||` and `??`, found by the type-check, at the condition never built). A condition kept in a variable and used, or made by a helper function, is not reported.',
+    'A condition callback (a segment\'s `where`, an audience, `exitWhen`, a branch or goal, a profile rule, an event filter) built a condition that JavaScript logic threw away, or read a field (`c.plan`, `c.score(…)`) without comparing it. Conditions are recorded objects, not booleans: `a && b` returns `b` and drops `a`, `a || b` returns `a` and never builds `b`, `!a` is `false`, and `c.plan ? x : y` always takes `x`. The rule: a condition the callback does not return is reported where its value is thrown away — the left operand of `&&` or of a comma, the test of `?:`, `if` or a loop, the operand of `!` or of a comparison, a statement of its own, a variable never read — and not where it is kept as a value on purpose: an entry of an object or array literal (a lookup table that builds every entry and returns one), an argument of a function, a variable that is read, an assignment. A condition lost inside a helper function is reported at the callback\'s call of the helper, the message naming the line in the helper. The condition after `||` or `??` is never built: the type-check reports it where it is written.',
   ),
 } as const;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ts as TS } from 'ts-morph';
 import { Declarations, propertyName, valueSpan, type ValueSpan } from './declarations.ts';
+import { expressionAt } from './expression-at.ts';
 import type { Position, Site } from './diagnostics.ts';
 import { CONFIG_FILE } from './discover.ts';
 import { typescript } from './typescript.ts';
@@ -253,20 +254,28 @@ export class SourceLocator {
     return fallbackFile ? { file: fallbackFile, start: 0, end: 0 } : null;
   }
 
-  /**
-   * The property access or call that the name at `offset` ends (`c.plan.eq('trial')` for `eq`,
-   * `c.companySize` for `companySize`), from the start of its chain; null when no name is there.
-   */
+  /** The call or property access a stack frame's position names (expression-at.ts), as a span. */
   private expressionAt(file: string, offset: number): Span | null {
     const source = this.sources.get(file);
-    if (!source) return null;
-    const innermost = (node: TS.Node): TS.Node | undefined =>
-      ts.forEachChild(node, (child) => (child.getStart(source) <= offset && offset < child.getEnd() ? (innermost(child) ?? child) : undefined));
-    const name = innermost(source);
-    if (!name || !ts.isIdentifier(name) || !ts.isPropertyAccessExpression(name.parent) || name.parent.name !== name) return null;
-    const access = name.parent;
-    const node = ts.isCallExpression(access.parent) && access.parent.expression === access ? access.parent : access;
-    return { file, start: node.getStart(source), end: node.getEnd() };
+    const node = source ? expressionAt(source, offset) : null;
+    return node && source ? { file, start: node.getStart(source), end: node.getEnd() } : null;
+  }
+
+  /**
+   * A file's syntax tree: a module's from the index, another file's (a helper imported from
+   * outside the workspace) parsed when first asked for; undefined when it cannot be read.
+   */
+  sourceFile(file: string): TS.SourceFile | undefined {
+    let source = this.sources.get(file);
+    if (source) return source;
+    ts ??= typescript();
+    try {
+      source = ts.createSourceFile(file, this.readText(file), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    } catch {
+      return undefined;
+    }
+    this.sources.set(file, source);
+    return source;
   }
 
   /**

@@ -8,32 +8,33 @@ import { register } from './registry.ts';
  * Such a mistake compiles and validates, and changes who a campaign reaches. So while a condition
  * callback runs, every condition and reference (`c.plan`, `c.score('fit')`) it makes is noted
  * with a stack trace; when it returns, a condition that is not part of the condition it returned,
- * and a reference never compared, were built and thrown away: they are registered, and the
- * compiler reports them where they were made (CK009).
+ * and a reference never compared, are registered with their traces. Not every one is a mistake (a
+ * lookup table builds every entry and returns one): the compiler reads the source where each was
+ * made to tell what threw it away, and reports JavaScript logic doing so (CK009).
  */
 
-/** What a callback made and threw away: a condition, or a reference it never compared. */
-export type Discarded = { condition: Cond } | { reference: string };
+/** What a callback made: a condition, or a reference (`c.plan`) to compare. */
+export type Made = { condition: Cond } | { reference: string };
 
-export interface DiscardedRegistration {
-  discarded: Discarded;
-  /** Created where it was made: its stack leads the compiler to the line (read only when reported). */
+export interface MadeRegistration {
+  made: Made;
+  /** Created where it was made: its stack leads the compiler to the line (read only when checked). */
   trace: Error;
 }
 
-interface Made {
-  discarded: Discarded;
+interface Entry {
+  made: Made;
   trace: Error;
   /** A reference whose operator was called. */
   compared: boolean;
 }
 
 /** The callbacks running, innermost last (an event filter inside `c.did` runs inside its callback). */
-const sessions: Map<object, Made>[] = [];
+const sessions: Map<object, Entry>[] = [];
 
 /** Notes a condition made by an operator or helper of `c`. */
 export function made<T extends Cond>(condition: T): T {
-  sessions.at(-1)?.set(condition, { discarded: { condition }, trace: new Error(), compared: false });
+  sessions.at(-1)?.set(condition, { made: { condition }, trace: new Error(), compared: false });
   return condition;
 }
 
@@ -44,7 +45,7 @@ export function made<T extends Cond>(condition: T): T {
 export function reference<T extends object>(ops: T, name: string): T {
   const session = sessions.at(-1);
   if (!session) return ops;
-  const entry: Made = { discarded: { reference: name }, trace: new Error(), compared: false };
+  const entry: Entry = { made: { reference: name }, trace: new Error(), compared: false };
   const tracked = Object.fromEntries(
     Object.entries(ops).map(([key, operator]) => [
       key,
@@ -63,7 +64,7 @@ export function reference<T extends object>(ops: T, name: string): T {
  * away. A callback that throws registers nothing: the module's error says what went wrong.
  */
 export function recorded<C, R>(callback: (c: C) => R, make: () => C): R {
-  const session = new Map<object, Made>();
+  const session = new Map<object, Entry>();
   sessions.push(session);
   let result: R;
   try {
@@ -72,7 +73,7 @@ export function recorded<C, R>(callback: (c: C) => R, make: () => C): R {
     sessions.pop();
   }
   // A callback that returns nothing (a block body without `return`) is CK005, which says so.
-  if (session.size > 0 && result !== undefined) registerDiscarded(session, result);
+  if (session.size > 0 && result !== undefined) registerMade(session, result);
   return result;
 }
 
@@ -83,14 +84,15 @@ function reach(value: unknown, into: Set<object>): void {
   for (const child of Array.isArray(value) ? value : Object.values(value)) reach(child, into);
 }
 
-function registerDiscarded(session: Map<object, Made>, result: unknown): void {
+function registerMade(session: Map<object, Entry>, result: unknown): void {
   const kept = new Set<object>();
   reach(result, kept);
-  const lost = [...session].filter(([value, entry]) => ('reference' in entry.discarded ? !entry.compared : !kept.has(value)));
-  // A lost `c.all(a, b)` is reported once, not with each of its operands.
+  const isLost = ([value, entry]: [object, Entry]) => ('reference' in entry.made ? !entry.compared : !kept.has(value));
+  const lost = [...session].filter(isLost);
+  // A lost `c.all(a, b)` is registered once, not with each of its operands.
   const inside = new Set<object>();
   for (const [value] of lost) for (const child of Object.values(value)) reach(child, inside);
   for (const [value, entry] of lost) {
-    if (!inside.has(value)) register({ kind: 'discarded', value: { discarded: entry.discarded, trace: entry.trace } });
+    if (!inside.has(value)) register({ kind: 'made', value: { made: entry.made, trace: entry.trace } });
   }
 }

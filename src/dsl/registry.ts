@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Entity, Settings } from '../ir/types.ts';
-import type { DiscardedRegistration } from './recording.ts';
+import type { MadeRegistration } from './recording.ts';
 
 /**
  * Every builder call registers what it built, so the compiler collects definitions whether or not
@@ -26,8 +26,8 @@ export interface WorkspaceDefinition {
 export type Registration =
   | { kind: 'workspace'; value: WorkspaceDefinition }
   | { kind: 'entity'; value: Entity }
-  /** A condition callback built a condition and threw it away (recording.ts). */
-  | { kind: 'discarded'; value: DiscardedRegistration };
+  /** A condition a callback built and did not return (recording.ts). */
+  | { kind: 'made'; value: MadeRegistration };
 
 type Holder = { [REGISTRY]?: Registration[] };
 
