@@ -8,6 +8,7 @@ import { discardedConditions } from './discarded-conditions.ts';
 import { CONFIG_FILE, discoverModules } from './discover.ts';
 import { loadWorkspace } from './load.ts';
 import { SourceLocator } from './locate.ts';
+import { worthParsing } from './short-circuit-text.ts';
 import { recallCompilation, rememberCompilation } from './recent-compilations.ts';
 import { typecheckCache } from './typecheck-cache.ts';
 import { runRules } from './rules/index.ts';
@@ -80,7 +81,7 @@ async function compileNow(options: CompileOptions): Promise<CompileResult> {
   const siteDiagnostics: SiteDiagnostic[] = [];
 
   // esbuild bundles in its own process while the type-checker runs here.
-  const loading = loadWorkspace(workspace, files);
+  const loading = loadWorkspace(workspace, files, options.typecheck === false);
   let typecheckMs = 0;
   let typecheckCached = false;
   if (options.typecheck !== false) {
@@ -106,8 +107,10 @@ async function compileNow(options: CompileOptions): Promise<CompileResult> {
   // The locator parses every module with TypeScript: build it only when something needs a position.
   let locator: SourceLocator | undefined;
   const locate = () => (locator ??= new SourceLocator(files));
-  // A condition a callback lost: its source says whether JavaScript logic threw it away.
-  if (loaded.made.length > 0) siteDiagnostics.push(...discardedConditions(loaded.made, locate()));
+  // A condition a callback lost, or kept where its text may put it before `||` or `??`: its
+  // source says whether JavaScript logic threw it away.
+  const made = worthParsing(loaded.made);
+  if (made.length > 0) siteDiagnostics.push(...discardedConditions(made, locate()));
 
   const rel = (file: string) => path.relative(cwd, file).split(path.sep).join('/');
   const config = path.join(workspace, CONFIG_FILE);

@@ -25,7 +25,9 @@ import { typescript } from './typescript.ts';
  *
  * A condition made inside a helper function and thrown away there is reported where the
  * callback calls the helper (the definition that loses it), the message naming the line in the
- * helper (where the fix goes).
+ * helper (where the fix goes). A condition the callback keeps is checked only when the
+ * callback's text has `||` or `??` and nothing type-checked it (short-circuit.ts does, with
+ * types): as their left operand, it makes the operator return it and never build the right one.
  */
 
 /** A stack frame in the user's code, mapped to its source. */
@@ -39,24 +41,38 @@ export interface TraceFrame {
 
 export interface MadeCondition {
   made: Made;
+  /** Part of the condition the callback returned: checked for a `||` or `??` it is the left operand of. */
+  kept: boolean;
   /** The module whose loading ran the callback. */
   module: string;
   /** From where it was made out to the condition callback (the frame `recorded` called), innermost first. */
   frames: TraceFrame[];
 }
 
-type Fate = { kind: 'discarded'; node: TS.Node } | { kind: 'returned' } | { kind: 'value' };
+type Fate =
+  | { kind: 'discarded'; node: TS.Node }
+  | { kind: 'returned' }
+  | { kind: 'value' }
+  | { kind: 'short-circuit'; binary: TS.BinaryExpression };
+
+/**
+ * `lost`: follows a condition not returned through every operator that may pass it on.
+ * `kept`: follows one returned only through what always yields it (parentheses, a constant), to
+ * find a `||` or `??` it is the left operand of; a condition that may be undefined there
+ * (`flag ? c.plan.eq('pro') : undefined`) is a fallback's input, not a mistake.
+ */
+type Mode = 'lost' | 'kept';
 
 let ts: typeof TS;
 
-/** CK009 for the conditions recorded as lost that JavaScript logic threw away. */
+/** CK009 for the conditions recorded as lost (or kept before `||` or `??`) that JavaScript logic threw away. */
 export function discardedConditions(made: readonly MadeCondition[], locator: SourceLocator): SiteDiagnostic[] {
   ts ??= typescript();
   const found: SiteDiagnostic[] = [];
   // One per place and message: a helper called in a loop loses a condition on every call.
   const seen = new Set<string>();
   for (const condition of made) {
-    const d = lostCondition(condition, locator);
+    const d = condition.kept ? unbuiltCondition(condition, locator) : lostCondition(condition, locator);
     const key = d && `${d.site.file}:${d.site.line}:${d.site.column}:${d.message}`;
     if (d && key && !seen.has(key)) {
       seen.add(key);
@@ -78,7 +94,7 @@ function lostCondition(condition: MadeCondition, locator: SourceLocator): SiteDi
     const source = locator.sourceFile(frame.file);
     const expression = source ? expressionAt(source, locator.offsetOf(frame.file, frame.line, frame.column)) : null;
     if (!source || !expression) return unread();
-    const fate = fateOf(expression);
+    const fate = fateOf(expression, 'lost');
     if (fate.kind === 'discarded') {
       const site = siteOf(source, fate.node);
       if (index === frames.length - 1) return diagnostic('CK009', params, site);
@@ -89,6 +105,21 @@ function lostCondition(condition: MadeCondition, locator: SourceLocator): SiteDi
         return { message: worded.message, hint: worded.hint ?? '' };
       };
       return { ...diagnostic('CK009', params, at), naming: { sites: [site], word } };
+    }
+    if (fate.kind !== 'returned' || !frame.returnsToNext) return null;
+  }
+  return null;
+}
+
+/** CK009 at the right operand of the `||` or `??` a kept condition is the left operand of, if any. */
+function unbuiltCondition(condition: MadeCondition, locator: SourceLocator): SiteDiagnostic | null {
+  for (const frame of condition.frames) {
+    const source = locator.sourceFile(frame.file);
+    const expression = source ? expressionAt(source, locator.offsetOf(frame.file, frame.line, frame.column)) : null;
+    if (!source || !expression) return null;
+    const fate = fateOf(expression, 'kept');
+    if (fate.kind === 'short-circuit') {
+      return diagnostic('CK009', { kind: 'unevaluated', operator: fate.binary.operatorToken.getText(source) }, siteOf(source, fate.binary.right));
     }
     if (fate.kind !== 'returned' || !frame.returnsToNext) return null;
   }
@@ -125,7 +156,7 @@ function siteOf(source: TS.SourceFile, node: TS.Node): Site {
 }
 
 /** Where the value of `expression` goes: the first place that consumes it, climbing through what passes it on. */
-function fateOf(expression: TS.Node, depth = 0): Fate {
+function fateOf(expression: TS.Node, mode: Mode, depth = 0): Fate {
   let node = expression;
   for (;;) {
     const parent = node.parent;
@@ -135,9 +166,11 @@ function fateOf(expression: TS.Node, depth = 0): Fate {
       const operator = parent.operatorToken.kind;
       const left = parent.left === node;
       if (operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.QuestionQuestionToken) {
+        if (mode === 'kept') return left ? { kind: 'short-circuit', binary: parent } : { kind: 'value' };
         node = parent;
       } else if (operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.CommaToken) {
         if (left) return { kind: 'discarded', node };
+        if (mode === 'kept') return { kind: 'value' };
         node = parent;
       } else if (operator >= ts.SyntaxKind.FirstAssignment && operator <= ts.SyntaxKind.LastAssignment) {
         return left ? { kind: 'discarded', node } : { kind: 'value' };
@@ -146,11 +179,12 @@ function fateOf(expression: TS.Node, depth = 0): Fate {
       }
     } else if (ts.isConditionalExpression(parent)) {
       if (parent.condition === node) return { kind: 'discarded', node };
+      if (mode === 'kept') return { kind: 'value' };
       node = parent;
     } else if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === node)) {
       return { kind: 'returned' };
     } else if (ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isIdentifier(parent.name)) {
-      return variableFate(parent, parent.name, depth);
+      return variableFate(parent, parent.name, mode, depth);
     } else {
       return isStored(parent, node) ? { kind: 'value' } : { kind: 'discarded', node };
     }
@@ -191,16 +225,17 @@ function isStored(parent: TS.Node, node: TS.Node): boolean {
  * read that throws it away; returned when read in a `return` of the function declaring it; a
  * value otherwise. A variable never read threw it away where it was built.
  */
-function variableFate(declaration: TS.VariableDeclaration, name: TS.Identifier, depth: number): Fate {
-  // Bounds `const b = a` chains.
-  if (depth > 8) return { kind: 'value' };
+function variableFate(declaration: TS.VariableDeclaration, name: TS.Identifier, mode: Mode, depth: number): Fate {
+  const constant = (ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) !== 0;
+  // Only a constant always holds the condition where it is read; depth bounds `const b = a` chains.
+  if ((mode === 'kept' && !constant) || depth > 8) return { kind: 'value' };
   const home = enclosingFunction(declaration);
   const reads = readsOf(declaration, name.text);
   if (reads.length === 0) return { kind: 'discarded', node: declaration.initializer! };
   let returned = false;
   for (const read of reads) {
-    const fate = fateOf(read, depth + 1);
-    if (fate.kind === 'discarded') return fate;
+    const fate = fateOf(read, mode, depth + 1);
+    if (fate.kind === 'discarded' || fate.kind === 'short-circuit') return fate;
     if (fate.kind === 'returned' && enclosingFunction(read) === home) returned = true;
   }
   return returned ? { kind: 'returned' } : { kind: 'value' };

@@ -44,7 +44,7 @@ export interface LoadResult {
   bundled: boolean;
   /** Every file the bundle was built from (the modules, what they import, campaignkit's DSL). */
   inputs: string[];
-  /** The conditions callbacks made and lost: discarded-conditions.ts tells which are CK009. */
+  /** The conditions callbacks made and lost (or kept before `||` or `??`): discarded-conditions.ts tells which are CK009. */
   made: MadeCondition[];
 }
 
@@ -56,7 +56,11 @@ const sharedModulesPlugin: esbuild.Plugin = {
   },
 };
 
-export async function loadWorkspace(workspace: string, files: string[]): Promise<LoadResult> {
+/**
+ * `shortCircuits`: keep the conditions registered as kept before `||` or `??` (recording.ts), for
+ * a compilation without the type-check, which finds those itself (short-circuit.ts).
+ */
+export async function loadWorkspace(workspace: string, files: string[], shortCircuits = false): Promise<LoadResult> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'campaignkit-load-'));
   try {
     let build: esbuild.BuildResult<{ write: false; metafile: true }>;
@@ -154,7 +158,7 @@ export async function loadWorkspace(workspace: string, files: string[]): Promise
     });
     const made: MadeCondition[] = [];
     registrations.forEach((registration, index) => {
-      if (registration.kind === 'made') made.push(madeCondition(registration.value, origins[index] ?? files[0]!, workspace, maps));
+      if (registration.kind === 'made' && (shortCircuits || !registration.value.kept)) made.push(madeCondition(registration.value, origins[index] ?? files[0]!, workspace, maps));
     });
     const inputs = Object.keys(build.metafile.inputs).map((input) => path.resolve(workspace, input));
     const failed = new Set(failures.flatMap((failure) => failure.files));
@@ -276,7 +280,7 @@ const FRAME_LINE = new RegExp(FRAME.source);
  * A condition a callback made (registered by recording.ts), with the user frames of its stack:
  * from where it was made out to the callback, the frame that campaignkit's `recorded` called.
  */
-function madeCondition({ made, trace }: MadeRegistration, module: string, workspace: string, maps: Map<string, RawSourceMap>): MadeCondition {
+function madeCondition({ made, trace, kept }: MadeRegistration, module: string, workspace: string, maps: Map<string, RawSourceMap>): MadeCondition {
   let stack = '';
   try {
     stack = String(trace.stack ?? '');
@@ -295,7 +299,7 @@ function madeCondition({ made, trace }: MadeRegistration, module: string, worksp
     }
     previousUser = user;
   }
-  return { made, module, frames };
+  return { made, kept, module, frames };
 }
 
 /**

@@ -6,10 +6,10 @@ import { diagnostic } from './messages.ts';
 
 /**
  * `a || b` and `a ?? b` where `a` is a condition: a condition is an object, never falsy or
- * nullish, so the operator returns `a` and never evaluates `b`. Loading cannot see this mistake
- * (recording.ts notes what a callback builds, and `b` is never built), the type-check can: the
- * left operand's type is the IR's `Cond`. A `Cond | undefined` (an optional condition with a
- * fallback) is not one, and is not reported.
+ * nullish, so the operator returns `a` and never evaluates `b`. Loading sees `b` is never built
+ * only where the operator is written in the callback itself (discarded-conditions.ts, without the
+ * type-check); the type-check sees it anywhere: the left operand's type is the IR's `Cond`. A
+ * `Cond | undefined` (an optional condition with a fallback) is not one, and is not reported.
  */
 
 const IR_TYPES = path.join(PACKAGE_ROOT, 'src', 'ir', 'types.ts');

@@ -20,6 +20,12 @@ export interface MadeRegistration {
   made: Made;
   /** Created where it was made: its stack leads the compiler to the line (read only when checked). */
   trace: Error;
+  /**
+   * Part of the condition the callback returned. Such a one is registered only when the
+   * callback's own text has `||` or `??`: the compiler checks whether it is their left operand,
+   * which makes the operator return it and never build its right one.
+   */
+  kept: boolean;
 }
 
 interface Entry {
@@ -59,6 +65,9 @@ export function reference<T extends object>(ops: T, name: string): T {
   return tracked;
 }
 
+/** `||` or `??` in a function's text (as loaded, after bundling: comments are gone). */
+const SHORT_CIRCUIT = /\|\||\?\?/;
+
 /**
  * Runs a condition callback with the `c` that `make` builds, and registers what it made and threw
  * away. A callback that throws registers nothing: the module's error says what went wrong.
@@ -73,7 +82,7 @@ export function recorded<C, R>(callback: (c: C) => R, make: () => C): R {
     sessions.pop();
   }
   // A callback that returns nothing (a block body without `return`) is CK005, which says so.
-  if (session.size > 0 && result !== undefined) registerMade(session, result);
+  if (session.size > 0 && result !== undefined) registerMade(session, result, SHORT_CIRCUIT.test(Function.prototype.toString.call(callback)));
   return result;
 }
 
@@ -84,7 +93,7 @@ function reach(value: unknown, into: Set<object>): void {
   for (const child of Array.isArray(value) ? value : Object.values(value)) reach(child, into);
 }
 
-function registerMade(session: Map<object, Entry>, result: unknown): void {
+function registerMade(session: Map<object, Entry>, result: unknown, shortCircuits: boolean): void {
   const kept = new Set<object>();
   reach(result, kept);
   const isLost = ([value, entry]: [object, Entry]) => ('reference' in entry.made ? !entry.compared : !kept.has(value));
@@ -93,6 +102,10 @@ function registerMade(session: Map<object, Entry>, result: unknown): void {
   const inside = new Set<object>();
   for (const [value] of lost) for (const child of Object.values(value)) reach(child, inside);
   for (const [value, entry] of lost) {
-    if (!inside.has(value)) register({ kind: 'made', value: { made: entry.made, trace: entry.trace } });
+    if (!inside.has(value)) register({ kind: 'made', value: { made: entry.made, trace: entry.trace, kept: false } });
+  }
+  if (!shortCircuits) return;
+  for (const [value, entry] of session) {
+    if ('condition' in entry.made && kept.has(value)) register({ kind: 'made', value: { made: entry.made, trace: entry.trace, kept: true } });
   }
 }

@@ -26,7 +26,7 @@ export interface WorkspaceDefinition {
 export type Registration =
   | { kind: 'workspace'; value: WorkspaceDefinition }
   | { kind: 'entity'; value: Entity }
-  /** A condition a callback built and did not return (recording.ts). */
+  /** A condition a callback built and did not return, or kept where `||` or `??` may follow it (recording.ts). */
   | { kind: 'made'; value: MadeRegistration };
 
 type Holder = { [REGISTRY]?: Registration[] };
