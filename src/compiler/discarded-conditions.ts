@@ -12,16 +12,16 @@ import { typescript } from './typescript.ts';
  * JavaScript logic. Recording (src/dsl/recording.ts) sees that a condition is not part of the
  * returned one, not why: `a && b` loses `a`, and so does a lookup table that builds every entry
  * and returns one (`{ trial: …, pro: … }[plan]`). The source where the condition was made tells
- * them apart. From that expression, through what passes a value on unchanged (parentheses, the
- * right operand of `&&`, `||`, `??` or a comma, a branch of `?:`, a `return` to the helper's
- * caller, a variable to where it is read), the first place that consumes it decides:
+ * them apart. From that expression, through what passes a value on unchanged (parentheses, an
+ * operand of `||` or `??`, the right operand of `&&` or a comma, a branch of `?:`, a `return` to
+ * the helper's caller, a variable to where it is read), the first place that consumes it decides:
  *
  * - thrown away, reported: the left operand of `&&` or a comma, the test of `?:`, `if`, `while`
  *   or `for`, the operand of `!` (or any other operator), a comparison (`===`), a statement of
  *   its own, a variable never read;
  * - kept as a value on purpose, not reported: an element of an object or array literal, an
  *   argument of a function call, an assignment, a `return` from a function that code outside
- *   the workspace called (`[a, b].find(…)`).
+ *   the workspace called (`countries.map((country) => c.country.eq(country))`).
  *
  * A condition made inside a helper function and thrown away there is reported where the
  * callback calls the helper (the definition that loses it), the message naming the line in the
