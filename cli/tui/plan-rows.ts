@@ -1,6 +1,6 @@
 import { describeAction } from '../../src/planner/describe-step.ts';
 import type { EntityChange, Plan } from '../../src/planner/plan-types.ts';
-import { ACTION_SIGN, describeEntry, entityLabel, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepChange, stepOutcome } from '../../src/render/plan-format.ts';
+import { ACTION_SIGN, describeEntry, describeThresholdEntry, entityLabel, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepChange, stepOutcome } from '../../src/render/plan-format.ts';
 import type { ImpactSelector } from '../../src/tui-support/impact-contacts.ts';
 
 /**
@@ -96,6 +96,13 @@ export function planRows(plan: Plan): PlanRow[] {
       lines.push({ kind: 'impact', text: `${contacts(c.entering, 'enroll')} ${when}on ${describeEntry(c.entry)}`, depth: 2, color: 'green', contacts: { title: `enrolling in ${c.campaign}`, selector: { kind: 'enroll', campaign: c.campaign } } });
     }
     for (const { reason, count } of c.notAdmitted) lines.push({ kind: 'note', text: `${plural(count, 'contact')} not admitted: ${reason}`, depth: 2, dim: true });
+    for (const t of c.thresholdEntries ?? []) {
+      if (t.entering > 0) {
+        const selector: ImpactSelector = { kind: 'enroll', campaign: c.campaign, threshold: { score: t.score, threshold: t.threshold } };
+        lines.push({ kind: 'impact', text: `${contacts(t.entering, 'enroll')} at the next run on ${describeThresholdEntry(t)}`, depth: 2, color: 'green', contacts: { title: `enrolling in ${c.campaign} (threshold ${t.threshold})`, selector } });
+      }
+      for (const { reason, count } of t.notAdmitted) lines.push({ kind: 'note', text: `${plural(count, 'contact')} not admitted: ${reason}`, depth: 2, dim: true });
+    }
     if (c.renamed > 0) lines.push({ kind: 'impact', text: `${plural(c.renamed, 'active enrollment')} ${c.renamed === 1 ? 'moves' : 'move'} to the new id`, depth: 2, contacts: { title: `enrollments renamed to ${c.campaign}`, selector: { kind: 'enrollments', campaign: deployedId, outcome: 'rename', activeOnly: true } } });
     if (c.exiting > 0) lines.push({ kind: 'impact', text: `${contacts(c.exiting, 'exit')} (campaign deleted)`, depth: 2, color: 'yellow', contacts: { title: `exiting ${c.campaign}`, selector: { kind: 'enrollments', campaign: deployedId, outcome: 'exit' } } });
     const meeting = c.exitCriteria?.meeting ?? 0;

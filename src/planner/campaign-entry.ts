@@ -1,5 +1,5 @@
 import { canonicalJson } from '../ir/canonical.ts';
-import type { Campaign, Program } from '../ir/types.ts';
+import type { Campaign, Program, Threshold } from '../ir/types.ts';
 import { compileCondition } from '../runtime/evaluate/compile-condition.ts';
 import { scoreTriggerMarker } from '../runtime/evaluate/scoring.ts';
 import type { Predicate, Subject } from '../runtime/evaluate/subject.ts';
@@ -24,25 +24,27 @@ export type EntryTrigger = NonNullable<CampaignImpact['entry']>;
  *   the campaign (see `reachesScoreTrigger`). Apply keeps the recorded crossings, so the next run
  *   sees the crossing and enrolls them, after firing the thresholds it crosses first, as for any
  *   crossing: the planner only counts them, and queues them for that run.
+ * - Threshold `enroll` actions, whatever the campaign's trigger: contacts the change takes across a
+ *   threshold whose actions enroll them in the campaign. The next run fires the threshold's actions
+ *   (apply keeps its recorded crossings), so it enrolls them: counted per threshold (see
+ *   `enrollAtNextRun`).
  * Each candidate passes `mayEnter` (active campaign, audience, re-entry) like at run time.
  */
 export class EntryTally {
-  readonly entering = new Examples();
-  readonly notAdmitted = new Map<string, number>();
+  /** The trigger's entrants (none without an `entry`). */
+  private readonly byTrigger = new Admissions();
+  /** `score/threshold` → the threshold and the entrants its `enroll` actions make. */
+  private readonly byThreshold = new Map<string, { score: string; threshold: Threshold; admissions: Admissions }>();
 
   constructor(
     readonly campaign: Campaign,
-    readonly entry: EntryTrigger,
+    /** The trigger that admits contacts because of the change (null: only threshold actions do). */
+    readonly entry: EntryTrigger | null,
     private readonly audience: Predicate | null,
     /** Contact → its enrollments in this campaign, after the migration. */
     private readonly previous: Map<string, Enrollment[]>,
     /** `erasedEnrollmentSeqs` of the store. */
     private readonly erasedSeqs: ReadonlyMap<string, number> = new Map(),
-    /**
-     * For a score trigger: the scores whose thresholds the run fires before it checks the trigger
-     * (those up to the trigger's own, in program order), in that order.
-     */
-    readonly firedFirst: readonly string[] = [],
     /**
      * What a score's `above` holds once the run has crossed this campaign's score trigger: its
      * marker, and for a renamed campaign the deployed id's too (apply renames it).
@@ -52,34 +54,56 @@ export class EntryTally {
 
   /** The new enrollment of the contact, if it enters on apply (segment triggers). */
   admit(subject: Subject, entered: boolean, left: boolean, member: boolean, now: number, nowIso: string): Enrollment | null {
-    if (this.entry.trigger === 'score') return null;
+    if (this.entry === null || this.entry.trigger === 'score') return null;
     const candidate = this.entry.trigger === 'segmentExit' ? left : entered || (this.entry.enrollExisting && member);
-    if (!candidate || !this.check(subject, now)) return null;
+    if (!candidate || !this.check(this.byTrigger, subject, now, NONE)) return null;
     return newEnrollment(this.campaign, subject.id, this.previous.get(subject.id) ?? [], nowIso, this.erasedSeqs.get(`${this.campaign.id}/${subject.id}`));
   }
 
   /**
    * Whether a contact that reaches the score trigger enters at the next run. `subject`: the
-   * contact as that run's eligibility check sees it (after the actions of the thresholds it fires first).
+   * contact as that run's eligibility check sees it (after the actions of the thresholds it fires
+   * first); `earlier`: its enrollments in the campaign made before (on apply, or earlier in that run).
    */
-  admitAtNextRun(subject: Subject, now: number): boolean {
-    return this.entry.trigger === 'score' && this.check(subject, now);
+  admitAtNextRun(subject: Subject, now: number, earlier: readonly Enrollment[]): boolean {
+    return this.entry?.trigger === 'score' && this.check(this.byTrigger, subject, now, earlier);
   }
 
-  /** `mayEnter`, counted: entering, or not admitted with the reason. */
-  private check(subject: Subject, now: number): boolean {
-    const verdict = mayEnter(this.campaign, this.audience, subject, this.previous.get(subject.id) ?? [], now);
+  /** Whether the `enroll` action of a threshold the next run fires enrolls the contact (see `admitAtNextRun`). */
+  admitByThreshold(score: string, threshold: Threshold, subject: Subject, now: number, earlier: readonly Enrollment[]): boolean {
+    const key = `${score}/${threshold.id}`;
+    let tally = this.byThreshold.get(key);
+    if (!tally) this.byThreshold.set(key, (tally = { score, threshold, admissions: new Admissions() }));
+    return this.check(tally.admissions, subject, now, earlier);
+  }
+
+  /** `mayEnter`, counted in `admissions`: entering, or not admitted with the reason. */
+  private check(admissions: Admissions, subject: Subject, now: number, earlier: readonly Enrollment[]): boolean {
+    const previous = this.previous.get(subject.id) ?? NONE;
+    const verdict = mayEnter(this.campaign, this.audience, subject, earlier.length === 0 ? previous : [...previous, ...earlier], now);
     if (!verdict.ok) {
-      this.notAdmitted.set(verdict.reason, (this.notAdmitted.get(verdict.reason) ?? 0) + 1);
+      admissions.notAdmitted.set(verdict.reason, (admissions.notAdmitted.get(verdict.reason) ?? 0) + 1);
       return false;
     }
-    this.entering.add(subject.id);
+    admissions.entering.add(subject.id);
     return true;
   }
 
-  impact(): Pick<CampaignImpact, 'entry' | 'entering' | 'examples' | 'notAdmitted'> {
+  impact(): Pick<CampaignImpact, 'entry' | 'entering' | 'examples' | 'notAdmitted' | 'thresholdEntries'> {
+    const out: ReturnType<EntryTally['impact']> = { entry: this.entry, ...this.byTrigger.counts() };
+    const thresholds = [...this.byThreshold.values()].map(({ score, threshold, admissions }) => ({ score, threshold: threshold.id, at: threshold.at, ...admissions.counts() }));
+    if (thresholds.length > 0) out.thresholdEntries = thresholds;
+    return out;
+  }
+}
+
+/** Contacts admitted into a campaign by one cause, and those refused, by reason. */
+class Admissions {
+  readonly entering = new Examples();
+  readonly notAdmitted = new Map<string, number>();
+
+  counts(): { entering: number; examples: string[]; notAdmitted: CampaignImpact['notAdmitted'] } {
     return {
-      entry: this.entry,
       entering: this.entering.count,
       examples: this.entering.ids,
       notAdmitted: [...this.notAdmitted].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count })),
@@ -87,7 +111,12 @@ export class EntryTally {
   }
 }
 
-/** One tally per campaign of the new program triggered by a segment entry or exit, or by a score. */
+const NONE: readonly Enrollment[] = [];
+
+/**
+ * One tally per campaign of the new program triggered by a segment entry or exit, or by a score,
+ * or enrolled by a threshold's `enroll` action.
+ */
 export function entryTallies(
   comparison: ProgramComparison,
   next: Program,
@@ -98,17 +127,16 @@ export function entryTallies(
   const options = { consentField: next.settings.consent.email };
   const tallies: EntryTally[] = [];
   const previousByCampaign = new Map<string, Map<string, Enrollment[]>>();
+  const enrolledByThresholds = thresholdEnrollTargets(next);
   for (const pair of comparison.campaigns) {
     const campaign = pair.after;
     const entry = campaign ? entryOf(campaign, pair.before, comparison.renames.segments) : null;
-    if (!campaign || !entry) continue;
+    if (!campaign || (!entry && !enrolledByThresholds.has(campaign.id))) continue;
     const previous = new Map<string, Enrollment[]>();
     previousByCampaign.set(campaign.id, previous);
     const audience = campaign.audience ? compileCondition(campaign.audience, options) : null;
-    const scoreAt = entry.trigger === 'score' ? next.scores.findIndex((s) => s.id === entry.score) : -1;
-    const firedFirst = next.scores.slice(0, scoreAt + 1).map((s) => s.id);
     const markers = [campaign.id, ...(pair.renamed ? [pair.before!.id] : [])].map(scoreTriggerMarker);
-    tallies.push(new EntryTally(campaign, entry, audience, previous, erasedSeqs, firedFirst, markers));
+    tallies.push(new EntryTally(campaign, entry, audience, previous, erasedSeqs, markers));
   }
   if (tallies.length === 0) return tallies;
   for (const enrollment of enrollments) {
@@ -122,6 +150,13 @@ export function entryTallies(
     else previous.set(enrollment.contact, [after]);
   }
   return tallies;
+}
+
+/** The campaigns an `enroll` action of a threshold of the new program enrolls contacts in. */
+function thresholdEnrollTargets(next: Program): Set<string> {
+  const out = new Set<string>();
+  for (const score of next.scores) for (const threshold of score.thresholds) for (const action of threshold.actions) if (action.type === 'enroll') out.add(action.campaign);
+  return out;
 }
 
 /** The entry a campaign's trigger gives the plan to count (null: its contacts enter at run time only). */

@@ -1,5 +1,5 @@
 import { canonicalJson, hashProgram } from '../ir/canonical.ts';
-import type { ActionStep, Program, ScoreModel } from '../ir/types.ts';
+import type { Program, ScoreModel } from '../ir/types.ts';
 import { compileProgram, evaluateContact, eventsByContact, settleSegmentProfiles, type CompiledProgram, type ContactEvaluation } from '../runtime/evaluate/snapshot.ts';
 import type { ContactRecord, Enrollment, StoreData } from '../store/types.ts';
 import { entryTallies, type EntryTally } from './campaign-entry.ts';
@@ -12,7 +12,7 @@ import type { CampaignImpact, ChangeAction, ImpactChange } from './plan-types.ts
 import { GradeTally } from './grade-impact.ts';
 import { templateImpacts } from './template-impact.ts';
 import { sameScore, ScoreTally } from './score-impact.ts';
-import { afterThresholdActions, reachesScoreTrigger } from './score-trigger-entry.ts';
+import { enrollAtNextRun, type ScoreCheck } from './score-trigger-entry.ts';
 import { SegmentTally } from './segment-impact.ts';
 import type { ContactTransition, ScoreTransition, Transition } from './transition-types.ts';
 
@@ -56,7 +56,8 @@ export function computeTransition(input: TransitionInput): Transition {
   const created: Enrollment[] = [];
   // Profile rules on segments: evaluated on the new memberships; apply stores the points (as a re-scored state).
   const profilesReadSegments = [...after.scores.values()].some((score) => score.profileOnSegments);
-  const pass: Pass = { segments, scoring, grades, entries, exits, profilesReadSegments, now, nowMs };
+  const nextRun = { scores: scoreChecks(next, entries), targets: new Map(entries.map((t) => [t.campaign.id, t])) };
+  const pass: Pass = { segments, scoring, grades, entries, nextRun, exits, profilesReadSegments, now, nowMs };
   // The same program evaluates the same for every contact: nothing to compare.
   const identical = deployed !== null && hashProgram(deployed) === hashProgram(next);
   const events = identical ? new Map<string, never[]>() : eventsByContact(store.events);
@@ -106,6 +107,8 @@ interface Pass {
   scoring: ScoreTally[];
   grades: GradeTally[];
   entries: EntryTally[];
+  /** What the next run's threshold check reads: the scores in program order, and the tallies of `enroll` actions' campaigns. */
+  nextRun: { scores: ScoreCheck[]; targets: ReadonlyMap<string, EntryTally> };
   exits: ExitTally[];
   profilesReadSegments: boolean;
   now: string;
@@ -126,8 +129,8 @@ function compareContact(
   const draft = () => (change ??= { contact: contact.id, joined: [], left: [], scores: [], enters: [], entersAtNextRun: [], pending: false });
   let entered: string[] | null = null;
   let left: string[] | null = null;
-  /** Score → the actions of the thresholds it crosses (fired by the next run). */
-  let crossed: Map<string, ActionStep[]> | null = null;
+  /** Score → the thresholds it crosses (fired by the next run). */
+  let crossed: Map<string, string[]> | null = null;
   for (const tally of pass.segments) {
     const wasMember = tally.beforeId !== null && wasIn.includes(tally.beforeId);
     const isMember = tally.afterId !== null && isIn.includes(tally.afterId);
@@ -148,7 +151,7 @@ function compareContact(
     const beforeValue = oldId !== null && was ? (was.subject.scores[oldId] ?? null) : null;
     const afterValue = is.subject.scores[tally.model.id] ?? 0;
     const crosses = tally.add(contact.id, beforeValue, afterValue, stored?.above ?? NONE);
-    if (crosses.length > 0) (crossed ??= new Map()).set(tally.model.id, tally.model.thresholds.filter((t) => crosses.includes(t.id)).flatMap((t) => t.actions));
+    if (crosses.length > 0) (crossed ??= new Map()).set(tally.model.id, crosses);
     // Re-scored, or an unchanged model's profile points settled on the new memberships (a copy of the stored state).
     const settled = stored !== undefined && is.states[tally.model.id] !== stored;
     const state = tally.rescored || settled ? is.states[tally.model.id]! : null;
@@ -165,26 +168,36 @@ function compareContact(
   if (pass.entries.length > 0 || pass.exits.length > 0) is.subject.segments = new Set(isIn);
   for (const tally of pass.exits) tally.add(is.subject, pass.nowMs);
   if (pass.entries.length > 0) {
+    let onApply: Enrollment[] | null = null;
     for (const tally of pass.entries) {
       const entry = tally.entry;
-      if (entry.trigger === 'score') {
-        if (!reachesScoreTrigger(tally, is)) continue;
-        const actions = crossed ? tally.firedFirst.flatMap((score) => crossed!.get(score) ?? []) : NONE;
-        if (!tally.admitAtNextRun(afterThresholdActions(is.subject, actions), pass.nowMs)) continue;
-        // The run enrolls it when it checks the contact's thresholds: queued, so that it does.
-        draft().entersAtNextRun.push(tally.campaign.id);
-        draft().pending = true;
-        continue;
-      }
+      if (entry === null || entry.trigger === 'score') continue;
       const segment = entry.segment;
       const enrollment = tally.admit(is.subject, entered?.includes(segment) ?? false, left?.includes(segment) ?? false, isIn.includes(segment), pass.nowMs, pass.now);
       if (enrollment) {
         created.push(enrollment);
+        (onApply ??= []).push(enrollment);
         draft().enters.push(tally.campaign.id);
       }
     }
+    const { scores, targets } = pass.nextRun;
+    const atNextRun = enrollAtNextRun(scores, targets, is, crossed, onApply ?? NONE, pass.nowMs, pass.now);
+    if (atNextRun.length > 0) {
+      // The run enrolls it when it checks the contact's thresholds: queued, so that it does.
+      draft().entersAtNextRun = atNextRun;
+      draft().pending = true;
+    }
   }
   return change;
+}
+
+/** The scores of the new program in the order the run checks their thresholds, with the campaigns each triggers. */
+function scoreChecks(next: Program, entries: readonly EntryTally[]): ScoreCheck[] {
+  return next.scores.map((score) => ({
+    id: score.id,
+    thresholds: score.thresholds,
+    triggers: entries.filter((t) => t.entry?.trigger === 'score' && t.entry.score === score.id),
+  }));
 }
 
 /** `segment:eu-trials` → create / update / rename / delete (absent: unchanged). */
@@ -239,6 +252,7 @@ function campaignImpacts(
     const id = (pair.after ?? pair.before)!.id;
     const change: ImpactChange = actions.get(`campaign:${id}`) ?? 'none';
     const entry = pair.after ? byCampaign.get(pair.after.id)?.impact() : undefined;
+    const thresholdEntries = entry?.thresholdEntries ?? [];
     const impact: CampaignImpact = {
       campaign: id,
       change,
@@ -251,10 +265,11 @@ function campaignImpacts(
       steps: pair.after ? (migration.steps.get(pair.after.id) ?? []) : [],
     };
     if (pair.renamed) impact.from = pair.before!.id;
+    if (thresholdEntries.length > 0) impact.thresholdEntries = thresholdEntries;
     const exit = pair.after ? exitsBy.get(pair.after.id) : undefined;
     if (exit) impact.exitCriteria = exit.impact();
     // An unchanged campaign's steps count too: contacts deferred by workspace rules that changed (QA).
-    if (change !== 'none' || impact.entering > 0 || impact.notAdmitted.length > 0 || impact.steps.some((s) => s.waiting > 0)) out.push(impact);
+    if (change !== 'none' || impact.entering > 0 || impact.notAdmitted.length > 0 || thresholdEntries.length > 0 || impact.steps.some((s) => s.waiting > 0)) out.push(impact);
   }
   return out;
 }

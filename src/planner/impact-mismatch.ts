@@ -1,7 +1,7 @@
 import type { Impact } from './plan-types.ts';
 
 /** Fields a plan file saved by an earlier build may lack (documented as optional in docs/plan-json.md). */
-const LATER_FIELDS = new Set(['changedDelta', 'crossing', 'grades', 'templates']);
+const LATER_FIELDS = new Set(['changedDelta', 'crossing', 'grades', 'templates', 'thresholdEntries']);
 
 /** How the items of a list in the impact are named: by the first of these fields they have. */
 const ITEM_KEYS = ['segment', 'score', 'matrix', 'template', 'campaign', 'step', 'threshold', 'bucket', 'reason'] as const;

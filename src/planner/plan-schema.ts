@@ -118,6 +118,10 @@ const CampaignImpactSchema = z.strictObject({
   renamed: count,
   exiting: count,
   steps: z.array(StepImpactSchema),
+  // Added within format version 1: contacts a threshold's enroll action enrolls at the next run.
+  thresholdEntries: z
+    .array(z.strictObject({ score: z.string(), threshold: z.string(), at: z.number(), entering: count, examples: ids, notAdmitted: z.array(z.strictObject({ reason: z.string(), count })) }))
+    .optional(),
   exitCriteria: z.strictObject({ meeting: count, examples: z.array(z.string()) }).optional(),
 });
 

@@ -165,6 +165,18 @@ export interface StepImpact {
   rules?: true;
 }
 
+/** The contacts one threshold's `enroll` action takes into a campaign at the next run. */
+export interface ThresholdEntry {
+  score: string;
+  threshold: string;
+  /** The threshold's value. */
+  at: number;
+  entering: number;
+  examples: string[];
+  /** Contacts it would enroll but who may not enter, by reason (as `CampaignImpact['notAdmitted']`). */
+  notAdmitted: { reason: string; count: number }[];
+}
+
 export interface CampaignImpact {
   campaign: string;
   from?: string;
@@ -188,6 +200,12 @@ export interface CampaignImpact {
   /** Active enrollments that end because the campaign is deleted. */
   exiting: number;
   steps: StepImpact[];
+  /**
+   * Contacts the next run enrolls through the `enroll` action of a score threshold the change takes
+   * them across, per threshold (absent: none). The campaign's trigger does not matter: the actions
+   * of a crossed threshold fire at the next run, and each enrollment passes the same check as above.
+   */
+  thresholdEntries?: ThresholdEntry[];
   /**
    * When the exit criteria (`exitWhen`) changed: contacts in the campaign who meet the new ones now,
    * and leave it at the next run (apply itself moves no one).

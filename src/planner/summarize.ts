@@ -61,7 +61,10 @@ export function impactHighlights(impact: Impact): Highlight[] {
     if (t.upcoming > 0) out.push({ count: t.upcoming, text: `wait at or before a step that sends changed template "${t.template}"` });
   }
   for (const c of impact.campaigns) {
-    if (c.entering > 0) out.push({ count: c.entering, text: `enroll in "${c.campaign}"${c.entry?.trigger === 'score' ? ' at the next run' : ''}` });
+    // On apply (segment triggers), or at the next run (a score trigger, thresholds' enroll actions).
+    const atNextRun = (c.entry?.trigger === 'score' ? c.entering : 0) + (c.thresholdEntries ?? []).reduce((n, t) => n + t.entering, 0);
+    if (c.entry?.trigger !== 'score' && c.entering > 0) out.push({ count: c.entering, text: `enroll in "${c.campaign}"` });
+    if (atNextRun > 0) out.push({ count: atNextRun, text: `enroll in "${c.campaign}" at the next run` });
     if (c.exiting > 0) out.push({ count: c.exiting, text: `exit deleted campaign "${c.campaign}"` });
     if (c.renamed > 0 && c.from !== undefined) out.push({ count: c.renamed, text: `follow "${c.from}" renamed to "${c.campaign}"` });
     if (c.exitCriteria && c.exitCriteria.meeting > 0) out.push({ count: c.exitCriteria.meeting, text: `exit "${c.campaign}" at the next run (new exit criteria)` });

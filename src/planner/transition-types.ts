@@ -54,10 +54,20 @@ export interface ContactTransition {
   scores: ScoreTransition[];
   /** Campaigns the contact is enrolled in on apply. */
   enters: string[];
-  /** Campaigns whose score trigger the contact reaches: the next run enrolls it (apply queues it). */
-  entersAtNextRun: string[];
+  /**
+   * Campaigns the next run enrolls the contact in, through a score trigger it reaches or a
+   * threshold's `enroll` action (apply queues it for that run).
+   */
+  entersAtNextRun: readonly NextRunEntry[];
   /** Something the next run must react to (a re-scored value or a threshold to cross). */
   pending: boolean;
+}
+
+/** A campaign the next run enrolls a contact in, and why: the score's trigger, or one of its thresholds (`threshold`). */
+export interface NextRunEntry {
+  campaign: string;
+  score: string;
+  threshold?: string;
 }
 
 export interface ScoreTransition {

@@ -1,6 +1,6 @@
 import { describeDuration } from '../ir/durations.ts';
 import { describeTrigger } from '../planner/describe-step.ts';
-import type { CampaignImpact, EntityChange, FieldChange, GradeImpact, ScoreImpact, StepImpact } from '../planner/plan-types.ts';
+import type { CampaignImpact, EntityChange, FieldChange, GradeImpact, ScoreImpact, StepImpact, ThresholdEntry } from '../planner/plan-types.ts';
 
 /** Small formatting helpers shared by the plan renderers (text, Markdown). */
 
@@ -147,4 +147,9 @@ export function describeEntry(entry: NonNullable<CampaignImpact['entry']>): stri
     case 'score':
       return describeTrigger({ type: 'score', score: entry.score, crosses: entry.crosses });
   }
+}
+
+/** What enrolls the contacts of a campaign impact's threshold entry: `threshold mql of score engagement (≥ 100)`. */
+export function describeThresholdEntry(entry: Pick<ThresholdEntry, 'score' | 'threshold' | 'at'>): string {
+  return `threshold ${entry.threshold} of score ${entry.score} (≥ ${entry.at})`;
 }

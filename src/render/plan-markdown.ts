@@ -2,7 +2,7 @@ import { describeAction } from '../planner/describe-step.ts';
 import type { CampaignImpact, EntityChange, FieldChange, Plan, PlanMessage } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import { fencedBlock, mdCode, mdText, tableHead, tableRow } from './markdown.ts';
-import { count, DEFINITION, describeEntry, formatChanged, formatValue, plural, scoreHow, scoreMoves, signed } from './plan-format.ts';
+import { count, DEFINITION, describeEntry, describeThresholdEntry, formatChanged, formatValue, plural, scoreHow, scoreMoves, signed } from './plan-format.ts';
 import { gradeRows, stepRowsOf, templateRows, type ExampleFormatter } from './plan-markdown-impact.ts';
 
 /** The first line of every plan comment: a workflow finds its earlier comment by it and edits it. */
@@ -267,17 +267,23 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
     return tableRow([`${mdCode(s.score)}${renamed(s.from)}`, how, count(s.changed), delta, examples(s.examples, s.changed)]);
   });
 
-  const entryRows = campaigns
-    .filter((c) => c.entry && (c.entering > 0 || c.notAdmitted.length > 0))
-    .map((c) =>
-      tableRow([
-        `${mdCode(c.campaign)}${renamed(c.from)}`,
-        mdText(describeEntry(c.entry!)) + (c.entry!.trigger === 'score' ? ' — at the next `campaign run`' : ''),
-        count(c.entering),
-        mdText(c.notAdmitted.map((r) => `${count(r.count)} ${r.reason}`).join('; ')),
-        examples(c.examples, c.entering),
-      ]),
-    );
+  const notAdmitted = (reasons: CampaignImpact['notAdmitted']) => mdText(reasons.map((r) => `${count(r.count)} ${r.reason}`).join('; '));
+  const entryRows = campaigns.flatMap((c) => [
+    ...(c.entry && (c.entering > 0 || c.notAdmitted.length > 0)
+      ? [
+          tableRow([
+            `${mdCode(c.campaign)}${renamed(c.from)}`,
+            mdText(describeEntry(c.entry)) + (c.entry.trigger === 'score' ? ' — at the next `campaign run`' : ''),
+            count(c.entering),
+            notAdmitted(c.notAdmitted),
+            examples(c.examples, c.entering),
+          ]),
+        ]
+      : []),
+    ...(c.thresholdEntries ?? []).map((t) =>
+      tableRow([`${mdCode(c.campaign)}${renamed(c.from)}`, `${mdText(describeThresholdEntry(t))} — at the next \`campaign run\``, count(t.entering), notAdmitted(t.notAdmitted), examples(t.examples, t.entering)]),
+    ),
+  ]);
 
   const stepRows = campaigns.flatMap((c) => stepRowsOf(c, examples));
 
@@ -295,10 +301,13 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
   return [heading, '', ...sections];
 }
 
-/** Score-triggered campaigns enroll at the next run, the others on apply: the title says when. */
+/** Score triggers and thresholds' `enroll` actions enroll at the next run, the other triggers on apply: the title says when. */
 function entryTitle(campaigns: readonly CampaignImpact[]): string {
-  const score = campaigns.some((c) => c.entry?.trigger === 'score' && (c.entering > 0 || c.notAdmitted.length > 0));
-  return score ? '**Contacts entering campaigns** — on apply, or through a score trigger at the next `campaign run`' : '**Contacts entering campaigns on apply**';
+  const trigger = campaigns.some((c) => c.entry?.trigger === 'score' && (c.entering > 0 || c.notAdmitted.length > 0));
+  const threshold = campaigns.some((c) => (c.thresholdEntries ?? []).length > 0);
+  if (!trigger && !threshold) return '**Contacts entering campaigns on apply**';
+  const through = trigger && threshold ? 'a score trigger or threshold' : trigger ? 'a score trigger' : 'a score threshold';
+  return `**Contacts entering campaigns** — on apply, or through ${through} at the next \`campaign run\``;
 }
 
 const SIGN = { create: '+', update: '~', delete: '−', rename: '→' } as const;

@@ -43,7 +43,10 @@ export function renderTransitionText(t: Transition, c: Colors, emails?: Readonly
         lines.push(`${s.score}: ${from} → ${round(s.after)}${crosses}`);
       }
       for (const campaign of change.enters) lines.push(c.green(`${campaign}: enrolls at "${firstSteps.get(`${campaign}/${id}`) ?? '?'}"`));
-      for (const campaign of change.entersAtNextRun) lines.push(c.green(`${campaign}: enrolls at the next run (score trigger)`));
+      for (const entry of change.entersAtNextRun) {
+        const by = entry.threshold === undefined ? 'score trigger' : `threshold ${entry.threshold} of ${entry.score}`;
+        lines.push(c.green(`${entry.campaign}: enrolls at the next run (${by})`));
+      }
     }
     for (const e of enrollments) lines.push(enrollmentLine(e, c, t.now));
     if (lines.length === 0) {

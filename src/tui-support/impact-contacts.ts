@@ -1,5 +1,5 @@
 import { formatDuration } from '../ir/durations.ts';
-import type { EnrollmentOutcome, Transition } from '../planner/transition-types.ts';
+import type { EnrollmentOutcome, NextRunEntry, Transition } from '../planner/transition-types.ts';
 import type { Enrollment } from '../store/types.ts';
 
 /**
@@ -11,7 +11,8 @@ export type ImpactSelector =
   | { kind: 'segment'; segment: string; direction: 'entering' | 'leaving' }
   | { kind: 'score'; score: string }
   | { kind: 'threshold'; score: string; threshold: string }
-  | { kind: 'enroll'; campaign: string }
+  /** Contacts entering a campaign on apply or by its score trigger; with `threshold`, those a threshold's `enroll` action enrolls. */
+  | { kind: 'enroll'; campaign: string; threshold?: { score: string; threshold: string } }
   /** Contacts whose grade in a matrix (new id) changes, each with its move. */
   | { kind: 'grades'; matrix: string }
   /** Contacts a changed, renamed or deleted template reaches: an email waiting, a journey that may send it, or both. */
@@ -52,12 +53,15 @@ export function impactContacts(transition: Pick<Transition, 'contacts' | 'enroll
         }
       }
       break;
-    case 'enroll':
+    case 'enroll': {
+      const via = selector.threshold;
+      const matches = (e: NextRunEntry) => e.campaign === selector.campaign && (via ? e.score === via.score && e.threshold === via.threshold : e.threshold === undefined);
       for (const c of transition.contacts) {
-        if (c.enters.includes(selector.campaign)) out.push({ contact: c.contact, detail: 'enrolled on apply' });
-        else if (c.entersAtNextRun.includes(selector.campaign)) out.push({ contact: c.contact, detail: 'enrolls at the next run' });
+        if (!via && c.enters.includes(selector.campaign)) out.push({ contact: c.contact, detail: 'enrolled on apply' });
+        else if (c.entersAtNextRun.some(matches)) out.push({ contact: c.contact, detail: 'enrolls at the next run' });
       }
       break;
+    }
     case 'grades': {
       const grades = transition.grades.find((g) => g.matrix === selector.matrix);
       grades?.contacts.forEach((contact, i) => {

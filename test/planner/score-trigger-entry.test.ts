@@ -50,7 +50,7 @@ function planApplyRun(data: StoreData, next: Program): { t: Transition; after: S
   return { t, after, enrolled: enrolled.sort() };
 }
 
-const entrants = (t: Transition) => t.contacts.flatMap((c) => c.entersAtNextRun.map((id) => `${id}:${c.contact}`)).sort();
+const entrants = (t: Transition) => t.contacts.flatMap((c) => c.entersAtNextRun.map((e) => `${e.campaign}:${c.contact}`)).sort();
 const above = (data: StoreData, id: string) => data.contacts.find((c) => c.id === id)!.scores.engagement!.above;
 
 describe('plan: contacts a score change takes to an onScore trigger', () => {
@@ -68,7 +68,7 @@ describe('plan: contacts a score change takes to an onScore trigger', () => {
       expect.objectContaining({ campaign: 'handoff', change: 'none', entering: 1, examples: ['c1'], notAdmitted: [{ reason: 'not in the audience', count: 1 }] }),
     ]);
     expect(t.created).toEqual([]);
-    expect(t.contacts.find((c) => c.contact === 'c1')).toMatchObject({ enters: [], entersAtNextRun: ['handoff'], pending: true });
+    expect(t.contacts.find((c) => c.contact === 'c1')).toMatchObject({ enters: [], entersAtNextRun: [{ campaign: 'handoff', score: 'engagement' }], pending: true });
     expect(entrants(t)).toEqual(['handoff:c1']);
     expect(enrolled).toEqual(entrants(t));
     // The run recorded the crossing: planning the same program again counts no one.
