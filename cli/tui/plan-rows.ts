@@ -1,6 +1,6 @@
 import { describeAction } from '../../src/planner/describe-step.ts';
 import type { EntityChange, Plan } from '../../src/planner/plan-types.ts';
-import { ACTION_SIGN, describeEntry, describeThresholdEntry, entityLabel, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepChange, stepOutcome } from '../../src/render/plan-format.ts';
+import { ACTION_SIGN, alreadyAbove, describeEntry, describeThresholdEntry, entityLabel, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepChange, stepOutcome } from '../../src/render/plan-format.ts';
 import type { ImpactSelector } from '../../src/tui-support/impact-contacts.ts';
 
 /**
@@ -96,6 +96,8 @@ export function planRows(plan: Plan): PlanRow[] {
       lines.push({ kind: 'impact', text: `${contacts(c.entering, 'enroll')} ${when}on ${describeEntry(c.entry)}`, depth: 2, color: 'green', contacts: { title: `enrolling in ${c.campaign}`, selector: { kind: 'enroll', campaign: c.campaign } } });
     }
     for (const { reason, count } of c.notAdmitted) lines.push({ kind: 'note', text: `${plural(count, 'contact')} not admitted: ${reason}`, depth: 2, dim: true });
+    const above = alreadyAbove(c.entry);
+    if (above) lines.push({ kind: 'note', text: above.text, depth: 2, dim: true });
     for (const t of c.thresholdEntries ?? []) {
       if (t.entering > 0) {
         const selector: ImpactSelector = { kind: 'enroll', campaign: c.campaign, threshold: { score: t.score, threshold: t.threshold } };

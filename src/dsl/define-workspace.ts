@@ -106,8 +106,14 @@ export interface Workspace<C extends ObjectSchema, E extends EventSchemas> {
   ): Trigger;
   /** Once, at an ISO date-time, for the whole audience. */
   onSchedule(at: string): Trigger;
-  /** When a score crosses a value upwards. */
-  onScore(score: ScoreModel | string, crosses: number): Trigger;
+  /**
+   * When a score crosses a value upwards. With `enrollExisting: false`, applying the campaign (new,
+   * or with a changed trigger) records the contacts already at or above the value as crossed, so
+   * they enter only after falling below it and reaching it again; by default (`true`) the next run
+   * enrolls them.
+   * @example onScore(engagement, 100, { enrollExisting: false })
+   */
+  onScore(score: ScoreModel | string, crosses: number, options?: { enrollExisting?: boolean }): Trigger;
   /** Only `campaign enroll` (or an `enroll` step) starts it. */
   manual(): Trigger;
 
@@ -265,7 +271,13 @@ export function defineWorkspace<const C extends ObjectSchema, const E extends Re
       yearly: opts?.yearly ?? false,
     }),
     onSchedule: (at: string): Trigger => ({ type: 'schedule', at }),
-    onScore: (score: ScoreModel | string, crosses: number): Trigger => ({ type: 'score', score: plain.refId(score), crosses }),
+    onScore: (score: ScoreModel | string, crosses: number, opts?: { enrollExisting?: boolean }): Trigger => ({
+      type: 'score',
+      score: plain.refId(score),
+      crosses,
+      // Recorded only when false: programs compiled before the option existed keep their hash.
+      ...(opts?.enrollExisting === false ? { enrollExisting: false as const } : {}),
+    }),
     manual: (): Trigger => ({ type: 'manual' }),
 
     branch: (id: string, when: (c: Loose) => Cond, arms: { yes?: Step[]; no?: Step[] }, opts?: StepOptions) =>

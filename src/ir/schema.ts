@@ -159,7 +159,7 @@ export const TriggerSchema = z.discriminatedUnion('type', [
     yearly: z.boolean(),
   }),
   z.strictObject({ type: z.literal('schedule'), at: z.string() }),
-  z.strictObject({ type: z.literal('score'), score: id, crosses: z.number() }),
+  z.strictObject({ type: z.literal('score'), score: id, crosses: z.number(), enrollExisting: z.literal(false).optional() }),
   z.strictObject({ type: z.literal('manual') }),
 ]);
 

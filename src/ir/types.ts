@@ -125,7 +125,11 @@ export type Trigger =
   | { type: 'date'; field: string; offsetDays: number; at: LocalTime; yearly: boolean }
   /** Once, at an absolute instant, for the whole audience (a broadcast). */
   | { type: 'schedule'; at: string }
-  | { type: 'score'; score: string; crosses: number }
+  /**
+   * `enrollExisting: false` (absent: true): applying the campaign, new or with a changed trigger,
+   * records the contacts already at or above `crosses` as crossed instead of enrolling them.
+   */
+  | { type: 'score'; score: string; crosses: number; enrollExisting?: false }
   | { type: 'manual' };
 
 export type Reentry = { type: 'never' } | { type: 'always' } | { type: 'after'; after: Duration };

@@ -1,5 +1,5 @@
 import type { Program } from '../ir/types.ts';
-import { scoreTriggerMarker } from '../runtime/evaluate/scoring.ts';
+import { emptyScoreState, scoreTriggerMarker } from '../runtime/evaluate/scoring.ts';
 import { enrollmentId } from '../runtime/journeys/eligibility.ts';
 import type { ContactRecord, Enrollment, PendingChange, StoreData } from '../store/types.ts';
 import { summarizeTransition } from './summarize.ts';
@@ -14,7 +14,8 @@ const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id 
  * `above` kept, so threshold actions fire at the next run) with a pending change for the run,
  * records the new segment memberships, enrolls entering contacts at their campaign's first step
  * (due now: the runtime executes steps, apply never does), renames the score-trigger crossings of
- * renamed campaigns, and appends an audit entry.
+ * renamed campaigns, records as crossed the score triggers applied with `enrollExisting: false`
+ * that contacts are already above, and appends an audit entry.
  * Serial and `savedAt` are the store writer's business.
  */
 export function applyTransition(store: StoreData, transition: Transition, program: Program, hash: string, now: string, actor: string): StoreData {
@@ -23,7 +24,7 @@ export function applyTransition(store: StoreData, transition: Transition, progra
   const rewriteAll = transition.renames.segments.size + transition.renames.scores.size + transition.deleted.segments.size + transition.deleted.scores.size + markers.size > 0;
   const contacts = store.contacts.map((contact) => {
     const change = byContact.get(contact.id);
-    return change || (rewriteAll && mentionsChangedIds(contact, transition, markers)) ? applyToContact(contact, change, transition, markers) : contact;
+    return change || (rewriteAll && mentionsChangedIds(contact, transition, markers)) ? applyToContact(contact, change, transition, markers, now) : contact;
   });
   const pending: PendingChange[] = [...store.pending];
   // A contact with a pending change due by now already gets looked at by the next run.
@@ -73,7 +74,7 @@ function mentionsChangedIds(contact: ContactRecord, t: Transition, markers: Read
   return false;
 }
 
-function applyToContact(contact: ContactRecord, change: ContactTransition | undefined, t: Transition, markers: ReadonlyMap<string, string>): ContactRecord {
+function applyToContact(contact: ContactRecord, change: ContactTransition | undefined, t: Transition, markers: ReadonlyMap<string, string>, now: string): ContactRecord {
   const left = new Set(change?.left);
   const segments = new Set<string>();
   for (const id of contact.segments) {
@@ -92,6 +93,11 @@ function applyToContact(contact: ContactRecord, change: ContactTransition | unde
     for (const [id, state] of Object.entries(scores)) {
       if (state.above.some((m) => markers.has(m))) scores[id] = { ...state, above: state.above.map((m) => markers.get(m) ?? m).sort() };
     }
+  }
+  // `enrollExisting: false`: the score trigger counts as crossed already, as the run records a crossing.
+  for (const { campaign, score } of change?.recordedAbove ?? []) {
+    const state = scores[score] ?? emptyScoreState(now);
+    scores[score] = { ...state, above: [...state.above, scoreTriggerMarker(campaign)].sort() };
   }
 
   // Memberships and scores are derived state: the contact's own `updatedAt` stays.

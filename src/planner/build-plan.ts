@@ -128,6 +128,7 @@ function exampleEmails(plan: Plan, emails: ReadonlyMap<string, string>): Record<
   }
   for (const c of plan.impact.campaigns) {
     for (const id of c.examples) ids.add(id);
+    if (c.entry?.trigger === 'score') for (const id of c.entry.alreadyAbove?.examples ?? []) ids.add(id);
     for (const t of c.thresholdEntries ?? []) for (const id of t.examples) ids.add(id);
     for (const step of c.steps) for (const id of step.examples) ids.add(id);
   }

@@ -23,7 +23,9 @@ export type EntryTrigger = NonNullable<CampaignImpact['entry']>;
  * - `score`: contacts whose score is at or above the trigger's value with no crossing recorded for
  *   the campaign (see `reachesScoreTrigger`). Apply keeps the recorded crossings, so the next run
  *   sees the crossing and enrolls them, after firing the thresholds it crosses first, as for any
- *   crossing: the planner only counts them, and queues them for that run.
+ *   crossing: the planner only counts them, and queues them for that run. With `enrollExisting:
+ *   false` on a new campaign or a changed trigger, apply records them as crossed instead
+ *   (`recordsAbove`): none enters.
  * - Threshold `enroll` actions, whatever the campaign's trigger: contacts the change takes across a
  *   threshold whose actions enroll them in the campaign. The next run fires the threshold's actions
  *   (apply keeps its recorded crossings), so it enrolls them: counted per threshold (see
@@ -35,6 +37,8 @@ export class EntryTally {
   private readonly byTrigger = new Admissions();
   /** `score/threshold` → the threshold and the entrants its `enroll` actions make. */
   private readonly byThreshold = new Map<string, { score: string; threshold: Threshold; admissions: Admissions }>();
+  /** Contacts already at or above a score trigger that apply records as crossed (`recordsAbove`). */
+  private readonly above = new Examples();
 
   constructor(
     readonly campaign: Campaign,
@@ -50,7 +54,17 @@ export class EntryTally {
      * marker, and for a renamed campaign the deployed id's too (apply renames it).
      */
     readonly markers: readonly string[] = [scoreTriggerMarker(campaign.id)],
+    /**
+     * A score trigger with `enrollExisting: false` on a new campaign or a changed trigger: apply
+     * records the contacts that reach it as crossed (`recordAbove`), and none of them enters.
+     */
+    readonly recordsAbove = false,
   ) {}
+
+  /** Counts a contact already at or above the score trigger, whom apply records as crossed (`recordsAbove`). */
+  recordAbove(contact: string): void {
+    this.above.add(contact);
+  }
 
   /** The new enrollment of the contact, if it enters on apply (segment triggers). */
   admit(subject: Subject, entered: boolean, left: boolean, member: boolean, now: number, nowIso: string): Enrollment | null {
@@ -90,7 +104,8 @@ export class EntryTally {
   }
 
   impact(): Pick<CampaignImpact, 'entry' | 'entering' | 'examples' | 'notAdmitted' | 'thresholdEntries'> {
-    const out: ReturnType<EntryTally['impact']> = { entry: this.entry, ...this.byTrigger.counts() };
+    const entry = this.recordsAbove && this.entry?.trigger === 'score' ? { ...this.entry, alreadyAbove: { count: this.above.count, examples: this.above.ids } } : this.entry;
+    const out: ReturnType<EntryTally['impact']> = { entry, ...this.byTrigger.counts() };
     const thresholds = [...this.byThreshold.values()].map(({ score, threshold, admissions }) => ({ score, threshold: threshold.id, at: threshold.at, ...admissions.counts() }));
     if (thresholds.length > 0) out.thresholdEntries = thresholds;
     return out;
@@ -130,13 +145,15 @@ export function entryTallies(
   const enrolledByThresholds = thresholdEnrollTargets(next);
   for (const pair of comparison.campaigns) {
     const campaign = pair.after;
-    const entry = campaign ? entryOf(campaign, pair.before, comparison.renames.segments) : null;
+    const retriggered = campaign !== null && (!pair.before || triggerChanged(pair.before, campaign, comparison.renames));
+    const entry = campaign ? entryOf(campaign, retriggered) : null;
     if (!campaign || (!entry && !enrolledByThresholds.has(campaign.id))) continue;
     const previous = new Map<string, Enrollment[]>();
     previousByCampaign.set(campaign.id, previous);
     const audience = campaign.audience ? compileCondition(campaign.audience, options) : null;
     const markers = [campaign.id, ...(pair.renamed ? [pair.before!.id] : [])].map(scoreTriggerMarker);
-    tallies.push(new EntryTally(campaign, entry, audience, previous, erasedSeqs, markers));
+    const recordsAbove = campaign.trigger?.type === 'score' && campaign.trigger.enrollExisting === false && retriggered;
+    tallies.push(new EntryTally(campaign, entry, audience, previous, erasedSeqs, markers, recordsAbove));
   }
   if (tallies.length === 0) return tallies;
   for (const enrollment of enrollments) {
@@ -160,11 +177,10 @@ function thresholdEnrollTargets(next: Program): Set<string> {
 }
 
 /** The entry a campaign's trigger gives the plan to count (null: its contacts enter at run time only). */
-function entryOf(campaign: Campaign, before: Campaign | null, segmentRenames: ReadonlyMap<string, string>): EntryTrigger | null {
+function entryOf(campaign: Campaign, retriggered: boolean): EntryTrigger | null {
   const trigger = campaign.trigger;
   if (trigger?.type === 'score') return { trigger: 'score', score: trigger.score, crosses: trigger.crosses };
   if (trigger?.type !== 'segmentEntry' && trigger?.type !== 'segmentExit') return null;
-  const retriggered = !before || triggerChanged(before, campaign, segmentRenames);
   return { trigger: trigger.type, segment: trigger.segment, enrollExisting: trigger.type === 'segmentEntry' && trigger.enrollExisting && retriggered };
 }
 
@@ -173,11 +189,14 @@ export function campaignAfterApply(enrollment: Enrollment, change: EnrollmentCha
   return change ? change.toCampaign : (comparison.renames.campaigns.get(enrollment.campaign) ?? enrollment.campaign);
 }
 
-function triggerChanged(before: Campaign, after: Campaign, segmentRenames: ReadonlyMap<string, string>): boolean {
+/** Whether the trigger differs from the deployed one beyond the rename of the segment or score it names. */
+function triggerChanged(before: Campaign, after: Campaign, renames: ProgramComparison['renames']): boolean {
   const trigger = before.trigger;
   const mapped =
     trigger && (trigger.type === 'segmentEntry' || trigger.type === 'segmentExit')
-      ? { ...trigger, segment: segmentRenames.get(trigger.segment) ?? trigger.segment }
-      : trigger;
+      ? { ...trigger, segment: renames.segments.get(trigger.segment) ?? trigger.segment }
+      : trigger?.type === 'score'
+        ? { ...trigger, score: renames.scores.get(trigger.score) ?? trigger.score }
+        : trigger;
   return canonicalJson(mapped) !== canonicalJson(after.trigger);
 }

@@ -12,7 +12,7 @@ import type { CampaignImpact, ChangeAction, ImpactChange } from './plan-types.ts
 import { GradeTally } from './grade-impact.ts';
 import { templateImpacts } from './template-impact.ts';
 import { sameScore, ScoreTally } from './score-impact.ts';
-import { enrollAtNextRun, type ScoreCheck } from './score-trigger-entry.ts';
+import { enrollAtNextRun, reachesScoreTrigger, type ScoreCheck } from './score-trigger-entry.ts';
 import { SegmentTally } from './segment-impact.ts';
 import type { ContactTransition, ScoreTransition, Transition } from './transition-types.ts';
 
@@ -56,7 +56,7 @@ export function computeTransition(input: TransitionInput): Transition {
   const created: Enrollment[] = [];
   // Profile rules on segments: evaluated on the new memberships; apply stores the points (as a re-scored state).
   const profilesReadSegments = [...after.scores.values()].some((score) => score.profileOnSegments);
-  const nextRun = { scores: scoreChecks(next, entries), targets: new Map(entries.map((t) => [t.campaign.id, t])) };
+  const nextRun = { scores: scoreChecks(next, entries), targets: new Map(entries.map((t) => [t.campaign.id, t])), recording: entries.filter((t) => t.recordsAbove) };
   const pass: Pass = { segments, scoring, grades, entries, nextRun, exits, profilesReadSegments, now, nowMs };
   // The same program evaluates the same for every contact: nothing to compare.
   const identical = deployed !== null && hashProgram(deployed) === hashProgram(next);
@@ -107,8 +107,11 @@ interface Pass {
   scoring: ScoreTally[];
   grades: GradeTally[];
   entries: EntryTally[];
-  /** What the next run's threshold check reads: the scores in program order, and the tallies of `enroll` actions' campaigns. */
-  nextRun: { scores: ScoreCheck[]; targets: ReadonlyMap<string, EntryTally> };
+  /**
+   * What the next run's threshold check reads: the scores in program order, and the tallies of
+   * `enroll` actions' campaigns; and the score triggers whose crossings apply records (`recordsAbove`).
+   */
+  nextRun: { scores: ScoreCheck[]; targets: ReadonlyMap<string, EntryTally>; recording: EntryTally[] };
   exits: ExitTally[];
   profilesReadSegments: boolean;
   now: string;
@@ -126,7 +129,7 @@ function compareContact(
   created: Enrollment[],
 ): ContactTransition | null {
   let change: ContactTransition | null = null;
-  const draft = () => (change ??= { contact: contact.id, joined: [], left: [], scores: [], enters: [], entersAtNextRun: [], pending: false });
+  const draft = () => (change ??= { contact: contact.id, joined: [], left: [], scores: [], enters: [], entersAtNextRun: [], recordedAbove: [], pending: false });
   let entered: string[] | null = null;
   let left: string[] | null = null;
   /** Score → the thresholds it crosses (fired by the next run). */
@@ -180,7 +183,14 @@ function compareContact(
         draft().enters.push(tally.campaign.id);
       }
     }
-    const { scores, targets } = pass.nextRun;
+    const { scores, targets, recording } = pass.nextRun;
+    // Applied with `enrollExisting: false`: the contacts already above are recorded as crossed, not enrolled.
+    for (const tally of recording) {
+      const entry = tally.entry;
+      if (entry?.trigger !== 'score' || !reachesScoreTrigger(tally, is)) continue;
+      tally.recordAbove(contact.id);
+      draft().recordedAbove.push({ campaign: tally.campaign.id, score: entry.score });
+    }
     const atNextRun = enrollAtNextRun(scores, targets, is, crossed, onApply ?? NONE, pass.nowMs, pass.now);
     if (atNextRun.length > 0) {
       // The run enrolls it when it checks the contact's thresholds: queued, so that it does.

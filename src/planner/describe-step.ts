@@ -68,7 +68,7 @@ export function describeTrigger(trigger: Trigger): string {
     case 'schedule':
       return `once at ${trigger.at}`;
     case 'score':
-      return `score ${trigger.score} crosses ${trigger.crosses}`;
+      return `score ${trigger.score} crosses ${trigger.crosses}${trigger.enrollExisting === false ? ' (not contacts already above)' : ''}`;
     case 'manual':
       return 'manual';
   }

@@ -109,7 +109,13 @@ const CampaignImpactSchema = z.strictObject({
     .discriminatedUnion('trigger', [
       z.strictObject({ trigger: z.enum(['segmentEntry', 'segmentExit']), segment: z.string(), enrollExisting: z.boolean() }),
       // Added within format version 1: a score trigger's entrants, enrolled by the next run.
-      z.strictObject({ trigger: z.literal('score'), score: z.string(), crosses: z.number() }),
+      z.strictObject({
+        trigger: z.literal('score'),
+        score: z.string(),
+        crosses: z.number(),
+        // Added within format version 1: contacts already above, recorded as crossed (enrollExisting: false).
+        alreadyAbove: z.strictObject({ count, examples: ids }).optional(),
+      }),
     ])
     .nullable(),
   entering: count,

@@ -184,9 +184,14 @@ export interface CampaignImpact {
   /**
    * The trigger that admits contacts because of the change, if any: a segment entry or exit
    * (apply enrolls them), or a score reaching a value (the next run enrolls them, after the
-   * threshold actions it fires first).
+   * threshold actions it fires first). `alreadyAbove`: for a score trigger with `enrollExisting:
+   * false` on a new campaign or a changed trigger, the contacts already at or above the value,
+   * whom apply records as crossed instead (they are not enrolled, nor counted in `notAdmitted`).
    */
-  entry: { trigger: 'segmentEntry' | 'segmentExit'; segment: string; enrollExisting: boolean } | { trigger: 'score'; score: string; crosses: number } | null;
+  entry:
+    | { trigger: 'segmentEntry' | 'segmentExit'; segment: string; enrollExisting: boolean }
+    | { trigger: 'score'; score: string; crosses: number; alreadyAbove?: { count: number; examples: string[] } }
+    | null;
   /**
    * Contacts enrolled on apply (at the first step, due at once: the next run executes it); for a
    * `score` entry, contacts the next run enrolls (apply queues them for it).

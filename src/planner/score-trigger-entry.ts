@@ -56,7 +56,8 @@ export function enrollAtNextRun(
       }
     }
     for (const tally of score.triggers) {
-      if (!reachesScoreTrigger(tally, is) || !tally.admitAtNextRun(subject, now, madeIn(made ?? onApply, tally))) continue;
+      // Recorded as crossed by apply (`enrollExisting: false`): the run sees no crossing.
+      if (tally.recordsAbove || !reachesScoreTrigger(tally, is) || !tally.admitAtNextRun(subject, now, madeIn(made ?? onApply, tally))) continue;
       (made ??= [...onApply]).push(newEnrollment(tally.campaign, subject.id, NONE, nowIso));
       (out ??= []).push({ campaign: tally.campaign.id, score: score.id });
     }
@@ -75,9 +76,10 @@ function madeIn(made: readonly Enrollment[], tally: EntryTally): readonly Enroll
  * state apply leaves records no crossing for the campaign. Apply keeps the recorded crossings, so
  * that holds for contacts the change pushes over the value, and for those already above it with
  * no crossing recorded: every one when the campaign is new, those between a lowered value and the
- * old one. A renamed campaign's crossings follow it (apply renames their markers). A contact
- * the change puts below the value is not counted: the run re-arms the trigger, and the contact
- * enters when it next reaches the value.
+ * old one (unless the trigger says `enrollExisting: false`: apply records those crossings). A
+ * renamed campaign's crossings follow it (apply renames their markers). A contact the change puts
+ * below the value is not counted: the run re-arms the trigger, and the contact enters when it
+ * next reaches the value.
  */
 export function reachesScoreTrigger(tally: EntryTally, is: ContactEvaluation): boolean {
   const entry = tally.entry;

@@ -59,6 +59,11 @@ export interface ContactTransition {
    * threshold's `enroll` action (apply queues it for that run).
    */
   entersAtNextRun: readonly NextRunEntry[];
+  /**
+   * Score triggers of campaigns applied with `enrollExisting: false` that the contact is already
+   * at or above: apply records them as crossed in the score's `above`, so the run does not enroll it.
+   */
+  recordedAbove: { campaign: string; score: string }[];
   /** Something the next run must react to (a re-scored value or a threshold to cross). */
   pending: boolean;
 }

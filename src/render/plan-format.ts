@@ -149,6 +149,17 @@ export function describeEntry(entry: NonNullable<CampaignImpact['entry']>): stri
   }
 }
 
+/**
+ * The contacts already above a score trigger applied with `enrollExisting: false`, whom apply
+ * records as crossed, with their description (`3 contacts already above 100 are not enrolled
+ * (enrollExisting: false)`); null when there are none.
+ */
+export function alreadyAbove(entry: CampaignImpact['entry']): { text: string; count: number; examples: string[] } | null {
+  if (entry?.trigger !== 'score' || !entry.alreadyAbove || entry.alreadyAbove.count === 0) return null;
+  const { count: n, examples } = entry.alreadyAbove;
+  return { text: `${plural(n, 'contact')} already above ${entry.crosses} ${n === 1 ? 'is' : 'are'} not enrolled (enrollExisting: false)`, count: n, examples };
+}
+
 /** What enrolls the contacts of a campaign impact's threshold entry: `threshold mql of score engagement (≥ 100)`. */
 export function describeThresholdEntry(entry: Pick<ThresholdEntry, 'score' | 'threshold' | 'at'>): string {
   return `threshold ${entry.threshold} of score ${entry.score} (≥ ${entry.at})`;

@@ -2,7 +2,7 @@ import { describeAction } from '../planner/describe-step.ts';
 import type { CampaignImpact, EntityChange, FieldChange, Plan, PlanMessage } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import { fencedBlock, mdCode, mdText, tableHead, tableRow } from './markdown.ts';
-import { count, DEFINITION, describeEntry, describeThresholdEntry, formatChanged, formatValue, plural, scoreHow, scoreMoves, signed } from './plan-format.ts';
+import { alreadyAbove, count, DEFINITION, describeEntry, describeThresholdEntry, formatChanged, formatValue, plural, scoreHow, scoreMoves, signed } from './plan-format.ts';
 import { gradeRows, stepRowsOf, templateRows, type ExampleFormatter } from './plan-markdown-impact.ts';
 
 /** The first line of every plan comment: a workflow finds its earlier comment by it and edits it. */
@@ -269,13 +269,13 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
 
   const notAdmitted = (reasons: CampaignImpact['notAdmitted']) => mdText(reasons.map((r) => `${count(r.count)} ${r.reason}`).join('; '));
   const entryRows = campaigns.flatMap((c) => [
-    ...(c.entry && (c.entering > 0 || c.notAdmitted.length > 0)
+    ...(c.entry && (c.entering > 0 || c.notAdmitted.length > 0 || alreadyAbove(c.entry))
       ? [
           tableRow([
             `${mdCode(c.campaign)}${renamed(c.from)}`,
             mdText(describeEntry(c.entry)) + (c.entry.trigger === 'score' ? ' — at the next `campaign run`' : ''),
             count(c.entering),
-            notAdmitted(c.notAdmitted),
+            [notAdmitted(c.notAdmitted), mdText(alreadyAbove(c.entry)?.text ?? '')].filter((text) => text !== '').join('; '),
             examples(c.examples, c.entering),
           ]),
         ]

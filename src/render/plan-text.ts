@@ -2,7 +2,7 @@ import { describeAction } from '../planner/describe-step.ts';
 import type { CampaignImpact, EntityChange, GradeImpact, Plan, PlanMessage, ScoreImpact, SegmentImpact, TemplateImpact } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import type { Colors } from './colors.ts';
-import { ACTION_SIGN, count, DEFINITION, describeEntry, describeThresholdEntry, entityLabel, fieldLine, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepChange, stepOutcome } from './plan-format.ts';
+import { ACTION_SIGN, alreadyAbove, count, DEFINITION, describeEntry, describeThresholdEntry, entityLabel, fieldLine, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepChange, stepOutcome } from './plan-format.ts';
 
 /**
  * A plan for a person at a terminal. The first line sums it up; then every changed entity with its
@@ -174,6 +174,8 @@ function campaignLines(campaign: CampaignImpact, c: Colors, emails: Emails): str
     lines.push(`      ${c.green(plural(campaign.entering, 'contact'))} enroll${campaign.entering === 1 ? 's' : ''} ${when}on ${describeEntry(campaign.entry)}${examples(campaign.examples, campaign.entering, c, emails)}`);
     for (const { reason, count: n } of campaign.notAdmitted) lines.push(c.dim(`      ${plural(n, 'contact')} not admitted: ${reason}`));
   }
+  const above = alreadyAbove(campaign.entry);
+  if (above) lines.push(`      ${above.text}${examples(above.examples, above.count, c, emails)}`);
   for (const t of campaign.thresholdEntries ?? []) {
     lines.push(`      ${c.green(plural(t.entering, 'contact'))} enroll${t.entering === 1 ? 's' : ''} at the next run on ${describeThresholdEntry(t)}${examples(t.examples, t.entering, c, emails)}`);
     for (const { reason, count: n } of t.notAdmitted) lines.push(c.dim(`      ${plural(n, 'contact')} not admitted: ${reason}`));

@@ -47,6 +47,7 @@ export function renderTransitionText(t: Transition, c: Colors, emails?: Readonly
         const by = entry.threshold === undefined ? 'score trigger' : `threshold ${entry.threshold} of ${entry.score}`;
         lines.push(c.green(`${entry.campaign}: enrolls at the next run (${by})`));
       }
+      for (const { campaign, score } of change.recordedAbove) lines.push(`${campaign}: not enrolled, ${score} already above its trigger value (enrollExisting: false)`);
     }
     for (const e of enrollments) lines.push(enrollmentLine(e, c, t.now));
     if (lines.length === 0) {

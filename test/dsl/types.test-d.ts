@@ -29,7 +29,7 @@ const workspace = defineWorkspace({
   unsubscribeUrl: 'https://acme.example/unsubscribe',
 });
 
-const { segment, campaign, email, on, onEvent, onDate, wait, update, waitForEvent, notify, send, where } = workspace;
+const { segment, campaign, email, on, onEvent, onDate, onScore, onSegmentEntry, wait, update, waitForEvent, notify, send, where } = workspace;
 
 describe('contact fields', () => {
   it('offers the fields of the contact schema, with operators by type', () => {
@@ -121,6 +121,16 @@ describe('steps and triggers', () => {
     update('set-size', 'companySize', '50');
     // @ts-expect-error — not a contact field
     update('set-stage', 'lifecycleStage', 'customer');
+  });
+
+  it('takes enrollExisting on onScore as on onSegmentEntry, and rejects a value that is not a boolean', () => {
+    expectTypeOf(onScore('engagement', 100, { enrollExisting: false })).toEqualTypeOf<Trigger>();
+    expectTypeOf(onSegmentEntry('eu-trials', { enrollExisting: false })).toEqualTypeOf<Trigger>();
+    expectTypeOf(onScore).parameter(2).toEqualTypeOf<{ enrollExisting?: boolean } | undefined>();
+    // @ts-expect-error — enrollExisting is a boolean
+    onScore('engagement', 100, { enrollExisting: 'no' });
+    // @ts-expect-error — not an option of onScore
+    onScore('engagement', 100, { enrollExisiting: false });
   });
 
   it('rejects onDate on a field that is not a date', () => {

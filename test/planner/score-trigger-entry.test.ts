@@ -9,6 +9,8 @@ import type { Transition } from '../../src/planner/transition-types.ts';
 import { colors } from '../../src/render/colors.ts';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.ts';
 import { renderPlanText } from '../../src/render/plan-text.ts';
+import { renderTransitionText } from '../../src/render/transition-text.ts';
+import { planRows } from '../../cli/tui/plan-rows.ts';
 import { Engine } from '../../src/runtime/engine/engine.ts';
 import type { StoreData } from '../../src/store/types.ts';
 import { buildExampleStore } from '../helpers/example-store.ts';
@@ -133,6 +135,55 @@ describe('plan: contacts a score change takes to an onScore trigger', () => {
     const markdown = renderPlanMarkdown(plan);
     expect(markdown).toContain('**Contacts entering campaigns** — on apply, or through a score trigger at the next `campaign run`');
     expect(markdown).toContain('| `handoff` | score engagement crosses 30 — at the next `campaign run` | 1 | 1 not in the audience | `c1` |');
+  });
+});
+
+describe('onScore with enrollExisting: false', () => {
+  const existing = { enrollExisting: false as const };
+  const quiet = (n: number) => withPoints(n, { campaigns: [handoff({ trigger: { type: 'score', score: 'engagement', crosses: 30, ...existing } })] });
+
+  it('records the contacts already above as crossed on apply: none enters until it falls below and reaches the value again', () => {
+    // New campaign: c3 already has 30 points. Apply records its crossing; the run enrolls no one.
+    const first = planApplyRun(people(), quiet(10));
+    expect(first.t.impact.campaigns).toEqual([
+      expect.objectContaining({ campaign: 'handoff', change: 'create', entry: { trigger: 'score', score: 'engagement', crosses: 30, alreadyAbove: { count: 1, examples: ['c3'] } }, entering: 0, notAdmitted: [] }),
+    ]);
+    expect(first.t.contacts.find((c) => c.contact === 'c3')).toMatchObject({ recordedAbove: [{ campaign: 'handoff', score: 'engagement' }], entersAtNextRun: [] });
+    expect(above(first.after, 'c3')).toEqual(['@handoff']);
+    expect(first.enrolled).toEqual([]);
+    // Contacts the next change takes to the value cross it as usual: c1 enters (c4 is not a trial), c3 does not.
+    const raised = planApplyRun(first.after, quiet(20));
+    expect(raised.t.impact.campaigns).toEqual([expect.objectContaining({ campaign: 'handoff', change: 'none', entry: { trigger: 'score', score: 'engagement', crosses: 30 }, entering: 1, examples: ['c1'] })]);
+    expect(raised.enrolled).toEqual(['handoff:c1']);
+    // c3 falls below (15 points): the run re-arms its trigger; back at 30 it enters.
+    const lowered = planApplyRun(raised.after, quiet(5));
+    expect(above(lowered.after, 'c3')).toEqual([]);
+    const again = planApplyRun(lowered.after, quiet(10));
+    expect(again.t.impact.campaigns).toEqual([expect.objectContaining({ campaign: 'handoff', entering: 1, examples: ['c3'] })]);
+    expect(again.enrolled).toEqual(['handoff:c3']);
+  });
+
+  it('on a changed trigger records those above the new value with no crossing recorded; the default enrolls them', () => {
+    const base = planApplyRun(people(), withPoints(10)).after;
+    expect(above(base, 'c3')).toEqual(['@handoff']);
+    // 30 → 20: c1 (20 points) has no crossing recorded, c4 neither (not a trial: the record does not ask).
+    const lower = (enrollExisting: boolean) => withPoints(10, { campaigns: [handoff({ trigger: { type: 'score', score: 'engagement', crosses: 20, ...(enrollExisting ? {} : existing) } })] });
+    const quietly = planApplyRun(base, lower(false));
+    expect(quietly.t.impact.campaigns).toEqual([
+      expect.objectContaining({ campaign: 'handoff', change: 'update', entry: { trigger: 'score', score: 'engagement', crosses: 20, alreadyAbove: { count: 2, examples: ['c1', 'c4'] } }, entering: 0, notAdmitted: [] }),
+    ]);
+    expect(quietly.enrolled).toEqual([]);
+    expect(['c1', 'c3', 'c4'].map((id) => above(quietly.after, id))).toEqual([['@handoff'], ['@handoff'], ['@handoff']]);
+    expect(planApplyRun(base, lower(true)).enrolled).toEqual(['handoff:c1']);
+  });
+
+  it('says so in the text and Markdown plans, the preview rows, the plan JSON and apply --dry-run', () => {
+    const { plan, transition } = planChanges({ next: quiet(10), store: people(), now: NOW });
+    expect(PlanSchema.parse(JSON.parse(JSON.stringify(plan))).impact.campaigns[0]!.entry).toEqual({ trigger: 'score', score: 'engagement', crosses: 30, alreadyAbove: { count: 1, examples: ['c3'] } });
+    expect(renderPlanText(plan, colors(false))).toContain('    handoff\n      1 contact already above 30 is not enrolled (enrollExisting: false)  e.g. c3\n');
+    expect(renderPlanMarkdown(plan)).toContain('| `handoff` | score engagement crosses 30 — at the next `campaign run` | 0 | 1 contact already above 30 is not enrolled (enrollExisting: false) |  |');
+    expect(planRows(plan).map((r) => r.text)).toContain('1 contact already above 30 is not enrolled (enrollExisting: false)');
+    expect(renderTransitionText(transition, colors(false)).join('\n')).toContain('c3\n  engagement: new → 30\n  handoff: not enrolled, engagement already above its trigger value (enrollExisting: false)');
   });
 });
 
