@@ -154,9 +154,10 @@ function renderTargets(all: CaseResult[]): string {
   const rows = all.flatMap((r) => r.comparisons.filter((c) => c.target).map((c) => ({ r, c })));
   if (rows.length === 0) return '';
   const lines = ['Targets'];
+  const width = Math.max(28, ...rows.map(({ r }) => `${r.workload} · ${r.case}`.length));
   for (const { r, c } of rows) {
     const mark = c.met === null ? '?' : c.met ? '✓' : '✗';
-    lines.push(`  ${mark} ${`${r.workload} · ${r.case}`.padEnd(28)} ${c.label.padEnd(44)} ${(c.value ?? (c.ratio === null ? 'n/a' : `${c.ratio}×`)).padStart(9)}   ${c.target}`);
+    lines.push(`  ${mark} ${`${r.workload} · ${r.case}`.padEnd(width)} ${c.label.padEnd(44)} ${(c.value ?? (c.ratio === null ? 'n/a' : `${c.ratio}×`)).padStart(9)}   ${c.target}`);
   }
   const met = rows.filter(({ c }) => c.met).length;
   lines.push(`  ${met} of ${rows.length} targets met`);
