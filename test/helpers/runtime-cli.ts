@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { hashProgram } from '../../src/ir/canonical.ts';
 import { readStore, writeStore } from '../../src/store/index.ts';
@@ -13,11 +13,13 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 /**
  * The CLI in-process on the example workspace, with a small store set up once per test file (the
  * first 200 fixture contacts imported and the program applied; their events in `events.jsonl`) and
- * copied into a new directory per test (`copyBase`). Registers the file's `beforeAll`/`afterEach`.
+ * copied into a new directory per test (`copyBase`), or a state prepared from it once per file and
+ * copied per test (`copyPrepared`). Registers the file's `beforeAll`/`afterEach`/`afterAll`.
  */
 export function runtimeCliWorkspace() {
   let base = '';
   const dirs: string[] = [];
+  const prepared = new Map<string, Promise<string>>();
 
   /** `stderrTTY`: stderr claims to be a terminal (progress is drawn there). */
   async function cliOn({ env, stderrTTY }: { env: Record<string, string>; stderrTTY: boolean }, cwd: string, ...argv: string[]) {
@@ -40,6 +42,25 @@ export function runtimeCliWorkspace() {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-runtime-'));
     dirs.push(dir);
     for (const name of readdirSync(base)) writeFileSync(path.join(dir, name), readFileSync(path.join(base, name)));
+    return dir;
+  }
+
+  /**
+   * A copy of a folder that `prepare` made once for this file from a copy of the base, under `key`:
+   * tests that start from the same state (the example run to a date) share the work of reaching it,
+   * and each changes its own copy.
+   */
+  async function copyPrepared(key: string, prepare: (dir: string) => Promise<void>): Promise<string> {
+    let source = prepared.get(key);
+    if (!source) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-runtime-prepared-'));
+      cpSync(base, dir, { recursive: true });
+      source = prepare(dir).then(() => dir);
+      prepared.set(key, source);
+    }
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-runtime-'));
+    dirs.push(dir);
+    cpSync(await source, dir, { recursive: true });
     return dir;
   }
 
@@ -79,5 +100,9 @@ export function runtimeCliWorkspace() {
     while (dirs.length > 1) rmSync(dirs.pop()!, { recursive: true, force: true });
   });
 
-  return { cli, cliWith, cliOn, copyBase, storeWithReceiver };
+  afterAll(async () => {
+    for (const source of prepared.values()) rmSync(await source, { recursive: true, force: true });
+  });
+
+  return { cli, cliWith, cliOn, copyBase, copyPrepared, storeWithReceiver };
 }

@@ -3,13 +3,16 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import type { runtimeCliWorkspace } from './runtime-cli.ts';
 
-/** A copy of the base store, its events ingested and run up to `at` (emails delivered to `outbox/`). */
-export async function ranTo({ cli, copyBase }: ReturnType<typeof runtimeCliWorkspace>, at: string): Promise<string> {
-  const dir = copyBase();
-  expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json', '--now', at)).code).toBe(0);
-  const run = await cli(dir, 'run', '--now', at, '--store', 'store.json');
-  expect(run.code, run.stderr).toBe(0);
-  return dir;
+/**
+ * A copy of the base store, its events ingested and run up to `at` (emails delivered to `outbox/`).
+ * The run is done once per test file and instant; each call gets its own copy of the result.
+ */
+export async function ranTo({ cli, copyPrepared }: ReturnType<typeof runtimeCliWorkspace>, at: string): Promise<string> {
+  return copyPrepared(`ran to ${at}`, async (dir) => {
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json', '--now', at)).code).toBe(0);
+    const run = await cli(dir, 'run', '--now', at, '--store', 'store.json');
+    expect(run.code, run.stderr).toBe(0);
+  });
 }
 
 /** The HTTPS unsubscribe links of the List-Unsubscribe headers of the `.eml` files in `dir/outbox`, by file name. */
