@@ -96,7 +96,8 @@ function checkRenames(
     claims.set(item.renamedFrom, [...(claims.get(item.renamedFrom) ?? []), item.id]);
   }
   for (const [from, claimants] of claims) {
-    if (claimants.length > 1) report(diagnostic('CK121', { kind, from, claimants, within }, { ...site(claimants[1]!), property: 'renamedFrom' }));
+    // At every claimant: in a pull request the annotation then lands on the changed one too.
+    if (claimants.length > 1) for (const claimant of claimants) report(diagnostic('CK121', { kind, from, claimants, within }, { ...site(claimant), property: 'renamedFrom' }));
   }
 }
 
