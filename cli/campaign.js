@@ -47,8 +47,11 @@ if (process.argv[2] === 'preview' && process.stdout.isTTY && process.stdin.isTTY
 // (Node sets process.exitCode to 13 before 'exit'; the listener's argument says 0.)
 process.on('exit', () => {
   if (process.exitCode !== 13) return;
+  // The module being imported (src/compiler/load.ts), when loading is where it stopped.
+  const file = globalThis[Symbol.for('campaignkit.loadingModule')]?.file;
+  const culprit = file ? `the workspace module ${file}` : 'a module of the workspace';
   process.stderr.write(
-    'error: campaign stopped before finishing: a module of the workspace awaits something that never settles (a top-level await on a promise nothing resolves). Remove that await; the command did not finish.\n',
+    `error: campaign stopped before finishing: ${culprit} awaits something that never settles (a top-level await on a promise nothing resolves). Remove that await; the command did not finish.\n`,
   );
   process.exitCode = 1;
 });

@@ -123,6 +123,7 @@ export async function loadWorkspace(workspace: string, files: string[], shortCir
           if (!output) continue;
           try {
             watchdog.loading(file);
+            loadingModule.file = path.relative(process.cwd(), file) || file;
             await nativeImport(pathToFileURL(output).href);
           } catch (error) {
             const known = typeof error === 'object' && error !== null ? failureOf.get(error) : undefined;
@@ -139,6 +140,7 @@ export async function loadWorkspace(workspace: string, files: string[], shortCir
         // Rejections are reported once the microtasks of the last module have run.
         await new Promise((resolve) => setImmediate(resolve));
       } finally {
+        loadingModule.file = undefined;
         await watchdog.stop();
         process.exit = exit;
         process.off('unhandledRejection', onRejection);
@@ -167,6 +169,12 @@ export async function loadWorkspace(workspace: string, files: string[], shortCir
     rmSync(outdir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The module being imported, for cli/campaign.js: when a module's top-level await never settles,
+ * Node ends the process (exit code 13) with that import still pending, and the message names it.
+ */
+const loadingModule: { file: string | undefined } = ((globalThis as Record<symbol, unknown>)[Symbol.for('campaignkit.loadingModule')] ??= { file: undefined }) as { file: string | undefined };
 
 /** How long one module may take to load (ms); `CAMPAIGN_LOAD_TIMEOUT` (seconds) overrides it. */
 const LOAD_TIMEOUT_MS = 30_000;

@@ -176,12 +176,14 @@ describe('campaign validate (real process)', () => {
     expect(limited.status).toBe(1);
   });
 
-  it('says so, exit 1, when a module awaits a promise that never settles (Node would exit 13 without a word)', () => {
+  it('names the module, exit 1, that awaits a promise that never settles (Node would exit 13 without a word)', () => {
     const tmp = tempDir('campaignkit-cli-');
     cpSync(path.join(ROOT, VALID), tmp, { recursive: true });
     writeFileSync(path.join(tmp, 'segments.ts'), "import { segment } from './campaign.config';\n\nawait new Promise(() => {});\n\nexport default segment('trials', { where: (c) => c.plan.eq('trial') });\n");
     const hangs = validate(tmp);
-    expect(hangs.stderr).toBe('error: campaign stopped before finishing: a module of the workspace awaits something that never settles (a top-level await on a promise nothing resolves). Remove that await; the command did not finish.\n');
+    // Named as diagnostics name files: from the current directory.
+    const module = path.relative(ROOT, path.join(tmp, 'segments.ts'));
+    expect(hangs.stderr).toBe(`error: campaign stopped before finishing: the workspace module ${module} awaits something that never settles (a top-level await on a promise nothing resolves). Remove that await; the command did not finish.\n`);
     expect(hangs.status).toBe(1);
   });
 
