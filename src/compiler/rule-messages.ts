@@ -363,4 +363,14 @@ export const RULE_MESSAGES = {
     (p) => `Write {{${p.field} ?? "…"}} with the words to show instead, or send the template only to contacts who have the field (an audience or a branch on c.${p.field}.exists()).`,
     'A template writes `{{field}}` for a contact field that is optional (or nullable) in the contact schema, with no fallback, and a campaign sends it to contacts who may not have the field — or no campaign sends it yet. They would read an empty text ("Your  workspace"). The field is known to hold a value, and nothing is reported, when the campaign\'s `audience` requires it (`c.company.exists()`, a comparison such as `c.company.eq(\'Acme\')`, a date operator, membership of a segment that does), when its trigger is `onDate` on that field, `onSegmentEntry` of such a segment or `onSegmentExit` of one that every contact without it belongs to (unless an `enroll` step or action also leads into the campaign: those skip the trigger), or when the send is in the arm of a `branch` that tested it, or after an `update` that wrote it. After a `goal` step, or in a step that `removedSteps` moves contacts to, only what held at entry counts; a field that an `update` empties (`null` or `""`) is never known. An import that removes a value after the contact entered, or `campaign enroll` from the command line (which skips the trigger), is not foreseen.',
   ),
+  CK145: entry<{ score: string; rule: string; cycle: string[] }>(
+    'score-cycle',
+    'error',
+    (p) =>
+      p.cycle.length === 2
+        ? `Profile rule "${p.rule}" of score "${p.score}" reads score "${p.score}" itself: its points would depend on themselves.`
+        : `Profile rule "${p.rule}" of score "${p.score}" depends on the score itself: ${p.cycle.join(' → ')}.`,
+    () => 'A profile rule cannot read its own score, directly or through segments, grades or other scores; base it on fields, events or a score outside the cycle.',
+    "A score's profile rule reads the score itself — `c.score(sameScore)`, or a segment, grade matrix or other score's profile rule that reads it. Its points would depend on themselves: a rule that holds below a value adds points that make it fail, and the value would flip at every re-evaluation. Cycles of segments alone are CK110.",
+  ),
 } as const;

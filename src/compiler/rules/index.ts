@@ -8,6 +8,7 @@ import { unknownReference } from './references.ts';
 import { createContext, type Rule } from './rule.ts';
 import { gradeBands, thresholds } from './scoring.ts';
 import { placeholderFallbacks } from './placeholder-fallbacks.ts';
+import { scoreCycle } from './score-cycle.ts';
 import { segmentCycle } from './segments.ts';
 import { sendWindowInQuietHours } from './send-window.ts';
 import { sinceEntryOutsideJourney } from './since-entry.ts';
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   splitsAndBranches,
   enrollLoop,
   segmentCycle,
+  scoreCycle,
   sinceEntryOutsideJourney,
   thresholds,
   gradeBands,
