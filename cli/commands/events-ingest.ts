@@ -2,10 +2,13 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { canonicalJson } from '../../src/ir/canonical.ts';
-import { repeatedIds, validateEvent, type RepeatedIds } from '../../src/runtime/ingest.ts';
-import { mayHoldNul, nulMessage, nulPath, rawNulMessage } from '../../src/text/nul-character.ts';
-import { decodeUtf8OrFail } from '../../src/text/strict-utf8.ts';
-import { appendEvents, pendingEventIds } from '../../src/runtime/journal.ts';
+import { AcceptedIds } from '../../src/runtime/accepted-ids.ts';
+import { FastEventRows } from '../../src/runtime/fast-event-rows.ts';
+import { repeatedIds, validateEvent, type IngestContext, type RepeatedIds } from '../../src/runtime/ingest.ts';
+import { eventLine, JournalLineBuffer } from '../../src/runtime/journal-line-buffer.ts';
+import { mayHoldNulBytes, nulMessage, nulPath, rawNulMessage } from '../../src/text/nul-character.ts';
+import { decodeUtf8OrFail, hasByteOrderMark, isValidUtf8 } from '../../src/text/strict-utf8.ts';
+import { appendLineBuffer, pendingEventIds } from '../../src/runtime/journal.ts';
 import type { StoredEvent } from '../../src/store/types.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { progressBar } from '../progress.ts';
@@ -54,72 +57,82 @@ export const eventsIngest: Command = {
       refuseStoreFile(ctx, '--rejects', rejects, store);
       if (sameFile(rejects, file)) throw new UserError(`--rejects names the file being ingested ("${name}"); write the rejected rows to another file. Nothing was written.`);
     }
-    const text = decodeUtf8OrFail(readFileSync(file), name);
-    const accepted: StoredEvent[] = [];
+    const bytes = readFileSync(file);
+    // The rows are read from the bytes (FastEventRows), decoded one at a time only when they take
+    // the slow path; a file that is not UTF-8 is refused as a whole first, as before.
+    if (!isValidUtf8(bytes)) decodeUtf8OrFail(bytes, name);
+    const begin = hasByteOrderMark(bytes) ? 3 : 0;
+    const nowIso = now.toISOString();
+    // Accepted events as journal lines, built as the rows are checked.
+    const lines = new JournalLineBuffer();
     const errors: { line: number; text: string; error: string }[] = [];
     // On a terminal, a bar while the rows are checked (it draws from 5,000 lines) and a status line
     // while they are written: a 500 MB file takes about half a minute.
     const progress = progressBar(ctx.stderr, `Checking ${name}`);
-    const lines = ctx.stderr.isTTY ? countLines(text) : 0;
+    const lineCount = ctx.stderr.isTTY ? countLines(bytes, begin) : 0;
     let line = 0;
-    const nowIso = now.toISOString();
-    // Id → index in `accepted`, and the line of each accepted event (numbers: no object per row).
-    const acceptedById = new Map<string, number>();
+    // The accepted events' ids, each with the first event that has it; of each event, its id's
+    // code, its line, and where that line starts (numbers: no object per row), to check a
+    // repeated id against the event seen first.
+    const ids = new AcceptedIds(bytes);
+    const acceptedCodes: number[] = [];
     const acceptedLines: number[] = [];
+    const acceptedStarts: number[] = [];
     /** Accepted rows with neither "at" nor "id" (see the warning below). */
     let untimed = 0;
-    // One scan of the text; rows are checked for a NUL only when it finds one.
-    const nul = mayHoldNul(text);
+    // One scan of the bytes; rows are checked for a NUL only when it finds one.
+    const nul = mayHoldNulBytes(bytes);
+    const fast = new FastEventRows(context, nowIso);
+    /** The event of an accepted row, read again: the fast path keeps its line, not its event. */
+    const eventAt = (start: number) => (checkRow(lineAt(bytes, start), context, nowIso, nul) as { event: StoredEvent }).event;
     try {
-      for (let from = 0; from < text.length; ) {
-        if (line % 1000 === 0) progress.update(line, lines);
-        let newline = text.indexOf('\n', from);
-        if (newline < 0) newline = text.length;
-        const raw = text.slice(from, newline);
+      for (let from = begin; from < bytes.length; ) {
+        if (line % 1000 === 0) progress.update(line, lineCount);
+        let newline = bytes.indexOf(10, from);
+        if (newline < 0) newline = bytes.length;
+        const start = from;
         from = newline + 1;
         line += 1;
-        const trimmed = raw.trim();
-        if (trimmed === '') continue;
-        let row: unknown;
-        try {
-          row = JSON.parse(trimmed);
-        } catch {
-          const rawNul = nul ? raw.indexOf('\u0000') : -1;
-          errors.push({ line, text: raw, error: rawNul >= 0 ? rawNulMessage(rawNul + 1) : 'not valid JSON' });
-          continue;
+        let code: number;
+        if (fast.read(bytes, start, newline, lines)) {
+          code = ids.addBytes(fast.idFrom(), fast.idTo(), acceptedCodes.length);
+          // An id given twice in one file: the same event again is harmless (the run keeps one), but
+          // another event under the same id would be dropped without a word.
+          if (ids.first >= 0 && !sameEvent(eventAt(acceptedStarts[ids.first]!), eventAt(start))) {
+            // The fast path wrote its line: taken back.
+            lines.dropLine();
+            errors.push({ line, text: bytes.toString('utf8', start, newline), error: sameIdMessage(ids.idOf(code), acceptedLines[ids.first]!) });
+            continue;
+          }
+        } else {
+          const raw = bytes.toString('utf8', start, newline);
+          if (raw.trim() === '') continue;
+          const result = checkRow(raw, context, nowIso, nul);
+          if ('error' in result) {
+            errors.push({ line, text: raw, error: result.error });
+            continue;
+          }
+          code = ids.addString(result.event.id, acceptedCodes.length);
+          if (ids.first >= 0 && !sameEvent(eventAt(acceptedStarts[ids.first]!), result.event)) {
+            errors.push({ line, text: raw, error: sameIdMessage(result.event.id, acceptedLines[ids.first]!) });
+            continue;
+          }
+          lines.line(eventLine(result.event, nowIso));
+          if (result.untimed) untimed++;
         }
-        const withNul = nul ? nulPath(row) : undefined;
-        if (withNul !== undefined) {
-          errors.push({ line, text: raw, error: nulMessage(withNul) });
-          continue;
-        }
-        const result = validateEvent(row, context, nowIso);
-        if ('error' in result) {
-          errors.push({ line, text: raw, error: result.error });
-          continue;
-        }
-        // An id given twice in one file: the same event again is harmless (the run keeps one), but
-        // another event under the same id would be dropped without a word.
-        const earlier = acceptedById.get(result.event.id);
-        if (earlier === undefined) acceptedById.set(result.event.id, accepted.length);
-        else if (!sameEvent(accepted[earlier]!, result.event)) {
-          errors.push({ line, text: raw, error: `"id": ${JSON.stringify(result.event.id)} is also the id of line ${acceptedLines[earlier]}, a different event; give each event its own id` });
-          continue;
-        }
-        accepted.push(result.event);
+        acceptedCodes.push(code);
         acceptedLines.push(line);
-        const given = row as { at?: unknown; id?: unknown };
-        if (given.at === undefined && given.id === undefined) untimed++;
+        acceptedStarts.push(start);
       }
     } finally {
       progress.done();
     }
-    if (accepted.length === 0 && errors.length === 0) throw new UserError(`"${name}" has no events.`);
+    if (lines.count === 0 && errors.length === 0) throw new UserError(`"${name}" has no events.`);
     const skip = flag(args, 'skip-invalid');
     if (errors.length > 0) {
       for (const e of errors.slice(0, MAX_SHOWN)) ctx.err(`${name}:${e.line}: ${e.error}`);
       if (errors.length > MAX_SHOWN) ctx.err(`… and ${errors.length - MAX_SHOWN} more.`);
-      if (!skip) throw new UserError(`${errors.length} of ${errors.length + accepted.length} events are invalid; nothing was accepted. Fix them, or pass --skip-invalid to accept the rest.`);
+      if (!skip) throw new UserError(`${errors.length} of ${errors.length + lines.count} events are invalid; nothing was accepted. Fix them, or pass --skip-invalid to accept the rest.`);
       try {
         writeFileSync(rejects, errors.map((e) => JSON.stringify({ line: e.line, error: e.error, row: e.text })).join('\n') + '\n');
       } catch (error) {
@@ -128,14 +141,14 @@ export const eventsIngest: Command = {
       ctx.err(`Wrote ${count(errors.length, 'rejected row')} to ${displayPath(ctx, rejects)}.`);
     }
     // Before appending: the journal's events after the store's cursor are the ones accepted earlier.
-    const repeated = repeatedIds(accepted, acceptedById, data.events, (ids) => pendingEventIds(journal, data.journal, ids));
-    if (accepted.length >= 5000) progress.note(`Writing ${accepted.length.toLocaleString('en-US')} events to the journal…`);
+    const repeated = repeatedIds(lines.count, () => acceptedCodes.map((code) => ids.idOf(code)), ids, data.events, (firstIds) => pendingEventIds(journal, data.journal, firstIds));
+    if (lines.count >= 5000) progress.note(`Writing ${lines.count.toLocaleString('en-US')} events to the journal…`);
     try {
-      appendEvents(journal, accepted, now.toISOString());
+      appendLineBuffer(journal, lines);
     } finally {
       progress.done();
     }
-    ctx.out(acceptedLine(accepted.length, repeated, `${name}${errors.length ? ` (${errors.length} rejected)` : ''}`));
+    ctx.out(acceptedLine(lines.count, repeated, `${name}${errors.length ? ` (${errors.length} rejected)` : ''}`));
     // Their id is a hash of their content with the time of this ingest: another ingest of the file
     // gives them other ids, and adds them again.
     if (untimed > 0) {
@@ -165,11 +178,41 @@ function acceptedLine(accepted: number, repeated: RepeatedIds, from: string): st
   return `Accepted ${count(accepted, 'event')} from ${from}; ${repeats.toLocaleString('en-US')} ${repeats === 1 ? 'repeats' : 'repeat'} the id of an event seen before (${where}) and ${rule}, so it will process ${fresh.toLocaleString('en-US')}.`;
 }
 
-/** Lines in the text, a last one without a newline included. */
-function countLines(text: string): number {
-  let count = text.length > 0 && !text.endsWith('\n') ? 1 : 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count += 1;
+/** Lines in the bytes from `begin`, a last one without a newline included. */
+function countLines(bytes: Buffer, begin: number): number {
+  let count = bytes.length > begin && bytes[bytes.length - 1] !== 10 ? 1 : 0;
+  for (let i = bytes.indexOf(10, begin); i >= 0; i = bytes.indexOf(10, i + 1)) count += 1;
   return count;
+}
+
+/** The line of the bytes that starts at `start`, decoded, without its newline. */
+function lineAt(bytes: Buffer, start: number): string {
+  const newline = bytes.indexOf(10, start);
+  return bytes.toString('utf8', start, newline < 0 ? bytes.length : newline);
+}
+
+/**
+ * A row checked the slow way: parsed, looked at for NUL characters when the file may hold one,
+ * then `validateEvent`. `untimed` when it has neither "at" nor "id".
+ */
+function checkRow(raw: string, context: IngestContext, nowIso: string, nul: boolean): { event: StoredEvent; untimed: boolean } | { error: string } {
+  let row: unknown;
+  try {
+    row = JSON.parse(raw.trim());
+  } catch {
+    const rawNul = nul ? raw.indexOf('\u0000') : -1;
+    return { error: rawNul >= 0 ? rawNulMessage(rawNul + 1) : 'not valid JSON' };
+  }
+  const withNul = nul ? nulPath(row) : undefined;
+  if (withNul !== undefined) return { error: nulMessage(withNul) };
+  const result = validateEvent(row, context, nowIso);
+  if ('error' in result) return result;
+  const given = row as { at?: unknown; id?: unknown };
+  return { event: result.event, untimed: given.at === undefined && given.id === undefined };
+}
+
+function sameIdMessage(id: string, line: number): string {
+  return `"id": ${JSON.stringify(id)} is also the id of line ${line}, a different event; give each event its own id`;
 }
 
 function sameEvent(a: StoredEvent, b: StoredEvent): boolean {

@@ -33,7 +33,12 @@ export async function ingestContext(ctx: CliContext, args: Parameters<Command['r
     store,
     data,
     journal: storePaths(store).journal,
-    context: { events: compiled.schemas!.events, resolveContact: (idOrEmail: string) => index.find(idOrEmail)?.id ?? null },
+    context: {
+      events: compiled.schemas!.events,
+      resolveContact: (idOrEmail: string) => index.find(idOrEmail)?.id ?? null,
+      // `track` checks one event: the table of ids is for a file's rows.
+      ...(contact === undefined ? { contactIds: index.idBytes() } : {}),
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { canonicalJson, sha256 } from '../ir/canonical.ts';
 import { isoDateTimeMs } from '../ir/durations.ts';
 import { describeIssue } from '../contacts/validate-contact.ts';
+import type { ContactIdBytes } from '../store/contact-index.ts';
 import type { StoredEvent } from '../store/types.ts';
 import { EARLIEST_INSTANT, isoTextOf, latestAhead } from './time/instants.ts';
 
@@ -14,6 +15,8 @@ export interface IngestContext {
   events: Record<string, z.ZodObject>;
   /** Contact id or email → contact id, or null when unknown. */
   resolveContact(idOrEmail: string): string | null;
+  /** The store's contact ids by their bytes, for `events ingest`'s fast path: an id found there is what `resolveContact` gives for it. */
+  contactIds?: ContactIdBytes;
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -160,28 +163,30 @@ export interface RepeatedIds {
 
 /**
  * Which of a file's accepted events repeat an id seen before: `campaign run` keeps one event per
- * id, so they add none. `firstIndex` maps each id to its first event's index; `pending` answers
+ * id, so they add none. `accepted` events were accepted, `ids` gives their ids in order (asked for
+ * only when some were seen before the file), `firstIds` holds each id once; `pending` answers
  * which of the ids the journal holds after the store's cursor. One pass over the history, and one
  * over the events only when some ids were seen before the file: no read per event.
  */
 export function repeatedIds(
-  events: readonly StoredEvent[],
-  firstIndex: ReadonlyMap<string, number>,
+  accepted: number,
+  ids: () => Iterable<string>,
+  firstIds: ReadonlySet<string>,
   history: readonly StoredEvent[],
-  pending: (ids: ReadonlyMap<string, number>) => ReadonlySet<string>,
+  pending: (ids: ReadonlySet<string>) => ReadonlySet<string>,
 ): RepeatedIds {
   const inStore = new Set<string>();
-  for (const event of history) if (firstIndex.has(event.id)) inStore.add(event.id);
-  const inJournal = pending(firstIndex);
+  for (const event of history) if (firstIds.has(event.id)) inStore.add(event.id);
+  const inJournal = pending(firstIds);
   // Every event after the first of its id repeats one earlier in the file.
-  const counts: RepeatedIds = { store: 0, journal: 0, file: events.length - firstIndex.size };
+  const counts: RepeatedIds = { store: 0, journal: 0, file: accepted - firstIds.size };
   if (inStore.size === 0 && inJournal.size === 0) return counts;
   // An id seen before the file counts every event of it there instead.
   let seenIds = inStore.size;
   for (const id of inJournal) if (!inStore.has(id)) seenIds += 1;
-  for (const event of events) {
-    if (inStore.has(event.id)) counts.store += 1;
-    else if (inJournal.has(event.id)) counts.journal += 1;
+  for (const id of ids()) {
+    if (inStore.has(id)) counts.store += 1;
+    else if (inJournal.has(id)) counts.journal += 1;
   }
   counts.file -= counts.store + counts.journal - seenIds;
   return counts;

@@ -5,6 +5,7 @@ import { JournalLockedError, UserError, withFilePath } from '../errors.ts';
 import { syncDirectorySync } from '../store/durable-directory.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
 import { appendHeader, header, parseHeader } from './journal-header.ts';
+import { eventLine, type JournalLineBuffer } from './journal-line-buffer.ts';
 import { withJournalLock } from './journal-lock.ts';
 
 /**
@@ -44,12 +45,7 @@ function isCommit(row: unknown): boolean {
 
 /** Appends events durably: one write per batch, fsync before returning. */
 export function appendEvents(journal: string, events: readonly StoredEvent[], receivedAt: string): void {
-  // `{ ...event, receivedAt }` as JSON, without copying each event: the same bytes.
-  const tail = `,"receivedAt":${JSON.stringify(receivedAt)}}\n`;
-  appendRows(journal, events, (event) => {
-    const json = JSON.stringify(event);
-    return json.length > 2 && !('receivedAt' in event) ? `${json.slice(0, -1)}${tail}` : `${JSON.stringify({ ...event, receivedAt })}\n`;
-  });
+  appendRows(journal, events, (event) => eventLine(event, receivedAt));
 }
 
 /** Appends unsubscribes durably, as `appendEvents` appends events. */
@@ -60,6 +56,33 @@ export function appendUnsubscribes(journal: string, unsubscribes: readonly Journ
 /** Appends one line per row and their commit line under the journal's lock, then fsyncs. */
 function appendRows<T>(journal: string, rows: readonly T[], line: (row: T) => string): void {
   if (rows.length === 0) return;
+  appendLocked(journal, (fd) => {
+    const CHUNK = 20_000;
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      let text = '';
+      for (let j = i; j < Math.min(rows.length, i + CHUNK); j++) text += line(rows[j]!);
+      if (i + CHUNK >= rows.length) text += `${COMMIT_PREFIX}${rows.length}}\n`;
+      writeSync(fd, text);
+    }
+  });
+}
+
+/**
+ * Appends lines built beforehand (`events ingest` builds them as it checks its rows, the lines
+ * `appendEvents` writes) and their commit line, as `appendEvents` does.
+ */
+export function appendLineBuffer(journal: string, lines: JournalLineBuffer): void {
+  if (lines.count === 0) return;
+  appendLocked(journal, (fd) => {
+    for (const bytes of lines.buffers()) {
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    }
+    writeSync(fd, `${COMMIT_PREFIX}${lines.count}}\n`);
+  });
+}
+
+/** Under the journal's lock: the journal ready to append to, `write` appending, then fsync. */
+function appendLocked(journal: string, write: (fd: number) => void): void {
   withJournalLock(journal, () => {
     // 0600 like the store: events are personal data.
     const fd = openSync(journal, constants.O_CREAT | constants.O_RDWR | constants.O_APPEND, 0o600);
@@ -71,13 +94,7 @@ function appendRows<T>(journal: string, rows: readonly T[], line: (row: T) => st
       const head = appendHeader(journal, fd, size);
       const created = dropUncommittedTail(fd, head, dropTornTail(fd, size)) === 0;
       if (created) writeSync(fd, header(randomUUID()));
-      const CHUNK = 20_000;
-      for (let i = 0; i < rows.length; i += CHUNK) {
-        let text = '';
-        for (let j = i; j < Math.min(rows.length, i + CHUNK); j++) text += line(rows[j]!);
-        if (i + CHUNK >= rows.length) text += `${COMMIT_PREFIX}${rows.length}}\n`;
-        writeSync(fd, text);
-      }
+      write(fd);
       fsyncSync(fd);
       // A new journal's name, too, is durable before the events in it are reported accepted.
       if (created) syncDirectorySync(path.dirname(journal));

@@ -1,3 +1,4 @@
+import { ByteRangeTable, hashBytes } from '../text/byte-range-table.ts';
 import type { ContactRecord } from './types.ts';
 import { normalizeEmail } from './suppression.ts';
 
@@ -70,6 +71,11 @@ export class ContactIndex {
     return typeof email === 'string' ? normalizeEmail(email) : undefined;
   }
 
+  /** The contacts' ids, found by their bytes (`events ingest` reads its rows as bytes). */
+  idBytes(): ContactIdBytes {
+    return new ContactIdBytes([...this.ids.keys()]);
+  }
+
   /** All contacts sorted by id (cheap when none were added: the input order is kept). */
   sorted(): ContactRecord[] {
     const all = [...this.ids.values()];
@@ -79,4 +85,26 @@ export class ContactIndex {
 
 function byId(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Contact ids found by their UTF-8 bytes, without making a string of them. */
+export class ContactIdBytes {
+  private readonly table: ByteRangeTable;
+
+  constructor(private readonly ids: readonly string[]) {
+    const source = Buffer.from(ids.join(''));
+    this.table = new ByteRangeTable(source, ids.length);
+    let at = 0;
+    for (const id of ids) {
+      const end = at + Buffer.byteLength(id);
+      this.table.add(at, end, hashBytes(source, at, end));
+      at = end;
+    }
+  }
+
+  /** The id whose bytes are those of `bytes` from `from` to `to`, or undefined. */
+  find(bytes: Uint8Array, from: number, to: number): string | undefined {
+    const entry = this.table.find(bytes, from, to, hashBytes(bytes, from, to));
+    return entry < 0 ? undefined : this.ids[entry];
+  }
 }

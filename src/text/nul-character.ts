@@ -26,6 +26,11 @@ export function mayHoldNul(text: string): boolean {
   return text.includes('\u0000') || text.includes('\\u0000');
 }
 
+/** `mayHoldNul` of a UTF-8 file's bytes (a NUL is the byte 0 in UTF-8, never part of another character). */
+export function mayHoldNulBytes(bytes: Buffer): boolean {
+  return bytes.includes(0) || bytes.includes('\\u0000');
+}
+
 /** A value still to look at, and how it was reached: the key or index of each value it is in. */
 interface Place {
   value: unknown;

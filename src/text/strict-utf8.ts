@@ -30,6 +30,11 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
   }
 }
 
+/** Whether UTF-8 bytes start with a byte-order mark, which `decodeUtf8` drops. */
+export function hasByteOrderMark(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
 /** Whether bytes are UTF-8, without building the text (for parsers that take the bytes). */
 export function isValidUtf8(bytes: Uint8Array): boolean {
   return bytes.length === 0 || isUtf8(bytes);

@@ -153,6 +153,21 @@ describe('campaign events ingest', () => {
 });
 
 describe('campaign events ingest: rows and files it refuses', () => {
+  it('checks an id given twice the same way whether its rows are in the plain form or not (spaces, escapes)', async () => {
+    const dir = copyBase();
+    const plain = '{"id":"e_1","event":"page.viewed","contact":"c_000001","at":"2026-08-02T10:00:00.000Z","data":{"url":"/a"}}';
+    const spaced = '{ "id": "e_\\u0031", "event": "page.viewed", "contact": "c_000001", "at": "2026-08-02T10:00:00Z", "data": { "url": "/a" } }';
+    const other = '{"id":"e_1","event":"page.viewed","contact":"c_000002","at":"2026-08-02T10:00:00.000Z","data":{"url":"/a"}}';
+    const otherSpaced = '{ "id": "e_1", "event": "page.viewed", "contact": "c_000001", "at": "2026-08-02T10:00:00Z", "data": { "url": "/b" } }';
+    writeFileSync(path.join(dir, 'ids.jsonl'), [spaced, plain, other, otherSpaced].join('\n'));
+    const ids = await cli(dir, 'events', 'ingest', 'ids.jsonl', '--skip-invalid', '--store', 'store.json');
+    expect(ids.code).toBe(0);
+    expect(ids.stderr).toContain('ids.jsonl:3: "id": "e_1" is also the id of line 1, a different event; give each event its own id');
+    expect(ids.stderr).toContain('ids.jsonl:4: "id": "e_1" is also the id of line 1, a different event; give each event its own id');
+    expect(ids.stderr).not.toContain('ids.jsonl:2');
+    expect(ids.stdout).toContain('Accepted 2 events from ids.jsonl (2 rejected); 1 repeats the id of an event seen before (1 earlier in the file)');
+  });
+
   it('names the row of an event called like an Object property or of an id reused for another event, and refuses a directory', async () => {
     const dir = copyBase();
     writeFileSync(path.join(dir, 'odd.jsonl'), ['{"event":"toString","contact":"c_000001","data":{}}', '{"event":"__proto__","contact":"c_000001","data":{}}'].join('\n'));

@@ -4,17 +4,13 @@ import { repeatedIds, validateEvent, type IngestContext } from '../../src/runtim
 import type { StoredEvent } from '../../src/store/types.ts';
 
 const ev = (id: string): StoredEvent => ({ id, contact: 'c1', event: 'page.viewed', at: '2026-11-01T00:00:00.000Z', data: {} });
-const firstIndex = (events: StoredEvent[]) => {
-  const map = new Map<string, number>();
-  events.forEach((event, i) => map.has(event.id) || map.set(event.id, i));
-  return map;
-};
+const firstIds = (events: StoredEvent[]) => new Set(events.map((event) => event.id));
 
 describe('repeatedIds', () => {
   it('counts each event whose id was seen before by where it was seen first: the store, the journal, earlier in the file', () => {
     const events = ['a', 'a', 'b', 'c', 'c', 'd', 'd', 'e'].map(ev);
     const asked: string[][] = [];
-    const counts = repeatedIds(events, firstIndex(events), [ev('a'), ev('x'), ev('c')], (ids) => (asked.push([...ids.keys()]), new Set(['c', 'b'])));
+    const counts = repeatedIds(events.length, () => events.map((e) => e.id), firstIds(events), [ev('a'), ev('x'), ev('c')], (ids) => (asked.push([...ids.keys()]), new Set(['c', 'b'])));
     // "a" and "c" are in the store ("c" also in the journal), "b" only in the journal, "d" twice in the file.
     expect(counts).toEqual({ store: 4, journal: 1, file: 1 });
     expect(asked).toEqual([['a', 'b', 'c', 'd', 'e']]);
@@ -22,7 +18,7 @@ describe('repeatedIds', () => {
 
   it('counts repeats within the file alone when nothing was seen before', () => {
     const events = ['a', 'b', 'a', 'a'].map(ev);
-    expect(repeatedIds(events, firstIndex(events), [ev('x')], () => new Set())).toEqual({ store: 0, journal: 0, file: 2 });
+    expect(repeatedIds(events.length, () => events.map((e) => e.id), firstIds(events), [ev('x')], () => new Set())).toEqual({ store: 0, journal: 0, file: 2 });
   });
 });
 
