@@ -146,15 +146,7 @@ export class ContactViews {
       const state = scores[id];
       if (!score.model.decay && state === view.scoreStates[i]) continue;
       view.scoreStates[i] = state;
-      let asOf: number | undefined;
-      if (state && score.model.decay) {
-        if (view.asOfTexts[i] !== state.asOf) {
-          view.asOfTexts[i] = state.asOf;
-          view.asOfTimes[i] = parseInstant(state.asOf);
-        }
-        asOf = view.asOfTimes[i]!;
-      }
-      subject.scores[id] = scoreAt(score, state, now, asOf);
+      subject.scores[id] = scoreAt(score, state, now, state && score.model.decay ? asOfTime(view, i, state) : undefined);
     }
     const grades = this.program.grades;
     for (let i = 0; i < grades.length; i++) {
@@ -170,6 +162,18 @@ export class ContactViews {
     return subject;
   }
 
+  /**
+   * The value of score `i` (in `scoreList` order) at `now`, as `scoreAt` gives it, with the state's
+   * `asOf` parsed once per text (`asOfTime`): the scores an event adds to are read several times
+   * around it (thresholds before its points, the value before them), and a parse of each time was
+   * a tenth of the engine's time.
+   */
+  scoreNow(view: ContactView, i: number, now: number): number {
+    const { id, score } = this.scoreList[i]!;
+    const state = view.contact.scores[id];
+    return scoreAt(score, state, now, state && score.model.decay ? asOfTime(view, i, state) : undefined);
+  }
+
   /** The contact changed (fields, tags, scores): its subject must be recomputed. */
   touch(contactId: string): void {
     const view = this.views.get(contactId);
@@ -183,4 +187,13 @@ export class ContactViews {
     view.fresh = Number.NaN;
     for (let i = 0; i < this.scoreList.length; i++) if (scores.includes(this.scoreList[i]!.id)) view.scoreStates[i] = STALE;
   }
+}
+
+/** The instant of score `i`'s state `asOf`, parsed when its text changed since the last time (`ContactView.asOfTexts`). */
+export function asOfTime(view: ContactView, i: number, state: ScoreState): number {
+  if (view.asOfTexts[i] !== state.asOf) {
+    view.asOfTexts[i] = state.asOf;
+    view.asOfTimes[i] = parseInstant(state.asOf);
+  }
+  return view.asOfTimes[i]!;
 }

@@ -127,7 +127,7 @@ export class Engine {
     this.index = new ProgramIndex(program, this.compiled);
     this.dates = new DateSchedule(program);
     this.views = new ContactViews(program, this.scoreList, { contacts: this.contacts, eventsBy: this.eventsBy, timesBy: this.timesBy, enrollmentsBy: this.enrollmentsBy });
-    this.rechecks = new Rechecks(this.index, this.views, this.queue, this.compiled.scores);
+    this.rechecks = new Rechecks(this.index, this.views, this.queue, this.scoreList);
   }
 
   private indexEnrollment(enrollment: Enrollment): void {

@@ -1,8 +1,8 @@
 import type { StoredEvent } from '../../store/types.ts';
 import { rescoreLate } from '../evaluate/rescore.ts';
 import { applyEvent, emptyScoreState, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
-import { knownIso, parseInstant } from '../time/instants.ts';
-import type { ContactView } from './contact-views.ts';
+import { knownIso } from '../time/instants.ts';
+import { asOfTime, type ContactView } from './contact-views.ts';
 import type { Engine } from './engine.ts';
 import { insertEvent } from './history.ts';
 import { advance, resumeOnEvent, waitingForEvent } from './journeys.ts';
@@ -93,13 +93,14 @@ function processEvent(engine: Engine, event: StoredEvent, dueAt: number, end: nu
     if (!score.byEvent.has(event.event)) continue;
     changedScores.push(id);
     const state = (contact.scores[id] ??= emptyScoreState(event.at));
+    const asOf = asOfTime(view, i, state);
     // Older than what the state has folded (tracked late): re-scored from the history, which
     // holds it now. Only late events pay for it; in time order the event is folded in.
-    if (eventAt < parseInstant(state.asOf)) {
+    if (eventAt < asOf) {
       scoreLateEvent(engine, view, id, score, event);
       continue;
     }
-    const before = scoreAt(score, state, eventAt);
+    const before = scoreAt(score, state, eventAt, asOf);
     const fired = applyEvent(score, state, event, eventAt);
     if (fired.length > 0) engine.log.score(contact.id, id, before, state.value, fired, event.at);
   }

@@ -2,7 +2,7 @@ import type { Enrollment } from '../../store/types.ts';
 import { isNever } from '../evaluate/next-change.ts';
 import { scoreCrossingTime, type CompiledScore } from '../evaluate/scoring.ts';
 import { parseInstant } from '../time/instants.ts';
-import type { ContactView, ContactViews } from './contact-views.ts';
+import { asOfTime, type ContactView, type ContactViews } from './contact-views.ts';
 import type { ProgramIndex } from './program-index.ts';
 import type { Queue } from './queue.ts';
 
@@ -15,18 +15,44 @@ import type { Queue } from './queue.ts';
  * (`ContactView.recheckAt`).
  */
 export class Rechecks {
+  /** The decaying scores (their position in `scoreList`): conditions on them change with time. */
+  private readonly decaying: { id: string; index: number }[] = [];
+  /** Of those, the ones with values to re-arm at (`ProgramIndex.rearmValues`). */
+  private readonly rearm: { id: string; index: number; score: CompiledScore; values: number[] }[] = [];
+  /** The parsed `asOf` of the contact's decaying scores, for the conditions on them (`NextChangeContext.asOf`). */
+  private readonly asOf: Record<string, number> = {};
+
   constructor(
     private readonly index: ProgramIndex,
     private readonly views: ContactViews,
     private readonly queue: Queue,
-    private readonly scores: ReadonlyMap<string, CompiledScore>,
-  ) {}
+    scoreList: readonly { id: string; score: CompiledScore }[],
+  ) {
+    scoreList.forEach(({ id, score }, i) => {
+      if (!score.model.decay) return;
+      this.decaying.push({ id, index: i });
+      const values = index.rearmValues.get(id);
+      if (values) this.rearm.push({ id, index: i, score, values });
+    });
+    index.nextContext.asOf = this.asOf;
+  }
+
+  /** Points the next-change context at the contact's score states (and their parsed `asOf`). */
+  private context(view: ContactView) {
+    const ctx = this.index.nextContext;
+    const states = view.contact.scores;
+    ctx.states = states;
+    for (const { id, index } of this.decaying) {
+      const state = states[id];
+      if (state) this.asOf[id] = asOfTime(view, index, state);
+    }
+    return ctx;
+  }
 
   /** When time alone could next change the contact's segments, profile points, exit criteria or goals, from `from`. */
   next(view: ContactView, from: number, now: number): number {
     const subject = this.views.subjectOf(view, now);
-    const ctx = this.index.nextContext;
-    ctx.states = view.contact.scores;
+    const ctx = this.context(view);
     let next = this.index.segmentsNext(subject, from, ctx);
     if (!isNever(this.index.profileNext)) next = Math.min(next, this.index.profileNext(subject, from, ctx));
     for (const enrollment of view.enrollments) {
@@ -39,11 +65,10 @@ export class Rechecks {
       if (goal) next = Math.min(next, goal(subject, from, ctx));
       subject.entryAt = undefined;
     }
-    for (const [id, values] of this.index.rearmValues) {
+    for (const { id, index, score, values } of this.rearm) {
       const state = view.contact.scores[id];
-      const compiled = this.scores.get(id);
-      if (!state || !compiled) continue;
-      next = Math.min(next, scoreCrossingTime(compiled, state, values, from));
+      if (!state) continue;
+      next = Math.min(next, scoreCrossingTime(score, state, values, from, asOfTime(view, index, state)));
     }
     return next;
   }
@@ -57,8 +82,7 @@ export class Rechecks {
     const goal = this.index.goalNext.get(enrollment.campaign);
     if ((!exit && !goal) || enrollment.status !== 'active') return;
     const subject = this.views.subjectOf(view, now);
-    const ctx = this.index.nextContext;
-    ctx.states = view.contact.scores;
+    const ctx = this.context(view);
     subject.entryAt = parseInstant(enrollment.enteredAt);
     const next = Math.min(exit ? exit(subject, now, ctx) : Infinity, goal ? goal(subject, now, ctx) : Infinity);
     subject.entryAt = undefined;

@@ -17,12 +17,14 @@ const NO_THRESHOLDS: readonly Threshold[] = [];
 export function checkThresholds(engine: Engine, contactId: string, subject: Subject | null, onlyEvent?: string): void {
   const contact = engine.contacts.get(contactId)!;
   const now = engine.now;
+  // Without a subject, the values come through the contact's view (its parsed `asOf`s) if it has one.
+  const view = subject ? undefined : engine.views.peek(contactId);
   // Indexed loops: called twice per event, and `for…of` here allocated its iterator results.
   const scoreList = engine.scoreList;
   for (let s = 0; s < scoreList.length; s++) {
     const { id, score } = scoreList[s]!;
     if (onlyEvent !== undefined && !score.byEvent.has(onlyEvent)) continue;
-    const value = subject ? (subject.scores[id] ?? 0) : scoreAt(score, contact.scores[id], now);
+    const value = subject ? (subject.scores[id] ?? 0) : view ? engine.views.scoreNow(view, s, now) : scoreAt(score, contact.scores[id], now);
     const triggers = engine.index.scoreTriggers.get(id);
     if (score.model.thresholds.length === 0 && !triggers) continue;
     const state = (contact.scores[id] ??= emptyScoreState(iso(now)));

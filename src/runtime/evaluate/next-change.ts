@@ -18,6 +18,8 @@ export interface NextChangeContext {
   scores: ReadonlyMap<string, CompiledScore>;
   /** Score states of the contact (for decay crossings). */
   states: Record<string, ScoreState | undefined>;
+  /** The instants of those states' `asOf`, when the caller keeps them parsed (decaying scores). */
+  asOf?: Record<string, number>;
   grades: ReadonlyMap<string, { fit: { score: string; bands: { min: number }[] }; engagement: { score: string; bands: { min: number }[] } }>;
 }
 
@@ -113,7 +115,7 @@ function scoreChange(score: string, value: number | readonly number[]): NextChan
   const values = typeof value === 'number' ? [value] : value;
   return (_s, now, ctx) => {
     const compiled = ctx.scores.get(score);
-    return compiled ? scoreCrossingTime(compiled, ctx.states[score], values, now) : NEVER;
+    return compiled ? scoreCrossingTime(compiled, ctx.states[score], values, now, ctx.asOf?.[score]) : NEVER;
   };
 }
 

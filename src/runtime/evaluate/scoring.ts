@@ -339,13 +339,14 @@ const HALF_UNIT = 0.00005;
  * flips twice around a crossing: when the rounded value comes down to `value` (`> value` turns
  * false) and when it drops below it (`>= value` turns false), about a second apart for a typical
  * decay; both instants count. Early answers are harmless (a wake-up that changes nothing).
+ * `asOf` is the instant of `state.asOf` when the caller keeps it parsed.
  */
-export function scoreCrossingTime(score: CompiledScore, state: ScoreState | undefined, value: number | readonly number[], now: number): number {
+export function scoreCrossingTime(score: CompiledScore, state: ScoreState | undefined, value: number | readonly number[], now: number, asOf?: number): number {
   const decay = score.model.decay;
   if (!decay || !state) return Number.POSITIVE_INFINITY;
   const b0 = behaviour(score, state);
   if (b0 === 0) return Number.POSITIVE_INFINITY;
-  const t0 = asOfMs(state.asOf);
+  const t0 = asOf ?? asOfMs(state.asOf);
   const profile = profilePoints(score, state);
   // No closure per call: this runs for every contact change that a score's value may matter to.
   const count = typeof value === 'number' ? 1 : value.length;

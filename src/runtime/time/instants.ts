@@ -22,27 +22,38 @@ function remember(ms: number, text: string): void {
   lastIso = text;
 }
 
+/**
+ * A text `knownIso` was told is the ISO form of `pendingMs`, not checked yet: most instants the
+ * engine is told about (events it processes) are never formatted, so the check waits for `isoOf`.
+ */
+let pendingMs = Number.NaN;
+let pendingText = '';
+
 /** `new Date(ms).toISOString()` (throws the same RangeError for an invalid instant). */
 export function isoOf(ms: number): string {
   if (ms === lastMs) return lastIso;
   if (ms === previousMs) return previousIso;
+  if (ms === pendingMs) {
+    pendingMs = Number.NaN;
+    if (isCanonical(pendingText, ms)) {
+      remember(ms, pendingText);
+      return pendingText;
+    }
+  }
   const text = new Date(ms).toISOString();
   remember(ms, text);
   return text;
 }
 
-/** `/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/`, by character codes (asked once per ingested row). */
-function hasCanonicalShape(text: string): boolean {
-  if (text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */) return false;
-  for (let i = 0; i < 23; i++) {
-    const code = text.charCodeAt(i);
-    const expected = SHAPE.charCodeAt(i);
-    if (expected === 100 /* d */ ? code < 48 || code > 57 : code !== expected) return false;
-  }
-  return true;
-}
+/**
+ * The canonical shape, asked once per ingested row and per formatted event instant: a regular
+ * expression is several times faster here than a loop over character codes.
+ */
+const CANONICAL_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-const SHAPE = 'dddd-dd-ddTdd:dd:dd.ddd';
+function hasCanonicalShape(text: string): boolean {
+  return text.length === 24 && CANONICAL_SHAPE.test(text);
+}
 
 /**
  * Is `text` exactly what `toISOString` gives for its instant? Checked without formatting in the
@@ -67,13 +78,14 @@ export function isoTextOf(text: string, ms: number): string {
 }
 
 /**
- * Tells `isoOf` that `text` is the ISO form of `ms` (`text` parsed), when it is exactly what
- * `toISOString` gives: the engine knows an event's text and instant, and formatting the instant
- * again would be wasted.
+ * Tells `isoOf` that `text` is the ISO form of `ms` (`text` parsed), if it is exactly what
+ * `toISOString` gives — checked when `isoOf(ms)` is first asked: the engine knows an event's text
+ * and instant, and formatting the instant again would be wasted.
  */
 export function knownIso(ms: number, text: string): void {
-  if (ms === lastMs || !isCanonical(text, ms)) return;
-  remember(ms, text);
+  if (ms === lastMs || ms === previousMs) return;
+  pendingMs = ms;
+  pendingText = text;
 }
 
 const parsed = new Map<string, number>();
