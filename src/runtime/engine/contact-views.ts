@@ -1,6 +1,7 @@
 import type { Program } from '../../ir/types.ts';
 import type { ContactRecord, Enrollment, ScoreState, StoredEvent } from '../../store/types.ts';
 import { contactTimezone } from '../evaluate/snapshot.ts';
+import { EventIndex } from '../evaluate/event-index.ts';
 import { gradeOf, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
 import type { Subject } from '../evaluate/subject.ts';
 import { parseInstant } from '../time/instants.ts';
@@ -36,6 +37,8 @@ export interface ContactView {
   /** The contact's history and its instants (the arrays of `eventsBy` and `timesBy`, also the subject's). */
   events: StoredEvent[];
   times: number[];
+  /** The history by event name (also the subject's): `add` every event inserted into `events`. */
+  eventIndex: EventIndex;
   /** The contact's enrollments (the list of `enrollmentsBy`). */
   enrollments: Enrollment[];
   /** Per grade matrix: the fit and engagement values its grade was computed from (NaN: none yet). */
@@ -92,6 +95,7 @@ export class ContactViews {
       }
       let enrollments = enrollmentsBy.get(contactId);
       if (!enrollments) enrollmentsBy.set(contactId, (enrollments = []));
+      const eventIndex = new EventIndex(events, times);
       view = {
         contact,
         subject: {
@@ -103,6 +107,7 @@ export class ContactViews {
           grades: {},
           events,
           times,
+          eventIndex,
           tz: contactTimezone(this.program, contact.fields),
           fieldTimes: new Map(),
           anniversaries: new Map(),
@@ -116,6 +121,7 @@ export class ContactViews {
         recheckAt: undefined,
         events,
         times,
+        eventIndex,
         enrollments,
         gradeInputs: new Array<number>(this.program.grades.length * 2).fill(Number.NaN),
         profileFields: null,

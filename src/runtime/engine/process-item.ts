@@ -74,6 +74,7 @@ function processEvent(engine: Engine, event: StoredEvent, dueAt: number, end: nu
   knownIso(eventAt, event.at);
   if (!engine.foldedEvents.has(event)) {
     insertEvent(view.events, view.times, event, eventAt);
+    view.eventIndex.add(event, eventAt);
     engine.newEvents.push(event);
     engine.newEventTimes.push(eventAt);
   }

@@ -2,6 +2,7 @@ import { parseDuration } from '../../ir/durations.ts';
 import type { Cond, Scalar } from '../../ir/types.ts';
 import type { StoredEvent } from '../../store/types.ts';
 import { DAY_MS, daysToAnniversary, localDayAt, parseLocalDate } from '../time/zoned.ts';
+import { firstAfter, firstAtOrAfter } from './event-index.ts';
 import type { EventPredicate, Predicate, Subject } from './subject.ts';
 
 /**
@@ -166,6 +167,13 @@ function makeHelpers(): Helpers {
     did: (s, now, event, filter, min, max, within, sinceEntry) => {
       const from = Math.max(within > 0 ? now - within : -Infinity, sinceEntry ? (s.entryAt ?? Infinity) : -Infinity);
       const predicate = filter >= 0 ? helpers.filters[filter]! : null;
+      const index = s.eventIndex;
+      if (index !== undefined) {
+        const instants = index.instants(event, predicate);
+        // The matching events in [from, now]: what the walk below counts, by two searches.
+        const counted = Math.max(0, firstAfter(instants, now) - firstAtOrAfter(instants, from));
+        return counted >= min && (max < 0 || counted <= max);
+      }
       let count = 0;
       const events: readonly StoredEvent[] = s.events;
       const times = s.times;

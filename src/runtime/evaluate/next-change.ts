@@ -4,6 +4,7 @@ import type { ScoreState } from '../../store/types.ts';
 import { DAY_MS, anniversaryIn, daysBetween, localParts, parseLocalDate, zonedInstant } from '../time/zoned.ts';
 import { scoreCrossingTime, type CompiledScore } from './scoring.ts';
 import { compileCondition, compileEventCondition, fieldTime, type ConditionOptions } from './compile-condition.ts';
+import { firstAfter, firstAtOrAfter } from './event-index.ts';
 import type { Subject } from './subject.ts';
 
 /**
@@ -70,6 +71,17 @@ function after(now: number, a: number, b: number): number {
   if (a > now && a < best) best = a;
   if (b > now && b < best) best = b;
   return best;
+}
+
+/**
+ * Of `c` matching events in a behaviour window, oldest first, the position of the one whose leaving
+ * flips the count's comparison with `min` or `max` first, or -1 (none does).
+ */
+function nthLeaving(c: number, min: number, max: number | undefined): number {
+  let index = -1;
+  if (c >= min && min > 0) index = c - min;
+  if (max !== undefined && c > max) index = index < 0 ? c - max - 1 : Math.min(index, c - max - 1);
+  return index;
 }
 
 /** The instants of the matching events in a window, reused between calls (nothing keeps them). */
@@ -160,9 +172,18 @@ export function compileNextChange(cond: Cond, options: ConditionOptions): NextCh
       // with c matching events, "at least min" turns false when the (c − min + 1)-th oldest leaves;
       // "at most max" turns true when the (c − max)-th oldest leaves. Counting rises only with new events.
       return (s, now) => {
+        const from = now - window;
+        const index = s.eventIndex;
+        if (index !== undefined) {
+          // The matching events in [from, now] are a run of the indexed instants: the same as `matching` below.
+          const instants = index.instants(event, filter);
+          const first = firstAtOrAfter(instants, from);
+          const c = firstAfter(instants, now) - first;
+          const at = nthLeaving(c, min, max);
+          return at >= 0 ? instants[first + at]! + window + 1 : NEVER;
+        }
         const events = s.events;
         const times = s.times;
-        const from = now - window;
         let lo = 0;
         let hi = events.length;
         while (lo < hi) {
@@ -177,11 +198,8 @@ export function compileNextChange(cond: Cond, options: ConditionOptions): NextCh
           const e = events[i]!;
           if (e.event === event && (!filter || filter(e.data))) matching.push(t);
         }
-        const c = matching.length;
-        let index = -1;
-        if (c >= min && min > 0) index = c - min;
-        if (max !== undefined && c > max) index = index < 0 ? c - max - 1 : Math.min(index, c - max - 1);
-        return index >= 0 ? matching[index]! + window + 1 : NEVER;
+        const at = nthLeaving(matching.length, min, max);
+        return at >= 0 ? matching[at]! + window + 1 : NEVER;
       };
     }
     case 'score':

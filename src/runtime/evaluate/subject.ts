@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../../store/types.ts';
+import type { EventIndex } from './event-index.ts';
 
 /**
  * What a compiled condition reads about a contact. The engine builds one per contact and keeps
@@ -18,6 +19,8 @@ export interface Subject {
   events: readonly StoredEvent[];
   /** The instants of `events` in ms (same order), when the caller keeps them; else parsed on demand. */
   times?: readonly number[];
+  /** `events` by name, when the caller keeps it current (behaviour conditions then search instead of walking `events`). */
+  eventIndex?: EventIndex;
   /** The contact's IANA time zone (its own, else the workspace's). */
   tz: string;
   /** When the contact entered the current journey (for `sinceEntry` behaviour conditions). */
