@@ -37,8 +37,47 @@ export function mergeSorted(history: StoredEvent[], added: StoredEvent[], times?
   return out;
 }
 
+/**
+ * The events in the order of their instants, then `compareEvents`. The instants (whole
+ * milliseconds) and positions are packed into one number each and sorted as a Float64Array, whose
+ * comparator-free sort is native: at a million events several times faster than sorting positions
+ * with a comparator. Events sharing an instant are then ordered by `compareEvents`. When the packed
+ * numbers would not be exact (instants spread over more than 2^53 / n ms, or not whole), positions
+ * are sorted with the comparator instead: the same order.
+ */
 function sortByTime(events: readonly StoredEvent[], times: readonly number[]): StoredEvent[] {
-  const order = Array.from(events, (_, i) => i);
-  order.sort((a, b) => times[a]! - times[b]! || compareEvents(events[a]!, events[b]!));
-  return order.map((i) => events[i]!);
+  const n = events.length;
+  let min = Infinity;
+  let max = -Infinity;
+  let whole = true;
+  for (let i = 0; i < n; i++) {
+    const t = times[i]!;
+    if (t < min) min = t;
+    if (t > max) max = t;
+    if (!Number.isInteger(t)) whole = false;
+  }
+  const slots = 2 ** Math.max(1, Math.ceil(Math.log2(n)));
+  if (!whole || (max - min + 1) * slots > Number.MAX_SAFE_INTEGER) {
+    const order = Array.from(events, (_, i) => i);
+    order.sort((a, b) => times[a]! - times[b]! || compareEvents(events[a]!, events[b]!));
+    return order.map((i) => events[i]!);
+  }
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = (times[i]! - min) * slots + i;
+  keys.sort();
+  const out: StoredEvent[] = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = events[keys[k]! % slots]!;
+  // Runs of equal instants, in position order so far: by `compareEvents` instead. They are short
+  // (a few events sharing a millisecond): an insertion sort, stable as `Array#sort`.
+  for (let k = 1, from = 0; k <= n; k++) {
+    if (k < n && Math.floor(keys[k]! / slots) === Math.floor(keys[from]! / slots)) continue;
+    for (let i = from + 1; i < k; i++) {
+      const event = out[i]!;
+      let j = i;
+      for (; j > from && compareEvents(out[j - 1]!, event) > 0; j--) out[j] = out[j - 1]!;
+      out[j] = event;
+    }
+    from = k;
+  }
+  return out;
 }
