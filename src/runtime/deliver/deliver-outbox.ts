@@ -50,7 +50,7 @@ export interface DeliverOutboxOptions {
    */
   onProgress?: (done: number, total: number) => void;
   /**
-   * Build messages on worker threads (batching transports only). Default: from 2,000 due
+   * Build messages on worker threads (batching transports only). Default: from 10,000 due
    * messages, on a machine with more than one processor.
    */
   composeInWorker?: boolean;
