@@ -3,6 +3,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, r
 import path from 'node:path';
 import { JournalLockedError, UserError, withFilePath } from '../errors.ts';
 import { syncDirectorySync } from '../store/durable-directory.ts';
+import { BLOCK_BYTES } from '../store/line-json.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
 import { appendHeader, header, parseHeader } from './journal-header.ts';
 import { eventLine, type JournalLineBuffer } from './journal-line-buffer.ts';
@@ -156,9 +157,6 @@ function dropUncommittedTail(fd: number, head: { end: number; commits: boolean }
   if (keep < size) ftruncateSync(fd, keep);
   return keep;
 }
-
-/** Bytes decoded into one string at a time. */
-const BLOCK_BYTES = 8 * 1024 * 1024;
 
 /** Reads the events after the cursor. A torn last line (a writer that died mid-write, never acknowledged) is ignored. */
 export function readJournal(journal: string, cursor: JournalCursor, blockBytes = BLOCK_BYTES): JournalRead {

@@ -119,8 +119,13 @@ export class LayoutError extends Error {
   }
 }
 
-/** Bytes decoded into one string at a time when reading (lines are cut at block boundaries). */
-const BLOCK_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes decoded into one string at a time when reading (lines are cut at block boundaries). Small
+ * enough that the string, even at two bytes per character (a block with any non-ASCII text), is
+ * an ordinary young object rather than a large one that V8 maps and unmaps on pages of its own:
+ * decoding a 178 MB journal took 0.4 s of CPU in 32 kB blocks, 1.0 s in 8 MB blocks.
+ */
+export const BLOCK_BYTES = 32 * 1024;
 
 /** Iterates over the lines of a UTF-8 buffer without decoding it into one string. */
 function* linesOf(buffer: Buffer): Generator<string> {
