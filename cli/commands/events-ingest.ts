@@ -15,6 +15,7 @@ import { progressBar } from '../progress.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
 import { displayPath, refuseStoreFile, sameFile, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
 import { ingestContext } from './track.ts';
+import { historyIdsAmong } from '../../src/runtime/history-ids.ts';
 
 const MAX_BYTES = 500 * 1024 * 1024;
 const MAX_SHOWN = 20;
@@ -51,7 +52,7 @@ export const eventsIngest: Command = {
     }
     if (size > MAX_BYTES) throw new UserError(`"${name}" is ${Math.round(size / 1048576)} MB; split it into files under ${MAX_BYTES / 1048576} MB.`);
     const now = nowFor(ctx, args);
-    const { store, journal, context, data } = await ingestContext(ctx, args, 'events ingest');
+    const { store, label, journal, context, data, historyLines } = await ingestContext(ctx, args, 'events ingest');
     const rejects = path.resolve(ctx.cwd, stringOption(args, 'rejects') ?? `${input.replace(/\.jsonl?$/, '')}.rejects.jsonl`);
     if (flag(args, 'skip-invalid')) {
       refuseStoreFile(ctx, '--rejects', rejects, store);
@@ -141,7 +142,8 @@ export const eventsIngest: Command = {
       ctx.err(`Wrote ${count(errors.length, 'rejected row')} to ${displayPath(ctx, rejects)}.`);
     }
     // Before appending: the journal's events after the store's cursor are the ones accepted earlier.
-    const repeated = repeatedIds(lines.count, () => acceptedCodes.map((code) => ids.idOf(code)), ids, data.events, (firstIds) => pendingEventIds(journal, data.journal, firstIds));
+    const inStore = historyLines > 0 ? await historyIdsAmong(store, ids, label) : new Set<string>();
+    const repeated = repeatedIds(lines.count, () => acceptedCodes.map((code) => ids.idOf(code)), ids, inStore, (firstIds) => pendingEventIds(journal, data.journal, firstIds));
     if (lines.count >= 5000) progress.note(`Writing ${lines.count.toLocaleString('en-US')} events to the journal…`);
     try {
       appendLineBuffer(journal, lines);

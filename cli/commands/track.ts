@@ -4,7 +4,8 @@ import { nulMessage, nulPath } from '../../src/text/nul-character.ts';
 import { appendEvents, pendingEventIds } from '../../src/runtime/journal.ts';
 import type { JournalCursor } from '../../src/store/types.ts';
 import { contactOnlySelector, containing } from '../../src/runtime/contact-selector.ts';
-import { ContactIndex, readStore, readStorePart, refuseSnapshot, storePaths } from '../../src/store/index.ts';
+import { ContactIndex, readStorePart, refuseSnapshot, storePaths } from '../../src/store/index.ts';
+import { readForIngest } from '../../src/runtime/history-ids.ts';
 import { stringOption, type Command } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
@@ -24,14 +25,17 @@ export async function ingestContext(ctx: CliContext, args: Parameters<Command['r
   });
   const store = storePathFor(ctx, args, compiled);
   const label = { label: displayPath(ctx, store) };
-  const data = await (contact === undefined ? readStore(store, label) : readStorePart(store, contactOnlySelector(contact), label));
+  // A file's rows need the contacts, and of the history only its size (`readForIngest`).
+  const { data, historyLines } = contact === undefined ? await readForIngest(store, label) : { data: await readStorePart(store, contactOnlySelector(contact), label), historyLines: 0 };
   if (!data) throw new UserError(`There is no store at "${displayPath(ctx, store)}" yet; import contacts first (campaign contacts import).`);
   // The journal beside a snapshot would hold events (personal data) that no run can process.
   refuseSnapshot(data, displayPath(ctx, store));
   const index = new ContactIndex(data.contacts, compiled.program.settings.fields.email);
   return {
     store,
+    label,
     data,
+    historyLines,
     journal: storePaths(store).journal,
     context: {
       events: compiled.schemas!.events,

@@ -164,19 +164,18 @@ export interface RepeatedIds {
 /**
  * Which of a file's accepted events repeat an id seen before: `campaign run` keeps one event per
  * id, so they add none. `accepted` events were accepted, `ids` gives their ids in order (asked for
- * only when some were seen before the file), `firstIds` holds each id once; `pending` answers
- * which of the ids the journal holds after the store's cursor. One pass over the history, and one
- * over the events only when some ids were seen before the file: no read per event.
+ * only when some were seen before the file), `firstIds` holds each id once, `inStore` those of
+ * them in the store's history (`historyIdsAmong`); `pending` answers which of the ids the journal
+ * holds after the store's cursor. One pass over the events only when some ids were seen before the
+ * file: no read per event.
  */
 export function repeatedIds(
   accepted: number,
   ids: () => Iterable<string>,
   firstIds: ReadonlySet<string>,
-  history: readonly StoredEvent[],
+  inStore: ReadonlySet<string>,
   pending: (ids: ReadonlySet<string>) => ReadonlySet<string>,
 ): RepeatedIds {
-  const inStore = new Set<string>();
-  for (const event of history) if (firstIds.has(event.id)) inStore.add(event.id);
   const inJournal = pending(firstIds);
   // Every event after the first of its id repeats one earlier in the file.
   const counts: RepeatedIds = { store: 0, journal: 0, file: accepted - firstIds.size };

@@ -10,7 +10,7 @@ describe('repeatedIds', () => {
   it('counts each event whose id was seen before by where it was seen first: the store, the journal, earlier in the file', () => {
     const events = ['a', 'a', 'b', 'c', 'c', 'd', 'd', 'e'].map(ev);
     const asked: string[][] = [];
-    const counts = repeatedIds(events.length, () => events.map((e) => e.id), firstIds(events), [ev('a'), ev('x'), ev('c')], (ids) => (asked.push([...ids.keys()]), new Set(['c', 'b'])));
+    const counts = repeatedIds(events.length, () => events.map((e) => e.id), firstIds(events), new Set(['a', 'c']), (ids) => (asked.push([...ids.keys()]), new Set(['c', 'b'])));
     // "a" and "c" are in the store ("c" also in the journal), "b" only in the journal, "d" twice in the file.
     expect(counts).toEqual({ store: 4, journal: 1, file: 1 });
     expect(asked).toEqual([['a', 'b', 'c', 'd', 'e']]);
@@ -18,7 +18,7 @@ describe('repeatedIds', () => {
 
   it('counts repeats within the file alone when nothing was seen before', () => {
     const events = ['a', 'b', 'a', 'a'].map(ev);
-    expect(repeatedIds(events.length, () => events.map((e) => e.id), firstIds(events), [ev('x')], () => new Set())).toEqual({ store: 0, journal: 0, file: 2 });
+    expect(repeatedIds(events.length, () => events.map((e) => e.id), firstIds(events), new Set(), () => new Set())).toEqual({ store: 0, journal: 0, file: 2 });
   });
 });
 

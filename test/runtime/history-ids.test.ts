@@ -1,0 +1,56 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { historyIdsAmong, readForIngest } from '../../src/runtime/history-ids.ts';
+import { createStore, writeStore, type StoreData } from '../../src/store/index.ts';
+import { tempDir } from '../helpers/run-cli.ts';
+
+let cleanup: () => void;
+let file: string;
+beforeEach(() => {
+  let dir: string;
+  ({ dir, cleanup } = tempDir());
+  file = path.join(dir, 'store.json');
+});
+afterEach(() => cleanup());
+
+function sample(eventIds: string[]): StoreData {
+  const data = createStore(new Date('2026-01-01T00:00:00Z'));
+  data.contacts.push({ id: 'c_1', fields: { email: 'a@x.example' }, tags: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', scores: {}, segments: [] });
+  for (const id of eventIds) data.events.push({ id, contact: 'c_1', event: 'page.viewed', at: '2026-01-02T00:00:00.000Z', data: { url: '/' } });
+  data.enrollments.push({ id: 'n_1', campaign: 'welcome', contact: 'c_1', seq: 1, status: 'active', step: 'first', enteredAt: '2026-01-02T00:00:00.000Z', wakeAt: null, stepEnteredAt: '2026-01-02T00:00:00.000Z', history: [] } as unknown as StoreData['enrollments'][number]);
+  return data;
+}
+
+describe('readForIngest', () => {
+  it('reads the contacts whole and counts the history without parsing it; other collections are left out', async () => {
+    await writeStore(file, sample(['e1', 'e2', 'e3']));
+    const { data, historyLines } = await readForIngest(file, {});
+    expect(data!.contacts.map((c) => c.id)).toEqual(['c_1']);
+    expect(historyLines).toBe(3);
+    expect(data!.events).toEqual([]);
+    expect(data!.enrollments).toEqual([]);
+  });
+
+  it('counts no history in a store that has none', async () => {
+    await writeStore(file, sample([]));
+    expect((await readForIngest(file, {})).historyLines).toBe(0);
+  });
+});
+
+describe('historyIdsAmong', () => {
+  it('finds which of the ids the history holds, parsing only the lines that may hold one', async () => {
+    await writeStore(file, sample(['e1', 'e2', 'e3']));
+    expect(await historyIdsAmong(file, new Set(['e2', 'e3', 'e9']), {})).toEqual(new Set(['e2', 'e3']));
+    expect(await historyIdsAmong(file, new Set(['e9']), {})).toEqual(new Set());
+  });
+
+  it('finds an id a hand edit spelled with an escape, or in another key order', async () => {
+    await writeStore(file, sample(['e1', 'e2']));
+    const text = readFileSync(file, 'utf8')
+      .replace('{"id":"e1",', '{"id":"\\u0065\\u0031",')
+      .replace('{"id":"e2","contact":"c_1",', '{"contact":"c_1","id":"e2",');
+    writeFileSync(file, text);
+    expect(await historyIdsAmong(file, new Set(['e1', 'e2']), {})).toEqual(new Set(['e1', 'e2']));
+  });
+});
