@@ -15,6 +15,7 @@ import { progressBar } from '../progress.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
 import { displayPath, refuseStoreFile, sameFile, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
 import { ingestContext } from './track.ts';
+import { duplicateKey } from '../../src/text/duplicate-keys.ts';
 import { historyIdsAmong } from '../../src/runtime/history-ids.ts';
 
 const MAX_BYTES = 500 * 1024 * 1024;
@@ -194,19 +195,23 @@ function lineAt(bytes: Buffer, start: number): string {
 }
 
 /**
- * A row checked the slow way: parsed, looked at for NUL characters when the file may hold one,
- * then `validateEvent`. `untimed` when it has neither "at" nor "id".
+ * A row checked the slow way: parsed, looked at for NUL characters when the file may hold one and
+ * for a key given twice, then `validateEvent`. `untimed` when it has neither "at" nor "id".
  */
 function checkRow(raw: string, context: IngestContext, nowIso: string, nul: boolean): { event: StoredEvent; untimed: boolean } | { error: string } {
   let row: unknown;
+  const text = raw.trim();
   try {
-    row = JSON.parse(raw.trim());
+    row = JSON.parse(text);
   } catch {
     const rawNul = nul ? raw.indexOf('\u0000') : -1;
     return { error: rawNul >= 0 ? rawNulMessage(rawNul + 1) : 'not valid JSON' };
   }
   const withNul = nul ? nulPath(row) : undefined;
   if (withNul !== undefined) return { error: nulMessage(withNul) };
+  // JSON.parse keeps the last of a key given twice: the other value would be lost without a word.
+  const twice = duplicateKey(text);
+  if (twice !== undefined) return { error: `key "${twice}" is given twice; give each key once` };
   const result = validateEvent(row, context, nowIso);
   if ('error' in result) return result;
   const given = row as { at?: unknown; id?: unknown };

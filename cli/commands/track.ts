@@ -1,6 +1,7 @@
 import { UserError } from '../../src/errors.ts';
 import { validateEvent } from '../../src/runtime/ingest.ts';
 import { nulMessage, nulPath } from '../../src/text/nul-character.ts';
+import { duplicateKey } from '../../src/text/duplicate-keys.ts';
 import { appendEvents, pendingEventIds } from '../../src/runtime/journal.ts';
 import type { JournalCursor } from '../../src/store/types.ts';
 import { contactOnlySelector, containing } from '../../src/runtime/contact-selector.ts';
@@ -80,6 +81,8 @@ export const track: Command = {
     }
     const withNul = nulPath(data, 'data');
     if (withNul !== undefined) throw new UserError(`${name}: ${nulMessage(withNul)}.`);
+    const twice = rawData === undefined ? undefined : duplicateKey(rawData);
+    if (twice !== undefined) throw new UserError(`${name}: key "data.${twice}" is given twice in --data; give each key once.`);
     const now = nowFor(ctx, args);
     const { store, data: part, journal, context } = await ingestContext(ctx, args, 'track', contact);
     const at = stringOption(args, 'at');
