@@ -1,5 +1,6 @@
 import { parse as parseCsv, type CsvError } from 'csv-parse/sync';
 import { jsonErrorLine, jsonErrorText } from '../store/line-json.ts';
+import { duplicateKey, duplicateKeys } from '../text/duplicate-keys.ts';
 import { mayHoldNul, nulMessage, nulPath, rawNulMessage, rawNulPosition } from '../text/nul-character.ts';
 import { decodeUtf8, invalidUtf8Message, isValidUtf8, locateInvalidUtf8 } from '../text/strict-utf8.ts';
 import { FORBIDDEN_KEYS, forbiddenKey } from './forbidden-keys.ts';
@@ -217,8 +218,16 @@ function readJsonArray(buffer: Buffer, name: string, columns: ReadonlySet<string
   if (!Array.isArray(doc)) return { format: 'json', rows: [], problems: [{ where: name, position: 0, message: 'a JSON contact file must hold an array of contact objects (for one object per line, use .jsonl)' }], locate, position };
   const problems: FileProblem[] = [];
   const rows: InputRow[] = [];
+  // A key given twice in an item: `3.email` is item 4's "email" (JSON.parse kept the last value).
+  const twice = new Map<number, string>();
+  for (const keyPath of duplicateKeys(text)) {
+    const dot = keyPath.indexOf('.');
+    const index = Number(keyPath.slice(0, dot));
+    if (!twice.has(index)) twice.set(index, keyPath.slice(dot + 1));
+  }
   doc.forEach((item, index) => {
-    const problem = checkObject(item, columns, nul);
+    const key = twice.get(index);
+    const problem = checkObject(item, columns, nul) ?? (key !== undefined ? twiceMessage(key) : undefined);
     if (problem) problems.push({ where: locate(index), position: position(index), message: problem });
     else rows.push({ index, values: item as Record<string, unknown> });
   });
@@ -252,7 +261,8 @@ function readJsonLines(buffer: Buffer, name: string, columns: ReadonlySet<string
       problems.push({ where: `${name}:${lineNo}`, position: lineNo, message });
       continue;
     }
-    const problem = checkObject(item, columns, nul);
+    const key = duplicateKey(line);
+    const problem = checkObject(item, columns, nul) ?? (key !== undefined ? twiceMessage(key) : undefined);
     if (problem) {
       problems.push({ where: `${name}:${lineNo}`, position: lineNo, message: problem });
       continue;
@@ -263,6 +273,11 @@ function readJsonLines(buffer: Buffer, name: string, columns: ReadonlySet<string
   // As an empty CSV or JSON file: most likely not the file meant (an empty array, `[]`, is a choice).
   if (rows.length === 0 && problems.length === 0 && text.trim() === '') problems.push({ where: `${name}:1`, position: 1, message: 'the file is empty: give one contact object per line' });
   return { format: 'jsonl', rows, problems, locate, position };
+}
+
+/** A key given twice in a contact object: JSON.parse kept one of its values and dropped the other. */
+function twiceMessage(key: string): string {
+  return `key "${key}" is given twice; give each key once`;
 }
 
 /**

@@ -15,6 +15,12 @@ const BACKSLASH = 0x5c;
  * colons and commas are looked at.
  */
 export function duplicateKey(text: string): string | undefined {
+  return duplicateKeys(text, 1)[0];
+}
+
+/** The paths of the keys objects of `text` give twice, in the text's order, at most `limit` of them. */
+export function duplicateKeys(text: string, limit = Infinity): string[] {
+  const found: string[] = [];
   const stack: Frame[] = [];
   let expectKey = false;
   for (let i = 0; i < text.length; i++) {
@@ -33,7 +39,10 @@ export function duplicateKey(text: string): string | undefined {
       const top = stack[stack.length - 1];
       if (expectKey && top?.kind === 'object') {
         const key = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
-        if (top.keys.has(key)) return `${top.path}${key}`;
+        if (top.keys.has(key)) {
+          found.push(`${top.path}${key}`);
+          if (found.length >= limit) return found;
+        }
         top.keys.add(key);
         top.key = key;
         expectKey = false;
@@ -52,5 +61,5 @@ export function duplicateKey(text: string): string | undefined {
       else expectKey = true;
     }
   }
-  return undefined;
+  return found;
 }

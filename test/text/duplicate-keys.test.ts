@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duplicateKey } from '../../src/text/duplicate-keys.ts';
+import { duplicateKey, duplicateKeys } from '../../src/text/duplicate-keys.ts';
 
 describe('duplicateKey', () => {
   it('names a key given twice, by its path, at any depth', () => {
@@ -16,5 +16,11 @@ describe('duplicateKey', () => {
     expect(duplicateKey('{"a":{"b":1},"b":{"a":2},"c":[1,{"a":3}]}')).toBeUndefined();
     expect(duplicateKey('"text"')).toBeUndefined();
     expect(duplicateKey('{}')).toBeUndefined();
+  });
+
+  it('lists every key given twice, in the order of the text, up to a limit', () => {
+    const text = '[{"a":1,"a":2,"a":3},{"b":{"c":1,"c":2}}]';
+    expect(duplicateKeys(text)).toEqual(['0.a', '0.a', '1.b.c']);
+    expect(duplicateKeys(text, 1)).toEqual(['0.a']);
   });
 });
