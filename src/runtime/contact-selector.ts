@@ -83,7 +83,8 @@ const PER_CONTACT = new Set(['enrollments', 'events', 'pending', 'outbox', 'webh
 /** Escapes `JSON.stringify` never writes for characters that need none: a hand-edited line may spell a value this way. */
 const UNUSUAL_ESCAPE = /\\[u/]/;
 
-const nothing = () => false;
+/** A line test that keeps no line. */
+export const nothing = () => false;
 
 /** A line that may hold `text` (a JSON-quoted value): it does, or it spells something with an escape only a hand edit writes. */
 export function containing(text: string): (line: string) => boolean {

@@ -1,3 +1,5 @@
+import { nothing } from './contact-selector.ts';
+import { quickLineId } from '../store/line-id.ts';
 import { readStorePart, type ElementSelector, type StoreData, type StoreFileOptions } from '../store/index.ts';
 
 /**
@@ -31,19 +33,12 @@ export async function historyIdsAmong(store: string, ids: ReadonlySet<string>, o
   return found;
 }
 
-const ID_PREFIX = '{"id":"';
-
 /**
  * Whether an event line may be that of one of `ids`: its id read from the text as `writeStore`
- * writes it (`{"id":"…",` first, no escape), else (a hand edit) true — the line is parsed and its
- * id compared then.
+ * writes it, else (a hand edit) true — the line is parsed and its id compared then.
  */
 function mayHoldIdAmong(line: string, ids: ReadonlySet<string>): boolean {
-  if (!line.startsWith(ID_PREFIX)) return true;
-  const end = line.indexOf('"', ID_PREFIX.length);
-  if (end < 0) return true;
-  const id = line.slice(ID_PREFIX.length, end);
-  return id.includes('\\') || ids.has(id);
+  const id = quickLineId(line);
+  return id === undefined || ids.has(id);
 }
 
-const nothing = () => false;

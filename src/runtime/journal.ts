@@ -3,6 +3,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, r
 import path from 'node:path';
 import { JournalLockedError, UserError, withFilePath } from '../errors.ts';
 import { syncDirectorySync } from '../store/durable-directory.ts';
+import { quickLineId } from '../store/line-id.ts';
 import { BLOCK_BYTES } from '../store/line-json.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
 import { appendHeader, header, parseHeader } from './journal-header.ts';
@@ -220,8 +221,6 @@ export function readJournal(journal: string, cursor: JournalCursor, blockBytes =
 }
 
 /** How every line `appendEvents` writes begins: the event's id comes first. */
-const ID_PREFIX = '{"id":"';
-
 /**
  * Which of `ids` the journal holds after the cursor, that is, among the events accepted that no
  * run has folded in yet (`events ingest` reports which of its events repeat one). Reads only that
@@ -275,13 +274,8 @@ export function pendingEventIds(journal: string, cursor: JournalCursor, ids: Rea
 
 /** The id of the line from `from` to `end` in `text`, read without parsing the line when it can be. */
 function lineId(text: string, from: number, end: number): string | undefined {
-  if (text.startsWith(ID_PREFIX, from)) {
-    const start = from + ID_PREFIX.length;
-    const quote = text.indexOf('"', start);
-    const id = quote > start && quote < end ? text.slice(start, quote) : undefined;
-    // An escape in the id: the line is parsed.
-    if (id !== undefined && !id.includes('\\')) return id;
-  }
+  const id = quickLineId(text, from, end);
+  if (id !== undefined) return id;
   try {
     const row = JSON.parse(text.slice(from, end)) as { id?: unknown };
     return typeof row.id === 'string' ? row.id : undefined;

@@ -1,6 +1,7 @@
 import type { Program } from '../../ir/types.ts';
 import { programConditions, walkCond } from '../../ir/walk.ts';
 import { diagnostic } from '../messages.ts';
+import { forEachCycle } from './cycles.ts';
 import type { Rule } from './rule.ts';
 
 /** A dependency: the score or segment `to` is read by `from`'s profile rule `rule` (or where). */
@@ -44,28 +45,14 @@ function dependencies(program: Program): Map<string, Edge[]> {
 export const scoreCycle: Rule = {
   name: 'score-cycle',
   check({ program, report }) {
-    const graph = dependencies(program);
-    const state = new Map<string, 'visiting' | 'done'>();
-    const reported = new Set<string>();
-    const visit = (node: string, path: { node: string; rule?: string }[]) => {
-      if (state.get(node) === 'done') return;
-      if (state.get(node) === 'visiting') {
-        const cycle = path.slice(path.findIndex((step) => step.node === node));
-        const key = [...new Set(cycle.map((step) => step.node))].sort().join('|');
-        // The cycle runs through a score: reported at the first of its profile rules on the way.
-        const at = cycle.find((step) => step.node.startsWith('score:') && step.rule !== undefined);
-        if (!at || reported.has(key)) return;
-        reported.add(key);
-        const names = [...cycle.map((step) => step.node), node].map(describe);
-        report(diagnostic('CK145', { score: at.node.slice('score:'.length), rule: at.rule!, cycle: names }, { entity: at.node, scoreRule: at.rule! }));
-        return;
-      }
-      state.set(node, 'visiting');
-      // A matrix on an unknown score (CK103) leads nowhere.
-      for (const edge of graph.get(node)!) if (graph.has(edge.to)) visit(edge.to, [...path, { node, ...(edge.rule !== undefined ? { rule: edge.rule } : {}) }]);
-      state.set(node, 'done');
-    };
-    for (const node of graph.keys()) visit(node, []);
+    forEachCycle(dependencies(program), (steps) => {
+      // The cycle runs through a score: reported at the first of its profile rules on the way.
+      const at = steps.find((step) => step.node.startsWith('score:') && step.edge.rule !== undefined);
+      if (!at) return false;
+      const names = [...steps.map((step) => step.node), steps[0]!.node].map(describe);
+      report(diagnostic('CK145', { score: at.node.slice('score:'.length), rule: at.edge.rule!, cycle: names }, { entity: at.node, scoreRule: at.edge.rule! }));
+      return true;
+    });
   },
 };
 
