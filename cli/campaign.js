@@ -45,15 +45,19 @@ if (process.argv[2] === 'preview' && process.stdout.isTTY && process.stdin.isTTY
 // Exit code 13: the event loop ran dry while a top-level await was pending — a workspace module
 // (or a promise it made) that never settles. Say so instead of exiting without a word.
 // (Node sets process.exitCode to 13 before 'exit'; the listener's argument says 0.)
+// A module stuck in an endless loop ends the same way once the load watchdog has stopped it (and
+// said so): exit code 1 then, as for any other mistake in a module.
 process.on('exit', () => {
   if (process.exitCode !== 13) return;
   // The module being imported (src/compiler/load.ts), when loading is where it stopped.
-  const file = globalThis[Symbol.for('campaignkit.loadingModule')]?.file;
+  const loading = globalThis[Symbol.for('campaignkit.loadingModule')];
+  process.exitCode = 1;
+  if (loading?.stopped?.[0] === 1) return;
+  const file = loading?.file;
   const culprit = file ? `the workspace module ${file}` : 'a module of the workspace';
   process.stderr.write(
     `error: campaign stopped before finishing: ${culprit} awaits something that never settles (a top-level await on a promise nothing resolves). Remove that await; the command did not finish.\n`,
   );
-  process.exitCode = 1;
 });
 // The built CLI when it can be (cli/build.js: starts half a second sooner), else the sources
 // through tsx — with campaignkit's own tsconfig (the TUI's JSX), not the one tsx would find in the

@@ -62,7 +62,7 @@ export function renderDiagnosticsDoc(): string {
     '- **CK001–CK009** come from loading the workspace: the config, the modules, the IR schema. An',
     '  error thrown by code several modules import (the config, a helper, a module in an import cycle)',
     '  is one CK003 naming the modules it stopped. A module still loading after 30 s (an endless loop at',
-    '  its top level) stops the command with one line naming it, instead of hanging a CI job',
+    '  its top level) stops the command with one line naming it and exit code 1, instead of hanging a CI job',
     '  (`CAMPAIGN_LOAD_TIMEOUT`, in seconds, sets the limit). CK009 (a condition built and thrown away',
     '  by JavaScript logic) is found as the condition callbacks run, and confirmed in the source where',
     '  the condition was made. A condition after `||` or `??` is never built: the type-check finds it,',

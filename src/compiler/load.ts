@@ -173,8 +173,12 @@ export async function loadWorkspace(workspace: string, files: string[], shortCir
 /**
  * The module being imported, for cli/campaign.js: when a module's top-level await never settles,
  * Node ends the process (exit code 13) with that import still pending, and the message names it.
+ * `stopped` is set (to 1) by the load watchdog when it stopped a module stuck in a loop: the
+ * process then ends the same way, and has already said why.
  */
-const loadingModule: { file: string | undefined } = ((globalThis as Record<symbol, unknown>)[Symbol.for('campaignkit.loadingModule')] ??= { file: undefined }) as { file: string | undefined };
+const loadingModule: { file: string | undefined; stopped?: Int32Array } = ((globalThis as Record<symbol, unknown>)[Symbol.for('campaignkit.loadingModule')] ??= {
+  file: undefined,
+}) as { file: string | undefined; stopped?: Int32Array };
 
 /** How long one module may take to load (ms); `CAMPAIGN_LOAD_TIMEOUT` (seconds) overrides it. */
 const LOAD_TIMEOUT_MS = 30_000;
@@ -182,13 +186,16 @@ const LOAD_TIMEOUT_MS = 30_000;
 /**
  * The thread that stops a module stuck in an endless loop at its top level. Loading runs the
  * modules' code on this thread, where nothing else runs while it loops: a CI job would hang until
- * its runner gave up. Another thread sees the time pass, says which module it was in one line, and
- * ends the process (SIGKILL: the only way to stop a thread that never yields; nothing is written
- * while modules load), removing the bundle's temporary folder first.
+ * its runner gave up. Another thread sees the time pass, says which module it was in one line,
+ * removes the bundle's temporary folder, and ends the loop through the inspector
+ * (`Runtime.terminateExecution`, which interrupts a thread that never yields): the process then
+ * ends with exit code 1 (cli/campaign.js). Nothing is written while modules load. Should the
+ * process still be alive a few seconds later (no inspector in this Node), it is killed (SIGKILL).
  */
 function loadWatchdog(workspace: string, outdir: string): { loading(file: string): void; stop(): Promise<void> } {
   const seconds = Number(process.env.CAMPAIGN_LOAD_TIMEOUT);
   const ms = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : LOAD_TIMEOUT_MS;
+  const stopped = (loadingModule.stopped ??= new Int32Array(new SharedArrayBuffer(4)));
   const worker = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads');
      const { rmSync, writeSync } = require('node:fs');
@@ -198,10 +205,18 @@ function loadWatchdog(workspace: string, outdir: string): { loading(file: string
        timer = setTimeout(() => {
          writeSync(2, 'error: the workspace module ' + file + ' has not finished loading after ' + workerData.seconds + ' s: an endless loop, or work that never ends, at its top level. Campaign modules only define; fix that code (CAMPAIGN_LOAD_TIMEOUT sets the limit in seconds). The command was stopped and wrote nothing.\\n');
          rmSync(workerData.outdir, { recursive: true, force: true });
-         process.kill(process.pid, 'SIGKILL');
+         Atomics.store(workerData.stopped, 0, 1);
+         setTimeout(() => process.kill(process.pid, 'SIGKILL'), 5000);
+         try {
+           const session = new (require('node:inspector').Session)();
+           session.connectToMainThread();
+           session.post('Runtime.terminateExecution');
+         } catch {
+           process.kill(process.pid, 'SIGKILL');
+         }
        }, workerData.ms);
      });`,
-    { eval: true, workerData: { ms, seconds: ms / 1000, outdir } },
+    { eval: true, workerData: { ms, seconds: ms / 1000, outdir, stopped } },
   );
   worker.unref();
   // A watchdog that could not start must not fail the command it watches.

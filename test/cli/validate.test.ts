@@ -197,13 +197,16 @@ describe('campaign validate (real process)', () => {
     expect(rejected.status).toBe(1);
   });
 
-  it('stops a module stuck in an endless loop at its top level, naming it (a CI job would otherwise hang)', () => {
+  it('stops a module stuck in an endless loop at its top level, naming it, exit 1 (a CI job would otherwise hang)', () => {
     const tmp = tempDir('campaignkit-cli-');
     cpSync(path.join(ROOT, VALID), tmp, { recursive: true });
     appendFileSync(path.join(tmp, 'segments.ts'), '\nwhile (Date.now() > 0) {}\n');
     const started = Date.now();
     const result = spawnSync(process.execPath, ['cli/campaign.js', 'validate', '--no-typecheck', '--workspace', tmp], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CAMPAIGN_LOAD_TIMEOUT: '1' }, timeout: 60_000 });
-    expect(result.signal).toBe('SIGKILL');
+    // Stopped through the inspector, not killed: it ends as any other mistake in a module does.
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(result.stderr).toBe(
       'error: the workspace module segments.ts has not finished loading after 1 s: an endless loop, or work that never ends, at its top level. Campaign modules only define; fix that code (CAMPAIGN_LOAD_TIMEOUT sets the limit in seconds). The command was stopped and wrote nothing.\n',
