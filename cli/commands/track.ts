@@ -26,12 +26,15 @@ export async function ingestContext(ctx: CliContext, args: Parameters<Command['r
   });
   const store = storePathFor(ctx, args, compiled);
   const label = { label: displayPath(ctx, store) };
-  // A file's rows need the contacts, and of the history only its size (`readForIngest`).
-  const { data, historyLines } = contact === undefined ? await readForIngest(store, label) : { data: await readStorePart(store, contactOnlySelector(contact), label), historyLines: 0 };
+  const emailField = compiled.program.settings.fields.email;
+  // A file's rows need the contacts' ids and emails, and of the history only its size (`readForIngest`).
+  const { data, contacts, historyLines } =
+    contact === undefined ? await readForIngest(store, label, emailField) : { data: await readStorePart(store, contactOnlySelector(contact), label), contacts: undefined, historyLines: 0 };
   if (!data) throw new UserError(`There is no store at "${displayPath(ctx, store)}" yet; import contacts first (campaign contacts import).`);
   // The journal beside a snapshot would hold events (personal data) that no run can process.
   refuseSnapshot(data, displayPath(ctx, store));
-  const index = new ContactIndex(data.contacts, compiled.program.settings.fields.email);
+  // `track` reads the contacts that may be the one named, whole; a file's rows, every contact's keys.
+  const index = contacts ? undefined : new ContactIndex(data.contacts, emailField);
   return {
     store,
     label,
@@ -40,9 +43,9 @@ export async function ingestContext(ctx: CliContext, args: Parameters<Command['r
     journal: storePaths(store).journal,
     context: {
       events: compiled.schemas!.events,
-      resolveContact: (idOrEmail: string) => index.find(idOrEmail)?.id ?? null,
+      resolveContact: (idOrEmail: string) => (index ? (index.find(idOrEmail)?.id ?? null) : contacts!.resolve(idOrEmail)),
       // `track` checks one event: the table of ids is for a file's rows.
-      ...(contact === undefined ? { contactIds: index.idBytes() } : {}),
+      ...(contacts ? { contactIds: contacts.idBytes() } : {}),
     },
   };
 }

@@ -131,7 +131,7 @@ export class FastEventRows {
     if (!shape || !Object.hasOwn(this.ctx.events, event)) return false;
     // By its bytes when it is an id (nearly always), else as `validateEvent` resolves it.
     let contactJson: string | undefined;
-    if (this.ctx.contactIds?.find(bytes, this.contact + 1, this.contactEnd - 1) === undefined) {
+    if (this.ctx.contactIds?.has(bytes, this.contact + 1, this.contactEnd - 1) !== true) {
       const given = bytes.toString('latin1', this.contact + 1, this.contactEnd - 1);
       const contact = given === '' ? null : this.ctx.resolveContact(given);
       if (contact === null) return false;

@@ -71,11 +71,6 @@ export class ContactIndex {
     return typeof email === 'string' ? normalizeEmail(email) : undefined;
   }
 
-  /** The contacts' ids, found by their bytes (`events ingest` reads its rows as bytes). */
-  idBytes(): ContactIdBytes {
-    return new ContactIdBytes([...this.ids.keys()]);
-  }
-
   /** All contacts sorted by id (cheap when none were added: the input order is kept). */
   sorted(): ContactRecord[] {
     const all = [...this.ids.values()];
@@ -91,20 +86,25 @@ function byId(a: { id: string }, b: { id: string }): number {
 export class ContactIdBytes {
   private readonly table: ByteRangeTable;
 
-  constructor(private readonly ids: readonly string[]) {
-    const source = Buffer.from(ids.join(''));
-    this.table = new ByteRangeTable(source, ids.length);
+  /** `source` holds the ids one after the other, each ending where `ends` says. */
+  constructor(source: Uint8Array, ends: readonly number[]) {
+    this.table = new ByteRangeTable(source, ends.length);
     let at = 0;
-    for (const id of ids) {
-      const end = at + Buffer.byteLength(id);
+    for (const end of ends) {
       this.table.add(at, end, hashBytes(source, at, end));
       at = end;
     }
   }
 
-  /** The id whose bytes are those of `bytes` from `from` to `to`, or undefined. */
-  find(bytes: Uint8Array, from: number, to: number): string | undefined {
-    const entry = this.table.find(bytes, from, to, hashBytes(bytes, from, to));
-    return entry < 0 ? undefined : this.ids[entry];
+  static of(ids: readonly string[]): ContactIdBytes {
+    const ends: number[] = [];
+    let at = 0;
+    for (const id of ids) ends.push((at += Buffer.byteLength(id)));
+    return new ContactIdBytes(Buffer.from(ids.join('')), ends);
+  }
+
+  /** Whether the bytes of `bytes` from `from` to `to` are those of an id. */
+  has(bytes: Uint8Array, from: number, to: number): boolean {
+    return this.table.find(bytes, from, to, hashBytes(bytes, from, to)) >= 0;
   }
 }

@@ -112,7 +112,7 @@ function compareOn(ctx: IngestContext, rows: number, seed: number): { fast: numb
 }
 
 const resolveContact = (idOrEmail: string) => (idOrEmail === 'c1' || idOrEmail === 'c2' ? idOrEmail : idOrEmail.toLowerCase() === 'ann@acme.example' ? 'c2' : null);
-const contactIds = new ContactIdBytes(['c1', 'c2']);
+const contactIds = ContactIdBytes.of(['c1', 'c2']);
 
 describe('FastEventRows', () => {
   it("accepts only what validateEvent accepts, and writes the same line, on rows of the example's events", async () => {

@@ -23,10 +23,12 @@ function sample(eventIds: string[]): StoreData {
 }
 
 describe('readForIngest', () => {
-  it('reads the contacts whole and counts the history without parsing it; other collections are left out', async () => {
+  it("reads the contacts' ids and emails and counts the history without parsing either; other collections are left out", async () => {
     await writeStore(file, sample(['e1', 'e2', 'e3']));
-    const { data, historyLines } = await readForIngest(file, {});
-    expect(data!.contacts.map((c) => c.id)).toEqual(['c_1']);
+    const { data, contacts, historyLines } = await readForIngest(file, {}, 'email');
+    expect(data!.contacts).toEqual([]);
+    expect(contacts.size).toBe(1);
+    expect(contacts.resolve('A@X.example')).toBe('c_1');
     expect(historyLines).toBe(3);
     expect(data!.events).toEqual([]);
     expect(data!.enrollments).toEqual([]);
@@ -34,7 +36,14 @@ describe('readForIngest', () => {
 
   it('counts no history in a store that has none', async () => {
     await writeStore(file, sample([]));
-    expect((await readForIngest(file, {})).historyLines).toBe(0);
+    expect((await readForIngest(file, {}, 'email')).historyLines).toBe(0);
+  });
+
+  it('refuses a store that gives two contacts one id, as the store reader does', async () => {
+    const data = sample([]);
+    data.contacts.push({ ...data.contacts[0]!, fields: { email: 'b@x.example' } });
+    await writeStore(file, data);
+    await expect(readForIngest(file, { label: 'store.json' }, 'email')).rejects.toThrow('The store "store.json" is damaged: the contact id "c_1" appears twice. Restore it from a backup or delete it to start over; nothing was written.');
   });
 });
 
