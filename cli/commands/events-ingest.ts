@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { canonicalJson } from '../../src/ir/canonical.ts';
 import { AcceptedIds } from '../../src/runtime/accepted-ids.ts';
+import { FileChunks } from '../../src/runtime/file-chunks.ts';
 import { FastEventRows } from '../../src/runtime/fast-event-rows.ts';
 import { repeatedIds, validateEvent, type IngestContext, type RepeatedIds } from '../../src/runtime/ingest.ts';
 import { eventLine, JournalLineBuffer } from '../../src/runtime/journal-line-buffer.ts';
@@ -59,11 +60,6 @@ export const eventsIngest: Command = {
       refuseStoreFile(ctx, '--rejects', rejects, store);
       if (sameFile(rejects, file)) throw new UserError(`--rejects names the file being ingested ("${name}"); write the rejected rows to another file. Nothing was written.`);
     }
-    const bytes = readFileSync(file);
-    // The rows are read from the bytes (FastEventRows), decoded one at a time only when they take
-    // the slow path; a file that is not UTF-8 is refused as a whole first, as before.
-    if (!isValidUtf8(bytes)) decodeUtf8OrFail(bytes, name);
-    const begin = hasByteOrderMark(bytes) ? 3 : 0;
     const nowIso = now.toISOString();
     // Accepted events as journal lines, built as the rows are checked.
     const lines = new JournalLineBuffer();
@@ -71,62 +67,72 @@ export const eventsIngest: Command = {
     // On a terminal, a bar while the rows are checked (it draws from 5,000 lines) and a status line
     // while they are written: a 500 MB file takes about half a minute.
     const progress = progressBar(ctx.stderr, `Checking ${name}`);
-    const lineCount = ctx.stderr.isTTY ? countLines(bytes, begin) : 0;
+    // The rows are read a block at a time (FileChunks), from the bytes (FastEventRows), decoded one
+    // at a time only when they take the slow path.
+    const chunks = new FileChunks(file);
     let line = 0;
     // The accepted events' ids, each with the first event that has it; of each event, its id's
-    // code, its line, and where that line starts (numbers: no object per row), to check a
-    // repeated id against the event seen first.
-    const ids = new AcceptedIds(bytes);
+    // code, its line, and where that line starts in the file (numbers: no object per row), to
+    // check a repeated id against the event seen first.
+    const ids = new AcceptedIds();
     const acceptedCodes: number[] = [];
     const acceptedLines: number[] = [];
     const acceptedStarts: number[] = [];
     /** Accepted rows with neither "at" nor "id" (see the warning below). */
     let untimed = 0;
-    // One scan of the bytes; rows are checked for a NUL only when it finds one.
-    const nul = mayHoldNulBytes(bytes);
     const fast = new FastEventRows(context, nowIso);
-    /** The event of an accepted row, read again: the fast path keeps its line, not its event. */
-    const eventAt = (start: number) => (checkRow(lineAt(bytes, start), context, nowIso, nul) as { event: StoredEvent }).event;
     try {
-      for (let from = begin; from < bytes.length; ) {
-        if (line % 1000 === 0) progress.update(line, lineCount);
-        let newline = bytes.indexOf(10, from);
-        if (newline < 0) newline = bytes.length;
-        const start = from;
-        from = newline + 1;
-        line += 1;
-        let code: number;
-        if (fast.read(bytes, start, newline, lines)) {
-          code = ids.addBytes(fast.idFrom(), fast.idTo(), acceptedCodes.length);
-          // An id given twice in one file: the same event again is harmless (the run keeps one), but
-          // another event under the same id would be dropped without a word.
-          if (ids.first >= 0 && !sameEvent(eventAt(acceptedStarts[ids.first]!), eventAt(start))) {
-            // The fast path wrote its line: taken back.
-            lines.dropLine();
-            errors.push({ line, text: bytes.toString('utf8', start, newline), error: sameIdMessage(ids.idOf(code), acceptedLines[ids.first]!) });
-            continue;
+      const lineCount = ctx.stderr.isTTY ? countLines(file) : 0;
+      /** The event of an accepted row, read again: the fast path keeps its line, not its event. */
+      const eventAt = (start: number) => (checkRow(chunks.lineAt(start), context, nowIso, true) as { event: StoredEvent }).event;
+      for (let first = true; chunks.next(); first = false) {
+        const { bytes, offset, end } = chunks;
+        // A file that is not UTF-8 is refused as a whole, with the line of its first invalid byte,
+        // whatever rows came before it (blocks end with a newline, never inside a character).
+        if (!isValidUtf8(bytes.subarray(0, end))) decodeUtf8OrFail(readFileSync(file), name);
+        // One scan of each block; its rows are checked for a NUL only when it finds one.
+        const nul = mayHoldNulBytes(bytes.subarray(0, end));
+        for (let from = first && hasByteOrderMark(bytes) ? 3 : 0; from < end; ) {
+          if (line % 1000 === 0) progress.update(line, lineCount);
+          let newline = bytes.indexOf(10, from);
+          if (newline < 0 || newline >= end) newline = end;
+          const start = from;
+          from = newline + 1;
+          line += 1;
+          let code: number;
+          if (fast.read(bytes, start, newline, lines)) {
+            code = ids.addBytes(bytes, fast.idFrom(), fast.idTo(), acceptedCodes.length);
+            // An id given twice in one file: the same event again is harmless (the run keeps one), but
+            // another event under the same id would be dropped without a word.
+            if (ids.first >= 0 && !sameEvent(eventAt(acceptedStarts[ids.first]!), eventAt(offset + start))) {
+              // The fast path wrote its line: taken back.
+              lines.dropLine();
+              errors.push({ line, text: bytes.toString('utf8', start, newline), error: sameIdMessage(ids.idOf(code), acceptedLines[ids.first]!) });
+              continue;
+            }
+          } else {
+            const raw = bytes.toString('utf8', start, newline);
+            if (raw.trim() === '') continue;
+            const result = checkRow(raw, context, nowIso, nul);
+            if ('error' in result) {
+              errors.push({ line, text: raw, error: result.error });
+              continue;
+            }
+            code = ids.addString(result.event.id, acceptedCodes.length);
+            if (ids.first >= 0 && !sameEvent(eventAt(acceptedStarts[ids.first]!), result.event)) {
+              errors.push({ line, text: raw, error: sameIdMessage(result.event.id, acceptedLines[ids.first]!) });
+              continue;
+            }
+            lines.line(eventLine(result.event, nowIso));
+            if (result.untimed) untimed++;
           }
-        } else {
-          const raw = bytes.toString('utf8', start, newline);
-          if (raw.trim() === '') continue;
-          const result = checkRow(raw, context, nowIso, nul);
-          if ('error' in result) {
-            errors.push({ line, text: raw, error: result.error });
-            continue;
-          }
-          code = ids.addString(result.event.id, acceptedCodes.length);
-          if (ids.first >= 0 && !sameEvent(eventAt(acceptedStarts[ids.first]!), result.event)) {
-            errors.push({ line, text: raw, error: sameIdMessage(result.event.id, acceptedLines[ids.first]!) });
-            continue;
-          }
-          lines.line(eventLine(result.event, nowIso));
-          if (result.untimed) untimed++;
+          acceptedCodes.push(code);
+          acceptedLines.push(line);
+          acceptedStarts.push(offset + start);
         }
-        acceptedCodes.push(code);
-        acceptedLines.push(line);
-        acceptedStarts.push(start);
       }
     } finally {
+      chunks.close();
       progress.done();
     }
     if (lines.count === 0 && errors.length === 0) throw new UserError(`"${name}" has no events.`);
@@ -181,17 +187,20 @@ function acceptedLine(accepted: number, repeated: RepeatedIds, from: string): st
   return `Accepted ${count(accepted, 'event')} from ${from}; ${repeats.toLocaleString('en-US')} ${repeats === 1 ? 'repeats' : 'repeat'} the id of an event seen before (${where}) and ${rule}, so it will process ${fresh.toLocaleString('en-US')}.`;
 }
 
-/** Lines in the bytes from `begin`, a last one without a newline included. */
-function countLines(bytes: Buffer, begin: number): number {
-  let count = bytes.length > begin && bytes[bytes.length - 1] !== 10 ? 1 : 0;
-  for (let i = bytes.indexOf(10, begin); i >= 0; i = bytes.indexOf(10, i + 1)) count += 1;
+/** Lines in the file, a last one without a newline included (for the progress bar). */
+function countLines(file: string): number {
+  const chunks = new FileChunks(file);
+  let count = 0;
+  try {
+    while (chunks.next()) {
+      const { bytes, end } = chunks;
+      if (bytes[end - 1] !== 10) count += 1;
+      for (let i = bytes.indexOf(10); i >= 0 && i < end; i = bytes.indexOf(10, i + 1)) count += 1;
+    }
+  } finally {
+    chunks.close();
+  }
   return count;
-}
-
-/** The line of the bytes that starts at `start`, decoded, without its newline. */
-function lineAt(bytes: Buffer, start: number): string {
-  const newline = bytes.indexOf(10, start);
-  return bytes.toString('utf8', start, newline < 0 ? bytes.length : newline);
 }
 
 /**

@@ -3,8 +3,8 @@ import { ByteRangeTable, hashBytes } from '../text/byte-range-table.ts';
 /**
  * The ids of the events `events ingest` accepted from a file, and for each the first accepted
  * event that has it (an id given twice must be the same event twice). The ids of rows read by the
- * fast path stay bytes of the file (`ByteRangeTable`): a million id strings in a Map cost about a
- * second. Each id has a code: `idOf` decodes it, and the whole set is also a `ReadonlySet` of the
+ * fast path stay bytes, copied one after the other into a buffer of their own (`ByteRangeTable`):
+ * a million id strings in a Map cost about a second, and the file is read a block at a time. Each id has a code: `idOf` decodes it, and the whole set is also a `ReadonlySet` of the
  * ids, for the checks against the store and the journal.
  */
 export class AcceptedIds implements ReadonlySet<string> {
@@ -18,25 +18,28 @@ export class AcceptedIds implements ReadonlySet<string> {
   private readonly stringCodes = new Map<string, number>();
   private readonly firstOfString: number[] = [];
   private all: Set<string> | undefined;
+  /** The bytes of the table's ids, `used` of them so far. */
+  private bytes = Buffer.allocUnsafe(64 * 1024);
+  private used = 0;
 
-  constructor(private readonly bytes: Buffer) {
-    this.table = new ByteRangeTable(bytes, 1024);
+  constructor() {
+    this.table = new ByteRangeTable(this.bytes, 1024);
   }
 
   get size(): number {
     return this.table.size + this.strings.length;
   }
 
-  /** The id the file holds from `from` to `to` (printable ASCII, no escapes), for event `event`; its code. */
-  addBytes(from: number, to: number, event: number): number {
-    const hash = hashBytes(this.bytes, from, to);
-    const entry = this.table.find(this.bytes, from, to, hash);
+  /** The id `bytes` hold from `from` to `to` (printable ASCII, no escapes), for event `event`; its code. */
+  addBytes(bytes: Buffer, from: number, to: number, event: number): number {
+    const hash = hashBytes(bytes, from, to);
+    const entry = this.table.find(bytes, from, to, hash);
     if (entry >= 0) {
       this.first = this.firstOfEntry[entry]!;
       return entry;
     }
     if (this.strings.length > 0) {
-      const code = this.stringCodes.get(this.bytes.toString('latin1', from, to));
+      const code = this.stringCodes.get(bytes.toString('latin1', from, to));
       if (code !== undefined) {
         this.first = this.firstOfString[-1 - code]!;
         return code;
@@ -45,7 +48,16 @@ export class AcceptedIds implements ReadonlySet<string> {
     this.first = -1;
     this.all = undefined;
     this.firstOfEntry.push(event);
-    return this.table.add(from, to, hash);
+    const length = to - from;
+    if (this.used + length > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + length));
+      this.bytes.copy(grown, 0, 0, this.used);
+      this.bytes = grown;
+      this.table.moveTo(grown);
+    }
+    for (let i = 0; i < length; i++) this.bytes[this.used + i] = bytes[from + i]!;
+    this.used += length;
+    return this.table.add(this.used - length, this.used, hash);
   }
 
   /** An id read by `validateEvent`, for event `event`; its code. */

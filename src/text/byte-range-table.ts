@@ -24,7 +24,7 @@ export class ByteRangeTable {
 
   /** `source`: the buffer the keys are ranges of; `expected`: how many keys, to size the table. */
   constructor(
-    readonly source: Uint8Array,
+    private source: Uint8Array,
     expected = 16,
   ) {
     const capacity = Math.max(16, expected);
@@ -65,6 +65,11 @@ export class ByteRangeTable {
   /** An entry's key, decoded as UTF-8. */
   keyOf(entry: number): string {
     return Buffer.from(this.source.buffer, this.source.byteOffset, this.source.byteLength).toString('utf8', this.starts[entry], this.ends[entry]);
+  }
+
+  /** The keys' bytes now in `source`, at the same offsets (a buffer that grew, its bytes copied). */
+  moveTo(source: Uint8Array): void {
+    this.source = source;
   }
 
   private place(entry: number, hash: number): void {

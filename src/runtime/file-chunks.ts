@@ -1,0 +1,74 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+
+/**
+ * A file read a block of whole lines at a time into one buffer used again for every block
+ * (`events ingest` reads its file so). Reading 138 MB into a buffer of its own cost 0.4 s, and as
+ * much again when the rows were first read from it: on a virtual machine that hands the memory of
+ * every new buffer to the process page by page, touching memory for the first time costs several
+ * times reading the file; a block used again costs that once.
+ */
+export class FileChunks {
+  /** The block: whole lines from `start` to `end` (a last line without a newline included at the end of the file). */
+  bytes: Buffer;
+  start = 0;
+  end = 0;
+  /** Where the block's bytes are in the file. */
+  offset = 0;
+  private readonly fd: number;
+  /** Bytes read after `end`: the beginning of a line the next block starts with. */
+  private pending = 0;
+  private done = false;
+
+  constructor(
+    file: string,
+    blockBytes = 1 << 20,
+  ) {
+    this.fd = openSync(file, 'r');
+    this.bytes = Buffer.allocUnsafe(blockBytes);
+  }
+
+  /** Reads the next block; false at the end of the file. */
+  next(): boolean {
+    // The beginning of a line the last block stopped before moves to the front (it has no newline).
+    if (this.pending > 0) this.bytes.copy(this.bytes, 0, this.end, this.end + this.pending);
+    this.offset += this.end;
+    this.start = 0;
+    let filled = this.pending;
+    for (;;) {
+      if (!this.done) {
+        // A line longer than the block: a larger block.
+        if (filled === this.bytes.length) {
+          const grown = Buffer.allocUnsafe(this.bytes.length * 2);
+          this.bytes.copy(grown, 0, 0, filled);
+          this.bytes = grown;
+        }
+        const read = readSync(this.fd, this.bytes, filled, this.bytes.length - filled, this.offset + filled);
+        if (read === 0) this.done = true;
+        filled += read;
+      }
+      const last = filled > 0 ? this.bytes.lastIndexOf(10, filled - 1) : -1;
+      if (last >= 0 || this.done) {
+        this.end = last >= 0 ? last + 1 : filled;
+        this.pending = filled - this.end;
+        return this.end > 0;
+      }
+    }
+  }
+
+  /** The line that starts `offset` bytes into the file, decoded, without its newline. */
+  lineAt(offset: number): string {
+    const parts: Buffer[] = [];
+    for (let at = offset; ; ) {
+      const block = Buffer.allocUnsafe(4096);
+      const read = readSync(this.fd, block, 0, block.length, at);
+      const newline = block.subarray(0, read).indexOf(10);
+      parts.push(block.subarray(0, newline >= 0 ? newline : read));
+      if (newline >= 0 || read === 0) return Buffer.concat(parts).toString('utf8');
+      at += read;
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
