@@ -196,7 +196,7 @@ export class Engine {
     }
     if (total % PROGRESS_EVERY !== 0 || total === 0) options.onProgress?.(total, total);
     this.now = end;
-    finishRun(this, end, input.laterEvents);
+    finishRun(this, end, input);
   }
 
   /** Runs one contact's events, changes, timers, date triggers, broadcasts and re-checks up to `end`. */

@@ -26,7 +26,14 @@ export function insertEvent(list: StoredEvent[], times: number[], event: StoredE
  * to `compareEvents`).
  */
 export function mergeSorted(history: StoredEvent[], added: StoredEvent[], times?: readonly number[]): StoredEvent[] {
-  const fresh = times ? sortByTime(added, times) : [...added].sort(compareEvents);
+  return mergeInOrder(history, times ? sortByTime(added, times) : [...added].sort(compareEvents));
+}
+
+/**
+ * Merges new events already in the order `mergeSorted` sorts them in (their instants, then
+ * `compareEvents`) into the sorted history.
+ */
+export function mergeInOrder(history: readonly StoredEvent[], fresh: readonly StoredEvent[]): StoredEvent[] {
   const out: StoredEvent[] = new Array(history.length + fresh.length);
   let i = 0;
   let j = 0;

@@ -111,6 +111,25 @@ describe('runInput', () => {
     expect(input.work.has('nobody')).toBe(false);
   });
 
+  it('gives the new events in history order when the journal holds them in time order and all are new', () => {
+    const data = store();
+    const inOrder = [ev('e1', 'a', '2026-11-02T00:00:00.000Z'), ev('e0', 'b', '2026-11-02T00:00:01.000Z'), ev('e3', 'b', '2026-11-03T00:00:00.000Z'), ev('e4', 'a', '2026-11-03T00:00:00.000Z')];
+    expect(runInput(data, program, inOrder, t('2026-11-10T00:00:00Z'), indexes(data)).newInOrder).toEqual(inOrder);
+    // Events of unknown contacts are not added; events after `until` are added by `finishRun`.
+    const withGhost = [inOrder[0]!, ev('g', 'nobody', '2026-11-02T00:00:00.500Z'), inOrder[1]!, ev('later', 'a', '2026-11-20T00:00:00.000Z')];
+    expect(runInput(data, program, withGhost, t('2026-11-10T00:00:00Z'), indexes(data)).newInOrder).toEqual(inOrder.slice(0, 2));
+    // Not in order: by time, then (at the same instant) by time text and id.
+    const swapped = [inOrder[0]!, inOrder[2]!, inOrder[1]!];
+    expect(runInput(data, program, swapped, t('2026-11-10T00:00:00Z'), indexes(data)).newInOrder).toBeNull();
+    const sameInstant = [inOrder[3]!, inOrder[2]!];
+    expect(runInput(data, program, sameInstant, t('2026-11-10T00:00:00Z'), indexes(data)).newInOrder).toBeNull();
+    // A duplicate, or history events due: decided one by one.
+    expect(runInput(data, program, [inOrder[0]!, { ...inOrder[0]! }], t('2026-11-10T00:00:00Z'), indexes(data)).newInOrder).toBeNull();
+    const clocked = store('2026-11-05T00:00:00.000Z');
+    clocked.events = [ev('f', 'a', '2026-11-07T00:00:00.000Z')];
+    expect(runInput(clocked, program, [ev('n', 'b', '2026-11-06T00:00:00.000Z')], t('2026-11-10T00:00:00Z'), indexes(clocked)).newInOrder).toBeNull();
+  });
+
   it('makes history events after the clock due once, marked as folded', () => {
     const data = store('2026-11-05T00:00:00.000Z');
     const future = ev('f', 'a', '2026-11-07T00:00:00.000Z');
