@@ -22,9 +22,12 @@ export class FileChunks {
   constructor(
     file: string,
     blockBytes = 1 << 20,
+    /** Where in the file the first block starts (a line's first byte). */
+    from = 0,
   ) {
     this.fd = openSync(file, 'r');
     this.bytes = Buffer.allocUnsafe(blockBytes);
+    this.offset = from;
   }
 
   /** Reads the next block; false at the end of the file. */

@@ -1,4 +1,4 @@
-import { readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 
 /** The journal's first line, `{"journal":"campaignkit-journal","generation":…,"commits":true}`: written, read, checked. */
@@ -41,4 +41,26 @@ export function appendHeader(journal: string, fd: number, size: number): { end: 
   const start = `{"journal":${JSON.stringify(HEADER_KIND)}`;
   if (!(text.startsWith(start) || start.startsWith(text))) parseHeader(journal, text);
   return null;
+}
+
+/**
+ * The journal's first line and where it ends (its newline's byte), read on its own: the rest of
+ * the file is read a block at a time from the cursor on. Null when the file has no complete line.
+ */
+export function firstLine(journal: string): { text: string; end: number } | null {
+  const fd = openSync(journal, 'r');
+  try {
+    let head = Buffer.alloc(4096);
+    for (let filled = 0; ; ) {
+      const read = readSync(fd, head, filled, head.length - filled, filled);
+      const end = head.indexOf(10, filled);
+      filled += read;
+      if (end >= 0 && end < filled) return { text: head.toString('utf8', 0, end), end };
+      if (read === 0) return null;
+      // A first line longer than what was read: a larger buffer.
+      if (filled === head.length) head = Buffer.concat([head, Buffer.alloc(head.length)]);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -6,7 +6,8 @@ import { syncDirectorySync } from '../store/durable-directory.ts';
 import { quickLineId } from '../store/line-id.ts';
 import { BLOCK_BYTES } from '../store/line-json.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
-import { appendHeader, header, parseHeader } from './journal-header.ts';
+import { appendHeader, firstLine, header, parseHeader } from './journal-header.ts';
+import { FileChunks } from './file-chunks.ts';
 import { eventLine, type JournalLineBuffer } from './journal-line-buffer.ts';
 import { withJournalLock } from './journal-lock.ts';
 
@@ -159,65 +160,78 @@ function dropUncommittedTail(fd: number, head: { end: number; commits: boolean }
   return keep;
 }
 
-/** Reads the events after the cursor. A torn last line (a writer that died mid-write, never acknowledged) is ignored. */
+/**
+ * Reads the events after the cursor. A torn last line (a writer that died mid-write, never
+ * acknowledged) is ignored. The file is read a block of whole lines at a time into one buffer
+ * (`FileChunks`), not whole: on a virtual machine, memory a process touches for the first time
+ * costs several times reading the file (178 MB at 1M events: 0.6 s into a new buffer, 0.05 s in
+ * blocks), and each block is decoded `blockBytes` at a time (one string per block, not per line).
+ */
 export function readJournal(journal: string, cursor: JournalCursor, blockBytes = BLOCK_BYTES): JournalRead {
   if (!existsSync(journal)) return { events: [], unsubscribes: [], cursor };
   refuseFolder(journal);
-  const buffer = readFileSync(journal);
-  const firstNewline = buffer.indexOf(10);
-  if (firstNewline < 0) return { events: [], unsubscribes: [], cursor };
-  const { generation, commits } = parseHeader(journal, buffer.toString('utf8', 0, firstNewline));
+  const head = firstLine(journal);
+  if (head === null) return { events: [], unsubscribes: [], cursor };
+  const { generation, commits } = parseHeader(journal, head.text);
   // A different generation means the journal was rotated after being fully folded: start at its beginning.
-  let offset = generation === cursor.generation ? cursor.offset : firstNewline + 1;
-  if (offset > buffer.length) offset = firstNewline + 1;
+  let offset = generation === cursor.generation ? cursor.offset : head.end + 1;
+  if (offset > statSync(journal).size) offset = head.end + 1;
   const events: StoredEvent[] = [];
   const unsubscribes: JournalUnsubscribe[] = [];
   // Events and unsubscribes since the last commit line, and where that line ends (with commit lines: what is read).
   let batch: StoredEvent[] = [];
   let unsubscribeBatch: JournalUnsubscribe[] = [];
   let committed = offset;
-  let start = offset;
-  // Decoded a block of lines at a time (one string per block, not per line).
-  while (start < buffer.length) {
-    const last = buffer.lastIndexOf(10, Math.min(buffer.length, start + blockBytes) - 1);
-    // A block ends at its last complete line; a line longer than a block is a block of its own.
-    const end = last >= start ? last : buffer.indexOf(10, start);
-    if (end < 0) break;
-    const text = buffer.toString('utf8', start, end + 1);
-    let from = 0;
-    // The byte where the line at `from` starts (newlines are the same in bytes and in text).
-    let at = start;
-    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', from)) {
-      let row: unknown;
-      try {
-        row = JSON.parse(text.slice(from, newline));
-      } catch {
-        throw damaged(journal, buffer, start, text, from, 'is not valid JSON');
+  // Where the complete lines read so far end, in the file.
+  let read = offset;
+  const chunks = new FileChunks(journal, undefined, offset);
+  try {
+    while (chunks.next()) {
+      const { bytes, offset: blockAt } = chunks;
+      // The file's last bytes, when they are not a whole line, are a torn line: not read.
+      const whole = bytes[chunks.end - 1] === 10 ? chunks.end : bytes.lastIndexOf(10, chunks.end - 1) + 1;
+      for (let start = 0; start < whole; ) {
+        const end = bytes.lastIndexOf(10, Math.min(whole, start + blockBytes) - 1);
+        // A piece ends at its last complete line; a line longer than a piece is a piece of its own.
+        const last = end >= start ? end : bytes.indexOf(10, start);
+        const text = bytes.toString('utf8', start, last + 1);
+        let from = 0;
+        // The byte where the line at `from` starts (newlines are the same in bytes and in text).
+        let at = start;
+        for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', from)) {
+          let row: unknown;
+          try {
+            row = JSON.parse(text.slice(from, newline));
+          } catch {
+            throw damaged(journal, blockAt + start, text, from, 'is not valid JSON');
+          }
+          at = bytes.indexOf(10, at) + 1;
+          if (isCommit(row)) {
+            for (const event of batch) events.push(event);
+            for (const entry of unsubscribeBatch) unsubscribes.push(entry);
+            batch = [];
+            unsubscribeBatch = [];
+            committed = blockAt + at;
+          } else if (isUnsubscribe(row)) {
+            (commits ? unsubscribeBatch : unsubscribes).push({ id: row.id, contact: row.contact, unsubscribe: row.unsubscribe, at: row.at });
+          } else if (isEvent(row)) {
+            // The stored event without the journal's `receivedAt`, in the store's key order.
+            (commits ? batch : events).push({ id: row.id, contact: row.contact, event: row.event, at: row.at, data: row.data });
+          } else {
+            throw damaged(journal, blockAt + start, text, from, 'is not an event');
+          }
+          from = newline + 1;
+        }
+        start = last + 1;
       }
-      at = buffer.indexOf(10, at) + 1;
-      if (isCommit(row)) {
-        for (const event of batch) events.push(event);
-        for (const entry of unsubscribeBatch) unsubscribes.push(entry);
-        batch = [];
-        unsubscribeBatch = [];
-        committed = at;
-        from = newline + 1;
-        continue;
-      }
-      if (isUnsubscribe(row)) {
-        (commits ? unsubscribeBatch : unsubscribes).push({ id: row.id, contact: row.contact, unsubscribe: row.unsubscribe, at: row.at });
-        from = newline + 1;
-        continue;
-      }
-      if (!isEvent(row)) throw damaged(journal, buffer, start, text, from, 'is not an event');
-      // The stored event without the journal's `receivedAt`, in the store's key order.
-      (commits ? batch : events).push({ id: row.id, contact: row.contact, event: row.event, at: row.at, data: row.data });
-      from = newline + 1;
+      read = blockAt + whole;
+      if (whole < chunks.end) break;
     }
-    start = end + 1;
+  } finally {
+    chunks.close();
   }
   // With commit lines, events after the last one are an append under way or killed: not read.
-  return { events, unsubscribes, cursor: { generation, offset: commits ? committed : start } };
+  return { events, unsubscribes, cursor: { generation, offset: commits ? committed : read } };
 }
 
 /** How every line `appendEvents` writes begins: the event's id comes first. */
@@ -306,11 +320,12 @@ function isEvent(row: unknown): row is StoredEvent {
 }
 
 /** The error for the line at `from` in `text`, the block decoded from `buffer` at byte `blockStart`. */
-function damaged(journal: string, buffer: Buffer, blockStart: number, text: string, from: number, what: string): UserError {
-  // Lines are counted in bytes up to the block and in characters within it: decoding can change
-  // a line's length (invalid UTF-8 becomes U+FFFD), never its number of newlines.
+function damaged(journal: string, pieceStart: number, text: string, from: number, what: string): UserError {
+  // Lines are counted in the file's bytes up to the piece and in characters within it: decoding
+  // can change a line's length (invalid UTF-8 becomes U+FFFD), never its number of newlines.
+  const bytes = readFileSync(journal);
   let line = 1;
-  for (let i = buffer.indexOf(10); i >= 0 && i < blockStart; i = buffer.indexOf(10, i + 1)) line += 1;
+  for (let i = bytes.indexOf(10); i >= 0 && i < pieceStart; i = bytes.indexOf(10, i + 1)) line += 1;
   for (let i = text.indexOf('\n'); i >= 0 && i < from; i = text.indexOf('\n', i + 1)) line += 1;
   return new UserError(`"${journal}":${line} ${what}; the journal is damaged. Restore it from a backup, or remove that line to drop the event.`);
 }

@@ -121,6 +121,27 @@ describe('the event journal', () => {
     expect(() => readJournal(journal, read.cursor, 1000)).toThrow(`"${journal}":3003 is not valid JSON`);
   });
 
+  it('reads a journal of several file blocks from a cursor in the middle, lines cut across blocks, and numbers a damaged line in a later block', () => {
+    const dir = journalDir();
+    const journal = path.join(dir, 'events.journal');
+    // About 4 MB of multi-byte lines: the 1 MB blocks end inside lines and characters alike.
+    const events = Array.from({ length: 16_000 }, (_, i) => event(i, { note: `Müller — ${'é'.repeat(i % 97)} 日本 ${i}` }));
+    appendEvents(journal, events.slice(0, 7000), '2026-11-23T10:00:00.000Z');
+    expect(statSync(journal).size).toBeGreaterThan(1 << 20);
+    const first = readJournal(journal, { generation: 'none', offset: 0 });
+    expect(first.events).toEqual(events.slice(0, 7000));
+    appendEvents(journal, events.slice(7000), '2026-11-23T10:00:00.000Z');
+    appendFileSync(journal, '{"id":"torn","contact":"c1","ev');
+    const rest = readJournal(journal, first.cursor);
+    expect(rest.events).toEqual(events.slice(7000));
+    expect(rest.cursor.offset).toBe(statSync(journal).size - '{"id":"torn","contact":"c1","ev'.length);
+    expect(readJournal(journal, { generation: 'none', offset: 0 }).events).toEqual(events);
+
+    // Header, 7,000 events, a commit line, 9,000 events, a commit line: the torn line completes as line 16,004.
+    appendFileSync(journal, 'ent":\n');
+    expect(() => readJournal(journal, first.cursor)).toThrow(`"${journal}":16004 is not valid JSON`);
+  });
+
   it('rejects a line that is JSON but not an event, and numbers lines right after invalid UTF-8', () => {
     const dir = journalDir();
     const journal = path.join(dir, 'events.journal');
