@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { canonicalJson } from '../../src/ir/canonical.ts';
 import { AcceptedIds } from '../../src/runtime/accepted-ids.ts';
-import { FileChunks } from '../../src/runtime/file-chunks.ts';
+import { FileChunks } from '../../src/store/file-chunks.ts';
 import { FastEventRows } from '../../src/runtime/fast-event-rows.ts';
 import { repeatedIds, validateEvent, type IngestContext, type RepeatedIds } from '../../src/runtime/ingest.ts';
 import { eventLine, JournalLineBuffer } from '../../src/runtime/journal-line-buffer.ts';

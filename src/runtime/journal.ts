@@ -7,7 +7,7 @@ import { quickLineId } from '../store/line-id.ts';
 import { BLOCK_BYTES } from '../store/line-json.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
 import { appendHeader, firstLine, header, parseHeader } from './journal-header.ts';
-import { FileChunks } from './file-chunks.ts';
+import { FileChunks } from '../store/file-chunks.ts';
 import { eventLine, type JournalLineBuffer } from './journal-line-buffer.ts';
 import { withJournalLock } from './journal-lock.ts';
 

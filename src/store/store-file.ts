@@ -48,17 +48,17 @@ export class StoreAdapter implements Adapter<StoreData> {
   }
 
   async read(): Promise<StoreData | null> {
-    let buffer: Buffer;
+    let doc: unknown;
     try {
-      buffer = await readFile(this.file);
+      doc = await this.parse();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      if (error instanceof UserError || typeof code !== 'string') throw error;
       if (code === 'ENOENT') return null;
       // `--store .campaign` for `--store .campaign/store.json`, or a settings.store of ''.
       if (code === 'EISDIR') throw new UserError(`"${this.label}" is a folder, not a store file; give the path of the store file itself. Nothing was written.`);
       throw new UserError(`Cannot read the store "${this.label}": ${(error as Error).message}. Nothing was written.`);
     }
-    const doc = this.parse(buffer);
     let version: number;
     try {
       version = checkFormat(doc);
@@ -109,11 +109,16 @@ export class StoreAdapter implements Adapter<StoreData> {
     origins.set(data, { lineage: data.lineage, serial: data.serial });
   }
 
-  private parse(buffer: Buffer): unknown {
+  /**
+   * The file's document: read in the line layout a block at a time, or else, when it is not in
+   * the layout (edited by hand), as plain JSON. A file system error is thrown as it is.
+   */
+  private async parse(): Promise<unknown> {
     try {
-      return parseLineLayout(buffer, this.select);
+      return parseLineLayout({ file: this.file }, this.select);
     } catch (error) {
       if (!(error instanceof LayoutError)) throw error;
+      const buffer = await readFile(this.file);
       const version = headerVersion(buffer);
       if (version !== undefined && version > STORE_FORMAT_VERSION) throw this.newer(version);
       if (buffer.length > WHOLE_PARSE_LIMIT) {

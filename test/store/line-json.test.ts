@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LayoutError, lineLayoutBytes, lineLayoutChunks, parseLineLayout } from '../../src/store/line-json.ts';
 
@@ -59,6 +62,26 @@ describe('line layout', () => {
         const chunks = [...lineLayoutBytes(data, size)];
         expect(Buffer.concat(chunks).equals(expected), `buffers of ${size} bytes`).toBe(true);
       }
+    }
+  });
+
+  it('reads a file of several blocks as it reads its bytes, lines and characters cut across blocks, and numbers a broken line in a later block', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ck-line-json-'));
+    try {
+      // About 3 MB: the 1 MB blocks end inside lines and multi-byte characters alike.
+      const data = { format: 'x', serial: 1, long: 'ü'.repeat(1_500_000), items: Array.from({ length: 20_000 }, (_, i) => ({ i, s: `Müller — ${'é'.repeat(i % 61)} 日本` })), tail: [] };
+      const file = path.join(dir, 'store.json');
+      const bytes = Buffer.from(text(data));
+      writeFileSync(file, bytes);
+      expect(bytes.length).toBeGreaterThan(3 << 20);
+      expect(parseLineLayout({ file })).toEqual(parseLineLayout(bytes));
+      expect(parseLineLayout({ file })).toEqual(data);
+      // Element 15,000 is on line 15,003 (the header line with "long", the "items" opener, then one line each).
+      const broken = Buffer.from(text(data).replace('{"i":15000,', '{"i":15000'));
+      writeFileSync(file, broken);
+      expect(() => parseLineLayout({ file })).toThrow(expect.objectContaining({ line: 15_003 }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileChunks } from '../../src/runtime/file-chunks.ts';
+import { FileChunks } from '../../src/store/file-chunks.ts';
 import { tempDir } from '../helpers/run-cli.ts';
 
 let cleanup: () => void;
