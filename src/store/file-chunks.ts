@@ -75,3 +75,46 @@ export class FileChunks {
     closeSync(this.fd);
   }
 }
+
+/** A piece of whole lines of a file (`linePieces`): its text, and where its bytes are. */
+export interface LinePiece {
+  text: string;
+  /** The block the piece is in, its bytes from `start` to `end` (after the last newline). */
+  bytes: Buffer;
+  start: number;
+  end: number;
+  /** Where the block starts in the file. */
+  blockAt: number;
+}
+
+/**
+ * The complete lines of a file from `from` (a line's first byte) on, read a block at a time
+ * (`FileChunks`) and decoded `pieceBytes` at a time: one string per piece of lines, not per line,
+ * and small enough to be an ordinary young string. A last line without its newline (a writer
+ * still at it, or killed) is left out. The object is the same at every step: read it before the next.
+ */
+export function* linePieces(file: string, from: number, pieceBytes: number): Generator<LinePiece> {
+  const chunks = new FileChunks(file, undefined, from);
+  const piece: LinePiece = { text: '', bytes: chunks.bytes, start: 0, end: 0, blockAt: 0 };
+  try {
+    while (chunks.next()) {
+      const bytes = chunks.bytes;
+      const whole = bytes[chunks.end - 1] === 10 ? chunks.end : bytes.lastIndexOf(10, chunks.end - 1) + 1;
+      for (let start = 0; start < whole; ) {
+        // A piece ends at its last complete line; a line longer than a piece is a piece of its own.
+        const last = bytes.lastIndexOf(10, Math.min(whole, start + pieceBytes) - 1);
+        const end = (last >= start ? last : bytes.indexOf(10, start)) + 1;
+        piece.text = bytes.toString('utf8', start, end);
+        piece.bytes = bytes;
+        piece.start = start;
+        piece.end = end;
+        piece.blockAt = chunks.offset;
+        yield piece;
+        start = end;
+      }
+      if (whole < chunks.end) return;
+    }
+  } finally {
+    chunks.close();
+  }
+}

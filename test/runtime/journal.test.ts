@@ -136,6 +136,9 @@ describe('the event journal', () => {
     expect(rest.events).toEqual(events.slice(7000));
     expect(rest.cursor.offset).toBe(statSync(journal).size - '{"id":"torn","contact":"c1","ev'.length);
     expect(readJournal(journal, { generation: 'none', offset: 0 }).events).toEqual(events);
+    // The ids after the cursor only, from every block; the torn line's is not one.
+    const asked = new Set(['e5', 'e6999', 'e7000', 'e11111', 'e15999', 'torn']);
+    expect([...pendingEventIds(journal, first.cursor, asked)].sort()).toEqual(['e11111', 'e15999', 'e7000']);
 
     // Header, 7,000 events, a commit line, 9,000 events, a commit line: the torn line completes as line 16,004.
     appendFileSync(journal, 'ent":\n');
