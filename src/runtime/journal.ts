@@ -294,7 +294,7 @@ function isEvent(row: unknown): row is StoredEvent {
   );
 }
 
-/** The error for the line at `from` in `text`, the block decoded from `buffer` at byte `blockStart`. */
+/** The error for the line at `from` in `text`, the piece of lines decoded from the file's byte `pieceStart` on. */
 function damaged(journal: string, pieceStart: number, text: string, from: number, what: string): UserError {
   // Lines are counted in the file's bytes up to the piece and in characters within it: decoding
   // can change a line's length (invalid UTF-8 becomes U+FFFD), never its number of newlines.
