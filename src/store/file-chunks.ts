@@ -1,16 +1,15 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 
 /**
- * A file read a block of whole lines at a time into one buffer used again for every block
- * (`events ingest` reads its file so). Reading 138 MB into a buffer of its own cost 0.4 s, and as
+ * A file read a block of whole lines at a time into one buffer used again for every block (the
+ * store, the event journal and `events ingest`'s file are read so). Reading 138 MB into a buffer of its own cost 0.4 s, and as
  * much again when the rows were first read from it: on a virtual machine that hands the memory of
  * every new buffer to the process page by page, touching memory for the first time costs several
  * times reading the file; a block used again costs that once.
  */
 export class FileChunks {
-  /** The block: whole lines from `start` to `end` (a last line without a newline included at the end of the file). */
+  /** The block: whole lines from its first byte to `end` (a last line without a newline included at the end of the file). */
   bytes: Buffer;
-  start = 0;
   end = 0;
   /** Where the block's bytes are in the file. */
   offset = 0;
@@ -35,7 +34,6 @@ export class FileChunks {
     // The beginning of a line the last block stopped before moves to the front (it has no newline).
     if (this.pending > 0) this.bytes.copy(this.bytes, 0, this.end, this.end + this.pending);
     this.offset += this.end;
-    this.start = 0;
     let filled = this.pending;
     for (;;) {
       if (!this.done) {

@@ -18,7 +18,7 @@ function blocksOf(text: string, blockBytes: number): { text: string; offset: num
   const chunks = new FileChunks(file, blockBytes);
   const blocks: { text: string; offset: number }[] = [];
   try {
-    while (chunks.next()) blocks.push({ text: chunks.bytes.toString('utf8', chunks.start, chunks.end), offset: chunks.offset });
+    while (chunks.next()) blocks.push({ text: chunks.bytes.toString('utf8', 0, chunks.end), offset: chunks.offset });
   } finally {
     chunks.close();
   }
