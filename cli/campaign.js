@@ -43,7 +43,8 @@ if (process.argv[2] === 'preview' && process.stdout.isTTY && process.stdin.isTTY
   await Promise.all([import('ink'), import('react')]).catch(outOfFiles);
 }
 // Exit code 13: the event loop ran dry while a top-level await was pending — a workspace module
-// (or a promise it made) that never settles. Say so instead of exiting without a word.
+// (or a promise it made) that never settles. Loading reports such a module as a diagnostic (CK010)
+// and goes on; should one still end the process this way, say so instead of exiting without a word.
 // (Node sets process.exitCode to 13 before 'exit'; the listener's argument says 0.)
 // A module stuck in an endless loop ends the same way once the load watchdog has stopped it (and
 // said so): exit code 1 then, as for any other mistake in a module.

@@ -59,7 +59,7 @@ export function renderDiagnosticsDoc(): string {
     'from `schemas/contact.ts`) is located where that value is written: a reserved field or an invalid',
     'event at its own line in `schemas/contact.ts`.',
     '',
-    '- **CK001–CK009** come from loading the workspace: the config, the modules, the IR schema. An',
+    '- **CK001–CK010** come from loading the workspace: the config, the modules, the IR schema. An',
     '  error thrown by code several modules import (the config, a helper, a module in an import cycle)',
     '  is one CK003 naming the modules it stopped. A module still loading after 30 s (an endless loop at',
     '  its top level) stops the command with one line naming it and exit code 1, instead of hanging a CI job',

@@ -12,6 +12,7 @@ import type { MadeCondition, TraceFrame } from './discarded-conditions.ts';
 import { diagnostic } from './messages.ts';
 import { originalPosition, type RawSourceMap } from './source-map.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
+import { firstTopLevelAwait } from './top-level-await.ts';
 
 /**
  * Loading: bundle the workspace's modules with esbuild (one entry per module, shared code split
@@ -117,6 +118,18 @@ export async function loadWorkspace(workspace: string, files: string[], shortCir
       const onRejection = (reason: unknown) => rejected.push(reason);
       process.on('unhandledRejection', onRejection);
       const watchdog = loadWatchdog(workspace, outdir);
+      // A top-level await on a promise nothing resolves leaves its import pending: in a command,
+      // with nothing left to run, Node would end the process (exit code 13) without a word. The
+      // import is given up and reported (CK010) when the event loop runs dry ('beforeExit'), or in
+      // a process that stays alive (a library caller, a watch) when the load time limit passes
+      // while this thread is idle — unless the watchdog stopped a module stuck in a loop: the
+      // command ends then, as the watchdog said.
+      const limitMs = loadTimeoutMs();
+      let giveUp: ((error: NeverSettles) => void) | undefined;
+      const onDrained = () => {
+        if (loadingModule.stopped?.[0] !== 1) giveUp?.(new NeverSettles());
+      };
+      process.on('beforeExit', onDrained);
       try {
         for (const file of files) {
           const output = entryOutputs.get(file);
@@ -124,7 +137,9 @@ export async function loadWorkspace(workspace: string, files: string[], shortCir
           try {
             watchdog.loading(file);
             loadingModule.file = path.relative(process.cwd(), file) || file;
-            await nativeImport(pathToFileURL(output).href);
+            const drained = new Promise<never>((_, reject) => (giveUp = reject));
+            const limit = setTimeout(onDrained, limitMs).unref();
+            await Promise.race([nativeImport(pathToFileURL(output).href), drained]).finally(() => clearTimeout(limit));
           } catch (error) {
             const known = typeof error === 'object' && error !== null ? failureOf.get(error) : undefined;
             if (known) known.files.push(file);
@@ -140,6 +155,8 @@ export async function loadWorkspace(workspace: string, files: string[], shortCir
         // Rejections are reported once the microtasks of the last module have run.
         await new Promise((resolve) => setImmediate(resolve));
       } finally {
+        giveUp = undefined;
+        process.off('beforeExit', onDrained);
         loadingModule.file = undefined;
         await watchdog.stop();
         process.exit = exit;
@@ -171,10 +188,10 @@ export async function loadWorkspace(workspace: string, files: string[], shortCir
 }
 
 /**
- * The module being imported, for cli/campaign.js: when a module's top-level await never settles,
- * Node ends the process (exit code 13) with that import still pending, and the message names it.
- * `stopped` is set (to 1) by the load watchdog when it stopped a module stuck in a loop: the
- * process then ends the same way, and has already said why.
+ * The module being imported, for cli/campaign.js: should the process still end with an import
+ * pending (exit code 13: a never-settling await the 'beforeExit' give-up did not catch, such as one
+ * outside loading), its message names it. `stopped` is set (to 1) by the load watchdog when it
+ * stopped a module stuck in a loop: the process then ends that way, and has already said why.
  */
 const loadingModule: { file: string | undefined; stopped?: Int32Array } = ((globalThis as Record<symbol, unknown>)[Symbol.for('campaignkit.loadingModule')] ??= {
   file: undefined,
@@ -182,6 +199,16 @@ const loadingModule: { file: string | undefined; stopped?: Int32Array } = ((glob
 
 /** How long one module may take to load (ms); `CAMPAIGN_LOAD_TIMEOUT` (seconds) overrides it. */
 const LOAD_TIMEOUT_MS = 30_000;
+/**
+ * How much later than the limit the watchdog stops a module: a module still loading at the limit
+ * on an idle thread (an await) is given up by this thread's own timer first (CK010).
+ */
+const WATCHDOG_GRACE_MS = 1000;
+
+function loadTimeoutMs(): number {
+  const seconds = Number(process.env.CAMPAIGN_LOAD_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : LOAD_TIMEOUT_MS;
+}
 
 /**
  * The thread that stops a module stuck in an endless loop at its top level. Loading runs the
@@ -193,8 +220,7 @@ const LOAD_TIMEOUT_MS = 30_000;
  * process still be alive a few seconds later (no inspector in this Node), it is killed (SIGKILL).
  */
 function loadWatchdog(workspace: string, outdir: string): { loading(file: string): void; stop(): Promise<void> } {
-  const seconds = Number(process.env.CAMPAIGN_LOAD_TIMEOUT);
-  const ms = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : LOAD_TIMEOUT_MS;
+  const ms = loadTimeoutMs();
   const stopped = (loadingModule.stopped ??= new Int32Array(new SharedArrayBuffer(4)));
   const worker = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads');
@@ -216,7 +242,7 @@ function loadWatchdog(workspace: string, outdir: string): { loading(file: string
          }
        }, workerData.ms);
      });`,
-    { eval: true, workerData: { ms, seconds: ms / 1000, outdir, stopped } },
+    { eval: true, workerData: { ms: ms + WATCHDOG_GRACE_MS, seconds: ms / 1000, outdir, stopped } },
   );
   worker.unref();
   // A watchdog that could not start must not fail the command it watches.
@@ -250,6 +276,12 @@ class ProcessExitCall extends Error {
     super(`process.exit(${code === undefined ? '' : String(code)})`);
   }
 }
+
+/**
+ * A module whose import was given up: the event loop ran dry while it, or a module it imports,
+ * awaited at its top level. It never finishes loading (a later module importing it waits too).
+ */
+class NeverSettles extends Error {}
 
 const FRAME = /(?:file:\/\/)?(\/[^\s():]+):(\d+):(\d+)/g;
 
@@ -345,5 +377,6 @@ function moduleThrew(error: unknown, files: string[], workspace: string, maps: M
   const others = files.filter((other) => other !== file).map(relative);
   const stopped = others.length === 0 ? '' : ` ${others.length === 1 ? `${others[0]} imports it and did not load either` : `${others.length} modules that import it did not load either (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''})`}.`;
   if (error instanceof ProcessExitCall) return diagnostic('CK008', { file: shown, call: error.message }, site);
+  if (error instanceof NeverSettles) return diagnostic('CK010', { file: shown }, { file: files[0]!, ...firstTopLevelAwait(files[0]!) });
   return diagnostic('CK003', { file: shown, error: text, stopped }, site);
 }

@@ -1,7 +1,7 @@
 import { catalogueEntry as entry } from './diagnostics.ts';
 
 /**
- * The catalogue's codes CK001–CK009: problems found while loading the workspace (the config, the
+ * The catalogue's codes CK001–CK010: problems found while loading the workspace (the config, the
  * modules, the IR schema). Part of `CATALOGUE` (messages.ts).
  */
 export const LOADING_MESSAGES = {
@@ -84,5 +84,12 @@ export const LOADING_MESSAGES = {
     (p) =>
       `Combine conditions with c.all(…) or c.any(…) and negate with c.not(…); \`&&\`, \`||\`, \`!\` and \`?:\` on conditions do not combine them${p.kind === 'reference' ? ', and a field is tested with its operators, such as c.firstName.exists()' : ''}.`,
     'A condition callback (a segment\'s `where`, an audience, `exitWhen`, a branch or goal, a profile rule, an event filter) built a condition that JavaScript logic threw away, or read a field (`c.plan`, `c.score(…)`) without comparing it. Conditions are recorded objects, not booleans: `a && b` returns `b` and drops `a`, `a || b` returns `a` and never builds `b`, `!a` is `false`, and `c.plan ? x : y` always takes `x`. The rule: a condition the callback does not return is reported where its value is thrown away — the left operand of `&&` or of a comma, the test of `?:`, `if` or a loop, the operand of `!` or of a comparison, a statement of its own, a variable never read — and not where it is kept as a value on purpose: an entry of an object or array literal (a lookup table that builds every entry and returns one), an argument of a function, a variable that is read, an assignment. A condition lost inside a helper function is reported at the callback\'s call of the helper, the message naming the line in the helper. The condition after `||` or `??` is reported where it is written: the type-check finds it; with `--no-typecheck`, so does loading, when the operator is written in the callback itself.',
+  ),
+  CK010: entry<{ file: string }>(
+    'module-never-settles',
+    'error',
+    (p) => `Module "${p.file}" did not finish loading: a top-level await in it, or in a module it imports, waits on a promise that does not settle.`,
+    () => 'Remove that await: a module only defines, and must not wait on the network, a timer or anything else while it loads.',
+    'A module (or one it imports) awaited, at its top level, a promise that does not settle: once nothing else is left to run, or after the load time limit (30 s; `CAMPAIGN_LOAD_TIMEOUT` sets it in seconds), the module is given up and reported; the other modules still load, and a module importing it is reported too, as it waits on it.',
   ),
 } as const;

@@ -176,15 +176,30 @@ describe('campaign validate (real process)', () => {
     expect(limited.status).toBe(1);
   });
 
-  it('names the module, exit 1, that awaits a promise that never settles (Node would exit 13 without a word)', () => {
+  it('reports a module whose top-level await never settles as CK010 at that await, and the module waiting on it, exit 1 (Node would exit 13 without a word)', () => {
     const tmp = tempDir('campaignkit-cli-');
     cpSync(path.join(ROOT, VALID), tmp, { recursive: true });
-    writeFileSync(path.join(tmp, 'segments.ts'), "import { segment } from './campaign.config';\n\nawait new Promise(() => {});\n\nexport default segment('trials', { where: (c) => c.plan.eq('trial') });\n");
+    writeFileSync(path.join(tmp, 'helper.ts'), "const token = () => new Promise<string>(() => {});\nexport const team = 'sales';\nawait token();\n");
+    writeFileSync(path.join(tmp, 'segments.ts'), "import { segment } from './campaign.config';\nimport { team } from './helper';\n\nexport default segment(`trials-${team}`, { where: (c) => c.plan.eq('trial') });\n");
     const hangs = validate(tmp);
     // Named as diagnostics name files: from the current directory.
-    const module = path.relative(ROOT, path.join(tmp, 'segments.ts'));
-    expect(hangs.stderr).toBe(`error: campaign stopped before finishing: the workspace module ${module} awaits something that never settles (a top-level await on a promise nothing resolves). Remove that await; the command did not finish.\n`);
+    const helper = path.relative(ROOT, path.join(tmp, 'helper.ts'));
+    const segments = path.relative(ROOT, path.join(tmp, 'segments.ts'));
+    expect(hangs.stdout).toContain(`${helper}:3:1 - error CK010: Module "helper.ts" did not finish loading: a top-level await in it, or in a module it imports, waits on a promise that does not settle.`);
+    expect(hangs.stdout).toContain('  3 | await token();\n    | ^^^^^');
+    expect(hangs.stdout).toContain(`${segments}:1:1 - error CK010: Module "segments.ts" did not finish loading`);
+    expect(hangs.stdout).toContain('2 errors in 3 modules');
+    expect(hangs.stderr).toBe('');
     expect(hangs.status).toBe(1);
+    // CI reading JSON gets the diagnostics as data, not an empty stdout.
+    const json = spawnSync(process.execPath, ['cli/campaign.js', 'validate', '--no-typecheck', '--format', 'json', '--workspace', tmp], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const report = JSON.parse(json.stdout) as { ok: boolean; diagnostics: { code: string; file: string; range: { start: { line: number } } }[] };
+    expect(report.ok).toBe(false);
+    expect(report.diagnostics.map((d) => [d.code, path.basename(d.file), d.range.start.line])).toEqual([
+      ['CK010', 'helper.ts', 3],
+      ['CK010', 'segments.ts', 1],
+    ]);
+    expect(json.status).toBe(1);
   });
 
   it('names the module, exit 1, that rejects a promise it does not await (Node would crash later, exit 7)', () => {
