@@ -1,4 +1,6 @@
 import { isoDateTimeMs } from '../ir/durations.ts';
+import { ByteRangeTable, hashBytes } from '../text/byte-range-table.ts';
+import { canonicalInstantMs } from './iso-instant-bytes.ts';
 import { dataShapeOf, type DataShape, type ShapeProperty } from './event-data-shape.ts';
 import type { IngestContext } from './ingest.ts';
 import type { JournalLineBuffer } from './journal-line-buffer.ts';
@@ -84,7 +86,9 @@ function sameBytes(bytes: Buffer, from: number, to: number, key: Buffer): boolea
 }
 
 export class FastEventRows {
-  private readonly shapes = new Map<string, DataShape>();
+  /** The events whose rows the fast path reads, found by their names' bytes, and their shapes. */
+  private readonly eventNames: ByteRangeTable;
+  private readonly shapes: DataShape[] = [];
   private readonly latest: number;
   private readonly tail: Buffer;
   // Where the current row's parts are (value bounds, quotes included), reused from row to row.
@@ -110,10 +114,17 @@ export class FastEventRows {
     private readonly ctx: IngestContext,
     now: string,
   ) {
+    // The workspace's own names (`Object.keys`): "toString" is no event of it.
+    const names: Buffer[] = [];
     for (const name of Object.keys(ctx.events)) {
       const shape = name === '' ? undefined : dataShapeOf(ctx.events[name]!);
-      if (shape && shape.properties.length <= MAX_MEMBERS) this.shapes.set(name, shape);
+      if (!shape || shape.properties.length > MAX_MEMBERS) continue;
+      names.push(Buffer.from(name));
+      this.shapes.push(shape);
     }
+    const source = Buffer.concat(names);
+    this.eventNames = new ByteRangeTable(source, names.length);
+    for (let i = 0, at = 0; i < names.length; at += names[i]!.length, i++) this.eventNames.add(at, at + names[i]!.length, hashBytes(source, at, at + names[i]!.length));
     this.latest = latestAhead(Date.parse(now));
     this.tail = Buffer.from(`,"receivedAt":${JSON.stringify(now)}}\n`);
   }
@@ -126,9 +137,9 @@ export class FastEventRows {
   read(bytes: Buffer, from: number, end: number, out: JournalLineBuffer): boolean {
     if (!this.scan(bytes, from, end)) return false;
     if (this.id < 0 || this.event < 0 || this.contact < 0 || this.at < 0 || this.members < 0) return false;
-    const event = bytes.toString('latin1', this.event + 1, this.eventEnd - 1);
-    const shape = this.shapes.get(event);
-    if (!shape || !Object.hasOwn(this.ctx.events, event)) return false;
+    const eventEntry = this.eventNames.find(bytes, this.event + 1, this.eventEnd - 1, hashBytes(bytes, this.event + 1, this.eventEnd - 1));
+    if (eventEntry < 0) return false;
+    const shape = this.shapes[eventEntry]!;
     // By its bytes when it is an id (nearly always), else as `validateEvent` resolves it.
     let contactJson: string | undefined;
     if (this.ctx.contactIds?.has(bytes, this.contact + 1, this.contactEnd - 1) !== true) {
@@ -137,13 +148,18 @@ export class FastEventRows {
       if (contact === null) return false;
       if (contact !== given) contactJson = JSON.stringify(contact);
     }
-    const atText = bytes.toString('latin1', this.at + 1, this.atEnd - 1);
-    const ms = isoDateTimeMs(atText);
+    // In `toISOString`'s form (nearly always) from the bytes, the text then written as it is.
+    let ms = canonicalInstantMs(bytes, this.at + 1, this.atEnd - 1);
+    let atJson: string | undefined;
+    if (Number.isNaN(ms)) {
+      const atText = bytes.toString('latin1', this.at + 1, this.atEnd - 1);
+      ms = isoDateTimeMs(atText);
+      const at = Number.isNaN(ms) ? atText : isoTextOf(atText, ms);
+      if (at !== atText) atJson = JSON.stringify(at);
+    }
     if (!(ms >= EARLIEST_INSTANT) || ms > this.latest) return false;
     if (!this.checkData(bytes, shape)) return false;
     if (this.idEnd - this.id === 2) return false;
-    const at = isoTextOf(atText, ms);
-    const atJson = at === atText ? undefined : JSON.stringify(at);
     this.write(bytes, shape, out, contactJson, atJson);
     return true;
   }
