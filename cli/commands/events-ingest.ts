@@ -7,6 +7,7 @@ import { FileChunks } from '../../src/store/file-chunks.ts';
 import { FastEventRows } from '../../src/runtime/fast-event-rows.ts';
 import { repeatedIds, validateEvent, type IngestContext, type RepeatedIds } from '../../src/runtime/ingest.ts';
 import { eventLine, JournalLineBuffer } from '../../src/runtime/journal-line-buffer.ts';
+import { JournalSpill } from '../../src/runtime/journal-spill.ts';
 import { mayHoldNulBytes, nulMessage, nulPath, rawNulMessage } from '../../src/text/nul-character.ts';
 import { decodeUtf8OrFail, hasByteOrderMark, isValidUtf8 } from '../../src/text/strict-utf8.ts';
 import { appendLineBuffer, pendingEventIds } from '../../src/runtime/journal.ts';
@@ -61,109 +62,115 @@ export const eventsIngest: Command = {
       if (sameFile(rejects, file)) throw new UserError(`--rejects names the file being ingested ("${name}"); write the rejected rows to another file. Nothing was written.`);
     }
     const nowIso = now.toISOString();
-    // Accepted events as journal lines, built as the rows are checked.
-    const lines = new JournalLineBuffer();
-    const errors: { line: number; text: string; error: string }[] = [];
-    // On a terminal, a bar while the rows are checked (it draws from 5,000 lines) and a status line
-    // while they are written: a 500 MB file takes about half a minute.
-    const progress = progressBar(ctx.stderr, `Checking ${name}`);
-    // The rows are read a block at a time (FileChunks), from the bytes (FastEventRows), decoded one
-    // at a time only when they take the slow path.
-    const chunks = new FileChunks(file);
-    let line = 0;
-    // The accepted events' ids, each with the first event that has it; of each event, its id's
-    // code, its line, and where that line starts in the file (numbers: no object per row), to
-    // check a repeated id against the event seen first.
-    const ids = new AcceptedIds();
-    const acceptedCodes: number[] = [];
-    const acceptedLines: number[] = [];
-    const acceptedStarts: number[] = [];
-    /** Accepted rows with neither "at" nor "id" (see the warning below). */
-    let untimed = 0;
-    const fast = new FastEventRows(context, nowIso);
+    // Accepted events as journal lines, built as the rows are checked, into a spill beside the
+    // journal: the journal gets them only once every row is checked.
+    const lines = new JournalLineBuffer(undefined, new JournalSpill(journal));
     try {
-      const lineCount = ctx.stderr.isTTY ? countLines(file) : 0;
-      /** The event of an accepted row, read again: the fast path keeps its line, not its event. */
-      const eventAt = (start: number) => (checkRow(chunks.lineAt(start), context, nowIso, true) as { event: StoredEvent }).event;
-      for (let first = true; chunks.next(); first = false) {
-        const { bytes, offset, end } = chunks;
-        // A file that is not UTF-8 is refused as a whole, with the line of its first invalid byte,
-        // whatever rows came before it (blocks end with a newline, never inside a character).
-        if (!isValidUtf8(bytes.subarray(0, end))) decodeUtf8OrFail(readFileSync(file), name);
-        // One scan of each block; its rows are checked for a NUL only when it finds one.
-        const nul = mayHoldNulBytes(bytes.subarray(0, end));
-        for (let from = first && hasByteOrderMark(bytes) ? 3 : 0; from < end; ) {
-          if (line % 1000 === 0) progress.update(line, lineCount);
-          let newline = bytes.indexOf(10, from);
-          if (newline < 0 || newline >= end) newline = end;
-          const start = from;
-          from = newline + 1;
-          line += 1;
-          let code: number;
-          if (fast.read(bytes, start, newline, lines)) {
-            code = ids.addBytes(bytes, fast.idFrom(), fast.idTo(), acceptedCodes.length);
-            // An id given twice in one file: the same event again is harmless (the run keeps one), but
-            // another event under the same id would be dropped without a word.
-            if (ids.first >= 0 && !sameEvent(eventAt(acceptedStarts[ids.first]!), eventAt(offset + start))) {
-              // The fast path wrote its line: taken back.
-              lines.dropLine();
-              errors.push({ line, text: bytes.toString('utf8', start, newline), error: sameIdMessage(ids.idOf(code), acceptedLines[ids.first]!) });
-              continue;
-            }
-          } else {
-            const raw = bytes.toString('utf8', start, newline);
-            if (raw.trim() === '') continue;
-            const result = checkRow(raw, context, nowIso, nul);
-            if ('error' in result) {
-              errors.push({ line, text: raw, error: result.error });
-              continue;
-            }
-            code = ids.addString(result.event.id, acceptedCodes.length);
-            if (ids.first >= 0 && !sameEvent(eventAt(acceptedStarts[ids.first]!), result.event)) {
-              errors.push({ line, text: raw, error: sameIdMessage(result.event.id, acceptedLines[ids.first]!) });
-              continue;
-            }
-            lines.line(eventLine(result.event, nowIso));
-            if (result.untimed) untimed++;
-          }
-          acceptedCodes.push(code);
-          acceptedLines.push(line);
-          acceptedStarts.push(offset + start);
-        }
-      }
-    } finally {
-      chunks.close();
-      progress.done();
-    }
-    if (lines.count === 0 && errors.length === 0) throw new UserError(`"${name}" has no events.`);
-    const skip = flag(args, 'skip-invalid');
-    if (errors.length > 0) {
-      for (const e of errors.slice(0, MAX_SHOWN)) ctx.err(`${name}:${e.line}: ${e.error}`);
-      if (errors.length > MAX_SHOWN) ctx.err(`… and ${errors.length - MAX_SHOWN} more.`);
-      if (!skip) throw new UserError(`${errors.length} of ${errors.length + lines.count} events are invalid; nothing was accepted. Fix them, or pass --skip-invalid to accept the rest.`);
+      const errors: { line: number; text: string; error: string }[] = [];
+      // On a terminal, a bar while the rows are checked (it draws from 5,000 lines) and a status line
+      // while they are written: a 500 MB file takes about half a minute.
+      const progress = progressBar(ctx.stderr, `Checking ${name}`);
+      // The rows are read a block at a time (FileChunks), from the bytes (FastEventRows), decoded one
+      // at a time only when they take the slow path.
+      const chunks = new FileChunks(file);
+      let line = 0;
+      // The accepted events' ids, each with the first event that has it; of each event, its id's
+      // code, its line, and where that line starts in the file (numbers: no object per row), to
+      // check a repeated id against the event seen first.
+      const ids = new AcceptedIds();
+      const acceptedCodes: number[] = [];
+      const acceptedLines: number[] = [];
+      const acceptedStarts: number[] = [];
+      /** Accepted rows with neither "at" nor "id" (see the warning below). */
+      let untimed = 0;
+      const fast = new FastEventRows(context, nowIso);
       try {
-        writeFileSync(rejects, errors.map((e) => JSON.stringify({ line: e.line, error: e.error, row: e.text })).join('\n') + '\n');
-      } catch (error) {
-        throw new UserError(`Cannot write the rejected rows to "${displayPath(ctx, rejects)}": ${(error as Error).message}; nothing was accepted.`);
+        const lineCount = ctx.stderr.isTTY ? countLines(file) : 0;
+        /** The event of an accepted row, read again: the fast path keeps its line, not its event. */
+        const eventAt = (start: number) => (checkRow(chunks.lineAt(start), context, nowIso, true) as { event: StoredEvent }).event;
+        for (let first = true; chunks.next(); first = false) {
+          const { bytes, offset, end } = chunks;
+          // A file that is not UTF-8 is refused as a whole, with the line of its first invalid byte,
+          // whatever rows came before it (blocks end with a newline, never inside a character).
+          if (!isValidUtf8(bytes.subarray(0, end))) decodeUtf8OrFail(readFileSync(file), name);
+          // One scan of each block; its rows are checked for a NUL only when it finds one.
+          const nul = mayHoldNulBytes(bytes.subarray(0, end));
+          for (let from = first && hasByteOrderMark(bytes) ? 3 : 0; from < end; ) {
+            if (line % 1000 === 0) progress.update(line, lineCount);
+            let newline = bytes.indexOf(10, from);
+            if (newline < 0 || newline >= end) newline = end;
+            const start = from;
+            from = newline + 1;
+            line += 1;
+            let code: number;
+            if (fast.read(bytes, start, newline, lines)) {
+              code = ids.addBytes(bytes, fast.idFrom(), fast.idTo(), acceptedCodes.length);
+              // An id given twice in one file: the same event again is harmless (the run keeps one), but
+              // another event under the same id would be dropped without a word.
+              if (ids.first >= 0 && !sameEvent(eventAt(acceptedStarts[ids.first]!), eventAt(offset + start))) {
+                // The fast path wrote its line: taken back.
+                lines.dropLine();
+                errors.push({ line, text: bytes.toString('utf8', start, newline), error: sameIdMessage(ids.idOf(code), acceptedLines[ids.first]!) });
+                continue;
+              }
+            } else {
+              const raw = bytes.toString('utf8', start, newline);
+              if (raw.trim() === '') continue;
+              const result = checkRow(raw, context, nowIso, nul);
+              if ('error' in result) {
+                errors.push({ line, text: raw, error: result.error });
+                continue;
+              }
+              code = ids.addString(result.event.id, acceptedCodes.length);
+              if (ids.first >= 0 && !sameEvent(eventAt(acceptedStarts[ids.first]!), result.event)) {
+                errors.push({ line, text: raw, error: sameIdMessage(result.event.id, acceptedLines[ids.first]!) });
+                continue;
+              }
+              lines.line(eventLine(result.event, nowIso));
+              if (result.untimed) untimed++;
+            }
+            acceptedCodes.push(code);
+            acceptedLines.push(line);
+            acceptedStarts.push(offset + start);
+          }
+        }
+      } finally {
+        chunks.close();
+        progress.done();
       }
-      ctx.err(`Wrote ${count(errors.length, 'rejected row')} to ${displayPath(ctx, rejects)}.`);
-    }
-    // Before appending: the journal's events after the store's cursor are the ones accepted earlier.
-    const inStore = historyLines > 0 ? await historyIdsAmong(store, ids, label) : new Set<string>();
-    const repeated = repeatedIds(lines.count, () => acceptedCodes.map((code) => ids.idOf(code)), ids, inStore, (firstIds) => pendingEventIds(journal, data.journal, firstIds));
-    if (lines.count >= 5000) progress.note(`Writing ${lines.count.toLocaleString('en-US')} events to the journal…`);
-    try {
-      appendLineBuffer(journal, lines);
+      if (lines.count === 0 && errors.length === 0) throw new UserError(`"${name}" has no events.`);
+      const skip = flag(args, 'skip-invalid');
+      if (errors.length > 0) {
+        for (const e of errors.slice(0, MAX_SHOWN)) ctx.err(`${name}:${e.line}: ${e.error}`);
+        if (errors.length > MAX_SHOWN) ctx.err(`… and ${errors.length - MAX_SHOWN} more.`);
+        if (!skip) throw new UserError(`${errors.length} of ${errors.length + lines.count} events are invalid; nothing was accepted. Fix them, or pass --skip-invalid to accept the rest.`);
+        try {
+          writeFileSync(rejects, errors.map((e) => JSON.stringify({ line: e.line, error: e.error, row: e.text })).join('\n') + '\n');
+        } catch (error) {
+          throw new UserError(`Cannot write the rejected rows to "${displayPath(ctx, rejects)}": ${(error as Error).message}; nothing was accepted.`);
+        }
+        ctx.err(`Wrote ${count(errors.length, 'rejected row')} to ${displayPath(ctx, rejects)}.`);
+      }
+      // Before appending: the journal's events after the store's cursor are the ones accepted earlier.
+      const inStore = historyLines > 0 ? await historyIdsAmong(store, ids, label) : new Set<string>();
+      const repeated = repeatedIds(lines.count, () => acceptedCodes.map((code) => ids.idOf(code)), ids, inStore, (firstIds) => pendingEventIds(journal, data.journal, firstIds));
+      if (lines.count >= 5000) progress.note(`Writing ${lines.count.toLocaleString('en-US')} events to the journal…`);
+      try {
+        appendLineBuffer(journal, lines);
+      } finally {
+        progress.done();
+      }
+      ctx.out(acceptedLine(lines.count, repeated, `${name}${errors.length ? ` (${errors.length} rejected)` : ''}`));
+      // Their id is a hash of their content with the time of this ingest: another ingest of the file
+      // gives them other ids, and adds them again.
+      if (untimed > 0) {
+        ctx.err(`warning: ${untimed === 1 ? '1 event has' : `${untimed.toLocaleString('en-US')} events have`} neither "at" nor "id": ${untimed === 1 ? 'it takes' : 'they take'} the time of this ingest, so ingesting ${name} again would add ${untimed === 1 ? 'it' : 'them'} again. Give each event its "at" (when it happened) or an "id".`);
+      }
+      return 0;
     } finally {
-      progress.done();
+      // Appended, or the file refused: the spill is no longer needed.
+      lines.discard();
     }
-    ctx.out(acceptedLine(lines.count, repeated, `${name}${errors.length ? ` (${errors.length} rejected)` : ''}`));
-    // Their id is a hash of their content with the time of this ingest: another ingest of the file
-    // gives them other ids, and adds them again.
-    if (untimed > 0) {
-      ctx.err(`warning: ${untimed === 1 ? '1 event has' : `${untimed.toLocaleString('en-US')} events have`} neither "at" nor "id": ${untimed === 1 ? 'it takes' : 'they take'} the time of this ingest, so ingesting ${name} again would add ${untimed === 1 ? 'it' : 'them'} again. Give each event its "at" (when it happened) or an "id".`);
-    }
-    return 0;
   },
 };
 

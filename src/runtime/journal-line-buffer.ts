@@ -1,9 +1,12 @@
+import { writeSync } from 'node:fs';
 import type { StoredEvent } from '../store/types.ts';
+import type { JournalSpill } from './journal-spill.ts';
 
 /**
  * Journal lines kept as bytes until they are appended (`appendLineBuffer`): `events ingest`
  * checks every row before it writes any, and a million lines as strings — each the concatenation
- * of its parts, encoded again to be written — kept the garbage collector busy for seconds.
+ * of its parts, encoded again to be written — kept the garbage collector busy for seconds. With a
+ * spill (`JournalSpill`), each full block goes to that file and the block is used again.
  */
 
 /** An event's journal line: `{ ...event, receivedAt }` as JSON, then a newline. */
@@ -25,15 +28,23 @@ export class JournalLineBuffer {
   /** Where the last line started in the block. */
   private lineStart = 0;
 
-  constructor(private readonly blockBytes = BLOCK) {
+  constructor(
+    private readonly blockBytes = BLOCK,
+    private readonly spill?: JournalSpill,
+  ) {
     this.block = Buffer.allocUnsafe(blockBytes);
   }
 
   /** Makes room for a line of at most `length` bytes (a line is never split between blocks). */
   startLine(length: number): void {
     if (this.at + length > this.block.length) {
-      if (this.at > 0) this.full.push(this.block.subarray(0, this.at));
-      this.block = Buffer.allocUnsafe(Math.max(this.blockBytes, length));
+      if (this.spill) {
+        this.spill.write(this.block, 0, this.at);
+        if (length > this.block.length) this.block = Buffer.allocUnsafe(length);
+      } else {
+        if (this.at > 0) this.full.push(this.block.subarray(0, this.at));
+        this.block = Buffer.allocUnsafe(Math.max(this.blockBytes, length));
+      }
       this.at = 0;
     }
     this.lineStart = this.at;
@@ -78,8 +89,21 @@ export class JournalLineBuffer {
     this.endLine();
   }
 
-  /** The lines' bytes, in the order they were added. */
+  /** The lines' bytes, in the order they were added (those in memory: without a spill). */
   buffers(): Buffer[] {
     return this.at > 0 ? [...this.full, this.block.subarray(0, this.at)] : [...this.full];
+  }
+
+  /** Writes the lines to the journal open as `fd`, after what it holds. */
+  writeTo(fd: number): void {
+    this.spill?.copyTo(fd);
+    for (const bytes of this.buffers()) {
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    }
+  }
+
+  /** Removes the spill, if any: after the lines were appended, or when the file is refused. */
+  discard(): void {
+    this.spill?.discard();
   }
 }

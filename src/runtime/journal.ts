@@ -77,9 +77,7 @@ function appendRows<T>(journal: string, rows: readonly T[], line: (row: T) => st
 export function appendLineBuffer(journal: string, lines: JournalLineBuffer): void {
   if (lines.count === 0) return;
   appendLocked(journal, (fd) => {
-    for (const bytes of lines.buffers()) {
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-    }
+    lines.writeTo(fd);
     writeSync(fd, `${COMMIT_PREFIX}${lines.count}}\n`);
   });
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readStore } from '../../src/store/index.ts';
 import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
@@ -22,6 +22,8 @@ describe('campaign events ingest', () => {
     // What the warning says: the other two repeat their ids, that one does not.
     const second = await cli(dir, 'events', 'ingest', 'mixed.jsonl', '--store', 'store.json', '--now', '2026-11-01T00:05:00Z');
     expect(second.stdout).toMatch(/^Accepted 3 events from mixed\.jsonl; 2 repeat the id of an event seen before \(2 in the journal\).*so it will process 1\.$/m);
+    // The lines went through a spill beside the journal (journal-spill.ts), removed once appended.
+    expect(readdirSync(dir).filter((name) => name.endsWith('.ingest'))).toEqual([]);
   }, 60_000);
 
   it('refuses a row that gives a key twice (JSON.parse would keep the last without a word), and `track --data` too; nothing is written', async () => {
@@ -48,5 +50,6 @@ describe('campaign events ingest', () => {
     expect(tracked.code).toBe(1);
     expect(tracked.stderr).toBe('error: page.viewed: key "data.url" is given twice in --data; give each key once.\n');
     expect(existsSync(journal) ? readFileSync(journal) : null).toEqual(before);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.ingest'))).toEqual([]);
   }, 60_000);
 });
