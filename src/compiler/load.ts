@@ -278,8 +278,9 @@ class ProcessExitCall extends Error {
 }
 
 /**
- * A module whose import was given up: the event loop ran dry while it, or a module it imports,
- * awaited at its top level. It never finishes loading (a later module importing it waits too).
+ * A module whose import was given up while it, or a module it imports, awaited at its top level:
+ * the event loop ran dry, or the load time limit passed on an idle thread. Its import stays
+ * pending (a later module importing it waits too, and is given up the same way).
  */
 class NeverSettles extends Error {}
 
