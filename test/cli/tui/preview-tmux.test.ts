@@ -22,11 +22,17 @@ const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
 const alive = () => spawnSync('tmux', ['-L', SOCKET, 'has-session', '-t', SESSION]).status === 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The pane's text, or null once the session has ended: one tmux process per look. */
+function look(): string | null {
+  const captured = spawnSync('tmux', ['-L', SOCKET, 'capture-pane', '-p', '-t', SESSION], { encoding: 'utf8' });
+  return captured.status === 0 ? captured.stdout : null;
+}
+
 async function waitFor(wanted: string | RegExp, timeoutMs = 15_000): Promise<string> {
   const started = Date.now();
   let last = '';
   while (Date.now() - started < timeoutMs) {
-    last = alive() ? screen() : '(the session has ended)';
+    last = look() ?? '(the session has ended)';
     if (typeof wanted === 'string' ? last.includes(wanted) : wanted.test(last)) return last;
     await sleep(50);
   }
