@@ -37,7 +37,7 @@ describe('campaign webhooks retry', () => {
     expect(dry.stdout).toContain(`  ${keys[0]}, ${keys[1]}\n`);
     expect(dry.stdout).toContain('Not queued: 1 webhook delivery of erased contacts (their data is gone).');
     expect(dry.stdout).toContain('Dry run: nothing was changed.');
-    expect(readFileSync(store)).toEqual(before);
+    expect(readFileSync(store).equals(before)).toBe(true);
 
     const done = await cli(dir, 'webhooks', 'retry', '--endpoint', 'crm', '--store', 'store.json', '--now', '2026-12-02T00:00:00Z');
     expect(done.code, done.stderr).toBe(0);
@@ -77,7 +77,7 @@ describe('campaign webhooks retry', () => {
     const unknown = await cli(dir, 'webhooks', 'retry', '--endpoint', 'crn', '--store', 'store.json');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe('error: No webhook endpoint "crn" in the store; its endpoints: crm. Nothing was changed.\n');
-    expect(readFileSync(store)).toEqual(before);
+    expect(readFileSync(store).equals(before)).toBe(true);
     const missing = await cli(dir, 'webhooks', 'retry', '--store', 'new/store.json');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('error: There is no store at "new/store.json"; nothing was changed.\n');
