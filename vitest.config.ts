@@ -22,6 +22,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A folder for the whole run: what a worker prepares once for all its files (test/helpers/runtime-cli.ts).
+    globalSetup: ['test/helpers/global-setup.ts'],
     // Two files at once even on two cores (vitest's default there is one): most tests wait on
     // child processes, fsync and servers, and the suite takes ~40% less time.
     maxWorkers: Math.max(2, availableParallelism() - 1),

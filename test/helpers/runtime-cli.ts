@@ -1,19 +1,43 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { hashProgram } from '../../src/ir/canonical.ts';
 import { readStore, writeStore } from '../../src/store/index.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
+type Cli = (cwd: string, ...argv: string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
+
 /**
- * The CLI in-process on the example workspace, with a small store set up once per test file (the
- * first 200 fixture contacts imported and the program applied; their events in `events.jsonl`) and
- * copied into a new directory per test (`copyBase`), or a state prepared from it once per file and
+ * The base store of this worker process, made once in the run's folder (global-setup.ts) and
+ * copied by each file: the files a worker runs one after another (isolate: false) share the
+ * import and the apply, as the tests of a file share the file's copy.
+ */
+let workerBase: Promise<string> | undefined;
+
+/** The first 200 fixture contacts imported and the program applied; their events in `events.jsonl`. */
+async function makeBase(cli: Cli): Promise<string> {
+  const base = path.join(inject('suiteFolder'), `runtime-base-${process.pid}`);
+  rmSync(base, { recursive: true, force: true });
+  mkdirSync(base);
+  const contacts = readFileSync(path.join(ROOT, 'fixtures/contacts.csv'), 'utf8').split('\n');
+  writeFileSync(path.join(base, 'contacts.csv'), contacts.slice(0, 201).join('\n'));
+  const ids = new Set(contacts.slice(1, 201).map((line) => line.split(',')[0]));
+  const events = readFileSync(path.join(ROOT, 'fixtures/events.jsonl'), 'utf8').split('\n').filter((line) => line && ids.has(JSON.parse(line).contact));
+  writeFileSync(path.join(base, 'events.jsonl'), `${events.join('\n')}\n`);
+  expect((await cli(base, 'contacts', 'import', 'contacts.csv', '--store', 'store.json', '--now', '2026-08-01T00:00:00Z')).code).toBe(0);
+  const applied = await cli(base, 'apply', '--auto-approve', '--store', 'store.json', '--now', '2026-08-01T00:00:00Z');
+  expect(applied.code, applied.stderr).toBe(0);
+  return base;
+}
+
+/**
+ * The CLI in-process on the example workspace, with a small store (makeBase) copied for each test
+ * file from the worker's, and into a new directory per test (`copyBase`), or a state prepared from it once per file and
  * copied per test (`copyPrepared`). Registers the file's `beforeAll`/`afterEach`/`afterAll`.
  */
 export function runtimeCliWorkspace() {
@@ -84,16 +108,11 @@ export function runtimeCliWorkspace() {
   }
 
   beforeAll(async () => {
+    workerBase ??= makeBase(cli);
+    const made = await workerBase;
     base = mkdtempSync(path.join(os.tmpdir(), 'ck-runtime-base-'));
     dirs.push(base);
-    const contacts = readFileSync(path.join(ROOT, 'fixtures/contacts.csv'), 'utf8').split('\n');
-    writeFileSync(path.join(base, 'contacts.csv'), contacts.slice(0, 201).join('\n'));
-    const ids = new Set(contacts.slice(1, 201).map((line) => line.split(',')[0]));
-    const events = readFileSync(path.join(ROOT, 'fixtures/events.jsonl'), 'utf8').split('\n').filter((line) => line && ids.has(JSON.parse(line).contact));
-    writeFileSync(path.join(base, 'events.jsonl'), `${events.join('\n')}\n`);
-    expect((await cli(base, 'contacts', 'import', 'contacts.csv', '--store', 'store.json', '--now', '2026-08-01T00:00:00Z')).code).toBe(0);
-    const applied = await cli(base, 'apply', '--auto-approve', '--store', 'store.json', '--now', '2026-08-01T00:00:00Z');
-    expect(applied.code, applied.stderr).toBe(0);
+    cpSync(made, base, { recursive: true });
   }, 60_000);
 
   afterEach(() => {
