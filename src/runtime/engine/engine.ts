@@ -17,6 +17,7 @@ import { processItem } from './process-item.ts';
 import { Queue } from './queue.ts';
 import { Rechecks } from './rechecks.ts';
 import { runInput, type ContactWork } from './run-input.ts';
+import { EventIds, indexHistory } from './history-index.ts';
 import { checkThresholds } from './thresholds.ts';
 import { isoOf as iso, parseInstant } from '../time/instants.ts';
 import { emptyRunStats, type RunStats } from './run-stats.ts';
@@ -52,7 +53,7 @@ export class Engine {
   readonly eventsBy = new Map<string, StoredEvent[]>();
   /** The instants of `eventsBy` (parallel arrays): conditions compare numbers, not ISO strings. */
   private readonly timesBy = new Map<string, number[]>();
-  readonly eventIds = new Set<string>();
+  readonly eventIds: EventIds;
   readonly enrollmentsBy = new Map<string, Enrollment[]>();
   readonly enrollmentsById = new Map<string, Enrollment>();
   readonly outboxKeys = new Set<string>();
@@ -105,16 +106,8 @@ export class Engine {
     this.liveProfiles = this.scoreList.filter(({ score }) => score.liveProfile.length > 0);
     this.segmentProfiles = this.scoreList.filter(({ score }) => score.profileOnSegments);
     for (const contact of data.contacts) this.contacts.set(contact.id, contact);
-    for (const event of data.events) {
-      this.eventIds.add(event.id);
-      let list = this.eventsBy.get(event.contact);
-      if (!list) {
-        this.eventsBy.set(event.contact, (list = []));
-        this.timesBy.set(event.contact, []);
-      }
-      list.push(event);
-      this.timesBy.get(event.contact)!.push(Date.parse(event.at));
-    }
+    this.eventIds = new EventIds(data.events);
+    indexHistory(data.events, this.eventsBy, this.timesBy);
     for (const enrollment of data.enrollments) this.indexEnrollment(enrollment);
     for (const message of data.outbox) {
       this.outboxKeys.add(message.key);

@@ -1,6 +1,7 @@
 import type { Program } from '../../ir/types.ts';
 import type { ContactRecord, StoreData, StoredEvent } from '../../store/types.ts';
 import { compareEvents } from './history.ts';
+import type { KnownEventIds } from './history-index.ts';
 import type { Item } from './queue.ts';
 
 /**
@@ -38,7 +39,7 @@ export interface RunInput {
 
 /** The store's indexes the input is decided against: known event ids (updated) and contacts. */
 export interface RunIndexes {
-  eventIds: Set<string>;
+  eventIds: KnownEventIds;
   contacts: ReadonlyMap<string, ContactRecord>;
 }
 
@@ -186,7 +187,7 @@ function splitEvents(input: RunInput, due: StoredEvent[], dueAt: number[], histo
  * `due`) and returns true; otherwise records nothing and returns false: they are decided in time
  * order.
  */
-function withoutRepeatedIds(due: readonly StoredEvent[], ids: Set<string>, contacts: ReadonlyMap<string, ContactRecord>): boolean {
+function withoutRepeatedIds(due: readonly StoredEvent[], ids: KnownEventIds, contacts: ReadonlyMap<string, ContactRecord>): boolean {
   for (let i = 0; i < due.length; i++) {
     if (!ids.has(due[i]!.id)) {
       ids.add(due[i]!.id);
