@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 
 /**
  * A file read a block of whole lines at a time into one buffer used again for every block (the
@@ -67,6 +67,11 @@ export class FileChunks {
       if (newline >= 0 || read === 0) return Buffer.concat(parts).toString('utf8');
       at += read;
     }
+  }
+
+  /** The file's status (which file was opened, its size and modification time). */
+  stat(): Stats {
+    return fstatSync(this.fd);
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { FileChunks } from './file-chunks.ts';
 
 /**
@@ -75,12 +76,23 @@ export function* lineLayoutChunks(data: object, elementsPerChunk = ELEMENTS_PER_
 }
 
 /**
+ * The first `count` elements of an array, already in the line layout elsewhere (`lineLayoutBytes`):
+ * `bytes` gives their lines, each followed by ",\n" but the last, which has no separator.
+ */
+export interface CopiedElements {
+  elements: readonly unknown[];
+  count: number;
+  bytes: () => Iterable<Uint8Array>;
+}
+
+/**
  * The same bytes as `lineLayoutChunks`, UTF-8 encoded into buffers of about `chunkBytes` (a new
  * one each time: a buffer handed out is never written again). Text is encoded as it is made, a
  * few kB at a time, so that element strings die young and no chunk string is joined then encoded
  * again: at 400 MB, about 20% less CPU and a tenth of the kernel time of writing the text chunks.
+ * `copied`: of that array, the lines of the first elements are those bytes instead of their text.
  */
-export function* lineLayoutBytes(data: object, chunkBytes = CHUNK_BYTES): Generator<Uint8Array> {
+export function* lineLayoutBytes(data: object, chunkBytes = CHUNK_BYTES, copied?: CopiedElements): Generator<Uint8Array> {
   let chunk = Buffer.allocUnsafe(chunkBytes);
   let used = 0;
   // Encoding element by element costs more than concatenating them first.
@@ -101,7 +113,17 @@ export function* lineLayoutBytes(data: object, chunkBytes = CHUNK_BYTES): Genera
       continue;
     }
     const last = piece.elements.length - 1;
-    for (let i = 0; i <= last; i++) {
+    let first = 0;
+    if (piece.elements === copied?.elements && copied.count > 0) {
+      yield* encode();
+      if (used > 0) yield chunk.subarray(0, used);
+      chunk = Buffer.allocUnsafe(chunkBytes);
+      used = 0;
+      yield* copied.bytes();
+      first = copied.count;
+      text += first <= last ? ',\n' : '\n';
+    }
+    for (let i = first; i <= last; i++) {
       text += elementText(piece.elements[i]) + (i < last ? ',\n' : '\n');
       if (text.length >= TEXT_BATCH) yield* encode();
     }
@@ -129,8 +151,23 @@ export class LayoutError extends Error {
  */
 export const BLOCK_BYTES = 32 * 1024;
 
+/**
+ * Where the line `linesOf` gave last starts, found from the bytes only when asked (`lineStart`):
+ * the decoded text's offsets are not the file's (multi-byte characters), its newlines are.
+ */
+interface LinePosition {
+  /** The bytes being read, the block decoded last starting at `blockStart`, and where `bytes` are in the file. */
+  bytes: Buffer;
+  blockStart: number;
+  fileAt: number;
+  /** The line's index in that block. */
+  line: number;
+  /** Whether a line so far ended with a carriage return (then a line's bytes are not its text and a newline). */
+  carriageReturn: boolean;
+}
+
 /** Iterates over the lines of a UTF-8 buffer without decoding it into one string. */
-function* linesOf(buffer: Buffer, length = buffer.length): Generator<string> {
+function* linesOf(buffer: Buffer, length = buffer.length, position?: LinePosition): Generator<string> {
   let start = 0;
   while (start < length) {
     let end = Math.min(start + BLOCK_BYTES, length);
@@ -139,15 +176,33 @@ function* linesOf(buffer: Buffer, length = buffer.length): Generator<string> {
       end = newline === -1 || newline >= length ? length : newline + 1;
     }
     const text = buffer.toString('utf8', start, end);
+    if (position) {
+      position.bytes = buffer;
+      position.blockStart = start;
+      position.line = 0;
+    }
     let from = 0;
     while (from < text.length) {
       const newline = text.indexOf('\n', from);
       const to = newline === -1 ? text.length : newline;
-      yield text.charCodeAt(to - 1) === 13 ? text.slice(from, to - 1) : text.slice(from, to);
+      if (text.charCodeAt(to - 1) === 13) {
+        if (position) position.carriageReturn = true;
+        yield text.slice(from, to - 1);
+      } else {
+        yield text.slice(from, to);
+      }
+      if (position) position.line++;
       from = to + 1;
     }
     start = end;
   }
+}
+
+/** The file offset of the line `linesOf` gave last. */
+function lineStart(position: LinePosition): number {
+  let at = position.blockStart;
+  for (let k = 0; k < position.line; k++) at = position.bytes.indexOf(0x0a, at) + 1;
+  return position.fileAt + at;
 }
 
 /**
@@ -155,10 +210,14 @@ function* linesOf(buffer: Buffer, length = buffer.length): Generator<string> {
  * (`FileChunks`): on a virtual machine, memory touched for the first time costs several times
  * reading the file (a 243 MB store: 0.8 s into a new buffer), and the store is read by every command.
  */
-function* fileLinesOf(file: string): Generator<string> {
+function* fileLinesOf(file: string, position?: LinePosition, onOpen?: (chunks: FileChunks) => void): Generator<string> {
   const chunks = new FileChunks(file);
   try {
-    while (chunks.next()) yield* linesOf(chunks.bytes, chunks.end);
+    onOpen?.(chunks);
+    while (chunks.next()) {
+      if (position) position.fileAt = chunks.offset;
+      yield* linesOf(chunks.bytes, chunks.end, position);
+    }
   } finally {
     chunks.close();
   }
@@ -174,16 +233,30 @@ const ARRAY_OPENER = /^("(?:[^"\\]|\\.)*"):\[$/;
 export type ElementSelector = (collection: string, membersSoFar: Readonly<Record<string, unknown>>) => ((line: string) => boolean) | undefined;
 
 /**
+ * Where a file's arrays' element lines are (`parseLineLayout` with `spans`): for each array with
+ * elements, each on one line ending with "," but the last, in a file without carriage returns,
+ * its element lines are the bytes from `start` to `end`. `file` is the file as it was opened.
+ */
+export interface ElementSpans {
+  file?: Stats;
+  arrays: Map<string, { start: number; end: number }>;
+}
+
+/**
  * Parses a buffer, or a file, written in the line layout. Throws a LayoutError (with the line) when the
  * buffer is not in the layout — hand-edited but valid JSON, or broken JSON; the caller decides.
- * With `select`, only the element lines it keeps are parsed (a store read for one contact).
+ * With `select`, only the element lines it keeps are parsed (a store read for one contact). With
+ * `spans`, where the elements of a file's arrays are is recorded in it.
  */
-export function parseLineLayout(source: Uint8Array | { file: string }, select?: ElementSelector): Record<string, unknown> {
+export function parseLineLayout(source: Uint8Array | { file: string }, select?: ElementSelector, spans?: ElementSpans): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const position: LinePosition | undefined = spans && { bytes: Buffer.alloc(0), blockStart: 0, fileAt: 0, line: 0, carriageReturn: false };
   // Uint8Array in the signature: the published declarations name no Node.js type. A Buffer view
   // of the same bytes (no copy) for linesOf's UTF-8 decoding.
   const lines =
-    source instanceof Uint8Array ? linesOf(Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength)) : fileLinesOf(source.file);
+    source instanceof Uint8Array
+      ? linesOf(Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength), undefined, position)
+      : fileLinesOf(source.file, position, spans && ((chunks) => (spans.file = chunks.stat())));
   let lineNo = 0;
   const next = (): string | undefined => {
     const result = lines.next();
@@ -224,14 +297,22 @@ export function parseLineLayout(source: Uint8Array | { file: string }, select?: 
       if (key === '__proto__') throw new LayoutError(lineNo, 'the key "__proto__" is not allowed');
       const elements: unknown[] = [];
       const keep = select?.(key, out);
+      let start = -1;
+      // Whether every element line but the last ends with "," (so far: all of them).
+      let separated = true;
+      let comma = true;
       for (;;) {
         line = next();
         if (line === undefined) throw new LayoutError(lineNo + 1, `the file ends inside "${key}" (it looks truncated)`);
         if (line === ']' || line === '],' || line === ']}') break;
-        const element = line.endsWith(',') ? line.slice(0, -1) : line;
+        if (position && start < 0) start = lineStart(position);
+        separated &&= comma;
+        comma = line.endsWith(',');
+        const element = comma ? line.slice(0, -1) : line;
         if (keep && !keep(element)) continue;
         elements.push(parse(element));
       }
+      if (position && !keep && start >= 0 && separated && !comma && !position.carriageReturn) spans!.arrays.set(key, { start, end: lineStart(position) });
       out[key] = elements;
       closed = line === ']}';
       continue;

@@ -1,10 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { closeSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { UserError } from '../errors.ts';
 import { hashProgram } from '../ir/canonical.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { jsonErrorLine, jsonErrorText, LayoutError, lineLayoutBytes, parseLineLayout, type ElementSelector } from './line-json.ts';
+import { historyCopy, keepHistoryLines } from './kept-history.ts';
+import { jsonErrorLine, jsonErrorText, LayoutError, lineLayoutBytes, parseLineLayout, type ElementSelector, type ElementSpans } from './line-json.ts';
 import { STORE_FORMAT, STORE_FORMAT_VERSION, type StoreData } from './types.ts';
 import { checkFormat, StoreShapeError, validateStore } from './validate-store.ts';
 
@@ -49,8 +51,9 @@ export class StoreAdapter implements Adapter<StoreData> {
 
   async read(): Promise<StoreData | null> {
     let doc: unknown;
+    const spans: ElementSpans = { arrays: new Map() };
     try {
-      doc = await this.parse();
+      doc = await this.parse(spans);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (error instanceof UserError || typeof code !== 'string') throw error;
@@ -74,8 +77,12 @@ export class StoreAdapter implements Adapter<StoreData> {
       throw new UserError(`The store "${this.label}" is damaged: ${error.message}. Restore it from a backup or delete it to start over; nothing was written.`);
     }
     this.checkDeployedHash(data);
-    if (this.select) partial.add(data);
-    else origins.set(data, { lineage: data.lineage, serial: data.serial });
+    if (this.select) {
+      partial.add(data);
+    } else {
+      origins.set(data, { lineage: data.lineage, serial: data.serial });
+      keepHistoryLines(data, spans);
+    }
     return data;
   }
 
@@ -100,24 +107,31 @@ export class StoreAdapter implements Adapter<StoreData> {
     await this.checkReplaceable(data);
     data.serial += 1;
     data.savedAt = (this.options.now?.() ?? new Date()).toISOString();
+    let history: ReturnType<typeof historyCopy> = null;
     try {
-      await writeFileAtomic(this.file, lineLayoutBytes(ordered(data)));
+      history = historyCopy(data, this.file);
+      await writeFileAtomic(this.file, lineLayoutBytes(ordered(data), undefined, history?.copied));
     } catch (error) {
       data.serial -= 1;
       throw new UserError(`Cannot write the store "${this.label}": ${(error as Error).message}. The previous version is unchanged.`);
+    } finally {
+      if (history) closeSync(history.fd);
     }
     origins.set(data, { lineage: data.lineage, serial: data.serial });
   }
 
   /**
-   * The file's document: read in the line layout a block at a time, or else, when it is not in
-   * the layout (edited by hand), as plain JSON. A file system error is thrown as it is.
+   * The file's document: read in the line layout a block at a time (where its arrays' element
+   * lines are recorded in `spans`), or else, when it is not in the layout (edited by hand), as
+   * plain JSON. A file system error is thrown as it is.
    */
-  private async parse(): Promise<unknown> {
+  private async parse(spans: ElementSpans): Promise<unknown> {
     try {
-      return parseLineLayout({ file: this.file }, this.select);
+      return parseLineLayout({ file: this.file }, this.select, this.select ? undefined : spans);
     } catch (error) {
       if (!(error instanceof LayoutError)) throw error;
+      // Read whole: its lines are not the elements'.
+      spans.arrays.clear();
       const buffer = await readFile(this.file);
       const version = headerVersion(buffer);
       if (version !== undefined && version > STORE_FORMAT_VERSION) throw this.newer(version);
