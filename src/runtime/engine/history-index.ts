@@ -6,6 +6,12 @@ export interface KnownEventIds {
   has(id: string): boolean;
   add(id: string): unknown;
   delete(id: string): boolean;
+  /**
+   * When the ids of `events` are each greater than the one before, the first greater than every
+   * id known (all of them new, none twice): records those of the events `recorded` keeps and
+   * returns true. Otherwise records nothing and returns false.
+   */
+  addIncreasing?(events: readonly StoredEvent[], recorded: (event: StoredEvent) => boolean): boolean;
 }
 
 /**
@@ -16,19 +22,71 @@ export interface KnownEventIds {
  */
 export class EventIds implements KnownEventIds {
   private ids: Set<string> | null = null;
+  /**
+   * Ids recorded by `addIncreasing`, in increasing order: most producers number their events in
+   * order (the journal then holds them so), and a sorted list of a million ids costs a fraction
+   * of a Set of them (about 1.8 s of a run's 23 s engine at 1M events).
+   */
+  private readonly increasing: string[] = [];
+  /** At least the greatest id known (undefined: none), once asked (`greatestId`). */
+  private greatest: string | undefined | null = null;
 
   constructor(private readonly history: readonly StoredEvent[]) {}
 
   has(id: string): boolean {
-    return this.all().has(id);
+    return this.all().has(id) || this.inIncreasing(id);
   }
 
   add(id: string): void {
     this.all().add(id);
+    if (this.greatest !== null && (this.greatest === undefined || id > this.greatest)) this.greatest = id;
   }
 
   delete(id: string): boolean {
-    return this.all().delete(id);
+    const index = this.indexInIncreasing(id);
+    if (index >= 0) this.increasing.splice(index, 1);
+    return this.all().delete(id) || index >= 0;
+  }
+
+  addIncreasing(events: readonly StoredEvent[], recorded: (event: StoredEvent) => boolean): boolean {
+    if (events.length === 0) return true;
+    for (let i = 1; i < events.length; i++) if (!(events[i]!.id > events[i - 1]!.id)) return false;
+    const greatest = this.greatestId();
+    if (greatest !== undefined && !(events[0]!.id > greatest)) return false;
+    for (const event of events) if (recorded(event)) this.increasing.push(event.id);
+    this.greatest = events.at(-1)!.id;
+    return true;
+  }
+
+  /** At least the greatest id known (undefined: none known). */
+  private greatestId(): string | undefined {
+    if (this.greatest === null) {
+      let greatest: string | undefined;
+      // Before the set is made, the history's ids are all the ids known.
+      if (this.ids) for (const id of this.ids) greatest = greatest === undefined || id > greatest ? id : greatest;
+      else for (const { id } of this.history) greatest = greatest === undefined || id > greatest ? id : greatest;
+      this.greatest = greatest;
+    }
+    return this.greatest;
+  }
+
+  private inIncreasing(id: string): boolean {
+    return this.indexInIncreasing(id) >= 0;
+  }
+
+  /** Where `id` is in `increasing` (binary search), or -1. */
+  private indexInIncreasing(id: string): number {
+    const list = this.increasing;
+    let low = 0;
+    let high = list.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const at = list[middle]!;
+      if (at === id) return middle;
+      if (at < id) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
   }
 
   private all(): Set<string> {

@@ -2,6 +2,7 @@ import type { Program } from '../../ir/types.ts';
 import type { ContactRecord, StoreData, StoredEvent } from '../../store/types.ts';
 import { compareEvents } from './history.ts';
 import type { KnownEventIds } from './history-index.ts';
+import { isoInstantMs } from '../time/iso-instant-text.ts';
 import type { Item } from './queue.ts';
 
 /**
@@ -54,7 +55,7 @@ export function runInput(data: StoreData, program: Program, pendingEvents: reado
   let first = until;
   // Each pending event's instant is parsed once, here (a run can take hundreds of thousands).
   const instants = new Array<number>(pendingEvents.length);
-  for (let i = 0; i < pendingEvents.length; i++) first = Math.min(first, (instants[i] = Date.parse(pendingEvents[i]!.at)));
+  for (let i = 0; i < pendingEvents.length; i++) first = Math.min(first, (instants[i] = isoInstantMs(pendingEvents[i]!.at)));
   for (const p of data.pending) first = Math.min(first, Date.parse(p.at));
   const start = clock ?? Math.min(until, first);
 
@@ -85,7 +86,7 @@ export function runInput(data: StoreData, program: Program, pendingEvents: reado
   const historyFrom = due.length;
   if (clock !== null) {
     for (const event of data.events) {
-      const at = Date.parse(event.at);
+      const at = isoInstantMs(event.at);
       if (at > clock && at <= until) {
         due.push(event);
         dueAt.push(at);
@@ -188,6 +189,8 @@ function splitEvents(input: RunInput, due: StoredEvent[], dueAt: number[], histo
  * order.
  */
 function withoutRepeatedIds(due: readonly StoredEvent[], ids: KnownEventIds, contacts: ReadonlyMap<string, ContactRecord>): boolean {
+  // Ids in increasing order, after every known one: new and different, found without a lookup.
+  if (ids.addIncreasing?.(due, (event) => contacts.has(event.contact))) return true;
   for (let i = 0; i < due.length; i++) {
     if (!ids.has(due[i]!.id)) {
       ids.add(due[i]!.id);
