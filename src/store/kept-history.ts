@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import type { CopiedElements, ElementSpans } from './line-json.ts';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { CopiedElements, ElementSpans, FileIdentity } from './line-json.ts';
 import type { StoreData } from './types.ts';
 
 /**
@@ -17,7 +17,7 @@ interface ReadHistory {
   events: readonly unknown[];
   start: number;
   end: number;
-  file: Stats;
+  file: FileIdentity;
 }
 
 const histories = new WeakMap<StoreData, ReadHistory>();

@@ -1,4 +1,3 @@
-import type { Stats } from 'node:fs';
 import { FileChunks } from './file-chunks.ts';
 
 /**
@@ -232,13 +231,22 @@ const ARRAY_OPENER = /^("(?:[^"\\]|\\.)*"):\[$/;
  */
 export type ElementSelector = (collection: string, membersSoFar: Readonly<Record<string, unknown>>) => ((line: string) => boolean) | undefined;
 
+/** Which file was read, and its size and times then (from fstat; no Node.js type in the published declarations). */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
 /**
  * Where a file's arrays' element lines are (`parseLineLayout` with `spans`): for each array with
  * elements, each on one line ending with "," but the last, in a file without carriage returns,
  * its element lines are the bytes from `start` to `end`. `file` is the file as it was opened.
  */
 export interface ElementSpans {
-  file?: Stats;
+  file?: FileIdentity;
   arrays: Map<string, { start: number; end: number }>;
 }
 
