@@ -132,14 +132,14 @@ describe('per-contact diff', () => {
 
   it('says why a journey exited (QA: "→ upgraded [exited]" read as if the contact had upgraded)', () => {
     const log = new ChangeLog();
-    log.for('c1').journeys['e1'] = {
+    log.journey('c1', 'e1', () => ({
       campaign: 'trial-nurture',
       enrollment: 'e1',
       before: null,
       after: { step: 'upgraded', status: 'exited', wakeAt: null },
       notes: ['entered (event trial.started)', '2026-11-20T09:00:00.000Z upgraded: goal not met: exited', '2026-11-20T09:00:00.000Z exited (goal upgraded not met)'],
-    };
-    log.for('c1').journeys['e2'] = { campaign: 'welcome', enrollment: 'e2', before: null, after: { step: null, status: 'completed', wakeAt: null }, notes: ['2026-11-20T09:00:00.000Z completed'] };
+    }));
+    log.journey('c1', 'e2', () => ({ campaign: 'welcome', enrollment: 'e2', before: null, after: { step: null, status: 'completed', wakeAt: null }, notes: ['2026-11-20T09:00:00.000Z completed'] }));
     const text = renderContactChanges(log.contacts.get('c1')!, plain);
     expect(text).toMatch(/^  journey trial-nurture: \(not enrolled\) → upgraded \[exited: goal upgraded not met\]$/m);
     expect(text).toMatch(/^  journey welcome: \(not enrolled\) → \(end\) \[completed\]$/m);

@@ -6,7 +6,6 @@ import { applyManual, emptyScoreState, scoreAt } from '../evaluate/scoring.ts';
 import { messageIdFor } from '../deliver/compose.ts';
 import { afterQuietHoursAndWindow, deferredBy } from '../time/zoned.ts';
 import { countsTowardCap, type MarketingSend } from './cap-counts.ts';
-import type { ContactChanges } from './changes.ts';
 import type { Engine } from './engine.ts';
 import { checkThresholds } from './thresholds.ts';
 import { countNotification } from './run-stats.ts';
@@ -89,8 +88,7 @@ export function sendEmail(
   const template = engine.index.templates.get(step.template)!;
   const contact = engine.contacts.get(enrollment.contact)!;
   const to = engine.emailOf(contact);
-  const log = engine.log.for(contact.id, to);
-  const skip = { engine, log, key, template, campaign, to, now };
+  const skip = { engine, contact: contact.id, key, template, campaign, to, now };
   const expiresAt = step.expiresAfter === undefined ? undefined : reachedAt(enrollment, step.id, now) + durationMs(step.expiresAfter);
   if (!to) return skipSend(skip, 'no email address');
   const suppression = engine.suppressionOf(to);
@@ -103,7 +101,7 @@ export function sendEmail(
       engine.stats.deferredSends += 1;
       // Rendered as it would be sent now, so the diff names the email; the send step is visited
       // again at `deferUntil` and renders it then, with the contact's fields of that moment.
-      log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to, subject: renderSubject(engine, template, contact.id), at: iso(now), outcome: 'deferred', reason: `${allowed.reason} until ${iso(allowed.at)}` });
+      engine.log.email(contact.id, { key, kind: template.kind, campaign: campaign.id, template: template.id, to, subject: renderSubject(engine, template, contact.id), at: iso(now), outcome: 'deferred', reason: `${allowed.reason} until ${iso(allowed.at)}` }, to);
       return { deferUntil: allowed.at, reason: allowed.reason };
     }
   } else if (suppression) {
@@ -130,7 +128,7 @@ export function sendEmail(
   engine.outboxKeys.add(key);
   if (template.kind === 'marketing') engine.noteMarketingSend(message, now, false);
   engine.stats.emailsByCampaign[campaign.id] = (engine.stats.emailsByCampaign[campaign.id] ?? 0) + 1;
-  log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to, subject, at: iso(now), outcome: 'scheduled' });
+  engine.log.email(contact.id, { key, kind: template.kind, campaign: campaign.id, template: template.id, to, subject, at: iso(now), outcome: 'scheduled' }, to);
   return {};
 }
 
@@ -139,13 +137,13 @@ export function sendEmail(
  * when given, what this contact's diff says.
  */
 function skipSend(
-  send: { engine: Engine; log: ContactChanges; key: string; template: Template; campaign: Campaign; to: string | undefined; now: number },
+  send: { engine: Engine; contact: string; key: string; template: Template; campaign: Campaign; to: string | undefined; now: number },
   reason: string,
   detail = reason,
 ): { reason: string } {
-  const { engine, log, key, template, campaign, to, now } = send;
+  const { engine, contact, key, template, campaign, to, now } = send;
   engine.stats.skippedSends[reason] = (engine.stats.skippedSends[reason] ?? 0) + 1;
-  log.emails.push({ key, kind: template.kind, campaign: campaign.id, template: template.id, to: to ?? '', subject: '', at: iso(now), outcome: 'skipped', reason: detail });
+  engine.log.email(contact, { key, kind: template.kind, campaign: campaign.id, template: template.id, to: to ?? '', subject: '', at: iso(now), outcome: 'skipped', reason: detail }, to);
   return { reason: detail };
 }
 
@@ -214,7 +212,7 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
       engine.data.outbox.push(message);
       engine.outboxKeys.add(key);
       countNotification(engine.stats, action.team, contactId);
-      engine.log.for(contactId).emails.push({ key, kind: 'notification', ...(campaign ? { campaign } : {}), to: team.email, subject: message.subject, at: iso(now), outcome: 'scheduled' });
+      engine.log.email(contactId, { key, kind: 'notification', ...(campaign ? { campaign } : {}), to: team.email, subject: message.subject, at: iso(now), outcome: 'scheduled' });
       return;
     }
     case 'webhook': {
@@ -233,7 +231,7 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
       });
       engine.webhookKeys.add(key);
       engine.stats.webhooks += 1;
-      engine.log.for(contactId).webhooks.push({ key, endpoint: action.endpoint, at: iso(now) });
+      engine.log.webhook(contactId, { key, endpoint: action.endpoint, at: iso(now) });
       return;
     }
     case 'enroll': {

@@ -10,8 +10,16 @@ export interface ScoreChange {
   before: number;
   /** The value at the run's end (`until`), decayed since the last change. */
   after: number;
-  rules: { rule: string; points: number; at: string; capped?: string }[];
+  rules: RuleChange[];
   thresholds: string[];
+}
+
+/** A rule that fired (or was capped) for a score, when. */
+export interface RuleChange {
+  rule: string;
+  points: number;
+  at: string;
+  capped?: string;
 }
 
 export interface JourneyChange {
@@ -48,30 +56,81 @@ export interface ContactChanges {
   events: number;
 }
 
-export class ChangeLog {
-  readonly contacts = new Map<string, ContactChanges>();
+/**
+ * The parts of a contact's changes the run has not touched: one shared, frozen empty value each
+ * instead of nine objects and arrays per contact that a run of 1M events keeps until it ends (most
+ * contacts only see their scores change). A part is replaced by its own object on its first change;
+ * frozen, a write that would bypass that throws.
+ */
+const EMPTY_FIELDS: ContactChanges['fields'] = Object.freeze({});
+const EMPTY_LIST: never[] = Object.freeze([]) as never[];
+const EMPTY_TAGS: ContactChanges['tags'] = Object.freeze({ added: EMPTY_LIST, removed: EMPTY_LIST });
+const EMPTY_SCORES: ContactChanges['scores'] = Object.freeze({});
+const EMPTY_SEGMENTS: ContactChanges['segments'] = Object.freeze({ entered: EMPTY_LIST, left: EMPTY_LIST });
+const EMPTY_JOURNEYS: ContactChanges['journeys'] = Object.freeze(Object.create(null) as ContactChanges['journeys']);
 
+/** A contact's changes as the engine logs them: the `rules` of its scores are filled in when the log is read. */
+export type LoggedChanges = Omit<ContactChanges, 'scores'> & { scores: Record<string, Omit<ScoreChange, 'rules'>> };
+
+export class ChangeLog {
+  private readonly entries = new Map<string, ContactChanges>();
+  /**
+   * The rules fired per score change, not made into `RuleChange` objects yet: one entry per fired
+   * rule in the parallel arrays below (`firedPrev`: the score change's previous entry, -1 for its
+   * first), and per score change its last entry. A run of 1M events fires ~500k rules, and nothing
+   * reads them unless the log is shown (`contacts`): kept as objects, each would stay alive, be
+   * copied and marked by the garbage collector for the whole run.
+   */
+  private readonly lastFired = new Map<ScoreChange, number>();
+  private readonly firedRule: string[] = [];
+  private readonly firedPoints: number[] = [];
+  private readonly firedAt: string[] = [];
+  private readonly firedCapped: (string | undefined)[] = [];
+  private readonly firedPrev: number[] = [];
+
+  /** Per contact, what changed: the complete log (the rules of every score change filled in). */
+  get contacts(): Map<string, ContactChanges> {
+    if (this.lastFired.size > 0) this.fillRules();
+    return this.entries;
+  }
+
+  /** Per contact, what changed, without the rules fired (the engine completes the log with it). */
+  logged(): IterableIterator<[string, LoggedChanges]> {
+    return this.entries.entries();
+  }
+
+  /**
+   * The contact's entry, made (with `email`) on its first change. Its parts are written through
+   * the methods below: an untouched part is a shared, frozen empty value.
+   */
   for(contact: string, email?: string): ContactChanges {
-    let entry = this.contacts.get(contact);
+    let entry = this.entries.get(contact);
     if (!entry) {
-      // `journeys` is keyed by enrollment ids, a new key for every enrollment: on a `{}` each one
-      // adds a hidden class to one ever-growing transition tree (a third of `enter`'s time at 20k
-      // contacts). An object without a prototype is a plain dictionary from the start.
-      entry = { contact, email, fields: {}, tags: { added: [], removed: [] }, scores: {}, segments: { entered: [], left: [] }, journeys: Object.create(null) as Record<string, JourneyChange>, emails: [], webhooks: [], events: 0 };
-      this.contacts.set(contact, entry);
+      entry = { contact, email, fields: EMPTY_FIELDS, tags: EMPTY_TAGS, scores: EMPTY_SCORES, segments: EMPTY_SEGMENTS, journeys: EMPTY_JOURNEYS, emails: EMPTY_LIST, webhooks: EMPTY_LIST, events: 0 };
+      this.entries.set(contact, entry);
     }
     return entry;
+  }
+
+  /** The contact processed one more event. */
+  event(contact: string, email: string | undefined): void {
+    this.for(contact, email).events += 1;
   }
 
   field(contact: string, field: string, before: unknown, after: unknown): void {
     const entry = this.for(contact);
     const existing = entry.fields[field];
     if (existing) existing.after = after;
-    else entry.fields[field] = { before, after };
+    else {
+      if (entry.fields === EMPTY_FIELDS) entry.fields = {};
+      entry.fields[field] = { before, after };
+    }
   }
 
   tag(contact: string, tag: string, added: boolean): void {
-    const tags = this.for(contact).tags;
+    const entry = this.for(contact);
+    if (entry.tags === EMPTY_TAGS) entry.tags = { added: [], removed: [] };
+    const tags = entry.tags;
     const [into, from] = added ? [tags.added, tags.removed] : [tags.removed, tags.added];
     const i = from.indexOf(tag);
     if (i >= 0) from.splice(i, 1);
@@ -79,24 +138,76 @@ export class ChangeLog {
   }
 
   score(contact: string, score: string, before: number, after: number, fired: FiredRule[], at: string): void {
-    const entry = this.for(contact);
-    const change = (entry.scores[score] ??= { before, after, rules: [], thresholds: [] });
+    const change = this.scoreChange(contact, score, before);
     change.after = after;
-    for (const f of fired) change.rules.push({ rule: f.rule, points: f.points, at, ...(f.capped ? { capped: f.capped } : {}) });
+    for (const f of fired) {
+      this.firedPrev.push(this.lastFired.get(change) ?? -1);
+      this.lastFired.set(change, this.firedRule.length);
+      this.firedRule.push(f.rule);
+      this.firedPoints.push(f.points);
+      this.firedAt.push(at);
+      this.firedCapped.push(f.capped);
+    }
   }
 
   threshold(contact: string, score: string, threshold: string, value: number): void {
-    const entry = this.for(contact);
-    const change = (entry.scores[score] ??= { before: value, after: value, rules: [], thresholds: [] });
+    const change = this.scoreChange(contact, score, value);
+    if (change.thresholds === EMPTY_LIST) change.thresholds = [];
     change.thresholds.push(threshold);
   }
 
+  /** The contact's change of `score`, made with `before` (and `after`) = `value` on its first change. */
+  private scoreChange(contact: string, score: string, value: number): ScoreChange {
+    const entry = this.for(contact);
+    if (entry.scores === EMPTY_SCORES) entry.scores = {};
+    return (entry.scores[score] ??= { before: value, after: value, rules: EMPTY_LIST, thresholds: EMPTY_LIST });
+  }
+
   segment(contact: string, segment: string, entered: boolean): void {
-    const s = this.for(contact).segments;
+    const entry = this.for(contact);
+    if (entry.segments === EMPTY_SEGMENTS) entry.segments = { entered: [], left: [] };
+    const s = entry.segments;
     const [into, from] = entered ? [s.entered, s.left] : [s.left, s.entered];
     const i = from.indexOf(segment);
     if (i >= 0) from.splice(i, 1);
     else into.push(segment);
+  }
+
+  /** The contact's change of an enrollment: `make`s it on the enrollment's first change in the run. */
+  journey(contact: string, enrollment: string, make: () => JourneyChange): JourneyChange {
+    const entry = this.for(contact);
+    // Keyed by enrollment ids, a new key for every enrollment: on a `{}` each one would add a hidden
+    // class to one ever-growing transition tree (a third of `enter`'s time at 20k contacts). An
+    // object without a prototype is a plain dictionary from the start.
+    if (entry.journeys === EMPTY_JOURNEYS) entry.journeys = Object.create(null) as ContactChanges['journeys'];
+    return (entry.journeys[enrollment] ??= make());
+  }
+
+  email(contact: string, email: EmailChange, to?: string): void {
+    const entry = this.for(contact, to);
+    if (entry.emails === EMPTY_LIST) entry.emails = [];
+    entry.emails.push(email);
+  }
+
+  webhook(contact: string, webhook: ContactChanges['webhooks'][number]): void {
+    const entry = this.for(contact);
+    if (entry.webhooks === EMPTY_LIST) entry.webhooks = [];
+    entry.webhooks.push(webhook);
+  }
+
+  /** Makes the `RuleChange`s of every score change from the parallel arrays, in the order they fired. */
+  private fillRules(): void {
+    for (const [change, last] of this.lastFired) {
+      const rules: RuleChange[] = [];
+      for (let i = last; i >= 0; i = this.firedPrev[i]!) {
+        const capped = this.firedCapped[i];
+        rules.push(capped ? { rule: this.firedRule[i]!, points: this.firedPoints[i]!, at: this.firedAt[i]!, capped } : { rule: this.firedRule[i]!, points: this.firedPoints[i]!, at: this.firedAt[i]! });
+      }
+      // Rules logged after the log was last read follow those filled in then.
+      change.rules = change.rules === EMPTY_LIST ? rules.reverse() : [...change.rules, ...rules.reverse()];
+    }
+    this.lastFired.clear();
+    for (const list of [this.firedRule, this.firedPoints, this.firedAt, this.firedCapped, this.firedPrev]) list.length = 0;
   }
 
   /**
@@ -105,7 +216,7 @@ export class ChangeLog {
    * Called once per contact when the run ends, not per event. A score the run did not change
    * (its rules all capped) keeps `before` = `after`.
    */
-  static scoresAt(c: ContactChanges, valueAt: (score: string) => number): void {
+  static scoresAt(c: LoggedChanges, valueAt: (score: string) => number): void {
     for (const id in c.scores) {
       const diff = c.scores[id]!;
       if (diff.before !== diff.after || diff.thresholds.length > 0) diff.after = valueAt(id);
@@ -113,7 +224,7 @@ export class ChangeLog {
   }
 
   /** Is there anything to report for the contact? */
-  static isEmpty(c: ContactChanges): boolean {
+  static isEmpty(c: LoggedChanges): boolean {
     return (
       Object.keys(c.fields).length === 0 && c.tags.added.length === 0 && c.tags.removed.length === 0 &&
       Object.values(c.scores).every((s) => s.before === s.after && s.thresholds.length === 0) &&

@@ -357,14 +357,13 @@ export class Engine {
   }
 
   journeyLog(enrollment: Enrollment) {
-    const log = this.log.for(enrollment.contact);
-    return (log.journeys[enrollment.id] ??= {
+    return this.log.journey(enrollment.contact, enrollment.id, () => ({
       campaign: enrollment.campaign,
       enrollment: enrollment.id,
       before: this.newEnrollmentSet.has(enrollment) ? null : { step: enrollment.step, status: enrollment.status },
       after: { step: enrollment.step, status: enrollment.status, wakeAt: enrollment.wakeAt },
       notes: [],
-    });
+    }));
   }
 
   scheduleWake(enrollment: Enrollment, end: number): void {

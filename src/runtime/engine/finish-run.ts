@@ -25,7 +25,7 @@ export function finishRun(engine: Engine, end: number, { laterEvents, newInOrder
   data.webhooks.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   if (data.clock === null || Date.parse(data.clock) < end) data.clock = iso(end);
   sortCounts(engine.stats);
-  for (const [id, change] of engine.log.contacts) {
+  for (const [id, change] of engine.log.logged()) {
     // Contacts changed by timers, date triggers or thresholds alone were logged without it.
     const contact = engine.contacts.get(id);
     if (contact && change.email === undefined) change.email = engine.emailOf(contact);

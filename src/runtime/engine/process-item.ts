@@ -79,8 +79,7 @@ function processEvent(engine: Engine, event: StoredEvent, dueAt: number, end: nu
     engine.newEventTimes.push(eventAt);
   }
   engine.stats.events += 1;
-  const log = engine.log.for(contact.id, engine.emailOf(contact));
-  log.events += 1;
+  engine.log.event(contact.id, engine.emailOf(contact));
 
   // The journeys waiting for this event when it arrived. Not one that the event itself starts
   // (a trigger on the same event) or moves into a wait: that wait is for a later event.
