@@ -111,6 +111,7 @@ export class ContactViews {
           tz: contactTimezone(this.program, contact.fields),
           fieldTimes: new Map(),
           anniversaries: new Map(),
+          anniversaryBoundaries: new Map(),
         },
         fields: contact.fields,
         tags: contact.tags,

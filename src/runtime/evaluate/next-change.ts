@@ -88,14 +88,16 @@ function nthLeaving(c: number, min: number, max: number | undefined): number {
 const matching: number[] = [];
 
 function anniversaryChange(field: string, before: number, after: number): NextChange {
-  // The next boundary only moves once it has passed: remember it per contact and field value.
-  const memo = new Map<string, { value: unknown; at: number }>();
+  // The next boundary only moves once it has passed: the subject remembers it per condition and
+  // field value, for as long as the engine keeps the contact's view (a memo here, by contact id,
+  // would keep an entry for every contact until the run ends).
+  const key = `${field}/${before}/${after}`;
   return (s, now) => {
     const value = s.fields[field];
-    const known = memo.get(s.id);
+    const known = s.anniversaryBoundaries?.get(key);
     if (known && known.value === value && known.at > now) return known.at;
     const at = nextAnniversaryBoundary(s, value, now, before, after);
-    memo.set(s.id, { value, at });
+    s.anniversaryBoundaries?.set(key, { value, at });
     return at;
   };
 }

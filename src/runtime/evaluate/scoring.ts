@@ -106,8 +106,15 @@ export function scoreTriggerMarker(campaign: string): string {
   return `@${campaign}`;
 }
 
+/**
+ * The `above` of a new state: most scores never reach a threshold, and a run of 100k contacts
+ * would keep an empty array per contact and score. Shared and frozen: `above` is only ever
+ * replaced (`crossThresholds`, `checkThresholds`), never changed in place.
+ */
+const NOTHING_ABOVE: string[] = Object.freeze([]) as never;
+
 export function emptyScoreState(at: string): ScoreState {
-  return { value: 0, asOf: at, rules: {}, manual: 0, above: [] };
+  return { value: 0, asOf: at, rules: {}, manual: 0, above: NOTHING_ABOVE };
 }
 
 function isProfileRule(score: CompiledScore, ruleId: string): boolean {

@@ -32,6 +32,11 @@ export interface Subject {
    * the value's parsed date (see `anniversaryDistance`).
    */
   anniversaries?: Map<string, { value: unknown; today: object; days: number | null; date: { year: number; month: number; day: number } | null }>;
+  /**
+   * The next instant an anniversary window opens or closes, per condition (`next-change.ts`), with
+   * the value it holds for, when the caller keeps a memo.
+   */
+  anniversaryBoundaries?: Map<string, { value: unknown; at: number }>;
 }
 
 /** A compiled contact condition. */
