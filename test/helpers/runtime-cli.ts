@@ -121,6 +121,8 @@ export function runtimeCliWorkspace() {
 
   afterAll(async () => {
     for (const source of prepared.values()) rmSync(await source, { recursive: true, force: true });
+    // The file's base (`dirs[0]`): each test's folders are removed after it.
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   return { cli, cliWith, cliOn, copyBase, copyPrepared, storeWithReceiver };
