@@ -1,5 +1,8 @@
-import { applyErase, eraseCounts, findOutboxFiles, journalMentions, planErase, removeFiles } from '../../src/contacts/erase-contact.ts';
+import { applyErase, eraseCounts, findOutboxFiles, mentionsContact, planErase, removeFiles, type ErasePlan } from '../../src/contacts/erase-contact.ts';
 import { UserError } from '../../src/errors.ts';
+import { eraseFromJournal, type JournalErasure } from '../../src/runtime/journal-erase.ts';
+import type { JournalCursor } from '../../src/store/types.ts';
+import type { CliContext } from '../context.ts';
 import { colors } from '../../src/render/colors.ts';
 import { plural } from '../../src/render/plan-format.ts';
 import { ContactIndex, readStore, storePaths, writeStore } from '../../src/store/index.ts';
@@ -17,9 +20,10 @@ export const contactsErase: Command = {
     LOCK_HELP,
     NOW_HELP,
     '',
-    'Removes the contact, its events, enrollments and pending changes, and its outbox files;',
-    'redacts its outbox and webhook entries (their keys stay, so nothing is sent twice); keeps a',
-    'hash of the address in the suppression list so it is never emailed again.',
+    'Removes the contact, its events, enrollments and pending changes, its outbox files and its',
+    'lines in the event journal that no run has folded in yet; redacts its outbox and webhook',
+    'entries (their keys stay, so nothing is sent twice); keeps a hash of the address in the',
+    'suppression list so it is never emailed again.',
   ],
   options: { ...STORE_OPTIONS, ...LOCK_OPTIONS, ...NOW_OPTIONS, 'dry-run': { type: 'boolean' } },
   maxPositionals: 1,
@@ -43,11 +47,13 @@ export const contactsErase: Command = {
       const files = await findOutboxFiles(paths.outbox, data, plan);
       const c = colors(ctx.color);
       if (dryRun) {
+        const journal = eraseJournal(ctx, paths.journal, data.journal, plan, true);
         ctx.out(`Would erase contact ${contact.id}${plan.email !== undefined ? ` (${plan.email})` : ''}:`);
         ctx.out(`  ${c.red('-')} the contact record (${plural(Object.keys(contact.fields).length, 'field')}, ${plural(contact.tags.length, 'tag')})`);
         ctx.out(`  ${c.red('-')} ${plural(plan.events, 'event')}, ${plural(plan.enrollments.length, 'enrollment')}${plan.enrollments.length ? ` (${plan.enrollments.join(', ')})` : ''}, ${plural(plan.pending, 'pending change')}`);
         ctx.out(`  ${c.yellow('~')} personal data of ${plural(plan.outbox.length, 'outbox message')} and ${plural(plan.webhooks.length, 'webhook delivery', 'webhook deliveries')} (kept, redacted)`);
         ctx.out(`  ${c.red('-')} ${plural(files.length, 'outbox file')}${files.length ? `: ${files.map((f) => displayPath(ctx, f)).join(', ')}` : ''}`);
+        if (journal.removed > 0) ctx.out(`  ${c.red('-')} ${plural(journal.removed, 'line')} of the event journal that no run has folded in yet`);
         if (plan.email !== undefined) ctx.out(`  ${c.green('+')} a suppression entry, so the address is never emailed again`);
         ctx.out(c.dim('Dry run: nothing was changed.'));
       } else {
@@ -55,11 +61,13 @@ export const contactsErase: Command = {
         await removeFiles(files);
         applyErase(data, plan, { now: at, env: ctx.env });
         await writeStore(storeFile, data, { label: storeLabel, now: () => at });
-        ctx.out(`Erased contact ${contact.id}: ${eraseCounts(plan)}, ${plural(files.length, 'outbox file')} removed${plan.email !== undefined ? '; the address is suppressed' : ''}.`);
-      }
-      const mentions = await journalMentions(paths.journal, plan);
-      if (mentions > 0) {
-        ctx.err(`warning: ${displayPath(ctx, paths.journal)} has ${plural(mentions, 'line')} about this contact that \`campaign run\` has not folded in yet; this command does not rewrite the journal, so that personal data stays there until the journal is rotated.`);
+        // After the store: the journal lines of a contact the store no longer has are dropped by
+        // the next run, so a failure here (a lock held too long, a damaged journal) leaves them
+        // for that run and the next rotation, which the warning says; erasing again would not
+        // find the contact.
+        const journal = eraseJournal(ctx, paths.journal, data.journal, plan, false);
+        const lines = journal.removed > 0 ? `, ${plural(journal.removed, 'journal line')}` : '';
+        ctx.out(`Erased contact ${contact.id}: ${eraseCounts(plan)}, ${plural(files.length, 'outbox file')}${lines} removed${plan.email !== undefined ? '; the address is suppressed' : ''}.`);
       }
       return 0;
     } finally {
@@ -67,3 +75,22 @@ export const contactsErase: Command = {
     }
   },
 };
+
+/**
+ * The contact's lines in the journal, removed (or counted, `dryRun`); a journal that cannot be
+ * rewritten is a warning, and so are the lines kept that still mention the contact.
+ */
+function eraseJournal(ctx: CliContext, journal: string, cursor: JournalCursor, plan: ErasePlan, dryRun: boolean): JournalErasure {
+  let erasure: JournalErasure;
+  try {
+    erasure = eraseFromJournal(journal, cursor, { contact: plan.contact.id, mentions: mentionsContact(plan) }, dryRun);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    ctx.err(`warning: the contact's lines in ${displayPath(ctx, journal)} were not removed: ${error.message} The next \`campaign run\` drops the events of an erased contact; the lines stay in the file until the journal is rotated.`);
+    return { removed: 0, mentions: 0 };
+  }
+  if (erasure.mentions > 0) {
+    ctx.err(`warning: ${displayPath(ctx, journal)} still has ${plural(erasure.mentions, 'line')} that ${erasure.mentions === 1 ? 'mentions' : 'mention'} this contact (other contacts' events, or lines that are not valid JSON), kept: \`campaign run\` folds them in as they are.`);
+  }
+  return erasure;
+}

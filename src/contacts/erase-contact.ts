@@ -113,17 +113,14 @@ export async function removeFiles(files: readonly string[]): Promise<void> {
   });
 }
 
-/** Lines of the event journal (not folded in yet) that mention the contact's id or address. */
-export async function journalMentions(journal: string, plan: ErasePlan): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(journal, 'utf8');
-  } catch {
-    return 0;
-  }
+/**
+ * Whether a line of text mentions the contact: its id as JSON text, or its address (as a whole
+ * token, case-insensitively). For the journal's lines that `contacts erase` keeps and warns about.
+ */
+export function mentionsContact(plan: ErasePlan): (line: string) => boolean {
   const id = JSON.stringify(plan.contact.id);
   const email = plan.email !== undefined ? normalizeEmail(plan.email) : undefined;
-  return text.split('\n').filter((line) => line.includes(id) || (email !== undefined && containsToken(line.toLowerCase(), email))).length;
+  return (line) => line.includes(id) || (email !== undefined && containsToken(line.toLowerCase(), email));
 }
 
 const TOKEN_CHAR = /[A-Za-z0-9._%+@-]/;

@@ -123,12 +123,45 @@ describe('contacts erase', () => {
     expect(existsSync(`${store}.lock`)).toBe(false);
   });
 
-  it('warns about journal lines it cannot erase', async () => {
+  it("removes the contact's lines from the event journal, keeps everyone else's, and the next run folds those in", async () => {
+    const { ada, bob } = await seed();
+    expect((await cli('apply', '--auto-approve', '--no-typecheck')).code).toBe(0);
+    for (const who of [ada, bob, ada]) expect((await cli('track', 'page.viewed', '--contact', who, '--data', '{"url":"/pricing"}')).code).toBe(0);
+    const journal = path.join(dir, '.campaign', 'journal.jsonl');
+    const bytes = readFileSync(store);
+    const journalBytes = readFileSync(journal);
+    const dry = await cli('contacts', 'erase', ada, '--dry-run');
+    expect(dry.stdout).toContain('  - 2 lines of the event journal that no run has folded in yet');
+    expect(readFileSync(store).equals(bytes) && readFileSync(journal).equals(journalBytes)).toBe(true);
+
+    const run = await cli('contacts', 'erase', ada);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('1 outbox file, 2 journal lines removed; the address is suppressed.');
+    expect(readFileSync(journal, 'utf8')).not.toContain(ada);
+    const ran = await cli('run');
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    const data = (await readStore(store))!;
+    expect(data.events.filter((e) => e.data.url === '/pricing').map((e) => e.contact)).toEqual([bob]);
+    expect(readFileSync(store, 'utf8')).not.toMatch(/ada@acme|Lovelace/i);
+  });
+
+  it('warns about journal lines it cannot remove, and still erases the contact from the store', async () => {
     const { ada } = await seed();
+    // Not a journal (no header): a run refuses it too.
     writeFileSync(path.join(dir, '.campaign', 'journal.jsonl'), `{"contact":"${ada}","event":"page.viewed"}\n{"contact":"other"}\n`);
     const run = await cli('contacts', 'erase', ada);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('warning: .campaign/journal.jsonl has 1 line about this contact');
+    expect(run.stderr).toMatch(/^warning: the contact's lines in \.campaign\/journal\.jsonl were not removed: ".*journal\.jsonl":1 is not a campaignkit event journal header; .* the lines stay in the file until the journal is rotated\.\n$/);
+    expect((await readStore(store))!.contacts.map((c) => c.id)).not.toContain(ada);
+  });
+
+  it("warns about other contacts' journal lines that mention the address", async () => {
+    const { ada, bob } = await seed();
+    expect((await cli('track', 'page.viewed', '--contact', bob, '--data', '{"url":"/?ref=ada@acme.example"}')).code).toBe(0);
+    const run = await cli('contacts', 'erase', ada);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("warning: .campaign/journal.jsonl still has 1 line that mentions this contact (other contacts' events, or lines that are not valid JSON), kept: `campaign run` folds them in as they are.\n");
   });
 
   it("does not refuse a --now before the store's clock: it warns in one line and records the erasure at the clock", async () => {
