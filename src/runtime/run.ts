@@ -173,8 +173,11 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
       return result;
     }
 
-    // The run's own clock stamps the snapshot: the same inputs give the same bytes.
-    const stamp = { now: () => options.now };
+    // The run's own clock stamps the snapshot: the same inputs give the same bytes. Contacts the
+    // engine processed nothing of, and no unsubscribe link named, are as read: their lines are copied.
+    const changedContacts = new Set(engine.contactsWorked);
+    for (const { contact } of unsubscribes) changedContacts.add(contact);
+    const stamp = { now: () => options.now, changedContacts };
     await deliver(false);
     // Names contacts, never an address (as `campaign unsubscribe` with addresses does).
     if (unsubscribed.length > 0) data.audit.push(auditEntry('unsubscribe', options.now, options.env, `${auditIds(unsubscribed)} (links recorded in the journal)`));

@@ -75,13 +75,17 @@ export function* lineLayoutChunks(data: object, elementsPerChunk = ELEMENTS_PER_
 }
 
 /**
- * The first `count` elements of an array, already in the line layout elsewhere (`lineLayoutBytes`):
- * `bytes` gives their lines, each followed by ",\n" but the last, which has no separator.
+ * Elements of an array whose lines are in the line layout in a file already (the one the store was
+ * read from): `lineLayoutBytes` copies those lines instead of serialising the elements again.
  */
 export interface CopiedElements {
   elements: readonly unknown[];
-  count: number;
-  bytes: () => Iterable<Uint8Array>;
+  /** How many elements from index `from` on are copied, as one run (0: that element is serialised). */
+  run(from: number): number;
+  /** Where the lines of the elements [from, to) are: each line but the last followed by ",\n", the last without its separator. */
+  range(from: number, to: number): { start: number; end: number };
+  /** Reads up to `length` bytes at `position` into `buffer` at `offset` (0: the file ended). */
+  read(buffer: Uint8Array, offset: number, length: number, position: number): number;
 }
 
 /**
@@ -89,9 +93,10 @@ export interface CopiedElements {
  * one each time: a buffer handed out is never written again). Text is encoded as it is made, a
  * few kB at a time, so that element strings die young and no chunk string is joined then encoded
  * again: at 400 MB, about 20% less CPU and a tenth of the kernel time of writing the text chunks.
- * `copied`: of that array, the lines of the first elements are those bytes instead of their text.
+ * `copied`: of those arrays, the lines of the elements each copies are read into the buffers
+ * instead of made from the elements.
  */
-export function* lineLayoutBytes(data: object, chunkBytes = CHUNK_BYTES, copied?: CopiedElements): Generator<Uint8Array> {
+export function* lineLayoutBytes(data: object, chunkBytes = CHUNK_BYTES, copied: readonly CopiedElements[] = []): Generator<Uint8Array> {
   let chunk = Buffer.allocUnsafe(chunkBytes);
   let used = 0;
   // Encoding element by element costs more than concatenating them first.
@@ -106,24 +111,39 @@ export function* lineLayoutBytes(data: object, chunkBytes = CHUNK_BYTES, copied?
     used += chunk.write(text, used);
     text = '';
   }
+  /** The lines of `copy`'s elements [from, to), read into the buffers after the text so far. */
+  function* copyLines(copy: CopiedElements, from: number, to: number): Generator<Uint8Array> {
+    yield* encode();
+    let { start, end } = copy.range(from, to);
+    while (start < end) {
+      if (used === chunk.length) {
+        yield chunk;
+        chunk = Buffer.allocUnsafe(chunkBytes);
+        used = 0;
+      }
+      const got = copy.read(chunk, used, Math.min(chunk.length - used, end - start), start);
+      if (got === 0) throw new Error(`the store file ended at byte ${start} while its lines were copied`);
+      used += got;
+      start += got;
+    }
+  }
   for (const piece of layoutPieces(data)) {
     if (typeof piece === 'string') {
       text += piece;
       continue;
     }
     const last = piece.elements.length - 1;
-    let first = 0;
-    if (piece.elements === copied?.elements && copied.count > 0) {
-      yield* encode();
-      if (used > 0) yield chunk.subarray(0, used);
-      chunk = Buffer.allocUnsafe(chunkBytes);
-      used = 0;
-      yield* copied.bytes();
-      first = copied.count;
-      text += first <= last ? ',\n' : '\n';
-    }
-    for (let i = first; i <= last; i++) {
+    const copy = copied.find((c) => c.elements === piece.elements);
+    for (let i = 0; i <= last; ) {
+      const run = copy ? copy.run(i) : 0;
+      if (run > 0) {
+        yield* copyLines(copy!, i, i + run);
+        i += run;
+        text += i <= last ? ',\n' : '\n';
+        continue;
+      }
       text += elementText(piece.elements[i]) + (i < last ? ',\n' : '\n');
+      i++;
       if (text.length >= TEXT_BATCH) yield* encode();
     }
     text += piece.close;
@@ -155,12 +175,14 @@ export const BLOCK_BYTES = 32 * 1024;
  * the decoded text's offsets are not the file's (multi-byte characters), its newlines are.
  */
 interface LinePosition {
-  /** The bytes being read, the block decoded last starting at `blockStart`, and where `bytes` are in the file. */
+  /** The bytes being read and where they are in the file. */
   bytes: Buffer;
-  blockStart: number;
   fileAt: number;
-  /** The line's index in that block. */
+  /** The line's index in the block decoded last. */
   line: number;
+  /** A line of that block whose offset in `bytes` is known (the block's first, then the last asked for), and that offset. */
+  knownLine: number;
+  knownAt: number;
   /** Whether a line so far ended with a carriage return (then a line's bytes are not its text and a newline). */
   carriageReturn: boolean;
 }
@@ -177,8 +199,9 @@ function* linesOf(buffer: Buffer, length = buffer.length, position?: LinePositio
     const text = buffer.toString('utf8', start, end);
     if (position) {
       position.bytes = buffer;
-      position.blockStart = start;
       position.line = 0;
+      position.knownLine = 0;
+      position.knownAt = start;
     }
     let from = 0;
     while (from < text.length) {
@@ -197,10 +220,12 @@ function* linesOf(buffer: Buffer, length = buffer.length, position?: LinePositio
   }
 }
 
-/** The file offset of the line `linesOf` gave last. */
+/** The file offset of the line `linesOf` gave last (counted on from the line asked for before it, in its block). */
 function lineStart(position: LinePosition): number {
-  let at = position.blockStart;
-  for (let k = 0; k < position.line; k++) at = position.bytes.indexOf(0x0a, at) + 1;
+  let at = position.knownAt;
+  for (let k = position.knownLine; k < position.line; k++) at = position.bytes.indexOf(0x0a, at) + 1;
+  position.knownLine = position.line;
+  position.knownAt = at;
   return position.fileAt + at;
 }
 
@@ -243,11 +268,13 @@ export interface FileIdentity {
 /**
  * Where a file's arrays' element lines are (`parseLineLayout` with `spans`): for each array with
  * elements, each on one line ending with "," but the last, in a file without carriage returns,
- * its element lines are the bytes from `start` to `end`. `file` is the file as it was opened.
+ * its element lines are the bytes from `start` to `end`; for the arrays `lineStarts` names, `lines`
+ * holds where each element's line starts. `file` is the file as it was opened.
  */
 export interface ElementSpans {
   file?: FileIdentity;
-  arrays: Map<string, { start: number; end: number }>;
+  lineStarts?: readonly string[];
+  arrays: Map<string, { start: number; end: number; lines?: number[] }>;
 }
 
 /**
@@ -258,7 +285,7 @@ export interface ElementSpans {
  */
 export function parseLineLayout(source: Uint8Array | { file: string }, select?: ElementSelector, spans?: ElementSpans): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const position: LinePosition | undefined = spans && { bytes: Buffer.alloc(0), blockStart: 0, fileAt: 0, line: 0, carriageReturn: false };
+  const position: LinePosition | undefined = spans && { bytes: Buffer.alloc(0), fileAt: 0, line: 0, knownLine: 0, knownAt: 0, carriageReturn: false };
   // Uint8Array in the signature: the published declarations name no Node.js type. A Buffer view
   // of the same bytes (no copy) for linesOf's UTF-8 decoding.
   const lines =
@@ -306,6 +333,7 @@ export function parseLineLayout(source: Uint8Array | { file: string }, select?: 
       const elements: unknown[] = [];
       const keep = select?.(key, out);
       let start = -1;
+      const starts = position && !keep && spans!.lineStarts?.includes(key) ? ([] as number[]) : undefined;
       // Whether every element line but the last ends with "," (so far: all of them).
       let separated = true;
       let comma = true;
@@ -313,14 +341,15 @@ export function parseLineLayout(source: Uint8Array | { file: string }, select?: 
         line = next();
         if (line === undefined) throw new LayoutError(lineNo + 1, `the file ends inside "${key}" (it looks truncated)`);
         if (line === ']' || line === '],' || line === ']}') break;
-        if (position && start < 0) start = lineStart(position);
+        if (starts) starts.push(lineStart(position!));
+        if (position && start < 0) start = starts ? starts[0]! : lineStart(position);
         separated &&= comma;
         comma = line.endsWith(',');
         const element = comma ? line.slice(0, -1) : line;
         if (keep && !keep(element)) continue;
         elements.push(parse(element));
       }
-      if (position && !keep && start >= 0 && separated && !comma && !position.carriageReturn) spans!.arrays.set(key, { start, end: lineStart(position) });
+      if (position && !keep && start >= 0 && separated && !comma && !position.carriageReturn) spans!.arrays.set(key, { start, end: lineStart(position), ...(starts && { lines: starts }) });
       out[key] = elements;
       closed = line === ']}';
       continue;

@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { UserError } from '../errors.ts';
 import { hashProgram } from '../ir/canonical.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { historyCopy, keepHistoryLines } from './kept-history.ts';
+import { keepLines, keptLines, LINE_STARTS, type KeptLines } from './kept-lines.ts';
 import { jsonErrorLine, jsonErrorText, LayoutError, lineLayoutBytes, parseLineLayout, type ElementSelector, type ElementSpans } from './line-json.ts';
 import { STORE_FORMAT, STORE_FORMAT_VERSION, type StoreData } from './types.ts';
 import { checkFormat, StoreShapeError, validateStore } from './validate-store.ts';
@@ -24,6 +23,12 @@ export interface StoreFileOptions {
   label?: string;
   /** The clock for `savedAt` (default: now). */
   now?: () => Date;
+  /**
+   * Writing: the contacts that may have changed since the store was read. Every other contact
+   * that is still the record read is unchanged, and its line is copied from the file
+   * (`kept-lines.ts`). Without it, every contact is serialised.
+   */
+  changedContacts?: ReadonlySet<string>;
 }
 
 /** Where each store object in memory was read from, to refuse writing over a newer file. */
@@ -51,7 +56,7 @@ export class StoreAdapter implements Adapter<StoreData> {
 
   async read(): Promise<StoreData | null> {
     let doc: unknown;
-    const spans: ElementSpans = { arrays: new Map() };
+    const spans: ElementSpans = { arrays: new Map(), lineStarts: LINE_STARTS };
     try {
       doc = await this.parse(spans);
     } catch (error) {
@@ -81,7 +86,7 @@ export class StoreAdapter implements Adapter<StoreData> {
       partial.add(data);
     } else {
       origins.set(data, { lineage: data.lineage, serial: data.serial });
-      keepHistoryLines(data, spans);
+      keepLines(data, spans);
     }
     return data;
   }
@@ -107,15 +112,15 @@ export class StoreAdapter implements Adapter<StoreData> {
     await this.checkReplaceable(data);
     data.serial += 1;
     data.savedAt = (this.options.now?.() ?? new Date()).toISOString();
-    let history: ReturnType<typeof historyCopy> = null;
+    let kept: KeptLines | null = null;
     try {
-      history = historyCopy(data, this.file);
-      await writeFileAtomic(this.file, lineLayoutBytes(ordered(data), undefined, history?.copied));
+      kept = keptLines(data, this.file, this.options.changedContacts);
+      await writeFileAtomic(this.file, lineLayoutBytes(ordered(data), undefined, kept?.copied));
     } catch (error) {
       data.serial -= 1;
       throw new UserError(`Cannot write the store "${this.label}": ${(error as Error).message}. The previous version is unchanged.`);
     } finally {
-      if (history) closeSync(history.fd);
+      kept?.close();
     }
     origins.set(data, { lineage: data.lineage, serial: data.serial });
   }

@@ -80,6 +80,12 @@ export class Engine {
   private readonly newEnrollmentSet = new Set<Enrollment>();
   /** Per contact: its evaluation view and what the view was derived from (one lookup per use). */
   readonly views: ContactViews;
+  /**
+   * The contacts the run processed an item of (`runContact`): the only ones whose records it may
+   * have changed, since every change happens while an item of the contact's is processed. The
+   * store write copies the others' lines from the file read (`StoreFileOptions.changedContacts`).
+   */
+  readonly contactsWorked = new Set<string>();
   /** Contacts to re-evaluate once the current item is processed (`drainDirty`). */
   readonly dirty = new Set<string>();
   private readonly rechecks: Rechecks;
@@ -206,8 +212,9 @@ export class Engine {
     const view = this.views.of(id);
     // (Of a contact imported since the last run, from its creation: nothing changed before it existed.)
     this.rechecks.schedule(view, clock === null ? this.start : this.rechecks.next(view, Math.max(clock, Date.parse(view.contact.createdAt)), this.now), this.now, end);
-    for (let item = this.queue.pop(); item; item = this.queue.pop()) {
+    for (let item = this.queue.pop(), first = true; item; item = this.queue.pop(), first = false) {
       if (item.at > end) break;
+      if (first) this.contactsWorked.add(id);
       this.now = Math.max(this.now, item.at);
       processItem(this, item, end);
       this.drainDirty();
