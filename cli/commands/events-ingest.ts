@@ -1,8 +1,9 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { canonicalJson } from '../../src/ir/canonical.ts';
 import { AcceptedIds } from '../../src/runtime/accepted-ids.ts';
+import { AcceptedRows } from '../../src/runtime/accepted-rows.ts';
 import { FileChunks } from '../../src/store/file-chunks.ts';
 import { FastEventRows } from '../../src/runtime/fast-event-rows.ts';
 import { repeatedIds, validateEvent, type IngestContext, type RepeatedIds } from '../../src/runtime/ingest.ts';
@@ -76,11 +77,11 @@ export const eventsIngest: Command = {
       let line = 0;
       // The accepted events' ids, each with the first event that has it; of each event, its id's
       // code, its line, and where that line starts in the file (numbers: no object per row), to
-      // check a repeated id against the event seen first.
-      const ids = new AcceptedIds();
-      const acceptedCodes: number[] = [];
-      const acceptedLines: number[] = [];
-      const acceptedStarts: number[] = [];
+      // check a repeated id against the event seen first. Both sized once, for the rows the file's
+      // beginning suggests it has.
+      const expectedRows = estimatedLines(file, size);
+      const ids = new AcceptedIds(expectedRows);
+      const accepted = new AcceptedRows(expectedRows);
       /** Accepted rows with neither "at" nor "id" (see the warning below). */
       let untimed = 0;
       const fast = new FastEventRows(context, nowIso);
@@ -104,13 +105,13 @@ export const eventsIngest: Command = {
             line += 1;
             let code: number;
             if (fast.read(bytes, start, newline, lines)) {
-              code = ids.addBytes(bytes, fast.idFrom(), fast.idTo(), acceptedCodes.length);
+              code = ids.addBytes(bytes, fast.idFrom(), fast.idTo(), accepted.count);
               // An id given twice in one file: the same event again is harmless (the run keeps one), but
               // another event under the same id would be dropped without a word.
-              if (ids.first >= 0 && !sameEvent(eventAt(acceptedStarts[ids.first]!), eventAt(offset + start))) {
+              if (ids.first >= 0 && !sameEvent(eventAt(accepted.start(ids.first)), eventAt(offset + start))) {
                 // The fast path wrote its line: taken back.
                 lines.dropLine();
-                errors.push({ line, text: bytes.toString('utf8', start, newline), error: sameIdMessage(ids.idOf(code), acceptedLines[ids.first]!) });
+                errors.push({ line, text: bytes.toString('utf8', start, newline), error: sameIdMessage(ids.idOf(code), accepted.line(ids.first)) });
                 continue;
               }
             } else {
@@ -121,17 +122,15 @@ export const eventsIngest: Command = {
                 errors.push({ line, text: raw, error: result.error });
                 continue;
               }
-              code = ids.addString(result.event.id, acceptedCodes.length);
-              if (ids.first >= 0 && !sameEvent(eventAt(acceptedStarts[ids.first]!), result.event)) {
-                errors.push({ line, text: raw, error: sameIdMessage(result.event.id, acceptedLines[ids.first]!) });
+              code = ids.addString(result.event.id, accepted.count);
+              if (ids.first >= 0 && !sameEvent(eventAt(accepted.start(ids.first)), result.event)) {
+                errors.push({ line, text: raw, error: sameIdMessage(result.event.id, accepted.line(ids.first)) });
                 continue;
               }
               lines.line(eventLine(result.event, nowIso));
               if (result.untimed) untimed++;
             }
-            acceptedCodes.push(code);
-            acceptedLines.push(line);
-            acceptedStarts.push(offset + start);
+            accepted.add(code, line, offset + start);
           }
         }
       } finally {
@@ -153,7 +152,7 @@ export const eventsIngest: Command = {
       }
       // Before appending: the journal's events after the store's cursor are the ones accepted earlier.
       const inStore = historyLines > 0 ? await historyIdsAmong(store, ids, label) : new Set<string>();
-      const repeated = repeatedIds(lines.count, () => acceptedCodes.map((code) => ids.idOf(code)), ids, inStore, (firstIds) => pendingEventIds(journal, data.journal, firstIds));
+      const repeated = repeatedIds(lines.count, () => Array.from(accepted.allCodes(), (code) => ids.idOf(code)), ids, inStore, (firstIds) => pendingEventIds(journal, data.journal, firstIds));
       if (lines.count >= 5000) progress.note(`Writing ${lines.count.toLocaleString('en-US')} events to the journal…`);
       try {
         appendLineBuffer(journal, lines);
@@ -192,6 +191,24 @@ function acceptedLine(accepted: number, repeated: RepeatedIds, from: string): st
   if (repeats === accepted) return `Accepted ${count(accepted, 'event')} from ${from}, but ${accepted === 1 ? 'it repeats' : 'each repeats'} the id of an event seen before (${where}); ${rule}, so ${accepted === 1 ? 'it adds' : 'they add'} none.`;
   const fresh = accepted - repeats;
   return `Accepted ${count(accepted, 'event')} from ${from}; ${repeats.toLocaleString('en-US')} ${repeats === 1 ? 'repeats' : 'repeat'} the id of an event seen before (${where}) and ${rule}, so it will process ${fresh.toLocaleString('en-US')}.`;
+}
+
+/**
+ * About how many lines a file of `size` bytes has, from its first 64 KB: they are usually about as
+ * long as the others. At most one per 32 bytes (a shorter row is not an event) and 4M: a file
+ * starting with short lines then gets arrays that grow, not arrays far too large.
+ */
+function estimatedLines(file: string, size: number): number {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.allocUnsafe(Math.min(size, 64 * 1024));
+    const read = readSync(fd, head, 0, head.length, 0);
+    let lines = 0;
+    for (let i = head.indexOf(10); i >= 0 && i < read; i = head.indexOf(10, i + 1)) lines += 1;
+    return read > 0 ? Math.min(Math.ceil((lines * size) / read), Math.ceil(size / 32), 1 << 22) : 0;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Lines in the file, a last one without a newline included (for the progress bar). */

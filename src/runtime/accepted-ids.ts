@@ -1,5 +1,8 @@
 import { ByteRangeTable, hashBytes } from '../text/byte-range-table.ts';
 
+/** Ids whose bytes in the table are their characters, one byte each. */
+const PRINTABLE = /^[\x20-\x7e]*$/;
+
 /**
  * The ids of the events `events ingest` accepted from a file, and for each the first accepted
  * event that has it (an id given twice must be the same event twice). The ids of rows read by the
@@ -11,19 +14,32 @@ export class AcceptedIds implements ReadonlySet<string> {
   /** After `addBytes` or `addString`: the first accepted event with that id, or -1 if it is new. */
   first = -1;
   private readonly table: ByteRangeTable;
-  /** For each of the table's entries, its first event. */
-  private readonly firstOfEntry: number[] = [];
-  /** Ids of rows read by `validateEvent`, their code `-1 - index`, and their first event. */
+  /** For each of the table's entries, its first event (numbers in a typed array: a million of them in a growing array were a tenth of the ids' cost). */
+  private firstOfEntry: Int32Array;
+  /**
+   * Ids of rows read by `validateEvent` with a character outside printable ASCII, their code
+   * `-1 - index`, and their first event. Any other id is in the table, whichever way it came: the
+   * fast path's ids are printable ASCII, so they are never looked for here (a string made of the
+   * bytes of each row's id, to look it up here once a file had one slow row, cost a tenth of the
+   * ids' time).
+   */
   private readonly strings: string[] = [];
   private readonly stringCodes = new Map<string, number>();
   private readonly firstOfString: number[] = [];
   private all: Set<string> | undefined;
   /** The bytes of the table's ids, `used` of them so far. */
-  private bytes = Buffer.allocUnsafe(64 * 1024);
+  private bytes: Buffer;
   private used = 0;
 
-  constructor() {
-    this.table = new ByteRangeTable(this.bytes, 1024);
+  /**
+   * `expected`: about how many ids will come (`events ingest` guesses it from the file's size),
+   * so that the table is not built again and again as it grows.
+   */
+  constructor(expected = 1024) {
+    const capacity = Math.max(1024, expected);
+    this.bytes = Buffer.allocUnsafe(Math.max(64 * 1024, capacity * 16));
+    this.table = new ByteRangeTable(this.bytes, capacity);
+    this.firstOfEntry = new Int32Array(capacity);
   }
 
   get size(): number {
@@ -38,16 +54,9 @@ export class AcceptedIds implements ReadonlySet<string> {
       this.first = this.firstOfEntry[entry]!;
       return entry;
     }
-    if (this.strings.length > 0) {
-      const code = this.stringCodes.get(bytes.toString('latin1', from, to));
-      if (code !== undefined) {
-        this.first = this.firstOfString[-1 - code]!;
-        return code;
-      }
-    }
+    // Not among the strings: those are the ids with a character outside printable ASCII.
     this.first = -1;
     this.all = undefined;
-    this.firstOfEntry.push(event);
     const length = to - from;
     if (this.used + length > this.bytes.length) {
       const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + length));
@@ -57,14 +66,25 @@ export class AcceptedIds implements ReadonlySet<string> {
     }
     for (let i = 0; i < length; i++) this.bytes[this.used + i] = bytes[from + i]!;
     this.used += length;
-    return this.table.add(this.used - length, this.used, hash);
+    const added = this.table.add(this.used - length, this.used, hash);
+    if (added === this.firstOfEntry.length) {
+      const grown = new Int32Array(2 * added);
+      grown.set(this.firstOfEntry);
+      this.firstOfEntry = grown;
+    }
+    this.firstOfEntry[added] = event;
+    return added;
   }
 
   /** An id read by `validateEvent`, for event `event`; its code. */
   addString(id: string, event: number): number {
-    const known = this.codeOf(id);
+    if (PRINTABLE.test(id)) {
+      const key = Buffer.from(id, 'latin1');
+      return this.addBytes(key, 0, key.length, event);
+    }
+    const known = this.stringCodes.get(id);
     if (known !== undefined) {
-      this.first = known >= 0 ? this.firstOfEntry[known]! : this.firstOfString[-1 - known]!;
+      this.first = this.firstOfString[-1 - known]!;
       return known;
     }
     this.first = -1;
@@ -105,10 +125,8 @@ export class AcceptedIds implements ReadonlySet<string> {
   }
 
   private codeOf(id: string): number | undefined {
-    const code = this.stringCodes.get(id);
-    if (code !== undefined) return code;
-    if (this.table.size === 0) return undefined;
-    const key = Buffer.from(id);
+    if (!PRINTABLE.test(id)) return this.stringCodes.get(id);
+    const key = Buffer.from(id, 'latin1');
     const entry = this.table.find(key, 0, key.length, hashBytes(key, 0, key.length));
     return entry >= 0 ? entry : undefined;
   }
