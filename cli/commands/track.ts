@@ -1,10 +1,10 @@
 import { UserError } from '../../src/errors.ts';
-import { validateEvent } from '../../src/runtime/ingest.ts';
+import { validateEvent, type IngestContext } from '../../src/runtime/ingest.ts';
 import { nulMessage, nulPath } from '../../src/text/nul-character.ts';
 import { duplicateKey } from '../../src/text/duplicate-keys.ts';
 import { appendEvents, pendingEventIds } from '../../src/runtime/journal.ts';
-import type { JournalCursor } from '../../src/store/types.ts';
-import { contactOnlySelector, containing } from '../../src/runtime/contact-selector.ts';
+import type { JournalCursor, StoredEvent } from '../../src/store/types.ts';
+import { contactAndHistorySelector, containing } from '../../src/runtime/contact-selector.ts';
 import { ContactIndex, readStorePart, refuseSnapshot, storePaths } from '../../src/store/index.ts';
 import { readForIngest } from '../../src/runtime/history-ids.ts';
 import { stringOption, type Command } from '../command.ts';
@@ -18,9 +18,16 @@ import { compileOrFail } from '../workspace.ts';
  * the deployed program instead, even with --store: its schema only describes each property's kind,
  * without the workspace's own checks (formats, lengths, refinements), and an event accepted into
  * the journal cannot be taken back. With `contact` (`track`), only the store's lines that may be
- * that contact are parsed.
+ * that contact are parsed, and of the history those that may hold the id `eventId` gives (the
+ * event's, when it is valid): `historyFor` is that id when every line that may hold it was read.
  */
-export async function ingestContext(ctx: CliContext, args: Parameters<Command['run']>[1], command: string, contact?: string) {
+export async function ingestContext(
+  ctx: CliContext,
+  args: Parameters<Command['run']>[1],
+  command: string,
+  contact?: string,
+  eventId?: (context: IngestContext) => string | undefined,
+) {
   const compiled = await compileOrFail(ctx, args, {
     why: `\`campaign ${command}\` cannot do without it, even with --store: events are checked against the workspace's event schemas, which the deployed program holds only in outline; nothing was accepted`,
   });
@@ -28,8 +35,17 @@ export async function ingestContext(ctx: CliContext, args: Parameters<Command['r
   const label = { label: displayPath(ctx, store) };
   const emailField = compiled.program.settings.fields.email;
   // A file's rows need the contacts' ids and emails, and of the history only its size (`readForIngest`).
+  let historyFor: string | undefined;
+  const select =
+    contact === undefined
+      ? undefined
+      : contactAndHistorySelector(contact, (read) => {
+          const index = new ContactIndex(read, emailField);
+          historyFor = eventId?.({ events: compiled.schemas!.events, resolveContact: (idOrEmail) => index.find(idOrEmail)?.id ?? null });
+          return historyFor;
+        });
   const { data, contacts, historyLines } =
-    contact === undefined ? await readForIngest(store, label, emailField) : { data: await readStorePart(store, contactOnlySelector(contact), label), contacts: undefined, historyLines: 0 };
+    select === undefined ? await readForIngest(store, label, emailField) : { data: await readStorePart(store, select, label), contacts: undefined, historyLines: 0 };
   if (!data) throw new UserError(`There is no store at "${displayPath(ctx, store)}" yet; import contacts first (campaign contacts import).`);
   // The journal beside a snapshot would hold events (personal data) that no run can process.
   refuseSnapshot(data, displayPath(ctx, store));
@@ -40,6 +56,7 @@ export async function ingestContext(ctx: CliContext, args: Parameters<Command['r
     label,
     data,
     historyLines,
+    historyFor,
     journal: storePaths(store).journal,
     context: {
       events: compiled.schemas!.events,
@@ -52,14 +69,15 @@ export async function ingestContext(ctx: CliContext, args: Parameters<Command['r
 
 /**
  * Where an event with this id was accepted before: the journal, after the store's cursor (its ids
- * alone are read), or the store's history (only its event lines that hold the id are parsed); null
- * when nowhere. The same check `events ingest` makes for a file (`repeatedIds`).
+ * alone are read), or the store's history — `history`, the events read with the contact that may
+ * have the id, or else the store read again for them (only its event lines that hold the id are
+ * parsed); null when nowhere. The same check `events ingest` makes for a file (`repeatedIds`).
  */
-async function seenBefore(store: string, cursor: JournalCursor, journal: string, id: string, label: string): Promise<'the journal' | 'the store' | null> {
+async function seenBefore(store: string, cursor: JournalCursor, journal: string, id: string, label: string, history: readonly StoredEvent[] | undefined): Promise<'the journal' | 'the store' | null> {
   if (pendingEventIds(journal, cursor, new Set([id])).has(id)) return 'the journal';
   const mayBeIt = containing(JSON.stringify(id));
-  const history = await readStorePart(store, (collection) => (collection === 'events' ? mayBeIt : () => false), { label });
-  return history?.events.some((e) => e.id === id) ? 'the store' : null;
+  const events = history ?? (await readStorePart(store, (collection) => (collection === 'events' ? mayBeIt : () => false), { label }))?.events;
+  return events?.some((e) => e.id === id) ? 'the store' : null;
 }
 
 export const track: Command = {
@@ -87,12 +105,16 @@ export const track: Command = {
     const twice = rawData === undefined ? undefined : duplicateKey(rawData);
     if (twice !== undefined) throw new UserError(`${name}: key "data.${twice}" is given twice in --data; give each key once.`);
     const now = nowFor(ctx, args);
-    const { store, data: part, journal, context } = await ingestContext(ctx, args, 'track', contact);
     const at = stringOption(args, 'at');
-    const result = validateEvent({ event: name, contact, ...(at !== undefined ? { at } : {}), data }, context, now.toISOString());
+    const check = (context: IngestContext) => validateEvent({ event: name, contact, ...(at !== undefined ? { at } : {}), data }, context, now.toISOString());
+    const { store, data: part, journal, context, historyFor } = await ingestContext(ctx, args, 'track', contact, (read) => {
+      const checked = check(read);
+      return 'error' in checked ? undefined : checked.event.id;
+    });
+    const result = check(context);
     if ('error' in result) throw new UserError(`${name}: ${result.error}.`);
     const { event } = result;
-    const seen = await seenBefore(store, part.journal, journal, event.id, displayPath(ctx, store));
+    const seen = await seenBefore(store, part.journal, journal, event.id, displayPath(ctx, store), historyFor === event.id ? part.events : undefined);
     // Appended all the same, as `events ingest` appends repeats: the run decides which event of an id counts.
     appendEvents(journal, [event], now.toISOString());
     const next = seen === null ? '`campaign run` will process it' : `it repeats the id of an event seen before (in ${seen}), and \`campaign run\` keeps one event per id, so it adds none`;
