@@ -121,8 +121,9 @@ export function runInput(data: StoreData, program: Program, pendingEvents: reado
 
 /**
  * Contact ids erased (`contacts erase`) and imported again since the last run, with the instant of
- * the erasure: the journal still holds the erased contact's unprocessed events (it is not
- * rewritten), and they are not the new contact's. Null when there are none (the common case).
+ * the erasure: the journal may still hold the erased contact's unprocessed events (`contacts
+ * erase` removes them, unless it could not rewrite the journal), and they are not the new
+ * contact's. Null when there are none (the common case).
  */
 function erasedBeforeCreation(pending: StoreData['pending'], contacts: ReadonlyMap<string, ContactRecord>): Map<string, number> | null {
   let out: Map<string, number> | null = null;
