@@ -229,10 +229,11 @@ export function foldEvent(score: CompiledScore, state: ScoreState, event: Stored
   let day: string | undefined;
   for (const { rule, filter } of rules) {
     if (filter && !filter(event.data)) continue;
-    const current: RuleState = state.rules[rule.id] ?? { points: 0, count: 0 };
+    const current: RuleState | undefined = state.rules[rule.id];
     day ??= dayOf(at, score.timezone);
-    const dayCount = current.day === day ? (current.dayCount ?? 0) : 0;
-    if (rule.lifetime !== undefined && current.count >= rule.lifetime) {
+    const count = current?.count ?? 0;
+    const dayCount = current !== undefined && current.day === day ? (current.dayCount ?? 0) : 0;
+    if (rule.lifetime !== undefined && count >= rule.lifetime) {
       fired?.push({ rule: rule.id, points: 0, capped: 'lifetime' });
       continue;
     }
@@ -241,10 +242,18 @@ export function foldEvent(score: CompiledScore, state: ScoreState, event: Stored
       continue;
     }
     const points = late ? rule.points * decayScale(score, rule.points, at, asOf) : rule.points;
-    state.rules[rule.id] =
-      late && current.day !== undefined && current.day > day
-        ? { ...current, points: round(current.points + points), count: current.count + 1 }
-        : { points: round(current.points + points), count: current.count + 1, day, dayCount: dayCount + 1 };
+    if (current === undefined) state.rules[rule.id] = { points: round(points), count: 1, day, dayCount: 1 };
+    else {
+      // In place, not a new rule state per firing that the run keeps: the state owns its rule
+      // states (decay rewrites their points in place too), written with their keys in this order.
+      current.points = round(current.points + points);
+      current.count = count + 1;
+      // A late event of an earlier day than the rule's last leaves that day's count as it is.
+      if (!(late && current.day !== undefined && current.day > day)) {
+        current.day = day;
+        current.dayCount = dayCount + 1;
+      }
+    }
     fired?.push({ rule: rule.id, points: rule.points });
   }
   state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
@@ -266,8 +275,10 @@ export function applyProfile(score: CompiledScore, state: ScoreState, subject: S
     const points = when(subject, now) ? rule.points : 0;
     const current = state.rules[rule.id];
     if ((current?.points ?? 0) !== points) changed = true;
-    if (points === 0) delete state.rules[rule.id];
-    else state.rules[rule.id] = { points, count: current?.count ?? 0 };
+    // No `delete` of a rule the state does not have: a runtime call at every refresh for nothing.
+    if (points === 0) {
+      if (current !== undefined) delete state.rules[rule.id];
+    } else state.rules[rule.id] = { points, count: current?.count ?? 0 };
   }
   state.value = clampScore(score.model, behaviour(score, state) + profilePoints(score, state));
   return changed;
