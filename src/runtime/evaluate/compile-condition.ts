@@ -70,14 +70,20 @@ export function fieldTime(s: Subject, name: string, value: unknown): number {
 
 
 /**
- * Per zone: local day number → that day's date (one object per zone and day, which also keys
- * `anniversaryDays`), and the span of instants the last answer holds for: a plan asks about one
- * instant for every contact, the engine about many instants of the same few days.
+ * A local day: its date, and the days from it to the nearest anniversary of each month and day
+ * (`anniversaryDays`), filled in as they are asked for.
  */
-const todayCache = new Map<string, Map<number, LocalDate>>();
-const lastToday = new Map<string, { from: number; to: number; date: LocalDate }>();
+type Today = LocalDate & { anniversaryDays: Int16Array };
 
-function today(tz: string, now: number): LocalDate {
+/**
+ * Per zone: local day number → that day (one object per zone and day), and the span of instants
+ * the last answer holds for: a plan asks about one instant for every contact, the engine about many
+ * instants of the same few days.
+ */
+const todayCache = new Map<string, Map<number, Today>>();
+const lastToday = new Map<string, { from: number; to: number; date: Today }>();
+
+function today(tz: string, now: number): Today {
   const last = lastToday.get(tz);
   if (last !== undefined && now >= last.from && now < last.to) return last.date;
   const { day, from, to } = localDayAt(now, tz);
@@ -86,7 +92,7 @@ function today(tz: string, now: number): LocalDate {
   let date = days.get(day);
   if (!date) {
     const local = new Date(day * DAY_MS);
-    date = { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
+    date = { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate(), anniversaryDays: new Int16Array(13 * 32).fill(UNKNOWN_DAYS) };
     if (days.size > 10_000) days.clear();
     days.set(day, date);
   }
@@ -113,15 +119,25 @@ function localDateOf(value: string): LocalDate | null {
   return date;
 }
 
-/** Per `today` date object (one per zone and local day): days to the anniversary, by month and day. */
-const anniversaryDays = new WeakMap<LocalDate, Map<number, number>>();
+/** Not computed yet, in `Today.anniversaryDays` (a distance is at most 366 days either way). */
+const UNKNOWN_DAYS = -32768;
 
-function daysToAnniversaryOf(todayDate: LocalDate, date: LocalDate): number {
-  let byDay = anniversaryDays.get(todayDate);
-  if (!byDay) anniversaryDays.set(todayDate, (byDay = new Map()));
-  const key = date.month * 100 + date.day;
-  let days = byDay.get(key);
-  if (days === undefined) byDay.set(key, (days = daysToAnniversary(todayDate, date)));
+/**
+ * Days from the day to the anniversary of the date, kept in the day's table by month and day: a
+ * contact walked through a run's days asks on each of them, and a flat array is read without the
+ * hashing and scattered entries of a map per day.
+ */
+function daysToAnniversaryOf(todayDate: Today, date: LocalDate): number {
+  const { month, day } = date;
+  // A value that is no calendar date ("2026-13-45") has no place in the table.
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31)) return daysToAnniversary(todayDate, date);
+  const key = month * 32 + day;
+  let days = todayDate.anniversaryDays[key]!;
+  if (days === UNKNOWN_DAYS) {
+    days = daysToAnniversary(todayDate, date);
+    // Within a year either way on a real day; what else the arithmetic may give is not kept.
+    if (Math.abs(days) <= 366) todayDate.anniversaryDays[key] = days;
+  }
   return days;
 }
 
@@ -131,7 +147,7 @@ function daysToAnniversaryOf(todayDate: LocalDate, date: LocalDate): number {
  * stay the same (the process-wide caches thrash with many contacts), and the parsed value while
  * the value does: a contact walked through a run's days asks again every day.
  */
-function anniversaryDistance(s: Subject, field: string, value: string, todayDate: LocalDate): number | null {
+function anniversaryDistance(s: Subject, field: string, value: string, todayDate: Today): number | null {
   const memo = s.anniversaries;
   const known = memo?.get(field);
   const sameValue = known !== undefined && known.value === value;
