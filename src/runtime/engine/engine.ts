@@ -13,7 +13,7 @@ import { advance, checkGoalsAndExit } from './journeys.ts';
 import { ContactViews, type ContactView } from './contact-views.ts';
 import { ProgramIndex } from './program-index.ts';
 import { finishRun } from './finish-run.ts';
-import { processItem } from './process-item.ts';
+import { processEvent, processItem } from './process-item.ts';
 import { Queue } from './queue.ts';
 import { Rechecks } from './rechecks.ts';
 import { runInput, type ContactWork } from './run-input.ts';
@@ -212,11 +212,32 @@ export class Engine {
     const view = this.views.of(id);
     // (Of a contact imported since the last run, from its creation: nothing changed before it existed.)
     this.rechecks.schedule(view, clock === null ? this.start : this.rechecks.next(view, Math.max(clock, Date.parse(view.contact.createdAt)), this.now), this.now, end);
-    for (let item = this.queue.pop(), first = true; item; item = this.queue.pop(), first = false) {
-      if (item.at > end) break;
-      if (first) this.contactsWorked.add(id);
-      this.now = Math.max(this.now, item.at);
-      processItem(this, item, end);
+    const queue = this.queue;
+    // Whether an item of the contact's has been processed (`contactsWorked`).
+    let worked = false;
+    for (;;) {
+      // The contact's events (most items) go without an item, to the contact's view.
+      const event = queue.nextEvent();
+      if (event !== undefined) {
+        const at = queue.nextEventAt();
+        if (at > end) break;
+        queue.takeEvent();
+        if (!worked) {
+          this.contactsWorked.add(id);
+          worked = true;
+        }
+        this.now = Math.max(this.now, at);
+        processEvent(this, view, event, at, end);
+      } else {
+        const item = queue.popItem();
+        if (!item || item.at > end) break;
+        if (!worked) {
+          this.contactsWorked.add(id);
+          worked = true;
+        }
+        this.now = Math.max(this.now, item.at);
+        processItem(this, item, end);
+      }
       this.drainDirty();
     }
     // Nothing reads the contact's view again in this run: let it go.

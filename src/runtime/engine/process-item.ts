@@ -14,9 +14,6 @@ const NONE: readonly never[] = []; // `?? NONE` on hot paths: `?? []` allocates 
 /** Processes one item of the contact's queue, due now (`engine.now`). */
 export function processItem(engine: Engine, item: Item, end: number): void {
   switch (item.kind) {
-    case 'event':
-      processEvent(engine, item.event, item.at, end);
-      break;
     case 'change': {
       const contact = engine.contacts.get(item.contact);
       // A change before the contact existed: the erasure of an earlier contact with its id.
@@ -63,11 +60,14 @@ export function processItem(engine: Engine, item: Item, end: number): void {
   }
 }
 
-/** `dueAt`: when the event is processed, its own instant or the run's start if that is later. */
-function processEvent(engine: Engine, event: StoredEvent, dueAt: number, end: number): void {
+/**
+ * Processes one of the contact's events. `view`: the contact's (the engine runs contact by contact,
+ * and has it at hand). `dueAt`: when the event is processed, its own instant or the run's start if
+ * that is later.
+ */
+export function processEvent(engine: Engine, view: ContactView, event: StoredEvent, dueAt: number, end: number): void {
   // Duplicates and events of unknown contacts were set aside before (`contactWork`).
-  const contact = engine.contacts.get(event.contact)!;
-  const view = engine.views.of(contact.id);
+  const contact = view.contact;
   // After the start, `dueAt` is the parsed instant itself (it is max(instant, start)).
   const eventAt = dueAt > engine.start ? dueAt : Date.parse(event.at);
   // Scores folding the event record its instant as text: the event's own, when canonical.

@@ -1,11 +1,11 @@
 import type { StoredEvent } from '../../store/types.ts';
 
 /**
- * What the engine processes, in a deterministic order: by time, then kind (events before
- * contact changes before manual enrollments before timers before date triggers before broadcasts before time-based re-checks), then key.
+ * What the engine processes besides the contact's events, in a deterministic order: by time, then
+ * kind (events before contact changes before manual enrollments before timers before date triggers
+ * before broadcasts before time-based re-checks), then key.
  */
 export type Item =
-  | { kind: 'event'; at: number; key: string; event: StoredEvent }
   | { kind: 'change'; at: number; key: string; contact: string; fields: string[] }
   | { kind: 'enroll'; at: number; key: string; contact: string; campaign: string; by: string }
   | { kind: 'wake'; at: number; key: string; enrollment: string; wakeAt: string }
@@ -13,14 +13,14 @@ export type Item =
   | { kind: 'broadcast'; at: number; key: string; campaign: string; contact: string }
   | { kind: 'recheck'; at: number; key: string; contact: string };
 
-/** Items pop by time, then by kind in this order, then by key. */
-const ORDER: Record<Item['kind'], number> = { event: 0, change: 1, enroll: 2, wake: 3, date: 4, broadcast: 5, recheck: 6 };
+/** Items pop by time, then by kind in this order (an event goes before every item of its time), then by key. */
+const ORDER: Record<Item['kind'], number> = { change: 1, enroll: 2, wake: 3, date: 4, broadcast: 5, recheck: 6 };
 
 /**
- * One contact's work (the engine runs contact by contact): a binary min-heap, plus a sorted run of
- * the contact's events known up front (a run's input), merged with the heap as they are popped
- * instead of each going through the heap. Pops come out in the same order. Events and their
- * instants are kept in parallel arrays; an event's item is made only when it is popped.
+ * One contact's work (the engine runs contact by contact): a binary min-heap of items, plus a
+ * sorted run of the contact's events known up front (a run's input), merged with the heap as they
+ * are taken instead of each going through the heap. Events and their instants are kept in parallel
+ * arrays and taken as they are (`nextEvent`): no item is made for them (most of the work is events).
  *
  * The heap keeps each entry's sort key (time, kind rank, key) in parallel arrays: comparisons read
  * numbers and strings from arrays instead of properties of items of six different shapes.
@@ -33,10 +33,6 @@ export class Queue {
   private events: StoredEvent[] = [];
   private eventTimes: number[] = [];
   private next = 0;
-
-  get size(): number {
-    return this.items.length + this.events.length - this.next;
-  }
 
   /**
    * Empties the queue and starts it with these events, `times[i]` being when `events[i]` is due,
@@ -67,40 +63,29 @@ export class Queue {
     }
   }
 
-  peek(): Item | undefined {
-    return this.eventFirst() ? this.eventItem(this.next) : this.items[0];
+  /** The contact's next event if it goes before every item of the heap, else undefined (`popItem`). */
+  nextEvent(): StoredEvent | undefined {
+    return this.eventFirst() ? this.events[this.next] : undefined;
   }
 
-  pop(): Item | undefined {
-    if (this.eventFirst()) {
-      const item = this.eventItem(this.next++);
-      if (this.next === this.events.length) {
-        this.events = [];
-        this.eventTimes = [];
-        this.next = 0;
-      }
-      return item;
+  /** When the event `nextEvent` returned is due. */
+  nextEventAt(): number {
+    return this.eventTimes[this.next]!;
+  }
+
+  /** Removes the event `nextEvent` returned. */
+  takeEvent(): void {
+    if (++this.next === this.events.length) {
+      this.events = [];
+      this.eventTimes = [];
+      this.next = 0;
     }
-    return this.popHeap();
   }
 
-  private eventItem(i: number): Item {
-    const event = this.events[i]!;
-    return { kind: 'event', at: this.eventTimes[i]!, key: event.id, event };
-  }
-
-  /** Is the next item the run's next event (it goes first unless the heap's top is strictly before it)? */
+  /** Is the next item the run's next event (it goes first unless the heap's top is strictly before it: events rank first)? */
   private eventFirst(): boolean {
-    const event = this.events[this.next];
-    if (event === undefined) return false;
-    if (this.items.length === 0) return true;
-    // The event goes first unless the heap's top is strictly before it (an event's rank is 0).
-    const at = this.times[0]!;
-    const eventAt = this.eventTimes[this.next]!;
-    if (at !== eventAt) return !(at < eventAt);
-    const rank = this.ranks[0]!;
-    if (rank !== ORDER.event) return !(rank < ORDER.event);
-    return !(this.keys[0]! < event.id);
+    if (this.next >= this.events.length) return false;
+    return this.items.length === 0 || !(this.times[0]! < this.eventTimes[this.next]!);
   }
 
   /** Does entry `i` pop before entry `j` (time, kind rank, key)? */
@@ -127,7 +112,8 @@ export class Queue {
     items[j] = item;
   }
 
-  private popHeap(): Item | undefined {
+  /** Pops the heap's first item: what goes next when `nextEvent` returned undefined. */
+  popItem(): Item | undefined {
     const { times, ranks, keys, items } = this;
     const top = items[0];
     const last = items.length - 1;
