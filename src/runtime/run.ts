@@ -48,6 +48,8 @@ export interface RunOptions {
   skipIdleWrite?: boolean;
   /** How long to wait while another command holds the store's lock (`--lock-timeout`; default 0: refuse at once). */
   lockTimeoutMs?: number;
+  /** Whether the change log lists the rules each score change fired (default: it does; `EngineOptions.firedRules`). */
+  firedRules?: boolean;
 }
 
 /** A phase starting (no counts), or the count so far: contacts run, or emails handled. */
@@ -133,7 +135,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
 
     const engine = new Engine(data, data.deployed.program);
     progress({ phase: 'engine' });
-    const log = await engine.runYielding(events, { until: end, onProgress: (done, total) => progress({ phase: 'engine', done, total }) });
+    const log = await engine.runYielding(events, { until: end, firedRules: options.firedRules ?? true, onProgress: (done, total) => progress({ phase: 'engine', done, total }) });
     data.journal = cursor;
     lap('engine');
     const to = new Date(end).toISOString();

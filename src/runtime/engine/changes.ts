@@ -73,6 +73,11 @@ const EMPTY_JOURNEYS: ContactChanges['journeys'] = Object.freeze(Object.create(n
 export type LoggedChanges = Omit<ContactChanges, 'scores'> & { scores: Record<string, Omit<ScoreChange, 'rules'>> };
 
 export class ChangeLog {
+  /**
+   * Whether the rules each score change fired are recorded (the engine sets it for its run). Only
+   * the per-contact report reads them; a run that shows its summary alone leaves them out.
+   */
+  keepsRules = true;
   private readonly entries = new Map<string, ContactChanges>();
   /**
    * The rules fired per score change, not made into `RuleChange` objects yet: one entry per fired
@@ -140,6 +145,7 @@ export class ChangeLog {
   score(contact: string, score: string, before: number, after: number, fired: FiredRule[], at: string): void {
     const change = this.scoreChange(contact, score, before);
     change.after = after;
+    if (!this.keepsRules) return;
     for (const f of fired) {
       this.firedPrev.push(this.lastFired.get(change) ?? -1);
       this.lastFired.set(change, this.firedRule.length);

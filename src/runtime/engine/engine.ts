@@ -37,6 +37,12 @@ export interface EngineOptions {
   until: number;
   /** Contacts run so far, of all: called every `PROGRESS_EVERY` contacts and after the last one. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Whether the change log records the rules each score change fired (default: it does). Only the
+   * per-contact report reads them (`--dry-run`, `--format json`); a run that shows its summary
+   * alone need not keep ~500k of them through a run of 1M events.
+   */
+  firedRules?: boolean;
 }
 
 const PROGRESS_EVERY = 1000;
@@ -186,6 +192,7 @@ export class Engine {
     this.end = end;
     this.stats.duplicateEvents += input.duplicateEvents;
     this.foldedEvents = input.folded;
+    this.log.keepsRules = options.firedRules ?? true;
     const total = this.contacts.size;
     let done = 0;
     for (const id of this.contacts.keys()) {
