@@ -3,22 +3,22 @@ import type { Campaign, Program } from '../../ir/types.ts';
 import type { ContactRecord, Enrollment, OutboxMessage, StoreData, StoredEvent } from '../../store/types.ts';
 import type { DeliveryContext } from '../deliver/may-deliver.ts';
 import { compileProgram, type CompiledProgram } from '../evaluate/snapshot.ts';
-import { applyProfile, emptyScoreState, refreshProfile, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
+import type { CompiledScore } from '../evaluate/scoring.ts';
 import type { Subject } from '../evaluate/subject.ts';
 import { erasedEnrollmentSeqs, mayEnter, newEnrollment } from '../journeys/eligibility.ts';
 import type { MarketingSend } from './cap-counts.ts';
 import { ChangeLog } from './changes.ts';
 import { DateSchedule } from './dates.ts';
-import { advance, checkGoalsAndExit } from './journeys.ts';
-import { ContactViews, type ContactView } from './contact-views.ts';
+import { advance } from './journeys.ts';
+import { ContactViews } from './contact-views.ts';
 import { ProgramIndex } from './program-index.ts';
 import { finishRun } from './finish-run.ts';
 import { processEvent, processItem } from './process-item.ts';
+import { refreshView } from './refresh.ts';
 import { Queue } from './queue.ts';
 import { Rechecks } from './rechecks.ts';
 import { runInput, type ContactWork } from './run-input.ts';
 import { EventIds, indexHistory } from './history-index.ts';
-import { checkThresholds } from './thresholds.ts';
 import { isoOf as iso, parseInstant } from '../time/instants.ts';
 import { emptyRunStats, type RunStats } from './run-stats.ts';
 
@@ -94,14 +94,14 @@ export class Engine {
   readonly contactsWorked = new Set<string>();
   /** Contacts to re-evaluate once the current item is processed (`drainDirty`). */
   readonly dirty = new Set<string>();
-  private readonly rechecks: Rechecks;
+  readonly rechecks: Rechecks;
   /** `compiled.scores` as an array: hot loops avoid Map iterators. */
   readonly scoreList: { id: string; score: CompiledScore }[];
   /** The scores with profile rules on segments, events, scores or relative time (`liveProfile`). */
-  private readonly liveProfiles: { id: string; score: CompiledScore }[];
+  readonly liveProfiles: { id: string; score: CompiledScore }[];
   /** Of those, the scores with a profile rule on segments. */
-  private readonly segmentProfiles: { id: string; score: CompiledScore }[];
-  private end = 0;
+  readonly segmentProfiles: { id: string; score: CompiledScore }[];
+  end = 0;
   /** Due events already in the store's history (folded by an earlier run before their time came). */
   foldedEvents = new Set<StoredEvent>();
   /** The run's start: events due before it are processed at it. */
@@ -297,74 +297,10 @@ export class Engine {
     if (this.dirty.size > 0) this.dirty.clear();
   }
 
-  /** Re-evaluates a contact: profile scores, thresholds, score triggers, segments, exit criteria and goals. */
+  /** Re-evaluates a contact (`refreshView`). */
   refresh(contactId: string): void {
     const view = this.views.peek(contactId) ?? (this.contacts.has(contactId) ? this.views.of(contactId) : undefined);
-    if (view) this.refreshView(view);
-  }
-
-  refreshView(view: ContactView): void {
-    const contact = view.contact;
-    const contactId = contact.id;
-    let subject = this.views.subjectOf(view, this.now);
-    // Most profile points depend on the contact's fields and tags alone: recompute them only when
-    // those changed. Those on segments, events, scores or relative time are checked every time.
-    const profileStale = view.profileFields !== contact.fields || view.profileTags !== contact.tags;
-    if (profileStale) {
-      view.profileFields = contact.fields;
-      view.profileTags = contact.tags;
-      this.updateProfiles(view, subject, this.scoreList, true);
-    } else if (this.liveProfiles.length > 0) {
-      this.updateProfiles(view, subject, this.liveProfiles, false);
-    }
-    subject = this.views.subjectOf(view, this.now);
-    checkThresholds(this, contactId, subject);
-    const previous = contact.segments;
-    // Null in the common no-change case: the memberships are compared without building a list.
-    const segments = this.compiled.segments.evaluateChanged(subject, this.now, previous);
-    if (segments) {
-      const before = new Set(previous);
-      const after = new Set(segments);
-      contact.segments = segments;
-      subject.segments = after;
-      for (const id of segments) if (!before.has(id)) this.segmentChanged(contactId, id, 'entry');
-      for (const id of before) if (!after.has(id)) this.segmentChanged(contactId, id, 'exit');
-      // Profile points on the memberships just computed (another pass re-evaluates what reads the score).
-      if (this.segmentProfiles.length > 0) this.updateProfiles(view, subject, this.segmentProfiles, false);
-    }
-    // By index up to the current length: a goal may enroll the contact elsewhere (lists only grow).
-    const enrollments = view.enrollments;
-    for (let i = 0, n = enrollments.length; i < n; i++) {
-      const enrollment = enrollments[i]!;
-      if (enrollment.status === 'active' && checkGoalsAndExit(this, enrollment, this.now)) this.scheduleWake(enrollment, Infinity);
-    }
-    this.rechecks.afterRefresh(view, this.now, this.end);
-  }
-
-  /**
-   * Recomputes the profile points of `scores` for the contact as it is now, and logs the changes.
-   * `all`: its fields or tags changed, every rule is re-evaluated (`applyProfile`); else only
-   * points that change are updated (`refreshProfile`), and the contact is refreshed again for what
-   * reads the new score (thresholds, segments, exit criteria, other profiles).
-   */
-  private updateProfiles(view: ContactView, subject: Subject, scores: readonly { id: string; score: CompiledScore }[], all: boolean): void {
-    const contact = view.contact;
-    for (const { id, score } of scores) {
-      if (score.profile.length === 0) continue;
-      const state = (contact.scores[id] ??= emptyScoreState(iso(this.now)));
-      const before = scoreAt(score, state, this.now);
-      if (!(all ? applyProfile(score, state, subject, this.now) : refreshProfile(score, state, subject, this.now))) continue;
-      if (all) this.touch(contact.id);
-      else this.markDirty(contact.id);
-      if (state.value !== before) this.log.score(contact.id, id, before, state.value, [], iso(this.now));
-    }
-  }
-
-  private segmentChanged(contactId: string, segment: string, change: 'entry' | 'exit'): void {
-    this.log.segment(contactId, segment, change === 'entry');
-    for (const trigger of this.index.segmentTriggers.get(segment) ?? NONE) {
-      if (trigger.on === change) this.tryEnroll(trigger.campaign, contactId, `${change === 'entry' ? 'entered' : 'left'} segment ${segment}`);
-    }
+    if (view) refreshView(this, view);
   }
 
   /** Enrolls the contact if the campaign admits it, and runs its first steps now. */

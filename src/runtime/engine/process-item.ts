@@ -7,6 +7,7 @@ import type { Engine } from './engine.ts';
 import { insertEvent } from './history.ts';
 import { advance, resumeOnEvent, waitingForEvent } from './journeys.ts';
 import type { Item } from './queue.ts';
+import { refreshView } from './refresh.ts';
 import { checkThresholds } from './thresholds.ts';
 
 const NONE: readonly never[] = []; // `?? NONE` on hot paths: `?? []` allocates an array every time.
@@ -105,7 +106,7 @@ export function processEvent(engine: Engine, view: ContactView, event: StoredEve
     if (fired.length > 0) engine.log.score(contact.id, id, before, state.value, fired, event.at);
   }
   engine.views.touchScores(view, changedScores);
-  engine.refreshView(view);
+  refreshView(engine, view);
 
   for (const { campaign, filter } of engine.index.eventTriggers.get(event.event) ?? NONE) {
     if (!filter || filter(event.data)) engine.tryEnroll(campaign, contact.id, `event ${event.event}`);

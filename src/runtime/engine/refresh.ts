@@ -1,0 +1,79 @@
+import { applyProfile, emptyScoreState, refreshProfile, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
+import type { Subject } from '../evaluate/subject.ts';
+import { isoOf as iso } from '../time/instants.ts';
+import type { ContactView } from './contact-views.ts';
+import type { Engine } from './engine.ts';
+import { checkGoalsAndExit } from './journeys.ts';
+import { checkThresholds } from './thresholds.ts';
+
+/**
+ * Re-evaluating a contact after something about it changed (`Engine.refresh`, `processEvent`):
+ * profile scores, thresholds, score triggers, segments and their triggers, exit criteria and goals.
+ */
+
+const NONE: readonly never[] = []; // `?? NONE` on hot paths: `?? []` allocates an array every time.
+
+/** Re-evaluates a contact: profile scores, thresholds, score triggers, segments, exit criteria and goals. */
+export function refreshView(engine: Engine, view: ContactView): void {
+  const contact = view.contact;
+  const contactId = contact.id;
+  let subject = engine.views.subjectOf(view, engine.now);
+  // Most profile points depend on the contact's fields and tags alone: recompute them only when
+  // those changed. Those on segments, events, scores or relative time are checked every time.
+  const profileStale = view.profileFields !== contact.fields || view.profileTags !== contact.tags;
+  if (profileStale) {
+    view.profileFields = contact.fields;
+    view.profileTags = contact.tags;
+    updateProfiles(engine, view, subject, engine.scoreList, true);
+  } else if (engine.liveProfiles.length > 0) {
+    updateProfiles(engine, view, subject, engine.liveProfiles, false);
+  }
+  subject = engine.views.subjectOf(view, engine.now);
+  checkThresholds(engine, contactId, subject);
+  const previous = contact.segments;
+  // Null in the common no-change case: the memberships are compared without building a list.
+  const segments = engine.compiled.segments.evaluateChanged(subject, engine.now, previous);
+  if (segments) {
+    const before = new Set(previous);
+    const after = new Set(segments);
+    contact.segments = segments;
+    subject.segments = after;
+    for (const id of segments) if (!before.has(id)) segmentChanged(engine, contactId, id, 'entry');
+    for (const id of before) if (!after.has(id)) segmentChanged(engine, contactId, id, 'exit');
+    // Profile points on the memberships just computed (another pass re-evaluates what reads the score).
+    if (engine.segmentProfiles.length > 0) updateProfiles(engine, view, subject, engine.segmentProfiles, false);
+  }
+  // By index up to the current length: a goal may enroll the contact elsewhere (lists only grow).
+  const enrollments = view.enrollments;
+  for (let i = 0, n = enrollments.length; i < n; i++) {
+    const enrollment = enrollments[i]!;
+    if (enrollment.status === 'active' && checkGoalsAndExit(engine, enrollment, engine.now)) engine.scheduleWake(enrollment, Infinity);
+  }
+  engine.rechecks.afterRefresh(view, engine.now, engine.end);
+}
+
+/**
+ * Recomputes the profile points of `scores` for the contact as it is now, and logs the changes.
+ * `all`: its fields or tags changed, every rule is re-evaluated (`applyProfile`); else only
+ * points that change are updated (`refreshProfile`), and the contact is refreshed again for what
+ * reads the new score (thresholds, segments, exit criteria, other profiles).
+ */
+function updateProfiles(engine: Engine, view: ContactView, subject: Subject, scores: readonly { id: string; score: CompiledScore }[], all: boolean): void {
+  const contact = view.contact;
+  for (const { id, score } of scores) {
+    if (score.profile.length === 0) continue;
+    const state = (contact.scores[id] ??= emptyScoreState(iso(engine.now)));
+    const before = scoreAt(score, state, engine.now);
+    if (!(all ? applyProfile(score, state, subject, engine.now) : refreshProfile(score, state, subject, engine.now))) continue;
+    if (all) engine.touch(contact.id);
+    else engine.markDirty(contact.id);
+    if (state.value !== before) engine.log.score(contact.id, id, before, state.value, [], iso(engine.now));
+  }
+}
+
+function segmentChanged(engine: Engine, contactId: string, segment: string, change: 'entry' | 'exit'): void {
+  engine.log.segment(contactId, segment, change === 'entry');
+  for (const trigger of engine.index.segmentTriggers.get(segment) ?? NONE) {
+    if (trigger.on === change) engine.tryEnroll(trigger.campaign, contactId, `${change === 'entry' ? 'entered' : 'left'} segment ${segment}`);
+  }
+}
