@@ -41,6 +41,8 @@ export interface WatchOptions {
   transport: () => Transport;
   /** What to print of a run that did something (text summary or a JSON line). */
   report(result: RunResult): string;
+  /** Whether `report` shows the rules each score change fired (JSON lines do; `RunOptions.firedRules`). */
+  firedRules: boolean;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -58,7 +60,7 @@ export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise
       // The exact time: an event tracked a moment ago is due in this run, not the next one.
       const now = new Date(started);
       try {
-        const result = await runStore({ store: options.store, label: options.label, now, dryRun: false, transport: options.transport, env: ctx.env, skipIdleWrite: true });
+        const result = await runStore({ store: options.store, label: options.label, now, dryRun: false, transport: options.transport, env: ctx.env, skipIdleWrite: true, firedRules: options.firedRules });
         aheadSaid = null;
         if (result.written) {
           ctx.out(options.report(result));

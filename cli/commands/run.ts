@@ -91,7 +91,7 @@ export const run: Command = {
       if (!existsSync(store)) throw noStoreError(displayPath(ctx, store));
       const c = colors(ctx.color);
       const report = (result: RunResult) => (format === 'json' ? JSON.stringify(runJson(result)) : `${renderRunSummary(result, c)}\n`);
-      return watchRuns(ctx, { store, label: displayPath(ctx, store), every, transport, report });
+      return watchRuns(ctx, { store, label: displayPath(ctx, store), every, transport, report, firedRules: format === 'json' });
     }
     const dryRun = flag(args, 'dry-run');
     const progress = runProgress(ctx.stderr, store);

@@ -82,6 +82,21 @@ describe('campaign run --watch', () => {
     expect(existsSync(`${store}.lock`)).toBe(false);
   }, 120_000);
 
+  it('--format json prints a JSON line per run that did something, with the rules each score change fired', async () => {
+    const dir = copyBase();
+    const contact = (await readStore(path.join(dir, 'store.json')))!.contacts[0]!.id;
+    expect((await cli(dir, 'track', 'page.viewed', '--contact', contact, '--data', '{"url":"/pricing"}', '--store', 'store.json')).code).toBe(0);
+    const watcher = watch(dir, '--every', '1s', '--format', 'json');
+    await until('the first run', () => watcher.stdout().includes('\n'), watcher);
+    const first = JSON.parse(watcher.stdout().split('\n')[0]!) as { contacts: { scores: Record<string, { rules: { rule: string }[] }> }[] };
+    const rules = first.contacts.flatMap((c) => Object.values(c.scores).flatMap((score) => score.rules));
+    // The page view fired an event rule: a text run keeps none of that, a JSON one lists it.
+    expect(rules.length).toBeGreaterThan(0);
+    expect(rules[0]!.rule).toEqual(expect.any(String));
+    watcher.child.kill('SIGTERM');
+    expect(await watcher.exited).toEqual({ code: 0, signal: null });
+  }, 120_000);
+
   it('skips a run while another command holds the lock; a signal during a run lets it finish, then exits 0', async () => {
     const dir = copyBase();
     const store = path.join(dir, 'store.json');
