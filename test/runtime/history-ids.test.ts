@@ -1,18 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { historyIdsAmong, readForIngest } from '../../src/runtime/history-ids.ts';
 import { createStore, writeStore, type StoreData } from '../../src/store/index.ts';
-import { tempDir } from '../helpers/run-cli.ts';
+import { useTempStoreFile } from '../helpers/temp-store.ts';
 
-let cleanup: () => void;
 let file: string;
-beforeEach(() => {
-  let dir: string;
-  ({ dir, cleanup } = tempDir());
-  file = path.join(dir, 'store.json');
-});
-afterEach(() => cleanup());
+useTempStoreFile((f) => (file = f));
 
 function sample(eventIds: string[]): StoreData {
   const data = createStore(new Date('2026-01-01T00:00:00Z'));

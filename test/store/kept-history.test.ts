@@ -1,18 +1,11 @@
 import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createStore, lineLayoutChunks, readStore, writeStore, type StoreData } from '../../src/store/index.ts';
 import type { StoredEvent } from '../../src/store/types.ts';
-import { tempDir } from '../helpers/run-cli.ts';
+import { useTempStoreFile } from '../helpers/temp-store.ts';
 
 let file: string;
-let cleanup: () => void;
-beforeEach(() => {
-  let dir: string;
-  ({ dir, cleanup } = tempDir());
-  file = path.join(dir, 'store.json');
-});
-afterEach(() => cleanup());
+useTempStoreFile((f) => (file = f));
 
 const now = () => new Date('2026-03-01T10:00:00Z');
 const ev = (n: number, data: Record<string, unknown> = { n }): StoredEvent => ({ id: `e_${n}`, contact: 'c_1', event: 'page.viewed', at: `2026-01-0${1 + (n % 9)}T00:00:00.000Z`, data });
