@@ -92,8 +92,12 @@ export class Engine {
    * store write copies the others' lines from the file read (`StoreFileOptions.changedContacts`).
    */
   readonly contactsWorked = new Set<string>();
-  /** Contacts to re-evaluate once the current item is processed (`drainDirty`). */
-  readonly dirty = new Set<string>();
+  /**
+   * Contacts to re-evaluate once the current item is processed (`drainDirty`), each once, in the
+   * order marked. A list, not a Set: it rarely holds more than the contact whose item this is, and
+   * emptying a Set allocates a new table each time (0.26-0.29 s at 1M events).
+   */
+  private dirty: string[] = [];
   readonly rechecks: Rechecks;
   /** `compiled.scores` as an array: hot loops avoid Map iterators. */
   readonly scoreList: { id: string; score: CompiledScore }[];
@@ -283,18 +287,21 @@ export class Engine {
 
   markDirty(contactId: string): void {
     this.touch(contactId);
-    this.dirty.add(contactId);
+    this.addDirty(contactId);
+  }
+
+  /** The contact is re-evaluated once the current item is processed (`drainDirty`). */
+  addDirty(contactId: string): void {
+    if (!this.dirty.includes(contactId)) this.dirty.push(contactId);
   }
 
   private drainDirty(): void {
-    // Most items leave nothing dirty; `Set#clear` allocates a new table even when empty.
-    if (this.dirty.size === 0) return;
-    for (let pass = 0; pass < 8 && this.dirty.size > 0; pass++) {
-      const batch = [...this.dirty];
-      this.dirty.clear();
+    for (let pass = 0; pass < 8 && this.dirty.length > 0; pass++) {
+      const batch = this.dirty;
+      this.dirty = [];
       for (const id of batch) this.refresh(id);
     }
-    if (this.dirty.size > 0) this.dirty.clear();
+    if (this.dirty.length > 0) this.dirty = [];
   }
 
   /** Re-evaluates a contact (`refreshView`). */

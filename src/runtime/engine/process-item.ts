@@ -19,7 +19,7 @@ export function processItem(engine: Engine, item: Item, end: number): void {
       const contact = engine.contacts.get(item.contact);
       // A change before the contact existed: the erasure of an earlier contact with its id.
       if (!contact || item.at < Date.parse(contact.createdAt)) break;
-      engine.dirty.add(contact.id);
+      engine.addDirty(contact.id);
       if (item.fields.length > 0) engine.scheduleDates(engine.now, end, contact.id);
       break;
     }
@@ -54,7 +54,7 @@ export function processItem(engine: Engine, item: Item, end: number): void {
       const view = engine.views.peek(item.contact);
       if (view && view.recheckAt === item.at) {
         view.recheckAt = undefined;
-        engine.dirty.add(item.contact);
+        engine.addDirty(item.contact);
       }
       break;
     }
