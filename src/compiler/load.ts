@@ -1,6 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -13,6 +12,7 @@ import { diagnostic } from './messages.ts';
 import { originalPosition, type RawSourceMap } from './source-map.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { firstTopLevelAwait } from './top-level-await.ts';
+import { makeLoadFolder } from './load-folder.ts';
 
 /**
  * Loading: bundle the workspace's modules with esbuild (one entry per module, shared code split
@@ -62,7 +62,7 @@ const sharedModulesPlugin: esbuild.Plugin = {
  * a compilation without the type-check, which finds those itself (short-circuit.ts).
  */
 export async function loadWorkspace(workspace: string, files: string[], shortCircuits = false): Promise<LoadResult> {
-  const outdir = mkdtempSync(path.join(os.tmpdir(), 'campaignkit-load-'));
+  const outdir = makeLoadFolder();
   try {
     let build: esbuild.BuildResult<{ write: false; metafile: true }>;
     try {
