@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pidRuns } from '../store/process-identity.ts';
+import { removeLeftByDeadProcesses } from '../store/dead-process-leftovers.ts';
 
 /**
  * The temporary folder a workspace's bundle is written to while its modules load
@@ -23,21 +23,9 @@ export function makeLoadFolder(): string {
 }
 
 function removeStale(tmp: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(tmp);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    // Folders of older versions (no pid in the name) are left to the system's cleaning.
+  // Folders of older versions (no pid in the name) are left to the system's cleaning.
+  removeLeftByDeadProcesses(tmp, (name) => {
     const match = STALE_CANDIDATE.exec(name);
-    const pid = match ? Number(match[1]) : 0;
-    if (pid <= 0 || pid === process.pid || pidRuns(pid)) continue;
-    try {
-      rmSync(path.join(tmp, name), { recursive: true, force: true });
-    } catch {
-      // Another user's, or gone meanwhile.
-    }
-  }
+    return match ? Number(match[1]) : null;
+  });
 }

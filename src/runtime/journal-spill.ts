@@ -1,7 +1,7 @@
-import { closeSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { withFilePath } from '../errors.ts';
-import { isHolderAlive } from '../store/process-identity.ts';
+import { removeLeftByDeadProcesses } from '../store/dead-process-leftovers.ts';
 
 /**
  * Where `events ingest` puts the journal lines of a file's accepted rows while it checks the rest:
@@ -69,21 +69,5 @@ export class JournalSpill {
 /** Removes the spills of ingests killed before they finished (their process is gone). */
 function removeLeftSpills(dir: string, journalName: string): void {
   const prefix = `.${journalName}.`;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    // No folder yet: the spill's own open says so.
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.ingest')) continue;
-    const pid = Number(name.slice(prefix.length, -'.ingest'.length));
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isHolderAlive(pid, null)) continue;
-    try {
-      unlinkSync(path.join(dir, name));
-    } catch {
-      // Removed by another ingest meanwhile.
-    }
-  }
+  removeLeftByDeadProcesses(dir, (name) => (name.startsWith(prefix) && name.endsWith('.ingest') ? Number(name.slice(prefix.length, -'.ingest'.length)) : null));
 }
