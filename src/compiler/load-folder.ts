@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { removeLeftByDeadProcesses } from '../store/dead-process-leftovers.ts';
@@ -10,11 +10,16 @@ import { removeLeftByDeadProcesses } from '../store/dead-process-leftovers.ts';
  * its own, so each load first removes those of processes that no longer run: a long-lived machine
  * running `campaign` from cron would otherwise collect one per kill. A folder whose process runs
  * (its pid reused, at worst) is left alone, and so is one that cannot be removed (another user's).
+ * Folders named by versions before the pid was in the name are removed a day after they were
+ * written: a load takes seconds, so no process can still be using one.
  */
 
 const PREFIX = 'campaignkit-load-';
 /** `mkdtempSync` adds six letters or digits to the prefix. */
 const STALE_CANDIDATE = /^campaignkit-load-(\d+)-[A-Za-z0-9]{6}$/;
+/** The name older versions gave the folder, without the pid. */
+const OLDER_FORMAT = /^campaignkit-load-[A-Za-z0-9]{6}$/;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function makeLoadFolder(): string {
   const tmp = os.tmpdir();
@@ -23,9 +28,27 @@ export function makeLoadFolder(): string {
 }
 
 function removeStale(tmp: string): void {
-  // Folders of older versions (no pid in the name) are left to the system's cleaning.
   removeLeftByDeadProcesses(tmp, (name) => {
     const match = STALE_CANDIDATE.exec(name);
     return match ? Number(match[1]) : null;
   });
+  removeOlderFormat(tmp, Date.now() - DAY_MS);
+}
+
+/** Removes the folders older versions named without a pid and last wrote before `before` (ms). */
+function removeOlderFormat(tmp: string, before: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmp).filter((name) => OLDER_FORMAT.test(name));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const folder = path.join(tmp, name);
+    try {
+      if (statSync(folder).mtimeMs < before) rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // Another user's, or removed meanwhile.
+    }
+  }
 }

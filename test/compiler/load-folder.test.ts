@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,16 +25,22 @@ describe("the workspace bundle's temporary folder", () => {
       mine: `campaignkit-load-${process.pid}-abc123`,
       // pid 1 always runs.
       live: 'campaignkit-load-1-abc123',
-      // An older version's name, without a pid: left to the system's cleaning.
+      // Older versions' names, without a pid: removed a day after they were written.
       older: 'campaignkit-load-123456',
+      olderStale: 'campaignkit-load-abcdef',
       other: 'something-else',
     };
     for (const name of Object.values(names)) mkdirSync(path.join(tmp, name, '_chunks'), { recursive: true });
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    utimesSync(path.join(tmp, names.olderStale), twoDaysAgo, twoDaysAgo);
+    // A pid-named folder is judged by its process, not its age.
+    utimesSync(path.join(tmp, names.live), twoDaysAgo, twoDaysAgo);
 
     const made = makeLoadFolder();
     expect(path.dirname(made)).toBe(tmp);
     expect(path.basename(made)).toMatch(new RegExp(`^campaignkit-load-${process.pid}-[A-Za-z0-9]{6}$`));
     expect(existsSync(path.join(tmp, names.dead))).toBe(false);
+    expect(existsSync(path.join(tmp, names.olderStale))).toBe(false);
     expect(readdirSync(tmp).sort()).toEqual([path.basename(made), names.live, names.older, names.mine, names.other].sort());
   });
 });
