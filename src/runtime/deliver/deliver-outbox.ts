@@ -125,21 +125,25 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const cap = frequencyCap && !options.simulation ? new DeliveryCap(data.outbox, frequencyCap) : undefined;
   const due: OutboxMessage[] = [];
   const holds: Hold[] = [];
-  for (const message of data.outbox) {
-    if (message.status !== 'pending') continue;
-    const givenUp = giveUpReason(message, now, options.runFrom ?? null, options.simulation ?? false);
-    if (givenUp !== undefined) {
-      if (!dryRun) update(message, { status: 'failed', reason: givenUp });
-      record(report, message, 'failed', { reason: givenUp });
+  const pending = data.outbox.filter((message) => message.status === 'pending');
+  const givenUp = pending.map((message) => giveUpReason(message, now, options.runFrom ?? null, options.simulation ?? false));
+  // A simulation delivers at its end what the engine scheduled at allowed times: not held. One
+  // that fails the checks is skipped now, not held (nor counted toward the cap).
+  const mayBeHeld = options.simulation ? [] : pending.filter((message, i) => givenUp[i] === undefined && Date.parse(message.dueAt) <= now && mayDeliver(message, ctx).ok);
+  const heldUntil = holdsOldestFirst(mayBeHeld, (message) => deliveryHeldUntil(message, ctx.contacts.get(message.contact), options.program, now, cap));
+  for (let i = 0; i < pending.length; i++) {
+    const message = pending[i]!;
+    const reason = givenUp[i];
+    if (reason !== undefined) {
+      if (!dryRun) update(message, { status: 'failed', reason });
+      record(report, message, 'failed', { reason });
       continue;
     }
     if (Date.parse(message.dueAt) > now) {
       record(report, message, 'deferred', { reason: `due at ${message.dueAt}` });
       continue;
     }
-    // A simulation delivers at its end what the engine scheduled at allowed times: not held. One
-    // that fails the checks is skipped now, not held (nor counted toward the cap).
-    const held = options.simulation || !mayDeliver(message, ctx).ok ? null : deliveryHeldUntil(message, ctx.contacts.get(message.contact), options.program, now, cap);
+    const held = heldUntil.get(message) ?? null;
     if (held === null) due.push(message);
     else {
       holds.push({ message, dueAt: message.dueAt, report: record(report, message, 'deferred', { reason: held.reason }) });
@@ -215,6 +219,17 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
 }
 
 /** A message this delivery held: its due time before, and its line in the report. */
+/**
+ * Whether each message is held (`deliveryHeldUntil`), decided in the order the messages were
+ * created, oldest first (then by key, for the same store to give the same answer): when a late
+ * delivery finds several of a contact's emails due together, the frequency cap lets the first
+ * ones through — a journey's welcome before its later steps, as Mautic and HubSpot release a queue.
+ */
+function holdsOldestFirst(messages: readonly OutboxMessage[], heldUntil: (message: OutboxMessage) => { until: number; reason: string } | null): Map<OutboxMessage, { until: number; reason: string } | null> {
+  const order = [...messages].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return new Map(order.map((message) => [message, heldUntil(message)]));
+}
+
 interface Hold {
   message: OutboxMessage;
   dueAt: string;

@@ -39,7 +39,7 @@ export function deliveryHeldUntil(message: OutboxMessage, contact: ContactRecord
  * emails at 08:00. Counts the marketing emails each contact received within the cap's period:
  * from the outbox those sent or maybe sent (`unknown`), at `sentAt` (when handed to the server; an
  * `unknown` one from before it was recorded, at `dueAt`), and those this
- * delivery lets go (in key order, so the same store gives the same answer) — until one of them
+ * delivery lets go (oldest first, `holdsOldestFirst`) — until one of them
  * turns out not sent after all (`uncount`: skipped, failed, or left pending when the server was
  * down). Emails that never reached the contact leave its allowance to the next one.
  */

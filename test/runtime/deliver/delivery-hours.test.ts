@@ -52,7 +52,7 @@ describe('deliveryHeldUntil', () => {
     expect(simulated.report).toMatchObject({ sent: 1, held: 0 });
   });
 
-  it('keeps the frequency cap at delivery: emails delivered late arrive no faster than the cap allows, counted from the outbox and in key order', async () => {
+  it('keeps the frequency cap at delivery: emails delivered late arrive no faster than the cap allows, counted from the outbox', async () => {
     const capped = (): Program => program({ frequencyCap: { max: 2, per: '7d' }, fields: { email: 'email', timezone: 'tz' } });
     const dir = await temp.make();
     const morning = Date.parse('2026-11-24T10:00:00.000Z');
@@ -71,6 +71,21 @@ describe('deliveryHeldUntil', () => {
       ['d/1/c1/s', 'pending', '2026-11-29T10:00:00.000Z'],
     ]);
     expect(data.outbox[2]!.reason).toBe('frequency cap (Europe/Paris) at delivery: held until 2026-11-29T10:00:00.000Z');
+  });
+
+  it('lets the oldest emails through the cap first, not the first keys (QA: a journey\'s invite-your-team went a week before its welcome)', async () => {
+    const capped = (): Program => program({ frequencyCap: { max: 2, per: '7d' }, fields: { email: 'email', timezone: 'tz' } });
+    const dir = await temp.make();
+    // All held until the same morning; the welcome was created first but has the last key.
+    const created = { a: '2026-11-20T10:00:00.000Z', b: '2026-11-18T10:00:00.000Z', w: '2026-11-16T10:00:00.000Z' };
+    const due = Object.entries(created).map(([k, createdAt]) => email('c1', 'ann@example.com', { key: `${k}/1/c1/s`, createdAt, dueAt: '2026-11-24T08:00:00.000Z' }));
+    const data = store({ contacts: [PARIS], outbox: due });
+    data.deployed!.program = capped();
+    const report = await deliverOutbox(data, { program: capped(), transport: outboxTransport(path.join(dir, 'outbox')), ledgerPath: path.join(dir, 'd.jsonl'), now: '2026-11-24T10:00:00.000Z', secret: SECRET });
+    expect(report).toMatchObject({ sent: 2, held: 1 });
+    expect(data.outbox.map((m) => `${m.key.slice(0, 1)} ${m.status}`)).toEqual(['a pending', 'b sent', 'w sent']);
+    // The report still lists them by key.
+    expect(report.messages.map((m) => m.key.slice(0, 1))).toEqual(['a', 'b', 'w']);
   });
 
   describe('counts only the emails the contact receives', () => {
