@@ -1,6 +1,7 @@
 import { applyErase, eraseCounts, findOutboxFiles, mentionsContact, planErase, removeFiles, type ErasePlan } from '../../src/contacts/erase-contact.ts';
 import { UserError } from '../../src/errors.ts';
 import { eraseFromJournal, type JournalErasure } from '../../src/runtime/journal-erase.ts';
+import { removeKilledWritersFiles } from '../../src/runtime/journal-spill.ts';
 import type { JournalCursor } from '../../src/store/types.ts';
 import type { CliContext } from '../context.ts';
 import { colors } from '../../src/render/colors.ts';
@@ -46,6 +47,8 @@ export const contactsErase: Command = {
       const paths = storePaths(storeFile);
       const files = await findOutboxFiles(paths.outbox, data, plan);
       const c = colors(ctx.color);
+      // Events of anyone, the contact's among them, that no process will use (`removeKilledWritersFiles`).
+      const leftovers = removeKilledWritersFiles(paths.journal, dryRun);
       if (dryRun) {
         const journal = eraseJournal(ctx, paths.journal, data.journal, plan, true);
         ctx.out(`Would erase contact ${contact.id}${plan.email !== undefined ? ` (${plan.email})` : ''}:`);
@@ -54,6 +57,7 @@ export const contactsErase: Command = {
         ctx.out(`  ${c.yellow('~')} personal data of ${plural(plan.outbox.length, 'outbox message')} and ${plural(plan.webhooks.length, 'webhook delivery', 'webhook deliveries')} (kept, redacted)`);
         ctx.out(`  ${c.red('-')} ${plural(files.length, 'outbox file')}${files.length ? `: ${files.map((f) => displayPath(ctx, f)).join(', ')}` : ''}`);
         if (journal.removed > 0) ctx.out(`  ${c.red('-')} ${plural(journal.removed, 'line')} of the event journal that no run has folded in yet`);
+        if (leftovers.length > 0) ctx.out(`  ${c.red('-')} ${leftoverFiles(leftovers.length)}`);
         if (plan.email !== undefined) ctx.out(`  ${c.green('+')} a suppression entry, so the address is never emailed again`);
         ctx.out(c.dim('Dry run: nothing was changed.'));
       } else {
@@ -66,7 +70,7 @@ export const contactsErase: Command = {
         // for that run and the next rotation, which the warning says; erasing again would not
         // find the contact.
         const journal = eraseJournal(ctx, paths.journal, data.journal, plan, false);
-        const lines = journal.removed > 0 ? `, ${plural(journal.removed, 'journal line')}` : '';
+        const lines = (journal.removed > 0 ? `, ${plural(journal.removed, 'journal line')}` : '') + (leftovers.length > 0 ? `, ${leftoverFiles(leftovers.length)}` : '');
         ctx.out(`Erased contact ${contact.id}: ${eraseCounts(plan)}, ${plural(files.length, 'outbox file')}${lines} removed${plan.email !== undefined ? '; the address is suppressed' : ''}.`);
       }
       return 0;
@@ -75,6 +79,8 @@ export const contactsErase: Command = {
     }
   },
 };
+
+const leftoverFiles = (n: number) => `${plural(n, 'file')} of events a killed \`events ingest\` or erase left beside the journal`;
 
 /**
  * The contact's lines in the journal, removed (or counted, `dryRun`); a journal that cannot be

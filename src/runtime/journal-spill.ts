@@ -11,7 +11,7 @@ import { removeLeftByDeadProcesses } from '../store/dead-process-leftovers.ts';
  * worked the harder for it. No reader of the journal looks at this file: its lines are appended
  * to the journal (`copyTo`) only once every row is checked, under the journal's lock and followed
  * by their commit line, as lines held in memory were. It is removed then, or when the file is
- * refused (`discard`); one a killed ingest left is removed by the next ingest into the same folder.
+ * refused (`discard`); one a killed ingest left is removed by the next ingest into the same folder, or by `contacts erase`.
  */
 export class JournalSpill {
   private readonly file: string;
@@ -20,10 +20,8 @@ export class JournalSpill {
   private written = 0;
 
   constructor(private readonly journal: string) {
-    const dir = path.dirname(journal);
-    const name = path.basename(journal);
-    removeLeftSpills(dir, name);
-    this.file = path.join(dir, `.${name}.${process.pid}.ingest`);
+    removeKilledWritersFiles(journal);
+    this.file = path.join(path.dirname(journal), `.${path.basename(journal)}.${process.pid}.ingest`);
     // 0600 like the journal: events are personal data.
     this.fd = openSync(this.file, 'w+', 0o600);
   }
@@ -66,8 +64,22 @@ export class JournalSpill {
   }
 }
 
-/** Removes the spills of ingests killed before they finished (their process is gone). */
-function removeLeftSpills(dir: string, journalName: string): void {
-  const prefix = `.${journalName}.`;
-  removeLeftByDeadProcesses(dir, (name) => (name.startsWith(prefix) && name.endsWith('.ingest') ? Number(name.slice(prefix.length, -'.ingest'.length)) : null));
+/**
+ * Removes the files that writers of the journal killed before they finished left beside it (their
+ * process is gone): an ingest's spill (`.journal.jsonl.PID.ingest`) and an erase's rewrite
+ * (`.journal.jsonl.PID.erase.tmp`). Both hold events, personal data no reader will ever use.
+ * Returns the names removed (with `dryRun`, that would be).
+ */
+export function removeKilledWritersFiles(journal: string, dryRun = false): string[] {
+  const prefix = `.${path.basename(journal)}.`;
+  return removeLeftByDeadProcesses(
+    path.dirname(journal),
+    (name) => {
+      if (!name.startsWith(prefix)) return null;
+      const rest = name.slice(prefix.length);
+      const match = /^(\d+)\.(?:ingest|erase\.tmp)$/.exec(rest);
+      return match ? Number(match[1]) : null;
+    },
+    dryRun,
+  );
 }

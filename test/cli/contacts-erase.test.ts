@@ -1,4 +1,5 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readStore, suppressionHash, writeStore } from '../../src/store/index.ts';
@@ -144,6 +145,24 @@ describe('contacts erase', () => {
     const data = (await readStore(store))!;
     expect(data.events.filter((e) => e.data.url === '/pricing').map((e) => e.contact)).toEqual([bob]);
     expect(readFileSync(store, 'utf8')).not.toMatch(/ada@acme|Lovelace/i);
+  });
+
+  it('removes the files of events killed ingests and erases left beside the journal, not those of a running one (QA)', async () => {
+    const { ada } = await seed();
+    const folder = path.join(dir, '.campaign');
+    // A process that has ended: its pid runs no more.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    const line = `{"id":"g1","contact":"${ada}","event":"page.viewed","at":"${NOW}","data":{}}\n`;
+    const names = { spill: `.journal.jsonl.${gone}.ingest`, rewrite: `.journal.jsonl.${gone}.erase.tmp`, running: '.journal.jsonl.1.ingest' };
+    for (const name of Object.values(names)) writeFileSync(path.join(folder, name), line);
+    const dry = await cli('contacts', 'erase', ada, '--dry-run');
+    expect(dry.stdout).toContain('  - 2 files of events a killed `events ingest` or erase left beside the journal');
+    expect(Object.values(names).every((name) => existsSync(path.join(folder, name)))).toBe(true);
+
+    const run = await cli('contacts', 'erase', ada);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('1 outbox file, 2 files of events a killed `events ingest` or erase left beside the journal removed');
+    expect(readdirSync(folder).filter((name) => name.startsWith('.journal.jsonl.'))).toEqual([names.running]);
   });
 
   it('warns about journal lines it cannot remove, and still erases the contact from the store', async () => {
