@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { scoreText } from '../../src/render/contact-text.ts';
+import { WINDOW_END } from '../../fixtures/generate.ts';
+import { colors } from '../../src/render/colors.ts';
+import { renderContactExplanation, scoreText } from '../../src/render/contact-text.ts';
+import { explainContact } from '../../src/runtime/explain.ts';
+import type { OutboxMessage } from '../../src/store/types.ts';
+import { buildExampleStore } from '../helpers/example-store.ts';
 
 describe('scoreText', () => {
   it('shows two decimals, and the four kept when two would misstate a threshold or a whole number', () => {
@@ -16,5 +21,30 @@ describe('scoreText', () => {
     expect(scoreText(39.9999, [])).toBe('39.9999');
     expect(scoreText(-0.0001, [])).toBe('-0.0001');
     expect(scoreText(0, [])).toBe('0');
+  });
+});
+
+describe('the contact explanation', () => {
+  it('shows a sent email at the time it went out, not the time it was due (QA: a late delivery read as sent on time)', async () => {
+    const { program, data } = await buildExampleStore({ contacts: 20, events: 100, seed: 11 });
+    const contact = data.contacts[0]!;
+    const message = (key: string, dueAt: string, over: Partial<OutboxMessage>): OutboxMessage => ({
+      key, messageId: `<${key}@acme.example>`, kind: 'marketing', contact: contact.id, to: 'ann@example.com', subject: key, status: 'pending', createdAt: dueAt, dueAt, ...over,
+    });
+    // Due first, sent a day late: listed after the one due and sent in between.
+    data.outbox.push(
+      message('late', '2026-10-15T06:00:00.000Z', { status: 'sent', sentAt: '2026-10-16T09:00:00.000Z' }),
+      message('on-time', '2026-10-15T12:00:00.000Z', { status: 'sent', sentAt: '2026-10-15T12:00:00.000Z' }),
+      message('waiting', '2026-10-20T09:00:00.000Z', {}),
+    );
+    const explanation = explainContact(data, program, contact, WINDOW_END, 1000);
+    const text = renderContactExplanation(explanation, colors(false), { deployed: true });
+    const emails = text.split('\n').filter((line) => / marketing "(late|on-time|waiting)" → /.test(line));
+    expect(emails.map((line) => line.trim().split(' ').slice(0, 3).join(' '))).toEqual([
+      '2026-10-15T12:00Z marketing "on-time"',
+      '2026-10-16T09:00Z marketing "late"',
+      '2026-10-20T09:00Z marketing "waiting"',
+    ]);
+    expect(explanation.timeline.find((t) => t.text.includes('"late"'))?.at).toBe('2026-10-16T09:00:00.000Z');
   });
 });
