@@ -224,10 +224,17 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
  * created, oldest first (then by key, for the same store to give the same answer): when a late
  * delivery finds several of a contact's emails due together, the frequency cap lets the first
  * ones through — a journey's welcome before its later steps, as Mautic and HubSpot release a queue.
+ * Then the time each held message waits for is computed again, now that every email going out now
+ * is counted: one held for its sending window until noon must also wait for the cap that emails
+ * sent this morning use up. (That also makes the answer the same after a crash, when those emails
+ * come back from the ledger as sent before anything is decided.)
  */
 function holdsOldestFirst(messages: readonly OutboxMessage[], heldUntil: (message: OutboxMessage) => { until: number; reason: string } | null): Map<OutboxMessage, { until: number; reason: string } | null> {
   const order = [...messages].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return new Map(order.map((message) => [message, heldUntil(message)]));
+  const held = new Map(order.map((message) => [message, heldUntil(message)]));
+  // Held before, held again (more emails counted only push the cap's time on): never counted twice.
+  for (const message of order) if (held.get(message) !== null) held.set(message, heldUntil(message));
+  return held;
 }
 
 interface Hold {

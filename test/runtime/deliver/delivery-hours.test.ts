@@ -88,6 +88,25 @@ describe('deliveryHeldUntil', () => {
     expect(report.messages.map((m) => m.key.slice(0, 1))).toEqual(['a', 'b', 'w']);
   });
 
+  it('holds an email waiting for its sending window for the cap too, counting the emails that go out now (QA: a rerun after a crash held it a week, the uninterrupted run only until noon)', async () => {
+    const capped = (): Program => {
+      const p = quiet();
+      p.settings.frequencyCap = { max: 2, per: '7d' };
+      return p;
+    };
+    const dir = await temp.make();
+    // Tuesday 08:00 in Paris: no quiet hours; trial-nurture's window opens at 09:00, another campaign has none.
+    const now = '2026-11-24T07:00:00.000Z';
+    const windowed = email('c1', 'ann@example.com', { key: 'a/1/c1/s', createdAt: '2026-11-20T10:00:00.000Z', dueAt: '2026-11-23T10:00:00.000Z' });
+    const others = ['b', 'c'].map((k) => email('c1', 'ann@example.com', { key: `${k}/1/c1/s`, campaign: 'other', createdAt: '2026-11-21T10:00:00.000Z', dueAt: '2026-11-23T10:00:00.000Z' }));
+    const data = store({ contacts: [PARIS], outbox: [windowed, ...others] });
+    data.deployed!.program = capped();
+    const report = await deliverOutbox(data, { program: capped(), transport: outboxTransport(path.join(dir, 'outbox')), ledgerPath: path.join(dir, 'd.jsonl'), now, secret: SECRET });
+    expect(report).toMatchObject({ sent: 2, held: 1 });
+    // Not 09:00 Paris today: the two sent at 08:00 fill the cap until 08:00 next Tuesday, then the window opens at 09:00.
+    expect(data.outbox[0]).toMatchObject({ status: 'pending', dueAt: '2026-12-01T08:00:00.000Z' });
+  });
+
   describe('counts only the emails the contact receives', () => {
     const capped = (): Program => program({ frequencyCap: { max: 2, per: '7d' }, fields: { email: 'email', timezone: 'tz' } });
     const MORNING = '2026-11-24T10:00:00.000Z';
