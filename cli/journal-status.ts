@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { journalPathFor, readJournal, type JournalUnsubscribe } from '../src/runtime/journal.ts';
-import type { StoredEvent, StoreData } from '../src/store/types.ts';
+import { erasedBeforeCreation } from '../src/runtime/engine/run-input.ts';
+import type { ContactRecord, StoredEvent, StoreData } from '../src/store/types.ts';
 
 /** How many journal events no run has folded into the store yet (0 without a journal). */
 export function unprocessedEvents(storeFile: string, store: Pick<StoreData, 'journal'> | null): number {
@@ -15,10 +16,18 @@ export function journalBacklog(storeFile: string, store: Pick<StoreData, 'journa
   return { events: read.events.length, unsubscribes: read.unsubscribes.length };
 }
 
-/** The journal events and unsubscribes of one contact that no run has folded into the store yet (`campaign contact`). */
-export function unprocessedOf(storeFile: string, store: Pick<StoreData, 'journal'>, contact: string): { events: StoredEvent[]; unsubscribes: JournalUnsubscribe[] } {
+/**
+ * The journal events and unsubscribes of one contact that no run has folded into the store yet
+ * (`campaign contact`). Not those the run will drop as an erased person's, of a contact imported
+ * again under its id (`erasedBeforeCreation`).
+ */
+export function unprocessedOf(storeFile: string, store: Pick<StoreData, 'journal' | 'pending'>, contact: ContactRecord): { events: StoredEvent[]; unsubscribes: JournalUnsubscribe[] } {
   const journal = journalPathFor(storeFile);
   if (!existsSync(journal)) return { events: [], unsubscribes: [] };
   const read = readJournal(journal, store.journal);
-  return { events: read.events.filter((event) => event.contact === contact), unsubscribes: read.unsubscribes.filter((entry) => entry.contact === contact) };
+  const erasedAt = erasedBeforeCreation(store.pending, new Map([[contact.id, contact]]))?.get(contact.id) ?? -Infinity;
+  return {
+    events: read.events.filter((event) => event.contact === contact.id && Date.parse(event.at) > erasedAt),
+    unsubscribes: read.unsubscribes.filter((entry) => entry.contact === contact.id),
+  };
 }

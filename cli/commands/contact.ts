@@ -36,7 +36,7 @@ export const contact: Command = {
     refuseBeforeClock(now, data.clock, 'the contact');
     const explanation = explainContact(data, program, record, now);
     if (format === 'json') ctx.out(JSON.stringify(explanation, null, 2));
-    else ctx.out(renderContactExplanation(explanation, colors(ctx.color), { deployed: data.deployed !== null, ...unprocessedOf(store, data, record.id) }));
+    else ctx.out(renderContactExplanation(explanation, colors(ctx.color), { deployed: data.deployed !== null, ...unprocessedOf(store, data, record) }));
     return 0;
   },
 };

@@ -50,7 +50,7 @@ export const contactsErase: Command = {
       // Events of anyone, the contact's among them, that no process will use (`removeKilledWritersFiles`).
       const leftovers = removeKilledWritersFiles(paths.journal, dryRun);
       if (dryRun) {
-        const journal = eraseJournal(ctx, paths.journal, data.journal, plan, true);
+        const journal = eraseJournal(ctx, paths.journal, data.journal, plan, true) ?? { removed: 0, mentions: 0 };
         ctx.out(`Would erase contact ${contact.id}${plan.email !== undefined ? ` (${plan.email})` : ''}:`);
         ctx.out(`  ${c.red('-')} the contact record (${plural(Object.keys(contact.fields).length, 'field')}, ${plural(contact.tags.length, 'tag')})`);
         ctx.out(`  ${c.red('-')} ${plural(plan.events, 'event')}, ${plural(plan.enrollments.length, 'enrollment')}${plan.enrollments.length ? ` (${plan.enrollments.join(', ')})` : ''}, ${plural(plan.pending, 'pending change')}`);
@@ -61,16 +61,15 @@ export const contactsErase: Command = {
         if (plan.email !== undefined) ctx.out(`  ${c.green('+')} a suppression entry, so the address is never emailed again`);
         ctx.out(c.dim('Dry run: nothing was changed.'));
       } else {
-        // Files first: if the write below fails, erasing again finds the contact and finishes the job.
+        // Files and journal lines first: if the write below fails, erasing again finds the contact
+        // and finishes the job. A journal that cannot be rewritten (a lock held too long, damage)
+        // is a warning: the store records it, and the next run drops the contact's events dated
+        // up to the erasure (the erased person's) without taking a new contact's for them.
         await removeFiles(files);
-        applyErase(data, plan, { now: at, env: ctx.env });
-        await writeStore(storeFile, data, { label: storeLabel, now: () => at });
-        // After the store: the journal lines of a contact the store no longer has are dropped by
-        // the next run, so a failure here (a lock held too long, a damaged journal) leaves them
-        // for that run and the next rotation, which the warning says; erasing again would not
-        // find the contact.
         const journal = eraseJournal(ctx, paths.journal, data.journal, plan, false);
-        const lines = (journal.removed > 0 ? `, ${plural(journal.removed, 'journal line')}` : '') + (leftovers.length > 0 ? `, ${leftoverFiles(leftovers.length)}` : '');
+        applyErase(data, plan, { now: at, env: ctx.env, journalErased: journal !== null });
+        await writeStore(storeFile, data, { label: storeLabel, now: () => at });
+        const lines = (journal !== null && journal.removed > 0 ? `, ${plural(journal.removed, 'journal line')}` : '') + (leftovers.length > 0 ? `, ${leftoverFiles(leftovers.length)}` : '');
         ctx.out(`Erased contact ${contact.id}: ${eraseCounts(plan)}, ${plural(files.length, 'outbox file')}${lines} removed${plan.email !== undefined ? '; the address is suppressed' : ''}.`);
       }
       return 0;
@@ -84,16 +83,16 @@ const leftoverFiles = (n: number) => `${plural(n, 'file')} of events a killed \`
 
 /**
  * The contact's lines in the journal, removed (or counted, `dryRun`); a journal that cannot be
- * rewritten is a warning, and so are the lines kept that still mention the contact.
+ * rewritten is a warning (null), and so are the lines kept that still mention the contact.
  */
-function eraseJournal(ctx: CliContext, journal: string, cursor: JournalCursor, plan: ErasePlan, dryRun: boolean): JournalErasure {
+function eraseJournal(ctx: CliContext, journal: string, cursor: JournalCursor, plan: ErasePlan, dryRun: boolean): JournalErasure | null {
   let erasure: JournalErasure;
   try {
     erasure = eraseFromJournal(journal, cursor, { contact: plan.contact.id, mentions: mentionsContact(plan) }, dryRun);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     ctx.err(`warning: the contact's lines in ${displayPath(ctx, journal)} were not removed: ${error.message} The next \`campaign run\` drops the events of an erased contact; the lines stay in the file until the journal is rotated.`);
-    return { removed: 0, mentions: 0 };
+    return null;
   }
   if (erasure.mentions > 0) {
     ctx.err(`warning: ${displayPath(ctx, journal)} still has ${plural(erasure.mentions, 'line')} that ${erasure.mentions === 1 ? 'mentions' : 'mention'} this contact (other contacts' events, or lines that are not valid JSON), kept: \`campaign run\` folds them in as they are.`);

@@ -41,14 +41,14 @@ export function planErase(data: StoreData, contact: ContactRecord, emailField: s
 }
 
 /** Applies an erase in memory (the caller writes the store once). */
-export function applyErase(data: StoreData, plan: ErasePlan, options: { now: Date; env: Record<string, string | undefined> }): void {
+export function applyErase(data: StoreData, plan: ErasePlan, options: { now: Date; env: Record<string, string | undefined>; journalErased: boolean }): void {
   const id = plan.contact.id;
   const at = options.now.toISOString();
   data.contacts = data.contacts.filter((c) => c.id !== id);
   data.events = data.events.filter((e) => e.contact !== id);
   data.enrollments = data.enrollments.filter((e) => e.contact !== id);
   data.pending = data.pending.filter((p) => p.contact !== id);
-  data.pending.push({ contact: id, at, kind: 'erased', fields: [] });
+  data.pending.push({ contact: id, at, kind: 'erased', fields: [], ...(options.journalErased ? { journalErased: true as const } : {}) });
   data.outbox = data.outbox.map((m) => {
     if (m.contact !== id) return m;
     const { reason: _reason, ...rest } = m;

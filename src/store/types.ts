@@ -128,6 +128,13 @@ export interface PendingChange {
   campaign?: string;
   /** `enroll`: who asked (the audit actor). */
   by?: string;
+  /**
+   * `erased`: the erasure removed the contact's lines from the event journal (`contacts erase`), so
+   * every line of its id there was appended since: the events of whoever has the id now. Absent
+   * when it could not (or a version before it did): its unprocessed events, dated up to the
+   * erasure, are the erased person's and dropped.
+   */
+  journalErased?: true;
 }
 
 export interface Enrollment {

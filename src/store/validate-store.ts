@@ -33,7 +33,7 @@ const ELEMENT_SCHEMAS = {
   enrollments: z.object({ id: z.string(), campaign: z.string(), contact: z.string(), seq: z.number().int(), status: z.enum(['active', 'completed', 'exited']), step: z.string().nullable(), history: z.array(z.unknown()) }),
   events: z.object({ id: z.string(), contact: z.string(), event: z.string(), at: iso, data: record }),
   pending: z
-    .object({ contact: z.string(), at: iso, kind: z.enum(['created', 'updated', 'erased', 'enroll']), fields: z.array(z.string()), campaign: z.string().optional(), by: z.string().optional() })
+    .object({ contact: z.string(), at: iso, kind: z.enum(['created', 'updated', 'erased', 'enroll']), fields: z.array(z.string()), campaign: z.string().optional(), by: z.string().optional(), journalErased: z.literal(true).optional() })
     .refine((p) => p.kind !== 'enroll' || p.campaign !== undefined, { message: 'an enroll request names its campaign', path: ['campaign'] }),
   outbox: z.object({ key: z.string(), messageId: z.string(), contact: z.string(), to: z.string(), subject: z.string(), status: z.string() }),
   webhooks: z.object({ key: z.string(), endpoint: z.string(), contact: z.string(), status: z.string(), attempts: z.number() }),

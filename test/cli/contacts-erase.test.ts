@@ -59,7 +59,7 @@ describe('contacts erase', () => {
     expect(data.outbox.find((m) => m.contact === bob)!.to).toBe('bob@acme.example');
     expect(data.webhooks[0]).toEqual({ key: `crm/${ada}`, endpoint: 'crm', contact: ada, status: 'failed', attempts: 3, createdAt: NOW, erased: true, lastError: 'contact erased' });
     expect(data.suppression).toEqual([{ hash: suppressionHash('ada@acme.example'), reason: 'erased', at: NOW }]);
-    expect(data.pending.filter((p) => p.contact === ada)).toEqual([{ contact: ada, at: NOW, kind: 'erased', fields: [] }]);
+    expect(data.pending.filter((p) => p.contact === ada)).toEqual([{ contact: ada, at: NOW, kind: 'erased', fields: [], journalErased: true }]);
     const audit = data.audit.at(-1)!;
     expect(audit).toMatchObject({ action: 'erase', actor: 'tester', at: NOW });
     expect(audit.summary).not.toMatch(/ada@/i);
@@ -165,6 +165,42 @@ describe('contacts erase', () => {
     expect(readdirSync(folder).filter((name) => name.startsWith('.journal.jsonl.'))).toEqual([names.running]);
   });
 
+  describe('a person imported again under the erased id (QA: a back-dated event was dropped or kept depending on whether a run came in between)', () => {
+    const at = (time: string) => (...argv: string[]) => runCli([...argv, '--workspace', EXAMPLE_WORKSPACE, '--store', '.campaign/store.json', '--now', time], { cwd: dir });
+    /** Ada erased at 11:00 and imported again at 12:00; an event of hers tracked at 13:00, dated 10:30. */
+    async function eraseAndReimport(journalErased: boolean): Promise<string> {
+      const { ada } = await seed();
+      expect((await cli('apply', '--auto-approve', '--no-typecheck')).code).toBe(0);
+      expect((await at('2026-03-01T11:00:00.000Z')('contacts', 'erase', ada)).code).toBe(0);
+      if (!journalErased) {
+        // As when the journal could not be rewritten (locked, damaged), or a version before it was.
+        const data = (await readStore(store))!;
+        for (const change of data.pending) delete change.journalErased;
+        await writeStore(store, data);
+      }
+      expect((await at('2026-03-01T12:00:00.000Z')('contacts', 'import', path.join(CONTACT_FIXTURES, 'valid.jsonl'))).code).toBe(0);
+      const tracked = await at('2026-03-01T13:00:00.000Z')('track', 'page.viewed', '--contact', ada, '--data', '{"url":"/back-dated"}', '--at', '2026-03-01T10:30:00.000Z');
+      expect(tracked.code).toBe(0);
+      return ada;
+    }
+    const backDated = async () => (await readStore(store))!.events.filter((e) => e.data.url === '/back-dated').length;
+
+    it('counts events tracked for the new contact after the erasure removed the journal lines, whatever their date', async () => {
+      const ada = await eraseAndReimport(true);
+      expect((await readStore(store))!.pending.find((p) => p.kind === 'erased')).toMatchObject({ contact: ada, journalErased: true });
+      expect((await at('2026-03-01T13:00:00.000Z')('contact', ada)).stdout).toContain('1 event of this contact is in the journal, not run yet (page.viewed at 2026-03-01T10:30Z)');
+      expect((await at('2026-03-01T14:00:00.000Z')('run')).code).toBe(0);
+      expect(await backDated()).toBe(1);
+    });
+
+    it('drops the events dated up to the erasure when the journal lines could not be removed, and campaign contact does not show them as the new contact\'s', async () => {
+      const ada = await eraseAndReimport(false);
+      expect((await at('2026-03-01T13:00:00.000Z')('contact', ada)).stdout).not.toContain('in the journal, not run yet');
+      expect((await at('2026-03-01T14:00:00.000Z')('run')).code).toBe(0);
+      expect(await backDated()).toBe(0);
+    });
+  });
+
   it('warns about journal lines it cannot remove, and still erases the contact from the store', async () => {
     const { ada } = await seed();
     // Not a journal (no header): a run refuses it too.
@@ -199,7 +235,7 @@ describe('contacts erase', () => {
     const after = (await readStore(store))!;
     expect(after.contacts.some((c) => c.id === ada)).toBe(false);
     expect(after.suppression).toEqual([{ hash: suppressionHash('ada@acme.example'), reason: 'erased', at: clock }]);
-    expect(after.pending.filter((p) => p.kind === 'erased')).toEqual([{ contact: ada, at: clock, kind: 'erased', fields: [] }]);
+    expect(after.pending.filter((p) => p.kind === 'erased')).toEqual([{ contact: ada, at: clock, kind: 'erased', fields: [], journalErased: true }]);
     expect(after.audit.at(-1)).toMatchObject({ action: 'erase', at: clock });
   });
 

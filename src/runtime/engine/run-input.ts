@@ -121,14 +121,15 @@ export function runInput(data: StoreData, program: Program, pendingEvents: reado
 
 /**
  * Contact ids erased (`contacts erase`) and imported again since the last run, with the instant of
- * the erasure: the journal may still hold the erased contact's unprocessed events (`contacts
- * erase` removes them, unless it could not rewrite the journal), and they are not the new
- * contact's. Null when there are none (the common case).
+ * the erasure, when the erasure could not remove their lines from the journal (`journalErased`):
+ * the journal may still hold the erased contact's unprocessed events, and they are not the new
+ * contact's. Null when there are none (the common case). `campaign contact` leaves them out too.
  */
-function erasedBeforeCreation(pending: StoreData['pending'], contacts: ReadonlyMap<string, ContactRecord>): Map<string, number> | null {
+export function erasedBeforeCreation(pending: StoreData['pending'], contacts: ReadonlyMap<string, ContactRecord>): Map<string, number> | null {
   let out: Map<string, number> | null = null;
   for (const change of pending) {
-    if (change.kind !== 'erased') continue;
+    // Every line of the id left in the journal was appended after the erasure: the new contact's.
+    if (change.kind !== 'erased' || change.journalErased === true) continue;
     const contact = contacts.get(change.contact);
     const at = Date.parse(change.at);
     if (contact && Date.parse(contact.createdAt) > at) (out ??= new Map()).set(change.contact, Math.max(at, out.get(change.contact) ?? -Infinity));
