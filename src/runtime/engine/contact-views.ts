@@ -34,6 +34,16 @@ export interface ContactView {
   asOfTimes: number[];
   /** When a time-based re-check of the contact is queued (the earliest one counts), if any. */
   recheckAt: number | undefined;
+  /**
+   * Per time unit of the re-checks (`RefreshPlans`): when time alone could next change it, as the
+   * last refresh that computed it found (empty until a refresh computed them all).
+   */
+  unitTimes: number[];
+  /**
+   * Whether the contact is as its last refresh left it (`touch` clears it): only then may a refresh
+   * after an event re-evaluate just what the event can change (`refreshView`).
+   */
+  settled: boolean;
   /** The contact's history and its instants (the arrays of `eventsBy` and `timesBy`, also the subject's). */
   events: StoredEvent[];
   times: number[];
@@ -120,6 +130,8 @@ export class ContactViews {
         asOfTexts: new Array<string>(this.scoreList.length).fill(''),
         asOfTimes: new Array<number>(this.scoreList.length).fill(Number.NaN),
         recheckAt: undefined,
+        unitTimes: [],
+        settled: false,
         events,
         times,
         eventIndex,
@@ -186,6 +198,7 @@ export class ContactViews {
     const view = this.views.get(contactId);
     if (!view) return;
     view.fresh = Number.NaN;
+    view.settled = false;
     view.scoreStates.fill(STALE);
   }
 

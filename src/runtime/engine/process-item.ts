@@ -106,7 +106,8 @@ export function processEvent(engine: Engine, view: ContactView, event: StoredEve
     if (fired.length > 0) engine.log.score(contact.id, id, before, state.value, fired, event.at);
   }
   engine.views.touchScores(view, changedScores);
-  refreshView(engine, view);
+  // Only what reads the event or the scores it adds to (`changedScores`): `RefreshPlans.forEvent`.
+  refreshView(engine, view, engine.index.plans.forEvent(event.event));
 
   for (const { campaign, filter } of engine.index.eventTriggers.get(event.event) ?? NONE) {
     if (!filter || filter(event.data)) engine.tryEnroll(campaign, contact.id, `event ${event.event}`);

@@ -5,6 +5,7 @@ import { scoreTriggerMarker } from '../evaluate/scoring.ts';
 import { compileNextChange, earliestOf, isNever, type NextChange, type NextChangeContext } from '../evaluate/next-change.ts';
 import type { CompiledProgram } from '../evaluate/snapshot.ts';
 import type { EventPredicate, Predicate } from '../evaluate/subject.ts';
+import { RefreshPlans } from './refresh-plan.ts';
 
 /**
  * What the engine looks up about the deployed program while it runs, compiled once: campaigns and
@@ -27,10 +28,12 @@ export class ProgramIndex {
   readonly segmentTriggers = new Map<string, { campaign: Campaign; on: 'entry' | 'exit' }[]>();
   /** Score → campaigns it triggers, with the marker recorded in the state's `above` list. */
   readonly scoreTriggers = new Map<string, { campaign: Campaign; marker: string }[]>();
-  /** When time alone could change a contact's segments, exit criteria or goals (see next-change.ts). */
-  readonly segmentsNext: NextChange;
-  /** The same for profile rules on relative time, events in a window or decaying scores (never: none). */
-  readonly profileNext: NextChange;
+  /**
+   * When time alone could change a contact's segments, profile rules or re-armed thresholds (see
+   * next-change.ts), and what an event can change (`RefreshPlans`).
+   */
+  readonly plans: RefreshPlans;
+  /** The same for exit criteria and goals. */
   readonly exitNext = new Map<string, NextChange>();
   readonly goalNext = new Map<string, NextChange>();
   readonly nextContext: NextChangeContext;
@@ -44,16 +47,13 @@ export class ProgramIndex {
     const options = { consentField: program.settings.consent.email };
     for (const template of program.templates) this.templates.set(template.id, template);
     for (const campaign of program.campaigns) this.indexCampaign(campaign, options);
-    const timeDependent = program.segments.filter((s) => compiled.segments.timeDependent.has(s.id)).map((s) => s.where);
-    this.segmentsNext = earliestOf(timeDependent.map((where) => compileNextChange(where, options)));
-    const liveProfile = [...compiled.scores.values()].flatMap((score) => score.liveProfile);
-    this.profileNext = earliestOf(liveProfile.map((when) => compileNextChange(when, options)));
     this.nextContext = { scores: compiled.scores, states: {}, grades: new Map(program.grades.map((g) => [g.id, g])) };
     for (const score of program.scores) {
       if (!score.decay) continue;
       const values = [...score.thresholds.map((t) => t.at), ...(this.scoreTriggers.get(score.id) ?? []).flatMap(({ campaign }) => (campaign.trigger?.type === 'score' ? [campaign.trigger.crosses] : []))];
       if (values.length > 0) this.rearmValues.set(score.id, [...new Set(values)]);
     }
+    this.plans = new RefreshPlans(program, compiled, this.rearmValues);
   }
 
   private indexCampaign(campaign: Campaign, options: { consentField: string }): void {

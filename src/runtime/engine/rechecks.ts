@@ -1,6 +1,7 @@
 import type { Enrollment } from '../../store/types.ts';
-import { isNever } from '../evaluate/next-change.ts';
+import type { NextChangeContext } from '../evaluate/next-change.ts';
 import { scoreCrossingTime, type CompiledScore } from '../evaluate/scoring.ts';
+import type { Subject } from '../evaluate/subject.ts';
 import { parseInstant } from '../time/instants.ts';
 import { asOfTime, type ContactView, type ContactViews } from './contact-views.ts';
 import type { ProgramIndex } from './program-index.ts';
@@ -19,6 +20,8 @@ export class Rechecks {
   private readonly decaying: { id: string; index: number }[] = [];
   /** Of those, the ones with values to re-arm at (`ProgramIndex.rearmValues`). */
   private readonly rearm: { id: string; index: number; score: CompiledScore; values: number[] }[] = [];
+  /** The units' times for `next` (a contact's own are kept in its view, `ContactView.unitTimes`). */
+  private readonly scratch: number[];
   /** The parsed `asOf` of the contact's decaying scores, for the conditions on them (`NextChangeContext.asOf`). */
   private readonly asOf: Record<string, number> = {};
 
@@ -29,11 +32,14 @@ export class Rechecks {
     scoreList: readonly { id: string; score: CompiledScore }[],
   ) {
     scoreList.forEach(({ id, score }, i) => {
-      if (!score.model.decay) return;
-      this.decaying.push({ id, index: i });
-      const values = index.rearmValues.get(id);
-      if (values) this.rearm.push({ id, index: i, score, values });
+      if (score.model.decay) this.decaying.push({ id, index: i });
     });
+    // In the order of the re-arm units (`RefreshPlans.rearmScores`).
+    for (const id of index.plans.rearmScores) {
+      const i = scoreList.findIndex((s) => s.id === id);
+      this.rearm.push({ id, index: i, score: scoreList[i]!.score, values: index.rearmValues.get(id)! });
+    }
+    this.scratch = new Array<number>(index.plans.unitCount).fill(Infinity);
     index.nextContext.asOf = this.asOf;
   }
 
@@ -53,8 +59,50 @@ export class Rechecks {
   next(view: ContactView, from: number, now: number): number {
     const subject = this.views.subjectOf(view, now);
     const ctx = this.context(view);
-    let next = this.index.segmentsNext(subject, from, ctx);
-    if (!isNever(this.index.profileNext)) next = Math.min(next, this.index.profileNext(subject, from, ctx));
+    const times = this.scratch;
+    for (let u = 0; u < times.length; u++) times[u] = this.unit(u, view, subject, from, ctx);
+    return this.withEnrollments(view, subject, this.earliest(times), from, ctx);
+  }
+
+  /**
+   * Whether the contact's time units, as its last refresh computed them, all change after `now`:
+   * then none has changed since, and a refresh may keep those an event does not touch. (A unit due
+   * at `now` has its re-check queued after the event, which goes first at the same instant.)
+   */
+  keepsUnits(view: ContactView, now: number): boolean {
+    const times = view.unitTimes;
+    if (times.length !== this.scratch.length) return false;
+    for (let u = 0; u < times.length; u++) if (times[u]! <= now) return false;
+    return true;
+  }
+
+  /** Unit `u`'s next change from `from` (`RefreshPlans`: segments, profile rules, re-arm values). */
+  private unit(u: number, view: ContactView, subject: Subject, from: number, ctx: NextChangeContext): number {
+    const { segmentUnits, profileUnits } = this.index.plans;
+    if (u < segmentUnits.length) return segmentUnits[u]!(subject, from, ctx);
+    u -= segmentUnits.length;
+    if (u < profileUnits.length) return profileUnits[u]!(subject, from, ctx);
+    const { id, index, score, values } = this.rearm[u - profileUnits.length]!;
+    const state = view.contact.scores[id];
+    return state ? scoreCrossingTime(score, state, values, from, asOfTime(view, index, state)) : Infinity;
+  }
+
+  /**
+   * The earliest of the units' times, combined as the compiled conditions were: the segments' and
+   * the profile rules' each as `earliestOf` does (one alone as it is, several ignoring NaN), the
+   * re-arm values by `Math.min`.
+   */
+  private earliest(times: readonly number[]): number {
+    const segments = this.index.plans.segmentUnits.length;
+    const profiles = segments + this.index.plans.profileUnits.length;
+    let next = earliestIn(times, 0, segments);
+    if (profiles > segments) next = Math.min(next, earliestIn(times, segments, profiles));
+    for (let u = profiles; u < times.length; u++) next = Math.min(next, times[u]!);
+    return next;
+  }
+
+  /** `next` with the exit criteria and goals of the contact's active enrollments. */
+  private withEnrollments(view: ContactView, subject: Subject, next: number, from: number, ctx: NextChangeContext): number {
     for (const enrollment of view.enrollments) {
       if (enrollment.status !== 'active') continue;
       const exit = this.index.exitNext.get(enrollment.campaign);
@@ -64,11 +112,6 @@ export class Rechecks {
       if (exit) next = Math.min(next, exit(subject, from, ctx));
       if (goal) next = Math.min(next, goal(subject, from, ctx));
       subject.entryAt = undefined;
-    }
-    for (const { id, index, score, values } of this.rearm) {
-      const state = view.contact.scores[id];
-      if (!state) continue;
-      next = Math.min(next, scoreCrossingTime(score, state, values, from, asOfTime(view, index, state)));
     }
     return next;
   }
@@ -101,14 +144,32 @@ export class Rechecks {
   }
 
   /**
-   * After a refresh — of an event too: the next re-check, computed afresh. An event can bring a
-   * time-based change earlier than the one queued in more ways than its own window leaving: it
-   * completes an `all` whose windowed part then expires (`all(did(trial), did(page, within 7d))`),
-   * breaks an `any` that a windowless part held true, or moves a score a composite reads. Only a
-   * full computation covers them all (it used to be skipped after events, and such a segment kept
-   * its member until the next event).
+   * After a refresh — of an event too: the next re-check. An event can bring a time-based change
+   * earlier than the one queued in more ways than its own window leaving: it completes an `all`
+   * whose windowed part then expires (`all(did(trial), did(page, within 7d))`), breaks an `any`
+   * that a windowless part held true, or moves a score a composite reads. So every unit that reads
+   * what changed is computed afresh: all of them (`units` null), or after an event the ones its
+   * plan lists (`EventPlan.units`) — the others cannot have changed, and keep their time
+   * (`ContactView.unitTimes`). The exit criteria and goals of enrollments are always computed.
    */
-  afterRefresh(view: ContactView, now: number, end: number): void {
-    this.schedule(view, this.next(view, now, now), now, end);
+  afterRefresh(view: ContactView, now: number, end: number, units: readonly number[] | null): void {
+    const subject = this.views.subjectOf(view, now);
+    const ctx = this.context(view);
+    const times = view.unitTimes;
+    if (units === null || times.length !== this.scratch.length) {
+      times.length = this.scratch.length;
+      for (let u = 0; u < times.length; u++) times[u] = this.unit(u, view, subject, now, ctx);
+    } else {
+      for (let i = 0; i < units.length; i++) times[units[i]!] = this.unit(units[i]!, view, subject, now, ctx);
+    }
+    this.schedule(view, this.withEnrollments(view, subject, this.earliest(times), now, ctx), now, end);
   }
+}
+
+/** The earliest of `times[from..to)` as `earliestOf` combines functions: one as it is, several ignoring NaN. */
+function earliestIn(times: readonly number[], from: number, to: number): number {
+  if (to - from === 1) return times[from]!;
+  let best = Infinity;
+  for (let u = from; u < to; u++) if (times[u]! < best) best = times[u]!;
+  return best;
 }

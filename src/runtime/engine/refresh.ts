@@ -4,6 +4,7 @@ import { isoOf as iso } from '../time/instants.ts';
 import type { ContactView } from './contact-views.ts';
 import type { Engine } from './engine.ts';
 import { checkGoalsAndExit } from './journeys.ts';
+import type { EventPlan } from './refresh-plan.ts';
 import { checkThresholds } from './thresholds.ts';
 
 /**
@@ -13,10 +14,22 @@ import { checkThresholds } from './thresholds.ts';
 
 const NONE: readonly never[] = []; // `?? NONE` on hot paths: `?? []` allocates an array every time.
 
-/** Re-evaluates a contact: profile scores, thresholds, score triggers, segments, exit criteria and goals. */
-export function refreshView(engine: Engine, view: ContactView): void {
+/**
+ * Re-evaluates a contact: profile scores, thresholds, score triggers, segments, exit criteria and
+ * goals. After an event, `plan` (`RefreshPlans.forEvent`) lists what the event can change: the
+ * live profile rules, segments and time units that read neither it nor its scores keep their value,
+ * when the contact is as its last refresh left it but for the event (`ContactView.settled`) and no
+ * time unit is due (`Rechecks.keepsUnits`). Once something changed the contact during the
+ * refresh (a profile rule, a threshold's or a journey's action: `touch`), whatever reads it may
+ * change too: the rest of the refresh is done in full. Thresholds, exit criteria and goals are
+ * always checked. The changes are logged in the same order as a full refresh's.
+ */
+export function refreshView(engine: Engine, view: ContactView, plan: EventPlan | null = null): void {
   const contact = view.contact;
   const contactId = contact.id;
+  if (plan !== null && !(view.settled && engine.rechecks.keepsUnits(view, engine.now))) plan = null;
+  // Cleared by anything that changes the contact from here on (`ContactViews.touch`).
+  view.settled = true;
   let subject = engine.views.subjectOf(view, engine.now);
   // Most profile points depend on the contact's fields and tags alone: recompute them only when
   // those changed. Those on segments, events, scores or relative time are checked every time.
@@ -25,14 +38,17 @@ export function refreshView(engine: Engine, view: ContactView): void {
     view.profileFields = contact.fields;
     view.profileTags = contact.tags;
     updateProfiles(engine, view, subject, engine.scoreList, true);
-  } else if (engine.liveProfiles.length > 0) {
-    updateProfiles(engine, view, subject, engine.liveProfiles, false);
+  } else {
+    const profiles = plan ? plan.profiles : engine.liveProfiles;
+    if (profiles.length > 0) updateProfiles(engine, view, subject, profiles, false);
   }
   subject = engine.views.subjectOf(view, engine.now);
   checkThresholds(engine, contactId, subject);
+  // A profile rule or a threshold's action changed the contact (`touch`): what reads it may change too.
+  if (!view.settled) plan = null;
   const previous = contact.segments;
   // Null in the common no-change case: the memberships are compared without building a list.
-  const segments = engine.compiled.segments.evaluateChanged(subject, engine.now, previous);
+  const segments = plan ? (plan.segments ? plan.segments(subject, engine.now, previous) : null) : engine.compiled.segments.evaluateChanged(subject, engine.now, previous);
   if (segments) {
     const before = new Set(previous);
     const after = new Set(segments);
@@ -49,7 +65,9 @@ export function refreshView(engine: Engine, view: ContactView): void {
     const enrollment = enrollments[i]!;
     if (enrollment.status === 'active' && checkGoalsAndExit(engine, enrollment, engine.now)) engine.scheduleWake(enrollment, Infinity);
   }
-  engine.rechecks.afterRefresh(view, engine.now, engine.end);
+  // The same for what segment triggers, goals and exits did since.
+  if (!view.settled) plan = null;
+  engine.rechecks.afterRefresh(view, engine.now, engine.end, plan ? plan.units : null);
 }
 
 /**

@@ -21,6 +21,12 @@ export interface SegmentEvaluator {
    * list is built in that common case), else the new memberships.
    */
   evaluateChanged(subject: Subject, now: number, previous: readonly string[]): string[] | null;
+  /**
+   * `evaluateChanged` of these segments alone (`ids`, closed under references: a segment that
+   * references one of them is one of them): the others keep their membership in `previous`. The
+   * engine re-evaluates after an event only the segments that read it (refresh-plan.ts).
+   */
+  subset(ids: ReadonlySet<string>): (subject: Subject, now: number, previous: readonly string[]) => string[] | null;
 }
 
 /** Topological order of segments by their references (cycles are rejected by CK110 beforehand). */
@@ -68,10 +74,6 @@ function isEventDependent(cond: Cond): boolean {
 export function compileSegments(program: Program): SegmentEvaluator {
   const order = segmentOrder(program.segments);
   const ids = order.map((s) => s.id);
-  const fused = compileFused(
-    order.map((s) => ({ name: s.id, cond: s.where })),
-    { consentField: program.settings.consent.email },
-  );
   // Transitive: a segment of a time-dependent segment is time-dependent too.
   const timeDependent = new Set<string>();
   const eventDependent = new Set<string>();
@@ -87,7 +89,13 @@ export function compileSegments(program: Program): SegmentEvaluator {
     if (time) timeDependent.add(segment.id);
     if (events) eventDependent.add(segment.id);
   }
+  const options = { consentField: program.settings.consent.email };
+  const fused = compileFused(
+    order.map((s) => ({ name: s.id, cond: s.where })),
+    options,
+  );
   const sortedIndex = ids.map((id, i) => [id, i] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, i]) => i);
+  const sortedIds = sortedIndex.map((i) => ids[i]!);
   const out: boolean[] = new Array(ids.length).fill(false);
   const members = (): string[] => {
     const list: string[] = [];
@@ -113,6 +121,38 @@ export function compileSegments(program: Program): SegmentEvaluator {
         k++;
       }
       return k === previous.length ? null : members();
+    },
+    subset(chosen) {
+      const part = order.filter((s) => chosen.has(s.id));
+      const evaluate = compileFused(part.map((s) => ({ name: s.id, cond: s.where })), options);
+      // Per segment in sorted order: its position in `part`'s results, or -1 (kept as it is).
+      const slot = sortedIds.map((id) => part.findIndex((s) => s.id === id));
+      const result: boolean[] = new Array(part.length).fill(false);
+      const list = (previous: readonly string[]): string[] => {
+        const members: string[] = [];
+        let k = 0;
+        for (let j = 0; j < sortedIds.length; j++) {
+          const id = sortedIds[j]!;
+          while (k < previous.length && previous[k]! < id) k++;
+          const was = k < previous.length && previous[k] === id;
+          if (slot[j]! >= 0 ? result[slot[j]!] : was) members.push(id);
+        }
+        return members;
+      };
+      return (subject, now, previous) => {
+        evaluate(subject, now, result);
+        // Walk the sorted segments alongside `previous`, as `evaluateChanged` does.
+        let k = 0;
+        for (let j = 0; j < sortedIds.length; j++) {
+          const i = slot[j]!;
+          const id = sortedIds[j]!;
+          const member = i >= 0 ? result[i]! : k < previous.length && previous[k] === id;
+          if (!member) continue;
+          if (k >= previous.length || previous[k] !== id) return list(previous);
+          k++;
+        }
+        return k === previous.length ? null : list(previous);
+      };
     },
   };
 }
