@@ -67,12 +67,13 @@ export class Rechecks {
   /**
    * Whether the contact's time units, as its last refresh computed them, all change after `now`:
    * then none has changed since, and a refresh may keep those an event does not touch. (A unit due
-   * at `now` has its re-check queued after the event, which goes first at the same instant.)
+   * at `now` has its re-check queued after the event, which goes first at the same instant. A
+   * time that is not a number, which no re-check follows, is not kept either.)
    */
   keepsUnits(view: ContactView, now: number): boolean {
     const times = view.unitTimes;
     if (times.length !== this.scratch.length) return false;
-    for (let u = 0; u < times.length; u++) if (times[u]! <= now) return false;
+    for (let u = 0; u < times.length; u++) if (!(times[u]! > now)) return false;
     return true;
   }
 
