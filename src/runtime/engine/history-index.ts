@@ -9,9 +9,9 @@ export interface KnownEventIds {
   /**
    * When the ids of `events` are each greater than the one before, the first greater than every
    * id known (all of them new, none twice): records those of the events `recorded` keeps and
-   * returns true. Otherwise records nothing and returns false.
+   * returns true (`recorded` gets each event and its index). Otherwise records nothing and returns false.
    */
-  addIncreasing?(events: readonly StoredEvent[], recorded: (event: StoredEvent) => boolean): boolean;
+  addIncreasing?(events: readonly StoredEvent[], recorded: (event: StoredEvent, index: number) => boolean): boolean;
 }
 
 /**
@@ -48,12 +48,12 @@ export class EventIds implements KnownEventIds {
     return this.all().delete(id) || index >= 0;
   }
 
-  addIncreasing(events: readonly StoredEvent[], recorded: (event: StoredEvent) => boolean): boolean {
+  addIncreasing(events: readonly StoredEvent[], recorded: (event: StoredEvent, index: number) => boolean): boolean {
     if (events.length === 0) return true;
     for (let i = 1; i < events.length; i++) if (!(events[i]!.id > events[i - 1]!.id)) return false;
     const greatest = this.greatestId();
     if (greatest !== undefined && !(events[0]!.id > greatest)) return false;
-    for (const event of events) if (recorded(event)) this.increasing.push(event.id);
+    for (let i = 0; i < events.length; i++) if (recorded(events[i]!, i)) this.increasing.push(events[i]!.id);
     this.greatest = events.at(-1)!.id;
     return true;
   }

@@ -146,17 +146,21 @@ export function erasedBeforeCreation(pending: StoreData['pending'], contacts: Re
  */
 function splitEvents(input: RunInput, due: StoredEvent[], dueAt: number[], historyFrom: number, { eventIds, contacts }: RunIndexes): void {
   const work = input.work;
-  if (withoutRepeatedIds(due, eventIds, contacts)) {
+  const { owners, byContact } = ownersOf(due, contacts);
+  if (withoutRepeatedIds(due, eventIds, owners)) {
     // The common case — every id is new — needs no order across contacts: each contact's
     // events are sorted on their own, far cheaper than sorting them all.
     for (let i = 0; i < due.length; i++) {
-      const event = due[i]!;
-      if (!contacts.has(event.contact)) continue;
-      const entry = workOf(work, event.contact);
-      entry.events.push(event);
+      const entry = owners[i]!;
+      if (entry === null) continue;
+      entry.events.push(due[i]!);
       entry.times.push(dueAt[i]!);
     }
-    for (const entry of work.values()) sortEvents(entry.events, entry.times);
+    for (const [contact, entry] of byContact) {
+      if (entry === null) continue;
+      sortEvents(entry.events, entry.times);
+      work.set(contact, entry);
+    }
     return;
   }
   const order = due.map((_, k) => k);
@@ -186,13 +190,31 @@ function splitEvents(input: RunInput, due: StoredEvent[], dueAt: number[], histo
 }
 
 /**
+ * For each due event, its contact's work (a new, empty one per contact), or null for an
+ * unknown contact; and the work by contact, in the order contacts first appear. One map lookup per
+ * event: the duplicate check and the split then read the array instead of looking the contact
+ * up again (three lookups per event before, about half a second of a million-event run).
+ */
+function ownersOf(due: readonly StoredEvent[], contacts: ReadonlyMap<string, ContactRecord>): { owners: (ContactWork | null)[]; byContact: Map<string, ContactWork | null> } {
+  const byContact = new Map<string, ContactWork | null>();
+  const owners = new Array<ContactWork | null>(due.length);
+  for (let i = 0; i < due.length; i++) {
+    const contact = due[i]!.contact;
+    let owner = byContact.get(contact);
+    if (owner === undefined) byContact.set(contact, (owner = contacts.has(contact) ? { events: [], times: [], changes: [] } : null));
+    owners[i] = owner;
+  }
+  return { owners, byContact };
+}
+
+/**
  * Records the ids of `due` as seen when none of them was seen before (in the history or twice in
  * `due`) and returns true; otherwise records nothing and returns false: they are decided in time
- * order.
+ * order. `owners`: `ownersOf(due)` (the events of unknown contacts are dropped, their ids not recorded).
  */
-function withoutRepeatedIds(due: readonly StoredEvent[], ids: KnownEventIds, contacts: ReadonlyMap<string, ContactRecord>): boolean {
+function withoutRepeatedIds(due: readonly StoredEvent[], ids: KnownEventIds, owners: readonly (ContactWork | null)[]): boolean {
   // Ids in increasing order, after every known one: new and different, found without a lookup.
-  if (ids.addIncreasing?.(due, (event) => contacts.has(event.contact))) return true;
+  if (ids.addIncreasing?.(due, (_, i) => owners[i] !== null)) return true;
   for (let i = 0; i < due.length; i++) {
     if (!ids.has(due[i]!.id)) {
       ids.add(due[i]!.id);
@@ -202,7 +224,7 @@ function withoutRepeatedIds(due: readonly StoredEvent[], ids: KnownEventIds, con
     return false;
   }
   // An event of an unknown contact is dropped without its id being recorded.
-  for (const event of due) if (!contacts.has(event.contact)) ids.delete(event.id);
+  for (let i = 0; i < due.length; i++) if (owners[i] === null) ids.delete(due[i]!.id);
   return true;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Program } from '../../../src/ir/types.ts';
+import { EventIds } from '../../../src/runtime/engine/history-index.ts';
 import { runInput } from '../../../src/runtime/engine/run-input.ts';
 import type { StoreData, StoredEvent } from '../../../src/store/types.ts';
 import { contact, emptyStore, programFrom } from '../../helpers/program.ts';
@@ -109,6 +110,17 @@ describe('runInput', () => {
     expect(input.duplicateEvents).toBe(0);
     expect([...idx.eventIds]).toEqual(['p']);
     expect(input.work.has('nobody')).toBe(false);
+  });
+
+  it('records increasing ids (EventIds) except those of unknown contacts, each contact its own events', () => {
+    const data = store();
+    const eventIds = new EventIds([]);
+    const events = [ev('e1', 'b', '2026-11-02T00:00:00Z'), ev('e2', 'nobody', '2026-11-02T00:00:00Z'), ev('e3', 'a', '2026-11-03T00:00:00Z'), ev('e4', 'b', '2026-11-01T00:00:00Z')];
+    const input = runInput(data, program, events, t('2026-11-10T00:00:00Z'), { eventIds, contacts: indexes(data).contacts });
+    expect(['e1', 'e2', 'e3', 'e4'].map((id) => eventIds.has(id))).toEqual([true, false, true, true]);
+    expect([...input.work.keys()]).toEqual(['b', 'a']);
+    expect(ids(input, 'b')).toEqual(['e4', 'e1']);
+    expect(ids(input, 'a')).toEqual(['e3']);
   });
 
   it('gives the new events in history order when the journal holds them in time order and all are new', () => {
