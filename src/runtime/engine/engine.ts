@@ -13,6 +13,7 @@ import { advance } from './journeys.ts';
 import { ContactViews } from './contact-views.ts';
 import { ProgramIndex } from './program-index.ts';
 import { finishRun } from './finish-run.ts';
+import { prefetchEvents } from './prefetch.ts';
 import { processEvent, processItem } from './process-item.ts';
 import { refreshView } from './refresh.ts';
 import { Queue } from './queue.ts';
@@ -213,6 +214,7 @@ export class Engine {
   private runContact(id: string, work: ContactWork | undefined, broadcasts: readonly { at: number; campaign: string }[], clock: number | null, end: number): void {
     this.now = this.start;
     this.queue.reset(work?.events ?? [], work?.times ?? []);
+    if (work) prefetchEvents(work.events);
     this.dates.nextContact();
     for (const change of work?.changes ?? NONE) this.queue.push(change);
     for (const enrollment of this.enrollmentsBy.get(id) ?? NONE) this.scheduleWake(enrollment, end);
