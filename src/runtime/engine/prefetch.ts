@@ -5,8 +5,10 @@ import type { StoredEvent } from '../../store/types.ts';
  * made in journal order, so one contact's lie far apart in memory, and the first read of each is a
  * cache miss (~1 µs). Processing an event reads it first and then works on it, so those misses come
  * one at a time, about 0.9 s at 1M events; in a loop that does nothing else the processor fetches
- * them together. Measured on the issue's workload (`campaign run` as the bench runs it, three
- * alternated runs each, medians): engine phase 12.9 → 10.9 s (five pairs, the prefetch faster in each); in memory, three pairs, 13.8 → 12.5 s.
+ * them together. Measured on the issue's workload (`campaign run` as the bench runs it, eight
+ * alternated pairs): engine phase median 12.7 → 11.2 s, faster in 7 of 8; in memory, three pairs,
+ * 13.8 → 12.5 s. One CPU profile each shows less, `processEvent` 5.3 → 4.8 s: the gain is real but
+ * its size uncertain on this machine.
  */
 export function prefetchEvents(events: readonly StoredEvent[]): void {
   let lengths = 0;
