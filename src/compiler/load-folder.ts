@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { removeLeftByDeadProcesses } from '../store/dead-process-leftovers.ts';
+import { removeEntries, removeLeftByDeadProcesses } from '../store/dead-process-leftovers.ts';
 
 /**
  * The temporary folder a workspace's bundle is written to while its modules load
@@ -32,23 +32,7 @@ function removeStale(tmp: string): void {
     const match = STALE_CANDIDATE.exec(name);
     return match ? Number(match[1]) : null;
   });
-  removeOlderFormat(tmp, Date.now() - DAY_MS);
-}
-
-/** Removes the folders older versions named without a pid and last wrote before `before` (ms). */
-function removeOlderFormat(tmp: string, before: number): void {
-  let names: string[];
-  try {
-    names = readdirSync(tmp).filter((name) => OLDER_FORMAT.test(name));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const folder = path.join(tmp, name);
-    try {
-      if (statSync(folder).mtimeMs < before) rmSync(folder, { recursive: true, force: true });
-    } catch {
-      // Another user's, or removed meanwhile.
-    }
-  }
+  // Older versions' folders (no pid in the name), last written more than a day ago.
+  const before = Date.now() - DAY_MS;
+  removeEntries(tmp, (name, folder) => OLDER_FORMAT.test(name) && statSync(folder).mtimeMs < before);
 }

@@ -11,7 +11,8 @@ import { removeLeftByDeadProcesses } from '../store/dead-process-leftovers.ts';
  * worked the harder for it. No reader of the journal looks at this file: its lines are appended
  * to the journal (`copyTo`) only once every row is checked, under the journal's lock and followed
  * by their commit line, as lines held in memory were. It is removed then, or when the file is
- * refused (`discard`); one a killed ingest left is removed by the next ingest into the same folder, or by `contacts erase`.
+ * refused (`discard`); one a killed ingest left is removed by the next ingest into the same
+ * folder, or by `contacts erase`.
  */
 export class JournalSpill {
   private readonly file: string;

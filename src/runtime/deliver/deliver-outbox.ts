@@ -218,7 +218,6 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   return report;
 }
 
-/** A message this delivery held: its due time before, and its line in the report. */
 /**
  * Whether each message is held (`deliveryHeldUntil`), decided in the order the messages were
  * created, oldest first (then by key, for the same store to give the same answer): when a late
@@ -237,6 +236,7 @@ function holdsOldestFirst(messages: readonly OutboxMessage[], heldUntil: (messag
   return held;
 }
 
+/** A message this delivery held: its due time before, and its line in the report. */
 interface Hold {
   message: OutboxMessage;
   dueAt: string;
