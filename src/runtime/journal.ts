@@ -6,6 +6,7 @@ import { syncDirectorySync } from '../store/durable-directory.ts';
 import { quickLineId } from '../store/line-id.ts';
 import { BLOCK_BYTES } from '../store/line-json.ts';
 import type { JournalCursor, StoredEvent } from '../store/types.ts';
+import { EventNames, readEventLine } from './journal-event-line.ts';
 import { appendHeader, firstLine, header, parseHeader } from './journal-header.ts';
 import { linePieces } from '../store/file-chunks.ts';
 import { eventLine, type JournalLineBuffer } from './journal-line-buffer.ts';
@@ -182,18 +183,25 @@ export function readJournal(journal: string, cursor: JournalCursor, blockBytes =
   let committed = offset;
   // Where the complete lines read so far end, in the file.
   let read = offset;
+  const names = new EventNames();
   for (const { text, bytes, start, end, blockAt } of linePieces(journal, offset, blockBytes)) {
     let from = 0;
     // The byte where the line at `from` starts (newlines are the same in bytes and in text).
     let at = start;
     for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', from)) {
+      at = bytes.indexOf(10, at) + 1;
+      const event = readEventLine(text, from, newline, names);
+      if (event !== null) {
+        (commits ? batch : events).push(event);
+        from = newline + 1;
+        continue;
+      }
       let row: unknown;
       try {
         row = JSON.parse(text.slice(from, newline));
       } catch {
         throw damaged(journal, blockAt + start, text, from, 'is not valid JSON');
       }
-      at = bytes.indexOf(10, at) + 1;
       if (isCommit(row)) {
         for (const event of batch) events.push(event);
         for (const entry of unsubscribeBatch) unsubscribes.push(entry);
