@@ -7,9 +7,10 @@ import type { StoredEvent } from '../store/types.ts';
  *   {"id":"e_1","contact":"c_1","event":"page.viewed","at":"2026-08-03T00:02:42.000Z","data":{…},"receivedAt":"…"}
  *
  * Only `data` goes through `JSON.parse`; the four strings before it are cut out of the line. At 1M
- * events that halves the journal's read: parsing a whole line makes the line's object, its five
- * strings and the receivedAt string, all of which but the data were copied into the stored event
- * and thrown away.
+ * events that took a fifth off a run's load phase (4.4 → 3.6 s): parsing a whole line made the
+ * line's object and strings, copied into the stored event (without receivedAt) and thrown away.
+ * (The store's history lines, already in the stored event's form, gain nothing from it: their
+ * `JSON.parse` makes the event itself.)
  *
  * A line read here is a line `JSON.parse` reads as the same event: each of the four strings is
  * checked to hold no escape and no control character (so its text is its value), the keys are
