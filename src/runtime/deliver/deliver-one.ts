@@ -3,6 +3,7 @@ import { composeMail } from './compose.ts';
 import type { ComposedMail, MailInput } from './compose.ts';
 import type { DeliverOutboxOptions, MessageOutcome } from './deliver-outbox.ts';
 import type { LedgerWriter } from './ledger.ts';
+import { sentAtOf } from './give-up-reason.ts';
 import { mayDeliver } from './may-deliver.ts';
 import type { DeliveryContext } from './may-deliver.ts';
 import { mailInputFor } from './render-email.ts';
@@ -69,8 +70,8 @@ const isMail = (value: ComposedMail | Outcome): value is ComposedMail => 'raw' i
 export async function deliverOne(message: OutboxMessage, ctx: DeliveryContext, options: DeliverOutboxOptions, ledger: LedgerWriter | null): Promise<Outcome> {
   const mail = await prepare(message, ctx, options, ledger);
   if (!isMail(mail)) return mail;
-  const { transport, now } = options;
-  if (!transport.idempotent) await ledger!.appendDurable({ key: message.key, state: 'attempt', at: now, transport: transport.name, ...subjectChange(message, mail) });
+  const { transport } = options;
+  if (!transport.idempotent) await ledger!.appendDurable({ key: message.key, state: 'attempt', at: sentAtOf(message, options), transport: transport.name, ...subjectChange(message, mail) });
   return settle(message, mail, await sendSafely(transport, mail), options, ledger!);
 }
 
@@ -79,8 +80,9 @@ export function settle(message: OutboxMessage, mail: ComposedMail, result: SendR
   const { transport, now } = options;
   if (result.status === 'sent') {
     const changed = subjectChange(message, mail);
-    update(message, { status: 'sent', sentAt: now, transport: transport.name, ...changed });
-    ledger.append({ key: message.key, state: 'sent', at: now, transport: transport.name, ...changed });
+    const sentAt = sentAtOf(message, options);
+    update(message, { status: 'sent', sentAt, transport: transport.name, ...changed });
+    ledger.append({ key: message.key, state: 'sent', at: sentAt, transport: transport.name, ...changed });
     return { outcome: result.alreadyDelivered ? 'already-sent' : 'sent', extra: { messageId: mail.messageId } };
   }
   if (result.status === 'failed') {
@@ -99,7 +101,7 @@ export function settle(message: OutboxMessage, mail: ComposedMail, result: SendR
   }
   // Unknown: the `attempt` stays the last record, so a later fold says `unknown` too. `sentAt`:
   // when it was handed to the server (the frequency cap counts it from then).
-  update(message, { status: 'unknown', reason: result.error, sentAt: now, transport: transport.name, ...subjectChange(message, mail) });
+  update(message, { status: 'unknown', reason: result.error, sentAt: sentAtOf(message, options), transport: transport.name, ...subjectChange(message, mail) });
   return { outcome: 'unknown', extra: { messageId: mail.messageId, reason: result.error }, ...(result.stop ? { stop: true } : {}), ...(result.rest ? { rest: result.rest } : {}) };
 }
 

@@ -5,7 +5,7 @@ import { deliverOne, retrying, update, type Outcome } from './deliver-one.ts';
 import { foldLedger, openLedger } from './ledger.ts';
 import type { FoldReport } from './ledger.ts';
 import { DeliveryCap, deliveryHeldUntil } from './delivery-hours.ts';
-import { giveUpReason } from './give-up-reason.ts';
+import { giveUpReason, sentAtOf } from './give-up-reason.ts';
 import { deliveryContext, mayDeliver, type DeliveryContext } from './may-deliver.ts';
 import { removeStaleTempFiles } from './outbox-transport.ts';
 import { addSuppressions, suppressionHash } from '../../store/suppression.ts';
@@ -117,7 +117,7 @@ const FLUSH_EVERY = 100;
 export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptions): Promise<DeliveryReport> {
   const dryRun = options.dryRun ?? false;
   const outboxDir = options.outboxDir ?? options.transport.outboxDir;
-  const recovered = await foldLedger(data, options.ledgerPath, outboxDir === undefined ? { now: options.now } : { outboxDir, now: options.now });
+  const recovered = await foldLedger(data, options.ledgerPath, outboxDir === undefined ? { now: options.now } : { outboxDir, now: options.now, sentAt: (message) => sentAtOf(message, options) });
   const report: DeliveryReport = { dryRun, sent: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, recovered, messages: [] };
   const now = Date.parse(options.now);
   const ctx = deliveryContext(data, options.program);

@@ -9,12 +9,26 @@ const RETRY_FOR = 5 * 24 * 3_600_000;
  * `deliverOutbox`); or 5 days of temporary failures.
  */
 export function giveUpReason(message: OutboxMessage, now: number, runFrom: string | null, simulation: boolean): string | undefined {
-  const late = !simulation || message.retryingSince !== undefined || (runFrom !== null && message.createdAt < runFrom);
-  if (message.expiresAt !== undefined && now >= Date.parse(message.expiresAt) && late) {
+  if (message.expiresAt !== undefined && now >= Date.parse(message.expiresAt) && !onTimeInSimulation(message, runFrom, simulation)) {
     return `expired at ${message.expiresAt} (its send step's expiresAfter) before it could be delivered${message.reason ? `; the last failure: ${message.reason}` : ''}`;
   }
   if (message.retryingSince !== undefined && now - Date.parse(message.retryingSince) >= RETRY_FOR) {
     return `not delivered after 5 days of temporary failures (since ${message.retryingSince}); the last: ${message.reason ?? 'unknown'}`;
   }
   return undefined;
+}
+
+/**
+ * Whether a message is delivered as if on time: in a simulation (`--until`), which delivers at its
+ * end what the engine scheduled at allowed times, one this run created that has not failed yet.
+ * It went out at its due time as far as anyone can tell: its `Date` header says so, and its
+ * `sentAt` (what `campaign contact` shows, what later frequency caps count) is that time too.
+ */
+export function onTimeInSimulation(message: OutboxMessage, runFrom: string | null, simulation: boolean): boolean {
+  return simulation && message.retryingSince === undefined && (runFrom === null || message.createdAt >= runFrom);
+}
+
+/** When a message delivered now went out: its due time when delivered as if on time, else `now`. */
+export function sentAtOf(message: OutboxMessage, options: { now: string; runFrom?: string | null; simulation?: boolean }): string {
+  return onTimeInSimulation(message, options.runFrom ?? null, options.simulation ?? false) ? message.dueAt : options.now;
 }

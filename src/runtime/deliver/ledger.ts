@@ -168,7 +168,7 @@ const UNSETTLED: ReadonlySet<OutboxMessage['status']> = new Set(['pending', 'def
 export async function foldLedger(
   data: StoreData,
   ledgerPath: string,
-  options: { outboxDir?: string; now?: string } = {},
+  options: { outboxDir?: string; now?: string; sentAt?: (message: OutboxMessage) => string } = {},
 ): Promise<FoldReport> {
   const { records, invalidLines } = await readLedger(ledgerPath);
   const last = new Map<string, LedgerRecord>();
@@ -180,7 +180,8 @@ export async function foldLedger(
     const record = last.get(message.key);
     const fileName = outboxFileName(message.key);
     if (options.outboxDir !== undefined && files.has(fileName) && (UNSETTLED.has(message.status) || message.status === 'failed')) {
-      const sentAt = record?.state === 'sent' ? record.at : (options.now ?? (await mtime(path.join(options.outboxDir, fileName))));
+      // Without a record, when the run writing it would have said (`sentAt`), else the file's time.
+      const sentAt = record?.state === 'sent' ? record.at : (options.sentAt?.(message) ?? options.now ?? (await mtime(path.join(options.outboxDir, fileName))));
       settle(message, { status: 'sent', sentAt, transport: 'outbox', subject: record?.subject });
       report.sent.push(message.key);
       continue;

@@ -159,6 +159,34 @@ describe('deliverOutbox with the outbox transport', () => {
     expect(await deliverOutbox(simulated.data, { ...simulated.options, runFrom: at(-72), simulation: true })).toMatchObject({ sent: 2, failed: 0 });
   });
 
+  it('in a simulation, records a message this run created as sent at its due time, as its Date header says; one an earlier run left, at the end', async () => {
+    const at = (hours: number) => new Date(Date.parse(NOW) + hours * 3_600_000).toISOString();
+    const outbox = () => [
+      { ...email('c1', 'ann@example.com', { key: 'welcome/1/c1/day-one' }), createdAt: at(-48), dueAt: at(-48) },
+      { ...email('c1', 'ann@example.com', { key: 'welcome/1/c1/day-two' }), createdAt: at(-48), dueAt: at(-24) },
+      // Left pending by a run before this one (its delivery failed): it goes out late, now.
+      { ...email('c1', 'ann@example.com', { key: 'old/1/c1/left' }), createdAt: at(-96), dueAt: at(-90) },
+    ];
+    const sentAts = (data: StoreData) => Object.fromEntries(data.outbox.map((m) => [m.key, m.sentAt]));
+    const expected = { 'welcome/1/c1/day-one': at(-48), 'welcome/1/c1/day-two': at(-24), 'old/1/c1/left': NOW };
+    const simulated = await setup(store({ outbox: outbox() }));
+    const options = { ...simulated.options, runFrom: at(-72), simulation: true };
+    expect(await deliverOutbox(simulated.data, options)).toMatchObject({ sent: 3 });
+    expect(sentAts(simulated.data)).toEqual(expected);
+    expect((await readLedger(options.ledgerPath)).records.map((r) => [r.key, r.at])).toEqual(Object.entries(expected).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const day = parseMessage(await readFile(path.join(simulated.outboxDir, outboxFileName('welcome/1/c1/day-two')), 'utf8'));
+    expect(new Date(day.header('Date')!).toISOString()).toBe(at(-24));
+    // Killed after writing the files, before the ledger and the snapshot: the rerun says the same.
+    await writeFile(options.ledgerPath, '');
+    const rerun = store({ outbox: outbox() });
+    expect(await deliverOutbox(rerun, options)).toMatchObject({ sent: 0 });
+    expect(sentAts(rerun)).toEqual(expected);
+    // Not a simulation: everything went out now.
+    const real = await setup(store({ outbox: outbox() }));
+    await deliverOutbox(real.data, { ...real.options, runFrom: at(-72) });
+    expect(Object.values(sentAts(real.data))).toEqual([NOW, NOW, NOW]);
+  });
+
   it('delivers only what is due, in key order, up to the limit', async () => {
     const data = store({
       outbox: [
