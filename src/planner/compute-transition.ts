@@ -37,7 +37,7 @@ export function computeTransition(input: TransitionInput): Transition {
   const { deployed, next, store, now } = input;
   const nowMs = Date.parse(now);
   const comparison = comparePrograms(deployed, next);
-  const migration = migrateEnrollments(store.enrollments, comparison, now);
+  const migration = migrateEnrollments(store.enrollments, comparison, now, store.outbox ?? []);
   const actions = actionsByKey(comparison);
 
   const before = deployed ? compileProgram(deployed) : null;

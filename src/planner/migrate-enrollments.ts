@@ -1,5 +1,6 @@
 import type { Campaign } from '../ir/types.ts';
-import type { Enrollment } from '../store/types.ts';
+import { enrollmentIdOfMessage } from '../runtime/journeys/eligibility.ts';
+import type { Enrollment, OutboxMessage } from '../store/types.ts';
 import type { ProgramComparison } from './diff-programs.ts';
 import { rulesOnly, type StepMapping } from './diff-steps.ts';
 import { Examples } from './examples.ts';
@@ -24,7 +25,7 @@ export interface EnrollmentMigration {
  * step, or exit), and a deleted campaign ends them. A removed step that contacts wait in, with no
  * destination, is an error: the plan never guesses where people go.
  */
-export function migrateEnrollments(enrollments: readonly Enrollment[], comparison: ProgramComparison, now: string): EnrollmentMigration {
+export function migrateEnrollments(enrollments: readonly Enrollment[], comparison: ProgramComparison, now: string, outbox: readonly OutboxMessage[] = []): EnrollmentMigration {
   const out: EnrollmentMigration = { changes: [], steps: new Map(), renamed: new Map(), exiting: new Map(), errors: [], warnings: [] };
   const pairs = new Map(comparison.campaigns.filter((p) => p.before).map((p) => [p.before!.id, p]));
   /** Deployed campaign id → step → active enrollments waiting there. */
@@ -72,11 +73,14 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
       });
     }
   }
+  const unsent = queuedAfter(outbox, new Set(out.changes.filter((c) => c.outcome === 'exit').map((c) => c.enrollment)), Date.parse(now));
   for (const [campaign, count] of out.exiting) {
+    const emails = unsent.get(campaign) ?? 0;
+    const dropped = emails === 0 ? '' : ` ${emails} of its email${emails === 1 ? '' : 's'} waiting in the outbox to be due after that will not be sent.`;
     out.warnings.push({
       code: 'deleted-campaign-has-contacts',
       entity: `campaign:${campaign}`,
-      message: `Campaign "${campaign}" is deleted while ${count} contact${count === 1 ? ' is' : 's are'} in it; they exit on apply. Keep the campaign (paused) if they should finish it.`,
+      message: `Campaign "${campaign}" is deleted while ${count} contact${count === 1 ? ' is' : 's are'} in it; they exit on apply.${dropped} Keep the campaign (paused) if they should finish it.`,
     });
   }
   return out;
@@ -195,4 +199,19 @@ function examplesAt(map: Map<string, Map<string, Examples>>, campaign: string, s
   let list = byStep.get(step);
   if (!list) byStep.set(step, (list = new Examples()));
   return list;
+}
+
+/**
+ * Per campaign, the emails still to deliver of the `exiting` enrollments that are due after `now`:
+ * delivery skips them once the contact has left (`mayDeliver`).
+ */
+function queuedAfter(outbox: readonly OutboxMessage[], exiting: ReadonlySet<string>, now: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (exiting.size === 0) return counts;
+  for (const message of outbox) {
+    if ((message.status !== 'pending' && message.status !== 'deferred') || Date.parse(message.dueAt) <= now) continue;
+    const id = enrollmentIdOfMessage(message);
+    if (id !== undefined && exiting.has(id)) counts.set(message.campaign!, (counts.get(message.campaign!) ?? 0) + 1);
+  }
+  return counts;
 }

@@ -163,7 +163,7 @@ export interface Enrollment {
 }
 
 export interface OutboxMessage {
-  /** The effect key: `${campaign}/${enrollment seq}/${contact}/${step}` or `notify/…`; unique. */
+  /** The effect key: `${campaign}/${contact}/${enrollment seq}/${step}` (the enrollment's id, then the step) or `notify/…`; unique. */
   key: string;
   /** RFC 5322 Message-ID derived from the key. */
   messageId: string;

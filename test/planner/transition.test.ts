@@ -11,7 +11,7 @@ import { Engine } from '../../src/runtime/engine/engine.ts';
 import { colors } from '../../src/render/colors.ts';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.ts';
 import { renderPlanText } from '../../src/render/plan-text.ts';
-import type { StoreData } from '../../src/store/types.ts';
+import type { OutboxMessage, StoreData } from '../../src/store/types.ts';
 import { PLAN_FIXTURES, preparePlanFixture } from './fixture-cases.ts';
 import { all, campaign, contact, enrollment, event, inCountries, inSegment, NOW, planIs, program, score, segment, send, store, wait } from './helpers.ts';
 
@@ -308,11 +308,18 @@ describe('computeTransition: campaigns', () => {
     ]);
   });
 
-  it('exits the active enrollments of a deleted campaign, with a warning', () => {
+  it('exits the active enrollments of a deleted campaign, with a warning that counts the emails they will not get', () => {
     const v2 = { ...v1, campaigns: [] };
     const data = waiting();
+    const later = new Date(Date.parse(NOW) + 3_600_000).toISOString();
+    const queued = (key: string, contact: string, over: Partial<OutboxMessage> = {}): OutboxMessage => ({
+      key, messageId: `<${key}>`, kind: 'marketing', contact, campaign: 'nurture', step: 'reminder', template: 'reminder', to: `${contact}@example.com`, subject: 's', status: 'deferred', createdAt: NOW, dueAt: later, ...over,
+    });
+    // Held for quiet hours (c1, c2: not sent), due before the apply or sent (c1), of a completed enrollment (c3).
+    data.outbox = [queued('nurture/c1/1/reminder', 'c1'), queued('nurture/c2/1/reminder', 'c2', { status: 'pending' }), queued('nurture/c1/1/due', 'c1', { dueAt: NOW }), queued('nurture/c1/1/sent', 'c1', { status: 'sent' }), queued('nurture/c3/1/reminder', 'c3')];
     const t = computeTransition({ deployed: v1, next: v2, store: data, now: NOW });
     expect(t.warnings).toEqual([expect.objectContaining({ code: 'deleted-campaign-has-contacts', entity: 'campaign:nurture' })]);
+    expect(t.warnings[0]!.message).toContain('they exit on apply. 2 of its emails waiting in the outbox to be due after that will not be sent.');
     expect(t.impact.campaigns).toEqual([expect.objectContaining({ campaign: 'nurture', change: 'delete', exiting: 2 })]);
     const after = applyTransition(data, t, v2, hashProgram(v2), NOW, 'test');
     expect(after.enrollments.map((e) => e.status)).toEqual(['exited', 'exited', 'completed']);

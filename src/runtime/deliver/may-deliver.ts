@@ -1,6 +1,6 @@
-import { ERASED } from '../journeys/eligibility.ts';
+import { ERASED, enrollmentIdOfMessage } from '../journeys/eligibility.ts';
 import type { Program, Template } from '../../ir/types.ts';
-import type { ContactRecord, OutboxMessage, StoreData } from '../../store/types.ts';
+import type { ContactRecord, Enrollment, OutboxMessage, StoreData } from '../../store/types.ts';
 import { normalizeEmail, suppressionHash } from '../../store/suppression.ts';
 
 /** What delivery needs to look up, built once per call. */
@@ -9,6 +9,8 @@ export interface DeliveryContext {
   contacts: ReadonlyMap<string, ContactRecord>;
   /** Suppressed hash → reason. */
   suppressed: ReadonlyMap<string, string>;
+  /** Enrollments by id, to skip the emails of one the contact left (`leftBeforeDue`); none: not checked. */
+  enrollments?: ReadonlyMap<string, Enrollment>;
 }
 
 export function deliveryContext(data: StoreData, program: Program): DeliveryContext {
@@ -16,6 +18,7 @@ export function deliveryContext(data: StoreData, program: Program): DeliveryCont
     program,
     contacts: new Map(data.contacts.map((c) => [c.id, c])),
     suppressed: new Map(data.suppression.map((s) => [s.hash, s.reason])),
+    enrollments: new Map(data.enrollments.map((e) => [e.id, e])),
   };
 }
 
@@ -27,8 +30,9 @@ export type Deliverable =
 /**
  * The checks made again right before a message goes out, whatever the engine decided when it
  * queued it: the contact still exists, marketing email has consent, no address is suppressed, the
- * template is still deployed. Team notifications are not consent-gated, but are not sent about an
- * erased contact either (they would carry its data).
+ * template is still deployed, the contact has not left the campaign before the email was due.
+ * Team notifications are not consent-gated, but are not sent about an erased contact either (they
+ * would carry its data).
  */
 export function mayDeliver(message: OutboxMessage, ctx: DeliveryContext): Deliverable {
   const contact = ctx.contacts.get(message.contact);
@@ -39,6 +43,8 @@ export function mayDeliver(message: OutboxMessage, ctx: DeliveryContext): Delive
   const { settings } = ctx.program;
   const template = ctx.program.templates.find((t) => t.id === message.template);
   if (!template) return { ok: false, reason: `template "${message.template ?? ''}" is not deployed any more` };
+  const left = ctx.enrollments && leftBeforeDue(message, ctx.enrollments);
+  if (left) return { ok: false, reason: `the contact left campaign "${left.campaign}" before it was due (${left.exitReason ?? 'exited'}, ${left.updatedAt})` };
   // Either side saying "marketing" is enough to require consent.
   const kind = message.kind === 'marketing' || template.kind === 'marketing' ? 'marketing' : 'transactional';
   if (kind === 'marketing') {
@@ -56,4 +62,24 @@ export function mayDeliver(message: OutboxMessage, ctx: DeliveryContext): Delive
     return { ok: false, reason: 'the contact\'s email address changed after the message was queued' };
   }
   return { ok: true, kind, contact, template };
+}
+
+/**
+ * Exits that end a journey as its own steps say: an exit step of the campaign itself, a goal not
+ * met, a holdout. What the journey queued before them (an email held for quiet hours, a sending
+ * window, the frequency cap) still goes out, as after its last step.
+ */
+const OWN_FLOW_EXIT = /^(exit step [^/]+|goal \S+ not met|holdout \S+)$/;
+
+/**
+ * The enrollment of a campaign email, when the contact left it before the email was due: its exit
+ * criteria met, another campaign's exit step, the campaign or the step removed by `apply`. Its
+ * emails not yet due then are not sent (as a workflow turned off in HubSpot or Mautic sends no
+ * more), whenever delivery runs; one due before the exit went out as far as the journey knew.
+ */
+function leftBeforeDue(message: OutboxMessage, enrollments: ReadonlyMap<string, Enrollment>): Enrollment | undefined {
+  const id = enrollmentIdOfMessage(message);
+  const enrollment = id === undefined ? undefined : enrollments.get(id);
+  if (enrollment?.status !== 'exited' || OWN_FLOW_EXIT.test(enrollment.exitReason ?? '')) return undefined;
+  return Date.parse(enrollment.updatedAt) < Date.parse(message.dueAt) ? enrollment : undefined;
 }

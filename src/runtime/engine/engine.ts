@@ -133,7 +133,7 @@ export class Engine {
     for (const hook of data.webhooks) this.webhookKeys.add(hook.key);
     this.erasedSeqs = erasedEnrollmentSeqs(data);
     this.suppressed = new Map(data.suppression.map((s) => [s.hash, s.reason]));
-    this.deliveryContext = { program, contacts: this.contacts, suppressed: this.suppressed };
+    this.deliveryContext = { program, contacts: this.contacts, suppressed: this.suppressed, enrollments: this.enrollmentsById };
     this.index = new ProgramIndex(program, this.compiled);
     this.dates = new DateSchedule(program);
     this.views = new ContactViews(program, this.scoreList, { contacts: this.contacts, eventsBy: this.eventsBy, timesBy: this.timesBy, enrollmentsBy: this.enrollmentsBy });

@@ -31,6 +31,14 @@ export function enrollmentId(campaign: string, contact: string, seq: number): st
   return `${campaign}/${contact}/${seq}`;
 }
 
+/** The id of the enrollment a campaign email was sent for: its key is the enrollment's id, then `/${step}`. */
+export function enrollmentIdOfMessage(message: { key: string; campaign?: string; contact: string }): string | undefined {
+  if (message.campaign === undefined) return undefined;
+  const prefix = `${message.campaign}/${message.contact}/`;
+  const seqEnd = message.key.indexOf('/', prefix.length);
+  return message.key.startsWith(prefix) && seqEnd > prefix.length ? message.key.slice(0, seqEnd) : undefined;
+}
+
 /**
  * Per `campaign/contact`: the highest enrollment number an erased contact's kept effects use.
  * `contacts erase` drops the enrollments but keeps the outbox and webhook entries (their keys keep
