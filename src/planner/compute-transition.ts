@@ -169,7 +169,9 @@ function compareContact(
   for (const tally of pass.grades) tally.add(contact.id, tally.beforeId !== null && was ? (was.subject.grades[tally.beforeId] ?? null) : null, is.subject.grades[tally.id] ?? '');
   // Audiences and exit criteria read memberships from the subject.
   if (pass.entries.length > 0 || pass.exits.length > 0) is.subject.segments = new Set(isIn);
-  for (const tally of pass.exits) tally.add(is.subject, pass.nowMs);
+  // Meeting a campaign's new exit criteria: queued, so that the next run checks them (as it does
+  // after any change to the contact) rather than at the enrollment's own next wake-up, weeks later.
+  for (const tally of pass.exits) if (tally.add(is.subject, pass.nowMs)) draft().pending = true;
   if (pass.entries.length > 0) {
     let onApply: Enrollment[] | null = null;
     for (const tally of pass.entries) {

@@ -25,16 +25,18 @@ export class ExitTally {
   ) {}
 
   /** Counts the contact if one of its enrollments meets the criteria (`sinceEntry` counts from that enrollment). */
-  add(subject: Subject, now: number): void {
+  /** Counts the contact if one of its active enrollments meets the new criteria; whether it does. */
+  add(subject: Subject, now: number): boolean {
     for (const enrollment of this.active.get(subject.id) ?? []) {
       subject.entryAt = Date.parse(enrollment.enteredAt);
       const meets = this.exit(subject, now);
       subject.entryAt = undefined;
       if (meets) {
         this.meeting.add(subject.id);
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   impact(): { meeting: number; examples: string[] } {

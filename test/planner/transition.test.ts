@@ -194,6 +194,19 @@ describe('computeTransition: campaigns', () => {
     PlanSchema.parse(JSON.parse(JSON.stringify(plan)));
     // Unchanged criteria: nothing counted.
     expect(computeTransition({ deployed: v2, next: v2, store: waiting(), now: NOW }).impact.campaigns).toEqual([]);
+    // Apply queues c1 for the next run, which takes it out there and then (QA: it waited for its
+    // enrollment's own wake-up, a week later), and leaves c2 where it waits.
+    const ran = waiting();
+    new Engine(ran, v1).run([], { until: Date.parse(NOW) });
+    expect(ran.pending).toEqual([]);
+    const data = applyTransition(ran, computeTransition({ deployed: v1, next: v2, store: ran, now: NOW }), v2, hashProgram(v2), NOW, 'test');
+    expect(data.pending).toEqual([{ contact: 'c1', at: NOW, kind: 'updated', fields: [] }]);
+    new Engine(data, v2).run([], { until: Date.parse(NOW) + 60_000 });
+    expect(data.enrollments.map((e) => [e.contact, e.status, e.exitReason])).toEqual([
+      ['c1', 'exited', 'exit criteria met'],
+      ['c2', 'active', undefined],
+      ['c3', 'completed', undefined],
+    ]);
   });
 
   it('counts the points of a profile rule on a changed segment, and what reads them; apply stores them and the next run agrees', () => {
