@@ -32,7 +32,8 @@ export const plan: Command = {
     '                           appended to $GITHUB_STEP_SUMMARY when it is set',
     '--markdown-out FILE        also write the Markdown plan (the pull-request comment) to FILE',
     '--state FILE               plan against a state snapshot (`campaign state export`) instead of the',
-    '                           store: read-only, no personal data, for CI (docs/ci.md)',
+    '                           store: read-only, no personal data, for CI (docs/ci.md); contacts are',
+    '                           evaluated at the snapshot\'s clock unless --now says otherwise',
     '--detailed-exitcode        exit 0 when nothing changes, 2 when something does, 1 on errors',
     '--show-emails              include the emails of example contacts (personal data: off by default)',
     '--no-typecheck             skip the TypeScript type-check (faster; rules still run)',
@@ -75,7 +76,7 @@ export const plan: Command = {
     const source = await (stateFile !== undefined
       ? status.during('Reading the state snapshot…', () => readSnapshot(ctx, stateFile, compiled.program))
       : status.during('Reading the store…', () => readLiveStore(ctx, args, compiled)));
-    const now = timeForStore(ctx, args, source.store?.clock ?? null, 'a plan');
+    const now = snapshotTime(ctx, args, stateFile !== undefined ? (source.store?.clock ?? null) : null) ?? timeForStore(ctx, args, source.store?.clock ?? null, 'a plan');
     const { plan } = status.during(`Evaluating the impact on ${(source.store?.contacts.length ?? 0).toLocaleString('en-US')} contacts…`, () => planChanges({
       next: compiled.program,
       store: source.store,
@@ -127,6 +128,17 @@ async function readLiveStore(ctx: CliContext, args: ParsedArgs, compiled: Parame
     });
   }
   return { store, unprocessedEvents: backlog.events, warnings };
+}
+
+/**
+ * A plan against a state snapshot is as of the snapshot's clock unless --now (or CAMPAIGN_NOW) says
+ * otherwise: its data is as of then. At the time of the CI job, hours after the daily export, every
+ * plan warned that timers had not run since, and told the reviewer to run `campaign run`, which a
+ * pull request cannot do (QA).
+ */
+function snapshotTime(ctx: CliContext, args: ParsedArgs, clock: string | null): Date | undefined {
+  if (clock === null || stringOption(args, 'now') !== undefined || ctx.env.CAMPAIGN_NOW) return undefined;
+  return new Date(clock);
 }
 
 /** A state snapshot (or any store file), read-only; warns when the workspace reads data it left out. */

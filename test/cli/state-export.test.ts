@@ -126,6 +126,22 @@ describe('campaign state export', () => {
     expect(b.store).toEqual(a.store);
   });
 
+  it("plans against a snapshot as of its clock unless --now says otherwise: no warning about timers a pull request cannot run (QA)", async () => {
+    // A store a run went up to NOW (the daily export runs hours before the pull request's job).
+    const store = (await readStore(file('store.json')))!;
+    store.clock = NOW;
+    await writeStore(file('clocked.json'), { ...store, lineage: 'clocked' });
+    expect((await cli('state', 'export', '--store', 'clocked.json', '--out', 'clocked-snapshot.json')).code).toBe(0);
+    const later = new Date(Date.parse(NOW) + 6 * 3_600_000).toISOString();
+    const withoutNow = common.filter((arg, i) => arg !== '--now' && common[i - 1] !== '--now');
+    const asOfClock = planJson((await cli('plan', ...withoutNow, '--state', 'clocked-snapshot.json', '--format', 'json')).stdout);
+    expect(asOfClock.now).toBe(new Date(NOW).toISOString());
+    expect(asOfClock.warnings.map((w) => w.code)).not.toContain('store-clock-behind');
+    const told = planJson((await cli('plan', ...withoutNow, '--now', later, '--state', 'clocked-snapshot.json', '--format', 'json')).stdout);
+    expect(told.now).toBe(later);
+    expect(told.warnings.map((w) => w.code)).toContain('store-clock-behind');
+  });
+
   it('ends a plan against a snapshot with what it is for and how to deploy, not with "Apply with `campaign apply`"', async () => {
     const text = await cli('plan', ...common, '--state', 'snapshot.json');
     expect(text.code).toBe(0);
