@@ -34,9 +34,12 @@ export function readRelative(ctx: CliContext) {
  * Compiles the workspace for a command that needs a valid program (plan, apply, import, run…).
  * Prints the diagnostics and throws when the workspace has errors.
  */
-export async function compileOrFail(ctx: CliContext, args: ParsedArgs, options: { typecheck?: boolean; why?: string } = {}): Promise<Compiled> {
+export async function compileOrFail(ctx: CliContext, args: ParsedArgs, options: { typecheck?: boolean; why?: string; onErrors?: (result: CompileResult) => void } = {}): Promise<Compiled> {
   const result = await compile({ workspace: workspaceDir(ctx, args), cwd: ctx.cwd, typecheck: options.typecheck ?? false, typecheckCache: typecheckCacheDir(ctx.env) });
-  if (!result.ok || !result.program) failed(ctx, result, options.why);
+  if (!result.ok || !result.program) {
+    options.onErrors?.(result);
+    failed(ctx, result, options.why);
+  }
   return result as Compiled;
 }
 

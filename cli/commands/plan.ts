@@ -1,13 +1,16 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { planChanges } from '../../src/planner/build-plan.ts';
 import type { Plan } from '../../src/planner/plan-types.ts';
 import { colors } from '../../src/render/colors.ts';
-import { renderPlanAnnotations } from '../../src/render/github.ts';
+import type { CompileResult } from '../../src/compiler/compile.ts';
+import { diagnosticsReport } from '../../src/render/diagnostics-json.ts';
+import { renderGithubAnnotations, renderPlanAnnotations } from '../../src/render/github.ts';
 import { renderPlanJson } from '../../src/render/plan-json.ts';
-import { renderPlanMarkdown } from '../../src/render/plan-markdown.ts';
+import { PLAN_COMMENT_MARKER, renderPlanMarkdown } from '../../src/render/plan-markdown.ts';
 import { renderPlanText, summaryLine } from '../../src/render/plan-text.ts';
+import { renderUncompiledPlanMarkdown } from '../../src/render/validate-summary.ts';
 import type { PlanMessage } from '../../src/planner/plan-types.ts';
 import { readStore, snapshotGaps, type StoreData } from '../../src/store/index.ts';
 import type { Program } from '../../src/ir/types.ts';
@@ -64,7 +67,7 @@ export const plan: Command = {
     const stateFile = fileOption(args, 'state', 'snapshot.json');
     if (stateFile !== undefined && stringOption(args, 'store') !== undefined) throw new UserError('--state and --store cannot be used together: plan against the store or against a state snapshot.');
     if (stateFile !== undefined && flag(args, 'show-emails')) throw new UserError('--show-emails cannot be used with --state: a state snapshot holds no emails.');
-    const compiled = await compileOrFail(ctx, args, { typecheck: !flag(args, 'no-typecheck') });
+    const compiled = await compileOrFail(ctx, args, { typecheck: !flag(args, 'no-typecheck'), onErrors: (result) => reportUncompiled(ctx, result, format, markdownOut) });
     // With --state too: the plan must not land on the live store beside the workspace.
     const storeFile = storePathFor(ctx, args, compiled);
     for (const [option, file] of [['--out', out], ['--markdown-out', markdownOut]] as const) {
@@ -128,6 +131,26 @@ async function readLiveStore(ctx: CliContext, args: ParsedArgs, compiled: Parame
     });
   }
   return { store, unprocessedEvents: backlog.events, warnings };
+}
+
+/**
+ * A workspace that does not compile, in the format asked for, besides the errors on stderr: CI
+ * reads stdout (json: the diagnostics report of `validate --format json` instead of a plan; github:
+ * the annotations), and the pull-request comment is replaced by one that says so (`--markdown-out`).
+ */
+function reportUncompiled(ctx: CliContext, result: CompileResult, format: string, markdownOut: string | undefined): void {
+  if (format === 'json') ctx.out(JSON.stringify(diagnosticsReport(result.diagnostics, result.files.length, result.manifest?.hash ?? null), null, 2));
+  if (format === 'github') {
+    const annotations = renderGithubAnnotations(result.diagnostics.filter((d) => d.severity === 'error'));
+    if (annotations) ctx.out(annotations);
+  }
+  // Where the workspace names its store is not known here: a file that is not a plan comment
+  // already (the store, say, given by mistake) is never replaced.
+  if (markdownOut === undefined) return;
+  const file = path.resolve(ctx.cwd, markdownOut);
+  if (existsSync(file) && !readFileSync(file, 'utf8').startsWith(PLAN_COMMENT_MARKER)) return;
+  refuseMissingFolder(ctx, '--markdown-out', file);
+  writeFile(ctx, markdownOut, renderUncompiledPlanMarkdown(result.diagnostics, result.files.length), 'the Markdown plan');
 }
 
 /**

@@ -65,7 +65,10 @@ describe('.github/workflows/campaigns.yml', () => {
     expect(job.permissions).toMatchObject({ 'pull-requests': 'write', contents: 'read' });
     const commands = runs(job);
     expect(commands).toContain('npm ci');
-    expect(commands).toContain('$CAMPAIGN validate --workspace "$WORKSPACE" --format github');
+    const validate = commands.find((c) => c.includes('$CAMPAIGN validate --workspace "$WORKSPACE" --format github'))!;
+    // A push that does not validate replaces the comment (found by its marker), then fails the job.
+    expect(validate).toMatch(/^if ! \$CAMPAIGN validate .*; then\n/);
+    expect(validate).toContain(`'${PLAN_COMMENT_MARKER}' "$HEAD_SHA" > plan.md\n  exit 1\n`);
     const plan = commands.find((c) => c.includes('$CAMPAIGN plan'))!;
     expect(plan).toMatch(/--format github/);
     expect(plan).toMatch(/--state \.campaign-state\/snapshot\.json/);

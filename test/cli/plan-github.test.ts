@@ -23,6 +23,31 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 describe('campaign plan --format github', () => {
+  it('on a workspace that does not compile: annotations on stdout, a comment that says so, the JSON diagnostics report; never over another file (QA)', async () => {
+    const bad = journey('bad-wait.ts');
+    writeFileSync(bad, "import { campaign, onEvent, send, wait } from '../campaign.config';\nimport whatsNew from '../emails/whats-new';\nexport default campaign('bad-wait', { name: 'Bad', trigger: onEvent('trial.started'), steps: [wait('pause', '3 dayz' as never), send('a', whatsNew)] });\n");
+    try {
+      const github = await cli(['plan', ...common, '--format', 'github', '--markdown-out', 'broken.md', '--out', 'broken.json']);
+      expect(github.code).toBe(1);
+      expect(github.stdout).toMatch(/^::error file=campaigns\/journeys\/bad-wait\.ts,line=3,col=\d+,.*title=CK114 invalid-duration::Step "pause" of campaign "bad-wait" has an invalid duration "3 dayz"\./);
+      expect(github.stderr).toContain('error: The workspace has errors');
+      const comment = readFileSync(path.join(dir, 'broken.md'), 'utf8');
+      expect(comment.split('\n').slice(0, 2)).toEqual([PLAN_COMMENT_MARKER, '### campaignkit plan: the workspace does not compile']);
+      expect(comment).toContain('| ❌ | CK114 | `campaigns/journeys/bad-wait.ts:3` |');
+      expectWellFormed(comment);
+      expect(existsSync(path.join(dir, 'broken.json'))).toBe(false);
+      const json = await cli(['plan', ...common, '--format', 'json']);
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, summary: { errors: 1 }, diagnostics: [expect.objectContaining({ code: 'CK114', file: 'campaigns/journeys/bad-wait.ts' })] });
+      // A file that is not a plan comment (here the store, named by mistake) stays as it is.
+      const store = readFileSync(path.join(dir, 'store.json'));
+      expect((await cli(['plan', ...common, '--markdown-out', 'store.json'])).code).toBe(1);
+      expect(readFileSync(path.join(dir, 'store.json')).equals(store)).toBe(true);
+    } finally {
+      rmSync(bad);
+    }
+  });
+
   it('annotates plan errors and warnings at the definitions, and writes the Markdown plan to the step summary and --markdown-out', async () => {
     // A step removed while contacts wait in it (an error), and a campaign deleted with contacts in it (a warning).
     const health = readFileSync(journey('customer-health.ts'), 'utf8');
