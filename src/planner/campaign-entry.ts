@@ -190,7 +190,7 @@ export function campaignAfterApply(enrollment: Enrollment, change: EnrollmentCha
 }
 
 /** Whether the trigger differs from the deployed one beyond the rename of the segment or score it names. */
-function triggerChanged(before: Campaign, after: Campaign, renames: ProgramComparison['renames']): boolean {
+export function triggerChanged(before: Campaign, after: Campaign, renames: ProgramComparison['renames']): boolean {
   const trigger = before.trigger;
   const mapped =
     trigger && (trigger.type === 'segmentEntry' || trigger.type === 'segmentExit')

@@ -2,6 +2,7 @@ import { canonicalJson, hashProgram } from '../ir/canonical.ts';
 import type { Program, ScoreModel } from '../ir/types.ts';
 import { compileProgram, evaluateContact, eventsByContact, settleSegmentProfiles, type CompiledProgram, type ContactEvaluation } from '../runtime/evaluate/snapshot.ts';
 import type { ContactRecord, Enrollment, StoreData } from '../store/types.ts';
+import { broadcastTallies, type BroadcastTally } from './broadcasts.ts';
 import { entryTallies, type EntryTally } from './campaign-entry.ts';
 import { exitTallies, type ExitTally } from './exit-criteria.ts';
 import { erasedEnrollmentSeqs } from '../runtime/journeys/eligibility.ts';
@@ -21,7 +22,7 @@ export interface TransitionInput {
   deployed: Program | null;
   next: Program;
   /** With its outbox and webhooks when read (apply): erased contacts' enrollment numbers (`erasedEnrollmentSeqs`). */
-  store: Pick<StoreData, 'contacts' | 'events' | 'enrollments'> & Partial<Pick<StoreData, 'outbox' | 'webhooks'>>;
+  store: Pick<StoreData, 'contacts' | 'events' | 'enrollments'> & Partial<Pick<StoreData, 'outbox' | 'webhooks' | 'clock'>>;
   /** The evaluation instant (ISO 8601): both programs are evaluated at it. */
   now: string;
 }
@@ -51,13 +52,14 @@ export function computeTransition(input: TransitionInput): Transition {
   const exits = exitTallies(comparison, next, store.enrollments, migrated);
   const scoreRenames = comparison.renames.scores;
   const templates = templateImpacts(comparison, actions, next, store, migrated);
+  const broadcasts = broadcastTallies(comparison, next, store.clock ?? null, now);
 
   const contacts: ContactTransition[] = [];
   const created: Enrollment[] = [];
   // Profile rules on segments: evaluated on the new memberships; apply stores the points (as a re-scored state).
   const profilesReadSegments = [...after.scores.values()].some((score) => score.profileOnSegments);
   const nextRun = { scores: scoreChecks(next, entries), targets: new Map(entries.map((t) => [t.campaign.id, t])), recording: entries.filter((t) => t.recordsAbove) };
-  const pass: Pass = { segments, scoring, grades, entries, nextRun, exits, profilesReadSegments, now, nowMs };
+  const pass: Pass = { segments, scoring, grades, entries, nextRun, exits, broadcasts: broadcasts.tallies, profilesReadSegments, now, nowMs };
   // The same program evaluates the same for every contact: nothing to compare.
   const identical = deployed !== null && hashProgram(deployed) === hashProgram(next);
   const events = identical ? new Map<string, never[]>() : eventsByContact(store.events);
@@ -86,7 +88,7 @@ export function computeTransition(input: TransitionInput): Transition {
       campaigns: campaignImpacts(comparison, actions, migration, entries, exits),
     },
     errors: migration.errors,
-    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings],
+    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings, ...broadcasts.warnings, ...broadcasts.tallies.map((t) => t.warning(now))],
     renames: comparison.renames,
     deleted: {
       segments: new Set(comparison.segments.filter((p) => !p.after).map((p) => p.before!.id)),
@@ -113,6 +115,7 @@ interface Pass {
    */
   nextRun: { scores: ScoreCheck[]; targets: ReadonlyMap<string, EntryTally>; recording: EntryTally[] };
   exits: ExitTally[];
+  broadcasts: BroadcastTally[];
   profilesReadSegments: boolean;
   now: string;
   nowMs: number;
@@ -168,7 +171,8 @@ function compareContact(
   // Grades are computed, not stored: nothing to write, only to show.
   for (const tally of pass.grades) tally.add(contact.id, tally.beforeId !== null && was ? (was.subject.grades[tally.beforeId] ?? null) : null, is.subject.grades[tally.id] ?? '');
   // Audiences and exit criteria read memberships from the subject.
-  if (pass.entries.length > 0 || pass.exits.length > 0) is.subject.segments = new Set(isIn);
+  if (pass.entries.length > 0 || pass.exits.length > 0 || pass.broadcasts.length > 0) is.subject.segments = new Set(isIn);
+  for (const tally of pass.broadcasts) tally.add(is.subject, pass.nowMs);
   // Meeting a campaign's new exit criteria: queued, so that the next run checks them (as it does
   // after any change to the contact) rather than at the enrollment's own next wake-up, weeks later.
   for (const tally of pass.exits) if (tally.add(is.subject, pass.nowMs)) draft().pending = true;

@@ -1,0 +1,62 @@
+import type { Campaign, Program } from '../ir/types.ts';
+import { compileCondition } from '../runtime/evaluate/compile-condition.ts';
+import type { Predicate, Subject } from '../runtime/evaluate/subject.ts';
+import { triggerChanged } from './campaign-entry.ts';
+import type { ProgramComparison } from './diff-programs.ts';
+import type { PlanMessage } from './plan-types.ts';
+
+/**
+ * A scheduled campaign (`onSchedule`) that the change makes new or reschedules: the contacts in its
+ * audience at the plan's time. Nobody enters on apply, so the impact said "No contact is affected"
+ * for a broadcast that would email hundreds (QA); the plan says how many would enter if it fired
+ * now. Who enters is decided at the scheduled instant.
+ */
+export class BroadcastTally {
+  private count = 0;
+
+  constructor(
+    readonly campaign: Campaign,
+    readonly at: string,
+    private readonly audience: Predicate | null,
+  ) {}
+
+  add(subject: Subject, now: number): void {
+    if (this.audience === null || this.audience(subject, now)) this.count += 1;
+  }
+
+  warning(now: string): PlanMessage {
+    const who = this.count === 1 ? '1 contact is' : `${this.count.toLocaleString('en-US')} contacts are`;
+    return {
+      code: 'scheduled-broadcast',
+      entity: `campaign:${this.campaign.id}`,
+      message: `Campaign "${this.campaign.id}" is a broadcast at ${this.at}: ${who} in its audience at this plan's time (${now}), and those who still are then enter it and get its emails. The impact above does not count them.`,
+    };
+  }
+}
+
+/**
+ * The tallies of the scheduled campaigns the change makes new or reschedules, and a warning for
+ * those whose instant has already passed: a broadcast fires when a run's clock passes its instant
+ * (after the store's clock, or on a first run after the deployment), so one scheduled before that
+ * never fires — a mistyped date would otherwise ship a campaign that silently does nothing.
+ */
+export function broadcastTallies(comparison: ProgramComparison, next: Program, clock: string | null, now: string): { tallies: BroadcastTally[]; warnings: PlanMessage[] } {
+  const tallies: BroadcastTally[] = [];
+  const warnings: PlanMessage[] = [];
+  const passed = Date.parse(clock ?? now);
+  for (const { before, after } of comparison.campaigns) {
+    if (after?.trigger?.type !== 'schedule' || (before && !triggerChanged(before, after, comparison.renames))) continue;
+    const { at } = after.trigger;
+    if (Date.parse(at) <= passed) {
+      const since = clock !== null ? `the store's clock (${clock}): runs have gone past it` : `this plan's time (${now}), when it would be deployed`;
+      warnings.push({
+        code: 'schedule-passed',
+        entity: `campaign:${after.id}`,
+        message: `Campaign "${after.id}" is scheduled for ${at}, not after ${since}, so it never fires and enrolls no one. Check the date, or schedule it later.`,
+      });
+      continue;
+    }
+    tallies.push(new BroadcastTally(after, at, after.audience ? compileCondition(after.audience, { consentField: next.settings.consent.email }) : null));
+  }
+  return { tallies, warnings };
+}
