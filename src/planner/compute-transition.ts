@@ -9,6 +9,7 @@ import { erasedEnrollmentSeqs } from '../runtime/journeys/eligibility.ts';
 import { comparePrograms, type ProgramComparison } from './diff-programs.ts';
 import type { EntityPair } from './match-entities.ts';
 import { migrateEnrollments, type EnrollmentMigration } from './migrate-enrollments.ts';
+import { renameHints } from './rename-hints.ts';
 import type { CampaignImpact, ChangeAction, ImpactChange } from './plan-types.ts';
 import { GradeTally } from './grade-impact.ts';
 import { templateImpacts } from './template-impact.ts';
@@ -88,7 +89,7 @@ export function computeTransition(input: TransitionInput): Transition {
       campaigns: campaignImpacts(comparison, actions, migration, entries, exits),
     },
     errors: migration.errors,
-    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings, ...broadcasts.warnings, ...broadcasts.tallies.map((t) => t.warning(now))],
+    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings, ...broadcasts.warnings, ...broadcasts.tallies.map((t) => t.warning(now)), ...renameHints(comparison)],
     renames: comparison.renames,
     deleted: {
       segments: new Set(comparison.segments.filter((p) => !p.after).map((p) => p.before!.id)),
