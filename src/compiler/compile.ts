@@ -225,7 +225,7 @@ export const ALSO_TYPE_ERRORS: ReadonlySet<string> = new Set(['CK005', 'CK105', 
 /**
  * A diagnostic of such a rule where TypeScript reports an error — on the same line, at the same
  * code — is the same mistake seen twice. Keep TypeScript's, which passes through with its code, so
- * that one mistake is one diagnostic. Any other rule diagnostic stays, even there: it is a mistake
+ * that one mistake is one diagnostic, with the rule's message and hint as its hint. Any other rule diagnostic stays, even there: it is a mistake
  * no type can see (a template without an unsubscribe link beside a misspelled placeholder, a
  * `waitUntil(…, { start: '25:00' })` beside a mistyped `wait(…)`).
  */
@@ -239,14 +239,26 @@ function dropShadowedByTypeScript(diagnostics: Diagnostic[]): Diagnostic[] {
     if (list) list.push(d);
     else tsByLine.set(line, [d]);
   }
-  // Ranges [start, end] by offset; a zero-length range still covers its own position.
-  const overlaps = (a: Diagnostic, b: Diagnostic) =>
-    a.range!.start.offset <= Math.max(b.range!.end.offset, b.range!.start.offset) &&
-    b.range!.start.offset <= Math.max(a.range!.end.offset, a.range!.start.offset);
+  // Ranges [start, end] by offset; a zero-length range still covers its own position. TypeScript's
+  // may also start just past the rule's, after the one character between them: `c.companySize`
+  // (CK126, a text operator on a number field) then `.startsWith` (TS2339) is one mistake.
+  const overlaps = (ts: Diagnostic, rule: Diagnostic) =>
+    ts.range!.start.offset <= Math.max(rule.range!.end.offset, rule.range!.start.offset) + 1 &&
+    rule.range!.start.offset <= Math.max(ts.range!.end.offset, ts.range!.start.offset);
+  // TypeScript's message names types (`'"3 dayz"' is not assignable to 'DurationText'`); the rule's
+  // says what the DSL expects (`Write durations like "30m", "36h", "2d"…`, `Did you mean "trial.started"?`):
+  // it becomes the hint of the diagnostic kept (QA: the helpful hint was only seen with --no-typecheck).
+  const hinted = new Set<Diagnostic>();
   return diagnostics.filter((d) => {
     const line = lineOf(d);
     if (line === null || !ALSO_TYPE_ERRORS.has(d.code)) return true;
-    return !(tsByLine.get(line) ?? []).some((ts) => overlaps(ts, d));
+    const ts = (tsByLine.get(line) ?? []).find((t) => overlaps(t, d));
+    if (ts === undefined) return true;
+    if (!hinted.has(ts)) {
+      hinted.add(ts);
+      ts.hint = [d.message, d.hint].filter(Boolean).join(' ');
+    }
+    return false;
   });
 }
 
