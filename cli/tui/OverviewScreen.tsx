@@ -54,7 +54,9 @@ export function OverviewScreen({ active, width, height }: ScreenProps) {
   }
 
   const data = state.data;
-  const program = state.program;
+  // The counts are of the program the screens show, the deployed one while a change is pending
+  // (`showingText`), as the static summary's: not the workspace's beside "the store as deployed" (QA).
+  const program = state.model?.program ?? state.program;
   const deployment = deploymentText(state);
   const outboxPending = data ? data.outbox.filter((m) => m.status === 'pending' || m.status === 'deferred').length : 0;
   const activeEnrollments = data ? data.enrollments.filter((e) => e.status === 'active').length : 0;

@@ -185,6 +185,15 @@ describe('campaign preview: the app', () => {
     const active = fixture.data.enrollments.filter((e) => e.campaign === 'trial-nurture' && e.status === 'active').length;
     expect(active).toBeGreaterThan(0);
     expect(d.frame()).toContain('Showing     the store as deployed (2–5); the workspace in 7 Email, 8 Simulate, evaluated as of');
+    // The counts are the deployed program's too (QA: the workspace's, with a campaign deleted there).
+    const deployedCampaigns = fixture.data.deployed!.program.campaigns.length;
+    const without = structuredClone(program);
+    without.campaigns.pop();
+    const shrunk = sessionFor(fixture, { compile: async () => ({ ...fixture.compiled, program: without, manifest: null }) });
+    await shrunk.loaded;
+    const overview = await drive(shrunk);
+    expect(overview.frame()).toMatch(new RegExp(`\\b${deployedCampaigns} campaigns\\b`));
+    overview.unmount();
     const campaigns = await d.press('2');
     expect(campaigns).toContain('As deployed; ~ changed, → renamed, − removed in the workspace: see 6 Plan.');
     expect(campaigns).toMatch(new RegExp(`trial-nurture → trial-jou\\S*\\s+active\\s+${active}\\s`));
