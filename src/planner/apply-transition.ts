@@ -37,7 +37,7 @@ export function applyTransition(store: StoreData, transition: Transition, progra
     deployed: { program, hash, appliedAt: now, appliedBy: actor },
     contacts,
     enrollments: migrate(store.enrollments, transition, now),
-    outbox: renameTemplates(store.outbox, transition.renames.templates),
+    outbox: renameInOutbox(store.outbox, transition.renames.templates, transition.renames.campaigns),
     pending,
     audit: [...store.audit, { at: now, actor, action: 'apply', programHash: hash, summary: summarizeTransition(transition) }],
   };
@@ -46,13 +46,18 @@ export function applyTransition(store: StoreData, transition: Transition, progra
 /**
  * Emails are rendered from their template at delivery, found by id: those of a renamed template
  * follow it (else a waiting one would be skipped, "not deployed any more"); delivered ones too,
- * as finished enrollments follow a renamed campaign.
+ * as finished enrollments follow a renamed campaign. So do the emails of a renamed campaign, as
+ * its enrollments do: delivery finds their sending window and enrollment by the campaign's id
+ * (QA: after a rename, held emails went out outside the window, and to contacts who had left).
+ * The key, the email's Message-ID, stays.
  */
-function renameTemplates(outbox: StoreData['outbox'], renames: ReadonlyMap<string, string>): StoreData['outbox'] {
-  if (renames.size === 0) return outbox;
+function renameInOutbox(outbox: StoreData['outbox'], templates: ReadonlyMap<string, string>, campaigns: ReadonlyMap<string, string>): StoreData['outbox'] {
+  if (templates.size === 0 && campaigns.size === 0) return outbox;
   return outbox.map((message) => {
-    const to = message.template === undefined ? undefined : renames.get(message.template);
-    return to === undefined ? message : { ...message, template: to };
+    const template = message.template === undefined ? undefined : templates.get(message.template);
+    const campaign = message.campaign === undefined ? undefined : campaigns.get(message.campaign);
+    if (template === undefined && campaign === undefined) return message;
+    return { ...message, ...(template !== undefined ? { template } : {}), ...(campaign !== undefined ? { campaign } : {}) };
   });
 }
 

@@ -1,5 +1,4 @@
 import type { Campaign } from '../ir/types.ts';
-import { enrollmentIdOfMessage } from '../runtime/journeys/eligibility.ts';
 import type { Enrollment, OutboxMessage } from '../store/types.ts';
 import type { ProgramComparison } from './diff-programs.ts';
 import { rulesOnly, type StepMapping } from './diff-steps.ts';
@@ -73,14 +72,22 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
       });
     }
   }
-  const unsent = queuedAfter(outbox, new Set(out.changes.filter((c) => c.outcome === 'exit').map((c) => c.enrollment)), Date.parse(now));
+  const unsent = queuedEmails(outbox, new Set(comparison.campaigns.filter((p) => p.before && !p.after).map((p) => p.before!.id)));
   for (const [campaign, count] of out.exiting) {
     const emails = unsent.get(campaign) ?? 0;
-    const dropped = emails === 0 ? '' : ` ${emails} of its email${emails === 1 ? '' : 's'} waiting in the outbox to be due after that will not be sent.`;
+    const dropped = emails === 0 ? '' : ` ${emailCount(emails)} waiting in the outbox will not be sent.`;
     out.warnings.push({
       code: 'deleted-campaign-has-contacts',
       entity: `campaign:${campaign}`,
       message: `Campaign "${campaign}" is deleted while ${count} contact${count === 1 ? ' is' : 's are'} in it; they exit on apply.${dropped} Keep the campaign (paused) if they should finish it.`,
+    });
+  }
+  for (const [campaign, emails] of unsent) {
+    if (out.exiting.has(campaign)) continue;
+    out.warnings.push({
+      code: 'deleted-campaign-has-emails',
+      entity: `campaign:${campaign}`,
+      message: `Campaign "${campaign}" is deleted with ${emailCount(emails)} waiting in the outbox (held for quiet hours, its sending window or the frequency cap): they will not be sent. Keep the campaign (paused) until they are out if they should go.`,
     });
   }
   return out;
@@ -201,17 +208,18 @@ function examplesAt(map: Map<string, Map<string, Examples>>, campaign: string, s
   return list;
 }
 
+const emailCount = (n: number) => `${n} of its email${n === 1 ? '' : 's'}`;
+
 /**
- * Per campaign, the emails still to deliver of the `exiting` enrollments that are due after `now`:
- * delivery skips them once the contact has left (`mayDeliver`).
+ * Per deleted campaign, its emails still to deliver (pending or deferred; team notifications go on):
+ * delivery skips them once the campaign is gone (`mayDeliver`), whatever their enrollment.
  */
-function queuedAfter(outbox: readonly OutboxMessage[], exiting: ReadonlySet<string>, now: number): Map<string, number> {
+function queuedEmails(outbox: readonly OutboxMessage[], deleted: ReadonlySet<string>): Map<string, number> {
   const counts = new Map<string, number>();
-  if (exiting.size === 0) return counts;
+  if (deleted.size === 0) return counts;
   for (const message of outbox) {
-    if ((message.status !== 'pending' && message.status !== 'deferred') || Date.parse(message.dueAt) <= now) continue;
-    const id = enrollmentIdOfMessage(message);
-    if (id !== undefined && exiting.has(id)) counts.set(message.campaign!, (counts.get(message.campaign!) ?? 0) + 1);
+    if (message.campaign === undefined || !deleted.has(message.campaign) || message.kind === 'notification') continue;
+    if (message.status === 'pending' || message.status === 'deferred') counts.set(message.campaign, (counts.get(message.campaign) ?? 0) + 1);
   }
   return counts;
 }

@@ -8,6 +8,7 @@ import { computeTransition } from '../../src/planner/compute-transition.ts';
 import { PlanSchema } from '../../src/planner/plan-schema.ts';
 import { describeImpact } from '../../src/planner/summarize.ts';
 import { Engine } from '../../src/runtime/engine/engine.ts';
+import { enrollmentIdOfMessage } from '../../src/runtime/journeys/eligibility.ts';
 import { colors } from '../../src/render/colors.ts';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.ts';
 import { renderPlanText } from '../../src/render/plan-text.ts';
@@ -305,6 +306,8 @@ describe('computeTransition: campaigns', () => {
     );
     const v2 = { ...v1, campaigns: [renamed] };
     const data = waiting();
+    // An email c1's enrollment queued: it follows the campaign (its window, its enrollment), its key stays.
+    data.outbox = [{ key: 'nurture/c1/1/welcome', messageId: '<nurture/c1/1/welcome>', kind: 'marketing', contact: 'c1', campaign: 'nurture', step: 'welcome', template: 'welcome-email', to: 'c1@example.com', subject: 's', status: 'deferred', createdAt: NOW, dueAt: NOW }];
     const t = computeTransition({ deployed: v1, next: v2, store: data, now: NOW });
     expect(t.changes.map((c) => [c.action, c.id, c.from])).toEqual([['rename', 'trial-nurture', 'nurture']]);
     expect(t.impact.campaigns[0]).toMatchObject({
@@ -319,6 +322,8 @@ describe('computeTransition: campaigns', () => {
       ['trial-nurture/c2/1', 'trial-nurture', 'cool-off'],
       ['trial-nurture/c3/1', 'trial-nurture', null],
     ]);
+    expect(after.outbox.map((m) => [m.key, m.campaign])).toEqual([['nurture/c1/1/welcome', 'trial-nurture']]);
+    expect(enrollmentIdOfMessage(after.outbox[0]!)).toBe('trial-nurture/c1/1');
   });
 
   it('exits the active enrollments of a deleted campaign, with a warning that counts the emails they will not get', () => {
@@ -328,11 +333,20 @@ describe('computeTransition: campaigns', () => {
     const queued = (key: string, contact: string, over: Partial<OutboxMessage> = {}): OutboxMessage => ({
       key, messageId: `<${key}>`, kind: 'marketing', contact, campaign: 'nurture', step: 'reminder', template: 'reminder', to: `${contact}@example.com`, subject: 's', status: 'deferred', createdAt: NOW, dueAt: later, ...over,
     });
-    // Held for quiet hours (c1, c2: not sent), due before the apply or sent (c1), of a completed enrollment (c3).
-    data.outbox = [queued('nurture/c1/1/reminder', 'c1'), queued('nurture/c2/1/reminder', 'c2', { status: 'pending' }), queued('nurture/c1/1/due', 'c1', { dueAt: NOW }), queued('nurture/c1/1/sent', 'c1', { status: 'sent' }), queued('nurture/c3/1/reminder', 'c3')];
+    // Held for quiet hours (c1, c2), due before the apply (c1), of a completed enrollment (c3): none goes
+    // out once the campaign is gone. Sent, or a team notification: not counted.
+    data.outbox = [
+      queued('nurture/c1/1/reminder', 'c1'), queued('nurture/c2/1/reminder', 'c2', { status: 'pending' }), queued('nurture/c1/1/due', 'c1', { dueAt: NOW }),
+      queued('nurture/c1/1/sent', 'c1', { status: 'sent' }), queued('nurture/c3/1/reminder', 'c3'), queued('notify/nurture/c1', 'c1', { kind: 'notification' }),
+    ];
     const t = computeTransition({ deployed: v1, next: v2, store: data, now: NOW });
     expect(t.warnings).toEqual([expect.objectContaining({ code: 'deleted-campaign-has-contacts', entity: 'campaign:nurture' })]);
-    expect(t.warnings[0]!.message).toContain('they exit on apply. 2 of its emails waiting in the outbox to be due after that will not be sent.');
+    expect(t.warnings[0]!.message).toContain('they exit on apply. 4 of its emails waiting in the outbox will not be sent.');
+    // With nobody left in it, its waiting emails alone get a warning.
+    const finished = { ...data, enrollments: data.enrollments.map((e) => ({ ...e, status: 'completed' as const })) };
+    expect(computeTransition({ deployed: v1, next: v2, store: finished, now: NOW }).warnings).toEqual([
+      expect.objectContaining({ code: 'deleted-campaign-has-emails', message: expect.stringContaining('is deleted with 4 of its emails waiting in the outbox') }),
+    ]);
     expect(t.impact.campaigns).toEqual([expect.objectContaining({ campaign: 'nurture', change: 'delete', exiting: 2 })]);
     const after = applyTransition(data, t, v2, hashProgram(v2), NOW, 'test');
     expect(after.enrollments.map((e) => e.status)).toEqual(['exited', 'exited', 'completed']);

@@ -30,7 +30,8 @@ export type Deliverable =
 /**
  * The checks made again right before a message goes out, whatever the engine decided when it
  * queued it: the contact still exists, marketing email has consent, no address is suppressed, the
- * template is still deployed, the contact has not left the campaign before the email was due.
+ * template and its campaign are still deployed, the contact has not left the campaign before the
+ * email was due.
  * Team notifications are not consent-gated, but are not sent about an erased contact either (they
  * would carry its data).
  */
@@ -43,6 +44,8 @@ export function mayDeliver(message: OutboxMessage, ctx: DeliveryContext): Delive
   const { settings } = ctx.program;
   const template = ctx.program.templates.find((t) => t.id === message.template);
   if (!template) return { ok: false, reason: `template "${message.template ?? ''}" is not deployed any more` };
+  // A deleted campaign sends nothing more, as a workflow turned off in HubSpot or Mautic.
+  if (message.campaign !== undefined && !ctx.program.campaigns.some((c) => c.id === message.campaign)) return { ok: false, reason: `campaign "${message.campaign}" is not deployed any more` };
   const left = ctx.enrollments && leftBeforeDue(message, ctx.enrollments);
   if (left) return { ok: false, reason: `the contact left campaign "${left.campaign}" before it was due (${left.exitReason ?? 'exited'}, ${left.updatedAt})` };
   // Either side saying "marketing" is enough to require consent.

@@ -31,12 +31,17 @@ export function enrollmentId(campaign: string, contact: string, seq: number): st
   return `${campaign}/${contact}/${seq}`;
 }
 
-/** The id of the enrollment a campaign email was sent for: its key is the enrollment's id, then `/${step}`. */
+/**
+ * The id of the enrollment a campaign email was sent for. Its key is the enrollment's id when the
+ * email was queued, then `/${step}`: `${campaign}/${contact}/${seq}/${step}`. The campaign is the
+ * message's own, which follows a rename (`apply`), as the enrollment's id does; the key does not.
+ */
 export function enrollmentIdOfMessage(message: { key: string; campaign?: string; contact: string }): string | undefined {
   if (message.campaign === undefined) return undefined;
-  const prefix = `${message.campaign}/${message.contact}/`;
+  // Campaign ids hold no "/" (the IR's id pattern).
+  const prefix = `${message.key.slice(0, message.key.indexOf('/') + 1)}${message.contact}/`;
   const seqEnd = message.key.indexOf('/', prefix.length);
-  return message.key.startsWith(prefix) && seqEnd > prefix.length ? message.key.slice(0, seqEnd) : undefined;
+  return prefix.length > message.contact.length + 1 && message.key.startsWith(prefix) && seqEnd > prefix.length ? `${message.campaign}/${message.contact}/${message.key.slice(prefix.length, seqEnd)}` : undefined;
 }
 
 /**

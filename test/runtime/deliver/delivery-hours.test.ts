@@ -14,7 +14,7 @@ afterEach(() => temp.cleanup());
 /** Quiet hours 21:00–08:00 in the contact's zone (Paris: UTC+1 in November). */
 const quiet = (): Program => {
   const p = program({ quietHours: { start: '21:00', end: '08:00' }, fields: { email: 'email', timezone: 'tz' } });
-  p.campaigns = [{ id: 'trial-nurture', sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' } } as never];
+  p.campaigns = [{ id: 'trial-nurture', sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' } } as never, { id: 'other' } as never];
   return p;
 };
 const PARIS = contact('c1', { email: 'ann@example.com', emailOptIn: true, tz: 'Europe/Paris' });

@@ -34,6 +34,8 @@ export const receipt: Template = {
   type: 'template', id: 'receipt', kind: 'transactional', subject: 'Your receipt', text: 'Receipt for {{id}}',
 };
 
+const journey = (id: string): Program['campaigns'][number] => ({ type: 'campaign', id, name: id, status: 'active', trigger: { type: 'manual' }, reentry: { type: 'never' }, steps: [{ id: 'welcome', type: 'send', template: 'welcome' }], stepMoves: [] }) as Program['campaigns'][number];
+
 export function program(over: Partial<Program['settings']> = {}): Program {
   return {
     irVersion: 1,
@@ -50,7 +52,8 @@ export function program(over: Partial<Program['settings']> = {}): Program {
       ...over,
     },
     schema: { contact: {}, events: {} },
-    segments: [], scores: [], grades: [], campaigns: [], templates: [welcome, receipt],
+    // The campaigns the fixture emails are of: delivery skips the emails of a campaign no longer deployed.
+    segments: [], scores: [], grades: [], campaigns: ['trial-nurture', 'other'].map(journey), templates: [welcome, receipt],
   };
 }
 

@@ -35,9 +35,16 @@ describe('mayDeliver and the campaign the email is for', () => {
     expect(verdict(enrollment('active', at(-2)), at(0)).ok).toBe(true);
   });
 
-  it('sends an email whose enrollment it cannot find (not a journey key, or a campaign renamed since)', () => {
+  it('sends an email whose enrollment it cannot find (another enrollment, or not a journey key)', () => {
     const ctx = deliveryContext(store({ enrollments: [enrollment('exited', at(-2), 'exit criteria met')] }), program());
     expect(mayDeliver(email('c1', 'ann@example.com', { key: 'trial-nurture/c1/2/welcome' }), ctx).ok).toBe(true);
-    expect(mayDeliver(email('c1', 'ann@example.com', { key: 'trial-nurture/c1/1/welcome', campaign: 'trial-nurture-v2' }), ctx).ok).toBe(true);
+    expect(mayDeliver(email('c1', 'ann@example.com', { key: 'trial-nurture/1/c1/welcome' }), ctx).ok).toBe(true);
+  });
+
+  it('finds the enrollment of a campaign renamed since the email was queued (apply renames both; the key stays), and skips the emails of a deleted campaign', () => {
+    const renamed = { ...enrollment('exited', at(-2), 'exit criteria met'), id: 'other/c1/1', campaign: 'other' };
+    const ctx = deliveryContext(store({ enrollments: [renamed] }), program());
+    expect(mayDeliver(email('c1', 'ann@example.com', { key: 'trial-nurture/c1/1/welcome', campaign: 'other' }), ctx)).toMatchObject({ ok: false, reason: expect.stringContaining('left campaign "other"') });
+    expect(mayDeliver(email('c1', 'ann@example.com', { key: 'gone/c1/1/welcome', campaign: 'gone' }), ctx)).toEqual({ ok: false, reason: 'campaign "gone" is not deployed any more' });
   });
 });
