@@ -252,7 +252,7 @@ function dropShadowedByTypeScript(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.filter((d) => {
     const line = lineOf(d);
     if (line === null || !ALSO_TYPE_ERRORS.has(d.code)) return true;
-    const ts = (tsByLine.get(line) ?? []).find((t) => overlaps(t, d));
+    const ts = (tsByLine.get(line) ?? []).find((t) => overlaps(t, d) && sameValue(t, d));
     if (ts === undefined) return true;
     if (!hinted.has(ts)) {
       hinted.add(ts);
@@ -260,6 +260,18 @@ function dropShadowedByTypeScript(diagnostics: Diagnostic[]): Diagnostic[] {
     }
     return false;
   });
+}
+
+/**
+ * Whether TypeScript's error is about the value the rule rejects: an argument or value of the wrong
+ * type (TS2345, TS2322: `'200'` for a number), or a message naming a value the rule quotes
+ * (`'startsWith'` and `"startsWith"`). A rule's range may be a whole step call, where TypeScript can
+ * report another mistake (an unknown key, `dayz:` beside a `start: '25:00'`: QA), which is not this one.
+ */
+function sameValue(ts: Diagnostic, rule: Diagnostic): boolean {
+  if (ts.code === 'TS2345' || ts.code === 'TS2322') return true;
+  for (const [, value] of rule.message.matchAll(/"([^"]+)"/g)) if (ts.message.includes(value!)) return true;
+  return false;
 }
 
 /** With type-checking on, TypeScript reports syntax errors too; keep its copy. */
