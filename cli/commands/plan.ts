@@ -148,7 +148,10 @@ function reportUncompiled(ctx: CliContext, result: CompileResult, format: string
   // already (the store, say, given by mistake) is never replaced.
   if (markdownOut === undefined) return;
   const file = path.resolve(ctx.cwd, markdownOut);
-  if (existsSync(file) && !readFileSync(file, 'utf8').startsWith(PLAN_COMMENT_MARKER)) return;
+  if (existsSync(file) && !readFileSync(file, 'utf8').startsWith(PLAN_COMMENT_MARKER)) {
+    ctx.err(`warning: "${markdownOut}" is not a plan comment, so it was left as it is (--markdown-out writes over a plan comment only when the workspace does not compile).`);
+    return;
+  }
   refuseMissingFolder(ctx, '--markdown-out', file);
   writeFile(ctx, markdownOut, renderUncompiledPlanMarkdown(result.diagnostics, result.files.length), 'the Markdown plan');
 }

@@ -41,7 +41,9 @@ describe('campaign plan --format github', () => {
       expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, summary: { errors: 1 }, diagnostics: [expect.objectContaining({ code: 'CK114', file: 'campaigns/journeys/bad-wait.ts' })] });
       // A file that is not a plan comment (here the store, named by mistake) stays as it is.
       const store = readFileSync(path.join(dir, 'store.json'));
-      expect((await cli(['plan', ...common, '--markdown-out', 'store.json'])).code).toBe(1);
+      const refused = await cli(['plan', ...common, '--markdown-out', 'store.json']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('warning: "store.json" is not a plan comment, so it was left as it is');
       expect(readFileSync(path.join(dir, 'store.json')).equals(store)).toBe(true);
     } finally {
       rmSync(bad);
