@@ -1,6 +1,8 @@
 import type { Campaign, Program } from '../ir/types.ts';
 import { compileCondition } from '../runtime/evaluate/compile-condition.ts';
 import type { Predicate, Subject } from '../runtime/evaluate/subject.ts';
+import { mayEnter } from '../runtime/journeys/eligibility.ts';
+import type { Enrollment } from '../store/types.ts';
 import { triggerChanged } from './campaign-entry.ts';
 import type { ProgramComparison } from './diff-programs.ts';
 import type { PlanMessage } from './plan-types.ts';
@@ -13,6 +15,10 @@ import type { PlanMessage } from './plan-types.ts';
  */
 export class BroadcastTally {
   private count = 0;
+  /** Kept out by the campaign's re-entry rule (or status), though in the audience. */
+  private keptOut = 0;
+  /** The contacts' enrollments in the campaign (under its deployed id too): the re-entry rule reads them. */
+  readonly previous = new Map<string, Enrollment[]>();
 
   constructor(
     readonly campaign: Campaign,
@@ -21,15 +27,18 @@ export class BroadcastTally {
   ) {}
 
   add(subject: Subject, now: number): void {
-    if (this.audience === null || this.audience(subject, now)) this.count += 1;
+    if (this.audience !== null && !this.audience(subject, now)) return;
+    if (mayEnter(this.campaign, null, subject, this.previous.get(subject.id) ?? [], now).ok) this.count += 1;
+    else this.keptOut += 1;
   }
 
   warning(now: string): PlanMessage {
-    const who = this.count === 1 ? '1 contact is' : `${this.count.toLocaleString('en-US')} contacts are`;
+    const who = this.count === 1 ? '1 contact' : `${this.count.toLocaleString('en-US')} contacts`;
+    const out = this.keptOut === 0 ? '' : ` (${this.keptOut.toLocaleString('en-US')} more in its audience may not enter: re-entry, or the campaign paused)`;
     return {
       code: 'scheduled-broadcast',
       entity: `campaign:${this.campaign.id}`,
-      message: `Campaign "${this.campaign.id}" is a broadcast at ${this.at}: ${who} in its audience at this plan's time (${now}), and those who still are then enter it and get its emails. The impact above does not count them.`,
+      message: `Campaign "${this.campaign.id}" is a broadcast at ${this.at}: ${who} in its audience at this plan's time (${now}) may enter it${out}; those who still may then enter it and get its emails. The impact above does not count them.`,
     };
   }
 }
@@ -40,7 +49,7 @@ export class BroadcastTally {
  * (after the store's clock, or on a first run after the deployment), so one scheduled before that
  * never fires — a mistyped date would otherwise ship a campaign that silently does nothing.
  */
-export function broadcastTallies(comparison: ProgramComparison, next: Program, clock: string | null, now: string): { tallies: BroadcastTally[]; warnings: PlanMessage[] } {
+export function broadcastTallies(comparison: ProgramComparison, next: Program, enrollments: readonly Enrollment[], clock: string | null, now: string): { tallies: BroadcastTally[]; warnings: PlanMessage[] } {
   const tallies: BroadcastTally[] = [];
   const warnings: PlanMessage[] = [];
   const passed = Date.parse(clock ?? now);
@@ -56,7 +65,15 @@ export function broadcastTallies(comparison: ProgramComparison, next: Program, c
       });
       continue;
     }
-    tallies.push(new BroadcastTally(after, at, after.audience ? compileCondition(after.audience, { consentField: next.settings.consent.email }) : null));
+    const tally = new BroadcastTally(after, at, after.audience ? compileCondition(after.audience, { consentField: next.settings.consent.email }) : null);
+    const ids = new Set([after.id, ...(before ? [before.id] : [])]);
+    for (const enrollment of enrollments) {
+      if (!ids.has(enrollment.campaign)) continue;
+      const list = tally.previous.get(enrollment.contact);
+      if (list) list.push(enrollment);
+      else tally.previous.set(enrollment.contact, [enrollment]);
+    }
+    tallies.push(tally);
   }
   return { tallies, warnings };
 }

@@ -53,7 +53,7 @@ export function computeTransition(input: TransitionInput): Transition {
   const exits = exitTallies(comparison, next, store.enrollments, migrated);
   const scoreRenames = comparison.renames.scores;
   const templates = templateImpacts(comparison, actions, next, store, migrated);
-  const broadcasts = broadcastTallies(comparison, next, store.clock ?? null, now);
+  const broadcasts = broadcastTallies(comparison, next, store.enrollments, store.clock ?? null, now);
 
   const contacts: ContactTransition[] = [];
   const created: Enrollment[] = [];

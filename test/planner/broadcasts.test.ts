@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeTransition } from '../../src/planner/compute-transition.ts';
-import { campaign, contact, NOW, planIs, program, send, store } from './helpers.ts';
+import { campaign, contact, enrollment, NOW, planIs, program, send, store } from './helpers.ts';
 
 const at = (hours: number) => new Date(Date.parse(NOW) + hours * 3_600_000).toISOString();
 const broadcast = (when: string, over = {}) => campaign('flash-sale', [send('announce')], { trigger: { type: 'schedule', at: when }, audience: planIs('trial'), ...over });
@@ -15,7 +15,7 @@ describe('scheduled campaigns in a plan (QA: "No contact is affected" for a broa
       {
         code: 'scheduled-broadcast',
         entity: 'campaign:flash-sale',
-        message: `Campaign "flash-sale" is a broadcast at ${at(24)}: 2 contacts are in its audience at this plan's time (${NOW}), and those who still are then enter it and get its emails. The impact above does not count them.`,
+        message: `Campaign "flash-sale" is a broadcast at ${at(24)}: 2 contacts in its audience at this plan's time (${NOW}) may enter it; those who still may then enter it and get its emails. The impact above does not count them.`,
       },
     ]);
   });
@@ -24,6 +24,14 @@ describe('scheduled campaigns in a plan (QA: "No contact is affected" for a broa
     const [passed] = warningsOf(null, program({ campaigns: [broadcast(at(2))] }), at(3));
     expect(passed).toMatchObject({ code: 'schedule-passed', message: `Campaign "flash-sale" is scheduled for ${at(2)}, not after the store's clock (${at(3)}): runs have gone past it, so it never fires and enrolls no one. Check the date, or schedule it later.` });
     expect(warningsOf(null, program({ campaigns: [broadcast(at(-1))] }), null)[0]!.message).toContain(`not after this plan's time (${NOW}), when it would be deployed`);
+  });
+
+  it("leaves out who the campaign's re-entry rule keeps out (QA: a rescheduled broadcast counted 447 contacts who had all been through it)", () => {
+    const deployed = program({ campaigns: [broadcast(at(-24))] });
+    const data = people(at(-1));
+    data.enrollments = [enrollment('flash-sale', 'c1', null, { status: 'completed' })];
+    const [warning] = computeTransition({ deployed, next: program({ campaigns: [broadcast(at(24))] }), store: data, now: NOW }).warnings.filter((w) => w.code === 'scheduled-broadcast');
+    expect(warning!.message).toContain(`1 contact in its audience at this plan's time (${NOW}) may enter it (1 more in its audience may not enter: re-entry, or the campaign paused)`);
   });
 
   it('says nothing of a deployed broadcast whose trigger the change leaves alone', () => {
