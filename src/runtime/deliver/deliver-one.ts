@@ -35,7 +35,8 @@ export function check(message: OutboxMessage, ctx: DeliveryContext, options: Del
     return { outcome: 'skipped', extra: { reason: gate.reason } };
   }
   try {
-    return mailInputFor(message, gate, ctx.program.settings, options.secret);
+    // Dated when it goes out, as `sentAt` will say: late (a run catching up, a retry), that is now.
+    return mailInputFor(message, gate, ctx.program.settings, options.secret, sentAtOf(message, options));
   } catch (error) {
     return cannotBuild(message, (error as Error).message, ledger);
   }

@@ -44,9 +44,12 @@ function withPreheader(html: string, preheader: string): string {
   return html.slice(0, at) + block + html.slice(at);
 }
 
-/** What to build for one message: a team notification as queued, an email rendered from its template. */
-export function mailInputFor(message: OutboxMessage, gate: Deliverable & { ok: true }, settings: Settings, secret: string): MailInput {
-  const base = { key: message.key, to: message.to, date: message.dueAt, ...(message.messageId ? { messageId: message.messageId } : {}) };
+/**
+ * What to build for one message: a team notification as queued, an email rendered from its
+ * template. `date`, its `Date` header: when it goes out as the store records it (`sentAtOf`).
+ */
+export function mailInputFor(message: OutboxMessage, gate: Deliverable & { ok: true }, settings: Settings, secret: string, date: string = message.dueAt): MailInput {
+  const base = { key: message.key, to: message.to, date, ...(message.messageId ? { messageId: message.messageId } : {}) };
   if (gate.kind === 'notification') {
     return { ...base, from: settings.sender, ...replyTo(settings.replyTo), subject: message.subject, text: message.text ?? '' };
   }
