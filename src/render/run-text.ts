@@ -57,6 +57,8 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
     // Why, so that an operator can act: a refused connection, a rejected recipient, a bad template.
     const failures = d.messages.filter((m) => m.outcome === 'failed').map((m) => m.reason ?? 'no reason recorded');
     lines.push(...mostCommon(failures, 'failed', c));
+    // Grouped without the instant a reason may end with (when the contact left the campaign).
+    lines.push(...mostCommon(d.messages.filter((m) => m.outcome === 'skipped').map((m) => (m.reason ?? 'no reason recorded').replace(/, \d{4}-\d\d-\d\dT[\d:.]+Z\)$/, ')')), 'skipped', c));
     lines.push(...mostCommon(d.messages.filter((m) => m.outcome === 'retry').map((m) => m.reason ?? 'no reason recorded'), 'pending', c));
     lines.push(...mostCommon(d.messages.filter((m) => m.outcome === 'unknown').map((m) => m.reason ?? 'no reason recorded'), 'unknown', c));
     if (d.bounced) lines.push(`Suppressed: ${n(d.bounced)} ${d.bounced === 1 ? 'address' : 'addresses'} whose mailbox does not exist (hard bounce); no email goes to them again.`);
@@ -229,6 +231,7 @@ export function runJson(result: RunResult): unknown {
       messages: undefined,
       failures: result.delivery.messages.filter((m) => m.outcome === 'failed').map(({ key, kind, to, reason }) => ({ key, kind, to, reason })),
       retries: result.delivery.messages.filter((m) => m.outcome === 'retry').map(({ key, kind, to, reason }) => ({ key, kind, to, reason })),
+      skips: result.delivery.messages.filter((m) => m.outcome === 'skipped').map(({ key, kind, to, reason }) => ({ key, kind, to, reason })),
     },
     webhooks: result.webhooks && {
       ...result.webhooks,

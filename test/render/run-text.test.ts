@@ -60,6 +60,28 @@ describe('run summary', () => {
     ]);
   });
 
+  it('says why emails were skipped at delivery, grouped without the instant a contact left its campaign, and lists them in JSON (QA)', () => {
+    const skipped = (i: number, reason: string): MessageReport => ({ key: `win-back/c${i}/1/s`, kind: 'marketing', to: `c${i}@example.com`, outcome: 'skipped', reason });
+    const report = result(
+      [
+        skipped(1, 'the contact left campaign "win-back" before it was due (exit criteria met, 2026-10-15T01:00:00.000Z)'),
+        skipped(2, 'the contact left campaign "win-back" before it was due (exit criteria met, 2026-10-16T03:00:00.000Z)'),
+        skipped(3, 'campaign "win-back" is not deployed any more'),
+      ],
+      [],
+    );
+    report.delivery!.skipped = 3;
+    expect(renderRunSummary(report, plain).split('\n').slice(3, 5)).toEqual([
+      '  2 skipped: the contact left campaign "win-back" before it was due (exit criteria met)',
+      '  1 skipped: campaign "win-back" is not deployed any more',
+    ]);
+    expect((runJson(report) as { delivery: { skips: unknown[] } }).delivery.skips).toEqual([
+      { key: 'win-back/c1/1/s', kind: 'marketing', to: 'c1@example.com', reason: 'the contact left campaign "win-back" before it was due (exit criteria met, 2026-10-15T01:00:00.000Z)' },
+      { key: 'win-back/c2/1/s', kind: 'marketing', to: 'c2@example.com', reason: 'the contact left campaign "win-back" before it was due (exit criteria met, 2026-10-16T03:00:00.000Z)' },
+      { key: 'win-back/c3/1/s', kind: 'marketing', to: 'c3@example.com', reason: 'campaign "win-back" is not deployed any more' },
+    ]);
+  });
+
   it('says how many addresses a hard bounce put on the suppression list', () => {
     const report = result([failedEmail(1, 'SMTP server x refused the message: 550 5.1.1 No such user')], []);
     report.delivery!.bounced = 1;
