@@ -223,11 +223,12 @@ function ruleIndex(site: Site, program: Program | null): number | undefined {
 export const ALSO_TYPE_ERRORS: ReadonlySet<string> = new Set(['CK005', 'CK105', 'CK106', 'CK107', 'CK114', 'CK115', 'CK117', 'CK118', 'CK122', 'CK126', 'CK128']);
 
 /**
- * A diagnostic of such a rule where TypeScript reports an error — on the same line, at the same
- * code — is the same mistake seen twice. Keep TypeScript's, which passes through with its code, so
- * that one mistake is one diagnostic, with the rule's message and hint as its hint. Any other rule diagnostic stays, even there: it is a mistake
- * no type can see (a template without an unsubscribe link beside a misspelled placeholder, a
- * `waitUntil(…, { start: '25:00' })` beside a mistyped `wait(…)`).
+ * A diagnostic of such a rule where TypeScript reports an error about the same value — on the
+ * same line, at the same code — is the same mistake seen twice. Keep TypeScript's, which passes
+ * through with its code, so that one mistake is one diagnostic, with the rule's message and hint as
+ * its hint. Any other rule diagnostic stays, even there: it is a mistake no type can see (a template
+ * without an unsubscribe link beside a misspelled placeholder, a `waitUntil(…, { start: '25:00' })`
+ * beside a mistyped `wait(…)`, or beside an unknown key in the same call).
  */
 function dropShadowedByTypeScript(diagnostics: Diagnostic[]): Diagnostic[] {
   const lineOf = (d: Diagnostic) => (d.file && d.range ? `${d.file}:${d.range.start.line}` : null);

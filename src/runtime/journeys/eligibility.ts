@@ -41,7 +41,8 @@ export function enrollmentIdOfMessage(message: { key: string; campaign?: string;
   // Campaign ids hold no "/" (the IR's id pattern).
   const prefix = `${message.key.slice(0, message.key.indexOf('/') + 1)}${message.contact}/`;
   const seqEnd = message.key.indexOf('/', prefix.length);
-  return prefix.length > message.contact.length + 1 && message.key.startsWith(prefix) && seqEnd > prefix.length ? `${message.campaign}/${message.contact}/${message.key.slice(prefix.length, seqEnd)}` : undefined;
+  if (prefix.length === message.contact.length + 1 || !message.key.startsWith(prefix) || seqEnd <= prefix.length) return undefined;
+  return `${message.campaign}/${message.contact}/${message.key.slice(prefix.length, seqEnd)}`;
 }
 
 /**
