@@ -1,7 +1,7 @@
 import { hashProgram } from '../ir/canonical.ts';
 import type { Program } from '../ir/types.ts';
 import type { StoreData } from '../store/types.ts';
-import { computeTransition, processedEvents } from './compute-transition.ts';
+import { computeTransition } from './compute-transition.ts';
 import { PLAN_FORMAT_VERSION, type EntityChange, type Plan, type PlanMessage, type SourceRef } from './plan-types.ts';
 import { countChanges } from './summarize.ts';
 import type { Transition } from './transition-types.ts';
@@ -92,13 +92,6 @@ export function planChanges(input: PlanChangesInput): { plan: Plan; transition: 
     });
   }
   const clock = store?.clock ?? null;
-  const later = store ? store.events.length - processedEvents(store).length : 0;
-  if (later > 0) {
-    transition.warnings.push({
-      code: 'later-events',
-      message: `The store holds ${later} event${later === 1 ? '' : 's'} dated after its clock (${clock}), which the next run processes: this impact leaves ${later === 1 ? 'it' : 'them'} out. Run \`campaign run\` first, then plan again.`,
-    });
-  }
   if (clock !== null && Date.parse(input.now) - Date.parse(clock) > CLOCK_BEHIND_MS) {
     transition.warnings.push({
       code: 'store-clock-behind',

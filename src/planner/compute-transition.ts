@@ -10,7 +10,7 @@ import { comparePrograms, type ProgramComparison } from './diff-programs.ts';
 import type { EntityPair } from './match-entities.ts';
 import { migrateEnrollments, type EnrollmentMigration } from './migrate-enrollments.ts';
 import { renameHints } from './rename-hints.ts';
-import type { CampaignImpact, ChangeAction, ImpactChange } from './plan-types.ts';
+import type { CampaignImpact, ChangeAction, ImpactChange, PlanMessage } from './plan-types.ts';
 import { GradeTally } from './grade-impact.ts';
 import { templateImpacts } from './template-impact.ts';
 import { sameScore, ScoreTally } from './score-impact.ts';
@@ -63,7 +63,8 @@ export function computeTransition(input: TransitionInput): Transition {
   const pass: Pass = { segments, scoring, grades, entries, nextRun, exits, broadcasts: broadcasts.tallies, profilesReadSegments, now, nowMs };
   // The same program evaluates the same for every contact: nothing to compare.
   const identical = deployed !== null && hashProgram(deployed) === hashProgram(next);
-  const events = identical ? new Map<string, never[]>() : eventsByContact(processedEvents(store));
+  const processed = processedEvents(store);
+  const events = identical ? new Map<string, never[]>() : eventsByContact(processed);
   // One evaluation per contact per program; nothing is allocated for a contact nothing happens to.
   for (const contact of identical ? NONE : store.contacts) {
     const history = events.get(contact.id) ?? NONE;
@@ -89,7 +90,7 @@ export function computeTransition(input: TransitionInput): Transition {
       campaigns: campaignImpacts(comparison, actions, migration, entries, exits),
     },
     errors: migration.errors,
-    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings, ...broadcasts.warnings, ...broadcasts.tallies.map((t) => t.warning(now)), ...renameHints(comparison)],
+    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings, ...broadcasts.warnings, ...broadcasts.tallies.map((t) => t.warning(now)), ...renameHints(comparison), ...laterEvents(store.events.length - processed.length, store.clock)],
     renames: comparison.renames,
     deleted: {
       segments: new Set(comparison.segments.filter((p) => !p.after).map((p) => p.before!.id)),
@@ -105,13 +106,20 @@ export function computeTransition(input: TransitionInput): Transition {
 
 const NONE: readonly never[] = [];
 
+/** The warning for the events `processedEvents` leaves out. */
+function laterEvents(later: number, clock: string | null | undefined): PlanMessage[] {
+  if (later === 0) return [];
+  const them = later === 1 ? 'it' : 'them';
+  return [{ code: 'later-events', message: `The store holds ${later} event${later === 1 ? '' : 's'} dated after its clock (${clock}), which the next run processes: this impact leaves ${them} out. Run \`campaign run\` first, then plan again.` }];
+}
+
 /**
  * The history as the stored state has it: events dated after the store's clock (a run that went up
  * to an earlier time than events it read) are processed by the next run. Re-scoring with them made
  * a plan that changes one rule count their points as the change's (QA: a rule matching no event
  * "changed" 367 contacts' scores); they are left out, as the journal's unprocessed events are.
  */
-export function processedEvents(store: Pick<StoreData, 'events'> & Partial<Pick<StoreData, 'clock'>>): StoreData['events'] {
+function processedEvents(store: Pick<StoreData, 'events'> & Partial<Pick<StoreData, 'clock'>>): StoreData['events'] {
   if (store.clock === null || store.clock === undefined) return store.events;
   const clock = Date.parse(store.clock);
   return store.events.some((e) => Date.parse(e.at) > clock) ? store.events.filter((e) => Date.parse(e.at) <= clock) : store.events;

@@ -1,4 +1,4 @@
-import type { ContactExplanation } from '../runtime/explain.ts';
+import { emailTime, type ContactExplanation } from '../runtime/explain.ts';
 import type { StoredEvent } from '../store/types.ts';
 import { terminalSafeDeep } from '../text/terminal-safe.ts';
 import type { Colors } from './colors.ts';
@@ -85,9 +85,7 @@ export function renderContactExplanation(explanation: ContactExplanation, c: Col
 
   out.push('', c.bold('Emails'));
   if (x.emails.length === 0) out.push(c.dim('  none'));
-  // A sent email at the time it went out (a late delivery sends it after it was due), others at their due time.
-  const when = (m: (typeof x.emails)[number]) => (m.status === 'sent' && m.sentAt !== undefined ? m.sentAt : m.dueAt);
-  for (const m of [...x.emails].sort((a, b) => Date.parse(when(a)) - Date.parse(when(b)))) out.push(`  ${short(when(m))} ${m.kind === 'notification' ? 'notified' : m.kind} "${m.subject}" → ${m.to} [${m.status}${m.reason ? `: ${m.reason}` : ''}]`);
+  for (const m of [...x.emails].sort((a, b) => Date.parse(emailTime(a)) - Date.parse(emailTime(b)))) out.push(`  ${short(emailTime(m))} ${m.kind === 'notification' ? 'notified' : m.kind} "${m.subject}" → ${m.to} [${m.status}${m.reason ? `: ${m.reason}` : ''}]`);
 
   out.push('', c.bold('Timeline') + c.dim(' (newest first)'));
   for (const item of x.timeline) out.push(`  ${c.dim(short(item.at))} ${item.kind.padEnd(7)} ${item.text}`);

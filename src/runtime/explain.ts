@@ -117,8 +117,7 @@ export function explainContact(data: StoreData, program: Program, contact: Conta
   const timeline: ContactExplanation['timeline'] = [
     ...events.map((e) => ({ at: e.at, kind: 'event' as const, text: `${e.event}${Object.keys(e.data).length ? ` ${JSON.stringify(e.data)}` : ''}` })),
     ...enrollments.flatMap((e) => e.history.map((h) => ({ at: h.at, kind: 'step' as const, text: `${e.campaign} › ${h.step}: ${h.outcome}` }))),
-    // A sent email when it went out (a late delivery sends it after it was due).
-    ...emails.map((m) => ({ at: m.status === 'sent' && m.sentAt !== undefined ? m.sentAt : m.dueAt, kind: 'email' as const, text: `${m.kind === 'notification' ? 'notified' : 'email'} "${m.subject}" to ${m.to} (${m.status})` })),
+    ...emails.map((m) => ({ at: emailTime(m), kind: 'email' as const, text: `${m.kind === 'notification' ? 'notified' : 'email'} "${m.subject}" to ${m.to} (${m.status})` })),
     ...webhooks.map((w) => ({ at: w.createdAt, kind: 'webhook' as const, text: `webhook ${w.endpoint} (${w.status})` })),
   ]
     .map((entry, order) => ({ entry, at: Date.parse(entry.at), order }))
@@ -154,4 +153,9 @@ export function explainContact(data: StoreData, program: Program, contact: Conta
     emails,
     webhooks,
   };
+}
+
+/** When to show an email: a sent one when it went out (a late delivery sends it after it was due), others when due. */
+export function emailTime(message: Pick<OutboxMessage, 'status' | 'sentAt' | 'dueAt'>): string {
+  return message.status === 'sent' && message.sentAt !== undefined ? message.sentAt : message.dueAt;
 }
