@@ -5,7 +5,15 @@ import { mayEnter } from '../runtime/journeys/eligibility.ts';
 import type { Enrollment } from '../store/types.ts';
 import { triggerChanged } from './campaign-entry.ts';
 import type { ProgramComparison } from './diff-programs.ts';
+import { DateTriggerTally, dateWindow } from './date-triggers.ts';
 import type { PlanMessage } from './plan-types.ts';
+
+/** A campaign whose contacts enter at a time of its own, not on apply: a broadcast, or a date trigger. */
+export interface TimedEntryTally {
+  readonly previous: Map<string, Enrollment[]>;
+  add(subject: Subject, now: number): void;
+  warning(now: string): PlanMessage;
+}
 
 /**
  * A scheduled campaign (`onSchedule`) that the change makes new or reschedules: the contacts in its
@@ -13,7 +21,7 @@ import type { PlanMessage } from './plan-types.ts';
  * for a broadcast that would email hundreds (QA); the plan says how many would enter if it fired
  * now. Who enters is decided at the scheduled instant.
  */
-export class BroadcastTally {
+export class BroadcastTally implements TimedEntryTally {
   private count = 0;
   /** Kept out by the campaign's re-entry rule (or status), though in the audience. */
   private keptOut = 0;
@@ -44,29 +52,34 @@ export class BroadcastTally {
 }
 
 /**
- * The tallies of the scheduled campaigns the change makes new or reschedules, and a warning for
- * those whose instant has already passed: a broadcast fires when a run's clock passes its instant
- * (after the store's clock, or on a first run after the deployment), so one scheduled before that
- * never fires — a mistyped date would otherwise ship a campaign that silently does nothing.
+ * The tallies of the scheduled and date-triggered campaigns the change makes new or re-triggers,
+ * and a warning for the broadcasts whose instant has already passed: a broadcast fires when a run's
+ * clock passes its instant (after the store's clock, or on a first run after the deployment), so
+ * one scheduled before that never fires — a mistyped date would otherwise ship a campaign that
+ * silently does nothing.
  */
-export function broadcastTallies(comparison: ProgramComparison, next: Program, enrollments: readonly Enrollment[], clock: string | null, now: string): { tallies: BroadcastTally[]; warnings: PlanMessage[] } {
-  const tallies: BroadcastTally[] = [];
+export function timedEntryTallies(comparison: ProgramComparison, next: Program, enrollments: readonly Enrollment[], clock: string | null, now: string): { tallies: TimedEntryTally[]; warnings: PlanMessage[] } {
+  const tallies: TimedEntryTally[] = [];
   const warnings: PlanMessage[] = [];
   const passed = Date.parse(clock ?? now);
+  const window = dateWindow(clock, now);
+  const audienceOf = (campaign: Campaign) => (campaign.audience ? compileCondition(campaign.audience, { consentField: next.settings.consent.email }) : null);
   for (const { before, after } of comparison.campaigns) {
-    if (after?.trigger?.type !== 'schedule' || (before && !triggerChanged(before, after, comparison.renames))) continue;
-    const { at } = after.trigger;
-    if (Date.parse(at) <= passed) {
+    const trigger = after?.trigger;
+    if ((trigger?.type !== 'schedule' && trigger?.type !== 'date') || (before && !triggerChanged(before, after!, comparison.renames))) continue;
+    let tally: TimedEntryTally;
+    if (trigger.type === 'date') tally = new DateTriggerTally({ ...after!, trigger }, audienceOf(after!), window.from, window.to);
+    else if (Date.parse(trigger.at) > passed) tally = new BroadcastTally(after!, trigger.at, audienceOf(after!));
+    else {
       const since = clock !== null ? `the store's clock (${clock}): runs have gone past it` : `this plan's time (${now}), when it would be deployed`;
       warnings.push({
         code: 'schedule-passed',
-        entity: `campaign:${after.id}`,
-        message: `Campaign "${after.id}" is scheduled for ${at}, not after ${since}, so it never fires and enrolls no one. Check the date, or schedule it later.`,
+        entity: `campaign:${after!.id}`,
+        message: `Campaign "${after!.id}" is scheduled for ${trigger.at}, not after ${since}, so it never fires and enrolls no one. Check the date, or schedule it later.`,
       });
       continue;
     }
-    const tally = new BroadcastTally(after, at, after.audience ? compileCondition(after.audience, { consentField: next.settings.consent.email }) : null);
-    const ids = new Set([after.id, ...(before ? [before.id] : [])]);
+    const ids = new Set([after!.id, ...(before ? [before.id] : [])]);
     for (const enrollment of enrollments) {
       if (!ids.has(enrollment.campaign)) continue;
       const list = tally.previous.get(enrollment.contact);

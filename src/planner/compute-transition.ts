@@ -2,7 +2,7 @@ import { canonicalJson, hashProgram } from '../ir/canonical.ts';
 import type { Program, ScoreModel } from '../ir/types.ts';
 import { compileProgram, evaluateContact, eventsByContact, settleSegmentProfiles, type CompiledProgram, type ContactEvaluation } from '../runtime/evaluate/snapshot.ts';
 import type { ContactRecord, Enrollment, StoreData } from '../store/types.ts';
-import { broadcastTallies, type BroadcastTally } from './broadcasts.ts';
+import { timedEntryTallies, type TimedEntryTally } from './broadcasts.ts';
 import { entryTallies, type EntryTally } from './campaign-entry.ts';
 import { exitTallies, type ExitTally } from './exit-criteria.ts';
 import { erasedEnrollmentSeqs } from '../runtime/journeys/eligibility.ts';
@@ -53,7 +53,7 @@ export function computeTransition(input: TransitionInput): Transition {
   const exits = exitTallies(comparison, next, store.enrollments, migrated);
   const scoreRenames = comparison.renames.scores;
   const templates = templateImpacts(comparison, actions, next, store, migrated);
-  const broadcasts = broadcastTallies(comparison, next, store.enrollments, store.clock ?? null, now);
+  const broadcasts = timedEntryTallies(comparison, next, store.enrollments, store.clock ?? null, now);
 
   const contacts: ContactTransition[] = [];
   const created: Enrollment[] = [];
@@ -136,7 +136,8 @@ interface Pass {
    */
   nextRun: { scores: ScoreCheck[]; targets: ReadonlyMap<string, EntryTally>; recording: EntryTally[] };
   exits: ExitTally[];
-  broadcasts: BroadcastTally[];
+  /** New or re-triggered broadcasts and date triggers: who would enter at their own time. */
+  broadcasts: TimedEntryTally[];
   profilesReadSegments: boolean;
   now: string;
   nowMs: number;

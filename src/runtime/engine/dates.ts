@@ -7,7 +7,7 @@ import { DAY_MS, anniversaryIn, localDate, parseLocalDate, zonedInstant } from '
 type DateTrigger = Extract<Trigger, { type: 'date' }>;
 
 /** The local calendar date a date field stands for (date-times are read in the contact's zone). */
-function fieldDate(value: unknown, zone: string): { year: number; month: number; day: number } | null {
+export function fieldDate(value: unknown, zone: string): { year: number; month: number; day: number } | null {
   if (typeof value !== 'string') return null;
   if (value.length > 10) {
     const ms = Date.parse(value);

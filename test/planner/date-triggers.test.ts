@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { computeTransition } from '../../src/planner/compute-transition.ts';
+import type { Campaign } from '../../src/ir/types.ts';
+import { campaign, contact, enrollment, NOW, planIs, program, send, store } from './helpers.ts';
+
+// NOW is 2026-11-23T09:00Z; the window counted is 30 days ahead (or from the store's clock, when earlier).
+const yearly = (over: Partial<Campaign> = {}) =>
+  campaign('birthday', [send('greeting')], { trigger: { type: 'date', field: 'birthday', offsetDays: 0, at: '09:00', yearly: true }, audience: planIs('trial'), reentry: { type: 'always' }, ...over });
+const people = () =>
+  store(null, {
+    clock: null,
+    contacts: [
+      contact('soon', { plan: 'trial', birthday: '1990-12-01' }),
+      contact('later', { plan: 'trial', birthday: '1985-03-10' }),
+      contact('not-in-audience', { plan: 'pro', birthday: '1990-11-30' }),
+      contact('no-date', { plan: 'trial' }),
+      contact('bad-date', { plan: 'trial', birthday: 'soon' }),
+    ],
+  });
+const warningsOf = (deployed: ReturnType<typeof program> | null, next: ReturnType<typeof program>, data = people(), clock?: string) =>
+  computeTransition({ deployed, next, store: clock ? { ...data, clock } : data, now: NOW }).warnings.filter((w) => w.code === 'date-trigger');
+
+describe('date-triggered campaigns in a plan (QA: a new birthday campaign planned as "No contact is affected")', () => {
+  it("counts who its trigger fires for in the next 30 days, in its audience, of those with a date in the field", () => {
+    expect(warningsOf(null, program({ campaigns: [yearly()] }))).toEqual([
+      {
+        code: 'date-trigger',
+        entity: 'campaign:birthday',
+        message:
+          'Campaign "birthday" starts on the date in "birthday", at 09:00 in the contact\'s time zone, every year: 1 contact in its audience is due between 2026-11-23T09:00:00.000Z and 2026-12-23T09:00:00.000Z (the first at 2026-12-01T09:00:00.000Z), of 3 contacts with a date in "birthday". Nobody enters on apply: each contact enters at their own date, so the impact above does not count them.',
+      },
+    ]);
+  });
+
+  it("counts from the store's clock when it is earlier: the first run after apply fires the dates it passes", () => {
+    const [warning] = warningsOf(null, program({ campaigns: [yearly({ audience: undefined })] }), people(), '2026-11-01T00:00:00.000Z');
+    expect(warning!.message).toContain('2 contacts in its audience are due between 2026-11-01T00:00:00.000Z and 2026-12-23T09:00:00.000Z (the first at 2026-11-30T09:00:00.000Z)');
+  });
+
+  it('describes an offset, and a one-off date already past is not due', () => {
+    const renewal = campaign('renewal', [send('remind')], { trigger: { type: 'date', field: 'birthday', offsetDays: -30, at: '10:00', yearly: false } });
+    const data = store(null, { clock: null, contacts: [contact('c1', { plan: 'trial', birthday: '2026-12-30' }), contact('c2', { plan: 'trial', birthday: '2026-01-20' })] });
+    expect(warningsOf(null, program({ campaigns: [renewal] }), data)[0]!.message).toMatch(
+      /^Campaign "renewal" starts 30 days before the date in "birthday", at 10:00 in the contact's time zone: 1 contact in its audience is due .* \(the first at 2026-11-30T10:00:00.000Z\), of 2 contacts/,
+    );
+  });
+
+  it("leaves out, and reports, who the re-entry rule keeps out", () => {
+    const data = people();
+    data.enrollments = [enrollment('birthday', 'soon', null, { status: 'completed' })];
+    const [warning] = warningsOf(null, program({ campaigns: [yearly({ reentry: { type: 'never' } })] }), data);
+    expect(warning!.message).toContain('no contact in its audience is due between 2026-11-23T09:00:00.000Z and 2026-12-23T09:00:00.000Z (1 more due may not enter: re-entry, or the campaign paused), of 3 contacts');
+  });
+
+  it('says nothing of a deployed date campaign whose trigger the change leaves alone, and counts again when it changes', () => {
+    const deployed = program({ campaigns: [yearly()] });
+    expect(warningsOf(deployed, program({ campaigns: [yearly({ name: 'Renamed label' })] }))).toEqual([]);
+    expect(warningsOf(deployed, program({ campaigns: [yearly({ trigger: { type: 'date', field: 'birthday', offsetDays: 0, at: '10:00', yearly: true } })] })).map((w) => w.code)).toEqual(['date-trigger']);
+  });
+});
