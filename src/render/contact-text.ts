@@ -85,7 +85,7 @@ export function renderContactExplanation(explanation: ContactExplanation, c: Col
 
   out.push('', c.bold('Emails'));
   if (x.emails.length === 0) out.push(c.dim('  none'));
-  for (const m of [...x.emails].sort((a, b) => Date.parse(emailTime(a)) - Date.parse(emailTime(b)))) out.push(`  ${short(emailTime(m))} ${m.kind === 'notification' ? 'notified' : m.kind} "${m.subject}" → ${m.to} [${m.status}${m.reason ? `: ${m.reason}` : ''}]`);
+  for (const m of [...x.emails].sort((a, b) => Date.parse(emailTime(a)) - Date.parse(emailTime(b)))) out.push(`  ${short(emailTime(m))} ${m.kind === 'notification' ? 'notified' : m.kind} "${m.subject}" → ${m.to} [${m.status}${m.reason ? `: ${m.reason}` : ''}${m.willSkip ? ` — will be skipped: ${m.willSkip}` : ''}]`);
 
   out.push('', c.bold('Timeline') + c.dim(' (newest first)'));
   for (const item of x.timeline) out.push(`  ${c.dim(short(item.at))} ${item.kind.padEnd(7)} ${item.text}`);

@@ -7,6 +7,7 @@ import { decayTo, scoreAt } from './evaluate/scoring.ts';
 import { compileSegments } from './evaluate/segments.ts';
 import { suppressionHash } from '../store/suppression.ts';
 import { ERASED } from './journeys/eligibility.ts';
+import { mayDeliver, type DeliveryContext } from './deliver/may-deliver.ts';
 
 /**
  * Why a contact is where it is: each score with its rule-by-rule contributions, each segment with
@@ -48,7 +49,12 @@ export interface ContactExplanation {
   /** Manual enrollments (`campaign enroll`) waiting for the next run. */
   queued: { campaign: string; at: string; by: string }[];
   timeline: { at: string; kind: 'event' | 'step' | 'email' | 'webhook'; text: string }[];
-  emails: OutboxMessage[];
+  /**
+   * `willSkip`: an email not out yet that delivery will not send, and why (`mayDeliver` on the store
+   * as it is: the contact left its campaign, consent withdrawn, the address suppressed…). It showed
+   * as pending until the next delivery skipped it (QA).
+   */
+  emails: (OutboxMessage & { willSkip?: string })[];
   webhooks: WebhookDelivery[];
 }
 
@@ -110,14 +116,14 @@ export function explainContact(data: StoreData, program: Program, contact: Conta
 
   const enrollments = data.enrollments.filter((e) => e.contact === contact.id);
   // Not those kept of an erased contact that had this id (a person imported again under it).
-  const emails = data.outbox.filter((m) => m.contact === contact.id && m.to !== ERASED);
+  const emails = withSkips(data, program, contact, data.outbox.filter((m) => m.contact === contact.id && m.to !== ERASED));
   const webhooks = data.webhooks.filter((w) => w.contact === contact.id && w.erased !== true);
   // In causal order within an instant (an event, the steps it moved, their emails and webhooks),
   // then newest first: an effect is listed above its cause, as it happened after it.
   const timeline: ContactExplanation['timeline'] = [
     ...events.map((e) => ({ at: e.at, kind: 'event' as const, text: `${e.event}${Object.keys(e.data).length ? ` ${JSON.stringify(e.data)}` : ''}` })),
     ...enrollments.flatMap((e) => e.history.map((h) => ({ at: h.at, kind: 'step' as const, text: `${e.campaign} › ${h.step}: ${h.outcome}` }))),
-    ...emails.map((m) => ({ at: emailTime(m), kind: 'email' as const, text: `${m.kind === 'notification' ? 'notified' : 'email'} "${m.subject}" to ${m.to} (${m.status})` })),
+    ...emails.map((m) => ({ at: emailTime(m), kind: 'email' as const, text: `${m.kind === 'notification' ? 'notified' : 'email'} "${m.subject}" to ${m.to} (${m.status}${m.willSkip ? ', will be skipped' : ''})` })),
     ...webhooks.map((w) => ({ at: w.createdAt, kind: 'webhook' as const, text: `webhook ${w.endpoint} (${w.status})` })),
   ]
     .map((entry, order) => ({ entry, at: Date.parse(entry.at), order }))
@@ -158,4 +164,21 @@ export function explainContact(data: StoreData, program: Program, contact: Conta
 /** When to show an email: a sent one when it went out (a late delivery sends it after it was due), others when due. */
 export function emailTime(message: Pick<OutboxMessage, 'status' | 'sentAt' | 'dueAt'>): string {
   return message.status === 'sent' && message.sentAt !== undefined ? message.sentAt : message.dueAt;
+}
+
+/** The contact's emails, those waiting marked with why delivery will skip them (`willSkip`). */
+function withSkips(data: StoreData, program: Program, contact: ContactRecord, emails: OutboxMessage[]): ContactExplanation['emails'] {
+  const waiting = (m: OutboxMessage) => m.status === 'pending' || m.status === 'deferred';
+  if (!emails.some(waiting)) return emails;
+  const ctx: DeliveryContext = {
+    program,
+    contacts: new Map([[contact.id, contact]]),
+    suppressed: new Map(data.suppression.map((s) => [s.hash, s.reason])),
+    enrollments: new Map(data.enrollments.filter((e) => e.contact === contact.id).map((e) => [e.id, e])),
+  };
+  return emails.map((m) => {
+    if (!waiting(m)) return m;
+    const verdict = mayDeliver(m, ctx);
+    return verdict.ok ? m : { ...m, willSkip: verdict.reason };
+  });
 }

@@ -36,3 +36,29 @@ describe('explainContact of a person imported again under an erased contact id',
     expect(timeline.filter((t) => t.text.includes('[erased]') || (t.kind === 'webhook' && t.at === at))).toEqual([]);
   });
 });
+
+describe('explainContact of emails delivery will skip (QA: shown as pending until the next delivery skipped them)', () => {
+  it('says why: the contact left the campaign before the email was due, or withdrew consent', async () => {
+    const { program, data } = await buildExampleStore({ contacts: 20, events: 100, seed: 11 });
+    const contact = data.contacts.find((c) => c.fields[program.settings.consent.email] === true)!;
+    const campaign = program.campaigns.find((c) => c.steps.some((s) => s.type === 'send'))!;
+    const send = campaign.steps.find((s) => s.type === 'send')!;
+    const template = program.templates.find((t) => t.id === (send as { template: string }).template)!;
+    const to = contact.fields[program.settings.fields.email] as string;
+    const due = '2026-08-02T09:00:00.000Z';
+    const message = (seq: number) => ({ key: `${campaign.id}/${contact.id}/${seq}/${send.id}`, messageId: `<m${seq}@acme.example>`, kind: 'marketing' as const, campaign: campaign.id, template: template.id, contact: contact.id, to, subject: 'Hi', status: 'deferred' as const, createdAt: '2026-08-01T00:00:00.000Z', dueAt: due });
+    const enrollment = (seq: number, exitReason: string) => ({ id: `${campaign.id}/${contact.id}/${seq}`, campaign: campaign.id, contact: contact.id, seq, status: 'exited' as const, step: null, phase: 'waiting' as const, wakeAt: null, enteredAt: '2026-08-01T00:00:00.000Z', updatedAt: '2026-08-01T12:00:00.000Z', exitReason, history: [] });
+    data.enrollments.push(enrollment(90, 'exit criteria met'), enrollment(91, `exit step ${send.id}`));
+    data.outbox.push(message(90), message(91));
+    const byKey = (x: ReturnType<typeof explainContact>) => new Map(x.emails.map((m) => [m.key, m]));
+    const emails = byKey(explainContact(data, program, contact, WINDOW_END, 1000));
+    expect(emails.get(`${campaign.id}/${contact.id}/90/${send.id}`)!.willSkip).toBe(`the contact left campaign "${campaign.id}" before it was due (exit criteria met, 2026-08-01T12:00:00.000Z)`);
+    // A journey that ended by its own steps still sends what it queued.
+    expect(emails.get(`${campaign.id}/${contact.id}/91/${send.id}`)!.willSkip).toBeUndefined();
+
+    contact.fields[program.settings.consent.email] = false;
+    const x = explainContact(data, program, contact, WINDOW_END, 1000);
+    expect(byKey(x).get(`${campaign.id}/${contact.id}/91/${send.id}`)!.willSkip).toBe(`no email consent (field "${program.settings.consent.email}" is false)`);
+    expect(x.timeline.filter((t) => t.kind === 'email' && t.at === due).map((t) => t.text)).toEqual([`email "Hi" to ${to} (deferred, will be skipped)`, `email "Hi" to ${to} (deferred, will be skipped)`]);
+  });
+});
