@@ -47,6 +47,8 @@ export interface EngineOptions {
 }
 
 const PROGRESS_EVERY = 1000;
+/** How deep `refreshBetweenSteps` nests (a refresh's trigger advancing a journey that refreshes…). */
+const MAX_INLINE_REFRESHES = 4;
 const NONE: readonly never[] = []; // `?? NONE` on hot paths: `?? []` allocates an array every time.
 /** How long `runYielding` works between two turns of the event loop (ms). */
 const TURN_MS = 50;
@@ -99,6 +101,9 @@ export class Engine {
    * emptying a Set allocates a new table each time (0.26-0.29 s at 1M events).
    */
   private dirty: string[] = [];
+  /** The enrollments whose steps are running, innermost last (`advance`, `refreshBetweenSteps`). */
+  readonly advancing: Enrollment[] = [];
+  private inlineRefreshes = 0;
   readonly rechecks: Rechecks;
   /** `compiled.scores` as an array: hot loops avoid Map iterators. */
   readonly scoreList: { id: string; score: CompiledScore }[];
@@ -295,6 +300,30 @@ export class Engine {
   /** The contact is re-evaluated once the current item is processed (`drainDirty`). */
   addDirty(contactId: string): void {
     if (!this.dirty.includes(contactId)) this.dirty.push(contactId);
+  }
+
+  /**
+   * Between two steps of a journey: re-evaluates the contact now if the step just run changed it
+   * (tag, update, score), as the DSL's docs say, so that the next step's branch, goal and exit
+   * criteria read its segments and profile points as they are — a branch on `c.inSegment(x)` right
+   * after `tag` read the membership from before the tag (QA). The enrollment being advanced is left
+   * out of the refresh's goals and exit criteria (`advancing`): `advance` checks them itself next.
+   * Nested at most `MAX_INLINE_REFRESHES` deep (a segment trigger enrolling into a journey that
+   * tags…); deeper, the contact is refreshed once the item is processed, as before.
+   */
+  refreshBetweenSteps(contactId: string): void {
+    if (this.inlineRefreshes >= MAX_INLINE_REFRESHES) return;
+    this.inlineRefreshes += 1;
+    try {
+      for (let pass = 0; pass < 8; pass++) {
+        const at = this.dirty.indexOf(contactId);
+        if (at === -1) break;
+        this.dirty.splice(at, 1);
+        this.refresh(contactId);
+      }
+    } finally {
+      this.inlineRefreshes -= 1;
+    }
   }
 
   private drainDirty(): void {

@@ -1,6 +1,6 @@
 import { durationMs } from '../../ir/durations.ts';
 import type { Step } from '../../ir/types.ts';
-import { armStart } from '../../ir/walk.ts';
+import { armStart, type JourneyGraph } from '../../ir/walk.ts';
 import type { Enrollment, StoredEvent } from '../../store/types.ts';
 import { nextWindowOpen } from '../time/zoned.ts';
 import { bucket, pickVariant } from './assign.ts';
@@ -169,11 +169,26 @@ export function advance(engine: Engine, enrollment: Enrollment, now: number, rea
   const graph = engine.index.graphs.get(enrollment.campaign);
   if (!graph) return;
   engine.journeyLog(enrollment);
+  engine.advancing.push(enrollment);
+  try {
+    steps(engine, graph, enrollment, now, reason);
+  } finally {
+    engine.advancing.pop();
+  }
+}
+
+function steps(engine: Engine, graph: JourneyGraph, enrollment: Enrollment, now: number, reason: 'enter' | 'wake'): void {
   let first = true;
   for (let guard = 0; guard < MAX_STEPS_PER_ADVANCE && enrollment.status === 'active' && enrollment.step !== null; guard++) {
-    // Before each step (a step just run may have changed the contact: update, tag, score): exit
-    // criteria, then a goal later in the journey that is met — also one met already on entering.
+    // Before each step (a step just run may have changed the contact: update, tag, score): the
+    // contact re-evaluated (segments, profile points, thresholds), exit criteria, then a goal later
+    // in the journey that is met — also one met already on entering.
     // (A waiting step that wakes is resumed first: its own goal is checked when the contact changes.)
+    if (!first) {
+      engine.refreshBetweenSteps(enrollment.contact);
+      // A threshold's or a segment trigger's action may have ended or moved the journey meanwhile.
+      if (enrollment.status !== 'active' || enrollment.step === null) return;
+    }
     if (exitIfCriteria(engine, enrollment, now) || ((!first || reason === 'enter') && jumpToGoal(engine, enrollment, now))) return;
     const step = graph.steps.get(enrollment.step);
     if (!step) {

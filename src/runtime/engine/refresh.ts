@@ -63,7 +63,8 @@ export function refreshView(engine: Engine, view: ContactView, plan: EventPlan |
   const enrollments = view.enrollments;
   for (let i = 0, n = enrollments.length; i < n; i++) {
     const enrollment = enrollments[i]!;
-    if (enrollment.status === 'active' && checkGoalsAndExit(engine, enrollment, engine.now)) engine.scheduleWake(enrollment, Infinity);
+    // One whose steps are running checks them itself before its next step (`refreshBetweenSteps`).
+    if (enrollment.status === 'active' && !engine.advancing.includes(enrollment) && checkGoalsAndExit(engine, enrollment, engine.now)) engine.scheduleWake(enrollment, Infinity);
   }
   // The same for what segment triggers, goals and exits did since.
   if (!view.settled) plan = null;
