@@ -3,7 +3,7 @@ import { composeMail } from './compose.ts';
 import type { ComposedMail, MailInput } from './compose.ts';
 import type { DeliverOutboxOptions, MessageOutcome } from './deliver-outbox.ts';
 import type { LedgerWriter } from './ledger.ts';
-import { sentAtOf } from './give-up-reason.ts';
+import { retriedTooLong, sentAtOf } from './give-up-reason.ts';
 import { mayDeliver } from './may-deliver.ts';
 import type { DeliveryContext } from './may-deliver.ts';
 import { mailInputFor } from './render-email.ts';
@@ -96,7 +96,11 @@ export function settle(message: OutboxMessage, mail: ComposedMail, result: SendR
   }
   if (result.status === 'retry') {
     // Pending again; the `retry` record tells a later fold that this attempt ended unsent.
-    retrying(message, result.error, options);
+    const givenUp = retrying(message, result.error, options);
+    if (givenUp !== undefined) {
+      ledger.append({ key: message.key, state: 'failed', at: now, transport: transport.name, error: givenUp });
+      return { outcome: 'failed', extra: { messageId: mail.messageId, reason: givenUp }, stop: result.stop, ...(result.rest ? { rest: result.rest } : {}) };
+    }
     ledger.append({ key: message.key, state: 'retry', at: now, transport: transport.name, error: result.error });
     return { outcome: 'retry', extra: { messageId: mail.messageId, reason: result.error }, stop: result.stop, ...(result.rest ? { rest: result.rest } : {}) };
   }
@@ -132,8 +136,15 @@ export function update(message: OutboxMessage, change: Pick<OutboxMessage, 'stat
   if (change.status !== 'pending') delete message.retryingSince;
 }
 
-/** Pending after a temporary failure (or not tried after one): the reason, and since when it is retried. */
-export function retrying(message: OutboxMessage, reason: string, options: DeliverOutboxOptions): void {
+/**
+ * Pending after a temporary failure (or not tried after one, the server unavailable): the reason,
+ * and since when it is retried; or `failed` when that began too long ago (`retriedTooLong`), whose
+ * reason it returns.
+ */
+export function retrying(message: OutboxMessage, reason: string, options: DeliverOutboxOptions): string | undefined {
   update(message, { status: 'pending', reason, transport: options.transport.name });
   message.retryingSince ??= options.now;
+  const givenUp = retriedTooLong(message, Date.parse(options.now));
+  if (givenUp !== undefined) update(message, { status: 'failed', reason: givenUp });
+  return givenUp;
 }

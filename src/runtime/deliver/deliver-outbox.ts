@@ -190,8 +190,12 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
           // tried message's reason is its own ("may have been delivered").
           const reason = outcome.rest ?? outcome.extra.reason ?? 'the server is unavailable';
           for (let j = i + 1; j < batch.length; j++) {
-            if (ledger) retrying(batch[j]!, reason, options);
-            outcomes[j] = { outcome: 'retry', extra: { reason } };
+            const givenUp = ledger ? retrying(batch[j]!, reason, options) : undefined;
+            if (givenUp === undefined) outcomes[j] = { outcome: 'retry', extra: { reason } };
+            else {
+              ledger!.append({ key: batch[j]!.key, state: 'failed', at: options.now, transport: transport.name, error: givenUp });
+              outcomes[j] = { outcome: 'failed', extra: { reason: givenUp } };
+            }
           }
           break;
         }

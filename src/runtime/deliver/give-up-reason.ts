@@ -4,18 +4,28 @@ import type { OutboxMessage } from '../../store/types.ts';
 const RETRY_FOR = 5 * 24 * 3_600_000;
 
 /**
- * Why a pending message is given up instead of tried again: past its send step's expiry (in a
+ * Why a pending message is given up before it is tried: past its send step's expiry (in a
  * simulation, only when it failed already or an earlier run left it: see `runFrom` of
- * `deliverOutbox`); or 5 days of temporary failures.
+ * `deliverOutbox`). Temporary failures give a message up only when it is tried and fails again
+ * (`retriedTooLong`).
  */
 export function giveUpReason(message: OutboxMessage, now: number, runFrom: string | null, simulation: boolean): string | undefined {
   if (message.expiresAt !== undefined && now >= Date.parse(message.expiresAt) && !onTimeInSimulation(message, runFrom, simulation)) {
     return `expired at ${message.expiresAt} (its send step's expiresAfter) before it could be delivered${message.reason ? `; the last failure: ${message.reason}` : ''}`;
   }
-  if (message.retryingSince !== undefined && now - Date.parse(message.retryingSince) >= RETRY_FOR) {
-    return `not delivered after 5 days of temporary failures (since ${message.retryingSince}); the last: ${message.reason ?? 'unknown'}`;
-  }
   return undefined;
+}
+
+/**
+ * Why a message that failed again just now (`retrying`) is given up: its first temporary failure was
+ * `RETRY_FOR` or more ago. As a mail server bounces a deferred message at its next failed attempt
+ * past the queue's lifetime, it is always tried once more first: runs that did not happen (a
+ * scheduler paused for a week) do not give up mail that was tried once and would go through now
+ * (QA: one failed run, then one 5 days later gave up all 723 without offering them to the server).
+ */
+export function retriedTooLong(message: OutboxMessage, now: number): string | undefined {
+  if (message.retryingSince === undefined || now - Date.parse(message.retryingSince) < RETRY_FOR) return undefined;
+  return `not delivered: still failing 5 days after the first temporary failure (${message.retryingSince}); the last: ${message.reason ?? 'unknown'}`;
 }
 
 /**

@@ -186,7 +186,7 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(data.suppression.map((s) => s.hash).sort()).toEqual([suppressionHash('gone@example.com'), suppressionHash('unknown@example.com'), suppressionHash('ip@example.com')].sort());
   });
 
-  it('gives up on a message after 5 days of temporary failures, counted from the first one', async () => {
+  it('gives up on a message that still fails 5 days after its first temporary failure', async () => {
     const { port } = await startServer();
     await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
     const dir = await temp.make();
@@ -205,8 +205,30 @@ describe('smtpTransport against a real SMTP server', () => {
     const late = await deliver(at(5 * 24));
     expect(late).toMatchObject({ failed: 2, retry: 0, sent: 0 });
     expect(data.outbox.map((m) => m.status)).toEqual(['failed', 'failed']);
-    expect(data.outbox[0]!.reason).toMatch(/^not delivered after 5 days of temporary failures \(since 2026-.*\); the last: SMTP server 127\.0\.0\.1:\d+: cannot connect/);
+    expect(data.outbox[0]!.reason).toMatch(/^not delivered: still failing 5 days after the first temporary failure \(2026-.*\); the last: SMTP server 127\.0\.0\.1:\d+: cannot connect/);
     expect(data.outbox[0]!.retryingSince).toBeUndefined();
+    // The ledger says so too: a crash before the store is written settles them the same.
+    expect((await readFile(ledgerPath, 'utf8')).trim().split('\n').slice(-2).map((line) => JSON.parse(line).state)).toEqual(['failed', 'failed']);
+  });
+
+  it('tries once more before giving up: runs that did not happen do not count (QA: a 5-day pause after one failed run gave up all the mail unoffered)', async () => {
+    const { port: down } = await startServer();
+    await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
+    const dir = await temp.make();
+    const ledgerPath = path.join(dir, 'd.jsonl');
+    const data = store({ outbox: [email('c1', 'ann@example.com', { key: 'trial-nurture/1/c1/a' }), email('c1', 'ann@example.com', { key: 'trial-nurture/1/c1/b' })] });
+    const at = (hours: number) => new Date(Date.parse(NOW) + hours * 3_600_000).toISOString();
+    await deliverOutbox(data, { program: program(), transport: smtpTransport(config(down), env), ledgerPath, now: NOW, secret: SECRET });
+    expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'pending']);
+    // Six days later, the server is back: both go out.
+    const { port, received } = await startServer();
+    const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath, now: at(6 * 24), secret: SECRET });
+    expect(report).toMatchObject({ sent: 2, failed: 0 });
+    expect(received).toHaveLength(2);
+    expect(data.outbox.map((m) => [m.status, m.retryingSince])).toEqual([
+      ['sent', undefined],
+      ['sent', undefined],
+    ]);
   });
 
   it("gives up at its send step's expiry a message that failed, or that an earlier run left; in a simulation, one this run created goes out", async () => {
