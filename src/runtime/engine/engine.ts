@@ -16,6 +16,7 @@ import { finishRun } from './finish-run.ts';
 import { prefetchEvents } from './prefetch.ts';
 import { processEvent, processItem } from './process-item.ts';
 import { refreshView } from './refresh.ts';
+import { HeldEntries } from './held-entries.ts';
 import { Queue } from './queue.ts';
 import { Rechecks } from './rechecks.ts';
 import { runInput, type ContactWork } from './run-input.ts';
@@ -47,8 +48,6 @@ export interface EngineOptions {
 }
 
 const PROGRESS_EVERY = 1000;
-/** How deep `refreshBetweenSteps` nests (a refresh's trigger advancing a journey that refreshes…). */
-const MAX_INLINE_REFRESHES = 4;
 const NONE: readonly never[] = []; // `?? NONE` on hot paths: `?? []` allocates an array every time.
 /** How long `runYielding` works between two turns of the event loop (ms). */
 const TURN_MS = 50;
@@ -103,7 +102,8 @@ export class Engine {
   private dirty: string[] = [];
   /** The enrollments whose steps are running, innermost last (`advance`, `refreshBetweenSteps`). */
   readonly advancing: Enrollment[] = [];
-  private inlineRefreshes = 0;
+  /** How deep `refreshBetweenSteps` is nested. */
+  inlineRefreshes = 0;
   readonly rechecks: Rechecks;
   /** `compiled.scores` as an array: hot loops avoid Map iterators. */
   readonly scoreList: { id: string; score: CompiledScore }[];
@@ -302,28 +302,11 @@ export class Engine {
     if (!this.dirty.includes(contactId)) this.dirty.push(contactId);
   }
 
-  /**
-   * Between two steps of a journey: re-evaluates the contact now if the step just run changed it
-   * (tag, update, score), as the DSL's docs say, so that the next step's branch, goal and exit
-   * criteria read its segments and profile points as they are — a branch on `c.inSegment(x)` right
-   * after `tag` read the membership from before the tag (QA). The enrollment being advanced is left
-   * out of the refresh's goals and exit criteria (`advancing`): `advance` checks them itself next.
-   * Nested at most `MAX_INLINE_REFRESHES` deep (a segment trigger enrolling into a journey that
-   * tags…); deeper, the contact is refreshed once the item is processed, as before.
-   */
-  refreshBetweenSteps(contactId: string): void {
-    if (this.inlineRefreshes >= MAX_INLINE_REFRESHES) return;
-    this.inlineRefreshes += 1;
-    try {
-      for (let pass = 0; pass < 8; pass++) {
-        const at = this.dirty.indexOf(contactId);
-        if (at === -1) break;
-        this.dirty.splice(at, 1);
-        this.refresh(contactId);
-      }
-    } finally {
-      this.inlineRefreshes -= 1;
-    }
+  /** Takes the contact off the list to re-evaluate; whether it was on it (`refreshBetweenSteps`). */
+  takeDirty(contactId: string): boolean {
+    const at = this.dirty.indexOf(contactId);
+    if (at !== -1) this.dirty.splice(at, 1);
+    return at !== -1;
   }
 
   private drainDirty(): void {
@@ -340,6 +323,14 @@ export class Engine {
     const view = this.views.peek(contactId) ?? (this.contacts.has(contactId) ? this.views.of(contactId) : undefined);
     if (view) refreshView(this, view);
   }
+
+  /** Enrolls the contact once the refresh under way has settled its segments (`HeldEntries`); outside one, at once. */
+  enrollWhenSettled(campaign: Campaign, contactId: string, cause: string): void {
+    if (!this.held.hold(campaign, contactId, cause)) this.tryEnroll(campaign, contactId, cause);
+  }
+
+  /** Score and segment triggers' entries found while a refresh settles a contact (`refreshView`). */
+  readonly held = new HeldEntries();
 
   /** Enrolls the contact if the campaign admits it, and runs its first steps now. */
   tryEnroll(campaign: Campaign, contactId: string, cause: string): Enrollment | null {

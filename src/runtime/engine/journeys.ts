@@ -177,6 +177,28 @@ export function advance(engine: Engine, enrollment: Enrollment, now: number, rea
   }
 }
 
+/** How deep `refreshBetweenSteps` nests (a refresh's trigger advancing a journey that refreshes…). */
+const MAX_INLINE_REFRESHES = 4;
+
+/**
+ * Between two steps of a journey: re-evaluates the contact now if the step just run changed it
+ * (tag, update, score), as the DSL's docs say, so that the next step's branch, goal and exit
+ * criteria read its segments and profile points as they are — a branch on `c.inSegment(x)` right
+ * after `tag` read the membership from before the tag (QA). The enrollment being advanced is left
+ * out of the refresh's goals and exit criteria (`Engine.advancing`): `steps` checks them next.
+ * Nested at most `MAX_INLINE_REFRESHES` deep (a segment trigger enrolling into a journey that
+ * tags…); deeper, the contact is refreshed once the item is processed, as before.
+ */
+function refreshBetweenSteps(engine: Engine, contactId: string): void {
+  if (engine.inlineRefreshes >= MAX_INLINE_REFRESHES) return;
+  engine.inlineRefreshes += 1;
+  try {
+    for (let pass = 0; pass < 8 && engine.takeDirty(contactId); pass++) engine.refresh(contactId);
+  } finally {
+    engine.inlineRefreshes -= 1;
+  }
+}
+
 function steps(engine: Engine, graph: JourneyGraph, enrollment: Enrollment, now: number, reason: 'enter' | 'wake'): void {
   let first = true;
   for (let guard = 0; guard < MAX_STEPS_PER_ADVANCE && enrollment.status === 'active' && enrollment.step !== null; guard++) {
@@ -185,7 +207,7 @@ function steps(engine: Engine, graph: JourneyGraph, enrollment: Enrollment, now:
     // in the journey that is met — also one met already on entering.
     // (A waiting step that wakes is resumed first: its own goal is checked when the contact changes.)
     if (!first) {
-      engine.refreshBetweenSteps(enrollment.contact);
+      refreshBetweenSteps(engine, enrollment.contact);
       // A threshold's or a segment trigger's action may have ended or moved the journey meanwhile.
       if (enrollment.status !== 'active' || enrollment.step === null) return;
     }

@@ -30,6 +30,30 @@ export function refreshView(engine: Engine, view: ContactView, plan: EventPlan |
   if (plan !== null && !(view.settled && engine.rechecks.keepsUnits(view, engine.now))) plan = null;
   // Cleared by anything that changes the contact from here on (`ContactViews.touch`).
   view.settled = true;
+  // Score and segment triggers' entries wait for the memberships below (`enrollWhenSettled`).
+  const from = engine.held.start();
+  try {
+    plan = settle(engine, view, plan);
+  } finally {
+    engine.held.stop();
+  }
+  for (const { campaign, contactId: id, cause } of engine.held.release(from)) engine.tryEnroll(campaign, id, cause);
+  // By index up to the current length: a goal may enroll the contact elsewhere (lists only grow).
+  const enrollments = view.enrollments;
+  for (let i = 0, n = enrollments.length; i < n; i++) {
+    const enrollment = enrollments[i]!;
+    // One whose steps are running checks them itself before its next step (`refreshBetweenSteps`).
+    if (enrollment.status === 'active' && !engine.advancing.includes(enrollment) && checkGoalsAndExit(engine, enrollment, engine.now)) engine.scheduleWake(enrollment, Infinity);
+  }
+  // The same for what segment triggers, goals and exits did since.
+  if (!view.settled) plan = null;
+  engine.rechecks.afterRefresh(view, engine.now, engine.end, plan ? plan.units : null);
+}
+
+/** Profile points, thresholds and segments (with their logs); returns the plan still valid. */
+function settle(engine: Engine, view: ContactView, plan: EventPlan | null): EventPlan | null {
+  const contact = view.contact;
+  const contactId = contact.id;
   let subject = engine.views.subjectOf(view, engine.now);
   // Most profile points depend on the contact's fields and tags alone: recompute them only when
   // those changed. Those on segments, events, scores or relative time are checked every time.
@@ -59,16 +83,7 @@ export function refreshView(engine: Engine, view: ContactView, plan: EventPlan |
     // Profile points on the memberships just computed (another pass re-evaluates what reads the score).
     if (engine.segmentProfiles.length > 0) updateProfiles(engine, view, subject, engine.segmentProfiles, false);
   }
-  // By index up to the current length: a goal may enroll the contact elsewhere (lists only grow).
-  const enrollments = view.enrollments;
-  for (let i = 0, n = enrollments.length; i < n; i++) {
-    const enrollment = enrollments[i]!;
-    // One whose steps are running checks them itself before its next step (`refreshBetweenSteps`).
-    if (enrollment.status === 'active' && !engine.advancing.includes(enrollment) && checkGoalsAndExit(engine, enrollment, engine.now)) engine.scheduleWake(enrollment, Infinity);
-  }
-  // The same for what segment triggers, goals and exits did since.
-  if (!view.settled) plan = null;
-  engine.rechecks.afterRefresh(view, engine.now, engine.end, plan ? plan.units : null);
+  return plan;
 }
 
 /**
@@ -93,6 +108,6 @@ function updateProfiles(engine: Engine, view: ContactView, subject: Subject, sco
 function segmentChanged(engine: Engine, contactId: string, segment: string, change: 'entry' | 'exit'): void {
   engine.log.segment(contactId, segment, change === 'entry');
   for (const trigger of engine.index.segmentTriggers.get(segment) ?? NONE) {
-    if (trigger.on === change) engine.tryEnroll(trigger.campaign, contactId, `${change === 'entry' ? 'entered' : 'left'} segment ${segment}`);
+    if (trigger.on === change) engine.enrollWhenSettled(trigger.campaign, contactId, `${change === 'entry' ? 'entered' : 'left'} segment ${segment}`);
   }
 }

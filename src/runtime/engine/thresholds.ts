@@ -44,7 +44,7 @@ export function checkThresholds(engine: Engine, contactId: string, subject: Subj
       const above = state.above.includes(marker);
       if (value >= campaign.trigger.crosses && !above) {
         state.above = [...state.above, marker].sort();
-        engine.tryEnroll(campaign, contactId, `score ${id} crossed ${campaign.trigger.crosses}`);
+        engine.enrollWhenSettled(campaign, contactId, `score ${id} crossed ${campaign.trigger.crosses}`);
       } else if (value < campaign.trigger.crosses && above) {
         state.above = state.above.filter((m) => m !== marker);
       }

@@ -354,6 +354,18 @@ describe('journeys', () => {
     expect(again.contacts[0]!.tags).toEqual(['fit-yes', 'seg-yes', 'vip', 'x']);
   });
 
+  it("runs the first steps of a journey a score crossing starts once the contact's segments are evaluated with the new score (QA: a branch on the score's segment read the membership from before)", async () => {
+    const build = (w: TestWorkspace) => {
+      const hot = w.segment('hot', { where: (c) => c.score('eng').gte(20) });
+      w.scoring('eng', { rules: [w.on('demo.requested', { id: 'demo' }).add(30)] });
+      w.campaign('handoff', { trigger: w.onScore('eng', 20), steps: [w.branch('b', (c) => c.inSegment(hot), { yes: [w.tag('y', 'score-yes')], no: [w.tag('n', 'score-no')] })] });
+      w.campaign('on-hot', { trigger: w.onSegmentEntry(hot), steps: [w.branch('b2', (c) => c.inSegment(hot), { yes: [w.tag('y2', 'segment-yes')], no: [w.tag('n2', 'segment-no')] })] });
+    };
+    const store = storeWith(['a']);
+    await simulate(build, store, [ev('a', 'demo.requested', '2026-11-02T10:00:00.000Z')], '2026-11-03T00:00:00Z');
+    expect(store.contacts[0]!.tags).toEqual(['score-yes', 'segment-yes']);
+  });
+
   it('respects re-entry rules', async () => {
     const build = (reentry: 'never' | 'always' | { after: '7d' }) => (w: TestWorkspace) => {
       marketing(w, 'x');
