@@ -47,7 +47,8 @@ describe('campaign run: delivery through real servers', () => {
       const dir = copyBase();
       expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
       const before = Object.fromEntries(['store.json', 'journal.jsonl'].map((f) => [f, readFileSync(path.join(dir, f))]));
-      const args = ['run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json'];
+      // Not a simulation (--until): SMTP refuses those. One run catching up to the end.
+      const args = ['run', '--now', '2026-12-31T00:00:00Z', '--store', 'store.json'];
       expect((await cli(dir, ...args)).code).toBe(0);
       const written = readdirSync(path.join(dir, 'outbox')).filter((f) => f.endsWith('.eml')).length;
       expect(written).toBeGreaterThan(50);
@@ -65,13 +66,31 @@ describe('campaign run: delivery through real servers', () => {
     }
   });
 
+  it('refuses --until with --transport smtp: a simulation would send real email now, dated weeks ahead or behind (QA)', async () => {
+    const smtp = await smtpServer();
+    try {
+      const dir = copyBase();
+      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+      const before = readFileSync(path.join(dir, 'store.json'));
+      const run = await cliWith(smtp.env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^error: --until simulates: it delivers each email as if sent at its due time, so --transport smtp would send real email now, dated in the past or the future\. Simulate with the outbox transport \(the default\), or run without --until to send for real\.\n$/);
+      expect(smtp.received).toEqual([]);
+      expect(readFileSync(path.join(dir, 'store.json')).equals(before)).toBe(true);
+      // A dry run sends nothing: allowed.
+      expect((await cliWith(smtp.env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp', '--dry-run')).code).toBe(0);
+    } finally {
+      await smtp.close();
+    }
+  });
+
   it('delivers through a real SMTP server with --transport smtp: every message once, over one connection', async () => {
     const smtp = await smtpServer();
     const { received, env } = smtp;
     try {
       const dir = copyBase();
       expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
-      const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
+      const run = await cliWith(env, dir, 'run', '--now', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
       expect(run.code, run.stderr).toBe(0);
       const delivered = Number(/Delivered: ([\d,]+) sent/.exec(run.stdout)![1]!.replace(/,/g, ''));
       expect(delivered).toBeGreaterThan(50);
@@ -94,12 +113,13 @@ describe('campaign run: delivery through real servers', () => {
     try {
       const dir = await storeWithReceiver(hooks);
       const env = { ...gone.env, CRM_WEBHOOK_SECRET: 'hook-secret' };
-      const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
+      const run = await cliWith(env, dir, 'run', '--now', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
       expect(run.code, run.stderr).toBe(0);
       const port = gone.env.CAMPAIGN_SMTP_PORT;
       // Not reaching the server is temporary: every email stays pending for the next run.
-      const pending = /Delivered: 0 sent, [\d,]+ skipped at delivery, 0 failed, ([\d,]+) left pending for the next run\.\n/.exec(run.stdout)![1]!;
-      expect(run.stdout).toContain(`run.\n  ${pending} pending: SMTP server 127.0.0.1:${port}: cannot connect: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+      // (A run catching up two months also finds emails past their expiry, and holds others for quiet hours.)
+      const pending = /Delivered: 0 sent, [\d,]+ skipped at delivery, [\d,]+ failed, ([\d,]+) left pending for the next run[,.]/.exec(run.stdout)![1]!;
+      expect(run.stdout).toContain(`\n  ${pending} pending: SMTP server 127.0.0.1:${port}: cannot connect: connect ECONNREFUSED 127.0.0.1:${port}\n`);
       expect(run.stdout).toMatch(/\nWebhooks delivered: 0, failed: ([\d,]+)\.\n {2}\1 failed: HTTP 302 \(redirect\) from http:\/\/127\.0\.0\.1:\d+: set the endpoint's url to the final address \(given up after 1 attempt\)\n$/);
     } finally {
       await new Promise<void>((resolve) => hooks.close(() => resolve()));
@@ -156,7 +176,8 @@ describe('campaign run: delivery through real servers', () => {
     try {
       const dir = await storeWithReceiver(hooks);
       const before = readFileSync(path.join(dir, 'store.json'));
-      const args = ['run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json'];
+      // Not a simulation (--until): SMTP refuses those. One run catching up to the end.
+      const args = ['run', '--now', '2026-12-31T00:00:00Z', '--store', 'store.json'];
       const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CRM_WEBHOOK_SECRET: 'hook-secret' };
       delete env.CAMPAIGN_NOW;
       child = spawn(process.execPath, [path.join(ROOT, 'cli/campaign.js'), ...args, '--workspace', path.join(ROOT, 'campaigns')], { cwd: dir, env, stdio: 'ignore' });
@@ -285,7 +306,8 @@ describe('campaign run: delivery through real servers', () => {
       // Lines cut off by a killed run: one in each ledger (two in the outbox's).
       writeFileSync(path.join(dir, 'deliveries.jsonl'), '{"key":"welcome/c1/1/hel\n{"key":"x","state":"sent","at":"2026-\n');
       writeFileSync(path.join(dir, 'webhooks.jsonl'), '{"key":"mql-handoff/1/c1/sync-crm","at":"20\n');
-      const args = ['run', '--now', '2026-11-01T00:00:00Z', '--until', '2026-12-31T00:00:00Z', '--store', 'store.json'];
+      // Not a simulation (--until): SMTP refuses those. One run catching up to the end.
+      const args = ['run', '--now', '2026-12-31T00:00:00Z', '--store', 'store.json'];
       const env = { CRM_WEBHOOK_SECRET: 'hook-secret' };
       const json = await cliWith(env, dir, ...args, '--dry-run', '--format', 'json');
       expect(json.code, json.stderr).toBe(0);
