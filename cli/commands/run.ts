@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
-import { renderRunDiffs, renderRunSummary, runJson, runJsonChunks } from '../../src/render/run-text.ts';
+import { deliveryWarning, renderRunDiffs, renderRunSummary, runJson, runJsonChunks } from '../../src/render/run-text.ts';
 import { outboxTransport, smtpTransport, type Transport } from '../../src/runtime/deliver/index.ts';
 import { ChangeLog } from '../../src/runtime/engine/changes.ts';
 import { findContact } from '../../src/runtime/explain.ts';
@@ -108,11 +108,14 @@ export const run: Command = {
     if (format === 'json') {
       // In chunks: the per-contact changes of a large dry run are more than one string can hold.
       await writeChunks(ctx.stdout, runJsonChunks(result));
-      return 0;
+    } else {
+      const c = colors(ctx.color);
+      if (dryRun) ctx.out(`${renderRunDiffs(result.log, c, limit)}\n`);
+      ctx.out(renderRunSummary(result, c));
     }
-    const c = colors(ctx.color);
-    if (dryRun) ctx.out(`${renderRunDiffs(result.log, c, limit)}\n`);
-    ctx.out(renderRunSummary(result, c));
+    // After the summary it sums up; on stderr, which cron mails (QA: exit 0 and nothing there).
+    const incomplete = dryRun ? null : deliveryWarning(ran);
+    if (incomplete) ctx.err(incomplete);
     return 0;
   },
 };

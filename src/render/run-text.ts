@@ -76,6 +76,33 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
 }
 
 /**
+ * One line for stderr when delivery went wrong in a real run: emails failed, left pending or of
+ * unknown fate, webhooks failed. The run itself succeeded (exit 0: its changes are saved, and
+ * later runs retry), but an operator running it from cron with stdout discarded must hear of it
+ * (QA: a wrong SMTP password exited 0 with nothing on stderr). Null when all went out.
+ */
+export function deliveryWarning(result: RunResult): string | null {
+  const d = result.delivery;
+  const w = result.webhooks;
+  const parts: string[] = [];
+  if (d && !d.dryRun) {
+    if (d.failed) parts.push(`${plural(d.failed, 'email')} failed`);
+    if (d.retry) parts.push(`${plural(d.retry, 'email')} left pending (retried by the next run)`);
+    if (d.unknown) parts.push(`${plural(d.unknown, 'email')} of unknown fate`);
+  }
+  if (w && !w.dryRun && w.failed) parts.push(`${plural(w.failed, 'webhook')} failed`);
+  if (parts.length === 0) return null;
+  const reasons = [
+    ...(d?.messages ?? []).filter((m) => m.outcome === 'failed' || m.outcome === 'retry' || m.outcome === 'unknown').map((m) => m.reason ?? 'no reason recorded'),
+    ...(w?.deliveries ?? []).filter((h) => h.outcome === 'failed').map((h) => h.lastError ?? 'no reason recorded'),
+  ];
+  const counts = new Map<string, number>();
+  for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const [top] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return `warning: delivery incomplete: ${parts.join(', ')}${top ? `; the most frequent reason: ${top[0]}` : ''}. The run's changes are saved.`;
+}
+
+/**
  * Ledger lines that are not records (cut off when a run was killed or the disk was full, or edited by hand) were
  * skipped: the JSON has the counts (`delivery.recovered.invalidLines`, `webhooks.invalidLines`).
  */
