@@ -26,9 +26,21 @@ function transportFor(ctx: CliContext, name: string, outboxDir: string): () => T
     const port = Number(ctx.env.CAMPAIGN_SMTP_PORT ?? 587);
     if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UserError(`CAMPAIGN_SMTP_PORT "${ctx.env.CAMPAIGN_SMTP_PORT}" is not a port number (1 to 65535).`);
     const user = ctx.env.CAMPAIGN_SMTP_USER;
-    return () => smtpTransport({ host, port, secure: ctx.env.CAMPAIGN_SMTP_SECURE === 'true' || port === 465, ...(user ? { user } : {}) }, ctx.env);
+    const secure = envFlag(ctx, 'CAMPAIGN_SMTP_SECURE') ?? port === 465;
+    const requireTLS = envFlag(ctx, 'CAMPAIGN_SMTP_REQUIRE_TLS');
+    return () => smtpTransport({ host, port, secure, ...(requireTLS !== undefined ? { requireTLS } : {}), ...(user ? { user } : {}) }, ctx.env);
   }
   throw new UserError(`Unknown transport "${name}": use outbox (default) or smtp.`);
+}
+
+/** A yes/no setting from the environment (true/false, 1/0, yes/no); undefined when unset. A typo is refused, not read as "no" (QA: `=1` was ignored). */
+function envFlag(ctx: CliContext, name: string): boolean | undefined {
+  const value = ctx.env[name];
+  if (value === undefined || value === '') return undefined;
+  const lower = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(lower)) return true;
+  if (['false', '0', 'no', 'off'].includes(lower)) return false;
+  throw new UserError(`${name} is "${value}": use true or false.`);
 }
 
 function parseUntil(value: string | undefined, now: Date): Date | undefined {
@@ -49,7 +61,7 @@ export const run: Command = {
     '--contact ID|EMAIL         with --dry-run: show only this contact\'s changes (the run still processes everyone)',
     ...WATCH_HELP,
     '--format text|json         the report format (JSON: docs/run-json.md; with --watch, one line per run)',
-    '--transport outbox|smtp    outbox: .eml files beside the store (default); smtp: CAMPAIGN_SMTP_HOST/PORT/USER/PASSWORD',
+    '--transport outbox|smtp    outbox: .eml files beside the store (default); smtp: CAMPAIGN_SMTP_HOST/PORT/USER/PASSWORD (SECURE, REQUIRE_TLS: docs/runtime.md)',
     STORE_HELP,
     LOCK_HELP,
   ],

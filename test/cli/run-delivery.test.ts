@@ -296,6 +296,9 @@ describe('campaign run: delivery through real servers', () => {
     const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('error: CAMPAIGN_SMTP_PORT "70000" is not a port number (1 to 65535).\n');
+    // A yes/no setting that is neither (QA: CAMPAIGN_SMTP_SECURE=1 was read as "no", silently).
+    const secure = await cliWith({ ...env, CAMPAIGN_SMTP_PORT: '587', CAMPAIGN_SMTP_SECURE: 'maybe' }, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
+    expect([secure.code, secure.stderr]).toEqual([1, 'error: CAMPAIGN_SMTP_SECURE is "maybe": use true or false.\n']);
     for (const [file, bytes] of Object.entries(before)) expect(readFileSync(path.join(dir, file)).equals(bytes)).toBe(true);
     expect(existsSync(path.join(dir, 'deliveries.jsonl'))).toBe(false);
   });

@@ -119,6 +119,20 @@ describe('smtpTransport connections against a real SMTP server', () => {
     expect(data.outbox[0]!.status).toBe('pending');
   });
 
+  it('TLS required (a host that is not loopback) from a server without STARTTLS: says so and how to allow a plaintext relay; requireTLS false sends (QA)', async () => {
+    const { port, received } = await startServer();
+    const dir = await temp.make();
+    const data = store({ outbox: [email('c1', 'ann@example.com', { key: 'trial-nurture/1/c1/a' })] });
+    const deliver = (requireTLS: boolean) => deliverOutbox(data, { program: program(), transport: smtpTransport(config(port, { requireTLS }), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+    const refused = await deliver(true);
+    expect(refused).toMatchObject({ sent: 0, retry: 1 });
+    expect(refused.messages[0]!.reason).toMatch(
+      new RegExp(`^SMTP server 127\\.0\\.0\\.1:${port}: cannot connect: the server does not offer STARTTLS \\(.*\\), and TLS is required for a host that is not loopback: use its TLS port, or set CAMPAIGN_SMTP_REQUIRE_TLS=false for a relay on a trusted network$`),
+    );
+    expect(await deliver(false)).toMatchObject({ sent: 1 });
+    expect(received).toHaveLength(1);
+  });
+
   it('a server that is not there: one connection attempt, every message stays pending, and the next run delivers them once', async () => {
     const { port } = await startServer();
     await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
