@@ -128,6 +128,22 @@ describe('deliverWebhooks against a real HTTP receiver', () => {
     expect(data.webhooks[0]!.nextAttemptAt).toBeUndefined();
   });
 
+  it('takes a 401 or 403 as credentials refused: says to check the secret, tries no other delivery to the endpoint in this run, and retries later (QA: all given up at once, "rejected the payload")', async () => {
+    for (const status of [401, 403]) {
+      const { url, requests } = await receiver(reply(status));
+      const { data, report } = await run([webhook('k1'), webhook('k2'), webhook('k3')], withEndpoint(url));
+      expect(requests).toHaveLength(1);
+      expect(data.webhooks.map((d) => [d.status, d.attempts])).toEqual([
+        ['failed', 1],
+        ['pending', 0],
+        ['pending', 0],
+      ]);
+      expect(data.webhooks[0]!.lastError).toMatch(new RegExp(`^HTTP ${status} from http://127\\.0\\.0\\.1:\\d+: the receiver refused the request's credentials; check that CRM_WEBHOOK_SECRET holds the receiver's secret$`));
+      expect(data.webhooks[0]!.nextAttemptAt).toBeDefined();
+      expect(report.deliveries[1]!.lastError).toBe(`not tried: ${data.webhooks[0]!.lastError}`);
+    }
+  });
+
   it('fails with a clear reason when the secret is not set, posting nothing', async () => {
     const { url, requests } = await receiver(reply(200));
     const { data } = await run([webhook('k1')], withEndpoint(url), { env: {} });
