@@ -61,7 +61,8 @@ describe('the example, end to end', () => {
     expect(runStderr).toContain('Processing contacts');
     expect(runStderr).toContain('1,000/1,000');
     expect(runStderr).toMatch(/Delivering emails .*100%/);
-    expect(runStderr.endsWith('\r\x1b[K')).toBe(true);
+    // The progress line cleared; then at most the warning that the example's webhooks failed (nothing listens at their address).
+    expect(runStderr).toMatch(/\r\x1b\[K(?:warning: delivery incomplete: [\d,]+ webhooks failed; [^\n]*\n)?$/);
   });
 
   it('processed every fixture event and advanced the clock to --until', () => {
