@@ -8,6 +8,7 @@ import { afterQuietHoursAndWindow, deferredBy } from '../time/zoned.ts';
 import { countsTowardCap, type MarketingSend } from './cap-counts.ts';
 import type { Engine } from './engine.ts';
 import { checkThresholds } from './thresholds.ts';
+import { refreshBetweenSteps } from './inline-refresh.ts';
 import { countNotification } from './run-stats.ts';
 import { isoOf as iso } from '../time/instants.ts';
 
@@ -187,8 +188,18 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
       engine.log.score(contactId, action.score, before, state.value, [{ rule: `step ${action.id}`, points: action.points }], iso(now));
       engine.markDirty(contactId);
       // Thresholds crossed now, not when the journey next waits: their actions (a tag) are what the
-      // journey's exit criteria and goals read before its next step.
-      checkThresholds(engine, contactId, null);
+      // journey's exit criteria and goals read before its next step. The journeys they start
+      // (`onScore`, an `enroll` action) wait until the contact is re-evaluated, as after an event:
+      // their first steps read its segments with the new score (QA).
+      const from = engine.held.start();
+      try {
+        checkThresholds(engine, contactId, null);
+      } finally {
+        engine.held.stop();
+      }
+      const entries = engine.held.release(from);
+      if (entries.length > 0) refreshBetweenSteps(engine, contactId);
+      for (const entry of entries) engine.tryEnroll(entry.campaign, entry.contactId, entry.cause);
       return;
     }
     case 'notify': {
@@ -237,7 +248,12 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
     case 'enroll': {
       const target = engine.index.campaigns.get(action.campaign);
       if (!target) return undefined;
-      const entered = engine.enter(target, contactId, campaign ? `enrolled by ${campaign}` : 'enrolled by a score threshold');
+      // A threshold's: once the contact's segments are evaluated with the score (`enrollWhenSettled`), as an `onScore` trigger.
+      if (campaign === undefined) {
+        engine.enrollWhenSettled(target, contactId, 'enrolled by a score threshold');
+        return undefined;
+      }
+      const entered = engine.enter(target, contactId, `enrolled by ${campaign}`);
       return typeof entered === 'string' ? `enroll in ${action.campaign} refused: ${entered}` : undefined;
     }
     default:

@@ -366,6 +366,34 @@ describe('journeys', () => {
     expect(store.contacts[0]!.tags).toEqual(['score-yes', 'segment-yes']);
   });
 
+  it("holds the journeys a score step's crossing or a threshold's enroll action starts until the contact's segments are evaluated, and re-evaluates six journeys deep (QA, second round)", async () => {
+    const build = (w: TestWorkspace) => {
+      const ready = w.segment('ready', { where: (c) => c.score('eng').gte(50) });
+      w.scoring('eng', { rules: [w.on('page.viewed', { id: 'view' }).add(10)], thresholds: [{ id: 'hi', at: 50, actions: [w.enroll('enr-m', 'm')] }] });
+      w.campaign('a', { trigger: w.onEvent('demo.requested'), steps: [w.addScore('bump', 'eng', 60)] });
+      w.campaign('s', { trigger: w.onScore('eng', 50), steps: [w.branch('s-ready', (c) => c.inSegment(ready), { yes: [w.tag('sy', 'score-yes')], no: [w.tag('sn', 'score-no')] })] });
+      w.campaign('m', { trigger: w.manual(), steps: [w.branch('m-ready', (c) => c.inSegment(ready), { yes: [w.tag('my', 'enroll-yes')], no: [w.tag('mn', 'enroll-no')] })] });
+    };
+    const bumped = storeWith(['a']);
+    await simulate(build, bumped, [ev('a', 'demo.requested', '2026-11-02T10:00:00.000Z')], '2026-11-03T00:00:00Z');
+    expect(bumped.contacts[0]!.tags).toEqual(['enroll-yes', 'score-yes']);
+    const viewed = storeWith(['b']);
+    await simulate(build, viewed, [1, 2, 3, 4, 5].map((h) => ev('b', 'page.viewed', `2026-11-02T0${h}:00:00.000Z`, { url: '/' })), '2026-11-03T00:00:00Z');
+    expect(viewed.contacts[0]!.tags).toEqual(['enroll-yes', 'score-yes']);
+
+    // A chain: each journey tags, enters the next segment (whose trigger starts the next journey), then branches on it.
+    const chain = (w: TestWorkspace) => {
+      const segments = [1, 2, 3, 4, 5, 6].map((i) => w.segment(`s${i}`, { where: (c) => c.hasTag(`t${i}`) }));
+      for (const [i, segment] of segments.entries()) {
+        const trigger = i === 0 ? w.onEvent('demo.requested') : w.onSegmentEntry(segments[i - 1]!);
+        w.campaign(`j${i + 1}`, { trigger, steps: [w.tag(`tag${i + 1}`, `t${i + 1}`), w.branch(`br${i + 1}`, (c) => c.inSegment(segment), { yes: [w.tag(`y${i + 1}`, `yes${i + 1}`)], no: [w.tag(`n${i + 1}`, `no${i + 1}`)] })] });
+      }
+    };
+    const chained = storeWith(['c']);
+    await simulate(chain, chained, [ev('c', 'demo.requested', '2026-11-02T10:00:00.000Z')], '2026-11-03T00:00:00Z');
+    expect(chained.contacts[0]!.tags.filter((t) => t.startsWith('yes') || t.startsWith('no'))).toEqual(['yes1', 'yes2', 'yes3', 'yes4', 'yes5', 'yes6']);
+  });
+
   it('respects re-entry rules', async () => {
     const build = (reentry: 'never' | 'always' | { after: '7d' }) => (w: TestWorkspace) => {
       marketing(w, 'x');
