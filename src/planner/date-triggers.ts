@@ -42,7 +42,9 @@ export class DateTriggerTally {
     this.withDate += 1;
     const firings = dateOccurrences(trigger, value, subject.tz, this.from, this.to);
     if (firings.length === 0 || (this.audience !== null && !this.audience(subject, now))) return;
-    if (!mayEnter(this.campaign, null, subject, this.previous.get(subject.id) ?? [], now).ok) {
+    // The re-entry rule at the contact's date, not at the plan's time (QA: "after 30d" counted as
+    // kept out two contacts whose dates came 35 days after their last entry).
+    if (!mayEnter(this.campaign, null, subject, this.previous.get(subject.id) ?? [], Math.max(now, firings[0]!)).ok) {
       this.keptOut += 1;
       return;
     }

@@ -174,6 +174,8 @@ describe('campaign run --watch', () => {
     expect(pending).toBeGreaterThan(0);
     expect(watcher.stderr()).toContain(`${pending.toLocaleString('en-US')} emails still waiting`);
     expect(watcher.stderr()).toMatch(/\n {2}[\d,]+ still pending: SMTP server 127\.0\.0\.1:\d+: cannot connect/);
+    // The run that wrote the store said on stderr, as a single run does, that delivery was incomplete (QA).
+    expect(watcher.stderr()).toMatch(new RegExp(`\\n\\d\\d\\d\\d-[^ ]+: warning: delivery incomplete: [\\d,]+ emails failed, ${pending.toLocaleString('en-US')} emails left pending \\(retried by the next run\\)[,;] `));
     const mtime = statSync(store).mtimeMs;
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     // More runs, each trying the server again: the same file, no summary, the line said once.

@@ -52,6 +52,17 @@ describe('date-triggered campaigns in a plan (QA: a new birthday campaign planne
     expect(warning!.message).toContain('no contact in its audience is due between 2026-11-23T09:00:00.000Z and 2026-12-23T09:00:00.000Z (1 more due may not enter: re-entry, or the campaign paused), of 3 contacts');
   });
 
+  it("applies the re-entry rule at each contact's date, not at the plan's time (QA: 'after 30d' kept out two who could enter by their dates)", () => {
+    const data = people();
+    // Left 29 days before the plan: 30 days after that is before the contact's date (Dec 1).
+    data.enrollments = [enrollment('birthday', 'soon', null, { status: 'completed', enteredAt: '2026-10-25T09:00:00.000Z', updatedAt: '2026-10-25T09:00:00.000Z' })];
+    const [warning] = warningsOf(null, program({ campaigns: [yearly({ reentry: { type: 'after', after: '30d' } })] }), data);
+    expect(warning!.message).toContain('1 contact in its audience is due between');
+    // 40 days before the date: still kept out at it.
+    data.enrollments[0]!.enteredAt = data.enrollments[0]!.updatedAt = '2026-11-10T09:00:00.000Z';
+    expect(warningsOf(null, program({ campaigns: [yearly({ reentry: { type: 'after', after: '40d' } })] }), data)[0]!.message).toContain('(1 more due may not enter: re-entry, or the campaign paused)');
+  });
+
   it('says nothing of a deployed date campaign whose trigger the change leaves alone, and counts again when it changes', () => {
     const deployed = program({ campaigns: [yearly()] });
     expect(warningsOf(deployed, program({ campaigns: [yearly({ name: 'Renamed label' })] }))).toEqual([]);

@@ -99,7 +99,8 @@ export function settle(message: OutboxMessage, mail: ComposedMail, result: SendR
     const givenUp = retrying(message, result.error, options);
     if (givenUp !== undefined) {
       ledger.append({ key: message.key, state: 'failed', at: now, transport: transport.name, error: givenUp });
-      return { outcome: 'failed', extra: { messageId: mail.messageId, reason: givenUp }, stop: result.stop, ...(result.rest ? { rest: result.rest } : {}) };
+      // The messages not tried after it are pending for the server's reason, not for this one's give-up (QA).
+      return { outcome: 'failed', extra: { messageId: mail.messageId, reason: givenUp }, stop: result.stop, rest: result.rest ?? result.error };
     }
     ledger.append({ key: message.key, state: 'retry', at: now, transport: transport.name, error: result.error });
     return { outcome: 'retry', extra: { messageId: mail.messageId, reason: result.error }, stop: result.stop, ...(result.rest ? { rest: result.rest } : {}) };

@@ -255,7 +255,7 @@ function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, 
   const tls = tlsFailure(detail);
   if (tls !== null) return { status: 'retry', error: `${where}: the TLS handshake failed (${tls}); check CAMPAIGN_SMTP_SECURE and CAMPAIGN_SMTP_PORT: implicit TLS is usually port 465, STARTTLS port 587.`, stop: true };
   if (stage === 'connect' && /upgrading connection with STARTTLS/i.test(detail)) {
-    return { status: 'retry', error: `${where}: cannot connect: the server does not offer STARTTLS (${detail}), and TLS is required for a host that is not loopback: use its TLS port, or set CAMPAIGN_SMTP_REQUIRE_TLS=false for a relay on a trusted network`, stop: true };
+    return { status: 'retry', error: `${where}: cannot connect: the server does not offer STARTTLS (${detail}), and TLS is required (CAMPAIGN_SMTP_REQUIRE_TLS, on by default for a host that is not loopback): use its TLS port, or set CAMPAIGN_SMTP_REQUIRE_TLS=false for a relay on a trusted network`, stop: true };
   }
   if (stage === 'connect') return { status: 'retry', error: `${where}: cannot connect: ${detail}`, stop: true };
   if (stage === 'auth') return { status: 'retry', error: `${where}: login failed: ${detail}`, stop: true };

@@ -127,7 +127,7 @@ describe('smtpTransport connections against a real SMTP server', () => {
     const refused = await deliver(true);
     expect(refused).toMatchObject({ sent: 0, retry: 1 });
     expect(refused.messages[0]!.reason).toMatch(
-      new RegExp(`^SMTP server 127\\.0\\.0\\.1:${port}: cannot connect: the server does not offer STARTTLS \\(.*\\), and TLS is required for a host that is not loopback: use its TLS port, or set CAMPAIGN_SMTP_REQUIRE_TLS=false for a relay on a trusted network$`),
+      new RegExp(`^SMTP server 127\\.0\\.0\\.1:${port}: cannot connect: the server does not offer STARTTLS \\(.*\\), and TLS is required \\(CAMPAIGN_SMTP_REQUIRE_TLS, on by default for a host that is not loopback\\): use its TLS port, or set CAMPAIGN_SMTP_REQUIRE_TLS=false for a relay on a trusted network$`),
     );
     expect(await deliver(false)).toMatchObject({ sent: 1 });
     expect(received).toHaveLength(1);
