@@ -66,20 +66,20 @@ export function timedEntryTallies(comparison: ProgramComparison, next: Program, 
   const audienceOf = (campaign: Campaign) => (campaign.audience ? compileCondition(campaign.audience, { consentField: next.settings.consent.email }) : null);
   for (const { before, after } of comparison.campaigns) {
     const trigger = after?.trigger;
-    if ((trigger?.type !== 'schedule' && trigger?.type !== 'date') || (before && !triggerChanged(before, after!, comparison.renames))) continue;
+    if (!after || (trigger?.type !== 'schedule' && trigger?.type !== 'date') || (before && !triggerChanged(before, after, comparison.renames))) continue;
     let tally: TimedEntryTally;
-    if (trigger.type === 'date') tally = new DateTriggerTally({ ...after!, trigger }, audienceOf(after!), window.from, window.to);
-    else if (Date.parse(trigger.at) > passed) tally = new BroadcastTally(after!, trigger.at, audienceOf(after!));
+    if (trigger.type === 'date') tally = new DateTriggerTally({ ...after, trigger }, audienceOf(after), window.from, window.to);
+    else if (Date.parse(trigger.at) > passed) tally = new BroadcastTally(after, trigger.at, audienceOf(after));
     else {
       const since = clock !== null ? `the store's clock (${clock}): runs have gone past it` : `this plan's time (${now}), when it would be deployed`;
       warnings.push({
         code: 'schedule-passed',
-        entity: `campaign:${after!.id}`,
-        message: `Campaign "${after!.id}" is scheduled for ${trigger.at}, not after ${since}, so it never fires and enrolls no one. Check the date, or schedule it later.`,
+        entity: `campaign:${after.id}`,
+        message: `Campaign "${after.id}" is scheduled for ${trigger.at}, not after ${since}, so it never fires and enrolls no one. Check the date, or schedule it later.`,
       });
       continue;
     }
-    const ids = new Set([after!.id, ...(before ? [before.id] : [])]);
+    const ids = new Set([after.id, ...(before ? [before.id] : [])]);
     for (const enrollment of enrollments) {
       if (!ids.has(enrollment.campaign)) continue;
       const list = tally.previous.get(enrollment.contact);

@@ -212,7 +212,7 @@ async function deliverOne(
     if (result.status === 401 || result.status === 403) {
       const check = endpoint.secretEnv === undefined ? 'that the receiver accepts unsigned requests' : `that ${endpoint.secretEnv} holds the receiver's secret`;
       const error = `HTTP ${result.status} from ${origin(endpoint.url)}: the receiver refused the request's credentials; check ${check}`;
-      return { outcome: fail(delivery, (delivery.lastError = error), delivery.attempts < maxAttempts ? backoffAfter(options.now, delivery.attempts) : undefined), endpointDown: true };
+      return { outcome: fail(delivery, error, delivery.attempts < maxAttempts ? backoffAfter(options.now, delivery.attempts) : undefined), endpointDown: true };
     }
     if (!result.retryable) return { outcome: fail(delivery, result.error) };
     if (retry >= endpoint.retries || delivery.attempts >= maxAttempts) break;
