@@ -8,7 +8,9 @@ dir=campaigns/.campaign/example
 store="$dir/store.json"
 rm -rf "$dir"
 campaign() { node cli/campaign.js "$@"; }
-step() { printf '\n\033[1m$ campaign %s\033[0m\n' "$*"; campaign "$@"; }
+# Commands in bold on a terminal (NO_COLOR, or output to a file or a pipe: plain text).
+if [[ -t 1 && -z "${NO_COLOR:-}" ]]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s$ campaign %s%s\n' "$bold" "$*" "$plain"; campaign "$@"; }
 # A step whose output is long: its first N lines, and how many more the command printed.
 shown() {
   local n=$1 out total

@@ -23,6 +23,8 @@ export class DateTriggerTally {
   private count = 0;
   /** Kept out by the campaign's re-entry rule (or status), though due in the window. */
   private keptOut = 0;
+  /** Due in the window while in the campaign now. */
+  private stillIn = 0;
   private first = Infinity;
   /** The contacts' enrollments in the campaign (under its deployed id too): the re-entry rule reads them. */
   readonly previous = new Map<string, Enrollment[]>();
@@ -42,9 +44,16 @@ export class DateTriggerTally {
     this.withDate += 1;
     const firings = dateOccurrences(trigger, value, subject.tz, this.from, this.to);
     if (firings.length === 0 || (this.audience !== null && !this.audience(subject, now))) return;
+    const previous = this.previous.get(subject.id) ?? [];
+    // In the campaign now: it enters at its date only if its journey has ended by then (QA: both such
+    // contacts entered, after the plan said re-entry kept them out).
+    if (previous.some((e) => e.status === 'active')) {
+      this.stillIn += 1;
+      return;
+    }
     // The re-entry rule at the contact's date, not at the plan's time (QA: "after 30d" counted as
     // kept out two contacts whose dates came 35 days after their last entry).
-    if (!mayEnter(this.campaign, null, subject, this.previous.get(subject.id) ?? [], Math.max(now, firings[0]!)).ok) {
+    if (!mayEnter(this.campaign, null, subject, previous, Math.max(now, firings[0]!)).ok) {
       this.keptOut += 1;
       return;
     }
@@ -57,7 +66,11 @@ export class DateTriggerTally {
     const people = (n: number) => (n === 1 ? '1 contact' : `${n.toLocaleString('en-US')} contacts`);
     const window = `between ${new Date(this.from).toISOString()} and ${new Date(this.to).toISOString()}`;
     const due = this.count === 0 ? `no contact in its audience is due ${window}` : `${people(this.count)} in its audience ${this.count === 1 ? 'is' : 'are'} due ${window} (the first at ${new Date(this.first).toISOString()})`;
-    const out = this.keptOut === 0 ? '' : ` (${this.keptOut.toLocaleString('en-US')} more due may not enter: re-entry, or the campaign paused)`;
+    const notes = [
+      ...(this.stillIn === 0 ? [] : [`${this.stillIn.toLocaleString('en-US')} more due ${this.stillIn === 1 ? 'is' : 'are'} in the campaign now and enter${this.stillIn === 1 ? 's' : ''} only if ${this.stillIn === 1 ? 'its journey has' : 'their journeys have'} ended by then`]),
+      ...(this.keptOut === 0 ? [] : [`${this.keptOut.toLocaleString('en-US')} more due may not enter: re-entry, or the campaign paused`]),
+    ];
+    const out = notes.length === 0 ? '' : ` (${notes.join('; ')})`;
     return {
       code: 'date-trigger',
       entity: `campaign:${id}`,

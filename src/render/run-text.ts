@@ -1,5 +1,6 @@
 import { ChangeLog, type ContactChanges } from '../runtime/engine/changes.ts';
 import type { RunResult } from '../runtime/run.ts';
+import { SETTLE_PASSES } from '../runtime/engine/run-stats.ts';
 import type { Colors } from './colors.ts';
 import { terminalSafeDeep } from '../text/terminal-safe.ts';
 
@@ -38,6 +39,7 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
   if (teams) lines.push(`Team notifications: ${byCount(stats.notificationsByTeam)}${sales ? ` — ${plural(sales, 'contact')} handed to sales` : ''}.`);
   if (stats.webhooks) lines.push(`Webhooks: ${n(stats.webhooks)} queued.`);
   lines.push(...manualLines(stats.manual ?? [], result.dryRun));
+  lines.push(...attentionLines(stats, c));
   if (result.delivery) {
     const d = result.delivery;
     const r = d.recovered;
@@ -114,6 +116,23 @@ function ledgerLines(result: RunResult): string | null {
   if (webhooks) counts.push(`${plural(webhooks, 'line')} of webhooks.jsonl`);
   if (counts.length === 0) return null;
   return `Unreadable ledger lines skipped: ${counts.join(' and ')} (a line cut off when a run was killed or the disk was full, or edited by hand).`;
+}
+
+/**
+ * Threshold enrollments refused, and contacts whose re-evaluation did not settle: said, not
+ * dropped in silence (QA: a refused threshold `enroll` left no trace; a tag ping-pong between two
+ * journeys sent 8 emails per event with nothing said).
+ */
+function attentionLines(stats: RunResult['stats'], c: Colors): string[] {
+  const lines: string[] = [];
+  const refused = stats.refusedByThresholds ?? [];
+  if (refused.length > 0) lines.push(`Threshold enrollments refused: ${n(refused.length)}.`, ...mostCommon(refused.map((r) => `${r.campaign}: ${r.refused}`), 'refused', c));
+  const unsettled = stats.unsettled ?? [];
+  if (unsettled.length > 0) {
+    const listed = `${unsettled.slice(0, 5).join(', ')}${unsettled.length > 5 ? ', …' : ''}`;
+    lines.push(c.yellow(`Did not settle: ${plural(unsettled.length, 'contact')} still changing after ${SETTLE_PASSES} re-evaluations at one instant (journeys starting one another in a loop?), left as they were then: ${listed}.`));
+  }
+  return lines;
 }
 
 /** What became of the manual enrollments (`campaign enroll`): each one, as an operator asked for it. */

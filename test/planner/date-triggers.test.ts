@@ -63,6 +63,13 @@ describe('date-triggered campaigns in a plan (QA: a new birthday campaign planne
     expect(warningsOf(null, program({ campaigns: [yearly({ reentry: { type: 'after', after: '40d' } })] }), data)[0]!.message).toContain('(1 more due may not enter: re-entry, or the campaign paused)');
   });
 
+  it('says apart who is in the campaign now: they enter at their date only if their journey has ended by then (QA)', () => {
+    const data = people();
+    data.enrollments = [enrollment('birthday', 'soon', 'wait-a-bit')];
+    const [warning] = warningsOf(null, program({ campaigns: [yearly({ reentry: { type: 'after', after: '1d' } })] }), data);
+    expect(warning!.message).toContain('(1 more due is in the campaign now and enters only if its journey has ended by then), of 3 contacts');
+  });
+
   it('says nothing of a deployed date campaign whose trigger the change leaves alone, and counts again when it changes', () => {
     const deployed = program({ campaigns: [yearly()] });
     expect(warningsOf(deployed, program({ campaigns: [yearly({ name: 'Renamed label' })] }))).toEqual([]);

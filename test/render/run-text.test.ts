@@ -32,6 +32,15 @@ function result(messages: MessageReport[], hooks: WebhookReport['deliveries']): 
 }
 
 describe('run summary', () => {
+  it('says which threshold enrollments were refused and which contacts did not settle (QA: neither was said anywhere)', () => {
+    const report = result([], []);
+    report.stats.refusedByThresholds = [{ contact: 'k1', campaign: 'm', refused: 'already in the campaign' }];
+    report.stats.unsettled = ['k2'];
+    const summary = renderRunSummary(report, plain);
+    expect(summary).toContain('Threshold enrollments refused: 1.\n  1 refused: m: already in the campaign\n');
+    expect(summary).toContain('Did not settle: 1 contact still changing after 8 re-evaluations at one instant (journeys starting one another in a loop?), left as they were then: k2.');
+  });
+
   it('says why emails and webhooks failed, most frequent reason first, and what happens to them next', () => {
     const messages = [
       { key: 'ok', kind: 'marketing', to: 'ok@example.com', outcome: 'sent' } as MessageReport,

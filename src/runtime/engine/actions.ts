@@ -9,7 +9,7 @@ import { countsTowardCap, type MarketingSend } from './cap-counts.ts';
 import type { Engine } from './engine.ts';
 import { checkThresholds } from './thresholds.ts';
 import { refreshBetweenSteps } from './inline-refresh.ts';
-import { countNotification } from './run-stats.ts';
+import { countNotification, THRESHOLD_CAUSE } from './run-stats.ts';
 import { isoOf as iso } from '../time/instants.ts';
 
 /** Effects of steps and threshold actions. Each effect has a deterministic key; none is recorded twice. */
@@ -187,6 +187,9 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
       applyManual(score, state, action.points, now);
       engine.log.score(contactId, action.score, before, state.value, [{ rule: `step ${action.id}`, points: action.points }], iso(now));
       engine.markDirty(contactId);
+      // A threshold's own action: its thresholds are checked by the refresh that follows, not from
+      // inside the check under way (QA: actions taking the score below and back overflowed the stack).
+      if (campaign === undefined) return undefined;
       // Thresholds crossed now, not when the journey next waits: their actions (a tag) are what the
       // journey's exit criteria and goals read before its next step. The journeys they start
       // (`onScore`, an `enroll` action) wait until the contact is re-evaluated, as after an event:
@@ -250,7 +253,7 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
       if (!target) return undefined;
       // A threshold's: once the contact's segments are evaluated with the score (`enrollWhenSettled`), as an `onScore` trigger.
       if (campaign === undefined) {
-        engine.enrollWhenSettled(target, contactId, 'enrolled by a score threshold');
+        engine.enrollWhenSettled(target, contactId, THRESHOLD_CAUSE);
         return undefined;
       }
       const entered = engine.enter(target, contactId, `enrolled by ${campaign}`);

@@ -22,7 +22,7 @@ import { Rechecks } from './rechecks.ts';
 import { runInput, type ContactWork } from './run-input.ts';
 import { EventIds, indexHistory } from './history-index.ts';
 import { isoOf as iso, parseInstant } from '../time/instants.ts';
-import { emptyRunStats, type RunStats } from './run-stats.ts';
+import { emptyRunStats, SETTLE_PASSES, THRESHOLD_CAUSE, type RunStats } from './run-stats.ts';
 
 export type { ManualEnrollment, RunStats } from './run-stats.ts';
 
@@ -310,12 +310,15 @@ export class Engine {
   }
 
   private drainDirty(): void {
-    for (let pass = 0; pass < 8 && this.dirty.length > 0; pass++) {
+    for (let pass = 0; pass < SETTLE_PASSES && this.dirty.length > 0; pass++) {
       const batch = this.dirty;
       this.dirty = [];
       for (const id of batch) this.refresh(id);
     }
-    if (this.dirty.length > 0) this.dirty = [];
+    if (this.dirty.length === 0) return;
+    // Said in the run's report, not dropped in silence (QA: a tag ping-pong sent 8 emails per event).
+    for (const id of this.dirty) if (!(this.stats.unsettled ??= []).includes(id)) this.stats.unsettled.push(id);
+    this.dirty = [];
   }
 
   /** Re-evaluates a contact (`refreshView`). */
@@ -335,6 +338,8 @@ export class Engine {
   /** Enrolls the contact if the campaign admits it, and runs its first steps now. */
   tryEnroll(campaign: Campaign, contactId: string, cause: string): Enrollment | null {
     const entered = this.enter(campaign, contactId, cause);
+    // A trigger's refusal is the rule working (re-entry); a threshold's `enroll` asked for this contact (QA).
+    if (typeof entered === 'string' && cause === THRESHOLD_CAUSE) (this.stats.refusedByThresholds ??= []).push({ contact: contactId, campaign: campaign.id, refused: entered });
     return typeof entered === 'string' ? null : entered;
   }
 

@@ -1,3 +1,9 @@
+/** Re-evaluations of the contacts an item changed, at most, before the run goes on (`Engine.drainDirty`). */
+export const SETTLE_PASSES = 8;
+
+/** Why a threshold's `enroll` action enrolls: its refusals are reported (`refusedByThresholds`). */
+export const THRESHOLD_CAUSE = 'enrolled by a score threshold';
+
 /** What a run did, counted: the summary `campaign run` prints and `--format json` gives. */
 export interface RunStats {
   events: number;
@@ -12,6 +18,13 @@ export interface RunStats {
   enrollments: number;
   /** Manual enrollments (`campaign enroll`) this run handled: entered, or refused and why. */
   manual?: ManualEnrollment[];
+  /** Enrollments a score threshold's `enroll` action asked for that the campaign refused, and why (re-entry, audience…). */
+  refusedByThresholds?: { contact: string; campaign: string; refused: string }[];
+  /**
+   * Contacts still changing after `SETTLE_PASSES` re-evaluations at one instant — journeys starting
+   * one another in a loop (a tag ping-pong with `reentry: 'always'`) — left as they were then.
+   */
+  unsettled?: string[];
 }
 
 export interface ManualEnrollment {

@@ -380,6 +380,26 @@ describe('journeys', () => {
     expect(chained.contacts[0]!.tags.filter((t) => t.startsWith('yes') || t.startsWith('no'))).toEqual(['yes1', 'yes2', 'yes3', 'yes4', 'yes5', 'yes6']);
   });
 
+  it("reports what it cannot settle instead of crashing or dropping it in silence (QA): threshold actions that take the score down and back, a refused threshold enroll, a tag ping-pong", async () => {
+    const build = (w: TestWorkspace) => {
+      marketing(w, 'x');
+      const a = w.segment('has-a', { where: (c) => c.hasTag('a') });
+      const b = w.segment('has-b', { where: (c) => c.hasTag('b') });
+      w.scoring('eng', { rules: [w.on('page.viewed', { id: 'view' }).add(10)], thresholds: [{ id: 'hi', at: 50, actions: [w.addScore('down', 'eng', -10), w.addScore('up', 'eng', 10), w.enroll('enr-m', 'm')] }] });
+      w.campaign('m', { trigger: w.manual(), steps: [w.wait('hold', '30d')] });
+      w.campaign('pa', { trigger: w.onSegmentEntry(a), reentry: 'always', steps: [w.untag('ua', 'a'), w.tag('tb', 'b')] });
+      w.campaign('pb', { trigger: w.onSegmentEntry(b), reentry: 'always', steps: [w.untag('ub', 'b'), w.tag('ta', 'a')] });
+      w.campaign('start', { trigger: w.onEvent('demo.requested'), steps: [w.tag('t0', 'a')] });
+    };
+    const store = storeWith(['k1'], ['k2']);
+    store.enrollments.push({ id: 'm/k1/1', campaign: 'm', contact: 'k1', seq: 1, status: 'active', step: 'hold', phase: 'waiting', enteredAt: '2026-11-01T00:00:00.000Z', updatedAt: '2026-11-01T00:00:00.000Z', wakeAt: '2026-12-01T00:00:00.000Z', history: [] });
+    const views = [1, 2, 3, 4, 5].map((h) => ev('k1', 'page.viewed', `2026-11-02T0${h}:00:00.000Z`, { url: '/' }));
+    const { engine } = await simulate(build, store, [...views, ev('k2', 'demo.requested', '2026-11-02T10:00:00.000Z')], '2026-11-03T00:00:00Z');
+    expect(store.contacts[0]!.scores.eng!.value).toBe(50);
+    expect(engine.stats.refusedByThresholds).toEqual([{ contact: 'k1', campaign: 'm', refused: 'already in the campaign' }]);
+    expect(engine.stats.unsettled).toEqual(['k2']);
+  });
+
   it('respects re-entry rules', async () => {
     const build = (reentry: 'never' | 'always' | { after: '7d' }) => (w: TestWorkspace) => {
       marketing(w, 'x');
