@@ -400,6 +400,23 @@ describe('journeys', () => {
     expect(engine.stats.unsettled).toEqual(['k2']);
   });
 
+  it("fires a higher threshold that a threshold's own addScore action crosses, at the same instant", async () => {
+    const build = (w: TestWorkspace) => {
+      w.scoring('eng', {
+        rules: [w.on('page.viewed', { id: 'view' }).add(50)],
+        thresholds: [
+          { id: 'warm', at: 50, actions: [w.addScore('boost', 'eng', 60)] },
+          { id: 'hot', at: 100, actions: [w.tag('hot-tag', 'hot')] },
+        ],
+      });
+    };
+    const store = storeWith(['k1']);
+    const { log } = await simulate(build, store, [ev('k1', 'page.viewed', '2026-11-02T10:00:00.000Z', { url: '/' })], '2026-11-03T00:00:00Z');
+    expect(store.contacts[0]!.tags).toEqual(['hot']);
+    expect(store.contacts[0]!.scores.eng!.value).toBe(110);
+    expect(log.contacts.get('k1')!.scores.eng!.thresholds).toEqual(['warm', 'hot']);
+  });
+
   it('respects re-entry rules', async () => {
     const build = (reentry: 'never' | 'always' | { after: '7d' }) => (w: TestWorkspace) => {
       marketing(w, 'x');
