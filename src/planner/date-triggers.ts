@@ -46,15 +46,19 @@ export class DateTriggerTally {
     if (firings.length === 0 || (this.audience !== null && !this.audience(subject, now))) return;
     const previous = this.previous.get(subject.id) ?? [];
     // In the campaign now: it enters at its date only if its journey has ended by then (QA: both such
-    // contacts entered, after the plan said re-entry kept them out).
-    if (previous.some((e) => e.status === 'active')) {
-      this.stillIn += 1;
-      return;
-    }
+    // contacts entered, after the plan said re-entry kept them out) and re-entry allows it even
+    // if it ended now — taken as ending now, at the earliest.
+    const active = previous.some((e) => e.status === 'active');
+    const iso = new Date(now).toISOString();
+    const asEnded = active ? previous.map((e) => (e.status === 'active' ? { ...e, status: 'completed' as const, updatedAt: iso } : e)) : previous;
     // The re-entry rule at the contact's date, not at the plan's time (QA: "after 30d" counted as
     // kept out two contacts whose dates came 35 days after their last entry).
-    if (!mayEnter(this.campaign, null, subject, previous, Math.max(now, firings[0]!)).ok) {
+    if (!mayEnter(this.campaign, null, subject, asEnded, Math.max(now, firings[0]!)).ok) {
       this.keptOut += 1;
+      return;
+    }
+    if (active) {
+      this.stillIn += 1;
       return;
     }
     this.count += 1;
@@ -65,7 +69,7 @@ export class DateTriggerTally {
     const { id, trigger } = this.campaign;
     const people = (n: number) => (n === 1 ? '1 contact' : `${n.toLocaleString('en-US')} contacts`);
     const window = `between ${new Date(this.from).toISOString()} and ${new Date(this.to).toISOString()}`;
-    const due = this.count === 0 ? `no contact in its audience is due ${window}` : `${people(this.count)} in its audience ${this.count === 1 ? 'is' : 'are'} due ${window} (the first at ${new Date(this.first).toISOString()})`;
+    const due = this.count === 0 ? `no contact in its audience enters ${window}` : `${people(this.count)} in its audience ${this.count === 1 ? 'is' : 'are'} due ${window} (the first at ${new Date(this.first).toISOString()})`;
     const notes = [
       ...(this.stillIn === 0 ? [] : [`${this.stillIn.toLocaleString('en-US')} more due ${this.stillIn === 1 ? 'is' : 'are'} in the campaign now and enter${this.stillIn === 1 ? 's' : ''} only if ${this.stillIn === 1 ? 'its journey has' : 'their journeys have'} ended by then`]),
       ...(this.keptOut === 0 ? [] : [`${this.keptOut.toLocaleString('en-US')} more due may not enter: re-entry, or the campaign paused`]),

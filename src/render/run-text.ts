@@ -129,8 +129,8 @@ function attentionLines(stats: RunResult['stats'], c: Colors): string[] {
   if (refused.length > 0) lines.push(`Threshold enrollments refused: ${n(refused.length)}.`, ...mostCommon(refused.map((r) => `${r.campaign}: ${r.refused}`), 'refused', c));
   const unsettled = stats.unsettled ?? [];
   if (unsettled.length > 0) {
-    const listed = `${unsettled.slice(0, 5).join(', ')}${unsettled.length > 5 ? ', …' : ''}`;
-    lines.push(c.yellow(`Did not settle: ${plural(unsettled.length, 'contact')} still changing after ${SETTLE_PASSES} re-evaluations at one instant (journeys starting one another in a loop?), left as they were then: ${listed}.`));
+    const listed = unsettled.length > 5 ? `${unsettled.slice(0, 5).join(', ')} and ${n(unsettled.length - 5)} more (--format json lists them)` : unsettled.join(', ');
+    lines.push(c.yellow(`Did not settle: ${plural(unsettled.length, 'contact')} still changing after ${SETTLE_PASSES} re-evaluations at one instant (thresholds or journeys changing the contact in turn), left as they were then: ${listed}.`));
   }
   return lines;
 }

@@ -49,7 +49,7 @@ describe('date-triggered campaigns in a plan (QA: a new birthday campaign planne
     const data = people();
     data.enrollments = [enrollment('birthday', 'soon', null, { status: 'completed' })];
     const [warning] = warningsOf(null, program({ campaigns: [yearly({ reentry: { type: 'never' } })] }), data);
-    expect(warning!.message).toContain('no contact in its audience is due between 2026-11-23T09:00:00.000Z and 2026-12-23T09:00:00.000Z (1 more due may not enter: re-entry, or the campaign paused), of 3 contacts');
+    expect(warning!.message).toContain('no contact in its audience enters between 2026-11-23T09:00:00.000Z and 2026-12-23T09:00:00.000Z (1 more due may not enter: re-entry, or the campaign paused), of 3 contacts');
   });
 
   it("applies the re-entry rule at each contact's date, not at the plan's time (QA: 'after 30d' kept out two who could enter by their dates)", () => {
@@ -68,6 +68,9 @@ describe('date-triggered campaigns in a plan (QA: a new birthday campaign planne
     data.enrollments = [enrollment('birthday', 'soon', 'wait-a-bit')];
     const [warning] = warningsOf(null, program({ campaigns: [yearly({ reentry: { type: 'after', after: '1d' } })] }), data);
     expect(warning!.message).toContain('(1 more due is in the campaign now and enters only if its journey has ended by then), of 3 contacts');
+    // Unless re-entry refuses it even if the journey ended now (QA: "in the campaign now" for contacts 'never' kept out).
+    const [never] = warningsOf(null, program({ campaigns: [yearly({ reentry: { type: 'never' } })] }), data);
+    expect(never!.message).toContain('(1 more due may not enter: re-entry, or the campaign paused), of 3 contacts');
   });
 
   it('says nothing of a deployed date campaign whose trigger the change leaves alone, and counts again when it changes', () => {

@@ -38,7 +38,9 @@ describe('run summary', () => {
     report.stats.unsettled = ['k2'];
     const summary = renderRunSummary(report, plain);
     expect(summary).toContain('Threshold enrollments refused: 1.\n  1 refused: m: already in the campaign\n');
-    expect(summary).toContain('Did not settle: 1 contact still changing after 8 re-evaluations at one instant (journeys starting one another in a loop?), left as they were then: k2.');
+    expect(summary).toContain('Did not settle: 1 contact still changing after 8 re-evaluations at one instant (thresholds or journeys changing the contact in turn), left as they were then: k2.');
+    report.stats.unsettled = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    expect(renderRunSummary(report, plain)).toContain('left as they were then: a, b, c, d, e and 2 more (--format json lists them).');
   });
 
   it('says why emails and webhooks failed, most frequent reason first, and what happens to them next', () => {

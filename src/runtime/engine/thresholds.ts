@@ -24,18 +24,27 @@ export function checkThresholds(engine: Engine, contactId: string, subject: Subj
   for (let s = 0; s < scoreList.length; s++) {
     const { id, score } = scoreList[s]!;
     if (onlyEvent !== undefined && !score.byEvent.has(onlyEvent)) continue;
-    const value = subject ? (subject.scores[id] ?? 0) : view ? engine.views.scoreNow(view, s, now) : scoreAt(score, contact.scores[id], now);
+    let value = subject ? (subject.scores[id] ?? 0) : view ? engine.views.scoreNow(view, s, now) : scoreAt(score, contact.scores[id], now);
     const triggers = engine.index.scoreTriggers.get(id);
     if (score.model.thresholds.length === 0 && !triggers) continue;
     const state = (contact.scores[id] ??= emptyScoreState(iso(now)));
-    const up = score.model.thresholds.length === 0 ? NO_THRESHOLDS : crossThresholds(score, state, value).up;
-    for (const threshold of up) {
-      engine.log.threshold(contactId, id, threshold.id, value);
-      const key = `threshold/${id}/${threshold.id}/${contactId}/${iso(now)}`;
-      for (let i = 0; i < threshold.actions.length; i++) {
-        const action = threshold.actions[i]!;
-        executeAction(engine, action, contactId, now, `${key}/${action.id || i}`, undefined);
+    // A threshold's actions may add to the score itself (`addScore`): the thresholds that crosses
+    // fire in the next round, here, not by a recursive check (QA: actions taking the score below
+    // and back overflowed the stack) nor one re-evaluation pass each (a chain of 10 ran out of passes).
+    for (let round = 0; round <= score.model.thresholds.length; round++) {
+      const up = score.model.thresholds.length === 0 ? NO_THRESHOLDS : crossThresholds(score, state, value).up;
+      if (up.length === 0) break;
+      const before = state.value;
+      for (const threshold of up) {
+        engine.log.threshold(contactId, id, threshold.id, value);
+        const key = `threshold/${id}/${threshold.id}/${contactId}/${iso(now)}`;
+        for (let i = 0; i < threshold.actions.length; i++) {
+          const action = threshold.actions[i]!;
+          executeAction(engine, action, contactId, now, `${key}/${action.id || i}`, undefined);
+        }
       }
+      if (contact.scores[id] === state && state.value === before) break;
+      value = scoreAt(score, contact.scores[id], now);
     }
     if (!triggers) continue;
     for (let t = 0; t < triggers.length; t++) {

@@ -417,6 +417,22 @@ describe('journeys', () => {
     expect(log.contacts.get('k1')!.scores.eng!.thresholds).toEqual(['warm', 'hot']);
   });
 
+  it("fires a chain of ten thresholds whose actions add to the score at once, so a journey's exit criteria stop its email (QA: the chain ran out of re-evaluation passes)", async () => {
+    const build = (w: TestWorkspace) => {
+      marketing(w, 'x');
+      const levels = Array.from({ length: 10 }, (_, i) => ({ id: `l${i + 1}`, at: 50 * (i + 1), actions: i === 9 ? [w.tag('top-tag', 'top')] : [w.addScore(`up${i + 1}`, 'eng', 50)] }));
+      w.scoring('eng', { rules: [w.on('page.viewed', { id: 'view' }).add(50)], thresholds: levels });
+      w.campaign('a', { trigger: w.onEvent('demo.requested'), exitWhen: (c) => c.hasTag('top'), steps: [w.addScore('bump', 'eng', 50), w.send('promo', 'x')] });
+    };
+    const viewed = storeWith(['k1']);
+    await simulate(build, viewed, [ev('k1', 'page.viewed', '2026-11-02T10:00:00.000Z', { url: '/' })], '2026-11-03T00:00:00Z');
+    expect([viewed.contacts[0]!.scores.eng!.value, viewed.contacts[0]!.tags]).toEqual([500, ['top']]);
+    const stepped = storeWith(['k2']);
+    await simulate(build, stepped, [ev('k2', 'demo.requested', '2026-11-02T10:00:00.000Z')], '2026-11-03T00:00:00Z');
+    expect(stepped.enrollments[0]!.exitReason).toBe('exit criteria met');
+    expect(sends(stepped)).toEqual([]);
+  });
+
   it('respects re-entry rules', async () => {
     const build = (reentry: 'never' | 'always' | { after: '7d' }) => (w: TestWorkspace) => {
       marketing(w, 'x');
