@@ -69,7 +69,7 @@ export class DateTriggerTally {
     const { id, trigger } = this.campaign;
     const people = (n: number) => (n === 1 ? '1 contact' : `${n.toLocaleString('en-US')} contacts`);
     const window = `between ${new Date(this.from).toISOString()} and ${new Date(this.to).toISOString()}`;
-    const due = this.count === 0 ? `no contact in its audience enters ${window}` : `${people(this.count)} in its audience ${this.count === 1 ? 'is' : 'are'} due ${window} (the first at ${new Date(this.first).toISOString()})`;
+    const due = this.count === 0 ? `no contact in its audience ${this.stillIn > 0 ? 'is sure to enter' : 'enters'} ${window}` : `${people(this.count)} in its audience ${this.count === 1 ? 'is' : 'are'} due ${window} (the first at ${new Date(this.first).toISOString()})`;
     const notes = [
       ...(this.stillIn === 0 ? [] : [`${this.stillIn.toLocaleString('en-US')} more due ${this.stillIn === 1 ? 'is' : 'are'} in the campaign now and enter${this.stillIn === 1 ? 's' : ''} only if ${this.stillIn === 1 ? 'its journey has' : 'their journeys have'} ended by then`]),
       ...(this.keptOut === 0 ? [] : [`${this.keptOut.toLocaleString('en-US')} more due may not enter: re-entry, or the campaign paused`]),

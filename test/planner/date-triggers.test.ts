@@ -68,6 +68,7 @@ describe('date-triggered campaigns in a plan (QA: a new birthday campaign planne
     data.enrollments = [enrollment('birthday', 'soon', 'wait-a-bit')];
     const [warning] = warningsOf(null, program({ campaigns: [yearly({ reentry: { type: 'after', after: '1d' } })] }), data);
     expect(warning!.message).toContain('(1 more due is in the campaign now and enters only if its journey has ended by then), of 3 contacts');
+    expect(warning!.message).toContain('no contact in its audience is sure to enter between');
     // Unless re-entry refuses it even if the journey ended now (QA: "in the campaign now" for contacts 'never' kept out).
     const [never] = warningsOf(null, program({ campaigns: [yearly({ reentry: { type: 'never' } })] }), data);
     expect(never!.message).toContain('(1 more due may not enter: re-entry, or the campaign paused), of 3 contacts');

@@ -1,5 +1,6 @@
 import type { Threshold } from '../../ir/types.ts';
 import { crossThresholds, emptyScoreState, scoreAt } from '../evaluate/scoring.ts';
+import type { ScoreState } from '../../store/types.ts';
 import type { Subject } from '../evaluate/subject.ts';
 import { isoOf as iso } from '../time/instants.ts';
 import { executeAction } from './actions.ts';
@@ -31,9 +32,10 @@ export function checkThresholds(engine: Engine, contactId: string, subject: Subj
     // A threshold's actions may add to the score itself (`addScore`): the thresholds that crosses
     // fire in the next round, here, not by a recursive check (QA: actions taking the score below
     // and back overflowed the stack) nor one re-evaluation pass each (a chain of 10 ran out of passes).
+    // Score triggers (`onScore`) are checked at each round's value, as thresholds are: a value the
+    // score passes through within the check counts (QA: an `onScore` at a threshold's value missed it).
     for (let round = 0; round <= score.model.thresholds.length; round++) {
       const up = score.model.thresholds.length === 0 ? NO_THRESHOLDS : crossThresholds(score, state, value).up;
-      if (up.length === 0) break;
       const before = state.value;
       for (const threshold of up) {
         engine.log.threshold(contactId, id, threshold.id, value);
@@ -43,20 +45,24 @@ export function checkThresholds(engine: Engine, contactId: string, subject: Subj
           executeAction(engine, action, contactId, now, `${key}/${action.id || i}`, undefined);
         }
       }
-      if (contact.scores[id] === state && state.value === before) break;
+      if (triggers) checkScoreTriggers(engine, contactId, id, state, value, triggers);
+      if (up.length === 0 || (contact.scores[id] === state && state.value === before)) break;
       value = scoreAt(score, contact.scores[id], now);
     }
-    if (!triggers) continue;
-    for (let t = 0; t < triggers.length; t++) {
-      const { campaign, marker } = triggers[t]!;
-      if (campaign.trigger?.type !== 'score') continue;
-      const above = state.above.includes(marker);
-      if (value >= campaign.trigger.crosses && !above) {
-        state.above = [...state.above, marker].sort();
-        engine.enrollWhenSettled(campaign, contactId, `score ${id} crossed ${campaign.trigger.crosses}`);
-      } else if (value < campaign.trigger.crosses && above) {
-        state.above = state.above.filter((m) => m !== marker);
-      }
+  }
+}
+
+/** Enrolls in the campaigns a score triggers when `value` reaches their `crosses` from below; re-arms them below it. */
+function checkScoreTriggers(engine: Engine, contactId: string, id: string, state: ScoreState, value: number, triggers: NonNullable<ReturnType<Engine['index']['scoreTriggers']['get']>>): void {
+  for (let t = 0; t < triggers.length; t++) {
+    const { campaign, marker } = triggers[t]!;
+    if (campaign.trigger?.type !== 'score') continue;
+    const above = state.above.includes(marker);
+    if (value >= campaign.trigger.crosses && !above) {
+      state.above = [...state.above, marker].sort();
+      engine.enrollWhenSettled(campaign, contactId, `score ${id} crossed ${campaign.trigger.crosses}`);
+    } else if (value < campaign.trigger.crosses && above) {
+      state.above = state.above.filter((m) => m !== marker);
     }
   }
 }

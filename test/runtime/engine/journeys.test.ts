@@ -433,6 +433,25 @@ describe('journeys', () => {
     expect(sends(stepped)).toEqual([]);
   });
 
+  it("starts an onScore journey at a value the score passes through while its thresholds' actions add and take points (QA: only the final value was checked)", async () => {
+    const build = (w: TestWorkspace) => {
+      marketing(w, 'x');
+      w.scoring('eng', {
+        rules: [w.on('page.viewed', { id: 'p' }).add(10)],
+        thresholds: [
+          { id: 'lo', at: 20, actions: [w.addScore('up', 'eng', 40)] },
+          { id: 'hi', at: 50, actions: [w.addScore('dn', 'eng', -45)] },
+        ],
+      });
+      w.campaign('os', { trigger: w.onScore('eng', 50), reentry: 'always', steps: [w.send('s', 'x')] });
+    };
+    const store = storeWith(['k1']);
+    await simulate(build, store, [1, 2, 3].map((h) => ev('k1', 'page.viewed', `2026-11-02T0${h}:00:00.000Z`, { url: '/' })), '2026-11-03T00:00:00Z');
+    // 20: lo (+40) → 60: hi (−45) → 15; then 25: lo → 65: hi → 20. The journey starts at 60 and at 65.
+    expect(store.contacts[0]!.scores.eng!.value).toBe(20);
+    expect(store.enrollments.map((e) => `${e.campaign} ${e.enteredAt}`)).toEqual(['os 2026-11-02T02:00:00.000Z', 'os 2026-11-02T03:00:00.000Z']);
+  });
+
   it('respects re-entry rules', async () => {
     const build = (reentry: 'never' | 'always' | { after: '7d' }) => (w: TestWorkspace) => {
       marketing(w, 'x');
