@@ -98,9 +98,7 @@ export function deliveryWarning(result: RunResult): string | null {
     ...(d?.messages ?? []).filter((m) => m.outcome === 'failed' || m.outcome === 'retry' || m.outcome === 'unknown').map((m) => m.reason ?? 'no reason recorded'),
     ...(w?.deliveries ?? []).filter((h) => h.outcome === 'failed').map((h) => h.lastError ?? 'no reason recorded'),
   ];
-  const counts = new Map<string, number>();
-  for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-  const [top] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const [top] = byFrequency(reasons);
   return `warning: delivery incomplete: ${parts.join(', ')}${top ? `; the most frequent reason: ${top[0]}` : ''}. The run's changes are saved.`;
 }
 
@@ -147,11 +145,16 @@ function manualLines(manual: NonNullable<RunResult['stats']['manual']>, dryRun: 
 
 const MANUAL_LISTED = 10;
 
-/** The most frequent reasons, one line each with their count (`12 failed: …`), at most `limit` of them. */
-export function mostCommon(reasons: readonly string[], what: string, c: Colors, limit = 3): string[] {
+/** Each distinct reason with its count, the most frequent first (then in text order). */
+function byFrequency(reasons: readonly string[]): [string, number][] {
   const counts = new Map<string, number>();
   for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-  const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+}
+
+/** The most frequent reasons, one line each with their count (`12 failed: …`), at most `limit` of them. */
+export function mostCommon(reasons: readonly string[], what: string, c: Colors, limit = 3): string[] {
+  const sorted = byFrequency(reasons);
   const lines = sorted.slice(0, limit).map(([reason, count]) => `  ${c.yellow(`${n(count)} ${what}:`)} ${reason}`);
   const rest = sorted.slice(limit).reduce((sum, [, count]) => sum + count, 0);
   if (rest) lines.push(c.dim(`  ${n(rest)} more ${what} for ${plural(sorted.length - limit, 'other reason')} (--format json lists them).`));
