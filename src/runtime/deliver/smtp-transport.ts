@@ -88,7 +88,18 @@ export function smtpTransport(config: SmtpConfig, env: Record<string, string | u
         if (!opened.ok) return classify(opened.stage, opened.error, where, scrub);
         session = opened.session;
       }
-      const outcome = await session.transfer(mail);
+      let outcome = await session.transfer(mail);
+      // A server with a per-connection message limit (Exim's smtp_accept_max_per_connection: 1000
+      // by default) answers the message after the limit 421 and closes: a new connection takes
+      // it. A 421 reply means the message was not accepted, so sending it again duplicates
+      // nothing. A new connection answering 421 too is a server closing for everyone (`classify`).
+      if (!outcome.ok && outcome.error.responseCode === 421 && session.accepted > 0) {
+        drop();
+        const opened = await openSession(options, credentials);
+        if (!opened.ok) return classify(opened.stage, opened.error, where, scrub);
+        session = opened.session;
+        outcome = await session.transfer(mail);
+      }
       if (outcome.ok) return { status: 'sent', alreadyDelivered: false, detail: scrub(outcome.response) };
       drop();
       const result = classify('send', outcome.error, where, scrub, outcome.handedOver);
@@ -107,6 +118,8 @@ type Failure = { ok: false; stage: Stage; error: SMTPConnection.SMTPError };
 /** An open (and logged-in) connection, and the one operation on it that is waiting, if any. */
 interface Session {
   connection: SMTPConnection;
+  /** How many messages the server accepted on this connection. */
+  accepted: number;
   /**
    * Sends one message: its outcome once the server confirmed it, or why not, and whether the whole
    * message (its final ".") had been handed to the connection by then.
@@ -144,6 +157,7 @@ function openSession(options: SMTPConnection.Options, credentials: SMTPConnectio
     connection.on('end', () => setTimeout(() => fail(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })), 20).unref());
     const session: Session = {
       connection,
+      accepted: 0,
       transfer: (mail) =>
         new Promise((done) => {
           if (dead) return done({ ok: false, error: Object.assign(new Error('Connection closed'), { code: 'ECONNECTION', command: 'API' }), handedOver: false });
@@ -157,7 +171,10 @@ function openSession(options: SMTPConnection.Options, credentials: SMTPConnectio
             done(outcome);
           };
           waiting = (error) => settle({ ok: false, error, handedOver: handedOver() });
-          connection.send({ from: mail.envelope.from, to: mail.envelope.to }, mail.raw, (error, info) => settle(error ? { ok: false, error, handedOver: handedOver() } : { ok: true, response: info.response }));
+          connection.send({ from: mail.envelope.from, to: mail.envelope.to }, mail.raw, (error, info) => {
+            if (!error) session.accepted += 1;
+            settle(error ? { ok: false, error, handedOver: handedOver() } : { ok: true, response: info.response });
+          });
         }),
       reset: () =>
         new Promise((done) => {

@@ -284,6 +284,39 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'failed', 'sent', 'pending', 'pending']);
     expect(received.map((r) => r.to)).toEqual([['ann@example.com']]);
   });
+  it('a server with a per-connection message limit (421 after N messages, as Exim) gets the rest on new connections; a new connection answering 421 stops the run', async () => {
+    for (const { limit, closingFromStart, sent } of [
+      { limit: 3, closingFromStart: false, sent: 7 },
+      // Past its limit, the server closes for everyone: the new connection gets 421 too.
+      { limit: 3, closingFromStart: true, sent: 3 },
+    ]) {
+      let connections = 0;
+      let closing = false;
+      const { port, received } = await startServer({
+        onConnect: (_session, callback) => ((connections += 1), callback()),
+        onMailFrom(_address, session, callback) {
+          if (session.transaction > limit) closing = closingFromStart;
+          if (session.transaction > limit || (closing && session.transaction === 1)) return callback(Object.assign(new Error('4.7.0 too many messages in this connection'), { responseCode: 421 }));
+          callback();
+        },
+      });
+      const dir = await temp.make();
+      const data = store({ outbox: Array.from({ length: 7 }, (_, i) => email(`c${i}`, `p${i}@example.com`, { key: `trial-nurture/1/c${i}/welcome` })) });
+      for (let i = 0; i < 7; i++) data.contacts.push(contact(`c${i}`, { email: `p${i}@example.com`, emailOptIn: true }));
+      const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+      expect(report.sent).toBe(sent);
+      expect(received).toHaveLength(sent);
+      if (closingFromStart) {
+        // One new connection tried: the 4th message stays pending with the server's reason; the rest wait too.
+        expect(connections).toBe(2);
+        expect(report.messages.slice(3).map((m) => m.outcome)).toEqual(['retry', 'retry', 'retry', 'retry']);
+        expect(report.messages[3]!.reason).toMatch(/deferred the message: .*421.*too many messages/);
+      } else {
+        expect(connections).toBe(3);
+        expect(new Set(received.map((r) => r.to[0])).size).toBe(7);
+      }
+    }
+  });
   it('a server that refuses us (530, relaying denied) leaves every message pending and stops, instead of failing the queue for good', async () => {
     const cases: { over: NonNullable<Parameters<typeof startServer>[0]>; reason: RegExp }[] = [
       { over: { onRcptTo: (_address, _session, callback) => callback(Object.assign(new Error('5.7.1 Relay access denied'), { responseCode: 554 })) }, reason: /refuses to send for us: .*Relay access denied.*stay pending/ },
