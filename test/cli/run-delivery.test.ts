@@ -136,7 +136,7 @@ describe('campaign run: delivery through real servers', () => {
     const command = `ulimit -n 128 && exec '${process.execPath}' '${path.join(ROOT, 'cli/campaign.js')}' run --now 2026-11-01T00:00:00Z --until 2026-12-31T00:00:00Z --store store.json --workspace '${path.join(ROOT, 'campaigns')}'`;
     const limited = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
     expect(limited.status, limited.stderr).toBe(0);
-    const sent = /Delivered: ([\d,]+) sent, [\d,]+ skipped at delivery, 0 failed\.\n/.exec(limited.stdout)?.[1];
+    const sent = /Delivered: ([\d,]+) sent \([\d,]+ to contacts, [\d,]+ team notifications\), [\d,]+ skipped at delivery, 0 failed\.\n/.exec(limited.stdout)?.[1];
     expect(sent, limited.stdout).toBeDefined();
     expect(limited.stdout).not.toContain('EMFILE');
     const after = (await readStore(path.join(dir, 'store.json')))!;
@@ -237,7 +237,10 @@ describe('campaign run: delivery through real servers', () => {
 
       const dry = await cliWith({ ...smtp.env, ...secret }, dir, ...args, '--dry-run');
       expect(dry.code, dry.stderr).toBe(0);
-      expect(dry.stdout).toContain(`\nDelivery: ${pending} would be sent, 0 skipped at delivery, 0 failed, ${held} not due yet.\n`);
+      // The pending emails include the sales team's notifications; the line says how many.
+      const split = /\nDelivery: [\d,]+ would be sent( \([\d,]+ to contacts, [\d,]+ team notifications\)),/.exec(dry.stdout)?.[1];
+      expect(split, dry.stdout).toBeDefined();
+      expect(dry.stdout).toContain(`\nDelivery: ${pending} would be sent${split}, 0 skipped at delivery, 0 failed, ${held} not due yet.\n`);
       expect(dry.stdout).toContain(`\nWebhooks that would be posted: ${given}, failed: 0.`);
       const json = JSON.parse((await cliWith({ ...smtp.env, ...secret }, dir, ...args, '--dry-run', '--format', 'json')).stdout);
       expect(json.delivery).toMatchObject({ dryRun: true, sent: Number(pending.replace(/,/g, '')), failed: 0 });
@@ -248,7 +251,7 @@ describe('campaign run: delivery through real servers', () => {
 
       const real = await cliWith({ ...smtp.env, ...secret }, dir, ...args);
       expect(real.code, real.stderr).toBe(0);
-      expect(real.stdout).toContain(`\nDelivered: ${pending} sent, 0 skipped at delivery, 0 failed, ${held} not due yet.\n`);
+      expect(real.stdout).toContain(`\nDelivered: ${pending} sent${split}, 0 skipped at delivery, 0 failed, ${held} not due yet.\n`);
       expect(real.stdout).toContain(`\nWebhooks delivered: ${given}, failed: 0.`);
       expect(smtp.received.length.toLocaleString('en-US')).toBe(pending);
       expect(posted.length.toLocaleString('en-US')).toBe(given);
@@ -280,7 +283,7 @@ describe('campaign run: delivery through real servers', () => {
       const env = { CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: String((server.server.address() as AddressInfo).port) };
       const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/\nDelivered: [\d,]+ sent, 0 skipped at delivery, 0 failed, 1 unknown \(the send broke off: it may have gone out, so it is not retried\), [\d,]+ held for quiet hours, a sending window or the frequency cap \(they go at the next allowed time\)\.\n/);
+      expect(run.stdout).toMatch(/\nDelivered: [\d,]+ sent \([\d,]+ to contacts, [\d,]+ team notifications\), 0 skipped at delivery, 0 failed, 1 unknown \(the send broke off: it may have gone out, so it is not retried\), [\d,]+ held for quiet hours, a sending window or the frequency cap \(they go at the next allowed time\)\.\n/);
       expect(run.stdout).toContain(`\n  1 unknown: SMTP server 127.0.0.1:${env.CAMPAIGN_SMTP_PORT}: the connection broke while sending; the message may have been delivered`);
       expect(run.stdout).not.toContain('interrupted run');
     } finally {

@@ -261,7 +261,7 @@ describe('campaign run', () => {
     expect(dry.stdout).toContain('Dry run (nothing written, nothing sent)');
     // Scheduled, as the real run says; what delivery would send is its own line (some are held).
     expect(dry.stdout).toMatch(/\nEmails: [\d,]+ would be scheduled \(/);
-    expect(dry.stdout).toMatch(/\nDelivery: [\d,]+ would be sent, /);
+    expect(dry.stdout).toMatch(/\nDelivery: [\d,]+ would be sent \([\d,]+ to contacts, [\d,]+ team notifications\), /);
     expect(readFileSync(path.join(dir, 'store.json')).equals(before)).toBe(true);
     expect(readFileSync(path.join(dir, 'journal.jsonl')).equals(journal)).toBe(true);
     expect(existsSync(path.join(dir, 'outbox'))).toBe(false);

@@ -125,6 +125,16 @@ describe('run summary', () => {
     expect(text).not.toMatch(/failed:|Webhooks/);
   });
 
+  it('says how many of the emails delivered are team notifications (QA: "Emails: 3,055 scheduled" then "Delivered: 3,894 sent" was unexplained)', () => {
+    const messages: MessageReport[] = [
+      { key: 'a', kind: 'marketing', to: 'a@example.com', outcome: 'sent' },
+      { key: 'b', kind: 'transactional', to: 'b@example.com', outcome: 'already-sent' },
+      { key: 'n1', kind: 'notification', to: 'sales@example.com', outcome: 'sent' },
+      { key: 'n2', kind: 'notification', to: 'sales@example.com', outcome: 'failed', reason: 'refused' },
+    ];
+    expect(renderRunSummary(result(messages, []), plain)).toContain('Delivered: 3 sent (2 to contacts, 1 team notification), 0 skipped at delivery, 1 failed.');
+  });
+
   it('lists every failure in --format json, not every message', () => {
     const json = runJson(result([failedEmail(1, 'bounced'), { key: 'ok', kind: 'marketing', to: 'ok@example.com', outcome: 'sent' }], [
       { key: 'h1', endpoint: 'crm', outcome: 'failed', attempts: 2, lastError: 'timeout', nextAttemptAt: TO },
