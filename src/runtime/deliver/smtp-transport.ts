@@ -23,7 +23,8 @@ export interface SmtpConfig {
   tls?: { rejectUnauthorized?: boolean; ca?: string; servername?: string };
 }
 
-type Stage = 'connect' | 'auth' | 'send';
+/** `greeting`: connected, but the server's greeting did not come. */
+type Stage = 'connect' | 'greeting' | 'auth' | 'send';
 
 /**
  * Sends messages over one SMTP connection (nodemailer's SMTP client), kept open between messages:
@@ -136,8 +137,11 @@ function openSession(options: SMTPConnection.Options, credentials: SMTPConnectio
     let dead = false;
     // What an error or a close reports to: the open, a transfer or a reset in progress.
     let waiting: ((error: SMTPConnection.SMTPError) => void) | null = (error) => {
+      // nodemailer's connection timeout runs until the greeting: a socket that connected waited for it.
+      const socket = (connection as unknown as { _socket?: Socket })._socket;
+      const greeting = stage === 'connect' && error.code === 'ETIMEDOUT' && socket !== undefined && !socket.connecting && socket.remoteAddress !== undefined;
       connection.close();
-      resolve({ ok: false, stage, error });
+      resolve({ ok: false, stage: greeting ? 'greeting' : stage, error });
     };
     const fail = (error: SMTPConnection.SMTPError) => {
       dead = true;
@@ -275,6 +279,9 @@ function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, 
     return { status: 'retry', error: `${where}: cannot connect: the server does not offer STARTTLS (${detail}), and TLS is required (CAMPAIGN_SMTP_REQUIRE_TLS, on by default for a host that is not loopback): use its TLS port, or set CAMPAIGN_SMTP_REQUIRE_TLS=false for a relay on a trusted network`, stop: true };
   }
   if (stage === 'connect') return { status: 'retry', error: `${where}: cannot connect: ${detail}`, stop: true };
+  if (stage === 'greeting') {
+    return { status: 'retry', error: `${where}: connected, but the server sent no SMTP greeting (${detail}): check CAMPAIGN_SMTP_HOST and CAMPAIGN_SMTP_PORT; a port with implicit TLS (usually 465) needs CAMPAIGN_SMTP_SECURE=true`, stop: true };
+  }
   if (stage === 'auth') return { status: 'retry', error: `${where}: login failed: ${detail}`, stop: true };
   const code = error.responseCode ?? 0;
   if (code >= 400 && code < 500) return { status: 'retry', error: `${where} deferred the message: ${detail}`, stop: code === 421 };

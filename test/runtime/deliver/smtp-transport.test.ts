@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deliverOutbox } from '../../../src/runtime/deliver/deliver-outbox.ts';
@@ -284,6 +285,21 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'failed', 'sent', 'pending', 'pending']);
     expect(received.map((r) => r.to)).toEqual([['ann@example.com']]);
   });
+  it('a server that accepts the connection but never greets (a TLS port without CAMPAIGN_SMTP_SECURE) is named as such, not "cannot connect: Timeout" (QA 2)', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const dir = await temp.make();
+      const data = store({ outbox: [email('c1', 'ann@example.com')] });
+      const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port, { timeoutMs: 300 }), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+      expect(report.retry).toBe(1);
+      expect(report.messages[0]!.reason).toMatch(/^SMTP server 127\.0\.0\.1:\d+: connected, but the server sent no SMTP greeting \(Timeout\): check CAMPAIGN_SMTP_HOST and CAMPAIGN_SMTP_PORT; a port with implicit TLS \(usually 465\) needs CAMPAIGN_SMTP_SECURE=true$/);
+    } finally {
+      silent.close();
+    }
+  });
+
   it('a server with a per-connection message limit (421 after N messages, as Exim) gets the rest on new connections; a new connection answering 421 stops the run', async () => {
     for (const { limit, closingFromStart, sent } of [
       { limit: 3, closingFromStart: false, sent: 7 },
