@@ -194,7 +194,7 @@ export function renderContactChanges(changes: ContactChanges, c: Colors): string
       rules.set(rule.rule, entry);
     }
     const fired = [...rules].map(([rule, e]) => `${rule} ${e.points >= 0 ? '+' : ''}${e.points}${e.count > 1 ? ` (${e.count}×${e.capped ? `, ${e.capped} capped` : ''})` : e.capped ? ' (capped)' : ''}`);
-    lines.push(`  score ${score}: ${points(diff.before)} → ${c.bold(points(diff.after))}${fired.length ? ` [${fired.join(', ')}]` : ''}${diff.thresholds.length ? c.magenta(` crossed ${diff.thresholds.join(', ')}`) : ''}`);
+    lines.push(`  score ${score}: ${points(diff.before)} → ${c.bold(points(diff.after))}${fired.length ? ` [${fired.join(', ')}]` : ''}${diff.thresholds.length ? c.magenta(` crossed ${crossings(diff.thresholds)}`) : ''}`);
   }
   for (const s of change.segments.entered) lines.push(`  ${c.green('+')} segment ${s}`);
   for (const s of change.segments.left) lines.push(`  ${c.red('-')} segment ${s}`);
@@ -217,7 +217,15 @@ export function renderContactChanges(changes: ContactChanges, c: Colors): string
     else lines.push(`  ${c.yellow(`${what} ${email.outcome}`)} ${short(email.at)}${email.template ? ` ${email.template}` : ''}: ${email.reason}`);
   }
   for (const hook of change.webhooks) lines.push(`  webhook ${hook.endpoint} ${short(hook.at)}`);
+  for (const r of change.refused ?? []) lines.push(`  ${c.yellow(`threshold enroll ${r.campaign} refused ${short(r.at)}: ${r.reason}`)}`);
   return lines.join('\n');
+}
+
+/** Thresholds crossed, each once with how many times: `mql (2×), hot` (a score can cross, fall back and cross again in one run). */
+function crossings(thresholds: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const name of thresholds) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return [...counts].map(([name, count]) => (count > 1 ? `${name} (${count}×)` : name)).join(', ');
 }
 
 /** A journey's exit note: `2026-11-02T09:00:00.000Z exited (goal upgraded not met)` (`finish`). */

@@ -135,6 +135,15 @@ describe('run summary', () => {
     expect(renderRunSummary(result(messages, []), plain)).toContain('Delivered: 3 sent (2 to contacts, 1 team notification), 0 skipped at delivery, 1 failed.');
   });
 
+  it('names each threshold crossed once, with how many times (the dry run printed "crossed mql, mql")', () => {
+    const log = new ChangeLog();
+    log.threshold('c1', 'engagement', 'mql', 40);
+    log.threshold('c1', 'engagement', 'hot', 80);
+    log.threshold('c1', 'engagement', 'mql', 45);
+    log.score('c1', 'engagement', 40, 45, [], '2026-11-02T00:00:00.000Z');
+    expect(renderContactChanges(log.contacts.get('c1')!, plain)).toContain('score engagement: 40 → 45 crossed mql (2×), hot');
+  });
+
   it('lists every failure in --format json, not every message', () => {
     const json = runJson(result([failedEmail(1, 'bounced'), { key: 'ok', kind: 'marketing', to: 'ok@example.com', outcome: 'sent' }], [
       { key: 'h1', endpoint: 'crm', outcome: 'failed', attempts: 2, lastError: 'timeout', nextAttemptAt: TO },

@@ -54,6 +54,8 @@ export interface ContactChanges {
   emails: EmailChange[];
   webhooks: { key: string; endpoint: string; at: string }[];
   events: number;
+  /** Enrollments a score threshold's `enroll` action asked for that the campaign refused (only when there are some). */
+  refused?: { campaign: string; at: string; reason: string }[];
 }
 
 /**
@@ -162,6 +164,11 @@ export class ChangeLog {
     change.thresholds.push(threshold);
   }
 
+  /** A threshold's `enroll` action the campaign refused (its re-entry rule, its audience), and why. */
+  refusedEnrollment(contact: string, campaign: string, at: string, reason: string): void {
+    (this.for(contact).refused ??= []).push({ campaign, at, reason });
+  }
+
   /** The contact's change of `score`, made with `before` (and `after`) = `value` on its first change. */
   private scoreChange(contact: string, score: string, value: number): ScoreChange {
     const entry = this.for(contact);
@@ -235,7 +242,7 @@ export class ChangeLog {
       Object.keys(c.fields).length === 0 && c.tags.added.length === 0 && c.tags.removed.length === 0 &&
       Object.values(c.scores).every((s) => s.before === s.after && s.thresholds.length === 0) &&
       c.segments.entered.length === 0 && c.segments.left.length === 0 && Object.keys(c.journeys).length === 0 &&
-      c.emails.length === 0 && c.webhooks.length === 0
+      c.emails.length === 0 && c.webhooks.length === 0 && (c.refused === undefined || c.refused.length === 0)
     );
   }
 }

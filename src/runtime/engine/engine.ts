@@ -339,7 +339,10 @@ export class Engine {
   tryEnroll(campaign: Campaign, contactId: string, cause: string): Enrollment | null {
     const entered = this.enter(campaign, contactId, cause);
     // A trigger's refusal is the rule working (re-entry); a threshold's `enroll` asked for this contact (QA).
-    if (typeof entered === 'string' && cause === THRESHOLD_CAUSE) (this.stats.refusedByThresholds ??= []).push({ contact: contactId, campaign: campaign.id, refused: entered });
+    if (typeof entered === 'string' && cause === THRESHOLD_CAUSE) {
+      (this.stats.refusedByThresholds ??= []).push({ contact: contactId, campaign: campaign.id, refused: entered });
+      this.log.refusedEnrollment(contactId, campaign.id, iso(this.now), entered);
+    }
     return typeof entered === 'string' ? null : entered;
   }
 

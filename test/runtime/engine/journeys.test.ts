@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/runtime/engine/engine.ts';
+import { colors } from '../../../src/render/colors.ts';
+import { renderContactChanges } from '../../../src/render/run-text.ts';
 import { programFrom, type TestWorkspace } from '../../helpers/program.ts';
 import { ev, marketing, sends, simulate, storeWith } from './journey-helpers.ts';
 
@@ -397,6 +399,11 @@ describe('journeys', () => {
     const { engine } = await simulate(build, store, [...views, ev('k2', 'demo.requested', '2026-11-02T10:00:00.000Z')], '2026-11-03T00:00:00Z');
     expect(store.contacts[0]!.scores.eng!.value).toBe(50);
     expect(engine.stats.refusedByThresholds).toEqual([{ contact: 'k1', campaign: 'm', refused: 'already in the campaign' }]);
+    // Also in the contact's own changes, which the dry run prints (QA 5: only the summary said it).
+    const k1 = engine.log.contacts.get('k1')!;
+    expect(k1.refused).toEqual([{ campaign: 'm', at: '2026-11-02T05:00:00.000Z', reason: 'already in the campaign' }]);
+    expect(renderContactChanges(k1, colors(false))).toContain('\n  threshold enroll m refused 2026-11-02T05:00Z: already in the campaign');
+    expect(engine.log.contacts.get('k2')!.refused).toBeUndefined();
     expect(engine.stats.unsettled).toEqual(['k2']);
   });
 
