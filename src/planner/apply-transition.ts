@@ -117,7 +117,11 @@ function migrate(enrollments: readonly Enrollment[], t: Transition, now: string)
   const changes = new Map<string, EnrollmentChange>(t.enrollments.map((c) => [c.enrollment, c]));
   const out = enrollments.map((enrollment) => {
     const change = changes.get(enrollment.id);
-    return change ? migrateOne(enrollment, change, now) : enrollment;
+    const migrated = change ? migrateOne(enrollment, change, now) : enrollment;
+    const keys = t.enrollmentKeys.get(enrollment.id);
+    if (keys === undefined) return migrated;
+    const { keys: _, ...rest } = migrated;
+    return keys === null ? rest : { ...rest, keys };
   });
   out.push(...t.created);
   return out.sort(byId);

@@ -39,7 +39,7 @@ export function computeTransition(input: TransitionInput): Transition {
   const { deployed, next, store, now } = input;
   const nowMs = Date.parse(now);
   const comparison = comparePrograms(deployed, next);
-  const migration = migrateEnrollments(store.enrollments, comparison, now, store.outbox ?? []);
+  const migration = migrateEnrollments(store.enrollments, comparison, now, store.outbox ?? [], store.webhooks ?? []);
   const actions = actionsByKey(comparison);
 
   const before = deployed ? compileProgram(deployed) : null;
@@ -98,6 +98,7 @@ export function computeTransition(input: TransitionInput): Transition {
     },
     contacts,
     enrollments: migration.changes,
+    enrollmentKeys: migration.keys,
     created,
     grades: grades.filter((t) => t.relevant).map((t) => t.transition()),
     templates: templates.reach,

@@ -1,4 +1,5 @@
 import type { Campaign } from '../ir/types.ts';
+import { effectKey, enrollmentId } from '../runtime/journeys/eligibility.ts';
 import type { Enrollment, OutboxMessage } from '../store/types.ts';
 import type { ProgramComparison } from './diff-programs.ts';
 import { rulesOnly, type StepMapping } from './diff-steps.ts';
@@ -14,6 +15,8 @@ export interface EnrollmentMigration {
   renamed: Map<string, number>;
   /** Deleted campaign id → active enrollments that exit. */
   exiting: Map<string, number>;
+  /** Enrollment id (deployed) → its effect keys after apply (`Enrollment.keys`), when they change (null: none kept). */
+  keys: Map<string, Record<string, string> | null>;
   errors: PlanMessage[];
   warnings: PlanMessage[];
 }
@@ -24,8 +27,9 @@ export interface EnrollmentMigration {
  * step, or exit), and a deleted campaign ends them. A removed step that contacts wait in, with no
  * destination, is an error: the plan never guesses where people go.
  */
-export function migrateEnrollments(enrollments: readonly Enrollment[], comparison: ProgramComparison, now: string, outbox: readonly OutboxMessage[] = []): EnrollmentMigration {
-  const out: EnrollmentMigration = { changes: [], steps: new Map(), renamed: new Map(), exiting: new Map(), errors: [], warnings: [] };
+export function migrateEnrollments(enrollments: readonly Enrollment[], comparison: ProgramComparison, now: string, outbox: readonly OutboxMessage[] = [], webhooks: readonly { key: string }[] = []): EnrollmentMigration {
+  const out: EnrollmentMigration = { changes: [], steps: new Map(), renamed: new Map(), exiting: new Map(), keys: new Map(), errors: [], warnings: [] };
+  let effects: Set<string> | null = null;
   const pairs = new Map(comparison.campaigns.filter((p) => p.before).map((p) => [p.before!.id, p]));
   /** Deployed campaign id → step → active enrollments waiting there. */
   const waiting = new Map<string, Map<string, Examples>>();
@@ -48,6 +52,12 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
       continue;
     }
     if (toCampaign !== enrollment.campaign) out.renamed.set(toCampaign, (out.renamed.get(toCampaign) ?? 0) + 1);
+    const mapping = comparison.steps.get(toCampaign)!;
+    if (toCampaign !== enrollment.campaign || mapping.renamed.size > 0 || enrollment.keys !== undefined) {
+      effects ??= new Set([...outbox.map((m) => m.key), ...webhooks.map((w) => w.key)]);
+      const keys = keptKeys(enrollment, toCampaign, mapping, effects);
+      if (!sameKeys(keys, enrollment.keys)) out.keys.set(enrollment.id, keys);
+    }
     const step = enrollment.step!;
     examplesAt(waiting, enrollment.campaign, step).add(enrollment.contact);
     if (enrollment.phase === 'waiting') examplesAt(deferred, enrollment.campaign, step).add(enrollment.contact);
@@ -91,6 +101,28 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
     });
   }
   return out;
+}
+
+/**
+ * The effect keys an active enrollment keeps through the renames (`Enrollment.keys`): for each step
+ * still in the campaign whose email, notification or webhook is recorded under a key other than
+ * the one the step gets after apply, that key, so the step does not run its effect again (QA: a
+ * renamed send step moved after the step a contact waited in sent its email a second time).
+ */
+function keptKeys(enrollment: Enrollment, toCampaign: string, mapping: StepMapping, effects: ReadonlySet<string>): Record<string, string> | null {
+  const id = enrollmentId(toCampaign, enrollment.contact, enrollment.seq);
+  let out: Record<string, string> | null = null;
+  for (const [from, to] of mapping.kept) {
+    const key = effectKey(enrollment, from);
+    if (key !== `${id}/${to}` && effects.has(key)) (out ??= {})[to] = key;
+  }
+  return out;
+}
+
+function sameKeys(a: Record<string, string> | null, b: Record<string, string> | undefined): boolean {
+  if (a === null || b === undefined) return a === null && b === undefined;
+  const entries = Object.entries(a);
+  return entries.length === Object.keys(b).length && entries.every(([step, key]) => b[step] === key);
 }
 
 function change(enrollment: Enrollment, toCampaign: string, toStep: string | null, outcome: EnrollmentChange['outcome'], exitReason?: string): EnrollmentChange {

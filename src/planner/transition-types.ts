@@ -21,6 +21,8 @@ export interface Transition {
   contacts: ContactTransition[];
   /** Existing enrollments that change (renamed, moved, exited, re-timed). */
   enrollments: EnrollmentChange[];
+  /** Enrollment id (deployed) → its effect keys after apply, where they change (`Enrollment.keys`; null: none). */
+  enrollmentKeys: Map<string, Record<string, string> | null>;
   /** Enrollments created on apply (contacts entering segment-triggered campaigns). */
   created: Enrollment[];
   /** Per grade matrix of the impact: the contacts its `changed` counts (grades are not stored: nothing to write). */

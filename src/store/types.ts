@@ -158,6 +158,12 @@ export interface Enrollment {
   /** Split variant per split step id (stable per contact). */
   variants?: Record<string, string>;
   exitReason?: string;
+  /**
+   * Step id → the effect key its email, notification or webhook already has, when that is not
+   * `${id}/${step}`: the step or the campaign was renamed (`apply`) after the effect was recorded.
+   * The effect keeps its key, so a renamed step the contact passed before does not send again.
+   */
+  keys?: Record<string, string>;
   /** The last steps taken, newest last (bounded). */
   history: { at: string; step: string; outcome: string }[];
 }

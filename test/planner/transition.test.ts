@@ -326,6 +326,33 @@ describe('computeTransition: campaigns', () => {
     expect(enrollmentIdOfMessage(after.outbox[0]!)).toBe('trial-nurture/c1/1');
   });
 
+  it('keeps the effect keys of renamed steps and campaigns: a renamed send step a contact passed before does not send again (QA: moved after the wait and renamed, it sent a second time)', () => {
+    const templates = ['welcome-email', 'reminder-email', 'last-email'].map((id) => ({ type: 'template' as const, id, kind: 'marketing' as const, subject: id, text: id }));
+    const base = { ...v1, templates };
+    // c2 got its welcome and waits in cool-off; c1 got both welcome and reminder, and waits in "last".
+    const data = { ...waiting(), deployed: { ...waiting().deployed!, program: base } };
+    data.enrollments[0] = enrollment('nurture', 'c1', 'last');
+    const sent = (key: string, contact: string, step: string): OutboxMessage => ({ key, messageId: `<${key}>`, kind: 'marketing', contact, campaign: 'nurture', step, template: `${step}-email`, to: `${contact}@example.com`, subject: 's', status: 'sent', createdAt: NOW, dueAt: NOW });
+    data.outbox = [sent('nurture/c1/1/welcome', 'c1', 'welcome'), sent('nurture/c1/1/reminder', 'c1', 'reminder'), sent('nurture/c2/1/welcome', 'c2', 'welcome')];
+    // The welcome moves after the wait, renamed; the campaign is renamed too.
+    const v2 = { ...base, campaigns: [campaign('trial-nurture', [wait('cool-off', '2d'), send('guide', 'welcome-email', { renamedFrom: 'welcome' }), send('reminder', 'reminder-email'), send('last', 'last-email')], { renamedFrom: 'nurture', name: 'nurture', trigger: { type: 'segmentEntry', segment: 'eu-trials', enrollExisting: false } })] };
+    const t = computeTransition({ deployed: base, next: v2, store: data, now: NOW });
+    const after = applyTransition(data, t, v2, hashProgram(v2), NOW, 'test');
+    expect(after.enrollments.map((e) => [e.id, e.keys])).toEqual([
+      ['trial-nurture/c1/1', { guide: 'nurture/c1/1/welcome', reminder: 'nurture/c1/1/reminder' }],
+      ['trial-nurture/c2/1', { guide: 'nurture/c2/1/welcome' }],
+      // Finished: it runs no step again.
+      ['trial-nurture/c3/1', undefined],
+    ]);
+    // Planned again, nothing changes; renamed back, the keys follow.
+    expect(computeTransition({ deployed: v2, next: v2, store: after, now: NOW }).enrollmentKeys.size).toBe(0);
+    const later = new Date(Date.parse(NOW) + 3 * 86_400_000).toISOString();
+    new Engine(after, v2).run([], { until: Date.parse(later) });
+    // c2 woke after cool-off and went through guide (its welcome, already sent), reminder and last: two new emails, not three.
+    expect(after.outbox.filter((m) => m.contact === 'c2').map((m) => m.key).sort()).toEqual(['nurture/c2/1/welcome', 'trial-nurture/c2/1/last', 'trial-nurture/c2/1/reminder']);
+    expect(after.outbox.filter((m) => m.contact === 'c1').map((m) => m.key).sort()).toEqual(['nurture/c1/1/reminder', 'nurture/c1/1/welcome', 'trial-nurture/c1/1/last']);
+  });
+
   it('exits the active enrollments of a deleted campaign, with a warning that counts the emails they will not get', () => {
     const v2 = { ...v1, campaigns: [] };
     const data = waiting();

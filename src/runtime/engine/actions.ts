@@ -11,6 +11,7 @@ import { checkThresholds } from './thresholds.ts';
 import { refreshBetweenSteps } from './inline-refresh.ts';
 import { countNotification, THRESHOLD_CAUSE } from './run-stats.ts';
 import { isoOf as iso } from '../time/instants.ts';
+import { effectKey } from '../journeys/eligibility.ts';
 
 /** Effects of steps and threshold actions. Each effect has a deterministic key; none is recorded twice. */
 
@@ -84,7 +85,7 @@ export function sendEmail(
   step: Extract<Step, { type: 'send' }>,
   now: number,
 ): { deferUntil?: number; reason?: string } {
-  const key = `${enrollment.id}/${step.id}`;
+  const key = effectKey(enrollment, step.id);
   if (engine.outboxKeys.has(key)) return {};
   const template = engine.index.templates.get(step.template)!;
   const contact = engine.contacts.get(enrollment.contact)!;

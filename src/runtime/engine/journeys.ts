@@ -8,6 +8,7 @@ import { executeAction, sendEmail } from './actions.ts';
 import { refreshBetweenSteps } from './inline-refresh.ts';
 import type { Engine } from './engine.ts';
 import { isoOf as iso } from '../time/instants.ts';
+import { effectKey } from '../journeys/eligibility.ts';
 
 /**
  * Moving contacts through journeys. An enrollment sits at a step in one of two phases:
@@ -138,7 +139,7 @@ function enter(engine: Engine, enrollment: Enrollment, step: Step, now: number):
       return waitUntil(enrollment, null, now);
     }
     default:
-      note(engine, enrollment, step.id, executeAction(engine, step, enrollment.contact, now, `${enrollment.id}/${step.id}`, campaign.id) ?? step.type, now);
+      note(engine, enrollment, step.id, executeAction(engine, step, enrollment.contact, now, effectKey(enrollment, step.id), campaign.id) ?? step.type, now);
       return { next: 'follow' };
   }
 }

@@ -31,6 +31,11 @@ export function enrollmentId(campaign: string, contact: string, seq: number): st
   return `${campaign}/${contact}/${seq}`;
 }
 
+/** The key of a step's effect (email, notification, webhook) in an enrollment: `${enrollment}/${step}`, or the one it kept through a rename (`Enrollment.keys`). */
+export function effectKey(enrollment: Pick<Enrollment, 'id' | 'keys'>, step: string): string {
+  return enrollment.keys?.[step] ?? `${enrollment.id}/${step}`;
+}
+
 /**
  * The id of the enrollment a campaign email was sent for. Its key is the enrollment's id when the
  * email was queued, then `/${step}`: `${campaign}/${contact}/${seq}/${step}`. The campaign is the
