@@ -1,5 +1,5 @@
 import type { Campaign } from '../ir/types.ts';
-import { effectKey, enrollmentId } from '../runtime/journeys/eligibility.ts';
+import { effectKey, enrollmentId, enrollmentIdOfMessage } from '../runtime/journeys/eligibility.ts';
 import type { Enrollment, OutboxMessage } from '../store/types.ts';
 import type { ProgramComparison } from './diff-programs.ts';
 import { rulesOnly, type StepMapping } from './diff-steps.ts';
@@ -30,6 +30,8 @@ export interface EnrollmentMigration {
 export function migrateEnrollments(enrollments: readonly Enrollment[], comparison: ProgramComparison, now: string, outbox: readonly OutboxMessage[] = [], webhooks: readonly { key: string }[] = []): EnrollmentMigration {
   const out: EnrollmentMigration = { changes: [], steps: new Map(), renamed: new Map(), exiting: new Map(), keys: new Map(), errors: [], warnings: [] };
   let effects: Set<string> | null = null;
+  /** Active enrollments that a removed step mapped to 'exit' takes out → that step. */
+  const exitingAt = new Map<string, string>();
   const pairs = new Map(comparison.campaigns.filter((p) => p.before).map((p) => [p.before!.id, p]));
   /** Deployed campaign id → step → active enrollments waiting there. */
   const waiting = new Map<string, Map<string, Examples>>();
@@ -63,6 +65,7 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
     if (enrollment.phase === 'waiting') examplesAt(deferred, enrollment.campaign, step).add(enrollment.contact);
     const planned = migrateOne(enrollment, pair.after, comparison.steps.get(toCampaign)!, now);
     if (planned) out.changes.push(planned);
+    if (planned?.outcome === 'exit') exitingAt.set(enrollment.id, step);
   }
 
   for (const pair of comparison.campaigns) {
@@ -74,11 +77,14 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
     for (const impact of impacts) {
       if (impact.outcome !== 'exit' || impact.waiting === 0) continue;
       const who = `${impact.waiting} contact${impact.waiting === 1 ? ' waits' : 's wait'}`;
+      // Their emails still held (quiet hours, a window, the cap) are skipped at delivery, as for a deleted campaign (QA).
+      const held = outbox.filter((m) => m.kind !== 'notification' && (m.status === 'pending' || m.status === 'deferred') && m.campaign === pair.before!.id && exitingAt.get(enrollmentIdOfMessage(m) ?? '') === impact.step).length;
+      const dropped = held === 0 ? '' : ` ${emailCount(held)} waiting in the outbox will not be sent.`;
       out.warnings.push({
         code: 'removed-step-exits-contacts',
         entity: `campaign:${pair.after.id}`,
         step: impact.step,
-        message: `Step "${impact.step}" of campaign "${pair.after.id}" is removed while ${who} in it; removedSteps says 'exit', so they leave the campaign on apply. Give it { moveTo: '<step id>' } if they should go on.`,
+        message: `Step "${impact.step}" of campaign "${pair.after.id}" is removed while ${who} in it; removedSteps says 'exit', so they leave the campaign on apply.${dropped} Give it { moveTo: '<step id>' } if they should go on.`,
       });
     }
   }
@@ -240,7 +246,7 @@ function examplesAt(map: Map<string, Map<string, Examples>>, campaign: string, s
   return list;
 }
 
-const emailCount = (n: number) => `${n} of its email${n === 1 ? '' : 's'}`;
+const emailCount = (n: number) => `${n} of its emails`;
 
 /**
  * Per deleted campaign, its emails still to deliver (pending or deferred; team notifications go on):

@@ -293,7 +293,11 @@ describe('computeTransition: campaigns', () => {
   it('exits contacts of a removed step mapped to exit', () => {
     const v2 = { ...v1, campaigns: [{ ...v1.campaigns[0]!, steps: [send('welcome'), wait('cool-off', '2d'), send('last', 'last-email')], stepMoves: [{ from: 'reminder', to: null }] }] };
     const data = waiting();
+    // c1's welcome, held for quiet hours: skipped at delivery once c1 has left; the warning counts it (QA). c2 stays: its email goes.
+    const held = (contact: string): OutboxMessage => ({ key: `nurture/${contact}/1/welcome`, messageId: `<${contact}>`, kind: 'marketing', contact, campaign: 'nurture', step: 'welcome', template: 'welcome-email', to: `${contact}@example.com`, subject: 's', status: 'deferred', createdAt: NOW, dueAt: NOW });
+    data.outbox = [held('c1'), held('c2')];
     const t = computeTransition({ deployed: v1, next: v2, store: data, now: NOW });
+    expect(t.warnings).toEqual([expect.objectContaining({ code: 'removed-step-exits-contacts', message: expect.stringContaining("so they leave the campaign on apply. 1 of its emails waiting in the outbox will not be sent. Give it") })]);
     const after = applyTransition(data, t, v2, hashProgram(v2), NOW, 'test');
     expect(after.enrollments[0]).toMatchObject({ status: 'exited', step: null, exitReason: 'step "reminder" removed' });
   });
