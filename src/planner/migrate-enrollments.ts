@@ -167,8 +167,10 @@ function migrateOne(enrollment: Enrollment, campaign: Campaign, mapping: StepMap
     const out = change(enrollment, campaign.id, kept, renamed ? 'rename' : 'stay');
     if (shift !== undefined && enrollment.wakeAt !== null) {
       out.wakeShiftMs = shift;
-      // A wake-up moved into the past is due at apply: the next run wakes it (as the engine would anyway).
-      out.wakeAt = new Date(Math.max(Date.parse(enrollment.wakeAt) + shift, Date.parse(now))).toISOString();
+      // Moved as is, also into the past: the next run wakes it at its start if that is later (the engine
+      // wakes what is overdue). Held to the plan's now, it woke at the wall clock on a store whose runs
+      // were behind, and a change reverted did not give the wake-ups back (QA).
+      out.wakeAt = new Date(Date.parse(enrollment.wakeAt) + shift).toISOString();
     }
     if (variants) out.variants = variants;
     return out;

@@ -111,7 +111,7 @@ export interface EnrollmentChange {
   rules?: true;
   exitReason?: string;
   wakeShiftMs?: number;
-  /** The wake-up after the shift: never before the apply (a wake-up moved into the past is due at once). */
+  /** The wake-up after the shift (one moved into the past is due at once: the next run wakes it at its start). */
   wakeAt?: string;
   /** Split assignments under renamed split step ids. */
   variants?: Record<string, string>;

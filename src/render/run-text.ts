@@ -8,8 +8,6 @@ import { terminalSafeDeep } from '../text/terminal-safe.ts';
 
 const n = (value: number) => value.toLocaleString('en-US');
 const plural = (count: number, word: string) => `${n(count)} ${word}${count === 1 ? '' : 's'}`;
-/** Outcomes counted in `DeliveryReport.sent`. */
-const DELIVERED: ReadonlySet<string> = new Set(['sent', 'already-sent', 'would-send']);
 const short = (iso: string | null) => (iso ? iso.replace(':00.000Z', 'Z').replace('.000Z', 'Z') : '—');
 
 function byCount(record: Record<string, number>): string {
@@ -58,7 +56,7 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
       lines.push(`Recovered from an interrupted run: ${parts.join(', ')}.`);
     }
     // "Emails: 3,055 scheduled" counts contacts' emails; delivery also sends the teams' notifications.
-    const notified = d.messages.filter((m) => m.kind === 'notification' && DELIVERED.has(m.outcome)).length;
+    const notified = d.notifications;
     const split = notified > 0 ? ` (${n(d.sent - notified)} to contacts, ${n(notified)} team ${notified === 1 ? 'notification' : 'notifications'})` : '';
     lines.push(`${d.dryRun ? `Delivery: ${n(d.sent)} would be sent` : `Delivered: ${n(d.sent)} sent`}${split}, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.retry ? `, ${n(d.retry)} left pending for the next run` : ''}${d.unknown ? `, ${n(d.unknown)} unknown (the send broke off: it may have gone out, so it is not retried)` : ''}${d.deferred > d.held ? `, ${n(d.deferred - d.held)} not due yet` : ''}${d.held ? `, ${n(d.held)} held for quiet hours, a sending window or the frequency cap (they go at the next allowed time)` : ''}.`);
     // Why, so that an operator can act: a refused connection, a rejected recipient, a bad template.

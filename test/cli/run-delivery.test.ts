@@ -244,6 +244,8 @@ describe('campaign run: delivery through real servers', () => {
       expect(dry.stdout).toContain(`\nWebhooks that would be posted: ${given}, failed: 0.`);
       const json = JSON.parse((await cliWith({ ...smtp.env, ...secret }, dir, ...args, '--dry-run', '--format', 'json')).stdout);
       expect(json.delivery).toMatchObject({ dryRun: true, sent: Number(pending.replace(/,/g, '')), failed: 0 });
+      // The same split as the text's: "(N to contacts, M team notifications)" (QA: only the text had it).
+      expect(`(${(json.delivery.sent - json.delivery.notifications).toLocaleString('en-US')} to contacts, ${json.delivery.notifications.toLocaleString('en-US')} team notifications)`).toBe(split!.trim());
       expect(json.webhooks).toMatchObject({ dryRun: true, delivered: Number(given.replace(/,/g, '')), failed: 0 });
       expect(smtp.received).toEqual([]);
       expect(posted).toEqual([]);

@@ -72,8 +72,19 @@ export async function deliverOne(message: OutboxMessage, ctx: DeliveryContext, o
   const mail = await prepare(message, ctx, options, ledger);
   if (!isMail(mail)) return mail;
   const { transport } = options;
-  if (!transport.idempotent) await ledger!.appendDurable({ key: message.key, state: 'attempt', at: sentAtOf(message, options), transport: transport.name, ...subjectChange(message, mail) });
-  return settle(message, mail, await sendSafely(transport, mail), options, ledger!);
+  const attempt = () => ledger!.appendDurable({ key: message.key, state: 'attempt', at: sentAtOf(message, options), transport: transport.name, ...subjectChange(message, mail) });
+  if (!transport.idempotent) await attempt();
+  let result = await sendSafely(transport, mail);
+  if (result.status === 'retry' && result.again) {
+    // Refused, and the transport can try it once more now: the refusal is on disk first, so a crash
+    // before the second attempt leaves the message pending, not `unknown` (QA: killed while
+    // reconnecting after a per-connection 421, the refused message was never sent).
+    await ledger!.appendDurable({ key: message.key, state: 'retry', at: options.now, transport: transport.name, error: result.error });
+    if (!transport.idempotent) await attempt();
+    result = await sendSafely(transport, mail);
+    if (result.status === 'retry' && result.again) result = { status: 'retry', error: result.error, stop: result.stop };
+  }
+  return settle(message, mail, result, options, ledger!);
 }
 
 /** Records what the transport said about one message: in the store data and in the ledger. */

@@ -81,6 +81,8 @@ export interface DeliveryReport {
   dryRun: boolean;
   /** Delivered now or earlier (`already-sent`), or, in a dry run, that would be. */
   sent: number;
+  /** Of `sent`: team notifications (the rest went to contacts). */
+  notifications: number;
   skipped: number;
   failed: number;
   /** Left pending for a later run: a temporary failure, or not tried once the server was unavailable. */
@@ -118,7 +120,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const dryRun = options.dryRun ?? false;
   const outboxDir = options.outboxDir ?? options.transport.outboxDir;
   const recovered = await foldLedger(data, options.ledgerPath, outboxDir === undefined ? { now: options.now } : { outboxDir, now: options.now, sentAt: (message) => sentAtOf(message, options) });
-  const report: DeliveryReport = { dryRun, sent: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, recovered, messages: [] };
+  const report: DeliveryReport = { dryRun, sent: 0, notifications: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, recovered, messages: [] };
   const now = Date.parse(options.now);
   const ctx = deliveryContext(data, options.program);
   const frequencyCap = options.program.settings.frequencyCap;
@@ -278,6 +280,7 @@ const retrySignature = (message: OutboxMessage) => `${message.status}\n${message
 function record(report: DeliveryReport, message: OutboxMessage, outcome: MessageOutcome, extra: { messageId?: string; reason?: string }): MessageReport {
   const counter = outcome === 'already-sent' || outcome === 'would-send' ? 'sent' : outcome;
   report[counter]++;
+  if (counter === 'sent' && message.kind === 'notification') report.notifications++;
   const line: MessageReport = { key: message.key, kind: message.kind, to: message.to, outcome, ...extra };
   report.messages.push(line);
   return line;

@@ -89,17 +89,15 @@ export function smtpTransport(config: SmtpConfig, env: Record<string, string | u
         if (!opened.ok) return classify(opened.stage, opened.error, where, scrub);
         session = opened.session;
       }
-      let outcome = await session.transfer(mail);
+      const outcome = await session.transfer(mail);
       // A server with a per-connection message limit (Exim's smtp_accept_max_per_connection: 1000
-      // by default) answers the message after the limit 421 and closes: a new connection takes
-      // it. A 421 reply means the message was not accepted, so sending it again duplicates
-      // nothing. A new connection answering 421 too is a server closing for everyone (`classify`).
+      // by default) answers the message after the limit 421 and closes: a new connection takes it
+      // (`again`: delivery records the refusal, then sends it once more; a 421 reply means the
+      // message was not accepted, so that duplicates nothing). A new connection answering 421 too
+      // is a server closing for everyone (`classify`).
       if (!outcome.ok && outcome.error.responseCode === 421 && session.accepted > 0) {
         drop();
-        const opened = await openSession(options, credentials);
-        if (!opened.ok) return classify(opened.stage, opened.error, where, scrub);
-        session = opened.session;
-        outcome = await session.transfer(mail);
+        return { status: 'retry', error: `${where} deferred the message at its per-connection limit: ${scrub(outcome.error.message)}`, stop: false, again: true };
       }
       if (outcome.ok) return { status: 'sent', alreadyDelivered: false, detail: scrub(outcome.response) };
       drop();
@@ -137,9 +135,10 @@ function openSession(options: SMTPConnection.Options, credentials: SMTPConnectio
     let dead = false;
     // What an error or a close reports to: the open, a transfer or a reset in progress.
     let waiting: ((error: SMTPConnection.SMTPError) => void) | null = (error) => {
-      // nodemailer's connection timeout runs until the greeting: a socket that connected waited for it.
-      const socket = (connection as unknown as { _socket?: Socket })._socket;
-      const greeting = stage === 'connect' && error.code === 'ETIMEDOUT' && socket !== undefined && !socket.connecting && socket.remoteAddress !== undefined;
+      // Still waiting for the greeting (nodemailer's next expected reply): not a greeting that came,
+      // with EHLO or STARTTLS timing out after it (QA).
+      const internals = connection as unknown as { _responseActions?: unknown[]; _actionGreeting?: unknown };
+      const greeting = stage === 'connect' && error.code === 'ETIMEDOUT' && internals._responseActions?.[0] !== undefined && internals._responseActions[0] === internals._actionGreeting;
       connection.close();
       resolve({ ok: false, stage: greeting ? 'greeting' : stage, error });
     };

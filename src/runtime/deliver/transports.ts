@@ -17,8 +17,12 @@ export type SendResult =
   | { status: 'sent'; alreadyDelivered: boolean; detail?: string }
   /** `bounced`: the server said the mailbox does not exist (a hard bounce): the address is suppressed. */
   | { status: 'failed'; error: string; bounced?: boolean }
-  /** `stop`: the server is unavailable, no more messages are tried; `rest`: what the untried ones record (default: `error`). */
-  | { status: 'retry'; error: string; stop: boolean; rest?: string }
+  /**
+   * `stop`: the server is unavailable, no more messages are tried; `rest`: what the untried ones
+   * record (default: `error`); `again`: the transport can take this message once more at once (on
+   * a new connection: a per-connection limit), after its refusal is recorded.
+   */
+  | { status: 'retry'; error: string; stop: boolean; rest?: string; again?: true }
   /** `stop`: the server stopped answering (a timeout): the run tries no more messages. */
   | { status: 'unknown'; error: string; stop?: boolean; rest?: string };
 

@@ -298,6 +298,19 @@ describe('smtpTransport against a real SMTP server', () => {
     } finally {
       silent.close();
     }
+    // A server that greets, then does not answer EHLO: not a missing greeting (QA).
+    const greets = createServer((socket) => socket.write('220 qa.local ESMTP\r\n'));
+    await new Promise<void>((resolve) => greets.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const port = (greets.address() as AddressInfo).port;
+      const dir = await temp.make();
+      const data = store({ outbox: [email('c1', 'ann@example.com')] });
+      const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port, { timeoutMs: 300 }), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+      expect(report.retry).toBe(1);
+      expect(report.messages[0]!.reason).toMatch(/^SMTP server 127\.0\.0\.1:\d+: cannot connect: /);
+    } finally {
+      greets.close();
+    }
   });
 
   it('a server with a per-connection message limit (421 after N messages, as Exim) gets the rest on new connections; a new connection answering 421 stops the run', async () => {
@@ -330,6 +343,9 @@ describe('smtpTransport against a real SMTP server', () => {
       } else {
         expect(connections).toBe(3);
         expect(new Set(received.map((r) => r.to[0])).size).toBe(7);
+        // The refusal is on disk before the second attempt: a crash in between leaves the message pending, not unknown (QA).
+        const fourth = (await readLedger(path.join(dir, 'd.jsonl'))).records.filter((r) => r.key === 'trial-nurture/1/c3/welcome').map((r) => r.state);
+        expect(fourth).toEqual(['attempt', 'retry', 'attempt', 'sent']);
       }
     }
   });
