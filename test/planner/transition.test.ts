@@ -438,10 +438,13 @@ describe('contacts waiting in a changed waiting step', () => {
   const applied = applyTransition(data, t, next, hashProgram(next), now, 'test');
   const byContact = new Map(applied.enrollments.map((e) => [e.contact, e]));
 
-  it('shifts the timeout of a waitForEvent as a wait\'s duration, never to before the apply', () => {
+  it('shifts the timeout of a waitForEvent as a wait\'s duration, also into the past (the next run wakes it at its start)', () => {
     expect(t.impact.campaigns[0]!.steps[0]).toEqual({ step: 'await-demo', change: 'changed', outcome: 'stay', to: 'await-demo', waiting: 2, examples: ['c04', 'c05'], wakeShiftMs: -8 * 86_400_000 });
-    // c04: 11-23 − 8d is before the apply: due at once. c05: 12-02 − 8d.
-    expect(byContact.get('c04')).toMatchObject({ step: 'await-demo', phase: 'waiting', wakeAt: now, waitingFor: { event: 'asset.downloaded' } });
+    // c04: 11-23 − 8d is before the apply: stored as moved (held to the apply, a store whose runs were
+    // behind woke it at the wall clock, and reverting the change did not give it back: QA). c05: 12-02 − 8d.
+    const c04 = data.enrollments.find((e) => e.contact === 'c04')!;
+    expect(Date.parse(c04.wakeAt!) - 8 * 86_400_000).toBeLessThan(Date.parse(now));
+    expect(byContact.get('c04')).toMatchObject({ step: 'await-demo', phase: 'waiting', wakeAt: new Date(Date.parse(c04.wakeAt!) - 8 * 86_400_000).toISOString(), waitingFor: { event: 'asset.downloaded' } });
     expect(byContact.get('c05')).toMatchObject({ step: 'await-demo', phase: 'waiting', wakeAt: '2026-11-24T09:00:00.000Z', waitingFor: { event: 'asset.downloaded' } });
   });
 
