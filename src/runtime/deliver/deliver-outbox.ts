@@ -4,7 +4,7 @@ import { deliverInChunks } from './deliver-in-chunks.ts';
 import { deliverOne, retrying, update, type Outcome } from './deliver-one.ts';
 import { foldLedger, openLedger } from './ledger.ts';
 import type { FoldReport } from './ledger.ts';
-import { DeliveryCap, deliveryHeldUntil } from './delivery-hours.ts';
+import { DeliveryCap, deliveryHeldUntil, heldAtDelivery } from './delivery-hours.ts';
 import { giveUpReason, sentAtOf } from './give-up-reason.ts';
 import { deliveryContext, mayDeliver, type DeliveryContext } from './may-deliver.ts';
 import { removeStaleTempFiles } from './outbox-transport.ts';
@@ -131,7 +131,8 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const givenUp = pending.map((message) => giveUpReason(message, now, options.runFrom ?? null, options.simulation ?? false));
   // A simulation delivers at its end what the engine scheduled at allowed times: not held. One
   // that fails the checks is skipped now, not held (nor counted toward the cap).
-  const mayBeHeld = options.simulation ? [] : pending.filter((message, i) => givenUp[i] === undefined && Date.parse(message.dueAt) <= now && mayDeliver(message, ctx).ok);
+  // Those held by an earlier delivery are decided again (`heldAtDelivery`): the rules may have changed.
+  const mayBeHeld = options.simulation ? [] : pending.filter((message, i) => givenUp[i] === undefined && (Date.parse(message.dueAt) <= now || heldAtDelivery(message)) && mayDeliver(message, ctx).ok);
   const heldUntil = holdsOldestFirst(mayBeHeld, (message) => deliveryHeldUntil(message, ctx.contacts.get(message.contact), options.program, now, cap));
   for (let i = 0; i < pending.length; i++) {
     const message = pending[i]!;
@@ -141,14 +142,15 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
       record(report, message, 'failed', { reason });
       continue;
     }
-    if (Date.parse(message.dueAt) > now) {
+    if (Date.parse(message.dueAt) > now && !heldUntil.has(message)) {
       record(report, message, 'deferred', { reason: `due at ${message.dueAt}` });
       continue;
     }
     const held = heldUntil.get(message) ?? null;
     if (held === null) due.push(message);
     else {
-      holds.push({ message, dueAt: message.dueAt, report: record(report, message, 'deferred', { reason: held.reason }) });
+      // (Held before, to a time still ahead: released by `reweighHolds`, it is due now.)
+      holds.push({ message, dueAt: Date.parse(message.dueAt) > now ? options.now : message.dueAt, report: record(report, message, 'deferred', { reason: held.reason }) });
       if (!dryRun) Object.assign(message, { dueAt: new Date(held.until).toISOString(), reason: held.reason });
       report.held++;
     }

@@ -28,9 +28,21 @@ export function deliveryHeldUntil(message: OutboxMessage, contact: ContactRecord
     if (capped !== undefined && capped > at) at = deferredBy(reasons, capped, 'frequency cap');
     if (at === before) break;
   }
-  if (at > now) return { until: at, reason: `${reasons.join(', then ')} (${zone}) at delivery: held until ${new Date(at).toISOString()}` };
+  if (at > now) return { until: at, reason: `${reasons.join(', then ')} (${zone})${HELD_AT_DELIVERY}${new Date(at).toISOString()}` };
   cap?.count(message, now);
   return null;
+}
+
+const HELD_AT_DELIVERY = ' at delivery: held until ';
+
+/**
+ * Whether a pending message waits for a time an earlier delivery held it to (`deliveryHeldUntil`):
+ * its due time is that hold, not its step's. Each delivery decides it again under the rules
+ * deployed then, so a sending window widened since lets it go at once (QA: a held email went after
+ * the follow-up that the wider window let through).
+ */
+export function heldAtDelivery(message: OutboxMessage): boolean {
+  return message.reason?.includes(HELD_AT_DELIVERY) === true;
 }
 
 /**

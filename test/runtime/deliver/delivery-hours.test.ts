@@ -52,6 +52,23 @@ describe('deliveryHeldUntil', () => {
     expect(simulated.report).toMatchObject({ sent: 1, held: 0 });
   });
 
+  it('decides again, under the rules deployed now, an email an earlier delivery held: a sending window widened since lets it go (QA: it went after the follow-up the wider window let through)', async () => {
+    const dir = await temp.make();
+    const data = store({ contacts: [PARIS], outbox: [email('c1', 'ann@example.com', { dueAt: '2026-11-23T15:00:00.000Z' })] });
+    const deliver = (p: Program, at: string) => deliverOutbox(data, { program: p, transport: outboxTransport(path.join(dir, 'outbox')), ledgerPath: path.join(dir, 'd.jsonl'), now: at, secret: SECRET });
+    // 01:30 Paris: held until the window opens, 09:00 Paris (08:00Z).
+    expect(await deliver(quiet(), new Date(NIGHT).toISOString())).toMatchObject({ sent: 0, held: 1 });
+    expect(data.outbox[0]!.dueAt).toBe('2026-11-24T08:00:00.000Z');
+    // 07:30Z (08:30 Paris), the window unchanged: still held, to the same time.
+    expect(await deliver(quiet(), '2026-11-24T07:30:00.000Z')).toMatchObject({ sent: 0, held: 1 });
+    expect(data.outbox[0]!.dueAt).toBe('2026-11-24T08:00:00.000Z');
+    // The window now opens at 08:00 Paris: it goes at 07:30Z, not at the old 08:00Z.
+    const wider = quiet();
+    wider.campaigns[0] = { ...wider.campaigns[0]!, sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '08:00', end: '17:00' } };
+    expect(await deliver(wider, '2026-11-24T07:30:00.000Z')).toMatchObject({ sent: 1, held: 0 });
+    expect(data.outbox[0]!.status).toBe('sent');
+  });
+
   it('keeps the frequency cap at delivery: emails delivered late arrive no faster than the cap allows, counted from the outbox', async () => {
     const capped = (): Program => program({ frequencyCap: { max: 2, per: '7d' }, fields: { email: 'email', timezone: 'tz' } });
     const dir = await temp.make();
