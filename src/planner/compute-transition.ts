@@ -10,7 +10,7 @@ import { comparePrograms, type ProgramComparison } from './diff-programs.ts';
 import type { EntityPair } from './match-entities.ts';
 import { migrateEnrollments, type EnrollmentMigration } from './migrate-enrollments.ts';
 import { renameHints } from './rename-hints.ts';
-import type { CampaignImpact, ChangeAction, ImpactChange, PlanMessage } from './plan-types.ts';
+import type { CampaignImpact, ChangeAction, ImpactChange, PlanMessage, StepImpact } from './plan-types.ts';
 import { GradeTally } from './grade-impact.ts';
 import { templateImpacts } from './template-impact.ts';
 import { sameScore, ScoreTally } from './score-impact.ts';
@@ -23,7 +23,7 @@ export interface TransitionInput {
   deployed: Program | null;
   next: Program;
   /** With its outbox and webhooks when read (apply): erased contacts' enrollment numbers (`erasedEnrollmentSeqs`). */
-  store: Pick<StoreData, 'contacts' | 'events' | 'enrollments'> & Partial<Pick<StoreData, 'outbox' | 'webhooks' | 'clock'>>;
+  store: Pick<StoreData, 'contacts' | 'events' | 'enrollments'> & Partial<Pick<StoreData, 'outbox' | 'webhooks' | 'clock' | 'snapshot'>>;
   /** The evaluation instant (ISO 8601): both programs are evaluated at it. */
   now: string;
 }
@@ -90,7 +90,7 @@ export function computeTransition(input: TransitionInput): Transition {
       campaigns: campaignImpacts(comparison, actions, migration, entries, exits),
     },
     errors: migration.errors,
-    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings, ...broadcasts.warnings, ...broadcasts.tallies.map((t) => t.warning(now)), ...renameHints(comparison), ...laterEvents(store.events.length - processed.length, store.clock)],
+    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings, ...broadcasts.warnings, ...broadcasts.tallies.map((t) => t.warning(now)), ...renameHints(comparison), ...laterEvents(store.events.length - processed.length, store.clock), ...outboxUnknown(store, comparison, migration.steps)],
     renames: comparison.renames,
     deleted: {
       segments: new Set(comparison.segments.filter((p) => !p.after).map((p) => p.before!.id)),
@@ -106,6 +106,25 @@ export function computeTransition(input: TransitionInput): Transition {
 }
 
 const NONE: readonly never[] = [];
+
+/**
+ * A plan made from a state snapshot (`--state`: no outbox) cannot count the emails waiting to be
+ * delivered that a change drops or alters — of a deleted campaign, of contacts a removed step takes
+ * out, of a changed template: it says so, instead of counting 0 as if none waited (QA: the pull
+ * request's plan showed no sign of 496 emails that would not be sent).
+ */
+function outboxUnknown(store: { snapshot?: unknown }, comparison: ProgramComparison, steps: ReadonlyMap<string, readonly StepImpact[]>): PlanMessage[] {
+  if (store.snapshot === undefined) return [];
+  const deleted = comparison.campaigns.filter((p) => p.before && !p.after).map((p) => `campaign "${p.before!.id}" deleted`);
+  const exits = [...steps].flatMap(([campaign, impacts]) => impacts.filter((i) => i.outcome === 'exit' && i.waiting > 0).map((i) => `step "${i.step}" of "${campaign}" removed`));
+  const templates = comparison.changes.filter((c) => c.type === 'template' && c.action === 'update').map((c) => `template "${c.id}" changed`);
+  const what = [...deleted, ...exits, ...templates];
+  if (what.length === 0) return [];
+  return [{
+    code: 'outbox-not-counted',
+    message: `This plan was made from a state snapshot, which holds no outbox: emails waiting to be delivered (held for quiet hours, a sending window or the frequency cap) are not counted where this change drops or alters them (${what.slice(0, 3).join(', ')}${what.length > 3 ? `, and ${what.length - 3} more` : ''}); a count of 0 there means not known. \`campaign plan\` against the store counts them.`,
+  }];
+}
 
 /** The warning for the events `processedEvents` leaves out. */
 function laterEvents(later: number, clock: string | null | undefined): PlanMessage[] {

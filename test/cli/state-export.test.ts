@@ -121,8 +121,10 @@ describe('campaign state export', () => {
     expect(outcomes).toEqual(expect.arrayContaining(['move', 'exit']));
     expect(a.impact.scores.some((s) => s.changed > 0)).toBe(true);
     expect(b.impact).toEqual(a.impact);
-    expect(b.summary).toEqual(a.summary);
-    expect(b.warnings).toEqual(a.warnings);
+    // The same, but for the warning that a snapshot cannot count waiting emails (the change takes contacts out at a removed step).
+    expect(b.warnings.filter((w) => w.code !== 'outbox-not-counted')).toEqual(a.warnings);
+    expect(b.warnings.filter((w) => w.code === 'outbox-not-counted')).toHaveLength(1);
+    expect({ ...b.summary, warnings: b.summary.warnings - 1 }).toEqual(a.summary);
     expect(b.store).toEqual(a.store);
   });
 

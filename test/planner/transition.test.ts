@@ -357,6 +357,19 @@ describe('computeTransition: campaigns', () => {
     expect(after.outbox.filter((m) => m.contact === 'c1').map((m) => m.key).sort()).toEqual(['nurture/c1/1/reminder', 'nurture/c1/1/welcome', 'trial-nurture/c1/1/last']);
   });
 
+  it('says, planned from a state snapshot (no outbox), that the emails a change drops or alters are not counted (QA: the PR plan showed 0)', () => {
+    const v2 = { ...v1, campaigns: [] };
+    const snapshot = { ...waiting(), snapshot: { exportedAt: NOW, hashedIds: false, fields: [], tags: [], eventProperties: {}, unprocessedEvents: 0 } } as unknown as StoreData;
+    const t = computeTransition({ deployed: v1, next: v2, store: snapshot, now: NOW });
+    expect(t.warnings.filter((w) => w.code === 'outbox-not-counted').map((w) => w.message)).toEqual([
+      'This plan was made from a state snapshot, which holds no outbox: emails waiting to be delivered (held for quiet hours, a sending window or the frequency cap) are not counted where this change drops or alters them (campaign "nurture" deleted); a count of 0 there means not known. `campaign plan` against the store counts them.',
+    ]);
+    // Against the store: counted, no such warning.
+    expect(computeTransition({ deployed: v1, next: v2, store: waiting(), now: NOW }).warnings.map((w) => w.code)).not.toContain('outbox-not-counted');
+    // A change that drops or alters no waiting email: none either.
+    expect(computeTransition({ deployed: v1, next: v1, store: snapshot, now: NOW }).warnings).toEqual([]);
+  });
+
   it('exits the active enrollments of a deleted campaign, with a warning that counts the emails they will not get', () => {
     const v2 = { ...v1, campaigns: [] };
     const data = waiting();
