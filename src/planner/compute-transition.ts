@@ -4,7 +4,7 @@ import { compileProgram, evaluateContact, eventsByContact, settleSegmentProfiles
 import type { ContactRecord, Enrollment, StoreData } from '../store/types.ts';
 import { timedEntryTallies, type TimedEntryTally } from './broadcasts.ts';
 import { entryTallies, type EntryTally } from './campaign-entry.ts';
-import { exitTallies, type ExitTally } from './exit-criteria.ts';
+import { exitDropWarnings, exitTallies, type ExitTally } from './exit-criteria.ts';
 import { erasedEnrollmentSeqs } from '../runtime/journeys/eligibility.ts';
 import { comparePrograms, type ProgramComparison } from './diff-programs.ts';
 import type { EntityPair } from './match-entities.ts';
@@ -90,7 +90,7 @@ export function computeTransition(input: TransitionInput): Transition {
       campaigns: campaignImpacts(comparison, actions, migration, entries, exits),
     },
     errors: migration.errors,
-    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings, ...broadcasts.warnings, ...broadcasts.tallies.map((t) => t.warning(now)), ...renameHints(comparison), ...laterEvents(store.events.length - processed.length, store.clock), ...outboxUnknown(store, comparison, migration.steps)],
+    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings, ...broadcasts.warnings, ...broadcasts.tallies.map((t) => t.warning(now)), ...renameHints(comparison), ...laterEvents(store.events.length - processed.length, store.clock), ...outboxUnknown(store, comparison, migration.steps), ...exitDropWarnings(exits, store.outbox ?? [], nowMs)],
     renames: comparison.renames,
     deleted: {
       segments: new Set(comparison.segments.filter((p) => !p.after).map((p) => p.before!.id)),

@@ -2,7 +2,9 @@ import { canonicalJson } from '../ir/canonical.ts';
 import type { Program } from '../ir/types.ts';
 import { compileCondition } from '../runtime/evaluate/compile-condition.ts';
 import type { Predicate, Subject } from '../runtime/evaluate/subject.ts';
-import type { Enrollment } from '../store/types.ts';
+import { enrollmentIdOfMessage } from '../runtime/journeys/eligibility.ts';
+import type { Enrollment, OutboxMessage } from '../store/types.ts';
+import type { PlanMessage } from './plan-types.ts';
 import { campaignAfterApply } from './campaign-entry.ts';
 import type { ProgramComparison } from './diff-programs.ts';
 import { Examples } from './examples.ts';
@@ -16,6 +18,8 @@ import type { EnrollmentChange } from './transition-types.ts';
  */
 export class ExitTally {
   readonly meeting = new Examples();
+  /** The (deployed) ids of the enrollments that meet the criteria. */
+  readonly leaving = new Set<string>();
 
   constructor(
     readonly campaign: string,
@@ -33,6 +37,7 @@ export class ExitTally {
       subject.entryAt = undefined;
       if (meets) {
         this.meeting.add(subject.id);
+        this.leaving.add(enrollment.id);
         return true;
       }
     }
@@ -42,6 +47,28 @@ export class ExitTally {
   impact(): { meeting: number; examples: string[] } {
     return { meeting: this.meeting.count, examples: this.meeting.ids };
   }
+}
+
+/**
+ * For each campaign whose new exit criteria take contacts out, the emails of theirs still waiting in
+ * the outbox, due after the plan's time (held for quiet hours, a window or the cap): delivery skips
+ * them once the contacts have left (QA: two emails dropped, the plan saying only "2 contacts meet
+ * the new exit criteria"). As `removed-step-exits-contacts` counts them for a removed step.
+ */
+export function exitDropWarnings(tallies: readonly ExitTally[], outbox: readonly OutboxMessage[], now: number): PlanMessage[] {
+  const out: PlanMessage[] = [];
+  for (const tally of tallies) {
+    if (tally.leaving.size === 0) continue;
+    const waiting = outbox.filter((m) => m.kind !== 'notification' && (m.status === 'pending' || m.status === 'deferred') && Date.parse(m.dueAt) > now && tally.leaving.has(enrollmentIdOfMessage(m) ?? '')).length;
+    if (waiting === 0) continue;
+    const who = tally.meeting.count === 1 ? '1 contact' : `${tally.meeting.count} contacts`;
+    out.push({
+      code: 'exit-criteria-drop-emails',
+      entity: `campaign:${tally.campaign}`,
+      message: `The new exit criteria of campaign "${tally.campaign}" take ${who} out at the next run: ${waiting} of their emails waiting in the outbox (held for quiet hours, a sending window or the frequency cap) will not be sent.`,
+    });
+  }
+  return out;
 }
 
 /** One tally per kept campaign whose exit criteria changed and that has active enrollments. */

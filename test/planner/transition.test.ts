@@ -193,6 +193,16 @@ describe('computeTransition: campaigns', () => {
     expect(renderPlanText(plan, colors(false))).toContain('      1 contact meets the new exit criteria: it exits at the next run  e.g. c1');
     expect(renderPlanMarkdown(plan)).toContain('| `nurture` | — | exit criteria changed | 1 | **exit** at the next run: they meet the new criteria | `c1` |');
     PlanSchema.parse(JSON.parse(JSON.stringify(plan)));
+    expect(t.warnings).toEqual([]);
+    // c1's email held until later (quiet hours) is skipped once it has left: the plan says so (QA). c2 stays; an email already due goes.
+    const later = new Date(Date.parse(NOW) + 3_600_000).toISOString();
+    const queued = (contact: string, dueAt: string): OutboxMessage => ({ key: `nurture/${contact}/1/welcome-${dueAt}`, messageId: `<${contact}${dueAt}>`, kind: 'marketing', contact, campaign: 'nurture', step: 'welcome', template: 'welcome-email', to: `${contact}@example.com`, subject: 's', status: 'pending', createdAt: NOW, dueAt });
+    const withEmails = { ...waiting(), outbox: [queued('c1', later), queued('c1', NOW), queued('c2', later)] };
+    expect(computeTransition({ deployed: v1, next: v2, store: withEmails, now: NOW }).warnings).toEqual([{
+      code: 'exit-criteria-drop-emails',
+      entity: 'campaign:nurture',
+      message: 'The new exit criteria of campaign "nurture" take 1 contact out at the next run: 1 of their emails waiting in the outbox (held for quiet hours, a sending window or the frequency cap) will not be sent.',
+    }]);
     // Unchanged criteria: nothing counted.
     expect(computeTransition({ deployed: v2, next: v2, store: waiting(), now: NOW }).impact.campaigns).toEqual([]);
     // Apply queues c1 for the next run, which takes it out there and then (QA: it waited for its
