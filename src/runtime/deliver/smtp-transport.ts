@@ -283,7 +283,9 @@ function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, 
   }
   if (stage === 'auth') return { status: 'retry', error: `${where}: login failed: ${detail}`, stop: true };
   const code = error.responseCode ?? 0;
-  if (code >= 400 && code < 500) return { status: 'retry', error: `${where} deferred the message: ${detail}`, stop: code === 421 };
+  // 421: the server closes for everyone; the messages after this one were not offered to it (QA: each read as deferred by the server).
+  if (code === 421) return { status: 'retry', error: `${where} deferred the message: ${detail}`, stop: true, rest: `${where} is closing (421: ${detail}): not tried in this run` };
+  if (code >= 400 && code < 500) return { status: 'retry', error: `${where} deferred the message: ${detail}`, stop: false };
   if (code >= 500 && refusesUs(code, detail)) {
     return { status: 'retry', error: `${where} refuses to send for us: ${detail}. Every message would be refused the same way: check CAMPAIGN_SMTP_USER and the server's relay rules; the messages stay pending for the next run`, stop: true };
   }

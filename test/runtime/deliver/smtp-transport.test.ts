@@ -281,7 +281,8 @@ describe('smtpTransport against a real SMTP server', () => {
       ['bob@example.com', 'retry'],
     ]);
     expect(report.messages[0]!.reason).toMatch(/deferred the message: .*452/);
-    expect(report.messages[4]!.reason).toBe(report.messages[3]!.reason);
+    // The one after it was not offered to the server (QA: it read as deferred by the server too).
+    expect(report.messages[4]!.reason).toMatch(/^SMTP server 127\.0\.0\.1:\d+ is closing \(421: .*answer 421\): not tried in this run$/);
     expect(data.outbox.map((m) => m.status)).toEqual(['pending', 'failed', 'sent', 'pending', 'pending']);
     expect(received.map((r) => r.to)).toEqual([['ann@example.com']]);
   });
