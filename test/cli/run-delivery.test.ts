@@ -240,7 +240,7 @@ describe('campaign run: delivery through real servers', () => {
       // The pending emails include the sales team's notifications; the line says how many.
       const split = /\nDelivery: [\d,]+ would be sent( \([\d,]+ to contacts, [\d,]+ team notifications\)),/.exec(dry.stdout)?.[1];
       expect(split, dry.stdout).toBeDefined();
-      expect(dry.stdout).toContain(`\nDelivery: ${pending} would be sent${split}, 0 skipped at delivery, 0 failed, ${held} not due yet.\n`);
+      expect(dry.stdout).toContain(`\nDelivery: ${pending} would be sent${split}, 0 skipped at delivery, 0 failed, ${held} held for quiet hours, a sending window or the frequency cap (they go at the next allowed time).\n`);
       expect(dry.stdout).toContain(`\nWebhooks that would be posted: ${given}, failed: 0.`);
       const json = JSON.parse((await cliWith({ ...smtp.env, ...secret }, dir, ...args, '--dry-run', '--format', 'json')).stdout);
       expect(json.delivery).toMatchObject({ dryRun: true, sent: Number(pending.replace(/,/g, '')), failed: 0 });
@@ -253,7 +253,7 @@ describe('campaign run: delivery through real servers', () => {
 
       const real = await cliWith({ ...smtp.env, ...secret }, dir, ...args);
       expect(real.code, real.stderr).toBe(0);
-      expect(real.stdout).toContain(`\nDelivered: ${pending} sent${split}, 0 skipped at delivery, 0 failed, ${held} not due yet.\n`);
+      expect(real.stdout).toContain(`\nDelivered: ${pending} sent${split}, 0 skipped at delivery, 0 failed, ${held} held for quiet hours, a sending window or the frequency cap (they go at the next allowed time).\n`);
       expect(real.stdout).toContain(`\nWebhooks delivered: ${given}, failed: 0.`);
       expect(smtp.received.length.toLocaleString('en-US')).toBe(pending);
       expect(posted.length.toLocaleString('en-US')).toBe(given);
