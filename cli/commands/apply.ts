@@ -15,7 +15,7 @@ import { colors } from '../../src/render/colors.ts';
 import { renderPlanText, summaryLine } from '../../src/render/plan-text.ts';
 import { renderTransitionText } from '../../src/render/transition-text.ts';
 import { actorFrom, createStore, readStore, writeStore } from '../../src/store/index.ts';
-import { unprocessedEvents } from '../journal-status.ts';
+import { journalBacklog } from '../journal-status.ts';
 import { flag, stringOption, type Command, type ParsedArgs } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
@@ -79,12 +79,17 @@ export const apply: Command = {
         program = saved.plan.program;
       }
       const emailField = compiled.program.settings.fields.email;
-      const backlog = unprocessedEvents(storeFile, store);
+      const { events: backlog, unsubscribes } = journalBacklog(storeFile, store);
       // Events tracked since the plan was made are in no store serial: the plan did not see them
-      // (a win-back email to a contact active yesterday). Only a run takes them in.
+      // (a win-back email to a contact active yesterday). Only a run takes them in. Unsubscribe
+      // clicks likewise (QA: a contact who had unsubscribed was enrolled by the stale plan).
       if (saved && backlog > (saved.plan.store.unprocessedEvents ?? 0)) {
         const arrived = backlog - (saved.plan.store.unprocessedEvents ?? 0);
         throw new UserError(`The plan "${saved.name}" is stale: ${arrived} event${arrived === 1 ? '' : 's'} arrived in the journal since it was made, which it does not take into account. Run \`campaign run\`, then \`campaign plan --out ${saved.name}\` again and apply the new plan. Nothing was applied.`);
+      }
+      if (saved && unsubscribes > (saved.plan.store.unprocessedUnsubscribes ?? 0)) {
+        const arrived = unsubscribes - (saved.plan.store.unprocessedUnsubscribes ?? 0);
+        throw new UserError(`The plan "${saved.name}" is stale: ${arrived === 1 ? '1 unsubscribe click' : `${arrived} unsubscribe clicks`} arrived in the journal since it was made, which it does not take into account. Run \`campaign run\`, then \`campaign plan --out ${saved.name}\` again and apply the new plan. Nothing was applied.`);
       }
       const { plan, transition } = status.during(`Evaluating the impact on ${(store?.contacts.length ?? 0).toLocaleString('en-US')} contacts…`, () => planChanges({
         next: program,
@@ -93,6 +98,7 @@ export const apply: Command = {
         createdAt: new Date().toISOString(),
         sources: compiled.sources,
         unprocessedEvents: backlog,
+        unprocessedUnsubscribes: unsubscribes,
       }));
       if (saved) refuseOtherImpact(saved, plan);
       const c = colors(ctx.color);

@@ -87,6 +87,7 @@ export const plan: Command = {
       createdAt: new Date().toISOString(),
       sources: compiled.sources,
       unprocessedEvents: source.unprocessedEvents,
+      ...(source.unprocessedUnsubscribes ? { unprocessedUnsubscribes: source.unprocessedUnsubscribes } : {}),
       warnings: source.warnings,
       ...(flag(args, 'show-emails') ? { emailField: compiled.program.settings.fields.email } : {}),
     }));
@@ -115,6 +116,7 @@ function fileOption(args: ParsedArgs, name: string, example: string): string | u
 interface PlanSource {
   store: StoreData | null;
   unprocessedEvents: number;
+  unprocessedUnsubscribes?: number;
   warnings: PlanMessage[];
 }
 
@@ -130,7 +132,7 @@ async function readLiveStore(ctx: CliContext, args: ParsedArgs, compiled: Parame
       message: `The journal holds ${one ? '1 unsubscribe click' : `${backlog.unsubscribes} unsubscribe clicks`} that no run has applied yet: ${one ? 'that contact still counts' : 'those contacts still count'} as consenting in this impact. The next \`campaign run\` applies ${one ? 'it' : 'them'} before it sends anything; run it first for an exact impact.`,
     });
   }
-  return { store, unprocessedEvents: backlog.events, warnings };
+  return { store, unprocessedEvents: backlog.events, unprocessedUnsubscribes: backlog.unsubscribes, warnings };
 }
 
 /**

@@ -16,7 +16,7 @@ export interface BuildPlanInput {
   transition: Transition;
   program: Program;
   /** The store planned against: null lineage when there is no store file yet. */
-  store: { lineage: string | null; serial: number; deployedHash: string | null; unprocessedEvents?: number };
+  store: { lineage: string | null; serial: number; deployedHash: string | null; unprocessedEvents?: number; unprocessedUnsubscribes?: number };
   /** Wall clock (default: `transition.now`). */
   createdAt?: string;
   /** Where entities are defined (`campaign:welcome` → file, line), from the compiler. */
@@ -40,7 +40,12 @@ export function buildPlan(input: BuildPlanInput): Plan {
     now: transition.now,
     programHash,
     deployedHash: store.deployedHash,
-    store: { lineage: store.lineage, serial: store.serial, ...(store.unprocessedEvents ? { unprocessedEvents: store.unprocessedEvents } : {}) },
+    store: {
+      lineage: store.lineage,
+      serial: store.serial,
+      ...(store.unprocessedEvents ? { unprocessedEvents: store.unprocessedEvents } : {}),
+      ...(store.unprocessedUnsubscribes ? { unprocessedUnsubscribes: store.unprocessedUnsubscribes } : {}),
+    },
     summary: {
       ...counts,
       firstDeploy: store.deployedHash === null,
@@ -70,6 +75,8 @@ export interface PlanChangesInput {
   emailField?: string;
   /** Events accepted into the journal that no run has folded in yet (they are not in `store.events`). */
   unprocessedEvents?: number;
+  /** Unsubscribe clicks recorded in the journal that no run has applied yet. */
+  unprocessedUnsubscribes?: number;
   /** More warnings from the caller (e.g. about the state snapshot planned against). */
   warnings?: PlanMessage[];
 }
@@ -111,7 +118,7 @@ export function planChanges(input: PlanChangesInput): { plan: Plan; transition: 
   const plan = buildPlan({
     transition,
     program: input.next,
-    store: { lineage: store?.lineage ?? null, serial: store?.serial ?? 0, deployedHash: deployed?.hash ?? null, unprocessedEvents: unprocessed },
+    store: { lineage: store?.lineage ?? null, serial: store?.serial ?? 0, deployedHash: deployed?.hash ?? null, unprocessedEvents: unprocessed, unprocessedUnsubscribes: input.unprocessedUnsubscribes ?? 0 },
     ...(input.createdAt !== undefined ? { createdAt: input.createdAt } : {}),
     ...(input.sources ? { sources: input.sources } : {}),
     ...(emails ? { emails } : {}),

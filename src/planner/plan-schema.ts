@@ -137,7 +137,7 @@ export const PlanSchema = z.strictObject({
   now: isoInstant,
   programHash: z.string().regex(/^[0-9a-f]{64}$/),
   deployedHash: z.string().nullable(),
-  store: z.strictObject({ lineage: z.string().nullable(), serial: count, unprocessedEvents: count.optional() }),
+  store: z.strictObject({ lineage: z.string().nullable(), serial: count, unprocessedEvents: count.optional(), unprocessedUnsubscribes: count.optional() }),
   summary: z.strictObject({
     create: count,
     update: count,

@@ -258,10 +258,11 @@ export interface Plan {
   deployedHash: string | null;
   /** The store the plan was made against; apply refuses a plan whose store has moved on. */
   /**
-   * The store planned against. `unprocessedEvents`: events its journal held that no run had
-   * processed (absent: none); `apply` refuses the plan once more have arrived.
+   * The store planned against. `unprocessedEvents`, `unprocessedUnsubscribes`: events and
+   * unsubscribe clicks its journal held that no run had processed (absent: none); `apply` refuses
+   * the plan once more have arrived.
    */
-  store: { lineage: string | null; serial: number; unprocessedEvents?: number };
+  store: { lineage: string | null; serial: number; unprocessedEvents?: number; unprocessedUnsubscribes?: number };
   summary: PlanSummary;
   changes: EntityChange[];
   impact: Impact;

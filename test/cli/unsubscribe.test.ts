@@ -21,6 +21,22 @@ const marketing = async (dir: string, after: boolean) =>
   (await readStore(path.join(dir, 'store.json')))!.outbox.filter((m) => m.kind === 'marketing' && m.status === 'sent' && m.createdAt > '2026-09-01T00:00:00.000Z' === after);
 
 describe('campaign unsubscribe', () => {
+  it('makes a plan saved before the click stale: apply refuses it, as for a tracked event (QA: the stale plan enrolled the contact who had unsubscribed)', async () => {
+    const dir = await ranToT();
+    const plan = ['plan', '--store', 'store.json', '--now', T, '--no-typecheck', '--out', 'plan.json'];
+    expect((await cli(dir, ...plan)).code).toBe(0);
+    const contact = (await readStore(path.join(dir, 'store.json')))!.outbox.find((m) => m.kind === 'marketing' && m.status === 'sent')!.contact;
+    expect((await cli(dir, 'unsubscribe', linkFor(dir, contact), '--now', T, '--store', 'store.json')).code).toBe(0);
+    const stale = await cli(dir, 'apply', 'plan.json', '--store', 'store.json');
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toBe('error: The plan "plan.json" is stale: 1 unsubscribe click arrived in the journal since it was made, which it does not take into account. Run `campaign run`, then `campaign plan --out plan.json` again and apply the new plan. Nothing was applied.\n');
+    // Planned again, it counts the click (and warns of it); then it applies.
+    expect((await cli(dir, ...plan)).stdout).toContain('unsubscribe click that no run has applied yet');
+    expect(JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')).store.unprocessedUnsubscribes).toBe(1);
+    const applied = await cli(dir, 'apply', 'plan.json', '--store', 'store.json');
+    expect(applied.code, applied.stderr).toBe(0);
+  });
+
   it('records the link of a delivered email in the journal, without waiting for a run; the next run suppresses the address and withdraws consent before it sends, and later runs send that contact no marketing email', async () => {
     // Without the unsubscribe, a contact who got marketing email before T gets more after it.
     const reference = await ranToT();
