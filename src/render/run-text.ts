@@ -59,6 +59,8 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
     const notified = d.notifications;
     const split = notified > 0 ? ` (${n(d.sent - notified)} to contacts, ${n(notified)} team ${notified === 1 ? 'notification' : 'notifications'})` : '';
     lines.push(`${d.dryRun ? `Delivery: ${n(d.sent)} would be sent` : `Delivered: ${n(d.sent)} sent`}${split}, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.retry ? `, ${n(d.retry)} left pending for the next run` : ''}${d.unknown ? `, ${n(d.unknown)} unknown (the send broke off: it may have gone out, so it is not retried)` : ''}${d.deferred > d.held ? `, ${n(d.deferred - d.held)} not due yet` : ''}${d.held ? `, ${n(d.held)} held for quiet hours, a sending window or the frequency cap (they go at the next allowed time)` : ''}.`);
+    // The emails counted above under "Emails: … scheduled" are this run's; delivery also handles earlier ones (QA: the counts did not add up).
+    if (d.earlier > 0) lines.push(`  ${n(d.earlier)} of the emails ${d.dryRun ? 'this run would send, try or hold' : 'sent, tried or held now'} ${d.earlier === 1 ? 'was' : 'were'} scheduled by earlier runs, which held them or left them pending.`);
     // Why, so that an operator can act: a refused connection, a rejected recipient, a bad template.
     const failures = d.messages.filter((m) => m.outcome === 'failed').map((m) => m.reason ?? 'no reason recorded');
     lines.push(...mostCommon(failures, 'failed', c));

@@ -98,6 +98,11 @@ export interface DeliveryReport {
   unknown: number;
   /** Pending but not due yet, or over `limit`. */
   deferred: number;
+  /**
+   * Of the messages due now (sent, or tried) and held now: those scheduled before this run's start
+   * (`runFrom`), which earlier runs held or left pending. "Emails: N scheduled" counts this run's.
+   */
+  earlier: number;
   /** Of `deferred`: due, but held for the contact's quiet hours, its campaign's sending window or the frequency cap (`deliveryHeldUntil`). */
   held: number;
   /** Statuses corrected from the ledger and the outbox files before delivering (a crashed run). */
@@ -120,7 +125,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const dryRun = options.dryRun ?? false;
   const outboxDir = options.outboxDir ?? options.transport.outboxDir;
   const recovered = await foldLedger(data, options.ledgerPath, outboxDir === undefined ? { now: options.now } : { outboxDir, now: options.now, sentAt: (message) => sentAtOf(message, options) });
-  const report: DeliveryReport = { dryRun, sent: 0, notifications: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, recovered, messages: [] };
+  const report: DeliveryReport = { dryRun, sent: 0, notifications: 0, earlier: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, recovered, messages: [] };
   const now = Date.parse(options.now);
   const ctx = deliveryContext(data, options.program);
   const frequencyCap = options.program.settings.frequencyCap;
@@ -147,6 +152,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
       continue;
     }
     const held = heldUntil.get(message) ?? null;
+    if (options.runFrom && message.createdAt < options.runFrom) report.earlier++;
     if (held === null) due.push(message);
     else {
       // (Held before, to a time still ahead: released by `reweighHolds`, it is due now.)
