@@ -287,31 +287,23 @@ describe('smtpTransport against a real SMTP server', () => {
     expect(received.map((r) => r.to)).toEqual([['ann@example.com']]);
   });
   it('a server that accepts the connection but never greets (a TLS port without CAMPAIGN_SMTP_SECURE) is named as such, not "cannot connect: Timeout" (QA 2)', async () => {
-    const silent = createServer(() => undefined);
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
-    try {
-      const port = (silent.address() as AddressInfo).port;
-      const dir = await temp.make();
-      const data = store({ outbox: [email('c1', 'ann@example.com')] });
-      const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port, { timeoutMs: 300 }), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
-      expect(report.retry).toBe(1);
-      expect(report.messages[0]!.reason).toMatch(/^SMTP server 127\.0\.0\.1:\d+: connected, but the server sent no SMTP greeting \(Timeout\): check CAMPAIGN_SMTP_HOST and CAMPAIGN_SMTP_PORT; a port with implicit TLS \(usually 465\) needs CAMPAIGN_SMTP_SECURE=true$/);
-    } finally {
-      silent.close();
-    }
+    /** Why one message stays pending on a raw TCP server that answers a connection with `greeting`. */
+    const reasonWith = async (greeting: string | null) => {
+      const server = createServer((socket) => void (greeting !== null && socket.write(greeting)));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      try {
+        const port = (server.address() as AddressInfo).port;
+        const data = store({ outbox: [email('c1', 'ann@example.com')] });
+        const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port, { timeoutMs: 300 }), env), ledgerPath: path.join(await temp.make(), 'd.jsonl'), now: NOW, secret: SECRET });
+        expect(report.retry).toBe(1);
+        return report.messages[0]!.reason;
+      } finally {
+        server.close();
+      }
+    };
+    expect(await reasonWith(null)).toMatch(/^SMTP server 127\.0\.0\.1:\d+: connected, but the server sent no SMTP greeting \(Timeout\): check CAMPAIGN_SMTP_HOST and CAMPAIGN_SMTP_PORT; a port with implicit TLS \(usually 465\) needs CAMPAIGN_SMTP_SECURE=true$/);
     // A server that greets, then does not answer EHLO: not a missing greeting (QA).
-    const greets = createServer((socket) => socket.write('220 qa.local ESMTP\r\n'));
-    await new Promise<void>((resolve) => greets.listen(0, '127.0.0.1', () => resolve()));
-    try {
-      const port = (greets.address() as AddressInfo).port;
-      const dir = await temp.make();
-      const data = store({ outbox: [email('c1', 'ann@example.com')] });
-      const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port, { timeoutMs: 300 }), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
-      expect(report.retry).toBe(1);
-      expect(report.messages[0]!.reason).toMatch(/^SMTP server 127\.0\.0\.1:\d+: cannot connect: /);
-    } finally {
-      greets.close();
-    }
+    expect(await reasonWith('220 qa.local ESMTP\r\n')).toMatch(/^SMTP server 127\.0\.0\.1:\d+: cannot connect: /);
   });
 
   it('a server with a per-connection message limit (421 after N messages, as Exim) gets the rest on new connections; a new connection answering 421 stops the run', async () => {
