@@ -277,6 +277,9 @@ function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, 
   if (stage === 'connect' && /upgrading connection with STARTTLS/i.test(detail)) {
     return { status: 'retry', error: `${where}: cannot connect: the server does not offer STARTTLS (${detail}), and TLS is required (CAMPAIGN_SMTP_REQUIRE_TLS, on by default for a host that is not loopback): use its TLS port, or set CAMPAIGN_SMTP_REQUIRE_TLS=false for a relay on a trusted network`, stop: true };
   }
+  if (stage === 'connect' && UNTRUSTED_CERTIFICATE.test(detail)) {
+    return { status: 'retry', error: `${where}: cannot connect: its TLS certificate is not trusted (${detail}); a server with a certificate from a private CA needs NODE_EXTRA_CA_CERTS=/path/ca.pem, and CAMPAIGN_SMTP_HOST must be a name the certificate is for`, stop: true };
+  }
   if (stage === 'connect') return { status: 'retry', error: `${where}: cannot connect: ${detail}`, stop: true };
   if (stage === 'greeting') {
     return { status: 'retry', error: `${where}: connected, but the server sent no SMTP greeting (${detail}): check CAMPAIGN_SMTP_HOST and CAMPAIGN_SMTP_PORT; a port with implicit TLS (usually 465) needs CAMPAIGN_SMTP_SECURE=true`, stop: true };
@@ -303,6 +306,9 @@ function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, 
   if (!handedOver) return { status: 'retry', error: `${where}: the connection broke before the whole message was sent${stopped}: ${detail}`, stop: timedOut, ...(timedOut ? { rest } : {}) };
   return { status: 'unknown', error: `${where}: the connection broke while sending; the message may have been delivered${stopped}: ${detail}`, ...(timedOut ? { stop: true, rest } : {}) };
 }
+
+/** Node's words for a certificate it does not accept (the handshake itself worked). */
+const UNTRUSTED_CERTIFICATE = /self[- ]signed certificate|unable to (?:verify|get local issuer) |certificate has expired|certificate is not yet valid|Hostname\/IP does not match certificate/i;
 
 /**
  * OpenSSL's words for a failed handshake (`80AC…:error:0A00010B:SSL routines:ssl3_get_record:wrong

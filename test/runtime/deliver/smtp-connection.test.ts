@@ -7,6 +7,7 @@ import { smtpTransport } from '../../../src/runtime/deliver/smtp-transport.ts';
 import { NOW, SECRET, email, parseMessage, program, store } from './fixtures.ts';
 import { config, env, servers, startServer, temp } from './smtp-test-server.ts';
 import type { SMTPServerOptions } from 'smtp-server';
+import selfsigned from 'selfsigned';
 
 /** The SMTP transport when the connection fails: refused, broken, stalled, reused, closed by the server. */
 describe('smtpTransport connections against a real SMTP server', () => {
@@ -200,5 +201,29 @@ describe('smtpTransport connections against a real SMTP server', () => {
     await transport.close!();
     expect(received).toHaveLength(2);
     expect(connections).toBe(2);
+  });
+});
+
+describe('smtpTransport over STARTTLS against a real SMTP server with a certificate', () => {
+  /** A self-signed certificate for localhost and 127.0.0.1, made for the test. */
+  const certificate = () => selfsigned.generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048, extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }] });
+
+  it('upgrades with STARTTLS and sends when the certificate is trusted; refuses an untrusted one in one line that says what to set', async () => {
+    const { cert, private: key } = await certificate();
+    const secured: boolean[] = [];
+    const { port, received } = await startServer({ disabledCommands: [], key, cert, onMailFrom: (_address, session, callback) => (secured.push(session.secure), callback()) });
+    const deliver = async (tls: { ca?: string }) => {
+      const data = store({ outbox: [email('c1', 'ann@example.com')] });
+      return deliverOutbox(data, { program: program(), transport: smtpTransport(config(port, { requireTLS: true, tls }), env), ledgerPath: path.join(await temp.make(), 'd.jsonl'), now: NOW, secret: SECRET });
+    };
+    const trusted = await deliver({ ca: cert });
+    expect(trusted).toMatchObject({ sent: 1, retry: 0 });
+    expect(received).toHaveLength(1);
+    expect(secured).toEqual([true]);
+    // Without the CA (the system's trust store only): nothing goes out, and the reason says what to do.
+    const untrusted = await deliver({});
+    expect(untrusted).toMatchObject({ sent: 0, retry: 1 });
+    expect(untrusted.messages[0]!.reason).toMatch(/^SMTP server 127\.0\.0\.1:\d+: cannot connect: its TLS certificate is not trusted \(self[- ]signed certificate\); a server with a certificate from a private CA needs NODE_EXTRA_CA_CERTS=\/path\/ca\.pem/);
+    expect(received).toHaveLength(1);
   });
 });
