@@ -367,6 +367,27 @@ describe('computeTransition: campaigns', () => {
     expect(after.outbox.filter((m) => m.contact === 'c1').map((m) => m.key).sort()).toEqual(['nurture/c1/1/reminder', 'nurture/c1/1/welcome', 'trial-nurture/c1/1/last']);
   });
 
+  it('sends the email of a new step that takes the id a renamed step had: the renamed step kept the key (QA: the new email was taken as sent)', () => {
+    const templates = ['welcome-email', 'reminder-email', 'last-email'].map((id) => ({ type: 'template' as const, id, kind: 'marketing' as const, subject: id, text: id }));
+    const base = { ...v1, templates };
+    const data = { ...waiting(), deployed: { ...waiting().deployed!, program: base } };
+    data.outbox = [{ key: 'nurture/c2/1/welcome', messageId: '<w>', kind: 'marketing', contact: 'c2', campaign: 'nurture', step: 'welcome', template: 'welcome-email', to: 'c2@example.com', subject: 's', status: 'sent', createdAt: NOW, dueAt: NOW }];
+    const steps = v1.campaigns[0]!.steps;
+    // Apply 1: "welcome" renamed in place; apply 2: a new "welcome" after the wait c2 is in.
+    const renamed = { ...base, campaigns: [{ ...v1.campaigns[0]!, steps: [send('welcome-v1', 'welcome-email', { renamedFrom: 'welcome' }), ...steps.slice(1)] }] };
+    const first = applyTransition(data, computeTransition({ deployed: base, next: renamed, store: data, now: NOW }), renamed, hashProgram(renamed), NOW, 'test');
+    expect(first.enrollments.find((e) => e.contact === 'c2')!.keys).toEqual({ 'welcome-v1': 'nurture/c2/1/welcome' });
+    const added = { ...base, campaigns: [{ ...v1.campaigns[0]!, steps: [steps[0]!, steps[1]!, send('welcome', 'reminder-email'), ...steps.slice(2)].map((step, i) => (i === 0 ? { ...step, id: 'welcome-v1' } : step)) }] };
+    const second = applyTransition(first, computeTransition({ deployed: renamed, next: added, store: first, now: NOW }), added, hashProgram(added), NOW, 'test');
+    new Engine(second, added).run([], { until: Date.parse(NOW) + 3 * 86_400_000 });
+    expect(second.outbox.filter((m) => m.contact === 'c2').map((m) => [m.key, m.template]).sort()).toEqual([
+      ['nurture/c2/1/last', 'last-email'],
+      ['nurture/c2/1/reminder', 'reminder-email'],
+      ['nurture/c2/1/welcome+1', 'reminder-email'],
+      ['nurture/c2/1/welcome', 'welcome-email'],
+    ]);
+  });
+
   it('says, planned from a state snapshot (no outbox), that the emails a change drops or alters are not counted (QA: the PR plan showed 0)', () => {
     const v2 = { ...v1, campaigns: [] };
     const snapshot = { ...waiting(), snapshot: { exportedAt: NOW, hashedIds: false, fields: [], tags: [], eventProperties: {}, unprocessedEvents: 0 } } as unknown as StoreData;

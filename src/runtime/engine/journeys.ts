@@ -101,7 +101,10 @@ function enter(engine: Engine, enrollment: Enrollment, step: Step, now: number):
       return { next: 'goto', step: armStart(engine.index.graphs.get(campaign.id)!, step.id, yes ? 'yes' : 'no') };
     }
     case 'split': {
-      const variant = pickVariant(step.variants, bucket('split', campaign.id, step.id, enrollment.contact));
+      // The variant recorded for this enrollment first (apply carries it through a rename, which
+      // changes the hash): a contact passing the split again stays in its arm (QA: 83 got both).
+      const recorded = enrollment.variants?.[step.id];
+      const variant = (recorded !== undefined ? step.variants.find((v) => v.id === recorded) : undefined) ?? pickVariant(step.variants, bucket('split', campaign.id, step.id, enrollment.contact));
       if (!variant) return { next: 'follow' };
       enrollment.variants = { ...enrollment.variants, [step.id]: variant.id };
       note(engine, enrollment, step.id, `variant ${variant.id}`, now);

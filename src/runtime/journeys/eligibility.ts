@@ -31,9 +31,19 @@ export function enrollmentId(campaign: string, contact: string, seq: number): st
   return `${campaign}/${contact}/${seq}`;
 }
 
-/** The key of a step's effect (email, notification, webhook) in an enrollment: `${enrollment}/${step}`, or the one it kept through a rename (`Enrollment.keys`). */
+/**
+ * The key of a step's effect (email, notification, webhook) in an enrollment: `${enrollment}/${step}`,
+ * or the one it kept through a rename (`Enrollment.keys`). A new step with the id a renamed step had
+ * takes `…/${step}+1` (`+` is in no id): the renamed step kept that key, and its email is not this
+ * step's (QA: the new step's email was taken as sent).
+ */
 export function effectKey(enrollment: Pick<Enrollment, 'id' | 'keys'>, step: string): string {
-  return enrollment.keys?.[step] ?? `${enrollment.id}/${step}`;
+  const key = enrollment.keys?.[step] ?? `${enrollment.id}/${step}`;
+  if (enrollment.keys === undefined || enrollment.keys[step] !== undefined) return key;
+  const claimed = new Set(Object.values(enrollment.keys));
+  let out = key;
+  for (let n = 1; claimed.has(out); n++) out = `${key}+${n}`;
+  return out;
 }
 
 /**

@@ -162,6 +162,25 @@ describe('journeys', () => {
     expect(again.enrollments.map((e) => e.variants?.subject ?? e.exitReason)).toEqual(store.enrollments.map((e) => e.variants?.subject ?? e.exitReason));
   });
 
+  it('keeps the variant recorded on the enrollment when the contact reaches the split again, e.g. renamed by apply, which changes the hash (QA: 83 contacts got both invites)', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => [`c${i}`] as [string]);
+    const store = storeWith(...ids);
+    // Apply renamed the split and moved it after the step these contacts were in: they reach it again, their variant carried over as 'a'.
+    store.enrollments = ids.map(([id]) => ({ id: `ab/${id}/1`, campaign: 'ab', contact: id, seq: 1, status: 'active' as const, step: 'subject-v2', phase: 'pending' as const, enteredAt: '2026-11-01T00:00:00.000Z', updatedAt: '2026-11-01T00:00:00.000Z', wakeAt: '2026-11-02T00:00:00.000Z', variants: { 'subject-v2': 'a' }, history: [] }));
+    const build = (w: TestWorkspace) => {
+      marketing(w, 'a');
+      marketing(w, 'b');
+      w.campaign('ab', { trigger: w.manual(), steps: [w.split('subject-v2', { a: { weight: 50, steps: [w.send('a', 'a')] }, b: { weight: 50, steps: [w.send('b', 'b')] } })] });
+    };
+    await simulate(build, store, [], '2026-11-03T00:00:00Z');
+    expect(store.outbox.map((m) => m.template)).toEqual(ids.map(() => 'a'));
+    // Without a recorded variant, the hash decides as before: both arms.
+    const fresh = storeWith(...ids);
+    fresh.enrollments = store.enrollments.map((e) => ({ ...e, status: 'active' as const, step: 'subject-v2', phase: 'pending' as const, wakeAt: '2026-11-02T00:00:00.000Z', variants: undefined, history: [] }));
+    await simulate(build, fresh, [], '2026-11-03T00:00:00Z');
+    expect(new Set(fresh.outbox.map((m) => m.template))).toEqual(new Set(['a', 'b']));
+  });
+
   it('updates a field, which moves the contact into a segment that triggers another campaign', async () => {
     const store = storeWith(['c1']);
     const { log } = await simulate(
