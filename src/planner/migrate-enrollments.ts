@@ -88,6 +88,7 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
       });
     }
   }
+  out.errors.push(...renameCollisions(enrollments, comparison));
   const unsent = queuedEmails(outbox, new Set(comparison.campaigns.filter((p) => p.before && !p.after).map((p) => p.before!.id)));
   for (const [campaign, count] of out.exiting) {
     const emails = unsent.get(campaign) ?? 0;
@@ -104,6 +105,30 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
       code: 'deleted-campaign-has-emails',
       entity: `campaign:${campaign}`,
       message: `Campaign "${campaign}" is deleted with ${emailCount(emails)} waiting in the outbox (held for quiet hours, its sending window or the frequency cap): they will not be sent. Keep the campaign (paused) until they are out if they should go.`,
+    });
+  }
+  return out;
+}
+
+/**
+ * A campaign renamed to the id of a campaign deleted earlier whose enrollments are still in the
+ * store: its enrollments would take the ids of those (`campaign/contact/seq`), and two enrollments
+ * with one id leave the contact stuck (QA). An error: the plan never renumbers behind the author's back.
+ */
+function renameCollisions(enrollments: readonly Enrollment[], comparison: ProgramComparison): PlanMessage[] {
+  const renamed = comparison.campaigns.filter((p) => p.before && p.after && p.before.id !== p.after.id);
+  if (renamed.length === 0) return [];
+  const ids = new Set(enrollments.map((e) => e.id));
+  const out: PlanMessage[] = [];
+  for (const pair of renamed) {
+    const from = pair.before!.id;
+    const to = pair.after!.id;
+    const clashes = enrollments.filter((e) => e.campaign === from && ids.has(enrollmentId(to, e.contact, e.seq))).length;
+    if (clashes === 0) continue;
+    out.push({
+      code: 'renamed-onto-old-enrollments',
+      entity: `campaign:${to}`,
+      message: `Campaign "${from}" is renamed to "${to}", the id of a campaign deleted earlier whose enrollments are still in the store: ${clashes} of its enrollment${clashes === 1 ? '' : 's'} would take the id of one of those. Give it another id, or create "${to}" anew without renamedFrom (its contacts then enter it as new enrollments, re-entry applying).`,
     });
   }
   return out;

@@ -367,6 +367,18 @@ describe('computeTransition: campaigns', () => {
     expect(after.outbox.filter((m) => m.contact === 'c1').map((m) => m.key).sort()).toEqual(['nurture/c1/1/reminder', 'nurture/c1/1/welcome', 'trial-nurture/c1/1/last']);
   });
 
+  it('refuses to rename a campaign to the id of a deleted campaign whose enrollments are still in the store (QA: 246 enrollment ids held twice, those contacts stuck)', () => {
+    // "nurture" was deleted once; its enrollments stay. "nurture-v2" (c1, c2 in it) is renamed back to "nurture".
+    const v2 = { ...v1, campaigns: [{ ...v1.campaigns[0]!, id: 'nurture-v2' }] };
+    const data = { ...waiting(), deployed: { ...waiting().deployed!, program: v2 } };
+    data.enrollments = [...data.enrollments.map((e) => ({ ...e, status: 'exited' as const, step: null })), ...data.enrollments.map((e) => ({ ...e, id: e.id.replace('nurture/', 'nurture-v2/'), campaign: 'nurture-v2' }))];
+    const back = { ...v1, campaigns: [{ ...v1.campaigns[0]!, renamedFrom: 'nurture-v2' }] };
+    expect(computeTransition({ deployed: v2, next: back, store: data, now: NOW }).errors).toEqual([expect.objectContaining({ code: 'renamed-onto-old-enrollments', entity: 'campaign:nurture', message: expect.stringContaining('3 of its enrollments would take the id of one of those') })]);
+    // To a fresh id: no error.
+    const fresh = { ...v1, campaigns: [{ ...v1.campaigns[0]!, id: 'nurture-v3', renamedFrom: 'nurture-v2' }] };
+    expect(computeTransition({ deployed: v2, next: fresh, store: data, now: NOW }).errors).toEqual([]);
+  });
+
   it('sends the email of a new step that takes the id a renamed step had: the renamed step kept the key (QA: the new email was taken as sent)', () => {
     const templates = ['welcome-email', 'reminder-email', 'last-email'].map((id) => ({ type: 'template' as const, id, kind: 'marketing' as const, subject: id, text: id }));
     const base = { ...v1, templates };
