@@ -153,7 +153,11 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
     }
     const held = heldUntil.get(message) ?? null;
     if (options.runFrom && message.createdAt < options.runFrom) report.earlier++;
-    if (held === null) due.push(message);
+    if (held === null) {
+      // Held before to a time still ahead, let go now (rules changed): due now, not after it was sent (QA).
+      if (!dryRun && Date.parse(message.dueAt) > now) message.dueAt = options.now;
+      due.push(message);
+    }
     else {
       // (Held before, to a time still ahead: released by `reweighHolds`, it is due now.)
       holds.push({ message, dueAt: Date.parse(message.dueAt) > now ? options.now : message.dueAt, report: record(report, message, 'deferred', { reason: held.reason }) });

@@ -66,7 +66,7 @@ describe('deliveryHeldUntil', () => {
     const wider = quiet();
     wider.campaigns[0] = { ...wider.campaigns[0]!, sendWindow: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '08:00', end: '17:00' } };
     expect(await deliver(wider, '2026-11-24T07:30:00.000Z')).toMatchObject({ sent: 1, held: 0 });
-    expect(data.outbox[0]!.status).toBe('sent');
+    expect(data.outbox[0]).toMatchObject({ status: 'sent', dueAt: '2026-11-24T07:30:00.000Z' });
   });
 
   it('keeps the frequency cap at delivery: emails delivered late arrive no faster than the cap allows, counted from the outbox', async () => {
