@@ -1,7 +1,8 @@
 import { canonicalJson, hashProgram } from '../ir/canonical.ts';
 import type { Program, ScoreModel } from '../ir/types.ts';
 import { compileProgram, evaluateContact, eventsByContact, settleSegmentProfiles, type CompiledProgram, type ContactEvaluation } from '../runtime/evaluate/snapshot.ts';
-import type { ContactRecord, Enrollment, StoreData } from '../store/types.ts';
+import type { ContactRecord, Enrollment, OutboxMessage, StoreData } from '../store/types.ts';
+import { heldAtDelivery } from '../runtime/deliver/delivery-hours.ts';
 import { timedEntryTallies, type TimedEntryTally } from './broadcasts.ts';
 import { entryTallies, type EntryTally } from './campaign-entry.ts';
 import { exitDropWarnings, exitTallies, type ExitTally } from './exit-criteria.ts';
@@ -90,7 +91,7 @@ export function computeTransition(input: TransitionInput): Transition {
       campaigns: campaignImpacts(comparison, actions, migration, entries, exits),
     },
     errors: migration.errors,
-    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings, ...broadcasts.warnings, ...broadcasts.tallies.map((t) => t.warning(now)), ...renameHints(comparison), ...laterEvents(store.events.length - processed.length, store.clock), ...outboxUnknown(store, comparison, migration.steps), ...exitDropWarnings(exits, store.outbox ?? [], nowMs)],
+    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings, ...broadcasts.warnings, ...broadcasts.tallies.map((t) => t.warning(now)), ...renameHints(comparison), ...laterEvents(store.events.length - processed.length, store.clock), ...outboxUnknown(store, comparison, migration.steps), ...exitDropWarnings(exits, store.outbox ?? [], nowMs), ...heldRetimed(deployed, next, comparison, store.outbox ?? [])],
     renames: comparison.renames,
     deleted: {
       segments: new Set(comparison.segments.filter((p) => !p.after).map((p) => p.before!.id)),
@@ -123,6 +124,25 @@ function outboxUnknown(store: { snapshot?: unknown }, comparison: ProgramCompari
   return [{
     code: 'outbox-not-counted',
     message: `This plan was made from a state snapshot, which holds no outbox: emails waiting to be delivered (held for quiet hours, a sending window or the frequency cap) are not counted where this change drops or alters them (${what.slice(0, 3).join(', ')}${what.length > 3 ? `, and ${what.length - 3} more` : ''}); a count of 0 there means not known. \`campaign plan\` against the store counts them.`,
+  }];
+}
+
+/**
+ * Emails an earlier delivery held (quiet hours, a sending window, the frequency cap) for campaigns
+ * whose rules change: the next delivery decides them again under the new rules, earlier or later
+ * than they wait for now (QA: the plan said "No contact is affected" while 463 held emails moved
+ * from Thursday to the next Wednesday).
+ */
+function heldRetimed(deployed: Program | null, next: Program, comparison: ProgramComparison, outbox: readonly OutboxMessage[]): PlanMessage[] {
+  if (!deployed) return [];
+  const settings = canonicalJson([deployed.settings.quietHours ?? null, deployed.settings.frequencyCap ?? null]) !== canonicalJson([next.settings.quietHours ?? null, next.settings.frequencyCap ?? null]);
+  const windows = new Set(comparison.campaigns.filter((p) => p.before && p.after && canonicalJson(p.before.sendWindow ?? null) !== canonicalJson(p.after.sendWindow ?? null)).map((p) => p.before!.id));
+  if (!settings && windows.size === 0) return [];
+  const held = outbox.filter((m) => m.status === 'pending' && heldAtDelivery(m) && (settings || (m.campaign !== undefined && windows.has(m.campaign)))).length;
+  if (held === 0) return [];
+  return [{
+    code: 'held-emails-retimed',
+    message: `${held} email${held === 1 ? '' : 's'} held in the outbox by sending rules this change changes (quiet hours, a sending window, the frequency cap) ${held === 1 ? 'is' : 'are'} decided again under the new rules at the next delivery: ${held === 1 ? 'it goes' : 'they go'} as soon as those allow, earlier or later than ${held === 1 ? 'it waits' : 'they wait'} for now.`,
   }];
 }
 

@@ -367,6 +367,18 @@ describe('computeTransition: campaigns', () => {
     expect(after.outbox.filter((m) => m.contact === 'c1').map((m) => m.key).sort()).toEqual(['nurture/c1/1/reminder', 'nurture/c1/1/welcome', 'trial-nurture/c1/1/last']);
   });
 
+  it('says how many emails held by sending rules it changes are decided again at the next delivery (QA: "No contact is affected" while 463 moved)', () => {
+    const held = (contact: string, campaign: string): OutboxMessage => ({ key: `${campaign}/${contact}/1/welcome`, messageId: `<${contact}>`, kind: 'marketing', contact, campaign, step: 'welcome', template: 'welcome-email', to: `${contact}@example.com`, subject: 's', status: 'pending', createdAt: NOW, dueAt: NOW, reason: `sending window (Europe/Paris) at delivery: held until ${NOW}` });
+    const data = { ...waiting(), outbox: [held('c1', 'nurture'), held('c2', 'nurture'), held('c3', 'other'), { ...held('c2', 'nurture'), key: 'nurture/c2/1/due', reason: undefined }] };
+    const window = { days: ['wed' as const], start: '09:00', end: '17:00' };
+    const v2 = { ...v1, campaigns: [{ ...v1.campaigns[0]!, sendWindow: window }] };
+    expect(computeTransition({ deployed: v1, next: v2, store: data, now: NOW }).warnings).toEqual([expect.objectContaining({ code: 'held-emails-retimed', message: expect.stringMatching(/^2 emails held in the outbox by sending rules this change changes/) })]);
+    // Quiet hours: every campaign's held emails.
+    const quiet = { ...v1, settings: { ...v1.settings, quietHours: { start: '20:00', end: '09:00' } } };
+    expect(computeTransition({ deployed: v1, next: quiet, store: data, now: NOW }).warnings.find((w) => w.code === 'held-emails-retimed')!.message).toMatch(/^3 emails/);
+    expect(computeTransition({ deployed: v1, next: v1, store: data, now: NOW }).warnings).toEqual([]);
+  });
+
   it('refuses to rename a campaign to the id of a deleted campaign whose enrollments are still in the store (QA: 246 enrollment ids held twice, those contacts stuck)', () => {
     // "nurture" was deleted once; its enrollments stay. "nurture-v2" (c1, c2 in it) is renamed back to "nurture".
     const v2 = { ...v1, campaigns: [{ ...v1.campaigns[0]!, id: 'nurture-v2' }] };
