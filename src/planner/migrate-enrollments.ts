@@ -1,4 +1,5 @@
 import type { Campaign } from '../ir/types.ts';
+import { childLists, journeyGraph, type JourneyGraph } from '../ir/walk.ts';
 import { effectKey, enrollmentId, enrollmentIdOfMessage } from '../runtime/journeys/eligibility.ts';
 import type { Enrollment, OutboxMessage } from '../store/types.ts';
 import type { ProgramComparison } from './diff-programs.ts';
@@ -72,6 +73,7 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
     if (!pair.before || !pair.after) continue;
     const impacts = stepImpacts(pair.before, pair.after, comparison.steps.get(pair.after.id)!, waiting.get(pair.before.id), deferred.get(pair.before.id), out.errors);
     if (impacts.length > 0) out.steps.set(pair.after.id, impacts);
+    out.warnings.push(...passedBy(pair.before, pair.after, comparison.steps.get(pair.after.id)!, waiting.get(pair.before.id)));
     // Contacts taken out of a journey by `removedSteps: { step: 'exit' }`: as for a deleted campaign,
     // a warning (a CI annotation), not only a table row.
     for (const impact of impacts) {
@@ -108,6 +110,55 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
     });
   }
   return out;
+}
+
+/** Steps that send something: moved before where contacts wait, it is not sent to them. */
+const EFFECT_STEPS: ReadonlySet<string> = new Set(['send', 'notify', 'webhook']);
+
+/**
+ * Steps that send an email, a notification or a webhook, still ahead of contacts waiting in a step
+ * in the deployed campaign, and no longer after that step in the new one (moved before it, or into
+ * another branch): those contacts will not run them. A warning per such step (QA: a renamed send
+ * step moved before the wait showed only "→ stay", and the contacts there never got it).
+ */
+function passedBy(before: Campaign, after: Campaign, mapping: StepMapping, waiting: ReadonlyMap<string, Examples> | undefined): PlanMessage[] {
+  if (!waiting || waiting.size === 0) return [];
+  const [oldGraph, newGraph] = [journeyGraph(before.steps), journeyGraph(after.steps)];
+  const out: PlanMessage[] = [];
+  for (const [step, here] of waiting) {
+    const now = mapping.kept.get(step);
+    if (now === undefined || here.count === 0) continue;
+    const ahead = reachableAfter(newGraph, now);
+    for (const old of reachableAfter(oldGraph, step)) {
+      const moved = mapping.kept.get(old);
+      if (moved === undefined || ahead.has(moved) || !EFFECT_STEPS.has(newGraph.steps.get(moved)?.type ?? '')) continue;
+      const who = `${here.count} contact${here.count === 1 ? ' waits' : 's wait'}`;
+      out.push({
+        code: 'step-moved-behind-contacts',
+        entity: `campaign:${after.id}`,
+        step: moved,
+        message: `Step "${moved}" of campaign "${after.id}" no longer comes after step "${now}", where ${who}: they will not run it (e.g. ${here.ids.slice(0, 3).join(', ')}). Keep it after "${now}" if they should.`,
+      });
+    }
+  }
+  return out;
+}
+
+/** The steps a contact can still run after `from` (its continuation and every arm it may take). */
+function reachableAfter(graph: JourneyGraph, from: string): Set<string> {
+  const seen = new Set<string>();
+  const queue: (string | null | undefined)[] = [graph.next.get(from)];
+  const step = graph.steps.get(from);
+  if (step) for (const child of childLists(step)) queue.push(graph.armStart.get(`${from}/${child.arm}`));
+  while (queue.length > 0) {
+    const id = queue.pop();
+    if (id === null || id === undefined || seen.has(id)) continue;
+    seen.add(id);
+    queue.push(graph.next.get(id));
+    const s = graph.steps.get(id)!;
+    for (const child of childLists(s)) queue.push(graph.armStart.get(`${id}/${child.arm}`));
+  }
+  return seen;
 }
 
 /**

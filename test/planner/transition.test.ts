@@ -379,6 +379,24 @@ describe('computeTransition: campaigns', () => {
     expect(computeTransition({ deployed: v1, next: v1, store: data, now: NOW }).warnings).toEqual([]);
   });
 
+  it('warns when a step that sends is moved before the step contacts wait in: they will not run it (QA: the plan said only "→ stay")', () => {
+    const steps = v1.campaigns[0]!.steps;
+    // c2 waits in cool-off; reminder moves before it (renamed too). c1, about to run reminder, still runs it.
+    const v2 = { ...v1, campaigns: [{ ...v1.campaigns[0]!, steps: [steps[0]!, send('nudge', 'reminder-email', { renamedFrom: 'reminder' }), steps[1]!, steps[3]!] }] };
+    const t = computeTransition({ deployed: v1, next: v2, store: waiting(), now: NOW });
+    expect(t.warnings).toEqual([{
+      code: 'step-moved-behind-contacts',
+      entity: 'campaign:nurture',
+      step: 'nudge',
+      message: 'Step "nudge" of campaign "nurture" no longer comes after step "cool-off", where 1 contact waits: they will not run it (e.g. c2). Keep it after "cool-off" if they should.',
+    }]);
+    // "last" moved before "reminder", where c1 is: c1 will not run it.
+    expect(computeTransition({ deployed: v1, next: { ...v1, campaigns: [{ ...v1.campaigns[0]!, steps: [steps[0]!, steps[1]!, steps[3]!, steps[2]!] }] }, store: waiting(), now: NOW }).warnings.map((w) => [w.step, w.message.match(/where (.*?):/)![1]])).toEqual([['last', '1 contact waits']]);
+    // A step everyone passed moved later (its email kept by its key), or nothing moved: no warning.
+    expect(computeTransition({ deployed: v1, next: { ...v1, campaigns: [{ ...v1.campaigns[0]!, steps: [steps[1]!, steps[0]!, steps[2]!, steps[3]!] }] }, store: waiting(), now: NOW }).warnings).toEqual([]);
+    expect(computeTransition({ deployed: v1, next: v1, store: waiting(), now: NOW }).warnings).toEqual([]);
+  });
+
   it('refuses to rename a campaign to the id of a deleted campaign whose enrollments are still in the store (QA: 246 enrollment ids held twice, those contacts stuck)', () => {
     // "nurture" was deleted once; its enrollments stay. "nurture-v2" (c1, c2 in it) is renamed back to "nurture".
     const v2 = { ...v1, campaigns: [{ ...v1.campaigns[0]!, id: 'nurture-v2' }] };
