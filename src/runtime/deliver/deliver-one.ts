@@ -72,16 +72,21 @@ export async function deliverOne(message: OutboxMessage, ctx: DeliveryContext, o
   const mail = await prepare(message, ctx, options, ledger);
   if (!isMail(mail)) return mail;
   const { transport } = options;
-  const attempt = () => ledger!.appendDurable({ key: message.key, state: 'attempt', at: sentAtOf(message, options), transport: transport.name, ...subjectChange(message, mail) });
-  if (!transport.idempotent) await attempt();
-  let result = await sendSafely(transport, mail);
+  // The `attempt` goes on disk once the transport is ready (connected): a crash while connecting
+  // leaves the message pending, not `unknown` — it cannot have gone out.
+  const attemptAndSend = async (): Promise<SendResult> => {
+    const notReady = transport.ready ? await readySafely(transport, mail) : null;
+    if (notReady) return notReady;
+    if (!transport.idempotent) await ledger!.appendDurable({ key: message.key, state: 'attempt', at: sentAtOf(message, options), transport: transport.name, ...subjectChange(message, mail) });
+    return sendSafely(transport, mail);
+  };
+  let result = await attemptAndSend();
   if (result.status === 'retry' && result.again) {
-    // Refused, and the transport can try it once more now: the refusal is on disk first, so a crash
-    // before the second attempt leaves the message pending, not `unknown` (QA: killed while
-    // reconnecting after a per-connection 421, the refused message was never sent).
+    // Refused, and the transport can try it once more now (a new connection): the refusal is on
+    // disk first (QA: killed while reconnecting after a per-connection 421, the refused message was
+    // recorded `unknown` and never sent).
     await ledger!.appendDurable({ key: message.key, state: 'retry', at: options.now, transport: transport.name, error: result.error });
-    if (!transport.idempotent) await attempt();
-    result = await sendSafely(transport, mail);
+    result = await attemptAndSend();
     if (result.status === 'retry' && result.again) result = { status: 'retry', error: result.error, stop: result.stop };
   }
   return settle(message, mail, result, options, ledger!);
@@ -120,6 +125,15 @@ export function settle(message: OutboxMessage, mail: ComposedMail, result: SendR
   // when it was handed to the server (the frequency cap counts it from then).
   update(message, { status: 'unknown', reason: result.error, sentAt: sentAtOf(message, options), transport: transport.name, ...subjectChange(message, mail) });
   return { outcome: 'unknown', extra: { messageId: mail.messageId, reason: result.error }, ...(result.stop ? { stop: true } : {}), ...(result.rest ? { rest: result.rest } : {}) };
+}
+
+/** A transport that throws while getting ready has sent nothing: the message stays pending. */
+async function readySafely(transport: Transport, mail: ComposedMail): Promise<SendResult | null> {
+  try {
+    return await transport.ready!(mail);
+  } catch (error) {
+    return { status: 'retry', error: `the ${transport.name} transport failed unexpectedly: ${(error as Error).message}`, stop: true };
+  }
 }
 
 /** A transport that throws has not said what happened: for a non-idempotent one, that is "maybe sent". */

@@ -68,34 +68,46 @@ export function smtpTransport(config: SmtpConfig, env: Record<string, string | u
   const drop = () => {
     session?.connection.close();
     session = null;
+    checked = false;
+  };
+  /** Whether `ready` has just checked (or opened) the session: `send` does not check it again. */
+  let checked = false;
+  const ready = async (mail: ComposedMail): Promise<SendResult | null> => {
+    const refused = refusedSenders.get(mail.envelope.from);
+    if (refused) return refused;
+    if (session && checked) return null;
+    if (session) {
+      const reset = await session.reset();
+      // A server that no longer answers (RSET timed out) is down for this run, as after a send.
+      if (reset === 'timeout') {
+        drop();
+        return { status: 'retry', error: `${where}: the server stopped answering (no reply to RSET): no more messages are tried in this run`, stop: true };
+      }
+      if (reset === 'closed') drop();
+    }
+    if (!session) {
+      const opened = await openSession(options, credentials);
+      if (!opened.ok) return classify(opened.stage, opened.error, where, scrub);
+      session = opened.session;
+    }
+    checked = true;
+    return null;
   };
   return {
     name: 'smtp',
     idempotent: false,
+    ready,
     async send(mail) {
-      const refused = refusedSenders.get(mail.envelope.from);
-      if (refused) return refused;
-      if (session) {
-        const reset = await session.reset();
-        // A server that no longer answers (RSET timed out) is down for this run, as after a send.
-        if (reset === 'timeout') {
-          drop();
-          return { status: 'retry', error: `${where}: the server stopped answering (no reply to RSET): no more messages are tried in this run`, stop: true };
-        }
-        if (reset === 'closed') drop();
-      }
-      if (!session) {
-        const opened = await openSession(options, credentials);
-        if (!opened.ok) return classify(opened.stage, opened.error, where, scrub);
-        session = opened.session;
-      }
-      const outcome = await session.transfer(mail);
+      const notReady = await ready(mail);
+      if (notReady) return notReady;
+      checked = false;
+      const outcome = await session!.transfer(mail);
       // A server with a per-connection message limit (Exim's smtp_accept_max_per_connection: 1000
       // by default) answers the message after the limit 421 and closes: a new connection takes it
       // (`again`: delivery records the refusal, then sends it once more; a 421 reply means the
       // message was not accepted, so that duplicates nothing). A new connection answering 421 too
       // is a server closing for everyone (`classify`).
-      if (!outcome.ok && outcome.error.responseCode === 421 && session.accepted > 0) {
+      if (!outcome.ok && outcome.error.responseCode === 421 && session!.accepted > 0) {
         drop();
         return { status: 'retry', error: `${where} deferred the message at its per-connection limit: ${scrub(outcome.error.message)}`, stop: false, again: true };
       }

@@ -37,6 +37,12 @@ export interface Transport {
   readonly outboxDir?: string;
   send(mail: ComposedMail): Promise<SendResult>;
   /**
+   * Makes the transport ready to send `mail` — for SMTP, a connection open and answering — or says
+   * why it cannot (the result `send` would give). Delivery calls it before it journals the message's
+   * `attempt`: a crash while connecting then leaves the message pending, not `unknown`.
+   */
+  ready?(mail: ComposedMail): Promise<SendResult | null>;
+  /**
    * Delivers several messages at once; the results are in the order of `mails`. Only for an
    * idempotent transport: each result is final and durable when the promise resolves.
    */

@@ -342,6 +342,25 @@ describe('smtpTransport against a real SMTP server', () => {
       }
     }
   });
+  it('journals the attempt only once connected: a new connection that cannot be opened after a per-connection 421 leaves the message pending, with no attempt a crash could leave open (QA: killed while reconnecting, it became unknown and was never sent)', async () => {
+    let connections = 0;
+    const { port, received } = await startServer({
+      // The second connection is refused at its greeting.
+      onConnect: (_session, callback) => (++connections > 1 ? callback(Object.assign(new Error('4.3.2 try again later'), { responseCode: 421 })) : callback()),
+      onMailFrom: (_address, session, callback) => (session.transaction > 3 ? callback(Object.assign(new Error('4.7.0 too many messages in this connection'), { responseCode: 421 })) : callback()),
+    });
+    const dir = await temp.make();
+    const data = store({ outbox: Array.from({ length: 5 }, (_, i) => email(`c${i}`, `p${i}@example.com`, { key: `trial-nurture/1/c${i}/welcome` })) });
+    for (let i = 0; i < 5; i++) data.contacts.push(contact(`c${i}`, { email: `p${i}@example.com`, emailOptIn: true }));
+    const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+    expect(report).toMatchObject({ sent: 3, retry: 2, unknown: 0 });
+    expect(received).toHaveLength(3);
+    const records = (await readLedger(path.join(dir, 'd.jsonl'))).records;
+    expect(records.filter((r) => r.key === 'trial-nurture/1/c3/welcome').map((r) => r.state)).toEqual(['attempt', 'retry', 'retry']);
+    // The last one was never offered: nothing in the ledger (pending in the store).
+    expect(records.filter((r) => r.key === 'trial-nurture/1/c4/welcome')).toEqual([]);
+  });
+
   it('a server that refuses us (530, relaying denied) leaves every message pending and stops, instead of failing the queue for good', async () => {
     const cases: { over: NonNullable<Parameters<typeof startServer>[0]>; reason: RegExp }[] = [
       { over: { onRcptTo: (_address, _session, callback) => callback(Object.assign(new Error('5.7.1 Relay access denied'), { responseCode: 554 })) }, reason: /refuses to send for us: .*Relay access denied.*stay pending/ },
