@@ -23,8 +23,8 @@ export interface SmtpConfig {
   tls?: { rejectUnauthorized?: boolean; ca?: string; servername?: string };
 }
 
-/** `greeting`: connected, but the server's greeting did not come. */
-type Stage = 'connect' | 'greeting' | 'auth' | 'send';
+/** `greeting`: connected, but the server's greeting did not come; `setup`: it stopped answering after that (EHLO, STARTTLS, a TLS handshake). */
+type Stage = 'connect' | 'greeting' | 'setup' | 'auth' | 'send';
 
 /**
  * Sends messages over one SMTP connection (nodemailer's SMTP client), kept open between messages:
@@ -150,9 +150,13 @@ function openSession(options: SMTPConnection.Options, credentials: SMTPConnectio
       // Still waiting for the greeting (nodemailer's next expected reply): not a greeting that came,
       // with EHLO or STARTTLS timing out after it (QA).
       const internals = connection as unknown as { _responseActions?: unknown[]; _actionGreeting?: unknown };
-      const greeting = stage === 'connect' && error.code === 'ETIMEDOUT' && internals._responseActions?.[0] !== undefined && internals._responseActions[0] === internals._actionGreeting;
+      const timedOut = stage === 'connect' && error.code === 'ETIMEDOUT';
+      const greeting = timedOut && internals._responseActions?.[0] !== undefined && internals._responseActions[0] === internals._actionGreeting;
+      // Connected (a socket with a peer), then silent: not "cannot connect" (QA: that pointed at the host or a firewall).
+      const socket = (connection as unknown as { _socket?: Socket })._socket;
+      const setup = timedOut && !greeting && socket?.remoteAddress !== undefined;
       connection.close();
-      resolve({ ok: false, stage: greeting ? 'greeting' : stage, error });
+      resolve({ ok: false, stage: greeting ? 'greeting' : setup ? 'setup' : stage, error });
     };
     const fail = (error: SMTPConnection.SMTPError) => {
       dead = true;
@@ -295,6 +299,9 @@ function classify(stage: Stage, error: SMTPConnection.SMTPError, where: string, 
   if (stage === 'connect') return { status: 'retry', error: `${where}: cannot connect: ${detail}`, stop: true };
   if (stage === 'greeting') {
     return { status: 'retry', error: `${where}: connected, but the server sent no SMTP greeting (${detail}): check CAMPAIGN_SMTP_HOST and CAMPAIGN_SMTP_PORT; a port with implicit TLS (usually 465) needs CAMPAIGN_SMTP_SECURE=true`, stop: true };
+  }
+  if (stage === 'setup') {
+    return { status: 'retry', error: `${where}: connected, but the server stopped answering while the session was set up (EHLO, STARTTLS or the TLS handshake: ${detail}); check CAMPAIGN_SMTP_SECURE and CAMPAIGN_SMTP_PORT, or the server`, stop: true };
   }
   if (stage === 'auth') return { status: 'retry', error: `${where}: login failed: ${detail}`, stop: true };
   const code = error.responseCode ?? 0;
