@@ -8,6 +8,7 @@ import type { PlanMessage } from './plan-types.ts';
 import { campaignAfterApply } from './campaign-entry.ts';
 import type { ProgramComparison } from './diff-programs.ts';
 import { Examples } from './examples.ts';
+import { waitingEmail } from './migrate-enrollments.ts';
 import type { EnrollmentChange } from './transition-types.ts';
 
 /**
@@ -59,7 +60,7 @@ export function exitDropWarnings(tallies: readonly ExitTally[], outbox: readonly
   const out: PlanMessage[] = [];
   for (const tally of tallies) {
     if (tally.leaving.size === 0) continue;
-    const waiting = outbox.filter((m) => m.kind !== 'notification' && (m.status === 'pending' || m.status === 'deferred') && Date.parse(m.dueAt) > now && tally.leaving.has(enrollmentIdOfMessage(m) ?? '')).length;
+    const waiting = outbox.filter((m) => waitingEmail(m) && Date.parse(m.dueAt) > now && tally.leaving.has(enrollmentIdOfMessage(m) ?? '')).length;
     if (waiting === 0) continue;
     const who = tally.meeting.count === 1 ? '1 contact' : `${tally.meeting.count} contacts`;
     out.push({

@@ -80,7 +80,7 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
       if (impact.outcome !== 'exit' || impact.waiting === 0) continue;
       const who = `${impact.waiting} contact${impact.waiting === 1 ? ' waits' : 's wait'}`;
       // Their emails still held (quiet hours, a window, the cap) are skipped at delivery, as for a deleted campaign (QA).
-      const held = outbox.filter((m) => m.kind !== 'notification' && (m.status === 'pending' || m.status === 'deferred') && m.campaign === pair.before!.id && exitingAt.get(enrollmentIdOfMessage(m) ?? '') === impact.step).length;
+      const held = outbox.filter((m) => waitingEmail(m) && m.campaign === pair.before!.id && exitingAt.get(enrollmentIdOfMessage(m) ?? '') === impact.step).length;
       const dropped = held === 0 ? '' : ` ${emailCount(held)} waiting in the outbox will not be sent.`;
       out.warnings.push({
         code: 'removed-step-exits-contacts',
@@ -326,6 +326,11 @@ function examplesAt(map: Map<string, Map<string, Examples>>, campaign: string, s
 
 const emailCount = (n: number) => `${n} of its emails`;
 
+/** A contact's email still to deliver (pending or deferred): what a change that takes its contact or campaign away drops. Team notifications go on. */
+export function waitingEmail(message: OutboxMessage): boolean {
+  return message.kind !== 'notification' && (message.status === 'pending' || message.status === 'deferred');
+}
+
 /**
  * Per deleted campaign, its emails still to deliver (pending or deferred; team notifications go on):
  * delivery skips them once the campaign is gone (`mayDeliver`), whatever their enrollment.
@@ -334,8 +339,7 @@ function queuedEmails(outbox: readonly OutboxMessage[], deleted: ReadonlySet<str
   const counts = new Map<string, number>();
   if (deleted.size === 0) return counts;
   for (const message of outbox) {
-    if (message.campaign === undefined || !deleted.has(message.campaign) || message.kind === 'notification') continue;
-    if (message.status === 'pending' || message.status === 'deferred') counts.set(message.campaign, (counts.get(message.campaign) ?? 0) + 1);
+    if (message.campaign !== undefined && deleted.has(message.campaign) && waitingEmail(message)) counts.set(message.campaign, (counts.get(message.campaign) ?? 0) + 1);
   }
   return counts;
 }
