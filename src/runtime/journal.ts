@@ -315,6 +315,14 @@ function damaged(journal: string, pieceStart: number, text: string, from: number
  * Replaces a fully folded journal with an empty new generation (only when nothing was appended
  * after `cursor`, checked under the lock). Call after the snapshot holding `cursor` is persisted.
  */
+/**
+ * Whether the journal, read up to `cursor`, holds lines past its header: events or unsubscribe
+ * links a snapshot at `cursor` folds in, which compacting it after that snapshot removes.
+ */
+export function journalHoldsLines(cursor: JournalCursor): boolean {
+  return cursor.offset > Buffer.byteLength(header(cursor.generation));
+}
+
 export function compactJournal(journal: string, cursor: JournalCursor): void {
   if (!existsSync(journal)) return;
   try {

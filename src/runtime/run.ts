@@ -7,7 +7,7 @@ import { applyJournalUnsubscribes, clearWebhookLedger, deliverOutbox, deliverWeb
 import type { DeliveryReport, Transport, WebhookReport } from './deliver/index.ts';
 import { ChangeLog } from './engine/changes.ts';
 import { Engine, type RunStats } from './engine/engine.ts';
-import { compactJournal, readJournal } from './journal.ts';
+import { compactJournal, journalHoldsLines, readJournal } from './journal.ts';
 import { latestAhead } from './time/instants.ts';
 
 /**
@@ -41,9 +41,9 @@ export interface RunOptions {
   /** Told when each phase starts, and how far the engine and delivery are (a terminal shows it). */
   onProgress?: (progress: RunProgress) => void;
   /**
-   * Leave the store as it is when the run found nothing to do (`campaign run --watch`: a run a
-   * minute must not rewrite the store and add an audit entry each time). The next run then starts
-   * from the store's clock again and finds the same nothing.
+   * Leave the store as it is when the run found nothing to do (`campaign run` from cron or with
+   * `--watch`: a run a minute must not rewrite the store, add an audit entry and make a saved plan
+   * stale each time). The next run then starts from the store's clock again and finds the same nothing.
    */
   skipIdleWrite?: boolean;
   /** How long to wait while another command holds the store's lock (`--lock-timeout`; default 0: refuse at once). */
@@ -133,6 +133,9 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     const unsubscribed = applyJournalUnsubscribes(data, unsubscribes);
     lap('load');
 
+    // Contact changes, manual enrollments and broadcasts the run takes from the queue: a run that
+    // took some is not idle, even when they changed nothing (they must leave the queue).
+    const queued = data.pending.length;
     const engine = new Engine(data, data.deployed.program);
     progress({ phase: 'engine' });
     const log = await engine.runYielding(events, { until: end, firedRules: options.firedRules ?? true, onProgress: (done, total) => progress({ phase: 'engine', done, total }) });
@@ -187,8 +190,11 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     data.audit.push(auditEntry('run', options.now, options.env, `${summarizeStats(engine.stats, events.length)}; ${summarizeDelivery(result.delivery, result.webhooks)}`));
     // No event read (`isIdle`): the cursor can still differ from the stored one, by the new, empty
     // generation the last run's compaction started; following it needs no write (the next run reads
-    // that generation from its start), and writing would compact it into yet another one.
-    if (options.skipIdleWrite && from !== null && isIdle(result)) return result;
+    // that generation from its start), and writing would compact it into yet another one. A journal
+    // whose lines are all folded in but that an earlier run could not compact (an ingest held its
+    // lock) is written, and compacted.
+    const idle = from !== null && data.pending.length === queued && !journalHoldsLines(cursor) && isIdle(result);
+    if (options.skipIdleWrite && idle) return result;
     progress({ phase: 'persist' });
     try {
       await writeStore(options.store, data, stamp);
@@ -223,7 +229,7 @@ export function noStoreError(label: string): UserError {
 export function isIdle(result: RunResult): boolean {
   const { delivery: d, webhooks: w } = result;
   if (result.journalEvents > 0 || result.unsubscribes.read > 0 || result.stats.events > 0 || result.stats.enrollments > 0) return false;
-  if (d && (d.sent || d.skipped || d.failed || d.retry > d.retryUnchanged || d.unknown || d.bounced || d.recovered.sent.length || d.recovered.failed.length || d.recovered.unknown.length)) return false;
+  if (d && (d.sent || d.skipped || d.failed || d.retry > d.retryUnchanged || d.retimed || d.unknown || d.bounced || d.recovered.sent.length || d.recovered.failed.length || d.recovered.unknown.length)) return false;
   if (w && (w.delivered || w.changed || w.recovered)) return false;
   for (const change of result.log.contacts.values()) if (!ChangeLog.isEmpty(change)) return false;
   return true;

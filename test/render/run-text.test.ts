@@ -23,7 +23,7 @@ function result(messages: MessageReport[], hooks: WebhookReport['deliveries']): 
     unsubscribes: { read: 0, changed: [] },
     log: new ChangeLog(),
     stats: { events: 0, duplicateEvents: 0, emailsByCampaign: {}, notificationsByTeam: {}, contactsByTeam: {}, deferredSends: 0, skippedSends: {}, webhooks: 0, enrollments: 0 },
-    delivery: { dryRun: false, sent: messages.length - failed, notifications: messages.filter((m) => m.kind === 'notification' && m.outcome !== 'failed').length, earlier: 0, skipped: 0, failed, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, recovered: { sent: [], failed: [], unknown: [], bounced: 0, invalidLines: 0 }, messages },
+    delivery: { dryRun: false, sent: messages.length - failed, notifications: messages.filter((m) => m.kind === 'notification' && m.outcome !== 'failed').length, earlier: 0, skipped: 0, failed, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, retimed: 0, recovered: { sent: [], failed: [], unknown: [], bounced: 0, invalidLines: 0 }, messages },
     webhooks: { dryRun: false, delivered: hooks.filter((h) => h.outcome === 'delivered').length, failed: hooks.filter((h) => h.outcome === 'failed').length, changed: hooks.length, recovered: 0, invalidLines: 0, deliveries: hooks },
     store: {} as RunResult['store'],
     timings: { load: 0, engine: 0, persist: 0, deliver: 0, webhooks: 0 },

@@ -30,6 +30,23 @@ describe('runStore with skipIdleWrite (campaign run --watch)', () => {
     expect(statSync(store).mtimeMs).toBe(mtime);
   }, 60_000);
 
+  it('writes a run that took requests from the store\'s queue, even when they changed nothing: they must leave the queue, and be reported once', async () => {
+    const dir = copyBase();
+    const store = path.join(dir, 'store.json');
+    const run = (now: string) => runStore({ store, now: new Date(now), dryRun: false, transport: () => outboxTransport(path.join(dir, 'outbox')), env: {}, skipIdleWrite: true });
+    expect((await run('2026-11-01T00:00:00Z')).written).toBe(true);
+    expect((await run('2026-11-01T00:00:01Z')).written).toBe(false);
+    // A manual enrollment queued for a campaign no longer deployed: refused by the run, no contact changes.
+    const data = (await readStore(store))!;
+    data.pending.push({ contact: data.contacts[0]!.id, at: '2026-11-01T00:00:02.000Z', kind: 'enroll', fields: [], campaign: 'gone', by: 'alice' });
+    await writeStore(store, data);
+    const refused = await run('2026-11-01T00:00:03Z');
+    expect(refused.stats.manual).toEqual([{ contact: data.contacts[0]!.id, campaign: 'gone', by: 'alice', refused: 'the campaign is no longer deployed' }]);
+    expect(refused.written).toBe(true);
+    expect((await readStore(store))!.pending).toEqual([]);
+    expect((await run('2026-11-01T00:00:04Z')).written).toBe(false);
+  }, 60_000);
+
   it('writes nothing while a webhook receiver stays down: the deliveries not tried wait for the next attempt of the one tried, whose attempts are written', async () => {
     // A real receiver that says it is unavailable (503): the endpoint, not one payload.
     let posts = 0;

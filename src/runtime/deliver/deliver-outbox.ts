@@ -105,6 +105,12 @@ export interface DeliveryReport {
   earlier: number;
   /** Of `deferred`: due, but held for the contact's quiet hours, its campaign's sending window or the frequency cap (`deliveryHeldUntil`). */
   held: number;
+  /**
+   * Messages whose due time or hold reason this delivery changed in the store: held, held to
+   * another time, or let go before the time an earlier delivery held them to (0 in a dry run). A
+   * run that holds only what was already held so has changed nothing (`isIdle`).
+   */
+  retimed: number;
   /** Statuses corrected from the ledger and the outbox files before delivering (a crashed run). */
   recovered: FoldReport;
   messages: MessageReport[];
@@ -125,7 +131,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const dryRun = options.dryRun ?? false;
   const outboxDir = options.outboxDir ?? options.transport.outboxDir;
   const recovered = await foldLedger(data, options.ledgerPath, outboxDir === undefined ? { now: options.now } : { outboxDir, now: options.now, sentAt: (message) => sentAtOf(message, options) });
-  const report: DeliveryReport = { dryRun, sent: 0, notifications: 0, earlier: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, recovered, messages: [] };
+  const report: DeliveryReport = { dryRun, sent: 0, notifications: 0, earlier: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, retimed: 0, recovered, messages: [] };
   const now = Date.parse(options.now);
   const ctx = deliveryContext(data, options.program);
   const frequencyCap = options.program.settings.frequencyCap;
@@ -138,6 +144,8 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   // that fails the checks is skipped now, not held (nor counted toward the cap).
   // Those held by an earlier delivery are decided again (`heldAtDelivery`): the rules may have changed.
   const mayBeHeld = options.simulation ? [] : pending.filter((message, i) => givenUp[i] === undefined && (Date.parse(message.dueAt) <= now || heldAtDelivery(message)) && mayDeliver(message, ctx).ok);
+  // Held or let go now: their due time and reason before, to count those that changed (`retimed`).
+  const retimed = new Map<OutboxMessage, string>();
   const heldUntil = holdsOldestFirst(mayBeHeld, (message) => deliveryHeldUntil(message, ctx.contacts.get(message.contact), options.program, now, cap));
   for (let i = 0; i < pending.length; i++) {
     const message = pending[i]!;
@@ -155,12 +163,16 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
     if (options.runFrom && message.createdAt < options.runFrom) report.earlier++;
     if (held === null) {
       // Held before to a time still ahead, let go now (rules changed): due now, not after it was sent (QA).
-      if (!dryRun && Date.parse(message.dueAt) > now) message.dueAt = options.now;
+      if (Date.parse(message.dueAt) > now) {
+        retimed.set(message, holdSignature(message));
+        if (!dryRun) message.dueAt = options.now;
+      }
       due.push(message);
     }
     else {
       // (Held before, to a time still ahead: released by `reweighHolds`, it is due now.)
       holds.push({ message, dueAt: Date.parse(message.dueAt) > now ? options.now : message.dueAt, report: record(report, message, 'deferred', { reason: held.reason }) });
+      retimed.set(message, holdSignature(message));
       if (!dryRun) Object.assign(message, { dueAt: new Date(held.until).toISOString(), reason: held.reason });
       report.held++;
     }
@@ -233,6 +245,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   }
   if (ledger) report.bounced = addSuppressions(data, bounced, 'bounced', options.now);
   if (cap) reweighHolds(cap, holds, batch, outcomes, ctx, options, report);
+  for (const [message, before] of retimed) if (holdSignature(message) !== before) report.retimed++;
   return report;
 }
 
@@ -285,6 +298,9 @@ function reweighHolds(cap: DeliveryCap, holds: readonly Hold[], batch: readonly 
     if (!options.dryRun) Object.assign(hold.message, { dueAt: held === null ? hold.dueAt : new Date(held.until).toISOString(), reason });
   }
 }
+
+/** What holding a message changes of it in the store. */
+const holdSignature = (message: OutboxMessage) => `${message.dueAt}\n${message.reason ?? ''}`;
 
 /** What a retry changes of a message in the store. */
 const retrySignature = (message: OutboxMessage) => `${message.status}\n${message.transport ?? ''}\n${message.retryingSince ?? ''}\n${message.reason ?? ''}`;
