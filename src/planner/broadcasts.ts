@@ -12,7 +12,7 @@ import type { PlanMessage } from './plan-types.ts';
 export interface TimedEntryTally {
   readonly previous: Map<string, Enrollment[]>;
   add(subject: Subject, now: number): void;
-  warning(now: string): PlanMessage;
+  warnings(now: string): PlanMessage[];
 }
 
 /**
@@ -40,7 +40,11 @@ export class BroadcastTally implements TimedEntryTally {
     else this.keptOut += 1;
   }
 
-  warning(now: string): PlanMessage {
+  warnings(now: string): PlanMessage[] {
+    return [this.warning(now)];
+  }
+
+  private warning(now: string): PlanMessage {
     const who = this.count === 1 ? '1 contact' : `${this.count.toLocaleString('en-US')} contacts`;
     const out = this.keptOut === 0 ? '' : ` (${this.keptOut.toLocaleString('en-US')} more in its audience may not enter: re-entry, or the campaign paused)`;
     return {
@@ -68,7 +72,10 @@ export function timedEntryTallies(comparison: ProgramComparison, next: Program, 
     const trigger = after?.trigger;
     if (!after || (trigger?.type !== 'schedule' && trigger?.type !== 'date') || (before && !triggerChanged(before, after, comparison.renames))) continue;
     let tally: TimedEntryTally;
-    if (trigger.type === 'date') tally = new DateTriggerTally({ ...after, trigger }, audienceOf(after), window.from, window.to);
+    if (trigger.type === 'date') {
+      const deployed = before?.trigger?.type === 'date' && before.trigger.field === trigger.field && before.trigger.yearly === trigger.yearly ? before.trigger : null;
+      tally = new DateTriggerTally({ ...after, trigger }, audienceOf(after), window.from, window.to, deployed);
+    }
     else if (Date.parse(trigger.at) > passed) tally = new BroadcastTally(after, trigger.at, audienceOf(after));
     else {
       const since = clock !== null ? `the store's clock (${clock}): runs have gone past it` : `this plan's time (${now}), when it would be deployed`;

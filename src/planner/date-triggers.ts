@@ -1,9 +1,11 @@
+import { parseLocalTime } from '../ir/durations.ts';
 import type { Campaign, Trigger } from '../ir/types.ts';
 import { dateOccurrences, fieldDate } from '../runtime/engine/dates.ts';
 import type { Predicate, Subject } from '../runtime/evaluate/subject.ts';
 import { mayEnter } from '../runtime/journeys/eligibility.ts';
 import { DAY_MS } from '../runtime/time/zoned.ts';
 import type { Enrollment } from '../store/types.ts';
+import { Examples } from './examples.ts';
 import type { PlanMessage } from './plan-types.ts';
 
 type DateTrigger = Extract<Trigger, { type: 'date' }>;
@@ -26,6 +28,8 @@ export class DateTriggerTally {
   /** Due in the window while in the campaign now. */
   private stillIn = 0;
   private first = Infinity;
+  /** In the audience, whose date under the deployed trigger is still ahead but under the new one already past (`lostFiring`). */
+  private readonly lost = new Examples();
   /** The contacts' enrollments in the campaign (under its deployed id too): the re-entry rule reads them. */
   readonly previous = new Map<string, Enrollment[]>();
 
@@ -35,6 +39,8 @@ export class DateTriggerTally {
     /** The window the firings are counted in: (from, to]. */
     private readonly from: number,
     private readonly to: number,
+    /** The deployed campaign's date trigger, when the change moves it (a new offset or time of day). */
+    private readonly deployed: DateTrigger | null = null,
   ) {}
 
   add(subject: Subject, now: number): void {
@@ -43,7 +49,10 @@ export class DateTriggerTally {
     if (fieldDate(value, subject.tz) === null) return;
     this.withDate += 1;
     const firings = dateOccurrences(trigger, value, subject.tz, this.from, this.to);
-    if (firings.length === 0 || (this.audience !== null && !this.audience(subject, now))) return;
+    const lost = this.deployed !== null && lostFiring(this.deployed, trigger, value, subject.tz, this.from);
+    if ((firings.length === 0 && !lost) || (this.audience !== null && !this.audience(subject, now))) return;
+    if (lost) this.lost.add(subject.id);
+    if (firings.length === 0) return;
     const previous = this.previous.get(subject.id) ?? [];
     // In the campaign now: it enters at its date only if its journey has ended by then (QA: both such
     // contacts entered, after the plan said re-entry kept them out) and re-entry allows it even
@@ -65,7 +74,23 @@ export class DateTriggerTally {
     if (firings[0]! < this.first) this.first = firings[0]!;
   }
 
-  warning(): PlanMessage {
+  warnings(): PlanMessage[] {
+    return this.lost.count === 0 ? [this.warning()] : [this.warning(), this.lostWarning()];
+  }
+
+  /** QA: 30 → 45 days before a contract's end said "No contact is affected"; 21 contacts never entered. */
+  private lostWarning(): PlanMessage {
+    const { id, trigger } = this.campaign;
+    const { count, ids } = this.lost;
+    const people = count === 1 ? '1 contact' : `${count.toLocaleString('en-US')} contacts`;
+    return {
+      code: 'date-trigger-skips-contacts',
+      entity: `campaign:${id}`,
+      message: `Campaign "${id}" moves its start from ${moment(this.deployed!)} to ${moment(trigger)} the date in "${trigger.field}": for ${people} in its audience (e.g. ${ids.join(', ')}) that moment has already passed (before ${new Date(this.from).toISOString()}) while the deployed trigger's is still ahead, so they will not enter for this date: a date already past never fires. If they should, enroll them after apply (\`campaign enroll\`), or make the change once their dates have passed.`,
+    };
+  }
+
+  private warning(): PlanMessage {
     const { id, trigger } = this.campaign;
     const people = (n: number) => (n === 1 ? '1 contact' : `${n.toLocaleString('en-US')} contacts`);
     const window = `between ${new Date(this.from).toISOString()} and ${new Date(this.to).toISOString()}`;
@@ -81,6 +106,24 @@ export class DateTriggerTally {
       message: `Campaign "${id}" starts ${when(trigger)}: ${due}${out}, of ${people(this.withDate)} with a date in "${trigger.field}". Nobody enters on apply: each contact enters at their own date, so the impact above does not count them.`,
     };
   }
+}
+
+/**
+ * Whether moving a contact's date trigger from `deployed` to `next` (same field) skips a firing:
+ * the deployed trigger fires after `from` (the store's clock), but the same date under the new
+ * offset and time of day falls at or before it, where no run fires it.
+ */
+function lostFiring(deployed: DateTrigger, next: DateTrigger, value: unknown, zone: string, from: number): boolean {
+  const shift = (next.offsetDays - deployed.offsetDays) * DAY_MS + ((parseLocalTime(next.at) ?? 540) - (parseLocalTime(deployed.at) ?? 540)) * 60_000;
+  if (shift >= 0) return false;
+  // Only a firing less than the shift ahead can be moved behind `from`.
+  return dateOccurrences(deployed, value, zone, from, from - shift).some((at) => at + shift <= from);
+}
+
+/** "30 days before (at 09:00)", "on (at 10:00)": the part of `when` a change of offset or time moves. */
+function moment(trigger: DateTrigger): string {
+  const days = Math.abs(trigger.offsetDays);
+  return `${trigger.offsetDays === 0 ? 'on' : `${days} day${days === 1 ? '' : 's'} ${trigger.offsetDays < 0 ? 'before' : 'after'}`} (at ${trigger.at})`;
 }
 
 /** "30 days before the date in contractEndsAt, at 09:00 in the contact's time zone (every year)". */

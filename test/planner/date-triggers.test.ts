@@ -80,3 +80,39 @@ describe('date-triggered campaigns in a plan (QA: a new birthday campaign planne
     expect(warningsOf(deployed, program({ campaigns: [yearly({ trigger: { type: 'date', field: 'birthday', offsetDays: 0, at: '10:00', yearly: true } })] })).map((w) => w.code)).toEqual(['date-trigger']);
   });
 });
+
+describe('a date trigger moved earlier (QA: 30 → 45 days before a contract end said "No contact is affected"; 21 contacts never entered)', () => {
+  const renewal = (offsetDays: number, at = '10:00') => campaign('renewal', [send('remind')], { trigger: { type: 'date', field: 'endsAt', offsetDays, at, yearly: false } });
+  // The store's clock is 2026-11-01: a one-off date fires once, and never when it is already past.
+  const CLOCK = '2026-11-01T00:00:00.000Z';
+  const data = () =>
+    store(null, {
+      clock: null,
+      contacts: [
+        contact('moved-behind', { plan: 'trial', endsAt: '2026-12-02' }), // 30 before: 11-02 (ahead); 45 before: 10-18 (past)
+        contact('still-ahead', { plan: 'trial', endsAt: '2026-12-31' }), // 45 before: 11-16, ahead either way
+        contact('already-fired', { plan: 'trial', endsAt: '2026-11-20' }), // 30 before: 10-21, fired under the deployed trigger
+        contact('not-in-audience', { plan: 'pro', endsAt: '2026-12-02' }),
+      ],
+    });
+  const skips = (deployed: Campaign, next: Campaign) =>
+    computeTransition({ deployed: program({ campaigns: [deployed] }), next: program({ campaigns: [next] }), store: { ...data(), clock: CLOCK }, now: NOW }).warnings.filter((w) => w.code === 'date-trigger-skips-contacts');
+
+  it('names the contacts in its audience whose date the move puts behind the store\'s clock, where no run fires it', () => {
+    expect(skips({ ...renewal(-30), audience: planIs('trial') }, { ...renewal(-45), audience: planIs('trial') })).toEqual([
+      {
+        code: 'date-trigger-skips-contacts',
+        entity: 'campaign:renewal',
+        message:
+          'Campaign "renewal" moves its start from 30 days before (at 10:00) to 45 days before (at 10:00) the date in "endsAt": for 1 contact in its audience (e.g. moved-behind) that moment has already passed (before 2026-11-01T00:00:00.000Z) while the deployed trigger\'s is still ahead, so they will not enter for this date: a date already past never fires. If they should, enroll them after apply (`campaign enroll`), or make the change once their dates have passed.',
+      },
+    ]);
+  });
+
+  it('says nothing when the move is later, or the new moment is still ahead', () => {
+    expect(skips(renewal(-45), renewal(-30))).toEqual([]);
+    expect(skips(renewal(-30, '10:00'), renewal(-30, '11:00'))).toEqual([]);
+    // An earlier time of day on the same date still ahead: nobody skipped.
+    expect(skips(renewal(-30, '10:00'), renewal(-30, '08:00'))).toEqual([]);
+  });
+});
