@@ -1,4 +1,4 @@
-import { Box } from 'ink';
+import { Box, Text } from 'ink';
 import { pendingLabel, type PendingChanges } from '../../src/tui-support/pending-changes.ts';
 import type { PreviewModel } from '../../src/tui-support/preview-model.ts';
 import { triggerText } from '../../src/tui-support/step-tree.ts';
@@ -15,7 +15,9 @@ export function CampaignList({ model, pending, cursor, offset, width, height }: 
   const campaigns = model.program.campaigns;
   const labels = campaigns.map((c) => pendingLabel(pending, 'campaign', c.id));
   const idWidth = Math.min(26, Math.max(8, ...labels.map((label) => label.length)));
-  const note = pending ? 1 : 0;
+  // Nothing deployed: the workspace's campaigns, none running yet (QA: all listed as "active", no note).
+  const undeployed = !model.data.deployed;
+  const note = pending || undeployed ? 1 : 0;
   const cells = (id: string, status: string, a: string, c: string, x: string, trigger: string, dim = false) => [
     { text: id, width: idWidth, dim, bold: !dim },
     { text: status, width: 6, dim, color: status === 'paused' ? 'yellow' : undefined },
@@ -27,6 +29,7 @@ export function CampaignList({ model, pending, cursor, offset, width, height }: 
   return (
     <Box flexDirection="column" width={width} height={height}>
       <PendingNote pending={pending} type="campaign" what="campaign" />
+      {undeployed ? <Text color="yellow" wrap="truncate-end">Nothing deployed yet: the workspace's campaigns, none running; the status is the one `campaign apply` deploys (see 6 Plan).</Text> : null}
       <Box>
         <Box width={2} flexShrink={0} />
         <Columns cells={cells('campaign', 'status', 'active', 'completed', 'exited', 'trigger', true)} />

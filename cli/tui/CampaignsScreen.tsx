@@ -20,7 +20,7 @@ export function CampaignsScreen({ active, width, height }: ScreenProps) {
   const [view, setView] = useState<View>({ kind: 'list' });
   // The deployed program's campaigns: the store's enrollments are theirs.
   const campaigns = model?.program.campaigns ?? [];
-  const list = useListCursor(campaigns.length, height - 1 - (state.pending ? 1 : 0));
+  const list = useListCursor(campaigns.length, height - 1 - (state.pending || (model && !model.data.deployed) ? 1 : 0));
 
   useNavigation('campaigns', (request) => {
     const at = campaigns.findIndex((c) => c.id === request.campaign);

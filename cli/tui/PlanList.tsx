@@ -51,8 +51,8 @@ export function PlanList({ active, plan, width, height, onOpen }: { active: bool
         <Text key={i} bold={i === 0} wrap="truncate-end">{line}</Text>
       ))}
       <Text dimColor wrap="truncate-end">{plan.summary.errors > 0 ? 'It cannot be applied: fix the errors, then open the preview again.' : plan.summary.changes ? 'Not applied yet: `campaign plan --out plan.json` saves it, `campaign apply` applies it.' : 'Nothing to apply.'}</Text>
-      {/* The preview's time is the store's clock (or --now); `campaign plan` plans at the current time unless told. */}
-      <Text dimColor wrap="truncate-end">{`Same as \`campaign plan --now ${plan.now.replace('.000Z', 'Z')}\` (without --now it plans at the current time).`}</Text>
+      {/* The preview's time is the store's clock (or --now); `campaign plan` plans at the later of the clock and the store's (QA: this said "the current time"). */}
+      <Text dimColor wrap="truncate-end">{`Same as \`campaign plan --now ${plan.now.replace('.000Z', 'Z')}\` (default: now, or the store's clock if later).`}</Text>
       <VirtualList
         count={rows.length}
         cursor={current ?? -1}

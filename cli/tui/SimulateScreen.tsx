@@ -76,10 +76,11 @@ export function SimulateScreen({ active, width, height }: ScreenProps) {
       {...(returnTo ? { onBack: leave } : {})}
     />
   );
-  if (stage === 'contact' || !active) return picker;
+  // Mounted while hidden (the help, another screen): the simulation's state is its own (QA: `?` restarted it).
   if (stage === 'run' && person && campaign) {
     return <SimulationView key={`${person.id}/${campaign}`} active={active} model={model} contact={contact!} campaign={campaign} width={width} height={height} onBack={() => setStage('campaign')} />;
   }
+  if (stage === 'contact' || !active) return picker;
   const idWidth = Math.min(26, Math.max(8, ...campaigns.map((c) => c.id.length)));
   return (
     <Box flexDirection="column" width={width} height={height}>

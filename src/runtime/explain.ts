@@ -73,15 +73,17 @@ export function findContactIn(contacts: readonly ContactRecord[], emailField: st
 export function explainContact(data: StoreData, program: Program, contact: ContactRecord, now: number, timelineLimit = 30): ContactExplanation {
   const compiled = compileProgram(program);
   const events: StoredEvent[] = data.events.filter((e) => e.contact === contact.id && Date.parse(e.at) <= now);
-  const { subject } = evaluateContact(compiled, contact, events, now);
+  // The scores as the grades and segments below read them: a contact imported since the last run
+  // has no stored state yet, and is scored from its fields and events (QA: "fit: 0" beside grade A).
+  const { subject, states } = evaluateContact(compiled, contact, events, now);
   const segmentIds = new Set(compileSegments(program).evaluate(subject, now));
   subject.segments = segmentIds;
   const options = { consentField: program.settings.consent.email };
 
   const scores = program.scores.map((model) => {
     const score = compiled.scores.get(model.id)!;
-    const state = contact.scores[model.id];
-    const value = scoreAt(score, state, now);
+    const state = states[model.id];
+    const value = subject.scores[model.id] ?? scoreAt(score, state, now);
     // The stored contributions are as of the state's last update; decay a copy to now.
     const current = state ? structuredClone(state) : undefined;
     if (current) decayTo(score, current, now);

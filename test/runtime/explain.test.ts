@@ -62,3 +62,20 @@ describe('explainContact of emails delivery will skip (QA: shown as pending unti
     expect(x.timeline.filter((t) => t.kind === 'email' && t.at === due).map((t) => t.text)).toEqual([`email "Hi" to ${to} (deferred, will be skipped)`, `email "Hi" to ${to} (deferred, will be skipped)`]);
   });
 });
+
+describe('explainContact of a contact no run has scored yet (QA: "fit: 0" beside grade A, which needs fit ≥ 70)', () => {
+  it('shows the scores the grades and segments read, with their rules', async () => {
+    const { program, data } = await buildExampleStore({ contacts: 20, events: 100, seed: 11 });
+    const contact = structuredClone(data.contacts.find((c) => Object.keys(c.scores).length > 0)!);
+    // As `contacts import` leaves a new contact until the next run: no score state stored.
+    contact.scores = {};
+    const { scores, grades } = explainContact(data, program, contact, WINDOW_END);
+    const fit = scores.find((s) => s.id === 'fit')!;
+    expect(fit.value).toBeGreaterThan(0);
+    expect(fit.rules.length).toBeGreaterThan(0);
+    expect(fit.rules.reduce((sum, r) => sum + r.points, 0) + fit.adjustment).toBeCloseTo(fit.value, 5);
+    const matrix = program.grades[0]!;
+    const letter = [...matrix.fit.bands].sort((a, b) => b.min - a.min).find((band) => fit.value >= band.min)!.grade;
+    expect(grades[0]!.grade.startsWith(letter)).toBe(true);
+  });
+});

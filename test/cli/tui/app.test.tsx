@@ -35,6 +35,16 @@ describe('campaign preview: the app', () => {
     expect(frame).toMatchSnapshot();
   });
 
+  it('says on 2 Campaigns when nothing is deployed: the workspace\'s campaigns, none running (QA: all listed as "active", no note)', async () => {
+    const session = sessionFor(fixture, { data: { ...fixture.data, deployed: null, enrollments: [] } });
+    await session.loaded;
+    driver = await drive(session);
+    const frame = await driver.press('2');
+    expect(frame).toContain("Nothing deployed yet: the workspace's campaigns, none running");
+    // The note takes a line of the list's: the cursor's row is still drawn.
+    expect(frame.split('\n').some((line) => line.startsWith('›'))).toBe(true);
+  });
+
   it('switches screens with number keys and Tab, and shows the keys of each in the footer', async () => {
     const d = await open();
     expect(await d.press('2')).toContain('[2 Campaigns]');
@@ -322,6 +332,11 @@ describe('campaign preview: the app', () => {
     expect(started).toMatch(/position waiting in await-first-report for feature\.used until 2026-11-06/);
     const next = await d.press('n');
     expect(next).toContain('await-first-report: timed out');
+    // The help, and another screen, leave the simulation where it was (QA: both restarted it).
+    await d.press('?');
+    expect(await d.press('x')).toContain('await-first-report: timed out');
+    await d.press('5');
+    expect(await d.press('8')).toContain('await-first-report: timed out');
     let frame = next;
     for (let i = 0; i < 6 && !/position (completed|exited)/.test(frame); i++) frame = await d.press('n');
     expect(frame).toMatch(/position (exited|completed)/);
