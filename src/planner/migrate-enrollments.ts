@@ -7,6 +7,7 @@ import { rulesOnly, type StepMapping } from './diff-steps.ts';
 import { Examples } from './examples.ts';
 import type { PlanMessage, StepImpact } from './plan-types.ts';
 import type { EnrollmentChange } from './transition-types.ts';
+import { unknownRemovedSteps } from './unknown-removed-steps.ts';
 
 export interface EnrollmentMigration {
   changes: EnrollmentChange[];
@@ -74,6 +75,7 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
     const impacts = stepImpacts(pair.before, pair.after, comparison.steps.get(pair.after.id)!, waiting.get(pair.before.id), deferred.get(pair.before.id), out.errors);
     if (impacts.length > 0) out.steps.set(pair.after.id, impacts);
     out.warnings.push(...passedBy(pair.before, pair.after, comparison.steps.get(pair.after.id)!, waiting.get(pair.before.id)));
+    out.warnings.push(...unknownRemovedSteps(pair.before, pair.after, comparison.steps.get(pair.after.id)!));
     // Contacts taken out of a journey by `removedSteps: { step: 'exit' }`: as for a deleted campaign,
     // a warning (a CI annotation), not only a table row.
     for (const impact of impacts) {
