@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { decodeUtf8OrFail } from '../../src/text/strict-utf8.ts';
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
+import { compile } from '../../src/compiler/compile.ts';
 import { hashProgram } from '../../src/ir/canonical.ts';
 import type { Program } from '../../src/ir/types.ts';
 import { applyTransition } from '../../src/planner/apply-transition.ts';
 import { planChanges } from '../../src/planner/build-plan.ts';
-import { stalePlanReason } from '../../src/planner/check-plan.ts';
+import { stalePlanReason, unstableWorkspaceReason } from '../../src/planner/check-plan.ts';
 import { impactMismatch } from '../../src/planner/impact-mismatch.ts';
 import { PlanSchema } from '../../src/planner/plan-schema.ts';
 import type { Plan } from '../../src/planner/plan-types.ts';
@@ -21,7 +22,7 @@ import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
 import { askLine } from '../prompt.ts';
 import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStoreUnlessDryRun, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
-import { compileOrFail } from '../workspace.ts';
+import { compileOrFail, workspaceDir } from '../workspace.ts';
 import { storeStatus } from '../run-progress.ts';
 
 export const apply: Command = {
@@ -71,6 +72,13 @@ export const apply: Command = {
       let program: Program = compiled.program;
       if (saved) {
         const stale = stalePlanReason(saved.plan, store, compiled.manifest!.hash);
+        if (stale && compiled.manifest!.hash !== saved.plan.programHash) {
+          // Planning again cannot help a workspace that compiles differently every time.
+          const again = await compile({ workspace: workspaceDir(ctx, args), cwd: ctx.cwd, typecheck: false, fresh: true });
+          if (again.program && again.manifest && again.manifest.hash !== compiled.manifest!.hash) {
+            throw new UserError(`The plan "${saved.name}" cannot be applied: ${unstableWorkspaceReason(compiled.program, again.program)}. Then plan again. Nothing was applied.`);
+          }
+        }
         if (stale) throw new UserError(`The plan "${saved.name}" is stale: ${stale}. Run \`campaign plan --out ${saved.name}\` again and apply the new plan. Nothing was applied.`);
         // `plan` refuses a time before the store's clock, and the serial pins the clock: only an edit gets here.
         if (store?.clock && Date.parse(now) < Date.parse(store.clock)) {

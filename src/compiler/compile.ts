@@ -26,6 +26,11 @@ export interface CompileOptions {
    * `typecheckCacheDir`). Without it every compilation type-checks.
    */
   typecheckCache?: string | null;
+  /**
+   * Load the modules again even when this process compiled the same files a moment ago
+   * (recent-compilations.ts): to find out whether they compile to the same program twice.
+   */
+  fresh?: boolean;
 }
 
 export interface SourceLocation {
@@ -73,7 +78,7 @@ async function compileNow(options: CompileOptions): Promise<CompileResult> {
   const cwd = options.cwd ?? process.cwd();
   const files = discoverModules(workspace);
   const recentKey = options.typecheck === false ? JSON.stringify({ workspace, cwd, files }) : null;
-  const recalled = recentKey === null ? null : recallCompilation(recentKey);
+  const recalled = recentKey === null || options.fresh ? null : recallCompilation(recentKey);
   if (recalled) {
     recalled.timings.totalMs = performance.now() - started;
     return recalled;

@@ -119,6 +119,18 @@ describe('campaign plan / apply', () => {
     expect(changed.code).toBe(1);
     expect(changed.stderr).toMatch(/is stale: the workspace no longer compiles to the planned program/);
 
+    // A module reading the clock (or random numbers) while it loads: planning again cannot help, and
+    // apply says why instead of "stale" (QA: an endless plan → stale loop). Separate processes, as a
+    // user runs them: one process remembers its compilation of unchanged files.
+    const original = readFileSync(journey, 'utf8');
+    writeFileSync(journey, original.replace("name: 'Win back'", 'name: `Win back ${Math.random()}`'));
+    const command = (...argv: string[]) => spawnSync(process.execPath, [CAMPAIGN, ...argv, ...common], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(command('plan', '--now', NOW, '--out', 'plan.json').status).toBe(0);
+    const unstable = command('apply', 'plan.json');
+    expect(unstable.status).toBe(1);
+    expect(unstable.stderr).toMatch(/^error: The plan "plan\.json" cannot be applied: the workspace compiles to a different program each time \(twice in a row just now: campaign "win-back" \(name\)\)\. A module reads the clock, random numbers, the environment or the network while it loads .* Nothing was applied\.\n$/);
+    writeFileSync(journey, original);
+
     // Planned again, then an event is tracked: it is only in the journal (no serial changes), and
     // the plan did not see it.
     writeFileSync(journey, readFileSync(journey, 'utf8').replace("name: 'Win back'", "name: 'Win-back'"));
