@@ -220,12 +220,13 @@ function ruleIndex(site: Site, program: Program | null): number | undefined {
 
 /**
  * The rule codes whose mistakes the builders' types reject too: an invalid definition (CK005), an
- * unknown event, field or event property (CK105–CK107; `c.contry` → TS2551), a malformed duration
+ * object of the wrong kind where a segment, template, score or campaign is expected (CK101–CK104,
+ * TS2345; an id written as text passes the types and stays), an unknown event, field or event property (CK105–CK107; `c.contry` → TS2551), a malformed duration
  * or time (CK114, CK115: `DurationText`, `TimeText`), a field of the wrong kind (CK117, CK128), an
  * unknown placeholder (CK118: `CheckedText`), a missing trigger (CK122), a value of the wrong type
  * (CK126).
  */
-export const ALSO_TYPE_ERRORS: ReadonlySet<string> = new Set(['CK005', 'CK105', 'CK106', 'CK107', 'CK114', 'CK115', 'CK117', 'CK118', 'CK122', 'CK126', 'CK128']);
+export const ALSO_TYPE_ERRORS: ReadonlySet<string> = new Set(['CK005', 'CK101', 'CK102', 'CK103', 'CK104', 'CK105', 'CK106', 'CK107', 'CK114', 'CK115', 'CK117', 'CK118', 'CK122', 'CK126', 'CK128']);
 
 /**
  * A diagnostic of such a rule where TypeScript reports an error about the same value — on the

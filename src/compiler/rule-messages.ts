@@ -1,7 +1,12 @@
 import { catalogueEntry as entry } from './diagnostics.ts';
 
 /** A reference to an id that does not exist; `suggestion`: a defined id close to it (`closestName`). */
-type Ref = { kind: string; id: string; owner: string; suggestion?: string };
+type Ref = { kind: string; id: string; owner: string; suggestion?: string; other?: string };
+
+/** ` ("x" is a campaign: …)` when the id is another kind's: an object of the wrong kind was passed. */
+const otherIs = (p: Ref) => (p.other === undefined ? '' : `; "${p.id}" is a ${p.other}, passed where a ${p.kind} is expected`);
+/** The hint for a reference to an object of the wrong kind, or `otherwise`. */
+const wrongKind = (p: Ref, otherwise: string) => (p.other === undefined ? `${didYouMean(p)}${otherwise}` : `Pass a ${p.kind} there (check the import: the ${p.other} "${p.id}" was given).`);
 
 /** `Did you mean "trial-expiry-last"? ` before a hint, when a close id exists. */
 const didYouMean = (p: { suggestion?: string }) => (p.suggestion === undefined ? '' : `Did you mean "${p.suggestion}"? `);
@@ -29,29 +34,29 @@ export const RULE_MESSAGES = {
   CK101: entry<Ref>(
     'unknown-segment',
     'error',
-    (p) => `${p.owner} references ${p.kind} "${p.id}", which does not exist.`,
-    (p) => `${didYouMean(p)}Import the segment object instead of writing its id, or fix the id.`,
+    (p) => `${p.owner} references ${p.kind} "${p.id}", which does not exist${otherIs(p)}.`,
+    (p) => wrongKind(p, 'Import the segment object instead of writing its id, or fix the id.'),
     'A condition, audience or trigger names a segment that no module defines.',
   ),
   CK102: entry<Ref>(
     'unknown-template',
     'error',
-    (p) => `${p.owner} sends template "${p.id}", which does not exist.`,
-    (p) => `${didYouMean(p)}Define it with email(…) or pass the template object to send().`,
+    (p) => `${p.owner} sends template "${p.id}", which does not exist${otherIs(p)}.`,
+    (p) => wrongKind(p, 'Define it with email(…) or pass the template object to send().'),
     'A `send` step names a template that no module defines.',
   ),
   CK103: entry<Ref>(
     'unknown-score',
     'error',
-    (p) => `${p.owner} references ${p.kind} "${p.id}", which does not exist.`,
-    (p) => `${didYouMean(p)}Define it with ${p.kind === 'score' ? 'scoring' : 'grades'}(…), pass the object instead of its id, or fix the id.`,
+    (p) => `${p.owner} references ${p.kind} "${p.id}", which does not exist${otherIs(p)}.`,
+    (p) => wrongKind(p, `Define it with ${p.kind === 'score' ? 'scoring' : 'grades'}(…), pass the object instead of its id, or fix the id.`),
     'A condition, trigger, step or grade matrix names a score or grade matrix that no module defines.',
   ),
   CK104: entry<Ref>(
     'unknown-campaign',
     'error',
-    (p) => `${p.owner} references ${p.kind} "${p.id}", which does not exist.`,
-    (p) => `${didYouMean(p)}Fix the campaign id.`,
+    (p) => `${p.owner} references ${p.kind} "${p.id}", which does not exist${otherIs(p)}.`,
+    (p) => wrongKind(p, 'Fix the campaign id.'),
     'An `enroll` or `exit` step names a campaign that no module defines.',
   ),
   CK105: entry<Ref>(

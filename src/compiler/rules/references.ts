@@ -15,8 +15,12 @@ export const unknownReference: Rule = {
       const site = { ...siteOf(ref.owner, ref.at), mention: ref.id };
       const kind = ref.kind === 'grades' ? 'grade matrix' : ref.kind;
       // With a "did you mean" when a defined id is close (a typo in an id written as text).
-      const unknown = (code: 'CK101' | 'CK102' | 'CK103' | 'CK104' | 'CK105', known: Iterable<string>) =>
-        report(diagnostic(code, { kind, id: ref.id, owner, suggestion: closestName(ref.id, known) }, site));
+      // An object of another kind passed where this one is expected (a template for a segment): its id
+      // is defined, as that kind (QA: "Import the segment object" to an author who had imported one).
+      const unknown = (code: 'CK101' | 'CK102' | 'CK103' | 'CK104' | 'CK105', known: Iterable<string>) => {
+        const other = code === 'CK105' ? undefined : otherKind(ref.id, kind, ids);
+        report(diagnostic(code, { kind, id: ref.id, owner, ...(other ? { other } : { suggestion: closestName(ref.id, known) }) }, site));
+      };
       const unknownRecipient = (recipient: 'team' | 'webhook endpoint', known: Iterable<string>) =>
         report(diagnostic('CK125', { owner, kind: recipient, id: ref.id, suggestion: closestName(ref.id, known) }, site));
       switch (ref.kind) {
@@ -48,3 +52,9 @@ export const unknownReference: Rule = {
     }
   },
 };
+
+/** The kind of definition other than `kind` that has the id `id` (a segment, template, score, grade matrix, campaign). */
+function otherKind(id: string, kind: string, ids: Parameters<Rule['check']>[0]['ids']): string | undefined {
+  const kinds: [string, ReadonlySet<string>][] = [['segment', ids.segments], ['template', ids.templates], ['score', ids.scores], ['grade matrix', ids.grades], ['campaign', ids.campaigns]];
+  return kinds.find(([name, set]) => name !== kind && set.has(id))?.[0];
+}
