@@ -112,6 +112,12 @@ export async function loadWorkspace(workspace: string, files: string[], shortCir
       process.exit = ((code?: string | number | null) => {
         throw new ProcessExitCall(code);
       }) as typeof process.exit;
+      // Definitions must not depend on the network: a `fetch` while loading (QA: a validate in CI
+      // fetched a country list three times) fails, as a module error (CK003) at the call.
+      const fetch = globalThis.fetch;
+      globalThis.fetch = ((input: unknown) => {
+        throw new Error(`a campaign module must not use the network while it loads (fetch ${typeof input === 'string' ? input : 'of a URL'}): its definitions would change with what the server says; put the data in the workspace (a .ts or .json file it imports)`);
+      }) as typeof globalThis.fetch;
       // A promise a module rejects without awaiting it (a fetch at load time) would crash the
       // command later, outside any diagnostic: caught here, and named by the module in its stack.
       const rejected: unknown[] = [];
@@ -160,6 +166,7 @@ export async function loadWorkspace(workspace: string, files: string[], shortCir
         loadingModule.file = undefined;
         await watchdog.stop();
         process.exit = exit;
+        globalThis.fetch = fetch;
         process.off('unhandledRejection', onRejection);
       }
       const sources = new Map([...entryOutputs].map(([file, output]) => [output, file]));
