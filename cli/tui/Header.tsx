@@ -15,7 +15,7 @@ const PHASE_TEXT: Record<PreviewState['phase'], string> = {
 export function Header({ state, screen, width }: { state: PreviewState; screen: ScreenId; width: number }) {
   const progress = state.phase === 'evaluating' && state.progress ? ` ${Math.floor((100 * state.progress.done) / Math.max(1, state.progress.total))}%` : '';
   const status = state.phase === 'ready' ? '' : `${PHASE_TEXT[state.phase]}${progress}`;
-  const full = SCREENS.map((s, i) => `${i + 1} ${s.label}`).join(' ').length + 2 <= width;
+  const cut = labelLength(screen, width);
   return (
     <Box flexDirection="column" width={width}>
       <Box width={width}>
@@ -35,7 +35,8 @@ export function Header({ state, screen, width }: { state: PreviewState; screen: 
         <Text wrap="truncate-end">
           {SCREENS.map((s, i) => {
             const isActive = s.id === screen;
-            const label = full || isActive ? `${i + 1} ${s.label}` : s.label;
+            // The number is the key that opens the screen: always shown (QA: at 80 columns only the current one had it).
+            const label = isActive || cut >= s.label.length ? `${i + 1} ${s.label}` : `${i + 1}${cut > 0 ? ` ${s.label.slice(0, cut)}` : ''}`;
             return (
               <Text key={s.id}>
                 {i > 0 ? ' ' : ''}
@@ -51,4 +52,19 @@ export function Header({ state, screen, width }: { state: PreviewState; screen: 
       </Box>
     </Box>
   );
+}
+
+/**
+ * How many characters of each label the tabs other than the current one can show in `width`: all
+ * of them when the whole bar fits, else as many as fit (`1 Overvi 3 Segmen …`), the current tab
+ * always whole. Two columns are kept free, as the full bar keeps them.
+ */
+function labelLength(screen: ScreenId, width: number): number {
+  const longest = Math.max(...SCREENS.map((s) => s.label.length));
+  const current = SCREENS.findIndex((s) => s.id === screen);
+  for (let cut = longest; cut > 0; cut--) {
+    const bar = SCREENS.map((s, i) => (i === current ? `[${i + 1} ${s.label}]` : `${i + 1} ${s.label.slice(0, cut)}`)).join(' ');
+    if (bar.length + 2 <= width) return cut;
+  }
+  return 0;
 }

@@ -380,8 +380,16 @@ describe('campaign preview: the app', () => {
       expect(lines.length).toBeLessThanOrEqual(23);
       for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
       expect(lines[1]).toContain(`[${screen} `);
+      // Every tab keeps its number, the key that opens it (QA: only the current one had it).
+      for (const n of ['1', '2', '3', '4', '5', '6', '7', '8']) expect(lines[1]).toMatch(new RegExp(`(^|[ \\[])${n}( |$)`));
     }
-    expect(await d.press('2')).toMatchSnapshot();
+    const campaigns = await d.press('2');
+    expect(campaigns).toMatchSnapshot();
+    // In a campaign: every key of the screen stays in the footer, its action cut to a word, not cut off (QA: `Esc ba…`).
+    const footer = (await d.press('\r')).split('\n').at(-1)!;
+    expect(footer).not.toContain('…');
+    expect(footer).toMatch(/Esc back/);
+    expect(footer).toMatch(/\? help {2}q quit$/);
   });
 
   it('Scoring fits a short terminal: bars, grade matrix and top contacts never print over each other', async () => {
