@@ -266,6 +266,14 @@ describe('computeTransition: campaigns', () => {
     expect(of('c3').tags).toContain('eu-fit');
   });
 
+  it('does not count the contacts in a step whose only change is its label (QA: "Impact: contacts wait in changed step")', () => {
+    const steps = v1.campaigns[0]!.steps.map((step) => (step.id === 'cool-off' ? { ...step, label: 'Give them a moment' } : step));
+    const v2 = { ...v1, campaigns: [{ ...v1.campaigns[0]!, steps }] };
+    const t = computeTransition({ deployed: v1, next: v2, store: waiting(), now: NOW });
+    expect(t.changes.find((c) => c.id === 'nurture')!.fields.map((f) => f.path)).toEqual(['steps.cool-off.label']);
+    expect(t.impact.campaigns.flatMap((c) => c.steps)).toEqual([]);
+  });
+
   it('makes a removed step with waiting contacts and no destination a plan error', () => {
     const v2 = { ...v1, campaigns: [{ ...v1.campaigns[0]!, steps: [send('welcome'), wait('cool-off', '2d'), send('last', 'last-email')] }] };
     const t = computeTransition({ deployed: v1, next: v2, store: waiting(), now: NOW });
