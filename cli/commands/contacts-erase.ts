@@ -7,6 +7,7 @@ import type { CliContext } from '../context.ts';
 import { colors } from '../../src/render/colors.ts';
 import { plural } from '../../src/render/plan-format.ts';
 import { ContactIndex, readStore, storePaths, writeStore } from '../../src/store/index.ts';
+import { withSignalsHeld } from '../../src/store/lock.ts';
 import { flag, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor, timeNotBeforeClock } from '../clock.ts';
 import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStoreUnlessDryRun, STORE_HELP, STORE_OPTIONS, storeForUrgentChange } from '../store-options.ts';
@@ -65,10 +66,15 @@ export const contactsErase: Command = {
         // and finishes the job. A journal that cannot be rewritten (a lock held too long, damage)
         // is a warning: the store records it, and the next run drops the contact's events dated
         // up to the erasure (the erased person's) without taking a new contact's for them.
-        await removeFiles(files);
-        const journal = eraseJournal(ctx, paths.journal, data.journal, plan, false);
-        applyErase(data, plan, { now: at, env: ctx.env, journalErased: journal !== null });
-        await writeStore(storeFile, data, { label: storeLabel, now: () => at });
+        // A signal meanwhile waits for the store write: stopped between the journal and the store,
+        // the contact's events would be gone while the store still has the contact (QA).
+        const journal = await withSignalsHeld(async () => {
+          await removeFiles(files);
+          const erased = eraseJournal(ctx, paths.journal, data.journal, plan, false);
+          applyErase(data, plan, { now: at, env: ctx.env, journalErased: erased !== null });
+          await writeStore(storeFile, data, { label: storeLabel, now: () => at });
+          return erased;
+        });
         const lines = (journal !== null && journal.removed > 0 ? `, ${plural(journal.removed, 'journal line')}` : '') + (leftovers.length > 0 ? `, ${leftoverFiles(leftovers.length)}` : '');
         ctx.out(`Erased contact ${contact.id}: ${eraseCounts(plan)}, ${plural(files.length, 'outbox file')}${lines} removed${plan.email !== undefined ? '; the address is suppressed' : ''}.`);
       }

@@ -298,3 +298,34 @@ function removeEmptyFolders(dir: string, outermost: string): void {
     if (current === last) return;
   }
 }
+
+/**
+ * Runs `work` — a change across several files that must not stop halfway — with SIGINT, SIGTERM
+ * and SIGHUP held: the first one received is let through once `work` has ended (the store lock's
+ * handler then says whether the store was saved, and exits); a second one goes through at once.
+ * QA: Ctrl-C during `contacts erase`, after the journal lost the contact's lines and before the
+ * store was written, said "nothing changed" and left the events lost.
+ */
+export async function withSignalsHeld<T>(work: () => Promise<T>): Promise<T> {
+  let received: NodeJS.Signals | null = null;
+  const letThrough = () => {
+    for (const signal of SIGNALS) process.off(signal, hold);
+  };
+  const hold = (signal: NodeJS.Signals) => {
+    if (received === null) {
+      received = signal;
+      process.stderr.write(`\n${signal}: finishing first, so that nothing is left half done…\n`);
+      return;
+    }
+    letThrough();
+    if (!process.emit(signal, signal)) process.kill(process.pid, signal);
+  };
+  for (const signal of SIGNALS) process.on(signal, hold);
+  try {
+    return await work();
+  } finally {
+    letThrough();
+    // The lock's handler, when held; else the default action (exit).
+    if (received !== null && !process.emit(received, received)) process.kill(process.pid, received);
+  }
+}
