@@ -30,7 +30,7 @@ export async function readForIngest(store: string, options: StoreFileOptions, em
   // The reader checks the ids of the contacts it parsed; those read from their text, here.
   const repeated = data ? contacts.repeatedId() : undefined;
   if (repeated !== undefined) {
-    throw new UserError(`The store "${options.label ?? store}" is damaged: the contact id "${repeated}" appears twice. Restore it from a backup or delete it to start over; nothing was written.`);
+    throw new UserError(`The store "${options.label ?? store}" is damaged: the contact id "${repeated}" appears twice. Fix that, or restore the store from a backup (see "A corrupt store" in docs/store-format.md: deleting it would lose its suppression list); nothing was written.`);
   }
   return { data, contacts, historyLines };
 }

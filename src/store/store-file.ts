@@ -79,7 +79,7 @@ export class StoreAdapter implements Adapter<StoreData> {
       data = validateStore(doc as Record<string, unknown>);
     } catch (error) {
       if (!(error instanceof StoreShapeError)) throw error;
-      throw new UserError(`The store "${this.label}" is damaged: ${error.message}. Restore it from a backup or delete it to start over; nothing was written.`);
+      throw new UserError(`The store "${this.label}" is damaged: ${error.message}. Fix that, or restore the store from a backup (see "A corrupt store" in docs/store-format.md: deleting it would lose its suppression list); nothing was written.`);
     }
     this.checkDeployedHash(data);
     if (this.select) {
@@ -141,7 +141,7 @@ export class StoreAdapter implements Adapter<StoreData> {
       const version = headerVersion(buffer);
       if (version !== undefined && version > STORE_FORMAT_VERSION) throw this.newer(version);
       if (buffer.length > WHOLE_PARSE_LIMIT) {
-        throw new UserError(`The store "${this.label}" is damaged at line ${error.line} (${error.message}) and too large to read as plain JSON. Restore it from a backup or delete it to start over; nothing was written.`);
+        throw new UserError(`The store "${this.label}" is damaged at line ${error.line} (${error.message}) and too large to read as plain JSON. Fix that, or restore the store from a backup (see "A corrupt store" in docs/store-format.md: deleting it would lose its suppression list); nothing was written.`);
       }
       // Not in the line layout: maybe edited by hand but still valid JSON.
       const text = buffer.toString('utf8');
@@ -149,7 +149,10 @@ export class StoreAdapter implements Adapter<StoreData> {
         return JSON.parse(text);
       } catch (jsonError) {
         const line = jsonErrorLine(jsonError, text) ?? error.line;
-        throw new UserError(`The store "${this.label}" is not valid JSON (line ${line}: ${jsonErrorText(jsonError)}). Restore it from a backup or delete it to start over; nothing was written.`);
+        // Without the store's format tag at its start: another file given as the store (QA: --store
+        // contacts.csv was called a damaged store, to restore or delete).
+        if (!text.slice(0, 4096).includes('"campaignkit-store"')) throw new UserError(`"${this.label}" is not a campaignkit store: it is not JSON (line ${line}: ${jsonErrorText(jsonError)}). Check the path given to --store (or the workspace's settings.store); nothing was written.`);
+        throw new UserError(`The store "${this.label}" is not valid JSON (line ${line}: ${jsonErrorText(jsonError)}). Fix that, or restore the store from a backup (see "A corrupt store" in docs/store-format.md: deleting it would lose its suppression list); nothing was written.`);
       }
     }
   }

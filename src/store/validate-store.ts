@@ -11,7 +11,9 @@ import { STORE_FORMAT, STORE_FORMAT_VERSION, type StoreData } from './types.ts';
 /** Thrown for a store that is not usable; the message says what is wrong (the caller adds the file). */
 export class StoreShapeError extends Error {}
 
-const iso = z.string().min(1);
+// An instant with its zone, as the store writes them (`toISOString`): a clock edited to
+// "31/12/2026" was taken, then crashed the run with a stack trace (QA).
+const iso = z.iso.datetime({ offset: true, error: 'expected an instant such as 2026-11-01T00:00:00.000Z' });
 
 const HeaderSchema = z.object({
   format: z.literal(STORE_FORMAT),

@@ -399,7 +399,7 @@ describe('contacts import', () => {
     writeFileSync(store, '{"format":"campaignkit-store","formatVersion":1,\n"contacts":[\n{"id":');
     const run = await importFile(fixture('valid.csv'));
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error: The store "store\.json" is not valid JSON \(line 3: .*\)\. Restore it from a backup or delete it to start over; nothing was written\.\n$/);
+    expect(run.stderr).toMatch(/^error: The store "store\.json" is not valid JSON \(line 3: .*\)\. Fix that, or restore the store from a backup \(see \"A corrupt store\" in docs\/store-format\.md: deleting it would lose its suppression list\); nothing was written\.\n$/);
     expect(readFileSync(store, 'utf8')).toBe('{"format":"campaignkit-store","formatVersion":1,\n"contacts":[\n{"id":');
     expect(existsSync(`${store}.lock`)).toBe(false);
   });

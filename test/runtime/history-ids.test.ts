@@ -36,7 +36,7 @@ describe('readForIngest', () => {
     const data = sample([]);
     data.contacts.push({ ...data.contacts[0]!, fields: { email: 'b@x.example' } });
     await writeStore(file, data);
-    await expect(readForIngest(file, { label: 'store.json' }, 'email')).rejects.toThrow('The store "store.json" is damaged: the contact id "c_1" appears twice. Restore it from a backup or delete it to start over; nothing was written.');
+    await expect(readForIngest(file, { label: 'store.json' }, 'email')).rejects.toThrow('The store "store.json" is damaged: the contact id "c_1" appears twice. Fix that, or restore the store from a backup (see "A corrupt store" in docs/store-format.md: deleting it would lose its suppression list); nothing was written.');
   });
 });
 

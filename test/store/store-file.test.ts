@@ -83,9 +83,10 @@ describe('store file', () => {
 
   describe('refuses a store it cannot read, and leaves its bytes alone', () => {
     const cases: [string, (text: string) => string, RegExp][] = [
-      ['truncated', (t) => t.slice(0, Math.floor(t.length * 0.6)), /is not valid JSON \(line \d+: .*\)\. Restore it from a backup or delete it to start over; nothing was written\./],
-      ['garbage', () => 'PK\u0003\u0004 not json at all', /is not valid JSON \(line 1/],
-      ['empty', () => '', /is not valid JSON/],
+      ['truncated', (t) => t.slice(0, Math.floor(t.length * 0.6)), /is not valid JSON \(line \d+: .*\)\. Fix that, or restore the store from a backup \(see \"A corrupt store\" in docs\/store-format\.md: deleting it would lose its suppression list\); nothing was written\./],
+      ['garbage', () => 'PK\u0003\u0004 not json at all', /is not a campaignkit store: it is not JSON \(line 1: .*\)\. Check the path given to --store/],
+      ['empty', () => '', /is not a campaignkit store: it is not JSON/],
+      ['another JSON Lines file', () => '{"id":"e1","contact":"c_1"}\n{"id":"e2","contact":"c_1"}\n', /is not a campaignkit store: it is not JSON \(line 2/],
       ['newer format', (t) => t.replace('"formatVersion":1', '"formatVersion":2'), /was written by a newer campaignkit \(format 2\); upgrade campaignkit to read it\. Nothing was changed\./],
       ['wrong format tag', (t) => t.replace('"campaignkit-store"', '"something-else"'), /is not a campaignkit store: its format tag is "something-else"/],
       ['not a store', () => '{"hello":"world"}\n', /is not a campaignkit store: it has no "format" tag/],
@@ -94,6 +95,7 @@ describe('store file', () => {
       ['score that is not a score state', (t) => t.replace(/("id":"c_2".*?"scores":)\{\}/, '$1{"fit":7}'), /is damaged: contacts\[1\] \("c_2"\): "scores\.fit" is not a score state/],
       ['duplicate contact id', (t) => t.replace('{"id":"c_2",', '{"id":"c_1",'), /the contact id "c_1" appears twice/],
       ['bad header', (t) => t.replace('"serial":1', '"serial":"one"'), /is damaged: "serial"/],
+      ['clock that is not an instant (QA: a stack trace at the run)', (t) => t.replace(/"clock":(null|"[^"]*")/, '"clock":"31/12/2026"'), /is damaged: "clock": expected an instant such as 2026-11-01T00:00:00\.000Z\. Fix that/],
     ];
     for (const [name, corrupt, message] of cases) {
       it(name, async () => {
@@ -166,7 +168,7 @@ describe('store file', () => {
     await writeStore(file, sample(), { now });
     const data = (await readStore(file))!;
     writeFileSync(file, 'garbage');
-    await expectUserError(writeStore(file, data), /not valid JSON/);
+    await expectUserError(writeStore(file, data), /is not a campaignkit store: it is not JSON/);
     expect(readFileSync(file, 'utf8')).toBe('garbage');
     expect(existsSync(file)).toBe(true);
   });
