@@ -165,7 +165,8 @@ function readPlanFile(ctx: CliContext, file: string): { plan: Plan; name: string
   try {
     json = JSON.parse(text);
   } catch {
-    throw new UserError(`"${name}" is not a plan: it is not JSON. Save one with \`campaign plan --out ${name}\`.`);
+    // Not `--out ${name}`: the file is something else (contacts.csv), which that would replace (QA).
+    throw new UserError(`"${name}" is not a plan: it is not JSON. Give the file \`campaign plan --out plan.json\` saved (then \`campaign apply plan.json\`). Nothing was applied.`);
   }
   const version = (json as { formatVersion?: unknown } | null)?.formatVersion;
   if (typeof version === 'number' && version > 1) {

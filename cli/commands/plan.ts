@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { planChanges } from '../../src/planner/build-plan.ts';
@@ -75,6 +75,7 @@ export const plan: Command = {
       refuseStoreFile(ctx, option, path.resolve(ctx.cwd, file), storeFile);
       refuseMissingFolder(ctx, option, path.resolve(ctx.cwd, file));
     }
+    if (out !== undefined) refuseNonPlan(out, path.resolve(ctx.cwd, out));
     const status = storeStatus(ctx.stderr, stateFile !== undefined ? path.resolve(ctx.cwd, stateFile) : storeFile);
     const source = await (stateFile !== undefined
       ? status.during('Reading the state snapshot…', () => readSnapshot(ctx, stateFile, compiled.program))
@@ -234,4 +235,26 @@ function savePlan(ctx: CliContext, plan: Plan, out: string, format: Format, snap
     `Saved the plan to "${name}". It was made against a state snapshot, which cannot be applied to: \`campaign apply ${name} --store STORE\` applies it to the store the snapshot was exported from ` +
       `(lineage ${plan.store.lineage ?? '(new)'}) only while that store is still at serial ${plan.store.serial}; once a run or an import has written to it, plan again against the store.`,
   );
+}
+
+/**
+ * `--out` over an existing file that is not a saved plan (contacts.csv, a config): refused, as
+ * `--markdown-out` leaves alone a file that is not a plan comment (QA: \`apply contacts.csv\` said
+ * to save a plan over it, and `plan --out contacts.csv` replaced 1,001 lines of CSV).
+ */
+function refuseNonPlan(out: string, file: string): void {
+  let head: string;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(1024);
+      head = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return; // Not there (or not readable: writing it says why).
+  }
+  if (head.trim() === '' || /^\uFEFF?\s*\{\s*"formatVersion"\s*:/.test(head)) return;
+  throw new UserError(`--out "${out}" is a file that is not a saved plan; give the plan a file of its own (plan.json). Nothing was written.`);
 }

@@ -58,6 +58,23 @@ function runInteractive(argv: string[]) {
 }
 
 describe('campaign plan / apply', () => {
+  it('never saves a plan over a file that is not one, and apply of such a file does not suggest it (QA: a CSV replaced by a plan)', async () => {
+    await importContacts();
+    writeFileSync(path.join(dir, 'contacts.csv'), readFileSync(CONTACTS));
+    const applied = await cli('apply', 'contacts.csv', ...common);
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toBe('error: "contacts.csv" is not a plan: it is not JSON. Give the file `campaign plan --out plan.json` saved (then `campaign apply plan.json`). Nothing was applied.\n');
+    const saved = await cli('plan', ...common, '--now', NOW, '--out', 'contacts.csv');
+    expect(saved.code).toBe(1);
+    expect(saved.stderr).toBe('error: --out "contacts.csv" is a file that is not a saved plan; give the plan a file of its own (plan.json). Nothing was written.\n');
+    expect(readFileSync(path.join(dir, 'contacts.csv')).equals(readFileSync(CONTACTS))).toBe(true);
+    // An earlier plan, or an empty file, is written over.
+    expect((await cli('plan', ...common, '--now', NOW, '--out', 'plan.json')).code).toBe(0);
+    expect((await cli('plan', ...common, '--now', NOW, '--out', 'plan.json')).code).toBe(0);
+    writeFileSync(path.join(dir, 'empty.json'), '');
+    expect((await cli('plan', ...common, '--now', NOW, '--out', 'empty.json')).code).toBe(0);
+  });
+
   it('plans (exit 2), applies, and plans again with no changes (exit 0)', async () => {
     await importContacts();
     const first = await cli('plan', ...common, '--now', NOW, '--detailed-exitcode');
