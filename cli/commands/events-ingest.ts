@@ -9,6 +9,7 @@ import { FastEventRows } from '../../src/runtime/fast-event-rows.ts';
 import { repeatedIds, validateEvent, type IngestContext, type RepeatedIds } from '../../src/runtime/ingest.ts';
 import { eventLine, JournalLineBuffer } from '../../src/runtime/journal-line-buffer.ts';
 import { JournalSpill } from '../../src/runtime/journal-spill.ts';
+import { stopOnSignal } from '../../src/store/lock.ts';
 import { mayHoldNulBytes, nulMessage, nulPath, rawNulMessage } from '../../src/text/nul-character.ts';
 import { decodeUtf8OrFail, hasByteOrderMark, isValidUtf8 } from '../../src/text/strict-utf8.ts';
 import { appendLineBuffer, pendingEventIds } from '../../src/runtime/journal.ts';
@@ -66,6 +67,15 @@ export const eventsIngest: Command = {
     // Accepted events as journal lines, built as the rows are checked, into a spill beside the
     // journal: the journal gets them only once every row is checked.
     const lines = new JournalLineBuffer(undefined, new JournalSpill(journal));
+    // Ctrl-C, SIGTERM, SIGHUP: the spill (accepted rows, personal data) is removed and the command
+    // says what became of the file (QA: it exited silently, leaving the spill). The append to the
+    // journal runs without a pause (it is synchronous, under the journal's lock), so a signal then
+    // is handled once the events are in it, never halfway.
+    let appended = false;
+    const stopped = stopOnSignal(() => {
+      lines.discard();
+      return `campaign events ingest stopped ${appended ? `after the events of ${name} were accepted` : `while checking ${name}: nothing was accepted`}.`;
+    });
     try {
       const errors: { line: number; text: string; error: string }[] = [];
       // On a terminal, a bar while the rows are checked (it draws from 5,000 lines) and a status line
@@ -89,7 +99,13 @@ export const eventsIngest: Command = {
         const lineCount = ctx.stderr.isTTY ? countLines(file) : 0;
         /** The event of an accepted row, read again: the fast path keeps its line, not its event. */
         const eventAt = (start: number) => (checkRow(chunks.lineAt(start), context, nowIso, true) as { event: StoredEvent }).event;
+        let lastYield = performance.now();
         for (let first = true; chunks.next(); first = false) {
+          // Every 50 ms, between blocks, signals are let in (stopOnSignal above): a 500 MB file takes half a minute.
+          if (performance.now() - lastYield > 50) {
+            await new Promise((resolve) => setImmediate(resolve));
+            lastYield = performance.now();
+          }
           const { bytes, offset, end } = chunks;
           // A file that is not UTF-8 is refused as a whole, with the line of its first invalid byte,
           // whatever rows came before it (blocks end with a newline, never inside a character).
@@ -156,6 +172,7 @@ export const eventsIngest: Command = {
       if (lines.count >= 5000) progress.note(`Writing ${lines.count.toLocaleString('en-US')} events to the journal…`);
       try {
         appendLineBuffer(journal, lines);
+        appended = true;
       } finally {
         progress.done();
       }
@@ -169,6 +186,7 @@ export const eventsIngest: Command = {
     } finally {
       // Appended, or the file refused: the spill is no longer needed.
       lines.discard();
+      stopped.dispose();
     }
   },
 };

@@ -329,3 +329,21 @@ export async function withSignalsHeld<T>(work: () => Promise<T>): Promise<T> {
     if (received !== null && !process.emit(received, received)) process.kill(process.pid, received);
   }
 }
+
+/**
+ * For a command that holds no store lock (`events ingest`): on SIGINT, SIGTERM or SIGHUP, `cleanUp`
+ * runs and says what became of the work, that line goes to stderr, and the process ends as the
+ * signal would end it. `dispose` stops listening.
+ */
+export function stopOnSignal(cleanUp: () => string): { dispose(): void } {
+  const onSignal = (signal: NodeJS.Signals) => {
+    dispose();
+    process.stderr.write(`\n${signal}: ${cleanUp()}\n`);
+    process.kill(process.pid, signal);
+  };
+  const dispose = () => {
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+  };
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  return { dispose };
+}

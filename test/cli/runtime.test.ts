@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readStore, suppressionHash, writeStore } from '../../src/store/index.ts';
-import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
+import { ROOT, runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
 
 /**
  * `campaign track`, `events ingest`, `run` and `contact` in-process, on the example workspace and
@@ -150,6 +151,27 @@ describe('campaign events ingest', () => {
     expect(readFileSync(path.join(dir, 'journal.jsonl')).equals(journal)).toBe(true);
     expect(readFileSync(path.join(dir, 'store.json')).equals(store)).toBe(true);
   });
+});
+
+describe('campaign events ingest, interrupted', () => {
+  it('on Ctrl-C while checking, removes the accepted rows it held and says nothing was accepted (QA: it exited silently and left them)', async () => {
+    const dir = copyBase();
+    const rows = Array.from({ length: 200_000 }, (_, i) => JSON.stringify({ id: `e${i}`, event: 'page.viewed', contact: 'c_000001', at: '2026-10-01T00:00:00Z', data: { url: `/p/${i}` } }));
+    writeFileSync(path.join(dir, 'big.jsonl'), `${rows.join('\n')}\n`);
+    const child = spawn(process.execPath, [path.join(ROOT, 'cli/campaign.js'), 'events', 'ingest', 'big.jsonl', '--store', 'store.json', '--workspace', path.join(ROOT, 'campaigns')], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    // The rows accepted so far wait in a spill file beside the journal: interrupt once it is there.
+    const spill = () => readdirSync(dir).some((name) => name.endsWith('.ingest'));
+    const deadline = Date.now() + 20_000;
+    while (!spill() && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(spill(), 'the spill file appeared').toBe(true);
+    child.kill('SIGINT');
+    expect(await exited).toEqual({ code: null, signal: 'SIGINT' });
+    expect(stderr).toBe('\nSIGINT: campaign events ingest stopped while checking big.jsonl: nothing was accepted.\n');
+    expect(readdirSync(dir).filter((name) => name.includes('journal'))).toEqual([]);
+  }, 60_000);
 });
 
 describe('campaign events ingest: rows and files it refuses', () => {
