@@ -114,7 +114,7 @@ export const run: Command = {
     const dryRun = flag(args, 'dry-run');
     const progress = runProgress(ctx.stderr, store);
     const lockTimeoutMs = lockTimeout(args);
-    const ran = await runStore({ store, label: displayPath(ctx, store), now, ...(until ? { until } : {}), dryRun, transport, env: ctx.env, lockTimeoutMs, skipIdleWrite: true, firedRules: dryRun || format === 'json', onProgress: (p) => progress.report(p) }).finally(() => progress.done());
+    const ran = await runStore({ store, label: displayPath(ctx, store), now, ...(until ? { until } : {}), dryRun, transport, env: ctx.env, lockTimeoutMs, firedRules: dryRun || format === 'json', onProgress: (p) => progress.report(p) }).finally(() => progress.done());
     const result = only === undefined ? ran : { ...ran, log: contactLog(ran, only) };
     if (!dryRun && (ran.delivery?.sent ?? 0) > 0 && signsWithLineage(ran.store, ctx.env)) ctx.err(LINEAGE_SECRET_WARNING);
     if (format === 'json') {

@@ -79,9 +79,6 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
     const failures = w.deliveries.filter((h) => h.outcome === 'failed').map((h) => `${h.lastError ?? 'no reason recorded'} (${h.nextAttemptAt ? (h.nextAttemptAt <= result.to ? 'retried by the next run' : `retried by a run from ${short(h.nextAttemptAt)}`) : `given up after ${plural(h.attempts, 'attempt')}`})`);
     lines.push(...mostCommon(failures, 'failed', c));
   }
-  // A run that found nothing to do leaves the store as it was (`isIdle`): a cron run every few
-  // minutes neither rewrites a large store nor makes a saved plan stale.
-  if (!result.dryRun && !result.written) lines.push(`Nothing changed: the store is unchanged (not written, no audit entry; its clock stays at ${result.from === null ? 'none' : short(result.from)}, and a saved plan stays valid).`);
   return lines.join('\n');
 }
 
@@ -107,7 +104,7 @@ export function deliveryWarning(result: RunResult): string | null {
     ...(w?.deliveries ?? []).filter((h) => h.outcome === 'failed').map((h) => h.lastError ?? 'no reason recorded'),
   ];
   const [top] = byFrequency(reasons);
-  return `warning: delivery incomplete: ${parts.join(', ')}${top ? `; the most frequent reason: ${top[0]}` : ''}. ${result.written ? "The run's changes are saved." : 'Nothing else changed (the store is unchanged).'}`;
+  return `warning: delivery incomplete: ${parts.join(', ')}${top ? `; the most frequent reason: ${top[0]}` : ''}. The run's changes are saved.`;
 }
 
 /**

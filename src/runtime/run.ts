@@ -41,9 +41,9 @@ export interface RunOptions {
   /** Told when each phase starts, and how far the engine and delivery are (a terminal shows it). */
   onProgress?: (progress: RunProgress) => void;
   /**
-   * Leave the store as it is when the run found nothing to do (`campaign run` from cron or with
-   * `--watch`: a run a minute must not rewrite the store, add an audit entry and make a saved plan
-   * stale each time). The next run then starts from the store's clock again and finds the same nothing.
+   * Leave the store as it is when the run found nothing to do (`campaign run --watch`: a run a
+   * minute must not rewrite the store and add an audit entry each time). The next run then starts
+   * from the store's clock again and finds the same nothing.
    */
   skipIdleWrite?: boolean;
   /** How long to wait while another command holds the store's lock (`--lock-timeout`; default 0: refuse at once). */
@@ -193,7 +193,12 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     // that generation from its start), and writing would compact it into yet another one. A journal
     // whose lines are all folded in but that an earlier run could not compact (an ingest held its
     // lock) is written, and compacted.
-    const idle = from !== null && data.pending.length === queued && !journalHoldsLines(cursor) && isIdle(result);
+    // And no item came due: a date trigger or broadcast refused, a wake-up or a re-check that changed
+    // nothing was still decided on the contact as it is now. Left unwritten, the store's clock would
+    // stay behind it, and a later run would decide it again on the contact as it is then (QA: a
+    // renewal moment passed while the contact was out of the audience fired two days late, once
+    // an import put it in).
+    const idle = from !== null && data.pending.length === queued && engine.contactsWorked.size === 0 && !journalHoldsLines(cursor) && isIdle(result);
     if (options.skipIdleWrite && idle) return result;
     progress({ phase: 'persist' });
     try {

@@ -205,11 +205,9 @@ describe.runIf(STRACE !== null)('crash durability of the CLI (traced with strace
     const gnuSync = spawnSync('sync', ['--version'], { encoding: 'utf8' }).stdout?.includes('GNU coreutils') ?? false;
     const [major = 0, minor = 0] = release().split(/[.-]/).map(Number);
     if (gnuSync && (major > 5 || (major === 5 && minor >= 8)) && SYNCFS_SOUND.has(Number(statfsSync(dir).type))) expect(traces.run.calls.filter((call) => syncedFileSystem(call) !== null).length).toBeGreaterThan(0);
-    // The second run has nothing to do: it writes nothing, neither the snapshot nor the journal.
+    // The second run has nothing to deliver but compacts the journal again.
     expect(emlLinks(traces.rerun)).toHaveLength(0);
-    expect(traces.rerun.stdout).toContain('Nothing changed: the store is unchanged');
-    expect(renamesTo(traces.rerun, path.join(storeDir(traces.rerun), 'journal.jsonl'))).toHaveLength(0);
-    expect(renamesTo(traces.rerun, path.join(storeDir(traces.rerun), 'store.json'))).toHaveLength(0);
+    expect(renamesTo(traces.rerun, path.join(storeDir(traces.rerun), 'journal.jsonl'))).not.toHaveLength(0);
     // Without `sh`, no syncfs: every file is fsynced, in an outbox/ that the run creates.
     const helper = (call: Call) => call.name === 'syncfs' || (call.name === 'execve' && call.ret === 0 && /\/(sh|sync)"$/.test(call.args[0] ?? ''));
     expect(traces.fallback.calls.filter(helper).map((call) => call.text)).toEqual([]);
@@ -252,7 +250,7 @@ describe.runIf(STRACE !== null)('crash durability of the CLI (traced with strace
 
   it('makes the snapshot durable before it compacts the journal', () => {
     const findings: string[] = [];
-    for (const trace of [traces.run, traces.fallback]) {
+    for (const trace of [traces.run, traces.rerun, traces.fallback]) {
       const store = storeDir(trace);
       const fail = (what: string, ...lines: string[]) => findings.push(`[${trace.command}] ${what}\n${lines.join('\n')}`);
       const snapshots = renamesTo(trace, path.join(store, 'store.json'));

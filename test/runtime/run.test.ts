@@ -47,6 +47,30 @@ describe('runStore with skipIdleWrite (campaign run --watch)', () => {
     expect((await run('2026-11-01T00:00:04Z')).written).toBe(false);
   }, 60_000);
 
+  it('writes a run in which a date trigger came due, even refused: left unwritten, a later run would decide it again on the contact as it is then (QA)', async () => {
+    const prepare = async () => {
+      const dir = copyBase();
+      const store = path.join(dir, 'store.json');
+      const run = (now: string) => runStore({ store, now: new Date(now), dryRun: false, transport: () => outboxTransport(path.join(dir, 'outbox')), env: {}, skipIdleWrite: true });
+      expect((await run('2026-11-01T00:00:00Z')).written).toBe(true);
+      return { store, run };
+    };
+    // Nothing comes due in the next twenty minutes of the base store: the run is idle.
+    const quiet = await prepare();
+    expect((await quiet.run('2026-11-01T00:20:00Z')).written).toBe(false);
+    // A churned contact (outside contract-renewal's audience) whose renewal moment — 30 days before
+    // its contract ends, at 09:00 its time, 00:15Z in Eucla — falls in them: refused, no enrollment, but written.
+    const due = await prepare();
+    const data = (await readStore(due.store))!;
+    const contact = data.contacts[0]!;
+    Object.assign(contact.fields, { plan: 'churned', contractEndsAt: '2026-12-01', timezone: 'Australia/Eucla' });
+    await writeStore(due.store, data);
+    const result = await due.run('2026-11-01T00:20:00Z');
+    expect(result.stats.enrollments).toBe(0);
+    expect(result.written).toBe(true);
+    expect((await readStore(due.store))!.clock).toBe('2026-11-01T00:20:00.000Z');
+  }, 60_000);
+
   it('writes nothing while a webhook receiver stays down: the deliveries not tried wait for the next attempt of the one tried, whose attempts are written', async () => {
     // A real receiver that says it is unavailable (503): the endpoint, not one payload.
     let posts = 0;
