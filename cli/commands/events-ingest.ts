@@ -11,7 +11,7 @@ import { eventLine, JournalLineBuffer } from '../../src/runtime/journal-line-buf
 import { JournalSpill } from '../../src/runtime/journal-spill.ts';
 import { stopOnSignal } from '../../src/store/lock.ts';
 import { mayHoldNulBytes, nulMessage, nulPath, rawNulMessage } from '../../src/text/nul-character.ts';
-import { decodeUtf8OrFail, hasByteOrderMark, isValidUtf8 } from '../../src/text/strict-utf8.ts';
+import { decodeUtf8OrFail, hasByteOrderMark, invalidUtf8Message, isValidUtf8, locateInvalidUtf8 } from '../../src/text/strict-utf8.ts';
 import { appendLineBuffer, pendingEventIds } from '../../src/runtime/journal.ts';
 import type { StoredEvent } from '../../src/store/types.ts';
 import { flag, stringOption, type Command } from '../command.ts';
@@ -41,7 +41,8 @@ export const eventsIngest: Command = {
   async run(ctx, args) {
     const input = args.positionals[0];
     if (!input) throw new UserError('Missing the file: `campaign events ingest FILE.jsonl`.');
-    if (!flag(args, 'skip-invalid') && stringOption(args, 'rejects') !== undefined) {
+    const skipInvalid = flag(args, 'skip-invalid');
+    if (!skipInvalid && stringOption(args, 'rejects') !== undefined) {
       throw new UserError('--rejects names where --skip-invalid writes the rejected rows; add --skip-invalid, or leave --rejects out.');
     }
     const file = path.resolve(ctx.cwd, input);
@@ -108,8 +109,10 @@ export const eventsIngest: Command = {
           }
           const { bytes, offset, end } = chunks;
           // A file that is not UTF-8 is refused as a whole, with the line of its first invalid byte,
-          // whatever rows came before it (blocks end with a newline, never inside a character).
-          if (!isValidUtf8(bytes.subarray(0, end))) decodeUtf8OrFail(readFileSync(file), name);
+          // whatever rows came before it (blocks end with a newline, never inside a character);
+          // with --skip-invalid, each row that is not is rejected, as any invalid row (QA).
+          const utf8 = isValidUtf8(bytes.subarray(0, end));
+          if (!utf8 && !skipInvalid) decodeUtf8OrFail(readFileSync(file), name);
           // One scan of each block; its rows are checked for a NUL only when it finds one.
           const nul = mayHoldNulBytes(bytes.subarray(0, end));
           for (let from = first && hasByteOrderMark(bytes) ? 3 : 0; from < end; ) {
@@ -119,6 +122,11 @@ export const eventsIngest: Command = {
             const start = from;
             from = newline + 1;
             line += 1;
+            const invalid = utf8 ? undefined : locateInvalidUtf8(bytes.subarray(start, newline));
+            if (invalid) {
+              errors.push({ line, text: bytes.toString('utf8', start, newline), error: invalidUtf8Message(invalid) });
+              continue;
+            }
             let code: number;
             if (fast.read(bytes, start, newline, lines)) {
               code = ids.addBytes(bytes, fast.idFrom(), fast.idTo(), accepted.count);
@@ -154,7 +162,7 @@ export const eventsIngest: Command = {
         progress.done();
       }
       if (lines.count === 0 && errors.length === 0) throw new UserError(`"${name}" has no events.`);
-      const skip = flag(args, 'skip-invalid');
+      const skip = skipInvalid;
       if (errors.length > 0) {
         for (const e of errors.slice(0, MAX_SHOWN)) ctx.err(`${name}:${e.line}: ${e.error}`);
         if (errors.length > MAX_SHOWN) ctx.err(`… and ${errors.length - MAX_SHOWN} more.`);

@@ -250,19 +250,24 @@ describe('campaign events ingest: rows and files it refuses', () => {
     expect(existsSync(path.join(dir, 'journal.jsonl'))).toBe(false);
   });
 
-  it('refuses a file that is not UTF-8 in one line naming its line and column, even with --skip-invalid; a byte-order mark is fine', async () => {
+  it('refuses a file that is not UTF-8 in one line naming its line and column; --skip-invalid rejects just those rows (QA); a byte-order mark is fine', async () => {
     const dir = copyBase();
     const good = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').slice(0, 4);
     const bad = Buffer.concat([Buffer.from('{"event":"page.viewed","contact":"c_000001","data":{"url":"/'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]);
     writeFileSync(path.join(dir, 'bytes.jsonl'), Buffer.concat([Buffer.from(`${good.slice(0, 2).join('\n')}\n`), bad, Buffer.from(`\n${good.slice(2).join('\n')}\n`)]));
-    for (const extra of [[], ['--skip-invalid']]) {
-      const run = await cli(dir, 'events', 'ingest', 'bytes.jsonl', ...extra, '--store', 'store.json');
-      expect(run.code).toBe(1);
-      expect(run.stdout).toBe('');
-      expect(run.stderr).toBe('error: bytes.jsonl:3: not valid UTF-8 (byte 0xFF at column 61); save the file as UTF-8\n');
-    }
+    const run = await cli(dir, 'events', 'ingest', 'bytes.jsonl', '--store', 'store.json');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('error: bytes.jsonl:3: not valid UTF-8 (byte 0xFF at column 61); save the file as UTF-8\n');
     expect(existsSync(path.join(dir, 'journal.jsonl'))).toBe(false);
     expect(readdirSync(dir).filter((name) => name.includes('rejects'))).toEqual([]);
+    const skipped = await cli(dir, 'events', 'ingest', 'bytes.jsonl', '--skip-invalid', '--store', 'store.json');
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stderr).toContain('bytes.jsonl:3: not valid UTF-8 (byte 0xFF at column 61); save the file as UTF-8\n');
+    expect(skipped.stdout).toContain('Accepted 4 events from bytes.jsonl (1 rejected)');
+    const rejects = readFileSync(path.join(dir, 'bytes.rejects.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; error: string });
+    expect(rejects).toMatchObject([{ line: 3, error: 'not valid UTF-8 (byte 0xFF at column 61); save the file as UTF-8' }]);
+    rmSync(path.join(dir, 'journal.jsonl'));
     writeFileSync(path.join(dir, 'bom.jsonl'), `\uFEFF${good.join('\n')}\n`);
     const bom = await cli(dir, 'events', 'ingest', 'bom.jsonl', '--store', 'store.json');
     expect(bom.code, bom.stderr).toBe(0);
