@@ -3,10 +3,11 @@ import { catalogueEntry as entry } from './diagnostics.ts';
 /** A reference to an id that does not exist; `suggestion`: a defined id close to it (`closestName`). */
 type Ref = { kind: string; id: string; owner: string; suggestion?: string; other?: string };
 
-/** ` ("x" is a campaign: …)` when the id is another kind's: an object of the wrong kind was passed. */
-const otherIs = (p: Ref) => (p.other === undefined ? '' : `; "${p.id}" is a ${p.other}, passed where a ${p.kind} is expected`);
-/** The hint for a reference to an object of the wrong kind, or `otherwise`. */
-const wrongKind = (p: Ref, otherwise: string) => (p.other === undefined ? `${didYouMean(p)}${otherwise}` : `Pass a ${p.kind} there (check the import: the ${p.other} "${p.id}" was given).`);
+/** `; "x" is a campaign` when the id is another kind's: an object of the wrong kind, or an id naming something else. */
+const otherIs = (p: Ref) => (p.other === undefined ? '' : `; "${p.id}" is a ${p.other}`);
+/** The hint for a reference to another kind's id, or `otherwise`. */
+const wrongKind = (p: Ref, otherwise: string) =>
+  p.other === undefined ? `${didYouMean(p)}${otherwise}` : `${didYouMean(p)}A ${p.kind} is expected there: check the import (a ${p.other} object was given?) or the id.`;
 
 /** `Did you mean "trial-expiry-last"? ` before a hint, when a close id exists. */
 const didYouMean = (p: { suggestion?: string }) => (p.suggestion === undefined ? '' : `Did you mean "${p.suggestion}"? `);

@@ -114,10 +114,16 @@ export class DateTriggerTally {
  * offset and time of day falls at or before it, where no run fires it.
  */
 function lostFiring(deployed: DateTrigger, next: DateTrigger, value: unknown, zone: string, from: number): boolean {
+  // The shift in wall-clock time; a change of UTC offset between the two moments (DST) moves the
+  // real one by up to an hour or two more or less, so each new moment is computed in the zone (QA).
   const shift = (next.offsetDays - deployed.offsetDays) * DAY_MS + ((parseLocalTime(next.at) ?? 540) - (parseLocalTime(deployed.at) ?? 540)) * 60_000;
   if (shift >= 0) return false;
-  // Only a firing less than the shift ahead can be moved behind `from`.
-  return dateOccurrences(deployed, value, zone, from, from - shift).some((at) => at + shift <= from);
+  const slack = 3 * 3_600_000;
+  // Only a firing less than the shift (and the slack) ahead can be moved behind `from`.
+  return dateOccurrences(deployed, value, zone, from, from - shift + slack).some((at) => {
+    const moved = dateOccurrences(next, value, zone, at + shift - slack, at + shift + slack)[0];
+    return moved !== undefined && moved <= from;
+  });
 }
 
 /** "30 days before (at 09:00)", "on (at 10:00)": the part of `when` a change of offset or time moves. */

@@ -17,6 +17,17 @@ export function unknownRemovedSteps(before: Campaign, after: Campaign, mapping: 
   const earlier = new Set(before.stepMoves.map((move) => move.from));
   const out: PlanMessage[] = [];
   for (const { from } of after.stepMoves) {
+    // A step this change renames (renamedFrom) is kept, under its new id: the entry does nothing (QA).
+    const renamedTo = mapping.renamed.get(from);
+    if (renamedTo !== undefined && !earlier.has(from)) {
+      out.push({
+        code: 'removed-steps-unknown',
+        entity: `campaign:${after.id}`,
+        step: from,
+        message: `Campaign "${after.id}": removedSteps names "${from}", which this change renames to "${renamedTo}" (renamedFrom), so the entry does nothing: the contacts in it stay, in "${renamedTo}". Delete the entry, or the renamedFrom if the step is meant to go.`,
+      });
+      continue;
+    }
     if (deployed.has(from) || earlier.has(from)) continue;
     // The removed steps first: the entry was most likely meant for one of them.
     const guess = closestName(from, mapping.removed) ?? closestName(from, deployed);

@@ -109,6 +109,18 @@ describe('a date trigger moved earlier (QA: 30 → 45 days before a contract end
     ]);
   });
 
+  it('computes the new moment in the zone, across a change of summer time (QA: off by the DST hour)', () => {
+    const paris = (p: ReturnType<typeof program>) => ({ ...p, settings: { ...p.settings, timezone: 'Europe/Paris' } });
+    const skipsAt = (endsAt: string, clock: string) => {
+      const data = store(null, { clock: null, contacts: [contact('x', { plan: 'trial', endsAt })] });
+      return computeTransition({ deployed: paris(program({ campaigns: [renewal(-30, '09:00')] })), next: paris(program({ campaigns: [renewal(-45, '09:00')] })), store: { ...data, clock }, now: clock }).warnings.filter((w) => w.code === 'date-trigger-skips-contacts').length;
+    };
+    // 45 days before 2026-12-04 is 2026-10-20, 09:00 summer time = 07:00Z: behind a clock at 07:30Z.
+    expect(skipsAt('2026-12-04', '2026-10-20T07:30:00.000Z')).toBe(1);
+    // 45 days before 2027-05-04 is 2027-03-20, 09:00 winter time = 08:00Z: still ahead of 07:30Z.
+    expect(skipsAt('2027-05-04', '2027-03-20T07:30:00.000Z')).toBe(0);
+  });
+
   it('says nothing when the move is later, or the new moment is still ahead', () => {
     expect(skips(renewal(-45), renewal(-30))).toEqual([]);
     expect(skips(renewal(-30, '10:00'), renewal(-30, '11:00'))).toEqual([]);

@@ -19,6 +19,13 @@ describe('removedSteps entries that name no deployed step (QA: a typo shipped si
     ]);
   });
 
+  it('warns of an entry for a step this change renames: it is kept, so the entry does nothing (QA)', () => {
+    const v2 = program({ campaigns: [campaign('renewal', [send('welcome'), wait('wait-a-week', '7d', { renamedFrom: 'give-them-a-week' }), send('tell-csm')], { stepMoves: [{ from: 'give-them-a-week', to: null }] })] });
+    expect(unknown(v2).map((w) => w.message)).toEqual([
+      'Campaign "renewal": removedSteps names "give-them-a-week", which this change renames to "wait-a-week" (renamedFrom), so the entry does nothing: the contacts in it stay, in "wait-a-week". Delete the entry, or the renamedFrom if the step is meant to go.',
+    ]);
+  });
+
   it('says nothing of an entry for a deployed step, nor of one an earlier change already shipped', () => {
     const v2 = program({ campaigns: [campaign('renewal', [send('welcome'), send('tell-csm')], { stepMoves: [{ from: 'give-them-a-week', to: 'tell-csm' }] })] });
     expect(unknown(v2)).toEqual([]);

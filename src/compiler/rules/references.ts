@@ -15,11 +15,12 @@ export const unknownReference: Rule = {
       const site = { ...siteOf(ref.owner, ref.at), mention: ref.id };
       const kind = ref.kind === 'grades' ? 'grade matrix' : ref.kind;
       // With a "did you mean" when a defined id is close (a typo in an id written as text).
-      // An object of another kind passed where this one is expected (a template for a segment): its id
-      // is defined, as that kind (QA: "Import the segment object" to an author who had imported one).
+      // The id of another kind of definition (a template where a segment is expected): an import
+      // swapped, or an id written as text that names something else (QA: "Import the segment object"
+      // to an author who had imported one). Which of the two, the IR cannot tell.
       const unknown = (code: 'CK101' | 'CK102' | 'CK103' | 'CK104' | 'CK105', known: Iterable<string>) => {
         const other = code === 'CK105' ? undefined : otherKind(ref.id, kind, ids);
-        report(diagnostic(code, { kind, id: ref.id, owner, ...(other ? { other } : { suggestion: closestName(ref.id, known) }) }, site));
+        report(diagnostic(code, { kind, id: ref.id, owner, suggestion: closestName(ref.id, known), ...(other ? { other } : {}) }, site));
       };
       const unknownRecipient = (recipient: 'team' | 'webhook endpoint', known: Iterable<string>) =>
         report(diagnostic('CK125', { owner, kind: recipient, id: ref.id, suggestion: closestName(ref.id, known) }, site));
