@@ -74,8 +74,11 @@ export function explainContact(data: StoreData, program: Program, contact: Conta
   const compiled = compileProgram(program);
   const events: StoredEvent[] = data.events.filter((e) => e.contact === contact.id && Date.parse(e.at) <= now);
   // The scores as the grades and segments below read them: a contact imported since the last run
-  // has no stored state yet, and is scored from its fields and events (QA: "fit: 0" beside grade A).
-  const { subject, states } = evaluateContact(compiled, contact, events, now);
+  // has no stored state yet, and one updated since has a state of its old fields: both are scored
+  // from their fields and events, as the next run will (QA: "fit: 0" beside grade A; "+15
+  // size-50-199" for a company now of 300).
+  const changed = data.pending.some((p) => p.contact === contact.id && (p.kind === 'updated' || p.kind === 'created'));
+  const { subject, states } = evaluateContact(compiled, contact, events, now, changed ? { rescore: new Set(compiled.scores.keys()) } : {});
   const segmentIds = new Set(compileSegments(program).evaluate(subject, now));
   subject.segments = segmentIds;
   const options = { consentField: program.settings.consent.email };

@@ -79,3 +79,18 @@ describe('explainContact of a contact no run has scored yet (QA: "fit: 0" beside
     expect(grades[0]!.grade.startsWith(letter)).toBe(true);
   });
 });
+
+describe('explainContact of a contact updated since the last run (QA: its stored fit was of the old fields)', () => {
+  it('scores it from its fields as they are now, as the next run will', async () => {
+    const { program, data } = await buildExampleStore({ contacts: 20, events: 100, seed: 11 });
+    const contact = data.contacts.find((c) => c.scores.fit !== undefined)!;
+    const before = explainContact(data, program, contact, WINDOW_END).scores.find((s) => s.id === 'fit')!;
+    // As `contacts import` leaves an update until the next run: new fields, the old score state, a pending change.
+    const size = contact.fields.companySize === 300 ? 20 : 300;
+    contact.fields.companySize = size;
+    data.pending.push({ contact: contact.id, at: new Date(WINDOW_END).toISOString(), kind: 'updated', fields: ['companySize'] });
+    const after = explainContact(data, program, contact, WINDOW_END).scores.find((s) => s.id === 'fit')!;
+    expect(after.rules.map((r) => r.rule)).not.toEqual(before.rules.map((r) => r.rule));
+    expect(after.rules.some((r) => r.rule === (size === 300 ? 'size-200-999' : 'size-50-199'))).toBe(size === 300);
+  });
+});
