@@ -63,7 +63,7 @@ describe('campaign preview without a terminal', () => {
 
   it('says the store could not be read, not that there is none yet, and exits 1', async () => {
     const broken = path.join(temp.dir, 'broken.json');
-    writeFileSync(broken, '{bad');
+    writeFileSync(broken, '{"format":"campaignkit-store","formatVersion":1,bad');
     const { code, stdout, stderr } = await preview(['--store', broken]);
     expect(stdout).toMatch(/Failed\s+The store "[^"]+broken.json" is not valid JSON \(line 1/);
     expect(stdout).not.toMatch(/no store yet|Showing|no valid workspace/);
