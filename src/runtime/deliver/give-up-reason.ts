@@ -30,12 +30,15 @@ export function retriedTooLong(message: OutboxMessage, now: number): string | un
 
 /**
  * Whether a message is delivered as if on time: in a simulation (`--until`), which delivers at its
- * end what the engine scheduled at allowed times, one this run created that has not failed yet.
+ * end what the engine scheduled at allowed times, one this run created that has not failed yet —
+ * or one an earlier run created (and held to an allowed time, or left to its due time) that falls
+ * due within the simulated period: a run at that time would have sent it then (QA: emails held by
+ * a real run went out at the simulation's end, dated in the night, past the frequency cap).
  * It went out at its due time as far as anyone can tell: its `Date` header says so, and its
  * `sentAt` (what `campaign contact` shows, what later frequency caps count) is that time too.
  */
 export function onTimeInSimulation(message: OutboxMessage, runFrom: string | null, simulation: boolean): boolean {
-  return simulation && message.retryingSince === undefined && (runFrom === null || message.createdAt >= runFrom);
+  return simulation && message.retryingSince === undefined && (runFrom === null || message.createdAt >= runFrom || message.dueAt >= runFrom);
 }
 
 /** When a message delivered now went out: its due time when delivered as if on time, else `now`. */

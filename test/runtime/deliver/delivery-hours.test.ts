@@ -52,6 +52,18 @@ describe('deliveryHeldUntil', () => {
     expect(simulated.report).toMatchObject({ sent: 1, held: 0 });
   });
 
+  it('in a simulation after a real run, an email that run held goes out at the time it was held to, not at the simulation\'s end (QA: dated in the night)', async () => {
+    const dir = await temp.make();
+    const data = store({ contacts: [PARIS], outbox: [email('c1', 'ann@example.com', { dueAt: '2026-11-23T15:00:00.000Z', createdAt: '2026-11-23T15:00:00.000Z' })] });
+    const deliver = (at: string, simulation: boolean, runFrom: string) =>
+      deliverOutbox(data, { program: quiet(), transport: outboxTransport(path.join(dir, 'outbox')), ledgerPath: path.join(dir, 'd.jsonl'), now: at, secret: SECRET, simulation, runFrom });
+    // A real run at 01:30 Paris holds it until 09:00 Paris (08:00Z).
+    expect(await deliver(new Date(NIGHT).toISOString(), false, '2026-11-23T15:00:00.000Z')).toMatchObject({ held: 1 });
+    // A simulation from then to a Sunday night delivers it at its end, dated 08:00Z as a run then would have.
+    expect(await deliver('2026-11-29T23:00:00.000Z', true, new Date(NIGHT).toISOString())).toMatchObject({ sent: 1 });
+    expect(data.outbox[0]).toMatchObject({ status: 'sent', sentAt: '2026-11-24T08:00:00.000Z' });
+  });
+
   it('decides again, under the rules deployed now, an email an earlier delivery held: a sending window widened since lets it go (QA: it went after the follow-up the wider window let through)', async () => {
     const dir = await temp.make();
     const data = store({ contacts: [PARIS], outbox: [email('c1', 'ann@example.com', { dueAt: '2026-11-23T15:00:00.000Z' })] });
