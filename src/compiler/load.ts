@@ -13,6 +13,7 @@ import { originalPosition, type RawSourceMap } from './source-map.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { firstTopLevelAwait } from './top-level-await.ts';
 import { makeLoadFolder } from './load-folder.ts';
+import { blockNetwork } from './block-network.ts';
 
 /**
  * Loading: bundle the workspace's modules with esbuild (one entry per module, shared code split
@@ -112,12 +113,10 @@ export async function loadWorkspace(workspace: string, files: string[], shortCir
       process.exit = ((code?: string | number | null) => {
         throw new ProcessExitCall(code);
       }) as typeof process.exit;
-      // Definitions must not depend on the network: a `fetch` while loading (QA: a validate in CI
-      // fetched a country list three times) fails, as a module error (CK003) at the call.
-      const fetch = globalThis.fetch;
-      globalThis.fetch = ((input: unknown) => {
-        throw new Error(`a campaign module must not use the network while it loads (fetch ${typeof input === 'string' ? input : 'of a URL'}): its definitions would change with what the server says; put the data in the workspace (a .ts or .json file it imports)`);
-      }) as typeof globalThis.fetch;
+      // Definitions must not depend on the network: a `fetch` (or `http.get`, a socket) while
+      // loading (QA: a validate in CI fetched a country list three times) fails, as a module error
+      // (CK003) at the call.
+      const offline = blockNetwork();
       // A promise a module rejects without awaiting it (a fetch at load time) would crash the
       // command later, outside any diagnostic: caught here, and named by the module in its stack.
       const rejected: unknown[] = [];
@@ -166,7 +165,7 @@ export async function loadWorkspace(workspace: string, files: string[], shortCir
         loadingModule.file = undefined;
         await watchdog.stop();
         process.exit = exit;
-        globalThis.fetch = fetch;
+        offline.restore();
         process.off('unhandledRejection', onRejection);
       }
       const sources = new Map([...entryOutputs].map(([file, output]) => [output, file]));
