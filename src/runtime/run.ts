@@ -133,8 +133,8 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     const unsubscribed = applyJournalUnsubscribes(data, unsubscribes);
     lap('load');
 
-    // Contact changes, manual enrollments and broadcasts the run takes from the queue: a run that
-    // took some is not idle, even when they changed nothing (they must leave the queue).
+    // Contact changes and manual enrollments the run takes from the queue: a run that took some is
+    // not idle, even when they changed nothing (they must leave the queue).
     const queued = data.pending.length;
     const engine = new Engine(data, data.deployed.program);
     progress({ phase: 'engine' });
@@ -188,16 +188,17 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     if (unsubscribed.length > 0) data.audit.push(auditEntry('unsubscribe', options.now, options.env, `${auditIds(unsubscribed)} (links recorded in the journal)`));
     // After delivery, so that the entry says what was delivered, not only what was scheduled.
     data.audit.push(auditEntry('run', options.now, options.env, `${summarizeStats(engine.stats, events.length)}; ${summarizeDelivery(result.delivery, result.webhooks)}`));
-    // No event read (`isIdle`): the cursor can still differ from the stored one, by the new, empty
-    // generation the last run's compaction started; following it needs no write (the next run reads
-    // that generation from its start), and writing would compact it into yet another one. A journal
-    // whose lines are all folded in but that an earlier run could not compact (an ingest held its
-    // lock) is written, and compacted.
-    // And no item came due: a date trigger or broadcast refused, a wake-up or a re-check that changed
-    // nothing was still decided on the contact as it is now. Left unwritten, the store's clock would
-    // stay behind it, and a later run would decide it again on the contact as it is then (QA: a
-    // renewal moment passed while the contact was out of the audience fired two days late, once
-    // an import put it in).
+    // Idle (`--watch` leaves the store as it is):
+    // - no event read (`isIdle`): the cursor can still differ from the stored one, by the new, empty
+    //   generation the last run's compaction started; following it needs no write (the next run
+    //   reads that generation from its start), and writing would compact it into yet another one;
+    // - but a journal whose lines are all folded in and that an earlier run could not compact (an
+    //   ingest held its lock) is written, and compacted;
+    // - no request taken from the queue, and no item came due: a date trigger or broadcast refused,
+    //   a wake-up or a re-check that changed nothing was still decided on the contact as it is now.
+    //   Left unwritten, the store's clock would stay behind it, and a later run would decide it
+    //   again on the contact as it is then (QA: a renewal moment passed while the contact was out
+    //   of the audience fired two days late, once an import put it in).
     const idle = from !== null && data.pending.length === queued && engine.contactsWorked.size === 0 && !journalHoldsLines(cursor) && isIdle(result);
     if (options.skipIdleWrite && idle) return result;
     progress({ phase: 'persist' });
