@@ -1,6 +1,7 @@
 import { parseLocalTime } from '../../ir/durations.ts';
 import type { Campaign, Program, Trigger } from '../../ir/types.ts';
 import type { ContactRecord } from '../../store/types.ts';
+import type { Item } from './queue.ts';
 import { contactTimezone } from '../evaluate/snapshot.ts';
 import { DAY_MS, anniversaryIn, localDate, parseLocalDate, zonedInstant } from '../time/zoned.ts';
 
@@ -116,4 +117,23 @@ export class DateSchedule {
     }
     return out;
   }
+}
+
+/**
+ * From when the contact's date-trigger firings are queued at the start of its run: the run's
+ * start, or later when the contact was imported, or a field a date trigger reads was changed,
+ * since then (a pending change): a moment before that was computed from a value nobody knew then,
+ * and firing it now would be late, and dated before the value existed (QA: an import at 09:25 set
+ * a renewal date whose moment was 09:00, and a run from 08:50 fired it). The change itself queues
+ * the moments from its time on.
+ */
+export function datesSince(start: number, dates: DateSchedule, contact: ContactRecord | undefined, work: { changes: readonly Item[] } | undefined): number {
+  let since = start;
+  for (const change of work?.changes ?? []) {
+    if (change.kind !== 'change') continue;
+    if (change.fields.some((field) => dates.uses(field))) since = Math.max(since, change.at);
+    // Imported since the last run (its pending change names no field): from its creation.
+    else if (change.fields.length === 0 && contact) since = Math.max(since, Date.parse(contact.createdAt));
+  }
+  return since;
 }

@@ -8,7 +8,7 @@ import type { Subject } from '../evaluate/subject.ts';
 import { erasedEnrollmentSeqs, mayEnter, newEnrollment } from '../journeys/eligibility.ts';
 import type { MarketingSend } from './cap-counts.ts';
 import { ChangeLog } from './changes.ts';
-import { DateSchedule } from './dates.ts';
+import { DateSchedule, datesSince } from './dates.ts';
 import { advance } from './journeys.ts';
 import { ContactViews } from './contact-views.ts';
 import { ProgramIndex } from './program-index.ts';
@@ -223,7 +223,7 @@ export class Engine {
     this.dates.nextContact();
     for (const change of work?.changes ?? NONE) this.queue.push(change);
     for (const enrollment of this.enrollmentsBy.get(id) ?? NONE) this.scheduleWake(enrollment, end);
-    this.scheduleDates(this.start, end, id);
+    this.scheduleDates(datesSince(this.start, this.dates, this.contacts.get(id), work), end, id);
     for (const { at, campaign } of broadcasts) this.queue.push({ kind: 'broadcast', at, key: campaign, campaign, contact: id });
     // Time-based re-checks: a first run re-evaluates the contact at its start; later runs wake it
     // when its conditions could next change with time.

@@ -79,3 +79,27 @@ describe('date triggers', () => {
   });
 
 });
+
+describe('date triggers and contacts changed since the last run (QA: fired before the value existed)', () => {
+  const workspace = (w: TestWorkspace) => {
+    marketing(w, 'renew');
+    w.campaign('renewal', { trigger: w.onDate('contractEndsAt', { daysBefore: 0, at: '09:00' }), steps: [w.send('remind', 'renew')] });
+  };
+
+  it('does not fire a moment before the import that set the date, nor one before the contact was imported; a later one fires', async () => {
+    const program = await programFrom(workspace);
+    const store = storeWith(['set', { contractEndsAt: '2027-03-10', timezone: 'UTC' }], ['late', { contractEndsAt: '2027-03-11', timezone: 'UTC' }], ['new', { contractEndsAt: '2027-03-10', timezone: 'UTC' }]);
+    store.deployed = { program, hash: 'test', appliedAt: '2027-01-01T00:00:00.000Z', appliedBy: 'test' };
+    // The store's clock is 08:50; at 09:25 an import set the dates of "set" and "late" and created "new".
+    store.clock = '2027-03-10T08:50:00.000Z';
+    store.contacts.find((c) => c.id === 'new')!.createdAt = '2027-03-10T09:25:00.000Z';
+    store.pending.push(
+      { contact: 'set', at: '2027-03-10T09:25:00.000Z', kind: 'updated', fields: ['contractEndsAt'] },
+      { contact: 'late', at: '2027-03-10T09:25:00.000Z', kind: 'updated', fields: ['contractEndsAt'] },
+      { contact: 'new', at: '2027-03-10T09:25:00.000Z', kind: 'created', fields: [] },
+    );
+    new Engine(store, program).run([], { until: Date.parse('2027-03-12T00:00:00Z') });
+    // 09:00 on the 10th passed before the import: only "late", on the 11th.
+    expect(sends(store)).toEqual(['2027-03-11T09:00:00.000Z late@example.com Hello there (renew)']);
+  });
+});
