@@ -302,29 +302,26 @@ function removeEmptyFolders(dir: string, outermost: string): void {
 /**
  * Runs `work` — a change across several files that must not stop halfway — with SIGINT, SIGTERM
  * and SIGHUP held: the first one received is let through once `work` has ended (the store lock's
- * handler then says whether the store was saved, and exits); a second one goes through at once.
- * QA: Ctrl-C during `contacts erase`, after the journal lost the contact's lines and before the
- * store was written, said "nothing changed" and left the events lost.
+ * handler then says whether the store was saved, and exits); later ones too say it is finishing.
+ * A signal that came before is let in first, and ends the command with nothing changed. Only
+ * SIGKILL stops `work` halfway. QA: Ctrl-C during `contacts erase`, after the journal lost the
+ * contact's lines and before the store was written, said "nothing changed" and left the events
+ * lost — also when pressed twice, and Ctrl-C while the store was read erased all the same.
  */
 export async function withSignalsHeld<T>(work: () => Promise<T>): Promise<T> {
+  // Signals already received (while the store was read, synchronously) are handled now, before
+  // anything changes: the poll phase this lets run delivers them.
+  await new Promise((resolve) => setImmediate(resolve));
   let received: NodeJS.Signals | null = null;
-  const letThrough = () => {
-    for (const signal of SIGNALS) process.off(signal, hold);
-  };
   const hold = (signal: NodeJS.Signals) => {
-    if (received === null) {
-      received = signal;
-      process.stderr.write(`\n${signal}: finishing first, so that nothing is left half done…\n`);
-      return;
-    }
-    letThrough();
-    if (!process.emit(signal, signal)) process.kill(process.pid, signal);
+    received ??= signal;
+    process.stderr.write(`\n${signal}: finishing first, so that nothing is left half done (kill -9 stops it halfway)…\n`);
   };
   for (const signal of SIGNALS) process.on(signal, hold);
   try {
     return await work();
   } finally {
-    letThrough();
+    for (const signal of SIGNALS) process.off(signal, hold);
     // The lock's handler, when held; else the default action (exit).
     if (received !== null && !process.emit(received, received)) process.kill(process.pid, received);
   }
