@@ -71,7 +71,7 @@ export class StoreAdapter implements Adapter<StoreData> {
     try {
       version = checkFormat(doc);
     } catch (error) {
-      throw new UserError(`"${this.label}" is not a campaignkit store: ${(error as Error).message}. Pass the store file with --store, or move this file away. Nothing was written.`);
+      throw new UserError(`"${this.label}" is not a campaignkit store: ${(error as Error).message}. Check the path given to --store (or the workspace's settings.store), or move this file away. Nothing was written.`);
     }
     if (version > STORE_FORMAT_VERSION) throw this.newer(version);
     let data: StoreData;
@@ -144,7 +144,8 @@ export class StoreAdapter implements Adapter<StoreData> {
         throw new UserError(`The store "${this.label}" is damaged at line ${error.line} (${error.message}) and too large to read as plain JSON. Fix that, or restore the store from a backup (see "A corrupt store" in docs/store-format.md: deleting it would lose its suppression list); nothing was written.`);
       }
       // Not in the line layout: maybe edited by hand but still valid JSON.
-      const text = buffer.toString('utf8');
+      // A byte-order mark, as an editor may save: not part of the JSON.
+      const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
       try {
         return JSON.parse(text);
       } catch (jsonError) {

@@ -164,6 +164,13 @@ describe('store file', () => {
     expect(b.serial).toBe(1);
   });
 
+  it('reads a store an editor saved with a byte-order mark (QA: refused, naming an invisible character)', async () => {
+    await writeStore(file, sample(), { now });
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, `\uFEFF${text}`);
+    expect((await readStore(file))!.serial).toBe(1);
+  });
+
   it('refuses to replace an unreadable file', async () => {
     await writeStore(file, sample(), { now });
     const data = (await readStore(file))!;
