@@ -78,7 +78,7 @@ export const eventsIngest: Command = {
       return `campaign events ingest stopped ${appended ? `after the events of ${name} were accepted` : `while checking ${name}: nothing was accepted`}.`;
     });
     try {
-      const errors: { line: number; text: string; error: string }[] = [];
+      const errors: { line: number; text: string; error: string; raw?: string }[] = [];
       // On a terminal, a bar while the rows are checked (it draws from 5,000 lines) and a status line
       // while they are written: a 500 MB file takes about half a minute.
       const progress = progressBar(ctx.stderr, `Checking ${name}`);
@@ -108,6 +108,10 @@ export const eventsIngest: Command = {
             lastYield = performance.now();
           }
           const { bytes, offset, end } = chunks;
+          // UTF-16 (a byte-order mark FF FE or FE FF): every row would be rejected for its NUL bytes.
+          if (first && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+            throw new UserError(`"${name}" is UTF-16 (it starts with the byte-order mark 0x${bytes[0]!.toString(16).toUpperCase()} 0x${bytes[1]!.toString(16).toUpperCase()}); save it as UTF-8. Nothing was accepted.`);
+          }
           // A file that is not UTF-8 is refused as a whole, with the line of its first invalid byte,
           // whatever rows came before it (blocks end with a newline, never inside a character);
           // with --skip-invalid, each row that is not is rejected, as any invalid row (QA).
@@ -124,7 +128,8 @@ export const eventsIngest: Command = {
             line += 1;
             const invalid = utf8 ? undefined : locateInvalidUtf8(bytes.subarray(start, newline));
             if (invalid) {
-              errors.push({ line, text: bytes.toString('utf8', start, newline), error: invalidUtf8Message(invalid) });
+              // The row's bytes as they are (base64) too: the text has U+FFFD for each invalid byte.
+              errors.push({ line, text: bytes.toString('utf8', start, newline), error: invalidUtf8Message(invalid), raw: bytes.toString('base64', start, newline) });
               continue;
             }
             let code: number;
@@ -168,11 +173,13 @@ export const eventsIngest: Command = {
         if (errors.length > MAX_SHOWN) ctx.err(`… and ${errors.length - MAX_SHOWN} more.`);
         if (!skip) throw new UserError(`${errors.length} of ${errors.length + lines.count} events are invalid; nothing was accepted. Fix them, or pass --skip-invalid to accept the rest.`);
         try {
-          writeFileSync(rejects, errors.map((e) => JSON.stringify({ line: e.line, error: e.error, row: e.text })).join('\n') + '\n');
+          writeFileSync(rejects, errors.map((e) => JSON.stringify({ line: e.line, error: e.error, row: e.text, ...(e.raw === undefined ? {} : { rowBase64: e.raw }) })).join('\n') + '\n');
         } catch (error) {
           throw new UserError(`Cannot write the rejected rows to "${displayPath(ctx, rejects)}": ${(error as Error).message}; nothing was accepted.`);
         }
         ctx.err(`Wrote ${count(errors.length, 'rejected row')} to ${displayPath(ctx, rejects)}.`);
+        // Nothing valid at all: a wrong file, or a wrong encoding, not rows to skip (QA: exit 0, and CI went on).
+        if (lines.count === 0) throw new UserError(`Every row of ${name} is invalid (${count(errors.length, 'row')}); nothing was accepted. Check that it is the events file, in UTF-8 JSON Lines.`);
       }
       // Before appending: the journal's events after the store's cursor are the ones accepted earlier.
       const inStore = historyLines > 0 ? await historyIdsAmong(store, ids, label) : new Set<string>();

@@ -268,6 +268,20 @@ describe('campaign events ingest: rows and files it refuses', () => {
     const rejects = readFileSync(path.join(dir, 'bytes.rejects.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; error: string });
     expect(rejects).toMatchObject([{ line: 3, error: 'not valid UTF-8 (byte 0xFF at column 61); save the file as UTF-8' }]);
     rmSync(path.join(dir, 'journal.jsonl'));
+    // The rejected row's bytes as they were (the text has U+FFFD for the invalid ones).
+    expect(Buffer.from((JSON.parse(readFileSync(path.join(dir, 'bytes.rejects.jsonl'), 'utf8').trim()) as { rowBase64: string }).rowBase64, 'base64').equals(bad)).toBe(true);
+    // A file of invalid rows only, or in UTF-16, is refused, even with --skip-invalid (QA: exit 0, nothing accepted).
+    writeFileSync(path.join(dir, 'only-bad.jsonl'), Buffer.concat([bad, Buffer.from('\n')]));
+    const onlyBad = await cli(dir, 'events', 'ingest', 'only-bad.jsonl', '--skip-invalid', '--store', 'store.json');
+    expect(onlyBad.code).toBe(1);
+    expect(onlyBad.stderr).toContain('error: Every row of only-bad.jsonl is invalid (1 row); nothing was accepted. Check that it is the events file, in UTF-8 JSON Lines.\n');
+    writeFileSync(path.join(dir, 'utf16.jsonl'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${good.join('\n')}\n`, 'utf16le')]));
+    for (const extra of [[], ['--skip-invalid']]) {
+      const utf16 = await cli(dir, 'events', 'ingest', 'utf16.jsonl', ...extra, '--store', 'store.json');
+      expect(utf16.code).toBe(1);
+      expect(utf16.stderr).toBe('error: "utf16.jsonl" is UTF-16 (it starts with the byte-order mark 0xFF 0xFE); save it as UTF-8. Nothing was accepted.\n');
+    }
+    expect(existsSync(path.join(dir, 'journal.jsonl'))).toBe(false);
     writeFileSync(path.join(dir, 'bom.jsonl'), `\uFEFF${good.join('\n')}\n`);
     const bom = await cli(dir, 'events', 'ingest', 'bom.jsonl', '--store', 'store.json');
     expect(bom.code, bom.stderr).toBe(0);
