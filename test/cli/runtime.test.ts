@@ -241,9 +241,11 @@ describe('campaign events ingest: rows and files it refuses', () => {
     expect(refused.code).toBe(1);
     // The 200,008-character path is clipped in the error line.
     expect(refused.stderr).toMatch(/^deep\.jsonl:1: "data\.x(\.a){37}…" \(200008 characters\): contains a NUL character \(U\+0000\); remove it\nerror: 1 of 1 events are invalid/);
+    // With --skip-invalid the row is rejected, not a stack trace; a file of no valid row is refused.
     const skipped = await cli(dir, 'events', 'ingest', 'deep.jsonl', '--skip-invalid', '--store', 'store.json');
-    expect(skipped.code, skipped.stderr).toBe(0);
-    expect(skipped.stdout).toContain('Accepted no events');
+    expect(skipped.code, skipped.stderr).toBe(1);
+    expect(skipped.stderr).toContain('error: Every row of deep.jsonl is invalid (1 row); nothing was accepted.');
+    expect(readFileSync(path.join(dir, 'deep.rejects.jsonl'), 'utf8')).toContain('"line":1');
     const tracked = await cli(dir, 'track', 'page.viewed', '--contact', 'c_000001', '--data', deep.replace('\\u0000', ''), '--store', 'store.json');
     expect(tracked.code).toBe(1);
     expect(tracked.stderr).toBe('error: page.viewed: "data": unrecognized key: "x".\n');
