@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../src/errors.ts';
 import { planChanges } from '../../src/planner/build-plan.ts';
@@ -20,6 +20,7 @@ import type { CliContext } from '../context.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
 import { displayPath, refuseMissingFolder, refuseStoreFile, sameFile, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
 import { storeStatus } from '../run-progress.ts';
+import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { compileOrFail } from '../workspace.ts';
 
 const FORMATS = ['text', 'json', 'markdown', 'github'] as const;
@@ -75,7 +76,8 @@ export const plan: Command = {
       refuseStoreFile(ctx, option, path.resolve(ctx.cwd, file), storeFile);
       refuseMissingFolder(ctx, option, path.resolve(ctx.cwd, file));
     }
-    if (out !== undefined) refuseNonPlan(out, path.resolve(ctx.cwd, out));
+    if (out !== undefined) refuseOverwrite(ctx, '--out', path.resolve(ctx.cwd, out), 'plan');
+    if (markdownOut !== undefined) refuseOverwrite(ctx, '--markdown-out', path.resolve(ctx.cwd, markdownOut), 'markdown');
     const status = storeStatus(ctx.stderr, stateFile !== undefined ? path.resolve(ctx.cwd, stateFile) : storeFile);
     const source = await (stateFile !== undefined
       ? status.during('Reading the state snapshot…', () => readSnapshot(ctx, stateFile, compiled.program))
@@ -235,26 +237,4 @@ function savePlan(ctx: CliContext, plan: Plan, out: string, format: Format, snap
     `Saved the plan to "${name}". It was made against a state snapshot, which cannot be applied to: \`campaign apply ${name} --store STORE\` applies it to the store the snapshot was exported from ` +
       `(lineage ${plan.store.lineage ?? '(new)'}) only while that store is still at serial ${plan.store.serial}; once a run or an import has written to it, plan again against the store.`,
   );
-}
-
-/**
- * `--out` over an existing file that is not a saved plan (contacts.csv, a config): refused, as
- * `--markdown-out` leaves alone a file that is not a plan comment (QA: \`apply contacts.csv\` said
- * to save a plan over it, and `plan --out contacts.csv` replaced 1,001 lines of CSV).
- */
-function refuseNonPlan(out: string, file: string): void {
-  let head: string;
-  try {
-    const fd = openSync(file, 'r');
-    try {
-      const buffer = Buffer.alloc(1024);
-      head = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return; // Not there (or not readable: writing it says why).
-  }
-  if (head.trim() === '' || /^\uFEFF?\s*\{\s*"formatVersion"\s*:/.test(head)) return;
-  throw new UserError(`--out "${out}" is a file that is not a saved plan; give the plan a file of its own (plan.json). Nothing was written.`);
 }

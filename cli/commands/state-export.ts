@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Writable } from 'node:stream';
+import { refuseOverwrite } from '../refuse-overwrite.ts';
 import { UserError } from '../../src/errors.ts';
 import { exportState, lineLayoutChunks, readStore, writeFileAtomic } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
@@ -35,7 +36,11 @@ export const stateExport: Command = {
       stringOption(args, 'store') !== undefined
         ? storePathFor(ctx, args, { workspace: ctx.cwd, program: null })
         : storePathFor(ctx, args, await compileOrFail(ctx, args, { typecheck: false }));
-    if (out !== undefined) refuseMissingFolder(ctx, '--out', path.resolve(ctx.cwd, out));
+    if (out !== undefined) {
+      refuseMissingFolder(ctx, '--out', path.resolve(ctx.cwd, out));
+      refuseStoreFile(ctx, '--out', path.resolve(ctx.cwd, out), storeFile);
+      refuseOverwrite(ctx, '--out', path.resolve(ctx.cwd, out), 'snapshot');
+    }
     const label = displayPath(ctx, storeFile);
     const store = await readStore(storeFile, { label });
     if (!store) throw new UserError(`There is no store at "${label}". Pass the production store with --store FILE.`);
@@ -58,7 +63,6 @@ export const stateExport: Command = {
       return 0;
     }
     const outFile = path.resolve(ctx.cwd, out);
-    refuseStoreFile(ctx, '--out', outFile, storeFile);
     try {
       await writeFileAtomic(outFile, chunks);
     } catch (error) {

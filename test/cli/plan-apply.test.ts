@@ -68,9 +68,18 @@ describe('campaign plan / apply', () => {
     expect(saved.code).toBe(1);
     expect(saved.stderr).toBe('error: --out "contacts.csv" is a file that is not a saved plan; give the plan a file of its own (plan.json). Nothing was written.\n');
     expect(readFileSync(path.join(dir, 'contacts.csv')).equals(readFileSync(CONTACTS))).toBe(true);
-    // An earlier plan, or an empty file, is written over.
-    expect((await cli('plan', ...common, '--now', NOW, '--out', 'plan.json')).code).toBe(0);
-    expect((await cli('plan', ...common, '--now', NOW, '--out', 'plan.json')).code).toBe(0);
+    const markdown = await cli('plan', ...common, '--now', NOW, '--markdown-out', 'contacts.csv');
+    expect(markdown.stderr).toBe('error: --markdown-out "contacts.csv" is a file that is not a plan comment; give the comment a file of its own (plan.md). Nothing was written.\n');
+    const snapshot = await cli('state', 'export', '--store', 'store.json', '--out', 'contacts.csv');
+    expect(snapshot.stderr).toBe('error: --out "contacts.csv" is a file that is not a state snapshot; give the snapshot a file of its own (snapshot.json). Nothing was written.\n');
+    expect(readFileSync(path.join(dir, 'contacts.csv')).equals(readFileSync(CONTACTS))).toBe(true);
+    // An earlier plan (also with its keys reordered, as `jq -S` does), comment or snapshot, or an empty file, is written over.
+    expect((await cli('plan', ...common, '--now', NOW, '--out', 'plan.json', '--markdown-out', 'plan.md')).code).toBe(0);
+    const sorted = JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(Object.fromEntries(Object.entries(sorted).sort(([a], [b]) => (a < b ? -1 : 1)))));
+    expect((await cli('plan', ...common, '--now', NOW, '--out', 'plan.json', '--markdown-out', 'plan.md')).code).toBe(0);
+    expect((await cli('state', 'export', '--store', 'store.json', '--out', 'snapshot.json')).code).toBe(0);
+    expect((await cli('state', 'export', '--store', 'store.json', '--out', 'snapshot.json')).code).toBe(0);
     writeFileSync(path.join(dir, 'empty.json'), '');
     expect((await cli('plan', ...common, '--now', NOW, '--out', 'empty.json')).code).toBe(0);
   });
