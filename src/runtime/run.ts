@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { StoreClockAheadError, UserError } from '../errors.ts';
 import type { StoreData } from '../store/types.ts';
 import { auditEntry, auditIds, readStore, refuseSnapshot, storePaths, writeStore } from '../store/index.ts';
@@ -183,6 +183,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     const changedContacts = new Set(engine.contactsWorked);
     for (const { contact } of unsubscribes) changedContacts.add(contact);
     const stamp = { now: () => options.now, changedContacts };
+    const ledgerBefore = ledgerSize(options.store);
     await deliver(false);
     // Names contacts, never an address (as `campaign unsubscribe` with addresses does).
     if (unsubscribed.length > 0) data.audit.push(auditEntry('unsubscribe', options.now, options.env, `${auditIds(unsubscribed)} (links recorded in the journal)`));
@@ -200,7 +201,11 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     //   again on the contact as it is then (QA: a renewal moment passed while the contact was out
     //   of the audience fired two days late, once an import put it in).
     const idle = from !== null && data.pending.length === queued && engine.contactsWorked.size === 0 && !journalHoldsLines(cursor) && isIdle(result);
-    if (options.skipIdleWrite && idle) return result;
+    if (options.skipIdleWrite && idle) {
+      // Its retries changed nothing but the ledger: trimmed, or a server down for hours grows it.
+      if (ledgerSize(options.store) !== ledgerBefore) await truncateLedger(ledgerPathFor(options.store), data);
+      return result;
+    }
     progress({ phase: 'persist' });
     try {
       await writeStore(options.store, data, stamp);
@@ -220,6 +225,14 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     return result;
   } finally {
     lock?.release();
+  }
+}
+
+function ledgerSize(store: string): number {
+  try {
+    return statSync(ledgerPathFor(store)).size;
+  } catch {
+    return -1;
   }
 }
 

@@ -1,8 +1,8 @@
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { outboxTransport } from '../../src/runtime/deliver/index.ts';
+import { LEDGER_FILE, outboxTransport, smtpTransport } from '../../src/runtime/deliver/index.ts';
 import { runStore } from '../../src/runtime/run.ts';
 import { readStore, writeStore } from '../../src/store/index.ts';
 import { runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
@@ -105,6 +105,45 @@ describe('runStore with skipIdleWrite (campaign run --watch)', () => {
       await new Promise((resolve) => receiver.close(resolve));
     }
   }, 60_000);
+});
+
+describe('the delivery ledger while the SMTP server is down', () => {
+  // A port nothing listens on: every attempt is a temporary failure ("cannot connect"), retried by
+  // the next run. Each attempt appends an `attempt` and a `retry` record per email (QA: 640 KB per
+  // --watch run at 2,000 emails, never trimmed while the server stayed down).
+  const downPort = async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  };
+  const ledgerLines = (dir: string) => (existsSync(path.join(dir, LEDGER_FILE)) ? readFileSync(path.join(dir, LEDGER_FILE), 'utf8').split('\n').filter(Boolean).length : 0);
+
+  for (const skipIdleWrite of [false, true]) {
+    it(`does not grow from one run to the next${skipIdleWrite ? ' with --watch (idle runs)' : ''}: a retry that changed nothing leaves no record`, async () => {
+      const dir = copyBase();
+      const store = path.join(dir, 'store.json');
+      const port = await downPort();
+      const run = (now: string) => runStore({ store, now: new Date(now), dryRun: false, transport: () => smtpTransport({ host: '127.0.0.1', port, user: 'mailer', timeoutMs: 2_000 }, { CAMPAIGN_SMTP_PASSWORD: 'x' }), env: {}, skipIdleWrite });
+      const first = await run('2026-11-01T00:00:00Z');
+      expect(first.delivery!.retry).toBeGreaterThan(0);
+      const pending = first.delivery!.retry;
+      const waiting = () => readStore(store).then((data) => data!.outbox.filter((m) => m.status === 'pending' && m.retryingSince !== undefined).length);
+      expect(await waiting()).toBe(pending);
+      const sizes: number[] = [];
+      for (const now of ['2026-11-01T00:01:00Z', '2026-11-01T00:02:00Z', '2026-11-01T00:03:00Z']) {
+        const result = await run(now);
+        expect(result.delivery!.retry, now).toBe(pending);
+        expect(result.delivery!.retryUnchanged, now).toBe(pending);
+        if (skipIdleWrite) expect(result.written, now).toBe(false);
+        sizes.push(ledgerLines(dir));
+      }
+      expect(sizes).toEqual([0, 0, 0]);
+      // Still pending in the store, retried by the next run as before.
+      expect(await waiting()).toBe(pending);
+    }, 60_000);
+  }
 });
 
 describe('the audit entry of a run', () => {

@@ -233,16 +233,22 @@ async function mtime(file: string): Promise<string> {
 
 /**
  * Drops the records whose outcome `persisted` (a snapshot that is on disk) already shows, and
- * keeps the rest: records of messages still pending there, and of keys it does not hold (the
- * engine may create them again). Rewrites the file atomically. Call it after persisting.
+ * keeps the rest: records of messages still pending there (but not those a `retry` ended), and of
+ * keys it does not hold (the engine may create them again). Rewrites the file atomically. Call it
+ * after persisting, or with a run's data that equals what is on disk (an idle `--watch` run).
  */
 export async function truncateLedger(ledgerPath: string, persisted: StoreData): Promise<{ kept: number; dropped: number }> {
   const { records } = await readLedger(ledgerPath);
   if (records.length === 0) return { kept: 0, dropped: 0 };
   const status = new Map(persisted.outbox.map((m) => [m.key, m.status]));
+  const last = new Map<string, LedgerRecord['state']>();
+  for (const record of records) last.set(record.key, record.state);
+  // A message still waiting whose last record is a `retry` certainly did not go out, and the
+  // snapshot holds what the retry left (pending, its reason): its records say nothing more. Kept,
+  // a server down for a day grew the ledger by a record per run, read by every run.
   const kept = records.filter((r) => {
     const s = status.get(r.key);
-    return s === undefined || UNSETTLED.has(s);
+    return s === undefined || (UNSETTLED.has(s) && last.get(r.key) !== 'retry');
   });
   const dir = path.dirname(ledgerPath);
   const temp = path.join(dir, `.${path.basename(ledgerPath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

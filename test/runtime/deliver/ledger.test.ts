@@ -215,6 +215,19 @@ describe('truncateLedger', () => {
     expect(await truncateLedger(ledgerPath, persisted)).toEqual({ kept: 0, dropped: 2 });
     expect(await readFile(ledgerPath, 'utf8')).toBe('');
     expect(await readdir(dir)).toEqual(['deliveries.jsonl']);
+    // A message still pending whose last attempt ended in a `retry` (it did not go out): the
+    // snapshot says all of it. One whose `attempt` came after a retry is kept (it may have gone out).
+    const retried: LedgerRecord[] = [
+      { key: 'r', state: 'attempt', at: NOW, transport: 'smtp' },
+      { key: 'r', state: 'retry', at: NOW, transport: 'smtp', error: 'cannot connect' },
+      { key: 'q', state: 'retry', at: NOW, transport: 'smtp', error: 'cannot connect' },
+      { key: 'q', state: 'attempt', at: NOW, transport: 'smtp' },
+    ];
+    await writeLedger(ledgerPath, retried);
+    persisted.outbox.push(email('c1', 'x', { key: 'r' }), email('c1', 'x', { key: 'q' }));
+    expect(await truncateLedger(ledgerPath, persisted)).toEqual({ kept: 2, dropped: 2 });
+    expect((await readLedger(ledgerPath)).records).toEqual(retried.slice(2));
+    await writeLedger(ledgerPath, []);
     // Appending after a truncation works (a new writer opens the new file).
     const ledger = await openLedger(ledgerPath);
     await ledger.appendDurable({ key: 'z', state: 'sent', at: NOW, transport: 'outbox' });
