@@ -175,6 +175,21 @@ export function zonedInstant(year: number, month: number, day: number, minutes: 
   return offsetMinutes(second, zone) === other ? second : Math.max(guess, second);
 }
 
+/**
+ * The first instant whose local time, on that day, is at or after the wall time: where a window or
+ * quiet hours open or end. A time the clocks skip opens at the change itself (a window from 02:30
+ * opens at 03:00 the night clocks go forward, already inside it), where `zonedInstant` — a date
+ * trigger's moment — takes the same time of the new offset, an hour later (QA).
+ */
+export function zonedOpening(year: number, month: number, day: number, minutes: number, zone: string): number {
+  const at = zonedInstant(year, month, day, minutes, zone);
+  const offset = offsetMinutes(at, zone);
+  const wall = Date.UTC(year, month - 1, day) + minutes * MINUTE_MS;
+  if (at === wall - offset * MINUTE_MS) return at;
+  // Skipped: the change lies in the gap just before `at`; the first minute with `at`'s offset.
+  return firstMinuteWithOffset(at - 3 * HOUR_MS, at, offset, zone);
+}
+
 export function parseLocalDate(text: string): { year: number; month: number; day: number } | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
   return m ? { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) } : null;
@@ -206,11 +221,40 @@ export function nextWindowOpen(instant: number, window: TimeWindow, zone: string
   const start = parseLocalTime(window.start) ?? 0;
   const p = localParts(instant, zone);
   for (let offset = 0; offset <= 8; offset++) {
-    const date = new Date(Date.UTC(p.year, p.month - 1, p.day + offset));
-    const candidate = zonedInstant(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), start, zone);
-    if (candidate >= instant && inWindow(candidate, window, zone)) return candidate;
+    const date = Date.UTC(p.year, p.month - 1, p.day + offset);
+    const d = new Date(date);
+    const first = zonedOpening(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), start, zone);
+    const candidates = [first];
+    // Around a change of offset: a time the clocks show twice opens again at its second showing
+    // (from 01:15 of the second pass, a window from 01:30 opens a quarter of an hour later, not the
+    // next day), and the hour shown again re-enters a window it is in (Paris, 02:00–02:10 twice).
+    const from = date - 14 * HOUR_MS;
+    const to = date + 38 * HOUR_MS;
+    const after = offsetMinutes(to, zone);
+    if (offsetMinutes(from, zone) !== after) {
+      const change = firstMinuteWithOffset(from, to, after, zone);
+      // Each day's candidates are on that local day, so that an earlier day's come first.
+      const c = localParts(change, zone);
+      if (Date.UTC(c.year, c.month - 1, c.day) === date) candidates.push(change);
+      candidates.push(date + start * MINUTE_MS - after * MINUTE_MS);
+    }
+    let best = Infinity;
+    for (const candidate of candidates) if (candidate >= instant && candidate < best && inWindow(candidate, window, zone)) best = candidate;
+    if (best !== Infinity) return best;
   }
   return instant;
+}
+
+/** The first whole minute in (from, to] whose offset is `offset` (the one at `to`). */
+function firstMinuteWithOffset(from: number, to: number, offset: number, zone: string): number {
+  let lo = Math.floor(from / MINUTE_MS);
+  let hi = Math.ceil(to / MINUTE_MS);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (offsetMinutes(mid * MINUTE_MS, zone) === offset) hi = mid;
+    else lo = mid;
+  }
+  return hi * MINUTE_MS;
 }
 
 /** Quiet hours are a window nothing may be sent in; returns when they end, or the instant itself. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterQuietHours, localDayAt, localParts, offsetMinutes, zonedInstant } from '../../../src/runtime/time/zoned.ts';
+import { afterQuietHours, inWindow, localDayAt, localParts, nextWindowOpen, offsetMinutes, zonedInstant } from '../../../src/runtime/time/zoned.ts';
 
 /** The offset as Intl states it, with no cache: what `offsetMinutes` must agree with. */
 function intlOffset(instant: number, zone: string): number {
@@ -9,6 +9,7 @@ function intlOffset(instant: number, zone: string): number {
 }
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 describe('offsetMinutes', () => {
   // Around each transition, minute by minute (the cache keeps whole days and must not blur them).
@@ -77,6 +78,48 @@ describe('zonedInstant', () => {
   it('ends quiet hours at the first 02:30 the night clocks go back (Paris: 00:30Z, not 01:30Z)', () => {
     const end = afterQuietHours(Date.parse('2026-10-24T22:30:00Z'), { start: '23:00', end: '02:30' }, 'Europe/Paris');
     expect(new Date(end).toISOString()).toBe('2026-10-25T00:30:00.000Z');
+  });
+});
+
+describe('nextWindowOpen and afterQuietHours across a change of offset', () => {
+  // Brute force: the first whole minute at or after `from` inside the window.
+  const firstInside = (from: number, window: { start: string; end: string }, zone: string) => {
+    for (let t = Math.ceil(from / MINUTE) * MINUTE; ; t += MINUTE) if (inWindow(t, window, zone)) return t;
+  };
+  it('opens a window whose start the clocks skip at the change, already inside it (QA: 02:30–04:00 in Los Angeles opened at 03:30)', () => {
+    const at = nextWindowOpen(Date.parse('2027-03-14T08:00:00Z'), { start: '02:30', end: '04:00' }, 'America/Los_Angeles');
+    expect(new Date(at).toISOString()).toBe('2027-03-14T10:00:00.000Z');
+    // Quiet hours ending at a skipped 02:30 end at 03:00, the change.
+    const end = afterQuietHours(Date.parse('2027-03-14T07:00:00Z'), { start: '22:00', end: '02:30' }, 'America/Los_Angeles');
+    expect(new Date(end).toISOString()).toBe('2027-03-14T10:00:00.000Z');
+  });
+
+  it('gives the first minute inside the window, in zones and nights of every kind of change', () => {
+    const cases: [string, string][] = [
+      ['America/Los_Angeles', '2027-03-13T18:00:00Z'],
+      ['America/Los_Angeles', '2026-11-01T00:00:00Z'],
+      ['Europe/Paris', '2027-03-27T12:00:00Z'],
+      ['Europe/Paris', '2026-10-24T12:00:00Z'],
+      ['Australia/Lord_Howe', '2026-10-03T06:00:00Z'],
+      ['Pacific/Auckland', '2026-09-26T06:00:00Z'],
+      ['Asia/Kolkata', '2026-10-24T12:00:00Z'],
+    ];
+    const windows = [
+      { start: '02:00', end: '04:00' },
+      { start: '02:30', end: '03:30' },
+      { start: '02:15', end: '02:45' },
+      { start: '01:30', end: '02:10' },
+      { start: '23:00', end: '02:30' },
+      { start: '09:00', end: '17:00' },
+    ];
+    for (const [zone, around] of cases) {
+      for (const window of windows) {
+        for (let from = Date.parse(around); from < Date.parse(around) + 30 * HOUR; from += 37 * MINUTE) {
+          const label = `${zone} ${window.start}–${window.end} from ${new Date(from).toISOString()}`;
+          expect(new Date(nextWindowOpen(from, window, zone)).toISOString(), label).toBe(new Date(firstInside(from, window, zone)).toISOString());
+        }
+      }
+    }
   });
 });
 
