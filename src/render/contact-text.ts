@@ -10,13 +10,14 @@ const num = (value: number) => String(Math.round(value * 100) / 100);
 
 /**
  * A score as `num` shows it, to two decimals — unless that would put it on the other side of one
- * of `marks` (its thresholds) or round it up to a whole number it has not reached: 49.9998 after
- * decay is "49.9998", not "50" beside a threshold at 50 that it has not crossed. Scores are kept
+ * of `marks` (its thresholds) or round it to a whole number it is not: 49.9998 after decay is
+ * "49.9998", not "50" beside a threshold at 50 that it has not crossed. Scores are kept
  * to 4 decimals, and conditions compare those.
  */
 export function scoreText(value: number, marks: readonly number[]): string {
   const shown = Math.round(value * 100) / 100;
-  const misleading = marks.some((mark) => value >= mark !== shown >= mark) || (Number.isInteger(shown) && value < shown);
+  // A whole number it is not: 0.0015 is not "0" above `✓ score > 0`, which a segment compares.
+  const misleading = marks.some((mark) => value >= mark !== shown >= mark) || (Number.isInteger(shown) && value !== shown);
   return String(misleading ? Math.round(value * 10_000) / 10_000 : shown);
 }
 
@@ -48,7 +49,7 @@ export function renderContactExplanation(explanation: ContactExplanation, c: Col
   for (const score of x.scores) {
     out.push(`  ${score.id}: ${c.bold(scoreText(score.value, score.thresholds.map((t) => t.at)))}${score.thresholds.length ? c.dim(`  (thresholds: ${score.thresholds.map((t) => `${t.id} ${t.at}${t.reached ? ' ✓' : ''}`).join(', ')})`) : ''}`);
     for (const rule of score.rules) {
-      out.push(`    ${rule.points >= 0 ? '+' : ''}${rule.points}  ${rule.rule}${rule.kind === 'event' && rule.count ? c.dim(` (${rule.count}×, decayed)`) : rule.kind === 'profile' ? c.dim(' (profile)') : ''}`);
+      out.push(`    ${rule.points >= 0 ? '+' : ''}${rule.points}  ${rule.rule}${rule.kind === 'event' && rule.count ? c.dim(` (${rule.count}×${score.decays ? ', decayed' : ''})`) : rule.kind === 'profile' ? c.dim(' (profile)') : ''}`);
     }
     if (Math.abs(score.adjustment) >= 0.05) out.push(c.dim(`    ${score.adjustment >= 0 ? '+' : ''}${score.adjustment}  floor/cap`));
   }

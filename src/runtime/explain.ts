@@ -29,6 +29,8 @@ export interface ContactExplanation {
     value: number;
     grade?: { matrix: string; grade: string };
     rules: { rule: string; kind: 'event' | 'profile' | 'manual'; points: number; count?: number }[];
+    /** Whether the model decays: its event rules' points are then as decayed to now. */
+    decays: boolean;
     adjustment: number;
     thresholds: { id: string; at: number; reached: boolean }[];
   }[];
@@ -103,6 +105,7 @@ export function explainContact(data: StoreData, program: Program, contact: Conta
       name: model.name,
       value,
       rules,
+      decays: model.decay !== undefined,
       adjustment: Math.round((value - sum) * 100) / 100,
       thresholds: model.thresholds.map((t) => ({ id: t.id, at: t.at, reached: value >= t.at })),
     };

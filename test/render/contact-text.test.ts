@@ -10,7 +10,9 @@ describe('scoreText', () => {
   it('shows two decimals, and the four kept when two would misstate a threshold or a whole number', () => {
     expect(scoreText(12.3456, [50])).toBe('12.35');
     expect(scoreText(50, [50])).toBe('50');
-    expect(scoreText(50.0001, [50])).toBe('50');
+    // Not a whole number: a condition `c.score(x).gt(50)` (or `gt(0)`) holds for it (QA: "dec: 0" above "✓ score dec > 0").
+    expect(scoreText(50.0001, [50])).toBe('50.0001');
+    expect(scoreText(0.0015, [])).toBe('0.0015');
     // Decayed for a second below the threshold: "50" would read as reached.
     expect(scoreText(49.9998, [50])).toBe('49.9998');
     expect(scoreText(49.996, [49.995])).toBe('49.996');
