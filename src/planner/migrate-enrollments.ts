@@ -1,3 +1,4 @@
+import { describeDuration } from '../ir/durations.ts';
 import type { Campaign } from '../ir/types.ts';
 import { childLists, journeyGraph, type JourneyGraph } from '../ir/walk.ts';
 import { effectKey, enrollmentId, enrollmentIdOfMessage } from '../runtime/journeys/eligibility.ts';
@@ -39,6 +40,8 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
   const waiting = new Map<string, Map<string, Examples>>();
   /** The same, of those whose step has run and waits (`phase: waiting`): at a send step, deferred. */
   const deferred = new Map<string, Map<string, Examples>>();
+  /** The same, of those a shorter wait puts past their wake-up: they go on at the next run, all at once. */
+  const dueNow = new Map<string, Map<string, Examples>>();
 
   for (const enrollment of enrollments) {
     const pair = pairs.get(enrollment.campaign);
@@ -67,6 +70,9 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
     if (enrollment.phase === 'waiting') examplesAt(deferred, enrollment.campaign, step).add(enrollment.contact);
     const planned = migrateOne(enrollment, pair.after, comparison.steps.get(toCampaign)!, now);
     if (planned) out.changes.push(planned);
+    if (planned?.wakeShiftMs !== undefined && planned.wakeShiftMs < 0 && planned.wakeAt !== undefined && planned.wakeAt !== null && planned.wakeAt <= now) {
+      examplesAt(dueNow, enrollment.campaign, step).add(enrollment.contact);
+    }
     if (planned?.outcome === 'exit') exitingAt.set(enrollment.id, step);
   }
 
@@ -74,6 +80,21 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
     if (!pair.before || !pair.after) continue;
     const impacts = stepImpacts(pair.before, pair.after, comparison.steps.get(pair.after.id)!, waiting.get(pair.before.id), deferred.get(pair.before.id), out.errors);
     if (impacts.length > 0) out.steps.set(pair.after.id, impacts);
+    for (const impact of impacts) {
+      const due = dueNow.get(pair.before.id)?.get(impact.step);
+      if (!due) continue;
+      impact.dueNow = due.count;
+      // A mass wake-up is what a reviewer must see: a shorter timeout sent 224 "missed it" emails at the next run, before the webinar (QA).
+      const n = impact.waiting;
+      const whom = due.count === n ? (n === 1 ? 'the 1 contact' : `all ${n} contacts`) : `${due.count} of the ${n} contacts`;
+      const are = due.count === 1 ? 'is past its new wake-up, and goes on at the next run' : 'are past their new wake-up, and go on at the next run, all at once';
+      out.warnings.push({
+        code: 'wait-shortened-wakes-contacts',
+        entity: `campaign:${pair.after.id}`,
+        step: impact.to ?? impact.step,
+        message: `Step "${impact.to ?? impact.step}" of campaign "${pair.after.id}" now waits ${describeDuration(-impact.wakeShiftMs!)} less: ${whom} waiting in it ${are} (e.g. ${due.ids.slice(0, 3).join(', ')}).`,
+      });
+    }
     out.warnings.push(...passedBy(pair.before, pair.after, comparison.steps.get(pair.after.id)!, waiting.get(pair.before.id)));
     out.warnings.push(...unknownRemovedSteps(pair.before, pair.after, comparison.steps.get(pair.after.id)!));
     // Contacts taken out of a journey by `removedSteps: { step: 'exit' }`: as for a deleted campaign,

@@ -98,6 +98,7 @@ const StepImpactSchema = z.strictObject({
   waiting: count,
   examples: ids,
   wakeShiftMs: z.number().optional(),
+  dueNow: count.optional(),
   rules: z.literal(true).optional(),
 });
 

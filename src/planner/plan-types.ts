@@ -158,6 +158,8 @@ export interface StepImpact {
   examples: string[];
   /** For a wait whose duration or a waitForEvent whose timeout changed: how far scheduled wake-ups move, in ms (negative: earlier). */
   wakeShiftMs?: number;
+  /** With a negative `wakeShiftMs`: how many of them are past their new wake-up at the plan's time (they go on at the next run). */
+  dueNow?: number;
   /**
    * A restart of a send step that did not change: the sending rules its contacts are deferred by
    * did (the campaign's sendWindow, the workspace's quietHours or frequencyCap).

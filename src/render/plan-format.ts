@@ -114,7 +114,8 @@ export function stepOutcome(step: StepImpact): string {
       if (step.wakeShiftMs === undefined || step.wakeShiftMs === 0) return where;
       const shift = describeDuration(Math.abs(step.wakeShiftMs));
       if (step.wakeShiftMs > 0) return `${where}; scheduled wake-ups move ${shift} later`;
-      return `${where}; scheduled wake-ups move ${shift} earlier (any now past wake at the next run)`;
+      const due = step.dueNow ? `: ${step.dueNow === step.waiting ? 'all' : step.dueNow} now past, they go on at the next run` : ' (any now past wake at the next run)';
+      return `${where}; scheduled wake-ups move ${shift} earlier${due}`;
     }
   }
 }

@@ -56,7 +56,8 @@ function stepOutcome(step: StepImpact): string {
       const stay = step.change === 'renamed' && step.to ? `stay (now ${mdCode(step.to)})` : 'stay';
       if (!step.wakeShiftMs) return stay;
       if (step.wakeShiftMs > 0) return `${stay}; wake-ups ${describeDuration(step.wakeShiftMs)} later`;
-      return `${stay}; wake-ups ${describeDuration(-step.wakeShiftMs)} earlier (any now past wake at the next run)`;
+      const due = step.dueNow ? `: **${step.dueNow === step.waiting ? 'all' : step.dueNow} now past**, they go on at the next run` : ' (any now past wake at the next run)';
+      return `${stay}; wake-ups ${describeDuration(-step.wakeShiftMs)} earlier${due}`;
     }
   }
 }

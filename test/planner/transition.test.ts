@@ -533,7 +533,16 @@ describe('contacts waiting in a changed waiting step', () => {
   const byContact = new Map(applied.enrollments.map((e) => [e.contact, e]));
 
   it('shifts the timeout of a waitForEvent as a wait\'s duration, also into the past (the next run wakes it at its start)', () => {
-    expect(t.impact.campaigns[0]!.steps[0]).toEqual({ step: 'await-demo', change: 'changed', outcome: 'stay', to: 'await-demo', waiting: 2, examples: ['c04', 'c05'], wakeShiftMs: -8 * 86_400_000 });
+    expect(t.impact.campaigns[0]!.steps[0]).toEqual({ step: 'await-demo', change: 'changed', outcome: 'stay', to: 'await-demo', waiting: 2, examples: ['c04', 'c05'], wakeShiftMs: -8 * 86_400_000, dueNow: 1 });
+    // c04 goes on at the next run: a warning says so (QA: a timeout 10d → 3d timed out 388 contacts at once).
+    expect(t.warnings.filter((w) => w.code === 'wait-shortened-wakes-contacts')).toEqual([
+      {
+        code: 'wait-shortened-wakes-contacts',
+        entity: 'campaign:demo-follow-up',
+        step: 'await-demo',
+        message: 'Step "await-demo" of campaign "demo-follow-up" now waits 8d less: 1 of the 2 contacts waiting in it is past its new wake-up, and goes on at the next run (e.g. c04).',
+      },
+    ]);
     // c04: 11-23 − 8d is before the apply: stored as moved (held to the apply, a store whose runs were
     // behind woke it at the wall clock, and reverting the change did not give it back: QA). c05: 12-02 − 8d.
     const c04 = data.enrollments.find((e) => e.contact === 'c04')!;
