@@ -1,6 +1,6 @@
 import { describeAction } from '../../src/planner/describe-step.ts';
 import type { EntityChange, Plan } from '../../src/planner/plan-types.ts';
-import { ACTION_SIGN, alreadyAbove, describeEntry, describeThresholdEntry, entityLabel, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepChange, stepOutcome } from '../../src/render/plan-format.ts';
+import { ACTION_SIGN, alreadyAbove, describeEntry, describeThresholdEntry, entityLabel, gradeMoves, plural, scoreHow, scoreMoves, shortHash, newStepWhat, signed, stepChange, stepOutcome } from '../../src/render/plan-format.ts';
 import type { ImpactSelector } from '../../src/tui-support/impact-contacts.ts';
 
 /**
@@ -109,6 +109,9 @@ export function planRows(plan: Plan): PlanRow[] {
     if (c.exiting > 0) lines.push({ kind: 'impact', text: `${contacts(c.exiting, 'exit')} (campaign deleted)`, depth: 2, color: 'yellow', contacts: { title: `exiting ${c.campaign}`, selector: { kind: 'enrollments', campaign: deployedId, outcome: 'exit' } } });
     const meeting = c.exitCriteria?.meeting ?? 0;
     if (meeting > 0) lines.push({ kind: 'note', text: `${plural(meeting, 'contact')} ${meeting === 1 ? 'meets' : 'meet'} the new exit criteria: ${meeting === 1 ? 'it exits' : 'they exit'} at the next run (e.g. ${c.exitCriteria!.examples.join(', ')})`, depth: 2 });
+    for (const step of c.newSteps ?? []) {
+      lines.push({ kind: 'note', text: `${plural(step.ahead, 'contact')} in the campaign ${step.ahead === 1 ? 'is' : 'are'} before new step "${step.step}" (${newStepWhat(step)}): ${step.ahead === 1 ? 'it runs' : 'they run'} it when ${step.ahead === 1 ? 'it gets' : 'they get'} there (e.g. ${step.examples.join(', ')})`, depth: 2, color: 'yellow' });
+    }
     for (const step of c.steps) {
       if (step.waiting === 0) continue;
       lines.push({

@@ -11,8 +11,9 @@ import { comparePrograms, type ProgramComparison } from './diff-programs.ts';
 import type { EntityPair } from './match-entities.ts';
 import { migrateEnrollments, type EnrollmentMigration } from './migrate-enrollments.ts';
 import { renameHints } from './rename-hints.ts';
-import type { CampaignImpact, ChangeAction, ImpactChange, PlanMessage, StepImpact } from './plan-types.ts';
+import type { CampaignImpact, ChangeAction, ImpactChange, NewStepImpact, PlanMessage, StepImpact } from './plan-types.ts';
 import { GradeTally } from './grade-impact.ts';
+import { newStepImpacts } from './new-steps.ts';
 import { templateImpacts } from './template-impact.ts';
 import { sameScore, ScoreTally } from './score-impact.ts';
 import { enrollAtNextRun, reachesScoreTrigger, type ScoreCheck } from './score-trigger-entry.ts';
@@ -54,6 +55,7 @@ export function computeTransition(input: TransitionInput): Transition {
   const exits = exitTallies(comparison, next, store.enrollments, migrated);
   const scoreRenames = comparison.renames.scores;
   const templates = templateImpacts(comparison, actions, next, store, migrated);
+  const newSteps = newStepImpacts(comparison, next, store.enrollments, migrated);
   const broadcasts = timedEntryTallies(comparison, next, store.enrollments, store.clock ?? null, now);
 
   const contacts: ContactTransition[] = [];
@@ -88,7 +90,7 @@ export function computeTransition(input: TransitionInput): Transition {
       scores: scoring.filter((t) => t.relevant).map((t) => t.result()),
       grades: grades.filter((t) => t.relevant).map((t) => t.result()),
       templates: templates.impacts,
-      campaigns: campaignImpacts(comparison, actions, migration, entries, exits),
+      campaigns: campaignImpacts(comparison, actions, migration, entries, exits, newSteps),
     },
     errors: migration.errors,
     warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings, ...broadcasts.warnings, ...broadcasts.tallies.flatMap((t) => t.warnings(now)), ...renameHints(comparison), ...laterEvents(store.events.length - processed.length, store.clock), ...outboxUnknown(store, comparison, migration.steps), ...exitDropWarnings(exits, store.outbox ?? [], nowMs), ...heldRetimed(deployed, next, comparison, store.outbox ?? [])],
@@ -322,6 +324,7 @@ function campaignImpacts(
   migration: EnrollmentMigration,
   entries: EntryTally[],
   exits: ExitTally[],
+  newSteps: ReadonlyMap<string, NewStepImpact[]>,
 ): CampaignImpact[] {
   const byCampaign = new Map(entries.map((t) => [t.campaign.id, t]));
   const exitsBy = new Map(exits.map((t) => [t.campaign, t]));
@@ -346,6 +349,8 @@ function campaignImpacts(
     if (thresholdEntries.length > 0) impact.thresholdEntries = thresholdEntries;
     const exit = pair.after ? exitsBy.get(pair.after.id) : undefined;
     if (exit) impact.exitCriteria = exit.impact();
+    const added = pair.after ? newSteps.get(pair.after.id) : undefined;
+    if (added) impact.newSteps = added;
     // An unchanged campaign's steps count too: contacts deferred by workspace rules that changed (QA).
     if (change !== 'none' || impact.entering > 0 || impact.notAdmitted.length > 0 || thresholdEntries.length > 0 || impact.steps.some((s) => s.waiting > 0)) out.push(impact);
   }

@@ -130,6 +130,7 @@ const CampaignImpactSchema = z.strictObject({
     .array(z.strictObject({ score: z.string(), threshold: z.string(), at: z.number(), entering: count, examples: ids, notAdmitted: z.array(z.strictObject({ reason: z.string(), count })) }))
     .optional(),
   exitCriteria: z.strictObject({ meeting: count, examples: z.array(z.string()) }).optional(),
+  newSteps: z.array(z.strictObject({ step: z.string(), type: z.enum(['send', 'notify', 'webhook']), template: z.string().optional(), ahead: count, examples: ids })).optional(),
 });
 
 export const PlanSchema = z.strictObject({

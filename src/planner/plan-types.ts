@@ -218,6 +218,19 @@ export interface CampaignImpact {
    * and leave it at the next run (apply itself moves no one).
    */
   exitCriteria?: { meeting: number; examples: string[] };
+  /** Steps that send, added to the deployed campaign, that contacts already in it may reach (absent: none). */
+  newSteps?: NewStepImpact[];
+}
+
+/** A step that sends, new in a deployed campaign, and the contacts in the campaign whose journey may reach it. */
+export interface NewStepImpact {
+  step: string;
+  type: 'send' | 'notify' | 'webhook';
+  /** For a send step: the template it sends. */
+  template?: string;
+  /** Contacts with an active enrollment that may reach it (from their step, over every arm and goal). */
+  ahead: number;
+  examples: string[];
 }
 
 export interface Impact {

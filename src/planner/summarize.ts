@@ -68,6 +68,7 @@ export function impactHighlights(impact: Impact): Highlight[] {
     if (c.exiting > 0) out.push({ count: c.exiting, text: `exit deleted campaign "${c.campaign}"` });
     if (c.renamed > 0 && c.from !== undefined) out.push({ count: c.renamed, text: `follow "${c.from}" renamed to "${c.campaign}"` });
     if (c.exitCriteria && c.exitCriteria.meeting > 0) out.push({ count: c.exitCriteria.meeting, text: `exit "${c.campaign}" at the next run (new exit criteria)` });
+    for (const step of c.newSteps ?? []) out.push({ count: step.ahead, text: `wait before new step "${step.step}" of "${c.campaign}"` });
     for (const step of c.steps) {
       if (step.waiting === 0) continue;
       if (step.outcome === 'move') out.push({ count: step.waiting, text: `move from "${step.step}" to "${step.to}"` });

@@ -81,18 +81,36 @@ export function templateImpacts(
   return { impacts, warnings, reach: [...tallies.values()].map((t) => t.reach) };
 }
 
-/** The templates a journey may still send from a step, cached per campaign and step. */
-class Reach {
+/** The steps, and the templates, a journey may still run from a step, cached per campaign and step. */
+export class Reach {
   private readonly graphs = new Map<string, { graph: JourneyGraph; goals: string[] }>();
-  private readonly cache = new Map<string, ReadonlySet<string>>();
+  private readonly cache = new Map<string, { steps: ReadonlySet<string>; templates: ReadonlySet<string> }>();
 
   constructor(private readonly campaigns: readonly Campaign[]) {}
 
-  /** From `step` on, itself included. */
+  /** The templates its send steps send, from `step` on, itself included. */
   templates(campaign: string, step: string): ReadonlySet<string> {
+    return this.from(campaign, step).templates;
+  }
+
+  /** Its steps from `step` on, itself included, over every branch, split arm and goal. */
+  steps(campaign: string, step: string): ReadonlySet<string> {
+    return this.from(campaign, step).steps;
+  }
+
+  private from(campaign: string, step: string) {
     const key = `${campaign}\u0000${step}`;
     let found = this.cache.get(key);
-    if (!found) this.cache.set(key, (found = this.walk(campaign, step)));
+    if (!found) {
+      const steps = this.walk(campaign, step);
+      const graph = this.journey(campaign)?.graph;
+      const templates = new Set<string>();
+      for (const id of steps) {
+        const at = graph?.steps.get(id);
+        if (at?.type === 'send') templates.add(at.template);
+      }
+      this.cache.set(key, (found = { steps, templates }));
+    }
     return found;
   }
 
@@ -111,7 +129,7 @@ class Reach {
       seen.add(id);
       const at = graph.steps.get(id);
       if (!at) continue;
-      if (at.type === 'send') out.add(at.template);
+      out.add(id);
       // An exit step ends the journey; one that names another campaign ends that one and goes on.
       if (at.type !== 'exit' || at.campaign !== undefined) stack.push(...successors(graph, id));
     }

@@ -1,6 +1,6 @@
 import { describeDuration } from '../ir/durations.ts';
 import { describeTrigger } from '../planner/describe-step.ts';
-import type { CampaignImpact, EntityChange, FieldChange, GradeImpact, ScoreImpact, StepImpact, ThresholdEntry } from '../planner/plan-types.ts';
+import type { CampaignImpact, EntityChange, FieldChange, GradeImpact, NewStepImpact, ScoreImpact, StepImpact, ThresholdEntry } from '../planner/plan-types.ts';
 
 /** Small formatting helpers shared by the plan renderers (text, Markdown). */
 
@@ -118,6 +118,12 @@ export function stepOutcome(step: StepImpact): string {
       return `${where}; scheduled wake-ups move ${shift} earlier${due}`;
     }
   }
+}
+
+/** What a new step sends: `sends "win-back-offer"`, `notifies a team`, `posts a webhook`. */
+export function newStepWhat(step: Pick<NewStepImpact, 'type' | 'template'>): string {
+  if (step.type === 'send') return `sends "${step.template}"`;
+  return step.type === 'notify' ? 'notifies a team' : 'posts a webhook';
 }
 
 /** Why a score's values move in a plan: how the text, Markdown and preview plans name it. */

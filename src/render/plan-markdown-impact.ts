@@ -1,7 +1,7 @@
 import { describeDuration } from '../ir/durations.ts';
 import type { CampaignImpact, GradeImpact, StepImpact, TemplateImpact } from '../planner/plan-types.ts';
 import { mdCode, tableRow } from './markdown.ts';
-import { count, DEFINITION, gradeMoves, stepChange } from './plan-format.ts';
+import { count, DEFINITION, gradeMoves, newStepWhat, stepChange } from './plan-format.ts';
 
 /** Rows of the Markdown plan's impact tables that take more than a line to build. */
 
@@ -34,6 +34,9 @@ export function stepRowsOf(c: CampaignImpact, examples: ExampleFormatter): strin
   if (c.exiting > 0) rows.push(tableRow([campaign, '—', 'campaign deleted', count(c.exiting), '**exit** the campaign', '']));
   if (c.renamed > 0) rows.push(tableRow([campaign, '—', 'campaign renamed', count(c.renamed), `follow it to ${mdCode(c.campaign)}`, '']));
   if (c.exitCriteria && c.exitCriteria.meeting > 0) rows.push(tableRow([campaign, '—', 'exit criteria changed', count(c.exitCriteria.meeting), '**exit** at the next run: they meet the new criteria', examples(c.exitCriteria.examples, c.exitCriteria.meeting)]));
+  for (const step of c.newSteps ?? []) {
+    rows.push(tableRow([campaign, mdCode(step.step), 'new', count(step.ahead), `**run it** when they get there: it ${newStepWhat(step)} (they are before it)`, examples(step.examples, step.ahead)]));
+  }
   for (const step of c.steps) {
     if (step.waiting === 0) continue;
     rows.push(tableRow([campaign, mdCode(step.step), stepChange(step), count(step.waiting), stepOutcome(step), examples(step.examples, step.waiting)]));

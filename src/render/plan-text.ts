@@ -2,7 +2,7 @@ import { describeAction } from '../planner/describe-step.ts';
 import type { CampaignImpact, EntityChange, GradeImpact, Plan, PlanMessage, ScoreImpact, SegmentImpact, TemplateImpact } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import type { Colors } from './colors.ts';
-import { ACTION_SIGN, alreadyAbove, count, DEFINITION, describeEntry, describeThresholdEntry, entityLabel, fieldLine, gradeMoves, plural, scoreHow, scoreMoves, shortHash, signed, stepChange, stepOutcome } from './plan-format.ts';
+import { ACTION_SIGN, alreadyAbove, count, DEFINITION, describeEntry, describeThresholdEntry, entityLabel, fieldLine, gradeMoves, plural, scoreHow, scoreMoves, shortHash, newStepWhat, signed, stepChange, stepOutcome } from './plan-format.ts';
 
 /**
  * A plan for a person at a terminal. The first line sums it up; then every changed entity with its
@@ -184,6 +184,9 @@ function campaignLines(campaign: CampaignImpact, c: Colors, emails: Emails): str
   if (campaign.exiting > 0) lines.push(c.yellow(`      ${plural(campaign.exiting, 'contact')} exit (campaign deleted)`));
   const meeting = campaign.exitCriteria?.meeting ?? 0;
   if (meeting > 0) lines.push(c.yellow(`      ${plural(meeting, 'contact')} ${meeting === 1 ? 'meets' : 'meet'} the new exit criteria: ${meeting === 1 ? 'it exits' : 'they exit'} at the next run${examples(campaign.exitCriteria!.examples, meeting, c, emails)}`));
+  for (const step of campaign.newSteps ?? []) {
+    lines.push(c.yellow(`      ${plural(step.ahead, 'contact')} in the campaign ${step.ahead === 1 ? 'is' : 'are'} before new step "${step.step}" (${newStepWhat(step)}): ${step.ahead === 1 ? 'it runs' : 'they run'} it when ${step.ahead === 1 ? 'it gets' : 'they get'} there${examples(step.examples, step.ahead, c, emails)}`));
+  }
   for (const step of campaign.steps) {
     if (step.waiting === 0) continue;
     const line = `      ${plural(step.waiting, 'contact')} waiting in "${step.step}" (${stepChange(step)}) → ${stepOutcome(step)}${examples(step.examples, step.waiting, c, emails)}`;

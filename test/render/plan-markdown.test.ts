@@ -90,6 +90,8 @@ describe('renderPlanMarkdown', () => {
     expect(plan.warnings.map((w) => w.code)).toContain('removed-step-exits-contacts');
     const steps = tables(root).find((t) => plainText(t.children[0]!).startsWith('CampaignStep'))!;
     expect(steps.children.slice(1).map((row) => row.children.map(plainText))).toEqual([
+      // c4 waits in cool-off, before the new follow-up step (c1, c2 move into it: their row says so).
+      ['onboarding', 'follow-up', 'new', '1', 'run it when they get there: it sends "welcome-email" (they are before it)', 'c4'],
       ['onboarding', 'cool-off', 'changed', '1', 'stay; wake-ups 1d earlier: all now past, they go on at the next run', 'c4'],
       ['onboarding', 'pause', 'removed', '1', 'exit the campaign', 'c3'],
       ['onboarding', 'tips', 'removed', '2', 'move to follow-up', 'c1, c2'],
