@@ -138,7 +138,11 @@ function exampleEmails(plan: Plan, emails: ReadonlyMap<string, string>): Record<
     if (c.entry?.trigger === 'score') for (const id of c.entry.alreadyAbove?.examples ?? []) ids.add(id);
     for (const t of c.thresholdEntries ?? []) for (const id of t.examples) ids.add(id);
     for (const step of c.steps) for (const id of step.examples) ids.add(id);
+    for (const step of c.newSteps ?? []) for (const id of step.examples) ids.add(id);
+    for (const id of [...(c.exitingExamples ?? []), ...(c.exitCriteria?.examples ?? [])]) ids.add(id);
   }
+  for (const t of plan.impact.templates ?? []) for (const id of [...t.examples, ...t.upcomingExamples]) ids.add(id);
+  for (const g of plan.impact.grades ?? []) for (const id of g.examples) ids.add(id);
   const out: Record<string, string> = {};
   for (const id of [...ids].sort()) {
     const email = emails.get(id);

@@ -342,10 +342,11 @@ function campaignImpacts(
       examples: entry?.examples ?? [],
       notAdmitted: entry?.notAdmitted ?? [],
       renamed: pair.after ? (migration.renamed.get(pair.after.id) ?? 0) : 0,
-      exiting: pair.after ? 0 : (migration.exiting.get(id) ?? 0),
+      exiting: pair.after ? 0 : (migration.exiting.get(id)?.count ?? 0),
       steps: pair.after ? (migration.steps.get(pair.after.id) ?? []) : [],
     };
     if (pair.renamed) impact.from = pair.before!.id;
+    if (impact.exiting > 0) impact.exitingExamples = migration.exiting.get(id)!.ids;
     if (thresholdEntries.length > 0) impact.thresholdEntries = thresholdEntries;
     const exit = pair.after ? exitsBy.get(pair.after.id) : undefined;
     if (exit) impact.exitCriteria = exit.impact();

@@ -17,7 +17,7 @@ export interface EnrollmentMigration {
   /** New campaign id → active enrollments following the campaign's rename. */
   renamed: Map<string, number>;
   /** Deleted campaign id → active enrollments that exit. */
-  exiting: Map<string, number>;
+  exiting: Map<string, Examples>;
   /** Enrollment id (deployed) → its effect keys after apply (`Enrollment.keys`), when they change (null: none kept). */
   keys: Map<string, Record<string, string> | null>;
   errors: PlanMessage[];
@@ -49,7 +49,9 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
     const active = enrollment.status === 'active' && enrollment.step !== null;
     if (!pair.after) {
       if (enrollment.status !== 'active') continue;
-      out.exiting.set(enrollment.campaign, (out.exiting.get(enrollment.campaign) ?? 0) + 1);
+      let exiting = out.exiting.get(enrollment.campaign);
+      if (!exiting) out.exiting.set(enrollment.campaign, (exiting = new Examples()));
+      exiting.add(enrollment.contact);
       out.changes.push(change(enrollment, enrollment.campaign, null, 'exit', `campaign "${enrollment.campaign}" deleted`));
       continue;
     }
@@ -115,13 +117,13 @@ export function migrateEnrollments(enrollments: readonly Enrollment[], compariso
   }
   out.errors.push(...renameCollisions(enrollments, comparison));
   const unsent = queuedEmails(outbox, new Set(comparison.campaigns.filter((p) => p.before && !p.after).map((p) => p.before!.id)));
-  for (const [campaign, count] of out.exiting) {
+  for (const [campaign, { count, ids }] of out.exiting) {
     const emails = unsent.get(campaign) ?? 0;
     const dropped = emails === 0 ? '' : ` ${emailCount(emails)} waiting in the outbox will not be sent.`;
     out.warnings.push({
       code: 'deleted-campaign-has-contacts',
       entity: `campaign:${campaign}`,
-      message: `Campaign "${campaign}" is deleted while ${count} contact${count === 1 ? ' is' : 's are'} in it; they exit on apply.${dropped} Keep the campaign (paused) if they should finish it.`,
+      message: `Campaign "${campaign}" is deleted while ${count} contact${count === 1 ? ' is' : 's are'} in it; they exit on apply (e.g. ${ids.slice(0, 3).join(', ')}).${dropped} Keep the campaign (paused) if they should finish it.`,
     });
   }
   for (const [campaign, emails] of unsent) {

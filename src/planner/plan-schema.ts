@@ -124,6 +124,7 @@ const CampaignImpactSchema = z.strictObject({
   notAdmitted: z.array(z.strictObject({ reason: z.string(), count })),
   renamed: count,
   exiting: count,
+  exitingExamples: ids.optional(),
   steps: z.array(StepImpactSchema),
   // Added within format version 1: contacts a threshold's enroll action enrolls at the next run.
   thresholdEntries: z

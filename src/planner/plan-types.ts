@@ -206,6 +206,8 @@ export interface CampaignImpact {
   renamed: number;
   /** Active enrollments that end because the campaign is deleted. */
   exiting: number;
+  /** Up to 5 of them (absent when none exits). */
+  exitingExamples?: string[];
   steps: StepImpact[];
   /**
    * Contacts the next run enrolls through the `enroll` action of a score threshold the change takes

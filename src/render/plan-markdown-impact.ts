@@ -31,7 +31,7 @@ export function templateRows(templates: readonly TemplateImpact[], examples: Exa
 export function stepRowsOf(c: CampaignImpact, examples: ExampleFormatter): string[] {
   const campaign = `${mdCode(c.campaign)}${c.from ? ` (was ${mdCode(c.from)})` : ''}`;
   const rows: string[] = [];
-  if (c.exiting > 0) rows.push(tableRow([campaign, '—', 'campaign deleted', count(c.exiting), '**exit** the campaign', '']));
+  if (c.exiting > 0) rows.push(tableRow([campaign, '—', 'campaign deleted', count(c.exiting), '**exit** the campaign', examples(c.exitingExamples ?? [], c.exiting)]));
   if (c.renamed > 0) rows.push(tableRow([campaign, '—', 'campaign renamed', count(c.renamed), `follow it to ${mdCode(c.campaign)}`, '']));
   if (c.exitCriteria && c.exitCriteria.meeting > 0) rows.push(tableRow([campaign, '—', 'exit criteria changed', count(c.exitCriteria.meeting), '**exit** at the next run: they meet the new criteria', examples(c.exitCriteria.examples, c.exitCriteria.meeting)]));
   for (const step of c.newSteps ?? []) {

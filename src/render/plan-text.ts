@@ -181,7 +181,7 @@ function campaignLines(campaign: CampaignImpact, c: Colors, emails: Emails): str
     for (const { reason, count: n } of t.notAdmitted) lines.push(c.dim(`      ${plural(n, 'contact')} not admitted: ${reason}`));
   }
   if (campaign.renamed > 0) lines.push(`      ${plural(campaign.renamed, 'active enrollment')} ${campaign.renamed === 1 ? 'moves' : 'move'} to the new id "${campaign.campaign}"`);
-  if (campaign.exiting > 0) lines.push(c.yellow(`      ${plural(campaign.exiting, 'contact')} exit (campaign deleted)`));
+  if (campaign.exiting > 0) lines.push(c.yellow(`      ${plural(campaign.exiting, 'contact')} exit (campaign deleted)`) + examples(campaign.exitingExamples ?? [], campaign.exiting, c, emails));
   const meeting = campaign.exitCriteria?.meeting ?? 0;
   if (meeting > 0) lines.push(c.yellow(`      ${plural(meeting, 'contact')} ${meeting === 1 ? 'meets' : 'meet'} the new exit criteria: ${meeting === 1 ? 'it exits' : 'they exit'} at the next run${examples(campaign.exitCriteria!.examples, meeting, c, emails)}`));
   for (const step of campaign.newSteps ?? []) {

@@ -466,7 +466,7 @@ describe('computeTransition: campaigns', () => {
     ];
     const t = computeTransition({ deployed: v1, next: v2, store: data, now: NOW });
     expect(t.warnings).toEqual([expect.objectContaining({ code: 'deleted-campaign-has-contacts', entity: 'campaign:nurture' })]);
-    expect(t.warnings[0]!.message).toContain('they exit on apply. 4 of its emails waiting in the outbox will not be sent.');
+    expect(t.warnings[0]!.message).toContain('they exit on apply (e.g. c1, c2). 4 of its emails waiting in the outbox will not be sent.');
     // With nobody left in it, its waiting emails alone get a warning.
     const finished = { ...data, enrollments: data.enrollments.map((e) => ({ ...e, status: 'completed' as const })) };
     expect(computeTransition({ deployed: v1, next: v2, store: finished, now: NOW }).warnings).toEqual([
