@@ -2,6 +2,7 @@ import type { Program } from '../ir/types.ts';
 import { emptyScoreState, scoreTriggerMarker } from '../runtime/evaluate/scoring.ts';
 import { enrollmentId } from '../runtime/journeys/eligibility.ts';
 import type { ContactRecord, Enrollment, PendingChange, StoreData } from '../store/types.ts';
+import { describeRules } from './diff-steps.ts';
 import { summarizeTransition } from './summarize.ts';
 import type { ContactTransition, EnrollmentChange, Transition } from './transition-types.ts';
 
@@ -150,7 +151,7 @@ function migrateOne(enrollment: Enrollment, change: EnrollmentChange, now: strin
       out.wakeAt = now;
       delete out.waitingFor;
       if (change.outcome === 'move') note(`moved to "${change.toStep}" by apply`);
-      else note(change.rules ? 'restarted by apply: the sending rules it was deferred by changed' : `restarted by apply: step "${change.toStep}" changed`);
+      else note(change.rules ? `restarted by apply: ${describeRules(change.rulesChanged)} changed` : `restarted by apply: step "${change.toStep}" changed`);
       break;
     case 'exit':
       // The step (or campaign) is gone, so no step is kept; the history says where it left from.

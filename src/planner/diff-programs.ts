@@ -1,7 +1,7 @@
 import { canonicalJson } from '../ir/canonical.ts';
 import type { Campaign, DataSchema, GradeMatrix, Program, ScoreModel, Segment, Template } from '../ir/types.ts';
 import { describeFieldType } from './describe-step.ts';
-import { diffSteps, type StepMapping } from './diff-steps.ts';
+import { diffSteps, type DeferralRule, type StepMapping } from './diff-steps.ts';
 import { addedFields, diffValues, without } from './diff-values.ts';
 import { matchEntities, renameMap, type EntityPair } from './match-entities.ts';
 import type { ChangeAction, EntityChange, FieldChange, PlanMessage } from './plan-types.ts';
@@ -39,14 +39,15 @@ export function comparePrograms(deployed: Program | null, next: Program): Progra
   const steps = new Map<string, StepMapping>();
   const changes: EntityChange[] = deployed ? workspaceChanges(deployed, next) : [];
   // Quiet hours and the frequency cap defer sends in every campaign.
-  const deferralRules = (p: Program) => canonicalJson({ quietHours: p.settings.quietHours ?? null, frequencyCap: p.settings.frequencyCap ?? null });
-  const rulesChanged = deployed !== null && deferralRules(deployed) !== deferralRules(next);
+  const rulesChanged: DeferralRule[] = [];
+  if (deployed !== null && canonicalJson(deployed.settings.quietHours ?? null) !== canonicalJson(next.settings.quietHours ?? null)) rulesChanged.push('quietHours');
+  if (deployed !== null && canonicalJson(deployed.settings.frequencyCap ?? null) !== canonicalJson(next.settings.frequencyCap ?? null)) rulesChanged.push('frequencyCap');
   changes.push(...entityChanges(segments, simpleFields));
   changes.push(...entityChanges(scores, simpleFields));
   changes.push(...entityChanges(grades, simpleFields));
   changes.push(
     ...entityChanges(campaigns, (before, after, omit) => {
-      const { fields, mapping } = campaignFields(before, after, omit, rulesChanged || canonicalJson(before.sendWindow ?? null) !== canonicalJson(after.sendWindow ?? null));
+      const { fields, mapping } = campaignFields(before, after, omit, canonicalJson(before.sendWindow ?? null) !== canonicalJson(after.sendWindow ?? null) ? [...rulesChanged, 'sendWindow'] : rulesChanged);
       steps.set(after.id, mapping);
       return fields;
     }),
@@ -110,7 +111,7 @@ function removedSteps(campaign: Campaign): Record<string, string> | undefined {
   return Object.fromEntries(campaign.stepMoves.map((move) => [move.from, move.to ?? 'exit']));
 }
 
-function campaignFields(before: Campaign, after: Campaign, identity: readonly string[], deferralRulesChanged: boolean): { fields: FieldChange[]; mapping: StepMapping } {
+function campaignFields(before: Campaign, after: Campaign, identity: readonly string[], deferralRulesChanged: readonly DeferralRule[]): { fields: FieldChange[]; mapping: StepMapping } {
   const fields: FieldChange[] = [];
   const omit = [...identity, 'steps', 'stepMoves'];
   diffValues('', without(before, omit), without(after, omit), fields);

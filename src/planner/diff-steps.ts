@@ -34,6 +34,20 @@ export interface StepMapping {
    * apply, so the next run checks the new rules instead of waiting for a time the old ones set.
    */
   recheck: Set<string>;
+  /** Which deferral rules changed, when any did (what `recheck` is for). */
+  rulesChanged: DeferralRule[];
+}
+
+/** The rules that defer a send: the workspace's quiet hours and frequency cap, the campaign's sending window. */
+export type DeferralRule = 'quietHours' | 'frequencyCap' | 'sendWindow';
+
+const RULE_NAMES: Record<DeferralRule, string> = { quietHours: 'quiet hours', frequencyCap: 'the frequency cap', sendWindow: "the campaign's sending window" };
+
+/** `quiet hours and the frequency cap`. */
+export function describeRules(rules: readonly DeferralRule[] | undefined): string {
+  const names = (rules ?? []).map((rule) => RULE_NAMES[rule]);
+  if (names.length === 0) return 'the sending rules';
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 /** Step types a contact can wait in after the step ran (phase `waiting`): timers, windows, events, deferred sends, goals. */
@@ -56,11 +70,11 @@ function ownFields(step: Step, renamed: boolean): Record<string, unknown> {
  * waiting in it will go somewhere else next. `deferralRulesChanged`: the rules that defer sends
  * changed, so kept send steps are re-checked (`StepMapping.recheck`).
  */
-export function diffSteps(before: Step[], after: Step[], deferralRulesChanged = false): { fields: FieldChange[]; mapping: StepMapping } {
+export function diffSteps(before: Step[], after: Step[], deferralRulesChanged: readonly DeferralRule[] = []): { fields: FieldChange[]; mapping: StepMapping } {
   const oldSteps = new Map(allSteps(before).map((step) => [step.id, step]));
   const newSteps = allSteps(after);
   const newIds = new Set(newSteps.map((step) => step.id));
-  const mapping: StepMapping = { kept: new Map(), renamed: new Map(), changed: new Set(), removed: new Set(), wakeShift: new Map(), restart: new Set(), recheck: new Set() };
+  const mapping: StepMapping = { kept: new Map(), renamed: new Map(), changed: new Set(), removed: new Set(), wakeShift: new Map(), restart: new Set(), recheck: new Set(), rulesChanged: [...deferralRulesChanged] };
   for (const step of newSteps) if (oldSteps.has(step.id)) mapping.kept.set(step.id, step.id);
   for (const step of newSteps) {
     const from = step.renamedFrom;
@@ -94,7 +108,7 @@ export function diffSteps(before: Step[], after: Step[], deferralRulesChanged = 
     const waiting = retiming(old, step);
     if (waiting === 'restart') mapping.restart.add(oldId);
     else if (waiting !== null) mapping.wakeShift.set(oldId, waiting);
-    else if (deferralRulesChanged && old.type === 'send' && step.type === 'send') mapping.recheck.add(oldId);
+    else if (deferralRulesChanged.length > 0 && old.type === 'send' && step.type === 'send') mapping.recheck.add(oldId);
   }
   for (const [oldId, old] of oldSteps) {
     if (mapping.kept.has(oldId)) continue;

@@ -257,7 +257,7 @@ function migrateOne(enrollment: Enrollment, campaign: Campaign, mapping: StepMap
     const started = enrollment.phase === 'waiting';
     if (started && (mapping.restart.has(step) || mapping.recheck.has(step))) {
       const out = change(enrollment, campaign.id, kept, 'restart');
-      if (rulesOnly(mapping, step)) out.rules = true;
+      if (rulesOnly(mapping, step)) Object.assign(out, { rules: true, rulesChanged: mapping.rulesChanged });
       if (variants) out.variants = variants;
       return out;
     }
@@ -321,7 +321,7 @@ function stepImpacts(
     }
     const outcome = mapping.restart.has(step) || mapping.recheck.has(step) ? 'restart' : 'stay';
     const impact: StepImpact = { ...base, change: mapping.renamed.has(step) ? 'renamed' : 'changed', outcome, to: mapping.kept.get(step)! };
-    if (rulesOnly(mapping, step)) impact.rules = true;
+    if (rulesOnly(mapping, step)) Object.assign(impact, { rules: true, rulesChanged: mapping.rulesChanged });
     // Only a wait that has started has a wake-up computed from its duration.
     const shift = mapping.wakeShift.get(step);
     if (shift !== undefined) impact.wakeShiftMs = shift;

@@ -100,6 +100,7 @@ const StepImpactSchema = z.strictObject({
   wakeShiftMs: z.number().optional(),
   dueNow: count.optional(),
   rules: z.literal(true).optional(),
+  rulesChanged: z.array(z.enum(['quietHours', 'frequencyCap', 'sendWindow'])).optional(),
 });
 
 const CampaignImpactSchema = z.strictObject({

@@ -1,4 +1,5 @@
 import type { ActionStep, EntityType, Program } from '../ir/types.ts';
+import type { DeferralRule } from './diff-steps.ts';
 
 /**
  * The plan: what `campaign plan` shows and `--out` saves, and what `campaign apply PLAN` applies.
@@ -165,6 +166,8 @@ export interface StepImpact {
    * did (the campaign's sendWindow, the workspace's quietHours or frequencyCap).
    */
   rules?: true;
+  /** With `rules`: which changed (`quietHours`, `frequencyCap`, `sendWindow`). */
+  rulesChanged?: DeferralRule[];
 }
 
 /** The contacts one threshold's `enroll` action takes into a campaign at the next run. */

@@ -1,4 +1,5 @@
 import type { Enrollment, ScoreState } from '../store/types.ts';
+import type { DeferralRule } from './diff-steps.ts';
 import type { EntityChange, Impact, PlanMessage } from './plan-types.ts';
 
 /**
@@ -109,6 +110,8 @@ export interface EnrollmentChange {
   outcome: EnrollmentOutcome;
   /** A restart of a send step the contact is deferred in because its deferral rules changed (the step itself did not). */
   rules?: true;
+  /** With `rules`: which of them changed. */
+  rulesChanged?: DeferralRule[];
   exitReason?: string;
   wakeShiftMs?: number;
   /** The wake-up after the shift (one moved into the past is due at once: the next run wakes it at its start). */

@@ -1,5 +1,6 @@
 import { describeDuration } from '../ir/durations.ts';
 import { describeTrigger } from '../planner/describe-step.ts';
+import { describeRules } from '../planner/diff-steps.ts';
 import type { CampaignImpact, EntityChange, FieldChange, GradeImpact, NewStepImpact, ScoreImpact, StepImpact, ThresholdEntry } from '../planner/plan-types.ts';
 
 /** Small formatting helpers shared by the plan renderers (text, Markdown). */
@@ -107,7 +108,7 @@ export function stepOutcome(step: StepImpact): string {
     case 'error':
       return 'no destination (error)';
     case 'restart':
-      if (step.rules) return 'restart it: the sending rules that deferred them changed; the next run sends or defers under the new ones';
+      if (step.rules) return `restart it: they were deferred, and ${describeRules(step.rulesChanged)} changed; the next run sends or defers them under the rules as they are now`;
       return `${step.change === 'renamed' ? `restart it, now "${step.to}"` : 'restart it'}: the changed step runs again at the next run`;
     case 'stay': {
       const where = step.change === 'renamed' ? `stay, now in "${step.to}"` : 'stay';

@@ -1,4 +1,5 @@
 import { describeDuration } from '../ir/durations.ts';
+import { describeRules } from '../planner/diff-steps.ts';
 import type { CampaignImpact, GradeImpact, StepImpact, TemplateImpact } from '../planner/plan-types.ts';
 import { mdCode, tableRow } from './markdown.ts';
 import { count, DEFINITION, gradeMoves, newStepWhat, stepChange } from './plan-format.ts';
@@ -53,7 +54,7 @@ function stepOutcome(step: StepImpact): string {
     case 'error':
       return '❌ no destination (see the errors)';
     case 'restart':
-      if (step.rules) return '**restart** the step: the sending rules that deferred them changed; the next run sends or defers under the new ones';
+      if (step.rules) return `**restart** the step: they were deferred, and ${describeRules(step.rulesChanged)} changed; the next run sends or defers them under the rules as they are now`;
       return `**restart** the step${step.change === 'renamed' && step.to ? ` (now ${mdCode(step.to)})` : ''}: it runs again, as changed, at the next run`;
     case 'stay': {
       const stay = step.change === 'renamed' && step.to ? `stay (now ${mdCode(step.to)})` : 'stay';

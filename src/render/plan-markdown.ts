@@ -2,6 +2,7 @@ import { describeAction } from '../planner/describe-step.ts';
 import type { CampaignImpact, EntityChange, FieldChange, Plan, PlanMessage } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import { fencedBlock, mdCode, mdText, tableHead, tableRow } from './markdown.ts';
+import { describeRules } from '../planner/diff-steps.ts';
 import { alreadyAbove, count, DEFINITION, describeEntry, describeThresholdEntry, formatChanged, formatValue, plural, scoreHow, scoreMoves, signed } from './plan-format.ts';
 import { gradeRows, stepRowsOf, templateRows, type ExampleFormatter } from './plan-markdown-impact.ts';
 
@@ -174,7 +175,7 @@ function warningBlock(plan: Plan): Part[] {
           ? `${one ? 'moves' : 'move'} to ${mdCode(step.to ?? '')}`
           : step.outcome === 'restart'
             ? step.rules
-              ? `${one ? 'restarts' : 'restart'} it: the sending rules that deferred ${one ? 'it' : 'them'} changed`
+              ? `${one ? 'restarts' : 'restart'} it: ${one ? 'it was' : 'they were'} deferred, and ${describeRules(step.rulesChanged)} changed`
               : `${one ? 'restarts' : 'restart'} it: it runs again, as changed, at the next run`
             : `${one ? 'exits' : 'exit'} the campaign`;
       moves.push(`> - **${plural(step.waiting, 'contact')}** waiting in ${step.rules ? '' : `${step.change} `}step ${mdCode(step.step)} of ${mdCode(campaign.campaign)} ${what}.`);

@@ -580,11 +580,11 @@ describe('contacts deferred at a send step when the deferral rules change', () =
     const p2 = program({ campaigns: [journey()] });
     const data = store(p1, { enrollments: deferred() });
     const t = computeTransition({ deployed: p1, next: p2, store: data, now: NOW });
-    expect(t.impact.campaigns[0]!.steps).toEqual([{ step: 'sb', change: 'changed', outcome: 'restart', to: 'sb', waiting: 1, examples: ['c1'], rules: true }]);
+    expect(t.impact.campaigns[0]!.steps).toEqual([{ step: 'sb', change: 'changed', outcome: 'restart', to: 'sb', waiting: 1, examples: ['c1'], rules: true, rulesChanged: ['sendWindow'] }]);
     expect(describeImpact(t.impact)).toBe('1 contact restarts "sb" of "j" (sending rules changed)');
     const applied = applyTransition(data, t, p2, hashProgram(p2), NOW, 'test');
     expect(applied.enrollments.find((e) => e.contact === 'c1')).toMatchObject({ step: 'sb', phase: 'pending', wakeAt: NOW });
-    expect(applied.enrollments.find((e) => e.contact === 'c1')!.history.at(-1)).toEqual({ at: NOW, step: 'sb', outcome: 'restarted by apply: the sending rules it was deferred by changed' });
+    expect(applied.enrollments.find((e) => e.contact === 'c1')!.history.at(-1)).toEqual({ at: NOW, step: 'sb', outcome: "restarted by apply: the campaign's sending window changed" });
     // Pending at "sa": it runs under the new rules when due anyway.
     expect(applied.enrollments.find((e) => e.contact === 'c2')).toEqual(data.enrollments.find((e) => e.contact === 'c2'));
   });
@@ -596,7 +596,7 @@ describe('contacts deferred at a send step when the deferral rules change', () =
     expect(t.enrollments.map((c) => [c.contact, c.outcome])).toEqual([['c1', 'restart']]);
     // The campaign did not change: its impact is listed for the contacts it restarts (the plan said "No contact is affected").
     expect(t.impact.campaigns).toEqual([expect.objectContaining({ campaign: 'j', change: 'none', steps: [expect.objectContaining({ step: 'sb', outcome: 'restart', waiting: 1, rules: true })] })]);
-    expect(renderPlanText(planChanges({ next: p1, store: store(capped, { enrollments: deferred() }), now: NOW }).plan, colors(false))).toContain('1 contact waiting in "sb" (sending rules changed) → restart it: the sending rules that deferred them changed');
+    expect(renderPlanText(planChanges({ next: p1, store: store(capped, { enrollments: deferred() }), now: NOW }).plan, colors(false))).toContain('1 contact waiting in "sb" (sending rules changed) → restart it: they were deferred, and the frequency cap changed; the next run sends or defers them under the rules as they are now');
     const quiet = program({ campaigns: [journey()], settings: { ...p1.settings, quietHours: { start: '21:00', end: '08:00' } } });
     expect(computeTransition({ deployed: quiet, next: p1, store: store(quiet, { enrollments: deferred() }), now: NOW }).enrollments).toHaveLength(1);
     // Another setting: nothing to re-check.
