@@ -216,6 +216,9 @@ function exampleFormatter(plan: Plan): ExampleFormatter {
 
 /** What happened to a segment's definition, for the segment table. */
 
+/** More new segments with no members than this are one row of the segment table. */
+const EMPTY_NEW_SEGMENTS_SHOWN = 3;
+
 const n = (value: number | null, none: string) => (value === null ? none : count(value));
 
 function table(name: string, priority: number, title: string, header: string[], align: ('l' | 'r')[], rows: string[]): Section[] {
@@ -237,7 +240,12 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
   const { segments, scores, grades = [], templates = [], campaigns } = plan.impact;
   const renamed = (from: string | undefined) => (from ? ` (was ${mdCode(from)})` : '');
 
+  // New segments nobody is in yet, when there are many, are one row: 300 of them pushed the
+  // tables of contacts moved and restarted 300 rows down the comment (QA).
+  const emptyNew = segments.filter((s) => s.before === null && s.after === 0);
+  const folded = emptyNew.length > EMPTY_NEW_SEGMENTS_SHOWN;
   const segmentRows = [...segments]
+    .filter((s) => !(folded && s.before === null && s.after === 0))
     .sort((a, b) => b.entering + b.leaving - (a.entering + a.leaving))
     .map((s) =>
       tableRow([
@@ -252,6 +260,11 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
           : examples(s.examples.entering, s.entering) || examples(s.examples.leaving, s.leaving),
       ]),
     );
+
+  if (folded) {
+    const ids = emptyNew.slice(0, 5).map((s) => mdCode(s.segment)).join(', ');
+    segmentRows.push(tableRow([`_${count(emptyNew.length)} new segments with no members yet_`, DEFINITION.create, 'new', '0', '—', '—', `${ids}${emptyNew.length > 5 ? ', …' : ''}`]));
+  }
 
   const crossingRows = scores.flatMap((s) =>
     s.thresholds
@@ -312,6 +325,7 @@ function entryTitle(campaigns: readonly CampaignImpact[]): string {
 }
 
 const SIGN = { create: '+', update: '~', delete: '−', rename: '→' } as const;
+const CHANGE_ORDER = { update: 0, rename: 1, delete: 2, create: 3 } as const;
 
 function entityName(change: EntityChange): string {
   return change.type === 'workspace' ? `workspace ${change.id}` : `${change.type} ${mdCode(change.id)}`;
@@ -319,7 +333,13 @@ function entityName(change: EntityChange): string {
 
 function changesSections(plan: Plan): Part[] {
   if (plan.changes.length === 0) return [];
-  const rows = plan.changes.map((change) => {
+  // Changes to what is deployed first, new entities last, in the table and in the diffs; a comment
+  // shortened to fit keeps their rows and diffs before those of new entities (QA: with 300 new
+  // segments, the one diff kept was of a new segment, and the changed wait's was left out).
+  const changes = [...plan.changes].sort((a, b) => CHANGE_ORDER[a.action] - CHANGE_ORDER[b.action]);
+  const changed = changes.filter((c) => c.action !== 'create');
+  const created = changes.filter((c) => c.action === 'create');
+  const row = (change: EntityChange) => {
     const what =
       change.action === 'delete'
         ? 'deleted'
@@ -327,29 +347,37 @@ function changesSections(plan: Plan): Part[] {
     const name = change.name && change.name !== change.id ? mdText(change.name) : '';
     const source = change.source ? mdCode(`${change.source.file}:${change.source.line}`) : '';
     return tableRow([`${SIGN[change.action]} ${change.action}`, entityName(change), name, what, source]);
-  });
-  const changesTable: Section = {
-    name: 'the table of changes',
-    unit: 'entities',
-    priority: 7,
-    head: [`#### Changes`, '', ...tableHead(['', 'Entity', 'Name', 'What changes', 'Defined in'], ['l', 'l', 'l', 'l', 'l'])],
-    rows,
-    more: (left) => tableRow(['', `_…and ${plural(left, 'more entity', 'more entities')}_`, '', '', '']),
-    tail: [''],
   };
-  const withFields = plan.changes.filter((c) => c.fields.length > 0);
-  if (withFields.length === 0) return [changesTable];
+  const table = joined(
+    [
+      { name: 'the table of changes', priority: 7, rows: changed.map(row) },
+      { name: changed.length > 0 ? 'the new entities in the table of changes' : 'the table of changes', priority: 8.7, rows: created.map(row) },
+    ],
+    (left) => tableRow(['', `_…and ${plural(left, 'more entity', 'more entities')}_`, '', '', '']),
+    [`#### Changes`, '', ...tableHead(['', 'Entity', 'Name', 'What changes', 'Defined in'], ['l', 'l', 'l', 'l', 'l'])],
+    [''],
+  );
+  const withFields = changes.filter((c) => c.fields.length > 0);
+  if (withFields.length === 0) return table;
   const fields = withFields.reduce((sum, c) => sum + c.fields.length, 0);
-  const diffs: Section = {
-    name: 'the field-level diffs',
-    unit: 'entities',
-    priority: 8,
-    head: ['<details>', `<summary><b>Field-level changes</b> (${plural(withFields.length, 'entity', 'entities')}, ${plural(fields, 'field')})</summary>`, ''],
-    rows: withFields.map(entityDiff),
-    more: (left) => `_…and ${plural(left, 'more entity', 'more entities')}, left out to fit the comment: see the full plan._\n`,
-    tail: ['</details>', ''],
-  };
-  return [changesTable, diffs];
+  const diffs = joined(
+    [
+      { name: 'the field-level diffs', priority: 8.5, rows: withFields.filter((c) => c.action !== 'create').map(entityDiff) },
+      { name: changed.length > 0 ? 'the field-level diffs of new entities' : 'the field-level diffs', priority: 9, rows: withFields.filter((c) => c.action === 'create').map(entityDiff) },
+    ],
+    (left) => `_…and ${plural(left, 'more entity', 'more entities')}, left out to fit the comment: see the full plan._\n`,
+    ['<details>', `<summary><b>Field-level changes</b> (${plural(withFields.length, 'entity', 'entities')}, ${plural(fields, 'field')})</summary>`, ''],
+    ['</details>', ''],
+  );
+  return [...table, ...diffs];
+}
+
+/** One block (a table, a <details>) whose rows are kept in parts of different priorities: sections side by side, the first with the head, the last with the tail. */
+function joined(parts: { name: string; priority: number; rows: string[] }[], more: (left: number) => string, head: string[], tail: string[]): Section[] {
+  const sections: Section[] = parts.filter((p) => p.rows.length > 0).map((p) => ({ ...p, unit: 'entities', head: [], more, tail: [] }));
+  sections[0]!.head = head;
+  sections.at(-1)!.tail = tail;
+  return sections;
 }
 
 /** One entity's fields as a `diff` block: `-` before, `+` after. */

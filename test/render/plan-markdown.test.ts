@@ -169,6 +169,30 @@ describe('renderPlanMarkdown', () => {
     expect(small).toMatch(/the table of changes \(\d+ of 2\d\d entities shown\)/);
     expectWellFormed(small);
   });
+
+  it('keeps the diffs of changed entities when shortened, and folds many new segments nobody is in into one row (QA: 300 new segments left one diff, of a new segment)', () => {
+    const countries = ['FR', 'DE', 'BE', 'NL'];
+    const contacts = Array.from({ length: 40 }, (_, i) => contact(`c${String(i).padStart(2, '0')}`, { country: countries[i % 4], plan: 'trial' }));
+    const journey = (days: string) => campaign('nurture', [send('welcome', 'welcome-email'), wait('cool-off', days), send('last', 'last-email')]);
+    const v1 = program({ segments: [segment('eu', inCountries('FR', 'DE'))], campaigns: [journey('10d')] });
+    const fresh = Array.from({ length: 300 }, (_, i) => segment(`gen-seg-${i}`, inCountries('XX'), { name: `Generated segment ${i} with a long name to fill the comment ${'x'.repeat(150)}` }));
+    const v2 = program({ segments: [segment('eu', inCountries('FR', 'DE', 'BE')), ...fresh], campaigns: [journey('3d')] });
+    const base = deploy(store(null, { contacts }), v1);
+    const plan = planChanges({ next: v2, store: { ...base, enrollments: [enrollment('nurture', 'c00', 'cool-off')] }, now: NOW }).plan;
+    const md = renderPlanMarkdown(plan);
+    expect(md).toMatch(/This comment is shortened .*: the new entities in the table of changes \(\d+ of 300 entities shown\), the field-level diffs of new entities \(0 of 300 entities shown\)\./);
+    expectWellFormed(md);
+    // The two changes to what is deployed are listed, and diffed, first.
+    expect(md).toContain('**~ segment `eu`**');
+    expect(md).toContain('**~ campaign `nurture`**');
+    expect(md).toContain('+ steps.cool-off.duration: "3d"');
+    const segmentsTable = tables(parseMarkdown(md)).find((t) => plainText(t.children[0]!).startsWith('SegmentDefinition'))!;
+    const rows = segmentsTable.children.slice(1).map((row) => row.children.map(plainText));
+    expect(rows).toEqual([
+      ['eu', 'changed', '20', '30', '+10', '0', expect.any(String)],
+      ['300 new segments with no members yet', 'new', 'new', '0', '—', '—', 'gen-seg-0, gen-seg-1, gen-seg-2, gen-seg-3, gen-seg-4, …'],
+    ]);
+  });
 });
 
 describe('Markdown escaping', () => {
