@@ -262,8 +262,10 @@ export function summarizeStats(stats: RunStats, journalEvents: number): string {
 
 /** What the run delivered, for its audit entry: emails and webhooks, each count always present. */
 export function summarizeDelivery(delivery: DeliveryReport | null, webhooks: WebhookReport | null): string {
-  const d = delivery ?? { sent: 0, failed: 0, deferred: 0, retry: 0 };
+  const d = delivery ?? { sent: 0, failed: 0, deferred: 0, retry: 0, unknown: 0 };
   const w = webhooks ?? { delivered: 0, failed: 0, deliveries: [] };
   const givenUp = w.deliveries.filter((h) => h.outcome === 'failed' && h.nextAttemptAt === undefined).length;
-  return `emails ${d.sent} sent, ${d.failed} failed, ${d.deferred} deferred, ${d.retry} left pending; webhooks ${w.delivered} delivered, ${w.failed - givenUp} failed (retried later), ${givenUp} given up`;
+  // Unknown only when there are some: the send broke off, it may have gone out (QA: 20 such were not in the audit).
+  const unknown = d.unknown > 0 ? `, ${d.unknown} unknown (may have gone out)` : '';
+  return `emails ${d.sent} sent, ${d.failed} failed, ${d.deferred} deferred, ${d.retry} left pending${unknown}; webhooks ${w.delivered} delivered, ${w.failed - givenUp} failed (retried later), ${givenUp} given up`;
 }

@@ -309,6 +309,19 @@ function removeEmptyFolders(dir: string, outermost: string): void {
  * lost — also when pressed twice, and Ctrl-C while the store was read erased all the same.
  */
 export async function withSignalsHeld<T>(work: () => Promise<T>): Promise<T> {
+  const held = await holdSignals();
+  try {
+    return await work();
+  } finally {
+    held.letThrough();
+  }
+}
+
+/**
+ * `withSignalsHeld` in two halves, for work that stops early when told (`received`): SMTP delivery
+ * finishes the exchange in flight, records it, tries no more, and then lets the signal through.
+ */
+export async function holdSignals(): Promise<{ received(): string | null; letThrough(): void }> {
   // Signals already received (while the store was read, synchronously) are handled now, before
   // anything changes: the poll phase this lets run delivers them.
   await new Promise((resolve) => setImmediate(resolve));
@@ -318,13 +331,14 @@ export async function withSignalsHeld<T>(work: () => Promise<T>): Promise<T> {
     process.stderr.write(`\n${signal}: finishing first, so that nothing is left half done (kill -9 stops it halfway)…\n`);
   };
   for (const signal of SIGNALS) process.on(signal, hold);
-  try {
-    return await work();
-  } finally {
-    for (const signal of SIGNALS) process.off(signal, hold);
-    // The lock's handler, when held; else the default action (exit).
-    if (received !== null && !process.emit(received, received)) process.kill(process.pid, received);
-  }
+  return {
+    received: () => received,
+    letThrough() {
+      for (const signal of SIGNALS) process.off(signal, hold);
+      // The lock's handler, when held; else the default action (exit).
+      if (received !== null && !process.emit(received, received)) process.kill(process.pid, received);
+    },
+  };
 }
 
 /**

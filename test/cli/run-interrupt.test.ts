@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
+import { readLedger } from '../../src/runtime/deliver/ledger.ts';
 import { readStore } from '../../src/store/index.ts';
 import { ROOT, runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
 
-const { cli, copyBase } = runtimeCliWorkspace();
+const { cli, cliWith, copyBase } = runtimeCliWorkspace();
 
 describe('campaign run interrupted with Ctrl-C', () => {
   it('stops at once, says what becomes of its work, and the next run completes it', async () => {
@@ -42,4 +45,55 @@ describe('campaign run interrupted with Ctrl-C', () => {
     expect(after.clock).toBe('2026-12-31T00:00:00.000Z');
     expect(after.outbox.length).toBeGreaterThan(0);
   }, 60_000);
+
+  it('during SMTP delivery, lets the exchange in flight finish and reach the ledger, tries no more, then stops: nothing unknown, nothing lost (QA: the email in flight became unknown, and mostly never reached the server)', async () => {
+    const received: string[] = [];
+    let started = false;
+    const server = new SMTPServer({
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, _session, callback) {
+        // The server takes its time to answer the first message: the signal comes meanwhile.
+        const first = !started;
+        started = true;
+        let text = '';
+        stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        stream.on('end', () => setTimeout(() => (received.push(/^Message-ID:\s+(<[^>]+>)/m.exec(text)![1]!), callback()), first ? 400 : 0));
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const smtp = { CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: String((server.server.address() as AddressInfo).port) };
+      const dir = copyBase();
+      expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CAMPAIGN_ACTOR: 'test', ...smtp };
+      delete env.CAMPAIGN_NOW;
+      const argv = ['run', '--now', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp', '--workspace', path.join(ROOT, 'campaigns')];
+      const child = spawn(process.execPath, [path.join(ROOT, 'cli/campaign.js'), ...argv], { cwd: dir, env });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+      const deadline = Date.now() + 60_000;
+      while (!started) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no message was sent\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      child.kill('SIGINT');
+      expect(await exited).toEqual({ code: null, signal: 'SIGINT' });
+      expect(stderr).toContain('SIGINT: finishing first');
+      // The message in flight went out, and the ledger says so; no other was tried.
+      expect(received).toHaveLength(1);
+      const records = (await readLedger(path.join(dir, 'deliveries.jsonl'))).records;
+      expect(records.map((r) => r.state)).toEqual(['attempt', 'sent']);
+      // The next run records it from the ledger and sends the rest, each once.
+      const again = await cliWith(smtp, dir, 'run', '--now', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
+      expect(again.code, again.stderr).toBe(0);
+      const after = (await readStore(path.join(dir, 'store.json')))!;
+      expect(after.outbox.filter((m) => m.status === 'unknown')).toEqual([]);
+      expect(new Set(received).size).toBe(received.length);
+      expect(received.length).toBe(after.outbox.filter((m) => m.status === 'sent').length);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 90_000);
 });

@@ -1,5 +1,6 @@
 import type { Program } from '../../ir/types.ts';
 import type { OutboxMessage, StoreData } from '../../store/types.ts';
+import { holdSignals } from '../../store/lock.ts';
 import { deliverInChunks } from './deliver-in-chunks.ts';
 import { deliverOne, retrying, update, type Outcome } from './deliver-one.ts';
 import { foldLedger, openLedger } from './ledger.ts';
@@ -192,6 +193,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const retried = new Map<OutboxMessage, string>();
   for (const message of batch) if (message.retryingSince !== undefined) retried.set(message, retrySignature(message));
   const outcomes: Outcome[] = new Array(batch.length);
+  let held: Awaited<ReturnType<typeof holdSignals>> | null = null;
   let reported = -1;
   const progress = (done: number) => {
     if (done !== reported) options.onProgress?.((reported = done), batch.length);
@@ -200,8 +202,13 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
     if (ledger && transport.idempotent && transport.sendBatch) {
       await deliverInChunks(batch, outcomes, ctx, options, ledger, outboxDir, progress);
     } else {
+      // Ctrl-C or SIGTERM lets the exchange in flight finish and reach the ledger, tries no more
+      // messages, and then stops the run: stopped at once, the message in flight was left `unknown`
+      // and had mostly never reached the server (QA: 4 of 6). Only SIGKILL cuts an exchange.
+      held = ledger && !transport.idempotent ? await holdSignals() : null;
       let unflushed = 0;
       for (let i = 0; i < batch.length; i++) {
+        if (held?.received()) break;
         const outcome = (outcomes[i] = await deliverOne(batch[i]!, ctx, options, ledger));
         // Later messages of this run to a mailbox that does not exist are skipped, not sent.
         if (outcome.bounced) {
@@ -234,6 +241,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
     }
   } finally {
     await ledger?.close();
+    held?.letThrough();
   }
   progress(batch.length);
   const bounced: string[] = [];
