@@ -77,7 +77,12 @@ export async function deliverOne(message: OutboxMessage, ctx: DeliveryContext, o
   const attemptAndSend = async (): Promise<SendResult> => {
     const notReady = transport.ready ? await readySafely(transport, mail) : null;
     if (notReady) return notReady;
-    if (!transport.idempotent) await ledger!.appendDurable({ key: message.key, state: 'attempt', at: sentAtOf(message, options), transport: transport.name, ...subjectChange(message, mail) });
+    if (transport.idempotent) return sendSafely(transport, mail);
+    const attempt = () => ledger!.appendDurable({ key: message.key, state: 'attempt', at: sentAtOf(message, options), transport: transport.name, ...subjectChange(message, mail) });
+    // SMTP: once the server said 354 to DATA, no earlier (QA: most kills landed in the attempt's
+    // fsync before MAIL FROM, and left a message the server never got `unknown`, never sent).
+    if (transport.announcesData) return sendSafely(transport, mail, attempt);
+    await attempt();
     return sendSafely(transport, mail);
   };
   let result = await attemptAndSend();
@@ -137,12 +142,22 @@ async function readySafely(transport: Transport, mail: ComposedMail): Promise<Se
 }
 
 /** A transport that throws has not said what happened: for a non-idempotent one, that is "maybe sent". */
-async function sendSafely(transport: Transport, mail: ComposedMail): Promise<SendResult> {
+async function sendSafely(transport: Transport, mail: ComposedMail, beforeData?: () => Promise<void>): Promise<SendResult> {
+  let announced = false;
   try {
-    return await transport.send(mail);
+    return await transport.send(
+      mail,
+      beforeData &&
+        (async () => {
+          await beforeData();
+          announced = true;
+        }),
+    );
   } catch (error) {
     const text = `the ${transport.name} transport failed unexpectedly: ${(error as Error).message}`;
-    return transport.idempotent ? { status: 'failed', error: text } : { status: 'unknown', error: text };
+    if (transport.idempotent) return { status: 'failed', error: text };
+    // Before the attempt was on disk, nothing was handed over.
+    return beforeData && !announced ? { status: 'retry', error: text, stop: true } : { status: 'unknown', error: text };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { PassThrough } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import { UserError } from '../../errors.ts';
 import type { ComposedMail } from './compose.ts';
@@ -96,12 +97,13 @@ export function smtpTransport(config: SmtpConfig, env: Record<string, string | u
   return {
     name: 'smtp',
     idempotent: false,
+    announcesData: true,
     ready,
-    async send(mail) {
+    async send(mail, beforeData) {
       const notReady = await ready(mail);
       if (notReady) return notReady;
       checked = false;
-      const outcome = await session!.transfer(mail);
+      const outcome = await session!.transfer(mail, beforeData);
       // A server with a per-connection message limit (Exim's smtp_accept_max_per_connection: 1000
       // by default) answers the message after the limit 421 and closes: a new connection takes it
       // (`again`: delivery records the refusal, then sends it once more; a 421 reply means the
@@ -139,7 +141,7 @@ interface Session {
    * Sends one message: its outcome once the server confirmed it, or why not, and whether the whole
    * message (its final ".") had been handed to the connection by then.
    */
-  transfer(mail: ComposedMail): Promise<{ ok: true; response: string } | { ok: false; error: SMTPConnection.SMTPError; handedOver: boolean }>;
+  transfer(mail: ComposedMail, beforeData?: () => Promise<void>): Promise<{ ok: true; response: string } | { ok: false; error: SMTPConnection.SMTPError; handedOver: boolean }>;
   /** RSET: whether the connection still answers (no message is involved), or why not. */
   reset(): Promise<'alive' | 'closed' | 'timeout'>;
 }
@@ -172,19 +174,46 @@ function openSession(options: SMTPConnection.Options, credentials: SMTPConnectio
     // ends after the message's final ".". A server discards a message whose "." it did not get
     // (RFC 5321 4.1.1.4): before that, a broken connection delivered nothing and it can be sent again.
     let dataStream: { readableEnded: boolean; writableFinished: boolean } | null = null;
+    /** The transfer's message body, told when the server is ready for it (354). */
+    let onData: (() => void) | null = null;
     const internals = connection as unknown as { _createSendStream(callback: unknown): typeof dataStream };
     const createSendStream = internals._createSendStream.bind(connection);
-    internals._createSendStream = (callback) => (dataStream = createSendStream(callback));
+    internals._createSendStream = (callback) => {
+      dataStream = createSendStream(callback);
+      onData?.();
+      return dataStream;
+    };
     connection.on('error', fail);
     // A close without an error: give a pending callback the chance to report first.
     connection.on('end', () => setTimeout(() => fail(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })), 20).unref());
     const session: Session = {
       connection,
       accepted: 0,
-      transfer: (mail) =>
-        new Promise((done) => {
+      transfer: (mail, beforeData) =>
+        new Promise((done, reject) => {
           if (dead) return done({ ok: false, error: Object.assign(new Error('Connection closed'), { code: 'ECONNECTION', command: 'API' }), handedOver: false });
           dataStream = null;
+          // The body flows once the server said 354 and `beforeData` (the ledger's attempt) is done.
+          let body: Buffer | PassThrough = mail.raw;
+          onData = null;
+          if (beforeData) {
+            const stream = (body = new PassThrough());
+            onData = () => {
+              onData = null;
+              beforeData().then(
+                () => stream.end(mail.raw),
+                (error: unknown) => {
+                  // The attempt is not on disk: the message must not go out. Closing before its
+                  // final "." makes the server discard it; the caller sees why.
+                  settled = true;
+                  waiting = null;
+                  dead = true;
+                  connection.close();
+                  reject(error);
+                },
+              );
+            };
+          }
           const handedOver = () => dataStream !== null && (dataStream.readableEnded || dataStream.writableFinished);
           let settled = false;
           const settle = (outcome: { ok: true; response: string } | { ok: false; error: SMTPConnection.SMTPError; handedOver: boolean }) => {
@@ -194,7 +223,7 @@ function openSession(options: SMTPConnection.Options, credentials: SMTPConnectio
             done(outcome);
           };
           waiting = (error) => settle({ ok: false, error, handedOver: handedOver() });
-          connection.send({ from: mail.envelope.from, to: mail.envelope.to }, mail.raw, (error, info) => {
+          connection.send({ from: mail.envelope.from, to: mail.envelope.to }, body, (error, info) => {
             if (!error) session.accepted += 1;
             settle(error ? { ok: false, error, handedOver: handedOver() } : { ok: true, response: info.response });
           });

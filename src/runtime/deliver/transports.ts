@@ -35,7 +35,18 @@ export interface Transport {
   readonly idempotent: boolean;
   /** The directory whose `.eml` files prove delivery (the outbox transport). */
   readonly outboxDir?: string;
-  send(mail: ComposedMail): Promise<SendResult>;
+  /**
+   * `beforeData`, for a transport that `announcesData`: called, and awaited, once the message can
+   * go out and before any byte of it that could deliver it is handed over (SMTP: the server said 354
+   * to DATA). Delivery journals the `attempt` there.
+   */
+  send(mail: ComposedMail, beforeData?: () => Promise<void>): Promise<SendResult>;
+  /**
+   * Whether `send` calls `beforeData`: the `attempt` then goes on disk at the last moment, and a crash
+   * before it leaves the message pending (the server got no message), not `unknown`. Otherwise
+   * delivery journals it before `send`.
+   */
+  readonly announcesData?: boolean;
   /**
    * Makes the transport ready to send `mail` — for SMTP, a connection open and answering — or says
    * why it cannot (the result `send` would give). Delivery calls it before it journals the message's
