@@ -132,7 +132,7 @@ export function explainContact(data: StoreData, program: Program, contact: Conta
     ...events.map((e) => ({ at: e.at, kind: 'event' as const, text: `${e.event}${Object.keys(e.data).length ? ` ${JSON.stringify(e.data)}` : ''}` })),
     ...enrollments.flatMap((e) => e.history.map((h) => ({ at: h.at, kind: 'step' as const, text: `${e.campaign} › ${h.step}: ${h.outcome}` }))),
     ...emails.map((m) => ({ at: emailTime(m), kind: 'email' as const, text: `${m.kind === 'notification' ? 'notified' : 'email'} "${m.subject}" to ${m.to} (${m.status}${m.willSkip ? ', will be skipped' : ''})` })),
-    ...webhooks.map((w) => ({ at: w.createdAt, kind: 'webhook' as const, text: `webhook ${w.endpoint} (${w.status})` })),
+    ...webhooks.map((w) => ({ at: w.createdAt, kind: 'webhook' as const, text: `${w.endpoint} (${webhookStatus(w)})` })),
   ]
     .map((entry, order) => ({ entry, at: Date.parse(entry.at), order }))
     .sort((a, b) => b.at - a.at || b.order - a.order)
@@ -189,4 +189,13 @@ function withSkips(data: StoreData, program: Program, contact: ContactRecord, em
     const verdict = mayDeliver(m, ctx);
     return verdict.ok ? m : { ...m, willSkip: verdict.reason };
   });
+}
+
+/** `delivered`, `failed 4 times (cannot reach …): tried again from 2026-12-06T10:08Z`, `given up after 1 attempt (HTTP 410)` (QA: a webhook waiting for its retry read as failed for good). */
+function webhookStatus(w: WebhookDelivery): string {
+  if (w.status !== 'failed') return w.status;
+  const why = w.lastError ?? (w.lastStatus !== undefined ? `HTTP ${w.lastStatus}` : undefined);
+  const reason = why ? ` (${why})` : '';
+  if (!w.nextAttemptAt) return `given up after ${w.attempts} attempt${w.attempts === 1 ? '' : 's'}${reason}`;
+  return `failed ${w.attempts} time${w.attempts === 1 ? '' : 's'}${reason}: tried again from ${w.nextAttemptAt.replace(/(:00)?\.\d{3}Z$/, 'Z')}`;
 }

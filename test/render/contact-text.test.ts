@@ -49,4 +49,22 @@ describe('the contact explanation', () => {
     ]);
     expect(explanation.timeline.find((t) => t.text.includes('"late"'))?.at).toBe('2026-10-16T09:00:00.000Z');
   });
+
+  it('shows a webhook waiting for its retry with why and when, not as "failed" for good (QA delivery)', async () => {
+    const { program, data } = await buildExampleStore({ contacts: 20, events: 100, seed: 11 });
+    const contact = data.contacts[0]!;
+    const base = { contact: contact.id, endpoint: 'crm', createdAt: '2026-10-15T09:00:00.000Z' };
+    data.webhooks.push(
+      { ...base, key: 'w1', status: 'failed', attempts: 4, lastError: 'cannot reach 127.0.0.1:48651', nextAttemptAt: '2026-12-06T10:08:00.000Z' },
+      { ...base, key: 'w2', status: 'failed', attempts: 1, lastStatus: 410 },
+      { ...base, key: 'w3', status: 'delivered', attempts: 1 },
+    );
+    const text = renderContactExplanation(explainContact(data, program, contact, WINDOW_END, 1000), colors(false), { deployed: true });
+    const lines = text.split('\n').filter((line) => / webhook /.test(line)).map((line) => line.trim().replace(/^\S+\s+/, ''));
+    expect(lines.sort()).toEqual([
+      'webhook crm (delivered)',
+      'webhook crm (failed 4 times (cannot reach 127.0.0.1:48651): tried again from 2026-12-06T10:08Z)',
+      'webhook crm (given up after 1 attempt (HTTP 410))',
+    ]);
+  });
 });
