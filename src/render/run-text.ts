@@ -1,5 +1,7 @@
 import { ChangeLog, type ContactChanges } from '../runtime/engine/changes.ts';
 import type { RunResult } from '../runtime/run.ts';
+import type { DeliveryReport } from '../runtime/deliver/deliver-outbox.ts';
+import { heldUntilOf } from '../runtime/deliver/delivery-hours.ts';
 import { SETTLE_PASSES } from '../runtime/engine/run-stats.ts';
 import type { Colors } from './colors.ts';
 import { terminalSafeDeep } from '../text/terminal-safe.ts';
@@ -58,7 +60,7 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
     // "Emails: 3,055 scheduled" counts contacts' emails; delivery also sends the teams' notifications.
     const notified = d.notifications;
     const split = notified > 0 ? ` (${n(d.sent - notified)} to contacts, ${n(notified)} team ${notified === 1 ? 'notification' : 'notifications'})` : '';
-    lines.push(`${d.dryRun ? `Delivery: ${n(d.sent)} would be sent` : `Delivered: ${n(d.sent)} sent`}${split}, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.retry ? `, ${n(d.retry)} left pending for the next run` : ''}${d.unknown ? `, ${n(d.unknown)} unknown (the send broke off: it may have gone out, so it is not retried)` : ''}${d.deferred > d.held ? `, ${n(d.deferred - d.held)} not due yet` : ''}${d.held ? `, ${n(d.held)} held for quiet hours, a sending window or the frequency cap (they go at the next allowed time)` : ''}.`);
+    lines.push(`${d.dryRun ? `Delivery: ${n(d.sent)} would be sent` : `Delivered: ${n(d.sent)} sent`}${split}, ${n(d.skipped)} skipped at delivery, ${n(d.failed)} failed${d.retry ? `, ${n(d.retry)} left pending for the next run` : ''}${d.unknown ? `, ${n(d.unknown)} unknown (the send broke off: it may have gone out, so it is not retried)` : ''}${d.deferred > d.held ? `, ${n(d.deferred - d.held)} not due yet` : ''}${d.held ? `, ${n(d.held)} held for quiet hours, a sending window or the frequency cap (they go at the next allowed time${firstHeld(d)})` : ''}.`);
     // The emails counted above under "Emails: … scheduled" are this run's; delivery also handles earlier ones (QA: the counts did not add up).
     if (d.earlier > 0) lines.push(`  ${n(d.earlier)} of the emails ${d.dryRun ? 'this run would send, try or hold' : 'sent, tried or held now'} ${d.earlier === 1 ? 'was' : 'were'} scheduled by earlier runs, which held them or left them pending.`);
     // Why, so that an operator can act: a refused connection, a rejected recipient, a bad template.
@@ -277,6 +279,16 @@ export function* runJsonChunks(result: RunResult, elementsPerChunk = 1000): Gene
   yield '}\n';
 }
 
+/** `, the first at 2026-12-07T08:00Z` (QA: held emails were reported without a time). */
+function firstHeld(d: DeliveryReport): string {
+  let first: string | null = null;
+  for (const m of d.messages) {
+    const until = m.outcome === 'deferred' ? heldUntilOf(m.reason) : null;
+    if (until !== null && (first === null || until < first)) first = until;
+  }
+  return first === null ? '' : `, the first at ${first.replace(/(:00)?\.\d{3}Z$/, 'Z')}`;
+}
+
 export function runJson(result: RunResult): unknown {
   return {
     formatVersion: RUN_FORMAT_VERSION,
@@ -295,6 +307,10 @@ export function runJson(result: RunResult): unknown {
       failures: result.delivery.messages.filter((m) => m.outcome === 'failed').map(({ key, kind, to, reason }) => ({ key, kind, to, reason })),
       retries: result.delivery.messages.filter((m) => m.outcome === 'retry').map(({ key, kind, to, reason }) => ({ key, kind, to, reason })),
       skips: result.delivery.messages.filter((m) => m.outcome === 'skipped').map(({ key, kind, to, reason }) => ({ key, kind, to, reason })),
+      holds: result.delivery.messages.flatMap(({ key, kind, to, outcome, reason }) => {
+        const until = outcome === 'deferred' ? heldUntilOf(reason) : null;
+        return until === null ? [] : [{ key, kind, to, until, reason }];
+      }),
     },
     webhooks: result.webhooks && {
       ...result.webhooks,

@@ -227,7 +227,8 @@ describe('campaign run: delivery through real servers', () => {
       expect(first.code, first.stderr).toBe(0);
       const pending = /, ([\d,]+) left pending for the next run, /.exec(first.stdout)![1]!;
       // At 00:00Z many contacts are in their quiet hours: those emails wait for 08:00 local time.
-      const held = /, ([\d,]+) held for quiet hours, a sending window or the frequency cap \(they go at the next allowed time\)\.\n/.exec(first.stdout)![1]!;
+      const [, held, first8] = /, ([\d,]+) held for quiet hours, a sending window or the frequency cap \(they go at the next allowed time, the first at (\S+Z)\)\.\n/.exec(first.stdout)!;
+      const heldLine = `${held} held for quiet hours, a sending window or the frequency cap (they go at the next allowed time, the first at ${first8})`;
       expect(Number(pending.replace(/,/g, ''))).toBeGreaterThan(50);
       const given = /Webhooks delivered: 0, failed: ([\d,]+)\./.exec(first.stdout)![1]!;
       expect((await cli(dir, 'webhooks', 'retry', '--store', 'store.json')).code).toBe(0);
@@ -240,13 +241,17 @@ describe('campaign run: delivery through real servers', () => {
       // The pending emails include the sales team's notifications; the line says how many.
       const split = /\nDelivery: [\d,]+ would be sent( \([\d,]+ to contacts, [\d,]+ team notifications\)),/.exec(dry.stdout)?.[1];
       expect(split, dry.stdout).toBeDefined();
-      expect(dry.stdout).toContain(`\nDelivery: ${pending} would be sent${split}, 0 skipped at delivery, 0 failed, ${held} held for quiet hours, a sending window or the frequency cap (they go at the next allowed time).\n`);
+      expect(dry.stdout).toContain(`\nDelivery: ${pending} would be sent${split}, 0 skipped at delivery, 0 failed, ${heldLine}.\n`);
       expect(dry.stdout).toContain(`\nWebhooks that would be posted: ${given}, failed: 0.`);
       // All of them were scheduled by the first run (QA: "Emails: 0 scheduled", then 138 sent, unexplained).
-      const earlier = (Number(pending.replace(/,/g, '')) + Number(held.replace(/,/g, ''))).toLocaleString('en-US');
+      const earlier = (Number(pending.replace(/,/g, '')) + Number(held!.replace(/,/g, ''))).toLocaleString('en-US');
       expect(dry.stdout).toContain(`\n  ${earlier} of the emails this run would send, try or hold were scheduled by earlier runs, which held them or left them pending.\n`);
       const json = JSON.parse((await cliWith({ ...smtp.env, ...secret }, dir, ...args, '--dry-run', '--format', 'json')).stdout);
       expect(json.delivery).toMatchObject({ dryRun: true, sent: Number(pending.replace(/,/g, '')), failed: 0 });
+      // Each held email with the time it goes (QA: only counts).
+      expect(json.delivery.holds).toHaveLength(Number(held!.replace(/,/g, '')));
+      expect(json.delivery.holds.map((h: { until: string }) => h.until).sort()[0].replace(/(:00)?\.\d{3}Z$/, 'Z')).toBe(first8);
+      expect(json.delivery.holds[0]).toEqual({ key: expect.any(String), kind: expect.any(String), to: expect.any(String), until: expect.stringMatching(/^2026-11-01T\d\d:\d\d:\d\d\.\d{3}Z$/), reason: expect.stringContaining(' at delivery: held until ') });
       // The same split as the text's: "(N to contacts, M team notifications)" (QA: only the text had it).
       expect(`(${(json.delivery.sent - json.delivery.notifications).toLocaleString('en-US')} to contacts, ${json.delivery.notifications.toLocaleString('en-US')} team notifications)`).toBe(split!.trim());
       expect(json.webhooks).toMatchObject({ dryRun: true, delivered: Number(given.replace(/,/g, '')), failed: 0 });
@@ -256,7 +261,7 @@ describe('campaign run: delivery through real servers', () => {
 
       const real = await cliWith({ ...smtp.env, ...secret }, dir, ...args);
       expect(real.code, real.stderr).toBe(0);
-      expect(real.stdout).toContain(`\nDelivered: ${pending} sent${split}, 0 skipped at delivery, 0 failed, ${held} held for quiet hours, a sending window or the frequency cap (they go at the next allowed time).\n`);
+      expect(real.stdout).toContain(`\nDelivered: ${pending} sent${split}, 0 skipped at delivery, 0 failed, ${heldLine}.\n`);
       expect(real.stdout).toContain(`\nWebhooks delivered: ${given}, failed: 0.`);
       expect(smtp.received.length.toLocaleString('en-US')).toBe(pending);
       expect(posted.length.toLocaleString('en-US')).toBe(given);
@@ -288,7 +293,7 @@ describe('campaign run: delivery through real servers', () => {
       const env = { CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: String((server.server.address() as AddressInfo).port) };
       const run = await cliWith(env, dir, 'run', '--now', '2026-11-01T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/\nDelivered: [\d,]+ sent \([\d,]+ to contacts, [\d,]+ team notifications\), 0 skipped at delivery, 0 failed, 1 unknown \(the send broke off: it may have gone out, so it is not retried\), [\d,]+ held for quiet hours, a sending window or the frequency cap \(they go at the next allowed time\)\.\n/);
+      expect(run.stdout).toMatch(/\nDelivered: [\d,]+ sent \([\d,]+ to contacts, [\d,]+ team notifications\), 0 skipped at delivery, 0 failed, 1 unknown \(the send broke off: it may have gone out, so it is not retried\), [\d,]+ held for quiet hours, a sending window or the frequency cap \(they go at the next allowed time, the first at \S+Z\)\.\n/);
       expect(run.stdout).toContain(`\n  1 unknown: SMTP server 127.0.0.1:${env.CAMPAIGN_SMTP_PORT}: the connection broke while sending; the message may have been delivered`);
       expect(run.stdout).not.toContain('interrupted run');
     } finally {

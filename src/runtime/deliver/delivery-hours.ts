@@ -35,6 +35,12 @@ export function deliveryHeldUntil(message: OutboxMessage, contact: ContactRecord
 
 const HELD_AT_DELIVERY = ' at delivery: held until ';
 
+/** When a message held at delivery goes, from its report's reason (`…: held until 2026-12-07T08:00:00.000Z`), or null. */
+export function heldUntilOf(reason: string | undefined): string | null {
+  const at = reason?.lastIndexOf(HELD_AT_DELIVERY) ?? -1;
+  return at < 0 ? null : reason!.slice(at + HELD_AT_DELIVERY.length);
+}
+
 /**
  * Whether a pending message waits for a time an earlier delivery held it to (`deliveryHeldUntil`):
  * its due time is that hold, not its step's. Each delivery decides it again under the rules
