@@ -25,6 +25,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'events ingest', summary: 'Validate a JSONL file of events and append them to the journal (all or nothing).', load: async () => (await import('./events-ingest.ts')).eventsIngest },
   { name: 'enroll', summary: 'Enroll one contact in a campaign (queued; the next `campaign run` starts the journey).', load: async () => (await import('./enroll.ts')).enroll },
   { name: 'run', summary: 'Process pending events, timers and date triggers up to now (or --until), then deliver.', load: async () => (await import('./run.ts')).run },
+  { name: 'emails retry', summary: 'Queue again emails that ended unknown or failed, once the cause is known.', load: async () => (await import('./emails-retry.ts')).emailsRetry },
   { name: 'webhooks retry', summary: 'Queue again the webhook deliveries that were given up, once the receiver is fixed.', load: async () => (await import('./webhooks-retry.ts')).webhooksRetry },
   { name: 'state export', summary: 'Export the deployed state without personal data, for planning in CI (plan --state).', load: async () => (await import('./state-export.ts')).stateExport },
   { name: 'contact', summary: 'Explain one contact: scores by rule, segments and why, journeys, timeline, emails.', load: async () => (await import('./contact.ts')).contact },

@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { UserError } from '../../src/errors.ts';
+import { colors } from '../../src/render/colors.ts';
+import { mostCommon } from '../../src/render/run-text.ts';
+import { applyEmailRetry, emailRetryRecords, planEmailRetry, type RetryStatus } from '../../src/runtime/deliver/email-retry.ts';
+import { ledgerPathFor, openLedger } from '../../src/runtime/deliver/ledger.ts';
+import { auditEntry, readStore, writeStore } from '../../src/store/index.ts';
+import { flag, stringOption, type Command } from '../command.ts';
+import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStoreUnlessDryRun, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
+import { compileOrFail } from '../workspace.ts';
+
+/** Emails listed one by one up to this many; beyond, the count says it. */
+const LISTED = 10;
+
+export const emailsRetry: Command = {
+  name: 'emails retry',
+  usage: '--unknown | --failed [--key KEY] [--dry-run] [--store FILE] [--now ISO]',
+  help: [
+    '--unknown                  emails whose send broke off (they may have gone out: check the',
+    "                           SMTP server's log first; each goes again with the same Message-ID)",
+    '--failed                   emails refused for good, or given up after 5 days of retries',
+    '--key KEY                  only this email (its key, as `campaign contact` and run --format json show)',
+    '--dry-run                  list what would be queued again, change nothing',
+    STORE_HELP,
+    LOCK_HELP,
+    NOW_HELP,
+    '',
+    'Queues emails again that delivery will not retry on its own, once you know the cause: the',
+    "server's log shows an `unknown` one was never accepted, or the refusal is fixed. The next",
+    '`campaign run` delivers them, under the same rules as any email (consent, the suppression list,',
+    'quiet hours). Not queued: emails of erased contacts, to a suppressed address, or whose send',
+    "step's expiry has passed.",
+  ],
+  options: { ...STORE_OPTIONS, ...LOCK_OPTIONS, ...NOW_OPTIONS, unknown: { type: 'boolean' }, failed: { type: 'boolean' }, key: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  async run(ctx, args) {
+    const dryRun = flag(args, 'dry-run');
+    const statuses: RetryStatus[] = [...(flag(args, 'unknown') ? ['unknown' as const] : []), ...(flag(args, 'failed') ? ['failed' as const] : [])];
+    if (statuses.length === 0) throw new UserError('Say which emails to queue again: --unknown (the send broke off; check the server\'s log first), --failed, or both.');
+    const key = stringOption(args, 'key');
+    const now = nowFor(ctx, args);
+    const explicit = stringOption(args, 'store');
+    const storeFile = explicit !== undefined ? storePathFor(ctx, args, { workspace: ctx.cwd, program: null }) : storePathFor(ctx, args, await compileOrFail(ctx, args));
+    const storeLabel = displayPath(ctx, storeFile);
+    const noStore = () => new UserError(`There is no store at "${storeLabel}"; nothing was changed.`);
+    // Checked before the lock, which would create the store's folder.
+    if (!existsSync(storeFile)) throw noStore();
+    const lock = await lockStoreUnlessDryRun(ctx, args, storeFile, 'campaign emails retry', dryRun);
+    try {
+      const data = await readStore(storeFile, { label: storeLabel });
+      if (!data) throw noStore();
+      const which = statuses.join(' or ');
+      if (key !== undefined) {
+        const message = data.outbox.find((m) => m.key === key);
+        if (!message) throw new UserError(`No email with key "${key}" in the store. Nothing was changed.`);
+        if (!(statuses as string[]).includes(message.status)) throw new UserError(`Email "${key}" is ${message.status}, not ${which}. Nothing was changed.`);
+      }
+      const plan = planEmailRetry(data, { statuses, ...(key === undefined ? {} : { key }), now: now.toISOString() });
+      const c = colors(ctx.color);
+      const lines: string[] = [];
+      if (plan.retry.length === 0) lines.push(`No ${which} email to queue again; nothing was changed.`);
+      else {
+        lines.push(`${dryRun ? 'Would queue again' : 'Queued again'}: ${emails(plan.retry.length)} (${counts(plan.retry.map((m) => m.status))}).`);
+        lines.push(...mostCommon(plan.retry.map((m) => m.reason ?? 'no reason recorded'), 'of them', c, Infinity));
+        const listed = plan.retry.slice(0, LISTED).map((m) => m.key);
+        lines.push(c.dim(`  ${listed.join(', ')}${plan.retry.length > LISTED ? `, … and ${(plan.retry.length - LISTED).toLocaleString('en-US')} more` : ''}`));
+      }
+      if (plan.kept.length > 0) lines.push(`Not queued: ${emails(plan.kept.length)}, as ${counts(plan.kept.map((k) => k.why))}.`);
+      if (plan.retry.length > 0 && dryRun) lines.push(c.dim('Dry run: nothing was changed.'));
+      else if (plan.retry.length > 0) {
+        // The ledger first: a crash before the store is written then leaves them as they were.
+        const ledger = await openLedger(ledgerPathFor(storeFile));
+        try {
+          for (const record of emailRetryRecords(plan)) ledger.append(record);
+        } finally {
+          await ledger.close();
+        }
+        const before = counts(plan.retry.map((m) => m.status));
+        applyEmailRetry(plan);
+        data.audit.push(auditEntry('emails retry', now, ctx.env, `${emails(plan.retry.length)} queued again (${before})`));
+        await writeStore(storeFile, data, { label: storeLabel, now: () => now });
+        lines.push('`campaign run` delivers them.');
+      }
+      ctx.out(lines.join('\n'));
+      return 0;
+    } finally {
+      lock?.release();
+    }
+  },
+};
+
+const emails = (count: number) => `${count.toLocaleString('en-US')} email${count === 1 ? '' : 's'}`;
+
+/** `unknown 3, failed 1`: how many of each, most first. */
+function counts(values: readonly string[]): string {
+  const tally = new Map<string, number>();
+  for (const value of values) tally.set(value, (tally.get(value) ?? 0) + 1);
+  return [...tally].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value, n]) => `${value} ${n.toLocaleString('en-US')}`).join(', ');
+}
