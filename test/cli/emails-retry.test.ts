@@ -39,7 +39,9 @@ describe('campaign emails retry', () => {
       const store = path.join(dir, 'store.json');
       expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
       const run = (...extra: string[]) => cliWith(smtp.env, dir, 'run', '--now', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp', ...extra);
-      expect((await run()).code).toBe(0);
+      const first = await run();
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toContain("Check the SMTP server's log: `campaign emails retry --unknown` queues again those it never took.");
       const unknown = (await readStore(store))!.outbox.filter((m) => m.status === 'unknown');
       expect(unknown).toHaveLength(1);
       const key = unknown[0]!.key;
