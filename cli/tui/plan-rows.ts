@@ -1,6 +1,6 @@
 import { describeAction } from '../../src/planner/describe-step.ts';
 import type { EntityChange, Plan } from '../../src/planner/plan-types.ts';
-import { ACTION_SIGN, alreadyAbove, describeEntry, describeThresholdEntry, entityLabel, gradeMoves, plural, scoreHow, scoreMoves, shortHash, newStepWhat, signed, stepChange, stepOutcome } from '../../src/render/plan-format.ts';
+import { ACTION_SIGN, alreadyAbove, describeEntry, describeThresholdEntry, entityLabel, gradeMoves, plural, scoreHow, scoreMoves, shortHash, describeEffects, newStepWhat, signed, stepChange, stepOutcome } from '../../src/render/plan-format.ts';
 import type { ImpactSelector } from '../../src/tui-support/impact-contacts.ts';
 
 /**
@@ -72,6 +72,8 @@ export function planRows(plan: Plan): PlanRow[] {
       if (t.crossing === 0) continue;
       const actions = t.actions.length ? ` → ${t.actions.map(describeAction).join(', ')} (at the next run)` : '';
       rows.push({ kind: 'impact', text: `${contacts(t.crossing, 'cross')} ${t.threshold} (≥ ${t.at})${actions}`, depth: 2, color: 'magenta', contacts: { title: `crossing ${score.score} ${t.threshold} (≥ ${t.at})`, selector: { kind: 'threshold', score: score.score, threshold: t.threshold } } });
+      const effects = describeEffects(t);
+      if (effects.length > 0) rows.push({ kind: 'note', text: `of them: ${effects.join('; ')}`, depth: 3, color: 'yellow' });
     }
   }
   for (const g of impact.grades ?? []) {

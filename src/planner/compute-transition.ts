@@ -220,7 +220,7 @@ function compareContact(
     const stored = oldId === null ? undefined : contact.scores[oldId];
     const beforeValue = oldId !== null && was ? (was.subject.scores[oldId] ?? null) : null;
     const afterValue = is.subject.scores[tally.model.id] ?? 0;
-    const crosses = tally.add(contact.id, beforeValue, afterValue, stored?.above ?? NONE);
+    const crosses = tally.add(contact.id, beforeValue, afterValue, stored?.above ?? NONE, contact);
     if (crosses.length > 0) (crossed ??= new Map()).set(tally.model.id, crosses);
     // Re-scored, or an unchanged model's profile points settled on the new memberships (a copy of the stored state).
     const settled = stored !== undefined && is.states[tally.model.id] !== stored;

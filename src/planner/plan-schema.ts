@@ -67,7 +67,14 @@ const ScoreImpactSchema = z.strictObject({
   crossing: count.optional(),
   distribution: z.array(z.strictObject({ bucket: z.string(), count })),
   thresholds: z.array(
-    z.strictObject({ threshold: z.string(), at: z.number(), crossing: count, examples: ids, actions: z.array(ActionStepSchema) }),
+    z.strictObject({
+      threshold: z.string(),
+      at: z.number(),
+      crossing: count,
+      examples: ids,
+      actions: z.array(ActionStepSchema),
+      effects: z.array(z.strictObject({ action: z.string(), already: count, replaces: z.array(z.strictObject({ value: z.string(), count })).max(5).optional() })).optional(),
+    }),
   ),
 });
 

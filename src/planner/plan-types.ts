@@ -89,6 +89,21 @@ export interface ThresholdImpact {
   crossing: number;
   examples: string[];
   actions: ActionStep[];
+  /**
+   * For its tag and update actions, when some crossing contacts already carry their result (they
+   * crossed before: a lowered threshold) or an update replaces a value: how many, and which values
+   * (JSON, most frequent first, up to 5). Absent when none does.
+   */
+  effects?: ActionEffect[];
+}
+
+export interface ActionEffect {
+  /** The action's id (a step id in `actions`). */
+  action: string;
+  /** Crossing contacts for whom it changes nothing: the tag is there, the field has the value. */
+  already: number;
+  /** Values an update replaces (JSON), with how many contacts have each. */
+  replaces?: { value: string; count: number }[];
 }
 
 export interface ScoreImpact {

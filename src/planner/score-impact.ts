@@ -1,7 +1,8 @@
-import type { ScoreModel } from '../ir/types.ts';
+import type { ActionStep, ScoreModel } from '../ir/types.ts';
+import type { ContactRecord } from '../store/types.ts';
 import { Examples } from './examples.ts';
 import type { EntityPair } from './match-entities.ts';
-import type { ImpactChange, ScoreBucket, ScoreImpact } from './plan-types.ts';
+import type { ActionEffect, ImpactChange, ScoreBucket, ScoreImpact } from './plan-types.ts';
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
 
@@ -56,6 +57,8 @@ export class ScoreTally {
   readonly deltas: Float64Array;
   readonly changed = new Examples();
   readonly crossing: Map<string, Examples>;
+  /** Per threshold, per tag or update action: the crossing contacts it changes nothing for, and the values an update replaces. */
+  private readonly effects: Map<string, { action: ActionStep; already: number; from: Map<string, number> }[]>;
   private n = 0;
   /** Contacts that cross at least one threshold. */
   private crossingAny = 0;
@@ -70,10 +73,11 @@ export class ScoreTally {
     this.from = pair.renamed ? pair.before!.id : undefined;
     this.deltas = new Float64Array(contacts);
     this.crossing = new Map(this.model.thresholds.map((t) => [t.id, new Examples()]));
+    this.effects = new Map(this.model.thresholds.map((t) => [t.id, t.actions.filter((a) => a.type === 'tag' || a.type === 'update').map((action) => ({ action, already: 0, from: new Map<string, number>() }))]));
   }
 
   /** Records one contact; returns the thresholds it crosses upward (`above`: the stored crossings). */
-  add(contact: string, before: number | null, after: number, above: readonly string[]): string[] {
+  add(contact: string, before: number | null, after: number, above: readonly string[], record?: Pick<ContactRecord, 'tags' | 'fields'>): string[] {
     const delta = sameScore(after, before ?? 0) ? 0 : round(after - (before ?? 0));
     this.deltas[this.n++] = delta;
     if (delta !== 0) this.changed.add(contact);
@@ -83,6 +87,7 @@ export class ScoreTally {
         if (crosses === NONE) crosses = [];
         crosses.push(threshold.id);
         this.crossing.get(threshold.id)!.add(contact);
+        if (record) for (const effect of this.effects.get(threshold.id)!) countEffect(effect, record);
       }
     }
     if (crosses !== NONE) this.crossingAny++;
@@ -108,10 +113,37 @@ export class ScoreTally {
       distribution,
       thresholds: this.model.thresholds.map((t) => {
         const crossing = this.crossing.get(t.id)!;
-        return { threshold: t.id, at: t.at, crossing: crossing.count, examples: crossing.ids, actions: t.actions };
+        const effects = this.effects.get(t.id)!.filter((e) => e.already > 0 || e.from.size > 0).map(({ action, already, from }) => actionEffect(action, already, from));
+        return { threshold: t.id, at: t.at, crossing: crossing.count, examples: crossing.ids, actions: t.actions, ...(effects.length > 0 ? { effects } : {}) };
       }),
     };
     if (this.from !== undefined) out.from = this.from;
     return out;
   }
+}
+
+/**
+ * What a threshold's tag or update action does to a crossing contact: nothing (it has the tag, the
+ * field has the value), or replaces a value. A lowered threshold crosses contacts that crossed the
+ * old one before (QA: 80 instead of 100 "crossed" 4 contacts tagged mql already, and set
+ * lifecycleStage back from sql to mql for 3 that sales owned): the plan shows it.
+ */
+function countEffect(effect: { action: ActionStep; already: number; from: Map<string, number> }, contact: Pick<ContactRecord, 'tags' | 'fields'>): void {
+  const { action } = effect;
+  if (action.type === 'tag') {
+    if (contact.tags.includes(action.tag)) effect.already++;
+  } else if (action.type === 'update') {
+    const current = contact.fields[action.field];
+    if (current === action.value) effect.already++;
+    else if (current !== undefined && current !== null && current !== '') {
+      const shown = JSON.stringify(current);
+      effect.from.set(shown, (effect.from.get(shown) ?? 0) + 1);
+    }
+  }
+}
+
+function actionEffect(action: ActionStep, already: number, from: Map<string, number>): ActionEffect {
+  const out: ActionEffect = { action: action.id, already };
+  if (from.size > 0) out.replaces = [...from].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5).map(([value, count]) => ({ value, count }));
+  return out;
 }

@@ -1,7 +1,7 @@
 import { describeDuration } from '../ir/durations.ts';
 import { describeTrigger } from '../planner/describe-step.ts';
 import { describeRules } from '../planner/diff-steps.ts';
-import type { CampaignImpact, EntityChange, FieldChange, GradeImpact, NewStepImpact, ScoreImpact, StepImpact, ThresholdEntry } from '../planner/plan-types.ts';
+import type { CampaignImpact, EntityChange, FieldChange, GradeImpact, NewStepImpact, ScoreImpact, StepImpact, ThresholdEntry, ThresholdImpact } from '../planner/plan-types.ts';
 
 /** Small formatting helpers shared by the plan renderers (text, Markdown). */
 
@@ -119,6 +119,22 @@ export function stepOutcome(step: StepImpact): string {
       return `${where}; scheduled wake-ups move ${shift} earlier${due}`;
     }
   }
+}
+
+/**
+ * What a threshold's tag and update actions do to the contacts crossing it, when not plain:
+ * `4 already have tag "mql" (crossed before?)`, `lifecycleStage "sql" → "mql" for 3`.
+ */
+export function describeEffects(t: Pick<ThresholdImpact, 'actions' | 'effects'>): string[] {
+  const out: string[] = [];
+  for (const effect of t.effects ?? []) {
+    const action = t.actions.find((a) => a.id === effect.action);
+    if (action?.type === 'tag' && effect.already > 0) out.push(`${count(effect.already)} already ${effect.already === 1 ? 'has' : 'have'} tag "${action.tag}"`);
+    if (action?.type !== 'update') continue;
+    if (effect.already > 0) out.push(`${count(effect.already)} already ${effect.already === 1 ? 'has' : 'have'} ${action.field} = ${JSON.stringify(action.value)}`);
+    for (const { value, count: n } of effect.replaces ?? []) out.push(`${action.field} ${value} → ${JSON.stringify(action.value)} for ${count(n)}`);
+  }
+  return out;
 }
 
 /** What a new step sends: `sends "win-back-offer"`, `notifies a team`, `posts a webhook`. */

@@ -3,7 +3,7 @@ import type { CampaignImpact, EntityChange, FieldChange, Plan, PlanMessage } fro
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import { fencedBlock, mdCode, mdText, tableHead, tableRow } from './markdown.ts';
 import { describeRules } from '../planner/diff-steps.ts';
-import { alreadyAbove, count, DEFINITION, describeEntry, describeThresholdEntry, formatChanged, formatValue, plural, scoreHow, scoreMoves, signed } from './plan-format.ts';
+import { alreadyAbove, count, DEFINITION, describeEffects, describeEntry, describeThresholdEntry, formatChanged, formatValue, plural, scoreHow, scoreMoves, signed } from './plan-format.ts';
 import { gradeRows, stepRowsOf, templateRows, type ExampleFormatter } from './plan-markdown-impact.ts';
 
 /** The first line of every plan comment: a workflow finds its earlier comment by it and edits it. */
@@ -270,7 +270,13 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
     s.thresholds
       .filter((t) => t.crossing > 0)
       .map((t) =>
-        tableRow([mdCode(s.score), `${mdCode(t.threshold)} ≥ ${t.at}`, count(t.crossing), mdText(t.actions.map(describeAction).join(', ') || 'none'), examples(t.examples, t.crossing)]),
+        tableRow([
+          mdCode(s.score),
+          `${mdCode(t.threshold)} ≥ ${t.at}`,
+          count(t.crossing),
+          `${mdText(t.actions.map(describeAction).join(', ') || 'none')}${describeEffects(t).length > 0 ? ` — ⚠️ of them: ${mdText(describeEffects(t).join('; '))}` : ''}`,
+          examples(t.examples, t.crossing),
+        ]),
       ),
   );
 

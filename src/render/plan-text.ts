@@ -2,7 +2,7 @@ import { describeAction } from '../planner/describe-step.ts';
 import type { CampaignImpact, EntityChange, GradeImpact, Plan, PlanMessage, ScoreImpact, SegmentImpact, TemplateImpact } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import type { Colors } from './colors.ts';
-import { ACTION_SIGN, alreadyAbove, count, DEFINITION, describeEntry, describeThresholdEntry, entityLabel, fieldLine, gradeMoves, plural, scoreHow, scoreMoves, shortHash, newStepWhat, signed, stepChange, stepOutcome } from './plan-format.ts';
+import { ACTION_SIGN, alreadyAbove, count, DEFINITION, describeEntry, describeThresholdEntry, entityLabel, fieldLine, gradeMoves, plural, scoreHow, scoreMoves, shortHash, describeEffects, newStepWhat, signed, stepChange, stepOutcome } from './plan-format.ts';
 
 /**
  * A plan for a person at a terminal. The first line sums it up; then every changed entity with its
@@ -135,6 +135,8 @@ function scoreLines(score: ScoreImpact, c: Colors, emails: Emails): string[] {
     if (t.crossing === 0) continue;
     const actions = t.actions.length > 0 ? ` → ${t.actions.map(describeAction).join(', ')}` : '';
     out.push(`      ${t.threshold} (≥ ${t.at}): ${plural(t.crossing, 'contact')} cross${t.crossing === 1 ? 'es' : ''}${actions}${examples(t.examples, t.crossing, c, emails)}`);
+    const effects = describeEffects(t);
+    if (effects.length > 0) out.push(c.yellow(`        of them: ${effects.join('; ')}`));
   }
   return out;
 }
