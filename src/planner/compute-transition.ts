@@ -93,7 +93,7 @@ export function computeTransition(input: TransitionInput): Transition {
       campaigns: campaignImpacts(comparison, actions, migration, entries, exits, newSteps),
     },
     errors: migration.errors,
-    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings, ...broadcasts.warnings, ...broadcasts.tallies.flatMap((t) => t.warnings(now)), ...renameHints(comparison), ...laterEvents(store.events.length - processed.length, store.clock), ...outboxUnknown(store, comparison, migration.steps), ...exitDropWarnings(exits, store.outbox ?? [], nowMs), ...heldRetimed(deployed, next, comparison, store.outbox ?? [])],
+    warnings: [...comparison.warnings, ...migration.warnings, ...templates.warnings, ...broadcasts.warnings, ...(store.contacts.length === 0 ? [] : broadcasts.tallies.flatMap((t) => t.warnings(now))), ...renameHints(comparison), ...laterEvents(store.events.length - processed.length, store.clock), ...outboxUnknown(store, comparison, migration.steps), ...exitDropWarnings(exits, store.outbox ?? [], nowMs), ...heldRetimed(deployed, next, comparison, store.outbox ?? [])],
     renames: comparison.renames,
     deleted: {
       segments: new Set(comparison.segments.filter((p) => !p.after).map((p) => p.before!.id)),

@@ -32,6 +32,10 @@ describe('date-triggered campaigns in a plan (QA: a new birthday campaign planne
     ]);
   });
 
+  it('says nothing against a store with no contacts: "of 0 contacts", once per campaign, was noise on a first deployment (QA)', () => {
+    expect(warningsOf(null, program({ campaigns: [yearly()] }), store(null, { clock: null, contacts: [] }))).toEqual([]);
+  });
+
   it("counts from the store's clock when it is earlier: the first run after apply fires the dates it passes", () => {
     const [warning] = warningsOf(null, program({ campaigns: [yearly({ audience: undefined })] }), people(), '2026-11-01T00:00:00.000Z');
     expect(warning!.message).toContain('2 contacts in its audience are due between 2026-11-01T00:00:00.000Z and 2026-12-23T09:00:00.000Z (the first at 2026-11-30T09:00:00.000Z)');
