@@ -135,6 +135,14 @@ async function readLiveStore(ctx: CliContext, args: ParsedArgs, compiled: Parame
       message: `The journal holds ${one ? '1 unsubscribe click' : `${backlog.unsubscribes} unsubscribe clicks`} that no run has applied yet: ${one ? 'that contact still counts' : 'those contacts still count'} as consenting in this impact. The next \`campaign run\` applies ${one ? 'it' : 'them'} before it sends anything; run it first for an exact impact.`,
     });
   }
+  // A path given that holds nothing plans a first deployment: say so, as a typo looks the same (QA:
+  // a mistyped --store planned "48 to create" and exited 2, which CI reads as changes to apply).
+  if (store === null && stringOption(args, 'store') !== undefined) {
+    warnings.push({
+      code: 'no-store',
+      message: `There is no store at "${displayPath(ctx, storeFile)}": this plan is against an empty store, as for a first deployment. If the store exists, check the path given to --store.`,
+    });
+  }
   return { store, unprocessedEvents: backlog.events, unprocessedUnsubscribes: backlog.unsubscribes, warnings };
 }
 

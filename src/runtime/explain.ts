@@ -191,11 +191,14 @@ function withSkips(data: StoreData, program: Program, contact: ContactRecord, em
   });
 }
 
-/** `delivered`, `failed 4 times (cannot reach …): tried again from 2026-12-06T10:08Z`, `given up after 1 attempt (HTTP 410)` (QA: a webhook waiting for its retry read as failed for good). */
+/** `delivered`, `failed 4 times (cannot reach …); tried again from 2026-12-06T10:08Z`, `not posted yet (…)`, `given up after 1 attempt (HTTP 410)` (QA: a webhook waiting for its retry read as failed for good). */
 function webhookStatus(w: WebhookDelivery): string {
   if (w.status !== 'failed') return w.status;
   const why = w.lastError ?? (w.lastStatus !== undefined ? `HTTP ${w.lastStatus}` : undefined);
   const reason = why ? ` (${why})` : '';
-  if (!w.nextAttemptAt) return `given up after ${w.attempts} attempt${w.attempts === 1 ? '' : 's'}${reason}`;
-  return `failed ${w.attempts} time${w.attempts === 1 ? '' : 's'}${reason}: tried again from ${w.nextAttemptAt.replace(/(:00)?\.\d{3}Z$/, 'Z')}`;
+  const next = w.nextAttemptAt?.replace(/(:00)?\.\d{3}Z$/, 'Z');
+  // Never posted (its secret is not set, say): not "failed 0 times" (QA).
+  if (w.attempts === 0) return `not posted yet${reason}${next ? `; tried from ${next}` : ''}`;
+  if (!next) return `given up after ${w.attempts} attempt${w.attempts === 1 ? '' : 's'}${reason}`;
+  return `failed ${w.attempts} time${w.attempts === 1 ? '' : 's'}${reason}; tried again from ${next}`;
 }

@@ -58,13 +58,15 @@ describe('the contact explanation', () => {
       { ...base, key: 'w1', status: 'failed', attempts: 4, lastError: 'cannot reach 127.0.0.1:48651', nextAttemptAt: '2026-12-06T10:08:00.000Z' },
       { ...base, key: 'w2', status: 'failed', attempts: 1, lastStatus: 410 },
       { ...base, key: 'w3', status: 'delivered', attempts: 1 },
+      { ...base, key: 'w4', status: 'failed', attempts: 0, lastError: 'secret env CRM_WEBHOOK_SECRET is not set', nextAttemptAt: '2026-11-20T00:00:00.000Z' },
     );
     const text = renderContactExplanation(explainContact(data, program, contact, WINDOW_END, 1000), colors(false), { deployed: true });
     const lines = text.split('\n').filter((line) => / webhook /.test(line)).map((line) => line.trim().replace(/^\S+\s+/, ''));
     expect(lines.sort()).toEqual([
       'webhook crm (delivered)',
-      'webhook crm (failed 4 times (cannot reach 127.0.0.1:48651): tried again from 2026-12-06T10:08Z)',
+      'webhook crm (failed 4 times (cannot reach 127.0.0.1:48651); tried again from 2026-12-06T10:08Z)',
       'webhook crm (given up after 1 attempt (HTTP 410))',
+      'webhook crm (not posted yet (secret env CRM_WEBHOOK_SECRET is not set); tried from 2026-11-20T00:00Z)',
     ]);
   });
 });

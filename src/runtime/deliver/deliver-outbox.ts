@@ -107,6 +107,11 @@ export interface DeliveryReport {
   /** Of `deferred`: due, but held for the contact's quiet hours, its campaign's sending window or the frequency cap (`deliveryHeldUntil`). */
   held: number;
   /**
+   * Of `deferred`: held for the frequency cap by emails that were then not sent (the server was
+   * down, they failed): due again at the next delivery, not tried in this one.
+   */
+  released: number;
+  /**
    * Messages whose due time or hold reason this delivery changed in the store: held, held to
    * another time, or let go before the time an earlier delivery held them to (0 in a dry run). A
    * run that holds only what was already held so has changed nothing (`isIdle`).
@@ -132,7 +137,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const dryRun = options.dryRun ?? false;
   const outboxDir = options.outboxDir ?? options.transport.outboxDir;
   const recovered = await foldLedger(data, options.ledgerPath, outboxDir === undefined ? { now: options.now } : { outboxDir, now: options.now, sentAt: (message) => sentAtOf(message, options) });
-  const report: DeliveryReport = { dryRun, sent: 0, notifications: 0, earlier: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, retimed: 0, recovered, messages: [] };
+  const report: DeliveryReport = { dryRun, sent: 0, notifications: 0, earlier: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, released: 0, retimed: 0, recovered, messages: [] };
   const now = Date.parse(options.now);
   const ctx = deliveryContext(data, options.program);
   const frequencyCap = options.program.settings.frequencyCap;
@@ -302,7 +307,10 @@ function reweighHolds(cap: DeliveryCap, holds: readonly Hold[], batch: readonly 
     const reason = held?.reason ?? 'not sent in this run: held for the frequency cap by an email that was not sent after all; due again at the next delivery';
     if (reason === hold.report.reason) continue;
     hold.report.reason = reason;
-    if (held === null) report.held--;
+    if (held === null) {
+      report.held--;
+      report.released++;
+    }
     if (!options.dryRun) Object.assign(hold.message, { dueAt: held === null ? hold.dueAt : new Date(held.until).toISOString(), reason });
   }
 }

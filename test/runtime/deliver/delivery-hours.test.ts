@@ -167,7 +167,7 @@ describe('deliveryHeldUntil', () => {
       const data = store({ contacts: [PARIS], outbox: [due('a'), due('b'), due('c')] });
       const { transport } = smtp((key) => (key.startsWith('a') ? { status: 'failed', error: '554 message refused' } : sent()));
       const report = await deliver(data, transport);
-      expect(report).toMatchObject({ sent: 1, failed: 1, held: 0, deferred: 1 });
+      expect(report).toMatchObject({ sent: 1, failed: 1, held: 0, released: 1, deferred: 1 });
       expect(statuses(data)).toEqual(['a failed 2026-11-23T10:00:00.000Z', 'b sent 2026-11-24T10:00:00.000Z', 'c pending 2026-11-23T10:00:00.000Z']);
       const reason = 'not sent in this run: held for the frequency cap by an email that was not sent after all; due again at the next delivery';
       expect(data.outbox[2]!.reason).toBe(reason);
