@@ -58,6 +58,15 @@ function runInteractive(argv: string[]) {
 }
 
 describe('campaign plan / apply', () => {
+  it('warns when --store names no store: the plan is against an empty store, which a typo looks like (QA)', async () => {
+    await importContacts();
+    const typo = await cli('plan', '--workspace', 'campaigns', '--store', 'stroe.json', '--no-typecheck', '--now', NOW);
+    expect(typo.code).toBe(0);
+    expect(typo.stdout).toContain('! There is no store at "stroe.json": this plan is against an empty store, as for a first deployment. If the store exists, check the path given to --store.');
+    const right = await cli('plan', ...common, '--now', NOW);
+    expect(right.stdout).not.toContain('There is no store');
+  });
+
   it('never saves a plan over a file that is not one, and apply of such a file does not suggest it (QA: a CSV replaced by a plan)', async () => {
     await importContacts();
     writeFileSync(path.join(dir, 'contacts.csv'), readFileSync(CONTACTS));
