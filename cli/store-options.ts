@@ -5,7 +5,9 @@ import { DEFAULT_STORE } from '../src/compiler/collect.ts';
 import { UserError } from '../src/errors.ts';
 import { ledgerPathFor } from '../src/runtime/deliver/ledger.ts';
 import { webhookLedgerPathFor } from '../src/runtime/deliver/webhook-ledger.ts';
+import { readStore } from '../src/store/index.ts';
 import { storePaths } from '../src/store/paths.ts';
+import type { StoreData } from '../src/store/types.ts';
 import { waitForStoreLock, type LockOptions, type StoreLock } from '../src/store/lock.ts';
 import { parseCompoundDuration } from '../src/ir/durations.ts';
 import { stringOption, type OptionSpec, type ParsedArgs } from './command.ts';
@@ -62,6 +64,27 @@ export async function storeForUrgentChange(ctx: CliContext, args: ParsedArgs, mi
   const storeLabel = displayPath(ctx, storeFile);
   if (!existsSync(storeFile)) throw new UserError(`There is no store at "${storeLabel}"; pass the store that holds ${missing} with --store. Nothing was changed.`);
   return { compiled, storeFile, storeLabel };
+}
+
+/**
+ * The store a maintenance command changes (`webhooks retry`, `emails retry`): compiled only without
+ * `--store`; refused in one line when there is none (before the lock would create its folder);
+ * locked unless a dry run, and read. The caller releases `lock`.
+ */
+export async function openStoreToChange(ctx: CliContext, args: ParsedArgs, purpose: string, dryRun: boolean): Promise<{ storeFile: string; storeLabel: string; data: StoreData; lock: StoreLock | null }> {
+  const storeFile = stringOption(args, 'store') !== undefined ? storePathFor(ctx, args, { workspace: ctx.cwd, program: null }) : storePathFor(ctx, args, await compileOrFail(ctx, args));
+  const storeLabel = displayPath(ctx, storeFile);
+  const noStore = () => new UserError(`There is no store at "${storeLabel}"; nothing was changed.`);
+  if (!existsSync(storeFile)) throw noStore();
+  const lock = await lockStoreUnlessDryRun(ctx, args, storeFile, purpose, dryRun);
+  try {
+    const data = await readStore(storeFile, { label: storeLabel });
+    if (!data) throw noStore();
+    return { storeFile, storeLabel, data, lock };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
 }
 
 /**

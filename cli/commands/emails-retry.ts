@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { mostCommon } from '../../src/render/run-text.ts';
 import { applyEmailRetry, emailRetryRecords, planEmailRetry, type RetryStatus } from '../../src/runtime/deliver/email-retry.ts';
 import { ledgerPathFor, openLedger } from '../../src/runtime/deliver/ledger.ts';
-import { auditEntry, readStore, writeStore } from '../../src/store/index.ts';
+import { auditEntry, writeStore } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
-import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStoreUnlessDryRun, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
-import { compileOrFail } from '../workspace.ts';
+import { LOCK_HELP, LOCK_OPTIONS, openStoreToChange, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
 
 /** Emails listed one by one up to this many; beyond, the count says it. */
 const LISTED = 10;
@@ -39,16 +37,8 @@ export const emailsRetry: Command = {
     if (statuses.length === 0) throw new UserError('Say which emails to queue again: --unknown (the send broke off; check the server\'s log first), --failed, or both.');
     const key = stringOption(args, 'key');
     const now = nowFor(ctx, args);
-    const explicit = stringOption(args, 'store');
-    const storeFile = explicit !== undefined ? storePathFor(ctx, args, { workspace: ctx.cwd, program: null }) : storePathFor(ctx, args, await compileOrFail(ctx, args));
-    const storeLabel = displayPath(ctx, storeFile);
-    const noStore = () => new UserError(`There is no store at "${storeLabel}"; nothing was changed.`);
-    // Checked before the lock, which would create the store's folder.
-    if (!existsSync(storeFile)) throw noStore();
-    const lock = await lockStoreUnlessDryRun(ctx, args, storeFile, 'campaign emails retry', dryRun);
+    const { storeFile, storeLabel, data, lock } = await openStoreToChange(ctx, args, 'campaign emails retry', dryRun);
     try {
-      const data = await readStore(storeFile, { label: storeLabel });
-      if (!data) throw noStore();
       const which = statuses.join(' or ');
       if (key !== undefined) {
         const message = data.outbox.find((m) => m.key === key);

@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { mostCommon } from '../../src/render/run-text.ts';
 import { applyWebhookRetry, planWebhookRetry } from '../../src/runtime/deliver/webhook-retry.ts';
-import { auditEntry, readStore, writeStore } from '../../src/store/index.ts';
+import { auditEntry, writeStore } from '../../src/store/index.ts';
 import type { WebhookDelivery } from '../../src/store/types.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
-import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockStoreUnlessDryRun, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
-import { compileOrFail } from '../workspace.ts';
+import { LOCK_HELP, LOCK_OPTIONS, openStoreToChange, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
 
 /** Deliveries listed one by one up to this many; beyond, the counts say it. */
 const LISTED = 10;
@@ -34,16 +32,8 @@ export const webhooksRetry: Command = {
     const dryRun = flag(args, 'dry-run');
     const endpoint = stringOption(args, 'endpoint');
     const now = nowFor(ctx, args);
-    const explicit = stringOption(args, 'store');
-    const storeFile = explicit !== undefined ? storePathFor(ctx, args, { workspace: ctx.cwd, program: null }) : storePathFor(ctx, args, await compileOrFail(ctx, args));
-    const storeLabel = displayPath(ctx, storeFile);
-    const noStore = () => new UserError(`There is no store at "${storeLabel}"; nothing was changed.`);
-    // Checked before the lock, which would create the store's folder.
-    if (!existsSync(storeFile)) throw noStore();
-    const lock = await lockStoreUnlessDryRun(ctx, args, storeFile, 'campaign webhooks retry', dryRun);
+    const { storeFile, storeLabel, data, lock } = await openStoreToChange(ctx, args, 'campaign webhooks retry', dryRun);
     try {
-      const data = await readStore(storeFile, { label: storeLabel });
-      if (!data) throw noStore();
       if (endpoint !== undefined) {
         const known = new Set([...Object.keys(data.deployed?.program.settings.webhooks ?? {}), ...data.webhooks.map((d) => d.endpoint)]);
         if (!known.has(endpoint)) {
