@@ -210,7 +210,9 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
       // Ctrl-C or SIGTERM lets the exchange in flight finish and reach the ledger, tries no more
       // messages, and then stops the run: stopped at once, the message in flight was left `unknown`
       // and had mostly never reached the server (QA: 4 of 6). Only SIGKILL cuts an exchange.
-      held = ledger && !transport.idempotent ? await holdSignals() : null;
+      // Not under `--watch`, whose own handler already lets the run finish (held too, the signal let
+      // through afterwards read as its second one, which stops at once).
+      held = ledger && !transport.idempotent && process.listenerCount('SIGINT') <= 1 ? await holdSignals() : null;
       let unflushed = 0;
       for (let i = 0; i < batch.length; i++) {
         if (held?.received()) break;
