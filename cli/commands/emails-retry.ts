@@ -2,7 +2,8 @@ import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { mostCommon } from '../../src/render/run-text.ts';
 import { applyEmailRetry, emailRetryRecords, planEmailRetry, type RetryStatus } from '../../src/runtime/deliver/email-retry.ts';
-import { ledgerPathFor, openLedger } from '../../src/runtime/deliver/ledger.ts';
+import { ledgerPathFor, openLedger, readLedger } from '../../src/runtime/deliver/ledger.ts';
+import type { StoreData } from '../../src/store/types.ts';
 import { auditEntry, writeStore } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
@@ -40,22 +41,32 @@ export const emailsRetry: Command = {
     const { storeFile, storeLabel, data, lock } = await openStoreToChange(ctx, args, 'campaign emails retry', dryRun);
     try {
       const which = statuses.join(' or ');
+      // Before the store's last run, an expiry would be judged at a time the store has left (QA).
+      if (data.clock !== null && now.toISOString() < data.clock) throw new UserError(`--now ${now.toISOString()} is before the store's clock (${data.clock}, its last run). Give a later time, or none. Nothing was changed.`);
+      // An interrupted run's ledger says what it sent; the next run records it. Until then the store
+      // shows those emails pending, and this command would see none of them unknown (QA).
+      if (await unrecordedDeliveries(data, ledgerPathFor(storeFile))) {
+        throw new UserError('An interrupted run delivered emails that the store does not show yet: run `campaign run` first (it records them, and sends nothing twice), then queue again. Nothing was changed.');
+      }
       if (key !== undefined) {
         const message = data.outbox.find((m) => m.key === key);
         if (!message) throw new UserError(`No email with key "${key}" in the store. Nothing was changed.`);
         if (!(statuses as string[]).includes(message.status)) throw new UserError(`Email "${key}" is ${message.status}, not ${which}. Nothing was changed.`);
       }
       const plan = planEmailRetry(data, { statuses, ...(key === undefined ? {} : { key }), now: now.toISOString() });
+      if (key !== undefined && plan.kept.length > 0) throw new UserError(`Email "${key}" cannot be queued again: ${plan.kept[0]!.why}. Nothing was changed.`);
       const c = colors(ctx.color);
       const lines: string[] = [];
       if (plan.retry.length === 0) lines.push(`No ${which} email to queue again; nothing was changed.`);
       else {
         lines.push(`${dryRun ? 'Would queue again' : 'Queued again'}: ${emails(plan.retry.length)} (${counts(plan.retry.map((m) => m.status))}).`);
         lines.push(...mostCommon(plan.retry.map((m) => m.reason ?? 'no reason recorded'), 'of them', c, Infinity));
-        const listed = plan.retry.slice(0, LISTED).map((m) => m.key);
-        lines.push(c.dim(`  ${listed.join(', ')}${plan.retry.length > LISTED ? `, … and ${(plan.retry.length - LISTED).toLocaleString('en-US')} more` : ''}`));
+        // A dry run lists every key, to compare with the server's log and pick with --key.
+        const shown = dryRun ? plan.retry.length : LISTED;
+        const listed = plan.retry.slice(0, shown).map((m) => m.key);
+        lines.push(c.dim(`  ${listed.join(', ')}${plan.retry.length > shown ? `, … and ${(plan.retry.length - shown).toLocaleString('en-US')} more (--dry-run lists them all)` : ''}`));
       }
-      if (plan.kept.length > 0) lines.push(`Not queued: ${emails(plan.kept.length)}, as ${counts(plan.kept.map((k) => k.why))}.`);
+      if (plan.kept.length > 0) lines.push(`Not queued: ${emails(plan.kept.length)} (${counts(plan.kept.map((k) => k.why.replace(/ \(.*\)$/, '')))}).`);
       if (plan.retry.length > 0 && dryRun) lines.push(c.dim('Dry run: nothing was changed.'));
       else if (plan.retry.length > 0) {
         // The ledger first: a crash before the store is written then leaves them as they were.
@@ -86,4 +97,12 @@ function counts(values: readonly string[]): string {
   const tally = new Map<string, number>();
   for (const value of values) tally.set(value, (tally.get(value) ?? 0) + 1);
   return [...tally].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([value, n]) => `${value} ${n.toLocaleString('en-US')}`).join(', ');
+}
+
+/** Whether the delivery ledger holds an outcome the store does not show yet: a run was interrupted after delivering (`foldLedger` records it at the next run). */
+async function unrecordedDeliveries(data: StoreData, ledgerPath: string): Promise<boolean> {
+  const { records } = await readLedger(ledgerPath);
+  if (records.length === 0) return false;
+  const last = new Map(records.map((r) => [r.key, r.state]));
+  return data.outbox.some((m) => (m.status === 'pending' || m.status === 'deferred') && last.has(m.key) && last.get(m.key) !== 'retry');
 }

@@ -70,7 +70,7 @@ export function renderRunSummary(result: RunResult, c: Colors): string {
     lines.push(...mostCommon(d.messages.filter((m) => m.outcome === 'skipped').map((m) => (m.reason ?? 'no reason recorded').replace(/, \d{4}-\d\d-\d\dT[\d:.]+Z\)$/, ')')), 'skipped', c));
     lines.push(...mostCommon(d.messages.filter((m) => m.outcome === 'retry').map((m) => m.reason ?? 'no reason recorded'), 'pending', c));
     lines.push(...mostCommon(d.messages.filter((m) => m.outcome === 'unknown').map((m) => m.reason ?? 'no reason recorded'), 'unknown', c));
-    if (d.unknown > 0 && !d.dryRun) lines.push(c.dim("  Check the SMTP server's log: `campaign emails retry --unknown` queues again those it never took."));
+    if (d.unknown > 0 && !d.dryRun) lines.push(c.dim("  Check the SMTP server's log: `campaign emails retry --unknown --dry-run` lists them, and `--key KEY` queues again one it never took (without --key, every unknown email goes again)."));
     if (d.bounced) lines.push(`Suppressed: ${n(d.bounced)} ${d.bounced === 1 ? 'address' : 'addresses'} whose mailbox does not exist (hard bounce); no email goes to them again.`);
   }
   const unreadable = ledgerLines(result);

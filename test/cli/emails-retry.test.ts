@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -41,7 +41,7 @@ describe('campaign emails retry', () => {
       const run = (...extra: string[]) => cliWith(smtp.env, dir, 'run', '--now', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp', ...extra);
       const first = await run();
       expect(first.code, first.stderr).toBe(0);
-      expect(first.stdout).toContain("Check the SMTP server's log: `campaign emails retry --unknown` queues again those it never took.");
+      expect(first.stdout).toContain("Check the SMTP server's log: `campaign emails retry --unknown --dry-run` lists them, and `--key KEY` queues again one it never took (without --key, every unknown email goes again).");
       const unknown = (await readStore(store))!.outbox.filter((m) => m.status === 'unknown');
       expect(unknown).toHaveLength(1);
       const key = unknown[0]!.key;
@@ -58,9 +58,24 @@ describe('campaign emails retry', () => {
       expect(readFileSync(store).equals(before)).toBe(true);
       // A key that is not unknown: refused, nothing written.
       const sent = (await readStore(store))!.outbox.find((m) => m.status === 'sent' || m.status === 'pending')!;
-      const wrong = await cli(dir, 'emails', 'retry', '--unknown', '--key', sent.key, '--store', 'store.json');
+      const wrong = await cli(dir, 'emails', 'retry', '--unknown', '--key', sent.key, '--store', 'store.json', '--now', '2026-12-31T00:05:00Z');
       expect(wrong.code).toBe(1);
       expect(wrong.stderr).toContain(`Email "${sent.key}" is ${sent.status}, not unknown. Nothing was changed.`);
+      expect(readFileSync(store).equals(before)).toBe(true);
+
+      // Before the store's clock: refused (an expiry would be judged at a time the store has left).
+      const early = await cli(dir, 'emails', 'retry', '--unknown', '--store', 'store.json', '--now', '2026-11-01T00:00:00Z');
+      expect(early.code).toBe(1);
+      expect(early.stderr).toMatch(/^error: --now 2026-11-01T00:00:00\.000Z is before the store's clock \(2026-12-31T00:00:00\.000Z, its last run\)/);
+      // An interrupted run's ledger not recorded yet (an attempt for an email the store shows pending): refused.
+      const pending = (await readStore(store))!.outbox.find((m) => m.status === 'pending')!;
+      const ledgerFile = path.join(dir, 'deliveries.jsonl');
+      const ledgerBefore = readFileSync(ledgerFile, 'utf8');
+      writeFileSync(ledgerFile, `${ledgerBefore}${JSON.stringify({ key: pending.key, state: 'attempt', at: '2026-12-31T00:00:00.000Z', transport: 'smtp' })}\n`);
+      const interrupted = await cli(dir, 'emails', 'retry', '--unknown', '--store', 'store.json', '--now', '2026-12-31T00:05:00Z');
+      expect(interrupted.code).toBe(1);
+      expect(interrupted.stderr).toContain('An interrupted run delivered emails that the store does not show yet: run `campaign run` first');
+      writeFileSync(ledgerFile, ledgerBefore);
       expect(readFileSync(store).equals(before)).toBe(true);
 
       const queued = await cli(dir, 'emails', 'retry', '--unknown', '--key', key, '--store', 'store.json', '--now', '2026-12-31T00:05:00Z');
@@ -83,7 +98,7 @@ describe('campaign emails retry', () => {
       expect(new Set(smtp.received).size).toBe(smtp.received.length);
       expect(last.outbox.filter((m) => m.status === 'unknown')).toEqual([]);
       // Nothing left to queue.
-      expect((await cli(dir, 'emails', 'retry', '--unknown', '--store', 'store.json')).stdout).toBe('No unknown email to queue again; nothing was changed.\n');
+      expect((await cli(dir, 'emails', 'retry', '--unknown', '--store', 'store.json', '--now', '2026-12-31T00:15:00Z')).stdout).toBe('No unknown email to queue again; nothing was changed.\n');
     } finally {
       await smtp.close();
     }

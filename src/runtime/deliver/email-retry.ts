@@ -36,7 +36,7 @@ export function planEmailRetry(data: Pick<StoreData, 'outbox' | 'contacts' | 'su
         : message.kind !== 'notification' && suppressed.has(suppressionHash(message.to))
           ? 'its address is on the suppression list'
           : message.expiresAt !== undefined && Date.parse(message.expiresAt) <= now
-            ? `its send step's time ran out (${message.expiresAt})`
+            ? `its send step expired (${message.expiresAt})`
             : null;
     if (why === null) plan.retry.push(message);
     else plan.kept.push({ message, why });

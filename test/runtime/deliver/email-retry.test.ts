@@ -23,7 +23,7 @@ describe('planEmailRetry', () => {
     expect(plan.retry.map((m) => m.key)).toEqual(['k-team', 'k-unknown']);
     expect(plan.kept.map((k) => [k.message.key, k.why])).toEqual([
       ['k-suppressed', 'its address is on the suppression list'],
-      ['k-expired', `its send step's time ran out (${NOW})`],
+      ['k-expired', `its send step expired (${NOW})`],
     ]);
     const both = planEmailRetry(data(), { statuses: ['unknown', 'failed'], now: NOW });
     expect(both.retry.map((m) => m.key)).toEqual(['k-failed', 'k-team', 'k-unknown']);
