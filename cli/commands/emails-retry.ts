@@ -42,7 +42,7 @@ export const emailsRetry: Command = {
     try {
       const which = statuses.join(' or ');
       // Before the store's last run, an expiry would be judged at a time the store has left (QA).
-      if (data.clock !== null && now.toISOString() < data.clock) throw new UserError(`--now ${now.toISOString()} is before the store's clock (${data.clock}, its last run). Give a later time, or none. Nothing was changed.`);
+      if (data.clock !== null && now.toISOString() < data.clock) throw new UserError(`--now ${now.toISOString()} is before the store's clock (${data.clock}, its last run): give --now at or after it. Nothing was changed.`);
       // An interrupted run's ledger says what it sent; the next run records it. Until then the store
       // shows those emails pending, and this command would see none of them unknown (QA).
       if (await unrecordedDeliveries(data, ledgerPathFor(storeFile))) {
