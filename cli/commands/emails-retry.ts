@@ -5,7 +5,7 @@ import { applyEmailRetry, emailRetryRecords, planEmailRetry, type RetryStatus } 
 import { ledgerPathFor, openLedger, readLedger } from '../../src/runtime/deliver/ledger.ts';
 import type { StoreData } from '../../src/store/types.ts';
 import { auditEntry, writeStore } from '../../src/store/index.ts';
-import { flag, stringOption, type Command } from '../command.ts';
+import { flag, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
 import { LOCK_HELP, LOCK_OPTIONS, openStoreToChange, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
 
@@ -14,12 +14,12 @@ const LISTED = 10;
 
 export const emailsRetry: Command = {
   name: 'emails retry',
-  usage: '--unknown | --failed [--key KEY] [--dry-run] [--store FILE] [--now ISO]',
+  usage: '--unknown | --failed [--key KEY]… [--dry-run] [--store FILE] [--now ISO]',
   help: [
     '--unknown                  emails whose send broke off (they may have gone out: check the',
     "                           SMTP server's log first; each goes again with the same Message-ID)",
     '--failed                   emails refused for good, or given up after 5 days of retries',
-    '--key KEY                  only this email (its key, as `campaign contact` and run --format json show)',
+    '--key KEY                  only this email (its key, as --dry-run, `campaign contact` and run --format json show; repeatable)',
     '--dry-run                  list what would be queued again, change nothing',
     STORE_HELP,
     LOCK_HELP,
@@ -31,12 +31,12 @@ export const emailsRetry: Command = {
     'quiet hours). Not queued: emails of erased contacts, to a suppressed address, or whose send',
     "step's expiry has passed.",
   ],
-  options: { ...STORE_OPTIONS, ...LOCK_OPTIONS, ...NOW_OPTIONS, unknown: { type: 'boolean' }, failed: { type: 'boolean' }, key: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  options: { ...STORE_OPTIONS, ...LOCK_OPTIONS, ...NOW_OPTIONS, unknown: { type: 'boolean' }, failed: { type: 'boolean' }, key: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' } },
   async run(ctx, args) {
     const dryRun = flag(args, 'dry-run');
     const statuses: RetryStatus[] = [...(flag(args, 'unknown') ? ['unknown' as const] : []), ...(flag(args, 'failed') ? ['failed' as const] : [])];
     if (statuses.length === 0) throw new UserError('Say which emails to queue again: --unknown (the send broke off; check the server\'s log first), --failed, or both.');
-    const key = stringOption(args, 'key');
+    const picked = Array.isArray(args.values.key) ? (args.values.key as string[]) : undefined;
     const now = nowFor(ctx, args);
     const { storeFile, storeLabel, data, lock } = await openStoreToChange(ctx, args, 'campaign emails retry', dryRun);
     try {
@@ -48,13 +48,14 @@ export const emailsRetry: Command = {
       if (await unrecordedDeliveries(data, ledgerPathFor(storeFile))) {
         throw new UserError('An interrupted run delivered emails that the store does not show yet: run `campaign run` first (it records them, and sends nothing twice), then queue again. Nothing was changed.');
       }
-      if (key !== undefined) {
-        const message = data.outbox.find((m) => m.key === key);
+      const byKey = new Map(data.outbox.map((m) => [m.key, m]));
+      for (const key of picked ?? []) {
+        const message = byKey.get(key);
         if (!message) throw new UserError(`No email with key "${key}" in the store. Nothing was changed.`);
         if (!(statuses as string[]).includes(message.status)) throw new UserError(`Email "${key}" is ${message.status}, not ${which}. Nothing was changed.`);
       }
-      const plan = planEmailRetry(data, { statuses, ...(key === undefined ? {} : { key }), now: now.toISOString() });
-      if (key !== undefined && plan.kept.length > 0) throw new UserError(`Email "${key}" cannot be queued again: ${plan.kept[0]!.why}. Nothing was changed.`);
+      const plan = planEmailRetry(data, { statuses, ...(picked === undefined ? {} : { keys: new Set(picked) }), now: now.toISOString() });
+      if (picked !== undefined && plan.kept.length > 0) throw new UserError(`Email "${plan.kept[0]!.message.key}" cannot be queued again: ${plan.kept[0]!.why}. Nothing was changed.`);
       const c = colors(ctx.color);
       const lines: string[] = [];
       if (plan.retry.length === 0) lines.push(`No ${which} email to queue again; nothing was changed.`);

@@ -58,7 +58,8 @@ describe('campaign emails retry', () => {
       expect(readFileSync(store).equals(before)).toBe(true);
       // A key that is not unknown: refused, nothing written.
       const sent = (await readStore(store))!.outbox.find((m) => m.status === 'sent' || m.status === 'pending')!;
-      const wrong = await cli(dir, 'emails', 'retry', '--unknown', '--key', sent.key, '--store', 'store.json', '--now', '2026-12-31T00:05:00Z');
+      // --key is repeatable: one that cannot be queued refuses them all.
+      const wrong = await cli(dir, 'emails', 'retry', '--unknown', '--key', key, '--key', sent.key, '--store', 'store.json', '--now', '2026-12-31T00:05:00Z');
       expect(wrong.code).toBe(1);
       expect(wrong.stderr).toContain(`Email "${sent.key}" is ${sent.status}, not unknown. Nothing was changed.`);
       expect(readFileSync(store).equals(before)).toBe(true);

@@ -21,14 +21,14 @@ export interface EmailRetryPlan {
   now: string;
 }
 
-export function planEmailRetry(data: Pick<StoreData, 'outbox' | 'contacts' | 'suppression'>, options: { statuses: readonly RetryStatus[]; key?: string; now: string }): EmailRetryPlan {
+export function planEmailRetry(data: Pick<StoreData, 'outbox' | 'contacts' | 'suppression'>, options: { statuses: readonly RetryStatus[]; keys?: ReadonlySet<string>; now: string }): EmailRetryPlan {
   const contacts = new Set(data.contacts.map((c) => c.id));
   const suppressed = new Set(data.suppression.map((s) => s.hash));
   const now = Date.parse(options.now);
   const plan: EmailRetryPlan = { retry: [], kept: [], now: options.now };
   for (const message of data.outbox) {
     if (!(options.statuses as readonly string[]).includes(message.status)) continue;
-    if (options.key !== undefined && message.key !== options.key) continue;
+    if (options.keys !== undefined && !options.keys.has(message.key)) continue;
     // A team notification goes to a team's address: no contact, no suppression list.
     const why =
       message.kind !== 'notification' && !contacts.has(message.contact)

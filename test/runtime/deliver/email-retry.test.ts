@@ -28,7 +28,7 @@ describe('planEmailRetry', () => {
     const both = planEmailRetry(data(), { statuses: ['unknown', 'failed'], now: NOW });
     expect(both.retry.map((m) => m.key)).toEqual(['k-failed', 'k-team', 'k-unknown']);
     expect(both.kept.map((k) => k.message.key)).toContain('k-erased');
-    expect(planEmailRetry(data(), { statuses: ['unknown', 'failed'], key: 'k-failed', now: NOW }).retry.map((m) => m.key)).toEqual(['k-failed']);
+    expect(planEmailRetry(data(), { statuses: ['unknown', 'failed'], keys: new Set(['k-failed', 'k-team']), now: NOW }).retry.map((m) => m.key)).toEqual(['k-failed', 'k-team']);
   });
 
   it('makes them pending, no longer handed over nor retried since, and ledger records that say so', () => {
