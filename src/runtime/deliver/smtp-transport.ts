@@ -114,9 +114,7 @@ export function smtpTransport(config: SmtpConfig, env: Record<string, string | u
         return { status: 'retry', error: `${where} deferred the message at its per-connection limit: ${scrub(outcome.error.message)}`, stop: false, again: true };
       }
       if (outcome.ok) return { status: 'sent', alreadyDelivered: false, detail: scrub(outcome.response) };
-      // A connection that broke before it took any message is not one a new connection would fare
-      // better on (QA: a server closing after each DATA made all 20 queued emails unknown in one
-      // run; one closing at RCPT TO got 1,005 logins). After messages it took, it may be a limit.
+      // Broke before taking a message: another connection would fare no better; after some, maybe a limit.
       const fresh = session!.accepted === 0;
       drop();
       const result = classify('send', outcome.error, where, scrub, outcome.handedOver, fresh);
