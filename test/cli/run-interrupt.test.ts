@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/runtime/deliver/ledger.ts';
 import { readStore } from '../../src/store/index.ts';
 import { ROOT, runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
+import { slowFirstSmtpServer } from '../helpers/slow-smtp.ts';
 
 const { cli, cliWith, copyBase } = runtimeCliWorkspace();
 
@@ -47,26 +46,12 @@ describe('campaign run interrupted with Ctrl-C', () => {
   }, 60_000);
 
   it('during SMTP delivery, lets the exchange in flight finish and reach the ledger, tries no more, then stops: nothing unknown, nothing lost (QA: the email in flight became unknown, and mostly never reached the server)', async () => {
-    const received: string[] = [];
-    let started = false;
-    const server = new SMTPServer({
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, _session, callback) {
-        // The server takes its time to answer the first message: the signal comes meanwhile.
-        const first = !started;
-        started = true;
-        let text = '';
-        stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        stream.on('end', () => setTimeout(() => (received.push(/^Message-ID:\s+(<[^>]+>)/m.exec(text)![1]!), callback()), first ? 400 : 0));
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const smtp = await slowFirstSmtpServer();
+    const { received } = smtp.state;
     try {
-      const smtp = { CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: String((server.server.address() as AddressInfo).port) };
       const dir = copyBase();
       expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
-      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CAMPAIGN_ACTOR: 'test', ...smtp };
+      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CAMPAIGN_ACTOR: 'test', ...smtp.env };
       delete env.CAMPAIGN_NOW;
       const argv = ['run', '--now', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp', '--workspace', path.join(ROOT, 'campaigns')];
       const child = spawn(process.execPath, [path.join(ROOT, 'cli/campaign.js'), ...argv], { cwd: dir, env });
@@ -74,7 +59,7 @@ describe('campaign run interrupted with Ctrl-C', () => {
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
       const deadline = Date.now() + 60_000;
-      while (!started) {
+      while (!smtp.state.started) {
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no message was sent\n${stderr}`);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -86,14 +71,14 @@ describe('campaign run interrupted with Ctrl-C', () => {
       const records = (await readLedger(path.join(dir, 'deliveries.jsonl'))).records;
       expect(records.map((r) => r.state)).toEqual(['attempt', 'sent']);
       // The next run records it from the ledger and sends the rest, each once.
-      const again = await cliWith(smtp, dir, 'run', '--now', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
+      const again = await cliWith(smtp.env, dir, 'run', '--now', '2026-12-31T00:00:00Z', '--store', 'store.json', '--transport', 'smtp');
       expect(again.code, again.stderr).toBe(0);
       const after = (await readStore(path.join(dir, 'store.json')))!;
       expect(after.outbox.filter((m) => m.status === 'unknown')).toEqual([]);
       expect(new Set(received).size).toBe(received.length);
       expect(received.length).toBe(after.outbox.filter((m) => m.status === 'sent').length);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await smtp.close();
     }
   }, 90_000);
 });

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireStoreLock, readStore } from '../../src/store/index.ts';
 import { ROOT, runtimeCliWorkspace } from '../helpers/runtime-cli.ts';
+import { slowFirstSmtpServer } from '../helpers/slow-smtp.ts';
 import { watchInterval } from '../../cli/run-watch.ts';
 
 const CAMPAIGN = path.join(ROOT, 'cli/campaign.js');
@@ -137,32 +137,20 @@ describe('campaign run --watch', () => {
   }, 120_000);
 
   it('a signal during SMTP delivery lets the run deliver, write the store and exit 0, as for any run (not the second signal)', async () => {
-    let started = false;
-    let received = 0;
-    const server = new SMTPServer({
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, _session, callback) {
-        const first = !started;
-        started = true;
-        stream.resume();
-        stream.on('end', () => setTimeout(() => ((received += 1), callback()), first ? 400 : 0));
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const smtp = await slowFirstSmtpServer();
     try {
       const dir = copyBase();
       expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
-      const watcher = watchWith({ CAMPAIGN_SMTP_HOST: '127.0.0.1', CAMPAIGN_SMTP_PORT: String((server.server.address() as AddressInfo).port) }, dir, '--every', '1m', '--transport', 'smtp');
-      await until('a message in flight', () => started, watcher);
+      const watcher = watchWith(smtp.env, dir, '--every', '1m', '--transport', 'smtp');
+      await until('a message in flight', () => smtp.state.started, watcher);
       watcher.child.kill('SIGINT');
       expect(await watcher.exited).toEqual({ code: 0, signal: null });
       expect(watcher.stderr()).not.toContain('Stopped now');
       const data = (await readStore(path.join(dir, 'store.json')))!;
-      expect(data.outbox.filter((m) => m.status === 'sent')).toHaveLength(received);
+      expect(data.outbox.filter((m) => m.status === 'sent')).toHaveLength(smtp.state.received.length);
       expect(data.outbox.filter((m) => m.status === 'unknown')).toEqual([]);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await smtp.close();
     }
   }, 120_000);
 
