@@ -1,11 +1,12 @@
 import { emailTime, type ContactExplanation } from '../runtime/explain.ts';
 import type { StoredEvent } from '../store/types.ts';
+import { shortInstant } from '../text/instant.ts';
 import { terminalSafeDeep } from '../text/terminal-safe.ts';
 import type { Colors } from './colors.ts';
 
 /** `campaign contact ID`: one contact, explained. */
 
-const short = (iso: string | null | undefined) => (iso ? iso.replace(/(:00)?\.\d{3}Z$/, 'Z') : '—');
+const short = (iso: string | null | undefined) => (iso ? shortInstant(iso) : '—');
 const num = (value: number) => String(Math.round(value * 100) / 100);
 
 /**

@@ -269,15 +269,11 @@ function impactSections(plan: Plan, examples: ExampleFormatter): Part[] {
   const crossingRows = scores.flatMap((s) =>
     s.thresholds
       .filter((t) => t.crossing > 0)
-      .map((t) =>
-        tableRow([
-          mdCode(s.score),
-          `${mdCode(t.threshold)} ≥ ${t.at}`,
-          count(t.crossing),
-          `${mdText(t.actions.map(describeAction).join(', ') || 'none')}${describeEffects(t).length > 0 ? ` — ⚠️ of them: ${mdText(describeEffects(t).join('; '))}` : ''}`,
-          examples(t.examples, t.crossing),
-        ]),
-      ),
+      .map((t) => {
+        const effects = describeEffects(t);
+        const actions = `${mdText(t.actions.map(describeAction).join(', ') || 'none')}${effects.length > 0 ? ` — ⚠️ of them: ${mdText(effects.join('; '))}` : ''}`;
+        return tableRow([mdCode(s.score), `${mdCode(t.threshold)} ≥ ${t.at}`, count(t.crossing), actions, examples(t.examples, t.crossing)]);
+      }),
   );
 
   const scoreRows = scores.map((s) => {

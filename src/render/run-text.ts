@@ -4,6 +4,7 @@ import type { DeliveryReport } from '../runtime/deliver/deliver-outbox.ts';
 import { heldUntilOf } from '../runtime/deliver/delivery-hours.ts';
 import { SETTLE_PASSES } from '../runtime/engine/run-stats.ts';
 import type { Colors } from './colors.ts';
+import { shortInstant } from '../text/instant.ts';
 import { terminalSafeDeep } from '../text/terminal-safe.ts';
 
 /** `campaign run` output: a summary, and with --dry-run what would change per contact. */
@@ -287,7 +288,7 @@ function firstHeld(d: DeliveryReport): string {
     const until = m.outcome === 'deferred' ? heldUntilOf(m.reason) : null;
     if (until !== null && (first === null || until < first)) first = until;
   }
-  return first === null ? '' : `, the first at ${first.replace(/(:00)?\.\d{3}Z$/, 'Z')}`;
+  return first === null ? '' : `, the first at ${shortInstant(first)}`;
 }
 
 export function runJson(result: RunResult): unknown {

@@ -1,6 +1,7 @@
 import { clauses, describeCondition } from '../ir/describe-condition.ts';
 import type { Program } from '../ir/types.ts';
 import type { ContactRecord, Enrollment, OutboxMessage, StoreData, StoredEvent, WebhookDelivery } from '../store/types.ts';
+import { shortInstant } from '../text/instant.ts';
 import { compileCondition } from './evaluate/compile-condition.ts';
 import { compileProgram, evaluateContact } from './evaluate/snapshot.ts';
 import { decayTo, scoreAt } from './evaluate/scoring.ts';
@@ -196,7 +197,7 @@ function webhookStatus(w: WebhookDelivery): string {
   if (w.status !== 'failed') return w.status;
   const why = w.lastError ?? (w.lastStatus !== undefined ? `HTTP ${w.lastStatus}` : undefined);
   const reason = why ? ` (${why})` : '';
-  const next = w.nextAttemptAt?.replace(/(:00)?\.\d{3}Z$/, 'Z');
+  const next = w.nextAttemptAt === undefined ? undefined : shortInstant(w.nextAttemptAt);
   // Never posted (its secret is not set, say): not "failed 0 times" (QA).
   if (w.attempts === 0) return `not posted yet${reason}${next ? `; tried from ${next}` : ''}`;
   if (!next) return `given up after ${w.attempts} attempt${w.attempts === 1 ? '' : 's'}${reason}`;
