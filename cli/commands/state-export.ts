@@ -69,10 +69,11 @@ export const stateExport: Command = {
       throw new UserError(`Cannot write the snapshot to "${displayPath(ctx, outFile)}": ${(error as Error).message}.`);
     }
     const { kept, hashed, yearRemoved, dropped } = snapshot.snapshot!.fields;
+    const revealed = snapshot.snapshot!.revealingIdsHashed ?? 0;
     const list = (fields: string[]) => (fields.length ? fields.join(', ') : 'none');
     ctx.out(
       [
-        `Exported the state of ${label} (serial ${store.serial}) to ${displayPath(ctx, outFile)}: ${store.contacts.length} contacts${snapshot.snapshot!.hashedIds ? ' (ids hashed)' : ''}, ${store.events.length} events, ${store.enrollments.length} enrollments.`,
+        `Exported the state of ${label} (serial ${store.serial}) to ${displayPath(ctx, outFile)}: ${store.contacts.length} contacts${snapshot.snapshot!.hashedIds ? ' (ids hashed)' : revealed ? ` (${revealed.toLocaleString('en-US')} id${revealed === 1 ? '' : 's'} hashed: made from an email address)` : ''}, ${store.events.length} events, ${store.enrollments.length} enrollments.`,
         `  fields kept: ${list(kept)}`,
         `  hashed: ${list(hashed)}`,
         ...(yearRemoved.length ? [`  year removed: ${list(yearRemoved)}`] : []),

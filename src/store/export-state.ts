@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FieldType, Program } from '../ir/types.ts';
 import { programConditions, walkCond } from '../ir/walk.ts';
+import { contactIdForEmail } from './suppression.ts';
 import type { ContactRecord, Enrollment, SnapshotInfo, StoreData, StoredEvent } from './types.ts';
 
 export interface ExportStateOptions {
@@ -71,7 +72,12 @@ export function exportState(store: StoreData, options: ExportStateOptions = {}):
   const program = store.deployed?.program ?? null;
   const key = options.key ?? randomBytes(32);
   const hash = (value: string, length = 16) => createHmac('sha256', key).update(value).digest('hex').slice(0, length);
-  const contactId = options.hashIds ? (id: string) => `c_${hash(`id:${id}`)}` : (id: string) => id;
+  const hashedId = (id: string) => `c_${hash(`id:${id}`)}`;
+  // Without --hash-ids, ids are kept, but not one that names the person: an address used as the
+  // id, or the id import gives a contact without one, `c_` + sha256 of its address — anyone with
+  // the snapshot could hash a guessed address and find that person's line (QA).
+  const revealing = options.hashIds ? null : revealingIds(store, program?.settings.fields.email);
+  const contactId = options.hashIds ? hashedId : (id: string) => (revealing!.has(id) ? hashedId(id) : id);
 
   const read = program ? fieldsReadBy(program) : { fields: new Map(), tags: new Set<string>(), eventProps: new Map<string, Set<string>>() };
   for (const field of options.keepFields ?? []) if (!read.fields.has(field)) read.fields.set(field, new Set(['value']));
@@ -121,13 +127,14 @@ export function exportState(store: StoreData, options: ExportStateOptions = {}):
     snapshot: {
       exportedAt: (options.now ?? new Date()).toISOString(),
       hashedIds: options.hashIds === true,
+      ...(revealing && revealing.size > 0 ? { revealingIdsHashed: revealing.size } : {}),
       fields: info,
       tags: [...read.tags].sort(),
       eventProperties: Object.fromEntries([...read.eventProps].sort(([a], [b]) => (a < b ? -1 : 1)).map(([event, props]) => [event, [...props].sort()])),
       unprocessedEvents: options.unprocessedEvents ?? 0,
     },
     deployed: store.deployed,
-    contacts: options.hashIds ? contacts.sort(byId) : contacts,
+    contacts: options.hashIds || revealing!.size > 0 ? contacts.sort(byId) : contacts,
     enrollments: enrollments.sort(byId),
     // In the store's order (time, then id), even where hashed ids would sort differently: re-scoring follows it.
     events,
@@ -170,4 +177,18 @@ function pseudonym(value: unknown, hash: (value: string) => string): unknown {
 /** `1987-03-14` → `2000-03-14` (2000 is a leap year, so 29 February survives). */
 function withoutYear(value: unknown): unknown {
   return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? `2000${value.slice(4)}` : value;
+}
+
+/**
+ * The contact ids that reveal their contact's address: the address itself (an id with an `@`), or
+ * `contactIdForEmail` of the contact's current address. (A derived id whose address changed since
+ * no longer matches a guess of the current one; the old one is not in the store to compare.)
+ */
+function revealingIds(store: StoreData, emailField: string | undefined): Set<string> {
+  const ids = new Set<string>();
+  for (const contact of store.contacts) {
+    const email = emailField === undefined ? undefined : contact.fields[emailField];
+    if (contact.id.includes('@') || (typeof email === 'string' && contact.id === contactIdForEmail(email))) ids.add(contact.id);
+  }
+  return ids;
 }

@@ -248,6 +248,11 @@ export interface SnapshotInfo {
   exportedAt: string;
   /** Contact ids were replaced by keyed hashes (`--hash-ids`). */
   hashedIds: boolean;
+  /**
+   * Without `--hash-ids`: how many ids were hashed anyway because they reveal their contact's
+   * address (the address itself, or `c_` + sha256 of it, the id import gives); absent when none.
+   */
+  revealingIdsHashed?: number;
   /** What happened to each contact field of the deployed schema (and any kept with `keepFields`). */
   fields: {
     /** Kept as they are. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldType } from '../../src/ir/types.ts';
 import { exportState, isPersonalField, snapshotGaps } from '../../src/store/export-state.ts';
+import { contactIdForEmail } from '../../src/store/suppression.ts';
 import { campaign, contact, enrollment, event, inCountries, program, segment, send, store } from '../planner/helpers.ts';
 
 const KEY = Buffer.alloc(32, 7);
@@ -72,6 +73,34 @@ describe('exportState', () => {
     expect(snapshot.events[0]!.id).toMatch(/^e_[0-9a-f]{16}$/);
     expect(snapshot.enrollments[0]).toMatchObject({ id: `welcome/${ada}/1`, contact: ada });
     expect(JSON.stringify(snapshot)).not.toMatch(/"c[12]"/);
+  });
+
+  it('hashes, even without hashIds, the ids that reveal an address: the address itself, or the id import derives from it', () => {
+    const derived = contactIdForEmail('Jane.Private@example.org');
+    const revealing = store(deployed, {
+      contacts: [
+        contact(derived, { email: 'jane.private@example.org', country: 'FR', plan: 'pro' }),
+        contact('kim@corp.example', { email: 'kim@corp.example', country: 'DE', plan: 'free' }),
+        contact('crm-0042', { email: 'lee@corp.example', country: 'US', plan: 'free' }),
+      ],
+      events: [event(derived, 'page.viewed', '2026-11-01T00:00:00.000Z', { url: '/pricing' })],
+      enrollments: [enrollment('welcome', derived, 'hello')],
+    });
+    const snapshot = exportState(revealing, { key: KEY });
+    expect(snapshot.snapshot).toMatchObject({ hashedIds: false, revealingIdsHashed: 2 });
+    const ids = snapshot.contacts.map((c) => c.id);
+    // A CRM's own id stays: plans name contacts by it.
+    expect(ids).toContain('crm-0042');
+    expect(ids).toEqual([...ids].sort());
+    const text = JSON.stringify(snapshot);
+    expect(text).not.toContain(derived);
+    expect(text).not.toContain('kim@');
+    const jane = snapshot.contacts.find((c) => c.fields.country === 'FR')!.id;
+    expect(jane).toMatch(/^c_[0-9a-f]{16}$/);
+    expect(snapshot.events[0]!.contact).toBe(jane);
+    expect(snapshot.enrollments[0]).toMatchObject({ contact: jane, id: `welcome/${jane}/1` });
+    // None to hash: the info says nothing (the snapshot of the first test has no such member).
+    expect(exportState(data, { key: KEY }).snapshot).not.toHaveProperty('revealingIdsHashed');
   });
 
   it('names what a new program reads that the snapshot left out', () => {
