@@ -238,8 +238,10 @@ async function mtime(file: string): Promise<string> {
  * after persisting, or with a run's data that equals what is on disk (an idle `--watch` run).
  */
 export async function truncateLedger(ledgerPath: string, persisted: StoreData): Promise<{ kept: number; dropped: number }> {
-  const { records } = await readLedger(ledgerPath);
-  if (records.length === 0) return { kept: 0, dropped: 0 };
+  const { records, invalidLines } = await readLedger(ledgerPath);
+  // Lines no record could be read from (cut off by a kill) go too: the run that read them said so
+  // once; kept, every later run said it again, with nothing to do about it (QA).
+  if (records.length === 0 && invalidLines === 0) return { kept: 0, dropped: 0 };
   const status = new Map(persisted.outbox.map((m) => [m.key, m.status]));
   const last = new Map<string, LedgerRecord['state']>();
   for (const record of records) last.set(record.key, record.state);

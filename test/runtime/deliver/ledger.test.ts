@@ -234,4 +234,13 @@ describe('truncateLedger', () => {
     await ledger.close();
     expect((await readLedger(ledgerPath)).records.map((r) => r.key)).toEqual(['z']);
   });
+
+  it('drops a line cut off by a kill, also when it is all the ledger holds (QA: every later run reported it again)', async () => {
+    const dir = await temp.make();
+    const ledgerPath = path.join(dir, 'deliveries.jsonl');
+    await writeFile(ledgerPath, '{"key":"x","sta');
+    expect(await readLedger(ledgerPath)).toEqual({ records: [], invalidLines: 1 });
+    expect(await truncateLedger(ledgerPath, store({ outbox: [] }))).toEqual({ kept: 0, dropped: 0 });
+    expect(await readLedger(ledgerPath)).toEqual({ records: [], invalidLines: 0 });
+  });
 });
