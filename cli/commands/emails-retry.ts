@@ -6,7 +6,7 @@ import { ledgerPathFor, openLedger, readLedger } from '../../src/runtime/deliver
 import type { StoreData } from '../../src/store/types.ts';
 import { auditEntry, writeStore } from '../../src/store/index.ts';
 import { flag, type Command } from '../command.ts';
-import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
 import { LOCK_HELP, LOCK_OPTIONS, openStoreToChange, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
 
 /** Emails listed one by one up to this many; beyond, the count says it. */
@@ -37,12 +37,13 @@ export const emailsRetry: Command = {
     const statuses: RetryStatus[] = [...(flag(args, 'unknown') ? ['unknown' as const] : []), ...(flag(args, 'failed') ? ['failed' as const] : [])];
     if (statuses.length === 0) throw new UserError('Say which emails to queue again: --unknown (the send broke off; check the server\'s log first), --failed, or both.');
     const picked = Array.isArray(args.values.key) ? (args.values.key as string[]) : undefined;
-    const now = nowFor(ctx, args);
     const { storeFile, storeLabel, data, lock } = await openStoreToChange(ctx, args, 'campaign emails retry', dryRun);
     try {
       const which = statuses.join(' or ');
-      // Before the store's last run, an expiry would be judged at a time the store has left (QA).
-      if (data.clock !== null && now.toISOString() < data.clock) throw new UserError(`--now ${now.toISOString()} is before the store's clock (${data.clock}, its last run): give --now at or after it. Nothing was changed.`);
+      // Before the store's last run, an expiry would be judged at a time the store has left (QA):
+      // a --now before it is refused; without one, a store a simulation ran ahead of the system
+      // clock is queued at its own clock (QA: the refusal blamed a --now never given).
+      const now = timeForStore(ctx, args, data.clock, 'queueing emails again');
       // An interrupted run's ledger says what it sent; the next run records it. Until then the store
       // shows those emails pending, and this command would see none of them unknown (QA).
       if (await unrecordedDeliveries(data, ledgerPathFor(storeFile))) {

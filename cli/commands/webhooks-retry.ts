@@ -5,7 +5,7 @@ import { applyWebhookRetry, planWebhookRetry } from '../../src/runtime/deliver/w
 import { auditEntry, writeStore } from '../../src/store/index.ts';
 import type { WebhookDelivery } from '../../src/store/types.ts';
 import { flag, stringOption, type Command } from '../command.ts';
-import { NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
+import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
 import { LOCK_HELP, LOCK_OPTIONS, openStoreToChange, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
 
 /** Deliveries listed one by one up to this many; beyond, the counts say it. */
@@ -31,9 +31,10 @@ export const webhooksRetry: Command = {
   async run(ctx, args) {
     const dryRun = flag(args, 'dry-run');
     const endpoint = stringOption(args, 'endpoint');
-    const now = nowFor(ctx, args);
     const { storeFile, storeLabel, data, lock } = await openStoreToChange(ctx, args, 'campaign webhooks retry', dryRun);
     try {
+      // As `emails retry`: due now, but not before the store's clock (a --now before it is refused).
+      const now = timeForStore(ctx, args, data.clock, 'queueing webhooks again');
       if (endpoint !== undefined) {
         const known = new Set([...Object.keys(data.deployed?.program.settings.webhooks ?? {}), ...data.webhooks.map((d) => d.endpoint)]);
         if (!known.has(endpoint)) {

@@ -67,7 +67,13 @@ describe('campaign emails retry', () => {
       // Before the store's clock: refused (an expiry would be judged at a time the store has left).
       const early = await cli(dir, 'emails', 'retry', '--unknown', '--store', 'store.json', '--now', '2026-11-01T00:00:00Z');
       expect(early.code).toBe(1);
-      expect(early.stderr).toMatch(/^error: --now 2026-11-01T00:00:00\.000Z is before the store's clock \(2026-12-31T00:00:00\.000Z, its last run\)/);
+      expect(early.stderr).toMatch(/^error: --now is before the store's clock \(2026-12-31T00:00:00\.000Z\): a run has processed the store up to then, and queueing emails again cannot be recorded earlier\. Give --now 2026-12-31T00:00:00\.000Z or later\./);
+      // Without --now, a store a simulation ran past the system clock is queued at its own clock,
+      // not refused for a --now no one gave (QA).
+      const clockTime = await cli(dir, 'emails', 'retry', '--unknown', '--dry-run', '--store', 'store.json');
+      expect(clockTime.code, clockTime.stderr).toBe(0);
+      expect(clockTime.stdout).toContain('Would queue again: 1 email (unknown 1).');
+      expect(readFileSync(store).equals(before)).toBe(true);
       // An interrupted run's ledger not recorded yet (an attempt for an email the store shows pending): refused.
       const pending = (await readStore(store))!.outbox.find((m) => m.status === 'pending')!;
       const ledgerFile = path.join(dir, 'deliveries.jsonl');

@@ -78,6 +78,12 @@ describe('campaign webhooks retry', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe('error: No webhook endpoint "crn" in the store; its endpoints: crm. Nothing was changed.\n');
     expect(readFileSync(store).equals(before)).toBe(true);
+    // A --now before the store's clock would make deliveries due before its last run (as emails retry).
+    const clock = (await readStore(store))!.clock!;
+    const early = await cli(dir, 'webhooks', 'retry', '--store', 'store.json', '--now', new Date(Date.parse(clock) - 86_400_000).toISOString());
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain(`error: --now is before the store's clock (${clock})`);
+    expect(readFileSync(store).equals(before)).toBe(true);
     const missing = await cli(dir, 'webhooks', 'retry', '--store', 'new/store.json');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('error: There is no store at "new/store.json"; nothing was changed.\n');
