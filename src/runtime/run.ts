@@ -130,13 +130,21 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     }
     const { events, unsubscribes, cursor } = readJournal(paths.journal, data.journal);
     // Before the engine and delivery: nothing this run schedules or delivers goes to those addresses.
-    const unsubscribed = applyJournalUnsubscribes(data, unsubscribes);
+    const { changed: unsubscribed, consentWithdrawn } = applyJournalUnsubscribes(data, unsubscribes);
     lap('load');
 
     // Contact changes and manual enrollments the run takes from the queue: a run that took some is
     // not idle, even when they changed nothing (they must leave the queue).
     const queued = data.pending.length;
     const engine = new Engine(data, data.deployed.program);
+    // The clicks' consent changes are the run's too: shown per contact (a dry run said "No contact
+    // would change" above "1 contact would be suppressed, consent withdrawn", QA).
+    const consentField = data.deployed.program.settings.consent.email;
+    for (const { contact, before } of consentWithdrawn) {
+      const record = engine.contacts.get(contact);
+      if (record) engine.log.for(contact, engine.emailOf(record));
+      engine.log.field(contact, consentField, before, false);
+    }
     progress({ phase: 'engine' });
     const log = await engine.runYielding(events, { until: end, firedRules: options.firedRules ?? true, onProgress: (done, total) => progress({ phase: 'engine', done, total }) });
     data.journal = cursor;

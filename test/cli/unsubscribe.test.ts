@@ -67,6 +67,10 @@ describe('campaign unsubscribe', () => {
     // A dry run shows it and writes nothing; the run applies it first.
     const dry = await cli(dir, 'run', '--now', T, '--until', U, '--dry-run', '--store', 'store.json');
     expect(dry.stdout).toContain('Unsubscribes: 1 click on unsubscribe links from the journal; 1 contact would be suppressed, consent withdrawn.');
+    // Also in the contact's changes, text and JSON (QA: the per-contact diff showed no field change).
+    expect(dry.stdout).toMatch(new RegExp(`^${contact} .*\n(?:  .*\n)*  field emailOptIn: true → false\n`, 'm'));
+    const dryJson = JSON.parse((await cli(dir, 'run', '--now', T, '--until', U, '--dry-run', '--format', 'json', '--store', 'store.json')).stdout) as { contacts: { contact: string; fields: Record<string, unknown> }[] };
+    expect(dryJson.contacts.find((c) => c.contact === contact)?.fields.emailOptIn).toEqual({ before: true, after: false });
     expect(readFileSync(store).equals(bytes)).toBe(true);
     const ran = await cli(dir, 'run', '--now', T, '--until', U, '--store', 'store.json');
     expect(ran.code, ran.stderr).toBe(0);

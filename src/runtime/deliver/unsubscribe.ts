@@ -67,18 +67,24 @@ export function unsubscribe(data: StoreData, contactId: string, token: string, s
 /**
  * The unsubscribes a run read from the journal (`campaign unsubscribe LINK`), applied before its
  * engine runs and before it delivers: each at its click's time, or the store's clock when that is
- * later (a run never records a change before its clock). The contacts changed now.
+ * later (a run never records a change before its clock). The contacts changed now, and those
+ * whose consent it withdrew with the value it had (for the run's per-contact changes: the engine
+ * starts from the contact as the click left it).
  */
-export function applyJournalUnsubscribes(data: StoreData, entries: readonly { contact: string; at: string }[]): string[] {
+export function applyJournalUnsubscribes(data: StoreData, entries: readonly { contact: string; at: string }[]): { changed: string[]; consentWithdrawn: { contact: string; before: unknown }[] } {
   const changed = new Set<string>();
+  const consentWithdrawn: { contact: string; before: unknown }[] = [];
   // Built only when there are clicks: a run without any pays nothing.
   const byId = entries.length > 0 ? contactsById(data) : undefined;
+  const consentField = data.deployed?.program.settings.consent.email;
   for (const entry of entries) {
     const at = new Date(Math.max(Date.parse(entry.at), data.clock === null ? -Infinity : Date.parse(data.clock))).toISOString();
+    const before = consentField === undefined ? undefined : byId!.get(entry.contact)?.fields[consentField];
     const result = recordUnsubscribe(data, entry.contact, at, byId);
     if (result && (!result.alreadySuppressed || result.consentWithdrawn)) changed.add(result.contact);
+    if (result?.consentWithdrawn) consentWithdrawn.push({ contact: result.contact, before });
   }
-  return [...changed];
+  return { changed: [...changed], consentWithdrawn };
 }
 
 /** Why an address is suppressed by request (`unsubscribeAddress`); erasures and hard bounces at delivery add their own. */

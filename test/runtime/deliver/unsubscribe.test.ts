@@ -41,19 +41,21 @@ describe('unsubscribe', () => {
 
   it('applies the clicks a run reads from the journal: at the click, or at the store\'s clock when later; a contact erased since is passed over', () => {
     const data = store({ clock: '2026-11-24T00:00:00.000Z' });
-    const changed = applyJournalUnsubscribes(data, [
+    const { changed, consentWithdrawn } = applyJournalUnsubscribes(data, [
       { contact: 'c1', at: LATER },
       { contact: 'c3', at: '2026-11-01T00:00:00.000Z' },
       { contact: 'c1', at: '2026-11-24T11:00:00.000Z' },
       { contact: 'gone', at: LATER },
     ]);
     expect(changed).toEqual(['c1', 'c3']);
+    // With the consent each had (the run logs the change: the engine starts after it).
+    expect(consentWithdrawn).toEqual([{ contact: 'c1', before: true }, { contact: 'c3', before: true }]);
     expect(data.suppression.find((s) => s.hash === suppressionHash('ann@example.com'))?.at).toBe(LATER);
     expect(data.suppression.find((s) => s.hash === suppressionHash('cy@example.com'))?.at).toBe('2026-11-24T00:00:00.000Z');
     expect(data.pending.map((p) => [p.contact, p.at])).toEqual([['c1', LATER], ['c3', '2026-11-24T00:00:00.000Z']]);
     // Again (a run that crashed before its snapshot, run again): nothing changes.
     const before = structuredClone(data);
-    expect(applyJournalUnsubscribes(data, [{ contact: 'c1', at: LATER }])).toEqual([]);
+    expect(applyJournalUnsubscribes(data, [{ contact: 'c1', at: LATER }])).toEqual({ changed: [], consentWithdrawn: [] });
     expect(data).toEqual(before);
   });
 
