@@ -1,4 +1,5 @@
 import { clipQuoted } from '../text/clip-quoted.ts';
+import { CONSENT_MESSAGES } from './consent-messages.ts';
 import type { CatalogueEntry, Site, SiteDiagnostic } from './diagnostics.ts';
 import { LOADING_MESSAGES } from './loading-messages.ts';
 import { RULE_MESSAGES } from './rule-messages.ts';
@@ -7,9 +8,9 @@ import { RULE_MESSAGES } from './rule-messages.ts';
  * The catalogue: every campaignkit diagnostic code, its rule name, severity and wording. Messages
  * are one sentence with user values in double quotes; hints say what to do. docs/diagnostics.md is
  * generated from it (`npm run docs:diagnostics`). The entries are worded in loading-messages.ts
- * (CK001–CK010) and rule-messages.ts (CK100 on).
+ * (CK001–CK010), rule-messages.ts (CK100 on) and consent-messages.ts (CK146).
  */
-export const CATALOGUE = { ...LOADING_MESSAGES, ...RULE_MESSAGES } as const;
+export const CATALOGUE = { ...LOADING_MESSAGES, ...RULE_MESSAGES, ...CONSENT_MESSAGES } as const;
 
 export type CatalogueCode = keyof typeof CATALOGUE;
 type ParamsOf<C extends CatalogueCode> = Parameters<(typeof CATALOGUE)[C]['message']>[0];

@@ -1,5 +1,6 @@
 import type { Program } from '../../ir/types.ts';
 import type { SiteDiagnostic } from '../diagnostics.ts';
+import { consentUpdates } from './consent.ts';
 import { actionFields, conditionFields, settingsFields } from './fields.ts';
 import { duplicateId, duplicateStepId, renamedFrom, stepMoves } from './ids.ts';
 import { enrollLoop, journeyShape, splitsAndBranches, unreachableSteps } from './journeys.ts';
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   unknownReference,
   conditionFields,
   actionFields,
+  consentUpdates,
   settingsFields,
   settingsUrls,
   journeyShape,
