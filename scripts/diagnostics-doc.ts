@@ -68,6 +68,8 @@ export function renderDiagnosticsDoc(): string {
     '  the condition was made. A condition after `||` or `??` is never built: the type-check finds it,',
     '  and without the type-check, loading does where the operator is written in the callback itself.',
     `- **CK100–${Object.keys(CATALOGUE).sort().at(-1)}** are semantic rules, run on a program that loaded and matches the IR schema.`,
+    '  CK147 reads the live zod contact schema (the IR keeps no defaults): it is reported as the',
+    '  modules are collected, as CK007 is, even when the program does not reach the rules.',
     '- **TS*nnnn*** are TypeScript errors, passed through with their own codes when the workspace is',
     '  type-checked (the default; `--no-typecheck` skips it). Some rules find mistakes the builders\'',
     `  types reject too (${[...ALSO_TYPE_ERRORS].join(', ')}): where`,

@@ -5,6 +5,7 @@ import { IR_VERSION, type DataSchema, type Entity, type Program, type Settings }
 import type { SiteDiagnostic } from './diagnostics.ts';
 import { describeObject, isObjectSchema } from './describe-schema.ts';
 import { diagnostic } from './messages.ts';
+import { presumedConsent } from './presumed-consent.ts';
 
 /** Turns what the modules registered into a draft program (validated next by the IR schema and the rules). */
 
@@ -102,6 +103,12 @@ export function collect(registrations: Registration[], origins: string[], worksp
     if ((RESERVED_FIELD_NAMES as readonly string[]).includes(field)) {
       diagnostics.push(diagnostic('CK007', { field }, { entity: 'workspace', property: 'contact', key: field }));
     }
+  }
+  // Only the live schema knows its defaults (the IR keeps the kind): a pre-ticked consent box.
+  const consentField = def.settings.consent?.email;
+  if (consentField !== undefined && Object.hasOwn(def.contact.shape, consentField)) {
+    const presumed = presumedConsent(def.contact.shape[consentField] as z.ZodType);
+    if (presumed) diagnostics.push(diagnostic('CK147', { field: consentField, from: presumed }, { entity: 'workspace', property: 'contact', key: consentField }));
   }
 
   const program: Program = {

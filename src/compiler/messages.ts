@@ -8,7 +8,7 @@ import { RULE_MESSAGES } from './rule-messages.ts';
  * The catalogue: every campaignkit diagnostic code, its rule name, severity and wording. Messages
  * are one sentence with user values in double quotes; hints say what to do. docs/diagnostics.md is
  * generated from it (`npm run docs:diagnostics`). The entries are worded in loading-messages.ts
- * (CK001–CK010), rule-messages.ts (CK100 on) and consent-messages.ts (CK146).
+ * (CK001–CK010), rule-messages.ts (CK100 on) and consent-messages.ts (CK146, CK147).
  */
 export const CATALOGUE = { ...LOADING_MESSAGES, ...RULE_MESSAGES, ...CONSENT_MESSAGES } as const;
 
