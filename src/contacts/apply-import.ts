@@ -1,4 +1,4 @@
-import { auditEntry } from '../store/audit.ts';
+import { auditEntry, auditIds } from '../store/audit.ts';
 import type { StoreData } from '../store/types.ts';
 import type { ImportPlan } from './plan-import.ts';
 
@@ -17,7 +17,27 @@ export function applyImport(data: StoreData, plan: ImportPlan, options: { now: D
         : { contact: change.contact.id, at, kind: 'updated', fields: change.changes.map((c) => c.field) },
     );
   }
-  data.audit.push(auditEntry('import', options.now, options.env, `Imported ${options.file}: ${importCounts(plan)}.`));
+  const consent = consentChanges(plan, data.deployed?.program.settings.consent.email);
+  data.audit.push(auditEntry('import', options.now, options.env, `Imported ${options.file}: ${importCounts(plan)}.${consent}`));
+}
+
+/**
+ * The consent the import gave or withdrew, by contact id, for the audit entry: when and by whom a
+ * person's consent changed is what a regulator asks (QA: an import withdrawing consent was audited
+ * as "1 updated"). Empty without a deployed program (no consent field yet) or a change of it.
+ */
+function consentChanges(plan: ImportPlan, field: string | undefined): string {
+  if (field === undefined) return '';
+  const given: string[] = [];
+  const withdrawn: string[] = [];
+  for (const change of plan.changes) {
+    const before = change.kind === 'create' ? undefined : change.before.fields[field];
+    const after = change.contact.fields[field];
+    if (after === true && before !== true) given.push(change.contact.id);
+    else if (before === true && after !== true) withdrawn.push(change.contact.id);
+  }
+  const parts = [given.length > 0 ? `given for ${given.length} (${auditIds(given)})` : '', withdrawn.length > 0 ? `withdrawn for ${withdrawn.length} (${auditIds(withdrawn)})` : ''].filter(Boolean);
+  return parts.length > 0 ? ` Consent (${field}) ${parts.join(', ')}.` : '';
 }
 
 export function importCounts(plan: Pick<ImportPlan, 'created' | 'updated' | 'unchanged'>): string {

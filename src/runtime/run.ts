@@ -194,7 +194,12 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     const ledgerBefore = ledgerSize(options.store);
     await deliver(false);
     // Names contacts, never an address (as `campaign unsubscribe` with addresses does).
-    if (unsubscribed.length > 0) data.audit.push(auditEntry('unsubscribe', options.now, options.env, `${auditIds(unsubscribed)} (links recorded in the journal)`));
+    // With each contact's click time: the entry is dated at the run that applied it (QA).
+    if (unsubscribed.length > 0) {
+      const clicked = new Map<string, string>();
+      for (const { contact, at } of unsubscribes) if (!clicked.has(contact)) clicked.set(contact, at);
+      data.audit.push(auditEntry('unsubscribe', options.now, options.env, `${auditIds(unsubscribed.map((id) => `${id} clicked ${clicked.get(id) ?? 'at an unknown time'}`))} (links recorded in the journal)`));
+    }
     // After delivery, so that the entry says what was delivered, not only what was scheduled.
     data.audit.push(auditEntry('run', options.now, options.env, `${summarizeStats(engine.stats, events.length)}; ${summarizeDelivery(result.delivery, result.webhooks)}`));
     // Idle (`--watch` leaves the store as it is):
@@ -270,10 +275,12 @@ export function summarizeStats(stats: RunStats, journalEvents: number): string {
 
 /** What the run delivered, for its audit entry: emails and webhooks, each count always present. */
 export function summarizeDelivery(delivery: DeliveryReport | null, webhooks: WebhookReport | null): string {
-  const d = delivery ?? { sent: 0, failed: 0, deferred: 0, retry: 0, unknown: 0 };
+  const d = delivery ?? { sent: 0, failed: 0, deferred: 0, retry: 0, unknown: 0, bounced: 0 };
   const w = webhooks ?? { delivered: 0, failed: 0, deliveries: [] };
   const givenUp = w.deliveries.filter((h) => h.outcome === 'failed' && h.nextAttemptAt === undefined).length;
   // Unknown only when there are some: the send broke off, it may have gone out (QA: 20 such were not in the audit).
   const unknown = d.unknown > 0 ? `, ${d.unknown} unknown (may have gone out)` : '';
-  return `emails ${d.sent} sent, ${d.failed} failed, ${d.deferred} deferred, ${d.retry} left pending${unknown}; webhooks ${w.delivered} delivered, ${w.failed - givenUp} failed (retried later), ${givenUp} given up`;
+  // Addresses a hard bounce put on the suppression list: a change of who may be emailed, audited (QA).
+  const bounced = d.bounced > 0 ? `, ${d.bounced} address${d.bounced === 1 ? '' : 'es'} suppressed after a hard bounce` : '';
+  return `emails ${d.sent} sent, ${d.failed} failed${bounced}, ${d.deferred} deferred, ${d.retry} left pending${unknown}; webhooks ${w.delivered} delivered, ${w.failed - givenUp} failed (retried later), ${givenUp} given up`;
 }

@@ -80,7 +80,7 @@ describe('campaign unsubscribe', () => {
     expect(record.fields.emailOptIn).toBe(false);
     expect(data.suppression).toContainEqual({ hash: suppressionHash(String(record.fields.email)), reason: 'unsubscribed', at: '2026-09-01T08:00:00.000Z' });
     // The audit entry names the contact, not its address.
-    expect(data.audit.find((a) => a.action === 'unsubscribe')).toMatchObject({ summary: `${contact} (links recorded in the journal)` });
+    expect(data.audit.find((a) => a.action === 'unsubscribe')).toMatchObject({ summary: `${contact} clicked 2026-09-01T08:00:00.000Z (links recorded in the journal)` });
     expect((await marketing(dir, true)).filter((m) => m.contact === contact)).toEqual([]);
     // A second click (or a one-click POST after the page's) changes nothing and writes nothing.
     const journalBytes = readFileSync(path.join(dir, 'journal.jsonl'));
