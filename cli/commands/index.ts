@@ -19,6 +19,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'contacts import', summary: 'Import contacts from a CSV, JSON or JSONL file into the store (create or update).', load: async () => (await import('./contacts-import.ts')).contactsImport },
   { name: 'contacts export', summary: "Export the store's contacts as CSV, JSON or JSONL.", load: async () => (await import('./contacts-export.ts')).contactsExport },
   { name: 'unsubscribe', summary: 'Record unsubscribes: links from the emails as clicked, or an address (--email).', load: async () => (await import('./unsubscribe.ts')).unsubscribeCommand },
+  { name: 'resubscribe', summary: 'Take an address off the suppression list once the person asked again (a confirmed opt-in).', load: async () => (await import('./resubscribe.ts')).resubscribe },
   { name: 'secret rotate', summary: "Replace the store's secret that signs unsubscribe links (links already sent stay valid for --grace).", load: async () => (await import('./secret-rotate.ts')).secretRotate },
   { name: 'contacts erase', summary: 'Erase a contact (GDPR): remove its personal data, keep a hashed suppression entry.', load: async () => (await import('./contacts-erase.ts')).contactsErase },
   { name: 'track', summary: 'Record one event for a contact (durable in the journal; `campaign run` processes it).', load: async () => (await import('./track.ts')).track },

@@ -195,7 +195,7 @@ function readRequest(ctx: CliContext, args: ParsedArgs): Request {
  * `mailto:`, `<…>`, double quotes or a trailing dot would otherwise be suppressed as given — a string no
  * contact has — while the contact it meant goes on getting email.
  */
-function addressProblem(email: string): string | null {
+export function addressProblem(email: string): string | null {
   if (/^[^\s@,;:<>"()[\]]+@[^\s@,;:<>"()[\]]+$/.test(email) && !email.endsWith('.') && !/@\.|\.\.|\.@/.test(email)) return null;
   const inside = /[^\s@,;:<>"()[\]]+@[^\s@,;:<>"()[\]]+/.exec(email.replace(/^mailto:/i, ''))?.[0]?.replace(/\.+$/, '');
   const meant = inside && inside !== email ? ` Did you mean "${inside}"?` : '';

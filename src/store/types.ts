@@ -238,7 +238,7 @@ export interface AuditEntry {
   at: string;
   /** `$CAMPAIGN_ACTOR`, `$GITHUB_ACTOR`, `$USER`, or "unknown". */
   actor: string;
-  action: 'apply' | 'import' | 'erase' | 'run' | 'enroll' | 'migrate' | 'webhooks retry' | 'emails retry' | 'unsubscribe' | 'secret rotate';
+  action: 'apply' | 'import' | 'erase' | 'run' | 'enroll' | 'migrate' | 'webhooks retry' | 'emails retry' | 'unsubscribe' | 'resubscribe' | 'secret rotate';
   programHash?: string;
   summary: string;
 }
