@@ -181,7 +181,7 @@ function importWarnings(file: ContactFile, plan: ImportPlan, name: string): stri
     );
   }
   if (plan.suppressed > 0) {
-    warnings.push(`${plan.suppressed === 1 ? '1 imported address is' : `${plan.suppressed} imported addresses are`} suppressed (erased, unsubscribed or bounced); they stay suppressed and will not be emailed.`);
+    warnings.push(`${plan.suppressed === 1 ? '1 imported address is' : `${plan.suppressed} imported addresses are`} suppressed (erased, unsubscribed or bounced); they stay suppressed and will not be emailed, whatever their consent says, until \`campaign resubscribe\` takes them off the list.`);
   }
   return warnings;
 }

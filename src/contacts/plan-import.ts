@@ -99,8 +99,11 @@ export function planImport(data: Pick<StoreData, 'contacts' | 'suppression'>, ro
     if (seen) seen.rows.push(row.index);
     else touched.set(contact.id, { before: target ?? null, rows: [row.index] });
     index.upsert(contact);
-    if (suppressed && email !== undefined) {
-      const hash = suppressionHash(email);
+    // The contact's address after the row: a row giving only its id and consent counts too (QA:
+    // consent set back to true for an unsubscribed contact was imported without a word).
+    const address = email ?? contact.fields[options.emailField];
+    if (suppressed && typeof address === 'string') {
+      const hash = suppressionHash(address);
       if (suppressed.has(hash)) suppressedRows.add(hash);
     }
   }
