@@ -3,6 +3,7 @@ import path from 'node:path';
 import { auditEntry } from '../store/audit.ts';
 import { addSuppression, normalizeEmail, suppressionHash } from '../store/suppression.ts';
 import type { ContactRecord, StoreData } from '../store/types.ts';
+import { isOutboxTempFile } from '../runtime/deliver/outbox-transport.ts';
 import { ERASED } from '../runtime/journeys/eligibility.ts';
 
 /**
@@ -80,7 +81,14 @@ export function eraseCounts(plan: ErasePlan): string {
 
 /**
  * The `.eml` files in the outbox folder addressed to the contact or carrying one of its
- * messages' Message-IDs (names are the transport's business, so the content is searched).
+ * messages' Message-IDs (names are the transport's business, so the content is searched), and
+ * the temporary files of a run killed while writing them (`isOutboxTempFile`), which hold whole
+ * messages too (QA: a SIGKILLed run left the person's message in one after the erasure).
+ *
+ * Delivery writes those temporary files only while `campaign run` holds the store's lock, as the
+ * erasure does: under the lock, every one is a killed run's, none a live one being written (the
+ * next delivery removes them all on the same grounds: `removeStaleTempFiles`). A dry run takes no
+ * lock: a live run's file may be listed, or vanish before it is read (skipped).
  */
 export async function findOutboxFiles(outboxDir: string, data: StoreData, plan: ErasePlan): Promise<string[]> {
   const ids = data.outbox.filter((m) => m.contact === plan.contact.id).map((m) => m.messageId).filter(Boolean);
@@ -97,8 +105,11 @@ export async function findOutboxFiles(outboxDir: string, data: StoreData, plan: 
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile() && entry.name.endsWith('.eml')) {
-        const text = await readFile(full, 'utf8');
+      else if (entry.isFile() && (entry.name.endsWith('.eml') || isOutboxTempFile(entry.name))) {
+        const text = await readFile(full, 'utf8').catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return '';
+          throw error;
+        });
         if (ids.some((id) => containsToken(text, id)) || (email !== undefined && containsToken(text.toLowerCase(), email))) found.push(full);
       }
     }

@@ -219,6 +219,21 @@ describe('contacts erase', () => {
     expect(run.stderr).toBe("warning: .campaign/journal.jsonl still has 1 line that mentions this contact (other contacts' events, or lines that are not valid JSON), kept: `campaign run` folds them in as they are.\n");
   });
 
+  it("removes the temporary files a killed run left holding the contact's messages, not others' (QA: one survived the erasure)", async () => {
+    const { ada } = await seed();
+    const outbox = path.join(dir, '.campaign', 'outbox');
+    // As `createFilesOnce` names them; a SIGKILLed run leaves them whole, To, Subject and body.
+    const temp = { ada: `.birthday__${ada}__1__greeting.0a7137aabf.eml.29295.b4c2cf7f.0.tmp`, bob: '.birthday__c_b__1__greeting.1b7137aabf.eml.29295.b4c2cf7f.1.tmp' };
+    writeFileSync(path.join(outbox, temp.ada), 'To: ada@acme.example\nSubject: Happy birthday, Ada!\n\nHi Ada');
+    writeFileSync(path.join(outbox, temp.bob), 'To: bob@acme.example\nSubject: Happy birthday, Bob!\n\nHi Bob');
+    const dry = await cli('contacts', 'erase', ada, '--dry-run');
+    expect(dry.stdout).toContain(`2 outbox files: .campaign/outbox/${temp.ada}, .campaign/outbox/1.eml`);
+    const run = await cli('contacts', 'erase', ada);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('2 outbox files removed');
+    expect(readdirSync(outbox).sort()).toEqual([temp.bob, '2.eml', '3.eml'].sort());
+  });
+
   it("does not refuse a --now before the store's clock: it warns in one line and records the erasure at the clock", async () => {
     const { ada } = await seed();
     const data = (await readStore(store))!;

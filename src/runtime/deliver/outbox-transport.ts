@@ -71,6 +71,11 @@ export async function listOutboxFiles(dir: string): Promise<Set<string>> {
   }
 }
 
+/** A temporary file of `createFilesOnce` (`.<name>.eml.<pid>.<random>.<i>.tmp`): the whole message, once written. */
+export function isOutboxTempFile(name: string): boolean {
+  return name.startsWith('.') && name.endsWith('.tmp');
+}
+
 /**
  * Removes temporary files that a crash left behind in an outbox directory (they never hold a
  * delivered message: a message counts once its final name exists). Call it under the store lock.
@@ -83,7 +88,7 @@ export async function removeStaleTempFiles(dir: string): Promise<number> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw error;
   }
-  const stale = names.filter((name) => name.startsWith('.') && name.endsWith('.tmp'));
+  const stale = names.filter(isOutboxTempFile);
   await Promise.all(stale.map((name) => unlink(path.join(dir, name)).catch(() => undefined)));
   return stale.length;
 }

@@ -1,0 +1,36 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findOutboxFiles, planErase } from '../../src/contacts/erase-contact.ts';
+import type { ContactRecord } from '../../src/store/types.ts';
+import { emptyStore } from '../helpers/program.ts';
+import { tempDir } from '../helpers/run-cli.ts';
+
+const NOW = '2026-03-01T10:00:00.000Z';
+const contact = (id: string, email: string): ContactRecord => ({ id, fields: { email }, tags: [], createdAt: NOW, updatedAt: NOW, scores: {}, segments: [] });
+
+describe('findOutboxFiles', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(() => cleanup());
+
+  /** Erin's plan against an outbox folder holding `files` (name → content); the names found. */
+  async function found(files: Record<string, string>): Promise<string[]> {
+    const data = emptyStore();
+    const erin = contact('c_e', 'erin.erase@example.com');
+    data.contacts.push(erin);
+    const outbox = path.join(dir, 'outbox');
+    mkdirSync(outbox);
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(outbox, name), text);
+    return (await findOutboxFiles(outbox, data, planErase(data, erin, 'email'))).map((file) => path.basename(file));
+  }
+
+  it("finds the temporary files a killed run left holding the contact's messages (QA: one survived the erasure)", async () => {
+    const temp = '.birthday__c_e__1__greeting.0a7137aabf.eml.29295.b4c2cf7f.0.tmp';
+    expect(await found({
+      [temp]: 'To: erin.erase@example.com\nSubject: Happy birthday, Erin!\n\nHi',
+      '.birthday__c_a__1__greeting.1b7137aabf.eml.29295.b4c2cf7f.1.tmp': 'To: alice@example.com\nSubject: Happy birthday, Alice!\n\nHi',
+    })).toEqual([temp]);
+  });
+});
