@@ -136,11 +136,17 @@ export function mentionsContact(plan: ErasePlan): (line: string) => boolean {
 
 const TOKEN_CHAR = /[A-Za-z0-9._%+@-]/;
 
-/** `token` occurs in `text` as a whole (so "al@x.example" does not match "val@x.example"). */
+/**
+ * `token` occurs in `text` as a whole (so "al@x.example" does not match "val@x.example", nor
+ * "a@x.example" "a@x.example.au"). Dots right after it end a sentence ("Email: a@x.example."),
+ * since an address cannot end with a dot (QA: a notification naming the person survived erasure).
+ */
 export function containsToken(text: string, token: string): boolean {
   for (let at = text.indexOf(token); at !== -1; at = text.indexOf(token, at + 1)) {
+    let end = at + token.length;
+    while (text[end] === '.') end += 1;
     const before = at > 0 ? text[at - 1]! : '';
-    const after = text[at + token.length] ?? '';
+    const after = text[end] ?? '';
     if (!TOKEN_CHAR.test(before) && !TOKEN_CHAR.test(after)) return true;
   }
   return false;

@@ -234,6 +234,19 @@ describe('contacts erase', () => {
     expect(readdirSync(outbox).sort()).toEqual([temp.bob, '2.eml', '3.eml'].sort());
   });
 
+  it('finds the address at the end of a sentence: a notification naming the person goes, another contact\'s journal line naming it is warned about (QA)', async () => {
+    const { ada, bob } = await seed();
+    const outbox = path.join(dir, '.campaign', 'outbox');
+    // A run killed before its store write: the file is there, the store does not know the message.
+    writeFileSync(path.join(outbox, 'mql.eml'), 'To: sales@acme.example\nSubject: New MQL: Ada Lovelace\n\nAda Lovelace just reached 100 engagement =\npoints. Email: ada@acme.example.\n');
+    expect((await cli('track', 'demo.requested', '--contact', bob, '--data', '{"message":"Please also invite ada@acme.example."}')).code).toBe(0);
+    const run = await cli('contacts', 'erase', ada);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('2 outbox files removed');
+    expect(run.stderr).toBe("warning: .campaign/journal.jsonl still has 1 line that mentions this contact (other contacts' events, or lines that are not valid JSON), kept: `campaign run` folds them in as they are.\n");
+    expect(existsSync(path.join(outbox, 'mql.eml'))).toBe(false);
+  });
+
   it("does not refuse a --now before the store's clock: it warns in one line and records the erasure at the clock", async () => {
     const { ada } = await seed();
     const data = (await readStore(store))!;

@@ -1,13 +1,29 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findOutboxFiles, planErase } from '../../src/contacts/erase-contact.ts';
+import { containsToken, findOutboxFiles, planErase } from '../../src/contacts/erase-contact.ts';
 import type { ContactRecord } from '../../src/store/types.ts';
 import { emptyStore } from '../helpers/program.ts';
 import { tempDir } from '../helpers/run-cli.ts';
 
 const NOW = '2026-03-01T10:00:00.000Z';
 const contact = (id: string, email: string): ContactRecord => ({ id, fields: { email }, tags: [], createdAt: NOW, updatedAt: NOW, scores: {}, segments: [] });
+
+describe('containsToken', () => {
+  it('finds an address that ends a sentence, which an address cannot end with (QA: "Email: erin@x.example." survived erasure)', () => {
+    expect(containsToken('email: erin.erase@example.com.', 'erin.erase@example.com')).toBe(true);
+    expect(containsToken('invite erin.erase@example.com... or not', 'erin.erase@example.com')).toBe(true);
+    expect(containsToken('"invite erin.erase@example.com."}', 'erin.erase@example.com')).toBe(true);
+  });
+
+  it('still rejects longer addresses that merely start or end with it', () => {
+    expect(containsToken('to: erin.erase@example.com.au', 'erin.erase@example.com')).toBe(false);
+    expect(containsToken('to: erin.erase@example.com.au.', 'erin.erase@example.com')).toBe(false);
+    expect(containsToken('to: erin.erase@example.community', 'erin.erase@example.com')).toBe(false);
+    expect(containsToken('to: verin.erase@example.com', 'erin.erase@example.com')).toBe(false);
+    expect(containsToken('to: a.erin.erase@example.com.', 'erin.erase@example.com')).toBe(false);
+  });
+});
 
 describe('findOutboxFiles', () => {
   let dir: string;
@@ -32,5 +48,13 @@ describe('findOutboxFiles', () => {
       [temp]: 'To: erin.erase@example.com\nSubject: Happy birthday, Erin!\n\nHi',
       '.birthday__c_a__1__greeting.1b7137aabf.eml.29295.b4c2cf7f.1.tmp': 'To: alice@example.com\nSubject: Happy birthday, Alice!\n\nHi',
     })).toEqual([temp]);
+  });
+
+  it('finds a notification naming the contact at the end of a sentence, not one naming a longer address (QA)', async () => {
+    const notification = 'threshold__engagement__mql__c_e__alert-sales.1788ef5721.eml';
+    expect(await found({
+      [notification]: 'To: sales@example.com\nSubject: New MQL: Erin\n\nErin just reached 100 engagement =\npoints. Plan: free. Email: erin.erase@example.com.\n',
+      'birthday__c_a__1__greeting.2c7137aabf.eml': 'To: alice@example.com\n\nerin.erase@example.com.au',
+    })).toEqual([notification]);
   });
 });
