@@ -50,6 +50,10 @@ export const contactsErase: Command = {
       const c = colors(ctx.color);
       // Events of anyone, the contact's among them, that no process will use (`removeKilledWritersFiles`).
       const leftovers = removeKilledWritersFiles(paths.journal, dryRun);
+      if (plan.historyMentions > 0) {
+        const [n, one] = [plan.historyMentions, plan.historyMentions === 1];
+        ctx.err(`warning: the event history in ${displayPath(ctx, storeFile)} still has ${plural(n, 'event')} of ${one ? 'another contact' : 'other contacts'} that ${one ? 'mentions' : 'mention'} this contact (its address or id in the event's data), kept: edit ${one ? 'it' : 'them'} in the store by hand if ${one ? 'it holds' : 'they hold'} the person's data.`);
+      }
       if (dryRun) {
         const journal = eraseJournal(ctx, paths.journal, data.journal, plan, true) ?? { removed: 0, mentions: 0 };
         ctx.out(`Would erase contact ${contact.id}${plan.email !== undefined ? ` (${plan.email})` : ''}:`);

@@ -20,6 +20,8 @@ export interface ErasePlan {
   /** The contact's address, if it had one (for the suppression entry; never written to the audit). */
   email: string | undefined;
   events: number;
+  /** Events of other contacts whose data mentions this one (`mentionsContact`): kept, warned about. */
+  historyMentions: number;
   enrollments: string[];
   pending: number;
   /** Keys of the outbox messages about the contact (redacted, kept). */
@@ -29,11 +31,23 @@ export interface ErasePlan {
 
 export function planErase(data: StoreData, contact: ContactRecord, emailField: string): ErasePlan {
   const id = contact.id;
-  const email = contact.fields[emailField];
+  const field = contact.fields[emailField];
+  const email = typeof field === 'string' ? field : undefined;
+  // One pass over a history that may hold a million events; `mentions` rules most out with an
+  // `includes` before it lower-cases anything. Only the data: the rest of an event is its id,
+  // contact, name and time.
+  const mentions = mentionsOf(id, email);
+  let events = 0;
+  let historyMentions = 0;
+  for (const event of data.events) {
+    if (event.contact === id) events += 1;
+    else if (mentions(JSON.stringify(event.data))) historyMentions += 1;
+  }
   return {
     contact,
-    email: typeof email === 'string' ? email : undefined,
-    events: data.events.reduce((n, e) => n + (e.contact === id ? 1 : 0), 0),
+    email,
+    events,
+    historyMentions,
     enrollments: data.enrollments.filter((e) => e.contact === id).map((e) => e.id),
     pending: data.pending.reduce((n, p) => n + (p.contact === id ? 1 : 0), 0),
     outbox: data.outbox.filter((m) => m.contact === id).map((m) => m.key),
@@ -125,13 +139,20 @@ export async function removeFiles(files: readonly string[]): Promise<void> {
 }
 
 /**
- * Whether a line of text mentions the contact: its id as JSON text, or its address (as a whole
- * token, case-insensitively). For the journal's lines that `contacts erase` keeps and warns about.
+ * Whether a line of JSON text mentions the contact: its id as JSON text, or its address (as a
+ * whole token, case-insensitively). For the journal's lines and the history's events of other
+ * contacts, which `contacts erase` keeps and warns about.
  */
 export function mentionsContact(plan: ErasePlan): (line: string) => boolean {
-  const id = JSON.stringify(plan.contact.id);
-  const email = plan.email !== undefined ? normalizeEmail(plan.email) : undefined;
-  return (line) => line.includes(id) || (email !== undefined && containsToken(line.toLowerCase(), email));
+  return mentionsOf(plan.contact.id, plan.email);
+}
+
+function mentionsOf(contact: string, address: string | undefined): (line: string) => boolean {
+  const id = JSON.stringify(contact);
+  const email = address !== undefined ? normalizeEmail(address) : undefined;
+  // Text without an "@" cannot hold the address: most lines are ruled out before `toLowerCase`.
+  const at = email?.includes('@') ? '@' : '';
+  return (line) => line.includes(id) || (email !== undefined && line.includes(at) && containsToken(line.toLowerCase(), email));
 }
 
 const TOKEN_CHAR = /[A-Za-z0-9._%+@-]/;

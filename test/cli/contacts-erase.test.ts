@@ -247,6 +247,24 @@ describe('contacts erase', () => {
     expect(existsSync(path.join(outbox, 'mql.eml'))).toBe(false);
   });
 
+  it("warns about other contacts' events in the store's history that mention the contact, as about journal lines (QA)", async () => {
+    const { ada, bob } = await seed();
+    const data = (await readStore(store))!;
+    data.events.push(
+      { id: 'e3', contact: bob, event: 'demo.requested', at: NOW, data: { message: 'my colleague Ada@acme.example wants a demo too' } },
+      { id: 'e4', contact: bob, event: 'demo.requested', at: NOW, data: { referredBy: ada } },
+    );
+    await writeStore(store, data);
+    const warning = "warning: the event history in .campaign/store.json still has 2 events of other contacts that mention this contact (its address or id in the event's data), kept: edit them in the store by hand if they hold the person's data.\n";
+    const dry = await cli('contacts', 'erase', ada, '--dry-run');
+    expect(dry.stderr).toBe(warning);
+    const run = await cli('contacts', 'erase', ada);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(warning);
+    expect(run.stdout).toMatch(new RegExp(`^Erased contact ${ada}: 1 event, `));
+    expect((await readStore(store))!.events.map((e) => e.id)).toEqual(['e2', 'e3', 'e4']);
+  });
+
   it("does not refuse a --now before the store's clock: it warns in one line and records the erasure at the clock", async () => {
     const { ada } = await seed();
     const data = (await readStore(store))!;

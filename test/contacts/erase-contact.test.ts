@@ -1,13 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { containsToken, findOutboxFiles, planErase } from '../../src/contacts/erase-contact.ts';
-import type { ContactRecord } from '../../src/store/types.ts';
+import { containsToken, findOutboxFiles, mentionsContact, planErase } from '../../src/contacts/erase-contact.ts';
+import type { ContactRecord, StoredEvent } from '../../src/store/types.ts';
 import { emptyStore } from '../helpers/program.ts';
 import { tempDir } from '../helpers/run-cli.ts';
 
 const NOW = '2026-03-01T10:00:00.000Z';
 const contact = (id: string, email: string): ContactRecord => ({ id, fields: { email }, tags: [], createdAt: NOW, updatedAt: NOW, scores: {}, segments: [] });
+const event = (id: string, who: string, data: Record<string, unknown>): StoredEvent => ({ id, contact: who, event: 'demo.requested', at: NOW, data });
 
 describe('containsToken', () => {
   it('finds an address that ends a sentence, which an address cannot end with (QA: "Email: erin@x.example." survived erasure)', () => {
@@ -22,6 +23,33 @@ describe('containsToken', () => {
     expect(containsToken('to: erin.erase@example.community', 'erin.erase@example.com')).toBe(false);
     expect(containsToken('to: verin.erase@example.com', 'erin.erase@example.com')).toBe(false);
     expect(containsToken('to: a.erin.erase@example.com.', 'erin.erase@example.com')).toBe(false);
+  });
+});
+
+describe('planErase', () => {
+  it("counts the contact's events and, in the same pass, other contacts' events whose data mentions it", () => {
+    const data = emptyStore();
+    const erin = contact('c_e', 'Erin.Erase@example.com');
+    data.contacts.push(erin, contact('c_a', 'alice@example.com'));
+    data.events.push(
+      event('e1', 'c_e', { message: 'mine: erin.erase@example.com' }),
+      event('e2', 'c_a', { message: 'my colleague ERIN.ERASE@example.com wants a demo too' }),
+      event('e3', 'c_a', { message: 'Please also invite erin.erase@example.com.' }),
+      event('e4', 'c_a', { referredBy: 'c_e' }),
+      event('e5', 'c_a', { message: 'verin.erase@example.com, erin.erase@example.com.au' }),
+      event('e6', 'c_a', {}),
+    );
+    const plan = planErase(data, erin, 'email');
+    expect(plan.events).toBe(1);
+    expect(plan.historyMentions).toBe(3);
+    expect(mentionsContact(plan)(JSON.stringify(data.events[2]))).toBe(true);
+  });
+
+  it('matches an id mention without an address to look for', () => {
+    const data = emptyStore();
+    const nobody = { ...contact('c_x', ''), fields: {} };
+    data.events.push(event('e1', 'c_a', { about: 'c_x' }), event('e2', 'c_a', { about: 'c_xy' }));
+    expect(planErase(data, nobody, 'email').historyMentions).toBe(1);
   });
 });
 
