@@ -120,11 +120,14 @@ export async function findOutboxFiles(outboxDir: string, data: StoreData, plan: 
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
       else if (entry.isFile() && (entry.name.endsWith('.eml') || isOutboxTempFile(entry.name))) {
-        const text = await readFile(full, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        const raw = await readFile(full, 'utf8').catch((error: NodeJS.ErrnoException) => {
           if (error.code === 'ENOENT') return '';
           throw error;
         });
-        if (ids.some((id) => containsToken(text, id)) || (email !== undefined && containsToken(text.toLowerCase(), email))) found.push(full);
+        // A quoted-printable body breaks its lines ("=" and a line break) after a dot too: a team
+        // notification's "Email: erin.=\r\nerase@example.com." is found once they are joined.
+        const joined = raw.replace(/=\r?\n/g, '');
+        if ([raw, joined].some((text) => ids.some((id) => containsToken(text, id)) || (email !== undefined && containsToken(text.toLowerCase(), email)))) found.push(full);
       }
     }
   };

@@ -85,4 +85,10 @@ describe('findOutboxFiles', () => {
       'birthday__c_a__1__greeting.2c7137aabf.eml': 'To: alice@example.com\n\nerin.erase@example.com.au',
     })).toEqual([notification]);
   });
+
+  it('finds the address in a quoted-printable body that broke its line inside it', async () => {
+    const notification = 'threshold__engagement__mql__c_e__alert-sales.1788ef5721.eml';
+    // What `qpWrap` makes of a long line ending "Email: erin.erase@example.com.": a soft break after "erin.".
+    expect(await found({ [notification]: `To: sales@example.com\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${'x'.repeat(50)} Email: erin.=\r\nerase@example.com.\r\n` })).toEqual([notification]);
+  });
 });
