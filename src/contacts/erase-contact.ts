@@ -155,7 +155,7 @@ function mentionsOf(contact: string, address: string | undefined): (line: string
   const email = address !== undefined ? normalizeEmail(address) : undefined;
   // Text without an "@" cannot hold the address: most lines are ruled out before `toLowerCase`.
   const at = email?.includes('@') ? '@' : '';
-  return (line) => line.includes(id) || (email !== undefined && line.includes(at) && containsToken(line.toLowerCase(), email));
+  return (line) => line.includes(id) || (email !== undefined && line.includes(at) && containsToken(line.toLowerCase(), email, { json: true }));
 }
 
 const TOKEN_CHAR = /[A-Za-z0-9._%+@-]/;
@@ -164,14 +164,23 @@ const TOKEN_CHAR = /[A-Za-z0-9._%+@-]/;
  * `token` occurs in `text` as a whole (so "al@x.example" does not match "val@x.example", nor
  * "a@x.example" "a@x.example.au"). Dots right after it end a sentence ("Email: a@x.example."),
  * since an address cannot end with a dot (QA: a notification naming the person survived erasure).
+ * In JSON text (`json`), an escape before it is a boundary: `"Hi,\na@x.example"` is a line break,
+ * then the address.
  */
-export function containsToken(text: string, token: string): boolean {
+export function containsToken(text: string, token: string, options: { json?: boolean } = {}): boolean {
   for (let at = text.indexOf(token); at !== -1; at = text.indexOf(token, at + 1)) {
     let end = at + token.length;
     while (text[end] === '.') end += 1;
     const before = at > 0 ? text[at - 1]! : '';
     const after = text[end] ?? '';
-    if (!TOKEN_CHAR.test(before) && !TOKEN_CHAR.test(after)) return true;
+    if ((!TOKEN_CHAR.test(before) || (options.json === true && endsEscape(text, at))) && !TOKEN_CHAR.test(after)) return true;
   }
   return false;
+}
+
+/** Whether the character before `at` ends a JSON escape (`\n`, `\t`…): an odd run of backslashes before it. */
+function endsEscape(text: string, at: number): boolean {
+  let backslashes = 0;
+  for (let i = at - 2; i >= 0 && text[i] === '\\'; i -= 1) backslashes += 1;
+  return backslashes % 2 === 1;
 }

@@ -26,6 +26,16 @@ describe('containsToken', () => {
   });
 });
 
+describe('containsToken in JSON text', () => {
+  it('finds an address after an escape (a line break in a message), not one after an escaped backslash and a letter', () => {
+    const json = (text: string) => JSON.stringify({ message: text });
+    expect(containsToken(json('Hi,\nerin.erase@example.com'), 'erin.erase@example.com', { json: true })).toBe(true);
+    expect(containsToken(json('Hi,\t"erin.erase@example.com"'), 'erin.erase@example.com', { json: true })).toBe(true);
+    expect(containsToken(json('C:\\nerin.erase@example.com'), 'erin.erase@example.com', { json: true })).toBe(false);
+    expect(containsToken(json('Hi,\nerin.erase@example.com'), 'erin.erase@example.com')).toBe(false);
+  });
+});
+
 describe('planErase', () => {
   it("counts the contact's events and, in the same pass, other contacts' events whose data mentions it", () => {
     const data = emptyStore();
@@ -38,10 +48,11 @@ describe('planErase', () => {
       event('e4', 'c_a', { referredBy: 'c_e' }),
       event('e5', 'c_a', { message: 'verin.erase@example.com, erin.erase@example.com.au' }),
       event('e6', 'c_a', {}),
+      event('e7', 'c_a', { message: 'Hi,\nerin.erase@example.com is my colleague' }),
     );
     const plan = planErase(data, erin, 'email');
     expect(plan.events).toBe(1);
-    expect(plan.historyMentions).toBe(3);
+    expect(plan.historyMentions).toBe(4);
     expect(mentionsContact(plan)(JSON.stringify(data.events[2]))).toBe(true);
   });
 
