@@ -5,7 +5,7 @@ import { colors } from '../../src/render/colors.ts';
 import { ProgramIndex } from '../../src/runtime/engine/program-index.ts';
 import { compileProgram, evaluateContact } from '../../src/runtime/evaluate/snapshot.ts';
 import { mayEnter } from '../../src/runtime/journeys/eligibility.ts';
-import { actorFrom, auditEntry, ContactIndex, readStore, writeStore } from '../../src/store/index.ts';
+import { actorFrom, auditEntry, auditId, ContactIndex, readStore, writeStore } from '../../src/store/index.ts';
 import type { ContactRecord, StoreData } from '../../src/store/types.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
@@ -68,7 +68,7 @@ export const enroll: Command = {
         return 0;
       }
       data.pending.push({ contact: contact.id, at: at.toISOString(), kind: 'enroll', fields: [], campaign: campaign.id, by: actorFrom(ctx.env) });
-      data.audit.push(auditEntry('enroll', at, ctx.env, `${contact.id} into ${campaign.id}`));
+      data.audit.push(auditEntry('enroll', at, ctx.env, `${auditId(contact.id)} into ${campaign.id}`));
       await writeStore(storeFile, data, { label: storeLabel, now: () => at });
       ctx.out(`Queued: ${what}. The run checks the campaign's audience and re-entry rules again and says what became of it.`);
       return 0;

@@ -1,6 +1,6 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { auditEntry } from '../store/audit.ts';
+import { auditEntry, auditId } from '../store/audit.ts';
 import { addSuppression, normalizeEmail, suppressionHash } from '../store/suppression.ts';
 import type { ContactRecord, StoreData } from '../store/types.ts';
 import { isOutboxTempFile } from '../runtime/deliver/outbox-transport.ts';
@@ -80,7 +80,7 @@ export function applyErase(data: StoreData, plan: ErasePlan, options: { now: Dat
     return { ...rest, erased: true as const, ...(w.status === 'delivered' ? {} : { status: 'failed' as const, lastError: 'contact erased' }) };
   });
   if (plan.email !== undefined) addSuppression(data, { hash: suppressionHash(plan.email), reason: 'erased', at });
-  data.audit.push(auditEntry('erase', options.now, options.env, `Erased contact ${id}: ${eraseCounts(plan)}${plan.email !== undefined ? '; address suppressed' : ''}.`));
+  data.audit.push(auditEntry('erase', options.now, options.env, `Erased contact ${auditId(id)}: ${eraseCounts(plan)}${plan.email !== undefined ? '; address suppressed' : ''}.`));
 }
 
 export function eraseCounts(plan: ErasePlan): string {

@@ -1,3 +1,4 @@
+import { contactIdForEmail } from './suppression.ts';
 import type { AuditEntry } from './types.ts';
 
 /** Who is acting: `$CAMPAIGN_ACTOR`, `$GITHUB_ACTOR`, `$USER`, or "unknown". */
@@ -9,8 +10,20 @@ export function auditEntry(action: AuditEntry['action'], at: Date, env: Record<s
   return { at: at.toISOString(), actor: actorFrom(env), action, summary };
 }
 
-/** Ids for an audit summary: the first 20 of them and how many more (an entry names contacts, never their addresses). */
-export function auditIds(ids: readonly string[]): string {
-  const SHOWN = 20;
-  return ids.length > SHOWN ? `${ids.slice(0, SHOWN).join(', ')} and ${ids.length - SHOWN} more` : ids.join(', ');
+/**
+ * Ids for an audit summary: the first `shown` of them and how many more (an entry names contacts,
+ * never their addresses: `auditId`), each as `each` words it.
+ */
+export function auditIds(ids: readonly string[], shown = 20, each: (named: string, id: string) => string = (named) => named): string {
+  const named = ids.map((id) => each(auditId(id), id));
+  return named.length > shown ? `${named.slice(0, shown).join(', ')} and ${named.length - shown} more` : named.join(', ');
+}
+
+/**
+ * A contact id as the audit log names it: an id that is an address (a CRM that keys contacts by
+ * email) as `contactIdForEmail` of it, the id an import gives a contact without one — the log
+ * outlives an erasure, and must not keep the address (QA).
+ */
+export function auditId(id: string): string {
+  return id.includes('@') ? contactIdForEmail(id) : id;
 }

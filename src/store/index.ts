@@ -4,7 +4,7 @@ export { createStore, openStore, readStore, readStorePart, refuseSnapshot, Store
 export { acquireStoreLock, type LockInfo, type LockOptions, type StoreLock } from './lock.ts';
 export { ContactIndex } from './contact-index.ts';
 export { addSuppression, contactIdForEmail, normalizeEmail, suppressedHashes, suppressionHash } from './suppression.ts';
-export { actorFrom, auditEntry, auditIds } from './audit.ts';
+export { actorFrom, auditEntry, auditId, auditIds } from './audit.ts';
 export { storePaths, type StorePaths } from './paths.ts';
 export { lineLayoutChunks, parseLineLayout, type ElementSelector } from './line-json.ts';
 export { writeFileAtomic } from './atomic-write.ts';
