@@ -102,7 +102,7 @@ export const contactsImport: Command = {
       const c = colors(ctx.color);
       const changed = plan.changes.length > 0 || existing === null;
       if (!dryRun && changed) {
-        applyImport(data, plan, { now, env: ctx.env, file: path.basename(inputFile) });
+        applyImport(data, plan, { now, env: ctx.env, file: path.basename(inputFile), consentField: program.settings.consent.email });
         await writeStore(storeFile, data, { label: storeLabel, now: () => now });
       }
       if (json) {
@@ -181,7 +181,7 @@ function importWarnings(file: ContactFile, plan: ImportPlan, name: string): stri
     );
   }
   if (plan.suppressed > 0) {
-    warnings.push(`${plan.suppressed === 1 ? '1 imported address is' : `${plan.suppressed} imported addresses are`} suppressed (erased, unsubscribed or bounced); they stay suppressed and will not be emailed, whatever their consent says, until \`campaign resubscribe\` takes them off the list.`);
+    warnings.push(`${plan.suppressed === 1 ? '1 imported address is' : `${plan.suppressed} imported addresses are`} suppressed (unsubscribed, complained, bounced, erased or by hand); they stay suppressed and will not be emailed, whatever their consent says, until \`campaign resubscribe\` takes them off the list.`);
   }
   return warnings;
 }

@@ -70,7 +70,9 @@ describe('contacts import', () => {
     expect(linus.fields.lastName).toBe('Multi\nLine');
     expect(linus.fields.emailOptIn).toBe(false);
     expect(data.pending).toEqual(data.contacts.map((c) => ({ contact: c.id, at: NOW, kind: 'created', fields: [] })));
-    expect(data.audit).toEqual([{ at: NOW, actor: 'tester', action: 'import', summary: 'Imported valid.csv: 3 created, 0 updated, 0 unchanged.' }]);
+    // The consent given, by contact, even before anything is deployed (the workspace names the field).
+    const consented = [ada.id, grace.id].sort().join(', ');
+    expect(data.audit).toEqual([{ at: NOW, actor: 'tester', action: 'import', summary: `Imported valid.csv: 3 created, 0 updated, 0 unchanged. Consent (emailOptIn) given for 2 (${consented}).` }]);
     expect(existsSync(`${store}.lock`)).toBe(false);
     expect(readdirSync(dir)).toEqual(['store.json']);
   });

@@ -30,4 +30,12 @@ describe('applyImport', () => {
     applyImport(data, third, { now: NOW, env: {}, file: 'crm.csv' });
     expect(data.audit.at(-1)!.summary).toBe('Imported crm.csv: 0 created, 1 updated, 0 unchanged.');
   });
+
+  it('names them on a first import, before anything is deployed (the workspace gives the field), and all of them', () => {
+    const data = store(program({ schema: { contact: options.schema, events: {} } }));
+    data.deployed = null;
+    const many = Array.from({ length: 25 }, (_, i) => ({ id: `c${String(i).padStart(2, '0')}`, email: `p${i}@b.example`, optIn: true }));
+    applyImport(data, planImport(data, rows(...many), options), { now: NOW, env: {}, file: 'first.csv', consentField: 'optIn' });
+    expect(data.audit.at(-1)!.summary).toBe(`Imported first.csv: 25 created, 0 updated, 0 unchanged. Consent (optIn) given for 25 (${many.map((m) => m.id).join(', ')}).`);
+  });
 });
