@@ -35,8 +35,10 @@ export const contact: Command = {
     const now = stringOption(args, 'now') !== undefined || ctx.env.CAMPAIGN_NOW ? nowFor(ctx, args).getTime() : Date.parse(data.clock ?? new Date().toISOString());
     refuseBeforeClock(now, data.clock, 'the contact');
     const explanation = explainContact(data, program, record, now);
-    if (format === 'json') ctx.out(JSON.stringify(explanation, null, 2));
-    else ctx.out(renderContactExplanation(explanation, colors(ctx.color), { deployed: data.deployed !== null, ...unprocessedOf(store, data, record) }));
+    const unprocessed = unprocessedOf(store, data, record);
+    // What the text says under the header, as data too (QA: a waiting unsubscribe click was missing).
+    if (format === 'json') ctx.out(JSON.stringify({ ...explanation, unprocessed: { events: unprocessed.events.length, unsubscribeClicks: unprocessed.unsubscribes.map((u) => u.at) } }, null, 2));
+    else ctx.out(renderContactExplanation(explanation, colors(ctx.color), { deployed: data.deployed !== null, ...unprocessed }));
     return 0;
   },
 };

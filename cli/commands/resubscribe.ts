@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { applyResubscribe, planResubscribe } from '../../src/runtime/deliver/resubscribe.ts';
@@ -6,6 +7,8 @@ import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
 import { LOCK_HELP, LOCK_OPTIONS, openStoreToChange, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
 import { addressProblem } from './unsubscribe.ts';
+import { journalPathFor, readJournal } from '../../src/runtime/journal.ts';
+import type { StoreData } from '../../src/store/types.ts';
 
 /** `campaign resubscribe`: an address off the suppression list, once the person asked again (`planResubscribe`). */
 export const resubscribe: Command = {
@@ -33,6 +36,9 @@ export const resubscribe: Command = {
     if (problem) throw new UserError(`--email "${email.slice(0, 100)}" ${problem}`);
     const note = stringOption(args, 'note')?.trim();
     if (note === undefined || note === '') throw new UserError('Say how the person asked again with --note (e.g. --note "double opt-in confirmed 2026-12-01 via the pricing form"): it is kept in the audit log, the record of why this address gets email again.');
+    // The audit log outlives an erasure: it names contacts, never an address (QA: an address in the
+    // note stayed after the contact was erased).
+    if (/[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[^\s@<>()"',;:]+/.test(note)) throw new UserError('The --note holds an email address, which the audit log would keep even after an erasure: say how the person asked again without it (e.g. "replied yes to the re-permission email"). Nothing was changed.');
     const dryRun = flag(args, 'dry-run');
     const { storeFile, storeLabel, data, lock } = await openStoreToChange(ctx, args, 'campaign resubscribe', dryRun);
     try {
@@ -41,6 +47,9 @@ export const resubscribe: Command = {
       if (!settings) throw new UserError('Nothing is deployed in this store yet, so no address was suppressed by a campaign. Nothing was changed.');
       const now = timeForStore(ctx, args, data.clock, 'taking an address off the suppression list');
       const plan = planResubscribe(data, settings, email, flag(args, 'force'));
+      // A click on an unsubscribe link the next run has not applied yet would undo this one (QA).
+      const clicks = waitingClicks(storeFile, data, new Set(plan.contacts.map((x) => x.id)));
+      if (clicks.length > 0) throw new UserError(`${clicks[0]!.contact} clicked an unsubscribe link at ${clicks[0]!.at}, which no run has applied yet: run \`campaign run\` first (it applies the click), then resubscribe. Nothing was changed.`);
       if (!plan.entry) {
         ctx.out(`${email} is not on the suppression list: nothing to change.`);
         return 0;
@@ -70,3 +79,9 @@ export const resubscribe: Command = {
     }
   },
 };
+
+/** The unsubscribe clicks in the journal, not applied by a run yet, of these contacts. */
+function waitingClicks(storeFile: string, data: Pick<StoreData, 'journal'>, contacts: ReadonlySet<string>): { contact: string; at: string }[] {
+  if (contacts.size === 0 || !existsSync(journalPathFor(storeFile))) return [];
+  return readJournal(journalPathFor(storeFile), data.journal).unsubscribes.filter((u) => contacts.has(u.contact));
+}

@@ -21,7 +21,7 @@ describe('campaign resubscribe', () => {
     const imported = await cli(dir, 'contacts', 'import', 'optin.csv', ...LATER);
     expect(imported.code, imported.stderr).toBe(0);
     // Said, also for a row without the address (QA: it was imported without a word).
-    expect(imported.stderr).toBe('warning: 1 imported address is suppressed (erased, unsubscribed or bounced); they stay suppressed and will not be emailed, whatever their consent says, until `campaign resubscribe` takes them off the list.\n');
+    expect(imported.stderr).toBe('warning: 1 imported address is suppressed (unsubscribed, complained, bounced, erased or by hand); they stay suppressed and will not be emailed, whatever their consent says, until `campaign resubscribe` takes them off the list.\n');
     expect((await readStore(store))!.suppression.some((s) => s.hash === suppressionHash(address))).toBe(true);
 
     const noNote = await cli(dir, 'resubscribe', '--email', address, ...LATER);
@@ -58,6 +58,10 @@ describe('campaign resubscribe', () => {
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toContain('No contact has this address');
     expect((await readStore(store))!.audit.at(-1)!.summary).toBe('an address of no contact: address taken off the suppression list (complained since 2026-08-02T00:00:00.000Z, forced): asked by phone');
+    // An address in the note would stay in the audit log after an erasure (QA).
+    const leaky = await cli(dir, 'resubscribe', '--email', 'spam@elsewhere.example', '--note', 'reply from spam@elsewhere.example: yes', '--force', ...LATER);
+    expect(leaky.code).toBe(1);
+    expect(leaky.stderr).toMatch(/^error: The --note holds an email address, which the audit log would keep even after an erasure/);
     const bad = await cli(dir, 'resubscribe', '--email', 'Ann <ann@example.com>', '--note', 'x', ...LATER);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: --email "Ann <ann@example.com>" is not an email address/);

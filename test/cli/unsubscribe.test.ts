@@ -61,6 +61,14 @@ describe('campaign unsubscribe', () => {
     expect(done.stdout).toBe(`Unsubscribed ${contact}: the address goes on the suppression list and emailOptIn becomes false at the next \`campaign run\`, before it sends anything.\nRecorded in journal.jsonl.\n`);
     expect(readFileSync(store).equals(bytes)).toBe(true);
     expect((await cli(dir, 'contact', contact, '--store', 'store.json')).stdout).toContain('This contact clicked an unsubscribe link (2026-09-01T08:00Z): the next `campaign run` puts the address on the suppression list and withdraws consent, before it sends anything.');
+    // The JSON says it too (QA: a sidebar reading it showed the contact as emailable, nothing more).
+    expect(JSON.parse((await cli(dir, 'contact', contact, '--format', 'json', '--store', 'store.json')).stdout).unprocessed).toEqual({ events: 0, unsubscribeClicks: ['2026-09-01T08:00:00.000Z'] });
+    // A resubscribe now would be undone by the next run applying the click: refused (QA).
+    const address = String((await readStore(store))!.contacts.find((c) => c.id === contact)!.fields.email);
+    const early = await cli(dir, 'resubscribe', '--email', address, '--note', 'asked again by phone', '--now', '2026-09-01T09:00:00Z', '--store', 'store.json');
+    expect(early.code).toBe(1);
+    expect(early.stderr).toBe(`error: ${contact} clicked an unsubscribe link at 2026-09-01T08:00:00.000Z, which no run has applied yet: run \`campaign run\` first (it applies the click), then resubscribe. Nothing was changed.\n`);
+    expect(readFileSync(store).equals(bytes)).toBe(true);
     const plan = JSON.parse((await cli(dir, 'plan', '--format', 'json', '--no-typecheck', '--now', T, '--store', 'store.json')).stdout) as { warnings: { code: string; message: string }[] };
     expect(plan.warnings.find((w) => w.code === 'unprocessed-unsubscribes')?.message).toBe('The journal holds 1 unsubscribe click that no run has applied yet: that contact still counts as consenting in this impact. The next `campaign run` applies it before it sends anything; run it first for an exact impact.');
 
