@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { applyResubscribe, planResubscribe } from '../../src/runtime/deliver/resubscribe.ts';
+import { ADDRESS_IN_TEXT } from '../../src/store/audit.ts';
 import { auditEntry, auditIds, refuseSnapshot, writeStore } from '../../src/store/index.ts';
 import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
@@ -38,7 +39,8 @@ export const resubscribe: Command = {
     if (note === undefined || note === '') throw new UserError('Say how the person asked again with --note (e.g. --note "double opt-in confirmed 2026-12-01 via the pricing form"): it is kept in the audit log, the record of why this address gets email again.');
     // The audit log outlives an erasure: it names contacts, never an address (QA: an address in the
     // note stayed after the contact was erased).
-    if (/[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[^\s@<>()"',;:]+/.test(note)) throw new UserError('The --note holds an email address, which the audit log would keep even after an erasure: say how the person asked again without it (e.g. "replied yes to the re-permission email"). Nothing was changed.');
+    const inNote = ADDRESS_IN_TEXT.exec(note)?.[0];
+    if (inNote !== undefined) throw new UserError(`The --note holds an email address ("${inNote.slice(0, 80)}"), which the audit log would keep even after an erasure: say how the person asked again without it (e.g. "replied yes to the re-permission email"). Nothing was changed.`);
     const dryRun = flag(args, 'dry-run');
     const { storeFile, storeLabel, data, lock } = await openStoreToChange(ctx, args, 'campaign resubscribe', dryRun);
     try {

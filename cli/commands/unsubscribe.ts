@@ -269,7 +269,7 @@ function applyAddresses(data: StoreData, settings: Settings, request: Extract<Re
   const added = results.filter((r) => !r.alreadySuppressed).length;
   const withdrawn = results.flatMap((r) => r.consentWithdrawn);
   if (added === 0 && withdrawn.length === 0) return { lines, audit: null };
-  const summary = `${plural(added, 'address', 'addresses')} suppressed (${request.reason})${withdrawn.length > 0 ? `; consent withdrawn: ${auditIds(withdrawn)}` : ''}`;
+  const summary = `${plural(added, 'address', 'addresses')} suppressed (${request.reason})${withdrawn.length > 0 ? `; consent withdrawn: ${auditIds(withdrawn, Infinity)}` : ''}`;
   return { lines, audit: summary };
 }
 

@@ -1,4 +1,4 @@
-import { auditEntry, auditIds } from '../store/audit.ts';
+import { auditEntry, auditIds, auditText } from '../store/audit.ts';
 import type { StoreData } from '../store/types.ts';
 import type { ImportPlan } from './plan-import.ts';
 
@@ -19,7 +19,7 @@ export function applyImport(data: StoreData, plan: ImportPlan, options: { now: D
   }
   // The workspace's consent field: a first import comes before anything is deployed (QA).
   const consent = consentChanges(plan, options.consentField ?? data.deployed?.program.settings.consent.email);
-  data.audit.push(auditEntry('import', options.now, options.env, `Imported ${options.file}: ${importCounts(plan)}.${consent}`));
+  data.audit.push(auditEntry('import', options.now, options.env, `Imported ${auditText(options.file)}: ${importCounts(plan)}.${consent}`));
 }
 
 /**

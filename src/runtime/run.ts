@@ -198,7 +198,7 @@ export async function runStore(options: RunOptions): Promise<RunResult> {
     if (unsubscribed.length > 0) {
       const clicked = new Map<string, string>();
       for (const { contact, at } of unsubscribes) if (!clicked.has(contact)) clicked.set(contact, at);
-      data.audit.push(auditEntry('unsubscribe', options.now, options.env, `${auditIds(unsubscribed, 20, (named, id) => `${named} clicked ${clicked.get(id) ?? 'at an unknown time'}`)} (links recorded in the journal)`));
+      data.audit.push(auditEntry('unsubscribe', options.now, options.env, `${auditIds(unsubscribed, Infinity, (named, id) => `${named} clicked ${clicked.get(id) ?? 'at an unknown time'}`)} (links recorded in the journal)`));
     }
     // After delivery, so that the entry says what was delivered, not only what was scheduled.
     data.audit.push(auditEntry('run', options.now, options.env, `${summarizeStats(engine.stats, events.length)}; ${summarizeDelivery(result.delivery, result.webhooks)}`));

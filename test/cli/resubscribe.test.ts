@@ -61,7 +61,7 @@ describe('campaign resubscribe', () => {
     // An address in the note would stay in the audit log after an erasure (QA).
     const leaky = await cli(dir, 'resubscribe', '--email', 'spam@elsewhere.example', '--note', 'reply from spam@elsewhere.example: yes', '--force', ...LATER);
     expect(leaky.code).toBe(1);
-    expect(leaky.stderr).toMatch(/^error: The --note holds an email address, which the audit log would keep even after an erasure/);
+    expect(leaky.stderr).toMatch(/^error: The --note holds an email address \("spam@elsewhere\.example"\), which the audit log would keep even after an erasure/);
     const bad = await cli(dir, 'resubscribe', '--email', 'Ann <ann@example.com>', '--note', 'x', ...LATER);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: --email "Ann <ann@example.com>" is not an email address/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditId, auditIds } from '../../src/store/audit.ts';
+import { ADDRESS_IN_TEXT, auditId, auditIds, auditText } from '../../src/store/audit.ts';
 import { contactIdForEmail } from '../../src/store/suppression.ts';
 
 describe('audit ids', () => {
@@ -9,5 +9,14 @@ describe('audit ids', () => {
     expect(auditIds(['a', 'b@c.example', 'd'], 2)).toBe(`a, ${contactIdForEmail('b@c.example')} and 1 more`);
     expect(auditIds(['a', 'b'], 20, (named, id) => `${named} (${id.length})`)).toBe('a (1), b (1)');
     expect(auditIds(Array.from({ length: 30 }, (_, i) => `c${i}`), Infinity).split(', ')).toHaveLength(30);
+  });
+
+  it('finds addresses in free text, not times or booth numbers (QA: "2026-12-01@14.05" was refused as one)', () => {
+    // Greedy: a file name that could be an address is replaced whole.
+    expect(auditText('crm-export-bob@example.com.csv')).toBe('<address>');
+    expect(auditText('from bob@example.com (CRM).csv')).toBe('from <address> (CRM).csv');
+    expect(auditText('contacts.csv')).toBe('contacts.csv');
+    for (const text of ['reply from Ryan.OBrien@cobalt-therapeutics.example: yes', 'mailto:ADA.L@EXAMPLE.COM', '«ada@exemple.fr»']) expect(ADDRESS_IN_TEXT.test(text), text).toBe(true);
+    for (const text of ['double opt-in confirmed 2026-12-01@14.05 by phone', 'opted in again at booth A@B.2 (hall 3)', 'user@host']) expect(ADDRESS_IN_TEXT.test(text), text).toBe(false);
   });
 });
