@@ -161,7 +161,8 @@ describe('campaign events ingest, interrupted', () => {
     const child = spawn(process.execPath, [path.join(ROOT, 'cli/campaign.js'), 'events', 'ingest', 'big.jsonl', '--store', 'store.json', '--workspace', path.join(ROOT, 'campaigns')], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    // 'close', not 'exit': only then has all of its stderr been read (a run read it empty, once).
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
     // The rows accepted so far wait in a spill file beside the journal: interrupt once it is there.
     const spill = () => readdirSync(dir).some((name) => name.endsWith('.ingest'));
     const deadline = Date.now() + 20_000;
