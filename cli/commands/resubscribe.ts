@@ -33,7 +33,7 @@ export const resubscribe: Command = {
   async run(ctx, args) {
     const email = stringOption(args, 'email')?.trim();
     if (email === undefined || email === '') throw new UserError('Give the address to take off the suppression list: --email ADDRESS.');
-    const problem = addressProblem(email);
+    const problem = addressProblem(email, true);
     if (problem) throw new UserError(`--email "${email.slice(0, 100)}" ${problem}`);
     const note = stringOption(args, 'note')?.trim();
     if (note === undefined || note === '') throw new UserError('Say how the person asked again with --note (e.g. --note "double opt-in confirmed 2026-12-01 via the pricing form"): it is kept in the audit log, the record of why this address gets email again.');

@@ -182,7 +182,7 @@ function readRequest(ctx: CliContext, args: ParsedArgs): Request {
   const emails = new Map<string, string>();
   for (const { text, where } of lines) {
     const email = text.trim();
-    const problem = addressProblem(email);
+    const problem = addressProblem(email, where === '--email');
     if (problem) problems.push(`${where}: "${clip(text)}" ${problem}`);
     else if (!emails.has(email.toLowerCase())) emails.set(email.toLowerCase(), email);
   }
@@ -195,11 +195,12 @@ function readRequest(ctx: CliContext, args: ParsedArgs): Request {
  * `mailto:`, `<…>`, double quotes or a trailing dot would otherwise be suppressed as given — a string no
  * contact has — while the contact it meant goes on getting email.
  */
-export function addressProblem(email: string): string | null {
+/** Why `email` is not one bare address, or null; `single`: the value of one flag, not a list's line (QA: "per line" read wrongly). */
+export function addressProblem(email: string, single = false): string | null {
   if (/^[^\s@,;:<>"()[\]]+@[^\s@,;:<>"()[\]]+$/.test(email) && !email.endsWith('.') && !/@\.|\.\.|\.@/.test(email)) return null;
   const inside = /[^\s@,;:<>"()[\]]+@[^\s@,;:<>"()[\]]+/.exec(email.replace(/^mailto:/i, ''))?.[0]?.replace(/\.+$/, '');
   const meant = inside && inside !== email ? ` Did you mean "${inside}"?` : '';
-  return `is not an email address; give one bare address per line, as in user@example.com, with no other column, name, brackets or mailto:.${meant}`;
+  return `is not an email address; give ${single ? 'the bare address' : 'one bare address per line'}, as in user@example.com, with no ${single ? '' : 'other column, '}name, brackets or mailto:.${meant}`;
 }
 
 /** A line as quoted in an error: a whole file on one line would flood the terminal. */

@@ -155,7 +155,8 @@ function mentionsOf(contact: string, address: string | undefined): (line: string
   const email = address !== undefined ? normalizeEmail(address) : undefined;
   // Text without an "@" cannot hold the address: most lines are ruled out before `toLowerCase`.
   const at = email?.includes('@') ? '@' : '';
-  return (line) => line.includes(id) || (email !== undefined && line.includes(at) && containsToken(line.toLowerCase(), email, { json: true }));
+  // The id as a JSON value, or as a word in a text ("loop in c_000009 (Ryan)", QA).
+  return (line) => line.includes(id) || (line.includes(contact) && containsToken(line, contact, { json: true })) || (email !== undefined && line.includes(at) && containsToken(line.toLowerCase(), email, { json: true }));
 }
 
 const TOKEN_CHAR = /[A-Za-z0-9._%+@-]/;

@@ -141,7 +141,7 @@ describe('campaign unsubscribe', () => {
       code: 1,
       stderr: `error: the link: "https://acme-analytics.example/unsubscribe" is not an unsubscribe link: it needs c= (the contact) and t= (the token), as in the emails' List-Unsubscribe header.\nNothing was written.\n`,
     });
-    expect((await cli(dir, 'unsubscribe', '--email', 'not an address', '--store', 'store.json')).stderr).toBe('error: --email: "not an address" is not an email address; give one bare address per line, as in user@example.com, with no other column, name, brackets or mailto:.\nNothing was written.\n');
+    expect((await cli(dir, 'unsubscribe', '--email', 'not an address', '--store', 'store.json')).stderr).toBe('error: --email: "not an address" is not an email address; give the bare address, as in user@example.com, with no name, brackets or mailto:.\nNothing was written.\n');
     // A queued list: every line checked, the bad ones named by file and line.
     writeFileSync(path.join(dir, 'queued.txt'), `# from the page\n${link}\n\nc=c_000001\n${forged}\n`);
     const listed = await cli(dir, 'unsubscribe', '--links', 'queued.txt', '--store', 'store.json');

@@ -59,8 +59,9 @@ describe('planErase', () => {
   it('matches an id mention without an address to look for', () => {
     const data = emptyStore();
     const nobody = { ...contact('c_x', ''), fields: {} };
-    data.events.push(event('e1', 'c_a', { about: 'c_x' }), event('e2', 'c_a', { about: 'c_xy' }));
-    expect(planErase(data, nobody, 'email').historyMentions).toBe(1);
+    data.events.push(event('e1', 'c_a', { about: 'c_x' }), event('e2', 'c_a', { about: 'c_xy' }), event('e3', 'c_a', { message: 'please loop in my colleague c_x (Ryan)' }), event('e4', 'c_a', { message: 'see c_x2 and ac_x' }));
+    // A word in a text counts too (QA: "loop in my colleague c_000009" got no warning); a longer word does not.
+    expect(planErase(data, nobody, 'email').historyMentions).toBe(2);
   });
 });
 
