@@ -18,7 +18,7 @@ function processIn(dir: string, ...argv: string[]): Promise<{ code: number | nul
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 const campaign = (dir: string, ...argv: string[]) => processIn(dir, path.join(ROOT, 'cli/campaign.js'), ...argv, '--store', 'store.json', '--workspace', WORKSPACE);

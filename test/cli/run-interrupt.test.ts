@@ -22,7 +22,7 @@ describe('campaign run interrupted with Ctrl-C', () => {
     const child = spawn(process.execPath, [path.join(ROOT, 'cli/campaign.js'), ...argv], { cwd: dir, env });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
     // Once the run holds the store's lock, it is reading the store or in the engine.
     const deadline = Date.now() + 30_000;
     while (!(existsSync(`${store}.lock`) && readFileSync(`${store}.lock`, 'utf8').includes(`"pid":${child.pid},`))) {
@@ -57,7 +57,7 @@ describe('campaign run interrupted with Ctrl-C', () => {
       const child = spawn(process.execPath, [path.join(ROOT, 'cli/campaign.js'), ...argv], { cwd: dir, env });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
       const deadline = Date.now() + 60_000;
       while (!smtp.state.started) {
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no message was sent\n${stderr}`);
