@@ -10,10 +10,20 @@ export function unprocessedEvents(storeFile: string, store: Pick<StoreData, 'jou
 
 /** How many journal events and unsubscribe clicks no run has folded into the store yet. */
 export function journalBacklog(storeFile: string, store: Pick<StoreData, 'journal'> | null): { events: number; unsubscribes: number } {
-  const journal = journalPathFor(storeFile);
-  if (!existsSync(journal)) return { events: 0, unsubscribes: 0 };
-  const read = readJournal(journal, store?.journal ?? { generation: '', offset: 0 });
+  const read = unprocessed(storeFile, store?.journal ?? { generation: '', offset: 0 });
   return { events: read.events.length, unsubscribes: read.unsubscribes.length };
+}
+
+/** What the journal beside the store holds past `cursor` (nothing without a journal). */
+function unprocessed(storeFile: string, cursor: StoreData['journal']): { events: StoredEvent[]; unsubscribes: JournalUnsubscribe[] } {
+  const journal = journalPathFor(storeFile);
+  return existsSync(journal) ? readJournal(journal, cursor) : { events: [], unsubscribes: [] };
+}
+
+/** The unsubscribe clicks of these contacts that no run has applied yet (`campaign resubscribe`). */
+export function unprocessedUnsubscribesOf(storeFile: string, store: Pick<StoreData, 'journal'>, contacts: ReadonlySet<string>): JournalUnsubscribe[] {
+  if (contacts.size === 0) return [];
+  return unprocessed(storeFile, store.journal).unsubscribes.filter((entry) => contacts.has(entry.contact));
 }
 
 /**
@@ -22,9 +32,7 @@ export function journalBacklog(storeFile: string, store: Pick<StoreData, 'journa
  * again under its id (`erasedBeforeCreation`).
  */
 export function unprocessedOf(storeFile: string, store: Pick<StoreData, 'journal' | 'pending'>, contact: ContactRecord): { events: StoredEvent[]; unsubscribes: JournalUnsubscribe[] } {
-  const journal = journalPathFor(storeFile);
-  if (!existsSync(journal)) return { events: [], unsubscribes: [] };
-  const read = readJournal(journal, store.journal);
+  const read = unprocessed(storeFile, store.journal);
   const erasedAt = erasedBeforeCreation(store.pending, new Map([[contact.id, contact]]))?.get(contact.id) ?? -Infinity;
   return {
     events: read.events.filter((event) => event.contact === contact.id && Date.parse(event.at) > erasedAt),

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
 import { applyResubscribe, planResubscribe } from '../../src/runtime/deliver/resubscribe.ts';
@@ -8,8 +7,7 @@ import { flag, stringOption, type Command } from '../command.ts';
 import { NOW_HELP, NOW_OPTIONS, timeForStore } from '../clock.ts';
 import { LOCK_HELP, LOCK_OPTIONS, openStoreToChange, STORE_HELP, STORE_OPTIONS } from '../store-options.ts';
 import { addressProblem } from './unsubscribe.ts';
-import { journalPathFor, readJournal } from '../../src/runtime/journal.ts';
-import type { StoreData } from '../../src/store/types.ts';
+import { unprocessedUnsubscribesOf } from '../journal-status.ts';
 
 /** `campaign resubscribe`: an address off the suppression list, once the person asked again (`planResubscribe`). */
 export const resubscribe: Command = {
@@ -50,7 +48,7 @@ export const resubscribe: Command = {
       const now = timeForStore(ctx, args, data.clock, 'taking an address off the suppression list');
       const plan = planResubscribe(data, settings, email, flag(args, 'force'));
       // A click on an unsubscribe link the next run has not applied yet would undo this one (QA).
-      const clicks = waitingClicks(storeFile, data, new Set(plan.contacts.map((x) => x.id)));
+      const clicks = unprocessedUnsubscribesOf(storeFile, data, new Set(plan.contacts.map((x) => x.id)));
       if (clicks.length > 0) throw new UserError(`${clicks[0]!.contact} clicked an unsubscribe link at ${clicks[0]!.at}, which no run has applied yet: run \`campaign run\` first (it applies the click), then resubscribe. Nothing was changed.`);
       if (!plan.entry) {
         ctx.out(`${email} is not on the suppression list: nothing to change.`);
@@ -81,9 +79,3 @@ export const resubscribe: Command = {
     }
   },
 };
-
-/** The unsubscribe clicks in the journal, not applied by a run yet, of these contacts. */
-function waitingClicks(storeFile: string, data: Pick<StoreData, 'journal'>, contacts: ReadonlySet<string>): { contact: string; at: string }[] {
-  if (contacts.size === 0 || !existsSync(journalPathFor(storeFile))) return [];
-  return readJournal(journalPathFor(storeFile), data.journal).unsubscribes.filter((u) => contacts.has(u.contact));
-}
