@@ -1,7 +1,7 @@
 import type { ElementSelector } from '../store/line-json.ts';
 import { suppressionHash } from '../store/suppression.ts';
 import type { ContactRecord } from '../store/types.ts';
-import { findContactIn } from './explain.ts';
+import { findContactIn, isDerivedId } from './explain.ts';
 
 /**
  * Which element lines of a store `campaign contact ID|EMAIL` needs parsed (`readStorePart`): the
@@ -89,8 +89,14 @@ function mayBeContact(idOrEmail: string, wholeValue: boolean): (line: string) =>
   const idText = JSON.stringify(idOrEmail);
   const quoted = JSON.stringify(idOrEmail.trim().toLowerCase());
   const emailText = wholeValue ? quoted : quoted.slice(1, -1);
-  return (line) => line.includes(idText) || UNUSUAL_ESCAPE.test(line) || line.toLowerCase().includes(emailText);
+  const byText = (line: string) => line.includes(idText) || UNUSUAL_ESCAPE.test(line) || line.toLowerCase().includes(emailText);
+  // The audit log's name for a contact whose id is its address (`findContactIn`): every contact
+  // whose id holds an "@" may be it (the id is the line's first member, as the store writes it).
+  if (!wholeValue || !isDerivedId(idOrEmail)) return byText;
+  return (line) => byText(line) || !line.startsWith(ID_START) || line.slice(ID_START.length, line.indexOf('"', ID_START.length)).includes('@');
 }
+
+const ID_START = '{"id":"';
 
 /** Collections whose elements name their contact in `contact`. */
 const PER_CONTACT = new Set(['enrollments', 'events', 'pending', 'outbox', 'webhooks']);

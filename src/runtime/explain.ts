@@ -6,7 +6,7 @@ import { compileCondition } from './evaluate/compile-condition.ts';
 import { compileProgram, evaluateContact } from './evaluate/snapshot.ts';
 import { decayTo, scoreAt } from './evaluate/scoring.ts';
 import { compileSegments } from './evaluate/segments.ts';
-import { suppressionHash } from '../store/suppression.ts';
+import { contactIdForEmail, suppressionHash } from '../store/suppression.ts';
 import { ERASED } from './journeys/eligibility.ts';
 import { mayDeliver, type DeliveryContext } from './deliver/may-deliver.ts';
 
@@ -65,13 +65,22 @@ export function findContact(data: StoreData, program: Program | null, idOrEmail:
   return findContactIn(data.contacts, program?.settings.fields.email ?? 'email', idOrEmail);
 }
 
-/** By id, else by the email in `emailField` (case-insensitive). */
+/**
+ * By id, else by the email in `emailField` (case-insensitive), else — for an id in the form an
+ * import derives from an address (`c_` + 16 hex digits) — the contact whose id is that address:
+ * the audit log names such a contact by that form (`auditId`), never by its address.
+ */
 export function findContactIn(contacts: readonly ContactRecord[], emailField: string, idOrEmail: string): ContactRecord | undefined {
   const byId = contacts.find((c) => c.id === idOrEmail);
   if (byId) return byId;
   const wanted = idOrEmail.trim().toLowerCase();
-  return contacts.find((c) => typeof c.fields[emailField] === 'string' && (c.fields[emailField] as string).toLowerCase() === wanted);
+  const byEmail = contacts.find((c) => typeof c.fields[emailField] === 'string' && (c.fields[emailField] as string).toLowerCase() === wanted);
+  if (byEmail || !isDerivedId(idOrEmail)) return byEmail;
+  return contacts.find((c) => c.id.includes('@') && contactIdForEmail(c.id) === idOrEmail);
 }
+
+/** An id in the form `contactIdForEmail` gives. */
+export const isDerivedId = (id: string): boolean => /^c_[0-9a-f]{16}$/.test(id);
 
 export function explainContact(data: StoreData, program: Program, contact: ContactRecord, now: number, timelineLimit = 30): ContactExplanation {
   const compiled = compileProgram(program);

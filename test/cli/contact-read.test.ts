@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { contactSelector } from '../../src/runtime/contact-selector.ts';
 import { explainContact, findContact } from '../../src/runtime/explain.ts';
-import { readStore, readStorePart, suppressionHash, writeStore, type StoreData } from '../../src/store/index.ts';
+import { contactIdForEmail, readStore, readStorePart, suppressionHash, writeStore, type StoreData } from '../../src/store/index.ts';
 import { buildExampleStore } from '../helpers/example-store.ts';
 import { ROOT } from '../helpers/runtime-cli.ts';
 
@@ -85,18 +85,19 @@ describe('campaign contact reads only the lines of one contact', () => {
       const record = findContact(data, program, who);
       return record ? JSON.stringify(explainContact(data, program, record, now)) : 'none';
     };
-    const wanted = [...ids, ...emails, ` ${emails[7]!.toUpperCase()} `, 'c_999999', 'nobody@nowhere.example', 'c_0000'];
+    // The audit log's name of the contact whose id holds an "@" (`auditId`), and one of no contact.
+    const wanted = [...ids, ...emails, ` ${emails[7]!.toUpperCase()} `, 'c_999999', 'nobody@nowhere.example', 'c_0000', contactIdForEmail(ids.find((i) => i.endsWith('@'))!), contactIdForEmail('nobody@nowhere.example')];
     let found = 0;
     for (const who of wanted) {
       const expected = explained(full, who);
       if (expected !== 'none') found++;
       expect(explained((await fast(who))!, who), who).toBe(expected);
     }
-    expect(found).toBe(ids.length * 2 - 2 + 1); // all but the erased contact's id and address
+    expect(found).toBe(ids.length * 2 - 2 + 2); // all but the erased contact's id and address
   }, 120_000);
 
   it('prints what a full read prints', async () => {
-    const wanted = [ids[0]!, ids[1]!, ids[2]!, ids[3]!, ids[5]!, ids[20]!, emails[0]!, emails[2]!, emails[21]!, ` ${emails[7]!.toUpperCase()} `, emails[9]!, 'c_999999', 'c_0000'];
+    const wanted = [ids[0]!, ids[1]!, ids[2]!, ids[3]!, ids[5]!, ids[20]!, emails[0]!, emails[2]!, emails[21]!, ` ${emails[7]!.toUpperCase()} `, emails[9]!, 'c_999999', 'c_0000', contactIdForEmail(ids.find((i) => i.endsWith('@'))!)];
     for (const [i, who] of wanted.entries()) {
       const format = i % 3 === 0 ? ['--format', 'json'] : [];
       const fast = await cli('contact', who, ...format, '--store', 'store.json');
@@ -111,6 +112,13 @@ describe('campaign contact reads only the lines of one contact', () => {
     expect((await cli('contact', ids[3]!, '--store', 'store.json')).stdout).toMatch(/1 event of this contact is in the journal, not run yet/);
     expect((await cli('contact', ids[20]!, '--store', 'store.json')).stdout).toMatch(/Journeys/);
     expect((await cli('contact', emails[9]!, '--store', 'store.json')).stderr).toMatch(/No contact/);
+  }, 60_000);
+
+  it('finds a contact whose id is an address by the id the audit log names it with', async () => {
+    const id = ids.find((i) => i.endsWith('@'))!;
+    const named = await cli('contact', contactIdForEmail(id), '--store', 'store.json');
+    expect(named.code, named.stderr).toBe(0);
+    expect(named).toEqual(await cli('contact', id, '--store', 'store.json'));
   }, 60_000);
 
   it('campaign track resolves its contact from the same kind of read', async () => {
