@@ -30,5 +30,5 @@ step events ingest fixtures/events.jsonl --store "$store" --now 2026-11-01T00:00
 # address (127.0.0.1:47011), so the run reports those webhooks as failed, to be retried later.
 export CRM_WEBHOOK_SECRET=example-only-secret
 step run --store "$store" --now 2026-11-01T00:00:00Z --until 2026-12-31T00:00:00Z
-shown 58 contact c_000005 --store "$store"
+shown 62 contact c_000005 --store "$store"
 printf '\nEmails are in %s/outbox/ (.eml files); the store is %s.\n' "$dir" "$store"

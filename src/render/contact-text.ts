@@ -23,6 +23,9 @@ export function scoreText(value: number, marks: readonly number[]): string {
 }
 
 /** `events`, `unsubscribes`: the contact's events and unsubscribe clicks in the journal that no run has processed yet. */
+/** Audit entries shown in the text; JSON has all. */
+const AUDIT_SHOWN = 10;
+
 export function renderContactExplanation(explanation: ContactExplanation, c: Colors, shown: { deployed: boolean; events?: readonly StoredEvent[]; unsubscribes?: readonly { at: string }[] }): string {
   // Contact data is shown with its control characters escaped (`terminalSafe`).
   const x = terminalSafeDeep(explanation);
@@ -88,6 +91,13 @@ export function renderContactExplanation(explanation: ContactExplanation, c: Col
   out.push('', c.bold('Emails'));
   if (x.emails.length === 0) out.push(c.dim('  none'));
   for (const m of [...x.emails].sort((a, b) => Date.parse(emailTime(a)) - Date.parse(emailTime(b)))) out.push(`  ${short(emailTime(m))} ${m.kind === 'notification' ? 'notified' : m.kind} "${m.subject}" → ${m.to} [${m.status}${m.reason ? `: ${m.reason}` : ''}${m.willSkip ? ` — will be skipped: ${m.willSkip}` : ''}]`);
+
+  // Who changed the contact's consent or enrollments by hand, and when (newest first, as the timeline).
+  if (x.audit.length > 0) {
+    out.push('', c.bold('Audit log') + c.dim(' (entries naming this contact, newest first)'));
+    for (const m of x.audit.slice(0, AUDIT_SHOWN)) out.push(`  ${c.dim(short(m.at))} ${m.action} by ${m.actor}: ${m.text}`);
+    if (x.audit.length > AUDIT_SHOWN) out.push(c.dim(`  … ${x.audit.length - AUDIT_SHOWN} earlier (--format json lists them all)`));
+  }
 
   out.push('', c.bold('Timeline') + c.dim(' (newest first)'));
   for (const item of x.timeline) out.push(`  ${c.dim(short(item.at))} ${item.kind.padEnd(7)} ${item.text}`);

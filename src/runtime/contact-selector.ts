@@ -1,4 +1,5 @@
 import type { ElementSelector } from '../store/line-json.ts';
+import { auditId } from '../store/audit.ts';
 import { suppressionHash } from '../store/suppression.ts';
 import type { ContactRecord } from '../store/types.ts';
 import { findContactIn, isDerivedId } from './explain.ts';
@@ -36,7 +37,9 @@ export function contactSelector(idOrEmail: string, workspaceEmailField: string):
     } catch {
       return undefined; // A malformed contact: read everything, and let validation say what is wrong.
     }
-    if (!contact || collection === 'audit') return nothing;
+    if (!contact) return nothing;
+    // Entries that name it (`auditMentions`): by its audit id, as JSON writes it inside the summary.
+    if (collection === 'audit') return containing(JSON.stringify(auditId(contact.id)).slice(1, -1));
     if (collection === 'suppression') {
       const email = contact.fields[emailField];
       return typeof email === 'string' ? containing(JSON.stringify(suppressionHash(email))) : nothing;

@@ -8,6 +8,7 @@ import { decayTo, scoreAt } from './evaluate/scoring.ts';
 import { compileSegments } from './evaluate/segments.ts';
 import { contactIdForEmail, suppressionHash } from '../store/suppression.ts';
 import { ERASED } from './journeys/eligibility.ts';
+import { auditMentions, type AuditMention } from './contact-audit.ts';
 import { mayDeliver, type DeliveryContext } from './deliver/may-deliver.ts';
 
 /**
@@ -59,6 +60,8 @@ export interface ContactExplanation {
    */
   emails: (OutboxMessage & { willSkip?: string })[];
   webhooks: WebhookDelivery[];
+  /** The audit entries that name the contact, newest first (`auditMentions`): consent changes, unsubscribes, enrollments by hand. */
+  audit: AuditMention[];
 }
 
 export function findContact(data: StoreData, program: Program | null, idOrEmail: string): ContactRecord | undefined {
@@ -176,6 +179,7 @@ export function explainContact(data: StoreData, program: Program, contact: Conta
     timeline,
     emails,
     webhooks,
+    audit: auditMentions(data.audit, contact.id),
   };
 }
 
