@@ -2,7 +2,7 @@ import { StoreClockAheadError, StoreLockedError, UserError } from '../src/errors
 import { formatDuration, parseCompoundDuration } from '../src/ir/durations.ts';
 import { colors } from '../src/render/colors.ts';
 import { plural } from '../src/render/plan-format.ts';
-import { deliveryWarning, mostCommon } from '../src/render/run-text.ts';
+import { deliveryWarning, missedHoursWarning, mostCommon } from '../src/render/run-text.ts';
 import type { Transport } from '../src/runtime/deliver/index.ts';
 import { runStore, type RunResult } from '../src/runtime/run.ts';
 import type { CliContext } from './context.ts';
@@ -67,6 +67,8 @@ export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise
           // As a single run says it (QA: a watched run whose emails all stayed pending said nothing on stderr).
           const incomplete = deliveryWarning(result);
           if (incomplete) ctx.err(`${short(now)}: ${incomplete}`);
+          const missed = missedHoursWarning(result);
+          if (missed) ctx.err(`${short(now)}: ${missed}`);
           idleSaid = null;
         } else {
           // Once, not every minute: the log says when something happens (or what is still waiting).

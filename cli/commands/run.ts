@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../../src/errors.ts';
 import { colors } from '../../src/render/colors.ts';
-import { deliveryWarning, renderRunDiffs, renderRunSummary, runJson, runJsonChunks } from '../../src/render/run-text.ts';
+import { deliveryWarning, missedHoursWarning, renderRunDiffs, renderRunSummary, runJson, runJsonChunks } from '../../src/render/run-text.ts';
 import { outboxTransport, smtpTransport, type Transport } from '../../src/runtime/deliver/index.ts';
 import { ChangeLog } from '../../src/runtime/engine/changes.ts';
 import { findContact } from '../../src/runtime/explain.ts';
@@ -128,6 +128,8 @@ export const run: Command = {
     // After the summary it sums up; on stderr, which cron mails (QA: exit 0 and nothing there).
     const incomplete = dryRun ? null : deliveryWarning(ran);
     if (incomplete) ctx.err(incomplete);
+    const missed = dryRun ? null : missedHoursWarning(ran);
+    if (missed) ctx.err(missed);
     return 0;
   },
 };

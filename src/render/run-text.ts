@@ -112,6 +112,18 @@ export function deliveryWarning(result: RunResult): string | null {
 }
 
 /**
+ * One line for stderr when held emails missed the hours they were allowed in
+ * (`DeliveryReport.missed`): email goes out only while a run runs, and a daily cron at a fixed hour
+ * falls in the quiet hours of whole time zones, whose emails are then held at every run (QA: a
+ * welcome email 11 days late, exit 0 and nothing on stderr). Null otherwise.
+ */
+export function missedHoursWarning(result: RunResult): string | null {
+  const d = result.delivery;
+  if (!d || d.dryRun || d.missed === 0) return null;
+  return `warning: ${plural(d.missed, 'email')} came due more than an hour before this run (the first at ${short(d.missedSince ?? null)}) and ${d.missed === 1 ? 'is' : 'are'} held now for quiet hours, a sending window or the frequency cap: no run ran while ${d.missed === 1 ? 'it was' : 'they were'} allowed. Email goes out only while \`campaign run\` runs: schedule it every hour or more often, or keep \`campaign run --watch\` running.`;
+}
+
+/**
  * Ledger lines that are not records (cut off when a run was killed or the disk was full, or edited by hand) were
  * skipped: the JSON has the counts (`delivery.recovered.invalidLines`, `webhooks.invalidLines`).
  */

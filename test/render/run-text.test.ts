@@ -23,7 +23,7 @@ function result(messages: MessageReport[], hooks: WebhookReport['deliveries']): 
     unsubscribes: { read: 0, changed: [] },
     log: new ChangeLog(),
     stats: { events: 0, duplicateEvents: 0, emailsByCampaign: {}, notificationsByTeam: {}, contactsByTeam: {}, deferredSends: 0, skippedSends: {}, webhooks: 0, enrollments: 0 },
-    delivery: { dryRun: false, sent: messages.length - failed, notifications: messages.filter((m) => m.kind === 'notification' && m.outcome !== 'failed').length, earlier: 0, skipped: 0, failed, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, released: 0, retimed: 0, recovered: { sent: [], failed: [], unknown: [], bounced: 0, invalidLines: 0 }, messages },
+    delivery: { dryRun: false, sent: messages.length - failed, notifications: messages.filter((m) => m.kind === 'notification' && m.outcome !== 'failed').length, earlier: 0, skipped: 0, failed, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, missed: 0, released: 0, retimed: 0, recovered: { sent: [], failed: [], unknown: [], bounced: 0, invalidLines: 0 }, messages },
     webhooks: { dryRun: false, delivered: hooks.filter((h) => h.outcome === 'delivered').length, failed: hooks.filter((h) => h.outcome === 'failed').length, changed: hooks.length, recovered: 0, invalidLines: 0, deliveries: hooks },
     store: {} as RunResult['store'],
     timings: { load: 0, engine: 0, persist: 0, deliver: 0, webhooks: 0 },
@@ -104,7 +104,7 @@ describe('run summary', () => {
   it('says apart the emails held, those not due yet, and those due again because the emails holding them for the cap were not sent (QA: counted as "not due yet")', () => {
     const held = (i: number, until: string): MessageReport => ({ key: `h/c${i}`, kind: 'marketing', to: `c${i}@example.com`, outcome: 'deferred', reason: `quiet hours (Europe/Paris) at delivery: held until ${until}` });
     const report = result([held(1, '2027-01-01T07:00:00.000Z'), held(2, '2026-12-31T07:00:00.000Z'), { key: 'r/c3', kind: 'marketing', to: 'c3@example.com', outcome: 'deferred', reason: 'not sent in this run: …' }, { key: 'n/c4', kind: 'marketing', to: 'c4@example.com', outcome: 'deferred', reason: 'due at 2027-02-01T00:00:00.000Z' }], []);
-    Object.assign(report.delivery!, { sent: 0, deferred: 4, held: 2, released: 1 });
+    Object.assign(report.delivery!, { sent: 0, deferred: 4, held: 2, missed: 0, released: 1 });
     expect(renderRunSummary(report, plain)).toContain(', 1 not due yet, 1 due again at the next delivery (held for the frequency cap by emails not sent after all), 2 held for quiet hours, a sending window or the frequency cap (they go at the next allowed time, the first at 2026-12-31T07:00Z).');
     expect((runJson(report) as { delivery: { holds: { key: string; until: string }[] } }).delivery.holds.map((h) => [h.key, h.until])).toEqual([
       ['h/c1', '2027-01-01T07:00:00.000Z'],

@@ -107,6 +107,14 @@ export interface DeliveryReport {
   /** Of `deferred`: due, but held for the contact's quiet hours, its campaign's sending window or the frequency cap (`deliveryHeldUntil`). */
   held: number;
   /**
+   * Of `held`: due at least `MISSED_AFTER_MS` before this delivery, at a time the engine or an
+   * earlier delivery chose as allowed, and held now: no run delivered while it was allowed. A
+   * daily cron at 00:00 UTC holds a Paris contact's email at every run, for ever (QA): email goes
+   * out only while a run runs. `missedSince`: the earliest of their due times.
+   */
+  missed: number;
+  missedSince?: string;
+  /**
    * Of `deferred`: held for the frequency cap by emails that were then not sent (the server was
    * down, they failed): due again at the next delivery, not tried in this one.
    */
@@ -121,6 +129,12 @@ export interface DeliveryReport {
   recovered: FoldReport;
   messages: MessageReport[];
 }
+
+/**
+ * A held email due this long before the delivery missed its allowed time (`DeliveryReport.missed`):
+ * runs scheduled every hour or more often deliver within it.
+ */
+const MISSED_AFTER_MS = 60 * 60 * 1000;
 
 /** Ledger records are fsynced at least this often (and before every non-idempotent send). */
 const FLUSH_EVERY = 100;
@@ -137,7 +151,7 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
   const dryRun = options.dryRun ?? false;
   const outboxDir = options.outboxDir ?? options.transport.outboxDir;
   const recovered = await foldLedger(data, options.ledgerPath, outboxDir === undefined ? { now: options.now } : { outboxDir, now: options.now, sentAt: (message) => sentAtOf(message, options) });
-  const report: DeliveryReport = { dryRun, sent: 0, notifications: 0, earlier: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, released: 0, retimed: 0, recovered, messages: [] };
+  const report: DeliveryReport = { dryRun, sent: 0, notifications: 0, earlier: 0, skipped: 0, failed: 0, retry: 0, retryUnchanged: 0, bounced: 0, unknown: 0, deferred: 0, held: 0, missed: 0, released: 0, retimed: 0, recovered, messages: [] };
   const now = Date.parse(options.now);
   const ctx = deliveryContext(data, options.program);
   const frequencyCap = options.program.settings.frequencyCap;
@@ -179,6 +193,10 @@ export async function deliverOutbox(data: StoreData, options: DeliverOutboxOptio
       // (Held before, to a time still ahead: released by `reweighHolds`, it is due now.)
       holds.push({ message, dueAt: Date.parse(message.dueAt) > now ? options.now : message.dueAt, report: record(report, message, 'deferred', { reason: held.reason }) });
       retimed.set(message, holdSignature(message));
+      if (Date.parse(message.dueAt) <= now - MISSED_AFTER_MS) {
+        report.missed++;
+        if (report.missedSince === undefined || message.dueAt < report.missedSince) report.missedSince = message.dueAt;
+      }
       if (!dryRun) Object.assign(message, { dueAt: new Date(held.until).toISOString(), reason: held.reason });
       report.held++;
     }
