@@ -8,5 +8,6 @@ export default campaign('birthday', {
   audience: (c) => c.plan.neq('churned'),
   // Yearly: a contact comes back every year, but never twice in the same year.
   reentry: { after: '300d' },
-  steps: [send('greeting', birthdayEmail)],
+  // Not weeks late: a run catching up after an outage gives up a greeting it could not send in time.
+  steps: [send('greeting', birthdayEmail, { expiresAfter: '2d' })],
 });
