@@ -1,5 +1,6 @@
 import type { FieldType } from '../ir/types.ts';
 import { forbiddenKey } from './forbidden-keys.ts';
+import { MAX_NESTING, nestsDeeperThan } from '../text/json-nesting.ts';
 
 /**
  * CSV cells are strings: turn each into the value its field's kind calls for, before the zod
@@ -74,7 +75,8 @@ function coerceCell(cell: string, type: FieldType): unknown {
       if (!/^\s*[[{]/.test(cell)) return cell;
       try {
         const value: unknown = JSON.parse(cell);
-        return forbiddenKey(value) !== undefined ? { error: 'a key "__proto__", "constructor" or "prototype" is not allowed' } : value;
+        if (forbiddenKey(value) !== undefined) return { error: 'a key "__proto__", "constructor" or "prototype" is not allowed' };
+        return nestsDeeperThan(value) ? { error: `nests deeper than ${MAX_NESTING} levels of objects and arrays; flatten it` } : value;
       } catch {
         return cell;
       }

@@ -4,6 +4,7 @@ import { duplicateKey, duplicateKeys } from '../text/duplicate-keys.ts';
 import { mayHoldNul, nulMessage, nulPath, rawNulMessage, rawNulPosition } from '../text/nul-character.ts';
 import { decodeUtf8, invalidUtf8Message, isValidUtf8, locateInvalidUtf8 } from '../text/strict-utf8.ts';
 import { FORBIDDEN_KEYS, forbiddenKey } from './forbidden-keys.ts';
+import { nestingMessage, tooDeepMember } from '../text/json-nesting.ts';
 import { unescapeFormula } from './formula-cells.ts';
 
 /**
@@ -303,6 +304,9 @@ function checkObject(item: unknown, columns: ReadonlySet<string>, nul: boolean):
   if (withNul !== undefined) return nulMessage(withNul);
   const forbidden = forbiddenKey(item);
   if (forbidden) return `key "${forbidden}" is not allowed`;
+  // Before zod and the store's JSON.stringify, which recurse (json-nesting.ts).
+  const deep = tooDeepMember(item);
+  if (deep !== undefined) return nestingMessage(deep);
   for (const key of Object.keys(item)) {
     if (!columns.has(key)) return `unknown key "${key}": the contact schema has no such field`;
   }

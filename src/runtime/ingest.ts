@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { canonicalJson, sha256 } from '../ir/canonical.ts';
 import { isoDateTimeMs } from '../ir/durations.ts';
 import { describeIssue } from '../contacts/validate-contact.ts';
+import { nestingMessage, tooDeepMember } from '../text/json-nesting.ts';
 import type { ContactIdBytes } from '../store/contact-index.ts';
 import type { StoredEvent } from '../store/types.ts';
 import { EARLIEST_INSTANT, isoTextOf, latestAhead } from './time/instants.ts';
@@ -119,6 +120,9 @@ export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: strin
   }
   const bad = forbiddenKey(row.data, 'data.');
   if (bad) return { error: `key "${bad}" is not allowed` };
+  // Before zod, the event's id (canonicalJson) and its journal line (JSON.stringify): they recurse.
+  const deep = row.data !== null && typeof row.data === 'object' && !Array.isArray(row.data) ? tooDeepMember(row.data) : undefined;
+  if (deep !== undefined) return { error: nestingMessage(`data.${deep}`) };
   if (row.event === undefined || row.event === '') return { error: '"event": missing; give the event name' };
   if (typeof row.event !== 'string') return { error: `"event": expected the event name as a string, got ${shown(row.event)}` };
   // Own names only: "toString" or "__proto__" are not events of the workspace.

@@ -33,6 +33,12 @@ describe('coerceCells', () => {
     expect(result.values.n).toBe('1,5');
   });
 
+  it('refuses a JSON cell nested deeper than 64 levels (the store could not write it: QA f3)', () => {
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    expect(coerceCells({ meta: deep }, schema).errors).toEqual(['"meta": nests deeper than 64 levels of objects and arrays; flatten it']);
+    expect(coerceCells({ meta: `${'['.repeat(64)}${']'.repeat(64)}` }, schema).errors).toEqual([]);
+  });
+
   it('skips the keys it is told to', () => {
     expect(coerceCells({ id: 'x', n: '1' }, schema, new Set(['id'])).values).toEqual({ n: 1 });
   });

@@ -89,3 +89,14 @@ describe('readContactFile: empty files', () => {
     expect(read('json', Buffer.from('[]'))).toMatchObject({ rows: [], problems: [] });
   });
 });
+
+describe('readContactFile: nesting', () => {
+  it('refuses a field nested deeper than 64 levels as a problem of its row, in JSON and JSONL (the store could not write it: QA f3)', () => {
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const jsonl = read('jsonl', Buffer.from(`{"email":"a@b.example"}\n{"email":"c@d.example","lastName":${deep}}\n{"email":"e@f.example"}\n`));
+    expect(jsonl.problems).toEqual([{ where: 'c.jsonl:2', position: 2, message: '"lastName": nests deeper than 64 levels of objects and arrays; flatten it' }]);
+    expect(jsonl.rows.map((row) => row.values.email)).toEqual(['a@b.example', 'e@f.example']);
+    const json = read('json', Buffer.from(`[{"email":"a@b.example"},{"email":"c@d.example","lastName":${deep}}]`));
+    expect(json.problems).toEqual([{ where: 'c.json item 2', position: 2, message: '"lastName": nests deeper than 64 levels of objects and arrays; flatten it' }]);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { repeatedIds, validateEvent, type IngestContext } from '../../src/runtime/ingest.ts';
+import { eventLine } from '../../src/runtime/journal-line-buffer.ts';
 import type { StoredEvent } from '../../src/store/types.ts';
 
 const ev = (id: string): StoredEvent => ({ id, contact: 'c1', event: 'page.viewed', at: '2026-11-01T00:00:00.000Z', data: {} });
@@ -33,9 +34,23 @@ describe('validateEvent', () => {
 
   it('refuses data nested 100,000 deep as an error, without overflowing the call stack', () => {
     const deep = (inner: string) => row(`{"url":${'{"a":'.repeat(100_000)}${inner}${'}'.repeat(100_000)}}`);
-    expect(validateEvent(deep('1'), ctx, '2026-11-01T00:00:00.000Z')).toEqual({ error: '"data.url": invalid input: expected string, received object' });
+    expect(validateEvent(deep('1'), ctx, '2026-11-01T00:00:00.000Z')).toEqual({ error: '"data.url": nests deeper than 64 levels of objects and arrays; flatten it' });
     const found = validateEvent(deep('{"__proto__":1}'), ctx, '2026-11-01T00:00:00.000Z');
     expect(found).toEqual({ error: `key "data.url${'.a'.repeat(100_000)}.__proto__" is not allowed` });
+  });
+
+  it('refuses a free-form property (z.unknown()) nested 10,000 deep as a row error, before its id and journal line would overflow the call stack (QA f3)', () => {
+    const open: IngestContext = { events: { 'custom.thing': z.object({ payload: z.unknown() }) }, resolveContact: () => 'c1' };
+    const at = '2026-11-01T00:00:00.000Z';
+    const payload = (depth: number) => JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`) as unknown;
+    expect(validateEvent({ event: 'custom.thing', contact: 'c1', data: { payload: payload(10_000) } }, open, at)).toEqual({
+      error: '"data.payload": nests deeper than 64 levels of objects and arrays; flatten it',
+    });
+    expect(validateEvent({ event: 'custom.thing', contact: 'c1', data: { payload: payload(65) } }, open, at)).toHaveProperty('error');
+    // 64 levels are taken, as they are: the journal line and the id are made from them.
+    const accepted = validateEvent({ event: 'custom.thing', contact: 'c1', data: { payload: payload(64) } }, open, at);
+    expect(accepted).toMatchObject({ event: { event: 'custom.thing', contact: 'c1', data: { payload: payload(64) } } });
+    expect(eventLine((accepted as { event: StoredEvent }).event, at)).toContain('{"a":'.repeat(64));
   });
 
   it('shows the value a property was refused for, as contacts import does, and says which are required', () => {
