@@ -102,13 +102,31 @@ type ComposerOptions = Mail.Options & { baseBoundary: string; boundaryPrefix: st
  * input and the MIME boundary from a hash of the key and content, never from randomness. They are
  * the bytes nodemailer builds from `mimeTree(input)`, written directly (`mailBytes`).
  */
-export async function composeMail(input: MailInput): Promise<ComposedMail> {
+export async function composeMail(given: MailInput): Promise<ComposedMail> {
+  const input = withLineBreaks(given);
   const { messageId, headers, baseBoundary } = prepare(input);
   const raw = mailBytes(input, messageId, headers, `${BOUNDARY_PREFIX}-${baseBoundary}-Part_1`);
   return { key: input.key, messageId, subject: input.subject, envelope: { from: input.from.email, to: [input.to] }, raw };
 }
 
 const BOUNDARY_PREFIX = '--_Ck';
+
+/**
+ * The input with each lone CR of its bodies made a line break (CRLF). MIME text writes a line
+ * break as CRLF and holds no other CR or LF (RFC 2046 4.1.1). A lone LF becomes CRLF as the body is
+ * encoded, but a lone CR went out as it was — 7bit and quoted-printable leave CR as it is, and the
+ * SMTP client only fixes LF — so a first name "a\r.\rMAIL FROM:…" put "\r.\r" in the DATA, which
+ * some servers read as its end (SMTP smuggling; RFC 5321 2.3.8 forbids a bare CR there). A line
+ * break rather than "=0D": a lone CR (an old Mac export, a form) meant one, the message stays
+ * readable, and a line that is then "." is dot-stuffed by the SMTP client like any other.
+ */
+function withLineBreaks(input: MailInput): MailInput {
+  const text = input.text.includes('\r') ? input.text.replace(LONE_CR, '\r\n') : input.text;
+  const html = input.html?.includes('\r') ? input.html.replace(LONE_CR, '\r\n') : input.html;
+  return text === input.text && html === input.html ? input : { ...input, text, ...(html === undefined ? {} : { html }) };
+}
+
+const LONE_CR = /\r(?!\n)/g;
 
 /** What both ways of building a message derive from the input; throws on an input that cannot make one. */
 function prepare(input: MailInput): { messageId: string; headers: [string, string][]; baseBoundary: string } {
@@ -134,7 +152,8 @@ function prepare(input: MailInput): { messageId: string; headers: [string, strin
  * The message as nodemailer's MIME tree (`MailComposer`), not yet built; throws on an input that
  * cannot make one. `composeMail` writes the same bytes without it; tests build both.
  */
-export function mimeTree(input: MailInput): { root: MimeNode; messageId: string } {
+export function mimeTree(given: MailInput): { root: MimeNode; messageId: string } {
+  const input = withLineBreaks(given);
   const { messageId, headers, baseBoundary } = prepare(input);
   const options: ComposerOptions = {
     from: input.from.name === undefined ? input.from.email : { name: input.from.name, address: input.from.email },

@@ -33,6 +33,28 @@ describe('composeMail', () => {
     expect(mail.envelope).toEqual({ from: 'hello@acme.example', to: ['ann@example.com'] });
   });
 
+  it('makes each lone CR of a body a line break, in 7bit, quoted-printable and base64 parts: no bare CR or LF reaches the message (QA hostile f4: "\\r.\\r" smuggling)', async () => {
+    const name = 'a\r.\rMAIL FROM:<ceo@acme.example>\rRCPT TO:<victim@x.example>\rDATA\nSubject: smuggled\r';
+    const bodies: [string, string][] = [
+      ['7bit', `Hi ${name},\nwelcome.\n`],
+      ['quoted-printable', `Hi Zoë ${name},\n${'long line '.repeat(10)}\n`],
+      ['base64', `${'Здравствуйте! 日本語のテキストです。'.repeat(10)} ${name}\n`],
+    ];
+    for (const [encoding, text] of bodies) {
+      const raw = (await composeMail({ ...input, text, html: `<p>Hi ${name}</p>` })).raw.toString('utf8');
+      expect(raw, encoding).toContain(`Content-Transfer-Encoding: ${encoding}`);
+      expect(raw.replace(/\r\n/g, ''), encoding).not.toMatch(/[\r\n]/);
+      expect(raw, encoding).not.toContain('\r.\r');
+    }
+    // A base64 part is safe in transit, but its text has no lone CR either (a lone LF stays, as nodemailer encodes it).
+    const base64 = parseMessage((await composeMail({ ...input, text: bodies[2]![1], html: undefined })).raw.toString('utf8')).body;
+    expect(Buffer.from(base64, 'base64').toString('utf8')).toBe(bodies[2]![1].replace(/\r(?!\n)/g, '\r\n'));
+    const seven = (await composeMail({ ...input, text: `Hi ${name},\n`, html: undefined })).raw.toString('utf8');
+    expect(parseMessage(seven).body).toBe('Hi a\r\n.\r\nMAIL FROM:<ceo@acme.example>\r\nRCPT TO:<victim@x.example>\r\nDATA\r\nSubject: smuggled\r\n,\r\n');
+    // A CRLF stays one line break.
+    expect(parseMessage((await composeMail({ ...input, text: 'a\r\nb\r\r\nc', html: undefined })).raw.toString('utf8')).body).toBe('a\r\nb\r\n\r\nc\r\n');
+  });
+
   it('has text and HTML alternatives under one boundary', async () => {
     const msg = parseMessage((await composeMail(input)).raw.toString('utf8'));
     const type = msg.header('Content-Type')!;

@@ -51,6 +51,28 @@ describe('smtpTransport against a real SMTP server', () => {
     expectNoPassword(JSON.stringify(report), JSON.stringify(data), await readFile(ledgerPath, 'utf8'), JSON.stringify(transport));
   });
 
+  it('sends no bare CR or LF in DATA for a first name holding "\\r.\\r" and line feeds, and the outbox file holds the same bytes (QA hostile f4: SMTP smuggling)', async () => {
+    const { port, received } = await startServer();
+    const dir = await temp.make();
+    const smuggler = 'a\r.\rMAIL FROM:<ceo@acme.example>\rRCPT TO:<victim@x.example>\rDATA\n.\nSubject: smuggled\r\n.\r';
+    // Ann's message is 7bit; Zoë's, with a letter outside ASCII, quoted-printable.
+    const people = () => [contact('c1', { email: 'ann@example.com', firstName: smuggler, emailOptIn: true }), contact('c3', { email: 'cy@example.com', firstName: `Zoë ${smuggler}`, emailOptIn: true })];
+    const outbox = () => [email('c1', 'ann@example.com'), email('c3', 'cy@example.com')];
+    const data = store({ outbox: outbox(), contacts: people() });
+    const report = await deliverOutbox(data, { program: program(), transport: smtpTransport(config(port), env), ledgerPath: path.join(dir, 'd.jsonl'), now: NOW, secret: SECRET });
+    expect(report.sent).toBe(2);
+    const copy = store({ outbox: outbox(), contacts: people() });
+    await deliverOutbox(copy, { program: program(), transport: outboxTransport(path.join(dir, 'outbox')), ledgerPath: path.join(dir, 'other.jsonl'), now: NOW, secret: SECRET });
+    for (const [i, key] of ['trial-nurture/1/c1/welcome', 'trial-nurture/1/c3/welcome'].entries()) {
+      const raw = received[i]!.raw.toString('utf8');
+      expect(raw.replace(/\r\n/g, ''), key).not.toMatch(/[\r\n]/);
+      expect(raw, key).not.toContain('\r.\r');
+      expect(raw, key).toMatch(/\r\n\.\r\nMAIL FROM:/);
+      expect(Buffer.compare(received[i]!.raw, await readFile(path.join(dir, 'outbox', outboxFileName(key)))), key).toBe(0);
+    }
+    expect(received[1]!.raw.toString('utf8')).toContain('Content-Transfer-Encoding: quoted-printable');
+  });
+
   it('journals the attempt once the server said 354 to DATA, and before the data goes: a crash before leaves the message pending, as the server got nothing (QA: most kills left an `unknown` the server never got)', async () => {
     const dir = await temp.make();
     const ledgerPath = path.join(dir, 'd.jsonl');
