@@ -5,6 +5,7 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import type MimeNode from 'nodemailer/lib/mime-node/index.js';
 import type { Address } from '../../ir/types.ts';
 import { memoizeHeaderKeys } from './memoize-header-keys.ts';
+import { headerSafeSubject } from './header-safe-subject.ts';
 import { mailBytes } from './mail-bytes.ts';
 
 memoizeHeaderKeys();
@@ -103,10 +104,11 @@ type ComposerOptions = Mail.Options & { baseBoundary: string; boundaryPrefix: st
  * the bytes nodemailer builds from `mimeTree(input)`, written directly (`mailBytes`).
  */
 export async function composeMail(given: MailInput): Promise<ComposedMail> {
-  const input = withLineBreaks(given);
+  const input = writable(given);
   const { messageId, headers, baseBoundary } = prepare(input);
   const raw = mailBytes(input, messageId, headers, `${BOUNDARY_PREFIX}-${baseBoundary}-Part_1`);
-  return { key: input.key, messageId, subject: input.subject, envelope: { from: input.from.email, to: [input.to] }, raw };
+  // The subject as rendered, not as written: the ledger compares it with the one scheduled.
+  return { key: input.key, messageId, subject: given.subject, envelope: { from: input.from.email, to: [input.to] }, raw };
 }
 
 const BOUNDARY_PREFIX = '--_Ck';
@@ -124,6 +126,13 @@ function withLineBreaks(input: MailInput): MailInput {
   const text = input.text.includes('\r') ? input.text.replace(LONE_CR, '\r\n') : input.text;
   const html = input.html?.includes('\r') ? input.html.replace(LONE_CR, '\r\n') : input.html;
   return text === input.text && html === input.html ? input : { ...input, text, ...(html === undefined ? {} : { html }) };
+}
+
+/** The input both ways of building a message write: bodies without a lone CR, a subject that makes a valid header (`headerSafeSubject`). */
+function writable(given: MailInput): MailInput {
+  const input = withLineBreaks(given);
+  const subject = headerSafeSubject(input.subject);
+  return subject === input.subject ? input : { ...input, subject };
 }
 
 const LONE_CR = /\r(?!\n)/g;
@@ -153,7 +162,7 @@ function prepare(input: MailInput): { messageId: string; headers: [string, strin
  * cannot make one. `composeMail` writes the same bytes without it; tests build both.
  */
 export function mimeTree(given: MailInput): { root: MimeNode; messageId: string } {
-  const input = withLineBreaks(given);
+  const input = writable(given);
   const { messageId, headers, baseBoundary } = prepare(input);
   const options: ComposerOptions = {
     from: input.from.name === undefined ? input.from.email : { name: input.from.name, address: input.from.email },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { composeMail, isValidMessageId, messageIdFor } from '../../../src/runtime/deliver/compose.ts';
 import type { MailInput } from '../../../src/runtime/deliver/compose.ts';
+import { parseHeaders } from '../../../src/tui-support/email-preview.ts';
 import { mailInput, parseMessage } from './fixtures.ts';
 
 const input: MailInput = mailInput;
@@ -53,6 +54,20 @@ describe('composeMail', () => {
     expect(parseMessage(seven).body).toBe('Hi a\r\n.\r\nMAIL FROM:<ceo@acme.example>\r\nRCPT TO:<victim@x.example>\r\nDATA\r\nSubject: smuggled\r\n,\r\n');
     // A CRLF stays one line break.
     expect(parseMessage((await composeMail({ ...input, text: 'a\r\nb\r\r\nc', html: undefined })).raw.toString('utf8')).body).toBe('a\r\nb\r\n\r\nc\r\n');
+  });
+
+  it('writes every header line within 998 octets (78 here) and without a control character, for a subject from a first name of ESC and BEL, or of 5,000 letters (QA hostile f5)', async () => {
+    for (const name of ['\u001b[31mRED\u001b]0;title\u0007', 'A'.repeat(5000), `Zoë\u0085${'é'.repeat(2000)}`]) {
+      const subject = `Welcome to Acme Analytics, ${name}`;
+      const mail = await composeMail({ ...input, subject });
+      const raw = mail.raw.toString('utf8');
+      const head = raw.slice(0, raw.indexOf('\r\n\r\n')).split('\r\n');
+      expect(head.every((line) => line.length <= 78)).toBe(true);
+      expect(head.join('')).toMatch(/^[\x20-\x7e]*$/);
+      expect(parseHeaders(raw).get('subject')).toBe(subject.replace(/[\u0000-\u001f\u007f-\u009f]/g, ''));
+      // The ledger compares the subject as rendered with the one scheduled.
+      expect(mail.subject).toBe(subject);
+    }
   });
 
   it('has text and HTML alternatives under one boundary', async () => {

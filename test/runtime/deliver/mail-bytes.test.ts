@@ -87,6 +87,8 @@ const cases: [string, MailInput][] = [
   ['a subject with quotes', { ...mailInput, subject: 'Your "free" trial' }],
   ['an emoji subject and name', { ...mailInput, subject: '🎉 Happy birthday, Zoë! 🎂', from: { name: 'Acme 🎉', email: 'hello@acme.example' } }],
   ['a long ASCII subject', { ...mailInput, subject: 'A subject long enough to be folded: '.repeat(4) }],
+  ['a subject with control characters', { ...mailInput, subject: 'Hi \u001b[31mRED\u0007\u0085\tx' }],
+  ['a subject with a word of 5,000 letters', { ...mailInput, subject: `Welcome, ${'A'.repeat(5000)}` }],
   ['an IDN recipient and sender', { ...mailInput, to: 'ann@bücher.example', from: { email: 'news@bücher.example' }, replyTo: 'help@bücher.example' }],
   ['an uppercase recipient domain', { ...mailInput, to: 'Ann@Example.COM' }],
   ['a recipient of 71 and 72 characters', { ...mailInput, to: `${'a'.repeat(59)}@example.com` }],
