@@ -47,7 +47,7 @@ export type Compiled = CompileResult & { program: NonNullable<CompileResult['pro
 
 /** Prints the errors of a workspace that does not compile and stops; `why` says what the command needs it for. */
 function failed(ctx: CliContext, result: CompileResult, why: string | undefined): never {
-  ctx.err(renderDiagnosticsText(result.diagnostics.filter((d) => d.severity === 'error'), readRelative(ctx), colors(ctx.color)));
+  ctx.errStyled(renderDiagnosticsText(result.diagnostics.filter((d) => d.severity === 'error'), readRelative(ctx), colors(ctx.color)));
   if (why === undefined) throw new UserError('The workspace has errors; fix them (see above, or run `campaign validate`) and try again.');
   throw new UserError(`The workspace has errors, and ${why}. Fix the workspace (see above, or run \`campaign validate\`) and try again.`);
 }

@@ -31,7 +31,7 @@ export const contact: Command = {
     if (!compiled) fallback(data.deployed);
     const program = data.deployed?.program ?? compiled!.program;
     const record = findContact(data, program, wanted);
-    if (!record) throw new UserError(`No contact "${wanted}" in the store; give a contact id or email address.`);
+    if (!record) throw new UserError(`No contact ${JSON.stringify(wanted)} in the store; give a contact id or email address.`);
     const now = stringOption(args, 'now') !== undefined || ctx.env.CAMPAIGN_NOW ? nowFor(ctx, args).getTime() : Date.parse(data.clock ?? new Date().toISOString());
     refuseBeforeClock(now, data.clock, 'the contact');
     const explanation = explainContact(data, program, record, now);

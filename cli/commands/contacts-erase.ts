@@ -41,7 +41,7 @@ export const contactsErase: Command = {
       const data = await readStore(storeFile, { label: storeLabel });
       const emailField = (compiled?.program ?? data?.deployed?.program ?? (await compileOrFail(ctx, args)).program).settings.fields.email;
       const contact = data ? new ContactIndex(data.contacts, emailField).find(target.trim()) : undefined;
-      if (!data || !contact) throw new UserError(`No contact "${target}" in the store "${storeLabel}"; nothing was changed.`);
+      if (!data || !contact) throw new UserError(`No contact ${JSON.stringify(target)} in the store "${storeLabel}"; nothing was changed.`);
       const plan = planErase(data, contact, emailField);
       // Its pending change, suppression and audit entry.
       const at = timeNotBeforeClock(ctx, args, now, data.clock, 'the erasure', dryRun);

@@ -39,7 +39,7 @@ export const contactsExport: Command = {
     if (!compiled) fallback(data.deployed);
     const schema = (compiled?.program ?? data.deployed!.program).schema.contact;
     const dropped = fieldsOutsideSchema(data.contacts, schema);
-    if (dropped.length > 0) ctx.err(`warning: stored fields not in the contact schema are not exported: ${dropped.map((f) => `"${f}"`).join(', ')}.`);
+    if (dropped.length > 0) ctx.err(`warning: stored fields not in the contact schema are not exported: ${dropped.map((f) => JSON.stringify(f)).join(', ')}.`);
     const tally = { formulaCells: 0 };
     const chunks = exportChunks(data.contacts, schema, format, { rawFormulas: flag(args, 'raw-formulas'), tally });
     if (out === undefined) {

@@ -176,8 +176,8 @@ function importWarnings(file: ContactFile, plan: ImportPlan, name: string): stri
     const others = plan.duplicates.length - 1;
     warnings.push(
       others === 0
-        ? `contact "${first.id}" appears more than once in ${name} (${where}); its rows apply in order, a later value replacing an earlier one.`
-        : `${plan.duplicates.length} contacts appear more than once in ${name}, e.g. "${first.id}" (${where}); each one's rows apply in order, a later value replacing an earlier one.`,
+        ? `contact ${JSON.stringify(first.id)} appears more than once in ${name} (${where}); its rows apply in order, a later value replacing an earlier one.`
+        : `${plan.duplicates.length} contacts appear more than once in ${name}, e.g. ${JSON.stringify(first.id)} (${where}); each one's rows apply in order, a later value replacing an earlier one.`,
     );
   }
   if (plan.suppressed > 0) {

@@ -55,7 +55,7 @@ export const enroll: Command = {
       const campaign = program.campaigns.find((c) => c.id === campaignId);
       if (!campaign) throw new UserError(unknownCampaign(campaignId, program, compiled?.program ?? null));
       const contact = new ContactIndex(data.contacts, program.settings.fields.email).find(wanted.trim());
-      if (!contact) throw new UserError(`No contact "${wanted}" in the store "${storeLabel}"; give a contact id or email address. Nothing was queued.`);
+      if (!contact) throw new UserError(`No contact ${JSON.stringify(wanted)} in the store "${storeLabel}"; give a contact id or email address. Nothing was queued.`);
       const at = timeForStore(ctx, args, data.clock, 'an enrollment');
       const refused = whyNot(data, program, campaign, contact, at.getTime());
       if (refused !== null) throw new UserError(`${contact.id} cannot enter "${campaign.id}" now: ${refused}. Nothing was queued.`);

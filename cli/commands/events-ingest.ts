@@ -277,7 +277,7 @@ function checkRow(raw: string, context: IngestContext, nowIso: string, nul: bool
   if (withNul !== undefined) return { error: nulMessage(withNul) };
   // JSON.parse keeps the last of a key given twice: the other value would be lost without a word.
   const twice = duplicateKey(text);
-  if (twice !== undefined) return { error: `key "${twice}" is given twice; give each key once` };
+  if (twice !== undefined) return { error: `key ${JSON.stringify(twice)} is given twice; give each key once` };
   const result = validateEvent(row, context, nowIso);
   if ('error' in result) return result;
   const given = row as { at?: unknown; id?: unknown };

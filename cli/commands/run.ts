@@ -137,7 +137,7 @@ export const run: Command = {
 /** The changes of one contact (by id or email) of a dry run: 96k contacts change in a run of 1M events. */
 function contactLog(result: RunResult, wanted: string): ChangeLog {
   const record = findContact(result.store, result.store.deployed?.program ?? null, wanted);
-  if (!record) throw new UserError(`No contact "${wanted}" in the store; give a contact id or email address.`);
+  if (!record) throw new UserError(`No contact ${JSON.stringify(wanted)} in the store; give a contact id or email address.`);
   const log = new ChangeLog();
   const changes = result.log.contacts.get(record.id);
   if (changes) log.contacts.set(record.id, changes);

@@ -3,6 +3,7 @@ import { createElement } from 'react';
 import type { CliIO } from '../context.ts';
 import { App } from './App.tsx';
 import { previewExitCode } from './preview-problem.ts';
+import { terminalSafe } from '../../src/text/terminal-safe.ts';
 import type { PreviewSession } from './preview-session.ts';
 import { clearScreen, enterScreen, leaveScreen } from './terminal-screen.ts';
 
@@ -30,6 +31,7 @@ export async function runPreview(io: Pick<CliIO, 'stdin' | 'stdout' | 'stderr'>,
   } finally {
     leaveScreen(stdout);
   }
-  const code = previewExitCode(session.getState(), (text) => void io.stderr.write(`${text}\n`));
+  // As the CLI's stderr writer does: the problem may quote a value from the store.
+  const code = previewExitCode(session.getState(), (text) => void io.stderr.write(`${terminalSafe(text, { lines: true })}\n`));
   return interrupted ? 130 : code;
 }

@@ -219,7 +219,7 @@ function matchContact(
   if (email === undefined && hasEmail) return { error: '', fatal: false }; // the schema says why
   if (email === undefined) return { error: `the row needs an "id" or an "${emailField}" to match or create a contact`, fatal: true };
   const made = contactIdForEmail(email);
-  if (index.byId(made)) return { error: `the id made from this address ("${made}") belongs to another contact; give the row an "id"`, fatal: true };
+  if (index.byId(made)) return { error: `the id made from this address (${JSON.stringify(made)}) belongs to another contact; give the row an "id"`, fatal: true };
   return { id: made, target: undefined };
 }
 

@@ -105,9 +105,9 @@ function readCsv(buffer: Buffer, name: string, columns: ReadonlySet<string>): Co
   names.forEach((column, i) => {
     const problem = (message: string) => problems.push({ where: `${name}:${lineOf(0)}`, position: lineOf(0), message });
     if (column === '') problem(`column ${i + 1} has no name`);
-    else if (FORBIDDEN_KEYS.has(column)) problem(`column "${column}" is not allowed`);
-    else if (seen.has(column)) problem(`column "${column}" appears twice`);
-    else if (!columns.has(column)) problem(`unknown column "${column}": the contact schema has no such field`);
+    else if (FORBIDDEN_KEYS.has(column)) problem(`column ${JSON.stringify(column)} is not allowed`);
+    else if (seen.has(column)) problem(`column ${JSON.stringify(column)} appears twice`);
+    else if (!columns.has(column)) problem(`unknown column ${JSON.stringify(column)}: the contact schema has no such field`);
     seen.add(column);
   });
   if (problems.length > 0) return { format: 'csv', rows: [], problems, locate, position };
@@ -278,7 +278,7 @@ function readJsonLines(buffer: Buffer, name: string, columns: ReadonlySet<string
 
 /** A key given twice in a contact object: JSON.parse kept one of its values and dropped the other. */
 function twiceMessage(key: string): string {
-  return `key "${key}" is given twice; give each key once`;
+  return `key ${JSON.stringify(key)} is given twice; give each key once`;
 }
 
 /**
@@ -303,12 +303,12 @@ function checkObject(item: unknown, columns: ReadonlySet<string>, nul: boolean):
   const withNul = nul ? nulPath(item) : undefined;
   if (withNul !== undefined) return nulMessage(withNul);
   const forbidden = forbiddenKey(item);
-  if (forbidden) return `key "${forbidden}" is not allowed`;
+  if (forbidden) return `key ${JSON.stringify(forbidden)} is not allowed`;
   // Before zod and the store's JSON.stringify, which recurse (json-nesting.ts).
   const deep = tooDeepMember(item);
   if (deep !== undefined) return nestingMessage(deep);
   for (const key of Object.keys(item)) {
-    if (!columns.has(key)) return `unknown key "${key}": the contact schema has no such field`;
+    if (!columns.has(key)) return `unknown key ${JSON.stringify(key)}: the contact schema has no such field`;
   }
   return null;
 }

@@ -30,9 +30,11 @@ export function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unk
   const value = valueAt(input, issue.path);
   const path = pathText(issue.path);
   if (isMissing(issue, input)) return missingText([path]);
-  const message = issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+  // zod quotes unrecognized keys as they are; JSON quotes them with their control characters escaped.
+  const text = issue.code === 'unrecognized_keys' ? `Unrecognized key${issue.keys.length === 1 ? '' : 's'}: ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}` : issue.message;
+  const message = text.charAt(0).toLowerCase() + text.slice(1);
   const shown = showValue(value);
-  return `${path ? `"${path}": ` : ''}${message}${shown ? ` (got ${shown})` : ''}`;
+  return `${path ? `${JSON.stringify(path)}: ` : ''}${message}${shown ? ` (got ${shown})` : ''}`;
 }
 
 function isMissing(issue: z.core.$ZodIssue, input: Record<string, unknown>): boolean {
@@ -41,7 +43,7 @@ function isMissing(issue: z.core.$ZodIssue, input: Record<string, unknown>): boo
 
 /** `"country" is required`, `"country" and "plan" are required`. */
 function missingText(paths: string[]): string {
-  const quoted = paths.map((p) => `"${p}"`);
+  const quoted = paths.map((p) => JSON.stringify(p));
   if (quoted.length === 1) return `${quoted[0]} is required`;
   return `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} are required`;
 }

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../compiler/diagnostics.ts';
 import { countBySeverity } from '../compiler/diagnostics.ts';
 import type { Colors } from './colors.ts';
+import { terminalSafe } from '../text/terminal-safe.ts';
 
 /**
  * Diagnostics as text, tsc-style, with a code frame:
@@ -10,6 +11,9 @@ import type { Colors } from './colors.ts';
  *
  *     12 |     send('reminder', reminderEmail),
  *        |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+ *
+ * The text goes to the terminal with its colours (stderr's `errStyled`), so messages and hints,
+ * which quote names and values, have their control characters escaped here.
  */
 export function renderDiagnosticsText(
   diagnostics: readonly Diagnostic[],
@@ -20,8 +24,8 @@ export function renderDiagnosticsText(
   for (const d of diagnostics) {
     const where = d.file ? `${c.cyan(d.file)}${d.range ? `:${c.yellow(d.range.start.line)}:${c.yellow(d.range.start.column)}` : ''} - ` : '';
     const severity = d.severity === 'error' ? c.red('error') : c.yellow('warning');
-    out.push(`${where}${severity} ${c.dim(d.code)}: ${d.message}`);
-    if (d.hint) out.push(`  ${c.dim('hint:')} ${d.hint}`);
+    out.push(`${where}${severity} ${c.dim(d.code)}: ${terminalSafe(d.message, { lines: true })}`);
+    if (d.hint) out.push(`  ${c.dim('hint:')} ${terminalSafe(d.hint, { lines: true })}`);
     const frame = d.file && d.range ? codeFrame(readSource(d.file), d.range.start.line, d.range.start.column, d.range.end, c) : null;
     if (frame) out.push('', frame);
     out.push('');

@@ -115,11 +115,11 @@ export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: strin
   for (const key of Object.keys(row)) {
     // The five keys of an event first: compared as strings, before the sets (neither holds them).
     if (key === 'event' || key === 'contact' || key === 'at' || key === 'data' || key === 'id') continue;
-    if (FORBIDDEN_KEYS.has(key)) return { error: `key "${key}" is not allowed` };
-    if (!ROW_KEYS.has(key)) return { error: `unknown key "${key}": an event has "event", "contact" and "data", and optionally "at" (when it happened; default: now) and "id"` };
+    if (FORBIDDEN_KEYS.has(key)) return { error: `key ${JSON.stringify(key)} is not allowed` };
+    if (!ROW_KEYS.has(key)) return { error: `unknown key ${JSON.stringify(key)}: an event has "event", "contact" and "data", and optionally "at" (when it happened; default: now) and "id"` };
   }
   const bad = forbiddenKey(row.data, 'data.');
-  if (bad) return { error: `key "${bad}" is not allowed` };
+  if (bad) return { error: `key ${JSON.stringify(bad)} is not allowed` };
   // Before zod, the event's id (canonicalJson) and its journal line (JSON.stringify): they recurse.
   const deep = row.data !== null && typeof row.data === 'object' && !Array.isArray(row.data) ? tooDeepMember(row.data) : undefined;
   if (deep !== undefined) return { error: nestingMessage(`data.${deep}`) };
@@ -129,12 +129,12 @@ export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: strin
   const schema = Object.hasOwn(ctx.events, row.event) ? ctx.events[row.event] : undefined;
   if (!schema) {
     const known = Object.keys(ctx.events);
-    return { error: `unknown event "${row.event}": the workspace declares ${known.length > 0 ? known.map((e) => `"${e}"`).join(', ') : 'no events'}` };
+    return { error: `unknown event ${JSON.stringify(row.event)}: the workspace declares ${known.length > 0 ? known.map((e) => `"${e}"`).join(', ') : 'no events'}` };
   }
   if (row.contact === undefined || row.contact === '') return { error: '"contact": missing; give a contact id or email' };
   if (typeof row.contact !== 'string') return { error: `"contact": expected a contact id or email as a string, got ${shown(row.contact)}` };
   const contact = ctx.resolveContact(row.contact);
-  if (!contact) return { error: `unknown contact "${row.contact}": import it first (campaign contacts import)` };
+  if (!contact) return { error: `unknown contact ${JSON.stringify(row.contact)}: import it first (campaign contacts import)` };
   let at = defaultAt;
   if (row.at !== undefined) {
     // Parsed once: the instant of the text checked is that of its ISO form too (`toISOString` of
