@@ -6,6 +6,7 @@ import type { JournalCursor } from '../../src/store/types.ts';
 import type { CliContext } from '../context.ts';
 import { colors } from '../../src/render/colors.ts';
 import { plural } from '../../src/render/plan-format.ts';
+import { terminalSafe } from '../../src/text/terminal-safe.ts';
 import { ContactIndex, readStore, storePaths, writeStore } from '../../src/store/index.ts';
 import { withSignalsHeld } from '../../src/store/lock.ts';
 import { flag, type Command } from '../command.ts';
@@ -56,7 +57,7 @@ export const contactsErase: Command = {
       }
       if (dryRun) {
         const journal = eraseJournal(ctx, paths.journal, data.journal, plan, true) ?? { removed: 0, mentions: 0 };
-        ctx.out(`Would erase contact ${contact.id}${plan.email !== undefined ? ` (${plan.email})` : ''}:`);
+        ctx.out(`Would erase contact ${contact.id}${plan.email !== undefined ? ` (${terminalSafe(plan.email)})` : ''}:`);
         ctx.out(`  ${c.red('-')} the contact record (${plural(Object.keys(contact.fields).length, 'field')}, ${plural(contact.tags.length, 'tag')})`);
         ctx.out(`  ${c.red('-')} ${plural(plan.events, 'event')}, ${plural(plan.enrollments.length, 'enrollment')}${plan.enrollments.length ? ` (${plan.enrollments.join(', ')})` : ''}, ${plural(plan.pending, 'pending change')}`);
         ctx.out(`  ${c.yellow('~')} personal data of ${plural(plan.outbox.length, 'outbox message')} and ${plural(plan.webhooks.length, 'webhook delivery', 'webhook deliveries')} (kept, redacted)`);

@@ -1,5 +1,6 @@
 import type { ContactChange, FieldChange, ImportPlan } from '../contacts/plan-import.ts';
 import type { Colors } from './colors.ts';
+import { terminalSafe } from '../text/terminal-safe.ts';
 
 /**
  * What `contacts import` does, per contact:
@@ -13,7 +14,8 @@ export function renderImportChanges(changes: readonly ContactChange[], emailFiel
   const lines = changes.slice(0, limit).map((change) => {
     if (change.kind === 'create') {
       const email = change.contact.fields[emailField];
-      return `${c.green('+')} ${change.contact.id}${typeof email === 'string' ? ` ${email}` : ''}`;
+      // The address as the file gives it: a schema typing it z.string() lets control characters in.
+      return `${c.green('+')} ${change.contact.id}${typeof email === 'string' ? ` ${terminalSafe(email)}` : ''}`;
     }
     return `${c.yellow('~')} ${change.contact.id}: ${change.changes.map(renderFieldChange).join(', ')}`;
   });

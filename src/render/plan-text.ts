@@ -2,6 +2,7 @@ import { describeAction } from '../planner/describe-step.ts';
 import type { CampaignImpact, EntityChange, GradeImpact, Plan, PlanMessage, ScoreImpact, SegmentImpact, TemplateImpact } from '../planner/plan-types.ts';
 import { describeCounts, describeImpact } from '../planner/summarize.ts';
 import type { Colors } from './colors.ts';
+import { terminalSafe } from '../text/terminal-safe.ts';
 import { ACTION_SIGN, alreadyAbove, count, DEFINITION, describeEntry, describeThresholdEntry, entityLabel, fieldLine, gradeMoves, plural, scoreHow, scoreMoves, shortHash, describeEffects, newStepWhat, signed, stepChange, stepOutcome } from './plan-format.ts';
 
 /**
@@ -98,9 +99,9 @@ function impactSection(plan: Plan, c: Colors): string[] {
 
 type Emails = Plan['contactEmails'];
 
-/** `  e.g. c01, c02, …`, each with its email when the plan carries emails (`--show-emails`). */
+/** `  e.g. c01, c02, …`, each with its email (control characters escaped) when the plan carries emails (`--show-emails`). */
 const examples = (ids: readonly string[], total: number, c: Colors, emails: Emails) =>
-  ids.length === 0 ? '' : c.dim(`  e.g. ${ids.map((id) => (emails?.[id] ? `${id} <${emails[id]}>` : id)).join(', ')}${total > ids.length ? ', …' : ''}`);
+  ids.length === 0 ? '' : c.dim(`  e.g. ${ids.map((id) => (emails?.[id] ? `${id} <${terminalSafe(emails[id])}>` : id)).join(', ')}${total > ids.length ? ', …' : ''}`);
 
 function segmentLines(segments: SegmentImpact[], c: Colors, emails: Emails): string[] {
   const width = Math.max(...segments.map((s) => s.segment.length));

@@ -5,7 +5,7 @@ import { heldUntilOf } from '../runtime/deliver/delivery-hours.ts';
 import { SETTLE_PASSES } from '../runtime/engine/run-stats.ts';
 import type { Colors } from './colors.ts';
 import { shortInstant } from '../text/instant.ts';
-import { terminalSafeDeep } from '../text/terminal-safe.ts';
+import { terminalSafe, terminalSafeDeep } from '../text/terminal-safe.ts';
 
 /** `campaign run` output: a summary, and with --dry-run what would change per contact. */
 
@@ -108,7 +108,7 @@ export function deliveryWarning(result: RunResult): string | null {
     ...(w?.deliveries ?? []).filter((h) => h.outcome === 'failed').map((h) => h.lastError ?? 'no reason recorded'),
   ];
   const [top] = byFrequency(reasons);
-  return `warning: delivery incomplete: ${parts.join(', ')}${top ? `; the most frequent reason: ${top[0]}` : ''}. The run's changes are saved.`;
+  return `warning: delivery incomplete: ${parts.join(', ')}${top ? `; the most frequent reason: ${terminalSafe(top[0])}` : ''}. The run's changes are saved.`;
 }
 
 /**
@@ -148,7 +148,7 @@ function attentionLines(stats: RunResult['stats'], c: Colors): string[] {
   if (refused.length > 0) lines.push(`Threshold enrollments refused: ${n(refused.length)}.`, ...mostCommon(refused.map((r) => `${r.campaign}: ${r.refused}`), 'refused', c));
   const unsettled = stats.unsettled ?? [];
   if (unsettled.length > 0) {
-    const listed = unsettled.length > 5 ? `${unsettled.slice(0, 5).join(', ')} and ${n(unsettled.length - 5)} more (--format json lists them)` : unsettled.join(', ');
+    const listed = unsettled.length > 5 ? `${unsettled.slice(0, 5).map((id) => terminalSafe(id)).join(', ')} and ${n(unsettled.length - 5)} more (--format json lists them)` : unsettled.map((id) => terminalSafe(id)).join(', ');
     lines.push(c.yellow(`Did not settle: ${plural(unsettled.length, 'contact')} still changing after ${SETTLE_PASSES} re-evaluations at one instant (thresholds or journeys changing the contact in turn), left as they were then: ${listed}.`));
   }
   return lines;
@@ -159,7 +159,7 @@ function manualLines(manual: NonNullable<RunResult['stats']['manual']>, dryRun: 
   if (manual.length === 0) return [];
   const entered = manual.filter((m) => m.enrollment !== undefined).length;
   const lines = [`Manual enrollments: ${n(entered)} ${dryRun ? 'would enter' : 'entered'}, ${n(manual.length - entered)} refused.`];
-  for (const m of manual.slice(0, MANUAL_LISTED)) lines.push(`  ${m.contact} → ${m.campaign} (by ${m.by}): ${m.enrollment !== undefined ? (dryRun ? 'would enter' : `entered (${m.enrollment})`) : `refused: ${m.refused}`}`);
+  for (const m of terminalSafeDeep(manual.slice(0, MANUAL_LISTED))) lines.push(`  ${m.contact} → ${m.campaign} (by ${m.by}): ${m.enrollment !== undefined ? (dryRun ? 'would enter' : `entered (${m.enrollment})`) : `refused: ${m.refused}`}`);
   if (manual.length > MANUAL_LISTED) lines.push(`  … and ${n(manual.length - MANUAL_LISTED)} more (--format json lists them).`);
   return lines;
 }
@@ -173,10 +173,14 @@ function byFrequency(reasons: readonly string[]): [string, number][] {
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 }
 
-/** The most frequent reasons, one line each with their count (`12 failed: …`), at most `limit` of them. */
+/**
+ * The most frequent reasons, one line each with their count (`12 failed: …`), at most `limit` of
+ * them. A reason quotes what failed, an address or an SMTP server's reply: its control characters
+ * are escaped (QA: a recipient holding a carriage return and escapes printed a fake "Delivered: 1 sent").
+ */
 export function mostCommon(reasons: readonly string[], what: string, c: Colors, limit = 3): string[] {
   const sorted = byFrequency(reasons);
-  const lines = sorted.slice(0, limit).map(([reason, count]) => `  ${c.yellow(`${n(count)} ${what}:`)} ${reason}`);
+  const lines = sorted.slice(0, limit).map(([reason, count]) => `  ${c.yellow(`${n(count)} ${what}:`)} ${terminalSafe(reason)}`);
   const rest = sorted.slice(limit).reduce((sum, [, count]) => sum + count, 0);
   if (rest) lines.push(c.dim(`  ${n(rest)} more ${what} for ${plural(sorted.length - limit, 'other reason')} (--format json lists them).`));
   return lines;

@@ -97,4 +97,27 @@ describe('contact data in terminal output', () => {
     expect(unsubscribed.stderr).toContain('links.txt:1 (c=\\u001B]0;owned\\u0007\\u001B[2J)');
     expect(unsubscribed.stderr).not.toMatch(RAW);
   }, 60_000);
+
+  it('campaign run and emails retry escape delivery failure reasons, which quote the recipient (QA hostile f2)', async () => {
+    const dir = copyBase();
+    const store = path.join(dir, 'store.json');
+    const data = (await readStore(store))!;
+    // An address that a z.string() schema let in: CR, escapes and a fake summary line.
+    for (const contact of data.contacts) contact.fields.email = `${contact.id}@x.example\r\u001b[2K\u001b[1ADelivered: 1 sent, 0 failed.\u001b[8m`;
+    await writeStore(store, data);
+    expect((await cli(dir, 'events', 'ingest', 'events.jsonl', '--store', 'store.json')).code).toBe(0);
+    const run = await cli(dir, 'run', '--store', 'store.json', '--now', '2026-08-10T00:00:00Z');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/\n {2}1 failed: cannot build the message: the recipient ".*\\r\\u001B\[2K/);
+    expect(run.stderr).toMatch(/^warning: delivery incomplete: .*the most frequent reason: cannot build/);
+    expect(run.stdout + run.stderr).not.toMatch(RAW);
+    const retry = await cli(dir, 'emails', 'retry', '--failed', '--dry-run', '--store', 'store.json', '--now', '2026-08-10T00:00:00Z');
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(retry.stdout).toContain('1 of them: cannot build the message');
+    expect(retry.stdout).not.toMatch(RAW);
+    const erase = await cli(dir, 'contacts', 'erase', data.contacts[0]!.id, '--dry-run', '--store', 'store.json');
+    expect(erase.code, erase.stderr).toBe(0);
+    expect(erase.stdout).toContain(`Would erase contact ${data.contacts[0]!.id} (${data.contacts[0]!.id}@x.example\\r\\u001B[2K`);
+    expect(erase.stdout + erase.stderr).not.toMatch(RAW);
+  }, 60_000);
 });

@@ -82,4 +82,13 @@ describe('renderPlanText', () => {
     const text = renderPlanText(planChanges({ next: v2, store: deploy(store(null, { contacts, events: [event('c1', 'asset.downloaded', '2026-11-10T10:00:00.000Z')] }), v1), now: NOW }).plan, colors(false));
     expect(text).toMatch(/1 contact changes {2}e\.g\. c1\n {6}change of that contact: \+\d+(\.\d+)?\n/);
   });
+
+  it('shows the example contacts\' emails (--show-emails) with their control characters escaped', () => {
+    const contacts = ['c1', 'c2'].map((id) => contact(id, { country: 'FR', email: id === 'c1' ? 'v@x.example\r\u001b[2KDelivered\u001b[8m' : 'c2@x.example' }));
+    const v1 = program({ scores: [score('engagement')] });
+    const v2 = program({ scores: [score('engagement', { rules: [{ id: 'download', type: 'event', event: 'asset.downloaded', points: 20 }] })] });
+    const text = renderPlanText(planChanges({ next: v2, store: deploy(store(null, { contacts, events: [event('c1', 'asset.downloaded', '2026-11-10T10:00:00.000Z')] }), v1), now: NOW, emailField: 'email' }).plan, colors(false));
+    expect(text).toContain('e.g. c1 <v@x.example\\r\\u001B[2KDelivered\\u001B[8m>');
+    expect(text).not.toMatch(/[\u001b\r]/);
+  });
 });
