@@ -1,6 +1,6 @@
-import type { StoredEvent } from '../../store/types.ts';
+import type { ScoreState, StoredEvent } from '../../store/types.ts';
 import { rescoreLate } from '../evaluate/rescore.ts';
-import { applyEvent, emptyScoreState, scoreAt, type CompiledScore } from '../evaluate/scoring.ts';
+import { applyEvent, emptyScoreState, scoreAt, type CompiledScore, type FiredRule } from '../evaluate/scoring.ts';
 import { knownIso } from '../time/instants.ts';
 import { asOfTime, type ContactView } from './contact-views.ts';
 import type { Engine } from './engine.ts';
@@ -101,9 +101,12 @@ export function processEvent(engine: Engine, view: ContactView, event: StoredEve
       scoreLateEvent(engine, view, id, score, event);
       continue;
     }
-    const before = scoreAt(score, state, eventAt, asOf);
+    // Logged from the value when the event is processed: for an event older than the run's start
+    // (`dueAt` is then the start), the value at the store's clock, as `campaign contact` showed it
+    // and as a late event's `before` is (`scoreLateEvent`), not the value back at the event.
+    const before = scoreAt(score, state, dueAt, asOf);
     const fired = applyEvent(score, state, event, eventAt);
-    if (fired.length > 0) engine.log.score(contact.id, id, before, state.value, fired, event.at);
+    if (fired.length > 0) engine.log.score(contact.id, id, before, dueAt === eventAt ? state.value : valueAtStart(score, state, dueAt, before, fired), fired, event.at);
   }
   engine.views.touchScores(view, changedScores);
   // Only what reads the event or the scores it adds to (`changedScores`): `RefreshPlans.forEvent`.
@@ -139,4 +142,12 @@ function scoreLateEvent(engine: Engine, view: ContactView, id: string, score: Co
   const { state: next, fired } = rescoreLate(score, state, event, view.events, subject, engine.now);
   contact.scores[id] = next;
   if (fired.length > 0) engine.log.score(contact.id, id, before, next.value, fired, event.at);
+}
+
+/**
+ * The value after an event older than the run's start, as of the start like its `before`: `before`
+ * itself when every rule was capped (a change the log would show from rounding alone otherwise).
+ */
+function valueAtStart(score: CompiledScore, state: ScoreState, start: number, before: number, fired: readonly FiredRule[]): number {
+  return fired.every((f) => f.capped !== undefined) ? before : scoreAt(score, state, start);
 }

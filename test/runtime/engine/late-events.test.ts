@@ -93,4 +93,29 @@ describe('late events', () => {
     expect(split.tags).toEqual(['hot']);
     expect(log.contacts.get('c1')!.scores.eng).toMatchObject({ before: 30, after: 40, thresholds: ['hot'] });
   });
+
+  it("logs the before of an event older than the run's start as of the start, not as of the event", async () => {
+    // QA scoring f2: the state has folded nothing after the event (so it is folded in, not
+    // re-scored), but the store's clock is past it: `before` was the value back on 12 March.
+    const build = (w: TestWorkspace) =>
+      w.scoring('eng', { rules: [w.on('page.viewed', { id: 'view' }).add(5), w.on('demo.requested', { id: 'demo' }).add(30, { lifetime: 1 })], decay: { halfLife: '10d' } });
+    const program = await programFrom(build);
+    const score = compileScores(program).get('eng')!;
+    const demo = (id: string, at: string): StoredEvent => ({ id, contact: 'c1', event: 'demo.requested', at, data: {} });
+    const store = storeWith();
+    new Engine(store, program).run([view('2026-03-01T14:30:00.000Z'), demo('d1', '2026-03-01T15:00:00.000Z')], { until: Date.parse('2026-03-26T00:00:00Z') });
+    const clock = Date.parse('2026-03-26T00:00:00Z');
+    const shown = scoreAt(score, store.contacts[0]!.scores.eng, clock); // what `campaign contact` shows
+    const log = new Engine(store, program).run([view('2026-03-12T10:00:00.000Z')], { until: clock });
+    const change = log.contacts.get('c1')!.scores.eng!;
+    expect(change.before).toBe(shown);
+    expect(change.after).toBe(scoreAt(score, store.contacts[0]!.scores.eng, clock));
+    expect(change.after).toBeGreaterThan(change.before);
+
+    // A capped one changes nothing, from the start to a later end too.
+    const capped = new Engine(store, program).run([demo('d2', '2026-03-20T10:00:00.000Z')], { until: Date.parse('2026-03-30T00:00:00Z') });
+    const eng = capped.contacts.get('c1')!.scores.eng!;
+    expect(eng.rules).toEqual([{ rule: 'demo', points: 0, at: '2026-03-20T10:00:00.000Z', capped: 'lifetime' }]);
+    expect(eng.after).toBe(eng.before);
+  });
 });
