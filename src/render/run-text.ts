@@ -207,6 +207,7 @@ export function renderContactChanges(changes: ContactChanges, c: Colors): string
     if (diff.before === diff.after && diff.thresholds.length === 0) continue;
     const rules = new Map<string, { points: number; count: number; capped: number }>();
     for (const rule of diff.rules) {
+      if (rule.displaced) continue;
       const entry = rules.get(rule.rule) ?? { points: 0, count: 0, capped: 0 };
       entry.points += rule.points;
       entry.count += 1;
@@ -214,6 +215,8 @@ export function renderContactChanges(changes: ContactChanges, c: Colors): string
       rules.set(rule.rule, entry);
     }
     const fired = [...rules].map(([rule, e]) => `${rule} ${e.points >= 0 ? '+' : ''}${e.points}${e.count > 1 ? ` (${e.count}×${e.capped ? `, ${e.capped} capped` : ''})` : e.capped ? ' (capped)' : ''}`);
+    // Each on its own: a late event counted in its place, and the points it no longer adds explain the change.
+    for (const rule of diff.rules) if (rule.displaced) fired.push(`${rule.rule} ${rule.points >= 0 ? '+' : ''}${rule.points} (now capped: ${short(rule.at)})`);
     lines.push(`  score ${score}: ${points(diff.before)} → ${c.bold(points(diff.after))}${fired.length ? ` [${fired.join(', ')}]` : ''}${diff.thresholds.length ? c.magenta(` crossed ${crossings(diff.thresholds)}`) : ''}`);
   }
   for (const s of change.segments.entered) lines.push(`  ${c.green('+')} segment ${s}`);

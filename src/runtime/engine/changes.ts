@@ -1,3 +1,4 @@
+import type { DisplacedRule } from '../evaluate/rescore.ts';
 import type { FiredRule } from '../evaluate/scoring.ts';
 
 /**
@@ -20,6 +21,11 @@ export interface RuleChange {
   points: number;
   at: string;
   capped?: string;
+  /**
+   * An event the rule counted before the run that its cap (`capped`) now leaves out, as a late
+   * event (the entry before) took its place: `points` are minus those it added, `at` its instant.
+   */
+  displaced?: true;
 }
 
 export interface JourneyChange {
@@ -94,6 +100,8 @@ export class ChangeLog {
   private readonly firedAt: string[] = [];
   private readonly firedCapped: (string | undefined)[] = [];
   private readonly firedPrev: number[] = [];
+  /** The entries (indexes in the arrays above) that are `displaced`: a few, from late events. */
+  private readonly firedDisplaced = new Set<number>();
 
   /** Per contact, what changed: the complete log (the rules of every score change filled in). */
   get contacts(): Map<string, ContactChanges> {
@@ -158,6 +166,23 @@ export class ChangeLog {
     }
   }
 
+  /**
+   * After `score`, for a late event: an event a rule counted that its cap now leaves out, as the
+   * late event took its place (`RuleChange.displaced`). Apart from `score`, which every event calls.
+   */
+  displaced(contact: string, score: string, displaced: DisplacedRule): void {
+    if (!this.keepsRules) return;
+    const change = this.for(contact).scores[score];
+    if (!change) return;
+    this.firedPrev.push(this.lastFired.get(change) ?? -1);
+    this.lastFired.set(change, this.firedRule.length);
+    this.firedDisplaced.add(this.firedRule.length);
+    this.firedRule.push(displaced.rule);
+    this.firedPoints.push(displaced.points);
+    this.firedAt.push(displaced.at);
+    this.firedCapped.push(displaced.capped);
+  }
+
   threshold(contact: string, score: string, threshold: string, value: number): void {
     const change = this.scoreChange(contact, score, value);
     if (change.thresholds === EMPTY_LIST) change.thresholds = [];
@@ -214,12 +239,15 @@ export class ChangeLog {
       const rules: RuleChange[] = [];
       for (let i = last; i >= 0; i = this.firedPrev[i]!) {
         const capped = this.firedCapped[i];
-        rules.push(capped ? { rule: this.firedRule[i]!, points: this.firedPoints[i]!, at: this.firedAt[i]!, capped } : { rule: this.firedRule[i]!, points: this.firedPoints[i]!, at: this.firedAt[i]! });
+        const rule: RuleChange = capped ? { rule: this.firedRule[i]!, points: this.firedPoints[i]!, at: this.firedAt[i]!, capped } : { rule: this.firedRule[i]!, points: this.firedPoints[i]!, at: this.firedAt[i]! };
+        if (this.firedDisplaced.has(i)) rule.displaced = true;
+        rules.push(rule);
       }
       // Rules logged after the log was last read follow those filled in then.
       change.rules = change.rules === EMPTY_LIST ? rules.reverse() : [...change.rules, ...rules.reverse()];
     }
     this.lastFired.clear();
+    this.firedDisplaced.clear();
     for (const list of [this.firedRule, this.firedPoints, this.firedAt, this.firedCapped, this.firedPrev]) list.length = 0;
   }
 

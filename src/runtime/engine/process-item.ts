@@ -130,7 +130,8 @@ export function processEvent(engine: Engine, view: ContactView, event: StoredEve
 /**
  * Applies a late event to one score (`rescoreLate`). The change is logged from the value at
  * `engine.now` (a late event's own instant is before the state's), with the rules as re-scored:
- * a rule another event of the same day or an earlier one already capped reports `capped`.
+ * a rule another event of the same day or an earlier one already capped reports `capped`, and
+ * the events the late one took the place of under a cap follow (`displaced`).
  */
 function scoreLateEvent(engine: Engine, view: ContactView, id: string, score: CompiledScore, event: StoredEvent): void {
   const contact = view.contact;
@@ -139,9 +140,10 @@ function scoreLateEvent(engine: Engine, view: ContactView, id: string, score: Co
   // Profile points are re-evaluated too: the subject must hold this event's other scores.
   engine.views.touch(contact.id);
   const subject = engine.views.subjectOf(view, engine.now);
-  const { state: next, fired } = rescoreLate(score, state, event, view.events, subject, engine.now);
+  const { state: next, fired, displaced } = rescoreLate(score, state, event, view.events, subject, engine.now);
   contact.scores[id] = next;
   if (fired.length > 0) engine.log.score(contact.id, id, before, next.value, fired, event.at);
+  for (const d of displaced) engine.log.displaced(contact.id, id, d);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ScoreState, StoredEvent } from '../../store/types.ts';
 import { applyProfile, behaviour, clampScore, dayOf, decayScale, decayTo, emptyScoreState, foldEvent, profilePoints, round, type CompiledScore, type EventRule, type FiredRule } from './scoring.ts';
 import type { EventPredicate, Subject } from './subject.ts';
+import { lateCapChange } from './cap-outcomes.ts';
 
 /**
  * Re-scores a contact from its history with the model as it is now: events in time order, the
@@ -34,24 +35,37 @@ export function rescore(score: CompiledScore, events: readonly StoredEvent[], su
   return state;
 }
 
+/** An event a rule counted that its cap now leaves out, as a late event took its place: minus its points, at its instant. */
+export interface DisplacedRule {
+  rule: string;
+  points: number;
+  at: string;
+  capped: 'perDay' | 'lifetime';
+}
+
 /**
  * Applies a late event — older than what `state` has folded — by re-scoring from `events`, the
  * contact's history with the event in it: per-day and lifetime caps and decay then count it where
- * it belongs in time, as if it had been there from the start. Returns the new state and the
- * event's rules as `applyEvent` reports them: fired when the rule's count grew, else capped.
+ * it belongs in time, as if it had been there from the start. Returns the new state, the event's
+ * rules as `applyEvent` reports them — fired, or capped when a cap leaves it out — and the events
+ * a fired one took the place of under a cap (`lateCapChange`; QA: a demo request under a lifetime
+ * cap of 1 that came late but earlier than the counted one was logged "+0 (capped)" while the
+ * score dropped).
  */
-export function rescoreLate(score: CompiledScore, state: ScoreState, event: StoredEvent, events: readonly StoredEvent[], subject: Subject, now: number): { state: ScoreState; fired: FiredRule[] } {
+export function rescoreLate(score: CompiledScore, state: ScoreState, event: StoredEvent, events: readonly StoredEvent[], subject: Subject, now: number): { state: ScoreState; fired: FiredRule[]; displaced: DisplacedRule[] } {
   const rules = (score.byEvent.get(event.event) ?? []).filter(({ filter }) => !filter || filter(event.data));
   // No rule reads it: the event changes nothing.
-  if (rules.length === 0) return { state, fired: [] };
+  if (rules.length === 0) return { state, fired: [], displaced: [] };
   const next = rescore(score, events, subject, now, state);
   const fired: FiredRule[] = [];
-  for (const { rule } of rules) {
-    const count = next.rules[rule.id]?.count ?? 0;
-    if (count > (state.rules[rule.id]?.count ?? 0)) fired.push({ rule: rule.id, points: rule.points });
-    else fired.push({ rule: rule.id, points: 0, capped: rule.lifetime !== undefined && count >= rule.lifetime ? 'lifetime' : 'perDay' });
+  const displaced: DisplacedRule[] = [];
+  for (const { rule, filter } of rules) {
+    const change = lateCapChange(rule, filter, score.timezone, events, now, event);
+    if (change.outcome !== 'counted') fired.push({ rule: rule.id, points: 0, capped: change.outcome });
+    else fired.push({ rule: rule.id, points: rule.points });
+    for (const other of change.displaced) displaced.push({ rule: rule.id, points: -rule.points, at: other.event.at, capped: other.capped });
   }
-  return { state: next, fired };
+  return { state: next, fired, displaced };
 }
 
 /**

@@ -3,12 +3,15 @@ import { Engine } from '../../../src/runtime/engine/engine.ts';
 import { compileScores, scoreAt } from '../../../src/runtime/evaluate/scoring.ts';
 import type { StoredEvent, StoreData } from '../../../src/store/types.ts';
 import { contact, emptyStore, programFrom, type TestWorkspace } from '../../helpers/program.ts';
+import { renderContactChanges } from '../../../src/render/run-text.ts';
+import { colors } from '../../../src/render/colors.ts';
 
 /**
  * A late event — tracked after events dated later than it were folded into a score — counts as if
  * it had been there from the start: two runs give what one run over all the events gives.
  */
 
+const plain = colors(false);
 let seq = 0;
 const view = (at: string): StoredEvent => ({ id: `v${String(seq++).padStart(5, '0')}`, contact: 'c1', event: 'page.viewed', at, data: { url: '/pricing' } });
 
@@ -58,9 +61,36 @@ describe('late events', () => {
     );
     expect(split.scores.eng!.rules).toEqual(single.scores.eng!.rules);
     expect(split.scores.eng!.value).toBe(60);
-    const rules = log.contacts.get('c1')!.scores.eng!.rules.map((r) => `${r.rule} ${r.points}${r.capped ? ` ${r.capped}` : ''}`);
-    // The late demo request is the first: it takes the lifetime point, the later one is capped.
-    expect(rules).toEqual(['demo 0 lifetime', 'view 10']);
+    // The late demo request is the first: it takes the lifetime point, the later one is capped now
+    // (QA scoring f1: logged "demo +0 (capped)", as if the late one were capped).
+    expect(log.contacts.get('c1')!.scores.eng!.rules).toEqual([
+      { rule: 'demo', points: 30, at: '2026-03-01T11:00:00.000Z' },
+      { rule: 'demo', points: -30, at: '2026-03-03T11:00:00.000Z', capped: 'lifetime', displaced: true },
+      { rule: 'view', points: 10, at: '2026-03-02T11:00:00.000Z' },
+    ]);
+    expect(renderContactChanges(log.contacts.get('c1')!, plain)).toContain('score eng: 50 → 60 [demo +30, view +10, demo -30 (now capped: 2026-03-03T11:00Z)]');
+  });
+
+  it('logs the event a late one takes the place of under a per-day cap, and a late one capped as capped', async () => {
+    const build = (w: TestWorkspace) => w.scoring('eng', { rules: [w.on('page.viewed', { id: 'view' }).add(10, { perDay: 1 })], decay: { halfLife: '10d' } });
+    const { program, log, split, single } = await twoRuns(
+      build,
+      [view('2026-03-02T15:00:00.000Z'), view('2026-03-03T10:00:00.000Z')],
+      '2026-03-04T00:00:00Z',
+      [view('2026-03-02T09:00:00.000Z'), view('2026-03-02T12:00:00.000Z')], // earlier on 2 March, then between the two
+      '2026-03-04T00:00:00Z',
+    );
+    const score = compileScores(program).get('eng')!;
+    const end = Date.parse('2026-03-04T00:00:00Z');
+    expect(scoreAt(score, split.scores.eng, end)).toBe(scoreAt(score, single.scores.eng, end));
+    const change = log.contacts.get('c1')!.scores.eng!;
+    expect(change.rules).toEqual([
+      { rule: 'view', points: 10, at: '2026-03-02T09:00:00.000Z' },
+      { rule: 'view', points: -10, at: '2026-03-02T15:00:00.000Z', capped: 'perDay', displaced: true },
+      { rule: 'view', points: 0, at: '2026-03-02T12:00:00.000Z', capped: 'perDay' },
+    ]);
+    // The 15:00 view's points, decayed less than the 9:00 one's: the score drops.
+    expect(change.after).toBeLessThan(change.before);
   });
 
   it('decays a late event with the rest of the history (linear decay)', async () => {
