@@ -57,7 +57,7 @@ export function renderContactExplanation(explanation: ContactExplanation, c: Col
     }
     if (Math.abs(score.adjustment) >= 0.05) out.push(c.dim(`    ${score.adjustment >= 0 ? '+' : ''}${score.adjustment}  floor/cap`));
   }
-  for (const grade of x.grades) out.push(`  grade ${grade.matrix}: ${c.bold(grade.grade)}`);
+  for (const grade of x.grades) out.push(`  grade ${grade.matrix}: ${c.bold(grade.grade)}${c.dim(`  (${grade.fit} × ${grade.engagement})`)}`);
 
   out.push('', c.bold('Segments'));
   // Members with every clause; non-members on one line each, with the first clause that fails.

@@ -29,14 +29,17 @@ export interface ContactExplanation {
     id: string;
     name: string;
     value: number;
-    grade?: { matrix: string; grade: string };
     rules: { rule: string; kind: 'event' | 'profile' | 'manual'; points: number; count?: number }[];
     /** Whether the model decays: its event rules' points are then as decayed to now. */
     decays: boolean;
     adjustment: number;
     thresholds: { id: string; at: number; reached: boolean }[];
   }[];
-  grades: { matrix: string; grade: string }[];
+  /**
+   * Each grade matrix with the contact's grade and the scores it reads (`fit`, `engagement`: their
+   * ids). Not per score: several matrices can read one score.
+   */
+  grades: { matrix: string; grade: string; fit: string; engagement: string }[];
   segments: { id: string; name: string; member: boolean; joiner: 'and' | 'or' | null; clauses: { text: string; holds: boolean }[] }[];
   journeys: {
     enrollment: string;
@@ -161,7 +164,7 @@ export function explainContact(data: StoreData, program: Program, contact: Conta
     timezone: subject.tz,
     now: new Date(now).toISOString(),
     scores,
-    grades: program.grades.map((g) => ({ matrix: g.id, grade: subject.grades[g.id] ?? '' })),
+    grades: program.grades.map((g) => ({ matrix: g.id, grade: subject.grades[g.id] ?? '', fit: g.fit.score, engagement: g.engagement.score })),
     segments,
     journeys: enrollments.map((e) => ({
       enrollment: e.id,

@@ -27,6 +27,21 @@ describe('scoreText', () => {
 });
 
 describe('the contact explanation', () => {
+  it('gives each grade matrix with the scores it reads, in JSON and text (QA scoring f3: a documented scores[].grade was never emitted)', async () => {
+    const { program, data } = await buildExampleStore({ contacts: 20, events: 100, seed: 11 });
+    // A second matrix reading the same scores: a grade per score could not say which.
+    const matrix = program.grades[0]!;
+    program.grades.push({ ...structuredClone(matrix), id: 'strict-grade', name: 'Strict' });
+    const explanation = explainContact(data, program, data.contacts[0]!, WINDOW_END);
+    expect(explanation.grades.map(({ matrix, fit, engagement }) => ({ matrix, fit, engagement }))).toEqual([
+      { matrix: matrix.id, fit: matrix.fit.score, engagement: matrix.engagement.score },
+      { matrix: 'strict-grade', fit: matrix.fit.score, engagement: matrix.engagement.score },
+    ]);
+    for (const score of explanation.scores) expect(score).not.toHaveProperty('grade');
+    const text = renderContactExplanation(explanation, colors(false), { deployed: true });
+    expect(text).toContain(`  grade strict-grade: ${explanation.grades[1]!.grade}  (${matrix.fit.score} × ${matrix.engagement.score})`);
+  });
+
   it('shows a sent email at the time it went out, not the time it was due (QA: a late delivery read as sent on time)', async () => {
     const { program, data } = await buildExampleStore({ contacts: 20, events: 100, seed: 11 });
     const contact = data.contacts[0]!;
