@@ -149,7 +149,11 @@ function scoreLateEvent(engine: Engine, view: ContactView, id: string, score: Co
 /**
  * The value after an event older than the run's start, as of the start like its `before`: `before`
  * itself when every rule was capped (a change the log would show from rounding alone otherwise).
+ * Otherwise only whether it differs from `before` matters (the run's end puts the value at its end
+ * in `after`: `ChangeLog.scoresAt`), so the state's value as of the event does when it differs: a
+ * first run over months of history takes this path for every event, and needs no decay computed.
  */
 function valueAtStart(score: CompiledScore, state: ScoreState, start: number, before: number, fired: readonly FiredRule[]): number {
-  return fired.every((f) => f.capped !== undefined) ? before : scoreAt(score, state, start);
+  if (fired.every((f) => f.capped !== undefined)) return before;
+  return state.value !== before ? state.value : scoreAt(score, state, start);
 }
