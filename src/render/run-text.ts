@@ -173,13 +173,39 @@ function byFrequency(reasons: readonly string[]): [string, number][] {
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 }
 
+/** An instant as reasons write it (`expired at 2026-09-25T07:00:00.000Z …`). */
+const INSTANT = /\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,3})?)?Z/g;
+
+/**
+ * Reasons that differ only in the instants they name, as one: the instants replaced by "…" and
+ * their span added (QA: 59 emails expired at 59 instants read "54 more failed for 54 other reasons").
+ */
+function alikeButTimes(reasons: readonly string[]): string[] {
+  const groups = new Map<string, { reasons: Set<string>; times: string[] }>();
+  for (const reason of reasons) {
+    const key = reason.replace(INSTANT, '…');
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { reasons: new Set(), times: [] }));
+    group.reasons.add(reason);
+    for (const time of reason.match(INSTANT) ?? []) group.times.push(time);
+  }
+  const named = new Map<string, string>();
+  for (const [key, group] of groups) {
+    if (group.reasons.size === 1) continue;
+    const times = group.times.sort();
+    const span = `(${short(times[0]!)} to ${short(times.at(-1)!)})`;
+    for (const reason of group.reasons) named.set(reason, `${key} ${span}`);
+  }
+  return named.size === 0 ? [...reasons] : reasons.map((reason) => named.get(reason) ?? reason);
+}
+
 /**
  * The most frequent reasons, one line each with their count (`12 failed: …`), at most `limit` of
  * them. A reason quotes what failed, an address or an SMTP server's reply: its control characters
  * are escaped (QA: a recipient holding a carriage return and escapes printed a fake "Delivered: 1 sent").
  */
 export function mostCommon(reasons: readonly string[], what: string, c: Colors, limit = 3): string[] {
-  const sorted = byFrequency(reasons);
+  const sorted = byFrequency(alikeButTimes(reasons));
   const lines = sorted.slice(0, limit).map(([reason, count]) => `  ${c.yellow(`${n(count)} ${what}:`)} ${terminalSafe(reason)}`);
   const rest = sorted.slice(limit).reduce((sum, [, count]) => sum + count, 0);
   if (rest) lines.push(c.dim(`  ${n(rest)} more ${what} for ${plural(sorted.length - limit, 'other reason')} (--format json lists them).`));

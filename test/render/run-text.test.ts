@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { colors } from '../../src/render/colors.ts';
-import { renderContactChanges, renderRunSummary, runJson, runJsonChunks } from '../../src/render/run-text.ts';
+import { mostCommon, renderContactChanges, renderRunSummary, runJson, runJsonChunks } from '../../src/render/run-text.ts';
 import { ChangeLog } from '../../src/runtime/engine/changes.ts';
 import type { MessageReport } from '../../src/runtime/deliver/deliver-outbox.ts';
 import type { WebhookReport } from '../../src/runtime/deliver/webhooks.ts';
@@ -206,5 +206,19 @@ describe('per-contact diff', () => {
     const text = renderContactChanges(log.contacts.get('c1')!, plain);
     expect(text).toMatch(/^  journey trial-nurture: \(not enrolled\) → upgraded \[exited: goal upgraded not met\]$/m);
     expect(text).toMatch(/^  journey welcome: \(not enrolled\) → \(end\) \[completed\]$/m);
+  });
+});
+
+describe('mostCommon', () => {
+  const plain = colors(false);
+  it('counts reasons that differ only in their instants as one, with their span', () => {
+    const expired = (at: string) => `expired at ${at} (its send step's expiresAfter) before it could be delivered`;
+    const reasons = [expired('2026-09-25T07:00:00.000Z'), expired('2026-08-06T07:00:00.000Z'), expired('2026-10-22T07:00:00.000Z'), 'SMTP server x: 550 no such user', 'SMTP server x: 550 no such user'];
+    expect(mostCommon(reasons, 'failed', plain)).toEqual([
+      "  3 failed: expired at … (its send step's expiresAfter) before it could be delivered (2026-08-06T07:00Z to 2026-10-22T07:00Z)",
+      '  2 failed: SMTP server x: 550 no such user',
+    ]);
+    // One reason alone keeps its instant.
+    expect(mostCommon([expired('2026-09-25T07:00:00.000Z')], 'failed', plain)).toEqual([`  1 failed: ${expired('2026-09-25T07:00:00.000Z')}`]);
   });
 });
