@@ -187,7 +187,8 @@ describe('campaign run --watch', () => {
     await until('the emails to wait for the server', () => watcher.stderr().includes('still waiting, tried again at every run; the store is unchanged.'), watcher);
     expect(runs(watcher.stdout())).toBe(1);
     expect(watcher.stdout()).toMatch(/left pending for the next run/);
-    expect(watcher.stdout()).toMatch(/failed: expired at 2026-11-11T\d\d:00:00\.000Z \(its send step's expiresAfter\) before it could be delivered\n/);
+    // (With the birthday greetings due weeks ago, expired at many instants: counted as one reason.)
+    expect(watcher.stdout()).toMatch(/failed: expired at … \(its send step's expiresAfter\) before it could be delivered \(\S+Z to \S+Z\)\n/);
     const first = (await readStore(store))!;
     const pending = first.outbox.filter((m) => m.status === 'pending' && m.retryingSince !== undefined).length;
     expect(pending).toBeGreaterThan(0);
