@@ -115,11 +115,14 @@ export function deliveryWarning(result: RunResult): string | null {
  * One line for stderr when held emails missed the hours they were allowed in
  * (`DeliveryReport.missed`): email goes out only while a run runs, and a daily cron at a fixed hour
  * falls in the quiet hours of whole time zones, whose emails are then held at every run (QA: a
- * welcome email 11 days late, exit 0 and nothing on stderr). Null otherwise.
+ * welcome email 11 days late, exit 0 and nothing on stderr). Null otherwise, and on a store's
+ * first run.
  */
 export function missedHoursWarning(result: RunResult): string | null {
   const d = result.delivery;
-  if (!d || d.dryRun || d.missed === 0) return null;
+  // Not on a store's first run: its emails are late because the history it catches up on is old,
+  // not because of when runs are scheduled (QA recheck7: a false "schedule it every hour").
+  if (!d || d.dryRun || d.missed === 0 || result.from === null) return null;
   return `warning: ${plural(d.missed, 'email')} came due more than an hour before this run (the first at ${short(d.missedSince ?? null)}) and ${d.missed === 1 ? 'is' : 'are'} held now for quiet hours, a sending window or the frequency cap: no run ran while ${d.missed === 1 ? 'it was' : 'they were'} allowed. Email goes out only while \`campaign run\` runs: schedule it every hour or more often, or keep \`campaign run --watch\` running.`;
 }
 

@@ -30,30 +30,36 @@ export function auditMentions(audit: readonly AuditEntry[], contactId: string): 
   return mentions.reverse().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }
 
-/** The id as a word of a summary: after its start, a space, "(" or ","; before its end, a space or punctuation. */
+/**
+ * The id as a word of a summary: after its start, a space, "(" or ","; before its end, a space,
+ * ")", ",", ";", or a "." or ":" that ends the word — ids hold dots and colons, and `john` is not
+ * named by an entry about `john.smith` (QA).
+ */
 function namedBy(id: string): RegExp {
-  return new RegExp(`(?:^|[\\s(,])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s),.;:])`);
+  return new RegExp(`(?:^|[\\s(,])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s),;]|[.:](?:$|\\s))`);
 }
 
+/** An item of a list of contacts in a summary: an id, and a click's time after it (`c1 clicked …`). */
+const ITEM = String.raw`[^\s,()]+(?: clicked (?:at an unknown time|[^\s,()]+))?`;
+/** Four items or more, ", " between them: a list of contacts (fewer are shown as they are). */
+const LIST = new RegExp(`${ITEM}(?:, ${ITEM}){3,}`, 'g');
+/** What only ids have: a digit, "_" or "@" (a list of words in a note is not a list of contacts). */
+const ID_LIKE = /[\d_@]/;
+
 /**
- * A long summary shortened to what concerns the contact: a list in parentheses of many ids (an
- * import's "Consent given for 5,000 (c1, c2, …)") keeps the contact's item and counts the others;
- * a summary that is a list itself (a run's unsubscribe entry: "c1 clicked …, c2 clicked …") keeps
- * the contact's items.
+ * A long summary shortened to what concerns the contact: each list of contacts in it (an import's
+ * "Consent given for 5,000 (c1, c2, …)", an unsubscribe's "consent withdrawn: c1, c2, …", a run's
+ * "c1 clicked …, c2 clicked …") keeps the contact's items and counts the others; the rest of the
+ * summary — what happened, a resubscribe's note — is kept whole.
  */
 export function excerptFor(summary: string, named: RegExp): string {
   if (summary.length <= WHOLE) return summary;
-  const text = summary.replace(/\(([^()]*)\)/g, (whole, inner: string) => {
-    const items = inner.split(', ');
-    if (items.length < 4) return whole;
+  return summary.replace(LIST, (list) => {
+    const items = list.split(', ');
     const own = items.filter((item) => named.test(` ${item}`));
+    if (own.length === 0 && !items.every((item) => ID_LIKE.test(item))) return list;
     const others = items.length - own.length;
-    return own.length > 0 ? `(${own.join(', ')} and ${others} other${others === 1 ? '' : 's'})` : `(${items.length} others)`;
+    if (own.length === 0) return `${others} contact${others === 1 ? '' : 's'}`;
+    return others === 0 ? own.join(', ') : `${own.join(', ')} and ${others} other${others === 1 ? '' : 's'}`;
   });
-  if (text.length <= WHOLE) return text;
-  const items = text.split(', ');
-  const own = items.filter((item) => named.test(` ${item}`));
-  if (own.length === 0) return `${text.slice(0, WHOLE - 1)}…`;
-  const others = items.length - own.length;
-  return `${own.join(', ')} (and ${others} other${others === 1 ? '' : 's'} in the entry)`;
 }

@@ -1,8 +1,8 @@
 import type { ElementSelector } from '../store/line-json.ts';
-import { auditId } from '../store/audit.ts';
+import { auditId, isAuditAddressId } from '../store/audit.ts';
 import { suppressionHash } from '../store/suppression.ts';
 import type { ContactRecord } from '../store/types.ts';
-import { findContactIn, isDerivedId } from './explain.ts';
+import { findContactIn } from './explain.ts';
 
 /**
  * Which element lines of a store `campaign contact ID|EMAIL` needs parsed (`readStorePart`): the
@@ -95,7 +95,7 @@ function mayBeContact(idOrEmail: string, wholeValue: boolean): (line: string) =>
   const byText = (line: string) => line.includes(idText) || UNUSUAL_ESCAPE.test(line) || line.toLowerCase().includes(emailText);
   // The audit log's name for a contact whose id is its address (`findContactIn`): every contact
   // whose id holds an "@" may be it (the id is the line's first member, as the store writes it).
-  if (!wholeValue || !isDerivedId(idOrEmail)) return byText;
+  if (!wholeValue || !isAuditAddressId(idOrEmail)) return byText;
   return (line) => byText(line) || !line.startsWith(ID_START) || line.slice(ID_START.length, line.indexOf('"', ID_START.length)).includes('@');
 }
 

@@ -6,7 +6,8 @@ import { compileCondition } from './evaluate/compile-condition.ts';
 import { compileProgram, evaluateContact } from './evaluate/snapshot.ts';
 import { decayTo, scoreAt } from './evaluate/scoring.ts';
 import { compileSegments } from './evaluate/segments.ts';
-import { contactIdForEmail, suppressionHash } from '../store/suppression.ts';
+import { auditId, isAuditAddressId } from '../store/audit.ts';
+import { suppressionHash } from '../store/suppression.ts';
 import { ERASED } from './journeys/eligibility.ts';
 import { auditMentions, type AuditMention } from './contact-audit.ts';
 import { mayDeliver, type DeliveryContext } from './deliver/may-deliver.ts';
@@ -72,21 +73,17 @@ export function findContact(data: StoreData, program: Program | null, idOrEmail:
 }
 
 /**
- * By id, else by the email in `emailField` (case-insensitive), else — for an id in the form an
- * import derives from an address (`c_` + 16 hex digits) — the contact whose id is that address:
- * the audit log names such a contact by that form (`auditId`), never by its address.
+ * By id, else by the email in `emailField` (case-insensitive), else — for the name the audit log
+ * gives a contact whose id is its address (`auditId`: `a_` + 16 hex digits) — that contact.
  */
 export function findContactIn(contacts: readonly ContactRecord[], emailField: string, idOrEmail: string): ContactRecord | undefined {
   const byId = contacts.find((c) => c.id === idOrEmail);
   if (byId) return byId;
   const wanted = idOrEmail.trim().toLowerCase();
   const byEmail = contacts.find((c) => typeof c.fields[emailField] === 'string' && (c.fields[emailField] as string).toLowerCase() === wanted);
-  if (byEmail || !isDerivedId(idOrEmail)) return byEmail;
-  return contacts.find((c) => c.id.includes('@') && contactIdForEmail(c.id) === idOrEmail);
+  if (byEmail || !isAuditAddressId(idOrEmail)) return byEmail;
+  return contacts.find((c) => c.id.includes('@') && auditId(c.id) === idOrEmail);
 }
-
-/** An id in the form `contactIdForEmail` gives. */
-export const isDerivedId = (id: string): boolean => /^c_[0-9a-f]{16}$/.test(id);
 
 export function explainContact(data: StoreData, program: Program, contact: ContactRecord, now: number, timelineLimit = 30): ContactExplanation {
   const compiled = compileProgram(program);

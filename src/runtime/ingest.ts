@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { canonicalJson, sha256 } from '../ir/canonical.ts';
 import { isoDateTimeMs } from '../ir/durations.ts';
 import { describeIssue } from '../contacts/validate-contact.ts';
-import { nestingMessage, tooDeepMember } from '../text/json-nesting.ts';
+import { nestingMessage, nestsDeeperThan, tooDeepMember } from '../text/json-nesting.ts';
 import type { ContactIdBytes } from '../store/contact-index.ts';
 import type { StoredEvent } from '../store/types.ts';
 import { EARLIEST_INSTANT, isoTextOf, latestAhead } from './time/instants.ts';
@@ -90,6 +90,9 @@ function describeDataIssue(issue: z.core.$ZodIssue, data: object): string {
   return describeIssue({ ...issue, path: ['data', ...issue.path] }, { data }).replace(/\.$/, '');
 }
 
+/** The members of an event row besides `data`, strings all (checked one by one below). */
+const EVENT_SCALARS = ['event', 'contact', 'at', 'id'] as const;
+
 /** A value as an error quotes it, cut at 60 characters. */
 function shown(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
@@ -118,6 +121,8 @@ export function validateEvent(raw: unknown, ctx: IngestContext, defaultAt: strin
     if (FORBIDDEN_KEYS.has(key)) return { error: `key ${JSON.stringify(key)} is not allowed` };
     if (!ROW_KEYS.has(key)) return { error: `unknown key ${JSON.stringify(key)}: an event has "event", "contact" and "data", and optionally "at" (when it happened; default: now) and "id"` };
   }
+  // The other members too: an error quotes them (`shown`), with JSON.stringify, which recurses (QA).
+  for (const key of EVENT_SCALARS) if (nestsDeeperThan(row[key])) return { error: nestingMessage(key) };
   const bad = forbiddenKey(row.data, 'data.');
   if (bad) return { error: `key ${JSON.stringify(bad)} is not allowed` };
   // Before zod, the event's id (canonicalJson) and its journal line (JSON.stringify): they recurse.

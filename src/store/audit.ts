@@ -29,9 +29,15 @@ export function auditText(text: string): string {
 
 /**
  * A contact id as the audit log names it: an id that is an address (a CRM that keys contacts by
- * email) as `contactIdForEmail` of it, the id an import gives a contact without one — the log
- * outlives an erasure, and must not keep the address (QA).
+ * email) as `a_` and 16 hex digits of the address's hash — the log outlives an erasure, and must
+ * not keep the address (QA). Not the `c_` id an import derives from an address
+ * (`contactIdForEmail`): another contact may have that id, made from the same address before its
+ * address changed, and the log would name both alike (QA: one showed the other's consent trail).
+ * `campaign contact` accepts this name (`findContactIn`).
  */
 export function auditId(id: string): string {
-  return id.includes('@') ? contactIdForEmail(id) : id;
+  return id.includes('@') ? `a_${contactIdForEmail(id).slice(2)}` : id;
 }
+
+/** A name `auditId` gives an address id. */
+export const isAuditAddressId = (id: string): boolean => /^a_[0-9a-f]{16}$/.test(id);

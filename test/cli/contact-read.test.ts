@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { contactSelector } from '../../src/runtime/contact-selector.ts';
 import { explainContact, findContact } from '../../src/runtime/explain.ts';
+import { auditId } from '../../src/store/audit.ts';
 import { contactIdForEmail, readStore, readStorePart, suppressionHash, writeStore, type StoreData } from '../../src/store/index.ts';
 import { buildExampleStore } from '../helpers/example-store.ts';
 import { ROOT } from '../helpers/runtime-cli.ts';
@@ -57,7 +58,7 @@ beforeAll(async () => {
   data.suppression.sort((a, b) => (a.hash < b.hash ? -1 : 1));
   data.pending.push({ contact: third.id, at: '2026-10-01T00:00:00.000Z', kind: 'enroll', fields: [], campaign: data.deployed!.program.campaigns[0]!.id, by: 'ada' });
   // An import's audit entry naming many contacts' consent, the one with an id of an address by its audit id.
-  const named = data.contacts.slice(0, 60).map((c) => (c.id.includes('@') ? contactIdForEmail(c.id) : c.id));
+  const named = data.contacts.slice(0, 60).map((c) => auditId(c.id));
   data.audit.push({ at: '2026-08-02T00:00:00.000Z', actor: 'ada', action: 'import', summary: `Imported crm.csv: 0 created, 60 updated, 0 unchanged. Consent (emailOptIn) given for 60 (${named.join(', ')}).` });
   await writeStore(path.join(dir, 'store.json'), data);
   ids = data.contacts.map((c) => c.id);
@@ -89,7 +90,7 @@ describe('campaign contact reads only the lines of one contact', () => {
       return record ? JSON.stringify(explainContact(data, program, record, now)) : 'none';
     };
     // The audit log's name of the contact whose id holds an "@" (`auditId`), and one of no contact.
-    const wanted = [...ids, ...emails, ` ${emails[7]!.toUpperCase()} `, 'c_999999', 'nobody@nowhere.example', 'c_0000', contactIdForEmail(ids.find((i) => i.endsWith('@'))!), contactIdForEmail('nobody@nowhere.example')];
+    const wanted = [...ids, ...emails, ` ${emails[7]!.toUpperCase()} `, 'c_999999', 'nobody@nowhere.example', 'c_0000', auditId(ids.find((i) => i.endsWith('@'))!), auditId('nobody@nowhere.example'), contactIdForEmail(ids.find((i) => i.endsWith('@'))!)];
     let found = 0;
     for (const who of wanted) {
       const expected = explained(full, who);
@@ -100,7 +101,7 @@ describe('campaign contact reads only the lines of one contact', () => {
   }, 120_000);
 
   it('prints what a full read prints', async () => {
-    const wanted = [ids[0]!, ids[1]!, ids[2]!, ids[3]!, ids[5]!, ids[20]!, emails[0]!, emails[2]!, emails[21]!, ` ${emails[7]!.toUpperCase()} `, emails[9]!, 'c_999999', 'c_0000', contactIdForEmail(ids.find((i) => i.endsWith('@'))!)];
+    const wanted = [ids[0]!, ids[1]!, ids[2]!, ids[3]!, ids[5]!, ids[20]!, emails[0]!, emails[2]!, emails[21]!, ` ${emails[7]!.toUpperCase()} `, emails[9]!, 'c_999999', 'c_0000', auditId(ids.find((i) => i.endsWith('@'))!)];
     for (const [i, who] of wanted.entries()) {
       const format = i % 3 === 0 ? ['--format', 'json'] : [];
       const fast = await cli('contact', who, ...format, '--store', 'store.json');
@@ -121,7 +122,7 @@ describe('campaign contact reads only the lines of one contact', () => {
 
   it('finds a contact whose id is an address by the id the audit log names it with', async () => {
     const id = ids.find((i) => i.endsWith('@'))!;
-    const named = await cli('contact', contactIdForEmail(id), '--store', 'store.json');
+    const named = await cli('contact', auditId(id), '--store', 'store.json');
     expect(named.code, named.stderr).toBe(0);
     expect(named).toEqual(await cli('contact', id, '--store', 'store.json'));
   }, 60_000);

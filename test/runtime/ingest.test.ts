@@ -53,6 +53,14 @@ describe('validateEvent', () => {
     expect(eventLine((accepted as { event: StoredEvent }).event, at)).toContain('{"a":'.repeat(64));
   });
 
+  it('refuses an event name, contact, at or id nested 20,000 deep as a row error: an error quoting it would overflow the call stack (QA recheck7)', () => {
+    const deep = JSON.parse(`${'['.repeat(20_000)}1${']'.repeat(20_000)}`) as unknown;
+    for (const key of ['event', 'contact', 'at', 'id'] as const) {
+      const raw = { event: 'page.viewed', contact: 'c1', at: '2026-11-01T00:00:00.000Z', data: { url: '/' }, [key]: deep };
+      expect(validateEvent(raw, ctx, '2026-11-01T00:00:00.000Z'), key).toEqual({ error: `"${key}": nests deeper than 64 levels of objects and arrays; flatten it` });
+    }
+  });
+
   it('shows the value a property was refused for, as contacts import does, and says which are required', () => {
     const plans: IngestContext = { events: { 'plan.changed': z.object({ plan: z.enum(['pro', 'team']), seats: z.number().int() }) }, resolveContact: () => 'c1' };
     const at = '2026-11-01T00:00:00.000Z';
