@@ -32,7 +32,7 @@ export default scoring('engagement', {
         notify('alert-sales', 'sales', {
           subject: 'New MQL: {{firstName ?? "a lead"}} {{lastName ?? ""}} at {{company ?? "an unknown company"}}',
           message:
-            '{{firstName ?? "A lead"}} {{lastName ?? ""}} ({{jobTitle ?? "no title"}}, {{company ?? "no company"}}, {{country}}) just reached 100 engagement points. Plan: {{plan}}. Email: {{email}}.',
+            '{{firstName ?? "A lead"}} {{lastName ?? ""}} ({{jobTitle ?? "no title"}}, {{company ?? "no company"}}, {{country}}) reached {{score.engagement}} engagement points (threshold 100; grade {{grade.lead-grade}}). Plan: {{plan}}. Email: {{email}}.',
         }),
       ],
     },
@@ -43,7 +43,7 @@ export default scoring('engagement', {
         tag('tag-hot', 'hot-lead'),
         notify('alert-sales-hot', 'sales', {
           subject: 'Hot lead: {{firstName ?? "a lead"}} at {{company ?? "an unknown company"}} passed 150 points',
-          message: '{{email}} keeps coming back (pricing, content, product). Call within one business day.',
+          message: '{{email}} keeps coming back (pricing, content, product): {{score.engagement}} engagement points. Call within one business day.',
         }),
       ],
     },

@@ -157,13 +157,18 @@ export const RULE_MESSAGES = {
     () => 'Use a field declared with z.iso.date() or z.iso.datetime().',
     'A date operator (`withinLast`, `before`, `anniversary`, …) or a date trigger uses a field that is not declared with `z.iso.date()` or `z.iso.datetime()`.',
   ),
-  CK118: entry<{ owner: string; placeholder: string; part: string; notify?: boolean; suggestion?: string }>(
+  CK118: entry<{ owner: string; placeholder: string; part: string; notify?: boolean; scores?: boolean; suggestion?: string }>(
     'unknown-placeholder',
     'error',
-    (p) => `${p.owner} uses placeholder "{{${p.placeholder}}}" in its ${p.part}, which is not a contact field.`,
+    (p) => `${p.owner} uses placeholder "{{${p.placeholder}}}" in its ${p.part}, which is not ${p.notify ? 'a contact field, a score or a grade matrix' : 'a contact field'}.`,
     // A team notification has no unsubscribe link (CK141): not a placeholder to suggest there.
-    (p) => `${didYouMean(p)}${p.notify ? 'Use a contact field from campaign.config.ts or "id".' : 'Use a contact field from campaign.config.ts, "id" or "unsubscribeUrl".'}`,
-    'A `{{placeholder}}` in a template or a notify message is neither a contact field nor a system placeholder (`id`, `unsubscribeUrl`).',
+    (p) =>
+      `${didYouMean(p)}${
+        p.notify
+          ? 'Use a contact field from campaign.config.ts, "id", "score.<score id>" or "grade.<grade matrix id>".'
+          : `Use a contact field from campaign.config.ts, "id" or "unsubscribeUrl".${p.scores ? ' Scores and grades are placeholders of notify messages only: an email is rendered at delivery, from the contact\'s fields.' : ''}`
+      }`,
+    'A `{{placeholder}}` in a template or a notify message is neither a contact field nor a system placeholder (`id`, `unsubscribeUrl`; in a notify message `score.<id>` and `grade.<id>`).',
   ),
   CK119: entry<{ template: string; part: 'text' | 'HTML' }>(
     'missing-unsubscribe-link',

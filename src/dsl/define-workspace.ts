@@ -49,6 +49,8 @@ export interface WorkspaceOptions<C extends ObjectSchema, E extends EventSchemas
 }
 
 type Placeholder<C extends ObjectSchema> = (keyof ShapeOf<C> & string) | 'id' | 'unsubscribeUrl';
+/** A notify message's placeholders: also a score's value and a grade (their ids are checked by CK118). */
+type NotifyPlaceholder<C extends ObjectSchema> = Placeholder<C> | `score.${string}` | `grade.${string}`;
 
 export interface Workspace<C extends ObjectSchema, E extends EventSchemas> {
   readonly definition: WorkspaceDefinition;
@@ -146,13 +148,14 @@ export interface Workspace<C extends ObjectSchema, E extends EventSchemas> {
   update<F extends keyof ShapeOf<C> & string>(id: string, field: F, value: ValueOf<ShapeOf<C>[F]> | null, options?: StepOptions): ActionStep;
   /**
    * Alerts a team declared in the workspace config (an email to the team, with the contact's
-   * details). Subject and message take the contact's `{{placeholders}}`, but not
+   * details). Subject and message take the contact's `{{placeholders}}`, a score's value
+   * `{{score.engagement}}` and a grade `{{grade.lead-grade}}` as they are when it is queued, but not
    * `{{unsubscribeUrl}}` (CK141): a notification has no unsubscribe link.
    */
   notify<const S extends string = string, const M extends string = string>(
     id: string,
     team: string,
-    message?: { subject?: CheckedText<S, Placeholder<C>>; message?: CheckedText<M, Placeholder<C>> } & StepOptions,
+    message?: { subject?: CheckedText<S, NotifyPlaceholder<C>>; message?: CheckedText<M, NotifyPlaceholder<C>> } & StepOptions,
   ): ActionStep;
 
   send: typeof plain.send;

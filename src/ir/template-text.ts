@@ -11,7 +11,20 @@ export type TemplatePart =
 export const SYSTEM_PLACEHOLDERS = ['id', 'unsubscribeUrl'] as const;
 export type SystemPlaceholder = (typeof SYSTEM_PLACEHOLDERS)[number];
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z_$][\w$]*)\s*(?:\?\?\s*"((?:[^"\\]|\\.)*)"\s*)?\}\}/g;
+// A name, or `score.<id>` / `grade.<id>` (ids hold hyphens: `grade.lead-grade`), in notify messages.
+const PLACEHOLDER = /\{\{\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z0-9_-]+)?)\s*(?:\?\?\s*"((?:[^"\\]|\\.)*)"\s*)?\}\}/g;
+
+/**
+ * `{{score.engagement}}` and `{{grade.lead-grade}}`: a score's value (to two decimals) and a grade
+ * matrix's grade when a team notification is queued — a sales alert that says which value fired it.
+ * Only in notify messages: an email is rendered at delivery, from the contact's fields.
+ */
+export function scoreOrGradePlaceholder(field: string): { kind: 'score' | 'grade'; id: string } | null {
+  const dot = field.indexOf('.');
+  if (dot < 0) return null;
+  const kind = field.slice(0, dot);
+  return kind === 'score' || kind === 'grade' ? { kind, id: field.slice(dot + 1) } : null;
+}
 
 export function parseTemplateText(text: string): TemplatePart[] {
   const parts: TemplatePart[] = [];

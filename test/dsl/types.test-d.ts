@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describe, expectTypeOf, it } from 'vitest';
-import { defineWorkspace, type Campaign, type Cond, type Segment, type Step, type Template, type Trigger } from '../../src/index.ts';
+import { defineWorkspace, type ActionStep, type Campaign, type Cond, type Segment, type Step, type Template, type Trigger } from '../../src/index.ts';
 
 /**
  * The authoring API's types: mistakes a marketer makes must fail to compile, with the error on the
@@ -164,6 +164,8 @@ describe('templates', () => {
     // @ts-expect-error — a duration is a number and a unit ("2h"), not words
     send('late', welcome, { expiresAfter: 'soon' });
     notify('alert', 'sales', { subject: 'Lead: {{email}}', message: 'From {{country}}' });
+    // A notify message may quote a score and a grade (their ids are checked by CK118).
+    expectTypeOf(notify('mql', 'sales', { subject: 'MQL at {{score.engagement}}', message: 'Grade {{grade.lead-grade}}' })).toEqualTypeOf<ActionStep>();
   });
 
   it('rejects a placeholder that is not a contact field', () => {
@@ -173,6 +175,8 @@ describe('templates', () => {
     email('bad-text', { subject: 'Hi', text: 'At {{company ?? "your company"}}. {{unsubscribeUrl}}' });
     // @ts-expect-error — fullName is not a contact field
     notify('alert', 'sales', { message: 'Call {{fullName}}' });
+    // @ts-expect-error — scores are placeholders of notify messages only (an email is rendered at delivery)
+    email('bad-score', { subject: 'You have {{score.engagement}} points', text: '{{unsubscribeUrl}}' });
   });
 });
 

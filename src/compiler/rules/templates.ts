@@ -1,4 +1,4 @@
-import { SYSTEM_PLACEHOLDERS, malformedPlaceholders, parseTemplateText } from '../../ir/template-text.ts';
+import { SYSTEM_PLACEHOLDERS, malformedPlaceholders, parseTemplateText, scoreOrGradePlaceholder } from '../../ir/template-text.ts';
 import type { Site } from '../diagnostics.ts';
 import { forEachStep, thresholdActions } from '../../ir/walk.ts';
 import type { ActionStep, Step } from '../../ir/types.ts';
@@ -8,12 +8,15 @@ import { occurrences, type Rule, type RuleContext } from './rule.ts';
 
 function checkText(ctx: RuleContext, text: string | undefined, owner: string, part: string, site: Site, notify = false): void {
   if (text === undefined) return;
+  // In notify messages, the scores' and grade matrices' values (`scoreOrGradePlaceholder`).
+  const scoring = notify ? [...ctx.program.scores.map((s) => `score.${s.id}`), ...ctx.program.grades.map((g) => `grade.${g.id}`)] : [];
   for (const placeholder of parseTemplateText(text)) {
     if (placeholder.kind !== 'field') continue;
-    if (placeholder.field in ctx.program.schema.contact || (SYSTEM_PLACEHOLDERS as readonly string[]).includes(placeholder.field)) continue;
+    if (placeholder.field in ctx.program.schema.contact || (SYSTEM_PLACEHOLDERS as readonly string[]).includes(placeholder.field) || scoring.includes(placeholder.field)) continue;
     // A notification has no unsubscribe link (CK141): not a placeholder to suggest there.
-    const known = [...Object.keys(ctx.program.schema.contact), ...SYSTEM_PLACEHOLDERS.filter((p) => !notify || p !== 'unsubscribeUrl')];
-    ctx.report(diagnostic('CK118', { owner, placeholder: placeholder.field, part, notify, suggestion: closestName(placeholder.field, known) }, site));
+    const known = [...Object.keys(ctx.program.schema.contact), ...SYSTEM_PLACEHOLDERS.filter((p) => !notify || p !== 'unsubscribeUrl'), ...scoring];
+    const scores = scoreOrGradePlaceholder(placeholder.field) !== null;
+    ctx.report(diagnostic('CK118', { owner, placeholder: placeholder.field, part, notify, scores, suggestion: closestName(placeholder.field, known) }, site));
   }
   for (const bad of malformedPlaceholders(text)) ctx.report(diagnostic('CK136', { owner, text: bad }, site));
 }

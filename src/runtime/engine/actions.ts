@@ -2,7 +2,7 @@ import { durationMs } from '../../ir/durations.ts';
 import { renderContactText } from '../../ir/template-text.ts';
 import type { ActionStep, Campaign, Step, Template } from '../../ir/types.ts';
 import type { Enrollment, OutboxMessage } from '../../store/types.ts';
-import { applyManual, emptyScoreState, scoreAt } from '../evaluate/scoring.ts';
+import { applyManual, emptyScoreState, gradeOf, scoreAt } from '../evaluate/scoring.ts';
 import { messageIdFor } from '../deliver/compose.ts';
 import { afterQuietHoursAndWindow, deferredBy } from '../time/zoned.ts';
 import { countsTowardCap, type MarketingSend } from './cap-counts.ts';
@@ -14,6 +14,26 @@ import { isoOf as iso } from '../time/instants.ts';
 import { effectKey } from '../journeys/eligibility.ts';
 
 /** Effects of steps and threshold actions. Each effect has a deterministic key; none is recorded twice. */
+
+/**
+ * The values of a notify message: the contact's fields, and when it names them, its scores' values
+ * (to two decimals, as `campaign contact` shows them) and grades now (`scoreOrGradePlaceholder`).
+ */
+function notifyValues(engine: Engine, action: Extract<ActionStep, { type: 'notify' }>, contactId: string, now: number): Record<string, unknown> {
+  const contact = engine.contacts.get(contactId)!;
+  if (!SCORING_PLACEHOLDER.test(action.subject) && !SCORING_PLACEHOLDER.test(action.message)) return contact.fields;
+  const values: Record<string, unknown> = { ...contact.fields };
+  const exact: Record<string, number> = {};
+  for (const { id, score } of engine.scoreList) {
+    const state = contact.scores[id];
+    exact[id] = state ? scoreAt(score, state, now) : 0;
+    values[`score.${id}`] = Math.round(exact[id] * 100) / 100;
+  }
+  for (const matrix of engine.program.grades) values[`grade.${matrix.id}`] = gradeOf(matrix, exact[matrix.fit.score] ?? 0, exact[matrix.engagement.score] ?? 0);
+  return values;
+}
+
+const SCORING_PLACEHOLDER = /\{\{\s*(?:score|grade)\./;
 
 function renderSubject(engine: Engine, template: Template, contactId: string): string {
   // The placeholders are the contact's fields and its `id`.
@@ -218,8 +238,8 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
         ...(campaign ? { campaign } : {}),
         step: action.id,
         to: team.email,
-        subject: renderContactText(action.subject, contact.fields, contact.id),
-        text: renderContactText(action.message, contact.fields, contact.id),
+        subject: renderContactText(action.subject, notifyValues(engine, action, contactId, now), contact.id),
+        text: renderContactText(action.message, notifyValues(engine, action, contactId, now), contact.id),
         status: 'pending',
         createdAt: iso(now),
         dueAt: iso(now),

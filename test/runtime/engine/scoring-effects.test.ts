@@ -147,4 +147,21 @@ describe('scoring in the engine', () => {
     expect(store.events).toHaveLength(1);
     expect(store.contacts[0]!.scores.engagement!.rules['page.viewed']!.count).toBe(1);
   });
+
+  it("quotes a score's value and a grade in a notify message, as they are when it is queued", async () => {
+    const program = await programFrom((w) => {
+      const fit = w.scoring('fit', { rules: [w.profile((c) => c.email.endsWith('example.com')).add(40)] });
+      const engagement = w.scoring('engagement', {
+        rules: [w.on('page.viewed').add(12.25)],
+        thresholds: [{ id: 'mql', at: 30, actions: [w.notify('alert-sales', 'sales', { subject: 'MQL {{email}} at {{score.engagement}}', message: 'fit {{score.fit}}, grade {{grade.lead-grade}}' })] }],
+      });
+      w.grades('lead-grade', { fit: { score: fit, bands: { A: 40, B: 0 } }, engagement: { score: engagement, bands: { '1': 30, '2': 0 } } });
+    });
+    const store = storeWith('c1');
+    new Engine(store, program).run([view('c1', '2026-11-02T09:00:00.000Z'), view('c1', '2026-11-02T10:00:00.000Z'), view('c1', '2026-11-02T11:00:00.000Z')], { until: Date.parse('2026-11-03T00:00:00.000Z') });
+    const [alert] = store.outbox.filter((m) => m.kind === 'notification');
+    // Three views of 12.25: 36.75 when the third crosses 30.
+    expect([alert!.subject, alert!.text]).toEqual(['MQL c1@example.com at 36.75', 'fit 40, grade A1']);
+  });
 });
+
