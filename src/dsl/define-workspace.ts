@@ -51,6 +51,7 @@ export interface WorkspaceOptions<C extends ObjectSchema, E extends EventSchemas
 type Placeholder<C extends ObjectSchema> = (keyof ShapeOf<C> & string) | 'id' | 'unsubscribeUrl';
 /** A notify message's placeholders: also a score's value and a grade (their ids are checked by CK118). */
 type NotifyPlaceholder<C extends ObjectSchema> = Placeholder<C> | `score.${string}` | `grade.${string}`;
+type NotifyHint = 'use a contact field, id, score.<score id> or grade.<grade matrix id>';
 
 export interface Workspace<C extends ObjectSchema, E extends EventSchemas> {
   readonly definition: WorkspaceDefinition;
@@ -155,7 +156,7 @@ export interface Workspace<C extends ObjectSchema, E extends EventSchemas> {
   notify<const S extends string = string, const M extends string = string>(
     id: string,
     team: string,
-    message?: { subject?: CheckedText<S, NotifyPlaceholder<C>>; message?: CheckedText<M, NotifyPlaceholder<C>> } & StepOptions,
+    message?: { subject?: CheckedText<S, NotifyPlaceholder<C>, NotifyHint>; message?: CheckedText<M, NotifyPlaceholder<C>, NotifyHint> } & StepOptions,
   ): ActionStep;
 
   send: typeof plain.send;

@@ -11,8 +11,8 @@ export type Placeholders<S extends string> = S extends `${string}{{${infer P}}}$
   ? PlaceholderName<P> | Placeholders<Rest>
   : never;
 
-export type CheckedText<S extends string, Allowed extends string> = string extends S
+export type CheckedText<S extends string, Allowed extends string, Hint extends string = 'use a contact field or unsubscribeUrl'> = string extends S
   ? S
   : [Exclude<Placeholders<S>, Allowed>] extends [never]
     ? S
-    : `Unknown placeholder {{${Exclude<Placeholders<S>, Allowed> & string}}}: use a contact field or unsubscribeUrl`;
+    : `Unknown placeholder {{${Exclude<Placeholders<S>, Allowed> & string}}}: ${Hint}`;

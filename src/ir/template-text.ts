@@ -12,7 +12,7 @@ export const SYSTEM_PLACEHOLDERS = ['id', 'unsubscribeUrl'] as const;
 export type SystemPlaceholder = (typeof SYSTEM_PLACEHOLDERS)[number];
 
 // A name, or `score.<id>` / `grade.<id>` (ids hold hyphens: `grade.lead-grade`), in notify messages.
-const PLACEHOLDER = /\{\{\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z0-9_-]+)?)\s*(?:\?\?\s*"((?:[^"\\]|\\.)*)"\s*)?\}\}/g;
+const PLACEHOLDER = /\{\{\s*([A-Za-z_$][\w$]*|(?:score|grade)\.[A-Za-z0-9_-]+)\s*(?:\?\?\s*"((?:[^"\\]|\\.)*)"\s*)?\}\}/g;
 
 /**
  * `{{score.engagement}}` and `{{grade.lead-grade}}`: a score's value (to two decimals) and a grade

@@ -195,9 +195,12 @@ function alikeButTimes(reasons: readonly string[]): string[] {
   const named = new Map<string, string>();
   for (const [key, group] of groups) {
     if (group.reasons.size === 1) continue;
-    const times = group.times.sort();
-    const span = `(${short(times[0]!)} to ${short(times.at(-1)!)})`;
-    for (const reason of group.reasons) named.set(reason, `${key} ${span}`);
+    // A span of one instant per reason (by time, not text: "10:00Z" is before "10:00:30Z"); a reason
+    // naming two ("since …, delisting requested …") has none that means anything (QA).
+    const single = [...group.reasons].every((r) => (r.match(INSTANT) ?? []).length === 1);
+    const times = group.times.sort((a, b) => Date.parse(a) - Date.parse(b));
+    const span = single ? ` (${short(times[0]!)} to ${short(times.at(-1)!)})` : ' (at various times)';
+    for (const reason of group.reasons) named.set(reason, `${key}${span}`);
   }
   return named.size === 0 ? [...reasons] : reasons.map((reason) => named.get(reason) ?? reason);
 }

@@ -10,6 +10,13 @@ export interface AuditMention {
   text: string;
 }
 
+/**
+ * The entries whose summaries list contacts by the hundred (an import's consent, an unsubscribe's
+ * withdrawn consent and clicks). The others are shown whole: a resubscribe's note is the proof of
+ * an opt-in, and "tickets #4411, #4412, #4413, #4414" in it is no list of contacts (QA).
+ */
+const LISTS_CONTACTS: ReadonlySet<AuditEntry['action']> = new Set(['import', 'unsubscribe']);
+
 /** A summary up to this length is shown whole. */
 const WHOLE = 200;
 
@@ -24,7 +31,7 @@ export function auditMentions(audit: readonly AuditEntry[], contactId: string): 
   const mentions: AuditMention[] = [];
   for (const entry of audit) {
     if (!named.test(entry.summary)) continue;
-    mentions.push({ at: entry.at, actor: entry.actor, action: entry.action, text: excerptFor(entry.summary, named) });
+    mentions.push({ at: entry.at, actor: entry.actor, action: entry.action, text: LISTS_CONTACTS.has(entry.action) ? excerptFor(entry.summary, named) : entry.summary });
   }
   // Stable: entries of the same instant keep the log's order, reversed with the rest.
   return mentions.reverse().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));

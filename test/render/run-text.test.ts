@@ -221,4 +221,12 @@ describe('mostCommon', () => {
     // One reason alone keeps its instant.
     expect(mostCommon([expired('2026-09-25T07:00:00.000Z')], 'failed', plain)).toEqual([`  1 failed: ${expired('2026-09-25T07:00:00.000Z')}`]);
   });
+
+  it('orders the span by time, and gives none for reasons naming two instants (QA recheck8)', () => {
+    const greylisted = (at: string) => `451 4.7.1 greylisted, retry after ${at}`;
+    expect(mostCommon([greylisted('2026-11-05T10:00:30Z'), greylisted('2026-11-05T10:00Z'), greylisted('2026-11-05T10:01Z'), greylisted('2026-11-05T10:01Z')], 'failed', colors(false))).toEqual(['  4 failed: 451 4.7.1 greylisted, retry after … (2026-11-05T10:00Z to 2026-11-05T10:01Z)']);
+    const listed = (since: string, asked: string) => `550 listed since ${since}, delisting requested ${asked}`;
+    expect(mostCommon([listed('2026-10-01T00:00Z', '2026-11-04T12:00Z'), listed('2026-10-02T00:00Z', '2026-11-03T12:00Z')], 'failed', colors(false))).toEqual(['  2 failed: 550 listed since …, delisting requested … (at various times)']);
+  });
 });
+

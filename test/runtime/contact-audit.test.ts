@@ -61,4 +61,10 @@ describe('auditMentions', () => {
     const bulk = `300 addresses suppressed (complained); consent withdrawn: ${many(300).join(', ')}`;
     expect(auditMentions([entry('2026-11-04T00:00:00.000Z', 'unsubscribe', bulk)], 'c_5').map((m) => m.text)).toEqual(['300 addresses suppressed (complained); consent withdrawn: c_5 and 299 others']);
   });
+
+  it('shows a resubscribe note whole, whatever lists it holds (QA recheck8)', () => {
+    const summary = 'c_000005: address taken off the suppression list (unsubscribed since 2026-10-01): double opt-in confirmed; tickets #4411, #4412, #4413, #4414 (agent: Mia, by phone); the customer asked to receive the product newsletter again after the renewal call';
+    expect(auditMentions([entry('2026-11-04T00:00:00.000Z', 'resubscribe', summary)], 'c_000005').map((m) => m.text)).toEqual([summary]);
+  });
 });
+
