@@ -11,7 +11,13 @@ import { defineWorkspace } from 'campaignkit';
  * them. Every campaign module imports its builders from here, typed by these schemas: a misspelled
  * field or event is a type error.
  */
-export const { segment, scoring, campaign, email, on, onEvent, onSegmentEntry, send, wait, branch, notify, tag } = defineWorkspace({
+// Every builder of the DSL (docs/dsl.md), so that a module can import any of them from here.
+export const {
+  segment, scoring, grades, campaign, email, on, profile, where,
+  onEvent, onSegmentEntry, onSegmentExit, onDate, onScore, onSchedule, manual,
+  send, wait, waitUntil, waitForEvent, branch, split, holdout,
+  update, tag, untag, addScore, notify, webhook, enroll, exit, goal,
+} = defineWorkspace({
   contact: z.object({
     email: z.email(),
     firstName: z.string().min(1).optional(),
@@ -62,7 +68,7 @@ export default scoring('engagement', {
         tag('tag-mql', 'mql'),
         notify('alert-sales', 'sales', {
           subject: 'New lead: {{firstName ?? "someone"}} ({{country}})',
-          message: '{{email}} reached 50 engagement points on the {{plan}} plan.',
+          message: '{{email}} reached {{score.engagement}} engagement points (threshold 50) on the {{plan}} plan.',
         }),
       ],
     },

@@ -1,6 +1,13 @@
 import { catalogueEntry as entry } from './diagnostics.ts';
 
 /**
+ * A builder the workspace config does not export (`onDate` from a starter that exports a few):
+ * say where it comes from (QA: a new team's first date trigger failed with a generic hint). Also
+ * TypeScript's TS2305 (typecheck.ts).
+ */
+export const CONFIG_EXPORT_HINT = 'Builders come from defineWorkspace: add it to the names of `export const { … } = defineWorkspace(…)` in campaign.config.ts (docs/dsl.md lists them all).';
+
+/**
  * The catalogue's codes CK001–CK010: problems found while loading the workspace (the config, the
  * modules, the IR schema). Part of `CATALOGUE` (messages.ts).
  */
@@ -30,7 +37,10 @@ export const LOADING_MESSAGES = {
     'module-build-error',
     'error',
     (p) => `${p.error}.`,
-    () => 'Fix the syntax or the import path; campaign modules may import the workspace config, each other, zod and campaignkit.',
+    (p) =>
+      /No matching export in "[^"]*campaign\.config\.ts"/.test(p.error)
+        ? CONFIG_EXPORT_HINT
+        : 'Fix the syntax or the import path; campaign modules may import the workspace config, each other, zod and campaignkit.',
     'esbuild could not bundle a module: a syntax error, or an import that does not resolve.',
   ),
   CK005: entry<{ path: string; error: string; id?: string }>(

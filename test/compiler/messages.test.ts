@@ -23,4 +23,9 @@ describe('the catalogue', () => {
       site: { entity: 'campaign:todo', property: 'steps' },
     });
   });
+
+  it('says where builders come from when the workspace config does not export one (QA newcomer)', () => {
+    expect(diagnostic('CK004', { error: 'No matching export in "campaign.config.ts" for import "onDate"' }, {}).hint).toContain('add it to the names of `export const { … } = defineWorkspace(…)` in campaign.config.ts');
+    expect(diagnostic('CK004', { error: 'Could not resolve "./countries"' }, {}).hint).toMatch(/^Fix the syntax or the import path/);
+  });
 });
