@@ -16,6 +16,7 @@ import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockTimeout, STORE_HELP, STORE_OP
 import { WATCH_HELP, watchInterval, watchRuns } from '../run-watch.ts';
 import { runProgress } from '../run-progress.ts';
 import { compileOrFail } from '../workspace.ts';
+import { hashProgram } from '../../src/ir/canonical.ts';
 import { writeChunks } from '../write-chunks.ts';
 
 function transportFor(ctx: CliContext, name: string, outboxDir: string): () => Transport {
@@ -96,7 +97,8 @@ export const run: Command = {
     // The run executes the deployed program from the store: the workspace is compiled only to find
     // the store when --store is not given.
     const explicit = stringOption(args, 'store');
-    const store = explicit !== undefined ? storePathFor(ctx, args, { workspace: ctx.cwd, program: null }) : storePathFor(ctx, args, await compileOrFail(ctx, args));
+    const compiled = explicit !== undefined ? null : await compileOrFail(ctx, args);
+    const store = storePathFor(ctx, args, compiled ?? { workspace: ctx.cwd, program: null });
     const transportName = stringOption(args, 'transport') ?? 'outbox';
     // A simulation delivers each email as if sent when it was due: through SMTP that is real mail,
     // sent now, dated weeks ahead or behind (QA: 2,875 emails, 853 dated a week ahead).
@@ -125,6 +127,9 @@ export const run: Command = {
       if (dryRun) ctx.out(`${renderRunDiffs(result.log, c, limit)}\n`);
       ctx.out(renderRunSummary(result, c));
     }
+    // Compiled anyway (no --store): a workspace edited but not applied runs as deployed, which
+    // surprised a new team expecting their edit to go out (QA newcomer).
+    if (compiled && ran.store.deployed && hashProgram(compiled.program) !== ran.store.deployed.hash) ctx.err(UNAPPLIED_NOTE);
     // After the summary it sums up; on stderr, which cron mails (QA: exit 0 and nothing there).
     const incomplete = dryRun ? null : deliveryWarning(ran);
     if (incomplete) ctx.err(incomplete);
@@ -152,3 +157,5 @@ function refuseWithWatch(ctx: CliContext, args: Parameters<Command['run']>[1]): 
   }
   if (ctx.env.CAMPAIGN_NOW) throw new UserError("CAMPAIGN_NOW is set, but --watch runs at the clock's time; unset CAMPAIGN_NOW to watch, or run once without --watch.");
 }
+
+const UNAPPLIED_NOTE = 'note: the workspace differs from the program deployed in the store, which this run used; `campaign plan` shows the changes, `campaign apply` deploys them.';

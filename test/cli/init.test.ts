@@ -54,6 +54,22 @@ describe('campaign init', () => {
     expect(tree(ws)).toEqual(Object.keys(STARTER_FILES).sort());
   });
 
+  it('campaign run says when the workspace differs from the deployed program it runs (QA newcomer: an edit not applied went out as before)', async () => {
+    expect((await cli(dir, 'init', 'marketing')).code).toBe(0);
+    const ws = path.join(dir, 'marketing');
+    const applied = await cli(ws, 'apply', '--auto-approve', '--now', '2026-08-01T00:00:00Z');
+    expect(applied.code, applied.stderr).toBe(0);
+    const note = 'note: the workspace differs from the program deployed in the store, which this run used; `campaign plan` shows the changes, `campaign apply` deploys them.\n';
+    const first = await cli(ws, 'run', '--now', '2026-08-02T00:00:00Z');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).not.toContain('note:');
+    const welcome = path.join(ws, 'emails/welcome.ts');
+    writeFileSync(welcome, readFileSync(welcome, 'utf8').replace(/subject: '([^']*)'/, "subject: '$1!'"));
+    const edited = await cli(ws, 'run', '--now', '2026-08-03T00:00:00Z');
+    expect(edited.code, edited.stderr).toBe(0);
+    expect(edited.stderr).toContain(note);
+  });
+
   it('refuses a folder that is not empty, or a path through a file, in one line, writing nothing', async () => {
     writeFileSync(path.join(dir, 'notes.txt'), 'hello');
     const refused = await cli(dir, 'init', '.');
