@@ -255,18 +255,41 @@ function dropShadowedByTypeScript(diagnostics: Diagnostic[]): Diagnostic[] {
   // TypeScript's message names types (`'"3 dayz"' is not assignable to 'DurationText'`); the rule's
   // says what the DSL expects (`Write durations like "30m", "36h", "2d"…`, `Did you mean "trial.started"?`):
   // it becomes the hint of the diagnostic kept (QA: the helpful hint was only seen with --no-typecheck).
-  const hinted = new Set<Diagnostic>();
-  return diagnostics.filter((d) => {
+  const candidates = new Map<Diagnostic, Diagnostic[]>();
+  for (const d of diagnostics) {
     const line = lineOf(d);
-    if (line === null || !ALSO_TYPE_ERRORS.has(d.code)) return true;
-    const ts = (tsByLine.get(line) ?? []).find((t) => overlaps(t, d) && sameValue(t, d));
-    if (ts === undefined) return true;
-    if (!hinted.has(ts)) {
-      hinted.add(ts);
-      ts.hint = [d.message, d.hint].filter(Boolean).join(' ');
-    }
-    return false;
-  });
+    if (line === null || !ALSO_TYPE_ERRORS.has(d.code)) continue;
+    const found = (tsByLine.get(line) ?? []).filter((t) => overlaps(t, d) && sameValue(t, d));
+    if (found.length > 0) candidates.set(d, found);
+  }
+  // Two rule diagnostics can share a range (both CK115 of `quietHours: { start: '8pm', end: '8am' }`
+  // are at the property) and TypeScript then has one error per value: each rule diagnostic goes to
+  // the error naming its value first, the others to one not hinted yet (QA: "8am" got the generic hint).
+  const hinted = new Set<Diagnostic>();
+  const hint = (ts: Diagnostic, rule: Diagnostic) => {
+    if (hinted.has(ts)) return;
+    hinted.add(ts);
+    ts.hint = [rule.message, rule.hint].filter(Boolean).join(' ');
+  };
+  const unnamed: Diagnostic[] = [];
+  for (const [rule, found] of candidates) {
+    const named = found.find((t) => namesQuotedValue(t, rule));
+    if (named) hint(named, rule);
+    else unnamed.push(rule);
+  }
+  for (const rule of unnamed) {
+    const found = candidates.get(rule)!;
+    hint(found.find((t) => !hinted.has(t)) ?? found[0]!, rule);
+  }
+  return diagnostics.filter((d) => !candidates.has(d));
+}
+
+/** Whether TypeScript's message quotes (`'"8am"'`, `'contry'`) a value the rule's message quotes. */
+function namesQuotedValue(ts: Diagnostic, rule: Diagnostic): boolean {
+  for (const [, value] of rule.message.matchAll(/"([^"]+)"/g)) {
+    if (ts.message.includes(`"${value}"`) || ts.message.includes(`'${value}'`)) return true;
+  }
+  return false;
 }
 
 /**
