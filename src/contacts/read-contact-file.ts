@@ -3,6 +3,7 @@ import { jsonErrorLine, jsonErrorText } from '../store/line-json.ts';
 import { duplicateKey, duplicateKeys } from '../text/duplicate-keys.ts';
 import { mayHoldNul, nulMessage, nulPath, rawNulMessage, rawNulPosition } from '../text/nul-character.ts';
 import { decodeUtf8, invalidUtf8Message, isValidUtf8, locateInvalidUtf8 } from '../text/strict-utf8.ts';
+import { closestName } from '../text/closest.ts';
 import { FORBIDDEN_KEYS, forbiddenKey } from './forbidden-keys.ts';
 import { nestingMessage, tooDeepMember } from '../text/json-nesting.ts';
 import { unescapeFormula } from './formula-cells.ts';
@@ -107,7 +108,7 @@ function readCsv(buffer: Buffer, name: string, columns: ReadonlySet<string>): Co
     if (column === '') problem(`column ${i + 1} has no name`);
     else if (FORBIDDEN_KEYS.has(column)) problem(`column ${JSON.stringify(column)} is not allowed`);
     else if (seen.has(column)) problem(`column ${JSON.stringify(column)} appears twice`);
-    else if (!columns.has(column)) problem(`unknown column ${JSON.stringify(column)}: the contact schema has no such field`);
+    else if (!columns.has(column)) problem(unknownField('column', column, columns));
     seen.add(column);
   });
   if (problems.length > 0) return { format: 'csv', rows: [], problems, locate, position };
@@ -308,9 +309,22 @@ function checkObject(item: unknown, columns: ReadonlySet<string>, nul: boolean):
   const deep = tooDeepMember(item);
   if (deep !== undefined) return nestingMessage(deep);
   for (const key of Object.keys(item)) {
-    if (!columns.has(key)) return `unknown key ${JSON.stringify(key)}: the contact schema has no such field`;
+    if (!columns.has(key)) return unknownField('key', key, columns);
   }
   return null;
+}
+
+/**
+ * `unknown column "Seats": the contact schema's field is "seats" …`: a CRM export's headers are
+ * often capitalized or slightly renamed, and "no such field" alone left the author to find which.
+ */
+function unknownField(kind: 'column' | 'key', name: string, columns: ReadonlySet<string>): string {
+  const unknown = `unknown ${kind} ${JSON.stringify(name)}`;
+  const lower = name.toLowerCase();
+  const cased = [...columns].filter((column) => column.toLowerCase() === lower);
+  if (cased.length === 1) return `${unknown}: the contact schema's field is ${JSON.stringify(cased[0])} (names are case-sensitive); rename the ${kind}`;
+  const near = closestName(name, columns);
+  return `${unknown}: the contact schema has no such field${near === undefined ? '' : `; did you mean ${JSON.stringify(near)}?`}`;
 }
 
 function lowerFirst(text: string): string {

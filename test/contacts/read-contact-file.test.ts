@@ -80,6 +80,27 @@ describe('readContactFile: NUL characters', () => {
   });
 });
 
+describe('readContactFile: unknown columns', () => {
+  // A CRM export's headers are capitalized or slightly renamed; "no such field" alone left the
+  // author to find the field meant (QA newcomer).
+  it('says when a CSV column or a JSON key differs from a field only in case', () => {
+    expect(read('csv', Buffer.from('Email,lastName\na@b.example,Lovelace\n')).problems.map((p) => p.message)).toEqual([
+      'unknown column "Email": the contact schema\'s field is "email" (names are case-sensitive); rename the column',
+    ]);
+    expect(read('jsonl', Buffer.from('{"email":"a@b.example","LASTNAME":"Lovelace"}\n')).problems.map((p) => p.message)).toEqual([
+      'unknown key "LASTNAME": the contact schema\'s field is "lastName" (names are case-sensitive); rename the key',
+    ]);
+  });
+
+  it('suggests the closest field for a misspelt column or key, and none when nothing is close', () => {
+    expect(read('csv', Buffer.from('email,last_name,favouriteColour\na@b.example,Lovelace,teal\n')).problems.map((p) => p.message)).toEqual([
+      'unknown column "last_name": the contact schema has no such field; did you mean "lastName"?',
+      'unknown column "favouriteColour": the contact schema has no such field',
+    ]);
+    expect(read('json', Buffer.from('[{"emial":"a@b.example"}]')).problems.map((p) => p.message)).toEqual(['unknown key "emial": the contact schema has no such field; did you mean "email"?']);
+  });
+});
+
 describe('readContactFile: empty files', () => {
   it('refuses an empty file in every format (most likely not the file meant), and accepts an empty JSON array', () => {
     for (const format of ['csv', 'json', 'jsonl'] as const) {
