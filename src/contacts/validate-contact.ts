@@ -32,9 +32,39 @@ export function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unk
   if (isMissing(issue, input)) return missingText([path]);
   // zod quotes unrecognized keys as they are; JSON quotes them with their control characters escaped.
   const text = issue.code === 'unrecognized_keys' ? `Unrecognized key${issue.keys.length === 1 ? '' : 's'}: ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}` : issue.message;
-  const message = text.charAt(0).toLowerCase() + text.slice(1);
+  const message = expectedForm(issue) ?? text.charAt(0).toLowerCase() + text.slice(1);
   const shown = showValue(value);
   return `${path ? `${JSON.stringify(path)}: ` : ''}${message}${shown ? ` (got ${shown})` : ''}`;
+}
+
+/**
+ * The form a date or date-time field takes, in place of zod's "Invalid ISO date": a CRM export
+ * writes 12/30/2026, or a date-time where a date is expected, and "invalid ISO date" did not say
+ * what to write (QA newcomer). A date-time's zones and precision are read from zod's pattern, so
+ * that `z.iso.datetime()` (Z only) and `z.iso.datetime({ offset: true })` are each described truly.
+ */
+function expectedForm(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code !== 'invalid_format') return undefined;
+  if (issue.format === 'date') return 'expected a date as YYYY-MM-DD, e.g. 2026-12-30';
+  const pattern = issue.format === 'datetime' ? regExp(issue.pattern) : undefined;
+  if (pattern === undefined) return undefined;
+  const example = ['2026-12-30T09:00:00Z', '2026-12-30T09:00:00.000Z', '2026-12-30T09:00Z'].find((text) => pattern.test(text));
+  if (example === undefined) return undefined;
+  const offset = example.replace('T09', 'T11').replace('Z', '+02:00');
+  const zones = [pattern.test(offset) ? 'an offset' : '', pattern.test(example.slice(0, -1)) ? 'no zone' : ''].filter(Boolean);
+  if (zones.length === 0) return `expected an ISO 8601 date-time in UTC, ending in Z, e.g. ${example}`;
+  return `expected an ISO 8601 date-time with a Z${zones.length === 2 ? ', ' : ' or '}${zones.join(' or ')}, e.g. ${example}${zones.includes('an offset') ? ` or ${offset}` : ''}`;
+}
+
+/** zod's issue holds a format's pattern as `String(regExp)`. */
+function regExp(text: string | undefined): RegExp | undefined {
+  const end = text?.lastIndexOf('/') ?? -1;
+  if (text === undefined || !text.startsWith('/') || end <= 0) return undefined;
+  try {
+    return new RegExp(text.slice(1, end), text.slice(end + 1));
+  } catch {
+    return undefined;
+  }
 }
 
 function isMissing(issue: z.core.$ZodIssue, input: Record<string, unknown>): boolean {

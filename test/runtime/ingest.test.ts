@@ -73,4 +73,13 @@ describe('validateEvent', () => {
     expect(validateEvent({ event: ['plan.changed'], contact: 'c1', data: {} }, plans, at)).toEqual({ error: '"event": expected the event name as a string, got ["plan.changed"]' });
     expect(validateEvent({ event: 'plan.changed', data: {} }, plans, at)).toEqual({ error: '"contact": missing; give a contact id or email' });
   });
+
+  it('says the form a date or date-time property takes, as contacts import does (zod said "invalid ISO date": QA newcomer)', () => {
+    const renewals: IngestContext = { events: { 'plan.renewed': z.object({ until: z.iso.date(), at: z.iso.datetime({ offset: true }) }) }, resolveContact: () => 'c1' };
+    const event = (data: unknown) => validateEvent({ event: 'plan.renewed', contact: 'c1', data }, renewals, '2026-11-01T00:00:00.000Z');
+    expect(event({ until: '12/30/2026', at: '2026-12-30T09:00:00Z' })).toEqual({ error: '"data.until": expected a date as YYYY-MM-DD, e.g. 2026-12-30 (got "12/30/2026")' });
+    expect(event({ until: '2026-12-30', at: '2026-12-30 09:00' })).toEqual({
+      error: '"data.at": expected an ISO 8601 date-time with a Z or an offset, e.g. 2026-12-30T09:00:00Z or 2026-12-30T11:00:00+02:00 (got "2026-12-30 09:00")',
+    });
+  });
 });
