@@ -111,7 +111,8 @@ export const run: Command = {
       if (!existsSync(store)) throw noStoreError(displayPath(ctx, store));
       const c = colors(ctx.color);
       const report = (result: RunResult) => (format === 'json' ? JSON.stringify(runJson(result)) : `${renderRunSummary(result, c)}\n`);
-      return watchRuns(ctx, { store, label: displayPath(ctx, store), every, transport, report, firedRules: format === 'json' });
+      const workspace = compiled ? { workspaceHash: hashProgram(compiled.program), unappliedNote: UNAPPLIED_NOTE } : {};
+      return watchRuns(ctx, { store, label: displayPath(ctx, store), every, transport, report, firedRules: format === 'json', ...workspace });
     }
     const dryRun = flag(args, 'dry-run');
     const progress = runProgress(ctx.stderr, store);

@@ -271,17 +271,24 @@ function dropShadowedByTypeScript(diagnostics: Diagnostic[]): Diagnostic[] {
     hinted.add(ts);
     ts.hint = [rule.message, rule.hint].filter(Boolean).join(' ');
   };
+  // The rules with fewest candidates first: a step nested in another (`wait('inner', '3 dayz')` in a
+  // `waitForEvent` whose timeout is '3 dayz' too) has only its own value's error, while the outer
+  // step's range covers both (QA: the inner value got the outer step's hint). An error takes one
+  // hint; a rule left with none free is shown as it is, not lost.
+  const byFewest = [...candidates].sort((a, b) => a[1].length - b[1].length);
   const unnamed: Diagnostic[] = [];
-  for (const [rule, found] of candidates) {
-    const named = found.find((t) => namesQuotedValue(t, rule));
+  const kept = new Set<Diagnostic>();
+  for (const [rule, found] of byFewest) {
+    const named = found.find((t) => !hinted.has(t) && namesQuotedValue(t, rule));
     if (named) hint(named, rule);
     else unnamed.push(rule);
   }
   for (const rule of unnamed) {
-    const found = candidates.get(rule)!;
-    hint(found.find((t) => !hinted.has(t)) ?? found[0]!, rule);
+    const free = candidates.get(rule)!.find((t) => !hinted.has(t));
+    if (free) hint(free, rule);
+    else kept.add(rule);
   }
-  return diagnostics.filter((d) => !candidates.has(d));
+  return diagnostics.filter((d) => !candidates.has(d) || kept.has(d));
 }
 
 /** Whether TypeScript's message quotes (`'"8am"'`, `'contry'`) a value the rule's message quotes. */

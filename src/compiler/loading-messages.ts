@@ -1,3 +1,4 @@
+import { closestName } from '../text/closest.ts';
 import { catalogueEntry as entry } from './diagnostics.ts';
 
 /**
@@ -5,7 +6,17 @@ import { catalogueEntry as entry } from './diagnostics.ts';
  * say where it comes from (QA: a new team's first date trigger failed with a generic hint). Also
  * TypeScript's TS2305 (typecheck.ts).
  */
-export const CONFIG_EXPORT_HINT = 'Builders come from defineWorkspace: add it to the names of `export const { … } = defineWorkspace(…)` in campaign.config.ts (docs/dsl.md lists them all).';
+export function configExportHint(name: string): string {
+  if (BUILDERS.has(name)) return 'Builders come from defineWorkspace: add it to the names of `export const { … } = defineWorkspace(…)` in campaign.config.ts (docs/dsl.md lists them all).';
+  // Not a builder at all (QA: "add it" led to a second error): say so, with the closest one.
+  const closest = closestName(name, BUILDERS);
+  return `"${name}" is not a builder of campaignkit${closest ? `: did you mean "${closest}"?` : ''} docs/dsl.md lists them all; those campaign.config.ts takes from defineWorkspace can be imported from it.`;
+}
+
+/** What `defineWorkspace` returns (`Workspace` in src/dsl/define-workspace.ts), for the hint above. */
+const BUILDERS: ReadonlySet<string> = new Set(
+  'segment scoring grades campaign email on profile where onEvent onSegmentEntry onSegmentExit onDate onScore onSchedule manual send wait waitUntil waitForEvent branch split holdout update tag untag addScore notify webhook enroll exit goal'.split(' '),
+);
 
 /**
  * The catalogue's codes CK001–CK010: problems found while loading the workspace (the config, the
@@ -39,7 +50,7 @@ export const LOADING_MESSAGES = {
     (p) => `${p.error}.`,
     (p) =>
       /No matching export in "[^"]*campaign\.config\.ts"/.test(p.error)
-        ? CONFIG_EXPORT_HINT
+        ? configExportHint(/for import "([^"]*)"/.exec(p.error)?.[1] ?? '')
         : 'Fix the syntax or the import path; campaign modules may import the workspace config, each other, zod and campaignkit.',
     'esbuild could not bundle a module: a syntax error, or an import that does not resolve.',
   ),

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Project, ts } from 'ts-morph';
 import type { SiteDiagnostic } from './diagnostics.ts';
 import { DSL_ENTRY, isUserCode, ZOD } from './load.ts';
-import { CONFIG_EXPORT_HINT } from './loading-messages.ts';
+import { configExportHint } from './loading-messages.ts';
 import { shortCircuitedConditions } from './short-circuit.ts';
 
 /**
@@ -76,7 +76,7 @@ function toSiteDiagnostic(d: ts.Diagnostic): SiteDiagnostic {
     code: `TS${d.code}`,
     severity: d.category === ts.DiagnosticCategory.Error ? 'error' : 'warning',
     message: /[.?!]$/.test(message) ? message : `${message}.`,
-    hint: d.code === 2305 && /campaign\.config/.test(message) ? CONFIG_EXPORT_HINT : hintFor(d.code),
+    hint: d.code === 2305 && /campaign\.config/.test(message) ? configExportHint(/no exported member '([^']*)'/.exec(message)?.[1] ?? '') : hintFor(d.code),
     site,
   };
 }

@@ -108,7 +108,7 @@ function readCsv(buffer: Buffer, name: string, columns: ReadonlySet<string>): Co
     if (column === '') problem(`column ${i + 1} has no name`);
     else if (FORBIDDEN_KEYS.has(column)) problem(`column ${JSON.stringify(column)} is not allowed`);
     else if (seen.has(column)) problem(`column ${JSON.stringify(column)} appears twice`);
-    else if (!columns.has(column)) problem(unknownField('column', column, columns));
+    else if (!columns.has(column)) problem(unknownField('column', column, columns, names));
     seen.add(column);
   });
   if (problems.length > 0) return { format: 'csv', rows: [], problems, locate, position };
@@ -308,21 +308,24 @@ function checkObject(item: unknown, columns: ReadonlySet<string>, nul: boolean):
   // Before zod and the store's JSON.stringify, which recurse (json-nesting.ts).
   const deep = tooDeepMember(item);
   if (deep !== undefined) return nestingMessage(deep);
-  for (const key of Object.keys(item)) {
-    if (!columns.has(key)) return unknownField('key', key, columns);
+  const keys = Object.keys(item);
+  for (const key of keys) {
+    if (!columns.has(key)) return unknownField('key', key, columns, keys);
   }
   return null;
 }
 
 /**
- * `unknown column "Seats": the contact schema's field is "seats" …`: a CRM export's headers are
+ * `unknown column "Seats": the contact schema takes "seats" …`: a CRM export's headers are
  * often capitalized or slightly renamed, and "no such field" alone left the author to find which.
  */
-function unknownField(kind: 'column' | 'key', name: string, columns: ReadonlySet<string>): string {
+function unknownField(kind: 'column' | 'key', name: string, columns: ReadonlySet<string>, given: readonly string[]): string {
   const unknown = `unknown ${kind} ${JSON.stringify(name)}`;
   const lower = name.toLowerCase();
   const cased = [...columns].filter((column) => column.toLowerCase() === lower);
-  if (cased.length === 1) return `${unknown}: the contact schema's field is ${JSON.stringify(cased[0])} (names are case-sensitive); rename the ${kind}`;
+  // The file has the field's own column too: renaming would make it appear twice (QA recheck9).
+  if (cased.length === 1 && given.includes(cased[0]!)) return `${unknown}: the file also has ${JSON.stringify(cased[0])}, the name the contact schema takes (names are case-sensitive); remove one of the two`;
+  if (cased.length === 1) return `${unknown}: the contact schema takes ${JSON.stringify(cased[0])} (names are case-sensitive); rename the ${kind}`;
   const near = closestName(name, columns);
   return `${unknown}: the contact schema has no such field${near === undefined ? '' : `; did you mean ${JSON.stringify(near)}?`}`;
 }

@@ -32,7 +32,7 @@ export function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unk
   if (isMissing(issue, input)) return missingText([path]);
   // zod quotes unrecognized keys as they are; JSON quotes them with their control characters escaped.
   const text = issue.code === 'unrecognized_keys' ? `Unrecognized key${issue.keys.length === 1 ? '' : 's'}: ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}` : issue.message;
-  const message = expectedForm(issue) ?? text.charAt(0).toLowerCase() + text.slice(1);
+  const message = expectedForm(issue, value) ?? text.charAt(0).toLowerCase() + text.slice(1);
   const shown = showValue(value);
   return `${path ? `${JSON.stringify(path)}: ` : ''}${message}${shown ? ` (got ${shown})` : ''}`;
 }
@@ -43,18 +43,33 @@ export function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unk
  * what to write (QA newcomer). A date-time's zones and precision are read from zod's pattern, so
  * that `z.iso.datetime()` (Z only) and `z.iso.datetime({ offset: true })` are each described truly.
  */
-function expectedForm(issue: z.core.$ZodIssue): string | undefined {
+function expectedForm(issue: z.core.$ZodIssue, value: unknown): string | undefined {
   if (issue.code !== 'invalid_format') return undefined;
-  if (issue.format === 'date') return 'expected a date as YYYY-MM-DD, e.g. 2026-12-30';
+  // Written in the right form, but no such day or time (QA recheck9: "2026-02-30" was told to use
+  // the form it used).
+  const written = typeof value === 'string' ? value : '';
+  if (issue.format === 'date') return DATE_SHAPE.test(written) ? 'is not a date that exists' : 'expected a date as YYYY-MM-DD, e.g. 2026-12-30';
   const pattern = issue.format === 'datetime' ? regExp(issue.pattern) : undefined;
   if (pattern === undefined) return undefined;
-  const example = ['2026-12-30T09:00:00Z', '2026-12-30T09:00:00.000Z', '2026-12-30T09:00Z'].find((text) => pattern.test(text));
+  const accepted = EXAMPLES.filter((text) => pattern.test(text));
+  const example = accepted[0];
   if (example === undefined) return undefined;
+  // The value with an instant that exists in place of its own, in its own form and zone: if the
+  // field takes that, only its day or hour is wrong (2026-12-30T25:00:00Z).
+  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?/.exec(written);
+  if (time && pattern.test(`2026-12-30T09:00${time[1] ? ':00' : ''}${written.slice(time[0].length)}`)) return 'is not a date and time that exists';
   const offset = example.replace('T09', 'T11').replace('Z', '+02:00');
   const zones = [pattern.test(offset) ? 'an offset' : '', pattern.test(example.slice(0, -1)) ? 'no zone' : ''].filter(Boolean);
-  if (zones.length === 0) return `expected an ISO 8601 date-time in UTC, ending in Z, e.g. ${example}`;
-  return `expected an ISO 8601 date-time with a Z${zones.length === 2 ? ', ' : ' or '}${zones.join(' or ')}, e.g. ${example}${zones.includes('an offset') ? ` or ${offset}` : ''}`;
+  const zoned = zones.length === 0 ? 'in UTC, ending in Z' : `with a Z${zones.length === 2 ? ', ' : ' or '}${zones.join(' or ')}`;
+  // A field that takes one precision only (zod's `precision`) says which.
+  const precision = accepted.length === 1 ? PRECISION[EXAMPLES.indexOf(example)] : '';
+  return `expected an ISO 8601 date-time ${zoned}${precision}, e.g. ${example}${zones.includes('an offset') ? ` or ${offset}` : ''}`;
 }
+
+const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+/** A date-time to the second, to the millisecond, to the minute, to the microsecond. */
+const EXAMPLES = ['2026-12-30T09:00:00Z', '2026-12-30T09:00:00.000Z', '2026-12-30T09:00Z', '2026-12-30T09:00:00.000000Z'];
+const PRECISION = [', to the second, without a fraction', ', with milliseconds', ', to the minute, without seconds', ', with microseconds'];
 
 /** zod's issue holds a format's pattern as `String(regExp)`. */
 function regExp(text: string | undefined): RegExp | undefined {

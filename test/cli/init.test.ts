@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -68,7 +68,18 @@ describe('campaign init', () => {
     const edited = await cli(ws, 'run', '--now', '2026-08-03T00:00:00Z');
     expect(edited.code, edited.stderr).toBe(0);
     expect(edited.stderr).toContain(note);
-  });
+
+    // A watcher says it too, once (QA recheck9: it never did).
+    const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../cli/campaign.js'), 'run', '--watch', '--every', '1s'], { cwd: ws, env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    const deadline = Date.now() + 30_000;
+    while (!stderr.includes('note: the workspace differs') && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGTERM');
+    await closed;
+    expect(stderr.split('\n').filter((line) => line.endsWith(note.trim()))).toHaveLength(1);
+  }, 60_000);
 
   it('refuses a folder that is not empty, or a path through a file, in one line, writing nothing', async () => {
     writeFileSync(path.join(dir, 'notes.txt'), 'hello');

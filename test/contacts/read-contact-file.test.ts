@@ -85,10 +85,19 @@ describe('readContactFile: unknown columns', () => {
   // author to find the field meant (QA newcomer).
   it('says when a CSV column or a JSON key differs from a field only in case', () => {
     expect(read('csv', Buffer.from('Email,lastName\na@b.example,Lovelace\n')).problems.map((p) => p.message)).toEqual([
-      'unknown column "Email": the contact schema\'s field is "email" (names are case-sensitive); rename the column',
+      'unknown column "Email": the contact schema takes "email" (names are case-sensitive); rename the column',
     ]);
     expect(read('jsonl', Buffer.from('{"email":"a@b.example","LASTNAME":"Lovelace"}\n')).problems.map((p) => p.message)).toEqual([
-      'unknown key "LASTNAME": the contact schema\'s field is "lastName" (names are case-sensitive); rename the key',
+      'unknown key "LASTNAME": the contact schema takes "lastName" (names are case-sensitive); rename the key',
+    ]);
+  });
+
+  it('says to remove one of two columns or keys that differ only in case, not to rename into a duplicate (QA recheck9)', () => {
+    expect(read('csv', Buffer.from('email,Email\na@b.example,a@b.example\n')).problems.map((p) => p.message)).toEqual([
+      'unknown column "Email": the file also has "email", the name the contact schema takes (names are case-sensitive); remove one of the two',
+    ]);
+    expect(read('jsonl', Buffer.from('{"email":"a@b.example","Email":"a@b.example"}\n')).problems.map((p) => p.message)).toEqual([
+      'unknown key "Email": the file also has "email", the name the contact schema takes (names are case-sensitive); remove one of the two',
     ]);
   });
 

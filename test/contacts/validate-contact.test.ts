@@ -34,7 +34,16 @@ describe('zodContactValidator: dates', () => {
     ]);
     expect(message({ localAt: '12/30/2026 9:00' })).toEqual(['"localAt": expected an ISO 8601 date-time with a Z or no zone, e.g. 2026-12-30T09:00:00Z (got "12/30/2026 9:00")']);
     // The example is one the field takes: precision -1 is minutes.
-    expect(message({ minuteAt: '2026-12-30T09:00:00Z' })).toEqual(['"minuteAt": expected an ISO 8601 date-time in UTC, ending in Z, e.g. 2026-12-30T09:00Z (got "2026-12-30T09:00:00Z")']);
+    expect(message({ minuteAt: '2026-12-30T09:00:00Z' })).toEqual(['"minuteAt": expected an ISO 8601 date-time in UTC, ending in Z, to the minute, without seconds, e.g. 2026-12-30T09:00Z (got "2026-12-30T09:00:00Z")']);
+  });
+
+  it('says a date or date-time in the right form does not exist, and which precision a field takes (QA recheck9)', () => {
+    expect(message({ trialEndsAt: '2026-02-30' })).toEqual(['"trialEndsAt": is not a date that exists (got "2026-02-30")']);
+    expect(message({ signedUpAt: '2026-12-30T25:00:00Z' })).toEqual(['"signedUpAt": is not a date and time that exists (got "2026-12-30T25:00:00Z")']);
+    expect(message({ seenAt: '2026-13-01T09:00:00+02:00' })).toEqual(['"seenAt": is not a date and time that exists (got "2026-13-01T09:00:00+02:00")']);
+    const precise = zodContactValidator(z.object({ p0: z.iso.datetime({ precision: 0 }).optional(), p6: z.iso.datetime({ precision: 6 }).optional() }));
+    expect(precise({ p0: '2026-12-30T09:00:00.123Z' })).toMatchObject({ errors: [{ message: '"p0": expected an ISO 8601 date-time in UTC, ending in Z, to the second, without a fraction, e.g. 2026-12-30T09:00:00Z (got "2026-12-30T09:00:00.123Z")' }] });
+    expect(precise({ p6: '2026-12-30T09:00:00Z' })).toMatchObject({ errors: [{ message: '"p6": expected an ISO 8601 date-time in UTC, ending in Z, with microseconds, e.g. 2026-12-30T09:00:00.000000Z (got "2026-12-30T09:00:00Z")' }] });
   });
 
   it('leaves other format messages as zod words them', () => {
