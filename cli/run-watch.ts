@@ -43,7 +43,7 @@ export interface WatchOptions {
   report(result: RunResult): string;
   /** Whether `report` shows the rules each score change fired (JSON lines do; `RunOptions.firedRules`). */
   firedRules: boolean;
-  /** The workspace's program hash, when it was compiled (no --store): a run says once when the store deploys another. */
+  /** The workspace's program hash, when it was compiled (no --store): the first run says when the store deploys another. */
   workspaceHash?: string;
   /** What to say then. */
   unappliedNote?: string;
@@ -59,7 +59,7 @@ export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise
   try {
     let idleSaid: string | null = null;
     let aheadSaid: string | null = null;
-    let unappliedSaid: string | null = null;
+    let workspaceChecked = false;
     while (!stop.requested) {
       const started = Date.now();
       // The exact time: an event tracked a moment ago is due in this run, not the next one.
@@ -67,12 +67,11 @@ export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise
       try {
         const result = await runStore({ store: options.store, label: options.label, now, dryRun: false, transport: options.transport, env: ctx.env, skipIdleWrite: true, firedRules: options.firedRules });
         aheadSaid = null;
-        // Once per deployed program, as a single run says it (QA: a watcher never said it).
+        // At the first run, as a single run says it (QA: a watcher never said it). Only then: the
+        // workspace was compiled when the watch started, and an apply since would make it untrue (QA).
         const deployed = result.store.deployed?.hash;
-        if (options.workspaceHash !== undefined && deployed !== undefined && deployed !== options.workspaceHash && deployed !== unappliedSaid) {
-          ctx.err(`${short(now)}: ${options.unappliedNote}`);
-          unappliedSaid = deployed;
-        }
+        if (!workspaceChecked && options.workspaceHash !== undefined && deployed !== undefined && deployed !== options.workspaceHash) ctx.err(`${short(now)}: ${options.unappliedNote}`);
+        workspaceChecked = true;
         if (result.written) {
           ctx.out(options.report(result));
           // As a single run says it (QA: a watched run whose emails all stayed pending said nothing on stderr).

@@ -239,27 +239,34 @@ export const ALSO_TYPE_ERRORS: ReadonlySet<string> = new Set(['CK005', 'CK101', 
 function dropShadowedByTypeScript(diagnostics: Diagnostic[]): Diagnostic[] {
   const lineOf = (d: Diagnostic) => (d.file && d.range ? `${d.file}:${d.range.start.line}` : null);
   const tsByLine = new Map<string, Diagnostic[]>();
+  const tsByFile = new Map<string, Diagnostic[]>();
   for (const d of diagnostics) {
     const line = lineOf(d);
     if (line === null || !d.code.startsWith('TS') || d.severity !== 'error') continue;
-    const list = tsByLine.get(line);
-    if (list) list.push(d);
-    else tsByLine.set(line, [d]);
+    for (const [map, key] of [[tsByLine, line], [tsByFile, d.file!]] as const) {
+      const list = map.get(key);
+      if (list) list.push(d);
+      else map.set(key, [d]);
+    }
   }
   // Ranges [start, end] by offset; a zero-length range still covers its own position. TypeScript's
   // may also start just past the rule's, after the one character between them: `c.companySize`
-  // (CK126, a text operator on a number field) then `.startsWith` (TS2339) is one mistake.
+  // (CK126, a text operator on a number field) then `.startsWith` (TS2339) is one mistake. Or end
+  // just before it when it names the same value: TypeScript reports `within: '30 days'` at the key
+  // `within`, the rule at the value (QA: one mistake, two errors).
   const overlaps = (ts: Diagnostic, rule: Diagnostic) =>
     ts.range!.start.offset <= Math.max(rule.range!.end.offset, rule.range!.start.offset) + 1 &&
-    rule.range!.start.offset <= Math.max(ts.range!.end.offset, ts.range!.start.offset);
+    rule.range!.start.offset <= Math.max(ts.range!.end.offset, ts.range!.start.offset) + (namesQuotedValue(ts, rule) ? 3 : 0);
   // TypeScript's message names types (`'"3 dayz"' is not assignable to 'DurationText'`); the rule's
   // says what the DSL expects (`Write durations like "30m", "36h", "2d"…`, `Did you mean "trial.started"?`):
   // it becomes the hint of the diagnostic kept (QA: the helpful hint was only seen with --no-typecheck).
+  // An unknown placeholder (CK118) is matched to the error naming it anywhere in its call, which
+  // spans lines when the subject is written below `notify(` (QA: the example's layout).
+  const sameLine = (d: Diagnostic) => (d.code === 'CK118' ? (tsByFile.get(d.file!) ?? []) : (tsByLine.get(lineOf(d)!) ?? []));
   const candidates = new Map<Diagnostic, Diagnostic[]>();
   for (const d of diagnostics) {
-    const line = lineOf(d);
-    if (line === null || !ALSO_TYPE_ERRORS.has(d.code)) continue;
-    const found = (tsByLine.get(line) ?? []).filter((t) => overlaps(t, d) && sameValue(t, d));
+    if (lineOf(d) === null || !ALSO_TYPE_ERRORS.has(d.code)) continue;
+    const found = sameLine(d).filter((t) => overlaps(t, d) && sameValue(t, d));
     if (found.length > 0) candidates.set(d, found);
   }
   // Two rule diagnostics can share a range (both CK115 of `quietHours: { start: '8pm', end: '8am' }`
@@ -267,26 +274,33 @@ function dropShadowedByTypeScript(diagnostics: Diagnostic[]): Diagnostic[] {
   // the error naming its value first, the others to one not hinted yet (QA: "8am" got the generic hint).
   const hinted = new Set<Diagnostic>();
   const hint = (ts: Diagnostic, rule: Diagnostic) => {
-    if (hinted.has(ts)) return;
     hinted.add(ts);
     ts.hint = [rule.message, rule.hint].filter(Boolean).join(' ');
   };
   // The rules with fewest candidates first: a step nested in another (`wait('inner', '3 dayz')` in a
   // `waitForEvent` whose timeout is '3 dayz' too) has only its own value's error, while the outer
-  // step's range covers both (QA: the inner value got the outer step's hint). An error takes one
-  // hint; a rule left with none free is shown as it is, not lost.
+  // step's range covers both (QA: the inner value got the outer step's hint).
   const byFewest = [...candidates].sort((a, b) => a[1].length - b[1].length);
   const unnamed: Diagnostic[] = [];
-  const kept = new Set<Diagnostic>();
   for (const [rule, found] of byFewest) {
     const named = found.find((t) => !hinted.has(t) && namesQuotedValue(t, rule));
     if (named) hint(named, rule);
     else unnamed.push(rule);
   }
+  const kept = new Set<Diagnostic>();
   for (const rule of unnamed) {
     const free = candidates.get(rule)!.find((t) => !hinted.has(t));
-    if (free) hint(free, rule);
-    else kept.add(rule);
+    if (free) {
+      hint(free, rule);
+      continue;
+    }
+    // A rule placed at the first mention of a value written twice on the line (`c.plan.eq('trail'),
+    // c.lifecycleStage.eq('trail')`): the error at the other mention is its twin. Shown only when
+    // TypeScript names its value nowhere on the line (it reported another mistake there).
+    const line = sameLine(rule).filter((t) => namesQuotedValue(t, rule));
+    const twin = line.find((t) => !hinted.has(t));
+    if (twin) hint(twin, rule);
+    else if (line.length === 0) kept.add(rule);
   }
   return diagnostics.filter((d) => !candidates.has(d) || kept.has(d));
 }

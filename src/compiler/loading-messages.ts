@@ -10,7 +10,7 @@ export function configExportHint(name: string): string {
   if (BUILDERS.has(name)) return 'Builders come from defineWorkspace: add it to the names of `export const { … } = defineWorkspace(…)` in campaign.config.ts (docs/dsl.md lists them all).';
   // Not a builder at all (QA: "add it" led to a second error): say so, with the closest one.
   const closest = closestName(name, BUILDERS);
-  return `"${name}" is not a builder of campaignkit${closest ? `: did you mean "${closest}"?` : ''} docs/dsl.md lists them all; those campaign.config.ts takes from defineWorkspace can be imported from it.`;
+  return `"${name}" is not a builder of campaignkit${closest ? `: did you mean "${closest}"?` : '.'} docs/dsl.md lists them all; those campaign.config.ts takes from defineWorkspace can be imported from it.`;
 }
 
 /** What `defineWorkspace` returns (`Workspace` in src/dsl/define-workspace.ts), for the hint above. */

@@ -323,6 +323,10 @@ function unknownField(kind: 'column' | 'key', name: string, columns: ReadonlySet
   const unknown = `unknown ${kind} ${JSON.stringify(name)}`;
   const lower = name.toLowerCase();
   const cased = [...columns].filter((column) => column.toLowerCase() === lower);
+  // Several columns for one field, differing only in case (EMAIL, Email): renaming each would make
+  // it appear twice (QA recheck10).
+  const variants = cased.length === 1 ? given.filter((other) => other.toLowerCase() === lower) : [];
+  if (variants.length > 1 && !given.includes(cased[0]!)) return `${unknown}: the file has ${variants.length} ${kind}s for the field ${JSON.stringify(cased[0])}, differing only in case (${variants.map((v) => JSON.stringify(v)).join(', ')}); keep one, named ${JSON.stringify(cased[0])}`;
   // The file has the field's own column too: renaming would make it appear twice (QA recheck9).
   if (cased.length === 1 && given.includes(cased[0]!)) return `${unknown}: the file also has ${JSON.stringify(cased[0])}, the name the contact schema takes (names are case-sensitive); remove one of the two`;
   if (cased.length === 1) return `${unknown}: the contact schema takes ${JSON.stringify(cased[0])} (names are case-sensitive); rename the ${kind}`;

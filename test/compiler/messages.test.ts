@@ -28,6 +28,7 @@ describe('the catalogue', () => {
     expect(diagnostic('CK004', { error: 'No matching export in "campaign.config.ts" for import "onDate"' }, {}).hint).toContain('add it to the names of `export const { … } = defineWorkspace(…)` in campaign.config.ts');
     expect(diagnostic('CK004', { error: 'Could not resolve "./countries"' }, {}).hint).toMatch(/^Fix the syntax or the import path/);
     // Not a builder at all: adding it to the config would be a second error (QA recheck9).
+    expect(diagnostic('CK004', { error: 'No matching export in "campaign.config.ts" for import "waitFor"' }, {}).hint).toMatch(/^"waitFor" is not a builder of campaignkit\. docs\/dsl\.md/);
     expect(diagnostic('CK004', { error: 'No matching export in "campaign.config.ts" for import "onSegmentEntryy"' }, {}).hint).toBe('"onSegmentEntryy" is not a builder of campaignkit: did you mean "onSegmentEntry"? docs/dsl.md lists them all; those campaign.config.ts takes from defineWorkspace can be imported from it.');
   });
 });

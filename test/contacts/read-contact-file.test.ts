@@ -99,6 +99,11 @@ describe('readContactFile: unknown columns', () => {
     expect(read('jsonl', Buffer.from('{"email":"a@b.example","Email":"a@b.example"}\n')).problems.map((p) => p.message)).toEqual([
       'unknown key "Email": the file also has "email", the name the contact schema takes (names are case-sensitive); remove one of the two',
     ]);
+    // Neither spelled as the field (QA recheck10).
+    expect(read('csv', Buffer.from('EMAIL,Email\na@b.example,a@b.example\n')).problems.map((p) => p.message)).toEqual([
+      'unknown column "EMAIL": the file has 2 columns for the field "email", differing only in case ("EMAIL", "Email"); keep one, named "email"',
+      'unknown column "Email": the file has 2 columns for the field "email", differing only in case ("EMAIL", "Email"); keep one, named "email"',
+    ]);
   });
 
   it('suggests the closest field for a misspelt column or key, and none when nothing is close', () => {
