@@ -67,16 +67,24 @@ export const eventsIngest: Command = {
     const nowIso = now.toISOString();
     // Accepted events as journal lines, built as the rows are checked, into a spill beside the
     // journal: the journal gets them only once every row is checked.
-    const lines = new JournalLineBuffer(undefined, new JournalSpill(journal));
     // Ctrl-C, SIGTERM, SIGHUP: the spill (accepted rows, personal data) is removed and the command
     // says what became of the file (QA: it exited silently, leaving the spill). The append to the
     // journal runs without a pause (it is synchronous, under the journal's lock), so a signal then
-    // is handled once the events are in it, never halfway.
+    // is handled once the events are in it, never halfway. Listened for before the spill exists: a
+    // signal in between killed the command silently, the spill left behind (a flaky test under load).
     let appended = false;
+    let spilled: JournalLineBuffer | undefined;
     const stopped = stopOnSignal(() => {
-      lines.discard();
+      spilled?.discard();
       return `campaign events ingest stopped ${appended ? `after the events of ${name} were accepted` : `while checking ${name}: nothing was accepted`}.`;
     });
+    let lines: JournalLineBuffer;
+    try {
+      lines = spilled = new JournalLineBuffer(undefined, new JournalSpill(journal));
+    } catch (error) {
+      stopped.dispose();
+      throw error;
+    }
     try {
       const errors: { line: number; text: string; error: string; raw?: string }[] = [];
       // On a terminal, a bar while the rows are checked (it draws from 5,000 lines) and a status line
