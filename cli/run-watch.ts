@@ -45,9 +45,10 @@ export interface WatchOptions {
   firedRules: boolean;
   /** The workspace's program hash, when it was compiled (no --store): the first run says when the store deploys another. */
   workspaceHash?: string;
-  /** What to say then. */
-  unappliedNote?: string;
 }
+
+/** What a run (or a watch's first run) says when the workspace differs from the program it ran. */
+export const UNAPPLIED_NOTE = 'note: the workspace differs from the program deployed in the store, which this run used; `campaign plan` shows the changes, `campaign apply` deploys them.';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -70,7 +71,7 @@ export async function watchRuns(ctx: CliContext, options: WatchOptions): Promise
         // At the first run, as a single run says it (QA: a watcher never said it). Only then: the
         // workspace was compiled when the watch started, and an apply since would make it untrue (QA).
         const deployed = result.store.deployed?.hash;
-        if (!workspaceChecked && options.workspaceHash !== undefined && deployed !== undefined && deployed !== options.workspaceHash) ctx.err(`${short(now)}: ${options.unappliedNote}`);
+        if (!workspaceChecked && options.workspaceHash !== undefined && deployed !== undefined && deployed !== options.workspaceHash) ctx.err(`${short(now)}: ${UNAPPLIED_NOTE}`);
         workspaceChecked = true;
         if (result.written) {
           ctx.out(options.report(result));

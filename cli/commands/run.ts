@@ -13,7 +13,7 @@ import { instantOption, NOW_HELP, NOW_OPTIONS, nowFor } from '../clock.ts';
 import { latestAhead } from '../../src/runtime/time/instants.ts';
 import { LINEAGE_SECRET_WARNING, signsWithLineage } from '../../src/runtime/deliver/unsubscribe-token.ts';
 import { displayPath, LOCK_HELP, LOCK_OPTIONS, lockTimeout, STORE_HELP, STORE_OPTIONS, storePathFor } from '../store-options.ts';
-import { WATCH_HELP, watchInterval, watchRuns } from '../run-watch.ts';
+import { UNAPPLIED_NOTE, WATCH_HELP, watchInterval, watchRuns } from '../run-watch.ts';
 import { runProgress } from '../run-progress.ts';
 import { compileOrFail } from '../workspace.ts';
 import { hashProgram } from '../../src/ir/canonical.ts';
@@ -111,8 +111,7 @@ export const run: Command = {
       if (!existsSync(store)) throw noStoreError(displayPath(ctx, store));
       const c = colors(ctx.color);
       const report = (result: RunResult) => (format === 'json' ? JSON.stringify(runJson(result)) : `${renderRunSummary(result, c)}\n`);
-      const workspace = compiled ? { workspaceHash: hashProgram(compiled.program), unappliedNote: UNAPPLIED_NOTE } : {};
-      return watchRuns(ctx, { store, label: displayPath(ctx, store), every, transport, report, firedRules: format === 'json', ...workspace });
+      return watchRuns(ctx, { store, label: displayPath(ctx, store), every, transport, report, firedRules: format === 'json', ...(compiled ? { workspaceHash: hashProgram(compiled.program) } : {}) });
     }
     const dryRun = flag(args, 'dry-run');
     const progress = runProgress(ctx.stderr, store);
@@ -158,5 +157,3 @@ function refuseWithWatch(ctx: CliContext, args: Parameters<Command['run']>[1]): 
   }
   if (ctx.env.CAMPAIGN_NOW) throw new UserError("CAMPAIGN_NOW is set, but --watch runs at the clock's time; unset CAMPAIGN_NOW to watch, or run once without --watch.");
 }
-
-const UNAPPLIED_NOTE = 'note: the workspace differs from the program deployed in the store, which this run used; `campaign plan` shows the changes, `campaign apply` deploys them.';

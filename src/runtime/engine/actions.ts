@@ -230,6 +230,7 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
       if (engine.outboxKeys.has(key)) return;
       const team = engine.program.settings.teams[action.team];
       if (!team) return;
+      const values = notifyValues(engine, action, contactId, now);
       const message: OutboxMessage = {
         key,
         messageId: messageIdFor(key, engine.program.settings.sender.email),
@@ -238,8 +239,8 @@ export function executeAction(engine: Engine, action: ActionStep | Step, contact
         ...(campaign ? { campaign } : {}),
         step: action.id,
         to: team.email,
-        subject: renderContactText(action.subject, notifyValues(engine, action, contactId, now), contact.id),
-        text: renderContactText(action.message, notifyValues(engine, action, contactId, now), contact.id),
+        subject: renderContactText(action.subject, values, contact.id),
+        text: renderContactText(action.message, values, contact.id),
         status: 'pending',
         createdAt: iso(now),
         dueAt: iso(now),
